@@ -1,0 +1,104 @@
+"""The Arabic analyzer: the one place where text becomes search tokens.
+
+Pipeline (each piece small and separately testable, like Whoosh's analysis chain)::
+
+    tokenize (offsets) → normalize (matching form) → stem & root (morphology, cached per form)
+                       → entity protection (gazetteer names stay whole)
+
+The JavaScript port (``archive/browser/static/analyzer.js``) mirrors these functions one for one
+and reads the same exported tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from archive.analysis import morphology
+from archive.analysis.normalize import clean, normalize
+from archive.analysis.tokenize import tokenize
+
+ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B)) | frozenset("\u0671")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a text, with its offsets into that text."""
+
+    form: str  # surface form exactly as in the text: text[start:end]
+    start: int
+    end: int
+    position: int  # index of the token in the text's token sequence
+    normalized: str
+    stem: str
+    root: str
+    entity: str | None = None  # gazetteer id ("place:daraa"), when the token is part of a name
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMatch:
+    """A gazetteer name found in a token sequence: tokens ``first..last`` inclusive."""
+
+    entity: str
+    first: int
+    last: int
+    cores: tuple[str, ...]  # normalized form of each token with its clitic removed
+
+
+class EntityMatcher(Protocol):
+    def match(self, normalized: Sequence[str]) -> list[EntityMatch]: ...
+
+
+def is_arabic(word: str) -> bool:
+    return any(ch in ARABIC_LETTERS for ch in word)
+
+
+@lru_cache(maxsize=200_000)
+def analyze_word(form: str) -> tuple[str, str, str]:
+    """Return ``(normalized, stem, root)`` of one surface form (cached per form)."""
+    norm = normalize(form)
+    if not norm:
+        return norm, norm, norm
+    if not is_arabic(norm):
+        return norm, norm, norm
+    stem, root = morphology.stem_and_root(clean(form))
+    return norm, normalize(stem) or norm, normalize(root) or norm
+
+
+class Analyzer:
+    """Turns text into :class:`Token` objects. Give it a gazetteer matcher to protect names."""
+
+    def __init__(self, matcher: EntityMatcher | None = None) -> None:
+        self.matcher = matcher
+
+    def analyze(self, text: str) -> list[Token]:
+        tokens: list[Token] = []
+        for position, (start, end) in enumerate(tokenize(text)):
+            form = text[start:end]
+            norm, stem, root = analyze_word(form)
+            tokens.append(Token(form, start, end, position, norm, stem, root))
+        if self.matcher is not None and tokens:
+            tokens = self._protect_entities(tokens)
+        return tokens
+
+    def _protect_entities(self, tokens: list[Token]) -> list[Token]:
+        out = list(tokens)
+        for m in self.matcher.match([t.normalized for t in tokens]):  # type: ignore[union-attr]
+            for offset, index in enumerate(range(m.first, m.last + 1)):
+                t = out[index]
+                core = m.cores[offset]
+                out[index] = Token(
+                    t.form, t.start, t.end, t.position, t.normalized, core, core, m.entity
+                )
+        return out
+
+    def terms(self, text: str) -> list[Token]:
+        """Analyze a query string exactly as documents are analyzed."""
+        return self.analyze(text)
+
+
+def analyze(text: str, matcher: EntityMatcher | None = None) -> list[Token]:
+    """Convenience wrapper: ``Analyzer(matcher).analyze(text)``."""
+    return Analyzer(matcher).analyze(text)

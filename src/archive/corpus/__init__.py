@@ -1,0 +1,1 @@
+"""The corpus: articles loaded from seeds/."""
