@@ -74,29 +74,33 @@ class Analyzer:
         self.matcher = matcher
 
     def analyze(self, text: str) -> list[Token]:
+        """Tokens of ``text``, with gazetteer names protected when a matcher is set."""
+        return self.analyze_with_matches(text)[0]
+
+    def analyze_with_matches(self, text: str) -> tuple[list[Token], list[EntityMatch]]:
+        """Tokens of ``text`` and the gazetteer names found in it."""
         tokens: list[Token] = []
         for position, (start, end) in enumerate(tokenize(text)):
             form = text[start:end]
             norm, stem, root = analyze_word(form)
             tokens.append(Token(form, start, end, position, norm, stem, root))
-        if self.matcher is not None and tokens:
-            tokens = self._protect_entities(tokens)
-        return tokens
+        if self.matcher is None or not tokens:
+            return tokens, []
+        matches = self.matcher.match([t.normalized for t in tokens])
+        return protect_entities(tokens, matches), matches
 
-    def _protect_entities(self, tokens: list[Token]) -> list[Token]:
-        out = list(tokens)
-        for m in self.matcher.match([t.normalized for t in tokens]):  # type: ignore[union-attr]
-            for offset, index in enumerate(range(m.first, m.last + 1)):
-                t = out[index]
-                core = m.cores[offset]
-                out[index] = Token(
-                    t.form, t.start, t.end, t.position, t.normalized, core, core, m.entity
-                )
-        return out
 
-    def terms(self, text: str) -> list[Token]:
-        """Analyze a query string exactly as documents are analyzed."""
-        return self.analyze(text)
+def protect_entities(tokens: list[Token], matches: Sequence[EntityMatch]) -> list[Token]:
+    """Give the tokens of each name its entity id and keep the name whole: stem = root = core."""
+    out = list(tokens)
+    for m in matches:
+        for offset, index in enumerate(range(m.first, m.last + 1)):
+            t = out[index]
+            core = m.cores[offset]
+            out[index] = Token(
+                t.form, t.start, t.end, t.position, t.normalized, core, core, m.entity
+            )
+    return out
 
 
 def analyze(text: str, matcher: EntityMatcher | None = None) -> list[Token]:

@@ -1,0 +1,170 @@
+"""The build pipeline shared by the MkDocs plugin and the ``archive`` command line.
+
+    load(paths) ─► Loaded(corpus, gazetteer, problems)
+    analyze_corpus(loaded) ─► [AnalyzedArticle]   (tokens, body tokens, entity mentions)
+
+Stage timings are collected in :class:`Timings` so benchmarks can report them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.analysis import Analyzer, Token
+from archive.config import Paths
+from archive.corpus.article import Article
+from archive.errors import ArchiveError, Problem
+
+#: Below this many articles, analysis runs in the calling process (pool start-up costs more).
+PARALLEL_THRESHOLD = 400
+
+
+@dataclass(slots=True)
+class Timings:
+    """Seconds spent in each named stage, in the order stages ran."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - t0
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {k: round(v, 4) for k, v in self.stages.items()}
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A gazetteer name in ``Article.text[start:end]`` (the whole words, clitics included)."""
+
+    entity: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class AnalyzedArticle:
+    article: Article
+    tokens: list[Token]  # every token of article.text, entity-tagged
+    body_tokens: list[Token]  # the tokens inside body segments: what search indexes
+    mentions: list[Mention]  # gazetteer names in the body and boilerplate
+    mention_counts: dict[str, int]  # entity key → mentions in the body
+
+    @property
+    def places(self) -> list[str]:
+        """Place keys: named in the body (most mentioned first) then front matter only."""
+        return self._entities("place", self.article.places)
+
+    @property
+    def actors(self) -> list[str]:
+        return self._entities("actor", self.article.actors)
+
+    def _entities(self, kind: str, declared: list[str]) -> list[str]:
+        counted = sorted(
+            (k for k in self.mention_counts if k.startswith(kind + ":")),
+            key=lambda k: (-self.mention_counts[k], k),
+        )
+        extra = sorted({f"{kind}:{i}" for i in declared} - set(counted))
+        return counted + extra
+
+
+@dataclass(slots=True)
+class Loaded:
+    paths: Paths
+    articles: list[Article]
+    gazetteer: object  # archive.gazetteer.Gazetteer
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def raise_for_errors(self) -> None:
+        if self.errors:
+            raise ArchiveError(self.errors)
+
+
+def load(paths: Paths, timings: Timings | None = None) -> Loaded:
+    """Load seeds/ and the gazetteer, and validate both. Problems are collected, not raised."""
+    from archive.corpus.loader import load_corpus
+    from archive.gazetteer import load_gazetteer, validate
+
+    timings = timings or Timings()
+    with timings.stage("load"):
+        corpus = load_corpus(paths)
+        gazetteer, gaz_problems = load_gazetteer(paths)
+        problems = list(corpus.problems) + list(gaz_problems)
+        problems += validate(gazetteer, corpus.articles)
+    return Loaded(paths, list(corpus.articles), gazetteer, problems)
+
+
+def analyze_article(article: Article, analyzer: Analyzer) -> AnalyzedArticle:
+    tokens, matches = analyzer.analyze_with_matches(article.text)
+    bodies = [(s.start, s.end) for s in article.body_segments()]
+    body_tokens = [t for t in tokens if _inside(t.start, bodies)]
+    mentions = [
+        Mention(m.entity, tokens[m.first].start, tokens[m.last].end,
+                article.text[tokens[m.first].start:tokens[m.last].end])
+        for m in matches
+    ]
+    counts = Counter(m.entity for m in mentions if _inside(m.start, bodies))
+    return AnalyzedArticle(article, tokens, body_tokens, mentions, dict(sorted(counts.items())))
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= offset < b for a, b in spans)
+
+
+_WORKER_ANALYZER: Analyzer | None = None
+
+
+def _init_worker(root: str) -> None:
+    from archive.gazetteer import load_gazetteer
+
+    global _WORKER_ANALYZER
+    gazetteer, _ = load_gazetteer(Paths(Path(root)))
+    _WORKER_ANALYZER = Analyzer(gazetteer.matcher())
+
+
+def _analyze_in_worker(article: Article) -> AnalyzedArticle:
+    assert _WORKER_ANALYZER is not None
+    return analyze_article(article, _WORKER_ANALYZER)
+
+
+def analyze_corpus(
+    loaded: Loaded,
+    articles: list[Article] | None = None,
+    timings: Timings | None = None,
+    workers: int | None = None,
+) -> list[AnalyzedArticle]:
+    """Analyze ``articles`` (default: all loaded ones), in parallel for large corpora."""
+    timings = timings or Timings()
+    todo = loaded.articles if articles is None else articles
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    with timings.stage("analyze"):
+        if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+            with ProcessPoolExecutor(
+                workers, initializer=_init_worker, initargs=(str(loaded.paths.root),)
+            ) as pool:
+                return list(pool.map(_analyze_in_worker, todo, chunksize=64))
+        analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
+        return [analyze_article(a, analyzer) for a in todo]

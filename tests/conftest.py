@@ -1,0 +1,33 @@
+"""Shared fixtures: the repository, and throw-away archive folders for tests that write."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive.config import Paths
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def archive_dir(tmp_path: Path) -> Path:
+    """A copy of the repository's mkdocs.yml and seeds/ in a temporary folder."""
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "docs").mkdir()
+    if (REPO / "docs").is_dir():
+        shutil.copytree(REPO / "docs", tmp_path / "docs", dirs_exist_ok=True)
+    return tmp_path
+
+
+@pytest.fixture
+def archive_paths(archive_dir: Path) -> Paths:
+    return Paths(archive_dir)
