@@ -14,18 +14,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from archive.analysis import morphology
 from archive.analysis.normalize import clean, normalize
-from archive.analysis.tokenize import tokenize
+from archive.analysis.tokenize import token_pattern
 
 ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B)) | frozenset("\u0671")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word of a text, with its offsets into that text."""
+class Token(NamedTuple):
+    """One word of a text, with its offsets into that text (a named tuple: cheap to build)."""
 
     form: str  # surface form exactly as in the text: text[start:end]
     start: int
@@ -80,10 +79,10 @@ class Analyzer:
     def analyze_with_matches(self, text: str) -> tuple[list[Token], list[EntityMatch]]:
         """Tokens of ``text`` and the gazetteer names found in it."""
         tokens: list[Token] = []
-        for position, (start, end) in enumerate(tokenize(text)):
-            form = text[start:end]
-            norm, stem, root = analyze_word(form)
-            tokens.append(Token(form, start, end, position, norm, stem, root))
+        append, word = tokens.append, analyze_word
+        for position, match in enumerate(token_pattern().finditer(text)):
+            form = match.group()
+            append(Token(form, match.start(), match.end(), position, *word(form)))
         if self.matcher is None or not tokens:
             return tokens, []
         matches = self.matcher.match([t.normalized for t in tokens])
