@@ -24,12 +24,19 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class MentionedDate:
-    """A date written in the article text; ``value`` is YYYY-MM-DD, YYYY-MM or YYYY."""
+    """A date written in the article text.
+
+    ``value`` is YYYY-MM-DD, YYYY-MM or YYYY; when the text does not fix the year it is
+    ``--MM-DD`` (day and month) or ``--MM`` (month only), never an invented year.
+    ``year_inferred`` is True when the year was not written next to the date but fixed by the
+    text's own full dates (see archive.corpus.dates).
+    """
 
     value: str
     start: int
     end: int
     text: str
+    year_inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

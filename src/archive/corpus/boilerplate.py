@@ -1,0 +1,183 @@
+"""Body and boilerplate: which lines of an article are the article, which are page furniture.
+
+Work is line by line. A line is boilerplate when it is one of:
+
+- ``section-label``: a very short first line followed by a headline (``سياسة عربية``);
+- ``headline``: the headline after such a label (it becomes the title, so it is not body);
+- ``photo-caption``: a caption ending in a photo credit (``... - أرشيف (AA)``, ``... - جيتي``);
+- ``follow-us``: ``تابعنا``; ``most-read``: ``الأكثر تداولاً``; ``read-also``: ``اقرأ أيضا: ...``;
+- ``social-embed``: an embedded post (``Posted by … on Saturday, September 4, 2021``), together
+  with the post's text on the line above it;
+- ``agency-credit``: a closing credit line among the last lines (``TRT عربي - وكالات``).
+
+Everything else is body, including in-body subheadings. Blank lines join the segment before
+them (leading blank lines join the first segment), so the segments cover the whole text, in
+order, and nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archive.corpus.article import Segment
+
+_PHOTO_CREDITS = (
+    r"أرشيف(?:ية)?|جيتي|غيتي|Getty(?:\s*Images)?|AA|AFP|AP|EPA|Reuters|رويترز|الأناضول|"
+    r"الاناضول|فرانس\s*برس|أ\s*\.?\s*ف\s*\.?\s*ب\.?|أسوشيتد\s*برس|سانا|SANA|تويتر|فيسبوك|"
+    r"Twitter|Facebook|مواقع\s+التواصل(?:\s+الاجتماعي)?|ناشطون|الإنترنت|إنترنت|أرشيفية|"
+    r"العربي\s+الجديد|عربي21|الأناضول"
+)
+_CAPTION = re.compile(
+    rf"^.{{3,200}}?\s+[-–—]\s*(?:\(?\s*(?:{_PHOTO_CREDITS})\s*\)?(?:\s*[/،,+-]?\s*)?){{1,3}}$"
+    rf"|^.{{3,200}}?\s*\(\s*(?:AA|AFP|AP|EPA|Reuters|Getty(?:\s*Images)?)\s*\)$"
+)
+_FOLLOW_US = re.compile(r"^(?:تابعنا|تابعونا)(?:\s+(?:على|عبر)\s+.{1,40})?$")
+_MOST_READ = re.compile(r"^الأكثر\s+(?:تداولاً|تداولا|قراءة|مشاهدة|شعبية)$")
+_READ_ALSO = re.compile(
+    r"^(?:اقرأ|إقرأ|اقرا|إقرا)\s+(?:أيضاً|أيضا|ايضاً|ايضا|المزيد)(?:\s*[:：].*)?$"
+)
+#: Facebook / Instagram / Twitter embeds as they come out of a copied web page (note: the
+#: spaces in these lines are often no-break spaces, hence \s)
+_POSTED_BY = re.compile(
+    r"^(?:Posted\s+by\s.{1,80}?\son\s+(?:[A-Z][a-z]+,\s+)?[A-Z][a-z]+\s+\d{1,2},\s+\d{4}"
+    r"|A\s+post\s+shared\s+by\s.{1,80}"
+    r"|[—-]\s.{1,80}\(@\w{1,30}\)\s+[A-Z][a-z]+\s+\d{1,2},\s+\d{4})$"
+)
+#: "TRT عربي - وكالات", "الجزيرة نت + وكالات", "وكالات"; group "name" is the outlet, if any.
+AGENCY_CREDIT = re.compile(
+    r"^(?:(?P<name>[^\n.،:«»\"]{1,40}?)\s*[-–—/+]\s*)?(?:وكالات|الوكالات)$"
+    r"|^المصدر\s*:\s*(?P<name2>[^\n.،«»\"]{1,40})$"
+)
+_SENTENCE_END = re.compile(r"[.!?؟:؛,،]$")
+#: how many non-blank lines at the end may hold a closing credit
+CREDIT_WINDOW = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the text: ``text[start:end]`` is its content, ``text[start:stop]`` adds
+    the newline; ``number`` counts from 1 within the article text."""
+
+    number: int
+    start: int
+    end: int
+    stop: int
+    content: str
+
+    @property
+    def stripped(self) -> str:
+        return self.content.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The segments of a text, and the lines that later steps need."""
+
+    segments: list[Segment]
+    lines: list[Line]
+    reasons: dict[int, str]  # line number -> boilerplate reason
+    headline: Line | None
+    credit: Line | None
+
+    def body_lines(self) -> list[Line]:
+        return [ln for ln in self.lines if ln.stripped and ln.number not in self.reasons]
+
+
+def split_lines(text: str) -> list[Line]:
+    """Lines split on LF only (str.splitlines would also split on U+2028, \\x1c and others)."""
+    lines, pos = [], 0
+    for number, content in enumerate(text.split("\n"), start=1):
+        end = pos + len(content)
+        stop = min(end + 1, len(text))
+        lines.append(Line(number, pos, end, stop, content))
+        pos = end + 1
+    if lines and lines[-1].start == len(text) and len(lines) > 1:
+        lines.pop()  # text ends with "\n": no empty line after it
+    return lines
+
+
+def _is_headline_like(s: str) -> bool:
+    return 2 <= len(s.split()) <= 20 and len(s) <= 150 and not _SENTENCE_END.search(s)
+
+
+def _fixed_reason(s: str) -> str | None:
+    if _FOLLOW_US.match(s):
+        return "follow-us"
+    if _MOST_READ.match(s):
+        return "most-read"
+    if _READ_ALSO.match(s) and len(s) <= 200:
+        return "read-also"
+    if _POSTED_BY.match(s):
+        return "social-embed"
+    if len(s.split()) <= 30 and not s.endswith(".") and _CAPTION.match(s):
+        return "photo-caption"
+    return None
+
+
+def layout(text: str) -> Layout:
+    """Split ``text`` into body and boilerplate segments (see the module docstring)."""
+    lines = split_lines(text)
+    filled = [ln for ln in lines if ln.stripped]
+    reasons: dict[int, str] = {}
+    for ln in filled:
+        reason = _fixed_reason(ln.stripped)
+        if reason:
+            reasons[ln.number] = reason
+
+    # an embedded post: the post text is the non-blank line right above "Posted by ..."
+    for i, ln in enumerate(filled):
+        if reasons.get(ln.number) == "social-embed" and i > 0:
+            above = filled[i - 1]
+            if above.number not in reasons:
+                reasons[above.number] = "social-embed"
+
+    # a closing credit among the last non-blank lines (after trailing boilerplate)
+    credit = None
+    tail = [ln for ln in filled if ln.number not in reasons][-CREDIT_WINDOW:]
+    for ln in reversed(tail):
+        if AGENCY_CREDIT.match(ln.stripped):
+            credit = ln
+            reasons[ln.number] = "agency-credit"
+            break
+
+    # a short section label, then a headline
+    headline = None
+    if len(filled) >= 3:
+        label, head = filled[0], filled[1]
+        s_label, s_head = label.stripped, head.stripped
+        if (
+            label.number not in reasons and head.number not in reasons
+            and len(s_label.split()) <= 4 and len(s_label) <= 40
+            and not re.search(r"[0-9\u0660-\u0669.،,:؛!?؟\"«»()]", s_label)
+            and _is_headline_like(s_head) and len(s_head.split()) > len(s_label.split())
+        ):
+            reasons[label.number] = "section-label"
+            reasons[head.number] = "headline"
+            headline = head
+
+    return Layout(_segments(text, lines, reasons), lines, reasons, headline, credit)
+
+
+def _segments(text: str, lines: list[Line], reasons: dict[int, str]) -> list[Segment]:
+    spans: list[list] = []  # [start, stop, kind, reason]
+    for ln in lines:
+        if not ln.stripped:
+            if spans:
+                spans[-1][1] = ln.stop
+            else:
+                spans.append([ln.start, ln.stop, None, ""])  # leading blanks: kind set below
+            continue
+        reason = reasons.get(ln.number, "")
+        kind = "boilerplate" if reason else "body"
+        if spans and spans[-1][2] is None:
+            spans[-1][1:] = [ln.stop, kind, reason]
+        elif spans and spans[-1][2] == kind and spans[-1][3] == reason:
+            spans[-1][1] = ln.stop
+        else:
+            spans.append([ln.start, ln.stop, kind, reason])
+    out = [Segment(a, b, kind or "body", r) for a, b, kind, r in spans]
+    if out:  # the last line may lack "\n": make sure the whole text is covered
+        last = out[-1]
+        out[-1] = Segment(last.start, len(text), last.kind, last.reason)
+    return out

@@ -1,0 +1,269 @@
+"""Dates: the front-matter ``date`` field, and dates written in the article text.
+
+Values of :class:`MentionedDate` are ISO-like strings:
+
+- ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` when the text gives (or fixes) the year;
+- ``--MM-DD`` (day and month, year unknown) and ``--MM`` (month only, year unknown) otherwise.
+  These are the ISO 8601 / XML Schema forms for a date without a year (gMonthDay, gMonth).
+
+A year is never invented. A day-month without a year gets a year only when the text itself
+fixes it: every full date (day, month and year) written in the text has the same year, which
+is then the reference year (``MentionedDate.year_inferred`` is True). A qualifier after the
+month ("الماضي" last, "المقبل" next) moves the year by one when the month is past or ahead of
+the reference month; when the month equals the reference month the year stays unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+from archive.corpus.article import MentionedDate
+
+#: Any decimal digit the articles use: ASCII, Arabic-Indic, Extended Arabic-Indic (Persian).
+DIGIT = "[0-9\u0660-\u0669\u06f0-\u06f9]"
+
+_ARABIC_MONTHS: dict[str, int] = {
+    # Egyptian / Gulf names (transliterated from the Latin months)
+    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "إبريل": 4, "ابريل": 4, "مايو": 5,
+    "يونيو": 6, "يونيه": 6, "يوليو": 7, "يوليه": 7, "أغسطس": 8, "اغسطس": 8, "سبتمبر": 9,
+    "أكتوبر": 10, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+    # Levantine / Iraqi names
+    "كانون الثاني": 1, "كانون الثانى": 1, "شباط": 2, "آذار": 3, "اذار": 3, "نيسان": 4,
+    "أيار": 5, "ايار": 5, "حزيران": 6, "تموز": 7, "آب": 8, "أيلول": 9, "ايلول": 9,
+    "تشرين الأول": 10, "تشرين الاول": 10, "تشرين الثاني": 11, "تشرين الثانى": 11,
+    "كانون الأول": 12, "كانون الاول": 12,
+}
+
+_ENGLISH_MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29: any year
+
+
+def _alternation(names: list[str]) -> str:
+    # longest first, so "كانون الثاني" wins over a shorter overlapping name
+    ordered = sorted(names, key=lambda n: (-len(n), n))
+    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered)
+
+
+_AR_MONTH = _alternation(list(_ARABIC_MONTHS))
+_EN_MONTH = _alternation(list(_ENGLISH_MONTHS))
+_NOT_WORD_BEFORE = r"(?<![\w])"
+_NOT_WORD_AFTER = r"(?![\w])"
+
+#: "25 يونيو/حزيران الماضي", "مطلع سبتمبر/أيلول الجاري", "4 آذار 2021", "حزيران (يونيو) 2019"
+_ARABIC_DATE = re.compile(
+    rf"{_NOT_WORD_BEFORE}"
+    rf"(?:(?P<day>{DIGIT}{{1,2}})\s+(?:من\s+)?)?"
+    rf"(?P<months>(?P<m1>{_AR_MONTH}){_NOT_WORD_AFTER}"
+    rf"(?:\s*(?:/|\\|-|،)\s*(?P<m2>{_AR_MONTH}){_NOT_WORD_AFTER}"
+    rf"|\s*\(\s*(?P<m3>{_AR_MONTH})\s*\))?)"
+    rf"(?:\s*،?\s*(?:من\s+)?(?:(?:ال)?عام\s+|(?:ال)?سنة\s+)?(?P<year>{DIGIT}{{4}}){_NOT_WORD_AFTER}"
+    r"|\s+(?P<rel>الماضي|الماضى|المنصرم|الفائت|الجاري|الحالي|الحالى|المقبل|القادم))?"
+)
+
+#: "September 4, 2021", "Sept. 4 2021", "4 September 2021"
+_ENGLISH_DATE = re.compile(
+    rf"{_NOT_WORD_BEFORE}(?:"
+    rf"(?P<mon>{_EN_MONTH})\.?\s+(?P<day>{DIGIT}{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>{DIGIT}{{4}})"
+    rf"|(?P<day2>{DIGIT}{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon2>{_EN_MONTH})\.?,?\s+(?P<year2>{DIGIT}{{4}})"
+    rf"){_NOT_WORD_AFTER}",
+    re.IGNORECASE,
+)
+
+#: "عام 2011", "العام 2018", "سنة ٢٠١١", "لعام 2020"
+_YEAR = re.compile(
+    rf"{_NOT_WORD_BEFORE}(?:و?(?:ب|ل|لل)?)(?P<word>(?:ال)?(?:عام|سنة)\s+(?P<year>{DIGIT}{{4}})"
+    rf"){_NOT_WORD_AFTER}"
+)
+
+#: Words before a bare month name that make it a date ("مطلع سبتمبر", "شهر حزيران").
+_MONTH_CONTEXT_BEFORE = re.compile(
+    r"(?:شهر|الشهر|مطلع|منتصف|أواسط|اواسط|أواخر|اواخر|أوائل|اوائل|نهاية|بداية|مستهل|خلال)\s*$"
+)
+
+_PAST = {"الماضي", "الماضى", "المنصرم", "الفائت"}
+_NEXT = {"المقبل", "القادم"}
+
+_MIN_YEAR, _MAX_YEAR = 1800, 2100
+
+
+def _int(digits: str) -> int:
+    return int(digits)  # int() reads every Unicode decimal digit, Arabic-Indic included
+
+
+def _valid_day(month: int, day: int, year: int | None) -> bool:
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    if year is None:
+        return day <= _DAYS_IN_MONTH[month - 1]
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _value(year: int | None, month: int, day: int | None) -> str:
+    head = f"{year:04d}" if year is not None else "-"
+    return f"{head}-{month:02d}-{day:02d}" if day is not None else f"{head}-{month:02d}"
+
+
+class _Candidate:
+    __slots__ = ("start", "end", "year", "month", "day", "rel")
+
+    def __init__(
+        self, start: int, end: int, year: int | None, month: int | None, day: int | None,
+        rel: str | None = None,
+    ) -> None:
+        self.start, self.end = start, end
+        self.year, self.month, self.day, self.rel = year, month, day, rel
+
+
+def _arabic_candidates(text: str) -> list[_Candidate]:
+    found = []
+    for m in _ARABIC_DATE.finditer(text):
+        month = _ARABIC_MONTHS[re.sub(r"\s+", " ", m["m1"])]
+        other = m["m2"] or m["m3"]
+        paired = other is not None and _ARABIC_MONTHS[re.sub(r"\s+", " ", other)] == month
+        end = m.end()
+        if other is not None and not paired:
+            # two different month names ("يونيو/تموز" = June-July): keep the first only
+            end = m.end("m1")
+            year_text, rel = None, None
+        else:
+            year_text, rel = m["year"], m["rel"]
+        day = _int(m["day"]) if m["day"] else None
+        year = _int(year_text) if year_text else None
+        if year is not None and not _MIN_YEAR <= year <= _MAX_YEAR:
+            year = None
+            end = m.end("months") if paired else m.end("m1")
+        context = bool(
+            day is not None or year is not None or paired or rel
+            or _MONTH_CONTEXT_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        )
+        if not context:
+            continue  # a bare "مارس" is usually the verb "practised", "تموز" a name: skip
+        if day is not None and not _valid_day(month, day, year):
+            continue
+        found.append(_Candidate(m.start(), end, year, month, day, rel))
+    return found
+
+
+def _english_candidates(text: str) -> list[_Candidate]:
+    found = []
+    for m in _ENGLISH_DATE.finditer(text):
+        mon = (m["mon"] or m["mon2"]).lower()
+        month = _ENGLISH_MONTHS[mon]
+        day = _int(m["day"] or m["day2"])
+        year = _int(m["year"] or m["year2"])
+        if _MIN_YEAR <= year <= _MAX_YEAR and _valid_day(month, day, year):
+            found.append(_Candidate(m.start(), m.end(), year, month, day))
+    return found
+
+
+def _year_candidates(text: str) -> list[_Candidate]:
+    found = []
+    for m in _YEAR.finditer(text):
+        year = _int(m["year"])
+        if _MIN_YEAR <= year <= _MAX_YEAR:
+            found.append(_Candidate(m.start("word"), m.end("word"), year, None, None))
+    return found
+
+
+def extract_dates(text: str) -> list[MentionedDate]:
+    """Every explicit date written in ``text``, in text order, spans not overlapping."""
+    candidates = _arabic_candidates(text) + _english_candidates(text) + _year_candidates(text)
+    # longest match first at equal start; drop anything overlapping an accepted span
+    candidates.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    chosen: list[_Candidate] = []
+    for c in candidates:
+        if chosen and c.start < chosen[-1].end:
+            continue
+        chosen.append(c)
+
+    full_years = {c.year for c in chosen if c.day is not None and c.year is not None}
+    reference: tuple[int, int] | None = None
+    if len(full_years) == 1:
+        year = full_years.pop()
+        months = [c.month for c in chosen if c.day is not None and c.year == year and c.month]
+        reference = (year, max(months))
+
+    out = []
+    for c in chosen:
+        year, inferred = c.year, False
+        if c.month is None:
+            value = f"{c.year:04d}"
+        else:
+            if year is None and reference is not None:
+                year = _resolve_year(c.month, c.rel, reference)
+                inferred = year is not None
+                if year is not None and c.day is not None and not _valid_day(c.month, c.day, year):
+                    year, inferred = None, False  # 29 شباط in a non-leap year: leave it open
+            value = _value(year, c.month, c.day)
+        out.append(MentionedDate(value, c.start, c.end, text[c.start:c.end], inferred))
+    return out
+
+
+def _resolve_year(month: int, rel: str | None, reference: tuple[int, int]) -> int | None:
+    ref_year, ref_month = reference
+    if rel in _PAST:
+        if month == ref_month:
+            return None
+        return ref_year if month < ref_month else ref_year - 1
+    if rel in _NEXT:
+        if month == ref_month:
+            return None
+        return ref_year if month > ref_month else ref_year + 1
+    return ref_year
+
+
+# ---------------------------------------------------------------------------------------------
+# The front-matter ``date`` field
+
+_DATE_FIELD = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?")
+
+
+def parse_date_field(value: Any) -> str:
+    """The front-matter ``date`` as ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``.
+
+    Accepts the string forms, a bare year (YAML reads ``2021`` as an int) and a
+    ``datetime.date`` (what a YAML timestamp becomes). Raises ValueError with a message
+    saying what is wrong.
+    """
+    if isinstance(value, _dt.datetime):
+        raise ValueError(f"date {value.isoformat(sep=' ')!r} has a time; give only the day")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"date must be YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}")
+    text = str(value).strip()
+    m = _DATE_FIELD.fullmatch(text)
+    if not m:
+        raise ValueError(f"date {text!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+    year = int(m["y"])
+    month = int(m["m"]) if m["m"] else None
+    day = int(m["d"]) if m["d"] else None
+    if not 1 <= year:
+        raise ValueError(f"date {text!r} has no valid year")
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"date {text!r} has month {month}, which does not exist")
+    if day is not None and month is not None:
+        try:
+            _dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"date {text!r} does not exist (day {day} of month {month})") from None
+    return text

@@ -1,0 +1,260 @@
+"""Load seeds/ into Articles, reporting every file that cannot be used.
+
+Every ``*.txt`` and ``*.md`` file directly in seeds/ becomes an :class:`Article` or is named in
+an error; the gazetteer files (``*.yml``/``*.yaml``) are left to the gazetteer; anything else in
+seeds/ gets a warning. A bad file never stops the others from loading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.config import Paths
+from archive.corpus.article import Article
+from archive.corpus.boilerplate import layout
+from archive.corpus.dates import extract_dates
+from archive.corpus.frontmatter import split_front_matter
+from archive.corpus.infer import infer_source, infer_title
+from archive.errors import Problem
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+GAZETTEER_SUFFIXES = (".yml", ".yaml")
+MAX_BYTES = 5 * 1024 * 1024
+_SAFE_ID = re.compile(r"[\w.-]+")
+#: C0 and C1 control characters other than tab and newline
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(slots=True)
+class Corpus:
+    """The loaded articles (sorted by id) and every problem met on the way."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def get(self, article_id: str) -> Article | None:
+        return next((a for a in self.articles if a.id == article_id), None)
+
+
+def problem_sort_key(p: Problem) -> tuple:
+    return (p.path, p.line or 0, p.severity != "error", p.message, p.hint)
+
+
+def load_corpus(paths: Paths) -> Corpus:
+    """Every article file in ``paths.seeds``, sorted by id, with all problems found."""
+    seeds = paths.seeds
+    rel_seeds = paths.rel(seeds)
+    if not seeds.is_dir():
+        return Corpus([], [Problem(
+            rel_seeds, "the seeds folder does not exist",
+            f"create {rel_seeds}/ and put the article .txt or .md files in it",
+        )])
+
+    problems: list[Problem] = []
+    by_id: dict[str, list[Path]] = {}
+    for entry in sorted(seeds.iterdir(), key=lambda p: p.name):
+        rel = paths.rel(entry)
+        suffix = entry.suffix.lower()
+        if entry.is_dir():
+            problems.append(Problem(
+                rel, "folder inside seeds/ is not read",
+                "put article files directly in seeds/", severity="warning",
+            ))
+        elif suffix in GAZETTEER_SUFFIXES:
+            continue  # places.yml / actors.yml: the gazetteer reads and checks them
+        elif suffix in ARTICLE_SUFFIXES and not entry.name.startswith("."):
+            by_id.setdefault(entry.stem, []).append(entry)
+        else:
+            problems.append(Problem(
+                rel, "not an article file (only .txt and .md are read), ignored",
+                "rename it to .txt/.md if it is an article, or move it out of seeds/",
+                severity="warning",
+            ))
+
+    folded: dict[str, list[str]] = {}
+    for article_id in by_id:
+        folded.setdefault(article_id.casefold(), []).append(article_id)
+
+    articles: list[Article] = []
+    for article_id in sorted(by_id):
+        files = sorted(by_id[article_id], key=lambda p: p.name)
+        if len(files) > 1:
+            names = " and ".join(paths.rel(f) for f in files)
+            for f in files:
+                problems.append(Problem(
+                    paths.rel(f), f"two files have the same id {article_id!r}: {names}",
+                    "an article's id is its file name without extension: rename or remove one",
+                ))
+            continue
+        clash = sorted(folded[article_id.casefold()])
+        if len(clash) > 1:
+            problems.append(Problem(
+                paths.rel(files[0]),
+                f"ids {', '.join(repr(c) for c in clash)} differ only in letter case;"
+                " their pages would overwrite each other on a case-insensitive disk",
+                "rename one of the files",
+            ))
+            continue
+        article, found = load_file(files[0], paths)
+        problems.extend(found)
+        if article is not None:
+            articles.append(article)
+
+    if not articles and not any(p.severity == "error" for p in problems):
+        problems.append(Problem(
+            rel_seeds, "no articles found", "add .txt or .md article files to seeds/",
+            severity="warning",
+        ))
+    problems.sort(key=problem_sort_key)
+    return Corpus(articles, problems)
+
+
+def load_file(path: Path, paths: Paths) -> tuple[Article | None, list[Problem]]:
+    """One article file: (Article, warnings) or (None, errors...)."""
+    rel = paths.rel(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(
+                rel, f"file is too large ({size / 1024 / 1024:.1f} MB; the limit is"
+                f" {MAX_BYTES // 1024 // 1024} MB)",
+                "an article should be plain text of a few KB: check it is the right file,"
+                " or split it into several articles",
+            )]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(rel, f"cannot read the file: {exc.strerror or exc}",
+                              "check the file's permissions")]
+    return parse_article(raw, path.stem, rel)
+
+
+def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
+    """Bytes to text: UTF-8 with or without BOM, line endings turned into LF."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return None, [Problem(rel, "file is UTF-32 encoded", f"convert it to UTF-8: iconv -f"
+                              f" utf-32 -t utf-8 {rel} > tmp && mv tmp {rel}", line=1)]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Problem(rel, "file is UTF-16 encoded (it starts with a UTF-16 byte-order"
+                              " mark)", f"convert it to UTF-8: iconv -f utf-16 -t utf-8 {rel}"
+                              f" > tmp && mv tmp {rel}", line=1)]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        if raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4:
+            return None, [Problem(rel, "file looks UTF-16 encoded without a byte-order mark"
+                                  " (every other byte is NUL)", f"convert it to UTF-8: iconv -f"
+                                  f" utf-16le -t utf-8 {rel} > tmp && mv tmp {rel}", line=line)]
+        return None, [Problem(rel, f"file contains NUL bytes (first at byte {nul}): it is binary,"
+                              " not text", "replace it with the article as plain UTF-8 text",
+                              line=line)]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = "save the file as UTF-8"
+        try:
+            guess = raw.decode("cp1256")
+        except UnicodeDecodeError:
+            guess = ""
+        arabic = sum(1 for ch in guess if "\u0600" <= ch <= "\u06ff")
+        if arabic and arabic >= len(raw[exc.start:]) // 8:
+            hint = ("it looks like Windows Arabic (cp1256); convert it:"
+                    f" iconv -f cp1256 -t utf-8 {rel} > tmp && mv tmp {rel}")
+        return None, [Problem(
+            rel, f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset"
+            f" {exc.start} (line {line}, byte {column} of the line) cannot be decoded",
+            hint, line=line,
+        )]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        number = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        return None, [Problem(
+            rel, f"control character U+{ord(bad.group()):04X} at line {number}, column {column}:"
+            " the file is binary or damaged",
+            "remove the character, or replace the file with the article as plain text",
+            line=number,
+        )]
+    return text, []
+
+
+def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None, list[Problem]]:
+    """Bytes of one article file to an Article (None when it has errors) and its problems."""
+    problems: list[Problem] = []
+    if not _SAFE_ID.fullmatch(article_id):
+        problems.append(Problem(
+            rel, f"file name {article_id!r} has characters other than letters, digits, '_',"
+            " '-' and '.'; it becomes a web address", "rename the file", severity="warning",
+        ))
+    if not raw.strip():
+        return None, [*problems, Problem(
+            rel, "file is empty" if not raw else "file has only whitespace",
+            "write the article text in it, or delete the file", line=None,
+        )]
+    text, found = decode(raw, rel)
+    if text is None:
+        return None, [*problems, *found]
+    if not text.strip():
+        return None, [*problems, Problem(
+            rel, "file has only whitespace", "write the article text in it, or delete the file",
+        )]
+    split = split_front_matter(text, rel)
+    problems.extend(split.problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    body = split.body
+    if not body.strip():
+        return None, [*problems, Problem(
+            rel, "article has front matter but no text after it",
+            "write the article text below the closing '---' line", line=split.body_line,
+        )]
+
+    front = split.front
+    lay = layout(body)
+    if not lay.body_lines():
+        problems.append(Problem(
+            rel, "every line of the article was taken for boilerplate; nothing will be indexed",
+            "check the file holds the article text", severity="warning",
+        ))
+    if front is not None and front.title:
+        title, inferred = front.title, False
+    else:
+        title, inferred = infer_title(lay, fallback=article_id), True
+    if front is not None and front.source:
+        source, evidence = front.source, None
+    else:
+        source, evidence = infer_source(body, lay)
+
+    article = Article(
+        id=article_id,
+        path=rel,
+        text=body,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        title=title,
+        title_inferred=inferred,
+        date=front.date if front else None,
+        source=source,
+        source_evidence=evidence,
+        url=front.url if front else None,
+        places=list(front.places) if front else [],
+        actors=list(front.actors) if front else [],
+        tags=list(front.tags) if front else [],
+        extra=dict(front.extra) if front else {},
+        segments=lay.segments,
+        mentioned_dates=extract_dates(body),
+        text_offset_line=split.body_line,
+    )
+    return article, problems
