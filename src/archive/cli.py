@@ -13,6 +13,7 @@ from archive import __version__
 #: (module, attribute) of each subcommand, in the order ``archive --help`` lists them.
 COMMANDS: list[tuple[str, str]] = [
     ("archive.commands.analyze", "analyze_cmd"),
+    ("archive.commands.check", "check"),
     ("archive.commands.synth", "synth_cmd"),
 ]
 
