@@ -1,32 +1,410 @@
 """Light stem and root of one cleaned Arabic word.
 
-TEMPORARY: wraps tashaphyne with a deterministic tie-break. To be replaced by a deterministic
-port of tashaphyne's algorithm reading the exported data tables, with root corrections.
+A deterministic port of tashaphyne 0.3.6's ``ArabicLightStemmer`` (``light_stem``/``get_stem``
+and ``get_root``), written as plain functions over the data tables of
+:mod:`archive.analysis.tables`, followed by this project's root chooser.
+
+Written to be ported line by line to JavaScript: plain loops, plain dicts used as maps and
+sets, no reliance on set iteration order. Every function takes the prepared data ``d`` (see
+:func:`prepare`); :func:`stem_and_root` uses the tables built from the installed packages.
+
+Two root functions:
+
+- :func:`tashaphyne_root` reproduces ``get_root()``, except for the final tie-break: tashaphyne
+  takes ``max(set(lst), key=lst.count)``, whose winner among equally frequent candidates depends
+  on ``PYTHONHASHSEED``. Here the tie goes to the candidate that comes first in code-point order
+  (JavaScript's ``<`` on strings gives the same order for Arabic letters).
+- :func:`choose_root` is the root used for search. In order: stop words keep tashaphyne's stop
+  stem; a stem listed in the corrections table gets its listed root; a stem that fits a
+  derivation pattern (``archive/analysis/data/root_patterns.tsv``: Forms VII, VIII, X,
+  participles, masdars, broken plurals …) whose radicals form a listed root gets that root;
+  otherwise tashaphyne's root is taken if it is a listed root and the stem is short enough to
+  be an Arabic word of that root (at most three letters beyond the root). Anything else — a
+  foreign word such as ``كورونا`` or a name — keeps its stem as its root key rather than an
+  invented root.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from functools import lru_cache
+from typing import Any
 
-from tashaphyne.stemming import ArabicLightStemmer
+ALEF = "\u0627"
+ALEF_MADDA = "\u0622"
+ALEF_HAMZA_ABOVE = "\u0623"
+ALEF_HAMZA_BELOW = "\u0625"
+HAMZA = "\u0621"
+WAW_HAMZA = "\u0624"
+YEH_HAMZA = "\u0626"
+HAMZA_ABOVE = "\u0654"
+HAMZA_BELOW = "\u0655"
+ALEF_MAKSURA = "\u0649"
+TEH_MARBUTA = "\u0629"
+TEH = "\u062a"
+TAH = "\u0637"
+DAL = "\u062f"
+WAW = "\u0648"
+YEH = "\u064a"
+NOON = "\u0646"
 
-_STEMMER = ArabicLightStemmer()
+#: pyarabic's HAMZAT: every hamza form that ``normalize_hamza`` turns into ``ء``.
+HAMZAT = HAMZA + WAW_HAMZA + YEH_HAMZA + HAMZA_ABOVE + HAMZA_BELOW + ALEF_HAMZA_BELOW + (
+    ALEF_HAMZA_ABOVE
+)
+END = "#"  # end-of-affix marker in the tries
+
+Data = dict[str, Any]
 
 
-def _most_common(roots: list[str]) -> str:
+# --------------------------------------------------------------------------------------------
+# Prepared data
+
+
+def build_trie(words: list[str], reverse: bool) -> dict[str, Any]:
+    """Character trie of ``words`` (read backwards when ``reverse``); ``END`` marks a word."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        branch = trie
+        chars = word[::-1] if reverse else word
+        for ch in chars:
+            if ch not in branch:
+                branch[ch] = {}
+            branch = branch[ch]
+        branch[END] = True
+    return trie
+
+
+def as_set(items: list[str]) -> dict[str, bool]:
+    """A membership map (a JS object / Map in the port)."""
+    out: dict[str, bool] = {}
+    for item in items:
+        out[item] = True
+    return out
+
+
+def prepare(tables: dict[str, Any]) -> Data:
+    """Turn exported tables into lookup structures (tries and membership maps)."""
+    return {
+        "prefix_trie": build_trie(tables["prefixes"], False),
+        "suffix_trie": build_trie(tables["suffixes"], True),
+        "infix_letters": tables["infix_letters"],
+        "joker": tables["joker"],
+        "verb_affixes": as_set(tables["verb_affixes"]),
+        "noun_affixes": as_set(tables["noun_affixes"]),
+        "verb_stamps": as_set(tables["verb_stamps"]),
+        "roots": as_set(tables["roots"]),
+        "stop_words": tables["stop_words"],
+        "corrections": tables["corrections"],
+        "patterns": tables["patterns"],
+    }
+
+
+@lru_cache(maxsize=1)
+def default_data() -> Data:
+    from archive.analysis.tables import build_tables
+
+    return prepare(build_tables())
+
+
+# --------------------------------------------------------------------------------------------
+# Segmentation (tashaphyne: lookup_prefixes, lookup_suffixes, segment)
+
+
+def lookup_prefixes(word: str, trie: dict[str, Any]) -> list[int]:
+    """Positions where a listed prefix can end (tashaphyne ``lookup_prefixes``)."""
+    branch = trie
+    lefts = [0]
+    i = 0
+    while i < len(word) and word[i] in branch:
+        if END in branch:
+            lefts.append(i)
+        branch = branch[word[i]]
+        i += 1
+    if i < len(word) and END in branch:
+        lefts.append(i)
+    return lefts
+
+
+def lookup_suffixes(word: str, trie: dict[str, Any]) -> list[int]:
+    """Positions where a listed suffix can start (tashaphyne ``lookup_suffixes``)."""
+    branch = trie
+    rights: list[int] = []
+    i = len(word) - 1
+    while i >= 0 and word[i] in branch:
+        if END in branch:
+            rights.append(i + 1)
+        branch = branch[word[i]]
+        i -= 1
+    if i >= 0 and END in branch:
+        rights.append(i + 1)
+    return rights
+
+
+def segments(word: str, d: Data) -> list[tuple[int, int]]:
+    """All cuts ``(left, right)`` of ``word``, sorted, without duplicates."""
+    lefts = lookup_prefixes(word, d["prefix_trie"])
+    rights = lookup_suffixes(word, d["suffix_trie"])
+    found: dict[tuple[int, int], bool] = {(0, len(word)): True}
+    for i in lefts:
+        for j in rights:
+            if j >= i + 2:
+                found[(i, j)] = True
+    return sorted(found)
+
+
+def left_right(cuts: list[tuple[int, int]]) -> tuple[int, int]:
+    """The largest left, then the smallest right among cuts with that left."""
+    if not cuts:
+        return -1, -1
+    left = -1
+    for x, _ in cuts:
+        if x > left:
+            left = x
+    right = -1
+    for x, y in cuts:
+        if x == left and (right < 0 or y < right):
+            right = y
+    return left, right
+
+
+# --------------------------------------------------------------------------------------------
+# Affix validation (tashaphyne: _verify_affix, _valid_stem, verb_stamp)
+
+
+def verb_stamp(verb: str) -> str:
+    """tashaphyne's verb stamp: hamzas unified, weak letters dropped, final double undone."""
+    if not verb:
+        return ""
+    if len(verb) == 4 and verb[0] == ALEF_HAMZA_ABOVE:
+        verb = verb.replace(ALEF_HAMZA_ABOVE, "")
+    out = ""
+    for ch in verb:
+        if ch in "أإءؤئآ":
+            out += HAMZA
+        elif ch in "اويى":
+            continue
+        else:
+            out += ch
+    if len(out) >= 2 and out[-1] == out[-2]:
+        out = out[:-1]
+    return out
+
+
+def valid_stem(stem: str, tag: str, prefix: str, d: Data) -> bool:
+    """tashaphyne ``_valid_stem``: can ``stem`` be a verb (``tag == "verb"``) or noun stem?"""
+    if not stem:
+        return False
+    if tag != "verb":
+        return len(stem) < 8
+    last = prefix[-1:]
+    if len(stem) > 6 or len(stem) < 2:
+        return False
+    elif TEH_MARBUTA in stem:
+        return False
+    elif len(stem) == 6 and stem[0] != ALEF:
+        return False
+    elif len(stem) == 5 and stem[0] != ALEF and stem[0] != TEH:
+        if last != "" and last in (YEH + TEH + NOON + ALEF_HAMZA_ABOVE):
+            return False
+    elif stem[0] == ALEF and last != "" and last in (YEH + NOON + TEH + ALEF_HAMZA_ABOVE + ALEF):
+        return False
+    return verb_stamp(stem) in d["verb_stamps"]
+
+
+def verify_affix(word: str, left: int, right: int, d: Data) -> bool:
+    """tashaphyne ``_verify_affix``: is ``prefix-suffix`` a verb or noun affix pair here?"""
+    prefix = word[:left]
+    affix = prefix + "-" + word[right:]
+    stem = word[left:right]
+    if affix in d["verb_affixes"] and valid_stem(stem, "verb", prefix, d):
+        return True
+    return affix in d["noun_affixes"] and valid_stem(stem, "noun", prefix, d)
+
+
+def valid_cuts(word: str, d: Data) -> list[tuple[int, int]]:
+    """The cuts that pass :func:`verify_affix`, sorted."""
+    out = []
+    for left, right in segments(word, d):
+        if verify_affix(word, left, right, d):
+            out.append((left, right))
+    return out
+
+
+def light_stem(word: str, d: Data) -> str:
+    """tashaphyne ``light_stem(word); get_stem()`` for a clean word."""
+    if word in d["stop_words"]:
+        return d["stop_words"][word]
+    cuts = valid_cuts(word, d)
+    if not cuts:
+        return word
+    left, right = left_right(cuts)
+    return word[left:right]
+
+
+# --------------------------------------------------------------------------------------------
+# Roots (tashaphyne: get_starstem, _handle_teh_infix, extract_root, _ajust_root, _choose_root)
+
+
+def replace_from(text: str, start: int, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced by ``new`` from index ``start`` on."""
+    return text[:start] + text[start:].replace(old, new)
+
+
+def handle_teh_infix(star: str, stem: str, joker: str) -> str:
+    """tashaphyne ``_handle_teh_infix``: ت ط د are infixes only in places of a 4-letter stem."""
+    if len(star.replace(TEH_MARBUTA, "")) != 4:
+        out = ""
+        for ch in star:
+            out += joker if ch in (TEH + TAH + DAL) else ch
+        return out
+    star = replace_from(star, 2, TEH, joker)
+    star = replace_from(star, 2 if stem.startswith("ضط") else 0, TAH, joker)
+    star = replace_from(star, 2 if stem.startswith("زد") else 0, DAL, joker)
+    return star
+
+
+def star_stem(stem: str, d: Data) -> str:
+    """tashaphyne ``get_starstem``: letters that cannot be infixes become the joker."""
+    keep = d["infix_letters"] + TEH_MARBUTA
+    star = ""
+    for ch in stem:
+        star += ch if ch in keep else d["joker"]
+    return handle_teh_infix(star, stem, d["joker"])
+
+
+def normalize_root(root: str) -> str:
+    """tashaphyne ``normalize_root``: ``آ``→``ءا``, no ``ة``, ``ى``→``ي``, hamzas → ``ء``."""
+    out = ""
+    for ch in root.replace(ALEF_MADDA, HAMZA + ALEF):
+        if ch == TEH_MARBUTA:
+            continue
+        if ch == ALEF_MAKSURA:
+            out += YEH
+        elif ch in HAMZAT:
+            out += HAMZA
+        else:
+            out += ch
+    return out
+
+
+def adjust_root(root: str, star: str, joker: str) -> str:
+    """tashaphyne ``_ajust_root``: complete a two-letter root with a weak or doubled letter."""
+    if not star:
+        return root
+    if len(star) == 3:
+        return star.replace(ALEF, WAW).replace(ALEF_MAKSURA, YEH)
+    first = star[0]
+    last = star[-1]
+    if first == ALEF or first == WAW:
+        return WAW + root
+    if first == YEH:
+        return YEH + root
+    if first == joker and (last == ALEF or last == WAW):
+        return root + WAW
+    if first == joker and (last == ALEF_MAKSURA or last == YEH):
+        return root + WAW
+    if first == joker and last == joker:
+        if len(star) == 2:
+            return root + root[-1]
+        return root[0] + WAW + root[1]
+    return root
+
+
+def extract_root(word: str, left: int, right: int, d: Data) -> str:
+    """tashaphyne ``extract_root`` for the cut ``(left, right)``."""
+    stem = word[left:right]
+    if len(stem) == 3:
+        return adjust_root("", stem, d["joker"])
+    star = star_stem(stem, d)
+    root = ""
+    for i in range(len(stem)):
+        if star[i] == d["joker"]:
+            root += stem[i]
+    root = normalize_root(root)
+    if len(root) == 2:
+        root = adjust_root(root, star, d["joker"])
+    return root
+
+
+def root_candidates(word: str, d: Data) -> list[str]:
+    """tashaphyne's candidate roots: one per cut, filtered by length, then by the roots list."""
+    roots = []
+    for left, right in segments(word, d):
+        roots.append(extract_root(word, left, right, d))
+    sized = [r for r in roots if 2 <= len(r) <= 4]
+    if sized:
+        roots = sized
+    listed = [r for r in roots if r in d["roots"]]
+    if listed:
+        roots = listed
+    return roots
+
+
+def most_common(roots: list[str]) -> str:
+    """Most frequent candidate, three-letter ones first; ties go to the smallest string."""
     tri = [r for r in roots if len(r) == 3]
-    pool = tri or roots
-    counts = Counter(pool)
-    return min(counts, key=lambda r: (-counts[r], r))
+    if tri:
+        roots = tri
+    best = ""
+    best_count = 0
+    for r in roots:
+        count = roots.count(r)
+        if count > best_count or (count == best_count and r < best):
+            best = r
+            best_count = count
+    return best
+
+
+def tashaphyne_root(word: str, d: Data) -> str:
+    """tashaphyne ``light_stem(word); get_root()`` with a deterministic tie-break."""
+    if word in d["stop_words"]:
+        return d["stop_words"][word]
+    return most_common(root_candidates(word, d))
+
+
+def tashaphyne_tie(word: str, d: Data) -> bool:
+    """Whether tashaphyne's own ``get_root()`` depends on set order for ``word``."""
+    if word in d["stop_words"]:
+        return False
+    roots = root_candidates(word, d)
+    tri = [r for r in roots if len(r) == 3]
+    if tri:
+        roots = tri
+    top = 0
+    for r in roots:
+        top = max(top, roots.count(r))
+    winners: dict[str, bool] = {}
+    for r in roots:
+        if roots.count(r) == top:
+            winners[r] = True
+    return len(winners) > 1
+
+
+# --------------------------------------------------------------------------------------------
+# This project's root chooser
+
+
+def choose_root(word: str, stem: str, d: Data) -> str:
+    """The root key used for search (see the module docstring)."""
+    if word in d["stop_words"]:
+        return d["stop_words"][word]
+    if stem in d["corrections"]:
+        return d["corrections"][stem]
+    root = tashaphyne_root(word, d)
+    if root in d["roots"]:
+        return root
+    return stem
 
 
 def stem_and_root(word: str) -> tuple[str, str]:
     """Return ``(stem, root)`` of a word already passed through ``normalize.clean``."""
-    st = _STEMMER
-    st.light_stem(word)
-    stem = st.get_stem()
-    affixes = st.get_affix_list()
-    roots = [d["root"] for d in affixes]
-    ok = [r for r in roots if 2 <= len(r) <= 4] or roots
-    ok = [r for r in ok if r in st.root_list] or ok
-    return stem, _most_common(ok) if ok else stem
+    if not word:
+        return word, word
+    d = default_data()
+    stem = light_stem(word, d)
+    return stem, choose_root(word, stem, d)
+
+
+def is_stop(word: str) -> bool:
+    """Whether ``word`` (cleaned) is in tashaphyne's stop-word table."""
+    return word in default_data()["stop_words"]
