@@ -101,9 +101,13 @@ def parse_front_matter(
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # the context mark is where the broken construct starts (an unclosed "[" or quote);
+        # the problem mark is where the parser noticed, possibly at the end of the block
+        mark = exc.context_mark or exc.problem_mark
         line = first_line + mark.line if mark is not None else first_line - 1
-        what = _one_line(" ".join(x for x in (exc.context, exc.problem) if x))
+        what = _one_line("; ".join(x for x in (exc.context, exc.problem) if x))
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != mark.line:
+            what += f" (noticed at line {first_line + exc.problem_mark.line})"
         return None, [Problem(
             path, f"front matter is not valid YAML: {what}",
             "fix this line of the '---' block: write 'key: value', quote values that contain"

@@ -127,7 +127,7 @@ def load_file(path: Path, paths: Paths) -> tuple[Article | None, list[Problem]]:
         size = path.stat().st_size
         if size > MAX_BYTES:
             return None, [Problem(
-                rel, f"file is too large ({size / 1024 / 1024:.1f} MB; the limit is"
+                rel, f"file is too large ({size:,} bytes; the limit for an article is"
                 f" {MAX_BYTES // 1024 // 1024} MB)",
                 "an article should be plain text of a few KB: check it is the right file,"
                 " or split it into several articles",
@@ -137,6 +137,19 @@ def load_file(path: Path, paths: Paths) -> tuple[Article | None, list[Problem]]:
         return None, [Problem(rel, f"cannot read the file: {exc.strerror or exc}",
                               "check the file's permissions")]
     return parse_article(raw, path.stem, rel)
+
+
+def _looks_utf16(raw: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: decodes as UTF-16 into mostly letters and spaces."""
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        plain = sum(1 for ch in text if ch.isalnum() or ch.isspace() or ch in ".,،:-\"'()")
+        if text and plain >= 0.9 * len(text):
+            return encoding
+    return None
 
 
 def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
@@ -151,10 +164,12 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     nul = raw.find(b"\x00")
     if nul >= 0:
         line = raw.count(b"\n", 0, nul) + 1
-        if raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4:
+        encoding = _looks_utf16(raw)
+        if encoding:
             return None, [Problem(rel, "file looks UTF-16 encoded without a byte-order mark"
-                                  " (every other byte is NUL)", f"convert it to UTF-8: iconv -f"
-                                  f" utf-16le -t utf-8 {rel} > tmp && mv tmp {rel}", line=line)]
+                                  " (it has NUL bytes between the characters)",
+                                  f"convert it to UTF-8: iconv -f {encoding} -t utf-8 {rel}"
+                                  f" > tmp && mv tmp {rel}", line=line)]
         return None, [Problem(rel, f"file contains NUL bytes (first at byte {nul}): it is binary,"
                               " not text", "replace it with the article as plain UTF-8 text",
                               line=line)]
