@@ -1,0 +1,137 @@
+"""Find gazetteer names in a sequence of normalized tokens.
+
+Rules (mirrored by the browser through :meth:`NameMatcher.export_table`):
+
+- A name is the token sequence of its normalized spelling (same tokenizer and ``normalize`` as
+  the analyzer), so إنخل/انخل, hamza and alef forms, diacritics and tatweel all match.
+- Only the FIRST token of a name may carry a proclitic, from :data:`PROCLITICS`
+  (conjunction و/ف, then preposition ب/ل/ك, in that order). The rest of that token must be
+  exactly the name's first token: names match whole words only, never inside another word.
+- A name whose first token starts with the article ال also matches with ل + article merged
+  as لل (للجيزة, وللطيبة; للجنة for اللجنة).
+- A quoted name after a detached clitic (لـ"قسد") is already a token of its own.
+- Overlaps: the longest match wins (درعا البلد beats درعا), then the earlier start, then the
+  shorter clitic, then the entity key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from archive.analysis.analyzer import EntityMatch
+from archive.analysis.normalize import normalize
+from archive.analysis.tokenize import tokenize
+
+if TYPE_CHECKING:
+    from archive.gazetteer.model import Gazetteer
+
+_CONJ = ("", "و", "ف")
+_PREP = ("", "ب", "ل", "ك")
+#: Every proclitic a name's first token may carry (conjunction, then preposition).
+PROCLITICS: tuple[str, ...] = tuple(sorted({c + p for c in _CONJ for p in _PREP} - {""}))
+ARTICLE = "ال"
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The normalized token sequence of a name as written in the gazetteer."""
+    return tuple(normalize(name[s:e]) for s, e in tokenize(name) if normalize(name[s:e]))
+
+
+def is_arabic_token(token: str) -> bool:
+    return any("\u0621" <= ch <= "\u064a" for ch in token)
+
+
+def clitic_forms(first: str) -> list[tuple[str, str]]:
+    """Every ``(surface form, clitic)`` under which a name's first token may appear."""
+    forms = [(first, "")]
+    if not is_arabic_token(first):
+        return forms
+    for clitic in PROCLITICS:
+        if clitic.endswith("ل") and first.startswith(ARTICLE):
+            # ل + ال → لل ; and ل + الل… → لل… (للجنة)
+            forms.append((clitic + first[1:], clitic))
+            if first.startswith(ARTICLE + "ل"):
+                forms.append((clitic + first[2:], clitic))
+        else:
+            forms.append((clitic + first, clitic))
+    return forms
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    tokens: tuple[str, ...]
+    entity: str
+
+
+class NameMatcher:
+    """Implements the analyzer's ``EntityMatcher`` protocol over a fixed name table."""
+
+    def __init__(self, names: Iterable[tuple[str, str]]) -> None:
+        """``names``: ``(written name, entity key)`` pairs; the first key wins a shared name."""
+        table: dict[tuple[str, ...], str] = {}
+        for written, key in sorted(names, key=lambda nk: (nk[1], nk[0])):
+            toks = name_tokens(written)
+            if toks and toks not in table:
+                table[toks] = key
+        self.names: dict[tuple[str, ...], str] = dict(sorted(table.items()))
+        self._first: dict[str, list[tuple[_Name, str]]] = {}
+        for toks, key in self.names.items():
+            for form, clitic in clitic_forms(toks[0]):
+                self._first.setdefault(form, []).append((_Name(toks, key), clitic))
+
+    @classmethod
+    def from_gazetteer(cls, gazetteer: Gazetteer) -> NameMatcher:
+        return cls((n, e.key) for e in gazetteer.entities.values() for n in e.names)
+
+    def candidates(self, normalized: Sequence[str]) -> list[tuple[int, int, str, str, _Name]]:
+        """All ``(first, last, clitic, key, name)`` occurrences, overlapping ones included."""
+        out: list[tuple[int, int, str, str, _Name]] = []
+        n = len(normalized)
+        first = self._first
+        for i, word in enumerate(normalized):
+            options = first.get(word)
+            if not options:
+                continue
+            for name, clitic in options:
+                size = len(name.tokens)
+                if i + size > n:
+                    continue
+                if all(normalized[i + j] == name.tokens[j] for j in range(1, size)):
+                    out.append((i, i + size - 1, clitic, name.entity, name))
+        return out
+
+    def match(self, normalized: Sequence[str]) -> list[EntityMatch]:
+        """Non-overlapping matches in text order (longest match wins)."""
+        found = self.candidates(normalized)
+        if not found:
+            return []
+        found.sort(key=lambda c: (c[0] - c[1], c[0], len(c[2]), c[3]))
+        taken = [False] * len(normalized)
+        chosen: list[EntityMatch] = []
+        for first, last, _clitic, key, name in found:
+            if any(taken[first : last + 1]):
+                continue
+            for k in range(first, last + 1):
+                taken[k] = True
+            chosen.append(EntityMatch(key, first, last, name.tokens))
+        chosen.sort(key=lambda m: m.first)
+        return chosen
+
+    def match_text(self, text: str) -> list[tuple[EntityMatch, int, int]]:
+        """Matches in raw text, with character offsets ``(match, start, end)``."""
+        spans = list(tokenize(text))
+        norms = [normalize(text[s:e]) for s, e in spans]
+        return [(m, spans[m.first][0], spans[m.last][1]) for m in self.match(norms)]
+
+    def export_table(self) -> dict[str, object]:
+        """JSON-able, deterministic: names (space-joined normalized tokens → key) and clitics."""
+        return {
+            "format": 1,
+            "proclitics": list(PROCLITICS),
+            "article": ARTICLE,
+            "lam_merge": "a proclitic ending in ل before a name starting with ال drops the "
+            "alef (للجيزه); before الل it also drops the article's lam (للجنه)",
+            "names": {" ".join(t): k for t, k in self.names.items()},
+        }
