@@ -1,0 +1,541 @@
+// The Arabic analyzer, ported from Python for the browser (and for node, in the parity tests).
+//
+// It reads the same exported data tables as Python (build/analyzer-tables.json, written by
+// archive.analysis.tables.export_tables) and the gazetteer's name table
+// (archive.gazetteer.matcher.NameMatcher.export_table). Each section below mirrors one Python
+// module, function for function, under the same names in camelCase:
+//
+//   archive/analysis/normalize.py   clean, normalize
+//   archive/analysis/tokenize.py    tokenPattern, tokenize
+//   archive/analysis/morphology.py  buildTrie … stemAndRoot (deterministic tashaphyne port)
+//   archive/analysis/analyzer.py    isArabic, analyzeWord, Analyzer, protectEntities
+//   archive/gazetteer/matcher.py    nameTokens, cliticForms, NameMatcher
+//
+// Offsets: Python counts code points, JavaScript strings count UTF-16 units. Tokens here carry
+// UTF-16 offsets (what String.slice needs); for text inside the Basic Multilingual Plane (all
+// Arabic) the two are the same. The parity test converts.
+//
+// Licence: GPL-3.0-or-later (this is a port of tashaphyne, GPL).
+
+// ------------------------------------------------------------------------------------------
+// normalize.py
+
+/** Tables of normalize.export_table(), prepared: sets and a map. */
+export function prepareNormalize(table) {
+  return {
+    tashkeel: new Set(Array.from(table.tashkeel)),
+    tatweel: table.tatweel,
+    letterMap: new Map(Object.entries(table.letter_map)),
+  };
+}
+
+// Python: unicodedata.category(ch) == "Cf"
+const FORMAT_CHAR = /^\p{Cf}$/u;
+
+function isDropped(ch, N) {
+  return N.tashkeel.has(ch) || ch === N.tatweel || FORMAT_CHAR.test(ch);
+}
+
+/** Python clean(text): NFKC, no diacritics/tatweel/format characters, آ → ءا. */
+export function clean(text, N) {
+  text = text.normalize('NFKC');
+  let out = '';
+  for (const ch of text) {
+    if (!isDropped(ch, N)) out += ch;
+  }
+  return out.replaceAll('\u0622', '\u0621\u0627');
+}
+
+/** Python normalize(text): the matching form. */
+export function normalize(text, N) {
+  text = text.normalize('NFKC');
+  let out = '';
+  for (const ch of text) {
+    if (isDropped(ch, N)) continue;
+    const mapped = N.letterMap.get(ch);
+    out += mapped === undefined ? ch : mapped;
+  }
+  return out.toLowerCase();
+}
+
+// ------------------------------------------------------------------------------------------
+// tokenize.py
+
+function charClass(ranges) {
+  const esc = (cp) => `\\u{${cp.toString(16)}}`;
+  return ranges.map(([a, b]) => (a === b ? esc(a) : `${esc(a)}-${esc(b)}`)).join('');
+}
+
+/** Python token_pattern(): [start][continue]* built from the exported code-point ranges. */
+export function tokenPattern(table) {
+  return new RegExp(`[${charClass(table.start)}][${charClass(table.continue)}]*`, 'gu');
+}
+
+/** Python tokenize(text): [start, end] UTF-16 offsets of each token. */
+export function tokenize(text, pattern) {
+  const out = [];
+  pattern.lastIndex = 0;
+  for (const m of text.matchAll(pattern)) {
+    out.push([m.index, m.index + m[0].length]);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------
+// morphology.py
+
+const ALEF = '\u0627';
+const ALEF_MADDA = '\u0622';
+const ALEF_HAMZA_ABOVE = '\u0623';
+const ALEF_HAMZA_BELOW = '\u0625';
+const HAMZA = '\u0621';
+const WAW_HAMZA = '\u0624';
+const YEH_HAMZA = '\u0626';
+const HAMZA_ABOVE = '\u0654';
+const HAMZA_BELOW = '\u0655';
+const ALEF_MAKSURA = '\u0649';
+const TEH_MARBUTA = '\u0629';
+const TEH = '\u062a';
+const TAH = '\u0637';
+const DAL = '\u062f';
+const WAW = '\u0648';
+const YEH = '\u064a';
+const NOON = '\u0646';
+
+const HAMZAT =
+  HAMZA + WAW_HAMZA + YEH_HAMZA + HAMZA_ABOVE + HAMZA_BELOW + ALEF_HAMZA_BELOW + ALEF_HAMZA_ABOVE;
+const END = '#';
+
+const has = (obj, key) => Object.prototype.hasOwnProperty.call(obj, key);
+const reversed = (s) => s.split('').reverse().join('');
+
+export function buildTrie(words, reverse) {
+  const trie = Object.create(null);
+  for (const word of words) {
+    let branch = trie;
+    const chars = reverse ? reversed(word) : word;
+    for (const ch of chars) {
+      if (!(ch in branch)) branch[ch] = Object.create(null);
+      branch = branch[ch];
+    }
+    branch[END] = true;
+  }
+  return trie;
+}
+
+export function asSet(items) {
+  const out = Object.create(null);
+  for (const item of items) out[item] = true;
+  return out;
+}
+
+function asMap(obj) {
+  const out = Object.create(null);
+  for (const k of Object.keys(obj)) out[k] = obj[k];
+  return out;
+}
+
+export function prepare(tables) {
+  return {
+    prefix_trie: buildTrie(tables.prefixes, false),
+    suffix_trie: buildTrie(tables.suffixes, true),
+    infix_letters: tables.infix_letters,
+    joker: tables.joker,
+    verb_affixes: asSet(tables.verb_affixes),
+    noun_affixes: asSet(tables.noun_affixes),
+    verb_stamps: asSet(tables.verb_stamps),
+    roots: asSet(tables.roots),
+    stop_words: asMap(tables.stop_words),
+    corrections: asMap(tables.corrections),
+    patterns: tables.patterns,
+  };
+}
+
+export function lookupPrefixes(word, trie) {
+  let branch = trie;
+  const lefts = [0];
+  let i = 0;
+  while (i < word.length && word[i] in branch) {
+    if (END in branch) lefts.push(i);
+    branch = branch[word[i]];
+    i += 1;
+  }
+  if (i < word.length && END in branch) lefts.push(i);
+  return lefts;
+}
+
+export function lookupSuffixes(word, trie) {
+  let branch = trie;
+  const rights = [];
+  let i = word.length - 1;
+  while (i >= 0 && word[i] in branch) {
+    if (END in branch) rights.push(i + 1);
+    branch = branch[word[i]];
+    i -= 1;
+  }
+  if (i >= 0 && END in branch) rights.push(i + 1);
+  return rights;
+}
+
+export function segments(word, d) {
+  const lefts = lookupPrefixes(word, d.prefix_trie);
+  const rights = lookupSuffixes(word, d.suffix_trie);
+  const found = new Map([[`0,${word.length}`, [0, word.length]]]);
+  for (const i of lefts) {
+    for (const j of rights) {
+      if (j >= i + 2) found.set(`${i},${j}`, [i, j]);
+    }
+  }
+  return Array.from(found.values()).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+export function leftRight(cuts) {
+  if (cuts.length === 0) return [-1, -1];
+  let left = -1;
+  for (const [x] of cuts) if (x > left) left = x;
+  let right = -1;
+  for (const [x, y] of cuts) {
+    if (x === left && (right < 0 || y < right)) right = y;
+  }
+  return [left, right];
+}
+
+export function verbStamp(verb) {
+  if (!verb) return '';
+  if (verb.length === 4 && verb[0] === ALEF_HAMZA_ABOVE) verb = verb.replaceAll(ALEF_HAMZA_ABOVE, '');
+  let out = '';
+  for (const ch of verb) {
+    if ('أإءؤئآ'.includes(ch)) out += HAMZA;
+    else if ('اويى'.includes(ch)) continue;
+    else out += ch;
+  }
+  if (out.length >= 2 && out[out.length - 1] === out[out.length - 2]) out = out.slice(0, -1);
+  return out;
+}
+
+// Python: `last in (A + B + …)` with last a one-letter string ("" excluded by the caller).
+const inLetters = (ch, letters) => ch !== '' && letters.includes(ch);
+
+export function validStem(stem, tag, prefix, d) {
+  if (!stem) return false;
+  if (tag !== 'verb') return stem.length < 8;
+  const last = prefix.slice(-1);
+  if (stem.length > 6 || stem.length < 2) return false;
+  else if (stem.includes(TEH_MARBUTA)) return false;
+  else if (stem.length === 6 && stem[0] !== ALEF) return false;
+  else if (stem.length === 5 && stem[0] !== ALEF && stem[0] !== TEH) {
+    if (last !== '' && inLetters(last, YEH + TEH + NOON + ALEF_HAMZA_ABOVE)) return false;
+  } else if (stem[0] === ALEF && last !== '' && inLetters(last, YEH + NOON + TEH + ALEF_HAMZA_ABOVE + ALEF)) {
+    return false;
+  }
+  return verbStamp(stem) in d.verb_stamps;
+}
+
+export function verifyAffix(word, left, right, d) {
+  const prefix = word.slice(0, left);
+  const affix = prefix + '-' + word.slice(right);
+  const stem = word.slice(left, right);
+  if (affix in d.verb_affixes && validStem(stem, 'verb', prefix, d)) return true;
+  return affix in d.noun_affixes && validStem(stem, 'noun', prefix, d);
+}
+
+export function validCuts(word, d) {
+  const out = [];
+  for (const [left, right] of segments(word, d)) {
+    if (verifyAffix(word, left, right, d)) out.push([left, right]);
+  }
+  return out;
+}
+
+export function lightStem(word, d) {
+  if (has(d.stop_words, word)) return d.stop_words[word];
+  const cuts = validCuts(word, d);
+  if (cuts.length === 0) return word;
+  const [left, right] = leftRight(cuts);
+  return word.slice(left, right);
+}
+
+export function replaceFrom(text, start, old, repl) {
+  return text.slice(0, start) + text.slice(start).replaceAll(old, repl);
+}
+
+export function handleTehInfix(star, stem, joker) {
+  if (star.replaceAll(TEH_MARBUTA, '').length !== 4) {
+    let out = '';
+    for (const ch of star) out += (TEH + TAH + DAL).includes(ch) ? joker : ch;
+    return out;
+  }
+  star = replaceFrom(star, 2, TEH, joker);
+  star = replaceFrom(star, stem.startsWith('ضط') ? 2 : 0, TAH, joker);
+  star = replaceFrom(star, stem.startsWith('زد') ? 2 : 0, DAL, joker);
+  return star;
+}
+
+export function starStem(stem, d) {
+  const keep = d.infix_letters + TEH_MARBUTA;
+  let star = '';
+  for (const ch of stem) star += keep.includes(ch) ? ch : d.joker;
+  return handleTehInfix(star, stem, d.joker);
+}
+
+export function normalizeRoot(root) {
+  let out = '';
+  for (const ch of root.replaceAll(ALEF_MADDA, HAMZA + ALEF)) {
+    if (ch === TEH_MARBUTA) continue;
+    if (ch === ALEF_MAKSURA) out += YEH;
+    else if (HAMZAT.includes(ch)) out += HAMZA;
+    else out += ch;
+  }
+  return out;
+}
+
+export function adjustRoot(root, star, joker) {
+  if (!star) return root;
+  if (star.length === 3) return star.replaceAll(ALEF, WAW).replaceAll(ALEF_MAKSURA, YEH);
+  const first = star[0];
+  const last = star[star.length - 1];
+  if (first === ALEF || first === WAW) return WAW + root;
+  if (first === YEH) return YEH + root;
+  if (first === joker && (last === ALEF || last === WAW)) return root + WAW;
+  if (first === joker && (last === ALEF_MAKSURA || last === YEH)) return root + WAW;
+  if (first === joker && last === joker) {
+    if (star.length === 2) return root + root[root.length - 1];
+    return root[0] + WAW + root[1];
+  }
+  return root;
+}
+
+export function extractRoot(word, left, right, d) {
+  const stem = word.slice(left, right);
+  if (stem.length === 3) return adjustRoot('', stem, d.joker);
+  const star = starStem(stem, d);
+  let root = '';
+  for (let i = 0; i < stem.length; i++) {
+    if (star[i] === d.joker) root += stem[i];
+  }
+  root = normalizeRoot(root);
+  if (root.length === 2) root = adjustRoot(root, star, d.joker);
+  return root;
+}
+
+export function rootCandidates(word, d) {
+  let roots = [];
+  for (const [left, right] of segments(word, d)) roots.push(extractRoot(word, left, right, d));
+  const sized = roots.filter((r) => r.length >= 2 && r.length <= 4);
+  if (sized.length) roots = sized;
+  const listed = roots.filter((r) => r in d.roots);
+  if (listed.length) roots = listed;
+  return roots;
+}
+
+const count = (list, x) => list.reduce((n, y) => (y === x ? n + 1 : n), 0);
+
+export function mostCommon(roots) {
+  const tri = roots.filter((r) => r.length === 3);
+  if (tri.length) roots = tri;
+  let best = '';
+  let bestCount = 0;
+  for (const r of roots) {
+    const c = count(roots, r);
+    if (c > bestCount || (c === bestCount && r < best)) {
+      best = r;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+export function tashaphyneRoot(word, d) {
+  if (has(d.stop_words, word)) return d.stop_words[word];
+  return mostCommon(rootCandidates(word, d));
+}
+
+export function chooseRoot(word, stem, d) {
+  if (has(d.stop_words, word)) return d.stop_words[word];
+  if (has(d.corrections, stem)) return d.corrections[stem];
+  const root = tashaphyneRoot(word, d);
+  if (root in d.roots) return root;
+  return stem;
+}
+
+/** Python stem_and_root(word) for a word already passed through clean(). */
+export function stemAndRoot(word, d) {
+  if (!word) return [word, word];
+  const stem = lightStem(word, d);
+  return [stem, chooseRoot(word, stem, d)];
+}
+
+// ------------------------------------------------------------------------------------------
+// analyzer.py
+
+export function isArabic(word) {
+  for (const ch of word) {
+    if ((ch >= '\u0621' && ch <= '\u064a') || ch === '\u0671') return true;
+  }
+  return false;
+}
+
+// ------------------------------------------------------------------------------------------
+// gazetteer/matcher.py
+
+export function isArabicToken(token) {
+  for (const ch of token) if (ch >= '\u0621' && ch <= '\u064a') return true;
+  return false;
+}
+
+export function cliticForms(first, table) {
+  const article = table.article;
+  const forms = [[first, '']];
+  if (!isArabicToken(first)) return forms;
+  for (const clitic of table.proclitics) {
+    if (clitic.endsWith('ل') && first.startsWith(article)) {
+      forms.push([clitic + first.slice(1), clitic]);
+      if (first.startsWith(article + 'ل')) forms.push([clitic + first.slice(2), clitic]);
+    } else {
+      forms.push([clitic + first, clitic]);
+    }
+  }
+  return forms;
+}
+
+// Python sorts by tuples of strings: compare by code point (same as UTF-16 order in the BMP).
+const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+export class NameMatcher {
+  /** table: NameMatcher.export_table() (names: space-joined normalized tokens → entity key). */
+  constructor(table) {
+    this.table = table;
+    this.names = new Map();
+    for (const joined of Object.keys(table.names).sort(cmp)) {
+      this.names.set(joined, { tokens: joined.split(' '), entity: table.names[joined] });
+    }
+    this.first = new Map();
+    for (const name of this.names.values()) {
+      for (const [form, clitic] of cliticForms(name.tokens[0], table)) {
+        if (!this.first.has(form)) this.first.set(form, []);
+        this.first.get(form).push([name, clitic]);
+      }
+    }
+  }
+
+  candidates(normalized) {
+    const out = [];
+    const n = normalized.length;
+    for (let i = 0; i < n; i++) {
+      const options = this.first.get(normalized[i]);
+      if (!options) continue;
+      for (const [name, clitic] of options) {
+        const size = name.tokens.length;
+        if (i + size > n) continue;
+        let all = true;
+        for (let j = 1; j < size; j++) {
+          if (normalized[i + j] !== name.tokens[j]) {
+            all = false;
+            break;
+          }
+        }
+        if (all) out.push([i, i + size - 1, clitic, name.entity, name]);
+      }
+    }
+    return out;
+  }
+
+  match(normalized) {
+    const found = this.candidates(normalized);
+    if (found.length === 0) return [];
+    found.sort(
+      (a, b) =>
+        a[0] - a[1] - (b[0] - b[1]) || a[0] - b[0] || a[2].length - b[2].length || cmp(a[3], b[3]),
+    );
+    const taken = new Array(normalized.length).fill(false);
+    const chosen = [];
+    for (const [first, last, , key, name] of found) {
+      let busy = false;
+      for (let k = first; k <= last; k++) if (taken[k]) busy = true;
+      if (busy) continue;
+      for (let k = first; k <= last; k++) taken[k] = true;
+      chosen.push({ entity: key, first, last, cores: name.tokens });
+    }
+    chosen.sort((a, b) => a.first - b.first);
+    return chosen;
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// analyzer.py (continued): the Analyzer ties the pieces together.
+
+export class Analyzer {
+  /**
+   * tables: the exported analyzer tables (build/analyzer-tables.json);
+   * names: the gazetteer name table, or null for no entity protection.
+   */
+  constructor(tables, names = null) {
+    this.N = prepareNormalize(tables.normalize);
+    this.pattern = tokenPattern(tables.tokenize);
+    this.d = prepare(tables);
+    this.matcher = names ? new NameMatcher(names) : null;
+    this.cache = new Map();
+  }
+
+  clean(text) {
+    return clean(text, this.N);
+  }
+
+  normalize(text) {
+    return normalize(text, this.N);
+  }
+
+  tokenize(text) {
+    return tokenize(text, this.pattern);
+  }
+
+  /** Python analyze_word(form) → [normalized, stem, root] (cached per form). */
+  analyzeWord(form) {
+    const hit = this.cache.get(form);
+    if (hit !== undefined) return hit;
+    const out = this.analyzeWordUncached(form);
+    if (this.cache.size >= 200000) this.cache.clear();
+    this.cache.set(form, out);
+    return out;
+  }
+
+  analyzeWordUncached(form) {
+    const norm = this.normalize(form);
+    if (!norm) return [norm, norm, norm];
+    if (!isArabic(norm)) return [norm, norm, norm];
+    const [stem, root] = stemAndRoot(this.clean(form), this.d);
+    return [norm, this.normalize(stem) || norm, this.normalize(root) || norm];
+  }
+
+  /** Tokens of text: {form, start, end, position, normalized, stem, root, entity}. */
+  analyze(text) {
+    return this.analyzeWithMatches(text)[0];
+  }
+
+  analyzeWithMatches(text) {
+    const tokens = [];
+    const spans = this.tokenize(text);
+    for (let position = 0; position < spans.length; position++) {
+      const [start, end] = spans[position];
+      const form = text.slice(start, end);
+      const [normalized, stem, root] = this.analyzeWord(form);
+      tokens.push({ form, start, end, position, normalized, stem, root, entity: null });
+    }
+    if (this.matcher === null || tokens.length === 0) return [tokens, []];
+    const matches = this.matcher.match(tokens.map((t) => t.normalized));
+    return [protectEntities(tokens, matches), matches];
+  }
+}
+
+/** Python protect_entities: a name's tokens get its entity id; stem = root = core. */
+export function protectEntities(tokens, matches) {
+  const out = tokens.slice();
+  for (const m of matches) {
+    for (let index = m.first, offset = 0; index <= m.last; index++, offset++) {
+      const t = out[index];
+      const core = m.cores[offset];
+      out[index] = { ...t, stem: core, root: core, entity: m.entity };
+    }
+  }
+  return out;
+}
