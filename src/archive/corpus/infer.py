@@ -70,6 +70,10 @@ def infer_source(text: str, layout: Layout) -> tuple[str | None, Evidence | None
 
 
 _SENTENCE = re.compile(r".+?(?:[.!?؟…](?=\s|$)|$)", re.DOTALL)
+_DANGLING = frozenset(
+    "في من على إلى الى عن مع بين و أو او ثم التي الذي الذين اللذين إن أن لـ حول منذ بعد قبل"
+    " عند خلال لدى ضد نحو فور حيث كما لكن بل حتى وفي ومن وعلى وإلى ومع".split()
+)
 _TRIM = " \t،,:;؛-–—\"'«»(“”"
 
 
@@ -96,4 +100,8 @@ def shorten(sentence: str, limit: int = TITLE_MAX) -> str:
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
-    return cut.rstrip(_TRIM) + "…"
+    words = cut.rstrip(_TRIM).split(" ")
+    # do not end on a preposition or conjunction ("... انهيار المفاوضات مع…")
+    while len(words) > 3 and words[-1] in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(_TRIM) + "…"

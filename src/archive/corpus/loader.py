@@ -141,7 +141,7 @@ def load_file(path: Path, paths: Paths) -> tuple[Article | None, list[Problem]]:
 
 def _looks_utf16(raw: bytes) -> str | None:
     """UTF-16 without a byte-order mark: decodes as UTF-16 into mostly letters and spaces."""
-    for encoding in ("utf-16-le", "utf-16-be"):
+    for encoding in ("UTF-16LE", "UTF-16BE"):  # iconv's names; Python knows them too
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
