@@ -1,0 +1,1 @@
+"""Helpers for bench/run: measured subprocesses, archive sizes, baselines, fits, the report."""

@@ -1,0 +1,203 @@
+"""The Markdown report of a bench/run: figures per archive size, growth, targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lib.sizes import fmt_bytes
+
+TARGETS = {
+    "ratio": 1.5,
+    "rebuild_share": 0.10,
+    "peak_memory": 2 * 1024**3,
+    "exponent": 1.1,
+    "parallel_speedup": 1.5,
+}
+
+#: Stage names as the issue lists them, with the keys the plugin may use in timings.json.
+STAGES: list[tuple[str, tuple[str, ...]]] = [
+    ("load", ("load",)),
+    ("analyze", ("analyze", "analysis")),
+    ("entities", ("entities", "entity_pages", "gazetteer")),
+    ("Whoosh index", ("whoosh", "whoosh_index", "index")),
+    ("browser index", ("browser_index", "browser", "lunr", "search_index")),
+    ("page generation", ("pages", "page_generation", "generate", "generate_pages")),
+    ("MkDocs rendering", ("render", "mkdocs", "mkdocs_render", "rendering")),
+]
+
+
+def _s(x: float | None, digits: int = 2) -> str:
+    return "—" if x is None else f"{x:.{digits}f} s"
+
+
+def _x(x: float | None, digits: int = 2) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.1f} %"
+
+
+def stage_value(timings: dict[str, float] | None, keys: tuple[str, ...]) -> float | None:
+    if not timings:
+        return None
+    found = [timings[k] for k in keys if k in timings]
+    return sum(found) if found else None
+
+
+def _status(value: float | None, limit: float, measured_at: int | None, full_n: int) -> str:
+    if value is None:
+        return "not measured"
+    verdict = "met" if value <= limit else "**NOT met**"
+    if measured_at is not None and measured_at < full_n:
+        verdict += f" (at N = {measured_at:,}, not {full_n:,})"
+    return verdict
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    sizes = results["sizes"]
+    lines: list[str] = []
+    add = lines.append
+    add("# Benchmarks")
+    add("")
+    add(f"Latest run: **{results['date']}** on {m['cpu']} ({m['cores']} cores, "
+        f"{m['memory_gb']:.0f} GB RAM), {m['os']}, Python {m['python']}, "
+        f"MkDocs {m['mkdocs']}, Material {m['material']}; repository at "
+        f"`{results['commit']}`. Load average at start: {m['loadavg']} (other jobs share this "
+        "machine, so compare ratios rather than absolute times).")
+    add("")
+    add(f"Reproduce with one command: `{results['command']}`. The archives are synthetic "
+        "(`archive synth N --seed 0`: Zipf-drawn words from the arramooz word-frequency list, "
+        "inflected seed vocabulary, gazetteer names with clitics, ~85 % with front matter); "
+        "they are never published.")
+    add("")
+    if results.get("missing"):
+        add("**Not measured yet** (the feature is not in the build yet, so nothing is invented "
+            "for it):")
+        add("")
+        for item in results["missing"]:
+            add(f"- {item}")
+        add("")
+
+    add("## Targets")
+    add("")
+    t = results["targets"]
+    full_n = 10_000
+    add("| Target | Limit | Measured | Status |")
+    add("|---|---|---|---|")
+    add(f"| Full build / plain mkdocs-material build, same page count | ≤ {TARGETS['ratio']}× | "
+        f"{_x(t['ratio'])}× | {_status(t['ratio'], TARGETS['ratio'], t['n'], full_n)} |")
+    add(f"| Rebuild after one changed article / full build | ≤ 10 % | {_pct(t['rebuild_share'])}"
+        f" ({t['rebuild_kind'] or '—'}) | "
+        f"{_status(t['rebuild_share'], TARGETS['rebuild_share'], t['n'], full_n)} |")
+    peak = t["peak_memory"]
+    add(f"| Peak memory of the build (all processes) | ≤ 2 GB | {fmt_bytes(peak)} | "
+        f"{_status(peak, TARGETS['peak_memory'], t['n'], full_n)} |")
+    add(f"| Growth exponent of full build time (largest two sizes) | ≤ {TARGETS['exponent']} | "
+        f"{_x(t['exponent'])} | {_status(t['exponent'], TARGETS['exponent'], None, full_n)} |")
+    add(f"| Analysis uses both cores (speed-up with 2 workers) | ≥ 1.5× | "
+        f"{_x(t['parallel_speedup'])}× | "
+        + ("not measured" if t["parallel_speedup"] is None else
+           "met" if t["parallel_speedup"] >= TARGETS["parallel_speedup"] else "**NOT met**")
+        + " |")
+    add("")
+
+    add("## Build")
+    add("")
+    header = "| | " + " | ".join(f"N = {r['n']:,}" for r in sizes) + " |"
+    add(header)
+    add("|---|" + "---|" * len(sizes))
+
+    def row(label: str, values: list[str]) -> None:
+        add(f"| {label} | " + " | ".join(values) + " |")
+
+    row("articles / words", [f"{r['articles']:,} / {r['words']:,}" for r in sizes])
+    row("**full `mkdocs build`** (wall)", [_s(r["build"]["wall"]) for r in sizes])
+    row("CPU time (user + sys)", [_s(r["build"]["cpu"]) for r in sizes])
+    row("busiest 0.5 s (cores)", [_x(r["build"]["peak_cores"], 1) for r in sizes])
+    row("peak memory, all processes (PSS)",
+        [fmt_bytes(r["build"]["peak_rss_tree"]) for r in sizes])
+    row("peak memory, largest process (RSS)",
+        [fmt_bytes(r["build"]["max_rss_single"]) for r in sizes])
+    row("baseline: plain mkdocs-material + search (wall)",
+        [_s(r["baseline"]["wall"]) if r.get("baseline") else "—" for r in sizes])
+    row("baseline peak memory",
+        [fmt_bytes(r["baseline"]["peak_rss_tree"]) if r.get("baseline") else "—" for r in sizes])
+    row("**ours / baseline**", [_x(r.get("ratio")) + "×" for r in sizes])
+    row("rebuild after one changed article (`mkdocs build`)",
+        [_s(r["rebuild"]["wall"]) if r.get("rebuild") else "—" for r in sizes])
+    row("rebuild after one changed article (`mkdocs build --dirty`)",
+        [_s(r["rebuild_dirty"]["wall"]) if r.get("rebuild_dirty") else "—" for r in sizes])
+    row("best rebuild / full build", [_pct(r.get("rebuild_share")) for r in sizes])
+    add("")
+
+    add("### Stages of the full build")
+    add("")
+    add("From `build/timings.json`, written by the plugin (seconds of wall time per stage).")
+    add("")
+    add(header)
+    add("|---|" + "---|" * len(sizes))
+    for label, keys in STAGES:
+        row(label, [_s(stage_value(r.get("timings"), keys)) for r in sizes])
+    known = {k for _, keys in STAGES for k in keys}
+    others = sorted({k for r in sizes for k in (r.get("timings") or {}) if k not in known})
+    for key in others:
+        row(f"`{key}`", [_s((r.get("timings") or {}).get(key)) for r in sizes])
+    row("sum of stages", [_s(sum((r.get("timings") or {}).values()) or None) for r in sizes])
+    add("")
+
+    add("## Sizes")
+    add("")
+    add(header)
+    add("|---|" + "---|" * len(sizes))
+    groups = sorted({g for r in sizes for g in r["search_data"]})
+    for g in groups:
+        row(f"site/`{g}`/ raw / gzip", [
+            f"{fmt_bytes(r['search_data'][g]['raw'])} / {fmt_bytes(r['search_data'][g]['gzip'])}"
+            if g in r["search_data"] else "—" for r in sizes])
+    if not groups:
+        row("browser index and document store", ["not built yet"] * len(sizes))
+    row("Whoosh index (build/)", [fmt_bytes(r["whoosh_bytes"]) if r["whoosh_bytes"] is not None
+                                  else "not built yet" for r in sizes])
+    row("whole site/", [fmt_bytes(r["site_bytes"]) for r in sizes])
+    row("HTML pages", [f"{r['html_pages']:,}" for r in sizes])
+    row("baseline `search/search_index.json` raw / gzip", [
+        f"{fmt_bytes(r['baseline_index']['raw'])} / {fmt_bytes(r['baseline_index']['gzip'])}"
+        if r.get("baseline_index") else "—" for r in sizes])
+    add("")
+
+    add("## Search latency")
+    add("")
+    q = results.get("queries") or []
+    add(f"`archive search` over {len(q)} fixed queries"
+        + (f" ({'، '.join(q)})" if q else "") + ". "
+        "CLI: a fresh `archive search` process per query (what a user waits for, start-up "
+        "included). In process: the search function called in a warm process.")
+    add("")
+    add(header)
+    add("|---|" + "---|" * len(sizes))
+    for key, label in (("cli", "CLI"), ("inprocess", "in process")):
+        row(f"{label} p50 / p95", [
+            f"{_s(r['search'][key]['p50'], 3)} / {_s(r['search'][key]['p95'], 3)}"
+            if r.get("search") and r["search"].get(key) else "not available" for r in sizes])
+    add("")
+
+    add("## Growth")
+    add("")
+    add("Exponent *k* in time ∝ N^k, least squares of log time on log N. \"All sizes\" includes "
+        "the fixed start-up cost, which flattens it; \"largest two\" is the local slope and is "
+        "the one the target applies to (quadratic behaviour anywhere shows up there as k → 2).")
+    add("")
+    add("| | all sizes | largest two sizes |")
+    add("|---|---|---|")
+    for label, value in results["growth"].items():
+        add(f"| {label} | {_x(value['all'])} | {_x(value['last'])} |")
+    add("")
+    if results.get("notes"):
+        add("## Notes")
+        add("")
+        for note in results["notes"]:
+            add(f"- {note}")
+        add("")
+    return "\n".join(lines)
