@@ -176,7 +176,7 @@ def _segments(text: str, lines: list[Line], reasons: dict[int, str]) -> list[Seg
             spans[-1][1] = ln.stop
         else:
             spans.append([ln.start, ln.stop, kind, reason])
-    out = [Segment(a, b, kind or "body", r) for a, b, kind, r in spans]
+    out = [Segment(a, b, kind or "body", r) for a, b, kind, r in spans if b > a]
     if out:  # the last line may lack "\n": make sure the whole text is covered
         last = out[-1]
         out[-1] = Segment(last.start, len(text), last.kind, last.reason)

@@ -61,7 +61,8 @@ def _alternation(names: list[str]) -> str:
 
 _AR_MONTH = _alternation(list(_ARABIC_MONTHS))
 _EN_MONTH = _alternation(list(_ENGLISH_MONTHS))
-_NOT_WORD_BEFORE = r"(?<![\w])"
+#: start of a word, or right after a one-letter proclitic (و ف ب ل: "وحزيران", "و5 يونيو")
+_NOT_WORD_BEFORE = r"(?:(?<!\w)|(?<=(?<!\w)[وفبل]))"
 _NOT_WORD_AFTER = r"(?![\w])"
 
 #: "25 يونيو/حزيران الماضي", "مطلع سبتمبر/أيلول الجاري", "4 آذار 2021", "حزيران (يونيو) 2019"
