@@ -1,0 +1,428 @@
+"""Build and update the search index under ``build/search/``; open it for reading.
+
+Layout::
+
+    build/search/CURRENT        name of the live generation ("gen-000007"), replaced atomically
+    build/search/gen-000007/    Whoosh index + manifest.json + related.json
+    build/search/.lock          held (flock) by the one process that updates the index
+    build/related.json          copy of the live generation's related.json, for the site
+
+An update never touches the live generation: it copies it (or starts empty), applies the
+changes there, commits, and only then points ``CURRENT`` at the new directory with
+``os.replace``. A reader resolves ``CURRENT`` once and reads a complete generation; the previous
+generation is kept so a reader that opened it just before a switch can finish.
+
+Incremental rules (the manifest records what each generation was built from):
+
+- an article whose content hash changed, or a new article, is analysed again;
+- an article that left seeds/ leaves the index;
+- a gazetteer change re-analyses only the articles it can affect: those tagged with an entity
+  whose names changed or that disappeared, and those whose text contains every word of a new
+  or changed name (a superset of where the matcher can now find it);
+- a change to the analysis code (or the index format) rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from archive.config import Paths
+from archive.errors import Problem
+from archive.index.docs import IndexDoc
+from archive.index.schema import INDEX_FORMAT, make_schema
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+MANIFEST = "manifest.json"
+RELATED = "related.json"
+CURRENT = "CURRENT"
+#: Source files whose change alters how text becomes index terms (→ full rebuild).
+_CODE_DIRS = ("analysis", "corpus")
+_CODE_FILES = ("pipeline.py", "gazetteer/matcher.py", "index/docs.py", "index/schema.py")
+
+
+def search_dir(paths: Paths) -> Path:
+    return paths.build / "search"
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Hash of the analysis code and data: a change means every article must be re-analysed."""
+    pkg = Path(__file__).resolve().parent.parent
+    files: list[Path] = []
+    for d in _CODE_DIRS:
+        files += [p for p in (pkg / d).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files += [pkg / f for f in _CODE_FILES if (pkg / f).is_file()]
+    h = hashlib.sha256(f"format {INDEX_FORMAT}\n".encode())
+    for p in sorted(files):
+        h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def entity_fingerprints(gazetteer: Any) -> dict[str, str]:
+    """Per entity key: a hash of what decides where and how it is tagged."""
+    out: dict[str, str] = {}
+    for key in sorted(getattr(gazetteer, "entities", {})):
+        e = gazetteer.entities[key]
+        data = json.dumps([e.kind, list(e.names), e.parent], ensure_ascii=False)
+        out[key] = _sha(data.encode())[:16]
+    return out
+
+
+def gazetteer_fingerprint(fingerprints: dict[str, str]) -> str:
+    return _sha(json.dumps(fingerprints, sort_keys=True).encode())
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+@dataclass(slots=True)
+class FileState:
+    hash: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class Manifest:
+    """What one generation of the index was built from."""
+
+    format: int = INDEX_FORMAT
+    code: str = ""
+    gazetteer: str = ""
+    entities: dict[str, str] = field(default_factory=dict)  # entity key → fingerprint
+    files: dict[str, FileState] = field(default_factory=dict)  # rel path → state (all files)
+    articles: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → hash/path/entities
+    generation: int = 0
+
+    def to_json(self) -> str:
+        data = {
+            "format": self.format,
+            "generation": self.generation,
+            "code": self.code,
+            "gazetteer": self.gazetteer,
+            "entities": dict(sorted(self.entities.items())),
+            "files": {k: [v.hash, v.size, v.mtime_ns] for k, v in sorted(self.files.items())},
+            "articles": dict(sorted(self.articles.items())),
+        }
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        d = json.loads(text)
+        return cls(
+            format=d["format"],
+            code=d["code"],
+            gazetteer=d["gazetteer"],
+            entities=d["entities"],
+            files={k: FileState(*v) for k, v in d["files"].items()},
+            articles=d["articles"],
+            generation=d["generation"],
+        )
+
+
+def article_files(paths: Paths) -> list[Path]:
+    """The files the corpus loader reads as articles (``*.txt``/``*.md`` directly in seeds/)."""
+    if not paths.seeds.is_dir():
+        return []
+    return sorted(
+        p for p in paths.seeds.iterdir()
+        if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def scan_files(paths: Paths, previous: Manifest | None) -> dict[str, FileState]:
+    """Hash every article file; a file whose size and mtime match the manifest is not re-read."""
+    out: dict[str, FileState] = {}
+    known = previous.files if previous else {}
+    for p in article_files(paths):
+        rel = paths.rel(p)
+        st = p.stat()
+        old = known.get(rel)
+        if old and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
+            out[rel] = old
+        else:
+            out[rel] = FileState(_sha(p.read_bytes()), st.st_size, st.st_mtime_ns)
+    return out
+
+
+# --------------------------------------------------------------------------- generations
+
+
+def current_generation(paths: Paths) -> Path | None:
+    """The live generation's directory, or None when no index was built yet."""
+    pointer = search_dir(paths) / CURRENT
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    gen = search_dir(paths) / name
+    return gen if (gen / MANIFEST).is_file() else None
+
+
+def read_manifest(gen: Path | None) -> Manifest | None:
+    if gen is None:
+        return None
+    try:
+        m = Manifest.from_json((gen / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return m
+
+
+@contextmanager
+def update_lock(paths: Paths) -> Iterator[None]:
+    """Only one process updates the index at a time (readers never wait)."""
+    d = search_dir(paths)
+    d.mkdir(parents=True, exist_ok=True)
+    with open(d / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------- status
+
+
+def load_gazetteer(paths: Paths) -> Any:
+    """The gazetteer (problems are reported by ``archive check``, not here)."""
+    try:
+        from archive.gazetteer import load_gazetteer as load
+    except ImportError:  # package __init__ not written yet
+        from archive.gazetteer.loader import load_gazetteer as load
+    return load(paths)[0]
+
+
+@dataclass(slots=True)
+class Status:
+    """Whether the index matches seeds/, the gazetteer and the analysis code."""
+
+    exists: bool
+    fresh: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def index_status(paths: Paths) -> Status:
+    """Cheap freshness check (file sizes/mtimes, hashes of changed files, gazetteer names)."""
+    manifest = read_manifest(current_generation(paths))
+    if manifest is None:
+        return Status(False, False, ["no index yet"])
+    reasons: list[str] = []
+    if manifest.format != INDEX_FORMAT or manifest.code != code_fingerprint():
+        reasons.append("the analysis code changed")
+    files = scan_files(paths, manifest)
+    if {k: v.hash for k, v in files.items()} != {k: v.hash for k, v in manifest.files.items()}:
+        reasons.append("seeds/ changed")
+    gazetteer = load_gazetteer(paths)
+    if gazetteer_fingerprint(entity_fingerprints(gazetteer)) != manifest.gazetteer:
+        reasons.append("the gazetteer changed")
+    return Status(True, not reasons, reasons)
+
+
+# --------------------------------------------------------------------------- update
+
+
+@dataclass(slots=True)
+class UpdateReport:
+    """What an update did."""
+
+    generation: Path | None
+    full: bool = False
+    analysed: list[str] = field(default_factory=list)  # ids analysed (new, changed, re-tagged)
+    removed: list[str] = field(default_factory=list)
+    retagged: list[str] = field(default_factory=list)  # subset of analysed: gazetteer change
+    total: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.full or self.analysed or self.removed)
+
+    def summary(self) -> str:
+        n = len(self.analysed)
+        parts = [f"{n} article{'s' if n != 1 else ''} re-analysed"]
+        if self.full:
+            parts = [f"built from scratch, {n} article{'s' if n != 1 else ''} analysed"]
+        if self.removed:
+            parts.append(f"{len(self.removed)} removed")
+        if self.retagged:
+            parts.append(f"{len(self.retagged)} re-tagged after a gazetteer change")
+        return ", ".join(parts) + f" ({self.total} in the index)"
+
+
+def _affected_by_gazetteer(
+    manifest: Manifest, entities: dict[str, str], gazetteer: Any, texts: dict[str, str]
+) -> set[str]:
+    """Article ids whose entity tagging a gazetteer change can alter (a superset)."""
+    from archive.analysis import normalize
+    from archive.gazetteer.matcher import name_tokens
+
+    old, new = manifest.entities, entities
+    changed = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
+    hit = {aid for aid, info in manifest.articles.items() if changed & set(info["entities"])}
+    names = [
+        name_tokens(n) for k in sorted(changed) if k in gazetteer.entities
+        for n in gazetteer.entities[k].names
+    ]
+    names = [toks for toks in names if toks]
+    for aid, text in texts.items():
+        if aid in hit:
+            continue
+        norm = normalize(text)
+        if any(all(tok in norm for tok in toks) for toks in names):
+            hit.add(aid)
+    return hit
+
+
+def update_index(paths: Paths, *, rebuild: bool = False, workers: int | None = None
+                 ) -> UpdateReport:
+    """Bring the index up to date with seeds/ and the gazetteer (see module docstring)."""
+    t0 = time.perf_counter()
+    with update_lock(paths):
+        report = _update_locked(paths, rebuild, workers)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _update_locked(paths: Paths, rebuild: bool, workers: int | None) -> UpdateReport:
+    from archive.pipeline import analyze_corpus, load
+
+    prev_gen = current_generation(paths)
+    prev = None if rebuild else read_manifest(prev_gen)
+    code = code_fingerprint()
+    if prev is not None and (prev.format != INDEX_FORMAT or prev.code != code):
+        prev = None
+    files = scan_files(paths, prev)
+    loaded = load(paths)
+    entities = entity_fingerprints(loaded.gazetteer)
+    gaz = gazetteer_fingerprint(entities)
+    articles = {a.id: a for a in loaded.articles}
+    report = UpdateReport(prev_gen, full=prev is None, problems=list(loaded.problems))
+
+    if prev is None:
+        todo = set(articles)
+        removed: set[str] = set()
+    else:
+        todo = {aid for aid, a in articles.items()
+                if prev.articles.get(aid, {}).get("hash") != a.content_hash}
+        removed = set(prev.articles) - set(articles)
+        if gaz != prev.gazetteer:
+            texts = {aid: a.text for aid, a in articles.items() if aid not in todo}
+            retag = _affected_by_gazetteer(prev, entities, loaded.gazetteer, texts) - removed
+            retag &= set(articles)
+            report.retagged = sorted(retag - todo)
+            todo |= retag
+        if not todo and not removed:
+            if files != prev.files or gaz != prev.gazetteer:
+                # nothing to re-index (e.g. a touched file, an unused gazetteer edit): record
+                # the new state in place; the index itself is unchanged.
+                prev.files, prev.gazetteer, prev.entities = files, gaz, entities
+                assert prev_gen is not None
+                _write_atomic(prev_gen / MANIFEST, prev.to_json())
+            report.total = len(prev.articles)
+            return report
+
+    analysed = analyze_corpus(loaded, [articles[i] for i in sorted(todo)], workers=workers)
+    docs = [IndexDoc.from_analyzed(aa) for aa in analysed]
+
+    sdir = search_dir(paths)
+    number = (prev.generation if prev else _max_generation(sdir)) + 1
+    gen = sdir / f"gen-{number:06d}"
+    if gen.exists():
+        shutil.rmtree(gen)
+    if prev is not None and prev_gen is not None:
+        shutil.copytree(prev_gen, gen, ignore=shutil.ignore_patterns(MANIFEST, RELATED, "*.tmp"))
+        ix = whoosh_index.open_dir(str(gen))
+    else:
+        gen.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(gen), make_schema())
+    writer = ix.writer()
+    try:
+        for aid in sorted(todo | removed):
+            writer.delete_by_term("id", aid)
+        for doc in docs:
+            writer.add_document(**doc.fields())
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+
+    manifest = Manifest(
+        code=code, gazetteer=gaz, entities=entities, files=files, generation=number,
+        articles={} if prev is None else {k: v for k, v in prev.articles.items()
+                                          if k not in removed and k not in todo},
+    )
+    for aa, doc in zip(analysed, docs, strict=True):
+        keys = {m.entity for m in aa.mentions} | set(doc.places) | set(doc.actors)
+        manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
+                                     "entities": sorted(keys)}
+
+    from archive.index.related import compute_related, related_json
+
+    related = related_json(compute_related(ix))
+    ix.close()
+    _write_atomic(gen / RELATED, related)
+    _write_atomic(gen / MANIFEST, manifest.to_json())
+    _write_atomic(sdir / CURRENT, gen.name + "\n")
+    paths.build.mkdir(parents=True, exist_ok=True)
+    _write_atomic(paths.build / RELATED, related)
+    _prune(sdir, keep={gen.name, prev_gen.name if prev_gen else ""})
+
+    report.generation = gen
+    report.analysed = sorted(todo)
+    report.removed = sorted(removed)
+    report.total = len(manifest.articles)
+    return report
+
+
+def _max_generation(sdir: Path) -> int:
+    best = 0
+    if sdir.is_dir():
+        for p in sdir.glob("gen-*"):
+            try:
+                best = max(best, int(p.name[4:]))
+            except ValueError:
+                continue
+    return best
+
+
+def _prune(sdir: Path, keep: set[str]) -> None:
+    for p in sorted(sdir.glob("gen-*")):
+        if p.name not in keep:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def ensure_fresh(paths: Paths) -> UpdateReport | None:
+    """Update the index when it is missing or stale; return the report, or None if fresh."""
+    if index_status(paths).fresh:
+        return None
+    return update_index(paths)

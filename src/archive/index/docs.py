@@ -1,0 +1,92 @@
+"""What the index keeps of one analysed article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from archive.index.schema import encode_stream
+
+if TYPE_CHECKING:
+    from archive.analysis import Token
+    from archive.pipeline import AnalyzedArticle
+
+
+@dataclass(slots=True)
+class IndexDoc:
+    """One article as the index stores it: metadata, text, body tokens and entity mentions."""
+
+    id: str
+    path: str
+    title: str
+    date: str | None
+    source: str | None
+    places: list[str]
+    actors: list[str]
+    content_hash: str
+    text: str
+    tokens: list[Token]  # body tokens, entity-tagged
+    entities: list[tuple[str, int, int, int]]  # (entity key, position, start, end) in the body
+
+    @classmethod
+    def from_analyzed(cls, aa: AnalyzedArticle) -> IndexDoc:
+        art = aa.article
+        return cls(
+            id=art.id,
+            path=art.path,
+            title=art.title,
+            date=art.date,
+            source=art.source,
+            places=list(aa.places),
+            actors=list(aa.actors),
+            content_hash=art.content_hash,
+            text=art.text,
+            tokens=list(aa.body_tokens),
+            entities=mention_spans(aa),
+        )
+
+    def fields(self) -> dict[str, Any]:
+        """Keyword arguments for ``IndexWriter.add_document``."""
+        toks = self.tokens
+        return {
+            "id": self.id,
+            "form": encode_stream((t.normalized, t.position, t.start, t.end) for t in toks),
+            "stem": encode_stream((t.stem, t.position, t.start, t.end) for t in toks),
+            "root": encode_stream((t.root, t.position, t.start, t.end) for t in toks),
+            "entity": encode_stream(self.entities),
+            "path": self.path,
+            "title": self.title,
+            "date": self.date,
+            "source": self.source,
+            "places": list(self.places),
+            "actors": list(self.actors),
+            "hash": self.content_hash,
+            "text": self.text,
+            "length": len(toks),
+        }
+
+
+def mention_spans(aa: AnalyzedArticle) -> list[tuple[str, int, int, int]]:
+    """``(key, position, start, end)`` of each entity mention that starts in the body."""
+    position = {t.start: t.position for t in aa.body_tokens}
+    return [
+        (m.entity, position[m.start], m.start, m.end) for m in aa.mentions if m.start in position
+    ]
+
+
+def entity_spans(tokens: list[Token]) -> list[tuple[str, int, int, int]]:
+    """One ``(key, position, start, end)`` per entity mention: a run of adjacent tokens that
+    carry the same entity key (the matcher tags every token of a name)."""
+    spans: list[tuple[str, int, int, int]] = []
+    prev: Token | None = None
+    for t in tokens:
+        if t.entity is None:
+            prev = None
+            continue
+        if prev is not None and prev.entity == t.entity and prev.position == t.position - 1:
+            key, pos, start, _ = spans[-1]
+            spans[-1] = (key, pos, start, t.end)
+        else:
+            spans.append((t.entity, t.position, t.start, t.end))
+        prev = t
+    return spans

@@ -1,0 +1,129 @@
+"""The Whoosh schema of the search index and the analyzer that feeds it.
+
+Whoosh never tokenizes article text itself: every field is filled from the tokens of
+:class:`archive.analysis.Analyzer` (the one place where text becomes search tokens). Fields:
+
+========  =================================================================================
+id        article id (unique key)
+form      normalized surface form of every body token   (positions + character offsets)
+stem      light stem of every body token; entity tokens carry their name core
+root      root of every body token; entity tokens carry their name core (never a root)
+entity    gazetteer key of every entity mention, at the position of its first token
+stored    path, title, date, source, places, actors, hash, text, length
+========  =================================================================================
+
+The three word fields share positions (the token's position in the article), so a phrase can be
+checked in any of them, and character offsets point into the stored ``text`` for snippets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from whoosh.analysis import Token as WhooshToken
+from whoosh.analysis import Tokenizer
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+#: Marks a value that is an already analysed token stream (see :func:`encode_stream`).
+STREAM_MARK = "\x1e"
+_SEP = "\x1f"
+
+#: Index-format version: bump when fields or their meaning change (forces a full rebuild).
+INDEX_FORMAT = 1
+
+LEVEL_FIELDS: tuple[str, str, str] = ("form", "stem", "root")
+
+
+def encode_stream(items: Iterable[tuple[str, int, int, int]]) -> str:
+    """Serialise ``(term, position, start, end)`` items as one string for a Whoosh field."""
+    lines = [f"{term}{_SEP}{pos}{_SEP}{start}{_SEP}{end}" for term, pos, start, end in items]
+    return STREAM_MARK + "\n".join(lines)
+
+
+def decode_stream(value: str) -> Iterator[tuple[str, int, int, int]]:
+    body = value[len(STREAM_MARK):]
+    if not body:
+        return
+    for line in body.split("\n"):
+        term, pos, start, end = line.split(_SEP)
+        yield term, int(pos), int(start), int(end)
+
+
+class ArchiveTokenizer(Tokenizer):
+    """Whoosh tokenizer over our :class:`~archive.analysis.Analyzer`.
+
+    Index time: the value is a stream made by :func:`encode_stream` (tokens already analysed,
+    entity-tagged and restricted to the article body). A plain string (e.g. from Whoosh's own
+    query tools) is run through ``Analyzer()`` and the field's ``level`` attribute is used.
+    """
+
+    def __init__(self, level: str = "form") -> None:
+        self.level = level
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ArchiveTokenizer) and other.level == self.level
+
+    def __hash__(self) -> int:
+        return hash(("ArchiveTokenizer", self.level))
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[WhooshToken]:
+        if value.startswith(STREAM_MARK):
+            items: Iterable[tuple[str, int, int, int]] = decode_stream(value)
+        else:
+            from archive.analysis import Analyzer
+
+            attr = {"form": "normalized", "stem": "stem", "root": "root"}.get(self.level)
+            items = (
+                (getattr(t, attr) if attr else (t.entity or ""), t.position, t.start, t.end)
+                for t in Analyzer().analyze(value)
+            )
+        t = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for term, pos, start, end in items:
+            if not term:
+                continue
+            t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = term
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+def make_schema() -> Schema:
+    def words(level: str) -> TEXT:
+        return TEXT(analyzer=ArchiveTokenizer(level), phrase=True, chars=True)
+
+    return Schema(
+        id=ID(stored=True, unique=True),
+        form=words("form"),
+        stem=words("stem"),
+        root=words("root"),
+        entity=words("entity"),
+        path=STORED,
+        title=STORED,
+        date=STORED,
+        source=STORED,
+        places=STORED,
+        actors=STORED,
+        hash=STORED,
+        text=STORED,
+        length=STORED,
+    )

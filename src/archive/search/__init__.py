@@ -1,0 +1,2 @@
+"""Search over the index: query language and ranking (query.py), evaluation (engine.py),
+keyword-in-context concordance (kwic.py)."""

@@ -1,0 +1,392 @@
+"""Run a parsed query against the index: matching, scoring, filters, snippets.
+
+The matching and ranking rule is written in :mod:`archive.search.query`; this module computes
+it from the Whoosh postings (positions and character offsets) of the four fields.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import EmptyIndexError
+
+from archive.analysis import Analyzer, normalize
+from archive.config import Paths
+from archive.index.build import Manifest, current_generation, read_manifest
+from archive.search.query import (
+    EXACT,
+    LEVEL_FIELD,
+    MODE_LEVELS,
+    ROOT,
+    And,
+    Entity,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    Root,
+    Term,
+    parse,
+)
+
+Occ = tuple[int, int, int]  # (position, start, end)
+SNIPPET_CHARS = 220
+MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
+
+
+class NoIndexError(RuntimeError):
+    """There is no index to read yet."""
+
+
+@dataclass(slots=True)
+class _Hit:
+    score: float
+    spans: list[tuple[int, int]]
+
+
+Hits = dict[int, _Hit]
+
+
+class IndexView:
+    """One generation of the index, opened for reading."""
+
+    def __init__(self, gen: Path) -> None:
+        self.gen = gen
+        self.manifest: Manifest | None = read_manifest(gen)
+        self.ix = whoosh_index.open_dir(str(gen))
+        self.reader = self.ix.reader()
+        self.docnums: list[int] = list(self.reader.all_doc_ids())
+        self.n = len(self.docnums)
+        self._stored: dict[int, dict[str, Any]] = {}
+        self._postings: dict[tuple[str, str], dict[int, list[Occ]]] = {}
+
+    def close(self) -> None:
+        self.reader.close()
+        self.ix.close()
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        if docnum not in self._stored:
+            self._stored[docnum] = self.reader.stored_fields(docnum)
+        return self._stored[docnum]
+
+    def postings(self, fieldname: str, term: str) -> dict[int, list[Occ]]:
+        """``{docnum: [(position, start, end), ...]}`` of a term (live documents only)."""
+        key = (fieldname, term)
+        if key in self._postings:
+            return self._postings[key]
+        out: dict[int, list[Occ]] = {}
+        if term and (fieldname, term) in self.reader:
+            m = self.reader.postings(fieldname, term)
+            while m.is_active():
+                out[m.id()] = sorted(m.value_as("characters"))
+                m.next()
+        self._postings[key] = out
+        return out
+
+    def all_ids(self) -> dict[int, str]:
+        return {num: self.stored(num)["id"] for num in self.docnums}
+
+
+@contextmanager
+def open_view(paths: Paths) -> Iterator[IndexView]:
+    """Open the live generation. Retries if an update replaced it in the meantime."""
+    last: Exception | None = None
+    for _ in range(5):
+        gen = current_generation(paths)
+        if gen is None:
+            raise NoIndexError("no search index yet: run `archive index`")
+        try:
+            view = IndexView(gen)
+        except (OSError, EmptyIndexError) as exc:  # pruned between resolve and open
+            last = exc
+            time.sleep(0.05)
+            continue
+        try:
+            yield view
+        finally:
+            view.close()
+        return
+    raise NoIndexError(f"could not open the search index: {last}")
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _fraction(tf: int, df: int, n: int) -> float:
+    idf = math.log(1 + n / df)
+    return tf / (tf + 1) * idf / (idf + 1)
+
+
+def _level_hits(view: IndexView, per_level: list[tuple[int, dict[int, list[tuple[int, int]]]]]
+                ) -> Hits:
+    """Combine ``[(level, {doc: spans})]`` (best level first) into scored hits."""
+    hits: Hits = {}
+    for level, docs in per_level:
+        df = len(docs)
+        for doc, spans in docs.items():
+            if doc in hits:
+                continue
+            hits[doc] = _Hit(level + _fraction(len(spans), df, view.n), list(spans))
+    return hits
+
+
+def _term(view: IndexView, node: Term, levels: tuple[int, ...]) -> Hits:
+    per = []
+    for level in levels:
+        post = view.postings(LEVEL_FIELD[level], node.word.at(level))
+        per.append((level, {d: [(s, e) for _, s, e in occ] for d, occ in post.items()}))
+    return _level_hits(view, per)
+
+
+def _phrase(view: IndexView, node: Phrase, levels: tuple[int, ...]) -> Hits:
+    per = []
+    for level in levels:
+        fieldname = LEVEL_FIELD[level]
+        posts = [view.postings(fieldname, w.at(level)) for w in node.words]
+        docs = set(posts[0])
+        for p in posts[1:]:
+            docs &= set(p)
+        found: dict[int, list[tuple[int, int]]] = {}
+        for doc in sorted(docs):
+            following = [{pos: (s, e) for pos, s, e in p[doc]} for p in posts[1:]]
+            spans = []
+            for pos, s, _ in posts[0][doc]:
+                ends = [f.get(pos + k + 1) for k, f in enumerate(following)]
+                if all(ends):
+                    spans.append((s, ends[-1][1]))  # type: ignore[index]
+            if spans:
+                found[doc] = spans
+        per.append((level, found))
+    return _level_hits(view, per)
+
+
+def evaluate(view: IndexView, node: Node, mode: str = "root") -> Hits:
+    """Matching articles (Whoosh doc numbers) with scores and matched character spans."""
+    levels = MODE_LEVELS[mode]
+    if isinstance(node, Term):
+        return _term(view, node, levels)
+    if isinstance(node, Phrase):
+        return _phrase(view, node, levels)
+    if isinstance(node, Root):
+        post = view.postings(LEVEL_FIELD[ROOT], node.root)
+        return _level_hits(view, [(ROOT, {d: [(s, e) for _, s, e in o] for d, o in post.items()})])
+    if isinstance(node, Entity):
+        post = view.postings("entity", node.key)
+        return _level_hits(view, [(EXACT, {d: [(s, e) for _, s, e in o]
+                                           for d, o in post.items()})])
+    if isinstance(node, Not):
+        excluded = evaluate(view, node.item, mode)
+        return {d: _Hit(0.0, []) for d in view.docnums if d not in excluded}
+    if isinstance(node, Or):
+        hits: Hits = {}
+        for item in node.items:
+            for d, h in evaluate(view, item, mode).items():
+                if d in hits:
+                    hits[d] = _Hit(hits[d].score + h.score, hits[d].spans + h.spans)
+                else:
+                    hits[d] = _Hit(h.score, list(h.spans))
+        return hits
+    if isinstance(node, And):
+        positives = [i for i in node.items if not isinstance(i, Not)]
+        negatives = [i for i in node.items if isinstance(i, Not)]
+        if positives:
+            results = [evaluate(view, i, mode) for i in positives]
+            docs = set(results[0])
+            for r in results[1:]:
+                docs &= set(r)
+            hits = {d: _Hit(sum(r[d].score for r in results),
+                            [s for r in results for s in r[d].spans]) for d in docs}
+        else:
+            hits = {d: _Hit(0.0, []) for d in view.docnums}
+        for neg in negatives:
+            excluded = evaluate(view, neg.item, mode)
+            hits = {d: h for d, h in hits.items() if d not in excluded}
+        return hits
+    raise TypeError(f"not a query node: {node!r}")
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass(slots=True)
+class Filters:
+    places: set[str] | None = None  # entity keys (with descendants)
+    actors: set[str] | None = None
+    source: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def keep(self, stored: dict[str, Any]) -> bool:
+        if self.places is not None and not self.places & set(stored.get("places") or []):
+            return False
+        if self.actors is not None and not self.actors & set(stored.get("actors") or []):
+            return False
+        if self.source is not None:
+            if self.source not in normalize(stored.get("source") or ""):
+                return False
+        if self.date_from or self.date_to:
+            date = stored.get("date")
+            if not date:
+                return False
+            lo, hi = date_bounds(date)
+            if self.date_from and hi < date_bounds(self.date_from)[0]:
+                return False
+            if self.date_to and lo > date_bounds(self.date_to)[1]:
+                return False
+        return True
+
+
+def date_bounds(value: str) -> tuple[str, str]:
+    """First and last day of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (as comparable strings)."""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return f"{value}-01-01", f"{value}-12-31"
+    if len(parts) == 2:
+        return f"{value}-01", f"{value}-31"
+    return value, value
+
+
+def valid_date(value: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?", value))
+
+
+def resolve_entities(gazetteer: Any, kind: str, value: str) -> set[str]:
+    """Keys of the entity named ``value`` (key, id, name or alias) and of every place inside it.
+
+    Raises :class:`QueryError` when nothing in the gazetteer has that name."""
+    entities = getattr(gazetteer, "entities", {}) or {}
+    want = normalize(value.strip())
+    found = set()
+    for key, e in entities.items():
+        if e.kind != kind:
+            continue
+        if value.strip() in (key, e.id) or want in {normalize(n) for n in e.names}:
+            found.add(key)
+    if not found:
+        raise QueryError(f"no {kind} named {value!r} in the gazetteer",
+                         f"لا يوجد {'مكان' if kind == 'place' else 'فاعل'} باسم {value!r}"
+                         " في المعجم")
+    todo = list(found)
+    while todo:
+        key = todo.pop()
+        for child in gazetteer.children(key) if hasattr(gazetteer, "children") else []:
+            if child.key not in found:
+                found.add(child.key)
+                todo.append(child.key)
+    return found
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(slots=True)
+class Result:
+    id: str
+    path: str
+    title: str
+    date: str | None
+    source: str | None
+    score: float
+    snippet: str
+    matched: list[str]
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "path": self.path, "title": self.title, "date": self.date,
+                "source": self.source, "score": self.score, "snippet": self.snippet,
+                "matched": self.matched}
+
+
+@dataclass(slots=True)
+class SearchResult:
+    query: str
+    total: int
+    results: list[Result]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"query": self.query, "total": self.total,
+                "results": [r.to_json() for r in self.results]}
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(set(spans)):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS,
+            mark: tuple[str, str] = (MARK_OPEN, MARK_CLOSE)) -> str:
+    """About ``width`` characters around the first matched span, matches wrapped in ``mark``."""
+    spans = merge_spans(spans)
+    if not spans:
+        lo, hi = 0, min(len(text), width)
+    else:
+        s0, e0 = spans[0]
+        lo = max(0, s0 - (width - (e0 - s0)) // 3)
+        hi = min(len(text), max(e0, lo + width))
+    if lo > 0:
+        sp = text.find(" ", lo, spans[0][0] if spans else hi)
+        lo = sp + 1 if sp >= 0 else lo
+    if hi < len(text):
+        sp = text.rfind(" ", spans[0][1] if spans else lo, hi)
+        hi = sp if sp > 0 else hi
+    out, at = [], lo
+    for s, e in spans:
+        if e <= lo or s >= hi:
+            continue
+        s, e = max(s, lo), min(e, hi)
+        out += [text[at:s], mark[0], text[s:e], mark[1]]
+        at = e
+    out.append(text[at:hi])
+    body = " ".join("".join(out).split())
+    return ("… " if lo > 0 else "") + body + (" …" if hi < len(text) else "")
+
+
+def search(
+    view: IndexView,
+    query: str,
+    *,
+    analyzer: Analyzer | None = None,
+    mode: str = "root",
+    limit: int | None = 10,
+    filters: Filters | None = None,
+    node: Node | None = None,
+) -> SearchResult:
+    """Parse and run ``query``; results ordered by score (descending), then id."""
+    if mode not in MODE_LEVELS:
+        raise QueryError(f"unknown mode {mode!r}", f"نمط غير معروف {mode!r}")
+    node = node if node is not None else parse(query, analyzer)
+    hits = evaluate(view, node, mode)
+    rows = []
+    for doc, hit in hits.items():
+        stored = view.stored(doc)
+        if filters is not None and not filters.keep(stored):
+            continue
+        rows.append((-round(hit.score, 6), stored["id"], doc, hit))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    results = []
+    for neg_score, _, doc, hit in rows[: limit if limit is not None else len(rows)]:
+        st = view.stored(doc)
+        text = st["text"]
+        spans = merge_spans(hit.spans)
+        matched = list(dict.fromkeys(text[s:e] for s, e in spans))
+        results.append(Result(
+            id=st["id"], path=st["path"], title=st["title"], date=st.get("date"),
+            source=st.get("source"), score=-neg_score or 0.0, snippet=snippet(text, spans),
+            matched=matched, spans=spans,
+        ))
+    return SearchResult(query, len(rows), results)
