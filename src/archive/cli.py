@@ -15,6 +15,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("archive.commands.analyze", "analyze_cmd"),
     ("archive.commands.check", "check"),
     ("archive.commands.synth", "synth_cmd"),
+    ("archive.commands.entities", "entities_cmd"),
+    ("archive.commands.index", "index_cmd"),
+    ("archive.commands.search", "search_cmd"),
+    ("archive.commands.kwic", "kwic_cmd"),
 ]
 
 
