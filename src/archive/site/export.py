@@ -1,0 +1,177 @@
+"""The open data files: articles.json, articles.csv, places.geojson, actors.json and a
+datapackage.json describing them. Deterministic bytes (sorted keys, sorted rows, LF endings)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from archive.site.model import EntityView, SiteData
+
+LICENSE_NOTE = (
+    "Article texts remain the property of their publishers and are archived for research; "
+    "the gazetteer and the metadata are released with the project (GPL-3.0-or-later)."
+)
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _bare(key: str) -> str:
+    return key.split(":", 1)[1]
+
+
+def article_records(data: SiteData, urls: dict[str, str]) -> list[dict[str, Any]]:
+    out = []
+    for v in data.articles.values():
+        a = v.article
+        body = "\n\n".join(a.text[s.start : s.end].strip() for s in a.body_segments())
+        out.append({
+            "id": a.id,
+            "title": a.title,
+            "title_inferred": a.title_inferred,
+            "date": a.date,
+            "source": a.source,
+            "source_evidence": (
+                {"text": a.source_evidence.text, "start": a.source_evidence.start,
+                 "end": a.source_evidence.end, "rule": a.source_evidence.rule}
+                if a.source_evidence else None
+            ),
+            "url": a.url,
+            "page": urls.get(f"article:{a.id}"),
+            "raw_file": urls.get(f"raw:{a.id}"),
+            "path": a.path,
+            "content_hash": a.content_hash,
+            "places": [_bare(k) for k in v.places],
+            "actors": [_bare(k) for k in v.actors],
+            "mention_counts": dict(sorted(v.mention_counts.items())),
+            "tags": list(a.tags),
+            "related": list(v.related),
+            "mentioned_dates": [
+                {"value": m.value, "text": m.text, "start": m.start, "end": m.end}
+                for m in a.mentioned_dates
+            ],
+            "segments": [
+                {"start": s.start, "end": s.end, "kind": s.kind, "reason": s.reason}
+                for s in a.segments
+            ],
+            "mentions": [
+                {"entity": m.entity, "start": m.start, "end": m.end} for m in v.mentions
+            ],
+            "body": body,
+            "text": a.text,
+        })
+    return out
+
+
+CSV_FIELDS = ["id", "title", "date", "source", "url", "page", "places", "actors", "tags",
+              "body", "text"]
+
+
+def articles_csv(records: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for r in records:
+        writer.writerow([
+            r["id"], r["title"], r["date"] or "", r["source"] or "", r["url"] or "",
+            r["page"] or "", ";".join(r["places"]), ";".join(r["actors"]), ";".join(r["tags"]),
+            r["body"], r["text"],
+        ])
+    return buf.getvalue()
+
+
+def _entity_props(e: EntityView, data: SiteData, urls: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "name": e.name,
+        "aliases": list(e.aliases),
+        "type": e.type,
+        "description": e.description,
+        "articles": len(data.entity_articles.get(e.key, [])),
+        "page": urls.get(e.key),
+    }
+
+
+def places_geojson(data: SiteData, urls: dict[str, str]) -> dict[str, Any]:
+    features = []
+    for e in data.places():
+        props = _entity_props(e, data, urls)
+        props["parent"] = _bare(e.parent) if e.parent else None
+        geometry = (
+            {"type": "Point", "coordinates": [e.lon, e.lat]} if e.has_coordinates else None
+        )
+        features.append({"type": "Feature", "id": e.id, "geometry": geometry,
+                         "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def actors_json(data: SiteData, urls: dict[str, str]) -> list[dict[str, Any]]:
+    out = []
+    for e in data.actors():
+        props = _entity_props(e, data, urls)
+        props["affiliation"] = [_bare(k) for k in e.affiliation]
+        out.append(props)
+    return out
+
+
+def datapackage(site_name: str, n_articles: int) -> dict[str, Any]:
+    def field(name: str, type_: str, desc: str) -> dict[str, str]:
+        return {"name": name, "type": type_, "description": desc}
+
+    return {
+        "profile": "data-package",
+        "name": "daraa-archive",
+        "title": site_name,
+        "description": f"Arabic news articles about the war in Daraa, Syria ({n_articles} "
+                       "articles), with a curated gazetteer of places and actors.",
+        "licenses": [{"name": "GPL-3.0-or-later", "title": LICENSE_NOTE}],
+        "resources": [
+            {
+                "name": "articles-csv", "path": "articles.csv", "profile": "tabular-data-resource",
+                "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                "schema": {"fields": [
+                    field("id", "string", "Article id (file name in seeds/)"),
+                    field("title", "string", "Title (from front matter or inferred)"),
+                    field("date", "string", "Publication date YYYY-MM-DD, YYYY-MM or YYYY; "
+                                            "empty when unknown"),
+                    field("source", "string", "Publisher"),
+                    field("url", "string", "Original URL when known"),
+                    field("page", "string", "Archive page, relative to the site root"),
+                    field("places", "string", "Place ids, ';'-separated, most mentioned first"),
+                    field("actors", "string", "Actor ids, ';'-separated, most mentioned first"),
+                    field("tags", "string", "Tags, ';'-separated"),
+                    field("body", "string", "Article body without boilerplate"),
+                    field("text", "string", "Full text as archived"),
+                ], "primaryKey": ["id"]},
+            },
+            {"name": "articles-json", "path": "articles.json", "format": "json",
+             "mediatype": "application/json", "encoding": "utf-8",
+             "description": "Same articles with segments, entity mentions (character offsets "
+                            "into text), mentioned dates and related articles."},
+            {"name": "places", "path": "places.geojson", "format": "geojson",
+             "mediatype": "application/geo+json", "encoding": "utf-8",
+             "description": "Gazetteer places; geometry is null when coordinates are unknown."},
+            {"name": "actors", "path": "actors.json", "format": "json",
+             "mediatype": "application/json", "encoding": "utf-8",
+             "description": "Gazetteer actors with type, affiliation and article counts."},
+        ],
+    }
+
+
+def data_files(data: SiteData, urls: dict[str, str], site_name: str) -> dict[str, str]:
+    """File name → content of every data file."""
+    records = article_records(data, urls)
+    return {
+        "articles.json": _dumps(records),
+        "articles.csv": articles_csv(records),
+        "places.geojson": _dumps(places_geojson(data, urls)),
+        "actors.json": _dumps(actors_json(data, urls)),
+        "datapackage.json": _dumps(datapackage(site_name, len(records))),
+    }
+
+
+DATA_NAMES = ["articles.json", "articles.csv", "places.geojson", "actors.json", "datapackage.json"]

@@ -1,0 +1,280 @@
+"""What the website shows, computed once per build from the analyzed corpus and the gazetteer.
+
+Every collection is sorted, so the pages come out byte for byte the same on every run. All the
+aggregations are linear in the corpus size (per article: its own entities only), so a corpus of
+10,000 articles costs no more per page than five.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archive.corpus.article import Article
+
+#: Related articles shown per article.
+RELATED_LIMIT = 5
+#: An entity named in more articles than this is too common to suggest related articles.
+RELATED_MAX_DF = 200
+
+
+@dataclass(frozen=True, slots=True)
+class EntityView:
+    """A place or an actor of the gazetteer, as the site shows it."""
+
+    key: str  # "place:<id>" / "actor:<id>"
+    id: str
+    kind: str  # "place" | "actor"
+    name: str
+    aliases: tuple[str, ...] = ()
+    type: str = ""
+    description: str = ""
+    parent: str | None = None  # key of the parent place
+    lat: float | None = None
+    lon: float | None = None
+    affiliation: tuple[str, ...] = ()  # keys of the actors this one belongs to
+    path: str = ""
+    line: int | None = None
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+@dataclass(frozen=True, slots=True)
+class MentionView:
+    entity: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class ArticleView:
+    article: Article
+    mentions: list[MentionView]
+    mention_counts: dict[str, int]  # entity key → mentions in the body
+    places: list[str]  # place keys, most mentioned first
+    actors: list[str]
+    related: list[str] = field(default_factory=list)  # article ids
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+
+@dataclass(slots=True)
+class SiteData:
+    articles: dict[str, ArticleView]  # by id, in id order
+    entities: dict[str, EntityView]  # by key, in key order
+    children: dict[str, list[str]]  # place key → child place keys (sorted by name)
+    entity_articles: dict[str, list[tuple[str, int]]]  # key → (article id, mentions), newest first
+    cooccurrence: dict[str, list[tuple[str, int]]]  # key → (other key, shared articles), most first
+    sources: dict[str, list[str]]  # source name → article ids, newest first
+    warnings: list[str] = field(default_factory=list)
+
+    # -- orderings ---------------------------------------------------------------------------
+    def newest_first(self) -> list[ArticleView]:
+        return sorted(self.articles.values(), key=lambda v: newest_first_key(v.article))
+
+    def dated(self) -> list[ArticleView]:
+        return [v for v in self.articles.values() if v.article.date]
+
+    def undated(self) -> list[ArticleView]:
+        return [v for v in self.articles.values() if not v.article.date]
+
+    def places(self) -> list[EntityView]:
+        return [e for e in self.entities.values() if e.kind == "place"]
+
+    def actors(self) -> list[EntityView]:
+        return [e for e in self.entities.values() if e.kind == "actor"]
+
+    def roots(self) -> list[str]:
+        """Places without a (known) parent, by name."""
+        tops = [e for e in self.places() if not e.parent or e.parent not in self.entities]
+        return [e.key for e in sorted(tops, key=lambda e: (e.name, e.key))]
+
+
+def newest_first_key(article: Article) -> tuple[int, str, str]:
+    """Sort key: dated articles newest first (a year sorts after its own days), undated last."""
+    if not article.date:
+        return (1, "", article.id)
+    # Invert the date string so that a plain ascending sort puts later dates first.
+    inverted = "".join(chr(0x10FFFF - ord(c)) for c in article.date)
+    return (0, inverted, article.id)
+
+
+# -- adapters ----------------------------------------------------------------------------------
+def _key(kind: str, value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    text = str(value)
+    return text if ":" in text else f"{kind}:{text}"
+
+
+def _float(value: object) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def entity_view(entity: Any) -> EntityView:
+    """Adapt an ``archive.gazetteer`` entity (duck-typed) to :class:`EntityView`."""
+    kind = str(getattr(entity, "kind", "") or str(entity.key).split(":", 1)[0])
+    affiliation = getattr(entity, "affiliation", None) or ()
+    if isinstance(affiliation, str):
+        affiliation = (affiliation,)
+    aliases = getattr(entity, "aliases", ()) or ()
+    return EntityView(
+        key=str(entity.key),
+        id=str(getattr(entity, "id", str(entity.key).split(":", 1)[-1])),
+        kind=kind,
+        name=str(getattr(entity, "name", "") or entity.key),
+        aliases=tuple(str(a) for a in aliases),
+        type=str(getattr(entity, "type", "") or ""),
+        description=str(getattr(entity, "description", "") or ""),
+        parent=_key("place", getattr(entity, "parent", None)),
+        lat=_float(getattr(entity, "lat", None)),
+        lon=_float(getattr(entity, "lon", None)),
+        affiliation=tuple(_key("actor", a) or "" for a in affiliation),
+        path=str(getattr(entity, "path", "") or ""),
+        line=getattr(entity, "line", None),
+    )
+
+
+def article_view(analyzed: Any) -> ArticleView:
+    """Adapt an ``archive.pipeline.AnalyzedArticle`` to :class:`ArticleView`."""
+    mentions = sorted(
+        (MentionView(m.entity, m.start, m.end) for m in analyzed.mentions),
+        key=lambda m: (m.start, -m.end, m.entity),
+    )
+    return ArticleView(
+        article=analyzed.article,
+        mentions=mentions,
+        mention_counts=dict(sorted(analyzed.mention_counts.items())),
+        places=list(analyzed.places),
+        actors=list(analyzed.actors),
+    )
+
+
+# -- building ----------------------------------------------------------------------------------
+def build_site_data(
+    analyzed: Iterable[Any],
+    entities: Iterable[Any],
+    related: dict[str, list[str]] | None = None,
+) -> SiteData:
+    """Aggregate everything the pages need. ``related`` maps article id → related ids."""
+    views = {v.id: v for v in sorted((article_view(a) for a in analyzed), key=lambda v: v.id)}
+    ents = {e.key: e for e in sorted((entity_view(e) for e in entities), key=lambda e: e.key)}
+    warnings: list[str] = []
+
+    # Entities named by an article but unknown to the gazetteer are dropped from the pages.
+    for view in views.values():
+        for attr in ("places", "actors"):
+            keys = getattr(view, attr)
+            unknown = [k for k in keys if k not in ents]
+            if unknown:
+                warnings.append(f"{view.article.path}: unknown {attr}: {', '.join(unknown)}")
+                setattr(view, attr, [k for k in keys if k in ents])
+        view.mentions = [m for m in view.mentions if m.entity in ents]
+
+    children: dict[str, list[str]] = defaultdict(list)
+    for e in ents.values():
+        if e.parent and e.parent in ents:
+            children[e.parent].append(e.key)
+    children_sorted = {
+        k: sorted(v, key=lambda c: (ents[c].name, c)) for k, v in sorted(children.items())
+    }
+
+    order = sorted(views.values(), key=lambda v: newest_first_key(v.article))
+    entity_articles: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    co: dict[str, Counter[str]] = defaultdict(Counter)
+    sources: dict[str, list[str]] = defaultdict(list)
+    for view in order:
+        keys = sorted(set(view.places) | set(view.actors))
+        for k in keys:
+            entity_articles[k].append((view.id, view.mention_counts.get(k, 0)))
+            counter = co[k]
+            for other in keys:
+                if other != k:
+                    counter[other] += 1
+        if view.article.source:
+            sources[view.article.source].append(view.id)
+
+    cooccurrence = {
+        k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for k, c in sorted(co.items())
+    }
+
+    data = SiteData(
+        articles=views,
+        entities=ents,
+        children=children_sorted,
+        entity_articles=dict(sorted(entity_articles.items())),
+        cooccurrence=cooccurrence,
+        sources=dict(sorted(sources.items())),
+        warnings=warnings,
+    )
+    if related is None:
+        related = related_by_entities(data)
+    for view in views.values():
+        view.related = [r for r in related.get(view.id, []) if r in views and r != view.id][
+            :RELATED_LIMIT
+        ]
+    return data
+
+
+def related_by_entities(data: SiteData) -> dict[str, list[str]]:
+    """Fallback when the search index gives no related articles: shared places and actors,
+    weighted by rarity. Entities named in more than RELATED_MAX_DF articles are skipped so the
+    cost stays linear."""
+    df = {k: len(v) for k, v in data.entity_articles.items()}
+    out: dict[str, list[str]] = {}
+    for view in data.articles.values():
+        scores: Counter[str] = Counter()
+        for k in set(view.places) | set(view.actors):
+            n = df.get(k, 0)
+            if n <= 1 or n > RELATED_MAX_DF:
+                continue
+            weight = 1.0 / n
+            for other, _ in data.entity_articles[k]:
+                if other != view.id:
+                    scores[other] += weight
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        out[view.id] = [a for a, _ in ranked[:RELATED_LIMIT]]
+    return out
+
+
+def read_related(path: Path) -> dict[str, list[str]] | None:
+    """Read build/related.json written by the search index: {id: [id | {"id": ...}, ...]}.
+
+    Returns None when the file is absent or not in a shape we understand."""
+    if not path.is_file():
+        return None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(raw, dict) and "related" in raw and isinstance(raw["related"], dict):
+        raw = raw["related"]
+    if not isinstance(raw, dict):
+        return None
+    out: dict[str, list[str]] = {}
+    for key, items in raw.items():
+        if not isinstance(items, Sequence) or isinstance(items, str):
+            continue
+        ids: list[str] = []
+        for item in items:
+            if isinstance(item, str):
+                ids.append(item)
+            elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                ids.append(item["id"])
+            elif isinstance(item, list | tuple) and item and isinstance(item[0], str):
+                ids.append(item[0])
+        out[str(key)] = ids
+    return out

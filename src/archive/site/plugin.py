@@ -1,0 +1,212 @@
+"""The ``archive`` MkDocs plugin: seeds/ → analyzer → build/ → generated pages in site/.
+
+Pages are added with ``File.generated`` (nothing is written into docs/). A generated page's
+Markdown is empty; its HTML is rendered by Jinja2 (autoescape on) in ``on_page_content``, so no
+article or gazetteer text ever passes through Markdown or MkDocs' templates as markup. Only the
+index pages are in the nav; article, place and actor pages are ``not_in_nav``.
+
+Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
+a ``PluginError`` listing every problem, and the previous site/ stays as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from archive.config import Paths
+from archive.site import export
+from archive.site.model import SiteData, build_site_data, read_related
+from archive.site.render import PageSpec, Site
+
+log = logging.getLogger("mkdocs.plugins.archive")
+
+PACKAGE = Path(__file__).parent
+THEME_DIR = PACKAGE / "theme"
+STATIC_DIR = PACKAGE / "static"
+ASSETS = "assets/archive"
+
+
+class ArchivePluginConfig(base.Config):
+    #: Repository root holding seeds/ (default: the folder of mkdocs.yml).
+    root = c.Optional(c.Type(str))
+    #: Folder of article files and gazetteer YAML (default: <root>/seeds).
+    seeds = c.Optional(c.Type(str))
+    #: Folder for build products (default: <root>/build).
+    build_dir = c.Optional(c.Type(str))
+
+
+class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
+    """Generates the archive's pages from seeds/ (see module docstring)."""
+
+    def __init__(self) -> None:
+        self.paths: Paths | None = None
+        self.data: SiteData | None = None
+        self.site: Site | None = None
+        self.by_src: dict[str, PageSpec] = {}
+
+    # -- configuration -----------------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(self.config.root or Path(config.config_file_path or ".").parent).resolve()
+        self.paths = _Paths(
+            root,
+            Path(self.config.seeds).resolve() if self.config.seeds else root / "seeds",
+            Path(self.config.build_dir).resolve() if self.config.build_dir else root / "build",
+        )
+        # Our template overrides come right after the user's custom_dir (if any).
+        dirs = config.theme.dirs
+        position = 1 if config.theme.custom_dir else 0
+        if str(THEME_DIR) not in dirs:
+            dirs.insert(position, str(THEME_DIR))
+        if config.theme.get("font") is not False:
+            # Material would fetch Google Fonts at view time; the plugin ships its own fonts.
+            config.theme["font"] = False
+        css = f"{ASSETS}/archive.css"
+        if css not in [str(x) for x in config.extra_css]:
+            config.extra_css.append(css)
+        js = f"{ASSETS}/archive.js"
+        if js not in [str(getattr(x, "path", x)) for x in config.extra_javascript]:
+            config.extra_javascript.append(js)
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        from archive.errors import ArchiveError
+        from archive.pipeline import analyze_corpus, load
+
+        assert self.paths is not None
+        t0 = time.perf_counter()
+        if not self.paths.seeds.is_dir():
+            raise PluginError(
+                f"archive: no seeds folder at {self.paths.seeds} — create it, or set "
+                "'seeds:' under the archive plugin in mkdocs.yml"
+            )
+        try:
+            loaded = load(self.paths)  # type: ignore[arg-type]
+            if loaded.errors:
+                raise ArchiveError(loaded.errors)
+            for p in loaded.warnings:
+                log.info("archive: %s", p)
+            analyzed = analyze_corpus(loaded)
+        except ArchiveError as exc:
+            lines = "\n".join(f"  - {p}" for p in exc.problems)
+            raise PluginError(
+                f"archive: the build stopped because of {len(exc.problems)} problem(s) in the "
+                f"input. Fix them and build again (site/ was left as it was):\n{lines}"
+            ) from None
+        related = read_related(self.paths.build / "related.json")
+        self.data = build_site_data(analyzed, loaded.gazetteer.entities.values(), related)
+        for w in self.data.warnings:
+            log.info("archive: %s", w)
+        self.site = Site(self.data, config.site_url, config.site_name)
+        log.info(
+            "archive: %d articles, %d places and actors analysed in %.2fs",
+            len(self.data.articles), len(self.data.entities), time.perf_counter() - t0,
+        )
+
+    # -- files ---------------------------------------------------------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.site is not None and self.data is not None and self.paths is not None
+        site = self.site
+        self.by_src = {}
+        for spec in site.specs():
+            if files.get_file_from_path(spec.src_uri) is not None:
+                raise PluginError(
+                    f"archive: docs/{spec.src_uri} would hide a generated page — remove it"
+                )
+            in_nav = ":" not in spec.key
+            f = File.generated(
+                config, spec.src_uri, content="",
+                inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV,
+            )
+            files.append(f)
+            site.urls[spec.key] = f.url
+            self.by_src[spec.src_uri] = spec
+        for key, candidates in (("about", ("about.md", "about/index.md")),
+                                ("search", ("search.md", "search/index.md"))):
+            for uri in candidates:
+                existing = files.get_file_from_path(uri)
+                if existing is not None:
+                    site.urls[key] = existing.url
+                    break
+        for v in self.data.articles.values():
+            uri = f"raw/{v.id}.txt"
+            files.append(File.generated(
+                config, uri, abs_src_path=str(self.paths.root / v.article.path),
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            ))
+            site.urls[f"raw:{v.id}"] = uri
+        for name in export.DATA_NAMES:
+            site.urls[f"data:{name}"] = f"data/{name}"
+        out = self.paths.build / "data"
+        out.mkdir(parents=True, exist_ok=True)
+        for name, content in export.data_files(self.data, site.urls, config.site_name).items():
+            path = out / name
+            if not path.is_file() or path.read_text(encoding="utf-8") != content:
+                path.write_text(content, encoding="utf-8", newline="\n")
+            files.append(File.generated(config, f"data/{name}", abs_src_path=str(path)))
+        for path in sorted(STATIC_DIR.rglob("*")):
+            if path.is_file():
+                uri = f"{ASSETS}/{path.relative_to(STATIC_DIR).as_posix()}"
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
+        return files
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        assert self.site is not None
+        env.globals["archive_search_url"] = self.site.urls.get("search")
+        return env
+
+    # -- pages ---------------------------------------------------------------------------------
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        spec = self.by_src.get(page.file.src_uri)
+        if spec is None or not page.file.generated_by:
+            return markdown
+        # The title reaches Material's templates, which do not escape: pass it escaped.
+        page.meta["title"] = escape(spec.title)
+        if spec.hide:
+            page.meta["hide"] = list(spec.hide)
+        return ""
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        spec = self.by_src.get(page.file.src_uri)
+        if spec is None or not page.file.generated_by or self.site is None:
+            return html
+        return self.site.render(spec, page.file.url)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        assert self.paths is not None
+        server.watch(str(self.paths.seeds))
+        return server
+
+
+class _Paths(Paths):
+    """Paths with seeds/ and build/ possibly outside the root (tests, other corpora)."""
+
+    __slots__ = ("_seeds", "_build")
+
+    def __init__(self, root: Path, seeds: Path, build: Path) -> None:
+        super().__init__(root)
+        object.__setattr__(self, "_seeds", seeds)
+        object.__setattr__(self, "_build", build)
+
+    @property
+    def seeds(self) -> Path:  # type: ignore[override]
+        return self._seeds
+
+    @property
+    def build(self) -> Path:  # type: ignore[override]
+        return self._build

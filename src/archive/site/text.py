@@ -1,0 +1,178 @@
+"""Article text and dates as safe HTML: every character from an article is escaped here.
+
+The body is split into paragraphs at line breaks; body and boilerplate segments are kept apart;
+place and actor mentions become links. Nothing from the text is ever interpreted as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from markupsafe import Markup, escape
+
+from archive.corpus.article import Article, Segment
+from archive.site.model import EntityView, MentionView
+
+#: Why a run of text was set apart from the article body, in Arabic.
+BOILERPLATE_REASONS: dict[str, str] = {
+    "section-label": "اسم القسم",
+    "headline": "عنوان مكرر",
+    "photo-caption": "تعليق على صورة",
+    "social-embed": "منشور مضمَّن من وسائل التواصل",
+    "follow-us": "دعوة إلى المتابعة",
+    "most-read": "قائمة الأكثر قراءة",
+    "read-also": "«اقرأ أيضًا»",
+    "agency-credit": "نسبة إلى وكالة",
+    "related": "روابط ذات صلة",
+    "byline": "اسم الكاتب",
+    "copyright": "حقوق النشر",
+}
+
+MONTHS = [
+    "كانون الثاني (يناير)",
+    "شباط (فبراير)",
+    "آذار (مارس)",
+    "نيسان (أبريل)",
+    "أيار (مايو)",
+    "حزيران (يونيو)",
+    "تموز (يوليو)",
+    "آب (أغسطس)",
+    "أيلول (سبتمبر)",
+    "تشرين الأول (أكتوبر)",
+    "تشرين الثاني (نوفمبر)",
+    "كانون الأول (ديسمبر)",
+]
+
+UNKNOWN_DATE = "غير معروف"
+
+
+def reason_label(reason: str) -> str:
+    return BOILERPLATE_REASONS.get(reason, "نص ملحق بالصفحة")
+
+
+def month_name(month: int) -> str:
+    return MONTHS[month - 1] if 1 <= month <= 12 else str(month)
+
+
+def format_date(value: str | None) -> str:
+    """``2018-07-04`` → ``4 تموز (يوليو) 2018``; ``2018-07`` → month and year; None → unknown."""
+    if not value:
+        return UNKNOWN_DATE
+    parts = value.split("-")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        return value
+    if len(numbers) == 3:
+        return f"{numbers[2]} {month_name(numbers[1])} {numbers[0]}"
+    if len(numbers) == 2:
+        return f"{month_name(numbers[1])} {numbers[0]}"
+    return str(numbers[0])
+
+
+def date_html(value: str | None) -> Markup:
+    """A ``<time>`` element for a known date, «غير معروف» otherwise."""
+    if not value:
+        return Markup('<span class="ar-unknown">{}</span>').format(UNKNOWN_DATE)
+    return Markup('<time datetime="{}">{}</time>').format(value, format_date(value))
+
+
+def _chunks(text: str, segments: Sequence[Segment]) -> list[tuple[int, int, str, str]]:
+    """Cover ``text`` with (start, end, kind, reason); gaps between segments count as body."""
+    out: list[tuple[int, int, str, str]] = []
+    pos = 0
+    for seg in sorted(segments, key=lambda s: (s.start, s.end)):
+        start, end = max(seg.start, pos), min(seg.end, len(text))
+        if start >= end:
+            continue
+        if start > pos:
+            out.append((pos, start, "body", ""))
+        out.append((start, end, seg.kind, seg.reason))
+        pos = end
+    if pos < len(text):
+        out.append((pos, len(text), "body", ""))
+    return out
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Non-blank lines of ``text[start:end]``, trimmed, as offsets."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        a, b = pos, stop
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            spans.append((a, b))
+        pos = stop + 1
+    return spans
+
+
+def _inline(
+    text: str,
+    start: int,
+    end: int,
+    mentions: Sequence[MentionView],
+    link: Callable[[str], str],
+    entities: dict[str, EntityView],
+) -> Markup:
+    parts: list[Markup] = []
+    pos = start
+    for m in mentions:
+        if m.start < pos or m.end > end or m.start < start:
+            continue
+        entity = entities[m.entity]
+        parts.append(escape(text[pos : m.start]))
+        parts.append(
+            Markup('<a class="ar-mention ar-mention--{}" href="{}" title="{}">{}</a>').format(
+                entity.kind, link(m.entity), entity.name, text[m.start : m.end]
+            )
+        )
+        pos = m.end
+    parts.append(escape(text[pos:end]))
+    return Markup("").join(parts)
+
+
+def body_html(
+    article: Article,
+    mentions: Sequence[MentionView],
+    link: Callable[[str], str],
+    entities: dict[str, EntityView],
+) -> Markup:
+    """The article text as paragraphs; boilerplate runs in a labelled, de-emphasised aside."""
+    text = article.text
+    out: list[Markup] = []
+    group: list[tuple[int, int, str]] = []  # pending boilerplate lines (start, end, reason)
+
+    def flush() -> None:
+        if not group:
+            return
+        reasons = sorted({reason_label(r) for _, _, r in group})
+        out.append(
+            Markup(
+                '<aside class="ar-boilerplate" aria-label="نص من الصفحة الأصلية خارج متن المقال">'
+                '<p class="ar-boilerplate__label">خارج متن المقال: {}</p>'
+            ).format("، ".join(reasons))
+        )
+        for a, b, _ in group:
+            out.append(
+                Markup("<p>{}</p>").format(_inline(text, a, b, mentions, link, entities))
+            )
+        out.append(Markup("</aside>"))
+        group.clear()
+
+    for start, end, kind, reason in _chunks(text, article.segments):
+        lines = _lines(text, start, end)
+        if kind == "boilerplate":
+            group.extend((a, b, reason) for a, b in lines)
+            continue
+        if lines:
+            flush()
+        for a, b in lines:
+            out.append(Markup("<p>{}</p>").format(_inline(text, a, b, mentions, link, entities)))
+    flush()
+    return Markup("\n").join(out)
