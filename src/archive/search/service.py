@@ -1,0 +1,32 @@
+"""What the ``search``/``kwic`` commands share: a fresh index and the query analyzer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from archive.analysis import Analyzer
+from archive.config import Paths
+from archive.index.build import index_status, load_gazetteer, update_index
+
+
+def freshen(paths: Paths, note: Callable[[str], None]) -> None:
+    """Build or update the index when it is missing or older than seeds/, and say so.
+
+    Never answers from stale data: a query always runs on an index that matches seeds/, the
+    gazetteer and the analysis code at the time of the check."""
+    status = index_status(paths)
+    if status.fresh:
+        return
+    report = update_index(paths)
+    verb = "built" if not status.exists else "updated"
+    note(f"index {verb} ({'; '.join(status.reasons)}): {report.summary()}")
+    errors = [p for p in report.problems if p.severity == "error"]
+    if errors:
+        note(f"{len(errors)} file problem(s) in seeds/ left articles out: run `archive check`")
+
+
+def query_analyzer(paths: Paths) -> tuple[Analyzer, Any]:
+    """The analyzer queries go through: the same one as the articles, with the gazetteer."""
+    gazetteer = load_gazetteer(paths)
+    return Analyzer(gazetteer.matcher()), gazetteer
