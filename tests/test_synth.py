@@ -135,6 +135,24 @@ def test_gazetteer_names_appear_with_clitics(tmp_path: Path, vocab: Vocabulary) 
     names = sorted({n.text for n in vocab.names}, key=len, reverse=True)
     assert any(f'لـ"{n}"' in text for n in names)
     assert any(re.search(f"[وبف]{re.escape(n)}", text) for n in names)
+    assert not re.search("[A-Za-z]", text.replace("---", ""))  # Latin aliases stay out of text
+
+
+def test_front_matter_ids_exist_in_the_gazetteer(tmp_path: Path, vocab: Vocabulary) -> None:
+    gazetteer = pytest.importorskip("archive.gazetteer")
+    if not (REPO / "seeds" / "places.yml").is_file():
+        pytest.skip("the repository has no gazetteer yet")
+    out = tmp_path / "arch"
+    synthesize(80, out, repo=Paths(REPO), vocabulary=vocab)
+    gaz, _ = gazetteer.load_gazetteer(Paths(out))
+    used = 0
+    for path in _articles(out):
+        meta, _ = _split(path.read_text(encoding="utf-8"))
+        for kind in ("places", "actors"):
+            for ident in (meta or {}).get(kind, []):
+                assert f"{kind[:-1]}:{ident}" in gaz.entities, (path.name, ident)
+                used += 1
+    assert used > 40
 
 
 def test_refuses_a_folder_it_did_not_make(tmp_path: Path, vocab: Vocabulary) -> None:

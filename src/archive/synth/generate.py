@@ -48,6 +48,7 @@ ARTICLE_PREFIXES = ("ال", "ال", "ال", "وال", "بال", "فال", "لل"
 NOUN_SUFFIXES = ("ات", "ة", "ين", "ون", "ها", "هم", "ي", "ان", "يه")
 VERB_PREFIXES = ("ي", "ت", "و", "ف", "وي", "سي")
 VERB_SUFFIXES = ("وا", "ت", "ون", "نا", "ه", "ها", "هم")
+ARABIC_NAME = re.compile("^[\u0621-\u064a\u064b-\u0652 ]+$")
 SEED_WORD = re.compile("[\u0621-\u063a\u0641-\u064a\u064b-\u0652]{2,}")
 
 
@@ -59,19 +60,27 @@ class Vocabulary:
     kinds: tuple[str, ...]
     cum_weights: tuple[float, ...]
     seed_words: tuple[str, ...]
-    names: tuple[Name, ...]
+    names: tuple[Name, ...]  # most mentioned in the seeds first
+    name_weights: tuple[float, ...]  # cumulative Zipf weights over ``names``
 
 
 def build_vocabulary(word_list: WordList, seed_texts: Sequence[str],
                      names: Sequence[Name]) -> Vocabulary:
     weights = (1.0 / rank**ZIPF_EXPONENT for rank in range(1, len(word_list) + 1))
     seed_words = tuple(w for text in seed_texts for w in SEED_WORD.findall(text))
+    # Arabic-script names only (Latin aliases would not appear inside Arabic sentences), ranked
+    # by how often the seeds use them, so درعا is common and most names are rare.
+    joined = "\n".join(seed_texts)
+    arabic = [n for n in names if ARABIC_NAME.match(n.text)]
+    ranked = sorted(arabic, key=lambda n: (-joined.count(n.text), n.kind, n.id, n.text))
+    name_weights = (1.0 / rank for rank in range(1, len(ranked) + 1))
     return Vocabulary(
         words=word_list.words,
         kinds=word_list.kinds,
         cum_weights=tuple(itertools.accumulate(weights)),
         seed_words=seed_words or word_list.words[:500],
-        names=tuple(names),
+        names=tuple(ranked),
+        name_weights=tuple(itertools.accumulate(name_weights)),
     )
 
 
@@ -148,7 +157,7 @@ class _Writer:
         return word
 
     def _name(self) -> str:
-        name = self.rng.choice(self.vocab.names)
+        name = self.rng.choices(self.vocab.names, cum_weights=self.vocab.name_weights)[0]
         self.mentioned.append(name)
         return _with_clitic(self.rng, name.text)
 
@@ -192,6 +201,14 @@ def _date(rng: random.Random) -> str:
     return (FIRST_DAY + dt.timedelta(days=rng.randint(0, span))).isoformat()
 
 
+def _most_mentioned(mentioned: list[Name], kind: str, limit: int) -> list[str]:
+    counts: dict[str, int] = {}
+    for name in mentioned:
+        if name.kind == kind and name.id:
+            counts[name.id] = counts.get(name.id, 0) + 1
+    return sorted(counts, key=lambda i: (-counts[i], i))[:limit]
+
+
 def _yaml_list(values: list[str]) -> str:
     return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in values) + "]"
 
@@ -231,8 +248,8 @@ def make_article(vocab: Vocabulary, seed: int, index: int) -> SynthArticle:
     if not has_front_matter:
         return SynthArticle(ident, ident + ".txt", body, words, False)
 
-    places = sorted({n.id for n in writer.mentioned if n.kind == "place" and n.id})
-    actors = sorted({n.id for n in writer.mentioned if n.kind == "actor" and n.id})
+    places = _most_mentioned(writer.mentioned, "place", rng.randint(1, 3))
+    actors = _most_mentioned(writer.mentioned, "actor", rng.randint(0, 2))
     lines = [
         "---",
         "title: " + json.dumps(title, ensure_ascii=False),
@@ -240,8 +257,8 @@ def make_article(vocab: Vocabulary, seed: int, index: int) -> SynthArticle:
         "source: " + json.dumps(rng.choice(SOURCES), ensure_ascii=False),
     ]
     if places:
-        lines.append("places: " + _yaml_list(places[:4]))
+        lines.append("places: " + _yaml_list(places))
     if actors:
-        lines.append("actors: " + _yaml_list(actors[:4]))
+        lines.append("actors: " + _yaml_list(actors))
     lines.append("---")
     return SynthArticle(ident, ident + ".md", "\n".join(lines) + "\n\n" + body, words, True)
