@@ -94,7 +94,7 @@ def parse_entries(text: str, kind: Kind, rel: str) -> tuple[list[Entity], list[P
                 for i, anode in enumerate(vnode.value):
                     lines[f"aliases[{i}]"] = anode.start_mark.line + 1
         for key in sorted(set(raw) - set(FIELDS[kind])):
-            problems.append(Problem(rel, f"unknown field {key!r} in a {kind} entry",
+            problems.append(Problem(rel, f"unknown field {key!r} in this {kind} entry",
                                     f"allowed fields: {', '.join(FIELDS[kind])}", lines[key]))
         rec, probs = _entity(raw, kind, rel, line, lines)
         problems.extend(probs)

@@ -84,6 +84,17 @@ class Gazetteer:
     def get(self, key: str) -> Entity | None:
         return self.entities.get(key)
 
+    def resolve(self, value: str, kind: str) -> Entity | None:
+        """The entity a front-matter item names: an id (``daraa``), a key (``place:daraa``)
+        or one of its names (``درعا``, ``Deraa``); ``None`` when unknown or of another kind."""
+        entity = self.entities.get(ref_key(value, kind))
+        if entity is None:
+            from archive.gazetteer.matcher import name_tokens
+
+            key = self.matcher().names.get(name_tokens(value))
+            entity = self.entities.get(key) if key else None
+        return entity if entity is not None and entity.kind == kind else None
+
     def of_kind(self, kind: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind == kind]
 

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from archive.errors import Problem
 from archive.gazetteer.matcher import name_tokens
-from archive.gazetteer.model import TYPES, Entity, Gazetteer, ref_key
+from archive.gazetteer.model import TYPES, Entity, Gazetteer
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -177,9 +177,7 @@ def _check_articles(gaz: Gazetteer, articles: Iterable[ArticleRefs],
     for art in articles:
         for field, kind in (("places", "place"), ("actors", "actor")):
             for value in getattr(art, field, None) or []:
-                key = ref_key(str(value), kind)
-                entity = gaz.entities.get(key)
-                if entity is not None and entity.kind == kind:
+                if gaz.resolve(str(value), kind) is not None:
                     continue
                 line = _front_matter_line(root, art.path, str(value)) or 1
                 hint = (f"add it to seeds/{'places' if kind == 'place' else 'actors'}.yml "
