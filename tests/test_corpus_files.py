@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from archive.config import Paths
+from archive.corpus import frontmatter
 from archive.corpus import loader as loader_module
 from archive.corpus.dates import parse_date_field
 from archive.corpus.loader import load_corpus
@@ -204,9 +205,12 @@ def test_control_character(root: Path) -> None:
         ("title: \"unclosed\n", 2, "quoted scalar"),
     ],
 )
+@pytest.mark.parametrize("loader", ["LOADER", "PY_LOADER"])  # libyaml and pure Python
 def test_broken_yaml_points_at_the_file_line(
-    root: Path, front: str, line: int, words: str
+    root: Path, front: str, line: int, words: str, loader: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(frontmatter, "LOADER", getattr(frontmatter, loader))
     write(root, "y.md", f"---\n{front}---\n{GOOD}")
     err = only_error(root, "y.md")
     assert "not valid YAML" in err.message and words in err.message

@@ -54,9 +54,27 @@ _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 29: any yea
 
 
 def _alternation(names: list[str]) -> str:
-    # longest first, so "كانون الثاني" wins over a shorter overlapping name
-    ordered = sorted(names, key=lambda n: (-len(n), n))
-    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered)
+    """A regex matching any of ``names``, as a trie (about twice as fast as a flat
+    alternation); longest names win, and a space matches any run of whitespace."""
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [
+            (r"\s+" if ch == " " else re.escape(ch)) + emit(child)
+            for ch, child in sorted(node.items()) if ch
+        ]
+        if not alts:
+            return ""
+        if "" in node:
+            return f"(?:{'|'.join(alts)})?"
+        return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+
+    return emit(trie)
 
 
 _AR_MONTH = _alternation(list(_ARABIC_MONTHS))
@@ -65,16 +83,28 @@ _EN_MONTH = _alternation(list(_ENGLISH_MONTHS))
 _NOT_WORD_BEFORE = r"(?:(?<!\w)|(?<=(?<!\w)[وفبل]))"
 _NOT_WORD_AFTER = r"(?![\w])"
 
+#: Arabic dates are found month first (a fast scan), then widened: a day number before the
+#: month, a paired name, a year or a qualifier after it.
 #: "25 يونيو/حزيران الماضي", "مطلع سبتمبر/أيلول الجاري", "4 آذار 2021", "حزيران (يونيو) 2019"
-_ARABIC_DATE = re.compile(
-    rf"{_NOT_WORD_BEFORE}"
-    rf"(?:(?P<day>{DIGIT}{{1,2}})\s+(?:من\s+)?)?"
-    rf"(?P<months>(?P<m1>{_AR_MONTH}){_NOT_WORD_AFTER}"
-    rf"(?:\s*(?:/|\\|-|،)\s*(?P<m2>{_AR_MONTH}){_NOT_WORD_AFTER}"
-    rf"|\s*\(\s*(?P<m3>{_AR_MONTH})\s*\))?)"
-    rf"(?:\s*،?\s*(?:من\s+)?(?:(?:ال)?عام\s+|(?:ال)?سنة\s+)?(?P<year>{DIGIT}{{4}}){_NOT_WORD_AFTER}"
-    r"|\s+(?P<rel>الماضي|الماضى|المنصرم|الفائت|الجاري|الحالي|الحالى|المقبل|القادم))?"
+_MONTH_SCAN = re.compile(rf"{_AR_MONTH}(?!\w)")
+_DAY_BEFORE = re.compile(
+    rf"(?:(?<!\w)|(?<=(?<!\w)[وفبل]))(?P<day>{DIGIT}{{1,2}})\s+(?:من\s+)?$"
 )
+_AFTER_MONTH = re.compile(
+    rf"(?:\s*(?:/|\\|-|،)\s*(?P<m2>{_AR_MONTH})(?!\w)"
+    rf"|\s*\(\s*(?P<m3>{_AR_MONTH})\s*\))?"
+    rf"(?:\s*،?\s*(?:من\s+)?(?:(?:ال)?عام\s+|(?:ال)?سنة\s+)?(?P<year>{DIGIT}{{4}})(?!\w)"
+    r"|\s+(?P<rel>الماضي|الماضى|المنصرم|الفائت|الجاري|الحالي|الحالى|المقبل|القادم)(?!\w))?"
+)
+_CLITICS = "وفبل"
+
+
+def _word_start(text: str, pos: int) -> bool:
+    """``pos`` starts a word, or follows a one-letter proclitic that starts one."""
+    if pos == 0 or not text[pos - 1].isalnum():
+        return True
+    return text[pos - 1] in _CLITICS and (pos == 1 or not text[pos - 2].isalnum())
+
 
 #: "September 4, 2021", "Sept. 4 2021", "4 September 2021"
 _ENGLISH_DATE = re.compile(
@@ -85,11 +115,11 @@ _ENGLISH_DATE = re.compile(
     re.IGNORECASE,
 )
 
-#: "عام 2011", "العام 2018", "سنة ٢٠١١", "لعام 2020"
-_YEAR = re.compile(
-    rf"{_NOT_WORD_BEFORE}(?:و?(?:ب|ل|لل)?)(?P<word>(?:ال)?(?:عام|سنة)\s+(?P<year>{DIGIT}{{4}})"
-    rf"){_NOT_WORD_AFTER}"
-)
+#: "عام 2011", "العام 2018", "سنة ٢٠١١", "لعام 2020" (keyword first, so the scan is fast;
+#: the word boundary before it is checked in code)
+_YEAR = re.compile(rf"(?:عام|سنة)\s+(?P<year>{DIGIT}{{4}})(?!\w)")
+_YEAR_PREFIX = re.compile(r"(?:^|(?<=\W))(?:و?(?:ب|ل|لل)?)(?P<al>ال)?$")
+_LATIN = re.compile(r"[A-Za-z]{3}")
 
 #: Words before a bare month name that make it a date ("مطلع سبتمبر", "شهر حزيران").
 _MONTH_CONTEXT_BEFORE = re.compile(
@@ -134,38 +164,54 @@ class _Candidate:
         self.year, self.month, self.day, self.rel = year, month, day, rel
 
 
+def _month(name: str) -> int:
+    return _ARABIC_MONTHS[" ".join(name.split())]
+
+
 def _arabic_candidates(text: str) -> list[_Candidate]:
-    found = []
-    for m in _ARABIC_DATE.finditer(text):
-        month = _ARABIC_MONTHS[re.sub(r"\s+", " ", m["m1"])]
-        other = m["m2"] or m["m3"]
-        paired = other is not None and _ARABIC_MONTHS[re.sub(r"\s+", " ", other)] == month
-        end = m.end()
-        if other is not None and not paired:
-            # two different month names ("يونيو/تموز" = June-July): keep the first only
-            end = m.end("m1")
-            year_text, rel = None, None
+    found: list[_Candidate] = []
+    done = 0
+    for hit in _MONTH_SCAN.finditer(text):
+        if hit.start() < done or not _word_start(text, hit.start()):
+            continue
+        month = _month(hit.group())
+        after = _AFTER_MONTH.match(text, hit.end())
+        other = after["m2"] or after["m3"]
+        paired = other is not None and _month(other) == month
+        if after["m2"]:
+            months_end = after.end("m2")
+        elif after["m3"]:
+            months_end = text.index(")", after.end("m3")) + 1
         else:
-            year_text, rel = m["year"], m["rel"]
-        day = _int(m["day"]) if m["day"] else None
+            months_end = hit.end()
+        if other is not None and not paired:
+            # two different month names ("يونيو/تموز", June-July): keep the first only
+            end, year_text, rel = hit.end(), None, None
+        else:
+            end, year_text, rel = after.end(), after["year"], after["rel"]
         year = _int(year_text) if year_text else None
         if year is not None and not _MIN_YEAR <= year <= _MAX_YEAR:
-            year = None
-            end = m.end("months") if paired else m.end("m1")
+            year, end = None, months_end
+        before = _DAY_BEFORE.search(text, max(0, hit.start() - 12), hit.start())
+        start = before.start() if before else hit.start()
+        day = _int(before["day"]) if before else None
         context = bool(
             day is not None or year is not None or paired or rel
-            or _MONTH_CONTEXT_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            or _MONTH_CONTEXT_BEFORE.search(text, max(0, start - 12), start)
         )
         if not context:
             continue  # a bare "مارس" is usually the verb "practised", "تموز" a name: skip
         if day is not None and not _valid_day(month, day, year):
             continue
-        found.append(_Candidate(m.start(), end, year, month, day, rel))
+        found.append(_Candidate(start, end, year, month, day, rel))
+        done = end
     return found
 
 
 def _english_candidates(text: str) -> list[_Candidate]:
-    found = []
+    found: list[_Candidate] = []
+    if not _LATIN.search(text):
+        return found
     for m in _ENGLISH_DATE.finditer(text):
         mon = (m["mon"] or m["mon2"]).lower()
         month = _ENGLISH_MONTHS[mon]
@@ -180,8 +226,11 @@ def _year_candidates(text: str) -> list[_Candidate]:
     found = []
     for m in _YEAR.finditer(text):
         year = _int(m["year"])
-        if _MIN_YEAR <= year <= _MAX_YEAR:
-            found.append(_Candidate(m.start("word"), m.end("word"), year, None, None))
+        before = _YEAR_PREFIX.search(text, max(0, m.start() - 4), m.start())
+        if before is None or not _MIN_YEAR <= year <= _MAX_YEAR:
+            continue
+        start = m.start() - 2 if before["al"] else m.start()
+        found.append(_Candidate(start, m.end(), year, None, None))
     return found
 
 

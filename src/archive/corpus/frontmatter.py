@@ -23,14 +23,18 @@ _OPEN = re.compile(r"---[ \t]*(?:\n|$)")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as the strings that were written."""
+def _loader_class(base: type) -> type:
+    """``base`` (a safe loader) with YAML timestamps switched off: dates stay as written."""
+    resolvers = {
+        first: [(tag, rx) for tag, rx in items if tag != "tag:yaml.org,2002:timestamp"]
+        for first, items in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return type("DatesAsTextLoader", (base,), {"yaml_implicit_resolvers": resolvers})
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+#: the pure-Python loader, and libyaml's (faster) when PyYAML was built with it
+PY_LOADER = _loader_class(yaml.SafeLoader)
+LOADER = _loader_class(yaml.CSafeLoader) if getattr(yaml, "__with_libyaml__", False) else PY_LOADER
 
 
 @dataclass(slots=True)
@@ -96,17 +100,21 @@ def parse_front_matter(
     Returns (None, errors) when the block cannot be used at all.
     """
     problems: list[Problem] = []
-    loader = _Loader(yaml_text)
+    loader = LOADER(yaml_text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        # the context mark is where the broken construct starts (an unclosed "[" or quote);
-        # the problem mark is where the parser noticed, possibly at the end of the block
-        mark = exc.context_mark or exc.problem_mark
+        # the problem mark is where the parser noticed; when that is the end of the block
+        # (an unclosed "[" or quote), the context mark says where the broken construct starts
+        mark = exc.problem_mark or exc.context_mark
+        last_line = yaml_text.count("\n") - (1 if yaml_text.endswith("\n") else 0)
+        if exc.context_mark is not None and (mark is None or mark.line >= last_line + 1
+                                              or "end of stream" in (exc.problem or "")):
+            mark = exc.context_mark
         line = first_line + mark.line if mark is not None else first_line - 1
         what = _one_line("; ".join(x for x in (exc.context, exc.problem) if x))
-        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != mark.line:
+        if exc.problem_mark and exc.problem_mark.line != mark.line:
             what += f" (noticed at line {first_line + exc.problem_mark.line})"
         return None, [Problem(
             path, f"front matter is not valid YAML: {what}",
