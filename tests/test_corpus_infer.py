@@ -132,6 +132,11 @@ def test_cited_agencies_are_not_the_publisher() -> None:
     )
 
 
+def test_statements_to_news_agencies_do_not_name_the_publisher() -> None:
+    assert source('قال المتحدث لـ"رويترز"، إن المفاوضات فشلت.') == (None, None)
+    assert source('وقال مصدر لـ"وكالة الأنباء الألمانية"، إن.') == (None, None)
+
+
 def test_conflicting_attributions_give_no_source() -> None:
     text = 'قال ناشط لـ"العربي الجديد"، إن القصف تجدد. وقال آخر لـ"الجزيرة نت"، إن.'
     assert source(text) == (None, None)

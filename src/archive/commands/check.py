@@ -13,14 +13,18 @@ from archive.errors import Problem
 WARNING_EXAMPLES = 3
 
 
+def _printable(text: str) -> str:
+    """One line, and no lone surrogates (a file name that is not UTF-8) to crash the output."""
+    return " ".join(text.split("\n")).encode("utf-8", "replace").decode("utf-8")
+
+
 def _where(p: Problem) -> str:
     return f"{p.path}:{p.line}" if p.line else p.path
 
 
 def format_error(p: Problem) -> str:
     """``path:line: message — hint`` on one line."""
-    text = f"{_where(p)}: {p.message}" + (f" — {p.hint}" if p.hint else "")
-    return text.replace("\n", " ")
+    return _printable(f"{_where(p)}: {p.message}" + (f" — {p.hint}" if p.hint else ""))
 
 
 def summarise_warnings(warnings: list[Problem]) -> list[str]:
@@ -34,7 +38,7 @@ def summarise_warnings(warnings: list[Problem]) -> list[str]:
         more = len(items) - len(places)
         where = ", ".join(places) + (f" and {more} more" if more else "")
         line = f"{where}: {message}" + (f" — {hint}" if hint else "")
-        lines.append(line.replace("\n", " "))
+        lines.append(_printable(line))
     return lines
 
 

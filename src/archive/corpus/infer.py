@@ -10,7 +10,8 @@ attribution the text makes about itself, and keeps its :class:`Evidence`:
 - ``closing-credit``: a closing credit line ``TRT عربي - وكالات``.
 
 Sources the article *cites* (``في تصريح لرويترز``, ``وكالة أنباء النظام السوري "سانا" إن``,
-``صرّح لوكالة الأناضول``) are not its publisher and are not used.
+``صرّح لوكالة الأناضول``) are not its publisher and are not used; a statement made to a news
+agency (``قال لـ"رويترز"، إن``) does not name the publisher either (wire copy is republished).
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
         rf"(?<!\w)(?:مصادر|مصدر)(?:\s+\S+){{0,3}}?\s+(?:أفادت|أفاد|افادت|افاد)\s+{_OUTLET}")),
 ]
 _GENERIC = {"وكالات", "الوكالات", "مواقع", "وسائل إعلام"}
+#: News agencies whose wire copy other outlets republish, quotes to them included
+#: ('قال لـ"رويترز"، إن' in a republished story): a statement made *to* an agency does not
+#: make the agency the publisher, so the in-text rules never name one.
+_WIRE = re.compile(
+    r"^(?:وكالة|الوكالة)\b|^(?:رويترز|فرانس برس|أ ف ب|أ\.ف\.ب|الأناضول|الاناضول|أسوشيتد برس"
+    r"|أسوشييتد برس|د ب أ|شينخوا|سانا|واس|وام|قنا|كونا|بترا|Reuters|AFP|AP|Anadolu|SANA)$"
+)
 
 
 def _name(text: str) -> str:
@@ -59,7 +67,7 @@ def infer_source(text: str, layout: Layout) -> tuple[str | None, Evidence | None
     for rule, rx in _RULES:
         for m in rx.finditer(text):
             name = _name(m["name"])
-            if name in _GENERIC:
+            if name in _GENERIC or _WIRE.search(name):
                 continue
             found.append((m.start(), name, Evidence(m.start(), m.end(), m.group(0), rule)))
     names = {name for _, name, _ in found}

@@ -56,8 +56,9 @@ def load_corpus(paths: Paths) -> Corpus:
     seeds = paths.seeds
     rel_seeds = paths.rel(seeds)
     if not seeds.is_dir():
+        what = "is not a folder" if seeds.exists() else "does not exist"
         return Corpus([], [Problem(
-            rel_seeds, "the seeds folder does not exist",
+            rel_seeds, f"the seeds folder {what}",
             f"create {rel_seeds}/ and put the article .txt or .md files in it",
         )])
 
@@ -73,7 +74,13 @@ def load_corpus(paths: Paths) -> Corpus:
             ))
         elif suffix in GAZETTEER_SUFFIXES:
             continue  # places.yml / actors.yml: the gazetteer reads and checks them
-        elif suffix in ARTICLE_SUFFIXES and not entry.name.startswith("."):
+        elif entry.name.startswith("."):
+            problems.append(Problem(
+                rel, "hidden file in seeds/, ignored",
+                "remove it, or rename it without the leading '.' if it is an article",
+                severity="warning",
+            ))
+        elif suffix in ARTICLE_SUFFIXES:
             by_id.setdefault(entry.stem, []).append(entry)
         else:
             problems.append(Problem(
