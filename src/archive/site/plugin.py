@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from archive.browser import site as browser_site
 from archive.config import Paths
 from archive.site import export
 from archive.site.model import SiteData, build_site_data, read_related
@@ -55,6 +56,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.data: SiteData | None = None
         self.site: Site | None = None
         self.by_src: dict[str, PageSpec] = {}
+        self.analyzed: list[Any] = []  # for archive.browser (on_post_build)
+        self.gazetteer: Any = None
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -98,6 +101,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             for p in loaded.warnings:
                 log.info("archive: %s", p)
             analyzed = analyze_corpus(loaded)
+            # browser search (archive.browser): kept for on_post_build
+            self.analyzed, self.gazetteer = analyzed, loaded.gazetteer
         except ArchiveError as exc:
             lines = "\n".join(f"  - {p}" for p in exc.problems)
             raise PluginError(
@@ -132,6 +137,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             files.append(f)
             site.urls[spec.key] = f.url
             self.by_src[spec.src_uri] = spec
+        browser_site.add_search_page(files, config)  # /search/ page of archive.browser
         for key, candidates in (("about", ("about.md", "about/index.md")),
                                 ("search", ("search.md", "search/index.md"))):
             for uri in candidates:
@@ -182,10 +188,19 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        if browser_site.is_search_page(page):  # archive.browser's search page body
+            return browser_site.search_page_html(page.file.url)
         spec = self.by_src.get(page.file.src_uri)
         if spec is None or not page.file.generated_by or self.site is None:
             return html
         return self.site.render(spec, page.file.url)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # archive.browser: lunr index, metadata, per-article store and scripts under search/
+        assert self.site is not None
+        urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
+                if k.startswith("article:")}
+        browser_site.write_site_search(self.analyzed, self.gazetteer, config.site_dir, urls)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         assert self.paths is not None

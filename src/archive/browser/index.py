@@ -1,0 +1,239 @@
+"""The browser's search data: a lunr index, per-article metadata and a per-article text store.
+
+Written by :func:`write_browser_index` into ``<site>/search/data/``::
+
+    lunr-index.json     lunr.py index (loads in lunr.js 2.3.9 with ``lunr.Index.load``)
+    meta.json           per-article metadata (title, date, source, places, actors, year, path)
+                        and entity display names: loaded up front with the index
+    analyzer-tables.json the analyzer's data tables (normalize, tokenize, morphology)
+    names.json          the gazetteer's name table (entity protection of query words)
+    docs/<n>.json       one article's text and body spans, fetched only for shown results
+
+The index has the same four word fields as the command-line index (``archive.index``), filled
+from the same :class:`archive.index.docs.IndexDoc` (so the same body tokens, entity spans and
+positions): ``form`` (normalized form), ``stem``, ``root`` and ``entity`` (gazetteer key at the
+position of a name's first token). Every posting carries the token positions as metadata ``p``,
+which the browser uses for term frequencies and phrases.
+
+Terms are analysed here in Python, so lunr's own text pipeline is not used. The index records
+one search-pipeline function under the label :data:`PIPELINE_LABEL` (``archive-ar``): the
+archive's ``normalize``. lunr.py's ``stemmer-ar`` (Snowball) and lunr-languages' ``stemmer-ar``
+are different algorithms under one label, so this project uses a label of its own; the browser
+registers its JavaScript ``normalize`` under it before ``lunr.Index.load``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lunr import get_default_builder
+from lunr.pipeline import Pipeline
+from lunr.token import Token as LunrToken
+
+from archive.analysis.normalize import normalize
+from archive.analysis.tables import tables_json
+
+if TYPE_CHECKING:
+    from archive.index.docs import IndexDoc
+    from archive.pipeline import AnalyzedArticle
+
+PIPELINE_LABEL = "archive-ar"
+#: Index fields, in the order the browser reads them.
+FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity")
+DATA_DIR = "search/data"
+DATA_VERSION = 1
+_SEP = "\x01"  # joins a term and its position inside one builder token (never in a term)
+
+STATIC = Path(__file__).parent / "static"
+#: Static files copied into ``<site>/search/assets/``.
+ASSETS: tuple[str, ...] = ("analyzer.js", "search.js", "search.css")
+
+
+def _search_normalize(token: LunrToken, i: int, tokens: list[LunrToken]) -> LunrToken:
+    """Search pipeline ``archive-ar``: the archive's matching form (idempotent on index terms)."""
+    return token.update(lambda s, _m: normalize(s))
+
+
+def _split_position(token: LunrToken, i: int, tokens: list[LunrToken]) -> LunrToken:
+    """Builder-only step: ``term\\x01position`` → term, with the position as metadata ``p``."""
+    term, _, pos = str(token).partition(_SEP)
+    token.metadata["p"] = int(pos)
+    return token.update(lambda _s, _m: term)
+
+
+Pipeline.register_function(_search_normalize, PIPELINE_LABEL)
+Pipeline.register_function(_split_position, "archive-split-position")
+
+
+def _field_items(doc: IndexDoc) -> dict[str, list[str]]:
+    toks = doc.tokens
+    return {
+        "form": [f"{t.normalized}{_SEP}{t.position}" for t in toks if t.normalized],
+        "stem": [f"{t.stem}{_SEP}{t.position}" for t in toks if t.stem],
+        "root": [f"{t.root}{_SEP}{t.position}" for t in toks if t.root],
+        "entity": [f"{key}{_SEP}{pos}" for key, pos, _s, _e in doc.entities],
+    }
+
+
+def build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
+    """The serialised lunr index of ``docs``; document refs are their ordinal numbers."""
+    builder = get_default_builder()
+    builder.pipeline.reset()
+    builder.search_pipeline.reset()
+    builder.pipeline.add(_split_position)
+    builder.search_pipeline.add(_search_normalize)
+    builder.metadata_whitelist = ["p"]
+    builder.ref("ref")
+    for name in FIELDS:
+        builder.field(name)
+    for n, doc in enumerate(docs):
+        builder.add({"ref": str(n), **_field_items(doc)})
+    return builder.build().serialize()
+
+
+def _year(date: str | None) -> str | None:
+    return date[:4] if date and len(date) >= 4 and date[:4].isdigit() else None
+
+
+def _utf16(text: str, offset: int, cache: dict[int, int]) -> int:
+    if offset not in cache:
+        cache[offset] = len(text[:offset].encode("utf-16-le")) // 2
+    return cache[offset]
+
+
+def doc_record(doc: IndexDoc, body: list[tuple[int, int]]) -> dict[str, Any]:
+    """The per-article store entry: its text and body spans (UTF-16 offsets, as JS counts)."""
+    cache: dict[int, int] = {}
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "body": [[_utf16(doc.text, s, cache), _utf16(doc.text, e, cache)] for s, e in body],
+    }
+
+
+def entity_rows(gazetteer: Any) -> dict[str, list[Any]]:
+    """Every gazetteer entity: key → [kind, id, name, aliases, parent] (for facets and for
+    resolving place/actor filters by id, name or alias, places inside included)."""
+    out: dict[str, list[Any]] = {}
+    if gazetteer is None:
+        return out
+    for key in sorted(gazetteer.entities):
+        e = gazetteer.entities[key]
+        out[key] = [e.kind, e.id, e.name, list(e.aliases), e.parent]
+    return out
+
+
+def meta_record(
+    docs: list[IndexDoc], gazetteer: Any, urls: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Metadata loaded up front: one row per document ref, plus the gazetteer's entities."""
+    rows = []
+    entities = entity_rows(gazetteer)
+    urls = urls or {}
+    for doc in docs:
+        rows.append([doc.id, doc.path, doc.title, doc.date, doc.source, _year(doc.date),
+                     list(doc.places), list(doc.actors), len(doc.tokens),
+                     urls.get(doc.id, f"articles/{doc.id}/")])
+        for key in [*doc.places, *doc.actors]:
+            if key not in entities:  # declared in front matter but not in the gazetteer
+                kind, _, ident = key.partition(":")
+                entities[key] = [kind, ident, ident, [], None]
+    return {
+        "version": DATA_VERSION,
+        "columns": ["id", "path", "title", "date", "source", "year", "places", "actors",
+                    "length", "url"],
+        "entity_columns": ["kind", "id", "name", "aliases", "parent"],
+        "docs": rows,
+        "entities": dict(sorted(entities.items())),
+    }
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(slots=True)
+class BrowserIndexReport:
+    """Where the data went and how big it is (bytes, raw and gzip)."""
+
+    directory: Path
+    articles: int
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def total(self, names: Iterable[str] | None = None) -> tuple[int, int]:
+        keys = self.sizes if names is None else names
+        raw = sum(self.sizes[k][0] for k in keys)
+        gz = sum(self.sizes[k][1] for k in keys)
+        return raw, gz
+
+
+def _write(path: Path, text: str) -> tuple[int, int]:
+    data = text.encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return len(data), len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def lunr_js_path() -> Path:
+    """lunr.js 2.3.9 as shipped inside the installed mkdocs package."""
+    import mkdocs
+
+    path = Path(mkdocs.__file__).parent / "contrib" / "search" / "templates" / "search" / "lunr.js"
+    if not path.is_file():
+        from archive.errors import ArchiveError, Problem
+
+        raise ArchiveError([Problem(str(path), "lunr.js is not inside the installed mkdocs",
+                                    "reinstall mkdocs 1.6 (pip install 'mkdocs>=1.6,<2')")])
+    return path
+
+
+def copy_assets(site_dir: Path) -> list[Path]:
+    """Copy lunr.js (from mkdocs) and this package's scripts and styles to the site."""
+    target = site_dir / "search" / "assets"
+    target.mkdir(parents=True, exist_ok=True)
+    out = [Path(shutil.copyfile(lunr_js_path(), target / "lunr.js"))]
+    for name in ASSETS:
+        out.append(Path(shutil.copyfile(STATIC / name, target / name)))
+    return out
+
+
+def write_browser_index(
+    analyzed: list[AnalyzedArticle],
+    site_dir: Path,
+    gazetteer: Any = None,
+    urls: dict[str, str] | None = None,
+) -> BrowserIndexReport:
+    """Write the browser's search data and assets for ``analyzed`` under ``site_dir``.
+
+    ``urls``: article id → page URL relative to the site root (default ``articles/<id>/``)."""
+    from archive.index.docs import IndexDoc
+
+    ordered = sorted(analyzed, key=lambda aa: aa.article.id)
+    docs = [IndexDoc.from_analyzed(aa) for aa in ordered]
+    out = site_dir / DATA_DIR
+    if out.exists():
+        shutil.rmtree(out)
+    report = BrowserIndexReport(out, len(docs))
+    names: dict[str, Any] = {"format": 1, "proclitics": [], "article": "ال", "names": {}}
+    if gazetteer is not None:
+        names = gazetteer.matcher().export_table()
+    report.sizes["lunr-index.json"] = _write(out / "lunr-index.json",
+                                             _dump(build_lunr_index(docs)))
+    report.sizes["meta.json"] = _write(out / "meta.json", _dump(meta_record(docs, gazetteer, urls)))
+    report.sizes["analyzer-tables.json"] = _write(out / "analyzer-tables.json", tables_json())
+    report.sizes["names.json"] = _write(out / "names.json", _dump(names))
+    raw = gz = 0
+    for n, (aa, doc) in enumerate(zip(ordered, docs, strict=True)):
+        body = [(s.start, s.end) for s in aa.article.body_segments()]
+        r, g = _write(out / "docs" / f"{n}.json", _dump(doc_record(doc, body)))
+        raw += r
+        gz += g
+    report.sizes["docs/*.json"] = (raw, gz)
+    copy_assets(site_dir)
+    return report
