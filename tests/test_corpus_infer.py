@@ -150,6 +150,14 @@ def test_closing_credit() -> None:
     assert infer_source("نص الخبر.\n\nوكالات\n", lay) == (None, None)
 
 
+def test_embed_takes_the_post_line_above_but_not_a_paragraph() -> None:
+    posted = "Posted by درعا 24 on\u00a0Sunday, September 5, 2021"
+    post = layout(f"فقرة من المقال.\n\nقصف عنيف الآن...\n\n{posted}\n\nفقرة أخرى.")
+    assert sorted(post.reasons) == [3, 5]
+    bare = layout(f"فقرة من المقال.\n\n{posted}\n\nفقرة أخرى.")
+    assert sorted(bare.reasons) == [3]
+
+
 # --- segments ----------------------------------------------------------------------------------
 
 LINES = st.sampled_from([

@@ -7,7 +7,8 @@ Work is line by line. A line is boilerplate when it is one of:
 - ``photo-caption``: a caption ending in a photo credit (``... - أرشيف (AA)``, ``... - جيتي``);
 - ``follow-us``: ``تابعنا``; ``most-read``: ``الأكثر تداولاً``; ``read-also``: ``اقرأ أيضا: ...``;
 - ``social-embed``: an embedded post (``Posted by … on Saturday, September 4, 2021``), together
-  with the post's text on the line above it;
+  with the post's text on the line above it (unless that line ends with a full stop, like a
+  paragraph of the article);
 - ``agency-credit``: a closing credit line among the last lines (``TRT عربي - وكالات``).
 
 Everything else is body, including in-body subheadings. Blank lines join the segment before
@@ -125,11 +126,15 @@ def layout(text: str) -> Layout:
         if reason:
             reasons[ln.number] = reason
 
-    # an embedded post: the post text is the non-blank line right above "Posted by ..."
+    # an embedded post: the post text is the non-blank line right above "Posted by ...",
+    # unless that line reads like a paragraph of the article (ends with a full stop; a post
+    # cut short ends with "..." instead)
     for i, ln in enumerate(filled):
         if reasons.get(ln.number) == "social-embed" and i > 0:
             above = filled[i - 1]
-            if above.number not in reasons:
+            s_above = above.stripped
+            paragraph = s_above.endswith(".") and not s_above.endswith("..")
+            if above.number not in reasons and not paragraph:
                 reasons[above.number] = "social-embed"
 
     # a closing credit among the last non-blank lines (after trailing boilerplate)
