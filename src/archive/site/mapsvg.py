@@ -15,8 +15,19 @@ from markupsafe import Markup
 from archive.site.model import EntityView
 
 WIDTH = 800
-HEIGHT = 640
-MARGIN = 70
+MAX_HEIGHT = 900
+MARGIN = 60
+
+
+FONT = 18
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _same(box: tuple[float, float, float, float], x: float, y: float, r: float) -> bool:
+    return box == (x - r, y - r, x + r, y + r)
 
 
 def _fmt(x: float) -> str:
@@ -41,14 +52,16 @@ def map_svg(
     xs = [lon * math.cos(mid) for lon in lons]
     x0, x1 = min(xs), max(xs)
     y0, y1 = min(lats), max(lats)
-    span = max(x1 - x0, y1 - y0, 0.05)
-    scale = min((WIDTH - 2 * MARGIN) / span, (HEIGHT - 2 * MARGIN) / span)
+    xspan, yspan = max(x1 - x0, 0.05), max(y1 - y0, 0.05)
+    scale = min((WIDTH - 2 * MARGIN) / xspan, (MAX_HEIGHT - 2 * MARGIN) / yspan)
+    height = round(yspan * scale + 2 * MARGIN)
+    span = max(xspan, yspan)
     cx = (x0 + x1) / 2
     cy = (y0 + y1) / 2
 
     def project(lat: float, lon: float) -> tuple[float, float]:
         x = WIDTH / 2 + (lon * math.cos(mid) - cx) * scale
-        y = HEIGHT / 2 - (lat - cy) * scale
+        y = height / 2 - (lat - cy) * scale
         return x, y
 
     biggest = max([counts.get(p.key, 0) for p in located] + [1])
@@ -58,10 +71,10 @@ def map_svg(
             ' xmlns="http://www.w3.org/2000/svg">'
             '<title id="ar-map-title">{}</title>'
             '<rect class="ar-map__bg" x="0" y="0" width="{}" height="{}" rx="8"/>'
-        ).format(WIDTH, HEIGHT, title, WIDTH, HEIGHT)
+        ).format(WIDTH, height, title, WIDTH, height)
     ]
     # A graticule every 0.1° (or coarser for wide areas), labelled in degrees.
-    step = 0.1 if span < 1.5 else 0.5 if span < 6 else 2.0
+    step = 0.1 if span < 0.8 else 0.25 if span < 2 else 0.5 if span < 6 else 2.0
     lat_lo, lat_hi = y0 - MARGIN / scale, y1 + MARGIN / scale
     lon_lo = (cx - (WIDTH / 2) / scale) / math.cos(mid)
     lon_hi = (cx + (WIDTH / 2) / scale) / math.cos(mid)
@@ -69,10 +82,11 @@ def map_svg(
     lat = math.ceil(lat_lo / step) * step
     while lat <= lat_hi:
         _, y = project(lat, lon_lo)
-        if 0 < y < HEIGHT:
+        if 0 < y < height:
             parts.append(
                 Markup(
-                    '<line x1="0" x2="{}" y1="{}" y2="{}"/><text x="6" y="{}">{}°</text>'
+                    '<line x1="0" x2="{}" y1="{}" y2="{}"/>'
+                    '<text x="6" y="{}" direction="ltr">{}°</text>'
                 ).format(WIDTH, _fmt(y), _fmt(y), _fmt(y - 4), f"{lat:.1f}")
             )
         lat += step
@@ -82,30 +96,58 @@ def map_svg(
         if 0 < x < WIDTH:
             parts.append(
                 Markup(
-                    '<line y1="0" y2="{}" x1="{}" x2="{}"/><text x="{}" y="{}">{}°</text>'
-                ).format(HEIGHT, _fmt(x), _fmt(x), _fmt(x + 4), HEIGHT - 8, f"{lon:.1f}")
+                    '<line y1="0" y2="{}" x1="{}" x2="{}"/>'
+                    '<text x="{}" y="{}" direction="ltr">{}°</text>'
+                ).format(height, _fmt(x), _fmt(x), _fmt(x + 4), height - 8, f"{lon:.1f}")
             )
         lon += step
     parts.append(Markup("</g>"))
 
+    # Dots first (biggest first, so small ones stay on top and clickable), then labels placed
+    # greedily: the most-cited places get their label first; a label that would overlap one
+    # already placed tries the other side, above and below, and is left out if none fits (the
+    # dot keeps its accessible name and tooltip).
+    boxes: list[tuple[float, float, float, float]] = []
+    dots: list[tuple[EntityView, float, float, float, int]] = []
     for p in located:
         assert p.lat is not None and p.lon is not None
         x, y = project(p.lat, p.lon)
         n = counts.get(p.key, 0)
         r = 4 + 14 * math.sqrt(n / biggest)
+        dots.append((p, x, y, r, n))
+        boxes.append((x - r, y - r, x + r, y + r))
+    label_boxes: list[tuple[float, float, float, float]] = []
+    for p, x, y, r, n in dots:
+        w = FONT * 0.62 * max(len(p.name), 2)
+        h = FONT * 1.3
+        placed = None
+        # (anchor with direction=rtl: "start" = right end of the text), text x, box
+        for anchor, tx, box in (
+            ("start", x - r - 4, (x - r - 4 - w, y - h / 2, x - r - 4, y + h / 2)),
+            ("end", x + r + 4, (x + r + 4, y - h / 2, x + r + 4 + w, y + h / 2)),
+            ("middle", x, (x - w / 2, y - r - 2 - h, x + w / 2, y - r - 2)),
+            ("middle", x, (x - w / 2, y + r + 2, x + w / 2, y + r + 2 + h)),
+        ):
+            if box[0] < 2 or box[2] > WIDTH - 2 or box[1] < 2 or box[3] > height - 20:
+                continue
+            if any(_overlap(box, b) for b in label_boxes) or any(
+                _overlap(box, b) for b in boxes if not _same(b, x, y, r)
+            ):
+                continue
+            placed = (anchor, tx, (box[1] + box[3]) / 2 + FONT * 0.35)
+            label_boxes.append(box)
+            break
         label = f"{p.name}: {n} مقال" if n != 1 else f"{p.name}: مقال واحد"
-        # Labels go to the left of the dot, except near the left edge. With direction="rtl",
-        # "start" is the right end of the label.
-        anchor, dx = ("start", -(r + 4)) if x > 160 else ("end", r + 4)
+        text = Markup("")
+        if placed:
+            text = Markup('<text x="{}" y="{}" text-anchor="{}" direction="rtl">{}</text>').format(
+                _fmt(placed[1]), _fmt(placed[2]), placed[0], p.name
+            )
         parts.append(
             Markup(
-                '<a class="ar-map__place" href="{}" aria-label="{}">'
-                '<circle cx="{}" cy="{}" r="{}"/>'
-                '<text x="{}" y="{}" text-anchor="{}" direction="rtl">{}</text></a>'
-            ).format(
-                link(p.key), label, _fmt(x), _fmt(y), _fmt(r), _fmt(x + dx), _fmt(y + 5),
-                anchor, p.name,
-            )
+                '<a class="ar-map__place" href="{}" aria-label="{}"><title>{}</title>'
+                '<circle cx="{}" cy="{}" r="{}"/>{}</a>'
+            ).format(link(p.key), label, label, _fmt(x), _fmt(y), _fmt(r), text)
         )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)

@@ -87,6 +87,26 @@ def articles_phrase(n: int) -> str:
     return count_phrase(n, "مقال واحد", "مقالان", "مقالات", "مقالًا")
 
 
+NOUNS: dict[str, tuple[str, str, str, str]] = {
+    "article": ("مقال", "مقالان", "مقالات", "مقالًا"),
+    "place": ("مكان", "مكانان", "أماكن", "مكانًا"),
+    "actor": ("فاعل", "فاعلان", "فاعلين", "فاعلًا"),
+    "source": ("مصدر", "مصدران", "مصادر", "مصدرًا"),
+}
+
+
+def noun(n: int, kind: str) -> str:
+    """The counted noun alone, in the form the number ``n`` takes."""
+    one, two, few, many = NOUNS[kind]
+    if n == 1:
+        return one
+    if n == 2:
+        return two
+    if 3 <= n % 100 <= 10:
+        return few
+    return many
+
+
 def times_phrase(n: int) -> str:
     if n == 0:
         return "في بيانات المقال فقط"
@@ -148,6 +168,7 @@ class Site:
             datetext=text.format_date,
             articles=articles_phrase,
             times=times_phrase,
+            noun=noun,
             place_type=place_type,
             actor_type=actor_type,
             safe_url=safe_url,
@@ -411,6 +432,10 @@ def _osm(e: EntityView) -> str | None:
     )
 
 
+#: Places farther than this (in degrees) from the median place are listed, not drawn.
+MAP_RADIUS = 0.55
+
+
 def _map_extent(located: list[EntityView]) -> tuple[list[EntityView], list[EntityView]]:
     """Split places into those drawn on the regional map and those far outside it (countries,
     distant capitals), so that one far place does not shrink the map to a dot."""
@@ -423,7 +448,7 @@ def _map_extent(located: list[EntityView]) -> tuple[list[EntityView], list[Entit
     on, off = [], []
     for p in located:
         assert p.lat is not None and p.lon is not None
-        far = math.hypot(p.lat - mlat, p.lon - mlon) > 1.5
+        far = math.hypot(p.lat - mlat, p.lon - mlon) > MAP_RADIUS
         (off if far or p.type == "country" else on).append(p)
     return on, off
 
