@@ -130,10 +130,26 @@ def _is_word(norm: str) -> bool:
 
 
 @dataclass(slots=True)
+class _Text:
+    article: str
+    text: str
+    spans: list[tuple[int, int]]
+    norms: list[str]
+    known: list[bool]
+
+
+@dataclass(slots=True)
 class Suggester:
+    """Collects candidates over texts; :meth:`suggestions` then folds and counts them.
+
+    A candidate is found by a cue word or a GeoNames name; its count is then every whole-word
+    occurrence (clitics allowed) outside gazetteer names, in every text given.
+    """
+
     gazetteer: Gazetteer
     use_geonames: bool = True
     found: dict[str, Suggestion] = field(default_factory=dict)
+    texts: list[_Text] = field(default_factory=list)
     _geo: NameMatcher | None = None
 
     def _geo_matcher(self) -> NameMatcher:
@@ -146,18 +162,13 @@ class Suggester:
             self._geo = NameMatcher(names)
         return self._geo
 
-    def _add(self, norm: tuple[str, ...], form: str, source: str, article: str, text: str,
-             start: int, end: int) -> None:
+    def _add(self, norm: tuple[str, ...], form: str, source: str) -> None:
         key = " ".join(norm)
         sug = self.found.get(key)
         if sug is None:
             sug = self.found[key] = Suggestion(form, key)
-        sug.count += 1
-        sug.articles.add(article)
         sug.sources.add(source)
         sug.forms[form] = sug.forms.get(form, 0) + 1
-        if len(sug.examples) < MAX_EXAMPLES:
-            sug.examples.append(Example(article, start, end, _context(text, start, end)))
 
     def add_text(self, article: str, text: str) -> None:
         spans = list(tokenize(text))
@@ -166,7 +177,8 @@ class Suggester:
         for m in self.gazetteer.matcher().match(norms):
             for k in range(m.first, m.last + 1):
                 known[k] = True
-        self._cues(article, text, spans, norms, known)
+        self.texts.append(_Text(article, text, spans, norms, known))
+        self._cues(text, spans, norms, known)
         if self.use_geonames:
             for m in self._geo_matcher().match(norms):
                 if any(known[m.first : m.last + 1]):
@@ -175,10 +187,10 @@ class Suggester:
                 form = text[start:end]
                 first_end = spans[m.first][1] - start
                 form = strip_clitic(form[:first_end], m.cores[0]) + form[first_end:]
-                self._add(m.cores, form, m.entity, article, text, start, end)
+                self._add(m.cores, form, m.entity)
 
-    def _cues(self, article: str, text: str, spans: Sequence[tuple[int, int]],
-              norms: Sequence[str], known: Sequence[bool]) -> None:
+    def _cues(self, text: str, spans: Sequence[tuple[int, int]], norms: Sequence[str],
+              known: Sequence[bool]) -> None:
         n = len(norms)
         for i, word in enumerate(norms):
             if known[i]:
@@ -208,15 +220,40 @@ class Suggester:
                 if not run:
                     continue
                 start, end = spans[run[0]][0], spans[run[-1]][1]
-                self._add(tuple(norms[r] for r in run), text[start:end], source, article,
-                          text, start, end)
+                self._add(tuple(norms[r] for r in run), text[start:end], source)
+
+    def _fold_prefixes(self) -> None:
+        """A candidate that extends another one (الجيزة تمكنوا) is that one plus a stray word."""
+        for key in sorted(self.found, key=lambda k: (-k.count(" "), k)):
+            words = key.split(" ")
+            for size in range(len(words) - 1, 0, -1):
+                target = self.found.get(" ".join(words[:size]))
+                if target is not None:
+                    sug = self.found.pop(key)
+                    target.sources |= sug.sources
+                    break
 
     def suggestions(self, min_count: int = 1) -> list[Suggestion]:
+        self._fold_prefixes()
+        counter = NameMatcher((key, key) for key in self.found)
+        for sug in self.found.values():
+            sug.count, sug.articles, sug.examples = 0, set(), []
+        for t in self.texts:
+            for m in counter.match(t.norms):
+                if any(t.known[m.first : m.last + 1]):
+                    continue
+                sug = self.found[m.entity]
+                start, end = t.spans[m.first][0], t.spans[m.last][1]
+                sug.count += 1
+                sug.articles.add(t.article)
+                if len(sug.examples) < MAX_EXAMPLES:
+                    sug.examples.append(Example(t.article, start, end,
+                                                _context(t.text, start, end)))
         out = []
         for sug in self.found.values():
-            if sug.count < min_count:
+            if sug.count < min_count or sug.count == 0:
                 continue
-            sug.name = min(sug.forms, key=lambda f: (-sug.forms[f], f))
+            sug.name = min(sug.forms, key=lambda f: (-sug.forms[f], f)) if sug.forms else sug.name
             out.append(sug)
         return sorted(out, key=lambda s: (-s.count, s.normalized))
 
