@@ -1,0 +1,237 @@
+"""The index under build/search/: incremental updates, freshness, concurrent reads, determinism,
+related articles."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import main
+from archive.config import Paths
+from archive.index.build import (
+    current_generation,
+    index_status,
+    read_manifest,
+    search_dir,
+    update_index,
+)
+from archive.search.engine import open_view, search
+from archive.search.service import query_analyzer
+
+REPO = Path(__file__).resolve().parents[1]
+A0, A1, A2, A3, A4 = (
+    "000_02dc7bcb46da7aac", "001_9de41e7d550015bc", "002_ff0aa36a5bea707b",
+    "003_f1c0825b0b077d89", "004_f209341661600871",
+)
+EXTRA = "\nوشوهدت زرافة في المدينة.\n"
+
+
+def make_archive(d: Path) -> Paths:
+    shutil.copytree(REPO / "seeds", d / "seeds")
+    shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
+    return Paths(d)
+
+
+def run(root: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--root", str(root), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def found(paths: Paths, query: str) -> list[str]:
+    analyzer, _ = query_analyzer(paths)
+    with open_view(paths) as view:
+        return [r.id for r in search(view, query, analyzer=analyzer, limit=None).results]
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    p = make_archive(tmp_path)
+    update_index(p)
+    return p
+
+
+def test_build_stores_what_the_issue_lists(paths: Paths) -> None:
+    gen = current_generation(paths)
+    assert gen is not None and gen.parent == paths.build / "search"
+    with open_view(paths) as view:
+        stored = sorted((view.stored(n) for n in view.docnums), key=lambda s: s["id"])
+        assert [s["id"] for s in stored] == [A0, A1, A2, A3, A4]
+        for s in stored:
+            assert s["path"] == f"seeds/{s['id']}.txt"
+            assert s["title"] and "place:daraa" in s["places"] and s["actors"]
+            assert s.get("date") is None  # the seeds carry no dates; None is not stored
+        # the body is indexed three ways, names are kept whole
+        assert view.postings("form", "المفاوضات") and view.postings("entity", "place:daraa")
+        assert view.postings("entity", "place:bosra-al-sham")
+    manifest = read_manifest(gen)
+    assert manifest is not None and sorted(manifest.articles) == [A0, A1, A2, A3, A4]
+    assert (paths.build / "related.json").is_file()
+
+
+def test_nothing_changed_means_nothing_done(paths: Paths) -> None:
+    gen = current_generation(paths)
+    report = update_index(paths)
+    assert not report.changed and current_generation(paths) == gen
+    assert index_status(paths).fresh
+
+
+def test_editing_one_article_reanalyses_only_it(paths: Paths, tmp_path_factory) -> None:
+    assert found(paths, "زرافة") == []
+    f = paths.seeds / f"{A2}.txt"
+    f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    assert not index_status(paths).fresh
+    report = update_index(paths)
+    assert report.analysed == [A2] and not report.removed and not report.full
+    assert found(paths, "زرافة") == [A2]
+    # the incremental index answers exactly like one built from scratch
+    fresh = make_archive(tmp_path_factory.mktemp("scratch"))
+    shutil.copy(f, fresh.seeds / f.name)
+    update_index(fresh)
+    for q in ("زرافة", "قصفوا", "المفاوضات OR درعا", '"درعا البلد"'):
+        analyzer, _ = query_analyzer(paths)
+        with open_view(paths) as a, open_view(fresh) as b:
+            ra = search(a, q, analyzer=analyzer, limit=None).to_json()
+            rb = search(b, q, analyzer=analyzer, limit=None).to_json()
+        assert ra == rb
+    assert (paths.build / "related.json").read_bytes() == \
+        (fresh.build / "related.json").read_bytes()
+
+
+def test_deleted_article_leaves_the_index(paths: Paths) -> None:
+    assert A3 in found(paths, "بصرى الشام")
+    (paths.seeds / f"{A3}.txt").unlink()
+    report = update_index(paths)
+    assert report.removed == [A3] and report.analysed == []
+    assert found(paths, "بصرى الشام") == [A4]
+    related = json.loads((paths.build / "related.json").read_text(encoding="utf-8"))
+    assert A3 not in related and all(r["id"] != A3 for rs in related.values() for r in rs)
+
+
+def test_gazetteer_change_retags_only_what_it_affects(paths: Paths) -> None:
+    from archive.analysis import normalize
+
+    places = paths.seeds / "places.yml"
+    original = places.read_text(encoding="utf-8")
+    assert "صواريخ الفيل" not in original
+    entry = ("- id: test-elephant-rockets\n  name: صواريخ الفيل\n  aliases: [{aliases}]\n"
+             "  type: landmark\n  description: A test entry.\n")
+    places.write_text(original + entry.format(aliases="Elephant rockets"), encoding="utf-8")
+    assert index_status(paths).reasons == ["the gazetteer changed"]
+    report = update_index(paths)
+    # candidates: articles whose text holds every word of the new name (a superset of matches)
+    texts = {p.stem: normalize(p.read_text(encoding="utf-8")) for p in paths.seeds.glob("*.txt")}
+    candidates = sorted(i for i, t in texts.items() if "صواريخ" in t and "الفيل" in t)
+    assert A1 in candidates and len(candidates) < 5
+    assert report.retagged == candidates and report.analysed == candidates
+    assert found(paths, "Elephant rockets") == [A1] == found(paths, "صواريخ الفيل")
+    # a new alias of that entity: only the articles tagged with it are analysed again
+    places.write_text(original + entry.format(aliases="Elephant rockets, Fil rockets"),
+                      encoding="utf-8")
+    report = update_index(paths)
+    assert report.analysed == [A1]
+    assert found(paths, "Fil rockets") == [A1]
+    # the entry removed: its articles are re-tagged, the name is words again
+    places.write_text(original, encoding="utf-8")
+    assert update_index(paths).analysed == [A1]
+    assert found(paths, "Fil rockets") == []
+
+
+def test_search_updates_a_stale_index_first_and_says_so(tmp_path: Path) -> None:
+    paths = make_archive(tmp_path)
+    code, out, err = run(tmp_path, "search", "--json", "قصف")
+    assert code == 0 and "index built" in err and json.loads(out)["total"] >= 4
+    code, out, err = run(tmp_path, "search", "زرافة")
+    assert code == 0 and err == "" and "no results" in out
+    f = paths.seeds / f"{A0}.txt"
+    f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    code, out, err = run(tmp_path, "search", "--json", "زرافة")
+    assert code == 0 and "index updated" in err and "1 article re-analysed" in err
+    assert [r["id"] for r in json.loads(out)["results"]] == [A0]
+    (paths.seeds / f"{A0}.txt").unlink()
+    code, out, err = run(tmp_path, "search", "--json", "زرافة")
+    assert "1 removed" in err and json.loads(out)["total"] == 0
+
+
+def test_index_command(tmp_path: Path) -> None:
+    make_archive(tmp_path)
+    code, out, _ = run(tmp_path, "index", "--status")
+    assert code == 1 and "no index" in out
+    code, out, _ = run(tmp_path, "index")
+    assert code == 0 and "5 articles analysed" in out
+    code, out, _ = run(tmp_path, "index")
+    assert code == 0 and "up to date" in out
+    code, out, _ = run(tmp_path, "index", "--status")
+    assert code == 0
+
+
+def test_search_during_update_never_sees_a_half_written_index(paths: Paths) -> None:
+    f = paths.seeds / f"{A1}.txt"
+    original = f.read_text(encoding="utf-8")
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def updater() -> None:
+        try:
+            for i in range(4):
+                f.write_text(original + (EXTRA if i % 2 == 0 else ""), encoding="utf-8")
+                update_index(paths)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            done.set()
+
+    analyzer, _ = query_analyzer(paths)
+    thread = threading.Thread(target=updater)
+    thread.start()
+    searches = 0
+    while not done.is_set() or searches < 3:
+        with open_view(paths) as view:
+            assert view.n == 5
+            got = [r.id for r in search(view, "زرافة", analyzer=analyzer, limit=None).results]
+            assert got in ([], [A1])
+            qasf = search(view, "قصف", analyzer=analyzer, limit=None)
+            assert qasf.total >= 4 and all(r.matched for r in qasf.results)
+        searches += 1
+    thread.join()
+    assert not errors, errors
+    assert searches >= 3
+    assert len(list(search_dir(paths).glob("gen-*"))) <= 2
+
+
+def test_build_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("1", "2"):
+        d = tmp_path / seed
+        make_archive(d)
+        for f in d.joinpath("seeds").glob("00[234]_*.txt"):
+            f.unlink()  # two articles are enough, and keep the test fast
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        cmd = [sys.executable, "-m", "archive", "--root", str(d)]
+        subprocess.run([*cmd, "index"], check=True, env=env, capture_output=True)
+        res = subprocess.run([*cmd, "search", "--json", "--limit", "5", "قصفوا OR درعا OR المفاوضات"],
+                             check=True, env=env, capture_output=True)
+        outputs.append((res.stdout, (d / "build" / "related.json").read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_related_articles(paths: Paths) -> None:
+    related = json.loads((paths.build / "related.json").read_text(encoding="utf-8"))
+    assert sorted(related) == [A0, A1, A2, A3, A4]
+    for aid, rows in related.items():
+        assert 0 < len(rows) <= 5
+        assert all(r["id"] != aid and 0 < r["score"] <= 1 and r["shared"] for r in rows)
+        assert rows == sorted(rows, key=lambda r: (-r["score"], r["id"]))
+    score = {(a, r["id"]): r["score"] for a, rows in related.items() for r in rows}
+    for (a, b), s in score.items():
+        assert score.get((b, a), s) == s  # cosine is symmetric
+    # the two Bosra articles share the entity
+    assert any("place:bosra-al-sham" in r["shared"] for r in related[A3] if r["id"] == A4)
