@@ -217,7 +217,8 @@ def test_build_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
         env = {**os.environ, "PYTHONHASHSEED": seed}
         cmd = [sys.executable, "-m", "archive", "--root", str(d)]
         subprocess.run([*cmd, "index"], check=True, env=env, capture_output=True)
-        res = subprocess.run([*cmd, "search", "--json", "--limit", "5", "قصفوا OR درعا OR المفاوضات"],
+        query = "قصفوا OR درعا OR المفاوضات"
+        res = subprocess.run([*cmd, "search", "--json", "--limit", "5", query],
                              check=True, env=env, capture_output=True)
         outputs.append((res.stdout, (d / "build" / "related.json").read_bytes()))
     assert outputs[0] == outputs[1]
