@@ -78,7 +78,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "actor": {"syrian-government", "syrian-army", "security-committee", "daraa-24",
                   "ahrar-horan", "fourth-division", "syrian-national-coalition",
                   "salem-al-muslat", "daraa-negotiating-committee", "adnan-al-masalmeh",
-                  "anadolu", "bashar-al-assad", "daraa-central-committee", "trt-arabi"},
+                  "anadolu", "bashar-al-assad", "daraa-central-committee", "trt-arabi",
+                  "twitter"},
     },
     "002_ff0aa36a5bea707b": {
         "place": {"panorama-stadium", "al-qusur", "daraa", "daraa-al-balad",
@@ -103,7 +104,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
                   "daraa-countryside", "al-tira", "tal-al-samn", "tafas", "daraa-al-balad",
                   "al-taybeh-west", "al-muzayrib", "inkhil", "russia", "moscow",
                   "southern-de-escalation-zone"},
-        "actor": {"syrian-armed-opposition", "reuters", "abu-al-shaimaa",
+        "actor": {"syrian-armed-opposition", "getty-images", "reuters", "abu-al-shaimaa",
                   "southern-operations-room", "fsa", "syrian-government", "sana",
                   "syrian-army", "sohr", "liwa-ahrar-inkhil", "ahrar-al-sham", "jaysh-al-islam",
                   "liwa-ahfad-omar", "liwa-shuhada-inkhil", "liwa-nusur-al-islam",

@@ -76,10 +76,11 @@ class NameMatcher:
             if toks and toks not in table:
                 table[toks] = key
         self.names: dict[tuple[str, ...], str] = dict(sorted(table.items()))
-        self._first: dict[str, list[tuple[_Name, str]]] = {}
+        self._first: dict[str, list[tuple[_Name, str, list[str]]]] = {}
         for toks, key in self.names.items():
+            name = _Name(toks, key)
             for form, clitic in clitic_forms(toks[0]):
-                self._first.setdefault(form, []).append((_Name(toks, key), clitic))
+                self._first.setdefault(form, []).append((name, clitic, list(toks[1:])))
 
     @classmethod
     def from_gazetteer(cls, gazetteer: Gazetteer) -> NameMatcher:
@@ -87,19 +88,16 @@ class NameMatcher:
 
     def candidates(self, normalized: Sequence[str]) -> list[tuple[int, int, str, str, _Name]]:
         """All ``(first, last, clitic, key, name)`` occurrences, overlapping ones included."""
+        norm = normalized if isinstance(normalized, list) else list(normalized)
         out: list[tuple[int, int, str, str, _Name]] = []
-        n = len(normalized)
+        n = len(norm)
         first = self._first
-        for i, word in enumerate(normalized):
-            options = first.get(word)
-            if not options:
-                continue
-            for name, clitic in options:
-                size = len(name.tokens)
-                if i + size > n:
-                    continue
-                if all(normalized[i + j] == name.tokens[j] for j in range(1, size)):
-                    out.append((i, i + size - 1, clitic, name.entity, name))
+        hits = [(i, first[w]) for i, w in enumerate(norm) if w in first]
+        for i, options in hits:
+            for name, clitic, rest in options:
+                end = i + 1 + len(rest)
+                if end <= n and (not rest or norm[i + 1 : end] == rest):
+                    out.append((i, end - 1, clitic, name.entity, name))
         return out
 
     def match(self, normalized: Sequence[str]) -> list[EntityMatch]:
@@ -108,13 +106,13 @@ class NameMatcher:
         if not found:
             return []
         found.sort(key=lambda c: (c[0] - c[1], c[0], len(c[2]), c[3]))
-        taken = [False] * len(normalized)
+        taken: set[int] = set()
         chosen: list[EntityMatch] = []
         for first, last, _clitic, key, name in found:
-            if any(taken[first : last + 1]):
+            span = range(first, last + 1)
+            if not taken.isdisjoint(span):
                 continue
-            for k in range(first, last + 1):
-                taken[k] = True
+            taken.update(span)
             chosen.append(EntityMatch(key, first, last, name.tokens))
         chosen.sort(key=lambda m: m.first)
         return chosen
