@@ -147,7 +147,8 @@ export function prepare(tables) {
     roots: asSet(tables.roots),
     stop_words: asMap(tables.stop_words),
     corrections: asMap(tables.corrections),
-    patterns: tables.patterns,
+    patterns: asMap(tables.patterns),
+    min_score: tables.min_score,
   };
 }
 
@@ -350,11 +351,103 @@ export function tashaphyneRoot(word, d) {
   return mostCommon(rootCandidates(word, d));
 }
 
+// This project's root chooser: learned root patterns, corrections, precision guard
+
+const DIGITS = '123456789';
+
+export function literal(ch) {
+  if (ch === ALEF_HAMZA_ABOVE || ch === ALEF_HAMZA_BELOW || ch === ALEF_MADDA) return ALEF;
+  return ch;
+}
+
+export function radical(ch) {
+  return normalizeRoot(ch);
+}
+
+export function combinations(n, k) {
+  const out = [];
+  if (k > n) return out;
+  const idx = [];
+  for (let i = 0; i < k; i++) idx.push(i);
+  for (;;) {
+    out.push(idx.slice());
+    let i = k - 1;
+    while (i >= 0 && idx[i] === n - k + i) i -= 1;
+    if (i < 0) return out;
+    idx[i] += 1;
+    for (let j = i + 1; j < k; j++) idx[j] = idx[j - 1] + 1;
+  }
+}
+
+const MAX_PATTERN_STEM = 9;
+
+export function abstractions(stem) {
+  const out = [];
+  if (stem.length > MAX_PATTERN_STEM) return out;
+  let lits = '';
+  for (const ch of stem) lits += literal(ch);
+  for (let k = 2; k < 5; k++) {
+    for (const positions of combinations(stem.length, k)) {
+      let pattern = '';
+      let rads = '';
+      let last = 0;
+      positions.forEach((pos, number) => {
+        pattern += lits.slice(last, pos) + DIGITS[number];
+        rads += radical(stem[pos]);
+        last = pos + 1;
+      });
+      pattern += lits.slice(last);
+      if (rads.length === k) out.push([pattern, rads]);
+    }
+  }
+  return out;
+}
+
+export function fill(rootPattern, rads) {
+  let out = '';
+  for (const ch of rootPattern) {
+    const index = DIGITS.indexOf(ch);
+    out += index >= 0 && index < rads.length ? rads[index] : ch;
+  }
+  return out;
+}
+
+export function candidateCuts(word, d) {
+  const cuts = validCuts(word, d);
+  if (!cuts.some(([a, b]) => a === 0 && b === word.length)) cuts.push([0, word.length]);
+  return cuts;
+}
+
+export function patternRoot(word, d) {
+  let best = '';
+  let bestScore = 0;
+  let bestSupport = 0;
+  for (const [left, right] of candidateCuts(word, d)) {
+    for (const [pattern, rads] of abstractions(word.slice(left, right))) {
+      if (!has(d.patterns, pattern)) continue;
+      for (const [rootPattern, score, support] of d.patterns[pattern]) {
+        const root = fill(rootPattern, rads);
+        if (!(root in d.roots)) continue;
+        if (
+          score > bestScore
+          || (score === bestScore && support > bestSupport)
+          || (score === bestScore && support === bestSupport && root < best)
+        ) {
+          best = root;
+          bestScore = score;
+          bestSupport = support;
+        }
+      }
+    }
+  }
+  return [best, bestScore, bestSupport];
+}
+
 export function chooseRoot(word, stem, d) {
   if (has(d.stop_words, word)) return d.stop_words[word];
   if (has(d.corrections, stem)) return d.corrections[stem];
-  const root = tashaphyneRoot(word, d);
-  if (root in d.roots) return root;
+  const [root, score] = patternRoot(word, d);
+  if (root && score >= d.min_score) return root;
   return stem;
 }
 
