@@ -134,11 +134,12 @@ def test_date_field_rejects(value: object) -> None:
 
 def test_other_files_warned_yml_ignored(root: Path) -> None:
     write(root, "notes.pdf", b"%PDF-1.4")
+    write(root, ".DS_Store", b"\x00\x00")
     (root / "seeds" / "old").mkdir()
     corpus = load_corpus(Paths(root))
     assert corpus.errors == []
     warned = sorted(p.path for p in corpus.warnings)
-    assert warned == ["seeds/notes.pdf", "seeds/old"]
+    assert warned == ["seeds/.DS_Store", "seeds/notes.pdf", "seeds/old"]
     assert [a.id for a in corpus.articles] == ["good"]
 
 
@@ -268,6 +269,15 @@ def test_duplicate_id_names_both_files(root: Path) -> None:
     assert sorted(p.path for p in corpus.errors) == ["seeds/a.md", "seeds/a.txt"]
     for p in corpus.errors:
         assert "seeds/a.md" in p.message and "seeds/a.txt" in p.message
+
+
+def test_ids_differing_only_in_case(root: Path) -> None:
+    write(root, "Report.txt", GOOD)
+    write(root, "report.md", GOOD)
+    corpus = load_corpus(Paths(root))
+    assert [a.id for a in corpus.articles] == ["good"]
+    assert sorted(p.path for p in corpus.errors) == ["seeds/Report.txt", "seeds/report.md"]
+    assert all("letter case" in p.message for p in corpus.errors)
 
 
 def test_too_large(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
