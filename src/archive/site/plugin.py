@@ -176,6 +176,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        if browser_site.is_search_page(page):
+            # Its body is replaced in on_page_content: no Markdown heading, so no TOC entry
+            # pointing at a heading that will not exist. Material adds the <h1> from the title.
+            page.meta.setdefault("title", "البحث")
+            page.meta["hide"] = ["toc"]
+            return ""
         spec = self.by_src.get(page.file.src_uri)
         if spec is None or not page.file.generated_by:
             return markdown
@@ -202,10 +208,33 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 if k.startswith("article:")}
         browser_site.write_site_search(self.analyzed, self.gazetteer, config.site_dir, urls)
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return _rtl_root(output, config)
+
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        return _rtl_root(output_content, config) if template_name.endswith(".html") else (
+            output_content
+        )
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         assert self.paths is not None
         server.watch(str(self.paths.seeds))
         return server
+
+
+def _rtl_root(html: str, config: MkDocsConfig) -> str:
+    """Material sets ``dir`` on <body> only; put it on <html> too, so that the whole document
+    (title, scroll bars, form controls outside body) is right to left."""
+    direction = config.theme.get("direction")
+    if not direction:
+        return html
+    head = html[:300]
+    i = head.find("<html ")
+    if i < 0 or " dir=" in head[i : head.find(">", i)]:
+        return html
+    return html[: i + 6] + f'dir="{direction}" ' + html[i + 6 :]
 
 
 class _Paths(Paths):

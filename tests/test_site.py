@@ -1,0 +1,440 @@
+"""The built website: every page type, internal links, escaping of hostile input, RTL, data files.
+
+One ``mkdocs build --strict`` per test session, into a temporary copy of the repository's
+seeds/ (plus one hostile article), docs/ and mkdocs.yml. The HTML is parsed with the standard
+library's html.parser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+HOSTILE_ID = "999_hostile"
+HOSTILE_TITLE = (
+    "<script>alert('t')</script> عنوان {{ x }} {% y %} [md](http://evil.example) "
+    "![img](x.png) &amp;"
+)
+HOSTILE_SOURCE = "<b>مصدر</b>"
+HOSTILE_URL = "https://evil.example/x?a=<b>&c=\"d\"&e='f'"
+HOSTILE_BODY_LINES = [
+    "فقرة أولى في درعا البلد <script>alert(1)</script> و<img src=x onerror=\"alert(2)\">",
+    "و[رابط](javascript:alert(3)) و![صورة](http://evil.example/x.png)",
+    "و{{ config.site_name }} و{% include \"x\" %} و\u202eمعكوس وزيرو\u200bويدث.",
+    "<a href=\"http://evil.example\">html link</a> **bold** `code` <!-- c --> &lt;e&gt;",
+]
+HOSTILE = (
+    "---\n"
+    f"title: {json.dumps(HOSTILE_TITLE, ensure_ascii=False)}\n"
+    f"source: {json.dumps(HOSTILE_SOURCE, ensure_ascii=False)}\n"
+    f"url: {json.dumps(HOSTILE_URL, ensure_ascii=False)}\n"
+    "date: 2021-08-01\n"
+    "places: [daraa]\n"
+    "---\n" + "\n\n".join(HOSTILE_BODY_LINES) + "\n"
+)
+
+
+def _copy_project(dest: Path) -> None:
+    shutil.copytree(REPO / "seeds", dest / "seeds")
+    shutil.copytree(REPO / "docs", dest / "docs")
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+
+
+def _mkdocs_build(root: Path, seed: str = "0") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONHASHSEED": seed, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    env.pop("ARCHIVE_ROOT", None)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    _copy_project(root)
+    (root / "seeds" / f"{HOSTILE_ID}.md").write_text(HOSTILE, encoding="utf-8")
+    result = _mkdocs_build(root)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return root
+
+
+@pytest.fixture(scope="session")
+def site(project: Path) -> Path:
+    return project / "site"
+
+
+@pytest.fixture(scope="session")
+def records(site: Path) -> list[dict]:
+    return json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))
+
+
+# -- HTML model ------------------------------------------------------------------------------
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    text: str = ""
+
+
+@dataclass
+class Doc:
+    path: Path
+    html_attrs: dict[str, str] = field(default_factory=dict)
+    elements: list[Element] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    title: str = ""
+    headings: list[tuple[int, str]] = field(default_factory=list)  # inside the content area
+    content_text: str = ""
+    script_texts: list[str] = field(default_factory=list)
+
+    def find(self, tag: str, **attrs: str) -> list[Element]:
+        return [
+            e for e in self.elements
+            if e.tag == tag and all(e.attrs.get(k.rstrip("_")) == v for k, v in attrs.items())
+        ]
+
+
+class _Parser(HTMLParser):
+    def __init__(self, doc: Doc) -> None:
+        super().__init__(convert_charrefs=True)
+        self.doc = doc
+        self.stack: list[str] = []
+        self.in_content = 0  # depth inside <article class="md-content__inner">
+        self.capture: list[list] = []  # open elements collecting text: [element, tag]
+        self.content_parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: (v or "") for k, v in attrs}
+        el = Element(tag, a)
+        self.doc.elements.append(el)
+        if tag == "html":
+            self.doc.html_attrs = a
+        if "id" in a:
+            self.doc.ids.add(a["id"])
+        if "name" in a and tag == "a":
+            self.doc.ids.add(a["name"])
+        if tag in ("title", "script", "h1", "h2", "h3", "h4", "h5", "h6"):
+            self.capture.append([el, tag])
+        if tag == "article" and "md-content__inner" in a.get("class", ""):
+            self.in_content = 1
+        elif self.in_content and tag not in VOID:
+            self.in_content += 1
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.stack and tag in self.stack:
+            while self.stack:
+                if self.stack.pop() == tag:
+                    break
+        if self.in_content:
+            self.in_content -= 1
+        for i in range(len(self.capture) - 1, -1, -1):
+            el, t = self.capture[i]
+            if t == tag:
+                self.capture.pop(i)
+                if tag == "title":
+                    self.doc.title = el.text
+                elif tag == "script":
+                    self.doc.script_texts.append(el.text)
+                elif self.in_content or tag == "h1":
+                    self.doc.headings.append((int(tag[1]), el.text.strip()))
+                break
+
+    def handle_data(self, data: str) -> None:
+        for el, _ in self.capture:
+            el.text += data
+        if self.in_content:
+            self.content_parts.append(data)
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "path", "circle", "line", "rect"}
+
+
+def parse(path: Path) -> Doc:
+    doc = Doc(path)
+    p = _Parser(doc)
+    p.feed(path.read_text(encoding="utf-8"))
+    p.close()
+    doc.content_text = "".join(p.content_parts)
+    return doc
+
+
+@pytest.fixture(scope="session")
+def pages(site: Path) -> dict[str, Doc]:
+    """Every HTML page of the site, by path relative to site/."""
+    return {p.relative_to(site).as_posix(): parse(p) for p in sorted(site.rglob("*.html"))}
+
+
+def page(pages: dict[str, Doc], url: str) -> Doc:
+    return pages[url.strip("/") + "/index.html" if url.strip("/") else "index.html"]
+
+
+# -- page types ------------------------------------------------------------------------------
+def test_every_page_is_arabic_right_to_left(pages: dict[str, Doc]) -> None:
+    assert len(pages) > 20
+    for name, doc in pages.items():
+        assert doc.html_attrs.get("dir") == "rtl", name
+        assert doc.find("body")[0].attrs.get("dir") == "rtl", name
+        assert doc.html_attrs.get("lang") == "ar", name
+
+
+def test_one_h1_and_headings_in_order(pages: dict[str, Doc]) -> None:
+    for name, doc in pages.items():
+        if name == "404.html":
+            continue
+        levels = [lvl for lvl, _ in doc.headings]
+        assert levels.count(1) == 1, (name, doc.headings)
+        assert levels[0] == 1, (name, doc.headings)
+        for before, after in zip(levels, levels[1:], strict=False):
+            assert after <= before + 1, (name, doc.headings)
+
+
+def test_article_pages(pages: dict[str, Doc], records: list[dict]) -> None:
+    seed_ids = sorted(p.stem for p in (REPO / "seeds").iterdir() if p.suffix in (".txt", ".md"))
+    assert sorted(r["id"] for r in records) == sorted(seed_ids + [HOSTILE_ID])
+    for r in records:
+        doc = page(pages, f"articles/{r['id']}/")
+        h1 = [t for lvl, t in doc.headings if lvl == 1][0]
+        assert h1 == r["title"].strip()
+        text = doc.content_text
+        if r["date"] is None:
+            assert "غير معروف" in text
+        for heading in ("نص المقال", "تواريخ مذكورة في النص", "مقالات ذات صلة", "للاستشهاد"):
+            assert heading in [t for _, t in doc.headings], (r["id"], heading)
+        # places and actors are links to their pages
+        hrefs = {e.attrs.get("href", "") for e in doc.find("a")}
+        for p in r["places"]:
+            assert f"../../places/{p}/" in hrefs, (r["id"], p)
+        for a in r["actors"]:
+            assert f"../../actors/{a}/" in hrefs, (r["id"], a)
+        assert f"../../raw/{r['id']}.txt" in hrefs
+        # the citation carries the archive address
+        assert f"/articles/{r['id']}/" in text
+
+
+def test_article_body_links_mentions_and_sets_boilerplate_apart(
+    pages: dict[str, Doc], records: list[dict]
+) -> None:
+    with_boiler = [r for r in records if any(s["kind"] == "boilerplate" for s in r["segments"])]
+    assert with_boiler, "expected a seed with boilerplate"
+    for r in with_boiler:
+        doc = page(pages, f"articles/{r['id']}/")
+        assert doc.find("aside", **{"class": "ar-boilerplate"}), r["id"]
+    mentioned = [r for r in records if r["mentions"]]
+    assert mentioned
+    for r in mentioned:
+        doc = page(pages, f"articles/{r['id']}/")
+        links = [e for e in doc.elements if e.tag == "a" and "ar-mention" in
+                 e.attrs.get("class", "")]
+        assert links, r["id"]
+
+
+def test_place_and_actor_pages(
+    pages: dict[str, Doc], site: Path, records: list[dict]
+) -> None:
+    places = json.loads((site / "data" / "places.geojson").read_text(encoding="utf-8"))
+    actors = json.loads((site / "data" / "actors.json").read_text(encoding="utf-8"))
+    assert places["features"] and actors
+    for f in places["features"]:
+        props = f["properties"]
+        doc = page(pages, f"places/{props['id']}/")
+        assert [t for lvl, t in doc.headings if lvl == 1] == [props["name"]]
+        assert "المقالات التي تذكره" in doc.content_text
+        if f["geometry"]:
+            assert any("openstreetmap.org" in e.attrs.get("href", "") for e in doc.find("a"))
+    for a in actors:
+        doc = page(pages, f"actors/{a['id']}/")
+        assert [t for lvl, t in doc.headings if lvl == 1] == [a["name"]]
+    # a place's article list is newest first, each with a link
+    by_place: dict[str, list[dict]] = {}
+    for r in records:
+        for p in r["places"]:
+            by_place.setdefault(p, []).append(r)
+    pid, rs = max(by_place.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    doc = page(pages, f"places/{pid}/")
+    linked = [e.attrs["href"].split("/")[-2] for e in doc.find("a", **{"class": "ar-item__title"})]
+    assert sorted(linked) == sorted(r["id"] for r in rs)
+    dated = [r for r in rs if r["date"]]
+    if len(dated) > 1:
+        order = [i for i in linked if i in {r["id"] for r in dated}]
+        dates = [next(r["date"] for r in rs if r["id"] == i) for i in order]
+        assert dates == sorted(dates, reverse=True)
+
+
+def test_index_pages(pages: dict[str, Doc], records: list[dict]) -> None:
+    home = page(pages, "")
+    assert str(len(records)) in home.content_text
+    assert "أحدث المقالات" in [t for _, t in home.headings]
+    table = page(pages, "articles/")
+    rows = [e for e in table.find("tr") if "data-date" in e.attrs]
+    assert len(rows) == len(records)
+    assert {e.attrs.get("id") for e in table.find("select")} == {
+        "ar-f-source", "ar-f-place", "ar-f-actor"}
+    for select in table.find("select"):  # every control has a label
+        assert table.find("label", **{"for": select.attrs["id"]})
+    timeline = page(pages, "timeline/")
+    assert "مقالات بلا تاريخ معروف" in timeline.content_text
+    assert "تواريخ تذكرها المقالات" in timeline.content_text
+    map_page = page(pages, "map/")
+    svg = map_page.find("svg", **{"class": "ar-map"})
+    assert svg and "aria-labelledby" in svg[0].attrs
+    map_links = [e for e in map_page.find("a", **{"class": "ar-map__place"})]
+    assert map_links and all(e.attrs.get("aria-label") for e in map_links)
+    for url in ("places/", "actors/", "sources/", "data/", "about/", "search/"):
+        assert page(pages, url).headings, url
+
+
+INDEX_URLS = {"", "search/", "articles/", "timeline/", "map/", "places/", "actors/", "sources/",
+              "data/", "about/"}
+
+
+def test_nav_lists_only_index_pages(pages: dict[str, Doc], records: list[dict]) -> None:
+    from posixpath import join, normpath
+
+    url = f"articles/{records[0]['id']}/"
+    doc = page(pages, url)
+    nav = {e.attrs["href"] for e in doc.find("a")
+           if "md-nav__link" in e.attrs.get("class", "") and "href" in e.attrs}
+    resolved = {normpath(join(url, h)).lstrip("./") + "/" for h in nav}
+    resolved = {"" if r in ("/", ".", "./") else r for r in resolved}
+    assert resolved == INDEX_URLS
+
+
+# -- links -----------------------------------------------------------------------------------
+def _targets(doc: Doc) -> Iterator[str]:
+    for e in doc.elements:
+        for attr in ("href", "src"):
+            if attr in e.attrs and e.tag in ("a", "link", "script", "img", "source"):
+                yield e.attrs[attr]
+
+
+def test_no_internal_link_is_broken(site: Path, pages: dict[str, Doc]) -> None:
+    checked = 0
+    for name, doc in pages.items():
+        base = (site / name).parent
+        for href in _targets(doc):
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "data:")):
+                continue
+            if not parts.path:  # same-page anchor
+                if parts.fragment:
+                    assert unquote(parts.fragment) in doc.ids, (name, href)
+                continue
+            if name == "404.html" and parts.path.startswith("/"):
+                continue  # Material's 404 page uses root-relative links by design
+            target = (base / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), (name, href)
+            assert site.resolve() in target.parents, (name, href)
+            if parts.fragment and target.suffix == ".html":
+                tdoc = pages[target.relative_to(site.resolve()).as_posix()]
+                assert unquote(parts.fragment) in tdoc.ids, (name, href)
+            checked += 1
+    assert checked > 1000
+
+
+def test_no_third_party_fonts_or_scripts(pages: dict[str, Doc]) -> None:
+    for name, doc in pages.items():
+        for e in doc.elements:
+            if e.tag in ("script", "link", "img"):
+                url = e.attrs.get("src") or e.attrs.get("href") or ""
+                assert not urlsplit(url).netloc, (name, url)
+
+
+# -- escaping --------------------------------------------------------------------------------
+def test_hostile_article_is_shown_literally_everywhere(
+    pages: dict[str, Doc], site: Path
+) -> None:
+    art = page(pages, f"articles/{HOSTILE_ID}/")
+    assert art.title.startswith(HOSTILE_TITLE)
+    assert [t for lvl, t in art.headings if lvl == 1] == [HOSTILE_TITLE]
+    for line in HOSTILE_BODY_LINES:
+        assert line in art.content_text, line
+    assert HOSTILE_SOURCE in art.content_text
+    source_links = [e for e in art.find("a") if e.attrs.get("href") == HOSTILE_URL]
+    assert len(source_links) == 1
+    # the title appears as text on the index pages that list it
+    for url in ("", "articles/", "timeline/", "places/daraa/", "sources/"):
+        assert HOSTILE_TITLE in page(pages, url).content_text, url
+    for name, doc in pages.items():
+        for e in doc.elements:
+            assert not any(k.startswith("on") for k in e.attrs), (name, e)
+            for attr in ("href", "src"):
+                assert not e.attrs.get(attr, "").lower().startswith("javascript:"), (name, e)
+            assert not (e.tag == "img" and "x" == e.attrs.get("src")), name
+            assert "evil.example/x.png" not in e.attrs.get("src", ""), name
+        for script in doc.script_texts:
+            assert "alert(" not in script, name
+    raw = (site / "raw" / f"{HOSTILE_ID}.txt").read_text(encoding="utf-8")
+    assert raw == HOSTILE
+
+
+# -- data ------------------------------------------------------------------------------------
+def test_data_files(site: Path, records: list[dict]) -> None:
+    data = site / "data"
+    hostile = next(r for r in records if r["id"] == HOSTILE_ID)
+    assert hostile["title"] == HOSTILE_TITLE
+    assert all(line in hostile["text"] for line in HOSTILE_BODY_LINES)
+    rows = list(csv.DictReader(io.StringIO((data / "articles.csv").read_text(encoding="utf-8"))))
+    assert [r["id"] for r in rows] == [r["id"] for r in records]
+    assert next(r for r in rows if r["id"] == HOSTILE_ID)["title"] == HOSTILE_TITLE
+    geo = json.loads((data / "places.geojson").read_text(encoding="utf-8"))
+    assert geo["type"] == "FeatureCollection"
+    for f in geo["features"]:
+        if f["geometry"]:
+            lon, lat = f["geometry"]["coordinates"]
+            assert -180 <= lon <= 180 and -90 <= lat <= 90
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    paths = {r["path"] for r in package["resources"]}
+    assert paths == {"articles.csv", "articles.json", "places.geojson", "actors.json"}
+    fields = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
+    assert fields == list(rows[0].keys())
+
+
+def test_build_is_deterministic(project: Path, tmp_path: Path) -> None:
+    other = tmp_path / "again"
+    other.mkdir()
+    _copy_project(other)
+    shutil.copy(project / "seeds" / f"{HOSTILE_ID}.md", other / "seeds")
+    result = _mkdocs_build(other, seed="12345")
+    assert result.returncode == 0, result.stderr
+    first = {p.relative_to(project / "site"): p.read_bytes()
+             for p in sorted((project / "site").rglob("*")) if p.is_file()}
+    second = {p.relative_to(other / "site"): p.read_bytes()
+              for p in sorted((other / "site").rglob("*")) if p.is_file()}
+    assert first.keys() == second.keys()
+    differing = sorted(str(k) for k in first if first[k] != second[k])
+    assert differing == [], differing[:10]
+
+
+def test_bad_input_stops_with_a_clear_message_and_keeps_site(tmp_path: Path) -> None:
+    _copy_project(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("previous", encoding="utf-8")
+    bad = HOSTILE.replace(json.dumps(HOSTILE_URL, ensure_ascii=False), '"javascript:alert(1)"')
+    (tmp_path / "seeds" / "998_bad.md").write_text(bad, encoding="utf-8")
+    result = _mkdocs_build(tmp_path)
+    assert result.returncode != 0
+    out = result.stderr + result.stdout
+    assert "seeds/998_bad.md:4" in out
+    assert "Traceback" not in out
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "previous"
