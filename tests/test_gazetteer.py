@@ -277,3 +277,14 @@ def test_resolve_front_matter_values(gaz: Gazetteer) -> None:
     assert gaz.resolve("قسد", "actor").key == "actor:sdf"  # type: ignore[union-attr]
     assert gaz.resolve("قسد", "place") is None
     assert gaz.resolve("atlantis", "place") is None
+
+
+@pytest.mark.parametrize("text", ["قصف على درعا. البلد كلها", "قصف على درعا، البلد كلها",
+                                  "قصف على درعا\nالبلد كلها"])
+def test_names_do_not_run_across_clause_punctuation(gaz: Gazetteer, text: str) -> None:
+    assert found(gaz, text) == [("place:daraa", "درعا")]
+
+
+def test_quotes_and_brackets_do_not_break_a_name(gaz: Gazetteer) -> None:
+    assert found(gaz, "حاجز طريق (تل الجابية) غربي") == [("place:tal-al-jabiya", "تل الجابية")]
+    assert found(gaz, 'خلايا تنظيم "داعش"') == [("actor:isis", 'تنظيم "داعش')]

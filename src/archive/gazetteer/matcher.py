@@ -10,13 +10,15 @@ Rules (mirrored by the browser through :meth:`NameMatcher.export_table`):
 - A name whose first token starts with the article ال also matches with ل + article merged
   as لل (للجيزة, وللطيبة; للجنة for اللجنة).
 - A quoted name after a detached clitic (لـ"قسد") is already a token of its own.
+- A name does not run across clause punctuation (``. ، , ؛ ; : ! ? ؟`` or a line break)
+  when the caller passes ``breaks`` (:func:`hard_breaks`); quotes and brackets do not break.
 - Overlaps: the longest match wins (درعا البلد beats درعا), then the earlier start, then the
   shorter clitic, then the entity key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,6 +34,14 @@ _PREP = ("", "ب", "ل", "ك")
 #: Every proclitic a name's first token may carry (conjunction, then preposition).
 PROCLITICS: tuple[str, ...] = tuple(sorted({c + p for c in _CONJ for p in _PREP} - {""}))
 ARTICLE = "ال"
+#: Characters that end a clause: a multi-word name never runs across them.
+BREAK_CHARS = frozenset(".،,؛;:!?؟\n")
+
+
+def hard_breaks(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    """Indices ``k`` of tokens preceded (after token ``k - 1``) by clause punctuation."""
+    return {k for k in range(1, len(spans))
+            if not BREAK_CHARS.isdisjoint(text[spans[k - 1][1]:spans[k][0]])}
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
@@ -86,7 +96,8 @@ class NameMatcher:
     def from_gazetteer(cls, gazetteer: Gazetteer) -> NameMatcher:
         return cls((n, e.key) for e in gazetteer.entities.values() for n in e.names)
 
-    def candidates(self, normalized: Sequence[str]) -> list[tuple[int, int, str, str, _Name]]:
+    def candidates(self, normalized: Sequence[str], breaks: Collection[int] = ()
+                   ) -> list[tuple[int, int, str, str, _Name]]:
         """All ``(first, last, clitic, key, name)`` occurrences, overlapping ones included."""
         norm = normalized if isinstance(normalized, list) else list(normalized)
         out: list[tuple[int, int, str, str, _Name]] = []
@@ -97,12 +108,19 @@ class NameMatcher:
             for name, clitic, rest in options:
                 end = i + 1 + len(rest)
                 if end <= n and (not rest or norm[i + 1 : end] == rest):
+                    if rest and breaks and any(k in breaks for k in range(i + 1, end)):
+                        continue
                     out.append((i, end - 1, clitic, name.entity, name))
         return out
 
-    def match(self, normalized: Sequence[str]) -> list[EntityMatch]:
-        """Non-overlapping matches in text order (longest match wins)."""
-        found = self.candidates(normalized)
+    def match(self, normalized: Sequence[str], breaks: Collection[int] = ()
+              ) -> list[EntityMatch]:
+        """Non-overlapping matches in text order (longest match wins).
+
+        ``breaks``: token indices preceded by clause punctuation (see :func:`hard_breaks`);
+        no multi-word name spans one.
+        """
+        found = self.candidates(normalized, breaks)
         if not found:
             return []
         found.sort(key=lambda c: (c[0] - c[1], c[0], len(c[2]), c[3]))
@@ -121,7 +139,8 @@ class NameMatcher:
         """Matches in raw text, with character offsets ``(match, start, end)``."""
         spans = list(tokenize(text))
         norms = [normalize(text[s:e]) for s, e in spans]
-        return [(m, spans[m.first][0], spans[m.last][1]) for m in self.match(norms)]
+        matches = self.match(norms, hard_breaks(text, spans))
+        return [(m, spans[m.first][0], spans[m.last][1]) for m in matches]
 
     def export_table(self) -> dict[str, object]:
         """JSON-able, deterministic: names (space-joined normalized tokens → key) and clitics."""
@@ -131,5 +150,6 @@ class NameMatcher:
             "article": ARTICLE,
             "lam_merge": "a proclitic ending in ل before a name starting with ال drops the "
             "alef (للجيزه); before الل it also drops the article's lam (للجنه)",
+            "break_chars": "".join(sorted(BREAK_CHARS)),
             "names": {" ".join(t): k for t, k in self.names.items()},
         }

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from archive.analysis.normalize import normalize
 from archive.analysis.tokenize import tokenize
-from archive.gazetteer.matcher import PROCLITICS, NameMatcher, name_tokens
+from archive.gazetteer.matcher import PROCLITICS, NameMatcher, hard_breaks, name_tokens
 from archive.gazetteer.model import Gazetteer
 
 PLACE_CUES = (
@@ -136,6 +136,7 @@ class _Text:
     spans: list[tuple[int, int]]
     norms: list[str]
     known: list[bool]
+    breaks: set[int]
 
 
 @dataclass(slots=True)
@@ -173,14 +174,15 @@ class Suggester:
     def add_text(self, article: str, text: str) -> None:
         spans = list(tokenize(text))
         norms = [normalize(text[s:e]) for s, e in spans]
+        breaks = hard_breaks(text, spans)
         known = [False] * len(spans)
-        for m in self.gazetteer.matcher().match(norms):
+        for m in self.gazetteer.matcher().match(norms, breaks):
             for k in range(m.first, m.last + 1):
                 known[k] = True
-        self.texts.append(_Text(article, text, spans, norms, known))
+        self.texts.append(_Text(article, text, spans, norms, known, breaks))
         self._cues(text, spans, norms, known)
         if self.use_geonames:
-            for m in self._geo_matcher().match(norms):
+            for m in self._geo_matcher().match(norms, breaks):
                 if any(known[m.first : m.last + 1]):
                     continue
                 start, end = spans[m.first][0], spans[m.last][1]
@@ -239,7 +241,7 @@ class Suggester:
         for sug in self.found.values():
             sug.count, sug.articles, sug.examples = 0, set(), []
         for t in self.texts:
-            for m in counter.match(t.norms):
+            for m in counter.match(t.norms, t.breaks):
                 if any(t.known[m.first : m.last + 1]):
                     continue
                 sug = self.found[m.entity]
