@@ -6,12 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.config import Paths
 from archive.corpus import frontmatter
 from archive.corpus import loader as loader_module
 from archive.corpus.dates import parse_date_field
-from archive.corpus.loader import load_corpus
+from archive.corpus.loader import load_corpus, parse_article
 from archive.errors import Problem
 
 GOOD = "قال الناشط محمد الحوراني، لـ\"العربي الجديد\"، إنّ اشتباكات وقعت في درعا البلد.\n"
@@ -312,3 +314,27 @@ def test_missing_seeds_folder(tmp_path: Path) -> None:
     corpus = load_corpus(Paths(tmp_path))
     assert corpus.articles == []
     assert [p.path for p in corpus.errors] == ["seeds"]
+
+
+# --- no input crashes the loader ---------------------------------------------------------------
+
+_PIECES = st.sampled_from([
+    "---\n", "title: x\n", "date: 2021-02-30\n", "a: b: c\n", "- x\n", "[", "\"", "\t", "\r\n",
+    "\ufeff", "\x00", "\x07", "نص عربي.", "تابعنا\n", "Posted by x on Sunday, May 2, 2021\n",
+    "25 يونيو الماضي ", "عام 2011 ", " - جيتي\n", "\n", "\u00a0", "places: {a: [1, {b: 2}]}\n",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=200), st.lists(_PIECES, max_size=12).map(
+    lambda xs: "".join(xs).encode("utf-8", "surrogatepass"))))
+def test_any_bytes_give_an_article_or_an_error(raw: bytes) -> None:
+    article, problems = parse_article(raw, "x", "seeds/x.txt")
+    errors = [p for p in problems if p.severity == "error"]
+    assert (article is None) == bool(errors)
+    for p in problems:
+        assert p.path == "seeds/x.txt" and p.message and "\n" not in p.message
+    if article is not None:
+        assert article.text.strip()
+        assert "\r" not in article.text and "\ufeff" not in article.text[:1]
+        assert article.segments[0].start == 0 and article.segments[-1].end == len(article.text)

@@ -199,7 +199,8 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
             f" {exc.start} (line {line}, byte {column} of the line) cannot be decoded",
             hint, line=line,
         )]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # a doubled byte-order mark (files concatenated or re-saved) is no more text than one
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     bad = _CONTROL.search(text)
     if bad:
         number = text.count("\n", 0, bad.start()) + 1
