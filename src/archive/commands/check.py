@@ -46,7 +46,7 @@ def summarise_warnings(warnings: list[Problem]) -> list[str]:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.pass_obj
 def check(paths: Paths, strict: bool) -> None:
-    """Validate seeds/: list every error (path:line: message — hint); exit 1 if any."""
+    """Validate seeds/ (articles, gazetteer): list every error; exit 1 if any."""
     from archive.checks import collect_problems
 
     problems = collect_problems(paths)
