@@ -1,0 +1,326 @@
+"""End to end: the built site's /search/ page, in headless Chromium, returns the same articles
+as ``archive search --json``, in the same order for the top 10.
+
+Two sites are built with ``mkdocs build`` (the archive plugin writes the browser index): the
+seeds, and a synthetic archive of 60 articles (dates, sources and more than ten results per
+query, so filters, facets and the top-10 order are exercised), plus one article whose title and
+text look like HTML. Each is served by ``http.server`` on 127.0.0.1; Chromium is Debian's
+(/usr/bin/chromium), driven by Playwright; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from click.testing import CliRunner
+
+from archive.analysis import normalize
+from archive.analysis.tokenize import tokenize
+from archive.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+FILTERS = ("place", "actor", "source", "year")
+
+# Seeds: inflected forms that are not in the text, names, phrases, root syntax, operators,
+# modes, filters and a query that matches nothing.
+SEED_CASES: list[dict[str, str]] = [
+    {"q": "مفاوضاتهم", "absent": "1"},
+    {"q": "يتفاوضون", "absent": "1"},
+    {"q": "حاصروا", "absent": "1"},
+    {"q": "قصفوا", "absent": "1"},
+    {"q": "اشتباكاتهم", "absent": "1"},
+    {"q": "المنسحبين", "absent": "1"},
+    {"q": "هجّروا", "absent": "1"},
+    {"q": "إتفاق"},
+    {"q": "القصف", "mode": "exact"},
+    {"q": "القصف", "mode": "stem"},
+    {"q": "القصف"},
+    {"q": "درعا"},
+    {"q": "درع", "absent": "1"},
+    {"q": "Daraa"},
+    {"q": "بصرى الشام"},
+    {"q": "قسد"},
+    {"q": '"اللجنة المركزية"'},
+    {"q": '"قوات النظام"'},
+    {"q": "جذر:فوض"},
+    {"q": "جذر:قصف"},
+    {"q": "قصف درعا"},
+    {"q": "قصف أو اشتباك"},
+    {"q": "درعا -قسد"},
+    {"q": "النظام", "place": "inkhil"},
+    {"q": "النظام", "actor": "قسد"},
+    {"q": "النظام", "source": "العربي الجديد"},
+    {"q": "زززز"},
+]
+
+SYNTH_CASES: list[dict[str, str]] = [
+    {"q": "قصف"},
+    {"q": "الذي"},
+    {"q": "دولة"},
+    {"q": "دولة", "mode": "exact"},
+    {"q": "درعا"},
+    {"q": "الفرقة الرابعة"},
+    {"q": '"اللجنة المركزية"'},
+    {"q": "جذر:قتل"},
+    {"q": "وزير OR رئيس"},
+    {"q": "الذي", "year": "2016"},
+    {"q": "الذي", "source": "تلفزيون سوريا"},
+    {"q": "الذي", "place": "daraa"},
+    {"q": "الذي", "actor": "fourth-division", "year": "2019"},
+    {"q": "عنوان"},
+]
+
+
+def _need_chromium() -> None:
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+
+
+def _build(root: Path) -> Path:
+    site = root / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
+                    "-d", str(site)], check=True, cwd=root, env=env, timeout=600,
+                   capture_output=True)
+    assert (site / "search" / "data" / "lunr-index.json").is_file()
+    return site
+
+
+def _archive(tmp: Path, seeds: Path | None) -> Path:
+    shutil.copy(REPO / "mkdocs.yml", tmp / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", tmp / "docs")
+    if seeds is not None:
+        shutil.copytree(seeds, tmp / "seeds")
+    return tmp
+
+
+HTML_ARTICLE = """---
+title: "<b>عنوان</b> <img src=x onerror=alert(1)>"
+date: 2016-05-01
+source: "<i>مصدر</i>"
+---
+
+عنوان هذا المقال يحاول <script>document.body.dataset.pwned = 1</script> إدخال وسوم في الصفحة.
+"""
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    _need_chromium()
+    seeds_root = _archive(tmp_path_factory.mktemp("seeds-archive"), REPO / "seeds")
+    synth_root = tmp_path_factory.mktemp("synth-archive")
+    result = CliRunner().invoke(main, ["synth", "60", "--out", str(synth_root / "out"),
+                                       "--seed", "11"])
+    assert result.exit_code == 0, result.output
+    _archive(synth_root, synth_root / "out" / "seeds")
+    for name in ("places.yml", "actors.yml"):
+        if not (synth_root / "seeds" / name).exists():
+            shutil.copy(REPO / "seeds" / name, synth_root / "seeds" / name)
+    (synth_root / "seeds" / "99999_html.md").write_text(HTML_ARTICLE, "utf-8")
+    for root in (seeds_root, synth_root):
+        _build(root)
+    return {"seeds": seeds_root, "synth": synth_root}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def servers(sites: dict[str, Path]) -> Iterator[dict[str, str]]:
+    out = {}
+    running = []
+    for name, root in sites.items():
+        handler = functools.partial(_Quiet, directory=str(root / "site"))
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        running.append(srv)
+        out[name] = f"http://127.0.0.1:{srv.server_address[1]}"
+    yield out
+    for srv in running:
+        srv.shutdown()
+        srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def page(servers: dict[str, str]) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pg = browser.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.errors = errors  # type: ignore[attr-defined]
+        yield pg
+        browser.close()
+
+
+def cli_search(root: Path, case: dict[str, str]) -> dict[str, Any]:
+    args = ["--root", str(root), "search", "--json", "--limit", "10000"]
+    if case.get("mode"):
+        args += ["--mode", case["mode"]]
+    for key in ("place", "actor", "source"):
+        if case.get(key):
+            args += [f"--{key}", case[key]]
+    if case.get("year"):
+        args += ["--from", case["year"], "--to", case["year"]]
+    result = CliRunner().invoke(main, [*args, "--", case["q"]])
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def browser_search(page: Any, base: str, case: dict[str, str]) -> list[str]:
+    params = {k: case[k] for k in ("q", "mode", *FILTERS) if case.get(k)}
+    page.goto(f"{base}/search/?{urlencode(params)}")
+    results = page.locator('[data-role="results"][data-state="done"]')
+    results.wait_for(state="attached", timeout=30_000)
+    more = page.locator('[data-role="more"]')
+    while more.is_visible():
+        shown = page.locator("[data-path]").count()
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('[data-path]').length > {shown}")
+    paths: list[str] = page.eval_on_selector_all("[data-path]",
+                                                 "els => els.map(e => e.dataset.path)")
+    total = results.get_attribute("data-total")
+    assert total is not None and int(total) == len(paths)
+    return paths
+
+
+def _seed_vocabulary() -> set[str]:
+    words: set[str] = set()
+    for path in (REPO / "seeds").glob("*.txt"):
+        text = path.read_text("utf-8")
+        words.update(normalize(text[s:e]) for s, e in tokenize(text))
+    return words
+
+
+def _compare(page: Any, base: str, root: Path, case: dict[str, str]) -> int:
+    expected = [r["path"] for r in cli_search(root, case)["results"]]
+    got = browser_search(page, base, case)
+    assert set(got) == set(expected), f"{case}: browser {got} != cli {expected}"
+    assert got[:10] == expected[:10], f"{case}: top-10 order differs: {got} != {expected}"
+    assert not page.errors, page.errors
+    return len(expected)
+
+
+@pytest.mark.parametrize("case", SEED_CASES, ids=[json.dumps(c, ensure_ascii=False)
+                                                 for c in SEED_CASES])
+def test_seed_queries_match_cli(page: Any, servers: dict[str, str], sites: dict[str, Path],
+                                case: dict[str, str]) -> None:
+    if case.get("absent"):
+        vocab = _seed_vocabulary()
+        assert normalize(case["q"]) not in vocab, "the form must be absent from the seeds"
+    n = _compare(page, servers["seeds"], sites["seeds"], case)
+    if case.get("absent") or case["q"] in ("درعا", "Daraa", "جذر:فوض"):
+        assert n > 0, f"{case['q']} should find articles"
+
+
+def test_synthetic_queries_match_cli(page: Any, servers: dict[str, str],
+                                     sites: dict[str, Path]) -> None:
+    counts = {}
+    for case in SYNTH_CASES:
+        counts[json.dumps(case, ensure_ascii=False)] = _compare(page, servers["synth"],
+                                                                sites["synth"], case)
+    assert max(counts.values()) > 10, counts  # the top-10 order was really tested
+    assert sum(1 for n in counts.values() if n == 0) <= 2, counts
+
+
+def test_no_match_message_and_state(page: Any, servers: dict[str, str]) -> None:
+    page.goto(f"{servers['seeds']}/search/?q=" + "زززز")
+    page.locator('[data-role="results"][data-state="done"]').wait_for(state="attached")
+    assert page.locator("[data-path]").count() == 0
+    assert "لا نتائج" in page.inner_text('[data-role="status"]')
+
+
+def test_header_box_keyboard_and_no_material_search(page: Any, servers: dict[str, str],
+                                                    sites: dict[str, Path]) -> None:
+    base = servers["seeds"]
+    page.goto(f"{base}/")
+    assert page.locator("[data-md-component=search]").count() == 0
+    assert not (sites["seeds"] / "site" / "search" / "search_index.json").exists()
+    box = page.locator("form.ar-header-search input[name=q]")
+    box.focus()
+    page.keyboard.type("المفاوضات")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    page.locator('[data-role="results"][data-state="done"]').wait_for(state="attached")
+    assert page.locator("[data-path]").count() > 0
+    assert page.get_attribute("html", "dir") == "rtl"
+    # keyboard on the search page: type a new query, Enter; mode by arrow keys; Tab to results
+    field = page.locator("#archive-search-q")
+    field.fill("")
+    field.focus()
+    page.keyboard.type("قصفوا")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=*")
+    page.locator('[data-role="results"][data-state="done"]').wait_for(state="attached")
+    assert page.locator("[data-path]").count() == 4
+    page.locator('input[name="mode"][value="root"]').focus()
+    page.keyboard.press("ArrowRight")  # RTL: to the previous radio (stem)
+    page.wait_for_url("**mode=*")
+    page.locator('[data-role="results"][data-state="done"]').wait_for(state="attached")
+    mode = page.eval_on_selector('input[name="mode"]:checked', "e => e.value")
+    assert mode in ("stem", "exact")
+    assert f"mode={mode}" in page.url
+
+
+def test_facets_narrow_results_with_counts(page: Any, servers: dict[str, str],
+                                           sites: dict[str, Path]) -> None:
+    base = servers["synth"]
+    page.goto(f"{base}/search/?q=" + "الذي")
+    page.locator('[data-role="results"][data-state="done"]').wait_for(state="attached")
+    total = int(page.get_attribute('[data-role="results"]', "data-total") or 0)
+    year = page.locator('[data-facet="year"] a').first
+    count = int(year.locator(".archive-search__count").inner_text())
+    value = year.get_attribute("data-facet-value")
+    assert 0 < count < total
+    year.click()
+    page.wait_for_url(f"**year={value}*")
+    page.locator('[data-role="results"][data-state="done"]').wait_for(state="attached")
+    assert int(page.get_attribute('[data-role="results"]', "data-total") or 0) == count
+    cli = cli_search(sites["synth"], {"q": "الذي", "year": value or ""})
+    assert cli["total"] == count
+    source = page.locator('[data-facet="source"] a').first
+    n = int(source.locator(".archive-search__count").inner_text())
+    source.click()
+    page.wait_for_url("**source=*")
+    page.locator('[data-role="results"][data-state="done"]').wait_for(state="attached")
+    assert int(page.get_attribute('[data-role="results"]', "data-total") or 0) == n
+    # a deep link reproduces the same state
+    url = page.url
+    page.goto(url)
+    page.locator('[data-role="results"][data-state="done"]').wait_for(state="attached")
+    assert int(page.get_attribute('[data-role="results"]', "data-total") or 0) == n
+
+
+def test_result_text_is_inserted_as_text(page: Any, servers: dict[str, str]) -> None:
+    page.goto(f"{servers['synth']}/search/?q=" + "وسوم")
+    page.locator('[data-role="results"][data-state="done"]').wait_for(state="attached")
+    item = page.locator('[data-path="seeds/99999_html.md"]')
+    assert item.count() == 1
+    assert "<b>عنوان</b>" in item.locator("h3").inner_text()
+    assert item.locator("b, img, script, i").count() == 0
+    assert "<script>" in item.locator(".archive-search__snippet").inner_text()
+    assert item.locator("mark").count() >= 1  # the matched word is highlighted
+    assert page.evaluate("document.body.dataset.pwned") is None
+    meta = item.locator(".archive-search__meta").inner_text()
+    assert "<i>مصدر</i>" in meta
