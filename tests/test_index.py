@@ -86,11 +86,17 @@ def test_nothing_changed_means_nothing_done(paths: Paths) -> None:
 
 def test_editing_one_article_reanalyses_only_it(paths: Paths, tmp_path_factory) -> None:
     assert found(paths, "زرافة") == []
+    old = current_generation(paths)
+    assert old is not None
+    before = {p.name: p.read_bytes() for p in old.iterdir()}
     f = paths.seeds / f"{A2}.txt"
     f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
     assert not index_status(paths).fresh
     report = update_index(paths)
     assert report.analysed == [A2] and not report.removed and not report.full
+    # the previous generation (hard-linked into the new one) is left exactly as it was
+    assert current_generation(paths) != old
+    assert {p.name: p.read_bytes() for p in old.iterdir()} == before
     assert found(paths, "زرافة") == [A2]
     # the incremental index answers exactly like one built from scratch
     fresh = make_archive(tmp_path_factory.mktemp("scratch"))

@@ -111,11 +111,13 @@ class Manifest:
     files: dict[str, FileState] = field(default_factory=dict)  # rel path → state (all files)
     articles: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → hash/path/entities
     generation: int = 0
+    related: bool = False  # related.json was computed for this generation
 
     def to_json(self) -> str:
         data = {
             "format": self.format,
             "generation": self.generation,
+            "related": self.related,
             "code": self.code,
             "gazetteer": self.gazetteer,
             "entities": dict(sorted(self.entities.items())),
@@ -135,6 +137,7 @@ class Manifest:
             files={k: FileState(*v) for k, v in d["files"].items()},
             articles=d["articles"],
             generation=d["generation"],
+            related=d.get("related", False),
         )
 
 
@@ -262,6 +265,7 @@ class UpdateReport:
     total: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @property
     def changed(self) -> bool:
@@ -303,18 +307,31 @@ def _affected_by_gazetteer(
     return hit
 
 
-def update_index(paths: Paths, *, rebuild: bool = False, workers: int | None = None
-                 ) -> UpdateReport:
-    """Bring the index up to date with seeds/ and the gazetteer (see module docstring)."""
+def update_index(paths: Paths, *, rebuild: bool = False, workers: int | None = None,
+                 related: bool = True) -> UpdateReport:
+    """Bring the index up to date with seeds/ and the gazetteer (see module docstring).
+
+    ``related=False`` skips the related-articles computation (it reads the whole index); the
+    manifest then records that ``related.json`` is stale and the next update with
+    ``related=True`` (``archive index``, the site build) computes it."""
     t0 = time.perf_counter()
     with update_lock(paths):
-        report = _update_locked(paths, rebuild, workers)
+        report = _update_locked(paths, rebuild, workers, related)
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _update_locked(paths: Paths, rebuild: bool, workers: int | None) -> UpdateReport:
+def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bool
+                   ) -> UpdateReport:
     from archive.pipeline import analyze_corpus, load
+
+    clock = [time.perf_counter()]
+    stages: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0.0) + now - clock[0]
+        clock[0] = now
 
     prev_gen = current_generation(paths)
     prev = None if rebuild else read_manifest(prev_gen)
@@ -322,37 +339,64 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None) -> UpdateRe
     if prev is not None and (prev.format != INDEX_FORMAT or prev.code != code):
         prev = None
     files = scan_files(paths, prev)
-    loaded = load(paths)
-    entities = entity_fingerprints(loaded.gazetteer)
-    gaz = gazetteer_fingerprint(entities)
-    articles = {a.id: a for a in loaded.articles}
-    report = UpdateReport(prev_gen, full=prev is None, problems=list(loaded.problems))
-
+    stems = [Path(rel).stem for rel in files]
+    if prev is not None and len(set(stems)) != len(stems):
+        prev = None  # two files with one id: let the corpus loader report it on a full load
+    removed: set[str] = set()
     if prev is None:
+        loaded = load(paths)
+        articles = {a.id: a for a in loaded.articles}
         todo = set(articles)
-        removed: set[str] = set()
+        lap("load")
+        entities = entity_fingerprints(loaded.gazetteer)
     else:
-        todo = {aid for aid, a in articles.items()
-                if prev.articles.get(aid, {}).get("hash") != a.content_hash}
-        removed = set(prev.articles) - set(articles)
-        if gaz != prev.gazetteer:
-            texts = {aid: a.text for aid, a in articles.items() if aid not in todo}
-            retag = _affected_by_gazetteer(prev, entities, loaded.gazetteer, texts) - removed
-            retag &= set(articles)
-            report.retagged = sorted(retag - todo)
-            todo |= retag
+        # only the files that changed are read and parsed again
+        changed = sorted(rel for rel, st in files.items()
+                         if rel not in prev.files or prev.files[rel].hash != st.hash)
+        loaded, failed = _load_some(paths, changed, load_gazetteer(paths))
+        articles = {a.id: a for a in loaded.articles}
+        todo = set(articles)
+        removed = {aid for aid, info in prev.articles.items()
+                   if info["path"] not in files or aid in failed}
+        entities = entity_fingerprints(loaded.gazetteer)
+        if gazetteer_fingerprint(entities) != prev.gazetteer:
+            texts = {aid: _read_text(paths.root / info["path"])
+                     for aid, info in prev.articles.items()
+                     if aid not in todo and aid not in removed}
+            retag = _affected_by_gazetteer(prev, entities, loaded.gazetteer, texts)
+            more, _ = _load_some(paths, sorted(prev.articles[a]["path"] for a in retag),
+                                 loaded.gazetteer)
+            loaded.articles += more.articles
+            articles.update((a.id, a) for a in more.articles)
+            report_retag = sorted(retag & set(articles))
+            todo |= set(report_retag)
+        else:
+            report_retag = []
+        lap("load")
+    gaz = gazetteer_fingerprint(entities)
+    report = UpdateReport(prev_gen, full=prev is None, problems=list(loaded.problems),
+                          stages=stages)
+
+    if prev is not None:
+        report.retagged = report_retag
         if not todo and not removed:
-            if files != prev.files or gaz != prev.gazetteer:
+            assert prev_gen is not None
+            dirty = files != prev.files or gaz != prev.gazetteer
+            if related and not prev.related:
+                _write_related(paths, prev_gen)
+                prev.related = dirty = True
+                lap("related")
+            if dirty:
                 # nothing to re-index (e.g. a touched file, an unused gazetteer edit): record
                 # the new state in place; the index itself is unchanged.
                 prev.files, prev.gazetteer, prev.entities = files, gaz, entities
-                assert prev_gen is not None
                 _write_atomic(prev_gen / MANIFEST, prev.to_json())
             report.total = len(prev.articles)
             return report
 
     analysed = analyze_corpus(loaded, [articles[i] for i in sorted(todo)], workers=workers)
     docs = [IndexDoc.from_analyzed(aa) for aa in analysed]
+    lap("analyze")
 
     sdir = search_dir(paths)
     number = (prev.generation if prev else _max_generation(sdir)) + 1
@@ -360,7 +404,10 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None) -> UpdateRe
     if gen.exists():
         shutil.rmtree(gen)
     if prev is not None and prev_gen is not None:
-        shutil.copytree(prev_gen, gen, ignore=shutil.ignore_patterns(MANIFEST, RELATED, "*.tmp"))
+        # Whoosh never rewrites a file it has written (new segments and a new TOC get new
+        # names), so hard links give the new generation a copy for free.
+        shutil.copytree(prev_gen, gen, copy_function=os.link,
+                        ignore=shutil.ignore_patterns(MANIFEST, RELATED, "*.tmp", "*LOCK"))
         ix = whoosh_index.open_dir(str(gen))
     else:
         gen.mkdir(parents=True)
@@ -375,6 +422,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None) -> UpdateRe
     except BaseException:
         writer.cancel()
         raise
+    lap("write")
 
     manifest = Manifest(
         code=code, gazetteer=gaz, entities=entities, files=files, generation=number,
@@ -386,15 +434,15 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None) -> UpdateRe
         manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
                                      "entities": sorted(keys)}
 
-    from archive.index.related import compute_related, related_json
-
-    related = related_json(compute_related(ix))
     ix.close()
-    _write_atomic(gen / RELATED, related)
+    if related:
+        _write_related(paths, gen, publish=False)
+        manifest.related = True
+        lap("related")
     _write_atomic(gen / MANIFEST, manifest.to_json())
     _write_atomic(sdir / CURRENT, gen.name + "\n")
-    paths.build.mkdir(parents=True, exist_ok=True)
-    _write_atomic(paths.build / RELATED, related)
+    if related:
+        _write_atomic(paths.build / RELATED, (gen / RELATED).read_text(encoding="utf-8"))
     _prune(sdir, keep={gen.name, prev_gen.name if prev_gen else ""})
 
     report.generation = gen
@@ -402,6 +450,45 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None) -> UpdateRe
     report.removed = sorted(removed)
     report.total = len(manifest.articles)
     return report
+
+
+def _write_related(paths: Paths, gen: Path, publish: bool = True) -> None:
+    """Compute related articles of generation ``gen``: ``gen/related.json`` (and, when
+    ``publish``, build/related.json)."""
+    from archive.index.related import compute_related, related_json
+
+    ix = whoosh_index.open_dir(str(gen))
+    try:
+        text = related_json(compute_related(ix))
+    finally:
+        ix.close()
+    _write_atomic(gen / RELATED, text)
+    if publish:
+        paths.build.mkdir(parents=True, exist_ok=True)
+        _write_atomic(paths.build / RELATED, text)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _load_some(paths: Paths, rels: list[str], gazetteer: Any) -> tuple[Any, set[str]]:
+    """``Loaded`` with the articles of the files ``rels`` only, and the ids that failed."""
+    from archive.corpus.loader import load_file
+    from archive.pipeline import Loaded
+
+    articles, problems, failed = [], [], set()
+    for rel in rels:
+        article, found = load_file(paths.root / rel, paths)
+        problems += found
+        if article is None:
+            failed.add(Path(rel).stem)
+        else:
+            articles.append(article)
+    return Loaded(paths, articles, gazetteer, problems), failed
 
 
 def _max_generation(sdir: Path) -> int:
@@ -421,8 +508,8 @@ def _prune(sdir: Path, keep: set[str]) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
-def ensure_fresh(paths: Paths) -> UpdateReport | None:
+def ensure_fresh(paths: Paths, related: bool = False) -> UpdateReport | None:
     """Update the index when it is missing or stale; return the report, or None if fresh."""
     if index_status(paths).fresh:
         return None
-    return update_index(paths)
+    return update_index(paths, related=related)

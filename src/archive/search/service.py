@@ -18,7 +18,8 @@ def freshen(paths: Paths, note: Callable[[str], None]) -> None:
     status = index_status(paths)
     if status.fresh:
         return
-    report = update_index(paths)
+    # related articles read the whole index: `archive index` and the site build compute them
+    report = update_index(paths, related=False)
     verb = "built" if not status.exists else "updated"
     note(f"index {verb} ({'; '.join(status.reasons)}): {report.summary()}")
     errors = [p for p in report.problems if p.severity == "error"]
