@@ -20,6 +20,8 @@ def freshen(paths: Paths, note: Callable[[str], None]) -> None:
         return
     # related articles read the whole index: `archive index` and the site build compute them
     report = update_index(paths, related=False)
+    if not report.changed:
+        return  # another process brought it up to date while we waited for the lock
     verb = "built" if not status.exists else "updated"
     note(f"index {verb} ({'; '.join(status.reasons)}): {report.summary()}")
     errors = [p for p in report.problems if p.severity == "error"]
