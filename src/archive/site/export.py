@@ -29,6 +29,9 @@ def article_records(data: SiteData, urls: dict[str, str]) -> list[dict[str, Any]
     for v in data.articles.values():
         a = v.article
         body = "\n\n".join(a.text[s.start : s.end].strip() for s in a.body_segments())
+        boiler = "\n\n".join(
+            a.text[s.start : s.end].strip() for s in a.boilerplate_segments()
+        )
         out.append({
             "id": a.id,
             "title": a.title,
@@ -61,14 +64,15 @@ def article_records(data: SiteData, urls: dict[str, str]) -> list[dict[str, Any]
             "mentions": [
                 {"entity": m.entity, "start": m.start, "end": m.end} for m in v.mentions
             ],
-            "body": body,
             "text": a.text,
+            "_body": body,
+            "_boilerplate": boiler,
         })
     return out
 
 
 CSV_FIELDS = ["id", "title", "date", "source", "url", "page", "places", "actors", "tags",
-              "body", "text"]
+              "body", "boilerplate"]
 
 
 def articles_csv(records: list[dict[str, Any]]) -> str:
@@ -79,7 +83,7 @@ def articles_csv(records: list[dict[str, Any]]) -> str:
         writer.writerow([
             r["id"], r["title"], r["date"] or "", r["source"] or "", r["url"] or "",
             r["page"] or "", ";".join(r["places"]), ";".join(r["actors"]), ";".join(r["tags"]),
-            r["body"], r["text"],
+            r["_body"], r["_boilerplate"],
         ])
     return buf.getvalue()
 
@@ -144,14 +148,17 @@ def datapackage(site_name: str, n_articles: int) -> dict[str, Any]:
                     field("places", "string", "Place ids, ';'-separated, most mentioned first"),
                     field("actors", "string", "Actor ids, ';'-separated, most mentioned first"),
                     field("tags", "string", "Tags, ';'-separated"),
-                    field("body", "string", "Article body without boilerplate"),
-                    field("text", "string", "Full text as archived"),
+                    field("body", "string", "Article body: the body segments, blank-line "
+                                            "separated"),
+                    field("boilerplate", "string", "Text of the original page outside the "
+                                                   "article body (captions, read-also links…)"),
                 ], "primaryKey": ["id"]},
             },
             {"name": "articles-json", "path": "articles.json", "format": "json",
              "mediatype": "application/json", "encoding": "utf-8",
-             "description": "Same articles with segments, entity mentions (character offsets "
-                            "into text), mentioned dates and related articles."},
+             "description": "Same articles with the full text as archived, its segments (body "
+                            "or boilerplate), entity mentions (character offsets into text), "
+                            "mentioned dates and related articles."},
             {"name": "places", "path": "places.geojson", "format": "geojson",
              "mediatype": "application/geo+json", "encoding": "utf-8",
              "description": "Gazetteer places; geometry is null when coordinates are unknown."},
@@ -165,8 +172,10 @@ def datapackage(site_name: str, n_articles: int) -> dict[str, Any]:
 def data_files(data: SiteData, urls: dict[str, str], site_name: str) -> dict[str, str]:
     """File name → content of every data file."""
     records = article_records(data, urls)
+    public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in records]
     return {
-        "articles.json": _dumps(records),
+        "articles.json": json.dumps(public, ensure_ascii=False, sort_keys=True,
+                                    separators=(",", ":")) + "\n",
         "articles.csv": articles_csv(records),
         "places.geojson": _dumps(places_geojson(data, urls)),
         "actors.json": _dumps(actors_json(data, urls)),

@@ -57,6 +57,12 @@ ACTOR_TYPE_SINGULAR = {
     "international body": "هيئة دولية",
 }
 
+#: Articles listed on a place or actor page (newest first); the rest are one click away in the
+#: articles table, filtered by that place or actor.
+ENTITY_ARTICLES_SHOWN = 100
+#: Articles listed under each date mentioned in the texts (timeline).
+MENTIONED_SHOWN = 5
+
 #: Site-relative targets of the index pages (src_uri of each).
 INDEX_PAGES: dict[str, str] = {
     "home": "index.md",
@@ -283,10 +289,12 @@ class Site:
                     continue
                 seen.add(md.value)
                 mentioned.setdefault(md.value, []).append((v, md.text))
-        mentioned_years: dict[str, list[tuple[str, list[tuple[ArticleView, str]]]]] = {}
+        mentioned_years: dict[str, list[tuple[str, list[tuple[ArticleView, str]], int]]] = {}
         for value in sorted(mentioned, reverse=True):
-            items = sorted(mentioned[value], key=lambda it: it[0].id)
-            mentioned_years.setdefault(value[:4], []).append((value, items))
+            items = sorted(mentioned[value], key=lambda it: newest_first_key(it[0].article))
+            mentioned_years.setdefault(value[:4], []).append(
+                (value, items[:MENTIONED_SHOWN], len(items))
+            )
         return {
             "months": months,
             "years": years,
@@ -388,9 +396,11 @@ class Site:
         members = [
             x for x in d.actors() if e.key in x.affiliation
         ] if e.kind == "actor" else []
+        all_mentions = d.entity_articles.get(e.key, [])
         return {
             "e": e,
-            "mentions": [(d.articles[a], n) for a, n in d.entity_articles.get(e.key, [])],
+            "n_mentions": len(all_mentions),
+            "mentions": [(d.articles[a], n) for a, n in all_mentions[:ENTITY_ARTICLES_SHOWN]],
             "co_places": [(d.entities[k], n) for k, n in co if k.startswith("place:")][:10],
             "co_actors": [(d.entities[k], n) for k, n in co if k.startswith("actor:")][:10],
             "ancestors": list(reversed(ancestors)),

@@ -6,6 +6,7 @@ place and actor mentions become links. Nothing from the text is ever interpreted
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
@@ -122,8 +123,11 @@ def _inline(
 ) -> Markup:
     parts: list[Markup] = []
     pos = start
-    for m in mentions:
-        if m.start < pos or m.end > end or m.start < start:
+    first = bisect.bisect_left(mentions, start, key=lambda m: m.start)
+    for m in mentions[first:]:
+        if m.start >= end:
+            break
+        if m.start < pos or m.end > end:
             continue
         entity = entities[m.entity]
         parts.append(escape(text[pos : m.start]))
