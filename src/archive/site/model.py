@@ -103,7 +103,8 @@ def newest_first_key(article: Article) -> tuple[int, str, str]:
     if not article.date:
         return (1, "", article.id)
     # Invert the date string so that a plain ascending sort puts later dates first.
-    inverted = "".join(chr(0x10FFFF - ord(c)) for c in article.date)
+    # The sentinel sorts a partial date ("2021-09") after the full dates it contains.
+    inverted = "".join(chr(0x10FFFE - ord(c)) for c in article.date) + "\U0010ffff"
     return (0, inverted, article.id)
 
 

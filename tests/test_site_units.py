@@ -1,0 +1,129 @@
+"""Unit tests of the site's building blocks: dates, article body HTML, ordering, map, URLs."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from archive.corpus.article import Article, Segment
+from archive.site.mapsvg import map_svg
+from archive.site.model import EntityView, MentionView, newest_first_key
+from archive.site.render import articles_phrase, noun, safe_url, times_phrase
+from archive.site.text import body_html, format_date
+
+
+def _article(
+    text: str, segments: list[Segment], date: str | None = None, id_: str = "a"
+) -> Article:
+    return Article(id=id_, path=f"seeds/{id_}.txt", text=text, content_hash="x", title="t",
+                   title_inferred=False, date=date, source=None, segments=segments)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _parse(html: str) -> _Text:
+    p = _Text()
+    p.feed(html)
+    return p
+
+
+PLACE = EntityView(key="place:daraa", id="daraa", kind="place", name="درعا", lat=32.62, lon=36.1)
+
+
+def test_format_date() -> None:
+    assert format_date("2021-09-05") == "5 أيلول (سبتمبر) 2021"
+    assert format_date("2018-07") == "تموز (يوليو) 2018"
+    assert format_date("2011") == "2011"
+    assert format_date(None) == "غير معروف"
+
+
+def test_body_paragraphs_boilerplate_and_links() -> None:
+    text = "سياسة عربية\n\nقصف في درعا اليوم.\nوفي <درعا> أيضًا.\nاقرأ أيضا: خبر"
+    b1 = text.index("سياسة")
+    p1 = text.index("قصف")
+    ra = text.index("اقرأ")
+    segments = [
+        Segment(b1, b1 + len("سياسة عربية"), "boilerplate", "section-label"),
+        Segment(p1, ra, "body"),
+        Segment(ra, len(text), "boilerplate", "read-also"),
+    ]
+    m1 = text.index("درعا")
+    m2 = text.index("درعا", m1 + 1)
+    mentions = [MentionView("place:daraa", m1, m1 + 4), MentionView("place:daraa", m2, m2 + 4)]
+    html = body_html(_article(text, segments), mentions, lambda k: f"/{k}/", {PLACE.key: PLACE})
+    parsed = _parse(html)
+    assert [t for t, _ in parsed.tags].count("aside") == 2
+    assert [a.get("href") for t, a in parsed.tags if t == "a"] == ["/place:daraa/"] * 2
+    assert "<درعا>" in "".join(parsed.parts)  # angle brackets kept as text
+    assert "&lt;" in html and "<درعا>" not in html
+    # each line is its own paragraph, in text order
+    paragraphs = re.findall(r"<p>(.*?)</p>", html)
+    assert len(paragraphs) == 4
+
+
+def test_mention_across_a_line_break_is_not_linked() -> None:
+    text = "درعا\nالبلد"
+    html = body_html(_article(text, [Segment(0, len(text), "body")]),
+                     [MentionView("place:daraa", 0, len(text))], lambda k: "x",
+                     {PLACE.key: PLACE})
+    assert "<a " not in html
+    assert "درعا" in html and "البلد" in html
+
+
+def test_newest_first_puts_undated_last_and_days_before_their_month() -> None:
+    dates = [None, "2021", "2018-07-04", "2021-09", "2021-09-05", "2021-08-31"]
+    arts = [_article("", [], d, id_=f"a{i}") for i, d in enumerate(dates)]
+    ordered = [a.date for a in sorted(arts, key=newest_first_key)]
+    assert ordered == ["2021-09-05", "2021-09", "2021-08-31", "2021", "2018-07-04", None]
+
+
+def test_safe_url_keeps_only_http() -> None:
+    assert safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url(" JAVASCRIPT:alert(1)") is None
+    assert safe_url("data:text/html,x") is None
+    assert safe_url("//evil.example") is None
+
+
+def test_arabic_number_agreement() -> None:
+    assert [articles_phrase(n) for n in (0, 1, 2, 3, 10, 11, 103)] == [
+        "لا مقالات", "مقال واحد", "مقالان", "3 مقالات", "10 مقالات", "11 مقالًا", "103 مقالات"]
+    assert times_phrase(2) == "مرتان"
+    assert noun(5, "place") == "أماكن" and noun(53, "place") == "مكانًا"
+
+
+def test_map_places_linked_labelled_and_inside_the_frame() -> None:
+    places = [
+        PLACE,
+        EntityView(key="place:tafas", id="tafas", kind="place", name="طفس", lat=32.74, lon=36.07),
+        EntityView(key="place:busra", id="busra", kind="place", name="بصرى الشام", lat=32.52,
+                   lon=36.48),
+        EntityView(key="place:x", id="x", kind="place", name="<x>", lat=None, lon=None),
+    ]
+    svg = str(map_svg(places, {"place:daraa": 5, "place:tafas": 1}, lambda k: f"../{k}/"))
+    parsed = _parse(svg)
+    links = [a for t, a in parsed.tags if t == "a"]
+    assert [a["href"] for a in links] == ["../place:daraa/", "../place:tafas/", "../place:busra/"]
+    assert all(a.get("aria-label") for a in links)
+    view = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)
+    assert view
+    width, height = int(view.group(1)), int(view.group(2))
+    circles = [(float(a["cx"] or 0), float(a["cy"] or 0), float(a["r"] or 0))
+               for t, a in parsed.tags if t == "circle"]
+    assert len(circles) == 3
+    for cx, cy, _ in circles:
+        assert 0 < cx < width and 0 < cy < height
+    # north is up, east is right; the most-cited place has the biggest dot
+    (dx, dy, dr), (tx, ty, tr), (bx, by, _) = circles
+    assert ty < dy and bx > dx and dr > tr
