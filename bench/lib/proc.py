@@ -10,6 +10,7 @@ sampled the same way, giving the busiest stretch in cores.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ class Run:
     max_rss_single: int  # bytes, exact (largest single process)
     peak_cores: float  # busiest sampling window, in cores
     output_tail: str = ""
+    timed_out: bool = False
     samples: int = 0
     extra: dict[str, float] = field(default_factory=dict)
 
@@ -99,7 +101,10 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-{os.getpid()}-{time.monotonic_ns()}"
     with open(log, "wb") as out:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        # Own process group, so a timeout can stop the command and its workers together.
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        timed_out = False
         peak_rss = 0
         peak_cores = 0.0
         samples = 0
@@ -124,8 +129,9 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
             if now - window_start >= window:
                 peak_cores = max(peak_cores, window_ticks / TICKS / (now - window_start))
                 window_start, window_ticks = now, 0
-            if now - t0 > timeout:
-                proc.kill()
+            if now - t0 > timeout and not timed_out:
+                timed_out = True
+                os.killpg(proc.pid, signal.SIGKILL)
             time.sleep(interval)
         wall = time.perf_counter() - t0
         if time.perf_counter() - window_start >= window / 2 and window_ticks:
@@ -133,9 +139,11 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
                              window_ticks / TICKS / (time.perf_counter() - window_start))
         proc.returncode = os.waitstatus_to_exitcode(status)
     tail = log.read_bytes()[-4096:].decode("utf-8", "replace")
+    if timed_out:
+        tail += f"\n[bench: stopped after the {timeout:.0f} s time limit]"
     log.unlink()
     assert rusage is not None
     return Run(cmd=cmd, returncode=proc.returncode, wall=wall, user=rusage.ru_utime,
                sys=rusage.ru_stime, peak_rss_tree=peak_rss,
                max_rss_single=rusage.ru_maxrss * 1024, peak_cores=peak_cores,
-               output_tail=tail, samples=samples)
+               output_tail=tail, samples=samples, timed_out=timed_out)

@@ -26,6 +26,20 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f} %"
 
 
+def _run(d: dict[str, Any] | None, key: str = "wall") -> str:
+    """A measured command's time, or why there is none."""
+    if not d:
+        return "—"
+    if d.get("returncode", 0) != 0:
+        how = "**timed out**" if d.get("timed_out") else "**failed**"
+        return f"{how} after {d['wall']:.0f} s"
+    return _s(d.get(key))
+
+
+def _times(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}×"
+
+
 def _status(value: float | None, limit: float, measured_at: int | None, full_n: int) -> str:
     if value is None:
         return "not measured"
@@ -68,7 +82,7 @@ def render(results: dict[str, Any]) -> str:
     add("| Target | Limit | Measured | Status |")
     add("|---|---|---|---|")
     add(f"| Full build / plain mkdocs-material build, same page count | ≤ {TARGETS['ratio']}× | "
-        f"{_x(t['ratio'])}× | {_status(t['ratio'], TARGETS['ratio'], t['n'], full_n)} |")
+        f"{_times(t['ratio'])} | {_status(t['ratio'], TARGETS['ratio'], t['n'], full_n)} |")
     add(f"| Rebuild after one changed article / full build | ≤ 10 % | {_pct(t['rebuild_share'])}"
         f" ({t['rebuild_kind'] or '—'}) | "
         f"{_status(t['rebuild_share'], TARGETS['rebuild_share'], t['n'], full_n)} |")
@@ -78,12 +92,21 @@ def render(results: dict[str, Any]) -> str:
     add(f"| Growth exponent of full build time (largest two sizes) | ≤ {TARGETS['exponent']} | "
         f"{_x(t['exponent'])} | {_status(t['exponent'], TARGETS['exponent'], None, full_n)} |")
     add(f"| Analysis uses both cores (speed-up with 2 workers) | ≥ 1.5× | "
-        f"{_x(t['parallel_speedup'])}× | "
+        f"{_times(t['parallel_speedup'])} | "
         + ("not measured" if t["parallel_speedup"] is None else
            "met" if t["parallel_speedup"] >= TARGETS["parallel_speedup"] else "**NOT met**")
         + " |")
     add("")
 
+    fl = t.get("failed_larger")
+    if fl:
+        how = "timed out" if fl.get("timed_out") else "failed"
+        add(f"The full build at N = {fl['n']:,} **{how}** after {fl['wall']:.0f} s, so the "
+            f"targets above are evaluated at N = {t['n']:,}. At N = {fl['n']:,} the build "
+            f"was already {_times(fl.get('ratio_at_least'))} the baseline when it stopped "
+            f"(ratio target **NOT met**), with {fmt_bytes(fl.get('peak_memory_at_least'))} "
+            "peak memory so far.")
+        add("")
     add("## Build")
     add("")
     header = "| | " + " | ".join(f"N = {r['n']:,}" for r in sizes) + " |"
@@ -97,7 +120,7 @@ def render(results: dict[str, Any]) -> str:
     row("`mkdocs build` (wall)", [_s(r["build"].get("mkdocs_wall")) for r in sizes])
     row("`archive index`: Whoosh index (wall)", [_s(r["build"].get("index_wall"))
                                                  for r in sizes])
-    row("**full build** (both, wall)", [_s(r["build"]["wall"]) for r in sizes])
+    row("**full build** (both, wall)", [_run(r["build"]) for r in sizes])
     row("CPU time (user + sys)", [_s(r["build"]["cpu"]) for r in sizes])
     row("busiest 0.5 s (cores)", [_x(r["build"]["peak_cores"], 1) for r in sizes])
     row("peak memory, all processes (PSS)",
@@ -105,16 +128,16 @@ def render(results: dict[str, Any]) -> str:
     row("peak memory, largest process (RSS)",
         [fmt_bytes(r["build"]["max_rss_single"]) for r in sizes])
     row("baseline: plain mkdocs-material + search (wall)",
-        [_s(r["baseline"]["wall"]) if r.get("baseline") else "—" for r in sizes])
+        [_run(r.get("baseline")) for r in sizes])
     row("baseline peak memory",
         [fmt_bytes(r["baseline"]["peak_rss_tree"]) if r.get("baseline") else "—" for r in sizes])
-    row("**ours (full build) / baseline**", [_x(r.get("ratio")) + "×" for r in sizes])
+    row("**ours (full build) / baseline**", [_times(r.get("ratio")) for r in sizes])
     row("ours (`mkdocs build` only) / baseline",
-        [_x(r.get("ratio_mkdocs_only")) + "×" for r in sizes])
+        [_times(r.get("ratio_mkdocs_only")) for r in sizes])
     row("rebuild after one changed article (`mkdocs build` + `archive index`)",
-        [_s(r["rebuild"]["wall"]) if r.get("rebuild") else "—" for r in sizes])
+        [_run(r.get("rebuild")) for r in sizes])
     row("rebuild after one changed article (`mkdocs build --dirty` + `archive index`)",
-        [_s(r["rebuild_dirty"]["wall"]) if r.get("rebuild_dirty") else "—" for r in sizes])
+        [_run(r.get("rebuild_dirty")) for r in sizes])
     row("best rebuild / full build", [_pct(r.get("rebuild_share")) for r in sizes])
     add("")
 
