@@ -12,6 +12,7 @@ from archive import __version__
 
 #: (module, attribute) of each subcommand, in the order ``archive --help`` lists them.
 COMMANDS: list[tuple[str, str]] = [
+    ("archive.commands.build", "build_cmd"),
     ("archive.commands.analyze", "analyze_cmd"),
     ("archive.commands.check", "check"),
     ("archive.commands.synth", "synth_cmd"),
@@ -22,7 +23,13 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 120,
+        "terminal_width": 120,
+    }
+)
 @click.version_option(__version__, prog_name="archive")
 @click.option(
     "--root",
