@@ -19,7 +19,7 @@ MAX_HEIGHT = 900
 MARGIN = 60
 
 
-FONT = 18
+FONT = 24
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -118,7 +118,7 @@ def map_svg(
         boxes.append((x - r, y - r, x + r, y + r))
     label_boxes: list[tuple[float, float, float, float]] = []
     for p, x, y, r, n in dots:
-        w = FONT * 0.62 * max(len(p.name), 2)
+        w = FONT * 0.5 * max(len(p.name), 2)
         h = FONT * 1.3
         placed = None
         # (anchor with direction=rtl: "start" = right end of the text), text x, box
