@@ -98,7 +98,7 @@ def _build(root: Path) -> Path:
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
                     "-d", str(site)], check=True, cwd=root, env=env, timeout=600,
                    capture_output=True)
-    assert (site / "search" / "data" / "lunr-index.json").is_file()
+    assert (site / "search" / "data" / "meta.json").is_file()
     return site
 
 

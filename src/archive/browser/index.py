@@ -2,7 +2,9 @@
 
 Written by :func:`write_browser_index` into ``<site>/search/data/``::
 
-    lunr-index.json     lunr.py index (loads in lunr.js 2.3.9 with ``lunr.Index.load``)
+    lunr/<k>.json       the lunr.py index split by term into shards; each shard is itself a
+                        lunr index (loads in lunr.js 2.3.9 with ``lunr.Index.load``); the browser
+                        fetches only the shards holding the terms of a query
     meta.json           per-article metadata (title, date, source, places, actors, year, path)
                         and entity display names: loaded up front with the index
     analyzer-tables.json the analyzer's data tables (normalize, tokenize, morphology)
@@ -14,6 +16,10 @@ from the same :class:`archive.index.docs.IndexDoc` (so the same body tokens, ent
 positions): ``form`` (normalized form), ``stem``, ``root`` and ``entity`` (gazetteer key at the
 position of a name's first token). Every posting carries the token positions as metadata ``p``,
 which the browser uses for term frequencies and phrases.
+
+Shards: a term lives in shard ``fnv1a32(term as UTF-16 code units) % shards`` (the JavaScript
+computes the same hash). A shard keeps the terms' postings with their original ``_index`` and
+the field vectors restricted to those terms, so lunr's own query API works on it too.
 
 Terms are analysed here in Python, so lunr's own text pipeline is not used. The index records
 one search-pipeline function under the label :data:`PIPELINE_LABEL` (``archive-ar``): the
@@ -95,6 +101,47 @@ def build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
     for n, doc in enumerate(docs):
         builder.add({"ref": str(n), **_field_items(doc)})
     return builder.build().serialize()
+
+
+#: Aim for shards of about this many bytes (raw JSON; roughly a quarter of it gzipped).
+SHARD_TARGET = 256 * 1024
+
+
+def term_hash(term: str) -> int:
+    """FNV-1a (32 bit) over the UTF-16 code units of ``term`` (as JavaScript sees the string)."""
+    data = term.encode("utf-16-le")
+    h = 0x811C9DC5
+    for i in range(0, len(data), 2):
+        h ^= data[i] | (data[i + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def shard_count(serialized: dict[str, Any], target: int = SHARD_TARGET) -> int:
+    size = len(_dump(serialized).encode("utf-8"))
+    return max(1, round(size / target))
+
+
+def split_index(serialized: dict[str, Any], shards: int) -> list[dict[str, Any]]:
+    """Split a serialised lunr index by term into ``shards`` serialised lunr indexes."""
+    parts: list[dict[str, Any]] = [
+        {"version": serialized["version"], "fields": serialized["fields"],
+         "pipeline": serialized["pipeline"], "invertedIndex": [], "fieldVectors": []}
+        for _ in range(shards)
+    ]
+    shard_of_index: dict[int, int] = {}
+    for term, posting in serialized["invertedIndex"]:
+        k = term_hash(term) % shards
+        parts[k]["invertedIndex"].append([term, posting])
+        shard_of_index[posting["_index"]] = k
+    for ref, vector in serialized["fieldVectors"]:
+        pieces: list[list[float]] = [[] for _ in range(shards)]
+        for i in range(0, len(vector), 2):
+            pieces[shard_of_index[vector[i]]] += [vector[i], vector[i + 1]]
+        for k, piece in enumerate(pieces):
+            if piece:
+                parts[k]["fieldVectors"].append([ref, piece])
+    return parts
 
 
 def _year(date: str | None) -> str | None:
@@ -223,9 +270,18 @@ def write_browser_index(
     names: dict[str, Any] = {"format": 1, "proclitics": [], "article": "ال", "names": {}}
     if gazetteer is not None:
         names = gazetteer.matcher().export_table()
-    report.sizes["lunr-index.json"] = _write(out / "lunr-index.json",
-                                             _dump(build_lunr_index(docs)))
-    report.sizes["meta.json"] = _write(out / "meta.json", _dump(meta_record(docs, gazetteer, urls)))
+    serialized = build_lunr_index(docs)
+    shards = shard_count(serialized)
+    raw = gz = 0
+    for k, part in enumerate(split_index(serialized, shards)):
+        r, g = _write(out / "lunr" / f"{k}.json", _dump(part))
+        raw += r
+        gz += g
+    report.sizes["lunr/*.json"] = (raw, gz)
+    meta = meta_record(docs, gazetteer, urls)
+    meta["shards"] = shards
+    meta["shard_hash"] = "fnv1a32-utf16"
+    report.sizes["meta.json"] = _write(out / "meta.json", _dump(meta))
     report.sizes["analyzer-tables.json"] = _write(out / "analyzer-tables.json", tables_json())
     report.sizes["names.json"] = _write(out / "names.json", _dump(names))
     raw = gz = 0

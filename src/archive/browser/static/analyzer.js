@@ -419,28 +419,25 @@ export function candidateCuts(word, d) {
 }
 
 export function patternRoot(word, d) {
-  let best = '';
-  let bestScore = 0;
-  let bestSupport = 0;
+  const scores = new Map();
   for (const [left, right] of candidateCuts(word, d)) {
     for (const [pattern, rads] of abstractions(word.slice(left, right))) {
       if (!has(d.patterns, pattern)) continue;
-      for (const [rootPattern, score, support] of d.patterns[pattern]) {
+      for (const [rootPattern, weight] of d.patterns[pattern]) {
         const root = fill(rootPattern, rads);
-        if (!(root in d.roots)) continue;
-        if (
-          score > bestScore
-          || (score === bestScore && support > bestSupport)
-          || (score === bestScore && support === bestSupport && root < best)
-        ) {
-          best = root;
-          bestScore = score;
-          bestSupport = support;
-        }
+        if (root in d.roots) scores.set(root, (scores.get(root) || 0) + weight);
       }
     }
   }
-  return [best, bestScore, bestSupport];
+  let best = '';
+  let bestScore = 0;
+  for (const root of [...scores.keys()].sort()) {
+    if (best === '' || scores.get(root) > bestScore) {
+      best = root;
+      bestScore = scores.get(root);
+    }
+  }
+  return [best, bestScore];
 }
 
 export function chooseRoot(word, stem, d) {

@@ -1,5 +1,7 @@
 // The archive's browser search: the query language and ranking of `archive search`, run over
-// the lunr index that the build writes (search/data/lunr-index.json), and the /search/ page.
+// the lunr index that the build writes (search/data/lunr/<k>.json: the index split by term into
+// shards, each a lunr index of its own; only the shards holding a query's terms are fetched),
+// and the /search/ page.
 //
 // The first two sections mirror Python function by function:
 //
@@ -270,11 +272,27 @@ export function parse(query, analyzer) {
 // ------------------------------------------------------------------------------------------
 // engine.py
 
-/** The lunr index and per-article metadata, opened for reading (Python IndexView). */
+/** FNV-1a (32 bit) over UTF-16 code units: the shard of a term (Python: index.term_hash). */
+export function termHash(term) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < term.length; i++) {
+    h ^= term.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * The lunr index shards and per-article metadata, opened for reading (Python IndexView).
+ * loadShard(k) returns a promise of the k-th serialised lunr index; lunr is the lunr.js module.
+ */
 export class IndexView {
-  constructor(index, meta) {
-    this.index = index; // lunr.Index
+  constructor(meta, lunr, loadShard) {
     this.meta = meta;
+    this.lunr = lunr;
+    this.loadShard = loadShard;
+    this.shards = new Map(); // k → lunr.Index
+    this.pending = new Map();
     const cols = meta.columns;
     this.docs = meta.docs.map((row) => Object.fromEntries(cols.map((c, i) => [c, row[i]])));
     this.docnums = this.docs.map((_, n) => n);
@@ -286,22 +304,63 @@ export class IndexView {
     return this.docs[docnum];
   }
 
+  shardOf(term) {
+    return termHash(term) % this.meta.shards;
+  }
+
+  /** Fetch (once) the shards that hold ``terms``. */
+  async ensure(terms) {
+    const wanted = new Set(terms.filter((t) => t).map((t) => this.shardOf(t)));
+    await Promise.all([...wanted].map((k) => {
+      if (this.shards.has(k)) return null;
+      if (!this.pending.has(k)) {
+        this.pending.set(k, this.loadShard(k).then((json) => {
+          this.shards.set(k, this.lunr.Index.load(json));
+        }));
+      }
+      return this.pending.get(k);
+    }));
+  }
+
   /** Map docnum → sorted positions of a term in a field (Python: [(pos, start, end)]). */
   postings(fieldname, term) {
     const key = `${fieldname}\u0000${term}`;
     const hit = this._postings.get(key);
     if (hit !== undefined) return hit;
     const out = new Map();
-    const entry = term ? this.index.invertedIndex[term] : undefined;
-    if (entry !== undefined && Object.prototype.hasOwnProperty.call(this.index.invertedIndex, term)) {
-      const docs = entry[fieldname] || {};
-      for (const ref of Object.keys(docs)) {
-        const positions = (docs[ref].p || []).slice().sort((a, b) => a - b);
-        out.set(Number(ref), positions);
+    if (term) {
+      const index = this.shards.get(this.shardOf(term));
+      if (index === undefined) throw new Error(`shard of ${term} not loaded (call ensure)`);
+      const inverted = index.invertedIndex;
+      if (Object.prototype.hasOwnProperty.call(inverted, term)) {
+        const docs = inverted[term][fieldname] || {};
+        for (const ref of Object.keys(docs)) {
+          const positions = (docs[ref].p || []).slice().sort((a, b) => a - b);
+          out.set(Number(ref), positions);
+        }
       }
     }
     this._postings.set(key, out);
     return out;
+  }
+}
+
+/** Every index term that evaluating ``node`` in ``mode`` looks up (to fetch their shards). */
+export function queryTerms(node, mode = 'root') {
+  const levels = MODE_LEVELS[mode] || MODE_LEVELS.root;
+  switch (node.type) {
+    case 'term':
+      return levels.map((l) => wordAt(node.word, l));
+    case 'phrase':
+      return node.words.flatMap((w) => levels.map((l) => wordAt(w, l)));
+    case 'root':
+      return [node.root];
+    case 'entity':
+      return [node.key.toLowerCase()];
+    case 'not':
+      return queryTerms(node.item, mode);
+    default:
+      return node.items.flatMap((i) => queryTerms(i, mode));
   }
 }
 
@@ -486,10 +545,14 @@ export function resolveEntities(meta, kind, value, normalize) {
 const round6 = (x) => Number(x.toFixed(6));
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Python search(): every matching article, ordered by score (descending), then id. */
-export function search(view, query, { analyzer, mode = 'root', filters = null, node = null } = {}) {
+/**
+ * Python search(): every matching article, ordered by score (descending), then id.
+ * Fetches the index shards the query needs first.
+ */
+export async function search(view, query, { analyzer, mode = 'root', filters = null, node = null } = {}) {
   if (!(mode in MODE_LEVELS)) throw new QueryError(`unknown mode ${repr(mode)}`, `نمط غير معروف ${repr(mode)}`);
   node = node || parse(query, analyzer);
+  await view.ensure(queryTerms(node, mode));
   const hits = evaluate(view, node, mode);
   const rows = [];
   for (const [doc, hit] of hits) {
@@ -610,9 +673,8 @@ export function loadEngine() {
   if (enginePromise) return enginePromise;
   enginePromise = (async () => {
     const t0 = performance.now();
-    const [, indexJson, meta, tables, names] = await Promise.all([
+    const [, meta, tables, names] = await Promise.all([
       loadScript(new URL('lunr.js', import.meta.url).href),
-      fetchJSON('lunr-index.json'),
       fetchJSON('meta.json'),
       fetchJSON('analyzer-tables.json'),
       fetchJSON('names.json'),
@@ -623,8 +685,7 @@ export function loadEngine() {
     if (!globalThis.lunr.Pipeline.registeredFunctions['archive-ar']) {
       globalThis.lunr.Pipeline.registerFunction(archiveAr, 'archive-ar');
     }
-    const index = globalThis.lunr.Index.load(indexJson);
-    const view = new IndexView(index, meta);
+    const view = new IndexView(meta, globalThis.lunr, (k) => fetchJSON(`lunr/${k}.json`));
     return { analyzer, view, meta, loadMs: performance.now() - t0 };
   })();
   return enginePromise;
@@ -653,7 +714,11 @@ export function charSpans(analyzer, doc, hit) {
 
 /** Run a query with the page's parameters: {q, mode, place, actor, source, year}. */
 export async function runQuery(params) {
-  const engine = await loadEngine();
+  return runWith(await loadEngine(), params);
+}
+
+/** runQuery on an engine {analyzer, view, meta} (the node tests build one from files). */
+export async function runWith(engine, params) {
   const { analyzer, view, meta } = engine;
   const norm = (s) => analyzer.normalize(s);
   const filters = new Filters({
@@ -667,7 +732,7 @@ export async function runQuery(params) {
   if (params.year && !validDate(params.year)) {
     throw new QueryError(`year ${repr(params.year)}: not a date`, `سنة غير صالحة ${repr(params.year)}`);
   }
-  const unfiltered = search(view, params.q, { analyzer, mode: params.mode || 'root' });
+  const unfiltered = await search(view, params.q, { analyzer, mode: params.mode || 'root' });
   const rows = unfiltered.rows.filter((r) => filters.keep(view.stored(r.doc)));
   return { engine, rows, unfiltered: unfiltered.rows };
 }

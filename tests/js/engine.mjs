@@ -1,0 +1,36 @@
+// Run the browser's search engine (search.js) under node over a built search/data folder.
+//
+//   node tests/js/engine.mjs LUNR_JS DATA_DIR CASES.jsonl OUT.jsonl
+//
+// CASES: one JSON object a line {q, mode, place, actor, source, year}; OUT: one line per case,
+// {"total": n, "results": [[path, score], ...]} or {"error": message}.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Analyzer } from '../../src/archive/browser/static/analyzer.js';
+import { IndexView, runWith } from '../../src/archive/browser/static/search.js';
+
+const [lunrPath, dataDir, casesPath, outPath] = process.argv.slice(2);
+const lunr = createRequire(import.meta.url)(lunrPath);
+const read = (name) => JSON.parse(readFileSync(join(dataDir, name), 'utf8'));
+const meta = read('meta.json');
+const analyzer = new Analyzer(read('analyzer-tables.json'), read('names.json'));
+lunr.Pipeline.registerFunction((token) => token.update((s) => analyzer.normalize(s)), 'archive-ar');
+const view = new IndexView(meta, lunr, async (k) => read(`lunr/${k}.json`));
+const engine = { analyzer, view, meta };
+
+const out = [];
+for (const line of readFileSync(casesPath, 'utf8').split('\n')) {
+  if (!line) continue;
+  const params = JSON.parse(line);
+  try {
+    const { rows } = await runWith(engine, params);
+    out.push(JSON.stringify({
+      total: rows.length,
+      results: rows.map((r) => [view.stored(r.doc).path, r.score]),
+    }));
+  } catch (exc) {
+    out.push(JSON.stringify({ error: exc.message }));
+  }
+}
+writeFileSync(outPath, out.join('\n') + '\n');

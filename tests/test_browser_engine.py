@@ -1,0 +1,216 @@
+"""The browser's index writer, and its search engine (search.js under node) against the
+command line's engine (archive.search) on the seeds: several hundred generated queries — words,
+inflections absent from the text, pairs, phrases, roots, OR, NOT, names, modes and filters —
+must give the same articles, in the same order, with the same scores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.browser.index import (
+    PIPELINE_LABEL,
+    lunr_js_path,
+    split_index,
+    term_hash,
+    write_browser_index,
+)
+from archive.config import Paths
+
+REPO = Path(__file__).resolve().parents[1]
+ENGINE = REPO / "tests" / "js" / "engine.mjs"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from archive.index.build import update_index
+    from archive.pipeline import analyze_corpus, load
+
+    root = tmp_path_factory.mktemp("archive")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    paths = Paths(root)
+    update_index(paths)
+    loaded = load(paths)
+    analyzed = analyze_corpus(loaded)
+    site = root / "site"
+    report = write_browser_index(analyzed, site, loaded.gazetteer)
+    return {"paths": paths, "site": site, "report": report, "analyzed": analyzed,
+            "gazetteer": loaded.gazetteer}
+
+
+def test_writer_outputs(archive: dict[str, Any]) -> None:
+    data = archive["site"] / "search" / "data"
+    meta = json.loads((data / "meta.json").read_text("utf-8"))
+    assert len(meta["docs"]) == 5
+    row = dict(zip(meta["columns"], meta["docs"][0], strict=True))
+    assert row["path"] == "seeds/000_02dc7bcb46da7aac.txt"
+    assert "place:daraa" in row["places"]
+    assert meta["entities"]["place:daraa"][2] == "درعا"
+    # one store file per article, holding its text; no text in the metadata
+    assert len(list((data / "docs").glob("*.json"))) == 5
+    doc = json.loads((data / "docs" / "0.json").read_text("utf-8"))
+    assert "وقال الناطق باسم اللجنة" in doc["text"]
+    assert "وقال الناطق باسم اللجنة" not in (data / "meta.json").read_text("utf-8")
+    # every shard is a lunr index with our own pipeline label, positions as metadata
+    shards = [json.loads(p.read_text("utf-8")) for p in sorted((data / "lunr").glob("*.json"))]
+    assert len(shards) == meta["shards"]
+    terms = {}
+    for k, shard in enumerate(shards):
+        assert shard["version"] == "2.3.9"
+        assert shard["pipeline"] == [PIPELINE_LABEL]
+        assert shard["fields"] == ["form", "stem", "root", "entity"]
+        for term, posting in shard["invertedIndex"]:
+            assert term_hash(term) % meta["shards"] == k
+            terms[term] = posting
+    positions = terms["درعا"]["form"]["0"]["p"]
+    assert len(positions) >= 5 and positions == sorted(positions)
+    assert "place:daraa" in terms  # entity keys are index terms of the entity field
+    assets = archive["site"] / "search" / "assets"
+    assert (assets / "lunr.js").read_bytes() == lunr_js_path().read_bytes()
+    assert {p.name for p in assets.iterdir()} >= {"lunr.js", "analyzer.js", "search.js"}
+
+
+def test_split_index_keeps_every_term_and_vector() -> None:
+    whole = {
+        "version": "2.3.9", "fields": ["form"], "pipeline": ["archive-ar"],
+        "invertedIndex": [["a", {"_index": 0, "form": {"0": {}}}],
+                          ["b", {"_index": 1, "form": {"0": {}, "1": {}}}],
+                          ["c", {"_index": 2, "form": {"1": {}}}]],
+        "fieldVectors": [["form/0", [0, 1.5, 1, 0.5]], ["form/1", [1, 0.25, 2, 2.0]]],
+    }
+    parts = split_index(whole, 2)
+    assert sorted(t for p in parts for t, _ in p["invertedIndex"]) == ["a", "b", "c"]
+    for p in parts:
+        own = {post["_index"] for _, post in p["invertedIndex"]}
+        for _ref, vec in p["fieldVectors"]:
+            assert vec and set(vec[0::2]) <= own
+    pairs = sorted((ref, vec[i], vec[i + 1]) for p in parts for ref, vec in p["fieldVectors"]
+                   for i in range(0, len(vec), 2))
+    assert pairs == [("form/0", 0, 1.5), ("form/0", 1, 0.5), ("form/1", 1, 0.25),
+                     ("form/1", 2, 2.0)]
+
+
+def test_term_hash_matches_fnv1a() -> None:
+    assert term_hash("") == 0x811C9DC5
+    assert term_hash("a") == 0xE40C292C  # FNV-1a 32 of b"a"
+    assert term_hash("درعا") != term_hash("درع")
+
+
+def test_output_is_the_same_under_any_hash_seed(tmp_path: Path) -> None:
+    script = (
+        "import sys; from pathlib import Path; from archive.config import default_paths;"
+        "from archive.pipeline import load, analyze_corpus;"
+        "from archive.browser import write_browser_index;"
+        "l = load(default_paths()); write_browser_index(analyze_corpus(l), Path(sys.argv[1]),"
+        " l.gazetteer)"
+    )
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        subprocess.run([sys.executable, "-c", script, str(out)], check=True, cwd=REPO,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300)
+        outs.append({p.relative_to(out).as_posix(): p.read_bytes()
+                     for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outs[0].keys() == outs[1].keys()
+    assert outs[0] == outs[1]
+
+
+# ------------------------------------------------------------------------------------------
+# Engine parity (node)
+
+
+def _cases(archive: dict[str, Any]) -> list[dict[str, str]]:
+    rng = random.Random(7)
+    tokens = [t for aa in archive["analyzed"] for t in aa.body_tokens]
+    arabic = [t for t in tokens if any("\u0621" <= c <= "\u064a" for c in t.form)]
+    forms = sorted({t.form for t in arabic})
+    roots = sorted({t.root for t in arabic if t.entity is None and len(t.root) == 3})
+    names = sorted({n for e in archive["gazetteer"].entities.values() for n in e.names})
+    cases: list[dict[str, str]] = []
+    for mode in ("exact", "stem", "root"):
+        for _ in range(40):
+            cases.append({"q": rng.choice(forms), "mode": mode})
+    for _ in range(40):  # inflections: clitics and suffixes on text words
+        w = rng.choice(forms)
+        cases.append({"q": rng.choice(["و", "ف", "ب", "ل", "وال", ""]) + w
+                      + rng.choice(["ها", "هم", "ات", "ون", "ين", "ية", ""])})
+    for _ in range(40):
+        cases.append({"q": f"{rng.choice(forms)} {rng.choice(forms)}"})
+    for _ in range(40):
+        i = rng.randrange(len(arabic) - 3)
+        n = rng.choice([2, 3])
+        cases.append({"q": '"' + " ".join(t.form for t in arabic[i:i + n]) + '"',
+                      "mode": rng.choice(["exact", "stem", "root"])})
+    for _ in range(25):
+        cases.append({"q": f"جذر:{rng.choice(roots)}"})
+    for _ in range(25):
+        cases.append({"q": f"{rng.choice(forms)} OR {rng.choice(forms)} -{rng.choice(forms)}"})
+    for _ in range(25):
+        cases.append({"q": rng.choice(names)})
+    for _ in range(20):
+        cases.append({"q": f"({rng.choice(forms)} أو {rng.choice(names)}) NOT قسد"})
+    for place in ("daraa", "inkhil", "درعا البلد", "syria"):
+        cases.append({"q": rng.choice(forms), "place": place})
+    for actor in ("sdf", "الجيش السوري"):
+        cases.append({"q": "النظام", "actor": actor})
+    cases.append({"q": "النظام", "source": "العربي"})
+    cases += [{"q": "زززز"}, {"q": '"غير مغلق'}, {"q": "اسم:درعا"}, {"q": "NOT"}]
+    return cases
+
+
+def _python(archive: dict[str, Any], case: dict[str, str]) -> dict[str, Any]:
+    from archive.analysis import Analyzer, normalize
+    from archive.search.engine import Filters, open_view, resolve_entities, search
+    from archive.search.query import QueryError
+
+    gaz = archive["gazetteer"]
+    try:
+        filters = Filters(
+            places=resolve_entities(gaz, "place", case["place"]) if case.get("place") else None,
+            actors=resolve_entities(gaz, "actor", case["actor"]) if case.get("actor") else None,
+            source=normalize(case["source"]) if case.get("source") else None,
+        )
+        with open_view(archive["paths"]) as view:
+            res = search(view, case["q"], analyzer=Analyzer(gaz.matcher()),
+                         mode=case.get("mode", "root"), limit=None, filters=filters)
+    except QueryError as exc:
+        return {"error": str(exc)}
+    return {"total": res.total, "results": [[r.path, r.score] for r in res.results]}
+
+
+def test_engine_parity_with_cli_engine(archive: dict[str, Any], tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: install nodejs and rerun")
+    cases = _cases(archive)
+    cases_file = tmp_path / "cases.jsonl"
+    cases_file.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases),
+                          "utf-8")
+    out = tmp_path / "out.jsonl"
+    subprocess.run([node, str(ENGINE), str(lunr_js_path()),
+                    str(archive["site"] / "search" / "data"), str(cases_file), str(out)],
+                   check=True, timeout=300)
+    got = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(got) == len(cases)
+    differ = []
+    nonempty = 0
+    for case, js in zip(cases, got, strict=True):
+        py = _python(archive, case)
+        if "error" in py or "error" in js:
+            if ("error" in py) != ("error" in js):
+                differ.append(f"{case}: python {py} javascript {js}")
+            continue
+        nonempty += py["total"] > 0
+        if py != js:
+            differ.append(f"{case}: python {py} javascript {js}")
+    assert not differ, f"{len(differ)} of {len(cases)} differ:\n" + "\n".join(differ[:10])
+    assert nonempty > len(cases) // 2
