@@ -221,9 +221,11 @@ def build_site_data(
         sources=dict(sorted(sources.items())),
         warnings=warnings,
     )
-    if related is None:
-        related = related_by_entities(data)
+    fallback = related_by_entities(data)
+    related = dict(related or {})
     for view in views.values():
+        if view.id not in related:  # not in the index's table (yet): shared entities
+            related[view.id] = fallback.get(view.id, [])
         view.related = [r for r in related.get(view.id, []) if r in views and r != view.id][
             :RELATED_LIMIT
         ]

@@ -46,6 +46,9 @@ class ArchivePluginConfig(base.Config):
     seeds = c.Optional(c.Type(str))
     #: Folder for build products (default: <root>/build).
     build_dir = c.Optional(c.Type(str))
+    #: Update the search index in build/ and take related articles from it (else related
+    #: articles come from shared places and actors only).
+    index = c.Type(bool, default=True)
 
 
 class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
@@ -109,7 +112,17 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 f"archive: the build stopped because of {len(exc.problems)} problem(s) in the "
                 f"input. Fix them and build again (site/ was left as it was):\n{lines}"
             ) from None
-        related = read_related(self.paths.build / "related.json")
+        related = None
+        if self.config.index:
+            # The search index (build/search/) and its related-articles table; incremental, so
+            # a rebuild after one new article re-analyses that article only.
+            from archive.index.build import ensure_fresh
+
+            t1 = time.perf_counter()
+            report = ensure_fresh(self.paths, related=True)  # type: ignore[arg-type]
+            if report is not None:
+                log.info("archive: search index updated in %.2fs", time.perf_counter() - t1)
+            related = read_related(self.paths.build / "related.json")
         self.data = build_site_data(analyzed, loaded.gazetteer.entities.values(), related)
         for w in self.data.warnings:
             log.info("archive: %s", w)
