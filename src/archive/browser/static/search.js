@@ -862,6 +862,8 @@ class SearchPage {
   }
 
   setState(state) {
+    // data-t: milliseconds since the page started loading (benchmarks read it)
+    if (state === 'done') this.results.setAttribute('data-t', String(Math.round(performance.now())));
     this.results.setAttribute('data-state', state);
     this.root.setAttribute('aria-busy', state === 'loading' ? 'true' : 'false');
   }
