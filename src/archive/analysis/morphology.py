@@ -14,14 +14,15 @@ Two root functions:
   takes ``max(set(lst), key=lst.count)``, whose winner among equally frequent candidates depends
   on ``PYTHONHASHSEED``. Here the tie goes to the candidate that comes first in code-point order
   (JavaScript's ``<`` on strings gives the same order for Arabic letters).
-- :func:`choose_root` is the root used for search. In order: stop words keep tashaphyne's stop
-  stem; a stem listed in the corrections table gets its listed root; a stem that fits a
-  derivation pattern (``archive/analysis/data/root_patterns.tsv``: Forms VII, VIII, X,
-  participles, masdars, broken plurals …) whose radicals form a listed root gets that root;
-  otherwise tashaphyne's root is taken if it is a listed root and the stem is short enough to
-  be an Arabic word of that root (at most three letters beyond the root). Anything else — a
-  foreign word such as ``كورونا`` or a name — keeps its stem as its root key rather than an
-  invented root.
+- :func:`analyze` gives the root key used for search. In order: stop words keep tashaphyne's
+  stop stem; a stem listed in the corrections table gets its listed root; otherwise every cut
+  of the word is read against learned root patterns (``ا1ت2ا3`` → ``123`` reads ``اجتماع`` as
+  جمع; Forms VII, VIII with its assimilations, X, participles, masdars, broken plurals and weak
+  roots are all such patterns, learned from the train part of the gold list), the weights of
+  the readings that give the same valid root are summed, and the best root is taken if a
+  reading of the light stem or of the whole word supports it. Anything else — a foreign word
+  such as ``كورونا``, a name, a word whose root is not a listed root — keeps its stem as its
+  root key rather than an invented root.
 """
 
 from __future__ import annotations
@@ -93,9 +94,11 @@ def prepare(tables: dict[str, Any]) -> Data:
         "noun_affixes": as_set(tables["noun_affixes"]),
         "verb_stamps": as_set(tables["verb_stamps"]),
         "roots": as_set(tables["roots"]),
+        "valid_roots": as_set(tables["roots"] + tables["extra_roots"]),
         "stop_words": tables["stop_words"],
         "corrections": tables["corrections"],
         "patterns": tables["patterns"],
+        "min_score": tables["min_score"],
     }
 
 
@@ -381,28 +384,153 @@ def tashaphyne_tie(word: str, d: Data) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
-# This project's root chooser
+# This project's root chooser: learned root patterns, corrections, precision guard
+
+DIGITS = "123456789"
 
 
-def choose_root(word: str, stem: str, d: Data) -> str:
-    """The root key used for search (see the module docstring)."""
+def literal(ch: str) -> str:
+    """A non-radical letter as patterns spell it (alef with hamza or madda → bare alef)."""
+    if ch == ALEF_HAMZA_ABOVE or ch == ALEF_HAMZA_BELOW or ch == ALEF_MADDA:
+        return ALEF
+    return ch
+
+
+def radical(ch: str) -> str:
+    """A radical letter as roots spell it (every hamza form → ``ء``, ``ى`` → ``ي``)."""
+    return normalize_root(ch)
+
+
+def combinations(n: int, k: int) -> list[list[int]]:
+    """All increasing lists of ``k`` indexes below ``n``, in lexicographic order."""
+    out: list[list[int]] = []
+    if k > n:
+        return out
+    idx = list(range(k))
+    while True:
+        out.append(list(idx))
+        i = k - 1
+        while i >= 0 and idx[i] == n - k + i:
+            i -= 1
+        if i < 0:
+            return out
+        idx[i] += 1
+        for j in range(i + 1, k):
+            idx[j] = idx[j - 1] + 1
+
+
+MAX_PATTERN_STEM = 9
+
+
+def abstractions(stem: str) -> list[tuple[str, str]]:
+    """Every ``(pattern, radicals)`` reading of ``stem`` with 2 to 4 radicals.
+
+    The pattern is the stem with its radicals replaced by ``1``, ``2``, … in order of
+    appearance and every other letter spelled by :func:`literal`: ``اجتماع`` read with radicals
+    ج م ع is ``(ا1ت2ا3, جمع)``.
+    """
+    out: list[tuple[str, str]] = []
+    if len(stem) > MAX_PATTERN_STEM:
+        return out
+    lits = ""
+    for ch in stem:
+        lits += literal(ch)
+    for k in range(2, 5):
+        for positions in combinations(len(stem), k):
+            pattern = ""
+            rads = ""
+            last = 0
+            for number, pos in enumerate(positions):
+                pattern += lits[last:pos] + DIGITS[number]
+                rads += radical(stem[pos])
+                last = pos + 1
+            pattern += lits[last:]
+            if len(rads) == k:
+                out.append((pattern, rads))
+    return out
+
+
+def fill(root_pattern: str, rads: str) -> str:
+    """The root that ``root_pattern`` (digits and literal letters) gives for ``rads``."""
+    out = ""
+    for ch in root_pattern:
+        index = DIGITS.find(ch)
+        out += rads[index] if 0 <= index < len(rads) else ch
+    return out
+
+
+def root_scores(word: str, cuts: list[tuple[int, int]], anchors: list[tuple[int, int]],
+                d: Data) -> tuple[dict[str, int], dict[str, bool]]:
+    """Scores of candidate roots, and which of them an anchor cut supports.
+
+    Every cut of the word is read in every way (:func:`abstractions`). A reading whose pattern
+    is in the patterns table gives, for each root pattern listed with it, a root; if that root
+    is a valid root (tashaphyne's list plus the train-part roots) the reading's weight is added
+    to its score. A root is *anchored* when some reading of an anchor cut (the light stem's cut
+    or the whole word) gives it. Weights are learned on the train part of the gold list
+    (bench/gold/build).
+    """
+    scores: dict[str, int] = {}
+    anchored: dict[str, bool] = {}
+    for left, right in cuts:
+        is_anchor = (left, right) in anchors
+        for pattern, rads in abstractions(word[left:right]):
+            readings = d["patterns"].get(pattern)
+            if readings is None:
+                continue
+            for root_pattern, weight in readings:
+                root = fill(root_pattern, rads)
+                if root in d["valid_roots"]:
+                    scores[root] = scores.get(root, 0) + weight
+                    if is_anchor:
+                        anchored[root] = True
+    return scores, anchored
+
+
+def best_root(scores: dict[str, int]) -> tuple[str, int]:
+    """Highest score; equal scores go to the smallest root string."""
+    best = ""
+    best_score = 0
+    for root in sorted(scores):
+        if best == "" or scores[root] > best_score:
+            best = root
+            best_score = scores[root]
+    return best, best_score
+
+
+def analyze(word: str, d: Data) -> tuple[str, str]:
+    """``(stem, root key)`` of a clean word: tashaphyne's light stem, this project's root.
+
+    Root key, in order: a stop word keeps tashaphyne's stop stem; a stem in the corrections
+    table gets its listed root; else the best-scoring root of :func:`root_scores`, if its score
+    reaches ``min_score`` and it is anchored (a root read only from some inner cut, such as
+    ``كور`` from ``كور|ونا`` in ``كورونا``, is not trusted); else the stem itself.
+    """
     if word in d["stop_words"]:
-        return d["stop_words"][word]
+        return d["stop_words"][word], d["stop_words"][word]
+    cuts = valid_cuts(word, d)
+    whole = (0, len(word))
+    if cuts:
+        left, right = left_right(cuts)
+    else:
+        left, right = whole
+    stem = word[left:right]
     if stem in d["corrections"]:
-        return d["corrections"][stem]
-    root = tashaphyne_root(word, d)
-    if root in d["roots"]:
-        return root
-    return stem
+        return stem, d["corrections"][stem]
+    if whole not in cuts:
+        cuts.append(whole)
+    scores, anchored = root_scores(word, cuts, [(left, right), whole], d)
+    root, score = best_root(scores)
+    if root != "" and score >= d["min_score"] and root in anchored:
+        return stem, root
+    return stem, stem
 
 
 def stem_and_root(word: str) -> tuple[str, str]:
     """Return ``(stem, root)`` of a word already passed through ``normalize.clean``."""
     if not word:
         return word, word
-    d = default_data()
-    stem = light_stem(word, d)
-    return stem, choose_root(word, stem, d)
+    return analyze(word, default_data())
 
 
 def is_stop(word: str) -> bool:

@@ -23,6 +23,11 @@ TABLES_VERSION = 1
 #: Files in ``archive/analysis/data/`` (tab-separated, ``#`` comments, UTF-8).
 CORRECTIONS_FILE = "root_corrections.tsv"
 PATTERNS_FILE = "root_patterns.tsv"
+ROOTS_FILE = "roots_extra.tsv"
+
+#: The winning root's summed pattern weight must reach this for the root to be used; below
+#: it the word keeps its stem as root key (foreign words, names).
+MIN_SCORE = 1
 
 
 def _strip_tashkeel(text: str) -> str:
@@ -40,7 +45,7 @@ def _read_tsv(name: str) -> list[list[str]]:
         if not line or line.startswith("#"):
             continue
         fields = line.split("\t")
-        if len(fields) < 2:
+        if len(fields) < 2 and name != ROOTS_FILE:
             raise ValueError(
                 f"archive/analysis/data/{name}, line {number}: expected at least two "
                 f"tab-separated fields, got {line!r}; fix the line or delete it"
@@ -75,9 +80,18 @@ def _corrections() -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def _patterns() -> list[list[str]]:
-    """Root patterns in priority order (file order): ``[pattern, kind]``."""
-    return [[fields[0], fields[1]] for fields in _read_tsv(PATTERNS_FILE)]
+def _patterns() -> dict[str, list[list[Any]]]:
+    """Stem pattern -> ``[[root pattern, weight], ...]`` sorted by root pattern."""
+    out: dict[str, list[list[Any]]] = {}
+    for fields in _read_tsv(PATTERNS_FILE):
+        out.setdefault(fields[0], []).append([fields[1], int(fields[2])])
+    for readings in out.values():
+        readings.sort(key=lambda r: r[0])
+    return dict(sorted(out.items()))
+
+
+def _extra_roots() -> list[str]:
+    return [fields[0] for fields in _read_tsv(ROOTS_FILE)]
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +107,8 @@ def build_tables() -> dict[str, Any]:
     tables["source"] = f"tashaphyne {getattr(tashaphyne, '__version__', '0.3.6')}"
     tables["corrections"] = _corrections()
     tables["patterns"] = _patterns()
+    tables["min_score"] = MIN_SCORE
+    tables["extra_roots"] = sorted(set(_extra_roots()) - set(tables["roots"]))
     tables["normalize"] = normalize_table()
     tables["tokenize"] = tokenize_table()
     return tables

@@ -1,0 +1,184 @@
+"""Morphology: parity with tashaphyne, determinism, root families, the foreign-word guard."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive.analysis import analyze_word, clean
+from archive.analysis import morphology as m
+from archive.analysis.tables import build_tables, export_tables, tables_json
+from archive.analysis.tokenize import tokenize
+
+REPO = Path(__file__).resolve().parents[1]
+GOLD = REPO / "tests" / "data" / "gold_roots_test.tsv"
+
+
+def seed_words() -> list[str]:
+    words: set[str] = set()
+    for path in sorted((REPO / "seeds").glob("*.txt")):
+        text = path.read_text("utf-8")
+        for a, b in tokenize(text):
+            w = clean(text[a:b])
+            if w and all("\u0621" <= ch <= "\u064a" for ch in w):
+                words.add(w)
+    return sorted(words)
+
+
+def gold_words() -> list[str]:
+    lines = GOLD.read_text("utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines if line and not line.startswith("#")]
+
+
+SAMPLE = sorted(set(seed_words()) | set(gold_words()[::5]))
+
+FAMILIES = {
+    "شبك": ["اشتبك", "اشتبكت", "اشتباكات", "الاشتباك", "الاشتباكات", "يشتبكون"],
+    "جمع": ["اجتمع", "اجتمعوا", "الاجتماع", "اجتماعان", "اجتماعات", "يجتمعون"],
+    "فوض": ["المفاوضات", "مفاوضات", "يتفاوض", "تفاوض", "مفاوض"],
+}
+
+
+@pytest.fixture(scope="module")
+def stemmer():  # type: ignore[no-untyped-def]
+    from tashaphyne.stemming import ArabicLightStemmer
+
+    return ArabicLightStemmer()
+
+
+def test_sample_is_large_enough() -> None:
+    assert len(SAMPLE) > 1500
+
+
+def test_stems_equal_tashaphyne_get_stem(stemmer) -> None:  # type: ignore[no-untyped-def]
+    d = m.default_data()
+    differ = []
+    for w in SAMPLE:
+        stemmer.light_stem(w)
+        if m.light_stem(w, d) != stemmer.get_stem():
+            differ.append((w, m.light_stem(w, d), stemmer.get_stem()))
+    assert differ == []
+
+
+def test_roots_equal_tashaphyne_get_root_where_no_tie(stemmer) -> None:  # type: ignore[no-untyped-def]
+    d = m.default_data()
+    differ = []
+    checked = 0
+    for w in SAMPLE:
+        if m.tashaphyne_tie(w, d):
+            continue
+        checked += 1
+        stemmer.light_stem(w)
+        if m.tashaphyne_root(w, d) != stemmer.get_root():
+            differ.append((w, m.tashaphyne_root(w, d), stemmer.get_root()))
+    assert checked > 1000
+    assert differ == []
+
+
+def test_tie_break_is_smallest_candidate() -> None:
+    assert m.most_common(["فضو", "فوض"]) == "فضو"
+    assert m.most_common(["فوض", "فضو", "فوض"]) == "فوض"
+    assert m.most_common(["فوضى", "فوض"]) == "فوض"  # three-letter candidates first
+
+
+DETERMINISM_SCRIPT = """
+import json, sys
+from archive.analysis import morphology as m
+from archive.analysis.tables import tables_json
+words = json.load(sys.stdin)
+out = [m.stem_and_root(w) for w in words]
+out.append(m.tashaphyne_root("المفاوضات", m.default_data()))
+import hashlib
+out.append(hashlib.sha256(tables_json().encode()).hexdigest())
+json.dump(out, sys.stdout, ensure_ascii=False)
+"""
+
+
+def test_same_output_under_any_hash_seed() -> None:
+    words = ["المفاوضات", "كورونا", *SAMPLE[::7][:400]]
+    outputs = []
+    for seed in ("0", "1", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        proc = subprocess.run(
+            [sys.executable, "-c", DETERMINISM_SCRIPT],
+            input=json.dumps(words, ensure_ascii=False),
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        outputs.append(proc.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert json.loads(outputs[0])[0] == ["مفاوض", "فوض"]
+
+
+@pytest.mark.parametrize("root", sorted(FAMILIES))
+def test_derived_forms_share_their_root(root: str) -> None:
+    keys = {w: analyze_word(w)[2] for w in FAMILIES[root]}
+    assert keys == {w: root for w in FAMILIES[root]}
+
+
+def test_tashaphyne_alone_splits_these_families() -> None:
+    d = m.default_data()
+    split = [r for r, ws in FAMILIES.items() if len({m.tashaphyne_root(w, d) for w in ws}) > 1]
+    assert split  # the families test above is not trivially satisfied
+
+
+@pytest.mark.parametrize("word", ["كورونا", "فيسبوك", "بوتين"])
+def test_foreign_word_keeps_its_stem(word: str) -> None:
+    stem, root = m.stem_and_root(word)
+    assert root == stem
+    assert m.tashaphyne_root(word, m.default_data()) != stem
+
+
+def test_unlisted_roots_are_never_invented() -> None:
+    d = m.default_data()
+    for w in SAMPLE[::3]:
+        stem, root = m.stem_and_root(w)
+        assert root == stem or root in d["valid_roots"] or w in d["stop_words"], w
+
+
+def test_stop_words_use_tashaphyne_stop_stem() -> None:
+    assert m.is_stop("الذي")
+    assert not m.is_stop("اجتماع")
+    d = m.default_data()
+    assert m.stem_and_root("والذي") == (d["stop_words"]["والذي"], d["stop_words"]["والذي"])
+
+
+def test_empty_word() -> None:
+    assert m.stem_and_root("") == ("", "")
+
+
+def test_exported_tables_round_trip(tmp_path: Path) -> None:
+    path = export_tables(tmp_path / "analyzer-tables.json")
+    text = path.read_text("utf-8")
+    assert text == tables_json() + "\n"
+    assert len(text.encode("utf-8")) < 1_500_000
+    data = json.loads(text)
+    for key in ("prefixes", "suffixes", "verb_affixes", "noun_affixes", "verb_stamps", "roots",
+                "stop_words", "corrections", "patterns", "normalize", "tokenize"):
+        assert data[key], key
+    assert data == json.loads(json.dumps(build_tables()))
+    d = m.prepare(data)  # what the JavaScript port does with the file
+    for w in SAMPLE[::11]:
+        assert m.analyze(w, d) == m.stem_and_root(w)
+
+
+def test_data_file_errors_name_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive.analysis import tables
+
+    class Fake:
+        def joinpath(self, *parts: str) -> Fake:
+            return self
+
+        def read_text(self, encoding: str) -> str:
+            return "# comment\nonly-one-field\n"
+
+    monkeypatch.setattr(tables.resources, "files", lambda package: Fake())
+    with pytest.raises(ValueError, match=r"root_corrections\.tsv, line 2"):
+        tables._read_tsv(tables.CORRECTIONS_FILE)

@@ -1,0 +1,83 @@
+"""Root accuracy on the held-out gold list (tests/data/gold_roots_test.tsv, bench/gold/build).
+
+The gold list comes from arramooz (nouns and verbs with their roots, plus inflected forms); its
+roots were never seen when the patterns, weights and corrections were learned (the split is by
+root). Compared: tashaphyne alone (its get_root() with our deterministic tie-break, hamzas
+unified) and this project's chooser.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from archive.analysis import morphology as m
+
+GOLD = Path(__file__).resolve().parent / "data" / "gold_roots_test.tsv"
+
+#: Measured with bench/gold/evaluate when the gold list and the learned data were last rebuilt.
+MEASURED_OURS = 0.8810
+MEASURED_TASHAPHYNE = 0.6960
+MARGIN = 0.01
+
+
+def load() -> list[tuple[str, str]]:
+    rows = []
+    for line in GOLD.read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, root = line.split("\t")[:2]
+            rows.append((word, root))
+    return rows
+
+
+def family_agreement(rows: list[tuple[str, str]], keys: list[str]) -> float:
+    """Share of gold word pairs with the same gold root that get the same root key."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for (_word, root), key in zip(rows, keys, strict=True):
+        groups[root].append(key)
+    same = total = 0
+    for members in groups.values():
+        total += len(members) * (len(members) - 1) // 2
+        same += sum(c * (c - 1) // 2 for c in Counter(members).values())
+    return same / total
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, object]:
+    rows = load()
+    d = m.default_data()
+    theirs = [m.normalize_root(m.tashaphyne_root(w, d)) for w, _ in rows]
+    ours = [m.stem_and_root(w)[1] for w, _ in rows]
+    return {
+        "rows": rows,
+        "tash_acc": sum(k == r for (_, r), k in zip(rows, theirs, strict=True)) / len(rows),
+        "ours_acc": sum(k == r for (_, r), k in zip(rows, ours, strict=True)) / len(rows),
+        "tash_fam": family_agreement(rows, theirs),
+        "ours_fam": family_agreement(rows, ours),
+    }
+
+
+def test_gold_list_is_a_few_thousand_content_words(results: dict[str, object]) -> None:
+    rows = results["rows"]
+    assert isinstance(rows, list)
+    assert 3000 <= len(rows) <= 8000
+    stop = m.default_data()["stop_words"]
+    assert not [w for w, _ in rows if w in stop]
+    assert all(3 <= len(r) <= 4 for _, r in rows)
+
+
+def test_accuracy_at_least_as_measured(results: dict[str, object]) -> None:
+    assert results["ours_acc"] >= MEASURED_OURS - MARGIN
+    if MEASURED_OURS >= 0.90:
+        assert results["ours_acc"] >= 0.90
+
+
+def test_tashaphyne_alone_as_measured(results: dict[str, object]) -> None:
+    assert abs(float(results["tash_acc"]) - MEASURED_TASHAPHYNE) < MARGIN  # type: ignore[arg-type]
+
+
+def test_beats_tashaphyne_clearly(results: dict[str, object]) -> None:
+    assert float(results["ours_acc"]) >= float(results["tash_acc"]) + 0.10  # type: ignore[arg-type]
+    assert float(results["ours_fam"]) >= float(results["tash_fam"]) + 0.10  # type: ignore[arg-type]
