@@ -198,8 +198,6 @@ def test_every_page_is_arabic_right_to_left(pages: dict[str, Doc]) -> None:
 
 def test_one_h1_and_headings_in_order(pages: dict[str, Doc]) -> None:
     for name, doc in pages.items():
-        if name == "404.html":
-            continue
         levels = [lvl for lvl, _ in doc.headings]
         assert levels.count(1) == 1, (name, doc.headings)
         assert levels[0] == 1, (name, doc.headings)
@@ -277,6 +275,12 @@ def test_place_and_actor_pages(
         order = [i for i in linked if i in {r["id"] for r in dated}]
         dates = [next(r["date"] for r in rs if r["id"] == i) for i in order]
         assert dates == sorted(dates, reverse=True)
+
+
+def test_not_found_page_is_arabic(pages: dict[str, Doc]) -> None:
+    doc = pages["404.html"]
+    assert [t for lvl, t in doc.headings if lvl == 1] == ["الصفحة غير موجودة"]
+    assert "Not found" not in doc.content_text
 
 
 def test_index_pages(pages: dict[str, Doc], records: list[dict]) -> None:
