@@ -59,6 +59,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.data: SiteData | None = None
         self.site: Site | None = None
         self.by_src: dict[str, PageSpec] = {}
+        self.render_seconds = 0.0
         self.analyzed: list[Any] = []  # for archive.browser (on_post_build)
         self.gazetteer: Any = None
 
@@ -212,14 +213,21 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         spec = self.by_src.get(page.file.src_uri)
         if spec is None or not page.file.generated_by or self.site is None:
             return html
-        return self.site.render(spec, page.file.url)
+        t0 = time.perf_counter()
+        out = self.site.render(spec, page.file.url)
+        self.render_seconds += time.perf_counter() - t0
+        return out
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # archive.browser: lunr index, metadata, per-article store and scripts under search/
         assert self.site is not None
+        log.info("archive: %d generated pages rendered in %.2fs (Jinja2 only)",
+                 len(self.by_src), self.render_seconds)
+        t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
                 if k.startswith("article:")}
         browser_site.write_site_search(self.analyzed, self.gazetteer, config.site_dir, urls)
+        log.info("archive: browser search data written in %.2fs", time.perf_counter() - t0)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return _rtl_root(output, config)
