@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.cli import main
 from archive.config import Paths
 from archive.corpus.loader import load_corpus
 from archive.errors import Problem
-from archive.gazetteer import load_gazetteer, validate
+from archive.gazetteer import load_gazetteer, parse_entries, validate
+from archive.gazetteer.loader import build
 
 PLACES_OK = """\
 - id: syria
@@ -171,3 +174,20 @@ def test_archive_check_reports_gazetteer_errors(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "seeds/places.yml:10: place:daraa: parent 'place:syrie' is not in the gazetteer" in (
         result.output)
+
+
+def test_non_text_field_is_reported(tmp_path: Path) -> None:
+    places = PLACES_OK.replace("type: city", "type: [city, town]")
+    found = [(p.line, p.message) for p in problems(make_root(tmp_path, places=places))]
+    assert (8, "field 'type' must be a single text value") in found
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("- :\n[]{}'\"#&*!|>%@`\tidnametypeسوريا0.9")),
+               max_size=80))
+def test_any_text_gives_records_or_problems_never_a_crash(text: str) -> None:
+    records, found = parse_entries(text, "place", "seeds/places.yml")
+    gaz = build(records)
+    for p in found + validate(gaz):
+        assert p.path == "seeds/places.yml"
+        assert p.line is None or p.line >= 1

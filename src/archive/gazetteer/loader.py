@@ -17,6 +17,7 @@ FIELDS: dict[Kind, tuple[str, ...]] = {
               "geonames_id"),
     "actor": ("id", "name", "aliases", "type", "description", "affiliation"),
 }
+TEXT_FIELDS = frozenset({"id", "name", "type", "description", "parent"})
 FORMAT_HINT = "each file is a YAML list of mappings with id, name, aliases, type, description"
 
 
@@ -86,9 +87,16 @@ def parse_entries(text: str, kind: Kind, rel: str) -> tuple[list[Entity], list[P
             try:
                 raw[key] = _scalar(loader, vnode)
             except yaml.YAMLError as exc:
-                problems.append(Problem(rel, f"cannot read field {key!r}: {exc}", "",
+                first = str(getattr(exc, "problem", "") or exc).splitlines()[0]
+                problems.append(Problem(rel, f"cannot read field {key!r}: {first}",
+                                        "write plain YAML values (no tags)",
                                         vnode.start_mark.line + 1))
                 continue
+            if key in TEXT_FIELDS and isinstance(raw[key], list | dict):
+                problems.append(Problem(rel, f"field {key!r} must be a single text value",
+                                        f"write '{key}: ...' on one line",
+                                        knode.start_mark.line + 1))
+                raw[key] = None
             lines[key] = knode.start_mark.line + 1
             if key == "aliases" and isinstance(vnode, yaml.SequenceNode):
                 for i, anode in enumerate(vnode.value):
