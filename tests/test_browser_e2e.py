@@ -324,3 +324,20 @@ def test_result_text_is_inserted_as_text(page: Any, servers: dict[str, str]) -> 
     assert page.evaluate("document.body.dataset.pwned") is None
     meta = item.locator(".archive-search__meta").inner_text()
     assert "<i>مصدر</i>" in meta
+
+
+def test_article_text_is_fetched_only_for_shown_results(page: Any, servers: dict[str, str]
+                                                        ) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "/search/data/docs/" in r.url else None)
+    page.goto(f"{servers['synth']}/search/?q=" + "الذي")
+    results = page.locator('[data-role="results"][data-state="done"]')
+    results.wait_for(state="attached")
+    total = int(results.get_attribute("data-total") or 0)
+    assert total > 10
+    assert page.locator("[data-path]").count() == 10
+    assert len(fetched) == 10
+    assert not any(u.endswith("lunr-index.json") for u in fetched)
+    page.locator('[data-role="more"]').click()
+    page.wait_for_function("document.querySelectorAll('[data-path]').length > 10")
+    assert len(fetched) == min(20, total)

@@ -985,8 +985,10 @@ class SearchPage {
       const map = counts[k];
       if (!map.size) continue;
       const entries = [...map.entries()].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).slice(0, 12);
-      const group = el('section', { class: 'archive-search__facet', 'data-facet': k },
-        el('h2', { text: label }));
+      // a <details> per facet: open on wide screens, folded on phones (results come first)
+      const wide = !window.matchMedia || window.matchMedia('(min-width: 48em)').matches;
+      const group = el('details', { class: 'archive-search__facet', 'data-facet': k,
+        open: wide || Boolean(params[k]) }, el('summary', { text: `${label} (${map.size})` }));
       const list = el('ul');
       for (const [value, n] of entries) {
         const name = k === 'place' || k === 'actor' ? entityName(meta, value) : value;
