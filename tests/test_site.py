@@ -356,6 +356,16 @@ def test_no_internal_link_is_broken(site: Path, pages: dict[str, Doc]) -> None:
     assert checked > 1000
 
 
+def test_fonts_shipped_with_the_site(site: Path) -> None:
+    import re
+
+    css = site / "assets" / "archive" / "archive.css"
+    urls = re.findall(r'url\("([^"]+)"\)', css.read_text(encoding="utf-8"))
+    assert any(u.endswith(".woff2") for u in urls)
+    for u in urls:
+        assert (css.parent / u).is_file(), u
+
+
 def test_no_third_party_fonts_or_scripts(pages: dict[str, Doc]) -> None:
     for name, doc in pages.items():
         for e in doc.elements:
