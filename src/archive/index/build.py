@@ -46,6 +46,8 @@ from archive.index.schema import INDEX_FORMAT, make_schema
 ARTICLE_SUFFIXES = (".txt", ".md")
 MANIFEST = "manifest.json"
 RELATED = "related.json"
+META = "docs.json"  # Whoosh doc number → id, path, title, date, source, places, actors
+_META_FIELDS = ("id", "path", "title", "date", "source", "places", "actors")
 CURRENT = "CURRENT"
 #: Source files whose change alters how text becomes index terms (→ full rebuild).
 _CODE_DIRS = ("analysis", "corpus")
@@ -407,7 +409,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         # Whoosh never rewrites a file it has written (new segments and a new TOC get new
         # names), so hard links give the new generation a copy for free.
         shutil.copytree(prev_gen, gen, copy_function=os.link,
-                        ignore=shutil.ignore_patterns(MANIFEST, RELATED, "*.tmp", "*LOCK"))
+                        ignore=shutil.ignore_patterns(MANIFEST, RELATED, META, "*.tmp", "*LOCK"))
         ix = whoosh_index.open_dir(str(gen))
     else:
         gen.mkdir(parents=True)
@@ -434,6 +436,10 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
                                      "entities": sorted(keys)}
 
+    with ix.reader() as reader:
+        meta = {num: {k: fields.get(k) for k in _META_FIELDS}
+                for num, fields in reader.iter_docs()}
+    _write_atomic(gen / META, json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n")
     ix.close()
     if related:
         _write_related(paths, gen, publish=False)

@@ -6,6 +6,7 @@ it from the Whoosh postings (positions and character offsets) of the four fields
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Iterator
@@ -49,10 +50,12 @@ class NoIndexError(RuntimeError):
 @dataclass(slots=True)
 class _Hit:
     score: float
-    spans: list[tuple[int, int]]
+    spans: list[tuple[int, int]] = field(default_factory=list)  # phrase spans, known already
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (field, term) matched
 
 
 Hits = dict[int, _Hit]
+META = "docs.json"
 
 
 class IndexView:
@@ -66,33 +69,67 @@ class IndexView:
         self.docnums: list[int] = list(self.reader.all_doc_ids())
         self.n = len(self.docnums)
         self._stored: dict[int, dict[str, Any]] = {}
-        self._postings: dict[tuple[str, str], dict[int, list[Occ]]] = {}
+        self._meta: dict[int, dict[str, Any]] | None = None
+        try:
+            rows = json.loads((gen / META).read_text(encoding="utf-8"))
+            self._meta = {int(k): v for k, v in rows.items()}
+        except (OSError, ValueError):
+            self._meta = None
+        self._freqs: dict[tuple[str, str], dict[int, int]] = {}
 
     def close(self) -> None:
         self.reader.close()
         self.ix.close()
 
     def stored(self, docnum: int) -> dict[str, Any]:
+        """Every stored field, the article text included."""
         if docnum not in self._stored:
             self._stored[docnum] = self.reader.stored_fields(docnum)
         return self._stored[docnum]
 
-    def postings(self, fieldname: str, term: str) -> dict[int, list[Occ]]:
-        """``{docnum: [(position, start, end), ...]}`` of a term (live documents only)."""
+    def meta(self, docnum: int) -> dict[str, Any]:
+        """id, path, title, date, source, places, actors (without reading the text)."""
+        if self._meta is not None and docnum in self._meta:
+            return self._meta[docnum]
+        return self.stored(docnum)
+
+    def freqs(self, fieldname: str, term: str) -> dict[int, int]:
+        """``{docnum: occurrences}`` of a term (live documents only)."""
         key = (fieldname, term)
-        if key in self._postings:
-            return self._postings[key]
+        if key not in self._freqs:
+            out: dict[int, int] = {}
+            if term and key in self.reader:
+                m = self.reader.postings(fieldname, term)
+                while m.is_active():
+                    out[m.id()] = int(m.weight())
+                    m.next()
+            self._freqs[key] = out
+        return self._freqs[key]
+
+    def postings(self, fieldname: str, term: str, only: set[int] | None = None
+                 ) -> dict[int, list[Occ]]:
+        """``{docnum: [(position, start, end), ...]}`` of a term, for the docs in ``only``."""
         out: dict[int, list[Occ]] = {}
         if term and (fieldname, term) in self.reader:
             m = self.reader.postings(fieldname, term)
             while m.is_active():
-                out[m.id()] = sorted(m.value_as("characters"))
+                if only is None or m.id() in only:
+                    out[m.id()] = sorted(m.value_as("characters"))
                 m.next()
-        self._postings[key] = out
         return out
 
+    def spans(self, fieldname: str, term: str, docnum: int) -> list[tuple[int, int]]:
+        """Character spans of a term in one document."""
+        if not term or (fieldname, term) not in self.reader:
+            return []
+        m = self.reader.postings(fieldname, term)
+        m.skip_to(docnum)
+        if not m.is_active() or m.id() != docnum:
+            return []
+        return [(s, e) for _, s, e in m.value_as("characters")]
+
     def all_ids(self) -> dict[int, str]:
-        return {num: self.stored(num)["id"] for num in self.docnums}
+        return {num: self.meta(num)["id"] for num in self.docnums}
 
 
 @contextmanager
@@ -125,47 +162,50 @@ def _fraction(tf: int, df: int, n: int) -> float:
     return tf / (tf + 1) * idf / (idf + 1)
 
 
-def _level_hits(view: IndexView, per_level: list[tuple[int, dict[int, list[tuple[int, int]]]]]
-                ) -> Hits:
-    """Combine ``[(level, {doc: spans})]`` (best level first) into scored hits."""
+def _level_hits(view: IndexView, per_level: list[tuple[int, str, str]]) -> Hits:
+    """Score one clause from ``[(level, field, term)]`` (best level first)."""
     hits: Hits = {}
-    for level, docs in per_level:
+    for level, fieldname, term in per_level:
+        docs = view.freqs(fieldname, term)
         df = len(docs)
-        for doc, spans in docs.items():
-            if doc in hits:
-                continue
-            hits[doc] = _Hit(level + _fraction(len(spans), df, view.n), list(spans))
+        for doc, tf in docs.items():
+            if doc not in hits:
+                hits[doc] = _Hit(level + _fraction(tf, df, view.n), [], [(fieldname, term)])
     return hits
 
 
 def _term(view: IndexView, node: Term, levels: tuple[int, ...]) -> Hits:
-    per = []
-    for level in levels:
-        post = view.postings(LEVEL_FIELD[level], node.word.at(level))
-        per.append((level, {d: [(s, e) for _, s, e in occ] for d, occ in post.items()}))
-    return _level_hits(view, per)
+    return _level_hits(view, [(lv, LEVEL_FIELD[lv], node.word.at(lv)) for lv in levels])
+
+
+def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str]
+                       ) -> dict[int, list[tuple[int, int, int]]]:
+    """``{doc: [(position, start, end)]}`` of the terms at consecutive positions."""
+    freqs = [view.freqs(fieldname, t) for t in terms]
+    docs = set(freqs[0]).intersection(*freqs[1:])
+    if not docs:
+        return {}
+    posts = [view.postings(fieldname, t, only=docs) for t in terms]
+    out: dict[int, list[tuple[int, int, int]]] = {}
+    for doc in sorted(docs):
+        following = [{pos: (s, e) for pos, s, e in p[doc]} for p in posts[1:]]
+        for pos, s, _ in posts[0][doc]:
+            ends = [f.get(pos + k + 1) for k, f in enumerate(following)]
+            if all(ends):
+                out.setdefault(doc, []).append((pos, s, ends[-1][1]))  # type: ignore[index]
+    return out
 
 
 def _phrase(view: IndexView, node: Phrase, levels: tuple[int, ...]) -> Hits:
-    per = []
+    hits: Hits = {}
     for level in levels:
-        fieldname = LEVEL_FIELD[level]
-        posts = [view.postings(fieldname, w.at(level)) for w in node.words]
-        docs = set(posts[0])
-        for p in posts[1:]:
-            docs &= set(p)
-        found: dict[int, list[tuple[int, int]]] = {}
-        for doc in sorted(docs):
-            following = [{pos: (s, e) for pos, s, e in p[doc]} for p in posts[1:]]
-            spans = []
-            for pos, s, _ in posts[0][doc]:
-                ends = [f.get(pos + k + 1) for k, f in enumerate(following)]
-                if all(ends):
-                    spans.append((s, ends[-1][1]))  # type: ignore[index]
-            if spans:
-                found[doc] = spans
-        per.append((level, found))
-    return _level_hits(view, per)
+        found = phrase_occurrences(view, LEVEL_FIELD[level], [w.at(level) for w in node.words])
+        df = len(found)
+        for doc, occ in found.items():
+            if doc not in hits:
+                hits[doc] = _Hit(level + _fraction(len(occ), df, view.n),
+                                 [(s, e) for _, s, e in occ])
+    return hits
 
 
 def evaluate(view: IndexView, node: Node, mode: str = "root") -> Hits:
@@ -176,23 +216,22 @@ def evaluate(view: IndexView, node: Node, mode: str = "root") -> Hits:
     if isinstance(node, Phrase):
         return _phrase(view, node, levels)
     if isinstance(node, Root):
-        post = view.postings(LEVEL_FIELD[ROOT], node.root)
-        return _level_hits(view, [(ROOT, {d: [(s, e) for _, s, e in o] for d, o in post.items()})])
+        return _level_hits(view, [(ROOT, LEVEL_FIELD[ROOT], node.root)])
     if isinstance(node, Entity):
-        post = view.postings("entity", node.key)
-        return _level_hits(view, [(EXACT, {d: [(s, e) for _, s, e in o]
-                                           for d, o in post.items()})])
+        return _level_hits(view, [(EXACT, "entity", node.key)])
     if isinstance(node, Not):
         excluded = evaluate(view, node.item, mode)
-        return {d: _Hit(0.0, []) for d in view.docnums if d not in excluded}
+        return {d: _Hit(0.0) for d in view.docnums if d not in excluded}
     if isinstance(node, Or):
         hits: Hits = {}
         for item in node.items:
             for d, h in evaluate(view, item, mode).items():
                 if d in hits:
-                    hits[d] = _Hit(hits[d].score + h.score, hits[d].spans + h.spans)
+                    old = hits[d]
+                    hits[d] = _Hit(old.score + h.score, old.spans + h.spans,
+                                   old.sources + h.sources)
                 else:
-                    hits[d] = _Hit(h.score, list(h.spans))
+                    hits[d] = _Hit(h.score, list(h.spans), list(h.sources))
         return hits
     if isinstance(node, And):
         positives = [i for i in node.items if not isinstance(i, Not)]
@@ -203,9 +242,10 @@ def evaluate(view: IndexView, node: Node, mode: str = "root") -> Hits:
             for r in results[1:]:
                 docs &= set(r)
             hits = {d: _Hit(sum(r[d].score for r in results),
-                            [s for r in results for s in r[d].spans]) for d in docs}
+                            [s for r in results for s in r[d].spans],
+                            [s for r in results for s in r[d].sources]) for d in docs}
         else:
-            hits = {d: _Hit(0.0, []) for d in view.docnums}
+            hits = {d: _Hit(0.0) for d in view.docnums}
         for neg in negatives:
             excluded = evaluate(view, neg.item, mode)
             hits = {d: h for d, h in hits.items() if d not in excluded}
@@ -373,16 +413,17 @@ def search(
     hits = evaluate(view, node, mode)
     rows = []
     for doc, hit in hits.items():
-        stored = view.stored(doc)
-        if filters is not None and not filters.keep(stored):
+        meta = view.meta(doc)
+        if filters is not None and not filters.keep(meta):
             continue
-        rows.append((-round(hit.score, 6), stored["id"], doc, hit))
+        rows.append((-round(hit.score, 6), meta["id"], doc, hit))
     rows.sort(key=lambda r: (r[0], r[1]))
     results = []
     for neg_score, _, doc, hit in rows[: limit if limit is not None else len(rows)]:
         st = view.stored(doc)
         text = st["text"]
-        spans = merge_spans(hit.spans)
+        spans = merge_spans(hit.spans + [sp for f, t in dict.fromkeys(hit.sources)
+                                         for sp in view.spans(f, t, doc)])
         matched = list(dict.fromkeys(text[s:e] for s, e in spans))
         results.append(Result(
             id=st["id"], path=st["path"], title=st["title"], date=st.get("date"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.analysis import Analyzer
-from archive.search.engine import IndexView
+from archive.search.engine import IndexView, phrase_occurrences
 from archive.search.query import (
     EXACT,
     LEVEL_FIELD,
@@ -49,17 +49,7 @@ def _occurrences(view: IndexView, node: Node, level: int) -> dict[int, list[tupl
     if isinstance(node, Entity):
         return view.postings("entity", node.key)
     if isinstance(node, Phrase):
-        field = LEVEL_FIELD[level]
-        posts = [view.postings(field, w.at(level)) for w in node.words]
-        out: dict[int, list[tuple[int, int, int]]] = {}
-        docs = set(posts[0]).intersection(*posts[1:])
-        for doc in docs:
-            nxt = [{p: (s, e) for p, s, e in post[doc]} for post in posts[1:]]
-            for pos, s, _ in posts[0][doc]:
-                ends = [f.get(pos + k + 1) for k, f in enumerate(nxt)]
-                if all(ends):
-                    out.setdefault(doc, []).append((pos, s, ends[-1][1]))  # type: ignore[index]
-        return out
+        return phrase_occurrences(view, LEVEL_FIELD[level], [w.at(level) for w in node.words])
     raise QueryError(
         "kwic takes one word, a quoted phrase, a gazetteer name or root:…",
         "يقبل kwic كلمة واحدة أو عبارة بين علامتي تنصيص أو اسمًا من المعجم أو جذر:…",
