@@ -193,8 +193,10 @@ def render(results: dict[str, Any]) -> str:
     q = results.get("queries") or []
     add(f"`archive search` over {len(q)} fixed queries"
         + (f" ({'، '.join(q)})" if q else "") + ". "
-        "CLI: a fresh `archive search` process per query (what a user waits for, start-up "
-        "included). In process: the search function called in a warm process.")
+        "CLI: a fresh `archive search` process per query for the first "
+        f"{results.get('cli_queries', len(q))} queries (what a user waits for, start-up "
+        "included). In process: all queries parsed and run on one open index in a warm "
+        "process.")
     add("")
     add(header)
     add("|---|" + "---|" * len(sizes))
