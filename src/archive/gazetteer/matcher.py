@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from archive.analysis.analyzer import EntityMatch
@@ -42,6 +43,18 @@ def hard_breaks(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
     """Indices ``k`` of tokens preceded (after token ``k - 1``) by clause punctuation."""
     return {k for k in range(1, len(spans))
             if not BREAK_CHARS.isdisjoint(text[spans[k - 1][1]:spans[k][0]])}
+
+
+@lru_cache(maxsize=200_000)
+def normalize_word(word: str) -> str:
+    """:func:`archive.analysis.normalize.normalize`, cached per word."""
+    return normalize(word)
+
+
+def normalized_tokens(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """Token spans of ``text`` and their normalized forms (the analyzer's tokenizer)."""
+    spans = list(tokenize(text))
+    return spans, [normalize_word(text[s:e]) for s, e in spans]
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
@@ -137,8 +150,7 @@ class NameMatcher:
 
     def match_text(self, text: str) -> list[tuple[EntityMatch, int, int]]:
         """Matches in raw text, with character offsets ``(match, start, end)``."""
-        spans = list(tokenize(text))
-        norms = [normalize(text[s:e]) for s, e in spans]
+        spans, norms = normalized_tokens(text)
         matches = self.match(norms, hard_breaks(text, spans))
         return [(m, spans[m.first][0], spans[m.last][1]) for m in matches]
 

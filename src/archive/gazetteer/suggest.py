@@ -15,8 +15,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from archive.analysis.normalize import normalize
-from archive.analysis.tokenize import tokenize
-from archive.gazetteer.matcher import PROCLITICS, NameMatcher, hard_breaks, name_tokens
+from archive.gazetteer.matcher import (
+    PROCLITICS,
+    NameMatcher,
+    hard_breaks,
+    name_tokens,
+    normalized_tokens,
+)
 from archive.gazetteer.model import Gazetteer
 
 PLACE_CUES = (
@@ -138,6 +143,16 @@ class _Text:
     known: list[bool]
     breaks: set[int]
 
+    @classmethod
+    def read(cls, article: str, text: str, matcher: NameMatcher) -> _Text:
+        spans, norms = normalized_tokens(text)
+        breaks = hard_breaks(text, spans)
+        known = [False] * len(spans)
+        for m in matcher.match(norms, breaks):
+            for k in range(m.first, m.last + 1):
+                known[k] = True
+        return cls(article, text, spans, norms, known, breaks)
+
 
 @dataclass(slots=True)
 class Suggester:
@@ -150,7 +165,7 @@ class Suggester:
     gazetteer: Gazetteer
     use_geonames: bool = True
     found: dict[str, Suggestion] = field(default_factory=dict)
-    texts: list[_Text] = field(default_factory=list)
+    texts: list[tuple[str, str]] = field(default_factory=list)  # kept as text (memory)
     _geo: NameMatcher | None = None
 
     def _geo_matcher(self) -> NameMatcher:
@@ -172,14 +187,9 @@ class Suggester:
         sug.forms[form] = sug.forms.get(form, 0) + 1
 
     def add_text(self, article: str, text: str) -> None:
-        spans = list(tokenize(text))
-        norms = [normalize(text[s:e]) for s, e in spans]
-        breaks = hard_breaks(text, spans)
-        known = [False] * len(spans)
-        for m in self.gazetteer.matcher().match(norms, breaks):
-            for k in range(m.first, m.last + 1):
-                known[k] = True
-        self.texts.append(_Text(article, text, spans, norms, known, breaks))
+        t = _Text.read(article, text, self.gazetteer.matcher())
+        spans, norms, known, breaks = t.spans, t.norms, t.known, t.breaks
+        self.texts.append((article, text))
         self._cues(text, spans, norms, known)
         if self.use_geonames:
             for m in self._geo_matcher().match(norms, breaks):
@@ -240,7 +250,9 @@ class Suggester:
         counter = NameMatcher((key, key) for key in self.found)
         for sug in self.found.values():
             sug.count, sug.articles, sug.examples = 0, set(), []
-        for t in self.texts:
+        matcher = self.gazetteer.matcher()
+        for article, text in self.texts:
+            t = _Text.read(article, text, matcher)
             for m in counter.match(t.norms, t.breaks):
                 if any(t.known[m.first : m.last + 1]):
                     continue
