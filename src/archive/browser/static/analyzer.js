@@ -145,6 +145,7 @@ export function prepare(tables) {
     noun_affixes: asSet(tables.noun_affixes),
     verb_stamps: asSet(tables.verb_stamps),
     roots: asSet(tables.roots),
+    valid_roots: asSet(tables.roots.concat(tables.extra_roots || [])),
     stop_words: asMap(tables.stop_words),
     corrections: asMap(tables.corrections),
     patterns: asMap(tables.patterns),
@@ -412,23 +413,39 @@ export function fill(rootPattern, rads) {
   return out;
 }
 
-export function candidateCuts(word, d) {
-  const cuts = validCuts(word, d);
-  if (!cuts.some(([a, b]) => a === 0 && b === word.length)) cuts.push([0, word.length]);
-  return cuts;
+export function contextKey(word, left, right, pattern) {
+  let out = '';
+  for (const ch of word.slice(0, left)) out += literal(ch);
+  out += '[' + pattern + ']';
+  for (const ch of word.slice(right)) out += literal(ch);
+  return out;
 }
 
-export function patternRoot(word, d) {
+const sameCut = (a, b) => a[0] === b[0] && a[1] === b[1];
+
+export function rootScores(word, cuts, anchors, d) {
   const scores = new Map();
-  for (const [left, right] of candidateCuts(word, d)) {
+  const anchored = new Set();
+  for (const [left, right] of cuts) {
+    const isAnchor = anchors.some((a) => sameCut(a, [left, right]));
     for (const [pattern, rads] of abstractions(word.slice(left, right))) {
       if (!has(d.patterns, pattern)) continue;
-      for (const [rootPattern, weight] of d.patterns[pattern]) {
+      const readings = d.patterns[pattern];
+      const key = contextKey(word, left, right, pattern);
+      const inContext = has(d.patterns, key) ? d.patterns[key] : [];
+      for (const [rootPattern, weight] of readings.concat(inContext)) {
         const root = fill(rootPattern, rads);
-        if (root in d.roots) scores.set(root, (scores.get(root) || 0) + weight);
+        if (root in d.valid_roots) {
+          scores.set(root, (scores.get(root) || 0) + weight);
+          if (isAnchor) anchored.add(root);
+        }
       }
     }
   }
+  return [scores, anchored];
+}
+
+export function bestRoot(scores) {
   let best = '';
   let bestScore = 0;
   for (const root of [...scores.keys()].sort()) {
@@ -440,19 +457,25 @@ export function patternRoot(word, d) {
   return [best, bestScore];
 }
 
-export function chooseRoot(word, stem, d) {
-  if (has(d.stop_words, word)) return d.stop_words[word];
-  if (has(d.corrections, stem)) return d.corrections[stem];
-  const [root, score] = patternRoot(word, d);
-  if (root && score >= d.min_score) return root;
-  return stem;
+/** Python analyze(word, d): (stem, root key) of a clean word. */
+export function analyze(word, d) {
+  if (has(d.stop_words, word)) return [d.stop_words[word], d.stop_words[word]];
+  const cuts = validCuts(word, d);
+  const whole = [0, word.length];
+  const [left, right] = cuts.length ? leftRight(cuts) : whole;
+  const stem = word.slice(left, right);
+  if (has(d.corrections, stem)) return [stem, d.corrections[stem]];
+  if (!cuts.some((c) => sameCut(c, whole))) cuts.push(whole);
+  const [scores, anchored] = rootScores(word, cuts, [[left, right], whole], d);
+  const [root, score] = bestRoot(scores);
+  if (root !== '' && score >= d.min_score && anchored.has(root)) return [stem, root];
+  return [stem, stem];
 }
 
 /** Python stem_and_root(word) for a word already passed through clean(). */
 export function stemAndRoot(word, d) {
   if (!word) return [word, word];
-  const stem = lightStem(word, d);
-  return [stem, chooseRoot(word, stem, d)];
+  return analyze(word, d);
 }
 
 // ------------------------------------------------------------------------------------------
