@@ -320,3 +320,21 @@ def test_readable_output(root) -> None:
     assert out.startswith("5 results for المفاوضات, showing 2\n") or "results for" in out
     assert "seeds/000_02dc7bcb46da7aac.txt" in out and "score " in out
     assert "⟦المفاوضات⟧" in out
+
+
+def test_actor_filter_by_name_or_alias(root, analysed) -> None:
+    with_isis = sorted(aa.article.id for aa in analysed if "actor:isis" in aa.actors)
+    assert with_isis
+    for name in ("isis", "داعش", "ISIL"):
+        code, out, _ = run(root, "search", "--json", "--limit", "10", "--actor", name,
+                           "قصف OR اشتباكات OR هجمات")
+        assert code == 0
+        got = [r["id"] for r in json.loads(out)["results"]]
+        assert got and set(got) <= set(with_isis)
+
+
+def test_empty_archive(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    code, out, err = run(tmp_path, "search", "--json", "قصف")
+    assert code == 0 and json.loads(out)["total"] == 0 and "index built" in err
