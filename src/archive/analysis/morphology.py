@@ -459,6 +459,17 @@ def fill(root_pattern: str, rads: str) -> str:
     return out
 
 
+def context_key(word: str, left: int, right: int, pattern: str) -> str:
+    """A pattern together with the affixes of its cut: ``ال[12ي]`` for ``ال|قوي|``."""
+    out = ""
+    for ch in word[:left]:
+        out += literal(ch)
+    out += "[" + pattern + "]"
+    for ch in word[right:]:
+        out += literal(ch)
+    return out
+
+
 def root_scores(word: str, cuts: list[tuple[int, int]], anchors: list[tuple[int, int]],
                 d: Data) -> tuple[dict[str, int], dict[str, bool]]:
     """Scores of candidate roots, and which of them an anchor cut supports.
@@ -466,9 +477,10 @@ def root_scores(word: str, cuts: list[tuple[int, int]], anchors: list[tuple[int,
     Every cut of the word is read in every way (:func:`abstractions`). A reading whose pattern
     is in the patterns table gives, for each root pattern listed with it, a root; if that root
     is a valid root (tashaphyne's list plus the train-part roots) the reading's weight is added
-    to its score. A root is *anchored* when some reading of an anchor cut (the light stem's cut
-    or the whole word) gives it. Weights are learned on the train part of the gold list
-    (bench/gold/build).
+    to its score, and so is the weight listed under the pattern in its context
+    (:func:`context_key`), if any. A root is *anchored* when some reading of an anchor cut
+    (the light stem's cut or the whole word) gives it. Weights are learned on the train part
+    of the gold list (bench/gold/build).
     """
     scores: dict[str, int] = {}
     anchored: dict[str, bool] = {}
@@ -478,7 +490,8 @@ def root_scores(word: str, cuts: list[tuple[int, int]], anchors: list[tuple[int,
             readings = d["patterns"].get(pattern)
             if readings is None:
                 continue
-            for root_pattern, weight in readings:
+            in_context = d["patterns"].get(context_key(word, left, right, pattern), [])
+            for root_pattern, weight in readings + in_context:
                 root = fill(root_pattern, rads)
                 if root in d["valid_roots"]:
                     scores[root] = scores.get(root, 0) + weight
