@@ -242,3 +242,26 @@ def test_related_articles(paths: Paths) -> None:
         assert score.get((b, a), s) == s  # cosine is symmetric
     # the two Bosra articles share the entity
     assert any("place:bosra-al-sham" in r["shared"] for r in related[A3] if r["id"] == A4)
+
+
+def test_site_build_path_reuses_analysed_articles_and_computes_related(tmp_path: Path) -> None:
+    from archive.index.build import ensure_fresh
+    from archive.pipeline import analyze_corpus, load
+
+    a = make_archive(tmp_path / "a")
+    b = make_archive(tmp_path / "b")
+    update_index(a)
+    analysed = analyze_corpus(load(b))
+    report = ensure_fresh(b, related=True, analysed=analysed)
+    assert report is not None and report.full and len(report.analysed) == 5
+    assert (a.build / "related.json").read_bytes() == (b.build / "related.json").read_bytes()
+    assert found(a, "قصفوا OR بصرى الشام") == found(b, "قصفوا OR بصرى الشام")
+    assert ensure_fresh(b, related=True) is None
+    # `archive search` updates without related articles; the site build then adds them
+    f = b.seeds / f"{A4}.txt"
+    f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    assert update_index(b, related=False).analysed == [A4]
+    gen = current_generation(b)
+    assert gen is not None and not (gen / "related.json").exists()
+    report = ensure_fresh(b, related=True)
+    assert report is not None and not report.changed and (gen / "related.json").is_file()

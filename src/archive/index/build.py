@@ -30,11 +30,11 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 
@@ -42,6 +42,9 @@ from archive.config import Paths
 from archive.errors import Problem
 from archive.index.docs import IndexDoc
 from archive.index.schema import INDEX_FORMAT, make_schema
+
+if TYPE_CHECKING:
+    from archive.pipeline import AnalyzedArticle
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 MANIFEST = "manifest.json"
@@ -310,21 +313,25 @@ def _affected_by_gazetteer(
 
 
 def update_index(paths: Paths, *, rebuild: bool = False, workers: int | None = None,
-                 related: bool = True) -> UpdateReport:
+                 related: bool = True, analysed: Sequence[AnalyzedArticle] | None = None,
+                 ) -> UpdateReport:
     """Bring the index up to date with seeds/ and the gazetteer (see module docstring).
 
     ``related=False`` skips the related-articles computation (it reads the whole index); the
     manifest then records that ``related.json`` is stale and the next update with
-    ``related=True`` (``archive index``, the site build) computes it."""
+    ``related=True`` (``archive index``, the site build) computes it.
+
+    ``analysed``: articles the caller has analysed already (the site build); those whose
+    content hash matches are used as they are instead of being analysed again."""
     t0 = time.perf_counter()
     with update_lock(paths):
-        report = _update_locked(paths, rebuild, workers, related)
+        report = _update_locked(paths, rebuild, workers, related, analysed or ())
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bool
-                   ) -> UpdateReport:
+def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bool,
+                   given: Sequence[AnalyzedArticle]) -> UpdateReport:
     from archive.pipeline import analyze_corpus, load
 
     clock = [time.perf_counter()]
@@ -384,7 +391,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         if not todo and not removed:
             assert prev_gen is not None
             dirty = files != prev.files or gaz != prev.gazetteer
-            if related and not prev.related:
+            if related and (not prev.related or not (paths.build / RELATED).is_file()):
                 _write_related(paths, prev_gen)
                 prev.related = dirty = True
                 lap("related")
@@ -396,7 +403,12 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
             report.total = len(prev.articles)
             return report
 
-    analysed = analyze_corpus(loaded, [articles[i] for i in sorted(todo)], workers=workers)
+    ready = {aa.article.id: aa for aa in given
+             if aa.article.id in todo and aa.article.content_hash == articles[aa.article.id]
+             .content_hash and aa.article.id not in report.retagged}
+    fresh = analyze_corpus(loaded, [articles[i] for i in sorted(todo) if i not in ready],
+                           workers=workers) if len(ready) < len(todo) else []
+    analysed = sorted([*ready.values(), *fresh], key=lambda aa: aa.article.id)
     docs = [IndexDoc.from_analyzed(aa) for aa in analysed]
     lap("analyze")
 
@@ -514,8 +526,13 @@ def _prune(sdir: Path, keep: set[str]) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
-def ensure_fresh(paths: Paths, related: bool = False) -> UpdateReport | None:
-    """Update the index when it is missing or stale; return the report, or None if fresh."""
+def ensure_fresh(paths: Paths, related: bool = False,
+                 analysed: Sequence[AnalyzedArticle] | None = None) -> UpdateReport | None:
+    """Update the index when it is missing or stale (or, with ``related``, when its related
+    articles are not computed yet); return the report, or None if nothing had to be done."""
     if index_status(paths).fresh:
-        return None
-    return update_index(paths, related=related)
+        manifest = read_manifest(current_generation(paths))
+        if not related or (manifest is not None and manifest.related
+                           and (paths.build / RELATED).is_file()):
+            return None
+    return update_index(paths, related=related, analysed=analysed)
