@@ -53,7 +53,8 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
     assert len(meta["docs"]) == 5
     row = dict(zip(meta["columns"], meta["docs"][0], strict=True))
     assert row["path"] == "seeds/000_02dc7bcb46da7aac.txt"
-    assert "place:daraa" in row["places"]
+    assert "place:daraa" in [meta["entity_keys"][n] for n in row["places"]]
+    assert row["url"] is None  # the default articles/<id>/
     assert meta["entities"]["place:daraa"][2] == "درعا"
     # one store file per article, holding its text; no text in the metadata
     assert len(list((data / "docs").glob("*.json"))) == 5
@@ -71,8 +72,11 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
         for term, posting in shard["invertedIndex"]:
             assert term_hash(term) % meta["shards"] == k
             terms[term] = posting
-    positions = terms["درعا"]["form"]["0"]["p"]
-    assert len(positions) >= 5 and positions == sorted(positions)
+    gaps = terms["درعا"]["form"]["0"]["p"]  # delta-encoded positions
+    assert len(gaps) >= 5 and all(g > 0 for g in gaps[1:])
+    text_tokens = archive["analyzed"][0].tokens
+    positions = [sum(gaps[:i + 1]) for i in range(len(gaps))]
+    assert all(text_tokens[p].normalized == "درعا" for p in positions)
     assert "place:daraa" in terms  # entity keys are index terms of the entity field
     assets = archive["site"] / "search" / "assets"
     assert (assets / "lunr.js").read_bytes() == lunr_js_path().read_bytes()

@@ -14,8 +14,9 @@ Written by :func:`write_browser_index` into ``<site>/search/data/``::
 The index has the same four word fields as the command-line index (``archive.index``), filled
 from the same :class:`archive.index.docs.IndexDoc` (so the same body tokens, entity spans and
 positions): ``form`` (normalized form), ``stem``, ``root`` and ``entity`` (gazetteer key at the
-position of a name's first token). Every posting carries the token positions as metadata ``p``,
-which the browser uses for term frequencies and phrases.
+position of a name's first token). Every posting carries the token positions as metadata ``p``
+(delta-encoded: the first position, then the gaps), which the browser uses for term
+frequencies and phrases.
 
 Shards: a term lives in shard ``fnv1a32(term as UTF-16 code units) % shards`` (the JavaScript
 computes the same hash). A shard keeps the terms' postings with their original ``_index`` and
@@ -100,7 +101,22 @@ def build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
         builder.field(name)
     for n, doc in enumerate(docs):
         builder.add({"ref": str(n), **_field_items(doc)})
-    return builder.build().serialize()
+    serialized: dict[str, Any] = builder.build().serialize()
+    for _term, posting in serialized["invertedIndex"]:
+        for name in FIELDS:
+            for metadata in posting[name].values():
+                metadata["p"] = delta_encode(metadata["p"])
+    return serialized
+
+
+def delta_encode(positions: list[int]) -> list[int]:
+    """Sorted positions as the first one and then the gaps (smaller JSON)."""
+    out: list[int] = []
+    last = 0
+    for p in sorted(positions):
+        out.append(p - last)
+        last = p
+    return out
 
 
 #: Aim for shards of about this many bytes (raw JSON; roughly a quarter of it gzipped).
@@ -179,25 +195,32 @@ def entity_rows(gazetteer: Any) -> dict[str, list[Any]]:
 def meta_record(
     docs: list[IndexDoc], gazetteer: Any, urls: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    """Metadata loaded up front: one row per document ref, plus the gazetteer's entities."""
-    rows = []
+    """Metadata loaded up front: one row per document ref, plus the gazetteer's entities.
+
+    To keep it small, a row names its places and actors by their number in ``entity_keys``,
+    and its URL only when it is not the default ``articles/<id>/``."""
     entities = entity_rows(gazetteer)
     urls = urls or {}
     for doc in docs:
-        rows.append([doc.id, doc.path, doc.title, doc.date, doc.source, _year(doc.date),
-                     list(doc.places), list(doc.actors), len(doc.tokens),
-                     urls.get(doc.id, f"articles/{doc.id}/")])
         for key in [*doc.places, *doc.actors]:
             if key not in entities:  # declared in front matter but not in the gazetteer
                 kind, _, ident = key.partition(":")
                 entities[key] = [kind, ident, ident, [], None]
+    keys = sorted(entities)
+    number = {k: i for i, k in enumerate(keys)}
+    rows = []
+    for doc in docs:
+        url = urls.get(doc.id)
+        rows.append([doc.id, doc.path, doc.title, doc.date, doc.source, _year(doc.date),
+                     [number[k] for k in doc.places], [number[k] for k in doc.actors],
+                     None if url in (None, f"articles/{doc.id}/") else url])
     return {
         "version": DATA_VERSION,
-        "columns": ["id", "path", "title", "date", "source", "year", "places", "actors",
-                    "length", "url"],
+        "columns": ["id", "path", "title", "date", "source", "year", "places", "actors", "url"],
         "entity_columns": ["kind", "id", "name", "aliases", "parent"],
+        "entity_keys": keys,
         "docs": rows,
-        "entities": dict(sorted(entities.items())),
+        "entities": {k: entities[k] for k in keys},
     }
 
 

@@ -294,7 +294,13 @@ export class IndexView {
     this.shards = new Map(); // k → lunr.Index
     this.pending = new Map();
     const cols = meta.columns;
-    this.docs = meta.docs.map((row) => Object.fromEntries(cols.map((c, i) => [c, row[i]])));
+    const keys = meta.entity_keys;
+    this.docs = meta.docs.map((row) => {
+      const doc = Object.fromEntries(cols.map((c, i) => [c, row[i]]));
+      doc.places = (doc.places || []).map((n) => keys[n]); // numbers → entity keys
+      doc.actors = (doc.actors || []).map((n) => keys[n]);
+      return doc;
+    });
     this.docnums = this.docs.map((_, n) => n);
     this.n = this.docs.length;
     this._postings = new Map();
@@ -335,7 +341,9 @@ export class IndexView {
       if (Object.prototype.hasOwnProperty.call(inverted, term)) {
         const docs = inverted[term][fieldname] || {};
         for (const ref of Object.keys(docs)) {
-          const positions = (docs[ref].p || []).slice().sort((a, b) => a - b);
+          const positions = [];
+          let at = 0;
+          for (const gap of docs[ref].p || []) positions.push((at += gap)); // delta-decoded
           out.set(Number(ref), positions);
         }
       }
