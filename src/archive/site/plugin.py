@@ -105,6 +105,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             for p in loaded.warnings:
                 log.info("archive: %s", p)
             analyzed = analyze_corpus(loaded)
+            log.info("archive: %d articles loaded and analysed in %.2fs",
+                     len(analyzed), time.perf_counter() - t0)
             # browser search (archive.browser): kept for on_post_build
             self.analyzed, self.gazetteer = analyzed, loaded.gazetteer
         except ArchiveError as exc:
@@ -129,7 +131,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             log.info("archive: %s", w)
         self.site = Site(self.data, config.site_url, config.site_name)
         log.info(
-            "archive: %d articles, %d places and actors analysed in %.2fs",
+            "archive: %d articles, %d places and actors ready for the pages (%.2fs in all)",
             len(self.data.articles), len(self.data.entities), time.perf_counter() - t0,
         )
 
