@@ -38,7 +38,7 @@ def test_same_form_same_analysis_with_or_without_diacritics() -> None:
 class _OneName:
     """A stand-in matcher that knows one single-word name."""
 
-    def match(self, normalized):  # type: ignore[no-untyped-def]
+    def match(self, normalized, breaks=()):  # type: ignore[no-untyped-def]
         return [
             EntityMatch("place:daraa", i, i, ("درعا",))
             for i, n in enumerate(normalized)
@@ -80,3 +80,21 @@ def test_deterministic_across_hash_seeds(repo: Path) -> None:
         outputs.append(json.loads(proc.stdout))
     assert outputs[0] == outputs[1] == outputs[2]
     assert sum(len(a) for a in outputs[0]) > 2000
+
+
+class _TwoWordName:
+    """A stand-in matcher for the two-word name درعا البلد."""
+
+    def match(self, normalized, breaks=()):  # type: ignore[no-untyped-def]
+        return [
+            EntityMatch("place:daraa-al-balad", i, i + 1, ("درعا", "البلد"))
+            for i in range(len(normalized) - 1)
+            if normalized[i : i + 2] == ["درعا", "البلد"] and i + 1 not in breaks
+        ]
+
+
+def test_a_name_never_runs_across_clause_punctuation() -> None:
+    analyzer = Analyzer(_TwoWordName())
+    assert analyzer.analyze("حي درعا البلد")[1].entity == "place:daraa-al-balad"
+    assert all(t.entity is None for t in analyzer.analyze("في درعا. البلد"))
+    assert all(t.entity is None for t in analyzer.analyze("في درعا، البلد"))

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from archive.analysis import Analyzer, Token
 from archive.config import Paths
@@ -64,22 +65,24 @@ class AnalyzedArticle:
     body_tokens: list[Token]  # the tokens inside body segments: what search indexes
     mentions: list[Mention]  # gazetteer names in the body and boilerplate
     mention_counts: dict[str, int]  # entity key → mentions in the body
+    declared: list[str] = field(default_factory=list)  # entity keys named in front matter
 
     @property
     def places(self) -> list[str]:
         """Place keys: named in the body (most mentioned first) then front matter only."""
-        return self._entities("place", self.article.places)
+        return self._entities("place")
 
     @property
     def actors(self) -> list[str]:
-        return self._entities("actor", self.article.actors)
+        return self._entities("actor")
 
-    def _entities(self, kind: str, declared: list[str]) -> list[str]:
+    def _entities(self, kind: str) -> list[str]:
+        prefix = kind + ":"
         counted = sorted(
-            (k for k in self.mention_counts if k.startswith(kind + ":")),
+            (k for k in self.mention_counts if k.startswith(prefix)),
             key=lambda k: (-self.mention_counts[k], k),
         )
-        extra = sorted({f"{kind}:{i}" for i in declared} - set(counted))
+        extra = sorted({k for k in self.declared if k.startswith(prefix)} - set(counted))
         return counted + extra
 
 
@@ -113,11 +116,24 @@ def load(paths: Paths, timings: Timings | None = None) -> Loaded:
         corpus = load_corpus(paths)
         gazetteer, gaz_problems = load_gazetteer(paths)
         problems = list(corpus.problems) + list(gaz_problems)
-        problems += validate(gazetteer, corpus.articles)
+        problems += validate(gazetteer, corpus.articles, root=paths.root)
     return Loaded(paths, list(corpus.articles), gazetteer, problems)
 
 
-def analyze_article(article: Article, analyzer: Analyzer) -> AnalyzedArticle:
+def declared_entities(article: Article, gazetteer: Any) -> list[str]:
+    """Keys of the places and actors the front matter names (by id, key or any name)."""
+    keys = set()
+    for kind, values in (("place", article.places), ("actor", article.actors)):
+        for value in values:
+            entity = gazetteer.resolve(value, kind)
+            if entity is not None:
+                keys.add(entity.key)
+    return sorted(keys)
+
+
+def analyze_article(
+    article: Article, analyzer: Analyzer, gazetteer: Any = None
+) -> AnalyzedArticle:
     tokens, matches = analyzer.analyze_with_matches(article.text)
     bodies = [(s.start, s.end) for s in article.body_segments()]
     body_tokens = [t for t in tokens if _inside(t.start, bodies)]
@@ -127,27 +143,30 @@ def analyze_article(article: Article, analyzer: Analyzer) -> AnalyzedArticle:
         for m in matches
     ]
     counts = Counter(m.entity for m in mentions if _inside(m.start, bodies))
-    return AnalyzedArticle(article, tokens, body_tokens, mentions, dict(sorted(counts.items())))
+    declared = declared_entities(article, gazetteer) if gazetteer is not None else []
+    return AnalyzedArticle(
+        article, tokens, body_tokens, mentions, dict(sorted(counts.items())), declared
+    )
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= offset < b for a, b in spans)
 
 
-_WORKER_ANALYZER: Analyzer | None = None
+_WORKER: tuple[Analyzer, Any] | None = None
 
 
 def _init_worker(root: str) -> None:
     from archive.gazetteer import load_gazetteer
 
-    global _WORKER_ANALYZER
+    global _WORKER
     gazetteer, _ = load_gazetteer(Paths(Path(root)))
-    _WORKER_ANALYZER = Analyzer(gazetteer.matcher())
+    _WORKER = (Analyzer(gazetteer.matcher()), gazetteer)
 
 
 def _analyze_in_worker(article: Article) -> AnalyzedArticle:
-    assert _WORKER_ANALYZER is not None
-    return analyze_article(article, _WORKER_ANALYZER)
+    assert _WORKER is not None
+    return analyze_article(article, *_WORKER)
 
 
 def analyze_corpus(
@@ -167,4 +186,4 @@ def analyze_corpus(
             ) as pool:
                 return list(pool.map(_analyze_in_worker, todo, chunksize=64))
         analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
-        return [analyze_article(a, analyzer) for a in todo]
+        return [analyze_article(a, analyzer, loaded.gazetteer) for a in todo]

@@ -11,7 +11,7 @@ and reads the same exported tables.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple, Protocol
@@ -19,6 +19,9 @@ from typing import NamedTuple, Protocol
 from archive.analysis import morphology
 from archive.analysis.normalize import clean, normalize
 from archive.analysis.tokenize import token_pattern
+
+#: Characters that end a clause: a multi-word name never runs across them.
+CLAUSE_BREAKS = frozenset(".،,؛;:!?؟\n")
 
 ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B)) | frozenset("\u0671")
 
@@ -47,7 +50,9 @@ class EntityMatch:
 
 
 class EntityMatcher(Protocol):
-    def match(self, normalized: Sequence[str]) -> list[EntityMatch]: ...
+    def match(
+        self, normalized: Sequence[str], breaks: Collection[int] = ()
+    ) -> list[EntityMatch]: ...
 
 
 def is_arabic(word: str) -> bool:
@@ -85,8 +90,17 @@ class Analyzer:
             append(Token(form, match.start(), match.end(), position, *word(form)))
         if self.matcher is None or not tokens:
             return tokens, []
-        matches = self.matcher.match([t.normalized for t in tokens])
+        matches = self.matcher.match([t.normalized for t in tokens], clause_breaks(text, tokens))
         return protect_entities(tokens, matches), matches
+
+
+def clause_breaks(text: str, tokens: Sequence[Token]) -> set[int]:
+    """Indices ``k`` of tokens preceded (after token ``k - 1``) by clause punctuation."""
+    return {
+        k
+        for k in range(1, len(tokens))
+        if not CLAUSE_BREAKS.isdisjoint(text[tokens[k - 1].end : tokens[k].start])
+    }
 
 
 def protect_entities(tokens: list[Token], matches: Sequence[EntityMatch]) -> list[Token]:

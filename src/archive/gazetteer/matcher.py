@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from archive.analysis.analyzer import EntityMatch
+from archive.analysis.analyzer import CLAUSE_BREAKS, EntityMatch
 from archive.analysis.normalize import normalize
 from archive.analysis.tokenize import tokenize
 
@@ -35,8 +35,8 @@ _PREP = ("", "ب", "ل", "ك")
 #: Every proclitic a name's first token may carry (conjunction, then preposition).
 PROCLITICS: tuple[str, ...] = tuple(sorted({c + p for c in _CONJ for p in _PREP} - {""}))
 ARTICLE = "ال"
-#: Characters that end a clause: a multi-word name never runs across them.
-BREAK_CHARS = frozenset(".،,؛;:!?؟\n")
+#: Characters that end a clause: a multi-word name never runs across them (the analyzer's).
+BREAK_CHARS = CLAUSE_BREAKS
 
 
 def hard_breaks(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
