@@ -82,9 +82,10 @@ def count_phrase(n: int, one: str, two: str, few: str, many: str) -> str:
         return one
     if n == 2:
         return two
+    # A no-break space keeps the number with its noun when a line wraps.
     if 3 <= n % 100 <= 10:
-        return f"{n} {few}"
-    return f"{n} {many}"
+        return f"{n}\u00a0{few}"
+    return f"{n}\u00a0{many}"
 
 
 def articles_phrase(n: int) -> str:
