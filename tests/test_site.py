@@ -43,9 +43,20 @@ HOSTILE = (
     f"source: {json.dumps(HOSTILE_SOURCE, ensure_ascii=False)}\n"
     f"url: {json.dumps(HOSTILE_URL, ensure_ascii=False)}\n"
     "date: 2021-08-01\n"
-    "places: [daraa]\n"
+    "places: [daraa, hostile-place]\n"
     "---\n" + "\n\n".join(HOSTILE_BODY_LINES) + "\n"
 )
+
+
+HOSTILE_PLACE_NAME = "<i>مكان</i> {{ x }} [m](javascript:y)"
+HOSTILE_PLACE = f"""
+- id: hostile-place
+  name: {json.dumps(HOSTILE_PLACE_NAME, ensure_ascii=False)}
+  aliases: ["<script>alert('p')</script>"]
+  type: village
+  description: "**bold** <img src=x onerror=alert(9)>"
+  parent: daraa
+"""
 
 
 def _copy_project(dest: Path) -> None:
@@ -69,6 +80,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
     _copy_project(root)
     (root / "seeds" / f"{HOSTILE_ID}.md").write_text(HOSTILE, encoding="utf-8")
+    with (root / "seeds" / "places.yml").open("a", encoding="utf-8") as f:
+        f.write(HOSTILE_PLACE)
     result = _mkdocs_build(root)
     assert result.returncode == 0, result.stderr + result.stdout
     return root
@@ -398,6 +411,13 @@ def test_hostile_article_is_shown_literally_everywhere(
             assert "evil.example/x.png" not in e.attrs.get("src", ""), name
         for script in doc.script_texts:
             assert "alert(" not in script, name
+    place = page(pages, "places/hostile-place/")
+    assert place.title.startswith(HOSTILE_PLACE_NAME)
+    assert [t for lvl, t in place.headings if lvl == 1] == [HOSTILE_PLACE_NAME]
+    assert "<script>alert('p')</script>" in place.content_text
+    assert "**bold** <img src=x onerror=alert(9)>" in place.content_text
+    assert HOSTILE_PLACE_NAME in art.content_text
+    assert HOSTILE_PLACE_NAME in page(pages, "places/").content_text
     raw = (site / "raw" / f"{HOSTILE_ID}.txt").read_text(encoding="utf-8")
     assert raw == HOSTILE
 
@@ -429,6 +449,7 @@ def test_build_is_deterministic(project: Path, tmp_path: Path) -> None:
     other.mkdir()
     _copy_project(other)
     shutil.copy(project / "seeds" / f"{HOSTILE_ID}.md", other / "seeds")
+    shutil.copy(project / "seeds" / "places.yml", other / "seeds")
     result = _mkdocs_build(other, seed="12345")
     assert result.returncode == 0, result.stderr
     first = {p.relative_to(project / "site"): p.read_bytes()

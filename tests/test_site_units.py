@@ -127,3 +127,30 @@ def test_map_places_linked_labelled_and_inside_the_frame() -> None:
     # north is up, east is right; the most-cited place has the biggest dot
     (dx, dy, dr), (tx, ty, tr), (bx, by, _) = circles
     assert ty < dy and bx > dx and dr > tr
+
+
+def test_serve_watches_the_seeds_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from archive.site.plugin import ArchivePlugin
+
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    config = MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml"))
+    config.load_dict({"site_name": "x", "theme": {"name": "material", "language": "ar"}})
+    errors, _ = config.validate()
+    assert not errors
+    plugin = ArchivePlugin()
+    plugin.load_config({})
+    plugin.on_config(config)
+    assert config.theme["font"] is False  # no Google Fonts even if mkdocs.yml forgets it
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=config, builder=None)
+    assert server.watched == [str((tmp_path / "seeds").resolve())]
