@@ -135,6 +135,7 @@ def test_serve_watches_the_seeds_folder(tmp_path) -> None:  # type: ignore[no-un
     from archive.site.plugin import ArchivePlugin
 
     (tmp_path / "seeds").mkdir()
+    (tmp_path / "docs").mkdir()
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     config = MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml"))
     config.load_dict({"site_name": "x", "theme": {"name": "material", "language": "ar"}})
