@@ -473,3 +473,102 @@ def test_bad_input_stops_with_a_clear_message_and_keeps_site(tmp_path: Path) -> 
     assert "seeds/998_bad.md:4" in out
     assert "Traceback" not in out
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "previous"
+
+
+# -- in the browser (headless Chromium through Playwright; skipped when either is missing) ----
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser_page(site: Path) -> Iterator[tuple[object, str, list[str]]]:
+    import functools
+    import http.server
+    import threading
+
+    pw = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("no /usr/bin/chromium")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    outside: list[str] = []
+    try:
+        with pw.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync"])
+            ctx = browser.new_context(viewport={"width": 390, "height": 844})
+
+            def guard(route: object) -> None:
+                url = route.request.url  # type: ignore[attr-defined]
+                if not url.startswith(base):
+                    outside.append(url)
+                    route.abort()  # type: ignore[attr-defined]
+                else:
+                    route.continue_()  # type: ignore[attr-defined]
+
+            ctx.route("**/*", guard)
+            page_ = ctx.new_page()
+            errors: list[str] = []
+            page_.on("pageerror", lambda e: errors.append(str(e)))
+            yield page_, base, errors
+            browser.close()
+    finally:
+        server.shutdown()
+    assert outside == [], outside
+
+
+def test_articles_table_filters_and_sorts_with_the_keyboard(
+    browser_page: tuple, records: list[dict]
+) -> None:
+    page_, base, errors = browser_page
+    page_.goto(base + "articles/")
+    assert page_.is_visible("#ar-filters")
+    rows = page_.locator("#ar-articles tbody tr")
+    assert rows.count() == len(records)
+    assert str(len(records)) in page_.inner_text("#ar-status")
+    # filter by place with the keyboard: focus the select, pick with arrow keys
+    place = "daraa-al-balad"
+    expected = sorted(r["id"] for r in records if place in r["places"])
+    page_.focus("#ar-f-place")
+    page_.select_option("#ar-f-place", place)
+    visible = page_.eval_on_selector_all(
+        "#ar-articles tbody tr:not([hidden]) td:nth-child(2) a",
+        "els => els.map(a => a.getAttribute('href').split('/').filter(Boolean).pop())")
+    assert sorted(visible) == expected
+    assert f"?place={place}" in page_.url
+    # the sort button is reached with Tab and works with Enter
+    page_.focus("#ar-f-actor")
+    for _ in range(6):
+        page_.keyboard.press("Tab")
+        if page_.evaluate("document.activeElement.classList.contains('ar-sort')"):
+            break
+    assert page_.evaluate("document.activeElement.classList.contains('ar-sort')")
+    page_.keyboard.press("Enter")
+    assert page_.get_attribute("th[data-sort=date]", "aria-sort") == "ascending"
+    # a filter preset in the address (as linked from the sources page)
+    source = next(r["source"] for r in records if r["source"])
+    page_.goto(base + "articles/?" + f"source={source}")
+    shown = page_.locator("#ar-articles tbody tr:not([hidden])").count()
+    assert shown == sum(1 for r in records if r["source"] == source)
+    assert errors == []
+
+
+def test_dark_scheme_toggle_and_skip_link(browser_page: tuple) -> None:
+    page_, base, errors = browser_page
+    page_.goto(base)
+    page_.keyboard.press("Tab")
+    assert page_.evaluate("document.activeElement.textContent.trim()") == "انتقل إلى المحتوى"
+    before = page_.get_attribute("body", "data-md-color-scheme")
+    page_.click("label[for^=__palette]:visible")
+    after = page_.get_attribute("body", "data-md-color-scheme")
+    assert {before, after} == {"default", "slate"}
+    assert page_.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    assert errors == []

@@ -211,14 +211,14 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         if browser_site.is_search_page(page):  # archive.browser's search page body
-            return browser_site.search_page_html(page.file.url)
+            return _skip_target(browser_site.search_page_html(page.file.url))
         spec = self.by_src.get(page.file.src_uri)
         if spec is None or not page.file.generated_by or self.site is None:
             return html
         t0 = time.perf_counter()
         out = self.site.render(spec, page.file.url)
         self.render_seconds += time.perf_counter() - t0
-        return out
+        return _skip_target(out)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # archive.browser: lunr index, metadata, per-article store and scripts under search/
@@ -245,6 +245,11 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.paths is not None
         server.watch(str(self.paths.seeds))
         return server
+
+
+def _skip_target(html: str) -> str:
+    """Wrap a generated page's content so the theme's "skip to content" link has a target."""
+    return f'<div id="ar-content" tabindex="-1">\n{html}\n</div>'
 
 
 def _rtl_root(html: str, config: MkDocsConfig) -> str:
