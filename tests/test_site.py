@@ -570,5 +570,16 @@ def test_dark_scheme_toggle_and_skip_link(browser_page: tuple) -> None:
     page_.click("label[for^=__palette]:visible")
     after = page_.get_attribute("body", "data-md-color-scheme")
     assert {before, after} == {"default", "slate"}
-    assert page_.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    assert errors == []
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser_page: tuple, records: list[dict]) -> None:
+    page_, base, errors = browser_page
+    urls = ["", "articles/", "timeline/", "map/", "places/", "actors/", "sources/", "data/",
+            "about/", "places/daraa/", f"articles/{HOSTILE_ID}/"]
+    urls += [f"articles/{r['id']}/" for r in records[:3]]
+    for url in urls:
+        page_.goto(base + url)
+        width = page_.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)
     assert errors == []
