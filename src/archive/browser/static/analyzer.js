@@ -457,8 +457,8 @@ export function bestRoot(scores) {
   return [best, bestScore];
 }
 
-/** Python analyze(word, d): (stem, root key) of a clean word. */
-export function analyze(word, d) {
+/** Python stem_root(word, d): (stem, root key) of a clean word. */
+export function stemRoot(word, d) {
   if (has(d.stop_words, word)) return [d.stop_words[word], d.stop_words[word]];
   const cuts = validCuts(word, d);
   const whole = [0, word.length];
@@ -475,7 +475,7 @@ export function analyze(word, d) {
 /** Python stem_and_root(word) for a word already passed through clean(). */
 export function stemAndRoot(word, d) {
   if (!word) return [word, word];
-  return analyze(word, d);
+  return stemRoot(word, d);
 }
 
 // ------------------------------------------------------------------------------------------
