@@ -856,6 +856,8 @@ class SearchPage {
       });
     }
     this.more.addEventListener('click', () => this.showMore(true));
+    // start fetching the index data as soon as the reader heads for the search box
+    this.input.addEventListener('focus', () => loadEngine().catch(() => {}), { once: true });
     window.addEventListener('popstate', () => this.run());
   }
 
