@@ -44,8 +44,8 @@ def is_search_page(page: Any) -> bool:
 
 def search_page_html(page_url: str = "search/") -> str:
     """The search page's body; ``page_url`` is where the page lives (for relative links)."""
-    depth = len([p for p in page_url.strip("/").split("/") if p]) if page_url.strip("/") else 0
-    to_root = "../" * depth
+    folders = [p for p in page_url.split("/")[:-1] if p]  # "search/" → 1, "search.html" → 0
+    to_root = "../" * len(folders)
     return _ENV.get_template("search.html").render(assets=f"{to_root}search/assets/")
 
 
