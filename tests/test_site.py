@@ -309,6 +309,16 @@ def test_index_pages(pages: dict[str, Doc], records: list[dict]) -> None:
         assert table.find("label", **{"for": select.attrs["id"]})
     timeline = page(pages, "timeline/")
     assert "مقالات بلا تاريخ معروف" in timeline.content_text
+    months = {e.attrs["href"] for e in timeline.find("a")
+              if e.attrs.get("href", "").startswith("20")}
+    dated = {r["date"][:7] for r in records if r["date"]}
+    assert months == {f"{m}/" for m in dated}
+    for m in dated:  # each month page lists that month's articles
+        month = page(pages, f"timeline/{m}/")
+        listed = {e.attrs["href"].split("/")[-2] for e in month.find("a")
+                  if e.attrs.get("href", "").startswith("../../articles/")
+                  and e.attrs["href"] != "../../articles/"}
+        assert listed == {r["id"] for r in records if (r["date"] or "")[:7] == m}
     assert "تواريخ تذكرها المقالات" in timeline.content_text
     map_page = page(pages, "map/")
     svg = map_page.find("svg", **{"class": "ar-map"})
@@ -400,7 +410,7 @@ def test_hostile_article_is_shown_literally_everywhere(
     source_links = [e for e in art.find("a") if e.attrs.get("href") == HOSTILE_URL]
     assert len(source_links) == 1
     # the title appears as text on the index pages that list it
-    for url in ("", "articles/", "timeline/", "places/daraa/", "sources/"):
+    for url in ("", "articles/", "timeline/2021-08/", "places/daraa/", "sources/"):
         assert HOSTILE_TITLE in page(pages, url).content_text, url
     for name, doc in pages.items():
         for e in doc.elements:

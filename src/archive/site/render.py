@@ -181,6 +181,7 @@ class Site:
             safe_url=safe_url,
             urlquote=lambda s: quote(str(s), safe=""),
         )
+        self._month_cache: dict[str, list[ArticleView]] | None = None
         counts = {k: len(v) for k, v in data.entity_articles.items()}
         self.counts = counts
 
@@ -205,6 +206,11 @@ class Site:
             specs.append(PageSpec(
                 f"article:{v.id}", f"articles/{v.id}.md", v.article.title or v.id,
                 "article.html", (lambda v=v: self._article(v)), hide=["toc"],
+            ))
+        for key in self._months():
+            specs.append(PageSpec(
+                f"month:{key}", f"timeline/{key}.md", _month_label(key), "month.html",
+                (lambda key=key: self._month(key)), hide=["toc"],
             ))
         for e in d.entities.values():
             folder = "places" if e.kind == "place" else "actors"
@@ -272,16 +278,38 @@ class Site:
             "filter_actors": sorted(actors, key=lambda e: (e.name, e.key)),
         }
 
+    def _months(self) -> dict[str, list[ArticleView]]:
+        """Month key ("2021-09", or "2021" for year-only dates) → its articles, newest first;
+        keys newest first."""
+        if self._month_cache is None:
+            groups: dict[str, list[ArticleView]] = {}
+            for v in sorted(self.data.dated(), key=lambda v: newest_first_key(v.article)):
+                assert v.article.date
+                groups.setdefault(v.article.date[:7], []).append(v)
+            self._month_cache = groups
+        return self._month_cache
+
+    def _month(self, key: str) -> dict[str, Any]:
+        keys = list(self._months())
+        i = keys.index(key)
+        newer = keys[i - 1] if i > 0 else None
+        older = keys[i + 1] if i + 1 < len(keys) else None
+        return {
+            "key": key,
+            "label": _month_label(key),
+            "items": self._months()[key],
+            "newer": (newer, _month_label(newer)) if newer else None,
+            "older": (older, _month_label(older)) if older else None,
+        }
+
     def _timeline(self) -> dict[str, Any]:
         d = self.data
-        groups: dict[str, list[ArticleView]] = {}
-        for v in sorted(d.dated(), key=lambda v: newest_first_key(v.article)):
-            assert v.article.date
-            groups.setdefault(v.article.date[:7], []).append(v)
-        months = [
-            {"key": k, "label": _month_label(k), "items": items} for k, items in groups.items()
+        by_year: dict[str, list[tuple[str, str, int]]] = {}
+        for key, items in self._months().items():
+            by_year.setdefault(key[:4], []).append((key, _month_label(key), len(items)))
+        years = [
+            (year, sum(n for _, _, n in months), months) for year, months in by_year.items()
         ]
-        years = sorted({k[:4] for k in groups}, reverse=True)
         mentioned: dict[str, list[tuple[ArticleView, str]]] = {}
         for v in d.articles.values():
             seen: set[str] = set()
@@ -297,7 +325,6 @@ class Site:
                 (value, items[:MENTIONED_SHOWN], len(items))
             )
         return {
-            "months": months,
             "years": years,
             "undated": sorted(d.undated(), key=lambda v: v.id),
             "mentioned_years": list(mentioned_years.items()),
