@@ -306,7 +306,8 @@ class Site:
         d = self.data
         by_year: dict[str, list[tuple[str, str, int]]] = {}
         for key, items in self._months().items():
-            by_year.setdefault(key[:4], []).append((key, _month_label(key), len(items)))
+            short = text.month_name(int(key[5:7])) if len(key) == 7 else "شهر غير معروف"
+            by_year.setdefault(key[:4], []).append((key, short, len(items)))
         years = [
             (year, sum(n for _, _, n in months), months) for year, months in by_year.items()
         ]
