@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 HOSTILE_ID = "999_hostile"
 HOSTILE_TITLE = (
     "<script>alert('t')</script> عنوان {{ x }} {% y %} [md](http://evil.example) "
-    "![img](x.png) &amp;"
+    "![img](x.png) &amp; \u202eمقلوب"
 )
 HOSTILE_SOURCE = "<b>مصدر</b>"
 HOSTILE_URL = "https://evil.example/x?a=<b>&c=\"d\"&e='f'"
@@ -402,7 +402,7 @@ def test_hostile_article_is_shown_literally_everywhere(
     pages: dict[str, Doc], site: Path
 ) -> None:
     art = page(pages, f"articles/{HOSTILE_ID}/")
-    assert art.title.startswith(HOSTILE_TITLE)
+    assert art.title.startswith(HOSTILE_TITLE.replace("\u202e", ""))  # no override in <title>
     assert [t for lvl, t in art.headings if lvl == 1] == [HOSTILE_TITLE]
     for line in HOSTILE_BODY_LINES:
         assert line in art.content_text, line

@@ -37,6 +37,7 @@ PACKAGE = Path(__file__).parent
 THEME_DIR = PACKAGE / "theme"
 STATIC_DIR = PACKAGE / "static"
 ASSETS = "assets/archive"
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 
 class ArchivePluginConfig(base.Config):
@@ -202,7 +203,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if spec is None or not page.file.generated_by:
             return markdown
         # The title reaches Material's templates, which do not escape: pass it escaped.
-        page.meta["title"] = escape(spec.title)
+        # Bidi embedding/override controls are dropped there: <title> and the header cannot
+        # isolate them (the page body keeps them, inside <bdi>).
+        page.meta["title"] = escape(spec.title.translate(_BIDI_CONTROLS))
         if spec.hide:
             page.meta["hide"] = list(spec.hide)
         return ""
