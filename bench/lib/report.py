@@ -67,6 +67,10 @@ def render(results: dict[str, Any]) -> str:
         "inflected seed vocabulary, gazetteer names with clitics, ~85 % with front matter); "
         "they are never published.")
     add("")
+    if results.get("unfinished"):
+        add("**Run in progress or stopped:** sizes "
+            + ", ".join(f"{n:,}" for n in results["unfinished"]) + " are not measured yet.")
+        add("")
     if results.get("missing"):
         add("**Not measured yet** (the feature is not in the build yet, so nothing is invented "
             "for it):")
