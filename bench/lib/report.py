@@ -184,7 +184,7 @@ def render(results: dict[str, Any]) -> str:
     add("")
     add(header)
     add("|---|" + "---|" * len(sizes))
-    groups = sorted({g for r in sizes for g in r["search_data"]})
+    groups = sorted({g for r in sizes for g in r["search_data"] if not g.startswith("assets")})
     for g in groups:
         row(f"site/`{g}`/ raw / gzip", [
             f"{fmt_bytes(r['search_data'][g]['raw'])} / {fmt_bytes(r['search_data'][g]['gzip'])}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: Files under site/ that belong to the theme or are pages, not search data.
-THEME_DIRS = ("assets/javascripts", "assets/stylesheets", "assets/images", "assets/fonts")
+THEME_DIRS = ("assets/",)
 DATA_SUFFIXES = (".json", ".js", ".bin", ".idx", ".txt", ".pf_index", ".pf_meta", ".pf_fragment")
 
 
