@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 
 from archive.config import Paths
 from archive.errors import Problem
@@ -426,7 +427,9 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     else:
         gen.mkdir(parents=True)
         ix = whoosh_index.create_in(str(gen), make_schema())
-    writer = ix.writer()
+    # Uncompressed posting blocks and stored fields: commits about 2.5x faster for an index
+    # about a third larger (measured on 150 synthetic articles).
+    writer = ix.writer(codec=W3Codec(compression=0))
     try:
         for aid in sorted(todo | removed):
             writer.delete_by_term("id", aid)
