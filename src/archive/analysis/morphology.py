@@ -14,15 +14,15 @@ Two root functions:
   takes ``max(set(lst), key=lst.count)``, whose winner among equally frequent candidates depends
   on ``PYTHONHASHSEED``. Here the tie goes to the candidate that comes first in code-point order
   (JavaScript's ``<`` on strings gives the same order for Arabic letters).
-- :func:`analyze` gives the root key used for search. In order: stop words keep tashaphyne's
-  stop stem; a stem listed in the corrections table gets its listed root; otherwise every cut
-  of the word is read against learned root patterns (``ا1ت2ا3`` → ``123`` reads ``اجتماع`` as
-  جمع; Forms VII, VIII with its assimilations, X, participles, masdars, broken plurals and weak
-  roots are all such patterns, learned from the train part of the gold list), the weights of
-  the readings that give the same valid root are summed, and the best root is taken if a
-  reading of the light stem or of the whole word supports it. Anything else — a foreign word
-  such as ``كورونا``, a name, a word whose root is not a listed root — keeps its stem as its
-  root key rather than an invented root.
+- :func:`stem_root` gives the root key used for search. Stop words keep tashaphyne's stop
+  stem. Otherwise every cut of the word is read against learned root patterns (``ا1ت2ا3`` →
+  ``123`` reads ``اجتماع`` as جمع; Forms VII, VIII with its assimilations, X, participles,
+  masdars, broken plurals and weak roots are all such patterns, learned from the train part of
+  the gold list); the weights of the readings that give the same valid root are summed, a
+  prior per root is added, and the best root is taken if a reading of the light stem or of
+  the whole word supports it. Failing that, a stem listed in the corrections table gets its
+  listed root. Anything else — a foreign word such as ``كورونا``, a name, a word whose root
+  is not a valid root — keeps its stem as its root key rather than an invented root.
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ def prepare(tables: dict[str, Any]) -> Data:
         "corrections": tables["corrections"],
         "patterns": tables["patterns"],
         "min_score": tables["min_score"],
+        "root_prior": tables["root_prior"],
     }
 
 
@@ -479,8 +480,9 @@ def root_scores(word: str, cuts: list[tuple[int, int]], anchors: list[tuple[int,
     is a valid root (tashaphyne's list plus the train-part roots) the reading's weight is added
     to its score, and so is the weight listed under the pattern in its context
     (:func:`context_key`), if any. A root is *anchored* when some reading of an anchor cut
-    (the light stem's cut or the whole word) gives it. Weights are learned on the train part
-    of the gold list (bench/gold/build).
+    (the light stem's cut or the whole word) gives it. Each candidate root starts from its
+    prior (``root_prior``: how much unlabeled word-frequency text the root confidently
+    explains). Weights are learned on the train part of the gold list (bench/gold/build).
     """
     scores: dict[str, int] = {}
     anchored: dict[str, bool] = {}
@@ -494,7 +496,9 @@ def root_scores(word: str, cuts: list[tuple[int, int]], anchors: list[tuple[int,
             for root_pattern, weight in readings + in_context:
                 root = fill(root_pattern, rads)
                 if root in d["valid_roots"]:
-                    scores[root] = scores.get(root, 0) + weight
+                    if root not in scores:
+                        scores[root] = d["root_prior"].get(root, 0)
+                    scores[root] += weight
                     if is_anchor:
                         anchored[root] = True
     return scores, anchored
@@ -511,13 +515,15 @@ def best_root(scores: dict[str, int]) -> tuple[str, int]:
     return best, best_score
 
 
-def analyze(word: str, d: Data) -> tuple[str, str]:
+def stem_root(word: str, d: Data) -> tuple[str, str]:
     """``(stem, root key)`` of a clean word: tashaphyne's light stem, this project's root.
 
-    Root key, in order: a stop word keeps tashaphyne's stop stem; a stem in the corrections
-    table gets its listed root; else the best-scoring root of :func:`root_scores`, if its score
-    reaches ``min_score`` and it is anchored (a root read only from some inner cut, such as
-    ``كور`` from ``كور|ونا`` in ``كورونا``, is not trusted); else the stem itself.
+    Root key, in order: a stop word keeps tashaphyne's stop stem; else the best-scoring root
+    of :func:`root_scores`, if its score reaches ``min_score`` and it is anchored (a root read
+    only from some inner cut, such as ``كور`` from ``كور|ونا`` in ``كورونا``, is not
+    trusted); else the root the corrections table lists for the stem (words the patterns cannot
+    read: ``ماء`` → موه); else the stem itself. The corrections only fill gaps: they never
+    override a reading, so they cannot break words of roots they were not derived from.
     """
     if word in d["stop_words"]:
         return d["stop_words"][word], d["stop_words"][word]
@@ -528,14 +534,14 @@ def analyze(word: str, d: Data) -> tuple[str, str]:
     else:
         left, right = whole
     stem = word[left:right]
-    if stem in d["corrections"]:
-        return stem, d["corrections"][stem]
     if whole not in cuts:
         cuts.append(whole)
     scores, anchored = root_scores(word, cuts, [(left, right), whole], d)
     root, score = best_root(scores)
     if root != "" and score >= d["min_score"] and root in anchored:
         return stem, root
+    if stem in d["corrections"]:
+        return stem, d["corrections"][stem]
     return stem, stem
 
 
@@ -543,7 +549,7 @@ def stem_and_root(word: str) -> tuple[str, str]:
     """Return ``(stem, root)`` of a word already passed through ``normalize.clean``."""
     if not word:
         return word, word
-    return analyze(word, default_data())
+    return stem_root(word, default_data())
 
 
 def is_stop(word: str) -> bool:
