@@ -5,8 +5,10 @@ Usage: python bench/lib/timed_mkdocs.py TIMINGS.json build -q -f DIR/mkdocs.yml
 Before the build starts, the functions listed in ``HOOKS`` are wrapped with timers wherever the
 already imported modules refer to them (MkDocs' page phases, the archive pipeline, the plugin's
 renderer). A hook whose module or function does not exist is skipped and listed under
-``"_missing"``. Times are inclusive wall seconds summed over calls, with call counts; the report
-derives exclusive figures (MkDocs rendering = MkDocs page phases minus our page generation).
+``"_missing"``. Times are wall seconds summed over calls, with call counts, both inclusive
+(``stages``) and exclusive of the other timed stages running inside (``exclusive``: the
+search index's own analysis counts as analysis, not as indexing; MkDocs page phases exclude
+our page generation).
 Nothing here changes what the build does.
 """
 
@@ -36,9 +38,11 @@ HOOKS: list[tuple[str, str, str]] = [
     ("archive.browser.index", "write_browser_index", "browser_index"),
 ]
 
-TOTALS: dict[str, float] = {}
+TOTALS: dict[str, float] = {}  # inclusive: nested stages count in their parent too
+EXCLUSIVE: dict[str, float] = {}  # minus the time of other stages running inside
 CALLS: dict[str, int] = {}
 _DEPTH: dict[str, int] = {}
+_STACK: list[list[float]] = []  # per active timed call: [seconds spent in nested stages]
 
 
 def _timed(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,13 +51,20 @@ def _timed(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         # Recursion or two hooks on one stage must not count the same seconds twice.
         outer = _DEPTH.get(stage, 0) == 0
         _DEPTH[stage] = _DEPTH.get(stage, 0) + 1
+        if outer:
+            _STACK.append([0.0])
         t0 = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
             _DEPTH[stage] -= 1
             if outer:
-                TOTALS[stage] = TOTALS.get(stage, 0.0) + time.perf_counter() - t0
+                elapsed = time.perf_counter() - t0
+                nested = _STACK.pop()[0]
+                if _STACK:
+                    _STACK[-1][0] += elapsed
+                TOTALS[stage] = TOTALS.get(stage, 0.0) + elapsed
+                EXCLUSIVE[stage] = EXCLUSIVE.get(stage, 0.0) + elapsed - nested
                 CALLS[stage] = CALLS.get(stage, 0) + 1
 
     wrapper.__bench_wrapped__ = True  # type: ignore[attr-defined]
@@ -107,7 +118,9 @@ def main() -> int:
     finally:
         data = {k: round(v, 4) for k, v in sorted(TOTALS.items())}
         with open(out, "w", encoding="utf-8") as fh:
-            json.dump({"stages": data, "calls": dict(sorted(CALLS.items())),
+            exclusive = {k: round(v, 4) for k, v in sorted(EXCLUSIVE.items())}
+            json.dump({"stages": data, "exclusive": exclusive,
+                       "calls": dict(sorted(CALLS.items())),
                        "_missing": missing}, fh, indent=1)
     return code
 
