@@ -137,7 +137,8 @@ def _text_parity(tables_path: Path, tmp_path: Path, analyzer: Analyzer, names: o
         names_file.write_text(json.dumps(names, ensure_ascii=False), "utf-8")
         names_arg = str(names_file)
     extra = tmp_path / "mixed.txt"
-    extra.write_text("كَتَبَ الـمُراسِلُ: «آلاف» في لـ\"قسد\" 😀x\u200cي ٣٤٥ Ẅord ﷲ درعا البلد\n",
+    extra.write_text("كَتَبَ الـمُراسِلُ: «آلاف» في لـ\"قسد\" 😀x\u200cي ٣٤٥ Ẅord ﷲ درعا البلد\n"
+                     "في درعا، البلد وفي دير. الزور ولدير الزور: درعا\nالبلد\n",
                      "utf-8")
     files = [*SEEDS, extra]
     listing = tmp_path / "files.txt"

@@ -150,6 +150,7 @@ export function prepare(tables) {
     corrections: asMap(tables.corrections),
     patterns: asMap(tables.patterns),
     min_score: tables.min_score,
+    root_prior: asMap(tables.root_prior || {}),
   };
 }
 
@@ -436,7 +437,8 @@ export function rootScores(word, cuts, anchors, d) {
       for (const [rootPattern, weight] of readings.concat(inContext)) {
         const root = fill(rootPattern, rads);
         if (root in d.valid_roots) {
-          scores.set(root, (scores.get(root) || 0) + weight);
+          if (!scores.has(root)) scores.set(root, has(d.root_prior, root) ? d.root_prior[root] : 0);
+          scores.set(root, scores.get(root) + weight);
           if (isAnchor) anchored.add(root);
         }
       }
@@ -464,11 +466,11 @@ export function stemRoot(word, d) {
   const whole = [0, word.length];
   const [left, right] = cuts.length ? leftRight(cuts) : whole;
   const stem = word.slice(left, right);
-  if (has(d.corrections, stem)) return [stem, d.corrections[stem]];
   if (!cuts.some((c) => sameCut(c, whole))) cuts.push(whole);
   const [scores, anchored] = rootScores(word, cuts, [[left, right], whole], d);
   const [root, score] = bestRoot(scores);
   if (root !== '' && score >= d.min_score && anchored.has(root)) return [stem, root];
+  if (has(d.corrections, stem)) return [stem, d.corrections[stem]];
   return [stem, stem];
 }
 
@@ -480,6 +482,24 @@ export function stemAndRoot(word, d) {
 
 // ------------------------------------------------------------------------------------------
 // analyzer.py
+
+/** Python CLAUSE_BREAKS: a multi-word name never runs across these characters. */
+export const CLAUSE_BREAKS = '.،,؛;:!?؟\n';
+
+/** Python clause_breaks(text, tokens): indices k of tokens preceded by clause punctuation. */
+export function clauseBreaks(text, tokens, breakChars = CLAUSE_BREAKS) {
+  const out = new Set();
+  for (let k = 1; k < tokens.length; k++) {
+    const gap = text.slice(tokens[k - 1].end, tokens[k].start);
+    for (const ch of gap) {
+      if (breakChars.includes(ch)) {
+        out.add(k);
+        break;
+      }
+    }
+  }
+  return out;
+}
 
 export function isArabic(word) {
   for (const ch of word) {
@@ -531,7 +551,7 @@ export class NameMatcher {
     }
   }
 
-  candidates(normalized) {
+  candidates(normalized, breaks = new Set()) {
     const out = [];
     const n = normalized.length;
     for (let i = 0; i < n; i++) {
@@ -547,14 +567,18 @@ export class NameMatcher {
             break;
           }
         }
-        if (all) out.push([i, i + size - 1, clitic, name.entity, name]);
+        if (!all) continue;
+        let broken = false;
+        for (let k = i + 1; k < i + size; k++) if (breaks.has(k)) broken = true;
+        if (broken) continue;
+        out.push([i, i + size - 1, clitic, name.entity, name]);
       }
     }
     return out;
   }
 
-  match(normalized) {
-    const found = this.candidates(normalized);
+  match(normalized, breaks = new Set()) {
+    const found = this.candidates(normalized, breaks);
     if (found.length === 0) return [];
     found.sort(
       (a, b) =>
@@ -635,7 +659,9 @@ export class Analyzer {
       tokens.push({ form, start, end, position, normalized, stem, root, entity: null });
     }
     if (this.matcher === null || tokens.length === 0) return [tokens, []];
-    const matches = this.matcher.match(tokens.map((t) => t.normalized));
+    const breakChars = this.matcher.table.break_chars || CLAUSE_BREAKS;
+    const matches = this.matcher.match(tokens.map((t) => t.normalized),
+      clauseBreaks(text, tokens, breakChars));
     return [protectEntities(tokens, matches), matches];
   }
 }
