@@ -30,6 +30,7 @@ from archive.config import Paths
 from archive.site import export
 from archive.site.model import SiteData, build_site_data, read_related
 from archive.site.render import PageSpec, Site
+from archive.site.staging import StagedSiteDir
 
 log = logging.getLogger("mkdocs.plugins.archive")
 
@@ -63,9 +64,17 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.render_seconds = 0.0
         self.analyzed: list[Any] = []  # for archive.browser (on_post_build)
         self.gazetteer: Any = None
+        self.staging = StagedSiteDir()
+        self.stage_output = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
+        self.stage_output = command in ("build", "gh-deploy") and not dirty
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.stage_output:
+            self.staging.begin(config)
         root = Path(self.config.root or Path(config.config_file_path or ".").parent).resolve()
         self.paths = _Paths(
             root,
@@ -233,6 +242,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 if k.startswith("article:")}
         browser_site.write_site_search(self.analyzed, self.gazetteer, config.site_dir, urls)
         log.info("archive: browser search data written in %.2fs", time.perf_counter() - t0)
+        self.staging.commit(config)  # last: the new site replaces the old one only now
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.staging.discard()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return _rtl_root(output, config)
