@@ -77,3 +77,18 @@ def test_successful_build_replaces_site(built) -> None:  # type: ignore[no-untyp
     after = snapshot(root / "site")
     assert "articles/005_new/index.html" in after
     assert not (root / "site.partial").exists() and not (root / "site.previous").exists()
+
+
+def test_warnings_are_summarised_once_per_build(archive_dir: Path) -> None:
+    for name in ("010_a.txt", "011_b.txt"):
+        (archive_dir / "seeds" / name).write_text(
+            "---\ntitle: تجربة\nfoo: 1\n---\nنص عن درعا.\n", encoding="utf-8"
+        )
+    proc = mkdocs_build(archive_dir)
+    assert proc.returncode == 0, proc.stderr  # warnings do not fail a strict build
+    log = proc.stderr
+    assert log.count("input warning(s)") == 1
+    summary = [line for line in log.splitlines() if "unknown front-matter key 'foo'" in line]
+    assert len(summary) == 1  # one line for the kind, naming both files
+    assert "seeds/010_a.txt:3" in summary[0] and "seeds/011_b.txt:3" in summary[0]
+    assert "7 undated article(s)" in log

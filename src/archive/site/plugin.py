@@ -112,8 +112,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             loaded = load(self.paths)  # type: ignore[arg-type]
             if loaded.errors:
                 raise ArchiveError(loaded.errors)
-            for p in loaded.warnings:
-                log.info("archive: %s", p)
+            _summarise(loaded.warnings, loaded.articles)
             analyzed = analyze_corpus(loaded)
             log.info("archive: %d articles loaded and analysed in %.2fs",
                      len(analyzed), time.perf_counter() - t0)
@@ -261,6 +260,27 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.paths is not None
         server.watch(str(self.paths.seeds))
         return server
+
+
+def _summarise(warnings: list[Any], articles: list[Any]) -> None:
+    """Once per build: the input warnings grouped by kind, and how many articles are undated.
+
+    Logged at INFO so that ``--strict`` builds do not fail on them (``archive check --strict``
+    does); each line names a few of the files concerned.
+    """
+    from archive.errors import summarise_warnings
+
+    undated = [a.id for a in articles if not a.date]
+    if not warnings and not undated:
+        return
+    log.info("archive: %d input warning(s), %d undated article(s) (run 'archive check' for all):",
+             len(warnings), len(undated))
+    for line in summarise_warnings(warnings):
+        log.info("archive:   warning: %s", line)
+    if undated:
+        more = f" and {len(undated) - 3} more" if len(undated) > 3 else ""
+        shown = ", ".join(undated[:3]) + more
+        log.info("archive:   undated (shown as «غير معروف»; add 'date:' front matter): %s", shown)
 
 
 def _skip_target(html: str) -> str:
