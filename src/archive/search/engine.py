@@ -66,8 +66,6 @@ class IndexView:
         self.manifest: Manifest | None = read_manifest(gen)
         self.ix = whoosh_index.open_dir(str(gen))
         self.reader = self.ix.reader()
-        self.docnums: list[int] = list(self.reader.all_doc_ids())
-        self.n = len(self.docnums)
         self._stored: dict[int, dict[str, Any]] = {}
         self._meta: dict[int, dict[str, Any]] | None = None
         try:
@@ -75,6 +73,10 @@ class IndexView:
             self._meta = {int(k): v for k, v in rows.items()}
         except (OSError, ValueError):
             self._meta = None
+        # the live documents (docs.json lists exactly those; asking Whoosh is slower)
+        self.docnums: list[int] = (sorted(self._meta) if self._meta is not None
+                                   else list(self.reader.all_doc_ids()))
+        self.n = len(self.docnums)
         self._freqs: dict[tuple[str, str], dict[int, int]] = {}
 
     def close(self) -> None:
