@@ -170,9 +170,14 @@ def _level_hits(view: IndexView, per_level: list[tuple[int, str, str]]) -> Hits:
     for level, fieldname, term in per_level:
         docs = view.freqs(fieldname, term)
         df = len(docs)
+        source = [(fieldname, term)]
+        by_tf: dict[int, float] = {}
         for doc, tf in docs.items():
-            if doc not in hits:
-                hits[doc] = _Hit(level + _fraction(tf, df, view.n), [], [(fieldname, term)])
+            if doc in hits:
+                continue
+            if tf not in by_tf:
+                by_tf[tf] = level + _fraction(tf, df, view.n)
+            hits[doc] = _Hit(by_tf[tf], [], source)
     return hits
 
 
@@ -180,11 +185,15 @@ def _term(view: IndexView, node: Term, levels: tuple[int, ...]) -> Hits:
     return _level_hits(view, [(lv, LEVEL_FIELD[lv], node.word.at(lv)) for lv in levels])
 
 
-def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str]
+def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str],
+                       skip: set[int] | dict[int, Any] | None = None,
                        ) -> dict[int, list[tuple[int, int, int]]]:
-    """``{doc: [(position, start, end)]}`` of the terms at consecutive positions."""
+    """``{doc: [(position, start, end)]}`` of the terms at consecutive positions (documents in
+    ``skip`` are not looked at)."""
     freqs = [view.freqs(fieldname, t) for t in terms]
     docs = set(freqs[0]).intersection(*freqs[1:])
+    if skip:
+        docs.difference_update(skip)
     if not docs:
         return {}
     posts = [view.postings(fieldname, t, only=docs) for t in terms]
@@ -201,6 +210,7 @@ def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str]
 def _phrase(view: IndexView, node: Phrase, levels: tuple[int, ...]) -> Hits:
     hits: Hits = {}
     for level in levels:
+        # every level is read in full: df counts all articles with the phrase at that level
         found = phrase_occurrences(view, LEVEL_FIELD[level], [w.at(level) for w in node.words])
         df = len(found)
         for doc, occ in found.items():
