@@ -63,7 +63,6 @@ class IndexView:
 
     def __init__(self, gen: Path) -> None:
         self.gen = gen
-        self.manifest: Manifest | None = read_manifest(gen)
         self.ix = whoosh_index.open_dir(str(gen))
         self.reader = self.ix.reader()
         self._stored: dict[int, dict[str, Any]] = {}
@@ -78,6 +77,11 @@ class IndexView:
                                    else list(self.reader.all_doc_ids()))
         self.n = len(self.docnums)
         self._freqs: dict[tuple[str, str], dict[int, int]] = {}
+
+    @property
+    def manifest(self) -> Manifest | None:
+        """What this generation was built from (read on demand: it lists every file)."""
+        return read_manifest(self.gen)
 
     def close(self) -> None:
         self.reader.close()
