@@ -13,19 +13,16 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.analysis import Analyzer, Token
+from archive.analysis import Analyzer, Token, wordtable
+from archive.analysis.analyzer import remember_words
 from archive.config import Paths
 from archive.corpus.article import Article
 from archive.errors import ArchiveError, Problem
-
-#: Below this many articles, analysis runs in the calling process (pool start-up costs more).
-PARALLEL_THRESHOLD = 400
 
 
 @dataclass(slots=True)
@@ -153,37 +150,30 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= offset < b for a, b in spans)
 
 
-_WORKER: tuple[Analyzer, Any] | None = None
-
-
-def _init_worker(root: str) -> None:
-    from archive.gazetteer import load_gazetteer
-
-    global _WORKER
-    gazetteer, _ = load_gazetteer(Paths(Path(root)))
-    _WORKER = (Analyzer(gazetteer.matcher()), gazetteer)
-
-
-def _analyze_in_worker(article: Article) -> AnalyzedArticle:
-    assert _WORKER is not None
-    return analyze_article(article, *_WORKER)
-
-
 def analyze_corpus(
     loaded: Loaded,
     articles: list[Article] | None = None,
     timings: Timings | None = None,
     workers: int | None = None,
 ) -> list[AnalyzedArticle]:
-    """Analyze ``articles`` (default: all loaded ones), in parallel for large corpora."""
+    """Analyze ``articles`` (default: all loaded ones).
+
+    The distinct word forms are analysed first — only those not in the word table kept in
+    build/, split across ``workers`` processes — so each form is analysed once per archive, not
+    once per occurrence or per build; tokens are then assembled from the table.
+    """
     timings = timings or Timings()
     todo = loaded.articles if articles is None else articles
     workers = workers if workers is not None else (os.cpu_count() or 1)
     with timings.stage("analyze"):
-        if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
-            with ProcessPoolExecutor(
-                workers, initializer=_init_worker, initargs=(str(loaded.paths.root),)
-            ) as pool:
-                return list(pool.map(_analyze_in_worker, todo, chunksize=64))
+        build = loaded.paths.build
+        table = wordtable.load(build)
+        forms = wordtable.distinct_forms(a.text for a in todo)
+        missing = sorted(forms - table.keys())
+        if missing:
+            table.update(wordtable.analyze_forms(missing, workers))
+            wordtable.save(build, table)
+        remember_words(table)
+    with timings.stage("entities"):
         analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
         return [analyze_article(a, analyzer, loaded.gazetteer) for a in todo]

@@ -131,7 +131,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             from archive.index.build import ensure_fresh
 
             t1 = time.perf_counter()
-            report = ensure_fresh(self.paths, related=True)  # type: ignore[arg-type]
+            report = ensure_fresh(self.paths, related=True,  # type: ignore[arg-type]
+                                  analysed=analyzed)
             if report is not None:
                 log.info("archive: search index updated in %.2fs", time.perf_counter() - t1)
             related = read_related(self.paths.build / "related.json")
