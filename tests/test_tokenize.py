@@ -45,3 +45,9 @@ def test_offsets_point_at_token_text_for_any_input(text: str) -> None:
         assert t.start >= previous_end and t.end > t.start
         assert t.position == i
         previous_end = t.end
+
+
+def test_shipped_character_classes_match_the_unicode_database() -> None:
+    from archive.analysis.tokenize import char_classes, compute_char_classes
+
+    assert char_classes() == compute_char_classes()
