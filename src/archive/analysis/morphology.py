@@ -27,7 +27,7 @@ Two root functions:
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 ALEF = "\u0627"
@@ -98,6 +98,8 @@ def prepare(tables: dict[str, Any]) -> Data:
         "stop_words": tables["stop_words"],
         "corrections": tables["corrections"],
         "patterns": tables["patterns"],
+        "pattern_prefixes": pattern_prefixes(tables["patterns"]),
+        "readings": {},  # memo of table_readings, per stem
         "min_score": tables["min_score"],
         "root_prior": tables["root_prior"],
     }
@@ -397,11 +399,13 @@ def literal(ch: str) -> str:
     return ch
 
 
+@cache
 def radical(ch: str) -> str:
     """A radical letter as roots spell it (every hamza form → ``ء``, ``ى`` → ``ي``)."""
     return normalize_root(ch)
 
 
+@cache
 def combinations(n: int, k: int) -> list[list[int]]:
     """All increasing lists of ``k`` indexes below ``n``, in lexicographic order."""
     out: list[list[int]] = []
@@ -451,6 +455,52 @@ def abstractions(stem: str) -> list[tuple[str, str]]:
     return out
 
 
+def pattern_prefixes(patterns: dict[str, Any]) -> dict[str, bool]:
+    """Every prefix of every pattern in the table (the empty one included)."""
+    out: dict[str, bool] = {}
+    for pattern in patterns:
+        for end in range(len(pattern) + 1):
+            out[pattern[:end]] = True
+    return out
+
+
+def table_readings(stem: str, d: Data) -> list[tuple[str, str]]:
+    """The readings of :func:`abstractions` whose pattern is in the patterns table.
+
+    Same set, found without building every reading: the pattern is grown letter by letter and
+    a branch stops as soon as no table pattern starts with it. (Python-only speed-up: the
+    JavaScript port analyses only query words and keeps the plain :func:`abstractions`; the
+    parity test proves both give the same roots.)
+    """
+    memo = d["readings"]
+    known = memo.get(stem)
+    if known is not None:
+        return known
+    out: list[tuple[str, str]] = []
+    if len(stem) <= MAX_PATTERN_STEM:
+        prefixes, patterns = d["pattern_prefixes"], d["patterns"]
+        lits = [literal(ch) for ch in stem]
+        rads = [radical(ch) for ch in stem]
+        stack: list[tuple[int, int, str, str]] = [(0, 0, "", "")]
+        while stack:
+            pos, k, pattern, found = stack.pop()
+            if pos == len(stem):
+                if k >= 2 and len(found) == k and pattern in patterns:
+                    out.append((pattern, found))
+                continue
+            grown = pattern + lits[pos]
+            if grown in prefixes:
+                stack.append((pos + 1, k, grown, found))
+            if k < 4:
+                grown = pattern + DIGITS[k]
+                if grown in prefixes:
+                    stack.append((pos + 1, k + 1, grown, found + rads[pos]))
+    out.sort()
+    if len(memo) < 200_000:
+        memo[stem] = out
+    return out
+
+
 def fill(root_pattern: str, rads: str) -> str:
     """The root that ``root_pattern`` (digits and literal letters) gives for ``rads``."""
     out = ""
@@ -488,10 +538,8 @@ def root_scores(word: str, cuts: list[tuple[int, int]], anchors: list[tuple[int,
     anchored: dict[str, bool] = {}
     for left, right in cuts:
         is_anchor = (left, right) in anchors
-        for pattern, rads in abstractions(word[left:right]):
-            readings = d["patterns"].get(pattern)
-            if readings is None:
-                continue
+        for pattern, rads in table_readings(word[left:right], d):
+            readings = d["patterns"][pattern]
             in_context = d["patterns"].get(context_key(word, left, right, pattern), [])
             for root_pattern, weight in readings + in_context:
                 root = fill(root_pattern, rads)
