@@ -94,12 +94,20 @@ def render(results: dict[str, Any]) -> str:
         f" ({t['rebuild_kind'] or '—'}) | "
         f"{_status(t['rebuild_share'], TARGETS['rebuild_share'], t['n'], full_n)} |")
     peak = t["peak_memory"]
-    add(f"| Peak memory of the build (all processes) | ≤ 2 GB | {fmt_bytes(peak)} | "
-        f"{_status(peak, TARGETS['peak_memory'], t['n'], full_n)} |")
+    peak_n = t.get("peak_memory_n", t["n"])
+    stopped = bool(t.get("failed_larger")) and peak_n == t["failed_larger"]["n"]
+    add(f"| Peak memory of the build (all processes) | ≤ 2 GB | "
+        f"{'≥ ' if stopped else ''}{fmt_bytes(peak)}"
+        f"{' (build stopped before the end)' if stopped else ''} | "
+        f"{_status(peak, TARGETS['peak_memory'], peak_n, full_n)} |")
+    ok_ns = [r["n"] for r in sizes if r["build"]["returncode"] == 0]
+    span = (f" (N = {ok_ns[-2]:,} → {ok_ns[-1]:,} only)"
+            if len(ok_ns) >= 2 and ok_ns[-1] < full_n else "")
     add(f"| Growth exponent of full build time (largest two sizes) | ≤ {TARGETS['exponent']} | "
-        f"{_x(t['exponent'])} | {_status(t['exponent'], TARGETS['exponent'], None, full_n)} |")
+        f"{_x(t['exponent'])} | "
+        f"{_status(t['exponent'], TARGETS['exponent'], None, full_n)}{span} |")
     add(f"| Same, CPU time | ≤ {TARGETS['exponent']} | {_x(t.get('exponent_cpu'))} | "
-        f"{_status(t.get('exponent_cpu'), TARGETS['exponent'], None, full_n)} |")
+        f"{_status(t.get('exponent_cpu'), TARGETS['exponent'], None, full_n)}{span} |")
     add(f"| Analysis uses both cores (speed-up with 2 workers) | ≥ 1.5× | "
         f"{_times(t['parallel_speedup'])} | "
         + ("not measured" if t["parallel_speedup"] is None else
