@@ -105,6 +105,7 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         timed_out = False
+        killed_at: float | None = None
         peak_rss = 0
         peak_cores = 0.0
         samples = 0
@@ -130,10 +131,24 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
                 peak_cores = max(peak_cores, window_ticks / TICKS / (now - window_start))
                 window_start, window_ticks = now, 0
             if now - t0 > timeout and not timed_out:
+                # SIGTERM first, so the command can record what it measured so far; SIGKILL
+                # the whole group if it is still there 15 s later.
                 timed_out = True
-                os.killpg(proc.pid, signal.SIGKILL)
+                killed_at = now
+                os.killpg(proc.pid, signal.SIGTERM)
+            elif timed_out and killed_at is not None and now - killed_at > 15:
+                killed_at = None
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             time.sleep(interval)
         wall = time.perf_counter() - t0
+        if timed_out:
+            try:  # workers left behind by a command that exited on SIGTERM
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         if time.perf_counter() - window_start >= window / 2 and window_ticks:
             peak_cores = max(peak_cores,
                              window_ticks / TICKS / (time.perf_counter() - window_start))

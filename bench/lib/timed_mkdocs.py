@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -42,7 +43,8 @@ TOTALS: dict[str, float] = {}  # inclusive: nested stages count in their parent 
 EXCLUSIVE: dict[str, float] = {}  # minus the time of other stages running inside
 CALLS: dict[str, int] = {}
 _DEPTH: dict[str, int] = {}
-_STACK: list[list[float]] = []  # per active timed call: [seconds spent in nested stages]
+_STACK: list[list[float]] = []  # per active timed call: [seconds in nested stages, start]
+_OPEN: list[tuple[str, float]] = []  # (stage, start) of the timed calls still running
 
 
 def _timed(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -51,9 +53,10 @@ def _timed(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         # Recursion or two hooks on one stage must not count the same seconds twice.
         outer = _DEPTH.get(stage, 0) == 0
         _DEPTH[stage] = _DEPTH.get(stage, 0) + 1
+        t0 = time.perf_counter()
         if outer:
             _STACK.append([0.0])
-        t0 = time.perf_counter()
+            _OPEN.append((stage, t0))
         try:
             return fn(*args, **kwargs)
         finally:
@@ -61,6 +64,7 @@ def _timed(stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
             if outer:
                 elapsed = time.perf_counter() - t0
                 nested = _STACK.pop()[0]
+                _OPEN.pop()
                 if _STACK:
                     _STACK[-1][0] += elapsed
                 TOTALS[stage] = TOTALS.get(stage, 0.0) + elapsed
@@ -102,9 +106,15 @@ def install() -> list[str]:
     return missing
 
 
+def _stopped(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> int:
     out, args = sys.argv[1], sys.argv[2:]
     missing = install()
+    # Stopped by the benchmark's time limit: still write the timings measured so far.
+    signal.signal(signal.SIGTERM, _stopped)
     from mkdocs.__main__ import cli
 
     code = 0
@@ -116,10 +126,12 @@ def main() -> int:
         print(f"mkdocs failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         code = 1
     finally:
+        now = time.perf_counter()
+        unfinished = {stage: round(now - start, 4) for stage, start in _OPEN}
         data = {k: round(v, 4) for k, v in sorted(TOTALS.items())}
         with open(out, "w", encoding="utf-8") as fh:
             exclusive = {k: round(v, 4) for k, v in sorted(EXCLUSIVE.items())}
-            json.dump({"stages": data, "exclusive": exclusive,
+            json.dump({"stages": data, "exclusive": exclusive, "unfinished": unfinished,
                        "calls": dict(sorted(CALLS.items())),
                        "_missing": missing}, fh, indent=1)
     return code
