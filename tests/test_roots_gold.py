@@ -18,8 +18,8 @@ from archive.analysis import morphology as m
 GOLD = Path(__file__).resolve().parent / "data" / "gold_roots_test.tsv"
 
 #: Measured with bench/gold/evaluate when the gold list and the learned data were last rebuilt.
-MEASURED_OURS = 0.9004
-MEASURED_TASHAPHYNE = 0.6960
+MEASURED_OURS = 0.9011
+MEASURED_TASHAPHYNE = 0.7068
 MARGIN = 0.01
 
 
