@@ -69,7 +69,9 @@ def test_body_paragraphs_boilerplate_and_links() -> None:
     assert "&lt;" in html and "<درعا>" not in html
     # each line is its own paragraph, in text order
     paragraphs = re.findall(r"<p>(.*?)</p>", html)
-    assert len(paragraphs) == 4
+    assert len(paragraphs) == 2
+    # boilerplate lines take their direction from their own text (Latin embed lines stay LTR)
+    assert len(re.findall(r'<p dir="auto">(.*?)</p>', html)) == 2
 
 
 def test_mention_across_a_line_break_is_not_linked() -> None:

@@ -163,8 +163,12 @@ def body_html(
             ).format("، ".join(reasons))
         )
         for a, b, _ in group:
+            # dir="auto": a line that starts in Latin script ("Posted by … on …") reads left
+            # to right instead of being scrambled by the page's right-to-left direction.
             out.append(
-                Markup("<p>{}</p>").format(_inline(text, a, b, mentions, link, entities))
+                Markup('<p dir="auto">{}</p>').format(
+                    _inline(text, a, b, mentions, link, entities)
+                )
             )
         out.append(Markup("</aside>"))
         group.clear()
