@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,8 +41,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lunr import get_default_builder
+from lunr.index import Index
 from lunr.pipeline import Pipeline
 from lunr.token import Token as LunrToken
+from lunr.vector import Vector
 
 from archive.analysis.normalize import normalize
 from archive.analysis.tables import tables_json
@@ -79,6 +82,7 @@ Pipeline.register_function(_split_position, "archive-split-position")
 
 
 def _field_items(doc: IndexDoc) -> dict[str, list[str]]:
+    """The builder tokens of ``doc`` per field (``term\\x01position``): reference path only."""
     toks = doc.tokens
     return {
         "form": [f"{t.normalized}{_SEP}{t.position}" for t in toks if t.normalized],
@@ -88,8 +92,30 @@ def _field_items(doc: IndexDoc) -> dict[str, list[str]]:
     }
 
 
-def build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
-    """The serialised lunr index of ``docs``; document refs are their ordinal numbers."""
+def _field_terms(doc: IndexDoc) -> tuple[list[tuple[str, int]], ...]:
+    """``(term, position)`` per field of ``doc``, in the order :data:`FIELDS`, exactly as
+    lunr.py's Builder would see them through :func:`_field_items` (its list tokenizer lowercases
+    every element; ``_split_position`` then splits term and position)."""
+    toks = doc.tokens
+    return (
+        [(t.normalized.lower(), t.position) for t in toks if t.normalized],
+        [(t.stem.lower(), t.position) for t in toks if t.stem],
+        [(t.root.lower(), t.position) for t in toks if t.root],
+        [(key.lower(), pos) for key, pos, _s, _e in doc.entities],
+    )
+
+
+def _search_pipeline() -> Pipeline:
+    pipeline = Pipeline()
+    pipeline.add(_search_normalize)
+    return pipeline
+
+
+def _build_with_builder(docs: Iterable[IndexDoc]) -> dict[str, Any]:
+    """Reference implementation: the same serialised index through lunr.py's ``Builder``.
+
+    Slow (a deep copy per token, field vectors and token set in pure Python): kept only so the
+    tests can prove that :func:`build_lunr_index` writes the same bytes."""
     builder = get_default_builder()
     builder.pipeline.reset()
     builder.search_pipeline.reset()
@@ -106,6 +132,84 @@ def build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
         for name in FIELDS:
             for metadata in posting[name].values():
                 metadata["p"] = delta_encode(metadata["p"])
+    return serialized
+
+
+#: lunr's BM25 parameters (lunr.py's Builder defaults, as lunr.js 2.3.9).
+_K1 = 1.2
+_B = 0.75
+
+
+def build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
+    """The serialised lunr index of ``docs``; document refs are their ordinal numbers.
+
+    Builds what lunr.py's ``Builder`` builds (see :func:`_build_with_builder`), in one pass
+    over the analysed tokens with plain dicts and lists: the inverted index (terms numbered in
+    order of first appearance, positions as metadata ``p``), then every field's BM25 vector
+    with the Builder's own arithmetic (k1 1.2, b 0.75, field length over the field's average,
+    lunr's idf, rounded to 3 decimals), and serialises it with ``lunr.index.Index.serialize``.
+    The token set is not built: ``serialize`` does not write it (lunr.js rebuilds it on load).
+    """
+    inverted: dict[str, dict[str, Any]] = {}
+    # per field ref, in the Builder's order: (field number, ref, field length, distinct terms)
+    refs: list[tuple[int, str, int, list[str]]] = []
+    totals = [0] * len(FIELDS)
+    count = 0
+    for n, doc in enumerate(docs):
+        ref = str(n)
+        count += 1
+        for f, items in enumerate(_field_terms(doc)):
+            name = FIELDS[f]
+            seen: dict[str, None] = {}
+            for term, pos in items:
+                posting = inverted.get(term)
+                if posting is None:
+                    posting = {name_: {} for name_ in FIELDS}
+                    posting["_index"] = len(inverted)
+                    inverted[term] = posting
+                per_doc = posting[name]
+                meta = per_doc.get(ref)
+                if meta is None:
+                    per_doc[ref] = {"p": [pos]}
+                    seen[term] = None
+                else:
+                    meta["p"].append(pos)
+            totals[f] += len(items)
+            refs.append((f, ref, len(items), list(seen)))
+
+    # lunr.idf over the whole index: documents_with_term counts (field, document) pairs.
+    idf: dict[str, float] = {}
+    for term, posting in inverted.items():
+        with_term = sum(len(posting[name]) for name in FIELDS)
+        x = (count - with_term + 0.5) / (with_term + 0.5)
+        idf[term] = math.log(1 + abs(x))
+
+    averages = [total / count if count else 0.0 for total in totals]
+    field_vectors: dict[str, Vector] = {}
+    for f, ref, length, terms in refs:
+        name = FIELDS[f]
+        pairs = []
+        if terms:
+            norm = _K1 * (1 - _B + _B * (length / averages[f]))
+            for term in terms:
+                posting = inverted[term]
+                tf = len(posting[name][ref]["p"])
+                score = idf[term] * ((_K1 + 1) * tf) / (norm + tf)
+                pairs.append((posting["_index"], round(score, 3)))
+            pairs.sort()
+        elements: list[float] = []
+        for index, score in pairs:
+            elements += (index, score)
+        field_vectors[f"{name}/{ref}"] = Vector(elements)
+    del refs
+
+    for posting in inverted.values():
+        for name in FIELDS:
+            for meta in posting[name].values():
+                meta["p"] = delta_encode(meta["p"])
+    index = Index(inverted_index=inverted, field_vectors=field_vectors, token_set=None,
+                  fields=list(FIELDS), pipeline=_search_pipeline())
+    serialized: dict[str, Any] = index.serialize()
     return serialized
 
 
@@ -133,9 +237,21 @@ def term_hash(term: str) -> int:
     return h
 
 
+def serialized_size(serialized: dict[str, Any]) -> int:
+    """``len(_dump(serialized).encode("utf-8"))``, without making the whole string at once.
+
+    With ``separators=(",", ":")`` a JSON list is ``[`` + its items joined by ``,`` + ``]``,
+    so the size is the size of the index with empty lists plus each item's size and commas."""
+    lists = ("invertedIndex", "fieldVectors")
+    size = len(_dump({k: ([] if k in lists else v) for k, v in serialized.items()}).encode())
+    for key in lists:
+        items = serialized[key]
+        size += sum(len(_dump(item).encode("utf-8")) for item in items) + max(0, len(items) - 1)
+    return size
+
+
 def shard_count(serialized: dict[str, Any], target: int = SHARD_TARGET) -> int:
-    size = len(_dump(serialized).encode("utf-8"))
-    return max(1, round(size / target))
+    return max(1, round(serialized_size(serialized) / target))
 
 
 def split_index(serialized: dict[str, Any], shards: int) -> list[dict[str, Any]]:
@@ -230,24 +346,41 @@ def _dump(data: Any) -> str:
 
 @dataclass(slots=True)
 class BrowserIndexReport:
-    """Where the data went and how big it is (bytes, raw and gzip)."""
+    """Where the data went and how big it is.
+
+    ``files`` maps a name (``meta.json``, ``lunr/*.json``, ...) to the files written under it.
+    The build does not compress anything: :attr:`sizes` reads the files back and gzips them
+    (level 9) only when asked, for reports and benchmarks."""
 
     directory: Path
     articles: int
-    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    files: dict[str, list[Path]] = field(default_factory=dict)
+
+    @property
+    def sizes(self) -> dict[str, tuple[int, int]]:
+        """Name → (raw bytes, gzip bytes), summed over its files (computed on each call)."""
+        out: dict[str, tuple[int, int]] = {}
+        for name, paths in self.files.items():
+            raw = gz = 0
+            for path in paths:
+                data = path.read_bytes()
+                raw += len(data)
+                gz += len(gzip.compress(data, compresslevel=9, mtime=0))
+            out[name] = (raw, gz)
+        return out
 
     def total(self, names: Iterable[str] | None = None) -> tuple[int, int]:
-        keys = self.sizes if names is None else names
-        raw = sum(self.sizes[k][0] for k in keys)
-        gz = sum(self.sizes[k][1] for k in keys)
+        sizes = self.sizes
+        keys = sizes if names is None else names
+        raw = sum(sizes[k][0] for k in keys)
+        gz = sum(sizes[k][1] for k in keys)
         return raw, gz
 
 
-def _write(path: Path, text: str) -> tuple[int, int]:
-    data = text.encode("utf-8")
+def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return len(data), len(gzip.compress(data, compresslevel=9, mtime=0))
+    path.write_bytes(text.encode("utf-8"))
+    return path
 
 
 def lunr_js_path() -> Path:
@@ -295,24 +428,24 @@ def write_browser_index(
         names = gazetteer.matcher().export_table()
     serialized = build_lunr_index(docs)
     shards = shard_count(serialized)
-    raw = gz = 0
-    for k, part in enumerate(split_index(serialized, shards)):
-        r, g = _write(out / "lunr" / f"{k}.json", _dump(part))
-        raw += r
-        gz += g
-    report.sizes["lunr/*.json"] = (raw, gz)
+    parts = split_index(serialized, shards)
+    del serialized
+    written = []
+    for k in range(shards):
+        written.append(_write(out / "lunr" / f"{k}.json", _dump(parts[k])))
+        parts[k] = {}  # free each shard once written
+    del parts
+    report.files["lunr/*.json"] = written
     meta = meta_record(docs, gazetteer, urls)
     meta["shards"] = shards
     meta["shard_hash"] = "fnv1a32-utf16"
-    report.sizes["meta.json"] = _write(out / "meta.json", _dump(meta))
-    report.sizes["analyzer-tables.json"] = _write(out / "analyzer-tables.json", tables_json())
-    report.sizes["names.json"] = _write(out / "names.json", _dump(names))
-    raw = gz = 0
+    report.files["meta.json"] = [_write(out / "meta.json", _dump(meta))]
+    report.files["analyzer-tables.json"] = [_write(out / "analyzer-tables.json", tables_json())]
+    report.files["names.json"] = [_write(out / "names.json", _dump(names))]
+    written = []
     for n, (aa, doc) in enumerate(zip(ordered, docs, strict=True)):
         body = [(s.start, s.end) for s in aa.article.body_segments()]
-        r, g = _write(out / "docs" / f"{n}.json", _dump(doc_record(doc, body)))
-        raw += r
-        gz += g
-    report.sizes["docs/*.json"] = (raw, gz)
+        written.append(_write(out / "docs" / f"{n}.json", _dump(doc_record(doc, body))))
+    report.files["docs/*.json"] = written
     copy_assets(site_dir)
     return report
