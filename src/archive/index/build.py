@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 ARTICLE_SUFFIXES = (".txt", ".md")
 MANIFEST = "manifest.json"
 RELATED = "related.json"
-META = "docs.json"  # Whoosh doc number → id, path, title, date, source, places, actors
-_META_FIELDS = ("id", "path", "title", "date", "source", "places", "actors")
+META = "docs.json"  # Whoosh doc number → id, date, source, places, actors (for filters)
+_META_FIELDS = ("id", "date", "source", "places", "actors")
 CURRENT = "CURRENT"
 #: Source files whose change alters how text becomes index terms (→ full rebuild).
 _CODE_DIRS = ("analysis", "corpus")

@@ -94,7 +94,7 @@ class IndexView:
         return self._stored[docnum]
 
     def meta(self, docnum: int) -> dict[str, Any]:
-        """id, path, title, date, source, places, actors (without reading the text)."""
+        """id, date, source, places, actors (what filters and ordering need)."""
         if self._meta is not None and docnum in self._meta:
             return self._meta[docnum]
         return self.stored(docnum)
