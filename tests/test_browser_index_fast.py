@@ -27,6 +27,7 @@ from archive.browser.index import (
     shard_count,
     split_index,
     write_browser_index,
+    write_shards,
 )
 from archive.config import Paths
 from archive.index.docs import IndexDoc
@@ -97,6 +98,18 @@ def test_written_shard_files_match_the_builder(seeds: dict[str, Any], tmp_path: 
     raw, gz = report.sizes["lunr/*.json"]
     assert raw == sum(len(b) for b in expected)
     assert gz == sum(len(gzip.compress(b, compresslevel=9, mtime=0)) for b in expected)
+
+
+@pytest.mark.parametrize("target", [20_000, 60_000, 10**9])
+def test_write_shards_matches_the_builder_split(seeds: dict[str, Any], tmp_path: Path,
+                                                target: int) -> None:
+    slow = _build_with_builder(seeds["docs"])
+    shards = shard_count(slow, target)
+    expected = [_dump(p).encode("utf-8") for p in split_index(slow, shards)]
+    count, paths = write_shards(build_lunr_index(seeds["docs"]), tmp_path, target)
+    assert count == shards == len(paths)
+    assert count > 1 or target == 10**9
+    assert [path.read_bytes() for path in paths] == expected
 
 
 def test_serialized_size_is_the_dumped_size(seeds: dict[str, Any]) -> None:

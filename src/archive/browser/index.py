@@ -297,6 +297,58 @@ def split_index(serialized: dict[str, Any], shards: int) -> list[dict[str, Any]]
     return parts
 
 
+def write_shards(serialized: dict[str, Any], directory: Path,
+                 target: int = SHARD_TARGET) -> tuple[int, list[Path]]:
+    """Write ``serialized`` split into ``shard_count(serialized, target)`` shards as
+    ``directory/<k>.json``; the same bytes as ``_dump(split_index(serialized, n)[k])``.
+
+    Each inverted-index entry is turned into its JSON text once (and its dicts dropped): the
+    text gives the whole index's size, hence the number of shards, and is then placed into its
+    shard's JSON as is (a JSON list is its items' texts joined by commas). ``serialized`` is
+    emptied on the way."""
+    entries = serialized["invertedIndex"]
+    terms: list[tuple[str, int]] = []
+    texts: list[str] = []
+    size = 0
+    for i, (term, posting) in enumerate(entries):
+        terms.append((term, posting["_index"]))
+        text = _dump([term, posting])
+        entries[i] = None
+        texts.append(text)
+        size += len(text.encode("utf-8"))
+    size += max(0, len(texts) - 1)
+    vectors = serialized["fieldVectors"]
+    size += sum(len(_dump(item).encode("utf-8")) for item in vectors) + max(0, len(vectors) - 1)
+    size += len(_dump({**serialized, "invertedIndex": [], "fieldVectors": []}).encode("utf-8"))
+    shards = max(1, round(size / target))
+
+    members: list[list[int]] = [[] for _ in range(shards)]
+    shard_of_index: dict[int, int] = {}
+    for i, (term, index) in enumerate(terms):
+        k = term_hash(term) % shards
+        members[k].append(i)
+        shard_of_index[index] = k
+    del terms
+    pieces: list[list[list[Any]]] = [[] for _ in range(shards)]
+    for ref, vector in vectors:
+        split: dict[int, list[float]] = {}
+        for i in range(0, len(vector), 2):
+            split.setdefault(shard_of_index[vector[i]], []).extend((vector[i], vector[i + 1]))
+        for k, piece in split.items():
+            pieces[k].append([ref, piece])
+    serialized["invertedIndex"] = serialized["fieldVectors"] = []
+    hole = '"invertedIndex":[]'
+    written = []
+    for k in range(shards):
+        frame = _dump({**serialized, "fieldVectors": pieces[k]})
+        assert frame.count(hole) == 1
+        body = ",".join(texts[i] for i in members[k])
+        written.append(_write(directory / f"{k}.json",
+                              frame.replace(hole, f'"invertedIndex":[{body}]')))
+        pieces[k] = []
+    return shards, written
+
+
 def _year(date: str | None) -> str | None:
     return date[:4] if date and len(date) >= 4 and date[:4].isdigit() else None
 
@@ -447,16 +499,8 @@ def write_browser_index(
     names: dict[str, Any] = {"format": 1, "proclitics": [], "article": "ال", "names": {}}
     if gazetteer is not None:
         names = gazetteer.matcher().export_table()
-    serialized = build_lunr_index(docs)
-    shards = shard_count(serialized)
-    with _no_gc():
-        parts = split_index(serialized, shards)
-    del serialized
-    written = []
-    for k in range(shards):
-        written.append(_write(out / "lunr" / f"{k}.json", _dump(parts[k])))
-        parts[k] = {}  # free each shard once written
-    del parts
+    with _no_gc():  # everything built here is freed before the collector runs again
+        shards, written = write_shards(build_lunr_index(docs), out / "lunr")
     report.files["lunr/*.json"] = written
     meta = meta_record(docs, gazetteer, urls)
     meta["shards"] = shards
