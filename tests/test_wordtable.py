@@ -49,3 +49,12 @@ def test_second_build_analyses_no_word_again(archive_paths: Paths, monkeypatch) 
     second = analyze_corpus(load(archive_paths), workers=1)
     assert calls == []
     assert [a.tokens for a in first] == [a.tokens for a in second]
+
+
+def test_build_exports_the_analyzer_tables_the_browser_reads(archive_paths: Paths) -> None:
+    from archive.analysis.tables import build_tables
+
+    analyze_corpus(load(archive_paths), workers=1)
+    exported = json.loads((archive_paths.build / "analyzer-tables.json").read_text("utf-8"))
+    assert exported == json.loads(json.dumps(build_tables(), ensure_ascii=False))
+    assert {"normalize", "tokenize", "patterns", "roots"} <= exported.keys()

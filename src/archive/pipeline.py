@@ -150,6 +150,21 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= offset < b for a, b in spans)
 
 
+def export_analyzer_tables(build: Path) -> Path:
+    """Write the analyzer's data tables to build/analyzer-tables.json (only when they changed):
+    the very data the JavaScript port reads."""
+    from archive.analysis.tables import tables_json
+
+    target = build / "analyzer-tables.json"
+    text = tables_json() + "\n"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        build.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    return target
+
+
 def analyze_corpus(
     loaded: Loaded,
     articles: list[Article] | None = None,
@@ -167,6 +182,7 @@ def analyze_corpus(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     with timings.stage("analyze"):
         build = loaded.paths.build
+        export_analyzer_tables(build)
         table = wordtable.load(build)
         forms = wordtable.distinct_forms(a.text for a in todo)
         missing = sorted(forms - table.keys())

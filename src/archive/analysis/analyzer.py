@@ -11,6 +11,7 @@ and reads the same exported tables.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
@@ -106,9 +107,17 @@ class Analyzer:
         """Tokens of ``text`` and the gazetteer names found in it."""
         tokens: list[Token] = []
         append, word = tokens.append, analyze_word
-        for position, match in enumerate(token_pattern().finditer(text)):
-            form = match.group()
-            append(Token(form, match.start(), match.end(), position, *word(form)))
+        # Tokens hold no reference cycles: pausing the cycle collector while millions of
+        # them are made saves about a quarter of the time on long texts.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for position, match in enumerate(token_pattern().finditer(text)):
+                form = match.group()
+                append(Token(form, match.start(), match.end(), position, *word(form)))
+        finally:
+            if collecting:
+                gc.enable()
         if self.matcher is None or not tokens:
             return tokens, []
         matches = self.matcher.match([t.normalized for t in tokens], clause_breaks(text, tokens))
