@@ -172,8 +172,9 @@ def build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
 
 def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
     inverted: dict[str, dict[str, Any]] = {}
-    # per field ref, in the Builder's order: (field number, ref, field length, distinct terms)
-    refs: list[tuple[int, str, int, list[str]]] = []
+    # per field ref, in the Builder's order: field number, ref, field length, and the
+    # (term index, term, tf) of its distinct terms
+    refs: list[tuple[int, str, int, list[tuple[int, str, int]]]] = []
     totals = [0] * len(FIELDS)
     count = 0
     for n, doc in enumerate(docs):
@@ -181,53 +182,47 @@ def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
         count += 1
         for f, items in enumerate(_field_terms(doc)):
             name = FIELDS[f]
-            seen: dict[str, None] = {}
+            local: dict[str, list[int]] = {}
             for term, pos in items:
+                at = local.get(term)
+                if at is None:
+                    local[term] = [pos]
+                else:
+                    at.append(pos)
+            terms: list[tuple[int, str, int]] = []
+            for term, positions in local.items():  # first-appearance order, as the Builder
                 posting = inverted.get(term)
                 if posting is None:
-                    posting = {name_: {} for name_ in FIELDS}
-                    posting["_index"] = len(inverted)
+                    posting = {"form": {}, "stem": {}, "root": {}, "entity": {},
+                               "_index": len(inverted)}
                     inverted[term] = posting
-                per_doc = posting[name]
-                meta = per_doc.get(ref)
-                if meta is None:
-                    per_doc[ref] = {"p": [pos]}
-                    seen[term] = None
-                else:
-                    meta["p"].append(pos)
+                posting[name][ref] = {"p": delta_encode(positions)}
+                terms.append((posting["_index"], term, len(positions)))
             totals[f] += len(items)
-            refs.append((f, ref, len(items), list(seen)))
+            refs.append((f, ref, len(items), terms))
 
     # lunr.idf over the whole index: documents_with_term counts (field, document) pairs.
     idf: dict[str, float] = {}
     for term, posting in inverted.items():
-        with_term = sum(len(posting[name]) for name in FIELDS)
+        with_term = (len(posting["form"]) + len(posting["stem"]) + len(posting["root"])
+                     + len(posting["entity"]))
         x = (count - with_term + 0.5) / (with_term + 0.5)
         idf[term] = math.log(1 + abs(x))
 
     averages = [total / count if count else 0.0 for total in totals]
+    k1_1 = _K1 + 1
     field_vectors: dict[str, Vector] = {}
     for f, ref, length, terms in refs:
-        name = FIELDS[f]
-        pairs = []
-        if terms:
-            norm = _K1 * (1 - _B + _B * (length / averages[f]))
-            for term in terms:
-                posting = inverted[term]
-                tf = len(posting[name][ref]["p"])
-                score = idf[term] * ((_K1 + 1) * tf) / (norm + tf)
-                pairs.append((posting["_index"], round(score, 3)))
-            pairs.sort()
         elements: list[float] = []
-        for index, score in pairs:
-            elements += (index, score)
-        field_vectors[f"{name}/{ref}"] = Vector(elements)
+        if terms:
+            # the Builder's expression, term by term in the same order of operations
+            norm = _K1 * (1 - _B + _B * (length / averages[f]))
+            terms.sort()
+            for index, term, tf in terms:
+                elements += (index, round(idf[term] * (k1_1 * tf) / (norm + tf), 3))
+        field_vectors[f"{FIELDS[f]}/{ref}"] = Vector(elements)
     del refs
 
-    for posting in inverted.values():
-        for name in FIELDS:
-            for meta in posting[name].values():
-                meta["p"] = delta_encode(meta["p"])
     index = Index(inverted_index=inverted, field_vectors=field_vectors, token_set=None,
                   fields=list(FIELDS), pipeline=_search_pipeline())
     serialized: dict[str, Any] = index.serialize()
@@ -236,12 +231,8 @@ def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
 
 def delta_encode(positions: list[int]) -> list[int]:
     """Sorted positions as the first one and then the gaps (smaller JSON)."""
-    out: list[int] = []
-    last = 0
-    for p in sorted(positions):
-        out.append(p - last)
-        last = p
-    return out
+    ordered = sorted(positions)
+    return [b - a for a, b in zip([0, *ordered], ordered, strict=False)]
 
 
 #: Aim for shards of about this many bytes (raw JSON; roughly a quarter of it gzipped).
@@ -323,7 +314,7 @@ def write_shards(serialized: dict[str, Any], directory: Path,
     shards = max(1, round(size / target))
 
     members: list[list[int]] = [[] for _ in range(shards)]
-    shard_of_index: dict[int, int] = {}
+    shard_of_index = [0] * len(terms)  # term indexes are 0 .. len - 1
     for i, (term, index) in enumerate(terms):
         k = term_hash(term) % shards
         members[k].append(i)
@@ -331,9 +322,18 @@ def write_shards(serialized: dict[str, Any], directory: Path,
     del terms
     pieces: list[list[list[Any]]] = [[] for _ in range(shards)]
     for ref, vector in vectors:
+        if shards == 1:
+            if vector:
+                pieces[0].append([ref, vector])
+            continue
         split: dict[int, list[float]] = {}
-        for i in range(0, len(vector), 2):
-            split.setdefault(shard_of_index[vector[i]], []).extend((vector[i], vector[i + 1]))
+        for index, score in zip(vector[::2], vector[1::2], strict=True):
+            k = shard_of_index[index]
+            piece = split.get(k)
+            if piece is None:
+                split[k] = [index, score]
+            else:
+                piece += (index, score)
         for k, piece in split.items():
             pieces[k].append([ref, piece])
     serialized["invertedIndex"] = serialized["fieldVectors"] = []
