@@ -127,12 +127,16 @@ def test_awkward_documents_are_byte_identical() -> None:
         _doc("c", [("درعا", "درعا", "درع"), ("ABC", "Abc", "ab")], [("actor:X", 1)],
              positions=[5, 2]),  # positions out of order; upper case is lowercased by lunr
         _doc("d", [("درع", "درع", "درع")] * 4 + [("قصف", "", "")], []),  # a term in 3 fields
+        # two spellings that lunr lowercases into one term, the later one at an earlier position
+        _doc("e", [("Xyz", "x", "y"), ("xyz", "x", "y"), ("XYZ", "x", "y")], [],
+             positions=[7, 3, 9]),
     ]
     fast = _same(docs)
     terms = [t for t, _p in fast["invertedIndex"]]
     assert "place:daraa" in terms and "abc" in terms and "ABC" not in terms
     posting = dict(fast["invertedIndex"])["درع"]
     assert posting["form"]["3"]["p"] == [0, 1, 1, 1]  # delta-encoded
+    assert dict(fast["invertedIndex"])["xyz"]["form"]["4"]["p"] == [3, 4, 2]
     assert set(posting) == {"_index", "form", "stem", "root", "entity"}
     for shards in (1, 2, 5):
         assert ([_dump(p) for p in split_index(fast, shards)]

@@ -95,15 +95,15 @@ def _field_items(doc: IndexDoc) -> dict[str, list[str]]:
 
 
 def _field_terms(doc: IndexDoc) -> tuple[list[tuple[str, int]], ...]:
-    """``(term, position)`` per field of ``doc``, in the order :data:`FIELDS`, exactly as
-    lunr.py's Builder would see them through :func:`_field_items` (its list tokenizer lowercases
-    every element; ``_split_position`` then splits term and position)."""
+    """``(term, position)`` per field of ``doc``, in the order :data:`FIELDS`, as lunr.py's
+    Builder sees them through :func:`_field_items` except for lowercasing (its list tokenizer
+    lowercases every element; :func:`build_lunr_index` does it once per distinct term)."""
     toks = doc.tokens
     return (
-        [(t.normalized.lower(), t.position) for t in toks if t.normalized],
-        [(t.stem.lower(), t.position) for t in toks if t.stem],
-        [(t.root.lower(), t.position) for t in toks if t.root],
-        [(key.lower(), pos) for key, pos, _s, _e in doc.entities],
+        [(t.normalized, t.position) for t in toks if t.normalized],
+        [(t.stem, t.position) for t in toks if t.stem],
+        [(t.root, t.position) for t in toks if t.root],
+        [(key, pos) for key, pos, _s, _e in doc.entities],
     )
 
 
@@ -182,13 +182,22 @@ def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
         count += 1
         for f, items in enumerate(_field_terms(doc)):
             name = FIELDS[f]
-            local: dict[str, list[int]] = {}
+            raw: dict[str, list[int]] = {}
             for term, pos in items:
-                at = local.get(term)
+                at = raw.get(term)
                 if at is None:
-                    local[term] = [pos]
+                    raw[term] = [pos]
                 else:
                     at.append(pos)
+            # lunr's list tokenizer lowercases every element: terms equal once lowercased
+            # are one term, first seen where the first of them was
+            local: dict[str, list[int]] = {}
+            for term, positions in raw.items():
+                low = term.lower()
+                if low in local:
+                    local[low] = local[low] + positions
+                else:
+                    local[low] = positions
             terms: list[tuple[int, str, int]] = []
             for term, positions in local.items():  # first-appearance order, as the Builder
                 posting = inverted.get(term)
@@ -196,7 +205,8 @@ def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
                     posting = {"form": {}, "stem": {}, "root": {}, "entity": {},
                                "_index": len(inverted)}
                     inverted[term] = posting
-                posting[name][ref] = {"p": delta_encode(positions)}
+                posting[name][ref] = {
+                    "p": positions if len(positions) == 1 else delta_encode(positions)}
                 terms.append((posting["_index"], term, len(positions)))
             totals[f] += len(items)
             refs.append((f, ref, len(items), terms))
@@ -218,8 +228,10 @@ def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
             # the Builder's expression, term by term in the same order of operations
             norm = _K1 * (1 - _B + _B * (length / averages[f]))
             terms.sort()
+            # not rounded here: Vector.serialize rounds to 3 decimals, as the Builder did on
+            # insertion (rounding twice gives the same float)
             for index, term, tf in terms:
-                elements += (index, round(idf[term] * (k1_1 * tf) / (norm + tf), 3))
+                elements += (index, idf[term] * (k1_1 * tf) / (norm + tf))
         field_vectors[f"{FIELDS[f]}/{ref}"] = Vector(elements)
     del refs
 
