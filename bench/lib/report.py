@@ -14,6 +14,20 @@ TARGETS = {
     "parallel_speedup": 1.5,
 }
 
+#: The order stages are listed in (report.json is saved with sorted keys).
+STAGE_ORDER = [
+    "load", "analyze", "entities (site data)", "Whoosh index",
+    "Whoosh index (`archive index`, separate step)", "browser index", "open data export",
+    "page generation (our Jinja pages)", "MkDocs rendering (Markdown, theme templates, writing)",
+    "MkDocs other (config, files, static copy)", "process start-up and imports",
+]
+
+
+def _stage_key(label: str) -> tuple[int, str]:
+    bare = label.removeprefix("stage: ")
+    return (STAGE_ORDER.index(bare) if bare in STAGE_ORDER else len(STAGE_ORDER), label)
+
+
 def _s(x: float | None, digits: int = 2) -> str:
     return "—" if x is None else f"{x:.{digits}f} s"
 
@@ -169,11 +183,7 @@ def render(results: dict[str, Any]) -> str:
     add("")
     add(header)
     add("|---|" + "---|" * len(sizes))
-    labels: list[str] = []
-    for r in sizes:
-        for k in r.get("stages") or {}:
-            if k not in labels:
-                labels.append(k)
+    labels = sorted({k for r in sizes for k in (r.get("stages") or {})}, key=_stage_key)
     for label in labels:
         row(label, [_s((r.get("stages") or {}).get(label)) for r in sizes])
     add("")
@@ -184,7 +194,8 @@ def render(results: dict[str, Any]) -> str:
         add("")
         add("| stage | seconds |")
         add("|---|---|")
-        for label, value in last["rebuild_stages"].items():
+        for label, value in sorted(last["rebuild_stages"].items(),
+                                   key=lambda kv: _stage_key(kv[0])):
             add(f"| {label} | {_s(value)} |")
         add("")
 
@@ -234,7 +245,15 @@ def render(results: dict[str, Any]) -> str:
     add("")
     add("| | all sizes | largest two sizes |")
     add("|---|---|---|")
-    for label, value in results["growth"].items():
+    growth = results["growth"]
+    head = [k for k in growth if not k.startswith("stage: ")]
+    order = [k for k in ("full build (ours)", "full build CPU time (ours)", "`mkdocs build` (ours)",
+                         "baseline build", "baseline CPU time", "peak memory (ours)",
+                         "rebuild after one change (ours)") if k in head]
+    order += sorted(set(head) - set(order))
+    order += sorted((k for k in growth if k.startswith("stage: ")), key=_stage_key)
+    for label in order:
+        value = growth[label]
         add(f"| {label} | {_x(value['all'])} | {_x(value['last'])} |")
     add("")
     if results.get("notes"):
