@@ -425,8 +425,14 @@ def meta_record(
     }
 
 
+#: One encoder for every dump (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Compact JSON with sorted keys (as ``json.dumps(..., ensure_ascii=False,
+    sort_keys=True, separators=(",", ":"))``)."""
+    return _ENCODER.encode(data)
 
 
 @dataclass(slots=True)
