@@ -165,6 +165,8 @@ def build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
     with the Builder's own arithmetic (k1 1.2, b 0.75, field length over the field's average,
     lunr's idf, rounded to 3 decimals), and serialises it with ``lunr.index.Index.serialize``.
     The token set is not built: ``serialize`` does not write it (lunr.js rebuilds it on load).
+    Metadata objects (``{"p": [...]}``) may be shared between postings: treat them as
+    read-only.
     """
     with _no_gc():
         return _build_lunr_index(docs)
@@ -176,6 +178,8 @@ def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
     # (term index, term, tf) of its distinct terms
     refs: list[tuple[int, str, int, list[tuple[int, str, int]]]] = []
     totals = [0] * len(FIELDS)
+    # most postings have one position: they share one read-only {"p": [position]} per position
+    single: dict[int, dict[str, list[int]]] = {}
     count = 0
     for n, doc in enumerate(docs):
         ref = str(n)
@@ -205,8 +209,14 @@ def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
                     posting = {"form": {}, "stem": {}, "root": {}, "entity": {},
                                "_index": len(inverted)}
                     inverted[term] = posting
-                posting[name][ref] = {
-                    "p": positions if len(positions) == 1 else delta_encode(positions)}
+                if len(positions) == 1:
+                    pos = positions[0]
+                    meta = single.get(pos)
+                    if meta is None:
+                        meta = single[pos] = {"p": positions}
+                    posting[name][ref] = meta
+                else:
+                    posting[name][ref] = {"p": delta_encode(positions)}
                 terms.append((posting["_index"], term, len(positions)))
             totals[f] += len(items)
             refs.append((f, ref, len(items), terms))
