@@ -94,17 +94,44 @@ def _field_items(doc: IndexDoc) -> dict[str, list[str]]:
     }
 
 
-def _field_terms(doc: IndexDoc) -> tuple[list[tuple[str, int]], ...]:
-    """``(term, position)`` per field of ``doc``, in the order :data:`FIELDS`, as lunr.py's
-    Builder sees them through :func:`_field_items` except for lowercasing (its list tokenizer
-    lowercases every element; :func:`build_lunr_index` does it once per distinct term)."""
-    toks = doc.tokens
-    return (
-        [(t.normalized, t.position) for t in toks if t.normalized],
-        [(t.stem, t.position) for t in toks if t.stem],
-        [(t.root, t.position) for t in toks if t.root],
-        [(key, pos) for key, pos, _s, _e in doc.entities],
-    )
+def _group_fields(doc: IndexDoc) -> tuple[tuple[int, dict[str, list[int]]], ...]:
+    """Per field of ``doc`` (order :data:`FIELDS`): its number of terms and term → positions
+    in first-appearance order: what lunr.py's Builder gets from :func:`_field_items`, before
+    its list tokenizer lowercases (done by :func:`build_lunr_index` once per distinct term)."""
+    form: dict[str, list[int]] = {}
+    stem: dict[str, list[int]] = {}
+    root: dict[str, list[int]] = {}
+    n_form = n_stem = n_root = 0
+    for t in doc.tokens:
+        pos = t.position
+        term = t.normalized
+        if term:
+            n_form += 1
+            at = form.get(term)
+            if at is None:
+                form[term] = [pos]
+            else:
+                at.append(pos)
+        term = t.stem
+        if term:
+            n_stem += 1
+            at = stem.get(term)
+            if at is None:
+                stem[term] = [pos]
+            else:
+                at.append(pos)
+        term = t.root
+        if term:
+            n_root += 1
+            at = root.get(term)
+            if at is None:
+                root[term] = [pos]
+            else:
+                at.append(pos)
+    entity: dict[str, list[int]] = {}
+    for key, pos, _s, _e in doc.entities:
+        entity.setdefault(key, []).append(pos)
+    return ((n_form, form), (n_stem, stem), (n_root, root), (len(doc.entities), entity))
 
 
 def _search_pipeline() -> Pipeline:
@@ -184,15 +211,8 @@ def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
     for n, doc in enumerate(docs):
         ref = str(n)
         count += 1
-        for f, items in enumerate(_field_terms(doc)):
+        for f, (length, raw) in enumerate(_group_fields(doc)):
             name = FIELDS[f]
-            raw: dict[str, list[int]] = {}
-            for term, pos in items:
-                at = raw.get(term)
-                if at is None:
-                    raw[term] = [pos]
-                else:
-                    at.append(pos)
             # lunr's list tokenizer lowercases every element: terms equal once lowercased
             # are one term, first seen where the first of them was
             local: dict[str, list[int]] = {}
@@ -218,8 +238,8 @@ def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
                 else:
                     posting[name][ref] = {"p": delta_encode(positions)}
                 terms.append((posting["_index"], term, len(positions)))
-            totals[f] += len(items)
-            refs.append((f, ref, len(items), terms))
+            totals[f] += length
+            refs.append((f, ref, length, terms))
 
     # lunr.idf over the whole index: documents_with_term counts (field, document) pairs.
     idf: dict[str, float] = {}
