@@ -331,7 +331,7 @@ def test_index_pages(pages: dict[str, Doc], records: list[dict]) -> None:
 
 
 INDEX_URLS = {"", "search/", "articles/", "timeline/", "map/", "places/", "actors/", "sources/",
-              "data/", "about/"}
+              "data/", "about/", "benchmarks/"}
 
 
 def test_nav_lists_only_index_pages(pages: dict[str, Doc], records: list[dict]) -> None:
