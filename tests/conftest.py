@@ -31,3 +31,15 @@ def archive_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def archive_paths(archive_dir: Path) -> Paths:
     return Paths(archive_dir)
+
+
+@pytest.fixture(scope="module")
+def indexed_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the seeds (and mkdocs.yml) with a fresh search index, shared by a module."""
+    from archive.index.build import update_index
+
+    d = tmp_path_factory.mktemp("indexed")
+    shutil.copytree(REPO / "seeds", d / "seeds")
+    shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
+    update_index(Paths(d))
+    return d

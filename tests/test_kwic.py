@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from click.testing import CliRunner
 from archive.analysis import analyze_word
 from archive.cli import main
 from archive.config import Paths
-from archive.index.build import update_index
 from archive.pipeline import analyze_corpus, load
 from archive.search.kwic import display_width, format_lines
 
@@ -20,12 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("kwic")
-    shutil.copytree(REPO / "seeds", d / "seeds")
-    shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
-    update_index(Paths(d))
-    return d
+def root(indexed_root: Path) -> Path:
+    return indexed_root
 
 
 def run(root: Path, *args: str) -> tuple[int, str, str]:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from archive.analysis import analyze_word, normalize
 from archive.cli import main
 from archive.config import Paths
-from archive.index.build import load_gazetteer, update_index
+from archive.index.build import load_gazetteer
 from archive.pipeline import AnalyzedArticle, analyze_corpus, load
 from archive.search.engine import Filters, IndexView, open_view, resolve_entities, search
 from archive.search.query import QueryError, parse
@@ -28,12 +28,8 @@ A0, A1, A2, A3, A4 = (
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("archive")
-    shutil.copytree(REPO / "seeds", d / "seeds")
-    shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
-    update_index(Paths(d))
-    return d
+def root(indexed_root: Path) -> Path:
+    return indexed_root
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,21 @@ class Problem:
         return f"{text} — {self.hint}" if self.hint else text
 
 
+class HasProblems:
+    """Mixin for results that carry ``problems``: the errors and the warnings among them."""
+
+    __slots__ = ()
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
 class ArchiveError(Exception):
     """Raised when input has errors; carries every problem so all are reported at once."""
 

@@ -22,7 +22,7 @@ from archive.analysis import Analyzer, Token, wordtable
 from archive.analysis.analyzer import remember_words
 from archive.config import Paths
 from archive.corpus.article import Article
-from archive.errors import ArchiveError, Problem
+from archive.errors import ArchiveError, HasProblems, Problem
 
 
 @dataclass(slots=True)
@@ -84,19 +84,11 @@ class AnalyzedArticle:
 
 
 @dataclass(slots=True)
-class Loaded:
+class Loaded(HasProblems):
     paths: Paths
     articles: list[Article]
     gazetteer: object  # archive.gazetteer.Gazetteer
     problems: list[Problem]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
     def raise_for_errors(self) -> None:
         if self.errors:

@@ -18,7 +18,7 @@ from archive.corpus.boilerplate import layout
 from archive.corpus.dates import extract_dates
 from archive.corpus.frontmatter import split_front_matter
 from archive.corpus.infer import infer_source, infer_title
-from archive.errors import Problem
+from archive.errors import HasProblems, Problem
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 GAZETTEER_SUFFIXES = (".yml", ".yaml")
@@ -29,19 +29,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(slots=True)
-class Corpus:
+class Corpus(HasProblems):
     """The loaded articles (sorted by id) and every problem met on the way."""
 
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
     def get(self, article_id: str) -> Article | None:
         return next((a for a in self.articles if a.id == article_id), None)
