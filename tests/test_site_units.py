@@ -9,7 +9,7 @@ from archive.corpus.article import Article, Segment
 from archive.site.mapsvg import map_svg
 from archive.site.model import EntityView, MentionView, newest_first_key
 from archive.site.render import articles_phrase, noun, safe_url, times_phrase
-from archive.site.text import body_html, format_date
+from archive.site.text import body_html, date_html, format_date
 
 
 def _article(
@@ -46,6 +46,11 @@ def test_format_date() -> None:
     assert format_date("2018-07") == "تموز (يوليو) 2018"
     assert format_date("2011") == "2011"
     assert format_date(None) == "غير معروف"
+    # a day or month the text gives without a year (the loader never invents one)
+    assert format_date("--06-25") == "25 حزيران (يونيو) (السنة غير مذكورة)"
+    assert format_date("--09") == "أيلول (سبتمبر) (السنة غير مذكورة)"
+    assert 'datetime="--06-25"' in date_html("--06-25")  # a valid yearless date
+    assert "datetime" not in date_html("--09")  # no valid <time> form for a yearless month
 
 
 def test_body_paragraphs_boilerplate_and_links() -> None:

@@ -322,7 +322,8 @@ class Site:
         mentioned_years: dict[str, list[tuple[str, list[tuple[ArticleView, str]], int]]] = {}
         for value in sorted(mentioned, reverse=True):
             items = sorted(mentioned[value], key=lambda it: newest_first_key(it[0].article))
-            mentioned_years.setdefault(value[:4], []).append(
+            year = value[:4] if value[:4].isdigit() else "سنة غير مذكورة"
+            mentioned_years.setdefault(year, []).append(
                 (value, items[:MENTIONED_SHOWN], len(items))
             )
         return {

@@ -56,9 +56,19 @@ def month_name(month: int) -> str:
 
 
 def format_date(value: str | None) -> str:
-    """``2018-07-04`` → ``4 تموز (يوليو) 2018``; ``2018-07`` → month and year; None → unknown."""
+    """``2018-07-04`` → ``4 تموز (يوليو) 2018``; ``2018-07`` → month and year; ``--06-25``
+    (year not in the text) → day and month, saying the year is not given; None → unknown."""
     if not value:
         return UNKNOWN_DATE
+    if value.startswith("--"):  # a day or month the text gives without its year
+        yearless = value[2:].split("-")
+        try:
+            numbers = [int(p) for p in yearless]
+        except ValueError:
+            return value
+        if len(numbers) == 2:
+            return f"{numbers[1]} {month_name(numbers[0])} (السنة غير مذكورة)"
+        return f"{month_name(numbers[0])} (السنة غير مذكورة)"
     parts = value.split("-")
     try:
         numbers = [int(p) for p in parts]
@@ -75,6 +85,8 @@ def date_html(value: str | None) -> Markup:
     """A ``<time>`` element for a known date, «غير معروف» otherwise."""
     if not value:
         return Markup('<span class="ar-unknown">{}</span>').format(UNKNOWN_DATE)
+    if value.startswith("--") and value.count("-") == 2:  # --MM: no valid <time> form
+        return Markup("<span>{}</span>").format(format_date(value))
     return Markup('<time datetime="{}">{}</time>').format(value, format_date(value))
 
 
