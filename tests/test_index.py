@@ -244,6 +244,35 @@ def test_related_articles(paths: Paths) -> None:
     assert any("place:bosra-al-sham" in r["shared"] for r in related[A3] if r["id"] == A4)
 
 
+def test_related_articles_ignore_features_above_the_rare_cap(
+        paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Features in more than RARE_DF(N) articles never make two articles related (this keeps the
+    product sparse at scale); small archives are below the cap and keep every feature."""
+    from whoosh import index as whoosh_index
+
+    from archive.index import related as rel
+
+    gen = current_generation(paths)
+    assert gen is not None
+    ix = whoosh_index.open_dir(str(gen))
+    _, feats = rel.doc_features(ix)
+    df: dict[str, int] = {}
+    for fs in feats.values():
+        for f in fs:
+            df[f] = df.get(f, 0) + 1
+    assert rel.rare_df(5) >= 5  # the seeds: nothing capped
+    uncapped = rel.compute_related(ix)
+    monkeypatch.setattr(rel, "RARE_MIN", 2)
+    monkeypatch.setattr(rel, "RARE_FACTOR", 0.0)
+    capped = rel.compute_related(ix)
+    shared = {("@" if ":" in f else "") + f for rows in capped.values() for r in rows
+              for f in r["shared"]}
+    assert shared and all(df[f] == 2 for f in shared)
+    assert capped != uncapped
+    assert any(df[("@" if ":" in f else "") + f] > 2
+               for rows in uncapped.values() for r in rows for f in r["shared"])
+
+
 def test_site_build_path_reuses_analysed_articles_and_computes_related(tmp_path: Path) -> None:
     from archive.index.build import ensure_fresh
     from archive.pipeline import analyze_corpus, load
