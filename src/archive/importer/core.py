@@ -9,6 +9,7 @@ empty, bad date, bad url, malformed row, or a different file already there). So
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -112,11 +113,14 @@ def _has_value(value: Any) -> bool:
     return value not in (None, "", [], {}) and not (isinstance(value, str) and not value.strip())
 
 
-def _extra_value(value: Any) -> Any:
+def _extra_value(value: Any, top: bool = True) -> Any:
+    """A kept column's value: a number, boolean, one line of text, or a list of those."""
     if isinstance(value, (bool, int, float)):
         return value
+    if isinstance(value, list) and top:
+        return [x for x in (_extra_value(v, False) for v in value) if _has_value(x)]
     if isinstance(value, list):
-        return [x for x in (_extra_value(v) for v in value) if _has_value(x)]
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
     return one_line(value)
 
 
