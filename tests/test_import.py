@@ -493,3 +493,16 @@ def test_real_saudinewsnet_zip_every_record_accounted_for(tmp_path: Path) -> Non
     again = import_sources([str(dump)], tmp_path / "seeds", options)
     assert (again.written, again.unchanged, len(again.reported)) == (
         0, report.written, len(report.reported))
+
+
+def test_places_and_actors_resolved_through_the_gazetteer(archive_dir: Path) -> None:
+    rows = [{"title": "ع", "content": "نص عن سوريا والأردن.", "url": "https://g.org/1",
+             "places": "سورية، jordan، الرياض", "actors": ["syrian-army", "نادي الهلال"]}]
+    (archive_dir / "d.json").write_text(json.dumps(rows, ensure_ascii=False))
+    code, out = invoke(archive_dir, str(archive_dir / "d.json"))
+    assert code == 0, out
+    a = loaded(archive_dir)["https://g.org/1"]
+    assert (a.places, a.actors) == (["syria", "jordan"], ["syrian-army"])
+    assert "place 'الرياض' (1)" in out and "actor 'نادي الهلال' (1)" in out
+    result = CliRunner().invoke(main, ["--root", str(archive_dir), "check"])
+    assert result.exit_code == 0, result.output

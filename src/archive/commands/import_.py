@@ -151,6 +151,12 @@ def import_cmd(paths: Paths, sources: tuple[str, ...], maps: tuple[str, ...], ou
     if report.unnamed_sources:
         names = ", ".join(f"{s!r} ({n:,})" for s, n in sorted(report.unnamed_sources.items()))
         click.echo(f"note: source(s) with no name in --source-names, written as they are: {names}")
+    if report.unknown_entities:
+        names = ", ".join(f"{kind} {name!r} ({n:,})" for (kind, name), n in
+                          sorted(report.unknown_entities.items()))
+        click.echo(f"note: not in the gazetteer ({where}/places.yml, actors.yml), left out of"
+                   f" places/actors: {names} — add them (archive entities suggest proposes"
+                   " places) and import again with --overwrite")
     if report.with_control_chars:
         chars = ", ".join(f"{c} ×{n:,}" for c, n in sorted(report.control_chars.items()))
         click.echo(f"note: {report.with_control_chars:,} article(s) hold control characters"

@@ -77,6 +77,8 @@ class Report:
     #: source as written in the dump → records, when --source-names has no name for it
     unnamed_sources: Counter[str] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)  # source written → articles
+    #: (kind, name) → records naming it in places/actors, when the gazetteer does not know it
+    unknown_entities: Counter[tuple[str, str]] = field(default_factory=Counter)
     with_control_chars: int = 0  # articles written/unchanged whose text has control characters
     control_chars: Counter[str] = field(default_factory=Counter)  # "U+001A" → occurrences
     without_date: int = 0
@@ -134,6 +136,7 @@ class Importer:
         self.progress = progress or (lambda n: None)
         self.report = Report()
         self.seen = _Seen()
+        self._gazetteer: Any = None
         self._shown = 0  # bytes of the current input shown on the progress bar
         self._advanced = 0.0
         self._step = 0.0
@@ -256,6 +259,8 @@ class Importer:
             fields["author"] = author
         for fld in LIST_FIELDS:
             items = as_list(get(fld))
+            if fld != "tags":
+                items = self._entities(items, "place" if fld == "places" else "actor")
             if items:
                 fields[fld] = items
         for column in keep:
@@ -263,6 +268,31 @@ class Importer:
             if _has_value(value) and column not in FIELDS:
                 fields[column] = value
         self._write(record, art_id, fields, body)
+
+    def _entities(self, names: list[str], kind: str) -> list[str]:
+        """Gazetteer ids for the names (ids, names or aliases) of places or actors; names the
+        gazetteer beside the output (places.yml, actors.yml) does not know are left out and
+        counted in ``Report.unknown_entities``."""
+        if not names:
+            return []
+        if self._gazetteer is None:
+            from archive.gazetteer.loader import FILES, build, parse_entries
+
+            records = []
+            for file_kind, name in FILES.items():
+                file = self.out / name
+                if file.is_file():
+                    records += parse_entries(file.read_text(encoding="utf-8-sig"), file_kind,
+                                             file.as_posix())[0]
+            self._gazetteer = build(records)
+        ids: list[str] = []
+        for name in names:
+            entity = self._gazetteer.resolve(name, kind)
+            if entity is None:
+                self.report.unknown_entities[(kind, name)] += 1
+            elif entity.id not in ids:
+                ids.append(entity.id)
+        return ids
 
     def _write(self, record: Record, art_id: str, fields: dict[str, Any], body: str) -> None:
         try:
