@@ -506,3 +506,28 @@ def test_places_and_actors_resolved_through_the_gazetteer(archive_dir: Path) -> 
     assert "place 'الرياض' (1)" in out and "actor 'نادي الهلال' (1)" in out
     result = CliRunner().invoke(main, ["--root", str(archive_dir), "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_keep_reprints_imports_the_same_text_from_another_source(tmp_path: Path) -> None:
+    text = "نص وكالة الأنباء نفسه نشرته صحيفتان."
+    rows = [{"source": "okaz", "url": "https://okaz.com.sa/1", "content": text},
+            {"source": "okaz", "url": "https://okaz.com.sa/1?print", "content": text},
+            {"source": "alriyadh", "url": "https://alriyadh.com/9", "content": text},
+            {"source": "alyaum", "url": "https://alyaum.com/5", "content": text}]
+    (tmp_path / "d.json").write_text(json.dumps(rows, ensure_ascii=False))
+    code, out = invoke(tmp_path, str(tmp_path / "d.json"), "--dry-run")
+    assert summary(out)["reported"] == 3 and "3 duplicate" in out
+    code, out = invoke(tmp_path, str(tmp_path / "d.json"), "--keep-reprints")
+    assert assert_invariant(out) == {"read": 4, "written": 3, "unchanged": 0, "reported": 1}
+    d = tmp_path / "d.json"  # one line: every record starts on line 1
+    assert f"duplicate: {d} record 2 (line 1): same text as {d} record 1 (line 1)" in out
+    assert sorted(a.source for a in loaded(tmp_path).values()) == ["alriyadh", "alyaum", "okaz"]
+
+
+def test_long_csv_field(tmp_path: Path) -> None:
+    body = "كلمة " * 60000  # 300,000 characters: more than the csv module's default limit
+    (tmp_path / "d.csv").write_text(f"title,text\nطويل,{body}\n", encoding="utf-8")
+    code, out = invoke(tmp_path, str(tmp_path / "d.csv"))
+    assert code == 0, out
+    [article] = loaded(tmp_path).values()
+    assert article.text == body.rstrip() + "\n"

@@ -65,6 +65,9 @@ class _LogProgress:
 @click.option("--keep", multiple=True, metavar="COLUMN",
               help="Keep an unmapped COLUMN as an extra front-matter key (archive check warns "
                    "about extra keys). Repeatable.")
+@click.option("--keep-reprints", is_flag=True,
+              help="Import a text another source already gave (a reprint); by default every "
+                   "repeated text is reported as a duplicate.")
 @click.option("--date-format", metavar="FMT",
               help="strptime format of the dump's dates, e.g. '%d/%m/%Y' (default: guess "
                    "ISO, RFC 2822 and written-out dates).")
@@ -81,8 +84,9 @@ class _LogProgress:
 @click.pass_obj
 def import_cmd(paths: Paths, sources: tuple[str, ...], maps: tuple[str, ...], out: Path | None,
                default_source: str | None, source_names: Path | None, keep: tuple[str, ...],
-               date_format: str | None, overwrite: bool, dry_run: bool, limit: int | None,
-               report_file: Path | None, verbose: bool, progress: bool | None) -> None:
+               keep_reprints: bool, date_format: str | None, overwrite: bool, dry_run: bool,
+               limit: int | None, report_file: Path | None, verbose: bool,
+               progress: bool | None) -> None:
     """Import articles from JSON, JSON Lines, CSV or zip dumps as seeds/<id>.md files.
 
     Each record becomes one file with YAML front matter (title, date, source, url, author,
@@ -101,7 +105,8 @@ def import_cmd(paths: Paths, sources: tuple[str, ...], maps: tuple[str, ...], ou
     options = Options(
         maps=mapping, default_source=" ".join((default_source or "").split()) or None,
         source_names=load_source_names(source_names) if source_names else {},
-        keep=keep, date_format=date_format, overwrite=overwrite, dry_run=dry_run, limit=limit,
+        keep=keep, keep_reprints=keep_reprints, date_format=date_format, overwrite=overwrite,
+        dry_run=dry_run, limit=limit,
     )
     target = out if out is not None else paths.seeds
     show = sys.stderr.isatty() if progress is None else progress

@@ -49,6 +49,7 @@ class Options:
     overwrite: bool = False  # replace files that exist with different content
     dry_run: bool = False  # write nothing
     limit: int | None = None  # read at most this many records
+    keep_reprints: bool = False  # the same text from another source is imported, not reported
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,7 @@ class _Seen:
     url: dict[str, tuple[str, str]] = field(default_factory=dict)
     id: dict[str, str] = field(default_factory=dict)
     text: dict[bytes, tuple[str, str]] = field(default_factory=dict)
+    text_sources: dict[bytes, set[str]] = field(default_factory=dict)  # sources that had it
 
 
 def _has_value(value: Any) -> bool:
@@ -236,14 +238,17 @@ class Importer:
             self._reported("duplicate", record, art_id,
                            f"same id as {self.seen.id[art_id]} (same text, no url)")
             return
-        if text_key in self.seen.text:
+        if text_key in self.seen.text and not (
+                self.options.keep_reprints and raw_source
+                and raw_source not in self.seen.text_sources[text_key]):
             where, first_id = self.seen.text[text_key]
             self._reported("duplicate", record, art_id, f"same text as {where} ({first_id})")
             return
         if url:
             self.seen.url[url] = (record.where, art_id)
         self.seen.id[art_id] = record.where
-        self.seen.text[text_key] = (record.where, art_id)
+        self.seen.text.setdefault(text_key, (record.where, art_id))
+        self.seen.text_sources.setdefault(text_key, set()).add(raw_source)
 
         fields: dict[str, Any] = {}
         if title:

@@ -278,6 +278,7 @@ def sniff_delimiter(text: str) -> str:
 def parse_csv(text: str, origin: str, delimiter: str | None = None) -> list[Record]:
     """A header row, then one article per row. Quoted fields may span lines."""
     delimiter = delimiter or sniff_delimiter(text)
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 28))  # long articles are one field
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
