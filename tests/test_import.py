@@ -465,6 +465,14 @@ def test_dates_read(given: object, expected: str | None) -> None:
     assert normalize_date(given) == expected
 
 
+def test_date_format_first_then_unambiguous_forms() -> None:
+    assert normalize_date("04/08/2015", "%d/%m/%Y") == "2015-08-04"
+    assert normalize_date("04/08/2015", "%m/%d/%Y") == "2015-04-08"
+    assert normalize_date("2015-07-22 10:00:00", "%d/%m/%Y") == "2015-07-22"
+    with pytest.raises(DateError, match="does not match --date-format"):
+        normalize_date("13/13/2015", "%d/%m/%Y")
+
+
 @pytest.mark.parametrize("given", ["2015-02-30", "2015-13", "21/07/2015", "07/21/2015",
                                    "yesterday", "12", True, "21 يوليو"])
 def test_dates_refused(given: object) -> None:

@@ -5,7 +5,7 @@ Read without a format: ISO dates and times (``2015-07-21``, ``2015-07-21 12:00:0
 year and month alone, e-mail/RSS dates (``Tue, 21 Jul 2015 02:51:32 +0300``) and a date written
 out in words (``21 يوليو 2015``, ``July 21, 2015``). The date is the one written: a time zone
 never moves it. Day-first or month-first numeric dates (``21/07/2015``) are ambiguous and need
-``--date-format``.
+``--date-format`` (dates that do not match it are still read when unambiguous).
 """
 
 from __future__ import annotations
@@ -49,7 +49,11 @@ def normalize_date(value: Any, fmt: str | None = None) -> str | None:
         try:
             return _dt.datetime.strptime(text, fmt).date().isoformat()
         except ValueError:
-            raise DateError(f"date {text!r} does not match --date-format {fmt!r}") from None
+            try:
+                return normalize_date(text)  # an unambiguous date in another form
+            except DateError:
+                raise DateError(f"date {text!r} does not match --date-format {fmt!r}"
+                                ) from None
     m = _ISO.fullmatch(text)
     if m:
         parts = [m["y"]] + [f"{int(x):02d}" for x in (m["m"], m["d"]) if x]
