@@ -539,3 +539,15 @@ def test_long_csv_field(tmp_path: Path) -> None:
     assert code == 0, out
     [article] = loaded(tmp_path).values()
     assert article.text == body.rstrip() + "\n"
+
+
+def test_control_characters_kept_in_the_text_removed_from_the_title(tmp_path: Path) -> None:
+    rows = [{"title": "\x1a عنوان\x1a", "content": "نص\x1a فيه حرف تحكم.", "url": "https://c.org/1"},
+            {"title": "نظيف", "content": "نص نظيف.", "url": "https://c.org/2"}]
+    (tmp_path / "d.json").write_text(json.dumps(rows, ensure_ascii=False))
+    code, out = invoke(tmp_path, str(tmp_path / "d.json"))
+    assert code == 0
+    assert "1 article(s) hold control characters (U+001A ×3)" in out
+    [dirty] = [p for p in (tmp_path / "seeds").iterdir() if "\x1a" in p.read_text()]
+    assert dirty.read_text().startswith("---\ntitle: عنوان\n")
+    assert "نص\x1a فيه حرف تحكم.\n" in dirty.read_text()

@@ -165,7 +165,7 @@ def import_cmd(paths: Paths, sources: tuple[str, ...], maps: tuple[str, ...], ou
     if report.with_control_chars:
         chars = ", ".join(f"{c} ×{n:,}" for c, n in sorted(report.control_chars.items()))
         click.echo(f"note: {report.with_control_chars:,} article(s) hold control characters"
-                   f" ({chars}), written as they are")
+                   f" ({chars}): kept in the text, removed from titles")
     if report_file:
         with report_file.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)

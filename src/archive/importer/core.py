@@ -80,7 +80,9 @@ class Report:
     sources: Counter[str] = field(default_factory=Counter)  # source written → articles
     #: (kind, name) → records naming it in places/actors, when the gazetteer does not know it
     unknown_entities: Counter[tuple[str, str]] = field(default_factory=Counter)
-    with_control_chars: int = 0  # articles written/unchanged whose text has control characters
+    #: articles written/unchanged whose text or title has control characters (kept in the
+    #: text, where the loader deals with them; removed from the title and other one-line fields)
+    with_control_chars: int = 0
     control_chars: Counter[str] = field(default_factory=Counter)  # "U+001A" → occurrences
     without_date: int = 0
     without_title: int = 0
@@ -272,7 +274,8 @@ class Importer:
             value = _extra_value(data.get(column))
             if _has_value(value) and column not in FIELDS:
                 fields[column] = value
-        self._write(record, art_id, fields, body)
+        raw_title = get("title")
+        self._write(record, art_id, fields, body, raw_title if isinstance(raw_title, str) else "")
 
     def _entities(self, names: list[str], kind: str) -> list[str]:
         """Gazetteer ids for the names (ids, names or aliases) of places or actors; names the
@@ -299,7 +302,8 @@ class Importer:
                 ids.append(entity.id)
         return ids
 
-    def _write(self, record: Record, art_id: str, fields: dict[str, Any], body: str) -> None:
+    def _write(self, record: Record, art_id: str, fields: dict[str, Any], body: str,
+               raw_title: str) -> None:
         try:
             content = render(fields, body)
         except UnicodeEncodeError as exc:
@@ -333,7 +337,7 @@ class Importer:
         self.report.sources[fields.get("source", "")] += 1
         self.report.without_date += "date" not in fields
         self.report.without_title += "title" not in fields
-        found = CONTROL.findall(body) + CONTROL.findall(str(fields.get("title", "")))
+        found = CONTROL.findall(body) + CONTROL.findall(raw_title)
         if found:
             self.report.with_control_chars += 1
             self.report.control_chars.update(f"U+{ord(c):04X}" for c in found)

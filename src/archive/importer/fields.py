@@ -32,6 +32,8 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "keywords"),
 }
 
+#: C0 and C1 control characters (tab and newline included: a one-line value has none)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _LIST_SPLIT = re.compile(r"\s*[,;|،؛]\s*")
 
 
@@ -97,14 +99,15 @@ def resolve(columns: Iterable[str], overrides: dict[str, str | None]) -> Mapping
 
 
 def one_line(value: Any) -> str:
-    """A title, source, author or url value as one line of text ("" when empty)."""
+    """A title, source, author or url value as one line of text ("" when empty); control
+    characters (scraping debris such as U+001A) become spaces."""
     if value is None:
         return ""
     if isinstance(value, list):
         return "، ".join(t for t in (one_line(v) for v in value) if t)
     if isinstance(value, dict):
         value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return " ".join(str(value).split())
+    return " ".join(_CONTROL.sub(" ", str(value)).split())
 
 
 def as_list(value: Any) -> list[str]:
