@@ -119,6 +119,14 @@ def test_csv_any_delimiter_with_or_without_bom(tmp_path: Path, delimiter: str, b
     assert_imported_as_given(tmp_path)
 
 
+def test_utf16_tab_separated_text_as_spreadsheets_save_it(tmp_path: Path) -> None:
+    text = csv_bytes(ARTICLES, "\t", False).decode("utf-8")
+    (tmp_path / "dump.tsv").write_bytes(text.encode("utf-16"))  # with its byte-order mark
+    code, out = invoke(tmp_path, str(tmp_path / "dump.tsv"))
+    assert code == 0, out
+    assert_imported_as_given(tmp_path)
+
+
 @pytest.mark.parametrize("member", ["a.json", "a.jsonl", "a.csv", "a.tsv"])
 def test_zip_of_each_format(tmp_path: Path, member: str) -> None:
     data = {

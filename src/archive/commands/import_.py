@@ -176,9 +176,9 @@ def import_cmd(paths: Paths, sources: tuple[str, ...], maps: tuple[str, ...], ou
     for exc in report.input_errors:
         click.echo(f"error: {exc}", err=True)
     if report.input_errors:
-        click.echo(f"{len(report.input_errors)} input file(s) could not be read; nothing was"
-                   " imported from them — fix them and import again (what was imported stays)",
-                   err=True)
+        click.echo(f"{len(report.input_errors)} input file(s) could not be read (named above);"
+                   " the records of every other file were imported — fix them and import"
+                   " again: what is already imported is left unchanged", err=True)
         raise SystemExit(1)
     if not dry_run and (report.written or report.updated):
         click.echo("next: archive check")

@@ -130,7 +130,9 @@ def body_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):  # paragraphs
-        value = "\n\n".join(str(v) for v in value if v is not None)
+        value = "\n\n".join(body_text(v) for v in value if v is not None)
+    if isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     while lines and not lines[0].strip():
