@@ -559,3 +559,22 @@ def test_control_characters_kept_in_the_text_removed_from_the_title(tmp_path: Pa
     [dirty] = [p for p in (tmp_path / "seeds").iterdir() if "\x1a" in p.read_text()]
     assert dirty.read_text().startswith("---\ntitle: عنوان\n")
     assert "نص\x1a فيه حرف تحكم.\n" in dirty.read_text()
+
+
+def test_source_names_file_must_be_a_mapping(tmp_path: Path) -> None:
+    (tmp_path / "d.json").write_text(json.dumps(ARTICLES, ensure_ascii=False))
+    (tmp_path / "names.yml").write_text("- sabq\n- okaz\n")
+    code, out = invoke(tmp_path, str(tmp_path / "d.json"), "--source-names",
+                       str(tmp_path / "names.yml"))
+    assert code == 2
+    assert "names.yml" in out and "'source id: name'" in out
+    assert not (tmp_path / "seeds").exists()
+
+
+def test_verbose_lists_every_reported_record(tmp_path: Path) -> None:
+    rows = [{"title": f"فارغ {i}", "content": "", "url": f"https://v.org/{i}"} for i in range(8)]
+    (tmp_path / "d.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+    code, out = invoke(tmp_path, str(tmp_path / "d.json"))
+    assert out.count("    empty: ") == 5 and "… and 3 more empty" in out
+    code, out = invoke(tmp_path, str(tmp_path / "d.json"), "--verbose")
+    assert out.count("    empty: ") == 8 and "more empty" not in out
