@@ -382,8 +382,11 @@ def test_reports_name_each_record_and_counts_add_up(tmp_path: Path) -> None:
     assert f"duplicate: {m} record 10 (line 10): same id as {m} record 9 (line 9)" in out
     assert f"bad date: {m} record 11 (line 11): date '2015-02-30' does not exist" in out
     rows = list(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8-sig")))
-    assert [r["kind"] for r in rows] == ["duplicate", "empty", "bad date", "bad url",
-                                         "duplicate", "duplicate", "bad date"]
+    assert [(r["kind"], r["record"], r["line"]) for r in rows] == [
+        ("duplicate", "4", "4"), ("empty", "5", "5"), ("bad date", "6", "6"),
+        ("bad url", "7", "7"), ("duplicate", "8", "8"), ("duplicate", "10", "10"),
+        ("bad date", "11", "11")]
+    assert {r["file"] for r in rows} == {str(m)}
     loaded(tmp_path)
     # again: what was written is unchanged, the same records are reported
     code, out = invoke(tmp_path, str(tmp_path / "m.jsonl"))

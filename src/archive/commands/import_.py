@@ -77,7 +77,8 @@ class _LogProgress:
 @click.option("--limit", type=click.IntRange(min=0), metavar="N",
               help="Read only the first N records.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write every reported record to this CSV file (UTF-8 with BOM).")
+              help="Write every reported record to this CSV file (kind, file, record, line, id, "
+                   "detail; UTF-8 with BOM).")
 @click.option("-v", "--verbose", is_flag=True, help="List every reported record.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
@@ -169,9 +170,10 @@ def import_cmd(paths: Paths, sources: tuple[str, ...], maps: tuple[str, ...], ou
     if report_file:
         with report_file.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(["kind", "where", "id", "detail"])
+            writer.writerow(["kind", "file", "record", "line", "id", "detail"])
             for r in report.reported:
-                writer.writerow([r.kind, r.where, r.article_id or "", r.detail])
+                writer.writerow([r.kind, r.record.origin, r.record.number, r.record.line or "",
+                                 r.article_id or "", r.detail])
         click.echo(f"reported records listed in {report_file}")
     for exc in report.input_errors:
         click.echo(f"error: {exc}", err=True)

@@ -57,9 +57,14 @@ class Reported:
     """A record that was not written, and why."""
 
     kind: str  # one of KINDS
-    where: str  # "dump.zip:2015-07-21.json record 12 (line 230)"
+    record: Record
     article_id: str | None
     detail: str
+
+    @property
+    def where(self) -> str:
+        """``dump.zip:2015-07-21.json record 12 (line 230)``"""
+        return self.record.where
 
 
 @dataclass(slots=True)
@@ -194,7 +199,7 @@ class Importer:
             self._record(record, mapping.columns, sorted(keep))
 
     def _reported(self, kind: str, record: Record, article: str | None, detail: str) -> None:
-        self.report.reported.append(Reported(kind, record.where, article, detail))
+        self.report.reported.append(Reported(kind, record, article, detail))
 
     def _record(self, record: Record, columns: dict[str, str | None], keep: list[str]) -> None:
         if record.problem:
