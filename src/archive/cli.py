@@ -15,6 +15,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("archive.commands.build", "build_cmd"),
     ("archive.commands.analyze", "analyze_cmd"),
     ("archive.commands.check", "check"),
+    ("archive.commands.import_", "import_cmd"),
     ("archive.commands.synth", "synth_cmd"),
     ("archive.commands.entities", "entities_cmd"),
     ("archive.commands.index", "index_cmd"),
