@@ -1,0 +1,363 @@
+/* The map page: pan and zoom (mouse drag and wheel, touch drag and pinch, keyboard, buttons),
+   markers and labels kept at a constant size on screen, and nearby markers grouped into
+   clusters at each zoom level. Vanilla JavaScript, nothing fetched. Without it the page shows
+   the map drawn at build time (with its own clusters) and the list of places. Names are only
+   ever set with textContent. */
+(function () {
+  "use strict";
+
+  var NS = "http://www.w3.org/2000/svg";
+  var MAX_ZOOM = 32;
+  var CLUSTER_PX = 40;   // markers closer than this on screen are grouped
+  var HIT_PX = 22;       // tap circle radius: a 44 px target
+  var LABEL_GAP = 4;
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  function placesPhrase(n) {
+    if (n === 2) return "مكانان";
+    return (n % 100 >= 3 && n % 100 <= 10) ? n + " أماكن" : n + " مكانًا";
+  }
+
+  function overlap(a, b) {
+    return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+  }
+
+  /* The same greedy rule as archive.site.mapsvg.cluster: heaviest first, join the first
+     cluster whose seed is within radius, else seed a new one. */
+  function cluster(points, radius) {
+    var order = points.map(function (_, i) { return i; });
+    order.sort(function (a, b) { return (points[b].w - points[a].w) || (a - b); });
+    var clusters = [];
+    order.forEach(function (i) {
+      var p = points[i];
+      for (var c = 0; c < clusters.length; c++) {
+        var k = clusters[c];
+        if (Math.hypot(k.x - p.x, k.y - p.y) < radius) { k.members.push(i); return; }
+      }
+      clusters.push({ x: p.x, y: p.y, members: [i] });
+    });
+    return clusters;
+  }
+
+  ready(function () {
+    var frame = document.getElementById("ar-map-frame");
+    var svg = frame && frame.querySelector("svg.ar-map");
+    if (!svg) return;
+    var W = parseFloat(svg.getAttribute("data-width"));
+    var H = parseFloat(svg.getAttribute("data-height"));
+    var view = { x: 0, y: 0, w: W, h: H };
+    var controls = document.getElementById("ar-map-controls");
+    var status = document.getElementById("ar-map-zoom");
+    var help = document.getElementById("ar-map-help");
+    var layer = svg.querySelector(".ar-map__clusters");
+    var biggest = 1;
+
+    // Markers: take over from the static drawing (its clusters and labels are redone here).
+    layer.textContent = "";
+    var places = Array.prototype.map.call(svg.querySelectorAll(".ar-map__place"), function (a) {
+      a.classList.remove("ar-map__place--clustered");
+      var sym = a.querySelector(".ar-map__sym");
+      var old = sym.querySelector("text");
+      if (old) sym.removeChild(old);
+      var text = document.createElementNS(NS, "text");
+      text.setAttribute("direction", "rtl");
+      text.textContent = a.getAttribute("data-name");
+      sym.appendChild(text);
+      var n = parseInt(a.getAttribute("data-n"), 10) || 0;
+      biggest = Math.max(biggest, n);
+      return { el: a, sym: sym, text: text, dot: sym.querySelector(".ar-map__dot"),
+               hit: sym.querySelector(".ar-map__hit"),
+               x: parseFloat(a.getAttribute("data-x")), y: parseFloat(a.getAttribute("data-y")),
+               n: n, name: a.getAttribute("data-name"), len: 0 };
+    });
+    places.forEach(function (p) {
+      p.r = 5 + 11 * Math.sqrt(p.n / biggest);
+      p.dot.setAttribute("r", p.r.toFixed(1));
+      p.hit.setAttribute("r", HIT_PX);
+    });
+
+    frame.tabIndex = 0;
+    frame.setAttribute("role", "group");
+    frame.setAttribute("aria-label", "خريطة قابلة للتحريك والتكبير");
+    frame.setAttribute("aria-describedby", "ar-map-help");
+    frame.classList.add("ar-map-frame--live");
+    if (controls) controls.hidden = false;
+    if (help) help.hidden = false;
+
+    function pxPerUnit() {
+      var rect = svg.getBoundingClientRect();
+      return rect.width > 0 ? rect.width / view.w : 1;
+    }
+
+    function clamp() {
+      view.w = Math.min(W, Math.max(W / MAX_ZOOM, view.w));
+      view.h = view.w * H / W;
+      view.x = Math.min(W - view.w, Math.max(0, view.x));
+      view.y = Math.min(H - view.h, Math.max(0, view.y));
+    }
+
+    function zoomAt(factor, cx, cy) {
+      var w = Math.min(W, Math.max(W / MAX_ZOOM, view.w / factor));
+      var f = w / view.w;
+      view.x = cx - (cx - view.x) * f;
+      view.y = cy - (cy - view.y) * f;
+      view.w = w;
+      clamp();
+      update();
+    }
+
+    function zoomCentre(factor) {
+      zoomAt(factor, view.x + view.w / 2, view.y + view.h / 2);
+    }
+
+    function pan(dx, dy) {  // in drawing units
+      view.x += dx;
+      view.y += dy;
+      clamp();
+      update();
+    }
+
+    function reset() {
+      view = { x: 0, y: 0, w: W, h: H };
+      update();
+    }
+
+    function toMap(clientX, clientY) {
+      var rect = svg.getBoundingClientRect();
+      var s = rect.width / view.w;
+      return { x: view.x + (clientX - rect.left) / s, y: view.y + (clientY - rect.top) / s };
+    }
+
+    function makeCluster(c, s) {
+      var members = c.members.map(function (i) { return places[i]; });
+      var a = document.createElementNS(NS, "a");
+      a.setAttribute("href", "#list");
+      a.setAttribute("class", "ar-map__cluster");
+      var label = placesPhrase(members.length) + " متقاربة: " +
+        members.map(function (p) { return p.name; }).join("، ") + ". اختر للتكبير";
+      a.setAttribute("aria-label", label);
+      var title = document.createElementNS(NS, "title");
+      title.textContent = label;
+      a.appendChild(title);
+      a.setAttribute("transform", "translate(" + members[0].x + " " + members[0].y + ")");
+      var sym = document.createElementNS(NS, "g");
+      sym.setAttribute("class", "ar-map__sym");
+      sym.setAttribute("transform", "scale(" + (1 / s) + ")");
+      var r = 14 + 2 * Math.min(members.length, 8);
+      var hit = document.createElementNS(NS, "circle");
+      hit.setAttribute("class", "ar-map__hit");
+      hit.setAttribute("r", Math.max(HIT_PX, r));
+      var bubble = document.createElementNS(NS, "circle");
+      bubble.setAttribute("class", "ar-map__bubble");
+      bubble.setAttribute("r", r);
+      var count = document.createElementNS(NS, "text");
+      count.setAttribute("y", "5");
+      count.setAttribute("text-anchor", "middle");
+      count.textContent = String(members.length);
+      sym.appendChild(hit);
+      sym.appendChild(bubble);
+      sym.appendChild(count);
+      a.appendChild(sym);
+      a.addEventListener("click", function (e) {
+        var xs = members.map(function (p) { return p.x; });
+        var ys = members.map(function (p) { return p.y; });
+        var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+        var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+        if (view.w <= W / MAX_ZOOM + 1e-6) return;  // as far as it goes: follow to the list
+        e.preventDefault();
+        var span = Math.max((x1 - x0) * 2.5, (y1 - y0) * 2.5 * W / H, view.w / 4);
+        view.w = span;
+        view.x = (x0 + x1) / 2 - view.w / 2;
+        view.h = view.w * H / W;
+        view.y = (y0 + y1) / 2 - view.h / 2;
+        clamp();
+        update();
+        frame.focus();
+      });
+      return { el: a, x: members[0].x, y: members[0].y, r: r };
+    }
+
+    function update() {
+      svg.setAttribute("viewBox", [view.x, view.y, view.w, view.h]
+        .map(function (v) { return v.toFixed(3); }).join(" "));
+      var s = pxPerUnit();
+      var inv = "scale(" + (1 / s) + ")";
+      places.forEach(function (p) {
+        p.sym.setAttribute("transform", inv);
+        p.el.style.display = "";
+        p.text.style.display = "";
+      });
+      if (!places.length) return;
+      // Measure labels once, at a constant on-screen size.
+      places.forEach(function (p) {
+        if (!p.len) { try { p.len = p.text.getComputedTextLength(); } catch (e) { p.len = 0; } }
+        if (!p.len) p.len = 8 * p.name.length;
+      });
+      var points = places.map(function (p) {
+        return { x: (p.x - view.x) * s, y: (p.y - view.y) * s, w: p.n };
+      });
+      var groups = cluster(points, CLUSTER_PX);
+      layer.textContent = "";
+      var boxes = [];  // on-screen boxes of drawn markers
+      var singles = [];
+      groups.forEach(function (g) {
+        if (g.members.length > 1) {
+          g.members.forEach(function (i) { places[i].el.style.display = "none"; });
+          var c = makeCluster(g, s);
+          layer.appendChild(c.el);
+          boxes.push([g.x - c.r, g.y - c.r, g.x + c.r, g.y + c.r]);
+        } else {
+          var p = places[g.members[0]];
+          boxes.push([g.x - p.r, g.y - p.r, g.x + p.r, g.y + p.r]);
+          singles.push({ p: p, x: g.x, y: g.y });
+        }
+      });
+      // Labels, most-cited first: on the left of the dot (reading side), else on the right,
+      // else none (the marker keeps its name for screen readers and as a tooltip).
+      var labels = [];
+      var vw = view.w * s, vh = view.h * s;
+      singles.forEach(function (m) {
+        var p = m.p, h = 10;
+        var left = [m.x - p.r - LABEL_GAP - p.len, m.y - h, m.x - p.r - LABEL_GAP, m.y + h];
+        var right = [m.x + p.r + LABEL_GAP, m.y - h, m.x + p.r + LABEL_GAP + p.len, m.y + h];
+        var mine = [m.x - p.r, m.y - p.r, m.x + p.r, m.y + p.r];
+        var chosen = null;
+        [left, right].some(function (box, side) {
+          if (box[0] < 2 || box[2] > vw - 2 || box[1] < 0 || box[3] > vh) return false;
+          if (labels.some(function (b) { return overlap(box, b); })) return false;
+          if (boxes.some(function (b) {
+            return b[0] !== mine[0] || b[1] !== mine[1] ? overlap(box, b) : false;
+          })) return false;
+          chosen = side;
+          labels.push(box);
+          return true;
+        });
+        if (chosen === null) { p.text.style.display = "none"; return; }
+        p.text.setAttribute("x", chosen === 0 ? -(p.r + LABEL_GAP) : p.r + LABEL_GAP);
+        p.text.setAttribute("y", "5");
+        p.text.setAttribute("text-anchor", chosen === 0 ? "start" : "end");
+      });
+      var zoom = W / view.w;
+      if (status) {
+        status.textContent = zoom < 1.05 ? "الخريطة كاملة"
+          : "التكبير ×" + (Math.round(zoom * 10) / 10).toLocaleString("ar");
+      }
+      svg.setAttribute("data-zoom", zoom.toFixed(3));
+    }
+
+    // Buttons.
+    if (controls) {
+      controls.addEventListener("click", function (e) {
+        var b = e.target.closest("button[data-map]");
+        if (!b) return;
+        var what = b.getAttribute("data-map");
+        if (what === "in") zoomCentre(2);
+        else if (what === "out") zoomCentre(0.5);
+        else reset();
+      });
+    }
+
+    // Keyboard, when the map or one of its markers has focus.
+    frame.addEventListener("keydown", function (e) {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var step = 0.15;
+      switch (e.key) {
+        case "+": case "=": zoomCentre(1.5); break;
+        case "-": case "_": case "−": zoomCentre(1 / 1.5); break;
+        case "ArrowLeft": pan(-view.w * step, 0); break;
+        case "ArrowRight": pan(view.w * step, 0); break;
+        case "ArrowUp": pan(0, -view.h * step); break;
+        case "ArrowDown": pan(0, view.h * step); break;
+        case "0": case "Home": reset(); break;
+        default: return;
+      }
+      e.preventDefault();
+    });
+    // A marker reached with Tab is brought into view.
+    svg.addEventListener("focusin", function (e) {
+      var a = e.target.closest && e.target.closest(".ar-map__place");
+      if (!a) return;
+      var x = parseFloat(a.getAttribute("data-x")), y = parseFloat(a.getAttribute("data-y"));
+      if (x < view.x || x > view.x + view.w || y < view.y || y > view.y + view.h) {
+        view.x = x - view.w / 2;
+        view.y = y - view.h / 2;
+        clamp();
+        update();
+      }
+    });
+
+    // Wheel.
+    svg.addEventListener("wheel", function (e) {
+      e.preventDefault();
+      var dy = e.deltaY * (e.deltaMode === 1 ? 33 : e.deltaMode === 2 ? 400 : 1);
+      var at = toMap(e.clientX, e.clientY);
+      zoomAt(Math.exp(-dy * 0.002), at.x, at.y);
+    }, { passive: false });
+
+    // Pointers: one drags, two pinch. A drag that moved does not follow a link.
+    var pointers = {};
+    var moved = false, dragging = false, last = null, lastPinch = null;
+    function list() { return Object.keys(pointers).map(function (k) { return pointers[k]; }); }
+    svg.addEventListener("pointerdown", function (e) {
+      if (e.pointerType === "mouse" && e.button !== 0) return;
+      pointers[e.pointerId] = { x: e.clientX, y: e.clientY, x0: e.clientX, y0: e.clientY };
+      if (list().length === 1) { moved = false; dragging = false; }
+      last = null;
+      lastPinch = null;
+    });
+    svg.addEventListener("pointermove", function (e) {
+      var p = pointers[e.pointerId];
+      if (!p) return;
+      p.x = e.clientX;
+      p.y = e.clientY;
+      var ps = list();
+      if (ps.length === 1) {
+        if (!dragging && Math.hypot(p.x - p.x0, p.y - p.y0) < 5) return;
+        if (!dragging) {
+          dragging = moved = true;
+          try { svg.setPointerCapture(e.pointerId); } catch (err) { /* already released */ }
+          svg.classList.add("ar-map--dragging");
+        }
+        if (last) {
+          var s = pxPerUnit();
+          pan(-(p.x - last.x) / s, -(p.y - last.y) / s);
+        }
+        last = { x: p.x, y: p.y };
+      } else if (ps.length === 2) {
+        moved = true;
+        var a = ps[0], b = ps[1];
+        var mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+        var d = Math.hypot(a.x - b.x, a.y - b.y);
+        if (lastPinch && lastPinch.d > 0) {
+          var at = toMap(lastPinch.mid.x, lastPinch.mid.y);
+          zoomAt(d / lastPinch.d, at.x, at.y);
+          var s2 = pxPerUnit();
+          pan(-(mid.x - lastPinch.mid.x) / s2, -(mid.y - lastPinch.mid.y) / s2);
+        }
+        lastPinch = { mid: mid, d: d };
+      }
+      e.preventDefault();
+    });
+    function up(e) {
+      delete pointers[e.pointerId];
+      last = null;
+      lastPinch = null;
+      if (!list().length) {
+        dragging = false;
+        svg.classList.remove("ar-map--dragging");
+      }
+    }
+    svg.addEventListener("pointerup", up);
+    svg.addEventListener("pointercancel", up);
+    svg.addEventListener("click", function (e) {
+      if (moved) { e.preventDefault(); e.stopPropagation(); moved = false; }
+    }, true);
+
+    window.addEventListener("resize", update);
+    update();
+  });
+})();
