@@ -321,6 +321,7 @@
           dragging = moved = true;
           try { svg.setPointerCapture(e.pointerId); } catch (err) { /* already released */ }
           svg.classList.add("ar-map--dragging");
+          last = { x: p.x0, y: p.y0 };  // the whole movement counts, not only past the slop
         }
         if (last) {
           var s = pxPerUnit();
