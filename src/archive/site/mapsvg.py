@@ -340,43 +340,50 @@ def _path(lines: Iterable[Sequence[Point]], closed: bool) -> str:
     return "".join(parts)
 
 
-def basemap_paths(proj: Projection, tol: float = 0.08) -> dict[str, str]:
+#: Most bytes of path data the basemap may add to the page; past it, lines are simplified
+#: further (the tolerance doubles) until they fit.
+BASEMAP_BUDGET = 250_000
+
+
+def basemap_paths(proj: Projection, tol: float = 0.08,
+                  budget: int = BASEMAP_BUDGET) -> dict[str, str]:
     """SVG path data for each basemap layer, clipped to the projection's frame.
 
-    Keys: ``land`` and ``lakes`` (filled, clipped as polygons), ``coast`` (land edges),
-    ``borders``, ``rivers`` and ``lake_shores`` (lines).
+    Keys: ``land`` and ``lakes`` (closed rings, filled and stroked: their outline is the coast
+    and the shore), ``borders`` and ``rivers`` (lines). Polygons are clipped to a box a little
+    larger than the frame, so the cut edges lie outside it and are never seen as coastline.
+    Lines are simplified with Douglas–Peucker at ``tol`` drawing units, coarser if the whole
+    would exceed ``budget`` characters.
     """
     layers = load_basemap()
     e = proj.extent
     box: Box = (0.0, 0.0, proj.width, proj.height)
-
-    def projected(line: Sequence[Point]) -> list[Point]:
-        return [proj(lat, lon) for lon, lat in line]
-
-    out: dict[str, list[list[Point]]] = {k: [] for k in
-                                         ("land", "coast", "borders", "lakes", "lake_shores",
-                                          "rivers")}
-    for ring in layers["land"]:
-        if not _bbox_overlaps(ring, e):
-            continue
-        pts = projected(ring)
-        clipped = clip_polygon(pts, box)
-        if clipped:
-            out["land"].append(simplify(clipped + clipped[:1], tol)[:-1] or clipped)
-        out["coast"] += [simplify(p, tol) for p in clip_line(pts, box)]
-    for ring in layers["lakes"]:
-        if not _bbox_overlaps(ring, e):
-            continue
-        pts = projected(ring)
-        clipped = clip_polygon(pts, box)
-        if clipped:
-            out["lakes"].append(clipped)
-        out["lake_shores"] += [simplify(p, tol) for p in clip_line(pts, box)]
-    for name in ("borders", "rivers"):
-        for line in layers[name]:
+    outer: Box = (-3.0, -3.0, proj.width + 3.0, proj.height + 3.0)
+    projected: dict[str, list[list[Point]]] = {k: [] for k in layers}
+    for name, lines in layers.items():
+        for line in lines:
             if _bbox_overlaps(line, e):
-                out[name] += [simplify(p, tol) for p in clip_line(projected(line), box)]
-    return {k: _path(v, closed=k in ("land", "lakes")) for k, v in out.items()}
+                projected[name].append([proj(lat, lon) for lon, lat in line])
+    while True:
+        out: dict[str, list[list[Point]]] = {"land": [], "lakes": [], "borders": [],
+                                             "rivers": []}
+        for name in ("land", "lakes"):
+            for ring in projected[name]:
+                xs = [p[0] for p in ring]
+                ys = [p[1] for p in ring]
+                if max(max(xs) - min(xs), max(ys) - min(ys)) < 4 * tol:
+                    continue  # smaller than the drawing can show
+                clipped = clip_polygon(ring, outer)
+                if clipped:
+                    simple = simplify(clipped + clipped[:1], tol)[:-1]
+                    out[name].append(simple if len(simple) >= 3 else clipped)
+        for name in ("borders", "rivers"):
+            for line in projected[name]:
+                out[name] += [simplify(p, tol) for p in clip_line(line, box)]
+        paths = {k: _path(v, closed=k in ("land", "lakes")) for k, v in out.items()}
+        if sum(len(v) for v in paths.values()) <= budget or tol > 8:
+            return paths
+        tol *= 2
 
 
 # -- clusters --------------------------------------------------------------------------------
@@ -454,7 +461,6 @@ def map_svg(
         ).format(w=_f(width), h=_f(height), a=f"{height / width:.3f}", t=title)
     ]
     for cls, key in (("land", "land"), ("lake", "lakes"), ("river", "rivers"),
-                     ("lake-shore", "lake_shores"), ("coast", "coast"),
                      ("border", "borders")):
         if base[key]:
             rule = ' fill-rule="evenodd"' if key == "land" else ""
