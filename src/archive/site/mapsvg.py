@@ -46,7 +46,7 @@ CORE_SHARE = 0.9
 RADIUS_FACTOR = 1.6
 #: Markers whose centres are closer than this (drawing units, 1 unit ≈ 1 CSS px at 800 px
 #: wide) are clustered in the static drawing; map.js re-clusters in screen pixels.
-CLUSTER_RADIUS = 30.0
+CLUSTER_RADIUS = 48.0
 LABEL_FONT = 16.0
 HIT_RADIUS = 22.0  # 44 px tap target
 BASEMAP = Path(__file__).parent / "data" / "basemap.json"
@@ -431,6 +431,12 @@ def places_phrase(n: int) -> str:
     return f"{n} أماكن" if 3 <= n % 100 <= 10 else f"{n} مكانًا"
 
 
+def bubble_radius(members: int) -> float:
+    """Radius of a cluster's bubble: at most 22, so bubbles ``CLUSTER_RADIUS`` apart never
+    overlap (map.js: the same)."""
+    return round(min(22.0, 13 + 3 * math.log2(members)), 1)
+
+
 def dot_radius(n: int, biggest: int) -> float:
     return 5 + 11 * math.sqrt(n / max(biggest, 1))
 
@@ -519,7 +525,7 @@ def map_svg(
             continue
         names = "، ".join(located[i].name for i in c.members)
         total = sum(counts.get(located[i].key, 0) for i in c.members)
-        r = 12 + 3 * min(len(c.members), 6)
+        r = bubble_radius(len(c.members))
         label = f"{places_phrase(len(c.members))} متقاربة: {names}"
         parts.append(Markup(
             '<a class="ar-map__cluster" href="#{anchor}" aria-label="{label}"'

@@ -8,7 +8,8 @@
 
   var NS = "http://www.w3.org/2000/svg";
   var MAX_ZOOM = 32;
-  var CLUSTER_PX = 40;   // markers closer than this on screen are grouped
+  var CLUSTER_PX = 48;   // markers closer than this on screen are grouped; bubbles are at
+                         // most 44 px wide, so two never overlap
   var HIT_PX = 22;       // tap circle radius: a 44 px target
   var LABEL_GAP = 4;
 
@@ -21,6 +22,8 @@
     if (n === 2) return "مكانان";
     return (n % 100 >= 3 && n % 100 <= 10) ? n + " أماكن" : n + " مكانًا";
   }
+
+  function bubbleRadius(n) { return Math.min(22, 13 + 3 * Math.log2(n)); }
 
   function overlap(a, b) {
     return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
@@ -100,26 +103,35 @@
       view.y = Math.min(H - view.h, Math.max(0, view.y));
     }
 
-    function zoomAt(factor, cx, cy) {
+    function zoomAt(factor, cx, cy, lazy) {
       var w = Math.min(W, Math.max(W / MAX_ZOOM, view.w / factor));
       var f = w / view.w;
       view.x = cx - (cx - view.x) * f;
       view.y = cy - (cy - view.y) * f;
       view.w = w;
       clamp();
-      update();
+      if (lazy) schedule(); else update();
     }
 
     function zoomCentre(factor) {
       zoomAt(factor, view.x + view.w / 2, view.y + view.h / 2);
     }
 
-    function pan(dx, dy) {  // in drawing units
+    function pan(dx, dy, lazy) {  // in drawing units
       view.x += dx;
       view.y += dy;
       clamp();
-      update();
+      if (lazy) schedule(); else update();
     }
+
+    // Pointer and wheel events come faster than frames: redraw once per frame.
+    var pending = false;
+    function schedule() {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { if (pending) { pending = false; update(); } });
+    }
+    function flush() { if (pending) { pending = false; update(); } }
 
     function reset() {
       view = { x: 0, y: 0, w: W, h: H };
@@ -147,7 +159,7 @@
       var sym = document.createElementNS(NS, "g");
       sym.setAttribute("class", "ar-map__sym");
       sym.setAttribute("transform", "scale(" + (1 / s) + ")");
-      var r = 14 + 2 * Math.min(members.length, 8);
+      var r = bubbleRadius(members.length);
       var hit = document.createElementNS(NS, "circle");
       hit.setAttribute("class", "ar-map__hit");
       hit.setAttribute("r", Math.max(HIT_PX, r));
@@ -169,8 +181,9 @@
         var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
         if (view.w <= W / MAX_ZOOM + 1e-6) return;  // as far as it goes: follow to the list
         e.preventDefault();
-        var span = Math.max((x1 - x0) * 2.5, (y1 - y0) * 2.5 * W / H, view.w / 4);
-        view.w = span;
+        // fit the group (with a margin), at least doubling the zoom
+        var span = Math.max((x1 - x0) * 1.6, (y1 - y0) * 1.6 * W / H, view.w / 8);
+        view.w = Math.min(span, view.w / 2);
         view.x = (x0 + x1) / 2 - view.w / 2;
         view.h = view.w * H / W;
         view.y = (y0 + y1) / 2 - view.h / 2;
@@ -182,6 +195,7 @@
     }
 
     function update() {
+      pending = false;
       svg.setAttribute("viewBox", [view.x, view.y, view.w, view.h]
         .map(function (v) { return v.toFixed(3); }).join(" "));
       var s = pxPerUnit();
@@ -295,7 +309,7 @@
       e.preventDefault();
       var dy = e.deltaY * (e.deltaMode === 1 ? 33 : e.deltaMode === 2 ? 400 : 1);
       var at = toMap(e.clientX, e.clientY);
-      zoomAt(Math.exp(-dy * 0.002), at.x, at.y);
+      zoomAt(Math.exp(-dy * 0.002), at.x, at.y, true);
     }, { passive: false });
 
     // Pointers: one drags, two pinch. A drag that moved does not follow a link.
@@ -325,7 +339,7 @@
         }
         if (last) {
           var s = pxPerUnit();
-          pan(-(p.x - last.x) / s, -(p.y - last.y) / s);
+          pan(-(p.x - last.x) / s, -(p.y - last.y) / s, true);
         }
         last = { x: p.x, y: p.y };
       } else if (ps.length === 2) {
@@ -335,15 +349,16 @@
         var d = Math.hypot(a.x - b.x, a.y - b.y);
         if (lastPinch && lastPinch.d > 0) {
           var at = toMap(lastPinch.mid.x, lastPinch.mid.y);
-          zoomAt(d / lastPinch.d, at.x, at.y);
+          zoomAt(d / lastPinch.d, at.x, at.y, true);
           var s2 = pxPerUnit();
-          pan(-(mid.x - lastPinch.mid.x) / s2, -(mid.y - lastPinch.mid.y) / s2);
+          pan(-(mid.x - lastPinch.mid.x) / s2, -(mid.y - lastPinch.mid.y) / s2, true);
         }
         lastPinch = { mid: mid, d: d };
       }
       e.preventDefault();
     });
     function up(e) {
+      flush();
       delete pointers[e.pointerId];
       last = null;
       lastPinch = null;
