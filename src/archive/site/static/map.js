@@ -12,6 +12,8 @@
                          // most 44 px wide, so two never overlap
   var HIT_PX = 22;       // tap circle radius: a 44 px target
   var LABEL_GAP = 4;
+  var COUNTRY_MIN_PX2 = 3000;  // a country is named from about 55 × 55 px on screen
+  var COUNTRY_OFFSETS = [0, 24, -24, 48];  // below or above its point if that is taken
 
   function ready(fn) {
     if (document.readyState !== "loading") fn();
@@ -77,6 +79,19 @@
                x: parseFloat(a.getAttribute("data-x")), y: parseFloat(a.getAttribute("data-y")),
                n: n, name: a.getAttribute("data-name"), len: 0 };
     });
+    // Country names: decoration under the markers, shown when the country is large enough on
+    // screen and its name overlaps nothing (the rule of archive.site.mapsvg).
+    var countries = Array.prototype.map.call(svg.querySelectorAll(".ar-map__country"),
+      function (g) {
+        g.classList.remove("ar-map__country--hidden");
+        var t = g.querySelector("text");
+        var len = 0;
+        try { len = t.getComputedTextLength(); } catch (e) { len = 0; }
+        var m = /translate\(([-\d.]+) ([-\d.]+)\)/.exec(g.getAttribute("transform")) || [];
+        return { el: g, text: t, a: parseFloat(g.getAttribute("data-a")) || 0,
+                 x: parseFloat(m[1]), y: parseFloat(m[2]),
+                 len: len || 7 * t.textContent.length };
+      });
     places.forEach(function (p) {
       p.r = 5 + 11 * Math.sqrt(p.n / biggest);
       p.dot.setAttribute("r", p.r.toFixed(1));
@@ -254,6 +269,20 @@
         p.text.setAttribute("x", chosen === 0 ? -(p.r + LABEL_GAP) : p.r + LABEL_GAP);
         p.text.setAttribute("y", "5");
         p.text.setAttribute("text-anchor", chosen === 0 ? "start" : "end");
+      });
+      countries.forEach(function (c) {
+        c.text.setAttribute("transform", inv);
+        var x = (c.x - view.x) * s, y = (c.y - view.y) * s;
+        var show = c.a * s * s >= COUNTRY_MIN_PX2 && COUNTRY_OFFSETS.some(function (dy) {
+          var box = [x - c.len / 2, y + dy - 13, x + c.len / 2, y + dy + 5];
+          if (box[0] < 0 || box[2] > vw || box[1] < 0 || box[3] > vh ||
+              labels.some(function (b) { return overlap(box, b); }) ||
+              boxes.some(function (b) { return overlap(box, b); })) return false;
+          labels.push(box);
+          c.text.setAttribute("y", dy);
+          return true;
+        });
+        c.el.style.display = show ? "" : "none";
       });
       var zoom = W / view.w;
       if (status) {
