@@ -274,3 +274,11 @@ def test_country_names_in_arabic_under_the_markers() -> None:
     assert groups and groups[0].get("aria-hidden") == "true"
     shown = [a for t, a in tags if t == "g" and a.get("class") == "ar-map__country"]
     assert shown  # the largest countries are named without JavaScript too
+
+
+def test_a_fixed_extent_from_the_configuration_wins() -> None:
+    counts = {DARAA.key: 4, TAFAS.key: 2, MOSCOW.key: 9}
+    box = Extent(35.0, 32.0, 37.0, 33.5)
+    extent, on, off = choose_extent([DARAA, TAFAS, MOSCOW, UNMENTIONED], counts, fixed=box)
+    assert extent == box
+    assert [p.id for p in on] == ["daraa", "tafas"] and [p.id for p in off] == ["moscow"]

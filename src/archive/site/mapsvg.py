@@ -117,17 +117,22 @@ def _distance(lat: float, lon: float, lat0: float, lon0: float) -> float:
 
 
 def choose_extent(
-    places: Sequence[EntityView], counts: dict[str, int]
+    places: Sequence[EntityView], counts: dict[str, int], fixed: Extent | None = None
 ) -> tuple[Extent | None, list[EntityView], list[EntityView]]:
     """(extent, places drawn, places listed beside the map) for the mentioned places.
 
     Only places with coordinates and at least one article count. Countries are listed, not
     drawn (their borders are on the basemap; a dot at a country's centroid says little).
+    ``fixed`` (e.g. from the site's configuration) replaces the computed extent: the places
+    inside it are drawn, the others listed.
     """
     mentioned = sorted((p for p in places if p.has_coordinates and counts.get(p.key, 0) > 0),
                        key=lambda p: p.key)
     points = [p for p in mentioned if p.type != "country"]
     countries = [p for p in mentioned if p.type == "country"]
+    if fixed is not None:
+        inside = [p for p in points if fixed.contains(p.lat, p.lon)]  # type: ignore[arg-type]
+        return fixed, inside, [p for p in points if p not in inside] + countries
     if not points:
         return None, [], countries
     lats = [float(p.lat) for p in points]  # type: ignore[arg-type]
