@@ -99,6 +99,7 @@
     });
 
     frame.tabIndex = 0;
+    svg.setAttribute("tabindex", "-1");  // the frame is the one stop before the markers
     frame.setAttribute("role", "group");
     frame.setAttribute("aria-label", "خريطة قابلة للتحريك والتكبير");
     frame.setAttribute("aria-describedby", "ar-map-help");
