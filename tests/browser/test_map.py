@@ -281,3 +281,18 @@ def test_axe_finds_no_serious_violation(page: Any, scheme: str) -> None:
     }""")
     bad = [v for v in result if v["impact"] in ("serious", "critical")]
     assert bad == [], bad
+
+
+def test_double_click_zooms_and_the_whole_map_lets_the_page_scroll(page: Any) -> None:
+    assert page.eval_on_selector("svg.ar-map", "s => s.style.touchAction") == "pan-y"
+    box = page.locator("svg.ar-map").bounding_box()
+    # a wheel turn towards the reader over the whole map scrolls the page, not the map
+    page.mouse.move(box["x"] + 20, box["y"] + 20)
+    before = page.evaluate("window.scrollY")
+    page.mouse.wheel(0, 200)
+    page.wait_for_function(f"window.scrollY > {before}")
+    assert zoom(page) == pytest.approx(1)
+    box = page.locator("svg.ar-map").bounding_box()
+    page.mouse.dblclick(box["x"] + 3, box["y"] + box["height"] / 2)
+    assert zoom(page) == pytest.approx(2, rel=1e-3)
+    assert page.eval_on_selector("svg.ar-map", "s => s.style.touchAction") == "none"

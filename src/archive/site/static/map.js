@@ -291,6 +291,9 @@
           : "التكبير ×" + (Math.round(zoom * 10) / 10).toLocaleString("ar");
       }
       svg.setAttribute("data-zoom", zoom.toFixed(3));
+      // The whole map shown: a one-finger vertical swipe scrolls the page (a phone's map is
+      // nearly a screen tall); zoomed in, every gesture moves the map.
+      svg.style.touchAction = zoom < 1.001 ? "pan-y" : "none";
     }
 
     // Buttons.
@@ -336,8 +339,10 @@
 
     // Wheel.
     svg.addEventListener("wheel", function (e) {
-      e.preventDefault();
       var dy = e.deltaY * (e.deltaMode === 1 ? 33 : e.deltaMode === 2 ? 400 : 1);
+      // at the end of the zoom range the wheel scrolls the page again
+      if ((dy > 0 && view.w >= W - 1e-6) || (dy < 0 && view.w <= W / MAX_ZOOM + 1e-6)) return;
+      e.preventDefault();
       var at = toMap(e.clientX, e.clientY);
       zoomAt(Math.exp(-dy * 0.002), at.x, at.y, true);
     }, { passive: false });
@@ -402,6 +407,13 @@
     svg.addEventListener("click", function (e) {
       if (moved) { e.preventDefault(); e.stopPropagation(); moved = false; }
     }, true);
+
+    // Double click (or double tap): zoom in there.
+    svg.addEventListener("dblclick", function (e) {
+      e.preventDefault();
+      var at = toMap(e.clientX, e.clientY);
+      zoomAt(2, at.x, at.y);
+    });
 
     window.addEventListener("resize", update);
     update();
