@@ -282,3 +282,17 @@ def test_a_fixed_extent_from_the_configuration_wins() -> None:
     extent, on, off = choose_extent([DARAA, TAFAS, MOSCOW, UNMENTIONED], counts, fixed=box)
     assert extent == box
     assert [p.id for p in on] == ["daraa", "tafas"] and [p.id for p in off] == ["moscow"]
+
+
+def test_scale_bar_shows_a_round_distance() -> None:
+    assert [mapsvg.nice_distance(x) for x in (0.7, 1.0, 3.9, 12.0, 74.0, 480.0)] == [
+        0.5, 1.0, 2.0, 10.0, 50.0, 200.0]
+    assert mapsvg.distance_text(0.5) == "500 م" and mapsvg.distance_text(200.0) == "200 كم"
+    proj = Projection(fit_extent([(24.7, 46.7), (21.5, 39.2)]))
+    km_per_unit = mapsvg.KM_PER_DEGREE / proj.scale
+    bar = str(mapsvg.scale_bar(km_per_unit, proj.height))
+    m = re.search(r'd="M0 -6V0H([\d.]+)V-6".*>(\d+) كم<', bar)
+    assert m
+    # the bar's drawn length is the distance it claims, within rounding
+    assert float(m.group(1)) * km_per_unit == pytest.approx(float(m.group(2)), rel=0.01)
+    assert 40 <= float(m.group(1)) <= 100

@@ -296,3 +296,17 @@ def test_double_click_zooms_and_the_whole_map_lets_the_page_scroll(page: Any) ->
     page.mouse.dblclick(box["x"] + 3, box["y"] + box["height"] / 2)
     assert zoom(page) == pytest.approx(2, rel=1e-3)
     assert page.eval_on_selector("svg.ar-map", "s => s.style.touchAction") == "none"
+
+
+def test_scale_bar_tells_the_truth_at_every_zoom(page: Any) -> None:
+    km_per_unit = float(page.get_attribute("svg.ar-map", "data-km"))
+    for _ in range(3):
+        bar = page.eval_on_selector(".ar-map__scale", """g => ({
+            px: g.querySelector('path').getBoundingClientRect().width,
+            text: g.querySelector('text').textContent})""")
+        scale = page.locator("svg.ar-map").bounding_box()["width"] / view(page)[2]
+        value, unit = bar["text"].split()
+        km = float(value) / (1000 if unit == "م" else 1)
+        assert bar["px"] / scale * km_per_unit == pytest.approx(km, rel=0.03), bar
+        assert 40 <= bar["px"] <= 110
+        page.get_by_role("button", name="تكبير").click()

@@ -492,12 +492,14 @@ def map_svg(
     parts: list[Markup] = [
         Markup(
             '<svg class="ar-map" viewBox="0 0 {w} {h}" data-width="{w}" data-height="{h}"'
+            ' data-km="{km}"'
             ' style="--ar-map-aspect: {a}" role="group" aria-labelledby="ar-map-title"'
             ' xmlns="http://www.w3.org/2000/svg">'
             '<title id="ar-map-title">{t}</title>'
             '<g class="ar-map__base" aria-hidden="true">'
             '<rect class="ar-map__sea" x="0" y="0" width="{w}" height="{h}"/>'
-        ).format(w=_f(width), h=_f(height), a=f"{height / width:.3f}", t=title)
+        ).format(w=_f(width), h=_f(height), km=f"{KM_PER_DEGREE / proj.scale:.6g}",
+                 a=f"{height / width:.3f}", t=title)
     ]
     for cls, key in (("land", "land"), ("lake", "lakes"), ("river", "rivers"),
                      ("border", "borders")):
@@ -591,8 +593,39 @@ def map_svg(
             '<text y="6" text-anchor="middle">{count}</text></g></a>'
         ).format(anchor=list_anchor, label=label, x=_f(c.x), y=_f(c.y), total=total,
                  hit=_f(max(HIT_RADIUS, r)), r=r, count=len(c.members)))
-    parts.append(Markup("</g></svg>"))
+    parts.append(Markup("</g>"))
+    parts.append(scale_bar(KM_PER_DEGREE / proj.scale, height))
+    parts.append(Markup("</svg>"))
     return Markup("").join(parts)
+
+
+KM_PER_DEGREE = 111.32  # of latitude
+
+
+def nice_distance(km: float) -> float:
+    """The largest of 1, 2, 5 × 10ⁿ km not above ``km``."""
+    if km <= 0:
+        raise ValueError("distance must be positive")
+    power = 10 ** math.floor(math.log10(km))
+    return max(m * power for m in (1, 2, 5, 10) if m * power <= km * (1 + 1e-9))
+
+
+def distance_text(km: float) -> str:
+    if km < 1:
+        return f"{round(km * 1000):d} م"
+    return f"{km:g} كم"
+
+
+def scale_bar(km_per_unit: float, height: float, target: float = 100.0) -> Markup:
+    """A scale bar about ``target`` units long at the frame's bottom-left (map.js keeps it
+    there, at a constant size, when zooming)."""
+    km = nice_distance(target * km_per_unit)
+    length = km / km_per_unit
+    return Markup(
+        '<g class="ar-map__scale" aria-hidden="true" transform="translate(12 {y})">'
+        '<path class="ar-map__scale-bar" d="M0 -6V0H{len}V-6"/>'
+        '<text x="{mid}" y="-9" text-anchor="middle" direction="rtl">{text}</text></g>'
+    ).format(y=_f(height - 12), len=_f(length), mid=_f(length / 2), text=distance_text(km))
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:

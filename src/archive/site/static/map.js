@@ -107,6 +107,32 @@
     if (controls) controls.hidden = false;
     if (help) help.hidden = false;
 
+    // The scale bar: a round distance about 100 px long, at the bottom-left of the view.
+    var scaleBar = svg.querySelector(".ar-map__scale");
+    var kmPerUnit = parseFloat(svg.getAttribute("data-km"));
+    function drawScale(s, taken) {
+      var kmPerPx = kmPerUnit / s;
+      var raw = 100 * kmPerPx;
+      var power = Math.pow(10, Math.floor(Math.log10(raw)));
+      var km = [10, 5, 2, 1].map(function (m) { return m * power; })
+        .filter(function (d) { return d <= raw * (1 + 1e-9); })[0];
+      var len = km / kmPerPx;
+      // the first corner (bottom-left, bottom-right, top-left, top-right) clear of markers
+      var vw = view.w * s, vh = view.h * s;
+      var corners = [[12, vh - 12], [vw - 12 - len, vh - 12], [12, 36], [vw - 12 - len, 36]];
+      var at = corners.filter(function (c) {
+        var box = [c[0] - 4, c[1] - 26, c[0] + len + 4, c[1] + 4];
+        return !taken.some(function (b) { return overlap(box, b); });
+      })[0] || corners[0];
+      scaleBar.setAttribute("transform", "translate(" + (view.x + at[0] / s) + " " +
+        (view.y + at[1] / s) + ") scale(" + (1 / s) + ")");
+      scaleBar.querySelector("path").setAttribute("d", "M0 -6V0H" + len.toFixed(1) + "V-6");
+      var t = scaleBar.querySelector("text");
+      t.setAttribute("x", (len / 2).toFixed(1));
+      t.textContent = km < 1 ? Math.round(km * 1000) + " م" : km + " كم";
+      return [at[0] - 4, at[1] - 26, at[0] + len + 4, at[1] + 4];
+    }
+
     function pxPerUnit() {
       var rect = svg.getBoundingClientRect();
       return rect.width > 0 ? rect.width / view.w : 1;
@@ -195,7 +221,8 @@
         var ys = members.map(function (p) { return p.y; });
         var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
         var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
-        if (view.w <= W / MAX_ZOOM + 1e-6) return;  // as far as it goes: follow to the list
+        // as far as it goes, or places at one spot: follow the link to the list
+        if (view.w <= W / MAX_ZOOM + 1e-6 || (x1 - x0 < 1e-6 && y1 - y0 < 1e-6)) return;
         e.preventDefault();
         // fit the group (with a margin), at least doubling the zoom
         var span = Math.max((x1 - x0) * 1.6, (y1 - y0) * 1.6 * W / H, view.w / 8);
@@ -271,6 +298,7 @@
         p.text.setAttribute("y", "5");
         p.text.setAttribute("text-anchor", chosen === 0 ? "start" : "end");
       });
+      if (scaleBar) labels.push(drawScale(s, boxes.concat(labels)));
       countries.forEach(function (c) {
         c.text.setAttribute("transform", inv);
         var x = (c.x - view.x) * s, y = (c.y - view.y) * s;
