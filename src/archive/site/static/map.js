@@ -316,7 +316,7 @@
       var zoom = W / view.w;
       if (status) {
         status.textContent = zoom < 1.05 ? "الخريطة كاملة"
-          : "التكبير ×" + (Math.round(zoom * 10) / 10).toLocaleString("ar");
+          : "التكبير ×" + String(Math.round(zoom * 10) / 10);
       }
       svg.setAttribute("data-zoom", zoom.toFixed(3));
       // The whole map shown: a one-finger vertical swipe scrolls the page (a phone's map is
