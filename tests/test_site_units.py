@@ -6,7 +6,6 @@ import re
 from html.parser import HTMLParser
 
 from archive.corpus.article import Article, Segment
-from archive.site.mapsvg import map_svg
 from archive.site.model import EntityView, MentionView, newest_first_key
 from archive.site.render import articles_phrase, noun, safe_url, times_phrase
 from archive.site.text import body_html, date_html, format_date
@@ -108,32 +107,6 @@ def test_arabic_number_agreement() -> None:
         "لا مقالات", "مقال واحد", "مقالان", "3 مقالات", "10 مقالات", "11 مقالًا", "103 مقالات"]
     assert times_phrase(2) == "مرتان"
     assert noun(5, "place") == "أماكن" and noun(53, "place") == "مكانًا"
-
-
-def test_map_places_linked_labelled_and_inside_the_frame() -> None:
-    places = [
-        PLACE,
-        EntityView(key="place:tafas", id="tafas", kind="place", name="طفس", lat=32.74, lon=36.07),
-        EntityView(key="place:busra", id="busra", kind="place", name="بصرى الشام", lat=32.52,
-                   lon=36.48),
-        EntityView(key="place:x", id="x", kind="place", name="<x>", lat=None, lon=None),
-    ]
-    svg = str(map_svg(places, {"place:daraa": 5, "place:tafas": 1}, lambda k: f"../{k}/"))
-    parsed = _parse(svg)
-    links = [a for t, a in parsed.tags if t == "a"]
-    assert [a["href"] for a in links] == ["../place:daraa/", "../place:tafas/", "../place:busra/"]
-    assert all(a.get("aria-label") for a in links)
-    view = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)
-    assert view
-    width, height = int(view.group(1)), int(view.group(2))
-    circles = [(float(a["cx"] or 0), float(a["cy"] or 0), float(a["r"] or 0))
-               for t, a in parsed.tags if t == "circle"]
-    assert len(circles) == 3
-    for cx, cy, _ in circles:
-        assert 0 < cx < width and 0 < cy < height
-    # north is up, east is right; the most-cited place has the biggest dot
-    (dx, dy, dr), (tx, ty, tr), (bx, by, _) = circles
-    assert ty < dy and bx > dx and dr > tr
 
 
 def test_serve_watches_the_seeds_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ renders that page, so a build does the work of one page at a time.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,7 +248,9 @@ class Site:
                 view.article, view.mentions, link, self.data.entities
             )
         if spec.key == "map":
-            context["svg"] = mapsvg.map_svg(context["map_places"], self.counts, link)
+            extent = context["map_extent"]
+            context["svg"] = (mapsvg.map_svg(context["map_places"], self.counts, link, extent)
+                              if extent else None)
         return template.render(context)
 
     # -- contexts ----------------------------------------------------------------------------
@@ -350,14 +351,15 @@ class Site:
 
     def _map(self) -> dict[str, Any]:
         d = self.data
-        located = [p for p in d.places() if p.has_coordinates]
-        on_map, off_map = _map_extent(located)
+        extent, on_map, off_map = mapsvg.choose_extent(d.places(), self.counts)
         return {
             "map_places": on_map,
+            "map_extent": extent,
             "on_map": sorted(on_map, key=lambda p: (-self.counts.get(p.key, 0), p.name, p.key)),
             "off_map": sorted(off_map, key=lambda p: (p.name, p.key)),
             "no_coords": sorted(
-                (p for p in d.places() if not p.has_coordinates), key=lambda p: (p.name, p.key)
+                (p for p in d.places() if not p.has_coordinates and self.counts.get(p.key)),
+                key=lambda p: (p.name, p.key),
             ),
         }
 
@@ -470,27 +472,6 @@ def _osm(e: EntityView) -> str | None:
         f"https://www.openstreetmap.org/?mlat={e.lat:.5f}&mlon={e.lon:.5f}"
         f"#map=14/{e.lat:.5f}/{e.lon:.5f}"
     )
-
-
-#: Places farther than this (in degrees) from the median place are listed, not drawn.
-MAP_RADIUS = 0.55
-
-
-def _map_extent(located: list[EntityView]) -> tuple[list[EntityView], list[EntityView]]:
-    """Split places into those drawn on the regional map and those far outside it (countries,
-    distant capitals), so that one far place does not shrink the map to a dot."""
-    if not located:
-        return [], []
-    regional = [p for p in located if p.type != "country"] or located
-    lats = sorted(p.lat for p in regional if p.lat is not None)
-    lons = sorted(p.lon for p in regional if p.lon is not None)
-    mlat, mlon = lats[len(lats) // 2], lons[len(lons) // 2]
-    on, off = [], []
-    for p in located:
-        assert p.lat is not None and p.lon is not None
-        far = math.hypot(p.lat - mlat, p.lon - mlon) > MAP_RADIUS
-        (off if far or p.type == "country" else on).append(p)
-    return on, off
 
 
 def markup(s: str) -> Markup:
