@@ -68,27 +68,63 @@ def list_cmd(paths: Paths, kind: str | None, as_json: bool) -> None:
 
 
 @entities_cmd.command("suggest")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-@click.option("--no-geonames", is_flag=True, help="Only cue words, no GeoNames names.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "yaml"]), default=None,
+              help="table (default): cue-word and regional GeoNames candidates with "
+              "contexts; json: the same, one object per line; yaml: entries to paste into "
+              "seeds/places.yml and seeds/actors.yml (GeoNames places of every country, "
+              "persons after titles), flagged when also a common word.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--no-geonames", is_flag=True, help="table/json: only cue words, no GeoNames.")
 @click.option("--min-count", type=int, default=1, show_default=True,
               help="Hide names seen fewer times.")
+@click.option("--limit", type=int, default=None, help="Show at most this many proposals.")
+@click.option("--countries", default=None,
+              help="yaml: ISO codes of the countries whose places are proposed, e.g. SA,AE "
+              "(default: every country).")
+@click.option("--min-population", type=int, default=None,
+              help="yaml: smallest GeoNames city proposed (default 15000).")
 @click.pass_obj
-def suggest_cmd(paths: Paths, as_json: bool, no_geonames: bool, min_count: int) -> None:
+def suggest_cmd(paths: Paths, fmt: str | None, as_json: bool, no_geonames: bool,
+                min_count: int, limit: int | None, countries: str | None,
+                min_population: int | None) -> None:
     """Likely names not yet in the gazetteer, with counts and example contexts."""
+    fmt = fmt or ("json" if as_json else "table")
+    gazetteer = _load_gazetteer(paths)
+    if fmt == "yaml":
+        _suggest_yaml(paths, gazetteer, min_count, limit, countries, min_population)
+        return
     from archive.gazetteer.suggest import suggest
 
-    gazetteer = _load_gazetteer(paths)
     found = suggest(gazetteer, load_texts(paths), use_geonames=not no_geonames,
-                    min_count=min_count)
+                    min_count=min_count)[:limit]
     for s in found:
-        if as_json:
+        if fmt == "json":
             click.echo(_dumps(s.as_dict()))
             continue
         click.echo(f"{s.count}\t{s.name}\t{', '.join(sorted(s.sources))}")
         for ex in s.examples:
             click.echo(f"\t{ex.article}: {ex.context}")
-    if not as_json:
+    if fmt == "table":
         click.echo(f"{len(found)} suggestion(s)")
+
+
+def _suggest_yaml(paths: Paths, gazetteer, min_count: int,  # type: ignore[no-untyped-def]
+                  limit: int | None, countries: str | None,
+                  min_population: int | None) -> None:
+    from archive.gazetteer.bootstrap import MIN_POPULATION, bootstrap, to_yaml
+
+    only = [c.strip().upper() for c in countries.split(",") if c.strip()] if countries else None
+    found = bootstrap(gazetteer, load_texts(paths), min_count=min_count,
+                      min_population=MIN_POPULATION if min_population is None
+                      else min_population, only=only)[:limit]
+    out = to_yaml(gazetteer, found)
+    flagged = sum(p.flagged for p in found)
+    click.echo(f"# archive entities suggest --format yaml: {len(found)} proposals "
+               f"({flagged} flagged '# also a common word'); check each before keeping it")
+    click.echo("# ---- append to seeds/places.yml ----")
+    click.echo(out["places"], nl=False)
+    click.echo("# ---- append to seeds/actors.yml ----")
+    click.echo(out["actors"], nl=False)
 
 
 @entities_cmd.command("geonames")
