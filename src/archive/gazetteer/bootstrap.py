@@ -47,7 +47,7 @@ from archive.gazetteer.suggest import GEONAMES_COMMON_WORDS, STOP_WORDS, strip_c
 #: Function words that GeoNames also gives as town names (عنه ‘Anah, Iraq): never proposed.
 FUNCTION_WORDS = STOP_WORDS | frozenset(normalize(w) for w in (
     "عنه عنها منه منها فيه فيها عليه عليها إليه إليها لديه لديها أنه أنها إنه إنها لأنه بأنه "
-    "هو هي هم نحن أنا أنت كان كانت يكون تكون".split()))
+    "هو هي هم نحن أنا أنت كان كانت يكون تكون لأي لأن".split()))
 
 #: Cities smaller than this are not proposed (small towns named like common words abound).
 MIN_POPULATION = 15_000
@@ -87,6 +87,7 @@ class Proposal:
     tanwin: int = 0
     beside_person: int = 0
     titles: Counter[str] = field(default_factory=Counter)
+    cues: set[str] = field(default_factory=set)  # cue words it was also found after
     examples: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
 
@@ -102,7 +103,7 @@ class Proposal:
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
             "kind": self.kind, "name": self.name, "normalized": self.normalized,
-            "type": self.type, "count": self.count, "article_count": len(self.articles),
+            "type": self.type, "count": self.count, "articles": sorted(self.articles),
             "flag": FLAG if self.flagged else None, "evidence": list(self.evidence),
             "examples": list(self.examples),
         }
@@ -113,6 +114,8 @@ class Proposal:
                        also=[f"{p.name} ({p.country})" for p in self.others])
         if self.titles:
             out["titles"] = dict(sorted(self.titles.items()))
+        if self.cues:
+            out["cues"] = sorted(self.cues)
         return out
 
 
@@ -180,29 +183,52 @@ def _arabic_countries_and_capitals() -> tuple[frozenset[str], frozenset[tuple[st
     return arabic, capitals
 
 
+@lru_cache(maxsize=1)
+def common_words() -> dict[str, str]:
+    """Normalized place name → evidence that Arabic news uses it as an ordinary word
+    (``data/common_words.tsv``, measured on SaudiNewsNet)."""
+    from importlib.resources import files
+
+    out: dict[str, str] = {}
+    text = files("archive.gazetteer").joinpath("data/common_words.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, count, evidence = line.split("\t")
+            out[name] = f"SaudiNewsNet 2015: {count} mentions, {evidence}"
+    return out
+
+
 _TITLE_TOKENS = {name_tokens(t) for t in PERSON_TITLES}
 _MAX_TITLE = max(len(t) for t in _TITLE_TOKENS)
 
 
 def _name_run(norms: Sequence[str], breaks: set[int], start: int) -> list[int]:
     """Indices of a personal name starting at ``start``: a given name, then given names,
-    kinship words and family names (at most five words, never across punctuation)."""
-    if start >= len(norms) or start in breaks or not is_given_name(norms[start]):
+    kinship words and family names; at least two parts (عبد الله is one part), at most six
+    words, never across punctuation."""
+    n = len(norms)
+
+    def joined(k: int) -> bool:  # عبد الله, بن سلمان, آل سعود, أبو بكر: two words, one part
+        return (norms[k] in KINSHIP or norms[k] == "عبد") and k + 1 < n and k + 1 not in breaks
+
+    if start >= n or start in breaks or not is_given_name(norms[start]):
         return []
-    run = [start]
-    k = start + 1
-    while k < len(norms) and len(run) < 5 and k not in breaks:
+    run: list[int] = []
+    parts = 0
+    k = start
+    while k < n and len(run) < 6 and (k == start or k not in breaks):
         w = norms[k]
-        if w in KINSHIP and k + 1 < len(norms) and k + 1 not in breaks:
-            run += [k, k + 1]  # بن عبدالعزيز, آل سعود, أبو بكر
+        if joined(k):
+            run += [k, k + 1]
             k += 2
-            continue
-        if is_given_name(w) or (is_family_name(w) and w not in KINSHIP):
+        elif (k == start and is_given_name(w)) or (k > start and (
+                is_given_name(w) or is_family_name(w))):
             run.append(k)
             k += 1
-            continue
-        break
-    return run if len(run) >= 2 else []
+        else:
+            break
+        parts += 1
+    return run if parts >= 2 else []
 
 
 def _slug(text: str) -> str:
@@ -349,14 +375,17 @@ class Bootstrap:
         ev: list[str] = []
         if p.tanwin >= 2 and p.tanwin * 50 >= p.count:
             ev.append(f"{p.tanwin} times with tanwin (a common noun: درعاً is 'a shield')")
-        if p.normalized.startswith("ال") and " " not in p.normalized:
+        one_word = " " not in p.normalized
+        if one_word and p.normalized.startswith("ال") and p.type != "country":
             bare = self.words[p.normalized[2:]]
-            if bare * 10 >= p.count:
+            if bare * 20 >= p.count:
                 ev.append(f"the word without ال ({p.normalized[2:]}) appears {bare} times")
-        elif " " not in p.normalized and p.type != "country":
+        elif one_word and not p.normalized.startswith("ال"):
             defined = self.words["ال" + p.normalized]
-            if defined * 10 >= p.count:
+            if defined * 20 >= p.count:
                 ev.append(f"the word with ال (ال{p.normalized}) appears {defined} times")
+        if not ev and p.normalized in common_words():
+            ev.append(f"a common word in Arabic news ({common_words()[p.normalized]})")
         if p.normalized in GIVEN_NAMES:
             ev.append("also a given name")
         if p.beside_person * 10 >= p.count and p.beside_person:
