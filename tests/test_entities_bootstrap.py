@@ -109,3 +109,24 @@ def test_real_saudi_articles_paste_into_a_valid_gazetteer(tmp_path: Path) -> Non
     names = {p["name"] for p in yaml.safe_load(
         (root / "seeds" / "places.yml").read_text(encoding="utf-8"))}
     assert {"الرياض", "السعودية"} <= names
+
+
+def test_person_names_after_titles() -> None:
+    from archive.gazetteer.bootstrap import bootstrap
+    from archive.gazetteer.loader import build
+
+    texts = [
+        ("a", "استقبل الأمير محمد بن نايف بن عبدالعزيز الوفد. وقال الأمير محمد بن نايف إن"
+              " الوفد وصل، وإن رئيس الوفد غادر."),  # الوفد mostly elsewhere: no family name
+        ("b", "وأكد الوزير عبدالله بن عبدالعزيز الحمدان. وحضر الملك عبدالله بن عبدالعزيز."),
+        ("c", "وقال الإمام علي بن أبي طالب، وافتتح مركز الملك فهد الثقافي. والأمير فهد بن"),
+    ]
+    found = {p.normalized: p for p in bootstrap(build([]), texts) if p.kind == "actor"}
+    # lineage (بن عبدالعزيز) is folded into the shorter name; a family name is another person
+    assert found["محمد بن نايف"].count == 2
+    assert found["محمد بن نايف"].name == "محمد بن نايف"
+    assert found["عبدالله بن عبدالعزيز"].count == 1
+    assert found["عبدالله بن عبدالعزيز الحمدان"].count == 1
+    assert "علي بن ابي طالب" in found  # بن أبي طالب: kinship words chain
+    assert not any("الثقافي" in k or k.endswith(" بن") for k in found)  # no center, no stub
+    assert found["محمد بن نايف"].titles == {"الامير": 2}

@@ -107,6 +107,8 @@ def suggest_cmd(paths: Paths, fmt: str | None, as_json: bool, no_geonames: bool,
         # names after cue words that no proposal covers (no coordinates: curated by hand)
         covered = {p.normalized: p for p in found if isinstance(p, Proposal)}
         for s in suggest(gazetteer, texts, use_geonames=False, min_count=min_count):
+            if sum(s.forms.values()) * 5 < s.count:
+                continue  # found after a cue in under 1 of 5 mentions: an ordinary word (عام)
             if s.normalized in covered:
                 covered[s.normalized].cues |= s.sources
             else:

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from archive.analysis.normalize import normalize
@@ -152,12 +152,27 @@ def _place_names(min_population: int, only: Sequence[str] | None
         for written in place.arabic_names:
             out.setdefault(" ".join(name_tokens(written)), []).append(place)
     arabic, capitals = _arabic_countries_and_capitals()
+    # a capital is the most populous city of its name in its country; the Arabic names of
+    # its smaller namesakes are its own (GeoNames gives واشنطن to Washington, Utah, not DC)
+    capital_of: dict[tuple[str, str], GeoPlace] = {}
+    for place in sorted(_cities().values(), key=lambda p: (-p.population, p.geonames_id)):
+        if (place.country, place.name) in capitals:
+            capital_of.setdefault((place.country, place.name), place)
+    extra: dict[int, set[str]] = {}
+    for place in _cities().values():
+        capital = capital_of.get((place.country, place.name))
+        if capital is not None and capital is not place:
+            extra.setdefault(capital.geonames_id, set()).update(place.arabic_names)
     for place in sorted(_cities().values(), key=lambda p: (-p.population, p.geonames_id)):
         if place.population < min_population or (only and place.country not in only):
             continue
+        is_capital = capital_of.get((place.country, place.name)) is place
         if (place.country not in arabic and place.population < MIN_FOREIGN_POPULATION
-                and (place.country, place.name) not in capitals):
+                and not is_capital):
             continue
+        if place.geonames_id in extra and place.country not in arabic:
+            place = replace(place, arabic_names=tuple(sorted(
+                {*place.arabic_names, *extra[place.geonames_id]})))
         norms = {" ".join(name_tokens(a)) for a in place.arabic_names if _is_arabic(a)}
         for norm in sorted(norms):
             # رياض beside الرياض: the article-less form is the common noun ("gardens")
@@ -221,14 +236,26 @@ def _name_run(norms: Sequence[str], breaks: set[int], start: int) -> list[int]:
         if joined(k):
             run += [k, k + 1]
             k += 2
+            while norms[k - 1] in KINSHIP and k < n and k not in breaks:  # بن أبي طالب
+                run.append(k)
+                k += 1
         elif (k == start and is_given_name(w)) or (k > start and (
-                is_given_name(w) or is_family_name(w))):
+                is_given_name(w) or (is_family_name(w) and w not in KINSHIP))):
             run.append(k)
             k += 1
         else:
             break
         parts += 1
     return run if parts >= 2 else []
+
+
+def _name_parts(words: Sequence[str]) -> int:
+    """Parts of a name: عبد الله and بن X count once."""
+    parts, k = 0, 0
+    while k < len(words):
+        k += 2 if (words[k] in KINSHIP or words[k] == "عبد") and k + 1 < len(words) else 1
+        parts += 1
+    return parts
 
 
 def _slug(text: str) -> str:
@@ -258,6 +285,7 @@ class Bootstrap:
     places: dict[str, Proposal] = field(default_factory=dict)
     persons: dict[str, Proposal] = field(default_factory=dict)
     words: Counter[str] = field(default_factory=Counter)
+    after_name: Counter[str] = field(default_factory=Counter)  # words right after a name word
     texts: list[tuple[str, str]] = field(default_factory=list)
     _by_name: dict[str, list[GeoPlace]] = field(default_factory=dict)
     _geo: NameMatcher | None = None
@@ -274,6 +302,9 @@ class Bootstrap:
         forms = [text[s:e] for s, e in spans]
         breaks = hard_breaks(text, spans)
         self.words.update(norms)
+        for k in range(1, len(norms)):
+            if k not in breaks and (is_given_name(norms[k - 1]) or norms[k - 1] in KINSHIP):
+                self.after_name[norms[k]] += 1
         known = [False] * len(norms)
         for m in self.gazetteer.matcher().match(norms, breaks, forms):
             for k in range(m.first, m.last + 1):
@@ -347,7 +378,9 @@ class Bootstrap:
                 p.type = "country"
             self._evidence(p)
         self._merge_same_places()
+        self._trim_persons()
         self._count_persons()
+        self._merge_longer_names()
         # a name only ever written with tanwin (درعاً) is a common noun here
         found = [p for p in [*self.places.values(), *self.persons.values()]
                  if p.count >= max(min_count, 1) and p.forms]
@@ -380,7 +413,7 @@ class Bootstrap:
             bare = self.words[p.normalized[2:]]
             if bare * 20 >= p.count:
                 ev.append(f"the word without ال ({p.normalized[2:]}) appears {bare} times")
-        elif one_word and not p.normalized.startswith("ال"):
+        elif one_word and not p.normalized.startswith("ال") and p.type != "country":
             defined = self.words["ال" + p.normalized]
             if defined * 20 >= p.count:
                 ev.append(f"the word with ال (ال{p.normalized}) appears {defined} times")
@@ -395,6 +428,49 @@ class Bootstrap:
                 f"{g.name} ({g.country})" for g in p.others[:3])
                 + (f" and {len(p.others) - 3} more" if len(p.others) > 3 else ""))
         p.evidence = ev
+
+    def _trim_persons(self) -> None:
+        """A last word with the article that follows a name in under half of its uses is no
+        family name (محمد بن نايف الوفد: "the delegation"): drop it."""
+        trimmed: dict[str, Proposal] = {}
+        for key in sorted(self.persons):
+            p = self.persons[key]
+            words = key.split(" ")
+            while (len(words) > 2 and words[-1].startswith("ال") and words[-2] not in KINSHIP
+                   and self.after_name[words[-1]] * 2 < self.words[words[-1]]):
+                words.pop()
+            new = " ".join(words)
+            if _name_parts(words) < 2:
+                continue
+            if new in trimmed:
+                trimmed[new].titles.update(p.titles)
+            else:
+                p.normalized = new
+                trimmed[new] = p
+        self.persons = trimmed
+
+    def _merge_longer_names(self) -> None:
+        """محمد بن نايف بن عبدالعزيز (آل سعود) is محمد بن نايف: a longer name that only adds
+        lineage (بن …, آل …) becomes an alias of the shorter one. A family name added
+        (عبدالله بن عبدالعزيز الحمدان) is another person and stays apart."""
+        for key in sorted(self.persons, key=lambda k: (k.count(" "), k)):
+            words = key.split(" ")
+            for size in range(len(words) - 2, 1, -1):
+                if words[size] not in KINSHIP:
+                    continue
+                base = " ".join(words[:size])
+                target = self.persons.get(base)
+                if target is None or not all(
+                        w in KINSHIP or words[i - 1] in KINSHIP
+                        for i, w in enumerate(words[size:], start=size)):
+                    continue
+                p = self.persons.pop(key)
+                target.count += p.count
+                target.articles |= p.articles
+                target.forms.update(p.forms)
+                target.titles.update(p.titles)
+                target.examples = (target.examples + p.examples)[:MAX_EXAMPLES]
+                break
 
     def _count_persons(self) -> None:
         if not self.persons:

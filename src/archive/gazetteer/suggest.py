@@ -186,7 +186,7 @@ class Suggester:
         if sug is None:
             sug = self.found[key] = Suggestion(form, key)
         sug.sources.add(source)
-        sug.forms[form] = sug.forms.get(form, 0) + 1
+        sug.forms[form] = sug.forms.get(form, 0) + 1  # sightings after a cue or in GeoNames
 
     def add_text(self, article: str, text: str) -> None:
         t = _Text.read(article, text, self.gazetteer.matcher())
