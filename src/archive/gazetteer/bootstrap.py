@@ -430,14 +430,14 @@ class Bootstrap:
         p.evidence = ev
 
     def _trim_persons(self) -> None:
-        """A last word with the article that follows a name in under half of its uses is no
+        """A last word with the article that follows a name in under 1 of 5 of its uses is no
         family name (محمد بن نايف الوفد: "the delegation"): drop it."""
         trimmed: dict[str, Proposal] = {}
         for key in sorted(self.persons):
             p = self.persons[key]
             words = key.split(" ")
             while (len(words) > 2 and words[-1].startswith("ال") and words[-2] not in KINSHIP
-                   and self.after_name[words[-1]] * 2 < self.words[words[-1]]):
+                   and self.after_name[words[-1]] * 5 < self.words[words[-1]]):
                 words.pop()
             new = " ".join(words)
             if _name_parts(words) < 2:
@@ -453,15 +453,16 @@ class Bootstrap:
         """محمد بن نايف بن عبدالعزيز (آل سعود) is محمد بن نايف: a longer name that only adds
         lineage (بن …, آل …) becomes an alias of the shorter one. A family name added
         (عبدالله بن عبدالعزيز الحمدان) is another person and stays apart."""
+        lineage = {"بن", "ابن", "ال"}  # not أبو: محمد بن عبدالله أبو قرنين is one of many
         for key in sorted(self.persons, key=lambda k: (k.count(" "), k)):
             words = key.split(" ")
             for size in range(len(words) - 2, 1, -1):
-                if words[size] not in KINSHIP:
+                if words[size] not in lineage:
                     continue
                 base = " ".join(words[:size])
                 target = self.persons.get(base)
                 if target is None or not all(
-                        w in KINSHIP or words[i - 1] in KINSHIP
+                        w in lineage or words[i - 1] in lineage
                         for i, w in enumerate(words[size:], start=size)):
                     continue
                 p = self.persons.pop(key)
