@@ -86,6 +86,8 @@ def test_daraa_without_tanwin_is_linked(seeds: Gazetteer, text: str) -> None:
     ("زار بسلطنة عمان", None),
     ("في السعودية وعمان والبحرين", "وعمان"),          # between Gulf states
     ("اجتمع وزراء عمان والكويت", "عمان"),
+    ("ولعبت السلطنة بقيادة السلطان قابوس سلطان عمان دورا", "عمان"),  # SaudiNewsNet
+    ("بفوز حققه على منتخب عمان الشقيق", "عمان"),                    # SaudiNewsNet
 ])
 def test_oman_only_with_its_confirming_context(seeds: Gazetteer, text: str,
                                                form: str | None) -> None:
@@ -111,6 +113,8 @@ def test_bare_oman_spelling_is_amman(seeds: Gazetteer, text: str) -> None:
     "حضرها سمو الشيخ جاسم بن حمد آل ثاني",      # title before, kinship after
     "المهندس جاسم محمد",                       # given name after
     "من جانبه قال سعيد جاسم أحمد",
+    'عنوانه "أولاد بو جاسم" اجتمع فيه',              # SaudiNewsNet: kinship word before
+    "وأضاف جاسم: «تتلخص مطالبنا»",                 # a verb of speech before
 ])
 def test_jasim_as_a_person_is_not_the_town(seeds: Gazetteer, text: str) -> None:
     assert "place:jasim" not in {e for _f, e in linked(seeds, text)}
@@ -196,8 +200,8 @@ def test_export_table_carries_the_rules(seeds: Gazetteer) -> None:
         ["place:oman", {
             "requires_after": ["والسعوديه", "والكويت", "وقطر", "والبحرين", "والامارات",
                                "واليمن", "مسقط"],
-            "requires_before": ["سلطنه", "السعوديه", "الكويت", "قطر", "البحرين", "الامارات",
-                                "اليمن", "مسقط"]}],
+            "requires_before": ["سلطنه", "سلطان", "منتخب", "السعوديه", "الكويت", "قطر",
+                                "البحرين", "الامارات", "اليمن", "مسقط"]}],
     ]
     assert readings["درعا"] == [["place:daraa", {"excludes_tanwin": True}]]
     assert "درعا البلد" not in readings  # the rule guards only the names it lists (default: all)
