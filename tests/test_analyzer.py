@@ -38,7 +38,7 @@ def test_same_form_same_analysis_with_or_without_diacritics() -> None:
 class _OneName:
     """A stand-in matcher that knows one single-word name."""
 
-    def match(self, normalized, breaks=()):  # type: ignore[no-untyped-def]
+    def match(self, normalized, breaks=(), forms=None):  # type: ignore[no-untyped-def]
         return [
             EntityMatch("place:daraa", i, i, ("درعا",))
             for i, n in enumerate(normalized)
@@ -85,7 +85,7 @@ def test_deterministic_across_hash_seeds(repo: Path) -> None:
 class _TwoWordName:
     """A stand-in matcher for the two-word name درعا البلد."""
 
-    def match(self, normalized, breaks=()):  # type: ignore[no-untyped-def]
+    def match(self, normalized, breaks=(), forms=None):  # type: ignore[no-untyped-def]
         return [
             EntityMatch("place:daraa-al-balad", i, i + 1, ("درعا", "البلد"))
             for i in range(len(normalized) - 1)

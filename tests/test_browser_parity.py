@@ -46,6 +46,16 @@ RANDOM_ALPHABET = (
 )
 
 
+#: Context rules of the gazetteer (tanwin, words before and after, word classes) at work.
+HOMOGRAPH_TEXT = (
+    "سيبقون درعاً حصيناً عن الوطن، وقدم درعًا تذكاريًا ودرعاً. ثم قصفوا درعا وبدرعا ولدرعا.\n"
+    "زار سلطنة عمان ثم عمان، وبسلطنة عمان؛ السعودية وعمان والبحرين. وفي عمان والكويت.\n"
+    "سلطنة، عمان. السعودية: عمان. وعُمان وعمّان. وصل عمان\nوالكويت.\n"
+    "وقال جاسم السعدون، ومحمد جاسم السلطان، والشيخ جاسم بن حمد، ومدينة جاسم الشمالي. "
+    "غربي مدينة جاسم شمال درعا. جاسم محمد. وجاسم، الشيخ. جاسم التي. جاسم الحرة.\n"
+)
+
+
 def _node() -> str:
     node = shutil.which("node")
     if node is None:
@@ -129,7 +139,8 @@ def _utf16(text: str, offset: int) -> int:
     return len(text[:offset].encode("utf-16-le")) // 2
 
 
-def _text_parity(tables_path: Path, tmp_path: Path, analyzer: Analyzer, names: object) -> None:
+def _text_parity(tables_path: Path, tmp_path: Path, analyzer: Analyzer, names: object
+                 ) -> list[str]:
     node = _node()
     names_arg = "-"
     if names is not None:
@@ -140,7 +151,9 @@ def _text_parity(tables_path: Path, tmp_path: Path, analyzer: Analyzer, names: o
     extra.write_text("كَتَبَ الـمُراسِلُ: «آلاف» في لـ\"قسد\" 😀x\u200cي ٣٤٥ Ẅord ﷲ درعا البلد\n"
                      "في درعا، البلد وفي دير. الزور ولدير الزور: درعا\nالبلد\n",
                      "utf-8")
-    files = [*SEEDS, extra]
+    homographs = tmp_path / "homographs.txt"
+    homographs.write_text(HOMOGRAPH_TEXT, "utf-8")
+    files = [*SEEDS, extra, homographs]
     listing = tmp_path / "files.txt"
     listing.write_text("\n".join(str(f) for f in files) + "\n", "utf-8")
     out = tmp_path / "tokens.jsonl"
@@ -165,6 +178,7 @@ def _text_parity(tables_path: Path, tmp_path: Path, analyzer: Analyzer, names: o
     assert total > 2000
     if names is not None:
         assert entities > 0
+    return lines
 
 
 def test_text_parity_without_names(tables_path: Path, tmp_path: Path) -> None:
@@ -177,13 +191,19 @@ def test_text_parity_with_gazetteer_names(tables_path: Path, tmp_path: Path) -> 
     pairs = [("درعا", "place:daraa"), ("درعا البلد", "place:daraa-al-balad"),
              ("اللجنة المركزية", "actor:central-committee"), ("قسد", "actor:sdf"),
              ("دير الزور", "place:deir-ez-zor"), ("الفرقة الرابعة", "actor:4th-division")]
-    try:
-        from archive.config import default_paths
-        from archive.gazetteer import load_gazetteer
+    from archive.config import default_paths
+    from archive.gazetteer import load_gazetteer
 
-        gazetteer, _ = load_gazetteer(default_paths())
-        pairs += [(n, e.key) for e in gazetteer.entities.values() for n in e.names]
-    except ImportError:
-        pass  # gazetteer loader not there yet: the fixed names above still test the port
-    matcher = NameMatcher(pairs)
-    _text_parity(tables_path, tmp_path, Analyzer(matcher), matcher.export_table())
+    gazetteer, _ = load_gazetteer(default_paths())
+    pairs += [(n, e.key) for e in gazetteer.entities.values() for n in e.names]
+    rules = {e.key: e.context for e in gazetteer.entities.values() if e.context}
+    matcher = NameMatcher(pairs, rules)
+    lines = _text_parity(tables_path, tmp_path, Analyzer(matcher), matcher.export_table())
+    # the homograph text exercised every kind of context rule in both languages
+    linked = [t[5] for t in json.loads(lines[-1]) if t[5]]
+    for entity in ("place:daraa", "place:oman", "place:amman", "place:jasim"):
+        assert entity in linked, entity
+    rules_used = {key for reading in matcher.export_table()["readings"].values()  # type: ignore[union-attr]
+                  for _key, rule in reading if rule for key in rule}
+    assert rules_used >= {"requires_before", "requires_after", "excludes_before",
+                          "excludes_after", "excludes_tanwin"}

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from archive.analysis import normalize
 from archive.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,24 +43,32 @@ def reduced(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_suggest_on_the_curated_seeds_finds_nothing_left() -> None:
-    assert run(REPO, "suggest").strip().splitlines()[-1] == "0 suggestion(s)"
+def test_suggest_on_the_curated_seeds_proposes_only_flagged_common_words() -> None:
+    rows = [json.loads(line) for line in run(REPO, "suggest", "--json").splitlines()]
+    assert all(r["flag"] == "also a common word" and r["evidence"] for r in rows), rows
 
 
 def test_suggest_finds_names_missing_from_the_gazetteer(reduced: Path) -> None:
-    found = {d["name"]: d for d in map(json.loads, run(reduced, "suggest", "--json").splitlines())}
-    assert set(found) == {"طفس", "الجيزة", "جديدة عكيدات", "المزيريب", "محمد الحوراني"}
+    found = {d["name"]: d for d in map(json.loads, run(
+        reduced, "suggest", "--json", "--min-population", "0").splitlines())}
+    assert {"طفس", "الجيزة", "جديدة عكيدات", "المزيريب", "محمد الحوراني"} <= set(found)
     tafas = found["طفس"]
     assert tafas["count"] == 3
     assert tafas["articles"] == ["000_02dc7bcb46da7aac", "004_f209341661600871"]
-    assert "cue:place:مدينة" in tafas["sources"] and "geonames:SY:163806" in tafas["sources"]
+    assert tafas["geonames_id"] == 163806 and tafas["cues"] == ["cue:place:مدينة"]
+    assert tafas["flag"] is None
     jiza = found["الجيزة"]
-    assert "geonames:SY:169017" in jiza["sources"]  # the Syrian one, not Giza in Egypt
-    assert found["المزيريب"]["sources"] == ["geonames:SY:166503"]  # found as والمزيريب
+    assert jiza["geonames_id"] == 169017  # the Syrian one (Syria is named most), not Giza
+    assert "Giza (EG)" in " ".join(jiza["evidence"])  # … and the other one is shown
+    assert found["المزيريب"]["geonames_id"] == 166503  # found as والمزيريب
     assert found["محمد الحوراني"]["sources"] == ["cue:actor:الناشط"]
     assert found["جديدة عكيدات"]["sources"] == ["cue:place:بلدة"]
     for d in found.values():
         for ex in d["examples"]:
+            if isinstance(ex, str):  # GeoNames proposals: "article: …context…"
+                # (للعبور: ل + العبور drops the alef)
+                assert normalize(d["name"]).removeprefix("ا") in normalize(ex)
+                continue
             text = (reduced / "seeds" / f"{ex['article']}.txt").read_text(encoding="utf-8")
             assert d["name"] in " ".join(ex["context"].split())
             assert ex["start"] < ex["end"] <= len(text)
@@ -67,12 +76,15 @@ def test_suggest_finds_names_missing_from_the_gazetteer(reduced: Path) -> None:
 
 def test_suggest_text_output_has_counts_and_contexts(reduced: Path) -> None:
     out = run(reduced, "suggest", "--no-geonames")
-    assert "3\tطفس\tcue:place:مدينة" in out
+    assert "3\t2\tcue\tطفس\tcue:place:مدينة" in out
     assert "\t000_02dc7bcb46da7aac: " in out
     rows = [line.split("\t") for line in out.splitlines() if line[:1].isdigit()]
-    names = [row[1] for row in rows if len(row) > 1]
+    names = [row[3] for row in rows if len(row) > 3]
     assert "المزيريب" not in names  # only GeoNames knows it
     assert out.strip().splitlines()[-1] == "4 suggestion(s)"
+    out = run(reduced, "suggest", "--min-population", "0", "--limit", "8")
+    assert out.strip().splitlines()[-1] == "8 suggestion(s)"
+    assert "GeoNames 163806 Ţafas (SY), cue:place:مدينة" in out
 
 
 def test_list_counts_mentions() -> None:

@@ -51,7 +51,8 @@ class EntityMatch:
 
 class EntityMatcher(Protocol):
     def match(
-        self, normalized: Sequence[str], breaks: Collection[int] = ()
+        self, normalized: Sequence[str], breaks: Collection[int] = (),
+        forms: Sequence[str] | None = None,
     ) -> list[EntityMatch]: ...
 
 
@@ -120,7 +121,10 @@ class Analyzer:
                 gc.enable()
         if self.matcher is None or not tokens:
             return tokens, []
-        matches = self.matcher.match([t.normalized for t in tokens], clause_breaks(text, tokens))
+        # The surface forms too: a context rule may look at marks that normalizing removes
+        # (the tanwin of درعاً "a shield" is not the town درعا).
+        matches = self.matcher.match([t.normalized for t in tokens], clause_breaks(text, tokens),
+                                     [t.form for t in tokens])
         return protect_entities(tokens, matches), matches
 
 

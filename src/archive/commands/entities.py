@@ -68,26 +68,82 @@ def list_cmd(paths: Paths, kind: str | None, as_json: bool) -> None:
 
 
 @entities_cmd.command("suggest")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-@click.option("--no-geonames", is_flag=True, help="Only cue words, no GeoNames names.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "yaml"]), default=None,
+              help="table (default): one line per proposal with its evidence and contexts; "
+              "json: one object per line; yaml: entries to paste into seeds/places.yml and "
+              "seeds/actors.yml.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--no-geonames", is_flag=True,
+              help="Only names found after cue words (مدينة، بلدة، الناشط…), no GeoNames.")
 @click.option("--min-count", type=int, default=1, show_default=True,
               help="Hide names seen fewer times.")
+@click.option("--limit", type=int, default=None, help="Show at most this many proposals.")
+@click.option("--countries", default=None,
+              help="ISO codes of the countries whose GeoNames places are proposed, e.g. "
+              "SA,AE (default: every country).")
+@click.option("--min-population", type=int, default=None,
+              help="Smallest GeoNames city of an Arabic-speaking country proposed "
+              "(default 15000).")
 @click.pass_obj
-def suggest_cmd(paths: Paths, as_json: bool, no_geonames: bool, min_count: int) -> None:
-    """Likely names not yet in the gazetteer, with counts and example contexts."""
-    from archive.gazetteer.suggest import suggest
+def suggest_cmd(paths: Paths, fmt: str | None, as_json: bool, no_geonames: bool,
+                min_count: int, limit: int | None, countries: str | None,
+                min_population: int | None) -> None:
+    """Names missing from the gazetteer: GeoNames places, persons after titles and names
+    after cue words, most mentioned first, common words flagged."""
+    from archive.gazetteer.bootstrap import MIN_POPULATION, Proposal, bootstrap, to_yaml
+    from archive.gazetteer.suggest import Suggestion, suggest
 
+    fmt = fmt or ("json" if as_json else "table")
     gazetteer = _load_gazetteer(paths)
-    found = suggest(gazetteer, load_texts(paths), use_geonames=not no_geonames,
-                    min_count=min_count)
-    for s in found:
-        if as_json:
-            click.echo(_dumps(s.as_dict()))
-            continue
-        click.echo(f"{s.count}\t{s.name}\t{', '.join(sorted(s.sources))}")
-        for ex in s.examples:
-            click.echo(f"\t{ex.article}: {ex.context}")
-    if not as_json:
+    texts = load_texts(paths)
+    found: list[Proposal | Suggestion] = []
+    if not no_geonames:
+        only = ([c.strip().upper() for c in countries.split(",") if c.strip()]
+                if countries else None)
+        found += bootstrap(gazetteer, texts, min_count=min_count,
+                           min_population=MIN_POPULATION if min_population is None
+                           else min_population, only=only)
+    if fmt != "yaml":
+        # names after cue words that no proposal covers (no coordinates: curated by hand)
+        covered = {p.normalized: p for p in found if isinstance(p, Proposal)}
+        for s in suggest(gazetteer, texts, use_geonames=False, min_count=min_count):
+            if sum(s.forms.values()) * 5 < s.count:
+                continue  # found after a cue in under 1 of 5 mentions: an ordinary word (عام)
+            if s.normalized in covered:
+                covered[s.normalized].cues |= s.sources
+            else:
+                found.append(s)
+        found.sort(key=lambda p: (-p.count, p.normalized))
+    found = found[:limit]
+    if fmt == "yaml":
+        proposals = [p for p in found if isinstance(p, Proposal)]
+        out = to_yaml(gazetteer, proposals)
+        flagged = sum(p.flagged for p in proposals)
+        click.echo(f"# archive entities suggest --format yaml: {len(proposals)} proposals "
+                   f"({flagged} flagged '# also a common word'); check each before keeping it")
+        click.echo("# ---- append to seeds/places.yml ----")
+        click.echo(out["places"], nl=False)
+        click.echo("# ---- append to seeds/actors.yml ----")
+        click.echo(out["actors"], nl=False)
+        return
+    for p in found:
+        if fmt == "json":
+            click.echo(_dumps(p.as_dict()))
+        elif isinstance(p, Proposal):
+            geo = (f"GeoNames {p.geo.geonames_id} {p.geo.name} ({p.country})"
+                   if p.geo is not None else ", ".join(sorted(p.titles)))
+            geo += "".join(f", {c}" for c in sorted(p.cues))
+            click.echo(f"{p.count}\t{len(p.articles)}\t{p.kind}:{p.type}\t{p.name}\t{geo}")
+            if p.flagged:
+                click.echo("\t# also a common word: " + "; ".join(p.evidence))
+            for ex in p.examples:
+                click.echo(f"\t{ex}")
+        else:
+            click.echo(f"{p.count}\t{len(p.articles)}\tcue\t{p.name}\t"
+                       f"{', '.join(sorted(p.sources))}")
+            for ex in p.examples:
+                click.echo(f"\t{ex.article}: {ex.context}")
+    if fmt == "table":
         click.echo(f"{len(found)} suggestion(s)")
 
 

@@ -9,14 +9,19 @@ import yaml
 
 from archive.config import Paths
 from archive.errors import Problem
+from archive.gazetteer.matcher import RULE_KEYS, WORD_CLASSES, ContextRule, name_tokens
 from archive.gazetteer.model import Entity, Gazetteer, Kind, make_key, ref_key
 
 FILES: dict[Kind, str] = {"place": "places.yml", "actor": "actors.yml"}
 FIELDS: dict[Kind, tuple[str, ...]] = {
     "place": ("id", "name", "aliases", "type", "description", "parent", "lat", "lon",
-              "geonames_id"),
-    "actor": ("id", "name", "aliases", "type", "description", "affiliation"),
+              "geonames_id", "context"),
+    "actor": ("id", "name", "aliases", "type", "description", "affiliation", "context"),
 }
+#: Keys of an entry's ``context`` mapping (see README.md, "Homographs").
+CONTEXT_KEYS = (*RULE_KEYS, "excludes_tanwin", "names")
+CONTEXT_HINT = ("context is a mapping with any of: " + ", ".join(CONTEXT_KEYS)
+                + " (lists of words; excludes_tanwin: true or false)")
 TEXT_FIELDS = frozenset({"id", "name", "type", "description", "parent"})
 FORMAT_HINT = "each file is a YAML list of mappings with id, name, aliases, type, description"
 
@@ -101,6 +106,9 @@ def parse_entries(text: str, kind: Kind, rel: str) -> tuple[list[Entity], list[P
             if key == "aliases" and isinstance(vnode, yaml.SequenceNode):
                 for i, anode in enumerate(vnode.value):
                     lines[f"aliases[{i}]"] = anode.start_mark.line + 1
+            if key == "context" and isinstance(vnode, yaml.MappingNode):
+                for cknode, _ in vnode.value:
+                    lines[f"context.{_scalar(loader, cknode)}"] = cknode.start_mark.line + 1
         for key in sorted(set(raw) - set(FIELDS[kind])):
             problems.append(Problem(rel, f"unknown field {key!r} in this {kind} entry",
                                     f"allowed fields: {', '.join(FIELDS[kind])}", lines[key]))
@@ -148,6 +156,7 @@ def _entity(raw: dict[str, Any], kind: Kind, rel: str, line: int,
                                     lines.get("affiliation", line)))
             aff_list = []
         affiliation = tuple(ref_key(_text(a), "actor") for a in aff_list if _text(a))
+    context = _context(raw.get("context"), rel, line, lines, problems)
     gid = raw.get("geonames_id")
     if gid is not None and (isinstance(gid, bool) or not isinstance(gid, int)):
         problems.append(Problem(rel, f"geonames_id must be an integer, got {gid!r}", "",
@@ -166,8 +175,70 @@ def _entity(raw: dict[str, Any], kind: Kind, rel: str, line: int,
         lon=_number(raw.get("lon"), "lon", rel, lines.get("lon", line), problems),
         geonames_id=gid,
         affiliation=affiliation,
+        context=context,
         path=rel,
         line=line,
         field_lines=lines,
     )
     return entity, problems
+
+
+def _context(value: Any, rel: str, line: int, lines: dict[str, int],
+             problems: list[Problem]) -> ContextRule | None:
+    """The ``context`` field as a :class:`ContextRule` (shape errors reported, bad parts
+    dropped). Phrases are normalized like names; word classes (``@given-name``) kept."""
+    if value is None:
+        return None
+    where = lines.get("context", line)
+    if not isinstance(value, dict):
+        problems.append(Problem(rel, "context must be a mapping", CONTEXT_HINT, where))
+        return None
+    parts: dict[str, Any] = {}
+    for key in sorted(value, key=str):
+        at = lines.get(f"context.{key}", where)
+        item = value[key]
+        if key not in CONTEXT_KEYS:
+            problems.append(Problem(rel, f"unknown context key {key!r}", CONTEXT_HINT, at))
+            continue
+        if key == "excludes_tanwin":
+            if not isinstance(item, bool):
+                problems.append(Problem(rel, f"excludes_tanwin must be true or false, got "
+                                        f"{item!r}", "write excludes_tanwin: true", at))
+                continue
+            parts[key] = item
+            continue
+        items = [item] if isinstance(item, str) else item
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            problems.append(Problem(rel, f"context {key} must be a list of words or phrases",
+                                    f"write {key}: [word, another phrase]", at))
+            continue
+        phrases: list[tuple[str, ...]] = []
+        for text in items:
+            phrase = _phrase(text)
+            if not phrase:
+                problems.append(Problem(rel, f"context {key}: {text!r} has no letters",
+                                        "remove it", at))
+                continue
+            bad = [w for w in phrase if w.startswith("@") and w not in WORD_CLASSES]
+            if bad or (len(phrase) > 1 and any(w.startswith("@") for w in phrase)):
+                problems.append(Problem(
+                    rel, f"context {key}: {text!r} is not a word class", "a word class stands "
+                    f"alone; known classes: {', '.join(sorted(WORD_CLASSES))}", at))
+                continue
+            if key == "names" or phrase not in phrases:
+                phrases.append(phrase)
+        parts[key] = tuple(phrases)
+    names = parts.pop("names", None)
+    rule = ContextRule(**parts, names=frozenset(names) if names is not None else None)
+    if not (rule.requires or rule.excludes_before or rule.excludes_after
+            or rule.excludes_tanwin):
+        problems.append(Problem(rel, "context has no rule", CONTEXT_HINT, where))
+        return None
+    return rule
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    text = text.strip()
+    if text.startswith("@"):
+        return (text,)
+    return name_tokens(text)

@@ -14,18 +14,24 @@ Rules (mirrored by the browser through :meth:`NameMatcher.export_table`):
   when the caller passes ``breaks`` (:func:`hard_breaks`); quotes and brackets do not break.
 - Overlaps: the longest match wins (درعا البلد beats درعا), then the earlier start, then the
   shorter clitic, then the entity key.
+- Context rules (:class:`ContextRule`, the ``context`` field of a gazetteer entry) decide
+  homographs before overlaps are resolved: an occurrence that a rule excludes, or that lacks
+  the context a rule requires, is no candidate at all. When several entries share a name, an
+  entry whose required context is present wins; otherwise the one entry without required
+  context does; otherwise (none, or two confirmed) the mention is not linked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from archive.analysis.analyzer import CLAUSE_BREAKS, EntityMatch
 from archive.analysis.normalize import normalize
 from archive.analysis.tokenize import tokenize
+from archive.gazetteer.names import GIVEN_NAMES, KINSHIP, NOT_FAMILY, is_family_name, is_given_name
 
 if TYPE_CHECKING:
     from archive.gazetteer.model import Gazetteer
@@ -82,36 +88,161 @@ def clitic_forms(first: str) -> list[tuple[str, str]]:
     return forms
 
 
+#: Tanwin marks (fathatan, dammatan, kasratan): a name written with one is a common noun
+#: (درعاً حصيناً "a strong shield"), since the names it guards take no tanwin.
+TANWIN = "\u064b\u064c\u064d"
+#: Word classes usable as a one-word context phrase.
+WORD_CLASSES = {"@given-name": is_given_name, "@family-name": is_family_name}
+RULE_KEYS = ("requires_before", "requires_after", "excludes_before", "excludes_after")
+
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    """When a (homograph) name of one entry is linked, judged on the words around it.
+
+    Phrases are normalized token sequences; a phrase may also be one word class of
+    :data:`WORD_CLASSES`. A *before* phrase must end right before the name (its first word
+    may carry a proclitic: بسلطنة عمان), an *after* phrase must start right after it, and
+    neither may cross clause punctuation. ``names``: the entry's names the rule guards
+    (``None``: all of them).
+    """
+
+    requires_before: tuple[Phrase, ...] = ()
+    requires_after: tuple[Phrase, ...] = ()
+    excludes_before: tuple[Phrase, ...] = ()
+    excludes_after: tuple[Phrase, ...] = ()
+    excludes_tanwin: bool = False
+    names: frozenset[Phrase] | None = field(default=None, compare=False)
+
+    @property
+    def requires(self) -> bool:
+        return bool(self.requires_before or self.requires_after)
+
+    def guards(self, name: Phrase) -> bool:
+        return self.names is None or name in self.names
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {k: [" ".join(p) for p in getattr(self, k)]
+                                  for k in RULE_KEYS if getattr(self, k)}
+        if self.excludes_tanwin:
+            out["excludes_tanwin"] = True
+        return out
+
+    def accepts(self, norm: Sequence[str], forms: Sequence[str] | None, breaks: Collection[int],
+                first: int, last: int) -> bool:
+        """Whether the occurrence ``norm[first..last]`` may be linked to the entry."""
+        if self.excludes_tanwin and forms is not None and has_tanwin(forms[last]):
+            return False
+        if any(_before(p, norm, breaks, first) for p in self.excludes_before):
+            return False
+        if any(_after(p, norm, breaks, last) for p in self.excludes_after):
+            return False
+        if not self.requires:
+            return True
+        return (any(_before(p, norm, breaks, first) for p in self.requires_before)
+                or any(_after(p, norm, breaks, last) for p in self.requires_after))
+
+
+def has_tanwin(form: str) -> bool:
+    """The surface form carries a tanwin mark (درعاً، درعًا)."""
+    return any(ch in TANWIN for ch in form)
+
+
+def _word_is(pattern: str, word: str) -> bool:
+    test = WORD_CLASSES.get(pattern)
+    return test(word) if test is not None else word == pattern
+
+
+@lru_cache(maxsize=4096)
+def _clitic_set(first: str) -> frozenset[str]:
+    return frozenset(form for form, _ in clitic_forms(first))
+
+
+def _before(phrase: Phrase, norm: Sequence[str], breaks: Collection[int], first: int) -> bool:
+    start = first - len(phrase)
+    if start < 0 or any(k in breaks for k in range(start + 1, first + 1)):
+        return False
+    head = phrase[0]
+    if head in WORD_CLASSES:
+        if not _word_is(head, norm[start]):
+            return False
+    elif norm[start] not in _clitic_set(head):
+        return False
+    return all(_word_is(p, norm[start + j]) for j, p in enumerate(phrase) if j)
+
+
+def _after(phrase: Phrase, norm: Sequence[str], breaks: Collection[int], last: int) -> bool:
+    end = last + len(phrase)
+    if end >= len(norm) or any(k in breaks for k in range(last + 1, end + 1)):
+        return False
+    return all(_word_is(p, norm[last + 1 + j]) for j, p in enumerate(phrase))
+
+
+def resolve_readings(readings: Sequence[tuple[str, ContextRule | None]], norm: Sequence[str],
+                     forms: Sequence[str] | None, breaks: Collection[int], first: int,
+                     last: int) -> str | None:
+    """The entity a contextual name stands for here, or ``None`` (excluded or ambiguous)."""
+    accepted = [(k, r) for k, r in readings
+                if r is None or r.accepts(norm, forms, breaks, first, last)]
+    confirmed = [k for k, r in accepted if r is not None and r.requires]
+    if confirmed:
+        return confirmed[0] if len(confirmed) == 1 else None
+    plain = [k for k, r in accepted if r is None or not r.requires]
+    return plain[0] if len(plain) == 1 else None
+
+
 @dataclass(frozen=True, slots=True)
 class _Name:
     tokens: tuple[str, ...]
     entity: str
+    readings: tuple[tuple[str, ContextRule | None], ...] = ()
 
 
 class NameMatcher:
     """Implements the analyzer's ``EntityMatcher`` protocol over a fixed name table."""
 
-    def __init__(self, names: Iterable[tuple[str, str]]) -> None:
-        """``names``: ``(written name, entity key)`` pairs; the first key wins a shared name."""
+    def __init__(self, names: Iterable[tuple[str, str]],
+                 rules: Mapping[str, ContextRule] | None = None) -> None:
+        """``names``: ``(written name, entity key)`` pairs; ``rules``: entity key → its context
+        rule. A name shared by entries is decided by their rules (see
+        :func:`resolve_readings`); without any rule the first key (in sorted order) wins."""
+        rules = rules or {}
         table: dict[tuple[str, ...], str] = {}
+        owners: dict[tuple[str, ...], list[str]] = {}
         for written, key in sorted(names, key=lambda nk: (nk[1], nk[0])):
             toks = name_tokens(written)
-            if toks and toks not in table:
-                table[toks] = key
+            if not toks:
+                continue
+            table.setdefault(toks, key)
+            if key not in owners.setdefault(toks, []):
+                owners[toks].append(key)
         self.names: dict[tuple[str, ...], str] = dict(sorted(table.items()))
+        #: Names decided by context: name → ((entity key, rule or None), …) sorted by key.
+        self.readings: dict[tuple[str, ...], tuple[tuple[str, ContextRule | None], ...]] = {}
+        for toks, keys in sorted(owners.items()):
+            guarded = [(k, rules[k] if k in rules and rules[k].guards(toks) else None)
+                       for k in sorted(keys)]
+            if any(r is not None for _, r in guarded):
+                self.readings[toks] = tuple(guarded)
         self._first: dict[str, list[tuple[_Name, str, list[str]]]] = {}
         for toks, key in self.names.items():
-            name = _Name(toks, key)
+            name = _Name(toks, key, self.readings.get(toks, ()))
             for form, clitic in clitic_forms(toks[0]):
                 self._first.setdefault(form, []).append((name, clitic, list(toks[1:])))
 
     @classmethod
     def from_gazetteer(cls, gazetteer: Gazetteer) -> NameMatcher:
-        return cls((n, e.key) for e in gazetteer.entities.values() for n in e.names)
+        return cls(((n, e.key) for e in gazetteer.entities.values() for n in e.names),
+                   {e.key: e.context for e in gazetteer.entities.values() if e.context})
 
-    def candidates(self, normalized: Sequence[str], breaks: Collection[int] = ()
+    def candidates(self, normalized: Sequence[str], breaks: Collection[int] = (),
+                   forms: Sequence[str] | None = None
                    ) -> list[tuple[int, int, str, str, _Name]]:
-        """All ``(first, last, clitic, key, name)`` occurrences, overlapping ones included."""
+        """All ``(first, last, clitic, key, name)`` occurrences, overlapping ones included;
+        a name with context rules only where they accept it (``forms``: the surface forms,
+        for the tanwin rule)."""
         norm = normalized if isinstance(normalized, list) else list(normalized)
         out: list[tuple[int, int, str, str, _Name]] = []
         n = len(norm)
@@ -123,17 +254,23 @@ class NameMatcher:
                 if end <= n and (not rest or norm[i + 1 : end] == rest):
                     if rest and breaks and any(k in breaks for k in range(i + 1, end)):
                         continue
-                    out.append((i, end - 1, clitic, name.entity, name))
+                    key: str | None = name.entity
+                    if name.readings:
+                        key = resolve_readings(name.readings, norm, forms, breaks, i, end - 1)
+                        if key is None:
+                            continue
+                    out.append((i, end - 1, clitic, key, name))
         return out
 
-    def match(self, normalized: Sequence[str], breaks: Collection[int] = ()
-              ) -> list[EntityMatch]:
+    def match(self, normalized: Sequence[str], breaks: Collection[int] = (),
+              forms: Sequence[str] | None = None) -> list[EntityMatch]:
         """Non-overlapping matches in text order (longest match wins).
 
         ``breaks``: token indices preceded by clause punctuation (see :func:`hard_breaks`);
-        no multi-word name spans one.
+        no multi-word name spans one. ``forms``: the tokens as written (with diacritics), for
+        the tanwin rule; without them no mention is excluded for its tanwin.
         """
-        found = self.candidates(normalized, breaks)
+        found = self.candidates(normalized, breaks, forms)
         if not found:
             return []
         found.sort(key=lambda c: (c[0] - c[1], c[0], len(c[2]), c[3]))
@@ -151,7 +288,7 @@ class NameMatcher:
     def match_text(self, text: str) -> list[tuple[EntityMatch, int, int]]:
         """Matches in raw text, with character offsets ``(match, start, end)``."""
         spans, norms = normalized_tokens(text)
-        matches = self.match(norms, hard_breaks(text, spans))
+        matches = self.match(norms, hard_breaks(text, spans), [text[s:e] for s, e in spans])
         return [(m, spans[m.first][0], spans[m.last][1]) for m in matches]
 
     def export_table(self) -> dict[str, object]:
@@ -164,4 +301,12 @@ class NameMatcher:
             "alef (للجيزه); before الل it also drops the article's lam (للجنه)",
             "break_chars": "".join(sorted(BREAK_CHARS)),
             "names": {" ".join(t): k for t, k in self.names.items()},
+            "readings": {" ".join(t): [[k, r.as_json() if r else None] for k, r in rs]
+                         for t, rs in self.readings.items()},
+            "tanwin": TANWIN,
+            "classes": {
+                "given_names": sorted(GIVEN_NAMES),
+                "kinship": sorted(KINSHIP),
+                "not_family": sorted(NOT_FAMILY),
+            },
         }

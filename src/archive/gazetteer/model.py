@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from archive.gazetteer.matcher import NameMatcher
+    from archive.gazetteer.matcher import ContextRule, NameMatcher
 
 Kind = Literal["place", "actor"]
 KINDS: tuple[Kind, ...] = ("place", "actor")
@@ -54,6 +54,7 @@ class Entity:
     lon: float | None = None
     geonames_id: int | None = None
     affiliation: tuple[str, ...] | None = None  # keys (actors only)
+    context: ContextRule | None = None  # when a homograph name of this entry is linked
     path: str = ""
     line: int = 0
     field_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)

@@ -77,6 +77,7 @@ class Suggestion:
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "kind": "cue",
             "name": self.name,
             "normalized": self.normalized,
             "count": self.count,
@@ -149,7 +150,7 @@ class _Text:
         spans, norms = normalized_tokens(text)
         breaks = hard_breaks(text, spans)
         known = [False] * len(spans)
-        for m in matcher.match(norms, breaks):
+        for m in matcher.match(norms, breaks, [text[s:e] for s, e in spans]):
             for k in range(m.first, m.last + 1):
                 known[k] = True
         return cls(article, text, spans, norms, known, breaks)
@@ -185,7 +186,7 @@ class Suggester:
         if sug is None:
             sug = self.found[key] = Suggestion(form, key)
         sug.sources.add(source)
-        sug.forms[form] = sug.forms.get(form, 0) + 1
+        sug.forms[form] = sug.forms.get(form, 0) + 1  # sightings after a cue or in GeoNames
 
     def add_text(self, article: str, text: str) -> None:
         t = _Text.read(article, text, self.gazetteer.matcher())

@@ -82,11 +82,15 @@ def _check_coordinates(rec: Entity) -> list[Problem]:
 
 
 def _check_names(gaz: Gazetteer) -> list[Problem]:
+    """Names without letters, context rules naming a name the entry does not have, and a name
+    claimed by two entries that no context tells apart: of the entries sharing a name, all
+    but one must require a context for it (``requires_before``/``requires_after``)."""
     out: list[Problem] = []
-    owner: dict[tuple[str, ...], tuple[Entity, str]] = {}
+    owner: dict[tuple[str, ...], tuple[Entity, str]] = {}  # the entry linked by default
     for rec in gaz.records:
         if not rec.id:
             continue
+        own: set[tuple[str, ...]] = set()
         for index, written in enumerate(rec.names):
             field = "name" if (index == 0 and rec.name) else f"aliases[{index - bool(rec.name)}]"
             line = rec.line_of(field) if field in rec.field_lines else rec.line_of("aliases")
@@ -94,6 +98,9 @@ def _check_names(gaz: Gazetteer) -> list[Problem]:
             if not toks:
                 out.append(Problem(rec.path, f"{rec.key}: name {written!r} has no letters",
                                    "remove it", line))
+                continue
+            own.add(toks)
+            if _told_apart(rec, toks):
                 continue
             prev = owner.get(toks)
             if prev is None:
@@ -104,8 +111,22 @@ def _check_names(gaz: Gazetteer) -> list[Problem]:
                     rec.path,
                     f"{rec.key}: name {written!r} is also claimed by {other.key} "
                     f"({other_written!r} at {other.path}:{other.line})",
-                    "a name may belong to one entry only; remove or change one of them", line))
+                    "a name may belong to one entry only, unless all but one of the entries "
+                    "sharing it require a context for it (context: requires_before or "
+                    "requires_after); remove or change one of them", line))
+        rule = rec.context
+        if rule is not None and rule.names is not None:
+            for toks in sorted(rule.names - own):
+                out.append(Problem(rec.path, f"{rec.key}: context names {' '.join(toks)!r}, "
+                                   "which is not a name of this entry",
+                                   "list only the entry's name or aliases under context.names",
+                                   rec.line_of("context.names")))
     return out
+
+
+def _told_apart(rec: Entity, toks: tuple[str, ...]) -> bool:
+    """``rec`` links the name ``toks`` only where a required context confirms it."""
+    return rec.context is not None and rec.context.requires and rec.context.guards(toks)
 
 
 def _check_parents(gaz: Gazetteer) -> list[Problem]:

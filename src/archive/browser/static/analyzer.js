@@ -534,13 +534,108 @@ export function cliticForms(first, table) {
 // Python sorts by tuples of strings: compare by code point (same as UTF-16 order in the BMP).
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
+const RULE_KEYS = ['requires_before', 'requires_after', 'excludes_before', 'excludes_after'];
+
+/** Python names.is_given_name / is_family_name over the exported lists (table.classes). */
+export function wordClasses(table) {
+  const c = table.classes || { given_names: [], kinship: [], not_family: [] };
+  const given = new Set(c.given_names);
+  const kinship = new Set(c.kinship);
+  const notFamily = new Set(c.not_family);
+  return {
+    '@given-name': (w) => given.has(w),
+    '@family-name': (w) =>
+      kinship.has(w) ||
+      (w.startsWith('ال') && [...w].length >= 5 && !w.endsWith('ه') && !notFamily.has(w)),
+  };
+}
+
+/** Python ContextRule: the exported rule ({requires_before: ['سلطنه'], …}) made ready. */
+export class ContextRule {
+  constructor(json, table, classes) {
+    for (const key of RULE_KEYS) this[key] = (json[key] || []).map((p) => p.split(' '));
+    this.excludesTanwin = json.excludes_tanwin === true;
+    this.tanwin = table.tanwin || '';
+    this.classes = classes;
+    this.table = table;
+    this.cliticSets = new Map();
+  }
+
+  get requires() {
+    return this.requires_before.length > 0 || this.requires_after.length > 0;
+  }
+
+  wordIs(pattern, word) {
+    return Object.hasOwn(this.classes, pattern) ? this.classes[pattern](word) : word === pattern;
+  }
+
+  cliticSet(first) {
+    let set = this.cliticSets.get(first);
+    if (!set) {
+      set = new Set(cliticForms(first, this.table).map(([form]) => form));
+      this.cliticSets.set(first, set);
+    }
+    return set;
+  }
+
+  before(phrase, norm, breaks, first) {
+    const start = first - phrase.length;
+    if (start < 0) return false;
+    for (let k = start + 1; k <= first; k++) if (breaks.has(k)) return false;
+    const head = phrase[0];
+    if (Object.hasOwn(this.classes, head)) {
+      if (!this.wordIs(head, norm[start])) return false;
+    } else if (!this.cliticSet(head).has(norm[start])) {
+      return false;
+    }
+    for (let j = 1; j < phrase.length; j++) if (!this.wordIs(phrase[j], norm[start + j])) return false;
+    return true;
+  }
+
+  after(phrase, norm, breaks, last) {
+    const end = last + phrase.length;
+    if (end >= norm.length) return false;
+    for (let k = last + 1; k <= end; k++) if (breaks.has(k)) return false;
+    for (let j = 0; j < phrase.length; j++) if (!this.wordIs(phrase[j], norm[last + 1 + j])) return false;
+    return true;
+  }
+
+  accepts(norm, forms, breaks, first, last) {
+    if (this.excludesTanwin && forms) {
+      for (const ch of forms[last]) if (this.tanwin.includes(ch)) return false;
+    }
+    if (this.excludes_before.some((p) => this.before(p, norm, breaks, first))) return false;
+    if (this.excludes_after.some((p) => this.after(p, norm, breaks, last))) return false;
+    if (!this.requires) return true;
+    return (
+      this.requires_before.some((p) => this.before(p, norm, breaks, first)) ||
+      this.requires_after.some((p) => this.after(p, norm, breaks, last))
+    );
+  }
+}
+
+/** Python resolve_readings: the entity a contextual name stands for here, or null. */
+export function resolveReadings(readings, norm, forms, breaks, first, last) {
+  const accepted = readings.filter(([, r]) => r === null || r.accepts(norm, forms, breaks, first, last));
+  const confirmed = accepted.filter(([, r]) => r !== null && r.requires).map(([k]) => k);
+  if (confirmed.length) return confirmed.length === 1 ? confirmed[0] : null;
+  const plain = accepted.filter(([, r]) => r === null || !r.requires).map(([k]) => k);
+  return plain.length === 1 ? plain[0] : null;
+}
+
 export class NameMatcher {
   /** table: NameMatcher.export_table() (names: space-joined normalized tokens → entity key). */
   constructor(table) {
     this.table = table;
+    const classes = wordClasses(table);
+    const readings = table.readings || {};
     this.names = new Map();
     for (const joined of Object.keys(table.names).sort(cmp)) {
-      this.names.set(joined, { tokens: joined.split(' '), entity: table.names[joined] });
+      const rs = (readings[joined] || []).map(([key, rule]) => [
+        key,
+        rule ? new ContextRule(rule, table, classes) : null,
+      ]);
+      this.names.set(joined, { tokens: joined.split(' '), entity: table.names[joined], readings: rs });
     }
     this.first = new Map();
     for (const name of this.names.values()) {
@@ -551,7 +646,7 @@ export class NameMatcher {
     }
   }
 
-  candidates(normalized, breaks = new Set()) {
+  candidates(normalized, breaks = new Set(), forms = null) {
     const out = [];
     const n = normalized.length;
     for (let i = 0; i < n; i++) {
@@ -571,14 +666,19 @@ export class NameMatcher {
         let broken = false;
         for (let k = i + 1; k < i + size; k++) if (breaks.has(k)) broken = true;
         if (broken) continue;
-        out.push([i, i + size - 1, clitic, name.entity, name]);
+        let key = name.entity;
+        if (name.readings.length) {
+          key = resolveReadings(name.readings, normalized, forms, breaks, i, i + size - 1);
+          if (key === null) continue;
+        }
+        out.push([i, i + size - 1, clitic, key, name]);
       }
     }
     return out;
   }
 
-  match(normalized, breaks = new Set()) {
-    const found = this.candidates(normalized, breaks);
+  match(normalized, breaks = new Set(), forms = null) {
+    const found = this.candidates(normalized, breaks, forms);
     if (found.length === 0) return [];
     found.sort(
       (a, b) =>
@@ -660,8 +760,9 @@ export class Analyzer {
     }
     if (this.matcher === null || tokens.length === 0) return [tokens, []];
     const breakChars = this.matcher.table.break_chars || CLAUSE_BREAKS;
+    // The surface forms too: a context rule may look at marks that normalizing removes.
     const matches = this.matcher.match(tokens.map((t) => t.normalized),
-      clauseBreaks(text, tokens, breakChars));
+      clauseBreaks(text, tokens, breakChars), tokens.map((t) => t.form));
     return [protectEntities(tokens, matches), matches];
   }
 }
