@@ -47,11 +47,11 @@ def month_chart(
         if n:
             h = max(2.0, HEIGHT * n / peak)
             bar = Markup(
-                '<rect class="ar-chart__bar" x="{:.1f}" y="{:.1f}" width="{}" height="{:.1f}">'
-                "<title>{}</title></rect>"
-            ).format(x, base - h, BAR - GAP, h, label)
-            if target:
-                bar = Markup('<a href="{}" tabindex="-1">{}</a>').format(link(target), bar)
+                '<title>{}</title><rect class="ar-chart__bar" x="{:.1f}" y="{:.1f}" '
+                'width="{}" height="{:.1f}"/>'
+            ).format(label, x, base - h, BAR - GAP, h)
+            bar = (Markup('<a href="{}" tabindex="-1">{}</a>').format(link(target), bar)
+                   if target else Markup("<g>{}</g>").format(bar))
             parts.append(bar)
             if n == peak:
                 parts.append(Markup(

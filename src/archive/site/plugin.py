@@ -286,6 +286,16 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.render_seconds += time.perf_counter() - t0
         return _skip_target(out)
 
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        # A page of a paginated list: its rel=prev/next are the list's pages (theme/main.html),
+        # not the neighbours in the navigation that Material would put there.
+        if page.meta.get("archive_prev") or page.meta.get("archive_next"):
+            page.previous_page = None
+            page.next_page = None
+        return context
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # archive.browser: lunr index, metadata, per-article store and scripts under search/
         assert self.site is not None
