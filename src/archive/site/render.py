@@ -248,6 +248,8 @@ class Site:
         self._month_cache: dict[str, list[ArticleView]] | None = None
         self.counts = {k: len(v) for k, v in data.entity_articles.items()}
         self._ranks: dict[str, dict[str, int]] | None = None
+        self._mentioned_cache: list[tuple[str, str, str, list[tuple[str, list[str]]]]] | None = (
+            None)
         self.listings: dict[str, Listing] = {}
 
     # -- orderings ---------------------------------------------------------------------------
@@ -348,10 +350,10 @@ class Site:
         self._add_listing(specs, undated, PageSpec(
             "undated", undated.main_uri, undated.title, "list.html",
             lambda: {"L": self.page_of(undated, "newest", 1)}, hide=["toc"]))
-        for year, slug, _values in self._mentioned_years():
+        for _year, slug, label, _values in self._mentioned_groups():
             specs.append(PageSpec(
                 f"mentioned:{slug}", f"timeline/mentioned/{slug}.md",
-                f"تواريخ تذكرها المقالات: {year}", "mentioned.html",
+                f"تواريخ تذكرها المقالات: {label}", "mentioned.html",
                 (lambda slug=slug: self._mentioned(slug)), hide=["toc"]))
         for e in d.entities.values():
             if not d.shown(e.key):
@@ -520,34 +522,47 @@ class Site:
             "older": (older, _month_label(older)) if older else None,
         }
 
-    def _mentioned_years(self) -> list[tuple[str, str, list[tuple[str, list[str]]]]]:
-        """(year label, slug, [(date value, article ids newest first)]) newest year first."""
-        d = self.data
-        mentioned: dict[str, list[str]] = {}
-        for v in d.articles.values():
-            for value in dict.fromkeys(md.value for md in v.article.mentioned_dates):
-                mentioned.setdefault(value, []).append(v.id)
-        rank = self.ranks()["newest"]
-        years: dict[str, list[tuple[str, list[str]]]] = {}
-        for value in sorted(mentioned, reverse=True):
-            year = value[:4] if value[:4].isdigit() else ""
-            years.setdefault(year, []).append((value, sorted(mentioned[value],
-                                                             key=rank.__getitem__)))
-        return [(y or "سنة غير مذكورة", y or "no-year", values) for y, values in years.items()]
+    def _mentioned_groups(self) -> list[tuple[str, str, str, list[tuple[str, list[str]]]]]:
+        """Dates the texts mention, one group (and page) per month, newest first:
+        (year heading, slug, label, [(date value, article ids newest first)]). A page per
+        month keeps every page small however many articles mention dates."""
+        if self._mentioned_cache is None:
+            d = self.data
+            mentioned: dict[str, list[str]] = {}
+            for v in d.articles.values():
+                for value in dict.fromkeys(md.value for md in v.article.mentioned_dates):
+                    mentioned.setdefault(value, []).append(v.id)
+            rank = self.ranks()["newest"]
+            groups: dict[str, list[tuple[str, list[str]]]] = {}
+            for value in sorted(mentioned, reverse=True):
+                key = value[:7] if value[:4].isdigit() else value[:4]  # 2021-09, 2021, --06
+                ids = sorted(mentioned[value], key=rank.__getitem__)
+                groups.setdefault(key, []).append((value, ids))
+            out = []
+            for key, values in groups.items():
+                if key[:4].isdigit():
+                    year, slug = key[:4], key
+                    label = _month_label(key) if len(key) == 7 else f"{key} (الشهر غير مذكور)"
+                else:
+                    year, slug = "سنة غير مذكورة", f"no-year{key[1:]}"
+                    label = text.format_date(key)
+                out.append((year, slug, label, values))
+            self._mentioned_cache = out
+        return self._mentioned_cache
 
     def _mentioned(self, slug: str) -> dict[str, Any]:
-        for year, s, values in self._mentioned_years():
+        v0 = self.data.articles
+        for _year, s, label, values in self._mentioned_groups():
             if s == slug:
                 rows = []
                 for value, ids in values:
-                    v0 = self.data.articles
                     quotes = []
                     for a in ids[:MENTIONED_SHOWN]:
                         q = next((m.text for m in v0[a].article.mentioned_dates
                                   if m.value == value), "")
                         quotes.append((v0[a], q))
                     rows.append((value, quotes, len(ids)))
-                return {"year": year, "rows": rows}
+                return {"label": label, "rows": rows}
         raise KeyError(slug)
 
     def _timeline(self) -> dict[str, Any]:
@@ -558,12 +573,20 @@ class Site:
         years = [
             (year, sum(n for _, _, n in months), months) for year, months in by_year.items()
         ]
-        mentioned = [(year, slug, len(values), len({a for _, ids in values for a in ids}))
-                     for year, slug, values in self._mentioned_years()]
+        mentioned: dict[str, list[tuple[str, str, int]]] = {}
+        for year, slug, label, values in self._mentioned_groups():
+            n = len({a for _, ids in values for a in ids})
+            if not year[:1].isdigit():
+                short = label
+            elif len(slug) == 4:
+                short = "الشهر غير مذكور"
+            else:
+                short = label.replace(f" {year}", "")
+            mentioned.setdefault(year, []).append((slug, short, n))
         return {
             "years": years,
             "n_undated": len(self.listings["undated"].ids),
-            "mentioned_years": mentioned,
+            "mentioned_years": list(mentioned.items()),
         }
 
     def _places(self) -> dict[str, Any]:
