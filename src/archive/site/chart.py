@@ -1,6 +1,8 @@
 """The timeline's bar chart: articles per month as an SVG drawn at build time (no script).
 
 Time runs right to left, the reading direction of the page: the oldest month is on the right.
+One SVG unit is one CSS pixel: a few months stay a small chart, many months scroll sideways
+inside their own box (the page itself never does).
 Each bar links to its month's page. The chart is a picture for sighted readers
 (``aria-hidden``, its links out of the tab order); the month list under it carries the same
 counts and links for keyboards and screen readers.
@@ -19,7 +21,7 @@ GAP = 3
 HEIGHT = 120  # height of the tallest bar
 TOP = 18  # room for the largest count above the tallest bar
 BOTTOM = 26  # room for the year labels
-SIDE = 6
+SIDE = 20  # room for a label centred on the first or last bar
 
 
 def month_chart(
@@ -35,7 +37,7 @@ def month_chart(
     parts: list[Markup] = [
         Markup(
             '<svg class="ar-chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-            'preserveAspectRatio="xMidYMid meet" aria-hidden="true" focusable="false">'
+            'aria-hidden="true" focusable="false">'
         ).format(w=width, h=total),
         Markup('<line class="ar-chart__axis" x1="{}" y1="{}" x2="{}" y2="{}"/>').format(
             SIDE, base + 0.5, width - SIDE, base + 0.5),

@@ -196,6 +196,7 @@ class Listing:
     ids: list[str]  # newest first
     counts: dict[str, int] | None = None  # article id → mentions (place and actor lists)
     note: str = ""
+    back: str = ""  # link text back to the main page, when it shows more than the list
     _orders: dict[str, list[str]] = field(default_factory=dict)
 
     def page_key(self, order: str, n: int) -> str:
@@ -338,7 +339,8 @@ class Site:
         for key, items in self._months().items():
             label = _month_label(key)
             listing = Listing(f"month:{key}", f"timeline/{key}", f"timeline/{key}.md",
-                              label, [v.id for v in items])
+                              f"مقالات {label}", [v.id for v in items],
+                              back=f"صفحة {label} والأشهر المجاورة")
             self._add_listing(specs, listing, PageSpec(
                 listing.key, listing.main_uri, label, "month.html",
                 (lambda key=key, listing=listing: self._month(key, listing)), hide=["toc"]))
@@ -363,14 +365,14 @@ class Site:
             mentions = d.entity_articles[e.key]
             listing = Listing(e.key, f"{folder}/{e.id}", f"{folder}/{e.id}.md",
                               f"المقالات التي تذكر «{e.name}»", [a for a, _ in mentions],
-                              counts=dict(mentions))
+                              counts=dict(mentions), back=f"صفحة «{e.name}»")
             self._add_listing(specs, listing, PageSpec(
                 e.key, listing.main_uri, e.name, template,
                 (lambda e=e, listing=listing: self._entity(e, listing)), hide=["toc"]))
         for name, ids in d.sources.items():
             slug = d.source_slugs[name]
             listing = Listing(f"source:{slug}", f"sources/{slug}", f"sources/{slug}.md",
-                              f"مقالات {name}", list(ids))
+                              f"مقالات {name}", list(ids), back=f"صفحة «{name}»")
             self._add_listing(specs, listing, PageSpec(
                 listing.key, listing.main_uri, name, "source.html",
                 (lambda name=name, listing=listing: self._source(name, listing)),
