@@ -785,7 +785,8 @@ def test_hostile_citation_stays_text(browser_page: tuple) -> None:
 
 
 AXE_PAGES = ["", "articles/", "articles/page/2/", "articles/title/", "timeline/",
-             "timeline/undated/", "sources/", "places/daraa/", "places/daraa/page/2/"]
+             "timeline/undated/", "timeline/mentioned/2021-09/", "sources/", "places/daraa/",
+             "places/daraa/page/2/"]
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -91,6 +91,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         config.theme["direction"] = "rtl"
         if config.nav is None:
             config.nav = _default_nav(Path(config.docs_dir))
+        if "generator" not in config.extra:
+            config.extra["generator"] = False  # Material's English "Made with" line
         if not config.site_url:
             # Not a warning: `mkdocs build --strict` (the README's quick start, the tests) must
             # still pass without a public address. The page shows the path and the reader's

@@ -578,10 +578,11 @@ class Site:
         mentioned: dict[str, list[tuple[str, str, int]]] = {}
         for year, slug, label, values in self._mentioned_groups():
             n = len({a for _, ids in values for a in ids})
-            if not year[:1].isdigit():
-                short = label
+            if not year[:1].isdigit():  # the heading says the year is not given
+                month = slug.rsplit("-", 1)[-1]
+                short = text.month_name(int(month)) if month.isdigit() else label
             elif len(slug) == 4:
-                short = "الشهر غير مذكور"
+                short = "بلا شهر"
             else:
                 short = label.replace(f" {year}", "")
             mentioned.setdefault(year, []).append((slug, short, n))
