@@ -49,6 +49,18 @@ HOSTILE = (
 )
 
 
+CITED_ID = "997_cited"
+CITED = """---
+title: اتفاق جديد في درعا البلد
+date: 2021-09-05
+source: وكالة المثال
+url: https://news.example.org/2021/09/05/daraa?id=7&lang=ar
+places: [daraa]
+---
+أعلنت اللجنة المركزية في درعا البلد التوصل إلى اتفاق جديد.
+"""
+
+
 HOSTILE_PLACE_NAME = "<i>مكان</i> {{ x }} [m](javascript:y)"
 HOSTILE_PLACE = f"""
 - id: hostile-place
@@ -60,10 +72,17 @@ HOSTILE_PLACE = f"""
 """
 
 
+#: Articles per list page in the test build: small, so that the seeds fill several pages.
+PER_PAGE = 2
+
+
 def _copy_project(dest: Path) -> None:
     shutil.copytree(REPO / "seeds", dest / "seeds")
     shutil.copytree(REPO / "docs", dest / "docs")
-    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "per_page: 50" in config
+    config = config.replace("per_page: 50", f"per_page: {PER_PAGE}")
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 
 def _mkdocs_build(root: Path, seed: str = "0") -> subprocess.CompletedProcess[str]:
@@ -81,6 +100,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
     _copy_project(root)
     (root / "seeds" / f"{HOSTILE_ID}.md").write_text(HOSTILE, encoding="utf-8")
+    (root / "seeds" / f"{CITED_ID}.md").write_text(CITED, encoding="utf-8")
     with (root / "seeds" / "places.yml").open("a", encoding="utf-8") as f:
         f.write(HOSTILE_PLACE)
     result = _mkdocs_build(root)
@@ -157,7 +177,7 @@ class _Parser(HTMLParser):
             while self.stack:
                 if self.stack.pop() == tag:
                     break
-        if self.in_content:
+        if self.in_content and tag not in VOID:
             self.in_content -= 1
         for i in range(len(self.capture) - 1, -1, -1):
             el, t = self.capture[i]
@@ -201,6 +221,36 @@ def page(pages: dict[str, Doc], url: str) -> Doc:
     return pages[url.strip("/") + "/index.html" if url.strip("/") else "index.html"]
 
 
+def _resolve(url: str, href: str) -> str:
+    from posixpath import join, normpath
+
+    out = normpath(join(url, unquote(href.split("#")[0]))).lstrip("./")
+    return "" if out in ("", ".") else out.rstrip("/") + "/"
+
+
+def listed(pages: dict[str, Doc], url: str) -> list[tuple[str, str]]:
+    """Every article of the paginated list starting at ``url``, following rel=next:
+    (article id, page URL) in list order. Checks <link rel=prev/next> in the head agrees."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    previous: str | None = None
+    while url not in seen:
+        seen.add(url)
+        doc = page(pages, url)
+        for e in doc.find("a", **{"class": "ar-item__title"}):
+            out.append((e.attrs["href"].rstrip("/").split("/")[-1], url))
+        heads = {e.attrs["rel"]: _resolve(url, e.attrs["href"]) for e in doc.find("link")
+                 if e.attrs.get("rel") in ("prev", "next")}
+        bodies = {e.attrs["rel"]: _resolve(url, e.attrs["href"]) for e in doc.find("a")
+                  if e.attrs.get("rel") in ("prev", "next")}
+        assert heads == bodies, (url, heads, bodies)
+        assert heads.get("prev") == previous, (url, heads)
+        if "next" not in heads:
+            break
+        previous, url = url, heads["next"]
+    return out
+
+
 # -- page types ------------------------------------------------------------------------------
 def test_every_page_is_arabic_right_to_left(pages: dict[str, Doc]) -> None:
     assert len(pages) > 20
@@ -221,7 +271,7 @@ def test_one_h1_and_headings_in_order(pages: dict[str, Doc]) -> None:
 
 def test_article_pages(pages: dict[str, Doc], records: list[dict]) -> None:
     seed_ids = sorted(p.stem for p in (REPO / "seeds").iterdir() if p.suffix in (".txt", ".md"))
-    assert sorted(r["id"] for r in records) == sorted(seed_ids + [HOSTILE_ID])
+    assert sorted(r["id"] for r in records) == sorted(seed_ids + [HOSTILE_ID, CITED_ID])
     for r in records:
         doc = page(pages, f"articles/{r['id']}/")
         h1 = [t for lvl, t in doc.headings if lvl == 1][0]
@@ -265,24 +315,34 @@ def test_place_and_actor_pages(
     places = json.loads((site / "data" / "places.geojson").read_text(encoding="utf-8"))
     actors = json.loads((site / "data" / "actors.json").read_text(encoding="utf-8"))
     assert places["features"] and actors
+    named = {p for r in records for p in r["places"]} | {a for r in records for a in r["actors"]}
     for f in places["features"]:
         props = f["properties"]
+        if props["id"] not in named:
+            # no article names it: no page, no count, but kept in the data file
+            assert props["articles"] == 0 and props["page"] is None
+            assert f"places/{props['id']}/index.html" not in pages
+            continue
         doc = page(pages, f"places/{props['id']}/")
         assert [t for lvl, t in doc.headings if lvl == 1] == [props["name"]]
         assert "المقالات التي تذكره" in doc.content_text
         if f["geometry"]:
             assert any("openstreetmap.org" in e.attrs.get("href", "") for e in doc.find("a"))
+    assert any(f["properties"]["id"] not in named for f in places["features"])
     for a in actors:
+        if a["id"] not in named:
+            assert a["page"] is None and f"actors/{a['id']}/index.html" not in pages
+            continue
         doc = page(pages, f"actors/{a['id']}/")
         assert [t for lvl, t in doc.headings if lvl == 1] == [a["name"]]
-    # a place's article list is newest first, each with a link
+    # a place's article list is newest first over all its pages, each article once
     by_place: dict[str, list[dict]] = {}
     for r in records:
         for p in r["places"]:
             by_place.setdefault(p, []).append(r)
     pid, rs = max(by_place.items(), key=lambda kv: (len(kv[1]), kv[0]))
-    doc = page(pages, f"places/{pid}/")
-    linked = [e.attrs["href"].split("/")[-2] for e in doc.find("a", **{"class": "ar-item__title"})]
+    assert len(rs) > PER_PAGE
+    linked = [i for i, _ in listed(pages, f"places/{pid}/")]
     assert sorted(linked) == sorted(r["id"] for r in rs)
     dated = [r for r in rs if r["date"]]
     if len(dated) > 1:
@@ -301,13 +361,25 @@ def test_index_pages(pages: dict[str, Doc], records: list[dict]) -> None:
     home = page(pages, "")
     assert str(len(records)) in home.content_text
     assert "أحدث المقالات" in [t for _, t in home.headings]
-    table = page(pages, "articles/")
-    rows = [e for e in table.find("tr") if "data-date" in e.attrs]
-    assert len(rows) == len(records)
-    assert {e.attrs.get("id") for e in table.find("select")} == {
-        "ar-f-source", "ar-f-place", "ar-f-actor"}
-    for select in table.find("select"):  # every control has a label
-        assert table.find("label", **{"for": select.attrs["id"]})
+    # all articles: every one on exactly one page of each ordering
+    for start in ("articles/", "articles/oldest/", "articles/title/"):
+        ids = [i for i, _ in listed(pages, start)]
+        assert sorted(ids) == sorted(r["id"] for r in records), start
+        assert len(ids) == len(set(ids))
+    by_id = {r["id"]: r for r in records}
+    newest = [i for i, _ in listed(pages, "articles/")]
+    oldest = [i for i, _ in listed(pages, "articles/oldest/")]
+    dated_new = [by_id[i]["date"] for i in newest if by_id[i]["date"]]
+    assert dated_new == sorted(dated_new, reverse=True)
+    assert [by_id[i]["date"] for i in oldest if by_id[i]["date"]] == sorted(dated_new)
+    assert not by_id[newest[-1]]["date"] and not by_id[oldest[-1]]["date"]  # undated last
+    from archive.analysis import normalize
+
+    titles = [normalize(by_id[i]["title"]) for i, _ in listed(pages, "articles/title/")]
+    assert titles == sorted(titles)
+    pages_used = {u for _, u in listed(pages, "articles/")}
+    assert len(pages_used) == -(-len(records) // PER_PAGE)
+    assert "articles/page/2/" in pages_used
     timeline = page(pages, "timeline/")
     assert "مقالات بلا تاريخ معروف" in timeline.content_text
     months = {e.attrs["href"] for e in timeline.find("a")
@@ -315,12 +387,33 @@ def test_index_pages(pages: dict[str, Doc], records: list[dict]) -> None:
     dated = {r["date"][:7] for r in records if r["date"]}
     assert months == {f"{m}/" for m in dated}
     for m in dated:  # each month page lists that month's articles
-        month = page(pages, f"timeline/{m}/")
-        listed = {e.attrs["href"].split("/")[-2] for e in month.find("a")
-                  if e.attrs.get("href", "").startswith("../../articles/")
-                  and e.attrs["href"] != "../../articles/"}
-        assert listed == {r["id"] for r in records if (r["date"] or "")[:7] == m}
+        ids = {i for i, _ in listed(pages, f"timeline/{m}/")}
+        assert ids == {r["id"] for r in records if (r["date"] or "")[:7] == m}
+    undated = {i for i, _ in listed(pages, "timeline/undated/")}
+    assert undated == {r["id"] for r in records if not r["date"]}
     assert "تواريخ تذكرها المقالات" in timeline.content_text
+    chart = timeline.find("svg", **{"class": "ar-chart"})
+    assert chart and chart[0].attrs.get("aria-hidden") == "true"
+    bars = [e for e in timeline.elements if e.tag == "a" and e.attrs.get("tabindex") == "-1"]
+    assert {_resolve("timeline/", e.attrs["href"]) for e in bars} == {
+        f"timeline/{m}/" for m in dated}
+    # sources: a page per source with its articles, and the count on the index
+    sources_page = page(pages, "sources/")
+    by_source: dict[str | None, set[str]] = {}
+    for r in records:
+        by_source.setdefault(r["source"], set()).add(r["id"])
+    import html as html_lib
+
+    raw = sources_page.path.read_text(encoding="utf-8")
+    rows = re.findall(r'<tr><td><a href="([^"]+)">(?:<bdi>(.*?)</bdi>|[^<]*)</a></td>'
+                      r'<td class="ar-num">(\d+)</td>', raw)
+    assert len(rows) == len(by_source)
+    for href, name, count in rows:
+        url = _resolve("sources/", html_lib.unescape(href))
+        ids = {i for i, _ in listed(pages, url)}
+        key = html_lib.unescape(name) if name else None
+        assert ids == by_source[key], url
+        assert int(count) == len(ids), url
     map_page = page(pages, "map/")
     svg = map_page.find("svg", **{"class": "ar-map"})
     assert svg and "aria-labelledby" in svg[0].attrs
@@ -411,8 +504,12 @@ def test_hostile_article_is_shown_literally_everywhere(
     source_links = [e for e in art.find("a") if e.attrs.get("href") == HOSTILE_URL]
     assert len(source_links) == 1
     # the title appears as text on the index pages that list it
-    for url in ("", "articles/", "timeline/2021-08/", "places/daraa/", "sources/"):
+    for url in ("", "articles/", "timeline/2021-08/", "places/daraa/"):
         assert HOSTILE_TITLE in page(pages, url).content_text, url
+    source_pages = [u for u in pages if u.startswith("sources/") and HOSTILE_TITLE in
+                    pages[u].content_text]
+    assert source_pages == ["sources/b-مصدر-b/index.html"], source_pages
+    assert HOSTILE_SOURCE in page(pages, "sources/").content_text
     for name, doc in pages.items():
         for e in doc.elements:
             assert not any(k.startswith("on") for k in e.attrs), (name, e)
@@ -460,6 +557,7 @@ def test_build_is_deterministic(project: Path, tmp_path: Path) -> None:
     other.mkdir()
     _copy_project(other)
     shutil.copy(project / "seeds" / f"{HOSTILE_ID}.md", other / "seeds")
+    shutil.copy(project / "seeds" / f"{CITED_ID}.md", other / "seeds")
     shutil.copy(project / "seeds" / "places.yml", other / "seeds")
     result = _mkdocs_build(other, seed="12345")
     assert result.returncode == 0, result.stderr
@@ -542,44 +640,186 @@ def browser_page(site: Path) -> Iterator[tuple[object, str, list[str]]]:
     assert outside == [], outside
 
 
-def test_articles_table_filters_and_sorts_with_the_keyboard(
-    browser_page: tuple, records: list[dict]
-) -> None:
-    page_, base, errors = browser_page
-    page_.goto(base + "articles/")
-    assert page_.is_visible("#ar-filters")
-    rows = page_.locator("#ar-articles tbody tr")
-    assert rows.count() == len(records)
-    assert str(len(records)) in page_.inner_text("#ar-status")
-    # filter by place with the keyboard: focus the select, pick with arrow keys
-    place = "daraa-al-balad"
-    expected = sorted(r["id"] for r in records if place in r["places"])
-    page_.focus("#ar-f-place")
-    page_.select_option("#ar-f-place", place)
-    visible = page_.eval_on_selector_all(
-        "#ar-articles tbody tr:not([hidden]) td:nth-child(2) a",
+WIDTHS = [1280, 390]
+
+
+def _follow(page_: object, selector: str) -> None:
+    """Click a link and wait until the page it leads to has loaded."""
+    with page_.expect_navigation():  # type: ignore[attr-defined]
+        page_.locator(selector).first.click()  # type: ignore[attr-defined]
+
+
+def _hrefs_in_list(page_: object) -> list[str]:
+    return page_.eval_on_selector_all(  # type: ignore[attr-defined]
+        ".ar-listing__items .ar-item__title",
         "els => els.map(a => a.getAttribute('href').split('/').filter(Boolean).pop())")
-    assert sorted(visible) == expected
-    assert f"?place={place}" in page_.url
-    # the sort button is reached with Tab and works with Enter
-    page_.focus("#ar-f-actor")
-    for _ in range(6):
-        page_.keyboard.press("Tab")
-        if page_.evaluate("document.activeElement.classList.contains('ar-sort')"):
-            break
-    assert page_.evaluate("document.activeElement.classList.contains('ar-sort')")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pagination_links_and_static_orderings(
+    browser_page: tuple, records: list[dict], width: int
+) -> None:
+    from archive.analysis import normalize
+
+    page_, base, errors = browser_page
+    page_.set_viewport_size({"width": width, "height": 900})
+    page_.goto(base + "articles/")
+    first = _hrefs_in_list(page_)
+    assert len(first) == PER_PAGE
+    assert page_.locator("head link[rel=prev]").count() == 0
+    assert page_.get_attribute("head link[rel=next]", "href") == "page/2/"
+    # the numbered page links and rel=next lead to page 2, which links back with rel=prev
+    _follow(page_, ".ar-pager a[rel=next]")
+    assert page_.url == base + "articles/page/2/"
+    assert page_.get_attribute("head link[rel=prev]", "href") == "../../"
+    second = _hrefs_in_list(page_)
+    assert second and not set(second) & set(first)
+    assert page_.get_attribute(".ar-pager a[aria-current=page]", "href") == "./"
+    _follow(page_, ".ar-pager a[aria-label='الصفحة 1']")
+    assert page_.url == base + "articles/"
+    # ordering by title: a series of static pages of its own
+    _follow(page_, ".ar-sort-links a[data-order=title]")
+    assert page_.url == base + "articles/title/"
+    assert page_.get_attribute(".ar-sort-links a[aria-current=page]", "data-order") == "title"
+    by_title = sorted(records, key=lambda r: (normalize(r["title"]), r["title"], r["id"]))
+    assert _hrefs_in_list(page_) == [r["id"] for r in by_title[:PER_PAGE]]
+    _follow(page_, ".ar-sort-links a[data-order=oldest]")
+    assert page_.url == base + "articles/oldest/"
+    oldest = sorted((r for r in records if r["date"]), key=lambda r: r["date"])
+    assert _hrefs_in_list(page_)[0] == oldest[0]["id"]
+    # the pager's links are big enough to tap
+    box = page_.locator(".ar-pager a").first.bounding_box()
+    assert box and box["height"] >= 44 and box["width"] >= 44
+    width_now = page_.evaluate("document.documentElement.scrollWidth")
+    assert width_now <= width
+    assert errors == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_one_page_list_sorts_in_the_browser(
+    browser_page: tuple, records: list[dict], width: int
+) -> None:
+    from archive.analysis import normalize
+
+    page_, base, errors = browser_page
+    page_.set_viewport_size({"width": width, "height": 900})
+    by_entity: dict[str, list[dict]] = {}
+    for r in records:
+        for p in r["places"]:
+            by_entity.setdefault(f"places/{p}/", []).append(r)
+    url, rs = next((u, rs) for u, rs in sorted(by_entity.items()) if len(rs) == PER_PAGE
+                   and len({normalize(r["title"]) for r in rs}) == len(rs))
+    page_.goto(base + url)
+    group = page_.locator("[data-sort-client]")
+    assert group.is_visible()
+    shown = _hrefs_in_list(page_)
+    assert sorted(shown) == sorted(r["id"] for r in rs)
+    page_.click("[data-sort-client] button[data-order=title]")
+    want = [r["id"] for r in sorted(rs, key=lambda r: (normalize(r["title"]), r["title"]))]
+    assert _hrefs_in_list(page_) == want
+    assert page_.get_attribute("button[data-order=title]", "aria-pressed") == "true"
+    page_.keyboard.press("Shift+Tab")  # the buttons are reachable with the keyboard
+    page_.focus("[data-sort-client] button[data-order=newest]")
     page_.keyboard.press("Enter")
-    assert page_.get_attribute("th[data-sort=date]", "aria-sort") == "ascending"
-    # a filter preset in the address (as linked from the sources page)
-    source = next(r["source"] for r in records if r["source"])
-    page_.goto(base + "articles/?" + f"source={source}")
-    shown = page_.locator("#ar-articles tbody tr:not([hidden])").count()
-    assert shown == sum(1 for r in records if r["source"] == source)
+    assert _hrefs_in_list(page_) == shown
+    assert errors == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_copy_citation_and_downloads(
+    browser_page: tuple, records: list[dict], width: int
+) -> None:
+    import datetime
+
+    page_, base, errors = browser_page
+    page_.set_viewport_size({"width": width, "height": 900})
+    page_.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base[:-1])
+    r = next(r for r in records if r["id"] == CITED_ID)
+    page_.goto(base + f"articles/{r['id']}/")
+    page_.locator("[data-cite-copy]").scroll_into_view_if_needed()
+    assert page_.is_visible("[data-cite-copy]")
+    box = page_.locator("[data-cite-copy]").bounding_box()
+    assert box and box["height"] >= 44
+    page_.click("[data-cite-copy]")
+    page_.wait_for_function(
+        "document.querySelector('[data-cite-status]').textContent.length > 0")
+    assert page_.inner_text("[data-cite-status]") == "نُسخ الاستشهاد."
+    copied = page_.evaluate("navigator.clipboard.readText()")
+    assert copied == page_.get_attribute("#ar-cite-box", "data-copied")
+    today = datetime.date.today()
+    assert r["title"] in copied and r["source"] in copied and r["url"] in copied
+    # built without site_url: the reader's own address completes the archive's address
+    assert base + f"articles/{r['id']}/" in copied
+    assert f"اطُّلع عليه في {today.day} " in copied and str(today.year) in copied
+    with page_.expect_download() as info:
+        page_.click("[data-cite-download=bibtex]")
+    bib = Path(info.value.path()).read_text(encoding="utf-8")
+    assert bib.startswith(f"@online{{daraa-archive-{r['id']},")
+    assert f"urldate = {{{today.isoformat()}}}" in bib
+    assert f"date = {{{r['date']}}}" in bib
+    with page_.expect_download() as info:
+        page_.click("[data-cite-download=csl]")
+    assert info.value.suggested_filename == f"{r['id']}.json"
+    item = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))[0]
+    assert item["title"] == r["title"] and item["container-title"] == r["source"]
+    assert item["URL"] == r["url"]
+    assert item["archive_location"] == base + f"articles/{r['id']}/"
+    assert item["accessed"]["date-parts"] == [[today.year, today.month, today.day]]
+    assert errors == []
+
+
+def test_hostile_citation_stays_text(browser_page: tuple) -> None:
+    page_, base, errors = browser_page
+    page_.goto(base + f"articles/{HOSTILE_ID}/")
+    assert page_.get_attribute("#ar-cite-box", "data-title") == HOSTILE_TITLE
+    with page_.expect_download() as info:
+        page_.click("[data-cite-download=csl]")
+    item = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))[0]
+    assert item["title"] == HOSTILE_TITLE and item["container-title"] == HOSTILE_SOURCE
+    with page_.expect_download() as info:
+        page_.click("[data-cite-download=bibtex]")
+    bib = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "title = {<script>alert('t')</script> عنوان \\{\\{ x \\}\\}" in bib
+    assert page_.locator("#ar-cite-box script").count() == 0
+    assert errors == []
+
+
+AXE_PAGES = ["", "articles/", "articles/page/2/", "articles/title/", "timeline/",
+             "timeline/undated/", "timeline/mentioned/2021-09/", "sources/", "places/daraa/",
+             "places/daraa/page/2/"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_new_pages_pass_axe(
+    browser_page: tuple, records: list[dict], width: int, scheme: str
+) -> None:
+    axe = pytest.importorskip("axe_playwright_python")
+    script = (Path(axe.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+    page_, base, errors = browser_page
+    page_.set_viewport_size({"width": width, "height": 900})
+    urls = AXE_PAGES + [f"articles/{records[0]['id']}/", "sources/العربي-الجديد/"]
+    found: list[tuple[str, str, str, int]] = []
+    for url in urls:
+        page_.goto(base + url)
+        page_.evaluate(
+            "s => { document.body.setAttribute('data-md-color-scheme', s); }", scheme)
+        page_.wait_for_timeout(400)  # Material's colour transitions
+        page_.add_script_tag(content=script)
+        result = page_.evaluate(
+            "() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+        for v in result["violations"]:
+            if v["impact"] in ("serious", "critical"):
+                node = v["nodes"][0]
+                found.append((url, v["id"], node["target"][0], len(v["nodes"]),
+                              node.get("failureSummary", "")[:300]))
+    assert found == [], found
     assert errors == []
 
 
 def test_dark_scheme_toggle_and_skip_link(browser_page: tuple) -> None:
     page_, base, errors = browser_page
+    page_.set_viewport_size({"width": 390, "height": 844})
     page_.goto(base)
     page_.keyboard.press("Tab")
     assert page_.evaluate("document.activeElement.textContent.trim()") == "انتقل إلى المحتوى"
@@ -592,8 +832,10 @@ def test_dark_scheme_toggle_and_skip_link(browser_page: tuple) -> None:
 
 def test_no_page_scrolls_sideways_on_a_phone(browser_page: tuple, records: list[dict]) -> None:
     page_, base, errors = browser_page
-    urls = ["", "articles/", "timeline/", "map/", "places/", "actors/", "sources/", "data/",
-            "about/", "places/daraa/", f"articles/{HOSTILE_ID}/"]
+    page_.set_viewport_size({"width": 390, "height": 844})
+    urls = ["", "articles/", "articles/page/2/", "timeline/", "map/", "places/", "actors/",
+            "sources/", "sources/العربي-الجديد/", "data/", "about/", "places/daraa/",
+            f"articles/{HOSTILE_ID}/"]
     urls += [f"articles/{r['id']}/" for r in records[:3]]
     for url in urls:
         page_.goto(base + url)

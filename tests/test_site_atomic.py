@@ -39,10 +39,10 @@ from mkdocs.__main__ import cli
 import archive.site.render as render
 
 original = render.Site.render
-def render_then_fail(self, spec, url):
+def render_then_fail(self, spec, url, **kw):
     if spec.key.startswith("article:"):
         raise RuntimeError("disk full (simulated)")
-    return original(self, spec, url)
+    return original(self, spec, url, **kw)
 render.Site.render = render_then_fail
 sys.argv = ["mkdocs", "build", "--strict"]
 cli()

@@ -135,3 +135,70 @@ def test_serve_watches_the_seeds_folder(tmp_path) -> None:  # type: ignore[no-un
     server = Server()
     plugin.on_serve(server, config=config, builder=None)
     assert server.watched == [str((tmp_path / "seeds").resolve())]
+
+
+# -- pagination, sources, chart --------------------------------------------------------------
+def test_page_window_links_first_last_and_neighbours() -> None:
+    from archive.site.render import page_window
+
+    assert page_window(1, 1) == [1]
+    assert page_window(1, 3) == [1, 2, 3]
+    assert page_window(1, 10) == [1, 2, 3, 0, 10]
+    assert page_window(6, 10) == [1, 0, 4, 5, 6, 7, 8, 9, 10]
+    assert page_window(6, 12) == [1, 0, 4, 5, 6, 7, 8, 0, 12]
+    assert page_window(4, 10) == [1, 2, 3, 4, 5, 6, 0, 10]  # a one-page gap shows the number
+    assert page_window(621, 621) == [1, 0, 619, 620, 621]
+
+
+def test_listing_addresses_are_stable() -> None:
+    from archive.site.render import Listing
+
+    listing = Listing("articles", "articles", "articles/index.md", "كل المقالات", ["a", "b"])
+    assert listing.uri("newest", 1) == "articles/index.md"
+    assert listing.uri("newest", 2) == "articles/page/2.md"
+    assert listing.uri("oldest", 1) == "articles/oldest.md"
+    assert listing.uri("title", 3) == "articles/title/page/3.md"
+    assert listing.page_key("newest", 1) == "articles"
+    assert listing.page_key("title", 3) == "list:articles:title:3"
+
+
+def test_source_slugs_are_unique_readable_and_stable() -> None:
+    from archive.site.model import source_slugs
+
+    names = ["العربي الجديد", "العربي-الجديد", "TRT عربي", "page", "«»", "Al Araby"]
+    slugs = source_slugs(names)
+    assert slugs == source_slugs(list(reversed(names)))  # order does not matter
+    assert len(set(slugs.values())) == len(names)
+    assert slugs["TRT عربي"] == "trt-عربي"
+    assert slugs["Al Araby"] == "al-araby"
+    assert slugs["page"].startswith("page-")  # reserved: would hide a list page
+    assert slugs["«»"].startswith("source-")
+    assert slugs["العربي الجديد"] != slugs["العربي-الجديد"]
+    for slug in slugs.values():
+        assert "/" not in slug and slug == slug.strip("-")
+
+
+def test_month_chart_bars_link_to_months_oldest_on_the_right() -> None:
+    from archive.site.chart import month_chart
+
+    months = [("2015-11", 3, "month:2015-11"), ("2015-12", 0, None),
+              ("2016-01", 6, "month:2016-01")]
+    svg = str(month_chart(months, lambda key: key.split(":")[1] + "/"))
+    p = _parse(svg)
+    links = [a["href"] for t, a in p.tags if t == "a"]
+    assert links == ["2015-11/", "2016-01/"]  # no link for an empty month
+    rects = [a for t, a in p.tags if t == "rect"]
+    assert len(rects) == 2
+    x = [float(r["x"] or 0) for r in rects]
+    assert x[0] > x[1]  # the older month is further right
+    heights = [float(r["height"] or 0) for r in rects]
+    assert heights[1] == 2 * heights[0]
+    assert "2015" in p.parts and "2016" in p.parts  # year labels
+    assert month_chart([], lambda k: k) is None
+
+
+def test_intro_is_markdown_from_the_maintainer() -> None:
+    from archive.site.render import intro_html
+
+    assert str(intro_html("أرشيف **تجريبي**.")) == "<p>أرشيف <strong>تجريبي</strong>.</p>"
+    assert intro_html("  \n") is None

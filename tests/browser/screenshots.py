@@ -26,12 +26,15 @@ WIDTHS = {"desktop": (1280, 2000), "phone": (390, 1600)}
 def pick_pages(site: Path) -> dict[str, str]:
     """Page name → site-relative URL, choosing a well-connected article, place and actor."""
     pages = {"home": "", "articles": "articles/", "timeline": "timeline/", "map": "map/",
-             "places": "places/", "actors": "actors/"}
+             "places": "places/", "actors": "actors/", "sources": "sources/"}
+    if (site / "articles" / "page" / "2" / "index.html").is_file():
+        pages["articles-page2"] = "articles/page/2/"
     data = site / "data" / "articles.json"
     if data.is_file():
         records = json.loads(data.read_text(encoding="utf-8"))
         if records:
-            best = max(records, key=lambda r: (len(r["places"]) + len(r["actors"]), r["id"]))
+            best = max(records, key=lambda r: (bool(r.get("url")), len(r["places"]) +
+                                               len(r["actors"]), r["id"]))
             pages["article"] = f"articles/{best['id']}/"
             place_counts: dict[str, int] = {}
             actor_counts: dict[str, int] = {}
@@ -43,6 +46,14 @@ def pick_pages(site: Path) -> dict[str, str]:
             if place_counts:
                 top = sorted(place_counts.items(), key=lambda kv: (-kv[1], kv[0]))
                 pages["place"] = f"places/{top[min(1, len(top) - 1)][0]}/"
+            sources = sorted({r["source"] for r in records if r.get("source")})
+            if sources:
+                html = (site / "sources" / "index.html").read_text(encoding="utf-8")
+                import re
+
+                first = re.search(r'<tr><td><a href="([^"]+)"', html)
+                if first:
+                    pages["source"] = "sources/" + first.group(1).strip("/") + "/"
             if actor_counts:
                 top = sorted(actor_counts.items(), key=lambda kv: (-kv[1], kv[0]))
                 pages["actor"] = f"actors/{top[0][0]}/"

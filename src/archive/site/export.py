@@ -122,16 +122,18 @@ def actors_json(data: SiteData, urls: dict[str, str]) -> list[dict[str, Any]]:
     return out
 
 
-def datapackage(site_name: str, n_articles: int) -> dict[str, Any]:
+def datapackage(
+    site_name: str, n_articles: int, slug: str = "archive", description: str = ""
+) -> dict[str, Any]:
     def field(name: str, type_: str, desc: str) -> dict[str, str]:
         return {"name": name, "type": type_, "description": desc}
 
     return {
         "profile": "data-package",
-        "name": "daraa-archive",
+        "name": slug.lower(),
         "title": site_name,
-        "description": f"Arabic news articles about the war in Daraa, Syria ({n_articles} "
-                       "articles), with a curated gazetteer of places and actors.",
+        "description": (f"{description} " if description else "")
+        + f"({n_articles} Arabic news articles, with a gazetteer of places and actors.)",
         "licenses": [{"name": "GPL-3.0-or-later", "title": LICENSE_NOTE}],
         "resources": [
             {
@@ -169,7 +171,10 @@ def datapackage(site_name: str, n_articles: int) -> dict[str, Any]:
     }
 
 
-def data_files(data: SiteData, urls: dict[str, str], site_name: str) -> dict[str, str]:
+def data_files(
+    data: SiteData, urls: dict[str, str], site_name: str, slug: str = "archive",
+    description: str = "",
+) -> dict[str, str]:
     """File name → content of every data file."""
     records = article_records(data, urls)
     public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in records]
@@ -179,7 +184,7 @@ def data_files(data: SiteData, urls: dict[str, str], site_name: str) -> dict[str
         "articles.csv": articles_csv(records),
         "places.geojson": _dumps(places_geojson(data, urls)),
         "actors.json": _dumps(actors_json(data, urls)),
-        "datapackage.json": _dumps(datapackage(site_name, len(records))),
+        "datapackage.json": _dumps(datapackage(site_name, len(records), slug, description)),
     }
 
 

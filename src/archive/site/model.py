@@ -7,7 +7,9 @@ aggregations are linear in the corpus size (per article: its own entities only),
 
 from __future__ import annotations
 
+import hashlib
 import json
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -75,6 +77,31 @@ class SiteData:
     cooccurrence: dict[str, list[tuple[str, int]]]  # key → (other key, shared articles), most first
     sources: dict[str, list[str]]  # source name → article ids, newest first
     warnings: list[str] = field(default_factory=list)
+    #: source name → URL slug of its page (sources/<slug>/), unique and stable.
+    source_slugs: dict[str, str] = field(default_factory=dict)
+
+    # -- what gets a page ----------------------------------------------------------------------
+    def shown(self, key: str) -> bool:
+        """Places and actors get a page, a list entry and a count only when an article names
+        them (in its text or front matter); the others stay in the data export only."""
+        return bool(self.entity_articles.get(key))
+
+    def shown_places(self) -> list[EntityView]:
+        return [e for e in self.places() if self.shown(e.key)]
+
+    def shown_actors(self) -> list[EntityView]:
+        return [e for e in self.actors() if self.shown(e.key)]
+
+    def shown_parent(self, key: str) -> str | None:
+        """The nearest ancestor of a place that has a page (None: shown at the top level)."""
+        seen = {key}
+        parent = self.entities[key].parent
+        while parent and parent in self.entities and parent not in seen:
+            if self.shown(parent):
+                return parent
+            seen.add(parent)
+            parent = self.entities[parent].parent
+        return None
 
     # -- orderings ---------------------------------------------------------------------------
     def newest_first(self) -> list[ArticleView]:
@@ -211,6 +238,10 @@ def build_site_data(
     cooccurrence = {
         k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for k, c in sorted(co.items())
     }
+    # A mention the counts do not include (e.g. inside boilerplate) must not link to a place
+    # or actor that has no page.
+    for view in views.values():
+        view.mentions = [m for m in view.mentions if entity_articles.get(m.entity)]
 
     data = SiteData(
         articles=views,
@@ -220,6 +251,7 @@ def build_site_data(
         cooccurrence=cooccurrence,
         sources=dict(sorted(sources.items())),
         warnings=warnings,
+        source_slugs=source_slugs(sorted(sources)),
     )
     fallback = related_by_entities(data)
     related = dict(related or {})
@@ -230,6 +262,37 @@ def build_site_data(
             :RELATED_LIMIT
         ]
     return data
+
+
+#: Slugs the source pages may not take (they name other pages under sources/).
+RESERVED_SLUGS = frozenset({"unknown", "page", "oldest", "title"})
+
+
+def slugify(name: str) -> str:
+    """A readable URL segment: letters and digits of any script, runs of others → "-"."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKC", name).lower():
+        if ch.isalnum() and unicodedata.category(ch)[0] in "LN":
+            out.append(ch)
+        elif out and out[-1] != "-":
+            out.append("-")
+    return "".join(out).strip("-")[:60].strip("-")
+
+
+def source_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Name → unique slug. A name whose slug is empty, reserved or taken by another name gets
+    a short hash of the name appended, so the same name always has the same address."""
+    ordered = sorted(names)
+    base = {n: slugify(n) for n in ordered}
+    counts = Counter(base.values())
+    out: dict[str, str] = {}
+    for n in ordered:
+        slug = base[n]
+        if not slug or slug in RESERVED_SLUGS or counts[slug] > 1:
+            digest = hashlib.sha1(n.encode("utf-8")).hexdigest()[:8]
+            slug = f"{slug}-{digest}" if slug else f"source-{digest}"
+        out[n] = slug
+    return out
 
 
 def related_by_entities(data: SiteData) -> dict[str, list[str]]:

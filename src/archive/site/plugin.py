@@ -29,7 +29,7 @@ from archive.browser import site as browser_site
 from archive.config import Paths
 from archive.site import export
 from archive.site.model import SiteData, build_site_data, read_related
-from archive.site.render import PageSpec, Site
+from archive.site.render import PER_PAGE, PageSpec, Site, SiteOptions
 from archive.site.staging import StagedSiteDir
 
 log = logging.getLogger("mkdocs.plugins.archive")
@@ -51,6 +51,17 @@ class ArchivePluginConfig(base.Config):
     #: Update the search index in build/ and take related articles from it (else related
     #: articles come from shared places and actors only).
     index = c.Type(bool, default=True)
+    #: Home page introduction (Markdown). docs/index.md, when present, takes its place.
+    intro = c.Type(str, default="")
+    #: Articles per page of every list (all articles, months, places, actors, sources).
+    per_page = c.Type(int, default=PER_PAGE)
+    #: Map extent [west, south, east, north] in degrees (default: fit the mentioned places).
+    map_extent = c.Optional(c.ListOfItems(c.Type((int, float))))
+    #: Short ASCII name for BibTeX keys and the data package (default: "archive").
+    slug = c.Type(str, default="archive")
+    #: Language of the interface. The pages' own text is Arabic, so only "ar" is accepted;
+    #: the theme is set to Arabic, right to left.
+    language = c.Choice(("ar",), default="ar")
 
 
 class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
@@ -66,6 +77,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.gazetteer: Any = None
         self.staging = StagedSiteDir()
         self.stage_output = False
+        self.options = SiteOptions()
+        self.home_from_docs = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
@@ -73,6 +86,20 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.options = _site_options(self.config, config)
+        config.theme["language"] = self.config.language
+        config.theme["direction"] = "rtl"
+        if config.nav is None:
+            config.nav = _default_nav(Path(config.docs_dir))
+        if "generator" not in config.extra:
+            config.extra["generator"] = False  # Material's English "Made with" line
+        if not config.site_url:
+            # Not a warning: `mkdocs build --strict` (the README's quick start, the tests) must
+            # still pass without a public address. The page shows the path and the reader's
+            # browser completes it from its own address when citing.
+            log.info("archive: site_url is not set (set SITE_URL=https://…/ when building for "
+                     "publication): citations show the page's path; the copy button completes "
+                     "it from the address the reader is on")
         if self.stage_output:
             self.staging.begin(config)
         root = Path(self.config.root or Path(config.config_file_path or ".").parent).resolve()
@@ -141,7 +168,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.data = build_site_data(analyzed, loaded.gazetteer.entities.values(), related)
         for w in self.data.warnings:
             log.info("archive: %s", w)
-        self.site = Site(self.data, config.site_url, config.site_name)
+        self.site = Site(self.data, config.site_url, config.site_name, self.options)
         log.info(
             "archive: %d articles, %d places and actors ready for the pages (%.2fs in all)",
             len(self.data.articles), len(self.data.entities), time.perf_counter() - t0,
@@ -152,15 +179,25 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.site is not None and self.data is not None and self.paths is not None
         site = self.site
         self.by_src = {}
+        self.home_from_docs = False
         for spec in site.specs():
-            if files.get_file_from_path(spec.src_uri) is not None:
+            existing = files.get_file_from_path(spec.src_uri)
+            if spec.key == "home" and existing is not None:
+                # docs/index.md is the home page's introduction; the plugin adds the rest.
+                self.home_from_docs = True
+                site.urls[spec.key] = existing.url
+                self.by_src[spec.src_uri] = spec
+                continue
+            if existing is not None or spec.src_uri in self.by_src:
+                what = (f"docs/{spec.src_uri}" if existing is not None
+                        else f"the page of {self.by_src[spec.src_uri].key}")
                 raise PluginError(
-                    f"archive: docs/{spec.src_uri} would hide a generated page — remove it"
+                    f"archive: {what} and the page of {spec.key} would have the same address "
+                    f"({spec.src_uri}) — rename the file in docs/ or seeds/"
                 )
-            in_nav = ":" not in spec.key
             f = File.generated(
                 config, spec.src_uri, content="",
-                inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV,
+                inclusion=InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV,
             )
             files.append(f)
             site.urls[spec.key] = f.url
@@ -184,7 +221,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             site.urls[f"data:{name}"] = f"data/{name}"
         out = self.paths.build / "data"
         out.mkdir(parents=True, exist_ok=True)
-        for name, content in export.data_files(self.data, site.urls, config.site_name).items():
+        for name, content in export.data_files(self.data, site.urls, config.site_name,
+                                               self.options.slug,
+                                               config.site_description or "").items():
             path = out / name
             if not path.is_file() or path.read_text(encoding="utf-8") != content:
                 path.write_text(content, encoding="utf-8", newline="\n")
@@ -211,8 +250,20 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             page.meta["hide"] = ["toc"]
             return ""
         spec = self.by_src.get(page.file.src_uri)
-        if spec is None or not page.file.generated_by:
+        if spec is None:
             return markdown
+        if spec.key == "home" and self.home_from_docs:
+            page.meta.setdefault("title", spec.title)
+            page.meta["hide"] = ["toc"]
+            return markdown  # the introduction, rendered by MkDocs like any docs/ page
+        if not page.file.generated_by:
+            return markdown
+        assert self.site is not None
+        link = self.site.link_from(page.file.url)
+        for rel in ("prev", "next"):  # <link rel=prev/next> in <head> (theme/main.html)
+            target = getattr(spec, rel)
+            if target:
+                page.meta[f"archive_{rel}"] = link(target)
         # The title reaches Material's templates, which do not escape: pass it escaped.
         # Bidi embedding/override controls are dropped there: <title> and the header cannot
         # isolate them (the page body keeps them, inside <bdi>).
@@ -227,12 +278,27 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if browser_site.is_search_page(page):  # archive.browser's search page body
             return _skip_target(browser_site.search_page_html(page.file.url))
         spec = self.by_src.get(page.file.src_uri)
-        if spec is None or not page.file.generated_by or self.site is None:
+        if spec is None or self.site is None:
+            return html
+        intro = None
+        if spec.key == "home" and self.home_from_docs:
+            intro = html
+        elif not page.file.generated_by:
             return html
         t0 = time.perf_counter()
-        out = self.site.render(spec, page.file.url)
+        out = self.site.render(spec, page.file.url, intro=intro)
         self.render_seconds += time.perf_counter() - t0
         return _skip_target(out)
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        # A page of a paginated list: its rel=prev/next are the list's pages (theme/main.html),
+        # not the neighbours in the navigation that Material would put there.
+        if page.meta.get("archive_prev") or page.meta.get("archive_next"):
+            page.previous_page = None
+            page.next_page = None
+        return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # archive.browser: lunr index, metadata, per-article store and scripts under search/
@@ -263,6 +329,67 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.paths is not None
         server.watch(str(self.paths.seeds))
         return server
+
+
+def _site_options(plugin: ArchivePluginConfig, config: MkDocsConfig) -> SiteOptions:
+    """The archive's identity and page settings from mkdocs.yml; bad values stop the build
+    with a message naming the option."""
+    where = config.config_file_path or "mkdocs.yml"
+    if plugin.per_page < 1:
+        raise PluginError(f"archive: {where}: per_page must be 1 or more (got {plugin.per_page})")
+    extent = None
+    if plugin.map_extent is not None:
+        values = [float(x) for x in plugin.map_extent]
+        ok = len(values) == 4
+        if ok:
+            west, south, east, north = values
+            ok = -180 <= west < east <= 180 and -90 <= south < north <= 90
+        if not ok:
+            raise PluginError(
+                f"archive: {where}: map_extent must be [west, south, east, north] in degrees, "
+                f"west < east and south < north (got {plugin.map_extent}) — or leave it out to "
+                "fit the places the articles mention")
+        extent = (values[0], values[1], values[2], values[3])
+    slug = plugin.slug.strip()
+    if not slug or not all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in slug):
+        raise PluginError(f"archive: {where}: slug must be ASCII letters, digits, '-', '_' or "
+                          f"'.' (got {plugin.slug!r})")
+    return SiteOptions(
+        name=config.site_name,
+        description=config.site_description or "",
+        intro=plugin.intro,
+        per_page=plugin.per_page,
+        map_extent=extent,
+        slug=slug,
+    )
+
+
+#: The index pages in the order of the default navigation (when mkdocs.yml has no nav:).
+DEFAULT_NAV = [
+    ("الرئيسية", "index.md"),
+    ("البحث", "search.md"),
+    ("كل المقالات", "articles/index.md"),
+    ("الخط الزمني", "timeline.md"),
+    ("الخريطة", "map.md"),
+    ("الأماكن", "places/index.md"),
+    ("الفاعلون", "actors/index.md"),
+    ("المصادر", "sources.md"),
+    ("البيانات المفتوحة", "data.md"),
+]
+
+
+def _default_nav(docs: Path) -> list[Any]:
+    """Index pages first, then the Markdown pages of docs/ (about.md first, as «عن الأرشيف»).
+    Only index pages: every page embeds the nav, so listing articles would be quadratic."""
+    nav: list[Any] = [{title: uri} for title, uri in DEFAULT_NAV]
+    taken = {uri for _, uri in DEFAULT_NAV}
+    pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() \
+        else []
+    if "about.md" in pages:
+        nav.append({"عن الأرشيف": "about.md"})
+        taken.add("about.md")
+    nav.extend(uri for uri in pages if uri not in taken and not uri.startswith("_"))
+    return nav
 
 
 def _summarise(warnings: list[Any], articles: list[Any]) -> None:

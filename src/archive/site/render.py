@@ -6,7 +6,8 @@ renders that page, so a build does the work of one page at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
+from archive.analysis import normalize
 from archive.site import mapsvg, text
+from archive.site.chart import month_chart
 from archive.site.model import ArticleView, EntityView, SiteData, newest_first_key
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
@@ -56,11 +59,18 @@ ACTOR_TYPE_SINGULAR = {
     "international body": "هيئة دولية",
 }
 
-#: Articles listed on a place or actor page (newest first); the rest are one click away in the
-#: articles table, filtered by that place or actor.
-ENTITY_ARTICLES_SHOWN = 100
-#: Articles listed under each date mentioned in the texts (timeline).
-MENTIONED_SHOWN = 5
+#: Articles per page of every list (all articles, a month, a place, an actor, a source);
+#: the ``per_page`` plugin option overrides it.
+PER_PAGE = 50
+#: Articles listed under each date mentioned in the texts (timeline, one page per year).
+MENTIONED_SHOWN = 3
+
+#: The orderings of every list, each a series of static pages: the first is the default.
+ORDERS: dict[str, str] = {
+    "newest": "الأحدث أولًا",
+    "oldest": "الأقدم أولًا",
+    "title": "بالعنوان (أ–ي)",
+}
 
 #: Site-relative targets of the index pages (src_uri of each).
 INDEX_PAGES: dict[str, str] = {
@@ -140,25 +150,81 @@ def actor_type(value: str) -> str:
     return ACTOR_TYPE_SINGULAR.get(value, value or "فاعل")
 
 
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    """The archive's identity and page settings (the plugin reads them from mkdocs.yml)."""
+
+    name: str = "أرشيف الأخبار"
+    description: str = ""
+    #: Introduction on the home page: Markdown written by the maintainer (not article data).
+    intro: str = ""
+    per_page: int = PER_PAGE
+    #: Map extent (west, south, east, north) in degrees; None: fit the mentioned places.
+    map_extent: tuple[float, float, float, float] | None = None
+    #: Short ASCII name: BibTeX keys and the data package name.
+    slug: str = "archive"
+
+
 @dataclass(slots=True)
 class PageSpec:
     """One generated page: where it lives, its title and how to render it."""
 
-    key: str  # link key: "article:<id>", "place:<id>", "home", ...
+    key: str  # link key: "article:<id>", "place:<id>", "home", "list:articles:oldest:2", ...
     src_uri: str
     title: str
     template: str
     context: Callable[[], dict[str, Any]]
     hide: list[str] = field(default_factory=list)
+    in_nav: bool = False
+    prev: str | None = None  # link key of the previous page of a paginated list (rel=prev)
+    next: str | None = None  # rel=next
+
+
+@dataclass(slots=True)
+class Listing:
+    """A list of articles shown in pages of ``per_page``, in each of the ORDERS.
+
+    The first page in the default order is the list's main page (key ``key``, file
+    ``main_uri``: the articles page, a month, a place…); the others live under ``base``:
+    ``<base>/page/<n>/``, ``<base>/<order>/`` and ``<base>/<order>/page/<n>/``.
+    """
+
+    key: str
+    base: str
+    main_uri: str
+    title: str  # what is listed, for the titles of the further pages
+    ids: list[str]  # newest first
+    counts: dict[str, int] | None = None  # article id → mentions (place and actor lists)
+    note: str = ""
+    back: str = ""  # link text back to the main page, when it shows more than the list
+    _orders: dict[str, list[str]] = field(default_factory=dict)
+
+    def page_key(self, order: str, n: int) -> str:
+        return self.key if order == "newest" and n == 1 else f"list:{self.key}:{order}:{n}"
+
+    def uri(self, order: str, n: int) -> str:
+        if order == "newest" and n == 1:
+            return self.main_uri
+        parts = [self.base] + ([order] if order != "newest" else []) + (
+            ["page", str(n)] if n > 1 else [])
+        return "/".join(parts) + ".md"
 
 
 class Site:
     """Page specs, link table and renderer for one build."""
 
-    def __init__(self, data: SiteData, site_url: str | None, site_name: str) -> None:
+    def __init__(
+        self,
+        data: SiteData,
+        site_url: str | None,
+        site_name: str,
+        options: SiteOptions | None = None,
+    ) -> None:
         self.data = data
         self.site_url = (site_url or "").rstrip("/") + "/" if site_url else None
+        self.options = options or SiteOptions(name=site_name)
         self.site_name = site_name
+        self.per_page = max(1, int(self.options.per_page))
         self.urls: dict[str, str] = {}  # link key → site-relative URL ("articles/x/")
         self.extra_pages: set[str] = set()  # keys of optional pages present (e.g. "search")
         self.env = jinja2.Environment(
@@ -181,47 +247,187 @@ class Site:
             urlquote=lambda s: quote(str(s), safe=""),
         )
         self._month_cache: dict[str, list[ArticleView]] | None = None
-        counts = {k: len(v) for k, v in data.entity_articles.items()}
-        self.counts = counts
+        self.counts = {k: len(v) for k, v in data.entity_articles.items()}
+        self._ranks: dict[str, dict[str, int]] | None = None
+        self._mentioned_cache: list[tuple[str, str, str, list[tuple[str, list[str]]]]] | None = (
+            None)
+        self.listings: dict[str, Listing] = {}
+
+    # -- orderings ---------------------------------------------------------------------------
+    def ranks(self) -> dict[str, dict[str, int]]:
+        """Order → article id → rank, over the whole archive (each list sorts by these)."""
+        if self._ranks is None:
+            newest = [v.id for v in self.data.newest_first()]
+            dated = [i for i in newest if self.data.articles[i].article.date]
+            undated = [i for i in newest if not self.data.articles[i].article.date]
+            by_title = sorted(
+                self.data.articles.values(),
+                key=lambda v: (normalize(v.article.title or ""), v.article.title or "", v.id),
+            )
+            self._ranks = {
+                "newest": {a: i for i, a in enumerate(newest)},
+                "oldest": {a: i for i, a in enumerate(list(reversed(dated)) + undated)},
+                "title": {v.id: i for i, v in enumerate(by_title)},
+            }
+        return self._ranks
+
+    def ordered(self, listing: Listing, order: str) -> list[str]:
+        if order not in listing._orders:
+            rank = self.ranks()[order]
+            listing._orders[order] = (
+                listing.ids if order == "newest" else sorted(listing.ids, key=rank.__getitem__)
+            )
+        return listing._orders[order]
+
+    def n_pages(self, listing: Listing) -> int:
+        return max(1, math.ceil(len(listing.ids) / self.per_page))
 
     # -- page list -------------------------------------------------------------------------
+    def _add_listing(
+        self, specs: list[PageSpec], listing: Listing, main: PageSpec
+    ) -> None:
+        """The main page (``main``) and every further page of ``listing``."""
+        self.listings[listing.key] = listing
+        pages = self.n_pages(listing)
+        # A list on one page is sorted in the browser (it holds every item); a longer one has
+        # static pages for each ordering, reached by links that work without JavaScript.
+        for order in ORDERS if pages > 1 else ("newest",):
+            for n in range(1, pages + 1):
+                key = listing.page_key(order, n)
+                prev = listing.page_key(order, n - 1) if n > 1 else None
+                nxt = listing.page_key(order, n + 1) if n < pages else None
+                if key == listing.key:
+                    main.prev, main.next = prev, nxt
+                    specs.append(main)
+                    continue
+                suffix = "" if n == 1 else f"، الصفحة {n}"
+                specs.append(PageSpec(
+                    key, listing.uri(order, n),
+                    f"{listing.title} ({ORDERS[order]}{suffix})", "list.html",
+                    (lambda listing=listing, order=order, n=n: {
+                        "L": self.page_of(listing, order, n)}),
+                    hide=["toc"], prev=prev, next=nxt,
+                ))
+
     def specs(self) -> list[PageSpec]:
         d = self.data
         specs = [
-            PageSpec("home", INDEX_PAGES["home"], "الرئيسية", "home.html", self._home),
-            PageSpec("articles", INDEX_PAGES["articles"], "كل المقالات", "articles.html",
-                     self._articles, hide=["toc"]),
+            PageSpec("home", INDEX_PAGES["home"], "الرئيسية", "home.html", self._home,
+                     in_nav=True),
             PageSpec("timeline", INDEX_PAGES["timeline"], "الخط الزمني", "timeline.html",
-                     self._timeline),
-            PageSpec("places", INDEX_PAGES["places"], "الأماكن", "places.html", self._places),
-            PageSpec("map", INDEX_PAGES["map"], "الخريطة", "map.html", self._map),
-            PageSpec("actors", INDEX_PAGES["actors"], "الفاعلون", "actors.html", self._actors),
+                     self._timeline, in_nav=True),
+            PageSpec("places", INDEX_PAGES["places"], "الأماكن", "places.html", self._places,
+                     in_nav=True),
+            PageSpec("map", INDEX_PAGES["map"], "الخريطة", "map.html", self._map, in_nav=True),
+            PageSpec("actors", INDEX_PAGES["actors"], "الفاعلون", "actors.html", self._actors,
+                     in_nav=True),
             PageSpec("sources", INDEX_PAGES["sources"], "المصادر", "sources.html",
-                     self._sources),
+                     self._sources, in_nav=True),
             PageSpec("data", INDEX_PAGES["data"], "البيانات المفتوحة", "data.html",
-                     self._data_page),
+                     self._data_page, in_nav=True),
         ]
+        everything = Listing("articles", "articles", INDEX_PAGES["articles"], "كل المقالات",
+                             [v.id for v in d.newest_first()])
+        self._add_listing(specs, everything, PageSpec(
+            "articles", INDEX_PAGES["articles"], "كل المقالات", "articles.html",
+            lambda: {"L": self.page_of(everything, "newest", 1)}, hide=["toc"], in_nav=True))
         for v in d.articles.values():
             specs.append(PageSpec(
                 f"article:{v.id}", f"articles/{v.id}.md", v.article.title or v.id,
                 "article.html", (lambda v=v: self._article(v)), hide=["toc"],
             ))
-        for key in self._months():
+        for key, items in self._months().items():
+            label = _month_label(key)
+            listing = Listing(f"month:{key}", f"timeline/{key}", f"timeline/{key}.md",
+                              f"مقالات {label}", [v.id for v in items],
+                              back=f"صفحة {label} والأشهر المجاورة")
+            self._add_listing(specs, listing, PageSpec(
+                listing.key, listing.main_uri, label, "month.html",
+                (lambda key=key, listing=listing: self._month(key, listing)), hide=["toc"]))
+        undated = Listing("undated", "timeline/undated", "timeline/undated.md",
+                          "مقالات بلا تاريخ معروف", [v.id for v in d.newest_first()
+                                                      if not v.article.date],
+                          note="لم يُذكر تاريخ النشر في هذه الملفات، ولا يخمّنه الأرشيف. "
+                               "التواريخ المذكورة في نصوصها مبيّنة في صفحة كل مقال.")
+        self._add_listing(specs, undated, PageSpec(
+            "undated", undated.main_uri, undated.title, "list.html",
+            lambda: {"L": self.page_of(undated, "newest", 1)}, hide=["toc"]))
+        for _year, slug, label, _values in self._mentioned_groups():
             specs.append(PageSpec(
-                f"month:{key}", f"timeline/{key}.md", _month_label(key), "month.html",
-                (lambda key=key: self._month(key)), hide=["toc"],
-            ))
+                f"mentioned:{slug}", f"timeline/mentioned/{slug}.md",
+                f"تواريخ تذكرها المقالات: {label}", "mentioned.html",
+                (lambda slug=slug: self._mentioned(slug)), hide=["toc"]))
         for e in d.entities.values():
+            if not d.shown(e.key):
+                continue  # no article names it: no page (it stays in the data files)
             folder = "places" if e.kind == "place" else "actors"
             template = "place.html" if e.kind == "place" else "actor.html"
-            specs.append(PageSpec(
-                e.key, f"{folder}/{e.id}.md", e.name, template,
-                (lambda e=e: self._entity(e)), hide=["toc"],
-            ))
+            mentions = d.entity_articles[e.key]
+            listing = Listing(e.key, f"{folder}/{e.id}", f"{folder}/{e.id}.md",
+                              f"المقالات التي تذكر «{e.name}»", [a for a, _ in mentions],
+                              counts=dict(mentions), back=f"صفحة «{e.name}»")
+            self._add_listing(specs, listing, PageSpec(
+                e.key, listing.main_uri, e.name, template,
+                (lambda e=e, listing=listing: self._entity(e, listing)), hide=["toc"]))
+        for name, ids in d.sources.items():
+            slug = d.source_slugs[name]
+            listing = Listing(f"source:{slug}", f"sources/{slug}", f"sources/{slug}.md",
+                              f"مقالات {name}", list(ids), back=f"صفحة «{name}»")
+            self._add_listing(specs, listing, PageSpec(
+                listing.key, listing.main_uri, name, "source.html",
+                (lambda name=name, listing=listing: self._source(name, listing)),
+                hide=["toc"]))
+        unknown = [v.id for v in d.newest_first() if not v.article.source]
+        if unknown:
+            listing = Listing("source:", "sources/unknown", "sources/unknown.md",
+                              "مقالات مصدرها غير معروف", unknown,
+                              note="لم يذكر الملف مصدره، ولم يجد الأرشيف في النص دليلًا صريحًا "
+                                   "عليه.")
+            self._add_listing(specs, listing, PageSpec(
+                listing.key, listing.main_uri, listing.title, "list.html",
+                (lambda listing=listing: {"L": self.page_of(listing, "newest", 1)}),
+                hide=["toc"]))
         return specs
 
+    # -- pages of a list ---------------------------------------------------------------------
+    def page_of(self, listing: Listing, order: str, n: int) -> dict[str, Any]:
+        """Everything a template needs to show page ``n`` of ``listing`` in ``order``."""
+        ids = self.ordered(listing, order)
+        pages = self.n_pages(listing)
+        first = (n - 1) * self.per_page
+        chunk = ids[first : first + self.per_page]
+        counts = listing.counts
+        client = pages == 1  # sorted in the browser: each item carries its rank per ordering
+        ranks: dict[str, dict[str, int]] = {}
+        if client:
+            ranks = {o: {a: i for i, a in enumerate(self.ordered(listing, o))} for o in ORDERS}
+        return {
+            "client": client,
+            "ranks": ranks,
+            "listing": listing,
+            "title": listing.title,
+            "note": listing.note,
+            "order": order,
+            "order_label": ORDERS[order],
+            "page": n,
+            "pages": pages,
+            "total": len(ids),
+            "per_page": self.per_page,
+            "first": first + 1,
+            "last": first + len(chunk),
+            "items": [(self.data.articles[a], counts.get(a) if counts else None)
+                      for a in chunk],
+            "orders": [(o, label, listing.page_key(o, 1), o == order)
+                       for o, label in ORDERS.items()],
+            "prev": listing.page_key(order, n - 1) if n > 1 else None,
+            "next": listing.page_key(order, n + 1) if n < pages else None,
+            "numbers": [(m, listing.page_key(order, m) if m else None)
+                        for m in page_window(n, pages)],
+            "main": listing.key,
+        }
+
     # -- rendering ---------------------------------------------------------------------------
-    def render(self, spec: PageSpec, page_url: str) -> str:
+    def link_from(self, page_url: str) -> Callable[..., str]:
         from mkdocs.utils import get_relative_url
 
         def link(key: str, anchor: str = "") -> str:
@@ -231,12 +437,19 @@ class Site:
                 rel += "/"
             return rel + (f"#{anchor}" if anchor else "")
 
+        return link
+
+    def render(self, spec: PageSpec, page_url: str, intro: str | None = None) -> str:
+        """The page's HTML. ``intro``: the home introduction already rendered by MkDocs (from
+        docs/index.md), instead of the ``intro`` option."""
+        link = self.link_from(page_url)
         template = self.env.get_template(spec.template)
         context = {
             "link": link,
             "has": lambda key: key in self.urls,
             "site_name": self.site_name,
             "entities": self.data.entities,
+            "shown": self.data.shown,
             "articles_by_id": self.data.articles,
             "counts": self.counts,
             "page_title": spec.title,
@@ -251,6 +464,10 @@ class Site:
             extent = context["map_extent"]
             context["svg"] = (mapsvg.map_svg(context["map_places"], self.counts, link, extent)
                               if extent else None)
+        if spec.key == "timeline":
+            context["chart"] = month_chart(self._month_counts(), link)
+        if spec.key == "home" and intro is not None:
+            context["intro"] = Markup(intro) if intro.strip() else None
         return template.render(context)
 
     # -- contexts ----------------------------------------------------------------------------
@@ -258,25 +475,15 @@ class Site:
         d = self.data
         dated = sorted(v.article.date for v in d.dated() if v.article.date)
         return {
+            "intro": intro_html(self.options.intro),
             "n_articles": len(d.articles),
-            "n_places": len(d.places()),
-            "n_actors": len(d.actors()),
+            "n_places": len(d.shown_places()),
+            "n_actors": len(d.shown_actors()),
             "n_sources": len(d.sources),
             "n_undated": len(d.undated()),
             "first_date": dated[0] if dated else None,
             "last_date": dated[-1] if dated else None,
             "latest": d.newest_first()[:10],
-        }
-
-    def _articles(self) -> dict[str, Any]:
-        d = self.data
-        places = [e for e in d.places() if self.counts.get(e.key)]
-        actors = [e for e in d.actors() if self.counts.get(e.key)]
-        return {
-            "rows": d.newest_first(),
-            "sources": [(s, len(ids)) for s, ids in d.sources.items()],
-            "filter_places": sorted(places, key=lambda e: (e.name, e.key)),
-            "filter_actors": sorted(actors, key=lambda e: (e.name, e.key)),
         }
 
     def _months(self) -> dict[str, list[ArticleView]]:
@@ -290,7 +497,23 @@ class Site:
             self._month_cache = groups
         return self._month_cache
 
-    def _month(self, key: str) -> dict[str, Any]:
+    def _month_counts(self) -> list[tuple[str, int, str | None]]:
+        """Every month from the first to the last dated one, oldest first: (YYYY-MM, articles,
+        link key or None when the month has no article)."""
+        months = {k: len(v) for k, v in self._months().items() if len(k) == 7 and k[4] == "-"}
+        if not months:
+            return []
+        first, last = min(months), max(months)
+        y, m = int(first[:4]), int(first[5:7])
+        out: list[tuple[str, int, str | None]] = []
+        while f"{y:04d}-{m:02d}" <= last:
+            key = f"{y:04d}-{m:02d}"
+            n = months.get(key, 0)
+            out.append((key, n, f"month:{key}" if n else None))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return out
+
+    def _month(self, key: str, listing: Listing) -> dict[str, Any]:
         keys = list(self._months())
         i = keys.index(key)
         newer = keys[i - 1] if i > 0 else None
@@ -298,13 +521,55 @@ class Site:
         return {
             "key": key,
             "label": _month_label(key),
-            "items": self._months()[key],
+            "L": self.page_of(listing, "newest", 1),
             "newer": (newer, _month_label(newer)) if newer else None,
             "older": (older, _month_label(older)) if older else None,
         }
 
+    def _mentioned_groups(self) -> list[tuple[str, str, str, list[tuple[str, list[str]]]]]:
+        """Dates the texts mention, one group (and page) per month, newest first:
+        (year heading, slug, label, [(date value, article ids newest first)]). A page per
+        month keeps every page small however many articles mention dates."""
+        if self._mentioned_cache is None:
+            d = self.data
+            mentioned: dict[str, list[str]] = {}
+            for v in d.articles.values():
+                for value in dict.fromkeys(md.value for md in v.article.mentioned_dates):
+                    mentioned.setdefault(value, []).append(v.id)
+            rank = self.ranks()["newest"]
+            groups: dict[str, list[tuple[str, list[str]]]] = {}
+            for value in sorted(mentioned, reverse=True):
+                key = value[:7] if value[:4].isdigit() else value[:4]  # 2021-09, 2021, --06
+                ids = sorted(mentioned[value], key=rank.__getitem__)
+                groups.setdefault(key, []).append((value, ids))
+            out = []
+            for key, values in groups.items():
+                if key[:4].isdigit():
+                    year, slug = key[:4], key
+                    label = _month_label(key) if len(key) == 7 else f"{key} (الشهر غير مذكور)"
+                else:
+                    year, slug = "سنة غير مذكورة", f"no-year{key[1:]}"
+                    label = text.format_date(key)
+                out.append((year, slug, label, values))
+            self._mentioned_cache = out
+        return self._mentioned_cache
+
+    def _mentioned(self, slug: str) -> dict[str, Any]:
+        v0 = self.data.articles
+        for _year, s, label, values in self._mentioned_groups():
+            if s == slug:
+                rows = []
+                for value, ids in values:
+                    quotes = []
+                    for a in ids[:MENTIONED_SHOWN]:
+                        q = next((m.text for m in v0[a].article.mentioned_dates
+                                  if m.value == value), "")
+                        quotes.append((v0[a], q))
+                    rows.append((value, quotes, len(ids)))
+                return {"label": label, "rows": rows}
+        raise KeyError(slug)
+
     def _timeline(self) -> dict[str, Any]:
-        d = self.data
         by_year: dict[str, list[tuple[str, str, int]]] = {}
         for key, items in self._months().items():
             short = text.month_name(int(key[5:7])) if len(key) == 7 else "شهر غير معروف"
@@ -312,61 +577,66 @@ class Site:
         years = [
             (year, sum(n for _, _, n in months), months) for year, months in by_year.items()
         ]
-        mentioned: dict[str, list[tuple[ArticleView, str]]] = {}
-        for v in d.articles.values():
-            seen: set[str] = set()
-            for md in v.article.mentioned_dates:
-                if md.value in seen:
-                    continue
-                seen.add(md.value)
-                mentioned.setdefault(md.value, []).append((v, md.text))
-        mentioned_years: dict[str, list[tuple[str, list[tuple[ArticleView, str]], int]]] = {}
-        for value in sorted(mentioned, reverse=True):
-            items = sorted(mentioned[value], key=lambda it: newest_first_key(it[0].article))
-            year = value[:4] if value[:4].isdigit() else "سنة غير مذكورة"
-            mentioned_years.setdefault(year, []).append(
-                (value, items[:MENTIONED_SHOWN], len(items))
-            )
+        mentioned: dict[str, list[tuple[str, str, int]]] = {}
+        for year, slug, label, values in self._mentioned_groups():
+            n = len({a for _, ids in values for a in ids})
+            if not year[:1].isdigit():  # the heading says the year is not given
+                month = slug.rsplit("-", 1)[-1]
+                short = text.month_name(int(month)) if month.isdigit() else label
+            elif len(slug) == 4:
+                short = "بلا شهر"
+            else:
+                short = label.replace(f" {year}", "")
+            mentioned.setdefault(year, []).append((slug, short, n))
         return {
             "years": years,
-            "undated": sorted(d.undated(), key=lambda v: v.id),
-            "mentioned_years": list(mentioned_years.items()),
+            "n_undated": len(self.listings["undated"].ids),
+            "mentioned_years": list(mentioned.items()),
         }
 
     def _places(self) -> dict[str, Any]:
         d = self.data
+        shown = d.shown_places()
+        kids: dict[str, list[EntityView]] = {}
+        tops: list[EntityView] = []
+        for e in shown:
+            parent = d.shown_parent(e.key)
+            (kids.setdefault(parent, []) if parent else tops).append(e)
+
+        def by_name(items: list[EntityView]) -> list[EntityView]:
+            return sorted(items, key=lambda e: (e.name, e.key))
+
         seen: set[str] = set()
 
-        def tree(key: str) -> dict[str, Any]:
-            seen.add(key)
-            kids = [tree(c) for c in d.children.get(key, []) if c not in seen]
-            return {"entity": d.entities[key], "children": kids}
+        def tree(e: EntityView) -> dict[str, Any]:
+            seen.add(e.key)
+            children = [tree(c) for c in by_name(kids.get(e.key, [])) if c.key not in seen]
+            return {"entity": e, "children": children}
 
-        roots = [tree(k) for k in d.roots() if k not in seen]
-        # Places caught in a parent cycle are shown at the top level rather than lost.
-        for e in sorted(d.places(), key=lambda e: (e.name, e.key)):
+        roots = [tree(e) for e in by_name(tops)]
+        for e in by_name(shown):  # places caught in a parent cycle: top level, not lost
             if e.key not in seen:
-                roots.append(tree(e.key))
-        return {"tree": roots, "n_places": len(d.places())}
+                roots.append(tree(e))
+        return {"tree": roots, "n_places": len(shown)}
 
     def _map(self) -> dict[str, Any]:
         d = self.data
-        extent, on_map, off_map = mapsvg.choose_extent(d.places(), self.counts)
+        shown = d.shown_places()
+        fixed = mapsvg.Extent(*self.options.map_extent) if self.options.map_extent else None
+        extent, on_map, off_map = mapsvg.choose_extent(shown, self.counts, fixed=fixed)
         return {
-            "map_places": on_map,
             "map_extent": extent,
+            "map_places": on_map,
             "on_map": sorted(on_map, key=lambda p: (-self.counts.get(p.key, 0), p.name, p.key)),
             "off_map": sorted(off_map, key=lambda p: (p.name, p.key)),
             "no_coords": sorted(
-                (p for p in d.places() if not p.has_coordinates and self.counts.get(p.key)),
-                key=lambda p: (p.name, p.key),
+                (p for p in shown if not p.has_coordinates), key=lambda p: (p.name, p.key)
             ),
         }
 
     def _actors(self) -> dict[str, Any]:
-        d = self.data
         groups: dict[str, list[EntityView]] = {}
-        for e in d.actors():
+        for e in self.data.shown_actors():
             groups.setdefault(e.type, []).append(e)
         order = list(ACTOR_TYPES) + sorted(set(groups) - set(ACTOR_TYPES))
         return {
@@ -381,23 +651,24 @@ class Site:
             ],
         }
 
+    def _date_range(self, ids: Sequence[str]) -> tuple[str | None, str | None]:
+        dates = sorted(x for x in (self.data.articles[a].article.date for a in ids) if x)
+        return (dates[0], dates[-1]) if dates else (None, None)
+
     def _sources(self) -> dict[str, Any]:
         d = self.data
         items = []
-        for i, (name, ids) in enumerate(sorted(d.sources.items(), key=lambda kv: (-len(kv[1]),
-                                                                                   kv[0]))):
-            dates = sorted(d.articles[a].article.date or "" for a in ids)
-            dates = [x for x in dates if x]
-            items.append({
-                "anchor": f"source-{i + 1}",
-                "name": name,
-                "count": len(ids),
-                "first": dates[0] if dates else None,
-                "last": dates[-1] if dates else None,
-                "latest": [d.articles[a] for a in ids[:10]],
-            })
-        unknown = [v for v in d.newest_first() if not v.article.source]
-        return {"sources": items, "unknown": unknown}
+        for name, ids in sorted(d.sources.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            first, last = self._date_range(ids)
+            items.append({"key": f"source:{d.source_slugs[name]}", "name": name,
+                          "count": len(ids), "first": first, "last": last})
+        n_unknown = sum(1 for v in d.articles.values() if not v.article.source)
+        return {"sources": items, "n_unknown": n_unknown}
+
+    def _source(self, name: str, listing: Listing) -> dict[str, Any]:
+        first, last = self._date_range(listing.ids)
+        return {"name": name, "first": first, "last": last,
+                "L": self.page_of(listing, "newest", 1)}
 
     def _data_page(self) -> dict[str, Any]:
         return {"files": DATA_FILES}
@@ -406,18 +677,23 @@ class Site:
         a = v.article
         archive_path = self.urls[f"article:{v.id}"]
         archive_url = (self.site_url + archive_path) if self.site_url else "/" + archive_path
+        source_key = (f"source:{self.data.source_slugs[a.source]}"
+                      if a.source and a.source in self.data.source_slugs else None)
         return {
             "v": v,
             "a": a,
             "source_url": safe_url(a.url),
+            "source_key": source_key,
             "archive_url": archive_url,
+            "archive_absolute": bool(self.site_url),
+            "cite_key": f"{self.options.slug}-{v.id}",
             "related": [self.data.articles[r] for r in v.related],
             "mentioned": sorted(a.mentioned_dates, key=lambda m: (m.start, m.value)),
         }
 
-    def _entity(self, e: EntityView) -> dict[str, Any]:
+    def _entity(self, e: EntityView, listing: Listing) -> dict[str, Any]:
         d = self.data
-        co = d.cooccurrence.get(e.key, [])
+        co = [(k, n) for k, n in d.cooccurrence.get(e.key, []) if d.shown(k)]
         ancestors: list[EntityView] = []
         seen = {e.key}
         parent = e.parent
@@ -426,21 +702,43 @@ class Site:
             ancestors.append(d.entities[parent])
             parent = d.entities[parent].parent
         members = [
-            x for x in d.actors() if e.key in x.affiliation
+            x for x in d.shown_actors() if e.key in x.affiliation
         ] if e.kind == "actor" else []
-        all_mentions = d.entity_articles.get(e.key, [])
         return {
             "e": e,
-            "n_mentions": len(all_mentions),
-            "mentions": [(d.articles[a], n) for a, n in all_mentions[:ENTITY_ARTICLES_SHOWN]],
+            "n_mentions": len(listing.ids),
+            "L": self.page_of(listing, "newest", 1),
             "co_places": [(d.entities[k], n) for k, n in co if k.startswith("place:")][:10],
             "co_actors": [(d.entities[k], n) for k, n in co if k.startswith("actor:")][:10],
             "ancestors": list(reversed(ancestors)),
-            "children": [d.entities[k] for k in d.children.get(e.key, [])],
+            "children": [d.entities[k] for k in d.children.get(e.key, []) if d.shown(k)],
             "affiliations": [d.entities[k] for k in e.affiliation if k in d.entities],
             "members": sorted(members, key=lambda x: (x.name, x.key)),
             "osm": _osm(e),
         }
+
+
+def page_window(n: int, pages: int, around: int = 2) -> list[int]:
+    """Page numbers to link from page ``n`` of ``pages``: the first, the last and ``around``
+    either side of ``n``; 0 marks a gap («…»)."""
+    keep = sorted({1, pages, *range(max(1, n - around), min(pages, n + around) + 1)})
+    out: list[int] = []
+    for m in keep:
+        if out and m - out[-1] == 2:
+            out.append(m - 1)  # a gap of one page: show the number, not «…»
+        elif out and m - out[-1] > 2:
+            out.append(0)
+        out.append(m)
+    return out
+
+
+def intro_html(source: str) -> Markup | None:
+    """The maintainer's home introduction (Markdown from mkdocs.yml or docs/), as HTML."""
+    if not source.strip():
+        return None
+    import markdown
+
+    return Markup(markdown.markdown(source, output_format="html"))
 
 
 DATA_FILES: list[dict[str, str]] = [
