@@ -6,7 +6,8 @@ Two functions with distinct jobs:
   ``ﻻ`` become letters), no diacritics, no tatweel, no invisible format characters (zero-width
   space and joiners, bidi marks, BOM, soft hyphen), Persian/Urdu letter variants as Arabic
   letters (:data:`VARIANT_MAP`), and ``آ`` spelled out as ``ءا`` so that tashaphyne's cut
-  positions stay aligned. Hamza and alef forms, ``ة`` and ``ى`` are kept because the stemmer uses them.
+  positions stay aligned. Hamza and alef forms, ``ة`` and ``ى`` are kept because the stemmer
+  uses them.
 - :func:`normalize` is the matching form: :func:`clean`, then ``أ إ آ ٱ → ا``, ``ى → ي``,
   ``ة → ه``, Arabic-Indic digits to ASCII, and Latin letters lower-cased.
 
