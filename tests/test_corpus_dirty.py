@@ -39,8 +39,11 @@ def seeds_with(tmp_path: Path, files: dict[str, str]) -> Paths:
 
 # (kind, as scraped, as displayed)
 CASES = [
-    ("control", "قال المصدر. \x1a\x1aمن احتفالات الأهالي\n", "قال المصدر. من احتفالات الأهالي\n"),
-    ("control", "نص\x1aهنا و\x85هناك\n", "نص هنا و هناك\n"),
+    # after a sentence (or a colon) a control run stood for a line break: it becomes one
+    ("control", "قال المصدر. \x1a\x1aمن احتفالات الأهالي\n", "قال المصدر.\nمن احتفالات الأهالي\n"),
+    ("control", "الخطوات التالية: \x1a قبل كل شيء\n", "الخطوات التالية:\nقبل كل شيء\n"),
+    # between words a space, at the edge of a line nothing
+    ("control", "نص\x1aهنا و \x85 هناك \x1a\x1a\n", "نص هنا و هناك\n"),
     ("presentation-form", "ﻗﺎﻝ ﻣﺼﺪﺭ ﻣﺴﺆﻭﻝ إن ﺍﻻﺳﺘﺮﺍﺗﻴﺠﻲ\n", "قال مصدر مسؤول إن الاستراتيجي\n"),
     ("presentation-form", "ﻷن ﻻ ﺍلأﺣﻴﺎﺀ\n", "لأن لا الأحياء\n"),
     ("persian-letter", "اللواء محمد علی جعفري إلی کبير مدرسۀ\n",
@@ -75,6 +78,17 @@ def test_each_kind_is_cleaned_with_one_warning(tmp_path: Path, kind: str, dirty:
     assert all(article.text[t.start:t.end] == t.form for t in tokens)
     assert [t.normalized for t in tokens] == [t.normalized for t in Analyzer().analyze(
         f"سطر أول.\n{shown}")]
+
+
+def test_warning_lines_are_the_file_lines_after_an_inserted_line_break(tmp_path: Path) -> None:
+    text = "---\ntitle: ع\n---\nأول. \x1aثاني. \x1aثالث.\nرابع.\nخامس ﻻ.\n"
+    corpus = load_corpus(seeds_with(tmp_path, {"a.md": text}))
+    article = corpus.get("a")
+    assert article is not None
+    assert article.text.split("\n") == ["أول.", "ثاني.", "ثالث.", "رابع.", "خامس لا.", ""]
+    lines = {w.message: w.line for w in corpus.warnings}
+    assert lines[KIND_BY_NAME["control"].message] == 4
+    assert lines[KIND_BY_NAME["presentation-form"].message] == 6
 
 
 def test_dirty_text_is_kept_where_it_is_meaningful() -> None:
@@ -164,7 +178,11 @@ def test_cleaning_is_idempotent_never_raises_and_keeps_lines(text: str) -> None:
     once = clean_text(text)
     assert clean_text(once.text).text == once.text
     assert not clean_text(once.text).counts
-    assert once.text.count("\n") == text.count("\n")  # line numbers stay the file's
+    # no line is lost; only a control run that stood for a line break adds one
+    added = once.text.count("\n") - text.count("\n")
+    assert added == 0 or (added > 0 and once.counts.get("control"))
+    for name, line in once.lines.items():  # warnings name a line of the input
+        assert 0 <= line <= text.count("\n"), name
     for kind in KINDS:  # nothing of any kind is left
         assert kind.fix(once.text)[1] == 0, kind.name
     line = clean_line(text).text

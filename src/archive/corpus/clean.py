@@ -8,8 +8,9 @@ kind, summarised over the corpus). The file itself is never changed; ``Article.t
 cleaned text and every offset (segments, dates, tokens) points into it.
 
 Every function takes a text and returns ``(cleaned, count, first)``: how many occurrences it
-changed and the offset of the first one in its input (-1 when none). None of them adds or
-removes a line break, so a line number in the cleaned text is the line number in the file.
+changed and the offset of the first one in its input (-1 when none). None of them removes a
+line break; only :func:`fix_controls` adds some (where a control character stood for one), and
+:func:`clean_text` keeps track of them, so warnings name the line of the file.
 :func:`clean_text` applies all of them, in a fixed order, until nothing changes (so cleaning
 is idempotent, also for double-encoded entities such as ``&amp;quot;``).
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -94,20 +96,48 @@ def _first(match: re.Match[str] | None) -> int:
     return match.start() if match else -1
 
 
-def fix_controls(text: str) -> tuple[str, int, int]:
-    """Control characters removed; a run of them between two visible characters becomes one
-    space (``نص\\x1aهنا`` → ``نص هنا``)."""
+#: a run of control characters with the spaces around it
+_CONTROL_RUN = re.compile("[ \t\u00a0]*[\x00-\x08\x0b-\x1f\x7f-\x9f]+(?:[ \t\u00a0]*"
+                          "[\x00-\x08\x0b-\x1f\x7f-\x9f]+)*[ \t\u00a0]*")
+#: what ends a sentence or introduces a list: a control run right after it, with text after
+#: it, stood for a line break in the page the text was scraped from
+_PARAGRAPH_END = ".!?؟:؛…»\"”)"
+
+
+def _controls(text: str, breaks: bool) -> tuple[str, int, int, list[int]]:
+    """:func:`fix_controls`, and the input line (from 0) of each line break it put in."""
     count = 0
+    inserted: list[int] = []
 
     def repl(m: re.Match[str]) -> str:
         nonlocal count
-        count += len(m.group())
+        run = m.group()
+        count += sum(1 for ch in run if ch not in " \t\u00a0")
         s, e = m.start(), m.end()
-        between = 0 < s and e < len(text) and not text[s - 1].isspace() and not text[e].isspace()
-        return " " if between else ""
+        before = text[s - 1] if s else "\n"
+        after = text[e] if e < len(text) else "\n"
+        if before == "\n" or after == "\n":
+            return ""  # at the start or end of a line
+        if breaks and before in _PARAGRAPH_END:
+            inserted.append(text.count("\n", 0, s))
+            return "\n"
+        return " "
 
-    out = CONTROL.sub(repl, text)
-    return out, count, _first(CONTROL.search(text)) if count else -1
+    out = _CONTROL_RUN.sub(repl, text)
+    return out, count, _first(CONTROL.search(text)) if count else -1, inserted
+
+
+def fix_controls(text: str) -> tuple[str, int, int]:
+    """Control characters removed. A run of them between two words becomes a space
+    (``نص\x1aهنا`` → ``نص هنا``); after the end of a sentence or a colon, with text after
+    it, a line break (scraped text often has U+001A where the page had one); at the start
+    or end of a line, nothing. The only cleaning step that adds line breaks."""
+    return _controls(text, breaks=True)[:3]
+
+
+def strip_controls(text: str) -> tuple[str, int, int]:
+    """:func:`fix_controls` without adding line breaks (for the front matter, the title)."""
+    return _controls(text, breaks=False)[:3]
 
 
 def _presentation(ch: str) -> str:
@@ -254,8 +284,8 @@ HINT = ("the file is unchanged and the site shows the cleaned text; fix the file
 
 @dataclass(slots=True)
 class Cleaned:
-    """The cleaned text, and per kind how many occurrences were changed and on which line
-    (counted from 0; cleaning keeps every line break) the first one was."""
+    """The cleaned text, and per kind how many occurrences were changed and on which line of
+    the input (counted from 0) the first one was."""
 
     text: str
     counts: dict[str, int] = field(default_factory=dict)
@@ -278,14 +308,22 @@ MAX_ROUNDS = 8
 def clean_text(text: str) -> Cleaned:
     """Every kind of :data:`KINDS` applied in order, repeated until the text stops changing."""
     result = Cleaned(text)
+    #: line of the current text → line of the input (control runs may have split lines)
+    line_of = list(range(text.count("\n") + 1))
     for _ in range(MAX_ROUNDS):
         before = result.text
         for kind in KINDS:
-            out, count, first = kind.fix(result.text)
+            if kind.fix is fix_controls:
+                out, count, first, inserted = _controls(result.text, breaks=True)
+            else:
+                (out, count, first), inserted = kind.fix(result.text), []
             if count:
                 result.counts[kind.name] = result.counts.get(kind.name, 0) + count
                 if kind.name not in result.lines and first >= 0:
-                    result.lines[kind.name] = result.text.count("\n", 0, first)
+                    result.lines[kind.name] = line_of[result.text.count("\n", 0, first)]
+            if inserted:
+                extra = Counter(inserted)
+                line_of = [n for i, n in enumerate(line_of) for _ in range(1 + extra[i])]
             result.text = out
         if result.text == before:
             break
@@ -295,6 +333,6 @@ def clean_text(text: str) -> Cleaned:
 def clean_line(text: str) -> Cleaned:
     """A one-line field (a title): :func:`clean_text`, then whitespace runs (line breaks
     included) become one space and the ends are trimmed."""
-    result = clean_text(text)
+    result = clean_text(" ".join(text.split("\n")))
     result.text = " ".join(result.text.split())
     return result

@@ -22,7 +22,7 @@ from archive.corpus.clean import (
     Cleaned,
     clean_line,
     clean_text,
-    fix_controls,
+    strip_controls,
 )
 from archive.corpus.dates import extract_dates
 from archive.corpus.frontmatter import split_front_matter
@@ -35,8 +35,8 @@ MAX_BYTES = 5 * 1024 * 1024
 _SAFE_ID = re.compile(r"[\w.-]+")
 #: a text with more control characters than this share of its visible characters is taken for
 #: a binary or damaged file, not for text with a few stray ones (which are cleaned)
-BINARY_SHARE = 0.1
-BINARY_MIN = 4
+BINARY_SHARE = 0.25
+BINARY_MIN = 8
 
 
 @dataclass(slots=True)
@@ -243,12 +243,9 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
     # stray control characters go before the front matter is read (YAML refuses them); the
     # other kinds are cleaned in the body and the title only (an entity decoded inside the
     # front matter could change what the YAML says)
-    cleaned = Cleaned(text)
-    text, n_controls, first = fix_controls(text)
-    if n_controls:
-        cleaned.counts["control"] = n_controls
-        cleaned.lines["control"] = cleaned.text.count("\n", 0, first)
-    split = split_front_matter(text, rel)
+    stripped, n_controls, first = strip_controls(text)
+    cleaned = Cleaned("")
+    split = split_front_matter(stripped, rel)
     problems.extend(split.problems)
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -257,7 +254,16 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
             rel, "article has front matter but no text after it",
             "write the article text below the closing '---' line", line=split.body_line,
         )]
-    in_body = clean_text(split.body)
+    # the body is cleaned from the decoded text (stripping kept every line), so that a control
+    # character that stood for a line break becomes one
+    body_start = 0
+    for _ in range(split.body_line - 1):
+        body_start = text.index("\n", body_start) + 1
+    in_body = clean_text(text[body_start:])
+    in_front = n_controls - in_body.counts.get("control", 0)
+    if in_front:
+        cleaned.counts["control"] = in_front
+        cleaned.lines["control"] = text.count("\n", 0, first)
     cleaned.add(in_body, line_offset=split.body_line - 1)
     body = in_body.text
     if not body.strip():
