@@ -6,6 +6,8 @@ from __future__ import annotations
 import glob
 import io
 import json
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -163,6 +165,30 @@ def test_check_summarises_one_line_per_kind_with_the_file_count(tmp_path: Path) 
     assert len(control) == 1 and "and 2 more (5 files)" in control[0]
     assert sum(KIND_BY_NAME["presentation-form"].message in ln for ln in lines) == 1
     assert "seeds/p.md:1" in result.output
+
+
+def test_strict_site_build_shows_cleaned_text_and_summarises_warnings(
+    archive_dir: Path,
+) -> None:
+    seeds = archive_dir / "seeds"
+    for i in range(4):
+        (seeds / f"dirty-{i}.md").write_text(
+            f"---\ntitle: \"خبر &quot;{i}&quot;\"\n---\nقال المصدر. \x1a\x1aمن احتفالات"
+            f" الأهالي في درعا ﻗﺎﻝ.\nوأضاف أن العمل مستمر. رابط الخبر بصحيفة الوئام: خبر {i}\n",
+            encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"],
+                          cwd=archive_dir, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr  # the warnings do not fail a strict build
+    summary = [ln for ln in proc.stderr.splitlines() if "archive:   warning:" in ln]
+    for kind in ("control", "entity", "presentation-form"):
+        lines = [ln for ln in summary if KIND_BY_NAME[kind].message in ln]
+        assert len(lines) == 1 and "and 1 more (4 files)" in lines[0], kind
+    page = (archive_dir / "site" / "articles" / "dirty-0" / "index.html").read_text("utf-8")
+    assert "\x1a" not in page and "ﻗ" not in page
+    assert "<title>خبر &#34;0&#34; - " in page  # the title's entities decoded (then escaped)
+    assert "<p>من احتفالات الأهالي في" in page  # a paragraph of its own
+    aside = page[page.index("ar-boilerplate"):]
+    assert "رابط الخبر بصحيفة الوئام" in aside
 
 
 _DIRTY = st.sampled_from(

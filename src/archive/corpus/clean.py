@@ -265,7 +265,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("tag", fix_tags, "HTML tags (<br>, <p>, <a …>) in the text were removed, their text"
          " kept"),
     Kind("control", fix_controls, "control characters (such as U+001A) in the text were"
-         " removed"),
+         " removed (or made a line break after the end of a sentence)"),
     Kind("presentation-form", fix_presentation_forms, "Arabic presentation forms (ﻗﺎﻝ ﻻ) were"
          " turned into ordinary letters"),
     Kind("persian-letter", fix_persian_letters, "Persian/Urdu letter variants (ی ک ە ۀ) were"

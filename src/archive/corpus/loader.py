@@ -261,7 +261,7 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
         body_start = text.index("\n", body_start) + 1
     in_body = clean_text(text[body_start:])
     in_front = n_controls - in_body.counts.get("control", 0)
-    if in_front:
+    if in_front > 0:  # (entities in the body may decode to more control characters)
         cleaned.counts["control"] = in_front
         cleaned.lines["control"] = text.count("\n", 0, first)
     cleaned.add(in_body, line_offset=split.body_line - 1)
