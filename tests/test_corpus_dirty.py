@@ -100,6 +100,7 @@ def test_dirty_text_is_kept_where_it_is_meaningful() -> None:
         "نامه\u200cها",  # ZWNJ between letters (a Persian plural quoted in the text)
         "ديڤيد وپاريس",  # letters Arabic uses for foreign sounds
         "AT&T و x < 5 و <ملاحظة>",  # not entities, not tags
+        "<script>alert(1)</script> <img src=x>",  # code and embeds are not debris: shown as text
         "﴿ ﴾",  # ornate parentheses have no plain form
     ]
     for text in kept:

@@ -23,6 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from archive.corpus.clean import clean_line, clean_text
+
 REPO = Path(__file__).resolve().parents[1]
 
 HOSTILE_ID = "999_hostile"
@@ -38,6 +40,12 @@ HOSTILE_BODY_LINES = [
     "و{{ config.site_name }} و{% include \"x\" %} و\u202eمعكوس وزيرو\u200bويدث.",
     "<a href=\"http://evil.example\">html link</a> **bold** `code` <!-- c --> &lt;e&gt;",
 ]
+# The loader cleans scraped debris (issue 13): HTML tags removed (their text kept), entities
+# decoded, bidi overrides and zero-width spaces removed. What the pages show is that cleaned
+# text, still escaped; the gazetteer's hostile place below is not cleaned and stays literal.
+SHOWN_TITLE = clean_line(HOSTILE_TITLE).text
+SHOWN_SOURCE = clean_line(HOSTILE_SOURCE).text
+SHOWN_BODY_LINES = [clean_text(line).text for line in HOSTILE_BODY_LINES]
 HOSTILE = (
     "---\n"
     f"title: {json.dumps(HOSTILE_TITLE, ensure_ascii=False)}\n"
@@ -403,16 +411,17 @@ def test_hostile_article_is_shown_literally_everywhere(
     pages: dict[str, Doc], site: Path
 ) -> None:
     art = page(pages, f"articles/{HOSTILE_ID}/")
-    assert art.title.startswith(HOSTILE_TITLE.replace("\u202e", ""))  # no override in <title>
-    assert [t for lvl, t in art.headings if lvl == 1] == [HOSTILE_TITLE]
-    for line in HOSTILE_BODY_LINES:
+    assert "\u202e" not in SHOWN_TITLE and "<e>" in SHOWN_BODY_LINES[-1]  # (see SHOWN_TITLE)
+    assert art.title.startswith(SHOWN_TITLE)  # no override in <title>
+    assert [t for lvl, t in art.headings if lvl == 1] == [SHOWN_TITLE]
+    for line in SHOWN_BODY_LINES:
         assert line in art.content_text, line
-    assert HOSTILE_SOURCE in art.content_text
+    assert SHOWN_SOURCE in art.content_text
     source_links = [e for e in art.find("a") if e.attrs.get("href") == HOSTILE_URL]
     assert len(source_links) == 1
     # the title appears as text on the index pages that list it
     for url in ("", "articles/", "timeline/2021-08/", "places/daraa/", "sources/"):
-        assert HOSTILE_TITLE in page(pages, url).content_text, url
+        assert SHOWN_TITLE in page(pages, url).content_text, url
     for name, doc in pages.items():
         for e in doc.elements:
             assert not any(k.startswith("on") for k in e.attrs), (name, e)
@@ -437,11 +446,11 @@ def test_hostile_article_is_shown_literally_everywhere(
 def test_data_files(site: Path, records: list[dict]) -> None:
     data = site / "data"
     hostile = next(r for r in records if r["id"] == HOSTILE_ID)
-    assert hostile["title"] == HOSTILE_TITLE
-    assert all(line in hostile["text"] for line in HOSTILE_BODY_LINES)
+    assert hostile["title"] == SHOWN_TITLE
+    assert all(line in hostile["text"] for line in SHOWN_BODY_LINES)
     rows = list(csv.DictReader(io.StringIO((data / "articles.csv").read_text(encoding="utf-8"))))
     assert [r["id"] for r in rows] == [r["id"] for r in records]
-    assert next(r for r in rows if r["id"] == HOSTILE_ID)["title"] == HOSTILE_TITLE
+    assert next(r for r in rows if r["id"] == HOSTILE_ID)["title"] == SHOWN_TITLE
     geo = json.loads((data / "places.geojson").read_text(encoding="utf-8"))
     assert geo["type"] == "FeatureCollection"
     for f in geo["features"]:

@@ -82,10 +82,12 @@ ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{
 
 _BLOCK_TAGS = "br|p|div|li|ul|ol|tr|td|th|table|tbody|thead|h[1-6]|hr|blockquote|section|article"
 _INLINE_TAGS = (
-    "a|abbr|b|big|cite|code|em|font|i|img|ins|del|mark|q|s|small|span|strong|sub|sup|u|"
-    "iframe|script|style|noscript|figure|figcaption|center|label|time"
+    "a|abbr|b|big|cite|em|font|i|mark|q|s|small|span|strong|sub|sup|u|figure|figcaption|"
+    "center|label|time"
 )
-#: HTML tags by name (so ``x < 5`` or ``<ملاحظة>`` are left alone) and HTML comments
+#: formatting and structure tags by name (so ``x < 5`` or ``<ملاحظة>`` are left alone) and
+#: HTML comments. Tags that run code or embed something (script, style, iframe, img, svg,
+#: object…) are not formatting debris: they stay as text, which the site shows escaped.
 TAG = re.compile(
     rf"<!--[^\n]*?-->|</?(?:(?P<block>{_BLOCK_TAGS})|{_INLINE_TAGS})\b[^<>\n]{{0,500}}?/?>",
     re.IGNORECASE,
