@@ -28,7 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: C0 and C1 control characters other than tab and line feed (CR is already turned into LF).
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]+")
+_CTL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+CONTROL = re.compile(f"[{_CTL}]+")
 
 #: Arabic Presentation Forms-A and -B (the BOM U+FEFF, at the end of -B, is not a letter)
 PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
@@ -99,8 +100,7 @@ def _first(match: re.Match[str] | None) -> int:
 
 
 #: a run of control characters with the spaces around it
-_CONTROL_RUN = re.compile("[ \t\u00a0]*[\x00-\x08\x0b-\x1f\x7f-\x9f]+(?:[ \t\u00a0]*"
-                          "[\x00-\x08\x0b-\x1f\x7f-\x9f]+)*[ \t\u00a0]*")
+_CONTROL_RUN = re.compile(f"[ \t\u00a0]*[{_CTL}]+(?:[ \t\u00a0]*[{_CTL}]+)*[ \t\u00a0]*")
 #: what ends a sentence or introduces a list: a control run right after it, with text after
 #: it, stood for a line break in the page the text was scraped from
 _PARAGRAPH_END = ".!?؟:؛…»\"”)"
@@ -131,7 +131,7 @@ def _controls(text: str, breaks: bool) -> tuple[str, int, int, list[int]]:
 
 def fix_controls(text: str) -> tuple[str, int, int]:
     """Control characters removed. A run of them between two words becomes a space
-    (``نص\x1aهنا`` → ``نص هنا``); after the end of a sentence or a colon, with text after
+    (``نص<U+001A>هنا`` → ``نص هنا``); after the end of a sentence or a colon, with text after
     it, a line break (scraped text often has U+001A where the page had one); at the start
     or end of a line, nothing. The only cleaning step that adds line breaks."""
     return _controls(text, breaks=True)[:3]
