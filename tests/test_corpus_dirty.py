@@ -142,10 +142,13 @@ def test_nothing_but_debris_is_an_error(tmp_path: Path, data: str) -> None:
 def test_link_lines_are_set_apart_as_boilerplate(tmp_path: Path) -> None:
     body = ("وأضاف أن العمل مستمر. رابط الخبر بصحيفة الوئام: النفط يتراجع \n")
     other = "نص المقال.\n// انتهى //\n...المزيد\nللتواصل مع الكاتب ارسل رسالة SMS\n88591 - Stc\n"
-    paths = seeds_with(tmp_path, {"a.md": body, "b.md": other})
+    byline = "Next Previous\nنايف عبدالله – عين اليوم\nأعلنت الوزارة أمس.\nوأضافت أن العمل مستمر.\n"
+    paths = seeds_with(tmp_path, {"a.md": body, "b.md": other, "c.md": byline})
     corpus = load_corpus(paths)
-    a, b = corpus.get("a"), corpus.get("b")
-    assert a is not None and b is not None
+    a, b, c = corpus.get("a"), corpus.get("b"), corpus.get("c")
+    assert a is not None and b is not None and c is not None
+    assert [(c.text[s.start:s.end].strip(), s.reason) for s in c.boilerplate_segments()] == [
+        ("Next Previous", "link-line"), ("نايف عبدالله – عين اليوم", "byline")]
     assert [(a.text[s.start:s.end].strip(), s.kind, s.reason) for s in a.segments] == [
         ("وأضاف أن العمل مستمر.", "body", ""),
         ("رابط الخبر بصحيفة الوئام: النفط يتراجع", "boilerplate", "link-line"),

@@ -14,6 +14,8 @@ Work is line by line. A line is boilerplate when it is one of:
   last paragraph: then only that part of the line is set apart), ``...المزيد``, ``Next
   Previous``, a line that is only a web address;
 - ``end-marker``: ``// انتهى //``, ``// يتبع //``;
+- ``byline``: a writer's name or a dateline as the first line, two short names around a
+  spaced dash (``نايف عبدالله – عين اليوم``, ``الرياض - واس``), when at least two lines follow;
 - ``contact-line``: how to text the writer (``للتواصل مع الكاتب ارسل رسالة SMS``, ``88591 - Stc``).
 
 Everything else is body, including in-body subheadings. Blank lines join the segment before
@@ -73,6 +75,9 @@ _CONTACT = re.compile(
     r"^.{0,60}للتواصل\s.{0,40}(?:SMS|sms|رسالة).{0,200}"
     r"|\d{4,6}\s*[-–]\s*(?:STC|Stc|stc|Mobily|mobily|Zain|zain)$"
 )
+#: two short names around a spaced dash, no digits or sentence punctuation (a byline)
+_BYLINE = re.compile(r"^(?=(?:\S+\s+){2,6}\S+$)(?=.{5,50}$)[^\d\n.،,:؛!?؟()«»\"-]+"
+                     r"\s[-–—]\s[^\d\n.،,:؛!?؟()«»\"-]+$")
 _SENTENCE_END = re.compile(r"[.!?؟:؛,،]$")
 #: how many non-blank lines at the end may hold a closing credit
 CREDIT_WINDOW = 3
@@ -174,6 +179,11 @@ def layout(text: str) -> Layout:
             credit = ln
             reasons[ln.number] = "agency-credit"
             break
+
+    # a byline or dateline opening the article: «نايف عبدالله – عين اليوم», «الرياض - واس»
+    opening = [ln for ln in filled if ln.number not in reasons]
+    if len(opening) >= 3 and _BYLINE.match(opening[0].stripped):
+        reasons[opening[0].number] = "byline"
 
     # a short section label, then a headline
     headline = None
