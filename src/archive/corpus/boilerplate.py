@@ -201,7 +201,7 @@ def layout(text: str) -> Layout:
             headline = head
 
     segments = _segments(text, lines, reasons)
-    tail = _LINK_TAIL.search(text)
+    tail = _LINK_TAIL.search(text) if "رابط" in text else None
     if tail:
         segments = _set_apart(segments, tail.start(), len(text), "link-line")
     return Layout(segments, lines, reasons, headline, credit)

@@ -108,6 +108,8 @@ _PARAGRAPH_END = ".!?؟:؛…»\"”)"
 
 def _controls(text: str, breaks: bool) -> tuple[str, int, int, list[int]]:
     """:func:`fix_controls`, and the input line (from 0) of each line break it put in."""
+    if not CONTROL.search(text):  # the usual case, and far quicker than the run pattern
+        return text, 0, -1, []
     count = 0
     inserted: list[int] = []
 
@@ -215,6 +217,8 @@ def fix_invisible(text: str) -> tuple[str, int, int]:
 
 def fix_tatweel(text: str) -> tuple[str, int, int]:
     """Runs of two or more tatweels inside a word removed (تشــــهد → تشهد)."""
+    if "\u0640\u0640" not in text:
+        return text, 0, -1
     out, count = TATWEEL_RUN.subn("", text)
     return out, count, _first(TATWEEL_RUN.search(text)) if count else -1
 
@@ -307,13 +311,25 @@ class Cleaned:
 MAX_ROUNDS = 8
 
 
+#: anything that some kind may change: most articles have none, and are let through by one scan
+_MAYBE_DIRTY = re.compile(
+    "["
+    + "".join(p.pattern.strip("[]+") for p in (CONTROL, PRESENTATION, _PERSIAN, SPACES,
+                                                INVISIBLE, JOINERS))
+    + "&<]"
+)
+
+
 def clean_text(text: str) -> Cleaned:
     """Every kind of :data:`KINDS` applied in order, repeated until the text stops changing."""
     result = Cleaned(text)
+    if not _MAYBE_DIRTY.search(text) and "\u0640\u0640" not in text:
+        return result
     #: line of the current text → line of the input (control runs may have split lines)
     line_of = list(range(text.count("\n") + 1))
     for _ in range(MAX_ROUNDS):
         before = result.text
+        markup = False  # decoded entities or removed tags may make new dirty text
         for kind in KINDS:
             if kind.fix is fix_controls:
                 out, count, first, inserted = _controls(result.text, breaks=True)
@@ -323,11 +339,12 @@ def clean_text(text: str) -> Cleaned:
                 result.counts[kind.name] = result.counts.get(kind.name, 0) + count
                 if kind.name not in result.lines and first >= 0:
                     result.lines[kind.name] = line_of[result.text.count("\n", 0, first)]
+            markup = markup or bool(count and kind.name in ("entity", "tag"))
             if inserted:
                 extra = Counter(inserted)
                 line_of = [n for i, n in enumerate(line_of) for _ in range(1 + extra[i])]
             result.text = out
-        if result.text == before:
+        if not markup or result.text == before:
             break
     return result
 
