@@ -148,6 +148,11 @@ def test_link_lines_are_set_apart_as_boilerplate(tmp_path: Path) -> None:
     assert a is not None and b is not None and c is not None
     assert [(c.text[s.start:s.end].strip(), s.reason) for s in c.boilerplate_segments()] == [
         ("Next Previous", "link-line"), ("نايف عبدالله – عين اليوم", "byline")]
+    glued = seeds_with(tmp_path, {"d.md": "Next Previous أعلنت الوزارة أمس.\nوأضافت.\n"})
+    d = load_corpus(glued).get("d")
+    assert d is not None
+    assert [(d.text[s.start:s.end], s.kind) for s in d.segments] == [
+        ("Next Previous ", "boilerplate"), ("أعلنت الوزارة أمس.\nوأضافت.\n", "body")]
     assert [(a.text[s.start:s.end].strip(), s.kind, s.reason) for s in a.segments] == [
         ("وأضاف أن العمل مستمر.", "body", ""),
         ("رابط الخبر بصحيفة الوئام: النفط يتراجع", "boilerplate", "link-line"),

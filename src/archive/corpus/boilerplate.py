@@ -11,8 +11,9 @@ Work is line by line. A line is boilerplate when it is one of:
   paragraph of the article);
 - ``agency-credit``: a closing credit line among the last lines (``TRT عربي - وكالات``);
 - ``link-line``: a link back to the article (``رابط الخبر بصحيفة …: …``, also when it ends the
-  last paragraph: then only that part of the line is set apart), ``...المزيد``, ``Next
-  Previous``, a line that is only a web address;
+  last paragraph: then only that part of the line is set apart), ``...المزيد``, a slider's
+  ``Next Previous`` (with the byline after it, or alone where the article goes on after it on
+  the same line), a line that is only a web address;
 - ``end-marker``: ``// انتهى //``, ``// يتبع //``;
 - ``byline``: a writer's name or a dateline as the first line, two short names around a
   spaced dash (``نايف عبدالله – عين اليوم``, ``الرياض - واس``), when at least two lines follow;
@@ -62,12 +63,13 @@ AGENCY_CREDIT = re.compile(
 _LINK_LINE = re.compile(
     r"^(?:رابط\s+(?:الخبر|المقال|الموضوع)\b.{0,300}"
     r"|\.{2,}\s*(?:المزيد|للمزيد|اقرأ\s+المزيد)"
-    r"|(?:Read\s+more|Next\s+Previous|Previous\s+Next)\b.{0,80}"
+    r"|Read\s+more\b.{0,80}"
     r"|(?:https?://|www\.)\S+)$",
     re.IGNORECASE,
 )
 #: the same link at the end of the last paragraph, after its final sentence
 _LINK_TAIL = re.compile(r"(?<=\S)[ \t]*رابط\s+(?:الخبر|المقال|الموضوع)\s+[^\n]{0,300}?\s*\Z")
+_SLIDER_HEAD = re.compile(r"\s*(?:Next\s+Previous|Previous\s+Next)\b\s*")
 #: a news agency's end-of-story mark: «// انتهى //», «// يتبع //»
 _END_MARK = re.compile(r"^//\s*(?:انتهى|إنتهى|يتبع)\s*//$")
 #: how to reach the writer by text message, with the operators' short numbers
@@ -155,10 +157,17 @@ def layout(text: str) -> Layout:
     lines = split_lines(text)
     filled = [ln for ln in lines if ln.stripped]
     reasons: dict[int, str] = {}
+    glued: list[int] = []  # lines that start with «Next Previous» and go on with the article
     for ln in filled:
         reason = _fixed_reason(ln.stripped)
         if reason:
             reasons[ln.number] = reason
+        elif head := _SLIDER_HEAD.match(ln.content):
+            rest = ln.content[head.end():].strip()
+            if not rest or (len(rest.split()) <= 8 and not _SENTENCE_END.search(rest)):
+                reasons[ln.number] = "link-line"  # «Next Previous», perhaps with a byline
+            else:
+                glued.append(ln.number)
 
     # an embedded post: the post text is the non-blank line right above "Posted by ...",
     # unless that line reads like a paragraph of the article (ends with a full stop; a post
@@ -204,6 +213,12 @@ def layout(text: str) -> Layout:
     tail = _LINK_TAIL.search(text) if "رابط" in text else None
     if tail:
         segments = _set_apart(segments, tail.start(), len(text), "link-line")
+    # a slider's «Next Previous» glued to the start of the first paragraph
+    for number in glued:
+        ln = lines[number - 1]
+        head = _SLIDER_HEAD.match(ln.content)
+        assert head is not None
+        segments = _set_apart(segments, ln.start, ln.start + head.end(), "link-line")
     return Layout(segments, lines, reasons, headline, credit)
 
 
