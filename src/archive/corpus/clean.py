@@ -344,8 +344,8 @@ def clean_text(text: str) -> Cleaned:
                 extra = Counter(inserted)
                 line_of = [n for i, n in enumerate(line_of) for _ in range(1 + extra[i])]
             result.text = out
-        if not markup or result.text == before:
-            break
+        if result.text == before or not (markup or "<" in result.text or "&" in result.text):
+            break  # (removing a character can also join the pieces of a tag or an entity)
     return result
 
 
