@@ -193,10 +193,22 @@ def test_binary_junk(root: Path) -> None:
     assert "NUL" in err.message and err.line == 3  # the PNG header has two LFs first
 
 
-def test_control_character(root: Path) -> None:
-    write(root, "ctl.txt", "سطر\nنص \x07 هنا\n")
+def test_stray_control_character_is_cleaned_with_a_warning(root: Path) -> None:
+    # issue 13: a stray control character in otherwise good text is removed, not refused
+    write(root, "ctl.txt", "سطر\nنص \x07 هنا\x1aثم\n")
+    corpus = load_corpus(Paths(root))
+    article = corpus.get("ctl")
+    assert article is not None
+    # removed, and a space where it was the only thing between two words; lines unchanged
+    assert article.text.split("\n") == ["سطر", "نص هنا ثم", ""]
+    warnings = [p for p in corpus.warnings if p.path == "seeds/ctl.txt"]
+    assert [(w.line, "control characters" in w.message) for w in warnings] == [(2, True)]
+
+
+def test_mostly_control_characters_is_an_error(root: Path) -> None:
+    write(root, "ctl.txt", "سطر\nنص \x07\x01\x02\x03\x04\x05\x06\x0e\x0f هنا\n")
     err = only_error(root, "ctl.txt")
-    assert "U+0007" in err.message and err.line == 2
+    assert "U+0007" in err.message and err.line == 2 and "binary or damaged" in err.message
 
 
 @pytest.mark.parametrize(

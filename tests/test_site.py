@@ -23,6 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from archive.corpus.clean import clean_line, clean_text
+
 REPO = Path(__file__).resolve().parents[1]
 
 HOSTILE_ID = "999_hostile"
@@ -38,6 +40,12 @@ HOSTILE_BODY_LINES = [
     "و{{ config.site_name }} و{% include \"x\" %} و\u202eمعكوس وزيرو\u200bويدث.",
     "<a href=\"http://evil.example\">html link</a> **bold** `code` <!-- c --> &lt;e&gt;",
 ]
+# The loader cleans scraped debris (issue 13): HTML tags removed (their text kept), entities
+# decoded, bidi overrides and zero-width spaces removed. What the pages show is that cleaned
+# text, still escaped; the gazetteer's hostile place below is not cleaned and stays literal.
+SHOWN_TITLE = clean_line(HOSTILE_TITLE).text
+SHOWN_SOURCE = clean_line(HOSTILE_SOURCE).text
+SHOWN_BODY_LINES = [clean_text(line).text for line in HOSTILE_BODY_LINES]
 HOSTILE = (
     "---\n"
     f"title: {json.dumps(HOSTILE_TITLE, ensure_ascii=False)}\n"
@@ -496,20 +504,21 @@ def test_hostile_article_is_shown_literally_everywhere(
     pages: dict[str, Doc], site: Path
 ) -> None:
     art = page(pages, f"articles/{HOSTILE_ID}/")
-    assert art.title.startswith(HOSTILE_TITLE.replace("\u202e", ""))  # no override in <title>
-    assert [t for lvl, t in art.headings if lvl == 1] == [HOSTILE_TITLE]
-    for line in HOSTILE_BODY_LINES:
+    assert "\u202e" not in SHOWN_TITLE and "<e>" in SHOWN_BODY_LINES[-1]  # (see SHOWN_TITLE)
+    assert art.title.startswith(SHOWN_TITLE)  # no override in <title>
+    assert [t for lvl, t in art.headings if lvl == 1] == [SHOWN_TITLE]
+    for line in SHOWN_BODY_LINES:
         assert line in art.content_text, line
-    assert HOSTILE_SOURCE in art.content_text
+    assert SHOWN_SOURCE in art.content_text
     source_links = [e for e in art.find("a") if e.attrs.get("href") == HOSTILE_URL]
     assert len(source_links) == 1
     # the title appears as text on the index pages that list it
     for url in ("", "articles/", "timeline/2021-08/", "places/daraa/"):
-        assert HOSTILE_TITLE in page(pages, url).content_text, url
-    source_pages = [u for u in pages if u.startswith("sources/") and HOSTILE_TITLE in
+        assert SHOWN_TITLE in page(pages, url).content_text, url
+    source_pages = [u for u in pages if u.startswith("sources/") and SHOWN_TITLE in
                     pages[u].content_text]
-    assert source_pages == ["sources/b-مصدر-b/index.html"], source_pages
-    assert HOSTILE_SOURCE in page(pages, "sources/").content_text
+    assert len(source_pages) == 1 and source_pages[0] != "sources/index.html", source_pages
+    assert SHOWN_SOURCE in page(pages, "sources/").content_text
     for name, doc in pages.items():
         for e in doc.elements:
             assert not any(k.startswith("on") for k in e.attrs), (name, e)
@@ -534,11 +543,11 @@ def test_hostile_article_is_shown_literally_everywhere(
 def test_data_files(site: Path, records: list[dict]) -> None:
     data = site / "data"
     hostile = next(r for r in records if r["id"] == HOSTILE_ID)
-    assert hostile["title"] == HOSTILE_TITLE
-    assert all(line in hostile["text"] for line in HOSTILE_BODY_LINES)
+    assert hostile["title"] == SHOWN_TITLE
+    assert all(line in hostile["text"] for line in SHOWN_BODY_LINES)
     rows = list(csv.DictReader(io.StringIO((data / "articles.csv").read_text(encoding="utf-8"))))
     assert [r["id"] for r in rows] == [r["id"] for r in records]
-    assert next(r for r in rows if r["id"] == HOSTILE_ID)["title"] == HOSTILE_TITLE
+    assert next(r for r in rows if r["id"] == HOSTILE_ID)["title"] == SHOWN_TITLE
     geo = json.loads((data / "places.geojson").read_text(encoding="utf-8"))
     assert geo["type"] == "FeatureCollection"
     for f in geo["features"]:
@@ -771,11 +780,11 @@ def test_copy_citation_and_downloads(
 def test_hostile_citation_stays_text(browser_page: tuple) -> None:
     page_, base, errors = browser_page
     page_.goto(base + f"articles/{HOSTILE_ID}/")
-    assert page_.get_attribute("#ar-cite-box", "data-title") == HOSTILE_TITLE
+    assert page_.get_attribute("#ar-cite-box", "data-title") == SHOWN_TITLE
     with page_.expect_download() as info:
         page_.click("[data-cite-download=csl]")
     item = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))[0]
-    assert item["title"] == HOSTILE_TITLE and item["container-title"] == HOSTILE_SOURCE
+    assert item["title"] == SHOWN_TITLE and item["container-title"] == SHOWN_SOURCE
     with page_.expect_download() as info:
         page_.click("[data-cite-download=bibtex]")
     bib = Path(info.value.path()).read_text(encoding="utf-8")

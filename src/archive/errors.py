@@ -67,7 +67,8 @@ def format_error(p: Problem) -> str:
 
 
 def summarise_warnings(warnings: list[Problem]) -> list[str]:
-    """One line per kind of warning (same message and hint), naming a few of the places."""
+    """One line per kind of warning (same message and hint), naming a few of the places and,
+    when there are more, how many files in all."""
     groups: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     for w in warnings:
         groups[(w.message, w.hint)].append(w)
@@ -75,7 +76,8 @@ def summarise_warnings(warnings: list[Problem]) -> list[str]:
     for (message, hint), items in sorted(groups.items(), key=lambda g: (g[1][0].path, g[0])):
         places = [_where(p) for p in items[:WARNING_EXAMPLES]]
         more = len(items) - len(places)
-        where = ", ".join(places) + (f" and {more} more" if more else "")
+        files = len({p.path for p in items})
+        where = ", ".join(places) + (f" and {more} more ({files} files)" if more else "")
         line = f"{where}: {message}" + (f" — {hint}" if hint else "")
         lines.append(_printable(line))
     return lines

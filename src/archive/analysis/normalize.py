@@ -2,9 +2,12 @@
 
 Two functions with distinct jobs:
 
-- :func:`clean` prepares a word for the stemmer: NFKC, no diacritics, no tatweel, no invisible
-  format characters, and ``آ`` spelled out as ``ءا`` so that tashaphyne's cut positions stay
-  aligned. Hamza and alef forms, ``ة`` and ``ى`` are kept because the stemmer uses them.
+- :func:`clean` prepares a word for the stemmer: NFKC (presentation forms and ligatures such as
+  ``ﻻ`` become letters), no diacritics, no tatweel, no invisible format characters (zero-width
+  space and joiners, bidi marks, BOM, soft hyphen), Persian/Urdu letter variants as Arabic
+  letters (:data:`VARIANT_MAP`), and ``آ`` spelled out as ``ءا`` so that tashaphyne's cut
+  positions stay aligned. Hamza and alef forms, ``ة`` and ``ى`` are kept because the stemmer
+  uses them.
 - :func:`normalize` is the matching form: :func:`clean`, then ``أ إ آ ٱ → ا``, ``ى → ي``,
   ``ة → ه``, Arabic-Indic digits to ASCII, and Latin letters lower-cased.
 
@@ -27,6 +30,30 @@ TASHKEEL = frozenset(
 )
 TATWEEL = "\u0640"
 
+#: Persian/Urdu/Kurdish letter variants and letters for foreign sounds that Arabic spells with
+#: a plain letter, folded in :func:`clean` and :func:`normalize` alike: a query typed on a
+#: Persian keyboard (علی، کبير) finds the Arabic spelling, ڤ finds ف (ديڤيد، ديفيد), پ finds ب.
+#: The loader already shows ی ک ە ۀ as Arabic letters (``archive.corpus.clean``); this is
+#: for queries and for text cleaned elsewhere.
+VARIANT_MAP: dict[str, str] = {
+    "\u06a9": "\u0643",  # ک keheh → ك
+    "\u06aa": "\u0643",  # ڪ swash kaf → ك
+    "\u06ab": "\u0643",  # ګ kaf with ring → ك
+    "\u06cc": "\u064a",  # ی farsi yeh → ي
+    "\u06cd": "\u064a",  # ۍ yeh with tail → ي
+    "\u06d0": "\u064a",  # ې yeh (Pashto e) → ي
+    "\u06d2": "\u064a",  # ے yeh barree → ي
+    "\u06d3": "\u0626",  # ۓ yeh barree with hamza → ئ
+    "\u06d5": "\u0647",  # ە ae → ه
+    "\u06be": "\u0647",  # ھ heh doachashmee → ه
+    "\u06c1": "\u0647",  # ہ heh goal → ه
+    "\u06c0": "\u0629",  # ۀ heh with yeh above → ة
+    "\u06c2": "\u0629",  # ۂ heh goal with hamza → ة
+    "\u06c3": "\u0629",  # ۃ teh marbuta goal → ة
+    "\u06a4": "\u0641",  # ڤ veh → ف
+    "\u067e": "\u0628",  # پ peh → ب
+}
+
 #: Letter mapping for matching (applied after :func:`clean`).
 LETTER_MAP: dict[str, str] = {
     "\u0623": "\u0627",  # أ → ا
@@ -39,6 +66,8 @@ LETTER_MAP: dict[str, str] = {
 for _i in range(10):
     LETTER_MAP[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits
     LETTER_MAP[chr(0x06F0 + _i)] = str(_i)  # Extended Arabic-Indic (Persian) digits
+for _variant, _letter in VARIANT_MAP.items():  # variants fold as their letter does (ۀ → ة → ه)
+    LETTER_MAP[_variant] = LETTER_MAP.get(_letter, _letter)
 
 
 def _is_dropped(ch: str) -> bool:
@@ -48,7 +77,7 @@ def _is_dropped(ch: str) -> bool:
 def clean(text: str) -> str:
     """Return ``text`` ready for the stemmer (see module docstring)."""
     text = unicodedata.normalize("NFKC", text)
-    out = "".join(ch for ch in text if not _is_dropped(ch))
+    out = "".join(VARIANT_MAP.get(ch, ch) for ch in text if not _is_dropped(ch))
     return out.replace("\u0622", "\u0621\u0627")
 
 
@@ -65,4 +94,5 @@ def export_table() -> dict[str, object]:
         "tashkeel": "".join(sorted(TASHKEEL)),
         "tatweel": TATWEEL,
         "letter_map": dict(sorted(LETTER_MAP.items())),
+        "variant_map": dict(sorted(VARIANT_MAP.items())),
     }

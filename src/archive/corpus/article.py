@@ -53,8 +53,10 @@ class Evidence:
 class Article:
     """One article file from seeds/.
 
-    ``text`` is the file's content after the front matter, decoded, BOM removed and line endings
-    turned into LF; every offset (segments, dates, evidence, tokens) points into it.
+    ``text`` is the file's content after the front matter, decoded, BOM removed, line endings
+    turned into LF and dirty text cleaned (``archive.corpus.clean``; the line breaks are the
+    file's); every offset (segments, dates, evidence, tokens) points into it. ``cleaned`` counts
+    what cleaning changed, per kind (also in the title and source).
     """
 
     id: str  # file name without extension
@@ -74,6 +76,7 @@ class Article:
     segments: list[Segment] = field(default_factory=list)
     mentioned_dates: list[MentionedDate] = field(default_factory=list)
     text_offset_line: int = 1  # line number in the file where ``text`` starts
+    cleaned: dict[str, int] = field(default_factory=dict)  # kind of dirty text → occurrences
 
     def body_segments(self) -> list[Segment]:
         return [s for s in self.segments if s.kind == "body"]

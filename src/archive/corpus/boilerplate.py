@@ -9,7 +9,15 @@ Work is line by line. A line is boilerplate when it is one of:
 - ``social-embed``: an embedded post (``Posted by … on Saturday, September 4, 2021``), together
   with the post's text on the line above it (unless that line ends with a full stop, like a
   paragraph of the article);
-- ``agency-credit``: a closing credit line among the last lines (``TRT عربي - وكالات``).
+- ``agency-credit``: a closing credit line among the last lines (``TRT عربي - وكالات``);
+- ``link-line``: a link back to the article (``رابط الخبر بصحيفة …: …``, also when it ends the
+  last paragraph: then only that part of the line is set apart), ``...المزيد``, a slider's
+  ``Next Previous`` (with the byline after it, or alone where the article goes on after it on
+  the same line), a line that is only a web address;
+- ``end-marker``: ``// انتهى //``, ``// يتبع //``;
+- ``byline``: a writer's name or a dateline as the first line, two short names around a
+  spaced dash (``نايف عبدالله – عين اليوم``, ``الرياض - واس``), when at least two lines follow;
+- ``contact-line``: how to text the writer (``للتواصل مع الكاتب ارسل رسالة SMS``, ``88591 - Stc``).
 
 Everything else is body, including in-body subheadings. Blank lines join the segment before
 them (leading blank lines join the first segment), so the segments cover the whole text, in
@@ -50,6 +58,28 @@ AGENCY_CREDIT = re.compile(
     r"^(?:(?P<name>[^\n.،:«»\"]{1,40}?)\s*[-–—/+]\s*)?(?:وكالات|الوكالات)$"
     r"|^المصدر\s*:\s*(?P<name2>[^\n.،«»\"]{1,40})$"
 )
+#: a link back to the article or to more of it, as scraped: «رابط الخبر بصحيفة الوئام: …»,
+#: «...المزيد», a slider's «Next Previous», a line that is only a web address
+_LINK_LINE = re.compile(
+    r"^(?:رابط\s+(?:الخبر|المقال|الموضوع)\b.{0,300}"
+    r"|\.{2,}\s*(?:المزيد|للمزيد|اقرأ\s+المزيد)"
+    r"|Read\s+more\b.{0,80}"
+    r"|(?:https?://|www\.)\S+)$",
+    re.IGNORECASE,
+)
+#: the same link at the end of the last paragraph, after its final sentence
+_LINK_TAIL = re.compile(r"(?<=\S)[ \t]*رابط\s+(?:الخبر|المقال|الموضوع)\s+[^\n]{0,300}?\s*\Z")
+_SLIDER_HEAD = re.compile(r"\s*(?:Next\s+Previous|Previous\s+Next)\b\s*")
+#: a news agency's end-of-story mark: «// انتهى //», «// يتبع //»
+_END_MARK = re.compile(r"^//\s*(?:انتهى|إنتهى|يتبع)\s*//$")
+#: how to reach the writer by text message, with the operators' short numbers
+_CONTACT = re.compile(
+    r"^.{0,60}للتواصل\s.{0,40}(?:SMS|sms|رسالة).{0,200}"
+    r"|\d{4,6}\s*[-–]\s*(?:STC|Stc|stc|Mobily|mobily|Zain|zain)$"
+)
+#: two short names around a spaced dash, no digits or sentence punctuation (a byline)
+_BYLINE = re.compile(r"^(?=(?:\S+\s+){2,6}\S+$)(?=.{5,50}$)[^\d\n.،,:؛!?؟()«»\"-]+"
+                     r"\s[-–—]\s[^\d\n.،,:؛!?؟()«»\"-]+$")
 _SENTENCE_END = re.compile(r"[.!?؟:؛,،]$")
 #: how many non-blank lines at the end may hold a closing credit
 CREDIT_WINDOW = 3
@@ -111,6 +141,12 @@ def _fixed_reason(s: str) -> str | None:
         return "read-also"
     if _POSTED_BY.match(s):
         return "social-embed"
+    if _LINK_LINE.match(s):
+        return "link-line"
+    if _END_MARK.match(s):
+        return "end-marker"
+    if _CONTACT.match(s):
+        return "contact-line"
     if len(s.split()) <= 30 and not s.endswith(".") and _CAPTION.match(s):
         return "photo-caption"
     return None
@@ -121,10 +157,17 @@ def layout(text: str) -> Layout:
     lines = split_lines(text)
     filled = [ln for ln in lines if ln.stripped]
     reasons: dict[int, str] = {}
+    glued: list[int] = []  # lines that start with «Next Previous» and go on with the article
     for ln in filled:
         reason = _fixed_reason(ln.stripped)
         if reason:
             reasons[ln.number] = reason
+        elif head := _SLIDER_HEAD.match(ln.content):
+            rest = ln.content[head.end():].strip()
+            if not rest or (len(rest.split()) <= 8 and not _SENTENCE_END.search(rest)):
+                reasons[ln.number] = "link-line"  # «Next Previous», perhaps with a byline
+            else:
+                glued.append(ln.number)
 
     # an embedded post: the post text is the non-blank line right above "Posted by ...",
     # unless that line reads like a paragraph of the article (ends with a full stop; a post
@@ -146,6 +189,11 @@ def layout(text: str) -> Layout:
             reasons[ln.number] = "agency-credit"
             break
 
+    # a byline or dateline opening the article: «نايف عبدالله – عين اليوم», «الرياض - واس»
+    opening = [ln for ln in filled if ln.number not in reasons]
+    if len(opening) >= 3 and _BYLINE.match(opening[0].stripped):
+        reasons[opening[0].number] = "byline"
+
     # a short section label, then a headline
     headline = None
     if len(filled) >= 3:
@@ -161,7 +209,38 @@ def layout(text: str) -> Layout:
             reasons[head.number] = "headline"
             headline = head
 
-    return Layout(_segments(text, lines, reasons), lines, reasons, headline, credit)
+    segments = _segments(text, lines, reasons)
+    tail = _LINK_TAIL.search(text) if "رابط" in text else None
+    if tail:
+        segments = _set_apart(segments, tail.start(), len(text), "link-line")
+    # a slider's «Next Previous» glued to the start of the first paragraph
+    for number in glued:
+        ln = lines[number - 1]
+        head = _SLIDER_HEAD.match(ln.content)
+        assert head is not None
+        segments = _set_apart(segments, ln.start, ln.start + head.end(), "link-line")
+    return Layout(segments, lines, reasons, headline, credit)
+
+
+def _set_apart(segments: list[Segment], start: int, end: int, reason: str) -> list[Segment]:
+    """``segments`` with ``[start, end)`` made a boilerplate segment (it may start mid-line)."""
+    out: list[Segment] = []
+    for seg in segments:
+        if seg.end <= start or seg.start >= end:
+            out.append(seg)
+            continue
+        if seg.start < start:
+            out.append(Segment(seg.start, start, seg.kind, seg.reason))
+        out.append(Segment(max(seg.start, start), min(seg.end, end), "boilerplate", reason))
+        if seg.end > end:
+            out.append(Segment(end, seg.end, seg.kind, seg.reason))
+    merged: list[Segment] = []
+    for seg in out:
+        if merged and (merged[-1].kind, merged[-1].reason) == (seg.kind, seg.reason):
+            merged[-1] = Segment(merged[-1].start, seg.end, seg.kind, seg.reason)
+        else:
+            merged.append(seg)
+    return merged
 
 
 def _segments(text: str, lines: list[Line], reasons: dict[int, str]) -> list[Segment]:

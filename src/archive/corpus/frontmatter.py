@@ -187,8 +187,13 @@ def parse_front_matter(
                     f"write '{name}: ...' with a single line of text (quote it if needed)")
                 continue
             text = _one_line(value)
-            if not text:
-                err(f"{name} is empty", f"write a {name} or remove the '{name}:' line")
+            if not text:  # common in real dumps (an article without a headline): not fatal
+                problems.append(Problem(
+                    path, f"{name} is empty, taken as not given"
+                    + (" (the title is taken from the text)" if name == "title" else ""),
+                    f"write a {name} or remove the '{name}:' line", line=line,
+                    severity="warning",
+                ))
                 continue
             if name == "url" and not re.match(r"https?://\S+$", text):
                 err(f"url {text[:80]!r} is not an http(s) address",

@@ -15,6 +15,15 @@ from pathlib import Path
 from archive.config import Paths
 from archive.corpus.article import Article
 from archive.corpus.boilerplate import layout
+from archive.corpus.clean import (
+    CONTROL,
+    HINT,
+    KIND_BY_NAME,
+    Cleaned,
+    clean_line,
+    clean_text,
+    strip_controls,
+)
 from archive.corpus.dates import extract_dates
 from archive.corpus.frontmatter import split_front_matter
 from archive.corpus.infer import infer_source, infer_title
@@ -24,8 +33,10 @@ ARTICLE_SUFFIXES = (".txt", ".md")
 GAZETTEER_SUFFIXES = (".yml", ".yaml")
 MAX_BYTES = 5 * 1024 * 1024
 _SAFE_ID = re.compile(r"[\w.-]+")
-#: C0 and C1 control characters other than tab and newline
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: a text with more control characters than this share of its visible characters is taken for
+#: a binary or damaged file, not for text with a few stray ones (which are cleaned)
+BINARY_SHARE = 0.25
+BINARY_MIN = 8
 
 
 @dataclass(slots=True)
@@ -193,15 +204,18 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
         )]
     # a doubled byte-order mark (files concatenated or re-saved) is no more text than one
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    bad = _CONTROL.search(text)
-    if bad:
+    controls = sum(len(m) for m in CONTROL.findall(text))
+    visible = len("".join(CONTROL.sub("", text).split())) if controls else 0
+    if controls and (not visible or controls >= BINARY_MIN and controls > BINARY_SHARE * visible):
+        bad = CONTROL.search(text)
+        assert bad is not None
         number = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         return None, [Problem(
-            rel, f"control character U+{ord(bad.group()):04X} at line {number}, column {column}:"
+            rel, f"{controls} control characters (the first, U+{ord(bad.group()[0]):04X}, at"
+            f" line {number}, column {column}) among {visible} other characters:"
             " the file is binary or damaged",
-            "remove the character, or replace the file with the article as plain text",
-            line=number,
+            "replace the file with the article as plain text", line=number,
         )]
     return text, []
 
@@ -226,15 +240,36 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
         return None, [*problems, Problem(
             rel, "file has only whitespace", "write the article text in it, or delete the file",
         )]
-    split = split_front_matter(text, rel)
+    # stray control characters go before the front matter is read (YAML refuses them); the
+    # other kinds are cleaned in the body and the title only (an entity decoded inside the
+    # front matter could change what the YAML says)
+    stripped, n_controls, first = strip_controls(text)
+    cleaned = Cleaned("")
+    split = split_front_matter(stripped, rel)
     problems.extend(split.problems)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    body = split.body
-    if not body.strip():
+    if not split.body.strip():
         return None, [*problems, Problem(
             rel, "article has front matter but no text after it",
             "write the article text below the closing '---' line", line=split.body_line,
+        )]
+    # the body is cleaned from the decoded text (stripping kept every line), so that a control
+    # character that stood for a line break becomes one
+    body_start = 0
+    for _ in range(split.body_line - 1):
+        body_start = text.index("\n", body_start) + 1
+    in_body = clean_text(text[body_start:])
+    in_front = n_controls - in_body.counts.get("control", 0)
+    if in_front > 0:  # (entities in the body may decode to more control characters)
+        cleaned.counts["control"] = in_front
+        cleaned.lines["control"] = text.count("\n", 0, first)
+    cleaned.add(in_body, line_offset=split.body_line - 1)
+    body = in_body.text
+    if not body.strip():
+        return None, [*problems, Problem(
+            rel, "article has no text once HTML tags and invisible characters are removed",
+            "write the article text in the file", line=split.body_line,
         )]
 
     front = split.front
@@ -244,19 +279,30 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
             rel, "every line of the article was taken for boilerplate; nothing will be indexed",
             "check the file holds the article text", severity="warning",
         ))
+    title = source = None
     if front is not None and front.title:
-        title, inferred = front.title, False
+        in_title = clean_line(front.title)
+        cleaned.add(in_title, line_offset=None)
+        title = in_title.text or None
+    if title:
+        inferred = False
     else:
         title, inferred = infer_title(lay, fallback=article_id), True
     if front is not None and front.source:
-        source, evidence = front.source, None
+        in_source = clean_line(front.source)
+        cleaned.add(in_source, line_offset=None)
+        source = in_source.text or None
+    if source:
+        evidence = None
     else:
         source, evidence = infer_source(body, lay)
+    problems.extend(cleaning_warnings(cleaned, rel))
 
     article = Article(
         id=article_id,
         path=rel,
         text=body,
+        cleaned=dict(sorted(cleaned.counts.items())),
         content_hash=hashlib.sha256(raw).hexdigest(),
         title=title,
         title_inferred=inferred,
@@ -273,3 +319,14 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
         text_offset_line=split.body_line,
     )
     return article, problems
+
+
+def cleaning_warnings(cleaned: Cleaned, rel: str) -> list[Problem]:
+    """One warning per kind of dirty text cleaned in a file, at the line of its first
+    occurrence; the same message for every file, so the summary counts the files."""
+    out = []
+    for name in sorted(cleaned.counts):
+        line = cleaned.lines.get(name, -1) + 1
+        out.append(Problem(rel, KIND_BY_NAME[name].message, HINT,
+                           line=line if line > 0 else None, severity="warning"))
+    return out

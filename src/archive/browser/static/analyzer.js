@@ -26,6 +26,7 @@ export function prepareNormalize(table) {
     tashkeel: new Set(Array.from(table.tashkeel)),
     tatweel: table.tatweel,
     letterMap: new Map(Object.entries(table.letter_map)),
+    variantMap: new Map(Object.entries(table.variant_map || {})),
   };
 }
 
@@ -36,12 +37,15 @@ function isDropped(ch, N) {
   return N.tashkeel.has(ch) || ch === N.tatweel || FORMAT_CHAR.test(ch);
 }
 
-/** Python clean(text): NFKC, no diacritics/tatweel/format characters, آ → ءا. */
+/** Python clean(text): NFKC, no diacritics/tatweel/format characters, Persian/Urdu
+ * variants as Arabic letters, آ → ءا. */
 export function clean(text, N) {
   text = text.normalize('NFKC');
   let out = '';
   for (const ch of text) {
-    if (!isDropped(ch, N)) out += ch;
+    if (isDropped(ch, N)) continue;
+    const mapped = N.variantMap.get(ch);
+    out += mapped === undefined ? ch : mapped;
   }
   return out.replaceAll('\u0622', '\u0621\u0627');
 }
