@@ -82,6 +82,7 @@ def test_front_matter_fields_and_unknown_keys(root: Path) -> None:
         "actors:\n  - syrian-army\n"
         "tags: درعا\n"
         "author: أحمد\n"
+        "editor: سمير\n"
         "---\n"
         "نص المقال هنا.\n"
     ))
@@ -95,13 +96,14 @@ def test_front_matter_fields_and_unknown_keys(root: Path) -> None:
     assert a.places == ["daraa", "busra-al-sham"]
     assert a.actors == ["syrian-army"]
     assert a.tags == ["درعا"]
-    assert a.extra == {"author": "أحمد"}
+    assert a.author == "أحمد"
+    assert a.extra == {"editor": "سمير"}
     assert a.text == "نص المقال هنا.\n"
-    assert a.text_offset_line == 12
+    assert a.text_offset_line == 13
     [warning] = corpus.problems
     assert warning.severity == "warning"
-    assert (warning.path, warning.line) == ("seeds/fm.md", 10)
-    assert "author" in warning.message
+    assert (warning.path, warning.line) == ("seeds/fm.md", 11)
+    assert "editor" in warning.message
 
 
 def test_front_matter_with_bom_and_crlf(root: Path) -> None:

@@ -87,8 +87,9 @@ def assert_imported_as_given(root: Path) -> None:
         assert not a.title_inferred
     assert articles["https://sabq.org/a/1"].date == "2015-07-21"
     assert articles["https://arriyadiyah.com/3"].date == "2015-08-03"
-    assert articles["https://sabq.org/a/1"].extra == {"author": "الرياض: محمد"}
-    assert "author" not in articles["https://okaz.com.sa/n/2"].extra  # empty: not written
+    assert articles["https://sabq.org/a/1"].author == "الرياض: محمد"
+    assert articles["https://sabq.org/a/1"].extra == {}
+    assert articles["https://okaz.com.sa/n/2"].author is None  # empty: not written
 
 
 # ---- formats ------------------------------------------------------------------------------

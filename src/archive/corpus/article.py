@@ -69,6 +69,7 @@ class Article:
     source: str | None
     source_evidence: Evidence | None = None
     url: str | None = None
+    author: str | None = None  # as the front matter gives it (never inferred)
     places: list[str] = field(default_factory=list)  # gazetteer ids from front matter
     actors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)

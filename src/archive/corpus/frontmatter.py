@@ -17,7 +17,7 @@ import yaml
 from archive.corpus.dates import parse_date_field
 from archive.errors import Problem
 
-KNOWN_KEYS = ("title", "date", "source", "url", "places", "actors", "tags")
+KNOWN_KEYS = ("title", "date", "source", "url", "author", "places", "actors", "tags")
 
 _OPEN = re.compile(r"---[ \t]*(?:\n|$)")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -45,6 +45,7 @@ class FrontMatter:
     date: str | None = None
     source: str | None = None
     url: str | None = None
+    author: str | None = None
     places: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -181,7 +182,7 @@ def parse_front_matter(
                 front.date = parse_date_field(value)
             except ValueError as exc:
                 err(str(exc), "write the date as YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2021-09-05)")
-        elif name in ("title", "source", "url"):
+        elif name in ("title", "source", "url", "author"):
             if isinstance(value, (bool, list, dict)):
                 err(f"{name} must be text, not {type(value).__name__}",
                     f"write '{name}: ...' with a single line of text (quote it if needed)")

@@ -296,6 +296,11 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
         evidence = None
     else:
         source, evidence = infer_source(body, lay)
+    author = None
+    if front is not None and front.author:
+        in_author = clean_line(front.author)
+        cleaned.add(in_author, line_offset=None)
+        author = in_author.text or None
     problems.extend(cleaning_warnings(cleaned, rel))
 
     article = Article(
@@ -310,6 +315,7 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
         source=source,
         source_evidence=evidence,
         url=front.url if front else None,
+        author=author,
         places=list(front.places) if front else [],
         actors=list(front.actors) if front else [],
         tags=list(front.tags) if front else [],

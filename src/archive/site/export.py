@@ -44,6 +44,7 @@ def article_records(data: SiteData, urls: dict[str, str]) -> list[dict[str, Any]
                 if a.source_evidence else None
             ),
             "url": a.url,
+            "author": a.author,
             "page": urls.get(f"article:{a.id}"),
             "raw_file": urls.get(f"raw:{a.id}"),
             "path": a.path,
@@ -71,7 +72,7 @@ def article_records(data: SiteData, urls: dict[str, str]) -> list[dict[str, Any]
     return out
 
 
-CSV_FIELDS = ["id", "title", "date", "source", "url", "page", "places", "actors", "tags",
+CSV_FIELDS = ["id", "title", "date", "source", "url", "author", "page", "places", "actors", "tags",
               "body", "boilerplate"]
 
 
@@ -82,7 +83,7 @@ def articles_csv(records: list[dict[str, Any]]) -> str:
     for r in records:
         writer.writerow([
             r["id"], r["title"], r["date"] or "", r["source"] or "", r["url"] or "",
-            r["page"] or "", ";".join(r["places"]), ";".join(r["actors"]), ";".join(r["tags"]),
+            r["author"] or "", r["page"] or "", ";".join(r["places"]), ";".join(r["actors"]), ";".join(r["tags"]),
             r["_body"], r["_boilerplate"],
         ])
     return buf.getvalue()
@@ -146,6 +147,8 @@ def datapackage(
                                             "empty when unknown"),
                     field("source", "string", "Publisher"),
                     field("url", "string", "Original URL when known"),
+                    field("author", "string", "Author as the front matter gives it; empty "
+                                              "when not given"),
                     field("page", "string", "Archive page, relative to the site root"),
                     field("places", "string", "Place ids, ';'-separated, most mentioned first"),
                     field("actors", "string", "Actor ids, ';'-separated, most mentioned first"),

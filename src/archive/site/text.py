@@ -27,6 +27,9 @@ BOILERPLATE_REASONS: dict[str, str] = {
     "related": "روابط ذات صلة",
     "byline": "اسم الكاتب",
     "copyright": "حقوق النشر",
+    "link-line": "رابط إلى الخبر",
+    "end-marker": "علامة نهاية الخبر",
+    "contact-line": "بيانات تواصل",
 }
 
 MONTHS = [

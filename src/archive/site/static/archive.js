@@ -60,7 +60,7 @@
       archive = new URL(archive, window.location.href).href;
     }
     return {
-      id: ds.id, key: ds.key, title: ds.title, source: ds.source, date: ds.date,
+      id: ds.id, key: ds.key, title: ds.title, source: ds.source, author: ds.author, date: ds.date,
       url: ds.url, archive: archive, site: ds.site, accessed: today()
     };
   }
@@ -76,6 +76,7 @@
     var a = c.accessed;
     var lines = ["@online{" + c.key.replace(/[^A-Za-z0-9_.:-]/g, "_") + ","];
     function add(k, v) { if (v) lines.push("  " + k + " = {" + v + "},"); }
+    add("author", c.author ? "{" + bibEscape(c.author) + "}" : "");
     add("title", bibEscape(c.title));
     add("organization", c.source ? bibEscape(c.source) : "");
     add("date", /^\d{4}(-\d{2}){0,2}$/.test(c.date) ? c.date : "");
@@ -91,6 +92,7 @@
   function csl(c) {
     var item = { id: c.key, type: "article-newspaper", title: c.title, language: "ar" };
     if (c.source) { item["container-title"] = c.source; item.publisher = c.source; }
+    if (c.author) { item.author = [{ literal: c.author }]; }
     var m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(c.date || "");
     if (m) {
       item.issued = { "date-parts": [[m[1], m[2], m[3]].filter(Boolean).map(Number)] };
