@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -158,7 +159,6 @@ def test_exported_tables_round_trip(tmp_path: Path) -> None:
     path = export_tables(tmp_path / "analyzer-tables.json")
     text = path.read_text("utf-8")
     assert text == tables_json() + "\n"
-    assert len(text.encode("utf-8")) < 1_500_000
     data = json.loads(text)
     for key in ("prefixes", "suffixes", "verb_affixes", "noun_affixes", "verb_stamps", "roots",
                 "stop_words", "corrections", "patterns", "normalize", "tokenize"):
@@ -182,3 +182,24 @@ def test_data_file_errors_name_the_file(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(tables.resources, "files", lambda package: Fake())
     with pytest.raises(ValueError, match=r"root_corrections\.tsv, line 2"):
         tables._read_tsv(tables.CORRECTIONS_FILE)
+
+
+def test_browser_tables_are_split_into_small_lexicon_shards(tmp_path: Path) -> None:
+    """The browser downloads the core tables and only the lexicon shards a query needs."""
+    from archive.analysis.tables import export_browser_tables
+
+    files = export_browser_tables(tmp_path)
+    core = json.loads(files[0].read_text("utf-8"))
+    assert "lexicon" not in core and "names" not in core
+    assert len(files[0].read_bytes()) < 1_500_000
+    assert sorted(p.stem for p in files[1:]) == core["lexicon_shards"]
+    biggest = max(len(gzip.compress(p.read_bytes())) for p in files[1:])
+    assert biggest < 20_000, biggest
+    merged_lexicon: dict[str, str] = {}
+    merged_names: dict[str, str] = {}
+    for p in files[1:]:
+        shard = json.loads(p.read_text("utf-8"))
+        merged_lexicon.update(shard["lexicon"])
+        merged_names.update(shard["names"])
+    assert merged_lexicon == build_tables()["lexicon"]
+    assert merged_names == build_tables()["names"]

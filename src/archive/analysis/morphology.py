@@ -102,6 +102,8 @@ def prepare(tables: dict[str, Any]) -> Data:
         "readings": {},  # memo of table_readings, per stem
         "min_score": tables["min_score"],
         "root_prior": tables["root_prior"],
+        "lexicon": tables.get("lexicon", {}),
+        "names": tables.get("names", {}),
     }
 
 
@@ -575,6 +577,7 @@ def stem_root(word: str, d: Data) -> tuple[str, str]:
     """
     if word in d["stop_words"]:
         return d["stop_words"][word], d["stop_words"][word]
+    reading = lexicon_reading(word, d) if "lexicon" in d else None
     cuts = valid_cuts(word, d)
     whole = (0, len(word))
     if cuts:
@@ -582,6 +585,10 @@ def stem_root(word: str, d: Data) -> tuple[str, str]:
     else:
         left, right = whole
     stem = word[left:right]
+    if reading is not None:
+        if reading[0] == "name":
+            return reading[1], reading[1]
+        return stem, reading[1]
     if whole not in cuts:
         cuts.append(whole)
     scores, anchored = root_scores(word, cuts, [(left, right), whole], d)
@@ -591,6 +598,201 @@ def stem_root(word: str, d: Data) -> tuple[str, str]:
     if stem in d["corrections"]:
         return stem, d["corrections"][stem]
     return stem, stem
+
+
+# --------------------------------------------------------------------------------------------
+# Lexicon readings: names kept whole, roots only where the arramooz lexicon licenses them
+
+#: Letters folded in lexicon keys (``normalize`` plus every seated hamza as ``ء``).
+KEY_MAP = {
+    "\u0623": ALEF, "\u0625": ALEF, ALEF_MADDA: ALEF, "\u0671": ALEF, ALEF_MAKSURA: YEH,
+    WAW_HAMZA: HAMZA, YEH_HAMZA: HAMZA,
+}
+#: Proclitic sequences, conjunction + preposition or future + article (``ل`` + ``ال`` = ``لل``).
+CONJUNCTIONS = ["", "و", "ف"]
+PREPOSITIONS = ["", "ب", "ك", "ل", "س"]
+#: Inflectional endings, then pronoun enclitics. Endings marked in TEH_ENDINGS may hide a ``ة``.
+ENDINGS = ["", "ة", "ات", "ان", "ين", "ون", "وا", "ت", "تم", "تن", "تا", "نا", "ا", "ن", "ي",
+           "ية", "يات", "يين", "يون", "تان", "تين"]
+TEH_ENDINGS = {"ات": True, "ت": True, "تان": True, "تين": True, "يات": True}
+RARE_ENDINGS = {"ت": True, "ا": True, "ن": True}
+VERBAL_ENDINGS = {"": True, "ون": True, "ان": True, "ين": True, "وا": True, "ن": True, "ا": True}
+#: Endings only a verb takes, and endings only a noun takes.
+VERB_ENDINGS = {"وا": True, "تم": True, "تن": True, "تا": True, "ت": True}
+NOUN_ENDINGS = {"ة": True, "ات": True, "ية": True, "يات": True, "يين": True, "يون": True,
+                "تان": True, "تين": True, "ي": True}
+PRONOUNS = ["", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كن", "ي", "نا"]
+MIN_NAME = 3
+PRONOUN_SET = {p: True for p in PRONOUNS}
+#: Root field of a lexicon word with no Arabic root (a loanword such as مليون): kept whole.
+LOANWORD = "*"
+
+
+def lexicon_key(word: str) -> str:
+    """The lookup form of a clean word: normalised letters, every seated hamza as ``ء``."""
+    out = ""
+    for ch in word.replace(HAMZA + ALEF, ALEF):
+        out += KEY_MAP.get(ch, ch)
+    return out
+
+
+def proclitics() -> list[str]:
+    """Every proclitic sequence, shortest first (stable order)."""
+    out: list[str] = []
+    for conj in CONJUNCTIONS:
+        for prep in PREPOSITIONS:
+            for art in ["", "ال"]:
+                if prep == "س" and art:
+                    continue
+                if prep == "ل" and art:
+                    out.append(conj + "لل")
+                else:
+                    out.append(conj + prep + art)
+    return sorted(out, key=lambda p: (len(p), p))
+
+
+def enclitics() -> list[tuple[str, int, bool, bool]]:
+    """Every ending + pronoun sequence, shortest first: ``(sequence, cost, teh, verbal)``.
+
+    Cost: one per morpheme, two for a bare ``ت``, ``ا`` or ``ن`` ending (rarely an ending,
+    often a radical). ``teh``: a ``ة`` may be restored before it. ``verbal``: an imperfect
+    verb may carry it (so ``ت ن ا`` at the start of the core may be imperfect prefixes).
+    """
+    out: dict[str, tuple[int, bool, bool]] = {}
+    for ending in ENDINGS:
+        for pronoun in PRONOUNS:
+            cost = (0 if ending == "" else 2 if ending in RARE_ENDINGS else 1) + (
+                0 if pronoun == "" else 1)
+            teh = ending in TEH_ENDINGS or (ending == "" and pronoun != "")
+            verbal = ending in VERBAL_ENDINGS
+            if ending == "ي" and pronoun != "":
+                continue
+            seq = ending + pronoun
+            if seq in out:
+                old = out[seq]
+                out[seq] = (min(old[0], cost), old[1] or teh, old[2] or verbal)
+            else:
+                out[seq] = (cost, teh, verbal)
+    return sorted(((k, *v) for k, v in out.items()), key=lambda e: (len(e[0]), e[0]))
+
+
+@cache
+def clitic_lists() -> tuple[list[str], list[tuple[str, int, bool, bool]]]:
+    return proclitics(), enclitics()
+
+
+def prefix_cost(prefix: str) -> int:
+    """One per proclitic morpheme (``ال`` and ``لل`` count as one each)."""
+    cost = 0
+    rest = prefix
+    if rest[:1] in ("و", "ف"):
+        cost += 1
+        rest = rest[1:]
+    if rest == "لل":
+        return cost + 2
+    if rest[:1] in ("ب", "ك", "ل", "س"):
+        cost += 1
+        rest = rest[1:]
+    if rest == "ال":
+        cost += 1
+    return cost
+
+
+def candidates(key: str) -> list[tuple[int, str, bool, str]]:
+    """``(cost, core, bare, pos)`` of every clitic segmentation of a lexicon key, cheapest first.
+
+    ``bare``: nothing was taken off the end (only such cores are looked up as names). ``pos``:
+    which lexicon entries the clitics allow: ``n`` (after ال ب ك, before ات …), ``v`` (after
+    س, before وا تم …, imperfect), or ``b`` (both). A core that ends in ``ت`` before an ending
+    that may hide a ``ة`` is also tried with ``ة`` (``حاجته`` → ``حاجة``); a core after a
+    verbal ending that starts with an imperfect prefix ``ت ن ا`` is also tried with ``ي`` at
+    two more cost (``نستفيد`` → ``يستفيد``).
+    """
+    prefixes, suffixes = clitic_lists()
+    out: list[tuple[int, str, bool, str]] = []
+    for prefix in prefixes:
+        if not key.startswith(prefix):
+            continue
+        pcost = prefix_cost(prefix)
+        for suffix, scost, teh, verbal in suffixes:
+            if not key.endswith(suffix) or len(key) - len(prefix) - len(suffix) < 2:
+                continue
+            core = key[len(prefix):len(key) - len(suffix)]
+            cost = pcost + scost
+            bare = suffix == ""
+            pos = pos_of(prefix, suffix)
+            if pos != "":
+                out.append((cost, core, bare, pos))
+            if teh and suffix != "" and pos_of(prefix, "") != "v":
+                if core.endswith(TEH) and suffix[:1] != TEH:
+                    out.append((cost, core[:-1] + TEH_MARBUTA, False, "n"))
+                elif suffix[:1] != TEH and not core.endswith(TEH_MARBUTA):
+                    out.append((cost, core + TEH_MARBUTA, False, "n"))
+            if (verbal and pos_of(prefix, "") != "n" and core[0] in "تنا" and len(core) >= 3):
+                out.append((cost + 2, YEH + core[1:], False, "v"))
+    out.sort(key=lambda c: c[0])
+    return out
+
+
+def pos_of(prefix: str, suffix: str) -> str:
+    """Which entries a prefix and a suffix allow together: ``n``, ``v``, ``b``, or ``""``."""
+    noun = "ال" in prefix or "لل" in prefix or prefix[-1:] in ("ب", "ك") or (
+        len(prefix) >= 2 and prefix[-2:-1] in ("ب", "ك"))
+    verb = prefix[-1:] == "س"
+    for ending in NOUN_ENDINGS:
+        if suffix.startswith(ending) and (suffix == ending or suffix[len(ending):] in PRONOUN_SET):
+            noun = True
+    for ending in VERB_ENDINGS:
+        if suffix.startswith(ending) and (suffix == ending or suffix[len(ending):] in PRONOUN_SET):
+            verb = True
+    if noun and verb:
+        return ""
+    return "n" if noun else "v" if verb else "b"
+
+
+def lexicon_reading(word: str, d: Data) -> tuple[str, str] | None:
+    """``("name", core)``, ``("root", root)`` or ``None`` for a clean word, from the lexicons.
+
+    The cheapest segmentation (fewest clitic morphemes taken off, see :func:`candidates`) whose
+    core is in the name lexicon or the root lexicon wins; at that cost a name beats a root (the
+    name lexicon holds only names that are more often names than words). Lexicon entries are
+    ``root:kind:weight`` (kind ``n`` noun, ``v`` verb, ``b`` both; weight from the frequency of
+    the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
+    roots: the one with the largest summed weight, ties to the first listed. A core licensed
+    only as a loanword (``*``) is kept whole.
+    """
+    names, lexicon = d["names"], d["lexicon"]
+    best_cost = -1
+    scores: dict[str, int] = {}
+    order: list[str] = []
+    whole = ""
+    for cost, core, bare, pos in candidates(lexicon_key(word)):
+        if best_cost >= 0 and cost > best_cost:
+            break
+        if bare and pos != "v" and len(core) >= MIN_NAME and core in names:
+            return "name", core
+        if core in lexicon:
+            for entry in lexicon[core].split("|"):
+                root, kind, weight = entry.split(":")
+                if pos != "b" and kind != "b" and kind != pos:
+                    continue
+                best_cost = cost
+                if root == LOANWORD:
+                    whole = whole or core
+                elif root in scores:
+                    scores[root] += int(weight)
+                else:
+                    scores[root] = int(weight)
+                    order.append(root)
+    if not order:
+        return ("name", whole) if whole else None
+    prior = d["root_prior"]
+    best = order[0]
+    for root in order:
+        if scores[root] > scores[best] or (
+                scores[root] == scores[best] and prior.get(root, 0) > prior.get(best, 0)):
+            best = root
+    return "root", best
 
 
 def stem_and_root(word: str) -> tuple[str, str]:
