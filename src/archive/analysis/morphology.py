@@ -589,15 +589,20 @@ def stem_root(word: str, d: Data) -> tuple[str, str]:
         if reading[0] == "name":
             return reading[1], reading[1]
         return stem, reading[1]
-    if whole not in cuts:
-        cuts.append(whole)
-    scores, anchored = root_scores(word, cuts, [(left, right), whole], d)
-    root, score = best_root(scores)
-    if root != "" and score >= d["min_score"] and root in anchored:
-        return stem, root
-    if stem in d["corrections"]:
-        return stem, d["corrections"][stem]
-    return stem, stem
+    if FALLBACK == "patterns":
+        if whole not in cuts:
+            cuts.append(whole)
+        scores, anchored = root_scores(word, cuts, [(left, right), whole], d)
+        root, score = best_root(scores)
+        if root != "" and score >= d["min_score"] and root in anchored:
+            return stem, root
+        if stem in d["corrections"]:
+            return stem, d["corrections"][stem]
+    return stem, light_key(word)
+
+
+#: What a word no lexicon knows gets: "light" (its light key) or "patterns" (learned patterns).
+FALLBACK = "light"
 
 
 # --------------------------------------------------------------------------------------------
@@ -624,6 +629,8 @@ NOUN_ENDINGS = {"ة": True, "ات": True, "ية": True, "يات": True, "يين"
 PRONOUNS = ["", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كن", "ي", "نا"]
 MIN_NAME = 3
 PRONOUN_SET = {p: True for p in PRONOUNS}
+#: Endings a light key takes off (longest first).
+LIGHT_ENDINGS = ["يات", "يين", "يون", "ية", "ات", "ون", "ين", "ي", "ة"]
 #: Root field of a lexicon word with no Arabic root (a loanword such as مليون): kept whole.
 LOANWORD = "*"
 
@@ -750,6 +757,32 @@ def pos_of(prefix: str, suffix: str) -> str:
     return "n" if noun else "v" if verb else "b"
 
 
+def name_key(core: str, names: dict[str, str]) -> str:
+    """The key of a name: a feminine nisba in ``ة`` shares the masculine's (سورية → سوري)."""
+    if core.endswith(YEH + TEH_MARBUTA) and core[:-1] in names:
+        return core[:-1]
+    return core
+
+
+def light_key(word: str) -> str:
+    """Root key of a word no lexicon knows: the word without its clitics (a light stem).
+
+    Takes off a proclitic sequence ending in ``ال`` (وال، بال، لل …), then one ending of a
+    nisba or plural (ية ي يات يين يون ات ون ين ة) when at least three letters remain:
+    ``بالتكنولوجيا`` → ``تكنولوجيا``, ``والبرلمانية`` → ``برلمان``.
+    """
+    key = lexicon_key(word)
+    for prefix in reversed(clitic_lists()[0]):
+        if prefix.endswith("ال") or prefix.endswith("لل"):
+            if key.startswith(prefix) and len(key) - len(prefix) >= 3:
+                key = key[len(prefix):]
+                break
+    for ending in LIGHT_ENDINGS:
+        if key.endswith(ending) and len(key) - len(ending) >= 3:
+            return key[:-len(ending)]
+    return key
+
+
 def lexicon_reading(word: str, d: Data) -> tuple[str, str] | None:
     """``("name", core)``, ``("root", root)`` or ``None`` for a clean word, from the lexicons.
 
@@ -759,7 +792,7 @@ def lexicon_reading(word: str, d: Data) -> tuple[str, str] | None:
     ``root:kind:weight`` (kind ``n`` noun, ``v`` verb, ``b`` both; weight from the frequency of
     the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
     roots: the one with the largest summed weight, ties to the first listed. A core licensed
-    only as a loanword (``*``) is kept whole.
+    only as a loanword (``*lemma``) gets the lemma as its key (``ملايين`` → ``مليون``).
     """
     names, lexicon = d["names"], d["lexicon"]
     best_cost = -1
@@ -769,16 +802,17 @@ def lexicon_reading(word: str, d: Data) -> tuple[str, str] | None:
     for cost, core, bare, pos in candidates(lexicon_key(word)):
         if best_cost >= 0 and cost > best_cost:
             break
-        if bare and pos != "v" and len(core) >= MIN_NAME and core in names:
-            return "name", core
+        if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
+                core in names):
+            return "name", name_key(core, names)
         if core in lexicon:
             for entry in lexicon[core].split("|"):
                 root, kind, weight = entry.split(":")
                 if pos != "b" and kind != "b" and kind != pos:
                     continue
                 best_cost = cost
-                if root == LOANWORD:
-                    whole = whole or core
+                if root.startswith(LOANWORD):
+                    whole = whole or root[len(LOANWORD):]
                 elif root in scores:
                     scores[root] += int(weight)
                 else:

@@ -482,6 +482,7 @@ const PRONOUNS = ['', 'ه', 'ها', 'هم', 'هما', 'هن', 'ك', 'كم', 'ك�
 const PRONOUN_SET = asSet(PRONOUNS);
 const MIN_NAME = 3;
 export const LOANWORD = '*';
+const LIGHT_ENDINGS = ['يات', 'يين', 'يون', 'ية', 'ات', 'ون', 'ين', 'ي', 'ة'];
 
 const byLengthThenText = (a, b) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
 
@@ -594,6 +595,31 @@ export function candidates(key) {
   return out.sort((a, b) => a[0] - b[0]);
 }
 
+/** Python name_key(core, names): a feminine nisba shares the masculine's key. */
+export function nameKey(core, names) {
+  if (core.endsWith(YEH + TEH_MARBUTA_CH) && has(names, core.slice(0, -1))) return core.slice(0, -1);
+  return core;
+}
+
+/** Python light_key(word): root key of a word no lexicon knows (without its clitics). */
+export function lightKey(word) {
+  let key = lexiconKey(word);
+  const prefixes = cliticLists()[0];
+  for (let i = prefixes.length - 1; i >= 0; i--) {
+    const prefix = prefixes[i];
+    if (prefix.endsWith('ال') || prefix.endsWith('لل')) {
+      if (key.startsWith(prefix) && key.length - prefix.length >= 3) {
+        key = key.slice(prefix.length);
+        break;
+      }
+    }
+  }
+  for (const ending of LIGHT_ENDINGS) {
+    if (key.endsWith(ending) && key.length - ending.length >= 3) return key.slice(0, -ending.length);
+  }
+  return key;
+}
+
 /** Python lexicon_reading(word, d): ['name', core], ['root', root] or null. */
 export function lexiconReading(word, d) {
   const { names, lexicon } = d;
@@ -603,14 +629,16 @@ export function lexiconReading(word, d) {
   let whole = '';
   for (const [cost, core, bare, pos] of candidates(lexiconKey(word))) {
     if (bestCost >= 0 && cost > bestCost) break;
-    if (bare && pos !== 'v' && core.length >= MIN_NAME && has(names, core)) return ['name', core];
+    if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core)) {
+      return ['name', nameKey(core, names)];
+    }
     if (has(lexicon, core)) {
       for (const entry of lexicon[core].split('|')) {
         const [root, kind, weight] = entry.split(':');
         if (pos !== 'b' && kind !== 'b' && kind !== pos) continue;
         bestCost = cost;
-        if (root === LOANWORD) {
-          whole = whole || core;
+        if (root.startsWith(LOANWORD)) {
+          whole = whole || root.slice(LOANWORD.length);
         } else if (scores.has(root)) {
           scores.set(root, scores.get(root) + parseInt(weight, 10));
         } else {
@@ -649,13 +677,18 @@ export function stemRoot(word, d) {
   const [left, right] = cuts.length ? leftRight(cuts) : whole;
   const stem = word.slice(left, right);
   if (reading !== null) return reading[0] === 'name' ? [reading[1], reading[1]] : [stem, reading[1]];
-  if (!cuts.some((c) => sameCut(c, whole))) cuts.push(whole);
-  const [scores, anchored] = rootScores(word, cuts, [[left, right], whole], d);
-  const [root, score] = bestRoot(scores);
-  if (root !== '' && score >= d.min_score && anchored.has(root)) return [stem, root];
-  if (has(d.corrections, stem)) return [stem, d.corrections[stem]];
-  return [stem, stem];
+  if (FALLBACK === 'patterns') {
+    if (!cuts.some((c) => sameCut(c, whole))) cuts.push(whole);
+    const [scores, anchored] = rootScores(word, cuts, [[left, right], whole], d);
+    const [root, score] = bestRoot(scores);
+    if (root !== '' && score >= d.min_score && anchored.has(root)) return [stem, root];
+    if (has(d.corrections, stem)) return [stem, d.corrections[stem]];
+  }
+  return [stem, lightKey(word)];
 }
+
+/** Python FALLBACK: what a word no lexicon knows gets ('light': its light key). */
+export const FALLBACK = 'light';
 
 /** Python stem_and_root(word) for a word already passed through clean(). */
 export function stemAndRoot(word, d) {
