@@ -578,18 +578,13 @@ def stem_root(word: str, d: Data) -> tuple[str, str]:
     if word in d["stop_words"]:
         return d["stop_words"][word], d["stop_words"][word]
     reading = lexicon_reading(word, d) if "lexicon" in d else None
-    cuts = valid_cuts(word, d)
-    whole = (0, len(word))
-    if cuts:
-        left, right = left_right(cuts)
-    else:
-        left, right = whole
-    stem = word[left:right]
     if reading is not None:
-        if reading[0] == "name":
-            return reading[1], reading[1]
-        return stem, reading[1]
+        return reading[2], reading[1]
     if FALLBACK == "patterns":
+        cuts = valid_cuts(word, d)
+        whole = (0, len(word))
+        left, right = left_right(cuts) if cuts else whole
+        stem = word[left:right]
         if whole not in cuts:
             cuts.append(whole)
         scores, anchored = root_scores(word, cuts, [(left, right), whole], d)
@@ -598,7 +593,9 @@ def stem_root(word: str, d: Data) -> tuple[str, str]:
             return stem, root
         if stem in d["corrections"]:
             return stem, d["corrections"][stem]
-    return stem, light_key(word)
+        return stem, light_key(word)
+    light = light_key(word)
+    return light, light
 
 
 #: What a word no lexicon knows gets: "light" (its light key) or "patterns" (learned patterns).
@@ -783,8 +780,10 @@ def light_key(word: str) -> str:
     return key
 
 
-def lexicon_reading(word: str, d: Data) -> tuple[str, str] | None:
-    """``("name", core)``, ``("root", root)`` or ``None`` for a clean word, from the lexicons.
+def lexicon_reading(word: str, d: Data) -> tuple[str, str, str] | None:
+    """``("name", key, key)``, ``("root", root, core)`` or ``None`` for a clean word.
+
+    ``core``: the word without the clitics of the winning reading (its stem key).
 
     The cheapest segmentation (fewest clitic morphemes taken off, see :func:`candidates`) whose
     core is in the name lexicon or the root lexicon wins; at that cost a name beats a root (the
@@ -797,6 +796,7 @@ def lexicon_reading(word: str, d: Data) -> tuple[str, str] | None:
     names, lexicon = d["names"], d["lexicon"]
     best_cost = -1
     scores: dict[str, int] = {}
+    cores: dict[str, str] = {}
     order: list[str] = []
     whole = ""
     for cost, core, bare, pos in candidates(lexicon_key(word)):
@@ -804,7 +804,7 @@ def lexicon_reading(word: str, d: Data) -> tuple[str, str] | None:
             break
         if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
                 core in names):
-            return "name", name_key(core, names)
+            return "name", name_key(core, names), name_key(core, names)
         if core in lexicon:
             for entry in lexicon[core].split("|"):
                 root, kind, weight = entry.split(":")
@@ -817,16 +817,17 @@ def lexicon_reading(word: str, d: Data) -> tuple[str, str] | None:
                     scores[root] += int(weight)
                 else:
                     scores[root] = int(weight)
+                    cores[root] = core
                     order.append(root)
     if not order:
-        return ("name", whole) if whole else None
+        return ("name", whole, whole) if whole else None
     prior = d["root_prior"]
     best = order[0]
     for root in order:
         if scores[root] > scores[best] or (
                 scores[root] == scores[best] and prior.get(root, 0) > prior.get(best, 0)):
             best = root
-    return "root", best
+    return "root", best, cores[best]
 
 
 def stem_and_root(word: str) -> tuple[str, str]:

@@ -150,6 +150,11 @@ def tables_json(tables: dict[str, Any] | None = None) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+#: Tables only the learned-pattern root chooser (morphology.FALLBACK == "patterns") reads.
+PATTERN_TABLES = ["patterns", "corrections", "roots", "extra_roots", "verb_stamps",
+                  "verb_affixes", "noun_affixes", "prefixes", "suffixes", "min_score",
+                  "infix_letters", "joker"]
+
 #: Lexicon shards for the browser: keyed by the first SHARD_LEN letters of a lexicon key.
 SHARD_LEN = 2
 LEXICON_DIR = "lexicon"
@@ -165,10 +170,16 @@ def browser_tables() -> tuple[dict[str, Any], dict[str, dict[str, dict[str, str]
 
     The root lexicon and the name lexicon are too big to download for every query, so the
     browser fetches only the shards that the candidate cores of the query's words fall in
-    (see ``Analyzer.prepare`` in analyzer.js). The core lists the shard ids.
+    (see ``Analyzer.prepare`` in analyzer.js). The core lists the shard ids; it leaves out the
+    tables of the learned-pattern chooser when that chooser is not used.
     """
+    from archive.analysis.morphology import FALLBACK
+
     tables = build_tables()
-    core = {k: v for k, v in tables.items() if k not in ("lexicon", "names")}
+    left_out = ["lexicon", "names"]
+    if FALLBACK == "light":  # the learned-pattern chooser is not used: its tables stay home
+        left_out += PATTERN_TABLES
+    core = {k: v for k, v in tables.items() if k not in left_out}
     shards: dict[str, dict[str, dict[str, str]]] = {}
     for field in ("lexicon", "names"):
         for key, value in tables[field].items():

@@ -137,18 +137,19 @@ function asMap(obj) {
 
 export function prepare(tables) {
   return {
-    prefix_trie: buildTrie(tables.prefixes, false),
-    suffix_trie: buildTrie(tables.suffixes, true),
+    // The learned-pattern tables are absent from the browser's copy when they are not used.
+    prefix_trie: buildTrie(tables.prefixes || [], false),
+    suffix_trie: buildTrie(tables.suffixes || [], true),
     infix_letters: tables.infix_letters,
     joker: tables.joker,
-    verb_affixes: asSet(tables.verb_affixes),
-    noun_affixes: asSet(tables.noun_affixes),
-    verb_stamps: asSet(tables.verb_stamps),
-    roots: asSet(tables.roots),
-    valid_roots: asSet(tables.roots.concat(tables.extra_roots || [])),
+    verb_affixes: asSet(tables.verb_affixes || []),
+    noun_affixes: asSet(tables.noun_affixes || []),
+    verb_stamps: asSet(tables.verb_stamps || []),
+    roots: asSet(tables.roots || []),
+    valid_roots: asSet((tables.roots || []).concat(tables.extra_roots || [])),
     stop_words: asMap(tables.stop_words),
-    corrections: asMap(tables.corrections),
-    patterns: asMap(tables.patterns),
+    corrections: asMap(tables.corrections || {}),
+    patterns: asMap(tables.patterns || {}),
     min_score: tables.min_score,
     root_prior: asMap(tables.root_prior || {}),
     lexicon: asMap(tables.lexicon || {}),
@@ -625,12 +626,13 @@ export function lexiconReading(word, d) {
   const { names, lexicon } = d;
   let bestCost = -1;
   const scores = new Map();
+  const cores = new Map();
   const order = [];
   let whole = '';
   for (const [cost, core, bare, pos] of candidates(lexiconKey(word))) {
     if (bestCost >= 0 && cost > bestCost) break;
     if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core)) {
-      return ['name', nameKey(core, names)];
+      return ['name', nameKey(core, names), nameKey(core, names)];
     }
     if (has(lexicon, core)) {
       for (const entry of lexicon[core].split('|')) {
@@ -643,19 +645,20 @@ export function lexiconReading(word, d) {
           scores.set(root, scores.get(root) + parseInt(weight, 10));
         } else {
           scores.set(root, parseInt(weight, 10));
+          cores.set(root, core);
           order.push(root);
         }
       }
     }
   }
-  if (order.length === 0) return whole ? ['name', whole] : null;
+  if (order.length === 0) return whole ? ['name', whole, whole] : null;
   const prior = (r) => (has(d.root_prior, r) ? d.root_prior[r] : 0);
   let best = order[0];
   for (const root of order) {
     if (scores.get(root) > scores.get(best) ||
         (scores.get(root) === scores.get(best) && prior(root) > prior(best))) best = root;
   }
-  return ['root', best];
+  return ['root', best, cores.get(best)];
 }
 
 /** Shard ids (analyzer-tables lexicon_shards) that the lexicon reading of a clean word reads. */
@@ -672,19 +675,21 @@ export function shardsOf(word, shardLen) {
 export function stemRoot(word, d) {
   if (has(d.stop_words, word)) return [d.stop_words[word], d.stop_words[word]];
   const reading = lexiconReading(word, d);
-  const cuts = validCuts(word, d);
-  const whole = [0, word.length];
-  const [left, right] = cuts.length ? leftRight(cuts) : whole;
-  const stem = word.slice(left, right);
-  if (reading !== null) return reading[0] === 'name' ? [reading[1], reading[1]] : [stem, reading[1]];
+  if (reading !== null) return [reading[2], reading[1]];
   if (FALLBACK === 'patterns') {
+    const cuts = validCuts(word, d);
+    const whole = [0, word.length];
+    const [left, right] = cuts.length ? leftRight(cuts) : whole;
+    const stem = word.slice(left, right);
     if (!cuts.some((c) => sameCut(c, whole))) cuts.push(whole);
     const [scores, anchored] = rootScores(word, cuts, [[left, right], whole], d);
     const [root, score] = bestRoot(scores);
     if (root !== '' && score >= d.min_score && anchored.has(root)) return [stem, root];
     if (has(d.corrections, stem)) return [stem, d.corrections[stem]];
+    return [stem, lightKey(word)];
   }
-  return [stem, lightKey(word)];
+  const light = lightKey(word);
+  return [light, light];
 }
 
 /** Python FALLBACK: what a word no lexicon knows gets ('light': its light key). */
