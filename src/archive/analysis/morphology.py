@@ -630,12 +630,17 @@ PRONOUN_SET = {p: True for p in PRONOUNS}
 LIGHT_ENDINGS = ["يات", "يين", "يون", "ية", "ات", "ون", "ين", "ي", "ة"]
 #: Root field of a lexicon word with no Arabic root (a loanword such as مليون): kept whole.
 LOANWORD = "*"
+#: Source tag of a name that its sources spell with ال (الرياض), or a place or nisba.
+ARTICLE_TAG = "al"
 
 
 def lexicon_key(word: str) -> str:
     """The lookup form of a clean word: normalised letters, every seated hamza as ``ء``."""
     out = ""
-    for ch in word.replace(HAMZA + ALEF, ALEF):
+    for i, ch in enumerate(word):
+        # clean() spells آ as ءا: read it as ا again, but keep a hamza after an alef (إجراءات)
+        if ch == HAMZA and word[i + 1:i + 2] == ALEF and word[i - 1:i] != ALEF:
+            continue
         out += KEY_MAP.get(ch, ch)
     return out
 
@@ -702,8 +707,9 @@ def prefix_cost(prefix: str) -> int:
     return cost
 
 
-def candidates(key: str) -> list[tuple[int, str, bool, str]]:
-    """``(cost, core, bare, pos)`` of every clitic segmentation of a lexicon key, cheapest first.
+def candidates(key: str) -> list[tuple[int, str, bool, str, bool]]:
+    """``(cost, core, bare, pos, article)`` of every clitic segmentation of a lexicon key,
+    cheapest first (``article``: the proclitics include ال).
 
     ``bare``: nothing was taken off the end (only such cores are looked up as names). ``pos``:
     which lexicon entries the clitics allow: ``n`` (after ال ب ك, before ات …), ``v`` (after
@@ -713,11 +719,12 @@ def candidates(key: str) -> list[tuple[int, str, bool, str]]:
     two more cost (``نستفيد`` → ``يستفيد``).
     """
     prefixes, suffixes = clitic_lists()
-    out: list[tuple[int, str, bool, str]] = []
+    out: list[tuple[int, str, bool, str, bool]] = []
     for prefix in prefixes:
         if not key.startswith(prefix):
             continue
         pcost = prefix_cost(prefix)
+        art = prefix.endswith("ال") or prefix.endswith("لل")
         for suffix, scost, teh, verbal in suffixes:
             if not key.endswith(suffix) or len(key) - len(prefix) - len(suffix) < 2:
                 continue
@@ -726,14 +733,14 @@ def candidates(key: str) -> list[tuple[int, str, bool, str]]:
             bare = suffix == ""
             pos = pos_of(prefix, suffix)
             if pos != "":
-                out.append((cost, core, bare, pos))
+                out.append((cost, core, bare, pos, art))
             if teh and suffix != "" and pos_of(prefix, "") != "v":
                 if core.endswith(TEH) and suffix[:1] != TEH:
-                    out.append((cost, core[:-1] + TEH_MARBUTA, False, "n"))
+                    out.append((cost, core[:-1] + TEH_MARBUTA, False, "n", art))
                 elif suffix[:1] != TEH and not core.endswith(TEH_MARBUTA):
-                    out.append((cost, core + TEH_MARBUTA, False, "n"))
+                    out.append((cost, core + TEH_MARBUTA, False, "n", art))
             if (verbal and pos_of(prefix, "") != "n" and core[0] in "تنا" and len(core) >= 3):
-                out.append((cost + 2, YEH + core[1:], False, "v"))
+                out.append((cost + 2, YEH + core[1:], False, "v", art))
     out.sort(key=lambda c: c[0])
     return out
 
@@ -755,9 +762,13 @@ def pos_of(prefix: str, suffix: str) -> str:
 
 
 def name_key(core: str, names: dict[str, str]) -> str:
-    """The key of a name: a feminine nisba in ``ة`` shares the masculine's (سورية → سوري)."""
+    """The key of a name: another spelling of a name has the usual spelling's key (the names
+    table says ``=key``: أميركا → امريكا); a feminine nisba in ``ة`` shares the masculine's
+    (سورية → سوري)."""
+    if names[core].startswith("="):
+        core = names[core][1:].split(",")[0]
     if core.endswith(YEH + TEH_MARBUTA) and core[:-1] in names:
-        return core[:-1]
+        return name_key(core[:-1], names)
     return core
 
 
@@ -787,7 +798,8 @@ def lexicon_reading(word: str, d: Data) -> tuple[str, str, str] | None:
 
     The cheapest segmentation (fewest clitic morphemes taken off, see :func:`candidates`) whose
     core is in the name lexicon or the root lexicon wins; at that cost a name beats a root (the
-    name lexicon holds only names that are more often names than words). Lexicon entries are
+    name lexicon holds only names that are more often names than words; after ال only a name
+    its sources spell with ال, so الإسلام is not the given name إسلام). Lexicon entries are
     ``root:kind:weight`` (kind ``n`` noun, ``v`` verb, ``b`` both; weight from the frequency of
     the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
     roots: the one with the largest summed weight, ties to the first listed. A core licensed
@@ -799,11 +811,11 @@ def lexicon_reading(word: str, d: Data) -> tuple[str, str, str] | None:
     cores: dict[str, str] = {}
     order: list[str] = []
     whole = ""
-    for cost, core, bare, pos in candidates(lexicon_key(word)):
+    for cost, core, bare, pos, art in candidates(lexicon_key(word)):
         if best_cost >= 0 and cost > best_cost:
             break
         if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
-                core in names):
+                core in names) and (not art or ARTICLE_TAG in names[core].split(",")):
             return "name", name_key(core, names), name_key(core, names)
         if core in lexicon:
             for entry in lexicon[core].split("|"):

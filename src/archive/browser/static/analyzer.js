@@ -483,6 +483,7 @@ const PRONOUNS = ['', 'ه', 'ها', 'هم', 'هما', 'هن', 'ك', 'كم', 'ك�
 const PRONOUN_SET = asSet(PRONOUNS);
 const MIN_NAME = 3;
 export const LOANWORD = '*';
+const ARTICLE_TAG = 'al';
 const LIGHT_ENDINGS = ['يات', 'يين', 'يون', 'ية', 'ات', 'ون', 'ين', 'ي', 'ة'];
 
 const byLengthThenText = (a, b) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
@@ -490,7 +491,12 @@ const byLengthThenText = (a, b) => (a.length - b.length) || (a < b ? -1 : a > b 
 /** Python lexicon_key(word): normalised letters, every seated hamza as ء. */
 export function lexiconKey(word) {
   let out = '';
-  for (const ch of word.split(HAMZA + ALEF).join(ALEF)) out += has(KEY_MAP, ch) ? KEY_MAP[ch] : ch;
+  for (let i = 0; i < word.length; i++) {
+    const ch = word[i];
+    // clean() spells آ as ءا: read it as ا again, but keep a hamza after an alef (إجراءات)
+    if (ch === HAMZA && word.slice(i + 1, i + 2) === ALEF && word.slice(i - 1, i) !== ALEF) continue;
+    out += has(KEY_MAP, ch) ? KEY_MAP[ch] : ch;
+  }
   return out;
 }
 
@@ -574,22 +580,23 @@ export function candidates(key) {
   for (const prefix of prefixes) {
     if (!key.startsWith(prefix)) continue;
     const pcost = prefixCost(prefix);
+    const art = prefix.endsWith('ال') || prefix.endsWith('لل');
     for (const [suffix, scost, teh, verbal] of suffixes) {
       if (!key.endsWith(suffix) || key.length - prefix.length - suffix.length < 2) continue;
       const core = key.slice(prefix.length, key.length - suffix.length);
       const cost = pcost + scost;
       const bare = suffix === '';
       const pos = posOf(prefix, suffix);
-      if (pos !== '') out.push([cost, core, bare, pos]);
+      if (pos !== '') out.push([cost, core, bare, pos, art]);
       if (teh && suffix !== '' && posOf(prefix, '') !== 'v') {
         if (core.endsWith(TEH) && suffix.slice(0, 1) !== TEH) {
-          out.push([cost, core.slice(0, -1) + TEH_MARBUTA_CH, false, 'n']);
+          out.push([cost, core.slice(0, -1) + TEH_MARBUTA_CH, false, 'n', art]);
         } else if (suffix.slice(0, 1) !== TEH && !core.endsWith(TEH_MARBUTA_CH)) {
-          out.push([cost, core + TEH_MARBUTA_CH, false, 'n']);
+          out.push([cost, core + TEH_MARBUTA_CH, false, 'n', art]);
         }
       }
       if (verbal && posOf(prefix, '') !== 'n' && 'تنا'.includes(core[0]) && core.length >= 3) {
-        out.push([cost + 2, YEH + core.slice(1), false, 'v']);
+        out.push([cost + 2, YEH + core.slice(1), false, 'v', art]);
       }
     }
   }
@@ -598,7 +605,10 @@ export function candidates(key) {
 
 /** Python name_key(core, names): a feminine nisba shares the masculine's key. */
 export function nameKey(core, names) {
-  if (core.endsWith(YEH + TEH_MARBUTA_CH) && has(names, core.slice(0, -1))) return core.slice(0, -1);
+  if (names[core].startsWith('=')) core = names[core].slice(1).split(',')[0];
+  if (core.endsWith(YEH + TEH_MARBUTA_CH) && has(names, core.slice(0, -1))) {
+    return nameKey(core.slice(0, -1), names);
+  }
   return core;
 }
 
@@ -629,9 +639,10 @@ export function lexiconReading(word, d) {
   const cores = new Map();
   const order = [];
   let whole = '';
-  for (const [cost, core, bare, pos] of candidates(lexiconKey(word))) {
+  for (const [cost, core, bare, pos, art] of candidates(lexiconKey(word))) {
     if (bestCost >= 0 && cost > bestCost) break;
-    if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core)) {
+    if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core) &&
+        (!art || names[core].split(',').includes(ARTICLE_TAG))) {
       return ['name', nameKey(core, names), nameKey(core, names)];
     }
     if (has(lexicon, core)) {
