@@ -1,28 +1,32 @@
-"""Light stem and root of one cleaned Arabic word.
+"""Stem key and root key of one cleaned Arabic word.
 
-A deterministic port of tashaphyne 0.3.6's ``ArabicLightStemmer`` (``light_stem``/``get_stem``
-and ``get_root``), written as plain functions over the data tables of
-:mod:`archive.analysis.tables`, followed by this project's root chooser.
+Root keys are precision-first (issue 11): :func:`stem_root` gives a word
 
-Written to be ported line by line to JavaScript: plain loops, plain dicts used as maps and
-sets, no reliance on set iteration order. Every function takes the prepared data ``d`` (see
-:func:`prepare`); :func:`stem_and_root` uses the tables built from the installed packages.
+1. its stop-word stem if tashaphyne lists it as a stop word;
+2. else its **lexicon reading** (:func:`lexicon_reading`): the word is segmented into
+   proclitics (و ف, ب ك ل س, ال/لل), a core and endings/pronouns in every way
+   (:func:`candidates`), cheapest segmentation first (fewest clitic morphemes), so a radical is
+   only taken for an affix when the whole word is not itself a lexicon word (أنهار, تجار,
+   نجوم are read whole). The first segmentation whose core is a **name** (the name lexicon:
+   GeoNames, CLDR, pyarabic and arramooz proper nouns that are more often names than words, and
+   nisbas of countries and well-known places) gives the name as both keys: names are never
+   reduced to a root. Otherwise the cores licensed by the **root lexicon** (arramooz nouns,
+   verbs, imperfects, derived masdars and participles) give the root, the most frequent one
+   when several are licensed; a loanword of the lexicon keeps its lemma;
+3. else, for a word no lexicon knows, its **light key** (:func:`light_key`: the word without
+   ال-proclitics and one nisba/plural ending) as both keys — never an invented root.
 
-Two root functions:
+The stem key is the core of the winning segmentation (so the stem level, too, never treats a
+radical as an affix). Both lexicons are data tables (bench/gold/build_lexicon); the browser
+fetches them in shards (see archive.analysis.tables.browser_tables).
 
-- :func:`tashaphyne_root` reproduces ``get_root()``, except for the final tie-break: tashaphyne
-  takes ``max(set(lst), key=lst.count)``, whose winner among equally frequent candidates depends
-  on ``PYTHONHASHSEED``. Here the tie goes to the candidate that comes first in code-point order
-  (JavaScript's ``<`` on strings gives the same order for Arabic letters).
-- :func:`stem_root` gives the root key used for search. Stop words keep tashaphyne's stop
-  stem. Otherwise every cut of the word is read against learned root patterns (``ا1ت2ا3`` →
-  ``123`` reads ``اجتماع`` as جمع; Forms VII, VIII with its assimilations, X, participles,
-  masdars, broken plurals and weak roots are all such patterns, learned from the train part of
-  the gold list); the weights of the readings that give the same valid root are summed, a
-  prior per root is added, and the best root is taken if a reading of the light stem or of
-  the whole word supports it. Failing that, a stem listed in the corrections table gets its
-  listed root. Anything else — a foreign word such as ``كورونا``, a name, a word whose root
-  is not a valid root — keeps its stem as its root key rather than an invented root.
+Also here, for comparison and for the ``patterns`` fallback (``FALLBACK``): a deterministic
+port of tashaphyne 0.3.6's ``ArabicLightStemmer`` (``light_stem``, :func:`tashaphyne_root`,
+tie-broken by code-point order instead of ``PYTHONHASHSEED``-dependent set order) and the
+earlier learned-pattern root chooser (:func:`root_scores`).
+
+Written to be ported line by line to JavaScript (analyzer.js mirrors every function): plain
+loops, plain dicts used as maps and sets, no reliance on set iteration order.
 """
 
 from __future__ import annotations
@@ -566,9 +570,9 @@ def best_root(scores: dict[str, int]) -> tuple[str, int]:
 
 
 def stem_root(word: str, d: Data) -> tuple[str, str]:
-    """``(stem, root key)`` of a clean word: tashaphyne's light stem, this project's root.
+    """``(stem key, root key)`` of a clean word (see the module docstring).
 
-    Root key, in order: a stop word keeps tashaphyne's stop stem; else the best-scoring root
+    With ``FALLBACK == "patterns"`` a word no lexicon knows gets, in order: the best-scoring root
     of :func:`root_scores`, if its score reaches ``min_score`` and it is anchored (a root read
     only from some inner cut, such as ``كور`` from ``كور|ونا`` in ``كورونا``, is not
     trusted); else the root the corrections table lists for the stem (words the patterns cannot
