@@ -18,7 +18,9 @@ from archive.analysis import morphology as m
 GOLD = Path(__file__).resolve().parent / "data" / "gold_roots_test.tsv"
 
 #: Measured with bench/gold/evaluate when the gold list and the learned data were last rebuilt.
-MEASURED_OURS = 0.9011
+#: 0.9011 before issue 11; 0.9337 since roots come from the arramooz lexicon (this gold list is
+#: arramooz too, so it is no longer independent of the analyzer: the real-text gold below is).
+MEASURED_OURS = 0.9337
 MEASURED_TASHAPHYNE = 0.7068
 MARGIN = 0.01
 
@@ -87,7 +89,7 @@ def test_beats_tashaphyne_clearly(results: dict[str, object]) -> None:
 # Real-text gold: 2,000 SaudiNewsNet word types judged by hand (tests/data/gold_realtext.tsv);
 # figures of bench/gold/realtext on the test half (never used for tuning).
 
-REALTEXT_BY_TYPE = 0.909
+REALTEXT_BY_TYPE = 0.911
 REALTEXT_TOKENS = 0.963
 REALTEXT_TASHAPHYNE = 0.591
 
