@@ -14,7 +14,8 @@ const [lunrPath, dataDir, casesPath, outPath] = process.argv.slice(2);
 const lunr = createRequire(import.meta.url)(lunrPath);
 const read = (name) => JSON.parse(readFileSync(join(dataDir, name), 'utf8'));
 const meta = read('meta.json');
-const analyzer = new Analyzer(read('analyzer-tables.json'), read('names.json'));
+const analyzer = new Analyzer(read('analyzer-tables.json'), read('names.json'),
+  (id) => read(`lexicon/${id}.json`));
 lunr.Pipeline.registerFunction((token) => token.update((s) => analyzer.normalize(s)), 'archive-ar');
 const view = new IndexView(meta, lunr, async (k) => read(`lunr/${k}.json`));
 const engine = { analyzer, view, meta };

@@ -1,28 +1,32 @@
-"""Light stem and root of one cleaned Arabic word.
+"""Stem key and root key of one cleaned Arabic word.
 
-A deterministic port of tashaphyne 0.3.6's ``ArabicLightStemmer`` (``light_stem``/``get_stem``
-and ``get_root``), written as plain functions over the data tables of
-:mod:`archive.analysis.tables`, followed by this project's root chooser.
+Root keys are precision-first (issue 11): :func:`stem_root` gives a word
 
-Written to be ported line by line to JavaScript: plain loops, plain dicts used as maps and
-sets, no reliance on set iteration order. Every function takes the prepared data ``d`` (see
-:func:`prepare`); :func:`stem_and_root` uses the tables built from the installed packages.
+1. its stop-word stem if tashaphyne lists it as a stop word;
+2. else its **lexicon reading** (:func:`lexicon_reading`): the word is segmented into
+   proclitics (و ف, ب ك ل س, ال/لل), a core and endings/pronouns in every way
+   (:func:`candidates`), cheapest segmentation first (fewest clitic morphemes), so a radical is
+   only taken for an affix when the whole word is not itself a lexicon word (أنهار, تجار,
+   نجوم are read whole). The first segmentation whose core is a **name** (the name lexicon:
+   GeoNames, CLDR, pyarabic and arramooz proper nouns that are more often names than words, and
+   nisbas of countries and well-known places) gives the name as both keys: names are never
+   reduced to a root. Otherwise the cores licensed by the **root lexicon** (arramooz nouns,
+   verbs, imperfects, derived masdars and participles) give the root, the most frequent one
+   when several are licensed; a loanword of the lexicon keeps its lemma;
+3. else, for a word no lexicon knows, its **light key** (:func:`light_key`: the word without
+   ال-proclitics and one nisba/plural ending) as both keys — never an invented root.
 
-Two root functions:
+The stem key is the core of the winning segmentation (so the stem level, too, never treats a
+radical as an affix). Both lexicons are data tables (bench/gold/build_lexicon); the browser
+fetches them in shards (see archive.analysis.tables.browser_tables).
 
-- :func:`tashaphyne_root` reproduces ``get_root()``, except for the final tie-break: tashaphyne
-  takes ``max(set(lst), key=lst.count)``, whose winner among equally frequent candidates depends
-  on ``PYTHONHASHSEED``. Here the tie goes to the candidate that comes first in code-point order
-  (JavaScript's ``<`` on strings gives the same order for Arabic letters).
-- :func:`stem_root` gives the root key used for search. Stop words keep tashaphyne's stop
-  stem. Otherwise every cut of the word is read against learned root patterns (``ا1ت2ا3`` →
-  ``123`` reads ``اجتماع`` as جمع; Forms VII, VIII with its assimilations, X, participles,
-  masdars, broken plurals and weak roots are all such patterns, learned from the train part of
-  the gold list); the weights of the readings that give the same valid root are summed, a
-  prior per root is added, and the best root is taken if a reading of the light stem or of
-  the whole word supports it. Failing that, a stem listed in the corrections table gets its
-  listed root. Anything else — a foreign word such as ``كورونا``, a name, a word whose root
-  is not a valid root — keeps its stem as its root key rather than an invented root.
+Also here, for comparison and for the ``patterns`` fallback (``FALLBACK``): a deterministic
+port of tashaphyne 0.3.6's ``ArabicLightStemmer`` (``light_stem``, :func:`tashaphyne_root`,
+tie-broken by code-point order instead of ``PYTHONHASHSEED``-dependent set order) and the
+earlier learned-pattern root chooser (:func:`root_scores`).
+
+Written to be ported line by line to JavaScript (analyzer.js mirrors every function): plain
+loops, plain dicts used as maps and sets, no reliance on set iteration order.
 """
 
 from __future__ import annotations
@@ -102,6 +106,8 @@ def prepare(tables: dict[str, Any]) -> Data:
         "readings": {},  # memo of table_readings, per stem
         "min_score": tables["min_score"],
         "root_prior": tables["root_prior"],
+        "lexicon": tables.get("lexicon", {}),
+        "names": tables.get("names", {}),
     }
 
 
@@ -564,9 +570,9 @@ def best_root(scores: dict[str, int]) -> tuple[str, int]:
 
 
 def stem_root(word: str, d: Data) -> tuple[str, str]:
-    """``(stem, root key)`` of a clean word: tashaphyne's light stem, this project's root.
+    """``(stem key, root key)`` of a clean word (see the module docstring).
 
-    Root key, in order: a stop word keeps tashaphyne's stop stem; else the best-scoring root
+    With ``FALLBACK == "patterns"`` a word no lexicon knows gets, in order: the best-scoring root
     of :func:`root_scores`, if its score reaches ``min_score`` and it is anchored (a root read
     only from some inner cut, such as ``كور`` from ``كور|ونا`` in ``كورونا``, is not
     trusted); else the root the corrections table lists for the stem (words the patterns cannot
@@ -575,22 +581,269 @@ def stem_root(word: str, d: Data) -> tuple[str, str]:
     """
     if word in d["stop_words"]:
         return d["stop_words"][word], d["stop_words"][word]
-    cuts = valid_cuts(word, d)
-    whole = (0, len(word))
-    if cuts:
-        left, right = left_right(cuts)
-    else:
-        left, right = whole
-    stem = word[left:right]
-    if whole not in cuts:
-        cuts.append(whole)
-    scores, anchored = root_scores(word, cuts, [(left, right), whole], d)
-    root, score = best_root(scores)
-    if root != "" and score >= d["min_score"] and root in anchored:
-        return stem, root
-    if stem in d["corrections"]:
-        return stem, d["corrections"][stem]
-    return stem, stem
+    reading = lexicon_reading(word, d) if "lexicon" in d else None
+    if reading is not None:
+        return reading[2], reading[1]
+    if FALLBACK == "patterns":
+        cuts = valid_cuts(word, d)
+        whole = (0, len(word))
+        left, right = left_right(cuts) if cuts else whole
+        stem = word[left:right]
+        if whole not in cuts:
+            cuts.append(whole)
+        scores, anchored = root_scores(word, cuts, [(left, right), whole], d)
+        root, score = best_root(scores)
+        if root != "" and score >= d["min_score"] and root in anchored:
+            return stem, root
+        if stem in d["corrections"]:
+            return stem, d["corrections"][stem]
+        return stem, light_key(word)
+    light = light_key(word)
+    return light, light
+
+
+#: What a word no lexicon knows gets: "light" (its light key) or "patterns" (learned patterns).
+FALLBACK = "light"
+
+
+# --------------------------------------------------------------------------------------------
+# Lexicon readings: names kept whole, roots only where the arramooz lexicon licenses them
+
+#: Letters folded in lexicon keys (``normalize`` plus every seated hamza as ``ء``).
+KEY_MAP = {
+    "\u0623": ALEF, "\u0625": ALEF, ALEF_MADDA: ALEF, "\u0671": ALEF, ALEF_MAKSURA: YEH,
+    WAW_HAMZA: HAMZA, YEH_HAMZA: HAMZA,
+}
+#: Proclitic sequences, conjunction + preposition or future + article (``ل`` + ``ال`` = ``لل``).
+CONJUNCTIONS = ["", "و", "ف"]
+PREPOSITIONS = ["", "ب", "ك", "ل", "س"]
+#: Inflectional endings, then pronoun enclitics. Endings marked in TEH_ENDINGS may hide a ``ة``.
+ENDINGS = ["", "ة", "ات", "ان", "ين", "ون", "وا", "ت", "تم", "تن", "تا", "نا", "ا", "ن", "ي",
+           "ية", "يات", "يين", "يون", "تان", "تين"]
+TEH_ENDINGS = {"ات": True, "ت": True, "تان": True, "تين": True, "يات": True}
+RARE_ENDINGS = {"ت": True, "ا": True, "ن": True}
+VERBAL_ENDINGS = {"": True, "ون": True, "ان": True, "ين": True, "وا": True, "ن": True, "ا": True}
+#: Endings only a verb takes, and endings only a noun takes.
+VERB_ENDINGS = {"وا": True, "تم": True, "تن": True, "تا": True, "ت": True}
+NOUN_ENDINGS = {"ة": True, "ات": True, "ية": True, "يات": True, "يين": True, "يون": True,
+                "تان": True, "تين": True, "ي": True}
+PRONOUNS = ["", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كن", "ي", "نا"]
+MIN_NAME = 3
+PRONOUN_SET = {p: True for p in PRONOUNS}
+#: Endings a light key takes off (longest first).
+LIGHT_ENDINGS = ["يات", "يين", "يون", "ية", "ات", "ون", "ين", "ي", "ة"]
+#: Root field of a lexicon word with no Arabic root (a loanword such as مليون): kept whole.
+LOANWORD = "*"
+#: Source tag of a name that its sources spell with ال (الرياض), or a place or nisba.
+ARTICLE_TAG = "al"
+
+
+def lexicon_key(word: str) -> str:
+    """The lookup form of a clean word: normalised letters, every seated hamza as ``ء``."""
+    out = ""
+    for i, ch in enumerate(word):
+        # clean() spells آ as ءا: read it as ا again, but keep a hamza after an alef (إجراءات)
+        if ch == HAMZA and word[i + 1:i + 2] == ALEF and word[i - 1:i] != ALEF:
+            continue
+        out += KEY_MAP.get(ch, ch)
+    return out
+
+
+def proclitics() -> list[str]:
+    """Every proclitic sequence, shortest first (stable order)."""
+    out: list[str] = []
+    for conj in CONJUNCTIONS:
+        for prep in PREPOSITIONS:
+            for art in ["", "ال"]:
+                if prep == "س" and art:
+                    continue
+                if prep == "ل" and art:
+                    out.append(conj + "لل")
+                else:
+                    out.append(conj + prep + art)
+    return sorted(out, key=lambda p: (len(p), p))
+
+
+def enclitics() -> list[tuple[str, int, bool, bool]]:
+    """Every ending + pronoun sequence, shortest first: ``(sequence, cost, teh, verbal)``.
+
+    Cost: one per morpheme, two for a bare ``ت``, ``ا`` or ``ن`` ending (rarely an ending,
+    often a radical). ``teh``: a ``ة`` may be restored before it. ``verbal``: an imperfect
+    verb may carry it (so ``ت ن ا`` at the start of the core may be imperfect prefixes).
+    """
+    out: dict[str, tuple[int, bool, bool]] = {}
+    for ending in ENDINGS:
+        for pronoun in PRONOUNS:
+            cost = (0 if ending == "" else 2 if ending in RARE_ENDINGS else 1) + (
+                0 if pronoun == "" else 1)
+            teh = ending in TEH_ENDINGS or (ending == "" and pronoun != "")
+            verbal = ending in VERBAL_ENDINGS
+            if ending == "ي" and pronoun != "":
+                continue
+            seq = ending + pronoun
+            if seq in out:
+                old = out[seq]
+                out[seq] = (min(old[0], cost), old[1] or teh, old[2] or verbal)
+            else:
+                out[seq] = (cost, teh, verbal)
+    return sorted(((k, *v) for k, v in out.items()), key=lambda e: (len(e[0]), e[0]))
+
+
+@cache
+def clitic_lists() -> tuple[list[str], list[tuple[str, int, bool, bool]]]:
+    return proclitics(), enclitics()
+
+
+def prefix_cost(prefix: str) -> int:
+    """One per proclitic morpheme (``ال`` and ``لل`` count as one each)."""
+    cost = 0
+    rest = prefix
+    if rest[:1] in ("و", "ف"):
+        cost += 1
+        rest = rest[1:]
+    if rest == "لل":
+        return cost + 2
+    if rest[:1] in ("ب", "ك", "ل", "س"):
+        cost += 1
+        rest = rest[1:]
+    if rest == "ال":
+        cost += 1
+    return cost
+
+
+def candidates(key: str) -> list[tuple[int, str, bool, str, bool]]:
+    """``(cost, core, bare, pos, article)`` of every clitic segmentation of a lexicon key,
+    cheapest first (``article``: the proclitics include ال).
+
+    ``bare``: nothing was taken off the end (only such cores are looked up as names). ``pos``:
+    which lexicon entries the clitics allow: ``n`` (after ال ب ك, before ات …), ``v`` (after
+    س, before وا تم …, imperfect), or ``b`` (both). A core that ends in ``ت`` before an ending
+    that may hide a ``ة`` is also tried with ``ة`` (``حاجته`` → ``حاجة``); a core after a
+    verbal ending that starts with an imperfect prefix ``ت ن ا`` is also tried with ``ي`` at
+    two more cost (``نستفيد`` → ``يستفيد``).
+    """
+    prefixes, suffixes = clitic_lists()
+    out: list[tuple[int, str, bool, str, bool]] = []
+    for prefix in prefixes:
+        if not key.startswith(prefix):
+            continue
+        pcost = prefix_cost(prefix)
+        art = prefix.endswith("ال") or prefix.endswith("لل")
+        for suffix, scost, teh, verbal in suffixes:
+            if not key.endswith(suffix) or len(key) - len(prefix) - len(suffix) < 2:
+                continue
+            core = key[len(prefix):len(key) - len(suffix)]
+            cost = pcost + scost
+            bare = suffix == ""
+            pos = pos_of(prefix, suffix)
+            if pos != "":
+                out.append((cost, core, bare, pos, art))
+            if teh and suffix != "" and pos_of(prefix, "") != "v":
+                if core.endswith(TEH) and suffix[:1] != TEH:
+                    out.append((cost, core[:-1] + TEH_MARBUTA, False, "n", art))
+                elif suffix[:1] != TEH and not core.endswith(TEH_MARBUTA):
+                    out.append((cost, core + TEH_MARBUTA, False, "n", art))
+            if (verbal and pos_of(prefix, "") != "n" and core[0] in "تنا" and len(core) >= 3):
+                out.append((cost + 2, YEH + core[1:], False, "v", art))
+    out.sort(key=lambda c: c[0])
+    return out
+
+
+def pos_of(prefix: str, suffix: str) -> str:
+    """Which entries a prefix and a suffix allow together: ``n``, ``v``, ``b``, or ``""``."""
+    noun = "ال" in prefix or "لل" in prefix or prefix[-1:] in ("ب", "ك") or (
+        len(prefix) >= 2 and prefix[-2:-1] in ("ب", "ك"))
+    verb = prefix[-1:] == "س"
+    for ending in NOUN_ENDINGS:
+        if suffix.startswith(ending) and (suffix == ending or suffix[len(ending):] in PRONOUN_SET):
+            noun = True
+    for ending in VERB_ENDINGS:
+        if suffix.startswith(ending) and (suffix == ending or suffix[len(ending):] in PRONOUN_SET):
+            verb = True
+    if noun and verb:
+        return ""
+    return "n" if noun else "v" if verb else "b"
+
+
+def name_key(core: str, names: dict[str, str]) -> str:
+    """The key of a name: another spelling of a name has the usual spelling's key (the names
+    table says ``=key``: أميركا → امريكا); a feminine nisba in ``ة`` shares the masculine's
+    (سورية → سوري)."""
+    if names[core].startswith("="):
+        core = names[core][1:].split(",")[0]
+    if core.endswith(YEH + TEH_MARBUTA) and core[:-1] in names:
+        return name_key(core[:-1], names)
+    return core
+
+
+def light_key(word: str) -> str:
+    """Root key of a word no lexicon knows: the word without its clitics (a light stem).
+
+    Takes off a proclitic sequence ending in ``ال`` (وال، بال، لل …), then one ending of a
+    nisba or plural (ية ي يات يين يون ات ون ين ة) when at least three letters remain:
+    ``بالتكنولوجيا`` → ``تكنولوجيا``, ``والبرلمانية`` → ``برلمان``.
+    """
+    key = lexicon_key(word)
+    for prefix in reversed(clitic_lists()[0]):
+        if prefix.endswith("ال") or prefix.endswith("لل"):
+            if key.startswith(prefix) and len(key) - len(prefix) >= 3:
+                key = key[len(prefix):]
+                break
+    for ending in LIGHT_ENDINGS:
+        if key.endswith(ending) and len(key) - len(ending) >= 3:
+            return key[:-len(ending)]
+    return key
+
+
+def lexicon_reading(word: str, d: Data) -> tuple[str, str, str] | None:
+    """``("name", key, key)``, ``("root", root, core)`` or ``None`` for a clean word.
+
+    ``core``: the word without the clitics of the winning reading (its stem key).
+
+    The cheapest segmentation (fewest clitic morphemes taken off, see :func:`candidates`) whose
+    core is in the name lexicon or the root lexicon wins; at that cost a name beats a root (the
+    name lexicon holds only names that are more often names than words; after ال only a name
+    its sources spell with ال, so الإسلام is not the given name إسلام). Lexicon entries are
+    ``root:kind:weight`` (kind ``n`` noun, ``v`` verb, ``b`` both; weight from the frequency of
+    the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
+    roots: the one with the largest summed weight, ties to the first listed. A core licensed
+    only as a loanword (``*lemma``) gets the lemma as its key (``ملايين`` → ``مليون``).
+    """
+    names, lexicon = d["names"], d["lexicon"]
+    best_cost = -1
+    scores: dict[str, int] = {}
+    cores: dict[str, str] = {}
+    order: list[str] = []
+    whole = ""
+    for cost, core, bare, pos, art in candidates(lexicon_key(word)):
+        if best_cost >= 0 and cost > best_cost:
+            break
+        if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
+                core in names) and (not art or ARTICLE_TAG in names[core].split(",")):
+            return "name", name_key(core, names), name_key(core, names)
+        if core in lexicon:
+            for entry in lexicon[core].split("|"):
+                root, kind, weight = entry.split(":")
+                if pos != "b" and kind != "b" and kind != pos:
+                    continue
+                best_cost = cost
+                if root.startswith(LOANWORD):
+                    whole = whole or root[len(LOANWORD):]
+                elif root in scores:
+                    scores[root] += int(weight)
+                else:
+                    scores[root] = int(weight)
+                    cores[root] = core
+                    order.append(root)
+    if not order:
+        return ("name", whole, whole) if whole else None
+    prior = d["root_prior"]
+    best = order[0]
+    for root in order:
+        if scores[root] > scores[best] or (
+                scores[root] == scores[best] and prior.get(root, 0) > prior.get(best, 0)):
+            best = root
+    return "root", best, cores[best]
 
 
 def stem_and_root(word: str) -> tuple[str, str]:

@@ -35,6 +35,8 @@ CORRECTIONS_FILE = "root_corrections.tsv"
 PATTERNS_FILE = "root_patterns.tsv"
 ROOTS_FILE = "roots_extra.tsv"
 PRIOR_FILE = "root_prior.tsv"
+LEXICON_FILE = "lexicon_roots.tsv"
+NAMES_FILE = "names.tsv"
 
 #: The winning root's summed pattern weight must reach this for the root to be used; below
 #: it the word keeps its stem as root key (foreign words, names).
@@ -105,6 +107,16 @@ def _root_prior() -> dict[str, int]:
     return dict(sorted((fields[0], int(fields[1])) for fields in _read_tsv(PRIOR_FILE)))
 
 
+def _lexicon() -> dict[str, str]:
+    """Lexicon key → licensed roots (``|``-separated), from arramooz (bench/gold/build_lexicon)."""
+    return dict(sorted((f[0], f[1]) for f in _read_tsv(LEXICON_FILE)))
+
+
+def _names() -> dict[str, str]:
+    """Name key → its sources (bench/gold/build_lexicon)."""
+    return dict(sorted((f[0], f[1]) for f in _read_tsv(NAMES_FILE)))
+
+
 def _extra_roots() -> list[str]:
     return [fields[0] for fields in _read_tsv(ROOTS_FILE)]
 
@@ -125,6 +137,8 @@ def build_tables() -> dict[str, Any]:
     tables["min_score"] = MIN_SCORE
     tables["root_prior"] = _root_prior()
     tables["extra_roots"] = sorted(set(_extra_roots()) - set(tables["roots"]))
+    tables["lexicon"] = _lexicon()
+    tables["names"] = _names()
     tables["normalize"] = normalize_table()
     tables["tokenize"] = tokenize_table()
     return tables
@@ -134,6 +148,61 @@ def tables_json(tables: dict[str, Any] | None = None) -> str:
     """The exported JSON text (sorted keys, UTF-8 characters kept, compact)."""
     data = build_tables() if tables is None else tables
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+#: Tables only the learned-pattern root chooser (morphology.FALLBACK == "patterns") reads.
+PATTERN_TABLES = ["patterns", "corrections", "roots", "extra_roots", "verb_stamps",
+                  "verb_affixes", "noun_affixes", "prefixes", "suffixes", "min_score",
+                  "infix_letters", "joker"]
+
+#: Lexicon shards for the browser: keyed by the first SHARD_LEN letters of a lexicon key.
+SHARD_LEN = 2
+LEXICON_DIR = "lexicon"
+
+
+def shard_id(key: str) -> str:
+    """File name stem of the shard holding ``key``: code points of its first letters in hex."""
+    return "-".join(f"{ord(ch):04x}" for ch in key[:SHARD_LEN])
+
+
+def browser_tables() -> tuple[dict[str, Any], dict[str, dict[str, dict[str, str]]]]:
+    """The tables split for the browser: the core (without the lexicons) and the shards.
+
+    The root lexicon and the name lexicon are too big to download for every query, so the
+    browser fetches only the shards that the candidate cores of the query's words fall in
+    (see ``Analyzer.prepare`` in analyzer.js). The core lists the shard ids; it leaves out the
+    tables of the learned-pattern chooser when that chooser is not used.
+    """
+    from archive.analysis.morphology import FALLBACK
+
+    tables = build_tables()
+    left_out = ["lexicon", "names"]
+    if FALLBACK == "light":  # the learned-pattern chooser is not used: its tables stay home
+        left_out += PATTERN_TABLES
+    core = {k: v for k, v in tables.items() if k not in left_out}
+    shards: dict[str, dict[str, dict[str, str]]] = {}
+    for field in ("lexicon", "names"):
+        for key, value in tables[field].items():
+            shard = shards.setdefault(shard_id(key), {"lexicon": {}, "names": {}})
+            shard[field][key] = value
+    core["lexicon_shards"] = sorted(shards)
+    core["lexicon_shard_len"] = SHARD_LEN
+    return core, dict(sorted(shards.items()))
+
+
+def export_browser_tables(directory: str | Path) -> list[Path]:
+    """Write ``analyzer-tables.json`` (core) and ``lexicon/<shard>.json`` into ``directory``."""
+    target = Path(directory)
+    (target / LEXICON_DIR).mkdir(parents=True, exist_ok=True)
+    core, shards = browser_tables()
+    dump = {"sort_keys": True, "ensure_ascii": False, "separators": (",", ":")}
+    written = [target / "analyzer-tables.json"]
+    written[0].write_text(json.dumps(core, **dump) + "\n", encoding="utf-8")  # type: ignore[arg-type]
+    for name, shard in shards.items():
+        path = target / LEXICON_DIR / f"{name}.json"
+        path.write_text(json.dumps(shard, **dump) + "\n", encoding="utf-8")  # type: ignore[arg-type]
+        written.append(path)
+    return written
 
 
 def export_tables(path: str | Path) -> Path:

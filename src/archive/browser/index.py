@@ -49,7 +49,7 @@ from lunr.token import Token as LunrToken
 from lunr.vector import Vector
 
 from archive.analysis.normalize import normalize
-from archive.analysis.tables import tables_json
+from archive.analysis.tables import export_browser_tables
 
 if TYPE_CHECKING:
     from archive.index.docs import IndexDoc
@@ -554,7 +554,9 @@ def write_browser_index(
     meta["shards"] = shards
     meta["shard_hash"] = "fnv1a32-utf16"
     report.files["meta.json"] = [_write(out / "meta.json", _dump(meta))]
-    report.files["analyzer-tables.json"] = [_write(out / "analyzer-tables.json", tables_json())]
+    tables_files = export_browser_tables(out)
+    report.files["analyzer-tables.json"] = tables_files[:1]
+    report.files["lexicon/*.json"] = tables_files[1:]
     report.files["names.json"] = [_write(out / "names.json", _dump(names))]
     written = []
     for n, (aa, doc) in enumerate(zip(ordered, docs, strict=True)):

@@ -141,20 +141,23 @@ function asMap(obj) {
 
 export function prepare(tables) {
   return {
-    prefix_trie: buildTrie(tables.prefixes, false),
-    suffix_trie: buildTrie(tables.suffixes, true),
+    // The learned-pattern tables are absent from the browser's copy when they are not used.
+    prefix_trie: buildTrie(tables.prefixes || [], false),
+    suffix_trie: buildTrie(tables.suffixes || [], true),
     infix_letters: tables.infix_letters,
     joker: tables.joker,
-    verb_affixes: asSet(tables.verb_affixes),
-    noun_affixes: asSet(tables.noun_affixes),
-    verb_stamps: asSet(tables.verb_stamps),
-    roots: asSet(tables.roots),
-    valid_roots: asSet(tables.roots.concat(tables.extra_roots || [])),
+    verb_affixes: asSet(tables.verb_affixes || []),
+    noun_affixes: asSet(tables.noun_affixes || []),
+    verb_stamps: asSet(tables.verb_stamps || []),
+    roots: asSet(tables.roots || []),
+    valid_roots: asSet((tables.roots || []).concat(tables.extra_roots || [])),
     stop_words: asMap(tables.stop_words),
-    corrections: asMap(tables.corrections),
-    patterns: asMap(tables.patterns),
+    corrections: asMap(tables.corrections || {}),
+    patterns: asMap(tables.patterns || {}),
     min_score: tables.min_score,
     root_prior: asMap(tables.root_prior || {}),
+    lexicon: asMap(tables.lexicon || {}),
+    names: asMap(tables.names || {}),
   };
 }
 
@@ -463,20 +466,249 @@ export function bestRoot(scores) {
   return [best, bestScore];
 }
 
+// ------------------------------------------------------------------------------------------
+// morphology.py: lexicon readings (names kept whole, roots licensed by the lexicon)
+
+const TEH_MARBUTA_CH = '\u0629';
+const KEY_MAP = {
+  '\u0623': ALEF, '\u0625': ALEF, '\u0622': ALEF, '\u0671': ALEF, '\u0649': YEH,
+  '\u0624': HAMZA, '\u0626': HAMZA,
+};
+const CONJUNCTIONS = ['', 'و', 'ف'];
+const PREPOSITIONS = ['', 'ب', 'ك', 'ل', 'س'];
+const ENDINGS = ['', 'ة', 'ات', 'ان', 'ين', 'ون', 'وا', 'ت', 'تم', 'تن', 'تا', 'نا', 'ا', 'ن',
+  'ي', 'ية', 'يات', 'يين', 'يون', 'تان', 'تين'];
+const TEH_ENDINGS = asSet(['ات', 'ت', 'تان', 'تين', 'يات']);
+const RARE_ENDINGS = asSet(['ت', 'ا', 'ن']);
+const VERBAL_ENDINGS = asSet(['', 'ون', 'ان', 'ين', 'وا', 'ن', 'ا']);
+const VERB_ENDINGS = ['وا', 'تم', 'تن', 'تا', 'ت'];
+const NOUN_ENDINGS = ['ة', 'ات', 'ية', 'يات', 'يين', 'يون', 'تان', 'تين', 'ي'];
+const PRONOUNS = ['', 'ه', 'ها', 'هم', 'هما', 'هن', 'ك', 'كم', 'كن', 'ي', 'نا'];
+const PRONOUN_SET = asSet(PRONOUNS);
+const MIN_NAME = 3;
+export const LOANWORD = '*';
+const ARTICLE_TAG = 'al';
+const LIGHT_ENDINGS = ['يات', 'يين', 'يون', 'ية', 'ات', 'ون', 'ين', 'ي', 'ة'];
+
+const byLengthThenText = (a, b) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
+
+/** Python lexicon_key(word): normalised letters, every seated hamza as ء. */
+export function lexiconKey(word) {
+  let out = '';
+  for (let i = 0; i < word.length; i++) {
+    const ch = word[i];
+    // clean() spells آ as ءا: read it as ا again, but keep a hamza after an alef (إجراءات)
+    if (ch === HAMZA && word.slice(i + 1, i + 2) === ALEF && word.slice(i - 1, i) !== ALEF) continue;
+    out += has(KEY_MAP, ch) ? KEY_MAP[ch] : ch;
+  }
+  return out;
+}
+
+/** Python proclitics(): every proclitic sequence, shortest first. */
+export function proclitics() {
+  const out = [];
+  for (const conj of CONJUNCTIONS) {
+    for (const prep of PREPOSITIONS) {
+      for (const art of ['', 'ال']) {
+        if (prep === 'س' && art) continue;
+        out.push(prep === 'ل' && art ? conj + 'لل' : conj + prep + art);
+      }
+    }
+  }
+  return out.sort(byLengthThenText);
+}
+
+/** Python enclitics(): [sequence, cost, teh, verbal], shortest first. */
+export function enclitics() {
+  const out = new Map();
+  for (const ending of ENDINGS) {
+    for (const pronoun of PRONOUNS) {
+      const cost = (ending === '' ? 0 : has(RARE_ENDINGS, ending) ? 2 : 1) + (pronoun === '' ? 0 : 1);
+      const teh = has(TEH_ENDINGS, ending) || (ending === '' && pronoun !== '');
+      const verbal = has(VERBAL_ENDINGS, ending);
+      if (ending === 'ي' && pronoun !== '') continue;
+      const seq = ending + pronoun;
+      if (out.has(seq)) {
+        const old = out.get(seq);
+        out.set(seq, [Math.min(old[0], cost), old[1] || teh, old[2] || verbal]);
+      } else {
+        out.set(seq, [cost, teh, verbal]);
+      }
+    }
+  }
+  const keys = [...out.keys()].sort(byLengthThenText);
+  return keys.map((k) => [k, ...out.get(k)]);
+}
+
+let CLITICS = null;
+function cliticLists() {
+  if (CLITICS === null) CLITICS = [proclitics(), enclitics()];
+  return CLITICS;
+}
+
+/** Python prefix_cost(prefix): one per proclitic morpheme. */
+export function prefixCost(prefix) {
+  let cost = 0;
+  let rest = prefix;
+  if (rest.slice(0, 1) === 'و' || rest.slice(0, 1) === 'ف') {
+    cost += 1;
+    rest = rest.slice(1);
+  }
+  if (rest === 'لل') return cost + 2;
+  if (['ب', 'ك', 'ل', 'س'].includes(rest.slice(0, 1))) {
+    cost += 1;
+    rest = rest.slice(1);
+  }
+  if (rest === 'ال') cost += 1;
+  return cost;
+}
+
+/** Python pos_of(prefix, suffix): 'n', 'v', 'b' or ''. */
+export function posOf(prefix, suffix) {
+  const last = prefix.slice(-1);
+  let noun = prefix.includes('ال') || prefix.includes('لل') || last === 'ب' || last === 'ك' ||
+    (prefix.length >= 2 && ['ب', 'ك'].includes(prefix.slice(-2, -1)));
+  let verb = last === 'س';
+  const ends = (ending) => suffix.startsWith(ending) &&
+    (suffix === ending || has(PRONOUN_SET, suffix.slice(ending.length)));
+  for (const ending of NOUN_ENDINGS) if (ends(ending)) noun = true;
+  for (const ending of VERB_ENDINGS) if (ends(ending)) verb = true;
+  if (noun && verb) return '';
+  return noun ? 'n' : verb ? 'v' : 'b';
+}
+
+/** Python candidates(key): [cost, core, bare, pos] of every clitic segmentation, cheapest first. */
+export function candidates(key) {
+  const [prefixes, suffixes] = cliticLists();
+  const out = [];
+  for (const prefix of prefixes) {
+    if (!key.startsWith(prefix)) continue;
+    const pcost = prefixCost(prefix);
+    const art = prefix.endsWith('ال') || prefix.endsWith('لل');
+    for (const [suffix, scost, teh, verbal] of suffixes) {
+      if (!key.endsWith(suffix) || key.length - prefix.length - suffix.length < 2) continue;
+      const core = key.slice(prefix.length, key.length - suffix.length);
+      const cost = pcost + scost;
+      const bare = suffix === '';
+      const pos = posOf(prefix, suffix);
+      if (pos !== '') out.push([cost, core, bare, pos, art]);
+      if (teh && suffix !== '' && posOf(prefix, '') !== 'v') {
+        if (core.endsWith(TEH) && suffix.slice(0, 1) !== TEH) {
+          out.push([cost, core.slice(0, -1) + TEH_MARBUTA_CH, false, 'n', art]);
+        } else if (suffix.slice(0, 1) !== TEH && !core.endsWith(TEH_MARBUTA_CH)) {
+          out.push([cost, core + TEH_MARBUTA_CH, false, 'n', art]);
+        }
+      }
+      if (verbal && posOf(prefix, '') !== 'n' && 'تنا'.includes(core[0]) && core.length >= 3) {
+        out.push([cost + 2, YEH + core.slice(1), false, 'v', art]);
+      }
+    }
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** Python name_key(core, names): a feminine nisba shares the masculine's key. */
+export function nameKey(core, names) {
+  if (names[core].startsWith('=')) core = names[core].slice(1).split(',')[0];
+  if (core.endsWith(YEH + TEH_MARBUTA_CH) && has(names, core.slice(0, -1))) {
+    return nameKey(core.slice(0, -1), names);
+  }
+  return core;
+}
+
+/** Python light_key(word): root key of a word no lexicon knows (without its clitics). */
+export function lightKey(word) {
+  let key = lexiconKey(word);
+  const prefixes = cliticLists()[0];
+  for (let i = prefixes.length - 1; i >= 0; i--) {
+    const prefix = prefixes[i];
+    if (prefix.endsWith('ال') || prefix.endsWith('لل')) {
+      if (key.startsWith(prefix) && key.length - prefix.length >= 3) {
+        key = key.slice(prefix.length);
+        break;
+      }
+    }
+  }
+  for (const ending of LIGHT_ENDINGS) {
+    if (key.endsWith(ending) && key.length - ending.length >= 3) return key.slice(0, -ending.length);
+  }
+  return key;
+}
+
+/** Python lexicon_reading(word, d): ['name', core], ['root', root] or null. */
+export function lexiconReading(word, d) {
+  const { names, lexicon } = d;
+  let bestCost = -1;
+  const scores = new Map();
+  const cores = new Map();
+  const order = [];
+  let whole = '';
+  for (const [cost, core, bare, pos, art] of candidates(lexiconKey(word))) {
+    if (bestCost >= 0 && cost > bestCost) break;
+    if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core) &&
+        (!art || names[core].split(',').includes(ARTICLE_TAG))) {
+      return ['name', nameKey(core, names), nameKey(core, names)];
+    }
+    if (has(lexicon, core)) {
+      for (const entry of lexicon[core].split('|')) {
+        const [root, kind, weight] = entry.split(':');
+        if (pos !== 'b' && kind !== 'b' && kind !== pos) continue;
+        bestCost = cost;
+        if (root.startsWith(LOANWORD)) {
+          whole = whole || root.slice(LOANWORD.length);
+        } else if (scores.has(root)) {
+          scores.set(root, scores.get(root) + parseInt(weight, 10));
+        } else {
+          scores.set(root, parseInt(weight, 10));
+          cores.set(root, core);
+          order.push(root);
+        }
+      }
+    }
+  }
+  if (order.length === 0) return whole ? ['name', whole, whole] : null;
+  const prior = (r) => (has(d.root_prior, r) ? d.root_prior[r] : 0);
+  let best = order[0];
+  for (const root of order) {
+    if (scores.get(root) > scores.get(best) ||
+        (scores.get(root) === scores.get(best) && prior(root) > prior(best))) best = root;
+  }
+  return ['root', best, cores.get(best)];
+}
+
+/** Shard ids (analyzer-tables lexicon_shards) that the lexicon reading of a clean word reads. */
+export function shardsOf(word, shardLen) {
+  const out = new Set();
+  for (const [, core] of candidates(lexiconKey(word))) {
+    const head = Array.from(core.slice(0, shardLen));
+    out.add(head.map((ch) => ch.codePointAt(0).toString(16).padStart(4, '0')).join('-'));
+  }
+  return out;
+}
+
 /** Python stem_root(word, d): (stem, root key) of a clean word. */
 export function stemRoot(word, d) {
   if (has(d.stop_words, word)) return [d.stop_words[word], d.stop_words[word]];
-  const cuts = validCuts(word, d);
-  const whole = [0, word.length];
-  const [left, right] = cuts.length ? leftRight(cuts) : whole;
-  const stem = word.slice(left, right);
-  if (!cuts.some((c) => sameCut(c, whole))) cuts.push(whole);
-  const [scores, anchored] = rootScores(word, cuts, [[left, right], whole], d);
-  const [root, score] = bestRoot(scores);
-  if (root !== '' && score >= d.min_score && anchored.has(root)) return [stem, root];
-  if (has(d.corrections, stem)) return [stem, d.corrections[stem]];
-  return [stem, stem];
+  const reading = lexiconReading(word, d);
+  if (reading !== null) return [reading[2], reading[1]];
+  if (FALLBACK === 'patterns') {
+    const cuts = validCuts(word, d);
+    const whole = [0, word.length];
+    const [left, right] = cuts.length ? leftRight(cuts) : whole;
+    const stem = word.slice(left, right);
+    if (!cuts.some((c) => sameCut(c, whole))) cuts.push(whole);
+    const [scores, anchored] = rootScores(word, cuts, [[left, right], whole], d);
+    const [root, score] = bestRoot(scores);
+    if (root !== '' && score >= d.min_score && anchored.has(root)) return [stem, root];
+    if (has(d.corrections, stem)) return [stem, d.corrections[stem]];
+    return [stem, lightKey(word)];
+  }
+  const light = lightKey(word);
+  return [light, light];
 }
+
+/** Python FALLBACK: what a word no lexicon knows gets ('light': its light key). */
+export const FALLBACK = 'light';
 
 /** Python stem_and_root(word) for a word already passed through clean(). */
 export function stemAndRoot(word, d) {
@@ -710,12 +942,38 @@ export class Analyzer {
    * tables: the exported analyzer tables (build/analyzer-tables.json);
    * names: the gazetteer name table, or null for no entity protection.
    */
-  constructor(tables, names = null) {
+  constructor(tables, names = null, fetchShard = null) {
     this.N = prepareNormalize(tables.normalize);
     this.pattern = tokenPattern(tables.tokenize);
     this.d = prepare(tables);
     this.matcher = names ? new NameMatcher(names) : null;
     this.cache = new Map();
+    // Lexicon shards: tables without a lexicon list them; prepare(text) fetches those needed.
+    this.shards = new Set(tables.lexicon ? [] : tables.lexicon_shards || []);
+    this.shardLen = tables.lexicon_shard_len || 2;
+    this.fetchShard = fetchShard;
+    this.loaded = new Map();
+  }
+
+  /** Fetch the lexicon shards the words of text need (before analyze(text) on a query). */
+  async prepare(text) {
+    if (this.shards.size === 0 || this.fetchShard === null) return;
+    const wanted = new Set();
+    for (const [start, end] of this.tokenize(text)) {
+      const word = this.clean(text.slice(start, end));
+      if (!isArabic(this.normalize(word))) continue;
+      for (const id of shardsOf(word, this.shardLen)) {
+        if (this.shards.has(id) && !this.loaded.has(id)) wanted.add(id);
+      }
+    }
+    const ids = [...wanted].sort();
+    for (const id of ids) this.loaded.set(id, Promise.resolve(this.fetchShard(id)));
+    for (const id of ids) {
+      const shard = await this.loaded.get(id);
+      Object.assign(this.d.lexicon, shard.lexicon || {});
+      Object.assign(this.d.names, shard.names || {});
+    }
+    if (ids.length) this.cache.clear();
   }
 
   clean(text) {

@@ -687,7 +687,7 @@ export function loadEngine() {
       fetchJSON('analyzer-tables.json'),
       fetchJSON('names.json'),
     ]);
-    const analyzer = new Analyzer(tables, names);
+    const analyzer = new Analyzer(tables, names, (id) => fetchJSON(`lexicon/${id}.json`));
     // The index's search pipeline is labelled "archive-ar": the archive's normalize.
     const archiveAr = (token) => token.update((s) => analyzer.normalize(s));
     if (!globalThis.lunr.Pipeline.registeredFunctions['archive-ar']) {
@@ -740,6 +740,7 @@ export async function runWith(engine, params) {
   if (params.year && !validDate(params.year)) {
     throw new QueryError(`year ${repr(params.year)}: not a date`, `سنة غير صالحة ${repr(params.year)}`);
   }
+  await analyzer.prepare(params.q || '');
   const unfiltered = await search(view, params.q, { analyzer, mode: params.mode || 'root' });
   const rows = unfiltered.rows.filter((r) => filters.keep(view.stored(r.doc)));
   return { engine, rows, unfiltered: unfiltered.rows };

@@ -1,0 +1,64 @@
+"""The classes of issue 11 on words outside the judged sets (tests/data/gold_realtext.tsv).
+
+2. A radical is never read as an affix, and a word has one root key with or without ال and
+   other clitics. 3. Doubled and hollow roots. 4. Hamza seats within one family.
+5. Loanwords kept whole, with their clitics taken off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.analysis.analyzer import analyze_word_uncached
+from archive.analysis.normalize import clean
+
+GOLD = Path(__file__).resolve().parent / "data" / "gold_realtext.tsv"
+
+FAMILIES = {
+    # 2. first letter أ ت ي ن (and و ف ب ل ك) is a radical, not an affix
+    "نهر": ["أنهار", "الأنهار", "وأنهار"],
+    "تجر": ["تجار", "للتجار", "التجار"],
+    "نجم": ["والنجوم", "بنجوم", "النجم"],
+    "سلح": ["وأسلحة", "وبأسلحة", "بأسلحتهم"],
+    "نظم": ["أنظمة", "والأنظمة", "نظامهم"],
+    # 3. doubled and hollow roots
+    "حلل": ["احتلال", "يحتلون", "المحتل", "الاحتلال"],
+    "مرر": ["استمرار", "يستمر", "مستمرة"],
+    "فيد": ["استفادة", "فائدة", "يستفيد", "الفوائد"],
+    "قوم": ["إقامة", "يقيمون", "المقيمين"],
+    # 4. hamza on its different seats
+    "سءل": ["السؤال", "تساؤلات", "يتساءلون", "أسئلة"],
+}
+LOANWORDS = [["بالتكنولوجيا", "التكنولوجيا", "تكنولوجيا"],
+             ["للديمقراطية", "الديمقراطية", "والديمقراطية"],
+             ["والبرلمانية", "البرلمان", "للبرلمان"]]
+
+
+def root(word: str) -> str:
+    return analyze_word_uncached(word)[2]
+
+
+def test_test_words_are_not_in_the_judged_sets() -> None:
+    judged = {line.split("\t")[0] for line in GOLD.read_text("utf-8").splitlines()
+              if line and not line.startswith("#")}
+    words = {w for ws in FAMILIES.values() for w in ws} | {w for g in LOANWORDS for w in g}
+    assert not {clean(w) for w in words} & judged
+
+
+@pytest.mark.parametrize(("expected", "words"), sorted(FAMILIES.items()))
+def test_family_gets_its_root(expected: str, words: list[str]) -> None:
+    assert {w: root(w) for w in words} == {w: expected for w in words}
+
+
+@pytest.mark.parametrize("group", LOANWORDS, ids=lambda g: g[1])
+def test_loanword_is_kept_whole_without_its_clitics(group: list[str]) -> None:
+    keys = {root(w) for w in group}
+    assert len(keys) == 1, keys
+    assert len(next(iter(keys))) >= 6  # the word itself, not an invented three-letter root
+
+
+def test_unknown_word_is_not_given_an_invented_root() -> None:
+    """A word no lexicon knows keeps its light stem (precision first): كورونا is not ورن."""
+    assert root("كورونا") == root("بكورونا") == "كورونا"
