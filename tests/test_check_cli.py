@@ -71,14 +71,14 @@ def test_every_bad_file_is_listed_one_line_each(root: Path) -> None:
 def test_warnings_are_summarised_once_and_do_not_fail(root: Path) -> None:
     for i in range(5):
         (root / "seeds" / f"x{i}.md").write_text(
-            f"---\nauthor: someone\n---\n{GOOD}", encoding="utf-8"
+            f"---\neditor: someone\n---\n{GOOD}", encoding="utf-8"
         )
     code, out = run(root)
     assert code == 0
     warning_lines = [line for line in out.splitlines() if "warning:" in line]
     assert len(warning_lines) == 1
     assert "seeds/x0.md:2, seeds/x1.md:2, seeds/x2.md:2 and 2 more" in warning_lines[0]
-    assert "'author'" in warning_lines[0]
+    assert "'editor'" in warning_lines[0]
     assert run(root, "--strict")[0] == 1
 
 
