@@ -10,6 +10,10 @@ Written by :func:`write_browser_index` into ``<site>/search/data/``::
     analyzer-tables.json the analyzer's data tables (normalize, tokenize, morphology)
     names.json          the gazetteer's name table (entity protection of query words)
     docs/<n>.json       one article's text and body spans, fetched only for shown results
+    forms/<k>.json      for each light stem and root: the word forms (normalized, with one
+                        spelling as written) that carry it and the articles holding each, in
+                        shard ``fnv1a32(term) % shards`` (as the lunr shards): the «forms that
+                        matched» facet fetches them after the results are shown
 
 The index has the same four word fields as the command-line index (``archive.index``), filled
 from the same :class:`archive.index.docs.IndexDoc` (so the same body tokens, entity spans and
@@ -66,7 +70,8 @@ _SEP = "\x01"  # joins a term and its position inside one builder token (never i
 
 STATIC = Path(__file__).parent / "static"
 #: Static files copied into ``<site>/search/assets/``.
-ASSETS: tuple[str, ...] = ("analyzer.js", "search.js", "search.css")
+ASSETS: tuple[str, ...] = ("analyzer.js", "query.js", "engine.js", "loader.js", "forms.js",
+                           "ui.js", "page.js", "header.js", "search.js", "search.css")
 
 
 def _search_normalize(token: LunrToken, i: int, tokens: list[LunrToken]) -> LunrToken:
@@ -406,6 +411,39 @@ def write_shards(serialized: dict[str, Any], directory: Path,
     return shards, written
 
 
+def form_tables(docs: list[IndexDoc]) -> dict[str, dict[str, dict[str, list[Any]]]]:
+    """``{"stem"|"root": {term: {normalized form: [spelling, [doc numbers]]}}}`` over the body
+    and title words of ``docs`` (names left out: they match as entities). The spelling is the
+    form as first written (in document order); doc numbers ascend."""
+    tables: dict[str, dict[str, dict[str, list[Any]]]] = {"stem": {}, "root": {}}
+    stems, roots = tables["stem"], tables["root"]
+    for n, doc in enumerate(docs):
+        for t in (*doc.title_tokens, *doc.tokens):
+            if t.entity is not None or not t.normalized:
+                continue
+            for table, term in ((stems, t.stem), (roots, t.root)):
+                if not term:
+                    continue
+                forms = table.get(term)
+                if forms is None:
+                    forms = table[term] = {}
+                entry = forms.get(t.normalized)
+                if entry is None:
+                    forms[t.normalized] = [t.form, [n]]
+                elif entry[1][-1] != n:
+                    entry[1].append(n)
+    return tables
+
+
+def write_form_shards(docs: list[IndexDoc], directory: Path, shards: int) -> list[Path]:
+    """Write :func:`form_tables` split by term into ``directory/<k>.json``."""
+    parts: list[dict[str, dict[str, Any]]] = [{"stem": {}, "root": {}} for _ in range(shards)]
+    for level, table in form_tables(docs).items():
+        for term, forms in table.items():
+            parts[term_hash(term) % shards][level][term] = forms
+    return [_write(directory / f"{k}.json", _dump(part)) for k, part in enumerate(parts)]
+
+
 def _year(date: str | None) -> str | None:
     return date[:4] if date and len(date) >= 4 and date[:4].isdigit() else None
 
@@ -579,5 +617,6 @@ def write_browser_index(
         body = [(s.start, s.end) for s in aa.article.body_segments()]
         written.append(_write(out / "docs" / f"{n}.json", _dump(doc_record(doc, body))))
     report.files["docs/*.json"] = written
+    report.files["forms/*.json"] = write_form_shards(docs, out / "forms", shards)
     copy_assets(site_dir)
     return report

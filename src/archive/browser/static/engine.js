@@ -145,12 +145,14 @@ export function weight(tf, df, n, inTitle) {
 const union = (a, b) => new Set([...a.keys(), ...b.keys()]);
 
 /**
- * Score one clause from [[level, body docs, title docs]] (best level first); docs: Map
- * doc → token spans. Python _level_hits (counts are the number of spans).
+ * Score one clause from [[level, body docs, title docs, term]] (best level first); docs: Map
+ * doc → token spans. Python _level_hits (counts are the number of spans). A hit's levels
+ * entry is [clause text, level, term] (term: the word's index term at that level, null for
+ * phrases and names; forms.js uses it).
  */
 function levelHits(view, perLevel, text) {
   const hits = new Map();
-  for (const [level, body, title] of perLevel) {
+  for (const [level, body, title, term = null] of perLevel) {
     const docs = union(body, title);
     const df = docs.size;
     for (const doc of docs) {
@@ -159,7 +161,7 @@ function levelHits(view, perLevel, text) {
       const t = title.get(doc) || [];
       hits.set(doc, {
         score: level + weight(b.length + t.length, df, view.n, t.length > 0),
-        spans: b.slice(), tspans: t.slice(), levels: [[text, level]], near: 0,
+        spans: b.slice(), tspans: t.slice(), levels: [[text, level, term]], near: 0,
       });
     }
   }
@@ -179,7 +181,8 @@ function fieldSpans(view, fieldname, term, last) {
 
 function termHits(view, node, levels) {
   return levelHits(view, levels.map((level) => [level,
-    ...fieldSpans(view, LEVEL_FIELD[level], wordAt(node.word, level))]), node.word.text);
+    ...fieldSpans(view, LEVEL_FIELD[level], wordAt(node.word, level)), wordAt(node.word, level)]),
+  node.word.text);
 }
 
 /** Map doc → token spans [first, last] of the terms at consecutive positions in a field. */
@@ -304,7 +307,8 @@ export function evaluate(view, node, mode = 'root') {
     case 'phrase':
       return phraseHits(view, node, levels);
     case 'root':
-      return levelHits(view, [[ROOT, ...fieldSpans(view, LEVEL_FIELD[ROOT], node.root)]], node.text);
+      return levelHits(view, [[ROOT, ...fieldSpans(view, LEVEL_FIELD[ROOT], node.root), node.root]],
+        node.text);
     case 'entity':
       // an entity span runs to the end of the name: marked as [pos, -1], resolved on the page
       return levelHits(view, [[EXACT, ...fieldSpans(view, 'entity', node.key.toLowerCase(), () => -1)]],

@@ -112,6 +112,19 @@ const many = (v) => (Array.isArray(v) ? v : v ? [v] : []).filter((x) => x);
 export async function runWith(engine, params) {
   const { analyzer, view, meta } = engine;
   const norm = (s) => analyzer.normalize(s);
+  const filters = makeFilters(engine, params);
+  const unfiltered = await search(view, params.q, { analyzer, mode: params.mode || 'root' });
+  const rows = unfiltered.rows.filter((r) => filters.keep(view.stored(r.doc)));
+  return { engine, rows, unfiltered: unfiltered.rows };
+}
+
+/**
+ * The page's filters as Filters (Python: search_cmd builds them from its options); bad dates
+ * raise QueryError.
+ */
+export function makeFilters(engine, params) {
+  const { analyzer, meta } = engine;
+  const norm = (s) => analyzer.normalize(s);
   const union = (kind, values) => {
     if (!values.length) return null;
     const out = new Set();
@@ -122,7 +135,7 @@ export async function runWith(engine, params) {
   for (const y of [...years, ...many(params.from), ...many(params.to)]) {
     if (!validDate(y)) throw new QueryError(`date ${repr(y)}: not a date`, `تاريخ غير صالح ${repr(y)}`);
   }
-  const filters = new Filters({
+  return new Filters({
     places: union('place', many(params.place)),
     actors: union('actor', many(params.actor)),
     source: many(params.source).length ? many(params.source).map(norm) : null,
@@ -131,9 +144,14 @@ export async function runWith(engine, params) {
     dateTo: params.to || null,
     normalize: norm,
   });
-  const unfiltered = await search(view, params.q, { analyzer, mode: params.mode || 'root' });
-  const rows = unfiltered.rows.filter((r) => filters.keep(view.stored(r.doc)));
-  return { engine, rows, unfiltered: unfiltered.rows };
+}
+
+const formShards = new Map();
+
+/** The k-th forms shard (search/data/forms/<k>.json, see archive/browser/index.py). */
+export function loadFormShard(k) {
+  if (!formShards.has(k)) formShards.set(k, fetchJSON(`forms/${k}.json`));
+  return formShards.get(k);
 }
 
 /** Facet counts over result rows: place, actor (places count their enclosing places too). */
