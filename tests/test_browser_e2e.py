@@ -354,13 +354,9 @@ VIEWPORTS = [pytest.param((1280, 900), id="1280"), pytest.param((390, 844), id="
 
 
 @pytest.fixture(scope="module")
-def browser(servers: dict[str, str]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+def browser(page: Any) -> Any:
+    """The module's Chromium (one Playwright per process), for fresh contexts."""
+    return page.context.browser
 
 
 @pytest.fixture(params=VIEWPORTS)

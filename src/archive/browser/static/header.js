@@ -29,13 +29,15 @@ class Suggest {
   constructor(form) {
     this.form = form;
     this.input = form.querySelector('input[name="q"]');
-    this.panel = el('div', { class: 'ar-suggest', id: 'ar-suggest', role: 'listbox',
-      'aria-label': 'نتائج البحث الفورية', hidden: true, 'data-state': 'idle' });
+    // the panel holds a note (errors) and the listbox of options (links with role option)
+    this.panel = el('div', { class: 'ar-suggest', id: 'ar-suggest', hidden: true, 'data-state': 'idle' });
+    this.list = el('div', { id: 'ar-suggest-list', role: 'listbox', 'aria-label': 'نتائج البحث الفورية' });
+    this.panel.append(this.list);
     form.append(this.panel);
     const input = this.input;
     input.setAttribute('role', 'combobox');
     input.setAttribute('aria-autocomplete', 'list');
-    input.setAttribute('aria-controls', 'ar-suggest');
+    input.setAttribute('aria-controls', 'ar-suggest-list');
     input.setAttribute('aria-expanded', 'false');
     this.token = 0;
     this.timer = 0;
@@ -55,7 +57,7 @@ class Suggest {
   }
 
   options() {
-    return [...this.panel.querySelectorAll('[role="option"]')];
+    return [...this.list.querySelectorAll('[role="option"]')];
   }
 
   open() {
@@ -91,7 +93,7 @@ class Suggest {
       const opt = this.options()[this.active];
       if (!this.panel.hidden && opt) {
         ev.preventDefault();
-        opt.querySelector('a').click();
+        opt.click();
       }
     } else if (ev.key === 'Escape') {
       if (!this.panel.hidden) {
@@ -109,7 +111,8 @@ class Suggest {
     const q = this.input.value.trim();
     const token = ++this.token;
     if (!q) {
-      this.panel.replaceChildren();
+      this.list.replaceChildren();
+      this.panel.replaceChildren(this.list);
       this.close();
       return;
     }
@@ -121,8 +124,9 @@ class Suggest {
     } catch (exc) {
       if (token !== this.token) return;
       const msg = exc instanceof QueryError ? `خطأ في الاستعلام: ${exc.ar}` : `تعذّر البحث: ${exc.message}`;
+      this.list.replaceChildren();
       this.panel.replaceChildren(el('p', { class: 'ar-suggest__note', 'data-error': 'true' },
-        el('bdi', { text: msg })));
+        el('bdi', { text: msg })), this.list);
       this.finish(t0);
       return;
     }
@@ -135,7 +139,8 @@ class Suggest {
       const title = st.title || st.id;
       const tspans = mergeSpans(titleSpans(analyzer, st.title, r.hit));
       const url = new URL(st.url || `articles/${st.id}/`, new URL('../../', import.meta.url));
-      const a = el('a', { href: url.href, tabindex: '-1', 'data-path': st.path });
+      const a = el('a', { href: url.href, tabindex: '-1', 'data-path': st.path, role: 'option',
+        id: `ar-suggest-${i}`, 'aria-selected': 'false' });
       // the matched forms (?h=) need the article's text: fetched when the reader opens it
       a.addEventListener('click', (ev) => {
         if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
@@ -145,7 +150,7 @@ class Suggest {
       a.append(marked(title, tspans, 'bdi', { class: 'ar-suggest__title' }),
         el('span', { class: 'ar-suggest__meta', text: [st.date ? formatDate(st.date) : null, st.source]
           .filter((x) => x).join(' · ') }));
-      items.push(el('div', { role: 'option', id: `ar-suggest-${i}`, 'aria-selected': 'false' }, a));
+      items.push(a);
     });
     const all = new URL(this.form.action);
     all.search = '';
@@ -153,9 +158,10 @@ class Suggest {
     const summary = rows.length
       ? `كل النتائج (${rows.length}) ←`
       : 'لا نتائج. اضغط Enter لصفحة البحث.';
-    const allLink = el('a', { href: all.href, tabindex: '-1', class: 'ar-suggest__all', text: summary });
-    items.push(el('div', { role: 'option', id: `ar-suggest-${items.length}`, 'aria-selected': 'false' }, allLink));
-    this.panel.replaceChildren(...items);
+    items.push(el('a', { href: all.href, tabindex: '-1', class: 'ar-suggest__all', text: summary,
+      role: 'option', id: `ar-suggest-${items.length}`, 'aria-selected': 'false' }));
+    this.list.replaceChildren(...items);
+    this.panel.replaceChildren(this.list);
     this.panel.setAttribute('data-total', String(rows.length));
     this.active = -1;
     this.input.removeAttribute('aria-activedescendant');

@@ -20,7 +20,7 @@ export const ROOT_URL = new URL('../../', import.meta.url);
 
 async function fetchJSON(name) {
   const response = await fetch(new URL(name, DATA));
-  if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+  if (!response.ok) throw new Error(`لم تُحمَّل بيانات البحث (${name}، رمز ${response.status})`);
   return response.json();
 }
 
@@ -33,7 +33,7 @@ function loadScript(url) {
     const s = document.createElement('script');
     s.src = url;
     s.onload = () => resolve();
-    s.onerror = () => reject(new Error(`could not load ${url}`));
+    s.onerror = () => reject(new Error(`لم يُحمَّل ${url}`));
     document.head.appendChild(s);
   });
 }
