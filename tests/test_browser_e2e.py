@@ -182,6 +182,9 @@ def cli_search(root: Path, case: dict[str, str]) -> dict[str, Any]:
             args += [f"--{key}", case[key]]
     if case.get("year"):
         args += ["--from", case["year"], "--to", case["year"]]
+    for key in ("from", "to"):
+        if case.get(key):
+            args += [f"--{key}", case[key]]
     result = CliRunner().invoke(main, [*args, "--", case["q"]])
     assert result.exit_code == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
@@ -343,3 +346,269 @@ def test_article_text_is_fetched_only_for_shown_results(page: Any, servers: dict
     page.locator('[data-role="more"]').click()
     page.wait_for_function("document.querySelectorAll('[data-path]').length > 10")
     assert len(fetched) == min(20, total)
+
+
+# ------------------------------------------------------------------------------------------
+# As-you-type, keyboard, highlight on arrival, Back, forms facet, sort, multi-select facets,
+# Arabic errors — at a desktop and a phone width.
+
+VIEWPORTS = [pytest.param((1280, 900), id="1280"), pytest.param((390, 844), id="390")]
+
+
+@pytest.fixture(scope="module")
+def browser(page: Any) -> Any:
+    """The module's Chromium (one Playwright per process), for fresh contexts."""
+    return page.context.browser
+
+
+@pytest.fixture(params=VIEWPORTS)
+def tab(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    width, height = request.param
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.errors = errors  # type: ignore[attr-defined]
+    pg.width = width  # type: ignore[attr-defined]
+    yield pg
+    assert not errors, errors
+    ctx.close()
+
+
+def _done(pg: Any) -> None:
+    pg.locator('[data-role="results"][data-state="done"]').wait_for(state="attached",
+                                                                    timeout=30_000)
+
+
+def _total(pg: Any) -> int:
+    return int(pg.get_attribute('[data-role="results"]', "data-total") or 0)
+
+
+def _open_facet(pg: Any, key: str) -> None:
+    group = pg.locator(f'[data-facet="{key}"]')
+    if group.get_attribute("open") is None:  # folded on phones
+        group.locator("summary").click()
+
+
+def test_as_you_type_keyboard_and_highlight_on_arrival(tab: Any, servers: dict[str, str],
+                                                       sites: dict[str, Path]) -> None:
+    base = servers["seeds"]
+    tab.goto(f"{base}/places/")
+    tab.keyboard.press("/")  # the shortcut puts the cursor in the header's box
+    assert tab.evaluate("document.activeElement.id") == "ar-header-q"
+    tab.keyboard.type("قصفوا")
+    panel = tab.locator("#ar-suggest")
+    tab.locator('#ar-suggest[data-state="done"]').wait_for(state="attached", timeout=30_000)
+    tab.wait_for_function("document.querySelector('#ar-suggest').dataset.total === '4'")
+    expected = [r["path"] for r in cli_search(sites["seeds"], {"q": "قصفوا"})["results"]]
+    shown = tab.eval_on_selector_all("#ar-suggest [data-path]", "es => es.map(e => e.dataset.path)")
+    assert shown == expected[:len(shown)] and len(shown) == 4
+    assert panel.is_visible()
+    assert tab.get_attribute("#ar-header-q", "aria-expanded") == "true"
+    # ↓ ↓ ↑ chooses the first option; Esc closes; ↓ reopens on the first
+    for key in ("ArrowDown", "ArrowDown", "ArrowUp"):
+        tab.keyboard.press(key)
+    assert tab.get_attribute("#ar-header-q", "aria-activedescendant") == "ar-suggest-0"
+    assert tab.get_attribute("#ar-suggest-0", "aria-selected") == "true"
+    tab.keyboard.press("Escape")
+    assert not panel.is_visible()
+    tab.keyboard.press("ArrowDown")
+    assert panel.is_visible()
+    tab.keyboard.press("ArrowDown")  # second result
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/articles/**h=*")
+    assert f"/articles/{Path(expected[1]).stem}/" in tab.url
+    bar = tab.locator(".ar-hl-bar")
+    bar.wait_for()
+    marks = tab.locator("mark.ar-hl")
+    n = marks.count()
+    assert n > 0 and int(bar.get_attribute("data-matches") or 0) == n
+    words = {normalize(t) for t in marks.all_inner_texts()}
+    from archive.analysis import analyze_word
+
+    assert all(analyze_word(w)[2] == "قصف" for w in words), words  # every mark is of the root
+    current = tab.locator("mark.ar-hl--current")
+    assert current.count() == 1
+    first = current.evaluate("e => [...document.querySelectorAll('mark.ar-hl')].indexOf(e)")
+    assert first == 0 and current.is_visible()
+    tab.click('[data-hl="next"]')
+    assert tab.locator("mark.ar-hl--current").evaluate(
+        "e => [...document.querySelectorAll('mark.ar-hl')].indexOf(e)") == 1 % n
+    tab.click('[data-hl="prev"]')
+    tab.click('[data-hl="prev"]')
+    assert tab.locator("mark.ar-hl--current").evaluate(
+        "e => [...document.querySelectorAll('mark.ar-hl')].indexOf(e)") == n - 1
+    tab.click('[data-hl="clear"]')
+    assert tab.locator("mark.ar-hl").count() == 0 and tab.locator(".ar-hl-bar").count() == 0
+    assert "h=" not in tab.url
+    # Enter with no option chosen opens the full results page, whose box then has the focus
+    tab.keyboard.press("s")
+    tab.keyboard.type("المفاوضات")
+    tab.locator('#ar-suggest[data-state="done"]').wait_for(state="attached")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/search/?q=*")
+    _done(tab)
+    assert tab.evaluate("document.activeElement.id") == "archive-search-q"
+
+
+def test_article_page_without_javascript_is_unchanged(browser: Any, servers: dict[str, str]
+                                                      ) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    pg = ctx.new_page()
+    base = servers["seeds"]
+    pg.goto(f"{base}/articles/000_02dc7bcb46da7aac/?h=" + "درعا,المفاوضات")
+    assert pg.locator("mark").count() == 0
+    assert "انهيار المفاوضات" in pg.inner_text(".ar-body")
+    ctx.close()
+
+
+def test_results_carry_the_matched_forms_for_highlight(tab: Any, servers: dict[str, str]
+                                                       ) -> None:
+    tab.goto(f"{servers['seeds']}/search/?q=" + "تفاوضوا")
+    _done(tab)
+    link = tab.locator("[data-path] h3 a").first
+    from urllib.parse import parse_qs, urlparse
+
+    forms = parse_qs(urlparse(link.get_attribute("href") or "").query)["h"][0].split(",")
+    snippet_marks = tab.locator("[data-path]").first.locator(".archive-search__snippet mark")
+    assert set(snippet_marks.all_inner_texts()) <= set(forms)
+    link.click()
+    tab.locator(".ar-hl-bar").wait_for()
+    assert {m for m in tab.locator("mark.ar-hl").all_inner_texts()} == set(forms)
+
+
+def test_back_restores_the_list_and_the_scroll(tab: Any, servers: dict[str, str]) -> None:
+    tab.goto(f"{servers['synth']}/search/?q=" + "الذي")
+    _done(tab)
+    assert _total(tab) > 25
+    for shown in (10, 20):
+        tab.click('[data-role="more"]')
+        tab.wait_for_function(f"document.querySelectorAll('[data-path]').length > {shown}")
+    assert "n=30" in tab.url
+    item = tab.locator("[data-path]").nth(24)
+    item.scroll_into_view_if_needed()
+    tab.evaluate("window.scrollBy(0, 40)")
+    tab.wait_for_timeout(300)  # the scroll position is saved after scrolling stops
+    y = tab.evaluate("window.scrollY")
+    path = item.get_attribute("data-path")
+    item.locator("h3 a").click()
+    tab.wait_for_url("**/articles/**")
+    tab.go_back()
+    _done(tab)
+    assert tab.locator("[data-path]").count() == 30
+    tab.wait_for_function(f"Math.abs(window.scrollY - {y}) < 5")
+    assert tab.locator(f'[data-path="{path}"]').is_visible()
+
+
+def test_forms_facet_counts_and_exclusion(tab: Any, servers: dict[str, str],
+                                          sites: dict[str, Path]) -> None:
+    q = "تفاوضوا"
+    tab.goto(f"{servers['seeds']}/search/?q={q}")
+    _done(tab)
+    cli = cli_search(sites["seeds"], {"q": q})["results"]
+    per_form: dict[str, set[str]] = {}
+    for r in cli:
+        for m in r["matched"]:
+            per_form.setdefault(normalize(m), set()).add(r["path"])
+    chips = tab.locator("[data-form]")
+    assert chips.count() >= 2
+    got = {}
+    for i in range(chips.count()):
+        chip = chips.nth(i)
+        got[normalize(chip.get_attribute("data-form") or "")] = int(
+            chip.locator(".archive-search__count").inner_text())
+    assert got == {k: len(v) for k, v in per_form.items()}
+    # leave out the most frequent form: articles matched only through it drop out
+    form = chips.first.get_attribute("data-form") or ""
+    key = normalize(form)
+    chips.first.locator("a").click()
+    tab.wait_for_url("**x=*")
+    _done(tab)
+    left = {r["path"] for r in cli if any(normalize(m) != key for m in r["matched"])}
+    paths = set(tab.eval_on_selector_all("[data-path]", "es => es.map(e => e.dataset.path)"))
+    assert _total(tab) == len(left) and paths <= left
+    assert tab.get_attribute(f'[data-form="{form}"]', "data-excluded") == "true"
+    tab.locator(f'[data-form="{form}"] a').click()  # and back
+    _done(tab)
+    assert _total(tab) == len(cli) and "x=" not in tab.url
+
+
+def test_sort_by_date(tab: Any, servers: dict[str, str]) -> None:
+    tab.goto(f"{servers['synth']}/search/?q=" + "الذي")
+    _done(tab)
+    relevance = tab.eval_on_selector_all("[data-path]", "es => es.map(e => e.dataset.path)")
+    for sort, newest_first in (("new", True), ("old", False)):
+        tab.select_option('[data-role="sort"]', sort)
+        tab.wait_for_url(f"**sort={sort}*")
+        _done(tab)
+        dates = tab.eval_on_selector_all("[data-path]", "es => es.map(e => e.dataset.date)")
+        dated = [d for d in dates if d and not d.startswith("--")]
+        assert dated == sorted(dated, reverse=newest_first) and len(dated) > 5
+        assert dates[:len(dated)] == dated  # undated last
+    assert tab.eval_on_selector_all("[data-path]", "es => es.map(e => e.dataset.path)") != relevance
+    tab.go_back()
+    tab.go_back()
+    _done(tab)
+    assert tab.eval_on_selector_all("[data-path]", "es => es.map(e => e.dataset.path)") == relevance
+
+
+def test_multi_select_facets_date_range_and_clear_all(tab: Any, servers: dict[str, str],
+                                                      sites: dict[str, Path]) -> None:
+    q = "الذي"
+    tab.goto(f"{servers['synth']}/search/?q={q}")
+    _done(tab)
+    full = _total(tab)
+    _open_facet(tab, "year")
+    years = tab.locator('[data-facet="year"] a')
+    assert years.count() >= 2
+    picked = []
+    for i in (0, 1):
+        _open_facet(tab, "year")
+        link = tab.locator('[data-facet="year"] a').nth(i)
+        picked.append(link.get_attribute("data-facet-value") or "")
+        link.click()
+        tab.wait_for_function(f"location.search.split('year=').length === {len(picked) + 1}")
+        _done(tab)
+    expected = sum(cli_search(sites["synth"], {"q": q, "year": y})["total"] for y in picked)
+    assert _total(tab) == expected
+    _open_facet(tab, "year")
+    checked = tab.eval_on_selector_all('[data-facet="year"] a[aria-checked="true"]',
+                                       "es => es.map(e => e.dataset.facetValue)")
+    assert sorted(checked) == sorted(picked)
+    # a source on top narrows (AND across facets); its count was right before the click
+    _open_facet(tab, "source")
+    source = tab.locator('[data-facet="source"] a').first
+    n = int(source.locator(".archive-search__count").inner_text())
+    source.click()
+    tab.wait_for_url("**source=*")
+    _done(tab)
+    assert _total(tab) == n
+    tab.click('[data-role="clear-all"]')
+    _done(tab)
+    assert _total(tab) == full and "year=" not in tab.url and "source=" not in tab.url
+    # a date range, as `archive search --from --to`
+    tab.fill("#archive-search-from", "2016-01")
+    tab.fill("#archive-search-to", "2017")
+    tab.locator('[data-role="range"] button').click()
+    tab.wait_for_url("**to=2017*")
+    _done(tab)
+    cli = cli_search(sites["synth"], {"q": q, "from": "2016-01", "to": "2017"})
+    assert _total(tab) == cli["total"]
+
+
+def test_query_error_in_arabic_keeps_the_query(tab: Any, servers: dict[str, str]) -> None:
+    import re
+
+    q = '"غير مغلق'
+    tab.goto(f"{servers['seeds']}/search/?q=" + q)
+    _done(tab)
+    status = tab.inner_text('[data-role="status"]')
+    assert "خطأ في الاستعلام" in status and "علامة تنصيص" in status
+    assert not re.search(r"[A-Za-z]", status), status
+    assert tab.input_value("#archive-search-q") == q
+    assert tab.get_attribute("#archive-search-q", "aria-invalid") == "true"
+    # the header's panel says the same, in Arabic
+    tab.keyboard.press("Escape")
+    tab.locator("body").click(position={"x": 5, "y": 300})
+    tab.keyboard.press("/")  # on the search page the shortcut goes to the page's own box
+    assert tab.evaluate("document.activeElement.id") == "archive-search-q"

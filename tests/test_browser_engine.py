@@ -43,8 +43,10 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     analyzed = analyze_corpus(loaded)
     site = root / "site"
     report = write_browser_index(analyzed, site, loaded.gazetteer)
+    from archive.analysis import Analyzer
+
     return {"paths": paths, "site": site, "report": report, "analyzed": analyzed,
-            "gazetteer": loaded.gazetteer}
+            "gazetteer": loaded.gazetteer, "analyzer": Analyzer(loaded.gazetteer.matcher())}
 
 
 def test_writer_outputs(archive: dict[str, Any]) -> None:
@@ -68,7 +70,8 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
     for k, shard in enumerate(shards):
         assert shard["version"] == "2.3.9"
         assert shard["pipeline"] == [PIPELINE_LABEL]
-        assert shard["fields"] == ["form", "stem", "root", "entity"]
+        assert shard["fields"] == ["form", "stem", "root", "entity", "title_form",
+                                   "title_stem", "title_root", "title_entity"]
         for term, posting in shard["invertedIndex"]:
             assert term_hash(term) % meta["shards"] == k
             terms[term] = posting
@@ -78,6 +81,11 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
     positions = [sum(gaps[:i + 1]) for i in range(len(gaps))]
     assert all(text_tokens[p].normalized == "درعا" for p in positions)
     assert "place:daraa" in terms  # entity keys are index terms of the entity field
+    # the title is indexed in its own fields, positions counted from its first word
+    title = archive["analyzed"][4].article.title
+    assert title.startswith("المعارضة تعلن فشل المفاوضات")
+    assert terms["المعارضه"]["title_form"]["4"]["p"] == [0]
+    assert terms["place:daraa"]["title_entity"]["4"]["p"] == [4]  # «بدرعا»
     assets = archive["site"] / "search" / "assets"
     assert (assets / "lunr.js").read_bytes() == lunr_js_path().read_bytes()
     assert {p.name for p in assets.iterdir()} >= {"lunr.js", "analyzer.js", "search.js"}
@@ -154,6 +162,16 @@ def _cases(archive: dict[str, Any]) -> list[dict[str, str]]:
         n = rng.choice([2, 3])
         cases.append({"q": '"' + " ".join(t.form for t in arabic[i:i + n]) + '"',
                       "mode": rng.choice(["exact", "stem", "root"])})
+    for _ in range(40):  # words typed together (unquoted): the proximity bonus
+        i = rng.randrange(len(arabic) - 8)
+        pick = rng.choice([[0, 1], [0, 1, 2], [0, 4], [0, 7], [1, 0], [0, 2, 5]])
+        cases.append({"q": " ".join(arabic[i + k].form for k in pick),
+                      "mode": rng.choice(["exact", "stem", "root"])})
+    titles = [t.form for aa in archive["analyzed"]
+              for t in archive["analyzer"].analyze(aa.article.title)]
+    for _ in range(20):  # title words, alone and with a body word
+        cases.append({"q": rng.choice(titles)})
+        cases.append({"q": f"{rng.choice(titles)} {rng.choice(forms)}"})
     for _ in range(25):
         cases.append({"q": f"جذر:{rng.choice(roots)}"})
     for _ in range(25):
@@ -174,7 +192,7 @@ def _cases(archive: dict[str, Any]) -> list[dict[str, str]]:
 def _python(archive: dict[str, Any], case: dict[str, str]) -> dict[str, Any]:
     from archive.analysis import Analyzer, normalize
     from archive.search.engine import Filters, open_view, resolve_entities, search
-    from archive.search.query import QueryError
+    from archive.search.query import LEVEL_NAME, PROXIMITY_NAME, QueryError
 
     gaz = archive["gazetteer"]
     try:
@@ -188,7 +206,9 @@ def _python(archive: dict[str, Any], case: dict[str, str]) -> dict[str, Any]:
                          mode=case.get("mode", "root"), limit=None, filters=filters)
     except QueryError as exc:
         return {"error": str(exc)}
-    return {"total": res.total, "results": [[r.path, r.score] for r in res.results]}
+    return {"total": res.total, "results": [
+        [r.path, r.score, [[t, LEVEL_NAME[lv]] for t, lv in r.levels],
+         PROXIMITY_NAME.get(r.proximity)] for r in res.results]}
 
 
 def test_engine_parity_with_cli_engine(archive: dict[str, Any], tmp_path: Path) -> None:
@@ -218,3 +238,7 @@ def test_engine_parity_with_cli_engine(archive: dict[str, Any], tmp_path: Path) 
             differ.append(f"{case}: python {py} javascript {js}")
     assert not differ, f"{len(differ)} of {len(cases)} differ:\n" + "\n".join(differ[:10])
     assert nonempty > len(cases) // 2
+    # the cases exercise every proximity tier and every level label
+    rows = [r for js in got if "results" in js for r in js["results"]]
+    assert {r[3] for r in rows} == {"phrase", "near", None}
+    assert {lv for r in rows for _, lv in r[2]} == {"exact", "stem", "root"}

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 from lunr.index import Index as LunrIndex
 
-from archive.analysis import Token
+from archive.analysis import Analyzer, Token
 from archive.browser.index import (
+    FIELDS,
     _build_with_builder,
     _dump,
     build_lunr_index,
@@ -43,7 +44,8 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     shutil.copytree(REPO / "seeds", root / "seeds")
     loaded = load(Paths(root))
     analyzed = sorted(analyze_corpus(loaded), key=lambda aa: aa.article.id)
-    docs = [IndexDoc.from_analyzed(aa) for aa in analyzed]
+    titles = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
+    docs = [IndexDoc.from_analyzed(aa, titles) for aa in analyzed]
     return {"root": root, "loaded": loaded, "analyzed": analyzed, "docs": docs}
 
 
@@ -67,10 +69,10 @@ def _same(docs: list[IndexDoc]) -> dict[str, Any]:
 def test_seeds_whole_index_is_byte_identical(seeds: dict[str, Any]) -> None:
     fast = _same(seeds["docs"])
     assert len(fast["invertedIndex"]) > 1000
-    assert len(fast["fieldVectors"]) == 4 * len(seeds["docs"])
+    assert len(fast["fieldVectors"]) == 8 * len(seeds["docs"])  # body and title fields
     assert fast["pipeline"] == ["archive-ar"]
     # loads back in lunr.py (as lunr.js does in the browser)
-    assert LunrIndex.load(json.loads(_dump(fast))).fields == ["form", "stem", "root", "entity"]
+    assert LunrIndex.load(json.loads(_dump(fast))).fields == list(FIELDS)
 
 
 def test_seeds_shards_are_byte_identical(seeds: dict[str, Any]) -> None:
@@ -137,7 +139,7 @@ def test_awkward_documents_are_byte_identical() -> None:
     posting = dict(fast["invertedIndex"])["درع"]
     assert posting["form"]["3"]["p"] == [0, 1, 1, 1]  # delta-encoded
     assert dict(fast["invertedIndex"])["xyz"]["form"]["4"]["p"] == [3, 4, 2]
-    assert set(posting) == {"_index", "form", "stem", "root", "entity"}
+    assert set(posting) == {"_index", *FIELDS}
     for shards in (1, 2, 5):
         assert ([_dump(p) for p in split_index(fast, shards)]
                 == [_dump(p) for p in split_index(_build_with_builder(docs), shards)])

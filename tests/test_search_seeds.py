@@ -299,7 +299,9 @@ def test_json_schema(root, analysed) -> None:
     arts = {aa.article.id: aa.article for aa in analysed}
     for r in data["results"]:
         assert list(r) == ["id", "path", "title", "date", "source", "score", "snippet",
-                           "matched"]
+                           "matched", "levels", "proximity"]
+        assert r["levels"] and {lv["text"] for lv in r["levels"]} == {"تفاوضوا"}
+        assert all(lv["level"] in ("exact", "stem", "root") for lv in r["levels"])
         assert r["path"] == f"seeds/{r['id']}.txt"
         assert r["title"] == arts[r["id"]].title
         assert isinstance(r["score"], float)

@@ -1,14 +1,16 @@
-// Run the browser's search engine (search.js) under node over a built search/data folder.
+// Run the browser's search engine (engine.js, via loader.js's runWith) under node over a built search/data folder.
 //
 //   node tests/js/engine.mjs LUNR_JS DATA_DIR CASES.jsonl OUT.jsonl
 //
 // CASES: one JSON object a line {q, mode, place, actor, source, year}; OUT: one line per case,
-// {"total": n, "results": [[path, score], ...]} or {"error": message}.
+// {"total": n, "results": [[path, score, [[clause, level], ...], proximity], ...]} or {"error": message}.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Analyzer } from '../../src/archive/browser/static/analyzer.js';
-import { IndexView, runWith } from '../../src/archive/browser/static/search.js';
+import { IndexView } from '../../src/archive/browser/static/engine.js';
+import { runWith } from '../../src/archive/browser/static/loader.js';
+import { LEVEL_NAME, PROXIMITY_NAME } from '../../src/archive/browser/static/query.js';
 
 const [lunrPath, dataDir, casesPath, outPath] = process.argv.slice(2);
 const lunr = createRequire(import.meta.url)(lunrPath);
@@ -28,7 +30,9 @@ for (const line of readFileSync(casesPath, 'utf8').split('\n')) {
     const { rows } = await runWith(engine, params);
     out.push(JSON.stringify({
       total: rows.length,
-      results: rows.map((r) => [view.stored(r.doc).path, r.score]),
+      results: rows.map((r) => [view.stored(r.doc).path, r.score,
+        r.hit.levels.map(([text, level]) => [text, LEVEL_NAME[level]]),
+        PROXIMITY_NAME[r.hit.near] ?? null]),
     }));
   } catch (exc) {
     out.push(JSON.stringify({ error: exc.message }));

@@ -10,11 +10,16 @@ Written by :func:`write_browser_index` into ``<site>/search/data/``::
     analyzer-tables.json the analyzer's data tables (normalize, tokenize, morphology)
     names.json          the gazetteer's name table (entity protection of query words)
     docs/<n>.json       one article's text and body spans, fetched only for shown results
+    forms/<k>.json      for each light stem and root: the word forms (normalized, with one
+                        spelling as written) that carry it and the articles holding each, in
+                        shard ``fnv1a32(term) % shards`` (as the lunr shards): the «forms that
+                        matched» facet fetches them after the results are shown
 
 The index has the same four word fields as the command-line index (``archive.index``), filled
 from the same :class:`archive.index.docs.IndexDoc` (so the same body tokens, entity spans and
 positions): ``form`` (normalized form), ``stem``, ``root`` and ``entity`` (gazetteer key at the
-position of a name's first token). Every posting carries the token positions as metadata ``p``
+position of a name's first token), and the same four for the title (``title_form`` …, positions
+counted from the title's first word). Every posting carries the token positions as metadata ``p``
 (delta-encoded: the first position, then the gaps), which the browser uses for term
 frequencies and phrases.
 
@@ -57,14 +62,16 @@ if TYPE_CHECKING:
 
 PIPELINE_LABEL = "archive-ar"
 #: Index fields, in the order the browser reads them.
-FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity")
+FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
+                           "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
 DATA_VERSION = 1
 _SEP = "\x01"  # joins a term and its position inside one builder token (never in a term)
 
 STATIC = Path(__file__).parent / "static"
 #: Static files copied into ``<site>/search/assets/``.
-ASSETS: tuple[str, ...] = ("analyzer.js", "search.js", "search.css")
+ASSETS: tuple[str, ...] = ("analyzer.js", "query.js", "engine.js", "loader.js", "forms.js",
+                           "ui.js", "page.js", "header.js", "search.js", "search.css")
 
 
 def _search_normalize(token: LunrToken, i: int, tokens: list[LunrToken]) -> LunrToken:
@@ -91,10 +98,22 @@ def _field_items(doc: IndexDoc) -> dict[str, list[str]]:
         "stem": [f"{t.stem}{_SEP}{t.position}" for t in toks if t.stem],
         "root": [f"{t.root}{_SEP}{t.position}" for t in toks if t.root],
         "entity": [f"{key}{_SEP}{pos}" for key, pos, _s, _e in doc.entities],
+        "title_form": [f"{t.normalized}{_SEP}{t.position}" for t in doc.title_tokens
+                       if t.normalized],
+        "title_stem": [f"{t.stem}{_SEP}{t.position}" for t in doc.title_tokens if t.stem],
+        "title_root": [f"{t.root}{_SEP}{t.position}" for t in doc.title_tokens if t.root],
+        "title_entity": [f"{key}{_SEP}{pos}" for key, pos, _s, _e in doc.title_entities],
     }
 
 
 def _group_fields(doc: IndexDoc) -> tuple[tuple[int, dict[str, list[int]]], ...]:
+    """Body fields then title fields (order :data:`FIELDS`)."""
+    return (*_group_tokens(doc.tokens, doc.entities),
+            *_group_tokens(doc.title_tokens, doc.title_entities))
+
+
+def _group_tokens(tokens: list[Any], entities: list[tuple[str, int, int, int]]
+                  ) -> tuple[tuple[int, dict[str, list[int]]], ...]:
     """Per field of ``doc`` (order :data:`FIELDS`): its number of terms and term → positions
     in first-appearance order: what lunr.py's Builder gets from :func:`_field_items`, before
     its list tokenizer lowercases (done by :func:`build_lunr_index` once per distinct term)."""
@@ -102,7 +121,7 @@ def _group_fields(doc: IndexDoc) -> tuple[tuple[int, dict[str, list[int]]], ...]
     stem: dict[str, list[int]] = {}
     root: dict[str, list[int]] = {}
     n_form = n_stem = n_root = 0
-    for t in doc.tokens:
+    for t in tokens:
         pos = t.position
         term = t.normalized
         if term:
@@ -129,9 +148,9 @@ def _group_fields(doc: IndexDoc) -> tuple[tuple[int, dict[str, list[int]]], ...]
             else:
                 at.append(pos)
     entity: dict[str, list[int]] = {}
-    for key, pos, _s, _e in doc.entities:
+    for key, pos, _s, _e in entities:
         entity.setdefault(key, []).append(pos)
-    return ((n_form, form), (n_stem, stem), (n_root, root), (len(doc.entities), entity))
+    return ((n_form, form), (n_stem, stem), (n_root, root), (len(entities), entity))
 
 
 def _search_pipeline() -> Pipeline:
@@ -226,8 +245,8 @@ def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
             for term, positions in local.items():  # first-appearance order, as the Builder
                 posting = inverted.get(term)
                 if posting is None:
-                    posting = {"form": {}, "stem": {}, "root": {}, "entity": {},
-                               "_index": len(inverted)}
+                    posting = {f: {} for f in FIELDS}
+                    posting["_index"] = len(inverted)
                     inverted[term] = posting
                 if len(positions) == 1:
                     pos = positions[0]
@@ -244,8 +263,9 @@ def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
     # lunr.idf over the whole index: documents_with_term counts (field, document) pairs.
     idf: dict[str, float] = {}
     for term, posting in inverted.items():
-        with_term = (len(posting["form"]) + len(posting["stem"]) + len(posting["root"])
-                     + len(posting["entity"]))
+        with_term = 0
+        for f in FIELDS:
+            with_term += len(posting[f])
         x = (count - with_term + 0.5) / (with_term + 0.5)
         idf[term] = math.log(1 + abs(x))
 
@@ -389,6 +409,39 @@ def write_shards(serialized: dict[str, Any], directory: Path,
                               frame.replace(hole, f'"invertedIndex":[{body}]')))
         pieces[k] = []
     return shards, written
+
+
+def form_tables(docs: list[IndexDoc]) -> dict[str, dict[str, dict[str, list[Any]]]]:
+    """``{"stem"|"root": {term: {normalized form: [spelling, [doc numbers]]}}}`` over the body
+    and title words of ``docs`` (names left out: they match as entities). The spelling is the
+    form as first written (in document order); doc numbers ascend."""
+    tables: dict[str, dict[str, dict[str, list[Any]]]] = {"stem": {}, "root": {}}
+    stems, roots = tables["stem"], tables["root"]
+    for n, doc in enumerate(docs):
+        for t in (*doc.title_tokens, *doc.tokens):
+            if t.entity is not None or not t.normalized:
+                continue
+            for table, term in ((stems, t.stem), (roots, t.root)):
+                if not term:
+                    continue
+                forms = table.get(term)
+                if forms is None:
+                    forms = table[term] = {}
+                entry = forms.get(t.normalized)
+                if entry is None:
+                    forms[t.normalized] = [t.form, [n]]
+                elif entry[1][-1] != n:
+                    entry[1].append(n)
+    return tables
+
+
+def write_form_shards(docs: list[IndexDoc], directory: Path, shards: int) -> list[Path]:
+    """Write :func:`form_tables` split by term into ``directory/<k>.json``."""
+    parts: list[dict[str, dict[str, Any]]] = [{"stem": {}, "root": {}} for _ in range(shards)]
+    for level, table in form_tables(docs).items():
+        for term, forms in table.items():
+            parts[term_hash(term) % shards][level][term] = forms
+    return [_write(directory / f"{k}.json", _dump(part)) for k, part in enumerate(parts)]
 
 
 def _year(date: str | None) -> str | None:
@@ -539,7 +592,10 @@ def write_browser_index(
     from archive.index.docs import IndexDoc
 
     ordered = sorted(analyzed, key=lambda aa: aa.article.id)
-    docs = [IndexDoc.from_analyzed(aa) for aa in ordered]
+    from archive.analysis import Analyzer
+
+    title_analyzer = Analyzer(gazetteer.matcher()) if gazetteer is not None else Analyzer()
+    docs = [IndexDoc.from_analyzed(aa, title_analyzer) for aa in ordered]
     out = site_dir / DATA_DIR
     if out.exists():
         shutil.rmtree(out)
@@ -563,5 +619,6 @@ def write_browser_index(
         body = [(s.start, s.end) for s in aa.article.body_segments()]
         written.append(_write(out / "docs" / f"{n}.json", _dump(doc_record(doc, body))))
     report.files["docs/*.json"] = written
+    report.files["forms/*.json"] = write_form_shards(docs, out / "forms", shards)
     copy_assets(site_dir)
     return report

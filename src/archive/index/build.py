@@ -410,7 +410,10 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     fresh = analyze_corpus(loaded, [articles[i] for i in sorted(todo) if i not in ready],
                            workers=workers) if len(ready) < len(todo) else []
     analysed = sorted([*ready.values(), *fresh], key=lambda aa: aa.article.id)
-    docs = [IndexDoc.from_analyzed(aa) for aa in analysed]
+    from archive.analysis import Analyzer
+
+    title_analyzer = Analyzer(loaded.gazetteer.matcher()) if loaded.gazetteer else Analyzer()
+    docs = [IndexDoc.from_analyzed(aa, title_analyzer) for aa in analysed]
     lap("analyze")
 
     sdir = search_dir(paths)

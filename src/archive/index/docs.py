@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from archive.index.schema import encode_stream
 
 if TYPE_CHECKING:
-    from archive.analysis import Token
+    from archive.analysis import Analyzer, Token
     from archive.pipeline import AnalyzedArticle
 
 
@@ -27,10 +27,16 @@ class IndexDoc:
     text: str
     tokens: list[Token]  # body tokens, entity-tagged
     entities: list[tuple[str, int, int, int]]  # (entity key, position, start, end) in the body
+    title_tokens: list[Token] = field(default_factory=list)  # offsets into ``title``
+    title_entities: list[tuple[str, int, int, int]] = field(default_factory=list)
 
     @classmethod
-    def from_analyzed(cls, aa: AnalyzedArticle) -> IndexDoc:
+    def from_analyzed(cls, aa: AnalyzedArticle, analyzer: Analyzer | None = None) -> IndexDoc:
+        """``analyzer`` (with the gazetteer's matcher) reads the title; default: no names."""
+        from archive.analysis import Analyzer
+
         art = aa.article
+        title_tokens, matches = (analyzer or Analyzer()).analyze_with_matches(art.title or "")
         return cls(
             id=art.id,
             path=art.path,
@@ -43,17 +49,25 @@ class IndexDoc:
             text=art.text,
             tokens=list(aa.body_tokens),
             entities=mention_spans(aa),
+            title_tokens=title_tokens,
+            title_entities=[(m.entity, m.first, title_tokens[m.first].start,
+                             title_tokens[m.last].end) for m in matches],
         )
 
     def fields(self) -> dict[str, Any]:
         """Keyword arguments for ``IndexWriter.add_document``."""
         toks = self.tokens
+        tt = self.title_tokens
         return {
             "id": self.id,
             "form": encode_stream((t.normalized, t.position, t.start, t.end) for t in toks),
             "stem": encode_stream((t.stem, t.position, t.start, t.end) for t in toks),
             "root": encode_stream((t.root, t.position, t.start, t.end) for t in toks),
             "entity": encode_stream(self.entities),
+            "title_form": encode_stream((t.normalized, t.position, t.start, t.end) for t in tt),
+            "title_stem": encode_stream((t.stem, t.position, t.start, t.end) for t in tt),
+            "title_root": encode_stream((t.root, t.position, t.start, t.end) for t in tt),
+            "title_entity": encode_stream(self.title_entities),
             "path": self.path,
             "title": self.title,
             "date": self.date,

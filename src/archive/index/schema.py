@@ -9,6 +9,9 @@ form      normalized surface form of every body token   (positions + character o
 stem      light stem of every body token; entity tokens carry their name core
 root      root of every body token; entity tokens carry their name core (never a root)
 entity    gazetteer key of every entity mention, at the position of its first token
+title_*   the same four fields for the title (``title_form``, ``title_stem``, ``title_root``,
+          ``title_entity``): positions count from the title's first word, character offsets
+          point into the stored ``title``
 stored    path, title, date, source, places, actors, hash, text, length
 ========  =================================================================================
 
@@ -30,9 +33,11 @@ STREAM_MARK = "\x1e"
 _SEP = "\x1f"
 
 #: Index-format version: bump when fields or their meaning change (forces a full rebuild).
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 LEVEL_FIELDS: tuple[str, str, str] = ("form", "stem", "root")
+#: The title's fields are the body's with this prefix.
+TITLE_PREFIX = "title_"
 
 
 def encode_stream(items: Iterable[tuple[str, int, int, int]]) -> str:
@@ -117,6 +122,10 @@ def make_schema() -> Schema:
         stem=words("stem"),
         root=words("root"),
         entity=words("entity"),
+        title_form=words("form"),
+        title_stem=words("stem"),
+        title_root=words("root"),
+        title_entity=words("entity"),
         path=STORED,
         title=STORED,
         date=STORED,

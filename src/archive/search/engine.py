@@ -21,10 +21,17 @@ from whoosh.index import EmptyIndexError
 from archive.analysis import Analyzer, normalize
 from archive.config import Paths
 from archive.index.build import Manifest, current_generation, read_manifest
+from archive.index.schema import TITLE_PREFIX
 from archive.search.query import (
     EXACT,
     LEVEL_FIELD,
+    LEVEL_NAME,
     MODE_LEVELS,
+    NEAR,
+    NEAR_TIER,
+    NEAR_WEIGHT,
+    PHRASE_TIER,
+    PROXIMITY_NAME,
     ROOT,
     And,
     Entity,
@@ -50,8 +57,11 @@ class NoIndexError(RuntimeError):
 @dataclass(slots=True)
 class _Hit:
     score: float
-    spans: list[tuple[int, int]] = field(default_factory=list)  # phrase spans, known already
+    spans: list[tuple[int, int]] = field(default_factory=list)  # body phrase spans, known already
     sources: list[tuple[str, str]] = field(default_factory=list)  # (field, term) matched
+    title_spans: list[tuple[int, int]] = field(default_factory=list)  # title phrase spans
+    levels: list[tuple[str, int]] = field(default_factory=list)  # (clause as typed, level)
+    near: int = 0  # proximity tier of the query's runs of words (see query.py)
 
 
 Hits = dict[int, _Hit]
@@ -168,25 +178,34 @@ def _fraction(tf: int, df: int, n: int) -> float:
     return tf / (tf + 1) * idf / (idf + 1)
 
 
-def _level_hits(view: IndexView, per_level: list[tuple[int, str, str]]) -> Hits:
-    """Score one clause from ``[(level, field, term)]`` (best level first)."""
+def _weight(tf: int, df: int, n: int, in_title: bool) -> float:
+    """The part of a clause's score below its level: half for a title match, half tf·idf."""
+    return ((1.0 if in_title else 0.0) + _fraction(tf, df, n)) / 2
+
+
+def _level_hits(view: IndexView, per_level: list[tuple[int, str, str]], text: str) -> Hits:
+    """Score one clause from ``[(level, field, term)]`` (best level first), in the body field
+    and its title field (``title_`` + field)."""
     hits: Hits = {}
     for level, fieldname, term in per_level:
-        docs = view.freqs(fieldname, term)
+        body = view.freqs(fieldname, term)
+        title = view.freqs(TITLE_PREFIX + fieldname, term)
+        docs = body.keys() | title.keys()
         df = len(docs)
-        source = [(fieldname, term)]
-        by_tf: dict[int, float] = {}
-        for doc, tf in docs.items():
+        source = [(fieldname, term), (TITLE_PREFIX + fieldname, term)]
+        label = [(text, level)]
+        for doc in docs:
             if doc in hits:
                 continue
-            if tf not in by_tf:
-                by_tf[tf] = level + _fraction(tf, df, view.n)
-            hits[doc] = _Hit(by_tf[tf], [], source)
+            tf = body.get(doc, 0) + title.get(doc, 0)
+            hits[doc] = _Hit(level + _weight(tf, df, view.n, doc in title), [], source, [],
+                             label)
     return hits
 
 
 def _term(view: IndexView, node: Term, levels: tuple[int, ...]) -> Hits:
-    return _level_hits(view, [(lv, LEVEL_FIELD[lv], node.word.at(lv)) for lv in levels])
+    return _level_hits(view, [(lv, LEVEL_FIELD[lv], node.word.at(lv)) for lv in levels],
+                       node.word.text)
 
 
 def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str],
@@ -215,13 +234,94 @@ def _phrase(view: IndexView, node: Phrase, levels: tuple[int, ...]) -> Hits:
     hits: Hits = {}
     for level in levels:
         # every level is read in full: df counts all articles with the phrase at that level
-        found = phrase_occurrences(view, LEVEL_FIELD[level], [w.at(level) for w in node.words])
-        df = len(found)
-        for doc, occ in found.items():
-            if doc not in hits:
-                hits[doc] = _Hit(level + _fraction(len(occ), df, view.n),
-                                 [(s, e) for _, s, e in occ])
+        terms = [w.at(level) for w in node.words]
+        body = phrase_occurrences(view, LEVEL_FIELD[level], terms)
+        title = phrase_occurrences(view, TITLE_PREFIX + LEVEL_FIELD[level], terms)
+        docs = body.keys() | title.keys()
+        df = len(docs)
+        for doc in docs:
+            if doc in hits:
+                continue
+            b, t = body.get(doc, []), title.get(doc, [])
+            hits[doc] = _Hit(level + _weight(len(b) + len(t), df, view.n, bool(t)),
+                             [(s, e) for _, s, e in b], [], [(s, e) for _, s, e in t],
+                             [(node.text, level)])
     return hits
+
+
+def proximity(lists: list[list[int]]) -> int:
+    """How close words stand, given each word's positions in one field (query order):
+    2 when they stand side by side in query order somewhere (positions p, p+1, …), 1 when one
+    position of each lies within :data:`NEAR` words (largest − smallest < NEAR), else 0."""
+    if not lists or any(not positions for positions in lists):
+        return 0
+    rest = [set(positions) for positions in lists[1:]]
+    for p in lists[0]:
+        if all(p + k + 1 in later for k, later in enumerate(rest)):
+            return PHRASE_TIER
+    events = sorted((p, i) for i, positions in enumerate(lists) for p in positions)
+    count = [0] * len(lists)
+    covered = lo = 0
+    for p, i in events:
+        if count[i] == 0:
+            covered += 1
+        count[i] += 1
+        while covered == len(lists):
+            if p - events[lo][0] < NEAR:
+                return NEAR_TIER
+            j = events[lo][1]
+            count[j] -= 1
+            if count[j] == 0:
+                covered -= 1
+            lo += 1
+    return 0
+
+
+def word_runs(items: tuple[Node, ...]) -> list[list[Term]]:
+    """Runs of two or more words standing next to each other in an AND (query order)."""
+    runs: list[list[Term]] = []
+    run: list[Term] = []
+    for item in (*items, None):
+        if isinstance(item, Term):
+            run.append(item)
+            continue
+        if len(run) > 1:
+            runs.append(run)
+        run = []
+    return runs
+
+
+def _positions(view: IndexView, term: Term, levels: tuple[int, ...], prefix: str,
+               docs: set[int]) -> dict[int, list[int]]:
+    """Sorted positions of a word at any allowed level, per document in ``docs``."""
+    out: dict[int, set[int]] = {}
+    for lv in levels:
+        for doc, occ in view.postings(prefix + LEVEL_FIELD[lv], term.word.at(lv),
+                                      only=docs).items():
+            out.setdefault(doc, set()).update(p for p, _, _ in occ)
+    return {doc: sorted(ps) for doc, ps in out.items()}
+
+
+def _proximity_bonus(view: IndexView, node: And, levels: tuple[int, ...], hits: Hits) -> None:
+    """Add to each hit the proximity bonus of the AND's runs of words (rule in query.py)."""
+    docs = set(hits)
+    for run in word_runs(node.items):
+        per_field = [[_positions(view, t, levels, prefix, docs) for t in run]
+                     for prefix in ("", TITLE_PREFIX)]
+        for doc, hit in hits.items():
+            tier = max(proximity([w.get(doc, []) for w in words]) for words in per_field)
+            if tier:
+                hit.score += tier * NEAR_WEIGHT * len(run)
+                hit.near = max(hit.near, tier)
+
+
+def _merge(hits: list[_Hit]) -> _Hit:
+    score = 0.0
+    for h in hits:
+        score += h.score
+    return _Hit(score, [s for h in hits for s in h.spans], [s for h in hits for s in h.sources],
+                [s for h in hits for s in h.title_spans], [lv for h in hits for lv in h.levels],
+                max((h.near for h in hits), default=0))
 
 
 def evaluate(view: IndexView, node: Node, mode: str = "root") -> Hits:
@@ -232,23 +332,18 @@ def evaluate(view: IndexView, node: Node, mode: str = "root") -> Hits:
     if isinstance(node, Phrase):
         return _phrase(view, node, levels)
     if isinstance(node, Root):
-        return _level_hits(view, [(ROOT, LEVEL_FIELD[ROOT], node.root)])
+        return _level_hits(view, [(ROOT, LEVEL_FIELD[ROOT], node.root)], node.text)
     if isinstance(node, Entity):
-        return _level_hits(view, [(EXACT, "entity", node.key)])
+        return _level_hits(view, [(EXACT, "entity", node.key)], node.text)
     if isinstance(node, Not):
         excluded = evaluate(view, node.item, mode)
         return {d: _Hit(0.0) for d in view.docnums if d not in excluded}
     if isinstance(node, Or):
-        hits: Hits = {}
+        found: dict[int, list[_Hit]] = {}
         for item in node.items:
             for d, h in evaluate(view, item, mode).items():
-                if d in hits:
-                    old = hits[d]
-                    hits[d] = _Hit(old.score + h.score, old.spans + h.spans,
-                                   old.sources + h.sources)
-                else:
-                    hits[d] = _Hit(h.score, list(h.spans), list(h.sources))
-        return hits
+                found.setdefault(d, []).append(h)
+        return {d: _merge(hs) for d, hs in found.items()}
     if isinstance(node, And):
         positives = [i for i in node.items if not isinstance(i, Not)]
         negatives = [i for i in node.items if isinstance(i, Not)]
@@ -257,14 +352,14 @@ def evaluate(view: IndexView, node: Node, mode: str = "root") -> Hits:
             docs = set(results[0])
             for r in results[1:]:
                 docs &= set(r)
-            hits = {d: _Hit(sum(r[d].score for r in results),
-                            [s for r in results for s in r[d].spans],
-                            [s for r in results for s in r[d].sources]) for d in docs}
+            hits = {d: _merge([r[d] for r in results]) for d in docs}
         else:
             hits = {d: _Hit(0.0) for d in view.docnums}
         for neg in negatives:
             excluded = evaluate(view, neg.item, mode)
             hits = {d: h for d, h in hits.items() if d not in excluded}
+        if positives:
+            _proximity_bonus(view, node, levels, hits)
         return hits
     raise TypeError(f"not a query node: {node!r}")
 
@@ -356,11 +451,16 @@ class Result:
     snippet: str
     matched: list[str]
     spans: list[tuple[int, int]] = field(default_factory=list)
+    levels: list[tuple[str, int]] = field(default_factory=list)  # (clause as typed, level)
+    proximity: int = 0
+    title_spans: list[tuple[int, int]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "path": self.path, "title": self.title, "date": self.date,
                 "source": self.source, "score": self.score, "snippet": self.snippet,
-                "matched": self.matched}
+                "matched": self.matched,
+                "levels": [{"text": t, "level": LEVEL_NAME[lv]} for t, lv in self.levels],
+                "proximity": PROXIMITY_NAME.get(self.proximity)}
 
 
 @dataclass(slots=True)
@@ -437,13 +537,19 @@ def search(
     results = []
     for neg_score, _, doc, hit in rows[: limit if limit is not None else len(rows)]:
         st = view.stored(doc)
-        text = st["text"]
-        spans = merge_spans(hit.spans + [sp for f, t in dict.fromkeys(hit.sources)
+        text, title = st["text"], st["title"] or ""
+        sources = list(dict.fromkeys(hit.sources))
+        spans = merge_spans(hit.spans + [sp for f, t in sources if not f.startswith(TITLE_PREFIX)
                                          for sp in view.spans(f, t, doc)])
-        matched = list(dict.fromkeys(text[s:e] for s, e in spans))
+        tspans = merge_spans(hit.title_spans + [sp for f, t in sources
+                                                if f.startswith(TITLE_PREFIX)
+                                                for sp in view.spans(f, t, doc)])
+        matched = list(dict.fromkeys([*(title[s:e] for s, e in tspans),
+                                      *(text[s:e] for s, e in spans)]))
         results.append(Result(
             id=st["id"], path=st["path"], title=st["title"], date=st.get("date"),
             source=st.get("source"), score=-neg_score or 0.0, snippet=snippet(text, spans),
-            matched=matched, spans=spans,
+            matched=matched, spans=spans, levels=list(dict.fromkeys(hit.levels)),
+            proximity=hit.near, title_spans=tspans,
         ))
     return SearchResult(query, len(rows), results)

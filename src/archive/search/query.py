@@ -34,18 +34,36 @@ gazetteer keys of its entity mentions (``entity``). A clause matches an article 
 A phrase matches at the highest level at which ALL its words occur at consecutive positions in
 that level's field. ``جذر:`` clauses match at level 1 (any mode); entity clauses at level 3.
 
+The title is searched too: it has the same four fields (``title_form`` …), and a clause
+matches an article when it matches its body or its title.
+
 Score of a matching clause ``c`` in article ``d`` (``ℓ`` = best allowed level at which it
-matches, counts taken in that level's field)::
+matches, counts taken in that level's body and title fields together)::
 
     tf  = occurrences of c in d              (phrase: occurrences of the whole phrase)
     df  = articles in which c occurs          N = articles in the index
     idf = ln(1 + N / df)
-    score(c, d) = ℓ + tf / (tf + 1) · idf / (idf + 1)         (the fraction is in [0, 1))
+    t   = 1 if c occurs in d's title at level ℓ, else 0
+    score(c, d) = ℓ + (t + tf / (tf + 1) · idf / (idf + 1)) / 2     (the part after ℓ is < 1)
 
 so for a one-word query every exact-form match ranks above every stem match, which ranks above
-every root-only match. ``AND`` and ``OR`` add the scores of their matching clauses; ``NOT``
-adds nothing. The final score is rounded to 6 decimals; ties are broken by article id
-(ascending). Results are never ordered by anything else.
+every root-only match, and within a level an article with the word in its title ranks above
+every article with it only in the body. ``AND`` and ``OR`` add the scores of their matching
+clauses; ``NOT`` adds nothing.
+
+Several words: words typed next to each other (a run of two or more plain words inside one
+AND, not split by a name, phrase, root clause, operator or parenthesis) also earn a proximity
+bonus. Take each word's positions at any level the mode allows (body and title separately)::
+
+    tier = 2   the words stand side by side in query order somewhere (as a phrase would)
+           1   one occurrence of each lies within NEAR = 8 words (last − first < 8)
+           0   otherwise
+    bonus = tier · 4 · (words in the run)      (best tier of body and title)
+
+A clause scores less than 4, so for the same words an article where they stand together in
+order ranks above one where they are near each other, which ranks above one where they are far
+apart; within a tier the level rule above decides. The final score is rounded to 6 decimals;
+ties are broken by article id (ascending). Results are never ordered by anything else.
 """
 
 from __future__ import annotations
@@ -64,6 +82,11 @@ MODE_LEVELS: dict[str, tuple[int, ...]] = {
     "exact": (EXACT,), "stem": (EXACT, STEM), "root": (EXACT, STEM, ROOT)}
 LEVEL_FIELD = {EXACT: "form", STEM: "stem", ROOT: "root"}
 LEVEL_NAME = {EXACT: "exact", STEM: "stem", ROOT: "root"}
+#: Proximity of a run of query words (see the module docstring).
+NEAR = 8
+PHRASE_TIER, NEAR_TIER = 2, 1
+NEAR_WEIGHT = 4
+PROXIMITY_NAME = {PHRASE_TIER: "phrase", NEAR_TIER: "near"}
 
 ROOT_FIELDS = ("root", "جذر")
 OR_WORDS = ("OR", "أو")

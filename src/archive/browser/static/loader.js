@@ -1,0 +1,187 @@
+// Loading the browser's search data and running the page's queries: the browser side of
+// archive/search/service.py (what `archive search` loads before it searches) and of
+// archive/commands/search.py (turning the page's parameters into Filters, as the command turns
+// its options into them).
+//
+//   service.py / commands/search.py    loader.js
+//   query_analyzer                     loadEngine (analyzer tables, names, lunr, metadata)
+//   search_cmd's Filters(...)          runWith (params → Filters; several values per facet)
+//   engine.search + Result.matched     charSpans / titleSpans (token → character spans)
+//   (site) facet counts                facetCounts, formCounts
+//
+// Data lives in search/data/ beside search/assets/ (see archive/browser/index.py).
+
+import { Analyzer } from './analyzer.js';
+import { Filters, resolveEntities, search, validDate } from './engine.js';
+import { QueryError, repr } from './query.js';
+
+const DATA = new URL('../data/', import.meta.url);
+export const ROOT_URL = new URL('../../', import.meta.url);
+
+async function fetchJSON(name) {
+  const response = await fetch(new URL(name, DATA));
+  if (!response.ok) throw new Error(`لم تُحمَّل بيانات البحث (${name}، رمز ${response.status})`);
+  return response.json();
+}
+
+function loadScript(url) {
+  return new Promise((resolve, reject) => {
+    if (globalThis.lunr) {
+      resolve();
+      return;
+    }
+    const s = document.createElement('script');
+    s.src = url;
+    s.onload = () => resolve();
+    s.onerror = () => reject(new Error(`لم يُحمَّل ${url}`));
+    document.head.appendChild(s);
+  });
+}
+
+let enginePromise = null;
+
+/** Load lunr, the index metadata, analyzer tables and names once (shared by all queries). */
+export function loadEngine() {
+  if (enginePromise) return enginePromise;
+  enginePromise = (async () => {
+    const t0 = performance.now();
+    const [, meta, tables, names] = await Promise.all([
+      loadScript(new URL('lunr.js', import.meta.url).href),
+      fetchJSON('meta.json'),
+      fetchJSON('analyzer-tables.json'),
+      fetchJSON('names.json'),
+    ]);
+    // lexicon shards (names, licensed roots) are fetched on demand: analyzer.prepare(text)
+    const analyzer = new Analyzer(tables, names, (id) => fetchJSON(`lexicon/${id}.json`));
+    // The index's search pipeline is labelled "archive-ar": the archive's normalize.
+    const archiveAr = (token) => token.update((s) => analyzer.normalize(s));
+    if (!globalThis.lunr.Pipeline.registeredFunctions['archive-ar']) {
+      globalThis.lunr.Pipeline.registerFunction(archiveAr, 'archive-ar');
+    }
+    const { IndexView } = await import('./engine.js');
+    const view = new IndexView(meta, globalThis.lunr, (k) => fetchJSON(`lunr/${k}.json`));
+    return { analyzer, view, meta, loadMs: performance.now() - t0 };
+  })();
+  enginePromise.catch(() => { enginePromise = null; });
+  return enginePromise;
+}
+
+const docCache = new Map();
+
+/** One article's text and body spans (fetched only for results on screen). */
+export function loadDoc(docnum) {
+  if (!docCache.has(docnum)) docCache.set(docnum, fetchJSON(`docs/${docnum}.json`));
+  return docCache.get(docnum);
+}
+
+/** Character spans of token spans [first, last] ([first, -1]: a name) in ``text``. */
+export function tokenCharSpans(analyzer, text, tokenSpans) {
+  if (!tokenSpans.length) return [];
+  const [tokens, matches] = analyzer.analyzeWithMatches(text);
+  const nameEnd = new Map(matches.map((m) => [m.first, m.last]));
+  const out = [];
+  for (const [first, last] of tokenSpans) {
+    const end = last === -1 ? nameEnd.get(first) : last;
+    if (tokens[first] === undefined || tokens[end] === undefined) continue;
+    out.push([tokens[first].start, tokens[end].end]);
+  }
+  return out;
+}
+
+/** Character spans of a hit in the article's text. */
+export function charSpans(analyzer, doc, hit) {
+  return tokenCharSpans(analyzer, doc.text, hit.spans);
+}
+
+/** Character spans of a hit in the article's title. */
+export function titleSpans(analyzer, title, hit) {
+  return tokenCharSpans(analyzer, title || '', hit.tspans || []);
+}
+
+/** Run a query with the page's parameters (see runWith). */
+export async function runQuery(params) {
+  return runWith(await loadEngine(), params);
+}
+
+const many = (v) => (Array.isArray(v) ? v : v ? [v] : []).filter((x) => x);
+
+/**
+ * runQuery on an engine {analyzer, view, meta} (the node tests build one from files).
+ * params: {q, mode, place, actor, source, year, from, to}; place/actor/source/year may be
+ * lists (any of them: OR within a facet, AND across facets).
+ */
+export async function runWith(engine, params) {
+  const { analyzer, view, meta } = engine;
+  const norm = (s) => analyzer.normalize(s);
+  const filters = makeFilters(engine, params);
+  await analyzer.prepare(params.q || '');
+  const unfiltered = await search(view, params.q, { analyzer, mode: params.mode || 'root' });
+  const rows = unfiltered.rows.filter((r) => filters.keep(view.stored(r.doc)));
+  return { engine, rows, unfiltered: unfiltered.rows };
+}
+
+/**
+ * The page's filters as Filters (Python: search_cmd builds them from its options); bad dates
+ * raise QueryError.
+ */
+export function makeFilters(engine, params) {
+  const { analyzer, meta } = engine;
+  const norm = (s) => analyzer.normalize(s);
+  const union = (kind, values) => {
+    if (!values.length) return null;
+    const out = new Set();
+    for (const v of values) for (const k of resolveEntities(meta, kind, v, norm)) out.add(k);
+    return out;
+  };
+  const years = many(params.year);
+  for (const y of [...years, ...many(params.from), ...many(params.to)]) {
+    if (!validDate(y)) throw new QueryError(`date ${repr(y)}: not a date`, `تاريخ غير صالح ${repr(y)}`);
+  }
+  return new Filters({
+    places: union('place', many(params.place)),
+    actors: union('actor', many(params.actor)),
+    source: many(params.source).length ? many(params.source).map(norm) : null,
+    years: years.length ? new Set(years) : null,
+    dateFrom: params.from || null,
+    dateTo: params.to || null,
+    normalize: norm,
+  });
+}
+
+const formShards = new Map();
+
+/** The k-th forms shard (search/data/forms/<k>.json, see archive/browser/index.py). */
+export function loadFormShard(k) {
+  if (!formShards.has(k)) formShards.set(k, fetchJSON(`forms/${k}.json`));
+  return formShards.get(k);
+}
+
+/** Facet counts over result rows: place, actor (places count their enclosing places too). */
+export function facetCounts(view, meta, rows) {
+  const counts = { place: new Map(), actor: new Map(), source: new Map(), year: new Map() };
+  const ancestors = (key) => {
+    const out = [];
+    const seen = new Set([key]);
+    let row = meta.entities[key];
+    while (row && row[4] && !seen.has(row[4])) {
+      seen.add(row[4]);
+      out.push(row[4]);
+      row = meta.entities[row[4]];
+    }
+    return out;
+  };
+  const bump = (map, key) => map.set(key, (map.get(key) || 0) + 1);
+  for (const r of rows) {
+    const st = view.stored(r.doc);
+    const places = new Set();
+    for (const k of st.places || []) {
+      places.add(k);
+      for (const a of ancestors(k)) places.add(a);
+    }
+    for (const k of places) bump(counts.place, k);
+    for (const k of new Set(st.actors || [])) bump(counts.actor, k);
+    if (st.source) bump(counts.source, st.source);
+    if (st.year) bump(counts.year, st.year);
+  }
+  return counts;
+}
