@@ -14,7 +14,6 @@ import functools
 import http.server
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -73,19 +72,28 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def shoot(url: str, out: Path, size: tuple[int, int], dark: bool) -> None:
+    """One full-width screenshot (the first ``size[1]`` pixels), in the dark scheme when
+    ``dark`` (Playwright's emulated prefers-color-scheme: Chromium's --force-dark-mode does not
+    reach the media query in headless mode)."""
+    from playwright.sync_api import sync_playwright
+
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    with tempfile.TemporaryDirectory() as profile:
-        cmd = [
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--hide-scrollbars", f"--user-data-dir={profile}",
-            f"--window-size={size[0]},{size[1]}", f"--screenshot={out}",
-            "--virtual-time-budget=3000",
-        ]
-        if dark:
-            cmd.append("--force-dark-mode")
-        cmd.append(url)
-        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            profile, executable_path=chromium, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--hide-scrollbars"],
+            viewport={"width": size[0], "height": size[1]},
+            color_scheme="dark" if dark else "light",
+        )
+        try:
+            page = browser.new_page()
+            page.goto(url, wait_until="load", timeout=60_000)
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(out))
+        finally:
+            browser.close()
 
 
 def main(argv: list[str] | None = None) -> int:
