@@ -96,11 +96,35 @@ class Loaded(HasProblems):
             raise ArchiveError(self.errors)
 
 
+#: The corpus a build has loaded already (see :func:`reusing`).
+_LOADED: Loaded | None = None
+
+
+@contextmanager
+def reusing(loaded: Loaded) -> Iterator[None]:
+    """Within this block, :func:`load` of the same folders returns ``loaded`` (a copy of its
+    lists) instead of reading and parsing every file again: the site build loads the corpus
+    once and hands it to the index update, which asks :func:`load` for it."""
+    global _LOADED
+    before, _LOADED = _LOADED, loaded
+    try:
+        yield
+    finally:
+        _LOADED = before
+
+
+def _same_folders(a: Paths, b: Paths) -> bool:
+    return (a.root, a.seeds, a.build) == (b.root, b.seeds, b.build)
+
+
 def load(paths: Paths, timings: Timings | None = None) -> Loaded:
     """Load seeds/ and the gazetteer, and validate both. Problems are collected, not raised."""
     from archive.corpus.loader import load_corpus
     from archive.gazetteer import load_gazetteer, validate
 
+    given = _LOADED
+    if given is not None and _same_folders(given.paths, paths):
+        return Loaded(given.paths, list(given.articles), given.gazetteer, list(given.problems))
     timings = timings or Timings()
     with timings.stage("load"):
         corpus = load_corpus(paths)

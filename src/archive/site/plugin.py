@@ -158,10 +158,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             # The search index (build/search/) and its related-articles table; incremental, so
             # a rebuild after one new article re-analyses that article only.
             from archive.index.build import ensure_fresh
+            from archive.pipeline import reusing
 
             t1 = time.perf_counter()
-            report = ensure_fresh(self.paths, related=True,  # type: ignore[arg-type]
-                                  analysed=analyzed)
+            with reusing(loaded):  # the corpus is read and parsed once per build
+                report = ensure_fresh(self.paths, related=True,  # type: ignore[arg-type]
+                                      analysed=analyzed)
             if report is not None:
                 log.info("archive: search index updated in %.2fs", time.perf_counter() - t1)
             related = read_related(self.paths.build / "related.json")
