@@ -8,7 +8,6 @@ Stage timings are collected in :class:`Timings` so benchmarks can report them.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from bisect import bisect_left
@@ -23,7 +22,8 @@ from archive.analysis import Analyzer, Token, wordtable
 from archive.analysis.analyzer import Columns, remember_words
 from archive.config import Paths
 from archive.corpus.article import Article
-from archive.errors import ArchiveError, HasProblems, Problem
+from archive.errors import HasProblems, Problem
+from archive.files import write_atomic
 
 
 @dataclass(slots=True)
@@ -39,11 +39,6 @@ class Timings:
             yield
         finally:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - t0
-
-    def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = {k: round(v, 4) for k, v in self.stages.items()}
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +85,6 @@ class Loaded(HasProblems):
     articles: list[Article]
     gazetteer: object  # archive.gazetteer.Gazetteer
     problems: list[Problem]
-
-    def raise_for_errors(self) -> None:
-        if self.errors:
-            raise ArchiveError(self.errors)
 
 
 #: The corpus a build has loaded already (see :func:`reusing`).
@@ -206,11 +197,8 @@ def export_analyzer_tables(build: Path) -> Path:
         pass
     text = tables_json() + "\n"
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        build.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    stamp.write_text(code, encoding="utf-8")
+        write_atomic(target, text)
+    write_atomic(stamp, code)
     return target
 
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from archive import files
 
 FORMAT = 1
 DIR_NAME = "pages"
@@ -35,17 +36,9 @@ def code_fingerprint() -> str:
     """Hash of what turns a page's data into HTML: the site package's code and templates,
     the analysis and corpus code (what a page shows of an article) and the Jinja2 and
     MarkupSafe versions."""
-    root = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256(f"pages {FORMAT}\n".encode())
-    for name in ("jinja2", "markupsafe"):
-        h.update(f"{name} {metadata.version(name)}\n".encode())
-    for sub in ("site", "corpus", "analysis"):
-        package = root / sub
-        for path in sorted(package.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and "static" not in path.parts:
-                h.update(path.relative_to(root).as_posix().encode() + b"\0")
-                h.update(path.read_bytes() + b"\0")
-    return h.hexdigest()
+    versions = " ".join(f"{name} {metadata.version(name)}" for name in ("jinja2", "markupsafe"))
+    return files.fingerprint(f"pages {FORMAT} {versions}", ["site", "corpus", "analysis"],
+                             skip=["static"])
 
 
 #: Fields left out of a dataclass's digest: an article view's ``related`` ids. An article page
@@ -158,11 +151,7 @@ class PageCache:
         asked = sorted(lookups.asked)
         data = {"page": page_key, "inputs": inputs, "asked": [list(a) for a in asked],
                 "answers": lookups.digest(), "html": html}
-        path = self._file(page_key)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        files.write_atomic(self._file(page_key), json.dumps(data, ensure_ascii=False))
 
     def prune(self) -> int:
         """Delete the stored pages this build did not use (deleted articles); return how many."""
