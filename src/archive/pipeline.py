@@ -277,12 +277,30 @@ def _forked(
     # cycle collector would only slow it down (as in Analyzer.analyze_with_matches).
     gc.disable()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals)
+        try:
             yield pool, spans
+        except BaseException:
+            pool.terminate()
+            raise
+        else:
+            # Workers leave on their own once the queue is closed: terminating them (SIGTERM)
+            # while one holds the queue's lock would leave the other waiting for it forever.
+            pool.close()
+        finally:
+            pool.join()
     finally:
         _WORK = None
         if collecting:
             gc.enable()
+
+
+def _worker_signals() -> None:
+    """A worker ends at SIGTERM whatever handler the parent process had installed (a handler
+    that raises would stop it wherever it is, e.g. holding the task queue's lock)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _forms_of(span: tuple[int, int]) -> set[str]:
