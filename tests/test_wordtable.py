@@ -58,3 +58,35 @@ def test_build_exports_the_analyzer_tables_the_browser_reads(archive_paths: Path
     exported = json.loads((archive_paths.build / "analyzer-tables.json").read_text("utf-8"))
     assert exported == json.loads(json.dumps(build_tables(), ensure_ascii=False))
     assert {"normalize", "tokenize", "patterns", "roots"} <= exported.keys()
+
+
+def test_articles_analysed_on_two_workers_give_the_same_output(
+    archive_paths: Paths, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import archive.pipeline as pipeline
+
+    loaded = load(archive_paths)
+    serial = analyze_corpus(loaded, workers=1)
+    analyze_word.cache_clear()
+    (archive_paths.build / wordtable.FILE_NAME).unlink()
+    forked: list[int] = []
+    real = pipeline._forked
+
+    def spy(todo, *args):  # type: ignore[no-untyped-def]
+        forked.append(len(todo))
+        return real(todo, *args)
+
+    monkeypatch.setattr(pipeline, "_forked", spy)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ARTICLES", 1)
+    monkeypatch.setattr(pipeline, "BATCH", 2)  # several batches per worker
+    parallel = analyze_corpus(load(archive_paths), workers=2)
+    assert forked == [len(loaded.articles)] * 2  # forms, then tokens and entities
+    assert len(parallel) == len(serial) >= 5
+    for a, b in zip(serial, parallel, strict=True):
+        assert b.article.id == a.article.id
+        assert b.tokens == a.tokens and b.body_tokens == a.body_tokens
+        assert b.mentions == a.mentions and b.mention_counts == a.mention_counts
+        assert b.declared == a.declared and b.places == a.places and b.actors == a.actors
+    assert any(len(a.body_tokens) < len(a.tokens) for a in parallel)  # boilerplate left out
+    assert any(a.mentions for a in parallel)
+    assert json.loads((archive_paths.build / wordtable.FILE_NAME).read_text("utf-8"))["words"]

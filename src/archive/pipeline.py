@@ -8,9 +8,9 @@ Stage timings are collected in :class:`Timings` so benchmarks can report them.
 
 from __future__ import annotations
 
-import json
 import os
 import time
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from archive.analysis import Analyzer, Token, wordtable
-from archive.analysis.analyzer import remember_words
+from archive.analysis.analyzer import Columns, remember_words
 from archive.config import Paths
 from archive.corpus.article import Article
-from archive.errors import ArchiveError, HasProblems, Problem
+from archive.errors import HasProblems, Problem
+from archive.files import write_atomic
 
 
 @dataclass(slots=True)
@@ -38,11 +39,6 @@ class Timings:
             yield
         finally:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - t0
-
-    def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = {k: round(v, 4) for k, v in self.stages.items()}
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +86,26 @@ class Loaded(HasProblems):
     gazetteer: object  # archive.gazetteer.Gazetteer
     problems: list[Problem]
 
-    def raise_for_errors(self) -> None:
-        if self.errors:
-            raise ArchiveError(self.errors)
+
+#: The corpus a build has loaded already (see :func:`reusing`).
+_LOADED: Loaded | None = None
+
+
+@contextmanager
+def reusing(loaded: Loaded) -> Iterator[None]:
+    """Within this block, :func:`load` of the same folders returns ``loaded`` (a copy of its
+    lists) instead of reading and parsing every file again: the site build loads the corpus
+    once and hands it to the index update, which asks :func:`load` for it."""
+    global _LOADED
+    before, _LOADED = _LOADED, loaded
+    try:
+        yield
+    finally:
+        _LOADED = before
+
+
+def _same_folders(a: Paths, b: Paths) -> bool:
+    return (a.root, a.seeds, a.build) == (b.root, b.seeds, b.build)
 
 
 def load(paths: Paths, timings: Timings | None = None) -> Loaded:
@@ -100,6 +113,9 @@ def load(paths: Paths, timings: Timings | None = None) -> Loaded:
     from archive.corpus.loader import load_corpus
     from archive.gazetteer import load_gazetteer, validate
 
+    given = _LOADED
+    if given is not None and _same_folders(given.paths, paths):
+        return Loaded(given.paths, list(given.articles), given.gazetteer, list(given.problems))
     timings = timings or Timings()
     with timings.stage("load"):
         corpus = load_corpus(paths)
@@ -123,19 +139,42 @@ def declared_entities(article: Article, gazetteer: Any) -> list[str]:
 def analyze_article(
     article: Article, analyzer: Analyzer, gazetteer: Any = None
 ) -> AnalyzedArticle:
-    tokens, matches = analyzer.analyze_with_matches(article.text)
+    return _assemble(article, _record(article, analyzer, gazetteer))
+
+
+#: The analysis of one article in compact form (what a worker sends back): its tokens as
+#: columns, the runs ``[i, j)`` of tokens inside body segments, the mentions, the body mention
+#: counts and the declared entities.
+_Record = tuple[Columns, list[tuple[int, int]], list[Mention], dict[str, int], list[str]]
+
+
+def _record(article: Article, analyzer: Analyzer, gazetteer: Any) -> _Record:
+    columns, matches = analyzer.analyze_columns(article.text)
+    starts, ends = columns.starts, columns.ends
     bodies = [(s.start, s.end) for s in article.body_segments()]
-    body_tokens = [t for t in tokens if _inside(t.start, bodies)]
+    inside: set[int] = set()
+    for a, b in bodies:
+        inside.update(range(bisect_left(starts, a), bisect_left(starts, b)))
+    runs: list[tuple[int, int]] = []
+    for k in sorted(inside):
+        if runs and runs[-1][1] == k:
+            runs[-1] = (runs[-1][0], k + 1)
+        else:
+            runs.append((k, k + 1))
     mentions = [
-        Mention(m.entity, tokens[m.first].start, tokens[m.last].end,
-                article.text[tokens[m.first].start:tokens[m.last].end])
+        Mention(m.entity, starts[m.first], ends[m.last], article.text[starts[m.first]:ends[m.last]])
         for m in matches
     ]
     counts = Counter(m.entity for m in mentions if _inside(m.start, bodies))
     declared = declared_entities(article, gazetteer) if gazetteer is not None else []
-    return AnalyzedArticle(
-        article, tokens, body_tokens, mentions, dict(sorted(counts.items())), declared
-    )
+    return columns, runs, mentions, dict(sorted(counts.items())), declared
+
+
+def _assemble(article: Article, record: _Record) -> AnalyzedArticle:
+    columns, runs, mentions, counts, declared = record
+    tokens = columns.tokens()
+    body = tokens if runs == [(0, len(tokens))] else [t for i, j in runs for t in tokens[i:j]]
+    return AnalyzedArticle(article, tokens, body, mentions, counts, declared)
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
@@ -144,18 +183,34 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
 
 def export_analyzer_tables(build: Path) -> Path:
     """Write the analyzer's data tables to build/analyzer-tables.json (only when they changed):
-    the very data the JavaScript port reads."""
+    the very data the JavaScript port reads. The tables are made from the files of the analysis
+    package only, so they are made again only when its fingerprint changed (kept beside them)."""
     from archive.analysis.tables import tables_json
 
     target = build / "analyzer-tables.json"
+    stamp = build / ".analyzer-tables.fingerprint"
+    code = wordtable.fingerprint()
+    try:
+        if target.is_file() and stamp.read_text(encoding="utf-8") == code:
+            return target
+    except OSError:
+        pass
     text = tables_json() + "\n"
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        build.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
+        write_atomic(target, text)
+    write_atomic(stamp, code)
     return target
 
+
+#: Below this many articles, analysis stays in this process (starting workers costs more).
+PARALLEL_MIN_ARTICLES = 200
+#: Articles per task handed to a worker: small enough to balance the cores and to let this
+#: process unpack one batch while the workers analyse the next.
+BATCH = 64
+
+#: What forked workers read (set just before they fork, cleared after): the articles to
+#: analyse, the analyzer with its gazetteer matcher, and the gazetteer.
+_WORK: tuple[list[Article], Analyzer | None, Any] | None = None
 
 def analyze_corpus(
     loaded: Loaded,
@@ -163,20 +218,31 @@ def analyze_corpus(
     timings: Timings | None = None,
     workers: int | None = None,
 ) -> list[AnalyzedArticle]:
-    """Analyze ``articles`` (default: all loaded ones).
+    """Analyze ``articles`` (default: all loaded ones), in their order.
 
     The distinct word forms are analysed first — only those not in the word table kept in
     build/, split across ``workers`` processes — so each form is analysed once per archive, not
-    once per occurrence or per build; tokens are then assembled from the table.
+    once per occurrence or per build; tokens are then assembled from the table. With more than
+    one worker and enough articles, collecting the forms and assembling the tokens (with entity
+    matching) run on forked workers too, each on batches of articles taken in order; the result
+    is the same as with one worker.
     """
     timings = timings or Timings()
     todo = loaded.articles if articles is None else articles
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    parallel = workers > 1 and len(todo) >= PARALLEL_MIN_ARTICLES
+    build = loaded.paths.build
     with timings.stage("analyze"):
-        build = loaded.paths.build
-        export_analyzer_tables(build)
-        table = wordtable.load(build)
-        forms = wordtable.distinct_forms(a.text for a in todo)
+        if parallel:
+            with _forked(todo, None, loaded.gazetteer, workers) as (pool, spans):
+                pending = pool.map_async(_forms_of, spans)
+                export_analyzer_tables(build)  # meanwhile, in this process
+                table = wordtable.load(build)
+                forms: set[str] = set().union(*pending.get())
+        else:
+            export_analyzer_tables(build)
+            table = wordtable.load(build)
+            forms = wordtable.distinct_forms(a.text for a in todo)
         missing = sorted(forms - table.keys())
         if missing:
             table.update(wordtable.analyze_forms(missing, workers))
@@ -184,4 +250,65 @@ def analyze_corpus(
         remember_words(table)
     with timings.stage("entities"):
         analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
-        return [analyze_article(a, analyzer, loaded.gazetteer) for a in todo]
+        if not parallel:
+            return [analyze_article(a, analyzer, loaded.gazetteer) for a in todo]
+        out: list[AnalyzedArticle] = []
+        with _forked(todo, analyzer, loaded.gazetteer, workers) as (pool, spans):
+            for (start, end), records in zip(spans, pool.imap(_analyse_span, spans),
+                                             strict=True):
+                out.extend(map(_assemble, todo[start:end], records))
+        return out
+
+
+@contextmanager
+def _forked(
+    todo: list[Article], analyzer: Analyzer | None, gazetteer: Any, workers: int
+) -> Iterator[tuple[Any, list[tuple[int, int]]]]:
+    """A pool of ``workers`` forked processes that see ``todo`` (and the analyzer), and the
+    batches of article indices ``[start, end)`` to hand them."""
+    import gc
+    import multiprocessing
+
+    global _WORK
+    spans = [(i, min(i + BATCH, len(todo))) for i in range(0, len(todo), BATCH)]
+    _WORK = (todo, analyzer, gazetteer)
+    collecting = gc.isenabled()
+    # Unpacking the workers' tokens makes millions of tuples without reference cycles: the
+    # cycle collector would only slow it down (as in Analyzer.analyze_with_matches).
+    gc.disable()
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_signals)
+        try:
+            yield pool, spans
+        except BaseException:
+            pool.terminate()
+            raise
+        else:
+            # Workers leave on their own once the queue is closed: terminating them (SIGTERM)
+            # while one holds the queue's lock would leave the other waiting for it forever.
+            pool.close()
+        finally:
+            pool.join()
+    finally:
+        _WORK = None
+        if collecting:
+            gc.enable()
+
+
+def _worker_signals() -> None:
+    """A worker ends at SIGTERM whatever handler the parent process had installed (a handler
+    that raises would stop it wherever it is, e.g. holding the task queue's lock)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _forms_of(span: tuple[int, int]) -> set[str]:
+    assert _WORK is not None
+    return wordtable.distinct_forms(a.text for a in _WORK[0][span[0]:span[1]])
+
+
+def _analyse_span(span: tuple[int, int]) -> list[_Record]:
+    assert _WORK is not None and _WORK[1] is not None
+    todo, analyzer, gazetteer = _WORK
+    return [_record(article, analyzer, gazetteer) for article in todo[span[0]:span[1]]]

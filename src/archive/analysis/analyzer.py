@@ -106,34 +106,69 @@ class Analyzer:
 
     def analyze_with_matches(self, text: str) -> tuple[list[Token], list[EntityMatch]]:
         """Tokens of ``text`` and the gazetteer names found in it."""
-        tokens: list[Token] = []
-        append, word = tokens.append, analyze_word
+        columns, matches = self.analyze_columns(text)
         # Tokens hold no reference cycles: pausing the cycle collector while millions of
         # them are made saves about a quarter of the time on long texts.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for position, match in enumerate(token_pattern().finditer(text)):
-                form = match.group()
-                append(Token(form, match.start(), match.end(), position, *word(form)))
+            return columns.tokens(), matches
         finally:
             if collecting:
                 gc.enable()
-        if self.matcher is None or not tokens:
-            return tokens, []
+
+    def analyze_columns(self, text: str) -> tuple[Columns, list[EntityMatch]]:
+        """:meth:`analyze_with_matches` as columns (one list per Token field): cheaper to
+        make and to send to another process than Token objects."""
+        found = list(token_pattern().finditer(text))
+        forms = [m.group() for m in found]
+        starts = [m.start() for m in found]
+        ends = [m.end() for m in found]
+        analysed = list(map(analyze_word, forms))
+        normalized = [a[0] for a in analysed]
+        stems = [a[1] for a in analysed]
+        roots = [a[2] for a in analysed]
+        entities: list[str | None] = [None] * len(forms)
+        columns = Columns(forms, starts, ends, normalized, stems, roots, entities)
+        if self.matcher is None or not forms:
+            return columns, []
         # The surface forms too: a context rule may look at marks that normalizing removes
         # (the tanwin of درعاً "a shield" is not the town درعا).
-        matches = self.matcher.match([t.normalized for t in tokens], clause_breaks(text, tokens),
-                                     [t.form for t in tokens])
-        return protect_entities(tokens, matches), matches
+        matches = self.matcher.match(normalized, _breaks(text, starts, ends), forms)
+        # Each name keeps its entity id and stays whole: stem = root = core.
+        for m in matches:
+            for offset, index in enumerate(range(m.first, m.last + 1)):
+                stems[index] = roots[index] = m.cores[offset]
+                entities[index] = m.entity
+        return columns, matches
+
+
+class Columns(NamedTuple):
+    """The tokens of a text as one list per :class:`Token` field (positions are 0, 1, 2, …)."""
+
+    forms: list[str]
+    starts: list[int]
+    ends: list[int]
+    normalized: list[str]
+    stems: list[str]
+    roots: list[str]
+    entities: list[str | None]
+
+    def tokens(self) -> list[Token]:
+        return list(map(Token, self.forms, self.starts, self.ends, range(len(self.forms)),
+                        self.normalized, self.stems, self.roots, self.entities))
 
 
 def clause_breaks(text: str, tokens: Sequence[Token]) -> set[int]:
     """Indices ``k`` of tokens preceded (after token ``k - 1``) by clause punctuation."""
+    return _breaks(text, [t.start for t in tokens], [t.end for t in tokens])
+
+
+def _breaks(text: str, starts: Sequence[int], ends: Sequence[int]) -> set[int]:
     return {
         k
-        for k in range(1, len(tokens))
-        if not CLAUSE_BREAKS.isdisjoint(text[tokens[k - 1].end : tokens[k].start])
+        for k in range(1, len(starts))
+        if not CLAUSE_BREAKS.isdisjoint(text[ends[k - 1] : starts[k]])
     }
 
 

@@ -9,14 +9,13 @@ file of ``archive/analysis``; any change there starts a fresh table.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
+from archive import files
 from archive.analysis.analyzer import analyze_word_uncached
 from archive.analysis.tokenize import token_pattern
 
@@ -32,13 +31,7 @@ Analysis = tuple[str, str, str]
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """Hash of every file of the analysis package (code and data tables)."""
-    package = Path(__file__).resolve().parent
-    h = hashlib.sha256(f"word table {FORMAT}\n".encode())
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(path.relative_to(package).as_posix().encode() + b"\0")
-            h.update(path.read_bytes() + b"\0")
-    return h.hexdigest()
+    return files.fingerprint(f"word table {FORMAT}", ["analysis"])
 
 
 def distinct_forms(texts: Iterable[str]) -> set[str]:
@@ -63,13 +56,10 @@ def load(build: Path) -> dict[str, Analysis]:
 
 def save(build: Path, table: dict[str, Analysis]) -> None:
     """Write the table atomically (a reader never sees half a file)."""
-    build.mkdir(parents=True, exist_ok=True)
     words = [[form, *table[form]] for form in sorted(table)]
     text = json.dumps({"fingerprint": fingerprint(), "words": words}, ensure_ascii=False,
                       separators=(",", ":"))
-    tmp = build / f".{FILE_NAME}.{os.getpid()}.tmp"
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, build / FILE_NAME)
+    files.write_atomic(build / FILE_NAME, text)
 
 
 def _analyze_chunk(forms: list[str]) -> list[Analysis]:

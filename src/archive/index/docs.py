@@ -86,21 +86,3 @@ def mention_spans(aa: AnalyzedArticle) -> list[tuple[str, int, int, int]]:
     return [
         (m.entity, position[m.start], m.start, m.end) for m in aa.mentions if m.start in position
     ]
-
-
-def entity_spans(tokens: list[Token]) -> list[tuple[str, int, int, int]]:
-    """One ``(key, position, start, end)`` per entity mention: a run of adjacent tokens that
-    carry the same entity key (the matcher tags every token of a name)."""
-    spans: list[tuple[str, int, int, int]] = []
-    prev: Token | None = None
-    for t in tokens:
-        if t.entity is None:
-            prev = None
-            continue
-        if prev is not None and prev.entity == t.entity and prev.position == t.position - 1:
-            key, pos, start, _ = spans[-1]
-            spans[-1] = (key, pos, start, t.end)
-        else:
-            spans.append((t.entity, t.position, t.start, t.end))
-        prev = t
-    return spans

@@ -29,6 +29,7 @@ from archive.browser import site as browser_site
 from archive.config import Paths
 from archive.site import export
 from archive.site.model import SiteData, build_site_data, read_related
+from archive.site.pagecache import PageCache
 from archive.site.render import PER_PAGE, PageSpec, Site, SiteOptions
 from archive.site.staging import StagedSiteDir
 
@@ -158,10 +159,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             # The search index (build/search/) and its related-articles table; incremental, so
             # a rebuild after one new article re-analyses that article only.
             from archive.index.build import ensure_fresh
+            from archive.pipeline import reusing
 
             t1 = time.perf_counter()
-            report = ensure_fresh(self.paths, related=True,  # type: ignore[arg-type]
-                                  analysed=analyzed)
+            with reusing(loaded):  # the corpus is read and parsed once per build
+                report = ensure_fresh(self.paths, related=True,  # type: ignore[arg-type]
+                                      analysed=analyzed)
             if report is not None:
                 log.info("archive: search index updated in %.2fs", time.perf_counter() - t1)
             related = read_related(self.paths.build / "related.json")
@@ -169,6 +172,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for w in self.data.warnings:
             log.info("archive: %s", w)
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
+        # Article pages whose inputs did not change are taken from build/pages/.
+        self.site.cache = PageCache(self.paths.build)
         log.info(
             "archive: %d articles, %d places and actors ready for the pages (%.2fs in all)",
             len(self.data.articles), len(self.data.entities), time.perf_counter() - t0,
@@ -305,6 +310,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.site is not None
         log.info("archive: %d generated pages rendered in %.2fs (Jinja2 only)",
                  len(self.by_src), self.render_seconds)
+        cache = self.site.cache
+        if cache is not None:
+            log.info("archive: %d article pages reused from build/, %d rendered, %d stale "
+                     "removed", cache.hits, cache.misses, cache.prune())
         t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
                 if k.startswith("article:")}

@@ -7,7 +7,7 @@ renders that page, so a build does the work of one page at a time.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from archive.analysis import normalize
 from archive.site import mapsvg, text
 from archive.site.chart import month_chart
 from archive.site.model import ArticleView, EntityView, SiteData, newest_first_key
+from archive.site.pagecache import Lookups, PageCache
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
 
@@ -252,6 +253,8 @@ class Site:
         self._mentioned_cache: list[tuple[str, str, str, list[tuple[str, list[str]]]]] | None = (
             None)
         self.listings: dict[str, Listing] = {}
+        #: Article pages kept between builds (the plugin sets it; None: always render).
+        self.cache: PageCache | None = None
 
     # -- orderings ---------------------------------------------------------------------------
     def ranks(self) -> dict[str, dict[str, int]]:
@@ -441,24 +444,73 @@ class Site:
 
     def render(self, spec: PageSpec, page_url: str, intro: str | None = None) -> str:
         """The page's HTML. ``intro``: the home introduction already rendered by MkDocs (from
-        docs/index.md), instead of the ``intro`` option."""
-        link = self.link_from(page_url)
+        docs/index.md), instead of the ``intro`` option. With a :attr:`cache`, an article page
+        whose inputs and lookups did not change since the last build is taken from it."""
+        if self.cache is None or not spec.key.startswith("article:"):
+            return self._render(spec, page_url, intro, spec.context(), None)
+        context = spec.context()
+        inputs = PageCache.inputs_digest([spec.key, page_url, spec.title, spec.template,
+                                          self.site_name, self.site_url, self.options, context])
+        lookups = Lookups(self._answer)
+        html = self.cache.get(spec.key, inputs, lookups)
+        if html is not None:
+            self.cache.hits += 1
+            return html
+        self.cache.misses += 1
+        html = self._render(spec, page_url, intro, context, lookups)
+        self.cache.put(spec.key, inputs, lookups, html)
+        return html
+
+    def _answer(self, kind: str, key: str) -> Any:
+        """The answer a template gets to one lookup (what :class:`Lookups` records)."""
+        if kind == "link":
+            return self.urls.get(key)
+        if kind == "has":
+            return key in self.urls
+        if kind == "entity":
+            return self.data.entities.get(key)
+        if kind == "article":
+            return self.data.articles.get(key)
+        if kind == "count":
+            return self.counts.get(key)
+        if kind == "shown":
+            return self.data.shown(key)
+        raise ValueError(f"unknown lookup kind {kind!r}")
+
+    def _render(self, spec: PageSpec, page_url: str, intro: str | None,
+                own: dict[str, Any], lookups: Lookups | None) -> str:
+        plain_link = self.link_from(page_url)
+        link: Callable[..., str] = plain_link
+        has: Callable[[str], bool] = lambda key: key in self.urls  # noqa: E731
+        entities: Mapping[str, EntityView] = self.data.entities
+        articles: Mapping[str, ArticleView] = self.data.articles
+        counts: Mapping[str, int] = self.counts
+        shown: Callable[[str], bool] = self.data.shown
+        if lookups is not None:  # record every lookup (see archive.site.pagecache)
+            def link(key: str, anchor: str = "") -> str:
+                lookups.ask("link", key)
+                return plain_link(key, anchor)
+
+            has, shown = lookups.function("has"), lookups.function("shown")
+            entities = lookups.mapping("entity", entities)
+            articles = lookups.mapping("article", articles)
+            counts = lookups.mapping("count", counts)
         template = self.env.get_template(spec.template)
         context = {
             "link": link,
-            "has": lambda key: key in self.urls,
+            "has": has,
             "site_name": self.site_name,
-            "entities": self.data.entities,
-            "shown": self.data.shown,
-            "articles_by_id": self.data.articles,
-            "counts": self.counts,
+            "entities": entities,
+            "shown": shown,
+            "articles_by_id": articles,
+            "counts": counts,
             "page_title": spec.title,
-            **spec.context(),
+            **own,
         }
         if spec.key.startswith("article:"):
             view = self.data.articles[spec.key.split(":", 1)[1]]
             context["body"] = text.body_html(
-                view.article, view.mentions, link, self.data.entities
+                view.article, view.mentions, link, entities  # type: ignore[arg-type]
             )
         if spec.key == "map":
             extent = context["map_extent"]

@@ -1,0 +1,165 @@
+"""Article pages kept in build/ between builds: a page is rendered again only when what it
+shows changed.
+
+A page's HTML is stored with two digests:
+
+* its **inputs**: the page's own context (the article, its related articles, its address, the
+  site's name and options) and the fingerprint of the rendering code and templates;
+* its **lookups**: every link, entity, count and "has a page" answer the templates asked for
+  while rendering it, recorded as they were asked (so the key follows the templates, not a
+  hand-kept list), with the answers they got.
+
+On the next build the page is reused only when the inputs digest is equal and every recorded
+lookup gives the same answer again; otherwise it is rendered (and recorded) afresh. A page that
+iterates over a whole table cannot be keyed this way and is never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import fields, is_dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from archive import files
+
+FORMAT = 1
+DIR_NAME = "pages"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of what turns a page's data into HTML: the site package's code and templates,
+    the analysis and corpus code (what a page shows of an article) and the Jinja2 and
+    MarkupSafe versions."""
+    versions = " ".join(f"{name} {metadata.version(name)}" for name in ("jinja2", "markupsafe"))
+    return files.fingerprint(f"pages {FORMAT} {versions}", ["site", "corpus", "analysis"],
+                             skip=["static"])
+
+
+#: Fields left out of a dataclass's digest: an article view's ``related`` ids. An article page
+#: gets its own related articles as the ``related`` list of its context (keyed there); the
+#: related lists of the articles it links to do not show on it.
+_LEFT_OUT = frozenset({"related"})
+
+
+def stable(value: Any) -> Any:
+    """``value`` made fit for a digest: an article (an object with a ``content_hash`` of its
+    file) stands as its id, path and hash — what it was parsed from, by the code the
+    fingerprint covers — instead of its whole text; dataclasses as their fields."""
+    if hasattr(value, "content_hash") and hasattr(value, "path"):
+        return ("article", value.id, value.path, value.content_hash)
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, [(f.name, stable(getattr(value, f.name)))
+                                       for f in fields(value) if f.name not in _LEFT_OUT])
+    if isinstance(value, dict):
+        return [(stable(k), stable(v)) for k, v in value.items()]
+    if isinstance(value, list | tuple):
+        return [stable(v) for v in value]
+    return value
+
+
+class Lookups:
+    """Records the lookups one page's rendering makes, and answers them from the live data."""
+
+    def __init__(self, answer: Callable[[str, str], Any]) -> None:
+        self.answer = answer
+        self.asked: set[tuple[str, str]] = set()
+        self.whole = False
+
+    def ask(self, kind: str, key: str) -> Any:
+        self.asked.add((kind, key))
+        return self.answer(kind, key)
+
+    def mapping(self, kind: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        return _Watched(self, kind, data)
+
+    def function(self, kind: str) -> Callable[[str], Any]:
+        return lambda key: self.ask(kind, key)
+
+    def digest(self, asked: list[list[str]] | None = None) -> str:
+        """Digest of the answers to ``asked`` (default: the lookups recorded) as they are now."""
+        pairs = sorted(self.asked) if asked is None else [(k, v) for k, v in asked]
+        h = hashlib.sha256()
+        for kind, key in pairs:
+            h.update(f"{kind}\0{key}\0{stable(self.answer(kind, key))!r}\n".encode())
+        return h.hexdigest()
+
+
+class _Watched(Mapping[str, Any]):
+    """A read-only view of a table that records each key asked for."""
+
+    def __init__(self, lookups: Lookups, kind: str, data: Mapping[str, Any]) -> None:
+        self._lookups, self._kind, self._data = lookups, kind, data
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._lookups.ask(self._kind, key)
+        if value is None and key not in self._data:
+            raise KeyError(key)
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self._lookups.whole = True
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._lookups.whole = True
+        return len(self._data)
+
+
+class PageCache:
+    """The stored pages under ``build/pages/``; ``used`` holds the files this build used."""
+
+    def __init__(self, build: Path) -> None:
+        self.folder = build / DIR_NAME
+        self.used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def inputs_digest(parts: list[Any]) -> str:
+        h = hashlib.sha256(code_fingerprint().encode())
+        for part in parts:
+            h.update(repr(stable(part)).encode() + b"\0")
+        return h.hexdigest()
+
+    def _file(self, page_key: str) -> Path:
+        name = hashlib.sha256(page_key.encode()).hexdigest()[:32] + ".json"
+        self.used.add(name)
+        return self.folder / name
+
+    def get(self, page_key: str, inputs: str, lookups: Lookups) -> str | None:
+        """The stored HTML of the page, if its inputs and every recorded lookup are unchanged."""
+        try:
+            data = json.loads(self._file(page_key).read_text(encoding="utf-8"))
+            if data.get("page") != page_key or data.get("inputs") != inputs:
+                return None
+            if lookups.digest(data["asked"]) != data["answers"]:
+                return None
+            html = data["html"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return html if isinstance(html, str) else None
+
+    def put(self, page_key: str, inputs: str, lookups: Lookups, html: str) -> None:
+        if lookups.whole:
+            return
+        asked = sorted(lookups.asked)
+        data = {"page": page_key, "inputs": inputs, "asked": [list(a) for a in asked],
+                "answers": lookups.digest(), "html": html}
+        files.write_atomic(self._file(page_key), json.dumps(data, ensure_ascii=False))
+
+    def prune(self) -> int:
+        """Delete the stored pages this build did not use (deleted articles); return how many."""
+        if not self.folder.is_dir():
+            return 0
+        removed = 0
+        for path in self.folder.iterdir():
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

@@ -1,0 +1,65 @@
+"""A site build reads and parses each article file once (the index update reuses the corpus
+the plugin loaded), and analyses it once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive.config import Paths
+from archive.corpus import loader
+from archive.pipeline import load, reusing
+
+
+def _build(root: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(str(root / "mkdocs.yml")))
+
+
+def test_a_cold_site_build_parses_each_article_once(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(repo / "seeds", tmp_path / "seeds")
+    shutil.copytree(repo / "docs", tmp_path / "docs")
+    shutil.copy(repo / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    parsed: list[str] = []
+    real = loader.parse_article
+
+    def counting(raw: bytes, article_id: str, rel: str):  # type: ignore[no-untyped-def]
+        parsed.append(article_id)
+        return real(raw, article_id, rel)
+
+    monkeypatch.setattr(loader, "parse_article", counting)
+    _build(tmp_path)
+    articles = sorted(p.stem for p in (tmp_path / "seeds").iterdir()
+                      if p.suffix in (".txt", ".md"))
+    assert len(articles) >= 5
+    assert sorted(parsed) == articles  # each once: the index did not load them again
+    assert (tmp_path / "build" / "related.json").is_file()  # the index update did run
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_load_reuses_the_given_corpus_only_for_the_same_folders(
+    archive_paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = load(archive_paths)
+    calls: list[int] = []
+    real = loader.load_corpus
+    monkeypatch.setattr(loader, "load_corpus", lambda p: calls.append(1) or real(p))
+    with reusing(loaded):
+        again = load(archive_paths)
+        assert calls == []
+        assert [a.id for a in again.articles] == [a.id for a in loaded.articles]
+        again.articles.clear()  # the caller's copy: the build's corpus is untouched
+        assert loaded.articles
+        other = Paths(tmp_path / "other")
+        load(other)
+        assert calls == [1]
+    load(archive_paths)
+    assert calls == [1, 1]
