@@ -5,6 +5,12 @@ Pipeline (each piece small and separately testable, like Whoosh's analysis chain
     tokenize (offsets) → normalize (matching form) → stem & root (morphology, cached per form)
                        → entity protection (gazetteer names stay whole)
 
+A name that is also a common word keeps both readings: its ``stem`` and ``root`` are the name
+(a bare query word that is a name matches the name in all its clitic forms and is never
+expanded to a root family), and ``alt`` is the root of the common reading (جدة → جدد, فيصل →
+فصل), which the indexes file as ``ALT_MARK + alt`` at the same position so that an explicit root
+query (``جذر:جدد``) still finds the article where the word is the common word.
+
 The JavaScript port (``archive/browser/static/analyzer.js``) mirrors these functions one for one
 and reads the same exported tables.
 """
@@ -37,6 +43,9 @@ class Token(NamedTuple):
     stem: str
     root: str
     entity: str | None = None  # gazetteer id ("place:daraa"), when the token is part of a name
+    #: root of the common-word reading of a name (جدة the city → جدد), else "": indexed as
+    #: ``ALT_MARK + alt`` at the same position, reached only by ``جذر:`` queries
+    alt: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +90,26 @@ def analyze_word_uncached(form: str) -> tuple[str, str, str]:
     return norm, normalize(stem) or norm, normalize(root) or norm
 
 
+#: Alternative roots of the word forms seen so far: form → root or "".
+_ALT: dict[str, str] = {}
+
+
+def alternative_root(form: str) -> str:
+    """Root of the common-word reading of a surface form the name lexicon reads as a name
+    (:func:`archive.analysis.morphology.common_root`), else ``""`` (remembered per form)."""
+    alt = _ALT.get(form)
+    if alt is None:
+        norm = normalize(form)
+        alt = ""
+        if norm and is_arabic(norm):
+            alt = normalize(morphology.common_root(clean(form), morphology.default_data()))
+        _ALT[form] = alt
+    return alt
+
+
 def _forget_words() -> None:
     _KNOWN.clear()
+    _ALT.clear()
 
 
 def remember_words(table: dict[str, tuple[str, str, str]]) -> None:
@@ -115,7 +142,11 @@ class Analyzer:
         try:
             for position, match in enumerate(token_pattern().finditer(text)):
                 form = match.group()
-                append(Token(form, match.start(), match.end(), position, *word(form)))
+                norm, stem, root = word(form)
+                # only a name has stem == root == its whole core: look for a common reading
+                alt = alternative_root(form) if stem == root and len(root) >= 3 else ""
+                append(Token(form, match.start(), match.end(), position, norm, stem, root,
+                             None, alt))
         finally:
             if collecting:
                 gc.enable()
@@ -145,7 +176,7 @@ def protect_entities(tokens: list[Token], matches: Sequence[EntityMatch]) -> lis
             t = out[index]
             core = m.cores[offset]
             out[index] = Token(
-                t.form, t.start, t.end, t.position, t.normalized, core, core, m.entity
+                t.form, t.start, t.end, t.position, t.normalized, core, core, m.entity, t.alt
             )
     return out
 
