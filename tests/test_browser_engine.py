@@ -174,6 +174,11 @@ def _cases(archive: dict[str, Any]) -> list[dict[str, str]]:
         cases.append({"q": f"{rng.choice(titles)} {rng.choice(forms)}"})
     for _ in range(25):
         cases.append({"q": f"جذر:{rng.choice(roots)}"})
+    # names that are also common words: the common root reaches them only through جذر:
+    alts = sorted({t.alt for t in arabic if t.alt})
+    assert alts
+    for alt in alts:
+        cases.append({"q": f"جذر:{alt}"})
     for _ in range(25):
         cases.append({"q": f"{rng.choice(forms)} OR {rng.choice(forms)} -{rng.choice(forms)}"})
     for _ in range(25):

@@ -294,3 +294,17 @@ def test_site_build_path_reuses_analysed_articles_and_computes_related(tmp_path:
     assert gen is not None and not (gen / "related.json").exists()
     report = ensure_fresh(b, related=True)
     assert report is not None and not report.changed and (gen / "related.json").is_file()
+
+
+def test_a_name_that_is_also_a_common_word_keeps_both_readings(paths: Paths) -> None:
+    """خالد the given name is also the adjective «eternal» (root خلد): a query for the name finds
+    the name in its clitic forms only, a query word of the family does not find the name, and
+    an explicit root query finds both."""
+    name, word = paths.seeds / f"{A1}.txt", paths.seeds / f"{A3}.txt"
+    name.write_text(name.read_text(encoding="utf-8") + "\nوقال لخالد إن الأمر انتهى.\n", "utf-8")
+    word.write_text(word.read_text(encoding="utf-8") + "\nوبقي ذكرهم رمزا للخلود.\n", "utf-8")
+    update_index(paths)
+    assert found(paths, "خالد") == [A1]
+    assert found(paths, "خلود") == [A3]
+    assert sorted(found(paths, "جذر:خلد")) == [A1, A3]
+    assert found(paths, '"لخالد إن"') == [A1]  # the extra key does not shift positions

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.analysis.analyzer import Analyzer, analyze_word_uncached
+from archive.analysis.analyzer import Analyzer, alternative_root, analyze_word_uncached
 from archive.analysis.normalize import clean, normalize
 from archive.analysis.tables import build_tables, export_tables
 
@@ -77,6 +77,18 @@ def test_a_query_that_is_a_name_is_not_expanded_to_the_root_family() -> None:
     assert [t.form for t in text if t.root == query.root] == ["وخالد"]
 
 
+def test_a_name_that_is_also_a_common_word_keeps_the_common_root_as_its_alternative() -> None:
+    """Both readings: the name's keys are the name, ``alt`` is the common word's root (the
+    index files it for ``جذر:`` queries); a name whose letters are no common word has none,
+    and a common word has none."""
+    toks = {t.form: t for t in Analyzer().analyze("سعود وبخالد نجران حائل الخالدين صنعاء")}
+    assert (toks["سعود"].root, toks["سعود"].alt) == ("سعود", "سعد")
+    assert (toks["وبخالد"].root, toks["وبخالد"].alt) == ("خالد", "خلد")
+    assert (toks["حائل"].root, toks["حائل"].alt) == ("حاءل", "حول")
+    assert toks["الخالدين"].alt == ""  # a common word: its root is already the common reading
+    assert toks["صنعاء"].alt == ""  # no common word صنعاء (صنع + ا is another segmentation)
+
+
 def test_name_lexicon_sizes_and_sources() -> None:
     tables = build_tables()
     names = tables["names"]
@@ -96,4 +108,4 @@ def test_javascript_port_reads_names_like_python(tmp_path: Path) -> None:
     subprocess.run(["node", str(PARITY), "words", str(tables), str(words_file), str(out)],
                    check=True, timeout=300)
     got = out.read_text("utf-8").splitlines()
-    assert got == ["\t".join(analyze_word_uncached(w)) for w in words]
+    assert got == ["\t".join((*analyze_word_uncached(w), alternative_root(w))) for w in words]

@@ -1,7 +1,8 @@
 // Parity harness: run the JavaScript analyzer over inputs that the Python tests also analyze.
 //
 //   node tests/js/parity.mjs words TABLES.json WORDS.txt OUT.tsv
-//       one word per line → "normalized\tstem\troot" per line (same order)
+//       one word per line → "normalized\tstem\troot\talt" per line (same order; alt: the
+//       root of a name's common reading, or empty)
 //   node tests/js/parity.mjs text TABLES.json NAMES.json|- TEXT_LIST.txt OUT.jsonl
 //       one file path per line → one JSON line per file: [[start, end, normalized, stem, root,
 //       entity], ...] with UTF-16 offsets
@@ -17,7 +18,9 @@ if (mode === 'words') {
   const words = readFileSync(wordsPath, 'utf8').split('\n');
   if (words.length && words[words.length - 1] === '') words.pop();
   const out = [];
-  for (const w of words) out.push(analyzer.analyzeWordUncached(w).join('\t'));
+  for (const w of words) {
+    out.push([...analyzer.analyzeWordUncached(w), analyzer.alternativeRoot(w)].join('\t'));
+  }
   writeFileSync(outPath, out.join('\n') + '\n');
 } else if (mode === 'text') {
   const [namesPath, listPath, outPath] = rest;

@@ -5,6 +5,12 @@ Pipeline (each piece small and separately testable, like Whoosh's analysis chain
     tokenize (offsets) → normalize (matching form) → stem & root (morphology, cached per form)
                        → entity protection (gazetteer names stay whole)
 
+A name that is also a common word keeps both readings: its ``stem`` and ``root`` are the name
+(a bare query word that is a name matches the name in all its clitic forms and is never
+expanded to a root family), and ``alt`` is the root of the common reading (جدة → جدد, فيصل →
+فصل), which the indexes file as ``ALT_MARK + alt`` at the same position so that an explicit root
+query (``جذر:جدد``) still finds the article where the word is the common word.
+
 The JavaScript port (``archive/browser/static/analyzer.js``) mirrors these functions one for one
 and reads the same exported tables.
 """
@@ -37,6 +43,9 @@ class Token(NamedTuple):
     stem: str
     root: str
     entity: str | None = None  # gazetteer id ("place:daraa"), when the token is part of a name
+    #: root of the common-word reading of a name (جدة the city → جدد), else "": indexed as
+    #: ``ALT_MARK + alt`` at the same position, reached only by ``جذر:`` queries
+    alt: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +90,26 @@ def analyze_word_uncached(form: str) -> tuple[str, str, str]:
     return norm, normalize(stem) or norm, normalize(root) or norm
 
 
+#: Alternative roots of the word forms seen so far: form → root or "".
+_ALT: dict[str, str] = {}
+
+
+def alternative_root(form: str) -> str:
+    """Root of the common-word reading of a surface form the name lexicon reads as a name
+    (:func:`archive.analysis.morphology.common_root`), else ``""`` (remembered per form)."""
+    alt = _ALT.get(form)
+    if alt is None:
+        norm = normalize(form)
+        alt = ""
+        if norm and is_arabic(norm):
+            alt = normalize(morphology.common_root(clean(form), morphology.default_data()))
+        _ALT[form] = alt
+    return alt
+
+
 def _forget_words() -> None:
     _KNOWN.clear()
+    _ALT.clear()
 
 
 def remember_words(table: dict[str, tuple[str, str, str]]) -> None:
@@ -128,8 +155,11 @@ class Analyzer:
         normalized = [a[0] for a in analysed]
         stems = [a[1] for a in analysed]
         roots = [a[2] for a in analysed]
+        # only a name has stem == root == its whole core: look for a common reading
+        alts = [alternative_root(f) if s == r and len(r) >= 3 else ""
+                for f, s, r in zip(forms, stems, roots, strict=True)]
         entities: list[str | None] = [None] * len(forms)
-        columns = Columns(forms, starts, ends, normalized, stems, roots, entities)
+        columns = Columns(forms, starts, ends, normalized, stems, roots, entities, alts)
         if self.matcher is None or not forms:
             return columns, []
         # The surface forms too: a context rule may look at marks that normalizing removes
@@ -153,10 +183,11 @@ class Columns(NamedTuple):
     stems: list[str]
     roots: list[str]
     entities: list[str | None]
+    alts: list[str]
 
     def tokens(self) -> list[Token]:
         return list(map(Token, self.forms, self.starts, self.ends, range(len(self.forms)),
-                        self.normalized, self.stems, self.roots, self.entities))
+                        self.normalized, self.stems, self.roots, self.entities, self.alts))
 
 
 def clause_breaks(text: str, tokens: Sequence[Token]) -> set[int]:
@@ -180,7 +211,7 @@ def protect_entities(tokens: list[Token], matches: Sequence[EntityMatch]) -> lis
             t = out[index]
             core = m.cores[offset]
             out[index] = Token(
-                t.form, t.start, t.end, t.position, t.normalized, core, core, m.entity
+                t.form, t.start, t.end, t.position, t.normalized, core, core, m.entity, t.alt
             )
     return out
 

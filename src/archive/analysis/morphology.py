@@ -634,6 +634,8 @@ PRONOUN_SET = {p: True for p in PRONOUNS}
 LIGHT_ENDINGS = ["يات", "يين", "يون", "ية", "ات", "ون", "ين", "ي", "ة"]
 #: Root field of a lexicon word with no Arabic root (a loanword such as مليون): kept whole.
 LOANWORD = "*"
+#: Prefix of an alternative root in the index's root fields (see :func:`common_root`).
+ALT_MARK = "~"
 #: Source tag of a name that its sources spell with ال (الرياض), or a place or nisba.
 ARTICLE_TAG = "al"
 
@@ -795,7 +797,7 @@ def light_key(word: str) -> str:
     return key
 
 
-def lexicon_reading(word: str, d: Data) -> tuple[str, str, str] | None:
+def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, str, str] | None:
     """``("name", key, key)``, ``("root", root, core)`` or ``None`` for a clean word.
 
     ``core``: the word without the clitics of the winning reading (its stem key).
@@ -808,8 +810,11 @@ def lexicon_reading(word: str, d: Data) -> tuple[str, str, str] | None:
     the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
     roots: the one with the largest summed weight, ties to the first listed. A core licensed
     only as a loanword (``*lemma``) gets the lemma as its key (``ملايين`` → ``مليون``).
+
+    ``names_too=False``: the name lexicon is not consulted (the common reading of a name, see
+    :func:`common_root`).
     """
-    names, lexicon = d["names"], d["lexicon"]
+    names, lexicon = (d["names"] if names_too else {}), d["lexicon"]
     best_cost = -1
     scores: dict[str, int] = {}
     cores: dict[str, str] = {}
@@ -844,6 +849,32 @@ def lexicon_reading(word: str, d: Data) -> tuple[str, str, str] | None:
                 scores[root] == scores[best] and prior.get(root, 0) > prior.get(best, 0)):
             best = root
     return "root", best, cores[best]
+
+
+def common_root(word: str, d: Data) -> str:
+    """The root of the common-word reading of a clean word that the name lexicon reads as a
+    name (جدة the city → ``جدد`` "grandmother/new", فيصل → ``فصل``), or ``""``.
+
+    A name is never reduced to a root in the name's own keys (its stem and root key are the
+    name), but when the root lexicon also licenses the word as a common word, that root is
+    kept as the token's *alternative root*: the index files it under ``ALT_MARK + root`` at the
+    same position, where only an explicit root query (``جذر:جدد``) reaches it. A bare query
+    word that is a name matches the name only, never this root family; a query word of the
+    family (جديد) does not match the name either (precision first). Only when the name's core
+    itself is the common word's core (no ending or prefix of another segmentation: درعا is not
+    read as درع + ا, حوراني not as حوران + ي) and the common root differs from the name key.
+    """
+    if word in d["stop_words"] or "lexicon" not in d:
+        return ""
+    reading = lexicon_reading(word, d)
+    if reading is None or reading[0] != "name" or reading[1] not in d["names"]:
+        return ""
+    common = lexicon_reading(word, d, names_too=False)
+    # the name's own letters must be the common word (درعا is not درع + ا, حوراني not حوران + ي)
+    if common is None or common[0] != "root" or common[2] != reading[1] or (
+            common[1] == reading[1]):
+        return ""
+    return common[1]
 
 
 def stem_and_root(word: str) -> tuple[str, str]:

@@ -53,8 +53,10 @@ from lunr.pipeline import Pipeline
 from lunr.token import Token as LunrToken
 from lunr.vector import Vector
 
+from archive.analysis.morphology import ALT_MARK
 from archive.analysis.normalize import normalize
 from archive.analysis.tables import export_browser_tables
+from archive.index.schema import root_stream
 
 if TYPE_CHECKING:
     from archive.index.docs import IndexDoc
@@ -96,12 +98,13 @@ def _field_items(doc: IndexDoc) -> dict[str, list[str]]:
     return {
         "form": [f"{t.normalized}{_SEP}{t.position}" for t in toks if t.normalized],
         "stem": [f"{t.stem}{_SEP}{t.position}" for t in toks if t.stem],
-        "root": [f"{t.root}{_SEP}{t.position}" for t in toks if t.root],
+        "root": [f"{term}{_SEP}{pos}" for term, pos, _s, _e in root_stream(toks) if term],
         "entity": [f"{key}{_SEP}{pos}" for key, pos, _s, _e in doc.entities],
         "title_form": [f"{t.normalized}{_SEP}{t.position}" for t in doc.title_tokens
                        if t.normalized],
         "title_stem": [f"{t.stem}{_SEP}{t.position}" for t in doc.title_tokens if t.stem],
-        "title_root": [f"{t.root}{_SEP}{t.position}" for t in doc.title_tokens if t.root],
+        "title_root": [f"{term}{_SEP}{pos}" for term, pos, _s, _e
+                       in root_stream(doc.title_tokens) if term],
         "title_entity": [f"{key}{_SEP}{pos}" for key, pos, _s, _e in doc.title_entities],
     }
 
@@ -141,6 +144,14 @@ def _group_tokens(tokens: list[Any], entities: list[tuple[str, int, int, int]]
                 at.append(pos)
         term = t.root
         if term:
+            n_root += 1
+            at = root.get(term)
+            if at is None:
+                root[term] = [pos]
+            else:
+                at.append(pos)
+        if t.alt:  # a name's common reading, at the same position (see root_stream)
+            term = ALT_MARK + t.alt
             n_root += 1
             at = root.get(term)
             if at is None:

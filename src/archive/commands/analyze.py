@@ -11,15 +11,17 @@ import click
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, help="Print tokens as JSON lines.")
 def analyze_cmd(text: str, as_json: bool) -> None:
-    """Show each token of TEXT with its normalized form, light stem and root."""
+    """Show each token of TEXT with its normalized form, light stem and root (and, for a name
+    that is also a common word, the common word's root, which only جذر: queries reach)."""
     from archive.analysis import Analyzer
 
     for t in Analyzer().analyze(text):
         if as_json:
             click.echo(json.dumps(
                 {"form": t.form, "start": t.start, "end": t.end, "normalized": t.normalized,
-                 "stem": t.stem, "root": t.root, "entity": t.entity},
+                 "stem": t.stem, "root": t.root, "entity": t.entity, "alt": t.alt},
                 ensure_ascii=False,
             ))
         else:
-            click.echo(f"{t.form}\t{t.normalized}\t{t.stem}\t{t.root}\t{t.entity or ''}")
+            alt = f"\t~{t.alt}" if t.alt else ""
+            click.echo(f"{t.form}\t{t.normalized}\t{t.stem}\t{t.root}\t{t.entity or ''}{alt}")

@@ -7,7 +7,9 @@ Whoosh never tokenizes article text itself: every field is filled from the token
 id        article id (unique key)
 form      normalized surface form of every body token   (positions + character offsets)
 stem      light stem of every body token; entity tokens carry their name core
-root      root of every body token; entity tokens carry their name core (never a root)
+root      root of every body token; entity tokens carry their name core (never a root); a
+          name that is also a common word adds ``~`` + the common root at the same position
+          (``archive.analysis.morphology.ALT_MARK``), reached only by ``جذر:`` queries
 entity    gazetteer key of every entity mention, at the position of its first token
 title_*   the same four fields for the title (``title_form``, ``title_stem``, ``title_root``,
           ``title_entity``): positions count from the title's first word, character offsets
@@ -28,12 +30,14 @@ from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 
+from archive.analysis.morphology import ALT_MARK
+
 #: Marks a value that is an already analysed token stream (see :func:`encode_stream`).
 STREAM_MARK = "\x1e"
 _SEP = "\x1f"
 
 #: Index-format version: bump when fields or their meaning change (forces a full rebuild).
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 LEVEL_FIELDS: tuple[str, str, str] = ("form", "stem", "root")
 #: The title's fields are the body's with this prefix.
@@ -44,6 +48,15 @@ def encode_stream(items: Iterable[tuple[str, int, int, int]]) -> str:
     """Serialise ``(term, position, start, end)`` items as one string for a Whoosh field."""
     lines = [f"{term}{_SEP}{pos}{_SEP}{start}{_SEP}{end}" for term, pos, start, end in items]
     return STREAM_MARK + "\n".join(lines)
+
+
+def root_stream(tokens: Iterable[Any]) -> Iterator[tuple[str, int, int, int]]:
+    """``(term, position, start, end)`` of the root field: each token's root key, then, at the
+    same position, ``ALT_MARK + alt`` for a name that is also a common word (``Token.alt``)."""
+    for t in tokens:
+        yield t.root, t.position, t.start, t.end
+        if t.alt:
+            yield ALT_MARK + t.alt, t.position, t.start, t.end
 
 
 def decode_stream(value: str) -> Iterator[tuple[str, int, int, int]]:

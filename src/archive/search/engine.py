@@ -19,6 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 
 from archive.analysis import Analyzer, normalize
+from archive.analysis.morphology import ALT_MARK
 from archive.config import Paths
 from archive.index.build import Manifest, current_generation, read_manifest
 from archive.index.schema import TITLE_PREFIX
@@ -332,7 +333,9 @@ def evaluate(view: IndexView, node: Node, mode: str = "root") -> Hits:
     if isinstance(node, Phrase):
         return _phrase(view, node, levels)
     if isinstance(node, Root):
-        return _level_hits(view, [(ROOT, LEVEL_FIELD[ROOT], node.root)], node.text)
+        # the root's words, then names whose common reading has this root (ALT_MARK terms)
+        return _level_hits(view, [(ROOT, LEVEL_FIELD[ROOT], node.root),
+                                  (ROOT, LEVEL_FIELD[ROOT], ALT_MARK + node.root)], node.text)
     if isinstance(node, Entity):
         return _level_hits(view, [(EXACT, "entity", node.key)], node.text)
     if isinstance(node, Not):

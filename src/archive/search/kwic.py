@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.analysis import Analyzer
+from archive.analysis.morphology import ALT_MARK
 from archive.search.engine import IndexView, phrase_occurrences
 from archive.search.query import (
     EXACT,
@@ -45,7 +46,10 @@ def _occurrences(view: IndexView, node: Node, level: int) -> dict[int, list[tupl
     if isinstance(node, Term):
         return view.postings(LEVEL_FIELD[level], node.word.at(level))
     if isinstance(node, Root):
-        return view.postings(LEVEL_FIELD[ROOT], node.root)
+        found = {d: list(ps) for d, ps in view.postings(LEVEL_FIELD[ROOT], node.root).items()}
+        for d, ps in view.postings(LEVEL_FIELD[ROOT], ALT_MARK + node.root).items():
+            found[d] = sorted(found.get(d, []) + list(ps))
+        return found
     if isinstance(node, Entity):
         return view.postings("entity", node.key)
     if isinstance(node, Phrase):

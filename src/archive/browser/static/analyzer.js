@@ -487,6 +487,9 @@ const PRONOUNS = ['', 'ه', 'ها', 'هم', 'هما', 'هن', 'ك', 'كم', 'ك�
 const PRONOUN_SET = asSet(PRONOUNS);
 const MIN_NAME = 3;
 export const LOANWORD = '*';
+/** Prefix of a name's common-reading root in the index's root fields (morphology.ALT_MARK):
+ * only a ``جذر:`` query looks it up (engine.js). */
+export const ALT_MARK = '~';
 const ARTICLE_TAG = 'al';
 const LIGHT_ENDINGS = ['يات', 'يين', 'يون', 'ية', 'ات', 'ون', 'ين', 'ي', 'ة'];
 
@@ -635,9 +638,10 @@ export function lightKey(word) {
   return key;
 }
 
-/** Python lexicon_reading(word, d): ['name', core], ['root', root] or null. */
-export function lexiconReading(word, d) {
-  const { names, lexicon } = d;
+/** Python lexicon_reading(word, d, names_too): ['name', core], ['root', root] or null. */
+export function lexiconReading(word, d, namesToo = true) {
+  const { lexicon } = d;
+  const names = namesToo ? d.names : {};
   let bestCost = -1;
   const scores = new Map();
   const cores = new Map();
@@ -674,6 +678,19 @@ export function lexiconReading(word, d) {
         (scores.get(root) === scores.get(best) && prior(root) > prior(best))) best = root;
   }
   return ['root', best, cores.get(best)];
+}
+
+/** Python common_root(word, d): the root of the common-word reading of a word the name lexicon
+ * reads as a name (جدة → جدد), or ''. The index files it as ALT_MARK + root. */
+export function commonRoot(word, d) {
+  if (has(d.stop_words, word) || !d.lexicon) return '';
+  const reading = lexiconReading(word, d);
+  if (reading === null || reading[0] !== 'name' || !has(d.names, reading[1])) return '';
+  const common = lexiconReading(word, d, false);
+  // the name's own letters must be the common word (درعا is not درع + ا)
+  if (common === null || common[0] !== 'root' || common[2] !== reading[1] ||
+      common[1] === reading[1]) return '';
+  return common[1];
 }
 
 /** Shard ids (analyzer-tables lexicon_shards) that the lexicon reading of a clean word reads. */
@@ -1004,6 +1021,14 @@ export class Analyzer {
     if (!isArabic(norm)) return [norm, norm, norm];
     const [stem, root] = stemAndRoot(this.clean(form), this.d);
     return [norm, this.normalize(stem) || norm, this.normalize(root) || norm];
+  }
+
+  /** Python analyzer.alternative_root(form): the root of a name's common reading, or ''
+   * (documents are indexed in Python; a query uses it only through جذر:, see engine.js). */
+  alternativeRoot(form) {
+    const norm = this.normalize(form);
+    if (!norm || !isArabic(norm)) return '';
+    return this.normalize(commonRoot(this.clean(form), this.d));
   }
 
   /** Tokens of text: {form, start, end, position, normalized, stem, root, entity}. */

@@ -27,6 +27,7 @@ import {
   EXACT, LEVEL_FIELD, MODE_LEVELS, NEAR, NEAR_TIER, NEAR_WEIGHT, PHRASE_TIER, QueryError, ROOT,
   parse, repr, wordAt,
 } from './query.js';
+import { ALT_MARK } from './analyzer.js';
 
 /** The title's fields are the body's with this prefix (archive/index/schema.py). */
 export const TITLE_PREFIX = 'title_';
@@ -121,7 +122,7 @@ export function queryTerms(node, mode = 'root') {
     case 'phrase':
       return node.words.flatMap((w) => levels.map((l) => wordAt(w, l)));
     case 'root':
-      return [node.root];
+      return [node.root, ALT_MARK + node.root];
     case 'entity':
       return [node.key.toLowerCase()];
     case 'not':
@@ -307,8 +308,10 @@ export function evaluate(view, node, mode = 'root') {
     case 'phrase':
       return phraseHits(view, node, levels);
     case 'root':
-      return levelHits(view, [[ROOT, ...fieldSpans(view, LEVEL_FIELD[ROOT], node.root), node.root]],
-        node.text);
+      // the root's words, then names whose common reading has this root (engine.py)
+      return levelHits(view, [[ROOT, ...fieldSpans(view, LEVEL_FIELD[ROOT], node.root), node.root],
+        [ROOT, ...fieldSpans(view, LEVEL_FIELD[ROOT], ALT_MARK + node.root), node.root]],
+      node.text);
     case 'entity':
       // an entity span runs to the end of the name: marked as [pos, -1], resolved on the page
       return levelHits(view, [[EXACT, ...fieldSpans(view, 'entity', node.key.toLowerCase(), () => -1)]],
