@@ -323,8 +323,7 @@ export class SearchPage {
       const x = excluded ? params.x.filter((v) => v !== f.form) : [...params.x, f.form];
       const label = excluded ? `أعد الصيغة ${f.form}` : `استبعد الصيغة ${f.form}`;
       list.append(el('li', { 'data-form': f.form, 'data-excluded': excluded ? 'true' : null },
-        this.link({ ...params, x }, { 'aria-label': label, 'aria-pressed': excluded ? 'true' : 'false',
-          'data-form-toggle': f.form },
+        this.link({ ...params, x }, { 'aria-label': label, 'data-form-toggle': f.form },
         el('bdi', { class: 'archive-search__form', text: f.form }),
         el('span', { class: 'archive-search__count', text: String(f.count) }),
         el('span', { class: 'archive-search__x', 'aria-hidden': 'true', text: excluded ? '↺' : '✕' }))));
