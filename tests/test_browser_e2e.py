@@ -612,3 +612,77 @@ def test_query_error_in_arabic_keeps_the_query(tab: Any, servers: dict[str, str]
     tab.locator("body").click(position={"x": 5, "y": 300})
     tab.keyboard.press("/")  # on the search page the shortcut goes to the page's own box
     assert tab.evaluate("document.activeElement.id") == "archive-search-q"
+
+
+def _axe(pg: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it is now."""
+    axe = pytest.importorskip("axe_playwright_python")
+    if not pg.evaluate("typeof window.axe !== 'undefined'"):
+        pg.add_script_tag(path=str(Path(axe.__file__).parent / "axe.min.js"))
+    result = pg.evaluate("""async () => {
+      const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']});
+      return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                     nodes: v.nodes.slice(0, 4).map(n => n.target.join(' '))}));
+    }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def _scheme(pg: Any, scheme: str) -> None:
+    """The site's palette for that scheme (mkdocs.yml: light indigo/indigo, dark indigo/amber),
+    as Material sets it when the reader's system asks for it."""
+    accent = "amber" if scheme == "slate" else "indigo"
+    pg.evaluate(f"""() => {{ const b = document.body;
+      b.setAttribute('data-md-color-scheme', '{scheme}');
+      b.setAttribute('data-md-color-primary', 'indigo');
+      b.setAttribute('data-md-color-accent', '{accent}'); }}""")
+    pg.wait_for_timeout(400)  # Material's colour transitions (125-250 ms) have ended
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_search_states_pass_axe(tab: Any, servers: dict[str, str], scheme: str) -> None:
+    """Results with every facet open, the forms facet, a query error, the header's open
+    panel and a highlighted article: no serious or critical WCAG 2.1 AA violation, light and
+    dark, 1280 and 390 px."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    # results, facets unfolded (a place and a year chosen, so chosen entries are audited too)
+    tab.goto(f"{servers['synth']}/search/?q=" + "الذي")
+    _done(tab)
+    for key in FILTERS:
+        if tab.locator(f'[data-facet="{key}"]').count():
+            _open_facet(tab, key)
+    tab.locator('[data-facet="year"] a').first.click()
+    _done(tab)
+    for key in FILTERS:
+        if tab.locator(f'[data-facet="{key}"]').count():
+            _open_facet(tab, key)
+    _scheme(tab, scheme)
+    found["results"] = _axe(tab)
+    # the forms facet with one form left out
+    tab.goto(f"{servers['seeds']}/search/?q=" + "تفاوضوا")
+    _done(tab)
+    tab.locator("[data-form] a").first.click()
+    tab.wait_for_url("**x=*")
+    _done(tab)
+    _scheme(tab, scheme)
+    found["forms"] = _axe(tab)
+    # a query error
+    tab.goto(f"{servers['seeds']}/search/?q=" + '"غير مغلق')
+    _done(tab)
+    _scheme(tab, scheme)
+    found["error"] = _axe(tab)
+    # the header's as-you-type panel open, one option chosen, on an article page
+    tab.goto(f"{servers['seeds']}/places/")
+    _scheme(tab, scheme)
+    tab.keyboard.press("/")
+    tab.keyboard.type("قصفوا")
+    tab.locator('#ar-suggest[data-state="done"]').wait_for(state="attached", timeout=30_000)
+    tab.keyboard.press("ArrowDown")
+    assert tab.locator("#ar-suggest").is_visible()
+    found["header panel"] = _axe(tab)
+    # an article highlighted on arrival, with its next/previous/clear bar
+    tab.goto(f"{servers['seeds']}/articles/000_02dc7bcb46da7aac/?h=" + "درعا,المفاوضات")
+    tab.locator(".ar-hl-bar").wait_for()
+    _scheme(tab, scheme)
+    found["highlight"] = _axe(tab)
+    bad = {k: v for k, v in found.items() if v}
+    assert bad == {}, json.dumps(bad, ensure_ascii=False, indent=1)

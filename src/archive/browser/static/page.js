@@ -207,13 +207,18 @@ export class SearchPage {
     this.params = params;
     this.engine = out.engine;
     const { view } = out.engine;
-    // forms of the query's words that matched, before the reader's exclusions
-    const forms = await formCounts(out.engine, out.rows, params);
+    // forms of the query's words that matched, before the reader's exclusions; their data
+    // (forms shards) is only waited for first when the reader left a form out, else it loads
+    // beside the shown results' text
+    const formsReady = formCounts(out.engine, out.rows, params);
+    const excluded = params.x.length ? await formsReady : null;
     if (token !== this.token) return;
-    const kept = params.x.length ? excludeForms(forms, out.rows, params.x) : out.rows;
+    const kept = excluded ? excludeForms(excluded, out.rows, params.x) : out.rows;
     this.rows = sortRows(view, kept, params.sort);
     this.rowsKept = params.x.length ? new Set(kept.map((r) => r.doc)) : null;
-    this.renderForms(params, forms);
+    const formsShown = formsReady.then((forms) => {
+      if (token === this.token) this.renderForms(params, forms);
+    });
     this.renderFilters(params);
     this.renderFacets(params, out);
     this.renderTools(params);
@@ -225,10 +230,11 @@ export class SearchPage {
       } else {
         this.say('لا نتائج لـ«', q, '». جرّب كلمة أخرى، أو نمط «وكل ما يشاركها الجذر»، أو أزل المرشحات.');
       }
+      await formsShown;
       this.setState('done');
       return;
     }
-    await this.showMore(false, Math.max(params.n, PAGE_SIZE));
+    await Promise.all([this.showMore(false, Math.max(params.n, PAGE_SIZE)), formsShown]);
     if (token !== this.token) return;
     const ms = Math.round(performance.now() - t0);
     const n = this.rows.length;
@@ -323,8 +329,7 @@ export class SearchPage {
       const x = excluded ? params.x.filter((v) => v !== f.form) : [...params.x, f.form];
       const label = excluded ? `أعد الصيغة ${f.form}` : `استبعد الصيغة ${f.form}`;
       list.append(el('li', { 'data-form': f.form, 'data-excluded': excluded ? 'true' : null },
-        this.link({ ...params, x }, { 'aria-label': label, 'aria-pressed': excluded ? 'true' : 'false',
-          'data-form-toggle': f.form },
+        this.link({ ...params, x }, { 'aria-label': label, 'data-form-toggle': f.form },
         el('bdi', { class: 'archive-search__form', text: f.form }),
         el('span', { class: 'archive-search__count', text: String(f.count) }),
         el('span', { class: 'archive-search__x', 'aria-hidden': 'true', text: excluded ? '↺' : '✕' }))));
