@@ -11,8 +11,10 @@ import click
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True, help="Print tokens as JSON lines.")
 def analyze_cmd(text: str, as_json: bool) -> None:
-    """Show each token of TEXT with its normalized form, light stem and root (and, for a name
-    that is also a common word, the common word's root, which only جذر: queries reach)."""
+    """Show each token of TEXT with its normalized form, light stem and root.
+
+    For a name that is also a common word, the common word's root is shown too (~root): only
+    جذر: queries reach it."""
     from archive.analysis import Analyzer
 
     for t in Analyzer().analyze(text):
