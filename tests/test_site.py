@@ -604,48 +604,32 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
-def browser_page(site: Path) -> Iterator[tuple[object, str, list[str]]]:
-    import functools
-    import http.server
-    import threading
-
+def browser_page(site: Path, serve_folder: object) -> Iterator[tuple[object, str, list[str]]]:
     pw = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip("no /usr/bin/chromium")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     outside: list[str] = []
-    try:
-        with pw.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync"])
-            ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    with serve_folder(site) as base, pw.sync_playwright() as p:  # type: ignore[operator]
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update",
+            "--disable-sync"])
+        ctx = browser.new_context(viewport={"width": 390, "height": 844})
 
-            def guard(route: object) -> None:
-                url = route.request.url  # type: ignore[attr-defined]
-                if not url.startswith(base):
-                    outside.append(url)
-                    route.abort()  # type: ignore[attr-defined]
-                else:
-                    route.continue_()  # type: ignore[attr-defined]
+        def guard(route: object) -> None:
+            url = route.request.url  # type: ignore[attr-defined]
+            if not url.startswith(base):
+                outside.append(url)
+                route.abort()  # type: ignore[attr-defined]
+            else:
+                route.continue_()  # type: ignore[attr-defined]
 
-            ctx.route("**/*", guard)
-            page_ = ctx.new_page()
-            errors: list[str] = []
-            page_.on("pageerror", lambda e: errors.append(str(e)))
-            yield page_, base, errors
-            browser.close()
-    finally:
-        server.shutdown()
+        ctx.route("**/*", guard)
+        page_ = ctx.new_page()
+        errors: list[str] = []
+        page_.on("pageerror", lambda e: errors.append(str(e)))
+        yield page_, base, errors
+        browser.close()
     assert outside == [], outside
 
 
