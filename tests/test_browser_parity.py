@@ -152,7 +152,8 @@ def _text_parity(tables_path: Path, tmp_path: Path, analyzer: Analyzer, names: o
         names_arg = str(names_file)
     extra = tmp_path / "mixed.txt"
     extra.write_text("كَتَبَ الـمُراسِلُ: «آلاف» في لـ\"قسد\" 😀x\u200cي ٣٤٥ Ẅord ﷲ درعا البلد\n"
-                     "في درعا، البلد وفي دير. الزور ولدير الزور: درعا\nالبلد\n",
+                     "في درعا، البلد وفي دير. الزور ولدير الزور: درعا\nالبلد\n"
+                     "قال الملك سلمان على هامش اللقاء ووعلى، والتقى سلمان علي وعيسى مصطفى\n",
                      "utf-8")
     homographs = tmp_path / "homographs.txt"
     homographs.write_text(HOMOGRAPH_TEXT, "utf-8")
@@ -193,7 +194,8 @@ def test_text_parity_with_gazetteer_names(tables_path: Path, tmp_path: Path) -> 
 
     pairs = [("درعا", "place:daraa"), ("درعا البلد", "place:daraa-al-balad"),
              ("اللجنة المركزية", "actor:central-committee"), ("قسد", "actor:sdf"),
-             ("دير الزور", "place:deir-ez-zor"), ("الفرقة الرابعة", "actor:4th-division")]
+             ("دير الزور", "place:deir-ez-zor"), ("الفرقة الرابعة", "actor:4th-division"),
+             ("سلمان علي", "actor:salman-ali"), ("عيسى مصطفى", "actor:isa-mustafa")]
     from archive.config import default_paths
     from archive.gazetteer import load_gazetteer
 
@@ -206,6 +208,9 @@ def test_text_parity_with_gazetteer_names(tables_path: Path, tmp_path: Path) -> 
     linked = [t[5] for t in json.loads(lines[-1]) if t[5]]
     for entity in ("place:daraa", "place:oman", "place:amman", "place:jasim"):
         assert entity in linked, entity
+    # «سلمان على» (the preposition) is no mention of «سلمان علي»; «سلمان علي» is one, once
+    mixed = [t[5] for t in json.loads(lines[-2]) if t[5]]
+    assert mixed.count("actor:salman-ali") == 2 and "actor:isa-mustafa" in mixed
     rules_used = {key for reading in matcher.export_table()["readings"].values()  # type: ignore[union-attr]
                   for _key, rule in reading if rule for key in rule}
     assert rules_used >= {"requires_before", "requires_after", "excludes_before",

@@ -288,3 +288,15 @@ def test_names_do_not_run_across_clause_punctuation(gaz: Gazetteer, text: str) -
 def test_quotes_and_brackets_do_not_break_a_name(gaz: Gazetteer) -> None:
     assert found(gaz, "حاجز طريق (تل الجابية) غربي") == [("place:tal-al-jabiya", "تل الجابية")]
     assert found(gaz, 'خلايا تنظيم "داعش"') == [("actor:isis", 'تنظيم "داعش')]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the preposition على normalizes like the given name علي: it is no part of the name
+    ("وصل الأمير فهد على متن طائرة", []),
+    ("وصل الأمير فهد علي إلى جدة", ["actor:fahd-ali"]),
+    ("أثنى فهد وعلى الحضور", []),  # with a proclitic, still the preposition
+    ("حضر حامد مصطفى", ["actor:hamid-mustafa"]),  # a name written with ى keeps matching
+])
+def test_function_word_with_alef_maksura_is_not_a_name(text: str, expected: list[str]) -> None:
+    m = NameMatcher([("فهد علي", "actor:fahd-ali"), ("حامد مصطفى", "actor:hamid-mustafa")])
+    assert [x.entity for x, _s, _e in m.match_text(text)] == expected

@@ -14,6 +14,10 @@ Rules (mirrored by the browser through :meth:`NameMatcher.export_table`):
   when the caller passes ``breaks`` (:func:`hard_breaks`); quotes and brackets do not break.
 - Overlaps: the longest match wins (درعا البلد beats درعا), then the earlier start, then the
   shorter clitic, then the entity key.
+- A function word written with final ``ى`` (على، إلى، لدى، حتى، متى, with or without
+  proclitics: :func:`maksura_function_words`, from the analyzer's stop-word table) is never
+  read as a name token written with ``ي``, although both normalize alike: «الملك سلمان على»
+  does not contain the name «سلمان علي». A name written with ``ى`` in that place still matches.
 - Context rules (:class:`ContextRule`, the ``context`` field of a gazetteer entry) decide
   homographs before overlaps are resolved: an occurrence that a rule excludes, or that lacks
   the context a rule requires, is no candidate at all. When several entries share a name, an
@@ -198,6 +202,44 @@ class _Name:
     tokens: tuple[str, ...]
     entity: str
     readings: tuple[tuple[str, ContextRule | None], ...] = ()
+    #: indexes of the name's tokens that a spelling of it writes with final ى
+    maksura: tuple[int, ...] = ()
+
+
+def letters_key(form: str) -> str:
+    """A surface form's Arabic letters only (no marks, tatweel or other signs), alef with
+    hamza or madda as bare alef, and ``ى`` kept (not normalized to ``ي``)."""
+    out = ""
+    for ch in form:
+        if ch in "\u0623\u0625\u0622":
+            out += "\u0627"
+        elif "\u0621" <= ch <= "\u064a" and ch != "\u0640":
+            out += ch
+    return out
+
+
+@lru_cache(maxsize=1)
+def maksura_function_words() -> frozenset[str]:
+    """:func:`letters_key` of the analyzer's stop words that end in ``ى`` (على، وعلى، إلى،
+    لدى، حتى …): written so, they are function words, never the name written with ``ي``."""
+    from archive.analysis.normalize import clean
+    from archive.analysis.tables import build_tables
+
+    out = set()
+    for word in build_tables()["stop_words"]:
+        key = letters_key(clean(word))
+        if len(key) >= 2 and key.endswith("\u0649"):
+            out.add(key)
+    return frozenset(out)
+
+
+def written_maksura(written: str) -> tuple[int, ...]:
+    """Indexes of the tokens of a name as written that end in ``ى``."""
+    from archive.analysis.tokenize import tokenize as spans
+
+    toks = [letters_key(written[s:e]) for s, e in spans(written)
+            if normalize(written[s:e])]
+    return tuple(i for i, t in enumerate(toks) if t.endswith("\u0649"))
 
 
 class NameMatcher:
@@ -211,10 +253,14 @@ class NameMatcher:
         rules = rules or {}
         table: dict[tuple[str, ...], str] = {}
         owners: dict[tuple[str, ...], list[str]] = {}
+        maksura: dict[tuple[str, ...], set[int]] = {}
         for written, key in sorted(names, key=lambda nk: (nk[1], nk[0])):
             toks = name_tokens(written)
             if not toks:
                 continue
+            marked = written_maksura(written)
+            if marked:
+                maksura.setdefault(toks, set()).update(marked)
             table.setdefault(toks, key)
             if key not in owners.setdefault(toks, []):
                 owners[toks].append(key)
@@ -226,9 +272,13 @@ class NameMatcher:
                        for k in sorted(keys)]
             if any(r is not None for _, r in guarded):
                 self.readings[toks] = tuple(guarded)
+        #: Names a spelling writes with final ى: name → indexes of those tokens.
+        self.maksura: dict[tuple[str, ...], tuple[int, ...]] = {
+            toks: tuple(sorted(marked)) for toks, marked in sorted(maksura.items())}
+        self._function_words = maksura_function_words()
         self._first: dict[str, list[tuple[_Name, str, list[str]]]] = {}
         for toks, key in self.names.items():
-            name = _Name(toks, key, self.readings.get(toks, ()))
+            name = _Name(toks, key, self.readings.get(toks, ()), self.maksura.get(toks, ()))
             for form, clitic in clitic_forms(toks[0]):
                 self._first.setdefault(form, []).append((name, clitic, list(toks[1:])))
 
@@ -254,6 +304,8 @@ class NameMatcher:
                 if end <= n and (not rest or norm[i + 1 : end] == rest):
                     if rest and breaks and any(k in breaks for k in range(i + 1, end)):
                         continue
+                    if forms is not None and self._function_word_in(name, forms, i, end):
+                        continue
                     key: str | None = name.entity
                     if name.readings:
                         key = resolve_readings(name.readings, norm, forms, breaks, i, end - 1)
@@ -261,6 +313,14 @@ class NameMatcher:
                             continue
                     out.append((i, end - 1, clitic, key, name))
         return out
+
+    def _function_word_in(self, name: _Name, forms: Sequence[str], first: int, end: int) -> bool:
+        """A token of the occurrence is a function word written with ى where the name is
+        written with ي (على for علي): then it is no occurrence of the name."""
+        for j in range(first, end):
+            if j - first not in name.maksura and letters_key(forms[j]) in self._function_words:
+                return True
+        return False
 
     def match(self, normalized: Sequence[str], breaks: Collection[int] = (),
               forms: Sequence[str] | None = None) -> list[EntityMatch]:
@@ -304,6 +364,8 @@ class NameMatcher:
             "readings": {" ".join(t): [[k, r.as_json() if r else None] for k, r in rs]
                          for t, rs in self.readings.items()},
             "tanwin": TANWIN,
+            "maksura": {" ".join(t): list(ix) for t, ix in self.maksura.items()},
+            "maksura_function_words": sorted(self._function_words),
             "classes": {
                 "given_names": sorted(GIVEN_NAMES),
                 "kinship": sorted(KINSHIP),

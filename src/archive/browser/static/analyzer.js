@@ -876,19 +876,36 @@ export function resolveReadings(readings, norm, forms, breaks, first, last) {
   return plain.length === 1 ? plain[0] : null;
 }
 
+/** Python matcher.letters_key: Arabic letters only, أ إ آ as ا, ى kept. */
+export function lettersKey(form) {
+  let out = '';
+  for (const ch of form) {
+    if (ch === '\u0623' || ch === '\u0625' || ch === '\u0622') out += '\u0627';
+    else if (ch >= '\u0621' && ch <= '\u064a' && ch !== '\u0640') out += ch;
+  }
+  return out;
+}
+
 export class NameMatcher {
   /** table: NameMatcher.export_table() (names: space-joined normalized tokens → entity key). */
   constructor(table) {
     this.table = table;
     const classes = wordClasses(table);
     const readings = table.readings || {};
+    const maksura = table.maksura || {};
+    this.functionWords = new Set(table.maksura_function_words || []);
     this.names = new Map();
     for (const joined of Object.keys(table.names).sort(cmp)) {
       const rs = (readings[joined] || []).map(([key, rule]) => [
         key,
         rule ? new ContextRule(rule, table, classes) : null,
       ]);
-      this.names.set(joined, { tokens: joined.split(' '), entity: table.names[joined], readings: rs });
+      this.names.set(joined, {
+        tokens: joined.split(' '),
+        entity: table.names[joined],
+        readings: rs,
+        maksura: new Set(maksura[joined] || []),
+      });
     }
     this.first = new Map();
     for (const name of this.names.values()) {
@@ -919,6 +936,7 @@ export class NameMatcher {
         let broken = false;
         for (let k = i + 1; k < i + size; k++) if (breaks.has(k)) broken = true;
         if (broken) continue;
+        if (forms !== null && this.functionWordIn(name, forms, i, i + size)) continue;
         let key = name.entity;
         if (name.readings.length) {
           key = resolveReadings(name.readings, normalized, forms, breaks, i, i + size - 1);
@@ -928,6 +946,14 @@ export class NameMatcher {
       }
     }
     return out;
+  }
+
+  /** Python _function_word_in: a function word written with ى where the name has ي. */
+  functionWordIn(name, forms, first, end) {
+    for (let j = first; j < end; j++) {
+      if (!name.maksura.has(j - first) && this.functionWords.has(lettersKey(forms[j]))) return true;
+    }
+    return false;
   }
 
   match(normalized, breaks = new Set(), forms = null) {
