@@ -820,12 +820,23 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     cores: dict[str, str] = {}
     order: list[str] = []
     whole = ""
-    for cost, core, bare, pos, art in candidates(lexicon_key(word)):
+    key = lexicon_key(word)
+    found = candidates(key)
+    article_read = False  # some reading takes a bare ال off as the article
+    for _cost, core, _bare, _pos, art in found:
+        if art and core in lexicon:
+            article_read = True
+            break
+    for cost, core, bare, pos, art in found:
         if best_cost >= 0 and cost > best_cost:
             break
         if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
                 core in names) and (not art or ARTICLE_TAG in names[core].split(",")):
             return "name", name_key(core, names), name_key(core, names)
+        if article_read and bare_article(word, key, core):
+            continue
+        if names_too and art and family_nisba(key, core, lexicon):
+            return "name", core + YEH, core + YEH
         if core in lexicon:
             for entry in lexicon[core].split("|"):
                 root, kind, weight = entry.split(":")
@@ -849,6 +860,24 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
                 scores[root] == scores[best] and prior.get(root, 0) > prior.get(best, 0)):
             best = root
     return "root", best, cores[best]
+
+
+def bare_article(word: str, key: str, core: str) -> bool:
+    """The core starts with ``ال`` written with a bare alef in the word (السنة, بالسنين): that
+    is the article, not the hamza of a lexicon word that starts with أل (ألسنة, the plural of
+    لسان, whose key is السنة too). Only when the key has the word's letters one for one."""
+    start = key.find(core)
+    return (core.startswith(ALEF + "ل") and len(key) == len(word) and start >= 0
+            and word[start] == ALEF)
+
+
+def family_nisba(key: str, core: str, lexicon: dict[str, str]) -> bool:
+    """ال + a licensed noun + ``ي`` where that nisba is no lexicon word (العريفي, الشحماني,
+    الجبالي): a family name, kept whole, not the noun's root. The lexicon lists every nisba of
+    a rooted noun that arramooz's word-frequency list attests as a common word (اقتصادي,
+    رياضي), so a nisba it lacks is, after the article, far more often a family name."""
+    return (key.endswith(core + YEH) and len(core) >= 3 and core in lexicon
+            and core + YEH not in lexicon and not core.endswith(YEH))
 
 
 def common_root(word: str, d: Data) -> str:

@@ -647,12 +647,23 @@ export function lexiconReading(word, d, namesToo = true) {
   const cores = new Map();
   const order = [];
   let whole = '';
-  for (const [cost, core, bare, pos, art] of candidates(lexiconKey(word))) {
+  const key = lexiconKey(word);
+  const found = candidates(key);
+  let articleRead = false; // some reading takes a bare ال off as the article
+  for (const [, core, , , art] of found) {
+    if (art && has(lexicon, core)) {
+      articleRead = true;
+      break;
+    }
+  }
+  for (const [cost, core, bare, pos, art] of found) {
     if (bestCost >= 0 && cost > bestCost) break;
     if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core) &&
         (!art || names[core].split(',').includes(ARTICLE_TAG))) {
       return ['name', nameKey(core, names), nameKey(core, names)];
     }
+    if (articleRead && bareArticle(word, key, core)) continue;
+    if (namesToo && art && familyNisba(key, core, lexicon)) return ['name', core + YEH, core + YEH];
     if (has(lexicon, core)) {
       for (const entry of lexicon[core].split('|')) {
         const [root, kind, weight] = entry.split(':');
@@ -678,6 +689,19 @@ export function lexiconReading(word, d, namesToo = true) {
         (scores.get(root) === scores.get(best) && prior(root) > prior(best))) best = root;
   }
   return ['root', best, cores.get(best)];
+}
+
+/** Python bare_article: the core starts with ال written with a bare alef in the word. */
+export function bareArticle(word, key, core) {
+  const start = key.indexOf(core);
+  return core.startsWith(ALEF + 'ل') && key.length === word.length && start >= 0 &&
+    word[start] === ALEF;
+}
+
+/** Python family_nisba: ال + a licensed noun + ي that is no lexicon word (العريفي). */
+export function familyNisba(key, core, lexicon) {
+  return key.endsWith(core + YEH) && core.length >= 3 && has(lexicon, core) &&
+    !has(lexicon, core + YEH) && !core.endsWith(YEH);
 }
 
 /** Python common_root(word, d): the root of the common-word reading of a word the name lexicon
