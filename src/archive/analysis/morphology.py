@@ -12,7 +12,10 @@ Root keys are precision-first (issue 11): :func:`stem_root` gives a word
    nisbas of countries and well-known places) gives the name as both keys: names are never
    reduced to a root. Otherwise the cores licensed by the **root lexicon** (arramooz nouns,
    verbs, imperfects, derived masdars and participles) give the root, the most frequent one
-   when several are licensed; a loanword of the lexicon keeps its lemma;
+   when several are licensed; a loanword of the lexicon keeps its lemma. A core that starts
+   with ال written with a bare alef is not read whole when a reading takes the article off
+   (:func:`bare_article`: السنة is not ألسنة), and ال + a licensed noun + ي that the lexicon
+   lists as no nisba is a family name kept whole (:func:`family_nisba`: العريفي);
 3. else, for a word no lexicon knows, its **light key** (:func:`light_key`: the word without
    ال-proclitics and one nisba/plural ending) as both keys — never an invented root.
 
