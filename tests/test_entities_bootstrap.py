@@ -131,3 +131,19 @@ def test_person_names_after_titles() -> None:
     assert "علي بن ابي طالب" in found  # بن أبي طالب: kinship words chain
     assert not any("الثقافي" in k or k.endswith(" بن") for k in found)  # no center, no stub
     assert found["محمد بن نايف"].titles == {"الامير": 2}
+
+
+def test_a_preposition_written_with_alef_maksura_is_not_a_given_name() -> None:
+    """«الملك سلمان على» is the king and the preposition على, not a person «سلمان علي»; the
+    name written with ي still is one."""
+    from archive.gazetteer.bootstrap import bootstrap
+    from archive.gazetteer.loader import build
+
+    texts = [
+        ("a", "وأثنى الملك سلمان على جهود الوزارة. وشكر الملك سلمان على الاستقبال."),
+        ("b", "وحضر الأمير خالد علي المحمد الحفل، ثم عاد الأمير خالد إلى الرياض."),
+    ]
+    found = {p.normalized for p in bootstrap(build([]), texts) if p.kind == "actor"}
+    assert "سلمان علي" not in found
+    assert not any(k.endswith(" الي") for k in found)
+    assert "خالد علي المحمد" in found

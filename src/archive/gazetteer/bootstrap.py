@@ -31,6 +31,8 @@ from archive.gazetteer.matcher import (
     NameMatcher,
     hard_breaks,
     has_tanwin,
+    letters_key,
+    maksura_function_words,
     name_tokens,
     normalized_tokens,
 )
@@ -326,7 +328,10 @@ class Bootstrap:
             if is_given_name(before) or (after and (is_given_name(after)
                                                      or after in {"بن", "ابن"})):
                 p.beside_person += 1
-        self._persons(article, norms, breaks, known)
+        # على، إلى، لدى … written with ى are function words, never the given name علي …
+        maksura = maksura_function_words()
+        ends = breaks | {k for k, f in enumerate(forms) if letters_key(f) in maksura}
+        self._persons(article, norms, ends, known)
 
     def _count(self, p: Proposal, article: str, text: str, spans: Sequence[tuple[int, int]],
                forms: Sequence[str], first: int, last: int, core: str) -> None:
