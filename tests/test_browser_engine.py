@@ -48,23 +48,44 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "gazetteer": loaded.gazetteer, "analyzer": Analyzer(loaded.gazetteer.matcher())}
 
 
+def _numbers(data: Path) -> dict[str, int]:
+    """Article id → document number, from meta.json's live numbers and the cards."""
+    meta = json.loads((data / "meta.json").read_text("utf-8"))
+    out: dict[str, int] = {}
+    n = 0
+    for gap in meta["live"]:
+        n += gap
+        block = json.loads((data / "cards" / f"{n // meta['card_block']}.json").read_text("utf-8"))
+        out[block[n % meta["card_block"]][0]] = n
+    return out
+
+
 def test_writer_outputs(archive: dict[str, Any]) -> None:
     data = archive["site"] / "search" / "data"
     meta = json.loads((data / "meta.json").read_text("utf-8"))
-    assert meta["count"] == meta["slots"] == 5 and meta["dead"] == []
-    # compact columns: numbers into dictionaries; ids, paths and titles are in cards/
-    assert "place:daraa" in [meta["entity_keys"][n] for n in meta["places"][0]]
-    for n, aa in enumerate(archive["analyzed"]):  # date: a number into ``dates``, -1: none
-        got = meta["dates"][meta["date"][n]] if meta["date"][n] >= 0 else None
+    assert meta["count"] == len(meta["live"]) == 5 and meta["slots"] >= 10
+    number = _numbers(data)
+    ids = [aa.article.id for aa in archive["analyzed"]]
+    assert sorted(number) == sorted(ids)
+    live = sorted(number.values())
+    # compact columns over the live numbers: numbers into dictionaries, rank in id order
+    for aa in archive["analyzed"]:
+        i = live.index(number[aa.article.id])
+        got = meta["dates"][meta["date"][i]] if meta["date"][i] >= 0 else None
         assert got == aa.article.date
+        assert meta["rank"][i] == sorted(ids).index(aa.article.id)
+        assert [meta["entity_keys"][k] for k in meta["places"][i]] == list(aa.places)
+    first = live.index(number[ids[0]])
+    assert "place:daraa" in [meta["entity_keys"][k] for k in meta["places"][first]]
     assert meta["entities"]["place:daraa"][2] == "درعا"
-    cards = json.loads((data / "cards" / "0.json").read_text("utf-8"))
-    assert cards[0][:2] == ["000_02dc7bcb46da7aac", "seeds/000_02dc7bcb46da7aac.txt"]
-    assert cards[0][3] is None  # the default articles/<id>/
+    n0 = number[ids[0]]
+    cards = json.loads((data / "cards" / f"{n0 // meta['card_block']}.json").read_text("utf-8"))
+    assert cards[n0 % meta["card_block"]] == [ids[0], "seeds/000_02dc7bcb46da7aac.txt",
+                                               archive["analyzed"][0].article.title, None]
     assert archive["analyzed"][4].article.title not in (data / "meta.json").read_text("utf-8")
     # one store file per article, holding its text; no text in the metadata
     assert len(list((data / "docs").glob("*.json"))) == 5
-    doc = json.loads((data / "docs" / "0.json").read_text("utf-8"))
+    doc = json.loads((data / "docs" / f"{n0}.json").read_text("utf-8"))
     assert "وقال الناطق باسم اللجنة" in doc["text"]
     assert "وقال الناطق باسم اللجنة" not in (data / "meta.json").read_text("utf-8")
     # every shard is a lunr index with our own pipeline label, positions as metadata
@@ -79,7 +100,7 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
         for term, posting in shard["invertedIndex"]:
             assert term_hash(term) % meta["shards"] == k
             terms[term] = posting
-    gaps = terms["درعا"]["form"]["0"]["p"]  # delta-encoded positions
+    gaps = terms["درعا"]["form"][str(n0)]["p"]  # delta-encoded positions
     assert len(gaps) >= 5 and all(g > 0 for g in gaps[1:])
     text_tokens = archive["analyzed"][0].tokens
     positions = [sum(gaps[:i + 1]) for i in range(len(gaps))]
@@ -88,8 +109,9 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
     # the title is indexed in its own fields, positions counted from its first word
     title = archive["analyzed"][4].article.title
     assert title.startswith("المعارضة تعلن فشل المفاوضات")
-    assert terms["المعارضه"]["title_form"]["4"]["p"] == [0]
-    assert terms["place:daraa"]["title_entity"]["4"]["p"] == [4]  # «بدرعا»
+    n4 = str(number[ids[4]])
+    assert terms["المعارضه"]["title_form"][n4]["p"] == [0]
+    assert terms["place:daraa"]["title_entity"][n4]["p"] == [4]  # «بدرعا»
     assets = archive["site"] / "search" / "assets"
     assert (assets / "lunr.js").read_bytes() == lunr_js_path().read_bytes()
     assert {p.name for p in assets.iterdir()} >= {"lunr.js", "analyzer.js", "search.js"}

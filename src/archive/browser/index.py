@@ -79,8 +79,8 @@ DATA_VERSION = 2
 STATE_VERSION = 1
 #: About this many document slots per index shard (the count is a power of two).
 DOCS_PER_SHARD = 2
-#: Articles per ``cards/<b>.json`` file.
-CARD_BLOCK = 16
+#: Document numbers per ``cards/<b>.json`` file (a quarter to a half of them are used).
+CARD_BLOCK = 64
 #: Spill files of the streaming writer (a power of two).
 SPILL_BUCKETS = 64
 
@@ -189,11 +189,11 @@ def term_hash(term: str) -> int:
 _hash = lru_cache(maxsize=1 << 19)(term_hash)
 
 
-def shard_count(slots: int, docs_per_shard: int = DOCS_PER_SHARD) -> int:
-    """The number of index shards for ``slots`` document numbers: the smallest power of two
-    ≥ slots / docs_per_shard (it changes, and every shard is rewritten, only when the archive
-    doubles)."""
-    want = max(1, -(-slots // docs_per_shard))
+def shard_count(count: int, docs_per_shard: int = DOCS_PER_SHARD) -> int:
+    """The number of index shards for ``count`` articles: the smallest power of two ≥
+    count / docs_per_shard (it changes, and every shard is rewritten, only when the archive
+    doubles or halves)."""
+    want = max(1, -(-count // docs_per_shard))
     return 1 << (want - 1).bit_length()
 
 
@@ -252,17 +252,20 @@ def _empty_forms() -> _Forms:
     return [{}, {}]
 
 
-def _drop(terms: _Terms, forms: _Forms, gone: set[int]) -> None:
-    """Remove the postings and forms of the documents ``gone``."""
-    if not gone:
+def _renumber(terms: _Terms, forms: _Forms, gone: set[int], moved: dict[int, int]) -> None:
+    """Remove the postings and forms of the documents ``gone``; renumber ``moved`` ones."""
+    if not gone and not moved:
         return
     for term in list(terms):
         fields = terms[term]
         for f in list(fields):
             docs = fields[f]
-            for d in gone.intersection(docs):
-                del docs[d]
-            if not docs:
+            if gone.isdisjoint(docs) and moved.keys().isdisjoint(docs):
+                continue
+            kept = {moved.get(d, d): v for d, v in docs.items() if d not in gone}
+            if kept:
+                fields[f] = kept
+            else:
                 del fields[f]
         if not fields:
             del terms[term]
@@ -272,7 +275,10 @@ def _drop(terms: _Terms, forms: _Forms, gone: set[int]) -> None:
             for norm in list(norms):
                 spellings = norms[norm]
                 for spelling in list(spellings):
-                    kept = [d for d in spellings[spelling] if d not in gone]
+                    numbers = spellings[spelling]
+                    if gone.isdisjoint(numbers) and moved.keys().isdisjoint(numbers):
+                        continue
+                    kept = sorted(moved.get(d, d) for d in numbers if d not in gone)
                     if kept:
                         spellings[spelling] = kept
                     else:
@@ -390,11 +396,13 @@ def _dump(data: Any) -> str:
     return _ENCODER.encode(data)
 
 
-def meta_record(rows: dict[int, list[Any]], order: list[int], slots: int, shards: int,
+def meta_record(rows: dict[int, list[Any]], ranks: dict[int, int], slots: int, shards: int,
                 gazetteer: Any) -> dict[str, Any]:
-    """The manifest loaded up front: statistics, compact per-article columns (docnum order;
-    holes of deleted articles listed in ``dead``), the order of the articles by id and the
-    gazetteer's entities. ``rows``: docnum → [date, source, places, actors]."""
+    """The manifest loaded up front: statistics, and compact columns over the live document
+    numbers in ascending order (``live``, delta-encoded): date and source as numbers into
+    ``dates``/``sources`` (-1: none), places and actors as numbers into ``entity_keys``,
+    ``rank`` the article's place in id order (ties in ranking); the gazetteer's entities.
+    ``rows``: docnum → [date, source, places, actors]."""
     entities = entity_rows(gazetteer)
     for row in rows.values():
         for key in [*row[2], *row[3]]:
@@ -407,20 +415,7 @@ def meta_record(rows: dict[int, list[Any]], order: list[int], slots: int, shards
     sources = sorted({r[1] for r in rows.values() if r[1]})
     date_no = {d: i for i, d in enumerate(dates)}
     source_no = {s: i for i, s in enumerate(sources)}
-    col_date: list[int] = []
-    col_source: list[int] = []
-    col_places: list[list[int]] = []
-    col_actors: list[list[int]] = []
-    dead: list[int] = []
-    for n in range(slots):
-        row = rows.get(n)
-        if row is None:
-            dead.append(n)
-            row = [None, None, [], []]
-        col_date.append(date_no[row[0]] if row[0] else -1)
-        col_source.append(source_no[row[1]] if row[1] else -1)
-        col_places.append([number[k] for k in row[2]])
-        col_actors.append([number[k] for k in row[3]])
+    live = sorted(rows)
     return {
         "version": DATA_VERSION,
         "count": len(rows),
@@ -430,12 +425,12 @@ def meta_record(rows: dict[int, list[Any]], order: list[int], slots: int, shards
         "card_block": CARD_BLOCK,
         "dates": dates,
         "sources": sources,
-        "date": col_date,
-        "source": col_source,
-        "places": col_places,
-        "actors": col_actors,
-        "dead": dead,
-        "order": delta_encode_signed(order),
+        "live": delta_encode(live),
+        "rank": [ranks[n] for n in live],
+        "date": [date_no[rows[n][0]] if rows[n][0] else -1 for n in live],
+        "source": [source_no[rows[n][1]] if rows[n][1] else -1 for n in live],
+        "places": [[number[k] for k in rows[n][2]] for n in live],
+        "actors": [[number[k] for k in rows[n][3]] for n in live],
         "entity_columns": ["kind", "id", "name", "aliases", "parent"],
         "entity_keys": keys,
         "entities": {k: entities[k] for k in keys},
@@ -547,6 +542,36 @@ def _load_state(state_dir: Path | None) -> dict[str, Any] | None:
     return state
 
 
+def slot_space(count: int) -> int:
+    """The number of document numbers for ``count`` articles: the smallest power of two ≥
+    twice the count (so that an article's number is mostly the hash of its id)."""
+    return 1 << max(0, 2 * count - 1).bit_length()
+
+
+def _id_hash(ident: str) -> int:
+    return int.from_bytes(hashlib.blake2b(ident.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def assign_docnums(ids: list[str], slots: int) -> list[int]:
+    """Document numbers of ``ids`` (ascending): each takes the slot its id hashes to, or the
+    next free one (in id order). A function of the set of ids alone, so a cold build and any
+    sequence of incremental builds number alike; adding or deleting one article moves only
+    the few articles whose probe ran through its slot."""
+    taken = bytearray(slots)
+    out = []
+    for ident in ids:
+        s = _id_hash(ident) % slots
+        while taken[s]:
+            s = (s + 1) % slots
+        taken[s] = 1
+        out.append(s)
+    return out
+
+
+def _article_key(ident: str) -> str:
+    return hashlib.blake2b(ident.encode("utf-8"), digest_size=12).hexdigest()
+
+
 def write_browser_index(
     analyzed: Iterable[AnalyzedArticle],
     site_dir: Path,
@@ -558,11 +583,11 @@ def write_browser_index(
     """Write the browser's search data and assets for ``analyzed`` under ``site_dir``.
 
     ``analyzed``: the articles in ascending id order (a list is sorted here), read once;
-    only one article is held at a time. ``urls``: article id → page URL relative to the site
-    root (default ``articles/<id>/``). ``state_dir`` (e.g. ``build/browser``): the data and
-    the state of the previous build; only what changed is rewritten there, and the site gets
-    hard links to its files (copies across file systems). Without it, a cold build written
-    straight into the site."""
+    one article is held at a time (what it contributes goes to spill files). ``urls``: article
+    id → page URL relative to the site root (default ``articles/<id>/``). ``state_dir`` (e.g.
+    ``build/browser``): the data and the state of the previous build; only what changed is
+    rewritten there, and the site gets hard links to its files (copies across file systems).
+    Without it, a cold build written straight into the site."""
     from archive.analysis import Analyzer
     from archive.index.docs import IndexDoc
 
@@ -572,90 +597,116 @@ def write_browser_index(
         state_dir.mkdir(parents=True, exist_ok=True)
         (state_dir / "state.json").unlink(missing_ok=True)  # a failed build leaves no state
         out_dir = state_dir / "data"
+        hashes_dir: Path | None = state_dir / "articles"
+        hashes_dir.mkdir(parents=True, exist_ok=True)
     else:
         out_dir = site_data
         if out_dir.exists():
             shutil.rmtree(out_dir)
+        hashes_dir = None
     report = BrowserIndexReport(site_data, 0)
     out = _Out(out_dir, report)
     urls = urls or {}
     title_analyzer = Analyzer(gazetteer.matcher()) if gazetteer is not None else Analyzer()
-
     previous: dict[str, list[Any]] = state["docs"] if state else {}
-    slots = state["slots"] if state else 0
-    docs: dict[str, list[Any]] = {}  # id → [docnum, fingerprint, card, row]
-    gone: set[int] = set()  # document numbers whose old postings must go
-    dirty: set[int] = set()  # term hashes of the old versions of changed/deleted articles
-    hashes_dir = state_dir / "articles" if state_dir is not None else None
-    if hashes_dir is not None:
-        hashes_dir.mkdir(parents=True, exist_ok=True)
 
+    ids: list[str] = []
+    entries: list[list[Any]] = []  # per article (id order): [fingerprint, card, row]
+    changed: list[int] = []  # stream positions of changed and new articles
+    touched: dict[int, array[int]] = {}  # their term hashes
     with tempfile.TemporaryDirectory(prefix="browser-spill-",
                                      dir=state_dir if state_dir is not None else None) as tmp:
         spill = _Spill(Path(tmp))
         try:
-            for aa in _sorted_by_id(analyzed):
+            for seq, aa in enumerate(_sorted_by_id(analyzed)):
                 art = aa.article
-                old = previous.get(art.id)
                 doc = IndexDoc.from_analyzed(aa, title_analyzer)
                 body = [(s.start, s.end) for s in art.body_segments()]
                 rec = _record(doc, body, urls.get(art.id))
-                if old is None:
-                    num = slots
-                    slots += 1
-                else:
-                    num = old[0]
-                docs[art.id] = [num, rec.fingerprint, rec.card, rec.row]
+                ids.append(art.id)
+                entries.append([rec.fingerprint, rec.card, rec.row])
+                old = previous.get(art.id)
                 if old is not None and old[1] == rec.fingerprint:
                     continue
-                report.changed += 1
-                if old is not None:
-                    gone.add(num)
-                    dirty.update(_old_hashes(hashes_dir, num))
-                out.put(f"docs/{num}.json", _dump(rec.doc))
+                changed.append(seq)
+                spill.add(SPILL_BUCKETS, (seq, rec.doc))
                 buckets: dict[int, tuple[list[Any], list[Any]]] = {}
-                touched: set[int] = set()
+                hashes: set[int] = set()
                 for item in rec.postings:
                     h = _hash(item[0])
-                    touched.add(h)
+                    hashes.add(h)
                     b = buckets.get(h & (SPILL_BUCKETS - 1))
                     if b is None:
                         b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
                     b[0].append(item)
                 for item in rec.forms:
                     h = _hash(item[1])
-                    touched.add(h)
+                    hashes.add(h)
                     b = buckets.get(h & (SPILL_BUCKETS - 1))
                     if b is None:
                         b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
                     b[1].append(item)
                 for bucket, (posts, forms) in buckets.items():
-                    spill.add(bucket, (num, posts, forms))
-                if hashes_dir is not None:
-                    (hashes_dir / f"{num}.bin").write_bytes(array("I", sorted(touched)).tobytes())
+                    spill.add(bucket, (seq, posts, forms))
+                touched[seq] = array("I", sorted(hashes))
         finally:
             spill.close()
+
+        slots = slot_space(len(ids))
+        shards = shard_count(len(ids), docs_per_shard)
+        numbers = assign_docnums(ids, slots)
+        report.articles = len(ids)
+        report.changed = len(changed)
+        changed_set = set(changed)
+        old_slots = state["slots"] if state else None
+        old_shards = state["shards"] if state else None
+        gone: set[int] = set()  # old numbers of changed and deleted articles
+        moved: dict[int, int] = {}  # old → new number of unchanged articles that moved
+        dirty: set[int] = set()  # term hashes of the shards that hold their old postings
+        live_ids = set(ids)
+        for seq, ident in enumerate(ids):
+            old = previous.get(ident)
+            if old is None:
+                continue
+            if seq in changed_set:
+                gone.add(old[0])
+                dirty.update(_old_hashes(hashes_dir, ident))
+            elif old[0] != numbers[seq]:
+                moved[old[0]] = numbers[seq]
+                dirty.update(_old_hashes(hashes_dir, ident))
         for ident, old in previous.items():
-            if ident not in docs:  # deleted
+            if ident not in live_ids:
                 report.deleted += 1
                 gone.add(old[0])
-                dirty.update(_old_hashes(hashes_dir, old[0]))
-                (out_dir / "docs" / f"{old[0]}.json").unlink(missing_ok=True)
+                dirty.update(_old_hashes(hashes_dir, ident))
                 if hashes_dir is not None:
-                    (hashes_dir / f"{old[0]}.bin").unlink(missing_ok=True)
+                    (hashes_dir / f"{_article_key(ident)}.bin").unlink(missing_ok=True)
+        if hashes_dir is not None:
+            for seq, hashes in touched.items():
+                (hashes_dir / f"{_article_key(ids[seq])}.bin").write_bytes(hashes.tobytes())
+        del touched
+        everything = state is None or old_slots != slots or old_shards != shards
+        report.full = everything
+        renumber = {seq: numbers[seq] for seq in changed}
+        _write_shards(spill, out, state_dir, shards, old_shards if state else None,
+                      everything, renumber, gone, moved, dirty)
 
-        shards = shard_count(slots, docs_per_shard)
-        old_shards = state["shards"] if state else None
-        full = old_shards != shards
-        report.full = full
-        report.articles = len(docs)
-        _write_shards(spill, out, state_dir, shards, old_shards, gone, dirty)
+        # docs/<n>.json: changed articles from the spill, moved ones from their old file
+        live = set(numbers)
+        texts = {new: (out_dir / "docs" / f"{old}.json").read_bytes()
+                 for old, new in moved.items() if (out_dir / "docs" / f"{old}.json").exists()}
+        for old in gone | set(moved):
+            if old not in live:
+                (out_dir / "docs" / f"{old}.json").unlink(missing_ok=True)
+        for new, data in texts.items():
+            out.put(f"docs/{new}.json", data.decode("utf-8"))
+        for seq, record in spill.read(SPILL_BUCKETS):
+            out.put(f"docs/{numbers[seq]}.json", _dump(record))
 
-    rows = {d[0]: d[3] for d in docs.values()}
-    order = [docs[i][0] for i in sorted(docs)]
-    meta = meta_record(rows, order, slots, shards, gazetteer)
-    out.put("meta.json", _dump(meta))
-    cards: dict[int, list[Any]] = {d[0]: d[2] for d in docs.values()}
+    rows = {numbers[seq]: entries[seq][2] for seq in range(len(ids))}
+    ranks = {numbers[seq]: seq for seq in range(len(ids))}
+    out.put("meta.json", _dump(meta_record(rows, ranks, slots, shards, gazetteer)))
+    cards = {numbers[seq]: entries[seq][1] for seq in range(len(ids))}
     blocks = -(-slots // CARD_BLOCK)
     for b in range(blocks):
         out.put(f"cards/{b}.json", _dump([cards.get(n) for n in
@@ -670,24 +721,26 @@ def write_browser_index(
     if gazetteer is not None:
         names = gazetteer.matcher().export_table()
     out.put("names.json", _dump(names))
-    if full:
-        _sweep(out_dir, shards, set(rows), blocks, set(lexicon), state_dir)
+    if everything:
+        _sweep(out_dir, shards, live, blocks, set(lexicon), state_dir)
 
     if state_dir is not None:
         (state_dir / "state.json").write_text(_dump({
             "version": STATE_VERSION, "data_version": DATA_VERSION, "code": _code_fingerprint(),
-            "shards": shards, "slots": slots, "docs": docs}), encoding="utf-8")
+            "shards": shards, "slots": slots,
+            "docs": {ident: [numbers[seq], *entries[seq]] for seq, ident in enumerate(ids)},
+        }), encoding="utf-8")
         _mirror(out_dir, site_data)
-    report.files = _files(site_data, shards, sorted(rows), blocks, sorted(lexicon))
+    report.files = _files(site_data, shards, sorted(live), blocks, sorted(lexicon))
     copy_assets(Path(site_dir))
     return report
 
 
-def _old_hashes(hashes_dir: Path | None, num: int) -> list[int]:
+def _old_hashes(hashes_dir: Path | None, ident: str) -> list[int]:
     if hashes_dir is None:
         return []
     try:
-        data = (hashes_dir / f"{num}.bin").read_bytes()
+        data = (hashes_dir / f"{_article_key(ident)}.bin").read_bytes()
     except FileNotFoundError:
         return []
     numbers = array("I")
@@ -696,18 +749,20 @@ def _old_hashes(hashes_dir: Path | None, num: int) -> list[int]:
 
 
 def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
-                  old_shards: int | None, gone: set[int], dirty: set[int]) -> None:
+                  old_shards: int | None, everything: bool, renumber: dict[int, int],
+                  gone: set[int], moved: dict[int, int], dirty: set[int]) -> None:
     """Rebuild the shards that changed. Cold (``old_shards`` None): every shard from the
-    spill alone. Otherwise from each shard's saved state minus the articles ``gone`` plus the
-    spill: the shards holding terms of changed articles, or, when the number of shards grew
-    (it only doubles), every shard, each from the old shard its terms were in."""
+    spill alone. Otherwise each from its saved state, less the articles ``gone``, with the
+    numbers of ``moved`` articles changed, plus the spill (``renumber``: spill position →
+    document number): the shards holding terms of changed or moved articles, or every shard
+    when the numbering or the number of shards changed (``everything``)."""
     pickles = state_dir / "shards" if state_dir is not None else None
     reshard = old_shards is not None and old_shards != shards
     target = pickles
     if pickles is not None:
         pickles.mkdir(parents=True, exist_ok=True)
         if reshard:
-            target = state_dir / "shards.new"  # type: ignore[operator]
+            target = pickles.with_name("shards.new")
             if target.exists():
                 shutil.rmtree(target)
             target.mkdir()
@@ -719,7 +774,8 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     for group in groups:
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
-            for num, posts, forms in spill.read(bucket):
+            for seq, posts, forms in spill.read(bucket):
+                num = renumber[seq]
                 for term, f, deltas in posts:
                     k = _hash(term) % shards
                     part = incoming.get(k)
@@ -734,7 +790,7 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     (part[1][level].setdefault(term, {}).setdefault(norm, {})
                      .setdefault(spelling, []).append(num))
         spread = shards < SPILL_BUCKETS
-        if old_shards is None or reshard:
+        if everything:
             members = [k for k in range(shards) if spread or k % SPILL_BUCKETS in group]
         else:
             members = sorted({k for k in dirty_shards if spread or k % SPILL_BUCKETS in group}
@@ -743,16 +799,24 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
             terms: _Terms = {}
             forms: _Forms = _empty_forms()
             if old_shards is not None and pickles is not None:
-                try:
-                    with open(pickles / f"{k % old_shards}.pkl", "rb") as src:
-                        terms, forms = pickle.load(src)
-                except FileNotFoundError:
-                    pass
-                if reshard:
-                    terms = {t: v for t, v in terms.items() if _hash(t) % shards == k}
-                    forms = [{t: v for t, v in table.items() if _hash(t) % shards == k}
-                             for table in forms]
-                _drop(terms, forms, gone)
+                # the old shards whose terms may now be in shard k
+                sources = ([k % old_shards] if old_shards <= shards
+                           else list(range(k, old_shards, shards)))
+                for j in sources:
+                    try:
+                        with open(pickles / f"{j}.pkl", "rb") as src:
+                            old_terms, old_forms = pickle.load(src)
+                    except FileNotFoundError:
+                        continue
+                    if reshard:
+                        old_terms = {t: v for t, v in old_terms.items()
+                                     if _hash(t) % shards == k}
+                        old_forms = [{t: v for t, v in table.items() if _hash(t) % shards == k}
+                                     for table in old_forms]
+                    terms.update(old_terms)
+                    for level in (0, 1):
+                        forms[level].update(old_forms[level])
+                _renumber(terms, forms, gone, moved)
             new = incoming.pop(k, None)
             if new is not None:
                 _merge(terms, forms, new)

@@ -55,31 +55,28 @@ export class IndexView {
     this.shards = new Map(); // k → lunr.Index
     this.pending = new Map();
     this.cards = new Map(); // block → promise
-    // meta.json: compact columns in docnum order (see archive/browser/index.py meta_record)
+    // meta.json: compact columns over the live document numbers, ascending (see
+    // archive/browser/index.py meta_record); numbers of deleted articles stay empty
     const keys = meta.entity_keys;
-    const dead = new Set(meta.dead || []);
-    this.docs = [];
+    this.docs = new Array(meta.slots).fill(null);
     this.docnums = [];
-    for (let n = 0; n < meta.slots; n++) {
-      if (dead.has(n)) {
-        this.docs.push(null);
-        continue;
-      }
-      const date = meta.date[n] >= 0 ? meta.dates[meta.date[n]] : null;
-      this.docs.push({
-        date,
-        source: meta.source[n] >= 0 ? meta.sources[meta.source[n]] : null,
-        year: date && /^[0-9]{4}/.test(date) ? date.slice(0, 4) : null,
-        places: meta.places[n].map((k) => keys[k]), // numbers → entity keys
-        actors: meta.actors[n].map((k) => keys[k]),
-        // id, path, title, url: from cards/<b>.json (loadStored)
-      });
-      this.docnums.push(n);
-    }
     // rank: the article's place in id order (ties in ranking, as Python sorts by id)
     this.rank = new Int32Array(meta.slots);
-    let at = 0;
-    (meta.order || []).forEach((gap, i) => { at += gap; this.rank[at] = i; });
+    let n = 0;
+    meta.live.forEach((gap, i) => {
+      n += gap;
+      const date = meta.date[i] >= 0 ? meta.dates[meta.date[i]] : null;
+      this.docs[n] = {
+        date,
+        source: meta.source[i] >= 0 ? meta.sources[meta.source[i]] : null,
+        year: date && /^[0-9]{4}/.test(date) ? date.slice(0, 4) : null,
+        places: meta.places[i].map((k) => keys[k]), // numbers → entity keys
+        actors: meta.actors[i].map((k) => keys[k]),
+        // id, path, title, url: from cards/<b>.json (loadStored)
+      };
+      this.rank[n] = meta.rank[i];
+      this.docnums.push(n);
+    });
     this.n = meta.count;
     this._postings = new Map();
   }
