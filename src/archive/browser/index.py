@@ -50,6 +50,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 import os
 import pickle
 import shutil
@@ -189,11 +190,11 @@ def term_hash(term: str) -> int:
 _hash = lru_cache(maxsize=1 << 19)(term_hash)
 
 
-def shard_count(count: int, docs_per_shard: int = DOCS_PER_SHARD) -> int:
+def shard_count(count: int, docs_per_shard: float = DOCS_PER_SHARD) -> int:
     """The number of index shards for ``count`` articles: the smallest power of two ≥
     count / docs_per_shard (it changes, and every shard is rewritten, only when the archive
     doubles or halves)."""
-    want = max(1, -(-count // docs_per_shard))
+    want = max(1, math.ceil(count / docs_per_shard))
     return 1 << (want - 1).bit_length()
 
 
@@ -578,7 +579,7 @@ def write_browser_index(
     gazetteer: Any = None,
     urls: dict[str, str] | None = None,
     state_dir: Path | None = None,
-    docs_per_shard: int = DOCS_PER_SHARD,
+    docs_per_shard: float = DOCS_PER_SHARD,
 ) -> BrowserIndexReport:
     """Write the browser's search data and assets for ``analyzed`` under ``site_dir``.
 
@@ -722,7 +723,8 @@ def write_browser_index(
         names = gazetteer.matcher().export_table()
     out.put("names.json", _dump(names))
     if everything:
-        _sweep(out_dir, shards, live, blocks, set(lexicon), state_dir)
+        _sweep(out_dir, shards, live, blocks, set(lexicon), state_dir,
+               {_article_key(ident) for ident in ids})
 
     if state_dir is not None:
         (state_dir / "state.json").write_text(_dump({
@@ -846,7 +848,7 @@ def _merge(terms: _Terms, forms: _Forms, new: tuple[_Terms, _Forms]) -> None:
 
 
 def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set[str],
-           state_dir: Path | None) -> None:
+           state_dir: Path | None, articles: set[str]) -> None:
     """After a full build: remove files no longer part of the data."""
     def stale(folder: Path, keep: Any) -> None:
         if not folder.is_dir():
@@ -866,7 +868,7 @@ def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set
     stale(out_dir / LEXICON_DIR, lambda s: s in lexicon)
     if state_dir is not None:
         stale(state_dir / "shards", number_below(shards))
-        stale(state_dir / "articles", lambda s: s.isdigit() and int(s) in live)
+        stale(state_dir / "articles", lambda s: s in articles)
 
 
 def _mirror(source: Path, target: Path) -> None:
