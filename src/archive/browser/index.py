@@ -81,7 +81,7 @@ STATE_VERSION = 1
 #: About this many document slots per index shard (the count is a power of two).
 DOCS_PER_SHARD = 2
 #: Document numbers per ``cards/<b>.json`` file (a quarter to a half of them are used).
-CARD_BLOCK = 64
+CARD_BLOCK = 32
 #: Spill files of the streaming writer (a power of two).
 SPILL_BUCKETS = 64
 
