@@ -20,7 +20,6 @@ import pytest
 from archive.browser.index import (
     PIPELINE_LABEL,
     lunr_js_path,
-    split_index,
     term_hash,
     write_browser_index,
 )
@@ -49,18 +48,44 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "gazetteer": loaded.gazetteer, "analyzer": Analyzer(loaded.gazetteer.matcher())}
 
 
+def _numbers(data: Path) -> dict[str, int]:
+    """Article id → document number, from meta.json's live numbers and the cards."""
+    meta = json.loads((data / "meta.json").read_text("utf-8"))
+    out: dict[str, int] = {}
+    n = 0
+    for gap in meta["live"]:
+        n += gap
+        block = json.loads((data / "cards" / f"{n // meta['card_block']}.json").read_text("utf-8"))
+        out[block[n % meta["card_block"]][0]] = n
+    return out
+
+
 def test_writer_outputs(archive: dict[str, Any]) -> None:
     data = archive["site"] / "search" / "data"
     meta = json.loads((data / "meta.json").read_text("utf-8"))
-    assert len(meta["docs"]) == 5
-    row = dict(zip(meta["columns"], meta["docs"][0], strict=True))
-    assert row["path"] == "seeds/000_02dc7bcb46da7aac.txt"
-    assert "place:daraa" in [meta["entity_keys"][n] for n in row["places"]]
-    assert row["url"] is None  # the default articles/<id>/
+    assert meta["count"] == len(meta["live"]) == 5 and meta["slots"] >= 10
+    number = _numbers(data)
+    ids = [aa.article.id for aa in archive["analyzed"]]
+    assert sorted(number) == sorted(ids)
+    live = sorted(number.values())
+    # compact columns over the live numbers: numbers into dictionaries, rank in id order
+    for aa in archive["analyzed"]:
+        i = live.index(number[aa.article.id])
+        got = meta["dates"][meta["date"][i]] if meta["date"][i] >= 0 else None
+        assert got == aa.article.date
+        assert meta["rank"][i] == sorted(ids).index(aa.article.id)
+        assert [meta["entity_keys"][k] for k in meta["places"][i]] == list(aa.places)
+    first = live.index(number[ids[0]])
+    assert "place:daraa" in [meta["entity_keys"][k] for k in meta["places"][first]]
     assert meta["entities"]["place:daraa"][2] == "درعا"
+    n0 = number[ids[0]]
+    cards = json.loads((data / "cards" / f"{n0 // meta['card_block']}.json").read_text("utf-8"))
+    assert cards[n0 % meta["card_block"]] == [ids[0], "seeds/000_02dc7bcb46da7aac.txt",
+                                               archive["analyzed"][0].article.title, None]
+    assert archive["analyzed"][4].article.title not in (data / "meta.json").read_text("utf-8")
     # one store file per article, holding its text; no text in the metadata
     assert len(list((data / "docs").glob("*.json"))) == 5
-    doc = json.loads((data / "docs" / "0.json").read_text("utf-8"))
+    doc = json.loads((data / "docs" / f"{n0}.json").read_text("utf-8"))
     assert "وقال الناطق باسم اللجنة" in doc["text"]
     assert "وقال الناطق باسم اللجنة" not in (data / "meta.json").read_text("utf-8")
     # every shard is a lunr index with our own pipeline label, positions as metadata
@@ -75,7 +100,7 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
         for term, posting in shard["invertedIndex"]:
             assert term_hash(term) % meta["shards"] == k
             terms[term] = posting
-    gaps = terms["درعا"]["form"]["0"]["p"]  # delta-encoded positions
+    gaps = terms["درعا"]["form"][str(n0)]["p"]  # delta-encoded positions
     assert len(gaps) >= 5 and all(g > 0 for g in gaps[1:])
     text_tokens = archive["analyzed"][0].tokens
     positions = [sum(gaps[:i + 1]) for i in range(len(gaps))]
@@ -84,31 +109,31 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
     # the title is indexed in its own fields, positions counted from its first word
     title = archive["analyzed"][4].article.title
     assert title.startswith("المعارضة تعلن فشل المفاوضات")
-    assert terms["المعارضه"]["title_form"]["4"]["p"] == [0]
-    assert terms["place:daraa"]["title_entity"]["4"]["p"] == [4]  # «بدرعا»
+    n4 = str(number[ids[4]])
+    assert terms["المعارضه"]["title_form"][n4]["p"] == [0]
+    assert terms["place:daraa"]["title_entity"][n4]["p"] == [4]  # «بدرعا»
     assets = archive["site"] / "search" / "assets"
     assert (assets / "lunr.js").read_bytes() == lunr_js_path().read_bytes()
     assert {p.name for p in assets.iterdir()} >= {"lunr.js", "analyzer.js", "search.js"}
 
 
-def test_split_index_keeps_every_term_and_vector() -> None:
-    whole = {
-        "version": "2.3.9", "fields": ["form"], "pipeline": ["archive-ar"],
-        "invertedIndex": [["a", {"_index": 0, "form": {"0": {}}}],
-                          ["b", {"_index": 1, "form": {"0": {}, "1": {}}}],
-                          ["c", {"_index": 2, "form": {"1": {}}}]],
-        "fieldVectors": [["form/0", [0, 1.5, 1, 0.5]], ["form/1", [1, 0.25, 2, 2.0]]],
-    }
-    parts = split_index(whole, 2)
-    assert sorted(t for p in parts for t, _ in p["invertedIndex"]) == ["a", "b", "c"]
-    for p in parts:
-        own = {post["_index"] for _, post in p["invertedIndex"]}
-        for _ref, vec in p["fieldVectors"]:
-            assert vec and set(vec[0::2]) <= own
-    pairs = sorted((ref, vec[i], vec[i + 1]) for p in parts for ref, vec in p["fieldVectors"]
-                   for i in range(0, len(vec), 2))
-    assert pairs == [("form/0", 0, 1.5), ("form/0", 1, 0.5), ("form/1", 1, 0.25),
-                     ("form/1", 2, 2.0)]
+def test_every_shard_loads_in_lunr_js(archive: dict[str, Any]) -> None:
+    """lunr.js 2.3.9's Index.load takes each shard (its TokenSet builder throws on terms out
+    of JavaScript's string order) and finds every term in it."""
+    data = archive["site"] / "search" / "data"
+    script = (
+        "const lunr = require(process.argv[1]); const fs = require('fs');"
+        "lunr.Pipeline.registerFunction((t) => t, 'archive-ar'); let n = 0;"
+        "for (const f of fs.readdirSync(process.argv[2])) {"
+        " const json = JSON.parse(fs.readFileSync(process.argv[2] + '/' + f, 'utf8'));"
+        " const idx = lunr.Index.load(json);"
+        " for (const [term] of json.invertedIndex) {"
+        "  if (!idx.tokenSet.toArray().includes(term)) throw new Error('missing ' + term); n++; }"
+        "} console.log(n);"
+    )
+    out = subprocess.run(["node", "-e", script, str(lunr_js_path()), str(data / "lunr")],
+                         capture_output=True, text=True, check=True, timeout=120)
+    assert int(out.stdout) > 100
 
 
 def test_term_hash_matches_fnv1a() -> None:

@@ -19,7 +19,8 @@ const meta = read('meta.json');
 const analyzer = new Analyzer(read('analyzer-tables.json'), read('names.json'),
   (id) => read(`lexicon/${id}.json`));
 lunr.Pipeline.registerFunction((token) => token.update((s) => analyzer.normalize(s)), 'archive-ar');
-const view = new IndexView(meta, lunr, async (k) => read(`lunr/${k}.json`));
+const view = new IndexView(meta, lunr, async (k) => read(`lunr/${k}.json`),
+  async (b) => read(`cards/${b}.json`));
 const engine = { analyzer, view, meta };
 
 const out = [];
@@ -28,6 +29,7 @@ for (const line of readFileSync(casesPath, 'utf8').split('\n')) {
   const params = JSON.parse(line);
   try {
     const { rows } = await runWith(engine, params);
+    await view.loadStored(rows.map((r) => r.doc));
     out.push(JSON.stringify({
       total: rows.length,
       results: rows.map((r) => [view.stored(r.doc).path, r.score,

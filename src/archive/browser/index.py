@@ -1,61 +1,70 @@
-"""The browser's search data: a lunr index, per-article metadata and a per-article text store.
+"""The browser's search data, written from a stream of analysed articles and rewritten
+incrementally.
 
-Written by :func:`write_browser_index` into ``<site>/search/data/``::
+:func:`write_browser_index` writes ``<site>/search/data/``::
 
-    lunr/<k>.json       the lunr.py index split by term into shards; each shard is itself a
-                        lunr index (loads in lunr.js 2.3.9 with ``lunr.Index.load``); the browser
-                        fetches only the shards holding the terms of a query
-    meta.json           per-article metadata (title, date, source, places, actors, year, path)
-                        and entity display names: loaded up front with the index
-    analyzer-tables.json the analyzer's data tables (normalize, tokenize, morphology)
-    names.json          the gazetteer's name table (entity protection of query words)
-    docs/<n>.json       one article's text and body spans, fetched only for shown results
-    forms/<k>.json      for each light stem and root: the word forms (normalized, with one
-                        spelling as written) that carry it and the articles holding each, in
-                        shard ``fnv1a32(term) % shards`` (as the lunr shards): the «forms that
-                        matched» facet fetches them after the results are shown
+    meta.json           the manifest: global statistics (live article count, number of
+                        document slots, number of shards) and, for every article, only what
+                        filters, sorting and facets need, as compact columns (date, source as
+                        numbers into small dictionaries; places and actors as numbers into
+                        ``entity_keys``), the order of the articles by id (ties in ranking),
+                        and the gazetteer's entities (names, aliases, parents)
+    cards/<b>.json      id, path, title and URL of articles ``b*CARD_BLOCK`` … (fetched for
+                        the results on screen only)
+    lunr/<k>.json       the inverted index split by term; each shard is a lunr index
+                        (``lunr.Index.load`` in lunr.js 2.3.9 loads it)
+    forms/<k>.json      for each light stem and root: its word forms (normalized, one spelling
+                        as written) and the articles holding each, in the same shards
+    docs/<n>.json       one article's text and body spans (results on screen only)
+    analyzer-tables.json, lexicon/*.json, names.json   the analyzer's and gazetteer's tables
 
-The index has the same four word fields as the command-line index (``archive.index``), filled
-from the same :class:`archive.index.docs.IndexDoc` (so the same body tokens, entity spans and
-positions): ``form`` (normalized form), ``stem``, ``root`` and ``entity`` (gazetteer key at the
-position of a name's first token), and the same four for the title (``title_form`` …, positions
-counted from the title's first word). Every posting carries the token positions as metadata ``p``
-(delta-encoded: the first position, then the gaps), which the browser uses for term
-frequencies and phrases.
+A term lives in shard ``fnv1a32(term as UTF-16 code units) % shards`` (the JavaScript
+computes the same hash); ``shards`` is a power of two that grows with the number of document
+slots (:func:`shard_count`), so a query fetches a few small files at any archive size.
 
-Shards: a term lives in shard ``fnv1a32(term as UTF-16 code units) % shards`` (the JavaScript
-computes the same hash). A shard keeps the terms' postings with their original ``_index`` and
-the field vectors restricted to those terms, so lunr's own query API works on it too.
+Index fields: the four word fields of the command-line index (``archive.index``), filled from
+the same :class:`archive.index.docs.IndexDoc`: ``form``, ``stem``, ``root`` and ``entity``
+(gazetteer key at the position of a name's first token), and the same four for the title.
+A posting is ``{field: {docnum: {"p": positions}}}`` (positions delta-encoded: the first,
+then the gaps); fields an article does not use are left out. Field vectors (lunr's BM25
+weights) are not written: the browser scores with the rule of ``archive/search/query.py`` from
+the positions, so lunr's own ``Index.search`` is not available on the shards (``Index.load``
+and the inverted index are).
+
+Document numbers are stable: kept in the state folder (``build/browser/state.json``) with a
+fingerprint per article, a new article takes the next free number and a deleted one leaves a
+hole. A rebuild rewrites only the shards holding terms of changed, added or deleted articles,
+their ``docs/`` files, the card blocks holding them and ``meta.json``; every other file keeps
+its bytes and its mtime (a file is written only when its bytes change). A cold build numbers
+the articles in id order; see the README for when a cold build and a sequence of incremental
+builds give the same bytes.
 
 Terms are analysed here in Python, so lunr's own text pipeline is not used. The index records
 one search-pipeline function under the label :data:`PIPELINE_LABEL` (``archive-ar``): the
-archive's ``normalize``. lunr.py's ``stemmer-ar`` (Snowball) and lunr-languages' ``stemmer-ar``
-are different algorithms under one label, so this project uses a label of its own; the browser
-registers its JavaScript ``normalize`` under it before ``lunr.Index.load``.
+archive's ``normalize``; the browser registers its JavaScript ``normalize`` under it before
+``lunr.Index.load``.
 """
 
 from __future__ import annotations
 
-import gc
 import gzip
+import hashlib
+import io
 import json
 import math
+import os
+import pickle
 import shutil
+import tempfile
+from array import array
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from lunr import get_default_builder
-from lunr.index import Index
-from lunr.pipeline import Pipeline
-from lunr.token import Token as LunrToken
-from lunr.vector import Vector
+from typing import IO, TYPE_CHECKING, Any
 
 from archive.analysis.morphology import ALT_MARK
-from archive.analysis.normalize import normalize
-from archive.analysis.tables import export_browser_tables
+from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.index.schema import root_stream
 
 if TYPE_CHECKING:
@@ -63,12 +72,19 @@ if TYPE_CHECKING:
     from archive.pipeline import AnalyzedArticle
 
 PIPELINE_LABEL = "archive-ar"
+LUNR_VERSION = "2.3.9"
 #: Index fields, in the order the browser reads them.
 FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
-DATA_VERSION = 1
-_SEP = "\x01"  # joins a term and its position inside one builder token (never in a term)
+DATA_VERSION = 2
+STATE_VERSION = 1
+#: About this many document slots per index shard (the count is a power of two).
+DOCS_PER_SHARD = 2
+#: Document numbers per ``cards/<b>.json`` file (a quarter to a half of them are used).
+CARD_BLOCK = 16
+#: Spill files of the streaming writer (a power of two).
+SPILL_BUCKETS = 64
 
 STATIC = Path(__file__).parent / "static"
 #: Static files copied into ``<site>/search/assets/``.
@@ -76,36 +92,19 @@ ASSETS: tuple[str, ...] = ("analyzer.js", "query.js", "engine.js", "loader.js", 
                            "ui.js", "page.js", "header.js", "search.js", "search.css")
 
 
-def _search_normalize(token: LunrToken, i: int, tokens: list[LunrToken]) -> LunrToken:
-    """Search pipeline ``archive-ar``: the archive's matching form (idempotent on index terms)."""
-    return token.update(lambda s, _m: normalize(s))
-
-
-def _split_position(token: LunrToken, i: int, tokens: list[LunrToken]) -> LunrToken:
-    """Builder-only step: ``term\\x01position`` → term, with the position as metadata ``p``."""
-    term, _, pos = str(token).partition(_SEP)
-    token.metadata["p"] = int(pos)
-    return token.update(lambda _s, _m: term)
-
-
-Pipeline.register_function(_search_normalize, PIPELINE_LABEL)
-Pipeline.register_function(_split_position, "archive-split-position")
-
-
-def _field_items(doc: IndexDoc) -> dict[str, list[str]]:
-    """The builder tokens of ``doc`` per field (``term\\x01position``): reference path only."""
+def _field_items(doc: IndexDoc) -> dict[str, list[tuple[str, int]]]:
+    """(term, position) per field of ``doc``: the reference the tests compare against."""
     toks = doc.tokens
     return {
-        "form": [f"{t.normalized}{_SEP}{t.position}" for t in toks if t.normalized],
-        "stem": [f"{t.stem}{_SEP}{t.position}" for t in toks if t.stem],
-        "root": [f"{term}{_SEP}{pos}" for term, pos, _s, _e in root_stream(toks) if term],
-        "entity": [f"{key}{_SEP}{pos}" for key, pos, _s, _e in doc.entities],
-        "title_form": [f"{t.normalized}{_SEP}{t.position}" for t in doc.title_tokens
-                       if t.normalized],
-        "title_stem": [f"{t.stem}{_SEP}{t.position}" for t in doc.title_tokens if t.stem],
-        "title_root": [f"{term}{_SEP}{pos}" for term, pos, _s, _e
-                       in root_stream(doc.title_tokens) if term],
-        "title_entity": [f"{key}{_SEP}{pos}" for key, pos, _s, _e in doc.title_entities],
+        "form": [(t.normalized, t.position) for t in toks if t.normalized],
+        "stem": [(t.stem, t.position) for t in toks if t.stem],
+        "root": [(term, pos) for term, pos, _s, _e in root_stream(toks) if term],
+        "entity": [(key, pos) for key, pos, _s, _e in doc.entities],
+        "title_form": [(t.normalized, t.position) for t in doc.title_tokens if t.normalized],
+        "title_stem": [(t.stem, t.position) for t in doc.title_tokens if t.stem],
+        "title_root": [(term, pos) for term, pos, _s, _e in root_stream(doc.title_tokens)
+                       if term],
+        "title_entity": [(key, pos) for key, pos, _s, _e in doc.title_entities],
     }
 
 
@@ -164,152 +163,25 @@ def _group_tokens(tokens: list[Any], entities: list[tuple[str, int, int, int]]
     return ((n_form, form), (n_stem, stem), (n_root, root), (len(entities), entity))
 
 
-def _search_pipeline() -> Pipeline:
-    pipeline = Pipeline()
-    pipeline.add(_search_normalize)
-    return pipeline
-
-
-def _build_with_builder(docs: Iterable[IndexDoc]) -> dict[str, Any]:
-    """Reference implementation: the same serialised index through lunr.py's ``Builder``.
-
-    Slow (a deep copy per token, field vectors and token set in pure Python): kept only so the
-    tests can prove that :func:`build_lunr_index` writes the same bytes."""
-    builder = get_default_builder()
-    builder.pipeline.reset()
-    builder.search_pipeline.reset()
-    builder.pipeline.add(_split_position)
-    builder.search_pipeline.add(_search_normalize)
-    builder.metadata_whitelist = ["p"]
-    builder.ref("ref")
-    for name in FIELDS:
-        builder.field(name)
-    for n, doc in enumerate(docs):
-        builder.add({"ref": str(n), **_field_items(doc)})
-    serialized: dict[str, Any] = builder.build().serialize()
-    for _term, posting in serialized["invertedIndex"]:
-        for name in FIELDS:
-            for metadata in posting[name].values():
-                metadata["p"] = delta_encode(metadata["p"])
-    return serialized
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building millions of small dicts and lists (none
-    of them cyclic) would otherwise trigger full collections over the growing heap again and
-    again, which took more time than the building itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-#: lunr's BM25 parameters (lunr.py's Builder defaults, as lunr.js 2.3.9).
-_K1 = 1.2
-_B = 0.75
-
-
-def build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
-    """The serialised lunr index of ``docs``; document refs are their ordinal numbers.
-
-    Builds what lunr.py's ``Builder`` builds (see :func:`_build_with_builder`), in one pass
-    over the analysed tokens with plain dicts and lists: the inverted index (terms numbered in
-    order of first appearance, positions as metadata ``p``), then every field's BM25 vector
-    with the Builder's own arithmetic (k1 1.2, b 0.75, field length over the field's average,
-    lunr's idf, rounded to 3 decimals), and serialises it with ``lunr.index.Index.serialize``.
-    The token set is not built: ``serialize`` does not write it (lunr.js rebuilds it on load).
-    Metadata objects (``{"p": [...]}``) may be shared between postings: treat them as
-    read-only.
-    """
-    with _no_gc():
-        return _build_lunr_index(docs)
-
-
-def _build_lunr_index(docs: Iterable[IndexDoc]) -> dict[str, Any]:
-    inverted: dict[str, dict[str, Any]] = {}
-    # per field ref, in the Builder's order: field number, ref, field length, and the
-    # (term index, term, tf) of its distinct terms
-    refs: list[tuple[int, str, int, list[tuple[int, str, int]]]] = []
-    totals = [0] * len(FIELDS)
-    # most postings have one position: they share one read-only {"p": [position]} per position
-    single: dict[int, dict[str, list[int]]] = {}
-    count = 0
-    for n, doc in enumerate(docs):
-        ref = str(n)
-        count += 1
-        for f, (length, raw) in enumerate(_group_fields(doc)):
-            name = FIELDS[f]
-            # lunr's list tokenizer lowercases every element: terms equal once lowercased
-            # are one term, first seen where the first of them was
-            local: dict[str, list[int]] = {}
-            for term, positions in raw.items():
-                low = term.lower()
-                if low in local:
-                    local[low] = local[low] + positions
-                else:
-                    local[low] = positions
-            terms: list[tuple[int, str, int]] = []
-            for term, positions in local.items():  # first-appearance order, as the Builder
-                posting = inverted.get(term)
-                if posting is None:
-                    posting = {f: {} for f in FIELDS}
-                    posting["_index"] = len(inverted)
-                    inverted[term] = posting
-                if len(positions) == 1:
-                    pos = positions[0]
-                    meta = single.get(pos)
-                    if meta is None:
-                        meta = single[pos] = {"p": positions}
-                    posting[name][ref] = meta
-                else:
-                    posting[name][ref] = {"p": delta_encode(positions)}
-                terms.append((posting["_index"], term, len(positions)))
-            totals[f] += length
-            refs.append((f, ref, length, terms))
-
-    # lunr.idf over the whole index: documents_with_term counts (field, document) pairs.
-    idf: dict[str, float] = {}
-    for term, posting in inverted.items():
-        with_term = 0
-        for f in FIELDS:
-            with_term += len(posting[f])
-        x = (count - with_term + 0.5) / (with_term + 0.5)
-        idf[term] = math.log(1 + abs(x))
-
-    averages = [total / count if count else 0.0 for total in totals]
-    k1_1 = _K1 + 1
-    field_vectors: dict[str, Vector] = {}
-    for f, ref, length, terms in refs:
-        elements: list[float] = []
-        if terms:
-            # the Builder's expression, term by term in the same order of operations
-            norm = _K1 * (1 - _B + _B * (length / averages[f]))
-            terms.sort()
-            # not rounded here: Vector.serialize rounds to 3 decimals, as the Builder did on
-            # insertion (rounding twice gives the same float)
-            for index, term, tf in terms:
-                elements += (index, idf[term] * (k1_1 * tf) / (norm + tf))
-        field_vectors[f"{FIELDS[f]}/{ref}"] = Vector(elements)
-    del refs
-
-    index = Index(inverted_index=inverted, field_vectors=field_vectors, token_set=None,
-                  fields=list(FIELDS), pipeline=_search_pipeline())
-    serialized: dict[str, Any] = index.serialize()
-    return serialized
-
-
 def delta_encode(positions: list[int]) -> list[int]:
-    """Sorted positions as the first one and then the gaps (smaller JSON)."""
-    ordered = sorted(positions)
-    return [b - a for a, b in zip([0, *ordered], ordered, strict=False)]
+    """Sorted numbers as the first one and then the gaps (smaller JSON)."""
+    if len(positions) == 1:  # most postings
+        return [positions[0]]
+    out = []
+    prev = 0
+    for p in sorted(positions):
+        out.append(p - prev)
+        prev = p
+    return out
 
 
-#: Aim for shards of about this many bytes (raw JSON; roughly a quarter of it gzipped).
-SHARD_TARGET = 256 * 1024
+def delta_decode(gaps: list[int]) -> list[int]:
+    out: list[int] = []
+    at = 0
+    for g in gaps:
+        at += g
+        out.append(at)
+    return out
 
 
 def term_hash(term: str) -> int:
@@ -322,137 +194,182 @@ def term_hash(term: str) -> int:
     return h
 
 
-def serialized_size(serialized: dict[str, Any]) -> int:
-    """``len(_dump(serialized).encode("utf-8"))``, without making the whole string at once.
-
-    With ``separators=(",", ":")`` a JSON list is ``[`` + its items joined by ``,`` + ``]``,
-    so the size is the size of the index with empty lists plus each item's size and commas."""
-    lists = ("invertedIndex", "fieldVectors")
-    size = len(_dump({k: ([] if k in lists else v) for k, v in serialized.items()}).encode())
-    for key in lists:
-        items = serialized[key]
-        size += sum(len(_dump(item).encode("utf-8")) for item in items) + max(0, len(items) - 1)
-    return size
+_hash = lru_cache(maxsize=1 << 19)(term_hash)
 
 
-def shard_count(serialized: dict[str, Any], target: int = SHARD_TARGET) -> int:
-    return max(1, round(serialized_size(serialized) / target))
+def shard_count(count: int, docs_per_shard: float = DOCS_PER_SHARD) -> int:
+    """The number of index shards for ``count`` articles: the smallest power of two ≥
+    count / docs_per_shard (it changes, and every shard is rewritten, only when the archive
+    doubles or halves)."""
+    want = max(1, math.ceil(count / docs_per_shard))
+    return 1 << (want - 1).bit_length()
 
 
-def split_index(serialized: dict[str, Any], shards: int) -> list[dict[str, Any]]:
-    """Split a serialised lunr index by term into ``shards`` serialised lunr indexes."""
-    parts: list[dict[str, Any]] = [
-        {"version": serialized["version"], "fields": serialized["fields"],
-         "pipeline": serialized["pipeline"], "invertedIndex": [], "fieldVectors": []}
-        for _ in range(shards)
-    ]
-    shard_of_index: dict[int, int] = {}
-    for term, posting in serialized["invertedIndex"]:
-        k = term_hash(term) % shards
-        parts[k]["invertedIndex"].append([term, posting])
-        shard_of_index[posting["_index"]] = k
-    for ref, vector in serialized["fieldVectors"]:
-        pieces: list[list[float]] = [[] for _ in range(shards)]
-        for i in range(0, len(vector), 2):
-            pieces[shard_of_index[vector[i]]] += [vector[i], vector[i + 1]]
-        for k, piece in enumerate(pieces):
-            if piece:
-                parts[k]["fieldVectors"].append([ref, piece])
-    return parts
+def _utf16_key(term: str) -> bytes:
+    """Sort key: JavaScript's string order (UTF-16 code units), which lunr.js's TokenSet
+    builder requires of the terms it loads."""
+    return term.encode("utf-16-be")
 
 
-def write_shards(serialized: dict[str, Any], directory: Path,
-                 target: int = SHARD_TARGET) -> tuple[int, list[Path]]:
-    """Write ``serialized`` split into ``shard_count(serialized, target)`` shards as
-    ``directory/<k>.json``; the same bytes as ``_dump(split_index(serialized, n)[k])``.
+def _value_bytes(data: Any) -> bytes:
+    """Pickle without its memo (``fast``): the bytes depend on the values only, not on
+    which equal strings happen to be one object; faster than JSON."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: equal values, equal bytes (the data is not recursive)
+    pickler.dump(data)
+    return buffer.getvalue()
 
-    Each inverted-index entry is turned into its JSON text once (and its dicts dropped): the
-    text gives the whole index's size, hence the number of shards, and is then placed into its
-    shard's JSON as is (a JSON list is its items' texts joined by commas). ``serialized`` is
-    emptied on the way."""
-    entries = serialized["invertedIndex"]
-    terms: list[tuple[str, int]] = []
-    texts: list[str] = []
-    size = 0
-    for i, (term, posting) in enumerate(entries):
-        terms.append((term, posting["_index"]))
-        text = _dump([term, posting])
-        entries[i] = None
-        texts.append(text)
-        size += len(text.encode("utf-8"))
-    size += max(0, len(texts) - 1)
-    vectors = serialized["fieldVectors"]
-    size += sum(len(_dump(item).encode("utf-8")) for item in vectors) + max(0, len(vectors) - 1)
-    size += len(_dump({**serialized, "invertedIndex": [], "fieldVectors": []}).encode("utf-8"))
-    shards = max(1, round(size / target))
 
-    members: list[list[int]] = [[] for _ in range(shards)]
-    shard_of_index = [0] * len(terms)  # term indexes are 0 .. len - 1
-    for i, (term, index) in enumerate(terms):
-        k = term_hash(term) % shards
-        members[k].append(i)
-        shard_of_index[index] = k
-    del terms
-    pieces: list[list[list[Any]]] = [[] for _ in range(shards)]
-    for ref, vector in vectors:
-        if shards == 1:
-            if vector:
-                pieces[0].append([ref, vector])
+@dataclass(slots=True)
+class _Record:
+    """What one article contributes to the browser data (see :func:`_record`)."""
+
+    postings: list[tuple[str, int, list[int]]]  # (term, field number, delta positions)
+    forms: list[tuple[int, str, str, str]]  # (0 stem | 1 root, term, normalized, spelling)
+    doc: dict[str, Any]  # docs/<n>.json
+    card: list[Any]  # [id, path, title, url or None]
+    row: list[Any]  # [date, source, places, actors]
+    fingerprint: str
+
+
+def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
+    postings: list[tuple[str, int, list[int]]] = []
+    for f, (_length, raw) in enumerate(_group_fields(doc)):
+        # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
+        # browser looks entity keys up lowercased)
+        local: dict[str, list[int]] = {}
+        for term, positions in raw.items():
+            low = term.lower()
+            local[low] = local[low] + positions if low in local else positions
+        for term, positions in local.items():
+            postings.append((term, f, delta_encode(positions)))
+    first: dict[tuple[int, str, str], str] = {}
+    for t in (*doc.title_tokens, *doc.tokens):
+        if t.entity is not None or not t.normalized:
             continue
-        split: dict[int, list[float]] = {}
-        for index, score in zip(vector[::2], vector[1::2], strict=True):
-            k = shard_of_index[index]
-            piece = split.get(k)
-            if piece is None:
-                split[k] = [index, score]
-            else:
-                piece += (index, score)
-        for k, piece in split.items():
-            pieces[k].append([ref, piece])
-    serialized["invertedIndex"] = serialized["fieldVectors"] = []
-    hole = '"invertedIndex":[]'
-    written = []
-    for k in range(shards):
-        frame = _dump({**serialized, "fieldVectors": pieces[k]})
-        assert frame.count(hole) == 1
-        body = ",".join(texts[i] for i in members[k])
-        written.append(_write(directory / f"{k}.json",
-                              frame.replace(hole, f'"invertedIndex":[{body}]')))
-        pieces[k] = []
-    return shards, written
+        for level, term in ((0, t.stem), (1, t.root)):
+            if term and (level, term, t.normalized) not in first:
+                first[(level, term, t.normalized)] = t.form
+    forms = [(level, term, norm, spelling) for (level, term, norm), spelling in first.items()]
+    card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url]
+    row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
+    record = doc_record(doc, body)
+    digest = hashlib.blake2b(_value_bytes((postings, forms, record, card, row)),
+                             digest_size=16).hexdigest()
+    return _Record(postings, forms, record, card, row, digest)
 
 
-def form_tables(docs: list[IndexDoc]) -> dict[str, dict[str, dict[str, list[Any]]]]:
-    """``{"stem"|"root": {term: {normalized form: [spelling, [doc numbers]]}}}`` over the body
-    and title words of ``docs`` (names left out: they match as entities). The spelling is the
-    form as first written (in document order); doc numbers ascend."""
-    tables: dict[str, dict[str, dict[str, list[Any]]]] = {"stem": {}, "root": {}}
-    stems, roots = tables["stem"], tables["root"]
-    for n, doc in enumerate(docs):
-        for t in (*doc.title_tokens, *doc.tokens):
-            if t.entity is not None or not t.normalized:
+#: Shard state: terms → field number → docnum → delta positions; forms: level → term →
+#: normalized form → spelling → docnums.
+_Terms = dict[str, dict[int, dict[int, list[int]]]]
+_Forms = list[dict[str, dict[str, dict[str, list[int]]]]]
+
+
+def _empty_forms() -> _Forms:
+    return [{}, {}]
+
+
+def _renumber(terms: _Terms, forms: _Forms, gone: set[int], moved: dict[int, int]) -> None:
+    """Remove the postings and forms of the documents ``gone``; renumber ``moved`` ones."""
+    if not gone and not moved:
+        return
+    for term in list(terms):
+        fields = terms[term]
+        for f in list(fields):
+            docs = fields[f]
+            if gone.isdisjoint(docs) and moved.keys().isdisjoint(docs):
                 continue
-            for table, term in ((stems, t.stem), (roots, t.root)):
-                if not term:
-                    continue
-                forms = table.get(term)
-                if forms is None:
-                    forms = table[term] = {}
-                entry = forms.get(t.normalized)
-                if entry is None:
-                    forms[t.normalized] = [t.form, [n]]
-                elif entry[1][-1] != n:
-                    entry[1].append(n)
-    return tables
+            kept = {moved.get(d, d): v for d, v in docs.items() if d not in gone}
+            if kept:
+                fields[f] = kept
+            else:
+                del fields[f]
+        if not fields:
+            del terms[term]
+    for table in forms:
+        for term in list(table):
+            norms = table[term]
+            for norm in list(norms):
+                spellings = norms[norm]
+                for spelling in list(spellings):
+                    numbers = spellings[spelling]
+                    if gone.isdisjoint(numbers) and moved.keys().isdisjoint(numbers):
+                        continue
+                    kept = sorted(moved.get(d, d) for d in numbers if d not in gone)
+                    if kept:
+                        spellings[spelling] = kept
+                    else:
+                        del spellings[spelling]
+                if not spellings:
+                    del norms[norm]
+            if not norms:
+                del table[term]
 
 
-def write_form_shards(docs: list[IndexDoc], directory: Path, shards: int) -> list[Path]:
-    """Write :func:`form_tables` split by term into ``directory/<k>.json``."""
-    parts: list[dict[str, dict[str, Any]]] = [{"stem": {}, "root": {}} for _ in range(shards)]
-    for level, table in form_tables(docs).items():
-        for term, forms in table.items():
-            parts[term_hash(term) % shards][level][term] = forms
-    return [_write(directory / f"{k}.json", _dump(part)) for k, part in enumerate(parts)]
+def lunr_shard_json(terms: _Terms) -> str:
+    """One shard as a serialised lunr index (terms in JavaScript's string order; ``_index``
+    is the term's number inside the shard; no field vectors)."""
+    entries: list[list[Any]] = []
+    for i, term in enumerate(sorted(terms, key=_utf16_key)):
+        posting: dict[str, Any] = {"_index": i}
+        for f, docs in terms[term].items():
+            posting[FIELDS[f]] = {str(d): {"p": docs[d]} for d in sorted(docs)}
+        entries.append([term, posting])
+    return _dump({"version": LUNR_VERSION, "fields": list(FIELDS), "pipeline": [PIPELINE_LABEL],
+                  "invertedIndex": entries, "fieldVectors": []})
+
+
+def forms_shard_json(forms: _Forms) -> str:
+    """``{"stem"|"root": {term: {normalized: [spelling, docnums delta-encoded]}}}``; the
+    spelling is the one of the lowest-numbered article holding the form."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, table in zip(("stem", "root"), forms, strict=True):
+        part: dict[str, Any] = {}
+        for term, norms in table.items():
+            entry: dict[str, Any] = {}
+            for norm, spellings in norms.items():
+                spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
+                docs: set[int] = set()
+                for numbers in spellings.values():
+                    docs.update(numbers)
+                entry[norm] = [spelling, delta_encode(list(docs))]
+            part[term] = entry
+        out[name] = part
+    return _dump(out)
+
+
+class _Spill:
+    """Per-bucket spill files of the stream's postings (pickled per article and bucket)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        self.files: dict[int, IO[bytes]] = {}
+
+    def add(self, bucket: int, item: Any) -> None:
+        out = self.files.get(bucket)
+        if out is None:
+            out = self.files[bucket] = open(self.directory / f"{bucket}.pkl", "wb")  # noqa: SIM115
+        pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def close(self) -> None:
+        for out in self.files.values():
+            out.close()
+
+    def read(self, bucket: int) -> Iterator[Any]:
+        if bucket not in self.files:
+            return
+        with open(self.directory / f"{bucket}.pkl", "rb") as src:
+            while True:
+                try:
+                    yield pickle.load(src)
+                except EOFError:
+                    return
+
+
+def _code_fingerprint() -> str:
+    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
 
 
 def _year(date: str | None) -> str | None:
@@ -487,38 +404,6 @@ def entity_rows(gazetteer: Any) -> dict[str, list[Any]]:
     return out
 
 
-def meta_record(
-    docs: list[IndexDoc], gazetteer: Any, urls: dict[str, str] | None = None
-) -> dict[str, Any]:
-    """Metadata loaded up front: one row per document ref, plus the gazetteer's entities.
-
-    To keep it small, a row names its places and actors by their number in ``entity_keys``,
-    and its URL only when it is not the default ``articles/<id>/``."""
-    entities = entity_rows(gazetteer)
-    urls = urls or {}
-    for doc in docs:
-        for key in [*doc.places, *doc.actors]:
-            if key not in entities:  # declared in front matter but not in the gazetteer
-                kind, _, ident = key.partition(":")
-                entities[key] = [kind, ident, ident, [], None]
-    keys = sorted(entities)
-    number = {k: i for i, k in enumerate(keys)}
-    rows = []
-    for doc in docs:
-        url = urls.get(doc.id)
-        rows.append([doc.id, doc.path, doc.title, doc.date, doc.source, _year(doc.date),
-                     [number[k] for k in doc.places], [number[k] for k in doc.actors],
-                     None if url in (None, f"articles/{doc.id}/") else url])
-    return {
-        "version": DATA_VERSION,
-        "columns": ["id", "path", "title", "date", "source", "year", "places", "actors", "url"],
-        "entity_columns": ["kind", "id", "name", "aliases", "parent"],
-        "entity_keys": keys,
-        "docs": rows,
-        "entities": {k: entities[k] for k in keys},
-    }
-
-
 #: One encoder for every dump (``json.dumps`` with options builds a new one per call).
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -529,17 +414,71 @@ def _dump(data: Any) -> str:
     return _ENCODER.encode(data)
 
 
+def meta_record(rows: dict[int, list[Any]], ranks: dict[int, int], slots: int, shards: int,
+                gazetteer: Any) -> dict[str, Any]:
+    """The manifest loaded up front: statistics, and compact columns over the live document
+    numbers in ascending order (``live``, delta-encoded): date and source as numbers into
+    ``dates``/``sources`` (-1: none), places and actors as numbers into ``entity_keys``,
+    ``rank`` the article's place in id order (ties in ranking); the gazetteer's entities.
+    ``rows``: docnum → [date, source, places, actors]."""
+    entities = entity_rows(gazetteer)
+    for row in rows.values():
+        for key in [*row[2], *row[3]]:
+            if key not in entities:  # declared in front matter but not in the gazetteer
+                kind, _, ident = key.partition(":")
+                entities[key] = [kind, ident, ident, [], None]
+    keys = sorted(entities)
+    number = {k: i for i, k in enumerate(keys)}
+    dates = sorted({r[0] for r in rows.values() if r[0]})
+    sources = sorted({r[1] for r in rows.values() if r[1]})
+    date_no = {d: i for i, d in enumerate(dates)}
+    source_no = {s: i for i, s in enumerate(sources)}
+    live = sorted(rows)
+    return {
+        "version": DATA_VERSION,
+        "count": len(rows),
+        "slots": slots,
+        "shards": shards,
+        "shard_hash": "fnv1a32-utf16",
+        "card_block": CARD_BLOCK,
+        "dates": dates,
+        "sources": sources,
+        "live": delta_encode(live),
+        "rank": [ranks[n] for n in live],
+        "date": [date_no[rows[n][0]] if rows[n][0] else -1 for n in live],
+        "source": [source_no[rows[n][1]] if rows[n][1] else -1 for n in live],
+        "places": [[number[k] for k in rows[n][2]] for n in live],
+        "actors": [[number[k] for k in rows[n][3]] for n in live],
+        "entity_columns": ["kind", "id", "name", "aliases", "parent"],
+        "entity_keys": keys,
+        "entities": {k: entities[k] for k in keys},
+    }
+
+
+def delta_encode_signed(numbers: list[int]) -> list[int]:
+    """Numbers in their order as the first and then the differences (may be negative)."""
+    return [b - a for a, b in zip([0, *numbers], numbers, strict=False)]
+
+
 @dataclass(slots=True)
 class BrowserIndexReport:
     """Where the data went and how big it is.
 
     ``files`` maps a name (``meta.json``, ``lunr/*.json``, ...) to the files written under it.
+    ``written``/``kept``: files whose bytes changed (written) or not (left untouched) in the
+    state folder (or the site, without one); ``changed``/``deleted``: articles rewritten and
+    removed; ``full``: every shard was rebuilt (no usable state, or the shard count changed).
     The build does not compress anything: :attr:`sizes` reads the files back and gzips them
     (level 9) only when asked, for reports and benchmarks."""
 
     directory: Path
     articles: int
     files: dict[str, list[Path]] = field(default_factory=dict)
+    written: int = 0
+    kept: int = 0
+    changed: int = 0
+    deleted: int = 0
+    full: bool = True
 
     @property
     def sizes(self) -> dict[str, tuple[int, int]]:
@@ -568,6 +507,416 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+class _Out:
+    """Writes files only when their bytes change (atomically: a new file replaces the old)."""
+
+    def __init__(self, root: Path, report: BrowserIndexReport) -> None:
+        self.root = root
+        self.report = report
+
+    def put(self, name: str, text: str) -> Path:
+        path = self.root / name
+        data = text.encode("utf-8")
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                self.report.kept += 1
+                return path
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        self.report.written += 1
+        return path
+
+
+def _sorted_by_id(analyzed: Iterable[AnalyzedArticle]) -> Iterator[AnalyzedArticle]:
+    """The articles in id order: a list is sorted, a stream must already be."""
+    if isinstance(analyzed, list | tuple):
+        yield from sorted(analyzed, key=lambda aa: aa.article.id)
+        return
+    last: str | None = None
+    for aa in analyzed:
+        ident = aa.article.id
+        if last is not None and ident <= last:
+            raise ValueError(f"browser index: article {ident!r} comes after {last!r}; the "
+                             "stream of analysed articles must be in ascending id order, each "
+                             "id once (sort them, or pass a list)")
+        last = ident
+        yield aa
+
+
+def _load_state(state_dir: Path | None) -> dict[str, Any] | None:
+    if state_dir is None:
+        return None
+    path = state_dir / "state.json"
+    try:
+        state: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    if (state.get("version") != STATE_VERSION or state.get("data_version") != DATA_VERSION
+            or state.get("code") != _code_fingerprint()):
+        return None
+    return state
+
+
+def slot_space(count: int) -> int:
+    """The number of document numbers for ``count`` articles: the smallest power of two ≥
+    twice the count (so that an article's number is mostly the hash of its id)."""
+    return 1 << max(0, 2 * count - 1).bit_length()
+
+
+def _id_hash(ident: str) -> int:
+    return int.from_bytes(hashlib.blake2b(ident.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def assign_docnums(ids: list[str], slots: int) -> list[int]:
+    """Document numbers of ``ids`` (ascending): each takes the slot its id hashes to, or the
+    next free one (in id order). A function of the set of ids alone, so a cold build and any
+    sequence of incremental builds number alike; adding or deleting one article moves only
+    the few articles whose probe ran through its slot."""
+    taken = bytearray(slots)
+    out = []
+    for ident in ids:
+        s = _id_hash(ident) % slots
+        while taken[s]:
+            s = (s + 1) % slots
+        taken[s] = 1
+        out.append(s)
+    return out
+
+
+def _article_key(ident: str) -> str:
+    return hashlib.blake2b(ident.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def write_browser_index(
+    analyzed: Iterable[AnalyzedArticle],
+    site_dir: Path,
+    gazetteer: Any = None,
+    urls: dict[str, str] | None = None,
+    state_dir: Path | None = None,
+    docs_per_shard: float = DOCS_PER_SHARD,
+) -> BrowserIndexReport:
+    """Write the browser's search data and assets for ``analyzed`` under ``site_dir``.
+
+    ``analyzed``: the articles in ascending id order (a list is sorted here), read once;
+    one article is held at a time (what it contributes goes to spill files). ``urls``: article
+    id → page URL relative to the site root (default ``articles/<id>/``). ``state_dir`` (e.g.
+    ``build/browser``): the data and the state of the previous build; only what changed is
+    rewritten there, and the site gets hard links to its files (copies across file systems).
+    Without it, a cold build written straight into the site."""
+    from archive.analysis import Analyzer
+    from archive.index.docs import IndexDoc
+
+    site_data = Path(site_dir) / DATA_DIR
+    state = _load_state(state_dir)
+    if state_dir is not None:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        (state_dir / "state.json").unlink(missing_ok=True)  # a failed build leaves no state
+        out_dir = state_dir / "data"
+        hashes_dir: Path | None = state_dir / "articles"
+        hashes_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        out_dir = site_data
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        hashes_dir = None
+    report = BrowserIndexReport(site_data, 0)
+    out = _Out(out_dir, report)
+    urls = urls or {}
+    title_analyzer = Analyzer(gazetteer.matcher()) if gazetteer is not None else Analyzer()
+    previous: dict[str, list[Any]] = state["docs"] if state else {}
+
+    ids: list[str] = []
+    entries: list[list[Any]] = []  # per article (id order): [fingerprint, card, row]
+    changed: list[int] = []  # stream positions of changed and new articles
+    touched: dict[int, array[int]] = {}  # their term hashes
+    with tempfile.TemporaryDirectory(prefix="browser-spill-",
+                                     dir=state_dir if state_dir is not None else None) as tmp:
+        spill = _Spill(Path(tmp))
+        try:
+            for seq, aa in enumerate(_sorted_by_id(analyzed)):
+                art = aa.article
+                doc = IndexDoc.from_analyzed(aa, title_analyzer)
+                body = [(s.start, s.end) for s in art.body_segments()]
+                rec = _record(doc, body, urls.get(art.id))
+                ids.append(art.id)
+                entries.append([rec.fingerprint, rec.card, rec.row])
+                old = previous.get(art.id)
+                if old is not None and old[1] == rec.fingerprint:
+                    continue
+                changed.append(seq)
+                spill.add(SPILL_BUCKETS, (seq, rec.doc))
+                buckets: dict[int, tuple[list[Any], list[Any]]] = {}
+                hashes: set[int] = set()
+                for item in rec.postings:
+                    h = _hash(item[0])
+                    hashes.add(h)
+                    b = buckets.get(h & (SPILL_BUCKETS - 1))
+                    if b is None:
+                        b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
+                    b[0].append(item)
+                for item in rec.forms:
+                    h = _hash(item[1])
+                    hashes.add(h)
+                    b = buckets.get(h & (SPILL_BUCKETS - 1))
+                    if b is None:
+                        b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
+                    b[1].append(item)
+                for bucket, (posts, forms) in buckets.items():
+                    spill.add(bucket, (seq, posts, forms))
+                touched[seq] = array("I", sorted(hashes))
+        finally:
+            spill.close()
+
+        slots = slot_space(len(ids))
+        shards = shard_count(len(ids), docs_per_shard)
+        numbers = assign_docnums(ids, slots)
+        report.articles = len(ids)
+        report.changed = len(changed)
+        changed_set = set(changed)
+        old_slots = state["slots"] if state else None
+        old_shards = state["shards"] if state else None
+        gone: set[int] = set()  # old numbers of changed and deleted articles
+        moved: dict[int, int] = {}  # old → new number of unchanged articles that moved
+        dirty: set[int] = set()  # term hashes of the shards that hold their old postings
+        live_ids = set(ids)
+        for seq, ident in enumerate(ids):
+            old = previous.get(ident)
+            if old is None:
+                continue
+            if seq in changed_set:
+                gone.add(old[0])
+                dirty.update(_old_hashes(hashes_dir, ident))
+            elif old[0] != numbers[seq]:
+                moved[old[0]] = numbers[seq]
+                dirty.update(_old_hashes(hashes_dir, ident))
+        for ident, old in previous.items():
+            if ident not in live_ids:
+                report.deleted += 1
+                gone.add(old[0])
+                dirty.update(_old_hashes(hashes_dir, ident))
+                if hashes_dir is not None:
+                    (hashes_dir / f"{_article_key(ident)}.bin").unlink(missing_ok=True)
+        if hashes_dir is not None:
+            for seq, hashes in touched.items():
+                (hashes_dir / f"{_article_key(ids[seq])}.bin").write_bytes(hashes.tobytes())
+        del touched
+        everything = state is None or old_slots != slots or old_shards != shards
+        report.full = everything
+        renumber = {seq: numbers[seq] for seq in changed}
+        _write_shards(spill, out, state_dir, shards, old_shards if state else None,
+                      everything, renumber, gone, moved, dirty)
+
+        # docs/<n>.json: changed articles from the spill, moved ones from their old file
+        live = set(numbers)
+        texts = {new: (out_dir / "docs" / f"{old}.json").read_bytes()
+                 for old, new in moved.items() if (out_dir / "docs" / f"{old}.json").exists()}
+        for old in gone | set(moved):
+            if old not in live:
+                (out_dir / "docs" / f"{old}.json").unlink(missing_ok=True)
+        for new, data in texts.items():
+            out.put(f"docs/{new}.json", data.decode("utf-8"))
+        for seq, record in spill.read(SPILL_BUCKETS):
+            out.put(f"docs/{numbers[seq]}.json", _dump(record))
+
+    rows = {numbers[seq]: entries[seq][2] for seq in range(len(ids))}
+    ranks = {numbers[seq]: seq for seq in range(len(ids))}
+    out.put("meta.json", _dump(meta_record(rows, ranks, slots, shards, gazetteer)))
+    cards = {numbers[seq]: entries[seq][1] for seq in range(len(ids))}
+    blocks = -(-slots // CARD_BLOCK)
+    for b in range(blocks):
+        out.put(f"cards/{b}.json", _dump([cards.get(n) for n in
+                                          range(b * CARD_BLOCK, min(slots, (b + 1) * CARD_BLOCK))]))
+    core, lexicon = browser_tables()
+    out.put("analyzer-tables.json", json.dumps(core, sort_keys=True, ensure_ascii=False,
+                                               separators=(",", ":")) + "\n")
+    for name, part in lexicon.items():
+        out.put(f"{LEXICON_DIR}/{name}.json", json.dumps(part, sort_keys=True, ensure_ascii=False,
+                                                         separators=(",", ":")) + "\n")
+    names: dict[str, Any] = {"format": 1, "proclitics": [], "article": "ال", "names": {}}
+    if gazetteer is not None:
+        names = gazetteer.matcher().export_table()
+    out.put("names.json", _dump(names))
+    if everything:
+        _sweep(out_dir, shards, live, blocks, set(lexicon), state_dir,
+               {_article_key(ident) for ident in ids})
+
+    if state_dir is not None:
+        (state_dir / "state.json").write_text(_dump({
+            "version": STATE_VERSION, "data_version": DATA_VERSION, "code": _code_fingerprint(),
+            "shards": shards, "slots": slots,
+            "docs": {ident: [numbers[seq], *entries[seq]] for seq, ident in enumerate(ids)},
+        }), encoding="utf-8")
+        _mirror(out_dir, site_data)
+    report.files = _files(site_data, shards, sorted(live), blocks, sorted(lexicon))
+    copy_assets(Path(site_dir))
+    return report
+
+
+def _old_hashes(hashes_dir: Path | None, ident: str) -> list[int]:
+    if hashes_dir is None:
+        return []
+    try:
+        data = (hashes_dir / f"{_article_key(ident)}.bin").read_bytes()
+    except FileNotFoundError:
+        return []
+    numbers = array("I")
+    numbers.frombytes(data)
+    return numbers.tolist()
+
+
+def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
+                  old_shards: int | None, everything: bool, renumber: dict[int, int],
+                  gone: set[int], moved: dict[int, int], dirty: set[int]) -> None:
+    """Rebuild the shards that changed. Cold (``old_shards`` None): every shard from the
+    spill alone. Otherwise each from its saved state, less the articles ``gone``, with the
+    numbers of ``moved`` articles changed, plus the spill (``renumber``: spill position →
+    document number): the shards holding terms of changed or moved articles, or every shard
+    when the numbering or the number of shards changed (``everything``)."""
+    pickles = state_dir / "shards" if state_dir is not None else None
+    reshard = old_shards is not None and old_shards != shards
+    target = pickles
+    if pickles is not None:
+        pickles.mkdir(parents=True, exist_ok=True)
+        if reshard:
+            target = pickles.with_name("shards.new")
+            if target.exists():
+                shutil.rmtree(target)
+            target.mkdir()
+    dirty_shards = {h % shards for h in dirty}
+    # a bucket holds the terms of hash ≡ bucket (mod SPILL_BUCKETS); with fewer shards than
+    # buckets every shard spreads over several buckets: read them all at once
+    groups = ([[b] for b in range(SPILL_BUCKETS)] if shards >= SPILL_BUCKETS
+              else [list(range(SPILL_BUCKETS))])
+    for group in groups:
+        incoming: dict[int, tuple[_Terms, _Forms]] = {}
+        for bucket in group:
+            for seq, posts, forms in spill.read(bucket):
+                num = renumber[seq]
+                for term, f, deltas in posts:
+                    k = _hash(term) % shards
+                    part = incoming.get(k)
+                    if part is None:
+                        part = incoming[k] = ({}, _empty_forms())
+                    part[0].setdefault(term, {}).setdefault(f, {})[num] = deltas
+                for level, term, norm, spelling in forms:
+                    k = _hash(term) % shards
+                    part = incoming.get(k)
+                    if part is None:
+                        part = incoming[k] = ({}, _empty_forms())
+                    (part[1][level].setdefault(term, {}).setdefault(norm, {})
+                     .setdefault(spelling, []).append(num))
+        spread = shards < SPILL_BUCKETS
+        if everything:
+            members = [k for k in range(shards) if spread or k % SPILL_BUCKETS in group]
+        else:
+            members = sorted({k for k in dirty_shards if spread or k % SPILL_BUCKETS in group}
+                             | set(incoming))
+        for k in members:
+            terms: _Terms = {}
+            forms: _Forms = _empty_forms()
+            if old_shards is not None and pickles is not None:
+                # the old shards whose terms may now be in shard k
+                sources = ([k % old_shards] if old_shards <= shards
+                           else list(range(k, old_shards, shards)))
+                for j in sources:
+                    try:
+                        with open(pickles / f"{j}.pkl", "rb") as src:
+                            old_terms, old_forms = pickle.load(src)
+                    except FileNotFoundError:
+                        continue
+                    if reshard:
+                        old_terms = {t: v for t, v in old_terms.items()
+                                     if _hash(t) % shards == k}
+                        old_forms = [{t: v for t, v in table.items() if _hash(t) % shards == k}
+                                     for table in old_forms]
+                    terms.update(old_terms)
+                    for level in (0, 1):
+                        forms[level].update(old_forms[level])
+                _renumber(terms, forms, gone, moved)
+            new = incoming.pop(k, None)
+            if new is not None:
+                _merge(terms, forms, new)
+            if target is not None:
+                with open(target / f".{k}.tmp", "wb") as dst:
+                    pickle.dump((terms, forms), dst, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(target / f".{k}.tmp", target / f"{k}.pkl")
+            out.put(f"lunr/{k}.json", lunr_shard_json(terms))
+            out.put(f"forms/{k}.json", forms_shard_json(forms))
+    if reshard and pickles is not None and target is not None:
+        shutil.rmtree(pickles)
+        os.replace(target, pickles)
+
+
+def _merge(terms: _Terms, forms: _Forms, new: tuple[_Terms, _Forms]) -> None:
+    for term, fields in new[0].items():
+        have = terms.setdefault(term, {})
+        for f, docs in fields.items():
+            have.setdefault(f, {}).update(docs)
+    for level, table in enumerate(new[1]):
+        for term, norms in table.items():
+            have_norms = forms[level].setdefault(term, {})
+            for norm, spellings in norms.items():
+                spelled = have_norms.setdefault(norm, {})
+                for spelling, numbers in spellings.items():
+                    spelled[spelling] = sorted({*spelled.get(spelling, []), *numbers})
+
+
+def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set[str],
+           state_dir: Path | None, articles: set[str]) -> None:
+    """After a full build: remove files no longer part of the data."""
+    def stale(folder: Path, keep: Any) -> None:
+        if not folder.is_dir():
+            return
+        for path in folder.iterdir():
+            stem = path.name.split(".")[0]
+            if not keep(stem):
+                path.unlink()
+
+    def number_below(limit: int) -> Any:
+        return lambda s: s.isdigit() and int(s) < limit
+
+    stale(out_dir / "lunr", number_below(shards))
+    stale(out_dir / "forms", number_below(shards))
+    stale(out_dir / "cards", number_below(blocks))
+    stale(out_dir / "docs", lambda s: s.isdigit() and int(s) in live)
+    stale(out_dir / LEXICON_DIR, lambda s: s in lexicon)
+    if state_dir is not None:
+        stale(state_dir / "shards", number_below(shards))
+        stale(state_dir / "articles", lambda s: s in articles)
+
+
+def _mirror(source: Path, target: Path) -> None:
+    """``target`` becomes a copy of ``source``: hard links (copies across file systems)."""
+    if target.exists():
+        shutil.rmtree(target)
+    for folder, _dirs, files in os.walk(source):
+        rel = Path(folder).relative_to(source)
+        (target / rel).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if name.startswith("."):
+                continue
+            src = Path(folder) / name
+            try:
+                os.link(src, target / rel / name)
+            except OSError:
+                shutil.copy2(src, target / rel / name)
+
+
+def _files(data: Path, shards: int, live: list[int], blocks: int, lexicon: list[str]
+           ) -> dict[str, list[Path]]:
+    return {
+        "meta.json": [data / "meta.json"],
+        "lunr/*.json": [data / "lunr" / f"{k}.json" for k in range(shards)],
+        "forms/*.json": [data / "forms" / f"{k}.json" for k in range(shards)],
+        "cards/*.json": [data / "cards" / f"{b}.json" for b in range(blocks)],
+        "docs/*.json": [data / "docs" / f"{n}.json" for n in live],
+        "analyzer-tables.json": [data / "analyzer-tables.json"],
+        "lexicon/*.json": [data / LEXICON_DIR / f"{name}.json" for name in lexicon],
+        "names.json": [data / "names.json"],
+    }
 def lunr_js_path() -> Path:
     """lunr.js 2.3.9 as shipped inside the installed mkdocs package."""
     import mkdocs
@@ -591,45 +940,3 @@ def copy_assets(site_dir: Path) -> list[Path]:
     return out
 
 
-def write_browser_index(
-    analyzed: list[AnalyzedArticle],
-    site_dir: Path,
-    gazetteer: Any = None,
-    urls: dict[str, str] | None = None,
-) -> BrowserIndexReport:
-    """Write the browser's search data and assets for ``analyzed`` under ``site_dir``.
-
-    ``urls``: article id → page URL relative to the site root (default ``articles/<id>/``)."""
-    from archive.index.docs import IndexDoc
-
-    ordered = sorted(analyzed, key=lambda aa: aa.article.id)
-    from archive.analysis import Analyzer
-
-    title_analyzer = Analyzer(gazetteer.matcher()) if gazetteer is not None else Analyzer()
-    docs = [IndexDoc.from_analyzed(aa, title_analyzer) for aa in ordered]
-    out = site_dir / DATA_DIR
-    if out.exists():
-        shutil.rmtree(out)
-    report = BrowserIndexReport(out, len(docs))
-    names: dict[str, Any] = {"format": 1, "proclitics": [], "article": "ال", "names": {}}
-    if gazetteer is not None:
-        names = gazetteer.matcher().export_table()
-    with _no_gc():  # everything built here is freed before the collector runs again
-        shards, written = write_shards(build_lunr_index(docs), out / "lunr")
-    report.files["lunr/*.json"] = written
-    meta = meta_record(docs, gazetteer, urls)
-    meta["shards"] = shards
-    meta["shard_hash"] = "fnv1a32-utf16"
-    report.files["meta.json"] = [_write(out / "meta.json", _dump(meta))]
-    tables_files = export_browser_tables(out)
-    report.files["analyzer-tables.json"] = tables_files[:1]
-    report.files["lexicon/*.json"] = tables_files[1:]
-    report.files["names.json"] = [_write(out / "names.json", _dump(names))]
-    written = []
-    for n, (aa, doc) in enumerate(zip(ordered, docs, strict=True)):
-        body = [(s.start, s.end) for s in aa.article.body_segments()]
-        written.append(_write(out / "docs" / f"{n}.json", _dump(doc_record(doc, body))))
-    report.files["docs/*.json"] = written
-    report.files["forms/*.json"] = write_form_shards(docs, out / "forms", shards)
-    copy_assets(site_dir)
-    return report

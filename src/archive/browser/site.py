@@ -13,6 +13,7 @@ one search, the archive's, in the header and on /search/.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,14 @@ def search_page_html(page_url: str = "search/") -> str:
 
 
 def write_site_search(
-    analyzed: list[Any], gazetteer: Any, site_dir: str | Path, urls: dict[str, str] | None = None
+    analyzed: Iterable[Any], gazetteer: Any, site_dir: str | Path,
+    urls: dict[str, str] | None = None, state_dir: str | Path | None = None,
 ) -> BrowserIndexReport:
     """Write the browser search data and assets into the built site.
 
-    ``urls``: article id → page URL relative to the site root (default ``articles/<id>/``)."""
-    return write_browser_index(analyzed, Path(site_dir), gazetteer, urls=urls)
+    ``analyzed``: the analysed articles in id order (a list is sorted), read once.
+    ``urls``: article id → page URL relative to the site root (default ``articles/<id>/``).
+    ``state_dir`` (the plugin passes ``build/browser``): keep the data and per-article
+    fingerprints there and rewrite only what changed; None: a cold build."""
+    return write_browser_index(analyzed, Path(site_dir), gazetteer, urls=urls,
+                               state_dir=Path(state_dir) if state_dir is not None else None)

@@ -317,7 +317,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
                 if k.startswith("article:")}
-        browser_site.write_site_search(self.analyzed, self.gazetteer, config.site_dir, urls)
+        browser_site.write_site_search(self.analyzed, self.gazetteer, config.site_dir, urls,
+                                       self.paths.build / "browser")
         log.info("archive: browser search data written in %.2fs", time.perf_counter() - t0)
         self.staging.commit(config)  # last: the new site replaces the old one only now
 

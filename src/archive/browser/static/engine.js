@@ -13,7 +13,7 @@
 //   evaluate                  evaluate
 //   Filters, date_bounds,     Filters, dateBounds, validDate, resolveEntities
 //   valid_date, resolve_entities
-//   search                    search (rows: {score, id, doc, hit}; no snippets: the page
+//   search                    search (rows: {score, rank, doc, hit}; no snippets: the page
 //                             fetches an article's text only when it shows it)
 //   merge_spans, snippet      mergeSpans, snippet (parts [[text, isMatch], …], not a string)
 //   (browser/index.py)        termHash: the shard of a term
@@ -47,27 +47,63 @@ export function termHash(term) {
  * loadShard(k) returns a promise of the k-th serialised lunr index; lunr is the lunr.js module.
  */
 export class IndexView {
-  constructor(meta, lunr, loadShard) {
+  constructor(meta, lunr, loadShard, loadCards = null) {
     this.meta = meta;
     this.lunr = lunr;
     this.loadShard = loadShard;
+    this.loadCards = loadCards;
     this.shards = new Map(); // k → lunr.Index
     this.pending = new Map();
-    const cols = meta.columns;
+    this.cards = new Map(); // block → promise
+    // meta.json: compact columns over the live document numbers, ascending (see
+    // archive/browser/index.py meta_record); numbers of deleted articles stay empty
     const keys = meta.entity_keys;
-    this.docs = meta.docs.map((row) => {
-      const doc = Object.fromEntries(cols.map((c, i) => [c, row[i]]));
-      doc.places = (doc.places || []).map((n) => keys[n]); // numbers → entity keys
-      doc.actors = (doc.actors || []).map((n) => keys[n]);
-      return doc;
+    this.docs = new Array(meta.slots).fill(null);
+    this.docnums = [];
+    // rank: the article's place in id order (ties in ranking, as Python sorts by id)
+    this.rank = new Int32Array(meta.slots);
+    let n = 0;
+    meta.live.forEach((gap, i) => {
+      n += gap;
+      const date = meta.date[i] >= 0 ? meta.dates[meta.date[i]] : null;
+      this.docs[n] = {
+        date,
+        source: meta.source[i] >= 0 ? meta.sources[meta.source[i]] : null,
+        year: date && /^[0-9]{4}/.test(date) ? date.slice(0, 4) : null,
+        places: meta.places[i].map((k) => keys[k]), // numbers → entity keys
+        actors: meta.actors[i].map((k) => keys[k]),
+        // id, path, title, url: from cards/<b>.json (loadStored)
+      };
+      this.rank[n] = meta.rank[i];
+      this.docnums.push(n);
     });
-    this.docnums = this.docs.map((_, n) => n);
-    this.n = this.docs.length;
+    this.n = meta.count;
     this._postings = new Map();
   }
 
+  /** An article's metadata: date, source, year, places, actors (and, once loadStored has
+   * fetched them, id, path, title, url). */
   stored(docnum) {
     return this.docs[docnum];
+  }
+
+  /** Fetch (once) the id, path, title and URL of ``docnums`` (their cards blocks). */
+  async loadStored(docnums) {
+    const size = this.meta.card_block;
+    const blocks = new Set([...docnums].map((d) => Math.floor(d / size)));
+    await Promise.all([...blocks].map((b) => {
+      if (!this.cards.has(b)) {
+        const p = this.loadCards(b).then((rows) => {
+          rows.forEach((row, i) => {
+            const doc = this.docs[b * size + i];
+            if (row && doc) [doc.id, doc.path, doc.title, doc.url] = row;
+          });
+        });
+        p.catch(() => this.cards.delete(b));
+        this.cards.set(b, p);
+      }
+      return this.cards.get(b);
+    }));
   }
 
   shardOf(term) {
@@ -440,7 +476,6 @@ export function resolveEntities(meta, kind, value, normalize) {
 
 /** Python round(x, 6): toFixed rounds the exact binary value, as Python does (no ties). */
 const round6 = (x) => Number(x.toFixed(6));
-const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Python search(): every matching article, ordered by score (descending), then id.
@@ -456,9 +491,9 @@ export async function search(view, query, { analyzer, mode = 'root', filters = n
     hit.levels = uniqueLevels(hit.levels);
     const stored = view.stored(doc);
     if (filters !== null && !filters.keep(stored)) continue;
-    rows.push({ score: round6(hit.score), id: stored.id, doc, hit });
+    rows.push({ score: round6(hit.score), rank: view.rank[doc], doc, hit });
   }
-  rows.sort((a, b) => b.score - a.score || cmp(a.id, b.id));
+  rows.sort((a, b) => b.score - a.score || a.rank - b.rank); // ties: by id (rank), as Python
   return { query, total: rows.length, rows };
 }
 

@@ -3,7 +3,8 @@
 // only: its command-line view is `archive kwic` (every occurrence of a root's forms).
 //
 // Data: search/data/forms/<k>.json (archive/browser/index.py form_tables): for each light
-// stem and root, the normalized forms carrying it, one spelling as written, and the articles.
+// stem and root, the normalized forms carrying it, one spelling as written, and the articles
+// (numbers delta-encoded).
 // A hit's levels entries [clause, level, term] say at which level each word matched an
 // article; at the exact level the form is the word itself.
 
@@ -12,6 +13,14 @@ import { loadFormShard } from './loader.js';
 import { EXACT, STEM } from './query.js';
 
 const LEVEL_TABLE = { [STEM]: 'stem', 1: 'root' };
+
+/** Article numbers stored as the first and then the gaps. */
+function undelta(gaps) {
+  const out = new Set();
+  let at = 0;
+  for (const g of gaps) out.add((at += g));
+  return out;
+}
 
 /**
  * Attach to each row ``row.clauseForms`` ([Map normalized → spelling] per matched word) and
@@ -33,7 +42,7 @@ export async function formCounts(engine, rows, params = {}, loadShard = loadForm
     if (!sets.has(key)) {
       const shard = loaded.get(termHash(term) % shards) || {};
       const table = (shard[LEVEL_TABLE[level]] || {})[term] || {};
-      sets.set(key, Object.keys(table).sort().map((norm) => [norm, table[norm][0], new Set(table[norm][1])]));
+      sets.set(key, Object.keys(table).sort().map((norm) => [norm, table[norm][0], undelta(table[norm][1])]));
     }
     return sets.get(key);
   };

@@ -133,6 +133,17 @@ class Suggest {
     if (token !== this.token) return;
     const { analyzer, view } = out.engine;
     const rows = out.rows;
+    try {
+      await view.loadStored(rows.slice(0, SHOWN).map((r) => r.doc)); // titles and links
+    } catch (exc) {
+      if (token !== this.token) return;
+      this.list.replaceChildren();
+      this.panel.replaceChildren(el('p', { class: 'ar-suggest__note', 'data-error': 'true' },
+        el('bdi', { text: `تعذّر البحث: ${exc.message}` })), this.list);
+      this.finish(t0);
+      return;
+    }
+    if (token !== this.token) return;
     const items = [];
     rows.slice(0, SHOWN).forEach((r, i) => {
       const st = view.stored(r.doc);

@@ -59,7 +59,8 @@ export function loadEngine() {
       globalThis.lunr.Pipeline.registerFunction(archiveAr, 'archive-ar');
     }
     const { IndexView } = await import('./engine.js');
-    const view = new IndexView(meta, globalThis.lunr, (k) => fetchJSON(`lunr/${k}.json`));
+    const view = new IndexView(meta, globalThis.lunr, (k) => fetchJSON(`lunr/${k}.json`),
+      (b) => fetchJSON(`cards/${b}.json`));
     return { analyzer, view, meta, loadMs: performance.now() - t0 };
   })();
   enginePromise.catch(() => { enginePromise = null; });

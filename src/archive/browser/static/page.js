@@ -249,7 +249,9 @@ export class SearchPage {
     const token = this.token;
     const { analyzer, view } = this.engine;
     const slice = this.rows.slice(this.shown, this.shown + size);
-    const docs = await Promise.all(slice.map((r) => loadDoc(r.doc)));
+    // the articles' text, and their titles and links (cards), for the results shown only
+    const [docs] = await Promise.all([Promise.all(slice.map((r) => loadDoc(r.doc))),
+      view.loadStored(slice.map((r) => r.doc))]);
     if (token !== this.token) return;
     let firstLink = null;
     slice.forEach((r, i) => {

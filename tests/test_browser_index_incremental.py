@@ -1,0 +1,229 @@
+"""The browser index writer: streamed, written incrementally, and the same bytes as a cold build.
+
+A build with a state folder (``build/browser``) rewrites only the files whose bytes change:
+after one edited article most index shards keep their mtime; after edits, an addition and a
+deletion, and after the number of shards and document slots grows and shrinks again, the
+search data is byte-identical to a cold build of the same articles. Every posting equals what
+the article's tokens say (the reference ``_field_items``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.analysis import Analyzer
+from archive.browser.index import (
+    FIELDS,
+    _field_items,
+    assign_docnums,
+    delta_decode,
+    shard_count,
+    slot_space,
+    write_browser_index,
+)
+from archive.config import Paths
+from archive.index.docs import IndexDoc
+
+REPO = Path(__file__).resolve().parents[1]
+
+ARTICLE = """---
+title: {title}
+date: 2021-0{month}-1{month}
+source: مصدر تجريبي
+---
+{body}
+"""
+TOPICS = [
+    "أعلنت وزارة الزراعة في الأردن بدء موسم حصاد القمح في السهول الشمالية.",
+    "فاز المنتخب الوطني في مباراة كرة القدم بهدفين نظيفين أمام جمهوره.",
+    "تساقطت الأمطار الغزيرة على المدن الساحلية وأغلقت الطرق الجبلية.",
+    "ارتفعت أسعار النفط في الأسواق العالمية بعد قرار خفض الإنتاج.",
+]
+
+
+def _project(root: Path) -> Path:
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    for i, body in enumerate(TOPICS):
+        _article(root, i, f"خبر تجريبي رقم {i}", body)
+    return root
+
+
+def _article(root: Path, i: int, title: str, body: str) -> None:
+    (root / "seeds" / f"synthetic-{i}.md").write_text(
+        ARTICLE.format(title=title, month=(i % 9) + 1, body=body), encoding="utf-8")
+
+
+def _analyzed(root: Path) -> tuple[list[Any], Any]:
+    from archive.pipeline import analyze_corpus, load
+
+    loaded = load(Paths(root))
+    return sorted(analyze_corpus(loaded), key=lambda aa: aa.article.id), loaded.gazetteer
+
+
+def _data(site: Path) -> dict[str, bytes]:
+    data = site / "search" / "data"
+    return {p.relative_to(data).as_posix(): p.read_bytes()
+            for p in sorted(data.rglob("*")) if p.is_file()}
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def _cold(root: Path, analyzed: list[Any], gazetteer: Any, **kw: Any) -> dict[str, bytes]:
+    site = root / "cold-site"
+    shutil.rmtree(site, ignore_errors=True)
+
+    def stream() -> Iterator[Any]:  # consumed once, one article at a time
+        yield from analyzed
+
+    write_browser_index(stream(), site, gazetteer, **kw)
+    return _data(site)
+
+
+def _same(a: dict[str, bytes], b: dict[str, bytes]) -> None:
+    assert a.keys() == b.keys(), sorted(set(a) ^ set(b))[:10]
+    differing = sorted(k for k in a if a[k] != b[k])
+    assert differing == [], differing[:10]
+
+
+def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
+    """(term, field, article id) → positions, over every shard, through the cards."""
+    data = site / "search" / "data"
+    meta = json.loads((data / "meta.json").read_text("utf-8"))
+    ident: dict[int, str] = {}
+    for n in delta_decode(meta["live"]):
+        block = json.loads((data / "cards" / f"{n // meta['card_block']}.json").read_text())
+        ident[n] = block[n % meta["card_block"]][0]
+    out: dict[tuple[str, str, str], list[int]] = {}
+    for path in (data / "lunr").glob("*.json"):
+        shard = json.loads(path.read_text("utf-8"))
+        assert shard["fieldVectors"] == []
+        terms = [t for t, _ in shard["invertedIndex"]]
+        assert terms == sorted(terms, key=lambda t: t.encode("utf-16-be"))  # lunr.js order
+        for term, posting in shard["invertedIndex"]:
+            for name in FIELDS:
+                for ref, metadata in posting.get(name, {}).items():
+                    out[(term, name, ident[int(ref)])] = delta_decode(metadata["p"])
+    return out
+
+
+def _reference(analyzed: list[Any], gazetteer: Any) -> dict[tuple[str, str, str], list[int]]:
+    titles = Analyzer(gazetteer.matcher())
+    out: dict[tuple[str, str, str], list[int]] = {}
+    for aa in analyzed:
+        doc = IndexDoc.from_analyzed(aa, titles)
+        for name, items in _field_items(doc).items():
+            for term, pos in items:
+                out.setdefault((term.lower(), name, doc.id), []).append(pos)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def test_incremental_builds_rewrite_little_and_equal_a_cold_build(tmp_path: Path) -> None:
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    analyzed, gazetteer = _analyzed(root)
+    # many small shards (as in a large archive): an article's terms fall in a few of them
+    write = functools.partial(write_browser_index, state_dir=state, docs_per_shard=1 / 64)
+    cold = functools.partial(_cold, docs_per_shard=1 / 64)
+    report = write(analyzed, site, gazetteer)
+    assert report.full and report.changed == len(analyzed) == 9
+    assert _postings(site) == _reference(analyzed, gazetteer)
+    _same(_data(site), cold(root, analyzed, gazetteer))
+    data = state / "data"
+    before = _mtimes(data)
+
+    # nothing changed: no file written, every mtime kept
+    report = write(analyzed, site, gazetteer)
+    assert (report.changed, report.deleted, report.written, report.full) == (0, 0, 0, False)
+    assert _mtimes(data) == before
+
+    # one article edited: its text, the shards of its old and new terms, meta.json
+    edited = root / "seeds" / "synthetic-1.md"
+    edited.write_text(edited.read_text("utf-8").replace("بهدفين", "بثلاثة أهداف"), "utf-8")
+    analyzed, gazetteer = _analyzed(root)
+    report = write(iter(analyzed), site, gazetteer)
+    assert (report.changed, report.deleted, report.full) == (1, 0, False)
+    after = _mtimes(data)
+    rewritten = sorted(k for k in after if after[k] != before.get(k))
+    shards = [k for k in rewritten if k.startswith("lunr/")]
+    total = len([k for k in after if k.startswith("lunr/")])
+    assert 0 < len(shards) < total / 2, (len(shards), total)
+    assert "meta.json" not in rewritten  # nothing it holds changed
+    assert len([k for k in rewritten if k.startswith("docs/")]) == 1
+    assert not any(k.startswith(("analyzer-tables", "lexicon/", "names")) for k in rewritten)
+    _same(_data(site), cold(root, analyzed, gazetteer))
+
+    # one deleted, one added (between existing ids), another edited
+    (root / "seeds" / "synthetic-2.md").unlink()
+    _article(root, 9, "خبر مضاف", "افتتحت الجامعة كلية جديدة لطب الأسنان في الأردن.")
+    edited = root / "seeds" / "synthetic-3.md"
+    edited.write_text(edited.read_text("utf-8").replace("النفط", "الذهب"), "utf-8")
+    (root / "seeds" / "000_extra.md").write_text(
+        ARTICLE.format(title="خبر أول", month=5, body="وصل وفد المفاوضات إلى درعا صباح اليوم."),
+        "utf-8")
+    analyzed, gazetteer = _analyzed(root)
+    report = write(analyzed, site, gazetteer)
+    assert (report.changed, report.deleted) == (3, 1)
+    assert _postings(site) == _reference(analyzed, gazetteer)
+    _same(_data(site), cold(root, analyzed, gazetteer))
+    # the site's files are the state's (hard links), and no stray files are left
+    assert _data(site) == {k: (data / k).read_bytes() for k in _mtimes(data)}
+
+
+def test_shards_and_slots_grow_and_shrink(tmp_path: Path) -> None:
+    """With one article per shard, going from 3 to 9 articles and back to 2 changes the
+    number of shards and of document slots: every shard is rebuilt from the old ones."""
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    seeds = root / "seeds"
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    texts = sorted(p for p in seeds.iterdir() if p.suffix in (".md", ".txt"))
+    for p in texts[3:]:
+        p.rename(hidden / p.name)
+    counts = []
+    for step in ("three", "all", "two"):
+        if step == "all":
+            for p in hidden.iterdir():
+                p.rename(seeds / p.name)
+        if step == "two":
+            for p in texts[2:]:
+                (seeds / p.name).unlink()
+        analyzed, gazetteer = _analyzed(root)
+        report = write_browser_index(analyzed, site, gazetteer, state_dir=state, docs_per_shard=1)
+        assert report.full  # the number of shards changed at every step
+        meta = json.loads((site / "search" / "data" / "meta.json").read_text("utf-8"))
+        assert meta["shards"] == shard_count(len(analyzed), 1)
+        assert meta["slots"] == slot_space(len(analyzed))
+        counts.append(meta["shards"])
+        assert _postings(site) == _reference(analyzed, gazetteer)
+        _same(_data(site), _cold(root, analyzed, gazetteer, docs_per_shard=1))
+    assert counts == [4, 16, 2]
+
+
+def test_stream_out_of_id_order_is_refused(tmp_path: Path) -> None:
+    root = _project(tmp_path / "archive")
+    analyzed, gazetteer = _analyzed(root)
+    with pytest.raises(ValueError, match="ascending id order"):
+        write_browser_index(iter(analyzed[::-1]), tmp_path / "site", gazetteer)
+
+
+def test_document_numbers_depend_only_on_the_set_of_ids() -> None:
+    ids = [f"article-{i:03d}" for i in range(40)]
+    slots = slot_space(len(ids))
+    numbers = dict(zip(ids, assign_docnums(ids, slots), strict=True))
+    assert len(set(numbers.values())) == len(ids) and max(numbers.values()) < slots
+    # one more article moves few others; none when its slot was free of probes
+    more = sorted([*ids, "article-0205"])
+    again = dict(zip(more, assign_docnums(more, slots), strict=True))
+    moved = [i for i in ids if again[i] != numbers[i]]
+    assert len(moved) <= 3
