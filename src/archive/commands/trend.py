@@ -23,8 +23,10 @@ BAR = 30
 def trend_cmd(paths: Paths, query: tuple[str, ...], place: str | None, actor: str | None,
               source: str | None, date_from: str | None, date_to: str | None, mode: str,
               as_json: bool, as_csv: bool, out: str | None) -> None:
-    """Matching articles per month for QUERY (same query language and filters as search),
-    beside the month's articles: every month from the first dated one to the last."""
+    """Matching articles per month for QUERY, over the month's articles.
+
+    Same query language, modes and filters as search; every month from the archive's first
+    dated month to its last, then the articles in no month (year only, undated)."""
     from archive.search.engine import open_view
     from archive.search.service import freshen
     from archive.search.trend import trend
