@@ -63,6 +63,9 @@ class ArchivePluginConfig(base.Config):
     #: Language of the interface. The pages' own text is Arabic, so only "ar" is accepted;
     #: the theme is set to Arabic, right to left.
     language = c.Choice(("ar",), default="ar")
+    #: Root explorer: a page /roots/<root>/ for every root found in at least this many
+    #: articles (default: see archive.site.roots.default_min); 0: no root pages at all.
+    root_pages_min = c.Optional(c.Type(int))
 
 
 class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
@@ -208,6 +211,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             site.urls[spec.key] = f.url
             self.by_src[spec.src_uri] = spec
         browser_site.add_search_page(files, config)  # /search/ page of archive.browser
+        self._add_root_pages(files, config)  # /roots/ and /roots/<root>/ (archive.site.roots)
         for key, candidates in (("about", ("about.md", "about/index.md")),
                                 ("search", ("search.md", "search/index.md"))):
             for uri in candidates:
@@ -238,6 +242,27 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 uri = f"{ASSETS}/{path.relative_to(STATIC_DIR).as_posix()}"
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
         return files
+
+    def _add_root_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """The root explorer's static pages (archive.site.roots), counted from the analysed
+        articles; none when ``root_pages_min`` is 0."""
+        from archive.site import roots
+
+        assert self.site is not None
+        minimum = roots.default_min(len(self.analyzed)) if self.config.root_pages_min is None \
+            else self.config.root_pages_min
+        if minimum <= 0:
+            return
+        t0 = time.perf_counter()
+        index = roots.collect(self.analyzed, minimum)
+        for spec in roots.specs(index, PageSpec):
+            f = File.generated(config, spec.src_uri, content="",
+                               inclusion=InclusionLevel.NOT_IN_NAV)
+            files.append(f)
+            self.site.urls[spec.key] = f.url
+            self.by_src[spec.src_uri] = spec
+        log.info("archive: %d root pages (roots in %d+ articles) counted in %.2fs",
+                 len(index.pages), minimum, time.perf_counter() - t0)
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.site is not None
