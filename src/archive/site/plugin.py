@@ -255,7 +255,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             return
         t0 = time.perf_counter()
         index = roots.collect(self.analyzed, minimum)
-        for spec in roots.specs(index, PageSpec):
+        def has_kwic() -> bool:  # the concordance page of archive.browser, when there is one
+            return any(files.get_file_from_path(u) for u in ("kwic.md", "kwic/index.md"))
+
+        for spec in roots.specs(index, PageSpec, has_kwic):
             f = File.generated(config, spec.src_uri, content="",
                                inclusion=InclusionLevel.NOT_IN_NAV)
             files.append(f)

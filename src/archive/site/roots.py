@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -455,15 +455,19 @@ def spaced(root: str) -> str:
     return " ".join(root)
 
 
-def specs(index: RootIndex, page_spec: Any) -> list[Any]:
+def specs(index: RootIndex, page_spec: Any,
+          has_kwic: Callable[[], bool] = lambda: True) -> list[Any]:
     """The page specs of ``/roots/`` and of each ``/roots/<root>/`` (``page_spec``: the
-    :class:`archive.site.render.PageSpec` class, passed to keep this module independent)."""
+    :class:`archive.site.render.PageSpec` class, passed to keep this module independent).
+
+    ``has_kwic``: whether the site has the concordance page ``/kwic/`` (asked when a page is
+    rendered); without it the forms link to the search page with the same query."""
     out = [page_spec("roots", "roots/index.md", "الجذور", "roots.html",
                      lambda: _index_context(index), hide=["toc"])]
     for root, page in index.pages.items():
-        out.append(page_spec(f"root:{root}", f"roots/{root}.md", f"الجذر {spaced(root)}",
-                             "root.html", (lambda page=page: _root_context(index, page)),
-                             hide=["toc"]))
+        out.append(page_spec(
+            f"root:{root}", f"roots/{root}.md", f"الجذر {spaced(root)}", "root.html",
+            (lambda page=page: _root_context(index, page, has_kwic())), hide=["toc"]))
     return out
 
 
@@ -491,8 +495,9 @@ def _top_forms(page: RootPage, n: int = 3) -> list[Form]:
     return sorted(forms, key=lambda f: (-f.tokens, f.stem))[:n]
 
 
-def _root_context(index: RootIndex, page: RootPage) -> dict[str, Any]:
+def _root_context(index: RootIndex, page: RootPage, has_kwic: bool) -> dict[str, Any]:
     return {
+        "kwic_page": "kwic/" if has_kwic else "search/",
         "R": index,
         "P": page,
         "classes": CLASSES,
