@@ -218,3 +218,28 @@ def test_root_pages_are_byte_identical_under_another_hash_seed(
     assert files == sorted(p.relative_to(b) for p in b.rglob("*.html"))
     for rel in files:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_readings_are_those_of_the_analyzers_abstractions() -> None:
+    """The direct search for the root's radicals finds exactly the readings of
+    morphology.abstractions that spell the root (weak letters and hamza allowed)."""
+    from archive.analysis import analyze_word
+    from archive.analysis.morphology import abstractions
+
+    words = set()
+    for aa in analyze_corpus(load(Paths(REPO))):
+        words.update(t.form for t in aa.body_tokens[:400])
+    checked = 0
+    for word in sorted(words):
+        _, stem, root = analyze_word(word)
+        if root not in roots.lexicon_roots():
+            continue
+        want = set()
+        for pattern, rads in abstractions(stem):
+            if len(rads) == len(root) and all(
+                    g == w or g in roots.WEAK_SPELLINGS.get(w, "")
+                    for g, w in zip(rads, root, strict=True)):
+                want.add(pattern)
+        assert {p for _, p in roots._readings(stem, root)} == want, (word, stem, root)
+        checked += 1
+    assert checked > 300

@@ -38,8 +38,16 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from archive.analysis import morphology, normalize
-from archive.analysis.morphology import ALT_MARK, DIGITS, abstractions, pos_of
+from archive.analysis import analyze_word, normalize
+from archive.analysis.morphology import (
+    ALT_MARK,
+    DIGITS,
+    LOANWORD,
+    MAX_PATTERN_STEM,
+    literal,
+    pos_of,
+    radical,
+)
 
 #: Pattern classes, in page order, with their Arabic headings.
 CLASSES: dict[str, str] = {
@@ -124,21 +132,36 @@ def default_min(n_articles: int) -> int:
     return max(MIN_ARTICLES, math.ceil(n_articles * MIN_SHARE))
 
 
+def _lexicon() -> dict[str, str]:
+    """The analyzer's root lexicon (key → ``root:kind:weight|…``), as its tables export it."""
+    from archive.analysis.tables import build_tables
+
+    lexicon: dict[str, str] = build_tables()["lexicon"]
+    return lexicon
+
+
+def _names() -> dict[str, str]:
+    from archive.analysis.tables import build_tables
+
+    names: dict[str, str] = build_tables()["names"]
+    return names
+
+
 @lru_cache(maxsize=1)
 def lexicon_roots() -> frozenset[str]:
     """Every root the root lexicon licenses (loanword lemmas left out)."""
     out: set[str] = set()
-    for entries in morphology.default_data()["lexicon"].values():
+    for entries in _lexicon().values():
         for entry in entries.split("|"):
             root = entry.split(":", 1)[0]
-            if not root.startswith(morphology.LOANWORD):
+            if not root.startswith(LOANWORD):
                 out.add(root)
     return frozenset(out)
 
 
 def lexicon_kinds(stem: str, root: str) -> str:
     """Which readings the root lexicon gives ``stem`` with ``root``: a subset of ``nv``."""
-    lexicon = morphology.default_data()["lexicon"]
+    lexicon = _lexicon()
     kinds = set()
     keys = [stem] + ([stem[:-1] + "ة"] if stem.endswith("ه") else [])
     for key in keys:
@@ -149,15 +172,34 @@ def lexicon_kinds(stem: str, root: str) -> str:
     return "".join(sorted(kinds))
 
 
-def _radicals_match(rads: str, root: str) -> int:
-    """How well a reading's radicals spell ``root``: the number of letters equal, or -1."""
-    same = 0
-    for got, want in zip(rads, root, strict=True):
-        if got == want:
-            same += 1
-        elif got not in WEAK_SPELLINGS.get(want, ""):
-            return -1
-    return same
+def _readings(stem: str, root: str) -> list[tuple[int, str]]:
+    """Every reading of ``stem`` with the radicals of ``root`` at increasing positions (a weak
+    radical or a hamza may be written with another letter, :data:`WEAK_SPELLINGS`), as
+    ``(radicals written as in the root, pattern)``. The same readings as those of
+    :func:`archive.analysis.morphology.abstractions` whose radicals spell the root, found
+    without listing every reading of the stem."""
+    if len(stem) > MAX_PATTERN_STEM:
+        return []
+    rads = [radical(ch) for ch in stem]
+    out: list[tuple[int, str]] = []
+
+    def walk(k: int, start: int, picked: list[int], same: int) -> None:
+        if k == len(root):
+            pattern = ""
+            last = 0
+            for number, pos in enumerate(picked):
+                pattern += "".join(literal(ch) for ch in stem[last:pos]) + DIGITS[number]
+                last = pos + 1
+            out.append((same, pattern + "".join(literal(ch) for ch in stem[last:])))
+            return
+        for pos in range(start, len(stem) - (len(root) - k) + 1):
+            if rads[pos] == root[k]:
+                walk(k + 1, pos + 1, [*picked, pos], same + 1)
+            elif rads[pos] in WEAK_SPELLINGS.get(root[k], ""):
+                walk(k + 1, pos + 1, [*picked, pos], same)
+
+    walk(0, 0, [], 0)
+    return out
 
 
 @lru_cache(maxsize=200_000)
@@ -167,18 +209,15 @@ def stem_pattern(stem: str, root: str) -> str | None:
 
     Of several readings, the one with most radicals written as in the root wins, then one whose
     pattern the tables know, then the smallest pattern."""
+    if not 2 <= len(root) <= 4:
+        return None
     tries = [(stem, "")]
     if stem[-1:] in ("ه", "ة") and len(stem) > 2:
         tries.insert(0, (stem[:-1], "+ة"))
     for body, fem in tries:
         best: tuple[int, int, str] | None = None
-        for pattern, rads in abstractions(body):
-            if len(rads) != len(root):
-                continue
-            score = _radicals_match(rads, root)
-            if score < 0:
-                continue
-            key = (-score, 0 if (pattern + fem in NOUN_PATTERNS or pattern in VERB_LIKE)
+        for same, pattern in _readings(body, root):
+            key = (-same, 0 if (pattern + fem in NOUN_PATTERNS or pattern in VERB_LIKE)
                    else 1, pattern)
             if best is None or key < best:
                 best = key
@@ -287,39 +326,55 @@ class RootCollector:
         self.article_roots: list[array[int]] = []  # per article: its roots' integers, sorted
         self.n_articles = 0
         self._valid = lexicon_roots()
-        self._names = morphology.default_data()["names"]
+        self._memo: dict[str, tuple[str, tuple[str, str], str] | tuple[()]] = {}
+        self._names = _names()
 
     def add(self, body_tokens: Iterable[Any]) -> None:
         """Count one article's body tokens (``archive.analysis.Token``)."""
         art = self.n_articles
         self.n_articles += 1
+        # a word's stem and root depend on its spelling only (names aside): count spellings
+        spellings = Counter(t.form for t in body_tokens if not t.entity)
         seen: set[int] = set()
-        for t in body_tokens:
-            root = t.root
-            if t.entity or root not in self._valid or root.startswith(ALT_MARK):
+        memo = self._memo
+        roots = self.roots
+        for form, n in spellings.items():
+            info = memo.get(form)
+            if info is None:
+                info = memo[form] = self._reading(form)
+            if not info:
                 continue
-            if t.stem == root and t.stem in self._names:
-                continue  # a name's key that is also a root (عمر): the name reading
-            rc = self.roots.get(root)
+            root, key, w = info
+            rc = roots.get(root)
             if rc is None:
-                rc = self.roots[root] = RootCount()
+                rc = roots[root] = RootCount()
                 self.ids[root] = len(self.ids)
-            rc.tokens += 1
+            rc.tokens += n
             if rc.last != art:
                 rc.last = art
                 rc.articles += 1
                 seen.add(self.ids[root])
-            cls, w = classify(t.stem, root, *spelling_hint(t.normalized, t.stem, t.form))
-            fc = rc.forms.get((t.stem, cls))
+            fc = rc.forms.get(key)
             if fc is None:
-                fc = rc.forms[(t.stem, cls)] = FormCount(t.stem, cls)
-            fc.wazns[w] += 1
-            fc.tokens += 1
+                fc = rc.forms[key] = FormCount(key[0], key[1])
+            fc.wazns[w] += n
+            fc.tokens += n
             if fc.last != art:
                 fc.last = art
                 fc.articles += 1
-            fc.spellings[t.form] += 1
+            fc.spellings[form] += n
         self.article_roots.append(array("i", sorted(seen)))
+
+    def _reading(self, form: str) -> tuple[str, tuple[str, str], str] | tuple[()]:
+        """``(root, (stem, class), wazn)`` of a spelling, or ``()`` when it has no root of
+        the root lexicon (a name, a word no lexicon knows, a number…)."""
+        normalized, stem, root = analyze_word(form)
+        if root not in self._valid or root.startswith(ALT_MARK):
+            return ()
+        if stem == root and stem in self._names:
+            return ()  # a name's key that is also a root (عمر): the name reading
+        cls, w = classify(stem, root, *spelling_hint(normalized, stem, form))
+        return root, (stem, cls), w
 
     def result(self, min_articles: int) -> RootIndex:
         """The roots found in at least ``min_articles`` articles, with their pages' data."""
@@ -371,22 +426,24 @@ def _cooccurrence(col: RootCollector, chosen: list[str]) -> dict[str, list[Relat
     x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
                           shape=(col.n_articles, len(chosen)))
     shared = (x.T @ x).tocsr()
-    n_a = np.asarray(x.sum(axis=0)).ravel()
-    total = col.n_articles
+    n_a = np.asarray(x.sum(axis=0)).ravel().astype(np.float64)
+    alpha = np.empty(len(chosen), dtype=np.int64)  # each root's rank in alphabetical order
+    alpha[sorted(range(len(chosen)), key=chosen.__getitem__)] = np.arange(len(chosen))
+    total = float(col.n_articles)
     out: dict[str, list[Related]] = {}
     for i, root in enumerate(chosen):
         start, end = shared.indptr[i], shared.indptr[i + 1]
-        cands = []
-        for j, n_ab in zip(shared.indices[start:end], shared.data[start:end], strict=True):
-            if j == i or n_ab < MIN_SHARED:
-                continue
-            pmi = math.log2(int(n_ab) * total / (int(n_a[i]) * int(n_a[j])))
-            if pmi <= 0:
-                continue
-            score = round(pmi * math.log(int(n_ab)), 6)
-            cands.append((-score, -int(n_ab), chosen[j], round(pmi, 6)))
-        cands.sort()
-        out[root] = [Related(r, -n, pmi, -sc) for sc, n, r, pmi in cands[:RELATED_SHOWN]]
+        idx = shared.indices[start:end]
+        cnt = shared.data[start:end].astype(np.float64)
+        keep = (idx != i) & (cnt >= MIN_SHARED)
+        idx, cnt = idx[keep], cnt[keep]
+        pmi = np.log2(cnt * total / (n_a[i] * n_a[idx]))
+        keep = pmi > 0
+        idx, cnt, pmi = idx[keep], cnt[keep], pmi[keep]
+        score = np.round(pmi * np.log(cnt), 6)
+        top = np.lexsort((alpha[idx], -cnt, -score))[:RELATED_SHOWN]
+        out[root] = [Related(chosen[int(idx[k])], int(cnt[k]), round(float(pmi[k]), 6),
+                             float(score[k])) for k in top]
     return out
 
 
