@@ -52,7 +52,7 @@ from archive.analysis.morphology import (
 #: Pattern classes, in page order, with their Arabic headings.
 CLASSES: dict[str, str] = {
     "verb": "صيغ الفعل",
-    "masdar": "المصادر",
+    "masdar": "مصادر الأفعال",
     "participle": "أسماء الفاعل والمفعول",
     "plural": "جموع التكسير",
     "noun": "أسماء أخرى",
