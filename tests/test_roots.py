@@ -120,8 +120,14 @@ def test_collecting_is_deterministic(seeds_index: roots.RootIndex) -> None:
 
 
 def test_default_threshold_keeps_the_page_count_bounded() -> None:
-    assert roots.default_min(5) == 3 and roots.default_min(1000) == 3
-    assert roots.default_min(10_000) == 30 and roots.default_min(31_030) == 94
+    few = [5, 4, 3, 3, 2, 1]
+    assert roots.default_min(5, few) == 3  # a small archive: every root in 3 articles
+    many = [n % 700 + 1 for n in range(3000)]  # 3,000 roots in 1 to 700 articles
+    assert roots.default_min(31_030, many) == 94
+    threshold = roots.default_min(1000, many)
+    pages = sum(1 for n in many if n >= threshold)
+    assert pages <= 500 < sum(1 for n in many if n >= threshold - 1)  # half the articles
+    assert roots.default_min(10_000, many) == 30  # 0.3 %, fewer pages than 5,000
 
 
 # ------------------------------------------------------------------ the pages in a site build

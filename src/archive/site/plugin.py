@@ -64,7 +64,8 @@ class ArchivePluginConfig(base.Config):
     #: the theme is set to Arabic, right to left.
     language = c.Choice(("ar",), default="ar")
     #: Root explorer: a page /roots/<root>/ for every root found in at least this many
-    #: articles (default: see archive.site.roots.default_min); 0: no root pages at all.
+    #: articles (default: 3 and 0.3 % of the articles, at most half as many pages as articles;
+    #: see archive.site.roots.default_min); 0: no root pages at all.
     root_pages_min = c.Optional(c.Type(int))
 
 
@@ -249,12 +250,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         from archive.site import roots
 
         assert self.site is not None
-        minimum = roots.default_min(len(self.analyzed)) if self.config.root_pages_min is None \
-            else self.config.root_pages_min
-        if minimum <= 0:
+        if self.config.root_pages_min is not None and self.config.root_pages_min <= 0:
             return
         t0 = time.perf_counter()
-        index = roots.collect(self.analyzed, minimum)
+        index = roots.collect(self.analyzed, self.config.root_pages_min)
         def has_kwic() -> bool:  # the concordance page of archive.browser, when there is one
             return any(files.get_file_from_path(u) for u in ("kwic.md", "kwic/index.md"))
 
@@ -265,7 +264,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self.site.urls[spec.key] = f.url
             self.by_src[spec.src_uri] = spec
         log.info("archive: %d root pages (roots in %d+ articles) counted in %.2fs",
-                 len(index.pages), minimum, time.perf_counter() - t0)
+                 len(index.pages), index.min_articles, time.perf_counter() - t0)
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.site is not None
