@@ -40,7 +40,9 @@ def test_every_occurrence_of_the_root_in_order(root: Path) -> None:
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets then read UTF-8 Arabic
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    assert list(rows[0]) == ["id", "position", "left", "keyword", "right"]
+    assert list(rows[0]) == ["id", "date", "title", "left", "keyword", "right", "position",
+                             "url"]
+    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")  # CRLF line ends
     assert [(r["id"], int(r["position"]), r["keyword"]) for r in rows] == sorted(expected)
     texts = {p.stem: " ".join(p.read_text(encoding="utf-8").split())
              for p in (root / "seeds").glob("*.txt")}
@@ -84,3 +86,33 @@ def test_bad_term_exits_2(root: Path) -> None:
     assert code == 2 and "kwic" in err and "Traceback" not in err
     code, _, err = run(root, 'قصف "')
     assert code == 2 and "query error" in err
+
+
+def test_csv_rows_name_the_article_and_link_to_the_highlighted_word(root: Path) -> None:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    from archive.pipeline import load
+
+    titles = {a.id: a.title for a in load(Paths(root)).articles}
+    out = root / "t.csv"
+    assert run(root, "قصفوا", "--csv", str(out))[0] == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows
+    for r in rows:
+        assert r["title"] == titles[r["id"]] and r["date"] == ""  # the seeds are undated
+        parts = urlsplit(r["url"])
+        assert unquote(parts.path) == f"articles/{r['id']}/"
+        assert parse_qs(parts.query)["h"] == [r["keyword"]]
+
+
+def test_json_lines_are_the_csv_rows(root: Path) -> None:
+    import json
+
+    out = root / "j.csv"
+    run(root, "قصفوا", "--csv", str(out))
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    code, text, _ = run(root, "قصفوا", "--json")
+    data = json.loads(text)
+    assert code == 0 and data["total"] == len(rows) == len(data["lines"])
+    assert [{k: str(v) if v is not None else "" for k, v in ln.items()} for ln in data["lines"]
+            ] == rows

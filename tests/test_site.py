@@ -779,7 +779,7 @@ def test_hostile_citation_stays_text(browser_page: tuple) -> None:
 
 AXE_PAGES = ["", "articles/", "articles/page/2/", "articles/title/", "timeline/",
              "timeline/undated/", "timeline/mentioned/2021-09/", "sources/", "places/daraa/",
-             "places/daraa/page/2/"]
+             "places/daraa/page/2/", "roots/", "roots/قصف/"]
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -828,7 +828,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser_page: tuple, records: list[
     page_.set_viewport_size({"width": 390, "height": 844})
     urls = ["", "articles/", "articles/page/2/", "timeline/", "map/", "places/", "actors/",
             "sources/", "sources/العربي-الجديد/", "data/", "about/", "places/daraa/",
-            f"articles/{HOSTILE_ID}/"]
+            f"articles/{HOSTILE_ID}/", "roots/", "roots/قصف/"]
     urls += [f"articles/{r['id']}/" for r in records[:3]]
     for url in urls:
         page_.goto(base + url)

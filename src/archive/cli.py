@@ -21,6 +21,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("archive.commands.index", "index_cmd"),
     ("archive.commands.search", "search_cmd"),
     ("archive.commands.kwic", "kwic_cmd"),
+    ("archive.commands.trend", "trend_cmd"),
 ]
 
 

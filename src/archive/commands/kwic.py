@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from archive.commands.search import AUTO, emit, out_option
 from archive.config import Paths
 
 
@@ -16,17 +17,27 @@ from archive.config import Paths
 @click.option("--width", type=click.IntRange(min=5), default=40, show_default=True,
               help="Characters of context on each side.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the concordance to this CSV file (UTF-8 with BOM) instead.")
+              help="Write the concordance to this CSV file (id,date,title,left,keyword,right,"
+                   "position,url; UTF-8 with BOM, CRLF) instead.")
+@click.option("--json", "as_json", is_flag=True,
+              help='JSON: {"query", "mode", "total", "lines": [{id, date, title, left, keyword,'
+                   ' right, position, url}]}.')
+@out_option
 @click.pass_obj
 def kwic_cmd(paths: Paths, term: tuple[str, ...], mode: str, width: int,
-             csv_path: Path | None) -> None:
+             csv_path: Path | None, as_json: bool, out: str | None) -> None:
     """Every occurrence of TERM in the archive, with article id and word position."""
     from archive.search.engine import open_view
-    from archive.search.kwic import concordance, format_lines, write_csv
+    from archive.search.export import write_text
+    from archive.search.kwic import concordance, format_lines, lines_csv, lines_json
     from archive.search.query import QueryError, parse
     from archive.search.service import freshen, query_analyzer
 
     text = " ".join(term)
+    if csv_path is not None and (as_json or out is not None):
+        click.echo("--csv FILE writes CSV: leave out --json and --out / اختر صيغة واحدة",
+                   err=True)
+        raise SystemExit(2)
     try:
         analyzer, _ = query_analyzer(paths)
         parse(text, analyzer)
@@ -41,8 +52,21 @@ def kwic_cmd(paths: Paths, term: tuple[str, ...], mode: str, width: int,
             click.echo(str(exc), err=True)
             raise SystemExit(2) from None
     if csv_path is not None:
-        write_csv(lines, csv_path)
+        try:
+            write_text(csv_path, lines_csv(lines))
+        except OSError as exc:
+            click.echo(f"cannot write {csv_path}: {exc.strerror or exc} / تعذرت الكتابة",
+                       err=True)
+            raise SystemExit(2) from None
         click.echo(f"{len(lines)} occurrence(s) of {text} written to {csv_path}", err=True)
+        return
+    if as_json:
+        emit(lines_json(text, mode, lines), out, "kwic", text, "json")
+        return
+    if out is not None:
+        fmt = "json" if out != AUTO and Path(out).suffix.lower() == ".json" else "csv"
+        content = lines_json(text, mode, lines) if fmt == "json" else lines_csv(lines)
+        emit(content, out, "kwic", text, fmt)
         return
     if not lines:
         click.echo(f"no occurrences of {text}")

@@ -8,7 +8,6 @@ then by position.
 
 from __future__ import annotations
 
-import csv
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from archive.analysis import Analyzer
 from archive.analysis.morphology import ALT_MARK
 from archive.search.engine import IndexView, phrase_occurrences
+from archive.search.export import article_url, csv_text, json_text, write_text
 from archive.search.query import (
     EXACT,
     LEVEL_FIELD,
@@ -40,6 +40,18 @@ class Line:
     left: str
     keyword: str
     right: str
+    date: str | None = None
+    title: str = ""
+
+    @property
+    def url(self) -> str:
+        """The article page relative to the site root, the keyword highlighted."""
+        return article_url(self.id, [self.keyword])
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "date": self.date, "title": self.title, "left": self.left,
+                "keyword": self.keyword, "right": self.right, "position": self.position,
+                "url": self.url}
 
 
 def _occurrences(view: IndexView, node: Node, level: int) -> dict[int, list[tuple[int, int, int]]]:
@@ -77,7 +89,7 @@ def concordance(view: IndexView, term: str, *, mode: str = "root", width: int = 
             left = _flat(text[max(0, s - width * 2):s])
             right = _flat(text[e:e + width * 2])
             lines.append(Line(st["id"], pos, _cut_left(left, width), _flat(text[s:e]),
-                              _cut_right(right, width)))
+                              _cut_right(right, width), st.get("date"), st.get("title") or ""))
     lines.sort(key=lambda ln: (ln.id, ln.position))
     return lines
 
@@ -126,10 +138,21 @@ def format_lines(lines: list[Line], width: int = 40) -> list[str]:
     return out
 
 
+CSV_HEADER = ("id", "date", "title", "left", "keyword", "right", "position", "url")
+
+
+def lines_csv(lines: list[Line]) -> str:
+    """The concordance as CSV (UTF-8 with BOM, CRLF): ``id,date,title,left,keyword,right,
+    position,url``."""
+    return csv_text(CSV_HEADER, ((ln.id, ln.date, ln.title, ln.left, ln.keyword, ln.right,
+                                  ln.position, ln.url) for ln in lines))
+
+
+def lines_json(term: str, mode: str, lines: list[Line]) -> str:
+    return json_text({"query": term, "mode": mode, "total": len(lines),
+                      "lines": [ln.to_json() for ln in lines]})
+
+
 def write_csv(lines: list[Line], path: Path) -> None:
     """CSV with a UTF-8 byte-order mark so spreadsheet programs read the Arabic correctly."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "position", "left", "keyword", "right"])
-        for ln in lines:
-            w.writerow([ln.id, ln.position, ln.left, ln.keyword, ln.right])
+    write_text(path, lines_csv(lines))

@@ -63,6 +63,10 @@ class ArchivePluginConfig(base.Config):
     #: Language of the interface. The pages' own text is Arabic, so only "ar" is accepted;
     #: the theme is set to Arabic, right to left.
     language = c.Choice(("ar",), default="ar")
+    #: Root explorer: a page /roots/<root>/ for every root found in at least this many
+    #: articles (default: 3 and 0.3 % of the articles, at most half as many pages as articles;
+    #: see archive.site.roots.default_min); 0: no root pages at all.
+    root_pages_min = c.Optional(c.Type(int))
 
 
 class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
@@ -208,6 +212,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             site.urls[spec.key] = f.url
             self.by_src[spec.src_uri] = spec
         browser_site.add_search_page(files, config)  # /search/ page of archive.browser
+        self._add_root_pages(files, config)  # /roots/ and /roots/<root>/ (archive.site.roots)
         for key, candidates in (("about", ("about.md", "about/index.md")),
                                 ("search", ("search.md", "search/index.md"))):
             for uri in candidates:
@@ -238,6 +243,28 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 uri = f"{ASSETS}/{path.relative_to(STATIC_DIR).as_posix()}"
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
         return files
+
+    def _add_root_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """The root explorer's static pages (archive.site.roots), counted from the analysed
+        articles; none when ``root_pages_min`` is 0."""
+        from archive.site import roots
+
+        assert self.site is not None
+        if self.config.root_pages_min is not None and self.config.root_pages_min <= 0:
+            return
+        t0 = time.perf_counter()
+        index = roots.collect(self.analyzed, self.config.root_pages_min)
+        def has_kwic() -> bool:  # the concordance page of archive.browser, when there is one
+            return any(files.get_file_from_path(u) for u in ("kwic.md", "kwic/index.md"))
+
+        for spec in roots.specs(index, PageSpec, has_kwic):
+            f = File.generated(config, spec.src_uri, content="",
+                               inclusion=InclusionLevel.NOT_IN_NAV)
+            files.append(f)
+            self.site.urls[spec.key] = f.url
+            self.by_src[spec.src_uri] = spec
+        log.info("archive: %d root pages (roots in %d+ articles) counted in %.2fs",
+                 len(index.pages), index.min_articles, time.perf_counter() - t0)
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.site is not None

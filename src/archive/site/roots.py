@@ -1,0 +1,578 @@
+"""The root explorer: which forms of each root the archive uses, and which roots go with it.
+
+:class:`RootCollector` reads the analysed articles one at a time (the body tokens, what search
+and the concordance index) and keeps only counts: per root its tokens and articles; per form of
+the root (the analyzer's stem key, e.g. مفاوض for المفاوضات، والمفاوضين) its tokens, articles and
+surface spellings; per article the set of its roots, as small integers, for the co-occurrence.
+Names (gazetteer entities and the name lexicon), words no lexicon knows (whose "root" is their
+light key) and the common-word reading of names (``~`` roots) are left out: only roots of the
+root lexicon count.
+
+Each form gets a **pattern class** from its pattern (وزن): the analyzer's
+:func:`~archive.analysis.morphology.abstractions` give every reading of the stem as radicals
+and pattern; the reading whose radicals are the root's (a weak radical و/ي may be written
+ا و ي ء, a hamza ا) gives the pattern, e.g. اجتماع → ا1ت2ا3 (افتعال). The class then comes
+from what the root lexicon says the stem is (verb, noun, or both), the clitics of its spellings
+(ال before, وا after…) and :data:`NOUN_PATTERNS`. Unvocalised script cannot always tell (إفعال
+and أفعال are both ا12ا3; مُفاعِل and مَفاعِل both م1ا23): :data:`NOUN_PATTERNS` writes the
+choice made for each such pattern, and a pattern it does not list is an "other noun".
+
+Static pages (``/roots/<root>/``) are made for the roots found in at least ``min_articles``
+articles (plugin option ``root_pages_min``); the co-occurring roots of a page are the roots
+with pages that share the most articles with it beyond chance. Over articles (N of them, a
+root in n_a, both in n_ab), pointwise mutual information ``pmi = log2(n_ab · N / (n_a · n_b))``
+alone ranks first the rare roots that happen to share their few articles; weighted by the
+evidence, ``pmi · ln(n_ab)``, it keeps both the specific and the well attested partners
+(قتل → جيش، جبه، قصف، هجم on 1,000 real articles). Pairs with ``pmi > 0`` sharing at least
+:data:`MIN_SHARED` articles, highest score first (ties: more shared articles, then the root).
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from archive.analysis import analyze_word, normalize
+from archive.analysis.morphology import (
+    ALT_MARK,
+    DIGITS,
+    LOANWORD,
+    MAX_PATTERN_STEM,
+    literal,
+    pos_of,
+    radical,
+)
+
+#: Pattern classes, in page order, with their Arabic headings.
+CLASSES: dict[str, str] = {
+    "verb": "صيغ الفعل",
+    "masdar": "مصادر الأفعال",
+    "participle": "أسماء الفاعل والمفعول",
+    "plural": "جموع التكسير",
+    "noun": "أسماء أخرى",
+}
+
+#: Noun patterns (digits: radicals in order; letters as the analyzer normalises them; a final
+#: ة is taken off first and written ``+ة``) → class. Where one spelling has two readings, the
+#: choice is the reading more common in news prose, and the other is named in the comment.
+NOUN_PATTERNS: dict[str, str] = {
+    # masdars of the derived forms
+    "ت12ي3": "masdar",      # تفعيل (II)
+    "ت123+ة": "masdar",     # تفعلة (II: تجربة، تنمية)
+    "م1ا23+ة": "masdar",    # مفاعلة (III)
+    "ت123": "masdar",       # تفعّل (V)
+    "ت1ا23": "masdar",      # تفاعل (VI)
+    "ان1ا23": "masdar",     # انفعال (VII)
+    "ا1ت2ا3": "masdar",     # افتعال (VIII)
+    "ا1ط2ا3": "masdar",     # افتعال after ص ض ط ظ (اضطراب)
+    "ا1د2ا3": "masdar",     # افتعال after د ذ ز (ازدياد)
+    "است12ا3": "masdar",    # استفعال (X)
+    "ا12ا3": "masdar",      # إفعال (IV); also the plural أفعال (أخبار)
+    "ت1234": "masdar",      # تفعلل (quadriliteral II)
+    # participles (active and passive are spelt alike in the derived forms)
+    "1ا23": "participle",   # فاعل (I)
+    "1ا23+ة": "participle",  # فاعلة
+    "م12و3": "participle",  # مفعول (I, passive)
+    "م12و3+ة": "participle",
+    "مت123": "participle",  # متفعّل (V)
+    "مت1ا23": "participle",  # متفاعل (VI)
+    "من123": "participle",  # منفعل (VII)
+    "م1ت23": "participle",  # مفتعل (VIII)
+    "م1ط23": "participle",
+    "م1د23": "participle",
+    "مست123": "participle",  # مستفعل (X)
+    "م1234": "participle",  # مفعلل (quadriliteral)
+    # broken plurals
+    "م1ا23": "plural",      # مفاعل (مساجد، منازل); also the participle مُفاعِل (III)
+    "م1ا2ي3": "plural",     # مفاعيل
+    "1وا23": "plural",      # فواعل
+    "1وا2ي3": "plural",     # فواعيل
+    "ا123+ة": "plural",     # أفعلة (أسلحة)
+    "123اء": "plural",      # فعلاء (علماء، وزراء)
+    "ا123اء": "plural",     # أفعلاء (أصدقاء)
+    "123ي": "plural",       # فعلى (قتلى، جرحى)
+    "12و3": "plural",       # فعول (شعوب، حقوق); also Form I masdars (دخول)
+    "12ا3ي": "plural",      # فعالى
+    "1ع2ا3ل": "plural",
+}
+
+#: Written patterns of a Form III verb (perfect, imperfect).
+FORM3 = ("فاعل", "يفاعل")
+#: Letters a weak radical (و ي) or a hamza (ء) may be written with in a stem.
+WEAK_SPELLINGS = {"و": "اويء", "ي": "اويء", "ء": "اوي"}
+#: Letters standing for the radicals 1–4 in a written pattern (وزن).
+WAZN_LETTERS = "فعلل"
+#: Pairs of roots sharing fewer articles are not listed as co-occurring.
+MIN_SHARED = 3
+#: Co-occurring roots listed on a root page.
+RELATED_SHOWN = 12
+#: Spellings of a form listed beside it.
+SPELLINGS_SHOWN = 4
+
+
+#: Default threshold of the root pages: roots in at least MIN_ARTICLES articles and in at least
+#: MIN_SHARE of the articles, and no more pages than MAX_PAGES_SHARE of the articles (or
+#: MAX_PAGES_FLOOR, on a small archive): see :func:`default_min`.
+MIN_ARTICLES = 3
+MIN_SHARE = 0.003
+MAX_PAGES_SHARE = 0.5
+MAX_PAGES_FLOOR = 100
+
+
+def default_min(n_articles: int, root_articles: Iterable[int]) -> int:
+    """The default ``root_pages_min`` for an archive of ``n_articles`` whose roots are found
+    in ``root_articles`` articles each: at least 3 articles and 0.3 % of the archive (30 at
+    10,000 articles, 94 at 31,030), raised until the root pages are no more than half as many
+    as the articles (at least 100 pages allowed). Each root page costs about as much build
+    time as a cached article page, so the pages stay a bounded share of the build (measured
+    in bench/roots: 2,345 root pages on 987 articles added 29 % to a warm build)."""
+    floor = max(MIN_ARTICLES, math.ceil(n_articles * MIN_SHARE))
+    cap = max(MAX_PAGES_FLOOR, int(n_articles * MAX_PAGES_SHARE))
+    counts = sorted((n for n in root_articles if n >= floor), reverse=True)
+    if len(counts) <= cap:
+        return floor
+    return counts[cap] + 1  # every root tied with the first one left out is left out too
+
+
+def _lexicon() -> dict[str, str]:
+    """The analyzer's root lexicon (key → ``root:kind:weight|…``), as its tables export it."""
+    from archive.analysis.tables import build_tables
+
+    lexicon: dict[str, str] = build_tables()["lexicon"]
+    return lexicon
+
+
+def _names() -> dict[str, str]:
+    from archive.analysis.tables import build_tables
+
+    names: dict[str, str] = build_tables()["names"]
+    return names
+
+
+@lru_cache(maxsize=1)
+def lexicon_roots() -> frozenset[str]:
+    """Every root the root lexicon licenses (loanword lemmas left out)."""
+    out: set[str] = set()
+    for entries in _lexicon().values():
+        for entry in entries.split("|"):
+            root = entry.split(":", 1)[0]
+            if not root.startswith(LOANWORD):
+                out.add(root)
+    return frozenset(out)
+
+
+def lexicon_kinds(stem: str, root: str) -> str:
+    """Which readings the root lexicon gives ``stem`` with ``root``: a subset of ``nv``."""
+    lexicon = _lexicon()
+    kinds = set()
+    keys = [stem] + ([stem[:-1] + "ة"] if stem.endswith("ه") else [])
+    for key in keys:
+        for entry in lexicon.get(key, "").split("|"):
+            parts = entry.split(":")
+            if len(parts) == 3 and parts[0] == root:
+                kinds.update("nv" if parts[1] == "b" else parts[1])
+    return "".join(sorted(kinds))
+
+
+def _readings(stem: str, root: str) -> list[tuple[int, str]]:
+    """Every reading of ``stem`` with the radicals of ``root`` at increasing positions (a weak
+    radical or a hamza may be written with another letter, :data:`WEAK_SPELLINGS`), as
+    ``(radicals written as in the root, pattern)``. The same readings as those of
+    :func:`archive.analysis.morphology.abstractions` whose radicals spell the root, found
+    without listing every reading of the stem."""
+    if len(stem) > MAX_PATTERN_STEM:
+        return []
+    rads = [radical(ch) for ch in stem]
+    out: list[tuple[int, str]] = []
+
+    def walk(k: int, start: int, picked: list[int], same: int) -> None:
+        if k == len(root):
+            pattern = ""
+            last = 0
+            for number, pos in enumerate(picked):
+                pattern += "".join(literal(ch) for ch in stem[last:pos]) + DIGITS[number]
+                last = pos + 1
+            out.append((same, pattern + "".join(literal(ch) for ch in stem[last:])))
+            return
+        for pos in range(start, len(stem) - (len(root) - k) + 1):
+            if rads[pos] == root[k]:
+                walk(k + 1, pos + 1, [*picked, pos], same + 1)
+            elif rads[pos] in WEAK_SPELLINGS.get(root[k], ""):
+                walk(k + 1, pos + 1, [*picked, pos], same)
+
+    walk(0, 0, [], 0)
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def stem_pattern(stem: str, root: str) -> str | None:
+    """The pattern of ``stem`` read with the radicals of ``root`` (``ا1ت2ا3`` for اجتماع، جمع),
+    a final ة (ه once normalised) written ``+ة``; None when no reading spells the root.
+
+    Of several readings, the one with most radicals written as in the root wins, then one whose
+    pattern the tables know, then the smallest pattern."""
+    if not 2 <= len(root) <= 4:
+        return None
+    tries = [(stem, "")]
+    if stem[-1:] in ("ه", "ة") and len(stem) > 2:
+        tries.insert(0, (stem[:-1], "+ة"))
+    for body, fem in tries:
+        best: tuple[int, int, str] | None = None
+        for same, pattern in _readings(body, root):
+            key = (-same, 0 if (pattern + fem in NOUN_PATTERNS or pattern in VERB_LIKE)
+                   else 1, pattern)
+            if best is None or key < best:
+                best = key
+        if best is not None:
+            return best[2] + fem
+    return None
+
+
+def wazn(pattern: str | None) -> str:
+    """A pattern as Arabic grammar writes it: ``ا1ت2ا3`` → افتعال."""
+    if not pattern:
+        return ""
+    body, _, fem = pattern.partition("+")
+    out = "".join(WAZN_LETTERS[DIGITS.index(ch)] if ch in DIGITS[:4] else ch for ch in body)
+    return out + fem
+
+
+#: Endings after a stem that show a sound plural or dual (a broken plural takes none of them).
+_MARKS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0640"
+SOUND_ENDINGS = ("ون", "ين", "ان")
+
+
+def spelling_hint(normalized: str, stem: str, form: str = "") -> tuple[str, str]:
+    """What a spelling's clitics say about its stem: ``(pos, ending)``, ``pos`` one of
+    ``n v b`` (what the clitics allow), ``ending`` ``f`` (feminine: ـات، ـة), ``s`` (sound
+    plural or dual), ``y`` (the stem's final ي is written ى in ``form``: قتلى, not the nisba
+    of علمي) or ``""``."""
+    if stem.endswith("ي") and form.rstrip(_MARKS).endswith("ى"):
+        return "b", "y"
+    i = normalized.find(stem)
+    if i < 0:
+        return "b", ""
+    suffix = normalized[i + len(stem):]
+    pos = pos_of(normalized[:i], suffix) or "b"
+    if not stem.endswith("ه") and (suffix.startswith("ات") or (
+            suffix.startswith("ه") and "ة" in form)):  # ـه may be the pronoun (تعلمه)
+        return pos, "f"
+    if suffix.startswith(SOUND_ENDINGS):
+        return pos, "s"
+    return pos, ""
+
+
+@lru_cache(maxsize=200_000)
+def classify(stem: str, root: str, pos: str, ending: str) -> tuple[str, str]:
+    """``(class, wazn)`` of a form (see the module docstring): ``pos`` and ``ending`` as
+    :func:`spelling_hint` gives them."""
+    pattern = stem_pattern(stem, root)
+    kinds = lexicon_kinds(stem, root) or "n"
+    verb = ("v" in kinds and pos == "v") or kinds == "v" or (
+        kinds == "nv" and pos == "b" and not ending and pattern is not None
+        and _verb_like(pattern))
+    if verb:
+        return "verb", wazn(pattern)
+    if ending == "f":  # مفاوضات: the plural of مفاوضة
+        pattern = stem_pattern(stem + "ه", root) or pattern
+    if pattern is None:
+        return "noun", ""
+    cls = NOUN_PATTERNS.get(pattern, "noun")
+    if ending == "y":
+        return cls, wazn(pattern)[:-1] + "ى"
+    if pattern.endswith("ي"):
+        cls = "noun"  # a nisba (علمي، جماعي), not فعلى / فعالى
+    if cls == "plural" and ending in ("f", "s"):  # a sound plural or dual: not a broken plural
+        cls = "participle" if pattern == "م1ا23" else "noun"
+    return cls, wazn(pattern)
+
+
+#: Patterns of a bare stem the lexicon reads both as a verb and a noun that are taken as the
+#: verb (the perfect of forms I–IV and the imperfect): فعل، فاعل، أفعل، يفعل…
+VERB_LIKE = ("123", "1234", "ا123", "ي123", "ي1ا23", "يت123", "يت1ا23", "ين123", "ي1ت23",
+             "يست123", "ي1234")
+
+
+def _verb_like(pattern: str) -> bool:
+    return pattern in VERB_LIKE
+
+
+# ------------------------------------------------------------------------------ collecting
+
+
+@dataclass(slots=True)
+class FormCount:
+    stem: str
+    cls: str
+    wazns: Counter[str] = field(default_factory=Counter)  # tokens per wazn
+    tokens: int = 0
+    articles: int = 0
+    last: int = -1  # the last article counted (articles arrive one at a time)
+    spellings: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(slots=True)
+class RootCount:
+    tokens: int = 0
+    articles: int = 0
+    last: int = -1
+    forms: dict[tuple[str, str], FormCount] = field(default_factory=dict)
+
+
+class RootCollector:
+    """Counts per root and form, fed one analysed article at a time (keeps no tokens)."""
+
+    def __init__(self) -> None:
+        self.roots: dict[str, RootCount] = {}
+        self.ids: dict[str, int] = {}  # root → small integer (order of first sight)
+        self.article_roots: list[array[int]] = []  # per article: its roots' integers, sorted
+        self.n_articles = 0
+        self._valid = lexicon_roots()
+        self._memo: dict[str, tuple[str, tuple[str, str], str] | tuple[()]] = {}
+        self._names = _names()
+
+    def add(self, body_tokens: Iterable[Any]) -> None:
+        """Count one article's body tokens (``archive.analysis.Token``)."""
+        art = self.n_articles
+        self.n_articles += 1
+        # a word's stem and root depend on its spelling only (names aside): count spellings
+        spellings = Counter(t.form for t in body_tokens if not t.entity)
+        seen: set[int] = set()
+        memo = self._memo
+        roots = self.roots
+        for form, n in spellings.items():
+            info = memo.get(form)
+            if info is None:
+                info = memo[form] = self._reading(form)
+            if not info:
+                continue
+            root, key, w = info
+            rc = roots.get(root)
+            if rc is None:
+                rc = roots[root] = RootCount()
+                self.ids[root] = len(self.ids)
+            rc.tokens += n
+            if rc.last != art:
+                rc.last = art
+                rc.articles += 1
+                seen.add(self.ids[root])
+            fc = rc.forms.get(key)
+            if fc is None:
+                fc = rc.forms[key] = FormCount(key[0], key[1])
+            fc.wazns[w] += n
+            fc.tokens += n
+            if fc.last != art:
+                fc.last = art
+                fc.articles += 1
+            fc.spellings[form] += n
+        self.article_roots.append(array("i", sorted(seen)))
+
+    def _reading(self, form: str) -> tuple[str, tuple[str, str], str] | tuple[()]:
+        """``(root, (stem, class), wazn)`` of a spelling, or ``()`` when it has no root of
+        the root lexicon (a name, a word no lexicon knows, a number…)."""
+        normalized, stem, root = analyze_word(form)
+        if root not in self._valid or root.startswith(ALT_MARK):
+            return ()
+        if stem == root and stem in self._names:
+            return ()  # a name's key that is also a root (عمر): the name reading
+        cls, w = classify(stem, root, *spelling_hint(normalized, stem, form))
+        return root, (stem, cls), w
+
+    def result(self, min_articles: int | None = None) -> RootIndex:
+        """The roots found in at least ``min_articles`` articles (None: :func:`default_min`),
+        with their pages' data."""
+        if min_articles is None:
+            min_articles = default_min(self.n_articles,
+                                       (rc.articles for rc in self.roots.values()))
+        chosen = sorted((r for r, rc in self.roots.items() if rc.articles >= min_articles),
+                        key=lambda r: (-self.roots[r].articles, r))
+        related = _cooccurrence(self, chosen)
+        pages = {}
+        for root in chosen:
+            rc = self.roots[root]
+            groups: dict[str, list[Form]] = {c: [] for c in CLASSES}
+            # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
+            # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
+            wazns = {id(fc): min(fc.wazns.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                     for fc in rc.forms.values()}
+            form3 = any(fc.cls == "verb" and wazns[id(fc)] in FORM3 for fc in rc.forms.values())
+            for fc in rc.forms.values():
+                if form3 and fc.cls == "plural" and wazns[id(fc)] == "مفاعل":
+                    fc.cls = "participle"
+                spellings = sorted(fc.spellings.items(), key=lambda kv: (-kv[1], kv[0]))
+                bare = [s for s, _ in spellings if normalize(s) == fc.stem]
+                groups[fc.cls].append(Form(
+                    fc.stem, wazns[id(fc)], fc.tokens, fc.articles,
+                    [s for s, _ in spellings[:SPELLINGS_SHOWN]], len(spellings),
+                    bare[0] if bare else spellings[0][0]))
+            for forms in groups.values():
+                forms.sort(key=lambda f: (-f.tokens, -f.articles, f.stem))
+            pages[root] = RootPage(root, rc.tokens, rc.articles,
+                                   [(c, fs) for c, fs in groups.items() if fs],
+                                   related.get(root, []))
+        return RootIndex(pages, self.n_articles, min_articles, len(self.roots))
+
+
+def _cooccurrence(col: RootCollector, chosen: list[str]) -> dict[str, list[Related]]:
+    """For each chosen root, the chosen roots most associated with it (PMI over articles)."""
+    if len(chosen) < 2 or not col.n_articles:
+        return {}
+    import numpy as np
+    from scipy import sparse
+
+    column = {col.ids[r]: i for i, r in enumerate(chosen)}
+    rows: list[int] = []
+    cols: list[int] = []
+    for art, ids in enumerate(col.article_roots):
+        for rid in ids:
+            c = column.get(rid)
+            if c is not None:
+                rows.append(art)
+                cols.append(c)
+    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
+                          shape=(col.n_articles, len(chosen)))
+    shared = (x.T @ x).tocsr()
+    n_a = np.asarray(x.sum(axis=0)).ravel().astype(np.float64)
+    alpha = np.empty(len(chosen), dtype=np.int64)  # each root's rank in alphabetical order
+    alpha[sorted(range(len(chosen)), key=chosen.__getitem__)] = np.arange(len(chosen))
+    total = float(col.n_articles)
+    out: dict[str, list[Related]] = {}
+    for i, root in enumerate(chosen):
+        start, end = shared.indptr[i], shared.indptr[i + 1]
+        idx = shared.indices[start:end]
+        cnt = shared.data[start:end].astype(np.float64)
+        keep = (idx != i) & (cnt >= MIN_SHARED)
+        idx, cnt = idx[keep], cnt[keep]
+        pmi = np.log2(cnt * total / (n_a[i] * n_a[idx]))
+        keep = pmi > 0
+        idx, cnt, pmi = idx[keep], cnt[keep], pmi[keep]
+        score = np.round(pmi * np.log(cnt), 6)
+        top = np.lexsort((alpha[idx], -cnt, -score))[:RELATED_SHOWN]
+        out[root] = [Related(chosen[int(idx[k])], int(cnt[k]), round(float(pmi[k]), 6),
+                             float(score[k])) for k in top]
+    return out
+
+
+# ------------------------------------------------------------------------------ results
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    stem: str  # the analyzer's stem key: what the concordance's stem mode matches
+    wazn: str
+    tokens: int
+    articles: int
+    spellings: list[str]  # most frequent spellings as written, at most SPELLINGS_SHOWN
+    n_spellings: int
+
+    label: str  # as shown: the most frequent spelling that is the stem itself, else the
+    #             most frequent spelling
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    root: str
+    shared: int  # articles with both roots
+    pmi: float
+    score: float  # pmi · ln(shared)
+
+
+@dataclass(frozen=True, slots=True)
+class RootPage:
+    root: str
+    tokens: int
+    articles: int
+    groups: list[tuple[str, list[Form]]]  # (class, forms), classes in CLASSES order
+    related: list[Related]
+
+
+@dataclass(frozen=True, slots=True)
+class RootIndex:
+    pages: dict[str, RootPage]  # most articles first, then by root
+    n_articles: int
+    min_articles: int
+    n_roots: int  # roots found at all (with or without a page)
+
+
+def collect(analyzed: Iterable[Any], min_articles: int | None = None) -> RootIndex:
+    """Count the roots of analysed articles (``archive.pipeline.AnalyzedArticle``); pages for
+    the roots in at least ``min_articles`` articles (None: :func:`default_min`)."""
+    col = RootCollector()
+    for aa in analyzed:
+        col.add(aa.body_tokens)
+    return col.result(min_articles)
+
+
+# ------------------------------------------------------------------------------ pages
+
+
+def kwic_query(query: str, mode: str | None = None) -> str:
+    """The query string of a concordance link (``?q=…&mode=…``)."""
+    params = {"q": query}
+    if mode:
+        params["mode"] = mode
+    return "?" + urlencode(params)
+
+
+def spaced(root: str) -> str:
+    """A root as dictionaries write it, its letters apart: فوض → ف و ض."""
+    return " ".join(root)
+
+
+def specs(index: RootIndex, page_spec: Any,
+          has_kwic: Callable[[], bool] = lambda: True) -> list[Any]:
+    """The page specs of ``/roots/`` and of each ``/roots/<root>/`` (``page_spec``: the
+    :class:`archive.site.render.PageSpec` class, passed to keep this module independent).
+
+    ``has_kwic``: whether the site has the concordance page ``/kwic/`` (asked when a page is
+    rendered); without it the forms link to the search page with the same query."""
+    out = [page_spec("roots", "roots/index.md", "الجذور", "roots.html",
+                     lambda: _index_context(index), hide=["toc"])]
+    for root, page in index.pages.items():
+        out.append(page_spec(
+            f"root:{root}", f"roots/{root}.md", f"الجذر {spaced(root)}", "root.html",
+            (lambda page=page: _root_context(index, page, has_kwic())), hide=["toc"]))
+    return out
+
+
+def _index_context(index: RootIndex) -> dict[str, Any]:
+    pages = list(index.pages.values())
+    by_root = sorted(pages, key=lambda p: p.root)
+    by_tokens = sorted(pages, key=lambda p: (-p.tokens, p.root))
+    return {
+        "R": index,
+        "rows": pages,
+        "rank": {
+            "articles": {p.root: i for i, p in enumerate(pages)},
+            "tokens": {p.root: i for i, p in enumerate(by_tokens)},
+            "root": {p.root: i for i, p in enumerate(by_root)},
+        },
+        "classes": CLASSES,
+        "kwic_query": kwic_query,
+        "spaced": spaced,
+        "top_forms": _top_forms,
+    }
+
+
+def _top_forms(page: RootPage, n: int = 3) -> list[Form]:
+    forms = [f for _, fs in page.groups for f in fs]
+    return sorted(forms, key=lambda f: (-f.tokens, f.stem))[:n]
+
+
+def _root_context(index: RootIndex, page: RootPage, has_kwic: bool) -> dict[str, Any]:
+    return {
+        "kwic_page": "kwic/" if has_kwic else "search/",
+        "R": index,
+        "P": page,
+        "classes": CLASSES,
+        "kwic_query": kwic_query,
+        "spaced": spaced,
+        "root_query": f"جذر:{page.root}",
+        "min_shared": MIN_SHARED,
+    }

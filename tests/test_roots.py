@@ -1,0 +1,251 @@
+"""The root explorer (archive.site.roots): forms of a root grouped by pattern class, counts
+that agree with the concordance, co-occurring roots, and the static pages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+
+from archive.analysis import analyze
+from archive.config import Paths
+from archive.pipeline import analyze_corpus, load
+from archive.site import roots
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def one_article(text: str) -> roots.RootIndex:
+    col = roots.RootCollector()
+    col.add(analyze(text))
+    return col.result(1)
+
+
+def classes_of(index: roots.RootIndex, root: str) -> dict[str, str]:
+    """Each form's label → its class, on ``root``'s page."""
+    return {f.label: cls for cls, forms in index.pages[root].groups for f in forms}
+
+
+@pytest.mark.parametrize(("word", "root", "cls", "wazn"), [
+    ("اجتماع", "جمع", "masdar", "افتعال"),
+    ("استخدام", "خدم", "masdar", "استفعال"),
+    ("تفويض", "فوض", "masdar", "تفعيل"),
+    ("المفاوضات", "فوض", "masdar", "مفاعلة"),  # the plural of مفاوضة, not مفاوض
+    ("مستخدم", "خدم", "participle", "مستفعل"),
+    ("مكتوب", "كتب", "participle", "مفعول"),
+    ("مساجد", "سجد", "plural", "مفاعل"),
+    ("علماء", "علم", "plural", "فعلاء"),
+    ("قتلى", "قتل", "plural", "فعلى"),
+    ("يقصف", "قصف", "verb", "يفعل"),
+    ("اجتمعوا", "جمع", "verb", "افتعل"),
+])
+def test_pattern_class_of_a_form(word: str, root: str, cls: str, wazn: str) -> None:
+    index = one_article(word)
+    (page,) = index.pages.values()
+    assert page.root == root
+    ((got_cls, (form,)),) = page.groups
+    assert (got_cls, form.wazn, form.label) == (cls, wazn, word)
+
+
+def test_a_nisba_in_ي_is_not_a_plural_in_ى() -> None:
+    assert classes_of(one_article("قتلى"), "قتل") == {"قتلى": "plural"}
+    assert classes_of(one_article("العلمي"), "علم")["العلمي"] == "noun"
+
+
+def test_form_three_participle_when_the_archive_uses_the_verb() -> None:
+    """مقاتل is a participle where the archive also has قاتل/يقاتل, a plural pattern alone."""
+    assert classes_of(one_article("مقاتل"), "قتل") == {"مقاتل": "plural"}
+    assert classes_of(one_article("مقاتل يقاتل"), "قتل")["مقاتل"] == "participle"
+
+
+def test_names_entities_and_unknown_words_are_left_out() -> None:
+    index = one_article("قال خالد إن الكمبيوتر في المكتب")
+    assert "قول" in index.pages and "كتب" in index.pages
+    for key in index.pages:
+        assert key in roots.lexicon_roots()
+    assert "خالد" not in index.pages and "خلد" not in index.pages  # a name, not its root
+
+
+@pytest.fixture(scope="module")
+def seeds_index() -> roots.RootIndex:
+    return roots.collect(analyze_corpus(load(Paths(REPO))), 1)
+
+
+def test_counts_agree_with_the_concordance(seeds_index: roots.RootIndex,
+                                           indexed_root: Path) -> None:
+    """A root's tokens are the concordance lines of جذر:root; a form's are the lines of its
+    stem (the link its row carries), across the forms of the same stem."""
+    from archive.search.engine import open_view
+    from archive.search.kwic import concordance
+    from archive.search.service import query_analyzer
+
+    analyzer, _ = query_analyzer(Paths(indexed_root))
+    with open_view(Paths(indexed_root)) as view:
+        for root in ("قصف", "فوض", "جمع"):
+            page = seeds_index.pages[root]
+            lines = concordance(view, f"جذر:{root}", analyzer=analyzer)
+            assert page.tokens == len(lines) > 0
+            assert page.articles == len({ln.id for ln in lines})
+            per_stem: dict[str, int] = {}
+            for _, forms in page.groups:
+                for f in forms:
+                    per_stem[f.stem] = per_stem.get(f.stem, 0) + f.tokens
+                    assert f.articles <= page.articles
+            assert sum(per_stem.values()) == page.tokens
+            for _, forms in page.groups:
+                for f in forms:
+                    stem_lines = concordance(view, f.label, mode="stem", analyzer=analyzer)
+                    assert len(stem_lines) >= per_stem[f.stem]
+
+
+def test_related_roots_are_pages_sharing_articles(seeds_index: roots.RootIndex) -> None:
+    some = [p for p in seeds_index.pages.values() if p.related]
+    assert some
+    for page in some:
+        for r in page.related:
+            assert r.root in seeds_index.pages and r.root != page.root
+            assert r.shared >= roots.MIN_SHARED and r.pmi > 0
+        scores = [r.score for r in page.related]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_collecting_is_deterministic(seeds_index: roots.RootIndex) -> None:
+    again = roots.collect(analyze_corpus(load(Paths(REPO))), 1)
+    assert again == seeds_index
+
+
+def test_default_threshold_keeps_the_page_count_bounded() -> None:
+    few = [5, 4, 3, 3, 2, 1]
+    assert roots.default_min(5, few) == 3  # a small archive: every root in 3 articles
+    many = [n % 700 + 1 for n in range(3000)]  # 3,000 roots in 1 to 700 articles
+    assert roots.default_min(31_030, many) == 94
+    threshold = roots.default_min(1000, many)
+    pages = sum(1 for n in many if n >= threshold)
+    assert pages <= 500 < sum(1 for n in many if n >= threshold - 1)  # half the articles
+    assert roots.default_min(10_000, many) == 30  # 0.3 %, fewer pages than 5,000
+
+
+# ------------------------------------------------------------------ the pages in a site build
+
+
+def build(root: Path, seed: str) -> None:
+    import os
+
+    env = {**os.environ, "PYTHONHASHSEED": seed, "NO_MKDOCS_2_WARNING": "1",
+           "PYTHONPATH": str(REPO / "src")}
+    env.pop("SITE_URL", None)
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    d = tmp_path_factory.mktemp("rootsite")
+    shutil.copytree(REPO / "seeds", d / "seeds")
+    shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", d / "docs")
+    build(d, "1")
+    return d
+
+
+def content(html: str) -> str:
+    return html[html.index('id="ar-content"'):html.index("</article>")]
+
+
+def test_root_page_lists_forms_by_class_with_links(built: Path,
+                                                   seeds_index: roots.RootIndex) -> None:
+    site = built / "site"
+    html = content((site / "roots" / "فوض" / "index.html").read_text("utf-8"))
+    page = seeds_index.pages["فوض"]
+    sections = re.findall(r'<section class="ar-root-group" data-class="(\w+)"', html)
+    assert sections == [cls for cls, _ in page.groups]
+    assert sections == [c for c in roots.CLASSES if c in sections]  # in the classes' order
+    hrefs = [unescape(h) for h in re.findall(r'href="([^"]+)"', html)]
+    root_link = [h for h in hrefs if "mode=" not in h and "%D8%AC%D8%B0%D8%B1" in h]
+    assert root_link and parse_qs(urlsplit(root_link[0]).query)["q"] == ["جذر:فوض"]
+    form_links = [h for h in hrefs if "mode=stem" in h]
+    labels = [f.label for _, forms in page.groups for f in forms]
+    assert [parse_qs(urlsplit(h).query)["q"][0] for h in form_links] == labels
+    for h in form_links:  # the concordance page when there is one, else search (same query)
+        assert urlsplit(h).path in ("../../kwic/", "../../search/")
+        target = (site / "roots" / "فوض" / unquote(urlsplit(h).path)).resolve()
+        assert (target / "index.html").is_file()
+
+
+def test_roots_index_links_every_root_page(built: Path) -> None:
+    site = built / "site"
+    html = content((site / "roots" / "index.html").read_text("utf-8"))
+    assert 'id="root-view"' in html and "<noscript>" in html
+    linked = {unquote(h.strip("/").split("/")[0]) for h in re.findall(
+        r'<td><a href="([^"]+)"><bdi>', html)}
+    pages = {p.name for p in (site / "roots").iterdir() if p.is_dir()}
+    assert linked == pages and len(pages) > 10
+    ranks = re.findall(r'data-rank-articles="(\d+)" data-rank-tokens="(\d+)" '
+                       r'data-rank-root="(\d+)"', html)
+    for column in range(3):  # every order is a permutation of the rows
+        assert sorted(int(r[column]) for r in ranks) == list(range(len(ranks)))
+
+
+def test_text_is_escaped() -> None:
+    """A spelling is data: rendered through the autoescaping templates."""
+    import jinja2
+
+    from archive.site.render import TEMPLATES, articles_phrase, times_phrase
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+    env.filters.update(articles=articles_phrase, times=times_phrase)
+    form = roots.Form("قصف", "فعل", 2, 1, ["<b>قصف</b>", "قصف\"x"], 2, "<b>قصف</b>")
+    page = roots.RootPage("قصف", 2, 1, [("verb", [form])], [])
+    index = roots.RootIndex({"قصف": page}, 1, 1, 1)
+    ctx = roots._root_context(index, page, True)
+    html = env.get_template("root.html").render(
+        link=lambda key, anchor="": "../", has=lambda key: True, **ctx)
+    assert "<b>" not in html and "&lt;b&gt;قصف&lt;/b&gt;" in html
+    assert "&#34;x" in html or "&quot;x" in html
+
+
+def test_root_pages_are_byte_identical_under_another_hash_seed(
+        built: Path, tmp_path: Path) -> None:
+    import shutil
+
+    other = tmp_path / "again"
+    shutil.copytree(built, other, ignore=shutil.ignore_patterns("site", "build"))
+    build(other, "12345")
+    a, b = built / "site" / "roots", other / "site" / "roots"
+    files = sorted(p.relative_to(a) for p in a.rglob("*.html"))
+    assert files == sorted(p.relative_to(b) for p in b.rglob("*.html"))
+    for rel in files:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_readings_are_those_of_the_analyzers_abstractions() -> None:
+    """The direct search for the root's radicals finds exactly the readings of
+    morphology.abstractions that spell the root (weak letters and hamza allowed)."""
+    from archive.analysis import analyze_word
+    from archive.analysis.morphology import abstractions
+
+    words = set()
+    for aa in analyze_corpus(load(Paths(REPO))):
+        words.update(t.form for t in aa.body_tokens[:400])
+    checked = 0
+    for word in sorted(words):
+        _, stem, root = analyze_word(word)
+        if root not in roots.lexicon_roots():
+            continue
+        want = set()
+        for pattern, rads in abstractions(stem):
+            if len(rads) == len(root) and all(
+                    g == w or g in roots.WEAK_SPELLINGS.get(w, "")
+                    for g, w in zip(rads, root, strict=True)):
+                want.add(pattern)
+        assert {p for _, p in roots._readings(stem, root)} == want, (word, stem, root)
+        checked += 1
+    assert checked > 300
