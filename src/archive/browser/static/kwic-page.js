@@ -13,9 +13,9 @@
 // every matching article's text (fetched in batches, with a progress note).
 
 import { loadDoc, loadEngine, runQuery, ROOT_URL } from './loader.js';
-import { MODES, QueryError } from './query.js';
+import { MODES, parse, QueryError } from './query.js';
 import { el, formatDate, UNKNOWN_DATE } from './ui.js';
-import { contextLine, occurrenceSpan, occurrences, sortLines, tokenTable, WIDTH } from './kwic.js';
+import { contextLine, nodeOccurrences, occurrenceSpan, occurrences, sortLines, tokenTable, WIDTH } from './kwic.js';
 import { articleURL, download, fileName, inBatches, KWIC_COLUMNS, toCSV, toJSON } from './export.js';
 
 export const LINES_PER_PAGE = 25;
@@ -167,7 +167,8 @@ export class KwicPage {
     this.lines.removeAttribute('data-error');
     this.engine = out.engine;
     const { view, analyzer } = out.engine;
-    const all = occurrences(view, out.rows);
+    const found = nodeOccurrences(view, parse(params.q, analyzer), params.mode);
+    const all = occurrences(view, out.rows, (r) => found.get(r.doc) || []);
     const articles = new Set(all.map((l) => l.doc)).size;
     this.renderFilters(params);
     let sort = params.sort;

@@ -10,11 +10,16 @@
 //   Line                    {id, doc, position, date, title, left, keyword, right, url}
 //
 // Unlike the command (one word, phrase, name or root), the page takes any query of the search
-// page: every body span a result's hit carries (hit.spans, token spans from the index
-// positions) is an occurrence. Article text is fetched only for the lines shown, except when
+// page: in the articles the search found, every body position of a query word, phrase, name
+// or root at a level the mode allows is an occurrence (nodeOccurrences, from the postings the
+// search already fetched). Article text is fetched only for the lines shown, except when
 // the lines are sorted by their context (then every matching article's text is needed).
 // `left` is the text before the keyword and `right` the text after it, as in the command's CSV
 // (on an Arabic page `left` is drawn on the right of the keyword).
+
+import { phraseOccurrences } from './engine.js';
+import { LEVEL_FIELD, MODE_LEVELS, ROOT, wordAt } from './query.js';
+import { ALT_MARK } from './analyzer.js';
 
 export const WIDTH = 40;
 
@@ -55,14 +60,60 @@ export function cutRight(text, width) {
 }
 
 /**
- * The occurrences in result rows: [{doc, id, first, last}] (token spans in the body; last -1:
- * to the end of a name), one per first token, ordered by article id then position.
+ * Map doc → body token spans of every occurrence of ``node`` at any level ``mode`` allows
+ * (kwic.py _occurrences; the search's hits keep only each clause's best level per article,
+ * the concordance wants every occurrence). Names: [first, -1]. NOT clauses add nothing.
  */
-export function occurrences(view, rows) {
+export function nodeOccurrences(view, node, mode = 'root') {
+  const levels = MODE_LEVELS[mode] || MODE_LEVELS.root;
+  const out = new Map();
+  const add = (doc, span) => {
+    if (!out.has(doc)) out.set(doc, []);
+    out.get(doc).push(span);
+  };
+  const walk = (n) => {
+    switch (n.type) {
+      case 'term':
+        for (const level of levels) {
+          for (const [doc, ps] of view.postings(LEVEL_FIELD[level], wordAt(n.word, level))) {
+            for (const p of ps) add(doc, [p, p]);
+          }
+        }
+        break;
+      case 'phrase':
+        for (const level of levels) {
+          const found = phraseOccurrences(view, LEVEL_FIELD[level], n.words.map((w) => wordAt(w, level)));
+          for (const [doc, spans] of found) for (const sp of spans) add(doc, sp);
+        }
+        break;
+      case 'root':
+        for (const term of [n.root, ALT_MARK + n.root]) {
+          for (const [doc, ps] of view.postings(LEVEL_FIELD[ROOT], term)) for (const p of ps) add(doc, [p, p]);
+        }
+        break;
+      case 'entity':
+        for (const [doc, ps] of view.postings('entity', n.key.toLowerCase())) for (const p of ps) add(doc, [p, -1]);
+        break;
+      case 'not':
+        break;
+      default:
+        for (const item of n.items || []) walk(item);
+    }
+  };
+  walk(node);
+  return out;
+}
+
+/**
+ * The occurrences in the result rows' articles: [{doc, id, first, last}] (body token spans;
+ * last -1: to the end of a name), one per first token (the longest span there), ordered by
+ * article id then position. ``spansOf(row)``: the row's spans (default: its hit's).
+ */
+export function occurrences(view, rows, spansOf = (r) => r.hit.spans || []) {
   const out = [];
   for (const r of rows) {
     const byFirst = new Map();
-    for (const [first, last] of r.hit.spans || []) {
+    for (const [first, last] of spansOf(r)) {
       const prev = byFirst.get(first);
       const end = last === -1 ? Infinity : last;
       if (prev === undefined || end > (prev === -1 ? Infinity : prev)) byFirst.set(first, last);
@@ -111,7 +162,7 @@ const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export function contextKey(line, side, normalize) {
   const words = (side === 'before' ? line.left.split(' ').reverse() : line.right.split(' '))
-    .filter((w) => w);
+    .map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w); // punctuation does not sort
   return words.map((w) => normalize(w));
 }
 

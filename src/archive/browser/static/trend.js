@@ -145,6 +145,7 @@ export function renderChart(series, { hrefOf, selected = () => false, onPick = n
     const label = `${monthLabel(m.month)}: ${m.matching} من ${m.articles} مقالًا (${percent(m.share)})`;
     const link = svg('a', { href: hrefOf ? hrefOf(m.month) : null, 'aria-label': label,
       class: 'ar-trend__bar', 'data-month': m.month, 'data-share': m.share,
+      'data-matching': m.matching, 'data-articles': m.articles,
       'data-selected': selected(m.month) ? 'true' : null });
     // the whole column is the target (a month with no match can be opened too)
     link.append(svg('rect', { class: 'ar-trend__hit', x: W - (i + 1) * step, y: 0, width: step,
