@@ -137,8 +137,15 @@ export function contextLine(text, s, e, width = WIDTH) {
   return { left: cutLeft(left, width), keyword: flat(text.slice(s, e)), right: cutRight(right, width) };
 }
 
-/** Character spans of an article's tokens (and names' ends), cached per text by the caller. */
-export function tokenTable(analyzer, text) {
+/**
+ * Character spans of an article's tokens (token i = index position i), and where each name
+ * found in it ends. Names are matched (a full analysis: morphology of every word, slow on an
+ * article's first sight) only when ``names`` is set: occurrences of words need the spans alone.
+ */
+export function tokenTable(analyzer, text, names = false) {
+  if (!names) {
+    return { tokens: analyzer.tokenize(text).map(([start, end]) => ({ start, end })), nameEnd: new Map() };
+  }
   const [tokens, matches] = analyzer.analyzeWithMatches(text);
   return { tokens, nameEnd: new Map(matches.map((m) => [m.first, m.last])) };
 }
