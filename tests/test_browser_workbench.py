@@ -474,7 +474,10 @@ def test_concordance_exports(tab: Any, servers: dict[str, str], sites: dict[str,
     name, data = _download(tab, '[data-export="kwic-json"]')
     got = json.loads(data)
     assert got["query"] == QAF and got["total"] == len(rows) == len(got["lines"])
-    assert [str(v) for v in got["lines"][0].values()] == list(rows[0].values())
+    assert set(got) == {"query", "mode", "total", "lines"}
+    for line, row in zip(got["lines"], rows, strict=True):
+        assert list(line) == list(row), "the CSV's columns, in order"
+        assert ["" if v is None else str(v) for v in line.values()] == list(row.values())
 
 
 def test_root_view_lists_the_roots_forms_with_counts(tab: Any, servers: dict[str, str],

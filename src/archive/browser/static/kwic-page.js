@@ -126,8 +126,8 @@ export class KwicPage {
       Object.assign(line, span ? contextLine(text, span[0], span[1], WIDTH)
         : { left: '', keyword: '', right: '' });
       line.position = line.first;
-      line.date = st.date || '';
-      line.title = st.title || st.id;
+      line.date = st.date || null;
+      line.title = st.title || '';
       line.url = articleURL(st, [line.keyword]);
     }
   }
@@ -236,14 +236,14 @@ export class KwicPage {
     lines.forEach((line, i) => {
       const href = new URL(line.url, ROOT_URL).href;
       body.append(el('tr', { class: 'ar-kwic__line', 'data-id': line.id, 'data-position': line.position,
-        'data-date': line.date, 'data-n': offset + i + 1 },
+        'data-date': line.date || '', 'data-n': offset + i + 1 },
       el('td', { class: 'ar-kwic__before' }, el('div', {}, el('bdi', { text: line.left }))),
       el('td', { class: 'ar-kwic__key' }, el('a', { href, 'data-role': 'kwic-link',
-        'aria-label': `«${line.keyword}» في «${line.title}»` }, el('bdi', { text: line.keyword }))),
+        'aria-label': `«${line.keyword}» في «${line.title || line.id}»` }, el('bdi', { text: line.keyword }))),
       el('td', { class: 'ar-kwic__after' }, el('div', {}, el('bdi', { text: line.right }))),
       el('td', { class: 'ar-kwic__src' },
         el('span', { class: 'ar-kwic__date', text: line.date ? formatDate(line.date) : UNKNOWN_DATE }),
-        ' ', el('a', { href, class: 'ar-kwic__title', tabindex: '-1' }, el('bdi', { text: line.title })))));
+        ' ', el('a', { href, class: 'ar-kwic__title', tabindex: '-1' }, el('bdi', { text: line.title || line.id })))));
     });
     table.append(body);
     this.lines.append(table);
@@ -297,7 +297,7 @@ export class KwicPage {
       download(fileName('kwic', params.q, 'csv'), toCSV(KWIC_COLUMNS, rows), 'text/csv');
     } else {
       download(fileName('kwic', params.q, 'json'), toJSON({ query: params.q, mode: params.mode,
-        width: WIDTH, total: rows.length, lines: rows }), 'application/json');
+        total: rows.length, lines: rows }), 'application/json');
     }
     this.say(`نُزّل ${rows.length} سطرًا (${kind.toUpperCase()}).`);
   }

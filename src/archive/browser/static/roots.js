@@ -12,11 +12,14 @@ import { loadEngine, loadFormShard, ROOT_URL } from './loader.js';
 import { termHash } from './engine.js';
 import { el } from './ui.js';
 
-/** Candidate index keys for what the reader typed: as typed (spaces, dashes, tatweel and
- * marks removed), then normalized by the analyzer. */
+/** Candidate index keys for what the reader typed (a root, or a word: the /roots/ page's box
+ * takes either): as typed (spaces, dashes, tatweel and marks removed), normalized, and the
+ * root the analyzer gives the word. */
 export function rootKeys(analyzer, typed) {
   const bare = [...(typed || '').normalize('NFC')].filter((ch) => !/[\p{Mn}\s\-ـ]/u.test(ch)).join('');
-  return [...new Set([bare, analyzer.normalize(bare)].filter((k) => k))];
+  const keys = [bare, analyzer.normalize(bare)];
+  if (bare) keys.push(analyzer.analyzeWord(bare)[2]);
+  return [...new Set(keys.filter((k) => k))];
 }
 
 /** The forms of ``root``: [{key, form, articles, docs}] (most articles first) or null. */
@@ -55,6 +58,8 @@ export async function showRoot(hook, typed) {
     return;
   }
   const heading = el('h2', { class: 'ar-root__title' }, 'الجذر ', el('bdi', { text: `«${root}»` }));
+  if (forms && root !== typed) heading.append(' ', el('span', { class: 'ar-root__typed' }, '(لما كُتب: ',
+    el('bdi', { text: typed }), ')'));
   if (!forms) {
     status.replaceChildren('لا كلمات من الجذر «', el('bdi', { text: typed }),
       '» في مقالات الأرشيف. اكتب الجذر بحروفه الأصلية (مثل قصف أو فوض).');
@@ -90,6 +95,8 @@ if (typeof document !== 'undefined') {
       document.head.append(el('link', { rel: 'stylesheet', href: new URL('workbench.css', import.meta.url).href,
         'data-workbench-css': '' }));
     }
+    const box = document.querySelector('input[name="r"]');
+    if (box && !box.value) box.value = r.trim();
     hook.classList.add('ar-root');
     hook.setAttribute('dir', 'rtl');
     hook.setAttribute('lang', 'ar');
