@@ -352,7 +352,8 @@ def _expected_trend(root: Path, q: str, mode: str = "root") -> dict[str, Any]:
     16) computed from `archive search --json` and every article's date."""
     result = CliRunner().invoke(main, ["--root", str(root), "trend", "--json", "--mode", mode,
                                        "--", q])
-    if result.exit_code == 0:
+    if "No such command" not in result.output:
+        assert result.exit_code == 0, result.output
         data: dict[str, Any] = json.loads(result.stdout)
         return data
     from archive.search.engine import open_view
