@@ -128,7 +128,7 @@ export function renderChart(series, { hrefOf, selected = () => false, onPick = n
   const top = 14;
   const bottom = 22;
   const step = W / months.length;
-  const bar = Math.max(1, step * 0.8);
+  const bar = Math.min(48, Math.max(1, step * 0.8));
   const chart = svg('svg', { class: 'ar-trend__svg', viewBox: `0 0 ${W} ${H}`, role: 'group',
     'aria-labelledby': 'ar-trend-title', 'aria-describedby': 'ar-trend-desc',
     preserveAspectRatio: 'none', focusable: 'false' });
@@ -139,6 +139,11 @@ export function renderChart(series, { hrefOf, selected = () => false, onPick = n
       + `${monthLabel(months[months.length - 1].month)}، الأقدم على اليمين؛ ${total} مقالًا مطابقًا مؤرخًا؛ `
       + `أعلى نسبة ${percent(peak.share)} في ${monthLabel(peak.month)}. انقر شهرًا لعرض نتائجه.` }));
   chart.append(svg('line', { class: 'ar-trend__axis', x1: 0, x2: W, y1: H - bottom, y2: H - bottom }));
+  if (max > 0) { // the scale: the top line is the highest share
+    chart.append(svg('line', { class: 'ar-trend__grid', x1: 0, x2: W, y1: top, y2: top }),
+      svg('text', { class: 'ar-trend__tick', x: 2, y: top - 3, 'text-anchor': 'start', 'aria-hidden': 'true',
+        text: percent(max) }));
+  }
   months.forEach((m, i) => {
     const x = W - (i + 1) * step + (step - bar) / 2;
     const h = max ? ((H - top - bottom) * m.share) / max : 0;
@@ -157,7 +162,7 @@ export function renderChart(series, { hrefOf, selected = () => false, onPick = n
     if (mm === '01' || months.length <= 12) {
       chart.append(svg('text', { class: 'ar-trend__tick', x: x + bar / 2, y: H - 6,
         'text-anchor': 'middle', 'aria-hidden': 'true',
-        text: months.length <= 12 ? m.month.slice(2) : m.month.slice(0, 4) }));
+        text: months.length <= 12 ? m.month : m.month.slice(0, 4) }));
     }
   });
   const table = el('table', { class: 'ar-trend__table', 'data-role': 'trend-table' },
