@@ -124,6 +124,16 @@ def test_file_names_keep_arabic_letters_and_digits() -> None:
         assert name == f"kwic-{query_slug(q)}-2026-01-05.csv"
 
 
+def test_concordance_page_body_and_asset_links() -> None:
+    from archive.browser.site import search_page_html
+
+    html = search_page_html("kwic/")
+    assert "data-archive-kwic" in html and "data-archive-search" not in html
+    assert 'src="../search/assets/kwic-page.js"' in html
+    assert 'src="search/assets/kwic-page.js"' in search_page_html("kwic.html")
+    assert "kwic-page.js" not in search_page_html("search/")
+
+
 # ------------------------------------------------------------------------------------------
 # Built sites in Chromium
 
