@@ -556,7 +556,8 @@ def _scheme(pg: Any, scheme: str) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_workbench_pages_pass_axe(tab: Any, servers: dict[str, str], scheme: str) -> None:
+def test_workbench_pages_pass_axe(tab: Any, servers: dict[str, str], sites: dict[str, Path],
+                                  scheme: str) -> None:
     found: dict[str, list[dict[str, Any]]] = {}
     base = servers["synth"]
     tab.goto(f"{base}/kwic/?q={quote(QAF)}&sort=after&p=2&year=2016")
@@ -572,5 +573,10 @@ def test_workbench_pages_pass_axe(tab: Any, servers: dict[str, str], scheme: str
     tab.locator('#root-view[data-state="done"]').wait_for(state="attached", timeout=60_000)
     _scheme(tab, scheme)
     found["root view"] = _axe(tab)
+    if (Path(sites["synth"]) / "site" / "roots" / "index.html").is_file():
+        tab.goto(f"{base}/roots/?r={quote(QAF)}")  # the site's /roots/ page, hook filled
+        tab.locator('#root-view[data-state="done"]').wait_for(state="attached", timeout=60_000)
+        _scheme(tab, scheme)
+        found["roots page"] = _axe(tab)
     bad = {k: v for k, v in found.items() if v}
     assert bad == {}, json.dumps(bad, ensure_ascii=False, indent=1)

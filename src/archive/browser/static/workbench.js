@@ -55,6 +55,7 @@ export function renderWorkbench(page, params, out) {
   box.replaceChildren();
   const engine = out.engine;
   const rows = trendRows(engine, params, out.unfiltered, page.rowsKept);
+  if (!rows.length) return; // nothing matched (whatever the date range): no chart, no export
   const series = trendSeries(engine.view, rows, { query: params.q, mode: params.mode });
   const monthParams = (month) => {
     const chosen = params.from === month && params.to === month;
