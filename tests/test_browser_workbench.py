@@ -528,6 +528,10 @@ def test_root_view_hook_of_the_roots_index_page_when_built(tab: Any, servers: di
     tab.goto(f"{servers['synth']}/roots/?r={quote(QAF)}")
     tab.locator('#root-view[data-state="done"]').wait_for(state="attached", timeout=60_000)
     assert tab.locator("[data-role=root-forms] tbody tr").count() > 1
+    if (page.parent / QAF / "index.html").is_file():  # its static page is linked
+        link = tab.locator("[data-role=root-page]")
+        link.wait_for(timeout=30_000)
+        assert urlsplit(link.get_attribute("href") or "").path.endswith(f"/roots/{quote(QAF)}/")
 
 
 # ------------------------------------------------------------------------------------------

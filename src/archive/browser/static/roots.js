@@ -82,6 +82,15 @@ export async function showRoot(hook, typed) {
     }
     table.append(body);
     hook.replaceChildren(heading, status, table);
+    // the root's static page (forms by pattern, related roots), when the build made one
+    const page = new URL(`roots/${encodeURIComponent(root)}/`, ROOT_URL);
+    try {
+      const head = await fetch(page, { method: 'HEAD' });
+      if (head.ok) {
+        status.append(' ', el('a', { href: page.href, 'data-role': 'root-page',
+          text: 'صفحة الجذر: صيغه بحسب أوزانها والجذور التي ترد معه' }));
+      }
+    } catch { /* no page: nothing to link */ }
   }
   hook.setAttribute('data-state', 'done');
   hook.setAttribute('aria-busy', 'false');
