@@ -312,4 +312,6 @@ if (typeof document !== 'undefined') {
   if (form && form.querySelector('input[name="q"]')) new Suggest(form);
   shortcuts();
   highlight();
+  // issue 16: the /roots/ page's client-side view of any root (?r=), see roots.js
+  if (document.getElementById('root-view')) import('./roots.js');
 }

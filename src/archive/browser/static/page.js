@@ -19,6 +19,7 @@ import { snippet, mergeSpans } from './engine.js';
 import { MODES, QueryError } from './query.js';
 import { excludeForms, formCounts } from './forms.js';
 import { el, formatDate, marked, LEVEL_LABEL, PROXIMITY_LABEL, UNKNOWN_DATE } from './ui.js';
+import { renderWorkbench } from './workbench.js'; // issue 16: chart, exports, concordance link
 
 export const PAGE_SIZE = 10;
 const FACETS = [
@@ -172,8 +173,9 @@ export class SearchPage {
     for (const radio of this.root.querySelectorAll('input[name="mode"]')) {
       radio.checked = radio.value === params.mode;
     }
-    for (const part of [this.results, this.facets, this.filters, this.forms, this.tools]) {
-      part.replaceChildren();
+    for (const part of [this.results, this.facets, this.filters, this.forms, this.tools,
+      this.root.querySelector('[data-role="workbench"]')]) {
+      if (part) part.replaceChildren();
     }
     this.results.removeAttribute('data-total');
     this.more.hidden = true;
@@ -222,6 +224,7 @@ export class SearchPage {
     this.renderFilters(params);
     this.renderFacets(params, out);
     this.renderTools(params);
+    renderWorkbench(this, params, out);
     this.results.setAttribute('data-total', String(this.rows.length));
     if (this.rows.length === 0) {
       const q = el('bdi', { text: params.q });
