@@ -30,6 +30,8 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -143,10 +145,15 @@ def decode(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]]]:
     ids.frombytes(ids_b)
     starts.frombytes(starts_b)
     ends.frombytes(ends_b)
-    entries = [tuple(words[j:j + 5]) for j in range(0, len(words), 5)]
-    tokens = [Token(entries[k][0], s, e, pos, entries[k][1], entries[k][2], entries[k][3],
-                    None, entries[k][4])
-              for pos, (k, s, e) in enumerate(zip(ids, starts, ends, strict=True))]
+    n = len(ids)
+    if n == 0:
+        tokens: list[Any] = []
+    else:
+        pick = itemgetter(*ids) if n > 1 else (lambda column: (column[ids[0]],))
+        # one column per Token field, each picked from the vocabulary in one C-level call
+        tokens = list(map(Token, pick(words[0::5]), starts, ends, range(n), pick(words[1::5]),
+                          pick(words[2::5]), pick(words[3::5]), repeat(None, n),
+                          pick(words[4::5])))
     for i, entity, core in names:
         t = tokens[i]
         tokens[i] = Token(t.form, t.start, t.end, t.position, t.normalized, core, core, entity,
