@@ -184,3 +184,16 @@ def test_the_site_build_streams_the_analysis_and_keeps_no_tokens(
     seen.clear()
     site_build()
     assert seen == []
+
+
+def test_the_index_update_reuses_the_records_unless_asked_to_rebuild(
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archive.index.build import update_index
+
+    analysis = analyse(load(archive_paths), workers=1)
+    seen = _counting(monkeypatch)
+    report = update_index(archive_paths, related=False, workers=1)  # `archive index`, no site
+    assert report.full and report.total == len(analysis) and seen == []
+    report = update_index(archive_paths, related=False, workers=1, rebuild=True)
+    assert report.full and sorted(seen) == sorted(analysis.summaries)

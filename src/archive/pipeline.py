@@ -269,6 +269,7 @@ def analyse(
     workers: int | None = None,
     *,
     complete: bool = True,
+    reuse: bool = True,
 ) -> Analysis:
     """Analyse the loaded corpus into compact records kept in build/analysis/ (see
     :mod:`archive.records`), reusing the record of every article whose file, the gazetteer and
@@ -278,7 +279,8 @@ def analyse(
     The result holds a small summary per article in memory; the tokens are read back from the
     records, one article at a time, by :meth:`Analysis.articles`. ``complete``: ``loaded``
     holds the whole corpus, so the records of articles not in it are deleted (an index update
-    that loaded only the changed files passes False)."""
+    that loaded only the changed files passes False). ``reuse=False``: analyse every article
+    again (``archive index --rebuild``)."""
     timings = timings or Timings()
     build = loaded.paths.build
     records.folder(build).mkdir(parents=True, exist_ok=True)
@@ -287,7 +289,7 @@ def analyse(
     ordered = sorted(loaded.articles, key=lambda a: a.id)
     keys = {a.id: records.record_key(a, context) for a in ordered}
     with timings.stage("analyze"):
-        kept = records.read_index(build)
+        kept = records.read_index(build) if reuse else {}
         todo = [a for a in ordered if kept.get(a.id, ("",))[0] != keys[a.id]]
     entries = dict(kept) if not complete else {k: v for k, v in kept.items() if k in keys}
     if todo:

@@ -378,7 +378,8 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
             report.total = len(prev.articles)
             return report
 
-    source = _analysed_source(loaded, articles, todo, given, prev is None, workers, timings)
+    source = _analysed_source(loaded, articles, todo, None if rebuild else given,
+                              prev is None, workers, timings, reuse=not rebuild)
     from archive.analysis import Analyzer
 
     title_analyzer = Analyzer(loaded.gazetteer.matcher()) if loaded.gazetteer else Analyzer()
@@ -467,7 +468,8 @@ def _segment_count(ix: Any) -> int:
 
 def _analysed_source(loaded: Any, articles: dict[str, Any], todo: set[str],
                      given: Analysis | Sequence[AnalyzedArticle] | None, complete: bool,
-                     workers: int | None, timings: Any) -> Callable[[str], AnalyzedArticle]:
+                     workers: int | None, timings: Any, reuse: bool = True,
+                     ) -> Callable[[str], AnalyzedArticle]:
     """A function giving the analysed article of each id in ``todo`` (built on demand): from
     ``given`` when it was analysed from the same file content, else from
     :func:`archive.pipeline.analyse` (records kept in build/analysis/, analysed when stale)."""
@@ -489,7 +491,7 @@ def _analysed_source(loaded: Any, articles: dict[str, Any], todo: set[str],
     fresh = None
     if rest:
         loaded.articles = [articles[aid] for aid in sorted(rest)]
-        fresh = analyse(loaded, timings, workers, complete=complete and not usable)
+        fresh = analyse(loaded, timings, workers, complete=complete and not usable, reuse=reuse)
 
     def get(aid: str) -> AnalyzedArticle:
         if aid in ready:
