@@ -509,9 +509,15 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True) -> None:
     ``publish``, build/related.json)."""
     from archive.index.related import compute_related, related_json
 
+    ids_by_num = None
+    try:
+        meta = json.loads((gen / META).read_text(encoding="utf-8"))
+        ids_by_num = {int(num): row["id"] for num, row in meta.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # read from the index itself
     ix = whoosh_index.open_dir(str(gen))
     try:
-        text = related_json(compute_related(ix))
+        text = related_json(compute_related(ix, ids_by_num=ids_by_num))
     finally:
         ix.close()
     _write_atomic(gen / RELATED, text)
