@@ -197,3 +197,11 @@ def test_the_index_update_reuses_the_records_unless_asked_to_rebuild(
     assert report.full and report.total == len(analysis) and seen == []
     report = update_index(archive_paths, related=False, workers=1, rebuild=True)
     assert report.full and sorted(seen) == sorted(analysis.summaries)
+
+
+def test_an_unreadable_record_is_named_in_the_error(archive_paths: Paths) -> None:
+    analysis = analyse(load(archive_paths), workers=1)
+    some = next(iter(analysis.summaries))
+    records.record_path(archive_paths.build, some).write_bytes(b"not a record")
+    with pytest.raises(ValueError, match=f"{some}.rec: analysis record unreadable"):
+        analysis.article(some)
