@@ -409,7 +409,9 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     # about a third larger. Separate files, not one compound file per segment: Whoosh copies a
     # compound file's parts into memory on every open (~90 ms per 150 articles), while plain
     # files open in about a millisecond (measured on 150 synthetic articles).
-    writer = ix.writer(codec=W3Codec(compression=0), compound=False)
+    # limitmb: Whoosh's posting buffer, spilled to sorted runs on disk when full; it counts
+    # about half of what the postings really take in memory, so 64 keeps it near 150 MB.
+    writer = ix.writer(codec=W3Codec(compression=0), compound=False, limitmb=WRITER_MB)
     try:
         for aid in sorted(todo | removed):
             writer.delete_by_term("id", aid)
@@ -455,6 +457,8 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     return report
 
 
+#: Whoosh's in-memory posting buffer (MB as Whoosh counts them; see _update_locked).
+WRITER_MB = 64
 #: Segments an update lets pile up before it merges the small ones (see _update_locked).
 MERGE_AT = 12
 
