@@ -121,11 +121,51 @@ def load(paths: Paths, timings: Timings | None = None) -> Loaded:
         return Loaded(given.paths, list(given.articles), given.gazetteer, list(given.problems))
     timings = timings or Timings()
     with timings.stage("load"):
-        corpus = load_corpus(paths)
+        corpus = _corpus(paths, load_corpus)
         gazetteer, gaz_problems = load_gazetteer(paths)
         problems = list(corpus.problems) + list(gaz_problems)
         problems += validate(gazetteer, corpus.articles, root=paths.root)
     return Loaded(paths, list(corpus.articles), gazetteer, problems)
+
+
+#: The parsed corpus of the last build, reused when no file in seeds/ changed.
+CORPUS_CACHE = "corpus.pickle"
+
+
+def _corpus(paths: Paths, load_corpus: Any) -> Any:
+    """``load_corpus(paths)``, or the corpus the previous build parsed when no entry of seeds/
+    changed (same names, sizes and modification times) and the corpus code is the same: a
+    build with nothing changed does not parse every article again."""
+    import hashlib
+    import pickle
+
+    from archive import files
+
+    if not paths.seeds.is_dir():
+        return load_corpus(paths)
+    state = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                   for e in os.scandir(paths.seeds))
+    key = hashlib.sha256(repr((files.fingerprint("corpus cache 1", ["corpus"]),
+                               str(paths.root), str(paths.seeds), state)).encode()).hexdigest()
+    cache = paths.build / CORPUS_CACHE
+    try:
+        with open(cache, "rb") as fh:
+            if fh.read(64).decode("ascii") == key:
+                return pickle.load(fh)
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
+            ImportError, IndexError, TypeError):
+        pass
+    corpus = load_corpus(paths)
+    try:
+        paths.build.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(key.encode("ascii"))
+            pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only build/: parse again next time
+    return corpus
 
 
 def declared_entities(article: Article, gazetteer: Any) -> list[str]:
