@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from archive import pipeline
 from archive.config import Paths
 from archive.corpus import loader
 from archive.pipeline import load, reusing
@@ -50,8 +51,8 @@ def test_load_reuses_the_given_corpus_only_for_the_same_folders(
 ) -> None:
     loaded = load(archive_paths)
     calls: list[int] = []
-    real = loader.load_corpus
-    monkeypatch.setattr(loader, "load_corpus", lambda p: calls.append(1) or real(p))
+    real = pipeline._corpus
+    monkeypatch.setattr(pipeline, "_corpus", lambda p, f: calls.append(1) or real(p, f))
     with reusing(loaded):
         again = load(archive_paths)
         assert calls == []
@@ -63,3 +64,28 @@ def test_load_reuses_the_given_corpus_only_for_the_same_folders(
         assert calls == [1]
     load(archive_paths)
     assert calls == [1, 1]
+
+
+def test_a_build_with_nothing_changed_does_not_parse_the_articles_again(
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load(archive_paths)
+    parsed: list[str] = []
+    real = loader.parse_article
+
+    def counting(raw: bytes, article_id: str, rel: str):  # type: ignore[no-untyped-def]
+        parsed.append(article_id)
+        return real(raw, article_id, rel)
+
+    monkeypatch.setattr(loader, "parse_article", counting)
+    again = load(archive_paths)
+    assert parsed == []
+    assert [(a.id, a.text, a.content_hash) for a in again.articles] == [
+        (a.id, a.text, a.content_hash) for a in first.articles]
+    target = sorted(p for p in archive_paths.seeds.iterdir() if p.suffix in (".txt", ".md"))[0]
+    with open(target, "a", encoding="utf-8") as fh:
+        fh.write("\nسطر جديد.\n")
+    edited = load(archive_paths)
+    assert sorted(parsed) == sorted(a.id for a in first.articles)  # parsed again
+    changed = next(a for a in edited.articles if a.id == target.stem)
+    assert changed.text.rstrip().endswith("سطر جديد.")

@@ -30,6 +30,7 @@ HOOKS: list[tuple[str, str, str]] = [
     ("mkdocs.commands.build", "_build_page", "mkdocs_build_pages"),
     ("archive.pipeline", "load", "load"),
     ("archive.pipeline", "analyze_corpus", "analyze"),
+    ("archive.pipeline", "analyse", "analyze"),
     ("archive.site.model", "build_site_data", "entities_and_site_data"),
     ("archive.site.export", "data_files", "open_data_export"),
     ("archive.index.build", "update_index", "whoosh_index"),

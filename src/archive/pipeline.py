@@ -1,7 +1,12 @@
 """The build pipeline shared by the MkDocs plugin and the ``archive`` command line.
 
     load(paths) ─► Loaded(corpus, gazetteer, problems)
-    analyze_corpus(loaded) ─► [AnalyzedArticle]   (tokens, body tokens, entity mentions)
+    analyse(loaded) ─► Analysis      summaries in memory, token records in build/analysis/;
+                                     only articles whose file, gazetteer or analysis code
+                                     changed are analysed again; ``Analysis.articles()``
+                                     streams AnalyzedArticle objects one at a time
+    analyze_corpus(loaded) ─► [AnalyzedArticle]   (tokens, body tokens, entity mentions;
+                                     all in memory: for tests and small tools)
 
 Stage timings are collected in :class:`Timings` so benchmarks can report them.
 """
@@ -18,19 +23,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive import records
 from archive.analysis import Analyzer, Token, wordtable
 from archive.analysis.analyzer import Columns, remember_words
 from archive.config import Paths
 from archive.corpus.article import Article
 from archive.errors import HasProblems, Problem
 from archive.files import write_atomic
+from archive.records import Analysis, Summary, _Entities
 
 
 @dataclass(slots=True)
 class Timings:
-    """Seconds spent in each named stage, in the order stages ran."""
+    """Seconds spent in each named stage, in the order stages ran: timed around a block
+    (:meth:`stage`) or from the previous lap to now (:meth:`lap`)."""
 
     stages: dict[str, float] = field(default_factory=dict)
+    _clock: float = field(default_factory=time.perf_counter, repr=False)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -38,7 +47,17 @@ class Timings:
         try:
             yield
         finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - t0
+            self.add(name, time.perf_counter() - t0)
+            self._clock = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        """Count the time since the previous lap (or stage, or creation) under ``name``."""
+        now = time.perf_counter()
+        self.add(name, now - self._clock)
+        self._clock = now
+
+    def add(self, name: str, seconds: float) -> None:
+        self.stages[name] = self.stages.get(name, 0.0) + seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,31 +71,15 @@ class Mention:
 
 
 @dataclass(slots=True)
-class AnalyzedArticle:
+class AnalyzedArticle(_Entities):
+    """One article with all its tokens (built one at a time: see :class:`Analysis`)."""
+
     article: Article
     tokens: list[Token]  # every token of article.text, entity-tagged
     body_tokens: list[Token]  # the tokens inside body segments: what search indexes
     mentions: list[Mention]  # gazetteer names in the body and boilerplate
     mention_counts: dict[str, int]  # entity key → mentions in the body
     declared: list[str] = field(default_factory=list)  # entity keys named in front matter
-
-    @property
-    def places(self) -> list[str]:
-        """Place keys: named in the body (most mentioned first) then front matter only."""
-        return self._entities("place")
-
-    @property
-    def actors(self) -> list[str]:
-        return self._entities("actor")
-
-    def _entities(self, kind: str) -> list[str]:
-        prefix = kind + ":"
-        counted = sorted(
-            (k for k in self.mention_counts if k.startswith(prefix)),
-            key=lambda k: (-self.mention_counts[k], k),
-        )
-        extra = sorted({k for k in self.declared if k.startswith(prefix)} - set(counted))
-        return counted + extra
 
 
 @dataclass(slots=True)
@@ -118,11 +121,51 @@ def load(paths: Paths, timings: Timings | None = None) -> Loaded:
         return Loaded(given.paths, list(given.articles), given.gazetteer, list(given.problems))
     timings = timings or Timings()
     with timings.stage("load"):
-        corpus = load_corpus(paths)
+        corpus = _corpus(paths, load_corpus)
         gazetteer, gaz_problems = load_gazetteer(paths)
         problems = list(corpus.problems) + list(gaz_problems)
         problems += validate(gazetteer, corpus.articles, root=paths.root)
     return Loaded(paths, list(corpus.articles), gazetteer, problems)
+
+
+#: The parsed corpus of the last build, reused when no file in seeds/ changed.
+CORPUS_CACHE = "corpus.pickle"
+
+
+def _corpus(paths: Paths, load_corpus: Any) -> Any:
+    """``load_corpus(paths)``, or the corpus the previous build parsed when no entry of seeds/
+    changed (same names, sizes and modification times) and the corpus code is the same: a
+    build with nothing changed does not parse every article again."""
+    import hashlib
+    import pickle
+
+    from archive import files
+
+    if not paths.seeds.is_dir():
+        return load_corpus(paths)
+    state = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                   for e in os.scandir(paths.seeds))
+    key = hashlib.sha256(repr((files.fingerprint("corpus cache 1", ["corpus"]),
+                               str(paths.root), str(paths.seeds), state)).encode()).hexdigest()
+    cache = paths.build / CORPUS_CACHE
+    try:
+        with open(cache, "rb") as fh:
+            if fh.read(64).decode("ascii") == key:
+                return pickle.load(fh)
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
+            ImportError, IndexError, TypeError):
+        pass
+    corpus = load_corpus(paths)
+    try:
+        paths.build.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(key.encode("ascii"))
+            pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only build/: parse again next time
+    return corpus
 
 
 def declared_entities(article: Article, gazetteer: Any) -> list[str]:
@@ -258,6 +301,117 @@ def analyze_corpus(
                                              strict=True):
                 out.extend(map(_assemble, todo[start:end], records))
         return out
+
+
+def analyse(
+    loaded: Loaded,
+    timings: Timings | None = None,
+    workers: int | None = None,
+    *,
+    complete: bool = True,
+    reuse: bool = True,
+) -> Analysis:
+    """Analyse the loaded corpus into compact records kept in build/analysis/ (see
+    :mod:`archive.records`), reusing the record of every article whose file, the gazetteer and
+    the analysis code are unchanged since it was made: only new and changed articles are
+    analysed (their new word forms through the word table, as :func:`analyze_corpus`).
+
+    The result holds a small summary per article in memory; the tokens are read back from the
+    records, one article at a time, by :meth:`Analysis.articles`. ``complete``: ``loaded``
+    holds the whole corpus, so the records of articles not in it are deleted (an index update
+    that loaded only the changed files passes False). ``reuse=False``: analyse every article
+    again (``archive index --rebuild``)."""
+    timings = timings or Timings()
+    build = loaded.paths.build
+    records.folder(build).mkdir(parents=True, exist_ok=True)
+    context = records.code_fingerprint() + " " + records.gazetteer_fingerprint(
+        records.entity_fingerprints(loaded.gazetteer))
+    ordered = sorted(loaded.articles, key=lambda a: a.id)
+    keys = {a.id: records.record_key(a, context) for a in ordered}
+    with timings.stage("analyze"):
+        kept = records.read_index(build) if reuse else {}
+        todo = [a for a in ordered if kept.get(a.id, ("",))[0] != keys[a.id]]
+    entries = dict(kept) if not complete else {k: v for k, v in kept.items() if k in keys}
+    if todo:
+        entries.update(_analyse_into_records(loaded, todo, keys, timings, workers))
+    removed = records.prune(build, entries) if complete else 0
+    if todo or removed or len(kept) != len(entries):
+        records.write_index(build, entries)
+    summaries: dict[str, Summary] = {}
+    for a in ordered:
+        _, found, counts, declared = entries[a.id]
+        summaries[a.id] = Summary(a, [Mention(e, s, t, a.text[s:t]) for e, s, t in found],
+                                  counts, declared)
+    return Analysis(build, summaries, keys, [a.id for a in todo])
+
+
+def _analyse_into_records(
+    loaded: Loaded, todo: list[Article], keys: dict[str, str], timings: Timings,
+    workers: int | None,
+) -> dict[str, records.IndexEntry]:
+    """Analyse ``todo`` and write their records; their index entries by id."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    parallel = workers > 1 and len(todo) >= PARALLEL_MIN_ARTICLES
+    with timings.stage("analyze"):
+        _word_table(loaded, todo, workers, parallel)
+    out: dict[str, records.IndexEntry] = {}
+    with timings.stage("entities"):
+        analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
+        if not parallel:
+            for article in todo:
+                out[article.id] = _write_record(article, analyzer, loaded.gazetteer,
+                                                loaded.paths.build, keys[article.id])
+            return out
+        global _STORE
+        _STORE = (loaded.paths.build, keys)
+        try:
+            with _forked(todo, analyzer, loaded.gazetteer, workers) as (pool, spans):
+                for (start, end), entries in zip(spans, pool.imap(_record_span, spans),
+                                                 strict=True):
+                    out.update(zip((a.id for a in todo[start:end]), entries, strict=True))
+        finally:
+            _STORE = None
+    return out
+
+
+def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: bool) -> None:
+    """Make sure every word form of ``todo`` is in the word table (build/) and remembered."""
+    build = loaded.paths.build
+    if parallel:
+        with _forked(todo, None, loaded.gazetteer, workers) as (pool, spans):
+            pending = pool.map_async(_forms_of, spans)
+            export_analyzer_tables(build)  # meanwhile, in this process
+            table = wordtable.load(build)
+            forms: set[str] = set().union(*pending.get())
+    else:
+        export_analyzer_tables(build)
+        table = wordtable.load(build)
+        forms = wordtable.distinct_forms(a.text for a in todo)
+    missing = sorted(forms - table.keys())
+    if missing:
+        table.update(wordtable.analyze_forms(missing, workers))
+        wordtable.save(build, table)
+    remember_words(table)
+
+
+def _write_record(article: Article, analyzer: Analyzer, gazetteer: Any, build: Path,
+                  key: str) -> records.IndexEntry:
+    """Analyse one article, write its record; its index entry."""
+    columns, runs, mentions, counts, declared = _record(article, analyzer, gazetteer)
+    records.write_record(build, article.id, records.encode(key, columns, runs))
+    return key, [(m.entity, m.start, m.end) for m in mentions], counts, declared
+
+
+#: What forked record writers read: build/ and the record key of each article.
+_STORE: tuple[Path, dict[str, str]] | None = None
+
+
+def _record_span(span: tuple[int, int]) -> list[records.IndexEntry]:
+    assert _WORK is not None and _WORK[1] is not None and _STORE is not None
+    todo, analyzer, gazetteer = _WORK
+    build, keys = _STORE
+    return [_write_record(a, analyzer, gazetteer, build, keys[a.id])
+            for a in todo[span[0]:span[1]]]
 
 
 @contextmanager

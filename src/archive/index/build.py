@@ -30,7 +30,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,10 +39,12 @@ from typing import TYPE_CHECKING, Any
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
+from archive import files as archive_files
 from archive.config import Paths
 from archive.errors import Problem
 from archive.index.docs import IndexDoc
 from archive.index.schema import INDEX_FORMAT, make_schema
+from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
 
 if TYPE_CHECKING:
     from archive.pipeline import AnalyzedArticle
@@ -55,7 +57,8 @@ _META_FIELDS = ("id", "date", "source", "places", "actors")
 CURRENT = "CURRENT"
 #: Source files whose change alters how text becomes index terms (→ full rebuild).
 _CODE_DIRS = ("analysis", "corpus")
-_CODE_FILES = ("pipeline.py", "gazetteer/matcher.py", "index/docs.py", "index/schema.py")
+_CODE_FILES = ("pipeline.py", "records.py", "gazetteer/matcher.py", "index/docs.py",
+               "index/schema.py")
 
 
 def search_dir(paths: Paths) -> Path:
@@ -71,29 +74,7 @@ def _sha(data: bytes) -> str:
 
 def code_fingerprint() -> str:
     """Hash of the analysis code and data: a change means every article must be re-analysed."""
-    pkg = Path(__file__).resolve().parent.parent
-    files: list[Path] = []
-    for d in _CODE_DIRS:
-        files += [p for p in (pkg / d).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    files += [pkg / f for f in _CODE_FILES if (pkg / f).is_file()]
-    h = hashlib.sha256(f"format {INDEX_FORMAT}\n".encode())
-    for p in sorted(files):
-        h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def entity_fingerprints(gazetteer: Any) -> dict[str, str]:
-    """Per entity key: a hash of what decides where and how it is tagged."""
-    out: dict[str, str] = {}
-    for key in sorted(getattr(gazetteer, "entities", {})):
-        e = gazetteer.entities[key]
-        data = json.dumps([e.kind, list(e.names), e.parent], ensure_ascii=False)
-        out[key] = _sha(data.encode())[:16]
-    return out
-
-
-def gazetteer_fingerprint(fingerprints: dict[str, str]) -> str:
-    return _sha(json.dumps(fingerprints, sort_keys=True).encode())
+    return archive_files.fingerprint(f"format {INDEX_FORMAT}", [*_CODE_DIRS, *_CODE_FILES])
 
 
 # --------------------------------------------------------------------------- manifest
@@ -210,12 +191,7 @@ def update_lock(paths: Paths) -> Iterator[None]:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    archive_files.write_atomic(path, text, durable=True)
 
 
 # --------------------------------------------------------------------------- status
@@ -314,7 +290,8 @@ def _affected_by_gazetteer(
 
 
 def update_index(paths: Paths, *, rebuild: bool = False, workers: int | None = None,
-                 related: bool = True, analysed: Sequence[AnalyzedArticle] | None = None,
+                 related: bool = True,
+                 analysed: Analysis | Sequence[AnalyzedArticle] | None = None,
                  ) -> UpdateReport:
     """Bring the index up to date with seeds/ and the gazetteer (see module docstring).
 
@@ -322,27 +299,24 @@ def update_index(paths: Paths, *, rebuild: bool = False, workers: int | None = N
     manifest then records that ``related.json`` is stale and the next update with
     ``related=True`` (``archive index``, the site build) computes it.
 
-    ``analysed``: articles the caller has analysed already (the site build); those whose
-    content hash matches are used as they are instead of being analysed again."""
+    ``analysed``: the build's :class:`~archive.records.Analysis` (the site build), or articles
+    the caller has analysed already; an article whose content hash matches is taken from there
+    instead of being analysed again. The others go through :func:`archive.pipeline.analyse`,
+    which reuses the records kept in build/analysis/. Articles are written to the index one at a
+    time (never all tokens in memory)."""
     t0 = time.perf_counter()
     with update_lock(paths):
-        report = _update_locked(paths, rebuild, workers, related, analysed or ())
+        report = _update_locked(paths, rebuild, workers, related, analysed)
     report.seconds = time.perf_counter() - t0
     return report
 
 
 def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bool,
-                   given: Sequence[AnalyzedArticle]) -> UpdateReport:
-    from archive.pipeline import analyze_corpus, load
+                   given: Analysis | Sequence[AnalyzedArticle] | None) -> UpdateReport:
+    from archive.pipeline import Timings, load
 
-    clock = [time.perf_counter()]
-    stages: dict[str, float] = {}
-
-    def lap(name: str) -> None:
-        now = time.perf_counter()
-        stages[name] = stages.get(name, 0.0) + now - clock[0]
-        clock[0] = now
-
+    timings = Timings()
+    lap = timings.lap
     prev_gen = current_generation(paths)
     prev = None if rebuild else read_manifest(prev_gen)
     code = code_fingerprint()
@@ -385,7 +359,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         lap("load")
     gaz = gazetteer_fingerprint(entities)
     report = UpdateReport(prev_gen, full=prev is None, problems=list(loaded.problems),
-                          stages=stages)
+                          stages=timings.stages)
 
     if prev is not None:
         report.retagged = report_retag
@@ -404,16 +378,11 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
             report.total = len(prev.articles)
             return report
 
-    ready = {aa.article.id: aa for aa in given
-             if aa.article.id in todo and aa.article.content_hash == articles[aa.article.id]
-             .content_hash and aa.article.id not in report.retagged}
-    fresh = analyze_corpus(loaded, [articles[i] for i in sorted(todo) if i not in ready],
-                           workers=workers) if len(ready) < len(todo) else []
-    analysed = sorted([*ready.values(), *fresh], key=lambda aa: aa.article.id)
+    source = _analysed_source(loaded, articles, todo, None if rebuild else given,
+                              prev is None, workers, timings, reuse=not rebuild)
     from archive.analysis import Analyzer
 
     title_analyzer = Analyzer(loaded.gazetteer.matcher()) if loaded.gazetteer else Analyzer()
-    docs = [IndexDoc.from_analyzed(aa, title_analyzer) for aa in analysed]
     lap("analyze")
 
     sdir = search_dir(paths)
@@ -430,37 +399,47 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     else:
         gen.mkdir(parents=True)
         ix = whoosh_index.create_in(str(gen), make_schema())
-    # Uncompressed posting blocks and stored fields: commits about 2.5x faster for an index
-    # about a third larger. Separate files, not one compound file per segment: Whoosh copies a
-    # compound file's parts into memory on every open (~90 ms per 150 articles), while plain
-    # files open in about a millisecond (measured on 150 synthetic articles).
-    writer = ix.writer(codec=W3Codec(compression=0), compound=False)
-    try:
-        for aid in sorted(todo | removed):
-            writer.delete_by_term("id", aid)
-        for doc in docs:
-            writer.add_document(**doc.fields())
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    lap("write")
 
     manifest = Manifest(
         code=code, gazetteer=gaz, entities=entities, files=files, generation=number,
         articles={} if prev is None else {k: v for k, v in prev.articles.items()
                                           if k not in removed and k not in todo},
     )
-    for aa, doc in zip(analysed, docs, strict=True):
-        keys = {m.entity for m in aa.mentions} | set(doc.places) | set(doc.actors)
-        manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
-                                     "entities": sorted(keys)}
+    # Uncompressed posting blocks and stored fields: commits about 2.5x faster for an index
+    # about a third larger. Separate files, not one compound file per segment: Whoosh copies a
+    # compound file's parts into memory on every open (~90 ms per 150 articles), while plain
+    # files open in about a millisecond (measured on 150 synthetic articles).
+    # limitmb: Whoosh's posting buffer, spilled to sorted runs on disk when full; it counts
+    # about half of what the postings really take in memory, so 64 keeps it near 150 MB.
+    writer = ix.writer(codec=W3Codec(compression=0), compound=False, limitmb=WRITER_MB)
+    try:
+        for aid in sorted(todo | removed):
+            writer.delete_by_term("id", aid)
+        # one article at a time: its tokens are rebuilt, written and dropped
+        for aid in sorted(todo):
+            aa = source(aid)
+            doc = IndexDoc.from_analyzed(aa, title_analyzer)
+            writer.add_document(**doc.fields())
+            keys = {m.entity for m in aa.mentions} | set(doc.places) | set(doc.actors)
+            manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
+                                         "entities": sorted(keys)}
+        lap("write")
+        # An update adds one segment and leaves the older ones as they are (Whoosh's default
+        # merges small segments on every commit, rewriting them on the critical path); only
+        # when MERGE_AT segments have piled up are the small ones merged, so a reader never
+        # has many to open.
+        writer.commit(merge=prev is None or _segment_count(ix) >= MERGE_AT)
+    except BaseException:
+        writer.cancel()
+        raise
+    lap("commit")
 
     with ix.reader() as reader:
         meta = {num: {k: fields.get(k) for k in _META_FIELDS}
                 for num, fields in reader.iter_docs()}
     _write_atomic(gen / META, json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n")
     ix.close()
+    lap("meta")
     if related:
         _write_related(paths, gen, publish=False)
         manifest.related = True
@@ -478,14 +457,71 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     return report
 
 
+#: Whoosh's in-memory posting buffer (MB as Whoosh counts them; see _update_locked).
+WRITER_MB = 64
+#: Segments an update lets pile up before it merges the small ones (see _update_locked).
+MERGE_AT = 12
+
+
+def _segment_count(ix: Any) -> int:
+    try:
+        return len(ix._segments())
+    except (AttributeError, OSError):
+        return MERGE_AT
+
+
+def _analysed_source(loaded: Any, articles: dict[str, Any], todo: set[str],
+                     given: Analysis | Sequence[AnalyzedArticle] | None, complete: bool,
+                     workers: int | None, timings: Any, reuse: bool = True,
+                     ) -> Callable[[str], AnalyzedArticle]:
+    """A function giving the analysed article of each id in ``todo`` (built on demand): from
+    ``given`` when it was analysed from the same file content, else from
+    :func:`archive.pipeline.analyse` (records kept in build/analysis/, analysed when stale)."""
+    from archive.pipeline import analyse
+
+    def same(aid: str, article: Any) -> bool:
+        return article.content_hash == articles[aid].content_hash
+
+    ready: dict[str, AnalyzedArticle] = {}
+    given_analysis = given if isinstance(given, Analysis) else None
+    if given_analysis is not None:
+        usable = {aid for aid in todo if aid in given_analysis
+                  and same(aid, given_analysis.summaries[aid].article)}
+    else:
+        ready = {aa.article.id: aa for aa in (given or ())
+                 if aa.article.id in todo and same(aa.article.id, aa.article)}
+        usable = set(ready)
+    rest = todo - usable
+    fresh = None
+    if rest:
+        loaded.articles = [articles[aid] for aid in sorted(rest)]
+        fresh = analyse(loaded, timings, workers, complete=complete and not usable, reuse=reuse)
+
+    def get(aid: str) -> AnalyzedArticle:
+        if aid in ready:
+            return ready.pop(aid)
+        if given_analysis is not None and aid in usable:
+            return given_analysis.article(aid)
+        assert fresh is not None
+        return fresh.article(aid)
+
+    return get
+
+
 def _write_related(paths: Paths, gen: Path, publish: bool = True) -> None:
     """Compute related articles of generation ``gen``: ``gen/related.json`` (and, when
     ``publish``, build/related.json)."""
     from archive.index.related import compute_related, related_json
 
+    ids_by_num = None
+    try:
+        meta = json.loads((gen / META).read_text(encoding="utf-8"))
+        ids_by_num = {int(num): row["id"] for num, row in meta.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # read from the index itself
     ix = whoosh_index.open_dir(str(gen))
     try:
-        text = related_json(compute_related(ix))
+        text = related_json(compute_related(ix, ids_by_num=ids_by_num))
     finally:
         ix.close()
     _write_atomic(gen / RELATED, text)
@@ -535,7 +571,8 @@ def _prune(sdir: Path, keep: set[str]) -> None:
 
 
 def ensure_fresh(paths: Paths, related: bool = False,
-                 analysed: Sequence[AnalyzedArticle] | None = None) -> UpdateReport | None:
+                 analysed: Analysis | Sequence[AnalyzedArticle] | None = None,
+                 ) -> UpdateReport | None:
     """Update the index when it is missing or stale (or, with ``related``, when its related
     articles are not computed yet); return the report, or None if nothing had to be done."""
     if index_status(paths).fresh:

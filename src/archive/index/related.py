@@ -38,10 +38,14 @@ def rare_df(n: int) -> int:
     return max(RARE_MIN, int(RARE_FACTOR * math.sqrt(n)))
 
 
-def doc_features(ix: Any) -> tuple[list[str], dict[str, dict[str, int]]]:
-    """Article ids (sorted) and, per id, the shared features with their term frequencies."""
+def doc_features(ix: Any, ids_by_num: dict[int, str] | None = None,
+                 ) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """Article ids (sorted) and, per id, the shared features with their term frequencies.
+    ``ids_by_num``: the id of each live document, when known (docs.json): spares reading
+    every document's stored fields, the article text included."""
     with ix.reader() as reader:
-        ids_by_num = {num: f["id"] for num, f in reader.iter_docs()}
+        if ids_by_num is None:
+            ids_by_num = {num: f["id"] for num, f in reader.iter_docs()}
         feats: dict[str, dict[str, int]] = defaultdict(dict)
         for fieldname, prefix in (("root", ""), ("entity", "@")):
             if fieldname not in reader.schema:
@@ -61,12 +65,13 @@ def doc_features(ix: Any) -> tuple[list[str], dict[str, dict[str, int]]]:
     return ids, {i: feats.get(i, {}) for i in ids}
 
 
-def compute_related(ix: Any, top_k: int = TOP_K) -> dict[str, list[dict[str, Any]]]:
+def compute_related(ix: Any, top_k: int = TOP_K, ids_by_num: dict[int, str] | None = None,
+                    ) -> dict[str, list[dict[str, Any]]]:
     """``{id: [{"id", "score", "shared"}]}`` for every article in the index."""
     import numpy as np
     from scipy import sparse
 
-    ids, feats = doc_features(ix)
+    ids, feats = doc_features(ix, ids_by_num)
     n = len(ids)
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     if n < 2:

@@ -44,10 +44,28 @@ LEVEL_FIELDS: tuple[str, str, str] = ("form", "stem", "root")
 TITLE_PREFIX = "title_"
 
 
-def encode_stream(items: Iterable[tuple[str, int, int, int]]) -> str:
-    """Serialise ``(term, position, start, end)`` items as one string for a Whoosh field."""
-    lines = [f"{term}{_SEP}{pos}{_SEP}{start}{_SEP}{end}" for term, pos, start, end in items]
-    return STREAM_MARK + "\n".join(lines)
+class TokenStream(str):
+    """An already analysed token stream as a Whoosh field value: a string (what Whoosh
+    accepts) that carries the ``(term, position, start, end)`` items themselves, so the
+    tokenizer reads them back without formatting and parsing text. Its text is the serialised
+    stream (see :func:`decode_stream`), made only when asked for."""
+
+    items: list[tuple[str, int, int, int]]
+
+    def __new__(cls, items: Iterable[tuple[str, int, int, int]]) -> TokenStream:
+        self = super().__new__(cls, STREAM_MARK)
+        self.items = list(items)
+        return self
+
+    def serialised(self) -> str:
+        lines = [f"{term}{_SEP}{pos}{_SEP}{start}{_SEP}{end}"
+                 for term, pos, start, end in self.items]
+        return STREAM_MARK + "\n".join(lines)
+
+
+def encode_stream(items: Iterable[tuple[str, int, int, int]]) -> TokenStream:
+    """``(term, position, start, end)`` items as one value for a Whoosh field."""
+    return TokenStream(items)
 
 
 def root_stream(tokens: Iterable[Any]) -> Iterator[tuple[str, int, int, int]]:
@@ -60,6 +78,10 @@ def root_stream(tokens: Iterable[Any]) -> Iterator[tuple[str, int, int, int]]:
 
 
 def decode_stream(value: str) -> Iterator[tuple[str, int, int, int]]:
+    """The items of a stream made by :func:`encode_stream` (or of its serialised text)."""
+    if isinstance(value, TokenStream):
+        yield from value.items
+        return
     body = value[len(STREAM_MARK):]
     if not body:
         return

@@ -27,6 +27,7 @@ from mkdocs.structure.pages import Page
 
 from archive.browser import site as browser_site
 from archive.config import Paths
+from archive.records import Analysis
 from archive.site import export
 from archive.site.model import SiteData, build_site_data, read_related
 from archive.site.pagecache import PageCache
@@ -78,7 +79,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.site: Site | None = None
         self.by_src: dict[str, PageSpec] = {}
         self.render_seconds = 0.0
-        self.analyzed: list[Any] = []  # for archive.browser (on_post_build)
+        # The build's analysis: a summary per article in memory, tokens in build/analysis/
+        # (archive.records), streamed to the browser index in on_post_build.
+        self.analysis: Analysis | None = None
         self.gazetteer: Any = None
         self.staging = StagedSiteDir()
         self.stage_output = False
@@ -133,7 +136,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         from archive.errors import ArchiveError
-        from archive.pipeline import analyze_corpus, load
+        from archive.pipeline import analyse, load
 
         assert self.paths is not None
         t0 = time.perf_counter()
@@ -147,11 +150,11 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if loaded.errors:
                 raise ArchiveError(loaded.errors)
             _summarise(loaded.warnings, loaded.articles)
-            analyzed = analyze_corpus(loaded)
-            log.info("archive: %d articles loaded and analysed in %.2fs",
-                     len(analyzed), time.perf_counter() - t0)
-            # browser search (archive.browser): kept for on_post_build
-            self.analyzed, self.gazetteer = analyzed, loaded.gazetteer
+            analysis = analyse(loaded)
+            log.info("archive: %d articles loaded, %d analysed (the others' analysis reused "
+                     "from build/) in %.2fs", len(analysis), len(analysis.analysed),
+                     time.perf_counter() - t0)
+            self.analysis, self.gazetteer = analysis, loaded.gazetteer
         except ArchiveError as exc:
             lines = "\n".join(f"  - {p}" for p in exc.problems)
             raise PluginError(
@@ -168,11 +171,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             t1 = time.perf_counter()
             with reusing(loaded):  # the corpus is read and parsed once per build
                 report = ensure_fresh(self.paths, related=True,  # type: ignore[arg-type]
-                                      analysed=analyzed)
+                                      analysed=analysis)
             if report is not None:
                 log.info("archive: search index updated in %.2fs", time.perf_counter() - t1)
             related = read_related(self.paths.build / "related.json")
-        self.data = build_site_data(analyzed, loaded.gazetteer.entities.values(), related)
+        self.data = build_site_data(analysis.in_order(), loaded.gazetteer.entities.values(),
+                                    related)
         for w in self.data.warnings:
             log.info("archive: %s", w)
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
@@ -253,7 +257,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.config.root_pages_min is not None and self.config.root_pages_min <= 0:
             return
         t0 = time.perf_counter()
-        index = roots.collect(self.analyzed, self.config.root_pages_min)
+        assert self.analysis is not None  # one article at a time, from build/analysis/
+        index = roots.collect(self.analysis.articles(), self.config.root_pages_min)
         def has_kwic() -> bool:  # the concordance page of archive.browser, when there is one
             return any(files.get_file_from_path(u) for u in ("kwic.md", "kwic/index.md"))
 
@@ -344,8 +349,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
                 if k.startswith("article:")}
-        browser_site.write_site_search(self.analyzed, self.gazetteer, config.site_dir, urls,
-                                       self.paths.build / "browser")
+        assert self.analysis is not None and self.paths is not None
+        # one analysed article at a time, in id order, rebuilt from build/analysis/
+        browser_site.write_site_search(self.analysis.articles(), self.gazetteer,
+                                       config.site_dir, urls, self.paths.build / "browser")
         log.info("archive: browser search data written in %.2fs", time.perf_counter() - t0)
         self.staging.commit(config)  # last: the new site replaces the old one only now
 

@@ -1,0 +1,207 @@
+"""The build's analysis is kept as compact records in build/analysis/: consumers get the same
+analysed articles as a fresh analysis, one at a time; a rebuild analyses only what changed; the
+site plugin holds no tokens once the build is done."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive import pipeline, records
+from archive.analysis import Token
+from archive.config import Paths
+from archive.pipeline import analyse, analyze_corpus, load
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Ids of the articles analysed (tokenized, tagged) from now on, in this process."""
+    seen: list[str] = []
+    real = pipeline._record
+
+    def counting(article: Any, analyzer: Any, gazetteer: Any) -> Any:
+        seen.append(article.id)
+        return real(article, analyzer, gazetteer)
+
+    monkeypatch.setattr(pipeline, "_record", counting)
+    return seen
+
+
+def test_records_give_back_exactly_what_the_analysis_made(archive_paths: Paths) -> None:
+    loaded = load(archive_paths)
+    fresh = {aa.article.id: aa for aa in analyze_corpus(loaded, workers=1)}
+    analysis = analyse(loaded, workers=1)
+    streamed = analysis.articles()
+    assert isinstance(streamed, Iterator)
+    ids = []
+    for aa in streamed:
+        ref = fresh[aa.article.id]
+        ids.append(aa.article.id)
+        assert aa.tokens == ref.tokens
+        assert aa.body_tokens == ref.body_tokens
+        assert aa.mentions == ref.mentions
+        assert aa.mention_counts == ref.mention_counts
+        assert (aa.places, aa.actors, aa.declared) == (ref.places, ref.actors, ref.declared)
+    assert ids == sorted(fresh)
+    assert any(t.entity for aa in fresh.values() for t in aa.tokens)  # names were tagged
+    assert any(len(aa.body_tokens) < len(aa.tokens) for aa in fresh.values())  # boilerplate
+    # summaries carry what the site needs without the tokens
+    for s in analysis.in_order():
+        assert s.mentions == fresh[s.article.id].mentions
+        assert s.places == fresh[s.article.id].places
+
+
+def test_a_rebuild_analyses_only_new_and_changed_articles(
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _counting(monkeypatch)
+    first = analyse(load(archive_paths), workers=1)
+    assert sorted(seen) == sorted(first.summaries) and first.analysed == sorted(seen)
+    seen.clear()
+    again = analyse(load(archive_paths), workers=1)
+    assert seen == [] and again.analysed == []
+    assert [aa.tokens for aa in again.articles()] == [aa.tokens for aa in first.articles()]
+
+    files = sorted(p for p in archive_paths.seeds.iterdir() if p.suffix in (".txt", ".md"))
+    changed, gone = files[0], files[1]
+    with open(changed, "a", encoding="utf-8") as fh:
+        fh.write("\nوأضاف المصدر أن الاجتماع المقبل سيعقد في درعا البلد.\n")
+    gone.unlink()
+    shutil.copy(files[2], archive_paths.seeds / f"added{files[2].suffix}")
+    third = analyse(load(archive_paths), workers=1)
+    assert sorted(seen) == sorted([changed.stem, "added"])
+    assert gone.stem not in third
+    assert not records.record_path(archive_paths.build, gone.stem).exists()
+    edited = third.article(changed.stem)
+    assert edited.tokens[-1].form == "البلد"
+    assert any(t.entity for t in edited.tokens[-3:])  # درعا البلد tagged in the new sentence
+
+
+def test_a_gazetteer_or_code_change_analyses_again(
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analyse(load(archive_paths), workers=1)
+    seen = _counting(monkeypatch)
+    monkeypatch.setattr(records, "code_fingerprint", lambda: "other analysis code")
+    analysis = analyse(load(archive_paths), workers=1)
+    assert sorted(seen) == sorted(analysis.summaries)
+    seen.clear()
+    gazetteer = archive_paths.seeds / "places.yml"
+    text = gazetteer.read_text(encoding="utf-8")
+    gazetteer.write_text(text.replace("aliases: [Jordan]", "aliases: [Jordan, المملكة الأردنية]",
+                                      1), encoding="utf-8")
+    assert load(archive_paths).gazetteer.entities  # still a valid gazetteer
+    analysis = analyse(load(archive_paths), workers=1)
+    assert sorted(seen) == sorted(analysis.summaries)
+    seen.clear()
+    gazetteer.write_text(gazetteer.read_text(encoding="utf-8").replace(
+        "description: المملكة الأردنية الهاشمية", "description: الأردن"), encoding="utf-8")
+    assert analyse(load(archive_paths), workers=1).analysed == seen == []  # not a name
+
+
+def test_a_damaged_record_is_not_used(archive_paths: Paths) -> None:
+    analysis = analyse(load(archive_paths), workers=1)
+    some = next(iter(analysis.summaries))
+    path = records.record_path(archive_paths.build, some)
+    # a record made for other input (e.g. written by another build meanwhile) is refused
+    other = analyse(load(archive_paths), workers=1)
+    other.keys[some] = "0" * 32
+    with pytest.raises(ValueError, match="made for other input"):
+        other.article(some)
+    path.unlink()  # a lost record: the article is analysed again
+    again = analyse(load(archive_paths), workers=1)
+    assert again.analysed == [some]
+
+
+def _tokens_reachable(root: object) -> int:
+    """How many Token objects (or lists of them) can be reached from ``root``'s attributes."""
+    seen: set[int] = set()
+    todo = [root]
+    found = 0
+    skip = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
+            types.MethodType, types.CodeType, str, bytes, int, float)
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, skip):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, Token):
+            found += 1
+            continue
+        todo.extend(gc.get_referents(obj))
+    return found
+
+
+def test_the_site_build_streams_the_analysis_and_keeps_no_tokens(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from archive.browser import site as browser_site
+
+    shutil.copytree(repo / "seeds", tmp_path / "seeds")
+    shutil.copytree(repo / "docs", tmp_path / "docs")
+    shutil.copy(repo / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    handed: list[Any] = []
+    real = browser_site.write_site_search
+
+    def spy(analyzed: Any, *args: Any, **kwargs: Any) -> Any:
+        handed.append(analyzed)
+        return real(analyzed, *args, **kwargs)
+
+    monkeypatch.setattr(browser_site, "write_site_search", spy)
+    seen = _counting(monkeypatch)
+
+    def site_build() -> Any:
+        config = load_config(str(tmp_path / "mkdocs.yml"))
+        build(config)
+        return config.plugins["archive"]
+
+    plugin = site_build()
+    articles = sorted(p.stem for p in (tmp_path / "seeds").iterdir()
+                      if p.suffix in (".txt", ".md"))
+    assert sorted(seen) == articles  # once each: the index took the site's analysis
+    assert isinstance(handed[0], Iterator)  # a one-pass stream, not a list
+    assert _tokens_reachable(plugin) == 0
+    assert _tokens_reachable(plugin.analysis) == 0
+
+    seen.clear()
+    target = tmp_path / "seeds" / f"{articles[0]}.txt"
+    if not target.exists():
+        target = target.with_suffix(".md")
+    with open(target, "a", encoding="utf-8") as fh:
+        fh.write("\nوأضاف المصدر أن الاجتماع المقبل سيعقد قريبا.\n")
+    site_build()
+    assert seen == [articles[0]]  # the rebuild analysed the changed article only
+    seen.clear()
+    site_build()
+    assert seen == []
+
+
+def test_the_index_update_reuses_the_records_unless_asked_to_rebuild(
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archive.index.build import update_index
+
+    analysis = analyse(load(archive_paths), workers=1)
+    seen = _counting(monkeypatch)
+    report = update_index(archive_paths, related=False, workers=1)  # `archive index`, no site
+    assert report.full and report.total == len(analysis) and seen == []
+    report = update_index(archive_paths, related=False, workers=1, rebuild=True)
+    assert report.full and sorted(seen) == sorted(analysis.summaries)
+
+
+def test_an_unreadable_record_is_named_in_the_error(archive_paths: Paths) -> None:
+    analysis = analyse(load(archive_paths), workers=1)
+    some = next(iter(analysis.summaries))
+    records.record_path(archive_paths.build, some).write_bytes(b"not a record")
+    with pytest.raises(ValueError, match=f"{some}.rec: analysis record unreadable"):
+        analysis.article(some)
