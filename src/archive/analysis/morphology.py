@@ -625,6 +625,8 @@ ENDINGS = ["", "ة", "ات", "ان", "ين", "ون", "وا", "ت", "تم", "تن
            "ية", "يات", "يين", "يون", "تان", "تين"]
 TEH_ENDINGS = {"ات": True, "ت": True, "تان": True, "تين": True, "يات": True}
 RARE_ENDINGS = {"ت": True, "ا": True, "ن": True}
+#: The alef written after the tanwin of an indefinite accusative noun (وفقاً).
+TANWIN_ALEF = "ا"
 VERBAL_ENDINGS = {"": True, "ون": True, "ان": True, "ين": True, "وا": True, "ن": True, "ا": True}
 #: Endings only a verb takes, and endings only a noun takes.
 VERB_ENDINGS = {"وا": True, "تم": True, "تن": True, "تا": True, "ت": True}
@@ -675,6 +677,8 @@ def enclitics() -> list[tuple[str, int, bool, bool]]:
     Cost: one per morpheme, two for a bare ``ت``, ``ا`` or ``ن`` ending (rarely an ending,
     often a radical). ``teh``: a ``ة`` may be restored before it. ``verbal``: an imperfect
     verb may carry it (so ``ت ن ا`` at the start of the core may be imperfect prefixes).
+    A bare ``ا`` after a noun core without the article is also tried at cost one: the alef
+    of the indefinite accusative (وفقا is وفق + ا, not و + فقا; see :func:`candidates`).
     """
     out: dict[str, tuple[int, bool, bool]] = {}
     for ending in ENDINGS:
@@ -743,6 +747,10 @@ def candidates(key: str) -> list[tuple[int, str, bool, str, bool]]:
             pos = pos_of(prefix, suffix)
             if pos != "":
                 out.append((cost, core, bare, pos, art))
+            if suffix == TANWIN_ALEF and not art and not core.endswith(ALEF):
+                # the alef of an indefinite accusative (وفقا، لافتا، فرحا): as common as a
+                # clitic on a noun without the article, so it costs one, not two
+                out.append((cost - 1, core, False, "n", art))
             if teh and suffix != "" and pos_of(prefix, "") != "v":
                 if core.endswith(TEH) and suffix[:1] != TEH:
                     out.append((cost, core[:-1] + TEH_MARBUTA, False, "n", art))

@@ -480,6 +480,8 @@ const ENDINGS = ['', 'ة', 'ات', 'ان', 'ين', 'ون', 'وا', 'ت', 'تم',
   'ي', 'ية', 'يات', 'يين', 'يون', 'تان', 'تين'];
 const TEH_ENDINGS = asSet(['ات', 'ت', 'تان', 'تين', 'يات']);
 const RARE_ENDINGS = asSet(['ت', 'ا', 'ن']);
+/** Python TANWIN_ALEF: the alef after the tanwin of an indefinite accusative noun. */
+const TANWIN_ALEF = 'ا';
 const VERBAL_ENDINGS = asSet(['', 'ون', 'ان', 'ين', 'وا', 'ن', 'ا']);
 const VERB_ENDINGS = ['وا', 'تم', 'تن', 'تا', 'ت'];
 const NOUN_ENDINGS = ['ة', 'ات', 'ية', 'يات', 'يين', 'يون', 'تان', 'تين', 'ي'];
@@ -595,6 +597,9 @@ export function candidates(key) {
       const bare = suffix === '';
       const pos = posOf(prefix, suffix);
       if (pos !== '') out.push([cost, core, bare, pos, art]);
+      if (suffix === TANWIN_ALEF && !art && !core.endsWith(ALEF)) {
+        out.push([cost - 1, core, false, 'n', art]);
+      }
       if (teh && suffix !== '' && posOf(prefix, '') !== 'v') {
         if (core.endsWith(TEH) && suffix.slice(0, 1) !== TEH) {
           out.push([cost, core.slice(0, -1) + TEH_MARBUTA_CH, false, 'n', art]);
