@@ -720,7 +720,7 @@ def prefix_cost(prefix: str) -> int:
     return cost
 
 
-def candidates(key: str) -> list[tuple[int, str, bool, str, bool]]:
+def candidates(key: str, tanwin: bool = False) -> list[tuple[int, str, bool, str, bool]]:
     """``(cost, core, bare, pos, article)`` of every clitic segmentation of a lexicon key,
     cheapest first (``article``: the proclitics include ال).
 
@@ -729,7 +729,9 @@ def candidates(key: str) -> list[tuple[int, str, bool, str, bool]]:
     س, before وا تم …, imperfect), or ``b`` (both). A core that ends in ``ت`` before an ending
     that may hide a ``ة`` is also tried with ``ة`` (``حاجته`` → ``حاجة``); a core after a
     verbal ending that starts with an imperfect prefix ``ت ن ا`` is also tried with ``ي`` at
-    two more cost (``نستفيد`` → ``يستفيد``).
+    two more cost (``نستفيد`` → ``يستفيد``). ``tanwin``: the word ends in a bare ``ا`` (not
+    ``أ``, which the key also writes ``ا``), so a noun core + the alef of an indefinite
+    accusative (وفقا, لافتا) is tried at cost one (see :func:`enclitics`).
     """
     prefixes, suffixes = clitic_lists()
     out: list[tuple[int, str, bool, str, bool]] = []
@@ -747,7 +749,7 @@ def candidates(key: str) -> list[tuple[int, str, bool, str, bool]]:
             pos = pos_of(prefix, suffix)
             if pos != "":
                 out.append((cost, core, bare, pos, art))
-            if suffix == TANWIN_ALEF and not art and not core.endswith(ALEF):
+            if tanwin and suffix == TANWIN_ALEF and not art and not core.endswith(ALEF):
                 # the alef of an indefinite accusative (وفقا، لافتا، فرحا): as common as a
                 # clitic on a noun without the article, so it costs one, not two
                 out.append((cost - 1, core, False, "n", art))
@@ -832,7 +834,7 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     order: list[str] = []
     whole = ""
     key = lexicon_key(word)
-    found = candidates(key)
+    found = candidates(key, word.endswith(ALEF))
     article_read = False  # some reading takes a bare ال off as the article
     for _cost, core, _bare, _pos, art in found:
         if art and core in lexicon:

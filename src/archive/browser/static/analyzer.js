@@ -583,7 +583,7 @@ export function posOf(prefix, suffix) {
 }
 
 /** Python candidates(key): [cost, core, bare, pos] of every clitic segmentation, cheapest first. */
-export function candidates(key) {
+export function candidates(key, tanwin = false) {
   const [prefixes, suffixes] = cliticLists();
   const out = [];
   for (const prefix of prefixes) {
@@ -597,7 +597,7 @@ export function candidates(key) {
       const bare = suffix === '';
       const pos = posOf(prefix, suffix);
       if (pos !== '') out.push([cost, core, bare, pos, art]);
-      if (suffix === TANWIN_ALEF && !art && !core.endsWith(ALEF)) {
+      if (tanwin && suffix === TANWIN_ALEF && !art && !core.endsWith(ALEF)) {
         out.push([cost - 1, core, false, 'n', art]);
       }
       if (teh && suffix !== '' && posOf(prefix, '') !== 'v') {
@@ -653,7 +653,7 @@ export function lexiconReading(word, d, namesToo = true) {
   const order = [];
   let whole = '';
   const key = lexiconKey(word);
-  const found = candidates(key);
+  const found = candidates(key, word.endsWith(ALEF));
   let articleRead = false; // some reading takes a bare ال off as the article
   for (const [, core, , , art] of found) {
     if (art && has(lexicon, core)) {
