@@ -872,7 +872,35 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         if scores[root] > scores[best] or (
                 scores[root] == scores[best] and prior.get(root, 0) > prior.get(best, 0)):
             best = root
+    if best_cost == 0 and not whole:
+        clitic = preposition_reading(key, found, lexicon, scores[best])
+        if clitic is not None:
+            return "root", clitic[0], clitic[1]
     return "root", best, cores[best]
+
+
+#: A preposition + noun reading beats the whole word when its lemma is this much more frequent
+#: (weights are log2 frequencies: 6 is 64 times).
+CLITIC_MARGIN = 6
+
+
+def preposition_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
+                        lexicon: dict[str, str], whole_weight: int) -> tuple[str, str] | None:
+    """``(root, core)`` of ب/ل + a noun when that noun's lemma is far more frequent than the
+    whole word's (باسم is ب + اسم far more often than the adjective باسم; لقوة is ل + قوة),
+    else None. Only a bare ب or ل (no article, no ending) before a core of three letters or
+    more; not ك, a rare preposition (كبرى is not ك + برى)."""
+    best: tuple[str, str] | None = None
+    top = whole_weight + CLITIC_MARGIN - 1
+    for cost, core, bare, _pos, art in found:
+        if cost != 1 or not bare or art or len(core) < 3 or key[:1] not in ("ب", "ل") \
+                or key[1:] != core or core not in lexicon:
+            continue
+        for entry in lexicon[core].split("|"):
+            root, kind, weight = entry.split(":")
+            if kind != "v" and not root.startswith(LOANWORD) and int(weight) > top:
+                best, top = (root, core), int(weight)
+    return best
 
 
 def bare_article(word: str, key: str, core: str) -> bool:

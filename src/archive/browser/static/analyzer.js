@@ -693,7 +693,32 @@ export function lexiconReading(word, d, namesToo = true) {
     if (scores.get(root) > scores.get(best) ||
         (scores.get(root) === scores.get(best) && prior(root) > prior(best))) best = root;
   }
+  if (bestCost === 0 && !whole) {
+    const clitic = prepositionReading(key, found, lexicon, scores.get(best));
+    if (clitic !== null) return ['root', clitic[0], clitic[1]];
+  }
   return ['root', best, cores.get(best)];
+}
+
+/** Python CLITIC_MARGIN: how much more frequent (log2) ب/ل + noun must be than the word. */
+const CLITIC_MARGIN = 6;
+
+/** Python preposition_reading(key, found, lexicon, whole_weight): [root, core] or null. */
+export function prepositionReading(key, found, lexicon, wholeWeight) {
+  let best = null;
+  let top = wholeWeight + CLITIC_MARGIN - 1;
+  for (const [cost, core, bare, , art] of found) {
+    if (cost !== 1 || !bare || art || core.length < 3 || !['ب', 'ل'].includes(key.slice(0, 1)) ||
+        key.slice(1) !== core || !has(lexicon, core)) continue;
+    for (const entry of lexicon[core].split('|')) {
+      const [root, kind, weight] = entry.split(':');
+      if (kind !== 'v' && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
+        best = [root, core];
+        top = parseInt(weight, 10);
+      }
+    }
+  }
+  return best;
 }
 
 /** Python bare_article: the core starts with ال written with a bare alef in the word. */
