@@ -15,7 +15,11 @@ Root keys are precision-first (issue 11): :func:`stem_root` gives a word
    when several are licensed; a loanword of the lexicon keeps its lemma. A core that starts
    with ال written with a bare alef is not read whole when a reading takes the article off
    (:func:`bare_article`: السنة is not ألسنة), and ال + a licensed noun + ي that the lexicon
-   lists as no nisba is a family name kept whole (:func:`family_nisba`: العريفي);
+   lists as no nisba is a family name kept whole (:func:`family_nisba`: العريفي). A bare
+   final ا after a noun without ال may be the alef of the indefinite accusative, as cheap as
+   a clitic (وفقا = وفق + ا, see :func:`candidates`); when the winning reading is the whole
+   word, ب/ل + a noun 64 times as frequent beats it (باسم = ب + اسم,
+   :func:`preposition_reading`);
 3. else, for a word no lexicon knows, its **light key** (:func:`light_key`: the word without
    ال-proclitics and one nisba/plural ending) as both keys — never an invented root.
 
