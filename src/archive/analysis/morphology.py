@@ -15,7 +15,11 @@ Root keys are precision-first (issue 11): :func:`stem_root` gives a word
    when several are licensed; a loanword of the lexicon keeps its lemma. A core that starts
    with ال written with a bare alef is not read whole when a reading takes the article off
    (:func:`bare_article`: السنة is not ألسنة), and ال + a licensed noun + ي that the lexicon
-   lists as no nisba is a family name kept whole (:func:`family_nisba`: العريفي);
+   lists as no nisba is a family name kept whole (:func:`family_nisba`: العريفي). A bare
+   final ا after a noun without ال may be the alef of the indefinite accusative, as cheap as
+   a clitic (وفقا = وفق + ا, see :func:`candidates`); when the winning reading is the whole
+   word, ب/ل + a noun 64 times as frequent beats it (باسم = ب + اسم,
+   :func:`preposition_reading`);
 3. else, for a word no lexicon knows, its **light key** (:func:`light_key`: the word without
    ال-proclitics and one nisba/plural ending) as both keys — never an invented root.
 
@@ -625,6 +629,8 @@ ENDINGS = ["", "ة", "ات", "ان", "ين", "ون", "وا", "ت", "تم", "تن
            "ية", "يات", "يين", "يون", "تان", "تين"]
 TEH_ENDINGS = {"ات": True, "ت": True, "تان": True, "تين": True, "يات": True}
 RARE_ENDINGS = {"ت": True, "ا": True, "ن": True}
+#: The alef written after the tanwin of an indefinite accusative noun (وفقاً).
+TANWIN_ALEF = "ا"
 VERBAL_ENDINGS = {"": True, "ون": True, "ان": True, "ين": True, "وا": True, "ن": True, "ا": True}
 #: Endings only a verb takes, and endings only a noun takes.
 VERB_ENDINGS = {"وا": True, "تم": True, "تن": True, "تا": True, "ت": True}
@@ -675,6 +681,8 @@ def enclitics() -> list[tuple[str, int, bool, bool]]:
     Cost: one per morpheme, two for a bare ``ت``, ``ا`` or ``ن`` ending (rarely an ending,
     often a radical). ``teh``: a ``ة`` may be restored before it. ``verbal``: an imperfect
     verb may carry it (so ``ت ن ا`` at the start of the core may be imperfect prefixes).
+    A bare ``ا`` after a noun core without the article is also tried at cost one: the alef
+    of the indefinite accusative (وفقا is وفق + ا, not و + فقا; see :func:`candidates`).
     """
     out: dict[str, tuple[int, bool, bool]] = {}
     for ending in ENDINGS:
@@ -716,7 +724,7 @@ def prefix_cost(prefix: str) -> int:
     return cost
 
 
-def candidates(key: str) -> list[tuple[int, str, bool, str, bool]]:
+def candidates(key: str, tanwin: bool = False) -> list[tuple[int, str, bool, str, bool]]:
     """``(cost, core, bare, pos, article)`` of every clitic segmentation of a lexicon key,
     cheapest first (``article``: the proclitics include ال).
 
@@ -725,7 +733,9 @@ def candidates(key: str) -> list[tuple[int, str, bool, str, bool]]:
     س, before وا تم …, imperfect), or ``b`` (both). A core that ends in ``ت`` before an ending
     that may hide a ``ة`` is also tried with ``ة`` (``حاجته`` → ``حاجة``); a core after a
     verbal ending that starts with an imperfect prefix ``ت ن ا`` is also tried with ``ي`` at
-    two more cost (``نستفيد`` → ``يستفيد``).
+    two more cost (``نستفيد`` → ``يستفيد``). ``tanwin``: the word ends in a bare ``ا`` (not
+    ``أ``, which the key also writes ``ا``), so a noun core + the alef of an indefinite
+    accusative (وفقا, لافتا) is tried at cost one (see :func:`enclitics`).
     """
     prefixes, suffixes = clitic_lists()
     out: list[tuple[int, str, bool, str, bool]] = []
@@ -743,6 +753,10 @@ def candidates(key: str) -> list[tuple[int, str, bool, str, bool]]:
             pos = pos_of(prefix, suffix)
             if pos != "":
                 out.append((cost, core, bare, pos, art))
+            if tanwin and suffix == TANWIN_ALEF and not art and not core.endswith(ALEF):
+                # the alef of an indefinite accusative (وفقا، لافتا، فرحا): as common as a
+                # clitic on a noun without the article, so it costs one, not two
+                out.append((cost - 1, core, False, "n", art))
             if teh and suffix != "" and pos_of(prefix, "") != "v":
                 if core.endswith(TEH) and suffix[:1] != TEH:
                     out.append((cost, core[:-1] + TEH_MARBUTA, False, "n", art))
@@ -824,7 +838,7 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     order: list[str] = []
     whole = ""
     key = lexicon_key(word)
-    found = candidates(key)
+    found = candidates(key, word.endswith(ALEF))
     article_read = False  # some reading takes a bare ال off as the article
     for _cost, core, _bare, _pos, art in found:
         if art and core in lexicon:
@@ -862,7 +876,35 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         if scores[root] > scores[best] or (
                 scores[root] == scores[best] and prior.get(root, 0) > prior.get(best, 0)):
             best = root
+    if best_cost == 0 and not whole:
+        clitic = preposition_reading(key, found, lexicon, scores[best])
+        if clitic is not None:
+            return "root", clitic[0], clitic[1]
     return "root", best, cores[best]
+
+
+#: A preposition + noun reading beats the whole word when its lemma is this much more frequent
+#: (weights are log2 frequencies: 6 is 64 times).
+CLITIC_MARGIN = 6
+
+
+def preposition_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
+                        lexicon: dict[str, str], whole_weight: int) -> tuple[str, str] | None:
+    """``(root, core)`` of ب/ل + a noun when that noun's lemma is far more frequent than the
+    whole word's (باسم is ب + اسم far more often than the adjective باسم; لقوة is ل + قوة),
+    else None. Only a bare ب or ل (no article, no ending) before a core of three letters or
+    more; not ك, a rare preposition (كبرى is not ك + برى)."""
+    best: tuple[str, str] | None = None
+    top = whole_weight + CLITIC_MARGIN - 1
+    for cost, core, bare, _pos, art in found:
+        if cost != 1 or not bare or art or len(core) < 3 or key[:1] not in ("ب", "ل") \
+                or key[1:] != core or core not in lexicon:
+            continue
+        for entry in lexicon[core].split("|"):
+            root, kind, weight = entry.split(":")
+            if kind != "v" and not root.startswith(LOANWORD) and int(weight) > top:
+                best, top = (root, core), int(weight)
+    return best
 
 
 def bare_article(word: str, key: str, core: str) -> bool:

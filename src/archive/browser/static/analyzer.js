@@ -480,6 +480,8 @@ const ENDINGS = ['', 'ة', 'ات', 'ان', 'ين', 'ون', 'وا', 'ت', 'تم',
   'ي', 'ية', 'يات', 'يين', 'يون', 'تان', 'تين'];
 const TEH_ENDINGS = asSet(['ات', 'ت', 'تان', 'تين', 'يات']);
 const RARE_ENDINGS = asSet(['ت', 'ا', 'ن']);
+/** Python TANWIN_ALEF: the alef after the tanwin of an indefinite accusative noun. */
+const TANWIN_ALEF = 'ا';
 const VERBAL_ENDINGS = asSet(['', 'ون', 'ان', 'ين', 'وا', 'ن', 'ا']);
 const VERB_ENDINGS = ['وا', 'تم', 'تن', 'تا', 'ت'];
 const NOUN_ENDINGS = ['ة', 'ات', 'ية', 'يات', 'يين', 'يون', 'تان', 'تين', 'ي'];
@@ -581,7 +583,7 @@ export function posOf(prefix, suffix) {
 }
 
 /** Python candidates(key): [cost, core, bare, pos] of every clitic segmentation, cheapest first. */
-export function candidates(key) {
+export function candidates(key, tanwin = false) {
   const [prefixes, suffixes] = cliticLists();
   const out = [];
   for (const prefix of prefixes) {
@@ -595,6 +597,9 @@ export function candidates(key) {
       const bare = suffix === '';
       const pos = posOf(prefix, suffix);
       if (pos !== '') out.push([cost, core, bare, pos, art]);
+      if (tanwin && suffix === TANWIN_ALEF && !art && !core.endsWith(ALEF)) {
+        out.push([cost - 1, core, false, 'n', art]);
+      }
       if (teh && suffix !== '' && posOf(prefix, '') !== 'v') {
         if (core.endsWith(TEH) && suffix.slice(0, 1) !== TEH) {
           out.push([cost, core.slice(0, -1) + TEH_MARBUTA_CH, false, 'n', art]);
@@ -648,7 +653,7 @@ export function lexiconReading(word, d, namesToo = true) {
   const order = [];
   let whole = '';
   const key = lexiconKey(word);
-  const found = candidates(key);
+  const found = candidates(key, word.endsWith(ALEF));
   let articleRead = false; // some reading takes a bare ال off as the article
   for (const [, core, , , art] of found) {
     if (art && has(lexicon, core)) {
@@ -688,7 +693,32 @@ export function lexiconReading(word, d, namesToo = true) {
     if (scores.get(root) > scores.get(best) ||
         (scores.get(root) === scores.get(best) && prior(root) > prior(best))) best = root;
   }
+  if (bestCost === 0 && !whole) {
+    const clitic = prepositionReading(key, found, lexicon, scores.get(best));
+    if (clitic !== null) return ['root', clitic[0], clitic[1]];
+  }
   return ['root', best, cores.get(best)];
+}
+
+/** Python CLITIC_MARGIN: how much more frequent (log2) ب/ل + noun must be than the word. */
+const CLITIC_MARGIN = 6;
+
+/** Python preposition_reading(key, found, lexicon, whole_weight): [root, core] or null. */
+export function prepositionReading(key, found, lexicon, wholeWeight) {
+  let best = null;
+  let top = wholeWeight + CLITIC_MARGIN - 1;
+  for (const [cost, core, bare, , art] of found) {
+    if (cost !== 1 || !bare || art || core.length < 3 || !['ب', 'ل'].includes(key.slice(0, 1)) ||
+        key.slice(1) !== core || !has(lexicon, core)) continue;
+    for (const entry of lexicon[core].split('|')) {
+      const [root, kind, weight] = entry.split(':');
+      if (kind !== 'v' && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
+        best = [root, core];
+        top = parseInt(weight, 10);
+      }
+    }
+  }
+  return best;
 }
 
 /** Python bare_article: the core starts with ال written with a bare alef in the word. */
