@@ -105,6 +105,19 @@ def test_share_rounding_is_pythons_and_csv_is_the_csv_modules() -> None:
     assert got["csvText"] == "\ufeff" + buf.getvalue()
 
 
+def test_month_of_a_date_is_the_command_lines() -> None:
+    """trend.js monthOf places a date in the same month as archive.search.trend month_of
+    (year-less --MM-DD and year-only dates in none)."""
+    from archive.search.trend import month_of
+
+    dates = ["2018-07-04", "2018-07", "2018-12-31", "2018-01", "--07-04", "--07", "2018", "",
+             None, "2018-13", "2018-00-01", "2018-7-04", "٢٠١٨-٠٧-٠٤", "2018-07x", "20180704"]
+    got = _node("process.stdout.write(JSON.stringify(input.map((d) => trend.monthOf(d))));",
+                dates)
+    assert got == [month_of(d) for d in dates]
+    assert got[:4] == ["2018-07", "2018-07", "2018-12", "2018-01"]
+
+
 def test_file_names_keep_arabic_letters_and_digits() -> None:
     queries = ["قصف", '"اللجنة المركزية"', "جذر:قصف", "قَصَفَ", "Daraa", "درعا 2021 -قسد", ""]
     got = _node("""

@@ -34,7 +34,7 @@ export function inRange(month, params) {
   return month >= lo && month <= hi;
 }
 
-/** One result in the `archive search --json` shape (its text fetched). */
+/** One result in the `archive search --json` shape (its text and card fetched: loadStored). */
 export function resultJSON(engine, row, doc) {
   const { analyzer, view } = engine;
   const st = view.stored(row.doc);
@@ -94,7 +94,11 @@ export function renderWorkbench(page, params, out) {
     });
     return b;
   };
-  const fetchTexts = () => inBatches(page.rows, (r) => loadDoc(r.doc), (done, total) => {
+  // each result's text and card (id, path, title, link), a batch of results at a time
+  const fetchTexts = () => inBatches(page.rows, async (r) => {
+    const [doc] = await Promise.all([loadDoc(r.doc), engine.view.loadStored([r.doc])]);
+    return doc;
+  }, (done, total) => {
     progress.textContent = done < total ? `حُمّلت نصوص ${done} من ${total} نتيجة…` : '';
   });
   const exportResults = async (kind) => {
