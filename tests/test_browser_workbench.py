@@ -451,6 +451,21 @@ def test_trend_chart_numbers_equal_the_command_line_and_a_click_filters(
     _search_done(tab)
 
 
+def test_trend_of_an_archive_without_dated_months(tab: Any, servers: dict[str, str],
+                                                 sites: dict[str, Path]) -> None:
+    """The seeds carry no dates: no bar, every result counted as unplaced, nothing to click."""
+    tab.goto(f"{servers['seeds']}/search/?q={quote(QAF)}")
+    _search_done(tab)
+    _, data = _download(tab, '[data-export="trend-json"]')
+    got = json.loads(data)
+    assert got == _expected_trend(sites["seeds"], QAF, "root")
+    assert got["months"] == [] and got["unplaced"]["matching"] > 0
+    assert tab.locator(".ar-trend__bar").count() == 0
+    note = tab.locator(".ar-trend__note").inner_text()
+    assert str(got["unplaced"]["matching"]) in note
+    assert "انقر" not in note, "no month to click"
+
+
 def test_results_exports_match_the_command_line(tab: Any, servers: dict[str, str],
                                                 sites: dict[str, Path]) -> None:
     q = QAF

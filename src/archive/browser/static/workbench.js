@@ -71,14 +71,16 @@ export function renderWorkbench(page, params, out) {
     },
   });
   const note = el('p', { class: 'ar-trend__note' });
-  if (params.from || params.to) {
-    note.textContent = 'الشهور المعلَّمة هي المدة المختارة؛ انقر الشهر نفسه ثانية لإلغائها.';
-  } else {
-    note.textContent = 'انقر شهرًا لعرض نتائجه فقط.';
+  const says = [];
+  if (series.months.length) { // (an archive with no dated month has nothing to click)
+    says.push(params.from || params.to
+      ? 'الشهور المعلَّمة هي المدة المختارة؛ انقر الشهر نفسه ثانية لإلغائها.'
+      : 'انقر شهرًا لعرض نتائجه فقط.');
   }
   if (series.unplaced.matching) {
-    note.textContent += ` ${series.unplaced.matching} من النتائج دون شهر معروف (لا تظهر في الرسم).`;
+    says.push(`${series.unplaced.matching} من النتائج دون شهر معروف (لا تظهر في الرسم).`);
   }
+  note.textContent = says.join(' ');
   const progress = el('span', { class: 'ar-export__progress', role: 'status', 'aria-live': 'polite' });
   const button = (key, label, handler) => {
     const b = el('button', { type: 'button', class: 'md-button', 'data-export': key, text: label });
