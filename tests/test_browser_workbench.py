@@ -105,6 +105,19 @@ def test_share_rounding_is_pythons_and_csv_is_the_csv_modules() -> None:
     assert got["csvText"] == "\ufeff" + buf.getvalue()
 
 
+def test_month_of_a_date_is_the_command_lines() -> None:
+    """trend.js monthOf places a date in the same month as archive.search.trend month_of
+    (year-less --MM-DD and year-only dates in none)."""
+    from archive.search.trend import month_of
+
+    dates = ["2018-07-04", "2018-07", "2018-12-31", "2018-01", "--07-04", "--07", "2018", "",
+             None, "2018-13", "2018-00-01", "2018-7-04", "٢٠١٨-٠٧-٠٤", "2018-07x", "20180704"]
+    got = _node("process.stdout.write(JSON.stringify(input.map((d) => trend.monthOf(d))));",
+                dates)
+    assert got == [month_of(d) for d in dates]
+    assert got[:4] == ["2018-07", "2018-07", "2018-12", "2018-01"]
+
+
 def test_file_names_keep_arabic_letters_and_digits() -> None:
     queries = ["قصف", '"اللجنة المركزية"', "جذر:قصف", "قَصَفَ", "Daraa", "درعا 2021 -قسد", ""]
     got = _node("""
@@ -436,6 +449,21 @@ def test_trend_chart_numbers_equal_the_command_line_and_a_click_filters(
     chosen.click()
     tab.wait_for_url(lambda u: "from=" not in u)
     _search_done(tab)
+
+
+def test_trend_of_an_archive_without_dated_months(tab: Any, servers: dict[str, str],
+                                                 sites: dict[str, Path]) -> None:
+    """The seeds carry no dates: no bar, every result counted as unplaced, nothing to click."""
+    tab.goto(f"{servers['seeds']}/search/?q={quote(QAF)}")
+    _search_done(tab)
+    _, data = _download(tab, '[data-export="trend-json"]')
+    got = json.loads(data)
+    assert got == _expected_trend(sites["seeds"], QAF, "root")
+    assert got["months"] == [] and got["unplaced"]["matching"] > 0
+    assert tab.locator(".ar-trend__bar").count() == 0
+    note = tab.locator(".ar-trend__note").inner_text()
+    assert str(got["unplaced"]["matching"]) in note
+    assert "انقر" not in note, "no month to click"
 
 
 def test_results_exports_match_the_command_line(tab: Any, servers: dict[str, str],

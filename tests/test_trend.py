@@ -153,3 +153,14 @@ def test_slug_and_numbers() -> None:
     assert query_slug("Bosra") == "query"
     assert number_text(0.5) == "0.5" and number_text(1.0) == "1" and number_text(0) == "0"
     assert number_text(1 / 3) == "0.333333"
+
+
+def test_month_of_places_only_dates_with_a_year_and_a_month() -> None:
+    from archive.search.trend import month_of
+
+    assert month_of("2018-07-04") == "2018-07"
+    assert month_of("2018-07") == "2018-07"
+    # a day or a month without its year (the --MM-DD / --MM forms) is in no month
+    for unplaced in ("--07-04", "--07", "2018", "", None, "2018-13", "2018-00-01", "2018-7-04",
+                     "٢٠١٨-٠٧-٠٤", "2018-07x"):
+        assert month_of(unplaced) is None, unplaced

@@ -11,6 +11,7 @@ they are counted apart as ``unplaced``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from archive.search.export import csv_text, json_text, number_text
 from archive.search.query import Node
 
 CSV_HEADER = ("month", "matching", "articles", "share")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})(?:-|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +61,12 @@ class Trend:
 
 
 def month_of(date: str | None) -> str | None:
-    """``YYYY-MM`` of a ``YYYY-MM`` or ``YYYY-MM-DD`` date, else None (year only, undated)."""
-    if not date or len(date) < 7 or date[4:5] != "-":
+    """``YYYY-MM`` of a ``YYYY-MM`` or ``YYYY-MM-DD`` date, else None (year only, year-less
+    such as ``--07-04``, undated); trend.js monthOf is the same rule."""
+    found = _MONTH.match(date or "")
+    if found is None or not "01" <= found[2] <= "12":
         return None
-    return date[:7]
+    return f"{found[1]}-{found[2]}"
 
 
 def month_range(first: str, last: str) -> list[str]:

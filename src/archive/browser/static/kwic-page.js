@@ -113,7 +113,11 @@ export class KwicPage {
     const { analyzer, view } = this.engine;
     const docs = [...new Set(lines.filter((l) => l.left === undefined).map((l) => l.doc))];
     const texts = new Map();
-    await inBatches(docs, async (d) => texts.set(d, (await loadDoc(d)).text), progress);
+    // each article's text and its card (id, title, link), a batch of articles at a time
+    await inBatches(docs, async (d) => {
+      const [doc] = await Promise.all([loadDoc(d), view.loadStored([d])]);
+      texts.set(d, doc.text);
+    }, progress);
     const names = new Set(lines.filter((l) => l.last === -1).map((l) => l.doc));
     for (const line of lines) {
       if (line.left !== undefined) continue;
@@ -126,6 +130,7 @@ export class KwicPage {
       Object.assign(line, span ? contextLine(text, span[0], span[1], WIDTH)
         : { left: '', keyword: '', right: '' });
       line.position = line.first;
+      line.id = st.id;
       line.date = st.date || null;
       line.title = st.title || '';
       line.url = articleURL(st, [line.keyword]);

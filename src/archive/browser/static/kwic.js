@@ -8,6 +8,8 @@
 //   concordance             occurrences (positions, from the postings the search fetched) +
 //                           contextLine (the text around one occurrence, once it is fetched)
 //   Line                    {id, doc, position, date, title, left, keyword, right, url}
+//                           (+ rank: the article's place in id order, meta.json's `rank`;
+//                           id, title and url come from the cards, fetched with the text)
 //
 // Unlike the command (one word, phrase, name or root), the page takes any query of the search
 // page: in the articles the search found, every body position of a query word, phrase, name
@@ -105,9 +107,10 @@ export function nodeOccurrences(view, node, mode = 'root') {
 }
 
 /**
- * The occurrences in the result rows' articles: [{doc, id, first, last}] (body token spans;
+ * The occurrences in the result rows' articles: [{doc, rank, first, last}] (body token spans;
  * last -1: to the end of a name), one per first token (the longest span there), ordered by
- * article id then position. ``spansOf(row)``: the row's spans (default: its hit's).
+ * article id (its rank in id order: ids themselves are fetched only for the lines shown)
+ * then position. ``spansOf(row)``: the row's spans (default: its hit's).
  */
 export function occurrences(view, rows, spansOf = (r) => r.hit.spans || []) {
   const out = [];
@@ -118,12 +121,12 @@ export function occurrences(view, rows, spansOf = (r) => r.hit.spans || []) {
       const end = last === -1 ? Infinity : last;
       if (prev === undefined || end > (prev === -1 ? Infinity : prev)) byFirst.set(first, last);
     }
-    const id = view.stored(r.doc).id;
+    const rank = view.rank[r.doc];
     for (const first of [...byFirst.keys()].sort((a, b) => a - b)) {
-      out.push({ doc: r.doc, id, first, last: byFirst.get(first) });
+      out.push({ doc: r.doc, rank, first, last: byFirst.get(first) });
     }
   }
-  out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.first - b.first));
+  out.sort(byIdPosition);
   return out;
 }
 
@@ -163,6 +166,12 @@ export const dateKey = (date) => (date && /^\d{4}/.test(date) ? date : null);
 
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Article id order (by ``rank``, the place in id order, when the line has one), then position. */
+function byIdPosition(a, b) {
+  const byId = a.rank !== undefined && b.rank !== undefined ? a.rank - b.rank : cmp(a.id, b.id);
+  return byId || a.first - b.first;
+}
+
 /**
  * Sort keys of a line's context: the words before the keyword nearest first (before), or the
  * words after it (after), each normalized, so that «والقصف» and «والقصف» sort together.
@@ -182,7 +191,6 @@ function compareWords(a, b) {
   return a.length - b.length;
 }
 
-const byIdPosition = (a, b) => cmp(a.id, b.id) || a.first - b.first;
 
 /**
  * Lines (occurrences with context when sorting by context) in the order asked:

@@ -57,7 +57,7 @@ export function articlesPerMonth(view) {
   if (perView.has(view)) return perView.get(view);
   const months = new Map();
   let unplaced = 0;
-  for (let d = 0; d < view.n; d++) {
+  for (const d of view.docnums) { // the live document numbers (slots: some are empty)
     const m = monthOf(view.stored(d).date);
     if (m === null) unplaced += 1;
     else months.set(m, (months.get(m) || 0) + 1);

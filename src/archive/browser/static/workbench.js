@@ -34,7 +34,7 @@ export function inRange(month, params) {
   return month >= lo && month <= hi;
 }
 
-/** One result in the `archive search --json` shape (its text fetched). */
+/** One result in the `archive search --json` shape (its text and card fetched: loadStored). */
 export function resultJSON(engine, row, doc) {
   const { analyzer, view } = engine;
   const st = view.stored(row.doc);
@@ -71,14 +71,16 @@ export function renderWorkbench(page, params, out) {
     },
   });
   const note = el('p', { class: 'ar-trend__note' });
-  if (params.from || params.to) {
-    note.textContent = 'الشهور المعلَّمة هي المدة المختارة؛ انقر الشهر نفسه ثانية لإلغائها.';
-  } else {
-    note.textContent = 'انقر شهرًا لعرض نتائجه فقط.';
+  const says = [];
+  if (series.months.length) { // (an archive with no dated month has nothing to click)
+    says.push(params.from || params.to
+      ? 'الشهور المعلَّمة هي المدة المختارة؛ انقر الشهر نفسه ثانية لإلغائها.'
+      : 'انقر شهرًا لعرض نتائجه فقط.');
   }
   if (series.unplaced.matching) {
-    note.textContent += ` ${series.unplaced.matching} من النتائج دون شهر معروف (لا تظهر في الرسم).`;
+    says.push(`${series.unplaced.matching} من النتائج دون شهر معروف (لا تظهر في الرسم).`);
   }
+  note.textContent = says.join(' ');
   const progress = el('span', { class: 'ar-export__progress', role: 'status', 'aria-live': 'polite' });
   const button = (key, label, handler) => {
     const b = el('button', { type: 'button', class: 'md-button', 'data-export': key, text: label });
@@ -94,7 +96,11 @@ export function renderWorkbench(page, params, out) {
     });
     return b;
   };
-  const fetchTexts = () => inBatches(page.rows, (r) => loadDoc(r.doc), (done, total) => {
+  // each result's text and card (id, path, title, link), a batch of results at a time
+  const fetchTexts = () => inBatches(page.rows, async (r) => {
+    const [doc] = await Promise.all([loadDoc(r.doc), engine.view.loadStored([r.doc])]);
+    return doc;
+  }, (done, total) => {
     progress.textContent = done < total ? `حُمّلت نصوص ${done} من ${total} نتيجة…` : '';
   });
   const exportResults = async (kind) => {
