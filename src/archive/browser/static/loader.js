@@ -115,10 +115,32 @@ export async function runWith(engine, params) {
   const { analyzer, view, meta } = engine;
   const norm = (s) => analyzer.normalize(s);
   const filters = makeFilters(engine, params);
+  const mode = params.mode || 'root';
+  if (view.ensure) prefetchShards(analyzer, view, params.q || '', mode);
   await analyzer.prepare(params.q || '');
-  const unfiltered = await search(view, params.q, { analyzer, mode: params.mode || 'root' });
+  const unfiltered = await search(view, params.q, { analyzer, mode });
   const rows = unfiltered.rows.filter((r) => filters.keep(view.stored(r.doc)));
   return { engine, rows, unfiltered: unfiltered.rows };
+}
+
+/**
+ * Start fetching the index shards a query's words most likely need while the analyzer fetches
+ * their lexicon shards (one round trip instead of two): each word's normalized form (exact,
+ * known without the lexicon) and, in stem and root modes, its stem and root as the tables
+ * loaded so far give them. When a lexicon shard changes a word's reading, search() fetches
+ * the right shard after (the guess costs a few KB, never a wrong result: search() ensures its
+ * own terms).
+ */
+export function prefetchShards(analyzer, view, q, mode) {
+  const terms = new Set();
+  for (const [start, end] of analyzer.tokenize(q)) {
+    const [norm, stem, root] = analyzer.analyzeWordUncached(q.slice(start, end));
+    terms.add(norm);
+    if (mode !== 'exact') terms.add(stem);
+    if (mode === 'root') terms.add(root);
+  }
+  terms.delete('');
+  if (terms.size) view.ensure([...terms]).catch(() => {});
 }
 
 /**
