@@ -139,6 +139,27 @@ function asMap(obj) {
   return out;
 }
 
+/**
+ * The stop-word table from its packed form (Python tables.pack_stop_words: the browser's
+ * copy), or as it is when already a plain word → stem object (the full tables).
+ */
+export function unpackStopWords(table) {
+  if (!table || !Array.isArray(table.stems)) return table || {};
+  const sets = table.affix_sets.map((s) => (s === '' ? [] : s.split(' ')));
+  const out = {};
+  for (const line of table.stems) {
+    const [head, ...others] = line.split(' ');
+    const colon = head.lastIndexOf(':');
+    const stem = head.slice(0, colon);
+    for (const pair of sets[Number(head.slice(colon + 1))]) {
+      const plus = pair.indexOf('+');
+      out[pair.slice(0, plus) + stem + pair.slice(plus + 1)] = stem;
+    }
+    for (const word of others) out[word] = stem;
+  }
+  return out;
+}
+
 export function prepare(tables) {
   return {
     // The learned-pattern tables are absent from the browser's copy when they are not used.
@@ -151,7 +172,7 @@ export function prepare(tables) {
     verb_stamps: asSet(tables.verb_stamps || []),
     roots: asSet(tables.roots || []),
     valid_roots: asSet((tables.roots || []).concat(tables.extra_roots || [])),
-    stop_words: asMap(tables.stop_words),
+    stop_words: asMap(unpackStopWords(tables.stop_words)),
     corrections: asMap(tables.corrections || {}),
     patterns: asMap(tables.patterns || {}),
     min_score: tables.min_score,
