@@ -1107,6 +1107,20 @@ export class Analyzer {
     return this.analyzeWithMatches(text)[0];
   }
 
+  /** The gazetteer names in text, as analyzeWithMatches finds them, without stemming its
+   * words (the matcher reads only normalized and surface forms): for highlighting. */
+  nameMatches(text) {
+    if (this.matcher === null) return [];
+    const tokens = this.tokenize(text).map(([start, end]) => {
+      const form = text.slice(start, end);
+      return { form, start, end, normalized: this.normalize(form) };
+    });
+    if (tokens.length === 0) return [];
+    const breakChars = this.matcher.table.break_chars || CLAUSE_BREAKS;
+    return this.matcher.match(tokens.map((t) => t.normalized),
+      clauseBreaks(text, tokens, breakChars), tokens.map((t) => t.form));
+  }
+
   analyzeWithMatches(text) {
     const tokens = [];
     const spans = this.tokenize(text);
