@@ -1051,17 +1051,24 @@ export class Analyzer {
       const word = this.clean(text.slice(start, end));
       if (!isArabic(this.normalize(word))) continue;
       for (const id of shardsOf(word, this.shardLen)) {
-        if (this.shards.has(id) && !this.loaded.has(id)) wanted.add(id);
+        if (this.shards.has(id)) wanted.add(id);
       }
     }
-    const ids = [...wanted].sort();
-    for (const id of ids) this.loaded.set(id, Promise.resolve(this.fetchShard(id)));
-    for (const id of ids) {
-      const shard = await this.loaded.get(id);
-      Object.assign(this.d.lexicon, shard.lexicon || {});
-      Object.assign(this.d.names, shard.names || {});
+    // one fetch per shard, shared by every caller (a query, or the page while the reader
+    // types): each caller waits for all the shards its text needs, also those already on the
+    // way for another caller; a shard's words join the tables when it arrives (shards hold
+    // disjoint keys, so the order they arrive in does not matter)
+    for (const id of wanted) {
+      if (this.loaded.has(id)) continue;
+      const p = Promise.resolve(this.fetchShard(id)).then((shard) => {
+        Object.assign(this.d.lexicon, shard.lexicon || {});
+        Object.assign(this.d.names, shard.names || {});
+        this.cache.clear();
+      });
+      p.catch(() => this.loaded.delete(id));
+      this.loaded.set(id, p);
     }
-    if (ids.length) this.cache.clear();
+    await Promise.all([...wanted].map((id) => this.loaded.get(id)));
   }
 
   clean(text) {

@@ -130,9 +130,9 @@ export async function runWith(engine, params) {
  * Start fetching the index shards a query's words most likely need while the analyzer fetches
  * their lexicon shards (one round trip instead of two): each word's normalized form (exact,
  * known without the lexicon) and, in stem and root modes, its stem and root as the tables
- * loaded so far give them; and the forms shards of those stems and roots (the forms facet). When a lexicon shard changes a word's reading, search() fetches
- * the right shard after (the guess costs a few KB, never a wrong result: search() ensures its
- * own terms).
+ * loaded so far give them; and the forms shards of those stems and roots (the forms facet).
+ * When a lexicon shard changes a word's reading, search() fetches the right shard after (the
+ * guess costs a few KB, never a wrong result: search() ensures its own terms).
  */
 export function prefetchShards(analyzer, view, q, mode) {
   const terms = new Set();

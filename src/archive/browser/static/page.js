@@ -128,6 +128,17 @@ export class SearchPage {
     // the page exists to search: its up-front data (metadata, analyzer tables, names, lunr.js)
     // starts loading at once, so that Enter fetches only the query's own shards and texts
     loadEngine().catch(() => {});
+    // while the reader types (a pause of 250 ms), the analyzer's lexicon shards for the words
+    // so far: then Enter finds the words' readings known and fetches the right index shards
+    // at once (the index shards themselves wait for Enter: a half-typed word's are wasted)
+    let typing = 0;
+    this.input.addEventListener('input', () => {
+      window.clearTimeout(typing);
+      typing = window.setTimeout(() => {
+        const q = this.input.value;
+        loadEngine().then(({ analyzer }) => analyzer.prepare(q)).catch(() => {});
+      }, 250);
+    });
     window.addEventListener('popstate', () => this.run());
     let timer = 0;
     window.addEventListener('scroll', () => {
