@@ -348,6 +348,48 @@ def test_article_text_is_fetched_only_for_shown_results(page: Any, servers: dict
     assert len(fetched) == min(20, total)
 
 
+@pytest.mark.parametrize("pause", [0, 400], ids=["typed-fast", "typed-with-pause"])
+def test_enter_on_a_loaded_search_page_fetches_only_the_query_files(
+        page: Any, servers: dict[str, str], sites: dict[str, Path], pause: int) -> None:
+    """/search/ loads its up-front data on arrival; after Enter only the query's own files
+    come (lexicon and index shards, forms shards, one docs file per shown result, no cards),
+    and the results are the command line's, whether the reader paused while typing (the
+    page then fetches the lexicon shards before Enter) or not."""
+    base = servers["seeds"]
+    case = {"q": "مفاوضاتهم"}
+    expected = [r["path"] for r in cli_search(sites["seeds"], case)["results"]]
+    assert expected
+    after: list[str] = []
+    armed = [False]
+    page.on("request", lambda r: after.append(r.url.split("/search/")[-1]) if armed[0] else None)
+    page.goto(f"{base}/search/")
+    page.wait_for_load_state("networkidle")
+    loaded = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+    for name in ("data/meta.json", "data/analyzer-tables.json", "data/names.json", "lunr.js"):
+        assert any(u.endswith(name) for u in loaded), f"{name} not loaded on arrival"
+    assert page.evaluate("document.activeElement.id") == "archive-search-q"
+    armed[0] = True
+    page.keyboard.type(case["q"][:3])
+    page.wait_for_timeout(pause)
+    page.keyboard.type(case["q"][3:])
+    page.wait_for_timeout(pause)
+    typed = list(after)
+    page.keyboard.press("Enter")
+    results = page.locator('[data-role="results"][data-state="done"]')
+    results.wait_for(state="attached", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    got = page.eval_on_selector_all("[data-path]", "els => els.map(e => e.dataset.path)")
+    assert got == expected[:10]
+    data = [u for u in after if u.startswith("data/")]
+    kinds = {u.split("/")[1] for u in data}
+    assert kinds <= {"lexicon", "lunr", "forms", "docs"}, data
+    assert len([u for u in data if u.startswith("data/docs/")]) == len(got)
+    assert len(data) == len(set(data)), f"a file fetched twice: {data}"
+    # the lexicon shards come while the reader pauses, else after Enter
+    assert any(u.startswith("data/lexicon/") for u in (typed if pause else after)), after
+    assert not page.errors, page.errors
+
+
 # ------------------------------------------------------------------------------------------
 # As-you-type, keyboard, highlight on arrival, Back, forms facet, sort, multi-select facets,
 # Arabic errors — at a desktop and a phone width.

@@ -19,7 +19,7 @@ import pytest
 
 from archive.analysis import Analyzer, analyze_word
 from archive.analysis.analyzer import alternative_root
-from archive.analysis.tables import export_tables
+from archive.analysis.tables import browser_tables, build_tables, export_tables, pack_stop_words
 from archive.analysis.tokenize import tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +68,30 @@ def _node() -> str:
 
 @pytest.fixture(scope="module")
 def tables_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return export_tables(tmp_path_factory.mktemp("tables") / "analyzer-tables.json")
+    """The full tables, with the stop words packed as the site's copy has them (so every
+    parity test runs analyzer.js on the packed form)."""
+    path = export_tables(tmp_path_factory.mktemp("tables") / "analyzer-tables.json")
+    tables = json.loads(path.read_text("utf-8"))
+    tables["stop_words"] = pack_stop_words(tables["stop_words"])
+    path.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_packed_stop_words_unpack_to_the_table() -> None:
+    """The browser's packed stop words (pack_stop_words, as browser_tables writes them) give
+    back, in analyzer.js, exactly the Python table: every word and its stem."""
+    table = build_tables()["stop_words"]
+    packed = browser_tables()[0]["stop_words"]
+    script = ("import { unpackStopWords } from " + json.dumps((ROOT / "src" / "archive" / "browser"
+              / "static" / "analyzer.js").as_uri()) + ";\n"
+              "let s = ''; process.stdin.on('data', (d) => { s += d; });\n"
+              "process.stdin.on('end', () => process.stdout.write("
+              "JSON.stringify(unpackStopWords(JSON.parse(s)))));")
+    out = subprocess.run([_node(), "--input-type=module", "-e", script], check=True,
+                         input=json.dumps(packed), capture_output=True, text=True)
+    assert json.loads(out.stdout) == table
+    size = len(json.dumps(table, ensure_ascii=False))
+    assert len(json.dumps(packed, ensure_ascii=False)) < size / 3
 
 
 def _vocabulary() -> set[str]:

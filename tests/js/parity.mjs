@@ -5,7 +5,8 @@
 //       root of a name's common reading, or empty)
 //   node tests/js/parity.mjs text TABLES.json NAMES.json|- TEXT_LIST.txt OUT.jsonl
 //       one file path per line → one JSON line per file: [[start, end, normalized, stem, root,
-//       entity], ...] with UTF-16 offsets
+//       entity], ...] with UTF-16 offsets; exits 1 when Analyzer.nameMatches(text) differs
+//       from analyzeWithMatches(text)'s names
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Analyzer } from '../../src/archive/browser/static/analyzer.js';
 
@@ -31,6 +32,13 @@ if (mode === 'words') {
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
     const tokens = analyzer.analyze(text);
+    // the highlighter's shortcut (names without stemming) finds exactly the analysis' names
+    const quick = JSON.stringify(analyzer.nameMatches(text));
+    const full = JSON.stringify(analyzer.analyzeWithMatches(text)[1]);
+    if (quick !== full) {
+      console.error(`${f}: nameMatches ${quick.slice(0, 300)} ≠ analyzeWithMatches ${full.slice(0, 300)}`);
+      process.exit(1);
+    }
     out.push(
       JSON.stringify(tokens.map((t) => [t.start, t.end, t.normalized, t.stem, t.root, t.entity])),
     );

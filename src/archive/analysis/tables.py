@@ -165,6 +165,43 @@ def shard_id(key: str) -> str:
     return "-".join(f"{ord(ch):04x}" for ch in key[:SHARD_LEN])
 
 
+#: Characters the packed stop words use as separators (no stop word or stem contains them).
+_PACK_SEPARATORS = ("+", " ", ":")
+
+
+def pack_stop_words(stop_words: dict[str, str]) -> dict[str, list[str]]:
+    """The stop-word table (word → stem, 10,339 entries: 256 KB of JSON) packed for the browser
+    (about 50 KB, 5 KB gzip): words grouped by stem, each written as ``prefix+suffix`` around
+    its stem; the sets of such affix pairs that several stems share are listed once.
+
+    ``{"affix_sets": ["ف+ و+ +ك …", …], "stems": ["stem:n word word …", …]}``: each stem's
+    words are its affix set ``n`` applied to it, plus the words listed after it (those that do
+    not contain the stem). ``unpackStopWords`` in analyzer.js inverts it exactly.
+    """
+    groups: dict[str, list[str]] = {}
+    for word in sorted(stop_words):
+        stem = stop_words[word]
+        for text in (word, stem):
+            if any(sep in text for sep in _PACK_SEPARATORS) or "\n" in text:
+                raise ValueError(f"stop word {word!r} → {stem!r} holds one of "
+                                 f"{_PACK_SEPARATORS}: pack_stop_words cannot write it")
+        groups.setdefault(stem, []).append(word)
+    sets: dict[str, int] = {}
+    stems: list[str] = []
+    for stem in sorted(groups):
+        pairs: list[str] = []
+        others: list[str] = []
+        for word in groups[stem]:
+            at = word.find(stem)
+            if at >= 0:
+                pairs.append(f"{word[:at]}+{word[at + len(stem):]}")
+            else:
+                others.append(word)
+        number = sets.setdefault(" ".join(pairs), len(sets))
+        stems.append(" ".join([f"{stem}:{number}", *others]))
+    return {"affix_sets": list(sets), "stems": stems}
+
+
 def browser_tables() -> tuple[dict[str, Any], dict[str, dict[str, dict[str, str]]]]:
     """The tables split for the browser: the core (without the lexicons) and the shards.
 
@@ -180,6 +217,7 @@ def browser_tables() -> tuple[dict[str, Any], dict[str, dict[str, dict[str, str]
     if FALLBACK == "light":  # the learned-pattern chooser is not used: its tables stay home
         left_out += PATTERN_TABLES
     core = {k: v for k, v in tables.items() if k not in left_out}
+    core["stop_words"] = pack_stop_words(core["stop_words"])
     shards: dict[str, dict[str, dict[str, str]]] = {}
     for field in ("lexicon", "names"):
         for key, value in tables[field].items():

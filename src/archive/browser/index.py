@@ -15,7 +15,7 @@ incrementally.
                         (``lunr.Index.load`` in lunr.js 2.3.9 loads it)
     forms/<k>.json      for each light stem and root: its word forms (normalized, one spelling
                         as written) and the articles holding each, in the same shards
-    docs/<n>.json       one article's text and body spans (results on screen only)
+    docs/<n>.json       one article's text, body spans and card (results on screen only)
     analyzer-tables.json, lexicon/*.json, names.json   the analyzer's and gazetteer's tables
 
 A term lives in shard ``fnv1a32(term as UTF-16 code units) % shards`` (the JavaScript
@@ -254,7 +254,9 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     forms = [(level, term, norm, spelling) for (level, term, norm), spelling in first.items()]
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url]
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
-    record = doc_record(doc, body)
+    # the card rides with the text too: the results shown need their text and card, so the
+    # page fetches one file per result after Enter instead of two
+    record = {**doc_record(doc, body), "card": card}
     digest = hashlib.blake2b(_value_bytes((postings, forms, record, card, row)),
                              digest_size=16).hexdigest()
     return _Record(postings, forms, record, card, row, digest)

@@ -139,6 +139,27 @@ function asMap(obj) {
   return out;
 }
 
+/**
+ * The stop-word table from its packed form (Python tables.pack_stop_words: the browser's
+ * copy), or as it is when already a plain word → stem object (the full tables).
+ */
+export function unpackStopWords(table) {
+  if (!table || !Array.isArray(table.stems)) return table || {};
+  const sets = table.affix_sets.map((s) => (s === '' ? [] : s.split(' ')));
+  const out = {};
+  for (const line of table.stems) {
+    const [head, ...others] = line.split(' ');
+    const colon = head.lastIndexOf(':');
+    const stem = head.slice(0, colon);
+    for (const pair of sets[Number(head.slice(colon + 1))]) {
+      const plus = pair.indexOf('+');
+      out[pair.slice(0, plus) + stem + pair.slice(plus + 1)] = stem;
+    }
+    for (const word of others) out[word] = stem;
+  }
+  return out;
+}
+
 export function prepare(tables) {
   return {
     // The learned-pattern tables are absent from the browser's copy when they are not used.
@@ -151,7 +172,7 @@ export function prepare(tables) {
     verb_stamps: asSet(tables.verb_stamps || []),
     roots: asSet(tables.roots || []),
     valid_roots: asSet((tables.roots || []).concat(tables.extra_roots || [])),
-    stop_words: asMap(tables.stop_words),
+    stop_words: asMap(unpackStopWords(tables.stop_words)),
     corrections: asMap(tables.corrections || {}),
     patterns: asMap(tables.patterns || {}),
     min_score: tables.min_score,
@@ -1060,17 +1081,24 @@ export class Analyzer {
       const word = this.clean(text.slice(start, end));
       if (!isArabic(this.normalize(word))) continue;
       for (const id of shardsOf(word, this.shardLen)) {
-        if (this.shards.has(id) && !this.loaded.has(id)) wanted.add(id);
+        if (this.shards.has(id)) wanted.add(id);
       }
     }
-    const ids = [...wanted].sort();
-    for (const id of ids) this.loaded.set(id, Promise.resolve(this.fetchShard(id)));
-    for (const id of ids) {
-      const shard = await this.loaded.get(id);
-      Object.assign(this.d.lexicon, shard.lexicon || {});
-      Object.assign(this.d.names, shard.names || {});
+    // one fetch per shard, shared by every caller (a query, or the page while the reader
+    // types): each caller waits for all the shards its text needs, also those already on the
+    // way for another caller; a shard's words join the tables when it arrives (shards hold
+    // disjoint keys, so the order they arrive in does not matter)
+    for (const id of wanted) {
+      if (this.loaded.has(id)) continue;
+      const p = Promise.resolve(this.fetchShard(id)).then((shard) => {
+        Object.assign(this.d.lexicon, shard.lexicon || {});
+        Object.assign(this.d.names, shard.names || {});
+        this.cache.clear();
+      });
+      p.catch(() => this.loaded.delete(id));
+      this.loaded.set(id, p);
     }
-    if (ids.length) this.cache.clear();
+    await Promise.all([...wanted].map((id) => this.loaded.get(id)));
   }
 
   clean(text) {
@@ -1114,6 +1142,20 @@ export class Analyzer {
   /** Tokens of text: {form, start, end, position, normalized, stem, root, entity}. */
   analyze(text) {
     return this.analyzeWithMatches(text)[0];
+  }
+
+  /** The gazetteer names in text, as analyzeWithMatches finds them, without stemming its
+   * words (the matcher reads only normalized and surface forms): for highlighting. */
+  nameMatches(text) {
+    if (this.matcher === null) return [];
+    const tokens = this.tokenize(text).map(([start, end]) => {
+      const form = text.slice(start, end);
+      return { form, start, end, normalized: this.normalize(form) };
+    });
+    if (tokens.length === 0) return [];
+    const breakChars = this.matcher.table.break_chars || CLAUSE_BREAKS;
+    return this.matcher.match(tokens.map((t) => t.normalized),
+      clauseBreaks(text, tokens, breakChars), tokens.map((t) => t.form));
   }
 
   analyzeWithMatches(text) {

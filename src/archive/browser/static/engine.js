@@ -87,6 +87,12 @@ export class IndexView {
     return this.docs[docnum];
   }
 
+  /** Take an article's card [id, path, title, url] from its docs/<n>.json (no cards fetch). */
+  setCard(docnum, card) {
+    const doc = this.docs[docnum];
+    if (card && doc && doc.id === undefined) [doc.id, doc.path, doc.title, doc.url] = card;
+  }
+
   /** Fetch (once) the id, path, title and URL of ``docnums`` (their cards blocks). */
   async loadStored(docnums) {
     const size = this.meta.card_block;

@@ -78,7 +78,10 @@ export function loadDoc(docnum) {
 /** Character spans of token spans [first, last] ([first, -1]: a name) in ``text``. */
 export function tokenCharSpans(analyzer, text, tokenSpans) {
   if (!tokenSpans.length) return [];
-  const [tokens, matches] = analyzer.analyzeWithMatches(text);
+  // offsets need only the tokenizer, a name's span ([first, -1]) where the name ends (the
+  // name matcher); stemming the article's words (analyzeWithMatches) is not needed
+  const tokens = analyzer.tokenize(text).map(([start, end]) => ({ start, end }));
+  const matches = tokenSpans.some(([, last]) => last === -1) ? analyzer.nameMatches(text) : [];
   const nameEnd = new Map(matches.map((m) => [m.first, m.last]));
   const out = [];
   for (const [first, last] of tokenSpans) {
@@ -115,10 +118,46 @@ export async function runWith(engine, params) {
   const { analyzer, view, meta } = engine;
   const norm = (s) => analyzer.normalize(s);
   const filters = makeFilters(engine, params);
+  const mode = params.mode || 'root';
+  if (view.ensure) prefetchShards(analyzer, view, params.q || '', mode);
   await analyzer.prepare(params.q || '');
-  const unfiltered = await search(view, params.q, { analyzer, mode: params.mode || 'root' });
+  const unfiltered = await search(view, params.q, { analyzer, mode });
   const rows = unfiltered.rows.filter((r) => filters.keep(view.stored(r.doc)));
   return { engine, rows, unfiltered: unfiltered.rows };
+}
+
+/**
+ * Start fetching the index shards a query's words most likely need while the analyzer fetches
+ * their lexicon shards (one round trip instead of two): each word's normalized form (exact,
+ * known without the lexicon) and, in stem and root modes, its stem and root as the tables
+ * loaded so far give them; and the forms shards of those stems and roots (the forms facet).
+ * When a lexicon shard changes a word's reading, search() fetches the right shard after (the
+ * guess costs a few KB, never a wrong result: search() ensures its own terms).
+ */
+export function prefetchShards(analyzer, view, q, mode) {
+  const terms = new Set();
+  const formTerms = new Set(); // the forms facet reads the forms of the stems and roots matched
+  for (const [start, end] of analyzer.tokenize(q)) {
+    const [norm, stem, root] = analyzer.analyzeWordUncached(q.slice(start, end));
+    terms.add(norm);
+    if (mode !== 'exact') {
+      terms.add(stem);
+      formTerms.add(stem);
+    }
+    if (mode === 'root') {
+      terms.add(root);
+      formTerms.add(root);
+    }
+  }
+  terms.delete('');
+  formTerms.delete('');
+  if (terms.size) view.ensure([...terms]).catch(() => {});
+  // (in the page only: the node tests' engines read no forms shards)
+  if (globalThis.document) {
+    for (const k of new Set([...formTerms].map((t) => view.shardOf(t)))) {
+      loadFormShard(k).catch(() => {});
+    }
+  }
 }
 
 /**

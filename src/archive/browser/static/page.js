@@ -126,8 +126,20 @@ export class SearchPage {
       });
     }
     this.more.addEventListener('click', () => this.showMore(true));
-    // start fetching the index data as soon as the reader heads for the search box
-    this.input.addEventListener('focus', () => loadEngine().catch(() => {}), { once: true });
+    // the page exists to search: its up-front data (metadata, analyzer tables, names, lunr.js)
+    // starts loading at once, so that Enter fetches only the query's own shards and texts
+    loadEngine().catch(() => {});
+    // while the reader types (a pause of 250 ms), the analyzer's lexicon shards for the words
+    // so far: then Enter finds the words' readings known and fetches the right index shards
+    // at once (the index shards themselves wait for Enter: a half-typed word's are wasted)
+    let typing = 0;
+    this.input.addEventListener('input', () => {
+      window.clearTimeout(typing);
+      typing = window.setTimeout(() => {
+        const q = this.input.value;
+        loadEngine().then(({ analyzer }) => analyzer.prepare(q)).catch(() => {});
+      }, 250);
+    });
     window.addEventListener('popstate', () => this.run());
     let timer = 0;
     window.addEventListener('scroll', () => {
@@ -252,9 +264,12 @@ export class SearchPage {
     const token = this.token;
     const { analyzer, view } = this.engine;
     const slice = this.rows.slice(this.shown, this.shown + size);
-    // the articles' text, and their titles and links (cards), for the results shown only
-    const [docs] = await Promise.all([Promise.all(slice.map((r) => loadDoc(r.doc))),
-      view.loadStored(slice.map((r) => r.doc))]);
+    // the articles' text with their titles and links (cards), for the results shown only:
+    // one file per result, all at once
+    const docs = await Promise.all(slice.map((r) => loadDoc(r.doc)));
+    slice.forEach((r, i) => view.setCard(r.doc, docs[i].card));
+    // (data written before cards rode in docs/: their cards blocks)
+    await view.loadStored(slice.filter((r) => view.stored(r.doc).id === undefined).map((r) => r.doc));
     if (token !== this.token) return;
     let firstLink = null;
     slice.forEach((r, i) => {
