@@ -123,17 +123,20 @@ MIN_ARTICLES = 3
 MIN_SHARE = 0.003
 MAX_PAGES_SHARE = 0.5
 MAX_PAGES_FLOOR = 100
+#: Never more root pages than this: the /roots/ index lists every one of them (~290 bytes a
+#: row), and a page stays well under the site's 500 KB limit (1,861 rows were 532 KB).
+MAX_PAGES = 1000
 
 
 def default_min(n_articles: int, root_articles: Iterable[int]) -> int:
     """The default ``root_pages_min`` for an archive of ``n_articles`` whose roots are found
     in ``root_articles`` articles each: at least 3 articles and 0.3 % of the archive (30 at
     10,000 articles, 94 at 31,030), raised until the root pages are no more than half as many
-    as the articles (at least 100 pages allowed). Each root page costs about as much build
+    as the articles (at least 100 pages allowed) and no more than :data:`MAX_PAGES`. Each root page costs about as much build
     time as a cached article page, so the pages stay a bounded share of the build (measured
     in bench/roots: 2,345 root pages on 987 articles added 29 % to a warm build)."""
     floor = max(MIN_ARTICLES, math.ceil(n_articles * MIN_SHARE))
-    cap = max(MAX_PAGES_FLOOR, int(n_articles * MAX_PAGES_SHARE))
+    cap = min(MAX_PAGES, max(MAX_PAGES_FLOOR, int(n_articles * MAX_PAGES_SHARE)))
     counts = sorted((n for n in root_articles if n >= floor), reverse=True)
     if len(counts) <= cap:
         return floor
