@@ -345,14 +345,20 @@ class RootCollector:
         art = self.n_articles
         self.n_articles += 1
         # a word's stem and root depend on its spelling only (names aside): count spellings
-        spellings = Counter(t.form for t in body_tokens if not t.entity)
+        spellings: Counter[str] = Counter()
+        analysed: dict[str, tuple[str, str, str]] = {}  # the pipeline's own analysis
+        for t in body_tokens:
+            if not t.entity:
+                spellings[t.form] += 1
+                if t.form not in analysed:
+                    analysed[t.form] = (t.normalized, t.stem, t.root)
         seen: set[int] = set()
         memo = self._memo
         roots = self.roots
         for form, n in spellings.items():
             info = memo.get(form)
             if info is None:
-                info = memo[form] = self._reading(form)
+                info = memo[form] = self._reading(form, analysed[form])
             if not info:
                 continue
             root, key, w = info
@@ -376,10 +382,13 @@ class RootCollector:
             fc.spellings[form] += n
         self.article_roots.append(array("i", sorted(seen)))
 
-    def _reading(self, form: str) -> tuple[str, tuple[str, str], str] | tuple[()]:
+    def _reading(self, form: str, analysis: tuple[str, str, str] | None = None
+                 ) -> tuple[str, tuple[str, str], str] | tuple[()]:
         """``(root, (stem, class), wazn)`` of a spelling, or ``()`` when it has no root of
-        the root lexicon (a name, a word no lexicon knows, a number…)."""
-        normalized, stem, root = analyze_word(form)
+        the root lexicon (a name, a word no lexicon knows, a number…). ``analysis``: the
+        token's own ``(normalized, stem, root)`` (what :func:`analyze_word` gives a word that
+        is not a name), so that the words are not analysed a second time."""
+        normalized, stem, root = analysis or analyze_word(form)
         if root not in self._valid or root.startswith(ALT_MARK):
             return ()
         if stem == root and stem in self._names:
