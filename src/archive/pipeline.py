@@ -274,23 +274,8 @@ def analyze_corpus(
     todo = loaded.articles if articles is None else articles
     workers = workers if workers is not None else (os.cpu_count() or 1)
     parallel = workers > 1 and len(todo) >= PARALLEL_MIN_ARTICLES
-    build = loaded.paths.build
     with timings.stage("analyze"):
-        if parallel:
-            with _forked(todo, None, loaded.gazetteer, workers) as (pool, spans):
-                pending = pool.map_async(_forms_of, spans)
-                export_analyzer_tables(build)  # meanwhile, in this process
-                table = wordtable.load(build)
-                forms: set[str] = set().union(*pending.get())
-        else:
-            export_analyzer_tables(build)
-            table = wordtable.load(build)
-            forms = wordtable.distinct_forms(a.text for a in todo)
-        missing = sorted(forms - table.keys())
-        if missing:
-            table.update(wordtable.analyze_forms(missing, workers))
-            wordtable.save(build, table)
-        remember_words(table)
+        _word_table(loaded, todo, workers, parallel)
     with timings.stage("entities"):
         analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
         if not parallel:
