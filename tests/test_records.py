@@ -205,3 +205,24 @@ def test_an_unreadable_record_is_named_in_the_error(archive_paths: Paths) -> Non
     records.record_path(archive_paths.build, some).write_bytes(b"not a record")
     with pytest.raises(ValueError, match=f"{some}.rec: analysis record unreadable"):
         analysis.article(some)
+
+
+def test_body_vocabulary_counts_the_body_words_outside_names(archive_paths: Paths) -> None:
+    """What word-counting consumers read instead of the tokens: per spelling, how often it
+    occurs in the body outside gazetteer names, with the spelling's own analysis."""
+    from collections import Counter
+
+    from archive.analysis import analyze_word
+
+    analysis = analyse(load(archive_paths), workers=1)
+    vocabularies = list(analysis.body_vocabularies())
+    assert len(vocabularies) == len(analysis)
+    some_named = False
+    for aa, (words, counts) in zip(analysis.articles(), vocabularies, strict=True):
+        expected = Counter(t.form for t in aa.body_tokens if not t.entity)
+        got = Counter({words[5 * k]: n for k, n in counts.items()})
+        assert got == expected
+        for k in counts:
+            assert tuple(words[5 * k + 1:5 * k + 4]) == analyze_word(words[5 * k])
+        some_named |= any(t.entity for t in aa.body_tokens)
+    assert some_named  # names were in the bodies, and were left out of the counts

@@ -252,3 +252,45 @@ def test_readings_are_those_of_the_analyzers_abstractions() -> None:
         assert {p for _, p in roots._readings(stem, root)} == want, (word, stem, root)
         checked += 1
     assert checked > 300
+
+
+def test_counting_from_records_equals_counting_tokens(
+        seeds_index: roots.RootIndex, archive_paths: Paths) -> None:
+    """The build counts from its analysis records (no tokens rebuilt): the same root pages,
+    forms, counts and co-occurrences as counting the analysed articles' tokens."""
+    from archive.pipeline import analyse
+
+    analysis = analyse(load(archive_paths), workers=1)
+    assert roots.collect_records(analysis, 1) == seeds_index
+
+
+def test_a_rebuild_reuses_the_count_only_while_nothing_changed(
+        archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive.pipeline import analyse
+
+    counted: list[int] = []
+    real = roots.collect_records
+
+    def counting(analysis: object, min_articles: int | None = None) -> roots.RootIndex:
+        counted.append(1)
+        return real(analysis, min_articles)
+
+    monkeypatch.setattr(roots, "collect_records", counting)
+    build = archive_paths.build
+    first = roots.collect_cached(analyse(load(archive_paths), workers=1), 1, build)
+    assert len(counted) == 1
+    again = roots.collect_cached(analyse(load(archive_paths), workers=1), 1, build)
+    assert again == first and len(counted) == 1  # nothing changed: read back, not counted
+    assert roots.collect_cached(analyse(load(archive_paths), workers=1), 2, build) != first
+    assert len(counted) == 2  # another threshold: counted again
+    # one article edited: counted again, and the new count is the edited archive's
+    seed = sorted(archive_paths.seeds.glob("*.txt"))[0]
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nاجتمع المفاوضون مرة أخرى.\n",
+                    encoding="utf-8")
+    edited = analyse(load(archive_paths), workers=1)
+    after = roots.collect_cached(edited, 1, build)
+    assert len(counted) == 3
+    assert after == real(edited, 1) != first
+    # a damaged cache is counted again, not trusted
+    (build / roots.CACHE_DIR / roots.CACHE_NAME).write_bytes(b"\x00broken")
+    assert roots.collect_cached(edited, 1, build) == after and len(counted) == 4

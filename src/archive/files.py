@@ -10,13 +10,15 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 
 
-def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
-    """Write ``text`` (UTF-8) to ``path`` so that a reader never sees half a file: into a
-    temporary file beside it, then renamed over it. ``durable``: also flush it to the disk
-    before the rename (for files that must survive a crash, e.g. an index manifest)."""
+def write_atomic(path: Path, text: str | bytes, *, durable: bool = False) -> None:
+    """Write ``text`` (UTF-8, or bytes as they are) to ``path`` so that a reader never sees
+    half a file: into a temporary file beside it, then renamed over it. ``durable``: also
+    flush it to the disk before the rename (for files that must survive a crash, e.g. an index
+    manifest)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+    with (open(tmp, "wb") if isinstance(text, bytes)
+          else open(tmp, "w", encoding="utf-8", newline="\n")) as fh:
         fh.write(text)
         if durable:
             fh.flush()

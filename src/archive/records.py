@@ -28,13 +28,14 @@ import marshal
 import os
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from archive import files
 
@@ -165,6 +166,26 @@ def decode(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]]]:
     return key, tokens, [tuple(r) for r in runs]
 
 
+def decode_body_vocabulary(data: bytes) -> tuple[str, list[str], Counter[int]]:
+    """``(key, words, counts)`` of a record without building its tokens: ``words`` the
+    vocabulary, five strings per distinct form (form, normalized, stem, root, alternative
+    root: the form's own analysis), ``counts`` how often each vocabulary entry occurs among the
+    body tokens that are not part of a gazetteer name. What a consumer needs that counts
+    words (the root explorer), at a tenth of the cost of :func:`decode`."""
+    fmt, key, words, ids_b, _, _, names, runs = marshal.loads(zlib.decompress(data))
+    if fmt != FORMAT:
+        raise ValueError(f"analysis record format {fmt}, expected {FORMAT}")
+    ids = array("I")
+    ids.frombytes(ids_b)
+    named = {i for i, _, _ in names}
+    if [tuple(r) for r in runs] == [(0, len(ids))] and not named:
+        return key, words, Counter(ids)
+    counts: Counter[int] = Counter()
+    for start, end in runs:
+        counts.update(ids[k] for k in range(start, end) if k not in named)
+    return key, words, counts
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -175,6 +196,8 @@ def folder(build: Path) -> Path:
 def record_path(build: Path, article_id: str) -> Path:
     return folder(build) / f"{article_id}{SUFFIX}"
 
+
+_Decoded = TypeVar("_Decoded", bound=tuple[Any, ...])
 
 IndexEntry = tuple[str, list[tuple[str, int, int]], dict[str, int], list[str]]
 
@@ -194,18 +217,12 @@ def read_index(build: Path) -> dict[str, IndexEntry]:
 
 
 def write_index(build: Path, entries: dict[str, IndexEntry]) -> None:
-    data = marshal.dumps((FORMAT, dict(sorted(entries.items()))))
-    target = folder(build) / INDEX_NAME
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    files.write_atomic(folder(build) / INDEX_NAME,
+                       marshal.dumps((FORMAT, dict(sorted(entries.items())))))
 
 
 def write_record(build: Path, article_id: str, data: bytes) -> None:
-    target = record_path(build, article_id)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    files.write_atomic(record_path(build, article_id), data)
 
 
 def prune(build: Path, keep: Iterable[str]) -> int:
@@ -244,21 +261,33 @@ class Analysis:
         from archive.pipeline import AnalyzedArticle
 
         s = self.summaries[article_id]
-        path = record_path(self.build, article_id)
-        try:
-            key, tokens, runs = decode(path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError, zlib.error) as exc:
-            raise ValueError(f"{path}: analysis record unreadable ({exc}): delete "
-                             f"{folder(self.build)} and build again") from None
-        if key != self.keys[article_id]:
-            raise ValueError(f"{path}: made for other input (another build changed it "
-                             "meanwhile?): build again")
+        key, tokens, runs = self._read(article_id, decode)
         if runs == [(0, len(tokens))]:
             body = tokens
         else:
             body = [t for i, j in runs for t in tokens[i:j]]
         return AnalyzedArticle(s.article, tokens, body, s.mentions, s.mention_counts,
                                s.declared)
+
+    def _read(self, article_id: str, decoder: Callable[[bytes], _Decoded]) -> _Decoded:
+        """The record of ``article_id`` decoded by ``decoder``, checked against its key."""
+        path = record_path(self.build, article_id)
+        try:
+            out = decoder(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError, zlib.error) as exc:
+            raise ValueError(f"{path}: analysis record unreadable ({exc}): delete "
+                             f"{folder(self.build)} and build again") from None
+        if out[0] != self.keys[article_id]:
+            raise ValueError(f"{path}: made for other input (another build changed it "
+                             "meanwhile?): build again")
+        return out
+
+    def body_vocabularies(self) -> Iterator[tuple[list[str], Counter[int]]]:
+        """Per article in id order, ``(words, counts)`` of
+        :func:`decode_body_vocabulary`: the body's word counts without its tokens."""
+        for article_id in self.summaries:
+            _, words, counts = self._read(article_id, decode_body_vocabulary)
+            yield words, counts
 
     def articles(self, ids: Iterable[str] | None = None) -> Iterator[AnalyzedArticle]:
         """Analysed articles (all, or those of ``ids``) in id order, rebuilt one at a time: a

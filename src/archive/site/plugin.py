@@ -258,7 +258,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             return
         t0 = time.perf_counter()
         assert self.analysis is not None  # one article at a time, from build/analysis/
-        index = roots.collect(self.analysis.articles(), self.config.root_pages_min)
+        index = roots.collect_cached(self.analysis, self.config.root_pages_min,
+                                     self.paths.build)
         def has_kwic() -> bool:  # the concordance page of archive.browser, when there is one
             return any(files.get_file_from_path(u) for u in ("kwic.md", "kwic/index.md"))
 

@@ -29,15 +29,19 @@ evidence, ``pmi · ln(n_ab)``, it keeps both the specific and the well attested 
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import math
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from archive import files
 from archive.analysis import analyze_word, normalize
 from archive.analysis.morphology import (
     ALT_MARK,
@@ -132,9 +136,10 @@ def default_min(n_articles: int, root_articles: Iterable[int]) -> int:
     """The default ``root_pages_min`` for an archive of ``n_articles`` whose roots are found
     in ``root_articles`` articles each: at least 3 articles and 0.3 % of the archive (30 at
     10,000 articles, 94 at 31,030), raised until the root pages are no more than half as many
-    as the articles (at least 100 pages allowed) and no more than :data:`MAX_PAGES`. Each root page costs about as much build
-    time as a cached article page, so the pages stay a bounded share of the build (measured
-    in bench/roots: 2,345 root pages on 987 articles added 29 % to a warm build)."""
+    as the articles (at least 100 pages allowed) and no more than :data:`MAX_PAGES`. Each
+    root page costs about as much build time as a cached article page, so the pages stay a
+    bounded share of the build (measured in bench/roots: 2,345 root pages on 987 articles
+    added 29 % to a warm build)."""
     floor = max(MIN_ARTICLES, math.ceil(n_articles * MIN_SHARE))
     cap = min(MAX_PAGES, max(MAX_PAGES_FLOOR, int(n_articles * MAX_PAGES_SHARE)))
     counts = sorted((n for n in root_articles if n >= floor), reverse=True)
@@ -342,8 +347,6 @@ class RootCollector:
 
     def add(self, body_tokens: Iterable[Any]) -> None:
         """Count one article's body tokens (``archive.analysis.Token``)."""
-        art = self.n_articles
-        self.n_articles += 1
         # a word's stem and root depend on its spelling only (names aside): count spellings
         spellings: Counter[str] = Counter()
         analysed: dict[str, tuple[str, str, str]] = {}  # the pipeline's own analysis
@@ -352,13 +355,29 @@ class RootCollector:
                 spellings[t.form] += 1
                 if t.form not in analysed:
                     analysed[t.form] = (t.normalized, t.stem, t.root)
+        self._count(((form, n, form) for form, n in spellings.items()), analysed.__getitem__)
+
+    def add_vocabulary(self, words: list[str], counts: Counter[int]) -> None:
+        """Count one article from its record's vocabulary (``archive.records``
+        :func:`~archive.records.decode_body_vocabulary`: five strings per form, the counts
+        of its body tokens outside names): the same counts as :meth:`add`, without tokens."""
+        self._count(((words[5 * k], n, k) for k, n in counts.items()),
+                    lambda k: (words[5 * k + 1], words[5 * k + 2], words[5 * k + 3]))
+
+    def _count(self, spellings: Iterable[tuple[str, int, Any]],
+               analysis: Callable[[Any], tuple[str, str, str]]) -> None:
+        """Count one article: ``(spelling, tokens, ref)`` for each of its spellings, where
+        ``analysis(ref)`` gives the spelling's ``(normalized, stem, root)`` (asked only for a
+        spelling the collector has not read yet)."""
+        art = self.n_articles
+        self.n_articles += 1
         seen: set[int] = set()
         memo = self._memo
         roots = self.roots
-        for form, n in spellings.items():
+        for form, n, ref in spellings:
             info = memo.get(form)
             if info is None:
-                info = memo[form] = self._reading(form, analysed[form])
+                info = memo[form] = self._reading(form, analysis(ref))
             if not info:
                 continue
             root, key, w = info
@@ -519,6 +538,72 @@ def collect(analyzed: Iterable[Any], min_articles: int | None = None) -> RootInd
     for aa in analyzed:
         col.add(aa.body_tokens)
     return col.result(min_articles)
+
+
+def collect_records(analysis: Any, min_articles: int | None = None) -> RootIndex:
+    """:func:`collect` from a build's analysis records (``archive.records.Analysis``), read
+    one article at a time as word counts, without rebuilding their tokens."""
+    col = RootCollector()
+    for words, counts in analysis.body_vocabularies():
+        col.add_vocabulary(words, counts)
+    return col.result(min_articles)
+
+
+#: The counted roots of the last build, in ``build/roots/``: reused while no article's
+#: analysis record, the threshold and this code are the same.
+CACHE_DIR = "roots"
+CACHE_NAME = "index.bin"
+CACHE_FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    return files.fingerprint(f"root index {CACHE_FORMAT}", ["site/roots.py"])
+
+
+def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> RootIndex:
+    """:func:`collect_records`, or the root index of the previous build when it was counted
+    from the same records (``analysis.keys``: each article's record key, which covers its
+    file, the gazetteer and the analysis code with its lexicons) with the same threshold.
+
+    The whole count is redone when any article changed: it costs about a second per thousand
+    articles, against the minutes of a cold build; a rebuild with nothing changed costs a
+    file read."""
+    h = hashlib.sha256(f"{code_fingerprint()}\0{min_articles}".encode())
+    for article_id, key in analysis.keys.items():
+        h.update(f"\0{article_id}\0{key}".encode())
+    key = h.hexdigest()
+    path = build / CACHE_DIR / CACHE_NAME
+    try:
+        fmt, stored, data = marshal.loads(path.read_bytes())
+        if fmt == CACHE_FORMAT and stored == key:
+            return _index_from(data)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # no usable count: count again
+    index = collect_records(analysis, min_articles)
+    files.write_atomic(path, marshal.dumps((CACHE_FORMAT, key, _index_data(index))))
+    return index
+
+
+def _index_data(index: RootIndex) -> tuple[Any, ...]:
+    """``index`` as tuples, lists and scalars (what :mod:`marshal` stores)."""
+    return (
+        [(p.root, p.tokens, p.articles,
+          [(cls, [astuple(f) for f in forms]) for cls, forms in p.groups],
+          [astuple(r) for r in p.related]) for p in index.pages.values()],
+        index.n_articles, index.min_articles, index.n_roots,
+    )
+
+
+def _index_from(data: tuple[Any, ...]) -> RootIndex:
+    pages, n_articles, min_articles, n_roots = data
+    return RootIndex(
+        {root: RootPage(root, tokens, articles,
+                        [(cls, [Form(*f) for f in forms]) for cls, forms in groups],
+                        [Related(*r) for r in related])
+         for root, tokens, articles, groups, related in pages},
+        n_articles, min_articles, n_roots,
+    )
 
 
 # ------------------------------------------------------------------------------ pages
