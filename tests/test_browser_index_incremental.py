@@ -227,3 +227,47 @@ def test_document_numbers_depend_only_on_the_set_of_ids() -> None:
     again = dict(zip(more, assign_docnums(more, slots), strict=True))
     moved = [i for i in ids if again[i] != numbers[i]]
     assert len(moved) <= 3
+
+
+def test_from_the_build_records_only_changed_articles_are_read(tmp_path: Path) -> None:
+    """Given the build's analysis records, a rebuild reads back only the articles whose
+    record (or address) changed since the previous one, and the data equals a cold build."""
+    from archive.pipeline import analyse, load
+
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    read: list[str] = []
+
+    class Counted:  # the build's records, counting the articles read back
+        def __init__(self) -> None:
+            self.analysis = analyse(load(Paths(root)), workers=1)
+            self.keys = self.analysis.keys
+
+        def article(self, ident: str) -> Any:
+            read.append(ident)
+            return self.analysis.article(ident)
+
+    records = Counted
+
+    write = functools.partial(write_browser_index, state_dir=state, docs_per_shard=1 / 64)
+    source = records()
+    write(source, site, source_gazetteer := load(Paths(root)).gazetteer)
+    assert sorted(read) == sorted(source.keys)  # first build: every article
+    read.clear()
+    report = write(records(), site, source_gazetteer)
+    assert read == [] and (report.changed, report.written) == (0, 0)  # none read again
+    edited = root / "seeds" / "synthetic-1.md"
+    edited.write_text(edited.read_text("utf-8").replace("بهدفين", "بثلاثة أهداف"), "utf-8")
+    (root / "seeds" / "synthetic-2.md").unlink()
+    _article(root, 7, "خبر مضاف", "افتتحت الجامعة كلية جديدة لطب الأسنان في الأردن.")
+    report = write(records(), site, source_gazetteer)
+    assert sorted(read) == ["synthetic-1", "synthetic-7"]
+    assert (report.changed, report.deleted) == (2, 1)
+    analyzed, gazetteer = _analyzed(root)
+    _same(_data(site), _cold(root, analyzed, gazetteer, docs_per_shard=1 / 64))
+    # an article's new address is written without its analysis having changed
+    read.clear()
+    urls = {"synthetic-3": "elsewhere/synthetic-3/"}
+    write(records(), site, source_gazetteer, urls=urls)
+    assert read == ["synthetic-3"]
+    _same(_data(site), _cold(root, analyzed, gazetteer, urls=urls, docs_per_shard=1 / 64))

@@ -169,7 +169,9 @@ def test_the_site_build_streams_the_analysis_and_keeps_no_tokens(
     articles = sorted(p.stem for p in (tmp_path / "seeds").iterdir()
                       if p.suffix in (".txt", ".md"))
     assert sorted(seen) == articles  # once each: the index took the site's analysis
-    assert isinstance(handed[0], Iterator)  # a one-pass stream, not a list
+    # the records themselves: articles are read back one at a time, and only those that
+    # changed since the browser data was last written
+    assert isinstance(handed[0], records.Analysis)
     assert _tokens_reachable(plugin) == 0
     assert _tokens_reachable(plugin.analysis) == 0
 

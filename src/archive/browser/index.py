@@ -57,12 +57,13 @@ import pickle
 import shutil
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from archive import files
 from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.index.schema import root_stream
@@ -370,8 +371,12 @@ class _Spill:
                     return
 
 
+@lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+    """The code that turns an analysed article into its browser data: this module and the
+    index documents it reads (the analysis and corpus code are in each article's key)."""
+    return files.fingerprint("browser index", ["browser/index.py", "index/docs.py",
+                                               "index/schema.py"])[:16]
 
 
 def _year(date: str | None) -> str | None:
@@ -532,6 +537,31 @@ class _Out:
         return path
 
 
+@runtime_checkable
+class ArticleSource(Protocol):
+    """Analysed articles kept on disk (``archive.records.Analysis``): their ids in ascending
+    order with the key of what each was analysed from (``keys``), and each article on demand.
+    Given one, the writer does not even read an article whose key and address are those of
+    the previous build: it reuses what it stored for it."""
+
+    @property
+    def keys(self) -> Mapping[str, str]: ...
+
+    def article(self, article_id: str) -> AnalyzedArticle: ...
+
+
+def _stream(analyzed: Iterable[AnalyzedArticle] | ArticleSource
+            ) -> Iterator[tuple[str, str | None, AnalyzedArticle | None]]:
+    """``(id, key, article)`` in id order: from a source, its key and no article (read it
+    when needed); from analysed articles, no key."""
+    if isinstance(analyzed, ArticleSource):
+        for ident, key in analyzed.keys.items():
+            yield ident, key, None
+    else:
+        for aa in _sorted_by_id(analyzed):
+            yield aa.article.id, None, aa
+
+
 def _sorted_by_id(analyzed: Iterable[AnalyzedArticle]) -> Iterator[AnalyzedArticle]:
     """The articles in id order: a list is sorted, a stream must already be."""
     if isinstance(analyzed, list | tuple):
@@ -593,7 +623,7 @@ def _article_key(ident: str) -> str:
 
 
 def write_browser_index(
-    analyzed: Iterable[AnalyzedArticle],
+    analyzed: Iterable[AnalyzedArticle] | ArticleSource,
     site_dir: Path,
     gazetteer: Any = None,
     urls: dict[str, str] | None = None,
@@ -603,7 +633,8 @@ def write_browser_index(
     """Write the browser's search data and assets for ``analyzed`` under ``site_dir``.
 
     ``analyzed``: the articles in ascending id order (a list is sorted here), read once;
-    one article is held at a time (what it contributes goes to spill files). ``urls``: article
+    one article is held at a time (what it contributes goes to spill files). Or an
+    :class:`ArticleSource`, from which only the articles that changed are read. ``urls``: article
     id → page URL relative to the site root (default ``articles/<id>/``). ``state_dir`` (e.g.
     ``build/browser``): the data and the state of the previous build; only what changed is
     rewritten there, and the site gets hard links to its files (copies across file systems).
@@ -631,21 +662,29 @@ def write_browser_index(
     previous: dict[str, list[Any]] = state["docs"] if state else {}
 
     ids: list[str] = []
-    entries: list[list[Any]] = []  # per article (id order): [fingerprint, card, row]
+    entries: list[list[Any]] = []  # per article (id order): [fingerprint, card, row, made from]
     changed: list[int] = []  # stream positions of changed and new articles
     touched: dict[int, array[int]] = {}  # their term hashes
     with tempfile.TemporaryDirectory(prefix="browser-spill-",
                                      dir=state_dir if state_dir is not None else None) as tmp:
         spill = _Spill(Path(tmp))
         try:
-            for seq, aa in enumerate(_sorted_by_id(analyzed)):
-                art = aa.article
+            for seq, (ident, key, aa) in enumerate(_stream(analyzed)):
+                url = urls.get(ident)
+                # what the entry was made from: the analysis record's key and the address
+                made_from = None if key is None else f"{key} {url}"
+                old = previous.get(ident)
+                ids.append(ident)
+                if made_from is not None and old is not None and old[4:] == [made_from]:
+                    entries.append([*old[1:4], made_from])  # not read: nothing changed
+                    continue
+                if aa is None:
+                    assert isinstance(analyzed, ArticleSource)
+                    aa = analyzed.article(ident)
                 doc = IndexDoc.from_analyzed(aa, title_analyzer)
-                body = [(s.start, s.end) for s in art.body_segments()]
-                rec = _record(doc, body, urls.get(art.id))
-                ids.append(art.id)
-                entries.append([rec.fingerprint, rec.card, rec.row])
-                old = previous.get(art.id)
+                body = [(s.start, s.end) for s in aa.article.body_segments()]
+                rec = _record(doc, body, url)
+                entries.append([rec.fingerprint, rec.card, rec.row, made_from])
                 if old is not None and old[1] == rec.fingerprint:
                     continue
                 changed.append(seq)
@@ -894,10 +933,10 @@ def _mirror(source: Path, target: Path) -> None:
     """``target`` becomes a copy of ``source``: hard links (copies across file systems)."""
     if target.exists():
         shutil.rmtree(target)
-    for folder, _dirs, files in os.walk(source):
+    for folder, _dirs, names in os.walk(source):
         rel = Path(folder).relative_to(source)
         (target / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
+        for name in names:
             if name.startswith("."):
                 continue
             src = Path(folder) / name

@@ -76,7 +76,9 @@ def write_site_search(
 ) -> BrowserIndexReport:
     """Write the browser search data and assets into the built site.
 
-    ``analyzed``: the analysed articles in id order (a list is sorted), read once.
+    ``analyzed``: the analysed articles in id order (a list is sorted), read once, or an
+    :class:`~archive.browser.index.ArticleSource` (the build's analysis records), from
+    which only the articles changed since the previous build are read.
     ``urls``: article id → page URL relative to the site root (default ``articles/<id>/``).
     ``state_dir`` (the plugin passes ``build/browser``): keep the data and per-article
     fingerprints there and rewrite only what changed; None: a cold build."""

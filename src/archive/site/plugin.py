@@ -351,8 +351,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
                 if k.startswith("article:")}
         assert self.analysis is not None and self.paths is not None
-        # one analysed article at a time, in id order, rebuilt from build/analysis/
-        browser_site.write_site_search(self.analysis.articles(), self.gazetteer,
+        # one analysed article at a time, in id order, rebuilt from build/analysis/ when
+        # it changed since the browser data was last written
+        browser_site.write_site_search(self.analysis, self.gazetteer,
                                        config.site_dir, urls, self.paths.build / "browser")
         log.info("archive: browser search data written in %.2fs", time.perf_counter() - t0)
         self.staging.commit(config)  # last: the new site replaces the old one only now
