@@ -322,7 +322,8 @@ class FormCount:
     tokens: int = 0
     articles: int = 0
     last: int = -1  # the last article counted (articles arrive one at a time)
-    spellings: Counter[str] = field(default_factory=Counter)
+    spellings: Counter[str] = field(default_factory=Counter)  # filled by result()
+    members: list[tuple[str, str]] = field(default_factory=list)  # (spelling, its wazn)
 
 
 @dataclass(slots=True)
@@ -342,7 +343,8 @@ class RootCollector:
         self.article_roots: list[array[int]] = []  # per article: its roots' integers, sorted
         self.n_articles = 0
         self._valid = lexicon_roots()
-        self._memo: dict[str, tuple[str, tuple[str, str], str] | tuple[()]] = {}
+        self._memo: dict[str, tuple[RootCount, FormCount, int] | tuple[()]] = {}
+        self._tokens: dict[str, int] = {}  # tokens per spelling (of a root), all articles
         self._names = _names()
 
     def add(self, body_tokens: Iterable[Any]) -> None:
@@ -373,33 +375,43 @@ class RootCollector:
         self.n_articles += 1
         seen: set[int] = set()
         memo = self._memo
-        roots = self.roots
+        tokens = self._tokens
         for form, n, ref in spellings:
-            info = memo.get(form)
-            if info is None:
-                info = memo[form] = self._reading(form, analysis(ref))
-            if not info:
+            entry = memo.get(form)
+            if entry is None:
+                entry = memo[form] = self._entry(form, analysis(ref))
+            if not entry:
                 continue
-            root, key, w = info
-            rc = roots.get(root)
-            if rc is None:
-                rc = roots[root] = RootCount()
-                self.ids[root] = len(self.ids)
+            rc, fc, rid = entry
+            tokens[form] = tokens.get(form, 0) + n
             rc.tokens += n
             if rc.last != art:
                 rc.last = art
                 rc.articles += 1
-                seen.add(self.ids[root])
-            fc = rc.forms.get(key)
-            if fc is None:
-                fc = rc.forms[key] = FormCount(key[0], key[1])
-            fc.wazns[w] += n
+                seen.add(rid)
             fc.tokens += n
             if fc.last != art:
                 fc.last = art
                 fc.articles += 1
-            fc.spellings[form] += n
         self.article_roots.append(array("i", sorted(seen)))
+
+    def _entry(self, form: str, analysis: tuple[str, str, str]
+               ) -> tuple[RootCount, FormCount, int] | tuple[()]:
+        """Where a spelling's tokens are counted: its root's and its form's counts and the
+        root's integer; ``()`` when it has no root (see :meth:`_reading`)."""
+        info = self._reading(form, analysis)
+        if not info:
+            return ()
+        root, key, w = info
+        rc = self.roots.get(root)
+        if rc is None:
+            rc = self.roots[root] = RootCount()
+            self.ids[root] = len(self.ids)
+        fc = rc.forms.get(key)
+        if fc is None:
+            fc = rc.forms[key] = FormCount(key[0], key[1])
+        fc.members.append((form, w))
+        return rc, fc, self.ids[root]
 
     def _reading(self, form: str, analysis: tuple[str, str, str] | None = None
                  ) -> tuple[str, tuple[str, str], str] | tuple[()]:
@@ -427,6 +439,11 @@ class RootCollector:
         pages = {}
         for root in chosen:
             rc = self.roots[root]
+            for fc in rc.forms.values():  # tokens per spelling and per wazn, from the totals
+                fc.spellings = Counter({form: self._tokens[form] for form, _ in fc.members})
+                fc.wazns = Counter()
+                for form, w in fc.members:
+                    fc.wazns[w] += self._tokens[form]
             groups: dict[str, list[Form]] = {c: [] for c in CLASSES}
             # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
             # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
