@@ -87,6 +87,8 @@ DATA_DIR = "search/data"
 DATA_VERSION = 3
 #: Suffix of the stored (gzip-compressed) data files, after the JSON name.
 STORED = ".gz"
+#: gzip level of the stored data (9: about 1 % smaller than 6, twice its CPU time).
+GZIP_LEVEL = 9
 STATE_VERSION = 1
 #: About this many document slots per index shard (the count is a power of two).
 DOCS_PER_SHARD = 2
@@ -520,7 +522,7 @@ class BrowserIndexReport:
 
 def pack(text: str) -> bytes:
     """A data file's stored bytes: the UTF-8 JSON text gzipped (level 9, mtime 0, no name)."""
-    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+    return gzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0)
 
 
 def read_data(data_dir: Path, name: str) -> Any:
@@ -559,7 +561,7 @@ class _Out:
             if same:
                 self.report.kept += 1
                 return path
-        return self._replace(path, gzip.compress(data, compresslevel=9, mtime=0))
+        return self._replace(path, pack(text))
 
     def put_stored(self, name: str, stored: bytes) -> Path:
         """Store already compressed bytes (a file moved from another name) as ``name``.gz."""
