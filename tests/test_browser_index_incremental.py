@@ -273,3 +273,24 @@ def test_from_the_build_records_only_changed_articles_are_read(tmp_path: Path) -
     write(records(), site, source_gazetteer, urls=urls)
     assert read == ["synthetic-3"]
     _same(_data(site), _cold(root, analyzed, gazetteer, urls=urls, docs_per_shard=1 / 64))
+
+
+def test_data_of_an_older_format_is_replaced(tmp_path: Path) -> None:
+    """A build/browser/ written by the uncompressed format (plain .json files, no state the
+    new writer accepts) ends as a cold build's data: the old files are removed, and a
+    damaged stored file is rewritten even when its content would not change."""
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    data = state / "data"
+    (data / "meta.json").write_text("{}", "utf-8")
+    (data / "lunr" / "0.json").write_text("{}", "utf-8")
+    (data / "docs" / "1.json").write_text("{}", "utf-8")
+    damaged = sorted((data / "lunr").glob("*.json.gz"))[-1]
+    damaged.write_bytes(b"\x1f\x8b not gzip")
+    (state / "state.json").unlink()  # as after a change of format: no usable state
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    assert not [p for p in data.rglob("*") if p.is_file() and not p.name.endswith(".json.gz")]
+    _same(_data(site), _cold(root, analyzed, gazetteer))
+    assert gzip.decompress(damaged.read_bytes())
