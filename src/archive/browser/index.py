@@ -384,9 +384,12 @@ class _Spill:
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """The code that turns an analysed article into its browser data: this module and the
-    index documents it reads (the analysis and corpus code are in each article's key)."""
-    return files.fingerprint("browser index", ["browser/index.py", "index/docs.py",
+    index documents it reads (the analysis and corpus code are in each article's key), and
+    the zlib that compresses it (another zlib may give other bytes for the same data: then
+    a cold build, so that the files are those a cold build writes)."""
+    code = files.fingerprint("browser index", ["browser/index.py", "index/docs.py",
                                                "index/schema.py"])[:16]
+    return f"{code} zlib {zlib.ZLIB_RUNTIME_VERSION}"
 
 
 def _year(date: str | None) -> str | None:
