@@ -98,7 +98,7 @@ def _build(root: Path) -> Path:
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
                     "-d", str(site)], check=True, cwd=root, env=env, timeout=600,
                    capture_output=True)
-    assert (site / "search" / "data" / "meta.json").is_file()
+    assert (site / "search" / "data" / "meta.json.gz").is_file()
     return site
 
 
@@ -365,7 +365,8 @@ def test_enter_on_a_loaded_search_page_fetches_only_the_query_files(
     page.goto(f"{base}/search/")
     page.wait_for_load_state("networkidle")
     loaded = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
-    for name in ("data/meta.json", "data/analyzer-tables.json", "data/names.json", "lunr.js"):
+    for name in ("data/meta.json.gz", "data/analyzer-tables.json.gz", "data/names.json.gz",
+                 "lunr.js"):
         assert any(u.endswith(name) for u in loaded), f"{name} not loaded on arrival"
     assert page.evaluate("document.activeElement.id") == "archive-search-q"
     armed[0] = True

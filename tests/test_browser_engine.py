@@ -19,7 +19,9 @@ import pytest
 
 from archive.browser.index import (
     PIPELINE_LABEL,
+    STORED,
     lunr_js_path,
+    read_data,
     term_hash,
     write_browser_index,
 )
@@ -50,19 +52,19 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def _numbers(data: Path) -> dict[str, int]:
     """Article id → document number, from meta.json's live numbers and the cards."""
-    meta = json.loads((data / "meta.json").read_text("utf-8"))
+    meta = read_data(data, "meta.json")
     out: dict[str, int] = {}
     n = 0
     for gap in meta["live"]:
         n += gap
-        block = json.loads((data / "cards" / f"{n // meta['card_block']}.json").read_text("utf-8"))
+        block = read_data(data, f"cards/{n // meta['card_block']}.json")
         out[block[n % meta["card_block"]][0]] = n
     return out
 
 
 def test_writer_outputs(archive: dict[str, Any]) -> None:
     data = archive["site"] / "search" / "data"
-    meta = json.loads((data / "meta.json").read_text("utf-8"))
+    meta = read_data(data, "meta.json")
     assert meta["count"] == len(meta["live"]) == 5 and meta["slots"] >= 10
     number = _numbers(data)
     ids = [aa.article.id for aa in archive["analyzed"]]
@@ -79,17 +81,19 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
     assert "place:daraa" in [meta["entity_keys"][k] for k in meta["places"][first]]
     assert meta["entities"]["place:daraa"][2] == "درعا"
     n0 = number[ids[0]]
-    cards = json.loads((data / "cards" / f"{n0 // meta['card_block']}.json").read_text("utf-8"))
+    cards = read_data(data, f"cards/{n0 // meta['card_block']}.json")
     assert cards[n0 % meta["card_block"]] == [ids[0], "seeds/000_02dc7bcb46da7aac.txt",
                                                archive["analyzed"][0].article.title, None]
-    assert archive["analyzed"][4].article.title not in (data / "meta.json").read_text("utf-8")
+    meta_text = json.dumps(read_data(data, "meta.json"), ensure_ascii=False)
+    assert archive["analyzed"][4].article.title not in meta_text
     # one store file per article, holding its text; no text in the metadata
-    assert len(list((data / "docs").glob("*.json"))) == 5
-    doc = json.loads((data / "docs" / f"{n0}.json").read_text("utf-8"))
+    assert len(list((data / "docs").glob("*.json.gz"))) == 5
+    doc = read_data(data, f"docs/{n0}.json")
     assert "وقال الناطق باسم اللجنة" in doc["text"]
-    assert "وقال الناطق باسم اللجنة" not in (data / "meta.json").read_text("utf-8")
+    assert "وقال الناطق باسم اللجنة" not in meta_text
     # every shard is a lunr index with our own pipeline label, positions as metadata
-    shards = [json.loads(p.read_text("utf-8")) for p in sorted((data / "lunr").glob("*.json"))]
+    shards = [read_data(data, f"lunr/{k}.json") for k in range(meta["shards"])]
+    assert len(list((data / "lunr").iterdir())) == meta["shards"]
     assert len(shards) == meta["shards"]
     terms = {}
     for k, shard in enumerate(shards):
@@ -125,7 +129,8 @@ def test_every_shard_loads_in_lunr_js(archive: dict[str, Any]) -> None:
         "const lunr = require(process.argv[1]); const fs = require('fs');"
         "lunr.Pipeline.registerFunction((t) => t, 'archive-ar'); let n = 0;"
         "for (const f of fs.readdirSync(process.argv[2])) {"
-        " const json = JSON.parse(fs.readFileSync(process.argv[2] + '/' + f, 'utf8'));"
+        " const json = JSON.parse(require('zlib').gunzipSync("
+        "  fs.readFileSync(process.argv[2] + '/' + f)).toString('utf8'));"
         " const idx = lunr.Index.load(json);"
         " for (const [term] of json.invertedIndex) {"
         "  if (!idx.tokenSet.toArray().includes(term)) throw new Error('missing ' + term); n++; }"
@@ -272,3 +277,29 @@ def test_engine_parity_with_cli_engine(archive: dict[str, Any], tmp_path: Path) 
     rows = [r for js in got if "results" in js for r in js["results"]]
     assert {r[3] for r in rows} == {"phrase", "near", None}
     assert {lv for r in rows for _, lv in r[2]} == {"exact", "stem", "root"}
+
+
+def test_data_files_are_stored_gzipped(archive: dict[str, Any]) -> None:
+    """Every data file is stored as gzip (no file name, mtime 0: the same bytes at every
+    build), and the page's parseData reads it, or the same JSON already decompressed by a
+    host that sends it with Content-Encoding: gzip."""
+    data = archive["site"] / "search" / "data"
+    stored = sorted(p for p in data.rglob("*") if p.is_file())
+    assert stored and all(p.name.endswith(".json" + STORED) for p in stored)
+    for path in stored:
+        head = path.read_bytes()[:10]
+        assert head[:3] == b"\x1f\x8b\x08" and head[3] == 0  # gzip, deflate, no name/flags
+        assert head[4:8] == b"\0\0\0\0"  # mtime 0
+    meta = data / f"meta.json{STORED}"
+    script = (
+        "const { parseData } = await import(process.argv[1]);"
+        "const fs = await import('node:fs'); const zlib = await import('node:zlib');"
+        "const zipped = fs.readFileSync(process.argv[2]);"
+        "const a = await parseData(zipped);"
+        "const b = await parseData(zlib.gunzipSync(zipped));"
+        "console.log(JSON.stringify([a.count, JSON.stringify(a) === JSON.stringify(b)]));"
+    )
+    loader = Path(__file__).parents[1] / "src" / "archive" / "browser" / "static" / "loader.js"
+    out = subprocess.run(["node", "--input-type=module", "-e", script, str(loader), str(meta)],
+                         capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(out.stdout) == [read_data(data, "meta.json")["count"], True]

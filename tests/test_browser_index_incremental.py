@@ -10,6 +10,7 @@ the article's tokens say (the reference ``_field_items``).
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import shutil
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from archive.browser.index import (
     _field_items,
     assign_docnums,
     delta_decode,
+    read_data,
     shard_count,
     slot_space,
     write_browser_index,
@@ -98,14 +100,14 @@ def _same(a: dict[str, bytes], b: dict[str, bytes]) -> None:
 def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
     """(term, field, article id) → positions, over every shard, through the cards."""
     data = site / "search" / "data"
-    meta = json.loads((data / "meta.json").read_text("utf-8"))
+    meta = read_data(data, "meta.json")
     ident: dict[int, str] = {}
     for n in delta_decode(meta["live"]):
-        block = json.loads((data / "cards" / f"{n // meta['card_block']}.json").read_text())
+        block = read_data(data, f"cards/{n // meta['card_block']}.json")
         ident[n] = block[n % meta["card_block"]][0]
     out: dict[tuple[str, str, str], list[int]] = {}
-    for path in (data / "lunr").glob("*.json"):
-        shard = json.loads(path.read_text("utf-8"))
+    for path in (data / "lunr").glob("*.json.gz"):
+        shard = json.loads(gzip.decompress(path.read_bytes()))
         assert shard["fieldVectors"] == []
         terms = [t for t, _ in shard["invertedIndex"]]
         assert terms == sorted(terms, key=lambda t: t.encode("utf-16-be"))  # lunr.js order
@@ -157,7 +159,7 @@ def test_incremental_builds_rewrite_little_and_equal_a_cold_build(tmp_path: Path
     shards = [k for k in rewritten if k.startswith("lunr/")]
     total = len([k for k in after if k.startswith("lunr/")])
     assert 0 < len(shards) < total / 2, (len(shards), total)
-    assert "meta.json" not in rewritten  # nothing it holds changed
+    assert "meta.json.gz" not in rewritten  # nothing it holds changed
     assert len([k for k in rewritten if k.startswith("docs/")]) == 1
     assert not any(k.startswith(("analyzer-tables", "lexicon/", "names")) for k in rewritten)
     _same(_data(site), cold(root, analyzed, gazetteer))
@@ -201,7 +203,7 @@ def test_shards_and_slots_grow_and_shrink(tmp_path: Path) -> None:
         analyzed, gazetteer = _analyzed(root)
         report = write_browser_index(analyzed, site, gazetteer, state_dir=state, docs_per_shard=1)
         assert report.full  # the number of shards changed at every step
-        meta = json.loads((site / "search" / "data" / "meta.json").read_text("utf-8"))
+        meta = read_data(site / "search" / "data", "meta.json")
         assert meta["shards"] == shard_count(len(analyzed), 1)
         assert meta["slots"] == slot_space(len(analyzed))
         counts.append(meta["shards"])
@@ -271,3 +273,24 @@ def test_from_the_build_records_only_changed_articles_are_read(tmp_path: Path) -
     write(records(), site, source_gazetteer, urls=urls)
     assert read == ["synthetic-3"]
     _same(_data(site), _cold(root, analyzed, gazetteer, urls=urls, docs_per_shard=1 / 64))
+
+
+def test_data_of_an_older_format_is_replaced(tmp_path: Path) -> None:
+    """A build/browser/ written by the uncompressed format (plain .json files, no state the
+    new writer accepts) ends as a cold build's data: the old files are removed, and a
+    damaged stored file is rewritten even when its content would not change."""
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    data = state / "data"
+    (data / "meta.json").write_text("{}", "utf-8")
+    (data / "lunr" / "0.json").write_text("{}", "utf-8")
+    (data / "docs" / "1.json").write_text("{}", "utf-8")
+    damaged = sorted((data / "lunr").glob("*.json.gz"))[-1]
+    damaged.write_bytes(b"\x1f\x8b not gzip")
+    (state / "state.json").unlink()  # as after a change of format: no usable state
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    assert not [p for p in data.rglob("*") if p.is_file() and not p.name.endswith(".json.gz")]
+    _same(_data(site), _cold(root, analyzed, gazetteer))
+    assert gzip.decompress(damaged.read_bytes())

@@ -1,4 +1,6 @@
-"""Sizes of build outputs: raw and gzip (level 9, what a static host would serve)."""
+"""Sizes of build outputs: raw and gzip (level 9, what a static host would serve; a file
+stored gzipped, as the browser search data ``*.json.gz``, counts its stored bytes as gzip and
+its decompressed bytes as raw), and bytes on disk (apparent and allocated, as ``du``)."""
 
 from __future__ import annotations
 
@@ -17,15 +19,24 @@ class Size:
     files: int
     raw: int
     gzip: int
+    apparent: int = 0
+    allocated: int = 0
 
 
 def measure(label: str, files: list[Path]) -> Size:
-    raw = gz = 0
+    raw = gz = apparent = allocated = 0
     for f in files:
         data = f.read_bytes()
+        st = f.stat()
+        apparent += st.st_size
+        allocated += st.st_blocks * 512
+        if f.name.endswith(".json.gz"):  # stored gzipped: served as it is
+            raw += len(gzip.decompress(data))
+            gz += len(data)
+            continue
         raw += len(data)
         gz += len(gzip.compress(data, compresslevel=9, mtime=0))
-    return Size(label, len(files), raw, gz)
+    return Size(label, len(files), raw, gz, apparent, allocated)
 
 
 def tree_bytes(folder: Path) -> int:
@@ -46,8 +57,10 @@ def search_data(site: Path) -> dict[str, list[Path]]:
         if not f.is_file():
             continue
         rel = f.relative_to(site).as_posix()
-        if rel.startswith(THEME_DIRS) or f.suffix in (".html", ".css", ".xml", ".gz"):
+        if rel.startswith(THEME_DIRS) or f.suffix in (".html", ".css", ".xml"):
             continue
+        if f.suffix == ".gz" and not f.name.endswith(".json.gz"):
+            continue  # a compressed copy of another file (sitemap.xml.gz)
         if f.suffix not in DATA_SUFFIXES and "search" not in rel:
             continue
         group = f.parent.relative_to(site).as_posix() or "."

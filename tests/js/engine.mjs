@@ -9,14 +9,15 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Analyzer } from '../../src/archive/browser/static/analyzer.js';
 import { IndexView } from '../../src/archive/browser/static/engine.js';
-import { runWith } from '../../src/archive/browser/static/loader.js';
+import { parseData, runWith } from '../../src/archive/browser/static/loader.js';
 import { LEVEL_NAME, PROXIMITY_NAME } from '../../src/archive/browser/static/query.js';
 
 const [lunrPath, dataDir, casesPath, outPath] = process.argv.slice(2);
 const lunr = createRequire(import.meta.url)(lunrPath);
-const read = (name) => JSON.parse(readFileSync(join(dataDir, name), 'utf8'));
-const meta = read('meta.json');
-const analyzer = new Analyzer(read('analyzer-tables.json'), read('names.json'),
+// the stored files are gzipped: decompressed as the page does (loader.js parseData)
+const read = (name) => parseData(readFileSync(join(dataDir, `${name}.gz`)));
+const meta = await read('meta.json');
+const analyzer = new Analyzer(await read('analyzer-tables.json'), await read('names.json'),
   (id) => read(`lexicon/${id}.json`));
 lunr.Pipeline.registerFunction((token) => token.update((s) => analyzer.normalize(s)), 'archive-ar');
 const view = new IndexView(meta, lunr, async (k) => read(`lunr/${k}.json`),

@@ -18,10 +18,24 @@ import { QueryError, repr } from './query.js';
 const DATA = new URL('../data/', import.meta.url);
 export const ROOT_URL = new URL('../../', import.meta.url);
 
+// Every data file is stored gzipped as <name>.gz (archive/browser/index.py): the host serves
+// the bytes as they are and the page decompresses them with the standard DecompressionStream.
+// A host that labels .gz files Content-Encoding: gzip hands over the JSON already decompressed:
+// the gzip magic number (1f 8b, never the start of JSON text) tells which.
 async function fetchJSON(name) {
-  const response = await fetch(new URL(name, DATA));
+  const response = await fetch(new URL(`${name}.gz`, DATA));
   if (!response.ok) throw new Error(`لم تُحمَّل بيانات البحث (${name}، رمز ${response.status})`);
-  return response.json();
+  return parseData(await response.arrayBuffer());
+}
+
+/** The JSON of a data file's bytes, gzipped (decompressed here) or not. */
+export async function parseData(buffer) {
+  const bytes = new Uint8Array(buffer);
+  if (bytes.length > 1 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return JSON.parse(await new Response(stream).text());
+  }
+  return JSON.parse(new TextDecoder().decode(bytes));
 }
 
 function loadScript(url) {
