@@ -639,6 +639,8 @@ NOUN_ENDINGS = {"ة": True, "ات": True, "ية": True, "يات": True, "يين"
 PRONOUNS = ["", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كن", "ي", "نا"]
 MIN_NAME = 3
 PRONOUN_SET = {p: True for p in PRONOUNS}
+#: Letters a light key keeps at least after taking off a leading و.
+LIGHT_CONJUNCTION_REST = 4
 #: Endings a light key takes off (longest first).
 LIGHT_ENDINGS = ["يات", "يين", "يون", "ية", "ات", "ون", "ين", "ي", "ة"]
 #: Root field of a lexicon word with no Arabic root (a loanword such as مليون): kept whole.
@@ -798,9 +800,14 @@ def name_key(core: str, names: dict[str, str]) -> str:
 def light_key(word: str) -> str:
     """Root key of a word no lexicon knows: the word without its clitics (a light stem).
 
-    Takes off a proclitic sequence ending in ``ال`` (وال، بال، لل …), then one ending of a
-    nisba or plural (ية ي يات يين يون ات ون ين ة) when at least three letters remain:
-    ``بالتكنولوجيا`` → ``تكنولوجيا``, ``والبرلمانية`` → ``برلمان``.
+    Takes off a proclitic sequence ending in ``ال`` (وال، بال، لل …), then every leading
+    ``و`` while at least four letters remain (the conjunction: a word no lexicon knows still
+    matches its bare form, ``وإيذاء`` → ``ايذاء``, ``وداعش`` → ``داعش``; a word that starts
+    with a radical و loses it too, with or without ال or the conjunction, so that all its
+    forms keep one key: ويليامز، وويليامز → ``يليامز``; not ف ب ل ك, which begin too many
+    foreign words: فيسبوك, بوتين), then one ending of a nisba or plural (ية ي يات يين يون ات
+    ون ين ة) when at least three letters remain: ``بالتكنولوجيا`` → ``تكنولوجيا``,
+    ``والبرلمانية`` → ``برلمان``.
     """
     key = lexicon_key(word)
     for prefix in reversed(clitic_lists()[0]):
@@ -808,6 +815,8 @@ def light_key(word: str) -> str:
             if key.startswith(prefix) and len(key) - len(prefix) >= 3:
                 key = key[len(prefix):]
                 break
+    while key.startswith(WAW) and len(key) - 1 >= LIGHT_CONJUNCTION_REST:
+        key = key[1:]
     for ending in LIGHT_ENDINGS:
         if key.endswith(ending) and len(key) - len(ending) >= 3:
             return key[:-len(ending)]

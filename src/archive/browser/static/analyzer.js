@@ -514,6 +514,7 @@ export const LOANWORD = '*';
  * only a ``جذر:`` query looks it up (engine.js). */
 export const ALT_MARK = '~';
 const ARTICLE_TAG = 'al';
+const LIGHT_CONJUNCTION_REST = 4;
 const LIGHT_ENDINGS = ['يات', 'يين', 'يون', 'ية', 'ات', 'ون', 'ين', 'ي', 'ة'];
 
 const byLengthThenText = (a, b) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
@@ -658,6 +659,7 @@ export function lightKey(word) {
       }
     }
   }
+  while (key.startsWith(WAW) && key.length - 1 >= LIGHT_CONJUNCTION_REST) key = key.slice(1);
   for (const ending of LIGHT_ENDINGS) {
     if (key.endsWith(ending) && key.length - ending.length >= 3) return key.slice(0, -ending.length);
   }
