@@ -7,6 +7,8 @@
 (وفقا), Form I masdars arramooz lacks (حصول), defective roots under both weak letters.
 Root fields arramooz writes wrongly (بداية), loanwords arramooz roots or that read as a
 proclitic + a rarer word (ريال, فيلم), and the leading و of a word no lexicon knows.
+Defective verbs whose final weak radical is not written (يسعون, قضوا, اشترت, أعطاه), and
+hollow pasts written like a doubled Form III (عادت).
 """
 
 from __future__ import annotations
@@ -173,5 +175,34 @@ def test_new_class_words_are_not_in_the_judged_sets() -> None:
     judged = judged_words()
     queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
     words = [*BDA_FAMILY, *LOANWORDS, *SPLIT, *(w for f in UNKNOWN_WAW for w in f)]
+    assert not {clean(w) for w in words} & judged
+    assert not [w for w in words if w in queries]
+
+
+DEFECTIVE = {"يسعون": "سعي", "يقضون": "قضي", "يشترون": "شري", "يخشون": "خشي", "يرمون": "رمي",
+             "اشترت": "شري", "رمت": "رمي", "قضوا": "قضي", "دعوا": "دعو", "مشوا": "مشي",
+             "أعطاه": "عطي", "تلقاها": "لقي"}
+#: the same endings on verbs that are not defective keep their own root
+NOT_DEFECTIVE = {"يجدون": "وجد", "يقفون": "وقف", "نكون": "كون", "سنكون": "كون",
+                 "مكانا": "كون"}
+HOLLOW_PAST = ["عادت", "عادا", "وعادت"]
+
+
+def test_defective_verb_without_its_final_radical() -> None:
+    """ون وا ت and a pronoun drop or change a defective verb's last radical: يسعون is يسعى +
+    ون, قضوا قضى + وا, اشترت اشترى + ت, أعطاه أعطى + ه (ى written ا)."""
+    assert {w: root(w) for w in DEFECTIVE} == DEFECTIVE
+    assert {w: root(w) for w in NOT_DEFECTIVE} == NOT_DEFECTIVE
+
+
+def test_hollow_past_is_not_a_doubled_form_three() -> None:
+    """عاد is عَادَ (عود) far more often than عَادَّ (Form III of عدد)."""
+    assert {root(w) for w in HOLLOW_PAST} == {"عود"}
+
+
+def test_verb_class_words_are_not_in_the_judged_sets() -> None:
+    judged = judged_words()
+    queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
+    words = [*DEFECTIVE, *NOT_DEFECTIVE, *HOLLOW_PAST]
     assert not {clean(w) for w in words} & judged
     assert not [w for w in words if w in queries]

@@ -766,8 +766,39 @@ def candidates(key: str, tanwin: bool = False) -> list[tuple[int, str, bool, str
                     out.append((cost, core + TEH_MARBUTA, False, "n", art))
             if (verbal and pos_of(prefix, "") != "n" and core[0] in "تنا" and len(core) >= 3):
                 out.append((cost + 2, YEH + core[1:], False, "v", art))
+            ending = defective_ending(suffix)
+            if ending != "" and pos_of(prefix, "") != "n":
+                # a defective verb loses its final weak radical before ون وا ت: يبنون is
+                # يبني + ون (imperfect: ي ت ن + two radicals or more), بنوا and بنت are بنى
+                # (key بني) + وا / ت, دعوا is دعا + وا (past, not after an imperfect ي)
+                if ending != "ت" and core[0] in "يتن" and len(core) >= 3:
+                    out.append((cost, core + YEH, False, "v", art))
+                if ending != "ون" and core[0] != YEH:
+                    out.append((cost, core + YEH, False, "v", art))
+                    out.append((cost, core + ALEF, False, "v", art))
+            if suffix in ALEF_PRONOUNS and core.endswith(ALEF) and len(core) >= 3 and (
+                    ALEF + "ل" not in core[:3]):
+                # a final ى is written ا before a pronoun: ينساه is ينسى + ه, أعطاه, مداه
+                # (not when the core holds an article: الأهم, والأهم are ال + أهم)
+                out.append((cost, core[:-1] + YEH, False, pos, art))
     out.sort(key=lambda c: c[0])
     return out
+
+
+#: Endings before which a defective verb's final weak radical is not written.
+DEFECTIVE_ENDINGS = ["ون", "وا", "ت"]
+#: Pronouns before which a final ى is written ا (third person only: ك and نا after ان, اك
+#: end too many nouns and names: مكانا, نوفاك).
+ALEF_PRONOUNS = {"ه": True, "ها": True, "هم": True, "هما": True, "هن": True}
+
+
+def defective_ending(suffix: str) -> str:
+    """The ending ون, وا or ت that ``suffix`` is, alone or before a pronoun (يبنونه, بنته),
+    else ``""``."""
+    for ending in DEFECTIVE_ENDINGS:
+        if suffix.startswith(ending) and suffix[len(ending):] in PRONOUN_SET:
+            return ending
+    return ""
 
 
 def pos_of(prefix: str, suffix: str) -> str:

@@ -632,9 +632,36 @@ export function candidates(key, tanwin = false) {
       if (verbal && posOf(prefix, '') !== 'n' && 'تنا'.includes(core[0]) && core.length >= 3) {
         out.push([cost + 2, YEH + core.slice(1), false, 'v', art]);
       }
+      const ending = defectiveEnding(suffix);
+      if (ending !== '' && posOf(prefix, '') !== 'n') {
+        if (ending !== 'ت' && 'يتن'.includes(core[0]) && core.length >= 3) {
+          out.push([cost, core + YEH, false, 'v', art]);
+        }
+        if (ending !== 'ون' && core[0] !== YEH) {
+          out.push([cost, core + YEH, false, 'v', art]);
+          out.push([cost, core + ALEF, false, 'v', art]);
+        }
+      }
+      if (has(ALEF_PRONOUNS, suffix) && core.endsWith(ALEF) && core.length >= 3 &&
+          !core.slice(0, 3).includes(ALEF + 'ل')) {
+        out.push([cost, core.slice(0, -1) + YEH, false, pos, art]);
+      }
     }
   }
   return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** Endings before which a defective verb's final weak radical is not written. */
+const DEFECTIVE_ENDINGS = ['ون', 'وا', 'ت'];
+/** Pronouns before which a final ى is written ا. */
+const ALEF_PRONOUNS = { 'ه': true, 'ها': true, 'هم': true, 'هما': true, 'هن': true };
+
+/** Python defective_ending(suffix): ون, وا or ت (alone or before a pronoun), else ''. */
+export function defectiveEnding(suffix) {
+  for (const ending of DEFECTIVE_ENDINGS) {
+    if (suffix.startsWith(ending) && has(PRONOUN_SET, suffix.slice(ending.length))) return ending;
+  }
+  return '';
 }
 
 /** Python name_key(core, names): a feminine nisba shares the masculine's key. */
