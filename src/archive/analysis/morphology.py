@@ -862,7 +862,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     The cheapest segmentation (fewest clitic morphemes taken off, see :func:`candidates`) whose
     core is in the name lexicon or the root lexicon wins; at that cost a name beats a root (the
     name lexicon holds only names that are more often names than words; after ال only a name
-    its sources spell with ال, so الإسلام is not the given name إسلام). Lexicon entries are
+    its sources spell with ال, so الإسلام is not the given name إسلام, or a name in ي — a
+    family or tribe nisba, الشهراني, الدوسري, or العيسى). Lexicon entries are
     ``root:kind:weight`` (kind ``n`` noun, ``v`` verb, ``b`` both; weight from the frequency of
     the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
     roots: the one with the largest summed weight, ties to the first listed. A core licensed
@@ -888,12 +889,16 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         if best_cost >= 0 and cost > best_cost:
             break
         if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
-                core in names) and (not art or ARTICLE_TAG in names[core].split(",")):
+                core in names) and (not art or core.endswith(YEH)
+                                    or ARTICLE_TAG in names[core].split(",")):
             return "name", name_key(core, names), name_key(core, names)
         if article_read and bare_article(word, key, core):
-            continue
-        if names_too and art and family_nisba(key, core, lexicon):
-            return "name", core + YEH, core + YEH
+            if pos == "n" or not form8_verb(core, lexicon):
+                continue
+            pos = "v"  # a Form VIII verb of a root in ل (التقى), not a noun in أل (ألسنة)
+        nisba = family_nisba(key, core, lexicon) if names_too and art else ""
+        if nisba != "":
+            return "name", nisba, nisba
         if core in lexicon:
             for entry in lexicon[core].split("|"):
                 root, kind, weight = entry.split(":")
@@ -947,6 +952,27 @@ def preposition_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
     return best
 
 
+#: How a Form VIII verb of a root whose first radical is ل begins (التقى، التزم).
+FORM8_L = "الت"
+
+
+def form8_verb(core: str, lexicon: dict[str, str]) -> bool:
+    """The core is a Form VIII verb of a root in ل (التقى، التزم، التحق), more frequent than
+    the noun the article + the rest of it would be (التام is ال + تام, التهم ال + تهم)."""
+    if not core.startswith(FORM8_L) or core not in lexicon:
+        return False
+    verb = 0
+    for entry in lexicon[core].split("|"):
+        _root, kind, weight = entry.split(":")
+        if kind != "n" and int(weight) > verb:
+            verb = int(weight)
+    other = 0
+    for entry in lexicon.get(core[2:], "").split("|") if core[2:] in lexicon else []:
+        if int(entry.split(":")[2]) > other:
+            other = int(entry.split(":")[2])
+    return verb > other
+
+
 def bare_article(word: str, key: str, core: str) -> bool:
     """The core starts with ``ال`` written with a bare alef in the word (السنة, بالسنين): that
     is the article, not the hamza of a lexicon word that starts with أل (ألسنة, the plural of
@@ -956,13 +982,23 @@ def bare_article(word: str, key: str, core: str) -> bool:
             and word[start] == ALEF)
 
 
-def family_nisba(key: str, core: str, lexicon: dict[str, str]) -> bool:
-    """ال + a licensed noun + ``ي`` where that nisba is no lexicon word (العريفي, الشحماني,
-    الجبالي): a family name, kept whole, not the noun's root. The lexicon lists every nisba of
-    a rooted noun that arramooz's word-frequency list attests as a common word (اقتصادي,
-    رياضي), so a nisba it lacks is, after the article, far more often a family name."""
-    return (key.endswith(core + YEH) and len(core) >= 3 and core in lexicon
-            and core + YEH not in lexicon and not core.endswith(YEH))
+def family_nisba(key: str, core: str, lexicon: dict[str, str]) -> str:
+    """ال + a licensed noun + ``ي`` (or ``اني``) where that nisba is no lexicon word
+    (العريفي, الجبالي; الشحماني, الكلباني): a family name, kept whole — the nisba
+    is returned —, not the noun's root; else ``""``. The lexicon lists every nisba of a
+    rooted noun that arramooz's word-frequency list attests as a common word (اقتصادي,
+    رياضي, إنساني), so a nisba it lacks is, after the article, far more often a family or
+    tribe name (or the nisba of a place or people: الألماني)."""
+    if len(core) < 3 or core not in lexicon or core.endswith(YEH):
+        return ""
+    for tail in NISBA_TAILS:
+        if key.endswith(core + tail) and core + tail not in lexicon:
+            return core + tail
+    return ""
+
+
+#: Endings of a nisba after a noun (a family or tribe name when the lexicon lacks it).
+NISBA_TAILS = [YEH, "اني"]
 
 
 def common_root(word: str, d: Data) -> str:

@@ -711,14 +711,19 @@ export function lexiconReading(word, d, namesToo = true) {
       break;
     }
   }
-  for (const [cost, core, bare, pos, art] of found) {
+  for (const [cost, core, bare, candidatePos, art] of found) {
+    let pos = candidatePos;
     if (bestCost >= 0 && cost > bestCost) break;
     if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core) &&
-        (!art || names[core].split(',').includes(ARTICLE_TAG))) {
+        (!art || core.endsWith(YEH) || names[core].split(',').includes(ARTICLE_TAG))) {
       return ['name', nameKey(core, names), nameKey(core, names)];
     }
-    if (articleRead && bareArticle(word, key, core)) continue;
-    if (namesToo && art && familyNisba(key, core, lexicon)) return ['name', core + YEH, core + YEH];
+    if (articleRead && bareArticle(word, key, core)) {
+      if (pos === 'n' || !form8Verb(core, lexicon)) continue;
+      pos = 'v'; // a Form VIII verb of a root in ل (التقى), not a noun in أل (ألسنة)
+    }
+    const nisba = namesToo && art ? familyNisba(key, core, lexicon) : '';
+    if (nisba !== '') return ['name', nisba, nisba];
     if (has(lexicon, core)) {
       for (const entry of lexicon[core].split('|')) {
         const [root, kind, weight] = entry.split(':');
@@ -778,11 +783,37 @@ export function bareArticle(word, key, core) {
     word[start] === ALEF;
 }
 
+/** Python form8_verb(core, lexicon): a Form VIII verb of a root in ل (التقى) more frequent
+ * than ال + the rest of it. */
+export function form8Verb(core, lexicon) {
+  if (!core.startsWith(FORM8_L) || !has(lexicon, core)) return false;
+  let verb = 0;
+  for (const entry of lexicon[core].split('|')) {
+    const [, kind, weight] = entry.split(':');
+    if (kind !== 'n' && parseInt(weight, 10) > verb) verb = parseInt(weight, 10);
+  }
+  let other = 0;
+  const rest = core.slice(2);
+  if (has(lexicon, rest)) {
+    for (const entry of lexicon[rest].split('|')) {
+      const weight = parseInt(entry.split(':')[2], 10);
+      if (weight > other) other = weight;
+    }
+  }
+  return verb > other;
+}
+
 /** Python family_nisba: ال + a licensed noun + ي that is no lexicon word (العريفي). */
 export function familyNisba(key, core, lexicon) {
-  return key.endsWith(core + YEH) && core.length >= 3 && has(lexicon, core) &&
-    !has(lexicon, core + YEH) && !core.endsWith(YEH);
+  if (core.length < 3 || !has(lexicon, core) || core.endsWith(YEH)) return '';
+  for (const tail of NISBA_TAILS) {
+    if (key.endsWith(core + tail) && !has(lexicon, core + tail)) return core + tail;
+  }
+  return '';
 }
+const NISBA_TAILS = ['ي', 'اني'];
+/** How a Form VIII verb of a root whose first radical is ل begins (التقى، التزم). */
+const FORM8_L = 'الت';
 
 /** Python common_root(word, d): the root of the common-word reading of a word the name lexicon
  * reads as a name (جدة → جدد), or ''. The index files it as ALT_MARK + root. */
