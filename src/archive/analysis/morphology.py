@@ -639,6 +639,9 @@ NOUN_ENDINGS = {"ة": True, "ات": True, "ية": True, "يات": True, "يين"
 PRONOUNS = ["", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كن", "ي", "نا"]
 MIN_NAME = 3
 PRONOUN_SET = {p: True for p in PRONOUNS}
+#: Pronouns rare in news text (you, feminine plural) that end many words as radicals: cost two
+#: (تتمكن is ت + تمكن, not تتمة + كن).
+RARE_PRONOUNS = {"كن": True}
 #: Letters a light key keeps at least after taking off a leading و.
 LIGHT_CONJUNCTION_REST = 4
 #: Endings a light key takes off (longest first).
@@ -680,9 +683,10 @@ def proclitics() -> list[str]:
 def enclitics() -> list[tuple[str, int, bool, bool]]:
     """Every ending + pronoun sequence, shortest first: ``(sequence, cost, teh, verbal)``.
 
-    Cost: one per morpheme, two for a bare ``ت``, ``ا`` or ``ن`` ending (rarely an ending,
-    often a radical). ``teh``: a ``ة`` may be restored before it. ``verbal``: an imperfect
-    verb may carry it (so ``ت ن ا`` at the start of the core may be imperfect prefixes).
+    Cost: one per morpheme, two for a bare ``ت``, ``ا`` or ``ن`` ending or the pronoun ``كن``
+    (rarely an ending, often radicals). ``teh``: a ``ة`` may be restored before it.
+    ``verbal``: an imperfect verb may carry it (so ``ت ن ا`` at the start of the core may be
+    imperfect prefixes).
     A bare ``ا`` after a noun core without the article is also tried at cost one: the alef
     of the indefinite accusative (وفقا is وفق + ا, not و + فقا; see :func:`candidates`).
     """
@@ -690,7 +694,7 @@ def enclitics() -> list[tuple[str, int, bool, bool]]:
     for ending in ENDINGS:
         for pronoun in PRONOUNS:
             cost = (0 if ending == "" else 2 if ending in RARE_ENDINGS else 1) + (
-                0 if pronoun == "" else 1)
+                0 if pronoun == "" else 2 if pronoun in RARE_PRONOUNS else 1)
             teh = ending in TEH_ENDINGS or (ending == "" and pronoun != "")
             verbal = ending in VERBAL_ENDINGS
             if ending == "ي" and pronoun != "":

@@ -508,6 +508,7 @@ const VERB_ENDINGS = ['وا', 'تم', 'تن', 'تا', 'ت'];
 const NOUN_ENDINGS = ['ة', 'ات', 'ية', 'يات', 'يين', 'يون', 'تان', 'تين', 'ي'];
 const PRONOUNS = ['', 'ه', 'ها', 'هم', 'هما', 'هن', 'ك', 'كم', 'كن', 'ي', 'نا'];
 const PRONOUN_SET = asSet(PRONOUNS);
+const RARE_PRONOUNS = { 'كن': true };
 const MIN_NAME = 3;
 export const LOANWORD = '*';
 /** Prefix of a name's common-reading root in the index's root fields (morphology.ALT_MARK):
@@ -550,7 +551,8 @@ export function enclitics() {
   const out = new Map();
   for (const ending of ENDINGS) {
     for (const pronoun of PRONOUNS) {
-      const cost = (ending === '' ? 0 : has(RARE_ENDINGS, ending) ? 2 : 1) + (pronoun === '' ? 0 : 1);
+      const cost = (ending === '' ? 0 : has(RARE_ENDINGS, ending) ? 2 : 1) +
+        (pronoun === '' ? 0 : has(RARE_PRONOUNS, pronoun) ? 2 : 1);
       const teh = has(TEH_ENDINGS, ending) || (ending === '' && pronoun !== '');
       const verbal = has(VERBAL_ENDINGS, ending);
       if (ending === 'ي' && pronoun !== '') continue;
