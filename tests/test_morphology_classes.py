@@ -239,3 +239,17 @@ def test_article_class_words_are_not_in_the_judged_sets() -> None:
     words = [*ARTICLE_NAMES, *ARTICLE_COMMON]
     assert not {clean(w) for w in words} & judged
     assert not [w for w in words if w in queries]
+
+
+#: a root scores its most frequent reading, not the sum of its readings: لبنك is ل + بنك, not
+#: ل + لبن + ك (لبن and لبنة together); the sum still breaks ties (مصير: صير over مصر)
+BEST_READING = {"لبنك": "بنك", "للبنات": "بني", "ومدى": "مدي", "حبها": "حبب", "علنا": "علن",
+                "مصيرها": "صير", "مصابهم": "صوب"}
+
+
+def test_root_of_the_most_frequent_reading() -> None:
+    assert {w: root(w) for w in BEST_READING} == BEST_READING
+    judged = judged_words()
+    queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
+    assert not {clean(w) for w in BEST_READING} & judged
+    assert not [w for w in BEST_READING if w in queries]

@@ -870,7 +870,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     family or tribe nisba, الشهراني, الدوسري, or العيسى). Lexicon entries are
     ``root:kind:weight`` (kind ``n`` noun, ``v`` verb, ``b`` both; weight from the frequency of
     the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
-    roots: the one with the largest summed weight, ties to the first listed. A core licensed
+    roots: the one whose best reading (segmentation) has the largest weight, then the largest
+    summed weight over its readings, then the larger root prior. A core licensed
     only as a loanword (``*lemma``) gets the lemma as its key (``ملايين`` → ``مليون``).
 
     ``names_too=False``: the name lexicon is not consulted (the common reading of a name, see
@@ -879,6 +880,7 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     names, lexicon = (d["names"] if names_too else {}), d["lexicon"]
     best_cost = -1
     scores: dict[str, int] = {}
+    sums: dict[str, int] = {}
     cores: dict[str, str] = {}
     order: list[str] = []
     whole = ""
@@ -912,9 +914,13 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
                 if root.startswith(LOANWORD):
                     whole = whole or root[len(LOANWORD):]
                 elif root in scores:
-                    scores[root] += int(weight)
+                    # weights are log-frequencies: a root scores its most frequent reading's
+                    # (للبنك: لبن + لبنة must not outweigh بنك), the sum breaks ties (مصيره)
+                    scores[root] = max(scores[root], int(weight))
+                    sums[root] += int(weight)
                 else:
                     scores[root] = int(weight)
+                    sums[root] = int(weight)
                     cores[root] = core
                     order.append(root)
     if not order:
@@ -922,8 +928,9 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     prior = d["root_prior"]
     best = order[0]
     for root in order:
-        if scores[root] > scores[best] or (
-                scores[root] == scores[best] and prior.get(root, 0) > prior.get(best, 0)):
+        if scores[root] > scores[best] or (scores[root] == scores[best] and (
+                sums[root] > sums[best] or (sums[root] == sums[best]
+                                            and prior.get(root, 0) > prior.get(best, 0)))):
             best = root
     if best_cost == 0 and not whole:
         clitic = preposition_reading(key, found, lexicon, scores[best])

@@ -701,6 +701,7 @@ export function lexiconReading(word, d, namesToo = true) {
   const names = namesToo ? d.names : {};
   let bestCost = -1;
   const scores = new Map();
+  const sums = new Map();
   const cores = new Map();
   const order = [];
   let whole = '';
@@ -734,9 +735,11 @@ export function lexiconReading(word, d, namesToo = true) {
         if (root.startsWith(LOANWORD)) {
           whole = whole || root.slice(LOANWORD.length);
         } else if (scores.has(root)) {
-          scores.set(root, scores.get(root) + parseInt(weight, 10));
+          scores.set(root, Math.max(scores.get(root), parseInt(weight, 10)));
+          sums.set(root, sums.get(root) + parseInt(weight, 10));
         } else {
           scores.set(root, parseInt(weight, 10));
+          sums.set(root, parseInt(weight, 10));
           cores.set(root, core);
           order.push(root);
         }
@@ -747,8 +750,9 @@ export function lexiconReading(word, d, namesToo = true) {
   const prior = (r) => (has(d.root_prior, r) ? d.root_prior[r] : 0);
   let best = order[0];
   for (const root of order) {
-    if (scores.get(root) > scores.get(best) ||
-        (scores.get(root) === scores.get(best) && prior(root) > prior(best))) best = root;
+    if (scores.get(root) > scores.get(best) || (scores.get(root) === scores.get(best) &&
+        (sums.get(root) > sums.get(best) ||
+         (sums.get(root) === sums.get(best) && prior(root) > prior(best))))) best = root;
   }
   if (bestCost === 0 && !whole) {
     const clitic = prepositionReading(key, found, lexicon, scores.get(best));
