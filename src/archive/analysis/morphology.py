@@ -867,7 +867,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     core is in the name lexicon or the root lexicon wins; at that cost a name beats a root (the
     name lexicon holds only names that are more often names than words; after ال only a name
     its sources spell with ال, so الإسلام is not the given name إسلام, or a name in ي — a
-    family or tribe nisba, الشهراني, الدوسري, or العيسى). Lexicon entries are
+    family or tribe nisba, الشهراني, الدوسري, or العيسى —, bare or in ة, not in a plural
+    ending: المهديين is a plural of مهدي). Lexicon entries are
     ``root:kind:weight`` (kind ``n`` noun, ``v`` verb, ``b`` both; weight from the frequency of
     the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
     roots: the one whose best reading (segmentation) has the largest weight, then the largest
@@ -895,8 +896,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         if best_cost >= 0 and cost > best_cost:
             break
         if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
-                core in names) and (not art or core.endswith(YEH)
-                                    or ARTICLE_TAG in names[core].split(",")):
+                core in names) and (not art or ARTICLE_TAG in names[core].split(",") or (
+                    core.endswith(YEH) and (bare or key.endswith(core + TEH_MARBUTA)))):
             return "name", name_key(core, names), name_key(core, names)
         if article_read and bare_article(word, key, core):
             if pos == "n" or not form8_verb(core, lexicon):

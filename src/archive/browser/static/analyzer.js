@@ -718,7 +718,8 @@ export function lexiconReading(word, d, namesToo = true) {
     let pos = candidatePos;
     if (bestCost >= 0 && cost > bestCost) break;
     if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core) &&
-        (!art || core.endsWith(YEH) || names[core].split(',').includes(ARTICLE_TAG))) {
+        (!art || names[core].split(',').includes(ARTICLE_TAG) ||
+         (core.endsWith(YEH) && (bare || key.endsWith(core + TEH_MARBUTA_CH))))) {
       return ['name', nameKey(core, names), nameKey(core, names)];
     }
     if (articleRead && bareArticle(word, key, core)) {
