@@ -779,7 +779,8 @@ def candidates(key: str, tanwin: bool = False) -> list[tuple[int, str, bool, str
                     out.append((cost, core + YEH, False, "v", art))
                 if ending != "ون" and core[0] != YEH:
                     out.append((cost, core + YEH, False, "v", art))
-                    out.append((cost, core + ALEF, False, "v", art))
+                    if len(core) == 2:  # دعا، نجا; a longer past ends in ى (تبقى، اشترى)
+                        out.append((cost, core + ALEF, False, "v", art))
             if suffix in ALEF_PRONOUNS and core.endswith(ALEF) and len(core) >= 3 and (
                     ALEF + "ل" not in core[:3]):
                 # a final ى is written ا before a pronoun: ينساه is ينسى + ه, أعطاه, مداه

@@ -641,7 +641,7 @@ export function candidates(key, tanwin = false) {
         }
         if (ending !== 'ون' && core[0] !== YEH) {
           out.push([cost, core + YEH, false, 'v', art]);
-          out.push([cost, core + ALEF, false, 'v', art]);
+          if (core.length === 2) out.push([cost, core + ALEF, false, 'v', art]);
         }
       }
       if (has(ALEF_PRONOUNS, suffix) && core.endsWith(ALEF) && core.length >= 3 &&
