@@ -253,3 +253,16 @@ def test_root_of_the_most_frequent_reading() -> None:
     queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
     assert not {clean(w) for w in BEST_READING} & judged
     assert not [w for w in BEST_READING if w in queries]
+
+
+HUNDRED = ["المئة", "بالمئة", "مئات", "المائة", "مائة", "ومائة"]
+
+
+def test_hundred_in_both_spellings() -> None:
+    """مئة/مائة (arramooz's dictionary lacks it) is مءي, not ماء (موه) or the junk key of the
+    feminine notes in arramooz's plural fields (مؤ)."""
+    assert {root(w) for w in HUNDRED} == {"مءي"}
+    judged = judged_words()
+    queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
+    assert not {clean(w) for w in HUNDRED} & judged
+    assert not [w for w in HUNDRED if w in queries]
