@@ -257,7 +257,8 @@ def test_root_of_the_most_frequent_reading() -> None:
 
 HUNDRED = ["المئة", "بالمئة", "مئات", "المائة", "مائة", "ومائة"]
 #: notes in arramooz's plural fields are not plurals: والجمع was a "plural" of حبارى
-FIELD_NOTES = {"والجمعيات": "جمع", "والجمعية": "جمع", "والجمعة": "جمع"}
+FIELD_NOTES = {"والجمعيات": "جمع", "والجمعية": "جمع", "والجمعة": "جمع", "بواحدة": "وحد",
+               "كواحدة": "وحد"}
 
 
 def test_hundred_in_both_spellings() -> None:
