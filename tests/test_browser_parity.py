@@ -29,6 +29,14 @@ SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
 MIN_FORMS = 100_000
 DICTIONARY_WORDS = 60_000
+#: Words of the analyzer's rule classes (tests/test_morphology_classes.py): defective verbs,
+#: ى before a pronoun, names and family nisbas after ال, Form VIII verbs of roots in ل, the
+#: leading و of unknown words, loanwords, the rare pronoun كن, best-reading scores.
+CLASS_WORDS = ["يسعون", "قضوا", "دعوا", "اشترت", "أعطاه", "تلقاها", "يجدون", "نكون", "مكانا",
+               "عادت", "العتيبي", "العيسى", "الكلباني", "المهديين", "النصراوية", "التقى",
+               "التام", "التهم", "وسامسونج", "ويكيليكس", "وويكيليكس", "الويكيليكس", "بالريالات",
+               "لفيلمه", "بنشر", "تتمكن", "لبنك", "مصيرها", "المئة", "بالمائة", "لبداية",
+               "والأهم", "تنبت"]
 RANDOM_STRINGS = 20_000
 
 PROCLITICS = ["", "و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "فال", "كال", "لل", "ولل", "س", "وس",
@@ -136,6 +144,7 @@ def test_word_parity_over_100000_forms(tables_path: Path, tmp_path: Path) -> Non
     forms = vocabulary | set(dictionary)
     forms |= _inflections(arabic_bases, rng, 30_000)
     forms |= _random_strings(rng, RANDOM_STRINGS)
+    forms |= set(CLASS_WORDS)
     words = sorted(w for w in forms if "\n" not in w and "\r" not in w)
     assert len(words) >= MIN_FORMS
     print(f"parity: {len(words)} distinct forms ({len(vocabulary)} seed vocabulary, "

@@ -639,6 +639,11 @@ NOUN_ENDINGS = {"ة": True, "ات": True, "ية": True, "يات": True, "يين"
 PRONOUNS = ["", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كن", "ي", "نا"]
 MIN_NAME = 3
 PRONOUN_SET = {p: True for p in PRONOUNS}
+#: Pronouns rare in news text (you, feminine plural) that end many words as radicals: cost two
+#: (تتمكن is ت + تمكن, not تتمة + كن).
+RARE_PRONOUNS = {"كن": True}
+#: Letters a light key keeps at least after taking off a leading و.
+LIGHT_CONJUNCTION_REST = 4
 #: Endings a light key takes off (longest first).
 LIGHT_ENDINGS = ["يات", "يين", "يون", "ية", "ات", "ون", "ين", "ي", "ة"]
 #: Root field of a lexicon word with no Arabic root (a loanword such as مليون): kept whole.
@@ -678,9 +683,10 @@ def proclitics() -> list[str]:
 def enclitics() -> list[tuple[str, int, bool, bool]]:
     """Every ending + pronoun sequence, shortest first: ``(sequence, cost, teh, verbal)``.
 
-    Cost: one per morpheme, two for a bare ``ت``, ``ا`` or ``ن`` ending (rarely an ending,
-    often a radical). ``teh``: a ``ة`` may be restored before it. ``verbal``: an imperfect
-    verb may carry it (so ``ت ن ا`` at the start of the core may be imperfect prefixes).
+    Cost: one per morpheme, two for a bare ``ت``, ``ا`` or ``ن`` ending or the pronoun ``كن``
+    (rarely an ending, often radicals). ``teh``: a ``ة`` may be restored before it.
+    ``verbal``: an imperfect verb may carry it (so ``ت ن ا`` at the start of the core may be
+    imperfect prefixes).
     A bare ``ا`` after a noun core without the article is also tried at cost one: the alef
     of the indefinite accusative (وفقا is وفق + ا, not و + فقا; see :func:`candidates`).
     """
@@ -688,7 +694,7 @@ def enclitics() -> list[tuple[str, int, bool, bool]]:
     for ending in ENDINGS:
         for pronoun in PRONOUNS:
             cost = (0 if ending == "" else 2 if ending in RARE_ENDINGS else 1) + (
-                0 if pronoun == "" else 1)
+                0 if pronoun == "" else 2 if pronoun in RARE_PRONOUNS else 1)
             teh = ending in TEH_ENDINGS or (ending == "" and pronoun != "")
             verbal = ending in VERBAL_ENDINGS
             if ending == "ي" and pronoun != "":
@@ -764,8 +770,40 @@ def candidates(key: str, tanwin: bool = False) -> list[tuple[int, str, bool, str
                     out.append((cost, core + TEH_MARBUTA, False, "n", art))
             if (verbal and pos_of(prefix, "") != "n" and core[0] in "تنا" and len(core) >= 3):
                 out.append((cost + 2, YEH + core[1:], False, "v", art))
+            ending = defective_ending(suffix)
+            if ending != "" and pos_of(prefix, "") != "n":
+                # a defective verb loses its final weak radical before ون وا ت: يبنون is
+                # يبني + ون (imperfect: ي ت ن + two radicals or more), بنوا and بنت are بنى
+                # (key بني) + وا / ت, دعوا is دعا + وا (past, not after an imperfect ي)
+                if ending != "ت" and core[0] in "يتن" and len(core) >= 3:
+                    out.append((cost, core + YEH, False, "v", art))
+                if ending != "ون" and core[0] != YEH:
+                    out.append((cost, core + YEH, False, "v", art))
+                    if len(core) == 2:  # دعا، نجا; a longer past ends in ى (تبقى، اشترى)
+                        out.append((cost, core + ALEF, False, "v", art))
+            if suffix in ALEF_PRONOUNS and core.endswith(ALEF) and len(core) >= 3 and (
+                    ALEF + "ل" not in core[:3]):
+                # a final ى is written ا before a pronoun: ينساه is ينسى + ه, أعطاه, مداه
+                # (not when the core holds an article: الأهم, والأهم are ال + أهم)
+                out.append((cost, core[:-1] + YEH, False, pos, art))
     out.sort(key=lambda c: c[0])
     return out
+
+
+#: Endings before which a defective verb's final weak radical is not written.
+DEFECTIVE_ENDINGS = ["ون", "وا", "ت"]
+#: Pronouns before which a final ى is written ا (third person only: ك and نا after ان, اك
+#: end too many nouns and names: مكانا, نوفاك).
+ALEF_PRONOUNS = {"ه": True, "ها": True, "هم": True, "هما": True, "هن": True}
+
+
+def defective_ending(suffix: str) -> str:
+    """The ending ون, وا or ت that ``suffix`` is, alone or before a pronoun (يبنونه, بنته),
+    else ``""``."""
+    for ending in DEFECTIVE_ENDINGS:
+        if suffix.startswith(ending) and suffix[len(ending):] in PRONOUN_SET:
+            return ending
+    return ""
 
 
 def pos_of(prefix: str, suffix: str) -> str:
@@ -798,9 +836,14 @@ def name_key(core: str, names: dict[str, str]) -> str:
 def light_key(word: str) -> str:
     """Root key of a word no lexicon knows: the word without its clitics (a light stem).
 
-    Takes off a proclitic sequence ending in ``ال`` (وال، بال، لل …), then one ending of a
-    nisba or plural (ية ي يات يين يون ات ون ين ة) when at least three letters remain:
-    ``بالتكنولوجيا`` → ``تكنولوجيا``, ``والبرلمانية`` → ``برلمان``.
+    Takes off a proclitic sequence ending in ``ال`` (وال، بال، لل …), then every leading
+    ``و`` while at least four letters remain (the conjunction: a word no lexicon knows still
+    matches its bare form, ``وإيذاء`` → ``ايذاء``, ``وداعش`` → ``داعش``; a word that starts
+    with a radical و loses it too, with or without ال or the conjunction, so that all its
+    forms keep one key: ويليامز، وويليامز → ``يليامز``; not ف ب ل ك, which begin too many
+    foreign words: فيسبوك, بوتين), then one ending of a nisba or plural (ية ي يات يين يون ات
+    ون ين ة) when at least three letters remain: ``بالتكنولوجيا`` → ``تكنولوجيا``,
+    ``والبرلمانية`` → ``برلمان``.
     """
     key = lexicon_key(word)
     for prefix in reversed(clitic_lists()[0]):
@@ -808,6 +851,8 @@ def light_key(word: str) -> str:
             if key.startswith(prefix) and len(key) - len(prefix) >= 3:
                 key = key[len(prefix):]
                 break
+    while key.startswith(WAW) and len(key) - 1 >= LIGHT_CONJUNCTION_REST:
+        key = key[1:]
     for ending in LIGHT_ENDINGS:
         if key.endswith(ending) and len(key) - len(ending) >= 3:
             return key[:-len(ending)]
@@ -822,10 +867,13 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     The cheapest segmentation (fewest clitic morphemes taken off, see :func:`candidates`) whose
     core is in the name lexicon or the root lexicon wins; at that cost a name beats a root (the
     name lexicon holds only names that are more often names than words; after ال only a name
-    its sources spell with ال, so الإسلام is not the given name إسلام). Lexicon entries are
+    its sources spell with ال, so الإسلام is not the given name إسلام, or a name in ي — a
+    family or tribe nisba, الشهراني, الدوسري, or العيسى —, bare or in ة, not in a plural
+    ending: المهديين is a plural of مهدي). Lexicon entries are
     ``root:kind:weight`` (kind ``n`` noun, ``v`` verb, ``b`` both; weight from the frequency of
     the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
-    roots: the one with the largest summed weight, ties to the first listed. A core licensed
+    roots: the one whose best reading (segmentation) has the largest weight, then the largest
+    summed weight over its readings, then the larger root prior. A core licensed
     only as a loanword (``*lemma``) gets the lemma as its key (``ملايين`` → ``مليون``).
 
     ``names_too=False``: the name lexicon is not consulted (the common reading of a name, see
@@ -834,6 +882,7 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     names, lexicon = (d["names"] if names_too else {}), d["lexicon"]
     best_cost = -1
     scores: dict[str, int] = {}
+    sums: dict[str, int] = {}
     cores: dict[str, str] = {}
     order: list[str] = []
     whole = ""
@@ -848,12 +897,16 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         if best_cost >= 0 and cost > best_cost:
             break
         if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
-                core in names) and (not art or ARTICLE_TAG in names[core].split(",")):
+                core in names) and (not art or ARTICLE_TAG in names[core].split(",") or (
+                    core.endswith(YEH) and (bare or key.endswith(core + TEH_MARBUTA)))):
             return "name", name_key(core, names), name_key(core, names)
         if article_read and bare_article(word, key, core):
-            continue
-        if names_too and art and family_nisba(key, core, lexicon):
-            return "name", core + YEH, core + YEH
+            if pos == "n" or not form8_verb(core, lexicon):
+                continue
+            pos = "v"  # a Form VIII verb of a root in ل (التقى), not a noun in أل (ألسنة)
+        nisba = family_nisba(key, core, lexicon) if names_too and art else ""
+        if nisba != "":
+            return "name", nisba, nisba
         if core in lexicon:
             for entry in lexicon[core].split("|"):
                 root, kind, weight = entry.split(":")
@@ -863,9 +916,13 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
                 if root.startswith(LOANWORD):
                     whole = whole or root[len(LOANWORD):]
                 elif root in scores:
-                    scores[root] += int(weight)
+                    # weights are log-frequencies: a root scores its most frequent reading's
+                    # (للبنك: لبن + لبنة must not outweigh بنك), the sum breaks ties (مصيره)
+                    scores[root] = max(scores[root], int(weight))
+                    sums[root] += int(weight)
                 else:
                     scores[root] = int(weight)
+                    sums[root] = int(weight)
                     cores[root] = core
                     order.append(root)
     if not order:
@@ -873,8 +930,9 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     prior = d["root_prior"]
     best = order[0]
     for root in order:
-        if scores[root] > scores[best] or (
-                scores[root] == scores[best] and prior.get(root, 0) > prior.get(best, 0)):
+        if scores[root] > scores[best] or (scores[root] == scores[best] and (
+                sums[root] > sums[best] or (sums[root] == sums[best]
+                                            and prior.get(root, 0) > prior.get(best, 0)))):
             best = root
     if best_cost == 0 and not whole:
         clitic = preposition_reading(key, found, lexicon, scores[best])
@@ -907,6 +965,27 @@ def preposition_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
     return best
 
 
+#: How a Form VIII verb of a root whose first radical is ل begins (التقى، التزم).
+FORM8_L = "الت"
+
+
+def form8_verb(core: str, lexicon: dict[str, str]) -> bool:
+    """The core is a Form VIII verb of a root in ل (التقى، التزم، التحق), more frequent than
+    the noun the article + the rest of it would be (التام is ال + تام, التهم ال + تهم)."""
+    if not core.startswith(FORM8_L) or core not in lexicon:
+        return False
+    verb = 0
+    for entry in lexicon[core].split("|"):
+        _root, kind, weight = entry.split(":")
+        if kind != "n" and int(weight) > verb:
+            verb = int(weight)
+    other = 0
+    for entry in lexicon.get(core[2:], "").split("|") if core[2:] in lexicon else []:
+        if int(entry.split(":")[2]) > other:
+            other = int(entry.split(":")[2])
+    return verb > other
+
+
 def bare_article(word: str, key: str, core: str) -> bool:
     """The core starts with ``ال`` written with a bare alef in the word (السنة, بالسنين): that
     is the article, not the hamza of a lexicon word that starts with أل (ألسنة, the plural of
@@ -916,13 +995,23 @@ def bare_article(word: str, key: str, core: str) -> bool:
             and word[start] == ALEF)
 
 
-def family_nisba(key: str, core: str, lexicon: dict[str, str]) -> bool:
-    """ال + a licensed noun + ``ي`` where that nisba is no lexicon word (العريفي, الشحماني,
-    الجبالي): a family name, kept whole, not the noun's root. The lexicon lists every nisba of
-    a rooted noun that arramooz's word-frequency list attests as a common word (اقتصادي,
-    رياضي), so a nisba it lacks is, after the article, far more often a family name."""
-    return (key.endswith(core + YEH) and len(core) >= 3 and core in lexicon
-            and core + YEH not in lexicon and not core.endswith(YEH))
+def family_nisba(key: str, core: str, lexicon: dict[str, str]) -> str:
+    """ال + a licensed noun + ``ي`` (or ``اني``) where that nisba is no lexicon word
+    (العريفي, الجبالي; الشحماني, الكلباني): a family name, kept whole — the nisba
+    is returned —, not the noun's root; else ``""``. The lexicon lists every nisba of a
+    rooted noun that arramooz's word-frequency list attests as a common word (اقتصادي,
+    رياضي, إنساني), so a nisba it lacks is, after the article, far more often a family or
+    tribe name (or the nisba of a place or people: الألماني)."""
+    if len(core) < 3 or core not in lexicon or core.endswith(YEH):
+        return ""
+    for tail in NISBA_TAILS:
+        if key.endswith(core + tail) and core + tail not in lexicon:
+            return core + tail
+    return ""
+
+
+#: Endings of a nisba after a noun (a family or tribe name when the lexicon lacks it).
+NISBA_TAILS = [YEH, "اني"]
 
 
 def common_root(word: str, d: Data) -> str:

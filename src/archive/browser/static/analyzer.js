@@ -508,12 +508,14 @@ const VERB_ENDINGS = ['وا', 'تم', 'تن', 'تا', 'ت'];
 const NOUN_ENDINGS = ['ة', 'ات', 'ية', 'يات', 'يين', 'يون', 'تان', 'تين', 'ي'];
 const PRONOUNS = ['', 'ه', 'ها', 'هم', 'هما', 'هن', 'ك', 'كم', 'كن', 'ي', 'نا'];
 const PRONOUN_SET = asSet(PRONOUNS);
+const RARE_PRONOUNS = { 'كن': true };
 const MIN_NAME = 3;
 export const LOANWORD = '*';
 /** Prefix of a name's common-reading root in the index's root fields (morphology.ALT_MARK):
  * only a ``جذر:`` query looks it up (engine.js). */
 export const ALT_MARK = '~';
 const ARTICLE_TAG = 'al';
+const LIGHT_CONJUNCTION_REST = 4;
 const LIGHT_ENDINGS = ['يات', 'يين', 'يون', 'ية', 'ات', 'ون', 'ين', 'ي', 'ة'];
 
 const byLengthThenText = (a, b) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0);
@@ -549,7 +551,8 @@ export function enclitics() {
   const out = new Map();
   for (const ending of ENDINGS) {
     for (const pronoun of PRONOUNS) {
-      const cost = (ending === '' ? 0 : has(RARE_ENDINGS, ending) ? 2 : 1) + (pronoun === '' ? 0 : 1);
+      const cost = (ending === '' ? 0 : has(RARE_ENDINGS, ending) ? 2 : 1) +
+        (pronoun === '' ? 0 : has(RARE_PRONOUNS, pronoun) ? 2 : 1);
       const teh = has(TEH_ENDINGS, ending) || (ending === '' && pronoun !== '');
       const verbal = has(VERBAL_ENDINGS, ending);
       if (ending === 'ي' && pronoun !== '') continue;
@@ -631,9 +634,36 @@ export function candidates(key, tanwin = false) {
       if (verbal && posOf(prefix, '') !== 'n' && 'تنا'.includes(core[0]) && core.length >= 3) {
         out.push([cost + 2, YEH + core.slice(1), false, 'v', art]);
       }
+      const ending = defectiveEnding(suffix);
+      if (ending !== '' && posOf(prefix, '') !== 'n') {
+        if (ending !== 'ت' && 'يتن'.includes(core[0]) && core.length >= 3) {
+          out.push([cost, core + YEH, false, 'v', art]);
+        }
+        if (ending !== 'ون' && core[0] !== YEH) {
+          out.push([cost, core + YEH, false, 'v', art]);
+          if (core.length === 2) out.push([cost, core + ALEF, false, 'v', art]);
+        }
+      }
+      if (has(ALEF_PRONOUNS, suffix) && core.endsWith(ALEF) && core.length >= 3 &&
+          !core.slice(0, 3).includes(ALEF + 'ل')) {
+        out.push([cost, core.slice(0, -1) + YEH, false, pos, art]);
+      }
     }
   }
   return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** Endings before which a defective verb's final weak radical is not written. */
+const DEFECTIVE_ENDINGS = ['ون', 'وا', 'ت'];
+/** Pronouns before which a final ى is written ا. */
+const ALEF_PRONOUNS = { 'ه': true, 'ها': true, 'هم': true, 'هما': true, 'هن': true };
+
+/** Python defective_ending(suffix): ون, وا or ت (alone or before a pronoun), else ''. */
+export function defectiveEnding(suffix) {
+  for (const ending of DEFECTIVE_ENDINGS) {
+    if (suffix.startsWith(ending) && has(PRONOUN_SET, suffix.slice(ending.length))) return ending;
+  }
+  return '';
 }
 
 /** Python name_key(core, names): a feminine nisba shares the masculine's key. */
@@ -658,6 +688,7 @@ export function lightKey(word) {
       }
     }
   }
+  while (key.startsWith(WAW) && key.length - 1 >= LIGHT_CONJUNCTION_REST) key = key.slice(1);
   for (const ending of LIGHT_ENDINGS) {
     if (key.endsWith(ending) && key.length - ending.length >= 3) return key.slice(0, -ending.length);
   }
@@ -670,6 +701,7 @@ export function lexiconReading(word, d, namesToo = true) {
   const names = namesToo ? d.names : {};
   let bestCost = -1;
   const scores = new Map();
+  const sums = new Map();
   const cores = new Map();
   const order = [];
   let whole = '';
@@ -682,14 +714,20 @@ export function lexiconReading(word, d, namesToo = true) {
       break;
     }
   }
-  for (const [cost, core, bare, pos, art] of found) {
+  for (const [cost, core, bare, candidatePos, art] of found) {
+    let pos = candidatePos;
     if (bestCost >= 0 && cost > bestCost) break;
     if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core) &&
-        (!art || names[core].split(',').includes(ARTICLE_TAG))) {
+        (!art || names[core].split(',').includes(ARTICLE_TAG) ||
+         (core.endsWith(YEH) && (bare || key.endsWith(core + TEH_MARBUTA_CH))))) {
       return ['name', nameKey(core, names), nameKey(core, names)];
     }
-    if (articleRead && bareArticle(word, key, core)) continue;
-    if (namesToo && art && familyNisba(key, core, lexicon)) return ['name', core + YEH, core + YEH];
+    if (articleRead && bareArticle(word, key, core)) {
+      if (pos === 'n' || !form8Verb(core, lexicon)) continue;
+      pos = 'v'; // a Form VIII verb of a root in ل (التقى), not a noun in أل (ألسنة)
+    }
+    const nisba = namesToo && art ? familyNisba(key, core, lexicon) : '';
+    if (nisba !== '') return ['name', nisba, nisba];
     if (has(lexicon, core)) {
       for (const entry of lexicon[core].split('|')) {
         const [root, kind, weight] = entry.split(':');
@@ -698,9 +736,11 @@ export function lexiconReading(word, d, namesToo = true) {
         if (root.startsWith(LOANWORD)) {
           whole = whole || root.slice(LOANWORD.length);
         } else if (scores.has(root)) {
-          scores.set(root, scores.get(root) + parseInt(weight, 10));
+          scores.set(root, Math.max(scores.get(root), parseInt(weight, 10)));
+          sums.set(root, sums.get(root) + parseInt(weight, 10));
         } else {
           scores.set(root, parseInt(weight, 10));
+          sums.set(root, parseInt(weight, 10));
           cores.set(root, core);
           order.push(root);
         }
@@ -711,8 +751,9 @@ export function lexiconReading(word, d, namesToo = true) {
   const prior = (r) => (has(d.root_prior, r) ? d.root_prior[r] : 0);
   let best = order[0];
   for (const root of order) {
-    if (scores.get(root) > scores.get(best) ||
-        (scores.get(root) === scores.get(best) && prior(root) > prior(best))) best = root;
+    if (scores.get(root) > scores.get(best) || (scores.get(root) === scores.get(best) &&
+        (sums.get(root) > sums.get(best) ||
+         (sums.get(root) === sums.get(best) && prior(root) > prior(best))))) best = root;
   }
   if (bestCost === 0 && !whole) {
     const clitic = prepositionReading(key, found, lexicon, scores.get(best));
@@ -749,11 +790,37 @@ export function bareArticle(word, key, core) {
     word[start] === ALEF;
 }
 
+/** Python form8_verb(core, lexicon): a Form VIII verb of a root in ل (التقى) more frequent
+ * than ال + the rest of it. */
+export function form8Verb(core, lexicon) {
+  if (!core.startsWith(FORM8_L) || !has(lexicon, core)) return false;
+  let verb = 0;
+  for (const entry of lexicon[core].split('|')) {
+    const [, kind, weight] = entry.split(':');
+    if (kind !== 'n' && parseInt(weight, 10) > verb) verb = parseInt(weight, 10);
+  }
+  let other = 0;
+  const rest = core.slice(2);
+  if (has(lexicon, rest)) {
+    for (const entry of lexicon[rest].split('|')) {
+      const weight = parseInt(entry.split(':')[2], 10);
+      if (weight > other) other = weight;
+    }
+  }
+  return verb > other;
+}
+
 /** Python family_nisba: ال + a licensed noun + ي that is no lexicon word (العريفي). */
 export function familyNisba(key, core, lexicon) {
-  return key.endsWith(core + YEH) && core.length >= 3 && has(lexicon, core) &&
-    !has(lexicon, core + YEH) && !core.endsWith(YEH);
+  if (core.length < 3 || !has(lexicon, core) || core.endsWith(YEH)) return '';
+  for (const tail of NISBA_TAILS) {
+    if (key.endsWith(core + tail) && !has(lexicon, core + tail)) return core + tail;
+  }
+  return '';
 }
+const NISBA_TAILS = ['ي', 'اني'];
+/** How a Form VIII verb of a root whose first radical is ل begins (التقى، التزم). */
+const FORM8_L = 'الت';
 
 /** Python common_root(word, d): the root of the common-word reading of a word the name lexicon
  * reads as a name (جدة → جدد), or ''. The index files it as ALT_MARK + root. */
