@@ -1,0 +1,172 @@
+"""Whole generated pages are taken from build/ when nothing they show changed
+(archive.site.pageout), and the site is still byte-identical to a cold build of the same
+inputs after every kind of change: nothing, an edited, an added and a deleted article, the site
+name in mkdocs.yml, a template override."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from test_incremental_site import SYNTHETIC, _project, _site
+
+SITE_URL = "https://example.org/archive/"
+OVERRIDE = "partials/copyright.html"
+
+
+def _build(root: Path, *extra: str) -> str:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL}
+    env.pop("ARCHIVE_ROOT", None)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *extra],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return result.stderr
+
+
+def _unchanged(log: str) -> tuple[int, int]:
+    m = re.search(r"(\d+) of (\d+) generated pages unchanged", log)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, -1)
+
+
+def _with_override(root: Path, text: str) -> None:
+    """A theme override (custom_dir) holding Material's copyright partial."""
+    path = root / "overrides" / OVERRIDE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    yml = root / "mkdocs.yml"
+    config = yml.read_text("utf-8")
+    if "custom_dir:" not in config:
+        assert "  name: material\n" in config
+        yml.write_text(config.replace("  name: material\n",
+                                      "  name: material\n  custom_dir: overrides\n"), "utf-8")
+
+
+def _cold_copy(inc: Path, cold: Path) -> None:
+    """A fresh project with the same inputs as ``inc`` (nothing of its build/ or site/)."""
+    if cold.exists():
+        shutil.rmtree(cold)
+    cold.mkdir()
+    for name in ("seeds", "docs", "overrides"):
+        if (inc / name).is_dir():
+            shutil.copytree(inc / name, cold / name)
+    shutil.copy(inc / "mkdocs.yml", cold / "mkdocs.yml")
+
+
+def _edit_article(seeds: Path) -> None:
+    p = seeds / "synthetic-1.md"
+    p.write_text(p.read_text("utf-8").replace("بهدفين", "بثلاثة أهداف"), encoding="utf-8")
+
+
+def _add_article(seeds: Path) -> None:
+    (seeds / "synthetic-9.md").write_text(SYNTHETIC.format(
+        title="خبر مضاف", month=9, body="افتتحت الجامعة كلية جديدة لطب الأسنان."),
+        encoding="utf-8")
+
+
+def _delete_article(seeds: Path) -> None:
+    (seeds / "synthetic-2.md").unlink()
+
+
+def _rename_site(root: Path) -> None:
+    yml = root / "mkdocs.yml"
+    text = yml.read_text("utf-8")
+    old = re.search(r"^site_name: .*$", text, flags=re.M)
+    assert old
+    yml.write_text(text.replace(old.group(0), "site_name: أرشيف باسم جديد"), encoding="utf-8")
+
+
+STEPS: list[tuple[str, Callable[[Path], None], bool]] = [
+    # (what, change applied to the project folder, whether some pages must still be reused)
+    ("edited article", lambda root: _edit_article(root / "seeds"), True),
+    ("added article", lambda root: _add_article(root / "seeds"), True),
+    ("deleted article", lambda root: _delete_article(root / "seeds"), True),
+    ("site_name", _rename_site, False),
+    ("template override", lambda root: _with_override(root, "<div>نص الحقوق الثاني</div>\n"),
+     False),
+]
+
+
+def test_warm_builds_equal_cold_builds(repo: Path, tmp_path: Path) -> None:
+    inc, cold = tmp_path / "incremental", tmp_path / "cold"
+    _project(inc, repo)
+    _with_override(inc, "<div>نص الحقوق الأول</div>\n")
+    first = _build(inc)
+    assert _unchanged(first)[0] == 0  # nothing stored yet
+    stored = inc / "build" / "site-pages"
+    n_stored = len(list(stored.glob("*.html")))
+    assert n_stored > 20
+    cold_site = _site(inc)
+    # nothing changed: every generated page outside the nav is copied whole, and the site is
+    # the same bytes (the sitemap too: it still lists every page)
+    reused, total = _unchanged(_build(inc))
+    assert reused == total == n_stored
+    assert _site(inc) == cold_site
+    sitemap = (inc / "site" / "sitemap.xml").read_text("utf-8")
+    assert f"{SITE_URL}articles/synthetic-0/" in sitemap
+    assert f"{SITE_URL}roots/" in sitemap
+    for what, change, some_reused in STEPS:
+        change(inc)
+        reused, total = _unchanged(_build(inc))
+        # stale pages are not kept: one stored page per generated page outside the nav
+        assert len(list(stored.glob("*.html"))) == total, what
+        assert (reused > 0) == some_reused, (what, reused, total)
+        assert reused < total, what  # something had to be built again
+        _cold_copy(inc, cold)
+        _build(cold)
+        a, b = _site(inc), _site(cold)
+        assert a.keys() == b.keys(), (what, sorted(set(a) ^ set(b))[:5])
+        differing = sorted(str(k) for k in a if a[k] != b[k])
+        assert differing == [], (what, differing[:10])
+    page = (inc / "site" / "articles" / "synthetic-1" / "index.html").read_text("utf-8")
+    assert "بثلاثة أهداف" in page and "أرشيف باسم جديد" in page and "نص الحقوق الثاني" in page
+    assert not (inc / "site" / "articles" / "synthetic-2").exists()
+
+
+FAIL_AFTER_PAGES = """
+import sys
+from mkdocs.__main__ import cli
+import archive.browser.site as browser_site
+
+def fail(*args, **kw):
+    raise RuntimeError("disk full (simulated)")
+browser_site.write_site_search = fail
+sys.argv = ["mkdocs", "build", "--strict"]
+cli()
+"""
+
+
+def test_failed_build_keeps_site_and_next_build_is_exact(repo: Path, tmp_path: Path) -> None:
+    inc, cold = tmp_path / "incremental", tmp_path / "cold"
+    _project(inc, repo)
+    _build(inc)
+    before = _site(inc)
+    _edit_article(inc / "seeds")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL}
+    proc = subprocess.run([sys.executable, "-c", FAIL_AFTER_PAGES], cwd=inc, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and "disk full (simulated)" in proc.stderr
+    assert _site(inc) == before  # the reused and the new pages went to the discarded staging
+    _build(inc)
+    _cold_copy(inc, cold)
+    _build(cold)
+    assert _site(inc) == _site(cold)
+
+
+def test_other_page_plugins_turn_reuse_off(repo: Path, tmp_path: Path) -> None:
+    """A plugin that also handles pages (here Material's search) could change any page: then
+    every page is built by MkDocs, as before."""
+    root = tmp_path / "p"
+    _project(root, repo)
+    yml = root / "mkdocs.yml"
+    yml.write_text(yml.read_text("utf-8").replace("plugins:\n", "plugins:\n  - search\n", 1),
+                   encoding="utf-8")
+    _build(root)
+    log = _build(root)
+    assert "also handle pages" in log and "search" in log
+    assert _unchanged(log) == (0, -1)
+    assert not (root / "build" / "site-pages").exists()
