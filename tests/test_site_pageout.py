@@ -170,3 +170,56 @@ def test_other_page_plugins_turn_reuse_off(repo: Path, tmp_path: Path) -> None:
     assert "also handle pages" in log and "search" in log
     assert _unchanged(log) == (0, -1)
     assert not (root / "build" / "site-pages").exists()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return str(r.read().decode("utf-8"))
+
+
+def test_serve_shows_edits_after_a_build_stored_pages(repo: Path, tmp_path: Path) -> None:
+    """`mkdocs serve` renders every page (whole-page reuse is for `mkdocs build` only), so an
+    edit shows after its rebuild even though build/ holds the pages of the last build."""
+    import time
+
+    root = tmp_path / "p"
+    _project(root, repo)
+    _build(root)
+    assert (root / "build" / "site-pages").is_dir()
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve",
+                             "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/articles/synthetic-1/"
+    try:
+        def wait_for(text: str) -> str:
+            deadline = time.monotonic() + 240
+            page = ""
+            while time.monotonic() < deadline:
+                try:
+                    page = _get(url)
+                    if text in page:
+                        return page
+                except OSError:
+                    pass
+                time.sleep(1)
+            raise AssertionError(f"{text!r} not served in time:\n{page[-500:]}")
+
+        wait_for("بهدفين")
+        _edit_article(root / "seeds")
+        assert "بهدفين" not in wait_for("بثلاثة أهداف")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
