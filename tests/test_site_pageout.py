@@ -223,3 +223,38 @@ def test_serve_shows_edits_after_a_build_stored_pages(repo: Path, tmp_path: Path
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_root_page_content_is_reused_only_while_its_data_is_the_same(tmp_path: Path) -> None:
+    """A root page's content is kept in build/root-pages/ keyed by the root's own data: the
+    same data gives the stored HTML, a change in what it shows (here its related roots'
+    shared-article count) renders it again."""
+    from archive.site import roots
+    from archive.site.model import build_site_data
+    from archive.site.pagecache import PageCache
+    from archive.site.render import PageSpec, Site
+
+    def site_for(shared: int) -> tuple[Site, PageSpec]:
+        form = roots.Form("قصف", "فعل", 4, 3, ["قصف"], 1, "قصف")
+        pages = {
+            "قصف": roots.RootPage("قصف", 4, 3, [("verb", [form])],
+                                  [roots.Related("هجم", shared, 1.0, 1.0)]),
+            "هجم": roots.RootPage("هجم", 3, 3, [("verb", [form])], []),
+        }
+        site = Site(build_site_data([], [], None), None, "أرشيف")
+        specs = roots.specs(roots.RootIndex(pages, 10, 3, 2), PageSpec)
+        for spec in specs:
+            site.urls[spec.key] = spec.src_uri.removesuffix(".md").removesuffix("index") + "/"
+        site.root_cache = PageCache(tmp_path, "root-pages")
+        return site, next(s for s in specs if s.key == "root:قصف")
+
+    site, spec = site_for(2)
+    first = site.render(spec, site.urls[spec.key])
+    assert (site.root_cache.hits, site.root_cache.misses) == (0, 1)  # type: ignore[union-attr]
+    site, spec = site_for(2)
+    assert site.render(spec, site.urls[spec.key]) == first
+    assert (site.root_cache.hits, site.root_cache.misses) == (1, 0)  # type: ignore[union-attr]
+    site, spec = site_for(7)
+    changed = site.render(spec, site.urls[spec.key])
+    assert site.root_cache.misses == 1  # type: ignore[union-attr]
+    assert changed != first and "7" in changed

@@ -190,6 +190,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
         # Article pages whose inputs did not change are taken from build/pages/.
         self.site.cache = PageCache(self.paths.build)
+        self.site.root_cache = PageCache(self.paths.build, "root-pages")
         self.store = None
         if self.stage_output:  # whole pages only for `mkdocs build` (see archive.site.pageout)
             others = page_handlers(config, self)
@@ -410,6 +411,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if cache is not None:
             log.info("archive: %d article pages reused from build/, %d rendered, %d stale "
                      "removed", cache.hits, cache.misses, cache.prune())
+        roots = self.site.root_cache
+        if roots is not None:
+            log.info("archive: %d root pages reused from build/, %d rendered, %d stale removed",
+                     roots.hits, roots.misses, roots.prune())
         self._write_reused(config)
         t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
