@@ -5,6 +5,12 @@ Markdown is empty; its HTML is rendered by Jinja2 (autoescape on) in ``on_page_c
 article or gazetteer text ever passes through Markdown or MkDocs' templates as markup. Only the
 index pages are in the nav; article, place and actor pages are ``not_in_nav``.
 
+Rebuilds reuse what did not change: an article's or a root's content from build/pages/ and
+build/root-pages/ (archive.site.pagecache), and on ``mkdocs build`` whole final pages from
+build/site-pages/ (archive.site.pageout): an unchanged generated page is left out of MkDocs'
+rendering (``InclusionLevel.EXCLUDED``, still listed in the sitemap) and its stored bytes are
+copied into the site in ``on_post_build``.
+
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
 """
