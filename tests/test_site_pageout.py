@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from test_incremental_site import SYNTHETIC, _project, _site
 
 SITE_URL = "https://example.org/archive/"
@@ -258,3 +259,28 @@ def test_root_page_content_is_reused_only_while_its_data_is_the_same(tmp_path: P
     changed = site.render(spec, site.urls[spec.key])
     assert site.root_cache.misses == 1  # type: ignore[union-attr]
     assert changed != first and "7" in changed
+
+
+@pytest.mark.parametrize("handles_pages", [False, True])
+def test_hooks_modules(repo: Path, tmp_path: Path, handles_pages: bool) -> None:
+    """mkdocs.yml ``hooks:`` (plain modules): one that changes pages turns whole-page reuse
+    off; one that does not leaves it on, and its code is part of the chrome."""
+    root = tmp_path / "p"
+    _project(root, repo)
+    hook = ("def on_post_page(output, page, config):\n    return output.replace("
+            "'</body>', '<!-- hook --></body>')\n" if handles_pages else
+            "def on_config(config):\n    return config\n")
+    (root / "hooks.py").write_text(hook, encoding="utf-8")
+    yml = root / "mkdocs.yml"
+    yml.write_text(yml.read_text("utf-8") + "\nhooks:\n  - hooks.py\n", encoding="utf-8")
+    _build(root)
+    log = _build(root)
+    if handles_pages:
+        assert "also handle pages" in log and _unchanged(log) == (0, -1)
+        page = (root / "site" / "articles" / "synthetic-0" / "index.html").read_text("utf-8")
+        assert "<!-- hook -->" in page
+    else:
+        reused, total = _unchanged(log)
+        assert reused == total > 0
+        (root / "hooks.py").write_text(hook + "# changed\n", encoding="utf-8")
+        assert _unchanged(_build(root))[0] == 0  # other code around the pages: all built
