@@ -120,9 +120,10 @@ def page_handlers(config: Any, own: Any) -> list[str]:
     for name, plugin in config.plugins.items():
         if plugin is own:
             continue
-        for event in PAGE_EVENTS:
-            method = getattr(type(plugin), event, None)
-            if method is not None and method is not getattr(BasePlugin, event, None):
+        for event in PAGE_EVENTS:  # a plugin object or a hooks module (mkdocs.yml hooks:)
+            method = getattr(plugin, event, None)
+            if method is not None and getattr(method, "__func__", method) is not getattr(
+                    BasePlugin, event, None):
                 out.append(name)
                 break
     return out
@@ -137,15 +138,19 @@ def chrome_digest(config: Any, own: Any) -> str:
         if key not in _NOT_CHROME:
             h.update(f"{key}={canon(config[key])!r}\n".encode())
     for name, plugin in config.plugins.items():
-        h.update(f"plugin {name} {type(plugin).__module__}.{type(plugin).__qualname__}\n"
-                 .encode())
+        code: Any = plugin if inspect.ismodule(plugin) else type(plugin)  # hooks: a module
+        module = code.__name__ if inspect.ismodule(plugin) else code.__module__
+        h.update(f"plugin {name} {module}.{getattr(code, '__qualname__', '')}\n".encode())
         if plugin is own:
             continue  # its options shape the content, which the page key holds
-        h.update(repr(canon(dict(plugin.config))).encode() + b"\n")
-        source = inspect.getsourcefile(type(plugin))
+        h.update(repr(canon(dict(getattr(plugin, "config", None) or {}))).encode() + b"\n")
+        try:
+            source = inspect.getsourcefile(code)
+        except TypeError:
+            source = None
         if source and os.path.isfile(source):
             h.update(Path(source).read_bytes())
-        top = type(plugin).__module__.partition(".")[0]
+        top = module.partition(".")[0]
         h.update(f"{top} {_version(top)}\n".encode())
     for folder in config.theme.dirs:
         if not _installed(Path(folder)):
