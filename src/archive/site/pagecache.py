@@ -41,10 +41,11 @@ def code_fingerprint() -> str:
                              skip=["static"])
 
 
-#: Fields left out of a dataclass's digest: an article view's ``related`` ids. An article page
-#: gets its own related articles as the ``related`` list of its context (keyed there); the
-#: related lists of the articles it links to do not show on it.
-_LEFT_OUT = frozenset({"related"})
+#: Fields left out of a dataclass's digest, by class: an article view's ``related`` ids. An
+#: article page gets its own related articles as the ``related`` list of its context (keyed
+#: there); the related lists of the articles it links to do not show on it. (A root page's
+#: ``related`` roots do show on it: they stay in its digest.)
+_LEFT_OUT = {"ArticleView": frozenset({"related"})}
 
 
 def stable(value: Any) -> Any:
@@ -54,8 +55,9 @@ def stable(value: Any) -> Any:
     if hasattr(value, "content_hash") and hasattr(value, "path"):
         return ("article", value.id, value.path, value.content_hash)
     if is_dataclass(value) and not isinstance(value, type):
+        left_out = _LEFT_OUT.get(type(value).__name__, frozenset())
         return (type(value).__name__, [(f.name, stable(getattr(value, f.name)))
-                                       for f in fields(value) if f.name not in _LEFT_OUT])
+                                       for f in fields(value) if f.name not in left_out])
     if isinstance(value, dict):
         return [(stable(k), stable(v)) for k, v in value.items()]
     if isinstance(value, list | tuple):
@@ -112,10 +114,11 @@ class _Watched(Mapping[str, Any]):
 
 
 class PageCache:
-    """The stored pages under ``build/pages/``; ``used`` holds the files this build used."""
+    """The stored pages under ``build/pages/`` (or ``dir_name``); ``used`` holds the files
+    this build used."""
 
-    def __init__(self, build: Path) -> None:
-        self.folder = build / DIR_NAME
+    def __init__(self, build: Path, dir_name: str = DIR_NAME) -> None:
+        self.folder = build / dir_name
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0

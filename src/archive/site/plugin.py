@@ -5,6 +5,12 @@ Markdown is empty; its HTML is rendered by Jinja2 (autoescape on) in ``on_page_c
 article or gazetteer text ever passes through Markdown or MkDocs' templates as markup. Only the
 index pages are in the nav; article, place and actor pages are ``not_in_nav``.
 
+Rebuilds reuse what did not change: an article's or a root's content from build/pages/ and
+build/root-pages/ (archive.site.pagecache), and on ``mkdocs build`` whole final pages from
+build/site-pages/ (archive.site.pageout): an unchanged generated page is left out of MkDocs'
+rendering (``InclusionLevel.EXCLUDED``, still listed in the sitemap) and its stored bytes are
+copied into the site in ``on_post_build``.
+
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
 """
@@ -31,6 +37,7 @@ from archive.records import Analysis
 from archive.site import export
 from archive.site.model import SiteData, build_site_data, read_related
 from archive.site.pagecache import PageCache
+from archive.site.pageout import PageStore, chrome_digest, page_handlers
 from archive.site.render import PER_PAGE, PageSpec, Site, SiteOptions
 from archive.site.staging import StagedSiteDir
 
@@ -87,6 +94,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.stage_output = False
         self.options = SiteOptions()
         self.home_from_docs = False
+        # Whole built pages kept in build/site-pages/ (archive.site.pageout); None: off.
+        self.store: PageStore | None = None
+        self.files: Files | None = None
+        self.generated: dict[str, File] = {}  # src_uri → File of each page we may store
+        self.reused: dict[str, tuple[File, str]] = {}  # src_uri → (File, key): copied, not built
+        self.prerendered: dict[str, str] = {}  # src_uri → content rendered in on_files
+        self.whole_seconds = 0.0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
@@ -182,6 +196,15 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
         # Article pages whose inputs did not change are taken from build/pages/.
         self.site.cache = PageCache(self.paths.build)
+        self.site.root_cache = PageCache(self.paths.build, "root-pages")
+        self.store = None
+        if self.stage_output:  # whole pages only for `mkdocs build` (see archive.site.pageout)
+            others = page_handlers(config, self)
+            if others:
+                log.info("archive: whole pages are rendered on every build because plugin(s) "
+                         "%s also handle pages", ", ".join(others))
+            else:
+                self.store = PageStore(self.paths.build, chrome_digest(config, self))
         log.info(
             "archive: %d articles, %d places and actors ready for the pages (%.2fs in all)",
             len(self.data.articles), len(self.data.entities), time.perf_counter() - t0,
@@ -193,6 +216,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         site = self.site
         self.by_src = {}
         self.home_from_docs = False
+        self.files, self.generated, self.reused, self.prerendered = files, {}, {}, {}
         for spec in site.specs():
             existing = files.get_file_from_path(spec.src_uri)
             if spec.key == "home" and existing is not None:
@@ -215,6 +239,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             files.append(f)
             site.urls[spec.key] = f.url
             self.by_src[spec.src_uri] = spec
+            if not spec.in_nav:
+                self.generated[spec.src_uri] = f
         browser_site.add_search_page(files, config)  # /search/ page of archive.browser
         self._add_root_pages(files, config)  # /roots/ and /roots/<root>/ (archive.site.roots)
         for key, candidates in (("about", ("about.md", "about/index.md")),
@@ -246,7 +272,64 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if path.is_file():
                 uri = f"{ASSETS}/{path.relative_to(STATIC_DIR).as_posix()}"
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
+        self._reuse_pages(config)
         return files
+
+    def _reuse_pages(self, config: MkDocsConfig) -> None:
+        """Leave out of MkDocs' rendering every generated page whose stored final HTML is
+        still exact (archive.site.pageout); they are copied into the site in on_post_build."""
+        store, site = self.store, self.site
+        if store is None or site is None:
+            return
+        in_nav = _nav_paths(config.nav)
+        for uri in in_nav:  # a page listed in the nav gets nav links of its own: always built
+            self.generated.pop(uri, None)
+        if not store.same_chrome():  # nothing stored can match: build all, store anew
+            store.mark_chrome()
+            log.info("archive: 0 of %d generated pages unchanged (mkdocs.yml, the theme or the "
+                     "code changed: all are built)", len(self.generated))
+            return
+        t0 = time.perf_counter()
+        for uri, f in self.generated.items():
+            stored = store.stored_key(uri)
+            if stored is None:
+                continue  # a new page: MkDocs renders it (and it is stored then)
+            spec = self.by_src[uri]
+            content = self._content(spec, f.url)
+            key = store.key(uri, f.url, self._meta(spec, f.url), content)
+            if key == stored:
+                f.inclusion = InclusionLevel.EXCLUDED
+                self.reused[uri] = (f, key)
+            else:
+                self.prerendered[uri] = content
+        self.whole_seconds += time.perf_counter() - t0
+        log.info("archive: %d of %d generated pages unchanged (taken whole from build/, "
+                 "checked in %.2fs)", len(self.reused), len(self.generated),
+                 time.perf_counter() - t0)
+
+    def _content(self, spec: PageSpec, url: str, intro: str | None = None) -> str:
+        assert self.site is not None
+        t0 = time.perf_counter()
+        out = _skip_target(self.site.render(spec, url, intro=intro))
+        self.render_seconds += time.perf_counter() - t0
+        return out
+
+    def _meta(self, spec: PageSpec, url: str) -> dict[str, Any]:
+        """The meta of a generated page (all of it reaches the templates)."""
+        assert self.site is not None
+        meta: dict[str, Any] = {}
+        link = self.site.link_from(url)
+        for rel in ("prev", "next"):  # <link rel=prev/next> in <head> (theme/main.html)
+            target = getattr(spec, rel)
+            if target:
+                meta[f"archive_{rel}"] = link(target)
+        # The title reaches Material's templates, which do not escape: pass it escaped.
+        # Bidi embedding/override controls are dropped there: <title> and the header cannot
+        # isolate them (the page body keeps them, inside <bdi>).
+        meta["title"] = escape(spec.title.translate(_BIDI_CONTROLS))
+        if spec.hide:
+            meta["hide"] = list(spec.hide)
+        return meta
 
     def _add_root_pages(self, files: Files, config: MkDocsConfig) -> None:
         """The root explorer's static pages (archive.site.roots), counted from the analysed
@@ -269,6 +352,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             files.append(f)
             self.site.urls[spec.key] = f.url
             self.by_src[spec.src_uri] = spec
+            self.generated[spec.src_uri] = f
         log.info("archive: %d root pages (roots in %d+ articles) counted in %.2fs",
                  len(index.pages), index.min_articles, time.perf_counter() - t0)
 
@@ -296,18 +380,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             return markdown  # the introduction, rendered by MkDocs like any docs/ page
         if not page.file.generated_by:
             return markdown
-        assert self.site is not None
-        link = self.site.link_from(page.file.url)
-        for rel in ("prev", "next"):  # <link rel=prev/next> in <head> (theme/main.html)
-            target = getattr(spec, rel)
-            if target:
-                page.meta[f"archive_{rel}"] = link(target)
-        # The title reaches Material's templates, which do not escape: pass it escaped.
-        # Bidi embedding/override controls are dropped there: <title> and the header cannot
-        # isolate them (the page body keeps them, inside <bdi>).
-        page.meta["title"] = escape(spec.title.translate(_BIDI_CONTROLS))
-        if spec.hide:
-            page.meta["hide"] = list(spec.hide)
+        page.meta.update(self._meta(spec, page.file.url))
         return ""
 
     def on_page_content(
@@ -323,10 +396,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             intro = html
         elif not page.file.generated_by:
             return html
-        t0 = time.perf_counter()
-        out = self.site.render(spec, page.file.url, intro=intro)
-        self.render_seconds += time.perf_counter() - t0
-        return _skip_target(out)
+        done = self.prerendered.pop(page.file.src_uri, None)
+        return done if done is not None else self._content(spec, page.file.url, intro)
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
@@ -347,6 +418,11 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if cache is not None:
             log.info("archive: %d article pages reused from build/, %d rendered, %d stale "
                      "removed", cache.hits, cache.misses, cache.prune())
+        roots = self.site.root_cache
+        if roots is not None:
+            log.info("archive: %d root pages reused from build/, %d rendered, %d stale removed",
+                     roots.hits, roots.misses, roots.prune())
+        self._write_reused(config)
         t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
                 if k.startswith("article:")}
@@ -358,11 +434,52 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         log.info("archive: browser search data written in %.2fs", time.perf_counter() - t0)
         self.staging.commit(config)  # last: the new site replaces the old one only now
 
+    def _write_reused(self, config: MkDocsConfig) -> None:
+        """Copy the pages taken whole from build/ into the site, and forget stale ones."""
+        store = self.store
+        if store is None:
+            return
+        t0 = time.perf_counter()
+        site_dir = Path(config.site_dir)
+        for uri, (f, key) in self.reused.items():
+            if not store.copy(uri, key, site_dir / f.dest_uri):
+                raise PluginError(f"archive: the stored page {store.path(uri)} changed during "
+                                  "the build — build again")
+        log.info("archive: %d whole pages copied from build/ (%.2fs; %.2fs to check them), %d "
+                 "stored, %d stale removed", len(self.reused), time.perf_counter() - t0,
+                 self.whole_seconds, store.stored,
+                 store.prune(store.name(u) for u in self.generated))
+
     def on_build_error(self, *, error: Exception) -> None:
         self.staging.discard()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return _rtl_root(output, config)
+        output = _rtl_root(output, config)
+        uri = page.file.src_uri
+        if self.store is not None and uri in self.generated and output.strip():
+            # exactly what MkDocs writes (archive.site.pageout): kept for the next build
+            self.store.put(uri, self.store.key(uri, page.file.url, dict(page.meta),
+                                               page.content or ""), output.encode("utf-8"))
+        return output
+
+    def on_template_context(
+        self, context: Any, *, template_name: str, config: MkDocsConfig
+    ) -> Any:
+        # The pages taken whole from build/ are left out of MkDocs' page list; the sitemap
+        # (and any other template that lists the pages) must still show them, in file order.
+        if self.reused and self.files is not None and "pages" in context:
+            pages = []
+            for f in self.files:
+                if not f.is_documentation_page():
+                    continue
+                if f.src_uri in self.reused:
+                    if f.page is None:
+                        Page(None, f, config)  # address and date, as for a page MkDocs built
+                    pages.append(f)
+                elif f.inclusion.is_included():
+                    pages.append(f)
+            context["pages"] = pages
+        return context
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
@@ -436,6 +553,20 @@ def _default_nav(docs: Path) -> list[Any]:
         taken.add("about.md")
     nav.extend(uri for uri in pages if uri not in taken and not uri.startswith("_"))
     return nav
+
+
+def _nav_paths(nav: Any) -> set[str]:
+    """Every page path named in a mkdocs.yml nav (nested lists and sections)."""
+    out: set[str] = set()
+    if isinstance(nav, str):
+        out.add(nav)
+    elif isinstance(nav, dict):
+        for v in nav.values():
+            out |= _nav_paths(v)
+    elif isinstance(nav, list):
+        for v in nav:
+            out |= _nav_paths(v)
+    return out
 
 
 def _summarise(warnings: list[Any], articles: list[Any]) -> None:

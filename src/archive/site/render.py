@@ -255,6 +255,8 @@ class Site:
         self.listings: dict[str, Listing] = {}
         #: Article pages kept between builds (the plugin sets it; None: always render).
         self.cache: PageCache | None = None
+        #: Root pages' content kept the same way (archive.site.roots; keyed by the root's data).
+        self.root_cache: PageCache | None = None
 
     # -- orderings ---------------------------------------------------------------------------
     def ranks(self) -> dict[str, dict[str, int]]:
@@ -446,19 +448,23 @@ class Site:
         """The page's HTML. ``intro``: the home introduction already rendered by MkDocs (from
         docs/index.md), instead of the ``intro`` option. With a :attr:`cache`, an article page
         whose inputs and lookups did not change since the last build is taken from it."""
-        if self.cache is None or not spec.key.startswith("article:"):
+        cache = (self.cache if spec.key.startswith("article:") else
+                 self.root_cache if spec.key.startswith("root:") else None)
+        if cache is None:
             return self._render(spec, page_url, intro, spec.context(), None)
         context = spec.context()
+        # functions in a context are code (the fingerprint covers it), not data
+        keyed = {k: v for k, v in context.items() if not callable(v)}
         inputs = PageCache.inputs_digest([spec.key, page_url, spec.title, spec.template,
-                                          self.site_name, self.site_url, self.options, context])
+                                          self.site_name, self.site_url, self.options, keyed])
         lookups = Lookups(self._answer)
-        html = self.cache.get(spec.key, inputs, lookups)
+        html = cache.get(spec.key, inputs, lookups)
         if html is not None:
-            self.cache.hits += 1
+            cache.hits += 1
             return html
-        self.cache.misses += 1
+        cache.misses += 1
         html = self._render(spec, page_url, intro, context, lookups)
-        self.cache.put(spec.key, inputs, lookups, html)
+        cache.put(spec.key, inputs, lookups, html)
         return html
 
     def _answer(self, kind: str, key: str) -> Any:

@@ -680,9 +680,10 @@ def _top_forms(page: RootPage, n: int = 3) -> list[Form]:
 
 
 def _root_context(index: RootIndex, page: RootPage, has_kwic: bool) -> dict[str, Any]:
+    # Only what root.html shows: the page cache keys a root page by this context (plus its
+    # lookups), so the whole index must not be in it.
     return {
         "kwic_page": "kwic/" if has_kwic else "search/",
-        "R": index,
         "P": page,
         "classes": CLASSES,
         "kwic_query": kwic_query,

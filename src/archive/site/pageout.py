@@ -1,0 +1,250 @@
+"""Whole built pages kept in build/ between builds: a generated page whose final HTML would be
+the same as last time does not go through MkDocs' templates again.
+
+What MkDocs writes for one of the plugin's generated pages (not in the navigation) is a
+function of
+
+* the page's **content**: the HTML our ``on_page_content`` returns (for an article page taken
+  from :class:`archive.site.pagecache.PageCache` when its inputs did not change), its address
+  and its **meta** (title, hide, ``archive_prev``/``archive_next``);
+* the **chrome** around it, the same for every page: mkdocs.yml as loaded (every value that
+  can reach a template: site name and address, theme and its options, nav, extra CSS/JS,
+  copyright, extra, Markdown extensions…), the navigation's sources (docs/*.md, whose
+  headings can be nav titles), the theme's template folders outside the installed packages,
+  the versions of MkDocs, Material and the libraries they render with, the plugin's own code
+  and the code of any other plugin.
+
+Each stored page (``build/site-pages/<hash of its source path>.html``) starts with one line: the
+digest of all of these when it was written; the rest is exactly the bytes MkDocs wrote. On the
+next build the plugin renders the content (cheap: Jinja2 only, and most article contents come
+from the page cache), computes the digest again and, when it matches, leaves the page out of
+MkDocs' rendering and copies the stored bytes into the site instead.
+
+Whole-page reuse is on only for ``mkdocs build``/``gh-deploy`` without ``--dirty``, and only
+when no other plugin handles page events (its output could not be predicted from ours).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+import os
+import sys
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from archive.site import pagecache
+
+FORMAT = 1
+DIR_NAME = "site-pages"
+CHROME_FILE = "chrome.txt"
+
+#: Config keys that never reach a page's HTML (paths of this build, server and deploy
+#: settings, link validation, which only warns); plugins are digested separately.
+_NOT_CHROME = frozenset({
+    "config_file_path", "site_dir", "docs_dir", "dev_addr", "strict", "remote_branch",
+    "remote_name", "watch", "validation", "plugins", "hooks",
+})
+#: Distributions whose code or templates shape a page around its content.
+_VERSIONS = ("mkdocs", "mkdocs-material", "jinja2", "markupsafe", "markdown",
+             "pymdown-extensions", "babel")
+#: Plugin events that see or change a page; another plugin with any of them turns reuse off.
+PAGE_EVENTS = ("on_pre_page", "on_page_read_source", "on_page_markdown", "on_page_content",
+               "on_page_context", "on_post_page")
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def canon(value: Any) -> Any:
+    """``value`` as plain, order-stable data for a digest: sets sorted, objects as their type
+    and attributes, functions as their qualified name and bound values (never a memory
+    address, so the digest is the same in every process)."""
+    if value is None or isinstance(value, bool | int | float | str | bytes):
+        return (type(value).__name__, value)
+    if isinstance(value, dict):
+        return ("dict", [(canon(k), canon(v)) for k, v in value.items()])
+    if isinstance(value, list | tuple):
+        return ("list", [canon(v) for v in value])
+    if isinstance(value, set | frozenset):
+        return ("set", sorted((canon(v) for v in value), key=repr))
+    if isinstance(value, Path):
+        return ("path", str(value))
+    if isinstance(value, functools.partial):
+        return ("partial", canon(value.func), canon(value.args), canon(value.keywords))
+    if inspect.isfunction(value) or inspect.ismethod(value) or inspect.isbuiltin(value):
+        cells = [c.cell_contents for c in (getattr(value, "__closure__", None) or ())]
+        return ("function", getattr(value, "__module__", None), value.__qualname__,
+                canon(getattr(value, "__defaults__", None)),
+                canon(getattr(value, "__kwdefaults__", None)), canon(cells))
+    if hasattr(value, "items") and callable(value.items):  # Config and other mappings
+        return (type(value).__qualname__, [(canon(k), canon(v)) for k, v in value.items()])
+    if hasattr(value, "__dict__"):
+        return (type(value).__qualname__,
+                [(k, canon(v)) for k, v in sorted(vars(value).items())
+                 if not k.startswith("_Theme__") and k != "_loader"])
+    return (type(value).__qualname__, repr(value))
+
+
+def _folder_digest(h: Any, folder: Path, pattern: str = "*") -> None:
+    if not folder.is_dir():
+        return
+    for p in sorted(folder.rglob(pattern)):
+        if p.is_file():
+            h.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+
+
+def _installed(path: Path) -> bool:
+    """Whether ``path`` lies inside an installed distribution whose version is digested."""
+    roots = []
+    for mod in ("mkdocs", "material"):
+        m = sys.modules.get(mod)
+        if m is not None and getattr(m, "__file__", None):
+            roots.append(Path(m.__file__).resolve().parent)  # type: ignore[arg-type]
+    resolved = path.resolve()
+    return any(resolved == r or r in resolved.parents for r in roots)
+
+
+def page_handlers(config: Any, own: Any) -> list[str]:
+    """Names of the other plugins that handle page events (whole-page reuse is off then)."""
+    from mkdocs.plugins import BasePlugin
+
+    out = []
+    for name, plugin in config.plugins.items():
+        if plugin is own:
+            continue
+        for event in PAGE_EVENTS:  # a plugin object or a hooks module (mkdocs.yml hooks:)
+            method = getattr(plugin, event, None)
+            if method is not None and getattr(method, "__func__", method) is not getattr(
+                    BasePlugin, event, None):
+                out.append(name)
+                break
+    return out
+
+
+def chrome_digest(config: Any, own: Any) -> str:
+    """Digest of everything MkDocs and the theme put around a generated page's content."""
+    h = hashlib.sha256(f"site-pages {FORMAT}\n".encode())
+    h.update(" ".join(f"{n} {_version(n)}" for n in _VERSIONS).encode() + b"\n")
+    h.update(pagecache.code_fingerprint().encode() + b"\n")
+    for key in sorted(config.keys()):
+        if key not in _NOT_CHROME:
+            h.update(f"{key}={canon(config[key])!r}\n".encode())
+    for name, plugin in config.plugins.items():
+        code: Any = plugin if inspect.ismodule(plugin) else type(plugin)  # hooks: a module
+        module = code.__name__ if inspect.ismodule(plugin) else code.__module__
+        h.update(f"plugin {name} {module}.{getattr(code, '__qualname__', '')}\n".encode())
+        if plugin is own:
+            continue  # its options shape the content, which the page key holds
+        h.update(repr(canon(dict(getattr(plugin, "config", None) or {}))).encode() + b"\n")
+        try:
+            source = inspect.getsourcefile(code)
+        except TypeError:
+            source = None
+        if source and os.path.isfile(source):
+            h.update(Path(source).read_bytes())
+        top = module.partition(".")[0]
+        h.update(f"{top} {_version(top)}\n".encode())
+    for folder in config.theme.dirs:
+        if not _installed(Path(folder)):
+            h.update(f"theme dir {folder}\n".encode())
+            _folder_digest(h, Path(folder))
+    # docs/*.md: the navigation's titles can come from their headings or front matter
+    _folder_digest(h, Path(config.docs_dir), "*.md")
+    return h.hexdigest()
+
+
+class PageStore:
+    """The stored pages under ``build/site-pages/`` (see module docstring)."""
+
+    def __init__(self, build: Path, chrome: str) -> None:
+        self.folder = build / DIR_NAME
+        self.chrome = chrome
+        self.used: set[str] = set()
+        self.stored = 0
+
+    def same_chrome(self) -> bool:
+        """Whether the stored pages were made around the same chrome (else none can match)."""
+        try:
+            return (self.folder / CHROME_FILE).read_text(encoding="utf-8") == self.chrome
+        except OSError:
+            return False
+
+    def mark_chrome(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / CHROME_FILE
+        if not self.same_chrome():
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(self.chrome, encoding="utf-8")
+            os.replace(tmp, path)
+
+    @staticmethod
+    def name(src_uri: str) -> str:
+        return hashlib.sha256(src_uri.encode()).hexdigest()[:32] + ".html"
+
+    def path(self, src_uri: str) -> Path:
+        return self.folder / self.name(src_uri)
+
+    def key(self, src_uri: str, url: str, meta: dict[str, Any], content: str) -> str:
+        """The digest a stored page must carry to stand for this page in this build."""
+        h = hashlib.sha256(self.chrome.encode() + b"\0")
+        h.update(f"{src_uri}\0{url}\0".encode())
+        for k in sorted(meta):
+            v = meta[k]
+            h.update(f"{k}\0{type(v).__name__}\0{canon(v)!r}\0".encode())
+        h.update(content.encode())
+        return h.hexdigest()
+
+    def stored_key(self, src_uri: str) -> str | None:
+        """The key line of the stored page, or None when there is none."""
+        self.used.add(self.name(src_uri))
+        try:
+            with open(self.path(src_uri), "rb") as fh:
+                line = fh.readline(80)
+        except OSError:
+            return None
+        return line[:64].decode("ascii", "replace") if len(line) == 65 else None
+
+    def put(self, src_uri: str, key: str, html: bytes) -> None:
+        self.used.add(self.name(src_uri))
+        path = self.path(src_uri)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(key.encode("ascii") + b"\n")
+            fh.write(html)
+        os.replace(tmp, path)
+        self.stored += 1
+
+    def copy(self, src_uri: str, key: str, dest: Path) -> bool:
+        """Write the stored page into ``dest``; False when it is no longer the one for ``key``
+        (then the caller must not use it)."""
+        try:
+            data = self.path(src_uri).read_bytes()
+        except OSError:
+            return False
+        head, sep, html = data.partition(b"\n")
+        if not sep or head != key.encode("ascii"):
+            return False
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(html)
+        return True
+
+    def prune(self, keep: Iterable[str] = ()) -> int:
+        """Delete the stored pages this build did not use; return how many."""
+        if not self.folder.is_dir():
+            return 0
+        used = self.used | set(keep) | {CHROME_FILE}
+        removed = 0
+        for path in self.folder.iterdir():
+            if path.name not in used and not path.name.startswith("."):
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed

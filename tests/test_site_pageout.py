@@ -1,0 +1,286 @@
+"""Whole generated pages are taken from build/ when nothing they show changed
+(archive.site.pageout), and the site is still byte-identical to a cold build of the same
+inputs after every kind of change: nothing, an edited, an added and a deleted article, the site
+name in mkdocs.yml, a template override."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_incremental_site import SYNTHETIC, _project, _site
+
+SITE_URL = "https://example.org/archive/"
+OVERRIDE = "partials/copyright.html"
+
+
+def _build(root: Path, *extra: str) -> str:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL}
+    env.pop("ARCHIVE_ROOT", None)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *extra],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return result.stderr
+
+
+def _unchanged(log: str) -> tuple[int, int]:
+    m = re.search(r"(\d+) of (\d+) generated pages unchanged", log)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, -1)
+
+
+def _with_override(root: Path, text: str) -> None:
+    """A theme override (custom_dir) holding Material's copyright partial."""
+    path = root / "overrides" / OVERRIDE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    yml = root / "mkdocs.yml"
+    config = yml.read_text("utf-8")
+    if "custom_dir:" not in config:
+        assert "  name: material\n" in config
+        yml.write_text(config.replace("  name: material\n",
+                                      "  name: material\n  custom_dir: overrides\n"), "utf-8")
+
+
+def _cold_copy(inc: Path, cold: Path) -> None:
+    """A fresh project with the same inputs as ``inc`` (nothing of its build/ or site/)."""
+    if cold.exists():
+        shutil.rmtree(cold)
+    cold.mkdir()
+    for name in ("seeds", "docs", "overrides"):
+        if (inc / name).is_dir():
+            shutil.copytree(inc / name, cold / name)
+    shutil.copy(inc / "mkdocs.yml", cold / "mkdocs.yml")
+
+
+def _edit_article(seeds: Path) -> None:
+    p = seeds / "synthetic-1.md"
+    p.write_text(p.read_text("utf-8").replace("بهدفين", "بثلاثة أهداف"), encoding="utf-8")
+
+
+def _add_article(seeds: Path) -> None:
+    (seeds / "synthetic-9.md").write_text(SYNTHETIC.format(
+        title="خبر مضاف", month=9, body="افتتحت الجامعة كلية جديدة لطب الأسنان."),
+        encoding="utf-8")
+
+
+def _delete_article(seeds: Path) -> None:
+    (seeds / "synthetic-2.md").unlink()
+
+
+def _rename_site(root: Path) -> None:
+    yml = root / "mkdocs.yml"
+    text = yml.read_text("utf-8")
+    old = re.search(r"^site_name: .*$", text, flags=re.M)
+    assert old
+    yml.write_text(text.replace(old.group(0), "site_name: أرشيف باسم جديد"), encoding="utf-8")
+
+
+STEPS: list[tuple[str, Callable[[Path], None], bool]] = [
+    # (what, change applied to the project folder, whether some pages must still be reused)
+    ("edited article", lambda root: _edit_article(root / "seeds"), True),
+    ("added article", lambda root: _add_article(root / "seeds"), True),
+    ("deleted article", lambda root: _delete_article(root / "seeds"), True),
+    ("site_name", _rename_site, False),
+    ("template override", lambda root: _with_override(root, "<div>نص الحقوق الثاني</div>\n"),
+     False),
+]
+
+
+def test_warm_builds_equal_cold_builds(repo: Path, tmp_path: Path) -> None:
+    inc, cold = tmp_path / "incremental", tmp_path / "cold"
+    _project(inc, repo)
+    _with_override(inc, "<div>نص الحقوق الأول</div>\n")
+    first = _build(inc)
+    assert _unchanged(first)[0] == 0  # nothing stored yet
+    stored = inc / "build" / "site-pages"
+    n_stored = len(list(stored.glob("*.html")))
+    assert n_stored > 20
+    cold_site = _site(inc)
+    # nothing changed: every generated page outside the nav is copied whole, and the site is
+    # the same bytes (the sitemap too: it still lists every page)
+    reused, total = _unchanged(_build(inc))
+    assert reused == total == n_stored
+    assert _site(inc) == cold_site
+    sitemap = (inc / "site" / "sitemap.xml").read_text("utf-8")
+    assert f"{SITE_URL}articles/synthetic-0/" in sitemap
+    assert f"{SITE_URL}roots/" in sitemap
+    for what, change, some_reused in STEPS:
+        change(inc)
+        reused, total = _unchanged(_build(inc))
+        # stale pages are not kept: one stored page per generated page outside the nav
+        assert len(list(stored.glob("*.html"))) == total, what
+        assert (reused > 0) == some_reused, (what, reused, total)
+        assert reused < total, what  # something had to be built again
+        _cold_copy(inc, cold)
+        _build(cold)
+        a, b = _site(inc), _site(cold)
+        assert a.keys() == b.keys(), (what, sorted(set(a) ^ set(b))[:5])
+        differing = sorted(str(k) for k in a if a[k] != b[k])
+        assert differing == [], (what, differing[:10])
+    page = (inc / "site" / "articles" / "synthetic-1" / "index.html").read_text("utf-8")
+    assert "بثلاثة أهداف" in page and "أرشيف باسم جديد" in page and "نص الحقوق الثاني" in page
+    assert not (inc / "site" / "articles" / "synthetic-2").exists()
+
+
+FAIL_AFTER_PAGES = """
+import sys
+from mkdocs.__main__ import cli
+import archive.browser.site as browser_site
+
+def fail(*args, **kw):
+    raise RuntimeError("disk full (simulated)")
+browser_site.write_site_search = fail
+sys.argv = ["mkdocs", "build", "--strict"]
+cli()
+"""
+
+
+def test_failed_build_keeps_site_and_next_build_is_exact(repo: Path, tmp_path: Path) -> None:
+    inc, cold = tmp_path / "incremental", tmp_path / "cold"
+    _project(inc, repo)
+    _build(inc)
+    before = _site(inc)
+    _edit_article(inc / "seeds")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL}
+    proc = subprocess.run([sys.executable, "-c", FAIL_AFTER_PAGES], cwd=inc, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and "disk full (simulated)" in proc.stderr
+    assert _site(inc) == before  # the reused and the new pages went to the discarded staging
+    _build(inc)
+    _cold_copy(inc, cold)
+    _build(cold)
+    assert _site(inc) == _site(cold)
+
+
+def test_other_page_plugins_turn_reuse_off(repo: Path, tmp_path: Path) -> None:
+    """A plugin that also handles pages (here Material's search) could change any page: then
+    every page is built by MkDocs, as before."""
+    root = tmp_path / "p"
+    _project(root, repo)
+    yml = root / "mkdocs.yml"
+    yml.write_text(yml.read_text("utf-8").replace("plugins:\n", "plugins:\n  - search\n", 1),
+                   encoding="utf-8")
+    _build(root)
+    log = _build(root)
+    assert "also handle pages" in log and "search" in log
+    assert _unchanged(log) == (0, -1)
+    assert not (root / "build" / "site-pages").exists()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return str(r.read().decode("utf-8"))
+
+
+def test_serve_shows_edits_after_a_build_stored_pages(repo: Path, tmp_path: Path) -> None:
+    """`mkdocs serve` renders every page (whole-page reuse is for `mkdocs build` only), so an
+    edit shows after its rebuild even though build/ holds the pages of the last build."""
+    import time
+
+    root = tmp_path / "p"
+    _project(root, repo)
+    _build(root)
+    assert (root / "build" / "site-pages").is_dir()
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve",
+                             "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/articles/synthetic-1/"
+    try:
+        def wait_for(text: str) -> str:
+            deadline = time.monotonic() + 240
+            page = ""
+            while time.monotonic() < deadline:
+                try:
+                    page = _get(url)
+                    if text in page:
+                        return page
+                except OSError:
+                    pass
+                time.sleep(1)
+            raise AssertionError(f"{text!r} not served in time:\n{page[-500:]}")
+
+        wait_for("بهدفين")
+        _edit_article(root / "seeds")
+        assert "بهدفين" not in wait_for("بثلاثة أهداف")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_root_page_content_is_reused_only_while_its_data_is_the_same(tmp_path: Path) -> None:
+    """A root page's content is kept in build/root-pages/ keyed by the root's own data: the
+    same data gives the stored HTML, a change in what it shows (here its related roots'
+    shared-article count) renders it again."""
+    from archive.site import roots
+    from archive.site.model import build_site_data
+    from archive.site.pagecache import PageCache
+    from archive.site.render import PageSpec, Site
+
+    def site_for(shared: int) -> tuple[Site, PageSpec]:
+        form = roots.Form("قصف", "فعل", 4, 3, ["قصف"], 1, "قصف")
+        pages = {
+            "قصف": roots.RootPage("قصف", 4, 3, [("verb", [form])],
+                                  [roots.Related("هجم", shared, 1.0, 1.0)]),
+            "هجم": roots.RootPage("هجم", 3, 3, [("verb", [form])], []),
+        }
+        site = Site(build_site_data([], [], None), None, "أرشيف")
+        specs = roots.specs(roots.RootIndex(pages, 10, 3, 2), PageSpec)
+        for spec in specs:
+            site.urls[spec.key] = spec.src_uri.removesuffix(".md").removesuffix("index") + "/"
+        site.root_cache = PageCache(tmp_path, "root-pages")
+        return site, next(s for s in specs if s.key == "root:قصف")
+
+    site, spec = site_for(2)
+    first = site.render(spec, site.urls[spec.key])
+    assert (site.root_cache.hits, site.root_cache.misses) == (0, 1)  # type: ignore[union-attr]
+    site, spec = site_for(2)
+    assert site.render(spec, site.urls[spec.key]) == first
+    assert (site.root_cache.hits, site.root_cache.misses) == (1, 0)  # type: ignore[union-attr]
+    site, spec = site_for(7)
+    changed = site.render(spec, site.urls[spec.key])
+    assert site.root_cache.misses == 1  # type: ignore[union-attr]
+    assert changed != first and "7" in changed
+
+
+@pytest.mark.parametrize("handles_pages", [False, True])
+def test_hooks_modules(repo: Path, tmp_path: Path, handles_pages: bool) -> None:
+    """mkdocs.yml ``hooks:`` (plain modules): one that changes pages turns whole-page reuse
+    off; one that does not leaves it on, and its code is part of the chrome."""
+    root = tmp_path / "p"
+    _project(root, repo)
+    hook = ("def on_post_page(output, page, config):\n    return output.replace("
+            "'</body>', '<!-- hook --></body>')\n" if handles_pages else
+            "def on_config(config):\n    return config\n")
+    (root / "hooks.py").write_text(hook, encoding="utf-8")
+    yml = root / "mkdocs.yml"
+    yml.write_text(yml.read_text("utf-8") + "\nhooks:\n  - hooks.py\n", encoding="utf-8")
+    _build(root)
+    log = _build(root)
+    if handles_pages:
+        assert "also handle pages" in log and _unchanged(log) == (0, -1)
+        page = (root / "site" / "articles" / "synthetic-0" / "index.html").read_text("utf-8")
+        assert "<!-- hook -->" in page
+    else:
+        reused, total = _unchanged(log)
+        assert reused == total > 0
+        (root / "hooks.py").write_text(hook + "# changed\n", encoding="utf-8")
+        assert _unchanged(_build(root))[0] == 0  # other code around the pages: all built
