@@ -83,7 +83,8 @@ def articles_csv(records: list[dict[str, Any]]) -> str:
     for r in records:
         writer.writerow([
             r["id"], r["title"], r["date"] or "", r["source"] or "", r["url"] or "",
-            r["author"] or "", r["page"] or "", ";".join(r["places"]), ";".join(r["actors"]), ";".join(r["tags"]),
+            r["author"] or "", r["page"] or "", ";".join(r["places"]), ";".join(r["actors"]),
+            ";".join(r["tags"]),
             r["_body"], r["_boilerplate"],
         ])
     return buf.getvalue()
