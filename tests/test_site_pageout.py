@@ -69,6 +69,17 @@ def _add_article(seeds: Path) -> None:
         encoding="utf-8")
 
 
+def _retitle_article(seeds: Path) -> None:
+    """A new title and month: every list, month and source page showing it must change."""
+    p = seeds / "synthetic-3.md"
+    text = p.read_text("utf-8")
+    title = re.search(r"^title: (.*)$", text, flags=re.M)
+    date = re.search(r"^date: (.*)$", text, flags=re.M)
+    assert title and date
+    text = text.replace(title.group(0), "title: عنوان جديد تماما")
+    p.write_text(text.replace(date.group(0), "date: 2019-12-24"), encoding="utf-8")
+
+
 def _delete_article(seeds: Path) -> None:
     (seeds / "synthetic-2.md").unlink()
 
@@ -85,6 +96,7 @@ STEPS: list[tuple[str, Callable[[Path], None], bool]] = [
     # (what, change applied to the project folder, whether some pages must still be reused)
     ("edited article", lambda root: _edit_article(root / "seeds"), True),
     ("added article", lambda root: _add_article(root / "seeds"), True),
+    ("retitled and redated article", lambda root: _retitle_article(root / "seeds"), True),
     ("deleted article", lambda root: _delete_article(root / "seeds"), True),
     ("site_name", _rename_site, False),
     ("template override", lambda root: _with_override(root, "<div>نص الحقوق الثاني</div>\n"),

@@ -48,16 +48,31 @@ def code_fingerprint() -> str:
 _LEFT_OUT = {"ArticleView": frozenset({"related"})}
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+@lru_cache(maxsize=256)
+def _digested_fields(cls: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass that go into its digest; None for any other class."""
+    if not is_dataclass(cls):
+        return None
+    left_out = _LEFT_OUT.get(cls.__name__, frozenset())
+    return tuple(f.name for f in fields(cls) if f.name not in left_out)
+
+
 def stable(value: Any) -> Any:
     """``value`` made fit for a digest: an article (an object with a ``content_hash`` of its
     file) stands as its id, path and hash — what it was parsed from, by the code the
     fingerprint covers — instead of its whole text; dataclasses as their fields."""
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, list | tuple) and type(value) in (list, tuple):
+        return [stable(v) for v in value]
     if hasattr(value, "content_hash") and hasattr(value, "path"):
         return ("article", value.id, value.path, value.content_hash)
-    if is_dataclass(value) and not isinstance(value, type):
-        left_out = _LEFT_OUT.get(type(value).__name__, frozenset())
-        return (type(value).__name__, [(f.name, stable(getattr(value, f.name)))
-                                       for f in fields(value) if f.name not in left_out])
+    names = _digested_fields(type(value))
+    if names is not None:
+        return (type(value).__name__, [(name, stable(getattr(value, name))) for name in names])
     if isinstance(value, dict):
         return [(stable(k), stable(v)) for k, v in value.items()]
     if isinstance(value, list | tuple):

@@ -197,6 +197,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # Article pages whose inputs did not change are taken from build/pages/.
         self.site.cache = PageCache(self.paths.build)
         self.site.root_cache = PageCache(self.paths.build, "root-pages")
+        self.site.list_cache = PageCache(self.paths.build, "list-pages")
         self.store = None
         if self.stage_output:  # whole pages only for `mkdocs build` (see archive.site.pageout)
             others = page_handlers(config, self)
@@ -422,6 +423,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if roots is not None:
             log.info("archive: %d root pages reused from build/, %d rendered, %d stale removed",
                      roots.hits, roots.misses, roots.prune())
+        lists = self.site.list_cache
+        if lists is not None:
+            log.info("archive: %d other generated pages reused from build/, %d rendered, %d "
+                     "stale removed", lists.hits, lists.misses, lists.prune())
         self._write_reused(config)
         t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()

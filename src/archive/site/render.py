@@ -257,6 +257,9 @@ class Site:
         self.cache: PageCache | None = None
         #: Root pages' content kept the same way (archive.site.roots; keyed by the root's data).
         self.root_cache: PageCache | None = None
+        #: Every other generated page (lists, places, actors, indexes) kept the same way; a
+        #: page whose template iterates over a whole table is not stored (PageCache.put).
+        self.list_cache: PageCache | None = None
 
     # -- orderings ---------------------------------------------------------------------------
     def ranks(self) -> dict[str, dict[str, int]]:
@@ -449,7 +452,8 @@ class Site:
         docs/index.md), instead of the ``intro`` option. With a :attr:`cache`, an article page
         whose inputs and lookups did not change since the last build is taken from it."""
         cache = (self.cache if spec.key.startswith("article:") else
-                 self.root_cache if spec.key.startswith("root:") else None)
+                 self.root_cache if spec.key.startswith("root:") else
+                 self.list_cache if intro is None else None)
         if cache is None:
             return self._render(spec, page_url, intro, spec.context(), None)
         context = spec.context()
