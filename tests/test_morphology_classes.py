@@ -24,6 +24,7 @@ from archive.analysis.normalize import clean
 
 GOLD = Path(__file__).resolve().parent / "data" / "gold_realtext.tsv"
 GOLD_TUNE2 = GOLD.with_name("gold_realtext_tune2.tsv")
+GOLD_TUNE3 = GOLD.with_name("gold_realtext_tune3.tsv")
 
 
 def judged_words() -> set[str]:
@@ -270,3 +271,17 @@ def test_hundred_in_both_spellings() -> None:
     queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
     assert not {clean(w) for w in [*HUNDRED, *FIELD_NOTES]} & judged
     assert not [w for w in [*HUNDRED, *FIELD_NOTES] if w in queries]
+
+
+#: the passive imperfect of hollow verbs, Form I (يُباع) and Form IV (يُدار of أدار)
+HOLLOW_PASSIVES = {"يدار": "دور", "وتدار": "دور", "ستضاف": "ضيف", "يباع": "بيع",
+                   "يصاب": "صوب", "وسيقال": "قول"}
+
+
+def test_hollow_passive_imperfects() -> None:
+    assert {w: root(w) for w in HOLLOW_PASSIVES} == HOLLOW_PASSIVES
+    judged = judged_words() | {line.split("\t")[0] for line in
+                               GOLD_TUNE3.read_text("utf-8").splitlines()}
+    queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
+    assert not {clean(w) for w in HOLLOW_PASSIVES} & judged
+    assert not [w for w in HOLLOW_PASSIVES if w in queries]
