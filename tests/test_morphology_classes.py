@@ -285,3 +285,16 @@ def test_hollow_passive_imperfects() -> None:
     queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
     assert not {clean(w) for w in HOLLOW_PASSIVES} & judged
     assert not [w for w in HOLLOW_PASSIVES if w in queries]
+
+
+#: a final ى is no suffix ي: the imperfect تسعى is ت + يسعى, not تسع + ي
+MAKSURA_VERBS = {"ترعى": "رعي", "نبقى": "بقي", "وتجرى": "جري", "فتسعى": "سعي"}
+
+
+def test_final_alef_maksura_is_no_suffix() -> None:
+    assert {w: root(w) for w in MAKSURA_VERBS} == MAKSURA_VERBS
+    judged = judged_words() | {line.split("\t")[0] for line in
+                               GOLD_TUNE3.read_text("utf-8").splitlines()}
+    queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
+    assert not {clean(w) for w in MAKSURA_VERBS} & judged
+    assert not [w for w in MAKSURA_VERBS if w in queries]
