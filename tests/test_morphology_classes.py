@@ -312,3 +312,16 @@ def test_participles_tagged_as_nouns() -> None:
     queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
     assert not {clean(w) for w in PARTICIPLES} & judged
     assert not [w for w in PARTICIPLES if w in queries]
+
+
+#: son and daughter share the root of بنت, بنات (arramooz's root field repeats ابن, ابنة)
+SON_DAUGHTER = ["وأبنائهم", "لأبنائها", "ابنتها", "وابنته", "والابن", "بنات"]
+
+
+def test_son_and_daughter_are_one_family() -> None:
+    assert {root(w) for w in SON_DAUGHTER} == {"بني"}
+    judged = judged_words() | {line.split("\t")[0] for line in
+                               GOLD_TUNE3.read_text("utf-8").splitlines()}
+    queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
+    assert not {clean(w) for w in SON_DAUGHTER} & judged
+    assert not [w for w in SON_DAUGHTER if w in queries]
