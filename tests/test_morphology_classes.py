@@ -325,3 +325,17 @@ def test_son_and_daughter_are_one_family() -> None:
     queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
     assert not {clean(w) for w in SON_DAUGHTER} & judged
     assert not [w for w in SON_DAUGHTER if w in queries]
+
+
+#: a two-letter noun arramooz gives no root is doubled also when it starts with a hamza
+#: (أم, pl. أمهات → ءمم, as طن → طنن)
+DOUBLED_HAMZA = ["للأمهات", "وأمهاتنا", "بأم", "والأطنان"]
+
+
+def test_two_letter_nouns_with_a_hamza_are_doubled() -> None:
+    assert [root(w) for w in DOUBLED_HAMZA] == ["ءمم", "ءمم", "ءمم", "طنن"]
+    judged = judged_words() | {line.split("\t")[0] for line in
+                               GOLD_TUNE3.read_text("utf-8").splitlines()}
+    queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
+    assert not {clean(w) for w in DOUBLED_HAMZA} & judged
+    assert not [w for w in DOUBLED_HAMZA if w in queries]
