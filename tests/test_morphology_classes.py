@@ -339,3 +339,16 @@ def test_two_letter_nouns_with_a_hamza_are_doubled() -> None:
     queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
     assert not {clean(w) for w in DOUBLED_HAMZA} & judged
     assert not [w for w in DOUBLED_HAMZA if w in queries]
+
+
+#: the jussive of a hollow verb drops its long vowel (لم يستطع, لم يستفد; لم يكن of كان)
+JUSSIVES = {"تستطع": "طوع", "يستفد": "فيد", "نكن": "كون", "يستجب": "جوب"}
+
+
+def test_hollow_jussives() -> None:
+    assert {w: root(w) for w in JUSSIVES} == JUSSIVES
+    judged = judged_words() | {line.split("\t")[0] for line in
+                               GOLD_TUNE3.read_text("utf-8").splitlines()}
+    queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
+    assert not {clean(w) for w in JUSSIVES} & judged
+    assert not [w for w in JUSSIVES if w in queries]
