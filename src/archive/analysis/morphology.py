@@ -730,7 +730,8 @@ def prefix_cost(prefix: str) -> int:
     return cost
 
 
-def candidates(key: str, tanwin: bool = False) -> list[tuple[int, str, bool, str, bool]]:
+def candidates(key: str, tanwin: bool = False,
+               maksura: bool = False) -> list[tuple[int, str, bool, str, bool]]:
     """``(cost, core, bare, pos, article)`` of every clitic segmentation of a lexicon key,
     cheapest first (``article``: the proclitics include ال).
 
@@ -741,7 +742,9 @@ def candidates(key: str, tanwin: bool = False) -> list[tuple[int, str, bool, str
     verbal ending that starts with an imperfect prefix ``ت ن ا`` is also tried with ``ي`` at
     two more cost (``نستفيد`` → ``يستفيد``). ``tanwin``: the word ends in a bare ``ا`` (not
     ``أ``, which the key also writes ``ا``), so a noun core + the alef of an indefinite
-    accusative (وفقا, لافتا) is tried at cost one (see :func:`enclitics`).
+    accusative (وفقا, لافتا) is tried at cost one (see :func:`enclitics`). ``maksura``: the
+    word ends in ``ى``, which the key writes ``ي``: that letter is no suffix ``ي`` (تسعى is the
+    verb يسعى with the prefix ت, not تسع + ي).
     """
     prefixes, suffixes = clitic_lists()
     out: list[tuple[int, str, bool, str, bool]] = []
@@ -752,6 +755,8 @@ def candidates(key: str, tanwin: bool = False) -> list[tuple[int, str, bool, str
         art = prefix.endswith("ال") or prefix.endswith("لل")
         for suffix, scost, teh, verbal in suffixes:
             if not key.endswith(suffix) or len(key) - len(prefix) - len(suffix) < 2:
+                continue
+            if maksura and suffix.endswith(YEH):
                 continue
             core = key[len(prefix):len(key) - len(suffix)]
             cost = pcost + scost
@@ -887,7 +892,7 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     order: list[str] = []
     whole = ""
     key = lexicon_key(word)
-    found = candidates(key, word.endswith(ALEF))
+    found = candidates(key, word.endswith(ALEF), word.endswith(ALEF_MAKSURA))
     article_read = False  # some reading takes a bare ال off as the article
     for _cost, core, _bare, _pos, art in found:
         if art and core in lexicon:

@@ -607,7 +607,7 @@ export function posOf(prefix, suffix) {
 }
 
 /** Python candidates(key): [cost, core, bare, pos] of every clitic segmentation, cheapest first. */
-export function candidates(key, tanwin = false) {
+export function candidates(key, tanwin = false, maksura = false) {
   const [prefixes, suffixes] = cliticLists();
   const out = [];
   for (const prefix of prefixes) {
@@ -616,6 +616,7 @@ export function candidates(key, tanwin = false) {
     const art = prefix.endsWith('ال') || prefix.endsWith('لل');
     for (const [suffix, scost, teh, verbal] of suffixes) {
       if (!key.endsWith(suffix) || key.length - prefix.length - suffix.length < 2) continue;
+      if (maksura && suffix.endsWith(YEH)) continue; // a final ى is no suffix ي (تسعى)
       const core = key.slice(prefix.length, key.length - suffix.length);
       const cost = pcost + scost;
       const bare = suffix === '';
@@ -706,7 +707,7 @@ export function lexiconReading(word, d, namesToo = true) {
   const order = [];
   let whole = '';
   const key = lexiconKey(word);
-  const found = candidates(key, word.endsWith(ALEF));
+  const found = candidates(key, word.endsWith(ALEF), word.endsWith(ALEF_MAKSURA));
   let articleRead = false; // some reading takes a bare ال off as the article
   for (const [, core, , , art] of found) {
     if (art && has(lexicon, core)) {
