@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,7 +114,9 @@ REALTEXT_TUNE3_TOKENS = 0.966
 REALTEXT_TASHAPHYNE = 0.591
 
 
-def test_third_tuning_sample_accuracy_holds() -> None:
+@pytest.fixture(scope="module")
+def bench() -> Any:
+    """bench/gold/realtext, the script that measures the real-text gold, as a module."""
     import importlib.machinery
     import importlib.util
 
@@ -123,6 +126,10 @@ def test_third_tuning_sample_accuracy_holds() -> None:
     assert spec is not None
     bench = importlib.util.module_from_spec(spec)
     loader.exec_module(bench)
+    return bench
+
+
+def test_third_tuning_sample_accuracy_holds(bench: Any) -> None:
     tune3 = bench.load(bench.GOLD_TUNE3, "tune")
     assert len(tune3) >= 500 and {r["half"] for r in tune3} == {"tune"}
     tuned3 = bench.figures(tune3, bench.keys_this([r["word"] for r in tune3]))
@@ -130,16 +137,7 @@ def test_third_tuning_sample_accuracy_holds() -> None:
     assert tuned3["token_weighted"] >= REALTEXT_TUNE3_TOKENS - MARGIN
 
 
-def test_real_text_gold_accuracy_holds() -> None:
-    import importlib.machinery
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "bench" / "gold" / "realtext"
-    loader = importlib.machinery.SourceFileLoader("realtext_bench", str(path))
-    spec = importlib.util.spec_from_loader("realtext_bench", loader)
-    assert spec is not None
-    bench = importlib.util.module_from_spec(spec)
-    loader.exec_module(bench)
+def test_real_text_gold_accuracy_holds(bench: Any) -> None:
     rows = bench.load(half="test")
     words = [r["word"] for r in rows]
     ours = bench.figures(rows, bench.keys_this(words))
