@@ -71,6 +71,14 @@ def test_names_entities_and_unknown_words_are_left_out() -> None:
     assert "خالد" not in index.pages and "خلد" not in index.pages  # a name, not its root
 
 
+def test_function_words_are_no_forms_of_a_root() -> None:
+    """على and its clitic forms (read through the stop-word table as علي) and the preposition
+    بين are left out; the content words of the same letters are kept (بيان of بين)."""
+    index = one_article("وقف الوفد على الطاولة، وعليه أن يختار بين الحلول، وبيان الوزارة واضح")
+    assert "علي" not in index.pages
+    assert classes_of(index, "بين") == {"وبيان": "noun"}
+
+
 @pytest.fixture(scope="module")
 def seeds_index() -> roots.RootIndex:
     return roots.collect(analyze_corpus(load(Paths(REPO))), 1)

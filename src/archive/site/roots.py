@@ -5,8 +5,9 @@ and the concordance index) and keeps only counts: per root its tokens and articl
 the root (the analyzer's stem key, e.g. مفاوض for المفاوضات، والمفاوضين) its tokens, articles and
 surface spellings; per article the set of its roots, as small integers, for the co-occurrence.
 Names (gazetteer entities and the name lexicon), words no lexicon knows (whose "root" is their
-light key) and the common-word reading of names (``~`` roots) are left out: only roots of the
-root lexicon count.
+light key), function words (read through tashaphyne's stop-word table: على is no form of a root)
+and the common-word reading of names (``~`` roots) are left out: only roots of the root lexicon
+count.
 
 Each form gets a **pattern class** from its pattern (وزن): the analyzer's
 :func:`~archive.analysis.morphology.abstractions` give every reading of the stem as radicals
@@ -48,6 +49,7 @@ from archive.analysis.morphology import (
     DIGITS,
     LOANWORD,
     MAX_PATTERN_STEM,
+    is_stop,
     literal,
     pos_of,
     radical,
@@ -424,6 +426,8 @@ class RootCollector:
             return ()
         if stem == root and stem in self._names:
             return ()  # a name's key that is also a root (عمر): the name reading
+        if stem == root and (is_stop(normalized) or is_stop(stem)):
+            return ()  # a function word read through the stop-word table (على, وعلى, عليه)
         cls, w = classify(stem, root, *spelling_hint(normalized, stem, form))
         return root, (stem, cls), w
 
