@@ -13,8 +13,8 @@
 // every matching article's text (fetched in batches, with a progress note).
 
 import { loadDoc, loadEngine, runQuery, ROOT_URL } from './loader.js';
-import { MODES, parse, QueryError } from './query.js';
-import { el, formatDate, UNKNOWN_DATE } from './ui.js';
+import { parse } from './query.js';
+import { el, failure, formatDate, readQuery, showMode, UNKNOWN_DATE, writeQuery } from './ui.js';
 import { contextLine, nodeOccurrences, occurrenceSpan, occurrences, sortLines, tokenTable, WIDTH } from './kwic.js';
 import { articleURL, download, fileName, inBatches, KWIC_COLUMNS, toCSV, toJSON } from './export.js';
 
@@ -28,25 +28,14 @@ const FILTER_LABEL = { place: 'المكان', actor: 'الفاعل', source: 'ا
 
 export function readParams(href = window.location.href) {
   const u = new URL(href);
-  const get = (k) => (u.searchParams.get(k) || '').trim();
-  const mode = get('mode');
-  const sort = get('sort');
-  const p = Number.parseInt(get('p'), 10);
-  const params = { q: get('q'), mode: MODES.includes(mode) ? mode : 'root',
-    sort: sort in SORTS ? sort : '', p: Number.isFinite(p) && p > 1 ? p : 1,
-    from: get('from'), to: get('to') };
-  for (const k of MULTI) {
-    params[k] = [...new Set(u.searchParams.getAll(k).map((v) => v.trim()).filter((v) => v))];
-  }
-  return params;
+  const sort = (u.searchParams.get('sort') || '').trim();
+  const p = Number.parseInt((u.searchParams.get('p') || '').trim(), 10);
+  return { ...readQuery(u, MULTI), sort: sort in SORTS ? sort : '',
+    p: Number.isFinite(p) && p > 1 ? p : 1 };
 }
 
 export function paramsURL(params, page = 'kwic/') {
-  const u = new URL(page, ROOT_URL);
-  if (params.q) u.searchParams.set('q', params.q);
-  if (params.mode && params.mode !== 'root') u.searchParams.set('mode', params.mode);
-  for (const k of MULTI) for (const v of params[k] || []) u.searchParams.append(k, v);
-  for (const k of ['from', 'to']) if (params[k]) u.searchParams.set(k, params[k]);
+  const u = writeQuery(new URL(page, ROOT_URL), params, MULTI);
   if (params.sort && page === 'kwic/') u.searchParams.set('sort', params.sort);
   if (params.p > 1 && page === 'kwic/') u.searchParams.set('p', String(params.p));
   return u;
@@ -143,9 +132,7 @@ export class KwicPage {
     this.params = params;
     this.input.value = params.q;
     this.input.removeAttribute('aria-invalid');
-    for (const radio of this.root.querySelectorAll('input[name="mode"]')) {
-      radio.checked = radio.value === params.mode;
-    }
+    showMode(this.root, params.mode);
     for (const part of [this.lines, this.pages, this.tools, this.filters]) part.replaceChildren();
     this.lines.removeAttribute('data-total');
     if (!params.q) {
@@ -161,12 +148,7 @@ export class KwicPage {
       out = await runQuery(params);
     } catch (exc) {
       if (token !== this.token) return;
-      if (exc instanceof QueryError) {
-        this.input.setAttribute('aria-invalid', 'true');
-        this.say('خطأ في الاستعلام: ', el('bdi', { text: exc.ar }), '. صحّح ما كتبته في المربع.');
-      } else {
-        this.say(`تعذّر البحث: ${exc.message}`);
-      }
+      this.say(...failure(exc, this.input, 'المربع'));
       this.lines.setAttribute('data-error', 'true');
       this.setState('done');
       return;

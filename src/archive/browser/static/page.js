@@ -16,9 +16,9 @@
 import { loadDoc, loadEngine, runQuery, charSpans, titleSpans, facetCounts, makeFilters,
   ROOT_URL } from './loader.js';
 import { snippet, mergeSpans } from './engine.js';
-import { MODES, QueryError } from './query.js';
 import { excludeForms, formCounts } from './forms.js';
-import { el, formatDate, marked, LEVEL_LABEL, PROXIMITY_LABEL, UNKNOWN_DATE } from './ui.js';
+import { el, failure, formatDate, marked, readQuery, showMode, writeQuery, LEVEL_LABEL,
+  PROXIMITY_LABEL, UNKNOWN_DATE } from './ui.js';
 import { renderWorkbench } from './workbench.js'; // issue 16: chart, exports, concordance link
 
 export const PAGE_SIZE = 10;
@@ -34,32 +34,17 @@ const SHORT_LIST = 12;
 
 export function readParams(href = window.location.href) {
   const u = new URL(href);
-  const get = (k) => (u.searchParams.get(k) || '').trim();
-  const mode = get('mode');
-  const sort = get('sort');
-  const n = Number.parseInt(get('n'), 10);
-  const params = {
-    q: get('q'),
-    mode: MODES.includes(mode) ? mode : 'root',
-    sort: sort in SORTS ? sort : '',
-    n: Number.isFinite(n) && n > PAGE_SIZE ? n : PAGE_SIZE,
-    from: get('from'),
-    to: get('to'),
-  };
-  for (const k of MULTI) {
-    params[k] = [...new Set(u.searchParams.getAll(k).map((v) => v.trim()).filter((v) => v))];
-  }
-  return params;
+  const sort = (u.searchParams.get('sort') || '').trim();
+  const n = Number.parseInt((u.searchParams.get('n') || '').trim(), 10);
+  return { ...readQuery(u, MULTI), sort: sort in SORTS ? sort : '',
+    n: Number.isFinite(n) && n > PAGE_SIZE ? n : PAGE_SIZE };
 }
 
 export function paramsURL(params) {
   const u = new URL(window.location.href);
   u.search = '';
   u.hash = '';
-  if (params.q) u.searchParams.set('q', params.q);
-  if (params.mode && params.mode !== 'root') u.searchParams.set('mode', params.mode);
-  for (const k of MULTI) for (const v of params[k] || []) u.searchParams.append(k, v);
-  for (const k of ['from', 'to']) if (params[k]) u.searchParams.set(k, params[k]);
+  writeQuery(u, params, MULTI);
   if (params.sort) u.searchParams.set('sort', params.sort);
   if (params.n && params.n > PAGE_SIZE) u.searchParams.set('n', String(params.n));
   return u;
@@ -182,9 +167,7 @@ export class SearchPage {
     const token = ++this.token;
     this.input.value = params.q;
     this.input.removeAttribute('aria-invalid');
-    for (const radio of this.root.querySelectorAll('input[name="mode"]')) {
-      radio.checked = radio.value === params.mode;
-    }
+    showMode(this.root, params.mode);
     for (const part of [this.results, this.facets, this.filters, this.forms, this.tools,
       this.root.querySelector('[data-role="workbench"]')]) {
       if (part) part.replaceChildren();
@@ -206,12 +189,7 @@ export class SearchPage {
       out = await runQuery(params);
     } catch (exc) {
       if (token !== this.token) return;
-      if (exc instanceof QueryError) {
-        this.input.setAttribute('aria-invalid', 'true');
-        this.say('خطأ في الاستعلام: ', el('bdi', { text: exc.ar }), '. صحّح ما كتبته في مربع البحث.');
-      } else {
-        this.say(`تعذّر البحث: ${exc.message}`);
-      }
+      this.say(...failure(exc, this.input, 'مربع البحث'));
       this.results.setAttribute('data-error', 'true');
       this.setState('done');
       return;

@@ -1,11 +1,14 @@
-// Small pieces shared by the search page (page.js) and the header's as-you-type panel
-// (header.js): DOM building with textContent only, dates written as the site writes them
-// (a port of archive/site/text.py format_date), and the Arabic labels of match levels.
+// Small pieces shared by the search page (page.js), the concordance page (kwic-page.js) and the
+// header's as-you-type panel (header.js): DOM building with textContent only, dates written as
+// the site writes them (a port of archive/site/text.py format_date), the Arabic labels of match
+// levels, and the query state both pages keep in their address (q, mode, filters, dates).
 //
 //   site/text.py     ui.js
 //   MONTHS           MONTHS
 //   format_date      formatDate
 //   UNKNOWN_DATE     UNKNOWN_DATE
+
+import { MODES, QueryError } from './query.js';
 
 export const MONTHS = [
   'كانون الثاني (يناير)', 'شباط (فبراير)', 'آذار (مارس)', 'نيسان (أبريل)', 'أيار (مايو)',
@@ -64,3 +67,45 @@ export function marked(text, spans, tag = 'span', attrs = {}) {
 
 /** Arabic-Indic digits are not used on the site: numbers stay as the pages write them. */
 export const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/** The query state the search and concordance pages share, read from the address ``u``: the
+ *  query, its mode (root by default), the date bounds and each of ``multi`` (repeatable
+ *  filters) as a list without blanks or repeats. */
+export function readQuery(u, multi) {
+  const get = (k) => (u.searchParams.get(k) || '').trim();
+  const mode = get('mode');
+  const params = { q: get('q'), mode: MODES.includes(mode) ? mode : 'root',
+    from: get('from'), to: get('to') };
+  for (const k of multi) {
+    params[k] = [...new Set(u.searchParams.getAll(k).map((v) => v.trim()).filter((v) => v))];
+  }
+  return params;
+}
+
+/** Write the shared query state of ``params`` into the address ``u`` (the inverse of
+ *  readQuery; the root mode, the default, is left out). */
+export function writeQuery(u, params, multi) {
+  if (params.q) u.searchParams.set('q', params.q);
+  if (params.mode && params.mode !== 'root') u.searchParams.set('mode', params.mode);
+  for (const k of multi) for (const v of params[k] || []) u.searchParams.append(k, v);
+  for (const k of ['from', 'to']) if (params[k]) u.searchParams.set(k, params[k]);
+  return u;
+}
+
+/** Check the mode button of ``mode`` among those under ``root``. */
+export function showMode(root, mode) {
+  for (const radio of root.querySelectorAll('input[name="mode"]')) {
+    radio.checked = radio.value === mode;
+  }
+}
+
+/** What the status line says when a query failed: a mistake in the query is named and its box
+ *  (``input``, called ``box`` in the message) marked invalid; any other failure gives its
+ *  message. */
+export function failure(exc, input, box) {
+  if (exc instanceof QueryError) {
+    input.setAttribute('aria-invalid', 'true');
+    return ['خطأ في الاستعلام: ', el('bdi', { text: exc.ar }), `. صحّح ما كتبته في ${box}.`];
+  }
+  return [`تعذّر البحث: ${exc.message}`];
+}
