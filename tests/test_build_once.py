@@ -3,7 +3,6 @@ the plugin loaded), and analyses it once."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,14 +20,8 @@ def _build(root: Path) -> None:
     build(load_config(str(root / "mkdocs.yml")))
 
 
-def test_a_cold_site_build_parses_each_article_once(
-    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shutil.copytree(repo / "seeds", tmp_path / "seeds")
-    shutil.copytree(repo / "docs", tmp_path / "docs")
-    shutil.copy(repo / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
-    monkeypatch.delenv("SITE_URL", raising=False)
+def _counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Ids of the article files parsed from now on, in this process."""
     parsed: list[str] = []
     real = loader.parse_article
 
@@ -37,13 +30,22 @@ def test_a_cold_site_build_parses_each_article_once(
         return real(raw, article_id, rel)
 
     monkeypatch.setattr(loader, "parse_article", counting)
-    _build(tmp_path)
-    articles = sorted(p.stem for p in (tmp_path / "seeds").iterdir()
+    return parsed
+
+
+def test_a_cold_site_build_parses_each_article_once(
+    archive_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    parsed = _counting_parses(monkeypatch)
+    _build(archive_dir)
+    articles = sorted(p.stem for p in (archive_dir / "seeds").iterdir()
                       if p.suffix in (".txt", ".md"))
     assert len(articles) >= 5
     assert sorted(parsed) == articles  # each once: the index did not load them again
-    assert (tmp_path / "build" / "related.json").is_file()  # the index update did run
-    assert (tmp_path / "site" / "index.html").is_file()
+    assert (archive_dir / "build" / "related.json").is_file()  # the index update did run
+    assert (archive_dir / "site" / "index.html").is_file()
 
 
 def test_load_reuses_the_given_corpus_only_for_the_same_folders(
@@ -70,14 +72,7 @@ def test_a_build_with_nothing_changed_does_not_parse_the_articles_again(
     archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = load(archive_paths)
-    parsed: list[str] = []
-    real = loader.parse_article
-
-    def counting(raw: bytes, article_id: str, rel: str):  # type: ignore[no-untyped-def]
-        parsed.append(article_id)
-        return real(raw, article_id, rel)
-
-    monkeypatch.setattr(loader, "parse_article", counting)
+    parsed = _counting_parses(monkeypatch)
     again = load(archive_paths)
     assert parsed == []
     assert [(a.id, a.text, a.content_hash) for a in again.articles] == [

@@ -138,16 +138,14 @@ def _tokens_reachable(root: object) -> int:
 
 
 def test_the_site_build_streams_the_analysis_and_keeps_no_tokens(
-    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    archive_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     from archive.browser import site as browser_site
 
-    shutil.copytree(repo / "seeds", tmp_path / "seeds")
-    shutil.copytree(repo / "docs", tmp_path / "docs")
-    shutil.copy(repo / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    tmp_path = archive_dir  # a copy of the repository's mkdocs.yml, seeds/ and docs/
     monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
     monkeypatch.delenv("SITE_URL", raising=False)
     handed: list[Any] = []
