@@ -188,3 +188,15 @@ def test_later_gold_samples_keep_to_their_half_and_are_new(
         odd = hashlib.sha256(key.encode("utf-8")).digest()[0] % 2 == 1
         assert row_half == half and odd == (half == "test"), word
         assert word not in seen, word
+
+
+def test_scorer_reads_a_name_or_loanword_kept_whole_without_its_tanwin_alef(bench: Any) -> None:
+    """The alef of the indefinite accusative is no letter of a loanword (يورو → يوروا is rare,
+    but دينارا, كيلومترا are common): the key without it is the word kept whole; a root is not."""
+    row = {"word": "كيلومترا", "freq": "1", "band": "E", "gold": "loanword", "half": "tune"}
+    assert bench.correct(row, "كيلومتر")
+    assert bench.correct(row, "كيلومترا")
+    assert not bench.correct(row, "كلمتر")
+    # after the article the final alef is the word's own (الكاميرا is not الكامير)
+    named = {"word": "الكاميرا", "freq": "1", "band": "E", "gold": "loanword", "half": "tune"}
+    assert not bench.correct(named, "كامير")
