@@ -23,6 +23,7 @@ function by function. Python code must treat the returned dict as read-only.
 from __future__ import annotations
 
 import json
+import pickle
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -123,7 +124,15 @@ def _extra_roots() -> list[str]:
 
 @lru_cache(maxsize=1)
 def build_tables() -> dict[str, Any]:
-    """All morphology data as one JSON-ready dict (cached; do not mutate it)."""
+    """All morphology data as one JSON-ready dict (cached; do not mutate it).
+
+    Taken from the copy :func:`keep_tables` loaded, when a caller loaded one first."""
+    if _kept is not None:
+        return _kept
+    return _build_tables()
+
+
+def _build_tables() -> dict[str, Any]:
     import tashaphyne
 
     from archive.analysis.normalize import export_table as normalize_table
@@ -142,6 +151,70 @@ def build_tables() -> dict[str, Any]:
     tables["normalize"] = normalize_table()
     tables["tokenize"] = tokenize_table()
     return tables
+
+
+#: File in build/ holding the tables between processes (see :func:`keep_tables`).
+KEPT_FILE = "analysis-tables.pickle"
+_kept: dict[str, Any] | None = None
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Reads plain data only (dicts, lists, strings, numbers): never imports or calls code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{KEPT_FILE} names {module}.{name}: not plain data")
+
+
+def _kept_key() -> str:
+    """What the tables are made from: every file of this package (code and data tables) and
+    the installed tashaphyne and pyarabic (whose data they read), by file size and time."""
+    from importlib.util import find_spec
+
+    from archive import files
+
+    installed = []
+    for name in ("tashaphyne", "pyarabic"):
+        spec = find_spec(name)
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        st = origin.stat() if origin is not None and origin.is_file() else None
+        installed.append(f"{name} {origin} {st.st_size if st else -1} "
+                         f"{st.st_mtime_ns if st else -1}")
+    return files.fingerprint(f"analysis tables {TABLES_VERSION}\n" + "\n".join(installed),
+                             ["analysis"])
+
+
+def keep_tables(build: Path) -> dict[str, Any]:
+    """:func:`build_tables`, kept in ``build/`` (``KEPT_FILE``) so that a short process (one
+    ``archive search``) loads them in about a fifth of the time it takes to build them.
+
+    The file is keyed by the fingerprint of this package and the installed tashaphyne and
+    pyarabic: made by other code, unreadable or missing, it is built again and rewritten
+    (when build/ is writable). Call it before anything uses the tables; afterwards
+    :func:`build_tables` returns the same dict. The result is the same dict either way."""
+    global _kept
+    if _kept is not None:
+        return _kept
+    if build_tables.cache_info().currsize:  # built in this process already
+        _kept = build_tables()
+        return _kept
+    key = _kept_key()
+    path = build / KEPT_FILE
+    try:
+        with open(path, "rb") as fh:
+            kept = _PlainUnpickler(fh).load()
+        if isinstance(kept, dict) and kept.get("key") == key:
+            _kept = kept["tables"]
+            return _kept
+    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+        pass
+    _kept = build_tables()
+    try:
+        from archive import files
+
+        files.write_atomic(path, pickle.dumps({"key": key, "tables": _kept}, protocol=5))
+    except OSError:
+        pass  # a read-only build/: the next process builds the tables again
+    return _kept
 
 
 def tables_json(tables: dict[str, Any] | None = None) -> str:

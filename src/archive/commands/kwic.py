@@ -39,12 +39,12 @@ def kwic_cmd(paths: Paths, term: tuple[str, ...], mode: str, width: int,
                    err=True)
         raise SystemExit(2)
     try:
-        analyzer, _ = query_analyzer(paths)
+        analyzer, gazetteer = query_analyzer(paths)
         parse(text, analyzer)
     except QueryError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None
-    freshen(paths, lambda msg: click.echo(msg, err=True))
+    freshen(paths, lambda msg: click.echo(msg, err=True), gazetteer)
     with open_view(paths) as view:
         try:
             lines = concordance(view, text, mode=mode, width=width, analyzer=analyzer)

@@ -50,8 +50,9 @@ def out_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def parse_query(paths: Paths, text: str, place: str | None, actor: str | None,
                 source: str | None, date_from: str | None, date_to: str | None
-                ) -> tuple[Any, Any]:
-    """The parsed query and its filters; a bad date, query or name exits 2 with a message."""
+                ) -> tuple[Any, Any, Any]:
+    """The parsed query, its filters and the gazetteer read for them (for :func:`freshen`);
+    a bad date, query or name exits 2 with a message."""
     from archive.analysis import normalize
     from archive.search.engine import Filters, resolve_entities, valid_date
     from archive.search.query import QueryError, parse
@@ -73,7 +74,7 @@ def parse_query(paths: Paths, text: str, place: str | None, actor: str | None,
     except QueryError as exc:
         _fail(str(exc))
         raise AssertionError from exc  # not reached
-    return node, filters
+    return node, filters, gazetteer
 
 
 def export_format(as_json: bool, as_csv: bool, out: str | None) -> str | None:
@@ -125,8 +126,8 @@ def search_cmd(paths: Paths, query: tuple[str, ...], place: str | None, actor: s
 
     text = " ".join(query)
     fmt = export_format(as_json, as_csv, out)
-    node, filters = parse_query(paths, text, place, actor, source, date_from, date_to)
-    freshen(paths, lambda msg: click.echo(msg, err=True))
+    node, filters, gazetteer = parse_query(paths, text, place, actor, source, date_from, date_to)
+    freshen(paths, lambda msg: click.echo(msg, err=True), gazetteer)
     with open_view(paths) as view:
         result = search(view, text, node=node, mode=mode, limit=limit, filters=filters)
 

@@ -33,8 +33,8 @@ def trend_cmd(paths: Paths, query: tuple[str, ...], place: str | None, actor: st
 
     text = " ".join(query)
     fmt = export_format(as_json, as_csv, out)
-    node, filters = parse_query(paths, text, place, actor, source, date_from, date_to)
-    freshen(paths, lambda msg: click.echo(msg, err=True))
+    node, filters, gazetteer = parse_query(paths, text, place, actor, source, date_from, date_to)
+    freshen(paths, lambda msg: click.echo(msg, err=True), gazetteer)
     with open_view(paths) as view:
         series = trend(view, text, node, mode=mode, filters=filters)
     if fmt == "json":

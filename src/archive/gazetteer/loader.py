@@ -57,19 +57,42 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     return loader.construct_object(node, deep=True)
 
 
+#: libyaml's parser when PyYAML was built with it (about 6x faster), else the pure-Python one.
+FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Characters around which libyaml and PyYAML disagree (see :func:`_compose`).
+_PY_ONLY = ("\t", "?")
+
+
+def _compose(text: str) -> tuple[Any, yaml.SafeLoader]:
+    """The document's root node and the loader that composed it (to construct values with).
+
+    libyaml composes the nodes; on a syntax error the pure-Python parser reads the text again,
+    so the message and line a maintainer sees are PyYAML's whatever parser is installed. libyaml
+    accepts some text PyYAML rejects (a tab where YAML forbids one, ``?`` keys inside ``[...]``):
+    a text holding a tab or ``?`` goes to the pure-Python parser only."""
+    fast = FAST_LOADER if not any(ch in text for ch in _PY_ONLY) else yaml.SafeLoader
+    for loader_class in dict.fromkeys((fast, yaml.SafeLoader)):
+        loader = loader_class(text)
+        try:
+            return loader.get_single_node(), loader
+        except yaml.YAMLError:
+            if loader_class is yaml.SafeLoader:
+                raise
+        finally:
+            loader.dispose()
+    raise AssertionError("not reached")
+
+
 def parse_entries(text: str, kind: Kind, rel: str) -> tuple[list[Entity], list[Problem]]:
     """Parse one gazetteer file's text."""
     problems: list[Problem] = []
-    loader = yaml.SafeLoader(text)
     try:
-        root = loader.get_single_node()
+        root, loader = _compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
         msg = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return [], [Problem(rel, f"YAML syntax error: {msg}", "fix the YAML syntax", line)]
-    finally:
-        loader.dispose()
     if root is None:
         return [], []
     if not isinstance(root, yaml.SequenceNode):

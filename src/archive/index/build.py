@@ -128,28 +128,58 @@ class Manifest:
         )
 
 
-def article_files(paths: Paths) -> list[Path]:
-    """The files the corpus loader reads as articles (``*.txt``/``*.md`` directly in seeds/)."""
-    if not paths.seeds.is_dir():
+#: One article file as a directory scan sees it: (path relative to the root, size, mtime_ns).
+FileStat = tuple[str, int, int]
+
+
+def article_stats(paths: Paths) -> list[FileStat]:
+    """The files the corpus loader reads as articles (``*.txt``/``*.md`` directly in seeds/,
+    symbolic links followed, dot files left out), sorted by path, with their size and mtime.
+
+    One directory read and one ``stat`` per file: the path relative to the root is seeds/'s
+    (resolved once) plus the file name, so only a symbolic link is resolved on its own (to
+    the same path :meth:`Paths.rel` gives)."""
+    seeds = paths.seeds
+    try:
+        scan = os.scandir(seeds)
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(
-        p for p in paths.seeds.iterdir()
-        if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
-    )
+    base, root = seeds.resolve(), paths.root.resolve()
+    prefix: str | None = None
+    if base.is_relative_to(root) and base != root:
+        prefix = base.relative_to(root).as_posix() + "/"
+    out: list[FileStat] = []
+    with scan:
+        for entry in scan:
+            name = entry.name
+            if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
+                continue
+            try:
+                if not entry.is_file():
+                    continue
+                st = entry.stat()
+                rel = (prefix + name if prefix is not None and not entry.is_symlink()
+                       else paths.rel(seeds / name))
+            except OSError:  # gone since the directory was read
+                continue
+            out.append((rel, st.st_size, st.st_mtime_ns))
+    out.sort()
+    return out
 
 
-def scan_files(paths: Paths, previous: Manifest | None) -> dict[str, FileState]:
-    """Hash every article file; a file whose size and mtime match the manifest is not re-read."""
+def scan_files(paths: Paths, previous: Manifest | None,
+               stats: list[FileStat] | None = None) -> dict[str, FileState]:
+    """Hash every article file; a file whose size and mtime match the manifest is not re-read.
+
+    ``stats``: :func:`article_stats`, when the caller has read them already."""
     out: dict[str, FileState] = {}
     known = previous.files if previous else {}
-    for p in article_files(paths):
-        rel = paths.rel(p)
-        st = p.stat()
+    for rel, size, mtime_ns in article_stats(paths) if stats is None else stats:
         old = known.get(rel)
-        if old and old.size == st.st_size and old.mtime_ns == st.st_mtime_ns:
+        if old and old.size == size and old.mtime_ns == mtime_ns:
             out[rel] = old
         else:
-            out[rel] = FileState(_sha(p.read_bytes()), st.st_size, st.st_mtime_ns)
+            out[rel] = FileState(_sha((paths.root / rel).read_bytes()), size, mtime_ns)
     return out
 
 
@@ -215,20 +245,98 @@ class Status:
     reasons: list[str] = field(default_factory=list)
 
 
-def index_status(paths: Paths) -> Status:
-    """Cheap freshness check (file sizes/mtimes, hashes of changed files, gazetteer names)."""
-    manifest = read_manifest(current_generation(paths))
-    if manifest is None:
+#: The last check that found the index fresh, in build/search/ (see :func:`index_status`).
+FRESH = "fresh.json"
+#: A file written less than this long before a check is not vouched for by its size and mtime
+#: alone (a second write within the file system's timestamp granularity keeps the mtime).
+RACY_NS = 2_000_000_000
+
+
+def _files_digest(stats: list[FileStat]) -> str:
+    return _sha("\n".join(f"{rel}\0{size}\0{mtime}" for rel, size, mtime in stats).encode())
+
+
+def _read_current_manifest(gen: Path) -> tuple[Manifest | None, list[int]]:
+    """The generation's manifest and the identity (inode, size, mtime_ns) of the very file read:
+    an update replaces the manifest by renaming a new file over it, which changes all three."""
+    try:
+        with open(gen / MANIFEST, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            text = fh.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None, []
+    try:
+        manifest = Manifest.from_json(text)
+    except (ValueError, KeyError, TypeError):
+        return None, []
+    return manifest, [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _manifest_identity(gen: Path) -> list[int]:
+    try:
+        st = (gen / MANIFEST).stat()
+    except OSError:
+        return []
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def index_status(paths: Paths, gazetteer: Any = None) -> Status:
+    """Cheap freshness check (file sizes/mtimes, hashes of changed files, gazetteer names).
+
+    ``gazetteer``: the one the caller has loaded already (else it is read here).
+
+    The manifest lists every file, so reading it grows with the archive. A check that finds the
+    index fresh therefore leaves a small note (``build/search/fresh.json``): the manifest file
+    it compared (by inode, size and mtime), a digest of the article files' paths, sizes and
+    mtimes, and the manifest's code and gazetteer fingerprints. While the manifest is the same
+    file and the files have the same digest, the next check reads that note instead of the
+    manifest: one directory read and one ``stat`` per article. An added, deleted, edited or
+    merely touched file changes the digest, and the full comparison (content hashes) decides.
+    No note is left while a file is younger than ``RACY_NS``."""
+    started = time.time_ns()
+    gen = current_generation(paths)
+    if gen is None:
         return Status(False, False, ["no index yet"])
+    stats = article_stats(paths)
+    digest = _files_digest(stats)
+    note_path = search_dir(paths) / FRESH
+    note: dict[str, Any] | None = None
+    try:
+        note = json.loads(note_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    identity = _manifest_identity(gen)
+    known = (isinstance(note, dict) and note.get("generation") == gen.name
+             and note.get("manifest") == identity and note.get("files") == digest)
+    if known:
+        assert note is not None
+        fmt, code, gaz = note.get("format"), note.get("code"), note.get("gazetteer")
+        seeds_changed = False
+    else:
+        manifest, identity = _read_current_manifest(gen)
+        if manifest is None:
+            return Status(False, False, ["no index yet"])
+        fmt, code, gaz = manifest.format, manifest.code, manifest.gazetteer
+        files = scan_files(paths, manifest, stats)
+        seeds_changed = ({k: v.hash for k, v in files.items()}
+                         != {k: v.hash for k, v in manifest.files.items()})
     reasons: list[str] = []
-    if manifest.format != INDEX_FORMAT or manifest.code != code_fingerprint():
+    if fmt != INDEX_FORMAT or code != code_fingerprint():
         reasons.append("the analysis code changed")
-    files = scan_files(paths, manifest)
-    if {k: v.hash for k, v in files.items()} != {k: v.hash for k, v in manifest.files.items()}:
+    if seeds_changed:
         reasons.append("seeds/ changed")
-    gazetteer = load_gazetteer(paths)
-    if gazetteer_fingerprint(entity_fingerprints(gazetteer)) != manifest.gazetteer:
+    if gazetteer is None:
+        gazetteer = load_gazetteer(paths)
+    if gazetteer_fingerprint(entity_fingerprints(gazetteer)) != gaz:
         reasons.append("the gazetteer changed")
+    if (not reasons and not known and identity
+            and all(mtime < started - RACY_NS for _, _, mtime in stats)):
+        text = json.dumps({"generation": gen.name, "manifest": identity, "files": digest,
+                           "format": fmt, "code": code, "gazetteer": gaz}, sort_keys=True)
+        try:
+            archive_files.write_atomic(note_path, text + "\n")
+        except OSError:
+            pass  # a read-only build/: the next check compares with the manifest again
     return Status(True, not reasons, reasons)
 
 

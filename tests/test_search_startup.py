@@ -1,0 +1,261 @@
+"""What one `archive search` process pays before it searches: the freshness check (a note
+instead of the whole manifest, still seeing every added, deleted or edited article), the
+analysis tables kept in build/, the gazetteer parsed once with libyaml."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from archive.analysis import tables
+from archive.config import Paths
+from archive.gazetteer import loader
+from archive.index import build
+from archive.index.build import FRESH, article_stats, index_status, search_dir, update_index
+
+REPO = Path(__file__).resolve().parents[1]
+A0, A1 = "000_02dc7bcb46da7aac", "001_9de41e7d550015bc"
+HOUR_AGO = time.time_ns() - 3600 * 10**9
+
+
+def age(*files: Path, ns: int = HOUR_AGO) -> None:
+    for f in files:
+        os.utime(f, ns=(ns, ns))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("startup")
+    shutil.copytree(REPO / "seeds", d / "seeds")
+    shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
+    age(*(d / "seeds").iterdir())
+    update_index(Paths(d), related=False)
+    return d
+
+
+@pytest.fixture
+def paths(built: Path, tmp_path: Path) -> Paths:
+    shutil.copytree(built, tmp_path / "a", symlinks=True)
+    return Paths(tmp_path / "a")
+
+
+def note(paths: Paths) -> Path:
+    return search_dir(paths) / FRESH
+
+
+def manifest_unread(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(text: str) -> None:
+        raise AssertionError("the manifest was read")
+
+    monkeypatch.setattr(build.Manifest, "from_json", refuse)
+
+
+def test_a_fresh_check_leaves_a_note_and_the_next_one_skips_the_manifest(
+        paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not note(paths).exists()
+    assert index_status(paths).fresh
+    assert note(paths).is_file()
+    manifest_unread(monkeypatch)
+    assert index_status(paths).fresh
+
+
+@pytest.mark.parametrize("change", ["add", "delete", "edit", "edit-same-size"])
+def test_the_note_never_hides_a_changed_article(paths: Paths, change: str) -> None:
+    assert index_status(paths).fresh and note(paths).is_file()
+    f = paths.seeds / f"{A1}.txt"
+    text = f.read_text(encoding="utf-8")
+    if change == "add":
+        (paths.seeds / "new-article.md").write_text("# جديد\n\nنص جديد عن درعا.\n",
+                                                    encoding="utf-8")
+    elif change == "delete":
+        f.unlink()
+    elif change == "edit":
+        f.write_text(text + "\nوشوهدت زرافة.\n", encoding="utf-8")
+    else:  # one letter for another: same size, and an old time again
+        i = text.index("درعا")
+        f.write_text(text[:i] + "درعى" + text[i + 4:], encoding="utf-8")
+        assert f.stat().st_size == len(text.encode())
+        age(f, ns=HOUR_AGO + 10**9)
+    status = index_status(paths)
+    assert not status.fresh and status.reasons == ["seeds/ changed"]
+    update_index(paths, related=False)
+    assert index_status(paths).fresh
+
+
+def test_a_touched_file_is_still_fresh_after_comparing_hashes(
+        paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert index_status(paths).fresh
+    age(paths.seeds / f"{A0}.txt", ns=HOUR_AGO + 5 * 10**9)
+    assert index_status(paths).fresh  # content unchanged; a new note for the new times
+    manifest_unread(monkeypatch)
+    assert index_status(paths).fresh
+
+
+def test_the_note_does_not_hide_a_gazetteer_or_code_change(
+        paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert index_status(paths).fresh
+    manifest_unread(monkeypatch)
+    places = paths.seeds / "places.yml"
+    original = places.read_text(encoding="utf-8")
+    places.write_text(original + "- id: test-new-place\n  name: قرية الاختبار\n"
+                      "  type: village\n  description: A test entry.\n", encoding="utf-8")
+    assert index_status(paths).reasons == ["the gazetteer changed"]
+    places.write_text(original, encoding="utf-8")
+    assert index_status(paths).fresh
+    monkeypatch.setattr(build, "code_fingerprint", lambda: "other code")
+    assert index_status(paths).reasons == ["the analysis code changed"]
+
+
+def test_no_note_while_a_file_is_younger_than_the_timestamp_granularity(paths: Paths) -> None:
+    f = paths.seeds / f"{A0}.txt"
+    f.write_bytes(f.read_bytes())  # same content, written now
+    assert index_status(paths).fresh
+    assert not note(paths).exists()
+    age(f)
+    assert index_status(paths).fresh and note(paths).exists()
+
+
+def test_a_new_index_generation_makes_the_note_stale(paths: Paths) -> None:
+    assert index_status(paths).fresh
+    first = json.loads(note(paths).read_text(encoding="utf-8"))
+    f = paths.seeds / f"{A0}.txt"
+    f.write_text(f.read_text(encoding="utf-8") + "\nزرافة\n", encoding="utf-8")
+    age(f, ns=HOUR_AGO + 7 * 10**9)
+    update_index(paths, related=False)
+    assert index_status(paths).fresh
+    second = json.loads(note(paths).read_text(encoding="utf-8"))
+    assert second["generation"] != first["generation"] and second["files"] != first["files"]
+
+
+def test_article_paths_are_the_ones_the_loader_records(tmp_path: Path) -> None:
+    """Scanning without resolving each path gives Paths.rel's answer, symbolic links too."""
+    root = tmp_path / "archive"
+    (root / "seeds").mkdir(parents=True)
+    (root / "seeds" / "a.md").write_text("x", encoding="utf-8")
+    (root / "seeds" / "B.TXT").write_text("yy", encoding="utf-8")
+    (root / "seeds" / ".hidden.md").write_text("z", encoding="utf-8")
+    (root / "seeds" / "notes.yml").write_text("z", encoding="utf-8")
+    (root / "seeds" / "folder.md").mkdir()
+    (root / "elsewhere").mkdir()
+    (root / "elsewhere" / "linked.md").write_text("abc", encoding="utf-8")
+    (root / "seeds" / "link.md").symlink_to(root / "elsewhere" / "linked.md")
+    (root / "seeds" / "broken.md").symlink_to(root / "missing.md")
+    paths = Paths(root)
+
+    def expected() -> list[tuple[str, int, int]]:  # what scanning with Paths.rel gave
+        return sorted(
+            (paths.rel(p), p.stat().st_size, p.stat().st_mtime_ns)
+            for p in (root / "seeds").iterdir()
+            if p.is_file() and p.suffix.lower() in (".txt", ".md") and not p.name.startswith(".")
+        )
+
+    assert article_stats(paths) == expected()
+    assert [rel for rel, _, _ in expected()] == ["elsewhere/linked.md", "seeds/B.TXT",
+                                                 "seeds/a.md"]
+    # seeds/ itself a link to a folder outside the root: paths as Paths.rel gives them
+    outside = tmp_path / "outside-seeds"
+    shutil.move(root / "seeds", outside)
+    (root / "seeds").symlink_to(outside)
+    assert article_stats(paths) == expected()
+    assert str(root / "seeds" / "a.md") in [rel for rel, _, _ in expected()]
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_kept_tables_are_the_built_tables(tmp_path: Path) -> None:
+    """A second process reads the tables from build/ and gets exactly the built ones."""
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from archive.analysis import tables\n"
+        "from archive.analysis.analyzer import analyze_word\n"
+        "kept = tables.keep_tables(Path(sys.argv[1]))\n"
+        "assert tables.build_tables() is kept\n"
+        "print(json.dumps([tables.tables_json(kept) == tables.tables_json(tables._build_tables()),"
+        " analyze_word('والمفاوضات')], ensure_ascii=False))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    runs = [json.loads(subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=env,
+                                      capture_output=True, text=True, check=True).stdout)
+            for _ in range(2)]
+    assert (tmp_path / tables.KEPT_FILE).is_file()
+    assert runs[0] == runs[1] and runs[0][0] is True
+
+
+def test_kept_tables_from_other_code_or_with_code_inside_are_rebuilt(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tables, "_kept", None)
+    tables.build_tables.cache_clear()
+    path = tmp_path / tables.KEPT_FILE
+    path.write_bytes(pickle.dumps({"key": "other code", "tables": {"prefixes": ["x"]}}))
+    kept = tables.keep_tables(tmp_path)
+    assert kept["prefixes"] != ["x"] and kept == tables._build_tables()
+
+    class Boom:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, ("exit 3",))
+
+    monkeypatch.setattr(tables, "_kept", None)
+    tables.build_tables.cache_clear()
+    path.write_bytes(pickle.dumps({"key": tables._kept_key(), "tables": Boom()}))
+    assert tables.keep_tables(tmp_path) == kept  # refused, not run, and rebuilt
+    loaded = pickle.loads(path.read_bytes())
+    assert loaded["key"] == tables._kept_key() and loaded["tables"] == kept
+    tables.build_tables.cache_clear()
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+def parsed(text: str, fast: type) -> object:
+    old = loader.FAST_LOADER
+    loader.FAST_LOADER = fast
+    try:
+        return loader.parse_entries(text, "place", "seeds/places.yml")
+    finally:
+        loader.FAST_LOADER = old
+
+
+@pytest.mark.skipif(not getattr(yaml, "__with_libyaml__", False), reason="no libyaml")
+def test_libyaml_gives_the_same_entries_lines_and_errors() -> None:
+    text = (REPO / "seeds" / "places.yml").read_text(encoding="utf-8")
+    assert parsed(text, yaml.CSafeLoader) == parsed(text, yaml.SafeLoader)
+    entities, problems = parsed(text, yaml.CSafeLoader)  # type: ignore[misc]
+    assert entities and not problems
+    broken = text.replace("\n  name:", "\n  name: [", 1)
+    assert parsed(broken, yaml.CSafeLoader) == parsed(broken, yaml.SafeLoader)
+    _, problems = parsed(broken, yaml.CSafeLoader)  # type: ignore[misc]
+    assert problems and problems[0].line and "YAML syntax error" in problems[0].message
+    # libyaml accepts a tab PyYAML rejects: such a text is read by PyYAML
+    tabbed = text.replace("\n  type:", "\n  type:\t", 1)
+    assert parsed(tabbed, yaml.CSafeLoader) == parsed(tabbed, yaml.SafeLoader)
+
+
+def test_search_reads_the_gazetteer_once(tmp_path: Path, built: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    shutil.copytree(built, tmp_path / "a")
+    calls: list[str] = []
+    real = loader.parse_entries
+
+    def counting(text: str, kind: str, rel: str) -> object:
+        calls.append(rel)
+        return real(text, kind, rel)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "parse_entries", counting)
+    result = CliRunner().invoke(main, ["--root", str(tmp_path / "a"), "search", "درعا"])
+    assert result.exit_code == 0 and "result" in result.output
+    assert sorted(calls) == ["seeds/actors.yml", "seeds/places.yml"]
