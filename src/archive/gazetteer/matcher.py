@@ -27,6 +27,7 @@ Rules (mirrored by the browser through :meth:`NameMatcher.export_table`):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -225,8 +226,12 @@ def maksura_function_words() -> frozenset[str]:
     from archive.analysis.normalize import clean
     from archive.analysis.tables import build_tables
 
+    # ى in the word, or a presentation form that NFKC (in clean) may turn into one
+    may_end_in_maksura = re.compile("[\u0649\ufb50-\ufeff]").search
     out = set()
     for word in build_tables()["stop_words"]:
+        if not may_end_in_maksura(word):
+            continue
         key = letters_key(clean(word))
         if len(key) >= 2 and key.endswith("\u0649"):
             out.add(key)
