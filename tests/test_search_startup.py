@@ -152,15 +152,15 @@ def test_article_paths_are_the_ones_the_loader_records(tmp_path: Path) -> None:
     paths = Paths(root)
 
     def expected() -> list[tuple[str, int, int]]:  # what scanning with Paths.rel gave
-        return sorted(
+        return [
             (paths.rel(p), p.stat().st_size, p.stat().st_mtime_ns)
-            for p in (root / "seeds").iterdir()
+            for p in sorted((root / "seeds").iterdir())
             if p.is_file() and p.suffix.lower() in (".txt", ".md") and not p.name.startswith(".")
-        )
+        ]
 
     assert article_stats(paths) == expected()
-    assert [rel for rel, _, _ in expected()] == ["elsewhere/linked.md", "seeds/B.TXT",
-                                                 "seeds/a.md"]
+    assert [rel for rel, _, _ in expected()] == ["seeds/B.TXT", "seeds/a.md",
+                                                 "elsewhere/linked.md"]
     # seeds/ itself a link to a folder outside the root: paths as Paths.rel gives them
     outside = tmp_path / "outside-seeds"
     shutil.move(root / "seeds", outside)

@@ -30,10 +30,12 @@ import json
 import os
 import shutil
 import time
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
@@ -134,36 +136,46 @@ FileStat = tuple[str, int, int]
 
 def article_stats(paths: Paths) -> list[FileStat]:
     """The files the corpus loader reads as articles (``*.txt``/``*.md`` directly in seeds/,
-    symbolic links followed, dot files left out), sorted by path, with their size and mtime.
+    symbolic links followed, dot files left out), in name order, with their size and mtime.
 
-    One directory read and one ``stat`` per file: the path relative to the root is seeds/'s
-    (resolved once) plus the file name, so only a symbolic link is resolved on its own (to
-    the same path :meth:`Paths.rel` gives)."""
+    One directory read and one ``stat`` per file (relative to the open folder): the path
+    relative to the root is seeds/'s (resolved once) plus the file name, so only a symbolic
+    link is resolved on its own (to the same path :meth:`Paths.rel` gives)."""
     seeds = paths.seeds
     try:
-        scan = os.scandir(seeds)
+        fd = os.open(seeds, os.O_RDONLY | os.O_DIRECTORY)
     except (FileNotFoundError, NotADirectoryError):
         return []
-    base, root = seeds.resolve(), paths.root.resolve()
-    prefix: str | None = None
-    if base.is_relative_to(root) and base != root:
-        prefix = base.relative_to(root).as_posix() + "/"
     out: list[FileStat] = []
-    with scan:
-        for entry in scan:
-            name = entry.name
-            if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
-                continue
-            try:
-                if not entry.is_file():
+    try:
+        names: list[str] = []
+        links: set[str] = set()
+        with os.scandir(fd) as scan:
+            for entry in scan:
+                name = entry.name
+                if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
                     continue
-                st = entry.stat()
-                rel = (prefix + name if prefix is not None and not entry.is_symlink()
-                       else paths.rel(seeds / name))
-            except OSError:  # gone since the directory was read
+                names.append(name)
+                if entry.is_symlink():
+                    links.add(name)
+        names.sort()
+        base, root = seeds.resolve(), paths.root.resolve()
+        prefix: str | None = None
+        if base.is_relative_to(root) and base != root:
+            prefix = base.relative_to(root).as_posix() + "/"
+        stat, regular = os.stat, S_ISREG
+        for name in names:
+            try:
+                st = stat(name, dir_fd=fd)
+            except OSError:  # a broken link, or gone since the folder was read
                 continue
+            if not regular(st.st_mode):
+                continue
+            rel = (prefix + name if prefix is not None and name not in links
+                   else paths.rel(seeds / name))
             out.append((rel, st.st_size, st.st_mtime_ns))
-    out.sort()
+    finally:
+        os.close(fd)
     return out
 
 
@@ -253,7 +265,9 @@ RACY_NS = 2_000_000_000
 
 
 def _files_digest(stats: list[FileStat]) -> str:
-    return _sha("\n".join(f"{rel}\0{size}\0{mtime}" for rel, size, mtime in stats).encode())
+    h = hashlib.sha256("\0".join([rel for rel, _, _ in stats]).encode())
+    h.update(array("q", [n for _, size, mtime in stats for n in (size, mtime)]).tobytes())
+    return h.hexdigest()
 
 
 def _read_current_manifest(gen: Path) -> tuple[Manifest | None, list[int]]:
