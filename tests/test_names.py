@@ -124,6 +124,16 @@ def test_a_name_the_news_uses_as_a_common_word_gets_its_root(word: str, common_r
     assert word not in build_tables()["names"]
 
 
+def test_a_name_read_as_the_common_word_is_reached_by_its_stem() -> None:
+    """A name the news uses more often as a common word (كريم, generous) keeps the common root
+    as its key, and its name reading is the stem level: ``--mode stem`` finds the name in all
+    its clitic forms and not the other words of the family."""
+    assert "كريم" not in judged()
+    toks = Analyzer().analyze("كريم وكريم لكريم الكريمة كرماء")
+    assert {t.root for t in toks} == {"كرم"}
+    assert [t.form for t in toks if t.stem == toks[0].stem] == ["كريم", "وكريم", "لكريم"]
+
+
 def test_news_contexts_decide_names_that_are_also_common_words(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The rule of bench/gold/build_lexicon on a made-up table: a strong name context makes an
