@@ -874,7 +874,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     name lexicon holds only names that are more often names than words; after ال only a name
     its sources spell with ال, so الإسلام is not the given name إسلام, or a name in ي — a
     family or tribe nisba, الشهراني, الدوسري, or العيسى —, bare or in ة, not in a plural
-    ending: المهديين is a plural of مهدي). Lexicon entries are
+    ending: المهديين is a plural of مهدي; with or without ال, only a place's nisba takes a
+    plural or dual ending, :func:`plural_name`). Lexicon entries are
     ``root:kind:weight`` (kind ``n`` noun, ``v`` verb, ``b`` both; weight from the frequency of
     the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
     roots: the one whose best reading (segmentation) has the largest weight, then the largest
@@ -902,7 +903,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         if best_cost >= 0 and cost > best_cost:
             break
         if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
-                core in names) and (not art or ARTICLE_TAG in names[core].split(",") or (
+                core in names) and (bare or key.endswith(core + TEH_MARBUTA) or plural_name(
+                    names[core])) and (not art or ARTICLE_TAG in names[core].split(",") or (
                     core.endswith(YEH) and (bare or key.endswith(core + TEH_MARBUTA)))):
             return "name", name_key(core, names), name_key(core, names)
         if article_read and bare_article(word, key, core):
@@ -944,6 +946,17 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         if clitic is not None:
             return "root", clitic[0], clitic[1]
     return "root", best, cores[best]
+
+
+def plural_name(tags: str) -> bool:
+    """A name in ي whose plural and dual are the name too: the nisba of a place or people
+    (السوريون, مصريين; tag ``nisba``, or another spelling of one, ``=key``), not a family name
+    that is also a common adjective (الرماديات, شاميون are grey and Levantine things)."""
+    return tags.startswith("=") or NISBA_TAG in tags.split(",")
+
+
+#: Source tag of the nisba of a country or well-known place (bench/gold/build_lexicon).
+NISBA_TAG = "nisba"
 
 
 #: A preposition + noun reading beats the whole word when its lemma is this much more frequent

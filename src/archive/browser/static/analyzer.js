@@ -515,6 +515,14 @@ export const LOANWORD = '*';
  * only a ``جذر:`` query looks it up (engine.js). */
 export const ALT_MARK = '~';
 const ARTICLE_TAG = 'al';
+/** Source tag of the nisba of a country or well-known place (morphology.NISBA_TAG). */
+const NISBA_TAG = 'nisba';
+
+/** Python plural_name(tags): a name in ي whose plural and dual are the name too (a place's
+ * nisba, or another spelling of a name), not a family name that is also an adjective. */
+function pluralName(tags) {
+  return tags.startsWith('=') || tags.split(',').includes(NISBA_TAG);
+}
 const LIGHT_CONJUNCTION_REST = 4;
 const LIGHT_ENDINGS = ['يات', 'يين', 'يون', 'ية', 'ات', 'ون', 'ين', 'ي', 'ة'];
 
@@ -719,6 +727,7 @@ export function lexiconReading(word, d, namesToo = true) {
     let pos = candidatePos;
     if (bestCost >= 0 && cost > bestCost) break;
     if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core) &&
+        (bare || key.endsWith(core + TEH_MARBUTA_CH) || pluralName(names[core])) &&
         (!art || names[core].split(',').includes(ARTICLE_TAG) ||
          (core.endsWith(YEH) && (bare || key.endsWith(core + TEH_MARBUTA_CH))))) {
       return ['name', nameKey(core, names), nameKey(core, names)];
