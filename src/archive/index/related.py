@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 TOP_K = 5
@@ -38,50 +39,68 @@ def rare_df(n: int) -> int:
     return max(RARE_MIN, int(RARE_FACTOR * math.sqrt(n)))
 
 
-def doc_features(ix: Any, ids_by_num: dict[int, str] | None = None,
-                 ) -> tuple[list[str], dict[str, dict[str, int]]]:
-    """Article ids (sorted) and, per id, the shared features with their term frequencies.
-    ``ids_by_num``: the id of each live document, when known (docs.json): spares reading
-    every document's stored fields, the article text included."""
+def features_of(root_items: Iterable[tuple[str, int, int, int]],
+                entity_items: Iterable[tuple[str, int, int, int]]) -> dict[str, int]:
+    """An article's features with their term frequencies, from the items of its ``root`` and
+    ``entity`` fields (:func:`archive.index.schema.root_stream`, the entity spans): what the
+    index's postings of those fields hold for it (empty terms are not indexed)."""
+    out: Counter[str] = Counter(term for term, *_ in root_items if term)
+    out.update("@" + key for key, *_ in entity_items if key)
+    return dict(sorted(out.items()))
+
+
+def index_features(ix: Any, ids_by_num: dict[int, str] | None = None,
+                   ) -> dict[str, dict[str, int]]:
+    """Per article id (sorted), every feature with its term frequency, read from the index's
+    postings. ``ids_by_num``: the id of each live document, when known (docs.json): spares
+    reading every document's stored fields, the article text included."""
     with ix.reader() as reader:
         if ids_by_num is None:
             ids_by_num = {num: f["id"] for num, f in reader.iter_docs()}
-        feats: dict[str, dict[str, int]] = defaultdict(dict)
+        feats: dict[str, dict[str, int]] = {i: {} for i in sorted(ids_by_num.values())}
         for fieldname, prefix in (("root", ""), ("entity", "@")):
             if fieldname not in reader.schema:
                 continue
             for btext in list(reader.lexicon(fieldname)):
                 m = reader.postings(fieldname, btext)
-                found: list[tuple[int, int]] = []
-                while m.is_active():
-                    found.append((m.id(), int(m.weight())))
-                    m.next()
-                if len(found) < 2:
-                    continue
                 name = prefix + btext.decode("utf-8")
-                for num, tf in found:
-                    feats[ids_by_num[num]][name] = tf
-    ids = sorted(ids_by_num.values())
-    return ids, {i: feats.get(i, {}) for i in ids}
+                while m.is_active():
+                    feats[ids_by_num[m.id()]][name] = int(m.weight())
+                    m.next()
+    return {i: dict(sorted(fs.items())) for i, fs in feats.items()}
+
+
+def doc_features(ix: Any, ids_by_num: dict[int, str] | None = None,
+                 ) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """Article ids (sorted) and, per id, the shared features (found in two articles or more)
+    with their term frequencies."""
+    feats = index_features(ix, ids_by_num)
+    df: Counter[str] = Counter(f for fs in feats.values() for f in fs)
+    return list(feats), {i: {f: tf for f, tf in fs.items() if df[f] > 1}
+                         for i, fs in feats.items()}
 
 
 def compute_related(ix: Any, top_k: int = TOP_K, ids_by_num: dict[int, str] | None = None,
                     ) -> dict[str, list[dict[str, Any]]]:
     """``{id: [{"id", "score", "shared"}]}`` for every article in the index."""
+    return related_from_features(index_features(ix, ids_by_num), top_k)
+
+
+def related_from_features(feats: dict[str, dict[str, int]], top_k: int = TOP_K,
+                          ) -> dict[str, list[dict[str, Any]]]:
+    """``{id: [{"id", "score", "shared"}]}`` for every article of ``feats`` (per id, each
+    feature with its term frequency: :func:`index_features`)."""
     import numpy as np
     from scipy import sparse
 
-    ids, feats = doc_features(ix, ids_by_num)
+    ids = sorted(feats)
     n = len(ids)
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     if n < 2:
         return out
-    df: dict[str, int] = defaultdict(int)
-    for fs in feats.values():
-        for f in fs:
-            df[f] += 1
+    df: Counter[str] = Counter(f for fs in feats.values() for f in fs)
     cap = rare_df(n)
-    vocab = sorted(f for f, d in df.items() if d < n and d <= cap)
+    vocab = sorted(f for f, d in df.items() if 1 < d < n and d <= cap)
     col = {f: j for j, f in enumerate(vocab)}
     idf = {f: math.log(n / df[f]) for f in vocab}
     rows, cols, vals = [], [], []
