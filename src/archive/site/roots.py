@@ -335,7 +335,8 @@ class RootCollector:
         self._names = _names()
         self.spellings: dict[str, int] = {}  # spelling (of a root) → its number
         self.spelled: list[str] = []  # number → spelling
-        self.readings: list[tuple[str, str, str, str]] = []  # number → (root, stem, cls, wazn)
+        # number → (root, stem, class, wazn, whether the spelling is the stem itself)
+        self.readings: list[tuple[str, str, str, str, bool]] = []
         self._rootless: set[str] = set()  # spellings read and found without a root
         # per article: (its spellings' numbers, their token counts), as array bytes
         self.contributions: dict[Any, tuple[bytes, bytes]] = {}
@@ -420,8 +421,9 @@ class RootCollector:
         self._rootless = set()
 
     def _reading(self, form: str, analysis: tuple[str, str, str] | None = None
-                 ) -> tuple[str, str, str, str] | tuple[()]:
-        """``(root, stem, class, wazn)`` of a spelling, or ``()`` when it has no root of
+                 ) -> tuple[str, str, str, str, bool] | tuple[()]:
+        """``(root, stem, class, wazn, bare)`` of a spelling (``bare``: the spelling is the
+        stem itself once normalised), or ``()`` when it has no root of
         the root lexicon (a name, a word no lexicon knows, a number…). ``analysis``: the
         token's own ``(normalized, stem, root)`` (what :func:`analyze_word` gives a word that
         is not a name), so that the words are not analysed a second time."""
@@ -433,7 +435,7 @@ class RootCollector:
         if stem == root and (is_stop(normalized) or is_stop(stem)):
             return ()  # a function word read through the stop-word table (على, وعلى, عليه)
         cls, w = classify(stem, root, *spelling_hint(normalized, stem, form))
-        return root, stem, cls, w
+        return root, stem, cls, w, normalize(form) == stem
 
     def result(self, min_articles: int | None = None) -> RootIndex:
         """The roots found in at least ``min_articles`` articles (None: :func:`default_min`),
@@ -446,7 +448,7 @@ class RootCollector:
         root_ids: dict[str, int] = {}
         form_of = np.empty(len(self.readings), dtype=np.int64)
         root_of = np.empty(len(self.readings), dtype=np.int64)
-        for k, (root, stem, cls, _) in enumerate(self.readings):
+        for k, (root, stem, cls, *_) in enumerate(self.readings):
             form_of[k] = form_ids.setdefault((root, stem, cls), len(form_ids))
             root_of[k] = root_ids.setdefault(root, len(root_ids))
         n_forms, n_root_ids = len(form_ids), len(root_ids)
@@ -456,16 +458,17 @@ class RootCollector:
         counts = np.frombuffer(b"".join(p[1] for p in parts), dtype=_UINT).astype(np.int64)
         art = np.repeat(np.arange(len(parts), dtype=np.int64),
                         [len(p[0]) // array("I").itemsize for p in parts])
-        spelling_tokens = np.bincount(ids, weights=counts, minlength=len(self.readings))
+        spelling_tokens = np.bincount(ids, weights=counts,
+                                      minlength=len(self.readings)).astype(np.int64).tolist()
         forms, roots_ = form_of[ids], root_of[ids]
-        form_tokens = np.bincount(forms, weights=counts, minlength=n_forms)
-        root_tokens = np.bincount(roots_, weights=counts, minlength=n_root_ids)
-        form_articles = np.bincount(np.unique(art * n_forms + forms) % n_forms,
+        form_tokens = np.bincount(forms, weights=counts, minlength=n_forms).astype(np.int64)
+        root_tokens = np.bincount(roots_, weights=counts, minlength=n_root_ids).astype(np.int64)
+        form_articles = np.bincount(_distinct(art * n_forms + forms) % n_forms,
                                     minlength=n_forms)
-        pairs = np.unique(art * n_root_ids + roots_)  # (article, root), once each
+        pairs = _distinct(art * n_root_ids + roots_)  # (article, root), once each
         pair_art, pair_root = pairs // n_root_ids, pairs % n_root_ids
-        root_articles = np.bincount(pair_root, minlength=n_root_ids)
-        found = {r: int(root_articles[i]) for r, i in root_ids.items() if root_articles[i]}
+        counted = np.bincount(pair_root, minlength=n_root_ids).tolist()
+        found = {r: counted[i] for r, i in root_ids.items() if counted[i]}
         if min_articles is None:
             min_articles = default_min(n_articles, found.values())
         chosen = sorted((r for r, n in found.items() if n >= min_articles),
@@ -474,8 +477,8 @@ class RootCollector:
                                 pair_art, pair_root, n_root_ids)
         # the spellings of each chosen root's forms (those still found in some article)
         members: dict[str, dict[tuple[str, str], list[int]]] = {r: {} for r in chosen}
-        for k, (root, stem, cls, _) in enumerate(self.readings):
-            if root in members and spelling_tokens[k] > 0:
+        for k, (root, stem, cls, *_) in enumerate(self.readings):
+            if spelling_tokens[k] and root in members:
                 members[root].setdefault((stem, cls), []).append(k)
         pages = {}
         for root in chosen:
@@ -484,7 +487,7 @@ class RootCollector:
             for key, ks in forms_.items():  # the wazn of most tokens (ties: the smallest)
                 per: Counter[str] = Counter()
                 for k in ks:
-                    per[self.readings[k][3]] += int(spelling_tokens[k])
+                    per[self.readings[k][3]] += spelling_tokens[k]
                 wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
             # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
             # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
@@ -495,20 +498,30 @@ class RootCollector:
                 w = wazns[(stem, cls)]
                 if form3 and cls == "plural" and w == "مفاعل":
                     cls = "participle"
-                spellings = sorted(((self.spelled[k], int(spelling_tokens[k])) for k in ks),
-                                   key=lambda kv: (-kv[1], kv[0]))
-                bare = [s for s, _ in spellings if normalize(s) == stem]
+                spellings = sorted(((self.spelled[k], spelling_tokens[k], self.readings[k][4])
+                                    for k in ks), key=lambda kv: (-kv[1], kv[0]))
+                bare = [s for s, _, is_stem in spellings if is_stem]
                 groups[cls].append(Form(
                     stem, w, int(form_tokens[f]), int(form_articles[f]),
-                    [s for s, _ in spellings[:SPELLINGS_SHOWN]], len(spellings),
+                    [s for s, *_ in spellings[:SPELLINGS_SHOWN]], len(spellings),
                     bare[0] if bare else spellings[0][0]))
             for group in groups.values():
                 group.sort(key=lambda f: (-f.tokens, -f.articles, f.stem))
             i = root_ids[root]
-            pages[root] = RootPage(root, int(root_tokens[i]), int(root_articles[i]),
+            pages[root] = RootPage(root, int(root_tokens[i]), found[root],
                                    [(c, fs) for c, fs in groups.items() if fs],
                                    related.get(root, []))
         return RootIndex(pages, n_articles, min_articles, len(found))
+
+
+def _distinct(values: Any) -> Any:
+    """The distinct values of an integer array, in order."""
+    import numpy as np
+
+    if not len(values):
+        return values
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 def _cooccurrence(n_articles: int, chosen: list[str], chosen_ids: list[int],
@@ -544,8 +557,9 @@ def _cooccurrence(n_articles: int, chosen: list[str], chosen_ids: list[int],
         idx, cnt, pmi = idx[keep], cnt[keep], pmi[keep]
         score = np.round(pmi * np.log(cnt), 6)
         top = np.lexsort((alpha[idx], -cnt, -score))[:RELATED_SHOWN]
-        out[root] = [Related(chosen[int(idx[k])], int(cnt[k]), round(float(pmi[k]), 6),
-                             float(score[k])) for k in top]
+        out[root] = [Related(chosen[j], int(c), round(p, 6), s) for j, c, p, s in zip(
+            idx[top].tolist(), cnt[top].tolist(), pmi[top].tolist(), score[top].tolist(),
+            strict=True)]
     return out
 
 
