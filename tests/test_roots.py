@@ -357,3 +357,33 @@ def test_counts_kept_between_builds_forget_spellings_no_article_has() -> None:
     assert alone.pages.keys() == {"جمع", "فوض"} < kept.pages.keys()
     col.add(analyze(long), "a")
     assert col.result(1) == kept
+
+
+def test_a_root_page_is_not_rendered_again_when_only_its_partners_pmi_moved(
+        tmp_path: Path) -> None:
+    """An article added or removed moves every PMI (the archive's size is in it); a root
+    page shows its partners and their shared articles only, so while those stay the same its
+    stored content is reused, and a change in them renders it again."""
+    from archive.site.model import build_site_data
+    from archive.site.pagecache import PageCache
+    from archive.site.render import PageSpec, Site
+
+    def render(related: list[roots.Related]) -> tuple[str, int]:
+        form = roots.Form("قصف", "فعل", 4, 3, ["قصف"], 1, "قصف")
+        pages = {"قصف": roots.RootPage("قصف", 4, 3, [("verb", [form])], related),
+                 "هجم": roots.RootPage("هجم", 3, 3, [("verb", [form])], [])}
+        site = Site(build_site_data([], [], None), None, "أرشيف")
+        specs = roots.specs(roots.RootIndex(pages, 10, 3, 2), PageSpec)
+        for spec in specs:
+            site.urls[spec.key] = spec.src_uri.removesuffix(".md").removesuffix("index") + "/"
+        site.root_cache = PageCache(tmp_path, "root-pages")
+        spec = next(s for s in specs if s.key == "root:قصف")
+        html = site.render(spec, site.urls[spec.key])
+        return html, site.root_cache.hits
+
+    first, hits = render([roots.Related("هجم", 3, 1.5, 1.647918)])
+    assert hits == 0
+    again, hits = render([roots.Related("هجم", 3, 1.48, 1.625946)])
+    assert hits == 1 and again == first
+    changed, hits = render([roots.Related("هجم", 4, 1.48, 2.05)])
+    assert hits == 0 and changed != first

@@ -36,7 +36,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -588,6 +588,17 @@ class Related:
 
 
 @dataclass(frozen=True, slots=True)
+class Partner:
+    """A co-occurring root as a root page shows it: its PMI and score are not shown, and they
+    move with every article added or removed (the archive's size is in the PMI), so they are
+    kept out of the page's context (the page cache's key) and a page whose partners and
+    their counts stay the same is not rendered again."""
+
+    root: str
+    shared: int
+
+
+@dataclass(frozen=True, slots=True)
 class RootPage:
     root: str
     tokens: int
@@ -795,7 +806,7 @@ def _root_context(index: RootIndex, page: RootPage, has_kwic: bool) -> dict[str,
     # lookups), so the whole index must not be in it.
     return {
         "kwic_page": "kwic/" if has_kwic else "search/",
-        "P": page,
+        "P": replace(page, related=[Partner(r.root, r.shared) for r in page.related]),
         "classes": CLASSES,
         "kwic_query": kwic_query,
         "spaced": spaced,
