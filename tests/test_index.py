@@ -305,6 +305,15 @@ def test_related_features_are_carried_and_updated_only_for_changed_articles(
     f = paths.seeds / f"{A1}.txt"
     f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
     update_index(paths)
+    gen = current_generation(paths)
+    assert gen is not None
+    ix = whoosh_index.open_dir(str(gen))
+    try:  # only the edited article was written: one new segment holding one document
+        segments = ix._segments()
+        assert [s.doc_count_all() for s in segments][-1] == 1
+        assert sum(s.doc_count() for s in segments) == 5
+    finally:
+        ix.close()
     after = features(paths)
     assert after[A1] != before[A1] and after[A1]["زرف"] == 1  # زرافة
     assert {k: v for k, v in after.items() if k != A1} == {
