@@ -446,16 +446,17 @@ class RootCollector:
         # the spellings' forms (root, stem, class) and roots, numbered
         form_ids: dict[tuple[str, str, str], int] = {}
         root_ids: dict[str, int] = {}
-        form_of = np.empty(len(self.readings), dtype=np.int64)
-        root_of = np.empty(len(self.readings), dtype=np.int64)
+        form_of = np.empty(len(self.readings), dtype=np.int32)
+        root_of = np.empty(len(self.readings), dtype=np.int32)
         for k, (root, stem, cls, *_) in enumerate(self.readings):
             form_of[k] = form_ids.setdefault((root, stem, cls), len(form_ids))
             root_of[k] = root_ids.setdefault(root, len(root_ids))
         n_forms, n_root_ids = len(form_ids), len(root_ids)
-        # every (article, spelling, tokens) at once
+        # every (article, spelling, tokens) at once (32-bit: ~200 a article, 6 million entries
+        # at 31,000 articles)
         parts = list(self.contributions.values())
-        ids = np.frombuffer(b"".join(p[0] for p in parts), dtype=_UINT).astype(np.int64)
-        counts = np.frombuffer(b"".join(p[1] for p in parts), dtype=_UINT).astype(np.int64)
+        ids = np.frombuffer(b"".join(p[0] for p in parts), dtype=_UINT)
+        counts = np.frombuffer(b"".join(p[1] for p in parts), dtype=_UINT)
         art = np.repeat(np.arange(len(parts), dtype=np.int64),
                         [len(p[0]) // array("I").itemsize for p in parts])
         spelling_tokens = np.bincount(ids, weights=counts,
@@ -465,6 +466,7 @@ class RootCollector:
         root_tokens = np.bincount(roots_, weights=counts, minlength=n_root_ids).astype(np.int64)
         form_articles = np.bincount(_distinct(art * n_forms + forms) % n_forms,
                                     minlength=n_forms)
+        del counts, forms
         pairs = _distinct(art * n_root_ids + roots_)  # (article, root), once each
         pair_art, pair_root = pairs // n_root_ids, pairs % n_root_ids
         counted = np.bincount(pair_root, minlength=n_root_ids).tolist()
