@@ -135,6 +135,8 @@ MAX_PAGES = 1000
 #: The spelling numbers and token counts of an article's contribution (RootCollector) are
 #: kept as ``array("I")`` bytes, read back with numpy as this type.
 _UINT = f"=u{array('I').itemsize}"
+#: Articles whose contributions are summed at once (RootCollector.result).
+_BLOCK = 2048
 
 
 def default_min(n_articles: int, root_articles: Iterable[int]) -> int:
@@ -452,23 +454,36 @@ class RootCollector:
             form_of[k] = form_ids.setdefault((root, stem, cls), len(form_ids))
             root_of[k] = root_ids.setdefault(root, len(root_ids))
         n_forms, n_root_ids = len(form_ids), len(root_ids)
-        # every (article, spelling, tokens) at once (32-bit: ~200 a article, 6 million entries
-        # at 31,000 articles)
+        # the contributions summed a block of articles at a time (a block's arrays are small;
+        # only each article's distinct roots are kept, for the co-occurrences)
+        n_spellings = len(self.readings)
+        spelling_sum = np.zeros(n_spellings, dtype=np.float64)
+        form_sum = np.zeros(n_forms, dtype=np.float64)
+        root_sum = np.zeros(n_root_ids, dtype=np.float64)
+        form_articles = np.zeros(n_forms, dtype=np.int64)
+        pair_blocks = []
         parts = list(self.contributions.values())
-        ids = np.frombuffer(b"".join(p[0] for p in parts), dtype=_UINT)
-        counts = np.frombuffer(b"".join(p[1] for p in parts), dtype=_UINT)
-        art = np.repeat(np.arange(len(parts), dtype=np.int64),
-                        [len(p[0]) // array("I").itemsize for p in parts])
-        spelling_tokens = np.bincount(ids, weights=counts,
-                                      minlength=len(self.readings)).astype(np.int64).tolist()
-        forms, roots_ = form_of[ids], root_of[ids]
-        form_tokens = np.bincount(forms, weights=counts, minlength=n_forms).astype(np.int64)
-        root_tokens = np.bincount(roots_, weights=counts, minlength=n_root_ids).astype(np.int64)
-        form_articles = np.bincount(_distinct(art * n_forms + forms) % n_forms,
-                                    minlength=n_forms)
-        del counts, forms
-        pairs = _distinct(art * n_root_ids + roots_)  # (article, root), once each
-        pair_art, pair_root = pairs // n_root_ids, pairs % n_root_ids
+        for lo in range(0, len(parts), _BLOCK):
+            block = parts[lo:lo + _BLOCK]
+            ids = np.frombuffer(b"".join(p[0] for p in block), dtype=_UINT)
+            counts = np.frombuffer(b"".join(p[1] for p in block), dtype=_UINT)
+            art = np.repeat(np.arange(lo, lo + len(block), dtype=np.int64),
+                            [len(p[0]) // array("I").itemsize for p in block])
+            forms, roots_ = form_of[ids], root_of[ids]
+            spelling_sum += np.bincount(ids, weights=counts, minlength=n_spellings)
+            form_sum += np.bincount(forms, weights=counts, minlength=n_forms)
+            root_sum += np.bincount(roots_, weights=counts, minlength=n_root_ids)
+            form_articles += np.bincount(_distinct(art * n_forms + forms) % n_forms,
+                                         minlength=n_forms)
+            pair_blocks.append(_distinct(art * n_root_ids + roots_))  # (article, root) once
+        spelling_tokens = spelling_sum.astype(np.int64).tolist()
+        form_tokens = form_sum.astype(np.int64)
+        root_tokens = root_sum.astype(np.int64)
+        pairs = np.concatenate(pair_blocks) if pair_blocks else np.zeros(0, dtype=np.int64)
+        # sorted by article, then root
+        pair_art = (pairs // n_root_ids).astype(np.int32)
+        pair_root = (pairs % n_root_ids).astype(np.int32)
+        del pairs, pair_blocks
         counted = np.bincount(pair_root, minlength=n_root_ids).tolist()
         found = {r: counted[i] for r, i in root_ids.items() if counted[i]}
         if min_articles is None:
@@ -529,18 +544,19 @@ def _distinct(values: Any) -> Any:
 def _cooccurrence(n_articles: int, chosen: list[str], chosen_ids: list[int],
                   pair_art: Any, pair_root: Any, n_root_ids: int) -> dict[str, list[Related]]:
     """For each chosen root, the chosen roots most associated with it (PMI over articles);
-    ``pair_art``, ``pair_root``: each (article, root number) found, once."""
+    ``pair_art``, ``pair_root``: each (article, root number) found, once, by article."""
     if len(chosen) < 2 or not n_articles:
         return {}
     import numpy as np
     from scipy import sparse
 
-    column = np.full(n_root_ids, -1, dtype=np.int64)
-    column[chosen_ids] = np.arange(len(chosen))
+    column = np.full(n_root_ids, -1, dtype=np.int32)
+    column[chosen_ids] = np.arange(len(chosen), dtype=np.int32)
     cols = column[pair_root]
     keep = cols >= 0
-    rows, cols = pair_art[keep], cols[keep]
-    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
+    rows, cols = pair_art[keep], cols[keep]  # by article: the rows of a CSR matrix
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_articles))))
+    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), cols, indptr),
                           shape=(n_articles, len(chosen)))
     shared = (x.T @ x).tocsr()
     n_a = np.asarray(x.sum(axis=0)).ravel().astype(np.float64)
