@@ -342,6 +342,7 @@ class RootCollector:
         self._rootless: set[str] = set()  # spellings read and found without a root
         # per article: (its spellings' numbers, their token counts), as array bytes
         self.contributions: dict[Any, tuple[bytes, bytes]] = {}
+        self._unnamed = 0  # articles counted without an id (numbered in order)
 
     @property
     def n_articles(self) -> int:
@@ -378,7 +379,8 @@ class RootCollector:
         where ``analysis(ref)`` gives the spelling's ``(normalized, stem, root)`` (asked only
         for a spelling the collector has not read yet)."""
         if article_id is None:
-            article_id = len(self.contributions)
+            article_id = ("", self._unnamed)
+            self._unnamed += 1
         if article_id in self.contributions:
             raise ValueError(f"article {article_id!r} counted twice")
         numbers = self.spellings
