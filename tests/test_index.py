@@ -292,6 +292,10 @@ def test_related_features_are_carried_and_updated_only_for_changed_articles(
         ix = whoosh_index.open_dir(str(gen))
         try:
             assert kept == rel.index_features(ix)  # what the postings say
+            with ix.reader() as reader:  # docs.json: every live document's number and id
+                full = {str(num): {k: f.get(k) for k in index_build._META_FIELDS}
+                        for num, f in reader.iter_docs()}
+            assert json.loads((gen / index_build.META).read_text("utf-8")) == full
         finally:
             ix.close()
         return kept
@@ -304,7 +308,14 @@ def test_related_features_are_carried_and_updated_only_for_changed_articles(
                         lambda *a, **k: read.append(1) or real(*a, **k))
     f = paths.seeds / f"{A1}.txt"
     f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
-    update_index(paths)
+    with monkeypatch.context() as m:  # docs.json too: only the new segment's stored fields
+        from whoosh import reading
+
+        listed: list[int] = []
+        for cls in (reading.IndexReader, reading.SegmentReader):
+            m.setattr(cls, "iter_docs", lambda self: listed.append(1) or iter(()))
+        update_index(paths)
+        assert listed == []
     gen = current_generation(paths)
     assert gen is not None
     ix = whoosh_index.open_dir(str(gen))

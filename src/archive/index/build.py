@@ -409,6 +409,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     else:
         gen.mkdir(parents=True)
         ix = whoosh_index.create_in(str(gen), make_schema())
+    before = _segment_ids(ix)
 
     manifest = Manifest(
         code=code, gazetteer=gaz, entities=entities, files=files, generation=number,
@@ -452,9 +453,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         raise
     lap("commit")
 
-    with ix.reader() as reader:
-        meta = {num: {k: fields.get(k) for k in _META_FIELDS}
-                for num, fields in reader.iter_docs()}
+    meta = _docs_meta(ix, prev_gen if prev is not None else None, before, todo | removed)
     _write_atomic(gen / META, json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n")
     if feats is None:
         feats = index_features(ix, {num: row["id"] for num, row in meta.items()})
@@ -482,6 +481,41 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
 WRITER_MB = 64
 #: Segments an update lets pile up before it merges the small ones (see _update_locked).
 MERGE_AT = 12
+
+
+def _segment_ids(ix: Any) -> list[str]:
+    try:
+        return [s.segment_id() for s in ix._segments()]
+    except (AttributeError, OSError):
+        return []
+
+
+def _docs_meta(ix: Any, prev_gen: Path | None, before: list[str], changed: set[str],
+               ) -> dict[int, dict[str, Any]]:
+    """Per live document number, its :data:`_META_FIELDS` (docs.json). When the update only
+    appended segments to those of ``prev_gen`` (no merge), the numbers of the older documents
+    stand: the previous docs.json is taken without the ``changed`` ids, and only the new
+    segments' stored fields are read; otherwise every document's are."""
+    with ix.reader() as reader:
+        segments = ix._segments()
+        old: dict[int, dict[str, Any]] | None = None
+        if prev_gen is not None and before and _segment_ids(ix)[:len(before)] == before:
+            try:
+                data = json.loads((prev_gen / META).read_text(encoding="utf-8"))
+                old = {int(num): row for num, row in data.items()}
+            except (OSError, ValueError, TypeError, AttributeError):
+                old = None
+        if old is not None:
+            meta = {num: row for num, row in old.items() if row.get("id") not in changed}
+            start = sum(s.doc_count_all() for s in segments[:len(before)])
+            for num in range(start, reader.doc_count_all()):
+                if not reader.is_deleted(num):
+                    fields = reader.stored_fields(num)
+                    meta[num] = {k: fields.get(k) for k in _META_FIELDS}
+            if len(meta) == reader.doc_count() and all(not reader.is_deleted(n) for n in meta):
+                return dict(sorted(meta.items()))
+        return {num: {k: fields.get(k) for k in _META_FIELDS}
+                for num, fields in reader.iter_docs()}
 
 
 def _segment_count(ix: Any) -> int:
