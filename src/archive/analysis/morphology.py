@@ -865,6 +865,37 @@ def light_key(word: str) -> str:
 
 
 def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, str, str] | None:
+    """The lexicon reading of a clean word (:func:`licensed_reading`), with one check: a
+    hamza the word writes on an alef inside its stem (أسأل, مآل, فأر; not the first letter
+    after the proclitics, as in وأسلحة, سأعمل) is a radical. The lexicon key folds that
+    hamza into ``ا`` (أسأل and the Form IV verb أسال are one key), so when the reading's root
+    has no ``ء`` the word is read again with only roots that have one, and that reading wins
+    when there is one (أسأل is ا + يسأل, سءل, not أسال, سيل).
+    """
+    reading = licensed_reading(word, d, names_too)
+    if reading is not None and reading[0] == "root" and HAMZA not in reading[1] and (
+            written_hamza(word)):
+        radical = licensed_reading(word, d, names_too, True)
+        if radical is not None and radical[0] == "root":
+            return radical
+    return reading
+
+
+def written_hamza(word: str) -> bool:
+    """The clean word writes a hamza on an alef (أ, إ, or آ spelled ءا) that the lexicon key
+    folds away, other than as the first letter of the word or after a proclitic sequence."""
+    prefixes = clitic_lists()[0]
+    for i in range(1, len(word)):
+        ch = word[i]
+        folded = ch in (ALEF_HAMZA_ABOVE, ALEF_HAMZA_BELOW) or (
+            ch == HAMZA and word[i + 1:i + 2] == ALEF and word[i - 1] != ALEF)
+        if folded and word[:i] not in prefixes:
+            return True
+    return False
+
+
+def licensed_reading(word: str, d: Data, names_too: bool = True,
+                     hamza_only: bool = False) -> tuple[str, str, str] | None:
     """``("name", key, key)``, ``("root", root, core)`` or ``None`` for a clean word.
 
     ``core``: the word without the clitics of the winning reading (its stem key).
@@ -883,7 +914,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     only as a loanword (``*lemma``) gets the lemma as its key (``ملايين`` → ``مليون``).
 
     ``names_too=False``: the name lexicon is not consulted (the common reading of a name, see
-    :func:`common_root`).
+    :func:`common_root`). ``hamza_only``: only roots with a hamza radical are licensed (see
+    :func:`lexicon_reading`).
     """
     names, lexicon = (d["names"] if names_too else {}), d["lexicon"]
     best_cost = -1
@@ -918,6 +950,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
             for entry in lexicon[core].split("|"):
                 root, kind, weight = entry.split(":")
                 if pos != "b" and kind != "b" and kind != pos:
+                    continue
+                if hamza_only and HAMZA not in root:
                     continue
                 best_cost = cost
                 if root.startswith(LOANWORD):
