@@ -409,3 +409,17 @@ def test_unlisted_forms_get_their_family_root() -> None:
     queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
     assert not {clean(w) for w in UNLISTED_FORMS} & judged
     assert not [w for w in UNLISTED_FORMS if w in queries]
+
+
+#: a word in ات whose readings tie (same weight): the sound feminine plural of a noun in ة
+#: (صفة + ات, وصف) beats a noun without ة + ات (صف + ات, صفف), which forms broken plurals
+FEMININE_PLURALS = {"الصفات": "وصف", "بصفات": "وصف", "للصفات": "وصف"}
+
+
+def test_sound_feminine_plural_of_a_noun_in_teh_marbuta() -> None:
+    assert {w: root(w) for w in FEMININE_PLURALS} == FEMININE_PLURALS
+    judged = judged_words() | {line.split("\t")[0] for line in
+                               GOLD_TUNE3.read_text("utf-8").splitlines()}
+    queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
+    assert not {clean(w) for w in FEMININE_PLURALS} & judged
+    assert not [w for w in FEMININE_PLURALS if w in queries]

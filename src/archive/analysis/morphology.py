@@ -970,16 +970,30 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
         return ("name", whole, whole) if whole else None
     prior = d["root_prior"]
     best = order[0]
+    plural = key.endswith(FEMININE_PLURAL)
     for root in order:
         if scores[root] > scores[best] or (scores[root] == scores[best] and (
-                sums[root] > sums[best] or (sums[root] == sums[best]
-                                            and prior.get(root, 0) > prior.get(best, 0)))):
+                sums[root] > sums[best] or (sums[root] == sums[best] and (
+                    feminine_plural(plural, cores[root]) > feminine_plural(plural, cores[best])
+                    or (feminine_plural(plural, cores[root])
+                        == feminine_plural(plural, cores[best])
+                        and prior.get(root, 0) > prior.get(best, 0)))))):
             best = root
     if best_cost == 0 and not whole:
         clitic = preposition_reading(key, found, lexicon, scores[best])
         if clitic is not None:
             return "root", clitic[0], clitic[1]
     return "root", best, cores[best]
+
+
+#: The sound feminine plural ending.
+FEMININE_PLURAL = "ات"
+
+
+def feminine_plural(plural: bool, core: str) -> bool:
+    """A word in ات read as a singular in ة + ات: between readings that tie, the sound feminine
+    plural of a noun in ة (سمات: سمة, وسم) beats a noun without ة + ات (سم + ات, سمم)."""
+    return plural and core.endswith(TEH_MARBUTA)
 
 
 def plural_name(tags: str) -> bool:

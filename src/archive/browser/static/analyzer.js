@@ -787,16 +787,27 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
   if (order.length === 0) return whole ? ['name', whole, whole] : null;
   const prior = (r) => (has(d.root_prior, r) ? d.root_prior[r] : 0);
   let best = order[0];
+  const plural = key.endsWith(FEMININE_PLURAL);
+  const fem = (root) => (feminineSoundPlural(plural, cores.get(root)) ? 1 : 0);
   for (const root of order) {
     if (scores.get(root) > scores.get(best) || (scores.get(root) === scores.get(best) &&
         (sums.get(root) > sums.get(best) ||
-         (sums.get(root) === sums.get(best) && prior(root) > prior(best))))) best = root;
+         (sums.get(root) === sums.get(best) && (fem(root) > fem(best) ||
+          (fem(root) === fem(best) && prior(root) > prior(best))))))) best = root;
   }
   if (bestCost === 0 && !whole) {
     const clitic = prepositionReading(key, found, lexicon, scores.get(best));
     if (clitic !== null) return ['root', clitic[0], clitic[1]];
   }
   return ['root', best, cores.get(best)];
+}
+
+/** Python FEMININE_PLURAL: the sound feminine plural ending. */
+const FEMININE_PLURAL = 'ات';
+
+/** Python feminine_plural(plural, core): a word in ات read as a singular in ة + ات. */
+export function feminineSoundPlural(plural, core) {
+  return plural && core.endsWith(TEH_MARBUTA_CH);
 }
 
 /** Python CLITIC_MARGIN: how much more frequent (log2) ب/ل + noun must be than the word. */
