@@ -865,6 +865,37 @@ def light_key(word: str) -> str:
 
 
 def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, str, str] | None:
+    """The lexicon reading of a clean word (:func:`licensed_reading`), with one check: a
+    hamza the word writes on an alef inside its stem (أسأل, مآل, فأر; not the first letter
+    after the proclitics, as in وأسلحة, سأعمل) is a radical. The lexicon key folds that
+    hamza into ``ا`` (أسأل and the Form IV verb أسال are one key), so when the reading's root
+    has no ``ء`` the word is read again with only roots that have one, and that reading wins
+    when there is one (أسأل is ا + يسأل, سءل, not أسال, سيل).
+    """
+    reading = licensed_reading(word, d, names_too)
+    if reading is not None and reading[0] == "root" and HAMZA not in reading[1] and (
+            written_hamza(word)):
+        radical = licensed_reading(word, d, names_too, True)
+        if radical is not None and radical[0] == "root":
+            return radical
+    return reading
+
+
+def written_hamza(word: str) -> bool:
+    """The clean word writes a hamza on an alef (أ, إ, or آ spelled ءا) that the lexicon key
+    folds away, other than as the first letter of the word or after a proclitic sequence."""
+    prefixes = clitic_lists()[0]
+    for i in range(1, len(word)):
+        ch = word[i]
+        folded = ch in (ALEF_HAMZA_ABOVE, ALEF_HAMZA_BELOW) or (
+            ch == HAMZA and word[i + 1:i + 2] == ALEF and word[i - 1] != ALEF)
+        if folded and word[:i] not in prefixes:
+            return True
+    return False
+
+
+def licensed_reading(word: str, d: Data, names_too: bool = True,
+                     hamza_only: bool = False) -> tuple[str, str, str] | None:
     """``("name", key, key)``, ``("root", root, core)`` or ``None`` for a clean word.
 
     ``core``: the word without the clitics of the winning reading (its stem key).
@@ -883,7 +914,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     only as a loanword (``*lemma``) gets the lemma as its key (``ملايين`` → ``مليون``).
 
     ``names_too=False``: the name lexicon is not consulted (the common reading of a name, see
-    :func:`common_root`).
+    :func:`common_root`). ``hamza_only``: only roots with a hamza radical are licensed (see
+    :func:`lexicon_reading`).
     """
     names, lexicon = (d["names"] if names_too else {}), d["lexicon"]
     best_cost = -1
@@ -919,6 +951,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
                 root, kind, weight = entry.split(":")
                 if pos != "b" and kind != "b" and kind != pos:
                     continue
+                if hamza_only and HAMZA not in root:
+                    continue
                 best_cost = cost
                 if root.startswith(LOANWORD):
                     whole = whole or root[len(LOANWORD):]
@@ -936,16 +970,30 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         return ("name", whole, whole) if whole else None
     prior = d["root_prior"]
     best = order[0]
+    plural = key.endswith(FEMININE_PLURAL)
     for root in order:
         if scores[root] > scores[best] or (scores[root] == scores[best] and (
-                sums[root] > sums[best] or (sums[root] == sums[best]
-                                            and prior.get(root, 0) > prior.get(best, 0)))):
+                sums[root] > sums[best] or (sums[root] == sums[best] and (
+                    feminine_plural(plural, cores[root]) > feminine_plural(plural, cores[best])
+                    or (feminine_plural(plural, cores[root])
+                        == feminine_plural(plural, cores[best])
+                        and prior.get(root, 0) > prior.get(best, 0)))))):
             best = root
     if best_cost == 0 and not whole:
         clitic = preposition_reading(key, found, lexicon, scores[best])
         if clitic is not None:
             return "root", clitic[0], clitic[1]
     return "root", best, cores[best]
+
+
+#: The sound feminine plural ending.
+FEMININE_PLURAL = "ات"
+
+
+def feminine_plural(plural: bool, core: str) -> bool:
+    """A word in ات read as a singular in ة + ات: between readings that tie, the sound feminine
+    plural of a noun in ة (سمات: سمة, وسم) beats a noun without ة + ات (سم + ات, سمم)."""
+    return plural and core.endswith(TEH_MARBUTA)
 
 
 def plural_name(tags: str) -> bool:
