@@ -170,6 +170,33 @@ def test_failed_build_keeps_site_and_next_build_is_exact(repo: Path, tmp_path: P
     assert _site(inc) == _site(cold)
 
 
+def test_reused_pages_are_links_and_a_page_changed_in_place_is_built_again(
+        repo: Path, tmp_path: Path) -> None:
+    """An unchanged page goes into the site as a hard link to the stored one (no copy). A
+    site page written in place afterwards (a post-processing script, ``--dirty``) changes the
+    stored file too: the next build notices (its time changed) and builds that page again, so
+    the site is still a cold build's."""
+    inc, cold = tmp_path / "incremental", tmp_path / "cold"
+    _project(inc, repo)
+    _build(inc)
+    reused, total = _unchanged(_build(inc))
+    assert reused == total > 20
+    page = inc / "site" / "articles" / "synthetic-1" / "index.html"
+    stored = inc / "build" / "site-pages"
+    assert page.stat().st_nlink == 2
+    assert any(os.path.samefile(page, p) for p in stored.glob("*.html"))
+    original = page.read_bytes()
+    with open(page, "r+b") as fh:  # same size, new bytes, same file
+        fh.write(b"<!-- changed in place -->")
+    assert page.read_bytes() != original
+    reused, total = _unchanged(_build(inc))
+    assert reused == total - 1
+    assert page.read_bytes() == original
+    _cold_copy(inc, cold)
+    _build(cold)
+    assert _site(inc) == _site(cold)
+
+
 def test_other_page_plugins_turn_reuse_off(repo: Path, tmp_path: Path) -> None:
     """A plugin that also handles pages (here Material's search) could change any page: then
     every page is built by MkDocs, as before."""
