@@ -323,3 +323,44 @@ def test_hooks_modules(repo: Path, tmp_path: Path, handles_pages: bool) -> None:
         assert reused == total > 0
         (root / "hooks.py").write_text(hook + "# changed\n", encoding="utf-8")
         assert _unchanged(_build(root))[0] == 0  # other code around the pages: all built
+
+
+def test_shared_objects_are_digested_once_and_the_same_as_without_memo() -> None:
+    """The articles, places and lists many pages show are digested once per build (a Memo):
+    the page keys are the same as when each is digested afresh, and a change in what such an
+    object shows changes every key it is part of."""
+    from dataclasses import dataclass
+
+    from archive.site.model import ArticleView, EntityView, MentionView
+    from archive.site.pagecache import Memo, PageCache
+    from archive.site.render import Listing
+
+    @dataclass
+    class Stub:  # an article: stands as its id, path and content hash
+        id: str
+        path: str
+        content_hash: str
+
+    def view(mention_end: int) -> ArticleView:
+        return ArticleView(Stub("a1", "seeds/a1.md", "h1"),
+                           [MentionView("place:x", 0, mention_end)], {"place:x": 1},
+                           ["place:x"], [])
+
+    place = EntityView("place:x", "x", "place", "اسم")
+    listing = Listing("place:x", "places/x", "places/x.md", "عنوان", ["a1"])
+    v = view(3)
+    pages = [["article:a1", {"v": v, "related": [v]}], ["place:x", {"e": place, "L": listing,
+                                                                     "items": [v]}]]
+    fresh = [PageCache.inputs_digest(p) for p in pages]
+    memo = Memo()
+    assert [PageCache.inputs_digest(p, memo) for p in pages] == fresh
+    assert [PageCache.inputs_digest(p, memo) for p in pages] == fresh  # from the memo
+    assert len(memo.objects) == 3
+    listing._orders["title"] = ["a1"]  # filled lazily by the pages: derived, not shown as such
+    v.related.append("a2")  # another article's related list does not show on a page
+    assert [PageCache.inputs_digest(p, Memo()) for p in pages] == fresh
+    changed = view(4)  # the next build: another mention
+    again = [["article:a1", {"v": changed, "related": [changed]}],
+             ["place:x", {"e": place, "L": listing, "items": [changed]}]]
+    keys = [PageCache.inputs_digest(p, Memo()) for p in again]
+    assert keys[0] != fresh[0] and keys[1] != fresh[1]
