@@ -294,3 +294,55 @@ def test_data_of_an_older_format_is_replaced(tmp_path: Path) -> None:
     assert not [p for p in data.rglob("*") if p.is_file() and not p.name.endswith(".json.gz")]
     _same(_data(site), _cold(root, analyzed, gazetteer))
     assert gzip.decompress(damaged.read_bytes())
+
+
+def test_analyzer_and_name_tables_are_made_only_when_their_inputs_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """analyzer-tables.json, lexicon/ and names.json depend on the analysis and gazetteer code
+    and on the gazetteer's names only: a rebuild from the build's records without such a
+    change neither makes them nor builds the name matcher (the costly part of a build with
+    nothing changed); a new name, or a lost table file, makes them again, and the data still
+    equals a cold build."""
+    import archive.browser.index as browser_index
+    from archive.pipeline import analyse, load
+
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    made: list[int] = []
+    real = browser_index.browser_tables
+
+    def counted() -> Any:
+        made.append(1)
+        return real()
+
+    def build() -> Any:
+        records = analyse(load(Paths(root)), workers=1)  # the build's records, as the plugin
+        gazetteer = load(Paths(root)).gazetteer  # loaded anew: no name matcher built yet
+        return write_browser_index(records, site, gazetteer, state_dir=state), gazetteer
+
+    monkeypatch.setattr(browser_index, "browser_tables", counted)
+    build()
+    assert len(made) == 1
+    report, gazetteer = build()
+    assert (report.changed, report.written, len(made)) == (0, 0, 1)
+    assert gazetteer._matcher is None
+    assert sorted(report.files["lexicon/*.json"]) == sorted(
+        (site / "search" / "data" / "lexicon").glob("*.json.gz"))
+    _same(_data(site), _cold(root, *_analyzed(root)))
+    made.clear()  # (the cold build made them too)
+
+    places = root / "seeds" / "places.yml"
+    text = places.read_text("utf-8")
+    assert "  name: الأردن\n" in text
+    places.write_text(text.replace("  name: الأردن\n", "  name: المملكة الأردنية\n"), "utf-8")
+    build()
+    assert len(made) == 1
+    names = read_data(site / "search" / "data", "names.json")["names"]
+    assert "المملكه الاردنيه" in names  # the new name, normalized
+    _same(_data(site), _cold(root, *_analyzed(root)))
+    made.clear()
+
+    (state / "data" / "names.json.gz").unlink()  # a table file lost: made again
+    build()
+    assert len(made) == 1
+    _same(_data(site), _cold(root, *_analyzed(root)))

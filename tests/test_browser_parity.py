@@ -31,12 +31,14 @@ MIN_FORMS = 100_000
 DICTIONARY_WORDS = 60_000
 #: Words of the analyzer's rule classes (tests/test_morphology_classes.py): defective verbs,
 #: ى before a pronoun, names and family nisbas after ال, Form VIII verbs of roots in ل, the
-#: leading و of unknown words, loanwords, the rare pronoun كن, best-reading scores.
+#: leading و of unknown words, loanwords, the rare pronoun كن, best-reading scores, a hamza
+#: written on an alef inside the stem.
 CLASS_WORDS = ["يسعون", "قضوا", "دعوا", "اشترت", "أعطاه", "تلقاها", "يجدون", "نكون", "مكانا",
                "عادت", "العتيبي", "العيسى", "الكلباني", "المهديين", "النصراوية", "التقى",
                "التام", "التهم", "وسامسونج", "ويكيليكس", "وويكيليكس", "الويكيليكس", "بالريالات",
                "لفيلمه", "بنشر", "تتمكن", "لبنك", "مصيرها", "المئة", "بالمائة", "لبداية",
-               "والأهم", "تنبت"]
+               "والأهم", "تنبت", "نسأل", "أسألك", "مآلات", "وأسلحة", "سأعمل", "الآن",
+               "الصفات", "بصفات", "جنات"]
 RANDOM_STRINGS = 20_000
 
 PROCLITICS = ["", "و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "فال", "كال", "لل", "ولل", "س", "وس",

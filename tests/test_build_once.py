@@ -81,6 +81,21 @@ def test_a_build_with_nothing_changed_does_not_parse_the_articles_again(
     with open(target, "a", encoding="utf-8") as fh:
         fh.write("\nسطر جديد.\n")
     edited = load(archive_paths)
-    assert sorted(parsed) == sorted(a.id for a in first.articles)  # parsed again
+    assert parsed == [target.stem]  # only the changed file is parsed again
     changed = next(a for a in edited.articles if a.id == target.stem)
     assert changed.text.rstrip().endswith("سطر جديد.")
+    # a new file and a deleted one: only the new one is parsed, and the corpus (articles and
+    # problems) is the one a fresh parse of seeds/ gives
+    parsed.clear()
+    (archive_paths.seeds / "zz-new.md").write_text("---\ntitle: خبر جديد\n---\nنص جديد.\n",
+                                                   encoding="utf-8")
+    sorted(p for p in archive_paths.seeds.iterdir() if p.suffix in (".txt", ".md"))[1].unlink()
+    again = load(archive_paths)
+    assert parsed == ["zz-new"]
+    (archive_paths.build / pipeline.CORPUS_CACHE).unlink()
+    fresh = load(archive_paths)  # every file parsed
+    assert len(parsed) == 1 + len(fresh.articles)
+    assert [(a.id, a.text, a.content_hash, a.title) for a in again.articles] == [
+        (a.id, a.text, a.content_hash, a.title) for a in fresh.articles]
+    assert [(p.path, p.message) for p in again.problems] == [
+        (p.path, p.message) for p in fresh.problems]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -147,3 +149,92 @@ def test_a_preposition_written_with_alef_maksura_is_not_a_given_name() -> None:
     assert "سلمان علي" not in found
     assert not any(k.endswith(" الي") for k in found)
     assert "خالد علي المحمد" in found
+
+
+def test_the_evidence_of_a_place_counts_all_its_names() -> None:
+    """One mention of المملكة العربية السعودية beside a personal name does not flag a country
+    named eleven times; a name of the place that is also an ordinary word still flags it, under
+    that name."""
+    from archive.gazetteer.bootstrap import bootstrap
+    from archive.gazetteer.loader import build
+
+    texts = [(f"s{i}", "أعلنت السعودية اليوم خطة جديدة للنقل.") for i in range(10)]
+    texts.append(("k", "وزار المملكة العربية السعودية محمد أمس."))
+    texts += [(f"m{i}", "وصل الحجاج إلى المدينة المنورة أمس.") for i in range(4)]
+    texts.append(("n", "وعاد الحجاج إلى المدينة. وافتتحت مدينة رياضية ثم مدينة أخرى."))
+    found = {p.geo.geonames_id: p for p in bootstrap(build([]), texts) if p.geo is not None}
+    saudi = found[102358]
+    assert saudi.count == 11 and saudi.beside_person == 1
+    assert not saudi.flagged, saudi.evidence
+    assert {"السعودية", "المملكة العربية السعودية"} <= set(saudi.forms)
+    medina = found[109223]
+    assert medina.count == 5 and medina.name == "المدينة المنورة"
+    assert medina.evidence[0] == "المدينة: the word without ال (مدينه) appears 2 times"
+    assert all(e.startswith("المدينة: ") for e in medina.evidence)  # المدينة المنورة: none
+    # the same mention beside a name, as all the mentions of the country, flags it
+    alone = {p.geo.geonames_id: p for p in bootstrap(build([]), texts[10:11])
+             if p.geo is not None}
+    assert alone[102358].evidence == ["1 times beside a personal name"]
+
+
+def _load_bench() -> object:
+    import importlib.util
+    from importlib.machinery import SourceFileLoader
+
+    loader = SourceFileLoader("saudi_archive", str(REPO / "bench" / "saudi-archive"))
+    spec = importlib.util.spec_from_loader("saudi_archive", loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def test_accepted_cities_keep_their_flagged_country(tmp_path: Path) -> None:
+    """A city's parent country flagged as a common word: the YAML says so above the city, and
+    accepting the unflagged proposals (bench/saudi-archive) keeps that country, with a message,
+    so the gazetteer never names a missing parent. Dropping it anyway is an error naming the
+    file, the line and what to do."""
+    from archive.gazetteer.bootstrap import PARENT_FLAGGED, bootstrap, to_yaml
+    from archive.gazetteer.loader import build
+
+    root = make(tmp_path, ARTICLES)
+    texts = [(name, text.split("---\n")[2]) for name, text in ARTICLES.items()]
+    proposals = bootstrap(build([]), texts)
+    country = next(p for p in proposals if p.type == "country")
+    assert country.geo is not None and country.geo.geonames_id == 102358
+    country.evidence = ["evidence for this test"]  # flagged, whatever the counts say
+    yml = to_yaml(build([]), proposals)["places"]
+    comment = f"# {PARENT_FLAGGED.format(parent='saudi-arabia')}\n- id: "
+    assert yml.count(comment) == 2  # الرياض، جدة
+    bench = _load_bench()
+    out = ("# ---- append to seeds/places.yml ----\n" + yml
+           + "# ---- append to seeds/actors.yml ----\n")
+    texts_out, messages = bench.accepted(out)  # type: ignore[attr-defined]
+    places = yaml.safe_load(texts_out["places.yml"])
+    ids = [p["id"] for p in places]
+    assert "saudi-arabia" in ids and "bayan" not in ids  # بيان: flagged, no child needs it
+    assert {p["parent"] for p in places if "parent" in p} <= set(ids)
+    # الرياض is flagged itself here (also a town in Egypt): جدة alone needs the country
+    assert "riyadh" not in ids
+    assert messages == ["kept flagged places.yml entry saudi-arabia: the parent of 1 accepted "
+                        "entry (jeddah)"]
+    (root / "seeds" / "places.yml").write_text(texts_out["places.yml"], encoding="utf-8")
+    assert run(root, "check").strip().endswith("ok: no errors")
+    # the country dropped by hand: `archive check` (as the strict build) names file and line
+    without = [p for p in places if p["id"] != "saudi-arabia"]
+    (root / "seeds" / "places.yml").write_text(
+        yaml.safe_dump(without, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(root), "check"])
+    assert result.exit_code == 1
+    line = 1 + yaml.safe_dump(without, allow_unicode=True, sort_keys=False).split(
+        "\n").index("  parent: saudi-arabia")
+    problem = (f"seeds/places.yml:{line}: place:jeddah: parent 'place:saudi-arabia' is not in "
+               "the gazetteer — add that place or fix the id")
+    assert f"error: {problem}" in result.output
+    (root / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - archive\n", encoding="utf-8")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# t\n", encoding="utf-8")
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=root,
+                           capture_output=True, text=True, timeout=600)
+    assert build.returncode == 1
+    assert problem.replace(": place:", ": error: place:", 1) in build.stderr, build.stderr

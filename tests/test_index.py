@@ -273,6 +273,80 @@ def test_related_articles_ignore_features_above_the_rare_cap(
                for rows in uncapped.values() for r in rows for f in r["shared"])
 
 
+def test_related_features_are_carried_and_updated_only_for_changed_articles(
+        paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each generation keeps its articles' features (root and entity terms with their
+    frequencies); an update reads no posting of the index, changes the features of the
+    changed articles only, and they stay what the index holds: after an edit, an addition,
+    a deletion and a gazetteer change, the same features and related articles as an index
+    built from scratch on the same seeds/."""
+    from whoosh import index as whoosh_index
+
+    from archive.index import build as index_build
+    from archive.index import related as rel
+
+    def features(p: Paths) -> dict[str, dict[str, int]]:
+        gen = current_generation(p)
+        assert gen is not None
+        kept = index_build._read_features(gen)
+        ix = whoosh_index.open_dir(str(gen))
+        try:
+            assert kept == rel.index_features(ix)  # what the postings say
+            with ix.reader() as reader:  # docs.json: every live document's number and id
+                full = {str(num): {k: f.get(k) for k in index_build._META_FIELDS}
+                        for num, f in reader.iter_docs()}
+            assert json.loads((gen / index_build.META).read_text("utf-8")) == full
+        finally:
+            ix.close()
+        return kept
+
+    before = features(paths)
+    assert before[A1] and any(f.startswith("@place:") for f in before[A1])
+    read: list[int] = []
+    real = rel.index_features
+    monkeypatch.setattr(index_build, "index_features",
+                        lambda *a, **k: read.append(1) or real(*a, **k))
+    f = paths.seeds / f"{A1}.txt"
+    f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    with monkeypatch.context() as m:  # docs.json too: only the new segment's stored fields
+        from whoosh import reading
+
+        listed: list[int] = []
+        for cls in (reading.IndexReader, reading.SegmentReader):
+            m.setattr(cls, "iter_docs", lambda self: listed.append(1) or iter(()))
+        update_index(paths)
+        assert listed == []
+    gen = current_generation(paths)
+    assert gen is not None
+    ix = whoosh_index.open_dir(str(gen))
+    try:  # only the edited article was written: one new segment holding one document
+        segments = ix._segments()
+        assert [s.doc_count_all() for s in segments][-1] == 1
+        assert sum(s.doc_count() for s in segments) == 5
+    finally:
+        ix.close()
+    after = features(paths)
+    assert after[A1] != before[A1] and after[A1]["زرف"] == 1  # زرافة
+    assert {k: v for k, v in after.items() if k != A1} == {
+        k: v for k, v in before.items() if k != A1}
+    shutil.copy(paths.seeds / f"{A2}.txt", paths.seeds / "005_added.txt")
+    (paths.seeds / f"{A3}.txt").unlink()
+    places = paths.seeds / "places.yml"
+    places.write_text(places.read_text(encoding="utf-8").replace(
+        "aliases: [", "aliases: [زرافة, ", 1), encoding="utf-8")
+    update_index(paths)
+    assert read == []  # never read from the postings
+    fresh = make_archive(tmp_path / "fresh")
+    shutil.rmtree(fresh.seeds)
+    shutil.copytree(paths.seeds, fresh.seeds)
+    update_index(fresh)
+    assert features(paths) == features(fresh)
+    assert sorted(features(paths)) == [A0, A1, A2, A4, "005_added"]
+    assert features(paths)[A1]["@place:syria"] > after[A1].get("@place:syria", 0)  # re-tagged
+    assert (paths.build / "related.json").read_bytes() == (
+        fresh.build / "related.json").read_bytes()
+
+
 def test_site_build_path_reuses_analysed_articles_and_computes_related(tmp_path: Path) -> None:
     from archive.index.build import ensure_fresh
     from archive.pipeline import analyze_corpus, load

@@ -28,10 +28,28 @@ NAMES = {
 #: Nisbas of places: not root-reduced, and one key for the forms of one nisba.
 NISBAS = [["حوراني", "الحوراني", "حورانية"], ["درعاوي", "الدرعاوي"],
           ["سوري", "السوريون", "للسوريين", "سورية"], ["مصري", "المصريون", "المصرية"]]
+#: Names that arramooz's general frequencies count more often as common words, but that the
+#: news uses as names (their contexts in SaudiNewsNet, bench/gold/names_news.tsv): a city, a
+#: region, a given name, family names; with the root of their common reading.
+NEWS_NAMES = {"الحسكة": "حسك", "ذمار": "ذمر", "شقراء": "شقر", "الرمادي": "رمد",
+              "وليد": "ولد", "العابد": "عبد", "العسيري": "عسر"}
+#: "Names" of a name source (a GeoNames village, a given name) that the news uses as common
+#: words, with their root.
+NEWS_COMMON = {"زوجته": "زوج", "محلات": "حلل", "سلطات": "سلط", "رابعة": "ربع"}
 
 
 def judged() -> set[str]:
+    """Every word of gold_realtext.tsv (both halves); :func:`judged_all` adds the tuning
+    samples (the older lists here predate them: محمد, حائل, نجران are in tune2/tune3)."""
     return {line.split("\t")[0] for line in GOLD.read_text("utf-8").splitlines()
+            if line and not line.startswith("#")}
+
+
+def judged_all() -> set[str]:
+    """Every word of the judged real-text sets (both halves and the tuning samples)."""
+    return {line.split("\t")[0] for path in (GOLD, GOLD.with_name("gold_realtext_tune2.tsv"),
+                                             GOLD.with_name("gold_realtext_tune3.tsv"))
+            for line in path.read_text("utf-8").splitlines()
             if line and not line.startswith("#")}
 
 
@@ -42,6 +60,8 @@ def root(word: str) -> str:
 def test_test_words_are_not_in_the_judged_sets() -> None:
     words = set(NAMES) | {w for group in NISBAS for w in group}
     assert not {clean(w) for w in words} & judged()
+    news_words = set(NEWS_NAMES) | set(NEWS_COMMON) | {"كريم"}
+    assert not {clean(w) for w in news_words} & judged_all()
 
 
 @pytest.mark.parametrize(("name", "common_root"), sorted(NAMES.items()))
@@ -89,6 +109,74 @@ def test_a_name_that_is_also_a_common_word_keeps_the_common_root_as_its_alternat
     assert toks["صنعاء"].alt == ""  # no common word صنعاء (صنع + ا is another segmentation)
 
 
+@pytest.mark.parametrize(("name", "common_root"), sorted(NEWS_NAMES.items()))
+def test_a_name_the_news_uses_as_a_name_keeps_both_readings(name: str, common_root: str) -> None:
+    """The name is the key, with and without clitics; the common word's root is its
+    alternative (an explicit ``جذر:`` query still reaches it)."""
+    core = root(name)
+    assert core != common_root and len(core) > 3
+    assert alternative_root(name) == common_root
+    bare = name[2:] if name.startswith("ال") else name
+    forms = ["و" + name, "ب" + name] + (["لل" + bare, "وبال" + bare] if bare != name else [])
+    for form in forms:
+        assert root(form) == core, form
+        assert alternative_root(form) == common_root, form
+
+
+def test_a_query_that_is_a_news_name_is_not_expanded_to_the_root_family() -> None:
+    [query] = Analyzer().analyze("الحسكة")
+    text = Analyzer().analyze("بالحسكة حسك الحسك وحسكة")
+    assert [t.form for t in text if t.root == query.root] == ["بالحسكة", "وحسكة"]
+
+
+@pytest.mark.parametrize(("word", "common_root"), sorted(NEWS_COMMON.items()))
+def test_a_name_the_news_uses_as_a_common_word_gets_its_root(word: str, common_root: str) -> None:
+    assert root(word) == common_root
+    assert word not in build_tables()["names"]
+
+
+def test_a_name_read_as_the_common_word_is_reached_by_its_stem() -> None:
+    """A name the news uses more often as a common word (كريم, generous) keeps the common root
+    as its key, and its name reading is the stem level: ``--mode stem`` finds the name in all
+    its clitic forms and not the other words of the family."""
+    toks = Analyzer().analyze("كريم وكريم لكريم الكريمة كرماء")
+    assert {t.root for t in toks} == {"كرم"}
+    assert [t.form for t in toks if t.stem == toks[0].stem] == ["كريم", "وكريم", "لكريم"]
+
+
+def test_news_contexts_decide_names_that_are_also_common_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule of bench/gold/build_lexicon on a made-up table: a strong name context makes an
+    ambiguous key a name (after ال too when its article forms are), a weak one makes a name a
+    common word unless it is a country, a well-known name, a nisba, hand-listed or too rare."""
+    from collections import Counter
+    from importlib.machinery import SourceFileLoader
+    from importlib.util import module_from_spec, spec_from_loader
+
+    loader = SourceFileLoader("build_lexicon", str(REPO / "bench/gold/build_lexicon"))
+    spec = spec_from_loader("build_lexicon", loader)
+    assert spec is not None
+    build = module_from_spec(spec)
+    loader.exec_module(build)
+    table = {"ابرق": [900, 0.4, 20, 0.4], "بحرة": [40, 0.1, 900, 0.35],
+             "كتاب": [500, 0.02, 400, 0.03], "قلمي": [500, 0.02, 400, 0.03],
+             "دفتر": [500, 0.02, 400, 0.03], "لوح": [500, 0.02, 400, 0.03],
+             "حبر": [50, 0.02, 20, 0.03], "سطر": [500, 0.02, 400, 0.03],
+             "رحل": [500, 0.2, 400, 0.2]}
+    monkeypatch.setattr(build, "NEWS_TABLE", tmp_path / "news.tsv")
+    build.write_news_table(table)
+    names = {"كتاب": {"person"}, "قلمي": {"person"}, "دفتر": {"country"}, "لوح": {"person"},
+             "حبر": {"person"}, "سطر": {"person"}}
+    ambiguous = {"ابرق": "ابرق", "بحرة": "بحرة", "رحل": "رحل"}
+    cands = {k: {"person"} for k in [*names, *ambiguous]} | {"سطر": {"person!"}}
+    lex = {k: Counter() for k in ("كتاب", "قلم", "دفتر", "لوح", "حبر", "سطر")}
+    build.news_decisions(names, ambiguous, cands, lex, Counter({"لوح": build.WELL_KNOWN}))
+    assert names["ابرق"] == {"person", "news"}  # bare forms only: no article reading
+    assert names["بحرة"] == {"person", "news", "al"}
+    assert ambiguous == {"رحل": "رحل", "كتاب": "كتاب"}  # middling score: left as it was
+    assert {"قلمي", "دفتر", "لوح", "حبر", "سطر"} <= set(names)
+
+
 def test_name_lexicon_sizes_and_sources() -> None:
     tables = build_tables()
     names = tables["names"]
@@ -100,8 +188,9 @@ def test_name_lexicon_sizes_and_sources() -> None:
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_javascript_port_reads_names_like_python(tmp_path: Path) -> None:
     tables = export_tables(tmp_path / "analyzer-tables.json")
-    words = sorted(set(NAMES) | {w for g in NISBAS for w in g}
-                   | {c + n for n in NAMES for c in ("و", "ب", "فب")})
+    words = sorted(set(NAMES) | {w for g in NISBAS for w in g} | set(NEWS_NAMES)
+                   | set(NEWS_COMMON) | {c + n for n in [*NAMES, *NEWS_NAMES]
+                                         for c in ("و", "ب", "فب")})
     words_file = tmp_path / "words.txt"
     words_file.write_text("\n".join(words) + "\n", encoding="utf-8")
     out = tmp_path / "out.tsv"

@@ -272,33 +272,118 @@ def test_counting_from_records_equals_counting_tokens(
     assert roots.collect_records(analysis, 1) == seeds_index
 
 
-def test_a_rebuild_reuses_the_count_only_while_nothing_changed(
+def _more_articles(seeds: Path) -> None:
+    """Three more articles from the seeds' own text (co-occurrences need a few articles)."""
+    texts = sorted(seeds.glob("*.txt"))
+    for i, src in enumerate(texts[:3]):
+        lines = src.read_text(encoding="utf-8").splitlines()
+        (seeds / f"9{i:02d}_extra.txt").write_text("\n".join(lines[i::2]) + "\n",
+                                                   encoding="utf-8")
+
+
+def test_a_rebuild_counts_only_the_articles_that_changed(
         archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through an edit, an addition, a deletion and the edit reverted, the count kept in
+    build/roots/ reads only the records of the articles that changed, and each time gives the
+    very index a count from scratch gives (roots, forms, spellings, co-occurrences)."""
     from archive.pipeline import analyse
+    from archive.records import Analysis
 
-    counted: list[int] = []
-    real = roots.collect_records
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    read: list[str] = []
+    real = Analysis.body_vocabulary
 
-    def counting(analysis: object, min_articles: int | None = None) -> roots.RootIndex:
-        counted.append(1)
-        return real(analysis, min_articles)
+    def reading(self: Analysis, article_id: str) -> object:
+        read.append(article_id)
+        return real(self, article_id)
 
-    monkeypatch.setattr(roots, "collect_records", counting)
-    build = archive_paths.build
-    first = roots.collect_cached(analyse(load(archive_paths), workers=1), 1, build)
-    assert len(counted) == 1
-    again = roots.collect_cached(analyse(load(archive_paths), workers=1), 1, build)
-    assert again == first and len(counted) == 1  # nothing changed: read back, not counted
-    assert roots.collect_cached(analyse(load(archive_paths), workers=1), 2, build) != first
-    assert len(counted) == 2  # another threshold: counted again
-    # one article edited: counted again, and the new count is the edited archive's
-    seed = sorted(archive_paths.seeds.glob("*.txt"))[0]
-    seed.write_text(seed.read_text(encoding="utf-8") + "\nاجتمع المفاوضون مرة أخرى.\n",
-                    encoding="utf-8")
-    edited = analyse(load(archive_paths), workers=1)
-    after = roots.collect_cached(edited, 1, build)
-    assert len(counted) == 3
-    assert after == real(edited, 1) != first
-    # a damaged cache is counted again, not trusted
+    monkeypatch.setattr(Analysis, "body_vocabulary", reading)
+
+    def step(min_articles: int | None = 1) -> tuple[roots.RootIndex, list[str]]:
+        read.clear()
+        analysis = analyse(load(archive_paths), workers=1)
+        counted = roots.collect_cached(analysis, min_articles, build)
+        assert counted == roots.collect_records(analysis, min_articles)  # from scratch
+        return counted, sorted(read)
+
+    first, ids = step()
+    assert len(ids) == len(list(seeds.glob("*.txt"))) == 8  # cold: every record
+    assert any(p.related for p in first.pages.values())
+    assert step() == (first, [])  # nothing changed: not counted at all
+    assert step(2)[1] == []  # another threshold: summed again, no record read
+    # one article edited: only its record is read
+    edited = sorted(seeds.glob("*.txt"))[1]
+    original = edited.read_text(encoding="utf-8")
+    edited.write_text(original + "\nاجتمع المفاوضون مرة أخرى واستأنفوا المفاوضات.\n",
+                      encoding="utf-8")
+    after_edit, ids = step()
+    assert ids == [edited.stem] and after_edit != first
+    assert after_edit.pages["فوض"].tokens == first.pages["فوض"].tokens + 2
+    # one added, then one deleted: only the new one is read, then none
+    added = seeds / "950_added.txt"
+    added.write_text("استأنف المفاوضون الاجتماع في المدينة.\n", encoding="utf-8")
+    after_add, ids = step()
+    assert ids == ["950_added"] and after_add.n_articles == after_edit.n_articles + 1
+    (seeds / "900_extra.txt").unlink()
+    after_delete, ids = step()
+    assert ids == [] and after_delete.n_articles == after_add.n_articles - 1
+    # back to the first seeds/ (the edit reverted, the added article gone, the deleted back)
+    edited.write_text(original, encoding="utf-8")
+    added.unlink()
+    _more_articles(seeds)
+    again, ids = step()
+    assert again == first and ids == [edited.stem, "900_extra"]
+    # a damaged cache is counted again from the records, not trusted
     (build / roots.CACHE_DIR / roots.CACHE_NAME).write_bytes(b"\x00broken")
-    assert roots.collect_cached(edited, 1, build) == after and len(counted) == 4
+    (build / roots.CACHE_DIR / roots.COUNTS_NAME).write_bytes(b"\x00broken")
+    again, ids = step()
+    assert again == first and len(ids) == 8
+
+
+def test_counts_kept_between_builds_forget_spellings_no_article_has() -> None:
+    """Removed articles' spellings do not pile up in build/roots/counts.bin, and forgetting
+    them changes no count."""
+    long = "كتب الكاتب مكتوبا طويلا عن المكتبة والكتابة واجتمع المفاوضون في المدينة"
+    col = roots.RootCollector()
+    col.add(analyze(long), "a")
+    col.add(analyze("اجتمع المفاوضون"), "b")
+    kept = col.result(1)
+    col.remove("a")
+    alone = col.result(1)
+    before = len(col.readings)
+    col.compact()
+    assert len(col.readings) < before / 2 and col.result(1) == alone
+    assert alone.pages.keys() == {"جمع", "فوض"} < kept.pages.keys()
+    col.add(analyze(long), "a")
+    assert col.result(1) == kept
+
+
+def test_a_root_page_is_not_rendered_again_when_only_its_partners_pmi_moved(
+        tmp_path: Path) -> None:
+    """An article added or removed moves every PMI (the archive's size is in it); a root
+    page shows its partners and their shared articles only, so while those stay the same its
+    stored content is reused, and a change in them renders it again."""
+    from archive.site.model import build_site_data
+    from archive.site.pagecache import PageCache
+    from archive.site.render import PageSpec, Site
+
+    def render(related: list[roots.Related]) -> tuple[str, int]:
+        form = roots.Form("قصف", "فعل", 4, 3, ["قصف"], 1, "قصف")
+        pages = {"قصف": roots.RootPage("قصف", 4, 3, [("verb", [form])], related),
+                 "هجم": roots.RootPage("هجم", 3, 3, [("verb", [form])], [])}
+        site = Site(build_site_data([], [], None), None, "أرشيف")
+        specs = roots.specs(roots.RootIndex(pages, 10, 3, 2), PageSpec)
+        for spec in specs:
+            site.urls[spec.key] = spec.src_uri.removesuffix(".md").removesuffix("index") + "/"
+        site.root_cache = PageCache(tmp_path, "root-pages")
+        spec = next(s for s in specs if s.key == "root:قصف")
+        html = site.render(spec, site.urls[spec.key])
+        return html, site.root_cache.hits
+
+    first, hits = render([roots.Related("هجم", 3, 1.5, 1.647918)])
+    assert hits == 0
+    again, hits = render([roots.Related("هجم", 3, 1.48, 1.625946)])
+    assert hits == 1 and again == first
+    changed, hits = render([roots.Related("هجم", 4, 1.48, 2.05)])
+    assert hits == 0 and changed != first

@@ -170,6 +170,33 @@ def test_failed_build_keeps_site_and_next_build_is_exact(repo: Path, tmp_path: P
     assert _site(inc) == _site(cold)
 
 
+def test_reused_pages_are_links_and_a_page_changed_in_place_is_built_again(
+        repo: Path, tmp_path: Path) -> None:
+    """An unchanged page goes into the site as a hard link to the stored one (no copy). A
+    site page written in place afterwards (a post-processing script, ``--dirty``) changes the
+    stored file too: the next build notices (its time changed) and builds that page again, so
+    the site is still a cold build's."""
+    inc, cold = tmp_path / "incremental", tmp_path / "cold"
+    _project(inc, repo)
+    _build(inc)
+    reused, total = _unchanged(_build(inc))
+    assert reused == total > 20
+    page = inc / "site" / "articles" / "synthetic-1" / "index.html"
+    stored = inc / "build" / "site-pages"
+    assert page.stat().st_nlink == 2
+    assert any(os.path.samefile(page, p) for p in stored.glob("*.html"))
+    original = page.read_bytes()
+    with open(page, "r+b") as fh:  # same size, new bytes, same file
+        fh.write(b"<!-- changed in place -->")
+    assert page.read_bytes() != original
+    reused, total = _unchanged(_build(inc))
+    assert reused == total - 1
+    assert page.read_bytes() == original
+    _cold_copy(inc, cold)
+    _build(cold)
+    assert _site(inc) == _site(cold)
+
+
 def test_other_page_plugins_turn_reuse_off(repo: Path, tmp_path: Path) -> None:
     """A plugin that also handles pages (here Material's search) could change any page: then
     every page is built by MkDocs, as before."""
@@ -296,3 +323,44 @@ def test_hooks_modules(repo: Path, tmp_path: Path, handles_pages: bool) -> None:
         assert reused == total > 0
         (root / "hooks.py").write_text(hook + "# changed\n", encoding="utf-8")
         assert _unchanged(_build(root))[0] == 0  # other code around the pages: all built
+
+
+def test_shared_objects_are_digested_once_and_the_same_as_without_memo() -> None:
+    """The articles, places and lists many pages show are digested once per build (a Memo):
+    the page keys are the same as when each is digested afresh, and a change in what such an
+    object shows changes every key it is part of."""
+    from dataclasses import dataclass
+
+    from archive.site.model import ArticleView, EntityView, MentionView
+    from archive.site.pagecache import Memo, PageCache
+    from archive.site.render import Listing
+
+    @dataclass
+    class Stub:  # an article: stands as its id, path and content hash
+        id: str
+        path: str
+        content_hash: str
+
+    def view(mention_end: int) -> ArticleView:
+        return ArticleView(Stub("a1", "seeds/a1.md", "h1"),
+                           [MentionView("place:x", 0, mention_end)], {"place:x": 1},
+                           ["place:x"], [])
+
+    place = EntityView("place:x", "x", "place", "اسم")
+    listing = Listing("place:x", "places/x", "places/x.md", "عنوان", ["a1"])
+    v = view(3)
+    pages = [["article:a1", {"v": v, "related": [v]}], ["place:x", {"e": place, "L": listing,
+                                                                     "items": [v]}]]
+    fresh = [PageCache.inputs_digest(p) for p in pages]
+    memo = Memo()
+    assert [PageCache.inputs_digest(p, memo) for p in pages] == fresh
+    assert [PageCache.inputs_digest(p, memo) for p in pages] == fresh  # from the memo
+    assert len(memo.objects) == 3
+    listing._orders["title"] = ["a1"]  # filled lazily by the pages: derived, not shown as such
+    v.related.append("a2")  # another article's related list does not show on a page
+    assert [PageCache.inputs_digest(p, Memo()) for p in pages] == fresh
+    changed = view(4)  # the next build: another mention
+    again = [["article:a1", {"v": changed, "related": [changed]}],
+             ["place:x", {"e": place, "L": listing, "items": [changed]}]]
+    keys = [PageCache.inputs_digest(p, Memo()) for p in again]
+    assert keys[0] != fresh[0] and keys[1] != fresh[1]

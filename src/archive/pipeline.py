@@ -135,7 +135,9 @@ CORPUS_CACHE = "corpus.pickle"
 def _corpus(paths: Paths, load_corpus: Any) -> Any:
     """``load_corpus(paths)``, or the corpus the previous build parsed when no entry of seeds/
     changed (same names, sizes and modification times) and the corpus code is the same: a
-    build with nothing changed does not parse every article again."""
+    build with nothing changed does not parse every article again. When some did change, only
+    the changed and new files are parsed; the others' parse (article and problems) is taken
+    from the previous build's."""
     import hashlib
     import pickle
 
@@ -143,25 +145,46 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
 
     if not paths.seeds.is_dir():
         return load_corpus(paths)
-    state = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
-                   for e in os.scandir(paths.seeds))
-    key = hashlib.sha256(repr((files.fingerprint("corpus cache 1", ["corpus"]),
-                               str(paths.root), str(paths.seeds), state)).encode()).hexdigest()
+    entries = {e.name: (e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(paths.seeds)}
+    state = sorted((name, size, mtime) for name, (size, mtime) in entries.items())
+    code = repr((files.fingerprint("corpus cache 2", ["corpus"]), str(paths.root),
+                 str(paths.seeds)))
+    key = hashlib.sha256(repr((code, state)).encode()).hexdigest()
+    code_key = hashlib.sha256(code.encode()).hexdigest()
     cache = paths.build / CORPUS_CACHE
+    previous: dict[str, Any] = {}
     try:
         with open(cache, "rb") as fh:
-            if fh.read(64).decode("ascii") == key:
-                return pickle.load(fh)
+            head = fh.read(129).decode("ascii")
+            if head[:64] == key:
+                return pickle.load(fh)[0]
+            if head[65:] == code_key:  # same code: the unchanged files' parse is reusable
+                previous = pickle.load(fh)[1]
     except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
             ImportError, IndexError, TypeError):
-        pass
-    corpus = load_corpus(paths)
+        previous = {}
+    parsed: dict[str, Any] = {}
+
+    def load_file(path: Path, paths: Paths) -> Any:
+        from archive.corpus.loader import load_file as parse
+
+        stamp = entries.get(path.name)
+        old = previous.get(path.name)
+        if stamp is not None and old is not None and tuple(old[0]) == stamp:
+            parsed[path.name] = old
+            return old[1]
+        out = parse(path, paths)
+        if stamp is not None:
+            parsed[path.name] = (stamp, out)
+        return out
+
+    corpus = load_corpus(paths, load_file)
     try:
         paths.build.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
-            fh.write(key.encode("ascii"))
-            pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(f"{key} {code_key}".encode("ascii"))
+            pickle.dump((corpus, parsed), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache)
     except OSError:
         pass  # a read-only build/: parse again next time

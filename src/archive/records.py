@@ -289,6 +289,11 @@ class Analysis:
             _, words, counts = self._read(article_id, decode_body_vocabulary)
             yield words, counts
 
+    def body_vocabulary(self, article_id: str) -> tuple[list[str], Counter[int]]:
+        """``(words, counts)`` of :func:`decode_body_vocabulary` for one article."""
+        _, words, counts = self._read(article_id, decode_body_vocabulary)
+        return words, counts
+
     def articles(self, ids: Iterable[str] | None = None) -> Iterator[AnalyzedArticle]:
         """Analysed articles (all, or those of ``ids``) in id order, rebuilt one at a time: a
         generator, meant to be consumed once."""

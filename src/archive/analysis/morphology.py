@@ -865,6 +865,37 @@ def light_key(word: str) -> str:
 
 
 def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, str, str] | None:
+    """The lexicon reading of a clean word (:func:`licensed_reading`), with one check: a
+    hamza the word writes on an alef inside its stem (أسأل, مآل, فأر; not the first letter
+    after the proclitics, as in وأسلحة, سأعمل) is a radical. The lexicon key folds that
+    hamza into ``ا`` (أسأل and the Form IV verb أسال are one key), so when the reading's root
+    has no ``ء`` the word is read again with only roots that have one, and that reading wins
+    when there is one (أسأل is ا + يسأل, سءل, not أسال, سيل).
+    """
+    reading = licensed_reading(word, d, names_too)
+    if reading is not None and reading[0] == "root" and HAMZA not in reading[1] and (
+            written_hamza(word)):
+        radical = licensed_reading(word, d, names_too, True)
+        if radical is not None and radical[0] == "root":
+            return radical
+    return reading
+
+
+def written_hamza(word: str) -> bool:
+    """The clean word writes a hamza on an alef (أ, إ, or آ spelled ءا) that the lexicon key
+    folds away, other than as the first letter of the word or after a proclitic sequence."""
+    prefixes = clitic_lists()[0]
+    for i in range(1, len(word)):
+        ch = word[i]
+        folded = ch in (ALEF_HAMZA_ABOVE, ALEF_HAMZA_BELOW) or (
+            ch == HAMZA and word[i + 1:i + 2] == ALEF and word[i - 1] != ALEF)
+        if folded and word[:i] not in prefixes:
+            return True
+    return False
+
+
+def licensed_reading(word: str, d: Data, names_too: bool = True,
+                     hamza_only: bool = False) -> tuple[str, str, str] | None:
     """``("name", key, key)``, ``("root", root, core)`` or ``None`` for a clean word.
 
     ``core``: the word without the clitics of the winning reading (its stem key).
@@ -874,7 +905,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     name lexicon holds only names that are more often names than words; after ال only a name
     its sources spell with ال, so الإسلام is not the given name إسلام, or a name in ي — a
     family or tribe nisba, الشهراني, الدوسري, or العيسى —, bare or in ة, not in a plural
-    ending: المهديين is a plural of مهدي). Lexicon entries are
+    ending: المهديين is a plural of مهدي; with or without ال, only a place's nisba takes a
+    plural or dual ending, :func:`plural_name`). Lexicon entries are
     ``root:kind:weight`` (kind ``n`` noun, ``v`` verb, ``b`` both; weight from the frequency of
     the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
     roots: the one whose best reading (segmentation) has the largest weight, then the largest
@@ -882,7 +914,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     only as a loanword (``*lemma``) gets the lemma as its key (``ملايين`` → ``مليون``).
 
     ``names_too=False``: the name lexicon is not consulted (the common reading of a name, see
-    :func:`common_root`).
+    :func:`common_root`). ``hamza_only``: only roots with a hamza radical are licensed (see
+    :func:`lexicon_reading`).
     """
     names, lexicon = (d["names"] if names_too else {}), d["lexicon"]
     best_cost = -1
@@ -902,7 +935,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         if best_cost >= 0 and cost > best_cost:
             break
         if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
-                core in names) and (not art or ARTICLE_TAG in names[core].split(",") or (
+                core in names) and (bare or key.endswith(core + TEH_MARBUTA) or plural_name(
+                    names[core])) and (not art or ARTICLE_TAG in names[core].split(",") or (
                     core.endswith(YEH) and (bare or key.endswith(core + TEH_MARBUTA)))):
             return "name", name_key(core, names), name_key(core, names)
         if article_read and bare_article(word, key, core):
@@ -916,6 +950,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
             for entry in lexicon[core].split("|"):
                 root, kind, weight = entry.split(":")
                 if pos != "b" and kind != "b" and kind != pos:
+                    continue
+                if hamza_only and HAMZA not in root:
                     continue
                 best_cost = cost
                 if root.startswith(LOANWORD):
@@ -934,16 +970,41 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         return ("name", whole, whole) if whole else None
     prior = d["root_prior"]
     best = order[0]
+    plural = key.endswith(FEMININE_PLURAL)
     for root in order:
         if scores[root] > scores[best] or (scores[root] == scores[best] and (
-                sums[root] > sums[best] or (sums[root] == sums[best]
-                                            and prior.get(root, 0) > prior.get(best, 0)))):
+                sums[root] > sums[best] or (sums[root] == sums[best] and (
+                    feminine_plural(plural, cores[root]) > feminine_plural(plural, cores[best])
+                    or (feminine_plural(plural, cores[root])
+                        == feminine_plural(plural, cores[best])
+                        and prior.get(root, 0) > prior.get(best, 0)))))):
             best = root
     if best_cost == 0 and not whole:
         clitic = preposition_reading(key, found, lexicon, scores[best])
         if clitic is not None:
             return "root", clitic[0], clitic[1]
     return "root", best, cores[best]
+
+
+#: The sound feminine plural ending.
+FEMININE_PLURAL = "ات"
+
+
+def feminine_plural(plural: bool, core: str) -> bool:
+    """A word in ات read as a singular in ة + ات: between readings that tie, the sound feminine
+    plural of a noun in ة (سمات: سمة, وسم) beats a noun without ة + ات (سم + ات, سمم)."""
+    return plural and core.endswith(TEH_MARBUTA)
+
+
+def plural_name(tags: str) -> bool:
+    """A name in ي whose plural and dual are the name too: the nisba of a place or people
+    (السوريون, مصريين; tag ``nisba``, or another spelling of one, ``=key``), not a family name
+    that is also a common adjective (الرماديات, شاميون are grey and Levantine things)."""
+    return tags.startswith("=") or NISBA_TAG in tags.split(",")
+
+
+#: Source tag of the nisba of a country or well-known place (bench/gold/build_lexicon).
+NISBA_TAG = "nisba"
 
 
 #: A preposition + noun reading beats the whole word when its lemma is this much more frequent

@@ -66,6 +66,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -392,6 +393,29 @@ def _code_fingerprint() -> str:
     return f"{code} zlib {zlib.ZLIB_RUNTIME_VERSION}"
 
 
+def _constants_key(gazetteer: Any) -> str:
+    """What ``analyzer-tables.json``, ``lexicon/`` and ``names.json`` are made from: the
+    analysis and gazetteer code and data (:func:`archive.records.code_fingerprint`), this
+    module, and each entity's names and context rule (the name matcher's input)."""
+    from archive import records
+
+    try:
+        tashaphyne = metadata.version("tashaphyne")
+    except metadata.PackageNotFoundError:
+        tashaphyne = "-"
+    h = hashlib.sha256(f"browser constants\0{records.code_fingerprint()}\0"
+                       f"{_code_fingerprint()}\0tashaphyne {tashaphyne}\0".encode())
+    if gazetteer is not None:
+        for key in sorted(gazetteer.entities):
+            e = gazetteer.entities[key]
+            rule = e.context
+            rule = None if rule is None else [rule.as_json(), None if rule.names is None else
+                                              sorted(" ".join(n) for n in rule.names)]
+            h.update(json.dumps([key, list(e.names), rule], ensure_ascii=False,
+                                sort_keys=True).encode() + b"\n")
+    return h.hexdigest()
+
+
 def _year(date: str | None) -> str | None:
     return date[:4] if date and len(date) >= 4 and date[:4].isdigit() else None
 
@@ -706,7 +730,14 @@ def write_browser_index(
     report = BrowserIndexReport(site_data, 0)
     out = _Out(out_dir, report)
     urls = urls or {}
-    title_analyzer = Analyzer(gazetteer.matcher()) if gazetteer is not None else Analyzer()
+    analyzers: list[Any] = []  # the title analyzer, made when an article has to be read
+
+    def title_analyzer() -> Any:
+        if not analyzers:
+            analyzers.append(Analyzer(gazetteer.matcher()) if gazetteer is not None
+                             else Analyzer())
+        return analyzers[0]
+
     previous: dict[str, list[Any]] = state["docs"] if state else {}
 
     ids: list[str] = []
@@ -729,7 +760,7 @@ def write_browser_index(
                 if aa is None:
                     assert isinstance(analyzed, ArticleSource)
                     aa = analyzed.article(ident)
-                doc = IndexDoc.from_analyzed(aa, title_analyzer)
+                doc = IndexDoc.from_analyzed(aa, title_analyzer())
                 body = [(s.start, s.end) for s in aa.article.body_segments()]
                 rec = _record(doc, body, url)
                 entries.append([rec.fingerprint, rec.card, rec.row, made_from])
@@ -819,28 +850,39 @@ def write_browser_index(
     for b in range(blocks):
         out.put(f"cards/{b}.json", _dump([cards.get(n) for n in
                                           range(b * CARD_BLOCK, min(slots, (b + 1) * CARD_BLOCK))]))
-    core, lexicon = browser_tables()
-    out.put("analyzer-tables.json", json.dumps(core, sort_keys=True, ensure_ascii=False,
-                                               separators=(",", ":")) + "\n")
-    for name, part in lexicon.items():
-        out.put(f"{LEXICON_DIR}/{name}.json", json.dumps(part, sort_keys=True, ensure_ascii=False,
-                                                         separators=(",", ":")) + "\n")
-    names: dict[str, Any] = {"format": 1, "proclitics": [], "article": "ال", "names": {}}
-    if gazetteer is not None:
-        names = gazetteer.matcher().export_table()
-    out.put("names.json", _dump(names))
+    # The analyzer's tables and the name table: the same until the analysis or gazetteer code
+    # or the gazetteer's names change; made again only then (or when a file is missing).
+    constants = _constants_key(gazetteer)
+    kept = state.get("constants") if state and not everything else None
+    if (isinstance(kept, list) and len(kept) == 2 and kept[0] == constants
+            and all((out_dir / f"{n}.json{STORED}").is_file() for n in (
+                "analyzer-tables", "names", *(f"{LEXICON_DIR}/{x}" for x in kept[1])))):
+        lexicon_names = list(kept[1])
+        report.kept += 2 + len(lexicon_names)
+    else:
+        core, lexicon = browser_tables()
+        out.put("analyzer-tables.json", json.dumps(core, sort_keys=True, ensure_ascii=False,
+                                                   separators=(",", ":")) + "\n")
+        for name, part in lexicon.items():
+            out.put(f"{LEXICON_DIR}/{name}.json", json.dumps(
+                part, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n")
+        names: dict[str, Any] = {"format": 1, "proclitics": [], "article": "ال", "names": {}}
+        if gazetteer is not None:
+            names = gazetteer.matcher().export_table()
+        out.put("names.json", _dump(names))
+        lexicon_names = list(lexicon)
     if everything:
-        _sweep(out_dir, shards, live, blocks, set(lexicon), state_dir,
+        _sweep(out_dir, shards, live, blocks, set(lexicon_names), state_dir,
                {_article_key(ident) for ident in ids})
 
     if state_dir is not None:
         (state_dir / "state.json").write_text(_dump({
             "version": STATE_VERSION, "data_version": DATA_VERSION, "code": _code_fingerprint(),
-            "shards": shards, "slots": slots,
+            "shards": shards, "slots": slots, "constants": [constants, lexicon_names],
             "docs": {ident: [numbers[seq], *entries[seq]] for seq, ident in enumerate(ids)},
         }), encoding="utf-8")
         _mirror(out_dir, site_data)
-    report.files = _files(site_data, shards, sorted(live), blocks, sorted(lexicon))
+    report.files = _files(site_data, shards, sorted(live), blocks, sorted(lexicon_names))
     copy_assets(Path(site_dir))
     return report
 

@@ -71,7 +71,10 @@ def list_cmd(paths: Paths, kind: str | None, as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "yaml"]), default=None,
               help="table (default): one line per proposal with its evidence and contexts; "
               "json: one object per line; yaml: entries to paste into seeds/places.yml and "
-              "seeds/actors.yml.")
+              "seeds/actors.yml, each flagged '# also a common word' with its evidence when "
+              "the articles also use it as an ordinary word. A city whose parent country is "
+              "flagged says so ('# parent ID is flagged above'): keep that country with the "
+              "city, or remove the city's parent line.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--no-geonames", is_flag=True,
               help="Only names found after cue words (مدينة، بلدة، الناشط…), no GeoNames.")

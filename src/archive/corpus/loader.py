@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,8 +55,13 @@ def problem_sort_key(p: Problem) -> tuple:
     return (p.path, p.line or 0, p.severity != "error", p.message, p.hint)
 
 
-def load_corpus(paths: Paths) -> Corpus:
-    """Every article file in ``paths.seeds``, sorted by id, with all problems found."""
+def load_corpus(paths: Paths, load: Callable[[Path, Paths], tuple[Article | None,
+                                                                  list[Problem]]] | None = None
+                ) -> Corpus:
+    """Every article file in ``paths.seeds``, sorted by id, with all problems found.
+    ``load``: reads one article file, in place of :func:`load_file` (e.g. one that reuses the
+    previous build's parse of an unchanged file)."""
+    load = load or load_file
     seeds = paths.seeds
     rel_seeds = paths.rel(seeds)
     if not seeds.is_dir():
@@ -116,7 +122,7 @@ def load_corpus(paths: Paths) -> Corpus:
                 "rename one of the files",
             ))
             continue
-        article, found = load_file(files[0], paths)
+        article, found = load(files[0], paths)
         problems.extend(found)
         if article is not None:
             articles.append(article)

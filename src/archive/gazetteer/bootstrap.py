@@ -69,6 +69,9 @@ SHORT_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     "AF": ("أفغانستان",), "IN": ("الهند",), "JP": ("اليابان",),
 }
 FLAG = "also a common word"
+#: The comment above a proposed city whose parent country is flagged: the city needs it.
+PARENT_FLAGGED = ("parent {parent} is flagged above: keep {parent} with this entry, "
+                  "or remove this entry's parent line")
 MAX_EXAMPLES = 2
 CONTEXT_CHARS = 40
 
@@ -92,6 +95,7 @@ class Proposal:
     cues: set[str] = field(default_factory=set)  # cue words it was also found after
     examples: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
+    merged: list[Proposal] = field(default_factory=list)  # other names of this place, folded in
 
     @property
     def name(self) -> str:
@@ -381,8 +385,10 @@ class Bootstrap:
             p.others = [g for g in candidates if g is not best and g.country != best.country]
             if best.geonames_id in country_ids:
                 p.type = "country"
-            self._evidence(p)
+        # the evidence once the names of one place are merged: the ratios over all its mentions
         self._merge_same_places()
+        for p in self.places.values():
+            self._evidence(p)
         self._trim_persons()
         self._count_persons()
         self._merge_longer_names()
@@ -406,33 +412,54 @@ class Bootstrap:
             main.forms.update(p.forms)
             main.tanwin += p.tanwin
             main.beside_person += p.beside_person
-            main.evidence += [f"{p.name}: {e}" for e in p.evidence]
+            main.merged.append(p)
             del self.places[norm]
 
     def _evidence(self, p: Proposal) -> None:
+        """Why ``p`` may be an ordinary word. The ratios (tanwin, beside a personal name) are
+        taken over every mention of the place, whichever of its names was written: one mention
+        of المملكة العربية السعودية beside a name does not flag a country named 200 times. Each
+        name is also checked as a word on its own (المدينة beside مدينة, a given name, a name of
+        other places), since every name kept would be linked wherever the articles write it."""
         ev: list[str] = []
         if p.tanwin >= 2 and p.tanwin * 50 >= p.count:
             ev.append(f"{p.tanwin} times with tanwin (a common noun: درعاً is 'a shield')")
+        own = p.count - sum(m.count for m in p.merged)
+        word, others = self._word_evidence(p, own, skip_common=bool(ev))
+        ev += word
+        if p.beside_person * 10 >= p.count and p.beside_person:
+            ev.append(f"{p.beside_person} times beside a personal name")
+        ev += others
+        for m in p.merged:
+            word, others = self._word_evidence(m, m.count, skip_common=False)
+            ev += [f"{m.name}: {e}" for e in word + others]
+        p.evidence = ev
+
+    def _word_evidence(self, p: Proposal, count: int, skip_common: bool
+                       ) -> tuple[list[str], list[str]]:
+        """Evidence that the name ``p.normalized``, written ``count`` times, is an ordinary word
+        (the word without/with its article, the common-word list, a given name), then the other
+        places that bear it."""
+        ev: list[str] = []
         one_word = " " not in p.normalized
         if one_word and p.normalized.startswith("ال") and p.type != "country":
             bare = self.words[p.normalized[2:]]
-            if bare * 20 >= p.count:
+            if bare * 20 >= count:
                 ev.append(f"the word without ال ({p.normalized[2:]}) appears {bare} times")
         elif one_word and not p.normalized.startswith("ال") and p.type != "country":
             defined = self.words["ال" + p.normalized]
-            if defined * 20 >= p.count:
+            if defined * 20 >= count:
                 ev.append(f"the word with ال (ال{p.normalized}) appears {defined} times")
-        if not ev and p.normalized in common_words():
+        if not ev and not skip_common and p.normalized in common_words():
             ev.append(f"a common word in Arabic news ({common_words()[p.normalized]})")
         if p.normalized in GIVEN_NAMES:
             ev.append("also a given name")
-        if p.beside_person * 10 >= p.count and p.beside_person:
-            ev.append(f"{p.beside_person} times beside a personal name")
+        others = []
         if p.others:
-            ev.append("also the name of " + ", ".join(
+            others.append("also the name of " + ", ".join(
                 f"{g.name} ({g.country})" for g in p.others[:3])
                 + (f" and {len(p.others) - 3} more" if len(p.others) > 3 else ""))
-        p.evidence = ev
+        return ev, others
 
     def _trim_persons(self) -> None:
         """A last word with the article that follows a name in under 1 of 5 of its uses is no
@@ -537,6 +564,7 @@ def to_yaml(gazetteer: Gazetteer, proposals: Sequence[Proposal]) -> dict[str, st
 
     places_out: list[str] = []
     parents: dict[str, str] = {}  # ISO → id of the country entry
+    flagged_parents: set[str] = set()  # ids of proposed countries flagged as common words
     country_lines: list[str] = []
 
     def parent_of(iso: str) -> str | None:
@@ -580,11 +608,17 @@ def to_yaml(gazetteer: Gazetteer, proposals: Sequence[Proposal]) -> dict[str, st
             lines = [comment]
             if p.flagged:
                 lines.append(f"# {FLAG}: " + "; ".join(p.evidence))
+            parent = None
             if p.type == "country":
                 ident = new_id(_slug(geo.name), geo.country.lower())
                 parents[geo.country] = ident
+                if p.flagged:
+                    flagged_parents.add(ident)
             else:
                 ident = new_id(_slug(geo.name), geo.country.lower())
+                parent = parent_of(geo.country)
+                if parent in flagged_parents:
+                    lines.append(f"# {PARENT_FLAGGED.format(parent=parent)}")
             lines += [f"- id: {ident}", f"  name: {_q(names[0])}"]
             if names[1:]:
                 lines.append(f"  aliases: [{', '.join(_q(n) for n in names[1:])}]")
@@ -593,7 +627,6 @@ def to_yaml(gazetteer: Gazetteer, proposals: Sequence[Proposal]) -> dict[str, st
                 lines += [f"  description: {_q('دولة (GeoNames).')}",
                           f"  geonames_id: {geo.geonames_id}"]
             else:
-                parent = parent_of(geo.country)
                 country = country_places().get(geo.country)
                 where = country.arabic_names[0] if country else geo.country
                 lines.append(f"  description: {_q(f'مدينة في {where} (GeoNames).')}")

@@ -3,7 +3,9 @@
 Layout::
 
     build/search/CURRENT        name of the live generation ("gen-000007"), replaced atomically
-    build/search/gen-000007/    Whoosh index + manifest.json + related.json
+    build/search/gen-000007/    Whoosh index + manifest.json + related.json + features.bin
+                                (each article's root and entity terms: what related articles
+                                are computed from, updated for the changed articles only)
     build/search/.lock          held (flock) by the one process that updates the index
     build/related.json          copy of the live generation's related.json, for the site
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import marshal
 import os
 import shutil
 import time
@@ -45,6 +48,7 @@ from archive import files as archive_files
 from archive.config import Paths
 from archive.errors import Problem
 from archive.index.docs import IndexDoc
+from archive.index.related import features_of, index_features
 from archive.index.schema import INDEX_FORMAT, make_schema
 from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
 
@@ -55,6 +59,11 @@ ARTICLE_SUFFIXES = (".txt", ".md")
 MANIFEST = "manifest.json"
 RELATED = "related.json"
 META = "docs.json"  # Whoosh doc number → id, date, source, places, actors (for filters)
+#: Per article id, its root and entity terms with their frequencies (what related articles are
+#: computed from), carried from generation to generation and updated for the changed articles
+#: only: the related articles are computed without reading every posting of the index.
+FEATURES = "features.bin"
+FEATURES_FORMAT = 1
 _META_FIELDS = ("id", "date", "source", "places", "actors")
 CURRENT = "CURRENT"
 #: Source files whose change alters how text becomes index terms (→ full rebuild).
@@ -516,11 +525,13 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         # Whoosh never rewrites a file it has written (new segments and a new TOC get new
         # names), so hard links give the new generation a copy for free.
         shutil.copytree(prev_gen, gen, copy_function=os.link,
-                        ignore=shutil.ignore_patterns(MANIFEST, RELATED, META, "*.tmp", "*LOCK"))
+                        ignore=shutil.ignore_patterns(MANIFEST, RELATED, META, FEATURES, "*.tmp",
+                                                     "*LOCK"))
         ix = whoosh_index.open_dir(str(gen))
     else:
         gen.mkdir(parents=True)
         ix = whoosh_index.create_in(str(gen), make_schema())
+    before = _segment_ids(ix)
 
     manifest = Manifest(
         code=code, gazetteer=gaz, entities=entities, files=files, generation=number,
@@ -533,15 +544,23 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     # files open in about a millisecond (measured on 150 synthetic articles).
     # limitmb: Whoosh's posting buffer, spilled to sorted runs on disk when full; it counts
     # about half of what the postings really take in memory, so 64 keeps it near 150 MB.
+    # the features of the previous generation, updated below article by article (None: the
+    # previous generation has none, they are read from the index once it is written)
+    feats = _read_features(prev_gen) if prev is not None and prev_gen is not None else {}
     writer = ix.writer(codec=W3Codec(compression=0), compound=False, limitmb=WRITER_MB)
     try:
         for aid in sorted(todo | removed):
             writer.delete_by_term("id", aid)
+            if feats is not None:
+                feats.pop(aid, None)
         # one article at a time: its tokens are rebuilt, written and dropped
         for aid in sorted(todo):
             aa = source(aid)
             doc = IndexDoc.from_analyzed(aa, title_analyzer)
-            writer.add_document(**doc.fields())
+            fields = doc.fields()
+            writer.add_document(**fields)
+            if feats is not None:
+                feats[doc.id] = features_of(fields["root"].items, fields["entity"].items)
             keys = {m.entity for m in aa.mentions} | set(doc.places) | set(doc.actors)
             manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
                                          "entities": sorted(keys)}
@@ -556,14 +575,15 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         raise
     lap("commit")
 
-    with ix.reader() as reader:
-        meta = {num: {k: fields.get(k) for k in _META_FIELDS}
-                for num, fields in reader.iter_docs()}
+    meta = _docs_meta(ix, prev_gen if prev is not None else None, before, todo | removed)
     _write_atomic(gen / META, json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n")
+    if feats is None:
+        feats = index_features(ix, {num: row["id"] for num, row in meta.items()})
     ix.close()
+    _write_features(gen, feats)
     lap("meta")
     if related:
-        _write_related(paths, gen, publish=False)
+        _write_related(paths, gen, publish=False, feats=feats)
         manifest.related = True
         lap("related")
     _write_atomic(gen / MANIFEST, manifest.to_json())
@@ -583,6 +603,41 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
 WRITER_MB = 64
 #: Segments an update lets pile up before it merges the small ones (see _update_locked).
 MERGE_AT = 12
+
+
+def _segment_ids(ix: Any) -> list[str]:
+    try:
+        return [s.segment_id() for s in ix._segments()]
+    except (AttributeError, OSError):
+        return []
+
+
+def _docs_meta(ix: Any, prev_gen: Path | None, before: list[str], changed: set[str],
+               ) -> dict[int, dict[str, Any]]:
+    """Per live document number, its :data:`_META_FIELDS` (docs.json). When the update only
+    appended segments to those of ``prev_gen`` (no merge), the numbers of the older documents
+    stand: the previous docs.json is taken without the ``changed`` ids, and only the new
+    segments' stored fields are read; otherwise every document's are."""
+    with ix.reader() as reader:
+        segments = ix._segments()
+        old: dict[int, dict[str, Any]] | None = None
+        if prev_gen is not None and before and _segment_ids(ix)[:len(before)] == before:
+            try:
+                data = json.loads((prev_gen / META).read_text(encoding="utf-8"))
+                old = {int(num): row for num, row in data.items()}
+            except (OSError, ValueError, TypeError, AttributeError):
+                old = None
+        if old is not None:
+            meta = {num: row for num, row in old.items() if row.get("id") not in changed}
+            start = sum(s.doc_count_all() for s in segments[:len(before)])
+            for num in range(start, reader.doc_count_all()):
+                if not reader.is_deleted(num):
+                    fields = reader.stored_fields(num)
+                    meta[num] = {k: fields.get(k) for k in _META_FIELDS}
+            if len(meta) == reader.doc_count() and all(not reader.is_deleted(n) for n in meta):
+                return dict(sorted(meta.items()))
+        return {num: {k: fields.get(k) for k in _META_FIELDS}
+                for num, fields in reader.iter_docs()}
 
 
 def _segment_count(ix: Any) -> int:
@@ -630,22 +685,43 @@ def _analysed_source(loaded: Any, articles: dict[str, Any], todo: set[str],
     return get
 
 
-def _write_related(paths: Paths, gen: Path, publish: bool = True) -> None:
-    """Compute related articles of generation ``gen``: ``gen/related.json`` (and, when
-    ``publish``, build/related.json)."""
-    from archive.index.related import compute_related, related_json
+def _read_features(gen: Path) -> dict[str, dict[str, int]] | None:
+    """The features kept in generation ``gen`` (None when it has none, or unreadable)."""
+    try:
+        fmt, feats = marshal.loads((gen / FEATURES).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return feats if fmt == FEATURES_FORMAT and isinstance(feats, dict) else None
 
-    ids_by_num = None
-    try:
-        meta = json.loads((gen / META).read_text(encoding="utf-8"))
-        ids_by_num = {int(num): row["id"] for num, row in meta.items()}
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # read from the index itself
-    ix = whoosh_index.open_dir(str(gen))
-    try:
-        text = related_json(compute_related(ix, ids_by_num=ids_by_num))
-    finally:
-        ix.close()
+
+def _write_features(gen: Path, feats: dict[str, dict[str, int]]) -> None:
+    archive_files.write_atomic(gen / FEATURES, marshal.dumps(
+        (FEATURES_FORMAT, {aid: feats[aid] for aid in sorted(feats)})))
+
+
+def _write_related(paths: Paths, gen: Path, publish: bool = True,
+                   feats: dict[str, dict[str, int]] | None = None) -> None:
+    """Compute related articles of generation ``gen``: ``gen/related.json`` (and, when
+    ``publish``, build/related.json), from ``feats`` or the generation's features (read from
+    its index when it has none)."""
+    from archive.index.related import related_from_features, related_json
+
+    if feats is None:
+        feats = _read_features(gen)
+    if feats is None:
+        ids_by_num = None
+        try:
+            meta = json.loads((gen / META).read_text(encoding="utf-8"))
+            ids_by_num = {int(num): row["id"] for num, row in meta.items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # read from the index itself
+        ix = whoosh_index.open_dir(str(gen))
+        try:
+            feats = index_features(ix, ids_by_num)
+        finally:
+            ix.close()
+        _write_features(gen, feats)
+    text = related_json(related_from_features(feats))
     _write_atomic(gen / RELATED, text)
     if publish:
         paths.build.mkdir(parents=True, exist_ok=True)

@@ -27,7 +27,7 @@ from typing import Any
 
 from archive import files
 
-FORMAT = 1
+FORMAT = 2  # 2: shared objects digested as the digest of their fields
 DIR_NAME = "pages"
 
 
@@ -44,8 +44,16 @@ def code_fingerprint() -> str:
 #: Fields left out of a dataclass's digest, by class: an article view's ``related`` ids. An
 #: article page gets its own related articles as the ``related`` list of its context (keyed
 #: there); the related lists of the articles it links to do not show on it. (A root page's
-#: ``related`` roots do show on it: they stay in its digest.)
-_LEFT_OUT = {"ArticleView": frozenset({"related"})}
+#: ``related`` roots do show on it: they stay in its digest.) A listing's ``_orders`` are its
+#: ids sorted by each ordering, filled as pages ask for them: what a page shows of them is its
+#: own items, keyed in its context.
+_LEFT_OUT = {"ArticleView": frozenset({"related"}), "Listing": frozenset({"_orders"})}
+
+#: Classes whose objects many pages show (an article in lists, related lists and links; a
+#: place or actor on every page naming it; a list on each of its pages; a root on its page and
+#: twice on the root index): each stands in a digest as the digest of its fields, computed
+#: once per build through a :class:`Memo`.
+SHARED = frozenset({"ArticleView", "EntityView", "Listing", "RootPage"})
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -60,31 +68,55 @@ def _digested_fields(cls: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in fields(cls) if f.name not in left_out)
 
 
-def stable(value: Any) -> Any:
+class Memo:
+    """Digests computed once per build: of the shared objects (by identity; each object is
+    held so that its id is not reused) and of each lookup's answer. Valid only while the
+    site's data does not change, i.e. for one build: make a new one for each."""
+
+    def __init__(self) -> None:
+        self.objects: dict[int, tuple[Any, tuple[str, str]]] = {}
+        self.answers: dict[tuple[str, str], bytes] = {}
+
+
+def stable(value: Any, memo: Memo | None = None) -> Any:
     """``value`` made fit for a digest: an article (an object with a ``content_hash`` of its
     file) stands as its id, path and hash — what it was parsed from, by the code the
-    fingerprint covers — instead of its whole text; dataclasses as their fields."""
+    fingerprint covers — instead of its whole text; dataclasses as their fields, and those of
+    the :data:`SHARED` classes as the digest of their fields (the same with or without
+    ``memo``; with one, computed once per object)."""
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, list | tuple) and type(value) in (list, tuple):
-        return [stable(v) for v in value]
+        return [stable(v, memo) for v in value]
     if hasattr(value, "content_hash") and hasattr(value, "path"):
         return ("article", value.id, value.path, value.content_hash)
-    names = _digested_fields(type(value))
+    cls = type(value)
+    names = _digested_fields(cls)
     if names is not None:
-        return (type(value).__name__, [(name, stable(getattr(value, name))) for name in names])
+        if cls.__name__ not in SHARED:
+            return (cls.__name__, [(name, stable(getattr(value, name), memo)) for name in names])
+        if memo is not None:
+            hit = memo.objects.get(id(value))
+            if hit is not None and hit[0] is value:
+                return hit[1]
+        inner = [(name, stable(getattr(value, name), memo)) for name in names]
+        out = (cls.__name__, hashlib.sha256(repr(inner).encode()).hexdigest())
+        if memo is not None:
+            memo.objects[id(value)] = (value, out)
+        return out
     if isinstance(value, dict):
-        return [(stable(k), stable(v)) for k, v in value.items()]
+        return [(stable(k, memo), stable(v, memo)) for k, v in value.items()]
     if isinstance(value, list | tuple):
-        return [stable(v) for v in value]
+        return [stable(v, memo) for v in value]
     return value
 
 
 class Lookups:
     """Records the lookups one page's rendering makes, and answers them from the live data."""
 
-    def __init__(self, answer: Callable[[str, str], Any]) -> None:
+    def __init__(self, answer: Callable[[str, str], Any], memo: Memo | None = None) -> None:
         self.answer = answer
+        self.memo = memo
         self.asked: set[tuple[str, str]] = set()
         self.whole = False
 
@@ -102,8 +134,13 @@ class Lookups:
         """Digest of the answers to ``asked`` (default: the lookups recorded) as they are now."""
         pairs = sorted(self.asked) if asked is None else [(k, v) for k, v in asked]
         h = hashlib.sha256()
+        answers = self.memo.answers if self.memo is not None else {}
         for kind, key in pairs:
-            h.update(f"{kind}\0{key}\0{stable(self.answer(kind, key))!r}\n".encode())
+            line = answers.get((kind, key))
+            if line is None:
+                answer = stable(self.answer(kind, key), self.memo)
+                line = answers[(kind, key)] = f"{kind}\0{key}\0{answer!r}\n".encode()
+            h.update(line)
         return h.hexdigest()
 
 
@@ -139,10 +176,10 @@ class PageCache:
         self.misses = 0
 
     @staticmethod
-    def inputs_digest(parts: list[Any]) -> str:
+    def inputs_digest(parts: list[Any], memo: Memo | None = None) -> str:
         h = hashlib.sha256(code_fingerprint().encode())
         for part in parts:
-            h.update(repr(stable(part)).encode() + b"\0")
+            h.update(repr(stable(part, memo)).encode() + b"\0")
         return h.hexdigest()
 
     def _file(self, page_key: str) -> Path:

@@ -14,11 +14,15 @@ function of
   the versions of MkDocs, Material and the libraries they render with, the plugin's own code
   and the code of any other plugin.
 
-Each stored page (``build/site-pages/<hash of its source path>.html``) starts with one line: the
-digest of all of these when it was written; the rest is exactly the bytes MkDocs wrote. On the
-next build the plugin renders the content (cheap: Jinja2 only, and most article contents come
-from the page cache), computes the digest again and, when it matches, leaves the page out of
-MkDocs' rendering and copies the stored bytes into the site instead.
+Each stored page (``build/site-pages/<hash of its source path>.html``) is exactly the bytes
+MkDocs wrote; ``build/site-pages/keys.json`` holds, per stored page, the digest of all of
+these when it was written and the file's inode, size and modification time. On the next build
+the plugin renders the content (cheap: Jinja2 only, and most contents come from the page
+caches), computes the digest again and, when it matches and the stored file is still the one
+written (same inode, size and time), leaves the page out of MkDocs' rendering and puts the
+stored file into the site as a hard link (a copy across file systems), as the browser search
+data already is. A stored page is never written in place (a new file replaces it), and a
+site page changed in place changes the stored file's time: then the page is built again.
 
 Whole-page reuse is on only for ``mkdocs build``/``gh-deploy`` without ``--dirty``, and only
 when no other plugin handles page events (its output could not be predicted from ours).
@@ -29,18 +33,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import json
 import os
+import shutil
 import sys
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from archive import files
 from archive.site import pagecache
 
-FORMAT = 1
+FORMAT = 2  # 2: keys in keys.json, pages stored as written (hard-linked into the site)
 DIR_NAME = "site-pages"
 CHROME_FILE = "chrome.txt"
+KEYS_FILE = "keys.json"
 
 #: Config keys that never reach a page's HTML (paths of this build, server and deploy
 #: settings, link validation, which only warns); plugins are digested separately.
@@ -169,6 +177,21 @@ class PageStore:
         self.chrome = chrome
         self.used: set[str] = set()
         self.stored = 0
+        self.linked = 0
+        self._entries: dict[str, list[Any]] | None = None
+
+    @property
+    def entries(self) -> dict[str, list[Any]]:
+        """File name → [key, inode, size, mtime_ns] of each stored page (keys.json)."""
+        if self._entries is None:
+            try:
+                data = json.loads((self.folder / KEYS_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = None
+            ok = (isinstance(data, dict) and data.get("format") == FORMAT
+                  and isinstance(data.get("pages"), dict))
+            self._entries = dict(data["pages"]) if ok else {}  # type: ignore[index]
+        return self._entries
 
     def same_chrome(self) -> bool:
         """Whether the stored pages were made around the same chrome (else none can match)."""
@@ -202,49 +225,78 @@ class PageStore:
         h.update(content.encode())
         return h.hexdigest()
 
-    def stored_key(self, src_uri: str) -> str | None:
-        """The key line of the stored page, or None when there is none."""
-        self.used.add(self.name(src_uri))
+    @staticmethod
+    def _stamp(path: Path) -> list[int] | None:
         try:
-            with open(self.path(src_uri), "rb") as fh:
-                line = fh.readline(80)
+            st = os.stat(path)
         except OSError:
             return None
-        return line[:64].decode("ascii", "replace") if len(line) == 65 else None
+        return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+    def stored_key(self, src_uri: str) -> str | None:
+        """The key of the stored page, or None when there is none or its file is no longer
+        the one written (changed in place, replaced or gone)."""
+        name = self.name(src_uri)
+        self.used.add(name)
+        entry = self.entries.get(name)
+        if not isinstance(entry, list) or len(entry) != 4:
+            return None
+        if self._stamp(self.folder / name) != entry[1:]:
+            return None
+        return entry[0] if isinstance(entry[0], str) else None
 
     def put(self, src_uri: str, key: str, html: bytes) -> None:
-        self.used.add(self.name(src_uri))
-        path = self.path(src_uri)
+        name = self.name(src_uri)
+        self.used.add(name)
+        path = self.folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
-            fh.write(key.encode("ascii") + b"\n")
             fh.write(html)
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # a new file: the one linked into the previous site stays
+        stamp = self._stamp(path)
+        if stamp is not None:
+            self.entries[name] = [key, *stamp]
         self.stored += 1
 
     def copy(self, src_uri: str, key: str, dest: Path) -> bool:
-        """Write the stored page into ``dest``; False when it is no longer the one for ``key``
-        (then the caller must not use it)."""
-        try:
-            data = self.path(src_uri).read_bytes()
-        except OSError:
-            return False
-        head, sep, html = data.partition(b"\n")
-        if not sep or head != key.encode("ascii"):
+        """Put the stored page into the site at ``dest`` (a hard link, else a copy); False
+        when it is no longer the one for ``key`` (then the caller must not use it)."""
+        name = self.name(src_uri)
+        path = self.folder / name
+        entry = self.entries.get(name)
+        if (not isinstance(entry, list) or entry[0] != key
+                or self._stamp(path) != entry[1:]):
             return False
         dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(html)
+        try:
+            os.link(path, dest)
+            self.linked += 1
+        except FileExistsError:
+            return False
+        except OSError:  # another file system, or no hard links there
+            try:
+                shutil.copyfile(path, dest)
+            except OSError:
+                return False
         return True
 
     def prune(self, keep: Iterable[str] = ()) -> int:
-        """Delete the stored pages this build did not use; return how many."""
+        """Delete the stored pages this build did not use; return how many. Then save the
+        keys of the others."""
         if not self.folder.is_dir():
             return 0
-        used = self.used | set(keep) | {CHROME_FILE}
+        used = self.used | set(keep)
         removed = 0
         for path in self.folder.iterdir():
-            if path.name not in used and not path.name.startswith("."):
+            name = path.name
+            if name in (CHROME_FILE, KEYS_FILE) or name.startswith("."):
+                continue
+            if name not in used:
                 path.unlink(missing_ok=True)
                 removed += 1
+        entries = {n: e for n, e in sorted(self.entries.items()) if n in used}
+        self._entries = entries
+        files.write_atomic(self.folder / KEYS_FILE,
+                           json.dumps({"format": FORMAT, "pages": entries}, sort_keys=True))
         return removed

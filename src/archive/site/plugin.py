@@ -450,9 +450,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if not store.copy(uri, key, site_dir / f.dest_uri):
                 raise PluginError(f"archive: the stored page {store.path(uri)} changed during "
                                   "the build — build again")
-        log.info("archive: %d whole pages copied from build/ (%.2fs; %.2fs to check them), %d "
-                 "stored, %d stale removed", len(self.reused), time.perf_counter() - t0,
-                 self.whole_seconds, store.stored,
+        log.info("archive: %d whole pages copied from build/ (%d as hard links; %.2fs; %.2fs to "
+                 "check them), %d stored, %d stale removed", len(self.reused), store.linked,
+                 time.perf_counter() - t0, self.whole_seconds, store.stored,
                  store.prune(store.name(u) for u in self.generated))
 
     def on_build_error(self, *, error: Exception) -> None:

@@ -20,7 +20,7 @@ from archive.analysis import normalize
 from archive.site import mapsvg, text
 from archive.site.chart import month_chart
 from archive.site.model import ArticleView, EntityView, SiteData, newest_first_key
-from archive.site.pagecache import Lookups, PageCache
+from archive.site.pagecache import Lookups, Memo, PageCache
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
 
@@ -260,6 +260,9 @@ class Site:
         #: Every other generated page (lists, places, actors, indexes) kept the same way; a
         #: page whose template iterates over a whole table is not stored (PageCache.put).
         self.list_cache: PageCache | None = None
+        #: Digests of the shared objects and of the lookups' answers, once per build (the
+        #: data does not change while a Site lives).
+        self.memo = Memo()
 
     # -- orderings ---------------------------------------------------------------------------
     def ranks(self) -> dict[str, dict[str, int]]:
@@ -460,8 +463,9 @@ class Site:
         # functions in a context are code (the fingerprint covers it), not data
         keyed = {k: v for k, v in context.items() if not callable(v)}
         inputs = PageCache.inputs_digest([spec.key, page_url, spec.title, spec.template,
-                                          self.site_name, self.site_url, self.options, keyed])
-        lookups = Lookups(self._answer)
+                                          self.site_name, self.site_url, self.options, keyed],
+                                         self.memo)
+        lookups = Lookups(self._answer, self.memo)
         html = cache.get(spec.key, inputs, lookups)
         if html is not None:
             cache.hits += 1

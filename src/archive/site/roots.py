@@ -36,7 +36,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -132,6 +132,11 @@ MAX_PAGES_FLOOR = 100
 #: Never more root pages than this: the /roots/ index lists every one of them (~290 bytes a
 #: row), and a page stays well under the site's 500 KB limit (1,861 rows were 532 KB).
 MAX_PAGES = 1000
+#: The spelling numbers and token counts of an article's contribution (RootCollector) are
+#: kept as ``array("I")`` bytes, read back with numpy as this type.
+_UINT = f"=u{array('I').itemsize}"
+#: Articles whose contributions are summed at once (RootCollector.result).
+_BLOCK = 2048
 
 
 def default_min(n_articles: int, root_articles: Iterable[int]) -> int:
@@ -316,40 +321,34 @@ def _verb_like(pattern: str) -> bool:
 # ------------------------------------------------------------------------------ collecting
 
 
-@dataclass(slots=True)
-class FormCount:
-    stem: str
-    cls: str
-    wazns: Counter[str] = field(default_factory=Counter)  # tokens per wazn
-    tokens: int = 0
-    articles: int = 0
-    last: int = -1  # the last article counted (articles arrive one at a time)
-    spellings: Counter[str] = field(default_factory=Counter)  # filled by result()
-    members: list[tuple[str, str]] = field(default_factory=list)  # (spelling, its wazn)
-
-
-@dataclass(slots=True)
-class RootCount:
-    tokens: int = 0
-    articles: int = 0
-    last: int = -1
-    forms: dict[tuple[str, str], FormCount] = field(default_factory=dict)
-
-
 class RootCollector:
-    """Counts per root and form, fed one analysed article at a time (keeps no tokens)."""
+    """Counts per root and form, fed one analysed article at a time (keeps no tokens).
+
+    What is kept per article is its *contribution*: how many body tokens it has of each
+    spelling that reads as a root of the lexicon (spellings numbered in the order first seen,
+    each with its reading: root, stem, class, wazn). Every total (tokens and articles per
+    root, form and spelling, the co-occurrences) is summed from the contributions in
+    :meth:`result`, so an article can be taken out again (:meth:`remove`) and added anew: a
+    count updated article by article is the count made from scratch (what
+    :func:`collect_cached` relies on)."""
 
     def __init__(self) -> None:
-        self.roots: dict[str, RootCount] = {}
-        self.ids: dict[str, int] = {}  # root → small integer (order of first sight)
-        self.article_roots: list[array[int]] = []  # per article: its roots' integers, sorted
-        self.n_articles = 0
         self._valid = lexicon_roots()
-        self._memo: dict[str, tuple[RootCount, FormCount, int] | tuple[()]] = {}
-        self._tokens: dict[str, int] = {}  # tokens per spelling (of a root), all articles
         self._names = _names()
+        self.spellings: dict[str, int] = {}  # spelling (of a root) → its number
+        self.spelled: list[str] = []  # number → spelling
+        # number → (root, stem, class, wazn, whether the spelling is the stem itself)
+        self.readings: list[tuple[str, str, str, str, bool]] = []
+        self._rootless: set[str] = set()  # spellings read and found without a root
+        # per article: (its spellings' numbers, their token counts), as array bytes
+        self.contributions: dict[Any, tuple[bytes, bytes]] = {}
+        self._unnamed = 0  # articles counted without an id (numbered in order)
 
-    def add(self, body_tokens: Iterable[Any]) -> None:
+    @property
+    def n_articles(self) -> int:
+        return len(self.contributions)
+
+    def add(self, body_tokens: Iterable[Any], article_id: Any = None) -> None:
         """Count one article's body tokens (``archive.analysis.Token``)."""
         # a word's stem and root depend on its spelling only (names aside): count spellings
         spellings: Counter[str] = Counter()
@@ -359,65 +358,76 @@ class RootCollector:
                 spellings[t.form] += 1
                 if t.form not in analysed:
                     analysed[t.form] = (t.normalized, t.stem, t.root)
-        self._count(((form, n, form) for form, n in spellings.items()), analysed.__getitem__)
+        self._count(article_id, ((form, n, form) for form, n in spellings.items()),
+                    analysed.__getitem__)
 
-    def add_vocabulary(self, words: list[str], counts: Counter[int]) -> None:
+    def add_vocabulary(self, words: list[str], counts: Counter[int],
+                       article_id: Any = None) -> None:
         """Count one article from its record's vocabulary (``archive.records``
         :func:`~archive.records.decode_body_vocabulary`: five strings per form, the counts
         of its body tokens outside names): the same counts as :meth:`add`, without tokens."""
-        self._count(((words[5 * k], n, k) for k, n in counts.items()),
+        self._count(article_id, ((words[5 * k], n, k) for k, n in counts.items()),
                     lambda k: (words[5 * k + 1], words[5 * k + 2], words[5 * k + 3]))
 
-    def _count(self, spellings: Iterable[tuple[str, int, Any]],
-               analysis: Callable[[Any], tuple[str, str, str]]) -> None:
-        """Count one article: ``(spelling, tokens, ref)`` for each of its spellings, where
-        ``analysis(ref)`` gives the spelling's ``(normalized, stem, root)`` (asked only for a
-        spelling the collector has not read yet)."""
-        art = self.n_articles
-        self.n_articles += 1
-        seen: set[int] = set()
-        memo = self._memo
-        tokens = self._tokens
-        for form, n, ref in spellings:
-            entry = memo.get(form)
-            if entry is None:
-                entry = memo[form] = self._entry(form, analysis(ref))
-            if not entry:
-                continue
-            rc, fc, rid = entry
-            tokens[form] = tokens.get(form, 0) + n
-            rc.tokens += n
-            if rc.last != art:
-                rc.last = art
-                rc.articles += 1
-                seen.add(rid)
-            fc.tokens += n
-            if fc.last != art:
-                fc.last = art
-                fc.articles += 1
-        self.article_roots.append(array("i", sorted(seen)))
+    def remove(self, article_id: Any) -> None:
+        """Take an article's counts out again (it changed or left the archive)."""
+        del self.contributions[article_id]
 
-    def _entry(self, form: str, analysis: tuple[str, str, str]
-               ) -> tuple[RootCount, FormCount, int] | tuple[()]:
-        """Where a spelling's tokens are counted: its root's and its form's counts and the
-        root's integer; ``()`` when it has no root (see :meth:`_reading`)."""
-        info = self._reading(form, analysis)
-        if not info:
-            return ()
-        root, key, w = info
-        rc = self.roots.get(root)
-        if rc is None:
-            rc = self.roots[root] = RootCount()
-            self.ids[root] = len(self.ids)
-        fc = rc.forms.get(key)
-        if fc is None:
-            fc = rc.forms[key] = FormCount(key[0], key[1])
-        fc.members.append((form, w))
-        return rc, fc, self.ids[root]
+    def _count(self, article_id: Any, spellings: Iterable[tuple[str, int, Any]],
+               analysis: Callable[[Any], tuple[str, str, str]]) -> None:
+        """Count one article: ``(spelling, tokens, ref)`` for each of its distinct spellings,
+        where ``analysis(ref)`` gives the spelling's ``(normalized, stem, root)`` (asked only
+        for a spelling the collector has not read yet)."""
+        if article_id is None:
+            article_id = ("", self._unnamed)
+            self._unnamed += 1
+        if article_id in self.contributions:
+            raise ValueError(f"article {article_id!r} counted twice")
+        numbers = self.spellings
+        rootless = self._rootless
+        found: dict[int, int] = {}
+        for form, n, ref in spellings:
+            k = numbers.get(form)
+            if k is None:
+                if form in rootless:
+                    continue
+                info = self._reading(form, analysis(ref))
+                if not info:
+                    rootless.add(form)
+                    continue
+                k = numbers[form] = len(self.readings)
+                self.spelled.append(form)
+                self.readings.append(info)
+            found[k] = found.get(k, 0) + n
+        ids = sorted(found)
+        self.contributions[article_id] = (array("I", ids).tobytes(),
+                                          array("I", [found[k] for k in ids]).tobytes())
+
+    def compact(self) -> None:
+        """Forget the spellings no article has any more (after articles were removed), when
+        they are at least half of those known: the counts kept between builds do not grow
+        with every edit."""
+        import numpy as np
+
+        ids = np.frombuffer(b"".join(p[0] for p in self.contributions.values()),
+                            dtype=_UINT)
+        live = np.unique(ids)
+        if 2 * len(live) > len(self.readings):
+            return
+        number = np.zeros(len(self.readings), dtype=_UINT)
+        number[live] = np.arange(len(live), dtype=_UINT)
+        self.contributions = {
+            aid: (number[np.frombuffer(k, dtype=_UINT)].tobytes(), n)
+            for aid, (k, n) in self.contributions.items()}
+        self.spelled = [self.spelled[k] for k in live]
+        self.readings = [self.readings[k] for k in live]
+        self.spellings = {s: k for k, s in enumerate(self.spelled)}
+        self._rootless = set()
 
     def _reading(self, form: str, analysis: tuple[str, str, str] | None = None
-                 ) -> tuple[str, tuple[str, str], str] | tuple[()]:
-        """``(root, (stem, class), wazn)`` of a spelling, or ``()`` when it has no root of
+                 ) -> tuple[str, str, str, str, bool] | tuple[()]:
+        """``(root, stem, class, wazn, bare)`` of a spelling (``bare``: the spelling is the
+        stem itself once normalised), or ``()`` when it has no root of
         the root lexicon (a name, a word no lexicon knows, a number…). ``analysis``: the
         token's own ``(normalized, stem, root)`` (what :func:`analyze_word` gives a word that
         is not a name), so that the words are not analysed a second time."""
@@ -429,71 +439,132 @@ class RootCollector:
         if stem == root and (is_stop(normalized) or is_stop(stem)):
             return ()  # a function word read through the stop-word table (على, وعلى, عليه)
         cls, w = classify(stem, root, *spelling_hint(normalized, stem, form))
-        return root, (stem, cls), w
+        return root, stem, cls, w, normalize(form) == stem
 
     def result(self, min_articles: int | None = None) -> RootIndex:
         """The roots found in at least ``min_articles`` articles (None: :func:`default_min`),
         with their pages' data."""
+        import numpy as np
+
+        n_articles = self.n_articles
+        # the spellings' forms (root, stem, class) and roots, numbered
+        form_ids: dict[tuple[str, str, str], int] = {}
+        root_ids: dict[str, int] = {}
+        form_of = np.empty(len(self.readings), dtype=np.int32)
+        root_of = np.empty(len(self.readings), dtype=np.int32)
+        for k, (root, stem, cls, *_) in enumerate(self.readings):
+            form_of[k] = form_ids.setdefault((root, stem, cls), len(form_ids))
+            root_of[k] = root_ids.setdefault(root, len(root_ids))
+        n_forms, n_root_ids = len(form_ids), len(root_ids)
+        # the contributions summed a block of articles at a time (a block's arrays are small;
+        # only each article's distinct roots are kept, for the co-occurrences)
+        n_spellings = len(self.readings)
+        spelling_sum = np.zeros(n_spellings, dtype=np.float64)
+        form_sum = np.zeros(n_forms, dtype=np.float64)
+        root_sum = np.zeros(n_root_ids, dtype=np.float64)
+        form_articles = np.zeros(n_forms, dtype=np.int64)
+        pair_blocks = []
+        parts = list(self.contributions.values())
+        for lo in range(0, len(parts), _BLOCK):
+            block = parts[lo:lo + _BLOCK]
+            ids = np.frombuffer(b"".join(p[0] for p in block), dtype=_UINT)
+            counts = np.frombuffer(b"".join(p[1] for p in block), dtype=_UINT)
+            art = np.repeat(np.arange(lo, lo + len(block), dtype=np.int64),
+                            [len(p[0]) // array("I").itemsize for p in block])
+            forms, roots_ = form_of[ids], root_of[ids]
+            spelling_sum += np.bincount(ids, weights=counts, minlength=n_spellings)
+            form_sum += np.bincount(forms, weights=counts, minlength=n_forms)
+            root_sum += np.bincount(roots_, weights=counts, minlength=n_root_ids)
+            form_articles += np.bincount(_distinct(art * n_forms + forms) % n_forms,
+                                         minlength=n_forms)
+            pair_blocks.append(_distinct(art * n_root_ids + roots_))  # (article, root) once
+        spelling_tokens = spelling_sum.astype(np.int64).tolist()
+        form_tokens = form_sum.astype(np.int64)
+        root_tokens = root_sum.astype(np.int64)
+        pairs = np.concatenate(pair_blocks) if pair_blocks else np.zeros(0, dtype=np.int64)
+        # sorted by article, then root
+        pair_art = (pairs // n_root_ids).astype(np.int32)
+        pair_root = (pairs % n_root_ids).astype(np.int32)
+        del pairs, pair_blocks
+        counted = np.bincount(pair_root, minlength=n_root_ids).tolist()
+        found = {r: counted[i] for r, i in root_ids.items() if counted[i]}
         if min_articles is None:
-            min_articles = default_min(self.n_articles,
-                                       (rc.articles for rc in self.roots.values()))
-        chosen = sorted((r for r, rc in self.roots.items() if rc.articles >= min_articles),
-                        key=lambda r: (-self.roots[r].articles, r))
-        related = _cooccurrence(self, chosen)
+            min_articles = default_min(n_articles, found.values())
+        chosen = sorted((r for r, n in found.items() if n >= min_articles),
+                        key=lambda r: (-found[r], r))
+        related = _cooccurrence(n_articles, chosen, [root_ids[r] for r in chosen],
+                                pair_art, pair_root, n_root_ids)
+        # the spellings of each chosen root's forms (those still found in some article)
+        members: dict[str, dict[tuple[str, str], list[int]]] = {r: {} for r in chosen}
+        for k, (root, stem, cls, *_) in enumerate(self.readings):
+            if spelling_tokens[k] and root in members:
+                members[root].setdefault((stem, cls), []).append(k)
         pages = {}
         for root in chosen:
-            rc = self.roots[root]
-            for fc in rc.forms.values():  # tokens per spelling and per wazn, from the totals
-                fc.spellings = Counter({form: self._tokens[form] for form, _ in fc.members})
-                fc.wazns = Counter()
-                for form, w in fc.members:
-                    fc.wazns[w] += self._tokens[form]
-            groups: dict[str, list[Form]] = {c: [] for c in CLASSES}
+            forms_ = members[root]
+            wazns: dict[tuple[str, str], str] = {}
+            for key, ks in forms_.items():  # the wazn of most tokens (ties: the smallest)
+                per: Counter[str] = Counter()
+                for k in ks:
+                    per[self.readings[k][3]] += spelling_tokens[k]
+                wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
             # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
             # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
-            wazns = {id(fc): min(fc.wazns.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-                     for fc in rc.forms.values()}
-            form3 = any(fc.cls == "verb" and wazns[id(fc)] in FORM3 for fc in rc.forms.values())
-            for fc in rc.forms.values():
-                if form3 and fc.cls == "plural" and wazns[id(fc)] == "مفاعل":
-                    fc.cls = "participle"
-                spellings = sorted(fc.spellings.items(), key=lambda kv: (-kv[1], kv[0]))
-                bare = [s for s, _ in spellings if normalize(s) == fc.stem]
-                groups[fc.cls].append(Form(
-                    fc.stem, wazns[id(fc)], fc.tokens, fc.articles,
-                    [s for s, _ in spellings[:SPELLINGS_SHOWN]], len(spellings),
+            form3 = any(cls == "verb" and wazns[(stem, cls)] in FORM3 for stem, cls in forms_)
+            groups: dict[str, list[Form]] = {c: [] for c in CLASSES}
+            for (stem, cls), ks in forms_.items():
+                f = form_ids[(root, stem, cls)]
+                w = wazns[(stem, cls)]
+                if form3 and cls == "plural" and w == "مفاعل":
+                    cls = "participle"
+                spellings = sorted(((self.spelled[k], spelling_tokens[k], self.readings[k][4])
+                                    for k in ks), key=lambda kv: (-kv[1], kv[0]))
+                bare = [s for s, _, is_stem in spellings if is_stem]
+                groups[cls].append(Form(
+                    stem, w, int(form_tokens[f]), int(form_articles[f]),
+                    [s for s, *_ in spellings[:SPELLINGS_SHOWN]], len(spellings),
                     bare[0] if bare else spellings[0][0]))
-            for forms in groups.values():
-                forms.sort(key=lambda f: (-f.tokens, -f.articles, f.stem))
-            pages[root] = RootPage(root, rc.tokens, rc.articles,
+            for group in groups.values():
+                group.sort(key=lambda f: (-f.tokens, -f.articles, f.stem))
+            i = root_ids[root]
+            pages[root] = RootPage(root, int(root_tokens[i]), found[root],
                                    [(c, fs) for c, fs in groups.items() if fs],
                                    related.get(root, []))
-        return RootIndex(pages, self.n_articles, min_articles, len(self.roots))
+        return RootIndex(pages, n_articles, min_articles, len(found))
 
 
-def _cooccurrence(col: RootCollector, chosen: list[str]) -> dict[str, list[Related]]:
-    """For each chosen root, the chosen roots most associated with it (PMI over articles)."""
-    if len(chosen) < 2 or not col.n_articles:
+def _distinct(values: Any) -> Any:
+    """The distinct values of an integer array, in order."""
+    import numpy as np
+
+    if not len(values):
+        return values
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
+def _cooccurrence(n_articles: int, chosen: list[str], chosen_ids: list[int],
+                  pair_art: Any, pair_root: Any, n_root_ids: int) -> dict[str, list[Related]]:
+    """For each chosen root, the chosen roots most associated with it (PMI over articles);
+    ``pair_art``, ``pair_root``: each (article, root number) found, once, by article."""
+    if len(chosen) < 2 or not n_articles:
         return {}
     import numpy as np
     from scipy import sparse
 
-    column = {col.ids[r]: i for i, r in enumerate(chosen)}
-    rows: list[int] = []
-    cols: list[int] = []
-    for art, ids in enumerate(col.article_roots):
-        for rid in ids:
-            c = column.get(rid)
-            if c is not None:
-                rows.append(art)
-                cols.append(c)
-    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
-                          shape=(col.n_articles, len(chosen)))
+    column = np.full(n_root_ids, -1, dtype=np.int32)
+    column[chosen_ids] = np.arange(len(chosen), dtype=np.int32)
+    cols = column[pair_root]
+    keep = cols >= 0
+    rows, cols = pair_art[keep], cols[keep]  # by article: the rows of a CSR matrix
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_articles))))
+    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), cols, indptr),
+                          shape=(n_articles, len(chosen)))
     shared = (x.T @ x).tocsr()
     n_a = np.asarray(x.sum(axis=0)).ravel().astype(np.float64)
     alpha = np.empty(len(chosen), dtype=np.int64)  # each root's rank in alphabetical order
     alpha[sorted(range(len(chosen)), key=chosen.__getitem__)] = np.arange(len(chosen))
-    total = float(col.n_articles)
+    total = float(n_articles)
     out: dict[str, list[Related]] = {}
     for i, root in enumerate(chosen):
         start, end = shared.indptr[i], shared.indptr[i + 1]
@@ -506,8 +577,9 @@ def _cooccurrence(col: RootCollector, chosen: list[str]) -> dict[str, list[Relat
         idx, cnt, pmi = idx[keep], cnt[keep], pmi[keep]
         score = np.round(pmi * np.log(cnt), 6)
         top = np.lexsort((alpha[idx], -cnt, -score))[:RELATED_SHOWN]
-        out[root] = [Related(chosen[int(idx[k])], int(cnt[k]), round(float(pmi[k]), 6),
-                             float(score[k])) for k in top]
+        out[root] = [Related(chosen[j], int(c), round(p, 6), s) for j, c, p, s in zip(
+            idx[top].tolist(), cnt[top].tolist(), pmi[top].tolist(), score[top].tolist(),
+            strict=True)]
     return out
 
 
@@ -533,6 +605,17 @@ class Related:
     shared: int  # articles with both roots
     pmi: float
     score: float  # pmi · ln(shared)
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """A co-occurring root as a root page shows it: its PMI and score are not shown, and they
+    move with every article added or removed (the archive's size is in the PMI), so they are
+    kept out of the page's context (the page cache's key) and a page whose partners and
+    their counts stay the same is not rendered again."""
+
+    root: str
+    shared: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,11 +653,14 @@ def collect_records(analysis: Any, min_articles: int | None = None) -> RootIndex
     return col.result(min_articles)
 
 
-#: The counted roots of the last build, in ``build/roots/``: reused while no article's
-#: analysis record, the threshold and this code are the same.
+#: The counted roots of the last build, in ``build/roots/``: ``index.bin`` the root index
+#: (reused whole while no article's analysis record, the threshold and this code are the same)
+#: and ``counts.bin`` each article's contribution to the counts (see :class:`RootCollector`),
+#: with the record it was counted from, so that a rebuild counts only the articles that changed.
 CACHE_DIR = "roots"
 CACHE_NAME = "index.bin"
-CACHE_FORMAT = 1
+COUNTS_NAME = "counts.bin"
+CACHE_FORMAT = 2
 
 
 @lru_cache(maxsize=1)
@@ -583,35 +669,90 @@ def code_fingerprint() -> str:
 
 
 def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> RootIndex:
-    """:func:`collect_records`, or the root index of the previous build when it was counted
-    from the same records (``analysis.keys``: each article's record key, which covers its
-    file, the gazetteer and the analysis code with its lexicons) with the same threshold.
+    """:func:`collect_records`, counting only what changed since the previous build.
 
-    The whole count is redone when any article changed: it costs about a second per thousand
-    articles, against the minutes of a cold build; a rebuild with nothing changed costs a
-    file read."""
+    The root index of the previous build is reused whole when it was counted from the same
+    records (``analysis.keys``: each article's record key, which covers its file, the
+    gazetteer and the analysis code with its lexicons) with the same threshold: a rebuild with
+    nothing changed costs a file read. Otherwise the kept contributions of the previous count
+    (``counts.bin``) are taken, those of the articles whose record changed or that left are
+    taken out, the records of the new and changed articles are read and counted, and the totals
+    are summed again from the contributions: the same index as a count from scratch."""
     h = hashlib.sha256(f"{code_fingerprint()}\0{min_articles}".encode())
     for article_id, key in analysis.keys.items():
         h.update(f"\0{article_id}\0{key}".encode())
     key = h.hexdigest()
-    path = build / CACHE_DIR / CACHE_NAME
+    folder = build / CACHE_DIR
+    path = folder / CACHE_NAME
     try:
         fmt, stored, data = marshal.loads(path.read_bytes())
         if fmt == CACHE_FORMAT and stored == key:
             return _index_from(data)
     except (OSError, ValueError, EOFError, TypeError):
-        pass  # no usable count: count again
-    index = collect_records(analysis, min_articles)
+        pass  # no usable index: count
+    col, counted = _load_counts(folder / COUNTS_NAME)
+    keys: dict[str, str] = analysis.keys
+    for article_id, record in list(counted.items()):
+        if keys.get(article_id) != record:
+            col.remove(article_id)
+            del counted[article_id]
+    for article_id, record in keys.items():
+        if article_id not in counted:
+            words, counts = analysis.body_vocabulary(article_id)
+            col.add_vocabulary(words, counts, article_id)
+            counted[article_id] = record
+    index = col.result(min_articles)
+    _save_counts(folder / COUNTS_NAME, col, counted)
     files.write_atomic(path, marshal.dumps((CACHE_FORMAT, key, _index_data(index))))
     return index
 
 
+def _counts_key() -> str:
+    """What the kept contributions depend on besides the records: this code, and the analysis
+    code whose lexicons give each spelling its reading."""
+    from archive import records
+
+    return f"{code_fingerprint()} {records.code_fingerprint()}"
+
+
+def _load_counts(path: Path) -> tuple[RootCollector, dict[str, str]]:
+    """The collector of the previous count and the record key each article was counted from
+    (an empty collector when there is none, or it was made by other code)."""
+    col = RootCollector()
+    try:
+        fmt, stored, spelled, readings, entries = marshal.loads(path.read_bytes())
+        if fmt != CACHE_FORMAT or stored != _counts_key():
+            return col, {}
+        if len(spelled) != len(readings):
+            return col, {}
+        col.spelled = list(spelled)
+        col.readings = [tuple(r) for r in readings]
+        col.spellings = {s: k for k, s in enumerate(col.spelled)}
+        counted: dict[str, str] = {}
+        for article_id, (record, ids, counts) in entries.items():
+            col.contributions[article_id] = (ids, counts)
+            counted[article_id] = record
+    except (OSError, ValueError, EOFError, TypeError):
+        return RootCollector(), {}
+    return col, counted
+
+
+def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> None:
+    col.compact()
+    entries = {aid: (counted[aid], *col.contributions[aid]) for aid in sorted(counted)}
+    files.write_atomic(path, marshal.dumps((CACHE_FORMAT, _counts_key(), col.spelled,
+                                            col.readings, entries)))
+
+
 def _index_data(index: RootIndex) -> tuple[Any, ...]:
     """``index`` as tuples, lists and scalars (what :mod:`marshal` stores)."""
+    # field by field: dataclasses.astuple copies deeply, and took seconds on 1,000 pages
     return (
         [(p.root, p.tokens, p.articles,
-          [(cls, [astuple(f) for f in forms]) for cls, forms in p.groups],
-          [astuple(r) for r in p.related]) for p in index.pages.values()],
+          [(cls, [(f.stem, f.wazn, f.tokens, f.articles, f.spellings, f.n_spellings, f.label)
+                  for f in forms]) for cls, forms in p.groups],
+          [(r.root, r.shared, r.pmi, r.score) for r in p.related])
+         for p in index.pages.values()],
         index.n_articles, index.min_articles, index.n_roots,
     )
 
@@ -688,7 +829,7 @@ def _root_context(index: RootIndex, page: RootPage, has_kwic: bool) -> dict[str,
     # lookups), so the whole index must not be in it.
     return {
         "kwic_page": "kwic/" if has_kwic else "search/",
-        "P": page,
+        "P": replace(page, related=[Partner(r.root, r.shared) for r in page.related]),
         "classes": CLASSES,
         "kwic_query": kwic_query,
         "spaced": spaced,

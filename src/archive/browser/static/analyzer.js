@@ -515,6 +515,14 @@ export const LOANWORD = '*';
  * only a ``جذر:`` query looks it up (engine.js). */
 export const ALT_MARK = '~';
 const ARTICLE_TAG = 'al';
+/** Source tag of the nisba of a country or well-known place (morphology.NISBA_TAG). */
+const NISBA_TAG = 'nisba';
+
+/** Python plural_name(tags): a name in ي whose plural and dual are the name too (a place's
+ * nisba, or another spelling of a name), not a family name that is also an adjective. */
+function pluralName(tags) {
+  return tags.startsWith('=') || tags.split(',').includes(NISBA_TAG);
+}
 const LIGHT_CONJUNCTION_REST = 4;
 const LIGHT_ENDINGS = ['يات', 'يين', 'يون', 'ية', 'ات', 'ون', 'ين', 'ي', 'ة'];
 
@@ -696,8 +704,34 @@ export function lightKey(word) {
   return key;
 }
 
-/** Python lexicon_reading(word, d, names_too): ['name', core], ['root', root] or null. */
+/**
+ * Python lexicon_reading(word, d, names_too): the licensed reading, read again with roots in ء
+ * only when the word writes a hamza on an alef inside its stem and the root has none.
+ */
 export function lexiconReading(word, d, namesToo = true) {
+  const reading = licensedReading(word, d, namesToo);
+  if (reading !== null && reading[0] === 'root' && !reading[1].includes(HAMZA) &&
+      writtenHamza(word)) {
+    const radical = licensedReading(word, d, namesToo, true);
+    if (radical !== null && radical[0] === 'root') return radical;
+  }
+  return reading;
+}
+
+/** Python written_hamza(word): a hamza on an alef the key folds away, not after proclitics. */
+export function writtenHamza(word) {
+  const prefixes = cliticLists()[0];
+  for (let i = 1; i < word.length; i++) {
+    const ch = word[i];
+    const folded = ch === ALEF_HAMZA_ABOVE || ch === ALEF_HAMZA_BELOW ||
+      (ch === HAMZA && word.slice(i + 1, i + 2) === ALEF && word[i - 1] !== ALEF);
+    if (folded && !prefixes.includes(word.slice(0, i))) return true;
+  }
+  return false;
+}
+
+/** Python licensed_reading(word, d, names_too, hamza_only): ['name', core], ['root', root]. */
+export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
   const { lexicon } = d;
   const names = namesToo ? d.names : {};
   let bestCost = -1;
@@ -719,6 +753,7 @@ export function lexiconReading(word, d, namesToo = true) {
     let pos = candidatePos;
     if (bestCost >= 0 && cost > bestCost) break;
     if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core) &&
+        (bare || key.endsWith(core + TEH_MARBUTA_CH) || pluralName(names[core])) &&
         (!art || names[core].split(',').includes(ARTICLE_TAG) ||
          (core.endsWith(YEH) && (bare || key.endsWith(core + TEH_MARBUTA_CH))))) {
       return ['name', nameKey(core, names), nameKey(core, names)];
@@ -733,6 +768,7 @@ export function lexiconReading(word, d, namesToo = true) {
       for (const entry of lexicon[core].split('|')) {
         const [root, kind, weight] = entry.split(':');
         if (pos !== 'b' && kind !== 'b' && kind !== pos) continue;
+        if (hamzaOnly && !root.includes(HAMZA)) continue;
         bestCost = cost;
         if (root.startsWith(LOANWORD)) {
           whole = whole || root.slice(LOANWORD.length);
@@ -751,16 +787,27 @@ export function lexiconReading(word, d, namesToo = true) {
   if (order.length === 0) return whole ? ['name', whole, whole] : null;
   const prior = (r) => (has(d.root_prior, r) ? d.root_prior[r] : 0);
   let best = order[0];
+  const plural = key.endsWith(FEMININE_PLURAL);
+  const fem = (root) => (feminineSoundPlural(plural, cores.get(root)) ? 1 : 0);
   for (const root of order) {
     if (scores.get(root) > scores.get(best) || (scores.get(root) === scores.get(best) &&
         (sums.get(root) > sums.get(best) ||
-         (sums.get(root) === sums.get(best) && prior(root) > prior(best))))) best = root;
+         (sums.get(root) === sums.get(best) && (fem(root) > fem(best) ||
+          (fem(root) === fem(best) && prior(root) > prior(best))))))) best = root;
   }
   if (bestCost === 0 && !whole) {
     const clitic = prepositionReading(key, found, lexicon, scores.get(best));
     if (clitic !== null) return ['root', clitic[0], clitic[1]];
   }
   return ['root', best, cores.get(best)];
+}
+
+/** Python FEMININE_PLURAL: the sound feminine plural ending. */
+const FEMININE_PLURAL = 'ات';
+
+/** Python feminine_plural(plural, core): a word in ات read as a singular in ة + ات. */
+export function feminineSoundPlural(plural, core) {
+  return plural && core.endsWith(TEH_MARBUTA_CH);
 }
 
 /** Python CLITIC_MARGIN: how much more frequent (log2) ب/ل + noun must be than the word. */
