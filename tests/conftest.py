@@ -22,6 +22,27 @@ def repo() -> Path:
     return REPO
 
 
+def script_module(relative: str) -> object:
+    """A script of the repository without a .py suffix (bench/gold/realtext, bench/saudi-archive)
+    loaded as a module, so tests can call its functions."""
+    import importlib.util
+    from importlib.machinery import SourceFileLoader
+
+    name = relative.replace("/", "_").replace("-", "_")
+    loader = SourceFileLoader(name, str(REPO / relative))
+    spec = importlib.util.spec_from_loader(name, loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def load_script() -> Callable[[str], object]:
+    """:func:`script_module` as a fixture."""
+    return script_module
+
+
 @pytest.fixture
 def archive_dir(tmp_path: Path) -> Path:
     """A copy of the repository's mkdocs.yml and seeds/ in a temporary folder."""

@@ -6,7 +6,9 @@ import json
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -177,19 +179,10 @@ def test_the_evidence_of_a_place_counts_all_its_names() -> None:
     assert alone[102358].evidence == ["1 times beside a personal name"]
 
 
-def _load_bench() -> object:
-    import importlib.util
-    from importlib.machinery import SourceFileLoader
-
-    loader = SourceFileLoader("saudi_archive", str(REPO / "bench" / "saudi-archive"))
-    spec = importlib.util.spec_from_loader("saudi_archive", loader)
-    assert spec is not None
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
 
 
-def test_accepted_cities_keep_their_flagged_country(tmp_path: Path) -> None:
+def test_accepted_cities_keep_their_flagged_country(
+        tmp_path: Path, load_script: Callable[[str], Any]) -> None:
     """A city's parent country flagged as a common word: the YAML says so above the city, and
     accepting the unflagged proposals (bench/saudi-archive) keeps that country, with a message,
     so the gazetteer never names a missing parent. Dropping it anyway is an error naming the
@@ -206,7 +199,7 @@ def test_accepted_cities_keep_their_flagged_country(tmp_path: Path) -> None:
     yml = to_yaml(build([]), proposals)["places"]
     comment = f"# {PARENT_FLAGGED.format(parent='saudi-arabia')}\n- id: "
     assert yml.count(comment) == 2  # الرياض، جدة
-    bench = _load_bench()
+    bench = load_script("bench/saudi-archive")
     out = ("# ---- append to seeds/places.yml ----\n" + yml
            + "# ---- append to seeds/actors.yml ----\n")
     texts_out, messages = bench.accepted(out)  # type: ignore[attr-defined]

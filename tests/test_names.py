@@ -9,8 +9,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import script_module
 
 from archive.analysis.analyzer import Analyzer, alternative_root, analyze_word_uncached
 from archive.analysis.normalize import clean, normalize
@@ -150,14 +152,7 @@ def test_news_contexts_decide_names_that_are_also_common_words(
     ambiguous key a name (after ال too when its article forms are), a weak one makes a name a
     common word unless it is a country, a well-known name, a nisba, hand-listed or too rare."""
     from collections import Counter
-    from importlib.machinery import SourceFileLoader
-    from importlib.util import module_from_spec, spec_from_loader
-
-    loader = SourceFileLoader("build_lexicon", str(REPO / "bench/gold/build_lexicon"))
-    spec = spec_from_loader("build_lexicon", loader)
-    assert spec is not None
-    build = module_from_spec(spec)
-    loader.exec_module(build)
+    build: Any = script_module("bench/gold/build_lexicon")
     table = {"ابرق": [900, 0.4, 20, 0.4], "بحرة": [40, 0.1, 900, 0.35],
              "كتاب": [500, 0.02, 400, 0.03], "قلمي": [500, 0.02, 400, 0.03],
              "دفتر": [500, 0.02, 400, 0.03], "لوح": [500, 0.02, 400, 0.03],

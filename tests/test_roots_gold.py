@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import script_module
 
 from archive.analysis import morphology as m
 
@@ -121,16 +122,7 @@ REALTEXT_TASHAPHYNE = 0.591
 @pytest.fixture(scope="module")
 def bench() -> Any:
     """bench/gold/realtext, the script that measures the real-text gold, as a module."""
-    import importlib.machinery
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "bench" / "gold" / "realtext"
-    loader = importlib.machinery.SourceFileLoader("realtext_bench", str(path))
-    spec = importlib.util.spec_from_loader("realtext_bench", loader)
-    assert spec is not None
-    bench = importlib.util.module_from_spec(spec)
-    loader.exec_module(bench)
-    return bench
+    return script_module("bench/gold/realtext")
 
 
 def test_third_tuning_sample_accuracy_holds(bench: Any) -> None:
