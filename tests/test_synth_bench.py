@@ -40,3 +40,28 @@ def test_baseline_page_keeps_text_as_text(tmp_path: Path) -> None:
     assert write_baseline(tmp_path / "arch", tmp_path / "base") == 1
     assert (tmp_path / "base" / "docs" / "articles" / "a.md").is_file()
     assert "search" in (tmp_path / "base" / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_site_page_says_which_archives_were_measured(load_script) -> None:
+    run = load_script("bench/run")
+    real = {"sizes": [{"n": 1000, "corpus": "/data/saudinewsnet"},
+                      {"n": 31030, "corpus": "/data/saudinewsnet"}]}
+    synthetic = {"sizes": [{"n": 100}, {"n": 1000}]}
+    page = run.site_page("# Benchmarks\n\nbody", real)
+    assert "SaudiNewsNet" in page and "1,000 و31,030" in page
+    assert "اصطناعية" not in page
+    assert "اصطناعية" in run.site_page("# Benchmarks\n\nbody", synthetic)
+    assert page.rstrip().endswith("</div>") and "body" in page
+
+
+def test_report_keeps_a_written_caveat() -> None:
+    import json
+
+    from lib.report import render
+
+    results = json.loads((BENCH / "report.json").read_text(encoding="utf-8"))
+    results["caveat"] = "measured under load"
+    text = render(results)
+    assert "**Read with care (added by hand after the run):** measured under load" in text
+    del results["caveat"]
+    assert "Read with care" not in render(results)

@@ -87,6 +87,10 @@ def render(results: dict[str, Any]) -> str:
         f"`{results['commit']}`. Load average at start: {m['loadavg']} (other jobs share this "
         "machine, so compare ratios rather than absolute times).")
     add("")
+    # a caveat written by whoever ran it (report.json "caveat"), kept across --render-only
+    if results.get("caveat"):
+        add(f"**Read with care (added by hand after the run):** {results['caveat']}")
+        add("")
     corpus = next((r["corpus"] for r in sizes if r.get("corpus")), None)
     if corpus:
         add(f"Reproduce with one command: `{results['command']}`. The archives hold the first N "
