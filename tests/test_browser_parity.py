@@ -32,13 +32,15 @@ DICTIONARY_WORDS = 60_000
 #: Words of the analyzer's rule classes (tests/test_morphology_classes.py): defective verbs,
 #: ى before a pronoun, names and family nisbas after ال, Form VIII verbs of roots in ل, the
 #: leading و of unknown words, loanwords, the rare pronoun كن, best-reading scores, a hamza
-#: written on an alef inside the stem.
+#: written on an alef inside the stem; clubs, names only after ال (tag ``alonly``), and no
+#: tanwin or dual alef after ب ك ل.
 CLASS_WORDS = ["يسعون", "قضوا", "دعوا", "اشترت", "أعطاه", "تلقاها", "يجدون", "نكون", "مكانا",
                "عادت", "العتيبي", "العيسى", "الكلباني", "المهديين", "النصراوية", "التقى",
                "التام", "التهم", "وسامسونج", "ويكيليكس", "وويكيليكس", "الويكيليكس", "بالريالات",
                "لفيلمه", "بنشر", "تتمكن", "لبنك", "مصيرها", "المئة", "بالمائة", "لبداية",
                "والأهم", "تنبت", "نسأل", "أسألك", "مآلات", "وأسلحة", "سأعمل", "الآن",
-               "الصفات", "بصفات", "جنات"]
+               "الصفات", "بصفات", "جنات", "والهلال", "هلال", "بالأهلي", "أهلي", "الأهلية",
+               "والضالع", "ضالع", "كاميرا", "ليكونا", "لطفا", "بحكما", "لحكما"]
 RANDOM_STRINGS = 20_000
 
 PROCLITICS = ["", "و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "فال", "كال", "لل", "ولل", "س", "وس",

@@ -423,3 +423,30 @@ def test_sound_feminine_plural_of_a_noun_in_teh_marbuta() -> None:
     queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
     assert not {clean(w) for w in FEMININE_PLURALS} & judged
     assert not [w for w in FEMININE_PLURALS if w in queries]
+
+
+#: after ب ك ل the noun is genitive: a final ا is no accusative or dual alef (كاميرا is not
+#: ك + أمير + ا, the loanword stays whole); ل + an imperfect verb takes the dual's (ليكونا),
+#: and a word without a preposition keeps its tanwin alef (لطفا is لطف + ا)
+GENITIVE_ALEF = {"كاميرا": "كاميرا", "ليكونا": "كون", "ليصبحا": "صبح", "لطفا": "لطف"}
+#: arramooz files nisbas under a four-letter root, the three-letter root + ي (تقني, قمري):
+#: the family's three-letter root
+NISBA_ROOTS = {"تقنياتها": "تقن", "القمرية": "قمر", "قبطي": "قبط", "الأقباط": "قبط",
+               "عذرية": "عذر", "الجبلية": "جبل"}
+
+
+def test_no_tanwin_or_dual_alef_after_a_preposition() -> None:
+    assert {w: root(w) for w in GENITIVE_ALEF} == GENITIVE_ALEF
+
+
+def test_nisba_roots_are_three_letters() -> None:
+    assert {w: root(w) for w in NISBA_ROOTS} == NISBA_ROOTS
+
+
+def test_alef_and_nisba_words_are_not_in_the_judged_sets() -> None:
+    judged = judged_words() | {line.split("\t")[0] for line in
+                               GOLD_TUNE3.read_text("utf-8").splitlines()}
+    queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
+    words = [*GENITIVE_ALEF, *NISBA_ROOTS]
+    assert not {clean(w) for w in words} & judged
+    assert not [w for w in words if w in queries]

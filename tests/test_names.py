@@ -153,11 +153,11 @@ def test_news_contexts_decide_names_that_are_also_common_words(
     common word unless it is a country, a well-known name, a nisba, hand-listed or too rare."""
     from collections import Counter
     build: Any = script_module("bench/gold/build_lexicon")
-    table = {"ابرق": [900, 0.4, 20, 0.4], "بحرة": [40, 0.1, 900, 0.35],
-             "كتاب": [500, 0.02, 400, 0.03], "قلمي": [500, 0.02, 400, 0.03],
-             "دفتر": [500, 0.02, 400, 0.03], "لوح": [500, 0.02, 400, 0.03],
-             "حبر": [50, 0.02, 20, 0.03], "سطر": [500, 0.02, 400, 0.03],
-             "رحل": [500, 0.2, 400, 0.2]}
+    table = {"ابرق": [900, 0.4, 20, 0.4, 0, 0], "بحرة": [40, 0.1, 900, 0.35, 0, 0],
+             "كتاب": [500, 0.02, 400, 0.03, 0, 0], "قلمي": [500, 0.02, 400, 0.03, 0, 0],
+             "دفتر": [500, 0.02, 400, 0.03, 0, 0], "لوح": [500, 0.02, 400, 0.03, 0, 0],
+             "حبر": [50, 0.02, 20, 0.03, 0, 0], "سطر": [500, 0.02, 400, 0.03, 0, 0],
+             "رحل": [500, 0.2, 400, 0.2, 0, 0]}
     monkeypatch.setattr(build, "NEWS_TABLE", tmp_path / "news.tsv")
     build.write_news_table(table)
     names = {"كتاب": {"person"}, "قلمي": {"person"}, "دفتر": {"country"}, "لوح": {"person"},
@@ -172,6 +172,62 @@ def test_news_contexts_decide_names_that_are_also_common_words(
     assert {"قلمي", "دفتر", "لوح", "حبر", "سطر"} <= set(names)
 
 
+def test_clubs_are_names_only_after_the_article(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench/gold/build_lexicon on a made-up table: a key whose article forms stand right after
+    نادي in ≥ 6 % of its occurrences, with most of its name contexts in its article forms, is a
+    club (tags ``al`` and ``alonly``); not a word that stands only after النادي (an adjective of
+    the club: النادي الصيفي), not one rarely after نادي, not one used as a name mostly bare,
+    not a hand-listed name, and not a name that already has its article reading."""
+    from collections import Counter
+    build: Any = script_module("bench/gold/build_lexicon")
+    table = {"نجم": [100, 0.1, 2000, 0.1, 150, 10], "قوس": [10, 0.1, 300, 0.1, 20, 0],
+             "صيفي": [10, 0.0, 300, 0.05, 0, 40], "كوكب": [1000, 0.05, 3000, 0.1, 150, 0],
+             "سهم": [1000, 0.3, 500, 0.05, 100, 0], "رمح": [10, 0.1, 300, 0.1, 40, 0],
+             "برج": [10, 0.1, 300, 0.1, 40, 0], "درع": [10, 0.1, 300, 0.1, 40, 0]}
+    monkeypatch.setattr(build, "NEWS_TABLE", tmp_path / "news.tsv")
+    build.write_news_table(table)
+    assert build.read_news_table() == table
+    names = {"قوس": {"person"}, "سهم": {"person"}, "رمح": {"person"}, "برج": {"al", "place"}}
+    ambiguous = {"نجم": "نجم", "صيفي": "صيف", "كوكب": "كوكب", "درع": "درع"}
+    cands = {k: {"person"} for k in [*names, *ambiguous]} | {"رمح": {"person!"},
+                                                              "برج": {"place"}}
+    build.news_decisions(names, ambiguous, cands, {}, Counter())
+    assert names["نجم"] == {"person", "news", "al", "alonly"}
+    assert names["قوس"] == {"person", "news", "al", "alonly"}
+    assert names["درع"] == {"person", "news", "al", "alonly"}
+    assert ambiguous == {"صيفي": "صيف", "كوكب": "كوكب"}
+    assert names["سهم"] == {"person"} and names["رمح"] == {"person"}
+    assert names["برج"] == {"al", "place"}
+
+
+#: Clubs of the news (tag ``alonly``): the name with ال and any clitics before it, the common
+#: word without ال. (Not in the judged sets, see test_club_words_are_not_in_the_judged_sets.)
+CLUBS = {"والهلال": "هلال", "بالهلال": "هلال", "والأهلي": "اهلي", "بالأهلي": "اهلي",
+         "والزمالك": "زمالك", "والقادسية": "قادسيه"}
+CLUB_COMMON = {"هلال": "هلل", "أهلي": "ءهل", "الأهلية": "ءهل", "والأهلية": "ءهل"}
+
+
+def test_club_words_are_not_in_the_judged_sets() -> None:
+    assert not {clean(w) for w in [*CLUBS, *CLUB_COMMON]} & judged_all()
+
+
+@pytest.mark.parametrize(("word", "name"), sorted(CLUBS.items()))
+def test_a_club_is_a_name_after_the_article(word: str, name: str) -> None:
+    assert analyze_word_uncached(word)[1:] == (name, name)
+
+
+@pytest.mark.parametrize(("word", "common_root"), sorted(CLUB_COMMON.items()))
+def test_a_club_name_without_the_article_is_the_common_word(word: str,
+                                                             common_root: str) -> None:
+    assert root(word) == common_root
+
+
+def test_a_club_keeps_its_common_root_as_its_alternative() -> None:
+    assert alternative_root("والهلال") == "هلل"
+    assert alternative_root("هلال") == ""  # the common word itself: no name reading
+
+
 def test_name_lexicon_sizes_and_sources() -> None:
     tables = build_tables()
     names = tables["names"]
@@ -184,7 +240,8 @@ def test_name_lexicon_sizes_and_sources() -> None:
 def test_javascript_port_reads_names_like_python(tmp_path: Path) -> None:
     tables = export_tables(tmp_path / "analyzer-tables.json")
     words = sorted(set(NAMES) | {w for g in NISBAS for w in g} | set(NEWS_NAMES)
-                   | set(NEWS_COMMON) | {c + n for n in [*NAMES, *NEWS_NAMES]
+                   | set(NEWS_COMMON) | set(CLUBS) | set(CLUB_COMMON)
+                   | {c + n for n in [*NAMES, *NEWS_NAMES]
                                          for c in ("و", "ب", "فب")})
     words_file = tmp_path / "words.txt"
     words_file.write_text("\n".join(words) + "\n", encoding="utf-8")

@@ -17,9 +17,11 @@ Root keys are precision-first (issue 11): :func:`stem_root` gives a word
    (:func:`bare_article`: السنة is not ألسنة), and ال + a licensed noun + ي that the lexicon
    lists as no nisba is a family name kept whole (:func:`family_nisba`: العريفي). A bare
    final ا after a noun without ال may be the alef of the indefinite accusative, as cheap as
-   a clitic (وفقا = وفق + ا, see :func:`candidates`); when the winning reading is the whole
-   word, ب/ل + a noun 64 times as frequent beats it (باسم = ب + اسم,
-   :func:`preposition_reading`);
+   a clitic (وفقا = وفق + ا, see :func:`candidates`), but not after ب ك ل, where the noun is
+   genitive (كاميرا is not ك + أمير + ا; ل + an imperfect keeps the dual's: ليكونا); a club
+   (name tag ``alonly``) is the name only after ال (الهلال; هلال is the crescent); when the
+   winning reading is the whole word, ب/ل + a noun 64 times as frequent beats it (باسم =
+   ب + اسم, :func:`preposition_reading`);
 3. else, for a word no lexicon knows, its **light key** (:func:`light_key`: the word without
    ال-proclitics and one nisba/plural ending) as both keys — never an invented root.
 
@@ -652,6 +654,9 @@ LOANWORD = "*"
 ALT_MARK = "~"
 #: Source tag of a name that its sources spell with ال (الرياض), or a place or nisba.
 ARTICLE_TAG = "al"
+#: Tag of a name read as the name only after ال (a club: الهلال, للأهلي, والنصر); the bare
+#: word is the common word (هلال, أهلي, نصر).
+ALONLY_TAG = "alonly"
 
 
 def lexicon_key(word: str) -> str:
@@ -753,6 +758,7 @@ def candidates(key: str, tanwin: bool = False,
             continue
         pcost = prefix_cost(prefix)
         art = prefix.endswith("ال") or prefix.endswith("لل")
+        prep = preposition(prefix)
         for suffix, scost, teh, verbal in suffixes:
             if not key.endswith(suffix) or len(key) - len(prefix) - len(suffix) < 2:
                 continue
@@ -762,9 +768,15 @@ def candidates(key: str, tanwin: bool = False,
             cost = pcost + scost
             bare = suffix == ""
             pos = pos_of(prefix, suffix)
+            genitive = prep != "" and alef_ending(suffix)
+            if genitive:
+                # after ب ك ل the noun is genitive: a final ا is no accusative or dual alef;
+                # only ل + an imperfect verb takes one (ليفعلا)
+                pos = "v" if prep == "ل" and pos in ("b", "v") else ""
             if pos != "":
                 out.append((cost, core, bare, pos, art))
-            if tanwin and suffix == TANWIN_ALEF and not art and not core.endswith(ALEF):
+            if tanwin and suffix == TANWIN_ALEF and not art and not core.endswith(ALEF) and (
+                    not genitive):
                 # the alef of an indefinite accusative (وفقا، لافتا، فرحا): as common as a
                 # clitic on a noun without the article, so it costs one, not two
                 out.append((cost - 1, core, False, "n", art))
@@ -793,6 +805,20 @@ def candidates(key: str, tanwin: bool = False,
                 out.append((cost, core[:-1] + YEH, False, pos, art))
     out.sort(key=lambda c: c[0])
     return out
+
+
+def preposition(prefix: str) -> str:
+    """The preposition of a proclitic sequence: ``ب``, ``ك``, ``ل`` (bare, before a noun or
+    an imperfect verb), ``لل`` (ل + the article) or ``""``; ``بال``, ``كال`` give ``ب``, ``ك``."""
+    rest = prefix[1:] if prefix[:1] in ("و", "ف") else prefix
+    if rest == "لل" or rest == "ل":
+        return rest
+    return rest[:1] if rest[:1] in ("ب", "ك") else ""
+
+
+def alef_ending(suffix: str) -> bool:
+    """The suffix is the ending ``ا``, alone or before a pronoun (ا, اه, اها)."""
+    return suffix[:1] == ALEF and suffix[1:] in PRONOUN_SET
 
 
 #: Endings before which a defective verb's final weak radical is not written.
@@ -906,7 +932,8 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
     its sources spell with ال, so الإسلام is not the given name إسلام, or a name in ي — a
     family or tribe nisba, الشهراني, الدوسري, or العيسى —, bare or in ة, not in a plural
     ending: المهديين is a plural of مهدي; with or without ال, only a place's nisba takes a
-    plural or dual ending, :func:`plural_name`). Lexicon entries are
+    plural or dual ending, :func:`plural_name`; a name tagged ``alonly``, a club, only after
+    ال: للهلال is the club, هلال the crescent). Lexicon entries are
     ``root:kind:weight`` (kind ``n`` noun, ``v`` verb, ``b`` both; weight from the frequency of
     the arramooz lemma); entries of a kind the clitics exclude are skipped. Several licensed
     roots: the one whose best reading (segmentation) has the largest weight, then the largest
@@ -937,7 +964,8 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
         if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
                 core in names) and (bare or key.endswith(core + TEH_MARBUTA) or plural_name(
                     names[core])) and (not art or ARTICLE_TAG in names[core].split(",") or (
-                    core.endswith(YEH) and (bare or key.endswith(core + TEH_MARBUTA)))):
+                    core.endswith(YEH) and (bare or key.endswith(core + TEH_MARBUTA)))) and (
+                    art or ALONLY_TAG not in names[core].split(",")):
             return "name", name_key(core, names), name_key(core, names)
         if article_read and bare_article(word, key, core):
             if pos == "n" or not form8_verb(core, lexicon):

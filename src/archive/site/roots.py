@@ -45,6 +45,7 @@ from urllib.parse import urlencode
 from archive import files
 from archive.analysis import analyze_word, normalize
 from archive.analysis.morphology import (
+    ALONLY_TAG,
     ALT_MARK,
     DIGITS,
     LOANWORD,
@@ -434,8 +435,9 @@ class RootCollector:
         normalized, stem, root = analysis or analyze_word(form)
         if root not in self._valid or root.startswith(ALT_MARK):
             return ()
-        if stem == root and stem in self._names:
-            return ()  # a name's key that is also a root (عمر): the name reading
+        if stem == root and stem in self._names and (ALONLY_TAG not in self._names[stem].split(
+                ",") or normalized.endswith(("ال" + stem, "لل" + stem))):
+            return ()  # a name's key that is also a root (عمر; النصر, not نصر): the name reading
         if stem == root and (is_stop(normalized) or is_stop(stem)):
             return ()  # a function word read through the stop-word table (على, وعلى, عليه)
         cls, w = classify(stem, root, *spelling_hint(normalized, stem, form))

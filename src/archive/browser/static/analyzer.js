@@ -515,6 +515,8 @@ export const LOANWORD = '*';
  * only a ``جذر:`` query looks it up (engine.js). */
 export const ALT_MARK = '~';
 const ARTICLE_TAG = 'al';
+/** Tag of a name read as the name only after ال, a club (morphology.ALONLY_TAG). */
+const ALONLY_TAG = 'alonly';
 /** Source tag of the nisba of a country or well-known place (morphology.NISBA_TAG). */
 const NISBA_TAG = 'nisba';
 
@@ -614,6 +616,18 @@ export function posOf(prefix, suffix) {
   return noun ? 'n' : verb ? 'v' : 'b';
 }
 
+/** Python preposition(prefix): 'ب', 'ك', 'ل', 'لل' or '' (the preposition of a proclitic). */
+export function preposition(prefix) {
+  const rest = ['و', 'ف'].includes(prefix.slice(0, 1)) ? prefix.slice(1) : prefix;
+  if (rest === 'لل' || rest === 'ل') return rest;
+  return ['ب', 'ك'].includes(rest.slice(0, 1)) ? rest.slice(0, 1) : '';
+}
+
+/** Python alef_ending(suffix): the ending ا, alone or before a pronoun. */
+function alefEnding(suffix) {
+  return suffix.slice(0, 1) === ALEF && has(PRONOUN_SET, suffix.slice(1));
+}
+
 /** Python candidates(key): [cost, core, bare, pos] of every clitic segmentation, cheapest first. */
 export function candidates(key, tanwin = false, maksura = false) {
   const [prefixes, suffixes] = cliticLists();
@@ -622,15 +636,19 @@ export function candidates(key, tanwin = false, maksura = false) {
     if (!key.startsWith(prefix)) continue;
     const pcost = prefixCost(prefix);
     const art = prefix.endsWith('ال') || prefix.endsWith('لل');
+    const prep = preposition(prefix);
     for (const [suffix, scost, teh, verbal] of suffixes) {
       if (!key.endsWith(suffix) || key.length - prefix.length - suffix.length < 2) continue;
       if (maksura && suffix.endsWith(YEH)) continue; // a final ى is no suffix ي (تسعى)
       const core = key.slice(prefix.length, key.length - suffix.length);
       const cost = pcost + scost;
       const bare = suffix === '';
-      const pos = posOf(prefix, suffix);
+      let pos = posOf(prefix, suffix);
+      const genitive = prep !== '' && alefEnding(suffix);
+      // after ب ك ل a final ا is no accusative or dual alef, except on ل + imperfect (ليفعلا)
+      if (genitive) pos = prep === 'ل' && (pos === 'b' || pos === 'v') ? 'v' : '';
       if (pos !== '') out.push([cost, core, bare, pos, art]);
-      if (tanwin && suffix === TANWIN_ALEF && !art && !core.endsWith(ALEF)) {
+      if (tanwin && suffix === TANWIN_ALEF && !art && !core.endsWith(ALEF) && !genitive) {
         out.push([cost - 1, core, false, 'n', art]);
       }
       if (teh && suffix !== '' && posOf(prefix, '') !== 'v') {
@@ -755,7 +773,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
     if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core) &&
         (bare || key.endsWith(core + TEH_MARBUTA_CH) || pluralName(names[core])) &&
         (!art || names[core].split(',').includes(ARTICLE_TAG) ||
-         (core.endsWith(YEH) && (bare || key.endsWith(core + TEH_MARBUTA_CH))))) {
+         (core.endsWith(YEH) && (bare || key.endsWith(core + TEH_MARBUTA_CH)))) &&
+        (art || !names[core].split(',').includes(ALONLY_TAG))) {
       return ['name', nameKey(core, names), nameKey(core, names)];
     }
     if (articleRead && bareArticle(word, key, core)) {
