@@ -425,10 +425,11 @@ def test_sound_feminine_plural_of_a_noun_in_teh_marbuta() -> None:
     assert not [w for w in FEMININE_PLURALS if w in queries]
 
 
-#: after ب ك ل the noun is genitive: a final ا is no accusative or dual alef (كاميرا is not
-#: ك + أمير + ا, the loanword stays whole); ل + an imperfect verb takes the dual's (ليكونا),
+#: after ب ك ل the noun is genitive: a final ا is no accusative or dual alef (بوجبا is not
+#: ب + وجب + ا, a foreign name stays whole); ل + an imperfect verb takes the dual's (ليكونا),
 #: and a word without a preposition keeps its tanwin alef (لطفا is لطف + ا)
-GENITIVE_ALEF = {"كاميرا": "كاميرا", "ليكونا": "كون", "ليصبحا": "صبح", "لطفا": "لطف"}
+GENITIVE_ALEF = {"بوجبا": "بوجبا", "كورودا": "كورودا", "بوكوفا": "بوكوفا", "ليكونا": "كون",
+                 "ليصبحا": "صبح", "لطفا": "لطف"}
 #: arramooz files nisbas under a four-letter root, the three-letter root + ي (تقني, قمري):
 #: the family's three-letter root
 NISBA_ROOTS = {"تقنياتها": "تقن", "القمرية": "قمر", "قبطي": "قبط", "الأقباط": "قبط",
