@@ -24,7 +24,7 @@ from archive.analysis.morphology import ALT_MARK
 from archive.config import Paths
 from archive.index.build import Manifest, current_generation, read_manifest
 from archive.index.schema import TITLE_PREFIX
-from archive.search import postings
+from archive.search import ids_cache, postings
 from archive.search.query import (
     EXACT,
     LEVEL_FIELD,
@@ -81,13 +81,15 @@ class IndexView:
         self.reader = self.ix.reader()
         self._stored: dict[int, dict[str, Any]] = {}
         self._meta: dict[int, dict[str, Any]] | None = None
-        try:
-            rows = json.loads((gen / META).read_text(encoding="utf-8"))
-            self._meta = {int(k): v for k, v in rows.items()}
-        except (OSError, ValueError):
-            self._meta = None
+        self._ids: dict[int, str] | None = None
+        self._cache: ids_cache.Cached | None = ids_cache.load(gen)
+        if self._cache is not None:
+            self._ids = self._cache.ids
+        else:
+            self._load_meta()
         # the live documents (docs.json lists exactly those; asking Whoosh is slower)
-        self.docnums: list[int] = (sorted(self._meta) if self._meta is not None
+        known = self._ids if self._ids is not None else self._meta
+        self.docnums: list[int] = (sorted(known) if known is not None
                                    else list(self.reader.all_doc_ids()))
         self.n = len(self.docnums)
         self._freqs: dict[tuple[str, str], dict[int, int]] = {}
@@ -109,8 +111,30 @@ class IndexView:
             self._stored[docnum] = self.reader.stored_fields(docnum)
         return self._stored[docnum]
 
+    def _load_meta(self) -> None:
+        """docs.json (or the cached copy of it), and the cache written when it is missing."""
+        if self._cache is not None:
+            self._meta = self._cache.meta()
+            return
+        key = ids_cache.key_of(self.gen)
+        try:
+            rows = json.loads((self.gen / META).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        self._meta = {int(k): v for k, v in rows.items()}
+        self._ids = {num: m["id"] for num, m in self._meta.items()}
+        ids_cache.save(self.gen, key, self._meta)
+
+    def doc_id(self, docnum: int) -> str:
+        """The article id of a document (what ordering needs)."""
+        if self._ids is not None and docnum in self._ids:
+            return self._ids[docnum]
+        return str(self.meta(docnum)["id"])
+
     def meta(self, docnum: int) -> dict[str, Any]:
         """id, date, source, places, actors (what filters and ordering need)."""
+        if self._meta is None and self._cache is not None:
+            self._load_meta()
         if self._meta is not None and docnum in self._meta:
             return self._meta[docnum]
         return self.stored(docnum)
@@ -151,7 +175,7 @@ class IndexView:
         return [(s, e) for _, s, e in self.postings(fieldname, term, {docnum}).get(docnum, [])]
 
     def all_ids(self) -> dict[int, str]:
-        return {num: self.meta(num)["id"] for num in self.docnums}
+        return {num: self.doc_id(num) for num in self.docnums}
 
 
 @contextmanager
@@ -642,10 +666,9 @@ def _search(view: IndexView, query: str, node: Node, mode: str, limit: int | Non
     hits = evaluate(view, node, mode, proximity=not lazy)
     kept: list[tuple[int, str, _Hit]] = []
     for doc, hit in hits.items():
-        meta = view.meta(doc)
-        if filters is not None and not filters.keep(meta):
+        if filters is not None and not filters.keep(view.meta(doc)):
             continue
-        kept.append((doc, meta["id"], hit))
+        kept.append((doc, view.doc_id(doc), hit))
     if lazy:
         assert isinstance(node, And) and limit is not None
         top_with_proximity(view, node, MODE_LEVELS[mode], kept, limit)
