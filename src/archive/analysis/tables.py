@@ -22,6 +22,7 @@ function by function. Python code must treat the returned dict as read-only.
 
 from __future__ import annotations
 
+import io
 import json
 import pickle
 from functools import lru_cache
@@ -128,8 +129,17 @@ def build_tables() -> dict[str, Any]:
 
     Taken from the copy :func:`keep_tables` loaded, when a caller loaded one first."""
     if _kept is not None:
+        if isinstance(_kept, _Tables):
+            _kept.complete()
         return _kept
     return _build_tables()
+
+
+def query_tables() -> dict[str, Any]:
+    """:func:`build_tables`, where the tables only the learned-pattern chooser reads
+    (:data:`DEFERRED`) may still be unread: they are read when first looked up by key (what
+    :func:`archive.analysis.morphology.prepare` does). Not for iterating or exporting."""
+    return _kept if _kept is not None else build_tables()
 
 
 def _build_tables() -> dict[str, Any]:
@@ -163,6 +173,33 @@ class _PlainUnpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> Any:
         raise pickle.UnpicklingError(f"{KEPT_FILE} names {module}.{name}: not plain data")
+
+
+#: Tables kept in KEPT_FILE as pickled bytes, unpickled on first use: only the learned-pattern
+#: root chooser (``morphology.FALLBACK == "patterns"``) reads them, and ``patterns`` is a
+#: third of the time of loading the file.
+DEFERRED = ("patterns",)
+
+
+class _Tables(dict[str, Any]):
+    """The tables loaded from KEPT_FILE: a table of :data:`DEFERRED` is unpickled when it is
+    first looked up by key; :meth:`complete` unpickles them all (before any iteration)."""
+
+    def __init__(self, tables: dict[str, Any], deferred: dict[str, bytes]) -> None:
+        super().__init__(tables)
+        self._deferred = dict(deferred)
+
+    def __missing__(self, key: str) -> Any:
+        blob = self._deferred.pop(key, None)
+        if blob is None:
+            raise KeyError(key)
+        value = _PlainUnpickler(io.BytesIO(blob)).load()
+        self[key] = value
+        return value
+
+    def complete(self) -> None:
+        for key in list(self._deferred):
+            self[key]  # noqa: B018 - loads it
 
 
 def _kept_key() -> str:
@@ -202,16 +239,20 @@ def keep_tables(build: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
             kept = _PlainUnpickler(fh).load()
-        if isinstance(kept, dict) and kept.get("key") == key:
-            _kept = kept["tables"]
+        if (isinstance(kept, dict) and kept.get("key") == key
+                and isinstance(kept.get("deferred"), dict)):
+            _kept = _Tables(kept["tables"], kept["deferred"])
             return _kept
     except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
         pass
     _kept = build_tables()
+    core = {k: v for k, v in _kept.items() if k not in DEFERRED}
+    deferred = {k: pickle.dumps(_kept[k], protocol=5) for k in DEFERRED if k in _kept}
     try:
         from archive import files
 
-        files.write_atomic(path, pickle.dumps({"key": key, "tables": _kept}, protocol=5))
+        files.write_atomic(path, pickle.dumps({"key": key, "tables": core,
+                                               "deferred": deferred}, protocol=5))
     except OSError:
         pass  # a read-only build/: the next process builds the tables again
     return _kept
