@@ -138,9 +138,9 @@ def prepare(tables: dict[str, Any]) -> Data:
 
 @lru_cache(maxsize=1)
 def default_data() -> Data:
-    from archive.analysis.tables import query_tables
+    from archive.analysis.tables import build_tables
 
-    return prepare(query_tables())
+    return prepare(build_tables())
 
 
 # --------------------------------------------------------------------------------------------

@@ -129,17 +129,8 @@ def build_tables() -> dict[str, Any]:
 
     Taken from the copy :func:`keep_tables` loaded, when a caller loaded one first."""
     if _kept is not None:
-        if isinstance(_kept, _Tables):
-            _kept.complete()
         return _kept
     return _build_tables()
-
-
-def query_tables() -> dict[str, Any]:
-    """:func:`build_tables`, where the tables only the learned-pattern chooser reads
-    (:data:`DEFERRED`) may still be unread: they are read when first looked up by key (what
-    :func:`archive.analysis.morphology.prepare` does). Not for iterating or exporting."""
-    return _kept if _kept is not None else build_tables()
 
 
 def _build_tables() -> dict[str, Any]:
@@ -182,8 +173,9 @@ DEFERRED = ("patterns",)
 
 
 class _Tables(dict[str, Any]):
-    """The tables loaded from KEPT_FILE: a table of :data:`DEFERRED` is unpickled when it is
-    first looked up by key; :meth:`complete` unpickles them all (before any iteration)."""
+    """The tables loaded from KEPT_FILE, the same dict to every reader: a table of
+    :data:`DEFERRED` is unpickled when it is first looked up by key, and all of them before
+    anything walks, counts, copies or compares the dict."""
 
     def __init__(self, tables: dict[str, Any], deferred: dict[str, bytes]) -> None:
         super().__init__(tables)
@@ -197,9 +189,46 @@ class _Tables(dict[str, Any]):
         self[key] = value
         return value
 
-    def complete(self) -> None:
+    def complete(self) -> dict[str, Any]:
+        """The dict itself, every table read."""
         for key in list(self._deferred):
             self[key]  # noqa: B018 - loads it
+        return self
+
+    def __iter__(self) -> Any:
+        return dict.__iter__(self.complete())
+
+    def __len__(self) -> int:
+        return dict.__len__(self.complete())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._deferred or dict.__contains__(self, key)
+
+    def __eq__(self, other: object) -> bool:
+        return dict.__eq__(self.complete(), other)
+
+    def __ne__(self, other: object) -> bool:
+        return dict.__ne__(self.complete(), other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self.complete())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def keys(self) -> Any:
+        return dict.keys(self.complete())
+
+    def values(self) -> Any:
+        return dict.values(self.complete())
+
+    def items(self) -> Any:
+        return dict.items(self.complete())
+
+    def copy(self) -> dict[str, Any]:
+        return dict(self.items())
 
 
 def _kept_key() -> str:
