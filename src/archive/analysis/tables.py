@@ -231,6 +231,13 @@ class _Tables(dict[str, Any]):
         return dict(self.items())
 
 
+@lru_cache(maxsize=1)
+def kept_key() -> str:
+    """:func:`_kept_key`, computed once per process (other caches keyed to the analysis code
+    use it too)."""
+    return _kept_key()
+
+
 def _kept_key() -> str:
     """What the tables are made from: every file of this package (code and data tables) and
     the installed tashaphyne and pyarabic (whose data they read), by file size and time."""
@@ -263,7 +270,7 @@ def keep_tables(build: Path) -> dict[str, Any]:
     if build_tables.cache_info().currsize:  # built in this process already
         _kept = build_tables()
         return _kept
-    key = _kept_key()
+    key = kept_key()
     path = build / KEPT_FILE
     try:
         with open(path, "rb") as fh:
