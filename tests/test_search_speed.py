@@ -235,6 +235,13 @@ def test_kept_gazetteer_is_the_loaded_one_and_follows_the_files(tmp_path: Path) 
     assert edited.entities == load_gazetteer(paths).entities != fresh.entities
 
 
+def test_kept_gazetteer_is_keyed_to_every_gazetteer_file() -> None:
+    from archive.gazetteer.loader import FILES
+    from archive.search.service import GAZETTEER_SOURCES
+
+    assert sorted(GAZETTEER_SOURCES) == sorted(FILES.values())
+
+
 def test_kept_gazetteer_with_foreign_code_inside_is_refused(tmp_path: Path) -> None:
     from archive.search import service
 
