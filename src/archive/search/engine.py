@@ -161,7 +161,13 @@ class IndexView:
             self._read(key)
         values = self._values[key]
         decode = self._decoder(fieldname)
-        docs = values.keys() if only is None else [d for d in only if d in values]
+        # in docnum order, as the postings are
+        if only is None:
+            docs: Any = values.keys()
+        elif len(only) < len(values):
+            docs = sorted(d for d in only if d in values)
+        else:
+            docs = [d for d in values if d in only]
         return {d: sorted(decode(values[d])) for d in docs}
 
     def _decoder(self, fieldname: str) -> Any:
