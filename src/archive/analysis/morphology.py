@@ -96,9 +96,28 @@ def as_set(items: list[str]) -> dict[str, bool]:
     return out
 
 
+class _Data(dict[str, Any]):
+    """Prepared data whose pattern tables (read only when ``FALLBACK == "patterns"``) are
+    taken from the tables, and their prefixes computed, on first use."""
+
+    def __init__(self, tables: dict[str, Any], data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self._tables = tables
+
+    def __missing__(self, key: str) -> Any:
+        if key == "patterns":
+            value = self._tables["patterns"]
+        elif key == "pattern_prefixes":
+            value = pattern_prefixes(self["patterns"])
+        else:
+            raise KeyError(key)
+        self[key] = value
+        return value
+
+
 def prepare(tables: dict[str, Any]) -> Data:
     """Turn exported tables into lookup structures (tries and membership maps)."""
-    return {
+    return _Data(tables, {
         "prefix_trie": build_trie(tables["prefixes"], False),
         "suffix_trie": build_trie(tables["suffixes"], True),
         "infix_letters": tables["infix_letters"],
@@ -110,14 +129,13 @@ def prepare(tables: dict[str, Any]) -> Data:
         "valid_roots": as_set(tables["roots"] + tables["extra_roots"]),
         "stop_words": tables["stop_words"],
         "corrections": tables["corrections"],
-        "patterns": tables["patterns"],
-        "pattern_prefixes": pattern_prefixes(tables["patterns"]),
+        # "patterns", "pattern_prefixes": on first use (see _Data)
         "readings": {},  # memo of table_readings, per stem
         "min_score": tables["min_score"],
         "root_prior": tables["root_prior"],
         "lexicon": tables.get("lexicon", {}),
         "names": tables.get("names", {}),
-    }
+    })
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ function by function. Python code must treat the returned dict as read-only.
 
 from __future__ import annotations
 
+import io
 import json
 import pickle
 from functools import lru_cache
@@ -165,6 +166,78 @@ class _PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{KEPT_FILE} names {module}.{name}: not plain data")
 
 
+#: Tables kept in KEPT_FILE as pickled bytes, unpickled on first use: only the learned-pattern
+#: root chooser (``morphology.FALLBACK == "patterns"``) reads them, and ``patterns`` is a
+#: third of the time of loading the file.
+DEFERRED = ("patterns",)
+
+
+class _Tables(dict[str, Any]):
+    """The tables loaded from KEPT_FILE, the same dict to every reader: a table of
+    :data:`DEFERRED` is unpickled when it is first looked up by key, and all of them before
+    anything walks, counts, copies or compares the dict."""
+
+    def __init__(self, tables: dict[str, Any], deferred: dict[str, bytes]) -> None:
+        super().__init__(tables)
+        self._deferred = dict(deferred)
+
+    def __missing__(self, key: str) -> Any:
+        blob = self._deferred.pop(key, None)
+        if blob is None:
+            raise KeyError(key)
+        value = _PlainUnpickler(io.BytesIO(blob)).load()
+        self[key] = value
+        return value
+
+    def complete(self) -> dict[str, Any]:
+        """The dict itself, every table read."""
+        for key in list(self._deferred):
+            self[key]  # noqa: B018 - loads it
+        return self
+
+    def __iter__(self) -> Any:
+        return dict.__iter__(self.complete())
+
+    def __len__(self) -> int:
+        return dict.__len__(self.complete())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._deferred or dict.__contains__(self, key)
+
+    def __eq__(self, other: object) -> bool:
+        return dict.__eq__(self.complete(), other)
+
+    def __ne__(self, other: object) -> bool:
+        return dict.__ne__(self.complete(), other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self.complete())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def keys(self) -> Any:
+        return dict.keys(self.complete())
+
+    def values(self) -> Any:
+        return dict.values(self.complete())
+
+    def items(self) -> Any:
+        return dict.items(self.complete())
+
+    def copy(self) -> dict[str, Any]:
+        return dict(self.items())
+
+
+@lru_cache(maxsize=1)
+def kept_key() -> str:
+    """:func:`_kept_key`, computed once per process (other caches keyed to the analysis code
+    use it too)."""
+    return _kept_key()
+
+
 def _kept_key() -> str:
     """What the tables are made from: every file of this package (code and data tables) and
     the installed tashaphyne and pyarabic (whose data they read), by file size and time."""
@@ -197,21 +270,25 @@ def keep_tables(build: Path) -> dict[str, Any]:
     if build_tables.cache_info().currsize:  # built in this process already
         _kept = build_tables()
         return _kept
-    key = _kept_key()
+    key = kept_key()
     path = build / KEPT_FILE
     try:
         with open(path, "rb") as fh:
             kept = _PlainUnpickler(fh).load()
-        if isinstance(kept, dict) and kept.get("key") == key:
-            _kept = kept["tables"]
+        if (isinstance(kept, dict) and kept.get("key") == key
+                and isinstance(kept.get("deferred"), dict)):
+            _kept = _Tables(kept["tables"], kept["deferred"])
             return _kept
     except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
         pass
     _kept = build_tables()
+    core = {k: v for k, v in _kept.items() if k not in DEFERRED}
+    deferred = {k: pickle.dumps(_kept[k], protocol=5) for k in DEFERRED if k in _kept}
     try:
         from archive import files
 
-        files.write_atomic(path, pickle.dumps({"key": key, "tables": _kept}, protocol=5))
+        files.write_atomic(path, pickle.dumps({"key": key, "tables": core,
+                                               "deferred": deferred}, protocol=5))
     except OSError:
         pass  # a read-only build/: the next process builds the tables again
     return _kept

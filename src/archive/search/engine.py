@@ -6,6 +6,7 @@ it from the Whoosh postings (positions and character offsets) of the four fields
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import time
@@ -23,6 +24,7 @@ from archive.analysis.morphology import ALT_MARK
 from archive.config import Paths
 from archive.index.build import Manifest, current_generation, read_manifest
 from archive.index.schema import TITLE_PREFIX
+from archive.search import ids_cache, postings
 from archive.search.query import (
     EXACT,
     LEVEL_FIELD,
@@ -66,6 +68,7 @@ class _Hit:
 
 
 Hits = dict[int, _Hit]
+Within = set[int] | None
 META = "docs.json"
 
 
@@ -78,16 +81,20 @@ class IndexView:
         self.reader = self.ix.reader()
         self._stored: dict[int, dict[str, Any]] = {}
         self._meta: dict[int, dict[str, Any]] | None = None
-        try:
-            rows = json.loads((gen / META).read_text(encoding="utf-8"))
-            self._meta = {int(k): v for k, v in rows.items()}
-        except (OSError, ValueError):
-            self._meta = None
+        self._ids: dict[int, str] | None = None
+        self._cache: ids_cache.Cached | None = ids_cache.load(gen)
+        if self._cache is not None:
+            self._ids = self._cache.ids
+        else:
+            self._load_meta()
         # the live documents (docs.json lists exactly those; asking Whoosh is slower)
-        self.docnums: list[int] = (sorted(self._meta) if self._meta is not None
+        known = self._ids if self._ids is not None else self._meta
+        self.docnums: list[int] = (sorted(known) if known is not None
                                    else list(self.reader.all_doc_ids()))
         self.n = len(self.docnums)
         self._freqs: dict[tuple[str, str], dict[int, int]] = {}
+        self._values: dict[tuple[str, str], dict[int, Any]] = {}  # encoded values
+        self._decoders: dict[str, Any] = {}
 
     @property
     def manifest(self) -> Manifest | None:
@@ -104,8 +111,30 @@ class IndexView:
             self._stored[docnum] = self.reader.stored_fields(docnum)
         return self._stored[docnum]
 
+    def _load_meta(self) -> None:
+        """docs.json (or the cached copy of it), and the cache written when it is missing."""
+        if self._cache is not None:
+            self._meta = self._cache.meta()
+            return
+        key = ids_cache.key_of(self.gen)
+        try:
+            rows = json.loads((self.gen / META).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        self._meta = {int(k): v for k, v in rows.items()}
+        self._ids = {num: m["id"] for num, m in self._meta.items()}
+        ids_cache.save(self.gen, key, self._meta)
+
+    def doc_id(self, docnum: int) -> str:
+        """The article id of a document (what ordering needs)."""
+        if self._ids is not None and docnum in self._ids:
+            return self._ids[docnum]
+        return str(self.meta(docnum)["id"])
+
     def meta(self, docnum: int) -> dict[str, Any]:
         """id, date, source, places, actors (what filters and ordering need)."""
+        if self._meta is None and self._cache is not None:
+            self._load_meta()
         if self._meta is not None and docnum in self._meta:
             return self._meta[docnum]
         return self.stored(docnum)
@@ -114,39 +143,45 @@ class IndexView:
         """``{docnum: occurrences}`` of a term (live documents only)."""
         key = (fieldname, term)
         if key not in self._freqs:
-            out: dict[int, int] = {}
-            if term and key in self.reader:
-                m = self.reader.postings(fieldname, term)
-                while m.is_active():
-                    out[m.id()] = int(m.weight())
-                    m.next()
-            self._freqs[key] = out
+            self._read(key)
         return self._freqs[key]
+
+    def _read(self, key: tuple[str, str]) -> None:
+        """One pass over a term's postings: frequencies and encoded values (the blocks hold
+        both; the values are decoded only for the documents asked for)."""
+        rows = postings.read(self.reader, key[0], key[1], values=True)
+        self._freqs[key] = {d: int(w) for d, w, _ in rows}
+        self._values[key] = {d: v for d, _, v in rows}
 
     def postings(self, fieldname: str, term: str, only: set[int] | None = None
                  ) -> dict[int, list[Occ]]:
         """``{docnum: [(position, start, end), ...]}`` of a term, for the docs in ``only``."""
-        out: dict[int, list[Occ]] = {}
-        if term and (fieldname, term) in self.reader:
-            m = self.reader.postings(fieldname, term)
-            while m.is_active():
-                if only is None or m.id() in only:
-                    out[m.id()] = sorted(m.value_as("characters"))
-                m.next()
-        return out
+        key = (fieldname, term)
+        if key not in self._values:
+            self._read(key)
+        values = self._values[key]
+        decode = self._decoder(fieldname)
+        # in docnum order, as the postings are
+        if only is None:
+            docs: Any = values.keys()
+        elif len(only) < len(values):
+            docs = sorted(d for d in only if d in values)
+        else:
+            docs = [d for d in values if d in only]
+        return {d: sorted(decode(values[d])) for d in docs}
+
+    def _decoder(self, fieldname: str) -> Any:
+        if fieldname not in self._decoders:
+            self._decoders[fieldname] = self.reader.schema[fieldname].format.decoder(
+                "characters")
+        return self._decoders[fieldname]
 
     def spans(self, fieldname: str, term: str, docnum: int) -> list[tuple[int, int]]:
         """Character spans of a term in one document."""
-        if not term or (fieldname, term) not in self.reader:
-            return []
-        m = self.reader.postings(fieldname, term)
-        m.skip_to(docnum)
-        if not m.is_active() or m.id() != docnum:
-            return []
-        return [(s, e) for _, s, e in m.value_as("characters")]
+        return [(s, e) for _, s, e in self.postings(fieldname, term, {docnum}).get(docnum, [])]
 
     def all_ids(self) -> dict[int, str]:
-        return {num: self.meta(num)["id"] for num in self.docnums}
+        return {num: self.doc_id(num) for num in self.docnums}
 
 
 @contextmanager
@@ -184,15 +219,19 @@ def _weight(tf: int, df: int, n: int, in_title: bool) -> float:
     return ((1.0 if in_title else 0.0) + _fraction(tf, df, n)) / 2
 
 
-def _level_hits(view: IndexView, per_level: list[tuple[int, str, str]], text: str) -> Hits:
+def _level_hits(view: IndexView, per_level: list[tuple[int, str, str]], text: str,
+                within: Within = None) -> Hits:
     """Score one clause from ``[(level, field, term)]`` (best level first), in the body field
-    and its title field (``title_`` + field)."""
+    and its title field (``title_`` + field); only documents in ``within`` (when given) get a
+    hit, but the counts (df) take every document."""
     hits: Hits = {}
     for level, fieldname, term in per_level:
         body = view.freqs(fieldname, term)
         title = view.freqs(TITLE_PREFIX + fieldname, term)
         docs = body.keys() | title.keys()
         df = len(docs)
+        if within is not None:
+            docs &= within
         source = [(fieldname, term), (TITLE_PREFIX + fieldname, term)]
         label = [(text, level)]
         for doc in docs:
@@ -204,9 +243,9 @@ def _level_hits(view: IndexView, per_level: list[tuple[int, str, str]], text: st
     return hits
 
 
-def _term(view: IndexView, node: Term, levels: tuple[int, ...]) -> Hits:
+def _term(view: IndexView, node: Term, levels: tuple[int, ...], within: Within = None) -> Hits:
     return _level_hits(view, [(lv, LEVEL_FIELD[lv], node.word.at(lv)) for lv in levels],
-                       node.word.text)
+                       node.word.text, within)
 
 
 def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str],
@@ -231,7 +270,8 @@ def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str],
     return out
 
 
-def _phrase(view: IndexView, node: Phrase, levels: tuple[int, ...]) -> Hits:
+def _phrase(view: IndexView, node: Phrase, levels: tuple[int, ...],
+            within: Within = None) -> Hits:
     hits: Hits = {}
     for level in levels:
         # every level is read in full: df counts all articles with the phrase at that level
@@ -240,6 +280,8 @@ def _phrase(view: IndexView, node: Phrase, levels: tuple[int, ...]) -> Hits:
         title = phrase_occurrences(view, TITLE_PREFIX + LEVEL_FIELD[level], terms)
         docs = body.keys() | title.keys()
         df = len(docs)
+        if within is not None:
+            docs &= within
         for doc in docs:
             if doc in hits:
                 continue
@@ -316,6 +358,42 @@ def _proximity_bonus(view: IndexView, node: And, levels: tuple[int, ...], hits: 
                 hit.near = max(hit.near, tier)
 
 
+def max_bonus(node: Node) -> float:
+    """The largest proximity bonus an AND can add to one article's score."""
+    if not isinstance(node, And):
+        return 0.0
+    return float(sum(PHRASE_TIER * NEAR_WEIGHT * len(run) for run in word_runs(node.items)))
+
+
+#: Scores are compared after rounding to 6 decimals: a margin far above that rounding.
+_MARGIN = 1e-5
+
+
+def top_with_proximity(view: IndexView, node: And, levels: tuple[int, ...],
+                       rows: list[tuple[int, str, _Hit]], limit: int) -> None:
+    """Add the proximity bonus (:func:`_proximity_bonus`) to the hits that can still rank in
+    the first ``limit`` once it is added; ``rows``: ``(doc, id, hit)`` holding scores without
+    the bonus. A hit left without its bonus scores below the ``limit`` best with theirs, so
+    the first ``limit`` (and their order) are those of adding the bonus to every hit.
+
+    The hits are taken by falling score in growing batches; the limit-th best final score so
+    far is a lower bound of the true one, and a hit whose score plus the largest bonus stays
+    below it cannot enter."""
+    bound = max_bonus(node)
+    order = sorted(rows, key=lambda r: (-r[2].score, r[1]))
+    done = 0
+    best: list[float] = []  # final scores of the hits done so far, highest first
+    batch = max(limit, 32)
+    while done < len(order):
+        if len(best) >= limit and order[done][2].score + bound < best[limit - 1] - _MARGIN:
+            return
+        chunk = order[done:done + batch]
+        _proximity_bonus(view, node, levels, {doc: hit for doc, _, hit in chunk})
+        done += len(chunk)
+        best = sorted([*best, *(hit.score for _, _, hit in chunk)], reverse=True)[:limit]
+        batch *= 2
+
+
 def _merge(hits: list[_Hit]) -> _Hit:
     score = 0.0
     for h in hits:
@@ -325,43 +403,91 @@ def _merge(hits: list[_Hit]) -> _Hit:
                 max((h.near for h in hits), default=0))
 
 
-def evaluate(view: IndexView, node: Node, mode: str = "root") -> Hits:
-    """Matching articles (Whoosh doc numbers) with scores and matched character spans."""
+def _term_docs(view: IndexView, fieldname: str, term: str) -> set[int]:
+    return view.freqs(fieldname, term).keys() | view.freqs(TITLE_PREFIX + fieldname, term).keys()
+
+
+def candidates(view: IndexView, node: Node, mode: str = "root") -> set[int] | None:
+    """A superset of the articles ``node`` matches, from document frequencies only (no hit
+    made, no position read), or None when it is not bounded (a NOT)."""
     levels = MODE_LEVELS[mode]
     if isinstance(node, Term):
-        return _term(view, node, levels)
+        return set().union(*(_term_docs(view, LEVEL_FIELD[lv], node.word.at(lv))
+                             for lv in levels))
     if isinstance(node, Phrase):
-        return _phrase(view, node, levels)
+        out: set[int] = set()
+        for lv in levels:
+            for prefix in ("", TITLE_PREFIX):
+                freqs = [view.freqs(prefix + LEVEL_FIELD[lv], w.at(lv)) for w in node.words]
+                out |= set(freqs[0]).intersection(*freqs[1:])
+        return out
+    if isinstance(node, Root):
+        return (_term_docs(view, LEVEL_FIELD[ROOT], node.root)
+                | _term_docs(view, LEVEL_FIELD[ROOT], ALT_MARK + node.root))
+    if isinstance(node, Entity):
+        return _term_docs(view, "entity", node.key)
+    if isinstance(node, Or):
+        parts = [candidates(view, i, mode) for i in node.items]
+        return None if any(p is None for p in parts) else set().union(*parts)  # type: ignore[arg-type]
+    if isinstance(node, And):
+        bound: set[int] | None = None
+        for item in node.items:
+            part = candidates(view, item, mode)
+            if part is not None:
+                bound = part if bound is None else bound & part
+        return bound
+    return None
+
+
+def evaluate(view: IndexView, node: Node, mode: str = "root", *, within: Within = None,
+             proximity: bool = True) -> Hits:
+    """Matching articles (Whoosh doc numbers) with scores and matched character spans.
+
+    ``within``: only these articles are wanted (the others may be left out; scores and counts
+    are those of the whole index). ``proximity=False``: a top-level AND leaves out the
+    proximity bonus (:func:`top_with_proximity` adds it where it matters)."""
+    levels = MODE_LEVELS[mode]
+    if isinstance(node, Term):
+        return _term(view, node, levels, within)
+    if isinstance(node, Phrase):
+        return _phrase(view, node, levels, within)
     if isinstance(node, Root):
         # the root's words, then names whose common reading has this root (ALT_MARK terms)
         return _level_hits(view, [(ROOT, LEVEL_FIELD[ROOT], node.root),
-                                  (ROOT, LEVEL_FIELD[ROOT], ALT_MARK + node.root)], node.text)
+                                  (ROOT, LEVEL_FIELD[ROOT], ALT_MARK + node.root)], node.text,
+                           within)
     if isinstance(node, Entity):
-        return _level_hits(view, [(EXACT, "entity", node.key)], node.text)
+        return _level_hits(view, [(EXACT, "entity", node.key)], node.text, within)
     if isinstance(node, Not):
-        excluded = evaluate(view, node.item, mode)
-        return {d: _Hit(0.0) for d in view.docnums if d not in excluded}
+        excluded = evaluate(view, node.item, mode, within=within)
+        return {d: _Hit(0.0) for d in view.docnums
+                if d not in excluded and (within is None or d in within)}
     if isinstance(node, Or):
         found: dict[int, list[_Hit]] = {}
         for item in node.items:
-            for d, h in evaluate(view, item, mode).items():
+            for d, h in evaluate(view, item, mode, within=within).items():
                 found.setdefault(d, []).append(h)
         return {d: _merge(hs) for d, hs in found.items()}
     if isinstance(node, And):
         positives = [i for i in node.items if not isinstance(i, Not)]
         negatives = [i for i in node.items if isinstance(i, Not)]
         if positives:
-            results = [evaluate(view, i, mode) for i in positives]
+            # the AND of all terms first (from frequencies), then hits for those articles only
+            bound = candidates(view, node, mode)
+            if bound is not None and within is not None:
+                bound &= within
+            inner = within if bound is None else bound
+            results = [evaluate(view, i, mode, within=inner) for i in positives]
             docs = set(results[0])
             for r in results[1:]:
                 docs &= set(r)
-            hits = {d: _merge([r[d] for r in results]) for d in docs}
+            hits = {d: _merge([r[d] for r in results]) for d in sorted(docs)}
         else:
-            hits = {d: _Hit(0.0) for d in view.docnums}
+            hits = {d: _Hit(0.0) for d in view.docnums if within is None or d in within}
         for neg in negatives:
-            excluded = evaluate(view, neg.item, mode)
+            excluded = evaluate(view, neg.item, mode, within=set(hits))
             hits = {d: h for d, h in hits.items() if d not in excluded}
-        if positives:
+        if positives and proximity:
             _proximity_bonus(view, node, levels, hits)
         return hits
     raise TypeError(f"not a query node: {node!r}")
@@ -529,13 +655,30 @@ def search(
     if mode not in MODE_LEVELS:
         raise QueryError(f"unknown mode {mode!r}", f"نمط غير معروف {mode!r}")
     node = node if node is not None else parse(query, analyzer)
-    hits = evaluate(view, node, mode)
-    rows = []
+    # a search makes many small objects and frees none of them until it ends: the cyclic
+    # garbage collector would only walk them again and again
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _search(view, query, node, mode, limit, filters)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _search(view: IndexView, query: str, node: Node, mode: str, limit: int | None,
+            filters: Filters | None) -> SearchResult:
+    lazy = limit is not None and isinstance(node, And) and bool(max_bonus(node))
+    hits = evaluate(view, node, mode, proximity=not lazy)
+    kept: list[tuple[int, str, _Hit]] = []
     for doc, hit in hits.items():
-        meta = view.meta(doc)
-        if filters is not None and not filters.keep(meta):
+        if filters is not None and not filters.keep(view.meta(doc)):
             continue
-        rows.append((-round(hit.score, 6), meta["id"], doc, hit))
+        kept.append((doc, view.doc_id(doc), hit))
+    if lazy:
+        assert isinstance(node, And) and limit is not None
+        top_with_proximity(view, node, MODE_LEVELS[mode], kept, limit)
+    rows = [(-round(hit.score, 6), aid, doc, hit) for doc, aid, hit in kept]
     rows.sort(key=lambda r: (r[0], r[1]))
     results = []
     for neg_score, _, doc, hit in rows[: limit if limit is not None else len(rows)]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +38,74 @@ def query_analyzer(paths: Paths) -> tuple[Analyzer, Any]:
     """The analyzer queries go through: the same one as the articles, with the gazetteer.
 
     The analysis tables come from build/ when a previous process kept them there
-    (:func:`archive.analysis.tables.keep_tables`): a query does not parse every data file."""
+    (:func:`archive.analysis.tables.keep_tables`): a query does not parse every data file;
+    the gazetteer and its name matcher likewise (:func:`kept_gazetteer`)."""
     keep_tables(paths.build)
-    gazetteer = load_gazetteer(paths)
+    gazetteer = kept_gazetteer(paths)
     return Analyzer(gazetteer.matcher()), gazetteer
+
+
+#: The files the gazetteer is read from (``archive.gazetteer.loader.FILES``; named here so
+#: that checking the kept gazetteer does not import the YAML loader).
+GAZETTEER_SOURCES = ("places.yml", "actors.yml")
+#: File in build/ holding the gazetteer and its name matcher between processes.
+GAZETTEER_FILE = "search-gazetteer.pickle"
+#: The only classes that file may name (everything else in it is plain data).
+_GAZETTEER_MODULES = ("archive.gazetteer.model", "archive.gazetteer.matcher")
+
+
+class _GazetteerUnpickler(pickle.Unpickler):
+    """Reads plain data and the gazetteer's own classes: never imports or calls other code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module in _GAZETTEER_MODULES:
+            found = getattr(importlib.import_module(module), name, None)
+            if isinstance(found, type):
+                return found
+        if (module, name) in (("builtins", "set"), ("builtins", "frozenset")):
+            return set if name == "set" else frozenset
+        raise pickle.UnpicklingError(f"{GAZETTEER_FILE} names {module}.{name}: refused")
+
+
+def _gazetteer_key(paths: Paths) -> str:
+    """What the gazetteer and its matcher are made from: the bytes of seeds/places.yml and
+    seeds/actors.yml, the gazetteer code, and the analysis code and tables (normalization,
+    tokens, stop words)."""
+    from archive import files
+    from archive.analysis.tables import kept_key
+
+    h = hashlib.sha256(f"gazetteer cache 1\n{kept_key()}\n".encode())
+    h.update(files.fingerprint("gazetteer", ["gazetteer"]).encode())
+    for name in GAZETTEER_SOURCES:
+        file = paths.seeds / name
+        h.update(f"\0{paths.rel(file)}\0".encode())
+        try:
+            h.update(file.read_bytes())
+        except FileNotFoundError:
+            h.update(b"\0missing")
+    return h.hexdigest()
+
+
+def kept_gazetteer(paths: Paths) -> Any:
+    """:func:`archive.index.build.load_gazetteer` with its name matcher built, kept in build/
+    (``GAZETTEER_FILE``) keyed to the gazetteer files' bytes and the code that reads them: a
+    query does not parse the YAML nor build the matcher again. The same gazetteer either way."""
+    key = _gazetteer_key(paths)
+    path = paths.build / GAZETTEER_FILE
+    try:
+        with open(path, "rb") as fh:
+            kept = _GazetteerUnpickler(fh).load()
+        if isinstance(kept, dict) and kept.get("key") == key:
+            return kept["gazetteer"]
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+        pass
+    gazetteer = load_gazetteer(paths)
+    gazetteer.matcher()
+    try:
+        from archive import files
+
+        files.write_atomic(path, pickle.dumps({"key": key, "gazetteer": gazetteer},
+                                              protocol=5))
+    except (OSError, pickle.PicklingError):
+        pass  # a read-only build/: the next query reads the gazetteer again
+    return gazetteer
