@@ -94,28 +94,30 @@ def test_beats_tashaphyne_clearly(results: dict[str, object]) -> None:
 # Real-text gold: 2,000 SaudiNewsNet word types judged by hand (tests/data/gold_realtext.tsv);
 # figures of bench/gold/realtext on the test half (never used for tuning).
 
-REALTEXT_BY_TYPE = 0.932
+#: 0.932 and 0.968 after analyzer8; 0.933 and 0.968 after analyzer9 (clubs, genitive alef, nisba
+#: roots, war places).
+REALTEXT_BY_TYPE = 0.933
 REALTEXT_TOKENS = 0.968
 #: The sealed second held-out set (tests/data/gold_realtext_test2.tsv, judged blind; see
 #: bench/gold/TEST2.md), first measured after analyzer5: 0.922 by type, 0.953 token-weighted;
 #: 0.925 and 0.957 after analyzer7 (names decided by their news contexts) and the scorer's
-#: tanwin alef; 0.927 and 0.957 after analyzer8.
-REALTEXT_TEST2_BY_TYPE = 0.927
-REALTEXT_TEST2_TOKENS = 0.957
+#: tanwin alef; 0.927 and 0.957 after analyzer8; 0.930 and 0.958 after analyzer9.
+REALTEXT_TEST2_BY_TYPE = 0.930
+REALTEXT_TEST2_TOKENS = 0.958
 #: The tune half (the half the rules were derived from): 0.927 by type, 0.960 token-weighted
 #: after analyzer4, 0.940 and 0.979 after analyzer5; the second tuning sample
 #: (tests/data/gold_realtext_tune2.tsv): 0.921 and 0.946, then 0.935 and 0.961, 0.939 and 0.961
 #: after analyzer6; 0.944 and 0.983, 0.939 and 0.972 after analyzer7; tune 0.952 and 0.988
-#: after analyzer8.
-REALTEXT_TUNE_BY_TYPE = 0.952
-REALTEXT_TUNE_TOKENS = 0.988
-REALTEXT_TUNE2_BY_TYPE = 0.939
-REALTEXT_TUNE2_TOKENS = 0.972
+#: after analyzer8; tune 0.957 and 0.991, tune2 0.942 and 0.989 after analyzer9.
+REALTEXT_TUNE_BY_TYPE = 0.957
+REALTEXT_TUNE_TOKENS = 0.991
+REALTEXT_TUNE2_BY_TYPE = 0.942
+REALTEXT_TUNE2_TOKENS = 0.989
 #: The third tuning sample (tests/data/gold_realtext_tune3.tsv, judged blind): 0.921 and 0.955
 #: after analyzer5, 0.932 and 0.966 after analyzer6 (the first rules tuned on it), 0.940 and
-#: 0.986 after analyzer7.
-REALTEXT_TUNE3_BY_TYPE = 0.942
-REALTEXT_TUNE3_TOKENS = 0.986
+#: 0.986 after analyzer7, 0.942 and 0.986 after analyzer8, 0.947 and 0.996 after analyzer9.
+REALTEXT_TUNE3_BY_TYPE = 0.947
+REALTEXT_TUNE3_TOKENS = 0.996
 REALTEXT_TASHAPHYNE = 0.591
 
 
