@@ -42,7 +42,6 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 
 from archive import files as archive_files
 from archive.config import Paths
@@ -50,6 +49,7 @@ from archive.errors import Problem
 from archive.index.docs import IndexDoc
 from archive.index.related import features_of, index_features
 from archive.index.schema import INDEX_FORMAT, make_schema
+from archive.index.writer import ArchiveWriter
 from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
 
 if TYPE_CHECKING:
@@ -538,16 +538,16 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         articles={} if prev is None else {k: v for k, v in prev.articles.items()
                                           if k not in removed and k not in todo},
     )
-    # Uncompressed posting blocks and stored fields: commits about 2.5x faster for an index
-    # about a third larger. Separate files, not one compound file per segment: Whoosh copies a
-    # compound file's parts into memory on every open (~90 ms per 150 articles), while plain
-    # files open in about a millisecond (measured on 150 synthetic articles).
-    # limitmb: Whoosh's posting buffer, spilled to sorted runs on disk when full; it counts
-    # about half of what the postings really take in memory, so 64 keeps it near 150 MB.
+    # ArchiveWriter (writer.py): Whoosh's segment files, written from the token streams with
+    # less work per posting; terms in at most 8 articles keep their postings in the term
+    # table. Uncompressed posting blocks and stored fields: commits about 2.5x faster for an
+    # index about a third larger. Separate files, not one compound file per segment: Whoosh
+    # copies a compound file's parts into memory on every open (~90 ms per 150 articles),
+    # while plain files open in about a millisecond (measured on 150 synthetic articles).
     # the features of the previous generation, updated below article by article (None: the
     # previous generation has none, they are read from the index once it is written)
     feats = _read_features(prev_gen) if prev is not None and prev_gen is not None else {}
-    writer = ix.writer(codec=W3Codec(compression=0), compound=False, limitmb=WRITER_MB)
+    writer = ArchiveWriter(ix)
     try:
         for aid in sorted(todo | removed):
             writer.delete_by_term("id", aid)
@@ -599,8 +599,6 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     return report
 
 
-#: Whoosh's in-memory posting buffer (MB as Whoosh counts them; see _update_locked).
-WRITER_MB = 64
 #: Segments an update lets pile up before it merges the small ones (see _update_locked).
 MERGE_AT = 12
 
