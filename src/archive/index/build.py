@@ -547,6 +547,10 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     # the features of the previous generation, updated below article by article (None: the
     # previous generation has none, they are read from the index once it is written)
     feats = _read_features(prev_gen) if prev is not None and prev_gen is not None else {}
+    # what the previous related articles were computed from: only the lists the changes can
+    # alter are computed again (related.update_related)
+    previous = (dict(feats) if prev is not None and prev.related and feats is not None
+                else None)
     writer = ArchiveWriter(ix)
     try:
         for aid in sorted(todo | removed):
@@ -583,7 +587,9 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     _write_features(gen, feats)
     lap("meta")
     if related:
-        _write_related(paths, gen, publish=False, feats=feats)
+        _write_related(paths, gen, publish=False, feats=feats,
+                       previous=None if previous is None or prev_gen is None
+                       else (previous, prev_gen))
         manifest.related = True
         lap("related")
     _write_atomic(gen / MANIFEST, manifest.to_json())
@@ -698,11 +704,14 @@ def _write_features(gen: Path, feats: dict[str, dict[str, int]]) -> None:
 
 
 def _write_related(paths: Paths, gen: Path, publish: bool = True,
-                   feats: dict[str, dict[str, int]] | None = None) -> None:
+                   feats: dict[str, dict[str, int]] | None = None,
+                   previous: tuple[dict[str, dict[str, int]], Path] | None = None) -> None:
     """Compute related articles of generation ``gen``: ``gen/related.json`` (and, when
     ``publish``, build/related.json), from ``feats`` or the generation's features (read from
-    its index when it has none)."""
-    from archive.index.related import related_from_features, related_json
+    its index when it has none). ``previous``: the features of the previous generation and
+    its directory, whose related.json is then updated for what changed instead of computed
+    again (the same result)."""
+    from archive.index.related import related_from_features, related_json, update_related
 
     if feats is None:
         feats = _read_features(gen)
@@ -719,11 +728,24 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
         finally:
             ix.close()
         _write_features(gen, feats)
-    text = related_json(related_from_features(feats))
+    old = _read_related(previous[1]) if previous is not None else None
+    if previous is not None and old is not None:
+        text = related_json(update_related(previous[0], feats, old))
+    else:
+        text = related_json(related_from_features(feats))
     _write_atomic(gen / RELATED, text)
     if publish:
         paths.build.mkdir(parents=True, exist_ok=True)
         _write_atomic(paths.build / RELATED, text)
+
+
+def _read_related(gen: Path) -> dict[str, list[dict[str, Any]]] | None:
+    """Generation ``gen``'s related articles (None when missing or unreadable)."""
+    try:
+        data = json.loads((gen / RELATED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _read_text(path: Path) -> str:
