@@ -127,21 +127,54 @@ def check_same(tmp: Path, docs: list[dict[str, Any]], **kwargs: Any) -> None:
     assert size["inline"] < size["whoosh"]
 
 
-def test_seeds_same_files_and_same_postings(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "seeds", tmp_path / "a" / "seeds")
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "a" / "mkdocs.yml")
-    docs = list(field_dicts(Paths(tmp_path / "a")))
+@pytest.fixture(scope="module")
+def seed_docs(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    root = tmp_path_factory.mktemp("seeds")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    docs = list(field_dicts(Paths(root)))
     assert len(docs) >= 5
-    check_same(tmp_path, docs)
+    return docs
 
 
-def test_runs_on_disk_give_the_same_index(tmp_path: Path) -> None:
+def test_seeds_same_files_and_same_postings(tmp_path: Path,
+                                            seed_docs: list[dict[str, Any]]) -> None:
+    check_same(tmp_path, seed_docs)
+
+
+def test_runs_on_disk_give_the_same_index(tmp_path: Path,
+                                          seed_docs: list[dict[str, Any]]) -> None:
     """A buffer of 0 MB spills a sorted run after every document: the merge must put each
     term's postings back in document order."""
-    shutil.copytree(REPO / "seeds", tmp_path / "a" / "seeds")
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "a" / "mkdocs.yml")
-    docs = list(field_dicts(Paths(tmp_path / "a")))
-    check_same(tmp_path, docs * 3, buffermb=0)
+    check_same(tmp_path, seed_docs * 3, buffermb=0)
+
+
+def test_merging_segments_gives_what_whoosh_gives(tmp_path: Path,
+                                                 seed_docs: list[dict[str, Any]]) -> None:
+    """One segment per commit, then a deletion, an addition and a merge of every segment
+    (what an update does once MERGE_AT segments have piled up): the merged segment's
+    postings come from the old segments' readers (``add_reader``)."""
+    results = {}
+    for which in ("whoosh", "archive"):
+        folder = tmp_path / which
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), make_schema())
+
+        def writer(ix: Any = ix, which: str = which) -> Any:
+            return (ix.writer(codec=codec(), compound=False) if which == "whoosh"
+                    else ArchiveWriter(ix))
+
+        for fields in seed_docs[:4]:
+            w = writer()
+            w.add_document(**fields)
+            w.commit(merge=False)
+        w = writer()
+        w.delete_by_term("id", seed_docs[1]["id"])
+        w.add_document(**seed_docs[4])
+        w.commit(optimize=True)
+        assert len(ix._segments()) == 1
+        results[which] = everything(ix)
+    assert results["archive"] == results["whoosh"]
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="SaudiNewsNet corpus not present")

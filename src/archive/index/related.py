@@ -5,14 +5,17 @@ Rule (computed at build time, stored in ``related.json``)::
     features of an article  = the roots of its body words ("root" field) and the gazetteer keys
                               of the entities it mentions ("entity" field)
     level(x)                = ⌊log2 x⌋
-    weight(f, a)            = (1 + ln tf(f, a)) · ln 2 · (1 + level(N) − level(df(f)))
+    weight(f, a)            = (1 + ln tf(f, a)) · idf(f)
+    idf(f)                  = ln 2 · (1 + level(N) − level(df(f)))   from FULL_BELOW articles on
+                              ln(N / df(f))                           below (small archives)
     only features found in at least two articles (not all of them) and in at most RARE_DF(N)
     articles count:
     RARE_DF(N)              = max(RARE_MIN, RARE_FACTOR · sqrt(2^level(N)))
     similarity(a, b)        = cosine of the two weight vectors, rounded to 4 decimals
     related(a)              = the TOP_K others with similarity > 0, by similarity, then by id
 
-The inverse document frequency is ln(2N/df) taken by powers of two (levels): one article more
+From FULL_BELOW articles on, the inverse document frequency is ln(2N/df) taken by powers of
+two (levels; it exceeds ln(N/df) by less than ln 4): one article more
 or less changes a weight only when a document frequency crosses a power of two, so an update
 recomputes the lists of the few articles it can change (:func:`update_related`), not all of
 them, with the same result as a computation from scratch.
@@ -255,9 +258,11 @@ class _Matrix:
         tf = np.asarray(tfs, dtype=np.float64)[keep]
         order = np.lexsort((col, row))  # each article's features in alphabetical order
         row, col, fid, tf = row[order], col[order], fid[order], tf[order]
-        # idf by levels: ln 2 · (1 + ⌊log2 N⌋ − ⌊log2 df⌋) (frexp gives ⌊log2⌋ + 1 exactly)
-        levels = 1 + _level(n) - (np.frexp(df[fid].astype(np.float64))[1] - 1)
-        w = (1 + np.log(tf)) * (np.log(2.0) * levels)
+        if n < FULL_BELOW:
+            idf = np.log(n / df[fid])
+        else:  # by levels: ln 2 · (1 + ⌊log2 N⌋ − ⌊log2 df⌋) (frexp: ⌊log2⌋ + 1, exactly)
+            idf = np.log(2.0) * (1 + _level(n) - (np.frexp(df[fid].astype(np.float64))[1] - 1))
+        w = (1 + np.log(tf)) * idf
         norm = np.sqrt(np.bincount(row, weights=w * w, minlength=n))  # summed in that order
         norm[norm == 0] = 1.0
         w = w / norm[row]
