@@ -35,6 +35,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 TOP_K = 5
@@ -146,7 +147,8 @@ def update_related(old_feats: dict[str, dict[str, int]], new_feats: dict[str, di
             or top_k < 1):
         return related_from_features(new_feats, top_k)
     changed = {a for a in set(old_feats) | set(new_feats)
-               if old_feats.get(a) != new_feats.get(a)}
+               if old_feats.get(a) is not new_feats.get(a)
+               and old_feats.get(a) != new_feats.get(a)}
     if not changed:
         return {a: old_related[a] for a in sorted(new_feats)}
     deleted = set(old_feats) - set(new_feats)
@@ -235,23 +237,20 @@ class _Matrix:
         self.ids = ids
         self.row = {a: k for k, a in enumerate(ids)}
         # every (article, feature, tf) as arrays, the features numbered as first seen
-        number: dict[str, int] = {}
-        fids: list[int] = []
-        tfs: list[int] = []
-        lengths: list[int] = []
-        for aid in ids:
-            fs = feats[aid]
-            fids.extend([number.setdefault(f, len(number)) for f in fs])
-            tfs.extend(fs.values())
-            lengths.append(len(fs))
-        fid = np.asarray(fids, dtype=np.int64)
+        rows = [feats[aid] for aid in ids]
+        number = {f: k for k, f in enumerate(dict.fromkeys(chain.from_iterable(rows)))}
+        fid = np.fromiter(map(number.__getitem__, chain.from_iterable(rows)), dtype=np.int64)
+        tfs = list(chain.from_iterable(fs.values() for fs in rows))
+        lengths = [len(fs) for fs in rows]
         row = np.repeat(np.arange(n, dtype=np.int64), lengths)
         df = np.bincount(fid, minlength=len(number))
         cap = rare_df(n)
         names = list(number)
-        vocab = sorted(f for f in names if 1 < df[number[f]] < n and df[number[f]] <= cap)
+        counted = np.flatnonzero((df > 1) & (df < n) & (df <= cap)).tolist()
+        counted.sort(key=names.__getitem__)  # alphabetical
+        vocab = [names[i] for i in counted]
         column = np.full(len(names), -1, dtype=np.int64)
-        column[[number[f] for f in vocab]] = np.arange(len(vocab))
+        column[np.asarray(counted, dtype=np.int64)] = np.arange(len(vocab))
         col = column[fid]
         keep = col >= 0
         row, col, fid = row[keep], col[keep], fid[keep]
