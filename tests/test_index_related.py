@@ -21,7 +21,10 @@ import pytest
 from archive.index import related as rel
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpora" / "saudinewsnet"
+#: beside the repository (or beside the folder of its work trees)
+CORPUS = next((p for p in (REPO.parent / "shared" / "corpora" / "saudinewsnet",
+                           REPO.parents[1] / "shared" / "corpora" / "saudinewsnet")
+               if p.is_dir()), REPO.parent / "shared" / "corpora" / "saudinewsnet")
 
 
 def article(rng: random.Random, vocab: int) -> dict[str, int]:
@@ -197,3 +200,35 @@ def test_real_articles_incremental_builds_equal_a_cold_build(tmp_path: Path) -> 
     update_index(cold)
     assert (paths.build / "related.json").read_bytes() == (
         cold.build / "related.json").read_bytes()
+
+
+def test_related_of_an_older_rule_is_computed_again(tmp_path: Path) -> None:
+    """A generation whose related.json was computed with another rule (a manifest written
+    before rules were numbered says ``"related": true``) gets it computed again in full, even
+    when nothing else changed: never updated from lists of another rule."""
+    from archive.config import Paths
+    from archive.index.build import MANIFEST, RELATED, current_generation, update_index
+
+    def archive(d: Path) -> Paths:
+        shutil.copytree(REPO / "seeds", d / "seeds")
+        shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
+        return Paths(d)
+
+    paths, fresh = archive(tmp_path / "a"), archive(tmp_path / "b")
+    update_index(paths)
+    update_index(fresh)
+    gen = current_generation(paths)
+    assert gen is not None
+    manifest = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["related"] == rel.RULE
+    manifest["related"] = True
+    (gen / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    stale = rel.related_json({a: [] for a in json.loads(
+        (gen / RELATED).read_text(encoding="utf-8"))})
+    (gen / RELATED).write_text(stale, encoding="utf-8")
+    (paths.build / RELATED).write_text(stale, encoding="utf-8")
+    update_index(paths)
+    assert (paths.build / RELATED).read_bytes() == (fresh.build / RELATED).read_bytes()
+    gen = current_generation(paths)
+    assert gen is not None
+    assert json.loads((gen / MANIFEST).read_text(encoding="utf-8"))["related"] == rel.RULE

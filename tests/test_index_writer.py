@@ -26,7 +26,10 @@ from archive.index.schema import make_schema
 from archive.index.writer import ArchiveWriter, codec
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpora" / "saudinewsnet"
+#: beside the repository (or beside the folder of its work trees)
+CORPUS = next((p for p in (REPO.parent / "shared" / "corpora" / "saudinewsnet",
+                           REPO.parents[1] / "shared" / "corpora" / "saudinewsnet")
+               if p.is_dir()), REPO.parent / "shared" / "corpora" / "saudinewsnet")
 
 
 def field_dicts(paths: Paths) -> Iterator[dict[str, Any]]:

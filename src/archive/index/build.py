@@ -47,6 +47,7 @@ from archive import files as archive_files
 from archive.config import Paths
 from archive.errors import Problem
 from archive.index.docs import IndexDoc
+from archive.index.related import RULE as RELATED_RULE
 from archive.index.related import features_of, index_features
 from archive.index.schema import INDEX_FORMAT, make_schema
 from archive.index.writer import ArchiveWriter
@@ -109,7 +110,9 @@ class Manifest:
     files: dict[str, FileState] = field(default_factory=dict)  # rel path → state (all files)
     articles: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → hash/path/entities
     generation: int = 0
-    related: bool = False  # related.json was computed for this generation
+    #: the rule (related.RULE) related.json was computed with for this generation; 0: not
+    #: computed (a manifest written before rules were numbered reads True, i.e. rule 1)
+    related: int = 0
 
     def to_json(self) -> str:
         data = {
@@ -135,7 +138,7 @@ class Manifest:
             files={k: FileState(*v) for k, v in d["files"].items()},
             articles=d["articles"],
             generation=d["generation"],
-            related=d.get("related", False),
+            related=int(d.get("related", 0)),
         )
 
 
@@ -497,9 +500,10 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         if not todo and not removed:
             assert prev_gen is not None
             dirty = files != prev.files or gaz != prev.gazetteer
-            if related and (not prev.related or not (paths.build / RELATED).is_file()):
+            if related and (prev.related != RELATED_RULE
+                            or not (paths.build / RELATED).is_file()):
                 _write_related(paths, prev_gen)
-                prev.related = dirty = True
+                prev.related, dirty = RELATED_RULE, True
                 lap("related")
             if dirty:
                 # nothing to re-index (e.g. a touched file, an unused gazetteer edit): record
@@ -549,8 +553,8 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     feats = _read_features(prev_gen) if prev is not None and prev_gen is not None else {}
     # what the previous related articles were computed from: only the lists the changes can
     # alter are computed again (related.update_related)
-    previous = (dict(feats) if prev is not None and prev.related and feats is not None
-                else None)
+    previous = (dict(feats) if prev is not None and prev.related == RELATED_RULE
+                and feats is not None else None)
     writer = ArchiveWriter(ix)
     try:
         for aid in sorted(todo | removed):
@@ -590,7 +594,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         _write_related(paths, gen, publish=False, feats=feats,
                        previous=None if previous is None or prev_gen is None
                        else (previous, prev_gen))
-        manifest.related = True
+        manifest.related = RELATED_RULE
         lap("related")
     _write_atomic(gen / MANIFEST, manifest.to_json())
     _write_atomic(sdir / CURRENT, gen.name + "\n")
@@ -795,7 +799,7 @@ def ensure_fresh(paths: Paths, related: bool = False,
     articles are not computed yet); return the report, or None if nothing had to be done."""
     if index_status(paths).fresh:
         manifest = read_manifest(current_generation(paths))
-        if not related or (manifest is not None and manifest.related
+        if not related or (manifest is not None and manifest.related == RELATED_RULE
                            and (paths.build / RELATED).is_file()):
             return None
     return update_index(paths, related=related, analysed=analysed)

@@ -38,6 +38,9 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
+#: Version of the rule above, kept in the index manifest: related.json computed with another
+#: rule is computed again in full, never updated (2: idf by levels).
+RULE = 2
 TOP_K = 5
 SHARED_K = 8
 RARE_MIN = 64
