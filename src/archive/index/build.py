@@ -42,14 +42,15 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 
 from archive import files as archive_files
 from archive.config import Paths
 from archive.errors import Problem
 from archive.index.docs import IndexDoc
+from archive.index.related import RULE as RELATED_RULE
 from archive.index.related import features_of, index_features
 from archive.index.schema import INDEX_FORMAT, make_schema
+from archive.index.writer import ArchiveWriter
 from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
 
 if TYPE_CHECKING:
@@ -109,7 +110,9 @@ class Manifest:
     files: dict[str, FileState] = field(default_factory=dict)  # rel path → state (all files)
     articles: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → hash/path/entities
     generation: int = 0
-    related: bool = False  # related.json was computed for this generation
+    #: the rule (related.RULE) related.json was computed with for this generation; 0: not
+    #: computed (a manifest written before rules were numbered reads True, i.e. rule 1)
+    related: int = 0
 
     def to_json(self) -> str:
         data = {
@@ -135,7 +138,7 @@ class Manifest:
             files={k: FileState(*v) for k, v in d["files"].items()},
             articles=d["articles"],
             generation=d["generation"],
-            related=d.get("related", False),
+            related=int(d.get("related", 0)),
         )
 
 
@@ -497,9 +500,10 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         if not todo and not removed:
             assert prev_gen is not None
             dirty = files != prev.files or gaz != prev.gazetteer
-            if related and (not prev.related or not (paths.build / RELATED).is_file()):
+            if related and (prev.related != RELATED_RULE
+                            or not (paths.build / RELATED).is_file()):
                 _write_related(paths, prev_gen)
-                prev.related = dirty = True
+                prev.related, dirty = RELATED_RULE, True
                 lap("related")
             if dirty:
                 # nothing to re-index (e.g. a touched file, an unused gazetteer edit): record
@@ -538,16 +542,20 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         articles={} if prev is None else {k: v for k, v in prev.articles.items()
                                           if k not in removed and k not in todo},
     )
-    # Uncompressed posting blocks and stored fields: commits about 2.5x faster for an index
-    # about a third larger. Separate files, not one compound file per segment: Whoosh copies a
-    # compound file's parts into memory on every open (~90 ms per 150 articles), while plain
-    # files open in about a millisecond (measured on 150 synthetic articles).
-    # limitmb: Whoosh's posting buffer, spilled to sorted runs on disk when full; it counts
-    # about half of what the postings really take in memory, so 64 keeps it near 150 MB.
+    # ArchiveWriter (writer.py): Whoosh's segment files, written from the token streams with
+    # less work per posting; terms in at most 8 articles keep their postings in the term
+    # table. Uncompressed posting blocks and stored fields: commits about 2.5x faster for an
+    # index about a third larger. Separate files, not one compound file per segment: Whoosh
+    # copies a compound file's parts into memory on every open (~90 ms per 150 articles),
+    # while plain files open in about a millisecond (measured on 150 synthetic articles).
     # the features of the previous generation, updated below article by article (None: the
     # previous generation has none, they are read from the index once it is written)
     feats = _read_features(prev_gen) if prev is not None and prev_gen is not None else {}
-    writer = ix.writer(codec=W3Codec(compression=0), compound=False, limitmb=WRITER_MB)
+    # what the previous related articles were computed from: only the lists the changes can
+    # alter are computed again (related.update_related)
+    previous = (dict(feats) if prev is not None and prev.related == RELATED_RULE
+                and feats is not None else None)
+    writer = ArchiveWriter(ix)
     try:
         for aid in sorted(todo | removed):
             writer.delete_by_term("id", aid)
@@ -583,8 +591,10 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     _write_features(gen, feats)
     lap("meta")
     if related:
-        _write_related(paths, gen, publish=False, feats=feats)
-        manifest.related = True
+        _write_related(paths, gen, publish=False, feats=feats,
+                       previous=None if previous is None or prev_gen is None
+                       else (previous, prev_gen))
+        manifest.related = RELATED_RULE
         lap("related")
     _write_atomic(gen / MANIFEST, manifest.to_json())
     _write_atomic(sdir / CURRENT, gen.name + "\n")
@@ -599,8 +609,6 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     return report
 
 
-#: Whoosh's in-memory posting buffer (MB as Whoosh counts them; see _update_locked).
-WRITER_MB = 64
 #: Segments an update lets pile up before it merges the small ones (see _update_locked).
 MERGE_AT = 12
 
@@ -700,11 +708,14 @@ def _write_features(gen: Path, feats: dict[str, dict[str, int]]) -> None:
 
 
 def _write_related(paths: Paths, gen: Path, publish: bool = True,
-                   feats: dict[str, dict[str, int]] | None = None) -> None:
+                   feats: dict[str, dict[str, int]] | None = None,
+                   previous: tuple[dict[str, dict[str, int]], Path] | None = None) -> None:
     """Compute related articles of generation ``gen``: ``gen/related.json`` (and, when
     ``publish``, build/related.json), from ``feats`` or the generation's features (read from
-    its index when it has none)."""
-    from archive.index.related import related_from_features, related_json
+    its index when it has none). ``previous``: the features of the previous generation and
+    its directory, whose related.json is then updated for what changed instead of computed
+    again (the same result)."""
+    from archive.index.related import related_from_features, related_json, update_related
 
     if feats is None:
         feats = _read_features(gen)
@@ -721,11 +732,24 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
         finally:
             ix.close()
         _write_features(gen, feats)
-    text = related_json(related_from_features(feats))
+    old = _read_related(previous[1]) if previous is not None else None
+    if previous is not None and old is not None:
+        text = related_json(update_related(previous[0], feats, old))
+    else:
+        text = related_json(related_from_features(feats))
     _write_atomic(gen / RELATED, text)
     if publish:
         paths.build.mkdir(parents=True, exist_ok=True)
         _write_atomic(paths.build / RELATED, text)
+
+
+def _read_related(gen: Path) -> dict[str, list[dict[str, Any]]] | None:
+    """Generation ``gen``'s related articles (None when missing or unreadable)."""
+    try:
+        data = json.loads((gen / RELATED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _read_text(path: Path) -> str:
@@ -775,7 +799,7 @@ def ensure_fresh(paths: Paths, related: bool = False,
     articles are not computed yet); return the report, or None if nothing had to be done."""
     if index_status(paths).fresh:
         manifest = read_manifest(current_generation(paths))
-        if not related or (manifest is not None and manifest.related
+        if not related or (manifest is not None and manifest.related == RELATED_RULE
                            and (paths.build / RELATED).is_file()):
             return None
     return update_index(paths, related=related, analysed=analysed)

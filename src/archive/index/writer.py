@@ -1,0 +1,330 @@
+"""A Whoosh segment writer for already analysed articles: same files, less work per posting.
+
+:class:`ArchiveWriter` is Whoosh's own :class:`~whoosh.writing.SegmentWriter` with three parts
+replaced; everything it writes goes through the codec's own writers (per-document columns,
+term table, posting blocks), so any stock Whoosh reader or searcher opens the segment:
+
+- **postings of a document**: a field value that is a :class:`~archive.index.schema.TokenStream`
+  is turned into postings straight from its ``(term, position, start, end)`` items, encoded
+  exactly as Whoosh's ``Characters`` format encodes them (``field.index`` would run them
+  through the tokenizer, one Token object per item); any other value goes through
+  ``field.index`` as in Whoosh;
+- **the posting pool**: postings are gathered per field and term (a list per term, not a
+  tuple per posting), spilled to sorted runs on disk when the buffer is full, and the runs
+  merged term by term (Whoosh sorts and merges one tuple per posting);
+- **writing a term**: its postings are added to the codec's posting writer a block at a time;
+  a term found in at most ``inline`` documents keeps its postings in its term-table entry
+  instead of the postings file (the W3 format's inlined postings, which Whoosh's readers read
+  but its writer never writes: ``W3PostingsWriter.finish_postings`` calls a method W3TermInfo
+  does not have, so stock Whoosh only works with the default ``inlinelimit=1``).
+
+With ``inline=0`` the segment files are byte for byte those Whoosh's writer makes from the
+same documents with the same codec (tests/test_index_writer.py checks it). Field boosts,
+term vectors and separate spelling fields are not supported (the archive's schema has none).
+"""
+
+from __future__ import annotations
+
+import heapq
+import marshal
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import IO, Any
+
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.formats import Characters
+from whoosh.system import pack_uint, pack_ushort
+from whoosh.writing import SegmentWriter
+
+from archive.index.schema import TokenStream
+
+#: A term found in at most this many documents has its postings in the term table.
+INLINE_DOCS = 8
+#: Buffered postings, as estimated below, before a sorted run is spilled to disk (MB).
+BUFFER_MB = 96
+#: Estimated bytes of one buffered posting besides its value bytes, and of one buffered term.
+_POSTING_BYTES = 100
+_TERM_BYTES = 150
+
+#: One buffered term: (field name, term bytes, [docnum, weight, value, docnum, ...]).
+Run = tuple[str, bytes, list[Any]]
+
+
+def codec() -> W3Codec:
+    """The archive's codec: uncompressed posting blocks (see build.py)."""
+    return W3Codec(compression=0)
+
+
+def characters_postings(items: Iterable[tuple[str, int, int, int]],
+                        ) -> Iterator[tuple[bytes, int, float, bytes]]:
+    """``(term bytes, frequency, weight, value)`` per distinct term of a token stream, as
+    Whoosh's ``Characters.word_values`` makes them from the same tokens (empty terms are
+    not indexed; each occurrence weighs 1.0)."""
+    seen: dict[str, list[tuple[int, int, int]]] = {}
+    for term, pos, start, end in items:
+        if not term:
+            continue
+        occ = seen.get(term)
+        if occ is None:
+            seen[term] = [(pos, start, end)]
+        else:
+            occ.append((pos, start, end))
+    dumps = pickle.dumps
+    for term, occ in seen.items():
+        deltas = []
+        posbase = charbase = 0
+        for pos, start, end in occ:
+            deltas.append((pos - posbase, start - charbase, end - start))
+            posbase, charbase = pos, end
+        n = len(occ)
+        yield term.encode("utf-8"), n, float(n), pack_uint(n) + dumps(deltas, 2)
+
+
+class ArchiveWriter(SegmentWriter):
+    """``SegmentWriter`` for the archive's schema (see the module docstring).
+
+    ``inline``: terms in at most this many documents keep their postings in the term table.
+    ``buffermb``: postings buffered in memory before a sorted run is written to disk."""
+
+    def __init__(self, ix: Any, *, inline: int = INLINE_DOCS, buffermb: int = BUFFER_MB,
+                 codec: W3Codec | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("compound", False)
+        super().__init__(ix, codec=codec or globals()["codec"](), **kwargs)
+        for name in self.schema.names():
+            f = self.schema[name]
+            if f.vector or f.separate_spelling():
+                raise ValueError(f"ArchiveWriter: field {name!r} has term vectors or a "
+                                 "separate spelling field, which it does not write")
+        self._inline = inline
+        self._limit = buffermb * 1024 * 1024
+        self._buf: dict[str, dict[bytes, list[Any]]] = {}
+        self._size = 0
+        self._runs: list[IO[bytes]] = []
+
+    # ------------------------------------------------------------------ documents
+
+    def add_document(self, **fields: Any) -> None:
+        self._check_state()
+        if any(name.startswith("_") for name in fields):
+            raise ValueError("ArchiveWriter does not take boosts or custom stored values")
+        pdw = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        names = sorted(fields)
+        self._check_fields(schema, names)
+        pdw.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    if isinstance(value, TokenStream) and type(field.format) is Characters:
+                        postings: Iterable[tuple[bytes, int, float, bytes]] = (
+                            characters_postings(value.items))
+                    else:
+                        postings = field.index(value)
+                    terms = self._buf.get(name)
+                    if terms is None:
+                        terms = self._buf[name] = {}
+                    size = 0
+                    for tbytes, freq, weight, vbytes in postings:
+                        length += freq
+                        size += _POSTING_BYTES + len(vbytes)
+                        flat = terms.get(tbytes)
+                        if flat is None:
+                            terms[tbytes] = [docnum, weight, vbytes]
+                            size += _TERM_BYTES + len(tbytes)
+                        else:
+                            flat += (docnum, weight, vbytes)
+                    self._size += size
+                    if not field.scorable:
+                        length = 0
+                pdw.add_field(name, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    pdw.add_column_value(name, column, field.to_column_value(value))
+        except Exception:
+            pdw.cancel_doc()
+            raise
+        pdw.finish_doc()
+        self._added = True
+        self.docnum += 1
+        if self._size > self._limit:
+            self._spill()
+
+    def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
+        """Postings of a merged segment (``add_reader``), renumbered, into the buffer."""
+        buf = self._buf
+        for fieldname, btext, docnum, weight, vbytes in self._process_posts(
+                reader.iter_postings(), startdoc, docmap):
+            terms = buf.get(fieldname)
+            if terms is None:
+                terms = buf[fieldname] = {}
+            flat = terms.get(btext)
+            vbytes = vbytes or b""
+            if flat is None:
+                terms[btext] = [docnum, weight, vbytes]
+                self._size += _TERM_BYTES + len(btext)
+            else:
+                flat += (docnum, weight, vbytes)
+            self._size += _POSTING_BYTES + len(vbytes)
+            if self._size > self._limit:
+                self._spill()
+
+    # ------------------------------------------------------------------ runs
+
+    def _sorted_buffer(self) -> Iterator[Run]:
+        buf = self._buf
+        for fieldname in sorted(buf):
+            terms = buf[fieldname]
+            for btext in sorted(terms):
+                yield fieldname, btext, terms[btext]
+
+    def _spill(self) -> None:
+        """Write the buffer as one sorted run to a temporary file and empty it."""
+        folder = getattr(self.storage, "folder", None)
+        fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
+        dump = marshal.dump
+        for run in self._sorted_buffer():
+            dump(run, fh)
+        fh.flush()
+        self._runs.append(fh)
+        self._buf = {}
+        self._size = 0
+
+    @staticmethod
+    def _read_run(fh: IO[bytes]) -> Iterator[Run]:
+        fh.seek(0)
+        load = marshal.load
+        while True:
+            try:
+                yield load(fh)
+            except EOFError:
+                return
+
+    def _merged(self) -> Iterator[Run]:
+        """Every buffered term in (field, term) order, its postings in document order (the
+        runs hold successive documents: a term's postings are concatenated run by run)."""
+        if not self._runs:
+            yield from self._sorted_buffer()
+            return
+        sources = [self._read_run(fh) for fh in self._runs] + [self._sorted_buffer()]
+        # heapq.merge is stable: equal keys come in run order, i.e. in document order
+        last: Run | None = None
+        for run in heapq.merge(*sources, key=lambda r: (r[0], r[1])):
+            if last is not None and last[0] == run[0] and last[1] == run[1]:
+                last[2].extend(run[2])
+                continue
+            if last is not None:
+                yield last
+            last = run
+        if last is not None:
+            yield last
+
+    # ------------------------------------------------------------------ segment
+
+    def _doc_lengths(self) -> dict[str, list[int | None]]:
+        """Per indexed field, each document's length as the segment's length column gives it
+        back (quantized to a byte; None when not recorded), what Whoosh's writer gives the
+        posting writer."""
+        pdr = self.per_document_reader()
+        try:
+            n = self.docnum
+            out: dict[str, list[int | None]] = {}
+            for fieldname in self._buf_fieldnames():
+                out[fieldname] = [pdr.doc_field_length(d, fieldname) for d in range(n)]
+            return out
+        finally:
+            pdr.close()
+
+    def _buf_fieldnames(self) -> list[str]:
+        return sorted({name for name in self.schema.names() if self.schema[name].indexed}
+                      | set(self._buf))
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        lengths = self._doc_lengths()
+        fw = self.fieldwriter
+        inline = self._inline
+        schema = self.schema
+        lastfield: str | None = None
+        for fieldname, btext, flat in self._merged():
+            if fieldname != lastfield:
+                if lastfield is not None:
+                    fw.finish_field()
+                fw.start_field(fieldname, schema[fieldname])
+                lastfield = fieldname
+                fieldlengths = lengths[fieldname]
+            ids = flat[0::3]
+            weights = flat[1::3]
+            values = flat[2::3]
+            dl = [fieldlengths[d] for d in ids]
+            if len(ids) <= inline:
+                self._inline_term(fw, btext, ids, weights, values, dl)
+            else:
+                fw.start_term(btext)
+                _add_postings(fw._postwriter, ids, weights, values, dl)
+                fw.finish_term()
+        if lastfield is not None:
+            fw.finish_field()
+        fw.close()
+
+    @staticmethod
+    def _inline_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
+                     values: list[bytes], dl: list[int | None]) -> None:
+        """A term's postings kept in its term-table entry (read back by Whoosh's
+        ``W3Codec.postings_reader`` as a ``ListMatcher``)."""
+        pw = fw._postwriter
+        terminfo = W3TermInfo()
+        pw.start_postings(fw._format, terminfo)
+        _add_postings(pw, ids, weights, values, dl)
+        terminfo.add_block(pw)
+        # a format without values (the id field's) reads back None per posting, as from a
+        # posting block (an empty tuple would read back '')
+        values = pw._values if fw._format.fixed_value_size() != 0 else [None] * len(ids)
+        terminfo.set_inlined(pw._ids, pw._weights, values)
+        pw._terminfo = None
+        fw._tindex.add(pack_ushort(fw._fieldid) + btext, terminfo.to_bytes())
+
+    def _close_segment(self) -> None:
+        super()._close_segment()
+        for fh in self._runs:
+            fh.close()
+        self._runs = []
+        self._buf = {}
+
+
+def _add_postings(pw: Any, ids: list[int], weights: list[float], values: list[bytes],
+                  lengths: list[int | None]) -> None:
+    """``pw.add_posting`` for each posting, a block at a time: the same blocks, statistics
+    and files (``W3PostingsWriter`` writes a full block when the next posting arrives)."""
+    limit = pw._blocklimit
+    n = len(ids)
+    i = 0
+    while i < n:
+        if len(pw._ids) >= limit:
+            pw._write_block()
+        j = min(n, i + limit - len(pw._ids))
+        pw._ids.extend(ids[i:j])
+        ws = weights[i:j]
+        pw._weights.extend(ws)
+        top = max(ws)
+        if top > pw._maxweight:
+            pw._maxweight = top
+        pw._values.extend(v for v in islice(values, i, j) if v)
+        ls = [x for x in islice(lengths, i, j) if x]
+        if ls:
+            low, high = min(ls), max(ls)
+            if pw._minlength is None or low < pw._minlength:
+                pw._minlength = low
+            if high > pw._maxlength:
+                pw._maxlength = high
+        i = j
+
+
+__all__ = ["INLINE_DOCS", "ArchiveWriter", "characters_postings", "codec"]

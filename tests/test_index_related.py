@@ -1,0 +1,234 @@
+"""Related articles updated for the changed articles only (src/archive/index/related.py).
+
+``update_related`` must give, byte for byte, what ``related_from_features`` computes from
+scratch, after edits, additions and deletions, while computing again only the lists an update
+can change. Checked on synthetic features (Zipf-like: every range of document frequency) and,
+through the index build, on a few hundred real articles when the corpus is present.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.index import related as rel
+
+REPO = Path(__file__).resolve().parents[1]
+#: beside the repository (or beside the folder of its work trees)
+CORPUS = next((p for p in (REPO.parent / "shared" / "corpora" / "saudinewsnet",
+                           REPO.parents[1] / "shared" / "corpora" / "saudinewsnet")
+               if p.is_dir()), REPO.parent / "shared" / "corpora" / "saudinewsnet")
+
+
+def article(rng: random.Random, vocab: int) -> dict[str, int]:
+    """Features of one synthetic article: Zipf-like roots and a few entities."""
+    out: dict[str, int] = {}
+    for _ in range(rng.randint(20, 120)):
+        f = f"r{int(vocab ** rng.random())}"
+        out[f] = out.get(f, 0) + 1
+    for _ in range(rng.randint(0, 4)):
+        out[f"@place:{int(60 ** rng.random())}"] = rng.randint(1, 3)
+    return dict(sorted(out.items()))
+
+
+def corpus(rng: random.Random, n: int, vocab: int = 3000) -> dict[str, dict[str, int]]:
+    return {f"a{k:05d}": article(rng, vocab) for k in range(n)}
+
+
+def as_json(related: dict[str, list[dict[str, Any]]]) -> str:
+    return rel.related_json(related)
+
+
+class Spy:
+    """Counts the rows computed in full."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.rows = 0
+        real = rel._Matrix.top
+
+        def top(m: Any, rows: Any, top_k: int) -> Any:
+            self.rows += len(rows)
+            return real(m, rows, top_k)
+
+        monkeypatch.setattr(rel._Matrix, "top", top)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_updates_equal_a_computation_from_scratch(seed: int,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    feats = corpus(rng, 700)
+    related = rel.related_from_features(feats)
+    spy = Spy(monkeypatch)
+    total = 0
+    for step in range(12):
+        new = dict(feats)  # copied: the update must not change the old features
+        kind = step % 4
+        if kind == 0:  # edit: a few features more, one less
+            aid = rng.choice(sorted(new))
+            fs = dict(new[aid])
+            fs.pop(next(iter(fs)))
+            fs.update(article(rng, 3000))
+            new[aid] = dict(sorted(fs.items()))
+        elif kind == 1:  # add
+            new[f"b{step:05d}"] = article(rng, 3000)
+        elif kind == 2:  # delete
+            del new[rng.choice(sorted(new))]
+        else:  # several at once
+            for aid in rng.sample(sorted(new), 3):
+                new[aid] = article(rng, 3000)
+            del new[rng.choice(sorted(new))]
+            new[f"c{step:05d}"] = article(rng, 3000)
+        spy.rows = 0
+        updated = rel.update_related(feats, new, related)
+        if kind < 3:  # one change: not everything again
+            assert spy.rows < len(new) / 2, (kind, spy.rows)
+        total += spy.rows
+        monkeypatch.undo()
+        scratch = rel.related_from_features(new)
+        spy = Spy(monkeypatch)
+        assert as_json(updated) == as_json(scratch), (seed, step, kind)
+        feats, related = new, updated
+    assert total < 12 * len(feats) / 3  # a third of computing everything at each step
+
+
+def test_an_edit_that_keeps_every_document_frequency_recomputes_one_list(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(11)
+    feats = corpus(rng, 500)
+    related = rel.related_from_features(feats)
+    aid = sorted(feats)[123]
+    new = dict(feats)
+    new[aid] = {f: tf + 3 for f, tf in feats[aid].items()}  # same features, other counts
+    spy = Spy(monkeypatch)
+    updated = rel.update_related(feats, new, related)
+    assert 1 <= spy.rows <= 10
+    monkeypatch.undo()
+    assert as_json(updated) == as_json(rel.related_from_features(new))
+    assert updated[aid] != related[aid] or updated == related
+
+
+def test_a_changed_article_that_was_someones_related_article_is_replaced_there() -> None:
+    rng = random.Random(7)
+    feats = corpus(rng, 300)
+    related = rel.related_from_features(feats)
+    # the article most often named as related: deleting it changes many lists
+    counts: dict[str, int] = {}
+    for rows in related.values():
+        for r in rows:
+            counts[r["id"]] = counts.get(r["id"], 0) + 1
+    star = max(sorted(counts), key=lambda a: counts[a])
+    new = {a: fs for a, fs in feats.items() if a != star}
+    updated = rel.update_related(feats, new, json.loads(as_json(related)))
+    assert all(r["id"] != star for rows in updated.values() for r in rows)
+    assert as_json(updated) == as_json(rel.related_from_features(new))
+
+
+def test_small_archives_and_a_power_of_two_compute_everything(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(5)
+    for n in (40, 255):  # below FULL_BELOW; 255 → 256 crosses a power of two
+        feats = corpus(rng, n)
+        related = rel.related_from_features(feats)
+        new = dict(feats)
+        new["zz-new"] = article(rng, 3000)
+        spy = Spy(monkeypatch)
+        updated = rel.update_related(feats, new, related)
+        assert spy.rows == len(new)
+        monkeypatch.undo()
+        assert as_json(updated) == as_json(rel.related_from_features(new))
+
+
+def test_weights_follow_the_documented_rule() -> None:
+    """Two articles sharing one feature of df 2 and nothing else: cosine 1; the idf of a
+    feature in 3 articles equals that of one in 2 (same level), so adding a third holder of
+    the shared feature to an otherwise identical pair leaves their similarity."""
+    base = {f"x{k}": {f"u{k}": 1} for k in range(200)}  # unique features: never counted
+    a = dict(base, a={"s": 2, "t": 1, "ua": 1}, b={"s": 2, "t": 1, "ub": 1}, c={"t": 1})
+    b = dict(a, d={"s": 1})
+    ra, rb = rel.related_from_features(a), rel.related_from_features(b)
+    score = {r["id"]: r["score"] for r in ra["a"]}
+    assert score["b"] == 1.0
+    # "s": df 2 → 3 stays on level 1: a's and b's vectors are unchanged
+    assert {r["id"]: r["score"] for r in rb["a"]}["b"] == 1.0
+    assert rel.rare_df(5000) == rel.rare_df(4096) == rel.rare_df(8191) == 256
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="SaudiNewsNet corpus not present")
+def test_real_articles_incremental_builds_equal_a_cold_build(tmp_path: Path) -> None:
+    """Edit, add and delete articles of a 400-article archive one update at a time: the
+    related articles (and the features) equal a cold build of the same seeds/."""
+    from archive.config import Paths
+    from archive.index.build import update_index
+
+    root = tmp_path / "real"
+    (root / "seeds").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - archive\n", encoding="utf-8")
+    res = subprocess.run(
+        [sys.executable, "-m", "archive", "--root", str(root), "import",
+         str(sorted(CORPUS.glob("*.zip"))[0]), "--limit", "400"],
+        capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-2000:]
+    paths = Paths(root)
+    update_index(paths)
+    seeds = sorted(paths.seeds.glob("*.md"))
+    extra = "\n\nوأضاف المتحدث أن اللجنة ستعقد اجتماعا آخر الأسبوع المقبل.\n"
+    with open(seeds[10], "a", encoding="utf-8") as fh:
+        fh.write(extra)
+    update_index(paths)
+    (paths.seeds / "zz-added.md").write_text(seeds[20].read_text(encoding="utf-8") + extra,
+                                             encoding="utf-8")
+    update_index(paths)
+    seeds[30].unlink()
+    update_index(paths)
+    seeds[40].unlink()
+    with open(seeds[50], "a", encoding="utf-8") as fh:
+        fh.write(extra)
+    report = update_index(paths)
+    assert len(report.analysed) == 1 and len(report.removed) == 1
+    cold = Paths(tmp_path / "cold")
+    shutil.copytree(paths.seeds, cold.seeds)
+    shutil.copy(root / "mkdocs.yml", cold.root / "mkdocs.yml")
+    shutil.copytree(paths.build / "analysis", cold.build / "analysis")
+    update_index(cold)
+    assert (paths.build / "related.json").read_bytes() == (
+        cold.build / "related.json").read_bytes()
+
+
+def test_related_of_an_older_rule_is_computed_again(tmp_path: Path) -> None:
+    """A generation whose related.json was computed with another rule (a manifest written
+    before rules were numbered says ``"related": true``) gets it computed again in full, even
+    when nothing else changed: never updated from lists of another rule."""
+    from archive.config import Paths
+    from archive.index.build import MANIFEST, RELATED, current_generation, update_index
+
+    def archive(d: Path) -> Paths:
+        shutil.copytree(REPO / "seeds", d / "seeds")
+        shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
+        return Paths(d)
+
+    paths, fresh = archive(tmp_path / "a"), archive(tmp_path / "b")
+    update_index(paths)
+    update_index(fresh)
+    gen = current_generation(paths)
+    assert gen is not None
+    manifest = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["related"] == rel.RULE
+    manifest["related"] = True
+    (gen / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    stale = rel.related_json({a: [] for a in json.loads(
+        (gen / RELATED).read_text(encoding="utf-8"))})
+    (gen / RELATED).write_text(stale, encoding="utf-8")
+    (paths.build / RELATED).write_text(stale, encoding="utf-8")
+    update_index(paths)
+    assert (paths.build / RELATED).read_bytes() == (fresh.build / RELATED).read_bytes()
+    gen = current_generation(paths)
+    assert gen is not None
+    assert json.loads((gen / MANIFEST).read_text(encoding="utf-8"))["related"] == rel.RULE

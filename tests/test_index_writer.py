@@ -1,0 +1,203 @@
+"""ArchiveWriter (src/archive/index/writer.py) against Whoosh's own SegmentWriter.
+
+Without inlined postings it must write byte for byte the segment files Whoosh writes from the
+same documents with the same codec; with inlined postings (the default), every term's postings,
+statistics and stored fields read back by stock Whoosh readers must be the same, and so must
+the archive's searches. On the Daraa seeds and, when the corpus is beside the repository, on
+300 real SaudiNewsNet articles (a small posting buffer forces sorted runs on disk).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import scoring
+
+from archive.config import Paths
+from archive.index.docs import IndexDoc
+from archive.index.schema import make_schema
+from archive.index.writer import ArchiveWriter, codec
+
+REPO = Path(__file__).resolve().parents[1]
+#: beside the repository (or beside the folder of its work trees)
+CORPUS = next((p for p in (REPO.parent / "shared" / "corpora" / "saudinewsnet",
+                           REPO.parents[1] / "shared" / "corpora" / "saudinewsnet")
+               if p.is_dir()), REPO.parent / "shared" / "corpora" / "saudinewsnet")
+
+
+def field_dicts(paths: Paths) -> Iterator[dict[str, Any]]:
+    """``add_document`` arguments of every article, in id order, as the index build makes
+    them."""
+    from archive.analysis import Analyzer
+    from archive.index.build import _analysed_source
+    from archive.pipeline import Timings, load
+
+    loaded = load(paths)
+    articles = {a.id: a for a in loaded.articles}
+    source = _analysed_source(loaded, articles, set(articles), None, True, 1, Timings())
+    analyzer = Analyzer(loaded.gazetteer.matcher()) if loaded.gazetteer else Analyzer()
+    for aid in sorted(articles):
+        yield IndexDoc.from_analyzed(source(aid), analyzer).fields()
+
+
+def write(folder: Path, docs: list[dict[str, Any]], which: str, **kwargs: Any) -> Any:
+    folder.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(folder), make_schema())
+    if which == "whoosh":
+        writer = ix.writer(codec=codec(), compound=False)
+    else:
+        writer = ArchiveWriter(ix, **kwargs)
+    for fields in docs:
+        writer.add_document(**fields)
+    writer.commit()
+    return ix
+
+
+def segment_files(folder: Path) -> dict[str, bytes]:
+    """Each segment file by its extension (segment ids are random; the TOC names them)."""
+    out = {}
+    for p in folder.iterdir():
+        if p.name.startswith("_MAIN_") or p.suffix == ".toc" or p.name.endswith("LOCK"):
+            continue
+        out[p.name.split(".", 1)[1]] = p.read_bytes()  # MAIN_<segment id>.<what>
+    return out
+
+
+def everything(ix: Any) -> dict[str, Any]:
+    """What a reader gives back: per field and term, its statistics and postings (docnum,
+    weight, value); per document, its stored fields and field lengths."""
+    out: dict[str, Any] = {}
+    with ix.reader() as r:
+        for fieldname in sorted(r.indexed_field_names()):
+            for btext in r.lexicon(fieldname):
+                ti = r.term_info(fieldname, btext)
+                m = r.postings(fieldname, btext)
+                posts = []
+                while m.is_active():
+                    posts.append((m.id(), m.weight(), m.value()))
+                    m.next()
+                out[f"{fieldname}:{btext!r}"] = (
+                    ti.weight(), ti.doc_frequency(), ti.min_length(), ti.max_length(),
+                    ti.max_weight(), ti.min_id(), ti.max_id(), posts)
+        for num, stored in r.iter_docs():
+            out[f"doc {num}"] = (stored, [r.doc_field_length(num, f) for f in r.schema.names()])
+        out["lengths"] = {f: r.field_length(f) for f in r.schema.names()}
+    return out
+
+
+def searches(ix: Any, words: list[str]) -> list[Any]:
+    """BM25F hits (document, score) and phrase hits of ``words`` in every word field."""
+    from whoosh.query import Phrase, Term
+
+    out = []
+    with ix.searcher(weighting=scoring.BM25F()) as s:
+        for field in ("form", "stem", "root", "entity", "title_form", "title_root"):
+            for w in words:
+                out.append([(h.docnum, round(h.score, 9))
+                            for h in s.search(Term(field, w), limit=None)])
+            for a, b in zip(words, words[1:], strict=False):
+                out.append([h.docnum for h in s.search(Phrase(field, [a, b]), limit=None)])
+    return out
+
+
+def frequent_terms(ix: Any, field: str, n: int) -> list[str]:
+    with ix.reader() as r:
+        return [t.decode() for _, t in r.most_frequent_terms(field, n)] if hasattr(
+            r, "most_frequent_terms") else []
+
+
+def check_same(tmp: Path, docs: list[dict[str, Any]], **kwargs: Any) -> None:
+    stock = write(tmp / "whoosh", docs, "whoosh")
+    exact = write(tmp / "exact", docs, "archive", inline=0, **kwargs)
+    inline = write(tmp / "inline", docs, "archive", **kwargs)
+    assert segment_files(tmp / "exact") == segment_files(tmp / "whoosh")
+    ref = everything(stock)
+    assert everything(inline) == ref
+    words = frequent_terms(stock, "form", 40) + frequent_terms(stock, "root", 20)
+    with stock.reader() as r:  # rare words too: their postings are inlined
+        rare = [t.decode() for t in r.lexicon("form")][::97][:40]
+    assert searches(inline, words + rare) == searches(stock, words + rare)
+    assert searches(exact, words[:10]) == searches(stock, words[:10])
+    # the inlined index is smaller: most terms are found in a few articles only
+    size = {k: sum(len(v) for v in segment_files(tmp / k).values()) for k in ("whoosh", "inline")}
+    assert size["inline"] < size["whoosh"]
+
+
+@pytest.fixture(scope="module")
+def seed_docs(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    root = tmp_path_factory.mktemp("seeds")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    docs = list(field_dicts(Paths(root)))
+    assert len(docs) >= 5
+    return docs
+
+
+def test_seeds_same_files_and_same_postings(tmp_path: Path,
+                                            seed_docs: list[dict[str, Any]]) -> None:
+    check_same(tmp_path, seed_docs)
+
+
+def test_runs_on_disk_give_the_same_index(tmp_path: Path,
+                                          seed_docs: list[dict[str, Any]]) -> None:
+    """A buffer of 0 MB spills a sorted run after every document: the merge must put each
+    term's postings back in document order."""
+    check_same(tmp_path, seed_docs * 3, buffermb=0)
+
+
+def test_merging_segments_gives_what_whoosh_gives(tmp_path: Path,
+                                                 seed_docs: list[dict[str, Any]]) -> None:
+    """One segment per commit, then a deletion, an addition and a merge of every segment
+    (what an update does once MERGE_AT segments have piled up): the merged segment's
+    postings come from the old segments' readers (``add_reader``)."""
+    results = {}
+    for which in ("whoosh", "archive"):
+        folder = tmp_path / which
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), make_schema())
+
+        def writer(ix: Any = ix, which: str = which) -> Any:
+            return (ix.writer(codec=codec(), compound=False) if which == "whoosh"
+                    else ArchiveWriter(ix))
+
+        for fields in seed_docs[:4]:
+            w = writer()
+            w.add_document(**fields)
+            w.commit(merge=False)
+        w = writer()
+        w.delete_by_term("id", seed_docs[1]["id"])
+        w.add_document(**seed_docs[4])
+        w.commit(optimize=True)
+        assert len(ix._segments()) == 1
+        results[which] = everything(ix)
+    assert results["archive"] == results["whoosh"]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="SaudiNewsNet corpus not present")
+def test_real_articles_same_files_and_same_postings(tmp_path: Path) -> None:
+    root = tmp_path / "real"
+    (root / "seeds").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - archive\n", encoding="utf-8")
+    res = subprocess.run(
+        [sys.executable, "-m", "archive", "--root", str(root), "import",
+         str(sorted(CORPUS.glob("*.zip"))[0]), "--limit", "300"],
+        capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-2000:]
+    docs = list(field_dicts(Paths(root)))
+    assert len(docs) >= 250
+    check_same(tmp_path, docs, buffermb=1)
+
+
+def test_refuses_what_it_does_not_write(tmp_path: Path) -> None:
+    from whoosh.fields import TEXT, Schema
+
+    ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT(vector=True)))
+    with pytest.raises(ValueError, match="term vectors"):
+        ArchiveWriter(ix)
