@@ -19,10 +19,11 @@ MkDocs wrote; ``build/site-pages/keys.json`` holds, per stored page, the digest 
 these when it was written and the file's inode, size and modification time. On the next build
 the plugin renders the content (cheap: Jinja2 only, and most contents come from the page
 caches), computes the digest again and, when it matches and the stored file is still the one
-written (same inode, size and time), leaves the page out of MkDocs' rendering and puts the
-stored file into the site as a hard link (a copy across file systems), as the browser search
-data already is. A stored page is never written in place (a new file replaces it), and a
-site page changed in place changes the stored file's time: then the page is built again.
+written (same size and time: a copy that keeps times, as a CI cache does, still counts),
+leaves the page out of MkDocs' rendering and puts the stored file into the site as a hard
+link (a copy across file systems), as the browser search data already is. A stored page is
+never written in place (a new file replaces it), and a site page changed in place changes
+the stored file's time: then the page is built again.
 
 ``keys.json`` also holds the **site digest** of the build that wrote it: the chrome and every
 input of the generated pages' content (each article's id, path and analysis-record key, which
@@ -127,6 +128,17 @@ def _installed(path: Path) -> bool:
     return any(resolved == r or r in resolved.parents for r in roots)
 
 
+def _named(folder: Path, base: Path | None) -> str:
+    """A theme folder as the digest names it: relative to mkdocs.yml's folder or to this
+    package when inside them (its files are digested too), so that an archive moved or
+    copied elsewhere, or built from another checkout of the code, keeps its stored pages."""
+    resolved = folder.resolve()
+    for label, root in (("config", base), ("archive", Path(__file__).resolve().parent)):
+        if root is not None and (resolved == root or root in resolved.parents):
+            return f"{label}:{resolved.relative_to(root).as_posix()}"
+    return str(resolved)
+
+
 def page_handlers(config: Any, own: Any) -> list[str]:
     """Names of the other plugins that handle page events (whole-page reuse is off then)."""
     from mkdocs.plugins import BasePlugin
@@ -167,9 +179,10 @@ def chrome_digest(config: Any, own: Any) -> str:
             h.update(Path(source).read_bytes())
         top = module.partition(".")[0]
         h.update(f"{top} {_version(top)}\n".encode())
+    base = Path(config.config_file_path).resolve().parent if config.config_file_path else None
     for folder in config.theme.dirs:
         if not _installed(Path(folder)):
-            h.update(f"theme dir {folder}\n".encode())
+            h.update(f"theme dir {_named(Path(folder), base)}\n".encode())
             _folder_digest(h, Path(folder))
     # docs/*.md: the navigation's titles can come from their headings or front matter
     _folder_digest(h, Path(config.docs_dir), "*.md")
@@ -276,7 +289,7 @@ class PageStore:
         entry = self.entries.get(name)
         if not isinstance(entry, list) or len(entry) != 4:
             return None
-        if self._stamp(self.folder / name) != entry[1:]:
+        if not _same_file(self._stamp(self.folder / name), entry):
             return None
         return entry[0] if isinstance(entry[0], str) else None
 
@@ -301,7 +314,7 @@ class PageStore:
         path = self.folder / name
         entry = self.entries.get(name)
         if (not isinstance(entry, list) or entry[0] != key
-                or self._stamp(path) != entry[1:]):
+                or not _same_file(self._stamp(path), entry)):
             return False
         dest.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -336,6 +349,14 @@ class PageStore:
                            json.dumps({"format": FORMAT, "site": self.site, "pages": entries},
                                       sort_keys=True))
         return removed
+
+
+def _same_file(stamp: list[int] | None, entry: list[Any]) -> bool:
+    """Whether a stored page's file is still the one written: same size and modification
+    time. (Its inode is kept in keys.json but not compared: a copy of build/ that keeps the
+    times, as ``cp -a``, tar or a CI cache do, still holds the same pages; a page written in
+    place, or replaced by another file, has another time.)"""
+    return stamp is not None and stamp[1:] == entry[2:]
 
 
 def site_digest(chrome: str, parts: Iterable[Any]) -> str:
