@@ -861,8 +861,15 @@ def _span(chunk: Sequence[str], order: str, data: SiteData) -> tuple[Any, Any] |
         return None
     first, last = data.articles[chunk[0]].article, data.articles[chunk[-1]].article
     if order == "title":
-        return (first.title or first.id, last.title or last.id)
+        return (_opening(first.title or first.id), _opening(last.title or last.id))
     return (first.date, last.date)
+
+
+def _opening(title: str, words: int = 4) -> str:
+    """The first ``words`` words of a title (with «…» when it goes on): enough to tell where a
+    page of the title order begins and ends without filling a phone's screen."""
+    parts = title.split()
+    return title if len(parts) <= words else " ".join(parts[:words]) + "…"
 
 
 def intro_html(source: str) -> Markup | None:
