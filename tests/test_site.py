@@ -658,7 +658,9 @@ def test_pagination_links_and_static_orderings(
     page_.set_viewport_size({"width": width, "height": 900})
     page_.goto(base + "articles/")
     first = _hrefs_in_list(page_)
-    assert len(first) == PER_PAGE
+    # pages are cut where the articles say (archive.site.render.page_starts): per_page on
+    # average, from half of it to twice it
+    assert 1 <= len(first) <= 2 * PER_PAGE
     assert page_.locator("head link[rel=prev]").count() == 0
     assert page_.get_attribute("head link[rel=next]", "href") == "page/2/"
     # the numbered page links and rel=next lead to page 2, which links back with rel=prev
@@ -675,7 +677,8 @@ def test_pagination_links_and_static_orderings(
     assert page_.url == base + "articles/title/"
     assert page_.get_attribute(".ar-sort-links a[aria-current=page]", "data-order") == "title"
     by_title = sorted(records, key=lambda r: (normalize(r["title"]), r["title"], r["id"]))
-    assert _hrefs_in_list(page_) == [r["id"] for r in by_title[:PER_PAGE]]
+    listed = _hrefs_in_list(page_)
+    assert listed and listed == [r["id"] for r in by_title[:len(listed)]]
     _follow(page_, ".ar-sort-links a[data-order=oldest]")
     assert page_.url == base + "articles/oldest/"
     oldest = sorted((r for r in records if r["date"]), key=lambda r: r["date"])

@@ -364,3 +364,87 @@ def test_shared_objects_are_digested_once_and_the_same_as_without_memo() -> None
              ["place:x", {"e": place, "L": listing, "items": [changed]}]]
     keys = [PageCache.inputs_digest(p, Memo()) for p in again]
     assert keys[0] != fresh[0] and keys[1] != fresh[1]
+
+
+def _describe_place(seeds: Path, text: str) -> None:
+    """A place's description: shown on its page, but not what decides where it is tagged
+    (so no article's analysis changes: only the site digest can tell)."""
+    places = seeds / "places.yml"
+    yml = places.read_text("utf-8")
+    old = "  description: المملكة الأردنية الهاشمية، الجارة الجنوبية لسوريا.\n"
+    assert old in yml
+    places.write_text(yml.replace(old, f"  description: {text}\n"), encoding="utf-8")
+
+
+def test_nothing_changed_reuses_every_page_without_checking_each(
+        repo: Path, tmp_path: Path) -> None:
+    """With nothing changed, the site digest of build/site-pages/keys.json matches and every
+    generated page is taken whole without rendering its content; a change that only a page's
+    content shows (a place's description) turns that off, and the site is a cold build's."""
+    inc, cold = tmp_path / "incremental", tmp_path / "cold"
+    _project(inc, repo)
+    _build(inc)
+    log = _build(inc)
+    reused, total = _unchanged(log)
+    assert reused == total > 20 and "nothing they show changed" in log
+    _describe_place(inc / "seeds", "وصف جديد للأردن لا يغيّر تحليل أي مقال.")
+    log = _build(inc)
+    assert "nothing they show changed" not in log
+    reused, total = _unchanged(log)
+    assert 0 < reused < total  # the place's page and the pages naming it were built again
+    _cold_copy(inc, cold)
+    _build(cold)
+    assert _site(inc) == _site(cold)
+    assert "وصف جديد للأردن" in (inc / "site" / "places" / "jordan" / "index.html").read_text(
+        "utf-8")
+    log = _build(inc)  # nothing changed again: whole-site reuse, same bytes
+    assert "nothing they show changed" in log
+    assert _site(inc) == _site(cold)
+    # the archive copied elsewhere with its build/ (times kept, as a CI cache restores it):
+    # no absolute path or inode in the keys, so its pages are still reused
+    moved = tmp_path / "elsewhere" / "archive"
+    shutil.copytree(inc, moved, symlinks=True)
+    log = _build(moved)
+    reused, total = _unchanged(log)
+    assert reused == total > 20, log[-3000:]
+    assert _site(moved) == _site(cold)
+
+
+def _many_articles(seeds: Path, n: int) -> None:
+    for i in range(n):
+        (seeds / f"many-{i:03d}.md").write_text(SYNTHETIC.replace(
+            "date: 2021-0{month}-1{month}", f"date: 2020-{1 + i % 12:02d}-{1 + i // 12:02d}")
+            .format(title=f"مقال كثير رقم {i}", month=0,
+                    body=f"خبر قصير رقم {i} عن الطقس والزراعة في البلدات."), encoding="utf-8")
+
+
+def test_an_added_or_deleted_article_changes_one_page_of_each_list_order(
+        repo: Path, tmp_path: Path) -> None:
+    """List pages are cut where the articles say (archive.site.render.page_starts), not every
+    per_page positions: an article added in the middle of the timeline changes the list pages
+    it lands on (and each order's first page, which counts the list), not every page after
+    it; deleting it again gives back the same bytes as before, and a cold build's."""
+    inc, cold = tmp_path / "incremental", tmp_path / "cold"
+    _project(inc, repo)
+    yml = inc / "mkdocs.yml"
+    yml.write_text(yml.read_text("utf-8").replace("per_page: 50", "per_page: 4"), "utf-8")
+    _many_articles(inc / "seeds", 60)
+    _build(inc)
+    before = _site(inc)
+    pages = [k for k in before if k.parts[0] == "articles" and "page" in k.parts]
+    assert len(pages) > 30
+    (inc / "seeds" / "many-added.md").write_text(SYNTHETIC.replace(
+        "date: 2021-0{month}-1{month}", "date: 2020-06-03").format(
+        title="مقال مضاف في وسط الخط الزمني", month=0, body="خبر مضاف عن الزراعة."),
+        encoding="utf-8")
+    _build(inc)
+    after = _site(inc)
+    changed = [k for k in pages if after.get(k) != before[k]]
+    # one page in each of the three orders (at most two where it starts a page), not half
+    assert 1 <= len(changed) <= 6, changed
+    _cold_copy(inc, cold)
+    _build(cold)
+    assert _site(cold) == after
+    (inc / "seeds" / "many-added.md").unlink()
+    _build(inc)
+    assert _site(inc) == before

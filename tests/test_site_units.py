@@ -138,16 +138,61 @@ def test_serve_watches_the_seeds_folder(tmp_path) -> None:  # type: ignore[no-un
 
 
 # -- pagination, sources, chart --------------------------------------------------------------
-def test_page_window_links_first_last_and_neighbours() -> None:
+def test_page_window_links_first_and_neighbours_not_the_last() -> None:
     from archive.site.render import page_window
 
     assert page_window(1, 1) == [1]
     assert page_window(1, 3) == [1, 2, 3]
-    assert page_window(1, 10) == [1, 2, 3, 0, 10]
-    assert page_window(6, 10) == [1, 0, 4, 5, 6, 7, 8, 9, 10]
-    assert page_window(6, 12) == [1, 0, 4, 5, 6, 7, 8, 0, 12]
-    assert page_window(4, 10) == [1, 2, 3, 4, 5, 6, 0, 10]  # a one-page gap shows the number
+    # the last page is not linked by number: its number moves when a page is added anywhere
+    assert page_window(1, 10) == [1, 2, 3, 0]
+    assert page_window(6, 10) == [1, 0, 4, 5, 6, 7, 8, 0]
+    assert page_window(6, 12) == page_window(6, 10)
+    assert page_window(4, 10) == [1, 2, 3, 4, 5, 6, 0]  # a one-page gap shows the number
+    assert page_window(8, 10) == [1, 0, 6, 7, 8, 9, 10]
     assert page_window(621, 621) == [1, 0, 619, 620, 621]
+
+
+def _cut(article_id: str) -> int:
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b(article_id.encode(), digest_size=8).digest(), "big")
+
+
+def _pages(ids: list[str], per_page: int = 50) -> list[tuple[str, ...]]:
+    from archive.site.render import page_starts
+
+    starts = page_starts(ids, per_page, _cut)
+    return [tuple(ids[a:b]) for a, b in zip(starts, [*starts[1:], len(ids)], strict=True)]
+
+
+def test_list_pages_hold_about_per_page_articles() -> None:
+    ids = [f"a{i:05d}" for i in range(3000)]
+    pages = _pages(ids)
+    sizes = [len(p) for p in pages]
+    assert [a for p in pages for a in p] == ids
+    assert min(sizes) >= 25 and max(sizes) <= 100
+    assert 45 <= sum(sizes) / len(sizes) <= 55
+    assert _pages(ids[:50]) == [tuple(ids[:50])]
+    assert _pages(ids[:10]) == [tuple(ids[:10])]  # shorter than the minimum: one page
+    # per_page 1: one article a page, as before
+    assert _pages(ids[:5], 1) == [(a,) for a in ids[:5]]
+
+
+def test_one_added_or_deleted_article_changes_one_list_page() -> None:
+    """Pages are cut where the articles say, not every per_page positions: an article added
+    in the middle of a long list changes the page it lands on, not every page after it (as
+    long as it does not itself begin a page, 1 in 26 articles at per_page 50)."""
+    ids = [f"a{i:05d}" for i in range(3000)]
+    before = _pages(ids)
+    one_page = renumbered = 0
+    for k in range(0, 3000, 7):
+        for after in (ids[:k] + [f"new{k}"] + ids[k:], ids[:k] + ids[k + 1:]):
+            pages = _pages(after)
+            changed = [p for i, p in enumerate(pages) if i >= len(before) or before[i] != p]
+            one_page += len(changed) == 1
+            renumbered += len(pages) != len(before)
+    assert one_page / (2 * len(range(0, 3000, 7))) >= 0.9
+    assert renumbered / (2 * len(range(0, 3000, 7))) <= 0.06
 
 
 def test_listing_addresses_are_stable() -> None:

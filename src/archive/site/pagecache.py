@@ -44,10 +44,11 @@ def code_fingerprint() -> str:
 #: Fields left out of a dataclass's digest, by class: an article view's ``related`` ids. An
 #: article page gets its own related articles as the ``related`` list of its context (keyed
 #: there); the related lists of the articles it links to do not show on it. (A root page's
-#: ``related`` roots do show on it: they stay in its digest.) A listing's ``_orders`` are its
-#: ids sorted by each ordering, filled as pages ask for them: what a page shows of them is its
-#: own items, keyed in its context.
-_LEFT_OUT = {"ArticleView": frozenset({"related"}), "Listing": frozenset({"_orders"})}
+#: ``related`` roots do show on it: they stay in its digest.) A listing's ``_orders`` and
+#: ``_starts`` are its ids sorted by each ordering and where its pages begin, filled as pages
+#: ask for them: what a page shows of them is its own items, keyed in its context.
+_LEFT_OUT = {"ArticleView": frozenset({"related"}),
+             "Listing": frozenset({"_orders", "_starts"})}
 
 #: Classes whose objects many pages show (an article in lists, related lists and links; a
 #: place or actor on every page naming it; a list on each of its pages; a root on its page and

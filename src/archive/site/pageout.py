@@ -19,10 +19,18 @@ MkDocs wrote; ``build/site-pages/keys.json`` holds, per stored page, the digest 
 these when it was written and the file's inode, size and modification time. On the next build
 the plugin renders the content (cheap: Jinja2 only, and most contents come from the page
 caches), computes the digest again and, when it matches and the stored file is still the one
-written (same inode, size and time), leaves the page out of MkDocs' rendering and puts the
-stored file into the site as a hard link (a copy across file systems), as the browser search
-data already is. A stored page is never written in place (a new file replaces it), and a
-site page changed in place changes the stored file's time: then the page is built again.
+written (same size and time: a copy that keeps times, as a CI cache does, still counts),
+leaves the page out of MkDocs' rendering and puts the stored file into the site as a hard
+link (a copy across file systems), as the browser search data already is. A stored page is
+never written in place (a new file replaces it), and a site page changed in place changes
+the stored file's time: then the page is built again.
+
+``keys.json`` also holds the **site digest** of the build that wrote it: the chrome and every
+input of the generated pages' content (each article's id, path and analysis-record key, which
+covers its file's content and the analysis and gazetteer code and data; the gazetteer's
+entities; the related-articles table; the link table; the plugin's options). When it is
+unchanged, every page whose stored file is intact is reused without rendering its content or
+computing its key: a rebuild with nothing changed does not go through the pages one by one.
 
 Whole-page reuse is on only for ``mkdocs build``/``gh-deploy`` without ``--dirty``, and only
 when no other plugin handles page events (its output could not be predicted from ours).
@@ -45,7 +53,7 @@ from typing import Any
 from archive import files
 from archive.site import pagecache
 
-FORMAT = 2  # 2: keys in keys.json, pages stored as written (hard-linked into the site)
+FORMAT = 3  # 3: keys.json holds the site digest; 2: keys in keys.json, pages stored as written
 DIR_NAME = "site-pages"
 CHROME_FILE = "chrome.txt"
 KEYS_FILE = "keys.json"
@@ -120,6 +128,17 @@ def _installed(path: Path) -> bool:
     return any(resolved == r or r in resolved.parents for r in roots)
 
 
+def _named(folder: Path, base: Path | None) -> str:
+    """A theme folder as the digest names it: relative to mkdocs.yml's folder or to this
+    package when inside them (its files are digested too), so that an archive moved or
+    copied elsewhere, or built from another checkout of the code, keeps its stored pages."""
+    resolved = folder.resolve()
+    for label, root in (("config", base), ("archive", Path(__file__).resolve().parent)):
+        if root is not None and (resolved == root or root in resolved.parents):
+            return f"{label}:{resolved.relative_to(root).as_posix()}"
+    return str(resolved)
+
+
 def page_handlers(config: Any, own: Any) -> list[str]:
     """Names of the other plugins that handle page events (whole-page reuse is off then)."""
     from mkdocs.plugins import BasePlugin
@@ -160,9 +179,10 @@ def chrome_digest(config: Any, own: Any) -> str:
             h.update(Path(source).read_bytes())
         top = module.partition(".")[0]
         h.update(f"{top} {_version(top)}\n".encode())
+    base = Path(config.config_file_path).resolve().parent if config.config_file_path else None
     for folder in config.theme.dirs:
         if not _installed(Path(folder)):
-            h.update(f"theme dir {folder}\n".encode())
+            h.update(f"theme dir {_named(Path(folder), base)}\n".encode())
             _folder_digest(h, Path(folder))
     # docs/*.md: the navigation's titles can come from their headings or front matter
     _folder_digest(h, Path(config.docs_dir), "*.md")
@@ -179,19 +199,47 @@ class PageStore:
         self.stored = 0
         self.linked = 0
         self._entries: dict[str, list[Any]] | None = None
+        self._site: str | None = None
+        #: The digest of this build's page inputs (see :func:`site_digest`), saved by prune.
+        self.site = ""
+
+    def _read(self) -> None:
+        try:
+            data = json.loads((self.folder / KEYS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        ok = (isinstance(data, dict) and data.get("format") == FORMAT
+              and isinstance(data.get("pages"), dict))
+        self._entries = dict(data["pages"]) if ok else {}  # type: ignore[index]
+        site = data.get("site") if ok else None  # type: ignore[union-attr]
+        self._site = site if isinstance(site, str) else ""
 
     @property
     def entries(self) -> dict[str, list[Any]]:
         """File name → [key, inode, size, mtime_ns] of each stored page (keys.json)."""
         if self._entries is None:
-            try:
-                data = json.loads((self.folder / KEYS_FILE).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = None
-            ok = (isinstance(data, dict) and data.get("format") == FORMAT
-                  and isinstance(data.get("pages"), dict))
-            self._entries = dict(data["pages"]) if ok else {}  # type: ignore[index]
+            self._read()
+        assert self._entries is not None
         return self._entries
+
+    def same_site(self) -> bool:
+        """Whether the stored pages were written by a build with this build's site digest
+        (then every intact stored page is still exact: see :meth:`reuse_all`)."""
+        if self._entries is None:
+            self._read()
+        return bool(self.site) and self._site == self.site
+
+    def reuse_all(self, uris: Iterable[str]) -> dict[str, str]:
+        """src_uri → key of each page of ``uris`` whose stored file is intact; only when
+        :meth:`same_site` (else the keys must be checked page by page)."""
+        out: dict[str, str] = {}
+        if not self.same_site():
+            return out
+        for uri in uris:
+            key = self.stored_key(uri)
+            if key is not None:
+                out[uri] = key
+        return out
 
     def same_chrome(self) -> bool:
         """Whether the stored pages were made around the same chrome (else none can match)."""
@@ -241,7 +289,7 @@ class PageStore:
         entry = self.entries.get(name)
         if not isinstance(entry, list) or len(entry) != 4:
             return None
-        if self._stamp(self.folder / name) != entry[1:]:
+        if not _same_file(self._stamp(self.folder / name), entry):
             return None
         return entry[0] if isinstance(entry[0], str) else None
 
@@ -266,7 +314,7 @@ class PageStore:
         path = self.folder / name
         entry = self.entries.get(name)
         if (not isinstance(entry, list) or entry[0] != key
-                or self._stamp(path) != entry[1:]):
+                or not _same_file(self._stamp(path), entry)):
             return False
         dest.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -298,5 +346,28 @@ class PageStore:
         entries = {n: e for n, e in sorted(self.entries.items()) if n in used}
         self._entries = entries
         files.write_atomic(self.folder / KEYS_FILE,
-                           json.dumps({"format": FORMAT, "pages": entries}, sort_keys=True))
+                           json.dumps({"format": FORMAT, "site": self.site, "pages": entries},
+                                      sort_keys=True))
         return removed
+
+
+def _same_file(stamp: list[int] | None, entry: list[Any]) -> bool:
+    """Whether a stored page's file is still the one written: same size and modification
+    time. (Its inode is kept in keys.json but not compared: a copy of build/ that keeps the
+    times, as ``cp -a``, tar or a CI cache do, still holds the same pages; a page written in
+    place, or replaced by another file, has another time.)"""
+    return stamp is not None and stamp[1:] == entry[2:]
+
+
+def site_digest(chrome: str, parts: Iterable[Any]) -> str:
+    """Digest of the chrome and of every input of the generated pages' content, given as
+    ``parts`` (plain data, bytes or strings; see the module docstring for what they must
+    cover): equal digests mean every generated page would come out as it was stored."""
+    h = hashlib.sha256(f"site {FORMAT}\0{chrome}\0".encode())
+    for part in parts:
+        if isinstance(part, bytes):
+            h.update(b"b" + len(part).to_bytes(8, "big") + part)
+        else:
+            data = repr(canon(part)).encode()
+            h.update(b"r" + len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()

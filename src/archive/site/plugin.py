@@ -37,7 +37,7 @@ from archive.records import Analysis
 from archive.site import export
 from archive.site.model import SiteData, build_site_data, read_related
 from archive.site.pagecache import PageCache
-from archive.site.pageout import PageStore, chrome_digest, page_handlers
+from archive.site.pageout import PageStore, chrome_digest, page_handlers, site_digest
 from archive.site.render import PER_PAGE, PageSpec, Site, SiteOptions
 from archive.site.staging import StagedSiteDir
 
@@ -101,6 +101,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.reused: dict[str, tuple[File, str]] = {}  # src_uri → (File, key): copied, not built
         self.prerendered: dict[str, str] = {}  # src_uri → content rendered in on_files
         self.whole_seconds = 0.0
+        # Every stored page reused on the site digest alone (nothing changed): the page
+        # caches were not consulted for them, so they are not pruned this build.
+        self.all_reused = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
@@ -218,6 +221,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.by_src = {}
         self.home_from_docs = False
         self.files, self.generated, self.reused, self.prerendered = files, {}, {}, {}
+        self.all_reused = False
         for spec in site.specs():
             existing = files.get_file_from_path(spec.src_uri)
             if spec.key == "home" and existing is not None:
@@ -285,12 +289,25 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         in_nav = _nav_paths(config.nav)
         for uri in in_nav:  # a page listed in the nav gets nav links of its own: always built
             self.generated.pop(uri, None)
+        t0 = time.perf_counter()
+        store.site = self._site_digest(store.chrome)
         if not store.same_chrome():  # nothing stored can match: build all, store anew
             store.mark_chrome()
             log.info("archive: 0 of %d generated pages unchanged (mkdocs.yml, the theme or the "
                      "code changed: all are built)", len(self.generated))
             return
-        t0 = time.perf_counter()
+        whole = store.reuse_all(self.generated)
+        if whole:  # nothing any generated page shows changed since they were stored
+            for uri, key in whole.items():
+                f = self.generated[uri]
+                f.inclusion = InclusionLevel.EXCLUDED
+                self.reused[uri] = (f, key)
+            self.all_reused = True
+            self.whole_seconds += time.perf_counter() - t0
+            log.info("archive: %d of %d generated pages unchanged (nothing they show changed: "
+                     "taken whole from build/ without checking each, %.2fs)", len(whole),
+                     len(self.generated), time.perf_counter() - t0)
+            return
         for uri, f in self.generated.items():
             stored = store.stored_key(uri)
             if stored is None:
@@ -307,6 +324,19 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         log.info("archive: %d of %d generated pages unchanged (taken whole from build/, "
                  "checked in %.2fs)", len(self.reused), len(self.generated),
                  time.perf_counter() - t0)
+
+    def _site_digest(self, chrome: str) -> str:
+        """Digest of every input of the generated pages' content (archive.site.pageout)."""
+        assert self.analysis is not None and self.site is not None and self.paths is not None
+        summaries = self.analysis.summaries
+        related = self.paths.build / "related.json"
+        return site_digest(chrome, [
+            dict(self.config), self.options, sorted(self.site.extra_pages),
+            [(i, summaries[i].article.path, k) for i, k in self.analysis.keys.items()],
+            [repr(self.gazetteer.entities[k]) for k in sorted(self.gazetteer.entities)],
+            related.read_bytes() if self.config.index and related.is_file() else b"",
+            sorted(self.site.urls.items()),
+        ])
 
     def _content(self, spec: PageSpec, url: str, intro: str | None = None) -> str:
         assert self.site is not None
@@ -415,18 +445,14 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.site is not None
         log.info("archive: %d generated pages rendered in %.2fs (Jinja2 only)",
                  len(self.by_src), self.render_seconds)
-        cache = self.site.cache
-        if cache is not None:
-            log.info("archive: %d article pages reused from build/, %d rendered, %d stale "
-                     "removed", cache.hits, cache.misses, cache.prune())
-        roots = self.site.root_cache
-        if roots is not None:
-            log.info("archive: %d root pages reused from build/, %d rendered, %d stale removed",
-                     roots.hits, roots.misses, roots.prune())
-        lists = self.site.list_cache
-        if lists is not None:
-            log.info("archive: %d other generated pages reused from build/, %d rendered, %d "
-                     "stale removed", lists.hits, lists.misses, lists.prune())
+        for what, cache in (("article", self.site.cache), ("root", self.site.root_cache),
+                            ("other generated", self.site.list_cache)):
+            if cache is None:
+                continue
+            # all pages reused on the site digest: the caches were not asked, not pruned
+            stale = 0 if self.all_reused else cache.prune()
+            log.info("archive: %d %s pages reused from build/, %d rendered, %d stale removed",
+                     cache.hits, what, cache.misses, stale)
         self._write_reused(config)
         t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()

@@ -6,7 +6,7 @@ renders that page, so a build does the work of one page at a time.
 
 from __future__ import annotations
 
-import math
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +60,8 @@ ACTOR_TYPE_SINGULAR = {
     "international body": "هيئة دولية",
 }
 
-#: Articles per page of every list (all articles, a month, a place, an actor, a source);
+#: Articles per page of every list (all articles, a month, a place, an actor, a source), on
+#: average: a list longer than this is cut where its articles say (see :func:`page_starts`);
 #: the ``per_page`` plugin option overrides it.
 PER_PAGE = 50
 #: Articles listed under each date mentioned in the texts (timeline, one page per year).
@@ -199,6 +200,7 @@ class Listing:
     note: str = ""
     back: str = ""  # link text back to the main page, when it shows more than the list
     _orders: dict[str, list[str]] = field(default_factory=dict)
+    _starts: dict[str, list[int]] = field(default_factory=dict)
 
     def page_key(self, order: str, n: int) -> str:
         return self.key if order == "newest" and n == 1 else f"list:{self.key}:{order}:{n}"
@@ -263,6 +265,7 @@ class Site:
         #: Digests of the shared objects and of the lookups' answers, once per build (the
         #: data does not change while a Site lives).
         self.memo = Memo()
+        self._cuts: dict[str, int] = {}
 
     # -- orderings ---------------------------------------------------------------------------
     def ranks(self) -> dict[str, dict[str, int]]:
@@ -290,8 +293,28 @@ class Site:
             )
         return listing._orders[order]
 
-    def n_pages(self, listing: Listing) -> int:
-        return max(1, math.ceil(len(listing.ids) / self.per_page))
+    def client(self, listing: Listing) -> bool:
+        """Whether the list fits one page, sorted in the browser (else: static pages)."""
+        return len(listing.ids) <= self.per_page
+
+    def starts(self, listing: Listing, order: str) -> list[int]:
+        """Where each page of ``listing`` in ``order`` begins (see :func:`page_starts`)."""
+        if order not in listing._starts:
+            ids = self.ordered(listing, order)
+            listing._starts[order] = ([0] if self.client(listing) else
+                                      page_starts(ids, self.per_page, self._cut))
+        return listing._starts[order]
+
+    def n_pages(self, listing: Listing, order: str = "newest") -> int:
+        return len(self.starts(listing, order))
+
+    def _cut(self, article_id: str) -> int:
+        """A number fixed by the article's id alone: it decides where pages may begin."""
+        h = self._cuts.get(article_id)
+        if h is None:
+            digest = hashlib.blake2b(article_id.encode(), digest_size=8).digest()
+            h = self._cuts[article_id] = int.from_bytes(digest, "big")
+        return h
 
     # -- page list -------------------------------------------------------------------------
     def _add_listing(
@@ -299,10 +322,10 @@ class Site:
     ) -> None:
         """The main page (``main``) and every further page of ``listing``."""
         self.listings[listing.key] = listing
-        pages = self.n_pages(listing)
         # A list on one page is sorted in the browser (it holds every item); a longer one has
         # static pages for each ordering, reached by links that work without JavaScript.
-        for order in ORDERS if pages > 1 else ("newest",):
+        for order in ("newest",) if self.client(listing) else ORDERS:
+            pages = self.n_pages(listing, order)
             for n in range(1, pages + 1):
                 key = listing.page_key(order, n)
                 prev = listing.page_key(order, n - 1) if n > 1 else None
@@ -404,28 +427,33 @@ class Site:
     def page_of(self, listing: Listing, order: str, n: int) -> dict[str, Any]:
         """Everything a template needs to show page ``n`` of ``listing`` in ``order``."""
         ids = self.ordered(listing, order)
-        pages = self.n_pages(listing)
-        first = (n - 1) * self.per_page
-        chunk = ids[first : first + self.per_page]
+        starts = self.starts(listing, order)
+        pages = len(starts)
+        first = starts[n - 1]
+        chunk = ids[first : starts[n] if n < pages else len(ids)]
         counts = listing.counts
-        client = pages == 1  # sorted in the browser: each item carries its rank per ordering
+        client = self.client(listing)  # sorted in the browser: items carry their rank per order
         ranks: dict[str, dict[str, int]] = {}
         if client:
             ranks = {o: {a: i for i, a in enumerate(self.ordered(listing, o))} for o in ORDERS}
+        main = order == "newest" and n == 1
+        # Only what this page shows: a further page's digest (archive.site.pagecache) must not
+        # change with the list's length or page count, which any added article changes.
         return {
             "client": client,
             "ranks": ranks,
-            "listing": listing,
+            "back": listing.back,
             "title": listing.title,
             "note": listing.note,
             "order": order,
             "order_label": ORDERS[order],
             "page": n,
-            "pages": pages,
-            "total": len(ids),
+            "paged": pages > 1,
+            "total": len(ids) if client or main else None,
             "per_page": self.per_page,
-            "first": first + 1,
-            "last": first + len(chunk),
+            # what the page's first and last items say (dates, or titles in title order):
+            # not their positions, which every article added before them would shift
+            "span": _span(chunk, order, self.data),
             "items": [(self.data.articles[a], counts.get(a) if counts else None)
                       for a in chunk],
             "orders": [(o, label, listing.page_key(o, 1), o == order)
@@ -784,10 +812,36 @@ class Site:
         }
 
 
+def page_starts(ids: Sequence[str], per_page: int, cut: Callable[[str], int]) -> list[int]:
+    """Where each page of a list begins: ``per_page`` articles a page on average, cut where
+    the articles themselves say, so that one article added or removed changes the page it is
+    on and not every page after it.
+
+    A page begins at an article whose ``cut`` number is a multiple of ``m`` once the page
+    before holds at least ``per_page // 2`` articles (``m`` chosen so that pages hold
+    ``per_page`` on average), and in any case after ``2 * per_page``; a last page shorter
+    than the minimum joins the one before. Pages hold ``per_page // 2`` to ``2 * per_page``
+    articles (a list with fewer than the minimum is one page)."""
+    least = max(1, per_page // 2)
+    most = max(least, 2 * per_page)
+    m = max(1, per_page - least + 1)
+    starts = [0]
+    for i in range(least, len(ids)):
+        size = i - starts[-1]
+        if size >= most or (size >= least and cut(ids[i]) % m == 0):
+            starts.append(i)
+    if len(starts) > 1 and len(ids) - starts[-1] < least:
+        starts.pop()
+    return starts
+
+
 def page_window(n: int, pages: int, around: int = 2) -> list[int]:
-    """Page numbers to link from page ``n`` of ``pages``: the first, the last and ``around``
-    either side of ``n``; 0 marks a gap («…»)."""
-    keep = sorted({1, pages, *range(max(1, n - around), min(pages, n + around) + 1)})
+    """Page numbers to link from page ``n`` of ``pages``: the first and ``around`` either
+    side of ``n``; 0 marks a gap («…»), also after the last number shown when more pages
+    follow. The last page is not linked by number: its number changes whenever a page is
+    added or removed anywhere in the list, and then so would every page linking to it
+    (the other ordering's first page shows the end of the list)."""
+    keep = sorted({1, *range(max(1, n - around), min(pages, n + around) + 1)})
     out: list[int] = []
     for m in keep:
         if out and m - out[-1] == 2:
@@ -795,7 +849,27 @@ def page_window(n: int, pages: int, around: int = 2) -> list[int]:
         elif out and m - out[-1] > 2:
             out.append(0)
         out.append(m)
+    if out[-1] < pages:
+        out.append(0)
     return out
+
+
+def _span(chunk: Sequence[str], order: str, data: SiteData) -> tuple[Any, Any] | None:
+    """The first and last item of a page as the reader sees them sorted: their dates in a
+    date order (None when undated), their titles in title order; None for an empty page."""
+    if not chunk:
+        return None
+    first, last = data.articles[chunk[0]].article, data.articles[chunk[-1]].article
+    if order == "title":
+        return (_opening(first.title or first.id), _opening(last.title or last.id))
+    return (first.date, last.date)
+
+
+def _opening(title: str, words: int = 4) -> str:
+    """The first ``words`` words of a title (with «…» when it goes on): enough to tell where a
+    page of the title order begins and ends without filling a phone's screen."""
+    parts = title.split()
+    return title if len(parts) <= words else " ".join(parts[:words]) + "…"
 
 
 def intro_html(source: str) -> Markup | None:
