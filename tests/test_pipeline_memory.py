@@ -90,3 +90,21 @@ def test_the_word_table_and_records_are_the_same_on_one_or_two_workers(
         # (the bytes may differ: marshal marks shared objects, which depend on the process)
         assert one.article(article_id).tokens == two.article(article_id).tokens, article_id
     assert records.read_index(archive_paths.build) == records.read_index(other / "build")
+
+
+def test_the_remembered_word_table_keeps_one_object_per_distinct_string(
+    archive_paths: Paths,
+) -> None:
+    from archive.analysis import analyzer
+
+    analyse(load(archive_paths), workers=1)  # makes build/word-analysis.json
+    analyze_word.cache_clear()
+    again = analyse(load(archive_paths), workers=1, reuse=False)  # reads it back
+    known = analyzer._KNOWN
+    assert len(known) >= 100 and len(again.analysed) >= 5
+    for column in range(3):  # normalized, stem, root
+        values = [v[column] for v in known.values()]
+        assert len({id(v) for v in values}) == len(set(values)) < len(values)
+    # and the analyses are those of the analyzer itself
+    for form in sorted(known)[:: max(1, len(known) // 50)]:
+        assert known[form] == analyzer.analyze_word_uncached(form)

@@ -431,7 +431,24 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
             table.update(wordtable.analyze_forms(missing, workers))
         del missing
         wordtable.save(build, table)
-    remember_words(table)
+    remember_words(_shared(table))
+
+
+def _shared(table: dict[str, wordtable.Analysis]) -> dict[str, wordtable.Analysis]:
+    """``table`` with one string object per distinct string and one tuple per distinct
+    analysis: read from JSON or from the workers, every form, stem and root is a string of its
+    own, though most stems and roots recur (28,666 roots for 183,194 forms at 10,000 articles).
+    Half the memory (77 → 37 MB there), and half the pages a forked worker copies as it reads
+    them."""
+    strings: dict[str, str] = {}
+    analyses: dict[wordtable.Analysis, wordtable.Analysis] = {}
+    one = strings.setdefault
+    out: dict[str, wordtable.Analysis] = {}
+    for form, (normalized, stem, root) in table.items():
+        form = one(form, form)
+        analysis = (one(normalized, normalized), one(stem, stem), one(root, root))
+        out[form] = analyses.setdefault(analysis, analysis)
+    return out
 
 
 def _write_record(article: Article, analyzer: Analyzer, gazetteer: Any, build: Path,
