@@ -17,6 +17,11 @@ timed: the analysis stage belongs to another stage) and times the browser stage 
 - ``add``: a copy of another article under a new id (between existing ids);
 - ``delete``: an article removed.
 
+``--first-query SITE`` instead measures what a reader's browser fetches for a first query on a
+built site (headless Chromium through bench/browser's static server, which gzips text files
+as hosts do; the stored ``.json.gz`` data counts as stored): the bytes per kind of file, gzip,
+for each query of ``--queries``, on a fresh browser context each.
+
 For each step: CPU seconds of the process (user + sys), wall seconds, and the data files
 written and kept. ``--check`` then builds the same articles cold into another folder and
 compares every data file's JSON (decompressed) and stored bytes with the incremental result.
@@ -119,15 +124,92 @@ def compare(site: Path, cold: Path) -> tuple[bool, str]:
                 f"bytes differ in {len(stored_diff)} {stored_diff[:5]}")
 
 
+#: Queries for --first-query (words of the SaudiNewsNet archive: a place, a common word, a
+#: phrase, a root).
+QUERIES = ["الرياض", "المفاوضات", '"وزارة الصحة"', "جذر:علم", "أمير المنطقة"]
+
+
+def _kind(url: str) -> str:
+    path = url.split("?")[0]
+    if "/search/data/" in path:
+        rest = path.split("/search/data/", 1)[1]
+        return rest.split("/")[0] + "/" if "/" in rest else rest.removesuffix(".gz")
+    if "/search/assets/" in path:
+        return "search scripts and styles"
+    return "page and theme"
+
+
+def first_query(site: Path, queries: list[str]) -> list[dict[str, Any]]:
+    """Per query: gzip bytes fetched by a cold /search/?q= (fresh context), by kind of file."""
+    import importlib.machinery
+    import importlib.util
+
+    from playwright.sync_api import sync_playwright
+
+    path = Path(__file__).resolve().parent / "browser"
+    loader = importlib.machinery.SourceFileLoader("bench_browser", str(path))
+    spec = importlib.util.spec_from_loader("bench_browser", loader)
+    assert spec is not None
+    bb = importlib.util.module_from_spec(spec)
+    loader.exec_module(bb)
+    srv, base = bb.serve(site)
+    out = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=bb.CHROMIUM, args=bb.ARGS)
+        for query in queries:
+            ctx, page = bb.new_page(browser, "loopback")
+            bodies: list[tuple[str, bytes]] = []
+
+            def on_response(resp: Any, bodies: list[tuple[str, bytes]] = bodies) -> None:
+                try:
+                    bodies.append((resp.url, resp.body()))
+                except Exception:  # noqa: BLE001 - redirects have no body
+                    pass
+
+            page.on("response", on_response)
+            page.goto(f"{base}/search/?q={bb.quote(query)}")
+            page.locator('[data-role="results"][data-state="done"]').wait_for(
+                state="attached", timeout=bb.STEP_MS)
+            total = int(page.get_attribute('[data-role="results"]', "data-total") or 0)
+            page.wait_for_load_state("networkidle")
+            ctx.close()
+            kinds: dict[str, list[int]] = {}
+            for url, body in bodies:
+                k = kinds.setdefault(_kind(url), [0, 0])
+                k[0] += 1
+                k[1] += bb.gz(body)
+            row = {"query": query, "results": total, "requests": len(bodies),
+                   "gzip": sum(v[1] for v in kinds.values()),
+                   "data_gzip": sum(v[1] for k, v in kinds.items()
+                                    if k not in ("page and theme", "search scripts and styles")),
+                   "kinds": {k: {"files": v[0], "gzip": v[1]} for k, v in sorted(kinds.items())}}
+            out.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        browser.close()
+    srv.shutdown()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("archive", type=Path)
-    ap.add_argument("--work", type=Path, required=True)
+    ap.add_argument("archive", type=Path, nargs="?")
+    ap.add_argument("--work", type=Path)
+    ap.add_argument("--first-query", type=Path, metavar="SITE",
+                    help="measure a first query's transfer on this built site instead")
+    ap.add_argument("--queries", nargs="+", default=QUERIES)
     ap.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS))
     ap.add_argument("--check", action="store_true",
                     help="compare the result with a cold build of the same articles")
     ap.add_argument("--json", type=Path, help="write the figures here too")
     args = ap.parse_args()
+    if args.first_query is not None:
+        rows = first_query(args.first_query, args.queries)
+        if args.json:
+            args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n",
+                                 encoding="utf-8")
+        return
+    if args.archive is None or args.work is None:
+        ap.error("give ARCHIVE and --work (or --first-query SITE)")
     import archive
 
     print(f"code: {Path(archive.__file__).parent}", flush=True)
