@@ -436,3 +436,32 @@ def test_only_the_card_block_of_a_changed_article_is_written(tmp_path: Path) -> 
         {block_of[ident], lost.name})
     assert read_data(state / "data", f"cards/{block_of[ident]}".removesuffix(".gz"))
     _same(_data(site), _cold(root, analyzed, gazetteer))
+
+
+def test_an_appended_sentence_touches_only_the_shards_of_what_changed(tmp_path: Path) -> None:
+    """An article edited by appending a sentence: only the shards where its postings or
+    forms changed (the new words, the words that occur again) are decoded and written again,
+    not every shard holding one of its terms; the data still equals a cold build."""
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    write = functools.partial(write_browser_index, state_dir=state, docs_per_shard=1 / 64)
+    analyzed, gazetteer = _analyzed(root)
+    write(analyzed, site, gazetteer)
+    shard_states = state / "shards"
+    before = _mtimes(shard_states)
+    edited = root / "seeds" / "synthetic-1.md"
+    edited.write_text(edited.read_text("utf-8") + "\nوسافر اللاعبون إلى العاصمة.\n", "utf-8")
+    ident = "synthetic-1"
+    analyzed, gazetteer = _analyzed(root)
+    report = write(analyzed, site, gazetteer)
+    assert (report.changed, report.full) == (1, False)
+    after = _mtimes(shard_states)
+    rewritten = [k for k in after if after[k] != before.get(k)]
+    meta = read_data(site / "search" / "data", "meta.json")
+    doc = next(aa for aa in analyzed if aa.article.id == ident)
+    items = _field_items(IndexDoc.from_analyzed(doc, Analyzer(gazetteer.matcher())))
+    from archive.browser.index import _hash
+    holding = {_hash(t.lower()) % meta["shards"] for pairs in items.values() for t, _ in pairs}
+    assert 0 < len(rewritten) < len(holding) / 2, (len(rewritten), len(holding))
+    assert _postings(site) == _reference(analyzed, gazetteer)
+    _same(_data(site), _cold(root, analyzed, gazetteer, docs_per_shard=1 / 64))

@@ -785,24 +785,26 @@ def write_browser_index(
                 changed.append(seq)
                 spill.add(SPILL_BUCKETS, (seq, rec.doc))
                 buckets: dict[int, tuple[list[Any], list[Any]]] = {}
-                hashes: set[int] = set()
+                # per term hash, a checksum of what the article puts there (postings, forms)
+                hashes: dict[int, int] = {}
                 for item in rec.postings:
                     h = _hash(item[0])
-                    hashes.add(h)
+                    hashes[h] = zlib.crc32(marshal.dumps(item), hashes.get(h, 0))
                     b = buckets.get(h & (SPILL_BUCKETS - 1))
                     if b is None:
                         b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
                     b[0].append(item)
                 for item in rec.forms:
                     h = _hash(item[1])
-                    hashes.add(h)
+                    hashes[h] = zlib.crc32(marshal.dumps(item), hashes.get(h, 0))
                     b = buckets.get(h & (SPILL_BUCKETS - 1))
                     if b is None:
                         b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
                     b[1].append(item)
                 for bucket, (posts, forms) in buckets.items():
                     spill.add(bucket, (seq, posts, forms))
-                touched[seq] = array("I", sorted(hashes))
+                order = sorted(hashes)
+                touched[seq] = array("I", order + [hashes[h] for h in order])
         finally:
             spill.close()
 
@@ -817,14 +819,27 @@ def write_browser_index(
         gone: set[int] = set()  # old numbers of changed and deleted articles
         moved: dict[int, int] = {}  # old → new number of unchanged articles that moved
         dirty: set[int] = set()  # term hashes of the shards that hold their old postings
+        # changed articles that keep their number: the term hashes where what they put
+        # changed (their other postings stay as they are, and their spill there is skipped)
+        partial: dict[int, set[int]] = {}
         live_ids = set(ids)
         for seq, ident in enumerate(ids):
             old = previous.get(ident)
             if old is None:
                 continue
             if seq in changed_set:
-                gone.add(old[0])
-                dirty.update(_old_hashes(hashes_dir, ident))
+                before = _old_digests(hashes_dir, ident)
+                if before is not None and old[0] == numbers[seq]:
+                    after = touched[seq]
+                    half = len(after) // 2
+                    now = dict(zip(after[:half], after[half:], strict=True))
+                    differ = {h for h in before.keys() | now.keys()
+                              if before.get(h) != now.get(h)}
+                    partial[old[0]] = differ
+                    dirty.update(differ)
+                else:
+                    gone.add(old[0])
+                    dirty.update(_old_hashes(hashes_dir, ident))
             elif old[0] != numbers[seq]:
                 moved[old[0]] = numbers[seq]
                 dirty.update(_old_hashes(hashes_dir, ident))
@@ -843,7 +858,7 @@ def write_browser_index(
         report.full = everything
         renumber = {seq: numbers[seq] for seq in changed}
         _write_shards(spill, out, state_dir, shards, old_shards if state else None,
-                      everything, renumber, gone, moved, dirty)
+                      everything, renumber, gone, moved, dirty, partial)
 
         # docs/<n>.json: changed articles from the spill, moved ones from their old file
         live = set(numbers)
@@ -911,21 +926,29 @@ def write_browser_index(
     return report
 
 
-def _old_hashes(hashes_dir: Path | None, ident: str) -> list[int]:
+def _old_digests(hashes_dir: Path | None, ident: str) -> dict[int, int] | None:
+    """``articles/<key>.bin``: the article's term hashes (ascending), then per hash a
+    checksum of its postings and forms there. None: no such file."""
     if hashes_dir is None:
-        return []
+        return None
     try:
         data = (hashes_dir / f"{_article_key(ident)}.bin").read_bytes()
     except FileNotFoundError:
-        return []
+        return None
     numbers = array("I")
     numbers.frombytes(data)
-    return numbers.tolist()
+    half = len(numbers) // 2
+    return dict(zip(numbers[:half].tolist(), numbers[half:].tolist(), strict=True))
+
+
+def _old_hashes(hashes_dir: Path | None, ident: str) -> list[int]:
+    return list(_old_digests(hashes_dir, ident) or ())
 
 
 def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                   old_shards: int | None, everything: bool, renumber: dict[int, int],
-                  gone: set[int], moved: dict[int, int], dirty: set[int]) -> None:
+                  gone: set[int], moved: dict[int, int], dirty: set[int],
+                  partial: dict[int, set[int]] | None = None) -> None:
     """Rebuild the shards that changed. Cold (``old_shards`` None): every shard from the
     spill alone. Otherwise each from its saved state (:func:`_load_shard`): only its terms
     that hash to a ``dirty`` hash (terms of changed, deleted or moved articles; every term
@@ -949,19 +972,25 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     # buckets every shard spreads over several buckets: read them all at once
     groups = ([[b] for b in range(SPILL_BUCKETS)] if shards >= SPILL_BUCKETS
               else [list(range(SPILL_BUCKETS))])
-    renumbering = bool(gone or moved)
+    partial = partial or {}
+    renumbering = bool(gone or moved or partial)
     for group in groups:
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
             for seq, posts, forms in spill.read(bucket):
                 num = renumber[seq]
+                keep = partial.get(num)  # None: every posting of the article
                 for term, f, deltas in posts:
+                    if keep is not None and _hash(term) not in keep:
+                        continue
                     k = _hash(term) % shards
                     part = incoming.get(k)
                     if part is None:
                         part = incoming[k] = ({}, _empty_forms())
                     part[0].setdefault(term, {}).setdefault(f, {})[num] = deltas
                 for level, term, norm, spelling in forms:
+                    if keep is not None and _hash(term) not in keep:
+                        continue
                     k = _hash(term) % shards
                     part = incoming.get(k)
                     if part is None:
@@ -994,10 +1023,11 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     for level in (0, 1):
                         forms_state[level].update(old_forms[level])
             new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
-            _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone, moved)
+            _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone, moved,
+                            partial)
             for level in (0, 1):
                 _patch_forms(forms_state[level], new_forms[level], renumbering, everything,
-                             dirty, gone, moved)
+                             dirty, gone, moved, partial)
             if target is not None:
                 with open(target / f".{k}.tmp", "wb") as dst:
                     dst.write(zlib.compress(pickle.dumps((lunr, forms_state),
@@ -1031,14 +1061,25 @@ def _todo(entries: Mapping[str, Any], new: Mapping[str, Any], renumbering: bool,
     return todo
 
 
+def _gone_here(term: str, gone: set[int], partial: dict[int, set[int]]) -> set[int]:
+    """The old numbers to take out of ``term``: the articles gone, and the changed ones
+    whose postings or forms under the term's hash changed."""
+    if not partial:
+        return gone
+    h = _hash(term)
+    return gone | {d for d, hashes in partial.items() if h in hashes}
+
+
 def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everything: bool,
-                    dirty: set[int], gone: set[int], moved: dict[int, int]) -> None:
+                    dirty: set[int], gone_all: set[int], moved: dict[int, int],
+                    partial: dict[int, set[int]]) -> None:
     for term in _todo(entries, new, renumbering, everything, dirty):
         have = entries.get(term)
         fields: dict[int, dict[int, list[int]]] = {}
         if have is not None:
             fields = marshal.loads(have[1])
             if renumbering:
+                gone = _gone_here(term, gone_all, partial)
                 for f in list(fields):
                     docs = fields[f]
                     if gone.isdisjoint(docs) and moved.keys().isdisjoint(docs):
@@ -1059,14 +1100,15 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
 
 
 def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]]]],
-                 renumbering: bool, everything: bool, dirty: set[int], gone: set[int],
-                 moved: dict[int, int]) -> None:
+                 renumbering: bool, everything: bool, dirty: set[int], gone_all: set[int],
+                 moved: dict[int, int], partial: dict[int, set[int]]) -> None:
     for term in _todo(entries, new, renumbering, everything, dirty):
         have = entries.get(term)
         norms: dict[str, dict[str, list[int]]] = {}
         if have is not None:
             norms = marshal.loads(have[1])
             if renumbering:
+                gone = _gone_here(term, gone_all, partial)
                 for norm in list(norms):
                     spellings = norms[norm]
                     for spelling in list(spellings):
