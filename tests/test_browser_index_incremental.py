@@ -346,3 +346,122 @@ def test_analyzer_and_name_tables_are_made_only_when_their_inputs_change(
     build()
     assert len(made) == 1
     _same(_data(site), _cold(root, *_analyzed(root)))
+
+
+def test_shard_files_from_fragments_equal_the_reference_encoding(tmp_path: Path) -> None:
+    """Each shard is written from per-term JSON fragments kept in its state; the text is
+    exactly what encoding the whole shard at once gives (``lunr_shard_json`` and
+    ``forms_shard_json`` over the state's decoded postings and forms), after an edit too."""
+    import marshal
+    import pickle
+    import zlib
+
+    from archive.browser.index import forms_shard_json, lunr_shard_json
+
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    write = functools.partial(write_browser_index, site_dir=site, state_dir=state,
+                              docs_per_shard=1 / 8)
+    analyzed, gazetteer = _analyzed(root)
+    write(analyzed, gazetteer=gazetteer)
+    edited = root / "seeds" / "synthetic-0.md"
+    edited.write_text(edited.read_text("utf-8").replace("القمح", "الشعير والقمح"), "utf-8")
+    analyzed, gazetteer = _analyzed(root)
+    write(analyzed, gazetteer=gazetteer)
+    data = site / "search" / "data"
+    shards = read_data(data, "meta.json")["shards"]
+    seen = 0
+    for k in range(shards):
+        lunr, forms = pickle.loads(zlib.decompress((state / "shards" / f"{k}.bin").read_bytes()))
+        terms = {t: marshal.loads(v[1]) for t, v in lunr.items()}
+        tables = [{t: marshal.loads(v[1]) for t, v in table.items()} for table in forms]
+        text = gzip.decompress((data / "lunr" / f"{k}.json.gz").read_bytes()).decode()
+        assert text == lunr_shard_json(terms)
+        text = gzip.decompress((data / "forms" / f"{k}.json.gz").read_bytes()).decode()
+        assert text == forms_shard_json(tables)
+        seen += len(terms)
+    assert seen > 100
+
+
+def test_a_state_of_another_version_means_a_cold_build(tmp_path: Path) -> None:
+    """A build/browser/ left by another state version (version 1 kept a pickle per shard,
+    ``shards/<k>.pkl``) is not read: the next build is a full one, removes the old state
+    files and gives a cold build's bytes; the build after it is incremental again."""
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    saved = json.loads((state / "state.json").read_text("utf-8"))
+    assert saved["version"] == 3
+    (state / "state.json").write_text(json.dumps({**saved, "version": 1}), "utf-8")
+    old = state / "shards" / "0.pkl"
+    old.write_bytes(b"an old pickle")
+    edited = root / "seeds" / "synthetic-2.md"
+    edited.write_text(edited.read_text("utf-8").replace("الأمطار", "الثلوج"), "utf-8")
+    analyzed, gazetteer = _analyzed(root)
+    report = write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    assert report.full and report.changed == len(analyzed)
+    assert not old.exists()
+    _same(_data(site), _cold(root, analyzed, gazetteer))
+    report = write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    assert (report.full, report.changed, report.written) == (False, 0, 0)
+
+
+def test_only_the_card_block_of_a_changed_article_is_written(tmp_path: Path) -> None:
+    """After an edit, the card block holding the edited article is the only one encoded and
+    written; a lost block is written again; the data equals a cold build."""
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    cards = state / "data" / "cards"
+    before = _mtimes(cards)
+    assert len(before) > 1
+    edited = root / "seeds" / "synthetic-3.md"
+    edited.write_text(edited.read_text("utf-8").replace("خبر تجريبي", "خبر معدّل"), "utf-8")
+    analyzed, gazetteer = _analyzed(root)
+    ident = "synthetic-3"
+    lost = sorted(cards.iterdir())[0]
+    block_of = {}
+    meta = read_data(site / "search" / "data", "meta.json")
+    for n in delta_decode(meta["live"]):
+        block = read_data(state / "data", f"cards/{n // meta['card_block']}.json")
+        block_of[block[n % meta["card_block"]][0]] = f"{n // meta['card_block']}.json.gz"
+    if block_of[ident] == lost.name:
+        lost = sorted(cards.iterdir())[-1]
+    lost.unlink()
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    after = _mtimes(cards)
+    assert sorted(k for k in after if after[k] != before.get(k)) == sorted(
+        {block_of[ident], lost.name})
+    assert read_data(state / "data", f"cards/{block_of[ident]}".removesuffix(".gz"))
+    _same(_data(site), _cold(root, analyzed, gazetteer))
+
+
+def test_an_appended_sentence_touches_only_the_shards_of_what_changed(tmp_path: Path) -> None:
+    """An article edited by appending a sentence: only the shards where its postings or
+    forms changed (the new words, the words that occur again) are decoded and written again,
+    not every shard holding one of its terms; the data still equals a cold build."""
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    write = functools.partial(write_browser_index, state_dir=state, docs_per_shard=1 / 64)
+    analyzed, gazetteer = _analyzed(root)
+    write(analyzed, site, gazetteer)
+    shard_states = state / "shards"
+    before = _mtimes(shard_states)
+    edited = root / "seeds" / "synthetic-1.md"
+    edited.write_text(edited.read_text("utf-8") + "\nوسافر اللاعبون إلى العاصمة.\n", "utf-8")
+    ident = "synthetic-1"
+    analyzed, gazetteer = _analyzed(root)
+    report = write(analyzed, site, gazetteer)
+    assert (report.changed, report.full) == (1, False)
+    after = _mtimes(shard_states)
+    rewritten = [k for k in after if after[k] != before.get(k)]
+    meta = read_data(site / "search" / "data", "meta.json")
+    doc = next(aa for aa in analyzed if aa.article.id == ident)
+    items = _field_items(IndexDoc.from_analyzed(doc, Analyzer(gazetteer.matcher())))
+    from archive.browser.index import _hash
+    holding = {_hash(t.lower()) % meta["shards"] for pairs in items.values() for t, _ in pairs}
+    assert 0 < len(rewritten) < len(holding) / 2, (len(rewritten), len(holding))
+    assert _postings(site) == _reference(analyzed, gazetteer)
+    _same(_data(site), _cold(root, analyzed, gazetteer, docs_per_shard=1 / 64))

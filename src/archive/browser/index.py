@@ -18,7 +18,7 @@ incrementally.
     docs/<n>.json       one article's text, body spans and card (results on screen only)
     analyzer-tables.json, lexicon/*.json, names.json   the analyzer's and gazetteer's tables
 
-Every file is stored gzip-compressed under its name plus ``.gz`` (``meta.json.gz``, level 9,
+Every file is stored gzip-compressed under its name plus ``.gz`` (``meta.json.gz``, level 6,
 no file name, mtime 0: deterministic); the browser decompresses it with the standard
 ``DecompressionStream('gzip')``, so a static host serves the stored bytes as they are and the
 data takes about a fifth of the disk. :func:`read_data` reads one file back in Python.
@@ -56,6 +56,7 @@ import gzip
 import hashlib
 import io
 import json
+import marshal
 import math
 import os
 import pickle
@@ -88,9 +89,14 @@ DATA_DIR = "search/data"
 DATA_VERSION = 3
 #: Suffix of the stored (gzip-compressed) data files, after the JSON name.
 STORED = ".gz"
-#: gzip level of the stored data (9: about 1 % smaller than 6, twice its CPU time).
-GZIP_LEVEL = 9
-STATE_VERSION = 1
+#: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
+#: 9 for 54 % of its compression time; 1 would add 17 %).
+GZIP_LEVEL = 6
+#: 3: shard state as JSON fragments and marshal data per term (``shards/<k>.bin``); 1 was a
+#: pickle of each whole shard (``shards/<k>.pkl``). Another version: a cold build.
+STATE_VERSION = 3
+#: zlib level of the shard state files (speed over size: they are read and written often).
+STATE_ZLIB_LEVEL = 1
 #: About this many document slots per index shard (the count is a power of two).
 DOCS_PER_SHARD = 2
 #: Document numbers per ``cards/<b>.json`` file (a quarter to a half of them are used).
@@ -284,43 +290,6 @@ def _empty_forms() -> _Forms:
     return [{}, {}]
 
 
-def _renumber(terms: _Terms, forms: _Forms, gone: set[int], moved: dict[int, int]) -> None:
-    """Remove the postings and forms of the documents ``gone``; renumber ``moved`` ones."""
-    if not gone and not moved:
-        return
-    for term in list(terms):
-        fields = terms[term]
-        for f in list(fields):
-            docs = fields[f]
-            if gone.isdisjoint(docs) and moved.keys().isdisjoint(docs):
-                continue
-            kept = {moved.get(d, d): v for d, v in docs.items() if d not in gone}
-            if kept:
-                fields[f] = kept
-            else:
-                del fields[f]
-        if not fields:
-            del terms[term]
-    for table in forms:
-        for term in list(table):
-            norms = table[term]
-            for norm in list(norms):
-                spellings = norms[norm]
-                for spelling in list(spellings):
-                    numbers = spellings[spelling]
-                    if gone.isdisjoint(numbers) and moved.keys().isdisjoint(numbers):
-                        continue
-                    kept = sorted(moved.get(d, d) for d in numbers if d not in gone)
-                    if kept:
-                        spellings[spelling] = kept
-                    else:
-                        del spellings[spelling]
-                if not spellings:
-                    del norms[norm]
-            if not norms:
-                del table[term]
-
-
 def lunr_shard_json(terms: _Terms) -> str:
     """One shard as a serialised lunr index (terms in JavaScript's string order; ``_index``
     is the term's number inside the shard; no field vectors)."""
@@ -353,8 +322,54 @@ def forms_shard_json(forms: _Forms) -> str:
     return _dump(out)
 
 
+#: Shard state (``build/browser/shards/<k>.bin``, zlib level :data:`STATE_ZLIB_LEVEL` of a
+#: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
+#: only when the term changes. Postings: the fragment is the posting's members without
+#: ``_index`` (``"form":{"3":{"p":[1]}},…``), the data field number → docnum → delta
+#: positions. Forms (one table per level, stem and root): the fragment is the term's
+#: member (``"term":{normalized:[spelling,docnums]}``), the data normalized → spelling →
+#: docnums (every spelling kept: the file shows that of the lowest-numbered article).
+_Entries = dict[str, tuple[str, bytes]]
+_SHARD_STATE = ".bin"
+_LUNR_HEAD = ('{"fieldVectors":[],"fields":' + json.dumps(list(FIELDS), ensure_ascii=False,
+                                                          separators=(",", ":"))
+              + ',"invertedIndex":[')
+_LUNR_TAIL = f'],"pipeline":["{PIPELINE_LABEL}"],"version":"{LUNR_VERSION}"}}'
+
+
+def _posting_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
+    return _dump({FIELDS[f]: {str(d): {"p": p} for d, p in docs.items()}
+                  for f, docs in fields.items()})[1:-1]
+
+
+def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]]) -> str:
+    entry: dict[str, Any] = {}
+    for norm, spellings in norms.items():
+        spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
+        docs: set[int] = set()
+        for numbers in spellings.values():
+            docs.update(numbers)
+        entry[norm] = [spelling, delta_encode(list(docs))]
+    return _dump(term) + ":" + _dump(entry)
+
+
+def _lunr_text(entries: _Entries) -> str:
+    """The shard's lunr index from its fragments: the same text as :func:`lunr_shard_json`."""
+    return _LUNR_HEAD + ",".join(
+        f'[{_dump(term)},{{"_index":{i},{entries[term][0]}}}]'
+        for i, term in enumerate(sorted(entries, key=_utf16_key))) + _LUNR_TAIL
+
+
+def _forms_text(tables: list[_Entries]) -> str:
+    """The shard's forms from its fragments: the same text as :func:`forms_shard_json`."""
+    stem, root = tables
+    return ('{"root":{' + ",".join(root[t][0] for t in sorted(root)) + '},"stem":{'
+            + ",".join(stem[t][0] for t in sorted(stem)) + "}}")
+
+
 class _Spill:
-    """Per-bucket spill files of the stream's postings (pickled per article and bucket)."""
+    """Per-bucket spill files of the stream's postings (``marshal``, per article and bucket:
+    faster than pickle for these plain tuples, lists and dicts)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -364,8 +379,8 @@ class _Spill:
     def add(self, bucket: int, item: Any) -> None:
         out = self.files.get(bucket)
         if out is None:
-            out = self.files[bucket] = open(self.directory / f"{bucket}.pkl", "wb")  # noqa: SIM115
-        pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out = self.files[bucket] = open(self.directory / f"{bucket}.bin", "wb")  # noqa: SIM115
+        marshal.dump(item, out)
 
     def close(self) -> None:
         for out in self.files.values():
@@ -374,10 +389,10 @@ class _Spill:
     def read(self, bucket: int) -> Iterator[Any]:
         if bucket not in self.files:
             return
-        with open(self.directory / f"{bucket}.pkl", "rb") as src:
+        with open(self.directory / f"{bucket}.bin", "rb") as src:
             while True:
                 try:
-                    yield pickle.load(src)
+                    yield marshal.load(src)
                 except EOFError:
                     return
 
@@ -548,7 +563,8 @@ class BrowserIndexReport:
 
 
 def pack(text: str) -> bytes:
-    """A data file's stored bytes: the UTF-8 JSON text gzipped (level 9, mtime 0, no name)."""
+    """A data file's stored bytes: the UTF-8 JSON text gzipped (level :data:`GZIP_LEVEL`, mtime 0,
+    no name)."""
     return gzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0)
 
 
@@ -769,24 +785,26 @@ def write_browser_index(
                 changed.append(seq)
                 spill.add(SPILL_BUCKETS, (seq, rec.doc))
                 buckets: dict[int, tuple[list[Any], list[Any]]] = {}
-                hashes: set[int] = set()
+                # per term hash, a checksum of what the article puts there (postings, forms)
+                hashes: dict[int, int] = {}
                 for item in rec.postings:
                     h = _hash(item[0])
-                    hashes.add(h)
+                    hashes[h] = zlib.crc32(marshal.dumps(item), hashes.get(h, 0))
                     b = buckets.get(h & (SPILL_BUCKETS - 1))
                     if b is None:
                         b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
                     b[0].append(item)
                 for item in rec.forms:
                     h = _hash(item[1])
-                    hashes.add(h)
+                    hashes[h] = zlib.crc32(marshal.dumps(item), hashes.get(h, 0))
                     b = buckets.get(h & (SPILL_BUCKETS - 1))
                     if b is None:
                         b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
                     b[1].append(item)
                 for bucket, (posts, forms) in buckets.items():
                     spill.add(bucket, (seq, posts, forms))
-                touched[seq] = array("I", sorted(hashes))
+                order = sorted(hashes)
+                touched[seq] = array("I", order + [hashes[h] for h in order])
         finally:
             spill.close()
 
@@ -801,14 +819,27 @@ def write_browser_index(
         gone: set[int] = set()  # old numbers of changed and deleted articles
         moved: dict[int, int] = {}  # old → new number of unchanged articles that moved
         dirty: set[int] = set()  # term hashes of the shards that hold their old postings
+        # changed articles that keep their number: the term hashes where what they put
+        # changed (their other postings stay as they are, and their spill there is skipped)
+        partial: dict[int, set[int]] = {}
         live_ids = set(ids)
         for seq, ident in enumerate(ids):
             old = previous.get(ident)
             if old is None:
                 continue
             if seq in changed_set:
-                gone.add(old[0])
-                dirty.update(_old_hashes(hashes_dir, ident))
+                before = _old_digests(hashes_dir, ident)
+                if before is not None and old[0] == numbers[seq]:
+                    after = touched[seq]
+                    half = len(after) // 2
+                    now = dict(zip(after[:half], after[half:], strict=True))
+                    differ = {h for h in before.keys() | now.keys()
+                              if before.get(h) != now.get(h)}
+                    partial[old[0]] = differ
+                    dirty.update(differ)
+                else:
+                    gone.add(old[0])
+                    dirty.update(_old_hashes(hashes_dir, ident))
             elif old[0] != numbers[seq]:
                 moved[old[0]] = numbers[seq]
                 dirty.update(_old_hashes(hashes_dir, ident))
@@ -827,7 +858,7 @@ def write_browser_index(
         report.full = everything
         renumber = {seq: numbers[seq] for seq in changed}
         _write_shards(spill, out, state_dir, shards, old_shards if state else None,
-                      everything, renumber, gone, moved, dirty)
+                      everything, renumber, gone, moved, dirty, partial)
 
         # docs/<n>.json: changed articles from the spill, moved ones from their old file
         live = set(numbers)
@@ -847,9 +878,17 @@ def write_browser_index(
     out.put("meta.json", _dump(meta_record(rows, ranks, slots, shards, gazetteer)))
     cards = {numbers[seq]: entries[seq][1] for seq in range(len(ids))}
     blocks = -(-slots // CARD_BLOCK)
+    # a block changes only when one of its numbers does: an article there changed, left,
+    # came or moved (a changed card changes the article's fingerprint); the others are
+    # kept without being encoded again, unless their file is missing
+    touched = {n // CARD_BLOCK for n in (*renumber.values(), *gone, *moved, *moved.values())}
     for b in range(blocks):
-        out.put(f"cards/{b}.json", _dump([cards.get(n) for n in
-                                          range(b * CARD_BLOCK, min(slots, (b + 1) * CARD_BLOCK))]))
+        if (everything or b in touched
+                or not (out_dir / "cards" / f"{b}.json{STORED}").is_file()):
+            out.put(f"cards/{b}.json", _dump([cards.get(n) for n in range(
+                b * CARD_BLOCK, min(slots, (b + 1) * CARD_BLOCK))]))
+        else:
+            report.kept += 1
     # The analyzer's tables and the name table: the same until the analysis or gazetteer code
     # or the gazetteer's names change; made again only then (or when a file is missing).
     constants = _constants_key(gazetteer)
@@ -887,33 +926,44 @@ def write_browser_index(
     return report
 
 
-def _old_hashes(hashes_dir: Path | None, ident: str) -> list[int]:
+def _old_digests(hashes_dir: Path | None, ident: str) -> dict[int, int] | None:
+    """``articles/<key>.bin``: the article's term hashes (ascending), then per hash a
+    checksum of its postings and forms there. None: no such file."""
     if hashes_dir is None:
-        return []
+        return None
     try:
         data = (hashes_dir / f"{_article_key(ident)}.bin").read_bytes()
     except FileNotFoundError:
-        return []
+        return None
     numbers = array("I")
     numbers.frombytes(data)
-    return numbers.tolist()
+    half = len(numbers) // 2
+    return dict(zip(numbers[:half].tolist(), numbers[half:].tolist(), strict=True))
+
+
+def _old_hashes(hashes_dir: Path | None, ident: str) -> list[int]:
+    return list(_old_digests(hashes_dir, ident) or ())
 
 
 def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                   old_shards: int | None, everything: bool, renumber: dict[int, int],
-                  gone: set[int], moved: dict[int, int], dirty: set[int]) -> None:
+                  gone: set[int], moved: dict[int, int], dirty: set[int],
+                  partial: dict[int, set[int]] | None = None) -> None:
     """Rebuild the shards that changed. Cold (``old_shards`` None): every shard from the
-    spill alone. Otherwise each from its saved state, less the articles ``gone``, with the
-    numbers of ``moved`` articles changed, plus the spill (``renumber``: spill position →
-    document number): the shards holding terms of changed or moved articles, or every shard
-    when the numbering or the number of shards changed (``everything``)."""
-    pickles = state_dir / "shards" if state_dir is not None else None
+    spill alone. Otherwise each from its saved state (:func:`_load_shard`): only its terms
+    that hash to a ``dirty`` hash (terms of changed, deleted or moved articles; every term
+    when ``everything``) are decoded, lose the articles ``gone``, have the numbers of
+    ``moved`` articles changed, take the spill's postings (``renumber``: spill position →
+    document number) and are encoded again; the other terms keep their JSON fragments. The
+    shards rebuilt: those holding terms of changed or moved articles, or every shard when the
+    numbering or the number of shards changed (``everything``)."""
+    states = state_dir / "shards" if state_dir is not None else None
     reshard = old_shards is not None and old_shards != shards
-    target = pickles
-    if pickles is not None:
-        pickles.mkdir(parents=True, exist_ok=True)
+    target = states
+    if states is not None:
+        states.mkdir(parents=True, exist_ok=True)
         if reshard:
-            target = pickles.with_name("shards.new")
+            target = states.with_name("shards.new")
             if target.exists():
                 shutil.rmtree(target)
             target.mkdir()
@@ -922,18 +972,25 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     # buckets every shard spreads over several buckets: read them all at once
     groups = ([[b] for b in range(SPILL_BUCKETS)] if shards >= SPILL_BUCKETS
               else [list(range(SPILL_BUCKETS))])
+    partial = partial or {}
+    renumbering = bool(gone or moved or partial)
     for group in groups:
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
             for seq, posts, forms in spill.read(bucket):
                 num = renumber[seq]
+                keep = partial.get(num)  # None: every posting of the article
                 for term, f, deltas in posts:
+                    if keep is not None and _hash(term) not in keep:
+                        continue
                     k = _hash(term) % shards
                     part = incoming.get(k)
                     if part is None:
                         part = incoming[k] = ({}, _empty_forms())
                     part[0].setdefault(term, {}).setdefault(f, {})[num] = deltas
                 for level, term, norm, spelling in forms:
+                    if keep is not None and _hash(term) not in keep:
+                        continue
                     k = _hash(term) % shards
                     part = incoming.get(k)
                     if part is None:
@@ -947,53 +1004,134 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
             members = sorted({k for k in dirty_shards if spread or k % SPILL_BUCKETS in group}
                              | set(incoming))
         for k in members:
-            terms: _Terms = {}
-            forms: _Forms = _empty_forms()
-            if old_shards is not None and pickles is not None:
+            lunr: _Entries = {}
+            forms_state: list[_Entries] = [{}, {}]
+            if old_shards is not None and states is not None:
                 # the old shards whose terms may now be in shard k
                 sources = ([k % old_shards] if old_shards <= shards
                            else list(range(k, old_shards, shards)))
                 for j in sources:
-                    try:
-                        with open(pickles / f"{j}.pkl", "rb") as src:
-                            old_terms, old_forms = pickle.load(src)
-                    except FileNotFoundError:
+                    old = _load_shard(states / f"{j}{_SHARD_STATE}")
+                    if old is None:
                         continue
+                    old_lunr, old_forms = old
                     if reshard:
-                        old_terms = {t: v for t, v in old_terms.items()
-                                     if _hash(t) % shards == k}
+                        old_lunr = {t: v for t, v in old_lunr.items() if _hash(t) % shards == k}
                         old_forms = [{t: v for t, v in table.items() if _hash(t) % shards == k}
                                      for table in old_forms]
-                    terms.update(old_terms)
+                    lunr.update(old_lunr)
                     for level in (0, 1):
-                        forms[level].update(old_forms[level])
-                _renumber(terms, forms, gone, moved)
-            new = incoming.pop(k, None)
-            if new is not None:
-                _merge(terms, forms, new)
+                        forms_state[level].update(old_forms[level])
+            new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
+            _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone, moved,
+                            partial)
+            for level in (0, 1):
+                _patch_forms(forms_state[level], new_forms[level], renumbering, everything,
+                             dirty, gone, moved, partial)
             if target is not None:
                 with open(target / f".{k}.tmp", "wb") as dst:
-                    pickle.dump((terms, forms), dst, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(target / f".{k}.tmp", target / f"{k}.pkl")
-            out.put(f"lunr/{k}.json", lunr_shard_json(terms))
-            out.put(f"forms/{k}.json", forms_shard_json(forms))
-    if reshard and pickles is not None and target is not None:
-        shutil.rmtree(pickles)
-        os.replace(target, pickles)
+                    dst.write(zlib.compress(pickle.dumps((lunr, forms_state),
+                                                         protocol=pickle.HIGHEST_PROTOCOL),
+                                            STATE_ZLIB_LEVEL))
+                os.replace(target / f".{k}.tmp", target / f"{k}{_SHARD_STATE}")
+            out.put(f"lunr/{k}.json", _lunr_text(lunr))
+            out.put(f"forms/{k}.json", _forms_text(forms_state))
+    if reshard and states is not None and target is not None:
+        shutil.rmtree(states)
+        os.replace(target, states)
 
 
-def _merge(terms: _Terms, forms: _Forms, new: tuple[_Terms, _Forms]) -> None:
-    for term, fields in new[0].items():
-        have = terms.setdefault(term, {})
-        for f, docs in fields.items():
-            have.setdefault(f, {}).update(docs)
-    for level, table in enumerate(new[1]):
-        for term, norms in table.items():
-            have_norms = forms[level].setdefault(term, {})
-            for norm, spellings in norms.items():
-                spelled = have_norms.setdefault(norm, {})
+def _load_shard(path: Path) -> tuple[_Entries, list[_Entries]] | None:
+    """A shard's saved state (None: there is none)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    state: tuple[_Entries, list[_Entries]] = pickle.loads(zlib.decompress(data))
+    return state
+
+
+def _todo(entries: Mapping[str, Any], new: Mapping[str, Any], renumbering: bool,
+          everything: bool, dirty: set[int]) -> set[str]:
+    """The terms of a shard whose entries must be decoded and encoded again: the spill's,
+    and those of the articles gone or moved (their term hashes are ``dirty``)."""
+    todo = set(new)
+    if renumbering:
+        todo.update(t for t in entries if everything or _hash(t) in dirty)
+    return todo
+
+
+def _gone_here(term: str, gone: set[int], partial: dict[int, set[int]]) -> set[int]:
+    """The old numbers to take out of ``term``: the articles gone, and the changed ones
+    whose postings or forms under the term's hash changed."""
+    if not partial:
+        return gone
+    h = _hash(term)
+    return gone | {d for d, hashes in partial.items() if h in hashes}
+
+
+def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everything: bool,
+                    dirty: set[int], gone_all: set[int], moved: dict[int, int],
+                    partial: dict[int, set[int]]) -> None:
+    for term in _todo(entries, new, renumbering, everything, dirty):
+        have = entries.get(term)
+        fields: dict[int, dict[int, list[int]]] = {}
+        if have is not None:
+            fields = marshal.loads(have[1])
+            if renumbering:
+                gone = _gone_here(term, gone_all, partial)
+                for f in list(fields):
+                    docs = fields[f]
+                    if gone.isdisjoint(docs) and moved.keys().isdisjoint(docs):
+                        continue
+                    kept = {moved.get(d, d): v for d, v in docs.items() if d not in gone}
+                    if kept:
+                        fields[f] = kept
+                    else:
+                        del fields[f]
+        add = new.get(term)
+        if add is not None:
+            for f, docs in add.items():
+                fields.setdefault(f, {}).update(docs)
+        if fields:
+            entries[term] = (_posting_fragment(fields), marshal.dumps(fields))
+        else:
+            entries.pop(term, None)
+
+
+def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]]]],
+                 renumbering: bool, everything: bool, dirty: set[int], gone_all: set[int],
+                 moved: dict[int, int], partial: dict[int, set[int]]) -> None:
+    for term in _todo(entries, new, renumbering, everything, dirty):
+        have = entries.get(term)
+        norms: dict[str, dict[str, list[int]]] = {}
+        if have is not None:
+            norms = marshal.loads(have[1])
+            if renumbering:
+                gone = _gone_here(term, gone_all, partial)
+                for norm in list(norms):
+                    spellings = norms[norm]
+                    for spelling in list(spellings):
+                        numbers = spellings[spelling]
+                        if gone.isdisjoint(numbers) and moved.keys().isdisjoint(numbers):
+                            continue
+                        kept = sorted(moved.get(d, d) for d in numbers if d not in gone)
+                        if kept:
+                            spellings[spelling] = kept
+                        else:
+                            del spellings[spelling]
+                    if not spellings:
+                        del norms[norm]
+        add = new.get(term)
+        if add is not None:
+            for norm, spellings in add.items():
+                spelled = norms.setdefault(norm, {})
                 for spelling, numbers in spellings.items():
                     spelled[spelling] = sorted({*spelled.get(spelling, []), *numbers})
+        if norms:
+            entries[term] = (_forms_fragment(term, norms), marshal.dumps(norms))
+        else:
+            entries.pop(term, None)
 
 
 def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set[str],
@@ -1019,7 +1157,7 @@ def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set
     stale(out_dir / "docs", lambda s: s.isdigit() and int(s) in live)
     stale(out_dir / LEXICON_DIR, lambda s: s in lexicon)
     if state_dir is not None:
-        stale(state_dir / "shards", number_below(shards), ".pkl")
+        stale(state_dir / "shards", number_below(shards), _SHARD_STATE)
         stale(state_dir / "articles", lambda s: s in articles, ".bin")
 
 
@@ -1027,17 +1165,20 @@ def _mirror(source: Path, target: Path) -> None:
     """``target`` becomes a copy of ``source``: hard links (copies across file systems)."""
     if target.exists():
         shutil.rmtree(target)
-    for folder, _dirs, names in os.walk(source):
-        rel = Path(folder).relative_to(source)
-        (target / rel).mkdir(parents=True, exist_ok=True)
+    root, into = str(source), str(target)
+    link = os.link
+    for folder, _dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        dest = into if rel == "." else os.path.join(into, rel)
+        os.makedirs(dest, exist_ok=True)
         for name in names:
             if name.startswith("."):
                 continue
-            src = Path(folder) / name
+            src, dst = f"{folder}/{name}", f"{dest}/{name}"
             try:
-                os.link(src, target / rel / name)
+                link(src, dst)
             except OSError:
-                shutil.copy2(src, target / rel / name)
+                shutil.copy2(src, dst)
 
 
 def _files(data: Path, shards: int, live: list[int], blocks: int, lexicon: list[str]

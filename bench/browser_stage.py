@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""The browser-search stage alone (``archive.browser.site.write_site_search``), timed on a real
+archive: cold, nothing changed, one article edited, one added, one deleted.
+
+    PYTHONPATH=src bench/browser_stage.py ARCHIVE --work DIR [--steps ...] [--check] [--json F]
+
+``ARCHIVE`` is an archive folder built once (``seeds/``, and ``build/analysis/`` from its
+``mkdocs build`` so that nothing is analysed again: bench/saudi-archive makes one). Its
+``seeds/`` and ``build/analysis/`` are copied to ``DIR`` (the archive is never written), then
+each step changes ``DIR/seeds`` as a maintainer would, brings the analysis up to date (not
+timed: the analysis stage belongs to another stage) and times the browser stage with
+``DIR/build/browser`` as its state folder, as the MkDocs plugin calls it:
+
+- ``cold``: no state, no site data (the state folder is removed first);
+- ``nochange``: the same articles again;
+- ``edit``: a paragraph appended to the article in the middle of the id order;
+- ``add``: a copy of another article under a new id (between existing ids);
+- ``delete``: an article removed.
+
+``--first-query SITE`` instead measures what a reader's browser fetches for a first query on a
+built site (headless Chromium through bench/browser's static server, which gzips text files
+as hosts do; the stored ``.json.gz`` data counts as stored): the bytes per kind of file, gzip,
+for each query of ``--queries``, on a fresh browser context each.
+
+For each step: CPU seconds of the process (user + sys), wall seconds, and the data files
+written and kept. ``--check`` then builds the same articles cold into another folder and
+compares every data file's JSON (decompressed) and stored bytes with the incremental result.
+Article URLs are the default ``articles/<id>/`` (the site's own addresses do not change the
+work). Run it with the code to measure on ``PYTHONPATH``: run two versions back to back for a
+before/after in the same conditions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+STEPS = ("cold", "nochange", "edit", "add", "delete")
+PARAGRAPH = ("\nوأضاف المتحدث أن اللجنة ستعقد اجتماعها المقبل في الرياض لمناقشة نتائج "
+             "الدراسة الميدانية وتوصيات الخبراء.\n")
+
+
+def cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def prepare(archive: Path, work: Path) -> None:
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    shutil.copytree(archive / "seeds", work / "seeds")
+    if (archive / "build" / "analysis").is_dir():
+        shutil.copytree(archive / "build" / "analysis", work / "build" / "analysis")
+    for name in ("word-analysis.json", "corpus.pickle"):  # the build's caches, if any
+        if (archive / "build" / name).is_file():
+            shutil.copyfile(archive / "build" / name, work / "build" / name)
+
+
+def analysis(work: Path) -> tuple[Any, Any]:
+    from archive.config import Paths
+    from archive.pipeline import analyse, load
+
+    loaded = load(Paths(work))
+    if loaded.errors:
+        sys.exit(f"{work}: {len(loaded.errors)} problem(s) in the archive")
+    return analyse(loaded), loaded.gazetteer
+
+
+def change(work: Path, step: str) -> str:
+    """Change ``work/seeds`` for ``step``; returns what was done."""
+    names = sorted(p.name for p in (work / "seeds").iterdir() if p.suffix in (".md", ".txt"))
+    middle = names[len(names) // 2]
+    if step == "edit":
+        path = work / "seeds" / middle
+        path.write_text(path.read_text("utf-8") + PARAGRAPH, encoding="utf-8")
+        return f"appended a paragraph to {middle}"
+    if step == "add":
+        stem, dot, suffix = middle.rpartition(".")
+        new = f"{stem}-bench.{suffix}"
+        shutil.copyfile(work / "seeds" / names[len(names) // 3], work / "seeds" / new)
+        return f"added {new}"
+    if step == "delete":
+        gone = names[2 * len(names) // 3]
+        (work / "seeds" / gone).unlink()
+        return f"deleted {gone}"
+    if step == "cold":
+        for folder in (work / "build" / "browser", work / "site"):
+            if folder.exists():
+                shutil.rmtree(folder)
+    return ""
+
+
+def timed_stage(work: Path, site: Path, state: Path | None) -> dict[str, Any]:
+    from archive.browser.site import write_site_search
+
+    source, gazetteer = analysis(work)
+    c0, w0 = cpu(), time.perf_counter()
+    report = write_site_search(source, gazetteer, site, None, state)
+    return {"cpu_s": round(cpu() - c0, 2), "wall_s": round(time.perf_counter() - w0, 2),
+            "written": report.written, "kept": report.kept, "changed": report.changed,
+            "deleted": report.deleted, "full": report.full, "articles": report.articles}
+
+
+def data_files(site: Path) -> dict[str, bytes]:
+    data = site / "search" / "data"
+    return {p.relative_to(data).as_posix(): p.read_bytes()
+            for p in sorted(data.rglob("*")) if p.is_file()}
+
+
+def compare(site: Path, cold: Path) -> tuple[bool, str]:
+    a, b = data_files(site), data_files(cold)
+    if a.keys() != b.keys():
+        return False, (f"file lists differ: {sorted(a.keys() - b.keys())[:5]} only incremental, "
+                       f"{sorted(b.keys() - a.keys())[:5]} only cold")
+    json_diff = [n for n in a if gzip.decompress(a[n]) != gzip.decompress(b[n])]
+    stored_diff = [n for n in a if a[n] != b[n]]
+    ok = not json_diff and not stored_diff
+    return ok, (f"{len(a):,} files; JSON differs in {len(json_diff)} {json_diff[:5]}; stored "
+                f"bytes differ in {len(stored_diff)} {stored_diff[:5]}")
+
+
+#: Queries for --first-query (words of the SaudiNewsNet archive: a place, a common word, a
+#: phrase, a root).
+QUERIES = ["الرياض", "المفاوضات", '"وزارة الصحة"', "جذر:علم", "أمير المنطقة"]
+
+
+def _kind(url: str) -> str:
+    path = url.split("?")[0]
+    if "/search/data/" in path:
+        rest = path.split("/search/data/", 1)[1]
+        return rest.split("/")[0] + "/" if "/" in rest else rest.removesuffix(".gz")
+    if "/search/assets/" in path:
+        return "search scripts and styles"
+    return "page and theme"
+
+
+def first_query(site: Path, queries: list[str]) -> list[dict[str, Any]]:
+    """Per query: gzip bytes fetched by a cold /search/?q= (fresh context), by kind of file."""
+    import importlib.machinery
+    import importlib.util
+
+    from playwright.sync_api import sync_playwright
+
+    path = Path(__file__).resolve().parent / "browser"
+    loader = importlib.machinery.SourceFileLoader("bench_browser", str(path))
+    spec = importlib.util.spec_from_loader("bench_browser", loader)
+    assert spec is not None
+    bb = importlib.util.module_from_spec(spec)
+    loader.exec_module(bb)
+    srv, base = bb.serve(site)
+    out = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=bb.CHROMIUM, args=bb.ARGS)
+        for query in queries:
+            ctx, page = bb.new_page(browser, "loopback")
+            bodies: list[tuple[str, bytes]] = []
+
+            def on_response(resp: Any, bodies: list[tuple[str, bytes]] = bodies) -> None:
+                try:
+                    bodies.append((resp.url, resp.body()))
+                except Exception:  # noqa: BLE001 - redirects have no body
+                    pass
+
+            page.on("response", on_response)
+            page.goto(f"{base}/search/?q={bb.quote(query)}")
+            page.locator('[data-role="results"][data-state="done"]').wait_for(
+                state="attached", timeout=bb.STEP_MS)
+            total = int(page.get_attribute('[data-role="results"]', "data-total") or 0)
+            page.wait_for_load_state("networkidle")
+            ctx.close()
+            kinds: dict[str, list[int]] = {}
+            for url, body in bodies:
+                k = kinds.setdefault(_kind(url), [0, 0])
+                k[0] += 1
+                k[1] += bb.gz(body)
+            row = {"query": query, "results": total, "requests": len(bodies),
+                   "gzip": sum(v[1] for v in kinds.values()),
+                   "data_gzip": sum(v[1] for k, v in kinds.items()
+                                    if k not in ("page and theme", "search scripts and styles")),
+                   "kinds": {k: {"files": v[0], "gzip": v[1]} for k, v in sorted(kinds.items())}}
+            out.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        browser.close()
+    srv.shutdown()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("archive", type=Path, nargs="?")
+    ap.add_argument("--work", type=Path)
+    ap.add_argument("--first-query", type=Path, metavar="SITE",
+                    help="measure a first query's transfer on this built site instead")
+    ap.add_argument("--queries", nargs="+", default=QUERIES)
+    ap.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS))
+    ap.add_argument("--check", action="store_true",
+                    help="compare the result with a cold build of the same articles")
+    ap.add_argument("--json", type=Path, help="write the figures here too")
+    args = ap.parse_args()
+    if args.first_query is not None:
+        rows = first_query(args.first_query, args.queries)
+        if args.json:
+            args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n",
+                                 encoding="utf-8")
+        return
+    if args.archive is None or args.work is None:
+        ap.error("give ARCHIVE and --work (or --first-query SITE)")
+    import archive
+
+    print(f"code: {Path(archive.__file__).parent}", flush=True)
+    prepare(args.archive, args.work)
+    site, state = args.work / "site", args.work / "build" / "browser"
+    rows: list[dict[str, Any]] = []
+    for step in args.steps:
+        what = change(args.work, step)
+        row = {"step": step, "what": what, **timed_stage(args.work, site, state)}
+        rows.append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out: dict[str, Any] = {"code": str(Path(archive.__file__).parent), "steps": rows,
+                           "peak_rss_mb": round(peak)}
+    if args.check:
+        cold = args.work / "cold-site"
+        if cold.exists():
+            shutil.rmtree(cold)
+        timed_stage(args.work, cold, None)
+        ok, detail = compare(site, cold)
+        out["check"] = {"ok": ok, "detail": detail}
+        print(("ok" if ok else "FAIL") + f": incremental == cold: {detail}", flush=True)
+        shutil.rmtree(cold)
+    print(f"peak RSS {peak:.0f} MB")
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n",
+                             encoding="utf-8")
+    if args.check and not out["check"]["ok"]:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
