@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -41,6 +45,16 @@ def script_module(relative: str) -> object:
 def load_script() -> Callable[[str], object]:
     """:func:`script_module` as a fixture."""
     return script_module
+
+
+def python_json_runs(code: str, *args: str, runs: int = 2) -> list[object]:
+    """Run ``code`` in fresh interpreters (``runs`` times, with the repository's src/ first on
+    the path) and parse what each printed as JSON: a first process that builds a cache, then
+    one that reads it."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    return [json.loads(subprocess.run([sys.executable, "-c", code, *args], env=env,
+                                      capture_output=True, text=True, check=True).stdout)
+            for _ in range(runs)]
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ import os
 import pickle
 import random
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import python_json_runs
 
 from archive.config import Paths
 from archive.index.build import update_index
@@ -205,10 +205,7 @@ def test_a_query_leaves_the_pattern_table_unread_and_exports_stay_whole(tmp_path
         "same = tables.tables_json() == tables.tables_json(tables._build_tables())\n"
         "print(json.dumps([unread, same, 'patterns' in kept, words], ensure_ascii=False))\n"
     )
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
-    runs = [json.loads(subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=env,
-                                      capture_output=True, text=True, check=True).stdout)
-            for _ in range(2)]
+    runs: list[Any] = python_json_runs(code, str(tmp_path))
     # first process: built in full (nothing deferred); second: read from build/, deferred
     assert runs[0][0] is False and runs[1][0] is True
     assert runs[0][1:] == runs[1][1:] and runs[1][1] is True and runs[1][2] is True

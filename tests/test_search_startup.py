@@ -8,13 +8,13 @@ import json
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from conftest import python_json_runs
 
 from archive.analysis import tables
 from archive.config import Paths
@@ -184,10 +184,7 @@ def test_kept_tables_are_the_built_tables(tmp_path: Path) -> None:
         "print(json.dumps([tables.tables_json(kept) == tables.tables_json(tables._build_tables()),"
         " analyze_word('والمفاوضات')], ensure_ascii=False))\n"
     )
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
-    runs = [json.loads(subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=env,
-                                      capture_output=True, text=True, check=True).stdout)
-            for _ in range(2)]
+    runs: list[Any] = python_json_runs(code, str(tmp_path))
     assert (tmp_path / tables.KEPT_FILE).is_file()
     assert runs[0] == runs[1] and runs[0][0] is True
 
