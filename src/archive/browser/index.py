@@ -64,7 +64,7 @@ import shutil
 import tempfile
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -1070,6 +1070,31 @@ def _gone_here(term: str, gone: set[int], partial: dict[int, set[int]]) -> set[i
     return gone | {d for d, hashes in partial.items() if h in hashes}
 
 
+def _renumbered_postings(docs: dict[int, Any], gone: set[int], moved: dict[int, int]
+                         ) -> dict[int, Any]:
+    return {moved.get(d, d): v for d, v in docs.items() if d not in gone}
+
+
+def _renumbered_numbers(numbers: list[int], gone: set[int], moved: dict[int, int]
+                        ) -> list[int]:
+    return sorted(moved.get(d, d) for d in numbers if d not in gone)
+
+
+def _renumber_in(table: dict[Any, Any], gone: set[int], moved: dict[int, int],
+                 renumber: Callable[[Any, set[int], dict[int, int]], Any]) -> None:
+    """Renumber each entry of ``table`` (article numbers, as a list or as a dict's keys) that
+    holds a gone or moved number; an entry left empty is removed."""
+    for key in list(table):
+        numbers = table[key]
+        if gone.isdisjoint(numbers) and moved.keys().isdisjoint(numbers):
+            continue
+        kept = renumber(numbers, gone, moved)
+        if kept:
+            table[key] = kept
+        else:
+            del table[key]
+
+
 def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everything: bool,
                     dirty: set[int], gone_all: set[int], moved: dict[int, int],
                     partial: dict[int, set[int]]) -> None:
@@ -1080,15 +1105,7 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             fields = marshal.loads(have[1])
             if renumbering:
                 gone = _gone_here(term, gone_all, partial)
-                for f in list(fields):
-                    docs = fields[f]
-                    if gone.isdisjoint(docs) and moved.keys().isdisjoint(docs):
-                        continue
-                    kept = {moved.get(d, d): v for d, v in docs.items() if d not in gone}
-                    if kept:
-                        fields[f] = kept
-                    else:
-                        del fields[f]
+                _renumber_in(fields, gone, moved, _renumbered_postings)
         add = new.get(term)
         if add is not None:
             for f, docs in add.items():
@@ -1110,17 +1127,8 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
             if renumbering:
                 gone = _gone_here(term, gone_all, partial)
                 for norm in list(norms):
-                    spellings = norms[norm]
-                    for spelling in list(spellings):
-                        numbers = spellings[spelling]
-                        if gone.isdisjoint(numbers) and moved.keys().isdisjoint(numbers):
-                            continue
-                        kept = sorted(moved.get(d, d) for d in numbers if d not in gone)
-                        if kept:
-                            spellings[spelling] = kept
-                        else:
-                            del spellings[spelling]
-                    if not spellings:
+                    _renumber_in(norms[norm], gone, moved, _renumbered_numbers)
+                    if not norms[norm]:
                         del norms[norm]
         add = new.get(term)
         if add is not None:
