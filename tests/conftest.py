@@ -47,6 +47,17 @@ def load_script() -> Callable[[str], object]:
     return script_module
 
 
+#: The start of a snippet for :func:`python_json_runs` that keeps the analysis tables in the
+#: folder given as its argument (``kept``) and can analyse words.
+KEPT_TABLES_PRELUDE = (
+    "import json, sys\n"
+    "from pathlib import Path\n"
+    "from archive.analysis import tables\n"
+    "from archive.analysis.analyzer import analyze_word\n"
+    "kept = tables.keep_tables(Path(sys.argv[1]))\n"
+)
+
+
 def python_json_runs(code: str, *args: str, runs: int = 2) -> list[object]:
     """Run ``code`` in fresh interpreters (``runs`` times, with the repository's src/ first on
     the path) and parse what each printed as JSON: a first process that builds a cache, then

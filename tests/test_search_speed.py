@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import python_json_runs
+from conftest import KEPT_TABLES_PRELUDE, python_json_runs
 
 from archive.config import Paths
 from archive.index.build import update_index
@@ -194,12 +194,7 @@ def test_ids_cache_with_code_inside_is_refused(root: Path, tmp_path: Path) -> No
 
 def test_a_query_leaves_the_pattern_table_unread_and_exports_stay_whole(tmp_path: Path
                                                                          ) -> None:
-    code = (
-        "import json, sys\n"
-        "from pathlib import Path\n"
-        "from archive.analysis import tables\n"
-        "from archive.analysis.analyzer import analyze_word\n"
-        "kept = tables.keep_tables(Path(sys.argv[1]))\n"
+    code = KEPT_TABLES_PRELUDE + (
         "words = [analyze_word(w) for w in ('والمفاوضات', 'بدرعا', 'الذي')]\n"
         "unread = not dict.__contains__(kept, 'patterns')\n"
         "same = tables.tables_json() == tables.tables_json(tables._build_tables())\n"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import python_json_runs
+from conftest import KEPT_TABLES_PRELUDE, python_json_runs
 
 from archive.analysis import tables
 from archive.config import Paths
@@ -174,12 +174,7 @@ def test_article_paths_are_the_ones_the_loader_records(tmp_path: Path) -> None:
 
 def test_kept_tables_are_the_built_tables(tmp_path: Path) -> None:
     """A second process reads the tables from build/ and gets exactly the built ones."""
-    code = (
-        "import json, sys\n"
-        "from pathlib import Path\n"
-        "from archive.analysis import tables\n"
-        "from archive.analysis.analyzer import analyze_word\n"
-        "kept = tables.keep_tables(Path(sys.argv[1]))\n"
+    code = KEPT_TABLES_PRELUDE + (
         "assert tables.build_tables() is kept\n"
         "print(json.dumps([tables.tables_json(kept) == tables.tables_json(tables._build_tables()),"
         " analyze_word('والمفاوضات')], ensure_ascii=False))\n"
