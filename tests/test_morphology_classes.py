@@ -451,3 +451,35 @@ def test_alef_and_nisba_words_are_not_in_the_judged_sets() -> None:
     words = [*GENITIVE_ALEF, *NISBA_ROOTS]
     assert not {clean(w) for w in words} & judged
     assert not [w for w in words if w in queries]
+
+
+#: Readings no Arabic verb form can have are not licensed, so a foreign name is kept whole: the
+#: first person (أ, ن) takes no imperfect ending ون ين ان (أتكينسون is no أ + يتكينس + ون),
+#: while an imperative or a Form IV past keeps its ending (اسمحوا, أصيبوا); the future س takes
+#: only an imperfect (سجلت is the past of سجل, not س + جلت; سبورت, سطيف are kept whole)
+IMPOSSIBLE_VERBS = {"أندرسون": "اندرسون", "اسمحوا": "سمح", "أصيبوا": "صوب", "سجلت": "سجل",
+                    "وسجلتها": "سجل", "سمحت": "سمح", "سبورت": "سبورت", "سطيف": "سطيف",
+                    "ستصبح": "صبح", "سأعمل": "عمل", "سنعمل": "عمل"}
+#: a word no lexicon knows that ends like a transliterated foreign name keeps its last letters
+#: (no plural or nisba ending is taken off), with and without و and ال (a word no lexicon knows
+#: keeps a ب ل ك ف: بيرسون is no ب + يرسون)
+FOREIGN_ENDINGS = {"تومسون": "تومسون", "وتومسون": "تومسون", "والتومسون": "تومسون",
+                   "باركنسون": "باركنسون", "وباركنسون": "باركنسون", "كمبينسكي": "كمبينسكي",
+                   "بروميتش": "بروميتش", "يمارسون": "مرس", "يجلسون": "جلس"}
+
+
+def test_no_reading_that_no_arabic_verb_form_has() -> None:
+    assert {w: root(w) for w in IMPOSSIBLE_VERBS} == IMPOSSIBLE_VERBS
+
+
+def test_foreign_endings_are_kept() -> None:
+    assert {w: root(w) for w in FOREIGN_ENDINGS} == FOREIGN_ENDINGS
+
+
+def test_foreign_words_are_not_in_the_judged_sets() -> None:
+    judged = judged_words() | {line.split("\t")[0] for line in
+                               GOLD_TUNE3.read_text("utf-8").splitlines()}
+    queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
+    words = [*IMPOSSIBLE_VERBS, *FOREIGN_ENDINGS]
+    assert not {clean(w) for w in words} & judged
+    assert not [w for w in words if w in queries]

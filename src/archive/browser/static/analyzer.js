@@ -616,6 +616,21 @@ export function posOf(prefix, suffix) {
   return noun ? 'n' : verb ? 'v' : 'b';
 }
 
+/** Letters an imperfect verb (or its ي-form) begins with. */
+const IMPERFECT = 'يتنا';
+/** Endings only an imperfect of the second or third person takes. */
+const IMPERFECT_ENDINGS = ['ون', 'ين', 'ان'];
+
+/** Python person_ending(first, suffix): the first person takes no inflectional ending. */
+export function personEnding(first, suffix) {
+  if (first === 'ت') return true;
+  if (first === 'ن') return has(PRONOUN_SET, suffix);
+  for (const ending of IMPERFECT_ENDINGS) {
+    if (suffix.startsWith(ending) && has(PRONOUN_SET, suffix.slice(ending.length))) return false;
+  }
+  return true;
+}
+
 /** Python preposition(prefix): 'ب', 'ك', 'ل', 'لل' or '' (the preposition of a proclitic). */
 export function preposition(prefix) {
   const rest = ['و', 'ف'].includes(prefix.slice(0, 1)) ? prefix.slice(1) : prefix;
@@ -647,6 +662,8 @@ export function candidates(key, tanwin = false, maksura = false) {
       const genitive = prep !== '' && alefEnding(suffix);
       // after ب ك ل a final ا is no accusative or dual alef, except on ل + imperfect (ليفعلا)
       if (genitive) pos = prep === 'ل' && (pos === 'b' || pos === 'v') ? 'v' : '';
+      // the future س takes only an imperfect (سجلت is no س + جلت)
+      if (pos !== '' && prefix.endsWith('س') && !IMPERFECT.includes(core[0])) pos = '';
       if (pos !== '') out.push([cost, core, bare, pos, art]);
       if (tanwin && suffix === TANWIN_ALEF && !art && !core.endsWith(ALEF) && !genitive) {
         out.push([cost - 1, core, false, 'n', art]);
@@ -658,7 +675,8 @@ export function candidates(key, tanwin = false, maksura = false) {
           out.push([cost, core + TEH_MARBUTA_CH, false, 'n', art]);
         }
       }
-      if (verbal && posOf(prefix, '') !== 'n' && 'تنا'.includes(core[0]) && core.length >= 3) {
+      if (verbal && posOf(prefix, '') !== 'n' && 'تنا'.includes(core[0]) && core.length >= 3 &&
+          personEnding(core[0], suffix)) {
         out.push([cost + 2, YEH + core.slice(1), false, 'v', art]);
       }
       const ending = defectiveEnding(suffix);
@@ -666,7 +684,7 @@ export function candidates(key, tanwin = false, maksura = false) {
         if (ending !== 'ت' && 'يتن'.includes(core[0]) && core.length >= 3) {
           out.push([cost, core + YEH, false, 'v', art]);
         }
-        if (ending !== 'ون' && core[0] !== YEH) {
+        if (ending !== 'ون' && core[0] !== YEH && !prefix.endsWith('س')) {
           out.push([cost, core + YEH, false, 'v', art]);
           if (core.length === 2) out.push([cost, core + ALEF, false, 'v', art]);
         }
@@ -702,6 +720,18 @@ export function nameKey(core, names) {
   return core;
 }
 
+/** Endings of transliterated foreign names that no Arabic root and pattern produce. */
+const FOREIGN_ENDINGS = ['سون', 'ستون', 'سكي', 'فيتش', 'يتش', 'ينيو', 'ينو', 'يلو', 'بورغ', 'بيرغ',
+  'برغ', 'شتاين', 'وفا'];
+
+/** Python foreign_ending(key): the key ends like a foreign name (two letters or more before). */
+export function foreignEnding(key) {
+  for (const ending of FOREIGN_ENDINGS) {
+    if (key.endsWith(ending) && key.length - ending.length >= 2) return true;
+  }
+  return false;
+}
+
 /** Python light_key(word): root key of a word no lexicon knows (without its clitics). */
 export function lightKey(word) {
   let key = lexiconKey(word);
@@ -716,6 +746,7 @@ export function lightKey(word) {
     }
   }
   while (key.startsWith(WAW) && key.length - 1 >= LIGHT_CONJUNCTION_REST) key = key.slice(1);
+  if (foreignEnding(key)) return key;
   for (const ending of LIGHT_ENDINGS) {
     if (key.endsWith(ending) && key.length - ending.length >= 3) return key.slice(0, -ending.length);
   }
