@@ -135,6 +135,7 @@ def prepare(tables: dict[str, Any]) -> Data:
         "root_prior": tables["root_prior"],
         "lexicon": tables.get("lexicon", {}),
         "names": tables.get("names", {}),
+        "madda": tables.get("madda", {}),
     })
 
 
@@ -979,6 +980,25 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     return reading
 
 
+def madda_key(word: str) -> str:
+    """:func:`lexicon_key` of a clean word, but a madda written at the start of the word or
+    right after its proclitics (clean spells آ as ءا) stays ``آ`` (آب, والآن): such a core is
+    read only with the roots of the lexicon's forms in آ (:func:`licensed_reading`)."""
+    key = lexicon_key(word)
+    prefixes = clitic_lists()[0]
+    for i in range(len(word) - 1):
+        if word[i] == HAMZA and word[i + 1] == ALEF and word[:i] in prefixes and (
+                word[i - 1:i] != ALEF):
+            return key[:i] + ALEF_MADDA + key[i + 1:]
+    return key
+
+
+def fold_madda(key: str) -> str:
+    """A key with its written madda (:func:`madda_key`) folded into ``ا``, as lexicon keys
+    write it."""
+    return key.replace(ALEF_MADDA, ALEF)
+
+
 def written_hamza(word: str) -> bool:
     """The clean word writes a hamza on an alef (أ, إ, or آ spelled ءا) that the lexicon key
     folds away, other than as the first letter of the word or after a proclitic sequence."""
@@ -1023,14 +1043,35 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
     cores: dict[str, str] = {}
     order: list[str] = []
     whole = ""
-    key = lexicon_key(word)
-    found = candidates(key, word.endswith(ALEF), word.endswith(ALEF_MAKSURA))
+    marked = madda_key(word)
+    key = fold_madda(marked)
+    found: list[tuple[int, str, bool, str, bool]] = []
+    # the roots a core in a written آ may have (None: any): the lexicon's forms in آ (آب is
+    # the verb آب, ءوب, never أب the father; آبل no إبل); a core with a written آ inside
+    # (الآن read as the verb ألان) has none
+    gates: list[str | None] = []
+    for cost, core, bare, pos, art in candidates(marked, word.endswith(ALEF),
+                                                  word.endswith(ALEF_MAKSURA)):
+        gate = None
+        if ALEF_MADDA in core:
+            gate = "," + (d["madda"].get(fold_madda(core), "") if core[0] == ALEF_MADDA
+                          else "") + ","
+        found.append((cost, fold_madda(core), bare, pos, art))
+        gates.append(gate)
+        if core[0] == ALEF_MADDA and pos != "n" and bare and len(core) >= 3:
+            # آ is also the first person أ + a hamza radical: آمل is أأمل (يأمل, ءمل; not
+            # ملل: the root starts with the hamza)
+            found.append((cost + 2, YEH + fold_madda(core), False, "v", art))
+            gates.append(HAMZA)
+    ranked = sorted(range(len(found)), key=lambda i: found[i][0])  # stable: cheapest first
+    found = [found[i] for i in ranked]
+    gates = [gates[i] for i in ranked]
     article_read = False  # some reading takes a bare ال off as the article
     for _cost, core, _bare, _pos, art in found:
         if art and core in lexicon:
             article_read = True
             break
-    for cost, core, bare, pos, art in found:
+    for (cost, core, bare, pos, art), gate in zip(found, gates, strict=True):
         if best_cost >= 0 and cost > best_cost:
             break
         if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
@@ -1052,6 +1093,9 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                 if pos != "b" and kind != "b" and kind != pos:
                     continue
                 if hamza_only and HAMZA not in root:
+                    continue
+                if gate is not None and ("," + root + "," not in gate if gate != HAMZA
+                                         else not root.startswith(HAMZA)):
                     continue
                 best_cost = cost
                 if root.startswith(LOANWORD):

@@ -179,6 +179,7 @@ export function prepare(tables) {
     root_prior: asMap(tables.root_prior || {}),
     lexicon: asMap(tables.lexicon || {}),
     names: asMap(tables.names || {}),
+    madda: asMap(tables.madda || {}),
   };
 }
 
@@ -767,6 +768,25 @@ export function lexiconReading(word, d, namesToo = true) {
   return reading;
 }
 
+/** Python madda_key(word): lexiconKey, but a madda written first or after the proclitics
+ * stays آ. */
+export function maddaKey(word) {
+  const key = lexiconKey(word);
+  const prefixes = cliticLists()[0];
+  for (let i = 0; i < word.length - 1; i++) {
+    if (word[i] === HAMZA && word[i + 1] === ALEF && prefixes.includes(word.slice(0, i)) &&
+        word.slice(i - 1, i) !== ALEF) {
+      return key.slice(0, i) + ALEF_MADDA + key.slice(i + 1);
+    }
+  }
+  return key;
+}
+
+/** Python fold_madda(key): the written madda folded into ا. */
+export function foldMadda(key) {
+  return key.replaceAll(ALEF_MADDA, ALEF);
+}
+
 /** Python written_hamza(word): a hamza on an alef the key folds away, not after proclitics. */
 export function writtenHamza(word) {
   const prefixes = cliticLists()[0];
@@ -789,8 +809,30 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
   const cores = new Map();
   const order = [];
   let whole = '';
-  const key = lexiconKey(word);
-  const found = candidates(key, word.endsWith(ALEF), word.endsWith(ALEF_MAKSURA));
+  const marked = maddaKey(word);
+  const key = foldMadda(marked);
+  // the roots a core in a written آ may have (null: any): the lexicon's forms in آ
+  let found = [];
+  let gates = [];
+  for (const [cost, core, bare, pos, art] of candidates(marked, word.endsWith(ALEF),
+    word.endsWith(ALEF_MAKSURA))) {
+    let gate = null;
+    if (core.includes(ALEF_MADDA)) {
+      const roots = core[0] === ALEF_MADDA && has(d.madda, foldMadda(core))
+        ? d.madda[foldMadda(core)] : '';
+      gate = ',' + roots + ',';
+    }
+    found.push([cost, foldMadda(core), bare, pos, art]);
+    gates.push(gate);
+    if (core[0] === ALEF_MADDA && pos !== 'n' && bare && core.length >= 3) {
+      // آ is also the first person أ + a hamza radical: آمل is أأمل (يأمل)
+      found.push([cost + 2, YEH + foldMadda(core), false, 'v', art]);
+      gates.push(HAMZA);
+    }
+  }
+  const ranked = found.map((_, i) => i).sort((a, b) => found[a][0] - found[b][0]);
+  found = ranked.map((i) => found[i]);
+  gates = ranked.map((i) => gates[i]);
   let articleRead = false; // some reading takes a bare ال off as the article
   for (const [, core, , , art] of found) {
     if (art && has(lexicon, core)) {
@@ -798,7 +840,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
       break;
     }
   }
-  for (const [cost, core, bare, candidatePos, art] of found) {
+  for (const [index, [cost, core, bare, candidatePos, art]] of found.entries()) {
+    const gate = gates[index];
     let pos = candidatePos;
     if (bestCost >= 0 && cost > bestCost) break;
     if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core) &&
@@ -819,6 +862,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
         const [root, kind, weight] = entry.split(':');
         if (pos !== 'b' && kind !== 'b' && kind !== pos) continue;
         if (hamzaOnly && !root.includes(HAMZA)) continue;
+        if (gate !== null && (gate !== HAMZA ? !gate.includes(',' + root + ',')
+          : !root.startsWith(HAMZA))) continue;
         bestCost = cost;
         if (root.startsWith(LOANWORD)) {
           whole = whole || root.slice(LOANWORD.length);
