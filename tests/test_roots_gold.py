@@ -207,9 +207,8 @@ def test_scorer_reads_a_name_kept_whole_with_its_madda_folded(bench: Any) -> Non
     """A judged word is a clean form, which spells آ as ءا: the name آصف kept whole is اصف
     (normalize folds آ) as much as ءاصف; a hamza + alef after an alef is no madda
     (إجراءات keeps its ء), and a root is not the word kept whole."""
-    row = {"word": "ءاصف", "freq": "1", "band": "E", "gold": "name", "half": "tune"}
-    assert bench.correct(row, "اصف")
-    assert bench.correct(row, "ءاصف")
-    assert not bench.correct(row, "وصف")
-    plural = {"word": "إجراءات", "freq": "1", "band": "E", "gold": "loanword", "half": "tune"}
-    assert not bench.correct(plural, "اجرات")
+    cases = [("ءاصف", "name", "اصف", True), ("ءاصف", "name", "ءاصف", True),
+             ("ءاصف", "name", "وصف", False), ("إجراءات", "loanword", "اجرات", False)]
+    for word, gold, key, right in cases:
+        row = {"word": word, "freq": "1", "band": "E", "gold": gold, "half": "tune"}
+        assert bench.correct(row, key) is right, (word, key)
