@@ -444,10 +444,56 @@ def test_nisba_roots_are_three_letters() -> None:
     assert {w: root(w) for w in NISBA_ROOTS} == NISBA_ROOTS
 
 
-def test_alef_and_nisba_words_are_not_in_the_judged_sets() -> None:
+def assert_unjudged(words: list[str]) -> None:
+    """None of ``words`` is in a judged real-text set (tune3 too) or a judged query."""
     judged = judged_words() | {line.split("\t")[0] for line in
                                GOLD_TUNE3.read_text("utf-8").splitlines()}
     queries = (GOLD.parents[2] / "bench" / "queries" / "queries.json").read_text("utf-8")
-    words = [*GENITIVE_ALEF, *NISBA_ROOTS]
     assert not {clean(w) for w in words} & judged
     assert not [w for w in words if w in queries]
+
+
+def test_alef_and_nisba_words_are_not_in_the_judged_sets() -> None:
+    assert_unjudged([*GENITIVE_ALEF, *NISBA_ROOTS])
+
+
+#: Readings no Arabic verb form can have are not licensed, so a foreign name is kept whole: the
+#: first person (أ, ن) takes no imperfect ending ون ين ان (أتكينسون is no أ + يتكينس + ون),
+#: while an imperative or a Form IV past keeps its ending (اسمحوا, أصيبوا); the future س takes
+#: only an imperfect (سجلت is the past of سجل, not س + جلت; سبورت, سطيف are kept whole)
+IMPOSSIBLE_VERBS = {"أندرسون": "اندرسون", "اسمحوا": "سمح", "أصيبوا": "صوب", "سجلت": "سجل",
+                    "وسجلتها": "سجل", "سمحت": "سمح", "سبورت": "سبورت", "سطيف": "سطيف",
+                    "ستصبح": "صبح", "سأعمل": "عمل", "سنعمل": "عمل"}
+#: a word no lexicon knows that ends like a transliterated foreign name keeps its last letters
+#: (no plural or nisba ending is taken off), with and without و and ال (a word no lexicon knows
+#: keeps a ب ل ك ف: بيرسون is no ب + يرسون)
+FOREIGN_ENDINGS = {"تومسون": "تومسون", "وتومسون": "تومسون", "والتومسون": "تومسون",
+                   "باركنسون": "باركنسون", "وباركنسون": "باركنسون", "كمبينسكي": "كمبينسكي",
+                   "بروميتش": "بروميتش", "يمارسون": "مرس", "يجلسون": "جلس"}
+
+
+def test_no_reading_that_no_arabic_verb_form_has() -> None:
+    assert {w: root(w) for w in IMPOSSIBLE_VERBS} == IMPOSSIBLE_VERBS
+
+
+def test_foreign_endings_are_kept() -> None:
+    assert {w: root(w) for w in FOREIGN_ENDINGS} == FOREIGN_ENDINGS
+
+
+def test_foreign_words_are_not_in_the_judged_sets() -> None:
+    assert_unjudged([*IMPOSSIBLE_VERBS, *FOREIGN_ENDINGS])
+
+
+#: a madda written at the start of a core is hamza + alef: the core is read only with the roots
+#: of the lexicon's forms in آ (آجلة, آلية, آخر), never as a word in أ or إ that folds to the
+#: same key (الآجلة is no ال + أجلة of جلل, وآلية no والية of ولي; آب is the verb آب, not أب
+#: the father); آ is also the first person أ + a hamza radical (آمل is أأمل, ءمل)
+MADDA_CORES = {"الآجلة": "ءجل", "وآلياتها": "ءول", "بآلية": "ءول", "للآخرين": "ءخر",
+               "آب": "ءوب", "آمل": "ءمل", "وآمل": "ءمل", "الآفات": "ءوف"}
+
+
+def test_a_written_madda_reads_only_lexicon_forms_in_madda() -> None:
+    assert {w: root(w) for w in MADDA_CORES} == MADDA_CORES
+    # the month (آب) no longer shares a key with the father (أب, its plural الآباء: ءبو)
+    assert root("آب") not in (root("أب"), root("الآباء"))
+    assert_unjudged([w for w in MADDA_CORES if w != "آب"])  # آب is the judged month

@@ -135,6 +135,7 @@ def prepare(tables: dict[str, Any]) -> Data:
         "root_prior": tables["root_prior"],
         "lexicon": tables.get("lexicon", {}),
         "names": tables.get("names", {}),
+        "madda": tables.get("madda", {}),
     })
 
 
@@ -791,6 +792,10 @@ def candidates(key: str, tanwin: bool = False,
                 # after ب ك ل the noun is genitive: a final ا is no accusative or dual alef;
                 # only ل + an imperfect verb takes one (ليفعلا)
                 pos = "v" if prep == "ل" and pos in ("b", "v") else ""
+            if pos != "" and future(prefix) and core[0] not in IMPERFECT:
+                # the future س takes only an imperfect: سجلت is no س + جلت, سبورت no س +
+                # the past بار + ت
+                pos = ""
             if pos != "":
                 out.append((cost, core, bare, pos, art))
             if tanwin and suffix == TANWIN_ALEF and not art and not core.endswith(ALEF) and (
@@ -803,7 +808,8 @@ def candidates(key: str, tanwin: bool = False,
                     out.append((cost, core[:-1] + TEH_MARBUTA, False, "n", art))
                 elif suffix[:1] != TEH and not core.endswith(TEH_MARBUTA):
                     out.append((cost, core + TEH_MARBUTA, False, "n", art))
-            if (verbal and pos_of(prefix, "") != "n" and core[0] in "تنا" and len(core) >= 3):
+            if (verbal and pos_of(prefix, "") != "n" and core[0] in "تنا" and len(core) >= 3
+                    and person_ending(core[0], suffix)):
                 out.append((cost + 2, YEH + core[1:], False, "v", art))
             ending = defective_ending(suffix)
             if ending != "" and pos_of(prefix, "") != "n":
@@ -812,7 +818,7 @@ def candidates(key: str, tanwin: bool = False,
                 # (key بني) + وا / ت, دعوا is دعا + وا (past, not after an imperfect ي)
                 if ending != "ت" and core[0] in "يتن" and len(core) >= 3:
                     out.append((cost, core + YEH, False, "v", art))
-                if ending != "ون" and core[0] != YEH:
+                if ending != "ون" and core[0] != YEH and not future(prefix):
                     out.append((cost, core + YEH, False, "v", art))
                     if len(core) == 2:  # دعا، نجا; a longer past ends in ى (تبقى، اشترى)
                         out.append((cost, core + ALEF, False, "v", art))
@@ -823,6 +829,36 @@ def candidates(key: str, tanwin: bool = False,
                 out.append((cost, core[:-1] + YEH, False, pos, art))
     out.sort(key=lambda c: c[0])
     return out
+
+
+#: Letters an imperfect verb (or its ي-form, see :func:`candidates`) begins with.
+IMPERFECT = "يتنا"
+
+
+def future(prefix: str) -> bool:
+    """The proclitics end in the future س, which takes a verb only in the imperfect (سيفعل,
+    سأفعل, ستفعل, سنفعل; neither a past nor a noun follows it)."""
+    return prefix.endswith("س")
+
+
+#: Endings only an imperfect of the second or third person takes (يفعلون، تفعلين، يفعلان).
+IMPERFECT_ENDINGS = ["ون", "ين", "ان"]
+
+
+def person_ending(first: str, suffix: str) -> bool:
+    """Can a verb core that starts with ``first`` (ت, ن or ا, read as an imperfect prefix) carry
+    ``suffix``? The first person takes no inflectional ending: ن only a pronoun, أ none of
+    the imperfect's endings ون ين ان (an imperative or a Form IV past may take وا, ا: اسمحوا,
+    أصيبوا). A word read so is no Arabic verb form: أتكنسون, أشتون, إكسون are foreign names
+    (kept whole), not أ + يتكنس + ون."""
+    if first == TEH:
+        return True
+    if first == NOON:
+        return suffix in PRONOUN_SET
+    for ending in IMPERFECT_ENDINGS:
+        if suffix.startswith(ending) and suffix[len(ending):] in PRONOUN_SET:
+            return False
+    return True
 
 
 def preposition(prefix: str) -> str:
@@ -902,10 +938,29 @@ def light_key(word: str) -> str:
                 break
     while key.startswith(WAW) and len(key) - 1 >= LIGHT_CONJUNCTION_REST:
         key = key[1:]
+    if foreign_ending(key):
+        return key
     for ending in LIGHT_ENDINGS:
         if key.endswith(ending) and len(key) - len(ending) >= 3:
             return key[:-len(ending)]
     return key
+
+
+#: Endings of transliterated foreign names that no Arabic root and pattern produce (no key of
+#: the root lexicon ends in one): Johnson, Kingston, Kowalski, Djokovic, Ivanovic, Ronaldinho,
+#: Marcelo, Hamburg, Bloomberg, Einstein, Ivanova.
+FOREIGN_ENDINGS = ["سون", "ستون", "سكي", "فيتش", "يتش", "ينيو", "ينو", "يلو", "بورغ", "بيرغ",
+                   "برغ", "شتاين", "وفا"]
+
+
+def foreign_ending(key: str) -> bool:
+    """The light key of a word no lexicon knows ends like a transliterated foreign name (two
+    letters or more before the ending): its last letters are part of the name, not a
+    plural or nisba ending (نيكلسون keeps its ون, كوفالسكي its ي)."""
+    for ending in FOREIGN_ENDINGS:
+        if key.endswith(ending) and len(key) - len(ending) >= 2:
+            return True
+    return False
 
 
 def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, str, str] | None:
@@ -923,6 +978,25 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         if radical is not None and radical[0] == "root":
             return radical
     return reading
+
+
+def madda_key(word: str) -> str:
+    """:func:`lexicon_key` of a clean word, but a madda written at the start of the word or
+    right after its proclitics (clean spells آ as ءا) stays ``آ`` (آب, والآن): such a core is
+    read only with the roots of the lexicon's forms in آ (:func:`licensed_reading`)."""
+    key = lexicon_key(word)
+    prefixes = clitic_lists()[0]
+    for i in range(len(word) - 1):
+        if word[i] == HAMZA and word[i + 1] == ALEF and word[:i] in prefixes and (
+                word[i - 1:i] != ALEF):
+            return key[:i] + ALEF_MADDA + key[i + 1:]
+    return key
+
+
+def fold_madda(key: str) -> str:
+    """A key with its written madda (:func:`madda_key`) folded into ``ا``, as lexicon keys
+    write it."""
+    return key.replace(ALEF_MADDA, ALEF)
 
 
 def written_hamza(word: str) -> bool:
@@ -969,14 +1043,35 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
     cores: dict[str, str] = {}
     order: list[str] = []
     whole = ""
-    key = lexicon_key(word)
-    found = candidates(key, word.endswith(ALEF), word.endswith(ALEF_MAKSURA))
+    marked = madda_key(word)
+    key = fold_madda(marked)
+    found: list[tuple[int, str, bool, str, bool]] = []
+    # the roots a core in a written آ may have (None: any): the lexicon's forms in آ (آب is
+    # the verb آب, ءوب, never أب the father; آبل no إبل); a core with a written آ inside
+    # (الآن read as the verb ألان) has none
+    gates: list[str | None] = []
+    for cost, core, bare, pos, art in candidates(marked, word.endswith(ALEF),
+                                                  word.endswith(ALEF_MAKSURA)):
+        gate = None
+        if ALEF_MADDA in core:
+            gate = "," + (d["madda"].get(fold_madda(core), "") if core[0] == ALEF_MADDA
+                          else "") + ","
+        found.append((cost, fold_madda(core), bare, pos, art))
+        gates.append(gate)
+        if core[0] == ALEF_MADDA and pos != "n" and bare and len(core) >= 3:
+            # آ is also the first person أ + a hamza radical: آمل is أأمل (يأمل, ءمل; not
+            # ملل: the root starts with the hamza)
+            found.append((cost + 2, YEH + fold_madda(core), False, "v", art))
+            gates.append(HAMZA)
+    ranked = sorted(range(len(found)), key=lambda i: found[i][0])  # stable: cheapest first
+    found = [found[i] for i in ranked]
+    gates = [gates[i] for i in ranked]
     article_read = False  # some reading takes a bare ال off as the article
     for _cost, core, _bare, _pos, art in found:
         if art and core in lexicon:
             article_read = True
             break
-    for cost, core, bare, pos, art in found:
+    for (cost, core, bare, pos, art), gate in zip(found, gates, strict=True):
         if best_cost >= 0 and cost > best_cost:
             break
         if (bare or core.endswith(YEH)) and pos != "v" and len(core) >= MIN_NAME and (
@@ -998,6 +1093,9 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                 if pos != "b" and kind != "b" and kind != pos:
                     continue
                 if hamza_only and HAMZA not in root:
+                    continue
+                if gate is not None and ("," + root + "," not in gate if gate != HAMZA
+                                         else not root.startswith(HAMZA)):
                     continue
                 best_cost = cost
                 if root.startswith(LOANWORD):

@@ -39,6 +39,7 @@ ROOTS_FILE = "roots_extra.tsv"
 PRIOR_FILE = "root_prior.tsv"
 LEXICON_FILE = "lexicon_roots.tsv"
 NAMES_FILE = "names.tsv"
+MADDA_FILE = "lexicon_madda.tsv"
 
 #: The winning root's summed pattern weight must reach this for the root to be used; below
 #: it the word keeps its stem as root key (foreign words, names).
@@ -119,6 +120,12 @@ def _names() -> dict[str, str]:
     return dict(sorted((f[0], f[1]) for f in _read_tsv(NAMES_FILE)))
 
 
+def _madda() -> dict[str, str]:
+    """Lexicon key → the roots (``,``-separated) of its forms written with an initial آ
+    (bench/gold/build_lexicon)."""
+    return dict(sorted((f[0], f[1]) for f in _read_tsv(MADDA_FILE)))
+
+
 def _extra_roots() -> list[str]:
     return [fields[0] for fields in _read_tsv(ROOTS_FILE)]
 
@@ -149,6 +156,7 @@ def _build_tables() -> dict[str, Any]:
     tables["extra_roots"] = sorted(set(_extra_roots()) - set(tables["roots"]))
     tables["lexicon"] = _lexicon()
     tables["names"] = _names()
+    tables["madda"] = _madda()
     tables["normalize"] = normalize_table()
     tables["tokenize"] = tokenize_table()
     return tables

@@ -179,6 +179,7 @@ export function prepare(tables) {
     root_prior: asMap(tables.root_prior || {}),
     lexicon: asMap(tables.lexicon || {}),
     names: asMap(tables.names || {}),
+    madda: asMap(tables.madda || {}),
   };
 }
 
@@ -616,6 +617,21 @@ export function posOf(prefix, suffix) {
   return noun ? 'n' : verb ? 'v' : 'b';
 }
 
+/** Letters an imperfect verb (or its ي-form) begins with. */
+const IMPERFECT = 'يتنا';
+/** Endings only an imperfect of the second or third person takes. */
+const IMPERFECT_ENDINGS = ['ون', 'ين', 'ان'];
+
+/** Python person_ending(first, suffix): the first person takes no inflectional ending. */
+export function personEnding(first, suffix) {
+  if (first === 'ت') return true;
+  if (first === 'ن') return has(PRONOUN_SET, suffix);
+  for (const ending of IMPERFECT_ENDINGS) {
+    if (suffix.startsWith(ending) && has(PRONOUN_SET, suffix.slice(ending.length))) return false;
+  }
+  return true;
+}
+
 /** Python preposition(prefix): 'ب', 'ك', 'ل', 'لل' or '' (the preposition of a proclitic). */
 export function preposition(prefix) {
   const rest = ['و', 'ف'].includes(prefix.slice(0, 1)) ? prefix.slice(1) : prefix;
@@ -647,6 +663,8 @@ export function candidates(key, tanwin = false, maksura = false) {
       const genitive = prep !== '' && alefEnding(suffix);
       // after ب ك ل a final ا is no accusative or dual alef, except on ل + imperfect (ليفعلا)
       if (genitive) pos = prep === 'ل' && (pos === 'b' || pos === 'v') ? 'v' : '';
+      // the future س takes only an imperfect (سجلت is no س + جلت)
+      if (pos !== '' && prefix.endsWith('س') && !IMPERFECT.includes(core[0])) pos = '';
       if (pos !== '') out.push([cost, core, bare, pos, art]);
       if (tanwin && suffix === TANWIN_ALEF && !art && !core.endsWith(ALEF) && !genitive) {
         out.push([cost - 1, core, false, 'n', art]);
@@ -658,7 +676,8 @@ export function candidates(key, tanwin = false, maksura = false) {
           out.push([cost, core + TEH_MARBUTA_CH, false, 'n', art]);
         }
       }
-      if (verbal && posOf(prefix, '') !== 'n' && 'تنا'.includes(core[0]) && core.length >= 3) {
+      if (verbal && posOf(prefix, '') !== 'n' && 'تنا'.includes(core[0]) && core.length >= 3 &&
+          personEnding(core[0], suffix)) {
         out.push([cost + 2, YEH + core.slice(1), false, 'v', art]);
       }
       const ending = defectiveEnding(suffix);
@@ -666,7 +685,7 @@ export function candidates(key, tanwin = false, maksura = false) {
         if (ending !== 'ت' && 'يتن'.includes(core[0]) && core.length >= 3) {
           out.push([cost, core + YEH, false, 'v', art]);
         }
-        if (ending !== 'ون' && core[0] !== YEH) {
+        if (ending !== 'ون' && core[0] !== YEH && !prefix.endsWith('س')) {
           out.push([cost, core + YEH, false, 'v', art]);
           if (core.length === 2) out.push([cost, core + ALEF, false, 'v', art]);
         }
@@ -702,6 +721,18 @@ export function nameKey(core, names) {
   return core;
 }
 
+/** Endings of transliterated foreign names that no Arabic root and pattern produce. */
+const FOREIGN_ENDINGS = ['سون', 'ستون', 'سكي', 'فيتش', 'يتش', 'ينيو', 'ينو', 'يلو', 'بورغ', 'بيرغ',
+  'برغ', 'شتاين', 'وفا'];
+
+/** Python foreign_ending(key): the key ends like a foreign name (two letters or more before). */
+export function foreignEnding(key) {
+  for (const ending of FOREIGN_ENDINGS) {
+    if (key.endsWith(ending) && key.length - ending.length >= 2) return true;
+  }
+  return false;
+}
+
 /** Python light_key(word): root key of a word no lexicon knows (without its clitics). */
 export function lightKey(word) {
   let key = lexiconKey(word);
@@ -716,6 +747,7 @@ export function lightKey(word) {
     }
   }
   while (key.startsWith(WAW) && key.length - 1 >= LIGHT_CONJUNCTION_REST) key = key.slice(1);
+  if (foreignEnding(key)) return key;
   for (const ending of LIGHT_ENDINGS) {
     if (key.endsWith(ending) && key.length - ending.length >= 3) return key.slice(0, -ending.length);
   }
@@ -734,6 +766,25 @@ export function lexiconReading(word, d, namesToo = true) {
     if (radical !== null && radical[0] === 'root') return radical;
   }
   return reading;
+}
+
+/** Python madda_key(word): lexiconKey, but a madda written first or after the proclitics
+ * stays آ. */
+export function maddaKey(word) {
+  const key = lexiconKey(word);
+  const prefixes = cliticLists()[0];
+  for (let i = 0; i < word.length - 1; i++) {
+    if (word[i] === HAMZA && word[i + 1] === ALEF && prefixes.includes(word.slice(0, i)) &&
+        word.slice(i - 1, i) !== ALEF) {
+      return key.slice(0, i) + ALEF_MADDA + key.slice(i + 1);
+    }
+  }
+  return key;
+}
+
+/** Python fold_madda(key): the written madda folded into ا. */
+export function foldMadda(key) {
+  return key.replaceAll(ALEF_MADDA, ALEF);
 }
 
 /** Python written_hamza(word): a hamza on an alef the key folds away, not after proclitics. */
@@ -758,8 +809,30 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
   const cores = new Map();
   const order = [];
   let whole = '';
-  const key = lexiconKey(word);
-  const found = candidates(key, word.endsWith(ALEF), word.endsWith(ALEF_MAKSURA));
+  const marked = maddaKey(word);
+  const key = foldMadda(marked);
+  // the roots a core in a written آ may have (null: any): the lexicon's forms in آ
+  let found = [];
+  let gates = [];
+  for (const [cost, core, bare, pos, art] of candidates(marked, word.endsWith(ALEF),
+    word.endsWith(ALEF_MAKSURA))) {
+    let gate = null;
+    if (core.includes(ALEF_MADDA)) {
+      const roots = core[0] === ALEF_MADDA && has(d.madda, foldMadda(core))
+        ? d.madda[foldMadda(core)] : '';
+      gate = ',' + roots + ',';
+    }
+    found.push([cost, foldMadda(core), bare, pos, art]);
+    gates.push(gate);
+    if (core[0] === ALEF_MADDA && pos !== 'n' && bare && core.length >= 3) {
+      // آ is also the first person أ + a hamza radical: آمل is أأمل (يأمل)
+      found.push([cost + 2, YEH + foldMadda(core), false, 'v', art]);
+      gates.push(HAMZA);
+    }
+  }
+  const ranked = found.map((_, i) => i).sort((a, b) => found[a][0] - found[b][0]);
+  found = ranked.map((i) => found[i]);
+  gates = ranked.map((i) => gates[i]);
   let articleRead = false; // some reading takes a bare ال off as the article
   for (const [, core, , , art] of found) {
     if (art && has(lexicon, core)) {
@@ -767,7 +840,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
       break;
     }
   }
-  for (const [cost, core, bare, candidatePos, art] of found) {
+  for (const [index, [cost, core, bare, candidatePos, art]] of found.entries()) {
+    const gate = gates[index];
     let pos = candidatePos;
     if (bestCost >= 0 && cost > bestCost) break;
     if ((bare || core.endsWith(YEH)) && pos !== 'v' && core.length >= MIN_NAME && has(names, core) &&
@@ -788,6 +862,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
         const [root, kind, weight] = entry.split(':');
         if (pos !== 'b' && kind !== 'b' && kind !== pos) continue;
         if (hamzaOnly && !root.includes(HAMZA)) continue;
+        if (gate !== null && (gate !== HAMZA ? !gate.includes(',' + root + ',')
+          : !root.startsWith(HAMZA))) continue;
         bestCost = cost;
         if (root.startsWith(LOANWORD)) {
           whole = whole || root.slice(LOANWORD.length);
