@@ -504,6 +504,11 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
 
+    def empty(self) -> bool:
+        """No filter set: every article passes (no article's metadata need be read)."""
+        return (self.places is None and self.actors is None and self.source is None
+                and not self.date_from and not self.date_to)
+
     def keep(self, stored: dict[str, Any]) -> bool:
         if self.places is not None and not self.places & set(stored.get("places") or []):
             return False
@@ -670,6 +675,8 @@ def _search(view: IndexView, query: str, node: Node, mode: str, limit: int | Non
             filters: Filters | None) -> SearchResult:
     lazy = limit is not None and isinstance(node, And) and bool(max_bonus(node))
     hits = evaluate(view, node, mode, proximity=not lazy)
+    if filters is not None and filters.empty():
+        filters = None
     kept: list[tuple[int, str, _Hit]] = []
     for doc, hit in hits.items():
         if filters is not None and not filters.keep(view.meta(doc)):
