@@ -7,9 +7,11 @@ it from the Whoosh postings (positions and character offsets) of the four fields
 from __future__ import annotations
 
 import gc
+import heapq
 import json
 import math
 import time
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.formats import Characters
 from whoosh.index import EmptyIndexError
 
 from archive.analysis import Analyzer, normalize
@@ -70,6 +73,8 @@ class _Hit:
 Hits = dict[int, _Hit]
 Within = set[int] | None
 META = "docs.json"
+#: At most this many documents' positions are looked up one by one in a term's postings.
+_FEW = 64
 
 
 class IndexView:
@@ -93,7 +98,9 @@ class IndexView:
                                    else list(self.reader.all_doc_ids()))
         self.n = len(self.docnums)
         self._freqs: dict[tuple[str, str], dict[int, int]] = {}
-        self._values: dict[tuple[str, str], dict[int, Any]] = {}  # encoded values
+        # (docnum, weight, encoded value) in docnum order, and by docnum once many are asked
+        self._rows: dict[tuple[str, str], list[tuple[int, float, Any]]] = {}
+        self._values: dict[tuple[str, str], dict[int, Any]] = {}
         self._decoders: dict[str, Any] = {}
 
     @property
@@ -151,29 +158,45 @@ class IndexView:
         both; the values are decoded only for the documents asked for)."""
         rows = postings.read(self.reader, key[0], key[1], values=True)
         self._freqs[key] = {d: int(w) for d, w, _ in rows}
-        self._values[key] = {d: v for d, _, v in rows}
+        self._rows[key] = rows
+
+    def _encoded(self, key: tuple[str, str], only: set[int] | None) -> dict[int, Any]:
+        """``{docnum: encoded value}`` of a term for the docs in ``only`` that hold it, in
+        docnum order. A few docs (the spans of the results shown) are looked up in the
+        sorted postings; more make a table of them all, kept for the next call."""
+        if key not in self._rows:
+            self._read(key)
+        rows = self._rows[key]
+        values = self._values.get(key)
+        if values is None and only is not None and len(only) <= _FEW:
+            found: dict[int, Any] = {}
+            for d in sorted(only):
+                i = bisect_left(rows, (d,))  # (d,) sorts before every (d, weight, value)
+                if i < len(rows) and rows[i][0] == d:
+                    found[d] = rows[i][2]
+            return found
+        if values is None:
+            values = self._values[key] = {d: v for d, _, v in rows}
+        # in docnum order, as the postings are
+        if only is None:
+            return values
+        if len(only) < len(values):
+            return {d: values[d] for d in sorted(d for d in only if d in values)}
+        return {d: v for d, v in values.items() if d in only}
 
     def postings(self, fieldname: str, term: str, only: set[int] | None = None
                  ) -> dict[int, list[Occ]]:
         """``{docnum: [(position, start, end), ...]}`` of a term, for the docs in ``only``."""
-        key = (fieldname, term)
-        if key not in self._values:
-            self._read(key)
-        values = self._values[key]
         decode = self._decoder(fieldname)
-        # in docnum order, as the postings are
-        if only is None:
-            docs: Any = values.keys()
-        elif len(only) < len(values):
-            docs = sorted(d for d in only if d in values)
-        else:
-            docs = [d for d in values if d in only]
-        return {d: sorted(decode(values[d])) for d in docs}
+        return {d: sorted(decode(v))
+                for d, v in self._encoded((fieldname, term), only).items()}
 
     def _decoder(self, fieldname: str) -> Any:
         if fieldname not in self._decoders:
-            self._decoders[fieldname] = self.reader.schema[fieldname].format.decoder(
-                "characters")
+            fmt = self.reader.schema[fieldname].format
+            self._decoders[fieldname] = (postings.decode_characters
+                                         if type(fmt) is Characters
+                                         else fmt.decoder("characters"))
         return self._decoders[fieldname]
 
     def spans(self, fieldname: str, term: str, docnum: int) -> list[tuple[int, int]]:
@@ -234,12 +257,16 @@ def _level_hits(view: IndexView, per_level: list[tuple[int, str, str]], text: st
             docs &= within
         source = [(fieldname, term), (TITLE_PREFIX + fieldname, term)]
         label = [(text, level)]
+        scores: dict[tuple[int, bool], float] = {}  # by (tf, in title): few distinct ones
         for doc in docs:
             if doc in hits:
                 continue
             tf = body.get(doc, 0) + title.get(doc, 0)
-            hits[doc] = _Hit(level + _weight(tf, df, view.n, doc in title), [], source, [],
-                             label)
+            in_title = doc in title
+            score = scores.get((tf, in_title))
+            if score is None:
+                score = scores[tf, in_title] = level + _weight(tf, df, view.n, in_title)
+            hits[doc] = _Hit(score, [], source, [], label)
     return hits
 
 
@@ -677,15 +704,19 @@ def _search(view: IndexView, query: str, node: Node, mode: str, limit: int | Non
     hits = evaluate(view, node, mode, proximity=not lazy)
     if filters is not None and filters.empty():
         filters = None
-    kept: list[tuple[int, str, _Hit]] = []
-    for doc, hit in hits.items():
-        if filters is not None and not filters.keep(view.meta(doc)):
-            continue
-        kept.append((doc, view.doc_id(doc), hit))
+    kept = [(doc, hit) for doc, hit in hits.items()
+            if filters is None or filters.keep(view.meta(doc))]
     if lazy:
         assert isinstance(node, And) and limit is not None
-        top_with_proximity(view, node, MODE_LEVELS[mode], kept, limit)
-    rows = [(-round(hit.score, 6), aid, doc, hit) for doc, aid, hit in kept]
+        top_with_proximity(view, node, MODE_LEVELS[mode],
+                           [(doc, view.doc_id(doc), hit) for doc, hit in kept], limit)
+    total = len(kept)
+    if limit is not None and total > limit:
+        # only hits scoring about as high as the limit-th best can be shown: the order (by
+        # score rounded to 6 decimals, then id) is made among those alone
+        floor = heapq.nlargest(limit, [hit.score for _, hit in kept])[-1] - _MARGIN
+        kept = [(doc, hit) for doc, hit in kept if hit.score >= floor]
+    rows = [(-round(hit.score, 6), view.doc_id(doc), doc, hit) for doc, hit in kept]
     rows.sort(key=lambda r: (r[0], r[1]))
     results = []
     for neg_score, _, doc, hit in rows[: limit if limit is not None else len(rows)]:
@@ -705,4 +736,4 @@ def _search(view: IndexView, query: str, node: Node, mode: str, limit: int | Non
             matched=matched, spans=spans, levels=list(dict.fromkeys(hit.levels)),
             proximity=hit.near, title_spans=tspans,
         ))
-    return SearchResult(query, len(rows), results)
+    return SearchResult(query, total, results)
