@@ -68,6 +68,8 @@ class _Hit:
     title_spans: list[tuple[int, int]] = field(default_factory=list)  # title phrase spans
     levels: list[tuple[str, int]] = field(default_factory=list)  # (clause as typed, level)
     near: int = 0  # proximity tier of the query's runs of words (see query.py)
+    # (field, terms) of phrases matched: their spans are found for the results shown only
+    phrases: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 Hits = dict[int, _Hit]
@@ -102,6 +104,7 @@ class IndexView:
         self._rows: dict[tuple[str, str], list[tuple[int, float, Any]]] = {}
         self._values: dict[tuple[str, str], dict[int, Any]] = {}
         self._decoders: dict[str, Any] = {}
+        self._position_decoders: dict[str, Any] = {}
 
     @property
     def manifest(self) -> Manifest | None:
@@ -191,6 +194,19 @@ class IndexView:
         return {d: sorted(decode(v))
                 for d, v in self._encoded((fieldname, term), only).items()}
 
+    def positions(self, fieldname: str, term: str, only: set[int] | None = None
+                  ) -> dict[int, list[int]]:
+        """``{docnum: [position, ...]}`` of a term (sorted), for the docs in ``only``: what
+        :meth:`postings` gives without the character offsets."""
+        key = (fieldname, term)
+        if fieldname not in self._position_decoders:
+            fmt = self.reader.schema[fieldname].format
+            self._position_decoders[fieldname] = (postings.decode_positions
+                                                  if type(fmt) is Characters
+                                                  else fmt.decoder("positions"))
+        decode = self._position_decoders[fieldname]
+        return {d: sorted(decode(v)) for d, v in self._encoded(key, only).items()}
+
     def _decoder(self, fieldname: str) -> Any:
         if fieldname not in self._decoders:
             fmt = self.reader.schema[fieldname].format
@@ -277,13 +293,16 @@ def _term(view: IndexView, node: Term, levels: tuple[int, ...], within: Within =
 
 def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str],
                        skip: set[int] | dict[int, Any] | None = None,
+                       only: set[int] | None = None,
                        ) -> dict[int, list[tuple[int, int, int]]]:
     """``{doc: [(position, start, end)]}`` of the terms at consecutive positions (documents in
-    ``skip`` are not looked at)."""
+    ``skip`` are not looked at; when ``only`` is given, only those are)."""
     freqs = [view.freqs(fieldname, t) for t in terms]
     docs = set(freqs[0]).intersection(*freqs[1:])
     if skip:
         docs.difference_update(skip)
+    if only is not None:
+        docs &= only
     if not docs:
         return {}
     posts = [view.postings(fieldname, t, only=docs) for t in terms]
@@ -297,25 +316,44 @@ def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str],
     return out
 
 
+def phrase_counts(view: IndexView, fieldname: str, terms: list[str]) -> dict[int, int]:
+    """``{doc: how many times}`` the terms stand at consecutive positions: what
+    :func:`phrase_occurrences` finds, counted from positions alone (no character offsets)."""
+    freqs = [view.freqs(fieldname, t) for t in terms]
+    docs = set(freqs[0]).intersection(*freqs[1:])
+    if not docs:
+        return {}
+    posts = [view.positions(fieldname, t, only=docs) for t in terms]
+    out: dict[int, int] = {}
+    for doc in sorted(docs):
+        following = [set(p[doc]) for p in posts[1:]]
+        count = sum(1 for pos in posts[0][doc]
+                    if all(pos + k + 1 in f for k, f in enumerate(following)))
+        if count:
+            out[doc] = count
+    return out
+
+
 def _phrase(view: IndexView, node: Phrase, levels: tuple[int, ...],
             within: Within = None) -> Hits:
     hits: Hits = {}
     for level in levels:
         # every level is read in full: df counts all articles with the phrase at that level
         terms = [w.at(level) for w in node.words]
-        body = phrase_occurrences(view, LEVEL_FIELD[level], terms)
-        title = phrase_occurrences(view, TITLE_PREFIX + LEVEL_FIELD[level], terms)
+        fields = LEVEL_FIELD[level], TITLE_PREFIX + LEVEL_FIELD[level]
+        body = phrase_counts(view, fields[0], terms)
+        title = phrase_counts(view, fields[1], terms)
         docs = body.keys() | title.keys()
         df = len(docs)
         if within is not None:
             docs &= within
+        found = [(f, tuple(terms)) for f in fields]
         for doc in docs:
             if doc in hits:
                 continue
-            b, t = body.get(doc, []), title.get(doc, [])
-            hits[doc] = _Hit(level + _weight(len(b) + len(t), df, view.n, bool(t)),
-                             [(s, e) for _, s, e in b], [], [(s, e) for _, s, e in t],
-                             [(node.text, level)])
+            tf, in_title = body.get(doc, 0) + title.get(doc, 0), doc in title
+            hits[doc] = _Hit(level + _weight(tf, df, view.n, in_title), [], [], [],
+                             [(node.text, level)], phrases=found)
     return hits
 
 
@@ -427,7 +465,7 @@ def _merge(hits: list[_Hit]) -> _Hit:
         score += h.score
     return _Hit(score, [s for h in hits for s in h.spans], [s for h in hits for s in h.sources],
                 [s for h in hits for s in h.title_spans], [lv for h in hits for lv in h.levels],
-                max((h.near for h in hits), default=0))
+                max((h.near for h in hits), default=0), [p for h in hits for p in h.phrases])
 
 
 def _term_docs(view: IndexView, fieldname: str, term: str) -> set[int]:
@@ -723,11 +761,16 @@ def _search(view: IndexView, query: str, node: Node, mode: str, limit: int | Non
         st = view.stored(doc)
         text, title = st["text"], st["title"] or ""
         sources = list(dict.fromkeys(hit.sources))
-        spans = merge_spans(hit.spans + [sp for f, t in sources if not f.startswith(TITLE_PREFIX)
-                                         for sp in view.spans(f, t, doc)])
-        tspans = merge_spans(hit.title_spans + [sp for f, t in sources
-                                                if f.startswith(TITLE_PREFIX)
-                                                for sp in view.spans(f, t, doc)])
+        body_spans, title_spans = list(hit.spans), list(hit.title_spans)
+        for f, terms in dict.fromkeys(hit.phrases):
+            found = phrase_occurrences(view, f, list(terms), only={doc}).get(doc, [])
+            (title_spans if f.startswith(TITLE_PREFIX) else body_spans).extend(
+                (s, e) for _, s, e in found)
+        spans = merge_spans(body_spans + [sp for f, t in sources if not f.startswith(TITLE_PREFIX)
+                                          for sp in view.spans(f, t, doc)])
+        tspans = merge_spans(title_spans + [sp for f, t in sources
+                                            if f.startswith(TITLE_PREFIX)
+                                            for sp in view.spans(f, t, doc)])
         matched = list(dict.fromkeys([*(title[s:e] for s, e in tspans),
                                       *(text[s:e] for s, e in spans)]))
         results.append(Result(

@@ -139,3 +139,10 @@ def decode_characters(value: bytes) -> list[tuple[int, int, int]]:
     positions = accumulate([c[0] for c in codes])
     ends = list(accumulate([c[1] + c[2] for c in codes]))
     return [(p, e - c[2], e) for p, e, c in zip(positions, ends, codes, strict=True)]
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """The positions of :func:`decode_characters`, without the character offsets."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate([c[0] for c in pickle.loads(value[_INT_SIZE:])]))
