@@ -308,7 +308,7 @@ def test_a_search_process_imports_only_what_searching_needs(paths: Paths) -> Non
         "import json, sys\n"
         "from archive.cli import main\n"
         "try:\n"
-        "    main(['--root', sys.argv[1], 'search', 'درعا', '--json'])\n"
+        "    main.main(['--root', sys.argv[1], 'search', 'درعا', '--json'])\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
         "loaded = sorted(m for m in sys.modules if m in ('asyncio', 'urllib.request', 'yaml')"
@@ -328,3 +328,21 @@ def test_a_search_process_imports_only_what_searching_needs(paths: Paths) -> Non
     loaded, real = json.loads(out.splitlines()[-1])
     assert loaded == ["archive.commands.search"]
     assert real == [42, True, True, "archive.search.lightwhoosh"]
+
+
+def test_a_search_program_prints_everything_and_exits_with_its_status(paths: Paths) -> None:
+    """``python -m archive search`` leaves without the interpreter's teardown: the whole output
+    still comes out, and the exit status is the command's."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "archive", "--root", str(paths.root),
+                               "search", *args], env=env, capture_output=True, text=True)
+
+    found = run("درعا", "--json", "--limit", "50")
+    assert found.returncode == 0, found.stderr
+    assert len(json.loads(found.stdout)["results"]) == 5
+    listing = run("درعا")
+    assert listing.returncode == 0 and listing.stdout.count("score") == 5
+    bad = run("--from", "2018-13", "درعا")
+    assert bad.returncode == 2 and "not a date" in bad.stderr and not bad.stdout

@@ -6,7 +6,10 @@ importer and the rest."""
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -27,8 +30,35 @@ COMMANDS: list[tuple[str, str, str]] = [
 ]
 
 
+#: Set by a command that only reads and prints (:func:`archive.commands.search.one_shot`): the
+#: program then leaves without tearing the interpreter down (see :meth:`LazyGroup.__call__`).
+QUICK_EXIT = False
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands (:data:`COMMANDS`) are imported when first asked for."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """The program's entry point (the ``archive`` script, ``python -m archive``; a test's
+        ``CliRunner`` calls :meth:`main` instead). After a command that set
+        :data:`QUICK_EXIT` ends with an exit status, the output is flushed and the process
+        ends at once: freeing every loaded table and posting one object at a time would cost
+        a search call tens of milliseconds for nothing. (A program that calls ``archive`` in
+        its own process and goes on afterwards calls :meth:`main`, as ``CliRunner`` does.)"""
+        global QUICK_EXIT
+        QUICK_EXIT = False
+        try:
+            return self.main(*args, **kwargs)
+        except SystemExit as exc:
+            code = exc.code
+            if not QUICK_EXIT or not (code is None or isinstance(code, int)):
+                raise
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (`archive search … | head`)
+                code = code or 1
+        os._exit(code or 0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name, _, _ in COMMANDS)

@@ -52,11 +52,14 @@ def one_shot(paths: Paths) -> Any:
     """What a command that answers once and exits does first: seeds/ scanned in a thread
     (:class:`archive.search.service.SeedScan`) for the freshness check, and the cyclic
     garbage collector off (the process ends soon; it would only walk the loaded tables and
-    the postings again and again; it is on again when the command's context closes)."""
+    the postings again and again; it is on again when the command's context closes), and no
+    teardown of the interpreter after it (:data:`archive.cli.QUICK_EXIT`)."""
     import gc
 
+    from archive import cli
     from archive.search.service import SeedScan
 
+    cli.QUICK_EXIT = True
     if gc.isenabled():
         gc.disable()
         click.get_current_context().call_on_close(gc.enable)  # e.g. for a CliRunner caller
