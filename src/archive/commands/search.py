@@ -57,12 +57,13 @@ def one_shot(paths: Paths) -> Any:
     import gc
 
     from archive import cli
-    from archive.search.service import SeedScan
 
     cli.QUICK_EXIT = True
-    if gc.isenabled():
+    if gc.isenabled():  # before the imports below (Whoosh, the index code) too
         gc.disable()
         click.get_current_context().call_on_close(gc.enable)  # e.g. for a CliRunner caller
+    from archive.search.service import SeedScan
+
     return SeedScan(paths)
 
 
