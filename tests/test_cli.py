@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from archive.cli import COMMANDS, main
@@ -13,9 +14,10 @@ def test_help_lists_every_subcommand_with_a_description() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
     listed = result.output.split("Commands:")[1].strip().splitlines()
-    names = {line.split()[0] for line in listed}
-    assert names == {main.commands[n].name for n in main.commands}
-    assert len(names) == len(COMMANDS)
+    names = [line.split()[0] for line in listed]
+    assert names == sorted(name for name, _, _ in COMMANDS)
+    with click.Context(main) as ctx:
+        assert [main.get_command(ctx, n).name for n in names] == names  # type: ignore[union-attr]
     for line in listed:
         assert len(line.split(maxsplit=1)) == 2, f"no description: {line!r}"
         assert not line.rstrip().endswith("..."), f"description cut: {line!r}"

@@ -249,3 +249,50 @@ def test_kept_gazetteer_with_foreign_code_inside_is_refused(tmp_path: Path) -> N
         {"key": service._gazetteer_key(paths), "gazetteer": Boom()}))
     assert kept_gazetteer(paths).entities == expected
 
+
+
+def test_positions_and_offsets_decode_as_whoosh_does() -> None:
+    from whoosh.formats import Characters
+
+    fmt = Characters()
+    rng = random.Random(5)
+    lists: list[list[tuple[int, int, int]]] = [[]]
+    for _ in range(200):
+        pos = start = 0
+        occ = []
+        for _ in range(rng.randint(1, 40)):
+            pos += rng.randint(0, 30)
+            start += rng.randint(0, 200)
+            end = start + rng.randint(0, 20)
+            occ.append((pos, start, end))
+            start = end
+        lists.append(occ)
+    for occ in lists:
+        value = fmt.encode(occ)
+        assert postings.decode_characters(value) == fmt.decode_characters(value) == occ
+        assert postings.decode_positions(value) == fmt.decode_positions(value)
+        assert postings.decode_characters(value + b".") == occ  # as stored, with its stop
+
+
+def test_phrase_spans_found_for_the_results_shown_are_the_phrase_occurrences(
+        view: IndexView, analyzer) -> None:  # type: ignore[no-untyped-def]
+    from archive.search.engine import merge_spans, phrase_occurrences
+    from archive.search.query import LEVEL_FIELD
+
+    docnum = {aid: d for d, aid in view.all_ids().items()}
+    for q in ('"درعا البلد"', '"قوات النظام"', '"وقف إطلاق النار"'):
+        node = parse(q, analyzer)
+        found = search(view, q, node=node, limit=None)
+        assert found.results, q
+        for r in found.results:
+            level = r.levels[0][1]
+            terms = [w.at(level) for w in node.words]
+            occ = phrase_occurrences(view, LEVEL_FIELD[level], terms).get(docnum[r.id], [])
+            assert r.spans == merge_spans([(s, e) for _, s, e in occ]), (q, r.id)
+
+
+def test_an_empty_filter_is_no_filter(root: Path, analyzer) -> None:  # type: ignore[no-untyped-def]
+    from archive.search.engine import Filters
+
+    assert Filters().empty() and not Filters(date_from="2018").empty()
+    assert results(root, analyzer, filters=Filters()) == results(root, analyzer)

@@ -8,6 +8,8 @@ import json
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -252,3 +254,95 @@ def test_search_reads_the_gazetteer_once(tmp_path: Path, built: Path,
     result = CliRunner().invoke(main, ["--root", str(tmp_path / "a"), "search", "درعا"])
     assert result.exit_code == 0 and "result" in result.output
     assert sorted(calls) == ["seeds/actors.yml", "seeds/places.yml"]
+
+
+# --------------------------------------------------------------------------- one CLI call
+
+
+@pytest.mark.parametrize("change", ["add", "edit-in-place", "delete"])
+def test_a_cli_search_answers_from_seeds_as_they_are_now(paths: Paths, change: str) -> None:
+    """seeds/ is scanned in a thread while the tables load: an article added, edited in place
+    (the folder's own time unchanged) or deleted just before the call is what it answers from."""
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    def ids(word: str) -> set[str]:
+        result = CliRunner().invoke(main, ["--root", str(paths.root), "search", word, "--json"])
+        assert result.exit_code == 0, result.output
+        return {r["id"] for r in json.loads(result.output[result.output.index("{"):])["results"]}
+
+    assert ids("زرافة") == set() and A1 in ids("درعا")
+    f = paths.seeds / f"{A1}.txt"
+    folder_time = paths.seeds.stat().st_mtime_ns
+    if change == "add":
+        (paths.seeds / "new-article.md").write_text("# جديد\n\nشوهدت زرافة في درعا.\n",
+                                                    encoding="utf-8")
+        assert ids("زرافة") == {"new-article"}
+    elif change == "edit-in-place":
+        with open(f, "a", encoding="utf-8") as fh:
+            fh.write("\nوشوهدت زرافة.\n")
+        assert paths.seeds.stat().st_mtime_ns == folder_time
+        assert ids("زرافة") == {A1}
+    else:
+        f.unlink()
+        assert A1 not in ids("درعا")
+
+
+def test_a_cli_search_leaves_the_garbage_collector_as_it_found_it(paths: Paths) -> None:
+    import gc
+
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    assert gc.isenabled()
+    result = CliRunner().invoke(main, ["--root", str(paths.root), "search", "درعا"])
+    assert result.exit_code == 0 and gc.isenabled()
+
+
+def test_a_search_process_imports_only_what_searching_needs(paths: Paths) -> None:
+    """No other command's module, and not the two standard packages Whoosh imports for
+    nothing a search uses (archive.search.lightwhoosh); those stay importable as usual."""
+    code = (
+        "import json, sys\n"
+        "from archive.cli import main\n"
+        "try:\n"
+        "    main.main(['--root', sys.argv[1], 'search', 'درعا', '--json'])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "loaded = sorted(m for m in sys.modules if m in ('asyncio', 'urllib.request', 'yaml')"
+        " or m.startswith('archive.commands.'))\n"
+        "import asyncio, urllib.request, cached_property, whoosh.compat\n"
+        "async def answer():\n"
+        "    return 42\n"
+        "real = [asyncio.run(answer()), hasattr(urllib.request, 'Request'),\n"
+        "        cached_property.asyncio.iscoroutinefunction(answer),\n"
+        "        whoosh.compat.urlretrieve.__module__]\n"
+        "print(json.dumps([loaded, real]))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    for _ in range(2):  # the first call may keep the tables and the gazetteer in build/
+        out = subprocess.run([sys.executable, "-c", code, str(paths.root)], env=env,
+                             capture_output=True, text=True, check=True).stdout
+    loaded, real = json.loads(out.splitlines()[-1])
+    assert loaded == ["archive.commands.search"]
+    assert real == [42, True, True, "archive.search.lightwhoosh"]
+
+
+def test_a_search_program_prints_everything_and_exits_with_its_status(paths: Paths) -> None:
+    """``python -m archive search`` leaves without the interpreter's teardown: the whole output
+    still comes out, and the exit status is the command's."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "archive", "--root", str(paths.root),
+                               "search", *args], env=env, capture_output=True, text=True)
+
+    found = run("درعا", "--json", "--limit", "50")
+    assert found.returncode == 0, found.stderr
+    assert len(json.loads(found.stdout)["results"]) == 5
+    listing = run("درعا")
+    assert listing.returncode == 0 and listing.stdout.count("score") == 5
+    bad = run("--from", "2018-13", "درعا")
+    assert bad.returncode == 2 and "not a date" in bad.stderr and not bad.stdout

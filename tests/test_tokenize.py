@@ -51,3 +51,22 @@ def test_shipped_character_classes_match_the_unicode_database() -> None:
     from archive.analysis.tokenize import char_classes, compute_char_classes
 
     assert char_classes() == compute_char_classes()
+
+
+def test_token_pattern_holds_exactly_the_shipped_classes() -> None:
+    """The pattern (written with literal characters) starts a token on every start character
+    of the shared table and on nothing else, and continues it likewise: the JavaScript port
+    tokenizes by that table."""
+    import sys
+
+    from archive.analysis.tokenize import char_classes, token_pattern
+
+    classes = char_classes()
+    pattern = token_pattern()
+    start = {cp for a, b in classes["start"] for cp in range(a, b + 1)}
+    cont = {cp for a, b in classes["continue"] for cp in range(a, b + 1)}
+    first = next(iter(sorted(start)))
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        assert (pattern.fullmatch(ch) is not None) == (cp in start), hex(cp)
+        assert (pattern.fullmatch(chr(first) + ch) is not None) == (cp in cont), hex(cp)

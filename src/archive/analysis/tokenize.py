@@ -65,11 +65,20 @@ def write_shipped_classes() -> None:
     SHIPPED.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
-def _class(ranges: list[tuple[int, int]]) -> str:
-    def esc(cp: int) -> str:
-        return f"\\U{cp:08x}"
+#: Characters that mean something inside a regular expression's character class.
+_CLASS_SPECIAL = frozenset("\\]^-[")
 
-    return "".join(esc(a) if a == b else f"{esc(a)}-{esc(b)}" for a, b in ranges)
+
+def _class(ranges: list[tuple[int, int]]) -> str:
+    """The inside of a character class holding ``ranges``, written with the characters
+    themselves (escaped only where a class gives them a meaning): ``re`` compiles that in
+    about half the time of ``\\U`` escapes, which every ``archive search`` process pays."""
+
+    def char(cp: int) -> str:
+        ch = chr(cp)
+        return "\\" + ch if ch in _CLASS_SPECIAL else ch
+
+    return "".join(char(a) if a == b else f"{char(a)}-{char(b)}" for a, b in ranges)
 
 
 @lru_cache(maxsize=1)

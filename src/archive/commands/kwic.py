@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archive.commands.search import AUTO, emit, out_option
+from archive.commands.search import AUTO, emit, one_shot, out_option
 from archive.config import Paths
 
 
@@ -27,6 +27,7 @@ from archive.config import Paths
 def kwic_cmd(paths: Paths, term: tuple[str, ...], mode: str, width: int,
              csv_path: Path | None, as_json: bool, out: str | None) -> None:
     """Every occurrence of TERM in the archive, with article id and word position."""
+    scan = one_shot(paths)
     from archive.search.engine import open_view
     from archive.search.export import write_text
     from archive.search.kwic import concordance, format_lines, lines_csv, lines_json
@@ -44,7 +45,7 @@ def kwic_cmd(paths: Paths, term: tuple[str, ...], mode: str, width: int,
     except QueryError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None
-    freshen(paths, lambda msg: click.echo(msg, err=True), gazetteer)
+    freshen(paths, lambda msg: click.echo(msg, err=True), gazetteer, scan)
     with open_view(paths) as view:
         try:
             lines = concordance(view, text, mode=mode, width=width, analyzer=analyzer)

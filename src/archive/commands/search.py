@@ -48,6 +48,25 @@ def out_option(f: Callable[..., Any]) -> Callable[..., Any]:
              " without FILE: <kind>-<query>-<today>.csv|json in the current folder.")(f)
 
 
+def one_shot(paths: Paths) -> Any:
+    """What a command that answers once and exits does first: seeds/ scanned in a thread
+    (:class:`archive.search.service.SeedScan`) for the freshness check, and the cyclic
+    garbage collector off (the process ends soon; it would only walk the loaded tables and
+    the postings again and again; it is on again when the command's context closes), and no
+    teardown of the interpreter after it (:data:`archive.cli.QUICK_EXIT`)."""
+    import gc
+
+    from archive import cli
+
+    cli.QUICK_EXIT = True
+    if gc.isenabled():  # before the imports below (Whoosh, the index code) too
+        gc.disable()
+        click.get_current_context().call_on_close(gc.enable)  # e.g. for a CliRunner caller
+    from archive.search.service import SeedScan
+
+    return SeedScan(paths)
+
+
 def parse_query(paths: Paths, text: str, place: str | None, actor: str | None,
                 source: str | None, date_from: str | None, date_to: str | None
                 ) -> tuple[Any, Any, Any]:
@@ -120,14 +139,16 @@ def search_cmd(paths: Paths, query: tuple[str, ...], place: str | None, actor: s
                limit: int, as_json: bool, as_csv: bool, out: str | None) -> None:
     """Search the articles. QUERY: words (all must match), OR, NOT/-word, "a phrase",
     جذر:فوض / root:فوض, gazetteer names (Daraa, بصرى الشام)."""
+    from archive.search.service import freshen
+
+    scan = one_shot(paths)
     from archive.search.engine import MARK_CLOSE, MARK_OPEN, open_view, search
     from archive.search.export import json_text, results_csv
-    from archive.search.service import freshen
 
     text = " ".join(query)
     fmt = export_format(as_json, as_csv, out)
     node, filters, gazetteer = parse_query(paths, text, place, actor, source, date_from, date_to)
-    freshen(paths, lambda msg: click.echo(msg, err=True), gazetteer)
+    freshen(paths, lambda msg: click.echo(msg, err=True), gazetteer, scan)
     with open_view(paths) as view:
         result = search(view, text, node=node, mode=mode, limit=limit, filters=filters)
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from archive.commands.search import emit, export_format, filter_options, out_option, parse_query
+from archive.commands.search import (
+    emit,
+    export_format,
+    filter_options,
+    one_shot,
+    out_option,
+    parse_query,
+)
 from archive.config import Paths
 
 BAR = 30
@@ -27,6 +34,7 @@ def trend_cmd(paths: Paths, query: tuple[str, ...], place: str | None, actor: st
 
     Same query language, modes and filters as search; every month from the archive's first
     dated month to its last, then the articles in no month (year only, undated)."""
+    scan = one_shot(paths)
     from archive.search.engine import open_view
     from archive.search.service import freshen
     from archive.search.trend import trend
@@ -34,7 +42,7 @@ def trend_cmd(paths: Paths, query: tuple[str, ...], place: str | None, actor: st
     text = " ".join(query)
     fmt = export_format(as_json, as_csv, out)
     node, filters, gazetteer = parse_query(paths, text, place, actor, source, date_from, date_to)
-    freshen(paths, lambda msg: click.echo(msg, err=True), gazetteer)
+    freshen(paths, lambda msg: click.echo(msg, err=True), gazetteer, scan)
     with open_view(paths) as view:
         series = trend(view, text, node, mode=mode, filters=filters)
     if fmt == "json":

@@ -306,10 +306,13 @@ def _manifest_identity(gen: Path) -> list[int]:
     return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
-def index_status(paths: Paths, gazetteer: Any = None) -> Status:
+def index_status(paths: Paths, gazetteer: Any = None,
+                 scanned: tuple[int, list[FileStat]] | None = None) -> Status:
     """Cheap freshness check (file sizes/mtimes, hashes of changed files, gazetteer names).
 
     ``gazetteer``: the one the caller has loaded already (else it is read here).
+    ``scanned``: ``(time.time_ns() taken before the scan, article_stats(paths))`` when the
+    caller has scanned seeds/ already (e.g. in a thread while it loaded other things).
 
     The manifest lists every file, so reading it grows with the archive. A check that finds the
     index fresh therefore leaves a small note (``build/search/fresh.json``): the manifest file
@@ -319,11 +322,11 @@ def index_status(paths: Paths, gazetteer: Any = None) -> Status:
     manifest: one directory read and one ``stat`` per article. An added, deleted, edited or
     merely touched file changes the digest, and the full comparison (content hashes) decides.
     No note is left while a file is younger than ``RACY_NS``."""
-    started = time.time_ns()
+    started = time.time_ns() if scanned is None else scanned[0]
     gen = current_generation(paths)
     if gen is None:
         return Status(False, False, ["no index yet"])
-    stats = article_stats(paths)
+    stats = article_stats(paths) if scanned is None else scanned[1]
     digest = _files_digest(stats)
     note_path = search_dir(paths) / FRESH
     note: dict[str, Any] | None = None

@@ -7,9 +7,11 @@ it from the Whoosh postings (positions and character offsets) of the four fields
 from __future__ import annotations
 
 import gc
+import heapq
 import json
 import math
 import time
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.formats import Characters
 from whoosh.index import EmptyIndexError
 
 from archive.analysis import Analyzer, normalize
@@ -65,11 +68,15 @@ class _Hit:
     title_spans: list[tuple[int, int]] = field(default_factory=list)  # title phrase spans
     levels: list[tuple[str, int]] = field(default_factory=list)  # (clause as typed, level)
     near: int = 0  # proximity tier of the query's runs of words (see query.py)
+    # (field, terms) of phrases matched: their spans are found for the results shown only
+    phrases: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 Hits = dict[int, _Hit]
 Within = set[int] | None
 META = "docs.json"
+#: At most this many documents' positions are looked up one by one in a term's postings.
+_FEW = 64
 
 
 class IndexView:
@@ -93,8 +100,11 @@ class IndexView:
                                    else list(self.reader.all_doc_ids()))
         self.n = len(self.docnums)
         self._freqs: dict[tuple[str, str], dict[int, int]] = {}
-        self._values: dict[tuple[str, str], dict[int, Any]] = {}  # encoded values
+        # (docnum, weight, encoded value) in docnum order, and by docnum once many are asked
+        self._rows: dict[tuple[str, str], list[tuple[int, float, Any]]] = {}
+        self._values: dict[tuple[str, str], dict[int, Any]] = {}
         self._decoders: dict[str, Any] = {}
+        self._position_decoders: dict[str, Any] = {}
 
     @property
     def manifest(self) -> Manifest | None:
@@ -151,29 +161,58 @@ class IndexView:
         both; the values are decoded only for the documents asked for)."""
         rows = postings.read(self.reader, key[0], key[1], values=True)
         self._freqs[key] = {d: int(w) for d, w, _ in rows}
-        self._values[key] = {d: v for d, _, v in rows}
+        self._rows[key] = rows
+
+    def _encoded(self, key: tuple[str, str], only: set[int] | None) -> dict[int, Any]:
+        """``{docnum: encoded value}`` of a term for the docs in ``only`` that hold it, in
+        docnum order. A few docs (the spans of the results shown) are looked up in the
+        sorted postings; more make a table of them all, kept for the next call."""
+        if key not in self._rows:
+            self._read(key)
+        rows = self._rows[key]
+        values = self._values.get(key)
+        if values is None and only is not None and len(only) <= _FEW:
+            found: dict[int, Any] = {}
+            for d in sorted(only):
+                i = bisect_left(rows, (d,))  # (d,) sorts before every (d, weight, value)
+                if i < len(rows) and rows[i][0] == d:
+                    found[d] = rows[i][2]
+            return found
+        if values is None:
+            values = self._values[key] = {d: v for d, _, v in rows}
+        # in docnum order, as the postings are
+        if only is None:
+            return values
+        if len(only) < len(values):
+            return {d: values[d] for d in sorted(d for d in only if d in values)}
+        return {d: v for d, v in values.items() if d in only}
 
     def postings(self, fieldname: str, term: str, only: set[int] | None = None
                  ) -> dict[int, list[Occ]]:
         """``{docnum: [(position, start, end), ...]}`` of a term, for the docs in ``only``."""
-        key = (fieldname, term)
-        if key not in self._values:
-            self._read(key)
-        values = self._values[key]
         decode = self._decoder(fieldname)
-        # in docnum order, as the postings are
-        if only is None:
-            docs: Any = values.keys()
-        elif len(only) < len(values):
-            docs = sorted(d for d in only if d in values)
-        else:
-            docs = [d for d in values if d in only]
-        return {d: sorted(decode(values[d])) for d in docs}
+        return {d: sorted(decode(v))
+                for d, v in self._encoded((fieldname, term), only).items()}
+
+    def positions(self, fieldname: str, term: str, only: set[int] | None = None
+                  ) -> dict[int, list[int]]:
+        """``{docnum: [position, ...]}`` of a term (sorted), for the docs in ``only``: what
+        :meth:`postings` gives without the character offsets."""
+        key = (fieldname, term)
+        if fieldname not in self._position_decoders:
+            fmt = self.reader.schema[fieldname].format
+            self._position_decoders[fieldname] = (postings.decode_positions
+                                                  if type(fmt) is Characters
+                                                  else fmt.decoder("positions"))
+        decode = self._position_decoders[fieldname]
+        return {d: sorted(decode(v)) for d, v in self._encoded(key, only).items()}
 
     def _decoder(self, fieldname: str) -> Any:
         if fieldname not in self._decoders:
-            self._decoders[fieldname] = self.reader.schema[fieldname].format.decoder(
-                "characters")
+            fmt = self.reader.schema[fieldname].format
+            self._decoders[fieldname] = (postings.decode_characters
+                                         if type(fmt) is Characters
+                                         else fmt.decoder("characters"))
         return self._decoders[fieldname]
 
     def spans(self, fieldname: str, term: str, docnum: int) -> list[tuple[int, int]]:
@@ -234,12 +273,16 @@ def _level_hits(view: IndexView, per_level: list[tuple[int, str, str]], text: st
             docs &= within
         source = [(fieldname, term), (TITLE_PREFIX + fieldname, term)]
         label = [(text, level)]
+        scores: dict[tuple[int, bool], float] = {}  # by (tf, in title): few distinct ones
         for doc in docs:
             if doc in hits:
                 continue
             tf = body.get(doc, 0) + title.get(doc, 0)
-            hits[doc] = _Hit(level + _weight(tf, df, view.n, doc in title), [], source, [],
-                             label)
+            in_title = doc in title
+            score = scores.get((tf, in_title))
+            if score is None:
+                score = scores[tf, in_title] = level + _weight(tf, df, view.n, in_title)
+            hits[doc] = _Hit(score, [], source, [], label)
     return hits
 
 
@@ -250,13 +293,16 @@ def _term(view: IndexView, node: Term, levels: tuple[int, ...], within: Within =
 
 def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str],
                        skip: set[int] | dict[int, Any] | None = None,
+                       only: set[int] | None = None,
                        ) -> dict[int, list[tuple[int, int, int]]]:
     """``{doc: [(position, start, end)]}`` of the terms at consecutive positions (documents in
-    ``skip`` are not looked at)."""
+    ``skip`` are not looked at; when ``only`` is given, only those are)."""
     freqs = [view.freqs(fieldname, t) for t in terms]
     docs = set(freqs[0]).intersection(*freqs[1:])
     if skip:
         docs.difference_update(skip)
+    if only is not None:
+        docs &= only
     if not docs:
         return {}
     posts = [view.postings(fieldname, t, only=docs) for t in terms]
@@ -270,25 +316,44 @@ def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str],
     return out
 
 
+def phrase_counts(view: IndexView, fieldname: str, terms: list[str]) -> dict[int, int]:
+    """``{doc: how many times}`` the terms stand at consecutive positions: what
+    :func:`phrase_occurrences` finds, counted from positions alone (no character offsets)."""
+    freqs = [view.freqs(fieldname, t) for t in terms]
+    docs = set(freqs[0]).intersection(*freqs[1:])
+    if not docs:
+        return {}
+    posts = [view.positions(fieldname, t, only=docs) for t in terms]
+    out: dict[int, int] = {}
+    for doc in sorted(docs):
+        following = [set(p[doc]) for p in posts[1:]]
+        count = sum(1 for pos in posts[0][doc]
+                    if all(pos + k + 1 in f for k, f in enumerate(following)))
+        if count:
+            out[doc] = count
+    return out
+
+
 def _phrase(view: IndexView, node: Phrase, levels: tuple[int, ...],
             within: Within = None) -> Hits:
     hits: Hits = {}
     for level in levels:
         # every level is read in full: df counts all articles with the phrase at that level
         terms = [w.at(level) for w in node.words]
-        body = phrase_occurrences(view, LEVEL_FIELD[level], terms)
-        title = phrase_occurrences(view, TITLE_PREFIX + LEVEL_FIELD[level], terms)
+        fields = LEVEL_FIELD[level], TITLE_PREFIX + LEVEL_FIELD[level]
+        body = phrase_counts(view, fields[0], terms)
+        title = phrase_counts(view, fields[1], terms)
         docs = body.keys() | title.keys()
         df = len(docs)
         if within is not None:
             docs &= within
+        found = [(f, tuple(terms)) for f in fields]
         for doc in docs:
             if doc in hits:
                 continue
-            b, t = body.get(doc, []), title.get(doc, [])
-            hits[doc] = _Hit(level + _weight(len(b) + len(t), df, view.n, bool(t)),
-                             [(s, e) for _, s, e in b], [], [(s, e) for _, s, e in t],
-                             [(node.text, level)])
+            tf, in_title = body.get(doc, 0) + title.get(doc, 0), doc in title
+            hits[doc] = _Hit(level + _weight(tf, df, view.n, in_title), [], [], [],
+                             [(node.text, level)], phrases=found)
     return hits
 
 
@@ -400,7 +465,7 @@ def _merge(hits: list[_Hit]) -> _Hit:
         score += h.score
     return _Hit(score, [s for h in hits for s in h.spans], [s for h in hits for s in h.sources],
                 [s for h in hits for s in h.title_spans], [lv for h in hits for lv in h.levels],
-                max((h.near for h in hits), default=0))
+                max((h.near for h in hits), default=0), [p for h in hits for p in h.phrases])
 
 
 def _term_docs(view: IndexView, fieldname: str, term: str) -> set[int]:
@@ -503,6 +568,11 @@ class Filters:
     source: str | None = None
     date_from: str | None = None
     date_to: str | None = None
+
+    def empty(self) -> bool:
+        """No filter set: every article passes (no article's metadata need be read)."""
+        return (self.places is None and self.actors is None and self.source is None
+                and not self.date_from and not self.date_to)
 
     def keep(self, stored: dict[str, Any]) -> bool:
         if self.places is not None and not self.places & set(stored.get("places") or []):
@@ -670,26 +740,37 @@ def _search(view: IndexView, query: str, node: Node, mode: str, limit: int | Non
             filters: Filters | None) -> SearchResult:
     lazy = limit is not None and isinstance(node, And) and bool(max_bonus(node))
     hits = evaluate(view, node, mode, proximity=not lazy)
-    kept: list[tuple[int, str, _Hit]] = []
-    for doc, hit in hits.items():
-        if filters is not None and not filters.keep(view.meta(doc)):
-            continue
-        kept.append((doc, view.doc_id(doc), hit))
+    if filters is not None and filters.empty():
+        filters = None
+    kept = [(doc, hit) for doc, hit in hits.items()
+            if filters is None or filters.keep(view.meta(doc))]
     if lazy:
         assert isinstance(node, And) and limit is not None
-        top_with_proximity(view, node, MODE_LEVELS[mode], kept, limit)
-    rows = [(-round(hit.score, 6), aid, doc, hit) for doc, aid, hit in kept]
+        top_with_proximity(view, node, MODE_LEVELS[mode],
+                           [(doc, view.doc_id(doc), hit) for doc, hit in kept], limit)
+    total = len(kept)
+    if limit is not None and total > limit:
+        # only hits scoring about as high as the limit-th best can be shown: the order (by
+        # score rounded to 6 decimals, then id) is made among those alone
+        floor = heapq.nlargest(limit, [hit.score for _, hit in kept])[-1] - _MARGIN
+        kept = [(doc, hit) for doc, hit in kept if hit.score >= floor]
+    rows = [(-round(hit.score, 6), view.doc_id(doc), doc, hit) for doc, hit in kept]
     rows.sort(key=lambda r: (r[0], r[1]))
     results = []
     for neg_score, _, doc, hit in rows[: limit if limit is not None else len(rows)]:
         st = view.stored(doc)
         text, title = st["text"], st["title"] or ""
         sources = list(dict.fromkeys(hit.sources))
-        spans = merge_spans(hit.spans + [sp for f, t in sources if not f.startswith(TITLE_PREFIX)
-                                         for sp in view.spans(f, t, doc)])
-        tspans = merge_spans(hit.title_spans + [sp for f, t in sources
-                                                if f.startswith(TITLE_PREFIX)
-                                                for sp in view.spans(f, t, doc)])
+        body_spans, title_spans = list(hit.spans), list(hit.title_spans)
+        for f, terms in dict.fromkeys(hit.phrases):
+            found = phrase_occurrences(view, f, list(terms), only={doc}).get(doc, [])
+            (title_spans if f.startswith(TITLE_PREFIX) else body_spans).extend(
+                (s, e) for _, s, e in found)
+        spans = merge_spans(body_spans + [sp for f, t in sources if not f.startswith(TITLE_PREFIX)
+                                          for sp in view.spans(f, t, doc)])
+        tspans = merge_spans(title_spans + [sp for f, t in sources
+                                            if f.startswith(TITLE_PREFIX)
+                                            for sp in view.spans(f, t, doc)])
         matched = list(dict.fromkeys([*(title[s:e] for s, e in tspans),
                                       *(text[s:e] for s, e in spans)]))
         results.append(Result(
@@ -698,4 +779,4 @@ def _search(view: IndexView, query: str, node: Node, mode: str, limit: int | Non
             matched=matched, spans=spans, levels=list(dict.fromkeys(hit.levels)),
             proximity=hit.near, title_spans=tspans,
         ))
-    return SearchResult(query, len(rows), results)
+    return SearchResult(query, total, results)
