@@ -20,7 +20,10 @@ timed: the analysis stage belongs to another stage) and times the browser stage 
 ``--first-query SITE`` instead measures what a reader's browser fetches for a first query on a
 built site (headless Chromium through bench/browser's static server, which gzips text files
 as hosts do; the stored ``.json.gz`` data counts as stored): the bytes per kind of file, gzip,
-for each query of ``--queries``, on a fresh browser context each.
+for each query of ``--queries``, on a fresh browser context each; in all until the page is
+done and idle (``gzip``, ``data_gzip``: search data only), and of the responses that ended
+before the first results were on screen (``first_gzip``, ``first_data_gzip``: page.js's
+``data-shown``; the forms facet, the filter facets and their columns come after).
 
 For each step: CPU seconds of the process (user + sys), wall seconds, and the data files
 written and kept. ``--check`` then builds the same articles cold into another folder and
@@ -175,17 +178,29 @@ def first_query(site: Path, queries: list[str]) -> list[dict[str, Any]]:
                 state="attached", timeout=bb.STEP_MS)
             total = int(page.get_attribute('[data-role="results"]', "data-total") or 0)
             page.wait_for_load_state("networkidle")
+            # when the first results were on screen (page.js data-shown) and when each
+            # resource's response ended, on the page's clock
+            shown = page.get_attribute('[data-role="results"]', "data-shown")
+            ends = dict(page.evaluate("performance.getEntriesByType('resource')"
+                                      ".map((e) => [e.name, e.responseEnd])"))
             ctx.close()
             kinds: dict[str, list[int]] = {}
+            first: dict[str, int] = {}  # before the first results were on screen
             for url, body in bodies:
                 k = kinds.setdefault(_kind(url), [0, 0])
+                size = bb.gz(body)
                 k[0] += 1
-                k[1] += bb.gz(body)
+                k[1] += size
+                if shown is None or ends.get(url, 0.0) <= float(shown):
+                    first[_kind(url)] = first.get(_kind(url), 0) + size
+            not_data = ("page and theme", "search scripts and styles")
             row = {"query": query, "results": total, "requests": len(bodies),
                    "gzip": sum(v[1] for v in kinds.values()),
-                   "data_gzip": sum(v[1] for k, v in kinds.items()
-                                    if k not in ("page and theme", "search scripts and styles")),
-                   "kinds": {k: {"files": v[0], "gzip": v[1]} for k, v in sorted(kinds.items())}}
+                   "data_gzip": sum(v[1] for k, v in kinds.items() if k not in not_data),
+                   "first_gzip": sum(first.values()),
+                   "first_data_gzip": sum(v for k, v in first.items() if k not in not_data),
+                   "kinds": {k: {"files": v[0], "gzip": v[1], "first_gzip": first.get(k, 0)}
+                             for k, v in sorted(kinds.items())}}
             out.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
         browser.close()
