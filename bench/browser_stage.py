@@ -208,6 +208,72 @@ def first_query(site: Path, queries: list[str]) -> list[dict[str, Any]]:
     return out
 
 
+PAGEFIND_PAGE = """<!doctype html>
+<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>pagefind</title></head>
+<body><script type="module">
+const q = new URL(location.href).searchParams.get('q');
+const pagefind = await import('../pagefind/pagefind.js');
+const search = await pagefind.search(q);
+await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
+document.body.dataset.total = String(search.results.length);
+</script></body></html>
+"""
+
+
+def pagefind_first_query(site: Path, queries: list[str]) -> list[dict[str, Any]]:
+    """Pagefind's counterpart on the same site (its ``pagefind/`` bundle made by ``pagefind
+    --site SITE``): a cold page that loads Pagefind, searches and fetches the first ten
+    results' data (as bench/browser does); gzip bytes of everything fetched but the page
+    itself. A root query is given to Pagefind as its bare word (``جذر:علم`` → ``علم``)."""
+    import importlib.machinery
+    import importlib.util
+
+    from playwright.sync_api import sync_playwright
+
+    path = Path(__file__).resolve().parent / "browser"
+    loader = importlib.machinery.SourceFileLoader("bench_browser", str(path))
+    spec = importlib.util.spec_from_loader("bench_browser", loader)
+    assert spec is not None
+    bb = importlib.util.module_from_spec(spec)
+    loader.exec_module(bb)
+    (site / "pf").mkdir(exist_ok=True)
+    (site / "pf" / "index.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
+    srv, base = bb.serve(site)
+    out = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=bb.CHROMIUM, args=bb.ARGS)
+        for query in queries:
+            ctx, page = bb.new_page(browser, "loopback")
+            bodies: list[tuple[str, bytes]] = []
+
+            def on_response(resp: Any, bodies: list[tuple[str, bytes]] = bodies) -> None:
+                try:
+                    bodies.append((resp.url, resp.body()))
+                except Exception:  # noqa: BLE001 - redirects have no body
+                    pass
+
+            page.on("response", on_response)
+            page.goto(f"{base}/pf/?q={bb.quote(query.removeprefix('جذر:'))}")
+            page.wait_for_function("document.body.dataset.total !== undefined",
+                                   timeout=bb.STEP_MS)
+            total = int(page.evaluate("+document.body.dataset.total"))
+            page.wait_for_load_state("networkidle")
+            ctx.close()
+            data = [(u, b) for u, b in bodies if "/pagefind/" in u]
+            kinds: dict[str, int] = {}
+            for u, b in data:
+                name = u.split("/pagefind/", 1)[1].split("?")[0]
+                kind = name.split("/")[0] + "/" if "/" in name else name.split(".")[0]
+                kinds[kind] = kinds.get(kind, 0) + bb.gz(b)
+            row = {"query": query, "results": total, "requests": len(data),
+                   "gzip": sum(kinds.values()), "kinds": dict(sorted(kinds.items()))}
+            out.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        browser.close()
+    srv.shutdown()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("archive", type=Path, nargs="?")
@@ -215,13 +281,16 @@ def main() -> None:
     ap.add_argument("--first-query", type=Path, metavar="SITE",
                     help="measure a first query's transfer on this built site instead")
     ap.add_argument("--queries", nargs="+", default=QUERIES)
+    ap.add_argument("--pagefind", action="store_true",
+                    help="with --first-query: measure Pagefind's bundle in SITE/pagefind instead")
     ap.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS))
     ap.add_argument("--check", action="store_true",
                     help="compare the result with a cold build of the same articles")
     ap.add_argument("--json", type=Path, help="write the figures here too")
     args = ap.parse_args()
     if args.first_query is not None:
-        rows = first_query(args.first_query, args.queries)
+        rows = (pagefind_first_query(args.first_query, args.queries) if args.pagefind
+                else first_query(args.first_query, args.queries))
         if args.json:
             args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n",
                                  encoding="utf-8")
