@@ -574,7 +574,7 @@ async function topWithProximity(view, node, levels, rows, limit) {
   const terms = runTerms(node, levels);
   let done = 0;
   let best = [];
-  let batch = Math.max(limit, 32);
+  let batch = limit; // (Python starts at 32: any batches give the same first rows)
   while (done < order.length) {
     if (best.length >= limit && base(order[done]) + bound < best[limit - 1] - MARGIN) return;
     const chunk = order.slice(done, done + batch);
