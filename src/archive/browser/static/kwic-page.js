@@ -145,8 +145,14 @@ export class KwicPage {
     this.setState('loading');
     const t0 = performance.now();
     let out;
+    let node;
     try {
       out = await runQuery(params);
+      // filters, dates (sorting) and names of places and actors: the columns; every
+      // occurrence: the positions of the query's long terms in all their articles
+      await out.engine.view.ensureColumns();
+      node = parse(params.q, out.engine.analyzer);
+      await out.engine.view.ensurePositions(queryTerms(node, params.mode));
     } catch (exc) {
       if (token !== this.token) return;
       this.say(...failure(exc, this.input, 'المربع'));
@@ -159,21 +165,6 @@ export class KwicPage {
     this.lines.removeAttribute('data-error');
     this.engine = out.engine;
     const { view, analyzer } = out.engine;
-    // filters, dates (sorting) and names of places and actors: the columns
-    try {
-      await view.ensureColumns();
-    } catch (exc) {
-      if (token !== this.token) return;
-      this.say(...failure(exc, this.input, 'المربع'));
-      this.lines.setAttribute('data-error', 'true');
-      this.setState('done');
-      return;
-    }
-    if (token !== this.token) return;
-    const node = parse(params.q, analyzer);
-    // every occurrence: the positions of the query's long terms in all their articles
-    await view.ensurePositions(queryTerms(node, params.mode));
-    if (token !== this.token) return;
     const found = nodeOccurrences(view, node, params.mode);
     const all = occurrences(view, out.rows, (r) => found.get(r.doc) || []);
     const articles = new Set(all.map((l) => l.doc)).size;
