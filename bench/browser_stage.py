@@ -20,7 +20,10 @@ timed: the analysis stage belongs to another stage) and times the browser stage 
 ``--first-query SITE`` instead measures what a reader's browser fetches for a first query on a
 built site (headless Chromium through bench/browser's static server, which gzips text files
 as hosts do; the stored ``.json.gz`` data counts as stored): the bytes per kind of file, gzip,
-for each query of ``--queries``, on a fresh browser context each.
+for each query of ``--queries``, on a fresh browser context each; in all until the page is
+done and idle (``gzip``, ``data_gzip``: search data only), and of the responses that ended
+before the first results were on screen (``first_gzip``, ``first_data_gzip``: page.js's
+``data-shown``; the forms facet, the filter facets and their columns come after).
 
 For each step: CPU seconds of the process (user + sys), wall seconds, and the data files
 written and kept. ``--check`` then builds the same articles cold into another folder and
@@ -39,6 +42,7 @@ import resource
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -142,12 +146,10 @@ def _kind(url: str) -> str:
     return "page and theme"
 
 
-def first_query(site: Path, queries: list[str]) -> list[dict[str, Any]]:
-    """Per query: gzip bytes fetched by a cold /search/?q= (fresh context), by kind of file."""
+def _bench_browser() -> Any:
+    """bench/browser (no .py suffix) as a module: its server, Chromium and gzip helpers."""
     import importlib.machinery
     import importlib.util
-
-    from playwright.sync_api import sync_playwright
 
     path = Path(__file__).resolve().parent / "browser"
     loader = importlib.machinery.SourceFileLoader("bench_browser", str(path))
@@ -155,41 +157,114 @@ def first_query(site: Path, queries: list[str]) -> list[dict[str, Any]]:
     assert spec is not None
     bb = importlib.util.module_from_spec(spec)
     loader.exec_module(bb)
+    return bb
+
+
+def _record_bodies(page: Any) -> list[tuple[str, bytes]]:
+    """(URL, body) of every response the page gets from now on."""
+    bodies: list[tuple[str, bytes]] = []
+
+    def on_response(resp: Any) -> None:
+        try:
+            bodies.append((resp.url, resp.body()))
+        except Exception:  # noqa: BLE001 - redirects have no body
+            pass
+
+    page.on("response", on_response)
+    return bodies
+
+
+def _fresh_pages(site: Path, queries: list[str]) -> Iterator[tuple[Any, str, str, Any, Any]]:
+    """For each query: (bench/browser module, base URL of SITE served, query, a page in a
+    fresh browser context, the responses it gets); the context closes on the next."""
+    from playwright.sync_api import sync_playwright
+
+    bb = _bench_browser()
     srv, base = bb.serve(site)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=bb.CHROMIUM, args=bb.ARGS)
+            for query in queries:
+                ctx, page = bb.new_page(browser, "loopback")
+                yield bb, base, query, page, _record_bodies(page)
+                ctx.close()
+            browser.close()
+    finally:
+        srv.shutdown()
+
+
+def first_query(site: Path, queries: list[str]) -> list[dict[str, Any]]:
+    """Per query: gzip bytes fetched by a cold /search/?q= (fresh context), by kind of file."""
     out = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=bb.CHROMIUM, args=bb.ARGS)
-        for query in queries:
-            ctx, page = bb.new_page(browser, "loopback")
-            bodies: list[tuple[str, bytes]] = []
+    for bb, base, query, page, bodies in _fresh_pages(site, queries):
+        page.goto(f"{base}/search/?q={bb.quote(query)}")
+        page.locator('[data-role="results"][data-state="done"]').wait_for(
+            state="attached", timeout=bb.STEP_MS)
+        total = int(page.get_attribute('[data-role="results"]', "data-total") or 0)
+        page.wait_for_load_state("networkidle")
+        # when the first results were on screen (page.js data-shown) and when each
+        # resource's response ended, on the page's clock
+        shown = page.get_attribute('[data-role="results"]', "data-shown")
+        ends = dict(page.evaluate("performance.getEntriesByType('resource')"
+                                  ".map((e) => [e.name, e.responseEnd])"))
+        kinds: dict[str, list[int]] = {}
+        first: dict[str, int] = {}  # before the first results were on screen
+        for url, body in bodies:
+            k = kinds.setdefault(_kind(url), [0, 0])
+            size = bb.gz(body)
+            k[0] += 1
+            k[1] += size
+            if shown is None or ends.get(url, 0.0) <= float(shown):
+                first[_kind(url)] = first.get(_kind(url), 0) + size
+        not_data = ("page and theme", "search scripts and styles")
+        row = {"query": query, "results": total, "requests": len(bodies),
+               "gzip": sum(v[1] for v in kinds.values()),
+               "data_gzip": sum(v[1] for k, v in kinds.items() if k not in not_data),
+               "first_gzip": sum(first.values()),
+               "first_data_gzip": sum(v for k, v in first.items() if k not in not_data),
+               "kinds": {k: {"files": v[0], "gzip": v[1], "first_gzip": first.get(k, 0)}
+                         for k, v in sorted(kinds.items())}}
+        out.append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    return out
 
-            def on_response(resp: Any, bodies: list[tuple[str, bytes]] = bodies) -> None:
-                try:
-                    bodies.append((resp.url, resp.body()))
-                except Exception:  # noqa: BLE001 - redirects have no body
-                    pass
 
-            page.on("response", on_response)
-            page.goto(f"{base}/search/?q={bb.quote(query)}")
-            page.locator('[data-role="results"][data-state="done"]').wait_for(
-                state="attached", timeout=bb.STEP_MS)
-            total = int(page.get_attribute('[data-role="results"]', "data-total") or 0)
-            page.wait_for_load_state("networkidle")
-            ctx.close()
-            kinds: dict[str, list[int]] = {}
-            for url, body in bodies:
-                k = kinds.setdefault(_kind(url), [0, 0])
-                k[0] += 1
-                k[1] += bb.gz(body)
-            row = {"query": query, "results": total, "requests": len(bodies),
-                   "gzip": sum(v[1] for v in kinds.values()),
-                   "data_gzip": sum(v[1] for k, v in kinds.items()
-                                    if k not in ("page and theme", "search scripts and styles")),
-                   "kinds": {k: {"files": v[0], "gzip": v[1]} for k, v in sorted(kinds.items())}}
-            out.append(row)
-            print(json.dumps(row, ensure_ascii=False), flush=True)
-        browser.close()
-    srv.shutdown()
+PAGEFIND_PAGE = """<!doctype html>
+<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>pagefind</title></head>
+<body><script type="module">
+const q = new URL(location.href).searchParams.get('q');
+const pagefind = await import('../pagefind/pagefind.js');
+const search = await pagefind.search(q);
+await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
+document.body.dataset.total = String(search.results.length);
+</script></body></html>
+"""
+
+
+def pagefind_first_query(site: Path, queries: list[str]) -> list[dict[str, Any]]:
+    """Pagefind's counterpart on the same site (its ``pagefind/`` bundle made by ``pagefind
+    --site SITE``): a cold page that loads Pagefind, searches and fetches the first ten
+    results' data (as bench/browser does); gzip bytes of everything fetched but the page
+    itself. A root query is given to Pagefind as its bare word (``جذر:علم`` → ``علم``)."""
+    (site / "pf").mkdir(exist_ok=True)
+    (site / "pf" / "index.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
+    out = []
+    for bb, base, query, page, bodies in _fresh_pages(site, queries):
+        page.goto(f"{base}/pf/?q={bb.quote(query.removeprefix('جذر:'))}")
+        page.wait_for_function("document.body.dataset.total !== undefined",
+                               timeout=bb.STEP_MS)
+        total = int(page.evaluate("+document.body.dataset.total"))
+        page.wait_for_load_state("networkidle")
+        data = [(u, b) for u, b in bodies if "/pagefind/" in u]
+        kinds: dict[str, int] = {}
+        for u, b in data:
+            name = u.split("/pagefind/", 1)[1].split("?")[0]
+            kind = name.split("/")[0] + "/" if "/" in name else name.split(".")[0]
+            kinds[kind] = kinds.get(kind, 0) + bb.gz(b)
+        row = {"query": query, "results": total, "requests": len(data),
+               "gzip": sum(kinds.values()), "kinds": dict(sorted(kinds.items()))}
+        out.append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
     return out
 
 
@@ -200,13 +275,16 @@ def main() -> None:
     ap.add_argument("--first-query", type=Path, metavar="SITE",
                     help="measure a first query's transfer on this built site instead")
     ap.add_argument("--queries", nargs="+", default=QUERIES)
+    ap.add_argument("--pagefind", action="store_true",
+                    help="with --first-query: measure Pagefind's bundle in SITE/pagefind instead")
     ap.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS))
     ap.add_argument("--check", action="store_true",
                     help="compare the result with a cold build of the same articles")
     ap.add_argument("--json", type=Path, help="write the figures here too")
     args = ap.parse_args()
     if args.first_query is not None:
-        rows = first_query(args.first_query, args.queries)
+        rows = (pagefind_first_query(args.first_query, args.queries) if args.pagefind
+                else first_query(args.first_query, args.queries))
         if args.json:
             args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n",
                                  encoding="utf-8")

@@ -352,7 +352,8 @@ def test_article_text_is_fetched_only_for_shown_results(page: Any, servers: dict
 def test_enter_on_a_loaded_search_page_fetches_only_the_query_files(
         page: Any, servers: dict[str, str], sites: dict[str, Path], pause: int) -> None:
     """/search/ loads its up-front data on arrival; after Enter only the query's own files
-    come (lexicon and index shards, forms shards, one docs file per shown result, no cards),
+    come (lexicon and index shards, forms shards, one docs file per shown result, no cards;
+    then the columns for the facets),
     and the results are the command line's, whether the reader paused while typing (the
     page then fetches the lexicon shards before Enter) or not."""
     base = servers["seeds"]
@@ -383,7 +384,9 @@ def test_enter_on_a_loaded_search_page_fetches_only_the_query_files(
     assert got == expected[:10]
     data = [u for u in after if u.startswith("data/")]
     kinds = {u.split("/")[1] for u in data}
-    assert kinds <= {"lexicon", "lunr", "forms", "docs"}, data
+    # (columns.json: the facets' data, fetched once the first results are on screen;
+    # pos: positions of long terms, none in the seeds)
+    assert kinds <= {"lexicon", "lunr", "forms", "docs", "pos", "columns.json.gz"}, data
     assert len([u for u in data if u.startswith("data/docs/")]) == len(got)
     assert len(data) == len(set(data)), f"a file fetched twice: {data}"
     # the lexicon shards come while the reader pauses, else after Enter

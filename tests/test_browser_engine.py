@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from archive.browser import index as browser_index
 from archive.browser.index import (
     PIPELINE_LABEL,
     STORED,
@@ -44,6 +45,11 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     analyzed = analyze_corpus(loaded)
     site = root / "site"
     report = write_browser_index(analyzed, site, loaded.gazetteer)
+    # every term long: frequencies in the shards, positions in pos/ files (one article each)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(browser_index, "LONG_DOCS", 0)
+        mp.setattr(browser_index, "BLOCK_DOCS", 1)
+        write_browser_index(analyzed, root / "site-long", loaded.gazetteer)
     from archive.analysis import Analyzer
 
     return {"paths": paths, "site": site, "report": report, "analyzed": analyzed,
@@ -66,6 +72,12 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
     data = archive["site"] / "search" / "data"
     meta = read_data(data, "meta.json")
     assert meta["count"] == len(meta["live"]) == 5 and meta["slots"] >= 10
+    # what a first result list needs is up front; the filter and facet columns and the
+    # entities are in columns.json, fetched after the first results
+    assert sorted(meta) == ["block_docs", "card_block", "count", "live", "rank", "shard_hash",
+                            "shards", "slots", "version"]
+    columns = read_data(data, "columns.json")
+    assert columns["count"] == meta["count"]
     number = _numbers(data)
     ids = [aa.article.id for aa in archive["analyzed"]]
     assert sorted(number) == sorted(ids)
@@ -73,18 +85,22 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
     # compact columns over the live numbers: numbers into dictionaries, rank in id order
     for aa in archive["analyzed"]:
         i = live.index(number[aa.article.id])
-        got = meta["dates"][meta["date"][i]] if meta["date"][i] >= 0 else None
+        got = columns["dates"][columns["date"][i]] if columns["date"][i] >= 0 else None
         assert got == aa.article.date
         assert meta["rank"][i] == sorted(ids).index(aa.article.id)
-        assert [meta["entity_keys"][k] for k in meta["places"][i]] == list(aa.places)
+        assert [columns["entity_keys"][k] for k in columns["places"][i]] == list(aa.places)
     first = live.index(number[ids[0]])
-    assert "place:daraa" in [meta["entity_keys"][k] for k in meta["places"][first]]
-    assert meta["entities"]["place:daraa"][2] == "درعا"
+    assert "place:daraa" in [columns["entity_keys"][k] for k in columns["places"][first]]
+    assert columns["entities"]["place:daraa"][2] == "درعا"
     n0 = number[ids[0]]
     cards = read_data(data, f"cards/{n0 // meta['card_block']}.json")
+    first_aa = archive["analyzed"][0].article
+    # the card: id, path, title, URL (None: the default), date and source (shown with the
+    # result before the columns are in)
     assert cards[n0 % meta["card_block"]] == [ids[0], "seeds/000_02dc7bcb46da7aac.txt",
-                                               archive["analyzed"][0].article.title, None]
-    meta_text = json.dumps(read_data(data, "meta.json"), ensure_ascii=False)
+                                               first_aa.title, None, first_aa.date,
+                                               first_aa.source]
+    meta_text = json.dumps([read_data(data, "meta.json"), columns], ensure_ascii=False)
     assert archive["analyzed"][4].article.title not in meta_text
     # one store file per article, holding its text; no text in the metadata
     assert len(list((data / "docs").glob("*.json.gz"))) == 5
@@ -238,7 +254,8 @@ def _python(archive: dict[str, Any], case: dict[str, str]) -> dict[str, Any]:
         )
         with open_view(archive["paths"]) as view:
             res = search(view, case["q"], analyzer=Analyzer(gaz.matcher()),
-                         mode=case.get("mode", "root"), limit=None, filters=filters)
+                         mode=case.get("mode", "root"), limit=case.get("limit"),
+                         filters=filters)
     except QueryError as exc:
         return {"error": str(exc)}
     return {"total": res.total, "results": [
@@ -246,17 +263,25 @@ def _python(archive: dict[str, Any], case: dict[str, str]) -> dict[str, Any]:
          PROXIMITY_NAME.get(r.proximity)] for r in res.results]}
 
 
-def test_engine_parity_with_cli_engine(archive: dict[str, Any], tmp_path: Path) -> None:
+@pytest.mark.parametrize("layout", ["site", "site-long"])
+def test_engine_parity_with_cli_engine(archive: dict[str, Any], tmp_path: Path,
+                                       layout: str) -> None:
+    """The same results from both engines; on the site whose terms are all long too (their
+    positions fetched only where needed), and with a limit (the command's default: the
+    proximity bonus only where it can change the first rows) as well as without."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed: install nodejs and rerun")
     cases = _cases(archive)
+    cases += [{**c, "limit": limit} for c in cases if " " in c["q"] and '"' not in c["q"]
+              for limit in (1, 3)]
     cases_file = tmp_path / "cases.jsonl"
     cases_file.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases),
                           "utf-8")
     out = tmp_path / "out.jsonl"
     subprocess.run([node, str(ENGINE), str(lunr_js_path()),
-                    str(archive["site"] / "search" / "data"), str(cases_file), str(out)],
+                    str(archive["site"].parent / layout / "search" / "data"), str(cases_file),
+                    str(out)],
                    check=True, timeout=300)
     got = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert len(got) == len(cases)

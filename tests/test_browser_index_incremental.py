@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 
 from archive.analysis import Analyzer
+from archive.browser import index as browser_index
 from archive.browser.index import (
     FIELDS,
+    STATE_VERSION,
     _field_items,
     assign_docnums,
     delta_decode,
@@ -106,6 +108,7 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
         block = read_data(data, f"cards/{n // meta['card_block']}.json")
         ident[n] = block[n % meta["card_block"]][0]
     out: dict[tuple[str, str, str], list[int]] = {}
+    freqs: dict[tuple[str, str, str], int] = {}  # long terms: frequencies in the shard
     for path in (data / "lunr").glob("*.json.gz"):
         shard = json.loads(gzip.decompress(path.read_bytes()))
         assert shard["fieldVectors"] == []
@@ -113,9 +116,31 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
         assert terms == sorted(terms, key=lambda t: t.encode("utf-16-be"))  # lunr.js order
         for term, posting in shard["invertedIndex"]:
             for name in FIELDS:
-                for ref, metadata in posting.get(name, {}).items():
+                value = posting.get(name, {})
+                if "d" in value:  # a long term: its positions are in pos/
+                    for n, tf in zip(delta_decode(value["d"]), value["f"], strict=True):
+                        freqs[(term, name, ident[n])] = tf
+                    continue
+                for ref, metadata in value.items():
                     out[(term, name, ident[int(ref)])] = delta_decode(metadata["p"])
+    for path in (data / "pos").glob("*/*.json.gz"):
+        for term, fields in json.loads(gzip.decompress(path.read_bytes())).items():
+            for name, (gaps, lists) in fields.items():
+                for n, deltas in zip(delta_decode(gaps), lists, strict=True):
+                    key = (term, name, ident[n])
+                    assert key not in out  # one file per article and term
+                    out[key] = delta_decode(deltas)
+    assert freqs == {k: len(out[k]) for k in freqs}  # the same articles, as many positions
     return out
+
+
+@pytest.fixture(params=["short", "long"])
+def layout(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``long``: every term is long (its positions in pos/ files, one article per file)."""
+    if request.param == "long":
+        monkeypatch.setattr(browser_index, "LONG_DOCS", 0)
+        monkeypatch.setattr(browser_index, "BLOCK_DOCS", 1)
+    return str(request.param)
 
 
 def _reference(analyzed: list[Any], gazetteer: Any) -> dict[tuple[str, str, str], list[int]]:
@@ -129,7 +154,8 @@ def _reference(analyzed: list[Any], gazetteer: Any) -> dict[tuple[str, str, str]
     return {k: sorted(v) for k, v in out.items()}
 
 
-def test_incremental_builds_rewrite_little_and_equal_a_cold_build(tmp_path: Path) -> None:
+def test_incremental_builds_rewrite_little_and_equal_a_cold_build(tmp_path: Path,
+                                                                  layout: str) -> None:
     root = _project(tmp_path / "archive")
     state, site = root / "build" / "browser", root / "site"
     analyzed, gazetteer = _analyzed(root)
@@ -181,7 +207,7 @@ def test_incremental_builds_rewrite_little_and_equal_a_cold_build(tmp_path: Path
     assert _data(site) == {k: (data / k).read_bytes() for k in _mtimes(data)}
 
 
-def test_shards_and_slots_grow_and_shrink(tmp_path: Path) -> None:
+def test_shards_and_slots_grow_and_shrink(tmp_path: Path, layout: str) -> None:
     """With one article per shard, going from 3 to 9 articles and back to 2 changes the
     number of shards and of document slots: every shard is rebuilt from the old ones."""
     root = _project(tmp_path / "archive")
@@ -392,7 +418,7 @@ def test_a_state_of_another_version_means_a_cold_build(tmp_path: Path) -> None:
     analyzed, gazetteer = _analyzed(root)
     write_browser_index(analyzed, site, gazetteer, state_dir=state)
     saved = json.loads((state / "state.json").read_text("utf-8"))
-    assert saved["version"] == 3
+    assert saved["version"] == STATE_VERSION == 4
     (state / "state.json").write_text(json.dumps({**saved, "version": 1}), "utf-8")
     old = state / "shards" / "0.pkl"
     old.write_bytes(b"an old pickle")

@@ -2,7 +2,8 @@
 //
 //   node tests/js/engine.mjs LUNR_JS DATA_DIR CASES.jsonl OUT.jsonl
 //
-// CASES: one JSON object a line {q, mode, place, actor, source, year}; OUT: one line per case,
+// CASES: one JSON object a line {q, mode, place, actor, source, year, limit}; OUT: one line per
+// case (with a limit: its first `limit` rows only, as the command prints),
 // {"total": n, "results": [[path, score, [[clause, level], ...], proximity], ...]} or {"error": message}.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +22,8 @@ const analyzer = new Analyzer(await read('analyzer-tables.json'), await read('na
   (id) => read(`lexicon/${id}.json`));
 lunr.Pipeline.registerFunction((token) => token.update((s) => analyzer.normalize(s)), 'archive-ar');
 const view = new IndexView(meta, lunr, async (k) => read(`lunr/${k}.json`),
-  async (b) => read(`cards/${b}.json`));
+  async (b) => read(`cards/${b}.json`), async () => read('columns.json'),
+  async (k, name) => read(`pos/${k}/${name}.json`));
 const engine = { analyzer, view, meta };
 
 const out = [];
@@ -29,10 +31,11 @@ for (const line of readFileSync(casesPath, 'utf8').split('\n')) {
   if (!line) continue;
   const params = JSON.parse(line);
   try {
-    const { rows } = await runWith(engine, params);
+    const found = await runWith(engine, params);
+    const rows = params.limit ? found.rows.slice(0, params.limit) : found.rows;
     await view.loadStored(rows.map((r) => r.doc));
     out.push(JSON.stringify({
-      total: rows.length,
+      total: found.rows.length,
       results: rows.map((r) => [view.stored(r.doc).path, r.score,
         r.hit.levels.map(([text, level]) => [text, LEVEL_NAME[level]]),
         PROXIMITY_NAME[r.hit.near] ?? null]),

@@ -3,16 +3,23 @@ incrementally.
 
 :func:`write_browser_index` writes ``<site>/search/data/``::
 
-    meta.json           the manifest: global statistics (live article count, number of
-                        document slots, number of shards) and, for every article, only what
-                        filters, sorting and facets need, as compact columns (date, source as
-                        numbers into small dictionaries; places and actors as numbers into
-                        ``entity_keys``), the order of the articles by id (ties in ranking),
-                        and the gazetteer's entities (names, aliases, parents)
-    cards/<b>.json      id, path, title and URL of articles ``b*CARD_BLOCK`` … (fetched for
-                        the results on screen only)
+    meta.json           the manifest loaded up front, what a first result list needs:
+                        global statistics (live article count, number of document slots,
+                        number of shards), the live document numbers and the order of the
+                        articles by id (ties in ranking)
+    columns.json        for every article, only what filters, sorting by date and facets
+                        need, as compact columns (date, source as numbers into small
+                        dictionaries; places and actors as numbers into ``entity_keys``), and
+                        the gazetteer's entities (names, aliases, parents): fetched after the
+                        first results are on screen, or before filtering
+    cards/<b>.json      id, path, title, URL, date and source of articles
+                        ``b*CARD_BLOCK`` … (fetched for the results on screen only)
     lunr/<k>.json       the inverted index split by term; each shard is a lunr index
-                        (``lunr.Index.load`` in lunr.js 2.3.9 loads it)
+                        (``lunr.Index.load`` in lunr.js 2.3.9 loads it); a long term
+                        (:data:`LONG_DOCS`) holds only its articles and frequencies
+    pos/<k>/<n>.<b>.json  the positions of shard k's long terms, split by document number
+                        into n ranges: fetched for the articles shown, phrases and the
+                        proximity of the best candidates only
     forms/<k>.json      for each light stem and root: its word forms (normalized, one spelling
                         as written) and the articles holding each, in the same shards
     docs/<n>.json       one article's text, body spans and card (results on screen only)
@@ -31,18 +38,19 @@ Index fields: the four word fields of the command-line index (``archive.index``)
 the same :class:`archive.index.docs.IndexDoc`: ``form``, ``stem``, ``root`` and ``entity``
 (gazetteer key at the position of a name's first token), and the same four for the title.
 A posting is ``{field: {docnum: {"p": positions}}}`` (positions delta-encoded: the first,
-then the gaps); fields an article does not use are left out. Field vectors (lunr's BM25
-weights) are not written: the browser scores with the rule of ``archive/search/query.py`` from
-the positions, so lunr's own ``Index.search`` is not available on the shards (``Index.load``
-and the inverted index are).
+then the gaps); fields an article does not use are left out. A long term's is ``{field:
+{"d": docnums (delta-encoded), "f": term frequencies}}``, its positions in ``pos/``. Field
+vectors (lunr's BM25 weights) are not written: the browser scores with the rule of
+``archive/search/query.py`` from the frequencies, so lunr's own ``Index.search`` is not
+available on the shards (``Index.load`` and the inverted index are).
 
 Document numbers are stable: kept in the state folder (``build/browser/state.json``) with a
 fingerprint per article, a new article takes the next free number and a deleted one leaves a
 hole. A rebuild rewrites only the shards holding terms of changed, added or deleted articles,
-their ``docs/`` files, the card blocks holding them and ``meta.json``; every other file keeps
-its bytes and its mtime (a file is written only when its bytes change). A cold build numbers
-the articles in id order; see the README for when a cold build and a sequence of incremental
-builds give the same bytes.
+their ``docs/`` files, the card blocks holding them, ``meta.json`` and ``columns.json``; every
+other file keeps its bytes and its mtime (a file is written only when its bytes change). A
+cold build numbers the articles in id order; see the README for when a cold build and a
+sequence of incremental builds give the same bytes.
 
 Terms are analysed here in Python, so lunr's own text pipeline is not used. The index records
 one search-pipeline function under the label :data:`PIPELINE_LABEL` (``archive-ar``): the
@@ -86,17 +94,27 @@ LUNR_VERSION = "2.3.9"
 FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
-DATA_VERSION = 3
+#: 4: meta.json split into meta.json (up front) and columns.json (filters, facets); cards
+#: carry the date and source.
+DATA_VERSION = 4
 #: Suffix of the stored (gzip-compressed) data files, after the JSON name.
 STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
-#: 3: shard state as JSON fragments and marshal data per term (``shards/<k>.bin``); 1 was a
-#: pickle of each whole shard (``shards/<k>.pkl``). Another version: a cold build.
-STATE_VERSION = 3
+#: 4: a term's state holds its positions files' fragments too; 3: shard state as JSON
+#: fragments and marshal data per term (``shards/<k>.bin``); 1 was a pickle of each whole
+#: shard (``shards/<k>.pkl``). Another version: a cold build.
+STATE_VERSION = 4
 #: zlib level of the shard state files (speed over size: they are read and written often).
 STATE_ZLIB_LEVEL = 1
+#: A term held by more articles than this (over all its fields) is *long*: its shard entry
+#: keeps, per field, only its articles and term frequencies (what ranking needs), and its
+#: positions go to ``pos/<k>/<n>.<b>.json`` files, fetched for the articles that need them.
+LONG_DOCS = 128
+#: About this many of a long term's articles per positions file: the term's articles are
+#: split by document number into ``n`` ranges (a power of two, n ≥ articles / BLOCK_DOCS).
+BLOCK_DOCS = 256
 #: About this many document slots per index shard (the count is a power of two).
 DOCS_PER_SHARD = 2
 #: Document numbers per ``cards/<b>.json`` file (a quarter to a half of them are used).
@@ -246,7 +264,7 @@ class _Record:
     postings: list[tuple[str, int, list[int]]]  # (term, field number, delta positions)
     forms: list[tuple[int, str, str, str]]  # (0 stem | 1 root, term, normalized, spelling)
     doc: dict[str, Any]  # docs/<n>.json
-    card: list[Any]  # [id, path, title, url or None]
+    card: list[Any]  # [id, path, title, url or None, date, source]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
 
@@ -270,7 +288,8 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
             if term and (level, term, t.normalized) not in first:
                 first[(level, term, t.normalized)] = t.form
     forms = [(level, term, norm, spelling) for (level, term, norm), spelling in first.items()]
-    card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url]
+    card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
+            doc.date, doc.source]
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
     # the card rides with the text too: the results shown need their text and card, so the
     # page fetches one file per result after Enter instead of two
@@ -292,15 +311,47 @@ def _empty_forms() -> _Forms:
 
 def lunr_shard_json(terms: _Terms) -> str:
     """One shard as a serialised lunr index (terms in JavaScript's string order; ``_index``
-    is the term's number inside the shard; no field vectors)."""
+    is the term's number inside the shard; no field vectors). A short term's field is
+    ``{docnum: {"p": delta positions}}``, a long term's (:data:`LONG_DOCS`) ``{"d": delta
+    docnums, "f": term frequencies}``."""
     entries: list[list[Any]] = []
     for i, term in enumerate(sorted(terms, key=_utf16_key)):
         posting: dict[str, Any] = {"_index": i}
+        long = _is_long(terms[term])
         for f, docs in terms[term].items():
-            posting[FIELDS[f]] = {str(d): {"p": docs[d]} for d in sorted(docs)}
+            order = sorted(docs)
+            posting[FIELDS[f]] = ({"d": delta_encode(order), "f": [_tf(docs[d]) for d in order]}
+                                  if long else {str(d): {"p": docs[d]} for d in order})
         entries.append([term, posting])
     return _dump({"version": LUNR_VERSION, "fields": list(FIELDS), "pipeline": [PIPELINE_LABEL],
                   "invertedIndex": entries, "fieldVectors": []})
+
+
+def _is_long(fields: dict[int, dict[int, list[int]]]) -> bool:
+    """Whether a term is long (:data:`LONG_DOCS`): held by more articles than that."""
+    if sum(len(docs) for docs in fields.values()) <= LONG_DOCS:
+        return False
+    docs: set[int] = set()
+    for numbers in fields.values():
+        docs.update(numbers)
+    return len(docs) > LONG_DOCS
+
+
+def _tf(deltas: list[int]) -> int:
+    """A posting's term frequency: its number of positions."""
+    return len(deltas)
+
+
+def position_blocks(count: int) -> int:
+    """Into how many ranges of document numbers a long term held by ``count`` articles
+    splits its positions (:data:`BLOCK_DOCS`)."""
+    want = max(1, math.ceil(count / BLOCK_DOCS))
+    return 1 << (want - 1).bit_length()
+
+
+def position_block(doc: int, blocks: int, slots: int) -> int:
+    """The range of document numbers (of ``blocks``) that ``doc`` belongs to."""
+    return doc * blocks // slots
 
 
 def forms_shard_json(forms: _Forms) -> str:
@@ -326,10 +377,11 @@ def forms_shard_json(forms: _Forms) -> str:
 #: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
 #: only when the term changes. Postings: the fragment is the posting's members without
 #: ``_index`` (``"form":{"3":{"p":[1]}},…``), the data field number → docnum → delta
-#: positions. Forms (one table per level, stem and root): the fragment is the term's
+#: positions, and a third member: a long term's positions fragments by file. Forms (one
+#: table per level, stem and root): the fragment is the term's
 #: member (``"term":{normalized:[spelling,docnums]}``), the data normalized → spelling →
 #: docnums (every spelling kept: the file shows that of the lowest-numbered article).
-_Entries = dict[str, tuple[str, bytes]]
+_Entries = dict[str, tuple[Any, ...]]
 _SHARD_STATE = ".bin"
 _LUNR_HEAD = ('{"fieldVectors":[],"fields":' + json.dumps(list(FIELDS), ensure_ascii=False,
                                                           separators=(",", ":"))
@@ -337,9 +389,34 @@ _LUNR_HEAD = ('{"fieldVectors":[],"fields":' + json.dumps(list(FIELDS), ensure_a
 _LUNR_TAIL = f'],"pipeline":["{PIPELINE_LABEL}"],"version":"{LUNR_VERSION}"}}'
 
 
-def _posting_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
-    return _dump({FIELDS[f]: {str(d): {"p": p} for d, p in docs.items()}
-                  for f, docs in fields.items()})[1:-1]
+def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
+                      ) -> tuple[str, dict[str, str]]:
+    """A term's shard entry (members of its posting without ``_index``) and, for a long term,
+    its positions fragments by file (``<n>.<b>``: the n ranges of document numbers, range b):
+    ``{field: [delta docnums, [delta positions, …]]}`` over the range's articles."""
+    if not _is_long(fields):
+        return _dump({FIELDS[f]: {str(d): {"p": p} for d, p in docs.items()}
+                      for f, docs in fields.items()})[1:-1], {}
+    docs_all: set[int] = set()
+    for numbers in fields.values():
+        docs_all.update(numbers)
+    blocks = position_blocks(len(docs_all))
+    entry: dict[str, Any] = {}
+    parts: dict[int, dict[str, list[Any]]] = {}
+    for f, docs in fields.items():
+        order = sorted(docs)
+        entry[FIELDS[f]] = {"d": delta_encode(order), "f": [_tf(docs[d]) for d in order]}
+        for d in order:
+            part = parts.setdefault(position_block(d, blocks, slots), {})
+            at = part.setdefault(FIELDS[f], [[], []])
+            at[0].append(d)
+            at[1].append(docs[d])
+    pos = {}
+    for b, part in parts.items():
+        for at in part.values():
+            at[0] = delta_encode(at[0])
+        pos[f"{blocks}.{b}"] = _dump(part)
+    return _dump(entry)[1:-1], pos
 
 
 def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]]) -> str:
@@ -351,6 +428,16 @@ def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]]) -> str:
             docs.update(numbers)
         entry[norm] = [spelling, delta_encode(list(docs))]
     return _dump(term) + ":" + _dump(entry)
+
+
+def _pos_texts(entries: _Entries) -> dict[str, str]:
+    """The shard's positions files (``<n>.<b>`` → JSON ``{term: fragment}``, terms in
+    JavaScript's string order) from its long terms' fragments."""
+    files: dict[str, list[str]] = {}
+    for term in sorted(entries, key=_utf16_key):
+        for key, fragment in entries[term][2].items():
+            files.setdefault(key, []).append(f"{_dump(term)}:{fragment}")
+    return {key: "{" + ",".join(parts) + "}" for key, parts in files.items()}
 
 
 def _lunr_text(entries: _Entries) -> str:
@@ -473,13 +560,31 @@ def _dump(data: Any) -> str:
     return _ENCODER.encode(data)
 
 
-def meta_record(rows: dict[int, list[Any]], ranks: dict[int, int], slots: int, shards: int,
-                gazetteer: Any) -> dict[str, Any]:
-    """The manifest loaded up front: statistics, and compact columns over the live document
-    numbers in ascending order (``live``, delta-encoded): date and source as numbers into
-    ``dates``/``sources`` (-1: none), places and actors as numbers into ``entity_keys``,
-    ``rank`` the article's place in id order (ties in ranking); the gazetteer's entities.
-    ``rows``: docnum → [date, source, places, actors]."""
+def meta_record(ranks: dict[int, int], slots: int, shards: int) -> dict[str, Any]:
+    """``meta.json``, the manifest loaded up front: what the first result list needs, the
+    statistics and, over the live document numbers in ascending order (``live``,
+    delta-encoded), ``rank``, the article's place in id order (ties in ranking). What
+    filters, sorting by date and facets need is in ``columns.json`` (:func:`columns_record`),
+    fetched after the first results. ``ranks``: docnum → place in id order."""
+    live = sorted(ranks)
+    return {
+        "version": DATA_VERSION,
+        "count": len(ranks),
+        "slots": slots,
+        "shards": shards,
+        "shard_hash": "fnv1a32-utf16",
+        "card_block": CARD_BLOCK,
+        "block_docs": BLOCK_DOCS,
+        "live": delta_encode(live),
+        "rank": [ranks[n] for n in live],
+    }
+
+
+def columns_record(rows: dict[int, list[Any]], gazetteer: Any) -> dict[str, Any]:
+    """``columns.json``: compact columns over the live document numbers in ascending order
+    (those of ``meta.json``'s ``live``): date and source as numbers into ``dates``/``sources``
+    (-1: none), places and actors as numbers into ``entity_keys``; and the gazetteer's
+    entities. ``rows``: docnum → [date, source, places, actors]."""
     entities = entity_rows(gazetteer)
     for row in rows.values():
         for key in [*row[2], *row[3]]:
@@ -496,14 +601,8 @@ def meta_record(rows: dict[int, list[Any]], ranks: dict[int, int], slots: int, s
     return {
         "version": DATA_VERSION,
         "count": len(rows),
-        "slots": slots,
-        "shards": shards,
-        "shard_hash": "fnv1a32-utf16",
-        "card_block": CARD_BLOCK,
         "dates": dates,
         "sources": sources,
-        "live": delta_encode(live),
-        "rank": [ranks[n] for n in live],
         "date": [date_no[rows[n][0]] if rows[n][0] else -1 for n in live],
         "source": [source_no[rows[n][1]] if rows[n][1] else -1 for n in live],
         "places": [[number[k] for k in rows[n][2]] for n in live],
@@ -858,7 +957,7 @@ def write_browser_index(
         report.full = everything
         renumber = {seq: numbers[seq] for seq in changed}
         _write_shards(spill, out, state_dir, shards, old_shards if state else None,
-                      everything, renumber, gone, moved, dirty, partial)
+                      everything, renumber, gone, moved, dirty, partial, slots)
 
         # docs/<n>.json: changed articles from the spill, moved ones from their old file
         live = set(numbers)
@@ -875,7 +974,8 @@ def write_browser_index(
 
     rows = {numbers[seq]: entries[seq][2] for seq in range(len(ids))}
     ranks = {numbers[seq]: seq for seq in range(len(ids))}
-    out.put("meta.json", _dump(meta_record(rows, ranks, slots, shards, gazetteer)))
+    out.put("meta.json", _dump(meta_record(ranks, slots, shards)))
+    out.put("columns.json", _dump(columns_record(rows, gazetteer)))
     cards = {numbers[seq]: entries[seq][1] for seq in range(len(ids))}
     blocks = -(-slots // CARD_BLOCK)
     # a block changes only when one of its numbers does: an article there changed, left,
@@ -948,7 +1048,7 @@ def _old_hashes(hashes_dir: Path | None, ident: str) -> list[int]:
 def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                   old_shards: int | None, everything: bool, renumber: dict[int, int],
                   gone: set[int], moved: dict[int, int], dirty: set[int],
-                  partial: dict[int, set[int]] | None = None) -> None:
+                  partial: dict[int, set[int]] | None = None, slots: int = 1) -> None:
     """Rebuild the shards that changed. Cold (``old_shards`` None): every shard from the
     spill alone. Otherwise each from its saved state (:func:`_load_shard`): only its terms
     that hash to a ``dirty`` hash (terms of changed, deleted or moved articles; every term
@@ -1024,7 +1124,7 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                         forms_state[level].update(old_forms[level])
             new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
             _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone, moved,
-                            partial)
+                            partial, slots)
             for level in (0, 1):
                 _patch_forms(forms_state[level], new_forms[level], renumbering, everything,
                              dirty, gone, moved, partial)
@@ -1035,10 +1135,25 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                                             STATE_ZLIB_LEVEL))
                 os.replace(target / f".{k}.tmp", target / f"{k}{_SHARD_STATE}")
             out.put(f"lunr/{k}.json", _lunr_text(lunr))
+            _put_positions(out, k, _pos_texts(lunr))
             out.put(f"forms/{k}.json", _forms_text(forms_state))
     if reshard and states is not None and target is not None:
         shutil.rmtree(states)
         os.replace(target, states)
+
+
+def _put_positions(out: _Out, k: int, texts: dict[str, str]) -> None:
+    """Write shard ``k``'s positions files (``pos/<k>/<n>.<b>.json``) and remove those it no
+    longer has."""
+    folder = out.root / "pos" / str(k)
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name.removesuffix(".json" + STORED) not in texts:
+                path.unlink()
+    for key, text in sorted(texts.items()):
+        out.put(f"pos/{k}/{key}.json", text)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
 
 
 def _load_shard(path: Path) -> tuple[_Entries, list[_Entries]] | None:
@@ -1056,8 +1171,10 @@ def _todo(entries: Mapping[str, Any], new: Mapping[str, Any], renumbering: bool,
     """The terms of a shard whose entries must be decoded and encoded again: the spill's,
     and those of the articles gone or moved (their term hashes are ``dirty``)."""
     todo = set(new)
-    if renumbering:
-        todo.update(t for t in entries if everything or _hash(t) in dirty)
+    if everything:  # new numbering (positions files follow the number of slots)
+        todo.update(entries)
+    elif renumbering:
+        todo.update(t for t in entries if _hash(t) in dirty)
     return todo
 
 
@@ -1097,7 +1214,7 @@ def _renumber_in(table: dict[Any, Any], gone: set[int], moved: dict[int, int],
 
 def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everything: bool,
                     dirty: set[int], gone_all: set[int], moved: dict[int, int],
-                    partial: dict[int, set[int]]) -> None:
+                    partial: dict[int, set[int]], slots: int = 1) -> None:
     for term in _todo(entries, new, renumbering, everything, dirty):
         have = entries.get(term)
         fields: dict[int, dict[int, list[int]]] = {}
@@ -1111,7 +1228,8 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             for f, docs in add.items():
                 fields.setdefault(f, {}).update(docs)
         if fields:
-            entries[term] = (_posting_fragment(fields), marshal.dumps(fields))
+            lunr, pos = _posting_fragment(fields, slots)
+            entries[term] = (lunr, marshal.dumps(fields), pos)
         else:
             entries.pop(term, None)
 
@@ -1154,13 +1272,17 @@ def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set
             if path.is_file() and (not keep(stem) or not path.name.endswith(suffix)):
                 path.unlink()
 
-    stale(out_dir, lambda s: s in ("meta", "analyzer-tables", "names"))
+    stale(out_dir, lambda s: s in ("meta", "columns", "analyzer-tables", "names"))
 
     def number_below(limit: int) -> Any:
         return lambda s: s.isdigit() and int(s) < limit
 
     stale(out_dir / "lunr", number_below(shards))
     stale(out_dir / "forms", number_below(shards))
+    if (out_dir / "pos").is_dir():  # every shard was written: its own positions files too
+        for folder in (out_dir / "pos").iterdir():
+            if not (folder.is_dir() and folder.name.isdigit() and int(folder.name) < shards):
+                shutil.rmtree(folder) if folder.is_dir() else folder.unlink()
     stale(out_dir / "cards", number_below(blocks))
     stale(out_dir / "docs", lambda s: s.isdigit() and int(s) in live)
     stale(out_dir / LEXICON_DIR, lambda s: s in lexicon)
@@ -1194,7 +1316,9 @@ def _files(data: Path, shards: int, live: list[int], blocks: int, lexicon: list[
     z = ".json" + STORED
     return {
         "meta.json": [data / f"meta{z}"],
+        "columns.json": [data / f"columns{z}"],
         "lunr/*.json": [data / "lunr" / f"{k}{z}" for k in range(shards)],
+        "pos/*/*.json": sorted((data / "pos").glob(f"*/*{z}")),
         "forms/*.json": [data / "forms" / f"{k}{z}" for k in range(shards)],
         "cards/*.json": [data / "cards" / f"{b}{z}" for b in range(blocks)],
         "docs/*.json": [data / "docs" / f"{n}{z}" for n in live],

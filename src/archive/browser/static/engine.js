@@ -15,6 +15,8 @@
 //   valid_date, resolve_entities
 //   search                    search (rows: {score, rank, doc, hit}; no snippets: the page
 //                             fetches an article's text only when it shows it)
+//   top_with_proximity        topWithProximity (search's limit)
+//   Result spans (sources)    hitSpans (spans of the hits shown, from the positions)
 //   merge_spans, snippet      mergeSpans, snippet (parts [[text, isMatch], …], not a string)
 //   (browser/index.py)        termHash: the shard of a term
 //
@@ -28,6 +30,18 @@ import {
   parse, repr, wordAt,
 } from './query.js';
 import { ALT_MARK } from './analyzer.js';
+
+const yearOf = (date) => (date && /^[0-9]{4}/.test(date) ? date.slice(0, 4) : null);
+
+/** An article's card [id, path, title, url, date, source] into its stored metadata (data
+ * before DATA_VERSION 4: no date and source in the card, they come from the columns). */
+function setCard(doc, card) {
+  [doc.id, doc.path, doc.title, doc.url] = card;
+  if (card.length > 4) {
+    [doc.date, doc.source] = [card[4], card[5]];
+    doc.year = yearOf(card[4]);
+  }
+}
 
 /** The title's fields are the body's with this prefix (archive/index/schema.py). */
 export const TITLE_PREFIX = 'title_';
@@ -45,19 +59,29 @@ export function termHash(term) {
 /**
  * The lunr index shards and per-article metadata, opened for reading (Python IndexView).
  * loadShard(k) returns a promise of the k-th serialised lunr index; lunr is the lunr.js module.
+ * meta: meta.json (statistics, live numbers, rank: what a first result list needs);
+ * loadColumns() a promise of columns.json (dates, sources, places, actors, entities: what
+ * filters, sorting by date and facets need), fetched once by ensureColumns(). A meta that
+ * already holds the columns (entities) needs no loadColumns.
  */
 export class IndexView {
-  constructor(meta, lunr, loadShard, loadCards = null) {
+  constructor(meta, lunr, loadShard, loadCards = null, loadColumns = null, loadPositions = null) {
     this.meta = meta;
     this.lunr = lunr;
     this.loadShard = loadShard;
     this.loadCards = loadCards;
+    this.loadColumns = loadColumns;
+    // loadPositions(k, name): a promise of pos/<k>/<name>.json (a long term's positions)
+    this.loadPositions = loadPositions;
+    this.positionFiles = new Map(); // "k/name" → promise
+    this.positions = new Map(); // long term → field → doc → positions (those fetched)
+    this.longTerms = new Map(); // long term → {df, blocks, fields: field → [docs, tfs]}
     this.shards = new Map(); // k → lunr.Index
     this.pending = new Map();
     this.cards = new Map(); // block → promise
-    // meta.json: compact columns over the live document numbers, ascending (see
-    // archive/browser/index.py meta_record); numbers of deleted articles stay empty
-    const keys = meta.entity_keys;
+    this.columns = null; // promise of the columns, once asked for
+    // meta.json: the live document numbers, ascending (see archive/browser/index.py
+    // meta_record); numbers of deleted articles stay empty
     this.docs = new Array(meta.slots).fill(null);
     this.docnums = [];
     // rank: the article's place in id order (ties in ranking, as Python sorts by id)
@@ -65,35 +89,62 @@ export class IndexView {
     let n = 0;
     meta.live.forEach((gap, i) => {
       n += gap;
-      const date = meta.date[i] >= 0 ? meta.dates[meta.date[i]] : null;
-      this.docs[n] = {
-        date,
-        source: meta.source[i] >= 0 ? meta.sources[meta.source[i]] : null,
-        year: date && /^[0-9]{4}/.test(date) ? date.slice(0, 4) : null,
-        places: meta.places[i].map((k) => keys[k]), // numbers → entity keys
-        actors: meta.actors[i].map((k) => keys[k]),
-        // id, path, title, url: from cards/<b>.json (loadStored)
-      };
+      // date, source, year, places, actors: from columns.json (ensureColumns); id, path,
+      // title, url (and date, source): from the article's card (setCard, loadStored)
+      this.docs[n] = {};
       this.rank[n] = meta.rank[i];
       this.docnums.push(n);
     });
     this.n = meta.count;
     this._postings = new Map();
+    this._freqs = new Map();
+    if (meta.entities !== undefined) this.columns = Promise.resolve(this.setColumns(meta));
   }
 
-  /** An article's metadata: date, source, year, places, actors (and, once loadStored has
-   * fetched them, id, path, title, url). */
+  /** Fetch (once) columns.json: every article's date, source, places and actors, and the
+   * entities (then also in meta). Filters, sorting by date and facets wait for it. */
+  ensureColumns() {
+    if (this.columns === null) {
+      if (!this.loadColumns) return Promise.reject(new Error('no columns.json to load'));
+      this.columns = this.loadColumns().then((columns) => this.setColumns(columns));
+      this.columns.catch(() => { this.columns = null; });
+    }
+    return this.columns;
+  }
+
+  setColumns(columns) {
+    const keys = columns.entity_keys;
+    this.docnums.forEach((n, i) => {
+      const date = columns.date[i] >= 0 ? columns.dates[columns.date[i]] : null;
+      Object.assign(this.docs[n], {
+        date,
+        source: columns.source[i] >= 0 ? columns.sources[columns.source[i]] : null,
+        year: yearOf(date),
+        places: columns.places[i].map((k) => keys[k]), // numbers → entity keys
+        actors: columns.actors[i].map((k) => keys[k]),
+      });
+    });
+    for (const name of ['dates', 'sources', 'entity_columns', 'entity_keys', 'entities']) {
+      this.meta[name] = columns[name];
+    }
+  }
+
+  /** An article's metadata: date, source, year, places, actors (once ensureColumns is done;
+   * the date and source of an article whose card is in too) and, once loadStored or setCard
+   * has them, id, path, title, url. */
   stored(docnum) {
     return this.docs[docnum];
   }
 
-  /** Take an article's card [id, path, title, url] from its docs/<n>.json (no cards fetch). */
+  /** Take an article's card [id, path, title, url, date, source] (from its docs/<n>.json or
+   * its cards block). */
   setCard(docnum, card) {
     const doc = this.docs[docnum];
-    if (card && doc && doc.id === undefined) [doc.id, doc.path, doc.title, doc.url] = card;
+    if (card && doc && doc.id === undefined) setCard(doc, card);
   }
 
-  /** Fetch (once) the id, path, title and URL of ``docnums`` (their cards blocks). */
+  /** Fetch (once) the id, path, title, URL, date and source of ``docnums`` (their cards
+   * blocks). */
   async loadStored(docnums) {
     const size = this.meta.card_block;
     const blocks = new Set([...docnums].map((d) => Math.floor(d / size)));
@@ -102,7 +153,7 @@ export class IndexView {
         const p = this.loadCards(b).then((rows) => {
           rows.forEach((row, i) => {
             const doc = this.docs[b * size + i];
-            if (row && doc) [doc.id, doc.path, doc.title, doc.url] = row;
+            if (row && doc) setCard(doc, row);
           });
         });
         p.catch(() => this.cards.delete(b));
@@ -130,29 +181,144 @@ export class IndexView {
     }));
   }
 
-  /** Map docnum → sorted positions of a term in a field (Python: [(pos, start, end)]). */
+  /** A term's posting (lunr inverted index entry), or undefined; its shard must be loaded. */
+  entry(term) {
+    const index = this.shards.get(this.shardOf(term));
+    if (index === undefined) throw new Error(`shard of ${term} not loaded (call ensure)`);
+    const inverted = index.invertedIndex;
+    return Object.prototype.hasOwnProperty.call(inverted, term) ? inverted[term] : undefined;
+  }
+
+  /** A long term's articles and frequencies per field ({df, blocks, fields: field → [docs,
+   * tfs]}), or null for a short term (positions in its posting; archive/browser/index.py). */
+  longTerm(term) {
+    if (this.longTerms.has(term)) return this.longTerms.get(term);
+    const posting = term ? this.entry(term) : undefined;
+    let out = null;
+    if (posting !== undefined) {
+      const fields = new Map();
+      for (const [field, value] of Object.entries(posting)) {
+        if (field === '_index' || !value || !Array.isArray(value.d)) continue;
+        const docs = [];
+        let at = 0;
+        for (const gap of value.d) docs.push((at += gap));
+        fields.set(field, [docs, value.f]);
+      }
+      if (fields.size) {
+        const all = new Set();
+        for (const [docs] of fields.values()) for (const d of docs) all.add(d);
+        const want = Math.max(1, Math.ceil(all.size / this.meta.block_docs));
+        out = { df: all.size, docs: all, blocks: 2 ** Math.ceil(Math.log2(want)), fields };
+      }
+    }
+    this.longTerms.set(term, out);
+    return out;
+  }
+
+  /** Map docnum → term frequency of a term in a field (what ranking needs). */
+  freqs(fieldname, term) {
+    const key = `${fieldname}\u0000${term}`;
+    const hit = this._freqs.get(key);
+    if (hit !== undefined) return hit;
+    const out = new Map();
+    const long = term ? this.longTerm(term) : null;
+    if (long) {
+      const at = long.fields.get(fieldname);
+      if (at) at[0].forEach((d, i) => out.set(d, at[1][i]));
+    } else if (term) {
+      for (const [doc, positions] of this.postings(fieldname, term)) out.set(doc, positions.length);
+    }
+    this._freqs.set(key, out);
+    return out;
+  }
+
+  /**
+   * Fetch (once) the positions of the long ones among ``terms`` for ``docs`` (an iterable of
+   * docnums; null: every article holding them): the files of the ranges of document numbers
+   * those articles fall in. Short terms have theirs in their posting already.
+   */
+  async ensurePositions(terms, docs = null) {
+    const wanted = docs === null ? null : [...docs];
+    const files = new Map();
+    for (const term of new Set(terms)) {
+      const long = term ? this.longTerm(term) : null;
+      if (!long) continue;
+      const k = this.shardOf(term);
+      const blocks = new Set();
+      for (const d of wanted === null ? long.docs : wanted) {
+        if (wanted === null || long.docs.has(d)) blocks.add(Math.floor((d * long.blocks) / this.meta.slots));
+      }
+      for (const b of blocks) files.set(`${k}/${long.blocks}.${b}`, [k, `${long.blocks}.${b}`]);
+    }
+    await Promise.all([...files].map(([key, [k, name]]) => {
+      if (!this.positionFiles.has(key)) {
+        const p = this.loadPositions(k, name).then((json) => this.addPositions(json));
+        p.catch(() => this.positionFiles.delete(key));
+        this.positionFiles.set(key, p);
+      }
+      return this.positionFiles.get(key);
+    }));
+  }
+
+  /** Take a positions file: {term: {field: [docs (delta), [positions (delta), …]]}}. */
+  addPositions(json) {
+    for (const [term, fields] of Object.entries(json)) {
+      if (!this.positions.has(term)) this.positions.set(term, new Map());
+      const byField = this.positions.get(term);
+      for (const [field, [gaps, lists]] of Object.entries(fields)) {
+        if (!byField.has(field)) byField.set(field, new Map());
+        const byDoc = byField.get(field);
+        let doc = 0;
+        gaps.forEach((gap, i) => {
+          doc += gap;
+          byDoc.set(doc, decodeGaps(lists[i]));
+        });
+      }
+    }
+  }
+
+  /** Sorted positions of a term in a field of one article (empty: not there). A long term's
+   * must have been fetched (ensurePositions). */
+  positionsOf(fieldname, term, doc) {
+    if (!term) return [];
+    const long = this.longTerm(term);
+    if (!long) return this.postings(fieldname, term).get(doc) || [];
+    const at = long.fields.get(fieldname);
+    if (!at || !this.freqs(fieldname, term).has(doc)) return [];
+    const found = this.positions.get(term)?.get(fieldname)?.get(doc);
+    if (found === undefined) throw new Error(`positions of ${term} in ${doc} not loaded (call ensurePositions)`);
+    return found;
+  }
+
+  /** Map docnum → sorted positions of a term in a field (Python: [(pos, start, end)]); a long
+   * term's for every article must have been fetched (ensurePositions(terms)). */
   postings(fieldname, term) {
     const key = `${fieldname}\u0000${term}`;
     const hit = this._postings.get(key);
     if (hit !== undefined) return hit;
     const out = new Map();
-    if (term) {
-      const index = this.shards.get(this.shardOf(term));
-      if (index === undefined) throw new Error(`shard of ${term} not loaded (call ensure)`);
-      const inverted = index.invertedIndex;
-      if (Object.prototype.hasOwnProperty.call(inverted, term)) {
-        const docs = inverted[term][fieldname] || {};
-        for (const ref of Object.keys(docs)) {
-          const positions = [];
-          let at = 0;
-          for (const gap of docs[ref].p || []) positions.push((at += gap)); // delta-decoded
-          out.set(Number(ref), positions);
-        }
+    if (term && this.longTerm(term)) {
+      for (const doc of this.freqs(fieldname, term).keys()) {
+        out.set(doc, this.positionsOf(fieldname, term, doc));
       }
+      this._postings.set(key, out);
+      return out;
+    }
+    const posting = term ? this.entry(term) : undefined;
+    if (posting !== undefined) {
+      const docs = posting[fieldname] || {};
+      for (const ref of Object.keys(docs)) out.set(Number(ref), decodeGaps(docs[ref].p || []));
     }
     this._postings.set(key, out);
     return out;
   }
+}
+
+function decodeGaps(gaps) {
+  const out = [];
+  let at = 0;
+  for (const gap of gaps) out.push((at += gap));
+  return out;
 }
 
 /** Every index term that evaluating ``node`` in ``mode`` looks up (to fetch their shards). */
@@ -188,56 +354,69 @@ export function weight(tf, df, n, inTitle) {
 const union = (a, b) => new Set([...a.keys(), ...b.keys()]);
 
 /**
- * Score one clause from [[level, body docs, title docs, term]] (best level first); docs: Map
- * doc → token spans. Python _level_hits (counts are the number of spans). A hit's levels
- * entry is [clause text, level, term] (term: the word's index term at that level, null for
- * phrases and names; forms.js uses it).
+ * Score one clause from [[level, body, title, term, sources]] (best level first). Phrases:
+ * body/title map doc → token spans (counts are the number of spans). Words, roots and names:
+ * doc → term frequency, and sources [[body field, term, last], [title field, term, last]]
+ * say where the hit's spans are read once the hit is shown (hitSpans; Python _level_hits and
+ * sources). A hit's levels entry is [clause text, level, term] (term: the word's index term
+ * at that level, null for phrases and names; forms.js uses it).
  */
 function levelHits(view, perLevel, text) {
   const hits = new Map();
-  for (const [level, body, title, term = null] of perLevel) {
+  for (const [level, body, title, term = null, sources = null] of perLevel) {
     const docs = union(body, title);
     const df = docs.size;
     for (const doc of docs) {
       if (hits.has(doc)) continue;
-      const b = body.get(doc) || [];
-      const t = title.get(doc) || [];
+      const b = body.get(doc);
+      const t = title.get(doc);
+      const nb = b === undefined ? 0 : sources ? b : b.length;
+      const nt = t === undefined ? 0 : sources ? t : t.length;
       hits.set(doc, {
-        score: level + weight(b.length + t.length, df, view.n, t.length > 0),
-        spans: b.slice(), tspans: t.slice(), levels: [[text, level, term]], near: 0,
+        score: level + weight(nb + nt, df, view.n, nt > 0),
+        spans: sources || b === undefined ? [] : b.slice(),
+        tspans: sources || t === undefined ? [] : t.slice(),
+        src: sources && nb ? [sources[0]] : [],
+        tsrc: sources && nt ? [sources[1]] : [],
+        levels: [[text, level, term]], near: 0,
       });
     }
   }
   return hits;
 }
 
-function postingSpans(post, last = (p) => p) {
-  const docs = new Map();
-  for (const [d, positions] of post) docs.set(d, positions.map((p) => [p, last(p)]));
-  return docs;
-}
-
-function fieldSpans(view, fieldname, term, last) {
-  return [postingSpans(view.postings(fieldname, term), last),
-    postingSpans(view.postings(TITLE_PREFIX + fieldname, term), last)];
+/** A clause over one term in a field and its title field: frequencies and span sources
+ * (last: 'entity' for a name, whose span runs to the name's end). */
+function termClause(view, level, fieldname, term, clauseTerm, last = null) {
+  return [level, view.freqs(fieldname, term), view.freqs(TITLE_PREFIX + fieldname, term), clauseTerm,
+    [[fieldname, term, last], [TITLE_PREFIX + fieldname, term, last]]];
 }
 
 function termHits(view, node, levels) {
-  return levelHits(view, levels.map((level) => [level,
-    ...fieldSpans(view, LEVEL_FIELD[level], wordAt(node.word, level)), wordAt(node.word, level)]),
-  node.word.text);
+  return levelHits(view, levels.map((level) => termClause(view, level, LEVEL_FIELD[level],
+    wordAt(node.word, level), wordAt(node.word, level))), node.word.text);
+}
+
+/** The articles holding every one of ``terms`` in a field or in its title field. */
+function phraseCandidates(view, fieldname, terms) {
+  let docs = null;
+  for (const t of terms) {
+    const here = union(view.freqs(fieldname, t), view.freqs(TITLE_PREFIX + fieldname, t));
+    docs = docs === null ? here : new Set([...docs].filter((d) => here.has(d)));
+  }
+  return docs || new Set();
 }
 
 /** Map doc → token spans [first, last] of the terms at consecutive positions in a field. */
 export function phraseOccurrences(view, fieldname, terms) {
-  const posts = terms.map((t) => view.postings(fieldname, t));
-  let docs = [...posts[0].keys()];
-  for (const p of posts.slice(1)) docs = docs.filter((d) => p.has(d));
+  const freqs = terms.map((t) => view.freqs(fieldname, t));
+  let docs = [...freqs[0].keys()];
+  for (const f of freqs.slice(1)) docs = docs.filter((d) => f.has(d));
   const found = new Map();
   for (const doc of docs.sort((a, b) => a - b)) {
-    const following = posts.slice(1).map((p) => new Set(p.get(doc)));
+    const following = terms.slice(1).map((t) => new Set(view.positionsOf(fieldname, t, doc)));
     const spans = [];
-    for (const pos of posts[0].get(doc)) {
+    for (const pos of view.positionsOf(fieldname, terms[0], doc)) {
       if (following.every((f, k) => f.has(pos + k + 1))) spans.push([pos, pos + following.length]);
     }
     if (spans.length) found.set(doc, spans);
@@ -298,14 +477,18 @@ export function wordRuns(items) {
   return runs;
 }
 
-/** Sorted positions of a word at any allowed level, per document. */
-function positions(view, term, levels, prefix) {
+/** Sorted positions of a word at any allowed level in each of ``docs`` that holds it. */
+function positions(view, term, levels, prefix, docs) {
   const out = new Map();
   for (const level of levels) {
-    for (const [doc, ps] of view.postings(prefix + LEVEL_FIELD[level], wordAt(term.word, level))) {
+    const fieldname = prefix + LEVEL_FIELD[level];
+    const word = wordAt(term.word, level);
+    const freqs = view.freqs(fieldname, word);
+    for (const doc of docs) {
+      if (!freqs.has(doc)) continue;
       if (!out.has(doc)) out.set(doc, new Set());
       const set = out.get(doc);
-      for (const p of ps) set.add(p);
+      for (const p of view.positionsOf(fieldname, word, doc)) set.add(p);
     }
   }
   const sorted = new Map();
@@ -313,10 +496,12 @@ function positions(view, term, levels, prefix) {
   return sorted;
 }
 
-/** Add to each hit the proximity bonus of the AND's runs of words (rule in query.py). */
+/** Add to each hit the proximity bonus of the AND's runs of words (rule in query.py); the
+ * positions of the runs' words in these articles must have been fetched. */
 function proximityBonus(view, node, levels, hits) {
+  const docs = [...hits.keys()];
   for (const run of wordRuns(node.items)) {
-    const perField = ['', TITLE_PREFIX].map((prefix) => run.map((t) => positions(view, t, levels, prefix)));
+    const perField = ['', TITLE_PREFIX].map((prefix) => run.map((t) => positions(view, t, levels, prefix, docs)));
     for (const [doc, hit] of hits) {
       let tier = 0;
       for (const words of perField) tier = Math.max(tier, proximity(words.map((w) => w.get(doc) || [])));
@@ -328,7 +513,87 @@ function proximityBonus(view, node, levels, hits) {
   }
 }
 
-const emptyHit = () => ({ score: 0, spans: [], tspans: [], levels: [], near: 0 });
+/** The index terms of an AND's runs of words (their positions give the proximity bonus). */
+function runTerms(node, levels) {
+  return wordRuns(node.items).flat().flatMap((t) => levels.map((l) => wordAt(t.word, l)));
+}
+
+/** Python max_bonus: the largest proximity bonus an AND can add to one article's score. */
+export function maxBonus(node) {
+  if (node.type !== 'and') return 0;
+  return wordRuns(node.items).reduce((sum, run) => sum + PHRASE_TIER * NEAR_WEIGHT * run.length, 0);
+}
+
+/**
+ * Fetch the positions that evaluating ``node`` reads: phrases' words in the articles holding
+ * all of them, and the runs of words of every AND but a lazy top one (whose bonus
+ * topWithProximity adds where it matters).
+ */
+async function preparePositions(view, node, mode, lazyTop) {
+  const levels = MODE_LEVELS[mode];
+  const wait = [];
+  const walk = (n, top) => {
+    switch (n.type) {
+      case 'phrase':
+        for (const level of levels) {
+          const terms = n.words.map((w) => wordAt(w, level));
+          wait.push(view.ensurePositions(terms, phraseCandidates(view, LEVEL_FIELD[level], terms)));
+        }
+        break;
+      case 'not':
+        walk(n.item, false);
+        break;
+      case 'or':
+      case 'and':
+        if (n.type === 'and' && !(top && lazyTop) && maxBonus(n)) {
+          wait.push(view.ensurePositions(runTerms(n, levels)));
+        }
+        for (const item of n.items) walk(item, false);
+        break;
+      default:
+    }
+  };
+  walk(node, true);
+  await Promise.all(wait);
+}
+
+/** Scores are compared after rounding to 6 decimals: a margin far above that rounding. */
+const MARGIN = 1e-5;
+
+/**
+ * Python top_with_proximity: add the proximity bonus of the AND ``node`` to the rows that can
+ * still rank in the first ``limit`` once it is added, taking them by falling score (without
+ * the bonus, then id) in growing batches; a row whose score plus the largest bonus stays below
+ * the limit-th best final score so far cannot enter. Rows done before (a smaller limit) keep
+ * their bonus; the first ``limit`` rows and their order are those of a bonus on every row.
+ */
+async function topWithProximity(view, node, levels, rows, limit) {
+  const bound = maxBonus(node);
+  const base = (r) => (r.hit.proximityDone ? r.hit.base : r.hit.score);
+  const order = [...rows].sort((a, b) => base(b) - base(a) || a.rank - b.rank);
+  const terms = runTerms(node, levels);
+  let done = 0;
+  let best = [];
+  let batch = limit; // (Python starts at 32: any batches give the same first rows)
+  while (done < order.length) {
+    if (best.length >= limit && base(order[done]) + bound < best[limit - 1] - MARGIN) return;
+    const chunk = order.slice(done, done + batch);
+    const todo = chunk.filter((r) => !r.hit.proximityDone);
+    if (todo.length) {
+      await view.ensurePositions(terms, todo.map((r) => r.doc));
+      for (const r of todo) {
+        r.hit.base = r.hit.score;
+        r.hit.proximityDone = true;
+      }
+      proximityBonus(view, node, levels, new Map(todo.map((r) => [r.doc, r.hit])));
+    }
+    done += chunk.length;
+    best = [...best, ...chunk.map((r) => r.hit.score)].sort((a, b) => b - a).slice(0, limit);
+    batch *= 2;
+  }
+}
+
+const emptyHit = () => ({ score: 0, spans: [], tspans: [], src: [], tsrc: [], levels: [], near: 0 });
 
 function merge(hits) {
   let score = 0;
@@ -337,12 +602,19 @@ function merge(hits) {
     score,
     spans: hits.flatMap((h) => h.spans),
     tspans: hits.flatMap((h) => h.tspans),
+    src: hits.flatMap((h) => h.src),
+    tsrc: hits.flatMap((h) => h.tsrc),
     levels: hits.flatMap((h) => h.levels),
     near: Math.max(0, ...hits.map((h) => h.near)),
   };
 }
 
-export function evaluate(view, node, mode = 'root') {
+/**
+ * Matching articles with scores; ``proximity`` false: a top-level AND leaves its proximity
+ * bonus out (topWithProximity adds it). Positions read here must have been fetched
+ * (preparePositions).
+ */
+export function evaluate(view, node, mode = 'root', proximity = true) {
   const levels = MODE_LEVELS[mode];
   switch (node.type) {
     case 'term':
@@ -351,12 +623,11 @@ export function evaluate(view, node, mode = 'root') {
       return phraseHits(view, node, levels);
     case 'root':
       // the root's words, then names whose common reading has this root (engine.py)
-      return levelHits(view, [[ROOT, ...fieldSpans(view, LEVEL_FIELD[ROOT], node.root), node.root],
-        [ROOT, ...fieldSpans(view, LEVEL_FIELD[ROOT], ALT_MARK + node.root), node.root]],
-      node.text);
+      return levelHits(view, [termClause(view, ROOT, LEVEL_FIELD[ROOT], node.root, node.root),
+        termClause(view, ROOT, LEVEL_FIELD[ROOT], ALT_MARK + node.root, node.root)], node.text);
     case 'entity':
       // an entity span runs to the end of the name: marked as [pos, -1], resolved on the page
-      return levelHits(view, [[EXACT, ...fieldSpans(view, 'entity', node.key.toLowerCase(), () => -1)]],
+      return levelHits(view, [termClause(view, EXACT, 'entity', node.key.toLowerCase(), null, 'entity')],
         node.text);
     case 'not': {
       const excluded = evaluate(view, node.item, mode);
@@ -392,11 +663,36 @@ export function evaluate(view, node, mode = 'root') {
         const excluded = evaluate(view, neg.item, mode);
         hits = new Map([...hits].filter(([d]) => !excluded.has(d)));
       }
-      if (positives.length) proximityBonus(view, node, levels, hits);
+      if (positives.length && proximity) proximityBonus(view, node, levels, hits);
       return hits;
     }
     default:
       throw new TypeError(`not a query node: ${JSON.stringify(node)}`);
+  }
+}
+
+/**
+ * Fill in the spans of hits read from positions (their sources; see levelHits): fetches the
+ * long terms' positions for these articles first. Idempotent.
+ */
+export async function hitSpans(view, rows) {
+  const todo = rows.filter((r) => r.hit.src.length || r.hit.tsrc.length);
+  if (!todo.length) return;
+  const docs = new Map(); // term → docs
+  for (const r of todo) {
+    for (const [, term] of [...r.hit.src, ...r.hit.tsrc]) {
+      if (!docs.has(term)) docs.set(term, new Set());
+      docs.get(term).add(r.doc);
+    }
+  }
+  await Promise.all([...docs].map(([term, ds]) => view.ensurePositions([term], ds)));
+  for (const r of todo) {
+    const read = (sources) => sources.flatMap(([fieldname, term, last]) => view.positionsOf(fieldname, term, r.doc)
+      .map((p) => [p, last === 'entity' ? -1 : p]));
+    r.hit.spans = [...r.hit.spans, ...read(r.hit.src)];
+    r.hit.tspans = [...r.hit.tspans, ...read(r.hit.tsrc)];
+    r.hit.src = [];
+    r.hit.tsrc = [];
   }
 }
 
@@ -485,22 +781,48 @@ const round6 = (x) => Number(x.toFixed(6));
 
 /**
  * Python search(): every matching article, ordered by score (descending), then id.
- * Fetches the index shards the query needs first.
+ * Fetches the index shards the query needs first, and the positions it reads.
+ *
+ * ``limit`` (Python's): only the first ``limit`` rows need their final order; an AND's
+ * proximity bonus is then added only where it can change them (topWithProximity), so that
+ * its words' positions are fetched for those articles only. ``exact``: how many first rows
+ * are in their final order; ``complete(n)`` makes it n (or all). ``all``: every match,
+ * filtered out or not (for counts, in no particular order).
  */
-export async function search(view, query, { analyzer, mode = 'root', filters = null, node = null } = {}) {
+export async function search(view, query, { analyzer, mode = 'root', filters = null, node = null, limit = null } = {}) {
   if (!(mode in MODE_LEVELS)) throw new QueryError(`unknown mode ${repr(mode)}`, `نمط غير معروف ${repr(mode)}`);
   node = node || parse(query, analyzer);
   await view.ensure(queryTerms(node, mode));
-  const hits = evaluate(view, node, mode);
+  const lazy = limit !== null && maxBonus(node) > 0;
+  await preparePositions(view, node, mode, lazy);
+  const hits = evaluate(view, node, mode, !lazy);
+  const all = [];
   const rows = [];
   for (const [doc, hit] of hits) {
     hit.levels = uniqueLevels(hit.levels);
-    const stored = view.stored(doc);
-    if (filters !== null && !filters.keep(stored)) continue;
-    rows.push({ score: round6(hit.score), rank: view.rank[doc], doc, hit });
+    const row = { score: 0, rank: view.rank[doc], doc, hit };
+    all.push(row);
+    if (filters === null || filters.keep(view.stored(doc))) rows.push(row);
   }
-  rows.sort((a, b) => b.score - a.score || a.rank - b.rank); // ties: by id (rank), as Python
-  return { query, total: rows.length, rows };
+  const order = () => {
+    for (const r of all) r.score = round6(r.hit.score);
+    rows.sort((a, b) => b.score - a.score || a.rank - b.rank); // ties: by id (rank), as Python
+  };
+  const out = { query, total: rows.length, rows, all, exact: rows.length, complete: async () => {} };
+  if (lazy) {
+    const levels = MODE_LEVELS[mode];
+    out.exact = 0;
+    out.complete = async (n = rows.length) => {
+      const want = Math.min(n, rows.length);
+      if (want <= out.exact) return;
+      await topWithProximity(view, node, levels, rows, want);
+      order();
+      out.exact = want;
+    };
+    await out.complete(limit);
+  }
+  order();
+  return out;
 }
 
 export function mergeSpans(spans) {

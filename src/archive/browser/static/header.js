@@ -13,7 +13,7 @@
 // Browser only (no Python counterpart); the search itself is loader.js/engine.js. Everything
 // taken from the data is inserted with textContent.
 
-import { charSpans, loadDoc, loadEngine, runQuery, titleSpans } from './loader.js';
+import { charSpans, loadDoc, loadEngine, resolveSpans, runQuery, titleSpans } from './loader.js';
 import { matchedForms } from './page.js';
 import { mergeSpans } from './engine.js';
 import { QueryError } from './query.js';
@@ -120,7 +120,7 @@ class Suggest {
     this.panel.setAttribute('data-state', 'loading');
     let out;
     try {
-      out = await runQuery({ q });
+      out = await runQuery({ q, limit: SHOWN });
     } catch (exc) {
       if (token !== this.token) return;
       const msg = exc instanceof QueryError ? `خطأ في الاستعلام: ${exc.ar}` : `تعذّر البحث: ${exc.message}`;
@@ -134,7 +134,8 @@ class Suggest {
     const { analyzer, view } = out.engine;
     const rows = out.rows;
     try {
-      await view.loadStored(rows.slice(0, SHOWN).map((r) => r.doc)); // titles and links
+      await Promise.all([view.loadStored(rows.slice(0, SHOWN).map((r) => r.doc)), // titles and links
+        resolveSpans(out.engine, rows.slice(0, SHOWN))]); // what matched in them
     } catch (exc) {
       if (token !== this.token) return;
       this.list.replaceChildren();

@@ -14,6 +14,7 @@
 
 import { loadDoc, loadEngine, runQuery, ROOT_URL } from './loader.js';
 import { parse } from './query.js';
+import { queryTerms } from './engine.js';
 import { el, failure, formatDate, readQuery, showMode, UNKNOWN_DATE, writeQuery } from './ui.js';
 import { contextLine, nodeOccurrences, occurrenceSpan, occurrences, sortLines, tokenTable, WIDTH } from './kwic.js';
 import { articleURL, download, fileName, inBatches, KWIC_COLUMNS, toCSV, toJSON } from './export.js';
@@ -144,8 +145,14 @@ export class KwicPage {
     this.setState('loading');
     const t0 = performance.now();
     let out;
+    let node;
     try {
       out = await runQuery(params);
+      // filters, dates (sorting) and names of places and actors: the columns; every
+      // occurrence: the positions of the query's long terms in all their articles
+      await out.engine.view.ensureColumns();
+      node = parse(params.q, out.engine.analyzer);
+      await out.engine.view.ensurePositions(queryTerms(node, params.mode));
     } catch (exc) {
       if (token !== this.token) return;
       this.say(...failure(exc, this.input, 'المربع'));
@@ -158,7 +165,7 @@ export class KwicPage {
     this.lines.removeAttribute('data-error');
     this.engine = out.engine;
     const { view, analyzer } = out.engine;
-    const found = nodeOccurrences(view, parse(params.q, analyzer), params.mode);
+    const found = nodeOccurrences(view, node, params.mode);
     const all = occurrences(view, out.rows, (r) => found.get(r.doc) || []);
     const articles = new Set(all.map((l) => l.doc)).size;
     this.renderFilters(params);

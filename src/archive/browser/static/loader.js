@@ -12,7 +12,7 @@
 // Data lives in search/data/ beside search/assets/ (see archive/browser/index.py).
 
 import { Analyzer } from './analyzer.js';
-import { Filters, resolveEntities, search, validDate } from './engine.js';
+import { Filters, hitSpans, resolveEntities, search, validDate } from './engine.js';
 import { QueryError, repr } from './query.js';
 
 const DATA = new URL('../data/', import.meta.url);
@@ -54,7 +54,8 @@ function loadScript(url) {
 
 let enginePromise = null;
 
-/** Load lunr, the index metadata, analyzer tables and names once (shared by all queries). */
+/** Load lunr, the index metadata, analyzer tables and names once (shared by all queries);
+ * not the columns (view.ensureColumns). */
 export function loadEngine() {
   if (enginePromise) return enginePromise;
   enginePromise = (async () => {
@@ -73,8 +74,11 @@ export function loadEngine() {
       globalThis.lunr.Pipeline.registerFunction(archiveAr, 'archive-ar');
     }
     const { IndexView } = await import('./engine.js');
+    // columns.json (filters, sorting by date, facets) is fetched after the first results
+    // (view.ensureColumns), or before them when the query is filtered
     const view = new IndexView(meta, globalThis.lunr, (k) => fetchJSON(`lunr/${k}.json`),
-      (b) => fetchJSON(`cards/${b}.json`));
+      (b) => fetchJSON(`cards/${b}.json`), () => fetchJSON('columns.json'),
+      (k, name) => fetchJSON(`pos/${k}/${name}.json`));
     return { analyzer, view, meta, loadMs: performance.now() - t0 };
   })();
   enginePromise.catch(() => { enginePromise = null; });
@@ -125,58 +129,60 @@ const many = (v) => (Array.isArray(v) ? v : v ? [v] : []).filter((x) => x);
 
 /**
  * runQuery on an engine {analyzer, view, meta} (the node tests build one from files).
- * params: {q, mode, place, actor, source, year, from, to}; place/actor/source/year may be
- * lists (any of them: OR within a facet, AND across facets).
+ * params: {q, mode, place, actor, source, year, from, to, limit}; place/actor/source/year may
+ * be lists (any of them: OR within a facet, AND across facets); limit: how many first rows
+ * must be in their final order (search's limit; none: all). The spans of a row's hit are
+ * filled in by resolveSpans, before its text is shown.
  */
 export async function runWith(engine, params) {
-  const { analyzer, view, meta } = engine;
-  const norm = (s) => analyzer.normalize(s);
-  const filters = makeFilters(engine, params);
+  const { analyzer, view } = engine;
   const mode = params.mode || 'root';
   if (view.ensure) prefetchShards(analyzer, view, params.q || '', mode);
+  // a filtered query needs the columns (and the entities, to resolve a place or an actor);
+  // an unfiltered one does not wait for them
+  const columns = isFiltered(params) ? view.ensureColumns() : null;
   await analyzer.prepare(params.q || '');
-  const unfiltered = await search(view, params.q, { analyzer, mode });
-  const rows = unfiltered.rows.filter((r) => filters.keep(view.stored(r.doc)));
-  return { engine, rows, unfiltered: unfiltered.rows };
+  if (columns !== null) await columns;
+  const filters = columns !== null ? makeFilters(engine, params) : null;
+  const found = await search(view, params.q, { analyzer, mode, filters, limit: params.limit ?? null });
+  // rows: in their final order up to `exact` (all without a limit); complete(n) orders more
+  return { engine, rows: found.rows, unfiltered: found.all, exact: found.exact,
+    complete: found.complete };
+}
+
+/** Fill in the spans of the rows about to be shown (loadDoc's text needs them: charSpans). */
+export function resolveSpans(engine, rows) {
+  return hitSpans(engine.view, rows);
+}
+
+/** Whether the page's parameters filter the results (then the columns are needed). */
+export function isFiltered(params) {
+  return ['place', 'actor', 'source', 'year', 'from', 'to'].some((k) => many(params[k]).length);
 }
 
 /**
  * Start fetching the index shards a query's words most likely need while the analyzer fetches
  * their lexicon shards (one round trip instead of two): each word's normalized form (exact,
  * known without the lexicon) and, in stem and root modes, its stem and root as the tables
- * loaded so far give them; and the forms shards of those stems and roots (the forms facet).
- * When a lexicon shard changes a word's reading, search() fetches the right shard after (the
- * guess costs a few KB, never a wrong result: search() ensures its own terms).
+ * loaded so far give them. When a lexicon shard changes a word's reading, search() fetches
+ * the right shard after (the guess costs a few KB, never a wrong result: search() ensures its
+ * own terms). The forms shards (the forms facet) wait until the first results are on screen.
  */
 export function prefetchShards(analyzer, view, q, mode) {
   const terms = new Set();
-  const formTerms = new Set(); // the forms facet reads the forms of the stems and roots matched
   for (const [start, end] of analyzer.tokenize(q)) {
     const [norm, stem, root] = analyzer.analyzeWordUncached(q.slice(start, end));
     terms.add(norm);
-    if (mode !== 'exact') {
-      terms.add(stem);
-      formTerms.add(stem);
-    }
-    if (mode === 'root') {
-      terms.add(root);
-      formTerms.add(root);
-    }
+    if (mode !== 'exact') terms.add(stem);
+    if (mode === 'root') terms.add(root);
   }
   terms.delete('');
-  formTerms.delete('');
   if (terms.size) view.ensure([...terms]).catch(() => {});
-  // (in the page only: the node tests' engines read no forms shards)
-  if (globalThis.document) {
-    for (const k of new Set([...formTerms].map((t) => view.shardOf(t)))) {
-      loadFormShard(k).catch(() => {});
-    }
-  }
 }
 
 /**
  * The page's filters as Filters (Python: search_cmd builds them from its options); bad dates
- * raise QueryError.
+ * raise QueryError. A place or actor filter needs the entities: after view.ensureColumns().
  */
 export function makeFilters(engine, params) {
   const { analyzer, meta } = engine;

@@ -13,7 +13,7 @@
 //
 // Everything taken from the data (titles, sources, text) is inserted with textContent.
 
-import { loadDoc, loadEngine, runQuery, charSpans, titleSpans, facetCounts, makeFilters,
+import { loadDoc, loadEngine, runQuery, resolveSpans, charSpans, titleSpans, facetCounts, makeFilters,
   ROOT_URL } from './loader.js';
 import { snippet, mergeSpans } from './engine.js';
 import { excludeForms, formCounts } from './forms.js';
@@ -186,7 +186,11 @@ export class SearchPage {
     const t0 = performance.now();
     let out;
     try {
-      out = await runQuery(params);
+      // the rows shown first must be in their final order; the others may wait (the
+      // proximity bonus of words typed together: complete, in showMore); sorting by date and
+      // leaving forms out reorder every row
+      const limit = params.sort || params.x.length ? null : Math.max(params.n, PAGE_SIZE);
+      out = await runQuery({ ...params, limit });
     } catch (exc) {
       if (token !== this.token) return;
       this.say(...failure(exc, this.input, 'مربع البحث'));
@@ -198,23 +202,26 @@ export class SearchPage {
     this.results.removeAttribute('data-error');
     this.params = params;
     this.engine = out.engine;
+    this.out = out;
     const { view } = out.engine;
     // forms of the query's words that matched, before the reader's exclusions; their data
-    // (forms shards) is only waited for first when the reader left a form out, else it loads
-    // beside the shown results' text
-    const formsReady = formCounts(out.engine, out.rows, params);
-    const excluded = params.x.length ? await formsReady : null;
+    // (forms shards) is only waited for first when the reader left a form out, else it is
+    // fetched once the first results are on screen
+    let formsReady = params.x.length ? formCounts(out.engine, out.rows, params) : null;
+    const excluded = formsReady ? await formsReady : null;
     if (token !== this.token) return;
     const kept = excluded ? excludeForms(excluded, out.rows, params.x) : out.rows;
+    // sorting by date needs every result's date: the columns (filtered queries have them)
+    if (params.sort) await view.ensureColumns();
+    if (token !== this.token) return;
     this.rows = sortRows(view, kept, params.sort);
     this.rowsKept = params.x.length ? new Set(kept.map((r) => r.doc)) : null;
-    const formsShown = formsReady.then((forms) => {
-      if (token === this.token) this.renderForms(params, forms);
-    });
+    const showForms = () => (formsReady || (formsReady = formCounts(out.engine, out.rows, params)))
+      .then((forms) => {
+        if (token === this.token) this.renderForms(params, forms);
+      });
     this.renderFilters(params);
-    this.renderFacets(params, out);
     this.renderTools(params);
-    renderWorkbench(this, params, out);
     this.results.setAttribute('data-total', String(this.rows.length));
     if (this.rows.length === 0) {
       const q = el('bdi', { text: params.q });
@@ -223,25 +230,58 @@ export class SearchPage {
       } else {
         this.say('لا نتائج لـ«', q, '». جرّب كلمة أخرى، أو نمط «وكل ما يشاركها الجذر»، أو أزل المرشحات.');
       }
-      await formsShown;
-      this.setState('done');
+      await Promise.all([showForms(), this.showFacets(params, out, token)]);
+      if (token === this.token) this.setState('done');
       return;
     }
-    await Promise.all([this.showMore(false, Math.max(params.n, PAGE_SIZE)), formsShown]);
+    await this.showMore(false, Math.max(params.n, PAGE_SIZE));
     if (token !== this.token) return;
     const ms = Math.round(performance.now() - t0);
     const n = this.rows.length;
     this.say(`${n} ${n === 1 ? 'نتيجة' : 'نتائج'} لـ«`, el('bdi', { text: params.q }), `» (${ms} مللي ثانية)`);
     this.results.setAttribute('data-ms', String(ms));
+    // the first results are on screen (when: data-shown, ms since navigation start); the
+    // matched forms, the facets and the chart follow with their data (forms shards, columns)
+    this.results.setAttribute('data-shown', String(Math.round(performance.now())));
+    await Promise.all([showForms(), this.showFacets(params, out, token)]);
+    if (token !== this.token) return;
     this.setState('done');
     const y = window.history.state && window.history.state.scrollY;
     if (y) window.scrollTo(0, y);
   }
 
+  /** The facets and the researcher's tools, once the columns (every article's date, source,
+   * places and actors) are in: fetched after the first results, unless a filter or a sort
+   * needed them before. */
+  async showFacets(params, out, token) {
+    if (out.unfiltered.length) {
+      try {
+        await out.engine.view.ensureColumns();
+      } catch (exc) {
+        if (token === this.token) this.facets.append(el('p', { class: 'archive-search__error', text: String(exc.message || exc) }));
+        return;
+      }
+    }
+    if (token !== this.token) return;
+    this.renderFacets(params, out);
+    renderWorkbench(this, params, out);
+  }
+
+  /** Put every row (or the first ``n``) in its final order (see runWith's limit). */
+  async completeRows(n = undefined) {
+    const out = this.out;
+    if (!out || this.rows !== out.rows) return; // sorted or filtered here: complete already
+    await out.complete(n);
+  }
+
   async showMore(focus, size = PAGE_SIZE) {
     const token = this.token;
     const { analyzer, view } = this.engine;
+    await this.completeRows(this.shown + size);
+    if (token !== this.token) return;
     const slice = this.rows.slice(this.shown, this.shown + size);
+    // the spans of what matched (positions of long terms: fetched for these articles only)
+    await resolveSpans(this.engine, slice);
     // the articles' text with their titles and links (cards), for the results shown only:
     // one file per result, all at once
     const docs = await Promise.all(slice.map((r) => loadDoc(r.doc)));

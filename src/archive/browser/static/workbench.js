@@ -7,7 +7,7 @@
 // clicking a month (which sets from = to = that month) keeps the other months in view; the
 // months of the range are marked. Its export is the series drawn.
 
-import { charSpans, loadDoc, makeFilters, ROOT_URL, titleSpans } from './loader.js';
+import { charSpans, loadDoc, makeFilters, resolveSpans, ROOT_URL, titleSpans } from './loader.js';
 import { mergeSpans, snippet } from './engine.js';
 import { el } from './ui.js';
 import { renderChart, trendSeries } from './trend.js';
@@ -104,7 +104,9 @@ export function renderWorkbench(page, params, out) {
     progress.textContent = done < total ? `حُمّلت نصوص ${done} من ${total} نتيجة…` : '';
   });
   const exportResults = async (kind) => {
+    await page.completeRows(); // every row in its final order, with its spans
     const rowsNow = page.rows;
+    await resolveSpans(engine, rowsNow);
     const docs = await fetchTexts();
     const results = rowsNow.map((r, i) => resultJSON(engine, r, docs[i]));
     if (kind === 'csv') {
