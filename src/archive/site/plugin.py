@@ -482,6 +482,11 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
                 if k.startswith("article:")}
+        # The pages are written: what only they needed (the site data with every article's
+        # view, listings, page caches, contents rendered ahead) is let go here, so the browser
+        # stage below reuses that memory rather than adding to it.
+        self.site = self.data = None
+        self.by_src, self.prerendered = {}, {}
         assert self.analysis is not None and self.paths is not None
         # one analysed article at a time, in id order, rebuilt from build/analysis/ when
         # it changed since the browser data was last written
