@@ -43,18 +43,19 @@ def on_page_context(context, page, config, nav):
 """
 
 
-def _with_hook(root: Path, code: str) -> None:
+def _built_with_hook(root: Path, repo: Path, code: str) -> Path:
+    """A project in ``root`` with ``code`` as its hooks module, built once."""
+    _project(root, repo)
     (root / "hooks.py").write_text(code, encoding="utf-8")
     yml = root / "mkdocs.yml"
     yml.write_text(yml.read_text("utf-8") + "\nhooks:\n  - hooks.py\n", encoding="utf-8")
+    _build(root)
+    return root
 
 
 def test_generated_pages_do_not_hold_their_content_to_the_end(repo: Path,
                                                               tmp_path: Path) -> None:
-    root = tmp_path / "p"
-    _project(root, repo)
-    _with_hook(root, WATCH)
-    _build(root)
+    root = _built_with_hook(tmp_path / "p", repo, WATCH)
     held = json.loads((root / "held.json").read_text("utf-8"))
     assert held["pages"] > 20  # articles, places, actors, lists: all generated
     # only the search and concordance pages of archive.browser, one each however large the
@@ -68,11 +69,9 @@ def test_site_is_the_same_as_with_content_made_where_mkdocs_asks(repo: Path,
                                                                  tmp_path: Path) -> None:
     """Cold and warm (pages taken whole from build/): the same bytes as a build in which
     another plugin handles pages, so that the content is made in on_page_content."""
-    alone, other = tmp_path / "alone", tmp_path / "other"
+    other = _built_with_hook(tmp_path / "other", repo, IDENTITY)
+    alone = tmp_path / "alone"
     _project(alone, repo)
-    _project(other, repo)
-    _with_hook(other, IDENTITY)
-    _build(other)
     _build(alone)
     assert _site(alone) == _site(other)
     _build(alone)  # warm: stored whole pages
@@ -81,10 +80,7 @@ def test_site_is_the_same_as_with_content_made_where_mkdocs_asks(repo: Path,
 
 def test_a_plugin_that_handles_pages_still_sees_their_content(repo: Path,
                                                               tmp_path: Path) -> None:
-    root = tmp_path / "p"
-    _project(root, repo)
-    _with_hook(root, MARK)
-    _build(root)
+    root = _built_with_hook(tmp_path / "p", repo, MARK)
     page = (root / "site" / "articles" / "synthetic-1" / "index.html").read_text("utf-8")
     assert "فاز المنتخب الوطني" in page
     seen = int(page.split("<!-- seen: ", 1)[1].split(" -->", 1)[0])
