@@ -48,3 +48,21 @@ def test_the_peak_counts_the_forked_children_and_names_the_stage(tmp_path: Path)
     last = rows[-1].split("\t")
     assert float(last[1]) < 60  # freed before the end
     assert re.search(r"^wall [\d.]+ s, CPU [\d.]+ s", out.stdout, re.M)
+
+
+def test_stages_get_their_own_peaks(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "memtimeline"), "--interval", "0.1",
+         "--stage", "hold=^holding$", "--stage", "after=fre+d", "--stage", "never=nothing",
+         "--", sys.executable, "-c", CHILD],
+        capture_output=True, text=True, timeout=600)
+    assert out.returncode == 3, out.stdout + out.stderr
+    rows = dict(re.findall(r"^stage (\w+): from [\d.]+ s for [\d.]+ s, peak +(\d+) MB",
+                           out.stdout, re.M))
+    assert set(rows) == {"start", "hold", "after"}, out.stdout  # "never" did not start
+    # before "holding": the parent alone (its 80 MB may be there before the line is out)
+    assert int(rows["start"]) < 120 and 150 <= int(rows["hold"]) <= 210
+    assert int(rows["after"]) < 60
+    bad = subprocess.run([sys.executable, str(REPO / "bench" / "memtimeline"), "--stage",
+                          "oops", "--", "true"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "NAME=REGEX" in bad.stderr

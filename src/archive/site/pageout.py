@@ -4,7 +4,7 @@ the same as last time does not go through MkDocs' templates again.
 What MkDocs writes for one of the plugin's generated pages (not in the navigation) is a
 function of
 
-* the page's **content**: the HTML our ``on_page_content`` returns (for an article page taken
+* the page's **content**: the HTML the plugin makes for it (for an article page taken
   from :class:`archive.site.pagecache.PageCache` when its inputs did not change), its address
   and its **meta** (title, hide, ``archive_prev``/``archive_next``);
 * the **chrome** around it, the same for every page: mkdocs.yml as loaded (every value that

@@ -1,9 +1,15 @@
 """The ``archive`` MkDocs plugin: seeds/ → analyzer → build/ → generated pages in site/.
 
 Pages are added with ``File.generated`` (nothing is written into docs/). A generated page's
-Markdown is empty; its HTML is rendered by Jinja2 (autoescape on) in ``on_page_content``, so no
-article or gazetteer text ever passes through Markdown or MkDocs' templates as markup. Only the
-index pages are in the nav; article, place and actor pages are ``not_in_nav``.
+Markdown is empty; its HTML is rendered by Jinja2 (autoescape on), so no article or gazetteer
+text ever passes through Markdown or MkDocs' templates as markup. Only the index pages are in
+the nav; article, place and actor pages are ``not_in_nav``.
+
+MkDocs reads every page before it writes any, so a content made in ``on_page_content`` would
+stay in memory until the end of the build (40,358 pages for 29,904 articles). When no other
+plugin handles pages, a generated page's content is made in ``on_page_context``, just before
+its template, and dropped in ``on_post_page``, once it is written; otherwise it is made in
+``on_page_content``, where the other plugins expect it. The site is the same either way.
 
 Rebuilds reuse what did not change: an article's or a root's content from build/pages/ and
 build/root-pages/ (archive.site.pagecache), and on ``mkdocs build`` whole final pages from
@@ -100,6 +106,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.generated: dict[str, File] = {}  # src_uri → File of each page we may store
         self.reused: dict[str, tuple[File, str]] = {}  # src_uri → (File, key): copied, not built
         self.prerendered: dict[str, str] = {}  # src_uri → content rendered in on_files
+        # Generated pages' content rendered only when their template is (on_page_context)
+        # and dropped once written (on_post_page), when no other plugin sees page content.
+        self.defer = False
         self.whole_seconds = 0.0
         # Every stored page reused on the site digest alone (nothing changed): the page
         # caches were not consulted for them, so they are not pruned this build.
@@ -202,8 +211,14 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.site.root_cache = PageCache(self.paths.build, "root-pages")
         self.site.list_cache = PageCache(self.paths.build, "list-pages")
         self.store = None
+        others = page_handlers(config, self)
+        # MkDocs reads every page (on_page_content) before it writes any: a generated page's
+        # content made there would stay in memory, 40,000 of them at once for a real corpus.
+        # Alone with page events, the plugin makes it just before the page's template and
+        # drops it once the page is written (see _deferred); another plugin that handles pages
+        # gets the content where MkDocs gives it, in on_page_content.
+        self.defer = not others
         if self.stage_output:  # whole pages only for `mkdocs build` (see archive.site.pageout)
-            others = page_handlers(config, self)
             if others:
                 log.info("archive: whole pages are rendered on every build because plugin(s) "
                          "%s also handle pages", ", ".join(others))
@@ -427,8 +442,20 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             intro = html
         elif not page.file.generated_by:
             return html
+        elif self.defer:
+            return ""  # made in on_page_context, just before the page's template
         done = self.prerendered.pop(page.file.src_uri, None)
         return done if done is not None else self._content(spec, page.file.url, intro)
+
+    def _deferred(self, page: Page) -> PageSpec | None:
+        """The spec of a generated page whose content is made just before its template and
+        dropped once it is written (``self.defer``); None for every other page."""
+        if not self.defer or not page.file.generated_by:
+            return None
+        spec = self.by_src.get(page.file.src_uri)
+        if spec is None or (spec.key == "home" and self.home_from_docs):
+            return None
+        return spec
 
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
@@ -438,6 +465,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if page.meta.get("archive_prev") or page.meta.get("archive_next"):
             page.previous_page = None
             page.next_page = None
+        spec = self._deferred(page)
+        if spec is not None:  # the template reads page.content (context["page"] is the page)
+            done = self.prerendered.pop(page.file.src_uri, None)
+            page.content = done if done is not None else self._content(spec, page.file.url)
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -457,6 +488,11 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
                 if k.startswith("article:")}
+        # The pages are written: what only they needed (the site data with every article's
+        # view, listings, page caches, contents rendered ahead) is let go here, so the browser
+        # stage below reuses that memory rather than adding to it.
+        self.site = self.data = None
+        self.by_src, self.prerendered = {}, {}
         assert self.analysis is not None and self.paths is not None
         # one analysed article at a time, in id order, rebuilt from build/analysis/ when
         # it changed since the browser data was last written
@@ -491,6 +527,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             # exactly what MkDocs writes (archive.site.pageout): kept for the next build
             self.store.put(uri, self.store.key(uri, page.file.url, dict(page.meta),
                                                page.content or ""), output.encode("utf-8"))
+        if self._deferred(page) is not None:
+            page.content = None  # written by MkDocs right after this: not kept to the end
         return output
 
     def on_template_context(
