@@ -384,7 +384,8 @@ class FeatureTable:
         """``fid`` numbered into ``names`` (sorted, holding every name of this table)."""
         import numpy as np
 
-        where = np.fromiter((bisect_left(names, f) for f in self.names), dtype=np.int32,
+        number = {f: k for k, f in enumerate(names)}
+        where = np.fromiter(map(number.__getitem__, self.names), dtype=np.int32,
                             count=len(self.names))
         return where[self.fid] if len(where) else self.fid
 
@@ -412,12 +413,12 @@ class FeatureTable:
                     used[k] = True
         names = sorted([f for f, u in zip(self.names, used.tolist(), strict=True) if u]
                        + list(fresh))
+        number = {f: k for k, f in enumerate(names)}
         remap = np.full(len(self.names), -1, dtype=np.int32)
         if len(self.names):
             remap[used] = np.fromiter(
-                (bisect_left(names, f) for f, u in zip(self.names, used.tolist(), strict=True)
-                 if u), dtype=np.int32, count=int(used.sum()))
-        number = {f: bisect_left(names, f) for fs in rows.values() for f in fs}
+                (number[f] for f, u in zip(self.names, used.tolist(), strict=True) if u),
+                dtype=np.int32, count=int(used.sum()))
         lengths = np.asarray([len(rows[a]) if a in rows else
                               int(self.indptr[old_row[a] + 1] - self.indptr[old_row[a]])
                               for a in ids], dtype=np.int64)
