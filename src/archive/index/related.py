@@ -442,6 +442,7 @@ class FeatureTable:
                 tf[lo:hi] = [t for _, t in items]
         out = FeatureTable(ids, names, indptr, fid, tf)
         out.base = (self, frozenset(drop))
+        self.base = None  # a hint only: no chain of every earlier table is kept alive
         return out
 
     def to_bytes(self) -> bytes:
@@ -466,7 +467,9 @@ class FeatureTable:
             raise ValueError(f"not a feature table: {exc}") from exc
         if (len(table.indptr) != len(table.ids) + 1 or table.indptr[0] != 0
                 or table.indptr[-1] != len(table.fid) or len(table.fid) != len(table.tf)
-                or (len(table.fid) and int(table.fid.max()) >= len(table.names))):
+                or bool(np.any(np.diff(table.indptr) < 0))
+                or (len(table.fid) and (int(table.fid.max()) >= len(table.names)
+                                        or int(table.fid.min()) < 0))):
             raise ValueError("not a feature table: inconsistent arrays")
         return table
 
