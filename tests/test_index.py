@@ -288,10 +288,13 @@ def test_related_features_are_carried_and_updated_only_for_changed_articles(
     def features(p: Paths) -> dict[str, dict[str, int]]:
         gen = current_generation(p)
         assert gen is not None
-        kept = index_build._read_features(gen)
+        table = index_build._read_features(gen)
+        assert table is not None
+        kept = table.to_dict()
         ix = whoosh_index.open_dir(str(gen))
         try:
             assert kept == rel.index_features(ix)  # what the postings say
+            assert table == rel.FeatureTable.from_dict(kept)  # however it was reached
             with ix.reader() as reader:  # docs.json: every live document's number and id
                 full = {str(num): {k: f.get(k) for k in index_build._META_FIELDS}
                         for num, f in reader.iter_docs()}

@@ -232,3 +232,76 @@ def test_related_of_an_older_rule_is_computed_again(tmp_path: Path) -> None:
     gen = current_generation(paths)
     assert gen is not None
     assert json.loads((gen / MANIFEST).read_text(encoding="utf-8"))["related"] == rel.RULE
+
+
+def test_a_feature_table_updated_row_by_row_is_the_table_made_from_scratch() -> None:
+    """build/ keeps the features as a FeatureTable and replaces only the changed rows: after
+    edits (new features, features no article has any more), additions, deletions and an
+    article without features, the same table as one made from the same features at once,
+    the same bytes on disk, and the same dicts back."""
+    rng = random.Random(21)
+    feats = corpus(rng, 200, vocab=400)
+    table = rel.FeatureTable.from_dict(feats)
+    for step in range(8):
+        rows: dict[str, dict[str, int]] = {}
+        removed: set[str] = set()
+        if step % 2 == 0:
+            aid = rng.choice(sorted(feats))
+            rows[aid] = article(rng, 400) | {f"only-{step}": 2}  # a name no one had
+        if step % 3 == 0:
+            removed.add(rng.choice(sorted(set(feats) - set(rows))))
+        rows[f"new-{step}"] = {} if step == 5 else article(rng, 400)
+        feats = {a: fs for a, fs in feats.items() if a not in removed} | rows
+        table = table.replace(rows, removed)
+        scratch = rel.FeatureTable.from_dict(feats)
+        assert table == scratch, step
+        assert table.to_bytes() == scratch.to_bytes()
+        assert table.to_dict() == feats
+        assert rel.FeatureTable.from_bytes(table.to_bytes()) == table
+    with pytest.raises(ValueError):
+        rel.FeatureTable.from_bytes(b"not a table")
+
+
+def test_updates_from_tables_equal_a_computation_from_scratch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the index build does: the previous table, the new one made from it by
+    FeatureTable.replace (only the replaced rows are compared), the previous related lists
+    read back from related.json."""
+    rng = random.Random(4)
+    feats = corpus(rng, 600)
+    table = rel.FeatureTable.from_dict(feats)
+    related = json.loads(as_json(rel.related_from_features(table)))
+    for step in range(6):
+        ids = sorted(table.ids)
+        if step % 3 == 0:
+            new = table.replace({ids[rng.randrange(len(ids))]: article(rng, 3000)})
+        elif step % 3 == 1:
+            new = table.replace({f"n{step}": article(rng, 3000)})
+        else:
+            new = table.replace({}, [ids[rng.randrange(len(ids))]])
+        spy = Spy(monkeypatch)
+        updated = rel.update_related(table, new, related)
+        assert spy.rows < len(new.ids) / 2
+        monkeypatch.undo()
+        assert as_json(updated) == as_json(rel.related_from_features(new.to_dict())), step
+        table, related = new, json.loads(as_json(updated))
+
+
+def test_related_json_is_what_the_json_module_writes() -> None:
+    """related.json's bytes do not depend on which encoder wrote them: the fast one for lists
+    of {"id", "score", "shared"}, the json module for any other shape."""
+    rng = random.Random(9)
+
+    def text() -> str:
+        return "".join(rng.choice('ab"\\\n\u0628\x01é/\u2028') for _ in range(rng.randint(0, 6)))
+
+    for _ in range(200):
+        related = {text() + str(i): [
+            {"id": text(), "score": rng.choice([0.1, 1.0, 1e-05, 0.1235, 3e20, rng.random()]),
+             "shared": [text() for _ in range(rng.randint(0, 3))]}
+            for _ in range(rng.randint(0, 3))] for i in range(rng.randint(0, 4))}
+        expected = json.dumps(related, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        assert rel.related_json(related) == expected
+    odd = {"a": [{"id": "b", "score": 1, "shared": []}], "c": ["d"]}  # another shape
+    assert rel.related_json(odd) == json.dumps(odd, ensure_ascii=False, indent=1,
+                                               sort_keys=True) + "\n"

@@ -29,7 +29,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import marshal
 import os
 import shutil
 import time
@@ -48,7 +47,7 @@ from archive.config import Paths
 from archive.errors import Problem
 from archive.index.docs import IndexDoc
 from archive.index.related import RULE as RELATED_RULE
-from archive.index.related import features_of, index_features
+from archive.index.related import FeatureTable, features_of, index_features
 from archive.index.schema import INDEX_FORMAT, make_schema
 from archive.index.writer import ArchiveWriter
 from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
@@ -64,7 +63,7 @@ META = "docs.json"  # Whoosh doc number → id, date, source, places, actors (fo
 #: computed from), carried from generation to generation and updated for the changed articles
 #: only: the related articles are computed without reading every posting of the index.
 FEATURES = "features.bin"
-FEATURES_FORMAT = 1
+FEATURES_FORMAT = 2
 _META_FIELDS = ("id", "date", "source", "places", "actors")
 CURRENT = "CURRENT"
 #: Source files whose change alters how text becomes index terms (→ full rebuild).
@@ -553,25 +552,23 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     # while plain files open in about a millisecond (measured on 150 synthetic articles).
     # the features of the previous generation, updated below article by article (None: the
     # previous generation has none, they are read from the index once it is written)
-    feats = _read_features(prev_gen) if prev is not None and prev_gen is not None else {}
-    # what the previous related articles were computed from: only the lists the changes can
-    # alter are computed again (related.update_related)
-    previous = (dict(feats) if prev is not None and prev.related == RELATED_RULE
-                and feats is not None else None)
+    previous = (_read_features(prev_gen) if prev is not None and prev_gen is not None
+                else FeatureTable.from_dict({}))
+    # the new rows: only they are read feature by feature (FeatureTable.replace); the related
+    # lists the changes can alter are computed again (related.update_related)
+    rows: dict[str, dict[str, int]] = {}
     writer = ArchiveWriter(ix)
     try:
         for aid in sorted(todo | removed):
             writer.delete_by_term("id", aid)
-            if feats is not None:
-                feats.pop(aid, None)
         # one article at a time: its tokens are rebuilt, written and dropped
         for aid in sorted(todo):
             aa = source(aid)
             doc = IndexDoc.from_analyzed(aa, title_analyzer)
             fields = doc.fields()
             writer.add_document(**fields)
-            if feats is not None:
-                feats[doc.id] = features_of(fields["root"].items, fields["entity"].items)
+            if previous is not None:
+                rows[doc.id] = features_of(fields["root"].items, fields["entity"].items)
             keys = {m.entity for m in aa.mentions} | set(doc.places) | set(doc.actors)
             manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
                                          "entities": sorted(keys)}
@@ -588,15 +585,18 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
 
     meta = _docs_meta(ix, prev_gen if prev is not None else None, before, todo | removed)
     _write_atomic(gen / META, json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n")
-    if feats is None:
-        feats = index_features(ix, {num: row["id"] for num, row in meta.items()})
+    if previous is None:
+        feats = FeatureTable.from_dict(
+            index_features(ix, {num: row["id"] for num, row in meta.items()}))
+    else:
+        feats = previous.replace(rows, removed)
     ix.close()
     _write_features(gen, feats)
     lap("meta")
     if related:
         _write_related(paths, gen, publish=False, feats=feats,
-                       previous=None if previous is None or prev_gen is None
-                       else (previous, prev_gen))
+                       previous=None if previous is None or prev is None or prev_gen is None
+                       or prev.related != RELATED_RULE else (previous, prev_gen))
         manifest.related = RELATED_RULE
         lap("related")
     _write_atomic(gen / MANIFEST, manifest.to_json())
@@ -696,23 +696,28 @@ def _analysed_source(loaded: Any, articles: dict[str, Any], todo: set[str],
     return get
 
 
-def _read_features(gen: Path) -> dict[str, dict[str, int]] | None:
+def _read_features(gen: Path) -> FeatureTable | None:
     """The features kept in generation ``gen`` (None when it has none, or unreadable)."""
     try:
-        fmt, feats = marshal.loads((gen / FEATURES).read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        data = (gen / FEATURES).read_bytes()
+        if data[:len(_FEATURES_MAGIC)] != _FEATURES_MAGIC:
+            return None
+        return FeatureTable.from_bytes(data[len(_FEATURES_MAGIC):])
+    except (OSError, ValueError):
         return None
-    return feats if fmt == FEATURES_FORMAT and isinstance(feats, dict) else None
 
 
-def _write_features(gen: Path, feats: dict[str, dict[str, int]]) -> None:
-    archive_files.write_atomic(gen / FEATURES, marshal.dumps(
-        (FEATURES_FORMAT, {aid: feats[aid] for aid in sorted(feats)})))
+#: what features.bin starts with (its format's version), before FeatureTable.to_bytes
+_FEATURES_MAGIC = f"archive-features {FEATURES_FORMAT}\n".encode()
+
+
+def _write_features(gen: Path, feats: FeatureTable) -> None:
+    archive_files.write_atomic(gen / FEATURES, _FEATURES_MAGIC + feats.to_bytes())
 
 
 def _write_related(paths: Paths, gen: Path, publish: bool = True,
-                   feats: dict[str, dict[str, int]] | None = None,
-                   previous: tuple[dict[str, dict[str, int]], Path] | None = None) -> None:
+                   feats: FeatureTable | None = None,
+                   previous: tuple[FeatureTable, Path] | None = None) -> None:
     """Compute related articles of generation ``gen``: ``gen/related.json`` (and, when
     ``publish``, build/related.json), from ``feats`` or the generation's features (read from
     its index when it has none). ``previous``: the features of the previous generation and
@@ -731,7 +736,7 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
             pass  # read from the index itself
         ix = whoosh_index.open_dir(str(gen))
         try:
-            feats = index_features(ix, ids_by_num)
+            feats = FeatureTable.from_dict(index_features(ix, ids_by_num))
         finally:
             ix.close()
         _write_features(gen, feats)

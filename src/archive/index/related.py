@@ -33,10 +33,11 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from itertools import chain
-from typing import Any
+from typing import Any, TypeAlias
 
 #: Version of the rule above, kept in the index manifest: related.json computed with another
 #: rule is computed again in full, never updated (2: idf by levels).
@@ -104,22 +105,27 @@ def compute_related(ix: Any, top_k: int = TOP_K, ids_by_num: dict[int, str] | No
     return related_from_features(index_features(ix, ids_by_num), top_k)
 
 
-def related_from_features(feats: dict[str, dict[str, int]], top_k: int = TOP_K,
+#: per article id, each feature with its term frequency (as dicts, or as arrays)
+Features: TypeAlias = "dict[str, dict[str, int]] | FeatureTable"
+
+
+def related_from_features(feats: Features, top_k: int = TOP_K,
                           ) -> dict[str, list[dict[str, Any]]]:
     """``{id: [{"id", "score", "shared"}]}`` for every article of ``feats`` (per id, each
-    feature with its term frequency: :func:`index_features`)."""
-    ids = sorted(feats)
+    feature with its term frequency: :func:`index_features`, or a :class:`FeatureTable`)."""
+    table = FeatureTable.of(feats)
+    ids = table.ids
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     if len(ids) < 2 or top_k < 1:
         return out
-    m = _Matrix(feats)
+    m = _Matrix(table)
     import numpy as np
 
     out.update(m.top(np.arange(len(ids), dtype=np.int64), top_k))
     return out
 
 
-def update_related(old_feats: dict[str, dict[str, int]], new_feats: dict[str, dict[str, int]],
+def update_related(old_feats: Features, new_feats: Features,
                    old_related: dict[str, list[dict[str, Any]]] | None, top_k: int = TOP_K,
                    ) -> dict[str, list[dict[str, Any]]]:
     """:func:`related_from_features` of ``new_feats``, computed again only for the articles
@@ -144,41 +150,36 @@ def update_related(old_feats: dict[str, dict[str, int]], new_feats: dict[str, di
     power of two, or without a usable old result, everything is computed again."""
     import numpy as np
 
-    n = len(new_feats)
-    if (old_related is None or n < FULL_BELOW or len(old_feats) < FULL_BELOW
-            or _level(n) != _level(len(old_feats)) or set(old_related) != set(old_feats)
+    old, new = FeatureTable.of(old_feats), FeatureTable.of(new_feats)
+    n = len(new.ids)
+    if (old_related is None or n < FULL_BELOW or len(old.ids) < FULL_BELOW
+            or _level(n) != _level(len(old.ids)) or set(old_related) != set(old.ids)
             or top_k < 1):
-        return related_from_features(new_feats, top_k)
-    changed = {a for a in set(old_feats) | set(new_feats)
-               if old_feats.get(a) is not new_feats.get(a)
-               and old_feats.get(a) != new_feats.get(a)}
+        return related_from_features(new, top_k)
+    # both tables' features numbered alike (the names of either, alphabetical)
+    if old.names == new.names:
+        names, old_fid, new_fid = new.names, old.fid, new.fid
+    else:
+        names = sorted(set(old.names).union(new.names))
+        old_fid, new_fid = old.renumbered(names), new.renumbered(names)
+    changed = _changed_rows(old, old_fid, new, new_fid)
     if not changed:
-        return {a: old_related[a] for a in sorted(new_feats)}
-    deleted = set(old_feats) - set(new_feats)
-    touched: set[str] = set()
-    for a in changed:
-        touched.update(old_feats.get(a, ()))
-        touched.update(new_feats.get(a, ()))
-    df_new: dict[str, int] = dict.fromkeys(touched, 0)
-    for fs in new_feats.values():
-        for f in touched.intersection(fs):
-            df_new[f] += 1
-    df_old = dict(df_new)
-    for a in changed:
-        for f in new_feats.get(a, ()):
-            df_old[f] -= 1
-        for f in old_feats.get(a, ()):
-            df_old[f] += 1
+        return {a: old_related[a] for a in new.ids}
+    deleted = set(old.ids) - set(new.ids)
+    df_old = np.bincount(old_fid, minlength=len(names))
+    df_new = np.bincount(new_fid, minlength=len(names))
     cap = rare_df(n)
 
-    def key(d: int) -> int:  # what a feature's weights depend on: -1 = not in the vocabulary
-        return _level(d) if 1 < d <= cap else -1
+    def key(d: Any) -> Any:  # what a feature's weights depend on: -1 = not in the vocabulary
+        level = np.frexp(np.maximum(d, 1).astype(np.float64))[1] - 1
+        return np.where((d > 1) & (d <= cap), level, -1)
 
-    moved_features = {f for f in touched if key(df_old[f]) != key(df_new[f])}
-    ids = sorted(new_feats)
-    moved = {a for a in ids if a in changed or not moved_features.isdisjoint(new_feats[a])}
+    moved_feature = key(df_old) != key(df_new)
+    ids = new.ids
+    holders = np.unique(new.row_of_entry()[moved_feature[new_fid]]).tolist()
+    moved = changed.intersection(ids).union(ids[k] for k in holders)
     gone = moved | deleted
-    m = _Matrix(new_feats)
+    m = _Matrix(new)
     full: set[str] = set(moved)
     rest = [a for a in ids if a not in moved]
     extra: dict[int, list[tuple[float, int]]] = {}
@@ -187,13 +188,17 @@ def update_related(old_feats: dict[str, dict[str, int]], new_feats: dict[str, di
         cols = np.asarray(sorted(m.row[a] for a in moved), dtype=np.int64)
         sims = (m.x[rows] @ m.xt[:, cols]).tocsr()
         data = np.round(sims.data, 4)
-        for k in range(len(rest)):
-            span = slice(sims.indptr[k], sims.indptr[k + 1])
-            found = [(s, int(cols[c])) for c, s in zip(sims.indices[span].tolist(),
-                                                       data[span].tolist(), strict=True)
-                     if s > 0]
-            if found:
-                extra[k] = found
+        r = np.repeat(np.arange(len(rest), dtype=np.int64), np.diff(sims.indptr))
+        c = cols[sims.indices]
+        pos = data > 0
+        r, c, data = r[pos], c[pos], data[pos]
+        # per article, only its TOP_K most similar moved ones can enter its list
+        order = np.lexsort((c, -data, r))
+        r, c, data = r[order], c[order], data[order]
+        top = _ranks(r) < top_k
+        for k, b, sim in zip(r[top].tolist(), c[top].tolist(), data[top].tolist(),
+                             strict=True):
+            extra.setdefault(k, []).append((sim, b))
     out: dict[str, list[dict[str, Any]]] = {}
     picked: dict[str, list[tuple[float, str, Any]]] = {}
     for k, a in enumerate(rest):
@@ -231,35 +236,25 @@ class _Matrix:
     """The normalised weight vectors of every article of ``feats`` (rows in id order, columns
     the vocabulary in alphabetical order): ``x`` (CSR) and its transpose ``xt`` (CSC)."""
 
-    def __init__(self, feats: dict[str, dict[str, int]]) -> None:
+    def __init__(self, table: FeatureTable) -> None:
         import numpy as np
         from scipy import sparse
 
-        ids = sorted(feats)
+        ids, names, fid = table.ids, table.names, table.fid
         n = len(ids)
         self.ids = ids
         self.row = {a: k for k, a in enumerate(ids)}
-        # every (article, feature, tf) as arrays, the features numbered as first seen
-        rows = [feats[aid] for aid in ids]
-        number = {f: k for k, f in enumerate(dict.fromkeys(chain.from_iterable(rows)))}
-        fid = np.fromiter(map(number.__getitem__, chain.from_iterable(rows)), dtype=np.int64)
-        tfs = list(chain.from_iterable(fs.values() for fs in rows))
-        lengths = [len(fs) for fs in rows]
-        row = np.repeat(np.arange(n, dtype=np.int64), lengths)
-        df = np.bincount(fid, minlength=len(number))
+        df = np.bincount(fid, minlength=len(names))
         cap = rare_df(n)
-        names = list(number)
-        counted = np.flatnonzero((df > 1) & (df < n) & (df <= cap)).tolist()
-        counted.sort(key=names.__getitem__)  # alphabetical
-        vocab = [names[i] for i in counted]
+        # the names are in alphabetical order, and so is each article's run of features
+        counted = np.flatnonzero((df > 1) & (df < n) & (df <= cap))
+        vocab = [names[i] for i in counted.tolist()]
         column = np.full(len(names), -1, dtype=np.int64)
-        column[np.asarray(counted, dtype=np.int64)] = np.arange(len(vocab))
+        column[counted] = np.arange(len(vocab))
         col = column[fid]
         keep = col >= 0
-        row, col, fid = row[keep], col[keep], fid[keep]
-        tf = np.asarray(tfs, dtype=np.float64)[keep]
-        order = np.lexsort((col, row))  # each article's features in alphabetical order
-        row, col, fid, tf = row[order], col[order], fid[order], tf[order]
+        row, col, fid = table.row_of_entry()[keep], col[keep], fid[keep]
+        tf = table.tf[keep].astype(np.float64)
         if n < FULL_BELOW:
             idf = np.log(n / df[fid])
         else:  # by levels: ln 2 · (1 + ⌊log2 N⌋ − ⌊log2 df⌋) (frexp: ⌊log2⌋ + 1, exactly)
@@ -324,6 +319,193 @@ class _Matrix:
         return shared
 
 
+class FeatureTable:
+    """Every article's features as arrays, what the related articles are computed from and
+    what build/ keeps between updates: ``ids`` (sorted), ``names`` (every feature some article
+    has, alphabetical), and per article (a row, in id order) the numbers of its features into
+    ``names`` (``fid``, ascending: alphabetical) and their term frequencies (``tf``), row
+    ``k`` being ``indptr[k]:indptr[k + 1]``. The same features give the same table, however
+    it was reached (:meth:`from_dict` or :meth:`replace`)."""
+
+    __slots__ = ("ids", "names", "indptr", "fid", "tf", "_rows", "base")
+
+    def __init__(self, ids: list[str], names: list[str], indptr: Any, fid: Any,
+                 tf: Any) -> None:
+        self.ids, self.names = ids, names
+        self.indptr, self.fid, self.tf = indptr, fid, tf
+        self._rows: Any = None
+        #: the table this one was made from by :meth:`replace`, and the ids it replaced or
+        #: removed: the only rows in which the two can differ
+        self.base: tuple[FeatureTable, frozenset[str]] | None = None
+
+    @classmethod
+    def of(cls, feats: Features) -> FeatureTable:
+        return feats if isinstance(feats, FeatureTable) else cls.from_dict(feats)
+
+    @classmethod
+    def from_dict(cls, feats: dict[str, dict[str, int]]) -> FeatureTable:
+        import numpy as np
+
+        ids = sorted(feats)
+        names = sorted(set(chain.from_iterable(feats.values())))
+        number = {f: k for k, f in enumerate(names)}
+        rows = [sorted(feats[a].items()) for a in ids]
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        fid = np.fromiter((number[f] for r in rows for f, _ in r), dtype=np.int32,
+                          count=int(lengths.sum()))
+        tf = np.fromiter((t for r in rows for _, t in r), dtype=np.int32, count=len(fid))
+        return cls(ids, names, np.concatenate(([0], np.cumsum(lengths))), fid, tf)
+
+    def to_dict(self) -> dict[str, dict[str, int]]:
+        names, fid, tf, ptr = self.names, self.fid.tolist(), self.tf.tolist(), self.indptr
+        return {a: {names[f]: t for f, t in zip(fid[ptr[k]:ptr[k + 1]], tf[ptr[k]:ptr[k + 1]],
+                                                strict=True)}
+                for k, a in enumerate(self.ids)}
+
+    def __eq__(self, other: object) -> bool:
+        import numpy as np
+
+        return (isinstance(other, FeatureTable) and self.ids == other.ids
+                and self.names == other.names and np.array_equal(self.indptr, other.indptr)
+                and np.array_equal(self.fid, other.fid) and np.array_equal(self.tf, other.tf))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def row_of_entry(self) -> Any:
+        """The row number of every entry of ``fid``."""
+        import numpy as np
+
+        if self._rows is None:
+            self._rows = np.repeat(np.arange(len(self.ids), dtype=np.int64),
+                                   np.diff(self.indptr))
+        return self._rows
+
+    def renumbered(self, names: list[str]) -> Any:
+        """``fid`` numbered into ``names`` (sorted, holding every name of this table)."""
+        import numpy as np
+
+        number = {f: k for k, f in enumerate(names)}
+        where = np.fromiter(map(number.__getitem__, self.names), dtype=np.int32,
+                            count=len(self.names))
+        return where[self.fid] if len(where) else self.fid
+
+    def replace(self, rows: dict[str, dict[str, int]], removed: Iterable[str] = (),
+                ) -> FeatureTable:
+        """A new table: this one without the articles of ``removed``, and with ``rows`` (per
+        id, its features) added or in place of the old rows. Only the new rows are read
+        feature by feature; the others are moved as arrays."""
+        import numpy as np
+
+        drop = set(removed) | set(rows)
+        old_row = {a: k for k, a in enumerate(self.ids)}
+        ids = sorted((set(self.ids) - drop) | set(rows))
+        fresh = set(chain.from_iterable(rows.values())).difference(self.names)
+        # the names still used (those of kept rows or of the new rows), alphabetical
+        keep_row = np.fromiter((a not in drop for a in self.ids), dtype=bool,
+                               count=len(self.ids))
+        kept_entries = np.repeat(keep_row, np.diff(self.indptr))
+        used = np.zeros(len(self.names), dtype=bool)
+        used[self.fid[kept_entries]] = True
+        for fs in rows.values():
+            for f in fs:
+                k = bisect_left(self.names, f)
+                if k < len(self.names) and self.names[k] == f:
+                    used[k] = True
+        names = sorted([f for f, u in zip(self.names, used.tolist(), strict=True) if u]
+                       + list(fresh))
+        number = {f: k for k, f in enumerate(names)}
+        remap = np.full(len(self.names), -1, dtype=np.int32)
+        if len(self.names):
+            remap[used] = np.fromiter(
+                (number[f] for f, u in zip(self.names, used.tolist(), strict=True) if u),
+                dtype=np.int32, count=int(used.sum()))
+        lengths = np.asarray([len(rows[a]) if a in rows else
+                              int(self.indptr[old_row[a] + 1] - self.indptr[old_row[a]])
+                              for a in ids], dtype=np.int64)
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        fid = np.empty(int(indptr[-1]), dtype=np.int32)
+        tf = np.empty(int(indptr[-1]), dtype=np.int32)
+        # the kept rows keep their order: their entries move by where their row now starts
+        kept = [k for k, a in enumerate(ids) if a not in rows]
+        if kept:
+            kept_old = np.asarray([old_row[ids[k]] for k in kept], dtype=np.int64)
+            shift = indptr[np.asarray(kept, dtype=np.int64)] - self.indptr[kept_old]
+            src = np.flatnonzero(kept_entries)
+            dest = src + np.repeat(shift, np.diff(self.indptr)[kept_old])
+            fid[dest] = remap[self.fid[src]]
+            tf[dest] = self.tf[src]
+        for k, a in enumerate(ids):
+            if a in rows:
+                items = sorted(rows[a].items())
+                lo, hi = int(indptr[k]), int(indptr[k + 1])
+                fid[lo:hi] = [number[f] for f, _ in items]
+                tf[lo:hi] = [t for _, t in items]
+        out = FeatureTable(ids, names, indptr, fid, tf)
+        out.base = (self, frozenset(drop))
+        self.base = None  # a hint only: no chain of every earlier table is kept alive
+        return out
+
+    def to_bytes(self) -> bytes:
+        import marshal
+
+        return marshal.dumps((self.ids, self.names, self.indptr.astype("<i8").tobytes(),
+                              self.fid.astype("<i4").tobytes(),
+                              self.tf.astype("<i4").tobytes()))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> FeatureTable:
+        """The table of :meth:`to_bytes` (ValueError when ``data`` is not one)."""
+        import marshal
+
+        import numpy as np
+
+        try:
+            ids, names, indptr, fid, tf = marshal.loads(data)
+            table = cls(list(ids), list(names), np.frombuffer(indptr, dtype="<i8"),
+                        np.frombuffer(fid, dtype="<i4"), np.frombuffer(tf, dtype="<i4"))
+        except (EOFError, TypeError) as exc:
+            raise ValueError(f"not a feature table: {exc}") from exc
+        if (len(table.indptr) != len(table.ids) + 1 or table.indptr[0] != 0
+                or table.indptr[-1] != len(table.fid) or len(table.fid) != len(table.tf)
+                or bool(np.any(np.diff(table.indptr) < 0))
+                or (len(table.fid) and (int(table.fid.max()) >= len(table.names)
+                                        or int(table.fid.min()) < 0))):
+            raise ValueError("not a feature table: inconsistent arrays")
+        return table
+
+
+def _changed_rows(old: FeatureTable, old_fid: Any, new: FeatureTable, new_fid: Any,
+                  ) -> set[str]:
+    """The ids whose features differ between the two tables (``old_fid``, ``new_fid``: their
+    features numbered alike), added and deleted ones included."""
+    import numpy as np
+
+    out = set(old.ids).symmetric_difference(new.ids)
+    if new.base is not None and new.base[0] is old:  # only the replaced rows can differ
+        both = sorted(new.base[1].intersection(old.ids).intersection(new.ids))
+    else:
+        both = sorted(set(old.ids).intersection(new.ids))
+    if not both:
+        return out
+    orow = np.asarray([bisect_left(old.ids, a) for a in both], dtype=np.int64)
+    nrow = np.asarray([bisect_left(new.ids, a) for a in both], dtype=np.int64)
+    olen, nlen = np.diff(old.indptr)[orow], np.diff(new.indptr)[nrow]
+    same = olen == nlen
+    out.update(a for a, s in zip(both, same.tolist(), strict=True) if not s)
+    orow, nrow, lens = orow[same], nrow[same], olen[same]
+    # the entries of the rows of equal length, side by side
+    starts_o = np.repeat(old.indptr[orow], lens)
+    starts_n = np.repeat(new.indptr[nrow], lens)
+    offset = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(lens) - lens, lens)
+    io, inn = starts_o + offset, starts_n + offset
+    differ = (old_fid[io] != new_fid[inn]) | (old.tf[io] != new.tf[inn])
+    bad = np.unique(np.repeat(np.arange(len(lens)), lens)[differ]).tolist()
+    pos = np.flatnonzero(same)
+    out.update(both[int(pos[k])] for k in bad)
+    return out
+
+
 def _level(n: int) -> int:
     """⌊log2 n⌋ (n ≥ 1)."""
     return n.bit_length() - 1
@@ -341,4 +523,39 @@ def _ranks(groups: Any) -> Any:
 
 
 def related_json(related: dict[str, list[dict[str, Any]]]) -> str:
-    return json.dumps(related, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    """``related`` as ``json.dumps(related, ensure_ascii=False, indent=1, sort_keys=True)``
+    and a newline, byte for byte: written here for lists of ``{"id", "score", "shared"}``,
+    since the json module's indenting encoder is pure Python (1.3 CPU s at 10,000 articles,
+    against about a tenth of that here)."""
+
+    items = sorted(related.items())
+    try:
+        return "".join(["{", ",".join(map(_related_item, items)), "\n}\n" if items else "}\n"])
+    except (TypeError, KeyError, ValueError, AttributeError):  # another shape: the json module
+        return json.dumps(related, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _related_item(item: tuple[str, list[dict[str, Any]]]) -> str:
+    """One article's entry of :func:`related_json` (TypeError, KeyError or ValueError when it
+    is not a list of ``{"id", "score", "shared"}``)."""
+    from json.encoder import encode_basestring as q  # the C function where there is one
+
+    aid, rows = item
+    if not rows:
+        return f"\n {q(aid)}: []"
+    return f"\n {q(aid)}: [\n  {{\n{_ENTRIES.join(map(_related_entry, rows))}\n  }}\n ]"
+
+
+def _related_entry(r: dict[str, Any]) -> str:
+    from json.encoder import encode_basestring as q
+
+    score, shared = r["score"], r["shared"]
+    if len(r) != 3 or type(score) is not float or not math.isfinite(score) or type(
+            shared) is not list:
+        raise ValueError("not a related entry")
+    return (f'   "id": {q(r["id"])},\n   "score": {float.__repr__(score)},\n'
+            + ('   "shared": [\n    ' + ",\n    ".join(map(q, shared)) + "\n   ]"
+               if shared else '   "shared": []'))
+
+
+_ENTRIES = "\n  },\n  {\n"
