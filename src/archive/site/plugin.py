@@ -179,7 +179,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
         assert self.paths is not None
         t0 = time.perf_counter()
-        self.render_seconds = 0.0  # per build: `mkdocs serve` keeps this plugin between builds
+        # per build: `mkdocs serve` keeps this plugin between builds
+        self.render_seconds = self.whole_seconds = 0.0
         if not self.paths.seeds.is_dir():
             raise PluginError(
                 f"archive: no seeds folder at {self.paths.seeds} — create it, or set "
