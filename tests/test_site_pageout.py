@@ -532,3 +532,25 @@ def test_serve_reload_reuses_unchanged_pages_and_shows_the_edit(repo: Path,
     assert a.keys() == b.keys()
     stamped = {Path("sitemap.xml"), Path("sitemap.xml.gz")}
     assert [k for k in a if k not in stamped and a[k] != b[k]] == []
+
+
+def test_stored_page_replaces_a_page_left_in_the_site_only_when_asked(tmp_path: Path) -> None:
+    """`mkdocs serve --dirty` does not empty the served folder: a stored page must replace the
+    file a previous build left there (and not the stored file through a hard link); a fresh
+    site (`mkdocs build`) refuses a file already there."""
+    from archive.site.pageout import SERVE_DIR_NAME, PageStore
+
+    store = PageStore(tmp_path / "build", "chrome", SERVE_DIR_NAME)
+    assert store.folder == tmp_path / "build" / "serve-pages"
+    store.put("a.md", "k1", b"<p>new</p>")
+    dest = tmp_path / "site" / "a" / "index.html"
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(b"<p>old</p>")
+    assert not store.copy("a.md", "k1", dest)
+    assert dest.read_bytes() == b"<p>old</p>"
+    assert store.copy("a.md", "k1", dest, replace=True)
+    assert dest.read_bytes() == b"<p>new</p>"
+    assert not store.copy("a.md", "other key", dest, replace=True)
+    dest.write_bytes(b"<p>written in place</p>")  # not a link: the stored page is intact
+    assert store.path("a.md").read_bytes() == b"<p>new</p>"
+    assert list(tmp_path.joinpath("site", "a").iterdir()) == [dest]  # no temporary file left
