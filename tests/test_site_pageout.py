@@ -228,8 +228,9 @@ def _get(url: str) -> str:
 
 
 def test_serve_shows_edits_after_a_build_stored_pages(repo: Path, tmp_path: Path) -> None:
-    """`mkdocs serve` renders every page (whole-page reuse is for `mkdocs build` only), so an
-    edit shows after its rebuild even though build/ holds the pages of the last build."""
+    """`mkdocs serve` does not take pages from build/site-pages/ (they carry the build's
+    address; serve keeps its own in build/serve-pages/), so an edit shows after its rebuild
+    even though build/ holds the pages of the last build."""
     import time
 
     root = tmp_path / "p"
@@ -448,3 +449,108 @@ def test_an_added_or_deleted_article_changes_one_page_of_each_list_order(
     (inc / "seeds" / "many-added.md").unlink()
     _build(inc)
     assert _site(inc) == before
+
+
+#: `mkdocs serve`'s own steps (mkdocs.commands.serve, MkDocs 1.6), without the HTTP server:
+#: one process, the config loaded again for each build (the plugin instance lives on), the site
+#: built into a folder of its own with the serve address as site_url. Prints, per build, the
+#: plugin's "N of M generated pages unchanged" line; argv: project, site folder, builds
+#: separated by "edit" (the project's synthetic-1 article is edited before the next build).
+_SERVE = r"""
+import logging, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+from test_site_pageout import _edit_article
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+root, site_dir, steps = Path(sys.argv[1]), sys.argv[2], sys.argv[3].split(",")
+logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+serve_url = "http://127.0.0.1:8000/"
+
+def get_config():
+    return load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir)
+
+config = get_config()
+config.plugins.on_startup(command="serve", dirty=False)
+config.site_url = serve_url
+for i, step in enumerate(steps):
+    if step == "edit":
+        _edit_article(root / "seeds")
+    if i:
+        config = get_config()
+        config.site_url = serve_url
+    build(config, serve_url=serve_url, dirty=False)
+    print("BUILT", flush=True)
+"""
+
+
+def _serve_builds(root: Path, site_dir: Path, steps: str) -> list[str]:
+    """The log of each build of :data:`_SERVE` (``steps``: e.g. "first,edit")."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    env.pop("ARCHIVE_ROOT", None)
+    result = subprocess.run(
+        [sys.executable, "-c", _SERVE, str(root), str(site_dir), steps,
+         str(Path(__file__).parent)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return result.stdout.split("BUILT\n")[:-1]
+
+
+def test_serve_reload_reuses_unchanged_pages_and_shows_the_edit(repo: Path,
+                                                                tmp_path: Path) -> None:
+    """Under `mkdocs serve`, a rebuild after one edited article takes every page that does not
+    show it whole from build/serve-pages/ (not from build/site-pages/, whose pages carry
+    another address) and renders the edited article's page: the served site shows the edit and
+    is byte for byte the site a fresh serve of the same inputs builds."""
+    root = tmp_path / "p"
+    _project(root, repo)
+    _build(root)  # a `mkdocs build` before: its stored pages must not be served
+    built = {p.name: p.read_bytes() for p in (root / "build" / "site-pages").iterdir()}
+    served = tmp_path / "served"
+    first, nothing, edited = _serve_builds(root, served, "first,same,edit")
+    assert _unchanged(first) == (0, _unchanged(first)[1])  # the serve store starts empty
+    n = _unchanged(first)[1]
+    assert n > 10
+    assert _unchanged(nothing) == (n, n) and "nothing they show changed" in nothing
+    reused, total = _unchanged(edited)
+    assert 0 < reused < total  # the edited article's page (at least) is rendered
+    page = (served / "articles" / "synthetic-1" / "index.html").read_text("utf-8")
+    assert "بثلاثة أهداف" in page and "بهدفين" not in page
+    assert 'href="http://127.0.0.1:8000/articles/synthetic-1/"' in page  # canonical: serve
+    assert (root / "build" / "serve-pages").is_dir()
+    # `mkdocs build`'s stored pages were left alone
+    assert {p.name: p.read_bytes() for p in (root / "build" / "site-pages").iterdir()} == built
+    # the reloaded site equals a fresh serve's of the same inputs
+    shutil.rmtree(root / "build" / "serve-pages")
+    fresh = tmp_path / "fresh"
+    (log,) = _serve_builds(root, fresh, "first")
+    assert _unchanged(log)[0] == 0
+    a = {p.relative_to(served): p.read_bytes() for p in sorted(served.rglob("*")) if p.is_file()}
+    b = {p.relative_to(fresh): p.read_bytes() for p in sorted(fresh.rglob("*")) if p.is_file()}
+    assert a.keys() == b.keys()
+    stamped = {Path("sitemap.xml"), Path("sitemap.xml.gz")}
+    assert [k for k in a if k not in stamped and a[k] != b[k]] == []
+
+
+def test_stored_page_replaces_a_page_left_in_the_site_only_when_asked(tmp_path: Path) -> None:
+    """`mkdocs serve --dirty` does not empty the served folder: a stored page must replace the
+    file a previous build left there (and not the stored file through a hard link); a fresh
+    site (`mkdocs build`) refuses a file already there."""
+    from archive.site.pageout import SERVE_DIR_NAME, PageStore
+
+    store = PageStore(tmp_path / "build", "chrome", SERVE_DIR_NAME)
+    assert store.folder == tmp_path / "build" / "serve-pages"
+    store.put("a.md", "k1", b"<p>new</p>")
+    dest = tmp_path / "site" / "a" / "index.html"
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(b"<p>old</p>")
+    assert not store.copy("a.md", "k1", dest)
+    assert dest.read_bytes() == b"<p>old</p>"
+    assert store.copy("a.md", "k1", dest, replace=True)
+    assert dest.read_bytes() == b"<p>new</p>"
+    assert not store.copy("a.md", "other key", dest, replace=True)
+    dest.write_bytes(b"<p>written in place</p>")  # not a link: the stored page is intact
+    assert store.path("a.md").read_bytes() == b"<p>new</p>"
+    assert list(tmp_path.joinpath("site", "a").iterdir()) == [dest]  # no temporary file left

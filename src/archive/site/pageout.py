@@ -32,8 +32,11 @@ entities; the related-articles table; the link table; the plugin's options). Whe
 unchanged, every page whose stored file is intact is reused without rendering its content or
 computing its key: a rebuild with nothing changed does not go through the pages one by one.
 
-Whole-page reuse is on only for ``mkdocs build``/``gh-deploy`` without ``--dirty``, and only
-when no other plugin handles page events (its output could not be predicted from ours).
+Whole-page reuse is on for ``mkdocs build``/``gh-deploy`` without ``--dirty`` and for
+``mkdocs serve`` (in its own folder, ``build/serve-pages/``: the chrome holds the serve
+address), and only when no other plugin handles page events (its output could not be
+predicted from ours). MkDocs' server adds its live-reload script to a page when it sends it,
+not to the file, so a stored page is served as it was written.
 """
 
 from __future__ import annotations
@@ -55,6 +58,10 @@ from archive.site import pagecache
 
 FORMAT = 3  # 3: keys.json holds the site digest; 2: keys in keys.json, pages stored as written
 DIR_NAME = "site-pages"
+#: The folder of the pages stored by `mkdocs serve`: its chrome differs from `mkdocs build`'s
+#: (site_url is the serve address), so sharing build/site-pages/ would make each replace the
+#: other's pages.
+SERVE_DIR_NAME = "serve-pages"
 CHROME_FILE = "chrome.txt"
 KEYS_FILE = "keys.json"
 
@@ -192,8 +199,8 @@ def chrome_digest(config: Any, own: Any) -> str:
 class PageStore:
     """The stored pages under ``build/site-pages/`` (see module docstring)."""
 
-    def __init__(self, build: Path, chrome: str) -> None:
-        self.folder = build / DIR_NAME
+    def __init__(self, build: Path, chrome: str, dir_name: str = DIR_NAME) -> None:
+        self.folder = build / dir_name
         self.chrome = chrome
         self.used: set[str] = set()
         self.stored = 0
@@ -307,9 +314,11 @@ class PageStore:
             self.entries[name] = [key, *stamp]
         self.stored += 1
 
-    def copy(self, src_uri: str, key: str, dest: Path) -> bool:
+    def copy(self, src_uri: str, key: str, dest: Path, replace: bool = False) -> bool:
         """Put the stored page into the site at ``dest`` (a hard link, else a copy); False
-        when it is no longer the one for ``key`` (then the caller must not use it)."""
+        when it is no longer the one for ``key`` (then the caller must not use it). A file
+        already at ``dest`` is replaced when ``replace`` (a site folder MkDocs did not empty:
+        ``mkdocs serve --dirty``), else it makes the copy fail."""
         name = self.name(src_uri)
         path = self.folder / name
         entry = self.entries.get(name)
@@ -321,7 +330,15 @@ class PageStore:
             os.link(path, dest)
             self.linked += 1
         except FileExistsError:
-            return False
+            if not replace:
+                return False
+            tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+            try:
+                tmp.unlink(missing_ok=True)
+                shutil.copyfile(path, tmp)
+                os.replace(tmp, dest)
+            except OSError:
+                return False
         except OSError:  # another file system, or no hard links there
             try:
                 shutil.copyfile(path, dest)

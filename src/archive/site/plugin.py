@@ -15,7 +15,9 @@ Rebuilds reuse what did not change: an article's or a root's content from build/
 build/root-pages/ (archive.site.pagecache), and on ``mkdocs build`` whole final pages from
 build/site-pages/ (archive.site.pageout): an unchanged generated page is left out of MkDocs'
 rendering (``InclusionLevel.EXCLUDED``, still listed in the sitemap) and its stored bytes are
-copied into the site in ``on_post_build``.
+copied into the site in ``on_post_build``. ``mkdocs serve`` does the same with its own store,
+build/serve-pages/ (its pages carry the serve address), so a reload after one edited article
+renders only the pages that show it.
 
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
@@ -43,7 +45,14 @@ from archive.records import Analysis
 from archive.site import export
 from archive.site.model import SiteData, build_site_data, read_related
 from archive.site.pagecache import PageCache
-from archive.site.pageout import PageStore, chrome_digest, page_handlers, site_digest
+from archive.site.pageout import (
+    DIR_NAME,
+    SERVE_DIR_NAME,
+    PageStore,
+    chrome_digest,
+    page_handlers,
+    site_digest,
+)
 from archive.site.render import PER_PAGE, PageSpec, Site, SiteOptions
 from archive.site.staging import StagedSiteDir
 
@@ -98,6 +107,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.gazetteer: Any = None
         self.staging = StagedSiteDir()
         self.stage_output = False
+        self.serving = False  # `mkdocs serve`: pages are stored in build/serve-pages/
+        self.dirty = False
         self.options = SiteOptions()
         self.home_from_docs = False
         # Whole built pages kept in build/site-pages/ (archive.site.pageout); None: off.
@@ -117,6 +128,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
         self.stage_output = command in ("build", "gh-deploy") and not dirty
+        self.serving = command == "serve"
+        self.dirty = dirty
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -166,7 +179,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
         assert self.paths is not None
         t0 = time.perf_counter()
-        self.render_seconds = 0.0  # per build: `mkdocs serve` keeps this plugin between builds
+        # per build: `mkdocs serve` keeps this plugin between builds
+        self.render_seconds = self.whole_seconds = 0.0
         if not self.paths.seeds.is_dir():
             raise PluginError(
                 f"archive: no seeds folder at {self.paths.seeds} — create it, or set "
@@ -219,12 +233,14 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # drops it once the page is written (see _deferred); another plugin that handles pages
         # gets the content where MkDocs gives it, in on_page_content.
         self.defer = not others
-        if self.stage_output:  # whole pages only for `mkdocs build` (see archive.site.pageout)
+        if self.stage_output or self.serving:  # not `build --dirty` (archive.site.pageout)
             if others:
                 log.info("archive: whole pages are rendered on every build because plugin(s) "
                          "%s also handle pages", ", ".join(others))
             else:
-                self.store = PageStore(self.paths.build, chrome_digest(config, self))
+                # serve has its own store: its chrome (the serve address) is not the build's
+                self.store = PageStore(self.paths.build, chrome_digest(config, self),
+                                       SERVE_DIR_NAME if self.serving else DIR_NAME)
         log.info(
             "archive: %d articles, %d places and actors ready for the pages (%.2fs in all)",
             len(self.data.articles), len(self.data.entities), time.perf_counter() - t0,
@@ -510,7 +526,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         t0 = time.perf_counter()
         site_dir = Path(config.site_dir)
         for uri, (f, key) in self.reused.items():
-            if not store.copy(uri, key, site_dir / f.dest_uri):
+            if not store.copy(uri, key, site_dir / f.dest_uri, replace=self.dirty):
                 raise PluginError(f"archive: the stored page {store.path(uri)} changed during "
                                   "the build — build again")
         log.info("archive: %d whole pages copied from build/ (%d as hard links; %.2fs; %.2fs to "
