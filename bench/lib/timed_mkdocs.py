@@ -32,7 +32,7 @@ HOOKS: list[tuple[str, str, str]] = [
     ("archive.pipeline", "analyze_corpus", "analyze"),
     ("archive.pipeline", "analyse", "analyze"),
     ("archive.site.model", "build_site_data", "entities_and_site_data"),
-    ("archive.site.export", "data_files", "open_data_export"),
+    ("archive.site.export", "write_data_files", "open_data_export"),
     ("archive.index.build", "update_index", "whoosh_index"),
     ("archive.site.render", "Site.render", "page_generation"),
     ("archive.site.render", "Site.specs", "page_specs"),

@@ -1,11 +1,13 @@
-"""Two small file helpers every build product uses: atomic writes and code fingerprints."""
+"""Small file helpers every build product uses: atomic writes (whole, or streamed and kept
+when unchanged) and code fingerprints."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TextIO
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -24,6 +26,35 @@ def write_atomic(path: Path, text: str | bytes, *, durable: bool = False) -> Non
             fh.flush()
             os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def _same_bytes(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(chunk), fb.read(chunk)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
+def write_if_changed(path: Path, write: Callable[[TextIO], None]) -> bool:
+    """Write ``path`` (UTF-8, LF) through ``write`` into a temporary file beside it, and put
+    it in place only when its bytes differ from the file there (an unchanged file keeps its
+    mtime; a reader never sees half a file). True when the file was (re)written."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            write(fh)
+        if path.is_file() and _same_bytes(tmp, path):
+            tmp.unlink()
+            return False
+        os.replace(tmp, path)
+        return True
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def fingerprint(label: str, parts: Iterable[str], *, skip: Iterable[str] = ()) -> str:

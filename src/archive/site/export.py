@@ -1,13 +1,19 @@
 """The open data files: articles.json, articles.csv, places.geojson, actors.json and a
-datapackage.json describing them. Deterministic bytes (sorted keys, sorted rows, LF endings)."""
+datapackage.json describing them. Deterministic bytes (sorted keys, sorted rows, LF endings).
+
+The article files hold every article's text (hundreds of MB for a large archive), so they are
+written one article at a time into a temporary file and put in place only when their bytes
+changed: the build never holds a whole data file in memory."""
 
 from __future__ import annotations
 
 import csv
-import io
 import json
-from typing import Any
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
 
+from archive.files import write_if_changed
 from archive.site.model import EntityView, SiteData
 
 LICENSE_NOTE = (
@@ -24,15 +30,16 @@ def _bare(key: str) -> str:
     return key.split(":", 1)[1]
 
 
-def article_records(data: SiteData, urls: dict[str, str]) -> list[dict[str, Any]]:
-    out = []
+def article_records(data: SiteData, urls: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """One record per article, in the site's article order, made as it is asked for (keys
+    starting with ``_`` are for the CSV only)."""
     for v in data.articles.values():
         a = v.article
         body = "\n\n".join(a.text[s.start : s.end].strip() for s in a.body_segments())
         boiler = "\n\n".join(
             a.text[s.start : s.end].strip() for s in a.boilerplate_segments()
         )
-        out.append({
+        yield {
             "id": a.id,
             "title": a.title,
             "title_inferred": a.title_inferred,
@@ -68,17 +75,27 @@ def article_records(data: SiteData, urls: dict[str, str]) -> list[dict[str, Any]
             "text": a.text,
             "_body": body,
             "_boilerplate": boiler,
-        })
-    return out
+        }
 
 
 CSV_FIELDS = ["id", "title", "date", "source", "url", "author", "page", "places", "actors", "tags",
               "body", "boilerplate"]
 
 
-def articles_csv(records: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+def write_articles_json(records: Iterator[dict[str, Any]], fh: TextIO) -> None:
+    """The bytes of ``json.dumps(records without their "_" keys, ensure_ascii=False,
+    sort_keys=True, separators=(",", ":"))`` and a newline, written one record at a time."""
+    fh.write("[")
+    for i, r in enumerate(records):
+        if i:
+            fh.write(",")
+        fh.write(json.dumps({k: v for k, v in r.items() if not k.startswith("_")},
+                            ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    fh.write("]\n")
+
+
+def write_articles_csv(records: Iterator[dict[str, Any]], fh: TextIO) -> None:
+    writer = csv.writer(fh, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for r in records:
         writer.writerow([
@@ -87,7 +104,6 @@ def articles_csv(records: list[dict[str, Any]]) -> str:
             ";".join(r["tags"]),
             r["_body"], r["_boilerplate"],
         ])
-    return buf.getvalue()
 
 
 def _entity_props(e: EntityView, data: SiteData, urls: dict[str, str]) -> dict[str, Any]:
@@ -175,21 +191,29 @@ def datapackage(
     }
 
 
-def data_files(
-    data: SiteData, urls: dict[str, str], site_name: str, slug: str = "archive",
+def write_data_files(
+    data: SiteData, urls: dict[str, str], site_name: str, out: Path, slug: str = "archive",
     description: str = "",
-) -> dict[str, str]:
-    """File name → content of every data file."""
-    records = article_records(data, urls)
-    public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in records]
-    return {
-        "articles.json": json.dumps(public, ensure_ascii=False, sort_keys=True,
-                                    separators=(",", ":")) + "\n",
-        "articles.csv": articles_csv(records),
-        "places.geojson": _dumps(places_geojson(data, urls)),
-        "actors.json": _dumps(actors_json(data, urls)),
-        "datapackage.json": _dumps(datapackage(site_name, len(records), slug, description)),
+) -> dict[str, Path]:
+    """Write every data file under ``out`` (only those whose bytes changed); returns file
+    name → path, in the order of :data:`DATA_NAMES`."""
+    out.mkdir(parents=True, exist_ok=True)
+
+    def text(content: Any) -> Callable[[TextIO], None]:
+        return lambda fh: fh.write(_dumps(content))
+
+    writers: dict[str, Callable[[TextIO], None]] = {
+        "articles.json": lambda fh: write_articles_json(article_records(data, urls), fh),
+        "articles.csv": lambda fh: write_articles_csv(article_records(data, urls), fh),
+        "places.geojson": text(places_geojson(data, urls)),
+        "actors.json": text(actors_json(data, urls)),
+        "datapackage.json": text(datapackage(site_name, len(data.articles), slug, description)),
     }
+    paths = {}
+    for name in DATA_NAMES:
+        write_if_changed(out / name, writers[name])
+        paths[name] = out / name
+    return paths
 
 
 DATA_NAMES = ["articles.json", "articles.csv", "places.geojson", "actors.json", "datapackage.json"]

@@ -296,14 +296,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             site.urls[f"raw:{v.id}"] = uri
         for name in export.DATA_NAMES:
             site.urls[f"data:{name}"] = f"data/{name}"
-        out = self.paths.build / "data"
-        out.mkdir(parents=True, exist_ok=True)
-        for name, content in export.data_files(self.data, site.urls, config.site_name,
-                                               self.options.slug,
-                                               config.site_description or "").items():
-            path = out / name
-            if not path.is_file() or path.read_text(encoding="utf-8") != content:
-                path.write_text(content, encoding="utf-8", newline="\n")
+        for name, path in export.write_data_files(
+                self.data, site.urls, config.site_name, self.paths.build / "data",
+                self.options.slug, config.site_description or "").items():
             files.append(File.generated(config, f"data/{name}", abs_src_path=str(path)))
         for path in sorted(STATIC_DIR.rglob("*")):
             if path.is_file():
