@@ -205,8 +205,76 @@ def test_kept_tables_from_other_code_or_with_code_inside_are_rebuilt(
     assert tables.keep_tables(tmp_path) == kept  # refused, not run, and rebuilt
     loaded = pickle.loads(path.read_bytes())
     deferred = {k: pickle.loads(v) for k, v in loaded["deferred"].items()}
-    assert loaded["key"] == tables._kept_key() and {**loaded["tables"], **deferred} == kept
+    sharded = {k: {key: value for blob in shards.values()
+                   for key, value in pickle.loads(blob).items()}
+               for k, shards in loaded["sharded"].items()}
+    assert sorted(sharded) == sorted(tables.SHARDED)
+    assert (loaded["key"] == tables._kept_key()
+            and {**loaded["tables"], **deferred, **sharded} == kept)
     tables.build_tables.cache_clear()
+
+
+def test_a_sharded_table_holds_what_the_plain_one_holds() -> None:
+    plain = dict(sorted({"ابب": "1", "ابت": "2", "بيت": "3", "ب": "4", "كتب": "5"}.items()))
+    shards = tables.ShardedTable.split(plain, 2)
+    assert sorted(shards) == sorted({k[:2] for k in plain})
+
+    def fresh() -> tables.ShardedTable:
+        return tables.ShardedTable(shards, 2, pickle.loads)
+
+    t = fresh()
+    assert dict.__len__(t) == 1  # the smallest shard, read at once
+    assert "بيت" in t and t["ب"] == "4" and t.get("كتب") == "5" and t.get("كتاب", "-") == "-"
+    assert "كتاب" not in t and "" not in t and bool(t)
+    assert dict.__len__(t) == 3  # the shards of ب, بي and كت only (كتاب, كتب looked up)
+    with pytest.raises(KeyError):
+        t["ابج"]  # noqa: B018
+    assert dict.__len__(t) == 5  # and اب's
+    assert fresh() | {"x": "y"} == {**plain, "x": "y"} == {"x": "y"} | fresh() | {"x": "y"}
+    for whole in (list(fresh()), list(fresh().items()), len(fresh()), fresh().copy()):
+        assert whole in (list(plain), list(plain.items()), len(plain), plain)
+    assert fresh() == plain and not fresh() != plain
+    t = fresh()
+    t["بيت"]  # noqa: B018 - one shard read before the rest: the order is still the keys'
+    assert list(t) == sorted(plain) and pickle.loads(pickle.dumps(fresh())) == plain
+    assert json.dumps(fresh(), ensure_ascii=False) == json.dumps(plain, ensure_ascii=False)
+    assert not tables.ShardedTable({}, 2, pickle.loads)
+
+
+def test_a_query_reads_few_lexicon_shards_and_analyses_as_the_built_tables(
+        tmp_path: Path) -> None:
+    code = KEPT_TABLES_PRELUDE + (
+        "lex = kept['lexicon']\n"
+        "words = [analyze_word(w) for w in ('والمفاوضات', 'المستشفيات', 'يلعبون', 'الرياض')]\n"
+        "read = dict.__len__(lex) if isinstance(lex, tables.ShardedTable) else None\n"
+        "same = tables.tables_json() == tables.tables_json(tables._build_tables())\n"
+        "print(json.dumps([read, len(lex), same, words], ensure_ascii=False))\n"
+    )
+    runs: list[Any] = python_json_runs(code, str(tmp_path))
+    assert runs[0][0] is None  # built in full by the first process
+    assert 0 < runs[1][0] < runs[1][1] / 10  # then read in part
+    assert runs[0][1:] == runs[1][1:] and runs[1][2] is True
+
+
+@pytest.mark.parametrize("times", ["kept", "new"])
+def test_a_copied_archive_is_still_fresh(built: Path, tmp_path: Path, times: str) -> None:
+    """A copy of the archive elsewhere (``cp -a``: times kept; or build/ restored from a cache
+    beside a fresh checkout of seeds/: new times) answers from its index, no rebuild."""
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    root = tmp_path / "elsewhere" / "copy"
+    shutil.copytree(built, root, copy_function=shutil.copy2 if times == "kept"
+                    else shutil.copyfile)
+    if times == "new":
+        age(*(root / "seeds").iterdir(), ns=HOUR_AGO + 60 * 10**9)
+    (search_dir(Paths(root)) / FRESH).unlink(missing_ok=True)
+    generation = (search_dir(Paths(root)) / "CURRENT").read_text(encoding="utf-8")
+    assert index_status(Paths(root)).fresh
+    result = CliRunner().invoke(main, ["--root", str(root), "search", "درعا", "--json"])
+    assert result.exit_code == 0 and "index" not in result.stderr
+    assert (search_dir(Paths(root)) / "CURRENT").read_text(encoding="utf-8") == generation
 
 
 # --------------------------------------------------------------------------- gazetteer
@@ -254,6 +322,42 @@ def test_search_reads_the_gazetteer_once(tmp_path: Path, built: Path,
     result = CliRunner().invoke(main, ["--root", str(tmp_path / "a"), "search", "درعا"])
     assert result.exit_code == 0 and "result" in result.output
     assert sorted(calls) == ["seeds/actors.yml", "seeds/places.yml"]
+
+
+def test_the_kept_gazetteer_is_read_only_as_far_as_a_query_needs(paths: Paths) -> None:
+    from archive.analysis import Analyzer
+    from archive.index.build import load_gazetteer
+    from archive.records import entity_fingerprints, gazetteer_fingerprint
+    from archive.search.service import KeptGazetteer, freshen, kept_gazetteer
+
+    kept_gazetteer(paths)  # writes the kept file
+    kept = kept_gazetteer(paths)
+    assert isinstance(kept, KeptGazetteer)
+    plain = load_gazetteer(paths)
+    assert kept.fingerprint == gazetteer_fingerprint(entity_fingerprints(plain))
+    text = (paths.seeds / f"{A1}.txt").read_text(encoding="utf-8")
+    found = Analyzer(kept.matcher()).analyze_with_matches(text)
+    first = kept.matcher()._first
+    assert 0 < dict.__len__(first) < len(plain.matcher()._first) / 4
+    freshen(paths, pytest.fail, kept)  # fresh, judged from the kept fingerprint alone
+    assert kept._gazetteer is None  # entities never unpickled so far
+    assert found == Analyzer(plain.matcher()).analyze_with_matches(text)
+    assert kept.entities == plain.entities and kept.children(
+        "place:daraa-governorate") == plain.children("place:daraa-governorate") != []
+    assert kept.matcher().names == plain.matcher().names
+    assert dict(first.items()).keys() == plain.matcher()._first.keys()
+    # a gazetteer edit: another key, so the gazetteer is read from the files again
+    places = paths.seeds / "places.yml"
+    places.write_text(places.read_text(encoding="utf-8") + "- id: test-new-place\n"
+                      "  name: قرية الاختبار\n  type: village\n  description: A test.\n",
+                      encoding="utf-8")
+    edited = kept_gazetteer(paths)
+    assert not isinstance(edited, KeptGazetteer) and "place:test-new-place" in edited.entities
+    assert index_status(paths, edited).reasons == ["the gazetteer changed"]
+    again = kept_gazetteer(paths)
+    assert isinstance(again, KeptGazetteer) and again.fingerprint != kept.fingerprint
+    assert index_status(paths, None, None, again.fingerprint).reasons == [
+        "the gazetteer changed"]
 
 
 # --------------------------------------------------------------------------- one CLI call

@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import json
 import pickle
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -198,9 +199,12 @@ class _Tables(dict[str, Any]):
         return value
 
     def complete(self) -> dict[str, Any]:
-        """The dict itself, every table read."""
+        """The dict itself, every table read (the sharded ones whole)."""
         for key in list(self._deferred):
             self[key]  # noqa: B018 - loads it
+        for value in dict.values(self):
+            if isinstance(value, ShardedTable):
+                value.complete()
         return self
 
     def __iter__(self) -> Any:
@@ -237,6 +241,119 @@ class _Tables(dict[str, Any]):
 
     def copy(self) -> dict[str, Any]:
         return dict(self.items())
+
+
+#: Tables kept in KEPT_FILE in shards by the first :data:`KEPT_SHARD_LEN` letters of their
+#: keys, each shard unpickled when a key in it is first looked up: a query looks up a few
+#: words of the lexicon's 57k keys (unpickling the whole lexicon was ~55 ms a call).
+SHARDED = ("lexicon", "names", "madda", "stop_words", "root_prior", "corrections")
+KEPT_SHARD_LEN = 2
+
+
+class ShardedTable(dict[str, Any]):
+    """A string-keyed table whose entries are unpickled shard by shard (by the first
+    ``length`` letters of the key) when a key of the shard is first looked up (``in``,
+    ``[]``, ``get``); anything that walks, counts, copies or compares it reads every shard
+    first. The same entries as the plain dict it was made from (:meth:`split`), in key order
+    (only a table in key order is kept so)."""
+
+    def __init__(self, shards: dict[str, bytes], length: int,
+                 unpickle: Callable[[bytes], dict[str, Any]]) -> None:
+        super().__init__()
+        self._pending = dict(shards)
+        self._length = length
+        self._unpickle = unpickle
+        # json's encoder writes a dict subclass holding no entry as {} without asking it
+        # for its items: one shard read now makes it ask (and items() reads the rest)
+        if self._pending:
+            self._load(min(self._pending, key=lambda k: len(self._pending[k])))
+
+    @staticmethod
+    def split(table: dict[str, Any], length: int,
+              dump: Callable[[dict[str, Any]], bytes] | None = None) -> dict[str, bytes]:
+        """``table`` pickled in shards (shard prefix → pickled dict of its entries, in
+        key order), each by ``dump`` (default ``pickle.dumps``)."""
+        parts: dict[str, dict[str, Any]] = {}
+        for key in sorted(table):
+            parts.setdefault(key[:length], {})[key] = table[key]
+        if dump is None:
+            return {k: pickle.dumps(v, protocol=5) for k, v in parts.items()}
+        return {k: dump(v) for k, v in parts.items()}
+
+    def _load(self, prefix: str) -> bool:
+        blob = self._pending.pop(prefix, None)
+        if blob is None:
+            return False
+        dict.update(self, self._unpickle(blob))
+        return True
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str) and self._pending:
+            self._load(key[: self._length])
+        return dict.__contains__(self, key)
+
+    def __missing__(self, key: str) -> Any:
+        if isinstance(key, str) and self._load(key[: self._length]):
+            return self[key]
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def complete(self) -> dict[str, Any]:
+        """The dict itself, every shard read (then in key order, as the plain table)."""
+        if self._pending:
+            entries = dict(dict.items(self))
+            for prefix in list(self._pending):
+                entries.update(self._unpickle(self._pending.pop(prefix)))
+            dict.clear(self)
+            dict.update(self, sorted(entries.items()))
+        return self
+
+    def __iter__(self) -> Any:
+        return dict.__iter__(self.complete())
+
+    def __len__(self) -> int:
+        return dict.__len__(self.complete())
+
+    def __bool__(self) -> bool:
+        return bool(self._pending) or dict.__len__(self) > 0
+
+    def __eq__(self, other: object) -> bool:
+        return dict.__eq__(self.complete(), other)
+
+    def __ne__(self, other: object) -> bool:
+        return dict.__ne__(self.complete(), other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self.complete())
+
+    def __reduce__(self) -> Any:
+        return dict, (dict(self.items()),)
+
+    def keys(self) -> Any:
+        return dict.keys(self.complete())
+
+    def values(self) -> Any:
+        return dict.values(self.complete())
+
+    def items(self) -> Any:
+        return dict.items(self.complete())
+
+    def copy(self) -> dict[str, Any]:
+        return dict(self.items())
+
+    def __or__(self, other: Any) -> Any:
+        return dict.__or__(self.copy(), other)
+
+    def __ror__(self, other: Any) -> Any:
+        return dict.__or__(dict(other), self.copy())
+
+
+def _plain(blob: bytes) -> Any:
+    return _PlainUnpickler(io.BytesIO(blob)).load()
 
 
 @lru_cache(maxsize=1)
@@ -284,19 +401,28 @@ def keep_tables(build: Path) -> dict[str, Any]:
         with open(path, "rb") as fh:
             kept = _PlainUnpickler(fh).load()
         if (isinstance(kept, dict) and kept.get("key") == key
-                and isinstance(kept.get("deferred"), dict)):
-            _kept = _Tables(kept["tables"], kept["deferred"])
+                and isinstance(kept.get("deferred"), dict)
+                and kept.get("shard_len") == KEPT_SHARD_LEN
+                and isinstance(kept.get("sharded"), dict)):
+            tables = kept["tables"]
+            for name, shards in kept["sharded"].items():
+                tables[name] = ShardedTable(shards, KEPT_SHARD_LEN, _plain)
+            _kept = _Tables(tables, kept["deferred"])
             return _kept
     except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
         pass
     _kept = build_tables()
-    core = {k: v for k, v in _kept.items() if k not in DEFERRED}
+    core = {k: v for k, v in _kept.items() if k not in DEFERRED and k not in SHARDED}
     deferred = {k: pickle.dumps(_kept[k], protocol=5) for k in DEFERRED if k in _kept}
+    sharded = {k: ShardedTable.split(_kept[k], KEPT_SHARD_LEN) for k in SHARDED
+               if isinstance(_kept.get(k), dict) and list(_kept[k]) == sorted(_kept[k])}
+    core.update((k, v) for k, v in _kept.items() if k in SHARDED and k not in sharded)
     try:
         from archive import files
 
         files.write_atomic(path, pickle.dumps({"key": key, "tables": core,
-                                               "deferred": deferred}, protocol=5))
+                                               "deferred": deferred, "sharded": sharded,
+                                               "shard_len": KEPT_SHARD_LEN}, protocol=5))
     except OSError:
         pass  # a read-only build/: the next process builds the tables again
     return _kept

@@ -306,12 +306,15 @@ def _manifest_identity(gen: Path) -> list[int]:
 
 
 def index_status(paths: Paths, gazetteer: Any = None,
-                 scanned: tuple[int, list[FileStat]] | None = None) -> Status:
+                 scanned: tuple[int, list[FileStat]] | None = None,
+                 gazetteer_print: str | None = None) -> Status:
     """Cheap freshness check (file sizes/mtimes, hashes of changed files, gazetteer names).
 
     ``gazetteer``: the one the caller has loaded already (else it is read here).
     ``scanned``: ``(time.time_ns() taken before the scan, article_stats(paths))`` when the
     caller has scanned seeds/ already (e.g. in a thread while it loaded other things).
+    ``gazetteer_print``: ``gazetteer_fingerprint(entity_fingerprints(gazetteer))`` when the
+    caller knows it (then the gazetteer is not read here).
 
     The manifest lists every file, so reading it grows with the archive. A check that finds the
     index fresh therefore leaves a small note (``build/search/fresh.json``): the manifest file
@@ -353,9 +356,11 @@ def index_status(paths: Paths, gazetteer: Any = None,
         reasons.append("the analysis code changed")
     if seeds_changed:
         reasons.append("seeds/ changed")
-    if gazetteer is None:
-        gazetteer = load_gazetteer(paths)
-    if gazetteer_fingerprint(entity_fingerprints(gazetteer)) != gaz:
+    if gazetteer_print is None:
+        if gazetteer is None:
+            gazetteer = load_gazetteer(paths)
+        gazetteer_print = gazetteer_fingerprint(entity_fingerprints(gazetteer))
+    if gazetteer_print != gaz:
         reasons.append("the gazetteer changed")
     if (not reasons and not known and identity
             and all(mtime < started - RACY_NS for _, _, mtime in stats)):

@@ -57,7 +57,9 @@ def freshen(paths: Paths, note: Callable[[str], None], gazetteer: Any = None,
     gazetteer and the analysis code at the time of the check. ``gazetteer``: the one the
     caller loaded already (:func:`query_analyzer`), so that it is not read twice. ``scan``:
     seeds/ scanned since the command started (else it is scanned here)."""
-    status = index_status(paths, gazetteer, scan.result() if scan is not None else None)
+    status = index_status(paths, gazetteer, scan.result() if scan is not None else None,
+                          gazetteer.fingerprint if isinstance(gazetteer, KeptGazetteer)
+                          else None)
     if status.fresh:
         return
     # related articles read the whole index: `archive index` and the site build compute them
@@ -123,21 +125,25 @@ def _by_constructor(cls: type) -> bool:
             and all(f.init for f in dataclasses.fields(cls)))
 
 
-def _gazetteer_bytes(kept: dict[str, Any]) -> bytes:
+def _gazetteer_bytes(kept: Any) -> bytes:
     out = io.BytesIO()
     _GazetteerPickler(out, protocol=5).dump(kept)
     return out.getvalue()
 
 
+def _gazetteer_load(blob: bytes) -> Any:
+    return _GazetteerUnpickler(io.BytesIO(blob)).load()
+
+
 def _gazetteer_key(paths: Paths) -> str:
     """What the gazetteer and its matcher are made from: the bytes of seeds/places.yml and
-    seeds/actors.yml, the gazetteer code, and the analysis code and tables (normalization,
-    tokens, stop words)."""
+    seeds/actors.yml, the gazetteer code, the entity fingerprints' code (records.py), and the
+    analysis code and tables (normalization, tokens, stop words)."""
     from archive import files
     from archive.analysis.tables import kept_key
 
-    h = hashlib.sha256(f"gazetteer cache 2\n{kept_key()}\n".encode())
-    h.update(files.fingerprint("gazetteer", ["gazetteer"]).encode())
+    h = hashlib.sha256(f"gazetteer cache 3\n{kept_key()}\n".encode())
+    h.update(files.fingerprint("gazetteer", ["gazetteer", "records.py"]).encode())
     for name in GAZETTEER_SOURCES:
         file = paths.seeds / name
         h.update(f"\0{paths.rel(file)}\0".encode())
@@ -148,25 +154,105 @@ def _gazetteer_key(paths: Paths) -> str:
     return h.hexdigest()
 
 
+#: The table of names by first word form is kept in shards by this many first letters.
+MATCHER_SHARD_LEN = 3
+
+
+class KeptGazetteer:
+    """The gazetteer as a query reads it from build/ (:data:`GAZETTEER_FILE`): its name
+    matcher, whose table of names by first word is unpickled shard by shard as the query's
+    words fall in them, the fingerprint of its entities (what the index was tagged with, for
+    the freshness check), and the gazetteer itself, unpickled on first use of anything else
+    (its entities for ``--place``/``--actor``, the matcher's whole tables). Attributes and
+    methods are the gazetteer's."""
+
+    def __init__(self, kept: dict[str, Any]) -> None:
+        self._kept = kept
+        self._gazetteer: Any = None
+        self._matcher: Any = None
+
+    @property
+    def fingerprint(self) -> str:
+        """``gazetteer_fingerprint(entity_fingerprints(gazetteer))``, as it was kept."""
+        return str(self._kept["fingerprint"])
+
+    def loaded(self) -> Any:
+        """The gazetteer itself (with its matcher built)."""
+        if self._gazetteer is None:
+            self._gazetteer = _gazetteer_load(self._kept["gazetteer"])
+        return self._gazetteer
+
+    def matcher(self) -> Any:
+        if self._matcher is None:
+            from archive.analysis.tables import ShardedTable
+
+            matcher = _kept_matcher_class().__new__(_kept_matcher_class())
+            matcher._owner = self
+            matcher._function_words = self._kept["function_words"]
+            matcher._first = ShardedTable(self._kept["first"], MATCHER_SHARD_LEN,
+                                          _gazetteer_load)
+            self._matcher = matcher
+        return self._matcher
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.loaded(), name)
+
+
+@functools.cache
+def _kept_matcher_class() -> type:
+    from archive.gazetteer.matcher import NameMatcher
+
+    class KeptMatcher(NameMatcher):
+        """The name matcher of a :class:`KeptGazetteer`: its table of names by first word
+        in shards; its other tables (names, readings, …) are the whole gazetteer's matcher's,
+        read when first asked for."""
+
+        _owner: KeptGazetteer
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("__") or name == "_owner":
+                raise AttributeError(name)
+            return getattr(self._owner.loaded().matcher(), name)
+
+    return KeptMatcher
+
+
+def _kept_parts(gazetteer: Any) -> dict[str, Any]:
+    from archive.analysis.tables import ShardedTable
+    from archive.records import entity_fingerprints, gazetteer_fingerprint
+
+    matcher = gazetteer.matcher()
+    return {
+        "fingerprint": gazetteer_fingerprint(entity_fingerprints(gazetteer)),
+        "function_words": matcher._function_words,
+        "first": ShardedTable.split(matcher._first, MATCHER_SHARD_LEN, _gazetteer_bytes),
+        "gazetteer": _gazetteer_bytes(gazetteer),
+    }
+
+
 def kept_gazetteer(paths: Paths) -> Any:
     """:func:`archive.index.build.load_gazetteer` with its name matcher built, kept in build/
     (``GAZETTEER_FILE``) keyed to the gazetteer files' bytes and the code that reads them: a
-    query does not parse the YAML nor build the matcher again. The same gazetteer either way."""
+    query does not parse the YAML nor build the matcher again, and reads of the kept file
+    only what it uses (:class:`KeptGazetteer`). The same gazetteer either way."""
     key = _gazetteer_key(paths)
     path = paths.build / GAZETTEER_FILE
     try:
         with open(path, "rb") as fh:
             kept = _GazetteerUnpickler(fh).load()
-        if isinstance(kept, dict) and kept.get("key") == key:
-            return kept["gazetteer"]
+        if (isinstance(kept, dict) and kept.get("key") == key
+                and isinstance(kept.get("parts"), dict)):
+            return KeptGazetteer(kept["parts"])
     except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
         pass
     gazetteer = load_gazetteer(paths)
-    gazetteer.matcher()
     try:
         from archive import files
 
-        files.write_atomic(path, _gazetteer_bytes({"key": key, "gazetteer": gazetteer}))
+        files.write_atomic(path, _gazetteer_bytes({"key": key,
+                                                   "parts": _kept_parts(gazetteer)}))
     except (OSError, pickle.PicklingError):
         pass  # a read-only build/: the next query reads the gazetteer again
     return gazetteer
