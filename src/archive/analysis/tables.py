@@ -181,7 +181,56 @@ class _PlainUnpickler(pickle.Unpickler):
 DEFERRED = ("patterns",)
 
 
-class _Tables(dict[str, Any]):
+class _LazyDict(dict[str, Any]):
+    """A dict whose entries are read on demand: anything that walks, counts, copies,
+    compares or pickles it first reads them all (:meth:`complete`)."""
+
+    def complete(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def __iter__(self) -> Any:
+        return dict.__iter__(self.complete())
+
+    def __len__(self) -> int:
+        return dict.__len__(self.complete())
+
+    def __eq__(self, other: object) -> bool:
+        return dict.__eq__(self.complete(), other)
+
+    def __ne__(self, other: object) -> bool:
+        return dict.__ne__(self.complete(), other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self.complete())
+
+    def __reduce__(self) -> Any:
+        return dict, (dict(self.items()),)
+
+    def keys(self) -> Any:
+        return dict.keys(self.complete())
+
+    def values(self) -> Any:
+        return dict.values(self.complete())
+
+    def items(self) -> Any:
+        return dict.items(self.complete())
+
+    def copy(self) -> dict[str, Any]:
+        return dict(self.items())
+
+    def __or__(self, other: Any) -> Any:
+        return dict.__or__(self.copy(), other)
+
+    def __ror__(self, other: Any) -> Any:
+        return dict.__or__(dict(other), self.copy())
+
+
+class _Tables(_LazyDict):
     """The tables loaded from KEPT_FILE, the same dict to every reader: a table of
     :data:`DEFERRED` is unpickled when it is first looked up by key, and all of them before
     anything walks, counts, copies or compares the dict."""
@@ -207,40 +256,8 @@ class _Tables(dict[str, Any]):
                 value.complete()
         return self
 
-    def __iter__(self) -> Any:
-        return dict.__iter__(self.complete())
-
-    def __len__(self) -> int:
-        return dict.__len__(self.complete())
-
     def __contains__(self, key: object) -> bool:
         return key in self._deferred or dict.__contains__(self, key)
-
-    def __eq__(self, other: object) -> bool:
-        return dict.__eq__(self.complete(), other)
-
-    def __ne__(self, other: object) -> bool:
-        return dict.__ne__(self.complete(), other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return dict.__repr__(self.complete())
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
-
-    def keys(self) -> Any:
-        return dict.keys(self.complete())
-
-    def values(self) -> Any:
-        return dict.values(self.complete())
-
-    def items(self) -> Any:
-        return dict.items(self.complete())
-
-    def copy(self) -> dict[str, Any]:
-        return dict(self.items())
 
 
 #: Tables kept in KEPT_FILE in shards by the first :data:`KEPT_SHARD_LEN` letters of their
@@ -250,7 +267,7 @@ SHARDED = ("lexicon", "names", "madda", "stop_words", "root_prior", "corrections
 KEPT_SHARD_LEN = 2
 
 
-class ShardedTable(dict[str, Any]):
+class ShardedTable(_LazyDict):
     """A string-keyed table whose entries are unpickled shard by shard (by the first
     ``length`` letters of the key) when a key of the shard is first looked up (``in``,
     ``[]``, ``get``); anything that walks, counts, copies or compares it reads every shard
@@ -297,9 +314,6 @@ class ShardedTable(dict[str, Any]):
             return self[key]
         raise KeyError(key)
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self else default
-
     def complete(self) -> dict[str, Any]:
         """The dict itself, every shard read (then in key order, as the plain table)."""
         if self._pending:
@@ -310,46 +324,8 @@ class ShardedTable(dict[str, Any]):
             dict.update(self, sorted(entries.items()))
         return self
 
-    def __iter__(self) -> Any:
-        return dict.__iter__(self.complete())
-
-    def __len__(self) -> int:
-        return dict.__len__(self.complete())
-
     def __bool__(self) -> bool:
         return bool(self._pending) or dict.__len__(self) > 0
-
-    def __eq__(self, other: object) -> bool:
-        return dict.__eq__(self.complete(), other)
-
-    def __ne__(self, other: object) -> bool:
-        return dict.__ne__(self.complete(), other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return dict.__repr__(self.complete())
-
-    def __reduce__(self) -> Any:
-        return dict, (dict(self.items()),)
-
-    def keys(self) -> Any:
-        return dict.keys(self.complete())
-
-    def values(self) -> Any:
-        return dict.values(self.complete())
-
-    def items(self) -> Any:
-        return dict.items(self.complete())
-
-    def copy(self) -> dict[str, Any]:
-        return dict(self.items())
-
-    def __or__(self, other: Any) -> Any:
-        return dict.__or__(self.copy(), other)
-
-    def __ror__(self, other: Any) -> Any:
-        return dict.__or__(dict(other), self.copy())
 
 
 def _plain(blob: bytes) -> Any:
