@@ -58,28 +58,44 @@ def codec() -> W3Codec:
 
 
 def characters_postings(items: Iterable[tuple[str, int, int, int]],
+                        single: dict[tuple[int, int, int], bytes] | None = None,
                         ) -> Iterator[tuple[bytes, int, float, bytes]]:
     """``(term bytes, frequency, weight, value)`` per distinct term of a token stream, as
     Whoosh's ``Characters.word_values`` makes them from the same tokens (empty terms are
-    not indexed; each occurrence weighs 1.0)."""
-    seen: dict[str, list[tuple[int, int, int]]] = {}
+    not indexed; each occurrence weighs 1.0).
+
+    ``single``: the value of a term found once, by its ``(position, start, length)``, shared
+    by the calls for one document's fields: a token's form, stem and root are at the same
+    place, so most of their values are the same bytes, pickled once instead of three times."""
+    # per term: [last position, last end offset, deltas], the deltas made in the same pass
+    seen: dict[str, list[Any]] = {}
+    get = seen.get
     for term, pos, start, end in items:
         if not term:
             continue
-        occ = seen.get(term)
-        if occ is None:
-            seen[term] = [(pos, start, end)]
+        last = get(term)
+        if last is None:
+            seen[term] = [pos, end, [(pos, start, end - start)]]
         else:
-            occ.append((pos, start, end))
+            last[2].append((pos - last[0], start - last[1], end - start))
+            last[0] = pos
+            last[1] = end
     dumps = pickle.dumps
-    for term, occ in seen.items():
-        deltas = []
-        posbase = charbase = 0
-        for pos, start, end in occ:
-            deltas.append((pos - posbase, start - charbase, end - start))
-            posbase, charbase = pos, end
-        n = len(occ)
-        yield term.encode("utf-8"), n, float(n), pack_uint(n) + dumps(deltas, 2)
+    if single is None:
+        single = {}
+    for term, (_, _, deltas) in seen.items():
+        n = len(deltas)
+        if n == 1:
+            key = deltas[0]
+            value = single.get(key)
+            if value is None:
+                value = single[key] = _ONE + dumps(deltas, 2)
+            yield term.encode("utf-8"), 1, 1.0, value
+        else:
+            yield term.encode("utf-8"), n, float(n), pack_uint(n) + dumps(deltas, 2)
+
+
+_ONE = pack_uint(1)
 
 
 class ArchiveWriter(SegmentWriter):
@@ -114,6 +130,7 @@ class ArchiveWriter(SegmentWriter):
         docnum = self.docnum
         names = sorted(fields)
         self._check_fields(schema, names)
+        single: dict[tuple[int, int, int], bytes] = {}  # see characters_postings
         pdw.start_doc(docnum)
         try:
             for name in names:
@@ -125,7 +142,7 @@ class ArchiveWriter(SegmentWriter):
                 if field.indexed:
                     if isinstance(value, TokenStream) and type(field.format) is Characters:
                         postings: Iterable[tuple[bytes, int, float, bytes]] = (
-                            characters_postings(value.items))
+                            characters_postings(value.items, single))
                     else:
                         postings = field.index(value)
                     terms = self._buf.get(name)
