@@ -29,6 +29,7 @@ import heapq
 import marshal
 import pickle
 import tempfile
+from array import array
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import IO, Any
@@ -36,6 +37,7 @@ from typing import IO, Any
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.formats import Characters
 from whoosh.system import pack_uint, pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from archive.index.schema import TokenStream
@@ -96,6 +98,8 @@ def characters_postings(items: Iterable[tuple[str, int, int, int]],
 
 
 _ONE = pack_uint(1)
+#: What ``W3TermInfo.to_bytes`` packs before the inlined postings.
+_TERMINFO = W3TermInfo._struct
 
 
 class ArchiveWriter(SegmentWriter):
@@ -295,18 +299,23 @@ class ArchiveWriter(SegmentWriter):
     def _inline_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
                      values: list[bytes], dl: list[int | None]) -> None:
         """A term's postings kept in its term-table entry (read back by Whoosh's
-        ``W3Codec.postings_reader`` as a ``ListMatcher``)."""
-        pw = fw._postwriter
-        terminfo = W3TermInfo()
-        pw.start_postings(fw._format, terminfo)
-        _add_postings(pw, ids, weights, values, dl)
-        terminfo.add_block(pw)
+        ``W3Codec.postings_reader`` as a ``ListMatcher``): the bytes ``W3TermInfo.to_bytes``
+        gives after one block of these postings (``_add_postings``, ``add_block``,
+        ``set_inlined``), packed here without the posting writer's block and term info
+        objects (most terms are inlined: their per-term overhead was most of the commit)."""
+        ws = array("f", weights)  # the block keeps float32 weights
+        ls = [x for x in dl if x]
+        top = max(weights)
         # a format without values (the id field's) reads back None per posting, as from a
         # posting block (an empty tuple would read back '')
-        values = pw._values if fw._format.fixed_value_size() != 0 else [None] * len(ids)
-        terminfo.set_inlined(pw._ids, pw._weights, values)
-        pw._terminfo = None
-        fw._tindex.add(pack_ushort(fw._fieldid) + btext, terminfo.to_bytes())
+        vals = ([v for v in values if v] if fw._format.fixed_value_size() != 0
+                else [None] * len(ids))
+        info = _TERMINFO.pack(
+            True, sum(ws), len(ids),
+            length_to_byte(min(ls)) if ls else 0, length_to_byte(max(ls) if ls else 0),
+            top if top > 0 else 0, ids[0], ids[-1])
+        fw._tindex.add(pack_ushort(fw._fieldid) + btext,
+                       info + pickle.dumps((tuple(ids), tuple(ws), tuple(vals)), 2))
 
     def _close_segment(self) -> None:
         super()._close_segment()
