@@ -594,6 +594,10 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         feats = previous.replace(rows.as_dict(), removed)
     ix.close()
     _write_features(gen, feats)
+    # neither is needed any more: let them go before the related step's matrices are made
+    # (at 29,904 articles the rows alone are tens of megabytes). After features.bin: marshal
+    # writes a string held elsewhere as a reference, so the bytes stay those of c72c10d.
+    del meta, rows
     lap("meta")
     if related:
         _write_related(paths, gen, publish=False, feats=feats,
