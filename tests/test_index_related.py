@@ -262,6 +262,30 @@ def test_a_feature_table_updated_row_by_row_is_the_table_made_from_scratch() -> 
         rel.FeatureTable.from_bytes(b"not a table")
 
 
+def test_feature_rows_gathered_article_by_article_make_the_same_table() -> None:
+    """A cold build gathers each article's features as arrays (FeatureRows) instead of a dict
+    per article: the table, its bytes on disk and the dicts are those of features_of and
+    FeatureTable.from_dict, whatever order the articles come in (an article without
+    features, empty terms and a name that is also an entity key included)."""
+    rng = random.Random(5)
+    rows = rel.FeatureRows()
+    expected: dict[str, dict[str, int]] = {}
+    for k in rng.sample(range(300), 300):
+        roots = [(f"r{int(500 ** rng.random())}", 0, 0, 0) for _ in range(rng.randint(0, 60))]
+        roots += [("", 0, 0, 0)] * rng.randint(0, 2)
+        ents = [(rng.choice(["place:a", "actor:b", "r1", ""]), 0, 0, 0)
+                for _ in range(rng.randint(0, 3))]
+        aid = f"a{k:04d}"
+        rows.add(aid, roots, ents)
+        expected[aid] = rel.features_of(roots, ents)
+    assert len(rows) == 300
+    assert rows.as_dict() == expected
+    table, scratch = rows.table(), rel.FeatureTable.from_dict(expected)
+    assert table == scratch
+    assert table.to_bytes() == scratch.to_bytes()
+    assert rel.FeatureRows().table() == rel.FeatureTable.from_dict({})
+
+
 def test_updates_from_tables_equal_a_computation_from_scratch(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """What the index build does: the previous table, the new one made from it by

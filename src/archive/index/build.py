@@ -47,7 +47,7 @@ from archive.config import Paths
 from archive.errors import Problem
 from archive.index.docs import IndexDoc
 from archive.index.related import RULE as RELATED_RULE
-from archive.index.related import FeatureTable, features_of, index_features
+from archive.index.related import FeatureRows, FeatureTable, index_features
 from archive.index.schema import INDEX_FORMAT, make_schema
 from archive.index.writer import ArchiveWriter
 from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
@@ -561,7 +561,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
                 else FeatureTable.from_dict({}))
     # the new rows: only they are read feature by feature (FeatureTable.replace); the related
     # lists the changes can alter are computed again (related.update_related)
-    rows: dict[str, dict[str, int]] = {}
+    rows = FeatureRows()
     writer = ArchiveWriter(ix)
     try:
         for aid in sorted(todo | removed):
@@ -573,7 +573,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
             fields = doc.fields()
             writer.add_document(**fields)
             if previous is not None:
-                rows[doc.id] = features_of(fields["root"].items, fields["entity"].items)
+                rows.add(doc.id, fields["root"].items, fields["entity"].items)
             keys = {m.entity for m in aa.mentions} | set(doc.places) | set(doc.actors)
             manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
                                          "entities": sorted(keys)}
@@ -593,10 +593,16 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     if previous is None:
         feats = FeatureTable.from_dict(
             index_features(ix, {num: row["id"] for num, row in meta.items()}))
+    elif not previous.ids and not removed:  # a first build: the rows alone, from arrays
+        feats = rows.table()
     else:
-        feats = previous.replace(rows, removed)
+        feats = previous.replace(rows.as_dict(), removed)
     ix.close()
     _write_features(gen, feats)
+    # neither is needed any more: let them go before the related step's matrices are made
+    # (at 29,904 articles the rows alone are tens of megabytes). After features.bin: marshal
+    # writes a string held elsewhere as a reference, so the bytes stay those of c72c10d.
+    del meta, rows
     lap("meta")
     if related:
         _write_related(paths, gen, publish=False, feats=feats,

@@ -29,6 +29,7 @@ import heapq
 import marshal
 import pickle
 import tempfile
+from array import array
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import IO, Any
@@ -36,6 +37,7 @@ from typing import IO, Any
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.formats import Characters
 from whoosh.system import pack_uint, pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from archive.index.schema import TokenStream
@@ -58,28 +60,46 @@ def codec() -> W3Codec:
 
 
 def characters_postings(items: Iterable[tuple[str, int, int, int]],
+                        single: dict[tuple[int, int, int], bytes] | None = None,
                         ) -> Iterator[tuple[bytes, int, float, bytes]]:
     """``(term bytes, frequency, weight, value)`` per distinct term of a token stream, as
     Whoosh's ``Characters.word_values`` makes them from the same tokens (empty terms are
-    not indexed; each occurrence weighs 1.0)."""
-    seen: dict[str, list[tuple[int, int, int]]] = {}
+    not indexed; each occurrence weighs 1.0).
+
+    ``single``: the value of a term found once, by its ``(position, start, length)``, shared
+    by the calls for one document's fields: a token's form, stem and root are at the same
+    place, so most of their values are the same bytes, pickled once instead of three times."""
+    # per term: [last position, last end offset, deltas], the deltas made in the same pass
+    seen: dict[str, list[Any]] = {}
+    get = seen.get
     for term, pos, start, end in items:
         if not term:
             continue
-        occ = seen.get(term)
-        if occ is None:
-            seen[term] = [(pos, start, end)]
+        last = get(term)
+        if last is None:
+            seen[term] = [pos, end, [(pos, start, end - start)]]
         else:
-            occ.append((pos, start, end))
+            last[2].append((pos - last[0], start - last[1], end - start))
+            last[0] = pos
+            last[1] = end
     dumps = pickle.dumps
-    for term, occ in seen.items():
-        deltas = []
-        posbase = charbase = 0
-        for pos, start, end in occ:
-            deltas.append((pos - posbase, start - charbase, end - start))
-            posbase, charbase = pos, end
-        n = len(occ)
-        yield term.encode("utf-8"), n, float(n), pack_uint(n) + dumps(deltas, 2)
+    if single is None:
+        single = {}
+    for term, (_, _, deltas) in seen.items():
+        n = len(deltas)
+        if n == 1:
+            key = deltas[0]
+            value = single.get(key)
+            if value is None:
+                value = single[key] = _ONE + dumps(deltas, 2)
+            yield term.encode("utf-8"), 1, 1.0, value
+        else:
+            yield term.encode("utf-8"), n, float(n), pack_uint(n) + dumps(deltas, 2)
+
+
+_ONE = pack_uint(1)
+#: What ``W3TermInfo.to_bytes`` packs before the inlined postings.
+_TERMINFO = W3TermInfo._struct
 
 
 class ArchiveWriter(SegmentWriter):
@@ -114,6 +134,7 @@ class ArchiveWriter(SegmentWriter):
         docnum = self.docnum
         names = sorted(fields)
         self._check_fields(schema, names)
+        single: dict[tuple[int, int, int], bytes] = {}  # see characters_postings
         pdw.start_doc(docnum)
         try:
             for name in names:
@@ -125,7 +146,7 @@ class ArchiveWriter(SegmentWriter):
                 if field.indexed:
                     if isinstance(value, TokenStream) and type(field.format) is Characters:
                         postings: Iterable[tuple[bytes, int, float, bytes]] = (
-                            characters_postings(value.items))
+                            characters_postings(value.items, single))
                     else:
                         postings = field.index(value)
                     terms = self._buf.get(name)
@@ -278,18 +299,23 @@ class ArchiveWriter(SegmentWriter):
     def _inline_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
                      values: list[bytes], dl: list[int | None]) -> None:
         """A term's postings kept in its term-table entry (read back by Whoosh's
-        ``W3Codec.postings_reader`` as a ``ListMatcher``)."""
-        pw = fw._postwriter
-        terminfo = W3TermInfo()
-        pw.start_postings(fw._format, terminfo)
-        _add_postings(pw, ids, weights, values, dl)
-        terminfo.add_block(pw)
+        ``W3Codec.postings_reader`` as a ``ListMatcher``): the bytes ``W3TermInfo.to_bytes``
+        gives after one block of these postings (``_add_postings``, ``add_block``,
+        ``set_inlined``), packed here without the posting writer's block and term info
+        objects (most terms are inlined: their per-term overhead was most of the commit)."""
+        ws = array("f", weights)  # the block keeps float32 weights
+        ls = [x for x in dl if x]
+        top = max(weights)
         # a format without values (the id field's) reads back None per posting, as from a
         # posting block (an empty tuple would read back '')
-        values = pw._values if fw._format.fixed_value_size() != 0 else [None] * len(ids)
-        terminfo.set_inlined(pw._ids, pw._weights, values)
-        pw._terminfo = None
-        fw._tindex.add(pack_ushort(fw._fieldid) + btext, terminfo.to_bytes())
+        vals = ([v for v in values if v] if fw._format.fixed_value_size() != 0
+                else [None] * len(ids))
+        info = _TERMINFO.pack(
+            True, sum(ws), len(ids),
+            length_to_byte(min(ls)) if ls else 0, length_to_byte(max(ls) if ls else 0),
+            top if top > 0 else 0, ids[0], ids[-1])
+        fw._tindex.add(pack_ushort(fw._fieldid) + btext,
+                       info + pickle.dumps((tuple(ids), tuple(ws), tuple(vals)), 2))
 
     def _close_segment(self) -> None:
         super()._close_segment()
