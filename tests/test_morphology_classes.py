@@ -497,3 +497,19 @@ def test_a_written_madda_reads_only_lexicon_forms_in_madda() -> None:
     # the month (آب) no longer shares a key with the father (أب, its plural الآباء: ءبو)
     assert root("آب") not in (root("أب"), root("الآباء"))
     assert_unjudged([w for w in MADDA_CORES if w != "آب"])  # آب is the judged month
+
+
+#: A bare final ا (not أ, not ءا) is no hamza radical, and a noun + the tanwin alef beats a
+#: whole word that only a rare verb licenses: يوما is يوم + ا (not the verb يومأ), مستمرا
+#: مستمر + ا (not استمرأ), جدا جدّ + ا (not the verb جدا), حقا, سرا, حدا; the verbs بدا (not
+#: بدأ) and شكا keep their reading, جزءا writes its hamza, منا is the preposition من + نا.
+TANWIN_NOUNS = {"يوما": "يوم", "مستمرا": "مرر", "مقرا": "قرر", "ردا": "ردد", "جدا": "جدد",
+                "حقا": "حقق", "سرا": "سرر", "حدا": "حدد", "سدا": "سدد", "بدا": "بدو",
+                "وبدا": "بدو", "شكا": "شكو", "جزءا": "جزء", "بدءا": "بدء", "منا": "مني"}
+
+
+def test_a_bare_final_alef_is_the_tanwin_not_a_hamza_or_a_rare_verb() -> None:
+    assert {w: root(w) for w in TANWIN_NOUNS} == TANWIN_NOUNS
+    # the family keeps one key with and without the tanwin
+    assert root("يوما") == root("يوم") == root("أيام")
+    assert root("جدا") == root("جديد") or root("جدا") == root("جد")
