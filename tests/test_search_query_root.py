@@ -6,7 +6,6 @@ root level, below the exact and stem matches of the word as written."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
