@@ -513,3 +513,14 @@ def test_a_bare_final_alef_is_the_tanwin_not_a_hamza_or_a_rare_verb() -> None:
     # the family keeps one key with and without the tanwin
     assert root("يوما") == root("يوم") == root("أيام")
     assert root("جدا") == root("جديد") or root("جدا") == root("جد")
+
+
+#: The masculine فاعّ of a doubled root's participle that arramooz lists only in the feminine
+#: (خاصة, هامة) shares the feminine's root: الخاص, خاص, خاصا, هام were a verb's (خوص, هيم) or
+#: kept whole.
+DOUBLED_PARTICIPLES = {"الخاص": "خصص", "خاص": "خصص", "والخاص": "خصص", "خاصا": "خصص",
+                       "هام": "همم", "هاما": "همم", "الخاصة": "خصص", "هامة": "همم"}
+
+
+def test_a_doubled_participle_shares_its_feminine_root() -> None:
+    assert {w: root(w) for w in DOUBLED_PARTICIPLES} == DOUBLED_PARTICIPLES
