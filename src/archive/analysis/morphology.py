@@ -1133,10 +1133,11 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                         == feminine_plural(plural, cores[best])
                         and prior.get(root, 0) > prior.get(best, 0)))))):
             best = root
-    if best_cost == 0 and not whole:
-        clitic = preposition_reading(key, found, lexicon, scores[best])
+    if not whole and key.startswith(cores[best]):
+        clitic = preposition_reading(key, found, lexicon, scores[best], best_cost, cores[best])
         if clitic is not None:
             return "root", clitic[0], clitic[1]
+    if best_cost == 0 and not whole:
         if verbs[best] and bare_alef:
             noun = tanwin_reading(key, found, lexicon, d["stop_words"], scores[best])
             if noun is not None:
@@ -1171,16 +1172,21 @@ CLITIC_MARGIN = 6
 
 
 def preposition_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
-                        lexicon: dict[str, str], whole_weight: int) -> tuple[str, str] | None:
+                        lexicon: dict[str, str], whole_weight: int, whole_cost: int = 0,
+                        whole_core: str = "") -> tuple[str, str] | None:
     """``(root, core)`` of ب/ل + a noun when that noun's lemma is far more frequent than the
     whole word's (باسم is ب + اسم far more often than the adjective باسم; لقوة is ل + قوة),
-    else None. Only a bare ب or ل (no article, no ending) before a core of three letters or
-    more; not ك, a rare preposition (كبرى is not ك + برى)."""
+    else None. ``whole_core``: the core of the cheapest reading (default: the whole key),
+    which starts the key; ``whole_cost``: its cost. Only a bare ب or ل (no article) before a
+    core of three letters or more that is that core without its ب/ل, with the same ending
+    (باسمه is ب + اسم + ه, بقوله ب + قول + ه); not ك, a rare preposition (كبرى is not ك + برى)."""
+    whole_core = whole_core or key
     best: tuple[str, str] | None = None
     top = whole_weight + CLITIC_MARGIN - 1
-    for cost, core, bare, _pos, art in found:
-        if cost != 1 or not bare or art or len(core) < 3 or key[:1] not in ("ب", "ل") \
-                or key[1:] != core or core not in lexicon:
+    for cost, core, _bare, pos, art in found:
+        if cost != whole_cost + 1 or art or pos == "v" or len(core) < 3 \
+                or key[:1] not in ("ب", "ل") or not key.startswith(whole_core) \
+                or whole_core[1:] != core or core not in lexicon:
             continue
         for entry in lexicon[core].split("|"):
             root, kind, weight = entry.split(":")

@@ -897,9 +897,12 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
          (sums.get(root) === sums.get(best) && (fem(root) > fem(best) ||
           (fem(root) === fem(best) && prior(root) > prior(best))))))) best = root;
   }
-  if (bestCost === 0 && !whole) {
-    const clitic = prepositionReading(key, found, lexicon, scores.get(best));
+  if (!whole && key.startsWith(cores.get(best))) {
+    const clitic = prepositionReading(key, found, lexicon, scores.get(best), bestCost,
+      cores.get(best));
     if (clitic !== null) return ['root', clitic[0], clitic[1]];
+  }
+  if (bestCost === 0 && !whole) {
     if (verbs.get(best) && bareAlef) {
       const noun = tanwinReading(key, found, lexicon, d.stop_words, scores.get(best));
       if (noun !== null) return ['root', noun[0], noun[1]];
@@ -938,13 +941,17 @@ export function tanwinReading(key, found, lexicon, stopWords, wholeWeight) {
   return best;
 }
 
-/** Python preposition_reading(key, found, lexicon, whole_weight): [root, core] or null. */
-export function prepositionReading(key, found, lexicon, wholeWeight) {
+/** Python preposition_reading(key, found, lexicon, whole_weight, whole_cost, whole_core):
+ * [root, core] of ب/ل + a noun (with the cheapest reading's ending) or null. */
+export function prepositionReading(key, found, lexicon, wholeWeight, wholeCost = 0,
+  wholeCore = '') {
+  const whole = wholeCore || key;
   let best = null;
   let top = wholeWeight + CLITIC_MARGIN - 1;
-  for (const [cost, core, bare, , art] of found) {
-    if (cost !== 1 || !bare || art || core.length < 3 || !['ب', 'ل'].includes(key.slice(0, 1)) ||
-        key.slice(1) !== core || !has(lexicon, core)) continue;
+  for (const [cost, core, , pos, art] of found) {
+    if (cost !== wholeCost + 1 || art || pos === 'v' || core.length < 3 ||
+        !['ب', 'ل'].includes(key.slice(0, 1)) || !key.startsWith(whole) ||
+        whole.slice(1) !== core || !has(lexicon, core)) continue;
     for (const entry of lexicon[core].split('|')) {
       const [root, kind, weight] = entry.split(':');
       if (kind !== 'v' && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
