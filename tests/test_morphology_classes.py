@@ -538,3 +538,10 @@ def test_a_preposition_before_a_frequent_noun_with_a_pronoun() -> None:
     # بدوره stays بدور + ه: دور is not 64 times as frequent as بدور (a known miss)
     assert {w: root(w) for w in SUFFIXED_PREPOSITIONS} == SUFFIXED_PREPOSITIONS
     assert root("باسمه") == root("اسمه") == root("الاسم")
+
+
+def test_the_numeral_two_has_its_root() -> None:
+    # arramooz keeps the numerals apart: the forms of two (and Monday) are lexicon_extra rows
+    forms = ["الاثنين", "الإثنين", "اثنان", "اثنين", "واثنين", "اثنتين", "اثنتان", "اثنا"]
+    assert {w: root(w) for w in forms} == dict.fromkeys(forms, "ثني")
+    assert root("الاثنين") == root("الثاني") == root("ثانية")
