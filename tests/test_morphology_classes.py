@@ -545,3 +545,9 @@ def test_the_numeral_two_has_its_root() -> None:
     forms = ["الاثنين", "الإثنين", "اثنان", "اثنين", "واثنين", "اثنتين", "اثنتان", "اثنا"]
     assert {w: root(w) for w in forms} == dict.fromkeys(forms, "ثني")
     assert root("الاثنين") == root("الثاني") == root("ثانية")
+
+
+def test_the_woman_is_not_the_mirror() -> None:
+    # المرأة is امرأة after the article (مرء), not مرآة (mirror, رءي), which shares its key
+    assert {w: root(w) for w in ["المرأة", "للمرأة", "والمرأة", "امرأة", "المرء"]} == dict.fromkeys(
+        ["المرأة", "للمرأة", "والمرأة", "امرأة", "المرء"], "مرء")
