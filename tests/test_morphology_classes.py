@@ -551,3 +551,9 @@ def test_the_woman_is_not_the_mirror() -> None:
     # المرأة is امرأة after the article (مرء), not مرآة (mirror, رءي), which shares its key
     assert {w: root(w) for w in ["المرأة", "للمرأة", "والمرأة", "امرأة", "المرء"]} == dict.fromkeys(
         ["المرأة", "للمرأة", "والمرأة", "امرأة", "المرء"], "مرء")
+
+
+def test_the_security_nisba_is_not_the_wish() -> None:
+    # الأمنية (security …) shares the key of أمنية (wish, مني); the news reading is the nisba
+    words = ["الأمنية", "والأمنية", "أمنية", "الأمني", "الأمن"]
+    assert {w: root(w) for w in words} == dict.fromkeys(words, "ءمن")
