@@ -1181,13 +1181,20 @@ def preposition_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
     core of three letters or more that is that core without its ب/ل, with the same ending
     (باسمه is ب + اسم + ه, بقوله ب + قول + ه); not ك, a rare preposition (كبرى is not ك + برى)."""
     whole_core = whole_core or key
+    return heavier_noun([core for cost, core, _bare, pos, art in found
+                         if cost == whole_cost + 1 and not art and pos != "v" and len(core) >= 3
+                         and key[:1] in ("ب", "ل") and key.startswith(whole_core)
+                         and whole_core[1:] == core and core in lexicon],
+                        lexicon, whole_weight)
+
+
+def heavier_noun(cores: list[str], lexicon: dict[str, str],
+                 whole_weight: int) -> tuple[str, str] | None:
+    """``(root, core)`` of the most frequent noun reading of ``cores`` (lexicon keys) whose
+    lemma weighs at least :data:`CLITIC_MARGIN` more than the whole word's, else None."""
     best: tuple[str, str] | None = None
     top = whole_weight + CLITIC_MARGIN - 1
-    for cost, core, _bare, pos, art in found:
-        if cost != whole_cost + 1 or art or pos == "v" or len(core) < 3 \
-                or key[:1] not in ("ب", "ل") or not key.startswith(whole_core) \
-                or whole_core[1:] != core or core not in lexicon:
-            continue
+    for core in cores:
         for entry in lexicon[core].split("|"):
             root, kind, weight = entry.split(":")
             if kind != "v" and not root.startswith(LOANWORD) and int(weight) > top:
@@ -1203,17 +1210,10 @@ def tanwin_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
     (:data:`CLITIC_MARGIN`): جدا is جدّ + ا (جدد), not the verb جدا; حقا, سرا, حدا, سدا,
     حبا likewise; the verbs شكا, سما, بدا keep their reading. Not a core that is a function
     word (منا is من + نا)."""
-    best: tuple[str, str] | None = None
-    top = whole_weight + CLITIC_MARGIN - 1
-    for cost, core, bare, pos, art in found:
-        if cost != 1 or bare or art or pos != "n" or key[:-1] != core or core in stop_words \
-                or core not in lexicon:
-            continue
-        for entry in lexicon[core].split("|"):
-            root, kind, weight = entry.split(":")
-            if kind != "v" and not root.startswith(LOANWORD) and int(weight) > top:
-                best, top = (root, core), int(weight)
-    return best
+    return heavier_noun([core for cost, core, bare, pos, art in found
+                         if cost == 1 and not bare and not art and pos == "n"
+                         and key[:-1] == core and core not in stop_words and core in lexicon],
+                        lexicon, whole_weight)
 
 
 #: How a Form VIII verb of a root whose first radical is ل begins (التقى، التزم).

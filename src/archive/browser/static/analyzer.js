@@ -925,11 +925,17 @@ const CLITIC_MARGIN = 6;
 /** Python tanwin_reading(key, found, lexicon, stop_words, whole_weight): [root, core] of a
  * noun + the tanwin alef far more frequent than the verb the whole word is (جدا), or null. */
 export function tanwinReading(key, found, lexicon, stopWords, wholeWeight) {
+  return heavierNoun(found.filter(([cost, core, bare, pos, art]) => cost === 1 && !bare &&
+    !art && pos === 'n' && key.slice(0, -1) === core && !has(stopWords, core) &&
+    has(lexicon, core)).map((c) => c[1]), lexicon, wholeWeight);
+}
+
+/** Python heavier_noun(cores, lexicon, whole_weight): [root, core] of the most frequent noun
+ * reading of cores weighing CLITIC_MARGIN more than the whole word, or null. */
+export function heavierNoun(cores, lexicon, wholeWeight) {
   let best = null;
   let top = wholeWeight + CLITIC_MARGIN - 1;
-  for (const [cost, core, bare, pos, art] of found) {
-    if (cost !== 1 || bare || art || pos !== 'n' || key.slice(0, -1) !== core ||
-        has(stopWords, core) || !has(lexicon, core)) continue;
+  for (const core of cores) {
     for (const entry of lexicon[core].split('|')) {
       const [root, kind, weight] = entry.split(':');
       if (kind !== 'v' && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
@@ -946,21 +952,10 @@ export function tanwinReading(key, found, lexicon, stopWords, wholeWeight) {
 export function prepositionReading(key, found, lexicon, wholeWeight, wholeCost = 0,
   wholeCore = '') {
   const whole = wholeCore || key;
-  let best = null;
-  let top = wholeWeight + CLITIC_MARGIN - 1;
-  for (const [cost, core, , pos, art] of found) {
-    if (cost !== wholeCost + 1 || art || pos === 'v' || core.length < 3 ||
-        !['ب', 'ل'].includes(key.slice(0, 1)) || !key.startsWith(whole) ||
-        whole.slice(1) !== core || !has(lexicon, core)) continue;
-    for (const entry of lexicon[core].split('|')) {
-      const [root, kind, weight] = entry.split(':');
-      if (kind !== 'v' && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
-        best = [root, core];
-        top = parseInt(weight, 10);
-      }
-    }
-  }
-  return best;
+  return heavierNoun(found.filter(([cost, core, , pos, art]) => cost === wholeCost + 1 &&
+    !art && pos !== 'v' && core.length >= 3 && ['ب', 'ل'].includes(key.slice(0, 1)) &&
+    key.startsWith(whole) && whole.slice(1) === core && has(lexicon, core)).map((c) => c[1]),
+  lexicon, wholeWeight);
 }
 
 /** Python bare_article: the core starts with ال written with a bare alef in the word. */
