@@ -203,6 +203,13 @@ def _cases(archive: dict[str, Any]) -> list[dict[str, str]]:
                       + rng.choice(["ها", "هم", "ات", "ون", "ين", "ية", ""])})
     for _ in range(40):
         cases.append({"q": f"{rng.choice(forms)} {rng.choice(forms)}"})
+    # a word no lexicon knows after ب/ل also asks for the bare word at the root level (لترامب)
+    from archive.analysis.analyzer import query_root
+    unknown = [f for f in forms if query_root("ل" + f)]
+    assert unknown
+    for _ in range(10):
+        cases.append({"q": rng.choice(["ل", "ب", "ول"]) + rng.choice(unknown),
+                      "mode": rng.choice(["stem", "root"])})
     for _ in range(40):
         i = rng.randrange(len(arabic) - 3)
         n = rng.choice([2, 3])

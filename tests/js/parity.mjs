@@ -20,7 +20,8 @@ if (mode === 'words') {
   if (words.length && words[words.length - 1] === '') words.pop();
   const out = [];
   for (const w of words) {
-    out.push([...analyzer.analyzeWordUncached(w), analyzer.alternativeRoot(w)].join('\t'));
+    out.push([...analyzer.analyzeWordUncached(w), analyzer.alternativeRoot(w),
+      analyzer.queryRoot(w)].join('\t'));
   }
   writeFileSync(outPath, out.join('\n') + '\n');
 } else if (mode === 'text') {

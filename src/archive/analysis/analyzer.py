@@ -107,6 +107,16 @@ def alternative_root(form: str) -> str:
     return alt
 
 
+def query_root(form: str) -> str:
+    """The root key a query word asks for beside its own (:func:`archive.analysis.morphology.
+    query_root`: لترامب also asks for ترامب), else ``""``. Only queries use it; the index keeps
+    every word's own keys."""
+    norm = normalize(form)
+    if not norm or not is_arabic(norm):
+        return ""
+    return normalize(morphology.query_root(clean(form), morphology.default_data()))
+
+
 def _forget_words() -> None:
     _KNOWN.clear()
     _ALT.clear()

@@ -1041,6 +1041,7 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
     scores: dict[str, int] = {}
     sums: dict[str, int] = {}
     cores: dict[str, str] = {}
+    verbs: dict[str, bool] = {}  # the root was licensed by verb entries only
     order: list[str] = []
     whole = ""
     marked = madda_key(word)
@@ -1063,6 +1064,8 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
             # ملل: the root starts with the hamza)
             found.append((cost + 2, YEH + fold_madda(core), False, "v", art))
             gates.append(HAMZA)
+    # the word ends in a bare alef (not أ, which the key also writes ا, nor ءا: جزءا)
+    bare_alef = word.endswith(ALEF) and word[-2:-1] != HAMZA
     ranked = sorted(range(len(found)), key=lambda i: found[i][0])  # stable: cheapest first
     found = [found[i] for i in ranked]
     gates = [gates[i] for i in ranked]
@@ -1097,6 +1100,10 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                 if gate is not None and ("," + root + "," not in gate if gate != HAMZA
                                          else not root.startswith(HAMZA)):
                     continue
+                if bare_alef and bare and root.endswith(HAMZA) and core.endswith(ALEF):
+                    # a bare final ا is no hamza radical: يوما is يوم + ا, not the verb
+                    # يومأ; مستمرا is مستمر + ا, not استمرأ; بدا is the verb بدا, not بدأ
+                    continue
                 best_cost = cost
                 if root.startswith(LOANWORD):
                     whole = whole or root[len(LOANWORD):]
@@ -1110,6 +1117,9 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                     sums[root] = int(weight)
                     cores[root] = core
                     order.append(root)
+                    verbs[root] = True
+                if kind != "v":
+                    verbs[root] = False
     if not order:
         return ("name", whole, whole) if whole else None
     prior = d["root_prior"]
@@ -1123,10 +1133,15 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                         == feminine_plural(plural, cores[best])
                         and prior.get(root, 0) > prior.get(best, 0)))))):
             best = root
-    if best_cost == 0 and not whole:
-        clitic = preposition_reading(key, found, lexicon, scores[best])
+    if not whole and key.startswith(cores[best]):
+        clitic = preposition_reading(key, found, lexicon, scores[best], best_cost, cores[best])
         if clitic is not None:
             return "root", clitic[0], clitic[1]
+    if best_cost == 0 and not whole:
+        if verbs[best] and bare_alef:
+            noun = tanwin_reading(key, found, lexicon, d["stop_words"], scores[best])
+            if noun is not None:
+                return "root", noun[0], noun[1]
     return "root", best, cores[best]
 
 
@@ -1157,22 +1172,48 @@ CLITIC_MARGIN = 6
 
 
 def preposition_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
-                        lexicon: dict[str, str], whole_weight: int) -> tuple[str, str] | None:
+                        lexicon: dict[str, str], whole_weight: int, whole_cost: int = 0,
+                        whole_core: str = "") -> tuple[str, str] | None:
     """``(root, core)`` of ب/ل + a noun when that noun's lemma is far more frequent than the
     whole word's (باسم is ب + اسم far more often than the adjective باسم; لقوة is ل + قوة),
-    else None. Only a bare ب or ل (no article, no ending) before a core of three letters or
-    more; not ك, a rare preposition (كبرى is not ك + برى)."""
+    else None. ``whole_core``: the core of the cheapest reading (default: the whole key),
+    which starts the key; ``whole_cost``: its cost. Only a bare ب or ل (no article) before a
+    core of three letters or more that is that core without its ب/ل, with the same ending
+    (باسمه is ب + اسم + ه, بقوله ب + قول + ه); not ك, a rare preposition (كبرى is not ك + برى)."""
+    whole_core = whole_core or key
+    return heavier_noun([core for cost, core, _bare, pos, art in found
+                         if cost == whole_cost + 1 and not art and pos != "v" and len(core) >= 3
+                         and key[:1] in ("ب", "ل") and key.startswith(whole_core)
+                         and whole_core[1:] == core and core in lexicon],
+                        lexicon, whole_weight)
+
+
+def heavier_noun(cores: list[str], lexicon: dict[str, str],
+                 whole_weight: int) -> tuple[str, str] | None:
+    """``(root, core)`` of the most frequent noun reading of ``cores`` (lexicon keys) whose
+    lemma weighs at least :data:`CLITIC_MARGIN` more than the whole word's, else None."""
     best: tuple[str, str] | None = None
     top = whole_weight + CLITIC_MARGIN - 1
-    for cost, core, bare, _pos, art in found:
-        if cost != 1 or not bare or art or len(core) < 3 or key[:1] not in ("ب", "ل") \
-                or key[1:] != core or core not in lexicon:
-            continue
+    for core in cores:
         for entry in lexicon[core].split("|"):
             root, kind, weight = entry.split(":")
             if kind != "v" and not root.startswith(LOANWORD) and int(weight) > top:
                 best, top = (root, core), int(weight)
     return best
+
+
+def tanwin_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
+                   lexicon: dict[str, str], stop_words: dict[str, str],
+                   whole_weight: int) -> tuple[str, str] | None:
+    """``(root, core)`` of a noun + the alef of the indefinite accusative when the whole
+    word's cheapest reading is a verb only and that noun's lemma is far more frequent
+    (:data:`CLITIC_MARGIN`): جدا is جدّ + ا (جدد), not the verb جدا; حقا, سرا, حدا, سدا,
+    حبا likewise; the verbs شكا, سما, بدا keep their reading. Not a core that is a function
+    word (منا is من + نا)."""
+    return heavier_noun([core for cost, core, bare, pos, art in found
+                         if cost == 1 and not bare and not art and pos == "n"
+                         and key[:-1] == core and core not in stop_words and core in lexicon],
+                        lexicon, whole_weight)
 
 
 #: How a Form VIII verb of a root whose first radical is ل begins (التقى، التزم).
@@ -1248,6 +1289,33 @@ def common_root(word: str, d: Data) -> str:
             common[1] == reading[1]):
         return ""
     return common[1]
+
+
+#: Prepositions written on the word that a foreign name no lexicon knows may carry (لترامب).
+NAME_PREPOSITIONS = ("ب", "ل")
+
+
+def query_root(word: str, d: Data) -> str:
+    """The root key a *query* word also asks for, else ``""``: the light key of a word no
+    lexicon knows (a foreign name, لترامب, بفيسبوك) without a leading ب or ل (after و or ف).
+
+    The index keeps such a word whole (its key cannot tell ل + ترامب from a name in ل,
+    ليفربول, or ب + a name from بيرسون), so a query for لترامب would find only the articles
+    that write لترامب. The search asks for this key at the root level instead of the word's
+    own root, which is its light stem too: the exact and stem levels still find the word as
+    written (and its و/ال forms), the root level finds the bare name (ترامب, وترامب). Not for
+    a stop word, a lexicon word or name, a rest under three letters or a rest that starts
+    with the article (بالترامب already loses بال in its light key)."""
+    if word in d["stop_words"] or ("lexicon" in d and lexicon_reading(word, d) is not None):
+        return ""
+    start = 1 if word[:1] in ("و", "ف") else 0
+    if word[start:start + 1] not in NAME_PREPOSITIONS:
+        return ""
+    rest = word[start + 1:]
+    if len(lexicon_key(rest)) < 3 or rest.startswith(ALEF + "ل") or rest in d["stop_words"]:
+        return ""
+    key = light_key(rest)
+    return "" if key == light_key(word) else key
 
 
 def stem_and_root(word: str) -> tuple[str, str]:

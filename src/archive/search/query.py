@@ -73,6 +73,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from archive.analysis import Analyzer, normalize
+from archive.analysis.analyzer import query_root
 
 Mode = Literal["exact", "stem", "root"]
 MODES: tuple[Mode, ...] = ("exact", "stem", "root")
@@ -345,7 +346,9 @@ class _Parser:
                 i = m.last + 1
                 continue
             t = tokens[i]
-            out.append(Term(Word(t.form, t.normalized, t.stem, t.root)))
+            # a name no lexicon knows after ب/ل (لترامب) asks for the bare name at the root level
+            root = (query_root(t.form) if t.stem == t.root else "") or t.root
+            out.append(Term(Word(t.form, t.normalized, t.stem, root)))
             i += 1
         return out
 

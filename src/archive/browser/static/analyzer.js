@@ -807,6 +807,7 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
   const scores = new Map();
   const sums = new Map();
   const cores = new Map();
+  const verbs = new Map(); // the root was licensed by verb entries only
   const order = [];
   let whole = '';
   const marked = maddaKey(word);
@@ -830,6 +831,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
       gates.push(HAMZA);
     }
   }
+  // the word ends in a bare alef (not أ, which the key also writes ا, nor ءا: جزءا)
+  const bareAlef = word.endsWith(ALEF) && word.slice(-2, -1) !== HAMZA;
   const ranked = found.map((_, i) => i).sort((a, b) => found[a][0] - found[b][0]);
   found = ranked.map((i) => found[i]);
   gates = ranked.map((i) => gates[i]);
@@ -864,6 +867,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
         if (hamzaOnly && !root.includes(HAMZA)) continue;
         if (gate !== null && (gate !== HAMZA ? !gate.includes(',' + root + ',')
           : !root.startsWith(HAMZA))) continue;
+        // a bare final ا is no hamza radical: يوما is يوم + ا, not the verb يومأ
+        if (bareAlef && bare && root.endsWith(HAMZA) && core.endsWith(ALEF)) continue;
         bestCost = cost;
         if (root.startsWith(LOANWORD)) {
           whole = whole || root.slice(LOANWORD.length);
@@ -875,7 +880,9 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
           sums.set(root, parseInt(weight, 10));
           cores.set(root, core);
           order.push(root);
+          verbs.set(root, true);
         }
+        if (kind !== 'v') verbs.set(root, false);
       }
     }
   }
@@ -890,9 +897,16 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
          (sums.get(root) === sums.get(best) && (fem(root) > fem(best) ||
           (fem(root) === fem(best) && prior(root) > prior(best))))))) best = root;
   }
-  if (bestCost === 0 && !whole) {
-    const clitic = prepositionReading(key, found, lexicon, scores.get(best));
+  if (!whole && key.startsWith(cores.get(best))) {
+    const clitic = prepositionReading(key, found, lexicon, scores.get(best), bestCost,
+      cores.get(best));
     if (clitic !== null) return ['root', clitic[0], clitic[1]];
+  }
+  if (bestCost === 0 && !whole) {
+    if (verbs.get(best) && bareAlef) {
+      const noun = tanwinReading(key, found, lexicon, d.stop_words, scores.get(best));
+      if (noun !== null) return ['root', noun[0], noun[1]];
+    }
   }
   return ['root', best, cores.get(best)];
 }
@@ -908,13 +922,20 @@ export function feminineSoundPlural(plural, core) {
 /** Python CLITIC_MARGIN: how much more frequent (log2) ب/ل + noun must be than the word. */
 const CLITIC_MARGIN = 6;
 
-/** Python preposition_reading(key, found, lexicon, whole_weight): [root, core] or null. */
-export function prepositionReading(key, found, lexicon, wholeWeight) {
+/** Python tanwin_reading(key, found, lexicon, stop_words, whole_weight): [root, core] of a
+ * noun + the tanwin alef far more frequent than the verb the whole word is (جدا), or null. */
+export function tanwinReading(key, found, lexicon, stopWords, wholeWeight) {
+  return heavierNoun(found.filter(([cost, core, bare, pos, art]) => cost === 1 && !bare &&
+    !art && pos === 'n' && key.slice(0, -1) === core && !has(stopWords, core) &&
+    has(lexicon, core)).map((c) => c[1]), lexicon, wholeWeight);
+}
+
+/** Python heavier_noun(cores, lexicon, whole_weight): [root, core] of the most frequent noun
+ * reading of cores weighing CLITIC_MARGIN more than the whole word, or null. */
+export function heavierNoun(cores, lexicon, wholeWeight) {
   let best = null;
   let top = wholeWeight + CLITIC_MARGIN - 1;
-  for (const [cost, core, bare, , art] of found) {
-    if (cost !== 1 || !bare || art || core.length < 3 || !['ب', 'ل'].includes(key.slice(0, 1)) ||
-        key.slice(1) !== core || !has(lexicon, core)) continue;
+  for (const core of cores) {
     for (const entry of lexicon[core].split('|')) {
       const [root, kind, weight] = entry.split(':');
       if (kind !== 'v' && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
@@ -924,6 +945,17 @@ export function prepositionReading(key, found, lexicon, wholeWeight) {
     }
   }
   return best;
+}
+
+/** Python preposition_reading(key, found, lexicon, whole_weight, whole_cost, whole_core):
+ * [root, core] of ب/ل + a noun (with the cheapest reading's ending) or null. */
+export function prepositionReading(key, found, lexicon, wholeWeight, wholeCost = 0,
+  wholeCore = '') {
+  const whole = wholeCore || key;
+  return heavierNoun(found.filter(([cost, core, , pos, art]) => cost === wholeCost + 1 &&
+    !art && pos !== 'v' && core.length >= 3 && ['ب', 'ل'].includes(key.slice(0, 1)) &&
+    key.startsWith(whole) && whole.slice(1) === core && has(lexicon, core)).map((c) => c[1]),
+  lexicon, wholeWeight);
 }
 
 /** Python bare_article: the core starts with ال written with a bare alef in the word. */
@@ -976,6 +1008,21 @@ export function commonRoot(word, d) {
   if (common === null || common[0] !== 'root' || common[2] !== reading[1] ||
       common[1] === reading[1]) return '';
   return common[1];
+}
+
+/** Python NAME_PREPOSITIONS: prepositions a foreign name no lexicon knows may carry (لترامب). */
+const NAME_PREPOSITIONS = ['ب', 'ل'];
+
+/** Python query_root(word, d): the light key of a word no lexicon knows without a leading ب/ل
+ * (after و/ف), which a query asks for at the root level (لترامب → ترامب), or ''. */
+export function queryRoot(word, d) {
+  if (has(d.stop_words, word) || (d.lexicon && lexiconReading(word, d) !== null)) return '';
+  const start = word.startsWith('و') || word.startsWith('ف') ? 1 : 0;
+  if (!NAME_PREPOSITIONS.includes(word.slice(start, start + 1))) return '';
+  const rest = word.slice(start + 1);
+  if (lexiconKey(rest).length < 3 || rest.startsWith('ال') || has(d.stop_words, rest)) return '';
+  const key = lightKey(rest);
+  return key === lightKey(word) ? '' : key;
 }
 
 /** Shard ids (analyzer-tables lexicon_shards) that the lexicon reading of a clean word reads. */
@@ -1347,6 +1394,14 @@ export class Analyzer {
     const norm = this.normalize(form);
     if (!norm || !isArabic(norm)) return '';
     return this.normalize(commonRoot(this.clean(form), this.d));
+  }
+
+  /** Python analyzer.query_root(form): the root key a query word asks for beside its own
+   * (لترامب → ترامب), or ''. */
+  queryRoot(form) {
+    const norm = this.normalize(form);
+    if (!norm || !isArabic(norm)) return '';
+    return this.normalize(queryRoot(this.clean(form), this.d));
   }
 
   /** Tokens of text: {form, start, end, position, normalized, stem, root, entity}. */

@@ -241,7 +241,10 @@ class Parser {
         i = m.last + 1;
         continue;
       }
-      out.push({ type: 'term', word: word(tokens[i]) });
+      // a name no lexicon knows after ب/ل (لترامب) asks for the bare name at the root level
+      const t = tokens[i];
+      const root = (t.stem === t.root ? this.analyzer.queryRoot(t.form) : '') || t.root;
+      out.push({ type: 'term', word: { ...word(t), root } });
       i += 1;
     }
     return out;
