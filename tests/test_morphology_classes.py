@@ -557,3 +557,18 @@ def test_the_security_nisba_is_not_the_wish() -> None:
     # الأمنية (security …) shares the key of أمنية (wish, مني); the news reading is the nisba
     words = ["الأمنية", "والأمنية", "أمنية", "الأمني", "الأمن"]
     assert {w: root(w) for w in words} == dict.fromkeys(words, "ءمن")
+
+
+#: tashaphyne's stop words hold the interrogative أ + a particle (أمن "is it from", أهم "is it
+#: they", أعلى "is it on"); a word the lexicon lists is not read so: it keeps its own root and
+#: does not get the particle's key (a query for أمن matched every article with من).
+QUESTION_HOMOGRAPHS = {"أمن": "ءمن", "أمني": "ءمن", "أعلى": "علو", "أنفس": "نفس", "أكل": "ءكل",
+                       "أشبه": "شبه"}
+
+
+def test_a_content_word_is_not_an_interrogative_particle() -> None:
+    assert {w: root(w) for w in QUESTION_HOMOGRAPHS} == QUESTION_HOMOGRAPHS
+    for word in QUESTION_HOMOGRAPHS:
+        assert root(word) == root("ال" + word), word
+    # the particles themselves, and أن + a pronoun (not interrogative), stay stop words
+    assert root("من") == "من" and root("أنه") == root("أن")

@@ -75,8 +75,12 @@ def _tashaphyne_tables() -> dict[str, Any]:
     from tashaphyne import affix_const, arabicstopwords, roots_const, stem_const, verb_stamp_const
 
     stop_words: dict[str, str] = {}
+    questions: list[str] = []
     for word in sorted(arabicstopwords.STOPWORDS):
-        stop_words[word] = _strip_tashkeel(arabicstopwords.STOPWORDS[word].get("stem", ""))
+        entry = arabicstopwords.STOPWORDS[word]
+        stop_words[word] = _strip_tashkeel(entry.get("stem", ""))
+        if INTERROGATIVE in entry.get("procletic", "").split("-"):
+            questions.append(word)
     return {
         "prefixes": sorted(set(stem_const.DEFAULT_PREFIX_LIST)),
         "suffixes": sorted(set(stem_const.DEFAULT_SUFFIX_LIST)),
@@ -87,7 +91,24 @@ def _tashaphyne_tables() -> dict[str, Any]:
         "verb_stamps": sorted(verb_stamp_const.VERB_LIST),
         "roots": sorted(roots_const.ROOTS),
         "stop_words": stop_words,
+        "questions": questions,
     }
+
+
+#: tashaphyne's proclitic of the interrogative hamza (أَمِنْ "is it from", أَهُمْ "is it they").
+INTERROGATIVE = "أَ"
+
+
+def _content_words_out(questions: list[str], stop_words: dict[str, str],
+                       lexicon: dict[str, str]) -> dict[str, str]:
+    """The stop words without the interrogative أ + particle compounds that the lexicon
+    lists as words: أمن is "security" (ءمن) far more often than "is it from" (أ + من) in
+    prose, and so are أهم "most important", أعلى "highest", أكل, أنفس; read as the particle,
+    such a word got the key of من, هم, على and a query for it matched every article."""
+    from archive.analysis.morphology import lexicon_key
+
+    drop = {w for w in questions if lexicon_key(w) in lexicon}
+    return {w: s for w, s in stop_words.items() if w not in drop}
 
 
 def _corrections() -> dict[str, str]:
@@ -156,6 +177,8 @@ def _build_tables() -> dict[str, Any]:
     tables["root_prior"] = _root_prior()
     tables["extra_roots"] = sorted(set(_extra_roots()) - set(tables["roots"]))
     tables["lexicon"] = _lexicon()
+    tables["stop_words"] = _content_words_out(tables.pop("questions"), tables["stop_words"],
+                                              tables["lexicon"])
     tables["names"] = _names()
     tables["madda"] = _madda()
     tables["normalize"] = normalize_table()
