@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -128,12 +130,25 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.kept = KeptServeDir()
         self.in_place: set[str] = set()  # src_uri of the files already in the kept folder
         self.placed: dict[str, str] = {}  # src_uri → key of the stored pages this build puts
+        # `mkdocs serve`: templates compiled once, not on every reload (MkDocs makes a new
+        # Jinja2 environment for each build, and so does archive.site.render.Site)
+        self.compiled = _CompiledTemplates()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
         self.stage_output = command in ("build", "gh-deploy") and not dirty
         self.serving = command == "serve"
         self.dirty = dirty
+        if self.serving:  # the plugin lives across reloads: so does the parsed corpus
+            from archive.pipeline import remember_corpus
+
+            remember_corpus(True)
+
+    def on_shutdown(self) -> None:
+        if self.serving:
+            from archive.pipeline import remember_corpus
+
+            remember_corpus(False)  # corpus.pickle gets the last parse
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -225,6 +240,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for w in self.data.warnings:
             log.info("archive: %s", w)
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
+        if self.serving:
+            self.site.env.bytecode_cache = self.compiled
         # Article pages whose inputs did not change are taken from build/pages/.
         self.site.cache = PageCache(self.paths.build)
         self.site.root_cache = PageCache(self.paths.build, "root-pages")
@@ -449,6 +466,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.site is not None
         env.globals["archive_search_url"] = self.site.urls.get("search")
+        if self.serving:
+            env.bytecode_cache = self.compiled
         return env
 
     # -- pages ---------------------------------------------------------------------------------
@@ -622,6 +641,23 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.paths is not None
         server.watch(str(self.paths.seeds))
         return server
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled Jinja2 templates kept in memory across `mkdocs serve` reloads. Jinja2 keys each
+    by the template's name, file and a checksum of its source: an edited template is compiled
+    again."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _site_options(plugin: ArchivePluginConfig, config: MkDocsConfig) -> SiteOptions:
