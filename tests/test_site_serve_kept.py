@@ -22,6 +22,7 @@ _SERVE = r"""
 import json, logging, os, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[4])
+from test_site_pageout import _add_article, _edit_article, _retitle_article
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
