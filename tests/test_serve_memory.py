@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_build_once import _counting_parses
 
 from archive import pipeline
 from archive.config import Paths
-from archive.corpus import loader
 from archive.pipeline import load
 
 
@@ -22,18 +22,6 @@ def remembering() -> Iterator[None]:
         yield
     finally:
         pipeline.remember_corpus(False)
-
-
-def _counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    parsed: list[str] = []
-    real = loader.parse_article
-
-    def counting(raw: bytes, article_id: str, rel: str):  # type: ignore[no-untyped-def]
-        parsed.append(article_id)
-        return real(raw, article_id, rel)
-
-    monkeypatch.setattr(loader, "parse_article", counting)
-    return parsed
 
 
 def _corpus(loaded: pipeline.Loaded) -> list[tuple[str, str, str, str]]:
