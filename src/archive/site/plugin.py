@@ -17,7 +17,10 @@ build/site-pages/ (archive.site.pageout): an unchanged generated page is left ou
 rendering (``InclusionLevel.EXCLUDED``, still listed in the sitemap) and its stored bytes are
 copied into the site in ``on_post_build``. ``mkdocs serve`` does the same with its own store,
 build/serve-pages/ (its pages carry the serve address), so a reload after one edited article
-renders only the pages that show it.
+renders only the pages that show it. Between reloads (the plugin instance lives on), ``mkdocs
+serve`` also keeps its served folder (archive.site.staging.KeptServeDir: MkDocs would empty it,
+and every page would be linked again), the parsed seeds (archive.pipeline.remember_corpus) and
+the compiled Jinja2 templates.
 
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
