@@ -134,6 +134,58 @@ def load(paths: Paths, timings: Timings | None = None) -> Loaded:
 CORPUS_CACHE = "corpus.pickle"
 
 
+@dataclass(slots=True)
+class _Remembered:
+    """The last parse of a seeds/ folder, kept in memory by a long-lived process (see
+    :func:`remember_corpus`): what corpus.pickle holds, without reading or writing it."""
+
+    key: str  # of the code and of every entry's name, size and time
+    code_key: str  # of the code alone
+    corpus: Any
+    parsed: dict[str, Any]  # file name → ((size, mtime_ns), parse)
+    unsaved: bool = False  # corpus.pickle does not hold it yet
+
+
+#: Folder of seeds → its last parse, when :func:`remember_corpus` is on; None: off.
+_REMEMBERED: dict[str, _Remembered] | None = None
+
+
+def remember_corpus(on: bool = True) -> None:
+    """Keep each parse of seeds/ in memory for the next :func:`load` of the same folder
+    (``mkdocs serve``: the plugin lives across reloads). A reload then parses only the files
+    whose size or time changed, without reading corpus.pickle, and corpus.pickle is written
+    only by :func:`save_remembered` (when the server stops): it is only a cache, checked file
+    by file, so a server killed before that leaves the next build a few more files to parse.
+    ``on=False`` saves what is unsaved and forgets it."""
+    global _REMEMBERED
+    if not on:
+        save_remembered()
+        _REMEMBERED = None
+    elif _REMEMBERED is None:
+        _REMEMBERED = {}
+
+
+def save_remembered() -> None:
+    """Write corpus.pickle for every remembered parse that it does not hold yet."""
+    for folder, memo in (_REMEMBERED or {}).items():
+        if memo.unsaved:
+            _save_corpus(Path(folder), memo)
+            memo.unsaved = False
+
+
+def _save_corpus(cache: Path, memo: _Remembered) -> None:
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(f"{memo.key} {memo.code_key}".encode("ascii"))
+            _CorpusPickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump((memo.corpus,
+                                                                       memo.parsed))
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only build/: parse again next time
+
+
 def _corpus(paths: Paths, load_corpus: Any) -> Any:
     """``load_corpus(paths)``, or the corpus the previous build parsed when no entry of seeds/
     changed (same names, sizes and modification times) and the corpus code is the same: a
@@ -154,16 +206,17 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
     code_key = hashlib.sha256(code.encode()).hexdigest()
     cache = paths.build / CORPUS_CACHE
     previous: dict[str, Any] = {}
-    try:
-        with open(cache, "rb") as fh:
-            head = fh.read(129).decode("ascii")
-            if head[:64] == key:
-                return pickle.load(fh)[0]
-            if head[65:] == code_key:  # same code: the unchanged files' parse is reusable
-                previous = pickle.load(fh)[1]
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
-            ImportError, IndexError, TypeError):
-        previous = {}
+    remembered = _REMEMBERED.get(str(cache)) if _REMEMBERED is not None else None
+    if remembered is not None and remembered.key == key:
+        return remembered.corpus
+    if remembered is not None and remembered.code_key == code_key:
+        previous = remembered.parsed
+    else:
+        previous = _read_previous(cache, key, code_key)
+        if isinstance(previous, _Remembered):  # the pickle holds this very state
+            if _REMEMBERED is not None:
+                _REMEMBERED[str(cache)] = previous
+            return previous.corpus
     parsed: dict[str, Any] = {}
 
     def load_file(path: Path, paths: Paths) -> Any:
@@ -180,16 +233,33 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
         return out
 
     corpus = load_corpus(paths, load_file)
-    try:
-        paths.build.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(f"{key} {code_key}".encode("ascii"))
-            _CorpusPickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump((corpus, parsed))
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # a read-only build/: parse again next time
+    memo = _Remembered(key, code_key, corpus, parsed)
+    if _REMEMBERED is not None and remembered is not None:
+        memo.unsaved = True  # a reload: written when the server stops
+        _REMEMBERED[str(cache)] = memo
+    else:
+        _save_corpus(cache, memo)
+        if _REMEMBERED is not None:
+            _REMEMBERED[str(cache)] = memo
     return corpus
+
+
+def _read_previous(cache: Path, key: str, code_key: str) -> Any:
+    """From corpus.pickle: the whole state when its key is ``key`` (a :class:`_Remembered`),
+    else the per-file parses when it was made by the same code, else nothing."""
+    previous: dict[str, Any] = {}
+    try:
+        with open(cache, "rb") as fh:
+            head = fh.read(129).decode("ascii")
+            if head[:64] == key:
+                corpus, parsed = pickle.load(fh)
+                return _Remembered(key, code_key, corpus, parsed)
+            if head[65:] == code_key:  # same code: the unchanged files' parse is reusable
+                previous = pickle.load(fh)[1]
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
+            ImportError, IndexError, TypeError):
+        previous = {}
+    return previous
 
 
 def _reduce_article(article: Article) -> tuple[Any, tuple[Any, ...]]:

@@ -17,7 +17,10 @@ build/site-pages/ (archive.site.pageout): an unchanged generated page is left ou
 rendering (``InclusionLevel.EXCLUDED``, still listed in the sitemap) and its stored bytes are
 copied into the site in ``on_post_build``. ``mkdocs serve`` does the same with its own store,
 build/serve-pages/ (its pages carry the serve address), so a reload after one edited article
-renders only the pages that show it.
+renders only the pages that show it. Between reloads (the plugin instance lives on), ``mkdocs
+serve`` also keeps its served folder (archive.site.staging.KeptServeDir: MkDocs would empty it,
+and every page would be linked again), the parsed seeds (archive.pipeline.remember_corpus) and
+the compiled Jinja2 templates.
 
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
@@ -30,6 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -54,7 +59,7 @@ from archive.site.pageout import (
     site_digest,
 )
 from archive.site.render import PER_PAGE, PageSpec, Site, SiteOptions
-from archive.site.staging import StagedSiteDir
+from archive.site.staging import KeptServeDir, StagedSiteDir
 
 log = logging.getLogger("mkdocs.plugins.archive")
 
@@ -124,12 +129,29 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # Every stored page reused on the site digest alone (nothing changed): the page
         # caches were not consulted for them, so they are not pruned this build.
         self.all_reused = False
+        # `mkdocs serve`: the served folder is kept between reloads (archive.site.staging)
+        self.kept = KeptServeDir()
+        self.in_place: set[str] = set()  # src_uri of the files already in the kept folder
+        self.placed: dict[str, str] = {}  # src_uri → key of the stored pages this build puts
+        # `mkdocs serve`: templates compiled once, not on every reload (MkDocs makes a new
+        # Jinja2 environment for each build, and so does archive.site.render.Site)
+        self.compiled = _CompiledTemplates()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
         self.stage_output = command in ("build", "gh-deploy") and not dirty
         self.serving = command == "serve"
         self.dirty = dirty
+        if self.serving:  # the plugin lives across reloads: so does the parsed corpus
+            from archive.pipeline import remember_corpus
+
+            remember_corpus(True)
+
+    def on_shutdown(self) -> None:
+        if self.serving:
+            from archive.pipeline import remember_corpus
+
+            remember_corpus(False)  # corpus.pickle gets the last parse
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -221,6 +243,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for w in self.data.warnings:
             log.info("archive: %s", w)
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
+        if self.serving:
+            self.site.env.bytecode_cache = self.compiled
         # Article pages whose inputs did not change are taken from build/pages/.
         self.site.cache = PageCache(self.paths.build)
         self.site.root_cache = PageCache(self.paths.build, "root-pages")
@@ -241,6 +265,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 # serve has its own store: its chrome (the serve address) is not the build's
                 self.store = PageStore(self.paths.build, chrome_digest(config, self),
                                        SERVE_DIR_NAME if self.serving else DIR_NAME)
+        self.in_place, self.placed = set(), {}
+        if self.serving and not self.dirty:  # MkDocs empties the served folder next
+            self.kept.begin(config.site_dir, self.store.chrome if self.store else None)
         log.info(
             "archive: %d articles, %d places and actors ready for the pages (%.2fs in all)",
             len(self.data.articles), len(self.data.entities), time.perf_counter() - t0,
@@ -249,6 +276,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     # -- files ---------------------------------------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.site is not None and self.data is not None and self.paths is not None
+        self.kept.restore(config.site_dir)  # the previous build's files, when kept
         site = self.site
         self.by_src = {}
         self.home_from_docs = False
@@ -305,7 +333,31 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 uri = f"{ASSETS}/{path.relative_to(STATIC_DIR).as_posix()}"
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
         self._reuse_pages(config)
+        if self.kept.keeping:
+            self._keep_in_place(files, config)
         return files
+
+    def _keep_in_place(self, files: Files, config: MkDocsConfig) -> None:
+        """The served folder was kept (archive.site.staging.KeptServeDir): a stored page
+        already in place with the same key, or a static file not older than its source, is
+        not written again; every page MkDocs renders replaces its file (never written in place
+        through a hard link into build/serve-pages/)."""
+        t0 = time.perf_counter()
+        placed, written = self.kept.placed, self.kept.written
+        for uri, (f, key) in self.reused.items():
+            if placed.get(uri) == key and f.dest_uri in written:
+                self.in_place.add(uri)
+        site_dir = Path(config.site_dir)
+        for f in files:
+            if f.is_documentation_page():
+                if f.inclusion.is_in_serve():
+                    (site_dir / f.dest_uri).unlink(missing_ok=True)
+            elif (f.inclusion.is_in_serve() and f.dest_uri in written
+                  and f.abs_src_path is not None and not f.is_modified()):
+                f.inclusion = InclusionLevel.EXCLUDED
+                self.in_place.add(f.src_uri)
+        log.info("archive: served folder kept: %d pages and files already in place (%.2fs)",
+                 len(self.in_place), time.perf_counter() - t0)
 
     def _reuse_pages(self, config: MkDocsConfig) -> None:
         """Leave out of MkDocs' rendering every generated page whose stored final HTML is
@@ -417,6 +469,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.site is not None
         env.globals["archive_search_url"] = self.site.urls.get("search")
+        if self.serving:
+            env.bytecode_cache = self.compiled
         return env
 
     # -- pages ---------------------------------------------------------------------------------
@@ -512,6 +566,16 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                        config.site_dir, urls, self.paths.build / "browser")
         log.info("archive: browser search data written in %.2fs", time.perf_counter() - t0)
         self.staging.commit(config)  # last: the new site replaces the old one only now
+        if self.serving and not self.dirty and self.store is not None and self.files:
+            written = {f.dest_uri for f in self.files
+                       if f.inclusion.is_in_serve() or f.src_uri in self.in_place
+                       or f.src_uri in self.reused}
+            placed = {uri: key for uri, (_f, key) in self.reused.items()}
+            placed.update(self.placed)
+            removed = self.kept.finish(config.site_dir, self.store.chrome, written, placed)
+            if removed:
+                log.info("archive: %d files of the previous build removed from the served "
+                         "folder", removed)
 
     def _write_reused(self, config: MkDocsConfig) -> None:
         """Copy the pages taken whole from build/ into the site, and forget stale ones."""
@@ -520,25 +584,32 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             return
         t0 = time.perf_counter()
         site_dir = Path(config.site_dir)
+        replace = self.dirty or self.kept.keeping  # a folder MkDocs did not empty
+        copied = 0
         for uri, (f, key) in self.reused.items():
-            if not store.copy(uri, key, site_dir / f.dest_uri, replace=self.dirty):
+            if uri in self.in_place:
+                continue  # kept in the served folder since the previous build
+            if not store.copy(uri, key, site_dir / f.dest_uri, replace=replace):
                 raise PluginError(f"archive: the stored page {store.path(uri)} changed during "
                                   "the build — build again")
+            copied += 1
         log.info("archive: %d whole pages copied from build/ (%d as hard links; %.2fs; %.2fs to "
-                 "check them), %d stored, %d stale removed", len(self.reused), store.linked,
+                 "check them), %d stored, %d stale removed", copied, store.linked,
                  time.perf_counter() - t0, self.whole_seconds, store.stored,
                  store.prune(store.name(u) for u in self.generated))
 
     def on_build_error(self, *, error: Exception) -> None:
         self.staging.discard()
+        self.kept.fail()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = _rtl_root(output, config)
         uri = page.file.src_uri
         if self.store is not None and uri in self.generated and output.strip():
             # exactly what MkDocs writes (archive.site.pageout): kept for the next build
-            self.store.put(uri, self.store.key(uri, page.file.url, dict(page.meta),
-                                               page.content or ""), output.encode("utf-8"))
+            key = self.store.key(uri, page.file.url, dict(page.meta), page.content or "")
+            self.store.put(uri, key, output.encode("utf-8"))
+            self.placed[uri] = key  # what MkDocs writes into the site now
         if self._deferred(page) is not None:
             page.content = None  # written by MkDocs right after this: not kept to the end
         return output
@@ -573,6 +644,23 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.paths is not None
         server.watch(str(self.paths.seeds))
         return server
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled Jinja2 templates kept in memory across `mkdocs serve` reloads. Jinja2 keys each
+    by the template's name, file and a checksum of its source: an edited template is compiled
+    again."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _site_options(plugin: ArchivePluginConfig, config: MkDocsConfig) -> SiteOptions:

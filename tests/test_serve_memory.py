@@ -1,0 +1,76 @@
+"""`mkdocs serve` keeps the parsed corpus in memory between reloads (archive.pipeline
+.remember_corpus): a reload parses only the files that changed and neither reads nor writes
+corpus.pickle; it is written when the server stops, and gives the next build the same corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_build_once import _counting_parses
+
+from archive import pipeline
+from archive.config import Paths
+from archive.pipeline import load
+
+
+@pytest.fixture
+def remembering() -> Iterator[None]:
+    pipeline.remember_corpus(True)
+    try:
+        yield
+    finally:
+        pipeline.remember_corpus(False)
+
+
+def _corpus(loaded: pipeline.Loaded) -> list[tuple[str, str, str, str]]:
+    return [(a.id, a.text, a.content_hash, a.title) for a in loaded.articles]
+
+
+def test_reloads_parse_only_changed_files_without_corpus_pickle(
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch, remembering: None
+) -> None:
+    cache = archive_paths.build / pipeline.CORPUS_CACHE
+    first = load(archive_paths)  # the first build: corpus.pickle as before
+    assert cache.is_file()
+    parsed = _counting_parses(monkeypatch)
+    seeds = sorted(p for p in archive_paths.seeds.iterdir() if p.suffix in (".txt", ".md"))
+    target = seeds[0]
+    with open(target, "a", encoding="utf-8") as fh:
+        fh.write("\nسطر جديد.\n")
+    cache.write_bytes(b"not read")  # a reload must not read it (nor write it)
+    edited = load(archive_paths)
+    assert parsed == [target.stem]
+    assert cache.read_bytes() == b"not read"
+    assert next(a for a in edited.articles if a.id == target.stem).text.rstrip().endswith(
+        "سطر جديد.")
+    assert len(edited.articles) == len(first.articles)
+    parsed.clear()
+    assert _corpus(load(archive_paths)) == _corpus(edited)  # nothing changed: nothing parsed
+    assert parsed == []
+    (archive_paths.seeds / "zz-new.md").write_text("---\ntitle: خبر جديد\n---\nنص جديد.\n",
+                                                   encoding="utf-8")
+    seeds[1].unlink()
+    again = load(archive_paths)
+    assert parsed == ["zz-new"]
+    # the server stops: corpus.pickle gets the last parse, which a later build reuses whole
+    pipeline.remember_corpus(False)
+    assert cache.read_bytes() != b"not read"
+    parsed.clear()
+    later = load(archive_paths)
+    assert parsed == []
+    assert _corpus(later) == _corpus(again)
+    # and it is the corpus a fresh parse gives
+    cache.unlink()
+    assert _corpus(load(archive_paths)) == _corpus(again)
+
+
+def test_the_remembered_corpus_is_per_folder(
+    archive_paths: Paths, tmp_path: Path, remembering: None
+) -> None:
+    one = load(archive_paths)
+    empty = Paths(tmp_path / "other")
+    (tmp_path / "other" / "seeds").mkdir(parents=True)
+    assert load(empty).articles == []
+    assert _corpus(load(archive_paths)) == _corpus(one)
