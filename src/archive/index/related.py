@@ -449,9 +449,11 @@ class FeatureTable:
     def to_bytes(self) -> bytes:
         import marshal
 
+        # marshal version 2: no back-references, whose use depends on reference counts and
+        # interning (version ≥ 3 gives other bytes for an equal table built another way)
         return marshal.dumps((self.ids, self.names, self.indptr.astype("<i8").tobytes(),
                               self.fid.astype("<i4").tobytes(),
-                              self.tf.astype("<i4").tobytes()))
+                              self.tf.astype("<i4").tobytes()), 2)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> FeatureTable:
