@@ -121,6 +121,8 @@ DOCS_PER_SHARD = 2
 CARD_BLOCK = 16
 #: Spill files of the streaming writer (a power of two).
 SPILL_BUCKETS = 64
+#: Bytes of spill records gathered per bucket before they are written.
+SPILL_FLUSH = 1 << 16
 
 STATIC = Path(__file__).parent / "static"
 #: Static files copied into ``<site>/search/assets/``.
@@ -203,12 +205,8 @@ def delta_encode(positions: list[int]) -> list[int]:
     """Sorted numbers as the first one and then the gaps (smaller JSON)."""
     if len(positions) == 1:  # most postings
         return [positions[0]]
-    out = []
-    prev = 0
-    for p in sorted(positions):
-        out.append(p - prev)
-        prev = p
-    return out
+    order = sorted(positions)
+    return [order[0], *[b - a for a, b in zip(order, order[1:], strict=False)]]
 
 
 def delta_decode(gaps: list[int]) -> list[int]:
@@ -261,12 +259,39 @@ def _value_bytes(data: Any) -> bytes:
 class _Record:
     """What one article contributes to the browser data (see :func:`_record`)."""
 
-    postings: list[tuple[str, int, list[int]]]  # (term, field number, delta positions)
-    forms: list[tuple[int, str, str, str]]  # (0 stem | 1 root, term, normalized, spelling)
+    groups: list[tuple[int, bytes]]  # per term hash: (hash, group bytes, see _term_groups)
     doc: dict[str, Any]  # docs/<n>.json
     card: list[Any]  # [id, path, title, url or None, date, source]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
+
+
+def _term_groups(postings: list[tuple[str, int, list[int]]],
+                 forms: list[tuple[int, str, str, str]]) -> list[tuple[int, bytes]]:
+    """An article's postings ``(term, field number, delta positions)`` and forms ``(0 stem |
+    1 root, term, normalized, spelling)`` grouped by term hash, in order of first appearance:
+    ``(hash, marshal bytes of (hash, postings, forms))``. The bytes are the group's spill
+    record and, through a checksum, what tells an edited article's changed hashes; marshal
+    version 2 has no back references, so equal groups give equal bytes whatever their
+    objects' reference counts."""
+    groups: dict[int, tuple[int, list[Any], list[Any]]] = {}
+    hash_of = _hash
+    for item in postings:
+        h = hash_of(item[0])
+        group = groups.get(h)
+        if group is None:
+            groups[h] = (h, [item], [])
+        else:
+            group[1].append(item)
+    for item in forms:
+        h = hash_of(item[1])
+        group = groups.get(h)
+        if group is None:
+            groups[h] = (h, [], [item])
+        else:
+            group[2].append(item)
+    dumps = marshal.dumps
+    return [(h, dumps(group, 2)) for h, group in groups.items()]
 
 
 def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
@@ -288,15 +313,17 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
             if term and (level, term, t.normalized) not in first:
                 first[(level, term, t.normalized)] = t.form
     forms = [(level, term, norm, spelling) for (level, term, norm), spelling in first.items()]
+    groups = _term_groups(postings, forms)
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
             doc.date, doc.source]
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
     # the card rides with the text too: the results shown need their text and card, so the
     # page fetches one file per result after Enter instead of two
     record = {**doc_record(doc, body), "card": card}
-    digest = hashlib.blake2b(_value_bytes((postings, forms, record, card, row)),
-                             digest_size=16).hexdigest()
-    return _Record(postings, forms, record, card, row, digest)
+    digest = hashlib.blake2b(_value_bytes((record, card, row)), digest_size=16)
+    for _h, data in groups:
+        digest.update(data)
+    return _Record(groups, record, card, row, digest.hexdigest())
 
 
 #: Shard state: terms → field number → docnum → delta positions; forms: level → term →
@@ -455,33 +482,53 @@ def _forms_text(tables: list[_Entries]) -> str:
 
 
 class _Spill:
-    """Per-bucket spill files of the stream's postings (``marshal``, per article and bucket:
-    faster than pickle for these plain tuples, lists and dicts)."""
+    """Per-bucket spill files of the stream's postings: records of ``marshal`` bytes (faster
+    than pickle for these plain tuples, lists and dicts), each after its length (4 bytes,
+    little-endian), gathered in memory up to :data:`SPILL_FLUSH` bytes per bucket before
+    they are written; a bucket is read back whole (``marshal.load`` on a file object reads it
+    a few bytes at a time)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
         self.files: dict[int, IO[bytes]] = {}
+        self.buffers: dict[int, bytearray] = {}
 
     def add(self, bucket: int, item: Any) -> None:
+        data = marshal.dumps(item)
+        buffer = self.buffers.get(bucket)
+        if buffer is None:
+            buffer = self.buffers[bucket] = bytearray()
+        buffer += len(data).to_bytes(4, "little")
+        buffer += data
+        if len(buffer) >= SPILL_FLUSH:
+            self._flush(bucket, buffer)
+
+    def _flush(self, bucket: int, buffer: bytearray) -> None:
         out = self.files.get(bucket)
         if out is None:
             out = self.files[bucket] = open(self.directory / f"{bucket}.bin", "wb")  # noqa: SIM115
-        marshal.dump(item, out)
+        out.write(buffer)
+        buffer.clear()
 
     def close(self) -> None:
+        for bucket, buffer in self.buffers.items():
+            if buffer:
+                self._flush(bucket, buffer)
         for out in self.files.values():
             out.close()
 
     def read(self, bucket: int) -> Iterator[Any]:
         if bucket not in self.files:
             return
-        with open(self.directory / f"{bucket}.bin", "rb") as src:
-            while True:
-                try:
-                    yield marshal.load(src)
-                except EOFError:
-                    return
+        data = memoryview((self.directory / f"{bucket}.bin").read_bytes())
+        at, end = 0, len(data)
+        loads = marshal.loads
+        while at < end:
+            size = int.from_bytes(data[at:at + 4], "little")
+            at += 4
+            yield loads(data[at:at + size])
+            at += size
 
 
 @lru_cache(maxsize=1)
@@ -883,25 +930,19 @@ def write_browser_index(
                     continue
                 changed.append(seq)
                 spill.add(SPILL_BUCKETS, (seq, rec.doc))
-                buckets: dict[int, tuple[list[Any], list[Any]]] = {}
-                # per term hash, a checksum of what the article puts there (postings, forms)
+                # per bucket, the article's groups (one per term hash, marshal bytes, read
+                # back by _write_shards) and per term hash a checksum of its group
+                buckets: dict[int, list[bytes]] = {}
                 hashes: dict[int, int] = {}
-                for item in rec.postings:
-                    h = _hash(item[0])
-                    hashes[h] = zlib.crc32(marshal.dumps(item), hashes.get(h, 0))
+                for h, data in rec.groups:
+                    hashes[h] = zlib.crc32(data)
                     b = buckets.get(h & (SPILL_BUCKETS - 1))
                     if b is None:
-                        b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
-                    b[0].append(item)
-                for item in rec.forms:
-                    h = _hash(item[1])
-                    hashes[h] = zlib.crc32(marshal.dumps(item), hashes.get(h, 0))
-                    b = buckets.get(h & (SPILL_BUCKETS - 1))
-                    if b is None:
-                        b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
-                    b[1].append(item)
-                for bucket, (posts, forms) in buckets.items():
-                    spill.add(bucket, (seq, posts, forms))
+                        buckets[h & (SPILL_BUCKETS - 1)] = [data]
+                    else:
+                        b.append(data)
+                for bucket, groups in buckets.items():
+                    spill.add(bucket, (seq, groups))
                 order = sorted(hashes)
                 touched[seq] = array("I", order + [hashes[h] for h in order])
         finally:
@@ -1077,26 +1118,31 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     for group in groups:
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
-            for seq, posts, forms in spill.read(bucket):
+            for seq, groups in spill.read(bucket):
                 num = renumber[seq]
                 keep = partial.get(num)  # None: every posting of the article
-                for term, f, deltas in posts:
-                    if keep is not None and _hash(term) not in keep:
+                for data in groups:
+                    h, posts, forms = marshal.loads(data)
+                    if keep is not None and h not in keep:
                         continue
-                    k = _hash(term) % shards
+                    k = h % shards
                     part = incoming.get(k)
                     if part is None:
                         part = incoming[k] = ({}, _empty_forms())
-                    part[0].setdefault(term, {}).setdefault(f, {})[num] = deltas
-                for level, term, norm, spelling in forms:
-                    if keep is not None and _hash(term) not in keep:
-                        continue
-                    k = _hash(term) % shards
-                    part = incoming.get(k)
-                    if part is None:
-                        part = incoming[k] = ({}, _empty_forms())
-                    (part[1][level].setdefault(term, {}).setdefault(norm, {})
-                     .setdefault(spelling, []).append(num))
+                    terms, levels = part
+                    for term, f, deltas in posts:
+                        docs = terms.get(term)
+                        if docs is None:
+                            terms[term] = {f: {num: deltas}}
+                        else:
+                            at = docs.get(f)
+                            if at is None:
+                                docs[f] = {num: deltas}
+                            else:
+                                at[num] = deltas
+                    for level, term, norm, spelling in forms:
+                        (levels[level].setdefault(term, {}).setdefault(norm, {})
+                         .setdefault(spelling, []).append(num))
         spread = shards < SPILL_BUCKETS
         if everything:
             members = [k for k in range(shards) if spread or k % SPILL_BUCKETS in group]
