@@ -94,9 +94,10 @@ LUNR_VERSION = "2.3.9"
 FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
-#: 4: meta.json split into meta.json (up front) and columns.json (filters, facets); cards
-#: carry the date and source.
-DATA_VERSION = 4
+#: 5: a positions file keeps per term and field only the positions lists (the articles are
+#: the field's ``d`` in the shard, within the file's range). 4: meta.json split into
+#: meta.json (up front) and columns.json (filters, facets); cards carry the date and source.
+DATA_VERSION = 5
 #: Suffix of the stored (gzip-compressed) data files, after the JSON name.
 STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
@@ -420,7 +421,9 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
                       ) -> tuple[str, dict[str, str]]:
     """A term's shard entry (members of its posting without ``_index``) and, for a long term,
     its positions fragments by file (``<n>.<b>``: the n ranges of document numbers, range b):
-    ``{field: [delta docnums, [delta positions, …]]}`` over the range's articles."""
+    ``{field: [delta positions, …]}``, one list per article of the range holding the term in
+    that field, in the order of the field's ``d`` in the shard (the browser takes the
+    articles from there: they are not repeated)."""
     if not _is_long(fields):
         return _dump({FIELDS[f]: {str(d): {"p": p} for d, p in docs.items()}
                       for f, docs in fields.items()})[1:-1], {}
@@ -433,17 +436,17 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
     for f, docs in fields.items():
         order = sorted(docs)
         entry[FIELDS[f]] = {"d": delta_encode(order), "f": [_tf(docs[d]) for d in order]}
+        name = FIELDS[f]
         for d in order:
-            part = parts.setdefault(position_block(d, blocks, slots), {})
-            at = part.setdefault(FIELDS[f], [[], []])
-            at[0].append(d)
-            at[1].append(docs[d])
-    pos = {}
-    for b, part in parts.items():
-        for at in part.values():
-            at[0] = delta_encode(at[0])
-        pos[f"{blocks}.{b}"] = _dump(part)
-    return _dump(entry)[1:-1], pos
+            part = parts.get(d * blocks // slots)  # position_block
+            if part is None:
+                part = parts[d * blocks // slots] = {}
+            at = part.get(name)
+            if at is None:
+                part[name] = [docs[d]]
+            else:
+                at.append(docs[d])
+    return _dump(entry)[1:-1], {f"{blocks}.{b}": _dump(part) for b, part in parts.items()}
 
 
 def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]]) -> str:
