@@ -425,8 +425,7 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
     that field, in the order of the field's ``d`` in the shard (the browser takes the
     articles from there: they are not repeated)."""
     if not _is_long(fields):
-        return _dump({FIELDS[f]: {str(d): {"p": p} for d, p in docs.items()}
-                      for f, docs in fields.items()})[1:-1], {}
+        return _short_fragment(fields), {}
     docs_all: set[int] = set()
     for numbers in fields.values():
         docs_all.update(numbers)
@@ -447,6 +446,27 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
             else:
                 at.append(docs[d])
     return _dump(entry)[1:-1], {f"{blocks}.{b}": _dump(part) for b, part in parts.items()}
+
+
+#: Field numbers in the order of their names (JSON's sorted keys).
+_FIELDS_BY_NAME = sorted(range(len(FIELDS)), key=FIELDS.__getitem__)
+
+
+def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
+    """A short term's shard entry without ``_index``: the text of ``_dump({field: {str(docnum):
+    {"p": positions}}})`` without its braces; a field held by one article (most) is written
+    directly (a list of numbers' repr is its JSON once the spaces are dropped)."""
+    out = []
+    for f in _FIELDS_BY_NAME:
+        docs = fields.get(f)
+        if docs is None:
+            continue
+        if len(docs) == 1:
+            for d, p in docs.items():
+                out.append(f'"{FIELDS[f]}":{{"{d}":{{"p":{p!r}}}}}'.replace(" ", ""))
+        else:
+            out.append(f'"{FIELDS[f]}":' + _dump({str(d): {"p": p} for d, p in docs.items()}))
+    return ",".join(out)
 
 
 def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]]) -> str:
