@@ -267,17 +267,18 @@ class _Record:
     fingerprint: str
 
 
-def _term_groups(postings: list[tuple[str, int, list[int]]],
+def _term_groups(postings: dict[str, list[Any]],
                  forms: list[tuple[int, str, str, str]]) -> list[tuple[int, bytes]]:
-    """An article's postings ``(term, field number, delta positions)`` and forms ``(0 stem |
-    1 root, term, normalized, spelling)`` grouped by term hash, in order of first appearance:
-    ``(hash, marshal bytes of (hash, postings, forms))``. The bytes are the group's spill
+    """An article's postings (term → [field number, delta positions, field number, …]) and
+    forms ``(0 stem | 1 root, term, normalized, spelling)`` grouped by term hash, in order of
+    first appearance: ``(hash, marshal bytes of (hash, [(term, [field, positions, …]), …],
+    forms))``. The bytes are the group's spill
     record and, through a checksum, what tells an edited article's changed hashes; marshal
     version 2 has no back references, so equal groups give equal bytes whatever their
     objects' reference counts."""
     groups: dict[int, tuple[int, list[Any], list[Any]]] = {}
     hash_of = _hash
-    for item in postings:
+    for item in postings.items():
         h = hash_of(item[0])
         group = groups.get(h)
         if group is None:
@@ -296,7 +297,7 @@ def _term_groups(postings: list[tuple[str, int, list[int]]],
 
 
 def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
-    postings: list[tuple[str, int, list[int]]] = []
+    postings: dict[str, list[Any]] = {}  # term → [field number, delta positions, …]
     for f, (_length, raw) in enumerate(_group_fields(doc)):
         # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
         # browser looks entity keys up lowercased)
@@ -305,7 +306,11 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
             low = term.lower()
             local[low] = local[low] + positions if low in local else positions
         for term, positions in local.items():
-            postings.append((term, f, delta_encode(positions)))
+            at = postings.get(term)
+            if at is None:
+                postings[term] = [f, delta_encode(positions)]
+            else:
+                at += (f, delta_encode(positions))
     first: dict[tuple[int, str, str], str] = {}
     for t in (*doc.title_tokens, *doc.tokens):
         if t.entity is not None or not t.normalized:
@@ -1153,16 +1158,16 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     if part is None:
                         part = incoming[k] = ({}, _empty_forms())
                     terms, levels = part
-                    for term, f, deltas in posts:
+                    for term, flat in posts:
                         docs = terms.get(term)
                         if docs is None:
-                            terms[term] = {f: {num: deltas}}
-                        else:
-                            at = docs.get(f)
+                            docs = terms[term] = {}
+                        for i in range(0, len(flat), 2):
+                            at = docs.get(flat[i])
                             if at is None:
-                                docs[f] = {num: deltas}
+                                docs[flat[i]] = {num: flat[i + 1]}
                             else:
-                                at[num] = deltas
+                                at[num] = flat[i + 1]
                     for level, term, norm, spelling in forms:
                         (levels[level].setdefault(term, {}).setdefault(norm, {})
                          .setdefault(spelling, []).append(num))
