@@ -123,8 +123,8 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
                     for n, tf in zip(delta_decode(value["d"]), value["f"], strict=True):
                         freqs[(term, name, ident[n])] = tf
                     continue
-                for ref, metadata in value.items():
-                    out[(term, name, ident[int(ref)])] = delta_decode(metadata["p"])
+                for ref, gaps in value.items():
+                    out[(term, name, ident[int(ref)])] = delta_decode(gaps)
     for path in (data / "pos").glob("*/*.json.gz"):
         blocks, b = (int(x) for x in path.name.split(".")[:2])
         for term, fields in json.loads(gzip.decompress(path.read_bytes())).items():

@@ -37,7 +37,7 @@ slots (:func:`shard_count`), so a query fetches a few small files at any archive
 Index fields: the four word fields of the command-line index (``archive.index``), filled from
 the same :class:`archive.index.docs.IndexDoc`: ``form``, ``stem``, ``root`` and ``entity``
 (gazetteer key at the position of a name's first token), and the same four for the title.
-A posting is ``{field: {docnum: {"p": positions}}}`` (positions delta-encoded: the first,
+A posting is ``{field: {docnum: positions}}`` (positions delta-encoded: the first,
 then the gaps); fields an article does not use are left out. A long term's is ``{field:
 {"d": docnums (delta-encoded), "f": term frequencies}}``, its positions in ``pos/``. Field
 vectors (lunr's BM25 weights) are not written: the browser scores with the rule of
@@ -95,7 +95,8 @@ FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
 #: 5: a positions file keeps per term and field only the positions lists (the articles are
-#: the field's ``d`` in the shard, within the file's range). 4: meta.json split into
+#: the field's ``d`` in the shard, within the file's range); a short term's posting is
+#: ``{docnum: positions}``, not lunr's usual ``{docnum: {"p": positions}}``. 4: meta.json split into
 #: meta.json (up front) and columns.json (filters, facets); cards carry the date and source.
 DATA_VERSION = 5
 #: Suffix of the stored (gzip-compressed) data files, after the JSON name.
@@ -345,7 +346,7 @@ def _empty_forms() -> _Forms:
 def lunr_shard_json(terms: _Terms) -> str:
     """One shard as a serialised lunr index (terms in JavaScript's string order; ``_index``
     is the term's number inside the shard; no field vectors). A short term's field is
-    ``{docnum: {"p": delta positions}}``, a long term's (:data:`LONG_DOCS`) ``{"d": delta
+    ``{docnum: delta positions}``, a long term's (:data:`LONG_DOCS`) ``{"d": delta
     docnums, "f": term frequencies}``."""
     entries: list[list[Any]] = []
     for i, term in enumerate(sorted(terms, key=_utf16_key)):
@@ -354,7 +355,7 @@ def lunr_shard_json(terms: _Terms) -> str:
         for f, docs in terms[term].items():
             order = sorted(docs)
             posting[FIELDS[f]] = ({"d": delta_encode(order), "f": [_tf(docs[d]) for d in order]}
-                                  if long else {str(d): {"p": docs[d]} for d in order})
+                                  if long else {str(d): docs[d] for d in order})
         entries.append([term, posting])
     return _dump({"version": LUNR_VERSION, "fields": list(FIELDS), "pipeline": [PIPELINE_LABEL],
                   "invertedIndex": entries, "fieldVectors": []})
@@ -409,7 +410,7 @@ def forms_shard_json(forms: _Forms) -> str:
 #: Shard state (``build/browser/shards/<k>.bin``, zlib level :data:`STATE_ZLIB_LEVEL` of a
 #: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
 #: only when the term changes. Postings: the fragment is the posting's members without
-#: ``_index`` (``"form":{"3":{"p":[1]}},…``), the data field number → docnum → delta
+#: ``_index`` (``"form":{"3":[1]},…``), the data field number → docnum → delta
 #: positions, and a third member: a long term's positions fragments by file. Forms (one
 #: table per level, stem and root): the fragment is the term's
 #: member (``"term":{normalized:[spelling,docnums]}``), the data normalized → spelling →
@@ -459,7 +460,7 @@ _FIELDS_BY_NAME = sorted(range(len(FIELDS)), key=FIELDS.__getitem__)
 
 def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
     """A short term's shard entry without ``_index``: the text of ``_dump({field: {str(docnum):
-    {"p": positions}}})`` without its braces; a field held by one article (most) is written
+    positions}})`` without its braces; a field held by one article (most) is written
     directly (a list of numbers' repr is its JSON once the spaces are dropped)."""
     out = []
     for f in _FIELDS_BY_NAME:
@@ -468,9 +469,9 @@ def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
             continue
         if len(docs) == 1:
             for d, p in docs.items():
-                out.append(f'"{FIELDS[f]}":{{"{d}":{{"p":{p!r}}}}}'.replace(" ", ""))
+                out.append(f'"{FIELDS[f]}":{{"{d}":{p!r}}}'.replace(" ", ""))
         else:
-            out.append(f'"{FIELDS[f]}":' + _dump({str(d): {"p": p} for d, p in docs.items()}))
+            out.append(f'"{FIELDS[f]}":' + _dump({str(d): p for d, p in docs.items()}))
     return ",".join(out)
 
 

@@ -310,7 +310,7 @@ export class IndexView {
     const posting = term ? this.entry(term) : undefined;
     if (posting !== undefined) {
       const docs = posting[fieldname] || {};
-      for (const ref of Object.keys(docs)) out.set(Number(ref), decodeGaps(docs[ref].p || []));
+      for (const ref of Object.keys(docs)) out.set(Number(ref), decodeGaps(docs[ref]));
     }
     this._postings.set(key, out);
     return out;
