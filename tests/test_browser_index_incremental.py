@@ -109,6 +109,7 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
         ident[n] = block[n % meta["card_block"]][0]
     out: dict[tuple[str, str, str], list[int]] = {}
     freqs: dict[tuple[str, str, str], int] = {}  # long terms: frequencies in the shard
+    long_docs: dict[tuple[str, str], list[int]] = {}  # long terms: their articles per field
     for path in (data / "lunr").glob("*.json.gz"):
         shard = json.loads(gzip.decompress(path.read_bytes()))
         assert shard["fieldVectors"] == []
@@ -118,15 +119,20 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
             for name in FIELDS:
                 value = posting.get(name, {})
                 if "d" in value:  # a long term: its positions are in pos/
+                    long_docs[(term, name)] = delta_decode(value["d"])
                     for n, tf in zip(delta_decode(value["d"]), value["f"], strict=True):
                         freqs[(term, name, ident[n])] = tf
                     continue
-                for ref, metadata in value.items():
-                    out[(term, name, ident[int(ref)])] = delta_decode(metadata["p"])
+                for ref, gaps in value.items():
+                    out[(term, name, ident[int(ref)])] = delta_decode(gaps)
     for path in (data / "pos").glob("*/*.json.gz"):
+        blocks, b = (int(x) for x in path.name.split(".")[:2])
         for term, fields in json.loads(gzip.decompress(path.read_bytes())).items():
-            for name, (gaps, lists) in fields.items():
-                for n, deltas in zip(delta_decode(gaps), lists, strict=True):
+            for name, lists in fields.items():
+                # the articles: those of the term's field in its shard, in the range b
+                numbers = [n for n in long_docs[(term, name)]
+                           if n * blocks // meta["slots"] == b]
+                for n, deltas in zip(numbers, lists, strict=True):
                     key = (term, name, ident[n])
                     assert key not in out  # one file per article and term
                     out[key] = delta_decode(deltas)

@@ -37,7 +37,7 @@ slots (:func:`shard_count`), so a query fetches a few small files at any archive
 Index fields: the four word fields of the command-line index (``archive.index``), filled from
 the same :class:`archive.index.docs.IndexDoc`: ``form``, ``stem``, ``root`` and ``entity``
 (gazetteer key at the position of a name's first token), and the same four for the title.
-A posting is ``{field: {docnum: {"p": positions}}}`` (positions delta-encoded: the first,
+A posting is ``{field: {docnum: positions}}`` (positions delta-encoded: the first,
 then the gaps); fields an article does not use are left out. A long term's is ``{field:
 {"d": docnums (delta-encoded), "f": term frequencies}}``, its positions in ``pos/``. Field
 vectors (lunr's BM25 weights) are not written: the browser scores with the rule of
@@ -94,9 +94,11 @@ LUNR_VERSION = "2.3.9"
 FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
-#: 4: meta.json split into meta.json (up front) and columns.json (filters, facets); cards
-#: carry the date and source.
-DATA_VERSION = 4
+#: 5: a positions file keeps per term and field only the positions lists (the articles are
+#: the field's ``d`` in the shard, within the file's range); a short term's posting is
+#: ``{docnum: positions}``, not lunr's usual ``{docnum: {"p": positions}}``. 4: meta.json split into
+#: meta.json (up front) and columns.json (filters, facets); cards carry the date and source.
+DATA_VERSION = 5
 #: Suffix of the stored (gzip-compressed) data files, after the JSON name.
 STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
@@ -121,6 +123,8 @@ DOCS_PER_SHARD = 2
 CARD_BLOCK = 16
 #: Spill files of the streaming writer (a power of two).
 SPILL_BUCKETS = 64
+#: Bytes of spill records gathered per bucket before they are written.
+SPILL_FLUSH = 1 << 16
 
 STATIC = Path(__file__).parent / "static"
 #: Static files copied into ``<site>/search/assets/``.
@@ -203,12 +207,8 @@ def delta_encode(positions: list[int]) -> list[int]:
     """Sorted numbers as the first one and then the gaps (smaller JSON)."""
     if len(positions) == 1:  # most postings
         return [positions[0]]
-    out = []
-    prev = 0
-    for p in sorted(positions):
-        out.append(p - prev)
-        prev = p
-    return out
+    order = sorted(positions)
+    return [order[0], *[b - a for a, b in zip(order, order[1:], strict=False)]]
 
 
 def delta_decode(gaps: list[int]) -> list[int]:
@@ -261,16 +261,44 @@ def _value_bytes(data: Any) -> bytes:
 class _Record:
     """What one article contributes to the browser data (see :func:`_record`)."""
 
-    postings: list[tuple[str, int, list[int]]]  # (term, field number, delta positions)
-    forms: list[tuple[int, str, str, str]]  # (0 stem | 1 root, term, normalized, spelling)
+    groups: list[tuple[int, bytes]]  # per term hash: (hash, group bytes, see _term_groups)
     doc: dict[str, Any]  # docs/<n>.json
     card: list[Any]  # [id, path, title, url or None, date, source]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
 
 
+def _term_groups(postings: dict[str, list[Any]],
+                 forms: list[tuple[int, str, str, str]]) -> list[tuple[int, bytes]]:
+    """An article's postings (term → [field number, delta positions, field number, …]) and
+    forms ``(0 stem | 1 root, term, normalized, spelling)`` grouped by term hash, in order of
+    first appearance: ``(hash, marshal bytes of (hash, [(term, [field, positions, …]), …],
+    forms))``. The bytes are the group's spill
+    record and, through a checksum, what tells an edited article's changed hashes; marshal
+    version 2 has no back references, so equal groups give equal bytes whatever their
+    objects' reference counts."""
+    groups: dict[int, tuple[int, list[Any], list[Any]]] = {}
+    hash_of = _hash
+    for item in postings.items():
+        h = hash_of(item[0])
+        group = groups.get(h)
+        if group is None:
+            groups[h] = (h, [item], [])
+        else:
+            group[1].append(item)
+    for item in forms:
+        h = hash_of(item[1])
+        group = groups.get(h)
+        if group is None:
+            groups[h] = (h, [], [item])
+        else:
+            group[2].append(item)
+    dumps = marshal.dumps
+    return [(h, dumps(group, 2)) for h, group in groups.items()]
+
+
 def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
-    postings: list[tuple[str, int, list[int]]] = []
+    postings: dict[str, list[Any]] = {}  # term → [field number, delta positions, …]
     for f, (_length, raw) in enumerate(_group_fields(doc)):
         # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
         # browser looks entity keys up lowercased)
@@ -279,7 +307,11 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
             low = term.lower()
             local[low] = local[low] + positions if low in local else positions
         for term, positions in local.items():
-            postings.append((term, f, delta_encode(positions)))
+            at = postings.get(term)
+            if at is None:
+                postings[term] = [f, delta_encode(positions)]
+            else:
+                at += (f, delta_encode(positions))
     first: dict[tuple[int, str, str], str] = {}
     for t in (*doc.title_tokens, *doc.tokens):
         if t.entity is not None or not t.normalized:
@@ -288,15 +320,17 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
             if term and (level, term, t.normalized) not in first:
                 first[(level, term, t.normalized)] = t.form
     forms = [(level, term, norm, spelling) for (level, term, norm), spelling in first.items()]
+    groups = _term_groups(postings, forms)
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
             doc.date, doc.source]
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
     # the card rides with the text too: the results shown need their text and card, so the
     # page fetches one file per result after Enter instead of two
     record = {**doc_record(doc, body), "card": card}
-    digest = hashlib.blake2b(_value_bytes((postings, forms, record, card, row)),
-                             digest_size=16).hexdigest()
-    return _Record(postings, forms, record, card, row, digest)
+    digest = hashlib.blake2b(_value_bytes((record, card, row)), digest_size=16)
+    for _h, data in groups:
+        digest.update(data)
+    return _Record(groups, record, card, row, digest.hexdigest())
 
 
 #: Shard state: terms → field number → docnum → delta positions; forms: level → term →
@@ -312,7 +346,7 @@ def _empty_forms() -> _Forms:
 def lunr_shard_json(terms: _Terms) -> str:
     """One shard as a serialised lunr index (terms in JavaScript's string order; ``_index``
     is the term's number inside the shard; no field vectors). A short term's field is
-    ``{docnum: {"p": delta positions}}``, a long term's (:data:`LONG_DOCS`) ``{"d": delta
+    ``{docnum: delta positions}``, a long term's (:data:`LONG_DOCS`) ``{"d": delta
     docnums, "f": term frequencies}``."""
     entries: list[list[Any]] = []
     for i, term in enumerate(sorted(terms, key=_utf16_key)):
@@ -321,7 +355,7 @@ def lunr_shard_json(terms: _Terms) -> str:
         for f, docs in terms[term].items():
             order = sorted(docs)
             posting[FIELDS[f]] = ({"d": delta_encode(order), "f": [_tf(docs[d]) for d in order]}
-                                  if long else {str(d): {"p": docs[d]} for d in order})
+                                  if long else {str(d): docs[d] for d in order})
         entries.append([term, posting])
     return _dump({"version": LUNR_VERSION, "fields": list(FIELDS), "pipeline": [PIPELINE_LABEL],
                   "invertedIndex": entries, "fieldVectors": []})
@@ -376,7 +410,7 @@ def forms_shard_json(forms: _Forms) -> str:
 #: Shard state (``build/browser/shards/<k>.bin``, zlib level :data:`STATE_ZLIB_LEVEL` of a
 #: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
 #: only when the term changes. Postings: the fragment is the posting's members without
-#: ``_index`` (``"form":{"3":{"p":[1]}},…``), the data field number → docnum → delta
+#: ``_index`` (``"form":{"3":[1]},…``), the data field number → docnum → delta
 #: positions, and a third member: a long term's positions fragments by file. Forms (one
 #: table per level, stem and root): the fragment is the term's
 #: member (``"term":{normalized:[spelling,docnums]}``), the data normalized → spelling →
@@ -393,10 +427,11 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
                       ) -> tuple[str, dict[str, str]]:
     """A term's shard entry (members of its posting without ``_index``) and, for a long term,
     its positions fragments by file (``<n>.<b>``: the n ranges of document numbers, range b):
-    ``{field: [delta docnums, [delta positions, …]]}`` over the range's articles."""
+    ``{field: [delta positions, …]}``, one list per article of the range holding the term in
+    that field, in the order of the field's ``d`` in the shard (the browser takes the
+    articles from there: they are not repeated)."""
     if not _is_long(fields):
-        return _dump({FIELDS[f]: {str(d): {"p": p} for d, p in docs.items()}
-                      for f, docs in fields.items()})[1:-1], {}
+        return _short_fragment(fields), {}
     docs_all: set[int] = set()
     for numbers in fields.values():
         docs_all.update(numbers)
@@ -406,17 +441,38 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
     for f, docs in fields.items():
         order = sorted(docs)
         entry[FIELDS[f]] = {"d": delta_encode(order), "f": [_tf(docs[d]) for d in order]}
+        name = FIELDS[f]
         for d in order:
-            part = parts.setdefault(position_block(d, blocks, slots), {})
-            at = part.setdefault(FIELDS[f], [[], []])
-            at[0].append(d)
-            at[1].append(docs[d])
-    pos = {}
-    for b, part in parts.items():
-        for at in part.values():
-            at[0] = delta_encode(at[0])
-        pos[f"{blocks}.{b}"] = _dump(part)
-    return _dump(entry)[1:-1], pos
+            part = parts.get(d * blocks // slots)  # position_block
+            if part is None:
+                part = parts[d * blocks // slots] = {}
+            at = part.get(name)
+            if at is None:
+                part[name] = [docs[d]]
+            else:
+                at.append(docs[d])
+    return _dump(entry)[1:-1], {f"{blocks}.{b}": _dump(part) for b, part in parts.items()}
+
+
+#: Field numbers in the order of their names (JSON's sorted keys).
+_FIELDS_BY_NAME = sorted(range(len(FIELDS)), key=FIELDS.__getitem__)
+
+
+def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
+    """A short term's shard entry without ``_index``: the text of ``_dump({field: {str(docnum):
+    positions}})`` without its braces; a field held by one article (most) is written
+    directly (a list of numbers' repr is its JSON once the spaces are dropped)."""
+    out = []
+    for f in _FIELDS_BY_NAME:
+        docs = fields.get(f)
+        if docs is None:
+            continue
+        if len(docs) == 1:
+            for d, p in docs.items():
+                out.append(f'"{FIELDS[f]}":{{"{d}":{p!r}}}'.replace(" ", ""))
+        else:
+            out.append(f'"{FIELDS[f]}":' + _dump({str(d): p for d, p in docs.items()}))
+    return ",".join(out)
 
 
 def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]]) -> str:
@@ -455,33 +511,53 @@ def _forms_text(tables: list[_Entries]) -> str:
 
 
 class _Spill:
-    """Per-bucket spill files of the stream's postings (``marshal``, per article and bucket:
-    faster than pickle for these plain tuples, lists and dicts)."""
+    """Per-bucket spill files of the stream's postings: records of ``marshal`` bytes (faster
+    than pickle for these plain tuples, lists and dicts), each after its length (4 bytes,
+    little-endian), gathered in memory up to :data:`SPILL_FLUSH` bytes per bucket before
+    they are written; a bucket is read back whole (``marshal.load`` on a file object reads it
+    a few bytes at a time)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
         self.files: dict[int, IO[bytes]] = {}
+        self.buffers: dict[int, bytearray] = {}
 
     def add(self, bucket: int, item: Any) -> None:
+        data = marshal.dumps(item)
+        buffer = self.buffers.get(bucket)
+        if buffer is None:
+            buffer = self.buffers[bucket] = bytearray()
+        buffer += len(data).to_bytes(4, "little")
+        buffer += data
+        if len(buffer) >= SPILL_FLUSH:
+            self._flush(bucket, buffer)
+
+    def _flush(self, bucket: int, buffer: bytearray) -> None:
         out = self.files.get(bucket)
         if out is None:
             out = self.files[bucket] = open(self.directory / f"{bucket}.bin", "wb")  # noqa: SIM115
-        marshal.dump(item, out)
+        out.write(buffer)
+        buffer.clear()
 
     def close(self) -> None:
+        for bucket, buffer in self.buffers.items():
+            if buffer:
+                self._flush(bucket, buffer)
         for out in self.files.values():
             out.close()
 
     def read(self, bucket: int) -> Iterator[Any]:
         if bucket not in self.files:
             return
-        with open(self.directory / f"{bucket}.bin", "rb") as src:
-            while True:
-                try:
-                    yield marshal.load(src)
-                except EOFError:
-                    return
+        data = memoryview((self.directory / f"{bucket}.bin").read_bytes())
+        at, end = 0, len(data)
+        loads = marshal.loads
+        while at < end:
+            size = int.from_bytes(data[at:at + 4], "little")
+            at += 4
+            yield loads(data[at:at + size])
+            at += size
 
 
 @lru_cache(maxsize=1)
@@ -883,25 +959,19 @@ def write_browser_index(
                     continue
                 changed.append(seq)
                 spill.add(SPILL_BUCKETS, (seq, rec.doc))
-                buckets: dict[int, tuple[list[Any], list[Any]]] = {}
-                # per term hash, a checksum of what the article puts there (postings, forms)
+                # per bucket, the article's groups (one per term hash, marshal bytes, read
+                # back by _write_shards) and per term hash a checksum of its group
+                buckets: dict[int, list[bytes]] = {}
                 hashes: dict[int, int] = {}
-                for item in rec.postings:
-                    h = _hash(item[0])
-                    hashes[h] = zlib.crc32(marshal.dumps(item), hashes.get(h, 0))
+                for h, data in rec.groups:
+                    hashes[h] = zlib.crc32(data)
                     b = buckets.get(h & (SPILL_BUCKETS - 1))
                     if b is None:
-                        b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
-                    b[0].append(item)
-                for item in rec.forms:
-                    h = _hash(item[1])
-                    hashes[h] = zlib.crc32(marshal.dumps(item), hashes.get(h, 0))
-                    b = buckets.get(h & (SPILL_BUCKETS - 1))
-                    if b is None:
-                        b = buckets[h & (SPILL_BUCKETS - 1)] = ([], [])
-                    b[1].append(item)
-                for bucket, (posts, forms) in buckets.items():
-                    spill.add(bucket, (seq, posts, forms))
+                        buckets[h & (SPILL_BUCKETS - 1)] = [data]
+                    else:
+                        b.append(data)
+                for bucket, groups in buckets.items():
+                    spill.add(bucket, (seq, groups))
                 order = sorted(hashes)
                 touched[seq] = array("I", order + [hashes[h] for h in order])
         finally:
@@ -1077,26 +1147,31 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     for group in groups:
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
-            for seq, posts, forms in spill.read(bucket):
+            for seq, groups in spill.read(bucket):
                 num = renumber[seq]
                 keep = partial.get(num)  # None: every posting of the article
-                for term, f, deltas in posts:
-                    if keep is not None and _hash(term) not in keep:
+                for data in groups:
+                    h, posts, forms = marshal.loads(data)
+                    if keep is not None and h not in keep:
                         continue
-                    k = _hash(term) % shards
+                    k = h % shards
                     part = incoming.get(k)
                     if part is None:
                         part = incoming[k] = ({}, _empty_forms())
-                    part[0].setdefault(term, {}).setdefault(f, {})[num] = deltas
-                for level, term, norm, spelling in forms:
-                    if keep is not None and _hash(term) not in keep:
-                        continue
-                    k = _hash(term) % shards
-                    part = incoming.get(k)
-                    if part is None:
-                        part = incoming[k] = ({}, _empty_forms())
-                    (part[1][level].setdefault(term, {}).setdefault(norm, {})
-                     .setdefault(spelling, []).append(num))
+                    terms, levels = part
+                    for term, flat in posts:
+                        docs = terms.get(term)
+                        if docs is None:
+                            docs = terms[term] = {}
+                        for i in range(0, len(flat), 2):
+                            at = docs.get(flat[i])
+                            if at is None:
+                                docs[flat[i]] = {num: flat[i + 1]}
+                            else:
+                                at[num] = flat[i + 1]
+                    for level, term, norm, spelling in forms:
+                        (levels[level].setdefault(term, {}).setdefault(norm, {})
+                         .setdefault(spelling, []).append(num))
         spread = shards < SPILL_BUCKETS
         if everything:
             members = [k for k in range(shards) if spread or k % SPILL_BUCKETS in group]

@@ -252,7 +252,7 @@ export class IndexView {
     }
     await Promise.all([...files].map(([key, [k, name]]) => {
       if (!this.positionFiles.has(key)) {
-        const p = this.loadPositions(k, name).then((json) => this.addPositions(json));
+        const p = this.loadPositions(k, name).then((json) => this.addPositions(json, name));
         p.catch(() => this.positionFiles.delete(key));
         this.positionFiles.set(key, p);
       }
@@ -260,19 +260,22 @@ export class IndexView {
     }));
   }
 
-  /** Take a positions file: {term: {field: [docs (delta), [positions (delta), …]]}}. */
-  addPositions(json) {
+  /** Take the positions file ``name`` (``<n>.<b>``: range b of n ranges of document numbers)
+   * of a loaded shard: {term: {field: [positions (delta), …]}}, one list per article of the
+   * range holding the term in that field, in the order of the field's articles in the shard. */
+  addPositions(json, name) {
+    const [blocks, b] = name.split('.').map(Number);
     for (const [term, fields] of Object.entries(json)) {
+      const long = this.longTerm(term);
+      if (!long) throw new Error(`positions file ${name} names ${term}, not a long term of its shard`);
       if (!this.positions.has(term)) this.positions.set(term, new Map());
       const byField = this.positions.get(term);
-      for (const [field, [gaps, lists]] of Object.entries(fields)) {
+      for (const [field, lists] of Object.entries(fields)) {
         if (!byField.has(field)) byField.set(field, new Map());
         const byDoc = byField.get(field);
-        let doc = 0;
-        gaps.forEach((gap, i) => {
-          doc += gap;
-          byDoc.set(doc, decodeGaps(lists[i]));
-        });
+        const docs = long.fields.get(field)[0].filter((d) => Math.floor((d * blocks) / this.meta.slots) === b);
+        if (docs.length !== lists.length) throw new Error(`positions file ${name}: ${term} ${field} holds ${lists.length} articles, its shard ${docs.length}`);
+        lists.forEach((list, i) => byDoc.set(docs[i], decodeGaps(list)));
       }
     }
   }
@@ -307,7 +310,7 @@ export class IndexView {
     const posting = term ? this.entry(term) : undefined;
     if (posting !== undefined) {
       const docs = posting[fieldname] || {};
-      for (const ref of Object.keys(docs)) out.set(Number(ref), decodeGaps(docs[ref].p || []));
+      for (const ref of Object.keys(docs)) out.set(Number(ref), decodeGaps(docs[ref]));
     }
     this._postings.set(key, out);
     return out;
