@@ -14,7 +14,12 @@ from typing import Any
 import pytest
 from conftest import script_module
 
-from archive.analysis.analyzer import Analyzer, alternative_root, analyze_word_uncached
+from archive.analysis.analyzer import (
+    Analyzer,
+    alternative_root,
+    analyze_word_uncached,
+    query_root,
+)
 from archive.analysis.normalize import clean, normalize
 from archive.analysis.tables import build_tables, export_tables
 
@@ -249,4 +254,5 @@ def test_javascript_port_reads_names_like_python(tmp_path: Path) -> None:
     subprocess.run(["node", str(PARITY), "words", str(tables), str(words_file), str(out)],
                    check=True, timeout=300)
     got = out.read_text("utf-8").splitlines()
-    assert got == ["\t".join((*analyze_word_uncached(w), alternative_root(w))) for w in words]
+    assert got == ["\t".join((*analyze_word_uncached(w), alternative_root(w), query_root(w)))
+                   for w in words]

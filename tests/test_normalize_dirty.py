@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive.analysis import analyze_word, clean, normalize
-from archive.analysis.analyzer import alternative_root
+from archive.analysis.analyzer import alternative_root, query_root
 from archive.analysis.tables import export_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,8 +83,10 @@ def test_javascript_folds_dirty_text_as_python_does(tmp_path: Path) -> None:
                    check=True, timeout=300)
     js = out.read_text("utf-8").split("\n")[:-1]
     assert len(js) == len(ordered)
-    # one line per word: normalized, stem, root and a name's common-reading root (alt)
-    python = {w: "\t".join((*analyze_word(w), alternative_root(w))) for w in ordered}
+    # one line per word: normalized, stem, root, a name's common-reading root (alt) and the
+    # query's root reading of ب/ل + an unknown name
+    python = {w: "\t".join((*analyze_word(w), alternative_root(w), query_root(w)))
+              for w in ordered}
     mismatches = [f"{w!r}: python {python[w]!r} javascript {line!r}"
                   for w, line in zip(ordered, js, strict=True) if line != python[w]]
     assert not mismatches, f"{len(mismatches)} of {len(ordered)} differ:\n" + "\n".join(

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.analysis import analyze_word
-from archive.analysis.analyzer import alternative_root
+from archive.analysis.analyzer import alternative_root, query_root
 from archive.analysis.tables import export_tables
 from archive.config import Paths
 from archive.corpus.loader import load_corpus
@@ -94,5 +94,6 @@ def test_python_and_javascript_agree_on_random_arabic_strings(
     subprocess.run([node, str(REPO / "tests" / "js" / "parity.mjs"), "words", str(tables),
                     str(words_file), str(out)], check=True, timeout=120)
     js = out.read_text("utf-8").split("\n")[:-1]
-    # normalized, stem, root and a name's common-reading root (alt)
-    assert js == ["\t".join((*analyze_word(w), alternative_root(w))) for w in words]
+    # normalized, stem, root, a name's common-reading root (alt), the query root
+    assert js == ["\t".join((*analyze_word(w), alternative_root(w), query_root(w)))
+                  for w in words]
