@@ -485,15 +485,16 @@ for i, step in enumerate(steps):
 """
 
 
-def _serve_builds(root: Path, site_dir: Path, steps: str) -> list[str]:
-    """The log of each build of :data:`_SERVE` (``steps``: e.g. "first,edit")."""
+def _serve_builds(root: Path, site_dir: Path, steps: str, script: str = _SERVE,
+                  timeout: int = 600) -> list[str]:
+    """The output of each build of ``script`` (:data:`_SERVE`; ``steps``: e.g. "first,edit")."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SITE_URL", None)
     env.pop("ARCHIVE_ROOT", None)
     result = subprocess.run(
-        [sys.executable, "-c", _SERVE, str(root), str(site_dir), steps,
+        [sys.executable, "-c", script, str(root), str(site_dir), steps,
          str(Path(__file__).parent)],
-        cwd=root, env=env, capture_output=True, text=True, timeout=600)
+        cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, result.stderr + result.stdout
     return result.stdout.split("BUILT\n")[:-1]
 

@@ -5,13 +5,11 @@ inputs writes, and files that did not change are not written again."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from test_incremental_site import _project
+from test_site_pageout import _serve_builds
 
 #: `mkdocs serve`'s own steps (mkdocs.commands.serve, MkDocs 1.6) without the HTTP server, as
 #: in test_site_pageout: one process, the config loaded again for each build (the plugin
@@ -84,16 +82,8 @@ def _serve(root: Path, site_dir: Path, steps: str) -> list[tuple[str, dict[str, 
     """Per build of :data:`_SERVE`: its log and the served folder's files (inode, mtime)."""
     import json
 
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SITE_URL", None)
-    env.pop("ARCHIVE_ROOT", None)
-    result = subprocess.run(
-        [sys.executable, "-c", _SERVE, str(root), str(site_dir), steps,
-         str(Path(__file__).parent)],
-        cwd=root, env=env, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stderr + result.stdout
     out = []
-    for chunk in result.stdout.split("BUILT\n")[:-1]:
+    for chunk in _serve_builds(root, site_dir, steps, script=_SERVE, timeout=900):
         log, _, tree = chunk.rpartition("TREE ")
         out.append((log, json.loads(tree)))
     return out
