@@ -5,27 +5,39 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, TextIO
 
 PACKAGE = Path(__file__).resolve().parent
 
 
-def write_atomic(path: Path, text: str | bytes, *, durable: bool = False) -> None:
-    """Write ``text`` (UTF-8, or bytes as they are) to ``path`` so that a reader never sees
-    half a file: into a temporary file beside it, then renamed over it. ``durable``: also
-    flush it to the disk before the rename (for files that must survive a crash, e.g. an index
+@contextmanager
+def atomic_file(path: Path, *, binary: bool = True, durable: bool = False) -> Iterator[IO[Any]]:
+    """A file to write ``path`` through (bytes, or UTF-8 text with LF endings) so that a
+    reader never sees half a file: a temporary file beside it, renamed over it when the
+    block ends without an error (and removed when it raises). ``durable``: also flushed to
+    the disk before the rename (for files that must survive a crash, e.g. an index
     manifest)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with (open(tmp, "wb") if isinstance(text, bytes)
-          else open(tmp, "w", encoding="utf-8", newline="\n")) as fh:
+    try:
+        with (open(tmp, "wb") if binary
+              else open(tmp, "w", encoding="utf-8", newline="\n")) as fh:
+            yield fh
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, text: str | bytes, *, durable: bool = False) -> None:
+    """Write ``text`` (UTF-8, or bytes as they are) to ``path`` through :func:`atomic_file`."""
+    with atomic_file(path, binary=isinstance(text, bytes), durable=durable) as fh:
         fh.write(text)
-        if durable:
-            fh.flush()
-            os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def _same_bytes(a: Path, b: Path, chunk: int = 1 << 20) -> bool:

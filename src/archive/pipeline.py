@@ -31,7 +31,7 @@ from archive.analysis.analyzer import Columns, remember_words
 from archive.config import Paths
 from archive.corpus.article import Article
 from archive.errors import HasProblems, Problem
-from archive.files import write_atomic
+from archive.files import atomic_file, write_atomic
 from archive.records import Analysis, Summary, _Entities
 
 
@@ -175,13 +175,10 @@ def save_remembered() -> None:
 
 def _save_corpus(cache: Path, memo: _Remembered) -> None:
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
+        with atomic_file(cache) as fh:
             fh.write(f"{memo.key} {memo.code_key}".encode("ascii"))
             _CorpusPickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump((memo.corpus,
                                                                        memo.parsed))
-        os.replace(tmp, cache)
     except OSError:
         pass  # a read-only build/: parse again next time
 
