@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
@@ -837,4 +837,50 @@ def test_no_page_scrolls_sideways_on_a_phone(browser_page: tuple, records: list[
         page_.goto(base + url)
         width = page_.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (url, width)
+    assert errors == []
+
+
+def test_pages_fetch_the_small_core_fonts_and_the_full_ones_only_when_needed(
+    browser_page: tuple, records: list[dict]
+) -> None:
+    """A first visit fetches the core Arabic files (tens of KB), not the full Arabic-script files
+    (94–166 KB); a character outside the core brings the full file, so it still draws."""
+    page_, base, errors = browser_page
+    ctx = page_.context.browser.new_context(viewport={"width": 390, "height": 844})
+    fetched: list[str] = []
+    ctx.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]) if r.url.endswith(
+        ".woff2") else None)
+    tab = ctx.new_page()
+    try:
+        for url in ("search/", f"articles/{records[0]['id']}/"):
+            tab.goto(base + url)
+            tab.evaluate("document.fonts.ready")
+        fonts = set(fetched)
+        assert "noto-sans-arabic-core-wght-normal.woff2" in fonts, fonts
+        assert "noto-naskh-arabic-core-wght-normal.woff2" in fonts, fonts  # the article's body
+        assert not {f for f in fonts if "-arabic-arabic-" in f}, fonts
+        assert tab.evaluate("document.fonts.check('16px \"Archive Naskh\"', 'اجتمعوا في درعا')")
+        # digits and Latin letters inside Arabic text are drawn by the shipped fonts too
+        tab.goto(base + "search/?q=" + quote("درعا"))
+        tab.wait_for_function(
+            "/[0-9]/.test(document.querySelector('[aria-live]')?.textContent || '')")
+        tab.evaluate("document.fonts.ready")
+        cdp = ctx.new_cdp_session(tab)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        for selector in ("[aria-live]", "h1"):
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+            used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+            assert used and all(f["isCustomFont"] for f in used), (selector, used)
+        # a Persian/Urdu letter outside the core (ڭ, U+06AD) makes the page fetch the full file
+        tab.evaluate("""() => { const p = document.createElement('p');
+            p.style.fontFamily = 'var(--ar-body-font)'; p.textContent = 'ڭ';
+            document.body.append(p); }""")
+        tab.wait_for_function("document.fonts.status === 'loaded'")
+        tab.wait_for_timeout(300)
+        tab.evaluate("document.fonts.ready")
+        assert "noto-naskh-arabic-arabic-wght-normal.woff2" in fetched, fetched
+    finally:
+        ctx.close()
     assert errors == []
