@@ -14,12 +14,14 @@ PACKAGE = Path(__file__).resolve().parent
 
 
 @contextmanager
-def atomic_file(path: Path, *, binary: bool = True, durable: bool = False) -> Iterator[IO[Any]]:
+def atomic_file(path: Path, *, binary: bool = True, durable: bool = False,
+                keep_same: bool = False) -> Iterator[IO[Any]]:
     """A file to write ``path`` through (bytes, or UTF-8 text with LF endings) so that a
     reader never sees half a file: a temporary file beside it, renamed over it when the
     block ends without an error (and removed when it raises). ``durable``: also flushed to
     the disk before the rename (for files that must survive a crash, e.g. an index
-    manifest)."""
+    manifest). ``keep_same``: a file already there with the same bytes is left as it is
+    (its mtime too)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -29,7 +31,8 @@ def atomic_file(path: Path, *, binary: bool = True, durable: bool = False) -> It
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        if not (keep_same and path.is_file() and _same_bytes(tmp, path)):
+            os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -53,20 +56,22 @@ def _same_bytes(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
 
 
 def write_if_changed(path: Path, write: Callable[[TextIO], None]) -> bool:
-    """Write ``path`` (UTF-8, LF) through ``write`` into a temporary file beside it, and put
-    it in place only when its bytes differ from the file there (an unchanged file keeps its
-    mtime; a reader never sees half a file). True when the file was (re)written."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write ``path`` (UTF-8, LF) through ``write`` and :func:`atomic_file`, keeping the file
+    there when its bytes are the same (an unchanged file keeps its mtime). True when the
+    file was (re)written."""
+    before = _identity(path)
+    with atomic_file(path, binary=False, keep_same=True) as fh:
+        write(fh)  # type: ignore[arg-type]
+    return _identity(path) != before
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of ``path``: a rename over it gives it the temporary file's inode."""
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            write(fh)
-        if path.is_file() and _same_bytes(tmp, path):
-            tmp.unlink()
-            return False
-        os.replace(tmp, path)
-        return True
-    finally:
-        tmp.unlink(missing_ok=True)
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def fingerprint(label: str, parts: Iterable[str], *, skip: Iterable[str] = ()) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.corpus.loader import MAX_BYTES
+from archive.files import write_atomic
 from archive.importer.dates import DateError, normalize_date
 from archive.importer.fields import (
     FIELDS,
@@ -29,7 +30,7 @@ from archive.importer.fields import (
 )
 from archive.importer.ids import article_id
 from archive.importer.readers import InputError, Record, find_inputs, read_input
-from archive.importer.writer import render, write_atomic
+from archive.importer.writer import render
 
 _URL = re.compile(r"https?://\S+")
 #: C0 and C1 control characters other than tab and newline (what the loader calls binary)

@@ -17,16 +17,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 #: characters YAML does not allow raw in a file, or reads as line breaks: escaped when quoted
 _ESCAPE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
@@ -97,14 +92,3 @@ def render(fields: dict[str, Any], body: str) -> bytes:
     return (front_matter(fields) + body + "\n").encode("utf-8")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
