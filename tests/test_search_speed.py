@@ -296,3 +296,57 @@ def test_an_empty_filter_is_no_filter(root: Path, analyzer) -> None:  # type: ig
 
     assert Filters().empty() and not Filters(date_from="2018").empty()
     assert results(root, analyzer, filters=Filters()) == results(root, analyzer)
+
+
+@pytest.mark.parametrize("rows,cutoff", [(0, 2**15), (1, 2**15), (700, 2**15), (700, 100)])
+def test_a_bytes_column_reads_back_what_was_written(rows: int, cutoff: int) -> None:
+    """Whoosh's column of byte strings (the stored fields) as the search opens it (offsets
+    summed in C, archive.search.lightwhoosh), with offsets derived from the lengths or, past
+    the cutoff, stored: every row reads back, the empty ones and the last one too."""
+    from whoosh.columns import VarBytesColumn
+    from whoosh.filedb.filestore import RamStorage
+
+    from archive.search import lightwhoosh
+
+    assert VarBytesColumn.Reader._read_offsets_and_lengths is (
+        lightwhoosh._read_offsets_and_lengths)
+    rng = random.Random(rows + cutoff)
+    values = [bytes(rng.randrange(256) for _ in range(rng.choice([0, 1, 5, 300])))
+              for _ in range(rows)]
+    storage = RamStorage()
+    f = storage.create_file("column")
+    f.write(b"header")  # the column starts somewhere in its file
+    column = VarBytesColumn(write_offsets_cutoff=cutoff)
+    writer = column.writer(f)
+    for docnum, value in enumerate(values):
+        if value:  # a row never added is an empty one
+            writer.add(docnum, value)
+    writer.finish(rows)
+    length = f.tell() - 6
+    f.close()
+    reader = column.reader(storage.open_file("column"), 6, length, rows)
+    assert reader.had_stored_offsets == (rows > cutoff)
+    assert [reader[d] for d in range(rows)] == values
+    assert list(reader._offsets) == [sum(map(len, values[:d])) for d in range(rows)]
+
+
+@pytest.mark.parametrize("level", [3, 2, 1])
+def test_phrase_counts_are_the_phrase_occurrences(view: IndexView, level: int) -> None:
+    """How many times a phrase stands in each article (what its score counts), from positions
+    alone: the occurrences found with their character offsets, body and title fields, words
+    repeated in the phrase too."""
+    from archive.index.schema import TITLE_PREFIX
+    from archive.search.engine import phrase_counts, phrase_occurrences
+    from archive.search.query import LEVEL_FIELD
+
+    analyzer_ = query_analyzer(Paths(view.gen.parents[2]))[0]
+    seen = 0
+    for q in ('"درعا البلد"', '"قوات النظام"', '"وقف إطلاق النار"', '"قوات النظام قوات"',
+              '"درعا درعا"', '"ريف درعا الشرقي"'):
+        terms = [w.at(level) for w in parse(q, analyzer_).words]
+        for field in (LEVEL_FIELD[level], TITLE_PREFIX + LEVEL_FIELD[level]):
+            counts = phrase_counts(view, field, terms)
+            assert counts == {d: len(occ) for d, occ in
+                              phrase_occurrences(view, field, terms).items()}, (q, field)
+            seen += len(counts)
+    assert seen
