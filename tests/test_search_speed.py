@@ -298,38 +298,6 @@ def test_an_empty_filter_is_no_filter(root: Path, analyzer) -> None:  # type: ig
     assert results(root, analyzer, filters=Filters()) == results(root, analyzer)
 
 
-@pytest.mark.parametrize("rows,cutoff", [(0, 2**15), (1, 2**15), (700, 2**15), (700, 100)])
-def test_a_bytes_column_reads_back_what_was_written(rows: int, cutoff: int) -> None:
-    """Whoosh's column of byte strings (the stored fields) as the search opens it (offsets
-    summed in C, archive.search.lightwhoosh), with offsets derived from the lengths or, past
-    the cutoff, stored: every row reads back, the empty ones and the last one too."""
-    from whoosh.columns import VarBytesColumn
-    from whoosh.filedb.filestore import RamStorage
-
-    from archive.search import lightwhoosh
-
-    assert VarBytesColumn.Reader._read_offsets_and_lengths is (
-        lightwhoosh._read_offsets_and_lengths)
-    rng = random.Random(rows + cutoff)
-    values = [bytes(rng.randrange(256) for _ in range(rng.choice([0, 1, 5, 300])))
-              for _ in range(rows)]
-    storage = RamStorage()
-    f = storage.create_file("column")
-    f.write(b"header")  # the column starts somewhere in its file
-    column = VarBytesColumn(write_offsets_cutoff=cutoff)
-    writer = column.writer(f)
-    for docnum, value in enumerate(values):
-        if value:  # a row never added is an empty one
-            writer.add(docnum, value)
-    writer.finish(rows)
-    length = f.tell() - 6
-    f.close()
-    reader = column.reader(storage.open_file("column"), 6, length, rows)
-    assert reader.had_stored_offsets == (rows > cutoff)
-    assert [reader[d] for d in range(rows)] == values
-    assert list(reader._offsets) == [sum(map(len, values[:d])) for d in range(rows)]
-
-
 @pytest.mark.parametrize("level", [3, 2, 1])
 def test_phrase_counts_are_the_phrase_occurrences(view: IndexView, level: int) -> None:
     """How many times a phrase stands in each article (what its score counts), from positions
