@@ -70,6 +70,28 @@ def test_a_fresh_check_leaves_a_note_and_the_next_one_skips_the_manifest(
     assert index_status(paths).fresh
 
 
+def test_a_fresh_check_by_listing_reads_neither_the_manifest_nor_the_files(
+        paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a note vouches for the listing of seeds/ a child process made, the next check
+    compares its digest: no manifest read, no listing parsed, no file stat'ed."""
+    from archive.search.service import SeedScan
+
+    if shutil.which("find") is None:
+        pytest.skip("no find")
+    first = SeedScan(paths).result()
+    assert isinstance(first, build.SeedListing) and first.digest is not None
+    assert index_status(paths, scanned=first).fresh
+    assert json.loads(note(paths).read_text(encoding="utf-8"))["listing"] == first.digest
+    manifest_unread(monkeypatch)
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("the files were looked at one by one")
+
+    monkeypatch.setattr(build, "parse_listing", refuse)
+    monkeypatch.setattr(build, "article_stats", refuse)
+    assert index_status(paths, scanned=SeedScan(paths).result()).fresh
+
+
 @pytest.mark.parametrize("change", ["add", "delete", "edit", "edit-same-size"])
 def test_the_note_never_hides_a_changed_article(paths: Paths, change: str) -> None:
     assert index_status(paths).fresh and note(paths).is_file()

@@ -60,6 +60,7 @@ class SeedScan:
 def _listing(paths: Paths, started: int) -> Any:
     """seeds/ listed by GNU ``find`` in a child process, or None when it could not be."""
     import os
+    import signal
 
     from archive.index.build import LISTING_ARGS, SeedListing
 
@@ -72,7 +73,8 @@ def _listing(paths: Paths, started: int) -> Any:
             env = dict(os.environ, LC_ALL="C")
             pid = os.posix_spawnp("find", ["find", "-H", str(paths.seeds), *LISTING_ARGS], env,
                                   file_actions=[(os.POSIX_SPAWN_DUP2, write_end, 1),
-                                                (os.POSIX_SPAWN_DUP2, devnull, 2)])
+                                                (os.POSIX_SPAWN_DUP2, devnull, 2)],
+                                  setsigdef=(signal.SIGPIPE,))  # Python ignores it
         finally:
             os.close(devnull)
     except OSError:
