@@ -71,7 +71,8 @@ def _listing(paths: Paths, started: int) -> Any:
         devnull = os.open(os.devnull, os.O_WRONLY)
         try:
             env = dict(os.environ, LC_ALL="C")
-            pid = os.posix_spawnp("find", ["find", "-H", str(paths.seeds), *LISTING_ARGS], env,
+            seeds = os.path.abspath(paths.seeds)  # never read as an option or an operator
+            pid = os.posix_spawnp("find", ["find", "-H", seeds, *LISTING_ARGS], env,
                                   file_actions=[(os.POSIX_SPAWN_DUP2, write_end, 1),
                                                 (os.POSIX_SPAWN_DUP2, devnull, 2)],
                                   setsigdef=(signal.SIGPIPE,))  # Python ignores it
