@@ -296,3 +296,25 @@ def test_an_empty_filter_is_no_filter(root: Path, analyzer) -> None:  # type: ig
 
     assert Filters().empty() and not Filters(date_from="2018").empty()
     assert results(root, analyzer, filters=Filters()) == results(root, analyzer)
+
+
+@pytest.mark.parametrize("level", [3, 2, 1])
+def test_phrase_counts_are_the_phrase_occurrences(view: IndexView, level: int) -> None:
+    """How many times a phrase stands in each article (what its score counts), from positions
+    alone: the occurrences found with their character offsets, body and title fields, words
+    repeated in the phrase too."""
+    from archive.index.schema import TITLE_PREFIX
+    from archive.search.engine import phrase_counts, phrase_occurrences
+    from archive.search.query import LEVEL_FIELD
+
+    analyzer_ = query_analyzer(Paths(view.gen.parents[2]))[0]
+    seen = 0
+    for q in ('"درعا البلد"', '"قوات النظام"', '"وقف إطلاق النار"', '"قوات النظام قوات"',
+              '"درعا درعا"', '"ريف درعا الشرقي"'):
+        terms = [w.at(level) for w in parse(q, analyzer_).words]
+        for field in (LEVEL_FIELD[level], TITLE_PREFIX + LEVEL_FIELD[level]):
+            counts = phrase_counts(view, field, terms)
+            assert counts == {d: len(occ) for d, occ in
+                              phrase_occurrences(view, field, terms).items()}, (q, field)
+            seen += len(counts)
+    assert seen

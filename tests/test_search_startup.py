@@ -70,6 +70,28 @@ def test_a_fresh_check_leaves_a_note_and_the_next_one_skips_the_manifest(
     assert index_status(paths).fresh
 
 
+def test_a_fresh_check_by_listing_reads_neither_the_manifest_nor_the_files(
+        paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a note vouches for the listing of seeds/ a child process made, the next check
+    compares its digest: no manifest read, no listing parsed, no file stat'ed."""
+    from archive.search.service import SeedScan
+
+    if shutil.which("find") is None:
+        pytest.skip("no find")
+    first = SeedScan(paths).result()
+    assert isinstance(first, build.SeedListing) and first.digest is not None
+    assert index_status(paths, scanned=first).fresh
+    assert json.loads(note(paths).read_text(encoding="utf-8"))["listing"] == first.digest
+    manifest_unread(monkeypatch)
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("the files were looked at one by one")
+
+    monkeypatch.setattr(build, "parse_listing", refuse)
+    monkeypatch.setattr(build, "article_stats", refuse)
+    assert index_status(paths, scanned=SeedScan(paths).result()).fresh
+
+
 @pytest.mark.parametrize("change", ["add", "delete", "edit", "edit-same-size"])
 def test_the_note_never_hides_a_changed_article(paths: Paths, change: str) -> None:
     assert index_status(paths).fresh and note(paths).is_file()
@@ -161,6 +183,7 @@ def test_article_paths_are_the_ones_the_loader_records(tmp_path: Path) -> None:
         ]
 
     assert article_stats(paths) == expected()
+    assert listed(paths) == expected()
     assert [rel for rel, _, _ in expected()] == ["seeds/B.TXT", "seeds/a.md",
                                                  "elsewhere/linked.md"]
     # seeds/ itself a link to a folder outside the root: paths as Paths.rel gives them
@@ -168,7 +191,46 @@ def test_article_paths_are_the_ones_the_loader_records(tmp_path: Path) -> None:
     shutil.move(root / "seeds", outside)
     (root / "seeds").symlink_to(outside)
     assert article_stats(paths) == expected()
+    assert listed(paths) == expected()
     assert str(root / "seeds" / "a.md") in [rel for rel, _, _ in expected()]
+
+
+def listed(paths: Paths) -> list[tuple[str, int, int]]:
+    """What the command line's scan of seeds/ (a child process's listing, else
+    article_stats in a thread) gives."""
+    from archive.search.service import SeedScan
+
+    scanned = SeedScan(paths).result()
+    if isinstance(scanned, build.SeedListing):
+        return scanned.stats()
+    return list(scanned[1])
+
+
+def test_the_listing_is_article_stats_and_its_digest_vouches_for_no_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive.search.service import SeedScan
+
+    if shutil.which("find") is None:
+        pytest.skip("no find")
+    root = tmp_path / "archive"
+    (root / "seeds").mkdir(parents=True)
+    for i, name in enumerate(["b.md", "a.TXT", "Ø-غير.md", "c d.md", "x.yml", ".e.md"]):
+        (root / "seeds" / name).write_text("x" * i, encoding="utf-8")
+    age(*(root / "seeds").iterdir(), ns=HOUR_AGO + 123_456_789)
+    paths = Paths(root)
+    scanned = SeedScan(paths).result()
+    assert isinstance(scanned, build.SeedListing) and scanned.digest is not None
+    assert scanned.stats() == article_stats(paths)
+    assert [rel for rel, _, _ in scanned.stats()] == [
+        "seeds/a.TXT", "seeds/b.md", "seeds/c d.md", "seeds/Ø-غير.md"]
+    (root / "seeds" / "l.md").symlink_to(root / "seeds" / "b.md")
+    scanned = SeedScan(paths).result()
+    assert isinstance(scanned, build.SeedListing) and scanned.digest is None
+    assert scanned.stats() == article_stats(paths)
+    # no find to run: seeds/ is scanned in the thread instead
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert SeedScan(paths).result() == (pytest.approx(time.time_ns(), abs=60e9),
+                                        article_stats(paths))
 
 
 # --------------------------------------------------------------------------- tables
@@ -363,13 +425,23 @@ def test_the_kept_gazetteer_is_read_only_as_far_as_a_query_needs(paths: Paths) -
 # --------------------------------------------------------------------------- one CLI call
 
 
-@pytest.mark.parametrize("change", ["add", "edit-in-place", "delete"])
-def test_a_cli_search_answers_from_seeds_as_they_are_now(paths: Paths, change: str) -> None:
-    """seeds/ is scanned in a thread while the tables load: an article added, edited in place
-    (the folder's own time unchanged) or deleted just before the call is what it answers from."""
+@pytest.mark.parametrize("scan", ["listing", "thread"])
+@pytest.mark.parametrize("change", ["add", "edit-in-place", "edit-same-size", "delete",
+                                    "rename"])
+def test_a_cli_search_answers_from_seeds_as_they_are_now(
+        paths: Paths, change: str, scan: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """seeds/ is listed by a child process (or, without GNU find, scanned in a thread) while
+    the tables load: an article added, edited in place (the folder's own time unchanged; also
+    to the same size), deleted or renamed just before the call is what it answers from, also
+    when the note of the last fresh check vouched for the listing before."""
     from click.testing import CliRunner
 
     from archive.cli import main
+
+    if scan == "thread":
+        monkeypatch.setenv("PATH", str(paths.root / "nowhere"))
+    elif shutil.which("find") is None:
+        pytest.skip("no find")
 
     def ids(word: str) -> set[str]:
         result = CliRunner().invoke(main, ["--root", str(paths.root), "search", word, "--json"])
@@ -377,6 +449,8 @@ def test_a_cli_search_answers_from_seeds_as_they_are_now(paths: Paths, change: s
         return {r["id"] for r in json.loads(result.output[result.output.index("{"):])["results"]}
 
     assert ids("زرافة") == set() and A1 in ids("درعا")
+    assert ("listing" in json.loads(note(paths).read_text(encoding="utf-8"))) == (
+        scan == "listing")
     f = paths.seeds / f"{A1}.txt"
     folder_time = paths.seeds.stat().st_mtime_ns
     if change == "add":
@@ -388,9 +462,22 @@ def test_a_cli_search_answers_from_seeds_as_they_are_now(paths: Paths, change: s
             fh.write("\nوشوهدت زرافة.\n")
         assert paths.seeds.stat().st_mtime_ns == folder_time
         assert ids("زرافة") == {A1}
-    else:
+    elif change == "edit-same-size":  # one word for another of as many bytes, an old time
+        data = f.read_bytes()
+        old, new = "الصواريخ".encode(), "الزرافات".encode()
+        assert old in data and len(old) == len(new) and not ids("الزرافات")
+        with open(f, "r+b") as fh:
+            fh.write(data.replace(old, new, 1))
+        assert f.stat().st_size == len(data) and paths.seeds.stat().st_mtime_ns == folder_time
+        age(f, ns=HOUR_AGO + 3 * 10**9)
+        assert ids("الزرافات") == {A1}
+    elif change == "delete":
         f.unlink()
         assert A1 not in ids("درعا")
+    else:
+        f.rename(paths.seeds / "renamed.txt")
+        found = ids("درعا")
+        assert "renamed" in found and A1 not in found
 
 
 def test_a_cli_search_leaves_the_garbage_collector_as_it_found_it(paths: Paths) -> None:

@@ -190,6 +190,77 @@ def article_stats(paths: Paths) -> list[FileStat]:
     return out
 
 
+#: GNU find's listing of seeds/'s article files, NUL-separated: a regular file as name, size,
+#: mtime (seconds, a point, the fraction); a symbolic link as its name and two empty fields.
+#: Run in a child process (:class:`archive.search.service.SeedScan`), it stats the files on the
+#: other core, outside Python's GIL; :func:`parse_listing` reads it.
+LISTING_ARGS = ("-mindepth", "1", "-maxdepth", "1", "!", "-name", ".*",
+                "(", "-iname", "*.txt", "-o", "-iname", "*.md", ")",
+                "(", "-type", "f", "-printf", r"%f\0%s\0%T@\0",
+                "-o", "-type", "l", "-printf", r"%f\0\0\0", ")")
+
+
+class SeedListing:
+    """seeds/ as a child process listed it (``find -H SEEDS`` + :data:`LISTING_ARGS`; exit
+    status 0): its digest (of seeds/'s real path and the listing's bytes, None when a symbolic
+    link is listed: then only :meth:`stats` vouches) and :meth:`stats`, the
+    :func:`article_stats` it stands for, parsed when first asked for. ``started``: the time
+    taken before the listing began (:func:`index_status`'s racy-file rule)."""
+
+    def __init__(self, paths: Paths, started: int, raw: bytes) -> None:
+        self.paths, self.started, self._raw = paths, started, raw
+        self._fields = raw.split(b"\0")
+        if len(self._fields) % 3 != 1 or self._fields[-1]:
+            raise ValueError("not a listing")
+        self.digest: str | None = None
+        if all(self._fields[1:-1:3]):  # every entry has a size: no symbolic link
+            h = hashlib.sha256(os.fsencode(os.path.realpath(paths.seeds)) + b"\0")
+            h.update(raw)
+            self.digest = h.hexdigest()
+        self._stats: list[FileStat] | None = None
+
+    def stats(self) -> list[FileStat]:
+        """What :func:`article_stats` gives for the listed files (a symbolic link is
+        followed here, with ``stat``); seeds/ is scanned again if the listing holds what
+        this code cannot read."""
+        if self._stats is None:
+            try:
+                self._stats = parse_listing(self.paths, self._fields)
+            except ValueError:
+                self.digest, self._stats = None, article_stats(self.paths)
+        return self._stats
+
+
+def parse_listing(paths: Paths, fields: list[bytes]) -> list[FileStat]:
+    """:func:`article_stats` from the fields of a :data:`LISTING_ARGS` listing."""
+    seeds = paths.seeds
+    base, root = seeds.resolve(), paths.root.resolve()
+    prefix: str | None = None
+    if base.is_relative_to(root) and base != root:
+        prefix = base.relative_to(root).as_posix() + "/"
+    rows: list[tuple[str, int, int, bool]] = []
+    decode = os.fsdecode
+    for name, size, mtime in zip(fields[0:-1:3], fields[1:-1:3], fields[2:-1:3],
+                                 strict=True):
+        text = decode(name)
+        if not size:  # a symbolic link: followed as article_stats does
+            try:
+                st = os.stat(seeds / text)
+            except OSError:
+                continue
+            if S_ISREG(st.st_mode):
+                rows.append((text, st.st_size, st.st_mtime_ns, True))
+            continue
+        seconds, _, fraction = mtime.partition(b".")
+        if not seconds.isdigit() or not fraction.isdigit() or len(fraction) > 10:
+            raise ValueError(f"listing: mtime {mtime!r}")  # e.g. before 1970
+        ns = int(seconds) * 1_000_000_000 + int(fraction[:9].ljust(9, b"0"))
+        rows.append((text, int(size), ns, False))
+    rows.sort()
+    return [((prefix + name) if prefix is not None and not link else paths.rel(seeds / name),
+             size, mtime) for name, size, mtime, link in rows]
+
+
 def scan_files(paths: Paths, previous: Manifest | None,
                stats: list[FileStat] | None = None) -> dict[str, FileState]:
     """Hash every article file; a file whose size and mtime match the manifest is not re-read.
@@ -306,30 +377,39 @@ def _manifest_identity(gen: Path) -> list[int]:
 
 
 def index_status(paths: Paths, gazetteer: Any = None,
-                 scanned: tuple[int, list[FileStat]] | None = None,
+                 scanned: tuple[int, list[FileStat]] | SeedListing | None = None,
                  gazetteer_print: str | None = None) -> Status:
     """Cheap freshness check (file sizes/mtimes, hashes of changed files, gazetteer names).
 
     ``gazetteer``: the one the caller has loaded already (else it is read here).
     ``scanned``: ``(time.time_ns() taken before the scan, article_stats(paths))`` when the
-    caller has scanned seeds/ already (e.g. in a thread while it loaded other things).
+    caller has scanned seeds/ already (e.g. in a thread while it loaded other things), or a
+    :class:`SeedListing` a child process made meanwhile.
     ``gazetteer_print``: ``gazetteer_fingerprint(entity_fingerprints(gazetteer))`` when the
     caller knows it (then the gazetteer is not read here).
 
     The manifest lists every file, so reading it grows with the archive. A check that finds the
     index fresh therefore leaves a small note (``build/search/fresh.json``): the manifest file
     it compared (by inode, size and mtime), a digest of the article files' paths, sizes and
-    mtimes, and the manifest's code and gazetteer fingerprints. While the manifest is the same
-    file and the files have the same digest, the next check reads that note instead of the
-    manifest: one directory read and one ``stat`` per article. An added, deleted, edited or
-    merely touched file changes the digest, and the full comparison (content hashes) decides.
-    No note is left while a file is younger than ``RACY_NS``."""
-    started = time.time_ns() if scanned is None else scanned[0]
+    mtimes, and the manifest's code and gazetteer fingerprints (and, when the check had a
+    :class:`SeedListing`, the listing's digest). While the manifest is the same file and the
+    files have the same digest (or the listing the same one), the next check reads that note
+    instead of the manifest: one directory read and one ``stat`` per article. An added,
+    deleted, edited or merely touched file changes both digests, and the full comparison
+    (content hashes) decides. No note is left while a file is younger than ``RACY_NS``."""
+    listing = scanned if isinstance(scanned, SeedListing) else None
+    if scanned is None:
+        started = time.time_ns()
+    else:
+        started = listing.started if listing is not None else scanned[0]  # type: ignore[index]
     gen = current_generation(paths)
     if gen is None:
         return Status(False, False, ["no index yet"])
-    stats = article_stats(paths) if scanned is None else scanned[1]
-    digest = _files_digest(stats)
+    stats: list[FileStat] | None = None
+    if scanned is None:
+        stats = article_stats(paths)
+    elif listing is None:
+        stats = scanned[1]  # type: ignore[index]
     note_path = search_dir(paths) / FRESH
     note: dict[str, Any] | None = None
     try:
@@ -337,13 +417,23 @@ def index_status(paths: Paths, gazetteer: Any = None,
     except (OSError, ValueError):
         pass
     identity = _manifest_identity(gen)
-    known = (isinstance(note, dict) and note.get("generation") == gen.name
-             and note.get("manifest") == identity and note.get("files") == digest)
+    same = (isinstance(note, dict) and note.get("generation") == gen.name
+            and note.get("manifest") == identity)
+    listed = listing.digest if listing is not None else None
+    known = same and listed is not None and note.get("listing") == listed  # type: ignore[union-attr]
+    digest = None
+    if not known:
+        if stats is None:
+            assert listing is not None
+            stats = listing.stats()
+        digest = _files_digest(stats)
+        known = same and note.get("files") == digest  # type: ignore[union-attr]
     if known:
         assert note is not None
         fmt, code, gaz = note.get("format"), note.get("code"), note.get("gazetteer")
         seeds_changed = False
     else:
+        assert stats is not None
         manifest, identity = _read_current_manifest(gen)
         if manifest is None:
             return Status(False, False, ["no index yet"])
@@ -362,12 +452,17 @@ def index_status(paths: Paths, gazetteer: Any = None,
         gazetteer_print = gazetteer_fingerprint(entity_fingerprints(gazetteer))
     if gazetteer_print != gaz:
         reasons.append("the gazetteer changed")
-    if (not reasons and not known and identity
-            and all(mtime < started - RACY_NS for _, _, mtime in stats)):
-        text = json.dumps({"generation": gen.name, "manifest": identity, "files": digest,
-                           "format": fmt, "code": code, "gazetteer": gaz}, sort_keys=True)
+    # a new note: after a full comparison, or to add the listing's digest to a note that
+    # vouched for the same files without it
+    if (not reasons and digest is not None and identity
+            and (not known or (listed is not None and note.get("listing") != listed))  # type: ignore[union-attr]
+            and all(mtime < started - RACY_NS for _, _, mtime in stats or ())):
+        fields = {"generation": gen.name, "manifest": identity, "files": digest,
+                  "format": fmt, "code": code, "gazetteer": gaz}
+        if listed is not None:
+            fields["listing"] = listed
         try:
-            archive_files.write_atomic(note_path, text + "\n")
+            archive_files.write_atomic(note_path, json.dumps(fields, sort_keys=True) + "\n")
         except OSError:
             pass  # a read-only build/: the next check compares with the manifest again
     return Status(True, not reasons, reasons)

@@ -12,7 +12,7 @@ import json
 import math
 import time
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,14 +198,23 @@ class IndexView:
                   ) -> dict[int, list[int]]:
         """``{docnum: [position, ...]}`` of a term (sorted), for the docs in ``only``: what
         :meth:`postings` gives without the character offsets."""
-        key = (fieldname, term)
+        decode = self.position_decoder(fieldname)
+        return {d: sorted(decode(v)) for d, v in self._encoded((fieldname, term), only).items()}
+
+    def encoded(self, fieldname: str, term: str, only: set[int] | None = None
+                ) -> dict[int, Any]:
+        """``{docnum: encoded value}`` of a term for the docs in ``only`` (decode it with
+        :meth:`position_decoder`)."""
+        return self._encoded((fieldname, term), only)
+
+    def position_decoder(self, fieldname: str) -> Callable[[Any], list[int]]:
+        """The field's decoder of an encoded value into its positions (as stored)."""
         if fieldname not in self._position_decoders:
             fmt = self.reader.schema[fieldname].format
             self._position_decoders[fieldname] = (postings.decode_positions
                                                   if type(fmt) is Characters
                                                   else fmt.decoder("positions"))
-        decode = self._position_decoders[fieldname]
-        return {d: sorted(decode(v)) for d, v in self._encoded(key, only).items()}
+        return self._position_decoders[fieldname]
 
     def _decoder(self, fieldname: str) -> Any:
         if fieldname not in self._decoders:
@@ -318,19 +327,37 @@ def phrase_occurrences(view: IndexView, fieldname: str, terms: list[str],
 
 def phrase_counts(view: IndexView, fieldname: str, terms: list[str]) -> dict[int, int]:
     """``{doc: how many times}`` the terms stand at consecutive positions: what
-    :func:`phrase_occurrences` finds, counted from positions alone (no character offsets)."""
+    :func:`phrase_occurrences` finds, counted from positions alone (no character offsets).
+
+    Per document, the positions of the i-th term less i are intersected as sets, the terms
+    rarest in that document first, stopping at the first empty intersection (the later terms
+    are then not decoded); the count is the number of the first term's positions (each as
+    often as it is stored) in the intersection."""
     freqs = [view.freqs(fieldname, t) for t in terms]
     docs = set(freqs[0]).intersection(*freqs[1:])
     if not docs:
         return {}
-    posts = [view.positions(fieldname, t, only=docs) for t in terms]
+    decode = view.position_decoder(fieldname)
+    values = [view.encoded(fieldname, t, only=docs) for t in terms]
+    order = range(len(terms))
     out: dict[int, int] = {}
     for doc in sorted(docs):
-        following = [set(p[doc]) for p in posts[1:]]
-        count = sum(1 for pos in posts[0][doc]
-                    if all(pos + k + 1 in f for k, f in enumerate(following)))
-        if count:
-            out[doc] = count
+        first: list[int] = []
+        repeated = False  # a position stored twice for the first term
+        common: set[int] | None = None
+        for i in sorted(order, key=lambda i: freqs[i][doc]):
+            positions = decode(values[i][doc])
+            if i:
+                shifted = {p - i for p in positions}
+            else:
+                first, shifted = positions, set(positions)
+                repeated = len(shifted) != len(positions)
+            common = shifted if common is None else common & shifted
+            if not common:
+                break
+        if common:
+            out[doc] = (sum(1 for p in first if p in common) if repeated
+                        else len(common))
     return out
 
 

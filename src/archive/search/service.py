@@ -20,13 +20,16 @@ from archive.index.build import index_status, load_gazetteer, update_index
 
 
 class SeedScan:
-    """:func:`archive.index.build.article_stats` (one ``stat`` per article file) run in a
-    thread started now, so that a command scans seeds/ while it loads the analysis tables and
-    the gazetteer (``os.stat`` releases the GIL): :func:`freshen` then takes the result."""
+    """seeds/ scanned for the freshness check while the command loads the analysis tables and
+    the gazetteer: a child process (GNU ``find``, :data:`archive.index.build.LISTING_ARGS`)
+    stats the article files on another core, outside this process's GIL, and a thread reads
+    its listing (:class:`archive.index.build.SeedListing`). Where that cannot run (no GNU
+    find, an error, a file gone meanwhile), :func:`archive.index.build.article_stats` (one
+    ``stat`` per article file) runs in the thread instead. :func:`freshen` takes the result."""
 
     def __init__(self, paths: Paths) -> None:
         self.started = time.time_ns()  # before the scan (index_status's racy-file rule)
-        self._stats: list[Any] | None = None
+        self._result: Any = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(paths,), daemon=True,
                                         name="seed-scan")
@@ -34,19 +37,63 @@ class SeedScan:
 
     def _run(self, paths: Paths) -> None:
         try:
+            listing = _listing(paths, self.started)
+            if listing is not None:
+                self._result = listing
+                return
             from archive.index.build import article_stats
 
-            self._stats = article_stats(paths)
+            self._result = self.started, article_stats(paths)
         except BaseException as exc:  # raised again in the caller's thread
             self._error = exc
 
-    def result(self) -> tuple[int, list[Any]]:
-        """``(time before the scan, article_stats)``; raises what the scan raised."""
+    def result(self) -> Any:
+        """A :class:`archive.index.build.SeedListing`, or ``(time before the scan,
+        article_stats)``; raises what the scan raised."""
         self._thread.join()
         if self._error is not None:
             raise self._error
-        assert self._stats is not None
-        return self.started, self._stats
+        assert self._result is not None
+        return self._result
+
+
+def _listing(paths: Paths, started: int) -> Any:
+    """seeds/ listed by GNU ``find`` in a child process, or None when it could not be."""
+    import os
+    import signal
+
+    from archive.index.build import LISTING_ARGS, SeedListing
+
+    if not hasattr(os, "posix_spawnp") or not paths.seeds.is_dir():
+        return None
+    read_end, write_end = os.pipe()
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            env = dict(os.environ, LC_ALL="C")
+            seeds = os.path.abspath(paths.seeds)  # never read as an option or an operator
+            pid = os.posix_spawnp("find", ["find", "-H", seeds, *LISTING_ARGS], env,
+                                  file_actions=[(os.POSIX_SPAWN_DUP2, write_end, 1),
+                                                (os.POSIX_SPAWN_DUP2, devnull, 2)],
+                                  setsigdef=(signal.SIGPIPE,))  # Python ignores it
+        finally:
+            os.close(devnull)
+    except OSError:
+        os.close(read_end)
+        return None
+    finally:
+        os.close(write_end)
+    chunks: list[bytes] = []
+    with open(read_end, "rb", buffering=0) as pipe:
+        while chunk := pipe.read(1 << 20):
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        return None
+    try:
+        return SeedListing(paths, started, b"".join(chunks))
+    except ValueError:
+        return None
 
 
 def freshen(paths: Paths, note: Callable[[str], None], gazetteer: Any = None,
