@@ -50,6 +50,9 @@ BUFFER_MB = 96
 _POSTING_BYTES = 100
 _TERM_BYTES = 150
 
+#: Terms per record of a spilled run (see ``ArchiveWriter._spill``).
+_RUN_CHUNK = 1024
+
 #: One buffered term: (field name, term bytes, [docnum, weight, value, docnum, ...]).
 Run = tuple[str, bytes, list[Any]]
 
@@ -211,8 +214,11 @@ class ArchiveWriter(SegmentWriter):
         folder = getattr(self.storage, "folder", None)
         fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
         dump = marshal.dump
-        for run in self._sorted_buffer():
-            dump(run, fh)
+        # a list of terms per marshal record: marshal.load reads a file a few bytes at a
+        # time, so one load per term cost more than the rest of the merge
+        terms = self._sorted_buffer()
+        while chunk := list(islice(terms, _RUN_CHUNK)):
+            dump(chunk, fh)
         fh.flush()
         self._runs.append(fh)
         self._buf = {}
@@ -224,9 +230,10 @@ class ArchiveWriter(SegmentWriter):
         load = marshal.load
         while True:
             try:
-                yield load(fh)
+                chunk = load(fh)
             except EOFError:
                 return
+            yield from chunk
 
     def _merged(self) -> Iterator[Run]:
         """Every buffered term in (field, term) order, its postings in document order (the
