@@ -152,6 +152,16 @@ def test_runs_on_disk_give_the_same_index(tmp_path: Path,
     check_same(tmp_path, seed_docs * 3, buffermb=0)
 
 
+def test_runs_read_back_across_records(tmp_path: Path, seed_docs: list[dict[str, Any]],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spilled run is written as records of a few terms each: a term's postings must come
+    back whole and in order whether its run's records end before, at or after it."""
+    import archive.index.writer as writer_module
+
+    monkeypatch.setattr(writer_module, "_RUN_CHUNK", 3)
+    check_same(tmp_path, seed_docs * 2, buffermb=0)
+
+
 def test_merging_segments_gives_what_whoosh_gives(tmp_path: Path,
                                                  seed_docs: list[dict[str, Any]]) -> None:
     """One segment per commit, then a deletion, an addition and a merge of every segment

@@ -737,6 +737,15 @@ def clitic_lists() -> tuple[list[str], list[tuple[str, int, bool, bool]]]:
     return proclitics(), enclitics()
 
 
+@cache
+def _clitic_index() -> tuple[frozenset[str], int, dict[str, tuple[str, int, bool, bool]], int]:
+    """:func:`clitic_lists` for lookup: the proclitic sequences and the longest one's length,
+    the enclitic entries by sequence and the longest sequence's length."""
+    prefixes, suffixes = clitic_lists()
+    return (frozenset(prefixes), max(map(len, prefixes)), {e[0]: e for e in suffixes},
+            max(len(e[0]) for e in suffixes))
+
+
 def prefix_cost(prefix: str) -> int:
     """One per proclitic morpheme (``ال`` and ``لل`` count as one each)."""
     cost = 0
@@ -770,23 +779,28 @@ def candidates(key: str, tanwin: bool = False,
     word ends in ``ى``, which the key writes ``ي``: that letter is no suffix ``ي`` (تسعى is the
     verb يسعى with the prefix ت, not تسع + ي).
     """
-    prefixes, suffixes = clitic_lists()
+    prefixes, longest_prefix, suffixes, longest = _clitic_index()
     out: list[tuple[int, str, bool, str, bool]] = []
-    for prefix in prefixes:
-        if not key.startswith(prefix):
+    n = len(key)
+    # the lists are in (length, text) order with one entry per text, so the prefixes and
+    # suffixes of the key are found one length at a time, in the lists' order
+    ends = [suffixes[key[n - k:]] for k in range(min(longest, n) + 1) if key[n - k:] in suffixes]
+    for k in range(min(longest_prefix, n) + 1):
+        prefix = key[:k]
+        if prefix not in prefixes:
             continue
         pcost = prefix_cost(prefix)
         art = prefix.endswith("ال") or prefix.endswith("لل")
         prep = preposition(prefix)
-        for suffix, scost, teh, verbal in suffixes:
-            if not key.endswith(suffix) or len(key) - len(prefix) - len(suffix) < 2:
-                continue
+        for suffix, scost, teh, verbal in ends:
+            if n - k - len(suffix) < 2:
+                break
             if maksura and suffix.endswith(YEH):
                 continue
             core = key[len(prefix):len(key) - len(suffix)]
             cost = pcost + scost
             bare = suffix == ""
-            pos = pos_of(prefix, suffix)
+            pos = _clitic_pos(prefix, suffix)
             genitive = prep != "" and alef_ending(suffix)
             if genitive:
                 # after ب ك ل the noun is genitive: a final ا is no accusative or dual alef;
@@ -803,16 +817,16 @@ def candidates(key: str, tanwin: bool = False,
                 # the alef of an indefinite accusative (وفقا، لافتا، فرحا): as common as a
                 # clitic on a noun without the article, so it costs one, not two
                 out.append((cost - 1, core, False, "n", art))
-            if teh and suffix != "" and pos_of(prefix, "") != "v":
+            if teh and suffix != "" and _clitic_pos(prefix, "") != "v":
                 if core.endswith(TEH) and suffix[:1] != TEH:
                     out.append((cost, core[:-1] + TEH_MARBUTA, False, "n", art))
                 elif suffix[:1] != TEH and not core.endswith(TEH_MARBUTA):
                     out.append((cost, core + TEH_MARBUTA, False, "n", art))
-            if (verbal and pos_of(prefix, "") != "n" and core[0] in "تنا" and len(core) >= 3
+            if (verbal and _clitic_pos(prefix, "") != "n" and core[0] in "تنا" and len(core) >= 3
                     and person_ending(core[0], suffix)):
                 out.append((cost + 2, YEH + core[1:], False, "v", art))
             ending = defective_ending(suffix)
-            if ending != "" and pos_of(prefix, "") != "n":
+            if ending != "" and _clitic_pos(prefix, "") != "n":
                 # a defective verb loses its final weak radical before ون وا ت: يبنون is
                 # يبني + ون (imperfect: ي ت ن + two radicals or more), بنوا and بنت are بنى
                 # (key بني) + وا / ت, دعوا is دعا + وا (past, not after an imperfect ي)
@@ -905,6 +919,11 @@ def pos_of(prefix: str, suffix: str) -> str:
     if noun and verb:
         return ""
     return "n" if noun else "v" if verb else "b"
+
+
+#: :func:`pos_of` of a proclitic and an enclitic sequence, kept (a few thousand pairs, asked
+#: for several times per candidate in :func:`candidates`).
+_clitic_pos = cache(pos_of)
 
 
 def name_key(core: str, names: dict[str, str]) -> str:

@@ -31,7 +31,7 @@ import pickle
 import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import islice, pairwise
 from typing import IO, Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
@@ -49,6 +49,9 @@ BUFFER_MB = 96
 #: Estimated bytes of one buffered posting besides its value bytes, and of one buffered term.
 _POSTING_BYTES = 100
 _TERM_BYTES = 150
+
+#: Terms per record of a spilled run (see ``ArchiveWriter._spill``).
+_RUN_CHUNK = 1024
 
 #: One buffered term: (field name, term bytes, [docnum, weight, value, docnum, ...]).
 Run = tuple[str, bytes, list[Any]]
@@ -69,31 +72,34 @@ def characters_postings(items: Iterable[tuple[str, int, int, int]],
     ``single``: the value of a term found once, by its ``(position, start, length)``, shared
     by the calls for one document's fields: a token's form, stem and root are at the same
     place, so most of their values are the same bytes, pickled once instead of three times."""
-    # per term: [last position, last end offset, deltas], the deltas made in the same pass
-    seen: dict[str, list[Any]] = {}
+    # the items of each term, in order; the deltas are made per term afterwards
+    seen: dict[str, list[tuple[str, int, int, int]]] = {}
     get = seen.get
-    for term, pos, start, end in items:
-        if not term:
-            continue
-        last = get(term)
-        if last is None:
-            seen[term] = [pos, end, [(pos, start, end - start)]]
+    for item in items:
+        group = get(item[0])
+        if group is None:
+            seen[item[0]] = [item]
         else:
-            last[2].append((pos - last[0], start - last[1], end - start))
-            last[0] = pos
-            last[1] = end
+            group.append(item)
     dumps = pickle.dumps
     if single is None:
         single = {}
-    for term, (_, _, deltas) in seen.items():
-        n = len(deltas)
+    for term, group in seen.items():
+        if not term:
+            continue
+        n = len(group)
+        _, pos, start, end = group[0]
         if n == 1:
-            key = deltas[0]
+            key = (pos, start, end - start)
             value = single.get(key)
             if value is None:
-                value = single[key] = _ONE + dumps(deltas, 2)
+                value = single[key] = _ONE + dumps([key], 2)
             yield term.encode("utf-8"), 1, 1.0, value
         else:
+            # Whoosh's Characters: position and start as deltas from the previous occurrence
+            # (its position and end), then the length
+            deltas = [(pos, start, end - start)]
+            deltas += [(b[1] - a[1], b[2] - a[3], b[3] - b[2]) for a, b in pairwise(group)]
             yield term.encode("utf-8"), n, float(n), pack_uint(n) + dumps(deltas, 2)
 
 
@@ -211,8 +217,11 @@ class ArchiveWriter(SegmentWriter):
         folder = getattr(self.storage, "folder", None)
         fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
         dump = marshal.dump
-        for run in self._sorted_buffer():
-            dump(run, fh)
+        # a list of terms per marshal record: marshal.load reads a file a few bytes at a
+        # time, so one load per term cost more than the rest of the merge
+        terms = self._sorted_buffer()
+        while chunk := list(islice(terms, _RUN_CHUNK)):
+            dump(chunk, fh)
         fh.flush()
         self._runs.append(fh)
         self._buf = {}
@@ -224,9 +233,10 @@ class ArchiveWriter(SegmentWriter):
         load = marshal.load
         while True:
             try:
-                yield load(fh)
+                chunk = load(fh)
             except EOFError:
                 return
+            yield from chunk
 
     def _merged(self) -> Iterator[Run]:
         """Every buffered term in (field, term) order, its postings in document order (the
