@@ -972,6 +972,18 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     when there is one (أسأل is ا + يسأل, سءل, not أسال, سيل).
     """
     reading = licensed_reading(word, d, names_too)
+    start = clitic_hamza(word)
+    if reading is not None and reading[0] == "root" and HAMZA not in reading[1] and start > 0:
+        at = lexicon_key(word).find(reading[2][:2])
+        # (لل is ل + the article: the rest keeps its article, للأهلي is الأهلي)
+        rest = ("ال" if word[:start].endswith("لل") else "") + word[start:]
+        if 0 <= at < start and rest not in d["stop_words"]:
+            # the core takes in a proclitic letter before a written أ/إ, which only a root
+            # with a hamza radical there would write (للأزمة is لل + أزمة, not ل + لازمة;
+            # لأزمة ل + أزمة; وأدى و + أدى, not ودي): the word without those clitics decides
+            again = lexicon_reading(rest, d, names_too)
+            if again is not None:
+                return again
     if reading is not None and reading[0] == "root" and HAMZA not in reading[1] and (
             written_hamza(word)):
         radical = licensed_reading(word, d, names_too, True)
@@ -997,6 +1009,19 @@ def fold_madda(key: str) -> str:
     """A key with its written madda (:func:`madda_key`) folded into ``ا``, as lexicon keys
     write it."""
     return key.replace(ALEF_MADDA, ALEF)
+
+
+def clitic_hamza(word: str) -> int:
+    """Where a hamza written on an alef (أ, إ) follows a proclitic sequence (لأ, للأ, وأ,
+    بالأ; not the future س, whose verb may start with the first person أ: سألت is سأل + ت)
+    before three letters or more, else 0: that hamza starts the core (see
+    :func:`lexicon_reading`)."""
+    prefixes = clitic_lists()[0]
+    for i in range(1, min(len(word) - 2, 5)):
+        if word[i] in (ALEF_HAMZA_ABOVE, ALEF_HAMZA_BELOW) and word[:i] in prefixes and (
+                not future(word[:i])):
+            return i
+    return 0
 
 
 def written_hamza(word: str) -> bool:
@@ -1083,7 +1108,9 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                     core.endswith(YEH) and (bare or key.endswith(core + TEH_MARBUTA)))) and (
                     art or ALONLY_TAG not in names[core].split(",")):
             return "name", name_key(core, names), name_key(core, names)
-        if article_read and bare_article(word, key, core):
+        if article_read and not art and bare_article(word, key, core):
+            # (after an article already taken off, a core in ال is a word of its own: الالتزام
+            # is ال + التزام, not ال + ال + تزام)
             if pos == "n" or not form8_verb(core, lexicon):
                 continue
             pos = "v"  # a Form VIII verb of a root in ل (التقى), not a noun in أل (ألسنة)
@@ -1133,7 +1160,8 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                         == feminine_plural(plural, cores[best])
                         and prior.get(root, 0) > prior.get(best, 0)))))):
             best = root
-    if not whole and key.startswith(cores[best]):
+    if not whole and (key.startswith(cores[best]) or (
+            key.startswith(ARTICLE_L) and key[1:].startswith(cores[best]))):
         clitic = preposition_reading(key, found, lexicon, scores[best], best_cost, cores[best])
         if clitic is not None:
             return "root", clitic[0], clitic[1]
@@ -1179,13 +1207,21 @@ def preposition_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
     else None. ``whole_core``: the core of the cheapest reading (default: the whole key),
     which starts the key; ``whole_cost``: its cost. Only a bare ب or ل (no article) before a
     core of three letters or more that is that core without its ب/ل, with the same ending
-    (باسمه is ب + اسم + ه, بقوله ب + قول + ه); not ك, a rare preposition (كبرى is not ك + برى)."""
+    (باسمه is ب + اسم + ه, بقوله ب + قول + ه); not ك, a rare preposition (كبرى is not ك + برى).
+    Likewise لل + a noun against ل + a rarer word in ل (للسنة is لل + سنة, not ل + لسنة;
+    للقوة لل + قوة, not ل + لقوة): then the core of the cheapest reading follows the first ل."""
     whole_core = whole_core or key
+    after = 1 if key.startswith(ARTICLE_L) and key[1:].startswith(whole_core) else 0
     return heavier_noun([core for cost, core, _bare, pos, art in found
-                         if cost == whole_cost + 1 and not art and pos != "v" and len(core) >= 3
-                         and key[:1] in ("ب", "ل") and key.startswith(whole_core)
+                         if cost == whole_cost + 1 and art == (after == 1) and pos != "v"
+                         and len(core) >= 3 and key[:1] in ("ب", "ل")
+                         and key[after:].startswith(whole_core)
                          and whole_core[1:] == core and core in lexicon],
                         lexicon, whole_weight)
+
+
+#: ل + the article (لل).
+ARTICLE_L = "لل"
 
 
 def heavier_noun(cores: list[str], lexicon: dict[str, str],

@@ -518,6 +518,8 @@ export const ALT_MARK = '~';
 const ARTICLE_TAG = 'al';
 /** Tag of a name read as the name only after ال, a club (morphology.ALONLY_TAG). */
 const ALONLY_TAG = 'alonly';
+/** ل + the article (Python ARTICLE_L). */
+const ARTICLE_L = 'لل';
 /** Source tag of the nisba of a country or well-known place (morphology.NISBA_TAG). */
 const NISBA_TAG = 'nisba';
 
@@ -760,6 +762,16 @@ export function lightKey(word) {
  */
 export function lexiconReading(word, d, namesToo = true) {
   const reading = licensedReading(word, d, namesToo);
+  const start = cliticHamza(word);
+  if (reading !== null && reading[0] === 'root' && !reading[1].includes(HAMZA) && start > 0) {
+    const at = lexiconKey(word).indexOf(reading[2].slice(0, 2));
+    // the core takes in a proclitic letter before a written أ/إ (للأزمة is لل + أزمة)
+    const rest = (word.slice(0, start).endsWith('لل') ? 'ال' : '') + word.slice(start);
+    if (at >= 0 && at < start && !has(d.stop_words, rest)) {
+      const again = lexiconReading(rest, d, namesToo);
+      if (again !== null) return again;
+    }
+  }
   if (reading !== null && reading[0] === 'root' && !reading[1].includes(HAMZA) &&
       writtenHamza(word)) {
     const radical = licensedReading(word, d, namesToo, true);
@@ -785,6 +797,16 @@ export function maddaKey(word) {
 /** Python fold_madda(key): the written madda folded into ا. */
 export function foldMadda(key) {
   return key.replaceAll(ALEF_MADDA, ALEF);
+}
+
+/** Python clitic_hamza(word): where a written أ/إ follows a proclitic sequence, else 0. */
+export function cliticHamza(word) {
+  const prefixes = cliticLists()[0];
+  for (let i = 1; i < Math.min(word.length - 2, 5); i++) {
+    if ((word[i] === ALEF_HAMZA_ABOVE || word[i] === ALEF_HAMZA_BELOW) &&
+      prefixes.includes(word.slice(0, i)) && !word.slice(0, i).endsWith('س')) return i;
+  }
+  return 0;
 }
 
 /** Python written_hamza(word): a hamza on an alef the key folds away, not after proclitics. */
@@ -854,7 +876,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
         (art || !names[core].split(',').includes(ALONLY_TAG))) {
       return ['name', nameKey(core, names), nameKey(core, names)];
     }
-    if (articleRead && bareArticle(word, key, core)) {
+    // (after an article already taken off, a core in ال is a word of its own: الالتزام)
+    if (articleRead && !art && bareArticle(word, key, core)) {
       if (pos === 'n' || !form8Verb(core, lexicon)) continue;
       pos = 'v'; // a Form VIII verb of a root in ل (التقى), not a noun in أل (ألسنة)
     }
@@ -897,7 +920,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
          (sums.get(root) === sums.get(best) && (fem(root) > fem(best) ||
           (fem(root) === fem(best) && prior(root) > prior(best))))))) best = root;
   }
-  if (!whole && key.startsWith(cores.get(best))) {
+  if (!whole && (key.startsWith(cores.get(best)) ||
+    (key.startsWith(ARTICLE_L) && key.slice(1).startsWith(cores.get(best))))) {
     const clitic = prepositionReading(key, found, lexicon, scores.get(best), bestCost,
       cores.get(best));
     if (clitic !== null) return ['root', clitic[0], clitic[1]];
@@ -952,9 +976,12 @@ export function heavierNoun(cores, lexicon, wholeWeight) {
 export function prepositionReading(key, found, lexicon, wholeWeight, wholeCost = 0,
   wholeCore = '') {
   const whole = wholeCore || key;
+  // لل + a noun against ل + a rarer word in ل (للسنة): the cheapest core follows the first ل
+  const after = key.startsWith(ARTICLE_L) && key.slice(1).startsWith(whole) ? 1 : 0;
   return heavierNoun(found.filter(([cost, core, , pos, art]) => cost === wholeCost + 1 &&
-    !art && pos !== 'v' && core.length >= 3 && ['ب', 'ل'].includes(key.slice(0, 1)) &&
-    key.startsWith(whole) && whole.slice(1) === core && has(lexicon, core)).map((c) => c[1]),
+    art === (after === 1) && pos !== 'v' && core.length >= 3 &&
+    ['ب', 'ل'].includes(key.slice(0, 1)) && key.slice(after).startsWith(whole) &&
+    whole.slice(1) === core && has(lexicon, core)).map((c) => c[1]),
   lexicon, wholeWeight);
 }
 
