@@ -1014,12 +1014,12 @@ def fold_madda(key: str) -> str:
 def clitic_hamza(word: str) -> int:
     """Where a hamza written on an alef (أ, إ) follows a proclitic sequence (لأ, للأ, وأ,
     بالأ; not the future س, whose verb may start with the first person أ: سألت is سأل + ت)
-    before three letters or more, else 0: that hamza starts the core (see
+    before three letters or more (two after لل: للأم), else 0: that hamza starts the core (see
     :func:`lexicon_reading`)."""
     prefixes = clitic_lists()[0]
-    for i in range(1, min(len(word) - 2, 5)):
+    for i in range(1, min(len(word) - 1, 5)):
         if word[i] in (ALEF_HAMZA_ABOVE, ALEF_HAMZA_BELOW) and word[:i] in prefixes and (
-                not future(word[:i])):
+                not future(word[:i])) and (word[:i].endswith(ARTICLE_L) or len(word) - i >= 3):
             return i
     return 0
 
@@ -1165,12 +1165,38 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
         clitic = preposition_reading(key, found, lexicon, scores[best], best_cost, cores[best])
         if clitic is not None:
             return "root", clitic[0], clitic[1]
+    if not whole and key.startswith(WAW):
+        verb = conjunction_reading(key, found, lexicon, scores[best], best_cost, cores[best])
+        if verb is not None:
+            return "root", verb[0], verb[1]
     if best_cost == 0 and not whole:
         if verbs[best] and bare_alef:
             noun = tanwin_reading(key, found, lexicon, d["stop_words"], scores[best])
             if noun is not None:
                 return "root", noun[0], noun[1]
     return "root", best, cores[best]
+
+
+def conjunction_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
+                        lexicon: dict[str, str], best_weight: int, best_cost: int,
+                        best_core: str) -> tuple[str, str] | None:
+    """``(root, core)`` of a past verb in و + the feminine ending ت when the cheapest reading
+    of the word takes that و off as the conjunction and that verb's lemma is far more frequent
+    (:data:`CLITIC_MARGIN`): وصلت is وصل + ت, not و + the rare verb صلت (the ending ت costs
+    two, as it is often a radical, so the conjunction reading is one clitic cheaper)."""
+    if key.startswith(best_core) or not key.endswith(TEH):
+        return None
+    core = key[:-1]
+    top = best_weight + CLITIC_MARGIN - 1
+    out: tuple[str, str] | None = None
+    for cost, candidate, _bare, pos, _art in found:
+        if cost != best_cost + 1 or pos == "n" or candidate != core or core not in lexicon:
+            continue
+        for entry in lexicon[core].split("|"):
+            root, kind, weight = entry.split(":")
+            if kind != "n" and not root.startswith(LOANWORD) and int(weight) > top:
+                out, top = (root, core), int(weight)
+    return out
 
 
 #: The sound feminine plural ending.

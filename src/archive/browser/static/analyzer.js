@@ -802,9 +802,10 @@ export function foldMadda(key) {
 /** Python clitic_hamza(word): where a written أ/إ follows a proclitic sequence, else 0. */
 export function cliticHamza(word) {
   const prefixes = cliticLists()[0];
-  for (let i = 1; i < Math.min(word.length - 2, 5); i++) {
+  for (let i = 1; i < Math.min(word.length - 1, 5); i++) {
     if ((word[i] === ALEF_HAMZA_ABOVE || word[i] === ALEF_HAMZA_BELOW) &&
-      prefixes.includes(word.slice(0, i)) && !word.slice(0, i).endsWith('س')) return i;
+      prefixes.includes(word.slice(0, i)) && !word.slice(0, i).endsWith('س') &&
+      (word.slice(0, i).endsWith(ARTICLE_L) || word.length - i >= 3)) return i;
   }
   return 0;
 }
@@ -926,6 +927,11 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
       cores.get(best));
     if (clitic !== null) return ['root', clitic[0], clitic[1]];
   }
+  if (!whole && key.startsWith(WAW)) {
+    const verb = conjunctionReading(key, found, lexicon, scores.get(best), bestCost,
+      cores.get(best));
+    if (verb !== null) return ['root', verb[0], verb[1]];
+  }
   if (bestCost === 0 && !whole) {
     if (verbs.get(best) && bareAlef) {
       const noun = tanwinReading(key, found, lexicon, d.stop_words, scores.get(best));
@@ -983,6 +989,28 @@ export function prepositionReading(key, found, lexicon, wholeWeight, wholeCost =
     ['ب', 'ل'].includes(key.slice(0, 1)) && key.slice(after).startsWith(whole) &&
     whole.slice(1) === core && has(lexicon, core)).map((c) => c[1]),
   lexicon, wholeWeight);
+}
+
+/** Python conjunction_reading(key, found, lexicon, best_weight, best_cost, best_core): [root,
+ * core] of a past verb in و + ت far more frequent than و + the cheapest core (وصلت), or null. */
+export function conjunctionReading(key, found, lexicon, bestWeight, bestCost, bestCore) {
+  if (key.startsWith(bestCore) || !key.endsWith(TEH)) return null;
+  const core = key.slice(0, -1);
+  let top = bestWeight + CLITIC_MARGIN - 1;
+  let out = null;
+  for (const [cost, candidate, , pos] of found) {
+    if (cost !== bestCost + 1 || pos === 'n' || candidate !== core || !has(lexicon, core)) {
+      continue;
+    }
+    for (const entry of lexicon[core].split('|')) {
+      const [root, kind, weight] = entry.split(':');
+      if (kind !== 'n' && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
+        out = [root, core];
+        top = parseInt(weight, 10);
+      }
+    }
+  }
+  return out;
 }
 
 /** Python bare_article: the core starts with ال written with a bare alef in the word. */
