@@ -1069,6 +1069,7 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
     verbs: dict[str, bool] = {}  # the root was licensed by verb entries only
     order: list[str] = []
     whole = ""
+    whole_weight, whole_core = 0, ""  # the loanword's lemma weight and core
     marked = madda_key(word)
     key = fold_madda(marked)
     found: list[tuple[int, str, bool, str, bool]] = []
@@ -1133,7 +1134,8 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                     continue
                 best_cost = cost
                 if root.startswith(LOANWORD):
-                    whole = whole or root[len(LOANWORD):]
+                    if not whole:
+                        whole, whole_weight, whole_core = root[len(LOANWORD):], int(weight), core
                 elif root in scores:
                     # weights are log-frequencies: a root scores its most frequent reading's
                     # (للبنك: لبن + لبنة must not outweigh بنك), the sum breaks ties (مصيره)
@@ -1148,6 +1150,12 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                 if kind != "v":
                     verbs[root] = False
     if not order:
+        if whole and whole_core == key:
+            # ب/ل + a far more frequent noun beats a loanword homograph too (بطريق is ب +
+            # طريق far more often than the patriarch)
+            clitic = preposition_reading(key, found, lexicon, whole_weight, best_cost, key)
+            if clitic is not None:
+                return "root", clitic[0], clitic[1]
         return ("name", whole, whole) if whole else None
     prior = d["root_prior"]
     best = order[0]

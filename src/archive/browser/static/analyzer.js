@@ -833,6 +833,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
   const verbs = new Map(); // the root was licensed by verb entries only
   const order = [];
   let whole = '';
+  let wholeWeight = 0; // the loanword's lemma weight and core
+  let wholeCore = '';
   const marked = maddaKey(word);
   const key = foldMadda(marked);
   // the roots a core in a written آ may have (null: any): the lexicon's forms in آ
@@ -895,7 +897,11 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
         if (bareAlef && bare && root.endsWith(HAMZA) && core.endsWith(ALEF)) continue;
         bestCost = cost;
         if (root.startsWith(LOANWORD)) {
-          whole = whole || root.slice(LOANWORD.length);
+          if (!whole) {
+            whole = root.slice(LOANWORD.length);
+            wholeWeight = parseInt(weight, 10);
+            wholeCore = core;
+          }
         } else if (scores.has(root)) {
           scores.set(root, Math.max(scores.get(root), parseInt(weight, 10)));
           sums.set(root, sums.get(root) + parseInt(weight, 10));
@@ -910,7 +916,14 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
       }
     }
   }
-  if (order.length === 0) return whole ? ['name', whole, whole] : null;
+  if (order.length === 0) {
+    if (whole && wholeCore === key) {
+      // ب/ل + a far more frequent noun beats a loanword homograph too (بطريق)
+      const clitic = prepositionReading(key, found, lexicon, wholeWeight, bestCost, key);
+      if (clitic !== null) return ['root', clitic[0], clitic[1]];
+    }
+    return whole ? ['name', whole, whole] : null;
+  }
   const prior = (r) => (has(d.root_prior, r) ? d.root_prior[r] : 0);
   let best = order[0];
   const plural = key.endsWith(FEMININE_PLURAL);
