@@ -1194,17 +1194,9 @@ def conjunction_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
     two, as it is often a radical, so the conjunction reading is one clitic cheaper)."""
     if key.startswith(best_core) or not key.endswith(TEH):
         return None
-    core = key[:-1]
-    top = best_weight + CLITIC_MARGIN - 1
-    out: tuple[str, str] | None = None
-    for cost, candidate, _bare, pos, _art in found:
-        if cost != best_cost + 1 or pos == "n" or candidate != core or core not in lexicon:
-            continue
-        for entry in lexicon[core].split("|"):
-            root, kind, weight = entry.split(":")
-            if kind != "n" and not root.startswith(LOANWORD) and int(weight) > top:
-                out, top = (root, core), int(weight)
-    return out
+    return heavier_noun([core for cost, core, _bare, pos, _art in found
+                         if cost == best_cost + 1 and pos != "n" and core == key[:-1]
+                         and core in lexicon], lexicon, best_weight, "n")
 
 
 #: The sound feminine plural ending.
@@ -1259,15 +1251,17 @@ ARTICLE_L = "لل"
 
 
 def heavier_noun(cores: list[str], lexicon: dict[str, str],
-                 whole_weight: int) -> tuple[str, str] | None:
+                 whole_weight: int, other: str = "v") -> tuple[str, str] | None:
     """``(root, core)`` of the most frequent noun reading of ``cores`` (lexicon keys) whose
-    lemma weighs at least :data:`CLITIC_MARGIN` more than the whole word's, else None."""
+    lemma weighs at least :data:`CLITIC_MARGIN` more than the whole word's, else None.
+    ``other="n"``: the most frequent verb reading instead (entries of kind ``other`` are
+    skipped)."""
     best: tuple[str, str] | None = None
     top = whole_weight + CLITIC_MARGIN - 1
     for core in cores:
         for entry in lexicon[core].split("|"):
             root, kind, weight = entry.split(":")
-            if kind != "v" and not root.startswith(LOANWORD) and int(weight) > top:
+            if kind != other and not root.startswith(LOANWORD) and int(weight) > top:
                 best, top = (root, core), int(weight)
     return best
 

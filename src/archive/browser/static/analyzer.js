@@ -973,15 +973,16 @@ export function tanwinReading(key, found, lexicon, stopWords, wholeWeight) {
     has(lexicon, core)).map((c) => c[1]), lexicon, wholeWeight);
 }
 
-/** Python heavier_noun(cores, lexicon, whole_weight): [root, core] of the most frequent noun
- * reading of cores weighing CLITIC_MARGIN more than the whole word, or null. */
-export function heavierNoun(cores, lexicon, wholeWeight) {
+/** Python heavier_noun(cores, lexicon, whole_weight, other): [root, core] of the most frequent
+ * noun reading (other 'n': verb reading) of cores weighing CLITIC_MARGIN more than the whole
+ * word, or null. */
+export function heavierNoun(cores, lexicon, wholeWeight, other = 'v') {
   let best = null;
   let top = wholeWeight + CLITIC_MARGIN - 1;
   for (const core of cores) {
     for (const entry of lexicon[core].split('|')) {
       const [root, kind, weight] = entry.split(':');
-      if (kind !== 'v' && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
+      if (kind !== other && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
         best = [root, core];
         top = parseInt(weight, 10);
       }
@@ -1008,22 +1009,9 @@ export function prepositionReading(key, found, lexicon, wholeWeight, wholeCost =
  * core] of a past verb in و + ت far more frequent than و + the cheapest core (وصلت), or null. */
 export function conjunctionReading(key, found, lexicon, bestWeight, bestCost, bestCore) {
   if (key.startsWith(bestCore) || !key.endsWith(TEH)) return null;
-  const core = key.slice(0, -1);
-  let top = bestWeight + CLITIC_MARGIN - 1;
-  let out = null;
-  for (const [cost, candidate, , pos] of found) {
-    if (cost !== bestCost + 1 || pos === 'n' || candidate !== core || !has(lexicon, core)) {
-      continue;
-    }
-    for (const entry of lexicon[core].split('|')) {
-      const [root, kind, weight] = entry.split(':');
-      if (kind !== 'n' && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
-        out = [root, core];
-        top = parseInt(weight, 10);
-      }
-    }
-  }
-  return out;
+  return heavierNoun(found.filter(([cost, core, , pos]) => cost === bestCost + 1 &&
+    pos !== 'n' && core === key.slice(0, -1) && has(lexicon, core)).map((c) => c[1]),
+  lexicon, bestWeight, 'n');
 }
 
 /** Python bare_article: the core starts with ال written with a bare alef in the word. */
