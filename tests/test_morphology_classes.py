@@ -572,3 +572,53 @@ def test_a_content_word_is_not_an_interrogative_particle() -> None:
         assert root(word) == root("ال" + word), word
     # the particles themselves, and أن + a pronoun (not interrogative), stay stop words
     assert root("من") == "من" and root("أنه") == root("أن")
+
+
+#: A hamza written on an alef right after the proclitics starts the core: لل + أزمة (not ل +
+#: لازمة, لزم), ل + أزمة, و + أدى (not the verb ودى); a root with a hamza radical there is
+#: still read (وأد, سأل after the future س is not split: سأعمل).
+CLITIC_HAMZA = {"للأزمة": "ءزم", "لأزمة": "ءزم", "للأمة": "ءمم", "لأمتنا": "ءمم", "للأم": "ءمم",
+                "للأب": "ءبو", "وأدى": "ءدي", "وألف": "ءلف", "وأكل": "ءكل", "سأعمل": "عمل"}
+
+
+def test_a_written_hamza_after_the_proclitics_starts_the_core() -> None:
+    assert {w: root(w) for w in CLITIC_HAMZA} == CLITIC_HAMZA
+    assert root("للأزمة") == root("الأزمة") == root("أزمة")
+
+
+#: لل + a noun against ل + a far rarer word in ل (لسنة, لقوة, لقلق): the noun wins, as ب/ل +
+#: a noun wins against a rare whole word; a word in ل that is the frequent one stays (للجنة is
+#: ل + لجنة, للقاء ل + لقاء).
+ARTICLE_L = {"للسنة": "سنو", "للقوة": "قوي", "للقلق": "قلق", "للجنة": "لجن", "للقاء": "لقي"}
+
+
+def test_the_article_after_l_before_a_frequent_noun() -> None:
+    assert {w: root(w) for w in ARTICLE_L} == ARTICLE_L
+    assert root("للسنة") == root("السنة")
+
+
+def test_a_core_in_al_after_the_article_is_a_word_of_its_own() -> None:
+    # الالتزام is ال + التزام (Form VIII of لزم), not ال + ال + تزام (which left the light key)
+    words = ["الالتزام", "والالتزام", "بالالتزام", "التزام", "الالتقاء", "الالتحاق"]
+    assert [root(w) for w in words] == ["لزم", "لزم", "لزم", "لزم", "لقي", "لحق"]
+
+
+def test_a_frequent_past_verb_in_waw_keeps_its_waw_before_teh() -> None:
+    # وصلت is وصل + ت (the ending ت costs two, so و + the rare verb صلت was one clitic cheaper)
+    assert root("وصلت") == root("ووصلت") == root("وصل") == "وصل"
+    # a frequent verb after the conjunction stays so (وجدت, وقعت are radicals either way)
+    assert root("وقعت") == "وقع" and root("وضعت") == "وضع"
+
+
+#: Words whose key differed with and without a clitic among the most frequent corpus words
+#: (elatives and masdars arramooz lists only as verbs, plurals it lacks): one key each.
+SAME_KEY = [("أهم", "الأهم", "والأهم", "بأهم"), ("سعي", "السعي", "والسعي"),
+            ("تصدي", "التصدي", "للتصدي"), ("أحدث", "الأحدث", "بأحدث"), ("أخطر", "الأخطر"),
+            ("مهام", "المهام", "بمهام"), ("معاناة", "المعاناة"), ("الجميع", "للجميع", "جميعا"),
+            ("طريق", "بطريق"), ("فائز", "الفائز", "الفائزين"), ("أحيان", "الأحيان")]
+
+
+def test_a_word_keeps_its_key_with_or_without_its_clitics() -> None:
+    for forms in SAME_KEY:
+        assert len({root(w) for w in forms}) == 1, [(w, root(w)) for w in forms]
+    assert [root(f[0]) for f in SAME_KEY[:3]] == ["همم", "سعي", "صدي"]

@@ -991,6 +991,18 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     when there is one (أسأل is ا + يسأل, سءل, not أسال, سيل).
     """
     reading = licensed_reading(word, d, names_too)
+    start = clitic_hamza(word)
+    if reading is not None and reading[0] == "root" and HAMZA not in reading[1] and start > 0:
+        at = lexicon_key(word).find(reading[2][:2])
+        # (لل is ل + the article: the rest keeps its article, للأهلي is الأهلي)
+        rest = ("ال" if word[:start].endswith("لل") else "") + word[start:]
+        if 0 <= at < start and rest not in d["stop_words"]:
+            # the core takes in a proclitic letter before a written أ/إ, which only a root
+            # with a hamza radical there would write (للأزمة is لل + أزمة, not ل + لازمة;
+            # لأزمة ل + أزمة; وأدى و + أدى, not ودي): the word without those clitics decides
+            again = lexicon_reading(rest, d, names_too)
+            if again is not None:
+                return again
     if reading is not None and reading[0] == "root" and HAMZA not in reading[1] and (
             written_hamza(word)):
         radical = licensed_reading(word, d, names_too, True)
@@ -1016,6 +1028,19 @@ def fold_madda(key: str) -> str:
     """A key with its written madda (:func:`madda_key`) folded into ``ا``, as lexicon keys
     write it."""
     return key.replace(ALEF_MADDA, ALEF)
+
+
+def clitic_hamza(word: str) -> int:
+    """Where a hamza written on an alef (أ, إ) follows a proclitic sequence (لأ, للأ, وأ,
+    بالأ; not the future س, whose verb may start with the first person أ: سألت is سأل + ت)
+    before three letters or more (two after لل: للأم), else 0: that hamza starts the core (see
+    :func:`lexicon_reading`)."""
+    prefixes = clitic_lists()[0]
+    for i in range(1, min(len(word) - 1, 5)):
+        if word[i] in (ALEF_HAMZA_ABOVE, ALEF_HAMZA_BELOW) and word[:i] in prefixes and (
+                not future(word[:i])) and (word[:i].endswith(ARTICLE_L) or len(word) - i >= 3):
+            return i
+    return 0
 
 
 def written_hamza(word: str) -> bool:
@@ -1063,6 +1088,7 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
     verbs: dict[str, bool] = {}  # the root was licensed by verb entries only
     order: list[str] = []
     whole = ""
+    whole_weight, whole_core = 0, ""  # the loanword's lemma weight and core
     marked = madda_key(word)
     key = fold_madda(marked)
     found: list[tuple[int, str, bool, str, bool]] = []
@@ -1102,7 +1128,9 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                     core.endswith(YEH) and (bare or key.endswith(core + TEH_MARBUTA)))) and (
                     art or ALONLY_TAG not in names[core].split(",")):
             return "name", name_key(core, names), name_key(core, names)
-        if article_read and bare_article(word, key, core):
+        if article_read and not art and bare_article(word, key, core):
+            # (after an article already taken off, a core in ال is a word of its own: الالتزام
+            # is ال + التزام, not ال + ال + تزام)
             if pos == "n" or not form8_verb(core, lexicon):
                 continue
             pos = "v"  # a Form VIII verb of a root in ل (التقى), not a noun in أل (ألسنة)
@@ -1125,7 +1153,8 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                     continue
                 best_cost = cost
                 if root.startswith(LOANWORD):
-                    whole = whole or root[len(LOANWORD):]
+                    if not whole:
+                        whole, whole_weight, whole_core = root[len(LOANWORD):], int(weight), core
                 elif root in scores:
                     # weights are log-frequencies: a root scores its most frequent reading's
                     # (للبنك: لبن + لبنة must not outweigh بنك), the sum breaks ties (مصيره)
@@ -1140,6 +1169,12 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                 if kind != "v":
                     verbs[root] = False
     if not order:
+        if whole and whole_core == key:
+            # ب/ل + a far more frequent noun beats a loanword homograph too (بطريق is ب +
+            # طريق far more often than the patriarch)
+            clitic = preposition_reading(key, found, lexicon, whole_weight, best_cost, key)
+            if clitic is not None:
+                return "root", clitic[0], clitic[1]
         return ("name", whole, whole) if whole else None
     prior = d["root_prior"]
     best = order[0]
@@ -1152,16 +1187,35 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                         == feminine_plural(plural, cores[best])
                         and prior.get(root, 0) > prior.get(best, 0)))))):
             best = root
-    if not whole and key.startswith(cores[best]):
+    if not whole and (key.startswith(cores[best]) or (
+            key.startswith(ARTICLE_L) and key[1:].startswith(cores[best]))):
         clitic = preposition_reading(key, found, lexicon, scores[best], best_cost, cores[best])
         if clitic is not None:
             return "root", clitic[0], clitic[1]
+    if not whole and key.startswith(WAW):
+        verb = conjunction_reading(key, found, lexicon, scores[best], best_cost, cores[best])
+        if verb is not None:
+            return "root", verb[0], verb[1]
     if best_cost == 0 and not whole:
         if verbs[best] and bare_alef:
             noun = tanwin_reading(key, found, lexicon, d["stop_words"], scores[best])
             if noun is not None:
                 return "root", noun[0], noun[1]
     return "root", best, cores[best]
+
+
+def conjunction_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
+                        lexicon: dict[str, str], best_weight: int, best_cost: int,
+                        best_core: str) -> tuple[str, str] | None:
+    """``(root, core)`` of a past verb in و + the feminine ending ت when the cheapest reading
+    of the word takes that و off as the conjunction and that verb's lemma is far more frequent
+    (:data:`CLITIC_MARGIN`): وصلت is وصل + ت, not و + the rare verb صلت (the ending ت costs
+    two, as it is often a radical, so the conjunction reading is one clitic cheaper)."""
+    if key.startswith(best_core) or not key.endswith(TEH):
+        return None
+    return heavier_noun([core for cost, core, _bare, pos, _art in found
+                         if cost == best_cost + 1 and pos != "n" and core == key[:-1]
+                         and core in lexicon], lexicon, best_weight, "n")
 
 
 #: The sound feminine plural ending.
@@ -1198,25 +1252,35 @@ def preposition_reading(key: str, found: list[tuple[int, str, bool, str, bool]],
     else None. ``whole_core``: the core of the cheapest reading (default: the whole key),
     which starts the key; ``whole_cost``: its cost. Only a bare ب or ل (no article) before a
     core of three letters or more that is that core without its ب/ل, with the same ending
-    (باسمه is ب + اسم + ه, بقوله ب + قول + ه); not ك, a rare preposition (كبرى is not ك + برى)."""
+    (باسمه is ب + اسم + ه, بقوله ب + قول + ه); not ك, a rare preposition (كبرى is not ك + برى).
+    Likewise لل + a noun against ل + a rarer word in ل (للسنة is لل + سنة, not ل + لسنة;
+    للقوة لل + قوة, not ل + لقوة): then the core of the cheapest reading follows the first ل."""
     whole_core = whole_core or key
+    after = 1 if key.startswith(ARTICLE_L) and key[1:].startswith(whole_core) else 0
     return heavier_noun([core for cost, core, _bare, pos, art in found
-                         if cost == whole_cost + 1 and not art and pos != "v" and len(core) >= 3
-                         and key[:1] in ("ب", "ل") and key.startswith(whole_core)
+                         if cost == whole_cost + 1 and art == (after == 1) and pos != "v"
+                         and len(core) >= 3 and key[:1] in ("ب", "ل")
+                         and key[after:].startswith(whole_core)
                          and whole_core[1:] == core and core in lexicon],
                         lexicon, whole_weight)
 
 
+#: ل + the article (لل).
+ARTICLE_L = "لل"
+
+
 def heavier_noun(cores: list[str], lexicon: dict[str, str],
-                 whole_weight: int) -> tuple[str, str] | None:
+                 whole_weight: int, other: str = "v") -> tuple[str, str] | None:
     """``(root, core)`` of the most frequent noun reading of ``cores`` (lexicon keys) whose
-    lemma weighs at least :data:`CLITIC_MARGIN` more than the whole word's, else None."""
+    lemma weighs at least :data:`CLITIC_MARGIN` more than the whole word's, else None.
+    ``other="n"``: the most frequent verb reading instead (entries of kind ``other`` are
+    skipped)."""
     best: tuple[str, str] | None = None
     top = whole_weight + CLITIC_MARGIN - 1
     for core in cores:
         for entry in lexicon[core].split("|"):
             root, kind, weight = entry.split(":")
-            if kind != "v" and not root.startswith(LOANWORD) and int(weight) > top:
+            if kind != other and not root.startswith(LOANWORD) and int(weight) > top:
                 best, top = (root, core), int(weight)
     return best
 

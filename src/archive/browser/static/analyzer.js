@@ -518,6 +518,8 @@ export const ALT_MARK = '~';
 const ARTICLE_TAG = 'al';
 /** Tag of a name read as the name only after ال, a club (morphology.ALONLY_TAG). */
 const ALONLY_TAG = 'alonly';
+/** ل + the article (Python ARTICLE_L). */
+const ARTICLE_L = 'لل';
 /** Source tag of the nisba of a country or well-known place (morphology.NISBA_TAG). */
 const NISBA_TAG = 'nisba';
 
@@ -760,6 +762,16 @@ export function lightKey(word) {
  */
 export function lexiconReading(word, d, namesToo = true) {
   const reading = licensedReading(word, d, namesToo);
+  const start = cliticHamza(word);
+  if (reading !== null && reading[0] === 'root' && !reading[1].includes(HAMZA) && start > 0) {
+    const at = lexiconKey(word).indexOf(reading[2].slice(0, 2));
+    // the core takes in a proclitic letter before a written أ/إ (للأزمة is لل + أزمة)
+    const rest = (word.slice(0, start).endsWith('لل') ? 'ال' : '') + word.slice(start);
+    if (at >= 0 && at < start && !has(d.stop_words, rest)) {
+      const again = lexiconReading(rest, d, namesToo);
+      if (again !== null) return again;
+    }
+  }
   if (reading !== null && reading[0] === 'root' && !reading[1].includes(HAMZA) &&
       writtenHamza(word)) {
     const radical = licensedReading(word, d, namesToo, true);
@@ -787,6 +799,17 @@ export function foldMadda(key) {
   return key.replaceAll(ALEF_MADDA, ALEF);
 }
 
+/** Python clitic_hamza(word): where a written أ/إ follows a proclitic sequence, else 0. */
+export function cliticHamza(word) {
+  const prefixes = cliticLists()[0];
+  for (let i = 1; i < Math.min(word.length - 1, 5); i++) {
+    if ((word[i] === ALEF_HAMZA_ABOVE || word[i] === ALEF_HAMZA_BELOW) &&
+      prefixes.includes(word.slice(0, i)) && !word.slice(0, i).endsWith('س') &&
+      (word.slice(0, i).endsWith(ARTICLE_L) || word.length - i >= 3)) return i;
+  }
+  return 0;
+}
+
 /** Python written_hamza(word): a hamza on an alef the key folds away, not after proclitics. */
 export function writtenHamza(word) {
   const prefixes = cliticLists()[0];
@@ -810,6 +833,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
   const verbs = new Map(); // the root was licensed by verb entries only
   const order = [];
   let whole = '';
+  let wholeWeight = 0; // the loanword's lemma weight and core
+  let wholeCore = '';
   const marked = maddaKey(word);
   const key = foldMadda(marked);
   // the roots a core in a written آ may have (null: any): the lexicon's forms in آ
@@ -854,7 +879,8 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
         (art || !names[core].split(',').includes(ALONLY_TAG))) {
       return ['name', nameKey(core, names), nameKey(core, names)];
     }
-    if (articleRead && bareArticle(word, key, core)) {
+    // (after an article already taken off, a core in ال is a word of its own: الالتزام)
+    if (articleRead && !art && bareArticle(word, key, core)) {
       if (pos === 'n' || !form8Verb(core, lexicon)) continue;
       pos = 'v'; // a Form VIII verb of a root in ل (التقى), not a noun in أل (ألسنة)
     }
@@ -871,7 +897,11 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
         if (bareAlef && bare && root.endsWith(HAMZA) && core.endsWith(ALEF)) continue;
         bestCost = cost;
         if (root.startsWith(LOANWORD)) {
-          whole = whole || root.slice(LOANWORD.length);
+          if (!whole) {
+            whole = root.slice(LOANWORD.length);
+            wholeWeight = parseInt(weight, 10);
+            wholeCore = core;
+          }
         } else if (scores.has(root)) {
           scores.set(root, Math.max(scores.get(root), parseInt(weight, 10)));
           sums.set(root, sums.get(root) + parseInt(weight, 10));
@@ -886,7 +916,14 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
       }
     }
   }
-  if (order.length === 0) return whole ? ['name', whole, whole] : null;
+  if (order.length === 0) {
+    if (whole && wholeCore === key) {
+      // ب/ل + a far more frequent noun beats a loanword homograph too (بطريق)
+      const clitic = prepositionReading(key, found, lexicon, wholeWeight, bestCost, key);
+      if (clitic !== null) return ['root', clitic[0], clitic[1]];
+    }
+    return whole ? ['name', whole, whole] : null;
+  }
   const prior = (r) => (has(d.root_prior, r) ? d.root_prior[r] : 0);
   let best = order[0];
   const plural = key.endsWith(FEMININE_PLURAL);
@@ -897,10 +934,16 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
          (sums.get(root) === sums.get(best) && (fem(root) > fem(best) ||
           (fem(root) === fem(best) && prior(root) > prior(best))))))) best = root;
   }
-  if (!whole && key.startsWith(cores.get(best))) {
+  if (!whole && (key.startsWith(cores.get(best)) ||
+    (key.startsWith(ARTICLE_L) && key.slice(1).startsWith(cores.get(best))))) {
     const clitic = prepositionReading(key, found, lexicon, scores.get(best), bestCost,
       cores.get(best));
     if (clitic !== null) return ['root', clitic[0], clitic[1]];
+  }
+  if (!whole && key.startsWith(WAW)) {
+    const verb = conjunctionReading(key, found, lexicon, scores.get(best), bestCost,
+      cores.get(best));
+    if (verb !== null) return ['root', verb[0], verb[1]];
   }
   if (bestCost === 0 && !whole) {
     if (verbs.get(best) && bareAlef) {
@@ -930,15 +973,16 @@ export function tanwinReading(key, found, lexicon, stopWords, wholeWeight) {
     has(lexicon, core)).map((c) => c[1]), lexicon, wholeWeight);
 }
 
-/** Python heavier_noun(cores, lexicon, whole_weight): [root, core] of the most frequent noun
- * reading of cores weighing CLITIC_MARGIN more than the whole word, or null. */
-export function heavierNoun(cores, lexicon, wholeWeight) {
+/** Python heavier_noun(cores, lexicon, whole_weight, other): [root, core] of the most frequent
+ * noun reading (other 'n': verb reading) of cores weighing CLITIC_MARGIN more than the whole
+ * word, or null. */
+export function heavierNoun(cores, lexicon, wholeWeight, other = 'v') {
   let best = null;
   let top = wholeWeight + CLITIC_MARGIN - 1;
   for (const core of cores) {
     for (const entry of lexicon[core].split('|')) {
       const [root, kind, weight] = entry.split(':');
-      if (kind !== 'v' && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
+      if (kind !== other && !root.startsWith(LOANWORD) && parseInt(weight, 10) > top) {
         best = [root, core];
         top = parseInt(weight, 10);
       }
@@ -952,10 +996,22 @@ export function heavierNoun(cores, lexicon, wholeWeight) {
 export function prepositionReading(key, found, lexicon, wholeWeight, wholeCost = 0,
   wholeCore = '') {
   const whole = wholeCore || key;
+  // لل + a noun against ل + a rarer word in ل (للسنة): the cheapest core follows the first ل
+  const after = key.startsWith(ARTICLE_L) && key.slice(1).startsWith(whole) ? 1 : 0;
   return heavierNoun(found.filter(([cost, core, , pos, art]) => cost === wholeCost + 1 &&
-    !art && pos !== 'v' && core.length >= 3 && ['ب', 'ل'].includes(key.slice(0, 1)) &&
-    key.startsWith(whole) && whole.slice(1) === core && has(lexicon, core)).map((c) => c[1]),
+    art === (after === 1) && pos !== 'v' && core.length >= 3 &&
+    ['ب', 'ل'].includes(key.slice(0, 1)) && key.slice(after).startsWith(whole) &&
+    whole.slice(1) === core && has(lexicon, core)).map((c) => c[1]),
   lexicon, wholeWeight);
+}
+
+/** Python conjunction_reading(key, found, lexicon, best_weight, best_cost, best_core): [root,
+ * core] of a past verb in و + ت far more frequent than و + the cheapest core (وصلت), or null. */
+export function conjunctionReading(key, found, lexicon, bestWeight, bestCost, bestCore) {
+  if (key.startsWith(bestCore) || !key.endsWith(TEH)) return null;
+  return heavierNoun(found.filter(([cost, core, , pos]) => cost === bestCost + 1 &&
+    pos !== 'n' && core === key.slice(0, -1) && has(lexicon, core)).map((c) => c[1]),
+  lexicon, bestWeight, 'n');
 }
 
 /** Python bare_article: the core starts with ال written with a bare alef in the word. */
