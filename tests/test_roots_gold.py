@@ -99,17 +99,19 @@ def test_beats_tashaphyne_clearly(results: dict[str, object]) -> None:
 #: roots, war places); 0.935 and 0.968 after analyzer10 (impossible verb readings, foreign
 #: endings, written madda; with the scorer's folded madda, which alone gives main 0.934);
 #: 0.940 and 0.982 after analyzer11 (frequent words: يوما, جدا, خاص, ب/ل + a noun with a
-#: pronoun; interrogative أ + particle stop words no longer read for lexicon words).
-REALTEXT_BY_TYPE = 0.940
-REALTEXT_TOKENS = 0.982
+#: pronoun; interrogative أ + particle stop words no longer read for lexicon words); 0.944 and
+#: 0.983 after analyzer12 (hamza after the clitics, لل + a noun, dictionary rows; one row of
+#: this half, للجميع, was seen by accident while its word was being added).
+REALTEXT_BY_TYPE = 0.944
+REALTEXT_TOKENS = 0.983
 #: The sealed second held-out set (tests/data/gold_realtext_test2.tsv, judged blind; see
 #: bench/gold/TEST2.md), first measured after analyzer5: 0.922 by type, 0.953 token-weighted;
 #: 0.925 and 0.957 after analyzer7 (names decided by their news contexts) and the scorer's
 #: tanwin alef; 0.927 and 0.957 after analyzer8; 0.930 and 0.958 after analyzer9; 0.932 and
 #: 0.958 after analyzer10 (the rise is the scorer's folded madda: main scores 0.932 too);
-#: unchanged after analyzer11.
-REALTEXT_TEST2_BY_TYPE = 0.932
-REALTEXT_TEST2_TOKENS = 0.958
+#: unchanged after analyzer11; 0.938 and 0.9697 after analyzer12.
+REALTEXT_TEST2_BY_TYPE = 0.938
+REALTEXT_TEST2_TOKENS = 0.9697
 #: The tune half (the half the rules were derived from): 0.927 by type, 0.960 token-weighted
 #: after analyzer4, 0.940 and 0.979 after analyzer5; the second tuning sample
 #: (tests/data/gold_realtext_tune2.tsv): 0.921 and 0.946, then 0.935 and 0.961, 0.939 and 0.961
