@@ -142,16 +142,21 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.stage_output = command in ("build", "gh-deploy") and not dirty
         self.serving = command == "serve"
         self.dirty = dirty
-        if self.serving:  # the plugin lives across reloads: so does the parsed corpus
+        if self.serving:  # the plugin lives across reloads: so do the parsed corpus, the word
+            # table and the root counts
             from archive.pipeline import remember_corpus
+            from archive.site import roots
 
             remember_corpus(True)
+            roots.remember(True)
 
     def on_shutdown(self) -> None:
         if self.serving:
             from archive.pipeline import remember_corpus
+            from archive.site import roots
 
-            remember_corpus(False)  # corpus.pickle gets the last parse
+            remember_corpus(False)  # corpus.pickle and the word table get the last parse
+            roots.remember(False)  # build/roots/ gets the last count
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:

@@ -1,0 +1,94 @@
+"""`mkdocs serve` keeps the root counts and the word table in memory between reloads
+(archive.site.roots.remember, archive.pipeline.remember_corpus): each reload gives what a
+build from the files gives, without reading or writing build/roots/ and word-analysis.json,
+and the files get the last state when the server stops."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archive import pipeline
+from archive.analysis import wordtable
+from archive.config import Paths
+from archive.site import roots
+
+
+@pytest.fixture
+def remembering() -> Iterator[None]:
+    pipeline.remember_corpus(True)
+    roots.remember(True)
+    try:
+        yield
+    finally:
+        roots.remember(False)
+        pipeline.remember_corpus(False)
+
+
+def _stamps(*paths: Path) -> list[tuple[int, int] | None]:
+    return [(p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None for p in paths]
+
+
+def test_reloads_count_roots_and_words_in_memory(archive_paths: Paths, remembering: None,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive.records import Analysis
+
+    seeds, build = archive_paths.seeds, archive_paths.build
+    read: list[str] = []
+    real = Analysis.body_vocabulary
+
+    def reading(self: Analysis, article_id: str) -> object:
+        read.append(article_id)
+        return real(self, article_id)
+
+    monkeypatch.setattr(Analysis, "body_vocabulary", reading)
+
+    def step() -> roots.RootIndex:
+        read.clear()
+        analysis = pipeline.analyse(pipeline.load(archive_paths), workers=1)
+        counted = roots.collect_cached(analysis, 1, build)
+        assert counted == roots.collect_records(analysis, 1)  # from scratch
+        return counted
+
+    first = step()
+    files = (build / roots.CACHE_DIR / roots.COUNTS_NAME, build / roots.CACHE_DIR /
+             roots.CACHE_NAME, build / wordtable.FILE_NAME)
+    before = _stamps(*files)
+    assert step() == first and read == []
+    edited = sorted(p for p in seeds.iterdir() if p.suffix in (".md", ".txt"))[0]
+    original = edited.read_text(encoding="utf-8")
+    edited.write_text(original + "\nاستأنف المتفاوضونزز اجتماعهم.\n", encoding="utf-8")
+    after_edit = step()
+    assert read == [edited.stem] and after_edit != first
+    added = seeds / "950_added.txt"
+    added.write_text("استأنف المفاوضون الاجتماع في المدينة.\n", encoding="utf-8")
+    after_add = step()
+    assert read == ["950_added"] and after_add.n_articles == first.n_articles + 1
+    added.unlink()
+    assert step() == after_edit and read == []
+    # nothing was written while the server ran
+    assert _stamps(*files) == before
+    assert "المتفاوضونزز" not in wordtable.load(build)
+    # the server stops: the files hold the last state, and a build from them reads nothing
+    roots.remember(False)
+    pipeline.remember_corpus(False)
+    assert _stamps(*files) != before
+    assert "المتفاوضونزز" in wordtable.load(build)
+    assert step() == after_edit and read == []
+    edited.write_text(original, encoding="utf-8")
+    assert step() == first and read == [edited.stem]
+
+
+def test_a_word_table_written_by_another_process_is_read_again(
+        archive_paths: Paths, remembering: None) -> None:
+    build = archive_paths.build
+    pipeline.analyse(pipeline.load(archive_paths), workers=1)
+    path = build / wordtable.FILE_NAME
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["words"].append(["كلمةغريبة", "كلمةغريبة", "كلمةغريبة", "كلمةغريبة"])
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    table, shared = pipeline._load_words(build)
+    assert shared is None and "كلمةغريبة" in table
