@@ -92,3 +92,30 @@ def test_a_word_table_written_by_another_process_is_read_again(
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     table, shared = pipeline._load_words(build)
     assert shared is None and "كلمةغريبة" in table
+
+
+def test_reloads_check_pages_by_the_previous_reloads_keys(repo: Path, tmp_path: Path) -> None:
+    """From the second reload on, a stored page whose inputs and lookups are those of the
+    previous reload keeps its key without its content being read again; the pages that show
+    the edit are rendered, and the served folder equals a fresh serve's."""
+    import re
+
+    from test_incremental_site import _project
+    from test_site_serve_kept import _fresh, _same_site, _serve
+
+    root = tmp_path / "p"
+    _project(root, repo)
+    served = tmp_path / "served"
+    builds = _serve(root, served, "first,edit,revert,edit")
+    counts = []
+    for log, _tree in builds[2:]:
+        found = re.search(r"(\d+) of (\d+) generated pages unchanged .*; (\d+) by the "
+                          r"previous reload's keys", log)
+        assert found, log
+        counts.append(tuple(int(x) for x in found.groups()))
+    for reused, total, remembered in counts:
+        assert 0 < remembered <= reused < total  # the edited article's page is rendered
+    page = "articles/synthetic-1/index.html"
+    assert builds[3][1][page] != builds[2][1][page]
+    assert "بثلاثة أهداف" in (served / page).read_text("utf-8")
+    _same_site(served, _fresh(root, tmp_path, "fresh"))
