@@ -19,8 +19,11 @@ copied into the site in ``on_post_build``. ``mkdocs serve`` does the same with i
 build/serve-pages/ (its pages carry the serve address), so a reload after one edited article
 renders only the pages that show it. Between reloads (the plugin instance lives on), ``mkdocs
 serve`` also keeps its served folder (archive.site.staging.KeptServeDir: MkDocs would empty it,
-and every page would be linked again), the parsed seeds (archive.pipeline.remember_corpus) and
-the compiled Jinja2 templates.
+and every page would be linked again), the parsed seeds and the word table
+(archive.pipeline.remember_corpus), the root counts (archive.site.roots.remember), the compiled
+Jinja2 templates, the article, entity and root views that did not change with their digests,
+and what each stored page's key was derived from: a page whose inputs and lookups are the same
+as at the previous reload keeps its key without its content being read again.
 
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
@@ -608,9 +611,11 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # The pages are written: what only they needed (the site data with every article's
         # view, listings, page caches, contents rendered ahead) is let go here, so the browser
         # stage below reuses that memory rather than adding to it.
-        if self.serving:  # the next reload takes over the views that did not change
+        if self.serving:  # the next reload takes over the views (and root pages, kept by
+            # archive.site.roots) that did not change, with their digests
             self.views = SiteData(self.data.articles, self.data.entities, {}, {}, {}, {})
-            self.digests = self.site.memo.carried(frozenset({"ArticleView", "EntityView"}))
+            self.digests = self.site.memo.carried(frozenset({"ArticleView", "EntityView",
+                                                                   "RootPage"}))
         self.site = self.data = None
         self.by_src, self.prerendered = {}, {}
         assert self.analysis is not None and self.paths is not None

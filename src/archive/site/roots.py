@@ -765,6 +765,12 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
             counted[article_id] = record
     index = col.result(min_articles)
     if memory is not None:
+        if kept is not None:  # a page equal to the previous count's is that same object
+            pages = kept.index.pages  # (what is kept per object between reloads still holds)
+            for root, page in index.pages.items():
+                old = pages.get(root)
+                if old is not None and old == page:
+                    index.pages[root] = old
         memory[str(folder)] = _Kept(key, counts_key, col, counted, index)
     else:
         _save(folder, col, counted, key, index)
