@@ -161,12 +161,15 @@ def remember_corpus(on: bool = True) -> None:
     if not on:
         save_remembered()
         _REMEMBERED = None
+        _WORDS.clear()
     elif _REMEMBERED is None:
         _REMEMBERED = {}
 
 
 def save_remembered() -> None:
-    """Write corpus.pickle for every remembered parse that it does not hold yet."""
+    """Write corpus.pickle for every remembered parse that it does not hold yet, and the word
+    tables that gained forms in memory."""
+    _save_words()
     for folder, memo in (_REMEMBERED or {}).items():
         if memo.unsaved:
             _save_corpus(Path(folder), memo)
@@ -482,23 +485,76 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
         with _forked(todo, None, loaded.gazetteer, workers) as (pool, spans):
             pending = pool.imap_unordered(_forms_of, spans)
             export_analyzer_tables(build)  # meanwhile, in this process
-            table = wordtable.load(build)
+            table, shared = _load_words(build)
             forms: set[str] = set()
             # one batch's forms at a time, not every batch's set at once
             for batch in pending:
                 forms.update(batch)
     else:
         export_analyzer_tables(build)
-        table = wordtable.load(build)
+        table, shared = _load_words(build)
         forms = wordtable.distinct_forms(a.text for a in todo)
     missing = sorted(forms - table.keys())
     del forms
     if missing:
         with _frozen():
-            table.update(wordtable.analyze_forms(missing, workers))
+            new = wordtable.analyze_forms(missing, workers)
+        table.update(new)
         del missing
-        wordtable.save(build, table)
-    remember_words(_shared(table))
+        if shared is not None:  # kept in memory (mkdocs serve): saved when the server stops
+            shared.update(new)
+            _WORDS[str(build)].unsaved = True
+        else:
+            wordtable.save(build, table)
+    if shared is None:
+        shared = _shared(table)
+        if _REMEMBERED is not None:
+            _WORDS[str(build)] = _Words(table, shared, _stamp(build / wordtable.FILE_NAME))
+    remember_words(shared)
+
+
+@dataclass(slots=True)
+class _Words:
+    """The word table of one build folder kept in memory while :func:`remember_corpus` is on
+    (``mkdocs serve``), with its shared form (:func:`_shared`)."""
+
+    table: dict[str, wordtable.Analysis]
+    shared: dict[str, wordtable.Analysis]
+    stamp: tuple[int, int] | None  # (size, mtime_ns) of the file as read or written
+    unsaved: bool = False  # forms added since: the file does not hold them yet
+
+
+_WORDS: dict[str, _Words] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _load_words(build: Path) -> tuple[dict[str, wordtable.Analysis],
+                                      dict[str, wordtable.Analysis] | None]:
+    """The word table, and its shared form when it was kept in memory (None: read from the
+    file now). The kept table is used while the file is the one it was read from or, with
+    forms added in memory, as long as nothing else wrote the file."""
+    kept = _WORDS.get(str(build)) if _REMEMBERED is not None else None
+    if kept is not None:
+        if kept.stamp is not None and kept.stamp == _stamp(build / wordtable.FILE_NAME):
+            return kept.table, kept.shared
+        del _WORDS[str(build)]  # the file changed (another process): read it again
+    return wordtable.load(build), None
+
+
+def _save_words() -> None:
+    """Write the word tables that gained forms in memory (:class:`_Words`)."""
+    for folder, kept in _WORDS.items():
+        if kept.unsaved:
+            wordtable.save(Path(folder), kept.table)
+            kept.stamp = _stamp(Path(folder) / wordtable.FILE_NAME)
+            kept.unsaved = False
 
 
 def _shared(table: dict[str, wordtable.Analysis]) -> dict[str, wordtable.Analysis]:

@@ -1367,23 +1367,60 @@ def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set
 
 
 def _mirror(source: Path, target: Path) -> None:
-    """``target`` becomes a copy of ``source``: hard links (copies across file systems)."""
-    if target.exists():
-        shutil.rmtree(target)
+    """``target`` becomes a copy of ``source``: hard links (copies across file systems). A
+    target left by a previous build (``mkdocs serve`` keeps its folder) is brought up to date
+    in place: a file already linked to its source file is left as it is (the writer replaces a
+    changed file by a new one, so its link no longer matches), the others are linked again,
+    and what ``source`` no longer holds is deleted."""
     root, into = str(source), str(target)
+    if os.path.lexists(into) and not os.path.isdir(into):
+        os.unlink(into)
+    fresh = not os.path.exists(into)
     link = os.link
+    kept: set[str] = set()  # every file and folder of target that source still has
     for folder, _dirs, names in os.walk(root):
         rel = os.path.relpath(folder, root)
         dest = into if rel == "." else os.path.join(into, rel)
+        if not fresh and os.path.lexists(dest) and not os.path.isdir(dest):
+            os.unlink(dest)
         os.makedirs(dest, exist_ok=True)
+        kept.add(dest)
         for name in names:
             if name.startswith("."):
                 continue
             src, dst = f"{folder}/{name}", f"{dest}/{name}"
+            if not fresh:
+                kept.add(dst)
+                try:
+                    there = os.lstat(dst)
+                except FileNotFoundError:
+                    pass
+                else:
+                    here = os.stat(src)
+                    if (there.st_ino, there.st_dev) == (here.st_ino, here.st_dev):
+                        continue  # still the source's file
+                    if os.path.isdir(dst) and not os.path.islink(dst):
+                        shutil.rmtree(dst)
+                    else:
+                        os.unlink(dst)
             try:
                 link(src, dst)
             except OSError:
                 shutil.copy2(src, dst)
+    if fresh:
+        return
+    for folder, dirs, names in os.walk(into, topdown=False):
+        for name in names:
+            path = f"{folder}/{name}"
+            if path not in kept:
+                os.unlink(path)
+        for name in dirs:
+            path = f"{folder}/{name}"
+            if path not in kept:
+                if os.path.islink(path):
+                    os.unlink(path)
+                else:
+                    shutil.rmtree(path)
 
 
 def _files(data: Path, shards: int, live: list[int], blocks: int, lexicon: list[str]

@@ -196,8 +196,14 @@ def build_site_data(
     analyzed: Iterable[Any],
     entities: Iterable[Any],
     related: dict[str, list[str]] | None = None,
+    previous: SiteData | None = None,
 ) -> SiteData:
-    """Aggregate everything the pages need. ``related`` maps article id → related ids."""
+    """Aggregate everything the pages need. ``related`` maps article id → related ids.
+
+    ``previous``: the site data of the previous build in this process (``mkdocs serve``); an
+    article or entity view equal to its previous one is that same object (its ``related`` set
+    anew), so that what is kept per object between reloads (its digest for the page caches)
+    still applies."""
     views = {v.id: v for v in sorted((article_view(a) for a in analyzed), key=lambda v: v.id)}
     ents = {e.key: e for e in sorted((entity_view(e) for e in entities), key=lambda e: e.key)}
     warnings: list[str] = []
@@ -243,6 +249,8 @@ def build_site_data(
     for view in views.values():
         view.mentions = [m for m in view.mentions if entity_articles.get(m.entity)]
 
+    if previous is not None:
+        _reuse_views(views, ents, previous)
     data = SiteData(
         articles=views,
         entities=ents,
@@ -253,15 +261,35 @@ def build_site_data(
         warnings=warnings,
         source_slugs=source_slugs(sorted(sources)),
     )
-    fallback = related_by_entities(data)
     related = dict(related or {})
+    if any(i not in related for i in views):  # not in the index's table (yet): shared entities
+        fallback = related_by_entities(data)
+        for i in views:
+            if i not in related:
+                related[i] = fallback.get(i, [])
     for view in views.values():
-        if view.id not in related:  # not in the index's table (yet): shared entities
-            related[view.id] = fallback.get(view.id, [])
         view.related = [r for r in related.get(view.id, []) if r in views and r != view.id][
             :RELATED_LIMIT
         ]
     return data
+
+
+def _reuse_views(views: dict[str, ArticleView], ents: dict[str, EntityView],
+                 previous: SiteData) -> None:
+    """Put the previous build's view in place of each equal new one (see build_site_data).
+    An article view is the same only for the same parsed article object (a file that did not
+    change) with the same mentions, counts, places and actors."""
+    old_views, old_ents = previous.articles, previous.entities
+    for i, view in views.items():
+        old = old_views.get(i)
+        if (old is not None and old.article is view.article and old.mentions == view.mentions
+                and old.mention_counts == view.mention_counts and old.places == view.places
+                and old.actors == view.actors):
+            views[i] = old
+    for k, e in ents.items():
+        kept = old_ents.get(k)
+        if kept is not None and kept == e:
+            ents[k] = kept
 
 
 #: Slugs the source pages may not take (they name other pages under sources/).

@@ -78,6 +78,16 @@ class Memo:
         self.objects: dict[int, tuple[Any, tuple[str, str]]] = {}
         self.answers: dict[tuple[str, str], bytes] = {}
 
+    def carried(self, classes: frozenset[str]) -> Memo:
+        """A memo for the next build holding only the digests of the objects of ``classes``
+        (names): objects that build takes over unchanged (``mkdocs serve`` keeps equal
+        article and entity views between reloads), so their digests still hold. Answers are
+        per build."""
+        out = Memo()
+        out.objects = {k: v for k, v in self.objects.items()
+                       if type(v[0]).__name__ in classes}
+        return out
+
 
 def stable(value: Any, memo: Memo | None = None) -> Any:
     """``value`` made fit for a digest: an article (an object with a ``content_hash`` of its
@@ -175,6 +185,10 @@ class PageCache:
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
+        #: (recorded lookups, digest of their answers) of the page last got or put; None when
+        #: it was not stored (``mkdocs serve`` keeps them to check the page again without
+        #: reading its file)
+        self.last: tuple[list[list[str]], str] | None = None
 
     @staticmethod
     def inputs_digest(parts: list[Any], memo: Memo | None = None) -> str:
@@ -190,6 +204,7 @@ class PageCache:
 
     def get(self, page_key: str, inputs: str, lookups: Lookups) -> str | None:
         """The stored HTML of the page, if its inputs and every recorded lookup are unchanged."""
+        self.last = None
         try:
             data = json.loads(self._file(page_key).read_text(encoding="utf-8"))
             if data.get("page") != page_key or data.get("inputs") != inputs:
@@ -199,14 +214,24 @@ class PageCache:
             html = data["html"]
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return html if isinstance(html, str) else None
+        if not isinstance(html, str):
+            return None
+        self.last = (data["asked"], data["answers"])
+        return html
+
+    def keep(self, page_key: str) -> None:
+        """The stored page is still valid and used, though it was not read (see ``last``)."""
+        self._file(page_key)
+        self.hits += 1
 
     def put(self, page_key: str, inputs: str, lookups: Lookups, html: str) -> None:
+        self.last = None
         if lookups.whole:
             return
         asked = sorted(lookups.asked)
         data = {"page": page_key, "inputs": inputs, "asked": [list(a) for a in asked],
                 "answers": lookups.digest(), "html": html}
+        self.last = (data["asked"], data["answers"])
         files.write_atomic(self._file(page_key), json.dumps(data, ensure_ascii=False))
 
     def prune(self) -> int:

@@ -19,8 +19,11 @@ copied into the site in ``on_post_build``. ``mkdocs serve`` does the same with i
 build/serve-pages/ (its pages carry the serve address), so a reload after one edited article
 renders only the pages that show it. Between reloads (the plugin instance lives on), ``mkdocs
 serve`` also keeps its served folder (archive.site.staging.KeptServeDir: MkDocs would empty it,
-and every page would be linked again), the parsed seeds (archive.pipeline.remember_corpus) and
-the compiled Jinja2 templates.
+and every page would be linked again), the parsed seeds and the word table
+(archive.pipeline.remember_corpus), the root counts (archive.site.roots.remember), the compiled
+Jinja2 templates, the article, entity and root views that did not change with their digests,
+and what each stored page's key was derived from: a page whose inputs and lookups are the same
+as at the previous reload keeps its key without its content being read again.
 
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +53,7 @@ from archive.config import Paths
 from archive.records import Analysis
 from archive.site import export
 from archive.site.model import SiteData, build_site_data, read_related
-from archive.site.pagecache import PageCache
+from archive.site.pagecache import Memo, PageCache
 from archive.site.pageout import (
     DIR_NAME,
     SERVE_DIR_NAME,
@@ -136,22 +140,36 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # `mkdocs serve`: templates compiled once, not on every reload (MkDocs makes a new
         # Jinja2 environment for each build, and so does archive.site.render.Site)
         self.compiled = _CompiledTemplates()
+        # `mkdocs serve`: what each stored page's key was derived from at the previous reload
+        # (see _PageKey); a page whose inputs and lookups are the same again keeps its key
+        # without its content being read from build/ or its key hashed again
+        self.page_keys: dict[str, _PageKey] = {}
+        self.pending: dict[str, tuple[str, list[list[str]], str]] = {}
+        # `mkdocs serve`: the previous build's article and entity views and their digests;
+        # an equal view is taken over as it is (archive.site.model.build_site_data)
+        self.views: SiteData | None = None
+        self.digests: Memo | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
         self.stage_output = command in ("build", "gh-deploy") and not dirty
         self.serving = command == "serve"
         self.dirty = dirty
-        if self.serving:  # the plugin lives across reloads: so does the parsed corpus
+        if self.serving:  # the plugin lives across reloads: so do the parsed corpus, the word
+            # table and the root counts
             from archive.pipeline import remember_corpus
+            from archive.site import roots
 
             remember_corpus(True)
+            roots.remember(True)
 
     def on_shutdown(self) -> None:
         if self.serving:
             from archive.pipeline import remember_corpus
+            from archive.site import roots
 
-            remember_corpus(False)  # corpus.pickle gets the last parse
+            remember_corpus(False)  # corpus.pickle and the word table get the last parse
+            roots.remember(False)  # build/roots/ gets the last count
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -239,12 +257,15 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 log.info("archive: search index updated in %.2fs", time.perf_counter() - t1)
             related = read_related(self.paths.build / "related.json")
         self.data = build_site_data(analysis.in_order(), loaded.gazetteer.entities.values(),
-                                    related)
+                                    related, self.views)
         for w in self.data.warnings:
             log.info("archive: %s", w)
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
         if self.serving:
             self.site.env.bytecode_cache = self.compiled
+            if self.digests is not None:  # the digests of the views taken over unchanged
+                self.site.memo = self.digests
+        self.views = self.digests = None
         # Article pages whose inputs did not change are taken from build/pages/.
         self.site.cache = PageCache(self.paths.build)
         self.site.root_cache = PageCache(self.paths.build, "root-pages")
@@ -265,7 +286,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 # serve has its own store: its chrome (the serve address) is not the build's
                 self.store = PageStore(self.paths.build, chrome_digest(config, self),
                                        SERVE_DIR_NAME if self.serving else DIR_NAME)
-        self.in_place, self.placed = set(), {}
+        self.in_place, self.placed, self.pending = set(), {}, {}
         if self.serving and not self.dirty:  # MkDocs empties the served folder next
             self.kept.begin(config.site_dir, self.store.chrome if self.store else None)
         log.info(
@@ -372,6 +393,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         store.site = self._site_digest(store.chrome)
         if not store.same_chrome():  # nothing stored can match: build all, store anew
             store.mark_chrome()
+            self.page_keys = {}
             log.info("archive: 0 of %d generated pages unchanged (mkdocs.yml, the theme or the "
                      "code changed: all are built)", len(self.generated))
             return
@@ -387,22 +409,54 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                      "taken whole from build/ without checking each, %.2fs)", len(whole),
                      len(self.generated), time.perf_counter() - t0)
             return
+        known = self.page_keys if self.serving else {}
+        if any(k.chrome != store.chrome for k in known.values()):
+            known.clear()
+        remembered = 0
         for uri, f in self.generated.items():
             stored = store.stored_key(uri)
             if stored is None:
                 continue  # a new page: MkDocs renders it (and it is stored then)
             spec = self.by_src[uri]
+            meta = self._meta(spec, f.url)
+            before = known.pop(uri, None)
+            if before is not None and before.key == stored and before.same(f.url, meta):
+                if self._same_inputs(spec, f.url, before):
+                    f.inclusion = InclusionLevel.EXCLUDED
+                    self.reused[uri] = (f, stored)
+                    known[uri] = before
+                    remembered += 1
+                    continue
             content = self._content(spec, f.url)
-            key = store.key(uri, f.url, self._meta(spec, f.url), content)
+            key = store.key(uri, f.url, meta, content)
+            last = self.site.last
             if key == stored:
                 f.inclusion = InclusionLevel.EXCLUDED
                 self.reused[uri] = (f, key)
+                if self.serving and last is not None:
+                    known[uri] = _PageKey(store.chrome, f.url, meta, *last, key)
             else:
                 self.prerendered[uri] = content
+                if self.serving and last is not None:
+                    self.pending[uri] = last
         self.whole_seconds += time.perf_counter() - t0
         log.info("archive: %d of %d generated pages unchanged (taken whole from build/, "
-                 "checked in %.2fs)", len(self.reused), len(self.generated),
-                 time.perf_counter() - t0)
+                 "checked in %.2fs%s)", len(self.reused), len(self.generated),
+                 time.perf_counter() - t0,
+                 f"; {remembered} by the previous reload's keys" if self.serving else "")
+
+    def _same_inputs(self, spec: PageSpec, url: str, before: _PageKey) -> bool:
+        """Whether the page's content is the one it had at the previous reload: the same
+        inputs and the same answers to its lookups (what archive.site.pagecache keys it by)."""
+        assert self.site is not None
+        cache = self.site.cache_of(spec)
+        if cache is None:
+            return False
+        inputs, lookups = self.site.inputs(spec, url)
+        if inputs != before.inputs or lookups.digest(before.asked) != before.answers:
+            return False
+        cache.keep(spec.key)  # still its stored content (not pruned)
+        return True
 
     def _site_digest(self, chrome: str) -> str:
         """Digest of every input of the generated pages' content (archive.site.pageout)."""
@@ -557,6 +611,11 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # The pages are written: what only they needed (the site data with every article's
         # view, listings, page caches, contents rendered ahead) is let go here, so the browser
         # stage below reuses that memory rather than adding to it.
+        if self.serving:  # the next reload takes over the views (and root pages, kept by
+            # archive.site.roots) that did not change, with their digests
+            self.views = SiteData(self.data.articles, self.data.entities, {}, {}, {}, {})
+            self.digests = self.site.memo.carried(frozenset({"ArticleView", "EntityView",
+                                                                   "RootPage"}))
         self.site = self.data = None
         self.by_src, self.prerendered = {}, {}
         assert self.analysis is not None and self.paths is not None
@@ -610,6 +669,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             key = self.store.key(uri, page.file.url, dict(page.meta), page.content or "")
             self.store.put(uri, key, output.encode("utf-8"))
             self.placed[uri] = key  # what MkDocs writes into the site now
+            last = self.pending.pop(uri, None)
+            if last is not None:  # its key at the next reload (see _reuse_pages)
+                self.page_keys[uri] = _PageKey(self.store.chrome, page.file.url,
+                                               dict(page.meta), *last, key)
         if self._deferred(page) is not None:
             page.content = None  # written by MkDocs right after this: not kept to the end
         return output
@@ -644,6 +707,24 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.paths is not None
         server.watch(str(self.paths.seeds))
         return server
+
+
+@dataclass(frozen=True, slots=True)
+class _PageKey:
+    """What a stored generated page's key was derived from at the previous `mkdocs serve`
+    reload: the chrome, its address and meta, and what the page cache keys its content by
+    (inputs digest, recorded lookups, digest of their answers)."""
+
+    chrome: str
+    url: str
+    meta: dict[str, Any]
+    inputs: str
+    asked: list[list[str]]
+    answers: str
+    key: str
+
+    def same(self, url: str, meta: dict[str, Any]) -> bool:
+        return url == self.url and meta == self.meta
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

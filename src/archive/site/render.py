@@ -266,6 +266,9 @@ class Site:
         #: data does not change while a Site lives).
         self.memo = Memo()
         self._cuts: dict[str, int] = {}
+        #: What the page cache keyed the page last rendered by :meth:`render` by: its inputs
+        #: digest, recorded lookups and their answers' digest; None when it is not kept.
+        self.last: tuple[str, list[list[str]], str] | None = None
 
     # -- orderings ---------------------------------------------------------------------------
     def ranks(self) -> dict[str, dict[str, int]]:
@@ -482,26 +485,43 @@ class Site:
         """The page's HTML. ``intro``: the home introduction already rendered by MkDocs (from
         docs/index.md), instead of the ``intro`` option. With a :attr:`cache`, an article page
         whose inputs and lookups did not change since the last build is taken from it."""
-        cache = (self.cache if spec.key.startswith("article:") else
-                 self.root_cache if spec.key.startswith("root:") else
-                 self.list_cache if intro is None else None)
+        self.last = None
+        cache = self.cache_of(spec, intro)
         if cache is None:
             return self._render(spec, page_url, intro, spec.context(), None)
         context = spec.context()
+        inputs, lookups = self._inputs(spec, page_url, context)
+        html = cache.get(spec.key, inputs, lookups)
+        if html is not None:
+            cache.hits += 1
+        else:
+            cache.misses += 1
+            html = self._render(spec, page_url, intro, context, lookups)
+            cache.put(spec.key, inputs, lookups, html)
+        if cache.last is not None:
+            self.last = (inputs, *cache.last)
+        return html
+
+    def cache_of(self, spec: PageSpec, intro: str | None = None) -> PageCache | None:
+        """The page cache that keeps the content of ``spec``'s page (None: not kept)."""
+        return (self.cache if spec.key.startswith("article:") else
+                self.root_cache if spec.key.startswith("root:") else
+                self.list_cache if intro is None else None)
+
+    def inputs(self, spec: PageSpec, page_url: str) -> tuple[str, Lookups]:
+        """The digest of the page's inputs and the lookups that answer for it, as
+        :meth:`render` keys the page in its cache (what ``mkdocs serve`` compares with the
+        previous reload's, without reading the stored page)."""
+        return self._inputs(spec, page_url, spec.context())
+
+    def _inputs(self, spec: PageSpec, page_url: str, context: dict[str, Any]
+                ) -> tuple[str, Lookups]:
         # functions in a context are code (the fingerprint covers it), not data
         keyed = {k: v for k, v in context.items() if not callable(v)}
         inputs = PageCache.inputs_digest([spec.key, page_url, spec.title, spec.template,
                                           self.site_name, self.site_url, self.options, keyed],
                                          self.memo)
-        lookups = Lookups(self._answer, self.memo)
-        html = cache.get(spec.key, inputs, lookups)
-        if html is not None:
-            cache.hits += 1
-            return html
-        cache.misses += 1
-        html = self._render(spec, page_url, intro, context, lookups)
-        cache.put(spec.key, inputs, lookups, html)
-        return html
+        return inputs, Lookups(self._answer, self.memo)
 
     def _answer(self, kind: str, key: str) -> Any:
         """The answer a template gets to one lookup (what :class:`Lookups` records)."""

@@ -670,6 +670,50 @@ def code_fingerprint() -> str:
     return files.fingerprint(f"root index {CACHE_FORMAT}", ["site/roots.py"])
 
 
+@dataclass(slots=True)
+class _Kept:
+    """The last count of one build folder, kept in memory by :func:`remember`."""
+
+    key: str  # the index's key (records, threshold, code)
+    counts_key: str  # :func:`_counts_key` when counted
+    col: RootCollector
+    counted: dict[str, str]
+    index: RootIndex
+    unsaved: bool = True
+
+
+#: build/roots/ folder → its last count (``mkdocs serve``); None: not remembered.
+_KEPT: dict[str, _Kept] | None = None
+
+
+def remember(on: bool = True) -> None:
+    """Keep the last count in memory between builds of one process (``mkdocs serve``): a
+    rebuild neither reads nor writes ``counts.bin`` and ``index.bin``, which are written when
+    this is switched off (the server stops). A server killed before that leaves the files of an
+    earlier count, which the next build checks article by article as always."""
+    global _KEPT
+    if not on:
+        save_remembered()
+        _KEPT = None
+    elif _KEPT is None:
+        _KEPT = {}
+
+
+def save_remembered() -> None:
+    """Write the remembered counts that the files do not hold yet."""
+    for folder, kept in (_KEPT or {}).items():
+        if kept.unsaved:
+            _save(Path(folder), kept.col, kept.counted, kept.key, kept.index)
+            kept.unsaved = False
+
+
+def _save(folder: Path, col: RootCollector, counted: dict[str, str], key: str,
+          index: RootIndex) -> None:
+    _save_counts(folder / COUNTS_NAME, col, counted)
+    files.write_atomic(folder / CACHE_NAME, marshal.dumps((CACHE_FORMAT, key,
+                                                           _index_data(index))))
+
+
 def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> RootIndex:
     """:func:`collect_records`, counting only what changed since the previous build.
 
@@ -679,20 +723,36 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
     nothing changed costs a file read. Otherwise the kept contributions of the previous count
     (``counts.bin``) are taken, those of the articles whose record changed or that left are
     taken out, the records of the new and changed articles are read and counted, and the totals
-    are summed again from the contributions: the same index as a count from scratch."""
+    are summed again from the contributions: the same index as a count from scratch. With
+    :func:`remember` on, the previous count is taken from memory and the files are left for
+    :func:`save_remembered`."""
     h = hashlib.sha256(f"{code_fingerprint()}\0{min_articles}".encode())
     for article_id, key in analysis.keys.items():
         h.update(f"\0{article_id}\0{key}".encode())
     key = h.hexdigest()
     folder = build / CACHE_DIR
     path = folder / CACHE_NAME
-    try:
-        fmt, stored, data = marshal.loads(path.read_bytes())
-        if fmt == CACHE_FORMAT and stored == key:
-            return _index_from(data)
-    except (OSError, ValueError, EOFError, TypeError):
-        pass  # no usable index: count
-    col, counted = _load_counts(folder / COUNTS_NAME)
+    memory = _KEPT
+    kept = memory.pop(str(folder), None) if memory is not None else None
+    if kept is not None and kept.key == key:
+        memory[str(folder)] = kept  # type: ignore[index]
+        return kept.index
+    if kept is None:
+        try:
+            fmt, stored, data = marshal.loads(path.read_bytes())
+            if fmt == CACHE_FORMAT and stored == key:
+                index = _index_from(data)
+                if memory is not None:
+                    col, counted = _load_counts(folder / COUNTS_NAME)
+                    memory[str(folder)] = _Kept(key, _counts_key(), col, counted, index, False)
+                return index
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # no usable index: count
+    counts_key = _counts_key()
+    if kept is not None and kept.counts_key == counts_key:
+        col, counted = kept.col, kept.counted  # taken out of memory: put back only when whole
+    else:
+        col, counted = _load_counts(folder / COUNTS_NAME)
     keys: dict[str, str] = analysis.keys
     for article_id, record in list(counted.items()):
         if keys.get(article_id) != record:
@@ -704,8 +764,16 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
             col.add_vocabulary(words, counts, article_id)
             counted[article_id] = record
     index = col.result(min_articles)
-    _save_counts(folder / COUNTS_NAME, col, counted)
-    files.write_atomic(path, marshal.dumps((CACHE_FORMAT, key, _index_data(index))))
+    if memory is not None:
+        if kept is not None:  # a page equal to the previous count's is that same object
+            pages = kept.index.pages  # (what is kept per object between reloads still holds)
+            for root, page in index.pages.items():
+                old = pages.get(root)
+                if old is not None and old == page:
+                    index.pages[root] = old
+        memory[str(folder)] = _Kept(key, counts_key, col, counted, index)
+    else:
+        _save(folder, col, counted, key, index)
     return index
 
 

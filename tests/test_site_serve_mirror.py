@@ -1,0 +1,64 @@
+"""The browser search data copied into a served folder kept between `mkdocs serve` reloads
+(archive.browser.index._mirror): brought up to date in place, equal to a fresh copy."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from archive.browser.index import _mirror
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """As the browser writer does: a new file renamed over the old one."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def test_mirror_updates_a_kept_copy_to_equal_a_fresh_one(tmp_path: Path,
+                                                          monkeypatch: Any) -> None:
+    src = tmp_path / "data"
+    for name, text in {"meta.json": "m", "lunr/0.json": "l0", "lunr/1.json": "l1",
+                       "docs/1.json": "d1", "docs/2.json": "d2", "old/x.json": "x"}.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text)
+    (src / ".hidden").write_text("h")
+    served = tmp_path / "site" / "search" / "data"
+    _mirror(src, served)
+    assert _tree(served) == {k: v for k, v in _tree(src).items() if k != ".hidden"}
+    unchanged = (served / "lunr" / "0.json").stat().st_ino
+    # a reload: one shard rewritten, a doc removed, a folder gone, a new folder and file
+    _replace(src / "lunr" / "1.json", b"l1 new")
+    (src / "docs" / "2.json").unlink()
+    (src / "old" / "x.json").unlink()
+    (src / "old").rmdir()
+    (src / "pos" / "3").mkdir(parents=True)
+    (src / "pos" / "3" / "a.json").write_text("p")
+    (served / "stray.json").write_text("left by something else")
+    linked: list[str] = []
+    real_link = os.link
+
+    def counting(a: Any, b: Any) -> None:
+        linked.append(Path(b).relative_to(served).as_posix())
+        real_link(a, b)
+
+    monkeypatch.setattr(os, "link", counting)
+    _mirror(src, served)
+    monkeypatch.undo()
+    # only what changed is linked again
+    assert sorted(linked) == ["lunr/1.json", "pos/3/a.json"]
+    fresh = tmp_path / "fresh"
+    _mirror(src, fresh)
+    assert _tree(served) == _tree(fresh)
+    assert (served / "lunr" / "1.json").read_bytes() == b"l1 new"
+    assert not (served / "old").exists() and not (served / "docs" / "2.json").exists()
+    assert sorted(p.name for p in served.iterdir()) == sorted(p.name for p in fresh.iterdir())
+    assert (served / "lunr" / "0.json").stat().st_ino == unchanged
+    assert (served / "lunr" / "1.json").stat().st_ino == (src / "lunr" / "1.json").stat().st_ino
