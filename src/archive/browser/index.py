@@ -96,7 +96,8 @@ FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
 #: 6: a forms entry numbers the articles of the term's posting (one code per article, the
-#: form it holds) instead of listing each form's articles. 5: a positions file keeps per
+#: form it holds) instead of listing each form's articles; postings without lunr's
+#: ``_index`` (4 % of the shards' bytes). 5: a positions file keeps per
 #: term and field only the positions lists (the articles are
 #: the field's ``d`` in the shard, within the file's range); a short term's posting is
 #: ``{docnum: positions}``, not lunr's usual ``{docnum: {"p": positions}}``. 4: meta.json split into
@@ -347,13 +348,14 @@ def _empty_forms() -> _Forms:
 
 
 def lunr_shard_json(terms: _Terms) -> str:
-    """One shard as a serialised lunr index (terms in JavaScript's string order; ``_index``
-    is the term's number inside the shard; no field vectors). A short term's field is
+    """One shard as a serialised lunr index (terms in JavaScript's string order; no
+    ``_index``: only lunr's field vectors and its own search use it; no field vectors). A
+    short term's field is
     ``{docnum: delta positions}``, a long term's (:data:`LONG_DOCS`) ``{"d": delta
     docnums, "f": term frequencies}``."""
     entries: list[list[Any]] = []
-    for i, term in enumerate(sorted(terms, key=_utf16_key)):
-        posting: dict[str, Any] = {"_index": i}
+    for term in sorted(terms, key=_utf16_key):
+        posting: dict[str, Any] = {}
         long = _is_long(terms[term])
         for f, docs in terms[term].items():
             order = sorted(docs)
@@ -455,8 +457,8 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
 
 #: Shard state (``build/browser/shards/<k>.bin``, zlib level :data:`STATE_ZLIB_LEVEL` of a
 #: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
-#: only when the term changes. Postings: the fragment is the posting's members without
-#: ``_index`` (``"form":{"3":[1]},…``), the data field number → docnum → delta
+#: only when the term changes. Postings: the fragment is the posting's members
+#: (``"form":{"3":[1]},…``), the data field number → docnum → delta
 #: positions, and a third member: a long term's positions fragments by file. Forms (one
 #: table per level, stem and root): the fragment is the term's
 #: member (``"term":{normalized:[spelling,docnums]}``), the data normalized → spelling →
@@ -538,9 +540,8 @@ def _pos_texts(entries: _Entries) -> dict[str, str]:
 
 def _lunr_text(entries: _Entries) -> str:
     """The shard's lunr index from its fragments: the same text as :func:`lunr_shard_json`."""
-    return _LUNR_HEAD + ",".join(
-        f'[{_dump(term)},{{"_index":{i},{entries[term][0]}}}]'
-        for i, term in enumerate(sorted(entries, key=_utf16_key))) + _LUNR_TAIL
+    return _LUNR_HEAD + ",".join(f"[{_dump(term)},{{{entries[term][0]}}}]"
+                                 for term in sorted(entries, key=_utf16_key)) + _LUNR_TAIL
 
 
 def _forms_text(tables: list[_Entries]) -> str:
