@@ -157,6 +157,60 @@ def test_every_shard_loads_in_lunr_js(archive: dict[str, Any]) -> None:
     assert int(out.stdout) > 100
 
 
+def _expected_forms(archive: dict[str, Any], data: Path) -> dict[str, dict[str, Any]]:
+    """Per level, term, normalized form: (spelling, articles), straight from the articles'
+    tokens (names left out; the spelling: an article's first, title then text, that of the
+    lowest-numbered article, the smallest on a tie)."""
+    from archive.analysis import Analyzer
+    from archive.index.docs import IndexDoc
+
+    numbers = _numbers(data)
+    title = Analyzer(archive["gazetteer"].matcher())
+    seen: dict[tuple[str, str, str], dict[str, set[int]]] = {}
+    for aa in archive["analyzed"]:
+        doc = IndexDoc.from_analyzed(aa, title)
+        first: dict[tuple[str, str, str], str] = {}
+        for t in (*doc.title_tokens, *doc.tokens):
+            if t.entity is not None or not t.normalized:
+                continue
+            for level, term in (("stem", t.stem), ("root", t.root)):
+                if term:
+                    first.setdefault((level, term, t.normalized), t.form)
+        for key, form in first.items():
+            seen.setdefault(key, {}).setdefault(form, set()).add(numbers[doc.id])
+    out: dict[str, dict[str, Any]] = {"stem": {}, "root": {}}
+    for (level, term, norm), spellings in seen.items():
+        spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
+        docs = sorted(set().union(*spellings.values()))
+        out[level].setdefault(term, {})[norm] = [spelling, docs]
+    return out
+
+
+@pytest.mark.parametrize("site", ["site", "site-long"])
+def test_forms_entries_decode_to_each_forms_articles(archive: dict[str, Any], tmp_path: Path,
+                                                     site: str) -> None:
+    """forms.js reads back, for every stem and root, each normalized form's spelling and
+    articles, whether the entry numbers the articles of the term's posting (short and long
+    terms) or lists them."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: install nodejs and rerun")
+    data = archive["site"].parent / site / "search" / "data"
+    out = tmp_path / "forms.json"
+    subprocess.run([node, str(REPO / "tests" / "js" / "forms.mjs"), str(lunr_js_path()),
+                    str(data), str(out)], check=True, timeout=300)
+    got = json.loads(out.read_text("utf-8"))
+    expected = _expected_forms(archive, data)
+    assert got == expected
+    assert sum(len(v) for v in got["root"].values()) > 100
+    # the compact entry is the one written, several forms numbered too
+    shards = read_data(data, "meta.json")["shards"]
+    entries = [e for k in range(shards)
+               for e in read_data(data, f"forms/{k}.json")["root"].values()]
+    assert all(isinstance(e, list) for e in entries)
+    assert any(len(e[0]) > 1 and e[1] != 0 for e in entries)
+
+
 def test_term_hash_matches_fnv1a() -> None:
     assert term_hash("") == 0x811C9DC5
     assert term_hash("a") == 0xE40C292C  # FNV-1a 32 of b"a"

@@ -410,7 +410,7 @@ def test_shard_files_from_fragments_equal_the_reference_encoding(tmp_path: Path)
         text = gzip.decompress((data / "lunr" / f"{k}.json.gz").read_bytes()).decode()
         assert text == lunr_shard_json(terms)
         text = gzip.decompress((data / "forms" / f"{k}.json.gz").read_bytes()).decode()
-        assert text == forms_shard_json(tables)
+        assert text == forms_shard_json(tables, terms)
         seen += len(terms)
     assert seen > 100
 

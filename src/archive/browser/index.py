@@ -21,7 +21,8 @@ incrementally.
                         into n ranges: fetched for the articles shown, phrases and the
                         proximity of the best candidates only
     forms/<k>.json      for each light stem and root: its word forms (normalized, one spelling
-                        as written) and the articles holding each, in the same shards
+                        as written) and which form each article of the term's posting holds,
+                        in the same shards
     docs/<n>.json       one article's text, body spans and card (results on screen only)
     analyzer-tables.json, lexicon/*.json, names.json   the analyzer's and gazetteer's tables
 
@@ -94,11 +95,14 @@ LUNR_VERSION = "2.3.9"
 FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
-#: 5: a positions file keeps per term and field only the positions lists (the articles are
+#: 6: a forms entry numbers the articles of the term's posting (one code per article, the
+#: form it holds) instead of listing each form's articles; postings without lunr's
+#: ``_index`` (4 % of the shards' bytes). 5: a positions file keeps per
+#: term and field only the positions lists (the articles are
 #: the field's ``d`` in the shard, within the file's range); a short term's posting is
 #: ``{docnum: positions}``, not lunr's usual ``{docnum: {"p": positions}}``. 4: meta.json split into
 #: meta.json (up front) and columns.json (filters, facets); cards carry the date and source.
-DATA_VERSION = 5
+DATA_VERSION = 6
 #: Suffix of the stored (gzip-compressed) data files, after the JSON name.
 STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
@@ -344,13 +348,14 @@ def _empty_forms() -> _Forms:
 
 
 def lunr_shard_json(terms: _Terms) -> str:
-    """One shard as a serialised lunr index (terms in JavaScript's string order; ``_index``
-    is the term's number inside the shard; no field vectors). A short term's field is
+    """One shard as a serialised lunr index (terms in JavaScript's string order; no
+    ``_index``: only lunr's field vectors and its own search use it; no field vectors). A
+    short term's field is
     ``{docnum: delta positions}``, a long term's (:data:`LONG_DOCS`) ``{"d": delta
     docnums, "f": term frequencies}``."""
     entries: list[list[Any]] = []
-    for i, term in enumerate(sorted(terms, key=_utf16_key)):
-        posting: dict[str, Any] = {"_index": i}
+    for term in sorted(terms, key=_utf16_key):
+        posting: dict[str, Any] = {}
         long = _is_long(terms[term])
         for f, docs in terms[term].items():
             order = sorted(docs)
@@ -388,29 +393,72 @@ def position_block(doc: int, blocks: int, slots: int) -> int:
     return doc * blocks // slots
 
 
-def forms_shard_json(forms: _Forms) -> str:
-    """``{"stem"|"root": {term: {normalized: [spelling, docnums delta-encoded]}}}``; the
-    spelling is the one of the lowest-numbered article holding the form."""
+#: The posting fields whose articles a forms level's codes run over (stem: ``stem`` and
+#: ``title_stem``; root: ``root`` and ``title_root``).
+_LEVEL_FIELDS: tuple[tuple[int, int], ...] = ((1, 5), (2, 6))
+
+
+def forms_shard_json(forms: _Forms, terms: _Terms | None = None) -> str:
+    """``{"stem"|"root": {term: entry}}`` (:func:`_forms_entry`); ``terms``: the shard's
+    postings (term → field number → docnum → positions), whose articles the entries number."""
     out: dict[str, dict[str, Any]] = {}
-    for name, table in zip(("stem", "root"), forms, strict=True):
+    for level, (name, table) in enumerate(zip(("stem", "root"), forms, strict=True)):
         part: dict[str, Any] = {}
         for term, norms in table.items():
-            entry: dict[str, Any] = {}
-            for norm, spellings in norms.items():
-                spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
-                docs: set[int] = set()
-                for numbers in spellings.values():
-                    docs.update(numbers)
-                entry[norm] = [spelling, delta_encode(list(docs))]
-            part[term] = entry
+            part[term] = _forms_entry(norms, _level_docs((terms or {}).get(term), level))
         out[name] = part
     return _dump(out)
 
 
+def _level_docs(fields: dict[int, dict[int, list[int]]] | None, level: int) -> list[int]:
+    """The articles of a term's posting in the fields of forms level ``level``, ascending."""
+    docs: set[int] = set()
+    for f in _LEVEL_FIELDS[level] if fields else ():
+        docs.update(fields.get(f, ()))  # type: ignore[union-attr]
+    return sorted(docs)
+
+
+def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any:
+    """A term's forms: ``[forms, codes]``. ``forms``: its normalized forms in order, each as
+    the string itself when its spelling (that of the lowest-numbered article holding it) is
+    the same, else ``[normalized, spelling]``; ``codes``: one per article of the term's
+    posting at that level (``docs``, the ascending union of the level's body and title
+    fields, which the browser has loaded with the term), the number of the form the article
+    holds, a list of numbers when several, -1 for none (the term only inside names); ``0``
+    alone when the term has one form, held by each of its articles. When ``docs`` does not
+    hold every form's article (no posting under the same term in this shard), the older
+    entry ``{normalized: [spelling, docnums delta-encoded]}``."""
+    order = sorted(norms)
+    held: list[set[int]] = []
+    names: list[Any] = []
+    for norm in order:
+        spellings = norms[norm]
+        spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
+        numbers: set[int] = set()
+        for listed in spellings.values():
+            numbers.update(listed)
+        held.append(numbers)
+        names.append(norm if spelling == norm else [norm, spelling])
+    place = {d: i for i, d in enumerate(docs)}
+    codes: list[Any] = [-1] * len(docs)
+    for i, numbers in enumerate(held):
+        for d in numbers:
+            at = place.get(d)
+            if at is None:  # not in the posting: the explicit entry
+                return {norm: [name if isinstance(name, str) else name[1],
+                               delta_encode(sorted(numbers))]
+                        for norm, name, numbers in zip(order, names, held, strict=True)}
+            c = codes[at]
+            codes[at] = i if c == -1 else ([*c, i] if isinstance(c, list) else [c, i])
+    if len(order) == 1 and -1 not in codes:
+        return [names, 0]
+    return [names, codes]
+
+
 #: Shard state (``build/browser/shards/<k>.bin``, zlib level :data:`STATE_ZLIB_LEVEL` of a
 #: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
-#: only when the term changes. Postings: the fragment is the posting's members without
-#: ``_index`` (``"form":{"3":[1]},…``), the data field number → docnum → delta
+#: only when the term changes. Postings: the fragment is the posting's members
+#: (``"form":{"3":[1]},…``), the data field number → docnum → delta
 #: positions, and a third member: a long term's positions fragments by file. Forms (one
 #: table per level, stem and root): the fragment is the term's
 #: member (``"term":{normalized:[spelling,docnums]}``), the data normalized → spelling →
@@ -475,15 +523,9 @@ def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
     return ",".join(out)
 
 
-def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]]) -> str:
-    entry: dict[str, Any] = {}
-    for norm, spellings in norms.items():
-        spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
-        docs: set[int] = set()
-        for numbers in spellings.values():
-            docs.update(numbers)
-        entry[norm] = [spelling, delta_encode(list(docs))]
-    return _dump(term) + ":" + _dump(entry)
+def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: list[int]
+                    ) -> str:
+    return _dump(term) + ":" + _dump(_forms_entry(norms, docs))
 
 
 def _pos_texts(entries: _Entries) -> dict[str, str]:
@@ -498,9 +540,8 @@ def _pos_texts(entries: _Entries) -> dict[str, str]:
 
 def _lunr_text(entries: _Entries) -> str:
     """The shard's lunr index from its fragments: the same text as :func:`lunr_shard_json`."""
-    return _LUNR_HEAD + ",".join(
-        f'[{_dump(term)},{{"_index":{i},{entries[term][0]}}}]'
-        for i, term in enumerate(sorted(entries, key=_utf16_key))) + _LUNR_TAIL
+    return _LUNR_HEAD + ",".join(f"[{_dump(term)},{{{entries[term][0]}}}]"
+                                 for term in sorted(entries, key=_utf16_key)) + _LUNR_TAIL
 
 
 def _forms_text(tables: list[_Entries]) -> str:
@@ -1198,11 +1239,11 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     for level in (0, 1):
                         forms_state[level].update(old_forms[level])
             new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
-            _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone, moved,
-                            partial, slots)
+            touched = _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone,
+                                      moved, partial, slots)
             for level in (0, 1):
                 _patch_forms(forms_state[level], new_forms[level], renumbering, everything,
-                             dirty, gone, moved, partial)
+                             dirty, gone, moved, partial, level, lunr, touched)
             if target is not None:
                 with open(target / f".{k}.tmp", "wb") as dst:
                     dst.write(zlib.compress(pickle.dumps((lunr, forms_state),
@@ -1289,7 +1330,11 @@ def _renumber_in(table: dict[Any, Any], gone: set[int], moved: dict[int, int],
 
 def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everything: bool,
                     dirty: set[int], gone_all: set[int], moved: dict[int, int],
-                    partial: dict[int, set[int]], slots: int = 1) -> None:
+                    partial: dict[int, set[int]], slots: int = 1
+                    ) -> dict[str, dict[int, dict[int, list[int]]]]:
+    """Patch the shard's postings; returns the terms encoded again, each with its fields
+    (empty: the term is gone), for :func:`_patch_forms`."""
+    touched: dict[str, dict[int, dict[int, list[int]]]] = {}
     for term in _todo(entries, new, renumbering, everything, dirty):
         have = entries.get(term)
         fields: dict[int, dict[int, list[int]]] = {}
@@ -1307,12 +1352,21 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             entries[term] = (lunr, marshal.dumps(fields), pos)
         else:
             entries.pop(term, None)
+        touched[term] = fields
+    return touched
 
 
 def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]]]],
                  renumbering: bool, everything: bool, dirty: set[int], gone_all: set[int],
-                 moved: dict[int, int], partial: dict[int, set[int]]) -> None:
-    for term in _todo(entries, new, renumbering, everything, dirty):
+                 moved: dict[int, int], partial: dict[int, set[int]], level: int = 0,
+                 postings: _Entries | None = None,
+                 touched: Mapping[str, dict[int, dict[int, list[int]]]] | None = None) -> None:
+    """Patch one level's forms; a term's entry numbers the articles of its posting, so the
+    terms whose posting changed (``touched``) are encoded again too."""
+    touched = touched or {}
+    todo = _todo(entries, new, renumbering, everything, dirty)
+    todo.update(t for t in touched if t in entries)
+    for term in todo:
         have = entries.get(term)
         norms: dict[str, dict[str, list[int]]] = {}
         if have is not None:
@@ -1330,7 +1384,11 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
                 for spelling, numbers in spellings.items():
                     spelled[spelling] = sorted({*spelled.get(spelling, []), *numbers})
         if norms:
-            entries[term] = (_forms_fragment(term, norms), marshal.dumps(norms))
+            fields = touched.get(term)
+            if fields is None and postings is not None and term in postings:
+                fields = marshal.loads(postings[term][1])
+            entries[term] = (_forms_fragment(term, norms, _level_docs(fields, level)),
+                             marshal.dumps(norms))
         else:
             entries.pop(term, None)
 

@@ -2,13 +2,15 @@
 // (every form of a root, in root mode), with article counts, and leaving forms out. Browser
 // only: its command-line view is `archive kwic` (every occurrence of a root's forms).
 //
-// Data: search/data/forms/<k>.json (archive/browser/index.py form_tables): for each light
-// stem and root, the normalized forms carrying it, one spelling as written, and the articles
-// (numbers delta-encoded).
+// Data: search/data/forms/<k>.json (archive/browser/index.py _forms_entry): for each light
+// stem and root, the normalized forms carrying it (one spelling as written) and, for each
+// article of the term's posting at that level (body and title fields, ascending: the index
+// shard the term came from), which form it holds; or, for a term without such a posting,
+// each form's articles (numbers delta-encoded).
 // A hit's levels entries [clause, level, term] say at which level each word matched an
 // article; at the exact level the form is the word itself.
 
-import { termHash } from './engine.js';
+import { TITLE_PREFIX, termHash } from './engine.js';
 import { loadFormShard } from './loader.js';
 import { EXACT, STEM } from './query.js';
 
@@ -20,6 +22,32 @@ function undelta(gaps) {
   let at = 0;
   for (const g of gaps) out.add((at += g));
   return out;
+}
+
+/**
+ * The forms of ``term`` at ``level`` (STEM or 1, root) from its forms shard ``shard``:
+ * [[normalized, spelling, Set(docnums)]] in the order of the normalized forms, or null when
+ * the shard has none. An entry that numbers the articles of the term's posting reads them
+ * from ``view``: the term's index shard is loaded first.
+ */
+export async function termForms(view, shard, level, term) {
+  const entry = ((shard && shard[LEVEL_TABLE[level]]) || {})[term];
+  if (!entry) return null;
+  if (!Array.isArray(entry)) {
+    return Object.keys(entry).sort().map((norm) => [norm, entry[norm][0], undelta(entry[norm][1])]);
+  }
+  const [names, codes] = entry;
+  const out = names.map((name) => (typeof name === 'string' ? [name, name, new Set()] : [name[0], name[1], new Set()]));
+  await view.ensure([term]);
+  const field = LEVEL_TABLE[level];
+  const docs = [...new Set([...view.freqs(field, term).keys(), ...view.freqs(TITLE_PREFIX + field, term).keys()])]
+    .sort((a, b) => a - b);
+  docs.forEach((doc, i) => {
+    const code = codes === 0 ? 0 : codes[i];
+    if (Array.isArray(code)) for (const c of code) out[c][2].add(doc);
+    else if (code >= 0) out[code][2].add(doc);
+  });
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
 /**
@@ -37,15 +65,15 @@ export async function formCounts(engine, rows, params = {}, loadShard = loadForm
   const loaded = new Map();
   await Promise.all([...wanted].map(async (k) => loaded.set(k, await loadShard(k))));
   const sets = new Map(); // level \0 term → [[normalized, spelling, Set(docs)]]
-  const formsOf = (level, term) => {
-    const key = `${level}\u0000${term}`;
-    if (!sets.has(key)) {
-      const shard = loaded.get(termHash(term) % shards) || {};
-      const table = (shard[LEVEL_TABLE[level]] || {})[term] || {};
-      sets.set(key, Object.keys(table).sort().map((norm) => [norm, table[norm][0], undelta(table[norm][1])]));
+  for (const r of rows) {
+    for (const [, level, term] of r.hit.levels) {
+      const key = `${level}\u0000${term}`;
+      if (!term || level >= EXACT || sets.has(key)) continue;
+      sets.set(key, null);
+      sets.set(key, (await termForms(view, loaded.get(termHash(term) % shards), level, term)) || []);
     }
-    return sets.get(key);
-  };
+  }
+  const formsOf = (level, term) => sets.get(`${level}\u0000${term}`);
   const counts = new Map();
   for (const r of rows) {
     r.clauseForms = [];

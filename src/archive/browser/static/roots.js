@@ -10,6 +10,7 @@
 
 import { loadEngine, loadFormShard, ROOT_URL } from './loader.js';
 import { termHash } from './engine.js';
+import { termForms } from './forms.js';
 import { el } from './ui.js';
 
 /** Candidate index keys for what the reader typed (a root, or a word: the /roots/ page's box
@@ -25,10 +26,10 @@ export function rootKeys(analyzer, typed) {
 /** The forms of ``root``: [{key, form, articles, docs}] (most articles first) or null. */
 export async function rootForms(view, root, loadShard = loadFormShard) {
   const shard = await loadShard(termHash(root) % view.meta.shards);
-  const table = ((shard && shard.root) || {})[root];
-  if (!table) return null;
-  return Object.keys(table).map((key) => ({ key, form: table[key][0], articles: table[key][1].length,
-    docs: table[key][1] })).sort((a, b) => b.articles - a.articles || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const forms = await termForms(view, shard, 1, root);
+  if (!forms) return null;
+  return forms.map(([key, form, docs]) => ({ key, form, articles: docs.size,
+    docs: [...docs] })).sort((a, b) => b.articles - a.articles || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 const kwicURL = (q, mode) => {
