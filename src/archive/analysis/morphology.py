@@ -1035,7 +1035,7 @@ def clitic_hamza(word: str) -> int:
     بالأ; not the future س, whose verb may start with the first person أ: سألت is سأل + ت)
     before three letters or more (two after لل: للأم), else 0: that hamza starts the core (see
     :func:`lexicon_reading`)."""
-    prefixes = clitic_lists()[0]
+    prefixes = _clitic_index()[0]  # the proclitic sequences as a set
     for i in range(1, min(len(word) - 1, 5)):
         if word[i] in (ALEF_HAMZA_ABOVE, ALEF_HAMZA_BELOW) and word[:i] in prefixes and (
                 not future(word[:i])) and (word[:i].endswith(ARTICLE_L) or len(word) - i >= 3):
