@@ -161,6 +161,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # tell which articles, lists and roots a reload changed (see _Before, _changes)
         self.before: _Before | None = None
         self.root_pages: dict[str, Any] = {}
+        self.root_counts: tuple[int, int, int] | None = None  # what /roots/ says of all roots
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
@@ -235,7 +236,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.render_seconds = self.whole_seconds = 0.0
         # taken: only a build that ends (on_post_build) leaves one for the next
         self.previous, self.before = self.before, None
-        self.root_pages = {}
+        self.root_pages, self.root_counts = {}, None
         if not self.paths.seeds.is_dir():
             raise PluginError(
                 f"archive: no seeds folder at {self.paths.seeds} — create it, or set "
@@ -513,6 +514,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for root, page in self.root_pages.items():
             if page is not b.roots[root]:
                 changed.add(f"r:{root}")
+        if self.root_counts != b.root_counts:  # the root index's own figures
+            changed.add("p:roots")
         return changed
 
     def _same_inputs(self, spec: PageSpec, url: str, before: _PageKey) -> bool:
@@ -578,6 +581,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         index = roots.collect_cached(self.analysis, self.config.root_pages_min,
                                      self.paths.build)
         self.root_pages = dict(index.pages)
+        self.root_counts = (index.n_articles, index.min_articles, index.n_roots)
         def has_kwic() -> bool:  # the concordance page of archive.browser, when there is one
             return any(files.get_file_from_path(u) for u in ("kwic.md", "kwic/index.md"))
 
@@ -699,7 +703,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self.views = SiteData(self.data.articles, self.data.entities, {}, {}, {}, {})
             self.digests = self.site.memo.carried(frozenset({"ArticleView", "EntityView",
                                                                    "RootPage"}))
-            self.before = _Before.of(self.data, self.site, self.options, self.root_pages)
+            self.before = _Before.of(self.data, self.site, self.options, self.root_pages,
+                                     self.root_counts)
         self.site = self.data = None
         self.by_src, self.prerendered = {}, {}
         assert self.analysis is not None and self.paths is not None
@@ -866,15 +871,17 @@ class _Before:
     source_slugs: dict[str, str]
     listings: dict[str, tuple[Any, ...]]
     roots: dict[str, Any]
+    root_counts: tuple[int, int, int] | None
 
     @classmethod
-    def of(cls, data: SiteData, site: Site, options: SiteOptions,
-           roots: dict[str, Any]) -> _Before:
+    def of(cls, data: SiteData, site: Site, options: SiteOptions, roots: dict[str, Any],
+           root_counts: tuple[int, int, int] | None) -> _Before:
         return cls(options, site.site_url, site.site_name, dict(site.urls),
                    dict(data.articles), {i: tuple(v.related) for i, v in data.articles.items()},
                    dict(data.entities), data.entity_articles, data.cooccurrence, data.children,
                    data.sources, data.source_slugs,
-                   {k: _listed(listing) for k, listing in site.listings.items()}, dict(roots))
+                   {k: _listed(listing) for k, listing in site.listings.items()}, dict(roots),
+                   root_counts)
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
