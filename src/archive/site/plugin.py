@@ -23,7 +23,10 @@ and every page would be linked again), the parsed seeds and the word table
 (archive.pipeline.remember_corpus), the root counts (archive.site.roots.remember), the compiled
 Jinja2 templates, the article, entity and root views that did not change with their digests,
 and what each stored page's key was derived from: a page whose inputs and lookups are the same
-as at the previous reload keeps its key without its content being read again.
+as at the previous reload keeps its key without its content being read again. Each page also
+records what it shows (the articles, places, actors and roots its inputs and lookups took in,
+as tags): when a reload changed only some articles' text, related lists or root pages, a page
+none of whose tags changed is not even checked (ArchivePlugin._changes).
 
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
