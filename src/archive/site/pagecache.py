@@ -77,6 +77,12 @@ class Memo:
     def __init__(self) -> None:
         self.objects: dict[int, tuple[Any, tuple[str, str]]] = {}
         self.answers: dict[tuple[str, str], bytes] = {}
+        #: the tags (see :func:`tag`) of the shared objects and articles each shared object's
+        #: digest took in, by the object's id (kept with it in ``objects``)
+        self.deps: dict[int, frozenset[str]] = {}
+        #: the tags of what the digests since it was last set took in (``mkdocs serve``
+        #: records per page what it shows: archive.site.plugin)
+        self.touched: set[str] = set()
 
     def carried(self, classes: frozenset[str]) -> Memo:
         """A memo for the next build holding only the digests of the objects of ``classes``
@@ -86,7 +92,24 @@ class Memo:
         out = Memo()
         out.objects = {k: v for k, v in self.objects.items()
                        if type(v[0]).__name__ in classes}
+        out.deps = {k: self.deps[k] for k in out.objects if k in self.deps}
         return out
+
+
+def tag(value: Any) -> str | None:
+    """What a shared object or an article stands for in a page's record of what it shows:
+    "a:<id>" (an article, or its view), "e:<key>" (a place or an actor), "l:<key>" (a list),
+    "r:<root>" (a root page); None for anything else."""
+    name = type(value).__name__
+    if name == "ArticleView":
+        return f"a:{value.article.id}"
+    if name == "EntityView":
+        return f"e:{value.key}"
+    if name == "Listing":
+        return f"l:{value.key}"
+    if name == "RootPage":
+        return f"r:{value.root}"
+    return None
 
 
 def stable(value: Any, memo: Memo | None = None) -> Any:
@@ -100,20 +123,30 @@ def stable(value: Any, memo: Memo | None = None) -> Any:
     if isinstance(value, list | tuple) and type(value) in (list, tuple):
         return [stable(v, memo) for v in value]
     if hasattr(value, "content_hash") and hasattr(value, "path"):
+        if memo is not None:
+            memo.touched.add(f"a:{value.id}")
         return ("article", value.id, value.path, value.content_hash)
     cls = type(value)
     names = _digested_fields(cls)
     if names is not None:
         if cls.__name__ not in SHARED:
             return (cls.__name__, [(name, stable(getattr(value, name), memo)) for name in names])
-        if memo is not None:
-            hit = memo.objects.get(id(value))
-            if hit is not None and hit[0] is value:
-                return hit[1]
+        if memo is None:
+            inner = [(name, stable(getattr(value, name), None)) for name in names]
+            return (cls.__name__, hashlib.sha256(repr(inner).encode()).hexdigest())
+        hit = memo.objects.get(id(value))
+        if hit is not None and hit[0] is value:
+            memo.touched |= memo.deps.get(id(value), frozenset())
+            return hit[1]
+        outer, memo.touched = memo.touched, set()
         inner = [(name, stable(getattr(value, name), memo)) for name in names]
         out = (cls.__name__, hashlib.sha256(repr(inner).encode()).hexdigest())
-        if memo is not None:
-            memo.objects[id(value)] = (value, out)
+        own = tag(value)
+        if own is not None:
+            memo.touched.add(own)
+        memo.objects[id(value)] = (value, out)
+        memo.deps[id(value)] = frozenset(memo.touched)
+        memo.touched = outer | memo.touched
         return out
     if isinstance(value, dict):
         return [(stable(k, memo), stable(v, memo)) for k, v in value.items()]

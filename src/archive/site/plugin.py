@@ -23,7 +23,10 @@ and every page would be linked again), the parsed seeds and the word table
 (archive.pipeline.remember_corpus), the root counts (archive.site.roots.remember), the compiled
 Jinja2 templates, the article, entity and root views that did not change with their digests,
 and what each stored page's key was derived from: a page whose inputs and lookups are the same
-as at the previous reload keeps its key without its content being read again.
+as at the previous reload keeps its key without its content being read again. Each page also
+records what it shows (the articles, places, actors and roots its inputs and lookups took in,
+as tags): when a reload changed only some articles' text, related lists or root pages, a page
+none of whose tags changed is not even checked (ArchivePlugin._changes).
 
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
@@ -52,7 +55,14 @@ from archive.browser import site as browser_site
 from archive.config import Paths
 from archive.records import Analysis
 from archive.site import export
-from archive.site.model import SiteData, build_site_data, read_related
+from archive.site.model import (
+    ArticleView,
+    EntityView,
+    SiteData,
+    build_site_data,
+    newest_first_key,
+    read_related,
+)
 from archive.site.pagecache import Memo, PageCache
 from archive.site.pageout import (
     DIR_NAME,
@@ -62,7 +72,7 @@ from archive.site.pageout import (
     page_handlers,
     site_digest,
 )
-from archive.site.render import PER_PAGE, PageSpec, Site, SiteOptions
+from archive.site.render import PER_PAGE, Listing, PageSpec, Site, SiteOptions
 from archive.site.staging import KeptServeDir, StagedSiteDir
 
 log = logging.getLogger("mkdocs.plugins.archive")
@@ -144,11 +154,17 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # (see _PageKey); a page whose inputs and lookups are the same again keeps its key
         # without its content being read from build/ or its key hashed again
         self.page_keys: dict[str, _PageKey] = {}
-        self.pending: dict[str, tuple[str, list[list[str]], str]] = {}
+        self.pending: dict[str, tuple[str, list[list[str]], str, frozenset[str]]] = {}
+        self.previous: _Before | None = None
         # `mkdocs serve`: the previous build's article and entity views and their digests;
         # an equal view is taken over as it is (archive.site.model.build_site_data)
         self.views: SiteData | None = None
         self.digests: Memo | None = None
+        # `mkdocs serve`: what the previous (successful) build's pages were made from, to
+        # tell which articles, lists and roots a reload changed (see _Before, _changes)
+        self.before: _Before | None = None
+        self.root_pages: dict[str, Any] = {}
+        self.root_counts: tuple[int, int, int] | None = None  # what /roots/ says of all roots
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
@@ -221,6 +237,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         t0 = time.perf_counter()
         # per build: `mkdocs serve` keeps this plugin between builds
         self.render_seconds = self.whole_seconds = 0.0
+        # taken: only a build that ends (on_post_build) leaves one for the next
+        self.previous, self.before = self.before, None
+        self.root_pages, self.root_counts = {}, None
         if not self.paths.seeds.is_dir():
             raise PluginError(
                 f"archive: no seeds folder at {self.paths.seeds} — create it, or set "
@@ -412,7 +431,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         known = self.page_keys if self.serving else {}
         if any(k.chrome != store.chrome for k in known.values()):
             known.clear()
-        remembered = 0
+        changed = self._changes() if known else None
+        remembered = untouched = 0
         for uri, f in self.generated.items():
             stored = store.stored_key(uri)
             if stored is None:
@@ -421,6 +441,16 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             meta = self._meta(spec, f.url)
             before = known.pop(uri, None)
             if before is not None and before.key == stored and before.same(f.url, meta):
+                if changed is not None and changed.isdisjoint(before.deps):
+                    # nothing it shows changed since its inputs were last digested
+                    cache = self.site.cache_of(spec)
+                    if cache is not None:
+                        cache.keep(spec.key)
+                        f.inclusion = InclusionLevel.EXCLUDED
+                        self.reused[uri] = (f, stored)
+                        known[uri] = before
+                        untouched += 1
+                        continue
                 if self._same_inputs(spec, f.url, before):
                     f.inclusion = InclusionLevel.EXCLUDED
                     self.reused[uri] = (f, stored)
@@ -434,7 +464,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 f.inclusion = InclusionLevel.EXCLUDED
                 self.reused[uri] = (f, key)
                 if self.serving and last is not None:
-                    known[uri] = _PageKey(store.chrome, f.url, meta, *last, key)
+                    known[uri] = _page_key(store.chrome, spec.key, f.url, meta, last, key)
             else:
                 self.prerendered[uri] = content
                 if self.serving and last is not None:
@@ -443,7 +473,53 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         log.info("archive: %d of %d generated pages unchanged (taken whole from build/, "
                  "checked in %.2fs%s)", len(self.reused), len(self.generated),
                  time.perf_counter() - t0,
-                 f"; {remembered} by the previous reload's keys" if self.serving else "")
+                 (f"; {untouched} show nothing that changed, {remembered} by the previous "
+                  f"reload's keys" if self.serving else ""))
+
+    def _changes(self) -> set[str] | None:
+        """`mkdocs serve`: the tags (archive.site.pagecache.tag, and "p:<page key>" for a
+        page's own changes) of what changed since the previous build, when only that changed:
+        some articles' text or mentions (not their place in any list), related lists, root
+        pages. None when anything else changed (an article added, deleted, moved in a list;
+        a place or an actor; a link; mention counts): then every page is checked."""
+        b, d, site = self.previous, self.data, self.site
+        if b is None or d is None or site is None:
+            return None
+        differ = next((name for name, same in (
+            ("options", lambda: b.options == self.options),
+            ("site", lambda: (b.site_url, b.site_name) == (site.site_url, site.site_name)),
+            ("links", lambda: b.urls == site.urls),
+            ("articles", lambda: b.articles.keys() == d.articles.keys()),
+            ("places and actors", lambda: b.entities == d.entities and all(
+                d.entities[k] is e for k, e in b.entities.items())),
+            ("mentions", lambda: b.entity_articles == d.entity_articles),
+            ("co-occurrence", lambda: b.cooccurrence == d.cooccurrence),
+            ("places' children", lambda: b.children == d.children),
+            ("sources", lambda: (b.sources, b.source_slugs) == (d.sources, d.source_slugs)),
+            ("lists", lambda: b.listings == {k: _listed(x) for k, x in site.listings.items()}),
+            ("root pages", lambda: b.roots.keys() == self.root_pages.keys()),
+        ) if not same()), None)
+        if differ is not None:
+            log.info("archive: every generated page checked (%s changed)", differ)
+            return None
+        changed: set[str] = set()
+        for i, old in b.articles.items():
+            new = d.articles[i]
+            if new is not old:
+                if _placing(old.article) != _placing(new.article):
+                    # it moves in the lists, months, mentioned dates
+                    log.info("archive: every generated page checked (%s moved in the lists)",
+                             i)
+                    return None
+                changed.add(f"a:{i}")
+            if tuple(new.related) != b.related[i]:
+                changed.add(f"p:article:{i}")
+        for root, page in self.root_pages.items():
+            if page is not b.roots[root]:
+                changed.add(f"r:{root}")
+        if self.root_counts != b.root_counts:  # the root index's own figures
+            changed.add("p:roots")
+        return changed
 
     def _same_inputs(self, spec: PageSpec, url: str, before: _PageKey) -> bool:
         """Whether the page's content is the one it had at the previous reload: the same
@@ -507,6 +583,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.analysis is not None  # one article at a time, from build/analysis/
         index = roots.collect_cached(self.analysis, self.config.root_pages_min,
                                      self.paths.build)
+        self.root_pages = dict(index.pages)
+        self.root_counts = (index.n_articles, index.min_articles, index.n_roots)
         def has_kwic() -> bool:  # the concordance page of archive.browser, when there is one
             return any(files.get_file_from_path(u) for u in ("kwic.md", "kwic/index.md"))
 
@@ -565,7 +643,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         elif self.defer:
             return ""  # made in on_page_context, just before the page's template
         done = self.prerendered.pop(page.file.src_uri, None)
-        return done if done is not None else self._content(spec, page.file.url, intro)
+        return done if done is not None else self._made(spec, page.file.src_uri,
+                                                        page.file.url, intro)
 
     def _deferred(self, page: Page) -> PageSpec | None:
         """The spec of a generated page whose content is made just before its template and
@@ -588,8 +667,19 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         spec = self._deferred(page)
         if spec is not None:  # the template reads page.content (context["page"] is the page)
             done = self.prerendered.pop(page.file.src_uri, None)
-            page.content = done if done is not None else self._content(spec, page.file.url)
+            page.content = done if done is not None else self._made(spec, page.file.src_uri,
+                                                                    page.file.url)
         return context
+
+    def _made(self, spec: PageSpec, uri: str, url: str, intro: str | None = None) -> str:
+        """The content of a page MkDocs renders now; under `mkdocs serve`, what its key is
+        derived from is kept for the next reload (see _reuse_pages), also when it was not
+        checked first (the first build, a new page, a changed chrome)."""
+        content = self._content(spec, url, intro)
+        assert self.site is not None
+        if self.serving and self.site.last is not None and uri in self.generated:
+            self.pending.setdefault(uri, self.site.last)
+        return content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # archive.browser: lunr index, metadata, per-article store and scripts under search/
@@ -616,6 +706,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self.views = SiteData(self.data.articles, self.data.entities, {}, {}, {}, {})
             self.digests = self.site.memo.carried(frozenset({"ArticleView", "EntityView",
                                                                    "RootPage"}))
+            self.before = _Before.of(self.data, self.site, self.options, self.root_pages,
+                                     self.root_counts)
         self.site = self.data = None
         self.by_src, self.prerendered = {}, {}
         assert self.analysis is not None and self.paths is not None
@@ -659,6 +751,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.staging.discard()
+        self.before = None  # the next build checks every page
         self.kept.fail()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -671,8 +764,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self.placed[uri] = key  # what MkDocs writes into the site now
             last = self.pending.pop(uri, None)
             if last is not None:  # its key at the next reload (see _reuse_pages)
-                self.page_keys[uri] = _PageKey(self.store.chrome, page.file.url,
-                                               dict(page.meta), *last, key)
+                spec = self.by_src[uri]
+                self.page_keys[uri] = _page_key(self.store.chrome, spec.key, page.file.url,
+                                                dict(page.meta), last, key)
         if self._deferred(page) is not None:
             page.content = None  # written by MkDocs right after this: not kept to the end
         return output
@@ -722,9 +816,75 @@ class _PageKey:
     asked: list[list[str]]
     answers: str
     key: str
+    #: what the page shows, as tags (see ArchivePlugin._changes): the shared objects and
+    #: articles its inputs took in, the articles and entities its lookups asked for, and
+    #: itself ("p:<page key>")
+    deps: frozenset[str]
 
     def same(self, url: str, meta: dict[str, Any]) -> bool:
         return url == self.url and meta == self.meta
+
+
+_LOOKUP_TAGS = {"article": "a:", "entity": "e:"}
+
+
+def _page_key(chrome: str, page: str, url: str, meta: dict[str, Any],
+              last: tuple[str, list[list[str]], str, frozenset[str]], key: str) -> _PageKey:
+    inputs, asked, answers, tags = last
+    deps = set(tags)
+    deps.add(f"p:{page}")
+    for kind, name in asked:
+        prefix = _LOOKUP_TAGS.get(kind)
+        if prefix is not None:
+            deps.add(prefix + name)
+    return _PageKey(chrome, url, meta, inputs, asked, answers, key, frozenset(deps))
+
+
+def _placing(article: Any) -> tuple[Any, ...]:
+    """What places an article in the lists, months and mentioned-date pages, and in the
+    sources' date ranges (see archive.site.render)."""
+    return (article.date, article.title, article.source, newest_first_key(article),
+            [m.value for m in article.mentioned_dates])
+
+
+def _listed(listing: Listing) -> tuple[Any, ...]:
+    return (listing.base, listing.main_uri, listing.title, list(listing.ids),
+            dict(listing.counts) if listing.counts is not None else None, listing.note,
+            listing.back)
+
+
+@dataclass
+class _Before:
+    """What a `mkdocs serve` build's pages were made from, for the next reload to compare
+    (ArchivePlugin._changes). The views are the objects themselves: a reload takes over an
+    unchanged one (archive.site.model.build_site_data), so identity says it did not change;
+    their related lists are copied (set anew on a taken-over view)."""
+
+    options: SiteOptions
+    site_url: str | None
+    site_name: str
+    urls: dict[str, str]
+    articles: dict[str, ArticleView]
+    related: dict[str, tuple[str, ...]]
+    entities: dict[str, EntityView]
+    entity_articles: dict[str, list[tuple[str, int]]]
+    cooccurrence: dict[str, list[tuple[str, int]]]
+    children: dict[str, list[str]]
+    sources: dict[str, list[str]]
+    source_slugs: dict[str, str]
+    listings: dict[str, tuple[Any, ...]]
+    roots: dict[str, Any]
+    root_counts: tuple[int, int, int] | None
+
+    @classmethod
+    def of(cls, data: SiteData, site: Site, options: SiteOptions, roots: dict[str, Any],
+           root_counts: tuple[int, int, int] | None) -> _Before:
+        return cls(options, site.site_url, site.site_name, dict(site.urls),
+                   dict(data.articles), {i: tuple(v.related) for i, v in data.articles.items()},
+                   dict(data.entities), data.entity_articles, data.cooccurrence, data.children,
+                   data.sources, data.source_slugs,
+                   {k: _listed(listing) for k, listing in site.listings.items()}, dict(roots),
+                   root_counts)
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

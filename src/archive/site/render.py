@@ -267,8 +267,11 @@ class Site:
         self.memo = Memo()
         self._cuts: dict[str, int] = {}
         #: What the page cache keyed the page last rendered by :meth:`render` by: its inputs
-        #: digest, recorded lookups and their answers' digest; None when it is not kept.
-        self.last: tuple[str, list[list[str]], str] | None = None
+        #: digest, recorded lookups and their answers' digest, and the tags of what its inputs
+        #: took in (archive.site.pagecache.tag); None when it is not kept.
+        self.last: tuple[str, list[list[str]], str, frozenset[str]] | None = None
+        #: The tags of what the inputs digested last by :meth:`inputs` took in.
+        self.last_tags: frozenset[str] = frozenset()
 
     # -- orderings ---------------------------------------------------------------------------
     def ranks(self) -> dict[str, dict[str, int]]:
@@ -499,7 +502,7 @@ class Site:
             html = self._render(spec, page_url, intro, context, lookups)
             cache.put(spec.key, inputs, lookups, html)
         if cache.last is not None:
-            self.last = (inputs, *cache.last)
+            self.last = (inputs, *cache.last, self.last_tags)
         return html
 
     def cache_of(self, spec: PageSpec, intro: str | None = None) -> PageCache | None:
@@ -518,9 +521,11 @@ class Site:
                 ) -> tuple[str, Lookups]:
         # functions in a context are code (the fingerprint covers it), not data
         keyed = {k: v for k, v in context.items() if not callable(v)}
+        self.memo.touched = set()
         inputs = PageCache.inputs_digest([spec.key, page_url, spec.title, spec.template,
                                           self.site_name, self.site_url, self.options, keyed],
                                          self.memo)
+        self.last_tags = frozenset(self.memo.touched)
         return inputs, Lookups(self._answer, self.memo)
 
     def _answer(self, kind: str, key: str) -> Any:
