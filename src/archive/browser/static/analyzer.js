@@ -781,11 +781,9 @@ export function lexiconReading(word, d, namesToo = true) {
   return reading;
 }
 
-/** Python CONSTRUCT_ENDINGS: a construct plural's و / ي and the free ending each stands for. */
 const CONSTRUCT_ENDINGS = [[WAW, 'ون'], [YEH, 'ين']];
 
-/** Python construct_plural(word, d, names_too): a participle's sound plural in construct
- * (مسؤولو, منسوبيها) read as its free form, for words nothing else reads. */
+/** Python construct_plural(word, d, names_too). */
 export function constructPlural(word, d, namesToo = true) {
   const key = lexiconKey(word);
   for (const pronoun of PRONOUNS) {
