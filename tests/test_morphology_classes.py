@@ -683,3 +683,11 @@ def test_a_two_letter_past_with_the_feminine_teh() -> None:
     assert {w: root(w) for w in FEMININE_PAST} == FEMININE_PAST
     assert root("ومرت") == root("مر") == root("المرور")
     assert_unjudged(list(FEMININE_PAST))
+
+
+def test_the_feminine_ordinal_eleventh_shares_the_masculine_root() -> None:
+    # a lexicon_extra row: arramooz files حادية as a nisba of حادّ (حدد) with a large weight
+    words = ["حادية", "والحادية", "للحادية", "حادي"]
+    assert {w: root(w) for w in words} == dict.fromkeys(words, "حدو")
+    assert root("حادة") == "حدد"  # sharp stays حدد
+    assert_unjudged(["حادية", "والحادية", "للحادية", "حادي", "حادة"])
