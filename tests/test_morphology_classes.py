@@ -691,3 +691,12 @@ def test_the_feminine_ordinal_eleventh_shares_the_masculine_root() -> None:
     assert {w: root(w) for w in words} == dict.fromkeys(words, "حدو")
     assert root("حادة") == "حدد"  # sharp stays حدد
     assert_unjudged(["حادية", "والحادية", "للحادية", "حادي", "حادة"])
+
+
+def test_the_imperfect_of_raa_drops_its_hamza() -> None:
+    # يرى, ترى, نرى, يرون (lexicon_extra rows; arramooz lacks them): يرى was ورى's وري,
+    # ترى an unattested verb rooted تري, يرون رون; وترى was وتر (the news writes و + ترى)
+    words = ["ويرى", "ونرى", "سنرى", "تراها", "يرونه", "فيرون", "وترى"]
+    assert {w: root(w) for w in words} == dict.fromkeys(words, "رءي")
+    assert root("ويرى") == root("رأى") == root("الرؤية")
+    assert_unjudged(words)
