@@ -991,6 +991,8 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     when there is one (أسأل is ا + يسأل, سءل, not أسال, سيل).
     """
     reading = licensed_reading(word, d, names_too)
+    if reading is None:
+        return construct_plural(word, d, names_too)
     start = clitic_hamza(word)
     if reading is not None and reading[0] == "root" and HAMZA not in reading[1] and start > 0:
         at = lexicon_key(word).find(reading[2][:2])
@@ -1009,6 +1011,40 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
         if radical is not None and radical[0] == "root":
             return radical
     return reading
+
+
+#: Endings of a masculine sound plural in construct, which loses its ن: و (nominative:
+#: مسؤولو الوزارة), or ي before a pronoun (منسوبيها); and the free ending each stands for.
+CONSTRUCT_ENDINGS = {WAW: "ون", YEH: "ين"}
+
+
+def construct_plural(word: str, d: Data, names_too: bool = True) -> tuple[str, str, str] | None:
+    """The reading of a word no lexicon reads that is a participle's masculine sound plural in
+    construct (مسؤولو, مقاتلو, موظفيها, منسوبيه, لمنسوبيها): the same word with the free
+    plural ending (مسؤولون, منسوبين), when that reads as a participle — a core of four
+    letters or more that starts with م (مفعول, مفعل, مستفعل …) or is فاعل (زائريها) —
+    else None. Only for words nothing else reads: a foreign name in و (ماريو, فيديو) keeps
+    its light key. Not after the article (a construct noun takes none: التانقو), not a name
+    (محمدو), not before the second person's ك كم كن (rare in news; هاتريك)."""
+    key = lexicon_key(word)
+    for pronoun in PRONOUNS:
+        for letter, ending in CONSTRUCT_ENDINGS.items():
+            tail = letter + pronoun
+            if (letter == YEH and pronoun == "") or pronoun[:1] == "ك" or not word.endswith(
+                    tail) or len(word) - len(tail) < 4:
+                continue
+            reading = lexicon_reading(word[:len(word) - len(tail)] + ending, d, names_too)
+            if reading is None or reading[0] != "root":
+                continue
+            core = reading[2]
+            stem = key[:len(key) - len(tail)]
+            before = stem[:len(stem) - len(core)]
+            if stem.endswith(core) and len(core) >= 4 and (
+                    core[0] == "م" or (len(core) == 4 and core[1] == ALEF)) and (
+                    not before.endswith(ALEF + "ل") and not before.endswith(ARTICLE_L)) and (
+                    core not in d["names"]):
+                return reading
+    return None
 
 
 def madda_key(word: str) -> str:

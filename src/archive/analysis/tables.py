@@ -99,15 +99,24 @@ def _tashaphyne_tables() -> dict[str, Any]:
 INTERROGATIVE = "أَ"
 
 
+#: Stop words of tashaphyne's table that prose uses as content words far more often: فعل is
+#: the verb "did" and the noun "act" (بالفعل, الفعل), not ف + the rare particle علّ (its key
+#: was عل, so فعل and بالفعل had different keys).
+CONTENT_WORDS = ("فعل",)
+
+
 def _content_words_out(questions: list[str], stop_words: dict[str, str],
-                       lexicon: dict[str, str]) -> dict[str, str]:
+                       lexicon: dict[str, str], names: dict[str, str]) -> dict[str, str]:
     """The stop words without the interrogative أ + particle compounds that the lexicon
-    lists as words: أمن is "security" (ءمن) far more often than "is it from" (أ + من) in
-    prose, and so are أهم "most important", أعلى "highest", أكل, أنفس; read as the particle,
-    such a word got the key of من, هم, على and a query for it matched every article."""
+    lists as words or the name lexicon as names, and without :data:`CONTENT_WORDS`: أمن is
+    "security" (ءمن) far more often than "is it from" (أ + من) in prose, and so are أهم
+    "most important", أعلى "highest", أكل, أنفس; أبها is the city, not "is it in her", أوبك
+    OPEC, not "and is it in you"; read as the particle, such a word got the key of من, هم,
+    على, بها and a query for it matched every article."""
     from archive.analysis.morphology import lexicon_key
 
-    drop = {w for w in questions if lexicon_key(w) in lexicon}
+    drop = {w for w in questions if lexicon_key(w) in lexicon or lexicon_key(w) in names}
+    drop.update(CONTENT_WORDS)
     return {w: s for w, s in stop_words.items() if w not in drop}
 
 
@@ -177,9 +186,9 @@ def _build_tables() -> dict[str, Any]:
     tables["root_prior"] = _root_prior()
     tables["extra_roots"] = sorted(set(_extra_roots()) - set(tables["roots"]))
     tables["lexicon"] = _lexicon()
-    tables["stop_words"] = _content_words_out(tables.pop("questions"), tables["stop_words"],
-                                              tables["lexicon"])
     tables["names"] = _names()
+    tables["stop_words"] = _content_words_out(tables.pop("questions"), tables["stop_words"],
+                                              tables["lexicon"], tables["names"])
     tables["madda"] = _madda()
     tables["normalize"] = normalize_table()
     tables["tokenize"] = tokenize_table()

@@ -762,6 +762,7 @@ export function lightKey(word) {
  */
 export function lexiconReading(word, d, namesToo = true) {
   const reading = licensedReading(word, d, namesToo);
+  if (reading === null) return constructPlural(word, d, namesToo);
   const start = cliticHamza(word);
   if (reading !== null && reading[0] === 'root' && !reading[1].includes(HAMZA) && start > 0) {
     const at = lexiconKey(word).indexOf(reading[2].slice(0, 2));
@@ -778,6 +779,32 @@ export function lexiconReading(word, d, namesToo = true) {
     if (radical !== null && radical[0] === 'root') return radical;
   }
   return reading;
+}
+
+const CONSTRUCT_ENDINGS = [[WAW, 'ون'], [YEH, 'ين']];
+
+/** Python construct_plural(word, d, names_too). */
+export function constructPlural(word, d, namesToo = true) {
+  const key = lexiconKey(word);
+  for (const pronoun of PRONOUNS) {
+    for (const [letter, ending] of CONSTRUCT_ENDINGS) {
+      const tail = letter + pronoun;
+      if ((letter === YEH && pronoun === '') || pronoun.startsWith('ك') ||
+        !word.endsWith(tail) || word.length - tail.length < 4) continue;
+      const reading = lexiconReading(word.slice(0, word.length - tail.length) + ending, d,
+        namesToo);
+      if (reading === null || reading[0] !== 'root') continue;
+      const core = reading[2];
+      const stem = key.slice(0, key.length - tail.length);
+      const before = stem.slice(0, stem.length - core.length);
+      if (stem.endsWith(core) && core.length >= 4 &&
+        (core[0] === 'م' || (core.length === 4 && core[1] === ALEF)) &&
+        !before.endsWith(ALEF + 'ل') && !before.endsWith(ARTICLE_L) && !has(d.names, core)) {
+        return reading;
+      }
+    }
+  }
+  return null;
 }
 
 /** Python madda_key(word): lexiconKey, but a madda written first or after the proclitics
