@@ -21,7 +21,9 @@ from archive.browser import index as browser_index
 from archive.browser.index import (
     PIPELINE_LABEL,
     STORED,
+    live_numbers,
     lunr_js_path,
+    rank_places,
     read_data,
     term_hash,
     write_browser_index,
@@ -60,9 +62,7 @@ def _numbers(data: Path) -> dict[str, int]:
     """Article id → document number, from meta.json's live numbers and the cards."""
     meta = read_data(data, "meta.json")
     out: dict[str, int] = {}
-    n = 0
-    for gap in meta["live"]:
-        n += gap
+    for n in live_numbers(meta["live"]):
         block = read_data(data, f"cards/{n // meta['card_block']}.json")
         out[block[n % meta["card_block"]][0]] = n
     return out
@@ -71,7 +71,7 @@ def _numbers(data: Path) -> dict[str, int]:
 def test_writer_outputs(archive: dict[str, Any]) -> None:
     data = archive["site"] / "search" / "data"
     meta = read_data(data, "meta.json")
-    assert meta["count"] == len(meta["live"]) == 5 and meta["slots"] >= 10
+    assert meta["count"] == len(live_numbers(meta["live"])) == 5 and meta["slots"] >= 10
     # what a first result list needs is up front; the filter and facet columns and the
     # entities are in columns.json, fetched after the first results
     assert sorted(meta) == ["block_docs", "card_block", "count", "live", "rank", "shard_hash",
@@ -87,7 +87,7 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
         i = live.index(number[aa.article.id])
         got = columns["dates"][columns["date"][i]] if columns["date"][i] >= 0 else None
         assert got == aa.article.date
-        assert meta["rank"][i] == sorted(ids).index(aa.article.id)
+        assert rank_places(meta["rank"], meta["count"])[i] == sorted(ids).index(aa.article.id)
         assert [columns["entity_keys"][k] for k in columns["places"][i]] == list(aa.places)
     first = live.index(number[ids[0]])
     assert "place:daraa" in [columns["entity_keys"][k] for k in columns["places"][first]]
