@@ -139,18 +139,24 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
 
 def test_every_shard_loads_in_lunr_js(archive: dict[str, Any]) -> None:
     """lunr.js 2.3.9's Index.load takes each shard (its TokenSet builder throws on terms out
-    of JavaScript's string order) and finds every term in it."""
+    of JavaScript's string order) and finds every term in it; the browser, which reads the
+    shards without lunr.js (engine.js shardIndex), gets the same inverted index."""
     data = archive["site"] / "search" / "data"
+    engine = REPO / "src" / "archive" / "browser" / "static" / "engine.js"
     script = (
         "const lunr = require(process.argv[1]); const fs = require('fs');"
         "lunr.Pipeline.registerFunction((t) => t, 'archive-ar'); let n = 0;"
+        f"import({json.dumps(engine.as_uri())}).then(({{ shardIndex }}) => {{"
         "for (const f of fs.readdirSync(process.argv[2])) {"
         " const json = JSON.parse(require('zlib').gunzipSync("
         "  fs.readFileSync(process.argv[2] + '/' + f)).toString('utf8'));"
         " const idx = lunr.Index.load(json);"
+        " const own = shardIndex(JSON.parse(JSON.stringify(json))).invertedIndex;"
+        " if (JSON.stringify(Object.entries(own)) !== JSON.stringify(Object.entries("
+        "  idx.invertedIndex))) throw new Error('shardIndex differs in ' + f);"
         " for (const [term] of json.invertedIndex) {"
         "  if (!idx.tokenSet.toArray().includes(term)) throw new Error('missing ' + term); n++; }"
-        "} console.log(n);"
+        "} console.log(n); });"
     )
     out = subprocess.run(["node", "-e", script, str(lunr_js_path()), str(data / "lunr")],
                          capture_output=True, text=True, check=True, timeout=120)
@@ -197,8 +203,8 @@ def test_forms_entries_decode_to_each_forms_articles(archive: dict[str, Any], tm
         pytest.fail("node is not installed: install nodejs and rerun")
     data = archive["site"].parent / site / "search" / "data"
     out = tmp_path / "forms.json"
-    subprocess.run([node, str(REPO / "tests" / "js" / "forms.mjs"), str(lunr_js_path()),
-                    str(data), str(out)], check=True, timeout=300)
+    subprocess.run([node, str(REPO / "tests" / "js" / "forms.mjs"), str(data), str(out)],
+                   check=True, timeout=300)
     got = json.loads(out.read_text("utf-8"))
     expected = _expected_forms(archive, data)
     assert got == expected
@@ -340,7 +346,7 @@ def test_engine_parity_with_cli_engine(archive: dict[str, Any], tmp_path: Path,
     cases_file.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases),
                           "utf-8")
     out = tmp_path / "out.jsonl"
-    subprocess.run([node, str(ENGINE), str(lunr_js_path()),
+    subprocess.run([node, str(ENGINE),
                     str(archive["site"].parent / layout / "search" / "data"), str(cases_file),
                     str(out)],
                    check=True, timeout=300)

@@ -1,5 +1,6 @@
 // Matching, scoring, filters and snippets: a port of archive/search/engine.py, function for
-// function, over the lunr index the build writes (archive/browser/index.py) instead of Whoosh.
+// function, over the lunr-format index the build writes (archive/browser/index.py) instead of
+// Whoosh.
 //
 //   engine.py                 engine.js
 //   IndexView                 IndexView (postings from the lunr shards; ensure() fetches them)
@@ -23,7 +24,8 @@
 // A hit: {score, spans, tspans, levels, near}. spans/tspans are TOKEN spans [first, last]
 // in the body/title (Python keeps character offsets; the page converts them once it has the
 // text, see loader.js charSpans); an entity span is [first, -1] (to the end of the name).
-// lunr's own BM25 scoring is not used: the rule of query.py is computed from the postings.
+// lunr.js itself is not loaded: a shard's inverted index is all the engine reads (shardIndex),
+// and the rule of query.py is computed from the postings, not lunr's BM25.
 
 import {
   EXACT, LEVEL_FIELD, MODE_LEVELS, NEAR, NEAR_TIER, NEAR_WEIGHT, PHRASE_TIER, QueryError, ROOT,
@@ -116,8 +118,19 @@ export function rankPlaces(rank, n) {
 }
 
 /**
+ * What the engine reads of a serialised lunr index (a shard): its inverted index, term →
+ * posting, as lunr.js 2.3.9's Index.load builds it (an object without prototype). lunr.js
+ * itself (25 KB gzip, and a token set built per shard that nothing here reads) is not needed.
+ */
+export function shardIndex(json) {
+  const invertedIndex = Object.create(null);
+  for (const [term, posting] of json.invertedIndex) invertedIndex[term] = posting;
+  return { invertedIndex };
+}
+
+/**
  * The lunr index shards and per-article metadata, opened for reading (Python IndexView).
- * loadShard(k) returns a promise of the k-th serialised lunr index; lunr is the lunr.js module.
+ * loadShard(k) returns a promise of the k-th serialised lunr index (read by shardIndex).
  * meta: meta.json (statistics, live numbers, rank: what a first result list needs; see
  * liveNumbers, rankPlaces);
  * loadColumns() a promise of columns.json (dates, sources, places, actors, entities: what
@@ -125,9 +138,8 @@ export function rankPlaces(rank, n) {
  * already holds the columns (entities) needs no loadColumns.
  */
 export class IndexView {
-  constructor(meta, lunr, loadShard, loadCards = null, loadColumns = null, loadPositions = null) {
+  constructor(meta, loadShard, loadCards = null, loadColumns = null, loadPositions = null) {
     this.meta = meta;
-    this.lunr = lunr;
     this.loadShard = loadShard;
     this.loadCards = loadCards;
     this.loadColumns = loadColumns;
@@ -136,7 +148,7 @@ export class IndexView {
     this.positionFiles = new Map(); // "k/name" → promise
     this.positions = new Map(); // long term → field → doc → positions (those fetched)
     this.longTerms = new Map(); // long term → {df, blocks, fields: field → [docs, tfs]}
-    this.shards = new Map(); // k → lunr.Index
+    this.shards = new Map(); // k → {invertedIndex} (shardIndex)
     this.pending = new Map();
     this.cards = new Map(); // block → promise
     this.columns = null; // promise of the columns, once asked for
@@ -233,7 +245,7 @@ export class IndexView {
       if (this.shards.has(k)) return null;
       if (!this.pending.has(k)) {
         this.pending.set(k, this.loadShard(k).then((json) => {
-          this.shards.set(k, this.lunr.Index.load(json));
+          this.shards.set(k, shardIndex(json));
         }));
       }
       return this.pending.get(k);
