@@ -21,7 +21,9 @@ from archive.browser import index as browser_index
 from archive.browser.index import (
     PIPELINE_LABEL,
     STORED,
+    live_numbers,
     lunr_js_path,
+    rank_places,
     read_data,
     term_hash,
     write_browser_index,
@@ -60,9 +62,7 @@ def _numbers(data: Path) -> dict[str, int]:
     """Article id → document number, from meta.json's live numbers and the cards."""
     meta = read_data(data, "meta.json")
     out: dict[str, int] = {}
-    n = 0
-    for gap in meta["live"]:
-        n += gap
+    for n in live_numbers(meta["live"]):
         block = read_data(data, f"cards/{n // meta['card_block']}.json")
         out[block[n % meta["card_block"]][0]] = n
     return out
@@ -71,7 +71,7 @@ def _numbers(data: Path) -> dict[str, int]:
 def test_writer_outputs(archive: dict[str, Any]) -> None:
     data = archive["site"] / "search" / "data"
     meta = read_data(data, "meta.json")
-    assert meta["count"] == len(meta["live"]) == 5 and meta["slots"] >= 10
+    assert meta["count"] == len(live_numbers(meta["live"])) == 5 and meta["slots"] >= 10
     # what a first result list needs is up front; the filter and facet columns and the
     # entities are in columns.json, fetched after the first results
     assert sorted(meta) == ["block_docs", "card_block", "count", "live", "rank", "shard_hash",
@@ -87,7 +87,7 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
         i = live.index(number[aa.article.id])
         got = columns["dates"][columns["date"][i]] if columns["date"][i] >= 0 else None
         assert got == aa.article.date
-        assert meta["rank"][i] == sorted(ids).index(aa.article.id)
+        assert rank_places(meta["rank"], meta["count"])[i] == sorted(ids).index(aa.article.id)
         assert [columns["entity_keys"][k] for k in columns["places"][i]] == list(aa.places)
     first = live.index(number[ids[0]])
     assert "place:daraa" in [columns["entity_keys"][k] for k in columns["places"][first]]
@@ -139,18 +139,24 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
 
 def test_every_shard_loads_in_lunr_js(archive: dict[str, Any]) -> None:
     """lunr.js 2.3.9's Index.load takes each shard (its TokenSet builder throws on terms out
-    of JavaScript's string order) and finds every term in it."""
+    of JavaScript's string order) and finds every term in it; the browser, which reads the
+    shards without lunr.js (engine.js shardIndex), gets the same inverted index."""
     data = archive["site"] / "search" / "data"
+    engine = REPO / "src" / "archive" / "browser" / "static" / "engine.js"
     script = (
         "const lunr = require(process.argv[1]); const fs = require('fs');"
         "lunr.Pipeline.registerFunction((t) => t, 'archive-ar'); let n = 0;"
+        f"import({json.dumps(engine.as_uri())}).then(({{ shardIndex }}) => {{"
         "for (const f of fs.readdirSync(process.argv[2])) {"
         " const json = JSON.parse(require('zlib').gunzipSync("
         "  fs.readFileSync(process.argv[2] + '/' + f)).toString('utf8'));"
         " const idx = lunr.Index.load(json);"
+        " const own = shardIndex(JSON.parse(JSON.stringify(json))).invertedIndex;"
+        " if (JSON.stringify(Object.entries(own)) !== JSON.stringify(Object.entries("
+        "  idx.invertedIndex))) throw new Error('shardIndex differs in ' + f);"
         " for (const [term] of json.invertedIndex) {"
         "  if (!idx.tokenSet.toArray().includes(term)) throw new Error('missing ' + term); n++; }"
-        "} console.log(n);"
+        "} console.log(n); });"
     )
     out = subprocess.run(["node", "-e", script, str(lunr_js_path()), str(data / "lunr")],
                          capture_output=True, text=True, check=True, timeout=120)
@@ -197,8 +203,8 @@ def test_forms_entries_decode_to_each_forms_articles(archive: dict[str, Any], tm
         pytest.fail("node is not installed: install nodejs and rerun")
     data = archive["site"].parent / site / "search" / "data"
     out = tmp_path / "forms.json"
-    subprocess.run([node, str(REPO / "tests" / "js" / "forms.mjs"), str(lunr_js_path()),
-                    str(data), str(out)], check=True, timeout=300)
+    subprocess.run([node, str(REPO / "tests" / "js" / "forms.mjs"), str(data), str(out)],
+                   check=True, timeout=300)
     got = json.loads(out.read_text("utf-8"))
     expected = _expected_forms(archive, data)
     assert got == expected
@@ -340,7 +346,7 @@ def test_engine_parity_with_cli_engine(archive: dict[str, Any], tmp_path: Path,
     cases_file.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases),
                           "utf-8")
     out = tmp_path / "out.jsonl"
-    subprocess.run([node, str(ENGINE), str(lunr_js_path()),
+    subprocess.run([node, str(ENGINE),
                     str(archive["site"].parent / layout / "search" / "data"), str(cases_file),
                     str(out)],
                    check=True, timeout=300)

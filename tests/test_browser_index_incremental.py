@@ -27,6 +27,7 @@ from archive.browser.index import (
     _field_items,
     assign_docnums,
     delta_decode,
+    live_numbers,
     read_data,
     shard_count,
     slot_space,
@@ -104,7 +105,7 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
     data = site / "search" / "data"
     meta = read_data(data, "meta.json")
     ident: dict[int, str] = {}
-    for n in delta_decode(meta["live"]):
+    for n in live_numbers(meta["live"]):
         block = read_data(data, f"cards/{n // meta['card_block']}.json")
         ident[n] = block[n % meta["card_block"]][0]
     out: dict[tuple[str, str, str], list[int]] = {}
@@ -456,7 +457,7 @@ def test_only_the_card_block_of_a_changed_article_is_written(tmp_path: Path) -> 
     lost = sorted(cards.iterdir())[0]
     block_of = {}
     meta = read_data(site / "search" / "data", "meta.json")
-    for n in delta_decode(meta["live"]):
+    for n in live_numbers(meta["live"]):
         block = read_data(state / "data", f"cards/{n // meta['card_block']}.json")
         block_of[block[n % meta["card_block"]][0]] = f"{n // meta['card_block']}.json.gz"
     if block_of[ident] == lost.name:

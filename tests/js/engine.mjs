@@ -1,27 +1,24 @@
 // Run the browser's search engine (engine.js, via loader.js's runWith) under node over a built search/data folder.
 //
-//   node tests/js/engine.mjs LUNR_JS DATA_DIR CASES.jsonl OUT.jsonl
+//   node tests/js/engine.mjs DATA_DIR CASES.jsonl OUT.jsonl
 //
 // CASES: one JSON object a line {q, mode, place, actor, source, year, limit}; OUT: one line per
 // case (with a limit: its first `limit` rows only, as the command prints),
 // {"total": n, "results": [[path, score, [[clause, level], ...], proximity], ...]} or {"error": message}.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Analyzer } from '../../src/archive/browser/static/analyzer.js';
 import { IndexView } from '../../src/archive/browser/static/engine.js';
 import { parseData, runWith } from '../../src/archive/browser/static/loader.js';
 import { LEVEL_NAME, PROXIMITY_NAME } from '../../src/archive/browser/static/query.js';
 
-const [lunrPath, dataDir, casesPath, outPath] = process.argv.slice(2);
-const lunr = createRequire(import.meta.url)(lunrPath);
+const [dataDir, casesPath, outPath] = process.argv.slice(2);
 // the stored files are gzipped: decompressed as the page does (loader.js parseData)
 const read = (name) => parseData(readFileSync(join(dataDir, `${name}.gz`)));
 const meta = await read('meta.json');
 const analyzer = new Analyzer(await read('analyzer-tables.json'), await read('names.json'),
   (id) => read(`lexicon/${id}.json`));
-lunr.Pipeline.registerFunction((token) => token.update((s) => analyzer.normalize(s)), 'archive-ar');
-const view = new IndexView(meta, lunr, async (k) => read(`lunr/${k}.json`),
+const view = new IndexView(meta, async (k) => read(`lunr/${k}.json`),
   async (b) => read(`cards/${b}.json`), async () => read('columns.json'),
   async (k, name) => read(`pos/${k}/${name}.json`));
 const engine = { analyzer, view, meta };

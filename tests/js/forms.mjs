@@ -1,23 +1,20 @@
 // Decode every forms entry of a built search/data folder as the browser does (forms.js
 // termForms, reading the articles of entries that number them from the index shards).
 //
-//   node tests/js/forms.mjs LUNR_JS DATA_DIR OUT.json
+//   node tests/js/forms.mjs DATA_DIR OUT.json
 //
 // OUT: {"stem"|"root": {term: {normalized: [spelling, [docnums ascending]]}}}.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { IndexView } from '../../src/archive/browser/static/engine.js';
 import { termForms } from '../../src/archive/browser/static/forms.js';
 import { parseData } from '../../src/archive/browser/static/loader.js';
 import { ROOT, STEM } from '../../src/archive/browser/static/query.js';
 
-const [lunrPath, dataDir, outPath] = process.argv.slice(2);
-const lunr = createRequire(import.meta.url)(lunrPath);
+const [dataDir, outPath] = process.argv.slice(2);
 const read = (name) => parseData(readFileSync(join(dataDir, `${name}.gz`)));
-lunr.Pipeline.registerFunction((token) => token, 'archive-ar');
 const meta = await read('meta.json');
-const view = new IndexView(meta, lunr, async (k) => read(`lunr/${k}.json`));
+const view = new IndexView(meta, async (k) => read(`lunr/${k}.json`));
 const out = { stem: {}, root: {} };
 for (const file of readdirSync(join(dataDir, 'forms')).sort()) {
   const shard = await read(`forms/${file.replace(/\.gz$/, '')}`);

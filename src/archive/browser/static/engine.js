@@ -1,5 +1,6 @@
 // Matching, scoring, filters and snippets: a port of archive/search/engine.py, function for
-// function, over the lunr index the build writes (archive/browser/index.py) instead of Whoosh.
+// function, over the lunr-format index the build writes (archive/browser/index.py) instead of
+// Whoosh.
 //
 //   engine.py                 engine.js
 //   IndexView                 IndexView (postings from the lunr shards; ensure() fetches them)
@@ -23,7 +24,8 @@
 // A hit: {score, spans, tspans, levels, near}. spans/tspans are TOKEN spans [first, last]
 // in the body/title (Python keeps character offsets; the page converts them once it has the
 // text, see loader.js charSpans); an entity span is [first, -1] (to the end of the name).
-// lunr's own BM25 scoring is not used: the rule of query.py is computed from the postings.
+// lunr.js itself is not loaded: a shard's inverted index is all the engine reads (shardIndex),
+// and the rule of query.py is computed from the postings, not lunr's BM25.
 
 import {
   EXACT, LEVEL_FIELD, MODE_LEVELS, NEAR, NEAR_TIER, NEAR_WEIGHT, PHRASE_TIER, QueryError, ROOT,
@@ -56,18 +58,88 @@ export function termHash(term) {
   return h;
 }
 
+/** Base64 text → bytes (meta.json's bitset and Lehmer code). */
+function base64Bytes(text) {
+  const raw = atob(text);
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
+
+/** meta.json's ``live`` (Python live_bitset): the live document numbers, ascending; data
+ * before DATA_VERSION 7: a delta-encoded list. */
+export function liveNumbers(live) {
+  const out = [];
+  if (Array.isArray(live)) {
+    let n = 0;
+    for (const gap of live) out.push((n += gap));
+    return out;
+  }
+  const bits = base64Bytes(live);
+  for (let i = 0; i < bits.length; i++) {
+    for (let b = 0; bits[i] >> b; b++) if ((bits[i] >> b) & 1) out.push(8 * i + b);
+  }
+  return out;
+}
+
+/** meta.json's ``rank`` of ``n`` articles (Python rank_code: a Lehmer code, base64; a plain
+ * list before DATA_VERSION 7): each live article's place in id order. */
+export function rankPlaces(rank, n) {
+  if (Array.isArray(rank)) return rank;
+  const bits = base64Bytes(rank);
+  const out = new Int32Array(n);
+  // Fenwick tree over the places, each 1 while not yet taken: the d-th free place by
+  // binary lifting
+  const tree = new Int32Array(n + 1);
+  for (let i = 1; i <= n; i++) {
+    tree[i] += 1;
+    const j = i + (i & -i);
+    if (j <= n) tree[j] += tree[i];
+  }
+  let top = 1;
+  while (top * 2 <= n) top *= 2;
+  let at = 0; // bit position in the stream
+  for (let k = 0; k < n; k++) {
+    let d = 0;
+    for (let w = 32 - Math.clz32(n - k - 1); w > 0; w--, at++) {
+      d = d * 2 + ((bits[at >> 3] >> (7 - (at & 7))) & 1);
+    }
+    let pos = 0; // the largest prefix with at most d free places
+    for (let step = top; step > 0; step >>= 1) {
+      if (pos + step <= n && tree[pos + step] <= d) {
+        pos += step;
+        d -= tree[pos];
+      }
+    }
+    out[k] = pos; // place pos (tree index pos + 1)
+    for (let i = pos + 1; i <= n; i += i & -i) tree[i] -= 1;
+  }
+  return out;
+}
+
+/**
+ * What the engine reads of a serialised lunr index (a shard): its inverted index, term →
+ * posting, as lunr.js 2.3.9's Index.load builds it (an object without prototype). lunr.js
+ * itself (25 KB gzip, and a token set built per shard that nothing here reads) is not needed.
+ */
+export function shardIndex(json) {
+  const invertedIndex = Object.create(null);
+  for (const [term, posting] of json.invertedIndex) invertedIndex[term] = posting;
+  return { invertedIndex };
+}
+
 /**
  * The lunr index shards and per-article metadata, opened for reading (Python IndexView).
- * loadShard(k) returns a promise of the k-th serialised lunr index; lunr is the lunr.js module.
- * meta: meta.json (statistics, live numbers, rank: what a first result list needs);
+ * loadShard(k) returns a promise of the k-th serialised lunr index (read by shardIndex).
+ * meta: meta.json (statistics, live numbers, rank: what a first result list needs; see
+ * liveNumbers, rankPlaces);
  * loadColumns() a promise of columns.json (dates, sources, places, actors, entities: what
  * filters, sorting by date and facets need), fetched once by ensureColumns(). A meta that
  * already holds the columns (entities) needs no loadColumns.
  */
 export class IndexView {
-  constructor(meta, lunr, loadShard, loadCards = null, loadColumns = null, loadPositions = null) {
+  constructor(meta, loadShard, loadCards = null, loadColumns = null, loadPositions = null) {
     this.meta = meta;
-    this.lunr = lunr;
     this.loadShard = loadShard;
     this.loadCards = loadCards;
     this.loadColumns = loadColumns;
@@ -76,7 +148,7 @@ export class IndexView {
     this.positionFiles = new Map(); // "k/name" → promise
     this.positions = new Map(); // long term → field → doc → positions (those fetched)
     this.longTerms = new Map(); // long term → {df, blocks, fields: field → [docs, tfs]}
-    this.shards = new Map(); // k → lunr.Index
+    this.shards = new Map(); // k → {invertedIndex} (shardIndex)
     this.pending = new Map();
     this.cards = new Map(); // block → promise
     this.columns = null; // promise of the columns, once asked for
@@ -86,13 +158,12 @@ export class IndexView {
     this.docnums = [];
     // rank: the article's place in id order (ties in ranking, as Python sorts by id)
     this.rank = new Int32Array(meta.slots);
-    let n = 0;
-    meta.live.forEach((gap, i) => {
-      n += gap;
+    const places = rankPlaces(meta.rank, meta.count);
+    liveNumbers(meta.live).forEach((n, i) => {
       // date, source, year, places, actors: from columns.json (ensureColumns); id, path,
       // title, url (and date, source): from the article's card (setCard, loadStored)
       this.docs[n] = {};
-      this.rank[n] = meta.rank[i];
+      this.rank[n] = places[i];
       this.docnums.push(n);
     });
     this.n = meta.count;
@@ -174,7 +245,7 @@ export class IndexView {
       if (this.shards.has(k)) return null;
       if (!this.pending.has(k)) {
         this.pending.set(k, this.loadShard(k).then((json) => {
-          this.shards.set(k, this.lunr.Index.load(json));
+          this.shards.set(k, shardIndex(json));
         }));
       }
       return this.pending.get(k);

@@ -4,7 +4,7 @@
 // its options into them).
 //
 //   service.py / commands/search.py    loader.js
-//   query_analyzer                     loadEngine (analyzer tables, names, lunr, metadata)
+//   query_analyzer                     loadEngine (analyzer tables, names, metadata)
 //   search_cmd's Filters(...)          runWith (params → Filters; several values per facet)
 //   engine.search + Result.matched     charSpans / titleSpans (token → character spans)
 //   (site) facet counts                facetCounts, formCounts
@@ -38,45 +38,25 @@ export async function parseData(buffer) {
   return JSON.parse(new TextDecoder().decode(bytes));
 }
 
-function loadScript(url) {
-  return new Promise((resolve, reject) => {
-    if (globalThis.lunr) {
-      resolve();
-      return;
-    }
-    const s = document.createElement('script');
-    s.src = url;
-    s.onload = () => resolve();
-    s.onerror = () => reject(new Error(`لم يُحمَّل ${url}`));
-    document.head.appendChild(s);
-  });
-}
-
 let enginePromise = null;
 
-/** Load lunr, the index metadata, analyzer tables and names once (shared by all queries);
+/** Load the index metadata, analyzer tables and names once (shared by all queries);
  * not the columns (view.ensureColumns). */
 export function loadEngine() {
   if (enginePromise) return enginePromise;
   enginePromise = (async () => {
     const t0 = performance.now();
-    const [, meta, tables, names] = await Promise.all([
-      loadScript(new URL('lunr.js', import.meta.url).href),
+    const [meta, tables, names] = await Promise.all([
       fetchJSON('meta.json'),
       fetchJSON('analyzer-tables.json'),
       fetchJSON('names.json'),
     ]);
     // lexicon shards (names, licensed roots) are fetched on demand: analyzer.prepare(text)
     const analyzer = new Analyzer(tables, names, (id) => fetchJSON(`lexicon/${id}.json`));
-    // The index's search pipeline is labelled "archive-ar": the archive's normalize.
-    const archiveAr = (token) => token.update((s) => analyzer.normalize(s));
-    if (!globalThis.lunr.Pipeline.registeredFunctions['archive-ar']) {
-      globalThis.lunr.Pipeline.registerFunction(archiveAr, 'archive-ar');
-    }
     const { IndexView } = await import('./engine.js');
     // columns.json (filters, sorting by date, facets) is fetched after the first results
     // (view.ensureColumns), or before them when the query is filtered
-    const view = new IndexView(meta, globalThis.lunr, (k) => fetchJSON(`lunr/${k}.json`),
+    const view = new IndexView(meta, (k) => fetchJSON(`lunr/${k}.json`),
       (b) => fetchJSON(`cards/${b}.json`), () => fetchJSON('columns.json'),
       (k, name) => fetchJSON(`pos/${k}/${name}.json`));
     return { analyzer, view, meta, loadMs: performance.now() - t0 };

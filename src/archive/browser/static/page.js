@@ -19,7 +19,6 @@ import { snippet, mergeSpans } from './engine.js';
 import { excludeForms, formCounts } from './forms.js';
 import { el, failure, formatDate, marked, readQuery, showMode, writeQuery, LEVEL_LABEL,
   PROXIMITY_LABEL, UNKNOWN_DATE } from './ui.js';
-import { renderWorkbench } from './workbench.js'; // issue 16: chart, exports, concordance link
 
 export const PAGE_SIZE = 10;
 const FACETS = [
@@ -111,7 +110,7 @@ export class SearchPage {
       });
     }
     this.more.addEventListener('click', () => this.showMore(true));
-    // the page exists to search: its up-front data (metadata, analyzer tables, names, lunr.js)
+    // the page exists to search: its up-front data (metadata, analyzer tables, names)
     // starts loading at once, so that Enter fetches only the query's own shards and texts
     loadEngine().catch(() => {});
     // while the reader types (a pause of 250 ms), the analyzer's lexicon shards for the words
@@ -264,6 +263,10 @@ export class SearchPage {
     }
     if (token !== this.token) return;
     this.renderFacets(params, out);
+    // the chart, exports and concordance link (issue 16; workbench.js with trend.js and
+    // export.js): fetched after the first results, as the columns are
+    const { renderWorkbench } = await import('./workbench.js');
+    if (token !== this.token) return;
     renderWorkbench(this, params, out);
   }
 

@@ -12,8 +12,8 @@
 //                                           highlight on arrival (?h=) on every page
 //   analyzer.js archive/analysis/           the analyzer (normalize, tokenize, morphology)
 //
-// lunr.js (2.3.9, copied at build time from the installed mkdocs package) loads the index;
-// lunr's own BM25 scoring is not used.
+// The index shards are lunr.js 2.3.9 indexes (its Index.load takes them), read without lunr.js
+// (engine.js shardIndex); lunr's own BM25 scoring is not used.
 
 import { loadEngine, runQuery } from './loader.js';
 import { search } from './engine.js';
