@@ -441,6 +441,12 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
     alone when the term has one form, held by each of its articles. When ``docs`` does not
     hold every form's article (no posting under the same term in this shard), the older
     entry ``{normalized: [spelling, docnums delta-encoded]}``."""
+    if len(norms) == 1:  # one form (most terms): held by each article of the posting?
+        for norm, spellings in norms.items():
+            if len(spellings) == 1:
+                for spelling, numbers in spellings.items():
+                    if len(numbers) == len(docs) and set(numbers) == set(docs):
+                        return [[norm if spelling == norm else [norm, spelling]], 0]
     order = sorted(norms)
     held: list[set[int]] = []
     names: list[Any] = []
@@ -517,6 +523,8 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
 
 #: Field numbers in the order of their names (JSON's sorted keys).
 _FIELDS_BY_NAME = sorted(range(len(FIELDS)), key=FIELDS.__getitem__)
+#: Field number → its place in :data:`_FIELDS_BY_NAME`.
+_NAME_RANK = [_FIELDS_BY_NAME.index(f) for f in range(len(FIELDS))]
 
 
 def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
@@ -524,10 +532,8 @@ def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
     positions}})`` without its braces; a field held by one article (most) is written
     directly (a list of numbers' repr is its JSON once the spaces are dropped)."""
     out = []
-    for f in _FIELDS_BY_NAME:
-        docs = fields.get(f)
-        if docs is None:
-            continue
+    for f in fields if len(fields) == 1 else sorted(fields, key=_NAME_RANK.__getitem__):
+        docs = fields[f]
         if len(docs) == 1:
             for d, p in docs.items():
                 out.append(f'"{FIELDS[f]}":{{"{d}":{p!r}}}'.replace(" ", ""))
@@ -1322,7 +1328,8 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
     entries: _Entries = {}
     dumps = marshal.dumps
     for term, add in new.items():
-        norms = {norm: {spelling: sorted(set(numbers)) for spelling, numbers in spellings.items()}
+        norms = {norm: {spelling: numbers if len(numbers) == 1 else sorted(set(numbers))
+                        for spelling, numbers in spellings.items()}
                  for norm, spellings in add.items()}
         entries[term] = (_forms_fragment(term, norms, _level_docs(terms.get(term), level)),
                          dumps(norms))
