@@ -68,6 +68,7 @@ import io
 import json
 import marshal
 import math
+import operator
 import os
 import pickle
 import shutil
@@ -78,6 +79,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
+from itertools import repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -213,8 +215,8 @@ def delta_encode(positions: list[int]) -> list[int]:
     """Sorted numbers as the first one and then the gaps (smaller JSON)."""
     if len(positions) == 1:  # most postings
         return [positions[0]]
-    order = sorted(positions)
-    return [order[0], *[b - a for a, b in zip(order, order[1:], strict=False)]]
+    order = sorted(positions)  # linear on the (usual) ascending input
+    return list(map(operator.sub, order, [0, *order]))
 
 
 def delta_decode(gaps: list[int]) -> list[int]:
@@ -283,49 +285,61 @@ def _term_groups(postings: dict[str, list[Any]],
     record and, through a checksum, what tells an edited article's changed hashes; marshal
     version 2 has no back references, so equal groups give equal bytes whatever their
     objects' reference counts."""
-    groups: dict[int, tuple[int, list[Any], list[Any]]] = {}
     hash_of = _hash
-    for item in postings.items():
-        h = hash_of(item[0])
-        group = groups.get(h)
-        if group is None:
-            groups[h] = (h, [item], [])
-        else:
-            group[1].append(item)
-    for item in forms:
-        h = hash_of(item[1])
+    hashes = list(map(hash_of, postings))
+    groups: dict[int, tuple[int, list[Any], list[Any]]]
+    if len(set(hashes)) == len(hashes):  # no two terms of the article share a hash (usual)
+        groups = {h: (h, [item], []) for h, item in zip(hashes, postings.items(), strict=True)}
+    else:
+        groups = {}
+        for h, item in zip(hashes, postings.items(), strict=True):
+            group = groups.get(h)
+            if group is None:
+                groups[h] = (h, [item], [])
+            else:
+                group[1].append(item)
+    for h, item in zip(map(hash_of, [item[1] for item in forms]), forms, strict=True):
         group = groups.get(h)
         if group is None:
             groups[h] = (h, [], [item])
         else:
             group[2].append(item)
-    dumps = marshal.dumps
-    return [(h, dumps(group, 2)) for h, group in groups.items()]
+    return list(zip(groups, map(marshal.dumps, groups.values(), repeat(2)), strict=True))
 
 
 def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
     postings: dict[str, list[Any]] = {}  # term → [field number, delta positions, …]
     for f, (_length, raw) in enumerate(_group_fields(doc)):
         # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
-        # browser looks entity keys up lowercased)
-        local: dict[str, list[int]] = {}
-        for term, positions in raw.items():
-            low = term.lower()
-            local[low] = local[low] + positions if low in local else positions
+        # browser looks entity keys up lowercased); most fields have no upper case at all
+        local: dict[str, list[int]] = raw
+        joined = "\0".join(raw)
+        if joined.lower() != joined:
+            local = {}
+            for term, positions in raw.items():
+                low = term.lower()
+                local[low] = local[low] + positions if low in local else positions
         for term, positions in local.items():
+            # one position (most): the list is already its delta encoding (and not shared)
+            deltas = positions if len(positions) == 1 else delta_encode(positions)
             at = postings.get(term)
             if at is None:
-                postings[term] = [f, delta_encode(positions)]
+                postings[term] = [f, deltas]
             else:
-                at += (f, delta_encode(positions))
-    first: dict[tuple[int, str, str], str] = {}
+                at += (f, deltas)
+    # per (level, term, normalized form): the first spelling, title first
+    first: dict[tuple[int, str, str], tuple[int, str, str, str]] = {}
     for t in (*doc.title_tokens, *doc.tokens):
-        if t.entity is not None or not t.normalized:
+        norm = t.normalized
+        if t.entity is not None or not norm:
             continue
-        for level, term in ((0, t.stem), (1, t.root)):
-            if term and (level, term, t.normalized) not in first:
-                first[(level, term, t.normalized)] = t.form
-    forms = [(level, term, norm, spelling) for (level, term, norm), spelling in first.items()]
+        term = t.stem
+        if term and (0, term, norm) not in first:
+            first[(0, term, norm)] = (0, term, norm, t.form)
+        term = t.root
+        if term and (1, term, norm) not in first:
+            first[(1, term, norm)] = (1, term, norm, t.form)
+    forms = list(first.values())
     groups = _term_groups(postings, forms)
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
             doc.date, doc.source]
@@ -334,8 +348,7 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     # page fetches one file per result after Enter instead of two
     record = {**doc_record(doc, body), "card": card}
     digest = hashlib.blake2b(_value_bytes((record, card, row)), digest_size=16)
-    for _h, data in groups:
-        digest.update(data)
+    digest.update(b"".join([data for _h, data in groups]))
     return _Record(groups, record, card, row, digest.hexdigest())
 
 
@@ -430,6 +443,12 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
     alone when the term has one form, held by each of its articles. When ``docs`` does not
     hold every form's article (no posting under the same term in this shard), the older
     entry ``{normalized: [spelling, docnums delta-encoded]}``."""
+    if len(norms) == 1:  # one form (most terms): held by each article of the posting?
+        for norm, spellings in norms.items():
+            if len(spellings) == 1:
+                for spelling, numbers in spellings.items():
+                    if len(numbers) == len(docs) and set(numbers) == set(docs):
+                        return [[norm if spelling == norm else [norm, spelling]], 0]
     order = sorted(norms)
     held: list[set[int]] = []
     names: list[Any] = []
@@ -506,6 +525,8 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
 
 #: Field numbers in the order of their names (JSON's sorted keys).
 _FIELDS_BY_NAME = sorted(range(len(FIELDS)), key=FIELDS.__getitem__)
+#: Field number → its place in :data:`_FIELDS_BY_NAME`.
+_NAME_RANK = [_FIELDS_BY_NAME.index(f) for f in range(len(FIELDS))]
 
 
 def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
@@ -513,10 +534,8 @@ def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
     positions}})`` without its braces; a field held by one article (most) is written
     directly (a list of numbers' repr is its JSON once the spaces are dropped)."""
     out = []
-    for f in _FIELDS_BY_NAME:
-        docs = fields.get(f)
-        if docs is None:
-            continue
+    for f in fields if len(fields) == 1 else sorted(fields, key=_NAME_RANK.__getitem__):
+        docs = fields[f]
         if len(docs) == 1:
             for d, p in docs.items():
                 out.append(f'"{FIELDS[f]}":{{"{d}":{p!r}}}'.replace(" ", ""))
@@ -534,7 +553,7 @@ def _pos_texts(entries: _Entries) -> dict[str, str]:
     """The shard's positions files (``<n>.<b>`` → JSON ``{term: fragment}``, terms in
     JavaScript's string order) from its long terms' fragments."""
     files: dict[str, list[str]] = {}
-    for term in sorted(entries, key=_utf16_key):
+    for term in sorted([t for t, entry in entries.items() if entry[2]], key=_utf16_key):
         for key, fragment in entries[term][2].items():
             files.setdefault(key, []).append(f"{_dump(term)}:{fragment}")
     return {key: "{" + ",".join(parts) + "}" for key, parts in files.items()}
@@ -869,20 +888,34 @@ def _write(path: Path, text: str) -> Path:
 
 class _Out:
     """Writes data files gzipped (``name`` + ``.gz``), only when their content changes
-    (atomically: a new file replaces the old)."""
+    (atomically: a new file replaces the old). ``fresh``: ``root`` did not exist before
+    this build, so no file is there to compare with (none is read)."""
 
-    def __init__(self, root: Path, report: BrowserIndexReport) -> None:
+    def __init__(self, root: Path, report: BrowserIndexReport, fresh: bool = False) -> None:
         self.root = root
         self.report = report
+        self.fresh = fresh
+        self.folders: set[Path] = set()  # made during this build
+
+    def _folder(self, path: Path) -> None:
+        folder = path.parent
+        if folder not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
 
     def put(self, name: str, text: str) -> Path:
         """Store the JSON ``text`` as ``name``.gz (compressed only when it changed)."""
         path = self.root / (name + STORED)
+        if self.fresh:  # written in place: a build that fails leaves no state.json
+            self._folder(path)
+            path.write_bytes(pack(text))
+            self.report.written += 1
+            return path
         data = text.encode("utf-8")
         try:
             old = path.read_bytes()
         except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(path)
         else:
             try:
                 same = gzip.decompress(old) == data
@@ -1031,7 +1064,7 @@ def write_browser_index(
             shutil.rmtree(out_dir)
         hashes_dir = None
     report = BrowserIndexReport(site_data, 0)
-    out = _Out(out_dir, report)
+    out = _Out(out_dir, report, fresh=not out_dir.exists())
     urls = urls or {}
     analyzers: list[Any] = []  # the title analyzer, made when an article has to be read
 
@@ -1074,18 +1107,18 @@ def write_browser_index(
                 # per bucket, the article's groups (one per term hash, marshal bytes, read
                 # back by _write_shards) and per term hash a checksum of its group
                 buckets: dict[int, list[bytes]] = {}
-                hashes: dict[int, int] = {}
+                mask = SPILL_BUCKETS - 1
                 for h, data in rec.groups:
-                    hashes[h] = zlib.crc32(data)
-                    b = buckets.get(h & (SPILL_BUCKETS - 1))
+                    b = buckets.get(h & mask)
                     if b is None:
-                        buckets[h & (SPILL_BUCKETS - 1)] = [data]
+                        buckets[h & mask] = [data]
                     else:
                         b.append(data)
                 for bucket, groups in buckets.items():
                     spill.add(bucket, (seq, groups))
-                order = sorted(hashes)
-                touched[seq] = array("I", order + [hashes[h] for h in order])
+                hashes = sorted(zip([h for h, _d in rec.groups],
+                                    map(zlib.crc32, [d for _h, d in rec.groups]), strict=True))
+                touched[seq] = array("I", [h for h, _c in hashes] + [c for _h, c in hashes])
         finally:
             spill.close()
 
@@ -1273,8 +1306,10 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     terms, levels = part
                     for term, flat in posts:
                         docs = terms.get(term)
-                        if docs is None:
-                            docs = terms[term] = {}
+                        if docs is None:  # (a field is once in flat)
+                            terms[term] = {flat[i]: {num: flat[i + 1]}
+                                           for i in range(0, len(flat), 2)}
+                            continue
                         for i in range(0, len(flat), 2):
                             at = docs.get(flat[i])
                             if at is None:
@@ -1282,8 +1317,20 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                             else:
                                 at[num] = flat[i + 1]
                     for level, term, norm, spelling in forms:
-                        (levels[level].setdefault(term, {}).setdefault(norm, {})
-                         .setdefault(spelling, []).append(num))
+                        table = levels[level]
+                        norms = table.get(term)
+                        if norms is None:
+                            table[term] = {norm: {spelling: [num]}}
+                            continue
+                        spellings = norms.get(norm)
+                        if spellings is None:
+                            norms[norm] = {spelling: [num]}
+                            continue
+                        holders = spellings.get(spelling)
+                        if holders is None:
+                            spellings[spelling] = [num]
+                        else:
+                            holders.append(num)
         spread = shards < SPILL_BUCKETS
         if everything:
             members = [k for k in range(shards) if spread or k % SPILL_BUCKETS in group]
@@ -1291,9 +1338,19 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
             members = sorted({k for k in dirty_shards if spread or k % SPILL_BUCKETS in group}
                              | set(incoming))
         for k in members:
-            lunr: _Entries = {}
-            forms_state: list[_Entries] = [{}, {}]
-            if old_shards is not None and states is not None:
+            if old_shards is None:  # cold: nothing to patch
+                new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
+                lunr = _fresh_postings(new_terms, slots)
+                forms_state = [_fresh_forms(new_forms[level], level, new_terms)
+                               for level in (0, 1)]
+                _save_shard(target, k, lunr, forms_state)
+                out.put(f"lunr/{k}.json", _lunr_text(lunr))
+                _put_positions(out, k, _pos_texts(lunr))
+                out.put(f"forms/{k}.json", _forms_text(forms_state))
+                continue
+            lunr = {}
+            forms_state = [{}, {}]
+            if states is not None:
                 # the old shards whose terms may now be in shard k
                 sources = ([k % old_shards] if old_shards <= shards
                            else list(range(k, old_shards, shards)))
@@ -1315,18 +1372,49 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
             for level in (0, 1):
                 _patch_forms(forms_state[level], new_forms[level], renumbering, everything,
                              dirty, gone, moved, partial, level, lunr, touched)
-            if target is not None:
-                with open(target / f".{k}.tmp", "wb") as dst:
-                    dst.write(zlib.compress(pickle.dumps((lunr, forms_state),
-                                                         protocol=pickle.HIGHEST_PROTOCOL),
-                                            STATE_ZLIB_LEVEL))
-                os.replace(target / f".{k}.tmp", target / f"{k}{_SHARD_STATE}")
+            _save_shard(target, k, lunr, forms_state)
             out.put(f"lunr/{k}.json", _lunr_text(lunr))
             _put_positions(out, k, _pos_texts(lunr))
             out.put(f"forms/{k}.json", _forms_text(forms_state))
     if reshard and states is not None and target is not None:
         shutil.rmtree(states)
         os.replace(target, states)
+
+
+def _fresh_postings(new: _Terms, slots: int) -> _Entries:
+    """A shard's postings state on a cold build, from the spill's postings alone (what
+    :func:`_patch_postings` makes from no state, without its bookkeeping)."""
+    entries: _Entries = {}
+    dumps = marshal.dumps
+    for term, fields in new.items():
+        lunr, pos = _posting_fragment(fields, slots)
+        entries[term] = (lunr, dumps(fields), pos)
+    return entries
+
+
+def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, terms: _Terms
+                 ) -> _Entries:
+    """One level's forms state on a cold build (what :func:`_patch_forms` makes from no
+    state); ``terms``: the shard's postings, whose articles the entries number."""
+    entries: _Entries = {}
+    dumps = marshal.dumps
+    for term, add in new.items():
+        norms = {norm: {spelling: numbers if len(numbers) == 1 else sorted(set(numbers))
+                        for spelling, numbers in spellings.items()}
+                 for norm, spellings in add.items()}
+        entries[term] = (_forms_fragment(term, norms, _level_docs(terms.get(term), level)),
+                         dumps(norms))
+    return entries
+
+
+def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entries]) -> None:
+    """Write shard ``k``'s state (:func:`_load_shard`) into ``target`` (None: no state)."""
+    if target is None:
+        return
+    with open(target / f".{k}.tmp", "wb") as dst:
+        dst.write(zlib.compress(pickle.dumps((lunr, forms), protocol=pickle.HIGHEST_PROTOCOL),
+                                STATE_ZLIB_LEVEL))
+    os.replace(target / f".{k}.tmp", target / f"{k}{_SHARD_STATE}")
 
 
 def _put_positions(out: _Out, k: int, texts: dict[str, str]) -> None:
