@@ -211,3 +211,57 @@ def test_refuses_what_it_does_not_write(tmp_path: Path) -> None:
     ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT(vector=True)))
     with pytest.raises(ValueError, match="term vectors"):
         ArchiveWriter(ix)
+
+
+def synthetic_tokens(seed: int, n: int) -> list[Any]:
+    """Tokens with repeated forms, stems shared by several forms, roots shared by several
+    stems, names that are also common words (``alt``) and empty keys."""
+    import random
+
+    from archive.analysis import Token
+
+    rng = random.Random(seed)
+    out, start = [], 0
+    for pos in range(n):
+        k = int(40 ** rng.random())
+        form = f"w{k}"
+        norm = "" if k == 7 else form
+        stem, root = f"s{k // 2}", ("" if k == 9 else f"r{k // 5}")
+        alt = f"a{k % 3}" if k % 4 == 1 else ""
+        end = start + len(form) + rng.randint(0, 2)
+        out.append(Token(form, start, end, pos, norm, stem, root, None, alt))
+        start = end + 1
+    return out
+
+
+def test_level_streams_read_in_one_pass_give_what_their_items_give(
+        tmp_path: Path, seed_docs: list[dict[str, Any]]) -> None:
+    """The form, stem and root fields of one token list are grouped in one pass over the
+    tokens (LevelStream): the segment files are those written from the same items as plain
+    token streams, field by field, and the lazy items are root_stream's and the levels'."""
+    from archive.analysis.morphology import ALT_MARK
+    from archive.index.schema import LevelStream, encode_stream, root_stream
+
+    docs = [dict(d) for d in seed_docs]
+    for k in range(3):  # alt roots, empty keys, repeated terms
+        toks = synthetic_tokens(k, 300)
+        docs.append({"id": f"synthetic-{k}", "text": "x" * (toks[-1].end + 1),
+                     **{level: LevelStream(toks, level) for level in ("form", "stem", "root")},
+                     "title_form": LevelStream(toks[:5], "form"),
+                     "title_root": LevelStream(toks[:5], "root")})
+    toks = docs[-1]["form"].tokens
+    assert docs[-1]["root"].items == list(root_stream(toks))
+    assert any(t.startswith(ALT_MARK) for t, *_ in docs[-1]["root"].items)
+    assert docs[-1]["stem"].items == [(t.stem, t.position, t.start, t.end) for t in toks]
+    assert docs[-1]["form"].items == [(t.normalized, t.position, t.start, t.end) for t in toks]
+    fresh = [dict(d) for d in docs]
+    for d in fresh[-3:]:  # items not made yet: the writer groups the tokens itself
+        for level in ("form", "stem", "root"):
+            d[level] = LevelStream(d[level].tokens, level)
+    plain = [{k: encode_stream(v.items) if isinstance(v, LevelStream) else v
+              for k, v in d.items()} for d in docs]
+    write(tmp_path / "levels", fresh, "archive")
+    write(tmp_path / "plain", plain, "archive")
+    assert segment_files(tmp_path / "levels") == segment_files(tmp_path / "plain")
+    with pytest.raises(ValueError, match="unknown level"):
+        LevelStream(toks, "entity")

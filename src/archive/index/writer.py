@@ -30,20 +30,22 @@ import marshal
 import pickle
 import struct
 import tempfile
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from hashlib import md5
 from itertools import islice, pairwise, starmap
 from typing import IO, Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.formats import Characters
-from whoosh.system import pack_uint, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.util.numeric import length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
 
-from archive.index.schema import TokenStream
+from archive.analysis.morphology import ALT_MARK
+from archive.index.schema import LevelStream, TokenStream
 
 #: A term found in at most this many documents has its postings in the term table.
 INLINE_DOCS = 8
@@ -108,7 +110,117 @@ def characters_postings(items: Iterable[tuple[str, int, int, int]],
             yield term.encode("utf-8"), n, float(n), pack_uint(n) + dumps(deltas, 2)
 
 
+#: Per term of one field of one document, the (position, start, end) of each of its items.
+Groups = dict[str, list[tuple[int, int, int]]]
+
+
+def _stream_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[str, int, int, int]],
+                 docnum: int, single: dict[tuple[int, int, int], bytes]) -> tuple[int, int]:
+    """The postings :func:`characters_postings` gives for ``items``, added to the buffered
+    ``terms`` of their field for document ``docnum`` (as ``add_document`` adds each posting),
+    without a tuple per posting in between. Returns the field's length (its number of
+    indexed items) and the estimated bytes added to the buffer."""
+    seen: Groups = {}
+    get = seen.get
+    for item in items:
+        group = get(item[0])
+        if group is None:
+            seen[item[0]] = [item[1:]]
+        else:
+            group.append(item[1:])
+    return _groups_into(terms, seen, docnum, single)
+
+
+def _levels_into(tokens: list[Any], levels: dict[str, dict[bytes, list[Any]]], docnum: int,
+                 single: dict[tuple[int, int, int], bytes]) -> dict[str, tuple[int, int]]:
+    """:func:`_stream_into` for the :class:`~archive.index.schema.LevelStream` of each level
+    of ``levels`` (``"form"``, ``"stem"``, ``"root"``: the buffered terms of its field) over
+    the same ``tokens``, grouped in one pass over the tokens (their items share positions and
+    offsets). Returns each level's field length and estimated bytes."""
+    form: Groups | None = {} if "form" in levels else None
+    stem: Groups | None = {} if "stem" in levels else None
+    root: Groups | None = {} if "root" in levels else None
+    for t in tokens:
+        span = (t.position, t.start, t.end)
+        if form is not None:
+            group = form.get(t.normalized)
+            if group is None:
+                form[t.normalized] = [span]
+            else:
+                group.append(span)
+        if stem is not None:
+            group = stem.get(t.stem)
+            if group is None:
+                stem[t.stem] = [span]
+            else:
+                group.append(span)
+        if root is not None:
+            # root_stream: the root, then (a name that is also a common word) the marked
+            # common root at the same place
+            group = root.get(t.root)
+            if group is None:
+                root[t.root] = [span]
+            else:
+                group.append(span)
+            if t.alt:
+                key = ALT_MARK + t.alt
+                group = root.get(key)
+                if group is None:
+                    root[key] = [span]
+                else:
+                    group.append(span)
+    found = {"form": form, "stem": stem, "root": root}
+    return {level: _groups_into(terms, found[level] or {}, docnum, single)
+            for level, terms in levels.items()}
+
+
+def _groups_into(terms: dict[bytes, list[Any]], seen: Groups, docnum: int,
+                 single: dict[tuple[int, int, int], bytes]) -> tuple[int, int]:
+    """The postings of ``seen`` (per term, its items' places in stream order) added to the
+    buffered ``terms`` of their field (see :func:`_stream_into`)."""
+    dumps = pickle.dumps
+    find = terms.get
+    length = size = 0
+    for term, group in seen.items():
+        if not term:
+            continue
+        n = len(group)
+        pos, start, end = group[0]
+        if n == 1:
+            key = (pos, start, end - start)
+            value = single.get(key)
+            if value is None:
+                value = single[key] = _ONE + dumps([key], 2)
+            weight = 1.0
+        else:
+            # Whoosh's Characters: position and start as deltas from the previous occurrence
+            # (its position and end), then the length
+            deltas = [(pos, start, end - start)]
+            deltas += [(b[0] - a[0], b[1] - a[2], b[2] - b[1]) for a, b in pairwise(group)]
+            value = pack_uint(n) + dumps(deltas, 2)
+            weight = float(n)
+        length += n
+        size += _POSTING_BYTES + len(value)
+        tbytes = term.encode("utf-8")
+        flat = find(tbytes)
+        if flat is None:
+            terms[tbytes] = [docnum, weight, value]
+            size += _TERM_BYTES + len(tbytes)
+        else:
+            flat += (docnum, weight, value)
+    return length, size
+
+
 _ONE = pack_uint(1)
+#: length_to_byte of each length seen (it bisects a table of 256 lengths on every call)
+_LENGTH_BYTES: dict[int, int] = {}
+
+
+def length_to_byte(length: int) -> int:
+    b = _LENGTH_BYTES.get(length)
+    if b is None:
+        b = _LENGTH_BYTES[length] = _length_to_byte(length)
+    return b
 #: What ``W3TermInfo.to_bytes`` packs before the inlined postings.
 _TERMINFO = W3TermInfo._struct
 #: Whoosh's hash file: the key's and value's lengths before an entry; a hash table's slot.
@@ -151,6 +263,7 @@ class ArchiveWriter(SegmentWriter):
         single: dict[tuple[int, int, int], bytes] = {}  # see characters_postings
         pdw.start_doc(docnum)
         try:
+            done = self._level_streams(fields, names, docnum, single)
             for name in names:
                 value = fields[name]
                 if value is None:
@@ -158,15 +271,18 @@ class ArchiveWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    if isinstance(value, TokenStream) and type(field.format) is Characters:
-                        postings: Iterable[tuple[bytes, int, float, bytes]] = (
-                            characters_postings(value.items, single))
-                    else:
-                        postings = field.index(value)
                     terms = self._buf.get(name)
                     if terms is None:
                         terms = self._buf[name] = {}
-                    size = 0
+                    if name in done:
+                        length, size = done[name]
+                        postings: Iterable[tuple[bytes, int, float, bytes]] = ()
+                    elif isinstance(value, TokenStream) and type(field.format) is Characters:
+                        length, size = _stream_into(terms, value.items, docnum, single)
+                        postings = ()
+                    else:
+                        postings = field.index(value)
+                        size = 0
                     for tbytes, freq, weight, vbytes in postings:
                         length += freq
                         size += _POSTING_BYTES + len(vbytes)
@@ -191,6 +307,30 @@ class ArchiveWriter(SegmentWriter):
         self.docnum += 1
         if self._size > self._limit:
             self._spill()
+
+    def _level_streams(self, fields: dict[str, Any], names: list[str], docnum: int,
+                       single: dict[tuple[int, int, int], bytes],
+                       ) -> dict[str, tuple[int, int]]:
+        """The postings of the fields whose value is a
+        :class:`~archive.index.schema.LevelStream`, added to the buffer a token list at a
+        time (:func:`_levels_into`); their lengths and estimated bytes, by field name."""
+        lists: dict[int, tuple[list[Any], dict[str, str]]] = {}
+        for name in names:
+            value = fields[name]
+            if type(value) is not LevelStream:
+                continue
+            field = self.schema[name]
+            if not field.indexed or type(field.format) is not Characters:
+                continue
+            _, levels = lists.setdefault(id(value.tokens), (value.tokens, {}))
+            levels.setdefault(value.level, name)  # a second field of one level: alone
+        done: dict[str, tuple[int, int]] = {}
+        buf = self._buf
+        for tokens, levels in lists.values():
+            targets = {level: buf.setdefault(name, {}) for level, name in levels.items()}
+            for level, result in _levels_into(tokens, targets, docnum, single).items():
+                done[levels[level]] = result
+        return done
 
     def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
         """Postings of a merged segment (``add_reader``), renumbered, into the buffer."""
@@ -254,9 +394,11 @@ class ArchiveWriter(SegmentWriter):
             yield from self._sorted_buffer()
             return
         sources = [self._read_run(fh) for fh in self._runs] + [self._sorted_buffer()]
-        # heapq.merge is stable: equal keys come in run order, i.e. in document order
+        # (field, term, postings) tuples compared whole: a term found in two runs compares
+        # by its postings, whose first document numbers differ and are in run order (a run
+        # holds later documents than the runs before it), so its parts come in document order
         last: Run | None = None
-        for run in heapq.merge(*sources, key=lambda r: (r[0], r[1])):
+        for run in heapq.merge(*sources):
             if last is not None and last[0] == run[0] and last[1] == run[1]:
                 last[2].extend(run[2])
                 continue
@@ -307,6 +449,8 @@ class ArchiveWriter(SegmentWriter):
             dl = [fieldlengths[d] for d in ids]
             if len(ids) <= inline:
                 self._inline_term(fw, btext, ids, weights, values, dl)
+            elif all(dl):
+                _block_term(fw, btext, ids, weights, values, dl)
             else:
                 fw.start_term(btext)
                 _add_postings(fw._postwriter, ids, weights, values, dl)
@@ -386,6 +530,61 @@ def _fast_term_table(tindex: Any) -> None:
 
     tindex.add = add
     tindex._write_hashes = write_hashes
+
+
+def _block_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
+                values: list[bytes], lengths: list[int]) -> None:
+    """A term's postings in blocks in the postings file and its entry in the term table: the
+    bytes ``start_term``, ``add_posting`` per posting and ``finish_term`` write through
+    ``W3PostingsWriter`` and ``W3TermInfo`` (every length given and non-zero), made here a
+    block at a time and written in one piece."""
+    pw = fw._postwriter
+    limit, comp = pw._blocklimit, pw._compression
+    fixed = fw._format.fixed_value_size()
+    postfile = fw._postfile
+    start = postfile.tell()
+    out = [WHOOSH3_HEADER_MAGIC]
+    n = len(ids)
+    total = 0.0
+    maxweight: float = 0
+    minlength = maxlength = 0
+    for lo in range(0, n, limit):
+        hi = min(n, lo + limit)
+        bids = ids[lo:hi]
+        bw = weights[lo:hi]
+        ws = array("f", bw)  # the block keeps float32 weights
+        ls = lengths[lo:hi]
+        low, high = min(ls), max(ls)
+        top = max(bw)
+        if top <= 0:
+            top = 0
+        total += sum(ws)
+        maxweight = max(maxweight, top)
+        minlength = low if lo == 0 else min(minlength, low)
+        maxlength = max(maxlength, high)
+        deltas = [bids[0]]
+        deltas += [b - a for a, b in pairwise(bids)]
+        if all(w == 1.0 for w in ws):
+            mini: Any = None
+        elif all(w == ws[0] for w in ws):
+            mini = ws[0]
+        else:
+            mini = tuple(ws)
+        vs = [v for v in values[lo:hi] if v]
+        vals: Any = (tuple(vs) if fixed is None or fixed < 0 else None if fixed == 0
+                     else b"".join(vs))
+        data = pickle.dumps((tuple(deltas), mini, vals), 2)
+        if comp:
+            data = zlib.compress(data, comp)
+        info = pickle.dumps((hi - lo, bids[-1], top, comp, length_to_byte(low),
+                             length_to_byte(high)), 2)
+        size = len(info) + len(data)
+        out += (pack_int(-size if hi == n else size), info, data)
+    postfile.write(b"".join(out))
+    extent = pack_long(start) + pack_int(postfile.tell() - start)
+    info = _TERMINFO.pack(False, total, n, length_to_byte(minlength), length_to_byte(maxlength),
+                          maxweight, ids[0], ids[-1])
+    fw._tindex.add(pack_ushort(fw._fieldid) + btext, info + extent)
 
 
 def _add_postings(pw: Any, ids: list[int], weights: list[float], values: list[bytes],
