@@ -343,26 +343,3 @@ def test_equal_feature_tables_have_equal_bytes_however_their_strings_were_made()
     assert shared.to_bytes() == fresh.to_bytes()
     assert rel.FeatureTable.from_bytes(shared.to_bytes()).ids == sorted(feats)
     del keep
-
-
-def test_feature_rows_from_tokens_count_what_root_stream_gives() -> None:
-    """FeatureRows.add_tokens counts the roots (and the marked common roots of names) of the
-    tokens without making root_stream's items: the same rows as FeatureRows.add."""
-    from archive.analysis import Token
-    from archive.index.schema import root_stream
-
-    rng = random.Random(8)
-    by_tokens, by_items = rel.FeatureRows(), rel.FeatureRows()
-    for k in range(20):
-        toks = []
-        for pos in range(5 * k):
-            j = int(40 ** rng.random())
-            toks.append(Token(f"w{j}", pos, pos + 1, pos, f"w{j}", f"s{j}",
-                              "" if j == 9 else f"r{j // 5}", None,
-                              f"a{j % 3}" if j % 4 == 1 else ""))
-        ents = [("place:a", 0, 0, 0), ("", 0, 0, 0)] * (k % 3)
-        by_tokens.add_tokens(f"a{k}", toks, ents)
-        by_items.add(f"a{k}", root_stream(toks), ents)
-    assert by_tokens.as_dict() == by_items.as_dict()
-    assert by_tokens.table() == by_items.table()
-    assert by_tokens.table().to_bytes() == by_items.table().to_bytes()

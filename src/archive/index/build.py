@@ -668,7 +668,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
             fields = doc.fields()
             writer.add_document(**fields)
             if previous is not None:
-                rows.add_tokens(doc.id, doc.tokens, doc.entities)
+                rows.add(doc.id, fields["root"].items, fields["entity"].items)
             keys = {m.entity for m in aa.mentions} | set(doc.places) | set(doc.actors)
             manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
                                          "entities": sorted(keys)}

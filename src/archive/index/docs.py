@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from archive.index.schema import LevelStream, encode_stream
+from archive.index.schema import encode_stream, root_stream
 
 if TYPE_CHECKING:
     from archive.analysis import Analyzer, Token
@@ -60,13 +60,13 @@ class IndexDoc:
         tt = self.title_tokens
         return {
             "id": self.id,
-            "form": LevelStream(toks, "form"),
-            "stem": LevelStream(toks, "stem"),
-            "root": LevelStream(toks, "root"),
+            "form": encode_stream((t.normalized, t.position, t.start, t.end) for t in toks),
+            "stem": encode_stream((t.stem, t.position, t.start, t.end) for t in toks),
+            "root": encode_stream(root_stream(toks)),
             "entity": encode_stream(self.entities),
-            "title_form": LevelStream(tt, "form"),
-            "title_stem": LevelStream(tt, "stem"),
-            "title_root": LevelStream(tt, "root"),
+            "title_form": encode_stream((t.normalized, t.position, t.start, t.end) for t in tt),
+            "title_stem": encode_stream((t.stem, t.position, t.start, t.end) for t in tt),
+            "title_root": encode_stream(root_stream(tt)),
             "title_entity": encode_stream(self.title_entities),
             "path": self.path,
             "title": self.title,

@@ -38,7 +38,6 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from itertools import chain
-from operator import attrgetter
 from typing import Any, TypeAlias
 
 #: Version of the rule above, kept in the index manifest: related.json computed with another
@@ -496,23 +495,6 @@ class FeatureRows:
         """The row of ``aid``: the features of :func:`features_of` for the same items."""
         counts: Counter[str] = Counter(term for term, *_ in root_items if term)
         counts.update("@" + key for key, *_ in entity_items if key)
-        self._add_counts(aid, counts)
-
-    def add_tokens(self, aid: str, tokens: Iterable[Any],
-                   entity_items: Iterable[tuple[str, int, int, int]]) -> None:
-        """:meth:`add` for the items of ``root_stream(tokens)``, counted without making them:
-        each token's root, and the marked common root of a name that is also a common word
-        (:func:`archive.index.schema.root_stream`)."""
-        from archive.analysis.morphology import ALT_MARK
-
-        toks = tokens if isinstance(tokens, list) else list(tokens)
-        counts: Counter[str] = Counter(map(attrgetter("root"), toks))
-        counts.update(ALT_MARK + t.alt for t in toks if t.alt)
-        counts.pop("", None)  # empty terms are not indexed
-        counts.update("@" + key for key, *_ in entity_items if key)
-        self._add_counts(aid, counts)
-
-    def _add_counts(self, aid: str, counts: Counter[str]) -> None:
         number = self._number
         fids, tfs = array("i"), array("i")
         for name, tf in counts.items():

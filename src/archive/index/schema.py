@@ -63,36 +63,6 @@ class TokenStream(str):
         return STREAM_MARK + "\n".join(lines)
 
 
-class LevelStream(TokenStream):
-    """The stream of one level (``"form"``, ``"stem"`` or ``"root"``) of a list of analysed
-    tokens: its items (``normalized``, ``stem``, or :func:`root_stream`) are made only when
-    first asked for. :class:`archive.index.writer.ArchiveWriter` reads the levels of one token
-    list in a single pass over the tokens instead (they share positions and offsets)."""
-
-    tokens: list[Any]
-    level: str
-
-    def __new__(cls, tokens: list[Any], level: str) -> LevelStream:  # type: ignore[misc]
-        if level not in LEVEL_FIELDS:
-            raise ValueError(f"LevelStream: unknown level {level!r}")
-        self = str.__new__(cls, STREAM_MARK)
-        self.tokens, self.level = tokens, level
-        return self
-
-    def __getattr__(self, name: str) -> Any:
-        if name != "items":
-            raise AttributeError(name)
-        toks = self.tokens
-        if self.level == "root":
-            items = list(root_stream(toks))
-        elif self.level == "stem":
-            items = [(t.stem, t.position, t.start, t.end) for t in toks]
-        else:
-            items = [(t.normalized, t.position, t.start, t.end) for t in toks]
-        self.items = items
-        return items
-
-
 def encode_stream(items: Iterable[tuple[str, int, int, int]]) -> TokenStream:
     """``(term, position, start, end)`` items as one value for a Whoosh field."""
     return TokenStream(items)

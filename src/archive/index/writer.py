@@ -44,8 +44,7 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
 
-from archive.analysis.morphology import ALT_MARK
-from archive.index.schema import LevelStream, TokenStream
+from archive.index.schema import TokenStream
 
 #: A term found in at most this many documents has its postings in the term table.
 INLINE_DOCS = 8
@@ -129,49 +128,6 @@ def _stream_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[str, int, 
         else:
             group.append(item[1:])
     return _groups_into(terms, seen, docnum, single)
-
-
-def _levels_into(tokens: list[Any], levels: dict[str, dict[bytes, list[Any]]], docnum: int,
-                 single: dict[tuple[int, int, int], bytes]) -> dict[str, tuple[int, int]]:
-    """:func:`_stream_into` for the :class:`~archive.index.schema.LevelStream` of each level
-    of ``levels`` (``"form"``, ``"stem"``, ``"root"``: the buffered terms of its field) over
-    the same ``tokens``, grouped in one pass over the tokens (their items share positions and
-    offsets). Returns each level's field length and estimated bytes."""
-    form: Groups | None = {} if "form" in levels else None
-    stem: Groups | None = {} if "stem" in levels else None
-    root: Groups | None = {} if "root" in levels else None
-    for t in tokens:
-        span = (t.position, t.start, t.end)
-        if form is not None:
-            group = form.get(t.normalized)
-            if group is None:
-                form[t.normalized] = [span]
-            else:
-                group.append(span)
-        if stem is not None:
-            group = stem.get(t.stem)
-            if group is None:
-                stem[t.stem] = [span]
-            else:
-                group.append(span)
-        if root is not None:
-            # root_stream: the root, then (a name that is also a common word) the marked
-            # common root at the same place
-            group = root.get(t.root)
-            if group is None:
-                root[t.root] = [span]
-            else:
-                group.append(span)
-            if t.alt:
-                key = ALT_MARK + t.alt
-                group = root.get(key)
-                if group is None:
-                    root[key] = [span]
-                else:
-                    group.append(span)
-    found = {"form": form, "stem": stem, "root": root}
-    return {level: _groups_into(terms, found[level] or {}, docnum, single)
-            for level, terms in levels.items()}
 
 
 def _groups_into(terms: dict[bytes, list[Any]], seen: Groups, docnum: int,
@@ -263,7 +219,6 @@ class ArchiveWriter(SegmentWriter):
         single: dict[tuple[int, int, int], bytes] = {}  # see characters_postings
         pdw.start_doc(docnum)
         try:
-            done = self._level_streams(fields, names, docnum, single)
             for name in names:
                 value = fields[name]
                 if value is None:
@@ -274,12 +229,9 @@ class ArchiveWriter(SegmentWriter):
                     terms = self._buf.get(name)
                     if terms is None:
                         terms = self._buf[name] = {}
-                    if name in done:
-                        length, size = done[name]
-                        postings: Iterable[tuple[bytes, int, float, bytes]] = ()
-                    elif isinstance(value, TokenStream) and type(field.format) is Characters:
+                    if isinstance(value, TokenStream) and type(field.format) is Characters:
                         length, size = _stream_into(terms, value.items, docnum, single)
-                        postings = ()
+                        postings: Iterable[tuple[bytes, int, float, bytes]] = ()
                     else:
                         postings = field.index(value)
                         size = 0
@@ -307,30 +259,6 @@ class ArchiveWriter(SegmentWriter):
         self.docnum += 1
         if self._size > self._limit:
             self._spill()
-
-    def _level_streams(self, fields: dict[str, Any], names: list[str], docnum: int,
-                       single: dict[tuple[int, int, int], bytes],
-                       ) -> dict[str, tuple[int, int]]:
-        """The postings of the fields whose value is a
-        :class:`~archive.index.schema.LevelStream`, added to the buffer a token list at a
-        time (:func:`_levels_into`); their lengths and estimated bytes, by field name."""
-        lists: dict[int, tuple[list[Any], dict[str, str]]] = {}
-        for name in names:
-            value = fields[name]
-            if type(value) is not LevelStream:
-                continue
-            field = self.schema[name]
-            if not field.indexed or type(field.format) is not Characters:
-                continue
-            _, levels = lists.setdefault(id(value.tokens), (value.tokens, {}))
-            levels.setdefault(value.level, name)  # a second field of one level: alone
-        done: dict[str, tuple[int, int]] = {}
-        buf = self._buf
-        for tokens, levels in lists.values():
-            targets = {level: buf.setdefault(name, {}) for level, name in levels.items()}
-            for level, result in _levels_into(tokens, targets, docnum, single).items():
-                done[levels[level]] = result
-        return done
 
     def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
         """Postings of a merged segment (``add_reader``), renumbered, into the buffer."""
