@@ -18,6 +18,11 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
   but its writer never writes: ``W3PostingsWriter.finish_postings`` calls a method W3TermInfo
   does not have, so stock Whoosh only works with the default ``inlinelimit=1``).
 
+- **the term table and posting blocks**: a term's blocks are pickled and written in one piece
+  (what ``W3PostingsWriter`` writes posting by posting), and Whoosh's term table writer gets an
+  ``add`` and a ``_write_hashes`` that write the same bytes with less work per term
+  (``_fast_term_table``); spilled runs are records read whole (``marshal.loads``).
+
 With ``inline=0`` the segment files are byte for byte those Whoosh's writer makes from the
 same documents with the same codec (tests/test_index_writer.py checks it). Field boosts,
 term vectors and separate spelling fields are not supported (the archive's schema has none).
@@ -73,11 +78,23 @@ def characters_postings(items: Iterable[tuple[str, int, int, int]],
                         ) -> Iterator[tuple[bytes, int, float, bytes]]:
     """``(term bytes, frequency, weight, value)`` per distinct term of a token stream, as
     Whoosh's ``Characters.word_values`` makes them from the same tokens (empty terms are
-    not indexed; each occurrence weighs 1.0).
+    not indexed; each occurrence weighs 1.0): what :func:`_stream_into` adds to the buffer.
 
     ``single``: the value of a term found once, by its ``(position, start, length)``, shared
     by the calls for one document's fields: a token's form, stem and root are at the same
     place, so most of their values are the same bytes, pickled once instead of three times."""
+    terms: dict[bytes, list[Any]] = {}
+    _stream_into(terms, items, 0, {} if single is None else single)
+    for tbytes, (_, weight, value) in terms.items():
+        yield tbytes, int(weight), weight, value
+
+
+def _stream_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[str, int, int, int]],
+                 docnum: int, single: dict[tuple[int, int, int], bytes]) -> tuple[int, int]:
+    """The postings of the token stream ``items`` (see :func:`characters_postings`) added to
+    the buffered ``terms`` of their field for document ``docnum``, without a tuple per
+    posting in between. Returns the field's length (its number of indexed items) and the
+    estimated bytes added to the buffer (as ``add_document`` counts them)."""
     # the items of each term, in order; the deltas are made per term afterwards
     seen: dict[str, list[tuple[str, int, int, int]]] = {}
     get = seen.get
@@ -88,8 +105,8 @@ def characters_postings(items: Iterable[tuple[str, int, int, int]],
         else:
             group.append(item)
     dumps = pickle.dumps
-    if single is None:
-        single = {}
+    find = terms.get
+    length = size = 0
     for term, group in seen.items():
         if not term:
             continue
@@ -100,59 +117,12 @@ def characters_postings(items: Iterable[tuple[str, int, int, int]],
             value = single.get(key)
             if value is None:
                 value = single[key] = _ONE + dumps([key], 2)
-            yield term.encode("utf-8"), 1, 1.0, value
-        else:
-            # Whoosh's Characters: position and start as deltas from the previous occurrence
-            # (its position and end), then the length
-            deltas = [(pos, start, end - start)]
-            deltas += [(b[1] - a[1], b[2] - a[3], b[3] - b[2]) for a, b in pairwise(group)]
-            yield term.encode("utf-8"), n, float(n), pack_uint(n) + dumps(deltas, 2)
-
-
-#: Per term of one field of one document, the (position, start, end) of each of its items.
-Groups = dict[str, list[tuple[int, int, int]]]
-
-
-def _stream_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[str, int, int, int]],
-                 docnum: int, single: dict[tuple[int, int, int], bytes]) -> tuple[int, int]:
-    """The postings :func:`characters_postings` gives for ``items``, added to the buffered
-    ``terms`` of their field for document ``docnum`` (as ``add_document`` adds each posting),
-    without a tuple per posting in between. Returns the field's length (its number of
-    indexed items) and the estimated bytes added to the buffer."""
-    seen: Groups = {}
-    get = seen.get
-    for item in items:
-        group = get(item[0])
-        if group is None:
-            seen[item[0]] = [item[1:]]
-        else:
-            group.append(item[1:])
-    return _groups_into(terms, seen, docnum, single)
-
-
-def _groups_into(terms: dict[bytes, list[Any]], seen: Groups, docnum: int,
-                 single: dict[tuple[int, int, int], bytes]) -> tuple[int, int]:
-    """The postings of ``seen`` (per term, its items' places in stream order) added to the
-    buffered ``terms`` of their field (see :func:`_stream_into`)."""
-    dumps = pickle.dumps
-    find = terms.get
-    length = size = 0
-    for term, group in seen.items():
-        if not term:
-            continue
-        n = len(group)
-        pos, start, end = group[0]
-        if n == 1:
-            key = (pos, start, end - start)
-            value = single.get(key)
-            if value is None:
-                value = single[key] = _ONE + dumps([key], 2)
             weight = 1.0
         else:
             # Whoosh's Characters: position and start as deltas from the previous occurrence
             # (its position and end), then the length
             deltas = [(pos, start, end - start)]
-            deltas += [(b[0] - a[0], b[1] - a[2], b[2] - b[1]) for a, b in pairwise(group)]
+            deltas += [(b[1] - a[1], b[2] - a[3], b[3] - b[2]) for a, b in pairwise(group)]
             value = pack_uint(n) + dumps(deltas, 2)
             weight = float(n)
         length += n
@@ -177,6 +147,8 @@ def length_to_byte(length: int) -> int:
     if b is None:
         b = _LENGTH_BYTES[length] = _length_to_byte(length)
     return b
+
+
 #: What ``W3TermInfo.to_bytes`` packs before the inlined postings.
 _TERMINFO = W3TermInfo._struct
 #: Whoosh's hash file: the key's and value's lengths before an entry; a hash table's slot.
