@@ -343,3 +343,21 @@ def test_equal_feature_tables_have_equal_bytes_however_their_strings_were_made()
     assert shared.to_bytes() == fresh.to_bytes()
     assert rel.FeatureTable.from_bytes(shared.to_bytes()).ids == sorted(feats)
     del keep
+
+
+def test_replacing_a_row_with_the_same_names_equals_a_table_from_scratch() -> None:
+    """An edit that keeps every feature name (a frequency changes, a feature moves between
+    articles) keeps the table's names as they are: the same table and bytes as from_dict."""
+    feats = {f"a{k}": {f"r{(k * 7 + j) % 40}": 1 + j % 3 for j in range(k % 9)}
+             for k in range(60)}
+    table = rel.FeatureTable.from_dict(feats)
+    for aid, row in (("a10", {"r1": 5, "r2": 1}),          # other frequencies, same names
+                     ("a11", {}),                          # a row emptied, names kept by others
+                     ("a12", dict(feats["a12"]))):         # unchanged
+        new = table.replace({aid: row})
+        feats = {**feats, aid: row}
+        scratch = rel.FeatureTable.from_dict(feats)
+        assert new.names == table.names
+        assert new == scratch and new.to_bytes() == scratch.to_bytes()
+        assert new.to_dict() == feats
+        table = new

@@ -412,14 +412,23 @@ class FeatureTable:
                 k = bisect_left(self.names, f)
                 if k < len(self.names) and self.names[k] == f:
                     used[k] = True
-        names = sorted([f for f, u in zip(self.names, used.tolist(), strict=True) if u]
-                       + list(fresh))
-        number = {f: k for k, f in enumerate(names)}
-        remap = np.full(len(self.names), -1, dtype=np.int32)
-        if len(self.names):
-            remap[used] = np.fromiter(
-                (number[f] for f, u in zip(self.names, used.tolist(), strict=True) if u),
-                dtype=np.int32, count=int(used.sum()))
+        if not fresh and bool(used.all()):
+            # the same names (an edit seldom brings or drops a feature): numbered as they
+            # were, without sorting and numbering every name again
+            names = self.names
+            remap = np.arange(len(names), dtype=np.int32)
+
+            def number(f: str) -> int:
+                return bisect_left(names, f)
+        else:
+            names = sorted([f for f, u in zip(self.names, used.tolist(), strict=True) if u]
+                           + list(fresh))
+            number = {f: k for k, f in enumerate(names)}.__getitem__
+            remap = np.full(len(self.names), -1, dtype=np.int32)
+            if len(self.names):
+                remap[used] = np.fromiter(
+                    (number(f) for f, u in zip(self.names, used.tolist(), strict=True) if u),
+                    dtype=np.int32, count=int(used.sum()))
         lengths = np.asarray([len(rows[a]) if a in rows else
                               int(self.indptr[old_row[a] + 1] - self.indptr[old_row[a]])
                               for a in ids], dtype=np.int64)
@@ -439,7 +448,7 @@ class FeatureTable:
             if a in rows:
                 items = sorted(rows[a].items())
                 lo, hi = int(indptr[k]), int(indptr[k + 1])
-                fid[lo:hi] = [number[f] for f, _ in items]
+                fid[lo:hi] = [number(f) for f, _ in items]
                 tf[lo:hi] = [t for _, t in items]
         out = FeatureTable(ids, names, indptr, fid, tf)
         out.base = (self, frozenset(drop))

@@ -18,6 +18,11 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
   but its writer never writes: ``W3PostingsWriter.finish_postings`` calls a method W3TermInfo
   does not have, so stock Whoosh only works with the default ``inlinelimit=1``).
 
+- **the term table and posting blocks**: a term's blocks are pickled and written in one piece
+  (what ``W3PostingsWriter`` writes posting by posting), and Whoosh's term table writer gets an
+  ``add`` and a ``_write_hashes`` that write the same bytes with less work per term
+  (``_fast_term_table``); spilled runs are records read whole (``marshal.loads``).
+
 With ``inline=0`` the segment files are byte for byte those Whoosh's writer makes from the
 same documents with the same codec (tests/test_index_writer.py checks it). Field boosts,
 term vectors and separate spelling fields are not supported (the archive's schema has none).
@@ -28,16 +33,20 @@ from __future__ import annotations
 import heapq
 import marshal
 import pickle
+import struct
 import tempfile
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator
-from itertools import islice, pairwise
+from hashlib import md5
+from itertools import islice, pairwise, starmap
 from typing import IO, Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.formats import Characters
-from whoosh.system import pack_uint, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.util.numeric import length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
 
 from archive.index.schema import TokenStream
@@ -52,6 +61,8 @@ _TERM_BYTES = 150
 
 #: Terms per record of a spilled run (see ``ArchiveWriter._spill``).
 _RUN_CHUNK = 1024
+#: What precedes each record of a spilled run: the length of its marshal bytes.
+_RECORD = struct.Struct("<Q")
 
 #: One buffered term: (field name, term bytes, [docnum, weight, value, docnum, ...]).
 Run = tuple[str, bytes, list[Any]]
@@ -67,11 +78,23 @@ def characters_postings(items: Iterable[tuple[str, int, int, int]],
                         ) -> Iterator[tuple[bytes, int, float, bytes]]:
     """``(term bytes, frequency, weight, value)`` per distinct term of a token stream, as
     Whoosh's ``Characters.word_values`` makes them from the same tokens (empty terms are
-    not indexed; each occurrence weighs 1.0).
+    not indexed; each occurrence weighs 1.0): what :func:`_stream_into` adds to the buffer.
 
     ``single``: the value of a term found once, by its ``(position, start, length)``, shared
     by the calls for one document's fields: a token's form, stem and root are at the same
     place, so most of their values are the same bytes, pickled once instead of three times."""
+    terms: dict[bytes, list[Any]] = {}
+    _stream_into(terms, items, 0, {} if single is None else single)
+    for tbytes, (_, weight, value) in terms.items():
+        yield tbytes, int(weight), weight, value
+
+
+def _stream_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[str, int, int, int]],
+                 docnum: int, single: dict[tuple[int, int, int], bytes]) -> tuple[int, int]:
+    """The postings of the token stream ``items`` (see :func:`characters_postings`) added to
+    the buffered ``terms`` of their field for document ``docnum``, without a tuple per
+    posting in between. Returns the field's length (its number of indexed items) and the
+    estimated bytes added to the buffer (as ``add_document`` counts them)."""
     # the items of each term, in order; the deltas are made per term afterwards
     seen: dict[str, list[tuple[str, int, int, int]]] = {}
     get = seen.get
@@ -82,8 +105,8 @@ def characters_postings(items: Iterable[tuple[str, int, int, int]],
         else:
             group.append(item)
     dumps = pickle.dumps
-    if single is None:
-        single = {}
+    find = terms.get
+    length = size = 0
     for term, group in seen.items():
         if not term:
             continue
@@ -94,18 +117,43 @@ def characters_postings(items: Iterable[tuple[str, int, int, int]],
             value = single.get(key)
             if value is None:
                 value = single[key] = _ONE + dumps([key], 2)
-            yield term.encode("utf-8"), 1, 1.0, value
+            weight = 1.0
         else:
             # Whoosh's Characters: position and start as deltas from the previous occurrence
             # (its position and end), then the length
             deltas = [(pos, start, end - start)]
             deltas += [(b[1] - a[1], b[2] - a[3], b[3] - b[2]) for a, b in pairwise(group)]
-            yield term.encode("utf-8"), n, float(n), pack_uint(n) + dumps(deltas, 2)
+            value = pack_uint(n) + dumps(deltas, 2)
+            weight = float(n)
+        length += n
+        size += _POSTING_BYTES + len(value)
+        tbytes = term.encode("utf-8")
+        flat = find(tbytes)
+        if flat is None:
+            terms[tbytes] = [docnum, weight, value]
+            size += _TERM_BYTES + len(tbytes)
+        else:
+            flat += (docnum, weight, value)
+    return length, size
 
 
 _ONE = pack_uint(1)
+#: length_to_byte of each length seen (it bisects a table of 256 lengths on every call)
+_LENGTH_BYTES: dict[int, int] = {}
+
+
+def length_to_byte(length: int) -> int:
+    b = _LENGTH_BYTES.get(length)
+    if b is None:
+        b = _LENGTH_BYTES[length] = _length_to_byte(length)
+    return b
+
+
 #: What ``W3TermInfo.to_bytes`` packs before the inlined postings.
 _TERMINFO = W3TermInfo._struct
+#: Whoosh's hash file: the key's and value's lengths before an entry; a hash table's slot.
+_LENGTHS = struct.Struct("!ii")
+_POINTER = struct.Struct("!Iq")
 
 
 class ArchiveWriter(SegmentWriter):
@@ -150,15 +198,15 @@ class ArchiveWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    if isinstance(value, TokenStream) and type(field.format) is Characters:
-                        postings: Iterable[tuple[bytes, int, float, bytes]] = (
-                            characters_postings(value.items, single))
-                    else:
-                        postings = field.index(value)
                     terms = self._buf.get(name)
                     if terms is None:
                         terms = self._buf[name] = {}
-                    size = 0
+                    if isinstance(value, TokenStream) and type(field.format) is Characters:
+                        length, size = _stream_into(terms, value.items, docnum, single)
+                        postings: Iterable[tuple[bytes, int, float, bytes]] = ()
+                    else:
+                        postings = field.index(value)
+                        size = 0
                     for tbytes, freq, weight, vbytes in postings:
                         length += freq
                         size += _POSTING_BYTES + len(vbytes)
@@ -216,12 +264,16 @@ class ArchiveWriter(SegmentWriter):
         """Write the buffer as one sorted run to a temporary file and empty it."""
         folder = getattr(self.storage, "folder", None)
         fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
-        dump = marshal.dump
-        # a list of terms per marshal record: marshal.load reads a file a few bytes at a
-        # time, so one load per term cost more than the rest of the merge
+        dumps, write = marshal.dumps, fh.write
+        # a list of terms per record, each record its length and its marshal bytes:
+        # marshal.load on a file reads it a few bytes at a time (one load per term cost more
+        # than the rest of the merge, and one per 1,024 terms still a third of the commit);
+        # a record read whole is decoded by marshal.loads, some twenty times faster
         terms = self._sorted_buffer()
         while chunk := list(islice(terms, _RUN_CHUNK)):
-            dump(chunk, fh)
+            data = dumps(chunk)
+            write(_RECORD.pack(len(data)))
+            write(data)
         fh.flush()
         self._runs.append(fh)
         self._buf = {}
@@ -230,13 +282,10 @@ class ArchiveWriter(SegmentWriter):
     @staticmethod
     def _read_run(fh: IO[bytes]) -> Iterator[Run]:
         fh.seek(0)
-        load = marshal.load
-        while True:
-            try:
-                chunk = load(fh)
-            except EOFError:
-                return
-            yield from chunk
+        loads, read, size = marshal.loads, fh.read, _RECORD.size
+        while head := read(size):
+            (n,) = _RECORD.unpack(head)
+            yield from loads(read(n))
 
     def _merged(self) -> Iterator[Run]:
         """Every buffered term in (field, term) order, its postings in document order (the
@@ -245,9 +294,11 @@ class ArchiveWriter(SegmentWriter):
             yield from self._sorted_buffer()
             return
         sources = [self._read_run(fh) for fh in self._runs] + [self._sorted_buffer()]
-        # heapq.merge is stable: equal keys come in run order, i.e. in document order
+        # (field, term, postings) tuples compared whole: a term found in two runs compares
+        # by its postings, whose first document numbers differ and are in run order (a run
+        # holds later documents than the runs before it), so its parts come in document order
         last: Run | None = None
-        for run in heapq.merge(*sources, key=lambda r: (r[0], r[1])):
+        for run in heapq.merge(*sources):
             if last is not None and last[0] == run[0] and last[1] == run[1]:
                 last[2].extend(run[2])
                 continue
@@ -281,6 +332,7 @@ class ArchiveWriter(SegmentWriter):
         self.perdocwriter.close()
         lengths = self._doc_lengths()
         fw = self.fieldwriter
+        _fast_term_table(fw._tindex)
         inline = self._inline
         schema = self.schema
         lastfield: str | None = None
@@ -297,6 +349,8 @@ class ArchiveWriter(SegmentWriter):
             dl = [fieldlengths[d] for d in ids]
             if len(ids) <= inline:
                 self._inline_term(fw, btext, ids, weights, values, dl)
+            elif all(dl):
+                _block_term(fw, btext, ids, weights, values, dl)
             else:
                 fw.start_term(btext)
                 _add_postings(fw._postwriter, ids, weights, values, dl)
@@ -333,6 +387,104 @@ class ArchiveWriter(SegmentWriter):
             fh.close()
         self._runs = []
         self._buf = {}
+
+
+def _fast_term_table(tindex: Any) -> None:
+    """Give Whoosh's term table writer (an ``OrderedHashWriter`` with MD5 hashes) an ``add``
+    and a ``_write_hashes`` that write the same bytes with less work per term: one write per
+    entry instead of three, the MD5 hash taken from the digest's bytes instead of its hex text,
+    and the hash tables packed a bucket at a time. Another writer is left as it is."""
+    if type(tindex) is not OrderedHashWriter or tindex.hashtype != 0:
+        return
+    dbfile = tindex.dbfile
+    write, tell = dbfile.write, dbfile.tell
+    buckets = tindex.buckets
+    index = tindex.index
+    pack = _LENGTHS.pack
+    from_bytes = int.from_bytes
+
+    def add(key: bytes, value: bytes) -> None:
+        if key <= tindex.lastkey:
+            raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{key!r}")
+        pos = tell()
+        index.append(pos)
+        write(pack(len(key), len(value)) + key + value)
+        # md5_hash: the digest's last four bytes, as int(hexdigest, 16) & 0xFFFFFFFF
+        h = from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+        buckets[h & 255].append((h, pos))
+        tindex.lastkey = key
+
+    def write_hashes() -> None:
+        null = (0, 0)  # an empty slot: no entry starts at 0 (the header is there)
+        for entries in buckets:
+            numslots = 2 * len(entries)
+            tindex.directory.append((tell(), numslots))
+            table: list[tuple[int, int]] = [null] * numslots
+            for entry in entries:
+                slot = (entry[0] >> 8) % numslots
+                while table[slot] is not null:
+                    slot = (slot + 1) % numslots
+                table[slot] = entry
+            if numslots:
+                write(b"".join(starmap(_POINTER.pack, table)))
+
+    tindex.add = add
+    tindex._write_hashes = write_hashes
+
+
+def _block_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
+                values: list[bytes], lengths: list[int]) -> None:
+    """A term's postings in blocks in the postings file and its entry in the term table: the
+    bytes ``start_term``, ``add_posting`` per posting and ``finish_term`` write through
+    ``W3PostingsWriter`` and ``W3TermInfo`` (every length given and non-zero), made here a
+    block at a time and written in one piece."""
+    pw = fw._postwriter
+    limit, comp = pw._blocklimit, pw._compression
+    fixed = fw._format.fixed_value_size()
+    postfile = fw._postfile
+    start = postfile.tell()
+    out = [WHOOSH3_HEADER_MAGIC]
+    n = len(ids)
+    total = 0.0
+    maxweight: float = 0
+    minlength = maxlength = 0
+    for lo in range(0, n, limit):
+        hi = min(n, lo + limit)
+        bids = ids[lo:hi]
+        bw = weights[lo:hi]
+        ws = array("f", bw)  # the block keeps float32 weights
+        ls = lengths[lo:hi]
+        low, high = min(ls), max(ls)
+        top = max(bw)
+        if top <= 0:
+            top = 0
+        total += sum(ws)
+        maxweight = max(maxweight, top)
+        minlength = low if lo == 0 else min(minlength, low)
+        maxlength = max(maxlength, high)
+        deltas = [bids[0]]
+        deltas += [b - a for a, b in pairwise(bids)]
+        if all(w == 1.0 for w in ws):
+            mini: Any = None
+        elif all(w == ws[0] for w in ws):
+            mini = ws[0]
+        else:
+            mini = tuple(ws)
+        vs = [v for v in values[lo:hi] if v]
+        vals: Any = (tuple(vs) if fixed is None or fixed < 0 else None if fixed == 0
+                     else b"".join(vs))
+        data = pickle.dumps((tuple(deltas), mini, vals), 2)
+        if comp:
+            data = zlib.compress(data, comp)
+        info = pickle.dumps((hi - lo, bids[-1], top, comp, length_to_byte(low),
+                             length_to_byte(high)), 2)
+        size = len(info) + len(data)
+        out += (pack_int(-size if hi == n else size), info, data)
+    postfile.write(b"".join(out))
+    extent = pack_long(start) + pack_int(postfile.tell() - start)
+    info = _TERMINFO.pack(False, total, n, length_to_byte(minlength), length_to_byte(maxlength),
+                          maxweight, ids[0], ids[-1])
+    fw._tindex.add(pack_ushort(fw._fieldid) + btext, info + extent)
 
 
 def _add_postings(pw: Any, ids: list[int], weights: list[float], values: list[bytes],
