@@ -68,6 +68,19 @@ def _status(value: float | None, limit: float, measured_at: int | None, full_n: 
     return verdict
 
 
+def _fold_groups(groups: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Size groups folded to three levels (``search/data/pos/<k>`` → ``search/data/pos``):
+    one row per kind of search data, not one per shard folder."""
+    out: dict[str, dict[str, int]] = {}
+    for name, values in groups.items():
+        key = "/".join(name.split("/")[:3])
+        into = out.setdefault(key, {})
+        for k, v in values.items():
+            if isinstance(v, int | float):
+                into[k] = into.get(k, 0) + int(v)
+    return out
+
+
 def _search_bytes(row: dict[str, Any]) -> int | None:
     groups = [v for g, v in (row.get("search_data") or {}).items()
               if g == "search" or g.startswith("search/")]
@@ -271,11 +284,12 @@ def render(results: dict[str, Any]) -> str:
     add("")
     add(header)
     add("|---|" + "---|" * len(sizes))
-    groups = sorted({g for r in sizes for g in r["search_data"] if not g.startswith("assets")})
+    folded = [_fold_groups(r["search_data"]) for r in sizes]
+    groups = sorted({g for f in folded for g in f if not g.startswith("assets")})
     for g in groups:
         row(f"site/`{g}`/ raw / gzip", [
-            f"{fmt_bytes(r['search_data'][g]['raw'])} / {fmt_bytes(r['search_data'][g]['gzip'])}"
-            if g in r["search_data"] else "—" for r in sizes])
+            f"{fmt_bytes(f[g]['raw'])} / {fmt_bytes(f[g]['gzip'])}" if g in f else "—"
+            for f in folded])
     if not groups:
         row("browser index and document store", ["not built yet"] * len(sizes))
     row("Whoosh index (build/)", [fmt_bytes(r["whoosh_bytes"]) if r["whoosh_bytes"] is not None
