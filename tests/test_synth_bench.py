@@ -65,3 +65,15 @@ def test_report_keeps_a_written_caveat() -> None:
     assert "**Read with care (added by hand after the run):** measured under load" in text
     del results["caveat"]
     assert "Read with care" not in render(results)
+
+
+def test_report_gives_one_size_row_per_kind_of_search_data() -> None:
+    """Thousands of pos/<shard> folders fold into one pos/ row (the 31,030 report had 8,198)."""
+    from lib.report import _fold_groups
+
+    groups = {f"search/data/pos/{k}": {"raw": 100, "gzip": 40, "apparent": 4096}
+              for k in range(3)}
+    groups["search/data/lunr"] = {"raw": 7, "gzip": 3, "apparent": 4096}
+    folded = _fold_groups(groups)
+    assert folded == {"search/data/pos": {"raw": 300, "gzip": 120, "apparent": 12288},
+                      "search/data/lunr": {"raw": 7, "gzip": 3, "apparent": 4096}}
