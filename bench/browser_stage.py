@@ -63,7 +63,8 @@ def prepare(archive: Path, work: Path) -> None:
     shutil.copytree(archive / "seeds", work / "seeds")
     if (archive / "build" / "analysis").is_dir():
         shutil.copytree(archive / "build" / "analysis", work / "build" / "analysis")
-    for name in ("word-analysis.json", "corpus.pickle"):  # the build's caches, if any
+    for name in ("word-analysis.json", "corpus.pickle", "analyzer-tables.json",
+                 ".analyzer-tables.fingerprint"):  # the build's caches, if any
         if (archive / "build" / name).is_file():
             shutil.copyfile(archive / "build" / name, work / "build" / name)
 
