@@ -753,8 +753,9 @@ def rank_code(ranks: list[int]) -> str:
 
 def rank_places(text: str, n: int) -> list[int]:
     """The places of a :func:`rank_code` of ``n`` articles (its inverse)."""
-    bits = int.from_bytes(base64.b64decode(text), "big")
-    total = 8 * len(base64.b64decode(text))
+    data = base64.b64decode(text)
+    bits = int.from_bytes(data, "big")
+    total = 8 * len(data)
     remaining = list(range(n))
     out = []
     at = 0

@@ -112,6 +112,11 @@ def tag(value: Any) -> str | None:
     return None
 
 
+def _shared_digest(cls: type, inner: list[tuple[str, Any]]) -> tuple[str, str]:
+    """A shared object's stand-in: its class name and the digest of its fields."""
+    return (cls.__name__, hashlib.sha256(repr(inner).encode()).hexdigest())
+
+
 def stable(value: Any, memo: Memo | None = None) -> Any:
     """``value`` made fit for a digest: an article (an object with a ``content_hash`` of its
     file) stands as its id, path and hash — what it was parsed from, by the code the
@@ -132,15 +137,15 @@ def stable(value: Any, memo: Memo | None = None) -> Any:
         if cls.__name__ not in SHARED:
             return (cls.__name__, [(name, stable(getattr(value, name), memo)) for name in names])
         if memo is None:
-            inner = [(name, stable(getattr(value, name), None)) for name in names]
-            return (cls.__name__, hashlib.sha256(repr(inner).encode()).hexdigest())
+            return _shared_digest(cls, [(name, stable(getattr(value, name), None))
+                                        for name in names])
         hit = memo.objects.get(id(value))
         if hit is not None and hit[0] is value:
             memo.touched |= memo.deps.get(id(value), frozenset())
             return hit[1]
         outer, memo.touched = memo.touched, set()
-        inner = [(name, stable(getattr(value, name), memo)) for name in names]
-        out = (cls.__name__, hashlib.sha256(repr(inner).encode()).hexdigest())
+        out = _shared_digest(cls, [(name, stable(getattr(value, name), memo))
+                                   for name in names])
         own = tag(value)
         if own is not None:
             memo.touched.add(own)
