@@ -74,6 +74,22 @@ export function sortRows(view, rows, sort) {
   }).map(([r]) => r);
 }
 
+/** workbench.css (the chart, exports), added once after the first results; resolves when it
+ * is in (or failed: the workbench is usable unstyled). The concordance page links it. */
+function workbenchStyles() {
+  let link = document.querySelector('link[data-workbench-css]');
+  if (!link) {
+    link = el('link', { rel: 'stylesheet', href: new URL('workbench.css', import.meta.url).href,
+      'data-workbench-css': '' });
+    link.loaded = new Promise((resolve) => {
+      link.addEventListener('load', resolve, { once: true });
+      link.addEventListener('error', resolve, { once: true });
+    });
+    document.head.append(link);
+  }
+  return link.loaded || Promise.resolve();
+}
+
 /** Matched forms of a shown result (title first, then text), for ?h= on its link. */
 export function matchedForms(title, tspans, text, spans) {
   const out = [];
@@ -264,8 +280,8 @@ export class SearchPage {
     if (token !== this.token) return;
     this.renderFacets(params, out);
     // the chart, exports and concordance link (issue 16; workbench.js with trend.js and
-    // export.js): fetched after the first results, as the columns are
-    const { renderWorkbench } = await import('./workbench.js');
+    // export.js, and their styles): fetched after the first results, as the columns are
+    const [{ renderWorkbench }] = await Promise.all([import('./workbench.js'), workbenchStyles()]);
     if (token !== this.token) return;
     renderWorkbench(this, params, out);
   }
