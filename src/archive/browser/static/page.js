@@ -16,7 +16,6 @@
 import { loadDoc, loadEngine, runQuery, resolveSpans, charSpans, titleSpans, facetCounts, makeFilters,
   ROOT_URL } from './loader.js';
 import { snippet, mergeSpans } from './engine.js';
-import { excludeForms, formCounts } from './forms.js';
 import { el, failure, formatDate, marked, readQuery, showMode, writeQuery, LEVEL_LABEL,
   PROXIMITY_LABEL, UNKNOWN_DATE } from './ui.js';
 
@@ -222,16 +221,19 @@ export class SearchPage {
     // forms of the query's words that matched, before the reader's exclusions; their data
     // (forms shards) is only waited for first when the reader left a form out, else it is
     // fetched once the first results are on screen
-    let formsReady = params.x.length ? formCounts(out.engine, out.rows, params) : null;
+    // (forms.js too: loaded with them)
+    const formCounts = () => import('./forms.js').then((m) => m.formCounts(out.engine, out.rows, params));
+    let formsReady = params.x.length ? formCounts() : null;
     const excluded = formsReady ? await formsReady : null;
     if (token !== this.token) return;
-    const kept = excluded ? excludeForms(excluded, out.rows, params.x) : out.rows;
+    const kept = excluded ? (await import('./forms.js')).excludeForms(excluded, out.rows, params.x) : out.rows;
+    if (token !== this.token) return;
     // sorting by date needs every result's date: the columns (filtered queries have them)
     if (params.sort) await view.ensureColumns();
     if (token !== this.token) return;
     this.rows = sortRows(view, kept, params.sort);
     this.rowsKept = params.x.length ? new Set(kept.map((r) => r.doc)) : null;
-    const showForms = () => (formsReady || (formsReady = formCounts(out.engine, out.rows, params)))
+    const showForms = () => (formsReady || (formsReady = formCounts()))
       .then((forms) => {
         if (token === this.token) this.renderForms(params, forms);
       });
