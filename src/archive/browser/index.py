@@ -400,7 +400,7 @@ _REF: dict[int, int] = {1: 0, 2: 1, 5: 4, 6: 5}
 
 def _numbers(numbers: list[int]) -> str:
     """Numbers as text, comma separated (``[3, 1]`` → ``"3,1"``)."""
-    return ",".join(map(str, numbers))
+    return str(numbers[0]) if len(numbers) == 1 else ",".join(map(str, numbers))
 
 
 def numbers_of(text: str) -> list[int]:
@@ -571,47 +571,87 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
         docs_all.update(numbers)
     docs = sorted(docs_all)
     blocks = position_blocks(len(docs))
-    entry: dict[str, str] = {"t": _numbers(delta_encode(docs))}
-    parts: dict[int, dict[str, list[str]]] = {}
+    dump = _dump
+    entry: dict[str, str] = {"t": dump(delta_encode(docs))[1:-1]}
+    parts: dict[int, dict[str, list[list[int]]]] = {}
     for f, held in fields.items():
         name = FIELDS[f]
-        entry[name] = _numbers([len(held[d]) if d in held else 0 for d in docs])  # _tf
+        tfs = ([len(held[d]) for d in docs] if len(held) == len(docs)  # _tf
+               else [len(held[d]) if d in held else 0 for d in docs])
+        entry[name] = dump(tfs)[1:-1]
         for d in sorted(held):
             part = parts.get(d * blocks // slots)  # position_block
             if part is None:
                 part = parts[d * blocks // slots] = {}
             at = part.get(name)
             if at is None:
-                part[name] = [_numbers(held[d])]
+                part[name] = [held[d]]
             else:
-                at.append(_numbers(held[d]))
-    return _dump(entry)[1:-1], {
-        f"{blocks}.{b}": _dump({name: ";".join(lists) for name, lists in part.items()})
+                at.append(held[d])
+    # [[1, 2], [3]] → "1,2;3" (the JSON encoder writes the numbers)
+    return dump(entry)[1:-1], {
+        f"{blocks}.{b}": dump({name: dump(lists)[2:-2].replace("],[", ";")
+                               for name, lists in part.items()})
         for b, part in parts.items()}
 
 
 def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
     """A short term's shard entry: the text of ``_dump(posting)`` without its braces
-    (:func:`posting_members`); a term held by one article in one field (most) is written
-    directly."""
+    (:func:`posting_members`; members in the order of their names), written directly: the
+    usual shapes (one field, or every field holding the same one article) without sorting or
+    a union of articles."""
+    numbers = _numbers
     if len(fields) == 1:
         for f, held in fields.items():
             if len(held) == 1:
                 for d, p in held.items():
-                    return f'"d":"{d}","{FIELDS[f]}":"{_numbers(p)}"'
+                    return f'"d":"{d}","{FIELDS[f]}":"{numbers(p)}"'
+            docs = sorted(held)
+            return (f'"d":"{numbers(delta_encode(docs))}","{FIELDS[f]}":"'
+                    + ";".join([numbers(held[d]) for d in docs]) + '"')
+    order = sorted(fields, key=_NAME_RANK.__getitem__)
+    one = None  # the one article of every field, if so
+    for held in fields.values():
+        if len(held) != 1:
+            one = None
+            break
+        for d in held:
+            if one is None:
+                one = d
+            elif d != one:
+                one = -1
+        if one == -1:
+            one = None
+            break
+    out = []
+    if one is not None:
+        out.append(f'"d":"{one}"')
+        for f in order:
+            p = fields[f][one]
+            ref = fields.get(_REF[f]) if f in _REF else None
+            cell = "=" if ref is not None and ref[one] == p else numbers(p)
+            out.append(f'"{FIELDS[f]}":"{cell}"')
+        return ",".join(out)
     docs = sorted(set().union(*fields.values()))
-    entry = {"d": _numbers(delta_encode(docs))}
-    for f, held in fields.items():
+    out.append(f'"d":"{numbers(delta_encode(docs))}"')
+    for f in order:
+        held = fields[f]
         ref = fields.get(_REF[f]) if f in _REF else None
         if ref is None:
-            entry[FIELDS[f]] = ";".join([_numbers(held[d]) if d in held else "" for d in docs])
+            cells = [numbers(held[d]) if d in held else "" for d in docs]
         else:
             cells = []
             for d in docs:
                 p = held.get(d)
-                cells.append("" if p is None else "=" if ref.get(d) == p else _numbers(p))
-            entry[FIELDS[f]] = ";".join(cells)
-    return _dump(entry)[1:-1]
+                cells.append("" if p is None else "=" if ref.get(d) == p else numbers(p))
+        out.append(f'"{FIELDS[f]}":"' + ";".join(cells) + '"')
+    return ",".join(out)
+
+
+#: Field numbers in the order of their names (JSON's sorted keys; "d" comes before them all).
+_FIELDS_BY_NAME = sorted(range(len(FIELDS)), key=FIELDS.__getitem__)
+#: Field number → its place in :data:`_FIELDS_BY_NAME`.
+_NAME_RANK = [_FIELDS_BY_NAME.index(f) for f in range(len(FIELDS))]
 
 
 def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: list[int]
