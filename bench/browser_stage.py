@@ -25,6 +25,10 @@ done and idle (``gzip``, ``data_gzip``: search data only), and of the responses 
 before the first results were on screen (``first_gzip``, ``first_data_gzip``: page.js's
 ``data-shown``; the forms facet, the filter facets and their columns come after).
 
+``--disk SITE`` reports the search data on disk (apparent bytes, files) per folder of
+``search/data/`` and per article (``meta.json``'s count), and Pagefind's ``pagefind/`` beside
+it when the site has one (``pagefind --site SITE``), per article of the same archive.
+
 For each step: CPU seconds of the process (user + sys), wall seconds, and the data files
 written and kept. ``--check`` then builds the same articles cold into another folder and
 compares every data file's JSON (decompressed) and stored bytes with the incremental result.
@@ -230,6 +234,37 @@ def first_query(site: Path, queries: list[str]) -> list[dict[str, Any]]:
     return out
 
 
+def disk(site: Path) -> dict[str, Any]:
+    """Apparent bytes and files of the search data (per top folder or file of
+    ``search/data``) and of Pagefind's bundle, in all and per article."""
+    data = site / "search" / "data"
+    count = json.loads(gzip.decompress((data / "meta.json.gz").read_bytes()))["count"]
+
+    def tally(root: Path) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for path in root.rglob("*"):
+            if path.is_file():
+                part = path.relative_to(root).parts[0]
+                key = part + "/" if len(path.relative_to(root).parts) > 1 else part
+                row = out.setdefault(key, [0, 0])
+                row[0] += 1
+                row[1] += path.stat().st_size
+        return dict(sorted(out.items()))
+
+    out: dict[str, Any] = {"articles": count}
+    for name, root in (("search_data", data), ("pagefind", site / "pagefind")):
+        if not root.is_dir():
+            continue
+        parts = tally(root)
+        total = sum(v[1] for v in parts.values())
+        out[name] = {"bytes": total, "files": sum(v[0] for v in parts.values()),
+                     "per_article": round(total / count),
+                     "parts": {k: {"files": v[0], "bytes": v[1],
+                                   "per_article": round(v[1] / count)}
+                               for k, v in parts.items()}}
+    return out
+
+
 PAGEFIND_PAGE = """<!doctype html>
 <html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>pagefind</title></head>
 <body><script type="module">
@@ -276,6 +311,8 @@ def main() -> None:
     ap.add_argument("--first-query", type=Path, metavar="SITE",
                     help="measure a first query's transfer on this built site instead")
     ap.add_argument("--queries", nargs="+", default=QUERIES)
+    ap.add_argument("--disk", type=Path, metavar="SITE",
+                    help="report the search data on disk (and Pagefind's) per article instead")
     ap.add_argument("--pagefind", action="store_true",
                     help="with --first-query: measure Pagefind's bundle in SITE/pagefind instead")
     ap.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS))
@@ -283,6 +320,13 @@ def main() -> None:
                     help="compare the result with a cold build of the same articles")
     ap.add_argument("--json", type=Path, help="write the figures here too")
     args = ap.parse_args()
+    if args.disk is not None:
+        row = disk(args.disk)
+        print(json.dumps(row, ensure_ascii=False, indent=1))
+        if args.json:
+            args.json.write_text(json.dumps(row, ensure_ascii=False, indent=1) + "\n",
+                                 encoding="utf-8")
+        return
     if args.first_query is not None:
         rows = (pagefind_first_query(args.first_query, args.queries) if args.pagefind
                 else first_query(args.first_query, args.queries))

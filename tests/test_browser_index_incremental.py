@@ -26,8 +26,9 @@ from archive.browser.index import (
     STATE_VERSION,
     _field_items,
     assign_docnums,
-    delta_decode,
     live_numbers,
+    position_lists,
+    posting_members,
     read_data,
     shard_count,
     slot_space,
@@ -117,26 +118,28 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
         terms = [t for t, _ in shard["invertedIndex"]]
         assert terms == sorted(terms, key=lambda t: t.encode("utf-16-be"))  # lunr.js order
         for term, posting in shard["invertedIndex"]:
-            for name in FIELDS:
-                value = posting.get(name, {})
-                if "d" in value:  # a long term: its positions are in pos/
-                    long_docs[(term, name)] = delta_decode(value["d"])
-                    for n, tf in zip(delta_decode(value["d"]), value["f"], strict=True):
+            assert set(posting) <= {"d", "t", *FIELDS}
+            long, fields = posting_members(posting)
+            for name, held in fields.items():
+                assert held  # no field without articles
+                if long:  # a long term: its positions are in pos/
+                    long_docs[(term, name)] = sorted(held)
+                    for n, tf in held.items():
                         freqs[(term, name, ident[n])] = tf
                     continue
-                for ref, gaps in value.items():
-                    out[(term, name, ident[int(ref)])] = delta_decode(gaps)
+                for n, positions in held.items():
+                    out[(term, name, ident[n])] = positions
     for path in (data / "pos").glob("*/*.json.gz"):
         blocks, b = (int(x) for x in path.name.split(".")[:2])
         for term, fields in json.loads(gzip.decompress(path.read_bytes())).items():
-            for name, lists in fields.items():
+            for name, value in fields.items():
                 # the articles: those of the term's field in its shard, in the range b
                 numbers = [n for n in long_docs[(term, name)]
                            if n * blocks // meta["slots"] == b]
-                for n, deltas in zip(numbers, lists, strict=True):
+                for n, positions in zip(numbers, position_lists(value), strict=True):
                     key = (term, name, ident[n])
                     assert key not in out  # one file per article and term
-                    out[key] = delta_decode(deltas)
+                    out[key] = positions
     assert freqs == {k: len(out[k]) for k in freqs}  # the same articles, as many positions
     return out
 

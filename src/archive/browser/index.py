@@ -38,9 +38,10 @@ slots (:func:`shard_count`), so a query fetches a few small files at any archive
 Index fields: the four word fields of the command-line index (``archive.index``), filled from
 the same :class:`archive.index.docs.IndexDoc`: ``form``, ``stem``, ``root`` and ``entity``
 (gazetteer key at the position of a name's first token), and the same four for the title.
-A posting is ``{field: {docnum: positions}}`` (positions delta-encoded: the first,
-then the gaps); fields an article does not use are left out. A long term's is ``{field:
-{"d": docnums (delta-encoded), "f": term frequencies}}``, its positions in ``pos/``. Field
+A posting is ``{"d": docnums, field: cells}`` (numbers as comma-separated text, docnums and
+positions delta-encoded: the first, then the gaps; one cell per article, see
+:func:`posting_members`); fields no article uses are left out. A long term's is ``{"t":
+docnums, field: term frequencies}``, its positions in ``pos/``. Field
 vectors (lunr's BM25 weights) are not written: the browser scores with the rule of
 ``archive/search/query.py`` from the frequencies, so lunr's own ``Index.search`` is not
 available on the shards (``Index.load`` and the inverted index are).
@@ -98,15 +99,20 @@ LUNR_VERSION = "2.3.9"
 FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
-#: 7: meta.json's ``live`` is a bitset and its ``rank`` a Lehmer code, both base64 (89 → 61
-#: KB gzip at 29,904 articles). 6: a forms entry numbers the articles of the term's posting
+#: 8: postings and positions as text (:func:`posting_members`, :func:`position_lists`): a
+#: short term's articles listed once for all its fields, each field one cell per article
+#: (``=``: the positions of the field it derives from); a long term's frequencies per field
+#: over the same list; positions files' lists as ``;``-separated cells (the shards 9 %, the
+#: positions files 7 % smaller gzipped at 2,827 articles). 7: meta.json's ``live`` is a
+#: bitset and its ``rank`` a Lehmer code, both base64 (89 → 61 KB gzip at 29,904 articles).
+#: 6: a forms entry numbers the articles of the term's posting
 #: (one code per article, the form it holds) instead of listing each form's articles;
 #: postings without lunr's ``_index`` (4 % of the shards' bytes). 5: a positions file keeps per
 #: term and field only the positions lists (the articles are
 #: the field's ``d`` in the shard, within the file's range); a short term's posting is
 #: ``{docnum: positions}``, not lunr's usual ``{docnum: {"p": positions}}``. 4: meta.json split into
 #: meta.json (up front) and columns.json (filters, facets); cards carry the date and source.
-DATA_VERSION = 7
+DATA_VERSION = 8
 #: Suffix of the stored (gzip-compressed) data files, after the JSON name.
 STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
@@ -364,21 +370,79 @@ def _empty_forms() -> _Forms:
 
 def lunr_shard_json(terms: _Terms) -> str:
     """One shard as a serialised lunr index (terms in JavaScript's string order; no
-    ``_index``: only lunr's field vectors and its own search use it; no field vectors). A
-    short term's field is
-    ``{docnum: delta positions}``, a long term's (:data:`LONG_DOCS`) ``{"d": delta
-    docnums, "f": term frequencies}``."""
+    ``_index``: only lunr's field vectors and its own search use it; no field vectors). Each
+    posting is :func:`posting_members` (lunr.js keeps a posting's members as they are)."""
     entries: list[list[Any]] = []
     for term in sorted(terms, key=_utf16_key):
+        fields = terms[term]
+        docs = sorted(set().union(*fields.values()))
         posting: dict[str, Any] = {}
-        long = _is_long(terms[term])
-        for f, docs in terms[term].items():
-            order = sorted(docs)
-            posting[FIELDS[f]] = ({"d": delta_encode(order), "f": [_tf(docs[d]) for d in order]}
-                                  if long else {str(d): docs[d] for d in order})
+        if _is_long(fields):
+            posting["t"] = _numbers(delta_encode(docs))
+            for f, held in fields.items():
+                posting[FIELDS[f]] = _numbers([_tf(held[d]) if d in held else 0 for d in docs])
+        else:
+            posting["d"] = _numbers(delta_encode(docs))
+            for f, held in fields.items():
+                ref = fields.get(_REF[f]) if f in _REF else None
+                posting[FIELDS[f]] = ";".join(
+                    "" if d not in held else "=" if ref is not None and ref.get(d) == held[d]
+                    else _numbers(held[d]) for d in docs)
         entries.append([term, posting])
     return _dump({"version": LUNR_VERSION, "fields": list(FIELDS), "pipeline": [PIPELINE_LABEL],
                   "invertedIndex": entries, "fieldVectors": []})
+
+
+#: The field whose positions a field's cell may repeat as ``=`` (same article): the stem's
+#: are often the form's, the root's the stem's (body and title apart).
+_REF: dict[int, int] = {1: 0, 2: 1, 5: 4, 6: 5}
+
+
+def _numbers(numbers: list[int]) -> str:
+    """Numbers as text, comma separated (``[3, 1]`` → ``"3,1"``)."""
+    return str(numbers[0]) if len(numbers) == 1 else ",".join(map(str, numbers))
+
+
+def numbers_of(text: str) -> list[int]:
+    """The numbers of a :func:`_numbers` text."""
+    return [int(x) for x in text.split(",")] if text else []
+
+
+def posting_members(posting: Mapping[str, str]) -> tuple[bool, dict[str, dict[int, Any]]]:
+    """Read back a shard's posting (data format 8): whether the term is long, and field name →
+    docnum → its positions (ascending; a short term) or term frequency (a long term).
+
+    A short term's posting is ``{"d": docnums, field: cells}``: ``d`` the term's articles
+    over all fields (ascending, delta-encoded, comma separated), each field one cell per
+    article, ``;`` separated: empty (the field does not hold the article), ``=`` (the same
+    positions as the field of :data:`_REF` there: stem → form, root → stem) or the delta
+    positions, comma separated. A long term's (:data:`LONG_DOCS`) is ``{"t": docnums, field:
+    term frequencies}``, one per article, 0 where the field does not hold it; its positions
+    are in ``pos/`` (:func:`position_lists`)."""
+    long = "t" in posting
+    docs = delta_decode(numbers_of(posting["t" if long else "d"]))
+    out: dict[str, dict[int, Any]] = {}
+    for f, name in enumerate(FIELDS):
+        value = posting.get(name)
+        if value is None:
+            continue
+        if long:
+            out[name] = {d: tf for d, tf in zip(docs, numbers_of(value), strict=True) if tf}
+            continue
+        held: dict[int, Any] = {}
+        for d, cell in zip(docs, value.split(";"), strict=True):
+            if cell == "=":
+                held[d] = out[FIELDS[_REF[f]]][d]
+            elif cell:
+                held[d] = delta_decode(numbers_of(cell))
+        out[name] = held
+    return long, out
+
+
+def position_lists(value: str) -> list[list[int]]:
+    """A positions file's field (:func:`_posting_fragment`): the positions (ascending) of each
+    article, in the order of the field's articles in the shard within the file's range."""
+    return [delta_decode(numbers_of(cell)) for cell in value.split(";")]
 
 
 def _is_long(fields: dict[int, dict[int, list[int]]]) -> bool:
@@ -494,54 +558,100 @@ _LUNR_TAIL = f'],"pipeline":["{PIPELINE_LABEL}"],"version":"{LUNR_VERSION}"}}'
 
 def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
                       ) -> tuple[str, dict[str, str]]:
-    """A term's shard entry (members of its posting without ``_index``) and, for a long term,
-    its positions fragments by file (``<n>.<b>``: the n ranges of document numbers, range b):
-    ``{field: [delta positions, …]}``, one list per article of the range holding the term in
-    that field, in the order of the field's ``d`` in the shard (the browser takes the
-    articles from there: they are not repeated)."""
+    """A term's shard entry (members of its posting, :func:`posting_members`) and, for a long
+    term, its positions fragments by file (``<n>.<b>``: the n ranges of document numbers,
+    range b): ``{field: "positions;positions;…"}``, the delta positions (comma separated) of
+    each article of the range holding the term in that field, in the order of the field's
+    articles in the shard (the browser takes the articles from there: they are not
+    repeated)."""
     if not _is_long(fields):
         return _short_fragment(fields), {}
     docs_all: set[int] = set()
     for numbers in fields.values():
         docs_all.update(numbers)
-    blocks = position_blocks(len(docs_all))
-    entry: dict[str, Any] = {}
-    parts: dict[int, dict[str, list[Any]]] = {}
-    for f, docs in fields.items():
-        order = sorted(docs)
-        entry[FIELDS[f]] = {"d": delta_encode(order), "f": [_tf(docs[d]) for d in order]}
+    docs = sorted(docs_all)
+    blocks = position_blocks(len(docs))
+    dump = _dump
+    entry: dict[str, str] = {"t": dump(delta_encode(docs))[1:-1]}
+    parts: dict[int, dict[str, list[list[int]]]] = {}
+    for f, held in fields.items():
         name = FIELDS[f]
-        for d in order:
+        tfs = ([len(held[d]) for d in docs] if len(held) == len(docs)  # _tf
+               else [len(held[d]) if d in held else 0 for d in docs])
+        entry[name] = dump(tfs)[1:-1]
+        for d in sorted(held):
             part = parts.get(d * blocks // slots)  # position_block
             if part is None:
                 part = parts[d * blocks // slots] = {}
             at = part.get(name)
             if at is None:
-                part[name] = [docs[d]]
+                part[name] = [held[d]]
             else:
-                at.append(docs[d])
-    return _dump(entry)[1:-1], {f"{blocks}.{b}": _dump(part) for b, part in parts.items()}
-
-
-#: Field numbers in the order of their names (JSON's sorted keys).
-_FIELDS_BY_NAME = sorted(range(len(FIELDS)), key=FIELDS.__getitem__)
-#: Field number → its place in :data:`_FIELDS_BY_NAME`.
-_NAME_RANK = [_FIELDS_BY_NAME.index(f) for f in range(len(FIELDS))]
+                at.append(held[d])
+    # [[1, 2], [3]] → "1,2;3" (the JSON encoder writes the numbers)
+    return dump(entry)[1:-1], {
+        f"{blocks}.{b}": dump({name: dump(lists)[2:-2].replace("],[", ";")
+                               for name, lists in part.items()})
+        for b, part in parts.items()}
 
 
 def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
-    """A short term's shard entry without ``_index``: the text of ``_dump({field: {str(docnum):
-    positions}})`` without its braces; a field held by one article (most) is written
-    directly (a list of numbers' repr is its JSON once the spaces are dropped)."""
+    """A short term's shard entry: the text of ``_dump(posting)`` without its braces
+    (:func:`posting_members`; members in the order of their names), written directly: the
+    usual shapes (one field, or every field holding the same one article) without sorting or
+    a union of articles."""
+    numbers = _numbers
+    if len(fields) == 1:
+        for f, held in fields.items():
+            if len(held) == 1:
+                for d, p in held.items():
+                    return f'"d":"{d}","{FIELDS[f]}":"{numbers(p)}"'
+            docs = sorted(held)
+            return (f'"d":"{numbers(delta_encode(docs))}","{FIELDS[f]}":"'
+                    + ";".join([numbers(held[d]) for d in docs]) + '"')
+    order = sorted(fields, key=_NAME_RANK.__getitem__)
+    one = None  # the one article of every field, if so
+    for held in fields.values():
+        if len(held) != 1:
+            one = None
+            break
+        for d in held:
+            if one is None:
+                one = d
+            elif d != one:
+                one = -1
+        if one == -1:
+            one = None
+            break
     out = []
-    for f in fields if len(fields) == 1 else sorted(fields, key=_NAME_RANK.__getitem__):
-        docs = fields[f]
-        if len(docs) == 1:
-            for d, p in docs.items():
-                out.append(f'"{FIELDS[f]}":{{"{d}":{p!r}}}'.replace(" ", ""))
+    if one is not None:
+        out.append(f'"d":"{one}"')
+        for f in order:
+            p = fields[f][one]
+            ref = fields.get(_REF[f]) if f in _REF else None
+            cell = "=" if ref is not None and ref[one] == p else numbers(p)
+            out.append(f'"{FIELDS[f]}":"{cell}"')
+        return ",".join(out)
+    docs = sorted(set().union(*fields.values()))
+    out.append(f'"d":"{numbers(delta_encode(docs))}"')
+    for f in order:
+        held = fields[f]
+        ref = fields.get(_REF[f]) if f in _REF else None
+        if ref is None:
+            cells = [numbers(held[d]) if d in held else "" for d in docs]
         else:
-            out.append(f'"{FIELDS[f]}":' + _dump({str(d): p for d, p in docs.items()}))
+            cells = []
+            for d in docs:
+                p = held.get(d)
+                cells.append("" if p is None else "=" if ref.get(d) == p else numbers(p))
+        out.append(f'"{FIELDS[f]}":"' + ";".join(cells) + '"')
     return ",".join(out)
+
+
+#: Field numbers in the order of their names (JSON's sorted keys; "d" comes before them all).
+_FIELDS_BY_NAME = sorted(range(len(FIELDS)), key=FIELDS.__getitem__)
+#: Field number → its place in :data:`_FIELDS_BY_NAME`.
+_NAME_RANK = [_FIELDS_BY_NAME.index(f) for f in range(len(FIELDS))]
 
 
 def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: list[int]
@@ -1669,13 +1779,53 @@ def lunr_js_path() -> Path:
     return path
 
 
+def compact_asset(text: str) -> str:
+    """A script or style sheet as the site serves it: without its whole-line comments (``//``
+    lines, ``/* … */`` blocks that begin a line), blank lines and indentation (30 % of the
+    first query's script bytes gzipped); every other line is kept as it is, each on its own
+    line (the same tokens and line breaks, so the same program). The text is returned
+    unchanged when a kept line has an odd number of backticks: a template literal could span
+    lines, where indentation and ``//`` are text."""
+    out: list[str] = []
+    block = False
+    for line in text.split("\n"):
+        code = line.strip()
+        if block:
+            end = code.find("*/")
+            if end < 0:
+                continue
+            block = False
+            code = code[end + 2:].strip()
+        elif code.startswith("//"):
+            continue
+        elif code.startswith("/*"):
+            end = code.find("*/", 2)
+            if end < 0:
+                block = True
+                continue
+            code = code[end + 2:].strip()
+        if code:
+            if code.count("`") % 2:
+                return text
+            out.append(code)
+    return "\n".join(out) + "\n"
+
+
+def copy_asset(source: Path, target: Path) -> Path:
+    """Write ``source`` (a script or style sheet) to ``target`` as :func:`compact_asset`
+    makes it."""
+    target.write_text(compact_asset(source.read_text("utf-8")), encoding="utf-8")
+    return target
+
+
 def copy_assets(site_dir: Path) -> list[Path]:
-    """Copy lunr.js (from mkdocs) and this package's scripts and styles to the site."""
+    """Copy lunr.js (from mkdocs) and this package's scripts and styles (compacted,
+    :func:`compact_asset`) to the site."""
     target = site_dir / "search" / "assets"
     target.mkdir(parents=True, exist_ok=True)
     out = [Path(shutil.copyfile(lunr_js_path(), target / "lunr.js"))]
     for name in ASSETS:
-        out.append(Path(shutil.copyfile(STATIC / name, target / name)))
+        out.append(copy_asset(STATIC / name, target / name))
     return out
 
 

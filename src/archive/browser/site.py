@@ -14,14 +14,13 @@ one search, the archive's, in the header and on /search/.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from archive.browser.index import BrowserIndexReport, write_browser_index
+from archive.browser.index import BrowserIndexReport, copy_asset, write_browser_index
 
 SEARCH_SRC = "search.md"
 KWIC_SRC = "kwic.md"
@@ -89,7 +88,8 @@ def write_site_search(
 
 
 def copy_workbench_assets(site_dir: Path) -> list[Path]:
-    """Copy the workbench's scripts and styles into ``<site>/search/assets/``."""
+    """Copy the workbench's scripts and styles (compacted, as the search's) into
+    ``<site>/search/assets/``."""
     target = site_dir / "search" / "assets"
     target.mkdir(parents=True, exist_ok=True)
-    return [Path(shutil.copyfile(STATIC / name, target / name)) for name in WORKBENCH_ASSETS]
+    return [copy_asset(STATIC / name, target / name) for name in WORKBENCH_ASSETS]

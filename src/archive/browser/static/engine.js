@@ -261,26 +261,30 @@ export class IndexView {
   }
 
   /** A long term's articles and frequencies per field ({df, blocks, fields: field → [docs,
-   * tfs]}), or null for a short term (positions in its posting; archive/browser/index.py). */
+   * tfs]}), or null for a short term (positions in its posting; archive/browser/index.py
+   * posting_members: a long term's posting is {t: docnums, field: frequencies, 0 where the
+   * field does not hold the article}). */
   longTerm(term) {
     if (this.longTerms.has(term)) return this.longTerms.get(term);
     const posting = term ? this.entry(term) : undefined;
     let out = null;
-    if (posting !== undefined) {
+    if (posting !== undefined && typeof posting.t === 'string') {
+      const all = decodeGaps(numbersOf(posting.t));
       const fields = new Map();
       for (const [field, value] of Object.entries(posting)) {
-        if (field === '_index' || !value || !Array.isArray(value.d)) continue;
+        if (field === 't') continue;
         const docs = [];
-        let at = 0;
-        for (const gap of value.d) docs.push((at += gap));
-        fields.set(field, [docs, value.f]);
+        const tfs = [];
+        numbersOf(value).forEach((tf, i) => {
+          if (tf) {
+            docs.push(all[i]);
+            tfs.push(tf);
+          }
+        });
+        fields.set(field, [docs, tfs]);
       }
-      if (fields.size) {
-        const all = new Set();
-        for (const [docs] of fields.values()) for (const d of docs) all.add(d);
-        const want = Math.max(1, Math.ceil(all.size / this.meta.block_docs));
-        out = { df: all.size, docs: all, blocks: 2 ** Math.ceil(Math.log2(want)), fields };
-      }
+      const want = Math.max(1, Math.ceil(all.length / this.meta.block_docs));
+      out = { df: all.length, docs: new Set(all), blocks: 2 ** Math.ceil(Math.log2(want)), fields };
     }
     this.longTerms.set(term, out);
     return out;
@@ -332,8 +336,9 @@ export class IndexView {
   }
 
   /** Take the positions file ``name`` (``<n>.<b>``: range b of n ranges of document numbers)
-   * of a loaded shard: {term: {field: [positions (delta), …]}}, one list per article of the
-   * range holding the term in that field, in the order of the field's articles in the shard. */
+   * of a loaded shard: {term: {field: "positions;positions;…"}} (delta, comma separated), one
+   * cell per article of the range holding the term in that field, in the order of the field's
+   * articles in the shard. */
   addPositions(json, name) {
     const [blocks, b] = name.split('.').map(Number);
     for (const [term, fields] of Object.entries(json)) {
@@ -341,12 +346,13 @@ export class IndexView {
       if (!long) throw new Error(`positions file ${name} names ${term}, not a long term of its shard`);
       if (!this.positions.has(term)) this.positions.set(term, new Map());
       const byField = this.positions.get(term);
-      for (const [field, lists] of Object.entries(fields)) {
+      for (const [field, cells] of Object.entries(fields)) {
         if (!byField.has(field)) byField.set(field, new Map());
         const byDoc = byField.get(field);
         const docs = long.fields.get(field)[0].filter((d) => Math.floor((d * blocks) / this.meta.slots) === b);
+        const lists = cells.split(';');
         if (docs.length !== lists.length) throw new Error(`positions file ${name}: ${term} ${field} holds ${lists.length} articles, its shard ${docs.length}`);
-        lists.forEach((list, i) => byDoc.set(docs[i], decodeGaps(list)));
+        lists.forEach((list, i) => byDoc.set(docs[i], decodeGaps(numbersOf(list))));
       }
     }
   }
@@ -379,13 +385,28 @@ export class IndexView {
       return out;
     }
     const posting = term ? this.entry(term) : undefined;
-    if (posting !== undefined) {
-      const docs = posting[fieldname] || {};
-      for (const ref of Object.keys(docs)) out.set(Number(ref), decodeGaps(docs[ref]));
+    if (posting !== undefined && posting[fieldname] !== undefined) {
+      // {d: docnums, field: cells}: per article, '' (not in this field), '=' (the positions
+      // of the field it derives from, REF_FIELD) or its delta positions
+      const docs = decodeGaps(numbersOf(posting.d));
+      const ref = REF_FIELD[fieldname];
+      const same = ref !== undefined && posting[fieldname].includes('=') ? this.postings(ref, term) : null;
+      posting[fieldname].split(';').forEach((cell, i) => {
+        if (cell === '=') out.set(docs[i], same.get(docs[i]));
+        else if (cell) out.set(docs[i], decodeGaps(numbersOf(cell)));
+      });
     }
     this._postings.set(key, out);
     return out;
   }
+}
+
+/** The field whose positions a cell '=' repeats (Python index._REF). */
+const REF_FIELD = { stem: 'form', root: 'stem', title_stem: 'title_form', title_root: 'title_stem' };
+
+/** Comma-separated numbers (Python index._numbers) as a list. */
+function numbersOf(text) {
+  return text ? text.split(',').map(Number) : [];
 }
 
 function decodeGaps(gaps) {

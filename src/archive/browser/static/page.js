@@ -16,7 +16,6 @@
 import { loadDoc, loadEngine, runQuery, resolveSpans, charSpans, titleSpans, facetCounts, makeFilters,
   ROOT_URL } from './loader.js';
 import { snippet, mergeSpans } from './engine.js';
-import { excludeForms, formCounts } from './forms.js';
 import { el, failure, formatDate, marked, readQuery, showMode, writeQuery, LEVEL_LABEL,
   PROXIMITY_LABEL, UNKNOWN_DATE } from './ui.js';
 
@@ -72,6 +71,22 @@ export function sortRows(view, rows, sort) {
     if (a[2] === null || b[2] === null) return (a[2] === null) - (b[2] === null) || a[1] - b[1];
     return (a[2] < b[2] ? -sign : a[2] > b[2] ? sign : 0) || a[1] - b[1];
   }).map(([r]) => r);
+}
+
+/** workbench.css (the chart, exports), added once after the first results; resolves when it
+ * is in (or failed: the workbench is usable unstyled). The concordance page links it. */
+function workbenchStyles() {
+  let link = document.querySelector('link[data-workbench-css]');
+  if (!link) {
+    link = el('link', { rel: 'stylesheet', href: new URL('workbench.css', import.meta.url).href,
+      'data-workbench-css': '' });
+    link.loaded = new Promise((resolve) => {
+      link.addEventListener('load', resolve, { once: true });
+      link.addEventListener('error', resolve, { once: true });
+    });
+    document.head.append(link);
+  }
+  return link.loaded || Promise.resolve();
 }
 
 /** Matched forms of a shown result (title first, then text), for ?h= on its link. */
@@ -206,16 +221,19 @@ export class SearchPage {
     // forms of the query's words that matched, before the reader's exclusions; their data
     // (forms shards) is only waited for first when the reader left a form out, else it is
     // fetched once the first results are on screen
-    let formsReady = params.x.length ? formCounts(out.engine, out.rows, params) : null;
+    // (forms.js too: loaded with them)
+    const formCounts = () => import('./forms.js').then((m) => m.formCounts(out.engine, out.rows, params));
+    let formsReady = params.x.length ? formCounts() : null;
     const excluded = formsReady ? await formsReady : null;
     if (token !== this.token) return;
-    const kept = excluded ? excludeForms(excluded, out.rows, params.x) : out.rows;
+    const kept = excluded ? (await import('./forms.js')).excludeForms(excluded, out.rows, params.x) : out.rows;
+    if (token !== this.token) return;
     // sorting by date needs every result's date: the columns (filtered queries have them)
     if (params.sort) await view.ensureColumns();
     if (token !== this.token) return;
     this.rows = sortRows(view, kept, params.sort);
     this.rowsKept = params.x.length ? new Set(kept.map((r) => r.doc)) : null;
-    const showForms = () => (formsReady || (formsReady = formCounts(out.engine, out.rows, params)))
+    const showForms = () => (formsReady || (formsReady = formCounts()))
       .then((forms) => {
         if (token === this.token) this.renderForms(params, forms);
       });
@@ -264,8 +282,8 @@ export class SearchPage {
     if (token !== this.token) return;
     this.renderFacets(params, out);
     // the chart, exports and concordance link (issue 16; workbench.js with trend.js and
-    // export.js): fetched after the first results, as the columns are
-    const { renderWorkbench } = await import('./workbench.js');
+    // export.js, and their styles): fetched after the first results, as the columns are
+    const [{ renderWorkbench }] = await Promise.all([import('./workbench.js'), workbenchStyles()]);
     if (token !== this.token) return;
     renderWorkbench(this, params, out);
   }
