@@ -62,6 +62,7 @@ from archive.site.model import (
     build_site_data,
     newest_first_key,
     read_related,
+    related_ids,
 )
 from archive.site.pagecache import Memo, PageCache
 from archive.site.pageout import (
@@ -173,19 +174,23 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.dirty = dirty
         if self.serving:  # the plugin lives across reloads: so do the parsed corpus, the word
             # table and the root counts
+            from archive.index import build as index_build
             from archive.pipeline import remember_corpus
             from archive.site import roots
 
             remember_corpus(True)
             roots.remember(True)
+            index_build.remember(True)  # the search index's files as last written
 
     def on_shutdown(self) -> None:
         if self.serving:
+            from archive.index import build as index_build
             from archive.pipeline import remember_corpus
             from archive.site import roots
 
             remember_corpus(False)  # corpus.pickle and the word table get the last parse
             roots.remember(False)  # build/roots/ gets the last count
+            index_build.remember(False)
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -265,7 +270,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.config.index:
             # The search index (build/search/) and its related-articles table; incremental, so
             # a rebuild after one new article re-analyses that article only.
-            from archive.index.build import ensure_fresh
+            from archive.index.build import ensure_fresh, kept_related
             from archive.pipeline import reusing
 
             t1 = time.perf_counter()
@@ -274,7 +279,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                       analysed=analysis)
             if report is not None:
                 log.info("archive: search index updated in %.2fs", time.perf_counter() - t1)
-            related = read_related(self.paths.build / "related.json")
+            kept = kept_related(self.paths.build / "related.json")
+            related = (related_ids(kept) if kept is not None
+                       else read_related(self.paths.build / "related.json"))
         self.data = build_site_data(analysis.in_order(), loaded.gazetteer.entities.values(),
                                     related, self.views)
         for w in self.data.warnings:
