@@ -166,6 +166,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.before: _Before | None = None
         self.root_pages: dict[str, Any] = {}
         self.root_counts: tuple[int, int, int] | None = None  # what /roots/ says of all roots
+        # `mkdocs serve`: where each article's record is in the article data files, so that a
+        # reload makes only the changed articles' records again (archive.site.export.KeptRows)
+        self.data_rows = export.KeptRows()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
@@ -373,7 +376,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             site.urls[f"data:{name}"] = f"data/{name}"
         for name, path in export.write_data_files(
                 self.data, site.urls, config.site_name, self.paths.build / "data",
-                self.options.slug, config.site_description or "").items():
+                self.options.slug, config.site_description or "",
+                self.data_rows if self.serving else None).items():
             files.append(File.generated(config, f"data/{name}", abs_src_path=str(path)))
         for path in sorted(STATIC_DIR.rglob("*")):
             if path.is_file():
