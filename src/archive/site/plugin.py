@@ -169,6 +169,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # `mkdocs serve`: where each article's record is in the article data files, so that a
         # reload makes only the changed articles' records again (archive.site.export.KeptRows)
         self.data_rows = export.KeptRows()
+        self.digest_parts: dict[int, tuple[Any, bytes]] = {}  # see pageout.site_digest
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
@@ -556,7 +557,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             [repr(self.gazetteer.entities[k]) for k in sorted(self.gazetteer.entities)],
             related.read_bytes() if self.config.index and related.is_file() else b"",
             sorted(self.site.urls.items()),
-        ])
+        ], self.digest_parts if self.serving else None)
 
     def _content(self, spec: PageSpec, url: str, intro: str | None = None) -> str:
         assert self.site is not None
