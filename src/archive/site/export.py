@@ -177,22 +177,38 @@ def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows
             and list(old_rows) == list(data.articles)):
         kept.files[path.name] = before  # the same bytes: left as they are
         return
+    sep = b"," if is_json else b""
     rows: dict[str, tuple[Any, list[str], str | None, str | None, int, int]] = {}
     with atomic_file(path, keep_same=True) as fh, (
             open(path, "rb") if before is not None else io.BytesIO()) as src:
         pos = fh.write(b"[" if is_json else _csv_text([CSV_FIELDS]).encode())
+        run = [0, 0]  # old bytes still to copy (rows unchanged and next to each other there)
+
+        def flush() -> None:
+            if run[1] > run[0]:
+                src.seek(run[0])
+                fh.write(src.read(run[1] - run[0]))
+            run[0] = run[1] = 0
+
         for i, (v, aid, page, raw, span) in enumerate(plan):
-            if i and is_json:
-                pos += fh.write(b",")
-            if span is not None:  # the bytes written last time for the same record
-                src.seek(span[0])
-                piece = src.read(span[1])
+            if span is not None and run[1] > run[0] and run[1] + len(sep) == span[0]:
+                pos += len(sep)  # the separator between the two is among the old bytes
+                run[1] = span[0] + span[1]
+                length = span[1]
             else:
-                r = _record(v, urls)
-                piece = (_json_record(r) if is_json else _csv_text([_csv_fields(r)])).encode()
-            length = fh.write(piece)
+                flush()
+                if i:
+                    pos += fh.write(sep)
+                if span is not None:  # the bytes written last time for the same record
+                    run[:] = [span[0], span[0] + span[1]]
+                    length = span[1]
+                else:
+                    r = _record(v, urls)
+                    length = fh.write((_json_record(r) if is_json
+                                       else _csv_text([_csv_fields(r)])).encode())
             rows[aid] = (v, list(v.related), page, raw, pos, length)
             pos += length
+        flush()
         if is_json:
             fh.write(b"]\n")
     identity = _stat(path)
