@@ -795,6 +795,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.staging.discard()
         self.before = None  # the next build checks every page
         self.kept.fail()
+        if self.serving:  # failed builds count too: their garbage is collected as well
+            self._collect_garbage()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = _rtl_root(output, config)
