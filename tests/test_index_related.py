@@ -361,3 +361,105 @@ def test_replacing_a_row_with_the_same_names_equals_a_table_from_scratch() -> No
         assert new == scratch and new.to_bytes() == scratch.to_bytes()
         assert new.to_dict() == feats
         table = new
+
+
+def test_related_json_writes_again_only_the_lists_that_are_new_objects(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mkdocs serve` keeps each list's text (related_json's ``written``): a list that is the
+    very object written last time is not written again, and the file is what the json module
+    writes whatever was kept."""
+    rng = random.Random(3)
+    related = {f"a{k:03d}": [{"id": f"a{rng.randrange(100):03d}", "score": rng.random(),
+                              "shared": [f"r{rng.randrange(9)}"]}] for k in range(100)}
+    calls = []
+    real = rel._related_item
+    monkeypatch.setattr(rel, "_related_item", lambda item: calls.append(item[0]) or real(item))
+    written: dict[str, tuple[Any, str]] = {}
+
+    def check(data: dict[str, list[dict[str, Any]]]) -> None:
+        calls.clear()
+        assert rel.related_json(data, written) == json.dumps(
+            data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    check(related)
+    assert len(calls) == 100
+    check(related)
+    assert calls == []
+    changed = dict(related)
+    changed["a007"] = [dict(changed["a007"][0], score=0.5)]  # a new list, an equal id
+    del changed["a050"]
+    changed["b000"] = []
+    check(changed)
+    assert sorted(calls) == ["a007", "b000"] and set(written) == set(changed)
+
+
+def test_updates_remembered_in_memory_write_what_updates_from_the_files_write(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the index's files kept in memory between updates (archive.index.build.remember,
+    `mkdocs serve`), an edit, an addition and a deletion give the same generation files
+    (related.json, docs.json, features.bin, the manifest) as the same updates reading the
+    files, without reading them; a file another process replaced meanwhile is read again."""
+    from archive.config import Paths
+    from archive.index import build as ib
+    from archive.synth import synthesize
+
+    synthesize(140, tmp_path / "a")  # above related.FULL_BELOW: lists updated, not made anew
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    a, b = Paths(tmp_path / "a"), Paths(tmp_path / "b")
+    reads: list[str] = []
+    for cls, name in ((ib.Manifest, "from_json"), (ib.FeatureTable, "from_bytes")):
+        real = getattr(cls, name).__func__
+        monkeypatch.setattr(cls, name, classmethod(
+            lambda c, data, real=real, name=name: reads.append(name) or real(c, data)))
+    ib.remember(False)
+    memory: dict[str, Any] = {}
+
+    def update(paths: Paths, remembered: bool) -> None:
+        ib._KEPT = memory if remembered else None
+        try:
+            ib.update_index(paths)
+        finally:
+            ib._KEPT = None
+
+    update(a, True)  # reads the files once, keeps what it writes
+    update(b, False)
+    for step in range(4):
+        for paths in (a, b):
+            seeds = sorted(paths.seeds.glob("0*.md"))
+            if step in (0, 3):  # an edit
+                with open(seeds[7 + step], "a", encoding="utf-8") as fh:
+                    fh.write("\n\nوأضاف المتحدث أن اللجنة ستعقد اجتماعا آخر الأسبوع المقبل.\n")
+            elif step == 1:  # an addition
+                (paths.seeds / "zz_added.md").write_text(
+                    seeds[20].read_text(encoding="utf-8") + "\n\nاجتمع المفاوضون.\n",
+                    encoding="utf-8")
+            else:  # a deletion
+                seeds[30].unlink()
+        reads.clear()
+        update(a, True)
+        assert reads == []  # neither the manifest nor the features were read
+        update(b, False)
+        assert reads
+        ga, gb = ib.current_generation(a), ib.current_generation(b)
+        assert ga is not None and gb is not None and ga.name == gb.name
+        for name in (ib.RELATED, ib.META, ib.FEATURES):
+            assert (ga / name).read_bytes() == (gb / name).read_bytes(), name
+        assert (a.build / ib.RELATED).read_bytes() == (b.build / ib.RELATED).read_bytes()
+        ma, mb = ib.read_manifest(ga), ib.read_manifest(gb)
+        assert ma is not None and mb is not None
+        assert (ma.articles, ma.related, ma.gazetteer) == (mb.articles, mb.related, mb.gazetteer)
+        assert {k: v.hash for k, v in ma.files.items()} == {
+            k: v.hash for k, v in mb.files.items()}
+    assert any(k.startswith(str(ga)) for k in memory)
+    assert not any(k.startswith(str(a.build / "search" / "gen-000001")) for k in memory)
+    # a manifest replaced by another process is read again, not taken from memory
+    other = ib.read_manifest(ga)
+    assert other is not None
+    other.related = 0
+    ib._write_atomic(ga / ib.MANIFEST, other.to_json())
+    ib._KEPT = memory
+    try:
+        again = ib.read_manifest(ga)
+    finally:
+        ib._KEPT = None
+    assert again is not None and again.related == 0

@@ -387,3 +387,62 @@ def test_a_root_page_is_not_rendered_again_when_only_its_partners_pmi_moved(
     assert hits == 1 and again == first
     changed, hits = render([roots.Related("هجم", 4, 1.48, 2.05)])
     assert hits == 0 and changed != first
+
+
+def test_totals_kept_up_to_date_give_the_count_from_scratch() -> None:
+    """`mkdocs serve` keeps the totals of the root count and applies each changed article to
+    them (RootCollector.track): through an edit, an addition, a deletion and another
+    threshold, each result is the very index (same pages in the same order, same forms,
+    partners and PMI) that a count from scratch of the same articles gives, and a page whose
+    counts and partners did not move is the previous result's object."""
+    import random
+
+    sentences = [
+        "اجتمع المفاوضون في المدينة واستأنفوا المفاوضات", "كتب الكاتب مقالا عن المكتبة",
+        "درس الطلاب في المدرسة وقرأوا الدروس", "قصف الجيش مواقع المسلحين وقتل عددا منهم",
+        "أعلنت الوزارة عن مشروع جديد للتعليم", "علم المعلمون الطلاب العلوم",
+        "تفاوض الوفدان على اتفاق لوقف القتال", "سافر الوزير إلى العاصمة للاجتماع",
+        "استخدم الباحثون أدوات جديدة في الدراسة", "نشرت الصحيفة خبرا عن الاجتماع",
+    ]
+    rnd = random.Random(7)
+    texts = {f"a{i:02d}": " ".join(rnd.sample(sentences, 4)) for i in range(14)}
+
+    def scratch(articles: dict[str, str], min_articles: int | None) -> roots.RootIndex:
+        col = roots.RootCollector()
+        for aid, text in articles.items():
+            col.add(analyze(text), aid)
+        return col.result(min_articles)
+
+    tracked = roots.RootCollector()
+    for aid, text in texts.items():
+        tracked.add(analyze(text), aid)
+    tracked.track()
+
+    def check(min_articles: int | None = 3) -> roots.RootIndex:
+        got = tracked.result(min_articles)
+        assert roots._index_data(got) == roots._index_data(scratch(texts, min_articles))
+        return got
+
+    first = check()
+    assert sum(len(p.related) for p in first.pages.values()) > 10
+    assert check().pages == first.pages
+    assert all(check().pages[r] is p for r, p in first.pages.items())  # nothing moved
+    # an edit that adds words of one root only: the other pages stay the same objects
+    tracked.remove("a03")
+    texts["a03"] += " ودرست درسا"
+    tracked.add(analyze(texts["a03"]), "a03")
+    edited = check()
+    assert edited.pages["درس"].tokens == first.pages["درس"].tokens + 2
+    assert edited.pages["درس"] is not first.pages["درس"]
+    same = [r for r, p in edited.pages.items() if p is first.pages.get(r)]
+    assert same and "درس" not in same
+    # an article added (a new spelling), one deleted, another threshold, default threshold
+    texts["a99"] = "اجتمع المجتمعون المجتمعونزز في المدينة وكتبوا الكتب"
+    tracked.add(analyze(texts["a99"]), "a99")
+    check()
+    tracked.remove("a05")
+    del texts["a05"]
+    check()
+    check(2)
+    check(None)
+    check()

@@ -69,3 +69,69 @@ def test_write_if_changed_failure_leaves_the_old_file(tmp_path: Path) -> None:
         write_if_changed(path, fail)
     assert path.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.json"]
+
+
+def test_serve_writes_again_only_the_changed_articles_records(
+        archive_paths: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        request: pytest.FixtureRequest) -> None:
+    """`mkdocs serve` (export.KeptRows): through an edit, a changed related list, an added and
+    a deleted article, articles.json and articles.csv hold the bytes a write from scratch
+    gives, only the changed articles' records are made again, a file nothing of which changed
+    is not written at all, and a file another process replaced is written anew."""
+    from archive import pipeline
+    from archive.site import export
+    from archive.site.model import build_site_data
+
+    paths = archive_paths
+    made: list[str] = []
+    real = export._record
+    monkeypatch.setattr(export, "_record", lambda v, urls: made.append(v.id) or real(v, urls))
+    kept = export.KeptRows()
+    out, cold = tmp_path / "kept", tmp_path / "cold"
+    names = ("articles.json", "articles.csv")
+
+    def site(previous: object = None) -> object:
+        analysis = pipeline.analyse(pipeline.load(paths), workers=1)  # type: ignore[arg-type]
+        return build_site_data(analysis.in_order(), [], None, previous)  # type: ignore[arg-type]
+
+    def urls(data: object) -> dict[str, str]:
+        return {f"article:{i}": f"articles/{i}/" for i in data.articles} | {  # type: ignore[attr-defined]
+            f"raw:{i}": f"raw/{i}.txt" for i in data.articles}  # type: ignore[attr-defined]
+
+    def write(data: object) -> list[tuple[int, int]]:
+        made.clear()
+        export.write_data_files(data, urls(data), "t", out, kept=kept)  # type: ignore[arg-type]
+        got = list(made)
+        export.write_data_files(data, urls(data), "t", cold)  # type: ignore[arg-type]
+        for name in names:
+            assert (out / name).read_bytes() == (cold / name).read_bytes(), name
+        made[:] = got
+        return [((out / n).stat().st_ino, (out / n).stat().st_mtime_ns) for n in names]
+
+    seeds = sorted(p for p in paths.seeds.iterdir() if p.suffix in (".md", ".txt"))  # type: ignore[attr-defined]
+    pipeline.remember_corpus(True)  # as serve: an unchanged file's article is the same object
+    request.addfinalizer(lambda: pipeline.remember_corpus(False))
+    data = site()
+    write(data)
+    ids = list(data.articles)  # type: ignore[attr-defined]
+    assert len(ids) > 3 and made == ids + ids  # articles.json, then articles.csv
+    stamps = write(data)
+    assert made == [] and write(data) == stamps  # nothing changed: not written
+    with open(seeds[1], "a", encoding="utf-8") as fh:
+        fh.write("\nفقرة جديدة في آخر المقال.\n")
+    data = site(data)
+    write(data)
+    assert made == [seeds[1].stem] * 2
+    first = next(iter(data.articles.values()))  # type: ignore[attr-defined]
+    first.related = [i for i in data.articles if i != first.id][:2]  # type: ignore[attr-defined]
+    write(data)
+    assert made == [first.id] * 2
+    (paths.seeds / "zz_added.txt").write_text("مقال أضيف.\n", encoding="utf-8")  # type: ignore[attr-defined]
+    seeds[2].unlink()
+    data = site(data)
+    write(data)
+    # the new one, and those whose related list moved (the first one's, set by hand above)
+    assert made.count("zz_added") == 2 and first.id in made and len(made) < 2 * len(ids)
+    (out / "articles.csv").write_text("replaced\n", encoding="utf-8")
+    write(data)
+    assert made == list(data.articles)  # type: ignore[attr-defined]

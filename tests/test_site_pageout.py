@@ -555,3 +555,18 @@ def test_stored_page_replaces_a_page_left_in_the_site_only_when_asked(tmp_path: 
     dest.write_bytes(b"<p>written in place</p>")  # not a link: the stored page is intact
     assert store.path("a.md").read_bytes() == b"<p>new</p>"
     assert list(tmp_path.joinpath("site", "a").iterdir()) == [dest]  # no temporary file left
+
+
+def test_site_digest_with_a_memo_is_the_digest_without() -> None:
+    """`mkdocs serve` keeps each list part's canonical form (site_digest's ``memo``): the
+    digest is the one made without it, whether a part stayed the same or changed."""
+    from archive.site.pageout import site_digest
+
+    memo: dict[int, tuple[object, bytes]] = {}
+    keys = [("a", "seeds/a.md", "k1"), ("b", "seeds/b.md", "k2")]
+    for parts in ([{"x": 1}, keys, b"rel", ["e1"]],
+                  [{"x": 1}, list(keys), b"rel", ["e1"]],
+                  [{"x": 2}, [*keys[:1], ("b", "seeds/b.md", "k3")], b"rel2", ["e1"]],
+                  [{"x": 2}, keys, b"rel2", ["e1", "e2"]]):
+        assert site_digest("c", parts, memo) == site_digest("c", parts)
+    assert site_digest("c", [keys], memo) != site_digest("c", [keys[:1]], memo)

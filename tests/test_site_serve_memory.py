@@ -121,3 +121,30 @@ def test_reloads_check_pages_by_the_previous_reloads_keys(repo: Path, tmp_path: 
     assert builds[3][1][page] != builds[2][1][page]
     assert "بثلاثة أهداف" in (served / page).read_text("utf-8")
     _same_site(served, _fresh(root, tmp_path, "fresh"))
+
+
+def test_serve_makes_one_full_collection_every_few_builds(monkeypatch: pytest.MonkeyPatch,
+                                                           ) -> None:
+    """Under `mkdocs serve` the collector's automatic full collections are off after the
+    first build (a reload's allocations triggered several, each walking every object of the
+    archive); one is made every GC_EVERY builds, and the server's stop puts the thresholds
+    back."""
+    import gc
+
+    from archive.site import plugin as site_plugin
+
+    before = gc.get_threshold()
+    collected: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(1) or 0)
+    p = site_plugin.ArchivePlugin()
+    p.serving = True
+    try:
+        for _ in range(2 * site_plugin.GC_EVERY):
+            p._collect_garbage()
+            assert gc.get_threshold()[:2] == before[:2]
+            assert gc.get_threshold()[2] > 10**6
+        assert len(collected) == 2
+        p.on_shutdown()
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)

@@ -35,7 +35,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
@@ -124,7 +124,10 @@ class Manifest:
             "files": {k: [v.hash, v.size, v.mtime_ns] for k, v in sorted(self.files.items())},
             "articles": dict(sorted(self.articles.items())),
         }
-        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        # compact: the json module writes indented JSON in pure Python (0.6 s at 10,000
+        # articles, on every update), compact JSON with its C encoder
+        return json.dumps(data, ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":")) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
@@ -280,6 +283,73 @@ def scan_files(paths: Paths, previous: Manifest | None,
 # --------------------------------------------------------------------------- generations
 
 
+# --------------------------------------------------------------------------- kept in memory
+
+
+#: `mkdocs serve` (:func:`remember`): the files of a generation that the next update reads
+#: back (manifest, docs.json, features.bin, related.json), kept as last written or read, by
+#: path, with the identity (inode, size, mtime_ns) of that file: one replaced since (by another
+#: process: every write renames a new file into place) is read again. None: off.
+_KEPT: dict[str, tuple[tuple[int, int, int], Any]] | None = None
+#: per article id, its related list last written and its text (see related.related_json)
+_WRITTEN: dict[str, tuple[Any, str]] = {}
+
+
+def remember(on: bool = True) -> None:
+    """Keep what an update writes in memory for the next one in this process (``mkdocs
+    serve``): it then neither reads nor parses the previous generation's files again. Nothing
+    is only in memory: every file is written as always."""
+    global _KEPT
+    if not on:
+        _KEPT = None
+        _WRITTEN.clear()
+    elif _KEPT is None:
+        _KEPT = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _recall(path: Path) -> tuple[tuple[int, int, int], Any] | None:
+    """The identity and value kept for ``path``, while the file is still the one kept."""
+    if _KEPT is None:
+        return None
+    entry = _KEPT.get(str(path))
+    if entry is not None and entry[0] != _identity(path):
+        del _KEPT[str(path)]
+        return None
+    return entry
+
+
+def _keep(path: Path, value: Any) -> None:
+    if _KEPT is not None:
+        ident = _identity(path)
+        if ident is None:
+            _KEPT.pop(str(path), None)
+        else:
+            _KEPT[str(path)] = (ident, value)
+
+
+def kept_related(path: Path) -> dict[str, list[dict[str, Any]]] | None:
+    """The related articles last written to ``path`` (build/related.json) by an update of
+    this process, while the file is still that one (None: read the file)."""
+    kept = _recall(path)
+    return kept[1][0] if kept is not None else None
+
+
+def _forget(gen: Path) -> None:
+    """Drop what is kept of the files of a removed generation."""
+    if _KEPT is not None:
+        prefix = str(gen) + os.sep
+        for key in [k for k in _KEPT if k.startswith(prefix)]:
+            del _KEPT[key]
+
+
 def current_generation(paths: Paths) -> Path | None:
     """The live generation's directory, or None when no index was built yet."""
     pointer = search_dir(paths) / CURRENT
@@ -294,6 +364,9 @@ def current_generation(paths: Paths) -> Path | None:
 def read_manifest(gen: Path | None) -> Manifest | None:
     if gen is None:
         return None
+    kept = _recall(gen / MANIFEST)
+    if kept is not None:
+        return replace(kept[1])  # a copy: an update sets its fields
     try:
         m = Manifest.from_json((gen / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
@@ -322,7 +395,13 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def load_gazetteer(paths: Paths) -> Any:
-    """The gazetteer (problems are reported by ``archive check``, not here)."""
+    """The gazetteer (problems are reported by ``archive check``, not here): the build's own
+    when it hands its loaded corpus over (:func:`archive.pipeline.reusing`)."""
+    from archive import pipeline
+
+    given = pipeline._LOADED
+    if given is not None and pipeline._same_folders(given.paths, paths):
+        return given.gazetteer
     try:
         from archive.gazetteer import load_gazetteer as load
     except ImportError:  # package __init__ not written yet
@@ -355,6 +434,9 @@ def _files_digest(stats: list[FileStat]) -> str:
 def _read_current_manifest(gen: Path) -> tuple[Manifest | None, list[int]]:
     """The generation's manifest and the identity (inode, size, mtime_ns) of the very file read:
     an update replaces the manifest by renaming a new file over it, which changes all three."""
+    kept = _recall(gen / MANIFEST)
+    if kept is not None:
+        return replace(kept[1]), list(kept[0])
     try:
         with open(gen / MANIFEST, "rb") as fh:
             st = os.fstat(fh.fileno())
@@ -528,7 +610,7 @@ def _affected_by_gazetteer(
 def update_index(paths: Paths, *, rebuild: bool = False, workers: int | None = None,
                  related: bool = True,
                  analysed: Analysis | Sequence[AnalyzedArticle] | None = None,
-                 ) -> UpdateReport:
+                 scanned: list[FileStat] | None = None) -> UpdateReport:
     """Bring the index up to date with seeds/ and the gazetteer (see module docstring).
 
     ``related=False`` skips the related-articles computation (it reads the whole index); the
@@ -539,16 +621,19 @@ def update_index(paths: Paths, *, rebuild: bool = False, workers: int | None = N
     the caller has analysed already; an article whose content hash matches is taken from there
     instead of being analysed again. The others go through :func:`archive.pipeline.analyse`,
     which reuses the records kept in build/analysis/. Articles are written to the index one at a
-    time (never all tokens in memory)."""
+    time (never all tokens in memory).
+
+    ``scanned``: :func:`article_stats`, when the caller has just read them."""
     t0 = time.perf_counter()
     with update_lock(paths):
-        report = _update_locked(paths, rebuild, workers, related, analysed)
+        report = _update_locked(paths, rebuild, workers, related, analysed, scanned)
     report.seconds = time.perf_counter() - t0
     return report
 
 
 def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bool,
-                   given: Analysis | Sequence[AnalyzedArticle] | None) -> UpdateReport:
+                   given: Analysis | Sequence[AnalyzedArticle] | None,
+                   scanned: list[FileStat] | None = None) -> UpdateReport:
     from archive.pipeline import Timings, load
 
     timings = Timings()
@@ -558,7 +643,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     code = code_fingerprint()
     if prev is not None and (prev.format != INDEX_FORMAT or prev.code != code):
         prev = None
-    files = scan_files(paths, prev)
+    files = scan_files(paths, prev, scanned)
     stems = [Path(rel).stem for rel in files]
     if prev is not None and len(set(stems)) != len(stems):
         prev = None  # two files with one id: let the corpus loader report it on a full load
@@ -612,6 +697,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
                 # the new state in place; the index itself is unchanged.
                 prev.files, prev.gazetteer, prev.entities = files, gaz, entities
                 _write_atomic(prev_gen / MANIFEST, prev.to_json())
+                _keep(prev_gen / MANIFEST, prev)
             report.total = len(prev.articles)
             return report
 
@@ -685,6 +771,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
 
     meta = _docs_meta(ix, prev_gen if prev is not None else None, before, todo | removed)
     _write_atomic(gen / META, json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n")
+    _keep(gen / META, meta)
     if previous is None:
         feats = FeatureTable.from_dict(
             index_features(ix, {num: row["id"] for num, row in meta.items()}))
@@ -706,10 +793,17 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         manifest.related = RELATED_RULE
         lap("related")
     _write_atomic(gen / MANIFEST, manifest.to_json())
+    _keep(gen / MANIFEST, manifest)
     _write_atomic(sdir / CURRENT, gen.name + "\n")
     if related:
-        _write_atomic(paths.build / RELATED, (gen / RELATED).read_text(encoding="utf-8"))
+        kept = _recall(gen / RELATED)
+        _write_atomic(paths.build / RELATED, kept[1][1] if kept is not None else
+                      (gen / RELATED).read_text(encoding="utf-8"))
+        if kept is not None:
+            _keep(paths.build / RELATED, kept[1])
     _prune(sdir, keep={gen.name, prev_gen.name if prev_gen else ""})
+    if prev_gen is not None:
+        _forget(prev_gen)  # the next update reads this generation's files
 
     report.generation = gen
     report.analysed = sorted(todo)
@@ -739,11 +833,15 @@ def _docs_meta(ix: Any, prev_gen: Path | None, before: list[str], changed: set[s
         segments = ix._segments()
         old: dict[int, dict[str, Any]] | None = None
         if prev_gen is not None and before and _segment_ids(ix)[:len(before)] == before:
-            try:
-                data = json.loads((prev_gen / META).read_text(encoding="utf-8"))
-                old = {int(num): row for num, row in data.items()}
-            except (OSError, ValueError, TypeError, AttributeError):
-                old = None
+            kept = _recall(prev_gen / META)
+            if kept is not None:
+                old = kept[1]  # not changed here: a new dict is made below
+            else:
+                try:
+                    data = json.loads((prev_gen / META).read_text(encoding="utf-8"))
+                    old = {int(num): row for num, row in data.items()}
+                except (OSError, ValueError, TypeError, AttributeError):
+                    old = None
         if old is not None:
             meta = {num: row for num, row in old.items() if row.get("id") not in changed}
             start = sum(s.doc_count_all() for s in segments[:len(before)])
@@ -804,6 +902,9 @@ def _analysed_source(loaded: Any, articles: dict[str, Any], todo: set[str],
 
 def _read_features(gen: Path) -> FeatureTable | None:
     """The features kept in generation ``gen`` (None when it has none, or unreadable)."""
+    kept = _recall(gen / FEATURES)
+    if kept is not None:
+        return kept[1]  # type: ignore[no-any-return]
     try:
         data = (gen / FEATURES).read_bytes()
         if data[:len(_FEATURES_MAGIC)] != _FEATURES_MAGIC:
@@ -819,6 +920,7 @@ _FEATURES_MAGIC = f"archive-features {FEATURES_FORMAT}\n".encode()
 
 def _write_features(gen: Path, feats: FeatureTable) -> None:
     archive_files.write_atomic(gen / FEATURES, _FEATURES_MAGIC + feats.to_bytes())
+    _keep(gen / FEATURES, feats)
 
 
 def _write_related(paths: Paths, gen: Path, publish: bool = True,
@@ -848,17 +950,24 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
         _write_features(gen, feats)
     old = _read_related(previous[1]) if previous is not None else None
     if previous is not None and old is not None:
-        text = related_json(update_related(previous[0], feats, old))
+        related = update_related(previous[0], feats, old)
     else:
-        text = related_json(related_from_features(feats))
+        related = related_from_features(feats)
+    feats.base = None  # what it was made from is not needed any more (nor kept in memory)
+    text = related_json(related, _WRITTEN if _KEPT is not None else None)
     _write_atomic(gen / RELATED, text)
+    _keep(gen / RELATED, (related, text))
     if publish:
         paths.build.mkdir(parents=True, exist_ok=True)
         _write_atomic(paths.build / RELATED, text)
+        _keep(paths.build / RELATED, (related, text))
 
 
 def _read_related(gen: Path) -> dict[str, list[dict[str, Any]]] | None:
     """Generation ``gen``'s related articles (None when missing or unreadable)."""
+    kept = _recall(gen / RELATED)
+    if kept is not None:
+        return kept[1][0]  # type: ignore[no-any-return]
     try:
         data = json.loads((gen / RELATED).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -904,6 +1013,7 @@ def _prune(sdir: Path, keep: set[str]) -> None:
     for p in sorted(sdir.glob("gen-*")):
         if p.name not in keep:
             shutil.rmtree(p, ignore_errors=True)
+            _forget(p)
 
 
 def ensure_fresh(paths: Paths, related: bool = False,
@@ -911,9 +1021,11 @@ def ensure_fresh(paths: Paths, related: bool = False,
                  ) -> UpdateReport | None:
     """Update the index when it is missing or stale (or, with ``related``, when its related
     articles are not computed yet); return the report, or None if nothing had to be done."""
-    if index_status(paths).fresh:
+    started = time.time_ns()
+    stats = article_stats(paths)  # read once, for the check and the update
+    if index_status(paths, scanned=(started, stats)).fresh:
         manifest = read_manifest(current_generation(paths))
         if not related or (manifest is not None and manifest.related == RELATED_RULE
                            and (paths.build / RELATED).is_file()):
             return None
-    return update_index(paths, related=related, analysed=analysed)
+    return update_index(paths, related=related, analysed=analysed, scanned=stats)

@@ -599,16 +599,34 @@ def _ranks(groups: Any) -> Any:
     return index - np.maximum.accumulate(np.where(first, index, 0))
 
 
-def related_json(related: dict[str, list[dict[str, Any]]]) -> str:
+def related_json(related: dict[str, list[dict[str, Any]]],
+                 written: dict[str, tuple[Any, str]] | None = None) -> str:
     """``related`` as ``json.dumps(related, ensure_ascii=False, indent=1, sort_keys=True)``
     and a newline, byte for byte: written here for lists of ``{"id", "score", "shared"}``,
     since the json module's indenting encoder is pure Python (1.3 CPU s at 10,000 articles,
-    against about a tenth of that here)."""
+    against about a tenth of that here).
+
+    ``written``: per id, the list last written and its text, filled in here (``mkdocs serve``
+    keeps it between updates): a list that is the very object written last time (an update
+    keeps the lists it did not compute again) is not written again."""
 
     items = sorted(related.items())
     try:
-        return "".join(["{", ",".join(map(_related_item, items)), "\n}\n" if items else "}\n"])
+        if written is None:
+            parts = list(map(_related_item, items))
+        else:
+            last = dict(written)
+            written.clear()
+            parts = []
+            for item in items:
+                hit = last.get(item[0])
+                text = hit[1] if hit is not None and hit[0] is item[1] else _related_item(item)
+                written[item[0]] = (item[1], text)
+                parts.append(text)
+        return "".join(["{", ",".join(parts), "\n}\n" if items else "}\n"])
     except (TypeError, KeyError, ValueError, AttributeError):  # another shape: the json module
+        if written is not None:
+            written.clear()
         return json.dumps(related, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 

@@ -8,12 +8,14 @@ changed: the build never holds a whole data file in memory."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from archive.files import write_if_changed
+from archive.files import atomic_file, write_if_changed
 from archive.site.model import EntityView, SiteData
 
 LICENSE_NOTE = (
@@ -34,48 +36,53 @@ def article_records(data: SiteData, urls: dict[str, str]) -> Iterator[dict[str, 
     """One record per article, in the site's article order, made as it is asked for (keys
     starting with ``_`` are for the CSV only)."""
     for v in data.articles.values():
-        a = v.article
-        body = "\n\n".join(a.text[s.start : s.end].strip() for s in a.body_segments())
-        boiler = "\n\n".join(
-            a.text[s.start : s.end].strip() for s in a.boilerplate_segments()
-        )
-        yield {
-            "id": a.id,
-            "title": a.title,
-            "title_inferred": a.title_inferred,
-            "date": a.date,
-            "source": a.source,
-            "source_evidence": (
-                {"text": a.source_evidence.text, "start": a.source_evidence.start,
-                 "end": a.source_evidence.end, "rule": a.source_evidence.rule}
-                if a.source_evidence else None
-            ),
-            "url": a.url,
-            "author": a.author,
-            "page": urls.get(f"article:{a.id}"),
-            "raw_file": urls.get(f"raw:{a.id}"),
-            "path": a.path,
-            "content_hash": a.content_hash,
-            "places": [_bare(k) for k in v.places],
-            "actors": [_bare(k) for k in v.actors],
-            "mention_counts": dict(sorted(v.mention_counts.items())),
-            "tags": list(a.tags),
-            "related": list(v.related),
-            "mentioned_dates": [
-                {"value": m.value, "text": m.text, "start": m.start, "end": m.end}
-                for m in a.mentioned_dates
-            ],
-            "segments": [
-                {"start": s.start, "end": s.end, "kind": s.kind, "reason": s.reason}
-                for s in a.segments
-            ],
-            "mentions": [
-                {"entity": m.entity, "start": m.start, "end": m.end} for m in v.mentions
-            ],
-            "text": a.text,
-            "_body": body,
-            "_boilerplate": boiler,
-        }
+        yield _record(v, urls)
+
+
+def _record(v: Any, urls: dict[str, str]) -> dict[str, Any]:
+    """The record of one article view (see :func:`article_records`)."""
+    a = v.article
+    body = "\n\n".join(a.text[s.start : s.end].strip() for s in a.body_segments())
+    boiler = "\n\n".join(
+        a.text[s.start : s.end].strip() for s in a.boilerplate_segments()
+    )
+    return {
+        "id": a.id,
+        "title": a.title,
+        "title_inferred": a.title_inferred,
+        "date": a.date,
+        "source": a.source,
+        "source_evidence": (
+            {"text": a.source_evidence.text, "start": a.source_evidence.start,
+             "end": a.source_evidence.end, "rule": a.source_evidence.rule}
+            if a.source_evidence else None
+        ),
+        "url": a.url,
+        "author": a.author,
+        "page": urls.get(f"article:{a.id}"),
+        "raw_file": urls.get(f"raw:{a.id}"),
+        "path": a.path,
+        "content_hash": a.content_hash,
+        "places": [_bare(k) for k in v.places],
+        "actors": [_bare(k) for k in v.actors],
+        "mention_counts": dict(sorted(v.mention_counts.items())),
+        "tags": list(a.tags),
+        "related": list(v.related),
+        "mentioned_dates": [
+            {"value": m.value, "text": m.text, "start": m.start, "end": m.end}
+            for m in a.mentioned_dates
+        ],
+        "segments": [
+            {"start": s.start, "end": s.end, "kind": s.kind, "reason": s.reason}
+            for s in a.segments
+        ],
+        "mentions": [
+            {"entity": m.entity, "start": m.start, "end": m.end} for m in v.mentions
+        ],
+        "text": a.text,
+        "_body": body,
+        "_boilerplate": boiler,
+    }
 
 
 CSV_FIELDS = ["id", "title", "date", "source", "url", "author", "page", "places", "actors", "tags",
@@ -89,21 +96,124 @@ def write_articles_json(records: Iterator[dict[str, Any]], fh: TextIO) -> None:
     for i, r in enumerate(records):
         if i:
             fh.write(",")
-        fh.write(json.dumps({k: v for k, v in r.items() if not k.startswith("_")},
-                            ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        fh.write(_json_record(r))
     fh.write("]\n")
+
+
+def _json_record(r: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in r.items() if not k.startswith("_")},
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def write_articles_csv(records: Iterator[dict[str, Any]], fh: TextIO) -> None:
     writer = csv.writer(fh, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for r in records:
-        writer.writerow([
-            r["id"], r["title"], r["date"] or "", r["source"] or "", r["url"] or "",
-            r["author"] or "", r["page"] or "", ";".join(r["places"]), ";".join(r["actors"]),
-            ";".join(r["tags"]),
-            r["_body"], r["_boilerplate"],
-        ])
+        writer.writerow(_csv_fields(r))
+
+
+def _csv_fields(r: dict[str, Any]) -> list[Any]:
+    return [
+        r["id"], r["title"], r["date"] or "", r["source"] or "", r["url"] or "",
+        r["author"] or "", r["page"] or "", ";".join(r["places"]), ";".join(r["actors"]),
+        ";".join(r["tags"]),
+        r["_body"], r["_boilerplate"],
+    ]
+
+
+def _csv_text(rows: list[list[Any]]) -> str:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue()
+
+
+@dataclass(slots=True)
+class _Written:
+    """One article data file as this process last wrote it: its identity (inode, size,
+    mtime_ns), and per article id (in file order) what its record was made from (the view
+    object, its related ids, its page and raw-text addresses) and where its bytes are."""
+
+    identity: tuple[int, int, int]
+    rows: dict[str, tuple[Any, list[str], str | None, str | None, int, int]]
+
+
+class KeptRows:
+    """`mkdocs serve`: where each article's record is in articles.json and articles.csv as
+    last written, so that the next reload copies the bytes of the articles whose record is
+    made from the same view (the same object: an unchanged article, see
+    :func:`archive.site.model.build_site_data`), related ids and addresses, and makes only the
+    others' records again; a file nothing of which changed is not written at all. The bytes
+    are those :func:`write_articles_json` and :func:`write_articles_csv` write."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, _Written] = {}
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows) -> None:
+    """articles.json or articles.csv (by ``path``'s name) through ``kept`` (see KeptRows)."""
+    is_json = path.name == "articles.json"
+    before = kept.files.pop(path.name, None)
+    if before is not None and before.identity != _stat(path):
+        before = None  # written since by someone else: made anew
+    old_rows = before.rows if before is not None else {}
+    plan: list[tuple[Any, str, str | None, str | None, tuple[int, int] | None]] = []
+    for aid, v in data.articles.items():
+        page, raw = urls.get(f"article:{aid}"), urls.get(f"raw:{aid}")
+        old = old_rows.get(aid)
+        same = (old is not None and old[0] is v and old[1] == v.related and old[2] == page
+                and old[3] == raw)
+        plan.append((v, aid, page, raw, (old[4], old[5]) if same else None))  # type: ignore[index]
+    if (before is not None and all(p[4] is not None for p in plan)
+            and list(old_rows) == list(data.articles)):
+        kept.files[path.name] = before  # the same bytes: left as they are
+        return
+    sep = b"," if is_json else b""
+    rows: dict[str, tuple[Any, list[str], str | None, str | None, int, int]] = {}
+    with atomic_file(path, keep_same=True) as fh, (
+            open(path, "rb") if before is not None else io.BytesIO()) as src:
+        pos = fh.write(b"[" if is_json else _csv_text([CSV_FIELDS]).encode())
+        run = [0, 0]  # old bytes still to copy (rows unchanged and next to each other there)
+
+        def flush() -> None:
+            if run[1] > run[0]:
+                src.seek(run[0])
+                fh.write(src.read(run[1] - run[0]))
+            run[0] = run[1] = 0
+
+        for i, (v, aid, page, raw, span) in enumerate(plan):
+            if span is not None and run[1] > run[0] and run[1] + len(sep) == span[0]:
+                pos += len(sep)  # the separator between the two is among the old bytes
+                run[1] = span[0] + span[1]
+                length = span[1]
+            else:
+                flush()
+                if i:
+                    pos += fh.write(sep)
+                if span is not None:  # the bytes written last time for the same record
+                    run[:] = [span[0], span[0] + span[1]]
+                    length = span[1]
+                else:
+                    r = _record(v, urls)
+                    length = fh.write((_json_record(r) if is_json
+                                       else _csv_text([_csv_fields(r)])).encode())
+            rows[aid] = (v, list(v.related), page, raw, pos, length)
+            pos += length
+        flush()
+        if is_json:
+            fh.write(b"]\n")
+    identity = _stat(path)
+    if identity is not None:
+        kept.files[path.name] = _Written(identity, rows)
 
 
 def _entity_props(e: EntityView, data: SiteData, urls: dict[str, str]) -> dict[str, Any]:
@@ -193,10 +303,11 @@ def datapackage(
 
 def write_data_files(
     data: SiteData, urls: dict[str, str], site_name: str, out: Path, slug: str = "archive",
-    description: str = "",
+    description: str = "", kept: KeptRows | None = None,
 ) -> dict[str, Path]:
     """Write every data file under ``out`` (only those whose bytes changed); returns file
-    name → path, in the order of :data:`DATA_NAMES`."""
+    name → path, in the order of :data:`DATA_NAMES`. ``kept``: the article files as last
+    written by this process (``mkdocs serve``), see :class:`KeptRows`."""
     out.mkdir(parents=True, exist_ok=True)
 
     def text(content: Any) -> Callable[[TextIO], None]:
@@ -211,7 +322,10 @@ def write_data_files(
     }
     paths = {}
     for name in DATA_NAMES:
-        write_if_changed(out / name, writers[name])
+        if kept is not None and name in ("articles.json", "articles.csv"):
+            _write_kept(out / name, data, urls, kept)
+        else:
+            write_if_changed(out / name, writers[name])
         paths[name] = out / name
     return paths
 

@@ -354,6 +354,11 @@ def read_related(path: Path) -> dict[str, list[str]] | None:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return related_ids(raw)
+
+
+def related_ids(raw: Any) -> dict[str, list[str]] | None:
+    """:func:`read_related` of the file's parsed content ``raw``."""
     if isinstance(raw, dict) and "related" in raw and isinstance(raw["related"], dict):
         raw = raw["related"]
     if not isinstance(raw, dict):

@@ -376,15 +376,26 @@ def _same_file(stamp: list[int] | None, entry: list[Any]) -> bool:
     return stamp is not None and stamp[1:] == entry[2:]
 
 
-def site_digest(chrome: str, parts: Iterable[Any]) -> str:
+def site_digest(chrome: str, parts: Iterable[Any],
+                memo: dict[int, tuple[Any, bytes]] | None = None) -> str:
     """Digest of the chrome and of every input of the generated pages' content, given as
     ``parts`` (plain data, bytes or strings; see the module docstring for what they must
-    cover): equal digests mean every generated page would come out as it was stored."""
+    cover): equal digests mean every generated page would come out as it was stored.
+    ``memo``: per part's position, the part and its canonical form at the previous call
+    (``mkdocs serve``): a list part equal to its previous one is not made canonical again
+    (for lists whose equality means the same canonical form: of strings, or of tuples of
+    strings, as the plugin gives them)."""
     h = hashlib.sha256(f"site {FORMAT}\0{chrome}\0".encode())
-    for part in parts:
+    for k, part in enumerate(parts):
         if isinstance(part, bytes):
             h.update(b"b" + len(part).to_bytes(8, "big") + part)
         else:
-            data = repr(canon(part)).encode()
+            last = memo.get(k) if memo is not None and type(part) is list else None
+            if last is not None and last[0] == part:
+                data = last[1]
+            else:
+                data = repr(canon(part)).encode()
+                if memo is not None and type(part) is list:
+                    memo[k] = (part, data)
             h.update(b"r" + len(data).to_bytes(8, "big") + data)
     return h.hexdigest()

@@ -135,7 +135,8 @@ MAX_PAGES_FLOOR = 100
 MAX_PAGES = 1000
 #: The spelling numbers and token counts of an article's contribution (RootCollector) are
 #: kept as ``array("I")`` bytes, read back with numpy as this type.
-_UINT = f"=u{array('I').itemsize}"
+_ITEM = array("I").itemsize
+_UINT = f"=u{_ITEM}"
 #: Articles whose contributions are summed at once (RootCollector.result).
 _BLOCK = 2048
 
@@ -344,6 +345,7 @@ class RootCollector:
         # per article: (its spellings' numbers, their token counts), as array bytes
         self.contributions: dict[Any, tuple[bytes, bytes]] = {}
         self._unnamed = 0  # articles counted without an id (numbered in order)
+        self._totals: _Totals | None = None  # kept up to date (track), or summed in result
 
     @property
     def n_articles(self) -> int:
@@ -372,7 +374,9 @@ class RootCollector:
 
     def remove(self, article_id: Any) -> None:
         """Take an article's counts out again (it changed or left the archive)."""
-        del self.contributions[article_id]
+        part = self.contributions.pop(article_id)
+        if self._totals is not None:
+            self._totals.apply(self, part, -1)
 
     def _count(self, article_id: Any, spellings: Iterable[tuple[str, int, Any]],
                analysis: Callable[[Any], tuple[str, str, str]]) -> None:
@@ -401,8 +405,10 @@ class RootCollector:
                 self.readings.append(info)
             found[k] = found.get(k, 0) + n
         ids = sorted(found)
-        self.contributions[article_id] = (array("I", ids).tobytes(),
-                                          array("I", [found[k] for k in ids]).tobytes())
+        part = self.contributions[article_id] = (array("I", ids).tobytes(),
+                                                 array("I", [found[k] for k in ids]).tobytes())
+        if self._totals is not None:
+            self._totals.apply(self, part, 1)
 
     def compact(self) -> None:
         """Forget the spellings no article has any more (after articles were removed), when
@@ -424,6 +430,7 @@ class RootCollector:
         self.readings = [self.readings[k] for k in live]
         self.spellings = {s: k for k, s in enumerate(self.spelled)}
         self._rootless = set()
+        self._totals = None  # numbered anew: summed again when asked
 
     def _reading(self, form: str, analysis: tuple[str, str, str] | None = None
                  ) -> tuple[str, str, str, str, bool] | tuple[()]:
@@ -443,96 +450,308 @@ class RootCollector:
         cls, w = classify(stem, root, *spelling_hint(normalized, stem, form))
         return root, stem, cls, w, normalize(form) == stem
 
+    def track(self, index: RootIndex | None = None) -> None:
+        """Keep every total :meth:`result` needs up to date as articles are added and removed
+        (``mkdocs serve``): a result after one article changed costs about that article's
+        roots, not a sum over every contribution (see :class:`_Totals`). ``index``: the
+        result of exactly these contributions (read back from build/), whose pages the next
+        result keeps where their counts did not move."""
+        if self._totals is None:
+            self._totals = _Totals(self)
+            if index is not None:
+                self._totals.seed(index)
+
     def result(self, min_articles: int | None = None) -> RootIndex:
         """The roots found in at least ``min_articles`` articles (None: :func:`default_min`),
         with their pages' data."""
+        totals = self._totals if self._totals is not None else _Totals(self)
+        return totals.result(self, min_articles)
+
+
+class _Totals:
+    """The totals of a :class:`RootCollector`'s contributions: tokens per spelling, form and
+    root, articles per form and root, and (for the roots with pages) the articles each pair of
+    roots shares. Made by summing every contribution; while the collector tracks them
+    (:meth:`RootCollector.track`) an added or removed article's contribution is applied to
+    them, and :meth:`result` makes again only the pages of the roots whose counts changed
+    (the others keep their page objects, with new partners when those moved). The totals are
+    integer sums, so an updated total is the total summed from scratch: the same index."""
+
+    def __init__(self, col: RootCollector) -> None:
         import numpy as np
 
-        n_articles = self.n_articles
-        # the spellings' forms (root, stem, class) and roots, numbered
-        form_ids: dict[tuple[str, str, str], int] = {}
-        root_ids: dict[str, int] = {}
-        form_of = np.empty(len(self.readings), dtype=np.int32)
-        root_of = np.empty(len(self.readings), dtype=np.int32)
-        for k, (root, stem, cls, *_) in enumerate(self.readings):
-            form_of[k] = form_ids.setdefault((root, stem, cls), len(form_ids))
-            root_of[k] = root_ids.setdefault(root, len(root_ids))
-        n_forms, n_root_ids = len(form_ids), len(root_ids)
+        self.form_ids: dict[tuple[str, str, str], int] = {}
+        self.root_ids: dict[str, int] = {}
+        self.root_names: list[str] = []
+        self.by_root: list[list[int]] = []  # root number → its spellings' numbers, in order
+        self.form_of = np.empty(0, dtype=np.int64)
+        self.root_of = np.empty(0, dtype=np.int64)
+        self._number(col)
+        n_spellings, n_forms, n_roots = len(col.readings), len(self.form_ids), len(self.root_ids)
         # the contributions summed a block of articles at a time (a block's arrays are small;
         # only each article's distinct roots are kept, for the co-occurrences)
-        n_spellings = len(self.readings)
         spelling_sum = np.zeros(n_spellings, dtype=np.float64)
         form_sum = np.zeros(n_forms, dtype=np.float64)
-        root_sum = np.zeros(n_root_ids, dtype=np.float64)
+        root_sum = np.zeros(n_roots, dtype=np.float64)
         form_articles = np.zeros(n_forms, dtype=np.int64)
-        pair_blocks = []
-        parts = list(self.contributions.values())
+        root_articles = np.zeros(n_roots, dtype=np.int64)
+        form_of, root_of = self.form_of, self.root_of
+        parts = list(col.contributions.values())
         for lo in range(0, len(parts), _BLOCK):
             block = parts[lo:lo + _BLOCK]
             ids = np.frombuffer(b"".join(p[0] for p in block), dtype=_UINT)
             counts = np.frombuffer(b"".join(p[1] for p in block), dtype=_UINT)
             art = np.repeat(np.arange(lo, lo + len(block), dtype=np.int64),
-                            [len(p[0]) // array("I").itemsize for p in block])
+                            [len(p[0]) // _ITEM for p in block])
             forms, roots_ = form_of[ids], root_of[ids]
             spelling_sum += np.bincount(ids, weights=counts, minlength=n_spellings)
             form_sum += np.bincount(forms, weights=counts, minlength=n_forms)
-            root_sum += np.bincount(roots_, weights=counts, minlength=n_root_ids)
+            root_sum += np.bincount(roots_, weights=counts, minlength=n_roots)
             form_articles += np.bincount(_distinct(art * n_forms + forms) % n_forms,
                                          minlength=n_forms)
-            pair_blocks.append(_distinct(art * n_root_ids + roots_))  # (article, root) once
-        spelling_tokens = spelling_sum.astype(np.int64).tolist()
-        form_tokens = form_sum.astype(np.int64)
-        root_tokens = root_sum.astype(np.int64)
-        pairs = np.concatenate(pair_blocks) if pair_blocks else np.zeros(0, dtype=np.int64)
-        # sorted by article, then root
-        pair_art = (pairs // n_root_ids).astype(np.int32)
-        pair_root = (pairs % n_root_ids).astype(np.int32)
-        del pairs, pair_blocks
-        counted = np.bincount(pair_root, minlength=n_root_ids).tolist()
-        found = {r: counted[i] for r, i in root_ids.items() if counted[i]}
+            root_articles += np.bincount(_distinct(art * n_roots + roots_) % n_roots,
+                                         minlength=n_roots)
+        self.spelling_tokens = spelling_sum.astype(np.int64)
+        self.form_tokens = form_sum.astype(np.int64)
+        self.root_tokens = root_sum.astype(np.int64)
+        self.form_articles = form_articles
+        self.root_articles = root_articles
+        self.n_spellings = n_spellings
+        # the shared articles of each pair of the roots in ``slots`` (the roots with pages
+        # when last counted), ``shared[slot a, slot b]``; None: to be counted
+        self.slots: dict[str, int] = {}
+        self.slot_of = np.full(n_roots, -1, dtype=np.int64)
+        self.shared: Any = None
+        self.slot_names: list[str] = []
+        self.alpha: Any = None
+        # the co-occurring roots of the last result, and what they were computed from
+        self.lists: dict[str, list[Related]] = {}
+        self.last: tuple[int, Any, Any] | None = None
+        # the pages of the last result, and what their counts were then (None: no result yet)
+        self.pages: dict[str, RootPage] = {}
+        self.changed: set[int] = set()  # roots whose counts may have moved since then
+        self.seen: tuple[Any, Any, Any] | None = None
+
+    def _number(self, col: RootCollector) -> None:
+        """Number the forms and roots of the spellings the collector read since the last
+        call (the totals grow with them)."""
+        import numpy as np
+
+        start = len(self.form_of)
+        if start == len(col.readings):
+            return
+        form_ids, root_ids = self.form_ids, self.root_ids
+        new_forms, new_roots = [], []
+        for k in range(start, len(col.readings)):
+            root, stem, cls = col.readings[k][:3]
+            new_forms.append(form_ids.setdefault((root, stem, cls), len(form_ids)))
+            r = root_ids.get(root)
+            if r is None:
+                r = root_ids[root] = len(root_ids)
+                self.root_names.append(root)
+                self.by_root.append([])
+            new_roots.append(r)
+            self.by_root[r].append(k)
+        self.form_of = np.concatenate((self.form_of, np.array(new_forms, dtype=np.int64)))
+        self.root_of = np.concatenate((self.root_of, np.array(new_roots, dtype=np.int64)))
+
+    def _grow(self, col: RootCollector) -> None:
+        import numpy as np
+
+        self._number(col)
+
+        def grown(a: Any, n: int) -> Any:
+            return a if len(a) >= n else np.concatenate((a, np.zeros(n - len(a), a.dtype)))
+
+        n_forms, n_roots = len(self.form_ids), len(self.root_ids)
+        self.n_spellings = len(col.readings)
+        self.spelling_tokens = grown(self.spelling_tokens, self.n_spellings)
+        self.form_tokens = grown(self.form_tokens, n_forms)
+        self.form_articles = grown(self.form_articles, n_forms)
+        self.root_tokens = grown(self.root_tokens, n_roots)
+        self.root_articles = grown(self.root_articles, n_roots)
+        if len(self.slot_of) < n_roots:
+            self.slot_of = np.concatenate(
+                (self.slot_of, np.full(n_roots - len(self.slot_of), -1, dtype=np.int64)))
+
+    def apply(self, col: RootCollector, part: tuple[bytes, bytes], sign: int) -> None:
+        """Add (``sign`` 1) or take out (-1) one article's contribution."""
+        import numpy as np
+
+        self._grow(col)
+        ids = np.frombuffer(part[0], dtype=_UINT).astype(np.int64)
+        counts = np.frombuffer(part[1], dtype=_UINT).astype(np.int64) * sign
+        forms, roots_ = self.form_of[ids], self.root_of[ids]
+        self.spelling_tokens[ids] += counts  # an article's spellings are distinct
+        np.add.at(self.form_tokens, forms, counts)
+        np.add.at(self.root_tokens, roots_, counts)
+        forms, roots_ = np.unique(forms), np.unique(roots_)
+        self.form_articles[forms] += sign
+        self.root_articles[roots_] += sign
+        self.changed.update(roots_.tolist())
+        if self.shared is not None:
+            slots = self.slot_of[roots_]
+            slots = slots[slots >= 0]
+            self.shared[np.ix_(slots, slots)] += sign
+
+    def _count_shared(self, col: RootCollector, chosen: list[str]) -> None:
+        """Count the articles each pair of the ``chosen`` roots shares, from every
+        contribution."""
+        import numpy as np
+        from scipy import sparse
+
+        n_roots = len(self.root_ids)
+        column = np.full(n_roots, -1, dtype=np.int64)
+        column[[self.root_ids[r] for r in chosen]] = np.arange(len(chosen))
+        root_of = self.root_of
+        rows, cols = [], []
+        parts = list(col.contributions.values())
+        for lo in range(0, len(parts), _BLOCK):
+            block = parts[lo:lo + _BLOCK]
+            ids = np.frombuffer(b"".join(p[0] for p in block), dtype=_UINT)
+            art = np.repeat(np.arange(lo, lo + len(block), dtype=np.int64),
+                            [len(p[0]) // _ITEM for p in block])
+            pairs = _distinct(art * n_roots + root_of[ids])  # (article, root) once
+            c = column[pairs % n_roots]
+            keep = c >= 0
+            rows.append(pairs[keep] // n_roots)
+            cols.append(c[keep])
+        r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        x = sparse.csr_matrix((np.ones(len(r), dtype=np.int32), (r, c)),
+                              shape=(max(len(parts), 1), len(chosen)))
+        self.shared = np.asarray((x.T @ x).toarray(), dtype=np.int32)
+        self.slots = {root: i for i, root in enumerate(chosen)}
+        self.slot_names = list(chosen)
+        self.alpha = np.empty(len(chosen), dtype=np.int64)  # rank in alphabetical order
+        self.alpha[sorted(range(len(chosen)), key=chosen.__getitem__)] = np.arange(len(chosen))
+        self.last = None
+        self.slot_of = np.full(n_roots, -1, dtype=np.int64)
+        self.slot_of[[self.root_ids[r] for r in chosen]] = np.arange(len(chosen))
+
+    def result(self, col: RootCollector, min_articles: int | None) -> RootIndex:
+        self._grow(col)
+        n_articles = col.n_articles
+        counted = self.root_articles.tolist()
+        names = self.root_names
+        found = {names[i]: n for i, n in enumerate(counted) if n}
         if min_articles is None:
             min_articles = default_min(n_articles, found.values())
         chosen = sorted((r for r, n in found.items() if n >= min_articles),
                         key=lambda r: (-found[r], r))
-        related = _cooccurrence(n_articles, chosen, [root_ids[r] for r in chosen],
-                                pair_art, pair_root, n_root_ids)
-        # the spellings of each chosen root's forms (those still found in some article)
-        members: dict[str, dict[tuple[str, str], list[int]]] = {r: {} for r in chosen}
-        for k, (root, stem, cls, *_) in enumerate(self.readings):
-            if spelling_tokens[k] and root in members:
-                members[root].setdefault((stem, cls), []).append(k)
-        pages = {}
+        related: dict[str, list[Related]] = {}
+        if len(chosen) >= 2 and n_articles:
+            related = self._related(col, chosen, found, n_articles)
+        # the pages: those of the roots whose counts did not move are the last result's
+        spelling_tokens = self.spelling_tokens
+        moved = self._moved()
+        pages: dict[str, RootPage] = {}
         for root in chosen:
-            forms_ = members[root]
-            wazns: dict[tuple[str, str], str] = {}
-            for key, ks in forms_.items():  # the wazn of most tokens (ties: the smallest)
-                per: Counter[str] = Counter()
-                for k in ks:
-                    per[self.readings[k][3]] += spelling_tokens[k]
-                wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
-            # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
-            form3 = any(cls == "verb" and wazns[(stem, cls)] in FORM3 for stem, cls in forms_)
-            groups: dict[str, list[Form]] = {c: [] for c in CLASSES}
-            for (stem, cls), ks in forms_.items():
-                f = form_ids[(root, stem, cls)]
-                w = wazns[(stem, cls)]
-                if form3 and cls == "plural" and w == "مفاعل":
-                    cls = "participle"
-                spellings = sorted(((self.spelled[k], spelling_tokens[k], self.readings[k][4])
-                                    for k in ks), key=lambda kv: (-kv[1], kv[0]))
-                bare = [s for s, _, is_stem in spellings if is_stem]
-                groups[cls].append(Form(
-                    stem, w, int(form_tokens[f]), int(form_articles[f]),
-                    [s for s, *_ in spellings[:SPELLINGS_SHOWN]], len(spellings),
-                    bare[0] if bare else spellings[0][0]))
-            for group in groups.values():
-                group.sort(key=lambda f: (-f.tokens, -f.articles, f.stem))
-            i = root_ids[root]
-            pages[root] = RootPage(root, int(root_tokens[i]), found[root],
-                                   [(c, fs) for c, fs in groups.items() if fs],
-                                   related.get(root, []))
+            i = self.root_ids[root]
+            old = self.pages.get(root)
+            rel = related.get(root, [])
+            if old is not None and i not in moved:
+                pages[root] = (old if old.related is rel or old.related == rel
+                              else replace(old, related=rel))
+            else:
+                pages[root] = self._page(col, root, i, found[root], rel)
+        self.pages = pages
+        self.changed = set()
+        self.seen = (spelling_tokens.copy(), self.form_articles.copy(),
+                     self.root_articles.copy())
         return RootIndex(pages, n_articles, min_articles, len(found))
+
+    def seed(self, index: RootIndex) -> None:
+        """Take ``index``, the result of the contributions summed, as the last result."""
+        self.pages = dict(index.pages)
+        self.changed = set()
+        self.seen = (self.spelling_tokens.copy(), self.form_articles.copy(),
+                     self.root_articles.copy())
+
+    def _related(self, col: RootCollector, chosen: list[str], found: dict[str, int],
+                 n_articles: int) -> dict[str, list[Related]]:
+        """The co-occurring roots of each chosen root; those of the last result where
+        nothing they depend on moved (their row of shared articles, their partners' articles,
+        the number of articles)."""
+        import numpy as np
+
+        if self.shared is None or self.slots.keys() != set(chosen):
+            self._count_shared(col, chosen)
+            self.lists = {}
+        names = self.slot_names
+        n_a = np.array([found[r] for r in names], dtype=np.float64)
+        last = self.last
+        if not self.lists or last is None or last[0] != n_articles:
+            rows: Any = range(len(names))
+        else:
+            moved = np.flatnonzero(n_a != last[2])
+            rows = np.union1d(np.flatnonzero((self.shared != last[1]).any(axis=1)), moved)
+            if len(moved):
+                partners = self.shared[:, moved] >= MIN_SHARED
+                rows = np.union1d(rows, np.flatnonzero(partners.any(axis=1)))
+            rows = rows.tolist()
+        self.lists.update(_cooccurrence(n_articles, names, self.shared, n_a, self.alpha, rows))
+        self.last = (n_articles, self.shared.copy(), n_a)
+        return self.lists
+
+    def _moved(self) -> set[int]:
+        """The roots whose counts (their spellings' tokens, their forms' articles, their own
+        articles) are not those of the last result's pages."""
+        import numpy as np
+
+        if self.seen is None:
+            return set(range(len(self.root_ids)))
+        tokens, form_articles, root_articles = self.seen
+        moved = set()
+        for i in self.changed:
+            ks = np.array(self.by_root[i], dtype=np.int64)
+            if (i >= len(root_articles) or root_articles[i] != self.root_articles[i]
+                    or ks.max() >= len(tokens)):
+                moved.add(i)
+                continue
+            forms = self.form_of[ks]
+            if (not np.array_equal(tokens[ks], self.spelling_tokens[ks])
+                    or forms.max() >= len(form_articles)
+                    or not np.array_equal(form_articles[forms], self.form_articles[forms])):
+                moved.add(i)
+        return moved
+
+    def _page(self, col: RootCollector, root: str, i: int, articles: int,
+              related: list[Related]) -> RootPage:
+        """One root's page data, from the totals."""
+        spelling_tokens = self.spelling_tokens
+        # the spellings of the root's forms (those still found in some article)
+        forms_: dict[tuple[str, str], list[int]] = {}
+        for k in self.by_root[i]:
+            if spelling_tokens[k]:
+                _, stem, cls, *_ = col.readings[k]
+                forms_.setdefault((stem, cls), []).append(k)
+        wazns: dict[tuple[str, str], str] = {}
+        for key, ks in forms_.items():  # the wazn of most tokens (ties: the smallest)
+            per: Counter[str] = Counter()
+            for k in ks:
+                per[col.readings[k][3]] += int(spelling_tokens[k])
+            wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
+        # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
+        form3 = any(cls == "verb" and wazns[(stem, cls)] in FORM3 for stem, cls in forms_)
+        groups: dict[str, list[Form]] = {c: [] for c in CLASSES}
+        for (stem, cls), ks in forms_.items():
+            f = self.form_ids[(root, stem, cls)]
+            w = wazns[(stem, cls)]
+            if form3 and cls == "plural" and w == "مفاعل":
+                cls = "participle"
+            spellings = sorted(((col.spelled[k], int(spelling_tokens[k]), col.readings[k][4])
+                                for k in ks), key=lambda kv: (-kv[1], kv[0]))
+            bare = [s for s, _, is_stem in spellings if is_stem]
+            groups[cls].append(Form(
+                stem, w, int(self.form_tokens[f]), int(self.form_articles[f]),
+                [s for s, *_ in spellings[:SPELLINGS_SHOWN]], len(spellings),
+                bare[0] if bare else spellings[0][0]))
+        for group in groups.values():
+            group.sort(key=lambda f: (-f.tokens, -f.articles, f.stem))
+        return RootPage(root, int(self.root_tokens[i]), articles,
+                        [(c, fs) for c, fs in groups.items() if fs], related)
 
 
 def _distinct(values: Any) -> Any:
@@ -545,41 +764,28 @@ def _distinct(values: Any) -> Any:
     return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
-def _cooccurrence(n_articles: int, chosen: list[str], chosen_ids: list[int],
-                  pair_art: Any, pair_root: Any, n_root_ids: int) -> dict[str, list[Related]]:
-    """For each chosen root, the chosen roots most associated with it (PMI over articles);
-    ``pair_art``, ``pair_root``: each (article, root number) found, once, by article."""
-    if len(chosen) < 2 or not n_articles:
-        return {}
+def _cooccurrence(n_articles: int, names: list[str], shared: Any, n_a: Any, alpha: Any,
+                  rows: Iterable[int]) -> dict[str, list[Related]]:
+    """For the roots ``names[i]`` of ``rows``, the roots of ``names`` most associated with it
+    (PMI over articles); ``shared[a, b]``: the articles roots ``names[a]`` and ``names[b]``
+    share; ``n_a``: each root's articles; ``alpha``: each root's rank in alphabetical order.
+    A root's list depends on its row, its partners' ``n_a`` and ``n_articles`` only, not on
+    the order of ``names``."""
     import numpy as np
-    from scipy import sparse
 
-    column = np.full(n_root_ids, -1, dtype=np.int32)
-    column[chosen_ids] = np.arange(len(chosen), dtype=np.int32)
-    cols = column[pair_root]
-    keep = cols >= 0
-    rows, cols = pair_art[keep], cols[keep]  # by article: the rows of a CSR matrix
-    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_articles))))
-    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), cols, indptr),
-                          shape=(n_articles, len(chosen)))
-    shared = (x.T @ x).tocsr()
-    n_a = np.asarray(x.sum(axis=0)).ravel().astype(np.float64)
-    alpha = np.empty(len(chosen), dtype=np.int64)  # each root's rank in alphabetical order
-    alpha[sorted(range(len(chosen)), key=chosen.__getitem__)] = np.arange(len(chosen))
     total = float(n_articles)
     out: dict[str, list[Related]] = {}
-    for i, root in enumerate(chosen):
-        start, end = shared.indptr[i], shared.indptr[i + 1]
-        idx = shared.indices[start:end]
-        cnt = shared.data[start:end].astype(np.float64)
-        keep = (idx != i) & (cnt >= MIN_SHARED)
-        idx, cnt = idx[keep], cnt[keep]
+    for i in rows:
+        row = shared[i]
+        idx = np.flatnonzero(row >= MIN_SHARED)
+        idx = idx[idx != i]
+        cnt = row[idx].astype(np.float64)
         pmi = np.log2(cnt * total / (n_a[i] * n_a[idx]))
         keep = pmi > 0
         idx, cnt, pmi = idx[keep], cnt[keep], pmi[keep]
         score = np.round(pmi * np.log(cnt), 6)
         top = np.lexsort((alpha[idx], -cnt, -score))[:RELATED_SHOWN]
-        out[root] = [Related(chosen[j], int(c), round(p, 6), s) for j, c, p, s in zip(
+        out[names[i]] = [Related(names[j], int(c), round(p, 6), s) for j, c, p, s in zip(
             idx[top].tolist(), cnt[top].tolist(), pmi[top].tolist(), score[top].tolist(),
             strict=True)]
     return out
@@ -744,6 +950,8 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
                 index = _index_from(data)
                 if memory is not None:
                     col, counted = _load_counts(folder / COUNTS_NAME)
+                    # the next reload applies its changes to these totals
+                    col.track(index if counted == analysis.keys else None)
                     memory[str(folder)] = _Kept(key, _counts_key(), col, counted, index, False)
                 return index
         except (OSError, ValueError, EOFError, TypeError):
@@ -753,6 +961,8 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
         col, counted = kept.col, kept.counted  # taken out of memory: put back only when whole
     else:
         col, counted = _load_counts(folder / COUNTS_NAME)
+    if memory is not None:  # kept up to date from now on (the server's next reloads)
+        col.track()
     keys: dict[str, str] = analysis.keys
     for article_id, record in list(counted.items()):
         if keys.get(article_id) != record:
