@@ -733,3 +733,15 @@ def test_waw_and_a_past_verb_in_teh_against_a_word_in_waw() -> None:
     for w in CONJUNCTION_PAST:
         assert root(w) == root(w[1:])  # the word without its و
     assert_unjudged([*CONJUNCTION_PAST, *CONJUNCTION_WHOLE])
+
+
+#: The first person of a frequent verb whose key the lexicon read as an unattested verb of
+#: another root (أرى "he showed", ءري) or as a name (آري, which the key folds with أرى): أ +
+#: the imperfect, as its ي-form is read.
+FIRST_PERSON = {"أرى": "رءي", "وأرى": "رءي", "لأرى": "رءي", "أضم": "ضمم", "وأضم": "ضمم"}
+
+
+def test_the_first_person_of_a_frequent_verb_is_that_verb() -> None:
+    assert {w: root(w) for w in FIRST_PERSON} == FIRST_PERSON
+    assert root("أرى") == root("يرى") and root("أضم") == root("يضم")
+    assert_unjudged(list(FIRST_PERSON))
