@@ -1138,9 +1138,15 @@ export function queryRoot(word, d) {
 /** Shard ids (analyzer-tables lexicon_shards) that the lexicon reading of a clean word reads. */
 export function shardsOf(word, shardLen) {
   const out = new Set();
-  for (const [, core] of candidates(lexiconKey(word))) {
-    const head = Array.from(core.slice(0, shardLen));
-    out.add(head.map((ch) => ch.codePointAt(0).toString(16).padStart(4, '0')).join('-'));
+  const key = lexiconKey(word);
+  // conjunctionPast reads a word in و … ت without its و as that word is read alone
+  const keys = key.startsWith(WAW) && key.endsWith(TEH) ? [key, lexiconKey(word.slice(1))]
+    : [key];
+  for (const k of keys) {
+    for (const [, core] of candidates(k)) {
+      const head = Array.from(core.slice(0, shardLen));
+      out.add(head.map((ch) => ch.codePointAt(0).toString(16).padStart(4, '0')).join('-'));
+    }
   }
   return out;
 }
