@@ -59,7 +59,11 @@ CLASS_WORDS = ["يسعون", "قضوا", "دعوا", "اشترت", "أعطاه",
                "لبطريق", "قلت", "بشن", "تحد", "كشوفات", "مسؤولو", "ومسؤولوها", "منسوبيها",
                "لمنسوبيها", "زائريها", "التانقو", "محمدو", "هاتريك", "فيديو", "بيدرو", "فعل",
                "أبها", "أوبك", "وأبها", "ويرى", "وترى", "تراها", "دعت", "مرت", "لعبت", "الحادية",
-               "وسنة", "وسوق", "وجدة", "بدورها", "بقرية", "بعيد", "ورقة", "وخيمة"]
+               "وسنة", "وسوق", "وجدة", "بدورها", "بقرية", "بعيد", "ورقة", "وخيمة",
+               # analyzer14: و + a past in ت, verb keys rooted in themselves
+               "وجرت", "ومضت", "وأدت", "ورأت", "وبدأت", "وبدت", "وحلت", "وفرت", "وردت",
+               "وحدات", "وضحت", "وكدت", "تقع", "وتقع", "لضم", "بضمه", "لحج", "الكردي",
+               "أرى", "وأرى", "فأرى", "أضم", "إريك", "أراه"]
 RANDOM_STRINGS = 20_000
 
 PROCLITICS = ["", "و", "ف", "ب", "ل", "ك", "ال", "وال", "بال", "فال", "كال", "لل", "ولل", "س", "وس",
@@ -123,6 +127,36 @@ def test_packed_stop_words_unpack_to_the_table() -> None:
     assert json.loads(out.stdout) == table
     size = len(json.dumps(table, ensure_ascii=False))
     assert len(json.dumps(packed, ensure_ascii=False)) < size / 3
+
+
+#: Words read with the lexicon shards their own candidates fall in, and for a word in و … ت
+#: (conjunction_past reads it without its و as that word is read alone) those of the word
+#: without its و too: وفرت needs the shard of رت (فرت alone is no past of فرى).
+SHARDED_WORDS = ["وفرت", "ودعت", "وجرت", "ومضت", "وأدت", "ورأت", "وبدأت", "وحلت", "وردت",
+                 "وصلت", "وجدت", "وحدات", "أرى", "وأرى", "تقع", "لضم", "والمفاوضات"]
+
+
+def test_a_word_reads_the_same_with_only_the_shards_it_fetches(tmp_path: Path) -> None:
+    """analyzer.js with the core tables and only the lexicon shards ``prepare(word)`` fetches
+    (a fresh analyzer per word) reads every word as Python does with all the tables."""
+    core, shards = browser_tables()
+    (tmp_path / "core.json").write_text(json.dumps(core, ensure_ascii=False), "utf-8")
+    (tmp_path / "shards.json").write_text(json.dumps(shards, ensure_ascii=False), "utf-8")
+    script = ("import fs from 'fs';\nimport { Analyzer } from " + json.dumps(
+        (ROOT / "src" / "archive" / "browser" / "static" / "analyzer.js").as_uri()) + ";\n"
+        "const [core, shards, words] = process.argv.slice(1).map("
+        "(f) => fs.readFileSync(f, 'utf8'));\n"
+        "const all = JSON.parse(shards); const out = {};\n"
+        "for (const w of JSON.parse(words)) {\n"
+        "  const an = new Analyzer(JSON.parse(core), null, (id) => all[id]);\n"
+        "  await an.prepare(w); out[w] = an.analyzeWord(w);\n"
+        "}\nprocess.stdout.write(JSON.stringify(out));\n")
+    (tmp_path / "words.json").write_text(json.dumps(SHARDED_WORDS, ensure_ascii=False), "utf-8")
+    out = subprocess.run([_node(), "--input-type=module", "-e", script,
+                          str(tmp_path / "core.json"), str(tmp_path / "shards.json"),
+                          str(tmp_path / "words.json")],
+                         check=True, capture_output=True, text=True)
+    assert json.loads(out.stdout) == {w: list(analyze_word(w)) for w in SHARDED_WORDS}
 
 
 def _vocabulary() -> set[str]:

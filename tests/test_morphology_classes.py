@@ -700,3 +700,48 @@ def test_the_imperfect_of_raa_drops_its_hamza() -> None:
     assert {w: root(w) for w in words} == dict.fromkeys(words, "رءي")
     assert root("ويرى") == root("رأى") == root("الرؤية")
     assert_unjudged(words)
+
+
+#: Keys whose only lemma was an unattested verb rooted in the key itself (تقع ‹تقع:v:1›), which
+#: the news never uses as that verb: dropped (bench/gold/build_lexicon, verb_splits), the word
+#: is read with its clitic or imperfect prefix.
+SELF_VERB_SPLIT = {"وتقع": "وقع", "ستقع": "وقع", "لضم": "ضمم", "بضمه": "ضمم", "لسد": "سدد",
+                   "وتنم": "نمم", "تلد": "ولد", "ودمه": "دمي"}
+#: Such keys kept: a name source lists the key (لحج, the Yemeni governorate; دبي), or the
+#: news uses its nisba after the article (الكردي).
+SELF_VERB_KEPT = {"ولحج": "لحج", "الكردي": "كردي"}
+
+
+def test_an_unattested_verb_rooted_in_its_own_key_gives_way_to_the_clitic() -> None:
+    assert {w: root(w) for w in SELF_VERB_SPLIT} == SELF_VERB_SPLIT
+    assert {w: root(w) for w in SELF_VERB_KEPT} == SELF_VERB_KEPT
+    assert root("وتقع") == root("يقع") == root("وقوع")
+    assert_unjudged([*SELF_VERB_SPLIT, *SELF_VERB_KEPT])
+
+
+#: و + a past verb in ت whose whole-word reading keeps the و (وجر "den" + ت, ومض "flash" + ت):
+#: the verb, read as the word without و is, when its lemma is 16 times as frequent.
+CONJUNCTION_PAST = {"وجرت": "جري", "ومضت": "مضي", "وأدت": "ءدي", "ورأت": "رءي",
+                    "وادعت": "دعو", "وغدت": "غدو", "ومدت": "مدد"}
+#: Whole words: a verb in و (وفّرت, وردت: the margin is not met) or a plural in ات.
+CONJUNCTION_WHOLE = {"وفرت": "وفر", "وردت": "ورد", "وحدات": "وحد", "وصفت": "وصف"}
+
+
+def test_waw_and_a_past_verb_in_teh_against_a_word_in_waw() -> None:
+    assert {w: root(w) for w in CONJUNCTION_PAST} == CONJUNCTION_PAST
+    assert {w: root(w) for w in CONJUNCTION_WHOLE} == CONJUNCTION_WHOLE
+    for w in CONJUNCTION_PAST:
+        assert root(w) == root(w[1:])  # the word without its و
+    assert_unjudged([*CONJUNCTION_PAST, *CONJUNCTION_WHOLE])
+
+
+#: The first person of a frequent verb whose key the lexicon read as an unattested verb of
+#: another root (أرى "he showed", ءري) or as a name (آري, which the key folds with أرى): أ +
+#: the imperfect, as its ي-form is read.
+FIRST_PERSON = {"أرى": "رءي", "وأرى": "رءي", "لأرى": "رءي", "أضم": "ضمم", "وأضم": "ضمم"}
+
+
+def test_the_first_person_of_a_frequent_verb_is_that_verb() -> None:
+    assert {w: root(w) for w in FIRST_PERSON} == FIRST_PERSON
+    assert root("أرى") == root("يرى") and root("أضم") == root("يضم")
+    assert_unjudged(list(FIRST_PERSON))

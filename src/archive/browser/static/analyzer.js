@@ -968,8 +968,10 @@ export function licensedReading(word, d, namesToo = true, hamzaOnly = false) {
     if (clitic !== null) return ['root', clitic[0], clitic[1]];
   }
   if (!whole && key.startsWith(WAW)) {
-    const verb = conjunctionReading(key, found, lexicon, scores.get(best), bestCost,
+    let verb = conjunctionReading(key, found, lexicon, scores.get(best), bestCost,
       cores.get(best));
+    if (verb === null) verb = conjunctionPast(word, key, d, scores.get(best), cores.get(best),
+      namesToo);
     if (verb !== null) return ['root', verb[0], verb[1]];
   }
   if (bestCost === 0 && !whole) {
@@ -1039,6 +1041,31 @@ export function conjunctionReading(key, found, lexicon, bestWeight, bestCost, be
   return heavierNoun(found.filter(([cost, core, , pos]) => cost === bestCost + 1 &&
     pos !== 'n' && core === key.slice(0, -1) && has(lexicon, core)).map((c) => c[1]),
   lexicon, bestWeight, 'n');
+}
+
+/** Python CONJUNCTION_MARGIN: how much more frequent (log2) و + a past in ت must be. */
+const CONJUNCTION_MARGIN = 4;
+/** Python HAMZA_TEH: a past whose last radical is a written hamza before ت (بدأت). */
+const HAMZA_TEH = '\u0623' + TEH;
+
+/** Python conjunction_past(word, key, d, best_weight, best_core, names_too): [root, core] of و + a past
+ * verb in ت (read as the word without و is read) weighing CONJUNCTION_MARGIN more than the
+ * cheapest reading, which keeps the و in its core (ودعت), or null. */
+export function conjunctionPast(word, key, d, bestWeight, bestCore, namesToo = true) {
+  const stem = key.slice(1, -1);
+  if (!(key.startsWith(WAW) && key.endsWith(TEH) && bestCore.startsWith(WAW)) ||
+      stem.length < 2 || (stem.endsWith(ALEF) && !word.endsWith(HAMZA_TEH))) return null;
+  const rest = licensedReading(word.slice(1), d, namesToo);
+  if (rest === null || rest[0] !== 'root' || !(rest[2] === stem ||
+      (rest[2].slice(0, -1) === stem && (rest[2].endsWith(YEH) || rest[2].endsWith(ALEF))))) {
+    return null;
+  }
+  for (const entry of d.lexicon[rest[2]].split('|')) {
+    const [root, kind, weight] = entry.split(':');
+    if (root === rest[1] && kind !== 'n' && parseInt(weight, 10) >= bestWeight +
+        CONJUNCTION_MARGIN) return [rest[1], rest[2]];
+  }
+  return null;
 }
 
 /** Python bare_article: the core starts with ال written with a bare alef in the word. */
@@ -1111,9 +1138,15 @@ export function queryRoot(word, d) {
 /** Shard ids (analyzer-tables lexicon_shards) that the lexicon reading of a clean word reads. */
 export function shardsOf(word, shardLen) {
   const out = new Set();
-  for (const [, core] of candidates(lexiconKey(word))) {
-    const head = Array.from(core.slice(0, shardLen));
-    out.add(head.map((ch) => ch.codePointAt(0).toString(16).padStart(4, '0')).join('-'));
+  const key = lexiconKey(word);
+  // conjunctionPast reads a word in و … ت without its و as that word is read alone
+  const keys = key.startsWith(WAW) && key.endsWith(TEH) ? [key, lexiconKey(word.slice(1))]
+    : [key];
+  for (const k of keys) {
+    for (const [, core] of candidates(k)) {
+      const head = Array.from(core.slice(0, shardLen));
+      out.add(head.map((ch) => ch.codePointAt(0).toString(16).padStart(4, '0')).join('-'));
+    }
   }
   return out;
 }
