@@ -32,11 +32,19 @@ class IndexDoc:
 
     @classmethod
     def from_analyzed(cls, aa: AnalyzedArticle, analyzer: Analyzer | None = None) -> IndexDoc:
-        """``analyzer`` (with the gazetteer's matcher) reads the title; default: no names."""
-        from archive.analysis import Analyzer
-
+        """The title's tokens are those the analysis made with the body's
+        (``aa.title_tokens``); only an article that carries none (assembled by hand) has its
+        title read here, by ``analyzer`` (with the gazetteer's matcher; default: no names)."""
         art = aa.article
-        title_tokens, matches = (analyzer or Analyzer()).analyze_with_matches(art.title or "")
+        if aa.title_tokens is not None:
+            title_tokens, title_entities = aa.title_tokens, list(aa.title_entities)
+        else:
+            from archive.analysis import Analyzer
+
+            title_tokens, matches = (analyzer or Analyzer()).analyze_with_matches(
+                art.title or "")
+            title_entities = [(m.entity, m.first, title_tokens[m.first].start,
+                               title_tokens[m.last].end) for m in matches]
         return cls(
             id=art.id,
             path=art.path,
@@ -50,8 +58,7 @@ class IndexDoc:
             tokens=list(aa.body_tokens),
             entities=mention_spans(aa),
             title_tokens=title_tokens,
-            title_entities=[(m.entity, m.first, title_tokens[m.first].start,
-                             title_tokens[m.last].end) for m in matches],
+            title_entities=title_entities,
         )
 
     def fields(self) -> dict[str, Any]:
