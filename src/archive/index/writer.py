@@ -6,9 +6,9 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
 
 - **postings of a document**: a field value that is a :class:`~archive.index.schema.TokenStream`
   is turned into postings straight from its ``(term, position, start, end)`` items, encoded
-  exactly as Whoosh's ``Characters`` format encodes them (``field.index`` would run them
-  through the tokenizer, one Token object per item); any other value goes through
-  ``field.index`` as in Whoosh;
+  exactly as Whoosh's ``Characters`` or ``Positions`` format encodes them (``field.index``
+  would run them through the tokenizer, one Token object per item); any other value goes
+  through ``field.index`` as in Whoosh;
 - **the posting pool**: postings are gathered per field and term (a list per term, not a
   tuple per posting), spilled to sorted runs on disk when the buffer is full, and the runs
   merged term by term (Whoosh sorts and merges one tuple per posting);
@@ -44,7 +44,7 @@ from typing import IO, Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.formats import Characters
+from whoosh.formats import Characters, Positions
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
@@ -137,7 +137,57 @@ def _stream_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[str, int, 
     return length, size
 
 
+def _positions_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[Any, ...]],
+                    docnum: int) -> tuple[int, int]:
+    """:func:`_stream_into` for a field of Whoosh's ``Positions`` format (positions only):
+    the value of a term is ``Positions.encode`` of its positions (a count, then the pickled
+    list of position deltas). The value of a term found once depends on its position only: its
+    pickle is made once per position for every field and document (:data:`_AT`)."""
+    seen: dict[str, list[int]] = {}
+    get = seen.get
+    for item in items:
+        group = get(item[0])
+        if group is None:
+            seen[item[0]] = [item[1]]
+        else:
+            group.append(item[1])
+    dumps = pickle.dumps
+    find = terms.get
+    at = _AT
+    length = size = 0
+    for term, group in seen.items():
+        if not term:
+            continue
+        n = len(group)
+        if n == 1:
+            pos = group[0]
+            pickled = at.get(pos)
+            if pickled is None:
+                pickled = at[pos] = dumps([pos], 2)
+            # a new bytes object per posting: a posting block pickles its values, and the
+            # same object twice would be pickled once and referred to (not Whoosh's bytes)
+            value = _ONE + pickled
+            weight = 1.0
+        else:
+            deltas = [group[0]]
+            deltas += [b - a for a, b in pairwise(group)]
+            value = pack_uint(n) + dumps(deltas, 2)
+            weight = float(n)
+        length += n
+        size += _POSTING_BYTES + len(value)
+        tbytes = term.encode("utf-8")
+        flat = find(tbytes)
+        if flat is None:
+            terms[tbytes] = [docnum, weight, value]
+            size += _TERM_BYTES + len(tbytes)
+        else:
+            flat += (docnum, weight, value)
+    return length, size
+
+
 _ONE = pack_uint(1)
+#: The pickle of ``[position]`` of each position seen (see :func:`_positions_into`)
+_AT: dict[int, bytes] = {}
 #: length_to_byte of each length seen (it bisects a table of 256 lengths on every call)
 _LENGTH_BYTES: dict[int, int] = {}
 
@@ -201,9 +251,13 @@ class ArchiveWriter(SegmentWriter):
                     terms = self._buf.get(name)
                     if terms is None:
                         terms = self._buf[name] = {}
-                    if isinstance(value, TokenStream) and type(field.format) is Characters:
+                    fmt = type(field.format)
+                    if isinstance(value, TokenStream) and fmt is Characters:
                         length, size = _stream_into(terms, value.items, docnum, single)
                         postings: Iterable[tuple[bytes, int, float, bytes]] = ()
+                    elif isinstance(value, TokenStream) and fmt is Positions:
+                        length, size = _positions_into(terms, value.items, docnum)
+                        postings = ()
                     else:
                         postings = field.index(value)
                         size = 0
