@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from archive.index.schema import encode_stream, root_stream
@@ -83,8 +85,31 @@ class IndexDoc:
             "actors": list(self.actors),
             "hash": self.content_hash,
             "text": self.text,
+            "spans": body_spans(toks),
             "length": len(toks),
         }
+
+
+_START = itemgetter(1)
+_END = itemgetter(2)
+
+
+def body_spans(tokens: list[Token]) -> bytes:
+    """The stored ``spans`` of an article: ``array("I")`` bytes of the start and end offset of
+    each body token by position (``2 * position`` and the next), zeros at a position that is
+    not in the body (``tokens``: the body's, in position order)."""
+    if not tokens:
+        return b""
+    n = tokens[-1].position + 1
+    out = array("I", bytes(8 * n))
+    if n == len(tokens):  # positions 0 .. n - 1 (no boilerplate before or between)
+        out[0::2] = array("I", map(_START, tokens))
+        out[1::2] = array("I", map(_END, tokens))
+    else:
+        for t in tokens:
+            out[2 * t.position] = t.start
+            out[2 * t.position + 1] = t.end
+    return out.tobytes()
 
 
 def mention_spans(aa: AnalyzedArticle) -> list[tuple[str, int, int, int]]:

@@ -16,15 +16,17 @@ entity    gazetteer key of every entity mention, at the position of its first to
 title_*   the same four fields for the title (``title_form``, ``title_stem``, ``title_root``,
           ``title_entity``): positions count from the title's first word, character offsets
           point into the stored ``title``
-stored    path, title, date, source, places, actors, hash, text, length
+stored    path, title, date, source, places, actors, hash, text, length, spans (the start
+          and end offset of each body token by position: :func:`archive.index.docs.body_spans`)
 ========  =================================================================================
 
 The three word fields share positions (the token's position in the article: the number of
 tokens of the analyzer's ``token_pattern`` before it in the stored ``text``), so a phrase can be
 checked in any of them. Character offsets, for snippets and concordances, point into the stored
 ``text``; the stem and root fields keep none (two thirds of the word postings' values): the
-offsets of a position are those of the stored text's token at that position, found again by the
-reader (:meth:`archive.search.engine.IndexView.token_spans`).
+offsets of a position are those the stored ``spans`` give (8 bytes a body token, once per article
+instead of once per field), and in the title those of the title's token at that position,
+tokenized again by the reader (:meth:`archive.search.engine.IndexView.token_spans`).
 """
 
 from __future__ import annotations
@@ -180,5 +182,6 @@ def make_schema() -> Schema:
         actors=STORED,
         hash=STORED,
         text=STORED,
+        spans=STORED,
         length=STORED,
     )

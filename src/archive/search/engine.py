@@ -12,8 +12,9 @@ import heapq
 import json
 import math
 import time
+from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,7 +109,7 @@ class IndexView:
         self._decoders: dict[str, Any] = {}
         self._position_decoders: dict[str, Any] = {}
         self._chars: dict[str, bool] = {}
-        self._token_spans: dict[tuple[int, bool], list[tuple[int, int]]] = {}
+        self._token_spans: dict[tuple[int, bool], array[int]] = {}
 
     @property
     def manifest(self) -> Manifest | None:
@@ -205,18 +206,26 @@ class IndexView:
         out: dict[int, list[Occ]] = {}
         for d, v in encoded.items():
             spans = self.token_spans(d, title)
-            out[d] = [(p, *spans[p]) for p in sorted(decode(v))]
+            out[d] = [(p, spans[2 * p], spans[2 * p + 1]) for p in sorted(decode(v))]
         return out
 
-    def token_spans(self, docnum: int, title: bool = False) -> list[tuple[int, int]]:
-        """``(start, end)`` of each token of a document's stored text (or title), by position:
-        the tokens the index was made from (the analyzer's tokenizer over the same text;
-        a change to it changes the index's code fingerprint, hence a rebuild)."""
+    def token_spans(self, docnum: int, title: bool = False) -> Sequence[int]:
+        """The start and end offset of each token of a document's text (or title) by position
+        (``2 * position`` and the next): the body's from its stored ``spans``
+        (:func:`archive.index.docs.body_spans`), the title's from the analyzer's tokenizer
+        over the stored title (the tokens the index was made from: a change to the tokenizer
+        changes the index's code fingerprint, hence a rebuild)."""
         key = (docnum, title)
         spans = self._token_spans.get(key)
         if spans is None:
-            text = self.stored(docnum).get("title" if title else "text") or ""
-            spans = self._token_spans[key] = [m.span() for m in token_pattern().finditer(text)]
+            stored = self.stored(docnum)
+            spans = array("I")
+            if title:
+                for m in token_pattern().finditer(stored.get("title") or ""):
+                    spans.extend(m.span())
+            else:
+                spans.frombytes(stored.get("spans") or b"")
+            self._token_spans[key] = spans
         return spans
 
     def _has_chars(self, fieldname: str) -> bool:
