@@ -130,3 +130,16 @@ def test_the_writer_pauses_the_collector_until_it_ends(tmp_path: Path, end: str)
     finally:
         gc.enable()
         ix.close()
+
+
+def test_a_writer_that_fails_to_start_leaves_the_collector_on(tmp_path: Path) -> None:
+    from whoosh.fields import TEXT, Schema
+
+    ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT(vector=True)))
+    try:
+        with pytest.raises(ValueError, match="term vectors"):
+            ArchiveWriter(ix)
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        ix.close()
