@@ -32,7 +32,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
@@ -163,10 +163,13 @@ def decode(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]], list[Any
         tokens: list[Any] = []
     else:
         pick = itemgetter(*ids) if n > 1 else (lambda column: (column[ids[0]],))
-        # one column per Token field, each picked from the vocabulary in one C-level call
-        tokens = list(map(Token, pick(words[0::5]), starts, ends, range(n), pick(words[1::5]),
-                          pick(words[2::5]), pick(words[3::5]), repeat(None, n),
-                          pick(words[4::5])))
+        # one column per Token field, each picked from the vocabulary in one C-level call; the
+        # tokens made by tuple.__new__ on their rows (Token's own __new__ is a Python function:
+        # a frame per token)
+        tokens = list(map(partial(tuple.__new__, Token),
+                          zip(pick(words[0::5]), starts, ends, range(n), pick(words[1::5]),
+                              pick(words[2::5]), pick(words[3::5]), repeat(None, n),
+                              pick(words[4::5]), strict=True)))
     for i, entity, core in names:
         t = tokens[i]
         tokens[i] = Token(t.form, t.start, t.end, t.position, t.normalized, core, core, entity,
