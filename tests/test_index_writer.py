@@ -115,7 +115,7 @@ def frequent_terms(ix: Any, field: str, n: int) -> list[str]:
 
 def check_same(tmp: Path, docs: list[dict[str, Any]], **kwargs: Any) -> None:
     stock = write(tmp / "whoosh", docs, "whoosh")
-    exact = write(tmp / "exact", docs, "archive", inline=0, **kwargs)
+    exact = write(tmp / "exact", docs, "archive", inline=0, protocol=2, **kwargs)
     inline = write(tmp / "inline", docs, "archive", **kwargs)
     assert segment_files(tmp / "exact") == segment_files(tmp / "whoosh")
     ref = everything(stock)

@@ -72,6 +72,10 @@ class Mention:
     text: str
 
 
+#: A gazetteer name in the title: (entity key, position of its first token, start, end).
+TitleEntity = tuple[str, int, int, int]
+
+
 @dataclass(slots=True)
 class AnalyzedArticle(_Entities):
     """One article with all its tokens (built one at a time: see :class:`Analysis`)."""
@@ -82,6 +86,11 @@ class AnalyzedArticle(_Entities):
     mentions: list[Mention]  # gazetteer names in the body and boilerplate
     mention_counts: dict[str, int]  # entity key → mentions in the body
     declared: list[str] = field(default_factory=list)  # entity keys named in front matter
+    # the title's tokens (offsets into article.title), analysed with the body (None: not
+    # analysed, e.g. an article assembled by hand), and its gazetteer names as
+    # (entity key, position, start, end)
+    title_tokens: list[Token] | None = None
+    title_entities: list[TitleEntity] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -306,8 +315,9 @@ def analyze_article(
 
 #: The analysis of one article in compact form (what a worker sends back): its tokens as
 #: columns, the runs ``[i, j)`` of tokens inside body segments, the mentions, the body mention
-#: counts and the declared entities.
-_Record = tuple[Columns, list[tuple[int, int]], list[Mention], dict[str, int], list[str]]
+#: counts and the declared entities; then the title's tokens as columns and its names.
+_Record = tuple[Columns, list[tuple[int, int]], list[Mention], dict[str, int], list[str],
+                Columns, list[TitleEntity]]
 
 
 def _record(article: Article, analyzer: Analyzer, gazetteer: Any) -> _Record:
@@ -329,14 +339,19 @@ def _record(article: Article, analyzer: Analyzer, gazetteer: Any) -> _Record:
     ]
     counts = Counter(m.entity for m in mentions if _inside(m.start, bodies))
     declared = declared_entities(article, gazetteer) if gazetteer is not None else []
-    return columns, runs, mentions, dict(sorted(counts.items())), declared
+    title, title_matches = analyzer.analyze_columns(article.title or "")
+    title_entities = [(m.entity, m.first, title.starts[m.first], title.ends[m.last])
+                      for m in title_matches]
+    return (columns, runs, mentions, dict(sorted(counts.items())), declared, title,
+            title_entities)
 
 
 def _assemble(article: Article, record: _Record) -> AnalyzedArticle:
-    columns, runs, mentions, counts, declared = record
+    columns, runs, mentions, counts, declared, title, title_entities = record
     tokens = columns.tokens()
     body = tokens if runs == [(0, len(tokens))] else [t for i, j in runs for t in tokens[i:j]]
-    return AnalyzedArticle(article, tokens, body, mentions, counts, declared)
+    return AnalyzedArticle(article, tokens, body, mentions, counts, declared, title.tokens(),
+                           title_entities)
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
@@ -493,7 +508,7 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
     else:
         export_analyzer_tables(build)
         table, shared = _load_words(build)
-        forms = wordtable.distinct_forms(a.text for a in todo)
+        forms = wordtable.distinct_forms(_texts(todo))
     missing = sorted(forms - table.keys())
     del forms
     if missing:
@@ -577,8 +592,10 @@ def _shared(table: dict[str, wordtable.Analysis]) -> dict[str, wordtable.Analysi
 def _write_record(article: Article, analyzer: Analyzer, gazetteer: Any, build: Path,
                   key: str) -> records.IndexEntry:
     """Analyse one article, write its record; its index entry."""
-    columns, runs, mentions, counts, declared = _record(article, analyzer, gazetteer)
-    records.write_record(build, article.id, records.encode(key, columns, runs))
+    columns, runs, mentions, counts, declared, title, title_entities = _record(
+        article, analyzer, gazetteer)
+    records.write_record(build, article.id,
+                         records.encode(key, columns, runs, title, title_entities))
     return key, [(m.entity, m.start, m.end) for m in mentions], counts, declared
 
 
@@ -654,7 +671,14 @@ def _worker_signals() -> None:
 
 def _forms_of(span: tuple[int, int]) -> set[str]:
     assert _WORK is not None
-    return wordtable.distinct_forms(a.text for a in _WORK[0][span[0]:span[1]])
+    return wordtable.distinct_forms(_texts(_WORK[0][span[0]:span[1]]))
+
+
+def _texts(articles: list[Article]) -> Iterator[str]:
+    """What the analysis reads of each article: its text and its title."""
+    for a in articles:
+        yield a.text
+        yield a.title or ""
 
 
 def _analyse_span(span: tuple[int, int]) -> list[_Record]:

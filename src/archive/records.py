@@ -8,7 +8,8 @@ per article, a *record* on disk and only a small :class:`Summary` in memory:
     the tokens as columns (marshal, zlib): the article's distinct word forms with their analyses
     (normalized, stem, root, alternative root), one vocabulary index, start and end offset per
     token (``array`` bytes), the tokens of gazetteer names with their entity and core, the
-    runs of body tokens, and the key it was made for;
+    runs of body tokens, the title's tokens (one list per token field) and its gazetteer
+    names, and the key it was made for;
 ``build/analysis/index.bin``
     per article id: the key (content hash of its file, analysis-code fingerprint, gazetteer
     fingerprint), its entity mentions, body mention counts and front-matter entities — what
@@ -31,7 +32,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from archive.corpus.article import Article
     from archive.pipeline import AnalyzedArticle, Mention
 
-FORMAT = 2
+FORMAT = 3
 DIR_NAME = "analysis"
 INDEX_NAME = "index.bin"
 SUFFIX = ".rec"
@@ -117,7 +118,9 @@ class Summary(_Entities):
 # --------------------------------------------------------------------------- records
 
 
-def encode(key: str, columns: Columns, runs: list[tuple[int, int]]) -> bytes:
+def encode(key: str, columns: Columns, runs: list[tuple[int, int]],
+           title: Columns | None = None,
+           title_entities: list[tuple[str, int, int, int]] | None = None) -> bytes:
     """A record of one article's tokens (see the module docstring)."""
     from archive.analysis.analyzer import analyze_word
 
@@ -132,18 +135,23 @@ def encode(key: str, columns: Columns, runs: list[tuple[int, int]]) -> bytes:
         ids.append(k)
     names = [(i, entity, columns.stems[i])
              for i, entity in enumerate(columns.entities) if entity is not None]
+    # the title's few tokens as they are: one list per Token field but the position
+    titled = (tuple(title) if title is not None else ([],) * 8, title_entities or [])
     data = marshal.dumps((FORMAT, key, words, ids.tobytes(),
                           array("I", columns.starts).tobytes(), array("I", columns.ends).tobytes(),
-                          names, runs))
+                          names, runs, titled))
     # zlib's fastest level: a third of the size (~6 KB an article) for ~0.2 ms
     return zlib.compress(data, 1)
 
 
-def decode(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]]]:
-    """``(key, tokens, runs)`` of a record: the tokens as they were analysed."""
-    from archive.analysis import Token
+def decode(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]], list[Any],
+                                 list[tuple[str, int, int, int]]]:
+    """``(key, tokens, runs, title tokens, title entities)`` of a record: the tokens as they
+    were analysed."""
+    from archive.analysis.analyzer import Columns, Token
 
-    fmt, key, words, ids_b, starts_b, ends_b, names, runs = marshal.loads(zlib.decompress(data))
+    fmt, key, words, ids_b, starts_b, ends_b, names, runs, titled = marshal.loads(
+        zlib.decompress(data))
     if fmt != FORMAT:
         raise ValueError(f"analysis record format {fmt}, expected {FORMAT}")
     ids, starts, ends = array("I"), array("I"), array("I")
@@ -155,15 +163,20 @@ def decode(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]]]:
         tokens: list[Any] = []
     else:
         pick = itemgetter(*ids) if n > 1 else (lambda column: (column[ids[0]],))
-        # one column per Token field, each picked from the vocabulary in one C-level call
-        tokens = list(map(Token, pick(words[0::5]), starts, ends, range(n), pick(words[1::5]),
-                          pick(words[2::5]), pick(words[3::5]), repeat(None, n),
-                          pick(words[4::5])))
+        # one column per Token field, each picked from the vocabulary in one C-level call; the
+        # tokens made by tuple.__new__ on their rows (Token's own __new__ is a Python function:
+        # a frame per token)
+        tokens = list(map(partial(tuple.__new__, Token),
+                          zip(pick(words[0::5]), starts, ends, range(n), pick(words[1::5]),
+                              pick(words[2::5]), pick(words[3::5]), repeat(None, n),
+                              pick(words[4::5]), strict=True)))
     for i, entity, core in names:
         t = tokens[i]
         tokens[i] = Token(t.form, t.start, t.end, t.position, t.normalized, core, core, entity,
                           t.alt)
-    return key, tokens, [tuple(r) for r in runs]
+    title, title_entities = titled
+    return (key, tokens, [tuple(r) for r in runs], Columns(*title).tokens(),
+            [tuple(e) for e in title_entities])
 
 
 def decode_body_vocabulary(data: bytes) -> tuple[str, list[str], Counter[int]]:
@@ -172,7 +185,7 @@ def decode_body_vocabulary(data: bytes) -> tuple[str, list[str], Counter[int]]:
     root: the form's own analysis), ``counts`` how often each vocabulary entry occurs among the
     body tokens that are not part of a gazetteer name. What a consumer needs that counts
     words (the root explorer), at a tenth of the cost of :func:`decode`."""
-    fmt, key, words, ids_b, _, _, names, runs = marshal.loads(zlib.decompress(data))
+    fmt, key, words, ids_b, _, _, names, runs, _ = marshal.loads(zlib.decompress(data))
     if fmt != FORMAT:
         raise ValueError(f"analysis record format {fmt}, expected {FORMAT}")
     ids = array("I")
@@ -261,13 +274,13 @@ class Analysis:
         from archive.pipeline import AnalyzedArticle
 
         s = self.summaries[article_id]
-        key, tokens, runs = self._read(article_id, decode)
+        key, tokens, runs, title, title_entities = self._read(article_id, decode)
         if runs == [(0, len(tokens))]:
             body = tokens
         else:
             body = [t for i, j in runs for t in tokens[i:j]]
         return AnalyzedArticle(s.article, tokens, body, s.mentions, s.mention_counts,
-                               s.declared)
+                               s.declared, title, title_entities)
 
     def _read(self, article_id: str, decoder: Callable[[bytes], _Decoded]) -> _Decoded:
         """The record of ``article_id`` decoded by ``decoder``, checked against its key."""

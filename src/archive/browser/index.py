@@ -1158,7 +1158,6 @@ def write_browser_index(
     ``build/browser``): the data and the state of the previous build; only what changed is
     rewritten there, and the site gets hard links to its files (copies across file systems).
     Without it, a cold build written straight into the site."""
-    from archive.analysis import Analyzer
     from archive.index.docs import IndexDoc
 
     site_data = Path(site_dir) / DATA_DIR
@@ -1177,14 +1176,6 @@ def write_browser_index(
     report = BrowserIndexReport(site_data, 0)
     out = _Out(out_dir, report, fresh=not out_dir.exists())
     urls = urls or {}
-    analyzers: list[Any] = []  # the title analyzer, made when an article has to be read
-
-    def title_analyzer() -> Any:
-        if not analyzers:
-            analyzers.append(Analyzer(gazetteer.matcher()) if gazetteer is not None
-                             else Analyzer())
-        return analyzers[0]
-
     previous: dict[str, list[Any]] = state["docs"] if state else {}
 
     ids: list[str] = []
@@ -1207,7 +1198,7 @@ def write_browser_index(
                 if aa is None:
                     assert isinstance(analyzed, ArticleSource)
                     aa = analyzed.article(ident)
-                doc = IndexDoc.from_analyzed(aa, title_analyzer())
+                doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
                 body = [(s.start, s.end) for s in aa.article.body_segments()]
                 rec = _record(doc, body, url)
                 entries.append([rec.fingerprint, rec.card, rec.row, made_from])

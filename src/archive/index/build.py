@@ -703,9 +703,6 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
 
     source = _analysed_source(loaded, articles, todo, None if rebuild else given,
                               prev is None, workers, timings, reuse=not rebuild)
-    from archive.analysis import Analyzer
-
-    title_analyzer = Analyzer(loaded.gazetteer.matcher()) if loaded.gazetteer else Analyzer()
     lap("analyze")
 
     sdir = search_dir(paths)
@@ -750,7 +747,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         # one article at a time: its tokens are rebuilt, written and dropped
         for aid in sorted(todo):
             aa = source(aid)
-            doc = IndexDoc.from_analyzed(aa, title_analyzer)
+            doc = IndexDoc.from_analyzed(aa)  # the title's tokens come with the analysis
             fields = doc.fields()
             writer.add_document(**fields)
             if previous is not None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from archive.index.schema import encode_stream, root_stream
@@ -32,11 +35,19 @@ class IndexDoc:
 
     @classmethod
     def from_analyzed(cls, aa: AnalyzedArticle, analyzer: Analyzer | None = None) -> IndexDoc:
-        """``analyzer`` (with the gazetteer's matcher) reads the title; default: no names."""
-        from archive.analysis import Analyzer
-
+        """The title's tokens are those the analysis made with the body's
+        (``aa.title_tokens``); only an article that carries none (assembled by hand) has its
+        title read here, by ``analyzer`` (with the gazetteer's matcher; default: no names)."""
         art = aa.article
-        title_tokens, matches = (analyzer or Analyzer()).analyze_with_matches(art.title or "")
+        if aa.title_tokens is not None:
+            title_tokens, title_entities = aa.title_tokens, list(aa.title_entities)
+        else:
+            from archive.analysis import Analyzer
+
+            title_tokens, matches = (analyzer or Analyzer()).analyze_with_matches(
+                art.title or "")
+            title_entities = [(m.entity, m.first, title_tokens[m.first].start,
+                               title_tokens[m.last].end) for m in matches]
         return cls(
             id=art.id,
             path=art.path,
@@ -50,8 +61,7 @@ class IndexDoc:
             tokens=list(aa.body_tokens),
             entities=mention_spans(aa),
             title_tokens=title_tokens,
-            title_entities=[(m.entity, m.first, title_tokens[m.first].start,
-                             title_tokens[m.last].end) for m in matches],
+            title_entities=title_entities,
         )
 
     def fields(self) -> dict[str, Any]:
@@ -60,13 +70,13 @@ class IndexDoc:
         tt = self.title_tokens
         return {
             "id": self.id,
-            "form": encode_stream((t.normalized, t.position, t.start, t.end) for t in toks),
-            "stem": encode_stream((t.stem, t.position, t.start, t.end) for t in toks),
-            "root": encode_stream(root_stream(toks)),
+            "form": encode_stream(map(_FORM, toks)),
+            "stem": encode_stream(map(_STEM, toks)),
+            "root": encode_stream(_roots(toks)),
             "entity": encode_stream(self.entities),
-            "title_form": encode_stream((t.normalized, t.position, t.start, t.end) for t in tt),
-            "title_stem": encode_stream((t.stem, t.position, t.start, t.end) for t in tt),
-            "title_root": encode_stream(root_stream(tt)),
+            "title_form": encode_stream(map(_FORM, tt)),
+            "title_stem": encode_stream(map(_STEM, tt)),
+            "title_root": encode_stream(_roots(tt)),
             "title_entity": encode_stream(self.title_entities),
             "path": self.path,
             "title": self.title,
@@ -76,8 +86,43 @@ class IndexDoc:
             "actors": list(self.actors),
             "hash": self.content_hash,
             "text": self.text,
+            "spans": body_spans(toks),
             "length": len(toks),
         }
+
+
+_START = itemgetter(1)
+_END = itemgetter(2)
+#: ``(term, position, start, end)`` of a Token (a named tuple: form, start, end, position,
+#: normalized, stem, root, entity, alt) for the form, stem and root fields, made in C
+_FORM = itemgetter(4, 3, 1, 2)
+_STEM = itemgetter(5, 3, 1, 2)
+_ROOT = itemgetter(6, 3, 1, 2)
+_ALT = itemgetter(8)
+
+
+def _roots(tokens: list[Token]) -> Iterable[tuple[str, int, int, int]]:
+    """:func:`~archive.index.schema.root_stream` of ``tokens``, made in C when none has an
+    alternative root (most articles)."""
+    return root_stream(tokens) if any(map(_ALT, tokens)) else map(_ROOT, tokens)
+
+
+def body_spans(tokens: list[Token]) -> bytes:
+    """The stored ``spans`` of an article: ``array("I")`` bytes of the start and end offset of
+    each body token by position (``2 * position`` and the next), zeros at a position that is
+    not in the body (``tokens``: the body's, in position order)."""
+    if not tokens:
+        return b""
+    n = tokens[-1].position + 1
+    out = array("I", bytes(8 * n))
+    if n == len(tokens):  # positions 0 .. n - 1 (no boilerplate before or between)
+        out[0::2] = array("I", map(_START, tokens))
+        out[1::2] = array("I", map(_END, tokens))
+    else:
+        for t in tokens:
+            out[2 * t.position] = t.start
+            out[2 * t.position + 1] = t.end
+    return out.tobytes()
 
 
 def mention_spans(aa: AnalyzedArticle) -> list[tuple[str, int, int, int]]:

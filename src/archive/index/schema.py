@@ -6,19 +6,27 @@ Whoosh never tokenizes article text itself: every field is filled from the token
 ========  =================================================================================
 id        article id (unique key)
 form      normalized surface form of every body token   (positions + character offsets)
-stem      light stem of every body token; entity tokens carry their name core
+stem      light stem of every body token; entity tokens carry their name core   (positions)
 root      root of every body token; entity tokens carry their name core (never a root); a
           name that is also a common word adds ``~`` + the common root at the same position
           (``archive.analysis.morphology.ALT_MARK``), reached only by ``جذر:`` queries
+          (positions)
 entity    gazetteer key of every entity mention, at the position of its first token
+          (positions + character offsets: a mention spans several tokens)
 title_*   the same four fields for the title (``title_form``, ``title_stem``, ``title_root``,
           ``title_entity``): positions count from the title's first word, character offsets
           point into the stored ``title``
-stored    path, title, date, source, places, actors, hash, text, length
+stored    path, title, date, source, places, actors, hash, text, length, spans (the start
+          and end offset of each body token by position: :func:`archive.index.docs.body_spans`)
 ========  =================================================================================
 
-The three word fields share positions (the token's position in the article), so a phrase can be
-checked in any of them, and character offsets point into the stored ``text`` for snippets.
+The three word fields share positions (the token's position in the article: the number of
+tokens of the analyzer's ``token_pattern`` before it in the stored ``text``), so a phrase can be
+checked in any of them. Character offsets, for snippets and concordances, point into the stored
+``text``; the stem and root fields keep none (two thirds of the word postings' values): the
+offsets of a position are those the stored ``spans`` give (8 bytes a body token, once per article
+instead of once per field), and in the title those of the title's token at that position,
+tokenized again by the reader (:meth:`archive.search.engine.IndexView.token_spans`).
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ STREAM_MARK = "\x1e"
 _SEP = "\x1f"
 
 #: Index-format version: bump when fields or their meaning change (forces a full rebuild).
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 LEVEL_FIELDS: tuple[str, str, str] = ("form", "stem", "root")
 #: The title's fields are the body's with this prefix.
@@ -147,9 +155,14 @@ class ArchiveTokenizer(Tokenizer):
             yield t
 
 
+#: The levels whose fields keep character offsets (see the module docstring).
+CHARS_LEVELS = frozenset({"form", "entity"})
+
+
 def make_schema() -> Schema:
     def words(level: str) -> TEXT:
-        return TEXT(analyzer=ArchiveTokenizer(level), phrase=True, chars=True)
+        return TEXT(analyzer=ArchiveTokenizer(level), phrase=True,
+                    chars=level in CHARS_LEVELS)
 
     return Schema(
         id=ID(stored=True, unique=True),
@@ -169,5 +182,6 @@ def make_schema() -> Schema:
         actors=STORED,
         hash=STORED,
         text=STORED,
+        spans=STORED,
         length=STORED,
     )

@@ -1,7 +1,8 @@
 """Run a parsed query against the index: matching, scoring, filters, snippets.
 
 The matching and ranking rule is written in :mod:`archive.search.query`; this module computes
-it from the Whoosh postings (positions and character offsets) of the four fields.
+it from the Whoosh postings (positions, and character offsets where a field keeps them) of the
+four fields.
 """
 
 from __future__ import annotations
@@ -11,19 +12,21 @@ import heapq
 import json
 import math
 import time
+from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.formats import Characters
+from whoosh.formats import Characters, Positions
 from whoosh.index import EmptyIndexError
 
 from archive.analysis import Analyzer, normalize
 from archive.analysis.morphology import ALT_MARK
+from archive.analysis.tokenize import token_pattern
 from archive.config import Paths
 from archive.index.build import Manifest, current_generation, read_manifest
 from archive.index.schema import TITLE_PREFIX
@@ -105,6 +108,8 @@ class IndexView:
         self._values: dict[tuple[str, str], dict[int, Any]] = {}
         self._decoders: dict[str, Any] = {}
         self._position_decoders: dict[str, Any] = {}
+        self._chars: dict[str, bool] = {}
+        self._token_spans: dict[tuple[int, bool], array[int]] = {}
 
     @property
     def manifest(self) -> Manifest | None:
@@ -189,10 +194,46 @@ class IndexView:
 
     def postings(self, fieldname: str, term: str, only: set[int] | None = None
                  ) -> dict[int, list[Occ]]:
-        """``{docnum: [(position, start, end), ...]}`` of a term, for the docs in ``only``."""
-        decode = self._decoder(fieldname)
-        return {d: sorted(decode(v))
-                for d, v in self._encoded((fieldname, term), only).items()}
+        """``{docnum: [(position, start, end), ...]}`` of a term, for the docs in ``only``.
+        A field without character offsets (stem, root: see :mod:`archive.index.schema`) gives
+        each position the offsets of the stored text's token there (:meth:`token_spans`)."""
+        encoded = self._encoded((fieldname, term), only)
+        if self._has_chars(fieldname):
+            decode = self._decoder(fieldname)
+            return {d: sorted(decode(v)) for d, v in encoded.items()}
+        decode = self.position_decoder(fieldname)
+        title = fieldname.startswith(TITLE_PREFIX)
+        out: dict[int, list[Occ]] = {}
+        for d, v in encoded.items():
+            spans = self.token_spans(d, title)
+            out[d] = [(p, spans[2 * p], spans[2 * p + 1]) for p in sorted(decode(v))]
+        return out
+
+    def token_spans(self, docnum: int, title: bool = False) -> Sequence[int]:
+        """The start and end offset of each token of a document's text (or title) by position
+        (``2 * position`` and the next): the body's from its stored ``spans``
+        (:func:`archive.index.docs.body_spans`), the title's from the analyzer's tokenizer
+        over the stored title (the tokens the index was made from: a change to the tokenizer
+        changes the index's code fingerprint, hence a rebuild)."""
+        key = (docnum, title)
+        spans = self._token_spans.get(key)
+        if spans is None:
+            stored = self.stored(docnum)
+            spans = array("I")
+            if title:
+                for m in token_pattern().finditer(stored.get("title") or ""):
+                    spans.extend(m.span())
+            else:
+                spans.frombytes(stored.get("spans") or b"")
+            self._token_spans[key] = spans
+        return spans
+
+    def _has_chars(self, fieldname: str) -> bool:
+        has = self._chars.get(fieldname)
+        if has is None:
+            fmt = self.reader.schema[fieldname].format
+            has = self._chars[fieldname] = fmt.supports("characters")
+        return has
 
     def positions(self, fieldname: str, term: str, only: set[int] | None = None
                   ) -> dict[int, list[int]]:
@@ -211,9 +252,10 @@ class IndexView:
         """The field's decoder of an encoded value into its positions (as stored)."""
         if fieldname not in self._position_decoders:
             fmt = self.reader.schema[fieldname].format
-            self._position_decoders[fieldname] = (postings.decode_positions
-                                                  if type(fmt) is Characters
-                                                  else fmt.decoder("positions"))
+            self._position_decoders[fieldname] = (
+                postings.decode_positions if type(fmt) is Characters
+                else postings.decode_plain_positions if type(fmt) is Positions
+                else fmt.decoder("positions"))
         return self._position_decoders[fieldname]
 
     def _decoder(self, fieldname: str) -> Any:
@@ -431,9 +473,9 @@ def _positions(view: IndexView, term: Term, levels: tuple[int, ...], prefix: str
     """Sorted positions of a word at any allowed level, per document in ``docs``."""
     out: dict[int, set[int]] = {}
     for lv in levels:
-        for doc, occ in view.postings(prefix + LEVEL_FIELD[lv], term.word.at(lv),
+        for doc, ps in view.positions(prefix + LEVEL_FIELD[lv], term.word.at(lv),
                                       only=docs).items():
-            out.setdefault(doc, set()).update(p for p, _, _ in occ)
+            out.setdefault(doc, set()).update(ps)
     return {doc: sorted(ps) for doc, ps in out.items()}
 
 

@@ -146,3 +146,11 @@ def decode_positions(value: bytes) -> list[int]:
     if not value.endswith(b"."):
         value += b"."
     return list(accumulate([c[0] for c in pickle.loads(value[_INT_SIZE:])]))
+
+
+def decode_plain_positions(value: bytes) -> list[int]:
+    """The positions of one posting of a ``Positions`` field: what Whoosh 2.7's
+    ``Positions.decode_positions`` gives (a count, then the pickled list of position deltas)."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(pickle.loads(value[_INT_SIZE:])))
