@@ -67,7 +67,11 @@ from archive.site.pagecache import Memo, PageCache
 from archive.site.pageout import (
     DIR_NAME,
     SERVE_DIR_NAME,
+    LinkedFile,
     PageStore,
+    Placed,
+    RawStore,
+    SourceChanged,
     chrome_digest,
     page_handlers,
     site_digest,
@@ -147,6 +151,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.kept = KeptServeDir()
         self.in_place: set[str] = set()  # src_uri of the files already in the kept folder
         self.placed: dict[str, str] = {}  # src_uri → key of the stored pages this build puts
+        # raw texts and data files linked into the site from build/ (_add_raw_texts)
+        self.placed_files = Placed()
         # `mkdocs serve`: templates compiled once, not on every reload (MkDocs makes a new
         # Jinja2 environment for each build, and so does archive.site.render.Site)
         self.compiled = _CompiledTemplates()
@@ -322,6 +328,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.home_from_docs = False
         self.files, self.generated, self.reused, self.prerendered = files, {}, {}, {}
         self.all_reused = False
+        self.placed_files = Placed()
         for spec in site.specs():
             existing = files.get_file_from_path(spec.src_uri)
             if spec.key == "home" and existing is not None:
@@ -355,19 +362,16 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 if existing is not None:
                     site.urls[key] = existing.url
                     break
-        for v in self.data.articles.values():
-            uri = f"raw/{v.id}.txt"
-            files.append(File.generated(
-                config, uri, abs_src_path=str(self.paths.root / v.article.path),
-                inclusion=InclusionLevel.NOT_IN_NAV,
-            ))
-            site.urls[f"raw:{v.id}"] = uri
+        self._add_raw_texts(files, config)
         for name in export.DATA_NAMES:
             site.urls[f"data:{name}"] = f"data/{name}"
         for name, path in export.write_data_files(
                 self.data, site.urls, config.site_name, self.paths.build / "data",
                 self.options.slug, config.site_description or "").items():
-            files.append(File.generated(config, f"data/{name}", abs_src_path=str(path)))
+            # build/data/ files are replaced, never written in place (archive.files)
+            f = LinkedFile.generated(config, f"data/{name}", abs_src_path=str(path))
+            f.tally = self.placed_files
+            files.append(f)
         for path in sorted(STATIC_DIR.rglob("*")):
             if path.is_file():
                 uri = f"{ASSETS}/{path.relative_to(STATIC_DIR).as_posix()}"
@@ -376,6 +380,34 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.kept.keeping:
             self._keep_in_place(files, config)
         return files
+
+    def _add_raw_texts(self, files: Files, config: MkDocsConfig) -> None:
+        """Each article's raw text (raw/<id>.txt, the seed byte for byte), taken from the
+        store in build/ (archive.site.pageout.RawStore: copied there only when the article
+        changed) and put into the site as a hard link when MkDocs copies the static files
+        (archive.site.pageout.LinkedFile); the texts of deleted articles leave the store."""
+        assert self.data is not None and self.site is not None and self.paths is not None
+        t0 = time.perf_counter()
+        raw = RawStore(self.paths.build)
+        root, urls, tally = self.paths.root, self.site.urls, self.placed_files
+        ids = []
+        for v in self.data.articles.values():
+            uri = f"raw/{v.id}.txt"
+            article = v.article
+            try:
+                path = raw.ensure(v.id, root / article.path, article.content_hash)
+            except SourceChanged:
+                raise PluginError(f"archive: {article.path} changed during the build — build "
+                                  "again") from None
+            f = LinkedFile.generated(config, uri, abs_src_path=str(path),
+                                     inclusion=InclusionLevel.NOT_IN_NAV)
+            f.tally = tally
+            files.append(f)
+            urls[f"raw:{v.id}"] = uri
+            ids.append(v.id)
+        removed = raw.prune(ids)
+        log.info("archive: %d raw texts ready in build/ (%d copied there, %d stale removed; "
+                 "%.2fs)", len(ids), raw.copied, removed, time.perf_counter() - t0)
 
     def _keep_in_place(self, files: Files, config: MkDocsConfig) -> None:
         """The served folder was kept (archive.site.staging.KeptServeDir): a stored page
@@ -695,6 +727,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             log.info("archive: %d %s pages reused from build/, %d rendered, %d stale removed",
                      cache.hits, what, cache.misses, stale)
         self._write_reused(config)
+        placed = self.placed_files
+        log.info("archive: raw texts and data files put into the site: %d as hard links, %d "
+                 "copied, %d already in place", placed.linked, placed.copied, placed.kept)
         t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
                 if k.startswith("article:")}
