@@ -35,6 +35,7 @@ a ``PluginError`` listing every problem, and the previous site/ stays as it was.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,6 +154,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.placed: dict[str, str] = {}  # src_uri → key of the stored pages this build puts
         # raw texts and data files linked into the site from build/ (_add_raw_texts)
         self.placed_files = Placed()
+        # the pages the sitemap lists (on_template_context), once per build
+        self.listed_pages: list[File] | None = None
         # `mkdocs serve`: templates compiled once, not on every reload (MkDocs makes a new
         # Jinja2 environment for each build, and so does archive.site.render.Site)
         self.compiled = _CompiledTemplates()
@@ -329,6 +332,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.files, self.generated, self.reused, self.prerendered = files, {}, {}, {}
         self.all_reused = False
         self.placed_files = Placed()
+        self.listed_pages = None
         for spec in site.specs():
             existing = files.get_file_from_path(spec.src_uri)
             if spec.key == "home" and existing is not None:
@@ -769,13 +773,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if store is None:
             return
         t0 = time.perf_counter()
-        site_dir = Path(config.site_dir)
+        site_dir = config.site_dir
         replace = self.dirty or self.kept.keeping  # a folder MkDocs did not empty
         copied = 0
         for uri, (f, key) in self.reused.items():
             if uri in self.in_place:
                 continue  # kept in the served folder since the previous build
-            if not store.copy(uri, key, site_dir / f.dest_uri, replace=replace):
+            if not store.copy(uri, key, os.path.join(site_dir, f.dest_uri), replace=replace):
                 raise PluginError(f"archive: the stored page {store.path(uri)} changed during "
                                   "the build — build again")
             copied += 1
@@ -812,16 +816,19 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # The pages taken whole from build/ are left out of MkDocs' page list; the sitemap
         # (and any other template that lists the pages) must still show them, in file order.
         if self.reused and self.files is not None and "pages" in context:
-            pages = []
-            for f in self.files:
-                if not f.is_documentation_page():
-                    continue
-                if f.src_uri in self.reused:
-                    if f.page is None:
-                        Page(None, f, config)  # address and date, as for a page MkDocs built
-                    pages.append(f)
-                elif f.inclusion.is_included():
-                    pages.append(f)
+            pages = self.listed_pages  # the same for every template of the build
+            if pages is None:
+                pages = []
+                for f in self.files:
+                    if not f.is_documentation_page():
+                        continue
+                    if f.src_uri in self.reused:
+                        if f.page is None:
+                            Page(None, f, config)  # address and date, as MkDocs gives them
+                        pages.append(f)
+                    elif f.inclusion.is_included():
+                        pages.append(f)
+                self.listed_pages = pages
             context["pages"] = pages
         return context
 
