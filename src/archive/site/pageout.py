@@ -37,6 +37,10 @@ Whole-page reuse is on for ``mkdocs build``/``gh-deploy`` without ``--dirty`` an
 address), and only when no other plugin handles page events (its output could not be
 predicted from ours). MkDocs' server adds its live-reload script to a page when it sends it,
 not to the file, so a stored page is served as it was written.
+
+The articles' raw texts are kept the same way (:class:`RawStore`, ``build/raw-texts/``) and,
+with the data files of ``build/data/``, put into the site as hard links by MkDocs' own static
+copy (:class:`LinkedFile`): 9,500 links instead of 9,500 copies of the seeds on every build.
 """
 
 from __future__ import annotations

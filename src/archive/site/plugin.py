@@ -15,7 +15,10 @@ Rebuilds reuse what did not change: an article's or a root's content from build/
 build/root-pages/ (archive.site.pagecache), and on ``mkdocs build`` whole final pages from
 build/site-pages/ (archive.site.pageout): an unchanged generated page is left out of MkDocs'
 rendering (``InclusionLevel.EXCLUDED``, still listed in the sitemap) and its stored bytes are
-copied into the site in ``on_post_build``. ``mkdocs serve`` does the same with its own store,
+copied into the site in ``on_post_build``. The articles' raw texts (raw/<id>.txt) are kept in
+build/raw-texts/ (copied there only when an article's file changed) and the data files in
+build/data/; MkDocs puts both into the site as hard links (archive.site.pageout.RawStore,
+LinkedFile), not as 10,000 copies. ``mkdocs serve`` does the same with its own store,
 build/serve-pages/ (its pages carry the serve address), so a reload after one edited article
 renders only the pages that show it. Between reloads (the plugin instance lives on), ``mkdocs
 serve`` also keeps its served folder (archive.site.staging.KeptServeDir: MkDocs would empty it,
