@@ -66,6 +66,12 @@ def test_raw_texts_follow_edits_additions_and_deletions(repo: Path, tmp_path: Pa
     before = site_raw.read_bytes()
     held = tmp_path / "held.txt"  # someone holds the built site's file (e.g. a deploy copy)
     os.link(site_raw, held)
+    # the data files are linked from build/data/ the same way
+    site_data = root / "site" / "data" / "articles.json"
+    assert _inode(site_data) == _inode(root / "build" / "data" / "articles.json")
+    held_data = tmp_path / "held.json"
+    os.link(site_data, held_data)
+    data_before = held_data.read_bytes()
     unchanged = _inode(root / "build" / RAW_DIR_NAME / "synthetic-0.txt")
 
     _edit_article(root / "seeds")
@@ -76,6 +82,9 @@ def test_raw_texts_follow_edits_additions_and_deletions(repo: Path, tmp_path: Pa
     _assert_raw_is_seeds(root)
     assert "بثلاثة أهداف" in site_raw.read_text("utf-8")
     assert held.read_bytes() == before  # the earlier site's file was not written through
+    assert held_data.read_bytes() == data_before
+    assert site_data.read_bytes() != data_before  # it lists the edited and added articles
+    assert site_data.read_bytes() == (root / "build" / "data" / "articles.json").read_bytes()
     assert _inode(root / "build" / RAW_DIR_NAME / "synthetic-0.txt") == unchanged
     assert not (root / "site" / "raw" / "synthetic-2.txt").exists()
     assert not (root / "build" / RAW_DIR_NAME / "synthetic-2.txt").exists()
