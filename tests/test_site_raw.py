@@ -103,19 +103,29 @@ def test_raw_texts_follow_edits_additions_and_deletions(repo: Path, tmp_path: Pa
 
 def test_dirty_build_replaces_linked_texts_without_writing_through(repo: Path,
                                                                    tmp_path: Path) -> None:
-    """`mkdocs build --dirty` writes into the previous site/, whose raw texts are links into
-    build/: an edited article's text is a new file there; the store and the file someone held
-    keep their bytes, and unchanged texts are left as they are."""
+    """`mkdocs build --dirty` writes into the previous site/, whose raw texts and pages are
+    links into build/: an edited article's text is a new file there; the store and the file
+    someone held keep their bytes, and unchanged texts are left as they are. MkDocs renders
+    the pages again, into new files, not into the pages stored in build/."""
     root = tmp_path / "p"
     _project(root, repo)
     _build(root)
+    _build(root)  # its pages are now the stored ones, linked
     site_raw = root / "site" / "raw" / "synthetic-1.txt"
     held = tmp_path / "held.txt"
     os.link(site_raw, held)
     before = held.read_bytes()
     other = _inode(root / "site" / "raw" / "synthetic-0.txt")
+    pages = root / "build" / "site-pages"
+    stored = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in pages.glob("*.html")}
+    page = root / "site" / "articles" / "synthetic-1" / "index.html"
+    assert page.stat().st_nlink > 1  # a stored page, linked into the site
     _edit_article(root / "seeds")
     log = _dirty_build(root)
+    # MkDocs rendered every page again, each as a new file: no stored page was written into
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes())
+            for p in pages.glob("*.html")} == stored
+    assert "بثلاثة أهداف" in page.read_text("utf-8")
     assert "already in place" in log
     _assert_raw_is_seeds(root)
     assert held.read_bytes() == before

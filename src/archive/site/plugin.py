@@ -386,7 +386,25 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self._reuse_pages(config)
         if self.kept.keeping:
             self._keep_in_place(files, config)
+        elif self.dirty:
+            self._unlink_linked_pages(files, config)
         return files
+
+    def _unlink_linked_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """``--dirty``: MkDocs writes each page it renders into the folder as it is (``open``
+        and write). A page there that is a hard link (to a page an earlier build stored in
+        build/, archive.site.pageout) is removed first, so that MkDocs writes a new file and
+        not into the stored one, nor into any copy of an earlier site that shares it."""
+        site_dir = config.site_dir
+        shown = (InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included)
+        for f in files:
+            if f.is_documentation_page() and shown(f.inclusion) and f.is_modified():
+                path = os.path.join(site_dir, f.dest_uri)
+                try:
+                    if os.stat(path).st_nlink > 1:
+                        os.unlink(path)
+                except OSError:
+                    pass
 
     def _add_raw_texts(self, files: Files, config: MkDocsConfig) -> None:
         """Each article's raw text (raw/<id>.txt, the seed byte for byte), taken from the
