@@ -449,6 +449,7 @@ class RawStore:
 
     def __init__(self, build: Path) -> None:
         self.folder = build / RAW_DIR_NAME
+        self._folder = str(self.folder)
         self.copied = 0  # stored anew this build
         self._entries: dict[str, list[Any]] | None = None
         self._dirty = False
@@ -470,11 +471,12 @@ class RawStore:
     def path(self, article_id: str) -> Path:
         return self.folder / f"{article_id}.txt"
 
-    def ensure(self, article_id: str, source: Path, content_hash: str) -> Path:
-        """The stored text of an article whose seed file is ``source`` with bytes of sha256
-        ``content_hash``: the stored file when it is still those bytes, else a new copy.
-        Raises :class:`SourceChanged` when the seed no longer has those bytes."""
-        path = self.path(article_id)
+    def ensure(self, article_id: str, source: Path | str, content_hash: str) -> str:
+        """The path of the stored text of an article whose seed file is ``source`` with bytes
+        of sha256 ``content_hash``: the stored file when it is still those bytes, else a new
+        copy. Raises :class:`SourceChanged` when the seed no longer has those bytes. (Plain
+        strings: this runs for every article on every build.)"""
+        path = f"{self._folder}/{article_id}.txt"
         entry = self.entries.get(article_id)
         if isinstance(entry, list) and len(entry) == 3 and entry[0] == content_hash:
             try:
@@ -483,11 +485,12 @@ class RawStore:
                 st = None
             if st is not None and [st.st_size, st.st_mtime_ns] == entry[1:]:
                 return path
-        data = source.read_bytes()
+        with open(source, "rb") as fh:
+            data = fh.read()
         if hashlib.sha256(data).hexdigest() != content_hash:
-            raise SourceChanged(str(source))
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            raise SourceChanged(os.fspath(source))
+        os.makedirs(self._folder, exist_ok=True)
+        tmp = f"{self._folder}/.{article_id}.txt.{os.getpid()}.tmp"
         with open(tmp, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)  # a new file: a site linked to the old one keeps its bytes

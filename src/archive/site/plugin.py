@@ -414,17 +414,17 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.data is not None and self.site is not None and self.paths is not None
         t0 = time.perf_counter()
         raw = RawStore(self.paths.build)
-        root, urls, tally = self.paths.root, self.site.urls, self.placed_files
+        root, urls, tally = str(self.paths.root), self.site.urls, self.placed_files
         ids = []
         for v in self.data.articles.values():
             uri = f"raw/{v.id}.txt"
             article = v.article
             try:
-                path = raw.ensure(v.id, root / article.path, article.content_hash)
+                path = raw.ensure(v.id, os.path.join(root, article.path), article.content_hash)
             except SourceChanged:
                 raise PluginError(f"archive: {article.path} changed during the build — build "
                                   "again") from None
-            f = LinkedFile.generated(config, uri, abs_src_path=str(path),
+            f = LinkedFile.generated(config, uri, abs_src_path=path,
                                      inclusion=InclusionLevel.NOT_IN_NAV)
             f.tally = tally
             files.append(f)
