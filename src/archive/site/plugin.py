@@ -15,7 +15,10 @@ Rebuilds reuse what did not change: an article's or a root's content from build/
 build/root-pages/ (archive.site.pagecache), and on ``mkdocs build`` whole final pages from
 build/site-pages/ (archive.site.pageout): an unchanged generated page is left out of MkDocs'
 rendering (``InclusionLevel.EXCLUDED``, still listed in the sitemap) and its stored bytes are
-copied into the site in ``on_post_build``. ``mkdocs serve`` does the same with its own store,
+copied into the site in ``on_post_build``. The articles' raw texts (raw/<id>.txt) are kept in
+build/raw-texts/ (copied there only when an article's file changed) and the data files in
+build/data/; MkDocs puts both into the site as hard links (archive.site.pageout.RawStore,
+LinkedFile), not as 10,000 copies. ``mkdocs serve`` does the same with its own store,
 build/serve-pages/ (its pages carry the serve address), so a reload after one edited article
 renders only the pages that show it. Between reloads (the plugin instance lives on), ``mkdocs
 serve`` also keeps its served folder (archive.site.staging.KeptServeDir: MkDocs would empty it,
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +73,11 @@ from archive.site.pagecache import Memo, PageCache
 from archive.site.pageout import (
     DIR_NAME,
     SERVE_DIR_NAME,
+    LinkedFile,
     PageStore,
+    Placed,
+    RawStore,
+    SourceChanged,
     chrome_digest,
     page_handlers,
     site_digest,
@@ -156,6 +164,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.kept = KeptServeDir()
         self.in_place: set[str] = set()  # src_uri of the files already in the kept folder
         self.placed: dict[str, str] = {}  # src_uri → key of the stored pages this build puts
+        # raw texts and data files linked into the site from build/ (_add_raw_texts)
+        self.placed_files = Placed()
+        # the pages the sitemap lists (on_template_context), once per build
+        self.listed_pages: list[File] | None = None
         # `mkdocs serve`: templates compiled once, not on every reload (MkDocs makes a new
         # Jinja2 environment for each build, and so does archive.site.render.Site)
         self.compiled = _CompiledTemplates()
@@ -343,6 +355,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.home_from_docs = False
         self.files, self.generated, self.reused, self.prerendered = files, {}, {}, {}
         self.all_reused = False
+        self.placed_files = Placed()
+        self.listed_pages = None
         for spec in site.specs():
             existing = files.get_file_from_path(spec.src_uri)
             if spec.key == "home" and existing is not None:
@@ -376,20 +390,17 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 if existing is not None:
                     site.urls[key] = existing.url
                     break
-        for v in self.data.articles.values():
-            uri = f"raw/{v.id}.txt"
-            files.append(File.generated(
-                config, uri, abs_src_path=str(self.paths.root / v.article.path),
-                inclusion=InclusionLevel.NOT_IN_NAV,
-            ))
-            site.urls[f"raw:{v.id}"] = uri
+        self._add_raw_texts(files, config)
         for name in export.DATA_NAMES:
             site.urls[f"data:{name}"] = f"data/{name}"
         for name, path in export.write_data_files(
                 self.data, site.urls, config.site_name, self.paths.build / "data",
                 self.options.slug, config.site_description or "",
                 self.data_rows if self.serving else None).items():
-            files.append(File.generated(config, f"data/{name}", abs_src_path=str(path)))
+            # build/data/ files are replaced, never written in place (archive.files)
+            f = LinkedFile.generated(config, f"data/{name}", abs_src_path=str(path))
+            f.tally = self.placed_files
+            files.append(f)
         for path in sorted(STATIC_DIR.rglob("*")):
             if path.is_file():
                 uri = f"{ASSETS}/{path.relative_to(STATIC_DIR).as_posix()}"
@@ -397,7 +408,53 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self._reuse_pages(config)
         if self.kept.keeping:
             self._keep_in_place(files, config)
+        elif self.dirty:
+            self._unlink_linked_pages(files, config)
         return files
+
+    def _unlink_linked_pages(self, files: Files, config: MkDocsConfig) -> None:
+        """``--dirty``: MkDocs writes each page it renders into the folder as it is (``open``
+        and write). A page there that is a hard link (to a page an earlier build stored in
+        build/, archive.site.pageout) is removed first, so that MkDocs writes a new file and
+        not into the stored one, nor into any copy of an earlier site that shares it."""
+        site_dir = config.site_dir
+        shown = (InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included)
+        for f in files:
+            if f.is_documentation_page() and shown(f.inclusion) and f.is_modified():
+                path = os.path.join(site_dir, f.dest_uri)
+                try:
+                    if os.stat(path).st_nlink > 1:
+                        os.unlink(path)
+                except OSError:
+                    pass
+
+    def _add_raw_texts(self, files: Files, config: MkDocsConfig) -> None:
+        """Each article's raw text (raw/<id>.txt, the seed byte for byte), taken from the
+        store in build/ (archive.site.pageout.RawStore: copied there only when the article
+        changed) and put into the site as a hard link when MkDocs copies the static files
+        (archive.site.pageout.LinkedFile); the texts of deleted articles leave the store."""
+        assert self.data is not None and self.site is not None and self.paths is not None
+        t0 = time.perf_counter()
+        raw = RawStore(self.paths.build)
+        root, urls, tally = str(self.paths.root), self.site.urls, self.placed_files
+        ids = []
+        for v in self.data.articles.values():
+            uri = f"raw/{v.id}.txt"
+            article = v.article
+            try:
+                path = raw.ensure(v.id, os.path.join(root, article.path), article.content_hash)
+            except SourceChanged:
+                raise PluginError(f"archive: {article.path} changed during the build — build "
+                                  "again") from None
+            f = LinkedFile.generated(config, uri, abs_src_path=path,
+                                     inclusion=InclusionLevel.NOT_IN_NAV)
+            f.tally = tally
+            files.append(f)
+            urls[f"raw:{v.id}"] = uri
+            ids.append(v.id)
+        removed = raw.prune(ids)
+        log.info("archive: %d raw texts ready in build/ (%d copied there, %d stale removed; "
+                 "%.2fs)", len(ids), raw.copied, removed, time.perf_counter() - t0)
 
     def _keep_in_place(self, files: Files, config: MkDocsConfig) -> None:
         """The served folder was kept (archive.site.staging.KeptServeDir): a stored page
@@ -717,6 +774,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             log.info("archive: %d %s pages reused from build/, %d rendered, %d stale removed",
                      cache.hits, what, cache.misses, stale)
         self._write_reused(config)
+        placed = self.placed_files
+        log.info("archive: raw texts and data files put into the site: %d as hard links, %d "
+                 "copied, %d already in place", placed.linked, placed.copied, placed.kept)
         t0 = time.perf_counter()
         urls = {k.partition(":")[2]: u for k, u in self.site.urls.items()
                 if k.startswith("article:")}
@@ -776,13 +836,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if store is None:
             return
         t0 = time.perf_counter()
-        site_dir = Path(config.site_dir)
+        site_dir = config.site_dir
         replace = self.dirty or self.kept.keeping  # a folder MkDocs did not empty
         copied = 0
         for uri, (f, key) in self.reused.items():
             if uri in self.in_place:
                 continue  # kept in the served folder since the previous build
-            if not store.copy(uri, key, site_dir / f.dest_uri, replace=replace):
+            if not store.copy(uri, key, os.path.join(site_dir, f.dest_uri), replace=replace):
                 raise PluginError(f"archive: the stored page {store.path(uri)} changed during "
                                   "the build — build again")
             copied += 1
@@ -821,16 +881,19 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # The pages taken whole from build/ are left out of MkDocs' page list; the sitemap
         # (and any other template that lists the pages) must still show them, in file order.
         if self.reused and self.files is not None and "pages" in context:
-            pages = []
-            for f in self.files:
-                if not f.is_documentation_page():
-                    continue
-                if f.src_uri in self.reused:
-                    if f.page is None:
-                        Page(None, f, config)  # address and date, as for a page MkDocs built
-                    pages.append(f)
-                elif f.inclusion.is_included():
-                    pages.append(f)
+            pages = self.listed_pages  # the same for every template of the build
+            if pages is None:
+                pages = []
+                for f in self.files:
+                    if not f.is_documentation_page():
+                        continue
+                    if f.src_uri in self.reused:
+                        if f.page is None:
+                            Page(None, f, config)  # address and date, as MkDocs gives them
+                        pages.append(f)
+                    elif f.inclusion.is_included():
+                        pages.append(f)
+                self.listed_pages = pages
             context["pages"] = pages
         return context
 

@@ -74,9 +74,35 @@ class StagedSiteDir:
 
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
+        _remove_tree(str(path))
     elif path.exists() or path.is_symlink():
         path.unlink()
+
+
+def _remove_tree(path: str) -> None:
+    """Delete the folder ``path`` and everything in it (symbolic links are deleted, never
+    followed). A swapped-out site holds 65,000 files in 17,000 folders at 10,000 articles:
+    this walk costs about two thirds of the CPU time of ``shutil.rmtree``, which opens and
+    checks every folder against symbolic-link races (another user swapping folders under a
+    shared directory), not a concern for the build's own ``<site>.previous`` and
+    ``<site>.partial``. On any error it hands over to ``shutil.rmtree``, which reports it."""
+    try:
+        folders = []
+        stack = [path]
+        while stack:
+            folder = stack.pop()
+            folders.append(folder)
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    else:
+                        os.unlink(entry.path)
+        for folder in reversed(folders):
+            os.rmdir(folder)
+    except OSError:
+        if os.path.lexists(path):
+            shutil.rmtree(path)
 
 
 #: The hidden folder inside the served folder that holds the previous build's files while
