@@ -296,3 +296,20 @@ def test_scale_bar_tells_the_truth_at_every_zoom(page: Any) -> None:
         assert bar["px"] / scale * km_per_unit == pytest.approx(km, rel=0.03), bar
         assert 40 <= bar["px"] <= 110
         page.get_by_role("button", name="تكبير").click()
+
+
+def test_only_the_map_page_loads_the_map_script_and_styles(site: Path) -> None:
+    """map.js and map.css are fetched where a map is drawn, not with every page (the search
+    page's first query would pay 7.7 KB gzip for them)."""
+    def assets(page: Path) -> set[str]:
+        html = page.read_text(encoding="utf-8")
+        return {name for name in ("map.js", "map.css") if f"assets/archive/{name}" in html}
+
+    assert assets(site / "map" / "index.html") == {"map.js", "map.css"}
+    others = [site / "index.html", site / "search" / "index.html",
+              *sorted((site / "articles").glob("*/index.html"))[:3],
+              *sorted((site / "places").glob("*/index.html"))[:3]]
+    assert len(others) >= 5
+    for page in others:
+        assert assets(page) == set(), page
+        assert "assets/archive/archive.js" in page.read_text(encoding="utf-8"), page

@@ -250,14 +250,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if config.theme.get("font") is not False:
             # Material would fetch Google Fonts at view time; the plugin ships its own fonts.
             config.theme["font"] = False
-        for name in ("archive.css", "map.css"):
-            css = f"{ASSETS}/{name}"
-            if css not in [str(x) for x in config.extra_css]:
-                config.extra_css.append(css)
-        for name in ("archive.js", "map.js"):
-            js = f"{ASSETS}/{name}"
-            if js not in [str(getattr(x, "path", x)) for x in config.extra_javascript]:
-                config.extra_javascript.append(js)
+        # map.css and map.js are linked by the map page only (theme/main.html)
+        css = f"{ASSETS}/archive.css"
+        if css not in [str(x) for x in config.extra_css]:
+            config.extra_css.append(css)
+        js = f"{ASSETS}/archive.js"
+        if js not in [str(getattr(x, "path", x)) for x in config.extra_javascript]:
+            config.extra_javascript.append(js)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
