@@ -220,14 +220,9 @@ class PageStore:
         self.site = ""
 
     def _read(self) -> None:
-        try:
-            data = json.loads((self.folder / KEYS_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = None
-        ok = (isinstance(data, dict) and data.get("format") == FORMAT
-              and isinstance(data.get("pages"), dict))
-        self._entries = dict(data["pages"]) if ok else {}  # type: ignore[index]
-        site = data.get("site") if ok else None  # type: ignore[union-attr]
+        data = _read_index(self.folder / KEYS_FILE, FORMAT, "pages")
+        self._entries = dict(data["pages"]) if data is not None else {}
+        site = data.get("site") if data is not None else None
         self._site = site if isinstance(site, str) else ""
 
     @property
@@ -469,14 +464,9 @@ class RawStore:
     def entries(self) -> dict[str, list[Any]]:
         """Article id → [content hash, size, mtime_ns] of each stored text (index.json)."""
         if self._entries is None:
-            try:
-                data = json.loads((self.folder / RAW_INDEX).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = None
-            ok = (isinstance(data, dict) and data.get("format") == RAW_FORMAT
-                  and isinstance(data.get("texts"), dict))
-            self._entries = dict(data["texts"]) if ok else {}  # type: ignore[index]
-            self._dirty = not ok
+            data = _read_index(self.folder / RAW_INDEX, RAW_FORMAT, "texts")
+            self._entries = dict(data["texts"]) if data is not None else {}
+            self._dirty = data is None
         return self._entries
 
     def path(self, article_id: str) -> Path:
@@ -597,3 +587,16 @@ class LinkedFile(File):
     def copy_file(self, dirty: bool = False) -> None:
         assert self.abs_src_path is not None
         place_file(self.abs_src_path, self.abs_dest_path, self.tally)
+
+
+def _read_index(path: Path, fmt: int, table: str) -> dict[str, Any] | None:
+    """A JSON index file of the stores above when it is readable, of format ``fmt`` and holds
+    the mapping ``table``; None otherwise (the store then starts anew)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (isinstance(data, dict) and data.get("format") == fmt
+            and isinstance(data.get(table), dict)):
+        return data
+    return None
