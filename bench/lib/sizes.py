@@ -44,7 +44,7 @@ def tree_bytes(folder: Path) -> int:
 
 
 def search_data(site: Path) -> dict[str, list[Path]]:
-    """Search data files in a built site, grouped by the folder they are in.
+    """Search data files in a built site, grouped by the folder they are in (three levels deep).
 
     Anything that is not an HTML page, not a theme asset and not the sitemap counts: the
     browser index, the document store, the analyzer tables. Material's own index is
@@ -63,7 +63,8 @@ def search_data(site: Path) -> dict[str, list[Path]]:
             continue  # a compressed copy of another file (sitemap.xml.gz)
         if f.suffix not in DATA_SUFFIXES and "search" not in rel:
             continue
-        group = f.parent.relative_to(site).as_posix() or "."
+        # at most three levels (search/data/pos, not one group per shard folder under it)
+        group = "/".join(f.parent.relative_to(site).parts[:3]) or "."
         groups.setdefault(group, []).append(f)
     return groups
 
