@@ -101,3 +101,27 @@ def test_analysed_articles_from_two_workers_equal_those_of_one_in_every_field(
     # and title names
     assert cold == serial
     assert warm == serial
+
+
+def test_the_word_table_keeps_the_alternative_roots_and_the_next_build_reads_them(
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archive.analysis import analyzer, morphology
+
+    first = analyse(load(archive_paths), workers=1)
+    tokens = {i: first.article(i).tokens for i in first.analysed}
+    table, alts = wordtable.load_all(archive_paths.build)
+    # every form that may have an alternative root has it, as the analyzer works it out
+    assert alts.keys() == {f for f, (_, s, r) in table.items() if analyzer.may_have_alt(s, r)}
+    analyze_word.cache_clear()
+    assert alts == {f: analyzer.alternative_root(f) for f in alts}
+    assert any(alts.values())  # names that are also common words (non-empty ones kept)
+    # the next build reads them: no common reading is worked out again
+    analyze_word.cache_clear()
+    calls: list[str] = []
+    real = morphology.common_root
+    monkeypatch.setattr(morphology, "common_root",
+                        lambda word, d: calls.append(word) or real(word, d))
+    again = analyse(load(archive_paths), workers=1, reuse=False)
+    assert calls == [] and sorted(again.analysed) == sorted(first.analysed) != []
+    assert {i: again.article(i).tokens for i in again.analysed} == tokens

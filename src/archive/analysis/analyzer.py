@@ -130,14 +130,11 @@ def _forget_words() -> None:
 
 def remember_words(table: dict[str, tuple[str, str, str]],
                    alts: dict[str, str] | None = None) -> None:
-    """Preload analyses (e.g. the word table kept in build/) so those forms are not redone;
-    with ``alts`` (the non-empty alternative roots of the table's forms), the alternative
-    root of every form of the table that may have one too."""
+    """Preload analyses (e.g. the word table kept in build/) so those forms are not redone,
+    and ``alts``: form → its :func:`alternative_root` (or "")."""
     _KNOWN.update(table)
     if alts is not None:
-        get = alts.get
-        _ALT.update((form, get(form, "")) for form, (_, stem, root) in table.items()
-                    if stem == root and len(root) >= 3)
+        _ALT.update(alts)
 
 
 #: ``analyze_word.cache_clear()`` forgets every remembered form (cold-cache benchmarks).

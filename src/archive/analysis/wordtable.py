@@ -54,7 +54,8 @@ def load(build: Path) -> dict[str, Analysis]:
 
 
 def load_all(build: Path) -> tuple[dict[str, Analysis], dict[str, str]]:
-    """The kept table and its non-empty alternative roots (form → root)."""
+    """The kept table and the alternative root (or "") of each of its forms that may have one
+    (:func:`~archive.analysis.analyzer.may_have_alt`)."""
     try:
         data = json.loads((build / FILE_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -62,13 +63,17 @@ def load_all(build: Path) -> tuple[dict[str, Analysis], dict[str, str]]:
     if not isinstance(data, dict) or data.get("fingerprint") != fingerprint():
         return {}, {}
     table = {w[0]: (w[1], w[2], w[3]) for w in data.get("words", []) if len(w) == 4}
-    alts = {a[0]: a[1] for a in data.get("alts", []) if len(a) == 2 and a[0] in table}
-    return table, alts
+    if "alts" not in data:  # (written without them: the analyzer works them out)
+        return table, {}
+    stored = {a[0]: a[1] for a in data["alts"] if len(a) == 2}
+    get = stored.get
+    return table, {form: get(form, "") for form, (_, stem, root) in table.items()
+                   if may_have_alt(stem, root)}
 
 
 def save(build: Path, table: dict[str, Analysis], alts: dict[str, str] | None = None) -> None:
     """Write the table atomically (a reader never sees half a file), with the non-empty
-    alternative roots of its forms (``alts``; None: none known, a reader works them out)."""
+    alternative roots of ``alts`` (None: none known, a reader works them out)."""
     words = [[form, *table[form]] for form in sorted(table)]
     data: dict[str, object] = {"fingerprint": fingerprint(), "words": words}
     if alts is not None:
@@ -77,20 +82,20 @@ def save(build: Path, table: dict[str, Analysis], alts: dict[str, str] | None = 
     files.write_atomic(build / FILE_NAME, text)
 
 
-def _analyze(form: str) -> tuple[Analysis, str]:
+def _analyze(form: str) -> tuple[Analysis, str | None]:
     analysis = analyze_word_uncached(form)
     return analysis, (alternative_root(form) if may_have_alt(analysis[1], analysis[2])
-                      else "")
+                      else None)
 
 
-def _analyze_chunk(forms: list[str]) -> list[tuple[Analysis, str]]:
+def _analyze_chunk(forms: list[str]) -> list[tuple[Analysis, str | None]]:
     return [_analyze(f) for f in forms]
 
 
 def analyze_forms(forms: list[str], workers: int = 1) -> tuple[dict[str, Analysis],
                                                                 dict[str, str]]:
-    """Analyses of ``forms``, and their non-empty alternative roots, on ``workers`` processes
-    when there are many."""
+    """Analyses of ``forms``, and the alternative root (or "") of those that may have one, on
+    ``workers`` processes when there are many."""
     if workers <= 1 or len(forms) < PARALLEL_MIN_FORMS:
         results = _analyze_chunk(forms)
     else:
@@ -104,6 +109,6 @@ def analyze_forms(forms: list[str], workers: int = 1) -> tuple[dict[str, Analysi
     alts: dict[str, str] = {}
     for form, (analysis, alt) in zip(forms, results, strict=True):
         table[form] = analysis
-        if alt:
+        if alt is not None:
             alts[form] = alt
     return table, alts
