@@ -538,10 +538,11 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
     unsaved = False
     if missing:
         with _frozen():
-            new, new_alts = wordtable.analyze_forms(missing, workers)
+            # (parallel: each chunk of new analyses interned as it comes back, while the
+            # workers analyse the next)
+            new, new_alts = wordtable.analyze_forms(
+                missing, workers, share=intern if parallel and shared is None else None)
         del missing
-        if parallel and shared is None:
-            new = intern(new)
         table.update(new)
         alts.update(new_alts)
         if shared is not None:  # kept in memory (mkdocs serve): saved when the server stops

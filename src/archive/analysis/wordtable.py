@@ -15,7 +15,7 @@ every build and every worker.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -92,23 +92,28 @@ def _analyze_chunk(forms: list[str]) -> list[tuple[Analysis, str | None]]:
     return [_analyze(f) for f in forms]
 
 
-def analyze_forms(forms: list[str], workers: int = 1) -> tuple[dict[str, Analysis],
-                                                                dict[str, str]]:
+def analyze_forms(
+    forms: list[str], workers: int = 1,
+    share: Callable[[dict[str, Analysis]], dict[str, Analysis]] | None = None,
+) -> tuple[dict[str, Analysis], dict[str, str]]:
     """Analyses of ``forms``, and the alternative root (or "") of those that may have one, on
-    ``workers`` processes when there are many."""
-    if workers <= 1 or len(forms) < PARALLEL_MIN_FORMS:
-        results = _analyze_chunk(forms)
-    else:
-        analyze_word_uncached("كتب")  # load the data tables once, before the workers fork
-        chunks = [forms[i : i + CHUNK] for i in range(0, len(forms), CHUNK)]
-        results = []
-        with ProcessPoolExecutor(workers) as pool:
-            for part in pool.map(_analyze_chunk, chunks):
-                results += part
+    ``workers`` processes when there are many. ``share``: applied to each chunk's analyses as
+    it comes back (while the workers analyse the next ones), its result kept instead."""
     table: dict[str, Analysis] = {}
     alts: dict[str, str] = {}
-    for form, (analysis, alt) in zip(forms, results, strict=True):
-        table[form] = analysis
-        if alt is not None:
-            alts[form] = alt
+
+    def keep(chunk: list[str], results: list[tuple[Analysis, str | None]]) -> None:
+        part = {form: analysis for form, (analysis, _) in zip(chunk, results, strict=True)}
+        table.update(share(part) if share is not None else part)
+        alts.update((form, alt) for form, (_, alt) in zip(chunk, results, strict=True)
+                    if alt is not None)
+
+    if workers <= 1 or len(forms) < PARALLEL_MIN_FORMS:
+        keep(forms, _analyze_chunk(forms))
+        return table, alts
+    analyze_word_uncached("كتب")  # load the data tables once, before the workers fork
+    chunks = [forms[i : i + CHUNK] for i in range(0, len(forms), CHUNK)]
+    with ProcessPoolExecutor(workers) as pool:
+        for chunk, results in zip(chunks, pool.map(_analyze_chunk, chunks), strict=True):
+            keep(chunk, results)
     return table, alts
