@@ -7,6 +7,7 @@ import gc
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,9 +76,9 @@ def test_the_word_table_and_records_are_the_same_on_one_or_two_workers(
     frozen: list[int] = []
     real = wordtable.analyze_forms
 
-    def spy(forms: list[str], workers: int = 1) -> dict[str, tuple[str, str, str]]:
+    def spy(forms: list[str], workers: int = 1, **kw: Any) -> Any:
         frozen.append(gc.get_freeze_count())
-        return real(forms, workers)
+        return real(forms, workers, **kw)
 
     monkeypatch.setattr(wordtable, "analyze_forms", spy)
     two = analyse(load(Paths(other)), workers=2)

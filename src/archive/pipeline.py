@@ -22,11 +22,12 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from archive import records
-from archive.analysis import Analyzer, Token, wordtable
+from archive.analysis import Analyzer, Token, morphology, wordtable
 from archive.analysis.analyzer import Columns, remember_words
 from archive.config import Paths
 from archive.corpus.article import Article
@@ -346,9 +347,14 @@ def _record(article: Article, analyzer: Analyzer, gazetteer: Any) -> _Record:
             title_entities)
 
 
+_new_token = partial(tuple.__new__, Token)
+
+
 def _assemble(article: Article, record: _Record) -> AnalyzedArticle:
     columns, runs, mentions, counts, declared, title, title_entities = record
-    tokens = columns.tokens()
+    # tuple.__new__ on each row: Token's own __new__ is a Python function (a frame a token)
+    tokens = list(map(_new_token, zip(*columns[:3], range(len(columns.forms)), *columns[3:],
+                                      strict=True)))
     body = tokens if runs == [(0, len(tokens))] else [t for i, j in runs for t in tokens[i:j]]
     return AnalyzedArticle(article, tokens, body, mentions, counts, declared, title.tokens(),
                            title_entities)
@@ -409,16 +415,19 @@ def analyze_corpus(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     parallel = workers > 1 and len(todo) >= PARALLEL_MIN_ARTICLES
     with timings.stage("analyze"):
-        _word_table(loaded, todo, workers, parallel)
+        save = _word_table(loaded, todo, workers, parallel)
     with timings.stage("entities"):
         analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
         if not parallel:
             return [analyze_article(a, analyzer, loaded.gazetteer) for a in todo]
         out: list[AnalyzedArticle] = []
         with _forked(todo, analyzer, loaded.gazetteer, workers) as (pool, spans):
-            for (start, end), records in zip(spans, pool.imap(_analyse_span, spans),
-                                             strict=True):
-                out.extend(map(_assemble, todo[start:end], records))
+            saving = _save_on(pool, save)
+            for (start, end), packed in zip(spans, pool.imap(_analyse_span, spans),
+                                            strict=True):
+                out.extend(map(_unpack, todo[start:end], packed))
+            if saving is not None:
+                saving.get()
         return out
 
 
@@ -472,7 +481,7 @@ def _analyse_into_records(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     parallel = workers > 1 and len(todo) >= PARALLEL_MIN_ARTICLES
     with timings.stage("analyze"):
-        _word_table(loaded, todo, workers, parallel)
+        save = _word_table(loaded, todo, workers, parallel)
     out: dict[str, records.IndexEntry] = {}
     with timings.stage("entities"):
         analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
@@ -485,56 +494,105 @@ def _analyse_into_records(
         _STORE = (loaded.paths.build, keys)
         try:
             with _forked(todo, analyzer, loaded.gazetteer, workers) as (pool, spans):
+                saving = _save_on(pool, save)
                 for (start, end), entries in zip(spans, pool.imap(_record_span, spans),
                                                  strict=True):
                     out.update(zip((a.id for a in todo[start:end]), entries, strict=True))
+                if saving is not None:
+                    saving.get()
         finally:
             _STORE = None
     return out
 
 
-def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: bool) -> None:
-    """Make sure every word form of ``todo`` is in the word table (build/) and remembered."""
+def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: bool) -> bool:
+    """Make sure every word form of ``todo`` is in the word table (build/) and remembered.
+
+    True when the table gained forms and is left for a worker of the caller's next pool to
+    write (parallel, outside ``mkdocs serve``: see :func:`_save_on`), not written here."""
+    global _UNSAVED
     build = loaded.paths.build
+    intern = _Interner()
     if parallel:
         with _forked(todo, None, loaded.gazetteer, workers) as (pool, spans):
             pending = pool.imap_unordered(_forms_of, spans)
-            export_analyzer_tables(build)  # meanwhile, in this process
-            table, shared = _load_words(build)
+            # meanwhile, in this process: what the next stages read, made here while the
+            # workers collect the forms
+            export_analyzer_tables(build)
+            table, alts, shared = _load_words_all(build)
+            if shared is None:
+                table = intern(table)
+            if not table:  # a first build: every form is new, analysed with the data tables
+                morphology.default_data()
+            loaded.gazetteer.matcher()  # type: ignore[attr-defined]
             forms: set[str] = set()
             # one batch's forms at a time, not every batch's set at once
             for batch in pending:
                 forms.update(batch)
     else:
         export_analyzer_tables(build)
-        table, shared = _load_words(build)
+        table, alts, shared = _load_words_all(build)
         forms = wordtable.distinct_forms(_texts(todo))
     missing = sorted(forms - table.keys())
     del forms
+    unsaved = False
     if missing:
         with _frozen():
-            new = wordtable.analyze_forms(missing, workers)
-        table.update(new)
+            # (parallel: each chunk of new analyses interned as it comes back, while the
+            # workers analyse the next)
+            new, new_alts = wordtable.analyze_forms(
+                missing, workers, share=intern if parallel and shared is None else None)
         del missing
+        table.update(new)
+        alts.update(new_alts)
         if shared is not None:  # kept in memory (mkdocs serve): saved when the server stops
             shared.update(new)
             _WORDS[str(build)].unsaved = True
+        elif parallel and _REMEMBERED is None:
+            _UNSAVED, unsaved = (build, table, alts), True
         else:
-            wordtable.save(build, table)
+            wordtable.save(build, table, alts)
     if shared is None:
-        shared = _shared(table)
+        shared = table if parallel else intern(table)
         if _REMEMBERED is not None:
-            _WORDS[str(build)] = _Words(table, shared, _stamp(build / wordtable.FILE_NAME))
-    remember_words(shared)
+            _WORDS[str(build)] = _Words(table, shared, alts,
+                                        _stamp(build / wordtable.FILE_NAME))
+    remember_words(shared, alts)
+    return unsaved
+
+
+#: The word table a worker of the next pool writes: (build/, table, alternative roots), set
+#: by :func:`_word_table` before that pool forks (see :func:`_save_on`).
+_UNSAVED: tuple[Path, dict[str, wordtable.Analysis], dict[str, str]] | None = None
+
+
+def _save_on(pool: Any, unsaved: bool) -> Any:
+    """When the word-table stage left the table unsaved, hand its writing (sorting and
+    dumping every form: a serial half second at 3,000 articles) to a worker of ``pool`` as
+    its first task, beside the batches of articles; the result to wait for (None: nothing
+    to write)."""
+    global _UNSAVED
+    if not unsaved:
+        return None
+    try:
+        return pool.apply_async(_write_unsaved)
+    finally:
+        _UNSAVED = None  # the workers forked with it; this process needs it no more
+
+
+def _write_unsaved() -> None:
+    assert _UNSAVED is not None
+    wordtable.save(*_UNSAVED)
 
 
 @dataclass(slots=True)
 class _Words:
     """The word table of one build folder kept in memory while :func:`remember_corpus` is on
-    (``mkdocs serve``), with its shared form (:func:`_shared`)."""
+    (``mkdocs serve``), with its shared form (:class:`_Interner`) and its alternative roots."""
 
     table: dict[str, wordtable.Analysis]
     shared: dict[str, wordtable.Analysis]
+    alts: dict[str, str]
     stamp: tuple[int, int] | None  # (size, mtime_ns) of the file as read or written
     unsaved: bool = False  # forms added since: the file does not hold them yet
 
@@ -552,41 +610,55 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 def _load_words(build: Path) -> tuple[dict[str, wordtable.Analysis],
                                       dict[str, wordtable.Analysis] | None]:
-    """The word table, and its shared form when it was kept in memory (None: read from the
-    file now). The kept table is used while the file is the one it was read from or, with
-    forms added in memory, as long as nothing else wrote the file."""
+    """The word table and its shared form when it was kept in memory (None: read from the file
+    now): :func:`_load_words_all` without the alternative roots."""
+    table, _, shared = _load_words_all(build)
+    return table, shared
+
+
+def _load_words_all(build: Path) -> tuple[dict[str, wordtable.Analysis], dict[str, str],
+                                          dict[str, wordtable.Analysis] | None]:
+    """The word table, its alternative roots, and its shared form when it was kept in memory
+    (None: read from the file now). The kept table is used while the file is the one it was
+    read from or, with forms added in memory, as long as nothing else wrote the file."""
     kept = _WORDS.get(str(build)) if _REMEMBERED is not None else None
     if kept is not None:
         if kept.stamp is not None and kept.stamp == _stamp(build / wordtable.FILE_NAME):
-            return kept.table, kept.shared
+            return kept.table, kept.alts, kept.shared
         del _WORDS[str(build)]  # the file changed (another process): read it again
-    return wordtable.load(build), None
+    table, alts = wordtable.load_all(build)
+    return table, alts, None
 
 
 def _save_words() -> None:
     """Write the word tables that gained forms in memory (:class:`_Words`)."""
     for folder, kept in _WORDS.items():
         if kept.unsaved:
-            wordtable.save(Path(folder), kept.table)
+            wordtable.save(Path(folder), kept.table, kept.alts)
             kept.stamp = _stamp(Path(folder) / wordtable.FILE_NAME)
             kept.unsaved = False
 
 
-def _shared(table: dict[str, wordtable.Analysis]) -> dict[str, wordtable.Analysis]:
-    """``table`` with one string object per distinct string and one tuple per distinct
-    analysis: read from JSON or from the workers, every form, stem and root is a string of its
-    own, though most stems and roots recur (28,666 roots for 183,194 forms at 10,000 articles).
-    Half the memory (77 → 37 MB there), and half the pages a forked worker copies as it reads
-    them."""
-    strings: dict[str, str] = {}
-    analyses: dict[wordtable.Analysis, wordtable.Analysis] = {}
-    one = strings.setdefault
-    out: dict[str, wordtable.Analysis] = {}
-    for form, (normalized, stem, root) in table.items():
-        form = one(form, form)
-        analysis = (one(normalized, normalized), one(stem, stem), one(root, root))
-        out[form] = analyses.setdefault(analysis, analysis)
-    return out
+class _Interner:
+    """Makes a word table's strings and analyses one object each (:meth:`__call__`), across
+    the tables it is given: read from JSON or from the workers, every form, stem and root is a
+    string of its own, though most stems and roots recur (28,666 roots for 183,194 forms at
+    10,000 articles). Half the memory (77 → 37 MB there), and half the pages a forked worker
+    copies as it reads them."""
+
+    def __init__(self) -> None:
+        self.strings: dict[str, str] = {}
+        self.analyses: dict[wordtable.Analysis, wordtable.Analysis] = {}
+
+    def __call__(self, table: dict[str, wordtable.Analysis]) -> dict[str, wordtable.Analysis]:
+        """``table`` with one object per distinct string and per distinct analysis."""
+        one = self.strings.setdefault
+        same = self.analyses.setdefault
+        out: dict[str, wordtable.Analysis] = {}
+        for form, (normalized, stem, root) in table.items():
+            analysis = (one(normalized, normalized), one(stem, stem), one(root, root))
+            out[one(form, form)] = same(analysis, analysis)
+        return out
 
 
 def _write_record(article: Article, analyzer: Analyzer, gazetteer: Any, build: Path,
@@ -611,6 +683,17 @@ def _record_span(span: tuple[int, int]) -> list[records.IndexEntry]:
             for a in todo[span[0]:span[1]]]
 
 
+def _spans(n: int, workers: int) -> list[tuple[int, int]]:
+    """Batches ``[start, end)`` of ``n`` articles, in order: of :data:`BATCH` articles, but the
+    last ``2 * workers`` batches' worth cut four times smaller, so that the workers finish
+    together (the last batch of the stage leaves one core idle while it runs)."""
+    small = max(1, BATCH // 4)
+    tail = min(n, 2 * workers * BATCH)
+    head = n - tail
+    return ([(i, min(i + BATCH, head)) for i in range(0, head, BATCH)]
+            + [(i, min(i + small, n)) for i in range(head, n, small)])
+
+
 @contextmanager
 def _forked(
     todo: list[Article], analyzer: Analyzer | None, gazetteer: Any, workers: int
@@ -621,7 +704,7 @@ def _forked(
     import multiprocessing
 
     global _WORK
-    spans = [(i, min(i + BATCH, len(todo))) for i in range(0, len(todo), BATCH)]
+    spans = _spans(len(todo), workers)
     _WORK = (todo, analyzer, gazetteer)
     collecting = gc.isenabled()
     # Unpacking the workers' tokens makes millions of tuples without reference cycles: the
@@ -681,7 +764,29 @@ def _texts(articles: list[Article]) -> Iterator[str]:
         yield a.title or ""
 
 
-def _analyse_span(span: tuple[int, int]) -> list[_Record]:
+#: One analysed article as a worker sends it back: its tokens packed by :func:`records.pack`
+#: (bytes: cheap to send and to unpack), its mentions as (entity key, start, end), its body
+#: mention counts and its declared entities.
+_Packed = tuple[bytes, list[tuple[str, int, int]], dict[str, int], list[str]]
+
+
+def _analyse_span(span: tuple[int, int]) -> list[_Packed]:
     assert _WORK is not None and _WORK[1] is not None
     todo, analyzer, gazetteer = _WORK
-    return [_record(article, analyzer, gazetteer) for article in todo[span[0]:span[1]]]
+    out: list[_Packed] = []
+    for article in todo[span[0]:span[1]]:
+        columns, runs, mentions, counts, declared, title, title_entities = _record(
+            article, analyzer, gazetteer)
+        out.append((records.pack("", columns, runs, title, title_entities),
+                    [(m.entity, m.start, m.end) for m in mentions], counts, declared))
+    return out
+
+
+def _unpack(article: Article, packed: _Packed) -> AnalyzedArticle:
+    """The analysed article of what :func:`_analyse_span` sent for it."""
+    data, found, counts, declared = packed
+    _, tokens, runs, title, title_entities = records.unpack(data)
+    body = tokens if runs == [(0, len(tokens))] else [t for i, j in runs for t in tokens[i:j]]
+    mentions = [Mention(e, s, t, article.text[s:t]) for e, s, t in found]
+    return AnalyzedArticle(article, tokens, body, mentions, counts, declared, title,
+                           title_entities)

@@ -94,6 +94,12 @@ def analyze_word_uncached(form: str) -> tuple[str, str, str]:
 _ALT: dict[str, str] = {}
 
 
+def may_have_alt(stem: str, root: str) -> bool:
+    """Whether a form whose own analysis gives ``stem`` and ``root`` is looked up for an
+    alternative root: only a name has stem == root == its whole core."""
+    return stem == root and len(root) >= 3
+
+
 def alternative_root(form: str) -> str:
     """Root of the common-word reading of a surface form the name lexicon reads as a name
     (:func:`archive.analysis.morphology.common_root`), else ``""`` (remembered per form)."""
@@ -122,9 +128,13 @@ def _forget_words() -> None:
     _ALT.clear()
 
 
-def remember_words(table: dict[str, tuple[str, str, str]]) -> None:
-    """Preload analyses (e.g. the word table kept in build/) so those forms are not redone."""
+def remember_words(table: dict[str, tuple[str, str, str]],
+                   alts: dict[str, str] | None = None) -> None:
+    """Preload analyses (e.g. the word table kept in build/) so those forms are not redone,
+    and ``alts``: form → its :func:`alternative_root` (or "")."""
     _KNOWN.update(table)
+    if alts is not None:
+        _ALT.update(alts)
 
 
 #: ``analyze_word.cache_clear()`` forgets every remembered form (cold-cache benchmarks).
@@ -165,7 +175,8 @@ class Analyzer:
         normalized = [a[0] for a in analysed]
         stems = [a[1] for a in analysed]
         roots = [a[2] for a in analysed]
-        # only a name has stem == root == its whole core: look for a common reading
+        # only a name has stem == root == its whole core: look for a common reading (the
+        # test of may_have_alt, inline)
         alts = [alternative_root(f) if s == r and len(r) >= 3 else ""
                 for f, s, r in zip(forms, stems, roots, strict=True)]
         entities: list[str | None] = [None] * len(forms)
