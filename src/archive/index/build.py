@@ -1025,4 +1025,11 @@ def ensure_fresh(paths: Paths, related: bool = False,
         if not related or (manifest is not None and manifest.related == RELATED_RULE
                            and (paths.build / RELATED).is_file()):
             return None
-    return update_index(paths, related=related, analysed=analysed, scanned=stats)
+    report = update_index(paths, related=related, analysed=analysed, scanned=stats)
+    if report.changed and _KEPT is None:
+        # what the first `archive search` would make (`mkdocs serve` leaves it to that search:
+        # a reload is not made slower for a search that may not come)
+        from archive.search.service import leave_for_search
+
+        leave_for_search(paths)
+    return report
