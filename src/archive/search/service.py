@@ -323,10 +323,13 @@ def leave_for_search(paths: Paths, gazetteer: Any = None) -> None:
     from archive.search import ids_cache
 
     scan = SeedScan(paths)
-    leave_tables(paths.build)
-    kept = kept_gazetteer(paths, gazetteer)
-    gen = current_generation(paths)
-    if gen is not None:
-        ids_cache.leave(gen)
-    index_status(paths, kept, scan.result(),
-                 kept.fingerprint if isinstance(kept, KeptGazetteer) else None)
+    try:
+        leave_tables(paths.build)
+        kept = kept_gazetteer(paths, gazetteer)
+        gen = current_generation(paths)
+        if gen is not None:
+            ids_cache.leave(gen)
+        index_status(paths, kept, scan.result(),
+                     kept.fingerprint if isinstance(kept, KeptGazetteer) else None)
+    except OSError:
+        pass  # only caches: the first search makes what is missing
