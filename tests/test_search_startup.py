@@ -492,9 +492,22 @@ def test_a_cli_search_leaves_the_garbage_collector_as_it_found_it(paths: Paths) 
     assert result.exit_code == 0 and gc.isenabled()
 
 
-def test_a_search_process_imports_only_what_searching_needs(paths: Paths) -> None:
+@pytest.mark.parametrize("deletions", [False, True])
+def test_a_search_process_imports_only_what_searching_needs(paths: Paths,
+                                                            deletions: bool) -> None:
     """No other command's module, and not the two standard packages Whoosh imports for
-    nothing a search uses (archive.search.lightwhoosh); those stay importable as usual."""
+    nothing a search uses (archive.search.lightwhoosh); those stay importable as usual.
+    Also when the index has deleted documents (an article edited since the first build:
+    Whoosh's ``deleted_docs_set`` is a ``cached_property``, which asks asyncio)."""
+    if deletions:
+        f = paths.seeds / f"{A0}.txt"
+        f.write_text(f.read_text(encoding="utf-8") + "\nزرافة\n", encoding="utf-8")
+        age(f, ns=HOUR_AGO + 3 * 10**9)
+        update_index(paths, related=False)
+        from archive.search.engine import open_view
+
+        with open_view(paths) as view:
+            assert any(leaf.has_deletions() for leaf, _ in view.reader.leaf_readers())
     code = (
         "import json, sys\n"
         "from archive.cli import main\n"
@@ -537,3 +550,44 @@ def test_a_search_program_prints_everything_and_exits_with_its_status(paths: Pat
     assert listing.returncode == 0 and listing.stdout.count("score") == 5
     bad = run("--from", "2018-13", "درعا")
     assert bad.returncode == 2 and "not a date" in bad.stderr and not bad.stdout
+
+
+@pytest.mark.parametrize("how", ["archive index", "site build"])
+def test_the_first_search_after_an_update_makes_nothing_in_build(tmp_path: Path,
+                                                                 how: str) -> None:
+    """An index update (``archive index``, or the site build's ``ensure_fresh``) leaves what
+    the first ``archive search`` after it would otherwise make: the analysis tables, the
+    gazetteer, the ids of the generation and the freshness note vouching for the listing. That
+    search then writes nothing in build/ (and answers as the ones after it)."""
+    from click.testing import CliRunner
+
+    from archive.cli import main
+    from archive.index.build import ensure_fresh
+
+    if shutil.which("find") is None:
+        pytest.skip("no find")
+    d = tmp_path / "a"
+    shutil.copytree(REPO / "seeds", d / "seeds")
+    shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
+    age(*(d / "seeds").iterdir())
+    if how == "archive index":
+        result = CliRunner().invoke(main, ["--root", str(d), "index"])
+        assert result.exit_code == 0, result.output
+    else:
+        assert ensure_fresh(Paths(d), related=True) is not None
+
+    def files() -> dict[str, tuple[int, int, int]]:
+        return {p.relative_to(d).as_posix(): (p.stat().st_ino, p.stat().st_size,
+                                              p.stat().st_mtime_ns)
+                for p in (d / "build").rglob("*") if p.is_file()}
+
+    before = files()
+    assert {"build/analysis-tables.pickle", "build/search-gazetteer.pickle",
+            "build/search-ids.pickle", "build/search/fresh.json"} <= set(before)
+    assert "listing" in json.loads((d / "build/search/fresh.json").read_text(encoding="utf-8"))
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    found = subprocess.run([sys.executable, "-m", "archive", "--root", str(d), "search", "درعا",
+                            "--json"], env=env, capture_output=True, text=True)
+    assert found.returncode == 0 and not found.stderr, found.stderr
+    assert json.loads(found.stdout)["total"] == 5
+    assert files() == before

@@ -405,6 +405,17 @@ def keep_tables(build: Path) -> dict[str, Any]:
         return _kept
     key = kept_key()
     path = build / KEPT_FILE
+    loaded = _load_kept(path, key)
+    if loaded is not None:
+        _kept = loaded
+        return _kept
+    _kept = build_tables()
+    _write_kept(path, key, _kept)
+    return _kept
+
+
+def _load_kept(path: Path, key: str) -> _Tables | None:
+    """The tables kept in ``path`` when they were kept for ``key``, else None."""
     try:
         with open(path, "rb") as fh:
             kept = _PlainUnpickler(fh).load()
@@ -415,16 +426,18 @@ def keep_tables(build: Path) -> dict[str, Any]:
             tables = kept["tables"]
             for name, shards in kept["sharded"].items():
                 tables[name] = ShardedTable(shards, KEPT_SHARD_LEN, _plain)
-            _kept = _Tables(tables, kept["deferred"])
-            return _kept
+            return _Tables(tables, kept["deferred"])
     except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
         pass
-    _kept = build_tables()
-    core = {k: v for k, v in _kept.items() if k not in DEFERRED and k not in SHARDED}
-    deferred = {k: pickle.dumps(_kept[k], protocol=5) for k in DEFERRED if k in _kept}
-    sharded = {k: ShardedTable.split(_kept[k], KEPT_SHARD_LEN) for k in SHARDED
-               if isinstance(_kept.get(k), dict) and list(_kept[k]) == sorted(_kept[k])}
-    core.update((k, v) for k, v in _kept.items() if k in SHARDED and k not in sharded)
+    return None
+
+
+def _write_kept(path: Path, key: str, built: dict[str, Any]) -> None:
+    core = {k: v for k, v in built.items() if k not in DEFERRED and k not in SHARDED}
+    deferred = {k: pickle.dumps(built[k], protocol=5) for k in DEFERRED if k in built}
+    sharded = {k: ShardedTable.split(built[k], KEPT_SHARD_LEN) for k in SHARDED
+               if isinstance(built.get(k), dict) and list(built[k]) == sorted(built[k])}
+    core.update((k, v) for k, v in built.items() if k in SHARDED and k not in sharded)
     try:
         from archive import files
 
@@ -433,7 +446,17 @@ def keep_tables(build: Path) -> dict[str, Any]:
                                                "shard_len": KEPT_SHARD_LEN}, protocol=5))
     except OSError:
         pass  # a read-only build/: the next process builds the tables again
-    return _kept
+
+
+def leave_tables(build: Path) -> None:
+    """Write ``build/`` + ``KEPT_FILE`` unless it holds this code's tables already: what a
+    build leaves so that the first ``archive search`` after it loads the tables instead of
+    building them (a second or so). Uses the tables this process has (built, or kept)."""
+    key = kept_key()
+    path = build / KEPT_FILE
+    if _load_kept(path, key) is not None:
+        return
+    _write_kept(path, key, build_tables())
 
 
 def tables_json(tables: dict[str, Any] | None = None) -> str:

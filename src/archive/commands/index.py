@@ -22,6 +22,10 @@ def index_cmd(paths: Paths, rebuild: bool, status_only: bool) -> None:
         click.echo("index is up to date" if st.fresh else stale)
         raise SystemExit(0 if st.fresh else 1)
     report = update_index(paths, rebuild=rebuild)
+    if report.changed:
+        from archive.search.service import leave_for_search
+
+        leave_for_search(paths)  # what the first `archive search` would make
     where = paths.rel(report.generation) if report.generation else "build/search"
     if report.changed:
         click.echo(f"index: {report.summary()} in {report.seconds:.1f} s → {where}")

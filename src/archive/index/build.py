@@ -212,11 +212,13 @@ class SeedListing:
 
     def __init__(self, paths: Paths, started: int, raw: bytes) -> None:
         self.paths, self.started, self._raw = paths, started, raw
-        self._fields = raw.split(b"\0")
-        if len(self._fields) % 3 != 1 or self._fields[-1]:
+        # three fields per file, each ended by NUL (split into fields only if stats() is
+        # asked for: a check the digest vouches for needs none of them)
+        if raw.count(b"\0") % 3 or raw[-1:] not in (b"", b"\0"):
             raise ValueError("not a listing")
         self.digest: str | None = None
-        if all(self._fields[1:-1:3]):  # every entry has a size: no symbolic link
+        # an empty field is a symbolic link's size and mtime (no name is empty)
+        if b"\0\0" not in raw:
             h = hashlib.sha256(os.fsencode(os.path.realpath(paths.seeds)) + b"\0")
             h.update(raw)
             self.digest = h.hexdigest()
@@ -228,7 +230,7 @@ class SeedListing:
         this code cannot read."""
         if self._stats is None:
             try:
-                self._stats = parse_listing(self.paths, self._fields)
+                self._stats = parse_listing(self.paths, self._raw.split(b"\0"))
             except ValueError:
                 self.digest, self._stats = None, article_stats(self.paths)
         return self._stats
@@ -1025,4 +1027,11 @@ def ensure_fresh(paths: Paths, related: bool = False,
         if not related or (manifest is not None and manifest.related == RELATED_RULE
                            and (paths.build / RELATED).is_file()):
             return None
-    return update_index(paths, related=related, analysed=analysed, scanned=stats)
+    report = update_index(paths, related=related, analysed=analysed, scanned=stats)
+    if report.changed and _KEPT is None:
+        # what the first `archive search` would make (`mkdocs serve` leaves it to that search:
+        # a reload is not made slower for a search that may not come)
+        from archive.search.service import leave_for_search
+
+        leave_for_search(paths)
+    return report

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import heapq
-import json
 import math
 import time
 from array import array
@@ -131,14 +130,12 @@ class IndexView:
         if self._cache is not None:
             self._meta = self._cache.meta()
             return
-        key = ids_cache.key_of(self.gen)
-        try:
-            rows = json.loads((self.gen / META).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        key, meta = ids_cache.read_meta(self.gen)
+        if meta is None:
             return
-        self._meta = {int(k): v for k, v in rows.items()}
-        self._ids = {num: m["id"] for num, m in self._meta.items()}
-        ids_cache.save(self.gen, key, self._meta)
+        self._meta = meta
+        self._ids = {num: m["id"] for num, m in meta.items()}
+        ids_cache.save(self.gen, key, meta)
 
     def doc_id(self, docnum: int) -> str:
         """The article id of a document (what ordering needs)."""

@@ -15,6 +15,7 @@ read without importing or calling any code.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 from dataclasses import dataclass
@@ -103,3 +104,24 @@ def save(gen: Path, key: list[Any] | None, meta: dict[int, dict[str, Any]]) -> N
         files.write_atomic(path_for(gen), data)
     except OSError:
         pass
+
+
+def read_meta(gen: Path) -> tuple[list[Any] | None, dict[int, dict[str, Any]] | None]:
+    """:func:`key_of` ``gen`` (taken first) and its docs.json rows by doc number (None when
+    docs.json cannot be read)."""
+    key = key_of(gen)
+    try:
+        rows = json.loads((gen / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return key, None
+    return key, {int(k): v for k, v in rows.items()}
+
+
+def leave(gen: Path) -> None:
+    """Write the cache of ``gen`` unless it is there already (what an index update leaves for
+    the first search after it, which would otherwise parse docs.json and write it)."""
+    if load(gen) is not None:
+        return
+    key, meta = read_meta(gen)
+    if meta is not None:
+        save(gen, key, meta)

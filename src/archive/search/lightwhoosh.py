@@ -44,6 +44,19 @@ def _stand_ins() -> dict[str, types.ModuleType]:
         return getattr(_real("asyncio", lazy_asyncio), name)
 
     lazy_asyncio.__getattr__ = attribute  # type: ignore[method-assign]
+
+    def iscoroutinefunction(func: Any) -> bool:
+        """``asyncio.iscoroutinefunction`` (what ``cached_property`` asks on first use),
+        importing asyncio only for a function asyncio itself marked."""
+        import inspect
+
+        if inspect.iscoroutinefunction(func):
+            return True
+        if getattr(func, "_is_coroutine", None) is None:
+            return False
+        return bool(_real("asyncio", lazy_asyncio).iscoroutinefunction(func))
+
+    lazy_asyncio.iscoroutinefunction = iscoroutinefunction  # type: ignore[attr-defined]
     return {"urllib.request": request, "asyncio": lazy_asyncio}
 
 

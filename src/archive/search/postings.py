@@ -72,6 +72,19 @@ def _blocks(m: Any, values: bool) -> Iterator[tuple[Any, Any, Any]]:
         m._goto(m._nextoffset)
 
 
+def _deleted(leaf: Any) -> frozenset[int]:
+    """The deleted doc numbers of a segment: what its ``deleted_docs_set`` gives, kept where
+    that property keeps it, without going through the property (Whoosh defines it with the
+    ``cached_property`` package, whose every first use asks ``asyncio`` whether the function
+    is a coroutine: importing the whole of asyncio, a fifth of a search command's imports)."""
+    if not leaf.has_deletions():
+        return frozenset()
+    found = leaf.__dict__.get("deleted_docs_set")
+    if found is None:
+        found = leaf.__dict__["deleted_docs_set"] = frozenset(leaf._perdoc.deleted_docs())
+    return found  # type: ignore[no-any-return]
+
+
 def _fast(reader: Any, fieldname: str, term: str, values: bool
           ) -> list[tuple[int, float, Any]]:
     out: list[tuple[int, float, Any]] = []
@@ -86,7 +99,7 @@ def _fast(reader: Any, fieldname: str, term: str, values: bool
             m = terms.matcher(fieldname, tbytes, leaf.schema[fieldname].format)
         except (TermNotFound, KeyError):
             continue
-        deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
+        deleted = _deleted(leaf)
         for ids, weights, vals in _blocks(m, values):
             if vals is None:
                 out.extend((base + d, w, None) for d, w in zip(ids, weights, strict=True)

@@ -279,11 +279,12 @@ def _kept_parts(gazetteer: Any) -> dict[str, Any]:
     }
 
 
-def kept_gazetteer(paths: Paths) -> Any:
+def kept_gazetteer(paths: Paths, given: Any = None) -> Any:
     """:func:`archive.index.build.load_gazetteer` with its name matcher built, kept in build/
     (``GAZETTEER_FILE``) keyed to the gazetteer files' bytes and the code that reads them: a
     query does not parse the YAML nor build the matcher again, and reads of the kept file
-    only what it uses (:class:`KeptGazetteer`). The same gazetteer either way."""
+    only what it uses (:class:`KeptGazetteer`). The same gazetteer either way. ``given``:
+    the gazetteer of seeds/ as it is now, when the caller has it (kept if the file is not)."""
     key = _gazetteer_key(paths)
     path = paths.build / GAZETTEER_FILE
     try:
@@ -294,7 +295,7 @@ def kept_gazetteer(paths: Paths) -> Any:
             return KeptGazetteer(kept["parts"])
     except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
         pass
-    gazetteer = load_gazetteer(paths)
+    gazetteer = given if given is not None else load_gazetteer(paths)
     try:
         from archive import files
 
@@ -303,3 +304,32 @@ def kept_gazetteer(paths: Paths) -> Any:
     except (OSError, pickle.PicklingError):
         pass  # a read-only build/: the next query reads the gazetteer again
     return gazetteer
+
+
+def leave_for_search(paths: Paths, gazetteer: Any = None) -> None:
+    """Leave in build/ what the first ``archive search`` after an index update would
+    otherwise make itself, so that it answers as fast as the ones after it: the analysis
+    tables (:func:`archive.analysis.tables.leave_tables`), the gazetteer with its name matcher
+    (:func:`kept_gazetteer`), the live generation's ids (:func:`ids_cache.leave`) and the
+    freshness note with the listing's digest (:func:`archive.index.build.index_status`, as a
+    search makes it: ``find`` lists seeds/ in a child process meanwhile). Each is written only
+    when it is missing or stale; a read-only build/ is left as it is. ``gazetteer``: the one
+    the caller has loaded from seeds/ as they are now (else read here when needed).
+
+    A note is written only when seeds/ still matches the index (compared as a search
+    compares): an article changed since the update leaves it to the next search."""
+    from archive.analysis.tables import leave_tables
+    from archive.index.build import current_generation
+    from archive.search import ids_cache
+
+    scan = SeedScan(paths)
+    try:
+        leave_tables(paths.build)
+        kept = kept_gazetteer(paths, gazetteer)
+        gen = current_generation(paths)
+        if gen is not None:
+            ids_cache.leave(gen)
+        index_status(paths, kept, scan.result(),
+                     kept.fingerprint if isinstance(kept, KeptGazetteer) else None)
+    except OSError:
+        pass  # only caches: the first search makes what is missing
