@@ -787,6 +787,30 @@ def _utf16(text: str, offset: int, cache: dict[int, int]) -> int:
     return cache[offset]
 
 
+def priors_in_shards(core: dict[str, Any], shards: dict[str, dict[str, Any]]
+                     ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The browser's analyzer tables (:func:`archive.analysis.tables.browser_tables`) with
+    ``root_prior`` moved from the core (fetched before every first query) into the lexicon
+    shards: each shard holds the priors of the roots its lexicon entries name (``root:kind:
+    weight|…``). analyzer.js reads a prior only to choose among the roots a word's lexicon
+    entries give (``lexiconReading``; the pattern chooser that reads others is not used in
+    the browser), and ``prepare`` fetches the shards of those entries, so every prior it
+    reads comes with them (19 KB gzip less up front). Tables with the pattern chooser are
+    returned as they are."""
+    from archive.analysis.morphology import FALLBACK
+
+    if FALLBACK != "light" or "root_prior" not in core:
+        return core, shards
+    prior = core["root_prior"]
+    out: dict[str, dict[str, Any]] = {}
+    for name, shard in shards.items():
+        roots = {entry.split(":", 1)[0] for value in shard.get("lexicon", {}).values()
+                 for entry in value.split("|")}
+        here = {r: prior[r] for r in sorted(roots) if r in prior}
+        out[name] = {**shard, "root_prior": here} if here else shard
+    return {k: v for k, v in core.items() if k != "root_prior"}, out
+
+
 def doc_record(doc: IndexDoc, body: list[tuple[int, int]]) -> dict[str, Any]:
     """The per-article store entry: its text and body spans (UTF-16 offsets, as JS counts)."""
     cache: dict[int, int] = {}
@@ -1351,7 +1375,7 @@ def write_browser_index(
         lexicon_names = list(kept[1])
         report.kept += 2 + len(lexicon_names)
     else:
-        core, lexicon = browser_tables()
+        core, lexicon = priors_in_shards(*browser_tables())
         out.put("analyzer-tables.json", json.dumps(core, sort_keys=True, ensure_ascii=False,
                                                    separators=(",", ":")) + "\n")
         for name, part in lexicon.items():
