@@ -1348,9 +1348,19 @@ def write_browser_index(
     ranks = {numbers[seq]: seq for seq in range(len(ids))}
     out.put("meta.json", _dump(meta_record(ranks, slots, shards)))
     # places in id order: only an added or deleted article changes them (the places after
-    # it shift); a file whose bytes stay the same is not written
-    for name, record in rank_records(ranks, slots).items():
-        out.put(name, _dump(record))
+    # it shift; a file whose bytes stay the same is not written); the same ids: kept as
+    # they are, unless a file is missing
+    same_ids = (not everything and len(previous) == len(ids)
+                and all(ident in previous for ident in ids))
+    records = rank_records(ranks, slots) if not same_ids else None
+    for b in range(rank_blocks(slots) + 1):
+        name = f"rank/{b}.json" if b < rank_blocks(slots) else "rank.json"
+        if records is None and (out_dir / (name + STORED)).is_file():
+            report.kept += 1
+            continue
+        if records is None:
+            records = rank_records(ranks, slots)
+        out.put(name, _dump(records[name]))
     out.put("columns.json", _dump(columns_record(rows, gazetteer)))
     cards = {numbers[seq]: entries[seq][1] for seq in range(len(ids))}
     blocks = -(-slots // CARD_BLOCK)
