@@ -23,7 +23,8 @@ as hosts do; the stored ``.json.gz`` data counts as stored): the bytes per kind 
 for each query of ``--queries``, on a fresh browser context each; in all until the page is
 done and idle (``gzip``, ``data_gzip``: search data only), and of the responses that ended
 before the first results were on screen (``first_gzip``, ``first_data_gzip``: page.js's
-``data-shown``; the forms facet, the filter facets and their columns come after).
+``data-shown``; the forms facet, the filter facets and their columns come after;
+``first_search_gzip``: search data and search scripts, the scope of Pagefind's figure).
 
 ``--disk SITE`` reports the search data on disk (apparent bytes, files) per folder of
 ``search/data/`` and per article (``meta.json``'s count), and Pagefind's ``pagefind/`` beside
@@ -227,6 +228,8 @@ def first_query(site: Path, queries: list[str]) -> list[dict[str, Any]]:
                "data_gzip": sum(v[1] for k, v in kinds.items() if k not in not_data),
                "first_gzip": sum(first.values()),
                "first_data_gzip": sum(v for k, v in first.items() if k not in not_data),
+               # search data and scripts: the scope of Pagefind's figure (all it fetches)
+               "first_search_gzip": sum(v for k, v in first.items() if k != not_data[0]),
                "kinds": {k: {"files": v[0], "gzip": v[1], "first_gzip": first.get(k, 0)}
                          for k, v in sorted(kinds.items())}}
         out.append(row)

@@ -386,8 +386,10 @@ def test_enter_on_a_loaded_search_page_fetches_only_the_query_files(
     data = [u for u in after if u.startswith("data/")]
     kinds = {u.split("/")[1] for u in data}
     # (columns.json: the facets' data, fetched once the first results are on screen;
-    # pos: positions of long terms, none in the seeds)
-    assert kinds <= {"lexicon", "lunr", "forms", "docs", "pos", "columns.json.gz"}, data
+    # pos: positions of long terms, none in the seeds; rank: places in id order, for rows
+    # tied in score only)
+    assert kinds <= {"lexicon", "lunr", "forms", "docs", "pos", "columns.json.gz", "rank",
+                     "rank.json.gz"}, data
     assert len([u for u in data if u.startswith("data/docs/")]) == len(got)
     assert len(data) == len(set(data)), f"a file fetched twice: {data}"
     # the lexicon shards come while the reader pauses, else after Enter

@@ -1,7 +1,9 @@
-"""meta.json's compact columns (archive/browser/index.py ``live_bitset``, ``rank_code``): the
-live document numbers as a bitset and the articles' places in id order as a Lehmer code, both
-base64; Python and the browser (engine.js ``liveNumbers``, ``rankPlaces``) read back exactly
-what was written."""
+"""meta.json's compact columns and the rank files (archive/browser/index.py ``live_bitset``,
+``rank_code``, ``rank_records``): the live document numbers as a bitset and the articles'
+places in id order as a Lehmer code (rank.json), both base64, and by blocks of document numbers
+(rank/<b>.json); Python and the browser (engine.js ``liveNumbers``, ``rankPlaces``,
+``IndexView.ensureRanks``) read back exactly what was written, the browser fetching only the
+blocks it asks for."""
 
 from __future__ import annotations
 
@@ -14,12 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from archive.browser import index as browser_index
 from archive.browser.index import (
     live_bitset,
     live_numbers,
     meta_record,
+    rank_blocks,
     rank_code,
     rank_places,
+    rank_records,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,12 +71,87 @@ def test_the_rank_code_takes_about_log2_n_factorial_bits() -> None:
     assert floor <= bits <= floor + n + 8
 
 
-def test_meta_record_holds_the_live_numbers_and_places() -> None:
+def test_meta_record_holds_the_live_numbers_and_the_rank_files_the_places() -> None:
     ranks = {12: 2, 3: 0, 7: 3, 0: 1}  # docnum → place in id order
     meta = meta_record(ranks, 16, 4)
     assert live_numbers(meta["live"]) == [0, 3, 7, 12]
-    assert rank_places(meta["rank"], meta["count"]) == [1, 0, 3, 2]
     assert meta["count"] == 4 and meta["slots"] == 16
+    assert "rank" not in meta  # fetched for tied rows only
+    files = rank_records(ranks, 16)
+    assert rank_places(files["rank.json"]["rank"], meta["count"]) == [1, 0, 3, 2]
+    blocks = [files[f"rank/{b}.json"] for b in range(rank_blocks(16))]
+    assert len(files) == 1 + rank_blocks(16)
+    # block b: the places of the live numbers among b·RANK_BLOCK …, ascending
+    assert [p for block in blocks for p in block] == [1, 0, 3, 2]
+
+
+def test_meta_record_rank_blocks_split_by_document_number(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browser_index, "RANK_BLOCK", 4)
+    ranks = {12: 2, 3: 0, 7: 3, 0: 1, 13: 4}
+    files = rank_records(ranks, 16)
+    assert rank_blocks(16) == 4
+    assert [files[f"rank/{b}.json"] for b in range(4)] == [[1, 0], [3], [], [2, 4]]
+
+
+#: engine.js IndexView over a synthetic meta: which rank files ensureRanks fetches and the
+#: places it sets; tie() orders placed rows by place, place-less ones after, by number.
+VIEW_SCRIPT = """
+import { IndexView } from %(engine)s;
+import fs from 'node:fs';
+const c = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const fetched = [];
+const view = new IndexView(c.meta, null, null, null, null, async (name) => {
+  fetched.push(name);
+  return c.files[`${name}.json`];
+});
+const out = {};
+const placeOf = () => Object.fromEntries(view.docnums.map((n) => [n, view.rank[n]]));
+out.before = placeOf();
+await view.ensureRanks([c.live[0], c.live[1]]);
+out.some = { fetched: [...fetched], places: placeOf() };
+const rows = c.live.map((doc) => ({ doc }));
+out.order = [...rows].sort((a, b) => view.tie(a, b)).map((r) => r.doc);
+await view.ensureRanks([c.live[0]]);  // its block is in: nothing fetched
+out.again = [...fetched];
+await view.ensureRanks();
+out.all = { fetched: [...fetched], places: placeOf() };
+out.final = [...rows].sort((a, b) => view.tie(a, b)).map((r) => r.doc);
+console.log(JSON.stringify(out));
+"""
+
+
+def test_the_browser_fetches_the_places_of_the_rows_it_asks_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: install nodejs and rerun")
+    monkeypatch.setattr(browser_index, "RANK_BLOCK", 8)
+    live, slots, places = _cases()[8]  # 255 articles over 512 numbers: 64 blocks
+    ranks = dict(zip(live, places, strict=True))
+    meta = meta_record(ranks, slots, 4)
+    files = rank_records(ranks, slots)
+    (tmp_path / "case.json").write_text(json.dumps(
+        {"meta": meta, "files": files, "live": live}), "utf-8")
+    (tmp_path / "view.mjs").write_text(VIEW_SCRIPT % {"engine": json.dumps(ENGINE.as_uri())},
+                                       "utf-8")
+    out = json.loads(subprocess.run(
+        [node, str(tmp_path / "view.mjs"), str(tmp_path / "case.json")],
+        capture_output=True, text=True, check=True).stdout)
+    assert set(out["before"].values()) == {-1}  # nothing up front
+    first = sorted({live[0] // 8, live[1] // 8})
+    assert out["some"]["fetched"] == [f"rank/{b}" for b in first]
+    got = {int(n): p for n, p in out["some"]["places"].items()}
+    for n in live:  # the places of the blocks fetched, and only those
+        assert got[n] == (ranks[n] if n // 8 in first else -1)
+    placed = [n for n in live if n // 8 in first]
+    assert out["order"] == sorted(placed, key=ranks.__getitem__) + [
+        n for n in live if n // 8 not in first]
+    assert out["again"] == out["some"]["fetched"]
+    # every place: rank.json at once, not the 60-odd other blocks
+    assert out["all"]["fetched"] == [*out["some"]["fetched"], "rank"]
+    assert {int(n): p for n, p in out["all"]["places"].items()} == ranks
+    assert out["final"] == sorted(live, key=ranks.__getitem__)
 
 
 def test_the_browser_reads_what_python_wrote(tmp_path: Path) -> None:

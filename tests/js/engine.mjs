@@ -20,7 +20,8 @@ const analyzer = new Analyzer(await read('analyzer-tables.json'), await read('na
   (id) => read(`lexicon/${id}.json`));
 const view = new IndexView(meta, async (k) => read(`lunr/${k}.json`),
   async (b) => read(`cards/${b}.json`), async () => read('columns.json'),
-  async (k, name) => read(`pos/${k}/${name}.json`));
+  async (k, name) => read(`pos/${k}/${name}.json`),
+  async (name) => read(`${name}.json`));
 const engine = { analyzer, view, meta };
 
 const out = [];

@@ -5,8 +5,11 @@ incrementally.
 
     meta.json           the manifest loaded up front, what a first result list needs:
                         global statistics (live article count, number of document slots,
-                        number of shards), the live document numbers and the order of the
-                        articles by id (ties in ranking)
+                        number of shards) and the live document numbers
+    rank/<b>.json       the places in id order (ties in ranking) of the live articles
+                        numbered ``b*RANK_BLOCK`` …: fetched for rows tied in score among
+                        the rows shown only; ``rank.json`` all of them at once (a Lehmer
+                        code), fetched when most blocks would be (every row in order)
     columns.json        for every article, only what filters, sorting by date and facets
                         need, as compact columns (date, source as numbers into small
                         dictionaries; places and actors as numbers into ``entity_keys``), and
@@ -99,9 +102,12 @@ LUNR_VERSION = "2.3.9"
 FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
-#: 8: postings and positions as text (:func:`posting_members`, :func:`position_lists`): a
-#: short term's articles listed once for all its fields, each field one cell per article
-#: (``=``: the positions of the field it derives from); a long term's frequencies per field
+#: 9: the articles' places in id order (ties in ranking) left meta.json for ``rank.json``
+#: and ``rank/<b>.json`` (:data:`RANK_BLOCK`), fetched only where ties need them (52 KB
+#: gzip out of every first query at 29,904 articles). 8: postings and positions as text
+#: (:func:`posting_members`, :func:`position_lists`): a short term's articles listed once for
+#: all its fields, each field one cell per article (``=``: the positions of the field it
+#: derives from); a long term's frequencies per field
 #: over the same list; positions files' lists as ``;``-separated cells (the shards 9 %, the
 #: positions files 7 % smaller gzipped at 2,827 articles). 7: meta.json's ``live`` is a
 #: bitset and its ``rank`` a Lehmer code, both base64 (89 → 61 KB gzip at 29,904 articles).
@@ -112,7 +118,7 @@ DATA_DIR = "search/data"
 #: the field's ``d`` in the shard, within the file's range); a short term's posting is
 #: ``{docnum: positions}``, not lunr's usual ``{docnum: {"p": positions}}``. 4: meta.json split into
 #: meta.json (up front) and columns.json (filters, facets); cards carry the date and source.
-DATA_VERSION = 8
+DATA_VERSION = 9
 #: Suffix of the stored (gzip-compressed) data files, after the JSON name.
 STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
@@ -135,6 +141,11 @@ BLOCK_DOCS = 256
 DOCS_PER_SHARD = 2
 #: Document numbers per ``cards/<b>.json`` file (a quarter to a half of them are used).
 CARD_BLOCK = 16
+#: Document numbers per ``rank/<b>.json`` file (the places in id order of the live ones among
+#: them): a first query fetches the files of the articles tied in score at the rows it shows
+#: (a few hundred bytes each), not every article's place (``rank.json``: 52 KB gzip at 29,904
+#: articles, fetched only when most of the files would be, e.g. for every row in order).
+RANK_BLOCK = 256
 #: Spill files of the streaming writer (a power of two).
 SPILL_BUCKETS = 64
 #: Bytes of spill records gathered per bucket before they are written.
@@ -776,6 +787,30 @@ def _utf16(text: str, offset: int, cache: dict[int, int]) -> int:
     return cache[offset]
 
 
+def priors_in_shards(core: dict[str, Any], shards: dict[str, dict[str, Any]]
+                     ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The browser's analyzer tables (:func:`archive.analysis.tables.browser_tables`) with
+    ``root_prior`` moved from the core (fetched before every first query) into the lexicon
+    shards: each shard holds the priors of the roots its lexicon entries name (``root:kind:
+    weight|…``). analyzer.js reads a prior only to choose among the roots a word's lexicon
+    entries give (``lexiconReading``; the pattern chooser that reads others is not used in
+    the browser), and ``prepare`` fetches the shards of those entries, so every prior it
+    reads comes with them (19 KB gzip less up front). Tables with the pattern chooser are
+    returned as they are."""
+    from archive.analysis.morphology import FALLBACK
+
+    if FALLBACK != "light" or "root_prior" not in core:
+        return core, shards
+    prior = core["root_prior"]
+    out: dict[str, dict[str, Any]] = {}
+    for name, shard in shards.items():
+        roots = {entry.split(":", 1)[0] for value in shard.get("lexicon", {}).values()
+                 for entry in value.split("|")}
+        here = {r: prior[r] for r in sorted(roots) if r in prior}
+        out[name] = {**shard, "root_prior": here} if here else shard
+    return {k: v for k, v in core.items() if k != "root_prior"}, out
+
+
 def doc_record(doc: IndexDoc, body: list[tuple[int, int]]) -> dict[str, Any]:
     """The per-article store entry: its text and body spans (UTF-16 offsets, as JS counts)."""
     cache: dict[int, int] = {}
@@ -879,11 +914,11 @@ def rank_places(text: str, n: int) -> list[int]:
 
 def meta_record(ranks: dict[int, int], slots: int, shards: int) -> dict[str, Any]:
     """``meta.json``, the manifest loaded up front: what the first result list needs, the
-    statistics, the live document numbers (``live``: :func:`live_bitset`) and, over them in
-    ascending order, each article's place in id order (``rank``: ties in ranking, as
-    :func:`rank_code`). What filters, sorting by date and facets need is in ``columns.json``
-    (:func:`columns_record`), fetched after the first results. ``ranks``: docnum → place in
-    id order (``0 … len(ranks) - 1``)."""
+    statistics and the live document numbers (``live``: :func:`live_bitset`). Each article's
+    place in id order (ties in ranking) is in ``rank.json`` and ``rank/<b>.json``
+    (:func:`rank_records`), fetched only for tied rows; what filters, sorting by date and
+    facets need is in ``columns.json`` (:func:`columns_record`), fetched after the first
+    results. ``ranks``: docnum → place in id order (``0 … len(ranks) - 1``)."""
     live = sorted(ranks)
     return {
         "version": DATA_VERSION,
@@ -893,9 +928,29 @@ def meta_record(ranks: dict[int, int], slots: int, shards: int) -> dict[str, Any
         "shard_hash": "fnv1a32-utf16",
         "card_block": CARD_BLOCK,
         "block_docs": BLOCK_DOCS,
+        "rank_block": RANK_BLOCK,
         "live": live_bitset(live, slots),
-        "rank": rank_code([ranks[n] for n in live]),
     }
+
+
+def rank_blocks(slots: int) -> int:
+    """The number of ``rank/<b>.json`` files over ``slots`` document numbers."""
+    return -(-slots // RANK_BLOCK)
+
+
+def rank_records(ranks: dict[int, int], slots: int) -> dict[str, Any]:
+    """The articles' places in id order (ties in ranking), by file name: ``rank.json``
+    (``{"rank": ...}``, a :func:`rank_code` over the live numbers ascending) and
+    ``rank/<b>.json``: the places of the live numbers among ``b·RANK_BLOCK`` …
+    ``(b+1)·RANK_BLOCK - 1``, ascending, as a list. ``ranks``: docnum → place in id order."""
+    live = sorted(ranks)
+    blocks: list[list[int]] = [[] for _ in range(rank_blocks(slots))]
+    for n in live:
+        blocks[n // RANK_BLOCK].append(ranks[n])
+    out: dict[str, Any] = {"rank.json": {"rank": rank_code([ranks[n] for n in live])}}
+    for b, places in enumerate(blocks):
+        out[f"rank/{b}.json"] = places
+    return out
 
 
 def columns_record(rows: dict[int, list[Any]], gazetteer: Any) -> dict[str, Any]:
@@ -1292,6 +1347,20 @@ def write_browser_index(
     rows = {numbers[seq]: entries[seq][2] for seq in range(len(ids))}
     ranks = {numbers[seq]: seq for seq in range(len(ids))}
     out.put("meta.json", _dump(meta_record(ranks, slots, shards)))
+    # places in id order: only an added or deleted article changes them (the places after
+    # it shift; a file whose bytes stay the same is not written); the same ids: kept as
+    # they are, unless a file is missing
+    same_ids = (not everything and len(previous) == len(ids)
+                and all(ident in previous for ident in ids))
+    records = rank_records(ranks, slots) if not same_ids else None
+    for b in range(rank_blocks(slots) + 1):
+        name = f"rank/{b}.json" if b < rank_blocks(slots) else "rank.json"
+        if records is None and (out_dir / (name + STORED)).is_file():
+            report.kept += 1
+            continue
+        if records is None:
+            records = rank_records(ranks, slots)
+        out.put(name, _dump(records[name]))
     out.put("columns.json", _dump(columns_record(rows, gazetteer)))
     cards = {numbers[seq]: entries[seq][1] for seq in range(len(ids))}
     blocks = -(-slots // CARD_BLOCK)
@@ -1316,7 +1385,7 @@ def write_browser_index(
         lexicon_names = list(kept[1])
         report.kept += 2 + len(lexicon_names)
     else:
-        core, lexicon = browser_tables()
+        core, lexicon = priors_in_shards(*browser_tables())
         out.put("analyzer-tables.json", json.dumps(core, sort_keys=True, ensure_ascii=False,
                                                    separators=(",", ":")) + "\n")
         for name, part in lexicon.items():
@@ -1329,7 +1398,7 @@ def write_browser_index(
         lexicon_names = list(lexicon)
     if everything:
         _sweep(out_dir, shards, live, blocks, set(lexicon_names), state_dir,
-               {_article_key(ident) for ident in ids})
+               {_article_key(ident) for ident in ids}, rank_blocks(slots))
 
     if state_dir is not None:
         (state_dir / "state.json").write_text(_dump({
@@ -1655,7 +1724,7 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
 
 
 def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set[str],
-           state_dir: Path | None, articles: set[str]) -> None:
+           state_dir: Path | None, articles: set[str], ranks: int) -> None:
     """After a full build: remove files no longer part of the data (and any file of an
     older format: not ``.json.gz``)."""
     def stale(folder: Path, keep: Any, suffix: str = ".json" + STORED) -> None:
@@ -1666,7 +1735,7 @@ def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set
             if path.is_file() and (not keep(stem) or not path.name.endswith(suffix)):
                 path.unlink()
 
-    stale(out_dir, lambda s: s in ("meta", "columns", "analyzer-tables", "names"))
+    stale(out_dir, lambda s: s in ("meta", "rank", "columns", "analyzer-tables", "names"))
 
     def number_below(limit: int) -> Any:
         return lambda s: s.isdigit() and int(s) < limit
@@ -1678,6 +1747,7 @@ def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set
             if not (folder.is_dir() and folder.name.isdigit() and int(folder.name) < shards):
                 shutil.rmtree(folder) if folder.is_dir() else folder.unlink()
     stale(out_dir / "cards", number_below(blocks))
+    stale(out_dir / "rank", number_below(ranks))
     stale(out_dir / "docs", lambda s: s.isdigit() and int(s) in live)
     stale(out_dir / LEXICON_DIR, lambda s: s in lexicon)
     if state_dir is not None:
@@ -1747,6 +1817,8 @@ def _files(data: Path, shards: int, live: list[int], blocks: int, lexicon: list[
     z = ".json" + STORED
     return {
         "meta.json": [data / f"meta{z}"],
+        "rank.json": [data / f"rank{z}"],
+        "rank/*.json": sorted((data / "rank").glob(f"*{z}")),
         "columns.json": [data / f"columns{z}"],
         "lunr/*.json": [data / "lunr" / f"{k}{z}" for k in range(shards)],
         "pos/*/*.json": sorted((data / "pos").glob(f"*/*{z}")),

@@ -1466,6 +1466,9 @@ export class Analyzer {
       const p = Promise.resolve(this.fetchShard(id)).then((shard) => {
         Object.assign(this.d.lexicon, shard.lexicon || {});
         Object.assign(this.d.names, shard.names || {});
+        // the priors of the roots its lexicon entries name (archive/browser/index.py
+        // priors_in_shards: not in the core tables of the site)
+        Object.assign(this.d.root_prior, shard.root_prior || {});
         this.cache.clear();
       });
       p.catch(() => this.loaded.delete(id));

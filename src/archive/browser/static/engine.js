@@ -14,7 +14,7 @@
 //   evaluate                  evaluate
 //   Filters, date_bounds,     Filters, dateBounds, validDate, resolveEntities
 //   valid_date, resolve_entities
-//   search                    search (rows: {score, rank, doc, hit}; no snippets: the page
+//   search                    search (rows: {score, doc, hit}; no snippets: the page
 //                             fetches an article's text only when it shows it)
 //   top_with_proximity        topWithProximity (search's limit)
 //   Result spans (sources)    hitSpans (spans of the hits shown, from the positions)
@@ -82,8 +82,8 @@ export function liveNumbers(live) {
   return out;
 }
 
-/** meta.json's ``rank`` of ``n`` articles (Python rank_code: a Lehmer code, base64; a plain
- * list before DATA_VERSION 7): each live article's place in id order. */
+/** rank.json's ``rank`` of ``n`` articles (Python rank_code: a Lehmer code, base64; meta.json's
+ * before DATA_VERSION 9, a plain list before 7): each live article's place in id order. */
 export function rankPlaces(rank, n) {
   if (Array.isArray(rank)) return rank;
   const bits = base64Bytes(rank);
@@ -117,6 +117,18 @@ export function rankPlaces(rank, n) {
   return out;
 }
 
+/** The first index of the ascending ``list`` whose value is ≥ ``value``. */
+function lowerBound(list, value) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * What the engine reads of a serialised lunr index (a shard): its inverted index, term →
  * posting, as lunr.js 2.3.9's Index.load builds it (an object without prototype). lunr.js
@@ -131,20 +143,25 @@ export function shardIndex(json) {
 /**
  * The lunr index shards and per-article metadata, opened for reading (Python IndexView).
  * loadShard(k) returns a promise of the k-th serialised lunr index (read by shardIndex).
- * meta: meta.json (statistics, live numbers, rank: what a first result list needs; see
- * liveNumbers, rankPlaces);
+ * meta: meta.json (statistics, live numbers: what a first result list needs; see
+ * liveNumbers);
  * loadColumns() a promise of columns.json (dates, sources, places, actors, entities: what
  * filters, sorting by date and facets need), fetched once by ensureColumns(). A meta that
  * already holds the columns (entities) needs no loadColumns.
+ * loadRanks(name) a promise of rank/<b>.json (name 'rank/<b>') or rank.json ('rank'): the
+ * articles' places in id order, fetched by ensureRanks for rows tied in score only (data
+ * before DATA_VERSION 9: meta.json's rank, every place up front).
  */
 export class IndexView {
-  constructor(meta, loadShard, loadCards = null, loadColumns = null, loadPositions = null) {
+  constructor(meta, loadShard, loadCards = null, loadColumns = null, loadPositions = null,
+    loadRanks = null) {
     this.meta = meta;
     this.loadShard = loadShard;
     this.loadCards = loadCards;
     this.loadColumns = loadColumns;
     // loadPositions(k, name): a promise of pos/<k>/<name>.json (a long term's positions)
     this.loadPositions = loadPositions;
+    this.loadRanks = loadRanks;
     this.positionFiles = new Map(); // "k/name" → promise
     this.positions = new Map(); // long term → field → doc → positions (those fetched)
     this.longTerms = new Map(); // long term → {df, blocks, fields: field → [docs, tfs]}
@@ -156,20 +173,73 @@ export class IndexView {
     // meta_record); numbers of deleted articles stay empty
     this.docs = new Array(meta.slots).fill(null);
     this.docnums = [];
-    // rank: the article's place in id order (ties in ranking, as Python sorts by id)
-    this.rank = new Int32Array(meta.slots);
-    const places = rankPlaces(meta.rank, meta.count);
-    liveNumbers(meta.live).forEach((n, i) => {
+    // rank: the article's place in id order (ties in ranking, as Python sorts by id); -1
+    // until fetched (ensureRanks)
+    this.rank = new Int32Array(meta.slots).fill(-1);
+    this.rankFiles = new Map(); // block (or 'all') → promise
+    liveNumbers(meta.live).forEach((n) => {
       // date, source, year, places, actors: from columns.json (ensureColumns); id, path,
       // title, url (and date, source): from the article's card (setCard, loadStored)
       this.docs[n] = {};
-      this.rank[n] = places[i];
       this.docnums.push(n);
     });
+    if (meta.rank !== undefined) this.setRanks(rankPlaces(meta.rank, meta.count));
     this.n = meta.count;
     this._postings = new Map();
     this._freqs = new Map();
     if (meta.entities !== undefined) this.columns = Promise.resolve(this.setColumns(meta));
+  }
+
+  /** Every live article's place in id order (over the live numbers ascending). */
+  setRanks(places) {
+    this.docnums.forEach((n, i) => { this.rank[n] = places[i]; });
+    this.rankFiles.set('all', Promise.resolve());
+  }
+
+  /**
+   * Fetch (once) the places in id order of ``docs`` (docnums; null: every article): the
+   * rank/<b>.json files they fall in, or rank.json when that is most of the files anyway.
+   */
+  async ensureRanks(docs = null) {
+    if (this.rankFiles.has('all')) return this.rankFiles.get('all');
+    const size = this.meta.rank_block;
+    const count = Math.ceil(this.meta.slots / size);
+    const blocks = new Set();
+    if (docs !== null) {
+      for (const d of docs) if (this.rank[d] < 0) blocks.add(Math.floor(d / size));
+    }
+    if (docs !== null && blocks.size === 0) return undefined;
+    const todo = [...blocks].filter((b) => !this.rankFiles.has(b));
+    if (docs === null || 2 * todo.length > count) {
+      const p = this.loadRanks('rank').then((json) => this.setRanks(rankPlaces(json.rank, this.meta.count)));
+      p.catch(() => this.rankFiles.delete('all'));
+      this.rankFiles.set('all', p);
+      return p;
+    }
+    await Promise.all([...blocks].map((b) => {
+      if (!this.rankFiles.has(b)) {
+        const p = this.loadRanks(`rank/${b}`).then((places) => {
+          const from = lowerBound(this.docnums, b * size);
+          const to = lowerBound(this.docnums, (b + 1) * size);
+          if (places.length !== to - from) throw new Error(`rank/${b}.json holds ${places.length} places, meta.json ${to - from} articles there`);
+          places.forEach((place, i) => { this.rank[this.docnums[from + i]] = place; });
+        });
+        p.catch(() => this.rankFiles.delete(b));
+        this.rankFiles.set(b, p);
+      }
+      return this.rankFiles.get(b);
+    }));
+    return undefined;
+  }
+
+  /** Rows tied in score: by id (their places, once fetched), else by document number (a
+   * place-less row after every placed one: a total order until ensureRanks has them). */
+  tie(a, b) {
+    const ra = this.rank[a.doc];
+    const rb = this.rank[b.doc];
+    if (ra >= 0 && rb >= 0) return ra - rb;
+    if (ra >= 0 || rb >= 0) return ra >= 0 ? -1 : 1;
+    return a.doc - b.doc;
   }
 
   /** Fetch (once) columns.json: every article's date, source, places and actors, and the
@@ -665,7 +735,9 @@ const MARGIN = 1e-5;
 async function topWithProximity(view, node, levels, rows, limit) {
   const bound = maxBonus(node);
   const base = (r) => (r.hit.proximityDone ? r.hit.base : r.hit.score);
-  const order = [...rows].sort((a, b) => base(b) - base(a) || a.rank - b.rank);
+  // ties: by id where the places are in, else by number (which rows go first changes only
+  // which positions are fetched, not the first rows: see the bound below)
+  const order = [...rows].sort((a, b) => base(b) - base(a) || view.tie(a, b));
   const terms = runTerms(node, levels);
   let done = 0;
   let best = [];
@@ -880,9 +952,10 @@ const round6 = (x) => Number(x.toFixed(6));
  *
  * ``limit`` (Python's): only the first ``limit`` rows need their final order; an AND's
  * proximity bonus is then added only where it can change them (topWithProximity), so that
- * its words' positions are fetched for those articles only. ``exact``: how many first rows
- * are in their final order; ``complete(n)`` makes it n (or all). ``all``: every match,
- * filtered out or not (for counts, in no particular order).
+ * its words' positions are fetched for those articles only; the articles' places in id
+ * order (ties) are fetched for the rows tied in score with those rows only. ``exact``: how
+ * many first rows are in their final order; ``complete(n)`` makes it n (or all). ``all``:
+ * every match, filtered out or not (for counts, in no particular order).
  */
 export async function search(view, query, { analyzer, mode = 'root', filters = null, node = null, limit = null } = {}) {
   if (!(mode in MODE_LEVELS)) throw new QueryError(`unknown mode ${repr(mode)}`, `نمط غير معروف ${repr(mode)}`);
@@ -895,28 +968,48 @@ export async function search(view, query, { analyzer, mode = 'root', filters = n
   const rows = [];
   for (const [doc, hit] of hits) {
     hit.levels = uniqueLevels(hit.levels);
-    const row = { score: 0, rank: view.rank[doc], doc, hit };
+    const row = { score: 0, doc, hit };
     all.push(row);
     if (filters === null || filters.keep(view.stored(doc))) rows.push(row);
   }
   const order = () => {
     for (const r of all) r.score = round6(r.hit.score);
-    rows.sort((a, b) => b.score - a.score || a.rank - b.rank); // ties: by id (rank), as Python
+    rows.sort((a, b) => b.score - a.score || view.tie(a, b)); // ties: by id, as Python
   };
-  const out = { query, total: rows.length, rows, all, exact: rows.length, complete: async () => {} };
-  if (lazy) {
-    const levels = MODE_LEVELS[mode];
-    out.exact = 0;
-    out.complete = async (n = rows.length) => {
-      const want = Math.min(n, rows.length);
-      if (want <= out.exact) return;
-      await topWithProximity(view, node, levels, rows, want);
+  const levels = MODE_LEVELS[mode];
+  const out = { query, total: rows.length, rows, all, exact: 0 };
+  out.complete = async (n = rows.length) => {
+    const want = Math.min(n, rows.length);
+    if (want <= out.exact) return;
+    if (lazy) await topWithProximity(view, node, levels, rows, want);
+    order();
+    // the places in id order of the rows tied in score with one of the first ``want``
+    // (fetched for those only: rank/<b>.json), then their order by id
+    const tied = tiedDocs(view, rows, want);
+    if (tied.length) {
+      await view.ensureRanks(tied);
       order();
-      out.exact = want;
-    };
-    await out.complete(limit);
+    }
+    out.exact = want;
+  };
+  await out.complete(limit ?? rows.length);
+  if (out.exact === 0) order(); // no rows (or a limit of 0): the scores of `all` all the same
+  return out;
+}
+
+/** The documents without a place in id order yet among the rows (sorted by score) that tie
+ * in score with one of the first ``n``. */
+function tiedDocs(view, rows, n) {
+  const out = [];
+  let i = 0;
+  while (i < n && i < rows.length) {
+    let j = i + 1;
+    while (j < rows.length && rows[j].score === rows[i].score) j++;
+    if (j - i > 1) {
+      for (let k = i; k < j; k++) if (view.rank[rows[k].doc] < 0) out.push(rows[k].doc);
+    }
+    i = j;
   }
-  order();
   return out;
 }
 

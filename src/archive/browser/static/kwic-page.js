@@ -153,6 +153,8 @@ export class KwicPage {
       await out.engine.view.ensureColumns();
       node = parse(params.q, out.engine.analyzer);
       await out.engine.view.ensurePositions(queryTerms(node, params.mode));
+      // lines in article id order: every result's place in id order
+      await out.engine.view.ensureRanks();
     } catch (exc) {
       if (token !== this.token) return;
       this.say(...failure(exc, this.input, 'المربع'));

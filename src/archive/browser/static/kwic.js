@@ -8,7 +8,7 @@
 //   concordance             occurrences (positions, from the postings the search fetched) +
 //                           contextLine (the text around one occurrence, once it is fetched)
 //   Line                    {id, doc, position, date, title, left, keyword, right, url}
-//                           (+ rank: the article's place in id order, meta.json's `rank`;
+//                           (+ rank: the article's place in id order, rank.json: view.ensureRanks;
 //                           id, title and url come from the cards, fetched with the text)
 //
 // Unlike the command (one word, phrase, name or root), the page takes any query of the search

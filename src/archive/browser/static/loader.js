@@ -58,7 +58,9 @@ export function loadEngine() {
     // (view.ensureColumns), or before them when the query is filtered
     const view = new IndexView(meta, (k) => fetchJSON(`lunr/${k}.json`),
       (b) => fetchJSON(`cards/${b}.json`), () => fetchJSON('columns.json'),
-      (k, name) => fetchJSON(`pos/${k}/${name}.json`));
+      (k, name) => fetchJSON(`pos/${k}/${name}.json`),
+      // places in id order: for rows tied in score among those shown (view.ensureRanks)
+      (name) => fetchJSON(`${name}.json`));
     return { analyzer, view, meta, loadMs: performance.now() - t0 };
   })();
   enginePromise.catch(() => { enginePromise = null; });
