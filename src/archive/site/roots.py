@@ -533,6 +533,20 @@ class _Totals:
         self.changed: set[int] = set()  # roots whose counts may have moved since then
         self.seen: tuple[Any, Any, Any] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """For build/roots/totals.pickle: the pages and co-occurring roots as plain tuples
+        (pickled by C code; their dataclasses one by one took a third of a second)."""
+        state = dict(self.__dict__)
+        state["pages"] = [_page_data(p) for p in self.pages.values()]
+        state["lists"] = [(root, [(r.root, r.shared, r.pmi, r.score) for r in rel])
+                          for root, rel in self.lists.items()]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["pages"] = {p[0]: _page_from(p) for p in state["pages"]}
+        state["lists"] = {root: [Related(*r) for r in rel] for root, rel in state["lists"]}
+        self.__dict__.update(state)
+
     def _number(self, col: RootCollector) -> None:
         """Number the forms and roots of the spellings the collector read since the last
         call (the totals grow with them)."""
@@ -1071,28 +1085,31 @@ def _load_totals(path: Path, counts: bytes) -> _Totals | None:
     return totals
 
 
+def _page_data(p: RootPage) -> tuple[Any, ...]:
+    """A root page as tuples, lists and scalars (what :mod:`marshal` stores)."""
+    # field by field: dataclasses.astuple copies deeply, and took seconds on 1,000 pages
+    return (p.root, p.tokens, p.articles,
+            [(cls, [(f.stem, f.wazn, f.tokens, f.articles, f.spellings, f.n_spellings, f.label)
+                    for f in forms]) for cls, forms in p.groups],
+            [(r.root, r.shared, r.pmi, r.score) for r in p.related])
+
+
+def _page_from(data: tuple[Any, ...]) -> RootPage:
+    root, tokens, articles, groups, related = data
+    return RootPage(root, tokens, articles,
+                    [(cls, [Form(*f) for f in forms]) for cls, forms in groups],
+                    [Related(*r) for r in related])
+
+
 def _index_data(index: RootIndex) -> tuple[Any, ...]:
     """``index`` as tuples, lists and scalars (what :mod:`marshal` stores)."""
-    # field by field: dataclasses.astuple copies deeply, and took seconds on 1,000 pages
-    return (
-        [(p.root, p.tokens, p.articles,
-          [(cls, [(f.stem, f.wazn, f.tokens, f.articles, f.spellings, f.n_spellings, f.label)
-                  for f in forms]) for cls, forms in p.groups],
-          [(r.root, r.shared, r.pmi, r.score) for r in p.related])
-         for p in index.pages.values()],
-        index.n_articles, index.min_articles, index.n_roots,
-    )
+    return ([_page_data(p) for p in index.pages.values()],
+            index.n_articles, index.min_articles, index.n_roots)
 
 
 def _index_from(data: tuple[Any, ...]) -> RootIndex:
     pages, n_articles, min_articles, n_roots = data
-    return RootIndex(
-        {root: RootPage(root, tokens, articles,
-                        [(cls, [Form(*f) for f in forms]) for cls, forms in groups],
-                        [Related(*r) for r in related])
-         for root, tokens, articles, groups, related in pages},
-        n_articles, min_articles, n_roots,
-    )
+    return RootIndex({p[0]: _page_from(p) for p in pages}, n_articles, min_articles, n_roots)
 
 
 # ------------------------------------------------------------------------------ pages
