@@ -57,6 +57,15 @@ def test_build_checks_only_the_pages_that_show_an_edit(repo: Path, tmp_path: Pat
     edited.write_bytes(original)
     _counts(_build(inc))
     assert _site(inc) == first
+    # an article naming a place once more: the place's list shows the new count (its pages
+    # are checked), no other page does
+    named = inc / "seeds" / "synthetic-0.md"
+    named.write_bytes(named.read_bytes() + "\nالأردن.\n".encode())
+    log = _build(inc)
+    reused, total, untouched, remembered = _counts(log)
+    assert "every generated page checked" not in log
+    assert untouched > remembered and untouched <= reused < total, log[-3000:]
+    _same_as_cold(inc, cold)
 
 
 def test_a_kept_key_is_not_trusted_once_its_input_changed(repo: Path, tmp_path: Path) -> None:

@@ -89,7 +89,7 @@ from archive.site.pageout import (
     site_digest,
     write_checks,
 )
-from archive.site.render import PER_PAGE, Listing, PageSpec, Site, SiteOptions
+from archive.site.render import ORDERS, PER_PAGE, Listing, PageSpec, Site, SiteOptions
 from archive.site.staging import KeptServeDir, StagedSiteDir
 
 log = logging.getLogger("mkdocs.plugins.archive")
@@ -636,11 +636,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             ("links", sorted(site.urls.items())),
             ("articles", sorted(d.articles)),
             ("places and actors", list(d.entities.items())),
-            ("mentions", sorted(d.entity_articles.items())),
+            # which articles name each place or actor (how often: in the lists' counts below)
+            ("mentions", sorted((k, [a for a, _ in v]) for k, v in d.entity_articles.items())),
             ("co-occurrence", sorted(d.cooccurrence.items())),
             ("places' children", sorted(d.children.items())),
             ("sources", (sorted(d.sources.items()), sorted(d.source_slugs.items()))),
-            ("lists", sorted((k, _listed(x)) for k, x in site.listings.items())),
+            ("lists", sorted((k, _listed(x, counts=False)) for k, x in site.listings.items())),
             ("root pages", sorted(self.root_pages)),
         )}
         # an article's view is made from its analysis record (whose key covers its file, the
@@ -649,7 +650,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         articles = {i: (f"{keys.get(i)}\0{v.article.path}", _digest(_placing(v.article)),
                         _digest(v.related)) for i, v in d.articles.items()}
         roots = {root: _digest(page) for root, page in self.root_pages.items()}
-        return _Summary(shared, articles, roots, _digest(self.root_counts))
+        # a place's or an actor's list shows how often each article names it: only its pages
+        counts = {k: _digest(x.counts) for k, x in site.listings.items() if x.counts is not None}
+        return _Summary(shared, articles, roots, _digest(self.root_counts), counts)
 
     def _stored_keys(self, store: PageStore, now: _Summary
                      ) -> tuple[dict[str, _PageKey], set[str] | None]:
@@ -662,9 +665,18 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         raw, checks = read
         known = {uri: _PageKey(store.chrome, *check) for uri, check in checks.items()}
         try:
-            return known, _Summary(*raw).changes(now)
+            changed = _Summary(*raw).changes(now)
         except (TypeError, ValueError, AttributeError, KeyError, IndexError):
             return known, None  # not a summary this code wrote: every page by its inputs
+        site = self.site
+        assert site is not None
+        for key in [t[2:] for t in changed or () if t.startswith("l:")]:
+            # a list whose counts changed (not its articles): each of its pages shows them
+            listing = site.listings[key]
+            for order in ("newest",) if site.client(listing) else ORDERS:
+                for n in range(1, site.n_pages(listing, order) + 1):
+                    changed.add(f"p:{listing.page_key(order, n)}")
+        return known, changed
 
     def _save_keys(self, store: PageStore) -> None:
         """`mkdocs build`: the keys of the stored pages and this build's summary, for the next
@@ -679,8 +691,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 checks[uri] = (k.url, _meta_form(k.meta), k.inputs, k.asked, k.answers, k.key,
                                k.deps)
         s = self.summary
-        write_checks(store.folder, store.chrome, (s.shared, s.articles, s.roots, s.root_counts),
-                     checks)
+        write_checks(store.folder, store.chrome,
+                     (s.shared, s.articles, s.roots, s.root_counts, s.counts), checks)
         log.info("archive: %d page keys saved for the next build (%.2fs)", len(checks),
                  time.perf_counter() - t0)
 
@@ -1052,10 +1064,11 @@ def _placing(article: Any) -> tuple[Any, ...]:
             [m.value for m in article.mentioned_dates])
 
 
-def _listed(listing: Listing) -> tuple[Any, ...]:
+def _listed(listing: Listing, counts: bool = True) -> tuple[Any, ...]:
+    """What a list's pages show of it (``counts``: with its mention counts)."""
     return (listing.base, listing.main_uri, listing.title, list(listing.ids),
-            dict(listing.counts) if listing.counts is not None else None, listing.note,
-            listing.back)
+            dict(listing.counts) if counts and listing.counts is not None else None,
+            listing.note, listing.back)
 
 
 def _digest(value: Any) -> str:
@@ -1077,6 +1090,7 @@ class _Summary:
     articles: dict[str, tuple[str, str, str]]
     roots: dict[str, str]  # root → digest of its page's data
     root_counts: str  # digest of what /roots/ says of all roots
+    counts: dict[str, str]  # list key → digest of its mention counts (places', actors' lists)
 
     def changes(self, now: _Summary) -> set[str] | None:
         """The tags of what changed from this summary to ``now`` (as _changes gives them);
@@ -1085,7 +1099,8 @@ class _Summary:
                        if self.shared.get(name) != value), None)
         if differ is None and (self.shared.keys() != now.shared.keys()
                                or self.articles.keys() != now.articles.keys()
-                               or self.roots.keys() != now.roots.keys()):
+                               or self.roots.keys() != now.roots.keys()
+                               or self.counts.keys() != now.counts.keys()):
             differ = "what the pages are made from"
         if differ is not None:
             log.info("archive: every generated page checked (%s changed)", differ)
@@ -1105,6 +1120,9 @@ class _Summary:
                 changed.add(f"r:{root}")
         if self.root_counts != now.root_counts:  # the root index's own figures
             changed.add("p:roots")
+        for key, counts in now.counts.items():
+            if counts != self.counts[key]:
+                changed.add(f"l:{key}")  # the plugin adds the tags of the list's pages
         return changed
 
 
