@@ -446,3 +446,47 @@ def test_totals_kept_up_to_date_give_the_count_from_scratch() -> None:
     check(2)
     check(None)
     check()
+
+
+def test_a_rebuild_applies_the_changed_articles_to_the_saved_totals(
+        archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build saves the totals of its root count (build/roots/totals.pickle) with the counts
+    they sum; the next build after one edited article applies that article to them instead of
+    summing every article's contribution again, and its index is the count from scratch.
+    Totals that are not those of the counts kept (damaged, or saved with other counts) are
+    not trusted: the contributions are summed again."""
+    from archive.pipeline import analyse
+
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    summed: list[int] = []
+    real = roots._Totals.__init__
+
+    def summing(self: roots._Totals, col: roots.RootCollector) -> None:
+        summed.append(len(col.contributions))
+        real(self, col)
+
+    monkeypatch.setattr(roots._Totals, "__init__", summing)
+    edited = sorted(seeds.glob("*.txt"))[1]
+    original = edited.read_text(encoding="utf-8")
+
+    def step(text: str) -> int:
+        """Build with ``edited`` holding ``text``: how often the totals were summed."""
+        edited.write_text(text, encoding="utf-8")
+        analysis = analyse(load(archive_paths), workers=1)
+        summed.clear()
+        counted = roots.collect_cached(analysis, 1, build)
+        n = len(summed)
+        assert roots._index_data(counted) == roots._index_data(
+            roots.collect_records(analysis, 1))  # from scratch
+        return n
+
+    totals = build / roots.CACHE_DIR / roots.TOTALS_NAME
+    assert step(original) == 1 and totals.is_file()  # cold: summed once, saved
+    assert step(original + "\nاجتمع المفاوضون مرة أخرى.\n") == 0  # applied to the saved ones
+    old = totals.read_bytes()
+    assert step(original) == 0  # and back
+    totals.write_bytes(b"\x80broken")
+    assert step(original + "\nقصف الجيش المواقع.\n") == 1  # damaged: summed again
+    totals.write_bytes(old)  # the totals of other counts than those kept now
+    assert step(original) == 1

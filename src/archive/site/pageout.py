@@ -49,6 +49,7 @@ import functools
 import hashlib
 import inspect
 import json
+import marshal
 import os
 import shutil
 import sys
@@ -70,6 +71,9 @@ DIR_NAME = "site-pages"
 SERVE_DIR_NAME = "serve-pages"
 CHROME_FILE = "chrome.txt"
 KEYS_FILE = "keys.json"
+#: What each stored page's key was derived from (see :func:`write_checks`).
+CHECKS_FILE = "checks.bin"
+CHECKS_FORMAT = 1
 
 #: Config keys that never reach a page's HTML (paths of this build, server and deploy
 #: settings, link validation, which only warns); plugins are digested separately.
@@ -365,7 +369,7 @@ class PageStore:
         removed = 0
         for path in self.folder.iterdir():
             name = path.name
-            if name in (CHROME_FILE, KEYS_FILE) or name.startswith("."):
+            if name in (CHROME_FILE, KEYS_FILE, CHECKS_FILE) or name.startswith("."):
                 continue
             if name not in used:
                 path.unlink(missing_ok=True)
@@ -426,6 +430,56 @@ def site_digest(chrome: str, parts: Iterable[Any],
                     memo[k] = (part, data)
             h.update(b"r" + len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
+
+
+#: One stored page's check (see :func:`write_checks`): its address, its meta (canonical
+#: form), the page cache's inputs digest, its recorded lookups (``[kind, key]``, in the order
+#: their answers were digested), the digest of their answers, the page's key, and what it
+#: shows (tags, archive.site.pagecache.tag).
+Check = tuple[str, str, str, list[list[str]], str, str, frozenset[str]]
+
+
+def write_checks(folder: Path, chrome: str, summary: Any, pages: dict[str, Check]) -> None:
+    """``checks.bin`` in the store's folder: per stored page what its key was derived from
+    (:data:`Check`), and ``summary`` (plain data: what the build's pages were made from), so
+    that the next ``mkdocs build`` tells an unchanged page without reading its content or
+    hashing it (archive.site.plugin). Each lookup and tag is stored once, pages refer to them
+    by number. An entry stands only for the key it names: one whose key is not the stored
+    page's (keys.json) is never used, so a stale file can only cost checks, never a page."""
+    from array import array
+
+    pairs: dict[tuple[str, str], int] = {}
+    tags: dict[str, int] = {}
+    out: dict[str, tuple[Any, ...]] = {}
+    for uri in sorted(pages):
+        url, meta, inputs, asked, answers, key, deps = pages[uri]
+        a = array("I", [pairs.setdefault((k, v), len(pairs)) for k, v in asked])
+        d = array("I", [tags.setdefault(t, len(tags)) for t in sorted(deps)])
+        out[uri] = (url, meta, inputs, a.tobytes(), answers, key, d.tobytes())
+    files.write_atomic(folder / CHECKS_FILE, marshal.dumps(
+        (CHECKS_FORMAT, chrome, summary, [list(p) for p in pairs], list(tags), out)))
+
+
+def read_checks(folder: Path, chrome: str) -> tuple[Any, dict[str, Check]] | None:
+    """The summary and the checks :func:`write_checks` saved for pages around ``chrome``;
+    None when there are none (or unreadable, of another format or chrome)."""
+    from array import array
+
+    try:
+        fmt, stored, summary, pairs, tags, pages = marshal.loads(
+            (folder / CHECKS_FILE).read_bytes())
+        if fmt != CHECKS_FORMAT or stored != chrome:
+            return None
+        out: dict[str, Check] = {}
+        for uri, (url, meta, inputs, a, answers, key, d) in pages.items():
+            asked, deps = array("I"), array("I")
+            asked.frombytes(a)
+            deps.frombytes(d)
+            out[uri] = (url, meta, inputs, [pairs[i] for i in asked], answers, key,
+                        frozenset([tags[i] for i in deps]))
+    except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError, AttributeError):
+        return None
+    return summary, out
 
 
 #: The folder of the articles' raw texts kept in build/ (see :class:`RawStore`).

@@ -29,7 +29,10 @@ and what each stored page's key was derived from: a page whose inputs and lookup
 as at the previous reload keeps its key without its content being read again. Each page also
 records what it shows (the articles, places, actors and roots its inputs and lookups took in,
 as tags): when a reload changed only some articles' text, related lists or root pages, a page
-none of whose tags changed is not even checked (ArchivePlugin._changes).
+none of whose tags changed is not even checked (ArchivePlugin._changes). ``mkdocs build`` keeps
+the same per-page keys in build/site-pages/checks.bin, with a summary of what its pages were
+made from (digests: _Summary), so a rebuild after one edited article neither reads the other
+pages' cached content nor hashes it, and checks only the pages whose tags changed.
 
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
@@ -38,6 +41,7 @@ a ``PluginError`` listing every problem, and the previous site/ stays as it was.
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import os
 import time
@@ -78,11 +82,14 @@ from archive.site.pageout import (
     Placed,
     RawStore,
     SourceChanged,
+    canon,
     chrome_digest,
     page_handlers,
+    read_checks,
     site_digest,
+    write_checks,
 )
-from archive.site.render import PER_PAGE, Listing, PageSpec, Site, SiteOptions
+from archive.site.render import ORDERS, PER_PAGE, Listing, PageSpec, Site, SiteOptions
 from archive.site.staging import KeptServeDir, StagedSiteDir
 
 log = logging.getLogger("mkdocs.plugins.archive")
@@ -191,6 +198,11 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.data_rows = export.KeptRows()
         self.builds = 0  # builds ended under `mkdocs serve` (see _collect_garbage)
         self.digest_parts: dict[int, tuple[Any, bytes]] = {}  # see pageout.site_digest
+        # `mkdocs build`: what this build's pages are made from (see _Summary), saved with the
+        # page keys in build/site-pages/checks.bin for the next build (see _reuse_pages)
+        self.summary: _Summary | None = None
+        # whether the pages' keys are kept (serve: in memory; build: in checks.bin)
+        self.keep_keys = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
@@ -338,6 +350,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 self.store = PageStore(self.paths.build, chrome_digest(config, self),
                                        SERVE_DIR_NAME if self.serving else DIR_NAME)
         self.in_place, self.placed, self.pending = set(), {}, {}
+        self.keep_keys = self.serving or self.store is not None
+        self.summary = None
         if self.serving and not self.dirty:  # MkDocs empties the served folder next
             self.kept.begin(config.site_dir, self.store.chrome if self.store else None)
         log.info(
@@ -488,9 +502,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self.generated.pop(uri, None)
         t0 = time.perf_counter()
         store.site = self._site_digest(store.chrome)
+        building = not self.serving  # `mkdocs build`: the keys are kept in checks.bin
         if not store.same_chrome():  # nothing stored can match: build all, store anew
             store.mark_chrome()
             self.page_keys = {}
+            if building:
+                self.summary = self._summary()
             log.info("archive: 0 of %d generated pages unchanged (mkdocs.yml, the theme or the "
                      "code changed: all are built)", len(self.generated))
             return
@@ -506,10 +523,16 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                      "taken whole from build/ without checking each, %.2fs)", len(whole),
                      len(self.generated), time.perf_counter() - t0)
             return
-        known = self.page_keys if self.serving else {}
-        if any(k.chrome != store.chrome for k in known.values()):
-            known.clear()
-        changed = self._changes() if known else None
+        if building:  # the previous build's keys and what its pages were made from
+            self.summary = self._summary()
+            known, changed = self._stored_keys(store, self.summary)
+            self.page_keys = known
+        else:
+            known = self.page_keys
+            if any(k.chrome != store.chrome for k in known.values()):
+                known.clear()
+            changed = self._changes() if known else None
+        keep = self.keep_keys
         remembered = untouched = 0
         for uri, f in self.generated.items():
             stored = store.stored_key(uri)
@@ -541,18 +564,19 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if key == stored:
                 f.inclusion = InclusionLevel.EXCLUDED
                 self.reused[uri] = (f, key)
-                if self.serving and last is not None:
+                if keep and last is not None:
                     known[uri] = _page_key(store.chrome, spec.key, f.url, meta, last, key)
             else:
                 self.prerendered[uri] = content
-                if self.serving and last is not None:
+                if keep and last is not None:
                     self.pending[uri] = last
         self.whole_seconds += time.perf_counter() - t0
         log.info("archive: %d of %d generated pages unchanged (taken whole from build/, "
                  "checked in %.2fs%s)", len(self.reused), len(self.generated),
                  time.perf_counter() - t0,
                  (f"; {untouched} show nothing that changed, {remembered} by the previous "
-                  f"reload's keys" if self.serving else ""))
+                  f"{'build' if building else 'reload'}'s keys" if self.serving or known
+                  else ""))
 
     def _changes(self) -> set[str] | None:
         """`mkdocs serve`: the tags (archive.site.pagecache.tag, and "p:<page key>" for a
@@ -598,6 +622,79 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.root_counts != b.root_counts:  # the root index's own figures
             changed.add("p:roots")
         return changed
+
+    def _summary(self) -> _Summary:
+        """`mkdocs build`: what this build's generated pages are made from, as digests (see
+        _Summary), for the next build to tell what changed without the views themselves."""
+        d, site, analysis = self.data, self.site, self.analysis
+        assert d is not None and site is not None and analysis is not None
+        keys = analysis.keys
+        shared = {name: _digest(value) for name, value in (
+            ("plugin options", sorted(dict(self.config).items())),
+            ("options", self.options),
+            ("site", (site.site_url, site.site_name)),
+            ("links", sorted(site.urls.items())),
+            ("articles", sorted(d.articles)),
+            ("places and actors", list(d.entities.items())),
+            # which articles name each place or actor (how often: in the lists' counts below)
+            ("mentions", sorted((k, [a for a, _ in v]) for k, v in d.entity_articles.items())),
+            ("co-occurrence", sorted(d.cooccurrence.items())),
+            ("places' children", sorted(d.children.items())),
+            ("sources", (sorted(d.sources.items()), sorted(d.source_slugs.items()))),
+            ("lists", sorted((k, _listed(x, counts=False)) for k, x in site.listings.items())),
+            ("root pages", sorted(self.root_pages)),
+        )}
+        # an article's view is made from its analysis record (whose key covers its file, the
+        # analysis code and the gazetteer's tagging) and its path; what else shapes it (which
+        # places and actors exist and are named) is in ``shared`` above
+        articles = {i: (f"{keys.get(i)}\0{v.article.path}", _digest(_placing(v.article)),
+                        _digest(v.related)) for i, v in d.articles.items()}
+        roots = {root: _digest(page) for root, page in self.root_pages.items()}
+        # a place's or an actor's list shows how often each article names it: only its pages
+        counts = {k: _digest(x.counts) for k, x in site.listings.items() if x.counts is not None}
+        return _Summary(shared, articles, roots, _digest(self.root_counts), counts)
+
+    def _stored_keys(self, store: PageStore, now: _Summary
+                     ) -> tuple[dict[str, _PageKey], set[str] | None]:
+        """`mkdocs build`: the page keys the previous build saved (build/site-pages/checks.bin)
+        and the tags of what changed since then (as :meth:`_changes` tells them under `mkdocs
+        serve`; None: every page with a key is checked by its inputs)."""
+        read = read_checks(store.folder, store.chrome)
+        if read is None:
+            return {}, None
+        raw, checks = read
+        known = {uri: _PageKey(store.chrome, *check) for uri, check in checks.items()}
+        try:
+            changed = _Summary(*raw).changes(now)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+            return known, None  # not a summary this code wrote: every page by its inputs
+        site = self.site
+        assert site is not None
+        for key in [t[2:] for t in changed or () if t.startswith("l:")]:
+            # a list whose counts changed (not its articles): each of its pages shows them
+            listing = site.listings[key]
+            for order in ("newest",) if site.client(listing) else ORDERS:
+                for n in range(1, site.n_pages(listing, order) + 1):
+                    changed.add(f"p:{listing.page_key(order, n)}")
+        return known, changed
+
+    def _save_keys(self, store: PageStore) -> None:
+        """`mkdocs build`: the keys of the stored pages and this build's summary, for the next
+        build (build/site-pages/checks.bin); only keys that are the stored pages' keys."""
+        if self.serving or self.summary is None or self.all_reused:
+            return
+        t0 = time.perf_counter()
+        checks = {}
+        for uri, k in self.page_keys.items():
+            entry = store.entries.get(store.name(uri))  # written or checked this build
+            if uri in self.generated and isinstance(entry, list) and entry[:1] == [k.key]:
+                checks[uri] = (k.url, _meta_form(k.meta), k.inputs, k.asked, k.answers, k.key,
+                               k.deps)
+        s = self.summary
+        write_checks(store.folder, store.chrome,
+                     (s.shared, s.articles, s.roots, s.root_counts, s.counts), checks)
+        log.info("archive: %d page keys saved for the next build (%.2fs)", len(checks),
+                 time.perf_counter() - t0)
 
     def _same_inputs(self, spec: PageSpec, url: str, before: _PageKey) -> bool:
         """Whether the page's content is the one it had at the previous reload: the same
@@ -755,7 +852,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         checked first (the first build, a new page, a changed chrome)."""
         content = self._content(spec, url, intro)
         assert self.site is not None
-        if self.serving and self.site.last is not None and uri in self.generated:
+        if self.keep_keys and self.site.last is not None and uri in self.generated:
             self.pending.setdefault(uri, self.site.last)
         return content
 
@@ -849,6 +946,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                  "check them), %d stored, %d stale removed", copied, store.linked,
                  time.perf_counter() - t0, self.whole_seconds, store.stored,
                  store.prune(store.name(u) for u in self.generated))
+        self._save_keys(store)  # after prune: keys.json holds the stored pages' keys now
 
     def on_build_error(self, *, error: Exception) -> None:
         self.staging.discard()
@@ -912,12 +1010,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 @dataclass(frozen=True, slots=True)
 class _PageKey:
     """What a stored generated page's key was derived from at the previous `mkdocs serve`
-    reload: the chrome, its address and meta, and what the page cache keys its content by
-    (inputs digest, recorded lookups, digest of their answers)."""
+    reload (`mkdocs build`: at the previous build, read from build/site-pages/checks.bin):
+    the chrome, its address and meta, and what the page cache keys its content by (inputs
+    digest, recorded lookups, digest of their answers)."""
 
     chrome: str
     url: str
-    meta: dict[str, Any]
+    meta: dict[str, Any] | str  # a dict; its canonical form when read from checks.bin
     inputs: str
     asked: list[list[str]]
     answers: str
@@ -928,7 +1027,19 @@ class _PageKey:
     deps: frozenset[str]
 
     def same(self, url: str, meta: dict[str, Any]) -> bool:
-        return url == self.url and meta == self.meta
+        if url != self.url:
+            return False
+        if isinstance(self.meta, str):  # read back from checks.bin: its canonical form
+            return _meta_form(meta) == self.meta
+        return meta == self.meta
+
+
+def _meta_form(meta: dict[str, Any] | str) -> str:
+    """A page's meta as checks.bin keeps it: its canonical form (archive.site.pageout.canon:
+    the type of each value counts, as in the page's key)."""
+    if isinstance(meta, str):
+        return meta
+    return repr(canon({k: meta[k] for k in sorted(meta)}))
 
 
 _LOOKUP_TAGS = {"article": "a:", "entity": "e:"}
@@ -953,10 +1064,66 @@ def _placing(article: Any) -> tuple[Any, ...]:
             [m.value for m in article.mentioned_dates])
 
 
-def _listed(listing: Listing) -> tuple[Any, ...]:
+def _listed(listing: Listing, counts: bool = True) -> tuple[Any, ...]:
+    """What a list's pages show of it (``counts``: with its mention counts)."""
     return (listing.base, listing.main_uri, listing.title, list(listing.ids),
-            dict(listing.counts) if listing.counts is not None else None, listing.note,
-            listing.back)
+            dict(listing.counts) if counts and listing.counts is not None else None,
+            listing.note, listing.back)
+
+
+def _digest(value: Any) -> str:
+    """Digest of a value's repr (plain data and dataclasses of plain data, whose repr is the
+    same in every process)."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:32]
+
+
+@dataclass
+class _Summary:
+    """What a `mkdocs build`'s generated pages were made from, as digests, saved with the page
+    keys (build/site-pages/checks.bin): what :class:`_Before` keeps in memory under `mkdocs
+    serve`, for the next build to tell which pages can show a change (see _changes)."""
+
+    #: what, when changed, may change any page: name → digest (the names of _changes)
+    shared: dict[str, str]
+    #: article id → (its record key and path, digest of its place in the lists, of its
+    #: related list)
+    articles: dict[str, tuple[str, str, str]]
+    roots: dict[str, str]  # root → digest of its page's data
+    root_counts: str  # digest of what /roots/ says of all roots
+    counts: dict[str, str]  # list key → digest of its mention counts (places', actors' lists)
+
+    def changes(self, now: _Summary) -> set[str] | None:
+        """The tags of what changed from this summary to ``now`` (as _changes gives them);
+        None when something changed that any page may show."""
+        differ = next((name for name, value in now.shared.items()
+                       if self.shared.get(name) != value), None)
+        if differ is None and (self.shared.keys() != now.shared.keys()
+                               or self.articles.keys() != now.articles.keys()
+                               or self.roots.keys() != now.roots.keys()
+                               or self.counts.keys() != now.counts.keys()):
+            differ = "what the pages are made from"
+        if differ is not None:
+            log.info("archive: every generated page checked (%s changed)", differ)
+            return None
+        changed: set[str] = set()
+        for i, (view, placing, related) in now.articles.items():
+            old = self.articles[i]
+            if old[1] != placing:  # it moves in the lists, months, mentioned dates
+                log.info("archive: every generated page checked (%s moved in the lists)", i)
+                return None
+            if old[0] != view:
+                changed.add(f"a:{i}")
+            if old[2] != related:
+                changed.add(f"p:article:{i}")
+        for root, page in now.roots.items():
+            if page != self.roots[root]:
+                changed.add(f"r:{root}")
+        if self.root_counts != now.root_counts:  # the root index's own figures
+            changed.add("p:roots")
+        for key, counts in now.counts.items():
+            if counts != self.counts[key]:
+                changed.add(f"l:{key}")  # the plugin adds the tags of the list's pages
+        return changed
 
 
 @dataclass

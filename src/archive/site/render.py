@@ -272,6 +272,9 @@ class Site:
         self.last: tuple[str, list[list[str]], str, frozenset[str]] | None = None
         #: The tags of what the inputs digested last by :meth:`inputs` took in.
         self.last_tags: frozenset[str] = frozenset()
+        #: what :meth:`inputs` computed last (page key, address, context, inputs, lookups,
+        #: tags), taken by :meth:`render` when it renders that page next
+        self._asked_last: tuple[Any, ...] | None = None
 
     # -- orderings ---------------------------------------------------------------------------
     def ranks(self) -> dict[str, dict[str, int]]:
@@ -492,8 +495,12 @@ class Site:
         cache = self.cache_of(spec, intro)
         if cache is None:
             return self._render(spec, page_url, intro, spec.context(), None)
-        context = spec.context()
-        inputs, lookups = self._inputs(spec, page_url, context)
+        known, self._asked_last = self._asked_last, None
+        if known is not None and known[:2] == (spec.key, page_url) and intro is None:
+            context, inputs, lookups, self.last_tags = known[2:]
+        else:
+            context = spec.context()
+            inputs, lookups = self._inputs(spec, page_url, context)
         html = cache.get(spec.key, inputs, lookups)
         if html is not None:
             cache.hits += 1
@@ -515,7 +522,11 @@ class Site:
         """The digest of the page's inputs and the lookups that answer for it, as
         :meth:`render` keys the page in its cache (what ``mkdocs serve`` compares with the
         previous reload's, without reading the stored page)."""
-        return self._inputs(spec, page_url, spec.context())
+        context = spec.context()
+        inputs, lookups = self._inputs(spec, page_url, context)
+        # the page is often rendered next (its inputs changed): not digested twice
+        self._asked_last = (spec.key, page_url, context, inputs, lookups, self.last_tags)
+        return inputs, lookups
 
     def _inputs(self, spec: PageSpec, page_url: str, context: dict[str, Any]
                 ) -> tuple[str, Lookups]:

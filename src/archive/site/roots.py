@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import math
+import pickle
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -532,6 +533,20 @@ class _Totals:
         self.changed: set[int] = set()  # roots whose counts may have moved since then
         self.seen: tuple[Any, Any, Any] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """For build/roots/totals.pickle: the pages and co-occurring roots as plain tuples
+        (pickled by C code; their dataclasses one by one took a third of a second)."""
+        state = dict(self.__dict__)
+        state["pages"] = [_page_data(p) for p in self.pages.values()]
+        state["lists"] = [(root, [(r.root, r.shared, r.pmi, r.score) for r in rel])
+                          for root, rel in self.lists.items()]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["pages"] = {p[0]: _page_from(p) for p in state["pages"]}
+        state["lists"] = {root: [Related(*r) for r in rel] for root, rel in state["lists"]}
+        self.__dict__.update(state)
+
     def _number(self, col: RootCollector) -> None:
         """Number the forms and roots of the spellings the collector read since the last
         call (the totals grow with them)."""
@@ -868,6 +883,12 @@ def collect_records(analysis: Any, min_articles: int | None = None) -> RootIndex
 CACHE_DIR = "roots"
 CACHE_NAME = "index.bin"
 COUNTS_NAME = "counts.bin"
+#: The totals summed from counts.bin (see :func:`_save_totals`): a rebuild applies the changed
+#: articles to them (RootCollector.track) instead of summing every contribution again.
+TOTALS_NAME = "totals.pickle"
+#: A build applies at most this many changed articles (or 5 % of them) to the saved totals;
+#: more are summed anew from every contribution.
+MAX_APPLIED = 64
 CACHE_FORMAT = 2
 
 
@@ -915,7 +936,8 @@ def save_remembered() -> None:
 
 def _save(folder: Path, col: RootCollector, counted: dict[str, str], key: str,
           index: RootIndex) -> None:
-    _save_counts(folder / COUNTS_NAME, col, counted)
+    counts = _save_counts(folder / COUNTS_NAME, col, counted)
+    _save_totals(folder / TOTALS_NAME, col, counts)
     files.write_atomic(folder / CACHE_NAME, marshal.dumps((CACHE_FORMAT, key,
                                                            _index_data(index))))
 
@@ -929,9 +951,11 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
     nothing changed costs a file read. Otherwise the kept contributions of the previous count
     (``counts.bin``) are taken, those of the articles whose record changed or that left are
     taken out, the records of the new and changed articles are read and counted, and the totals
-    are summed again from the contributions: the same index as a count from scratch. With
-    :func:`remember` on, the previous count is taken from memory and the files are left for
-    :func:`save_remembered`."""
+    are those the previous build saved (``totals.pickle``) with these articles applied to them,
+    as `mkdocs serve` keeps them (:meth:`RootCollector.track`; summed again from the
+    contributions when there are none or many articles changed): the same index as a count
+    from scratch. With :func:`remember` on, the previous count is taken from memory and the
+    files are left for :func:`save_remembered`."""
     h = hashlib.sha256(f"{code_fingerprint()}\0{min_articles}".encode())
     for article_id, key in analysis.keys.items():
         h.update(f"\0{article_id}\0{key}".encode())
@@ -959,20 +983,25 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
     counts_key = _counts_key()
     if kept is not None and kept.counts_key == counts_key:
         col, counted = kept.col, kept.counted  # taken out of memory: put back only when whole
-    else:
-        col, counted = _load_counts(folder / COUNTS_NAME)
+    else:  # from the files (a build: with the totals it saved, when they are these counts')
+        col, counted = _load_counts(folder / COUNTS_NAME, totals=memory is None)
     if memory is not None:  # kept up to date from now on (the server's next reloads)
         col.track()
     keys: dict[str, str] = analysis.keys
-    for article_id, record in list(counted.items()):
-        if keys.get(article_id) != record:
-            col.remove(article_id)
-            del counted[article_id]
+    stale = [a for a, record in counted.items() if keys.get(a) != record]
+    changes = len(stale) + len(keys) - (len(counted) - len(stale))  # taken out + counted
+    if memory is None and changes > max(MAX_APPLIED, len(keys) // 20):
+        col._totals = None  # so many changed that summing every contribution costs less
+    for article_id in stale:
+        col.remove(article_id)
+        del counted[article_id]
     for article_id, record in keys.items():
         if article_id not in counted:
             words, counts = analysis.body_vocabulary(article_id)
             col.add_vocabulary(words, counts, article_id)
             counted[article_id] = record
+    # a build without the previous build's totals sums them here, once, and saves them
+    col.track()
     index = col.result(min_articles)
     if memory is not None:
         if kept is not None:  # a page equal to the previous count's is that same object
@@ -995,12 +1024,14 @@ def _counts_key() -> str:
     return f"{code_fingerprint()} {records.code_fingerprint()}"
 
 
-def _load_counts(path: Path) -> tuple[RootCollector, dict[str, str]]:
+def _load_counts(path: Path, totals: bool = False) -> tuple[RootCollector, dict[str, str]]:
     """The collector of the previous count and the record key each article was counted from
-    (an empty collector when there is none, or it was made by other code)."""
+    (an empty collector when there is none, or it was made by other code). ``totals``: with
+    the totals saved with these very counts (:func:`_save_totals`), when there are any."""
     col = RootCollector()
     try:
-        fmt, stored, spelled, readings, entries = marshal.loads(path.read_bytes())
+        data = path.read_bytes()
+        fmt, stored, spelled, readings, entries = marshal.loads(data)
         if fmt != CACHE_FORMAT or stored != _counts_key():
             return col, {}
         if len(spelled) != len(readings):
@@ -1014,38 +1045,71 @@ def _load_counts(path: Path) -> tuple[RootCollector, dict[str, str]]:
             counted[article_id] = record
     except (OSError, ValueError, EOFError, TypeError):
         return RootCollector(), {}
+    if totals:
+        col._totals = _load_totals(path.with_name(TOTALS_NAME), data)
     return col, counted
 
 
-def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> None:
+def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> bytes:
+    """Write counts.bin; returns its bytes."""
     col.compact()
     entries = {aid: (counted[aid], *col.contributions[aid]) for aid in sorted(counted)}
-    files.write_atomic(path, marshal.dumps((CACHE_FORMAT, _counts_key(), col.spelled,
-                                            col.readings, entries)))
+    data = marshal.dumps((CACHE_FORMAT, _counts_key(), col.spelled, col.readings, entries))
+    files.write_atomic(path, data)
+    return data
+
+
+def _save_totals(path: Path, col: RootCollector, counts: bytes) -> None:
+    """The collector's totals (:class:`_Totals`, kept up to date since the counts were read:
+    what the last result was made from, with its pages and co-occurrences), saved with the
+    digest of the counts.bin bytes ``counts`` they are the totals of: the next build reads
+    them only with those very counts (integer sums: the totals summed from scratch)."""
+    if col._totals is None:  # none kept, or numbered anew (compact): summed again next time
+        path.unlink(missing_ok=True)
+        return
+    files.write_atomic(path, pickle.dumps(
+        (CACHE_FORMAT, _counts_key(), hashlib.sha256(counts).hexdigest(), col._totals),
+        protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _load_totals(path: Path, counts: bytes) -> _Totals | None:
+    """The totals :func:`_save_totals` saved with the counts.bin bytes ``counts``; None when
+    there are none for them (or unreadable, or made by other code)."""
+    try:
+        fmt, key, digest, totals = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - any damage: summed again
+        return None
+    if (fmt != CACHE_FORMAT or key != _counts_key() or not isinstance(totals, _Totals)
+            or digest != hashlib.sha256(counts).hexdigest() or totals.changed):
+        return None
+    return totals
+
+
+def _page_data(p: RootPage) -> tuple[Any, ...]:
+    """A root page as tuples, lists and scalars (what :mod:`marshal` stores)."""
+    # field by field: dataclasses.astuple copies deeply, and took seconds on 1,000 pages
+    return (p.root, p.tokens, p.articles,
+            [(cls, [(f.stem, f.wazn, f.tokens, f.articles, f.spellings, f.n_spellings, f.label)
+                    for f in forms]) for cls, forms in p.groups],
+            [(r.root, r.shared, r.pmi, r.score) for r in p.related])
+
+
+def _page_from(data: tuple[Any, ...]) -> RootPage:
+    root, tokens, articles, groups, related = data
+    return RootPage(root, tokens, articles,
+                    [(cls, [Form(*f) for f in forms]) for cls, forms in groups],
+                    [Related(*r) for r in related])
 
 
 def _index_data(index: RootIndex) -> tuple[Any, ...]:
     """``index`` as tuples, lists and scalars (what :mod:`marshal` stores)."""
-    # field by field: dataclasses.astuple copies deeply, and took seconds on 1,000 pages
-    return (
-        [(p.root, p.tokens, p.articles,
-          [(cls, [(f.stem, f.wazn, f.tokens, f.articles, f.spellings, f.n_spellings, f.label)
-                  for f in forms]) for cls, forms in p.groups],
-          [(r.root, r.shared, r.pmi, r.score) for r in p.related])
-         for p in index.pages.values()],
-        index.n_articles, index.min_articles, index.n_roots,
-    )
+    return ([_page_data(p) for p in index.pages.values()],
+            index.n_articles, index.min_articles, index.n_roots)
 
 
 def _index_from(data: tuple[Any, ...]) -> RootIndex:
     pages, n_articles, min_articles, n_roots = data
-    return RootIndex(
-        {root: RootPage(root, tokens, articles,
-                        [(cls, [Form(*f) for f in forms]) for cls, forms in groups],
-                        [Related(*r) for r in related])
-         for root, tokens, articles, groups, related in pages},
-        n_articles, min_articles, n_roots,
-    )
+    return RootIndex({p[0]: _page_from(p) for p in pages}, n_articles, min_articles, n_roots)
 
 
 # ------------------------------------------------------------------------------ pages

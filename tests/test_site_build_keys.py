@@ -1,0 +1,100 @@
+"""`mkdocs build` keeps what each stored page's key was derived from (build/site-pages/
+checks.bin) with a summary of what the pages were made from: a rebuild after one edited text
+checks again only the pages that show that article, and reuses the others without reading their
+cached content; a change any page may show (a place's description, a new article) checks every
+page by its inputs; a key is never trusted once its input changed. The site is a cold build's
+every time."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from test_incremental_site import _project, _site
+from test_site_pageout import _build, _cold_copy, _describe_place, _edit_article
+
+from archive.site import pageout
+
+_COUNTS = re.compile(r"(\d+) of (\d+) generated pages unchanged .*; (\d+) show nothing that "
+                     r"changed, (\d+) by the previous build's keys")
+
+
+def _counts(log: str) -> tuple[int, int, int, int]:
+    found = _COUNTS.search(log)
+    assert found, log[-3000:]
+    reused, total, untouched, remembered = (int(x) for x in found.groups())
+    return reused, total, untouched, remembered
+
+
+def _same_as_cold(inc: Path, cold: Path) -> None:
+    _cold_copy(inc, cold)
+    _build(cold)
+    a, b = _site(inc), _site(cold)
+    assert a.keys() == b.keys(), sorted(set(a) ^ set(b))[:5]
+    assert sorted(str(k) for k in a if a[k] != b[k]) == []
+
+
+def test_build_checks_only_the_pages_that_show_an_edit(repo: Path, tmp_path: Path) -> None:
+    inc, cold = tmp_path / "incremental", tmp_path / "cold"
+    _project(inc, repo)
+    log = _build(inc)
+    checks = inc / "build" / pageout.DIR_NAME / pageout.CHECKS_FILE
+    assert checks.is_file() and "page keys saved for the next build" in log
+    first = _site(inc)
+    edited = inc / "seeds" / "synthetic-1.md"
+    original = edited.read_bytes()
+    # a sentence of words the article already has: no root gets or loses a page (in so small
+    # an archive a new word would add one, and with it a link every page may show)
+    edited.write_bytes(original + "\nفاز المنتخب الوطني.\n".encode())
+    log = _build(inc)
+    reused, total, untouched, remembered = _counts(log)
+    # most pages are not even checked; the edited article's page is built again
+    assert untouched > remembered and untouched <= reused < total, log[-3000:]
+    assert "فاز المنتخب الوطني.</p>" in (inc / "site/articles/synthetic-1/index.html"
+                                          ).read_text("utf-8")
+    _same_as_cold(inc, cold)
+    # back: the same bytes as the first build
+    edited.write_bytes(original)
+    _counts(_build(inc))
+    assert _site(inc) == first
+    # an article naming a place once more: the place's list shows the new count (its pages
+    # are checked), no other page does
+    named = inc / "seeds" / "synthetic-0.md"
+    named.write_bytes(named.read_bytes() + "\nالأردن.\n".encode())
+    log = _build(inc)
+    reused, total, untouched, remembered = _counts(log)
+    assert "every generated page checked" not in log
+    assert untouched > remembered and untouched <= reused < total, log[-3000:]
+    _same_as_cold(inc, cold)
+
+
+def test_a_kept_key_is_not_trusted_once_its_input_changed(repo: Path, tmp_path: Path) -> None:
+    """A place's description changes no article's analysis (so no article tag): the summary
+    says the places changed and every page is checked by its inputs, so the place's page and
+    the pages naming it are built again. checks.bin damaged, or from another build, costs
+    checks only."""
+    inc, cold = tmp_path / "incremental", tmp_path / "cold"
+    _project(inc, repo)
+    _build(inc)
+    checks = inc / "build" / pageout.DIR_NAME / pageout.CHECKS_FILE
+    saved = checks.read_bytes()
+    _describe_place(inc / "seeds", "وصف جديد للأردن لا يغيّر تحليل أي مقال.")
+    log = _build(inc)
+    assert "every generated page checked (places and actors changed)" in log
+    reused, total, untouched, remembered = _counts(log)
+    assert untouched == 0 and 0 < remembered <= reused < total
+    assert "وصف جديد للأردن" in (inc / "site/places/jordan/index.html").read_text("utf-8")
+    _same_as_cold(inc, cold)
+    # the checks of the build before the change put back: its keys are not the stored
+    # pages' keys where the description shows, and its summary tells that the place changed
+    checks.write_bytes(saved)
+    _edit_article(inc / "seeds")
+    _build(inc)
+    _same_as_cold(inc, cold)
+    checks.write_bytes(b"\x00damaged")
+    places = inc / "seeds" / "places.yml"
+    places.write_text(places.read_text("utf-8").replace("وصف جديد للأردن لا يغيّر تحليل أي مقال.",
+                                                        "وصف ثالث للأردن."), "utf-8")
+    _build(inc)
+    assert "وصف ثالث للأردن" in (inc / "site/places/jordan/index.html").read_text("utf-8")
+    _same_as_cold(inc, cold)
