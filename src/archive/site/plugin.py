@@ -373,8 +373,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.placed_files = Placed()
         self.listed_pages = None
         self._take_files(config)
+        src_uris = files.src_uris  # (the specs' addresses are POSIX paths already)
         for spec in site.specs():
-            existing = files.get_file_from_path(spec.src_uri)
+            existing = src_uris.get(spec.src_uri)
             if spec.key == "home" and existing is not None:
                 # docs/index.md is the home page's introduction; the plugin adds the rest.
                 self.home_from_docs = True
