@@ -247,3 +247,38 @@ def test_intro_is_markdown_from_the_maintainer() -> None:
 
     assert str(intro_html("أرشيف **تجريبي**.")) == "<p>أرشيف <strong>تجريبي</strong>.</p>"
     assert intro_html("  \n") is None
+
+
+def test_serve_watches_the_seeds_folder_through_inotify(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Under `mkdocs serve` the seeds are watched by inotify, not by MkDocs' polling (a stat
+    of every seed twice a second): a changed seed asks for a rebuild, a seed the build only
+    reads does not."""
+    import time
+
+    import pytest
+    from mkdocs.livereload import LiveReloadServer
+
+    from archive.site.plugin import ArchivePlugin, _Paths
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.md").write_text("نص\n", encoding="utf-8")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0,
+                              root=str(tmp_path))
+    plugin = ArchivePlugin()
+    plugin.paths = _Paths(tmp_path, seeds, tmp_path / "build")
+    plugin.on_serve(server, config=None, builder=None)  # type: ignore[arg-type]
+    if plugin.watcher is None:
+        pytest.skip("no inotify here: MkDocs' polling watches the seeds")
+    try:
+        assert not server.observer.emitters  # nothing polled
+        assert (seeds / "a.md").read_text(encoding="utf-8") == "نص\n"
+        time.sleep(0.5)
+        assert not server._want_rebuild  # reading a seed is not a change
+        (seeds / "a.md").write_text("نص آخر\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while not server._want_rebuild and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server._want_rebuild
+    finally:
+        plugin.watcher.stop()

@@ -72,6 +72,14 @@ _CODE_FILES = ("pipeline.py", "records.py", "gazetteer/matcher.py", "index/docs.
                "index/schema.py")
 
 
+def _stem(rel: str) -> str:
+    """``Path(rel).stem`` of a POSIX relative path, without making a Path (an update asks it
+    of every seed)."""
+    name = rel.rpartition("/")[2]
+    i = name.rfind(".")
+    return name[:i] if 0 < i < len(name) - 1 else name
+
+
 def search_dir(paths: Paths) -> Path:
     return paths.build / "search"
 
@@ -646,7 +654,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     if prev is not None and (prev.format != INDEX_FORMAT or prev.code != code):
         prev = None
     files = scan_files(paths, prev, scanned)
-    stems = [Path(rel).stem for rel in files]
+    stems = [_stem(rel) for rel in files]
     if prev is not None and len(set(stems)) != len(stems):
         prev = None  # two files with one id: let the corpus loader report it on a full load
     removed: set[str] = set()

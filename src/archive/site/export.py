@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -186,8 +187,7 @@ def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows
 
         def flush() -> None:
             if run[1] > run[0]:
-                src.seek(run[0])
-                fh.write(src.read(run[1] - run[0]))
+                _copy_range(src, fh, run[0], run[1] - run[0])
             run[0] = run[1] = 0
 
         for i, (v, aid, page, raw, span) in enumerate(plan):
@@ -214,6 +214,34 @@ def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows
     identity = _stat(path)
     if identity is not None:
         kept.files[path.name] = _Written(identity, rows)
+
+
+def _copy_range(src: Any, dst: Any, offset: int, length: int) -> None:
+    """Append ``length`` bytes of the file ``src`` from ``offset`` to the file ``dst``: in the
+    kernel (``os.copy_file_range``, no copy through Python: the unchanged records are tens of
+    MB at 10,000 articles), else read and written."""
+    copy = getattr(os, "copy_file_range", None)
+    if copy is not None and hasattr(src, "fileno"):
+        try:
+            dst.flush()
+            out = dst.fileno()
+            while length > 0:
+                n = copy(src.fileno(), out, length, offset)
+                if n <= 0:
+                    break
+                offset += n
+                length -= n
+            if length == 0:
+                return
+        except (OSError, io.UnsupportedOperation):
+            pass  # another file system, an older kernel: the rest through Python
+    src.seek(offset)
+    while length > 0:
+        chunk = src.read(min(length, 1 << 24))
+        if not chunk:
+            raise OSError(f"{getattr(src, 'name', 'file')}: shorter than when it was written")
+        dst.write(chunk)
+        length -= len(chunk)
 
 
 def _entity_props(e: EntityView, data: SiteData, urls: dict[str, str]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import hashlib
 import json
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,13 @@ class SiteData:
     warnings: list[str] = field(default_factory=list)
     #: source name → URL slug of its page (sources/<slug>/), unique and stable.
     source_slugs: dict[str, str] = field(default_factory=dict)
+    #: `mkdocs serve` (build_site_data's ``keys``): per article id, what its view was made
+    #: from (the parsed article, its analysis record's key) and the warnings it gave; and the
+    #: places and actors some article names: what the next reload may take a view over by
+    made: dict[str, tuple[Any, str, tuple[str, ...]]] = field(default_factory=dict)
+    shown_keys: frozenset[str] = frozenset()
+    #: the article ids newest first (build_site_data; None: sorted when asked for)
+    order: list[str] | None = None
 
     # -- what gets a page ----------------------------------------------------------------------
     def shown(self, key: str) -> bool:
@@ -105,7 +112,13 @@ class SiteData:
 
     # -- orderings ---------------------------------------------------------------------------
     def newest_first(self) -> list[ArticleView]:
-        return sorted(self.articles.values(), key=lambda v: newest_first_key(v.article))
+        order, views = self.order, self.articles
+        if order is not None and len(order) == len(views):
+            try:
+                return [views[i] for i in order]
+            except KeyError:
+                pass
+        return sorted(views.values(), key=lambda v: newest_first_key(v.article))
 
     def dated(self) -> list[ArticleView]:
         return [v for v in self.articles.values() if v.article.date]
@@ -127,12 +140,24 @@ class SiteData:
 
 def newest_first_key(article: Article) -> tuple[int, str, str]:
     """Sort key: dated articles newest first (a year sorts after its own days), undated last."""
-    if not article.date:
+    date = article.date
+    if not date:
         return (1, "", article.id)
-    # Invert the date string so that a plain ascending sort puts later dates first.
-    # The sentinel sorts a partial date ("2021-09") after the full dates it contains.
-    inverted = "".join(chr(0x10FFFE - ord(c)) for c in article.date) + "\U0010ffff"
+    inverted = _INVERTED.get(date)
+    if inverted is None:
+        # Invert the date string so that a plain ascending sort puts later dates first.
+        # The sentinel sorts a partial date ("2021-09") after the full dates it contains.
+        inverted = "".join(chr(0x10FFFE - ord(c)) for c in date) + "\U0010ffff"
+        if len(_INVERTED) >= _INVERTED_MAX:
+            _INVERTED.clear()
+        _INVERTED[date] = inverted
     return (0, inverted, article.id)
+
+
+#: :func:`newest_first_key`'s inverted dates by date (a corpus has far fewer dates than
+#: articles; the lists and pages ask for the key of every article several times a build)
+_INVERTED: dict[str, str] = {}
+_INVERTED_MAX = 1 << 16
 
 
 # -- adapters ----------------------------------------------------------------------------------
@@ -197,26 +222,86 @@ def build_site_data(
     entities: Iterable[Any],
     related: dict[str, list[str]] | None = None,
     previous: SiteData | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> SiteData:
     """Aggregate everything the pages need. ``related`` maps article id → related ids.
 
     ``previous``: the site data of the previous build in this process (``mkdocs serve``); an
     article or entity view equal to its previous one is that same object (its ``related`` set
     anew), so that what is kept per object between reloads (its digest for the page caches)
-    still applies."""
-    views = {v.id: v for v in sorted((article_view(a) for a in analyzed), key=lambda v: v.id)}
-    ents = {e.key: e for e in sorted((entity_view(e) for e in entities), key=lambda e: e.key)}
-    warnings: list[str] = []
+    still applies.
 
-    # Entities named by an article but unknown to the gazetteer are dropped from the pages.
+    ``keys`` (with ``previous``): per article id, the key of the analysis record its summary
+    was read from (:attr:`archive.records.Analysis.keys`). An article whose parsed article
+    object and record key are those its previous view was made from, with the same places and
+    actors in the gazetteer and the same of them named by some article, takes its previous
+    view without it being made again (at 9,504 articles, making and comparing every view was
+    most of a `mkdocs serve` reload's site data); the result is the same."""
+    items = sorted(analyzed, key=lambda a: a.article.id)
+    ents = {e.key: e for e in sorted((entity_view(e) for e in entities), key=lambda e: e.key)}
+    if previous is not None:
+        old_ents = previous.entities
+        for k, e in ents.items():
+            kept = old_ents.get(k)
+            if kept is not None and kept == e:
+                ents[k] = kept
+    data = _site_data(items, ents, previous, keys, take=keys is not None)
+    if data is None:  # every view made (and compared with the previous one)
+        data = _site_data(items, ents, previous, keys, take=False)
+        assert data is not None
+    views = data.articles
+    related = dict(related or {})
+    if any(i not in related for i in views):  # not in the index's table (yet): shared entities
+        fallback = related_by_entities(data)
+        for i in views:
+            if i not in related:
+                related[i] = fallback.get(i, [])
     for view in views.values():
-        for attr in ("places", "actors"):
-            keys = getattr(view, attr)
-            unknown = [k for k in keys if k not in ents]
-            if unknown:
-                warnings.append(f"{view.article.path}: unknown {attr}: {', '.join(unknown)}")
-                setattr(view, attr, [k for k in keys if k in ents])
-        view.mentions = [m for m in view.mentions if m.entity in ents]
+        view.related = [r for r in related.get(view.id, []) if r in views and r != view.id][
+            :RELATED_LIMIT
+        ]
+    return data
+
+
+def _site_data(items: list[Any], ents: dict[str, EntityView], previous: SiteData | None,
+               keys: Mapping[str, str] | None, take: bool) -> SiteData | None:
+    """:func:`build_site_data` without the related lists. ``take``: the previous views made
+    from the same (``keys``) are taken over (None when the places and actors named by some
+    article are no longer the same: every view is then to be made again)."""
+    taking = (take and keys is not None and previous is not None
+              and previous.entities.keys() == ents.keys()
+              and all(previous.entities[k] is e for k, e in ents.items()))
+    old_made = previous.made if previous is not None and taking else {}
+    old_views = previous.articles if previous is not None else {}
+    views: dict[str, ArticleView] = {}
+    made: dict[str, tuple[Any, str, tuple[str, ...]]] = {}
+    fresh: list[ArticleView] = []  # the views made here
+    warnings: list[str] = []
+    for a in items:
+        i = a.article.id
+        key = keys.get(i) if keys is not None else None
+        before = old_made.get(i)
+        view = old_views.get(i) if before is not None else None
+        if (view is not None and before is not None and key is not None
+                and before[0] is a.article and before[1] == key):
+            found = list(before[2])
+        else:
+            view = article_view(a)
+            fresh.append(view)
+            found = []
+            # Entities named by an article but unknown to the gazetteer are dropped from the
+            # pages.
+            for attr in ("places", "actors"):
+                named = getattr(view, attr)
+                unknown = [k for k in named if k not in ents]
+                if unknown:
+                    found.append(f"{view.article.path}: unknown {attr}: {', '.join(unknown)}")
+                    setattr(view, attr, [k for k in named if k in ents])
+            view.mentions = [m for m in view.mentions if m.entity in ents]
+        views[i] = view
+        warnings += found
+        if key is not None:
+            made[i] = (a.article, key, tuple(found))
 
     children: dict[str, list[str]] = defaultdict(list)
     for e in ents.values():
@@ -231,27 +316,30 @@ def build_site_data(
     co: dict[str, Counter[str]] = defaultdict(Counter)
     sources: dict[str, list[str]] = defaultdict(list)
     for view in order:
-        keys = sorted(set(view.places) | set(view.actors))
-        for k in keys:
+        named = sorted(set(view.places) | set(view.actors))
+        for k in named:
             entity_articles[k].append((view.id, view.mention_counts.get(k, 0)))
             counter = co[k]
-            for other in keys:
+            for other in named:
                 if other != k:
                     counter[other] += 1
         if view.article.source:
             sources[view.article.source].append(view.id)
+    shown = frozenset(entity_articles)
+    if len(fresh) < len(views) and previous is not None and shown != previous.shown_keys:
+        return None  # the views taken over were made for other entity pages
 
     cooccurrence = {
         k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for k, c in sorted(co.items())
     }
     # A mention the counts do not include (e.g. inside boilerplate) must not link to a place
     # or actor that has no page.
-    for view in views.values():
-        view.mentions = [m for m in view.mentions if entity_articles.get(m.entity)]
+    for view in fresh:
+        view.mentions = [m for m in view.mentions if m.entity in shown]
 
     if previous is not None:
-        _reuse_views(views, ents, previous)
-    data = SiteData(
+        _reuse_views(views, fresh, previous)
+    return SiteData(
         articles=views,
         entities=ents,
         children=children_sorted,
@@ -260,36 +348,25 @@ def build_site_data(
         sources=dict(sorted(sources.items())),
         warnings=warnings,
         source_slugs=source_slugs(sorted(sources)),
+        made=made,
+        shown_keys=shown,
+        order=[v.id for v in order],
     )
-    related = dict(related or {})
-    if any(i not in related for i in views):  # not in the index's table (yet): shared entities
-        fallback = related_by_entities(data)
-        for i in views:
-            if i not in related:
-                related[i] = fallback.get(i, [])
-    for view in views.values():
-        view.related = [r for r in related.get(view.id, []) if r in views and r != view.id][
-            :RELATED_LIMIT
-        ]
-    return data
 
 
-def _reuse_views(views: dict[str, ArticleView], ents: dict[str, EntityView],
+def _reuse_views(views: dict[str, ArticleView], fresh: list[ArticleView],
                  previous: SiteData) -> None:
-    """Put the previous build's view in place of each equal new one (see build_site_data).
-    An article view is the same only for the same parsed article object (a file that did not
-    change) with the same mentions, counts, places and actors."""
-    old_views, old_ents = previous.articles, previous.entities
-    for i, view in views.items():
+    """Put the previous build's view in place of each equal view made now (``fresh``, see
+    build_site_data). An article view is the same only for the same parsed article object (a
+    file that did not change) with the same mentions, counts, places and actors."""
+    old_views = previous.articles
+    for view in fresh:
+        i = view.id
         old = old_views.get(i)
         if (old is not None and old.article is view.article and old.mentions == view.mentions
                 and old.mention_counts == view.mention_counts and old.places == view.places
                 and old.actors == view.actors):
             views[i] = old
-    for k, e in ents.items():
-        kept = old_ents.get(k)
-        if kept is not None and kept == e:
-            ents[k] = kept
 
 
 #: Slugs the source pages may not take (they name other pages under sources/).

@@ -59,6 +59,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 
 from archive.browser import site as browser_site
 from archive.config import Paths
@@ -203,6 +204,17 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.summary: _Summary | None = None
         # whether the pages' keys are kept (serve: in memory; build: in checks.bin)
         self.keep_keys = False
+        # `mkdocs serve`: the inotify observer of seeds/ (see _watch_seeds); None: not serving,
+        # or MkDocs' own polling observer watches it
+        self.watcher: Any = None
+        # `mkdocs serve`: the File objects of the previous build by src_uri, with what each
+        # was made from, taken again for the same (see _generated); and the pages made for
+        # the sitemap of the pages taken whole from build/ (see on_template_context)
+        self.old_files: dict[str, tuple[File, tuple[Any, ...]]] = {}
+        self.made_files: dict[str, tuple[File, tuple[Any, ...]]] = {}
+        self.files_for: tuple[Any, ...] | None = None
+        self.listed_for: tuple[Any, ...] | None = None
+        self.listed_made: dict[str, Page] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
@@ -226,6 +238,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             from archive.site import roots
 
             gc.set_threshold(*_GC_THRESHOLDS)  # as they were (see _collect_garbage)
+            if self.watcher is not None:
+                self.watcher.stop()
+                self.watcher = None
             remember_corpus(False)  # corpus.pickle and the word table get the last parse
             roots.remember(False)  # build/roots/ gets the last count
             index_build.remember(False)
@@ -320,7 +335,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             related = (related_ids(kept) if kept is not None
                        else read_related(self.paths.build / "related.json"))
         self.data = build_site_data(analysis.in_order(), loaded.gazetteer.entities.values(),
-                                    related, self.views)
+                                    related, self.views,
+                                    analysis.keys if self.serving else None)
         for w in self.data.warnings:
             log.info("archive: %s", w)
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
@@ -370,8 +386,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.all_reused = False
         self.placed_files = Placed()
         self.listed_pages = None
+        self._take_files(config)
+        src_uris = files.src_uris  # (the specs' addresses are POSIX paths already)
         for spec in site.specs():
-            existing = files.get_file_from_path(spec.src_uri)
+            existing = src_uris.get(spec.src_uri)
             if spec.key == "home" and existing is not None:
                 # docs/index.md is the home page's introduction; the plugin adds the rest.
                 self.home_from_docs = True
@@ -385,7 +403,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                     f"archive: {what} and the page of {spec.key} would have the same address "
                     f"({spec.src_uri}) — rename the file in docs/ or seeds/"
                 )
-            f = File.generated(
+            f = self._generated(
                 config, spec.src_uri, content="",
                 inclusion=InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV,
             )
@@ -411,19 +429,56 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 self.options.slug, config.site_description or "",
                 self.data_rows if self.serving else None).items():
             # build/data/ files are replaced, never written in place (archive.files)
-            f = LinkedFile.generated(config, f"data/{name}", abs_src_path=str(path))
+            f = self._generated(config, f"data/{name}", abs_src_path=str(path), linked=True)
             f.tally = self.placed_files
             files.append(f)
         for path in sorted(STATIC_DIR.rglob("*")):
             if path.is_file():
                 uri = f"{ASSETS}/{path.relative_to(STATIC_DIR).as_posix()}"
-                files.append(File.generated(config, uri, abs_src_path=str(path)))
+                files.append(self._generated(config, uri, abs_src_path=str(path)))
         self._reuse_pages(config)
         if self.kept.keeping:
             self._keep_in_place(files, config)
         elif self.dirty:
             self._unlink_linked_pages(files, config)
         return files
+
+    def _take_files(self, config: MkDocsConfig) -> None:
+        """`mkdocs serve`: the previous build's File objects may be taken again by
+        :meth:`_generated` when they were made for the same folder and addresses, and no
+        other plugin handles pages (it could keep something of its own on them)."""
+        made_for = (config.site_dir, config.use_directory_urls, config.plugins._current_plugin)
+        if self.serving and self.defer and made_for == self.files_for:
+            self.old_files = self.made_files
+        else:
+            self.old_files = {}
+        self.made_files = {}
+        self.files_for = made_for if self.serving and self.defer else None
+
+    def _generated(self, config: MkDocsConfig, uri: str, *, content: str | None = None,
+                   abs_src_path: str | None = None,
+                   inclusion: InclusionLevel = InclusionLevel.UNDEFINED,
+                   linked: bool = False) -> File:
+        """``File.generated`` (:class:`LinkedFile` when ``linked``). Under `mkdocs serve`, the
+        File object of the previous build when it was made from the same, its inclusion set
+        anew and its page dropped (MkDocs makes a page for each file it renders): a reload
+        at 10,000 articles lists 23,000 generated files (pages, raw texts), and making each
+        again with its addresses cost about a tenth of the reload."""
+        made = (content, abs_src_path, linked)
+        old = self.old_files.pop(uri, None)
+        if old is not None and old[1] == made:
+            f = old[0]
+            f.inclusion = inclusion
+            f.page = None
+        elif content is not None:
+            f = File.generated(config, uri, content=content, inclusion=inclusion)
+        else:
+            assert abs_src_path is not None
+            f = (LinkedFile if linked else File).generated(
+                config, uri, abs_src_path=abs_src_path, inclusion=inclusion)
+        if self.files_for is not None:
+            self.made_files[uri] = (f, made)
+        return f
 
     def _unlink_linked_pages(self, files: Files, config: MkDocsConfig) -> None:
         """``--dirty``: MkDocs writes each page it renders into the folder as it is (``open``
@@ -459,8 +514,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             except SourceChanged:
                 raise PluginError(f"archive: {article.path} changed during the build — build "
                                   "again") from None
-            f = LinkedFile.generated(config, uri, abs_src_path=path,
-                                     inclusion=InclusionLevel.NOT_IN_NAV)
+            f = self._generated(config, uri, abs_src_path=path,
+                                inclusion=InclusionLevel.NOT_IN_NAV, linked=True)
             f.tally = tally
             files.append(f)
             urls[f"raw:{v.id}"] = uri
@@ -764,8 +819,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             return any(files.get_file_from_path(u) for u in ("kwic.md", "kwic/index.md"))
 
         for spec in roots.specs(index, PageSpec, has_kwic):
-            f = File.generated(config, spec.src_uri, content="",
-                               inclusion=InclusionLevel.NOT_IN_NAV)
+            f = self._generated(config, spec.src_uri, content="",
+                                inclusion=InclusionLevel.NOT_IN_NAV)
             files.append(f)
             self.site.urls[spec.key] = f.url
             self.by_src[spec.src_uri] = spec
@@ -881,7 +936,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # stage below reuses that memory rather than adding to it.
         if self.serving:  # the next reload takes over the views (and root pages, kept by
             # archive.site.roots) that did not change, with their digests
-            self.views = SiteData(self.data.articles, self.data.entities, {}, {}, {}, {})
+            self.views = SiteData(self.data.articles, self.data.entities, {}, {}, {}, {},
+                                  made=self.data.made, shown_keys=self.data.shown_keys)
             self.digests = self.site.memo.carried(frozenset({"ArticleView", "EntityView",
                                                                    "RootPage"}))
             self.before = _Before.of(self.data, self.site, self.options, self.root_pages,
@@ -981,12 +1037,23 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             pages = self.listed_pages  # the same for every template of the build
             if pages is None:
                 pages = []
+                # `mkdocs serve`: a reused file's page of the previous build (the same File
+                # object, see _generated) while the address and date it holds are the same
+                listed_for = (config.site_url, get_build_date())
+                made = self.listed_made if listed_for == self.listed_for else {}
+                self.listed_made, self.listed_for = {}, listed_for
                 for f in self.files:
                     if not f.is_documentation_page():
                         continue
                     if f.src_uri in self.reused:
                         if f.page is None:
-                            Page(None, f, config)  # address and date, as MkDocs gives them
+                            page = made.get(f.src_uri)
+                            if page is not None and page.file is f:
+                                f.page = page
+                            else:  # address and date, as MkDocs gives them
+                                page = Page(None, f, config)
+                            if self.files_for is not None:
+                                self.listed_made[f.src_uri] = page
                         pages.append(f)
                     elif f.inclusion.is_included():
                         pages.append(f)
@@ -1003,8 +1070,60 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         assert self.paths is not None
-        server.watch(str(self.paths.seeds))
+        if self.watcher is None:
+            self.watcher = _watch_seeds(server, str(self.paths.seeds))
         return server
+
+
+def _watch_seeds(server: Any, path: str) -> Any:
+    """`mkdocs serve`: watch the seeds folder through inotify (Linux), with MkDocs' own
+    handler (a change starts a rebuild), rather than through the server's polling observer.
+
+    MkDocs polls every watched folder twice a second: for seeds/ that is a stat and a statx of
+    every article (9,504 of them at 10,000 articles: about a tenth of a CPU second per poll,
+    also while a rebuild runs, and up to half a second before a change is seen). inotify
+    tells the change at once and costs nothing in between. Only the events of a changed
+    folder are asked for: the build opens and reads seeds, which must not start another
+    build. Where inotify is not there (another system, no inotify instance left), MkDocs'
+    polling watches seeds/ as before; that is also the fallback to choose for seeds on a
+    network file system, whose remote changes inotify does not see
+    (``ARCHIVE_SERVE_POLLING=1``). Returns the observer to stop at shutdown, or None."""
+    path = os.path.abspath(path)
+    try:
+        if os.environ.get("ARCHIVE_SERVE_POLLING") or getattr(server, "observer", None) is None:
+            raise ImportError("polling asked for")
+        from watchdog import events as ev
+        from watchdog.observers.inotify import InotifyObserver
+    except ImportError:
+        server.watch(path)
+        return None
+    changes: list[type[ev.FileSystemEvent]] = [
+        ev.FileCreatedEvent, ev.FileDeletedEvent, ev.FileModifiedEvent, ev.FileMovedEvent,
+        ev.FileClosedEvent, ev.DirCreatedEvent, ev.DirDeletedEvent, ev.DirMovedEvent]
+
+    class ChangesObserver(InotifyObserver):  # type: ignore[misc]
+        def schedule(self, handler: Any, path: Any, *, recursive: bool = False,
+                     event_filter: Any = None, follow_symlink: bool = False) -> Any:
+            return super().schedule(handler, path, recursive=recursive,
+                                    event_filter=event_filter or changes,
+                                    follow_symlink=follow_symlink)
+
+    observer = ChangesObserver()
+    try:
+        observer.start()
+        # the watch itself (its inotify watches are added here: an error shows now)
+        observer.schedule(ev.FileSystemEventHandler(), path, recursive=True)
+    except OSError as exc:
+        log.info("archive: seeds/ is polled for changes (no inotify: %s)", exc)
+        observer.stop()
+        server.watch(path)
+        return None
+    polling, server.observer = server.observer, observer
+    try:
+        server.watch(path)  # MkDocs' handler, on the same watch
+    finally:
+        server.observer = polling
+    return observer
 
 
 @dataclass(frozen=True, slots=True)
