@@ -840,6 +840,63 @@ def test_no_page_scrolls_sideways_on_a_phone(browser_page: tuple, records: list[
     assert errors == []
 
 
+def test_pages_link_only_the_theme_they_use(site: Path, records: list[dict]) -> None:
+    """Material's stylesheet trimmed of unused features (scripts/trim-material-css) on every page,
+    archive.js only where a list sorts or a citation copies, and on the search page Material's
+    bundle held back (type="ar/later") until the first results are shown."""
+    from conftest import script_module
+
+    trim = script_module("scripts/trim-material-css")
+    search = (site / "search" / "index.html").read_text(encoding="utf-8")
+    article = (site / "articles" / records[0]["id"] / "index.html").read_text(encoding="utf-8")
+    for html in (search, article):
+        assert re.search(r'href="[./]*assets/archive/material/main\.[0-9a-f]+\.trimmed\.css"', html)
+        assert "assets/stylesheets/main." not in html
+    assert re.search(r'<script type="ar/later" src="[./]*assets/javascripts/bundle\.', search)
+    assert "archive.js" not in search
+    assert re.search(r'<script src="[./]*assets/javascripts/bundle\.', article)
+    assert re.search(r'<script src="[./]*assets/archive/archive\.js"', article)
+    roots = (site / "roots" / "index.html").read_text(encoding="utf-8")
+    assert "data-sort-client" in roots and "assets/archive/archive.js" in roots
+    used: dict[str, str] = {}
+    for path in site.rglob("*.html"):
+        for value in re.findall(r'class="([^"]*)"', path.read_text(encoding="utf-8")):
+            for name in value.split():
+                used.setdefault(name, str(path.relative_to(site)))
+    dropped = {n: where for n, where in used.items() if trim.blocked_class(n)}  # type: ignore[attr-defined]
+    assert dropped == {}, dropped
+
+
+def test_search_page_fetches_materials_bundle_after_the_first_results(
+    browser_page: tuple
+) -> None:
+    page_, base, errors = browser_page
+    ctx = page_.context.browser.new_context(viewport={"width": 390, "height": 844})
+    tab = ctx.new_page()
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        tab.goto(base + "search/?q=" + quote("درعا"))
+        tab.locator('[data-role="results"][data-shown]').wait_for(state="attached")
+        shown = float(tab.get_attribute('[data-role="results"]', "data-shown") or 0)
+        tab.wait_for_function("[...document.scripts].some(s => s.src.includes('/bundle.')"
+                              " && !s.type)")
+        tab.wait_for_load_state("networkidle")
+        starts = tab.evaluate("performance.getEntriesByType('resource')"
+                              ".filter(e => e.name.includes('/bundle.')).map(e => e.startTime)")
+        assert len(starts) == 1 and starts[0] >= shown, (starts, shown)
+        # Material mounted all the same: its palette toggle switches the scheme
+        before = tab.get_attribute("body", "data-md-color-scheme")
+        tab.click("label[for^=__palette]:visible")
+        tab.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== '{before}'")
+        # without a query the bundle comes at once
+        tab.goto(base + "search/")
+        tab.wait_for_function("[...document.scripts].some(s => s.src.includes('/bundle.')"
+                              " && !s.type)")
+    finally:
+        ctx.close()
+    assert errors == []
+
+
 def test_pages_fetch_the_small_core_fonts_and_the_full_ones_only_when_needed(
     browser_page: tuple, records: list[dict]
 ) -> None:
@@ -859,6 +916,10 @@ def test_pages_fetch_the_small_core_fonts_and_the_full_ones_only_when_needed(
         assert "noto-sans-arabic-core-wght-normal.woff2" in fonts, fonts
         assert "noto-naskh-arabic-core-wght-normal.woff2" in fonts, fonts  # the article's body
         assert not {f for f in fonts if "-arabic-arabic-" in f}, fonts
+        # digits, « » and ASCII come from the small latin-core file; the full Latin file (accented
+        # letters) is not fetched for them, nor for the newlines of the HTML
+        assert "noto-sans-arabic-latin-core-wght-normal.woff2" in fonts, fonts
+        assert not {f for f in fonts if f.endswith("-latin-wght-normal.woff2")}, fonts
         assert tab.evaluate("document.fonts.check('16px \"Archive Naskh\"', 'اجتمعوا في درعا')")
         # digits and Latin letters inside Arabic text are drawn by the shipped fonts too
         tab.goto(base + "search/?q=" + quote("درعا"))
