@@ -560,7 +560,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self.generated.pop(uri, None)
         t0 = time.perf_counter()
         store.site = self._site_digest(store.chrome)
-        building = not self.serving  # `mkdocs build`: the keys are kept in checks.bin
+        # `mkdocs build`: the keys are kept in checks.bin. `mkdocs serve` keeps them in memory
+        # between reloads, and in its own store's checks.bin for its next start: a reload with
+        # no keys in memory (after a first build that took every page whole) reads them there
+        building = not self.serving or not self.page_keys
         if not store.same_chrome():  # nothing stored can match: build all, store anew
             store.mark_chrome()
             self.page_keys = {}
@@ -739,7 +742,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     def _save_keys(self, store: PageStore) -> None:
         """`mkdocs build`: the keys of the stored pages and this build's summary, for the next
         build (build/site-pages/checks.bin); only keys that are the stored pages' keys."""
-        if self.serving or self.summary is None or self.all_reused:
+        if self.summary is None or self.all_reused:
             return
         t0 = time.perf_counter()
         checks = {}
