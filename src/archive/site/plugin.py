@@ -740,8 +740,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         return known, changed
 
     def _save_keys(self, store: PageStore) -> None:
-        """`mkdocs build`: the keys of the stored pages and this build's summary, for the next
-        build (build/site-pages/checks.bin); only keys that are the stored pages' keys."""
+        """The keys of the stored pages and this build's summary, for the next build
+        (checks.bin in the store's folder: build/site-pages/, or build/serve-pages/ when a
+        `mkdocs serve` build worked them out with none in memory); only keys that are the
+        stored pages' keys."""
         if self.summary is None or self.all_reused:
             return
         t0 = time.perf_counter()
