@@ -734,14 +734,17 @@ def _frozen() -> Iterator[None]:
     """Within this block, the objects that exist now are left out of garbage collection (in
     this process and in the processes it forks): a forked worker's collector would otherwise
     write to every object the parent holds (the corpus, the word table) and so copy all their
-    memory pages into the worker."""
+    memory pages into the worker. Objects frozen before (`mkdocs serve` freezes what it
+    keeps between reloads: archive.site.plugin) stay frozen, and so do those frozen here."""
     import gc
 
+    thaw = not gc.get_freeze_count()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if thaw:
+            gc.unfreeze()
 
 
 def _worker_signals() -> None:

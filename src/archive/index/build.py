@@ -823,23 +823,26 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
 MERGE_AT = 12
 
 
-def _segment_ids(ix: Any) -> list[str]:
+def _segment_ids(ix: Any) -> list[tuple[str, int]]:
+    """Each segment's id and document count (deleted documents included), in order."""
     try:
-        return [s.segment_id() for s in ix._segments()]
+        return [(s.segment_id(), s.doc_count_all()) for s in ix._segments()]
     except (AttributeError, OSError):
         return []
 
 
-def _docs_meta(ix: Any, prev_gen: Path | None, before: list[str], changed: set[str],
-               ) -> dict[int, dict[str, Any]]:
-    """Per live document number, its :data:`_META_FIELDS` (docs.json). When the update only
-    appended segments to those of ``prev_gen`` (no merge), the numbers of the older documents
-    stand: the previous docs.json is taken without the ``changed`` ids, and only the new
-    segments' stored fields are read; otherwise every document's are."""
+def _docs_meta(ix: Any, prev_gen: Path | None, before: list[tuple[str, int]],
+               changed: set[str]) -> dict[int, dict[str, Any]]:
+    """Per live document number, its :data:`_META_FIELDS` (docs.json). A document's number is
+    its segment's offset plus its place in the segment, and a segment never changes: the
+    documents of every segment of ``prev_gen`` (``before``: ids and counts) that is still
+    there, after an update that only appended one or after a merge of the small ones (which
+    also moves the segments it leaves), have their rows taken from the previous docs.json,
+    renumbered, without the ``changed`` ids; only the other segments' stored fields are read.
+    Without the previous docs.json every document's are."""
     with ix.reader() as reader:
-        segments = ix._segments()
         old: dict[int, dict[str, Any]] | None = None
-        if prev_gen is not None and before and _segment_ids(ix)[:len(before)] == before:
+        if prev_gen is not None and before:
             kept = _recall(prev_gen / META)
             if kept is not None:
                 old = kept[1]  # not changed here: a new dict is made below
@@ -850,13 +853,28 @@ def _docs_meta(ix: Any, prev_gen: Path | None, before: list[str], changed: set[s
                 except (OSError, ValueError, TypeError, AttributeError):
                     old = None
         if old is not None:
-            meta = {num: row for num, row in old.items() if row.get("id") not in changed}
-            start = sum(s.doc_count_all() for s in segments[:len(before)])
-            for num in range(start, reader.doc_count_all()):
-                if not reader.is_deleted(num):
-                    fields = reader.stored_fields(num)
-                    meta[num] = {k: fields.get(k) for k in _META_FIELDS}
-            if len(meta) == reader.doc_count() and all(not reader.is_deleted(n) for n in meta):
+            was: dict[str, tuple[int, int]] = {}  # segment id → (offset before, count)
+            offset = 0
+            for sid, count in before:
+                was[sid] = (offset, count)
+                offset += count
+            meta: dict[int, dict[str, Any]] = {}
+            offset = 0
+            for sid, count in _segment_ids(ix):
+                same = was.get(sid)
+                if same is not None and same[1] == count:
+                    for n in range(count):
+                        row = old.get(same[0] + n)
+                        if row is not None and row.get("id") not in changed:
+                            meta[offset + n] = row
+                else:
+                    for num in range(offset, offset + count):
+                        if not reader.is_deleted(num):
+                            fields = reader.stored_fields(num)
+                            meta[num] = {k: fields.get(k) for k in _META_FIELDS}
+                offset += count
+            if (offset == reader.doc_count_all() and len(meta) == reader.doc_count()
+                    and all(not reader.is_deleted(n) for n in meta)):
                 return dict(sorted(meta.items()))
         return {num: {k: fields.get(k) for k in _META_FIELDS}
                 for num, fields in reader.iter_docs()}
@@ -961,6 +979,13 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
     else:
         related = related_from_features(feats)
     feats.base = None  # what it was made from is not needed any more (nor kept in memory)
+    if _KEPT is not None:  # (mkdocs serve) a list computed again as it was is the one
+        # written last time: related_json takes its text as it is (an edit computes again
+        # the lists of every article sharing a feature with it: half of them at 9,504)
+        for aid, rows in related.items():
+            hit = _WRITTEN.get(aid)
+            if hit is not None and hit[0] is not rows and hit[0] == rows:
+                related[aid] = hit[0]
     text = related_json(related, _WRITTEN if _KEPT is not None else None)
     _write_atomic(gen / RELATED, text)
     _keep(gen / RELATED, (related, text))

@@ -160,6 +160,32 @@ _INVERTED: dict[str, str] = {}
 _INVERTED_MAX = 1 << 16
 
 
+def title_order(views: Iterable[ArticleView]) -> list[ArticleView]:
+    """The views as the order by title lists them: by the title's matching form
+    (archive.analysis.normalize), then the title itself, then the id."""
+    from archive.analysis import normalize
+
+    keys = _TITLE_KEYS
+    if len(keys) >= _TITLE_KEYS_MAX:
+        keys.clear()
+
+    def key(v: ArticleView) -> tuple[str, str, str]:
+        title = v.article.title or ""
+        norm = keys.get(title)
+        if norm is None:
+            norm = keys[title] = normalize(title)
+        return (norm, title, v.id)
+
+    return sorted(views, key=key)
+
+
+#: :func:`title_order`'s matching forms by title: kept between calls, so that a `mkdocs serve`
+#: reload normalises only the titles it has not seen (13,300 calls were 0.6 s of a reload at
+#: 9,504 articles)
+_TITLE_KEYS: dict[str, str] = {}
+_TITLE_KEYS_MAX = 1 << 17
+
+
 # -- adapters ----------------------------------------------------------------------------------
 def _key(kind: str, value: object) -> str | None:
     if value is None or value == "":

@@ -235,10 +235,13 @@ class PageCache:
             h.update(repr(stable(part, memo)).encode() + b"\0")
         return h.hexdigest()
 
-    def _file(self, page_key: str) -> Path:
+    def _name(self, page_key: str) -> str:
         name = hashlib.sha256(page_key.encode()).hexdigest()[:32] + ".json"
         self.used.add(name)
-        return self.folder / name
+        return name
+
+    def _file(self, page_key: str) -> Path:
+        return self.folder / self._name(page_key)
 
     def get(self, page_key: str, inputs: str, lookups: Lookups) -> str | None:
         """The stored HTML of the page, if its inputs and every recorded lookup are unchanged."""
@@ -259,7 +262,7 @@ class PageCache:
 
     def keep(self, page_key: str) -> None:
         """The stored page is still valid and used, though it was not read (see ``last``)."""
-        self._file(page_key)
+        self._name(page_key)
         self.hits += 1
 
     def put(self, page_key: str, inputs: str, lookups: Lookups, html: str) -> None:

@@ -306,7 +306,7 @@ class PageStore:
         entry = self.entries.get(name)
         if not isinstance(entry, list) or len(entry) != 4:
             return None
-        if not _same_file(self._stamp(self.folder / name), entry):
+        if not _same_file(self._stamp(os.path.join(self._folder, name)), entry):
             return None
         return entry[0] if isinstance(entry[0], str) else None
 

@@ -16,10 +16,9 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from archive.analysis import normalize
 from archive.site import mapsvg, text
 from archive.site.chart import month_chart
-from archive.site.model import ArticleView, EntityView, SiteData, newest_first_key
+from archive.site.model import ArticleView, EntityView, SiteData, newest_first_key, title_order
 from archive.site.pagecache import Lookups, Memo, PageCache
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
@@ -283,10 +282,7 @@ class Site:
             newest = [v.id for v in self.data.newest_first()]
             dated = [i for i in newest if self.data.articles[i].article.date]
             undated = [i for i in newest if not self.data.articles[i].article.date]
-            by_title = sorted(
-                self.data.articles.values(),
-                key=lambda v: (normalize(v.article.title or ""), v.article.title or "", v.id),
-            )
+            by_title = title_order(self.data.articles.values())
             self._ranks = {
                 "newest": {a: i for i, a in enumerate(newest)},
                 "oldest": {a: i for i, a in enumerate(list(reversed(dated)) + undated)},

@@ -1,0 +1,203 @@
+"""What a `mkdocs serve` reload keeps from the previous one to do less: the search index's
+docs.json after a merge of segments (only the merged segments' stored fields are read), the
+titles' matching forms for the order by title, and the collector's frozen objects."""
+
+from __future__ import annotations
+
+import gc
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive.analysis import normalize
+from archive.config import Paths
+from archive.index import build as index_build
+from archive.index.build import current_generation, update_index
+from archive.site import model
+from archive.site import plugin as site_plugin
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _full_docs_meta(gen: Path) -> dict[str, Any]:
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(gen))
+    try:
+        with ix.reader() as reader:
+            return {str(num): {k: f.get(k) for k in index_build._META_FIELDS}
+                    for num, f in reader.iter_docs()}
+    finally:
+        ix.close()
+
+
+def _segments(gen: Path) -> list[tuple[str, int, int]]:
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(gen))
+    try:
+        return [(s.segment_id(), s.doc_count_all(), s.doc_count()) for s in ix._segments()]
+    finally:
+        ix.close()
+
+
+def test_docs_meta_after_a_merge_reads_only_the_merged_segments(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edits pile up one segment each until the small ones are merged (Whoosh moves the
+    segments it leaves, so document numbers change): docs.json is still every live document's
+    number and stored fields, as a full read gives, and the stored fields read are only those
+    of the segments the previous generation did not have."""
+    from whoosh import reading
+
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    paths = Paths(tmp_path)
+    update_index(paths)
+    seeds = sorted((paths.seeds).glob("*.txt"))
+    assert len(seeds) >= 3
+    read: list[int] = []
+    real = reading.MultiReader.stored_fields
+    monkeypatch.setattr(reading.MultiReader, "stored_fields",
+                        lambda self, n: read.append(n) or real(self, n))
+    merged = False
+    for step in range(3 * index_build.MERGE_AT):
+        gen = current_generation(paths)
+        assert gen is not None
+        before = _segments(gen)
+        seed = seeds[step % 3]
+        seed.write_text(seed.read_text(encoding="utf-8") + f"\nسطر جديد رقم {step}.\n",
+                        encoding="utf-8")
+        read.clear()
+        update_index(paths)
+        gen = current_generation(paths)
+        assert gen is not None
+        after = _segments(gen)
+        old_ids = {sid for sid, _all, _live in before}
+        new_live = sum(live for sid, _all, live in after if sid not in old_ids)
+        assert len(read) == new_live, (before, after)
+        assert json.loads((gen / index_build.META).read_text("utf-8")) == _full_docs_meta(gen)
+        if len(after) < len(before):  # a merge of the small segments
+            merged = True
+            # the big first segment was kept, yet moved behind the ones the merge left
+            assert [s for s in after if s[0] == before[0][0]]
+            assert after[0][0] != before[0][0]
+            assert new_live < sum(live for _sid, _all, live in after)
+            break
+    assert merged
+
+
+def test_title_order_is_the_plain_sort_and_follows_a_new_title() -> None:
+    """The order by title (normalised title, title, id) with the matching forms kept between
+    calls is the order of a sort that normalises every title, also after a title changed."""
+    from archive.corpus.article import Article
+
+    titles = ["أخبار الرياض", "اخبار الرياض", "إعلان", "آخر الأخبار", "", "Zeta", "alpha",
+              "أخبار الرياض"]
+
+    def views(names: list[str]) -> list[model.ArticleView]:
+        return [model.ArticleView(Article(id=f"a{i:02d}", path=f"seeds/a{i:02d}.md",
+                                          text="نص", content_hash=str(i), title=t,
+                                          title_inferred=False, date=None, source=None),
+                                  [], {}, [], [])
+                for i, t in enumerate(names)]
+
+    def plain(vs: list[model.ArticleView]) -> list[str]:
+        return [v.id for v in sorted(vs, key=lambda v: (normalize(v.article.title or ""),
+                                                        v.article.title or "", v.id))]
+
+    first = views(titles)
+    assert [v.id for v in model.title_order(first)] == plain(first)
+    changed = views(["ياء", *titles[1:]])
+    order = [v.id for v in model.title_order(changed)]
+    assert order == plain(changed) and order[-1] == "a00"
+    assert [v.id for v in model.title_order(first)] == plain(first)
+
+
+def test_full_collections_walk_only_what_was_made_since_the_last(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under `mkdocs serve` what survives a full collection is frozen (the next ones walk
+    only newer objects); every GC_THAW-th full collection thaws everything first, and the
+    server's stop thaws it too."""
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append("collect") or 0)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
+    before = gc.get_threshold()
+    p = site_plugin.ArchivePlugin()
+    p.serving = True
+    try:
+        per_thaw = site_plugin.GC_EVERY * site_plugin.GC_THAW
+        seen = []
+        for build in range(1, per_thaw + 1):
+            calls.clear()
+            p._collect_garbage()
+            seen.append((build, tuple(calls)))
+        expected = []
+        for build in range(1, per_thaw + 1):
+            if build == per_thaw:
+                expected.append((build, ("unfreeze", "collect", "freeze")))
+            elif build == 1 or build % site_plugin.GC_EVERY == 0:
+                expected.append((build, ("collect", "freeze")))
+            else:
+                expected.append((build, ()))
+        assert seen == expected
+        calls.clear()
+        p.on_shutdown()
+        assert calls == ["unfreeze"] and gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_analysis_of_new_forms_leaves_the_servers_frozen_objects_frozen() -> None:
+    """The analysis of a reload's new word forms freezes the objects that exist (for its
+    forked workers) and thaws them after, unless they were frozen before it began: then the
+    server's frozen objects stay frozen (a thaw there made the next collection walk them
+    all)."""
+    from archive import pipeline
+
+    assert gc.get_freeze_count() == 0
+    with pipeline._frozen():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0  # a build: everything collectable again
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with pipeline._frozen():
+            pass
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_first_reload_after_a_whole_start_uses_the_saved_page_keys(repo: Path,
+                                                                   tmp_path: Path) -> None:
+    """A server started on unchanged inputs takes every page whole (no page keys in memory);
+    its first reload reads the keys the store saved (build/serve-pages/checks.bin) and takes
+    the pages by them rather than by their content, and the served folder equals a fresh
+    serve's."""
+    import re
+
+    from test_incremental_site import _project
+    from test_site_serve_kept import _fresh, _same_site, _serve
+
+    root = tmp_path / "p"
+    _project(root, repo)
+    served = tmp_path / "served"
+    (first_log, _tree), = _serve(root, served, "first")
+    assert "page keys saved" in first_log
+    (start_log, _tree), (reload_log, _tree2) = _serve(root, served, "same,edit")
+    assert "taken whole from build/ without checking each" in start_log
+    found = re.search(r"(\d+) of (\d+) generated pages unchanged .*; (\d+) show nothing that "
+                      r"changed, (\d+) by the previous build's keys", reload_log)
+    assert found, reload_log
+    reused, total, untouched, remembered = (int(x) for x in found.groups())
+    # the pages are taken by their saved keys (the edit's new words give a root a page, and
+    # with it a link any page may show: then every page is checked by its inputs); the
+    # edited article's page is made again
+    assert 0 < untouched + remembered <= reused < total
+    page = "articles/synthetic-1/index.html"
+    assert "بثلاثة أهداف" in (served / page).read_text("utf-8")
+    _same_site(served, _fresh(root, tmp_path, "fresh"))
