@@ -32,7 +32,11 @@ as tags): when a reload changed only some articles' text, related lists or root 
 none of whose tags changed is not even checked (ArchivePlugin._changes). ``mkdocs build`` keeps
 the same per-page keys in build/site-pages/checks.bin, with a summary of what its pages were
 made from (digests: _Summary), so a rebuild after one edited article neither reads the other
-pages' cached content nor hashes it, and checks only the pages whose tags changed.
+pages' cached content nor hashes it, and checks only the pages whose tags changed. After an
+article was added, deleted or moved to another date, the index pages and the lists' main pages
+are checked by their inputs; an article or a root page only when one of its tags or of its
+lookups' keys changed (the summary keeps the links and mention counts), a list's further page
+only when its outline changed (which articles it shows, archive.site.render.Site.outlines).
 
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
@@ -366,6 +370,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 self.store = PageStore(self.paths.build, chrome_digest(config, self),
                                        SERVE_DIR_NAME if self.serving else DIR_NAME)
         self.in_place, self.placed, self.pending = set(), {}, {}
+        self.site_digests: dict[str, str] = {}  # chrome → site digest, once per build
         self.keep_keys = self.serving or self.store is not None
         self.summary = None
         if self.serving and not self.dirty:  # MkDocs empties the served folder next
@@ -424,10 +429,16 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self._add_raw_texts(files, config)
         for name in export.DATA_NAMES:
             site.urls[f"data:{name}"] = f"data/{name}"
+        # `mkdocs build`: the site digest covers what the data files are made from (the
+        # articles' records, the gazetteer, related.json, the links, the config and the code):
+        # unchanged, they are not made again (computed once: _reuse_pages asks for it next)
+        inputs = None
+        if self.store is not None and not self.serving:
+            inputs = self._site_digest(self.store.chrome)
         for name, path in export.write_data_files(
                 self.data, site.urls, config.site_name, self.paths.build / "data",
                 self.options.slug, config.site_description or "",
-                self.data_rows if self.serving else None).items():
+                self.data_rows if self.serving else None, inputs).items():
             # build/data/ files are replaced, never written in place (archive.files)
             f = self._generated(config, f"data/{name}", abs_src_path=str(path), linked=True)
             f.tally = self.placed_files
@@ -690,7 +701,6 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             ("site", (site.site_url, site.site_name)),
             ("places and actors", list(d.entities.items())),
             ("source pages", sorted(d.source_slugs.items())),  # an article page links its own
-            ("root pages", sorted(self.root_pages)),
         )}
         # what only the list and index pages show in their own context (an article or a root
         # page shows it through its lookups, compared with ``urls`` and ``mentioned`` below)
@@ -700,6 +710,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             ("co-occurrence", sorted(d.cooccurrence.items())),
             ("places' children", sorted(d.children.items())),
             ("sources", sorted(d.sources.items())),
+            # which roots have a page: the root index shows them, other pages link them
+            # (lookups: ``urls``)
+            ("root pages", sorted(self.root_pages)),
         )}
         # an article's view is made from its analysis record (whose key covers its file, the
         # analysis code and the gazetteer's tagging) and its path; what else shapes it (which
@@ -799,7 +812,17 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         return True
 
     def _site_digest(self, chrome: str) -> str:
-        """Digest of every input of the generated pages' content (archive.site.pageout)."""
+        """Digest of every input of the generated pages' content (archive.site.pageout);
+        `mkdocs build`: computed once (on_files asks first, for the data files)."""
+        assert self.analysis is not None and self.site is not None and self.paths is not None
+        if not self.serving:
+            done = self.site_digests.get(chrome)
+            if done is None:
+                done = self.site_digests[chrome] = self._site_digest_of(chrome)
+            return done
+        return self._site_digest_of(chrome)
+
+    def _site_digest_of(self, chrome: str) -> str:
         assert self.analysis is not None and self.site is not None and self.paths is not None
         summaries = self.analysis.summaries
         related = self.paths.build / "related.json"
@@ -1270,8 +1293,7 @@ class _Summary:
         differ = next((name for name, value in now.shared.items()
                        if self.shared.get(name) != value), None)
         if differ is None and (self.shared.keys() != now.shared.keys()
-                               or self.broad.keys() != now.broad.keys()
-                               or self.roots.keys() != now.roots.keys()):
+                               or self.broad.keys() != now.broad.keys()):
             differ = "what the pages are made from"
         if differ is not None:
             log.info("archive: every generated page checked (%s changed)", differ)
@@ -1296,8 +1318,8 @@ class _Summary:
                 changed.add(f"a:{i}")
             if old[2] != related:
                 changed.add(f"p:article:{i}")
-        for root, page in now.roots.items():
-            if page != self.roots[root]:
+        for root in self.roots.keys() | now.roots.keys():
+            if now.roots.get(root) != self.roots.get(root):
                 changed.add(f"r:{root}")
         if self.root_counts != now.root_counts:  # the root index's own figures
             changed.add("p:roots")
