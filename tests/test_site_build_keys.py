@@ -1,9 +1,10 @@
 """`mkdocs build` keeps what each stored page's key was derived from (build/site-pages/
 checks.bin) with a summary of what the pages were made from: a rebuild after one edited text
 checks again only the pages that show that article, and reuses the others without reading their
-cached content; a change any page may show (a place's description, a new article) checks every
-page by its inputs; a key is never trusted once its input changed. The site is a cold build's
-every time."""
+cached content; a new, deleted or moved article checks the index pages and the lists' main pages
+and only those others that can show it; a change any page may show (a place's description)
+checks every page by its inputs; a key is never trusted once its input changed. The site is a
+cold build's every time."""
 
 from __future__ import annotations
 
@@ -98,3 +99,43 @@ def test_a_kept_key_is_not_trusted_once_its_input_changed(repo: Path, tmp_path: 
     _build(inc)
     assert "وصف ثالث للأردن" in (inc / "site/places/jordan/index.html").read_text("utf-8")
     _same_as_cold(inc, cold)
+
+
+def test_an_added_or_deleted_article_checks_only_what_can_show_it(repo: Path,
+                                                                   tmp_path: Path) -> None:
+    """An article added (or deleted, or moved to another date) changes the lists and links:
+    the index pages and the lists' main pages are checked by their inputs, the other pages
+    only when they show what changed (the lists' further pages showing other articles, the
+    article and root pages whose links, counts and articles are the same are not). The site
+    is a cold build's, and deleting the article again gives the first site's bytes."""
+    inc, cold = tmp_path / "incremental", tmp_path / "cold"
+    _project(inc, repo)
+    _build(inc)
+    first = _site(inc)
+    added = inc / "seeds" / "synthetic-9.md"
+    # the text of an article already there (so that no root gets or loses a page), dated
+    # between two others: it lands in the middle of the date-ordered lists
+    text = (inc / "seeds" / "synthetic-1.md").read_text("utf-8")
+    added.write_text(text.replace("خبر تجريبي رقم 1", "خبر تجريبي مضاف")
+                     .replace("date: 2021-02-12", "date: 2021-02-20"), "utf-8")
+    log = _build(inc)
+    assert "the index pages and the lists' main pages checked" in log, log[-3000:]
+    assert "every generated page checked" not in log
+    reused, total, untouched, remembered = _counts(log)
+    # (in so small an archive most pages are index pages and lists' main pages)
+    assert 0 < untouched <= reused < total, log[-3000:]
+    assert "خبر تجريبي مضاف" in (inc / "site/articles/synthetic-9/index.html").read_text("utf-8")
+    assert "synthetic-9" in (inc / "site/timeline/2021-02/index.html").read_text("utf-8")
+    _same_as_cold(inc, cold)
+    # moved to another month: it leaves one month's list for another
+    added.write_text(added.read_text("utf-8").replace("date: 2021-02-20", "date: 2021-03-20"),
+                     "utf-8")
+    log = _build(inc)
+    assert "the index pages and the lists' main pages checked" in log, log[-3000:]
+    assert "every generated page checked" not in log
+    assert "synthetic-9" not in (inc / "site/timeline/2021-02/index.html").read_text("utf-8")
+    _same_as_cold(inc, cold)
+    added.unlink()
+    log = _build(inc)
+    assert "the index pages and the lists' main pages checked" in log, log[-3000:]
+    assert _site(inc) == first

@@ -135,3 +135,36 @@ def test_serve_writes_again_only_the_changed_articles_records(
     (out / "articles.csv").write_text("replaced\n", encoding="utf-8")
     write(data)
     assert made == list(data.articles)  # type: ignore[attr-defined]
+
+
+def test_build_leaves_the_data_files_made_from_the_same_inputs(
+        archive_paths: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mkdocs build` passes its site digest as ``inputs``: the files written from the same
+    digest are not made again; another digest, or a file missing, writes them all anew (with
+    the bytes of a write from scratch)."""
+    from archive import pipeline
+    from archive.site import export
+    from archive.site.model import build_site_data
+
+    analysis = pipeline.analyse(pipeline.load(archive_paths), workers=1)  # type: ignore[arg-type]
+    data = build_site_data(analysis.in_order(), [], None)  # type: ignore[arg-type]
+    urls = {f"article:{i}": f"articles/{i}/" for i in data.articles}
+    made: list[str] = []
+    real = export._record
+    monkeypatch.setattr(export, "_record", lambda v, u: made.append(v.id) or real(v, u))
+    out, cold = tmp_path / "data", tmp_path / "cold"
+    export.write_data_files(data, urls, "t", out, inputs="one")
+    assert made and (out / export.INPUTS_FILE).read_text("utf-8") == "one"
+    made.clear()
+    export.write_data_files(data, urls, "t", out, inputs="one")
+    assert made == []  # the same inputs: nothing made
+    # other inputs (here: another site name, which the digest covers): written anew
+    export.write_data_files(data, urls, "another", out, inputs="two")
+    assert made and (out / export.INPUTS_FILE).read_text("utf-8") == "two"
+    export.write_data_files(data, urls, "another", cold)
+    for name in export.DATA_NAMES:
+        assert (out / name).read_bytes() == (cold / name).read_bytes(), name
+    (out / "actors.json").unlink()
+    made.clear()
+    export.write_data_files(data, urls, "another", out, inputs="two")
+    assert made and (out / "actors.json").read_bytes() == (cold / "actors.json").read_bytes()

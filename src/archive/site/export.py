@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from archive.files import atomic_file, write_if_changed
+from archive.files import atomic_file, write_atomic, write_if_changed
 from archive.site.model import EntityView, SiteData
 
 LICENSE_NOTE = (
@@ -329,14 +329,29 @@ def datapackage(
     }
 
 
+#: in the data files' folder: the digest of what they were last written from (``inputs``)
+INPUTS_FILE = ".inputs"
+
+
 def write_data_files(
     data: SiteData, urls: dict[str, str], site_name: str, out: Path, slug: str = "archive",
-    description: str = "", kept: KeptRows | None = None,
+    description: str = "", kept: KeptRows | None = None, inputs: str | None = None,
 ) -> dict[str, Path]:
     """Write every data file under ``out`` (only those whose bytes changed); returns file
     name → path, in the order of :data:`DATA_NAMES`. ``kept``: the article files as last
-    written by this process (``mkdocs serve``), see :class:`KeptRows`."""
+    written by this process (``mkdocs serve``), see :class:`KeptRows`. ``inputs``: a digest
+    of everything the files are made from, code included (the plugin's site digest): when
+    the files were last written from the same, they are left as they are, not made again."""
     out.mkdir(parents=True, exist_ok=True)
+    paths = {name: out / name for name in DATA_NAMES}
+    marker = out / INPUTS_FILE
+    if inputs is not None and all(p.is_file() for p in paths.values()):
+        try:
+            if marker.read_text("utf-8") == inputs:
+                return paths
+        except (OSError, UnicodeDecodeError):
+            pass
+    marker.unlink(missing_ok=True)  # a build stopped while writing leaves none
 
     def text(content: Any) -> Callable[[TextIO], None]:
         return lambda fh: fh.write(_dumps(content))
@@ -348,13 +363,13 @@ def write_data_files(
         "actors.json": text(actors_json(data, urls)),
         "datapackage.json": text(datapackage(site_name, len(data.articles), slug, description)),
     }
-    paths = {}
     for name in DATA_NAMES:
         if kept is not None and name in ("articles.json", "articles.csv"):
             _write_kept(out / name, data, urls, kept)
         else:
             write_if_changed(out / name, writers[name])
-        paths[name] = out / name
+    if inputs is not None:
+        write_atomic(marker, inputs)
     return paths
 
 

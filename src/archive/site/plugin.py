@@ -32,7 +32,11 @@ as tags): when a reload changed only some articles' text, related lists or root 
 none of whose tags changed is not even checked (ArchivePlugin._changes). ``mkdocs build`` keeps
 the same per-page keys in build/site-pages/checks.bin, with a summary of what its pages were
 made from (digests: _Summary), so a rebuild after one edited article neither reads the other
-pages' cached content nor hashes it, and checks only the pages whose tags changed.
+pages' cached content nor hashes it, and checks only the pages whose tags changed. After an
+article was added, deleted or moved to another date, the index pages and the lists' main pages
+are checked by their inputs; an article or a root page only when one of its tags or of its
+lookups' keys changed (the summary keeps the links and mention counts), a list's further page
+only when its outline changed (which articles it shows, archive.site.render.Site.outlines).
 
 Loading happens in ``on_pre_build``, before MkDocs empties site/: bad input stops the build with
 a ``PluginError`` listing every problem, and the previous site/ stays as it was.
@@ -369,6 +373,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 self.store = PageStore(self.paths.build, chrome_digest(config, self),
                                        SERVE_DIR_NAME if self.serving else DIR_NAME)
         self.in_place, self.placed, self.pending = set(), {}, {}
+        self.site_digests: dict[str, str] = {}  # chrome → site digest, once per build
         self.keep_keys = self.serving or self.store is not None
         self.summary = None
         if self.serving and not self.dirty:  # MkDocs empties the served folder next
@@ -427,10 +432,16 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self._add_raw_texts(files, config)
         for name in export.DATA_NAMES:
             site.urls[f"data:{name}"] = f"data/{name}"
+        # `mkdocs build`: the site digest covers what the data files are made from (the
+        # articles' records, the gazetteer, related.json, the links, the config and the code):
+        # unchanged, they are not made again (computed once: _reuse_pages asks for it next)
+        inputs = None
+        if self.store is not None and not self.serving:
+            inputs = self._site_digest(self.store.chrome)
         for name, path in export.write_data_files(
                 self.data, site.urls, config.site_name, self.paths.build / "data",
                 self.options.slug, config.site_description or "",
-                self.data_rows if self.serving else None).items():
+                self.data_rows if self.serving else None, inputs).items():
             # build/data/ files are replaced, never written in place (archive.files)
             f = self._generated(config, f"data/{name}", abs_src_path=str(path), linked=True)
             f.tally = self.placed_files
@@ -694,15 +705,19 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             ("plugin options", sorted(dict(self.config).items())),
             ("options", self.options),
             ("site", (site.site_url, site.site_name)),
-            ("links", sorted(site.urls.items())),
-            ("articles", sorted(d.articles)),
             ("places and actors", list(d.entities.items())),
+            ("source pages", sorted(d.source_slugs.items())),  # an article page links its own
+        )}
+        # what only the list and index pages show in their own context (an article or a root
+        # page shows it through its lookups, compared with ``urls`` and ``mentioned`` below)
+        broad = {name: _digest(value) for name, value in (
             # which articles name each place or actor (how often: in the lists' counts below)
             ("mentions", sorted((k, [a for a, _ in v]) for k, v in d.entity_articles.items())),
             ("co-occurrence", sorted(d.cooccurrence.items())),
             ("places' children", sorted(d.children.items())),
-            ("sources", (sorted(d.sources.items()), sorted(d.source_slugs.items()))),
-            ("lists", sorted((k, _listed(x, counts=False)) for k, x in site.listings.items())),
+            ("sources", sorted(d.sources.items())),
+            # which roots have a page: the root index shows them, other pages link them
+            # (lookups: ``urls``)
             ("root pages", sorted(self.root_pages)),
         )}
         # an article's view is made from its analysis record (whose key covers its file, the
@@ -710,10 +725,15 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # places and actors exist and are named) is in ``shared`` above
         articles = {i: (f"{keys.get(i)}\0{v.article.path}", _digest(_placing(v.article)),
                         _digest(v.related)) for i, v in d.articles.items()}
-        roots = {root: _digest(page) for root, page in self.root_pages.items()}
+        from archive.site.roots import shown
+
+        # what each root's page shows of it (not the scores, which every article moves)
+        roots = {root: _digest(shown(page)) for root, page in self.root_pages.items()}
         # a place's or an actor's list shows how often each article names it: only its pages
         counts = {k: _digest(x.counts) for k, x in site.listings.items() if x.counts is not None}
-        return _Summary(shared, articles, roots, _digest(self.root_counts), counts)
+        outlines = {k: _digest(x) for k, x in site.outlines().items()}
+        return _Summary(shared, articles, roots, _digest(self.root_counts), counts, broad,
+                        dict(site.urls), dict(site.counts), outlines)
 
     def _stored_keys(self, store: PageStore, now: _Summary
                      ) -> tuple[dict[str, _PageKey], set[str] | None]:
@@ -731,6 +751,32 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             return known, None  # not a summary this code wrote: every page by its inputs
         site = self.site
         assert site is not None
+        if changed is not None and _OTHERS in changed:
+            # An article added, deleted or moved in the lists, links, lists or mention counts
+            # changed. The index pages and the lists' main pages are checked by their inputs
+            # (their context shows figures of the whole archive). An article or a root page
+            # shows the rest of the archive only through its lookups (links, counts, articles,
+            # places and actors, recorded with its key): it is checked when one of them is
+            # among what changed, or one of its tags is. A further page of a list
+            # ("list:<list>:<order>:<n>") shows only the list and its own articles (tags): it
+            # is checked also when the list changed or one of its articles moved (a new date
+            # or title sorts the list anew).
+            changed.discard(_OTHERS)
+            asked = {t[2:] for t in changed if t.startswith("k:")}
+            outlined = {t[2:] for t in changed if t.startswith("o:")}
+            for uri, k in known.items():
+                spec = self.by_src.get(uri)
+                if spec is None:
+                    continue
+                key = spec.key
+                if key.startswith(("article:", "root:")):
+                    check = False
+                elif key.startswith(_OUTLINED) and key in now.outlines:
+                    check = key in outlined
+                else:  # a list's main page, an index page: their context shows more
+                    check = True
+                if check or any(pair[1] in asked for pair in k.asked):
+                    changed.add(f"p:{key}")
         for key in [t[2:] for t in changed or () if t.startswith("l:")]:
             # a list whose counts changed (not its articles): each of its pages shows them
             listing = site.listings[key]
@@ -755,7 +801,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                k.deps)
         s = self.summary
         write_checks(store.folder, store.chrome,
-                     (s.shared, s.articles, s.roots, s.root_counts, s.counts), checks)
+                     (s.shared, s.articles, s.roots, s.root_counts, s.counts, s.broad, s.urls,
+                      s.mentioned, s.outlines), checks)
         log.info("archive: %d page keys saved for the next build (%.2fs)", len(checks),
                  time.perf_counter() - t0)
 
@@ -773,7 +820,17 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         return True
 
     def _site_digest(self, chrome: str) -> str:
-        """Digest of every input of the generated pages' content (archive.site.pageout)."""
+        """Digest of every input of the generated pages' content (archive.site.pageout);
+        `mkdocs build`: computed once (on_files asks first, for the data files)."""
+        assert self.analysis is not None and self.site is not None and self.paths is not None
+        if not self.serving:
+            done = self.site_digests.get(chrome)
+            if done is None:
+                done = self.site_digests[chrome] = self._site_digest_of(chrome)
+            return done
+        return self._site_digest_of(chrome)
+
+    def _site_digest_of(self, chrome: str) -> str:
         assert self.analysis is not None and self.site is not None and self.paths is not None
         summaries = self.analysis.summaries
         related = self.paths.build / "related.json"
@@ -1225,13 +1282,22 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()[:32]
 
 
+#: in :meth:`_Summary.changes`' answer: pages other than article and root pages may show
+#: what changed (see ArchivePlugin._stored_keys)
+_OTHERS = "*"
+#: the pages whose context is their outline (archive.site.render.Site.outlines) and their
+#: articles' views: a list's further pages and the mentioned-dates pages (a list's main page,
+#: also outlined, shows more)
+_OUTLINED = ("list:", "mentioned:")
+
+
 @dataclass
 class _Summary:
     """What a `mkdocs build`'s generated pages were made from, as digests, saved with the page
     keys (build/site-pages/checks.bin): what :class:`_Before` keeps in memory under `mkdocs
     serve`, for the next build to tell which pages can show a change (see _changes)."""
 
-    #: what, when changed, may change any page: name → digest (the names of _changes)
+    #: what, when changed, may change any page: name → digest
     shared: dict[str, str]
     #: article id → (its record key and path, digest of its place in the lists, of its
     #: related list)
@@ -1239,38 +1305,72 @@ class _Summary:
     roots: dict[str, str]  # root → digest of its page's data
     root_counts: str  # digest of what /roots/ says of all roots
     counts: dict[str, str]  # list key → digest of its mention counts (places', actors' lists)
+    #: what, when changed, may change the list and index pages (not the article and root
+    #: pages, which show it only through their lookups): name → digest
+    broad: dict[str, str]
+    urls: dict[str, str]  # page or file key → its address (the "link" and "has" lookups)
+    mentioned: dict[str, int]  # place or actor → articles naming it ("count", "shown")
+    #: page key → digest of its outline (archive.site.render.Site.outlines: the further pages
+    #: of the lists, the mentioned-dates pages)
+    outlines: dict[str, str]
 
     def changes(self, now: _Summary) -> set[str] | None:
-        """The tags of what changed from this summary to ``now`` (as _changes gives them);
-        None when something changed that any page may show."""
+        """The tags of what changed from this summary to ``now`` (as _changes gives them), with
+        :data:`_OTHERS` and "k:<key>" for each lookup key whose answer may have changed when
+        the list and index pages may show the change; None when something changed that any
+        page may show."""
         differ = next((name for name, value in now.shared.items()
                        if self.shared.get(name) != value), None)
         if differ is None and (self.shared.keys() != now.shared.keys()
-                               or self.articles.keys() != now.articles.keys()
-                               or self.roots.keys() != now.roots.keys()
-                               or self.counts.keys() != now.counts.keys()):
+                               or self.broad.keys() != now.broad.keys()):
             differ = "what the pages are made from"
         if differ is not None:
             log.info("archive: every generated page checked (%s changed)", differ)
             return None
         changed: set[str] = set()
+        others = next((name for name, value in now.broad.items()
+                       if self.broad[name] != value), None)
+        gone = self.articles.keys() - now.articles.keys()
+        new = now.articles.keys() - self.articles.keys()
+        for i in sorted(gone | new):  # what showed or links to them (their own pages)
+            changed.update((f"a:{i}", f"p:article:{i}", f"k:{i}"))
+        if gone or new:
+            others = others or "articles added or deleted"
         for i, (view, placing, related) in now.articles.items():
-            old = self.articles[i]
+            old = self.articles.get(i)
+            if old is None:
+                continue
             if old[1] != placing:  # it moves in the lists, months, mentioned dates
-                log.info("archive: every generated page checked (%s moved in the lists)", i)
-                return None
+                changed.add(f"a:{i}")
+                others = others or f"{i} moved in the lists"
             if old[0] != view:
                 changed.add(f"a:{i}")
             if old[2] != related:
                 changed.add(f"p:article:{i}")
-        for root, page in now.roots.items():
-            if page != self.roots[root]:
+        for root in self.roots.keys() | now.roots.keys():
+            if now.roots.get(root) != self.roots.get(root):
                 changed.add(f"r:{root}")
         if self.root_counts != now.root_counts:  # the root index's own figures
             changed.add("p:roots")
         for key, counts in now.counts.items():
-            if counts != self.counts[key]:
+            if counts != self.counts.get(key):
                 changed.add(f"l:{key}")  # the plugin adds the tags of the list's pages
+        links = [k for k in self.urls.keys() | now.urls.keys()
+                 if self.urls.get(k) != now.urls.get(k)]
+        mentioned = [k for k in self.mentioned.keys() | now.mentioned.keys()
+                     if self.mentioned.get(k) != now.mentioned.get(k)]
+        outlines = [k for k in self.outlines.keys() | now.outlines.keys()
+                    if self.outlines.get(k) != now.outlines.get(k)]
+        if outlines:  # the pages that show another part of a list, or other dates
+            others = others or "lists"
+            changed.update(f"o:{k}" for k in outlines)
+        if links or mentioned:
+            others = others or ("links" if links else "mention counts")
+            changed.update(f"k:{k}" for k in (*links, *mentioned))
+        if others is not None:
+            log.info("archive: the index pages and the lists' main pages checked, the others "
+                     "by what they show (%s changed)", others)
+            changed.add(_OTHERS)
         return changed
 
 

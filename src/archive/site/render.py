@@ -429,6 +429,31 @@ class Site:
         return specs
 
     # -- pages of a list ---------------------------------------------------------------------
+    def outlines(self) -> dict[str, Any]:
+        """Per page key, for the further pages of every list ("list:…") and the mentioned-dates
+        pages: what the page's context holds besides what its articles' views show (their
+        tags, archive.site.pagecache.tag), as plain data. Equal outlines and unchanged views:
+        the same context (`mkdocs build` checks a page again only when its outline changed,
+        archive.site.plugin)."""
+        out: dict[str, Any] = {}
+        for listing in self.listings.values():
+            client = self.client(listing)
+            head = (listing.title, listing.back, listing.note, listing.base, listing.main_uri,
+                    client)
+            for order in ("newest",) if client else ORDERS:
+                ids, starts = self.ordered(listing, order), self.starts(listing, order)
+                pages = len(starts)
+                for n in range(1, pages + 1):
+                    # its articles (a client list's one page ranks all of them); their mention
+                    # counts are not in it: the plugin checks every page of a list whose
+                    # counts changed
+                    out[listing.page_key(order, n)] = (
+                        head, pages, n, ids[starts[n - 1] : starts[n] if n < pages else len(ids)])
+        for _year, slug, label, values in self._mentioned_groups():
+            out[f"mentioned:{slug}"] = (label, [(value, ids[:MENTIONED_SHOWN], len(ids))
+                                                for value, ids in values])
+        return out
+
     def page_of(self, listing: Listing, order: str, n: int) -> dict[str, Any]:
         """Everything a template needs to show page ``n`` of ``listing`` in ``order``."""
         ids = self.ordered(listing, order)

@@ -1168,12 +1168,18 @@ def _top_forms(page: RootPage, n: int = 3) -> list[Form]:
     return sorted(forms, key=lambda f: (-f.tokens, f.stem))[:n]
 
 
+def shown(page: RootPage) -> RootPage:
+    """What a root's page shows of it: its co-occurring roots as :class:`Partner` (the
+    `mkdocs build` summary digests this, archive.site.plugin)."""
+    return replace(page, related=[Partner(r.root, r.shared) for r in page.related])
+
+
 def _root_context(index: RootIndex, page: RootPage, has_kwic: bool) -> dict[str, Any]:
     # Only what root.html shows: the page cache keys a root page by this context (plus its
     # lookups), so the whole index must not be in it.
     return {
         "kwic_page": "kwic/" if has_kwic else "search/",
-        "P": replace(page, related=[Partner(r.root, r.shared) for r in page.related]),
+        "P": shown(page),
         "classes": CLASSES,
         "kwic_query": kwic_query,
         "spaced": spaced,
