@@ -155,7 +155,7 @@ SPILL_READ = 1 << 22
 #: A spill bucket holding more bytes than this is read in several passes, each taking the
 #: shards of one part (what a pass builds in memory is about proportional to its bytes: it
 #: stays about the same at any number of articles, where 64 buckets read whole grew with it).
-SPILL_PASS = 24 << 20
+SPILL_PASS = 12 << 20
 
 STATIC = Path(__file__).parent / "static"
 #: Static files copied into ``<site>/search/assets/``.
