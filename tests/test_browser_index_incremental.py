@@ -531,3 +531,21 @@ def test_spill_read_in_small_pieces_and_several_passes_gives_the_same_files(
     write_browser_index(analyzed, site, gazetteer, state_dir=state, docs_per_shard=per_shard)
     monkeypatch.undo()
     _same(_data(site), _cold(root, analyzed, gazetteer, docs_per_shard=per_shard))
+
+
+def test_state_written_a_few_articles_at_a_time_is_the_canonical_json(tmp_path: Path) -> None:
+    """state.json is written piece by piece (not one string of every article): the text is
+    the encoder's for the whole state, and an article out of id order is refused."""
+    from archive.browser.index import _dump, _write_state
+
+    head = {"version": 4, "data_version": 9, "code": "c", "shards": 2, "slots": 4,
+            "constants": ["k", ["x"]]}
+    docs = [(f"a{i:04}", [i, "f", ["id", "p", "عنوان", None, "2015-01-01", "s"], [], "k"])
+            for i in range(2500)]  # several pieces
+    for listed in (docs, docs[:1], []):
+        _write_state(tmp_path / "s.json", head, iter(listed))
+        text = (tmp_path / "s.json").read_text("utf-8")
+        assert text == _dump({**head, "docs": dict(listed)})
+        assert json.loads(text)["docs"] == {k: v for k, v in listed}
+    with pytest.raises(ValueError, match="after"):
+        _write_state(tmp_path / "s.json", head, iter([docs[1], docs[0]]))

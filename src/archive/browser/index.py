@@ -1473,17 +1473,38 @@ def _write_browser_index(
                {_article_key(ident) for ident in ids}, rank_blocks(slots))
 
     if state_dir is not None:
-        (state_dir / "state.json").write_text(_dump({
+        _write_state(state_dir / "state.json", {
             "version": STATE_VERSION, "data_version": DATA_VERSION, "code": _code_fingerprint(),
-            "shards": shards, "slots": slots, "constants": [constants, lexicon_names],
-            "docs": {ident: [numbers[seq], *entries[seq]] for seq, ident in enumerate(ids)},
-        }), encoding="utf-8")
+            "shards": shards, "slots": slots, "constants": [constants, lexicon_names]},
+            ((ident, [numbers[seq], *entries[seq]]) for seq, ident in enumerate(ids)))
         _mirror(out_dir, site_data)
     # listed when first read (reports, benchmarks): a build does not need the list
     report.files = _Listing(lambda: _files(site_data, shards, sorted(live), blocks,
                                            sorted(lexicon_names)))
     copy_assets(Path(site_dir))
     return report
+
+
+def _write_state(path: Path, head: dict[str, Any], docs: Iterable[tuple[str, Any]]) -> None:
+    """``path`` ← ``_dump({**head, "docs": dict(docs)})`` (the same text), written a few
+    articles at a time: ``docs`` in ascending id order (the encoder's sorted keys), without
+    the whole text (tens of MB at 31,030 articles) or a dict of every article in memory."""
+    assert "docs" not in head
+    before = _dump({k: v for k, v in head.items() if k < "docs"})
+    after = _dump({k: v for k, v in head.items() if k > "docs"})
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(before[:-1] + ("," if len(before) > 2 else "") + '"docs":{')
+        chunk: list[str] = []
+        last: str | None = None
+        for ident, value in docs:
+            if last is not None and ident <= last:
+                raise ValueError(f"state: article {ident!r} after {last!r}")
+            chunk.append(("" if last is None else ",") + _dump(ident) + ":" + _dump(value))
+            last = ident
+            if len(chunk) >= 1024:
+                out.write("".join(chunk))
+                chunk.clear()
+        out.write("".join(chunk) + "}" + ("," + after[1:] if len(after) > 2 else "}"))
 
 
 def _old_digests(hashes_dir: Path | None, ident: str) -> dict[int, int] | None:
