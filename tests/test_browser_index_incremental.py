@@ -508,3 +508,44 @@ def test_an_appended_sentence_touches_only_the_shards_of_what_changed(tmp_path: 
     assert 0 < len(rewritten) < len(holding) / 2, (len(rewritten), len(holding))
     assert _postings(site) == _reference(analyzed, gazetteer)
     _same(_data(site), _cold(root, analyzed, gazetteer, docs_per_shard=1 / 64))
+
+
+@pytest.mark.parametrize("per_shard", [1 / 64, 1])  # more shards than spill buckets, fewer
+def test_spill_read_in_small_pieces_and_several_passes_gives_the_same_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_shard: float) -> None:
+    """A large archive's spill buckets are read a few MB at a time, in several passes (each
+    building a part of the shards): the files are those of one pass over each bucket read
+    whole, cold and incremental."""
+    root = _project(tmp_path / "archive")
+    analyzed, gazetteer = _analyzed(root)
+    whole = _cold(root, analyzed, gazetteer, docs_per_shard=per_shard)
+    monkeypatch.setattr(browser_index, "SPILL_READ", 7)  # records span the pieces
+    monkeypatch.setattr(browser_index, "SPILL_PASS", 1)  # as many passes as there can be
+    assert _cold(root, analyzed, gazetteer, docs_per_shard=per_shard) == whole
+    state, site = root / "build" / "browser", root / "site"
+    write_browser_index(analyzed, site, gazetteer, state_dir=state, docs_per_shard=per_shard)
+    edited = root / "seeds" / "synthetic-1.md"
+    edited.write_text(edited.read_text("utf-8").replace("بهدفين", "بثلاثة أهداف"), "utf-8")
+    (root / "seeds" / "synthetic-2.md").unlink()
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state, docs_per_shard=per_shard)
+    monkeypatch.undo()
+    _same(_data(site), _cold(root, analyzed, gazetteer, docs_per_shard=per_shard))
+
+
+def test_state_written_a_few_articles_at_a_time_is_the_canonical_json(tmp_path: Path) -> None:
+    """state.json is written piece by piece (not one string of every article): the text is
+    the encoder's for the whole state, and an article out of id order is refused."""
+    from archive.browser.index import _dump, _write_state
+
+    head = {"version": 4, "data_version": 9, "code": "c", "shards": 2, "slots": 4,
+            "constants": ["k", ["x"]]}
+    docs = [(f"a{i:04}", [i, "f", ["id", "p", "عنوان", None, "2015-01-01", "s"], [], "k"])
+            for i in range(2500)]  # several pieces
+    for listed in (docs, docs[:1], []):
+        _write_state(tmp_path / "s.json", head, iter(listed))
+        text = (tmp_path / "s.json").read_text("utf-8")
+        assert text == _dump({**head, "docs": dict(listed)})
+        assert json.loads(text)["docs"] == {k: v for k, v in listed}
+    with pytest.raises(ValueError, match="after"):
+        _write_state(tmp_path / "s.json", head, iter([docs[1], docs[0]]))

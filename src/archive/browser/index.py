@@ -66,9 +66,9 @@ archive's ``normalize``; the browser registers its JavaScript ``normalize`` unde
 from __future__ import annotations
 
 import base64
+import gc
 import gzip
 import hashlib
-import io
 import json
 import marshal
 import math
@@ -150,6 +150,12 @@ RANK_BLOCK = 256
 SPILL_BUCKETS = 64
 #: Bytes of spill records gathered per bucket before they are written.
 SPILL_FLUSH = 1 << 16
+#: Bytes of a spill bucket read at a time.
+SPILL_READ = 1 << 22
+#: A spill bucket holding more bytes than this is read in several passes, each taking the
+#: shards of one part (what a pass builds in memory is about proportional to its bytes: it
+#: stays about the same at any number of articles, where 64 buckets read whole grew with it).
+SPILL_PASS = 12 << 20
 
 STATIC = Path(__file__).parent / "static"
 #: Static files copied into ``<site>/search/assets/``.
@@ -255,7 +261,26 @@ def term_hash(term: str) -> int:
     return h
 
 
-_hash = lru_cache(maxsize=1 << 19)(term_hash)
+#: Term hashes computed so far (:func:`_hash`), emptied when it holds :data:`HASH_CACHE`.
+_HASHES: dict[str, int] = {}
+#: At most this many terms' hashes are kept: the frequent terms, looked up again and again,
+#: come back at once after the cache is emptied; kept without a bound (an LRU cache of
+#: 524,288 terms), it held the rare terms of the whole archive, and their strings (about
+#: 200 bytes a term: memory that grew with the archive).
+HASH_CACHE = 1 << 17
+
+
+def _new_hash(term: str) -> int:
+    if len(_HASHES) >= HASH_CACHE:
+        _HASHES.clear()
+    h = _HASHES[term] = term_hash(term)
+    return h
+
+
+def _hash(term: str) -> int:
+    """:func:`term_hash`, cached."""
+    h = _HASHES.get(term)
+    return _new_hash(term) if h is None else h
 
 
 def shard_count(count: int, docs_per_shard: float = DOCS_PER_SHARD) -> int:
@@ -270,16 +295,6 @@ def _utf16_key(term: str) -> bytes:
     """Sort key: JavaScript's string order (UTF-16 code units), which lunr.js's TokenSet
     builder requires of the terms it loads."""
     return term.encode("utf-16-be")
-
-
-def _value_bytes(data: Any) -> bytes:
-    """Pickle without its memo (``fast``): the bytes depend on the values only, not on
-    which equal strings happen to be one object; faster than JSON."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # no memo: equal values, equal bytes (the data is not recursive)
-    pickler.dump(data)
-    return buffer.getvalue()
 
 
 @dataclass(slots=True)
@@ -302,8 +317,8 @@ def _term_groups(postings: dict[str, list[Any]],
     record and, through a checksum, what tells an edited article's changed hashes; marshal
     version 2 has no back references, so equal groups give equal bytes whatever their
     objects' reference counts."""
-    hash_of = _hash
-    hashes = list(map(hash_of, postings))
+    known = _HASHES.get
+    hashes = [known(term) or _new_hash(term) for term in postings]
     groups: dict[int, tuple[int, list[Any], list[Any]]]
     if len(set(hashes)) == len(hashes):  # no two terms of the article share a hash (usual)
         groups = {h: (h, [item], []) for h, item in zip(hashes, postings.items(), strict=True)}
@@ -315,7 +330,8 @@ def _term_groups(postings: dict[str, list[Any]],
                 groups[h] = (h, [item], [])
             else:
                 group[1].append(item)
-    for h, item in zip(map(hash_of, [item[1] for item in forms]), forms, strict=True):
+    for h, item in zip([known(item[1]) or _new_hash(item[1]) for item in forms], forms,
+                       strict=True):
         group = groups.get(h)
         if group is None:
             groups[h] = (h, [], [item])
@@ -364,7 +380,9 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     # the card rides with the text too: the results shown need their text and card, so the
     # page fetches one file per result after Enter instead of two
     record = {**doc_record(doc, body), "card": card}
-    digest = hashlib.blake2b(_value_bytes((record, card, row)), digest_size=16)
+    # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
+    # article here was kept alive by a reference cycle while the collector is paused
+    digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
     digest.update(b"".join([data for _h, data in groups]))
     return _Record(groups, record, card, row, digest.hexdigest())
 
@@ -705,6 +723,7 @@ class _Spill:
         directory.mkdir(parents=True, exist_ok=True)
         self.files: dict[int, IO[bytes]] = {}
         self.buffers: dict[int, bytearray] = {}
+        self.sizes: dict[int, int] = {}
 
     def add(self, bucket: int, item: Any) -> None:
         data = marshal.dumps(item)
@@ -713,6 +732,7 @@ class _Spill:
             buffer = self.buffers[bucket] = bytearray()
         buffer += len(data).to_bytes(4, "little")
         buffer += data
+        self.sizes[bucket] = self.sizes.get(bucket, 0) + 4 + len(data)
         if len(buffer) >= SPILL_FLUSH:
             self._flush(bucket, buffer)
 
@@ -730,17 +750,35 @@ class _Spill:
         for out in self.files.values():
             out.close()
 
+    def size(self, bucket: int) -> int:
+        """The bytes of ``bucket``'s records (after :meth:`close`)."""
+        return self.sizes.get(bucket, 0)
+
     def read(self, bucket: int) -> Iterator[Any]:
+        """``bucket``'s records in the order they were added, read :data:`SPILL_READ` bytes
+        at a time (its file grows with the archive; a record is never split)."""
         if bucket not in self.files:
             return
-        data = memoryview((self.directory / f"{bucket}.bin").read_bytes())
-        at, end = 0, len(data)
         loads = marshal.loads
-        while at < end:
-            size = int.from_bytes(data[at:at + 4], "little")
-            at += 4
-            yield loads(data[at:at + size])
-            at += size
+        with open(self.directory / f"{bucket}.bin", "rb") as source:
+            rest = b""
+            while True:
+                chunk = source.read(SPILL_READ)
+                if not chunk:
+                    break
+                data = memoryview(rest + chunk)
+                at, end = 0, len(data)
+                while at + 4 <= end:
+                    size = int.from_bytes(data[at:at + 4], "little")
+                    if at + 4 + size > end:
+                        break
+                    yield loads(data[at + 4:at + 4 + size])
+                    at += 4 + size
+                rest = bytes(data[at:])
+                data.release()
+            if rest:
+                raise ValueError(f"spill bucket {bucket}: {len(rest)} bytes after the last "
+                                 "whole record")
 
 
 @lru_cache(maxsize=1)
@@ -1213,6 +1251,30 @@ def write_browser_index(
     ``build/browser``): the data and the state of the previous build; only what changed is
     rewritten there, and the site gets hard links to its files (copies across file systems).
     Without it, a cold build written straight into the site."""
+    # The collector's automatic collections are paused meanwhile: the writer makes millions of
+    # short-lived lists, dicts and tuples (no reference cycles), so its allocations triggered
+    # collections that walked every object of the process (a cold `mkdocs build` holds the
+    # site's data: each full collection then costs more than the objects it looks at) for
+    # nothing to free. Objects no longer used are still freed at once (reference counting).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _write_browser_index(analyzed, site_dir, gazetteer, urls, state_dir,
+                                    docs_per_shard)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write_browser_index(
+    analyzed: Iterable[AnalyzedArticle] | ArticleSource,
+    site_dir: Path,
+    gazetteer: Any,
+    urls: dict[str, str] | None,
+    state_dir: Path | None,
+    docs_per_shard: float,
+) -> BrowserIndexReport:
+    """:func:`write_browser_index` (with the collector paused)."""
     from archive.index.docs import IndexDoc
 
     site_data = Path(site_dir) / DATA_DIR
@@ -1236,7 +1298,10 @@ def write_browser_index(
     ids: list[str] = []
     entries: list[list[Any]] = []  # per article (id order): [fingerprint, card, row, made from]
     changed: list[int] = []  # stream positions of changed and new articles
-    touched: dict[int, array[int]] = {}  # their term hashes
+    # the term hashes and checksums of changed articles that were there before (a new
+    # article's are written at once: held for every article, they were the largest part of
+    # a cold build's memory growth, about 8 KB per article)
+    touched: dict[int, array[int]] = {}
     with tempfile.TemporaryDirectory(prefix="browser-spill-",
                                      dir=state_dir if state_dir is not None else None) as tmp:
         spill = _Spill(Path(tmp))
@@ -1261,21 +1326,28 @@ def write_browser_index(
                     continue
                 changed.append(seq)
                 spill.add(SPILL_BUCKETS, (seq, rec.doc))
-                # per bucket, the article's groups (one per term hash, marshal bytes, read
-                # back by _write_shards) and per term hash a checksum of its group
+                # per bucket, the article's groups (one per term hash: the hash, then the
+                # marshal bytes, read back by _write_shards) and per term hash a checksum of
+                # its group
                 buckets: dict[int, list[bytes]] = {}
                 mask = SPILL_BUCKETS - 1
                 for h, data in rec.groups:
                     b = buckets.get(h & mask)
                     if b is None:
-                        buckets[h & mask] = [data]
+                        buckets[h & mask] = [h, data]
                     else:
-                        b.append(data)
+                        b += (h, data)
                 for bucket, groups in buckets.items():
                     spill.add(bucket, (seq, groups))
+                if hashes_dir is None:
+                    continue
                 hashes = sorted(zip([h for h, _d in rec.groups],
                                     map(zlib.crc32, [d for _h, d in rec.groups]), strict=True))
-                touched[seq] = array("I", [h for h, _c in hashes] + [c for _h, c in hashes])
+                digests = array("I", [h for h, _c in hashes] + [c for _h, c in hashes])
+                if old is None:  # a new article: no old file to compare with, written now
+                    (hashes_dir / f"{_article_key(ident)}.bin").write_bytes(digests.tobytes())
+                else:  # compared with its old file below (kept: edited articles are few)
+                    touched[seq] = digests
         finally:
             spill.close()
 
@@ -1401,17 +1473,38 @@ def write_browser_index(
                {_article_key(ident) for ident in ids}, rank_blocks(slots))
 
     if state_dir is not None:
-        (state_dir / "state.json").write_text(_dump({
+        _write_state(state_dir / "state.json", {
             "version": STATE_VERSION, "data_version": DATA_VERSION, "code": _code_fingerprint(),
-            "shards": shards, "slots": slots, "constants": [constants, lexicon_names],
-            "docs": {ident: [numbers[seq], *entries[seq]] for seq, ident in enumerate(ids)},
-        }), encoding="utf-8")
+            "shards": shards, "slots": slots, "constants": [constants, lexicon_names]},
+            ((ident, [numbers[seq], *entries[seq]]) for seq, ident in enumerate(ids)))
         _mirror(out_dir, site_data)
     # listed when first read (reports, benchmarks): a build does not need the list
     report.files = _Listing(lambda: _files(site_data, shards, sorted(live), blocks,
                                            sorted(lexicon_names)))
     copy_assets(Path(site_dir))
     return report
+
+
+def _write_state(path: Path, head: dict[str, Any], docs: Iterable[tuple[str, Any]]) -> None:
+    """``path`` ← ``_dump({**head, "docs": dict(docs)})`` (the same text), written a few
+    articles at a time: ``docs`` in ascending id order (the encoder's sorted keys), without
+    the whole text (tens of MB at 31,030 articles) or a dict of every article in memory."""
+    assert "docs" not in head
+    before = _dump({k: v for k, v in head.items() if k < "docs"})
+    after = _dump({k: v for k, v in head.items() if k > "docs"})
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(before[:-1] + ("," if len(before) > 2 else "") + '"docs":{')
+        chunk: list[str] = []
+        last: str | None = None
+        for ident, value in docs:
+            if last is not None and ident <= last:
+                raise ValueError(f"state: article {ident!r} after {last!r}")
+            chunk.append(("" if last is None else ",") + _dump(ident) + ":" + _dump(value))
+            last = ident
+            if len(chunk) >= 1024:
+                out.write("".join(chunk))
+                chunk.clear()
+        out.write("".join(chunk) + "}" + ("," + after[1:] if len(after) > 2 else "}"))
 
 
 def _old_digests(hashes_dir: Path | None, ident: str) -> dict[int, int] | None:
@@ -1462,17 +1555,28 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
               else [list(range(SPILL_BUCKETS))])
     partial = partial or {}
     renumbering = bool(gone or moved or partial)
+    spread = shards < SPILL_BUCKETS
+    # a large bucket is read in several passes, each building the shards k with
+    # k // SPILL_BUCKETS ≡ pass (mod passes) (k ≡ pass when spread)
+    step = 1 if spread else SPILL_BUCKETS
+    rounds: list[tuple[list[int], int, int]] = []
     for group in groups:
+        passes = min(-(-sum(map(spill.size, group)) // SPILL_PASS), -(-shards // step))
+        rounds += [(group, passes, part_of) for part_of in range(max(passes, 1))]
+    for group, passes, part_of in rounds:
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
-            for seq, groups in spill.read(bucket):
+            for seq, hashed in spill.read(bucket):  # hashed: hash, group bytes, hash, …
                 num = renumber[seq]
                 keep = partial.get(num)  # None: every posting of the article
-                for data in groups:
-                    h, posts, forms = marshal.loads(data)
+                for g in range(0, len(hashed), 2):
+                    h = hashed[g]
                     if keep is not None and h not in keep:
                         continue
                     k = h % shards
+                    if passes > 1 and k // step % passes != part_of:
+                        continue
+                    _h, posts, forms = marshal.loads(hashed[g + 1])
                     part = incoming.get(k)
                     if part is None:
                         part = incoming[k] = ({}, _empty_forms())
@@ -1504,12 +1608,9 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                             spellings[spelling] = [num]
                         else:
                             holders.append(num)
-        spread = shards < SPILL_BUCKETS
-        if everything:
-            members = [k for k in range(shards) if spread or k % SPILL_BUCKETS in group]
-        else:
-            members = sorted({k for k in dirty_shards if spread or k % SPILL_BUCKETS in group}
-                             | set(incoming))
+        members = sorted({k for k in (range(shards) if everything else dirty_shards)
+                          if (spread or k % SPILL_BUCKETS in group)
+                          and (passes <= 1 or k // step % passes == part_of)} | set(incoming))
         for k in members:
             if old_shards is None:  # cold: nothing to patch
                 new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
