@@ -94,14 +94,23 @@ def test_the_word_table_and_records_are_the_same_on_one_or_two_workers(
 
 
 def test_the_remembered_word_table_keeps_one_object_per_distinct_string(
-    archive_paths: Paths,
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from archive.analysis import analyzer
 
     analyse(load(archive_paths), workers=1)  # makes build/word-analysis.json
     analyze_word.cache_clear()
+    remembered: list[dict[str, Any]] = []
+    real = pipeline.remember_words
+
+    def spy(table: dict[str, Any], alts: Any = None) -> None:
+        real(table, alts)
+        remembered.append(dict(analyzer._KNOWN))  # (the build forgets it once analysed)
+
+    monkeypatch.setattr(pipeline, "remember_words", spy)
     again = analyse(load(archive_paths), workers=1, reuse=False)  # reads it back
-    known = analyzer._KNOWN
+    assert len(remembered) == 1
+    known = remembered[0]
     assert len(known) >= 100 and len(again.analysed) >= 5
     for column in range(3):  # normalized, stem, root
         values = [v[column] for v in known.values()]
@@ -109,3 +118,36 @@ def test_the_remembered_word_table_keeps_one_object_per_distinct_string(
     # and the analyses are those of the analyzer itself
     for form in sorted(known)[:: max(1, len(known) // 50)]:
         assert known[form] == analyzer.analyze_word_uncached(form)
+
+
+def test_a_build_forgets_the_word_table_once_its_articles_are_analysed(
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stages after the analysis read the records: the word table remembered for it
+    (every form's analysis) is not kept through them, and the next analysis in the same
+    process reads it from build/ again, giving the same tokens."""
+    from archive.analysis import analyzer
+
+    first = analyse(load(archive_paths), workers=1, reuse=False)
+    assert len(first.analysed) >= 5
+    assert analyzer._KNOWN == {} and analyzer._ALT == {}
+    tokens = {i: first.article(i).tokens for i in first.analysed}
+    calls: list[str] = []
+    real = analyzer.analyze_word_uncached
+    monkeypatch.setattr(analyzer, "analyze_word_uncached",
+                        lambda form: calls.append(form) or real(form))
+    again = analyse(load(archive_paths), workers=1, reuse=False)
+    assert calls == []  # every form read from build/word-analysis.json, none analysed again
+    assert {i: again.article(i).tokens for i in again.analysed} == tokens
+    assert analyzer._KNOWN == {}
+
+
+def test_mkdocs_serve_keeps_the_word_table_between_reloads(archive_paths: Paths) -> None:
+    from archive.analysis import analyzer
+
+    pipeline.remember_corpus(True)
+    try:
+        analyse(load(archive_paths), workers=1, reuse=False)
+        assert len(analyzer._KNOWN) >= 100
+    finally:
+        pipeline.remember_corpus(False)
