@@ -151,3 +151,26 @@ def test_mkdocs_serve_keeps_the_word_table_between_reloads(archive_paths: Paths)
         assert len(analyzer._KNOWN) >= 100
     finally:
         pipeline.remember_corpus(False)
+
+
+def test_indexing_the_corpus_leaves_no_second_copy_of_the_texts(archive_paths: Paths) -> None:
+    """The site build hands its loaded corpus to the index update, and keeps it to the end:
+    storing each text in the index (pickled) must not leave a UTF-8 copy inside the
+    article's own text."""
+    from archive.index.build import update_index
+    from archive.pipeline import reusing
+
+    loaded = load(archive_paths)
+    analysis = analyse(loaded, workers=1)
+    arabic = [a for a in loaded.articles if any("\u0600" <= ch <= "\u06ff" for ch in a.text)]
+    assert len(arabic) >= 5 and all(_no_utf8_copy(a.text) for a in arabic)
+    with reusing(loaded):
+        report = update_index(archive_paths, rebuild=True, analysed=analysis)
+    assert report.changed
+    assert all(_no_utf8_copy(a.text) for a in arabic)
+    # and the index stores every text whole
+    from archive.search.engine import open_view
+
+    with open_view(archive_paths) as view:
+        stored = {view.stored(n)["path"]: view.stored(n)["text"] for n in view.all_ids()}
+    assert {a.path: a.text for a in loaded.articles if a.path in stored} == stored != {}
