@@ -71,6 +71,7 @@ def test_the_word_table_and_records_are_the_same_on_one_or_two_workers(
     analyze_word.cache_clear()
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_ARTICLES", 1)
     monkeypatch.setattr(pipeline, "BATCH", 2)  # several batches per worker
+    monkeypatch.setattr(pipeline, "WORKER_TASKS", 2)  # and workers replaced meanwhile
     monkeypatch.setattr(wordtable, "PARALLEL_MIN_FORMS", 1)  # the forms on a pool as well
     monkeypatch.setattr(wordtable, "CHUNK", 50)
     frozen: list[int] = []
