@@ -175,3 +175,8 @@ def test_indexing_the_corpus_leaves_no_second_copy_of_the_texts(archive_paths: P
     with open_view(archive_paths) as view:
         stored = {view.stored(n)["path"]: view.stored(n)["text"] for n in view.all_ids()}
     assert {a.path: a.text for a in loaded.articles if a.path in stored} == stored != {}
+    # nor does the browser data, which pickles each article's record (its text included)
+    from archive.browser.site import write_site_search
+
+    write_site_search(analysis, loaded.gazetteer, archive_paths.root / "site-test")
+    assert all(_no_utf8_copy(a.text) for a in arabic)
