@@ -71,6 +71,7 @@ def test_the_word_table_and_records_are_the_same_on_one_or_two_workers(
     analyze_word.cache_clear()
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_ARTICLES", 1)
     monkeypatch.setattr(pipeline, "BATCH", 2)  # several batches per worker
+    monkeypatch.setattr(pipeline, "WORKER_TASKS", 2)  # and workers replaced meanwhile
     monkeypatch.setattr(wordtable, "PARALLEL_MIN_FORMS", 1)  # the forms on a pool as well
     monkeypatch.setattr(wordtable, "CHUNK", 50)
     frozen: list[int] = []
@@ -94,14 +95,23 @@ def test_the_word_table_and_records_are_the_same_on_one_or_two_workers(
 
 
 def test_the_remembered_word_table_keeps_one_object_per_distinct_string(
-    archive_paths: Paths,
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from archive.analysis import analyzer
 
     analyse(load(archive_paths), workers=1)  # makes build/word-analysis.json
     analyze_word.cache_clear()
+    remembered: list[dict[str, Any]] = []
+    real = pipeline.remember_words
+
+    def spy(table: dict[str, Any], alts: Any = None) -> None:
+        real(table, alts)
+        remembered.append(dict(analyzer._KNOWN))  # (the build forgets it once analysed)
+
+    monkeypatch.setattr(pipeline, "remember_words", spy)
     again = analyse(load(archive_paths), workers=1, reuse=False)  # reads it back
-    known = analyzer._KNOWN
+    assert len(remembered) == 1
+    known = remembered[0]
     assert len(known) >= 100 and len(again.analysed) >= 5
     for column in range(3):  # normalized, stem, root
         values = [v[column] for v in known.values()]
@@ -109,3 +119,64 @@ def test_the_remembered_word_table_keeps_one_object_per_distinct_string(
     # and the analyses are those of the analyzer itself
     for form in sorted(known)[:: max(1, len(known) // 50)]:
         assert known[form] == analyzer.analyze_word_uncached(form)
+
+
+def test_a_build_forgets_the_word_table_once_its_articles_are_analysed(
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stages after the analysis read the records: the word table remembered for it
+    (every form's analysis) is not kept through them, and the next analysis in the same
+    process reads it from build/ again, giving the same tokens."""
+    from archive.analysis import analyzer
+
+    first = analyse(load(archive_paths), workers=1, reuse=False)
+    assert len(first.analysed) >= 5
+    assert analyzer._KNOWN == {} and analyzer._ALT == {}
+    tokens = {i: first.article(i).tokens for i in first.analysed}
+    calls: list[str] = []
+    real = analyzer.analyze_word_uncached
+    monkeypatch.setattr(analyzer, "analyze_word_uncached",
+                        lambda form: calls.append(form) or real(form))
+    again = analyse(load(archive_paths), workers=1, reuse=False)
+    assert calls == []  # every form read from build/word-analysis.json, none analysed again
+    assert {i: again.article(i).tokens for i in again.analysed} == tokens
+    assert analyzer._KNOWN == {}
+
+
+def test_mkdocs_serve_keeps_the_word_table_between_reloads(archive_paths: Paths) -> None:
+    from archive.analysis import analyzer
+
+    pipeline.remember_corpus(True)
+    try:
+        analyse(load(archive_paths), workers=1, reuse=False)
+        assert len(analyzer._KNOWN) >= 100
+    finally:
+        pipeline.remember_corpus(False)
+
+
+def test_indexing_the_corpus_leaves_no_second_copy_of_the_texts(archive_paths: Paths) -> None:
+    """The site build hands its loaded corpus to the index update, and keeps it to the end:
+    storing each text in the index (pickled) must not leave a UTF-8 copy inside the
+    article's own text."""
+    from archive.index.build import update_index
+    from archive.pipeline import reusing
+
+    loaded = load(archive_paths)
+    analysis = analyse(loaded, workers=1)
+    arabic = [a for a in loaded.articles if any("\u0600" <= ch <= "\u06ff" for ch in a.text)]
+    assert len(arabic) >= 5 and all(_no_utf8_copy(a.text) for a in arabic)
+    with reusing(loaded):
+        report = update_index(archive_paths, rebuild=True, analysed=analysis)
+    assert report.changed
+    assert all(_no_utf8_copy(a.text) for a in arabic)
+    # and the index stores every text whole
+    from archive.search.engine import open_view
+
+    with open_view(archive_paths) as view:
+        stored = {view.stored(n)["path"]: view.stored(n)["text"] for n in view.all_ids()}
+    assert {a.path: a.text for a in loaded.articles if a.path in stored} == stored != {}
+    # nor does the browser data, which pickles each article's record (its text included)
+    from archive.browser.site import write_site_search
+
+    write_site_search(analysis, loaded.gazetteer, archive_paths.root / "site-test")
+    assert all(_no_utf8_copy(a.text) for a in arabic)
