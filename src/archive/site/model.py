@@ -81,7 +81,8 @@ class SiteData:
     source_slugs: dict[str, str] = field(default_factory=dict)
     #: `mkdocs serve` (build_site_data's ``keys``): per article id, what its view was made
     #: from (the parsed article, its analysis record's key) and the warnings it gave; and the
-    #: places and actors some article names: what the next reload may take a view over by
+    #: places and actors some article names (a reload takes views over only while this set is
+    #: the same: a view links the places and actors that have a page)
     made: dict[str, tuple[Any, str, tuple[str, ...]]] = field(default_factory=dict)
     shown_keys: frozenset[str] = frozenset()
     #: the article ids newest first (build_site_data; None: sorted when asked for)
