@@ -1031,7 +1031,29 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 log.info("archive: %d files of the previous build removed from the served "
                          "folder", removed)
         if self.serving:
+            self._warm()
             self._collect_garbage()
+
+    def _warm(self) -> None:
+        """`mkdocs serve`: what the first reload after an edit would read or compute for the
+        first time (the word table, the search index's kept files and related lists' texts,
+        the root explorer's co-occurrence counts) is made at the end of a build that did not
+        need it (a first build that found everything up to date), so that every reload costs
+        about the same; later builds find it done."""
+        from archive.index import build as index_build
+        from archive.pipeline import remember_word_table
+        from archive.site import roots
+
+        assert self.paths is not None
+        t0 = time.perf_counter()
+        done = [what for what, warm in (
+            ("word table", lambda: remember_word_table(self.paths.build)),
+            ("search index", lambda: self.config.index and index_build.warm(self.paths)),
+            ("root counts", lambda: roots.warm(self.paths.build)),
+        ) if warm()]
+        if done:
+            log.info("archive: ready for the next reload (%s read or counted in %.2fs)",
+                     ", ".join(done), time.perf_counter() - t0)
 
     def _collect_garbage(self) -> None:
         """`mkdocs serve`: the garbage collector's automatic full collections are left off
