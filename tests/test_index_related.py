@@ -463,3 +463,30 @@ def test_updates_remembered_in_memory_write_what_updates_from_the_files_write(
     finally:
         ib._KEPT = None
     assert again is not None and again.related == 0
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_an_edit_keeps_the_old_list_objects_of_the_articles_it_does_not_enter(
+        seed: int) -> None:
+    # an edited article is compared again with every article sharing a feature with it (half
+    # the archive); a list it does not enter (and did not hold) must come back as the old list
+    # object, whose text `mkdocs serve` then writes as it was, and still equal a computation
+    # from scratch
+    rng = random.Random(seed)
+    feats = corpus(rng, 600)
+    related = rel.related_from_features(feats)
+    aid = sorted(feats)[rng.randrange(len(feats))]
+    new = dict(feats)
+    fs = dict(new[aid])
+    for f in list(fs)[:3]:
+        fs[f] += 2
+    fs.update({f: 1 for f in list(article(rng, 3000))[:6] if f not in fs})
+    new[aid] = dict(sorted(fs.items()))
+    updated = rel.update_related(feats, new, related)
+    assert as_json(updated) == as_json(rel.related_from_features(new))
+    same = [a for a in updated if updated[a] is related[a]]
+    equal = [a for a in updated if updated[a] == related[a]]
+    assert len(equal) > len(feats) / 2
+    # every list equal to its old one but (at most) those that held a changed article
+    holders = {a for a, rows in related.items() if any(r["id"] == aid for r in rows)}
+    assert set(equal) - set(same) <= holders | {aid}

@@ -190,8 +190,10 @@ def test_first_reload_after_a_whole_start_uses_the_saved_page_keys(repo: Path,
     assert "page keys saved" in first_log
     (start_log, _tree), (reload_log, _tree2) = _serve(root, served, "same,edit")
     assert "taken whole from build/ without checking each" in start_log
+    # (read ahead at the start: the reload checks by them as by a previous reload's)
+    assert "page keys read for the next reload" in start_log
     found = re.search(r"(\d+) of (\d+) generated pages unchanged .*; (\d+) show nothing that "
-                      r"changed, (\d+) by the previous build's keys", reload_log)
+                      r"changed, (\d+) by the previous reload's keys", reload_log)
     assert found, reload_log
     reused, total, untouched, remembered = (int(x) for x in found.groups())
     # the pages are taken by their saved keys (the edit's new words give a root a page, and
@@ -201,3 +203,78 @@ def test_first_reload_after_a_whole_start_uses_the_saved_page_keys(repo: Path,
     page = "articles/synthetic-1/index.html"
     assert "بثلاثة أهداف" in (served / page).read_text("utf-8")
     _same_site(served, _fresh(root, tmp_path, "fresh"))
+
+
+def test_a_start_on_fresh_inputs_reads_ahead_what_the_first_reload_needs(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server whose first build found everything up to date (nothing analysed, the index
+    fresh, the root counts read back) reads the word table, the index's files and related
+    lists' texts and counts the roots' co-occurrences at the end of that build: the first
+    reload after an edit then reads none of them from build/, and gives what a build from
+    the files gives (related lists as computed from scratch, root pages as counted from
+    scratch)."""
+    from test_incremental_site import _project
+
+    from archive.analysis import wordtable
+    from archive.index import related as rel
+    from archive.pipeline import analyse, load, remember_corpus, remember_word_table
+    from archive.site import roots
+
+    root = tmp_path / "p"
+    _project(root, repo)
+    paths = Paths(root)
+    # build/ as a build leaves it: records, word table, index, root counts
+    analysis = analyse(load(paths), workers=1)
+    index_build.update_index(paths, analysed=analysis)
+    roots.collect_cached(analysis, None, paths.build)
+    remember_corpus(True)
+    roots.remember(True)
+    index_build.remember(True)
+    try:  # the server's first build, in this process: everything is fresh
+        analysis = analyse(load(paths), workers=1)
+        assert analysis.analysed == []
+        assert index_build.ensure_fresh(paths, related=True, analysed=analysis) is None
+        roots.collect_cached(analysis, None, paths.build)
+        assert remember_word_table(paths.build)
+        assert index_build.warm(paths)
+        assert roots.warm(paths.build)
+        # read once: nothing more to do
+        assert not (remember_word_table(paths.build) or index_build.warm(paths)
+                    or roots.warm(paths.build))
+        read: list[str] = []
+
+        def spy(name: str, real: Any) -> Any:
+            def wrapped(*args: Any, **kwargs: Any) -> Any:
+                read.append(name)
+                return real(*args, **kwargs)
+            return wrapped
+
+        monkeypatch.setattr(wordtable, "load_all", spy("word table", wordtable.load_all))
+        monkeypatch.setattr(index_build.Manifest, "from_json",
+                            spy("manifest", index_build.Manifest.from_json))
+        monkeypatch.setattr(rel.FeatureTable, "from_bytes",
+                            spy("features", rel.FeatureTable.from_bytes))
+        monkeypatch.setattr(index_build, "_read_related",
+                            spy("related", index_build._read_related))
+        monkeypatch.setattr(roots._Totals, "_count_shared",
+                            spy("co-occurrence", roots._Totals._count_shared))
+        seed = sorted(paths.seeds.glob("synthetic-*.md"))[0]
+        seed.write_text(seed.read_text(encoding="utf-8") + "\n\nاستأنف المتفاوضونزز "
+                        "اجتماعهم في المدينة.\n", encoding="utf-8")
+        analysis = analyse(load(paths), workers=1)
+        assert analysis.analysed == [seed.stem]
+        assert index_build.ensure_fresh(paths, related=True, analysed=analysis) is not None
+        counted = roots.collect_cached(analysis, None, paths.build)
+        # (the previous generation's related lists are taken as kept, not read from the file)
+        assert [r for r in read if r != "related"] == []
+        assert counted == roots.collect_records(analysis, None)
+        gen = current_generation(paths)
+        assert gen is not None
+        feats = index_build._read_features(gen)
+        assert feats is not None
+        assert (paths.build / "related.json").read_text(encoding="utf-8") == rel.related_json(
+            rel.related_from_features(feats))
+    finally:
+        index_build.remember(False)
+        roots.remember(False)
+        remember_corpus(False)

@@ -204,9 +204,20 @@ def update_related(old_feats: Features, new_feats: Features,
     picked: dict[str, list[tuple[float, str, Any]]] = {}
     for k, a in enumerate(rest):
         old = old_related[a]
-        if k not in extra and not any(r["id"] in gone for r in old):
-            out[a] = old  # nothing it is compared with changed
-            continue
+        if not any(r["id"] in gone for r in old):
+            more = extra.get(k)
+            if more is None:
+                out[a] = old  # nothing it is compared with changed
+                continue
+            if len(old) >= top_k:
+                # a full list that no moved article enters (each ranks after its TOP_K-th:
+                # less similar, or as similar with a larger id) stays as it is: most of the
+                # articles that share a feature with an edited one (half of them at 9,504)
+                last_score, last_id = old[top_k - 1]["score"], old[top_k - 1]["id"]
+                if all(sim < last_score or (sim == last_score and ids[b] > last_id)
+                       for sim, b in more):
+                    out[a] = old
+                    continue
         # the others' similarities to it are unchanged and were at most its old TOP_K-th:
         # its kept entries and its similarities to the moved articles decide, unless fewer
         # than TOP_K of them rank before the old TOP_K-th (then what follows is unknown)

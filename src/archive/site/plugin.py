@@ -49,7 +49,7 @@ import hashlib
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +189,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # (see _PageKey); a page whose inputs and lookups are the same again keeps its key
         # without its content being read from build/ or its key hashed again
         self.page_keys: dict[str, _PageKey] = {}
+        # `mkdocs serve`: pages whose keys were read ahead (see _keys_ahead) but that show
+        # something that changed since they were saved: checked by their inputs next reload
+        self.recheck: set[str] = set()
         self.pending: dict[str, tuple[str, list[list[str]], str, frozenset[str]]] = {}
         self.previous: _Before | None = None
         # `mkdocs serve`: the previous build's article and entity views and their digests;
@@ -594,6 +597,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             log.info("archive: %d of %d generated pages unchanged (nothing they show changed: "
                      "taken whole from build/ without checking each, %.2fs)", len(whole),
                      len(self.generated), time.perf_counter() - t0)
+            if self.serving and not self.page_keys:
+                self._keys_ahead(store, whole)
             return
         if building:  # the previous build's keys and what its pages were made from
             self.summary = self._summary()
@@ -604,6 +609,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if any(k.chrome != store.chrome for k in known.values()):
                 known.clear()
             changed = self._changes() if known else None
+        recheck, self.recheck = self.recheck, set()
         keep = self.keep_keys
         remembered = untouched = 0
         for uri, f in self.generated.items():
@@ -614,7 +620,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             meta = self._meta(spec, f.url)
             before = known.pop(uri, None)
             if before is not None and before.key == stored and before.same(f.url, meta):
-                if changed is not None and changed.isdisjoint(before.deps):
+                if (changed is not None and changed.isdisjoint(before.deps)
+                        and uri not in recheck):
                     # nothing it shows changed since its inputs were last digested
                     cache = self.site.cache_of(spec)
                     if cache is not None:
@@ -649,6 +656,38 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                  (f"; {untouched} show nothing that changed, {remembered} by the previous "
                   f"{'build' if building else 'reload'}'s keys" if self.serving or known
                   else ""))
+
+    def _keys_ahead(self, store: PageStore, whole: dict[str, str]) -> None:
+        """`mkdocs serve`, a build that took every page whole with no page keys in memory (a
+        start on unchanged inputs): the keys the store saved (its checks.bin) are read now,
+        for the first reload after an edit to check its pages by them, as later reloads do by
+        the previous one's (otherwise that reload worked them out and saved them: ~1.5 CPU s
+        more than the next ones at 9,504 articles). Only the keys of stored pages whose key is
+        the one taken, and that show nothing that changed since they were saved, are kept;
+        each with this build's meta (compared with the saved canonical form once here, not on
+        every reload). The others' pages are checked by their content at the next reload."""
+        t0 = time.perf_counter()
+        known, changed = self._stored_keys(store, self._summary())
+        if changed is None or not known:
+            return
+        keys: dict[str, _PageKey] = {}
+        recheck: set[str] = set()
+        for uri, key in whole.items():
+            before = known.get(uri)
+            spec = self.by_src.get(uri)
+            if before is None or spec is None or before.key != key:
+                continue
+            url = self.generated[uri].url
+            meta = self._meta(spec, url)
+            if before.same(url, meta):
+                keys[uri] = replace(before, meta=meta)
+                if not changed.isdisjoint(before.deps):
+                    # it shows something that changed since the key was saved: the next
+                    # reload checks it by its inputs, whatever that reload changes
+                    recheck.add(uri)
+        self.page_keys, self.recheck = keys, recheck
+        log.info("archive: %d of %d page keys read for the next reload (%.2fs)", len(keys),
+                 len(whole), time.perf_counter() - t0)
 
     def _changes(self) -> set[str] | None:
         """`mkdocs serve`: the tags (archive.site.pagecache.tag, and "p:<page key>" for a
@@ -1031,7 +1070,29 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 log.info("archive: %d files of the previous build removed from the served "
                          "folder", removed)
         if self.serving:
+            self._warm()
             self._collect_garbage()
+
+    def _warm(self) -> None:
+        """`mkdocs serve`: what the first reload after an edit would read or compute for the
+        first time (the word table, the search index's kept files and related lists' texts,
+        the root explorer's co-occurrence counts) is made at the end of a build that did not
+        need it (a first build that found everything up to date), so that every reload costs
+        about the same; later builds find it done."""
+        from archive.index import build as index_build
+        from archive.pipeline import remember_word_table
+        from archive.site import roots
+
+        assert self.paths is not None
+        t0 = time.perf_counter()
+        done = [what for what, warm in (
+            ("word table", lambda: remember_word_table(self.paths.build)),
+            ("search index", lambda: self.config.index and index_build.warm(self.paths)),
+            ("root counts", lambda: roots.warm(self.paths.build)),
+        ) if warm()]
+        if done:
+            log.info("archive: ready for the next reload (%s read or counted in %.2fs)",
+                     ", ".join(done), time.perf_counter() - t0)
 
     def _collect_garbage(self) -> None:
         """`mkdocs serve`: the garbage collector's automatic full collections are left off

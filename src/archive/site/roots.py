@@ -926,6 +926,21 @@ def remember(on: bool = True) -> None:
         _KEPT = {}
 
 
+def warm(build: Path) -> bool:
+    """``mkdocs serve`` (:func:`remember` on): make now the co-occurrence counts that the first
+    result after a change needs (a server whose first build read the count back from build/
+    has none yet: every pair of chosen roots counted and every root's partners ranked, about
+    half a CPU second at 9,504 articles, on the first reload after an edit otherwise). The
+    result is that of the same contributions, equal to the kept index. False when there was
+    nothing to make."""
+    kept = _KEPT.get(str(build / CACHE_DIR)) if _KEPT is not None else None
+    totals = kept.col._totals if kept is not None else None
+    if kept is None or totals is None or totals.shared is not None:
+        return False
+    kept.col.result(kept.index.min_articles)
+    return True
+
+
 def save_remembered() -> None:
     """Write the remembered counts that the files do not hold yet."""
     for folder, kept in (_KEPT or {}).items():
