@@ -563,17 +563,21 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
             numbers.update(listed)
         held.append(numbers)
         names.append(norm if spelling == norm else [norm, spelling])
-    place = {d: i for i, d in enumerate(docs)}
-    codes: list[Any] = [-1] * len(docs)
+    # each article's form (the last one when several), the articles holding several
+    code_of: dict[int, int] = {}
+    seen: set[int] = set()
+    several: set[int] = set()
     for i, numbers in enumerate(held):
-        for d in numbers:
-            at = place.get(d)
-            if at is None:  # not in the posting: the explicit entry
-                return {norm: [name if isinstance(name, str) else name[1],
-                               delta_encode(sorted(numbers))]
-                        for norm, name, numbers in zip(order, names, held, strict=True)}
-            c = codes[at]
-            codes[at] = i if c == -1 else ([*c, i] if isinstance(c, list) else [c, i])
+        code_of.update(dict.fromkeys(numbers, i))
+        several |= seen & numbers
+        seen |= numbers
+    if not seen.issubset(docs):  # an article not in the posting: the explicit entry
+        return {norm: [name if isinstance(name, str) else name[1],
+                       delta_encode(sorted(numbers))]
+                for norm, name, numbers in zip(order, names, held, strict=True)}
+    codes: list[Any] = list(map(code_of.get, docs, repeat(-1)))
+    for d in several:  # the numbers of its forms, ascending
+        codes[bisect_left(docs, d)] = [i for i, numbers in enumerate(held) if d in numbers]
     if len(order) == 1 and -1 not in codes:
         return [names, 0]
     return [names, codes]
