@@ -576,8 +576,13 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
                        delta_encode(sorted(numbers))]
                 for norm, name, numbers in zip(order, names, held, strict=True)}
     codes: list[Any] = list(map(code_of.get, docs, repeat(-1)))
-    for d in several:  # the numbers of its forms, ascending
-        codes[bisect_left(docs, d)] = [i for i, numbers in enumerate(held) if d in numbers]
+    if several:  # the numbers of their forms, ascending
+        lists: dict[int, list[int]] = {d: [] for d in several}
+        for i, numbers in enumerate(held):
+            for d in several.intersection(numbers):
+                lists[d].append(i)
+        for d, forms in lists.items():
+            codes[bisect_left(docs, d)] = forms
     if len(order) == 1 and -1 not in codes:
         return [names, 0]
     return [names, codes]
