@@ -125,6 +125,9 @@ STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
+#: 5: a long term's state is its summary (articles, term frequencies), not its positions,
+#: which a rebuild reads back from the ``pos/`` files of the ranges its changed articles
+#: are in (an added article no longer decodes and encodes every long term it holds whole);
 #: 4: a term's state holds its positions files' fragments too; 3: shard state as JSON
 #: fragments and marshal data per term (``shards/<k>.bin``); 1 was a pickle of each whole
 #: shard (``shards/<k>.pkl``). Another version: a cold build.
@@ -591,8 +594,10 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
 #: Shard state (``build/browser/shards/<k>.bin``, zlib level :data:`STATE_ZLIB_LEVEL` of a
 #: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
 #: only when the term changes. Postings: the fragment is the posting's members
-#: (``"form":{"3":[1]},…``), the data field number → docnum → delta
-#: positions, and a third member: a long term's positions fragments by file. Forms (one
+#: (``"d":"3","form":"1"``), the data field number → docnum → delta positions, and a
+#: third member False; a long term's data is its summary (:data:`_Summary`: its articles
+#: and term frequencies, what its fragment is made of), the third member True: its
+#: positions are those of its ``pos/<k>/`` files (:class:`_PosFiles`). Forms (one
 #: table per level, stem and root): the fragment is the term's
 #: member (``"term":{normalized:[spelling,docnums]}``), the data normalized → spelling →
 #: docnums (every spelling kept: the file shows that of the lowest-numbered article).
