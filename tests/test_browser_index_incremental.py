@@ -144,12 +144,17 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
     return out
 
 
-@pytest.fixture(params=["short", "long"])
+@pytest.fixture(params=["short", "long", "ranges"])
 def layout(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """``long``: every term is long (its positions in pos/ files, one article per file)."""
+    """``long``: every term is long (its positions in pos/ files, one article per file);
+    ``ranges``: a term in more than two articles is long, its positions split into ranges of
+    about two articles (a rebuild patches the ranges its articles are in)."""
     if request.param == "long":
         monkeypatch.setattr(browser_index, "LONG_DOCS", 0)
         monkeypatch.setattr(browser_index, "BLOCK_DOCS", 1)
+    if request.param == "ranges":
+        monkeypatch.setattr(browser_index, "LONG_DOCS", 2)
+        monkeypatch.setattr(browser_index, "BLOCK_DOCS", 2)
     return str(request.param)
 
 
@@ -435,7 +440,7 @@ def test_a_state_of_another_version_means_a_cold_build(tmp_path: Path) -> None:
     analyzed, gazetteer = _analyzed(root)
     write_browser_index(analyzed, site, gazetteer, state_dir=state)
     saved = json.loads((state / "state.json").read_text("utf-8"))
-    assert saved["version"] == STATE_VERSION == 4
+    assert saved["version"] == STATE_VERSION == 5
     (state / "state.json").write_text(json.dumps({**saved, "version": 1}), "utf-8")
     old = state / "shards" / "0.pkl"
     old.write_bytes(b"an old pickle")
@@ -508,6 +513,52 @@ def test_an_appended_sentence_touches_only_the_shards_of_what_changed(tmp_path: 
     assert 0 < len(rewritten) < len(holding) / 2, (len(rewritten), len(holding))
     assert _postings(site) == _reference(analyzed, gazetteer)
     _same(_data(site), _cold(root, analyzed, gazetteer, docs_per_shard=1 / 64))
+
+
+def test_an_edit_rewrites_only_the_positions_files_of_its_range(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long term's positions are split by document number into ranges (one file each);
+    an article edited without changing which terms it holds rewrites only the positions
+    files of its own range (the state keeps a long term's articles and frequencies, not its
+    positions: the other ranges are neither read nor written); the data equals a cold
+    build."""
+    monkeypatch.setattr(browser_index, "LONG_DOCS", 2)
+    monkeypatch.setattr(browser_index, "BLOCK_DOCS", 1)
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    pos = state / "data" / "pos"
+    before = _mtimes(pos)
+    assert len(before) > 20
+    edited = root / "seeds" / "synthetic-0.md"
+    text = edited.read_text("utf-8")
+    # the same words again: no term comes or goes, the positions of those held change
+    edited.write_text(text + "\n" + TOPICS[0] + "\n", "utf-8")
+    analyzed, gazetteer = _analyzed(root)
+    read: list[str] = []
+    get = browser_index._PosFiles.get
+
+    def reading(self: Any, key: str) -> Any:
+        read.append(key)
+        return get(self, key)
+
+    monkeypatch.setattr(browser_index._PosFiles, "get", reading)
+    report = write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    assert (report.changed, report.full) == (1, False)
+    after = _mtimes(pos)
+    rewritten = sorted(k for k in after if after[k] != before.get(k))
+    meta = read_data(site / "search" / "data", "meta.json")
+    number = next(n for n in live_numbers(meta["live"])
+                  if read_data(site / "search" / "data", f"docs/{n}.json")["id"]
+                  == "synthetic-0")
+    assert rewritten and read
+    for key in [*rewritten, *(f"-/{k}" for k in read)]:
+        blocks, b = (int(x) for x in key.split("/")[1].split(".")[:2])
+        assert b == number * blocks // meta["slots"], key
+    assert sorted(before) == sorted(after)
+    assert _postings(site) == _reference(analyzed, gazetteer)
+    _same(_data(site), _cold(root, analyzed, gazetteer))
 
 
 @pytest.mark.parametrize("per_shard", [1 / 64, 1])  # more shards than spill buckets, fewer

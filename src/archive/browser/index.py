@@ -79,11 +79,12 @@ import shutil
 import tempfile
 import zlib
 from array import array
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
-from itertools import repeat
+from itertools import compress, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -124,10 +125,13 @@ STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
+#: 5: a long term's state is its summary (articles, term frequencies), not its positions,
+#: which a rebuild reads back from the ``pos/`` files of the ranges its changed articles
+#: are in (an added article no longer decodes and encodes every long term it holds whole);
 #: 4: a term's state holds its positions files' fragments too; 3: shard state as JSON
 #: fragments and marshal data per term (``shards/<k>.bin``); 1 was a pickle of each whole
 #: shard (``shards/<k>.pkl``). Another version: a cold build.
-STATE_VERSION = 4
+STATE_VERSION = 5
 #: zlib level of the shard state files (speed over size: they are read and written often).
 STATE_ZLIB_LEVEL = 1
 #: A term held by more articles than this (over all its fields) is *long*: its shard entry
@@ -518,12 +522,21 @@ def forms_shard_json(forms: _Forms, terms: _Terms | None = None) -> str:
     return _dump(out)
 
 
-def _level_docs(fields: dict[int, dict[int, list[int]]] | None, level: int) -> list[int]:
-    """The articles of a term's posting in the fields of forms level ``level``, ascending."""
-    docs: set[int] = set()
+def _level_docs(fields: dict[int, dict[int, list[int]]] | _Summary | None, level: int
+                ) -> list[int]:
+    """The articles of a term's posting in the fields of forms level ``level``, ascending
+    (``fields``: its postings, or a long term's summary)."""
+    if isinstance(fields, tuple):
+        docs, tfs = fields
+        a, b = (tfs.get(f) for f in _LEVEL_FIELDS[level])
+        if a is None or b is None:
+            held = a if b is None else b
+            return [] if held is None else list(compress(docs, held))
+        return list(compress(docs, map(operator.or_, a, b)))
+    out: set[int] = set()
     for f in _LEVEL_FIELDS[level] if fields else ():
-        docs.update(fields.get(f, ()))  # type: ignore[union-attr]
-    return sorted(docs)
+        out.update(fields.get(f, ()))  # type: ignore[union-attr]
+    return sorted(out)
 
 
 def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any:
@@ -553,17 +566,26 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
             numbers.update(listed)
         held.append(numbers)
         names.append(norm if spelling == norm else [norm, spelling])
-    place = {d: i for i, d in enumerate(docs)}
-    codes: list[Any] = [-1] * len(docs)
+    # each article's form (the last one when several), the articles holding several
+    code_of: dict[int, int] = {}
+    seen: set[int] = set()
+    several: set[int] = set()
     for i, numbers in enumerate(held):
-        for d in numbers:
-            at = place.get(d)
-            if at is None:  # not in the posting: the explicit entry
-                return {norm: [name if isinstance(name, str) else name[1],
-                               delta_encode(sorted(numbers))]
-                        for norm, name, numbers in zip(order, names, held, strict=True)}
-            c = codes[at]
-            codes[at] = i if c == -1 else ([*c, i] if isinstance(c, list) else [c, i])
+        code_of.update(dict.fromkeys(numbers, i))
+        several |= seen & numbers
+        seen |= numbers
+    if not seen.issubset(docs):  # an article not in the posting: the explicit entry
+        return {norm: [name if isinstance(name, str) else name[1],
+                       delta_encode(sorted(numbers))]
+                for norm, name, numbers in zip(order, names, held, strict=True)}
+    codes: list[Any] = list(map(code_of.get, docs, repeat(-1)))
+    if several:  # the numbers of their forms, ascending
+        lists: dict[int, list[int]] = {d: [] for d in several}
+        for i, numbers in enumerate(held):
+            for d in several.intersection(numbers):
+                lists[d].append(i)
+        for d, forms in lists.items():
+            codes[bisect_left(docs, d)] = forms
     if len(order) == 1 and -1 not in codes:
         return [names, 0]
     return [names, codes]
@@ -572,8 +594,10 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
 #: Shard state (``build/browser/shards/<k>.bin``, zlib level :data:`STATE_ZLIB_LEVEL` of a
 #: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
 #: only when the term changes. Postings: the fragment is the posting's members
-#: (``"form":{"3":[1]},…``), the data field number → docnum → delta
-#: positions, and a third member: a long term's positions fragments by file. Forms (one
+#: (``"d":"3","form":"1"``), the data field number → docnum → delta positions, and a
+#: third member False; a long term's data is its summary (:data:`_Summary`: its articles
+#: and term frequencies, what its fragment is made of), the third member True: its
+#: positions are those of its ``pos/<k>/`` files (:class:`_PosFiles`). Forms (one
 #: table per level, stem and root): the fragment is the term's
 #: member (``"term":{normalized:[spelling,docnums]}``), the data normalized → spelling →
 #: docnums (every spelling kept: the file shows that of the lowest-numbered article).
@@ -586,28 +610,52 @@ _LUNR_TAIL = f'],"pipeline":["{PIPELINE_LABEL}"],"version":"{LUNR_VERSION}"}}'
 
 
 def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
-                      ) -> tuple[str, dict[str, str]]:
+                      ) -> tuple[str, dict[str, str], _Summary | None]:
     """A term's shard entry (members of its posting, :func:`posting_members`) and, for a long
     term, its positions fragments by file (``<n>.<b>``: the n ranges of document numbers,
     range b): ``{field: "positions;positions;…"}``, the delta positions (comma separated) of
     each article of the range holding the term in that field, in the order of the field's
     articles in the shard (the browser takes the articles from there: they are not
-    repeated)."""
+    repeated), and its summary (:func:`_long_fragment`; None: a short term)."""
     if not _is_long(fields):
-        return _short_fragment(fields), {}
+        return _short_fragment(fields), {}, None
     docs_all: set[int] = set()
     for numbers in fields.values():
         docs_all.update(numbers)
     docs = sorted(docs_all)
-    blocks = position_blocks(len(docs))
+    tfs = {f: ([len(held[d]) for d in docs] if len(held) == len(docs)  # _tf
+               else [len(held[d]) if d in held else 0 for d in docs])
+           for f, held in fields.items()}
+    summary = (docs, tfs)
+    return (_long_fragment(summary),
+            _block_fragments(fields, position_blocks(len(docs)), slots), summary)
+
+
+#: A long term's articles (ascending) and, per field number, its term frequency in each of
+#: them (0: not in the field): what its shard entry is made of (the state keeps it, and not
+#: its positions, which are read back from its ``pos/`` files when a range changes).
+_Summary = tuple[list[int], dict[int, list[int]]]
+
+
+def _long_fragment(summary: _Summary) -> str:
+    """A long term's shard entry: ``"t"`` its articles delta-encoded, each field its term
+    frequencies over them."""
+    docs, tfs = summary
     dump = _dump
     entry: dict[str, str] = {"t": dump(delta_encode(docs))[1:-1]}
+    for f, numbers in tfs.items():
+        entry[FIELDS[f]] = dump(numbers)[1:-1]
+    return dump(entry)[1:-1]
+
+
+def _block_fragments(fields: dict[int, dict[int, list[int]]], blocks: int, slots: int
+                     ) -> dict[str, str]:
+    """A long term's positions fragments (:func:`_posting_fragment`) of the ranges its
+    ``fields`` hold articles in."""
+    dump = _dump
     parts: dict[int, dict[str, list[list[int]]]] = {}
     for f, held in fields.items():
         name = FIELDS[f]
-        tfs = ([len(held[d]) for d in docs] if len(held) == len(docs)  # _tf
-               else [len(held[d]) if d in held else 0 for d in docs])
-        entry[name] = dump(tfs)[1:-1]
         for d in sorted(held):
             part = parts.get(d * blocks // slots)  # position_block
             if part is None:
@@ -618,10 +666,9 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
             else:
                 at.append(held[d])
     # [[1, 2], [3]] → "1,2;3" (the JSON encoder writes the numbers)
-    return dump(entry)[1:-1], {
-        f"{blocks}.{b}": dump({name: dump(lists)[2:-2].replace("],[", ";")
-                               for name, lists in part.items()})
-        for b, part in parts.items()}
+    return {f"{blocks}.{b}": dump({name: dump(lists)[2:-2].replace("],[", ";")
+                                   for name, lists in part.items()})
+            for b, part in parts.items()}
 
 
 def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
@@ -688,14 +735,83 @@ def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: lis
     return _dump(term) + ":" + _dump(_forms_entry(norms, docs))
 
 
-def _pos_texts(entries: _Entries) -> dict[str, str]:
-    """The shard's positions files (``<n>.<b>`` → JSON ``{term: fragment}``, terms in
-    JavaScript's string order) from its long terms' fragments."""
-    files: dict[str, list[str]] = {}
-    for term in sorted([t for t, entry in entries.items() if entry[2]], key=_utf16_key):
-        for key, fragment in entries[term][2].items():
-            files.setdefault(key, []).append(f"{_dump(term)}:{fragment}")
-    return {key: "{" + ",".join(parts) + "}" for key, parts in files.items()}
+def _pos_texts(fragments: Mapping[str, Mapping[str, str | None]]) -> dict[str, str]:
+    """Positions files (``<n>.<b>`` → JSON ``{term: fragment}``, terms in JavaScript's string
+    order) from their terms' fragments (None: not there)."""
+    out: dict[str, str] = {}
+    for key, terms in fragments.items():
+        held = sorted([t for t, fragment in terms.items() if fragment is not None],
+                      key=_utf16_key)
+        if held:
+            out[key] = "{" + ",".join([f"{_dump(t)}:{terms[t]}" for t in held]) + "}"
+    return out
+
+
+class _PosFiles:
+    """A shard's positions files as the previous build left them (``folder``: its
+    ``pos/<k>/``), each read (and parsed) once, when first asked for: ``{term: {field:
+    cells}}``, empty when there is no such file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: dict[str, dict[str, dict[str, str]]] = {}
+
+    def get(self, key: str) -> dict[str, dict[str, str]]:
+        got = self.files.get(key)
+        if got is None:
+            try:
+                data = (self.folder / f"{key}.json{STORED}").read_bytes()
+            except FileNotFoundError:
+                got = {}
+            else:
+                got = json.loads(zlib.decompress(data, 31))
+            self.files[key] = got
+        return got
+
+    def term(self, key: str, term: str) -> dict[str, str]:
+        value = self.get(key).get(term)
+        if value is None:
+            raise ValueError(f"browser index: {self.folder}/{key}.json{STORED} lacks the "
+                             f"positions of {term!r} (damaged state: remove the state folder "
+                             "for a cold build)")
+        return value
+
+
+def _read_positions(value: Mapping[str, str], docs: list[int], tfs: dict[int, list[int]],
+                    lo: int, hi: int, into: dict[int, dict[int, list[int]]]) -> None:
+    """Put into ``into`` (field → docnum → delta positions) a long term's positions of its
+    articles ``docs[lo:hi]`` (one range of document numbers) from their positions file's
+    value (:func:`_block_fragments`)."""
+    some = docs[lo:hi]
+    for f, numbers in tfs.items():
+        held = list(compress(some, numbers[lo:hi]))
+        if not held:
+            continue
+        cells = value[FIELDS[f]].split(";")
+        at = into.get(f)
+        if at is None:
+            at = into[f] = {}
+        at.update(zip(held, [[int(x) for x in cell.split(",")] for cell in cells],
+                      strict=True))
+
+
+def _long_fields(summary: _Summary, term: str, files: _PosFiles, slots: int
+                 ) -> tuple[dict[int, dict[int, list[int]]], list[str]]:
+    """A long term's whole postings, read back from its positions files (numbered over
+    ``slots`` document numbers), and the names of those files."""
+    docs, tfs = summary
+    blocks = position_blocks(len(docs))
+    fields: dict[int, dict[int, list[int]]] = {}
+    keys: list[str] = []
+    lo = 0
+    while lo < len(docs):
+        b = docs[lo] * blocks // slots
+        hi = bisect_left(docs, -(-(b + 1) * slots // blocks), lo)
+        key = f"{blocks}.{b}"
+        keys.append(key)
+        _read_positions(files.term(key, term), docs, tfs, lo, hi, fields)
+        lo = hi
+    return fields, keys
 
 
 def _lunr_text(entries: _Entries) -> str:
@@ -1401,7 +1517,7 @@ def _write_browser_index(
         report.full = everything
         renumber = {seq: numbers[seq] for seq in changed}
         _write_shards(spill, out, state_dir, shards, old_shards if state else None,
-                      everything, renumber, gone, moved, dirty, partial, slots)
+                      everything, renumber, gone, moved, dirty, partial, slots, old_slots)
 
         # docs/<n>.json: changed articles from the spill, moved ones from their old file
         live = set(numbers)
@@ -1529,7 +1645,8 @@ def _old_hashes(hashes_dir: Path | None, ident: str) -> list[int]:
 def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                   old_shards: int | None, everything: bool, renumber: dict[int, int],
                   gone: set[int], moved: dict[int, int], dirty: set[int],
-                  partial: dict[int, set[int]] | None = None, slots: int = 1) -> None:
+                  partial: dict[int, set[int]] | None = None, slots: int = 1,
+                  old_slots: int | None = None) -> None:
     """Rebuild the shards that changed. Cold (``old_shards`` None): every shard from the
     spill alone. Otherwise each from its saved state (:func:`_load_shard`): only its terms
     that hash to a ``dirty`` hash (terms of changed, deleted or moved articles; every term
@@ -1549,6 +1666,18 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                 shutil.rmtree(target)
             target.mkdir()
     dirty_shards = {h % shards for h in dirty}
+    # A long term's positions are read back from its positions files (the state keeps its
+    # summary only). When every shard is rebuilt (a new numbering) they are read from the
+    # previous build's files, moved aside first (``pos.old``: a shard being written may be
+    # another's source when the number of shards changes).
+    pos_dir = out.root / "pos"
+    pos_old = out.root / "pos.old"
+    if pos_old.exists():
+        shutil.rmtree(pos_old)
+    if everything and old_shards is not None and pos_dir.exists():
+        os.replace(pos_dir, pos_old)
+    if old_slots is None:
+        old_slots = slots
     # a bucket holds the terms of hash ≡ bucket (mod SPILL_BUCKETS); with fewer shards than
     # buckets every shard spreads over several buckets: read them all at once
     groups = ([[b] for b in range(SPILL_BUCKETS)] if shards >= SPILL_BUCKETS
@@ -1614,16 +1743,18 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         for k in members:
             if old_shards is None:  # cold: nothing to patch
                 new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
-                lunr = _fresh_postings(new_terms, slots)
+                fragments: dict[str, dict[str, str | None]] = {}
+                lunr = _fresh_postings(new_terms, slots, fragments)
                 forms_state = [_fresh_forms(new_forms[level], level, new_terms)
                                for level in (0, 1)]
                 _save_shard(target, k, lunr, forms_state)
                 out.put(f"lunr/{k}.json", _lunr_text(lunr))
-                _put_positions(out, k, _pos_texts(lunr))
+                _put_positions(out, k, _pos_texts(fragments))
                 out.put(f"forms/{k}.json", _forms_text(forms_state))
                 continue
             lunr = {}
             forms_state = [{}, {}]
+            origin: dict[str, int] = {}  # term → the old shard it comes from (everything)
             if states is not None:
                 # the old shards whose terms may now be in shard k
                 sources = ([k % old_shards] if old_shards <= shards
@@ -1638,31 +1769,46 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                         old_forms = [{t: v for t, v in table.items() if _hash(t) % shards == k}
                                      for table in old_forms]
                     lunr.update(old_lunr)
+                    if everything:
+                        origin.update(dict.fromkeys(old_lunr, j))
                     for level in (0, 1):
                         forms_state[level].update(old_forms[level])
             new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
+            fragments = {}
+            here = _PosFiles(pos_dir / str(k))
+            files = (_old_positions(origin, pos_old, old_slots) if everything
+                     else _same_positions(here, slots))
             touched = _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone,
-                                      moved, partial, slots)
+                                      moved, partial, slots, files, fragments)
             for level in (0, 1):
                 _patch_forms(forms_state[level], new_forms[level], renumbering, everything,
                              dirty, gone, moved, partial, level, lunr, touched)
             _save_shard(target, k, lunr, forms_state)
             out.put(f"lunr/{k}.json", _lunr_text(lunr))
-            _put_positions(out, k, _pos_texts(lunr))
+            if everything:
+                _put_positions(out, k, _pos_texts(fragments))
+            else:
+                _update_positions(out, k, here, fragments)
             out.put(f"forms/{k}.json", _forms_text(forms_state))
+    if pos_old.exists():
+        shutil.rmtree(pos_old)
     if reshard and states is not None and target is not None:
         shutil.rmtree(states)
         os.replace(target, states)
 
 
-def _fresh_postings(new: _Terms, slots: int) -> _Entries:
+def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str | None]]
+                    ) -> _Entries:
     """A shard's postings state on a cold build, from the spill's postings alone (what
-    :func:`_patch_postings` makes from no state, without its bookkeeping)."""
+    :func:`_patch_postings` makes from no state, without its bookkeeping); the long terms'
+    positions fragments go to ``fragments``."""
     entries: _Entries = {}
     dumps = marshal.dumps
     for term, fields in new.items():
-        lunr, pos = _posting_fragment(fields, slots)
-        entries[term] = (lunr, dumps(fields), pos)
+        lunr, pos, long = _posting_fragment(fields, slots)
+        entries[term] = (lunr, dumps(fields if long is None else long), long is not None)
+        for key, fragment in pos.items():
+            fragments.setdefault(key, {})[term] = fragment
     return entries
 
 
@@ -1705,6 +1851,43 @@ def _put_positions(out: _Out, k: int, texts: dict[str, str]) -> None:
         folder.rmdir()
 
 
+def _old_positions(origin: dict[str, int], folder: Path, slots: int
+                   ) -> Callable[[str], tuple[_PosFiles, int]]:
+    """Term → the previous build's positions files of the old shard it comes from
+    (``origin``), under ``folder``, and their number of document slots."""
+    readers: dict[int, _PosFiles] = {}
+
+    def files(term: str) -> tuple[_PosFiles, int]:
+        j = origin[term]
+        got = readers.get(j)
+        if got is None:
+            got = readers[j] = _PosFiles(folder / str(j))
+        return got, slots
+    return files
+
+
+def _same_positions(files: _PosFiles, slots: int) -> Callable[[str], tuple[_PosFiles, int]]:
+    return lambda _term: (files, slots)
+
+
+def _update_positions(out: _Out, k: int, files: _PosFiles,
+                      fragments: Mapping[str, Mapping[str, str | None]]) -> None:
+    """Rewrite the positions files of shard ``k`` whose terms' fragments changed (the other
+    files are not read); a file left without terms is removed."""
+    folder = out.root / "pos" / str(k)
+    for key, terms in fragments.items():
+        merged: dict[str, str | None] = {t: _dump(value) for t, value in files.get(key).items()
+                                         if t not in terms}
+        merged.update(terms)
+        text = _pos_texts({key: merged}).get(key)
+        if text is None:
+            (folder / f"{key}.json{STORED}").unlink(missing_ok=True)
+        else:
+            out.put(f"pos/{k}/{key}.json", text)
+    if fragments and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
 def _load_shard(path: Path) -> tuple[_Entries, list[_Entries]] | None:
     """A shard's saved state (None: there is none)."""
     try:
@@ -1743,7 +1926,22 @@ def _renumbered_postings(docs: dict[int, Any], gone: set[int], moved: dict[int, 
 
 def _renumbered_numbers(numbers: list[int], gone: set[int], moved: dict[int, int]
                         ) -> list[int]:
-    return sorted(moved.get(d, d) for d in numbers if d not in gone)
+    """``numbers`` (ascending) without those ``gone``, those ``moved`` renumbered: a few
+    taken out and put in by bisection (a forms list can hold most of the archive's
+    articles), or all at once when many change."""
+    if 8 * (len(gone) + len(moved)) > len(numbers):
+        return sorted(moved.get(d, d) for d in numbers if d not in gone)
+    out = list(numbers)
+    back: list[int] = []
+    for d in (*gone, *moved):
+        at = bisect_left(out, d)
+        if at < len(out) and out[at] == d:
+            del out[at]
+            if d in moved and d not in gone:
+                back.append(moved[d])
+    for d in back:
+        insort(out, d)
+    return out
 
 
 def _renumber_in(table: dict[Any, Any], gone: set[int], moved: dict[int, int],
@@ -1763,37 +1961,125 @@ def _renumber_in(table: dict[Any, Any], gone: set[int], moved: dict[int, int],
 
 def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everything: bool,
                     dirty: set[int], gone_all: set[int], moved: dict[int, int],
-                    partial: dict[int, set[int]], slots: int = 1
-                    ) -> dict[str, dict[int, dict[int, list[int]]]]:
-    """Patch the shard's postings; returns the terms encoded again, each with its fields
-    (empty: the term is gone), for :func:`_patch_forms`."""
-    touched: dict[str, dict[int, dict[int, list[int]]]] = {}
+                    partial: dict[int, set[int]], slots: int = 1,
+                    files: Callable[[str], tuple[_PosFiles, int]] | None = None,
+                    fragments: dict[str, dict[str, str | None]] | None = None,
+                    ) -> dict[str, Any]:
+    """Patch the shard's postings; returns the terms encoded again, each with its fields or
+    a long term's summary (empty: the term is gone), for :func:`_patch_forms`. ``files``:
+    term → the positions files its long posting was read from and the number of document
+    slots they were written for; ``fragments`` gets the positions fragments that changed,
+    by file (None: the term is no longer in that file)."""
+    touched: dict[str, Any] = {}
+    if fragments is None:
+        fragments = {}
     for term in _todo(entries, new, renumbering, everything, dirty):
         have = entries.get(term)
-        fields: dict[int, dict[int, list[int]]] = {}
-        if have is not None:
-            fields = marshal.loads(have[1])
-            if renumbering:
-                gone = _gone_here(term, gone_all, partial)
-                _renumber_in(fields, gone, moved, _renumbered_postings)
         add = new.get(term)
+        gone = _gone_here(term, gone_all, partial) if renumbering else set()
+        fields: dict[int, dict[int, list[int]]] = {}
+        if have is not None and have[2]:  # a long term
+            assert files is not None
+            pos, old_slots = files(term)
+            summary: _Summary = marshal.loads(have[1])
+            if not everything and old_slots == slots:
+                done = _patch_long(term, summary, add, gone, moved, slots, pos, fragments)
+                if done is not None:
+                    entries[term] = (_long_fragment(done), marshal.dumps(done), True)
+                    touched[term] = done
+                    continue
+            fields, keys = _long_fields(summary, term, pos, old_slots)
+            for key in keys:
+                fragments.setdefault(key, {})[term] = None
+        elif have is not None:
+            fields = marshal.loads(have[1])
+        if have is not None and renumbering:
+            _renumber_in(fields, gone, moved, _renumbered_postings)
         if add is not None:
             for f, docs in add.items():
                 fields.setdefault(f, {}).update(docs)
         if fields:
-            lunr, pos = _posting_fragment(fields, slots)
-            entries[term] = (lunr, marshal.dumps(fields), pos)
+            lunr, pos_fragments, long = _posting_fragment(fields, slots)
+            entries[term] = (lunr, marshal.dumps(fields if long is None else long),
+                             long is not None)
+            for key, fragment in pos_fragments.items():
+                fragments.setdefault(key, {})[term] = fragment
+            touched[term] = fields if long is None else long
         else:
             entries.pop(term, None)
-        touched[term] = fields
+            touched[term] = {}
     return touched
+
+
+def _patch_long(term: str, summary: _Summary, add: dict[int, dict[int, list[int]]] | None,
+                gone: set[int], moved: dict[int, int], slots: int, files: _PosFiles,
+                fragments: dict[str, dict[str, str | None]]) -> _Summary | None:
+    """Patch a long term in place of its summary: only the ranges of document numbers
+    (positions files) where its articles leave, come or move are read back and encoded
+    again. None: it does not stay long in as many ranges (then the caller rebuilds it
+    whole)."""
+    docs, tfs = summary
+    blocks = position_blocks(len(docs))
+    present = []
+    for d in (*gone, *moved):
+        at = bisect_left(docs, d)
+        if at < len(docs) and docs[at] == d:
+            present.append(d)
+    ranges = {d * blocks // slots for d in present}
+    ranges.update(moved[d] * blocks // slots for d in present if d in moved)
+    if add is not None:
+        for held in add.values():
+            ranges.update(d * blocks // slots for d in held)
+    if not ranges:
+        return summary
+    # the term's postings in those ranges, before and after
+    bounds = {b: (bisect_left(docs, -(-b * slots // blocks)),
+                  bisect_left(docs, -(-(b + 1) * slots // blocks))) for b in ranges}
+    part: dict[int, dict[int, list[int]]] = {}
+    before = 0
+    for b, (lo, hi) in bounds.items():
+        before += hi - lo
+        if hi > lo:
+            _read_positions(files.term(f"{blocks}.{b}", term), docs, tfs, lo, hi, part)
+    _renumber_in(part, gone, moved, _renumbered_postings)
+    if add is not None:
+        for f, held in add.items():
+            part.setdefault(f, {}).update(held)
+    after: set[int] = set()
+    for held in part.values():
+        after.update(held)
+    count = len(docs) - before + len(after)
+    if count <= LONG_DOCS or position_blocks(count) != blocks:
+        return None
+    # splice the ranges' articles and frequencies, the last range first (indices stay valid)
+    docs = list(docs)
+    tfs = {f: list(numbers) for f, numbers in tfs.items()}
+    for f in part:
+        if f not in tfs:
+            tfs[f] = [0] * len(docs)
+    in_range: dict[int, list[int]] = {b: [] for b in ranges}
+    for d in sorted(after):
+        in_range[d * blocks // slots].append(d)
+    for b in sorted(ranges, reverse=True):
+        lo, hi = bounds[b]
+        now = in_range[b]
+        docs[lo:hi] = now
+        for f, numbers in tfs.items():
+            held = part.get(f, {})
+            numbers[lo:hi] = [len(held[d]) if d in held else 0 for d in now]
+    tfs = {f: numbers for f, numbers in tfs.items() if any(numbers)}
+    written = _block_fragments(part, blocks, slots)
+    for b in ranges:
+        key = f"{blocks}.{b}"
+        fragments.setdefault(key, {})[term] = written.get(key)
+    return docs, tfs
 
 
 def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]]]],
                  renumbering: bool, everything: bool, dirty: set[int], gone_all: set[int],
                  moved: dict[int, int], partial: dict[int, set[int]], level: int = 0,
                  postings: _Entries | None = None,
-                 touched: Mapping[str, dict[int, dict[int, list[int]]]] | None = None) -> None:
+                 touched: Mapping[str, Any] | None = None) -> None:
     """Patch one level's forms; a term's entry numbers the articles of its posting, so the
     terms whose posting changed (``touched``) are encoded again too."""
     touched = touched or {}
