@@ -682,7 +682,8 @@ def _write_record(article: Article, analyzer: Analyzer, gazetteer: Any, build: P
     columns, runs, mentions, counts, declared, title, title_entities = _record(
         article, analyzer, gazetteer)
     records.write_record(build, article.id,
-                         records.encode(key, columns, runs, title, title_entities))
+                         records.encode(key, columns, runs, title, title_entities,
+                                        article.text))
     return key, [(m.entity, m.start, m.end) for m in mentions], counts, declared
 
 

@@ -341,6 +341,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             kept = kept_related(self.paths.build / "related.json")
             related = (related_ids(kept) if kept is not None
                        else read_related(self.paths.build / "related.json"))
+        if not self.serving:
+            # The stages that read every text at once are done: the pages and the browser
+            # data read each article's text from its record (archive.records.TextOnDisk)
+            # rather than the corpus keeping them all to the end (~200 MB at 30,000).
+            # (`mkdocs serve` keeps the parsed corpus between reloads anyway.)
+            analysis.texts_on_disk()
+            loaded.articles = []
         self.data = build_site_data(analysis.in_order(), loaded.gazetteer.entities.values(),
                                     related, self.views,
                                     analysis.keys if self.serving else None)
@@ -994,6 +1001,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             log.info("archive: %d %s pages reused from build/, %d rendered, %d stale removed",
                      cache.hits, what, cache.misses, stale)
         self._write_reused(config)
+        if not self.serving:  # saved in checks.bin for the next build: not kept in memory
+            # while the browser data is made (they grow with the pages: ~60 MB at 9,504)
+            self.page_keys, self.pending, self.summary, self.placed = {}, {}, None, {}
         placed = self.placed_files
         log.info("archive: raw texts and data files put into the site: %d as hard links, %d "
                  "copied, %d already in place", placed.linked, placed.copied, placed.kept)
