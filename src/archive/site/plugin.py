@@ -344,10 +344,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if not self.serving:
             # The stages that read every text at once are done: the pages and the browser
             # data read each article's text from its record (archive.records.TextOnDisk)
-            # rather than the corpus keeping them all to the end (~200 MB at 30,000).
+            # rather than the corpus keeping them all to the end (36 MB at 9,504).
             # (`mkdocs serve` keeps the parsed corpus between reloads anyway.)
+            from archive.pipeline import give_back_memory
+
             analysis.texts_on_disk()
             loaded.articles = []
+            give_back_memory()
         self.data = build_site_data(analysis.in_order(), loaded.gazetteer.entities.values(),
                                     related, self.views,
                                     analysis.keys if self.serving else None)
@@ -1023,6 +1026,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                      self.root_counts)
         self.site = self.data = None
         self.by_src, self.prerendered = {}, {}
+        if not self.serving:  # (the large blocks let go of: see give_back_memory)
+            from archive.pipeline import give_back_memory
+
+            give_back_memory()
         assert self.analysis is not None and self.paths is not None
         # one analysed article at a time, in id order, rebuilt from build/analysis/ when
         # it changed since the browser data was last written
