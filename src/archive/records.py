@@ -9,7 +9,8 @@ per article, a *record* on disk and only a small :class:`Summary` in memory:
     (normalized, stem, root, alternative root), one vocabulary index, start and end offset per
     token (``array`` bytes), the tokens of gazetteer names with their entity and core, the
     runs of body tokens, the title's tokens (one list per token field) and its gazetteer
-    names, and the key it was made for;
+    names, and the key it was made for; after them, uncompressed, the article's text
+    (:func:`text_of`, :class:`TextOnDisk`);
 ``build/analysis/index.bin``
     per article id: the key (content hash of its file, analysis-code fingerprint, gazetteer
     fingerprint), its entity mentions, body mention counts and front-matter entities — what
