@@ -226,3 +226,76 @@ def test_body_vocabulary_counts_the_body_words_outside_names(archive_paths: Path
             assert tuple(words[5 * k + 1:5 * k + 4]) == analyze_word(words[5 * k])
         some_named |= any(t.entity for t in aa.body_tokens)
     assert some_named  # names were in the bodies, and were left out of the counts
+
+
+def test_a_record_carries_its_article_text(archive_paths: Paths) -> None:
+    """The record holds the article's text after the tokens (read without decompressing
+    them, checked against the record's key), and the token readers do not see it."""
+    loaded = load(archive_paths)
+    analysis = analyse(loaded, workers=1)
+    texts = {a.id: a.text for a in loaded.articles}
+    for article_id, key in analysis.keys.items():
+        data = records.record_path(archive_paths.build, article_id).read_bytes()
+        assert records.text_of(data, key) == texts[article_id]
+        assert records.text_of(data, "0" * len(key)) is None  # made for another key
+        assert records.decode(data)[0] == key
+    assert records.text_of(b"", "k") is None and records.text_of(b"x" * 40, "k") is None
+
+
+def test_texts_on_disk_reads_the_same_texts_and_keeps_none(archive_paths: Paths) -> None:
+    loaded = load(archive_paths)
+    analysis = analyse(loaded, workers=1)
+    before = {i: (s.article.text, s.article.title, s.article.segments,
+                  analysis.article(i).body_tokens) for i, s in analysis.summaries.items()}
+    analysis.texts_on_disk()
+    for i, s in analysis.summaries.items():
+        a = s.article
+        assert isinstance(a, records.TextOnDisk)
+        with pytest.raises(AttributeError):
+            records._TEXT_SLOT.__get__(a, records.TextOnDisk)  # not held in memory
+        text, title, segments, body = before[i]
+        assert (a.text, a.title, a.segments) == (text, title, segments)
+        aa = analysis.article(i)  # its text from the record it decodes
+        assert aa.article.text == text and aa.body_tokens == body
+        assert aa.article.id == i and aa.article.body_segments() == a.body_segments()
+    # a record another build replaced: named in the error, not a wrong text
+    some = next(iter(analysis.summaries))
+    path = records.record_path(archive_paths.build, some)
+    data = path.read_bytes()
+    path.write_bytes(data.replace(analysis.keys[some].encode(), b"f" * 32))
+    records._LAST_TEXT[:] = [None, ""]
+    with pytest.raises(ValueError, match=f"{some}.rec: no text of article {some}"):
+        _ = analysis.summaries[some].article.text
+
+
+def test_a_one_shot_site_build_keeps_no_article_text(
+    archive_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mkdocs build`: once the search index is made, the analysis' articles read their
+    texts from the records; the browser data gets every text all the same."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from archive.browser import site as browser_site
+
+    monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    seen: list[str] = []
+    real = browser_site.write_site_search
+
+    def spy(analyzed: Any, *args: Any, **kwargs: Any) -> Any:
+        assert all(isinstance(s.article, records.TextOnDisk)
+                   for s in analyzed.summaries.values())
+        seen.extend(analyzed.article(i).article.text for i in analyzed.summaries)
+        return real(analyzed, *args, **kwargs)
+
+    monkeypatch.setattr(browser_site, "write_site_search", spy)
+    config = load_config(str(archive_dir / "mkdocs.yml"))
+    build(config)
+    plugin = config.plugins["archive"]
+    texts = {a.id: a.text for a in load(Paths(archive_dir)).articles}
+    assert seen == [texts[i] for i in sorted(texts)]
+    for s in plugin.analysis.summaries.values():
+        with pytest.raises(AttributeError):
+            records._TEXT_SLOT.__get__(s.article, records.TextOnDisk)
+    assert plugin.page_keys == {} and plugin.summary is None  # in checks.bin, not in memory

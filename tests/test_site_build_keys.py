@@ -139,3 +139,25 @@ def test_an_added_or_deleted_article_checks_only_what_can_show_it(repo: Path,
     log = _build(inc)
     assert "the index pages and the lists' main pages checked" in log, log[-3000:]
     assert _site(inc) == first
+
+
+def test_page_keys_share_equal_lookups_and_tags() -> None:
+    """The pages' keys are kept to the end of the build: equal lookup pairs and tags are one
+    object across pages (each page's own copies grew with the archive), the keys unchanged."""
+    from archive.site.plugin import _page_key
+
+    shared: dict[object, object] = {}
+    made = []
+    for page in ("article:a", "article:b"):
+        asked = [["article", "x1"], ["entity", "place:riyadh"]]  # as read from a page cache
+        last = ("inputs", asked, "answers", frozenset({"a:x1", "e:place:riyadh"}))
+        plain = _page_key("chrome", page, f"{page}/", {}, last, "key")
+        k = _page_key("chrome", page, f"{page}/", {}, last, "key", shared)
+        assert [tuple(p) for p in plain.asked] == k.asked and plain.deps == k.deps
+        assert f"p:{page}" in k.deps and "a:x1" in k.deps
+        made.append(k)
+    a, b = made
+    assert all(p is q for p, q in zip(a.asked, b.asked, strict=True))
+    same = {t for t in a.deps if t in b.deps}
+    assert same == {"a:x1", "e:place:riyadh"}
+    assert all(any(t is u for u in b.deps) for t in same)

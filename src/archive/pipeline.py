@@ -297,6 +297,30 @@ class _CorpusPickler(pickle.Pickler):
     dispatch_table = {**copyreg.dispatch_table, Article: _reduce_article}
 
 
+def give_back_memory() -> None:
+    """Return the C heap's free pages to the system (glibc ``malloc_trim``; nothing elsewhere).
+
+    What CPython allocates in large blocks (an article's text, a big list or dict) comes from
+    the C heap, its small objects from arenas of their own. Once a stage lets go of many large
+    blocks (every article's text), the next stages, made mostly of small objects, cannot reuse
+    those holes: they would stay resident, unused, to the end of the build."""
+    import ctypes
+    import ctypes.util
+
+    global _LIBC
+    if _LIBC is None:
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC = libc.malloc_trim
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC(0)
+
+
+_LIBC: Any = None
+
+
 def declared_entities(article: Article, gazetteer: Any) -> list[str]:
     """Keys of the places and actors the front matter names (by id, key or any name)."""
     keys = set()
@@ -698,7 +722,8 @@ def _write_record(article: Article, analyzer: Analyzer, gazetteer: Any, build: P
     columns, runs, mentions, counts, declared, title, title_entities = _record(
         article, analyzer, gazetteer)
     records.write_record(build, article.id,
-                         records.encode(key, columns, runs, title, title_entities))
+                         records.encode(key, columns, runs, title, title_entities,
+                                        article.text))
     return key, [(m.entity, m.start, m.end) for m in mentions], counts, declared
 
 

@@ -193,6 +193,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # something that changed since they were saved: checked by their inputs next reload
         self.recheck: set[str] = set()
         self.pending: dict[str, tuple[str, list[list[str]], str, frozenset[str]]] = {}
+        # one object per equal lookup pair and tag in page_keys (see _page_key)
+        self.shared_keys: dict[Any, Any] = {}
         self.previous: _Before | None = None
         # `mkdocs serve`: the previous build's article and entity views and their digests;
         # an equal view is taken over as it is (archive.site.model.build_site_data)
@@ -344,6 +346,16 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             kept = kept_related(self.paths.build / "related.json")
             related = (related_ids(kept) if kept is not None
                        else read_related(self.paths.build / "related.json"))
+        if not self.serving:
+            # The stages that read every text at once are done: the pages and the browser
+            # data read each article's text from its record (archive.records.TextOnDisk)
+            # rather than the corpus keeping them all to the end (36 MB at 9,504).
+            # (`mkdocs serve` keeps the parsed corpus between reloads anyway.)
+            from archive.pipeline import give_back_memory
+
+            analysis.texts_on_disk()
+            loaded.articles = []
+            give_back_memory()
         self.data = build_site_data(analysis.in_order(), loaded.gazetteer.entities.values(),
                                     related, self.views,
                                     analysis.keys if self.serving else None)
@@ -644,7 +656,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 f.inclusion = InclusionLevel.EXCLUDED
                 self.reused[uri] = (f, key)
                 if keep and last is not None:
-                    known[uri] = _page_key(store.chrome, spec.key, f.url, meta, last, key)
+                    known[uri] = _page_key(store.chrome, spec.key, f.url, meta, last, key,
+                                           self.shared_keys)
             else:
                 self.prerendered[uri] = content
                 if keep and last is not None:
@@ -1033,6 +1046,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             log.info("archive: %d %s pages reused from build/, %d rendered, %d stale removed",
                      cache.hits, what, cache.misses, stale)
         self._write_reused(config)
+        if not self.serving:  # saved in checks.bin for the next build: not kept in memory
+            # while the browser data is made (they grow with the pages: ~60 MB at 9,504)
+            self.page_keys, self.pending, self.summary, self.placed = {}, {}, None, {}
+            self.shared_keys = {}
         placed = self.placed_files
         log.info("archive: raw texts and data files put into the site: %d as hard links, %d "
                  "copied, %d already in place", placed.linked, placed.copied, placed.kept)
@@ -1052,6 +1069,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                      self.root_counts)
         self.site = self.data = None
         self.by_src, self.prerendered = {}, {}
+        if not self.serving:  # (the large blocks let go of: see give_back_memory)
+            from archive.pipeline import give_back_memory
+
+            give_back_memory()
         assert self.analysis is not None and self.paths is not None
         # one analysed article at a time, in id order, rebuilt from build/analysis/ when
         # it changed since the browser data was last written
@@ -1170,7 +1191,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if last is not None:  # its key at the next reload (see _reuse_pages)
                 spec = self.by_src[uri]
                 self.page_keys[uri] = _page_key(self.store.chrome, spec.key, page.file.url,
-                                                dict(page.meta), last, key)
+                                                dict(page.meta), last, key, self.shared_keys)
         if self._deferred(page) is not None:
             page.content = None  # written by MkDocs right after this: not kept to the end
         return output
@@ -1312,14 +1333,21 @@ _LOOKUP_TAGS = {"article": "a:", "entity": "e:"}
 
 
 def _page_key(chrome: str, page: str, url: str, meta: dict[str, Any],
-              last: tuple[str, list[list[str]], str, frozenset[str]], key: str) -> _PageKey:
+              last: tuple[str, list[list[str]], str, frozenset[str]], key: str,
+              shared: dict[Any, Any] | None = None) -> _PageKey:
+    """``shared``: one object per equal lookup pair and tag across the pages' keys (the same
+    few thousand recur in every page's: each page kept its own, ~4 KB a page)."""
     inputs, asked, answers, tags = last
     deps = set(tags)
-    deps.add(f"p:{page}")
     for kind, name in asked:
         prefix = _LOOKUP_TAGS.get(kind)
         if prefix is not None:
             deps.add(prefix + name)
+    if shared is not None:
+        one = shared.setdefault
+        asked = [one(pair, pair) for pair in map(tuple, asked)]  # type: ignore[misc]
+        deps = {one(tag, tag) for tag in deps}
+    deps.add(f"p:{page}")
     return _PageKey(chrome, url, meta, inputs, asked, answers, key, frozenset(deps))
 
 
