@@ -441,7 +441,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for name, path in export.write_data_files(
                 self.data, site.urls, config.site_name, self.paths.build / "data",
                 self.options.slug, config.site_description or "",
-                self.data_rows if self.serving else None, inputs).items():
+                self.data_rows if self.serving else None, inputs,
+                None if self.serving else self.analysis.keys).items():
             # build/data/ files are replaced, never written in place (archive.files)
             f = self._generated(config, f"data/{name}", abs_src_path=str(path), linked=True)
             f.tally = self.placed_files
