@@ -74,6 +74,7 @@ from archive.site.model import (
     EntityView,
     SiteData,
     build_site_data,
+    keep_title_keys,
     newest_first_key,
     read_related,
     related_ids,
@@ -347,6 +348,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for w in self.data.warnings:
             log.info("archive: %s", w)
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
+        keep_title_keys(None if self.serving else self.paths.build / "title-keys.bin")
         if self.serving:
             self.site.env.bytecode_cache = self.compiled
             if self.digests is not None:  # the digests of the views taken over unchanged
