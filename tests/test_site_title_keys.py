@@ -74,7 +74,11 @@ def test_a_build_normalises_only_the_new_titles(tmp_path: Path, counted: list[st
 
 @pytest.mark.parametrize("damage", ["garbage", "other code", "not forms"])
 def test_a_damaged_or_foreign_file_is_not_used(tmp_path: Path, counted: list[str],
-                                               damage: str) -> None:
+                                               damage: str,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.archive")
     titles = ["إعلان", "آخر الأخبار", "Zeta", "alpha"]
     store = tmp_path / "title-keys.bin"
     model.keep_title_keys(store)
@@ -91,3 +95,4 @@ def test_a_damaged_or_foreign_file_is_not_used(tmp_path: Path, counted: list[str
     assert [v.id for v in model.title_order(views)] == _plain(views)
     assert sorted(counted) == sorted(titles)  # all normalised again, the file made anew
     assert marshal.loads(store.read_bytes())[1] == code
+    assert ("not used" in caplog.text) == (damage != "other code")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import marshal
 import unicodedata
 from collections import Counter, defaultdict
@@ -229,11 +230,17 @@ def _read_title_keys() -> int:
     _TITLE_STORE[1:] = [True, -1]
     try:
         fmt, code, forms = marshal.loads(path.read_bytes())
-        if fmt != TITLE_KEYS_FORMAT or code != _title_code() or not isinstance(forms, dict):
-            return -1
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in forms.items()):
-            return -1
-    except (OSError, ValueError, EOFError, TypeError):
+        if fmt != TITLE_KEYS_FORMAT or code != _title_code():
+            return -1  # other code: every title normalised again
+        if not isinstance(forms, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in forms.items()):
+            raise ValueError("not title forms")
+    except FileNotFoundError:
+        return -1
+    except (OSError, ValueError, EOFError, TypeError) as exc:
+        logging.getLogger("mkdocs.plugins.archive").info(
+            "archive: %s not used (%s): every title normalised again", path,
+            type(exc).__name__)
         return -1
     for title, norm in forms.items():
         _TITLE_KEYS.setdefault(title, norm)
