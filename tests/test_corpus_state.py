@@ -49,6 +49,15 @@ def test_a_build_pickles_only_the_changed_files_parse(archive_paths: Paths,
     stamp = cache.stat().st_mtime_ns
     assert _fields(load(archive_paths)) == first and pickled == []
     assert cache.stat().st_mtime_ns == stamp  # nothing changed: not written
+    # another process, nothing changed: the corpus read back whole, not made from the parses
+    from archive.corpus import loader
+
+    state._STORED.clear()
+    made: list[int] = []
+    real = loader.load_corpus
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(loader, "load_corpus", lambda *a: made.append(1) or real(*a))
+        assert _fields(load(archive_paths)) == first and made == []
     state._STORED.clear()  # another process: what it reads is all it knows
     with open(seeds[1], "a", encoding="utf-8") as fh:
         fh.write("\nسطر جديد.\n")

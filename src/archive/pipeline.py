@@ -191,7 +191,7 @@ def _save_corpus(cache: Path, memo: _Remembered) -> None:
     from archive.corpus import state
 
     try:  # each file's parse pickled on its own: the unchanged ones' bytes are copied
-        state.save(cache, memo.key, memo.code_key, memo.parsed, _dumps_parse)
+        state.save(cache, memo.key, memo.code_key, memo.parsed, _dumps_parse, memo.corpus)
     except OSError:
         pass  # a read-only build/: parse again next time
 
@@ -229,7 +229,11 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
     if remembered is not None and remembered.code_key == code_key:
         previous = remembered.parsed
     else:
-        saved, previous = _read_previous(cache, key, code_key)
+        saved, previous, whole = _read_previous(cache, key, code_key)
+        if saved == key and whole is not None:  # the file holds this very state
+            if _REMEMBERED is not None:
+                _REMEMBERED[str(cache)] = _Remembered(key, code_key, whole, previous)
+            return whole
     parsed: dict[str, Any] = {}
 
     def load_file(path: Path, paths: Paths) -> Any:
@@ -258,9 +262,10 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
     return corpus
 
 
-def _read_previous(cache: Path, key: str, code_key: str) -> tuple[str, dict[str, Any]]:
-    """From corpus.pickle: the key of the state it holds and its per-file parses, when it was
-    made by the same code (archive.corpus.state); else ("", {})."""
+def _read_previous(cache: Path, key: str, code_key: str) -> tuple[str, dict[str, Any], Any]:
+    """From corpus.pickle: the key of the state it holds, its per-file parses and the corpus
+    they made, when it was made by the same code (archive.corpus.state); else ("", {},
+    None)."""
     from archive.corpus import state
 
     return state.read(cache, code_key)

@@ -11,6 +11,7 @@ else gives no previous parse, and every file is parsed again."""
 
 from __future__ import annotations
 
+import io
 import logging
 import marshal
 import mmap
@@ -28,7 +29,7 @@ log = logging.getLogger("mkdocs.plugins.archive")
 
 #: the header's length: two hex SHA-256 digests and a space
 HEAD = 129
-FORMAT = b"corpus parses 1"
+FORMAT = b"corpus parses 2"
 FOOT = 16
 
 
@@ -54,15 +55,16 @@ def _identity(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def read(cache: Path, code_key: str) -> tuple[str, dict[str, Any]]:
-    """The key the file was written for and its parses (file name → ((size, mtime_ns),
-    parse)) when it was written by the same code (``code_key``); ("", {}) otherwise."""
+def read(cache: Path, code_key: str) -> tuple[str, dict[str, Any], Any]:
+    """The key the file was written for, its parses (file name → ((size, mtime_ns), parse))
+    and what :func:`save` was given as ``whole`` (None: nothing), when it was written by the
+    same code (``code_key``); ("", {}, None) otherwise."""
     _STORED.pop(str(cache), None)
     try:
         with open(cache, "rb") as fh:
             head = fh.read(HEAD)
             if len(head) < HEAD or head[65:].decode("ascii") != code_key:
-                return "", {}
+                return "", {}, None
             identity = _identity(cache)
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
                 size = len(mm)
@@ -70,7 +72,7 @@ def read(cache: Path, code_key: str) -> tuple[str, dict[str, Any]]:
                 length = int.from_bytes(mm[size - 8:], "big")
                 if at + length + FOOT != size or at < HEAD:
                     raise ValueError("no index")
-                fmt, names, stamps, raw = marshal.loads(mm[at:at + length])
+                fmt, names, stamps, raw, whole_at = marshal.loads(mm[at:at + length])
                 spans = array("Q")
                 spans.frombytes(raw)
                 if (fmt != FORMAT or len(names) != len(stamps)
@@ -81,7 +83,7 @@ def read(cache: Path, code_key: str) -> tuple[str, dict[str, Any]]:
                     if spans[2 * k] != pos:
                         raise ValueError("parses that do not tile the file")
                     pos += spans[2 * k + 1]
-                if pos != at:
+                if pos != whole_at or whole_at > at:
                     raise ValueError("parses that do not tile the file")
                 parsed: dict[str, Any] = {}
                 stored = _Stored(identity) if identity is not None else None
@@ -92,22 +94,33 @@ def read(cache: Path, code_key: str) -> tuple[str, dict[str, Any]]:
                     if stored is not None:
                         stored.parses[name] = parse
                         stored.spans[name] = (off, n)
+                whole = None
+                if at > whole_at:  # the whole, its parses' first items named by file name
+                    buf = io.BytesIO(mm[whole_at:at])
+                    loader = pickle.Unpickler(buf)
+                    loader.persistent_load = (  # type: ignore[method-assign]
+                        lambda name: parsed[name][1][0])
+                    whole = loader.load()
+                    if buf.tell() != at - whole_at:
+                        raise ValueError("bytes after the corpus")
     except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
             ImportError, IndexError, TypeError, UnicodeDecodeError, KeyError) as exc:
         if cache.exists():
             log.info("archive: %s not used (%s): every seed file parsed again", cache,
                      type(exc).__name__)
-        return "", {}
+        return "", {}, None
     if stored is not None:
         _STORED[str(cache)] = stored
-    return head[:64].decode("ascii"), parsed
+    return head[:64].decode("ascii"), parsed, whole
 
 
 def save(cache: Path, key: str, code_key: str, parsed: dict[str, Any],
-         dumps: Callable[[Any], bytes]) -> None:
+         dumps: Callable[[Any], bytes], whole: Any = None) -> None:
     """Write ``parsed`` (file name → (stamp, parse)) for ``key``: the pickle (``dumps``) of
     each parse the file there holds already (the same object, read or written by this
-    process) copied from it, the others' made."""
+    process) copied from it, the others' made. ``whole``: what the parses make up (the
+    corpus), pickled with each parse's first item (its article) named by its file name, so
+    that a build with no file changed reads it back without making it again."""
     before = _STORED.pop(str(cache), None)
     if before is not None and before.identity != _identity(cache):
         before = None  # written since by someone else
@@ -144,7 +157,16 @@ def save(cache: Path, key: str, code_key: str, parsed: dict[str, Any],
             parses[name] = parse
             pos += n
         flush()
-        index = marshal.dumps((FORMAT, names, stamps, spans.tobytes()))
+        whole_at = pos
+        if whole is not None:
+            refs = {id(p[0]): name for name, (_, p) in parsed.items()
+                    if isinstance(p, tuple) and p and p[0] is not None}
+            buf = io.BytesIO()
+            dumper = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+            dumper.persistent_id = lambda obj: refs.get(id(obj))  # type: ignore[method-assign]
+            dumper.dump(whole)
+            pos += fh.write(buf.getvalue())
+        index = marshal.dumps((FORMAT, names, stamps, spans.tobytes(), whole_at))
         fh.write(index)
         fh.write(pos.to_bytes(8, "big") + len(index).to_bytes(8, "big"))
     identity = _identity(cache)
