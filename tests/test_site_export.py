@@ -168,3 +168,74 @@ def test_build_leaves_the_data_files_made_from_the_same_inputs(
     made.clear()
     export.write_data_files(data, urls, "another", out, inputs="two")
     assert made and (out / "actors.json").read_bytes() == (cold / "actors.json").read_bytes()
+
+
+def test_build_makes_again_only_the_changed_articles_records(
+        archive_paths: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """`mkdocs build` (``row_keys``): where each record is in articles.json and articles.csv
+    is kept beside them (.rows); through an edit, an added and a deleted article, a new
+    process makes only the changed articles' records again and the files hold the bytes of a
+    write from scratch; rows that no longer describe the files (a file replaced, the state
+    damaged or of other inputs) make the files whole, with a log line, never wrong bytes."""
+    import logging
+
+    from archive import pipeline
+    from archive.site import export
+    from archive.site.model import build_site_data
+
+    paths = archive_paths
+    made: list[str] = []
+    real = export._record
+    monkeypatch.setattr(export, "_record", lambda v, urls: made.append(v.id) or real(v, urls))
+    out, cold = tmp_path / "data", tmp_path / "cold"
+    names = export.ARTICLE_FILES
+
+    def write() -> list[str]:
+        analysis = pipeline.analyse(pipeline.load(paths), workers=1)  # type: ignore[arg-type]
+        data = build_site_data(analysis.in_order(), [], None)  # type: ignore[arg-type]
+        urls = {f"article:{i}": f"articles/{i}/" for i in data.articles} | {
+            f"raw:{i}": f"raw/{i}.txt" for i in data.articles}
+        made.clear()
+        export.write_data_files(data, urls, "t", out, row_keys=analysis.keys)
+        got = list(made)
+        export.write_data_files(data, urls, "t", cold)
+        for name in export.DATA_NAMES:
+            assert (out / name).read_bytes() == (cold / name).read_bytes(), name
+        return got
+
+    seeds = sorted(p for p in paths.seeds.iterdir() if p.suffix in (".md", ".txt"))  # type: ignore[attr-defined]
+    ids = [p.stem for p in seeds]
+    assert len(ids) > 3 and sorted(write()) == sorted(ids + ids)
+    stamps = [(out / n).stat().st_mtime_ns for n in names]
+    assert write() == [] and [(out / n).stat().st_mtime_ns for n in names] == stamps
+    with open(seeds[1], "a", encoding="utf-8") as fh:
+        fh.write("\nفقرة جديدة في آخر المقال.\n")
+    assert write() == [seeds[1].stem] * 2
+    (paths.seeds / "zz_added.txt").write_text("مقال أضيف.\n", encoding="utf-8")  # type: ignore[attr-defined]
+    seeds[2].unlink()
+    got = write()
+    assert got.count("zz_added") == 2 and seeds[2].stem not in got and len(got) < len(ids)
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.archive")
+    # a file replaced since: made whole
+    (out / "articles.csv").write_text("replaced\n", encoding="utf-8")
+    assert len(write()) == 2 * len(ids) and "articles.csv changed since" in caplog.text
+    # the state damaged: made whole, never from rows that do not describe the files
+    state = out / export.ROWS_FILE
+    for damage in (b"not marshal", state.read_bytes()[:-7]):
+        state.write_bytes(damage)
+        caplog.clear()
+        assert len(write()) == 2 * len(ids) and "made whole" in caplog.text
+    # spans that do not make up the file (the state of another file of the same identity)
+    import marshal
+    from array import array
+
+    fmt, ctx, kept = marshal.loads(state.read_bytes())
+    identity, rows, tokens, spans = kept["articles.json"]
+    at = array("Q")
+    at.frombytes(spans)
+    at[1], at[3] = at[1] + 1, at[3] - 1
+    kept["articles.json"] = (identity, rows, tokens, at.tobytes())
+    state.write_bytes(marshal.dumps((fmt, ctx, kept)))
+    caplog.clear()
+    assert len(write()) == 2 * len(ids) and "unreadable" in caplog.text

@@ -14,6 +14,7 @@ Stage timings are collected in :class:`Timings` so benchmarks can report them.
 from __future__ import annotations
 
 import copyreg
+import io
 import os
 import pickle
 import time
@@ -32,7 +33,7 @@ from archive.analysis.analyzer import Columns, remember_words
 from archive.config import Paths
 from archive.corpus.article import Article
 from archive.errors import HasProblems, Problem
-from archive.files import atomic_file, write_atomic
+from archive.files import write_atomic
 from archive.records import Analysis, Summary, _Entities
 
 
@@ -187,13 +188,18 @@ def save_remembered() -> None:
 
 
 def _save_corpus(cache: Path, memo: _Remembered) -> None:
-    try:
-        with atomic_file(cache) as fh:
-            fh.write(f"{memo.key} {memo.code_key}".encode("ascii"))
-            _CorpusPickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump((memo.corpus,
-                                                                       memo.parsed))
+    from archive.corpus import state
+
+    try:  # each file's parse pickled on its own: the unchanged ones' bytes are copied
+        state.save(cache, memo.key, memo.code_key, memo.parsed, _dumps_parse, memo.corpus)
     except OSError:
         pass  # a read-only build/: parse again next time
+
+
+def _dumps_parse(parse: Any) -> bytes:
+    out = io.BytesIO()
+    _CorpusPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(parse)
+    return out.getvalue()
 
 
 def _corpus(paths: Paths, load_corpus: Any) -> Any:
@@ -210,23 +216,24 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
         return load_corpus(paths)
     entries = {e.name: (e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(paths.seeds)}
     state = sorted((name, size, mtime) for name, (size, mtime) in entries.items())
-    code = repr((files.fingerprint("corpus cache 3", ["corpus"]), str(paths.root),
+    code = repr((files.fingerprint("corpus cache 4", ["corpus"]), str(paths.root),
                  str(paths.seeds)))
     key = hashlib.sha256(repr((code, state)).encode()).hexdigest()
     code_key = hashlib.sha256(code.encode()).hexdigest()
     cache = paths.build / CORPUS_CACHE
     previous: dict[str, Any] = {}
+    saved = ""  # the key of the state corpus.pickle holds
     remembered = _REMEMBERED.get(str(cache)) if _REMEMBERED is not None else None
     if remembered is not None and remembered.key == key:
         return remembered.corpus
     if remembered is not None and remembered.code_key == code_key:
         previous = remembered.parsed
     else:
-        previous = _read_previous(cache, key, code_key)
-        if isinstance(previous, _Remembered):  # the pickle holds this very state
+        saved, previous, whole = _read_previous(cache, key, code_key)
+        if saved == key and whole is not None:  # the file holds this very state
             if _REMEMBERED is not None:
-                _REMEMBERED[str(cache)] = previous
-            return previous.corpus
+                _REMEMBERED[str(cache)] = _Remembered(key, code_key, whole, previous)
+            return whole
     parsed: dict[str, Any] = {}
 
     def load_file(path: Path, paths: Paths) -> Any:
@@ -248,28 +255,20 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
         memo.unsaved = True  # a reload: written when the server stops
         _REMEMBERED[str(cache)] = memo
     else:
-        _save_corpus(cache, memo)
+        if saved != key:  # else the file holds this very state
+            _save_corpus(cache, memo)
         if _REMEMBERED is not None:
             _REMEMBERED[str(cache)] = memo
     return corpus
 
 
-def _read_previous(cache: Path, key: str, code_key: str) -> Any:
-    """From corpus.pickle: the whole state when its key is ``key`` (a :class:`_Remembered`),
-    else the per-file parses when it was made by the same code, else nothing."""
-    previous: dict[str, Any] = {}
-    try:
-        with open(cache, "rb") as fh:
-            head = fh.read(129).decode("ascii")
-            if head[:64] == key:
-                corpus, parsed = pickle.load(fh)
-                return _Remembered(key, code_key, corpus, parsed)
-            if head[65:] == code_key:  # same code: the unchanged files' parse is reusable
-                previous = pickle.load(fh)[1]
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
-            ImportError, IndexError, TypeError):
-        previous = {}
-    return previous
+def _read_previous(cache: Path, key: str, code_key: str) -> tuple[str, dict[str, Any], Any]:
+    """From corpus.pickle: the key of the state it holds, its per-file parses and the corpus
+    they made, when it was made by the same code (archive.corpus.state); else ("", {},
+    None)."""
+    from archive.corpus import state
+
+    return state.read(cache, code_key)
 
 
 def _reduce_article(article: Article) -> tuple[Any, tuple[Any, ...]]:

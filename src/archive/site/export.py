@@ -8,16 +8,23 @@ changed: the build never holds a whole data file in memory."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import logging
+import marshal
 import os
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from archive import files
 from archive.files import atomic_file, write_atomic, write_if_changed
 from archive.site.model import EntityView, SiteData
+
+log = logging.getLogger("mkdocs.plugins.archive")
 
 LICENSE_NOTE = (
     "Article texts remain the property of their publishers and are archived for research; "
@@ -162,26 +169,58 @@ def _stat(path: Path) -> tuple[int, int, int] | None:
 
 def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows) -> None:
     """articles.json or articles.csv (by ``path``'s name) through ``kept`` (see KeptRows)."""
-    is_json = path.name == "articles.json"
     before = kept.files.pop(path.name, None)
     if before is not None and before.identity != _stat(path):
         before = None  # written since by someone else: made anew
-    old_rows = before.rows if before is not None else {}
-    plan: list[tuple[Any, str, str | None, str | None, tuple[int, int] | None]] = []
-    for aid, v in data.articles.items():
-        page, raw = urls.get(f"article:{aid}"), urls.get(f"raw:{aid}")
-        old = old_rows.get(aid)
-        same = (old is not None and old[0] is v and old[1] == v.related and old[2] == page
-                and old[3] == raw)
-        plan.append((v, aid, page, raw, (old[4], old[5]) if same else None))  # type: ignore[index]
-    if (before is not None and all(p[4] is not None for p in plan)
-            and list(old_rows) == list(data.articles)):
+
+    def token(v: Any, page: str | None, raw: str | None) -> Any:
+        return (v, list(v.related), page, raw)
+
+    def same(old: Any, new: Any) -> bool:
+        return bool(old[0] is new[0] and old[1:] == new[1:])
+
+    old_rows = ({aid: (row[:4], row[4], row[5]) for aid, row in before.rows.items()}
+                if before is not None else None)
+    rows = _write_rows(path, data, urls, old_rows, token, same)
+    if rows is None:
+        assert before is not None
         kept.files[path.name] = before  # the same bytes: left as they are
         return
+    identity = _stat(path)
+    if identity is not None:
+        kept.files[path.name] = _Written(identity, {
+            aid: (*tok, pos, length) for aid, (tok, pos, length) in rows.items()})
+
+
+#: per article id: what its record was made from (a token), and where its bytes are
+_Rows = dict[str, tuple[Any, int, int]]
+
+
+def _write_rows(path: Path, data: SiteData, urls: dict[str, str], old_rows: _Rows | None,
+                token: Callable[[Any, str | None, str | None], Any],
+                same: Callable[[Any, Any], bool]) -> _Rows | None:
+    """Write articles.json or articles.csv (by ``path``'s name) with the bytes
+    :func:`write_articles_json` or :func:`write_articles_csv` write, copying from the file
+    there (which ``old_rows`` describes) the bytes of each article whose record is made from
+    the same (``same`` of the old and the new ``token`` of its view, page and raw-text
+    addresses) and making only the others' records. None (the file left as it is): every
+    record the same, in the same order."""
+    is_json = path.name == "articles.json"
+    old = old_rows or {}
+    plan: list[tuple[Any, str, Any, tuple[int, int] | None]] = []
+    for aid, v in data.articles.items():
+        page, raw = urls.get(f"article:{aid}"), urls.get(f"raw:{aid}")
+        tok = token(v, page, raw)
+        was = old.get(aid)
+        plan.append((v, aid, tok, (was[1], was[2]) if was is not None and same(was[0], tok)
+                     else None))
+    if (old_rows is not None and all(p[3] is not None for p in plan)
+            and list(old_rows) == list(data.articles)):
+        return None
     sep = b"," if is_json else b""
-    rows: dict[str, tuple[Any, list[str], str | None, str | None, int, int]] = {}
+    rows: _Rows = {}
     with atomic_file(path, keep_same=True) as fh, (
-            open(path, "rb") if before is not None else io.BytesIO()) as src:
+            open(path, "rb") if old_rows is not None else io.BytesIO()) as src:
         pos = fh.write(b"[" if is_json else _csv_text([CSV_FIELDS]).encode())
         run = [0, 0]  # old bytes still to copy (rows unchanged and next to each other there)
 
@@ -190,7 +229,7 @@ def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows
                 _copy_range(src, fh, run[0], run[1] - run[0])
             run[0] = run[1] = 0
 
-        for i, (v, aid, page, raw, span) in enumerate(plan):
+        for i, (v, aid, tok, span) in enumerate(plan):
             if span is not None and run[1] > run[0] and run[1] + len(sep) == span[0]:
                 pos += len(sep)  # the separator between the two is among the old bytes
                 run[1] = span[0] + span[1]
@@ -206,14 +245,116 @@ def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows
                     r = _record(v, urls)
                     length = fh.write((_json_record(r) if is_json
                                        else _csv_text([_csv_fields(r)])).encode())
-            rows[aid] = (v, list(v.related), page, raw, pos, length)
+            rows[aid] = (tok, pos, length)
             pos += length
         flush()
         if is_json:
             fh.write(b"]\n")
-    identity = _stat(path)
-    if identity is not None:
-        kept.files[path.name] = _Written(identity, rows)
+    return rows
+
+
+#: in the data files' folder: where each article's record is in articles.json and
+#: articles.csv, and what it was made from (see :func:`_read_rows`)
+ROWS_FILE = ".rows"
+ROWS_FORMAT = 1
+
+
+def _rows_context(data: SiteData) -> str:
+    """Digest of what every article's record is made from beside its own analysis record,
+    path, related ids and addresses: the code, the places and actors there are (an article's
+    places and actors are those of them it names) and those some article names (a mention of
+    another is dropped)."""
+    h = hashlib.sha256(files.fingerprint(f"data rows {ROWS_FORMAT}", [
+        "site/export.py", "site/model.py", "corpus", "records.py"]).encode())
+    h.update(repr(sorted(data.entities.items())).encode())
+    h.update(b"\0" + repr(sorted(data.shown_keys)).encode())
+    return h.hexdigest()
+
+
+def _row_token(keys: Mapping[str, str]) -> Callable[[Any, str | None, str | None], Any]:
+    """A build's token of an article's record: the key of the analysis record its view was
+    made from (its file, the analysis code, the gazetteer's tagging), its path, related ids
+    and addresses, as a short digest."""
+    def token(v: Any, page: str | None, raw: str | None) -> Any:
+        key = keys.get(v.id)
+        if key is None:
+            return None  # made again
+        parts = (key, v.article.path, v.related, page, raw)
+        return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
+                               digest_size=16).digest()
+    return token
+
+
+def _read_rows(out: Path, context: str) -> dict[str, _Rows] | None:
+    """The rows :func:`_save_rows` saved, for the article files as they are now; None (with
+    the reason logged) when there are none, or they are unreadable, of other code or inputs,
+    or a file is no longer the one they describe: the files are then written whole."""
+    state = out / ROWS_FILE
+    if not state.is_file():
+        return None
+    reason = ""
+    try:
+        fmt, ctx, kept = marshal.loads(state.read_bytes())
+        if fmt != ROWS_FORMAT or ctx != context:
+            reason = "made by other code or for other places and actors"
+        else:
+            found: dict[str, _Rows] = {}
+            for name, (identity, ids, tokens, spans) in kept.items():
+                if name not in ARTICLE_FILES:
+                    continue
+                if _stat(out / name) != tuple(identity):
+                    reason = f"{name} changed since"
+                    break
+                at = array("Q")
+                at.frombytes(spans)
+                if not (len(ids) == len(tokens) and len(at) == 2 * len(ids)):
+                    raise ValueError("rows and spans differ in number")
+                if not _tiles(name, at, identity[1]):
+                    raise ValueError("rows that do not make up the file")
+                found[name] = {i: (t, at[2 * k], at[2 * k + 1])
+                               for k, (i, t) in enumerate(zip(ids, tokens, strict=True))}
+            else:
+                if set(found) == set(ARTICLE_FILES):
+                    return found
+                reason = "a file missing"
+    except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
+        reason = "unreadable"
+    log.info("archive: %s: %s; articles.json and articles.csv made whole", state, reason)
+    return None
+
+
+def _tiles(name: str, spans: array[int], size: int) -> bool:
+    """Whether the spans (offset, length, …) cover the file of ``size`` bytes exactly as
+    :func:`_write_rows` lays it out: the opening bytes, the records one after the other
+    (comma-separated in JSON), the closing bytes."""
+    is_json = name == "articles.json"
+    pos = 1 if is_json else len(_csv_text([CSV_FIELDS]).encode())
+    sep = 1 if is_json else 0
+    offsets, lengths = spans[0::2], spans[1::2]
+    for k, (at, length) in enumerate(zip(offsets, lengths, strict=True)):
+        if k:
+            pos += sep
+        if at != pos:
+            return False
+        pos += length
+    return pos + (2 if is_json else 0) == size
+
+
+def _save_rows(out: Path, context: str, rows: dict[str, _Rows]) -> None:
+    kept = {}
+    for name, made in rows.items():
+        identity = _stat(out / name)
+        if identity is None:
+            return
+        spans = array("Q")
+        for _, pos, length in made.values():
+            spans.append(pos)
+            spans.append(length)
+        kept[name] = (identity, list(made), [t for t, _, _ in made.values()], spans.tobytes())
+    write_atomic(out / ROWS_FILE, marshal.dumps((ROWS_FORMAT, context, kept)))
+
+
+ARTICLE_FILES = ("articles.json", "articles.csv")
 
 
 def _copy_range(src: Any, dst: Any, offset: int, length: int) -> None:
@@ -336,12 +477,17 @@ INPUTS_FILE = ".inputs"
 def write_data_files(
     data: SiteData, urls: dict[str, str], site_name: str, out: Path, slug: str = "archive",
     description: str = "", kept: KeptRows | None = None, inputs: str | None = None,
+    row_keys: Mapping[str, str] | None = None,
 ) -> dict[str, Path]:
     """Write every data file under ``out`` (only those whose bytes changed); returns file
     name → path, in the order of :data:`DATA_NAMES`. ``kept``: the article files as last
     written by this process (``mkdocs serve``), see :class:`KeptRows`. ``inputs``: a digest
     of everything the files are made from, code included (the plugin's site digest): when
-    the files were last written from the same, they are left as they are, not made again."""
+    the files were last written from the same, they are left as they are, not made again.
+    ``row_keys`` (`mkdocs build`): per article id, the key of the analysis record its view
+    was made from; where each article's record is in the article files is then kept beside
+    them (:data:`ROWS_FILE`), and the next build makes again only the records of the
+    articles whose key, path, related ids or addresses changed, copying the others' bytes."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {name: out / name for name in DATA_NAMES}
     marker = out / INPUTS_FILE
@@ -363,14 +509,39 @@ def write_data_files(
         "actors.json": text(actors_json(data, urls)),
         "datapackage.json": text(datapackage(site_name, len(data.articles), slug, description)),
     }
+    if kept is None and row_keys is not None:
+        _write_article_files(out, data, urls, row_keys)
     for name in DATA_NAMES:
-        if kept is not None and name in ("articles.json", "articles.csv"):
+        if kept is not None and name in ARTICLE_FILES:
             _write_kept(out / name, data, urls, kept)
-        else:
+        elif kept is not None or row_keys is None or name not in ARTICLE_FILES:
             write_if_changed(out / name, writers[name])
     if inputs is not None:
         write_atomic(marker, inputs)
     return paths
+
+
+def _write_article_files(out: Path, data: SiteData, urls: dict[str, str],
+                         row_keys: Mapping[str, str]) -> None:
+    """articles.json and articles.csv by :func:`_write_rows`, from the rows the last build
+    saved (:func:`_read_rows`) when they still describe the files; the rows saved anew."""
+    context = _rows_context(data)
+    before = _read_rows(out, context)
+    (out / ROWS_FILE).unlink(missing_ok=True)  # a build stopped while writing leaves none
+    token = _row_token(row_keys)
+
+    def same(old: Any, new: Any) -> bool:
+        return new is not None and old == new
+
+    rows: dict[str, _Rows] = {}
+    for name in ARTICLE_FILES:
+        old = before.get(name) if before is not None else None
+        made = _write_rows(out / name, data, urls, old, token, same)
+        if made is None:  # left as it was: its rows too
+            assert old is not None
+            made = old
+        rows[name] = made
+    _save_rows(out, context, rows)
 
 
 DATA_NAMES = ["articles.json", "articles.csv", "places.geojson", "actors.json", "datapackage.json"]

@@ -74,6 +74,7 @@ from archive.site.model import (
     EntityView,
     SiteData,
     build_site_data,
+    keep_title_keys,
     newest_first_key,
     read_related,
     related_ids,
@@ -362,6 +363,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for w in self.data.warnings:
             log.info("archive: %s", w)
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
+        keep_title_keys(None if self.serving else self.paths.build / "title-keys.bin")
         if self.serving:
             self.site.env.bytecode_cache = self.compiled
             if self.digests is not None:  # the digests of the views taken over unchanged
@@ -456,7 +458,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for name, path in export.write_data_files(
                 self.data, site.urls, config.site_name, self.paths.build / "data",
                 self.options.slug, config.site_description or "",
-                self.data_rows if self.serving else None, inputs).items():
+                self.data_rows if self.serving else None, inputs,
+                None if self.serving else self.analysis.keys).items():
             # build/data/ files are replaced, never written in place (archive.files)
             f = self._generated(config, f"data/{name}", abs_src_path=str(path), linked=True)
             f.tally = self.placed_files
