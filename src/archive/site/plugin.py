@@ -903,6 +903,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         env.globals["archive_search_url"] = self.site.urls.get("search")
         if self.serving:
             env.bytecode_cache = self.compiled
+        elif self.paths is not None:  # the theme's templates compiled once, not every build
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(
+                str(_folder(self.paths.build / "jinja-bytecode")))
         if self.staging.reusing:  # made in the previous site (archive.site.staging): keep
             # the files put in place unwritten when right (checked there), write all others
             t0 = time.perf_counter()
@@ -1420,6 +1423,11 @@ class _Before:
                    data.sources, data.source_slugs,
                    {k: _listed(listing) for k, listing in site.listings.items()}, dict(roots),
                    root_counts)
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
