@@ -76,7 +76,10 @@ def test_successful_build_replaces_site(built) -> None:  # type: ignore[no-untyp
     assert proc.returncode == 0, proc.stderr
     after = snapshot(root / "site")
     assert "articles/005_new/index.html" in after
-    assert not (root / "site.partial").exists() and not (root / "site.previous").exists()
+    assert not (root / "site.partial").exists()
+    # the site swapped out is kept, as it was, for the next build to be made in
+    # (archive.site.staging)
+    assert snapshot(root / "site.previous") == before
 
 
 def test_warnings_are_summarised_once_per_build(archive_dir: Path) -> None:

@@ -218,6 +218,7 @@ class PageStore:
         self.used: set[str] = set()
         self.stored = 0
         self.linked = 0
+        self.kept = 0  # already in place at copy (a hard link to the stored file)
         self._entries: dict[str, list[Any]] | None = None
         self._site: str | None = None
         #: The digest of this build's page inputs (see :func:`site_digest`), saved by prune.
@@ -324,19 +325,36 @@ class PageStore:
             self.entries[name] = [key, *stamp]
         self.stored += 1
 
-    def copy(self, src_uri: str, key: str, dest: Path | str, replace: bool = False) -> bool:
+    def copy(self, src_uri: str, key: str, dest: Path | str, replace: bool = False,
+             relink: bool = False) -> bool:
         """Put the stored page into the site at ``dest`` (a hard link, else a copy); False
         when it is no longer the one for ``key`` (then the caller must not use it). A file
-        already at ``dest`` is replaced when ``replace`` (a site folder MkDocs did not empty:
-        ``mkdocs serve --dirty``), else it makes the copy fail. (Plain strings and ``os``
+        already at ``dest`` (a site folder MkDocs did not empty: ``mkdocs serve --dirty``, or
+        the previous site a build is made in, archive.site.staging) is left when it is the
+        stored file itself (a hard link to it), else replaced by a new file when ``replace``
+        (never written through: it may be a link to another build's page; a hard link when
+        ``relink``, else a copy), else it makes the copy fail. (Plain strings and ``os``
         calls: this runs for every stored page, 13,700 at 10,000 articles.)"""
         name = self.name(src_uri)
         path = os.path.join(self._folder, name)
         entry = self.entries.get(name)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
         if (not isinstance(entry, list) or entry[0] != key
-                or not _same_file(self._stamp(path), entry)):
+                or not _same_file([st.st_ino, st.st_size, st.st_mtime_ns], entry)):
             return False
         dest = os.fspath(dest)
+        if replace:
+            try:
+                there = os.stat(dest)
+            except OSError:
+                pass
+            else:
+                if (there.st_ino, there.st_dev) == (st.st_ino, st.st_dev):
+                    self.kept += 1
+                    return True
         _make_folder(os.path.dirname(dest), self._made)
         try:
             os.link(path, dest)
@@ -349,7 +367,13 @@ class PageStore:
             try:
                 if os.path.lexists(tmp):
                     os.unlink(tmp)
-                shutil.copyfile(path, tmp)
+                try:
+                    if not relink:
+                        raise OSError
+                    os.link(path, tmp)
+                    self.linked += 1
+                except OSError:
+                    shutil.copyfile(path, tmp)
                 os.replace(tmp, dest)
             except OSError:
                 return False

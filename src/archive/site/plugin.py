@@ -66,6 +66,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
 from archive.browser import site as browser_site
+from archive.browser.index import DATA_DIR as BROWSER_DATA_DIR
 from archive.config import Paths
 from archive.records import Analysis
 from archive.site import export
@@ -957,6 +958,19 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         env.globals["archive_search_url"] = self.site.urls.get("search")
         if self.serving:
             env.bytecode_cache = self.compiled
+        elif self.paths is not None:  # the theme's templates compiled once, not every build
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(
+                str(_folder(self.paths.build / "jinja-bytecode")))
+        if self.staging.reusing:  # made in the previous site (archive.site.staging): keep
+            # the files put in place unwritten when right (checked there), write all others
+            t0 = time.perf_counter()
+            keep = {f.dest_uri for f in files
+                    if isinstance(f, LinkedFile) and f.inclusion.is_included()}
+            keep.update(f.dest_uri for f, _key in self.reused.values())
+            self.staging.restore(keep, (BROWSER_DATA_DIR,))
+            log.info("archive: built in the previous site: %d of its files kept, %d deleted "
+                     "(%.2fs)", self.staging.kept, self.staging.removed,
+                     time.perf_counter() - t0)
         return env
 
     # -- pages ---------------------------------------------------------------------------------
@@ -1160,17 +1174,20 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             return
         t0 = time.perf_counter()
         site_dir = config.site_dir
-        replace = self.dirty or self.kept.keeping  # a folder MkDocs did not empty
+        # a folder MkDocs did not empty (staging: the previous site, archive.site.staging)
+        replace = self.dirty or self.kept.keeping or self.staging.reusing
         copied = 0
         for uri, (f, key) in self.reused.items():
             if uri in self.in_place:
                 continue  # kept in the served folder since the previous build
-            if not store.copy(uri, key, os.path.join(site_dir, f.dest_uri), replace=replace):
+            if not store.copy(uri, key, os.path.join(site_dir, f.dest_uri), replace=replace,
+                              relink=self.staging.reusing):
                 raise PluginError(f"archive: the stored page {store.path(uri)} changed during "
                                   "the build — build again")
             copied += 1
-        log.info("archive: %d whole pages copied from build/ (%d as hard links; %.2fs; %.2fs to "
-                 "check them), %d stored, %d stale removed", copied, store.linked,
+        log.info("archive: %d whole pages copied from build/ (%d as hard links, %d already in "
+                 "place; %.2fs; %.2fs to check them), %d stored, %d stale removed", copied,
+                 store.linked, store.kept,
                  time.perf_counter() - t0, self.whole_seconds, store.stored,
                  store.prune(store.name(u) for u in self.generated))
         self._save_keys(store)  # after prune: keys.json holds the stored pages' keys now
@@ -1498,6 +1515,11 @@ class _Before:
                    data.sources, data.source_slugs,
                    {k: _listed(listing) for k, listing in site.listings.items()}, dict(roots),
                    root_counts)
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

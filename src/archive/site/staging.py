@@ -5,6 +5,20 @@ exception while rendering, or warnings that abort a ``--strict`` build after eve
 written) would leave a half-built or empty site. With staging, the previous ``site/`` stays
 exactly as it was until the new one is complete; then two renames put the new one in place.
 
+The site swapped out is kept beside it as ``<site_dir>.previous`` and the next build is made
+in it (double buffering): writing a whole new tree cost a hard link per stored page (115,000
+at 29,904 articles) and deleting the swapped-out one an unlink per file, on every rebuild. Its
+entries are moved into a hidden folder (:data:`KEPT_NAME`, skipped by MkDocs' cleaning) and,
+once the build knows its files (``on_env``), :meth:`StagedSiteDir.restore` deletes every
+file of it but those the build puts in place without writing them (the stored pages and the
+files linked from build/, which are checked and replaced when they are not the right file
+any more) and the folders the build's writers bring up to date themselves (the browser search
+data), and puts the rest back. So MkDocs and the plugin write every other file anew, as into
+an empty folder (never through a hard link that the live ``site/`` or build/ shares), and no
+file of the old tree the build does not make survives: the result is the same file set and
+bytes as a build into an empty folder. Any tree can be the buffer (one left by a failed or
+interrupted build too): what is kept is checked file by file, not trusted.
+
 Not used by ``mkdocs serve`` (it builds into a temporary folder of its own) or ``--dirty``
 builds (which update the existing folder in place by design).
 """
@@ -14,6 +28,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,26 +36,63 @@ from mkdocs.utils import CountHandler
 
 log = logging.getLogger("mkdocs.plugins.archive")
 
+#: The hidden folder inside the site folder being built (staging, or the served folder) that
+#: holds the previous build's files while MkDocs empties the folder (its ``clean_directory``
+#: skips names starting with ".").
+KEPT_NAME = ".archive-kept"
+
 
 class StagedSiteDir:
     def __init__(self) -> None:
         self.final: Path | None = None
         self.staging: Path | None = None
         self.warnings: CountHandler | None = None
+        #: this build is made in the previous build's tree (moved into staging/KEPT_NAME)
+        self.reusing = False
+        self.kept = self.removed = 0  # files of the old tree kept, deleted (restore)
 
     def begin(self, config: MkDocsConfig) -> None:
-        """Point ``config.site_dir`` at a fresh staging folder beside the real one."""
+        """Point ``config.site_dir`` at a staging folder beside the real one, holding the
+        previous build's tree (``<site>.previous``) in its hidden folder when there is one."""
         final = Path(config.site_dir)
         staging = final.with_name(final.name + ".partial")
-        _remove(staging)
+        previous = final.with_name(final.name + ".previous")
+        _take_back(staging, previous)
+        if previous.is_symlink() or (previous.exists() and not previous.is_dir()):
+            previous.unlink()
+        staging.mkdir()
+        self.reusing = previous.is_dir()
+        if self.reusing:
+            previous.rename(staging / KEPT_NAME)
         self.final, self.staging = final, staging
+        self.kept = self.removed = 0
         config.site_dir = str(staging)
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
+    def restore(self, keep: Collection[str], managed: Iterable[str] = ()) -> None:
+        """Called when the build's files are known, before any is written (``on_env``):
+        delete every file of the previous tree but those at the addresses (``dest_uri``) of
+        ``keep`` and those under the folders ``managed`` (brought up to date by their writer),
+        with the folders left empty; put the rest into the staging folder."""
+        if not self.reusing or self.staging is None:
+            return
+        kept = self.staging / KEPT_NAME
+        if not kept.is_dir():
+            return
+        self.kept, self.removed = _prune(str(kept), keep, frozenset(managed))
+        for entry in os.listdir(kept):
+            target = self.staging / entry
+            if target.exists() or target.is_symlink():  # written by another plugin: it wins
+                _remove(kept / entry)
+            else:
+                os.rename(kept / entry, target)
+        kept.rmdir()
+
     def commit(self, config: MkDocsConfig) -> None:
-        """Swap the staging folder in, unless warnings are about to abort a strict build."""
+        """Swap the staging folder in, unless warnings are about to abort a strict build; the
+        site swapped out is kept as ``<site>.previous`` for the next build."""
         if self.final is None or self.staging is None:
             return
         final, staging = self.final, self.staging
@@ -50,17 +102,17 @@ class StagedSiteDir:
             self.discard()
             return
         previous = final.with_name(final.name + ".previous")
-        _remove(previous)
+        _remove(previous)  # none: begin moved it into staging (unless put back by hand)
         if final.exists():
             final.rename(previous)
         staging.rename(final)
-        _remove(previous)
         self._detach()
 
     def discard(self) -> None:
-        """Throw the staging folder away; the real site folder is untouched."""
-        if self.staging is not None:
-            _remove(self.staging)
+        """The build failed: the real site folder is untouched; the staging folder becomes
+        ``<site>.previous`` again (the next build's buffer), with a few renames."""
+        if self.staging is not None and self.final is not None:
+            _take_back(self.staging, self.final.with_name(self.final.name + ".previous"))
         self._detach()
 
     def _warned(self) -> bool:
@@ -70,6 +122,58 @@ class StagedSiteDir:
         if self.warnings is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
         self.final = self.staging = self.warnings = None
+        self.reusing = False
+
+
+def _take_back(staging: Path, previous: Path) -> None:
+    """A staging folder left by a failed or interrupted build becomes ``previous`` when there
+    is none: its hidden folder of the tree it was made in, if still there (what the build
+    wrote beside it is deleted), else the whole folder. Otherwise it is deleted."""
+    if not staging.is_dir() or staging.is_symlink():
+        _remove(staging)
+        return
+    if previous.exists() or previous.is_symlink():
+        _remove(staging)
+        return
+    kept = staging / KEPT_NAME
+    if kept.is_dir() and not kept.is_symlink():
+        kept.rename(previous)
+        _remove(staging)
+    else:
+        staging.rename(previous)
+
+
+def _prune(root: str, keep: Collection[str], managed: frozenset[str]) -> tuple[int, int]:
+    """Delete the files under ``root`` whose path relative to it is not in ``keep`` and not
+    under a folder of ``managed``, and the folders left empty (``root`` stays). Returns how
+    many files were kept and deleted. (Plain strings and ``os.scandir``: it walks the whole
+    tree, 140,000 files in 40,000 folders at 29,904 articles.)"""
+    kept = removed = 0
+
+    def walk(folder: str, rel: str) -> bool:  # whether the folder is left empty
+        nonlocal kept, removed
+        empty = True
+        with os.scandir(folder) as entries:
+            listing = list(entries)
+        for entry in listing:
+            path = rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if path in managed:
+                    empty = False
+                elif walk(entry.path, path + "/"):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif path in keep:
+                kept += 1
+                empty = False
+            else:
+                os.unlink(entry.path)
+                removed += 1
+        return empty
+
+    walk(root, "")
+    return kept, removed
 
 
 def _remove(path: Path) -> None:
@@ -103,11 +207,6 @@ def _remove_tree(path: str) -> None:
     except OSError:
         if os.path.lexists(path):
             shutil.rmtree(path)
-
-
-#: The hidden folder inside the served folder that holds the previous build's files while
-#: MkDocs empties the served folder (its ``clean_directory`` skips names starting with ".").
-KEPT_NAME = ".archive-kept"
 
 
 class KeptServeDir:
