@@ -4,6 +4,7 @@ when unchanged) and code fingerprints."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -91,3 +92,32 @@ def fingerprint(label: str, parts: Iterable[str], *, skip: Iterable[str] = ()) -
     for p in sorted(files):
         h.update(p.relative_to(PACKAGE).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def copy_range(src: Any, dst: Any, offset: int, length: int) -> None:
+    """Append ``length`` bytes of the file ``src`` from ``offset`` to the file ``dst``: in the
+    kernel (``os.copy_file_range``: the unchanged records of the open data files and of the
+    corpus state are tens of MB at 10,000 articles, not copied through Python), else read and
+    written."""
+    copy = getattr(os, "copy_file_range", None)
+    if copy is not None and hasattr(src, "fileno"):
+        try:
+            dst.flush()
+            out = dst.fileno()
+            while length > 0:
+                n = copy(src.fileno(), out, length, offset)
+                if n <= 0:
+                    break
+                offset += n
+                length -= n
+            if length == 0:
+                return
+        except (OSError, io.UnsupportedOperation):
+            pass  # another file system, an older kernel: the rest through Python
+    src.seek(offset)
+    while length > 0:
+        chunk = src.read(min(length, 1 << 24))
+        if not chunk:
+            raise OSError(f"{getattr(src, 'name', 'file')}: shorter than when it was written")
+        dst.write(chunk)
+        length -= len(chunk)

@@ -21,9 +21,9 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from archive.files import atomic_file
+from archive.files import atomic_file, copy_range
 
 log = logging.getLogger("mkdocs.plugins.archive")
 
@@ -173,29 +173,3 @@ def save(cache: Path, key: str, code_key: str, parsed: dict[str, Any],
     if identity is not None:
         _STORED[str(cache)] = _Stored(identity, parses, {
             name: (spans[2 * k], spans[2 * k + 1]) for k, name in enumerate(names)})
-
-
-def copy_range(src: IO[bytes], dst: IO[bytes], offset: int, length: int) -> None:
-    """Append ``length`` bytes of the file ``src`` from ``offset`` to the file ``dst``: in the
-    kernel (``os.copy_file_range``), else read and written."""
-    copy = getattr(os, "copy_file_range", None)
-    if copy is not None:
-        try:
-            dst.flush()
-            while length > 0:
-                n = copy(src.fileno(), dst.fileno(), length, offset)
-                if n <= 0:
-                    break
-                offset += n
-                length -= n
-            if length == 0:
-                return
-        except OSError:
-            pass  # another file system, an older kernel: the rest through Python
-    src.seek(offset)
-    while length > 0:
-        chunk = src.read(min(length, 1 << 24))
-        if not chunk:
-            raise OSError(f"{getattr(src, 'name', 'file')}: shorter than when it was written")
-        dst.write(chunk)
-        length -= len(chunk)

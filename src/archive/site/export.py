@@ -13,7 +13,6 @@ import io
 import json
 import logging
 import marshal
-import os
 from array import array
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from archive import files
-from archive.files import atomic_file, write_atomic, write_if_changed
+from archive.files import atomic_file, copy_range, write_atomic, write_if_changed
 from archive.site.model import EntityView, SiteData
 
 log = logging.getLogger("mkdocs.plugins.archive")
@@ -226,7 +225,7 @@ def _write_rows(path: Path, data: SiteData, urls: dict[str, str], old_rows: _Row
 
         def flush() -> None:
             if run[1] > run[0]:
-                _copy_range(src, fh, run[0], run[1] - run[0])
+                copy_range(src, fh, run[0], run[1] - run[0])
             run[0] = run[1] = 0
 
         for i, (v, aid, tok, span) in enumerate(plan):
@@ -355,34 +354,6 @@ def _save_rows(out: Path, context: str, rows: dict[str, _Rows]) -> None:
 
 
 ARTICLE_FILES = ("articles.json", "articles.csv")
-
-
-def _copy_range(src: Any, dst: Any, offset: int, length: int) -> None:
-    """Append ``length`` bytes of the file ``src`` from ``offset`` to the file ``dst``: in the
-    kernel (``os.copy_file_range``, no copy through Python: the unchanged records are tens of
-    MB at 10,000 articles), else read and written."""
-    copy = getattr(os, "copy_file_range", None)
-    if copy is not None and hasattr(src, "fileno"):
-        try:
-            dst.flush()
-            out = dst.fileno()
-            while length > 0:
-                n = copy(src.fileno(), out, length, offset)
-                if n <= 0:
-                    break
-                offset += n
-                length -= n
-            if length == 0:
-                return
-        except (OSError, io.UnsupportedOperation):
-            pass  # another file system, an older kernel: the rest through Python
-    src.seek(offset)
-    while length > 0:
-        chunk = src.read(min(length, 1 << 24))
-        if not chunk:
-            raise OSError(f"{getattr(src, 'name', 'file')}: shorter than when it was written")
-        dst.write(chunk)
-        length -= len(chunk)
 
 
 def _entity_props(e: EntityView, data: SiteData, urls: dict[str, str]) -> dict[str, Any]:
