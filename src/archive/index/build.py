@@ -365,23 +365,14 @@ def warm(paths: Paths) -> bool:
     if gen is None:
         return False
     done = False
-    if _recall(gen / MANIFEST) is None:
-        manifest = read_manifest(gen)
-        if manifest is not None:
-            _keep(gen / MANIFEST, manifest)
-            done = True
-    if _recall(gen / META) is None:
-        try:
-            data = json.loads((gen / META).read_text(encoding="utf-8"))
-            _keep(gen / META, {int(num): row for num, row in data.items()})
-            done = True
-        except (OSError, ValueError, TypeError, AttributeError):
-            pass
-    if _recall(gen / FEATURES) is None:
-        feats = _read_features(gen)
-        if feats is not None:
-            _keep(gen / FEATURES, feats)
-            done = True
+    readers: tuple[tuple[str, Callable[[Path], Any]], ...] = (
+        (MANIFEST, read_manifest), (META, _read_meta), (FEATURES, _read_features))
+    for name, read in readers:
+        if _recall(gen / name) is None:
+            value = read(gen)
+            if value is not None:
+                _keep(gen / name, value)
+                done = True
     if _recall(gen / RELATED) is None:
         from archive.index.related import related_json
 
@@ -898,15 +889,7 @@ def _docs_meta(ix: Any, prev_gen: Path | None, before: list[tuple[str, int]],
     with ix.reader() as reader:
         old: dict[int, dict[str, Any]] | None = None
         if prev_gen is not None and before:
-            kept = _recall(prev_gen / META)
-            if kept is not None:
-                old = kept[1]  # not changed here: a new dict is made below
-            else:
-                try:
-                    data = json.loads((prev_gen / META).read_text(encoding="utf-8"))
-                    old = {int(num): row for num, row in data.items()}
-                except (OSError, ValueError, TypeError, AttributeError):
-                    old = None
+            old = _read_meta(prev_gen)  # not changed here: a new dict is made below
         if old is not None:
             was: dict[str, tuple[int, int]] = {}  # segment id → (offset before, count)
             offset = 0
@@ -978,6 +961,19 @@ def _analysed_source(loaded: Any, articles: dict[str, Any], todo: set[str],
         return fresh.article(aid)
 
     return get
+
+
+def _read_meta(gen: Path) -> dict[int, dict[str, Any]] | None:
+    """The stored fields of generation ``gen``'s documents by number (docs.json; kept under
+    ``mkdocs serve``), None when unreadable."""
+    kept = _recall(gen / META)
+    if kept is not None:
+        return kept[1]  # type: ignore[no-any-return]
+    try:
+        data = json.loads((gen / META).read_text(encoding="utf-8"))
+        return {int(num): row for num, row in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
 
 
 def _read_features(gen: Path) -> FeatureTable | None:
