@@ -36,36 +36,33 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = archive.analysis.normalize
     seen: list[str] = []
     monkeypatch.setattr(archive.analysis, "normalize", lambda t: seen.append(t) or real(t))
-    monkeypatch.setattr(model, "_TITLE_KEYS", {})
-    monkeypatch.setattr(model, "_TITLE_STORE", [None, False, -1])
     return seen
 
 
-def _new_process() -> None:
-    model._TITLE_KEYS.clear()
+def _build(store: Path, views: list[model.ArticleView]) -> list[str]:
+    """What one build does (another process each time): start from the file, order, save."""
+    forms = model.TitleForms(store)
+    order = [v.id for v in model.title_order(views, forms)]
+    forms.save()
+    return order
 
 
 def test_a_build_normalises_only_the_new_titles(tmp_path: Path, counted: list[str]) -> None:
     titles = ["أخبار الرياض", "اخبار الرياض", "إعلان", "آخر الأخبار", "", "Zeta", "alpha",
               "أخبار الرياض"]
     store = tmp_path / "title-keys.bin"
-    model.keep_title_keys(store)
     first = _views(titles)
-    assert [v.id for v in model.title_order(first)] == _plain(first)
+    assert _build(store, first) == _plain(first)
     assert store.is_file() and len(counted) == len(set(titles))
     # the next build, with one title changed and one article added
-    _new_process()
-    model.keep_title_keys(store)
     counted.clear()
     second = _views(["ياء", *titles[1:], "باء"])
-    order = [v.id for v in model.title_order(second)]
-    assert order == _plain(second) and sorted(counted) == sorted(["ياء", "باء"])
+    assert _build(store, second) == _plain(second)
+    assert sorted(counted) == sorted(["ياء", "باء"])
     # nothing new: nothing normalised, the file not written again
-    _new_process()
-    model.keep_title_keys(store)
     counted.clear()
     stamp = store.stat().st_mtime_ns
-    assert [v.id for v in model.title_order(second)] == _plain(second)
+    assert _build(store, second) == _plain(second)
     assert counted == [] and store.stat().st_mtime_ns == stamp
     # the file keeps this archive's titles only: the one changed away is gone
     forms = marshal.loads(store.read_bytes())[2]
@@ -81,18 +78,26 @@ def test_a_damaged_or_foreign_file_is_not_used(tmp_path: Path, counted: list[str
     caplog.set_level(logging.INFO, logger="mkdocs.plugins.archive")
     titles = ["إعلان", "آخر الأخبار", "Zeta", "alpha"]
     store = tmp_path / "title-keys.bin"
-    model.keep_title_keys(store)
-    model.title_order(_views(titles))
+    _build(store, _views(titles))
     fmt, code, forms = marshal.loads(store.read_bytes())
     wrong = {t: "!" for t in forms}  # forms that would order wrongly if taken
     store.write_bytes({"garbage": b"\x00not marshal",
                        "other code": marshal.dumps((fmt, "another normaliser", wrong)),
                        "not forms": marshal.dumps((fmt, code, [1, 2]))}[damage])
-    _new_process()
-    model.keep_title_keys(store)
     counted.clear()
     views = _views(titles)
-    assert [v.id for v in model.title_order(views)] == _plain(views)
+    assert _build(store, views) == _plain(views)
     assert sorted(counted) == sorted(titles)  # all normalised again, the file made anew
     assert marshal.loads(store.read_bytes())[1] == code
     assert ("not used" in caplog.text) == (damage != "other code")
+
+
+def test_ordering_alone_writes_nothing(tmp_path: Path, counted: list[str]) -> None:
+    """Sorting is only sorting: the file is written by the build's save, not by an order."""
+    store = tmp_path / "title-keys.bin"
+    forms = model.TitleForms(store)
+    views = _views(["باء", "ألف"])
+    assert [v.id for v in model.title_order(views, forms)] == _plain(views)
+    assert not store.exists()
+    forms.save()
+    assert set(marshal.loads(store.read_bytes())[2]) == {"باء", "ألف"}

@@ -87,7 +87,8 @@ class SiteData:
     #: the same: a view links the places and actors that have a page)
     made: dict[str, tuple[Any, str, tuple[str, ...]]] = field(default_factory=dict)
     shown_keys: frozenset[str] = frozenset()
-    #: the article ids newest first (build_site_data; None: sorted when asked for)
+    #: the article ids newest first, made with ``articles`` (build_site_data; None: sorted
+    #: when asked for). A SiteData's articles are not changed after it is made.
     order: list[str] | None = None
 
     # -- what gets a page ----------------------------------------------------------------------
@@ -115,13 +116,9 @@ class SiteData:
 
     # -- orderings ---------------------------------------------------------------------------
     def newest_first(self) -> list[ArticleView]:
-        order, views = self.order, self.articles
-        if order is not None and len(order) == len(views):
-            try:
-                return [views[i] for i in order]
-            except KeyError:
-                pass
-        return sorted(views.values(), key=lambda v: newest_first_key(v.article))
+        if self.order is None:
+            return sorted(self.articles.values(), key=lambda v: newest_first_key(v.article))
+        return [self.articles[i] for i in self.order]
 
     def dated(self) -> list[ArticleView]:
         return [v for v in self.articles.values() if v.article.date]
@@ -163,99 +160,93 @@ _INVERTED: dict[str, str] = {}
 _INVERTED_MAX = 1 << 16
 
 
-def title_order(views: Iterable[ArticleView]) -> list[ArticleView]:
+def title_order(views: Iterable[ArticleView],
+                forms: TitleForms | None = None) -> list[ArticleView]:
     """The views as the order by title lists them: by the title's matching form
-    (archive.analysis.normalize), then the title itself, then the id."""
-    from archive.analysis import normalize
-
-    views = list(views)
-    keys = _TITLE_KEYS
-    if len(keys) >= _TITLE_KEYS_MAX:
-        keys.clear()
-    stored = _read_title_keys()
-    fresh = 0
-
-    def key(v: ArticleView) -> tuple[str, str, str]:
-        nonlocal fresh
-        title = v.article.title or ""
-        norm = keys.get(title)
-        if norm is None:
-            norm = keys[title] = normalize(title)
-            fresh += 1
-        return (norm, title, v.id)
-
-    out = sorted(views, key=key)
-    if _TITLE_STORE[0] is not None:
-        forms = {(v.article.title or ""): "" for v in out}
-        if fresh or stored != len(forms):  # only this archive's titles
-            _save_title_keys({title: keys[title] for title in forms})
+    (archive.analysis.normalize), then the title itself, then the id. ``forms`` keeps the
+    matching forms between calls (a build's or a `mkdocs serve` session's)."""
+    forms = forms if forms is not None else TitleForms()
+    out = sorted(views, key=lambda v: (forms.form(v.article.title or ""),
+                                       v.article.title or "", v.id))
+    forms.ordered = [v.article.title or "" for v in out]
     return out
 
 
-#: :func:`title_order`'s matching forms by title: kept between calls, so that a `mkdocs serve`
-#: reload normalises only the titles it has not seen (13,300 calls were 0.6 s of a reload at
-#: 9,504 articles)
-_TITLE_KEYS: dict[str, str] = {}
-_TITLE_KEYS_MAX = 1 << 17
+class TitleForms:
+    """The matching form of each title an archive is ordered by.
 
-#: The file :func:`title_order` keeps its matching forms in between builds (see
-#: :func:`keep_title_keys`), and whether this process has read it.
-_TITLE_STORE: list[Any] = [None, False, -1]
-TITLE_KEYS_FORMAT = 1
+    One object per build, or per `mkdocs serve` session: a reload normalises only the titles
+    it has not seen (13,300 normalisations were 0.6 s of a reload at 9,504 articles). With a
+    ``path`` (build/title-keys.bin) it starts from the forms the previous build saved, and
+    :meth:`save` writes back the forms of the titles ordered last (this archive's only): the
+    next build, another process, normalises only the new titles (1-3 s at 30,000 articles).
+    Forms made by other normalising code are not used; an unreadable file is made anew."""
 
+    FORMAT = 1
+    MAX = 1 << 17  # a long `mkdocs serve` session starts again from empty past this
 
-def keep_title_keys(path: Path | None) -> None:
-    """Let :func:`title_order` keep the matching form of every title it orders in ``path``
-    (build/title-keys.bin), so that the next build (another process) normalises only the
-    titles that are new, not every title of the archive (1-3 s at 30,000 articles). The file
-    holds the forms made by the same normalising code only; an unreadable file is made anew."""
-    _TITLE_STORE[:] = [path, False, -1]
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.forms: dict[str, str] = {}
+        self.fresh = 0  # forms made since the file was read or written
+        self.ordered: list[str] | None = None  # the titles of the last order, in order
+        self.stored = self._read() if path is not None else -1
+
+    def form(self, title: str) -> str:
+        norm = self.forms.get(title)
+        if norm is None:
+            from archive.analysis import normalize
+
+            if len(self.forms) >= self.MAX:
+                self.forms.clear()
+            norm = self.forms[title] = normalize(title)
+            self.fresh += 1
+        return norm
+
+    def save(self) -> None:
+        """Write the forms of the titles ordered last, when any is new or the file holds
+        other titles; nothing without a path or an order. A read-only build/ is not an error:
+        the titles are normalised again next time."""
+        if self.path is None or self.ordered is None:
+            return
+        titles = dict.fromkeys(self.ordered)
+        if not self.fresh and self.stored == len(titles):
+            return
+        from archive.files import write_atomic
+
+        try:
+            write_atomic(self.path, marshal.dumps(
+                (self.FORMAT, _title_code(), {t: self.form(t) for t in titles})))
+        except OSError:
+            return
+        self.stored, self.fresh = len(titles), 0
+
+    def _read(self) -> int:
+        """Take the forms the file holds; how many titles it holds (-1: none read)."""
+        assert self.path is not None
+        try:
+            fmt, code, forms = marshal.loads(self.path.read_bytes())
+            if fmt != self.FORMAT or code != _title_code():
+                return -1  # other code: every title normalised again
+            if not isinstance(forms, dict) or not all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in forms.items()):
+                raise ValueError("not title forms")
+        except FileNotFoundError:
+            return -1
+        except (OSError, ValueError, EOFError, TypeError) as exc:
+            logging.getLogger("mkdocs.plugins.archive").info(
+                "archive: %s not used (%s): every title normalised again", self.path,
+                type(exc).__name__)
+            return -1
+        self.forms.update(forms)
+        return len(forms)
 
 
 def _title_code() -> str:
     from archive import files
 
-    return files.fingerprint(f"title keys {TITLE_KEYS_FORMAT} {unicodedata.unidata_version}",
+    return files.fingerprint(f"title keys {TitleForms.FORMAT} {unicodedata.unidata_version}",
                              ["analysis/normalize.py"])
-
-
-def _read_title_keys() -> int:
-    """Take the forms the file holds into :data:`_TITLE_KEYS` (once per process); returns
-    how many titles it holds (-1: none read)."""
-    path, done = _TITLE_STORE[:2]
-    if path is None:
-        return -1
-    if done:
-        return int(_TITLE_STORE[2])
-    _TITLE_STORE[1:] = [True, -1]
-    try:
-        fmt, code, forms = marshal.loads(path.read_bytes())
-        if fmt != TITLE_KEYS_FORMAT or code != _title_code():
-            return -1  # other code: every title normalised again
-        if not isinstance(forms, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in forms.items()):
-            raise ValueError("not title forms")
-    except FileNotFoundError:
-        return -1
-    except (OSError, ValueError, EOFError, TypeError) as exc:
-        logging.getLogger("mkdocs.plugins.archive").info(
-            "archive: %s not used (%s): every title normalised again", path,
-            type(exc).__name__)
-        return -1
-    for title, norm in forms.items():
-        _TITLE_KEYS.setdefault(title, norm)
-    _TITLE_STORE[2] = len(forms)
-    return len(forms)
-
-
-def _save_title_keys(forms: dict[str, str]) -> None:
-    from archive.files import write_atomic
-
-    try:
-        write_atomic(_TITLE_STORE[0], marshal.dumps((TITLE_KEYS_FORMAT, _title_code(), forms)))
-        _TITLE_STORE[2] = len(forms)
-    except OSError:
-        pass  # a read-only build/: normalised again next time
 
 
 # -- adapters ----------------------------------------------------------------------------------

@@ -74,8 +74,8 @@ from archive.site.model import (
     ArticleView,
     EntityView,
     SiteData,
+    TitleForms,
     build_site_data,
-    keep_title_keys,
     newest_first_key,
     read_related,
     related_ids,
@@ -210,6 +210,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # `mkdocs serve`: where each article's record is in the article data files, so that a
         # reload makes only the changed articles' records again (archive.site.export.KeptRows)
         self.data_rows = export.KeptRows()
+        self.title_forms = TitleForms()  # `mkdocs serve`: the session's (see on_pre_build)
         self.builds = 0  # builds ended under `mkdocs serve` (see _collect_garbage)
         self.digest_parts: dict[int, tuple[Any, bytes]] = {}  # see pageout.site_digest
         # `mkdocs build`: what this build's pages are made from (see _Summary), saved with the
@@ -364,7 +365,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for w in self.data.warnings:
             log.info("archive: %s", w)
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
-        keep_title_keys(None if self.serving else self.paths.build / "title-keys.bin")
+        # the titles' matching forms: kept in memory between reloads; a build starts from
+        # the previous build's (saved in on_post_build)
+        self.site.title_forms = (self.title_forms if self.serving
+                                 else TitleForms(self.paths.build / "title-keys.bin"))
         if self.serving:
             self.site.env.bytecode_cache = self.compiled
             if self.digests is not None:  # the digests of the views taken over unchanged
@@ -1063,6 +1067,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             log.info("archive: %d %s pages reused from build/, %d rendered, %d stale removed",
                      cache.hits, what, cache.misses, stale)
         self._write_reused(config)
+        self.site.title_forms.save()  # a build's: for the next build (no file under serve)
         if not self.serving:  # saved in checks.bin for the next build: not kept in memory
             # while the browser data is made (they grow with the pages: ~60 MB at 9,504)
             self.page_keys, self.pending, self.summary, self.placed = {}, {}, None, {}

@@ -18,7 +18,14 @@ from markupsafe import Markup
 
 from archive.site import mapsvg, text
 from archive.site.chart import month_chart
-from archive.site.model import ArticleView, EntityView, SiteData, newest_first_key, title_order
+from archive.site.model import (
+    ArticleView,
+    EntityView,
+    SiteData,
+    TitleForms,
+    newest_first_key,
+    title_order,
+)
 from archive.site.pagecache import Lookups, Memo, PageCache
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
@@ -229,6 +236,8 @@ class Site:
         self.per_page = max(1, int(self.options.per_page))
         self.urls: dict[str, str] = {}  # link key → site-relative URL ("articles/x/")
         self.extra_pages: set[str] = set()  # keys of optional pages present (e.g. "search")
+        #: the titles' matching forms for the order by title (the build sets its own)
+        self.title_forms = TitleForms()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             autoescape=True,
@@ -282,7 +291,7 @@ class Site:
             newest = [v.id for v in self.data.newest_first()]
             dated = [i for i in newest if self.data.articles[i].article.date]
             undated = [i for i in newest if not self.data.articles[i].article.date]
-            by_title = title_order(self.data.articles.values())
+            by_title = title_order(self.data.articles.values(), self.title_forms)
             self._ranks = {
                 "newest": {a: i for i, a in enumerate(newest)},
                 "oldest": {a: i for i, a in enumerate(list(reversed(dated)) + undated)},
