@@ -42,11 +42,10 @@ import struct
 import tempfile
 import zlib
 from array import array
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from hashlib import md5
-from itertools import accumulate, chain, islice, pairwise, starmap
-from operator import itemgetter
+from itertools import chain, islice, pairwise, starmap
+from operator import itemgetter, sub
 from typing import IO, Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
@@ -74,8 +73,8 @@ _RUN_CHUNK = 1024
 #: What precedes each record of a spilled run: the length of its marshal bytes.
 _RECORD = struct.Struct("<Q")
 
-#: One buffered term: (field name, term bytes, [docnum, weight, value, docnum, ...]).
-Run = tuple[str, bytes, list[Any]]
+#: One buffered term: (field name, term, [docnum, weight, value, docnum, ...]).
+Run = tuple[str, str, list[Any]]
 
 
 def codec() -> W3Codec:
@@ -93,13 +92,13 @@ def characters_postings(items: Iterable[tuple[str, int, int, int]],
     ``single``: the value of a term found once, by its ``(position, start, length)``, shared
     by the calls for one document's fields: a token's form, stem and root are at the same
     place, so most of their values are the same bytes, pickled once instead of three times."""
-    terms: dict[bytes, list[Any]] = {}
+    terms: dict[str, list[Any]] = {}
     _stream_into(terms, items, 0, {} if single is None else single)
-    for tbytes, (_, weight, value) in terms.items():
-        yield tbytes, int(weight), weight, value
+    for term, (_, weight, value) in terms.items():
+        yield term.encode("utf-8"), int(weight), weight, value
 
 
-def _stream_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[str, int, int, int]],
+def _stream_into(terms: dict[str, list[Any]], items: Iterable[tuple[str, int, int, int]],
                  docnum: int, single: dict[tuple[int, int, int], bytes]) -> tuple[int, int]:
     """The postings of the token stream ``items`` (see :func:`characters_postings`) added to
     the buffered ``terms`` of their field for document ``docnum``, without a tuple per
@@ -137,17 +136,16 @@ def _stream_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[str, int, 
             weight = float(n)
         length += n
         size += _POSTING_BYTES + len(value)
-        tbytes = term.encode("utf-8")
-        flat = find(tbytes)
+        flat = find(term)
         if flat is None:
-            terms[tbytes] = [docnum, weight, value]
-            size += _TERM_BYTES + len(tbytes)
+            terms[term] = [docnum, weight, value]
+            size += _TERM_BYTES + len(term)
         else:
             flat += (docnum, weight, value)
     return length, size
 
 
-def _positions_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[Any, ...]],
+def _positions_into(terms: dict[str, list[Any]], items: Iterable[tuple[Any, ...]],
                     docnum: int) -> tuple[int, int]:
     """:func:`_stream_into` for a field of Whoosh's ``Positions`` format (positions only):
     the value of a term is ``Positions.encode`` of its positions (a count, then the pickled
@@ -185,11 +183,10 @@ def _positions_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[Any, ..
             weight = float(n)
         length += n
         size += _POSTING_BYTES + len(value)
-        tbytes = term.encode("utf-8")
-        flat = find(tbytes)
+        flat = find(term)
         if flat is None:
-            terms[tbytes] = [docnum, weight, value]
-            size += _TERM_BYTES + len(tbytes)
+            terms[term] = [docnum, weight, value]
+            size += _TERM_BYTES + len(term)
         else:
             flat += (docnum, weight, value)
     return length, size
@@ -210,7 +207,7 @@ _POSITION = itemgetter(1)
 _PLACE = itemgetter(1, 2, 3)
 
 
-def _packed_into(terms: dict[bytes, list[Any]], items: list[tuple[str, int, int, int]],
+def _packed_into(terms: dict[str, list[Any]], items: list[tuple[str, int, int, int]],
                  docnum: int, chars: bool) -> tuple[int, int]:
     """:func:`_stream_into` for a field of the archive's packed formats
     (:class:`~archive.index.schema.PackedCharacters` when ``chars``, else
@@ -221,31 +218,32 @@ def _packed_into(terms: dict[bytes, list[Any]], items: list[tuple[str, int, int,
     n = len(items)
     if not n:
         return 0, 0
-    keys = list(map(_TERM, items))
-    counts = Counter(keys)
     ordered = sorted(items, key=_TERM)
+    # each term's end in the ordered items, the terms in order (a dict keeps the first
+    # insertion's place and the last value)
+    last = dict(zip(map(_TERM, ordered), range(1, n + 1), strict=True))
     if chars:
         width = 12
         data = array("I", chain.from_iterable(map(_PLACE, ordered))).tobytes()
     else:
         width = 4
         data = array("I", map(_POSITION, ordered)).tobytes()
-    distinct = sorted(counts)
-    freqs = list(map(counts.__getitem__, distinct))
-    ends = list(accumulate(freqs))
+    distinct = list(last)
+    ends = list(last.values())
     starts = [0, *ends[:-1]]
+    freqs = list(map(sub, ends, starts))
     values = list(map(data.__getitem__, map(slice, map(width.__mul__, starts),
                                             map(width.__mul__, ends))))
     if not distinct[0]:  # empty terms are not indexed (they sort first)
         del distinct[0], freqs[0], values[0]
     find = terms.get
     added = 0
-    for tbytes, weight, value in zip(map(str.encode, distinct), map(_WEIGHTS.__getitem__, freqs),
-                                     values, strict=True):
-        flat = find(tbytes)
+    for term, weight, value in zip(distinct, map(_WEIGHTS.__getitem__, freqs), values,
+                                   strict=True):
+        flat = find(term)
         if flat is None:
-            terms[tbytes] = [docnum, weight, value]
-            added += _TERM_BYTES + len(tbytes)
+            terms[term] = [docnum, weight, value]
+            added += _TERM_BYTES + len(term)
         else:
             flat += (docnum, weight, value)
     size = added + _POSTING_BYTES * len(values) + sum(map(len, values))
@@ -304,7 +302,7 @@ class ArchiveWriter(SegmentWriter):
         self._inline = inline
         self._protocol = protocol
         self._limit = buffermb * 1024 * 1024
-        self._buf: dict[str, dict[bytes, list[Any]]] = {}
+        self._buf: dict[str, dict[str, list[Any]]] = {}
         self._size = 0
         self._runs: list[IO[bytes]] = []
         self._pause_collector()  # last: a writer that failed to start has nothing to resume
@@ -352,10 +350,11 @@ class ArchiveWriter(SegmentWriter):
                     for tbytes, freq, weight, vbytes in postings:
                         length += freq
                         size += _POSTING_BYTES + len(vbytes)
-                        flat = terms.get(tbytes)
+                        term = tbytes.decode("utf-8")
+                        flat = terms.get(term)
                         if flat is None:
-                            terms[tbytes] = [docnum, weight, vbytes]
-                            size += _TERM_BYTES + len(tbytes)
+                            terms[term] = [docnum, weight, vbytes]
+                            size += _TERM_BYTES + len(term)
                         else:
                             flat += (docnum, weight, vbytes)
                     self._size += size
@@ -382,11 +381,12 @@ class ArchiveWriter(SegmentWriter):
             terms = buf.get(fieldname)
             if terms is None:
                 terms = buf[fieldname] = {}
-            flat = terms.get(btext)
+            term = btext.decode("utf-8")
+            flat = terms.get(term)
             vbytes = vbytes or b""
             if flat is None:
-                terms[btext] = [docnum, weight, vbytes]
-                self._size += _TERM_BYTES + len(btext)
+                terms[term] = [docnum, weight, vbytes]
+                self._size += _TERM_BYTES + len(term)
             else:
                 flat += (docnum, weight, vbytes)
             self._size += _POSTING_BYTES + len(vbytes)
@@ -399,8 +399,9 @@ class ArchiveWriter(SegmentWriter):
         buf = self._buf
         for fieldname in sorted(buf):
             terms = buf[fieldname]
-            for btext in sorted(terms):
-                yield fieldname, btext, terms[btext]
+            # by code point: the order of their UTF-8 bytes (the term table's)
+            for term in sorted(terms):
+                yield fieldname, term, terms[term]
 
     def _spill(self) -> None:
         """Write the buffer as one sorted run to a temporary file and empty it."""
@@ -478,7 +479,8 @@ class ArchiveWriter(SegmentWriter):
         inline = self._inline
         schema = self.schema
         lastfield: str | None = None
-        for fieldname, btext, flat in self._merged():
+        for fieldname, term, flat in self._merged():
+            btext = term.encode("utf-8")
             if fieldname != lastfield:
                 if lastfield is not None:
                     fw.finish_field()
