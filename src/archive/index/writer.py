@@ -490,7 +490,7 @@ class ArchiveWriter(SegmentWriter):
             ids = flat[0::3]
             weights = flat[1::3]
             values = flat[2::3]
-            dl = [fieldlengths[d] for d in ids]
+            dl = list(map(fieldlengths.__getitem__, ids))
             if len(ids) <= inline:
                 self._inline_term(fw, btext, ids, weights, values, dl, self._protocol)
             elif all(dl):
