@@ -6,12 +6,16 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
 
 - **postings of a document**: a field value that is a :class:`~archive.index.schema.TokenStream`
   is turned into postings straight from its ``(term, position, start, end)`` items, encoded
-  exactly as Whoosh's ``Characters`` or ``Positions`` format encodes them (``field.index``
-  would run them through the tokenizer, one Token object per item); any other value goes
-  through ``field.index`` as in Whoosh;
-- **the posting pool**: postings are gathered per field and term (a list per term, not a
-  tuple per posting), spilled to sorted runs on disk when the buffer is full, and the runs
-  merged term by term (Whoosh sorts and merges one tuple per posting);
+  exactly as the field's format encodes them (``field.index`` would run them through the
+  tokenizer, one Token object per item): the archive's packed formats
+  (:class:`~archive.index.schema.PackedCharacters`, ``PackedPositions``: a document's items
+  sorted by term once, each term's value a slice of one array's bytes, :func:`_packed_into`),
+  or Whoosh's own ``Characters`` and ``Positions``; any other value goes through
+  ``field.index`` as in Whoosh;
+- **the posting pool**: postings are gathered per field and term text (a list per term, not a
+  tuple per posting; the text is encoded once per term when the segment is written),
+  spilled to sorted runs on disk when the buffer is full, and the runs merged term by term
+  (Whoosh sorts and merges one tuple per posting);
 - **writing a term**: its postings are added to the codec's posting writer a block at a time;
   a term found in at most ``inline`` documents keeps its postings in its term-table entry
   instead of the postings file (the W3 format's inlined postings, which Whoosh's readers read
