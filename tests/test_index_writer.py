@@ -275,3 +275,27 @@ def test_packed_postings_of_a_stream_are_the_formats(fieldname: str) -> None:
                 assert field.format.decode_characters(value) == want
             assert field.format.decode_positions(value) == [p for p, _, _ in want]
             assert field.format.decode_frequency(value) == len(want)
+
+
+def test_stock_whoosh_reads_the_packed_formats(tmp_path: Path) -> None:
+    """The packed posting values are read right by Whoosh's own matchers: a stock phrase
+    query (positions) and the character offsets of a term, from an ArchiveWriter segment."""
+    from whoosh.query import Phrase
+
+    from archive.index.schema import encode_stream
+
+    words = ["a", "b", "c", "a", "b"]
+    docs = []
+    for i, order in enumerate([words, list(reversed(words))]):
+        items = [(w, p, 2 * p, 2 * p + 1) for p, w in enumerate(order)]
+        docs.append({"id": f"d{i}", "form": encode_stream(items), "stem": encode_stream(items)})
+    ix = write(tmp_path / "ix", docs, "archive")
+    with ix.searcher() as s:
+        for field in ("form", "stem"):
+            hits = s.search(Phrase(field, ["a", "b"]))
+            assert sorted(h["id"] for h in hits) == ["d0"]
+            hits = s.search(Phrase(field, ["b", "a"]))
+            assert sorted(h["id"] for h in hits) == ["d1"]
+        m = s.reader().postings("form", "a")
+        assert m.id() == 0 and m.value_as("characters") == [(0, 0, 1), (3, 6, 7)]
+        assert s.reader().postings("stem", "b").value_as("positions") == [1, 4]
