@@ -213,17 +213,11 @@ def test_refuses_what_it_does_not_write(tmp_path: Path) -> None:
         ArchiveWriter(ix)
 
 
-def test_postings_of_a_stream_are_whooshs() -> None:
-    """characters_postings (what add_document adds to the buffer for a token stream) gives
-    per term the frequency, weight and value bytes Whoosh's Characters format gives for the
-    same stream: repeated terms, empty terms, shared places and large offsets included."""
+def _random_streams() -> Iterator[list[tuple[str, int, int, int]]]:
+    """Token streams with repeated terms, empty terms, shared places and large offsets."""
     import random
 
-    from archive.index.schema import encode_stream
-    from archive.index.writer import characters_postings
-
     rng = random.Random(12)
-    field = make_schema()["form"]
     for n in (0, 1, 2, 50, 400):
         items, start = [], 0
         for pos in range(n):
@@ -231,6 +225,20 @@ def test_postings_of_a_stream_are_whooshs() -> None:
             end = start + rng.randint(1, 9)
             items.append((term, pos * rng.randint(1, 300), start, end))
             start = end + rng.randint(0, 70000 if pos % 97 == 5 else 3)
+        yield items
+
+
+def test_postings_of_a_stream_are_whooshs() -> None:
+    """characters_postings (what add_document adds to the buffer for a token stream of a field
+    in Whoosh's own Characters format) gives per term the frequency, weight and value bytes
+    Whoosh's Characters format gives for the same stream."""
+    from whoosh.fields import TEXT
+
+    from archive.index.schema import ArchiveTokenizer, encode_stream
+    from archive.index.writer import characters_postings
+
+    field = TEXT(analyzer=ArchiveTokenizer("form"), phrase=True, chars=True)
+    for items in _random_streams():
         ours = list(characters_postings(items))
         stock = [(t, f, w, v) for t, f, w, v in field.index(encode_stream(items))]
         assert sorted(ours) == sorted(stock)
@@ -239,3 +247,55 @@ def test_postings_of_a_stream_are_whooshs() -> None:
         single: dict[tuple[int, int, int], bytes] = {}
         assert list(characters_postings(items, single)) == ours
         assert list(characters_postings(items, single)) == ours
+
+
+@pytest.mark.parametrize("fieldname", ["form", "stem", "entity", "title_root"])
+def test_packed_postings_of_a_stream_are_the_formats(fieldname: str) -> None:
+    """What add_document buffers for a token stream of the archive's packed formats is, per
+    term, the frequency, weight and value the field's format gives through Whoosh's own
+    ``field.index`` (the tokenizer, then ``word_values``), and the value decodes back to the
+    term's positions (and offsets) in stream order."""
+    from archive.index.schema import PackedCharacters, encode_stream
+    from archive.index.writer import _packed_into
+
+    field = make_schema()[fieldname]
+    chars = type(field.format) is PackedCharacters
+    for items in _random_streams():
+        terms: dict[str, list[Any]] = {}
+        length, size = _packed_into(terms, items, 7, chars)
+        ours = sorted((t.encode(), int(f[1]), f[1], f[2]) for t, f in terms.items())
+        assert all(f[0] == 7 and len(f) == 3 for f in terms.values())
+        stock = sorted(field.index(encode_stream(items)))
+        assert ours == stock
+        assert length == sum(1 for t, *_ in items if t)
+        assert size > 0 if ours else size == 0
+        for t, _, _, value in ours:
+            want = [(p, s, e) for term, p, s, e in items if term.encode() == t]
+            if chars:
+                assert field.format.decode_characters(value) == want
+            assert field.format.decode_positions(value) == [p for p, _, _ in want]
+            assert field.format.decode_frequency(value) == len(want)
+
+
+def test_stock_whoosh_reads_the_packed_formats(tmp_path: Path) -> None:
+    """The packed posting values are read right by Whoosh's own matchers: a stock phrase
+    query (positions) and the character offsets of a term, from an ArchiveWriter segment."""
+    from whoosh.query import Phrase
+
+    from archive.index.schema import encode_stream
+
+    words = ["a", "b", "c", "a", "b"]
+    docs = []
+    for i, order in enumerate([words, list(reversed(words))]):
+        items = [(w, p, 2 * p, 2 * p + 1) for p, w in enumerate(order)]
+        docs.append({"id": f"d{i}", "form": encode_stream(items), "stem": encode_stream(items)})
+    ix = write(tmp_path / "ix", docs, "archive")
+    with ix.searcher() as s:
+        for field in ("form", "stem"):
+            hits = s.search(Phrase(field, ["a", "b"]))
+            assert sorted(h["id"] for h in hits) == ["d0"]
+            hits = s.search(Phrase(field, ["b", "a"]))
+            assert sorted(h["id"] for h in hits) == ["d1"]
+        m = s.reader().postings("form", "a")
+        assert m.id() == 0 and m.value_as("characters") == [(0, 0, 1), (3, 6, 7)]
+        assert s.reader().postings("stem", "b").value_as("positions") == [1, 4]

@@ -6,12 +6,16 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
 
 - **postings of a document**: a field value that is a :class:`~archive.index.schema.TokenStream`
   is turned into postings straight from its ``(term, position, start, end)`` items, encoded
-  exactly as Whoosh's ``Characters`` or ``Positions`` format encodes them (``field.index``
-  would run them through the tokenizer, one Token object per item); any other value goes
-  through ``field.index`` as in Whoosh;
-- **the posting pool**: postings are gathered per field and term (a list per term, not a
-  tuple per posting), spilled to sorted runs on disk when the buffer is full, and the runs
-  merged term by term (Whoosh sorts and merges one tuple per posting);
+  exactly as the field's format encodes them (``field.index`` would run them through the
+  tokenizer, one Token object per item): the archive's packed formats
+  (:class:`~archive.index.schema.PackedCharacters`, ``PackedPositions``: a document's items
+  sorted by term once, each term's value a slice of one array's bytes, :func:`_packed_into`),
+  or Whoosh's own ``Characters`` and ``Positions``; any other value goes through
+  ``field.index`` as in Whoosh;
+- **the posting pool**: postings are gathered per field and term text (a list per term, not a
+  tuple per posting; the text is encoded once per term when the segment is written),
+  spilled to sorted runs on disk when the buffer is full, and the runs merged term by term
+  (Whoosh sorts and merges one tuple per posting);
 - **writing a term**: its postings are added to the codec's posting writer a block at a time;
   a term found in at most ``inline`` documents keeps its postings in its term-table entry
   instead of the postings file (the W3 format's inlined postings, which Whoosh's readers read
@@ -44,7 +48,8 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from hashlib import md5
-from itertools import islice, pairwise, starmap
+from itertools import chain, islice, pairwise, starmap
+from operator import itemgetter, sub
 from typing import IO, Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
@@ -54,7 +59,7 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
 
-from archive.index.schema import TokenStream
+from archive.index.schema import PackedCharacters, PackedPositions, TokenStream
 
 #: A term found in at most this many documents has its postings in the term table.
 INLINE_DOCS = 8
@@ -72,8 +77,8 @@ _RUN_CHUNK = 1024
 #: What precedes each record of a spilled run: the length of its marshal bytes.
 _RECORD = struct.Struct("<Q")
 
-#: One buffered term: (field name, term bytes, [docnum, weight, value, docnum, ...]).
-Run = tuple[str, bytes, list[Any]]
+#: One buffered term: (field name, term, [docnum, weight, value, docnum, ...]).
+Run = tuple[str, str, list[Any]]
 
 
 def codec() -> W3Codec:
@@ -91,13 +96,13 @@ def characters_postings(items: Iterable[tuple[str, int, int, int]],
     ``single``: the value of a term found once, by its ``(position, start, length)``, shared
     by the calls for one document's fields: a token's form, stem and root are at the same
     place, so most of their values are the same bytes, pickled once instead of three times."""
-    terms: dict[bytes, list[Any]] = {}
+    terms: dict[str, list[Any]] = {}
     _stream_into(terms, items, 0, {} if single is None else single)
-    for tbytes, (_, weight, value) in terms.items():
-        yield tbytes, int(weight), weight, value
+    for term, (_, weight, value) in terms.items():
+        yield term.encode("utf-8"), int(weight), weight, value
 
 
-def _stream_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[str, int, int, int]],
+def _stream_into(terms: dict[str, list[Any]], items: Iterable[tuple[str, int, int, int]],
                  docnum: int, single: dict[tuple[int, int, int], bytes]) -> tuple[int, int]:
     """The postings of the token stream ``items`` (see :func:`characters_postings`) added to
     the buffered ``terms`` of their field for document ``docnum``, without a tuple per
@@ -135,17 +140,16 @@ def _stream_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[str, int, 
             weight = float(n)
         length += n
         size += _POSTING_BYTES + len(value)
-        tbytes = term.encode("utf-8")
-        flat = find(tbytes)
+        flat = find(term)
         if flat is None:
-            terms[tbytes] = [docnum, weight, value]
-            size += _TERM_BYTES + len(tbytes)
+            terms[term] = [docnum, weight, value]
+            size += _TERM_BYTES + len(term)
         else:
             flat += (docnum, weight, value)
     return length, size
 
 
-def _positions_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[Any, ...]],
+def _positions_into(terms: dict[str, list[Any]], items: Iterable[tuple[Any, ...]],
                     docnum: int) -> tuple[int, int]:
     """:func:`_stream_into` for a field of Whoosh's ``Positions`` format (positions only):
     the value of a term is ``Positions.encode`` of its positions (a count, then the pickled
@@ -183,14 +187,71 @@ def _positions_into(terms: dict[bytes, list[Any]], items: Iterable[tuple[Any, ..
             weight = float(n)
         length += n
         size += _POSTING_BYTES + len(value)
-        tbytes = term.encode("utf-8")
-        flat = find(tbytes)
+        flat = find(term)
         if flat is None:
-            terms[tbytes] = [docnum, weight, value]
-            size += _TERM_BYTES + len(tbytes)
+            terms[term] = [docnum, weight, value]
+            size += _TERM_BYTES + len(term)
         else:
             flat += (docnum, weight, value)
     return length, size
+
+
+class _Weights(dict[int, float]):
+    """A frequency's weight, one float object per frequency (most postings weigh 1.0: a float
+    each was 24 bytes of the buffer a posting, and a spilled run marshals a shared one once)."""
+
+    def __missing__(self, freq: int) -> float:
+        weight = self[freq] = float(freq)
+        return weight
+
+
+_WEIGHTS = _Weights()
+_TERM = itemgetter(0)
+_POSITION = itemgetter(1)
+_PLACE = itemgetter(1, 2, 3)
+
+
+def _packed_into(terms: dict[str, list[Any]], items: list[tuple[str, int, int, int]],
+                 docnum: int, chars: bool) -> tuple[int, int]:
+    """:func:`_stream_into` for a field of the archive's packed formats
+    (:class:`~archive.index.schema.PackedCharacters` when ``chars``, else
+    :class:`~archive.index.schema.PackedPositions`): the items are ordered by term in one
+    stable sort (each term's occurrences stay in position order), their positions (and
+    offsets) packed into one array, and each term's value is its slice of the array's bytes.
+    Everything but adding the postings to the buffer is done in C."""
+    n = len(items)
+    if not n:
+        return 0, 0
+    ordered = sorted(items, key=_TERM)
+    # each term's end in the ordered items, the terms in order (a dict keeps the first
+    # insertion's place and the last value)
+    last = dict(zip(map(_TERM, ordered), range(1, n + 1), strict=True))
+    if chars:
+        width = 12
+        data = array("I", chain.from_iterable(map(_PLACE, ordered))).tobytes()
+    else:
+        width = 4
+        data = array("I", map(_POSITION, ordered)).tobytes()
+    distinct = list(last)
+    ends = list(last.values())
+    starts = [0, *ends[:-1]]
+    freqs = list(map(sub, ends, starts))
+    values = list(map(data.__getitem__, map(slice, map(width.__mul__, starts),
+                                            map(width.__mul__, ends))))
+    if not distinct[0]:  # empty terms are not indexed (they sort first)
+        del distinct[0], freqs[0], values[0]
+    find = terms.get
+    added = 0
+    for term, weight, value in zip(distinct, map(_WEIGHTS.__getitem__, freqs), values,
+                                   strict=True):
+        flat = find(term)
+        if flat is None:
+            terms[term] = [docnum, weight, value]
+            added += _TERM_BYTES + len(term)
+        else:
+            flat += (docnum, weight, value)
+    size = added + _POSTING_BYTES * len(values) + sum(map(len, values))
+    return sum(freqs), size
 
 
 _ONE = pack_uint(1)
@@ -245,7 +306,7 @@ class ArchiveWriter(SegmentWriter):
         self._inline = inline
         self._protocol = protocol
         self._limit = buffermb * 1024 * 1024
-        self._buf: dict[str, dict[bytes, list[Any]]] = {}
+        self._buf: dict[str, dict[str, list[Any]]] = {}
         self._size = 0
         self._runs: list[IO[bytes]] = []
         self._pause_collector()  # last: a writer that failed to start has nothing to resume
@@ -275,9 +336,15 @@ class ArchiveWriter(SegmentWriter):
                     if terms is None:
                         terms = self._buf[name] = {}
                     fmt = type(field.format)
-                    if isinstance(value, TokenStream) and fmt is Characters:
-                        length, size = _stream_into(terms, value.items, docnum, single)
+                    if isinstance(value, TokenStream) and fmt is PackedCharacters:
+                        length, size = _packed_into(terms, value.items, docnum, True)
                         postings: Iterable[tuple[bytes, int, float, bytes]] = ()
+                    elif isinstance(value, TokenStream) and fmt is PackedPositions:
+                        length, size = _packed_into(terms, value.items, docnum, False)
+                        postings = ()
+                    elif isinstance(value, TokenStream) and fmt is Characters:
+                        length, size = _stream_into(terms, value.items, docnum, single)
+                        postings = ()
                     elif isinstance(value, TokenStream) and fmt is Positions:
                         length, size = _positions_into(terms, value.items, docnum)
                         postings = ()
@@ -287,10 +354,11 @@ class ArchiveWriter(SegmentWriter):
                     for tbytes, freq, weight, vbytes in postings:
                         length += freq
                         size += _POSTING_BYTES + len(vbytes)
-                        flat = terms.get(tbytes)
+                        term = tbytes.decode("utf-8")
+                        flat = terms.get(term)
                         if flat is None:
-                            terms[tbytes] = [docnum, weight, vbytes]
-                            size += _TERM_BYTES + len(tbytes)
+                            terms[term] = [docnum, weight, vbytes]
+                            size += _TERM_BYTES + len(term)
                         else:
                             flat += (docnum, weight, vbytes)
                     self._size += size
@@ -317,11 +385,12 @@ class ArchiveWriter(SegmentWriter):
             terms = buf.get(fieldname)
             if terms is None:
                 terms = buf[fieldname] = {}
-            flat = terms.get(btext)
+            term = btext.decode("utf-8")
+            flat = terms.get(term)
             vbytes = vbytes or b""
             if flat is None:
-                terms[btext] = [docnum, weight, vbytes]
-                self._size += _TERM_BYTES + len(btext)
+                terms[term] = [docnum, weight, vbytes]
+                self._size += _TERM_BYTES + len(term)
             else:
                 flat += (docnum, weight, vbytes)
             self._size += _POSTING_BYTES + len(vbytes)
@@ -334,8 +403,9 @@ class ArchiveWriter(SegmentWriter):
         buf = self._buf
         for fieldname in sorted(buf):
             terms = buf[fieldname]
-            for btext in sorted(terms):
-                yield fieldname, btext, terms[btext]
+            # by code point: the order of their UTF-8 bytes (the term table's)
+            for term in sorted(terms):
+                yield fieldname, term, terms[term]
 
     def _spill(self) -> None:
         """Write the buffer as one sorted run to a temporary file and empty it."""
@@ -413,7 +483,8 @@ class ArchiveWriter(SegmentWriter):
         inline = self._inline
         schema = self.schema
         lastfield: str | None = None
-        for fieldname, btext, flat in self._merged():
+        for fieldname, term, flat in self._merged():
+            btext = term.encode("utf-8")
             if fieldname != lastfield:
                 if lastfield is not None:
                     fw.finish_field()
@@ -423,7 +494,7 @@ class ArchiveWriter(SegmentWriter):
             ids = flat[0::3]
             weights = flat[1::3]
             values = flat[2::3]
-            dl = [fieldlengths[d] for d in ids]
+            dl = list(map(fieldlengths.__getitem__, ids))
             if len(ids) <= inline:
                 self._inline_term(fw, btext, ids, weights, values, dl, self._protocol)
             elif all(dl):
@@ -503,18 +574,25 @@ def _fast_term_table(tindex: Any) -> None:
     pack = _LENGTHS.pack
     from_bytes = int.from_bytes
 
+    # the file's position, kept here instead of asked per entry (a third of ``add``'s time)
+    at: list[int] = []
+
     def add(key: bytes, value: bytes) -> None:
         if key <= tindex.lastkey:
             raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{key!r}")
-        pos = tell()
+        pos = at[0] if at else tell()
         index.append(pos)
-        write(pack(len(key), len(value)) + key + value)
+        entry = pack(len(key), len(value)) + key + value
+        write(entry)
+        at[:] = (pos + len(entry),)
         # md5_hash: the digest's last four bytes, as int(hexdigest, 16) & 0xFFFFFFFF
         h = from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
         buckets[h & 255].append((h, pos))
         tindex.lastkey = key
 
     def write_hashes() -> None:
+        if at and at[0] != tell():
+            raise RuntimeError("the term table was written to besides its add")
         null = (0, 0)  # an empty slot: no entry starts at 0 (the header is there)
         for entries in buckets:
             numslots = 2 * len(entries)

@@ -28,7 +28,14 @@ from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tokenize import token_pattern
 from archive.config import Paths
 from archive.index.build import Manifest, current_generation, read_manifest
-from archive.index.schema import TITLE_PREFIX
+from archive.index.schema import (
+    TITLE_PREFIX,
+    PackedCharacters,
+    PackedPositions,
+    decode_packed_characters,
+    decode_packed_characters_positions,
+    decode_packed_positions,
+)
 from archive.search import ids_cache, postings
 from archive.search.query import (
     EXACT,
@@ -250,7 +257,9 @@ class IndexView:
         if fieldname not in self._position_decoders:
             fmt = self.reader.schema[fieldname].format
             self._position_decoders[fieldname] = (
-                postings.decode_positions if type(fmt) is Characters
+                decode_packed_characters_positions if type(fmt) is PackedCharacters
+                else decode_packed_positions if type(fmt) is PackedPositions
+                else postings.decode_positions if type(fmt) is Characters
                 else postings.decode_plain_positions if type(fmt) is Positions
                 else fmt.decoder("positions"))
         return self._position_decoders[fieldname]
@@ -258,7 +267,9 @@ class IndexView:
     def _decoder(self, fieldname: str) -> Any:
         if fieldname not in self._decoders:
             fmt = self.reader.schema[fieldname].format
-            self._decoders[fieldname] = (postings.decode_characters
+            self._decoders[fieldname] = (decode_packed_characters
+                                         if type(fmt) is PackedCharacters
+                                         else postings.decode_characters
                                          if type(fmt) is Characters
                                          else fmt.decoder("characters"))
         return self._decoders[fieldname]
