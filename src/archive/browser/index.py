@@ -125,13 +125,15 @@ STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
-#: 5: a long term's state is its summary (articles, term frequencies), not its positions,
-#: which a rebuild reads back from the ``pos/`` files of the ranges its changed articles
-#: are in (an added article no longer decodes and encodes every long term it holds whole);
+#: 6: the articles' term hashes and checksums in :data:`DIGEST_PACKS` pack files
+#: (:class:`_Digests`), not one file per article; 5: a long term's state is its summary
+#: (articles, term frequencies), not its positions, which a rebuild reads back from the
+#: ``pos/`` files of the ranges its changed articles are in (an added article no longer
+#: decodes and encodes every long term it holds whole);
 #: 4: a term's state holds its positions files' fragments too; 3: shard state as JSON
 #: fragments and marshal data per term (``shards/<k>.bin``); 1 was a pickle of each whole
 #: shard (``shards/<k>.pkl``). Another version: a cold build.
-STATE_VERSION = 5
+STATE_VERSION = 6
 #: zlib level of the shard state files (speed over size: they are read and written often).
 STATE_ZLIB_LEVEL = 1
 #: A term held by more articles than this (over all its fields) is *long*: its shard entry
@@ -150,6 +152,10 @@ CARD_BLOCK = 16
 #: (a few hundred bytes each), not every article's place (``rank.json``: 52 KB gzip at 29,904
 #: articles, fetched only when most of the files would be, e.g. for every row in order).
 RANK_BLOCK = 256
+#: Pack files of the articles' term hashes and checksums in the state folder (:class:`_Digests`).
+DIGEST_PACKS = 256
+#: Bytes of a digest pack gathered before they are appended to its file (cold build).
+DIGEST_FLUSH = 1 << 14
 #: Spill files of the streaming writer (a power of two).
 SPILL_BUCKETS = 64
 #: Bytes of spill records gathered per bucket before they are written.
@@ -1346,8 +1352,104 @@ def assign_docnums(ids: list[str], slots: int) -> list[int]:
     return out
 
 
-def _article_key(ident: str) -> str:
-    return hashlib.blake2b(ident.encode("utf-8"), digest_size=12).hexdigest()
+def _article_key(ident: str) -> bytes:
+    return hashlib.blake2b(ident.encode("utf-8"), digest_size=12).digest()
+
+
+class _Digests:
+    """Every article's term hashes and their checksums (what :func:`_old_digests` reads),
+    kept in :data:`DIGEST_PACKS` pack files ``articles/<p>.bin`` (an article's pack: the first
+    bytes of its key), not one file per article (creating tens of thousands of small files
+    was about 5 % of a cold build's CPU). A pack is a sequence of records: the article's key
+    (12 bytes), its number of hashes n (4 bytes, little-endian), then the n hashes and the n
+    checksums (unsigned 32-bit, native order, as ``array("I")``).
+
+    A cold build (``fresh``) appends each article's record to its pack, buffered; a rebuild
+    reads the old records of the packs it needs (:meth:`get`, before any change) and
+    rewrites, at :meth:`close`, the packs where an article came, changed or left."""
+
+    def __init__(self, folder: Path, fresh: bool) -> None:
+        self.folder = folder
+        self.fresh = fresh
+        if fresh and folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.buffers: dict[int, bytearray] = {}
+        self.packs: dict[int, dict[bytes, bytes]] = {}  # as the previous build left them
+        self.changes: dict[int, dict[bytes, bytes | None]] = {}
+
+    @staticmethod
+    def pack_of(key: bytes) -> int:
+        return int.from_bytes(key[:4], "little") % DIGEST_PACKS
+
+    def _read(self, p: int) -> dict[bytes, bytes]:
+        got = self.packs.get(p)
+        if got is None:
+            got = self.packs[p] = {}
+            try:
+                data = (self.folder / f"{p}.bin").read_bytes()
+            except FileNotFoundError:
+                return got
+            at = 0
+            while at + 16 <= len(data):
+                n = int.from_bytes(data[at + 12:at + 16], "little")
+                end = at + 16 + 8 * n
+                if end > len(data):
+                    break
+                got[data[at:at + 12]] = data[at + 16:end]
+                at = end
+            if at != len(data):
+                raise ValueError(f"browser state: {self.folder}/{p}.bin is damaged (remove "
+                                 "the state folder for a cold build)")
+        return got
+
+    def get(self, ident: str) -> bytes | None:
+        """The article's digests as the previous build left them (None: none)."""
+        key = _article_key(ident)
+        return self._read(self.pack_of(key)).get(key)
+
+    def put(self, ident: str, digests: bytes | None) -> None:
+        """Set the article's digests (None: the article left)."""
+        key = _article_key(ident)
+        p = self.pack_of(key)
+        if not self.fresh:
+            self.changes.setdefault(p, {})[key] = digests
+            return
+        assert digests is not None
+        buffer = self.buffers.get(p)
+        if buffer is None:
+            buffer = self.buffers[p] = bytearray()
+        buffer += key
+        buffer += (len(digests) // 8).to_bytes(4, "little")
+        buffer += digests
+        if len(buffer) >= DIGEST_FLUSH:
+            self._append(p, buffer)
+
+    def _append(self, p: int, buffer: bytearray) -> None:
+        with open(self.folder / f"{p}.bin", "ab") as out:
+            out.write(buffer)
+        buffer.clear()
+
+    def close(self) -> None:
+        for p, buffer in self.buffers.items():
+            if buffer:
+                self._append(p, buffer)
+        for p, changes in sorted(self.changes.items()):
+            records = dict(self._read(p))
+            for key, digests in changes.items():
+                if digests is None:
+                    records.pop(key, None)
+                else:
+                    records[key] = digests
+            path = self.folder / f"{p}.bin"
+            if not records:
+                path.unlink(missing_ok=True)
+                continue
+            tmp = self.folder / f".{p}.tmp"
+            tmp.write_bytes(b"".join([key + (len(records[key]) // 8).to_bytes(4, "little")
+                                      + records[key] for key in sorted(records)]))
+            os.replace(tmp, path)
+        self.changes.clear()
 
 
 def write_browser_index(
@@ -1399,8 +1501,7 @@ def _write_browser_index(
         state_dir.mkdir(parents=True, exist_ok=True)
         (state_dir / "state.json").unlink(missing_ok=True)  # a failed build leaves no state
         out_dir = state_dir / "data"
-        hashes_dir: Path | None = state_dir / "articles"
-        hashes_dir.mkdir(parents=True, exist_ok=True)
+        hashes_dir: _Digests | None = _Digests(state_dir / "articles", fresh=state is None)
     else:
         out_dir = site_data
         if out_dir.exists():
@@ -1460,8 +1561,8 @@ def _write_browser_index(
                 hashes = sorted(zip([h for h, _d in rec.groups],
                                     map(zlib.crc32, [d for _h, d in rec.groups]), strict=True))
                 digests = array("I", [h for h, _c in hashes] + [c for _h, c in hashes])
-                if old is None:  # a new article: no old file to compare with, written now
-                    (hashes_dir / f"{_article_key(ident)}.bin").write_bytes(digests.tobytes())
+                if old is None:  # a new article: nothing to compare with, set now
+                    hashes_dir.put(ident, digests.tobytes())
                 else:  # compared with its old file below (kept: edited articles are few)
                     touched[seq] = digests
         finally:
@@ -1508,10 +1609,11 @@ def _write_browser_index(
                 gone.add(old[0])
                 dirty.update(_old_hashes(hashes_dir, ident))
                 if hashes_dir is not None:
-                    (hashes_dir / f"{_article_key(ident)}.bin").unlink(missing_ok=True)
+                    hashes_dir.put(ident, None)
         if hashes_dir is not None:
             for seq, hashes in touched.items():
-                (hashes_dir / f"{_article_key(ids[seq])}.bin").write_bytes(hashes.tobytes())
+                hashes_dir.put(ids[seq], hashes.tobytes())
+            hashes_dir.close()
         del touched
         everything = state is None or old_slots != slots or old_shards != shards
         report.full = everything
@@ -1586,7 +1688,7 @@ def _write_browser_index(
         lexicon_names = list(lexicon)
     if everything:
         _sweep(out_dir, shards, live, blocks, set(lexicon_names), state_dir,
-               {_article_key(ident) for ident in ids}, rank_blocks(slots))
+               rank_blocks(slots))
 
     if state_dir is not None:
         _write_state(state_dir / "state.json", {
@@ -1623,14 +1725,13 @@ def _write_state(path: Path, head: dict[str, Any], docs: Iterable[tuple[str, Any
         out.write("".join(chunk) + "}" + ("," + after[1:] if len(after) > 2 else "}"))
 
 
-def _old_digests(hashes_dir: Path | None, ident: str) -> dict[int, int] | None:
-    """``articles/<key>.bin``: the article's term hashes (ascending), then per hash a
-    checksum of its postings and forms there. None: no such file."""
+def _old_digests(hashes_dir: _Digests | None, ident: str) -> dict[int, int] | None:
+    """The article's term hashes (ascending), then per hash a checksum of its postings and
+    forms there (:class:`_Digests`). None: none kept."""
     if hashes_dir is None:
         return None
-    try:
-        data = (hashes_dir / f"{_article_key(ident)}.bin").read_bytes()
-    except FileNotFoundError:
+    data = hashes_dir.get(ident)
+    if data is None:
         return None
     numbers = array("I")
     numbers.frombytes(data)
@@ -1638,7 +1739,7 @@ def _old_digests(hashes_dir: Path | None, ident: str) -> dict[int, int] | None:
     return dict(zip(numbers[:half].tolist(), numbers[half:].tolist(), strict=True))
 
 
-def _old_hashes(hashes_dir: Path | None, ident: str) -> list[int]:
+def _old_hashes(hashes_dir: _Digests | None, ident: str) -> list[int]:
     return list(_old_digests(hashes_dir, ident) or ())
 
 
@@ -2113,7 +2214,7 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
 
 
 def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set[str],
-           state_dir: Path | None, articles: set[str], ranks: int) -> None:
+           state_dir: Path | None, ranks: int) -> None:
     """After a full build: remove files no longer part of the data (and any file of an
     older format: not ``.json.gz``)."""
     def stale(folder: Path, keep: Any, suffix: str = ".json" + STORED) -> None:
@@ -2141,7 +2242,8 @@ def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set
     stale(out_dir / LEXICON_DIR, lambda s: s in lexicon)
     if state_dir is not None:
         stale(state_dir / "shards", number_below(shards), _SHARD_STATE)
-        stale(state_dir / "articles", lambda s: s in articles, ".bin")
+        # the digest packs (an older state's file per article is not one)
+        stale(state_dir / "articles", number_below(DIGEST_PACKS), ".bin")
 
 
 def _mirror(source: Path, target: Path) -> None:
