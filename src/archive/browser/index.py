@@ -659,6 +659,9 @@ def _block_fragments(fields: dict[int, dict[int, list[int]]], blocks: int, slots
     """A long term's positions fragments (:func:`_posting_fragment`) of the ranges its
     ``fields`` hold articles in."""
     dump = _dump
+    if blocks == 1:  # every article in the one range (most long terms below 512 articles)
+        return {"1.0": dump({FIELDS[f]: dump([held[d] for d in sorted(held)])[2:-2]
+                             .replace("],[", ";") for f, held in fields.items()})}
     parts: dict[int, dict[str, list[list[int]]]] = {}
     for f, held in fields.items():
         name = FIELDS[f]
@@ -1932,10 +1935,12 @@ def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entrie
     """Write shard ``k``'s state (:func:`_load_shard`) into ``target`` (None: no state)."""
     if target is None:
         return
-    with open(target / f".{k}.tmp", "wb") as dst:
+    # written in place: state.json, removed when the build started, is written only when it
+    # ends (a build that fails leaves no state, and the next one is cold); the state files
+    # are not linked into the site
+    with open(target / f"{k}{_SHARD_STATE}", "wb") as dst:
         dst.write(zlib.compress(pickle.dumps((lunr, forms), protocol=pickle.HIGHEST_PROTOCOL),
                                 STATE_ZLIB_LEVEL))
-    os.replace(target / f".{k}.tmp", target / f"{k}{_SHARD_STATE}")
 
 
 def _put_positions(out: _Out, k: int, texts: dict[str, str]) -> None:
