@@ -404,7 +404,7 @@ def test_shard_files_from_fragments_equal_the_reference_encoding(tmp_path: Path)
     import pickle
     import zlib
 
-    from archive.browser.index import forms_shard_json, lunr_shard_json
+    from archive.browser.index import _term_data, forms_shard_json, lunr_shard_json
 
     root = _project(tmp_path / "archive")
     state, site = root / "build" / "browser", root / "site"
@@ -421,7 +421,8 @@ def test_shard_files_from_fragments_equal_the_reference_encoding(tmp_path: Path)
     seen = 0
     for k in range(shards):
         lunr, forms = pickle.loads(zlib.decompress((state / "shards" / f"{k}.bin").read_bytes()))
-        terms = {t: marshal.loads(v[1]) for t, v in lunr.items()}
+        # a short term's postings are read back from its fragment (the state keeps no copy)
+        terms = {t: _term_data(v) for t, v in lunr.items()}
         tables = [{t: marshal.loads(v[1]) for t, v in table.items()} for table in forms]
         text = gzip.decompress((data / "lunr" / f"{k}.json.gz").read_bytes()).decode()
         assert text == lunr_shard_json(terms)
@@ -600,3 +601,33 @@ def test_state_written_a_few_articles_at_a_time_is_the_canonical_json(tmp_path: 
         assert json.loads(text)["docs"] == {k: v for k, v in listed}
     with pytest.raises(ValueError, match="after"):
         _write_state(tmp_path / "s.json", head, iter([docs[1], docs[0]]))
+
+
+def test_a_short_terms_postings_are_read_back_from_its_fragment() -> None:
+    """The state keeps a short term's shard entry only: decoding it gives back every field's
+    articles and delta positions, also where a cell repeats its reference field's (``=``)."""
+    import random
+
+    from archive.browser.index import _short_fields, _short_fragment
+
+    rng = random.Random(7)
+    for _ in range(300):
+        fields: dict[int, dict[int, list[int]]] = {}
+        docs = rng.sample(range(500), rng.randint(1, 6))
+        for f in rng.sample(range(8), rng.randint(1, 8)):
+            held = {}
+            for d in docs:
+                if rng.random() < 0.6:
+                    continue
+                ref = {1: 0, 2: 1, 5: 4, 6: 5}.get(f)
+                if ref in fields and d in fields[ref] and rng.random() < 0.7:
+                    held[d] = list(fields[ref][d])  # the same positions as its reference
+                else:
+                    held[d] = [rng.randint(0, 40) for _ in range(rng.randint(1, 4))]
+            if held:
+                fields[f] = held
+        if not fields:
+            continue
+        fragment = _short_fragment(fields)
+        assert _short_fields(fragment) == fields
+    assert "=" in _short_fragment({0: {3: [5]}, 1: {3: [5]}})

@@ -600,8 +600,10 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
 #: Shard state (``build/browser/shards/<k>.bin``, zlib level :data:`STATE_ZLIB_LEVEL` of a
 #: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
 #: only when the term changes. Postings: the fragment is the posting's members
-#: (``"d":"3","form":"1"``), the data field number → docnum → delta positions, and a
-#: third member False; a long term's data is its summary (:data:`_Summary`: its articles
+#: (``"d":"3","form":"1"``), no data (None: field number → docnum → delta positions are
+#: read back from the fragment, :func:`_short_fields`, when the term changes: kept as
+#: marshal bytes too, they were most of the state's bytes), and a third member False; a
+#: long term's data is its summary (:data:`_Summary`: its articles
 #: and term frequencies, what its fragment is made of), the third member True: its
 #: positions are those of its ``pos/<k>/`` files (:class:`_PosFiles`). Forms (one
 #: table per level, stem and root): the fragment is the term's
@@ -609,6 +611,32 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
 #: docnums (every spelling kept: the file shows that of the lowest-numbered article).
 _Entries = dict[str, tuple[Any, ...]]
 _SHARD_STATE = ".bin"
+
+
+def _short_fields(fragment: str) -> dict[int, dict[int, list[int]]]:
+    """A short term's postings (field number → docnum → delta positions) read back from its
+    shard entry (:func:`_short_fragment`)."""
+    posting: dict[str, str] = json.loads("{" + fragment + "}")
+    docs = delta_decode(numbers_of(posting["d"]))
+    out: dict[int, dict[int, list[int]]] = {}
+    for f, name in enumerate(FIELDS):  # a field's reference (_REF) comes before it
+        value = posting.get(name)
+        if value is None:
+            continue
+        held: dict[int, list[int]] = {}
+        ref = out.get(_REF[f], {}) if f in _REF else {}
+        for d, cell in zip(docs, value.split(";"), strict=True):
+            if cell == "=":
+                held[d] = list(ref[d])
+            elif cell:
+                held[d] = [int(x) for x in cell.split(",")]
+        out[f] = held
+    return out
+
+
+def _term_data(entry: tuple[Any, ...]) -> Any:
+    """A postings entry's data: a long term's summary, a short term's fields."""
+    return marshal.loads(entry[1]) if entry[2] else _short_fields(entry[0])
 _LUNR_HEAD = ('{"fieldVectors":[],"fields":' + json.dumps(list(FIELDS), ensure_ascii=False,
                                                           separators=(",", ":"))
               + ',"invertedIndex":[')
@@ -1910,7 +1938,8 @@ def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str 
     dumps = marshal.dumps
     for term, fields in new.items():
         lunr, pos, long = _posting_fragment(fields, slots)
-        entries[term] = (lunr, dumps(fields if long is None else long), long is not None)
+        entries[term] = ((lunr, None, False) if long is None
+                         else (lunr, dumps(long), True))
         for key, fragment in pos.items():
             fragments.setdefault(key, {})[term] = fragment
     return entries
@@ -2098,7 +2127,7 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             for key in keys:
                 fragments.setdefault(key, {})[term] = None
         elif have is not None:
-            fields = marshal.loads(have[1])
+            fields = _short_fields(have[0])
         if have is not None and renumbering:
             _renumber_in(fields, gone, moved, _renumbered_postings)
         if add is not None:
@@ -2106,8 +2135,8 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
                 fields.setdefault(f, {}).update(docs)
         if fields:
             lunr, pos_fragments, long = _posting_fragment(fields, slots)
-            entries[term] = (lunr, marshal.dumps(fields if long is None else long),
-                             long is not None)
+            entries[term] = ((lunr, None, False) if long is None
+                             else (lunr, marshal.dumps(long), True))
             for key, fragment in pos_fragments.items():
                 fragments.setdefault(key, {})[term] = fragment
             touched[term] = fields if long is None else long
@@ -2211,7 +2240,7 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
         if norms:
             fields = touched.get(term)
             if fields is None and postings is not None and term in postings:
-                fields = marshal.loads(postings[term][1])
+                fields = _term_data(postings[term])
             entries[term] = (_forms_fragment(term, norms, _level_docs(fields, level)),
                              marshal.dumps(norms))
         else:
