@@ -832,6 +832,42 @@ def _read_positions(value: Mapping[str, str], docs: list[int], tfs: dict[int, li
                       strict=True))
 
 
+def _read_cells(value: Mapping[str, str], docs: list[int], tfs: dict[int, list[int]],
+                lo: int, hi: int, into: dict[int, dict[int, Any]]) -> None:
+    """:func:`_read_positions` with each article's positions left as the text of its cell
+    (``"3,1"``: delta positions, comma separated)."""
+    some = docs[lo:hi]
+    for f, numbers in tfs.items():
+        held = list(compress(some, numbers[lo:hi]))
+        if not held:
+            continue
+        at = into.get(f)
+        if at is None:
+            at = into[f] = {}
+        at.update(zip(held, value[FIELDS[f]].split(";"), strict=True))
+
+
+def _cell_fragments(fields: dict[int, dict[int, Any]], blocks: int, slots: int
+                    ) -> dict[str, str]:
+    """:func:`_block_fragments` of positions given as lists or as their cells' text."""
+    parts: dict[int, dict[str, list[str]]] = {}
+    for f, held in fields.items():
+        name = FIELDS[f]
+        for d in sorted(held):
+            p = held[d]
+            cell = p if isinstance(p, str) else _numbers(p)
+            part = parts.get(d * blocks // slots)  # position_block
+            if part is None:
+                part = parts[d * blocks // slots] = {}
+            at = part.get(name)
+            if at is None:
+                part[name] = [cell]
+            else:
+                at.append(cell)
+    return {f"{blocks}.{b}": _dump({name: ";".join(cells) for name, cells in part.items()})
+            for b, part in parts.items()}
+
+
 def _long_fields(summary: _Summary, term: str, files: _PosFiles, slots: int
                  ) -> tuple[dict[int, dict[int, list[int]]], list[str]]:
     """A long term's whole postings, read back from its positions files (numbered over
@@ -2170,12 +2206,14 @@ def _patch_long(term: str, summary: _Summary, add: dict[int, dict[int, list[int]
     # the term's postings in those ranges, before and after
     bounds = {b: (bisect_left(docs, -(-b * slots // blocks)),
                   bisect_left(docs, -(-(b + 1) * slots // blocks))) for b in ranges}
-    part: dict[int, dict[int, list[int]]] = {}
+    # an article's positions as the text of its cell (read back, not decoded: they are
+    # written again as they are) or, for an article the spill brings, as a list
+    part: dict[int, dict[int, Any]] = {}
     before = 0
     for b, (lo, hi) in bounds.items():
         before += hi - lo
         if hi > lo:
-            _read_positions(files.term(f"{blocks}.{b}", term), docs, tfs, lo, hi, part)
+            _read_cells(files.term(f"{blocks}.{b}", term), docs, tfs, lo, hi, part)
     _renumber_in(part, gone, moved, _renumbered_postings)
     if add is not None:
         for f, held in add.items():
@@ -2201,9 +2239,10 @@ def _patch_long(term: str, summary: _Summary, add: dict[int, dict[int, list[int]
         docs[lo:hi] = now
         for f, numbers in tfs.items():
             held = part.get(f, {})
-            numbers[lo:hi] = [len(held[d]) if d in held else 0 for d in now]
+            numbers[lo:hi] = [(held[d].count(",") + 1 if isinstance(held[d], str)
+                               else len(held[d])) if d in held else 0 for d in now]
     tfs = {f: numbers for f, numbers in tfs.items() if any(numbers)}
-    written = _block_fragments(part, blocks, slots)
+    written = _cell_fragments(part, blocks, slots)
     for b in ranges:
         key = f"{blocks}.{b}"
         fragments.setdefault(key, {})[term] = written.get(key)
