@@ -850,22 +850,22 @@ def _read_cells(value: Mapping[str, str], docs: list[int], tfs: dict[int, list[i
 def _cell_fragments(fields: dict[int, dict[int, Any]], blocks: int, slots: int
                     ) -> dict[str, str]:
     """:func:`_block_fragments` of positions given as lists or as their cells' text."""
-    parts: dict[int, dict[str, list[str]]] = {}
+    parts: dict[int, dict[str, str]] = {}
+    numbers = _numbers
     for f, held in fields.items():
         name = FIELDS[f]
-        for d in sorted(held):
-            p = held[d]
-            cell = p if isinstance(p, str) else _numbers(p)
-            part = parts.get(d * blocks // slots)  # position_block
+        order = sorted(held)
+        cells = [p if p.__class__ is str else numbers(p) for p in map(held.__getitem__, order)]
+        i = 0
+        while i < len(order):  # the articles of each range (position_block) in turn
+            b = order[i] * blocks // slots
+            j = bisect_left(order, -(-(b + 1) * slots // blocks), i)
+            part = parts.get(b)
             if part is None:
-                part = parts[d * blocks // slots] = {}
-            at = part.get(name)
-            if at is None:
-                part[name] = [cell]
-            else:
-                at.append(cell)
-    return {f"{blocks}.{b}": _dump({name: ";".join(cells) for name, cells in part.items()})
-            for b, part in parts.items()}
+                part = parts[b] = {}
+            part[name] = ";".join(cells[i:j])
+            i = j
+    return {f"{blocks}.{b}": _dump(part) for b, part in parts.items()}
 
 
 def _long_fields(summary: _Summary, term: str, files: _PosFiles, slots: int
