@@ -559,7 +559,8 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
         for norm, spellings in norms.items():
             if len(spellings) == 1:
                 for spelling, numbers in spellings.items():
-                    if len(numbers) == len(docs) and set(numbers) == set(docs):
+                    if numbers == docs or (len(numbers) == len(docs)
+                                           and set(numbers) == set(docs)):
                         return [[norm if spelling == norm else [norm, spelling]], 0]
     order = sorted(norms)
     held: list[set[int]] = []
@@ -1882,8 +1883,9 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     for term, flat in posts:
                         docs = terms.get(term)
                         if docs is None:  # (a field is once in flat)
-                            terms[term] = {flat[i]: {num: flat[i + 1]}
-                                           for i in range(0, len(flat), 2)}
+                            terms[term] = ({flat[0]: {num: flat[1]}} if len(flat) == 2 else
+                                           {flat[i]: {num: flat[i + 1]}
+                                            for i in range(0, len(flat), 2)})
                             continue
                         for i in range(0, len(flat), 2):
                             at = docs.get(flat[i])
