@@ -631,3 +631,43 @@ def test_a_short_terms_postings_are_read_back_from_its_fragment() -> None:
         fragment = _short_fragment(fields)
         assert _short_fields(fragment) == fields
     assert "=" in _short_fragment({0: {3: [5]}, 1: {3: [5]}})
+
+
+def test_the_digest_packs_of_a_rebuild_equal_a_cold_builds(tmp_path: Path) -> None:
+    """The articles' term hashes and checksums live in a few pack files, not a file per
+    article; after an edit, an addition and a deletion they hold exactly what a cold build of
+    the same articles holds (the deleted article's record is gone), and the next edit reads
+    them back: only the edited article is read and the data equals a cold build."""
+    from archive.browser.index import DIGEST_PACKS, _article_key, _Digests
+
+    def packs(state: Path) -> dict[bytes, bytes]:
+        files = list((state / "articles").iterdir())
+        assert files and all(p.suffix == ".bin" and int(p.stem) < DIGEST_PACKS for p in files)
+        reader = _Digests(state / "articles", fresh=False)
+        out: dict[bytes, bytes] = {}
+        for p in files:
+            out.update(reader._read(int(p.stem)))
+        return out
+
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    assert set(packs(state)) == {_article_key(aa.article.id) for aa in analyzed}
+    (root / "seeds" / "synthetic-2.md").unlink()
+    _article(root, 9, "خبر مضاف", "افتتحت الجامعة كلية جديدة لطب الأسنان في الأردن.")
+    edited = root / "seeds" / "synthetic-3.md"
+    edited.write_text(edited.read_text("utf-8").replace("النفط", "الذهب"), "utf-8")
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    rebuilt = packs(state)
+    assert _article_key("synthetic-2") not in rebuilt
+    assert set(rebuilt) == {_article_key(aa.article.id) for aa in analyzed}
+    cold_state = root / "cold-state"
+    write_browser_index(analyzed, root / "cold-state-site", gazetteer, state_dir=cold_state)
+    assert rebuilt == packs(cold_state)
+    edited.write_text(edited.read_text("utf-8").replace("الذهب", "الفضة"), "utf-8")
+    analyzed, gazetteer = _analyzed(root)
+    report = write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    assert (report.full, report.changed) == (False, 1)
+    _same(_data(site), _cold(root, analyzed, gazetteer))
