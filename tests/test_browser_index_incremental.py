@@ -404,7 +404,7 @@ def test_shard_files_from_fragments_equal_the_reference_encoding(tmp_path: Path)
     import pickle
     import zlib
 
-    from archive.browser.index import forms_shard_json, lunr_shard_json
+    from archive.browser.index import _term_data, forms_shard_json, lunr_shard_json
 
     root = _project(tmp_path / "archive")
     state, site = root / "build" / "browser", root / "site"
@@ -421,7 +421,8 @@ def test_shard_files_from_fragments_equal_the_reference_encoding(tmp_path: Path)
     seen = 0
     for k in range(shards):
         lunr, forms = pickle.loads(zlib.decompress((state / "shards" / f"{k}.bin").read_bytes()))
-        terms = {t: marshal.loads(v[1]) for t, v in lunr.items()}
+        # a short term's postings are read back from its fragment (the state keeps no copy)
+        terms = {t: _term_data(v) for t, v in lunr.items()}
         tables = [{t: marshal.loads(v[1]) for t, v in table.items()} for table in forms]
         text = gzip.decompress((data / "lunr" / f"{k}.json.gz").read_bytes()).decode()
         assert text == lunr_shard_json(terms)
@@ -440,7 +441,7 @@ def test_a_state_of_another_version_means_a_cold_build(tmp_path: Path) -> None:
     analyzed, gazetteer = _analyzed(root)
     write_browser_index(analyzed, site, gazetteer, state_dir=state)
     saved = json.loads((state / "state.json").read_text("utf-8"))
-    assert saved["version"] == STATE_VERSION == 5
+    assert saved["version"] == STATE_VERSION == 6
     (state / "state.json").write_text(json.dumps({**saved, "version": 1}), "utf-8")
     old = state / "shards" / "0.pkl"
     old.write_bytes(b"an old pickle")
@@ -600,3 +601,73 @@ def test_state_written_a_few_articles_at_a_time_is_the_canonical_json(tmp_path: 
         assert json.loads(text)["docs"] == {k: v for k, v in listed}
     with pytest.raises(ValueError, match="after"):
         _write_state(tmp_path / "s.json", head, iter([docs[1], docs[0]]))
+
+
+def test_a_short_terms_postings_are_read_back_from_its_fragment() -> None:
+    """The state keeps a short term's shard entry only: decoding it gives back every field's
+    articles and delta positions, also where a cell repeats its reference field's (``=``)."""
+    import random
+
+    from archive.browser.index import _short_fields, _short_fragment
+
+    rng = random.Random(7)
+    for _ in range(300):
+        fields: dict[int, dict[int, list[int]]] = {}
+        docs = rng.sample(range(500), rng.randint(1, 6))
+        for f in rng.sample(range(8), rng.randint(1, 8)):
+            held = {}
+            for d in docs:
+                if rng.random() < 0.6:
+                    continue
+                ref = {1: 0, 2: 1, 5: 4, 6: 5}.get(f)
+                if ref in fields and d in fields[ref] and rng.random() < 0.7:
+                    held[d] = list(fields[ref][d])  # the same positions as its reference
+                else:
+                    held[d] = [rng.randint(0, 40) for _ in range(rng.randint(1, 4))]
+            if held:
+                fields[f] = held
+        if not fields:
+            continue
+        fragment = _short_fragment(fields)
+        assert _short_fields(fragment) == fields
+    assert "=" in _short_fragment({0: {3: [5]}, 1: {3: [5]}})
+
+
+def test_the_digest_packs_of_a_rebuild_equal_a_cold_builds(tmp_path: Path) -> None:
+    """The articles' term hashes and checksums live in a few pack files, not a file per
+    article; after an edit, an addition and a deletion they hold exactly what a cold build of
+    the same articles holds (the deleted article's record is gone), and the next edit reads
+    them back: only the edited article is read and the data equals a cold build."""
+    from archive.browser.index import DIGEST_PACKS, _article_key, _Digests
+
+    def packs(state: Path) -> dict[bytes, bytes]:
+        files = list((state / "articles").iterdir())
+        assert files and all(p.suffix == ".bin" and int(p.stem) < DIGEST_PACKS for p in files)
+        reader = _Digests(state / "articles", fresh=False)
+        out: dict[bytes, bytes] = {}
+        for p in files:
+            out.update(reader._read(int(p.stem)))
+        return out
+
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    assert set(packs(state)) == {_article_key(aa.article.id) for aa in analyzed}
+    (root / "seeds" / "synthetic-2.md").unlink()
+    _article(root, 9, "خبر مضاف", "افتتحت الجامعة كلية جديدة لطب الأسنان في الأردن.")
+    edited = root / "seeds" / "synthetic-3.md"
+    edited.write_text(edited.read_text("utf-8").replace("النفط", "الذهب"), "utf-8")
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    rebuilt = packs(state)
+    assert _article_key("synthetic-2") not in rebuilt
+    assert set(rebuilt) == {_article_key(aa.article.id) for aa in analyzed}
+    cold_state = root / "cold-state"
+    write_browser_index(analyzed, root / "cold-state-site", gazetteer, state_dir=cold_state)
+    assert rebuilt == packs(cold_state)
+    edited.write_text(edited.read_text("utf-8").replace("الذهب", "الفضة"), "utf-8")
+    analyzed, gazetteer = _analyzed(root)
+    report = write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    assert (report.full, report.changed) == (False, 1)
+    _same(_data(site), _cold(root, analyzed, gazetteer))

@@ -125,13 +125,15 @@ STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
-#: 5: a long term's state is its summary (articles, term frequencies), not its positions,
-#: which a rebuild reads back from the ``pos/`` files of the ranges its changed articles
-#: are in (an added article no longer decodes and encodes every long term it holds whole);
+#: 6: the articles' term hashes and checksums in :data:`DIGEST_PACKS` pack files
+#: (:class:`_Digests`), not one file per article; 5: a long term's state is its summary
+#: (articles, term frequencies), not its positions, which a rebuild reads back from the
+#: ``pos/`` files of the ranges its changed articles are in (an added article no longer
+#: decodes and encodes every long term it holds whole);
 #: 4: a term's state holds its positions files' fragments too; 3: shard state as JSON
 #: fragments and marshal data per term (``shards/<k>.bin``); 1 was a pickle of each whole
 #: shard (``shards/<k>.pkl``). Another version: a cold build.
-STATE_VERSION = 5
+STATE_VERSION = 6
 #: zlib level of the shard state files (speed over size: they are read and written often).
 STATE_ZLIB_LEVEL = 1
 #: A term held by more articles than this (over all its fields) is *long*: its shard entry
@@ -150,6 +152,10 @@ CARD_BLOCK = 16
 #: (a few hundred bytes each), not every article's place (``rank.json``: 52 KB gzip at 29,904
 #: articles, fetched only when most of the files would be, e.g. for every row in order).
 RANK_BLOCK = 256
+#: Pack files of the articles' term hashes and checksums in the state folder (:class:`_Digests`).
+DIGEST_PACKS = 256
+#: Bytes of a digest pack gathered before they are appended to its file (cold build).
+DIGEST_FLUSH = 1 << 14
 #: Spill files of the streaming writer (a power of two).
 SPILL_BUCKETS = 64
 #: Bytes of spill records gathered per bucket before they are written.
@@ -553,7 +559,8 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
         for norm, spellings in norms.items():
             if len(spellings) == 1:
                 for spelling, numbers in spellings.items():
-                    if len(numbers) == len(docs) and set(numbers) == set(docs):
+                    if numbers == docs or (len(numbers) == len(docs)
+                                           and set(numbers) == set(docs)):
                         return [[norm if spelling == norm else [norm, spelling]], 0]
     order = sorted(norms)
     held: list[set[int]] = []
@@ -594,8 +601,11 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
 #: Shard state (``build/browser/shards/<k>.bin``, zlib level :data:`STATE_ZLIB_LEVEL` of a
 #: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
 #: only when the term changes. Postings: the fragment is the posting's members
-#: (``"d":"3","form":"1"``), the data field number → docnum → delta positions, and a
-#: third member False; a long term's data is its summary (:data:`_Summary`: its articles
+#: (``"d":"3","form":"1"``), no data (None: field number → docnum → delta positions are
+#: read back from the fragment, :func:`_short_fields`, when the term changes: kept as
+#: marshal bytes too, they were 15 % of the state's bytes and pickled, compressed and read
+#: on every rebuild of the shard), and a third member False; a
+#: long term's data is its summary (:data:`_Summary`: its articles
 #: and term frequencies, what its fragment is made of), the third member True: its
 #: positions are those of its ``pos/<k>/`` files (:class:`_PosFiles`). Forms (one
 #: table per level, stem and root): the fragment is the term's
@@ -603,6 +613,32 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
 #: docnums (every spelling kept: the file shows that of the lowest-numbered article).
 _Entries = dict[str, tuple[Any, ...]]
 _SHARD_STATE = ".bin"
+
+
+def _short_fields(fragment: str) -> dict[int, dict[int, list[int]]]:
+    """A short term's postings (field number → docnum → delta positions) read back from its
+    shard entry (:func:`_short_fragment`)."""
+    posting: dict[str, str] = json.loads("{" + fragment + "}")
+    docs = delta_decode(numbers_of(posting["d"]))
+    out: dict[int, dict[int, list[int]]] = {}
+    for f, name in enumerate(FIELDS):  # a field's reference (_REF) comes before it
+        value = posting.get(name)
+        if value is None:
+            continue
+        held: dict[int, list[int]] = {}
+        ref = out.get(_REF[f], {}) if f in _REF else {}
+        for d, cell in zip(docs, value.split(";"), strict=True):
+            if cell == "=":
+                held[d] = list(ref[d])
+            elif cell:
+                held[d] = [int(x) for x in cell.split(",")]
+        out[f] = held
+    return out
+
+
+def _term_data(entry: tuple[Any, ...]) -> Any:
+    """A postings entry's data: a long term's summary, a short term's fields."""
+    return marshal.loads(entry[1]) if entry[2] else _short_fields(entry[0])
 _LUNR_HEAD = ('{"fieldVectors":[],"fields":' + json.dumps(list(FIELDS), ensure_ascii=False,
                                                           separators=(",", ":"))
               + ',"invertedIndex":[')
@@ -653,6 +689,9 @@ def _block_fragments(fields: dict[int, dict[int, list[int]]], blocks: int, slots
     """A long term's positions fragments (:func:`_posting_fragment`) of the ranges its
     ``fields`` hold articles in."""
     dump = _dump
+    if blocks == 1:  # every article in the one range (most long terms below 512 articles)
+        return {"1.0": dump({FIELDS[f]: dump([held[d] for d in sorted(held)])[2:-2]
+                             .replace("],[", ";") for f, held in fields.items()})}
     parts: dict[int, dict[str, list[list[int]]]] = {}
     for f, held in fields.items():
         name = FIELDS[f]
@@ -793,6 +832,42 @@ def _read_positions(value: Mapping[str, str], docs: list[int], tfs: dict[int, li
             at = into[f] = {}
         at.update(zip(held, [[int(x) for x in cell.split(",")] for cell in cells],
                       strict=True))
+
+
+def _read_cells(value: Mapping[str, str], docs: list[int], tfs: dict[int, list[int]],
+                lo: int, hi: int, into: dict[int, dict[int, Any]]) -> None:
+    """:func:`_read_positions` with each article's positions left as the text of its cell
+    (``"3,1"``: delta positions, comma separated)."""
+    some = docs[lo:hi]
+    for f, numbers in tfs.items():
+        held = list(compress(some, numbers[lo:hi]))
+        if not held:
+            continue
+        at = into.get(f)
+        if at is None:
+            at = into[f] = {}
+        at.update(zip(held, value[FIELDS[f]].split(";"), strict=True))
+
+
+def _cell_fragments(fields: dict[int, dict[int, Any]], blocks: int, slots: int
+                    ) -> dict[str, str]:
+    """:func:`_block_fragments` of positions given as lists or as their cells' text."""
+    parts: dict[int, dict[str, str]] = {}
+    numbers = _numbers
+    for f, held in fields.items():
+        name = FIELDS[f]
+        order = sorted(held)
+        cells = [p if p.__class__ is str else numbers(p) for p in map(held.__getitem__, order)]
+        i = 0
+        while i < len(order):  # the articles of each range (position_block) in turn
+            b = order[i] * blocks // slots
+            j = bisect_left(order, -(-(b + 1) * slots // blocks), i)
+            part = parts.get(b)
+            if part is None:
+                part = parts[b] = {}
+            part[name] = ";".join(cells[i:j])
+            i = j
+    return {f"{blocks}.{b}": _dump(part) for b, part in parts.items()}
 
 
 def _long_fields(summary: _Summary, term: str, files: _PosFiles, slots: int
@@ -1346,8 +1421,104 @@ def assign_docnums(ids: list[str], slots: int) -> list[int]:
     return out
 
 
-def _article_key(ident: str) -> str:
-    return hashlib.blake2b(ident.encode("utf-8"), digest_size=12).hexdigest()
+def _article_key(ident: str) -> bytes:
+    return hashlib.blake2b(ident.encode("utf-8"), digest_size=12).digest()
+
+
+class _Digests:
+    """Every article's term hashes and their checksums (what :func:`_old_digests` reads),
+    kept in :data:`DIGEST_PACKS` pack files ``articles/<p>.bin`` (an article's pack: the first
+    bytes of its key), not one file per article (creating tens of thousands of small files
+    was about 5 % of a cold build's CPU). A pack is a sequence of records: the article's key
+    (12 bytes), its number of hashes n (4 bytes, little-endian), then the n hashes and the n
+    checksums (unsigned 32-bit, native order, as ``array("I")``).
+
+    A cold build (``fresh``) appends each article's record to its pack, buffered; a rebuild
+    reads the old records of the packs it needs (:meth:`get`, before any change) and
+    rewrites, at :meth:`close`, the packs where an article came, changed or left."""
+
+    def __init__(self, folder: Path, fresh: bool) -> None:
+        self.folder = folder
+        self.fresh = fresh
+        if fresh and folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.buffers: dict[int, bytearray] = {}
+        self.packs: dict[int, dict[bytes, bytes]] = {}  # as the previous build left them
+        self.changes: dict[int, dict[bytes, bytes | None]] = {}
+
+    @staticmethod
+    def pack_of(key: bytes) -> int:
+        return int.from_bytes(key[:4], "little") % DIGEST_PACKS
+
+    def _read(self, p: int) -> dict[bytes, bytes]:
+        got = self.packs.get(p)
+        if got is None:
+            got = self.packs[p] = {}
+            try:
+                data = (self.folder / f"{p}.bin").read_bytes()
+            except FileNotFoundError:
+                return got
+            at = 0
+            while at + 16 <= len(data):
+                n = int.from_bytes(data[at + 12:at + 16], "little")
+                end = at + 16 + 8 * n
+                if end > len(data):
+                    break
+                got[data[at:at + 12]] = data[at + 16:end]
+                at = end
+            if at != len(data):
+                raise ValueError(f"browser state: {self.folder}/{p}.bin is damaged (remove "
+                                 "the state folder for a cold build)")
+        return got
+
+    def get(self, ident: str) -> bytes | None:
+        """The article's digests as the previous build left them (None: none)."""
+        key = _article_key(ident)
+        return self._read(self.pack_of(key)).get(key)
+
+    def put(self, ident: str, digests: bytes | None) -> None:
+        """Set the article's digests (None: the article left)."""
+        key = _article_key(ident)
+        p = self.pack_of(key)
+        if not self.fresh:
+            self.changes.setdefault(p, {})[key] = digests
+            return
+        assert digests is not None
+        buffer = self.buffers.get(p)
+        if buffer is None:
+            buffer = self.buffers[p] = bytearray()
+        buffer += key
+        buffer += (len(digests) // 8).to_bytes(4, "little")
+        buffer += digests
+        if len(buffer) >= DIGEST_FLUSH:
+            self._append(p, buffer)
+
+    def _append(self, p: int, buffer: bytearray) -> None:
+        with open(self.folder / f"{p}.bin", "ab") as out:
+            out.write(buffer)
+        buffer.clear()
+
+    def close(self) -> None:
+        for p, buffer in self.buffers.items():
+            if buffer:
+                self._append(p, buffer)
+        for p, changes in sorted(self.changes.items()):
+            records = dict(self._read(p))
+            for key, digests in changes.items():
+                if digests is None:
+                    records.pop(key, None)
+                else:
+                    records[key] = digests
+            path = self.folder / f"{p}.bin"
+            if not records:
+                path.unlink(missing_ok=True)
+                continue
+            tmp = self.folder / f".{p}.tmp"
+            tmp.write_bytes(b"".join([key + (len(records[key]) // 8).to_bytes(4, "little")
+                                      + records[key] for key in sorted(records)]))
+            os.replace(tmp, path)
+        self.changes.clear()
 
 
 def write_browser_index(
@@ -1399,8 +1570,7 @@ def _write_browser_index(
         state_dir.mkdir(parents=True, exist_ok=True)
         (state_dir / "state.json").unlink(missing_ok=True)  # a failed build leaves no state
         out_dir = state_dir / "data"
-        hashes_dir: Path | None = state_dir / "articles"
-        hashes_dir.mkdir(parents=True, exist_ok=True)
+        hashes_dir: _Digests | None = _Digests(state_dir / "articles", fresh=state is None)
     else:
         out_dir = site_data
         if out_dir.exists():
@@ -1460,8 +1630,8 @@ def _write_browser_index(
                 hashes = sorted(zip([h for h, _d in rec.groups],
                                     map(zlib.crc32, [d for _h, d in rec.groups]), strict=True))
                 digests = array("I", [h for h, _c in hashes] + [c for _h, c in hashes])
-                if old is None:  # a new article: no old file to compare with, written now
-                    (hashes_dir / f"{_article_key(ident)}.bin").write_bytes(digests.tobytes())
+                if old is None:  # a new article: nothing to compare with, set now
+                    hashes_dir.put(ident, digests.tobytes())
                 else:  # compared with its old file below (kept: edited articles are few)
                     touched[seq] = digests
         finally:
@@ -1508,10 +1678,11 @@ def _write_browser_index(
                 gone.add(old[0])
                 dirty.update(_old_hashes(hashes_dir, ident))
                 if hashes_dir is not None:
-                    (hashes_dir / f"{_article_key(ident)}.bin").unlink(missing_ok=True)
+                    hashes_dir.put(ident, None)
         if hashes_dir is not None:
             for seq, hashes in touched.items():
-                (hashes_dir / f"{_article_key(ids[seq])}.bin").write_bytes(hashes.tobytes())
+                hashes_dir.put(ids[seq], hashes.tobytes())
+            hashes_dir.close()
         del touched
         everything = state is None or old_slots != slots or old_shards != shards
         report.full = everything
@@ -1586,7 +1757,7 @@ def _write_browser_index(
         lexicon_names = list(lexicon)
     if everything:
         _sweep(out_dir, shards, live, blocks, set(lexicon_names), state_dir,
-               {_article_key(ident) for ident in ids}, rank_blocks(slots))
+               rank_blocks(slots))
 
     if state_dir is not None:
         _write_state(state_dir / "state.json", {
@@ -1623,14 +1794,13 @@ def _write_state(path: Path, head: dict[str, Any], docs: Iterable[tuple[str, Any
         out.write("".join(chunk) + "}" + ("," + after[1:] if len(after) > 2 else "}"))
 
 
-def _old_digests(hashes_dir: Path | None, ident: str) -> dict[int, int] | None:
-    """``articles/<key>.bin``: the article's term hashes (ascending), then per hash a
-    checksum of its postings and forms there. None: no such file."""
+def _old_digests(hashes_dir: _Digests | None, ident: str) -> dict[int, int] | None:
+    """The article's term hashes (ascending), then per hash a checksum of its postings and
+    forms there (:class:`_Digests`). None: none kept."""
     if hashes_dir is None:
         return None
-    try:
-        data = (hashes_dir / f"{_article_key(ident)}.bin").read_bytes()
-    except FileNotFoundError:
+    data = hashes_dir.get(ident)
+    if data is None:
         return None
     numbers = array("I")
     numbers.frombytes(data)
@@ -1638,7 +1808,7 @@ def _old_digests(hashes_dir: Path | None, ident: str) -> dict[int, int] | None:
     return dict(zip(numbers[:half].tolist(), numbers[half:].tolist(), strict=True))
 
 
-def _old_hashes(hashes_dir: Path | None, ident: str) -> list[int]:
+def _old_hashes(hashes_dir: _Digests | None, ident: str) -> list[int]:
     return list(_old_digests(hashes_dir, ident) or ())
 
 
@@ -1713,8 +1883,9 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     for term, flat in posts:
                         docs = terms.get(term)
                         if docs is None:  # (a field is once in flat)
-                            terms[term] = {flat[i]: {num: flat[i + 1]}
-                                           for i in range(0, len(flat), 2)}
+                            terms[term] = ({flat[0]: {num: flat[1]}} if len(flat) == 2 else
+                                           {flat[i]: {num: flat[i + 1]}
+                                            for i in range(0, len(flat), 2)})
                             continue
                         for i in range(0, len(flat), 2):
                             at = docs.get(flat[i])
@@ -1806,7 +1977,8 @@ def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str 
     dumps = marshal.dumps
     for term, fields in new.items():
         lunr, pos, long = _posting_fragment(fields, slots)
-        entries[term] = (lunr, dumps(fields if long is None else long), long is not None)
+        entries[term] = ((lunr, None, False) if long is None
+                         else (lunr, dumps(long), True))
         for key, fragment in pos.items():
             fragments.setdefault(key, {})[term] = fragment
     return entries
@@ -1831,10 +2003,12 @@ def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entrie
     """Write shard ``k``'s state (:func:`_load_shard`) into ``target`` (None: no state)."""
     if target is None:
         return
-    with open(target / f".{k}.tmp", "wb") as dst:
+    # written in place: state.json, removed when the build started, is written only when it
+    # ends (a build that fails leaves no state, and the next one is cold); the state files
+    # are not linked into the site
+    with open(target / f"{k}{_SHARD_STATE}", "wb") as dst:
         dst.write(zlib.compress(pickle.dumps((lunr, forms), protocol=pickle.HIGHEST_PROTOCOL),
                                 STATE_ZLIB_LEVEL))
-    os.replace(target / f".{k}.tmp", target / f"{k}{_SHARD_STATE}")
 
 
 def _put_positions(out: _Out, k: int, texts: dict[str, str]) -> None:
@@ -1992,7 +2166,7 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             for key in keys:
                 fragments.setdefault(key, {})[term] = None
         elif have is not None:
-            fields = marshal.loads(have[1])
+            fields = _short_fields(have[0])
         if have is not None and renumbering:
             _renumber_in(fields, gone, moved, _renumbered_postings)
         if add is not None:
@@ -2000,8 +2174,8 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
                 fields.setdefault(f, {}).update(docs)
         if fields:
             lunr, pos_fragments, long = _posting_fragment(fields, slots)
-            entries[term] = (lunr, marshal.dumps(fields if long is None else long),
-                             long is not None)
+            entries[term] = ((lunr, None, False) if long is None
+                             else (lunr, marshal.dumps(long), True))
             for key, fragment in pos_fragments.items():
                 fragments.setdefault(key, {})[term] = fragment
             touched[term] = fields if long is None else long
@@ -2035,12 +2209,14 @@ def _patch_long(term: str, summary: _Summary, add: dict[int, dict[int, list[int]
     # the term's postings in those ranges, before and after
     bounds = {b: (bisect_left(docs, -(-b * slots // blocks)),
                   bisect_left(docs, -(-(b + 1) * slots // blocks))) for b in ranges}
-    part: dict[int, dict[int, list[int]]] = {}
+    # an article's positions as the text of its cell (read back, not decoded: they are
+    # written again as they are) or, for an article the spill brings, as a list
+    part: dict[int, dict[int, Any]] = {}
     before = 0
     for b, (lo, hi) in bounds.items():
         before += hi - lo
         if hi > lo:
-            _read_positions(files.term(f"{blocks}.{b}", term), docs, tfs, lo, hi, part)
+            _read_cells(files.term(f"{blocks}.{b}", term), docs, tfs, lo, hi, part)
     _renumber_in(part, gone, moved, _renumbered_postings)
     if add is not None:
         for f, held in add.items():
@@ -2066,9 +2242,10 @@ def _patch_long(term: str, summary: _Summary, add: dict[int, dict[int, list[int]
         docs[lo:hi] = now
         for f, numbers in tfs.items():
             held = part.get(f, {})
-            numbers[lo:hi] = [len(held[d]) if d in held else 0 for d in now]
+            numbers[lo:hi] = [(held[d].count(",") + 1 if isinstance(held[d], str)
+                               else len(held[d])) if d in held else 0 for d in now]
     tfs = {f: numbers for f, numbers in tfs.items() if any(numbers)}
-    written = _block_fragments(part, blocks, slots)
+    written = _cell_fragments(part, blocks, slots)
     for b in ranges:
         key = f"{blocks}.{b}"
         fragments.setdefault(key, {})[term] = written.get(key)
@@ -2105,7 +2282,7 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
         if norms:
             fields = touched.get(term)
             if fields is None and postings is not None and term in postings:
-                fields = marshal.loads(postings[term][1])
+                fields = _term_data(postings[term])
             entries[term] = (_forms_fragment(term, norms, _level_docs(fields, level)),
                              marshal.dumps(norms))
         else:
@@ -2113,7 +2290,7 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
 
 
 def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set[str],
-           state_dir: Path | None, articles: set[str], ranks: int) -> None:
+           state_dir: Path | None, ranks: int) -> None:
     """After a full build: remove files no longer part of the data (and any file of an
     older format: not ``.json.gz``)."""
     def stale(folder: Path, keep: Any, suffix: str = ".json" + STORED) -> None:
@@ -2141,7 +2318,8 @@ def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set
     stale(out_dir / LEXICON_DIR, lambda s: s in lexicon)
     if state_dir is not None:
         stale(state_dir / "shards", number_below(shards), _SHARD_STATE)
-        stale(state_dir / "articles", lambda s: s in articles, ".bin")
+        # the digest packs (an older state's file per article is not one)
+        stale(state_dir / "articles", number_below(DIGEST_PACKS), ".bin")
 
 
 def _mirror(source: Path, target: Path) -> None:
