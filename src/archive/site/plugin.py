@@ -599,7 +599,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         building = not self.serving or not self.page_keys
         if not store.same_chrome():  # nothing stored can match: build all, store anew
             store.mark_chrome()
-            self.page_keys = {}
+            self.page_keys, self.metas = {}, {}
             if building:
                 self.summary = self._summary()
             log.info("archive: 0 of %d generated pages unchanged (mkdocs.yml, the theme or the "
@@ -633,9 +633,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         remembered = untouched = 0
         # `mkdocs serve`: each page's meta is made from its address, title, hide list and the
         # addresses of its prev/next pages: with the same links as at the previous reload
-        # (``changed`` is not None), an equal basis gives the meta made then (the same object,
-        # which its kept key holds: compared at once)
-        metas = self.metas if changed is not None else {}
+        # (_changes is not None only then), an equal basis gives the meta made then (the same
+        # object, which its kept key holds: compared at once). Not after a start or a reload
+        # that kept no keys (``building``: the saved summary's changes may include links).
+        metas = self.metas if changed is not None and not building else {}
         self.metas = made_metas = {}
         for uri, f in self.generated.items():
             stored = store.stored_key(uri)
