@@ -447,6 +447,21 @@ def _write_atomic(path: Path, text: str) -> None:
     archive_files.write_atomic(path, text, durable=True)
 
 
+def _publish(source: Path, path: Path) -> None:
+    """Put the written file ``source`` (a generation's related.json) at ``path`` too, as a
+    hard link renamed into place (files here are replaced, never written in place): not a
+    second copy of its megabytes written and flushed to the disk on every update (8 MB at
+    9,504 articles). Written as a copy where a link cannot be made."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        os.link(source, tmp)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        _write_atomic(path, source.read_text(encoding="utf-8"))
+
+
 # --------------------------------------------------------------------------- status
 
 
@@ -850,8 +865,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     _write_atomic(sdir / CURRENT, gen.name + "\n")
     if related:
         kept = _recall(gen / RELATED)
-        _write_atomic(paths.build / RELATED, kept[1][1] if kept is not None else
-                      (gen / RELATED).read_text(encoding="utf-8"))
+        _publish(gen / RELATED, paths.build / RELATED)
         if kept is not None:
             _keep(paths.build / RELATED, kept[1])
     _prune(sdir, keep={gen.name, prev_gen.name if prev_gen else ""})
@@ -1042,7 +1056,7 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
     _keep(gen / RELATED, (related, text))
     if publish:
         paths.build.mkdir(parents=True, exist_ok=True)
-        _write_atomic(paths.build / RELATED, text)
+        _publish(gen / RELATED, paths.build / RELATED)
         _keep(paths.build / RELATED, (related, text))
 
 

@@ -214,6 +214,12 @@ class _Watched(Mapping[str, Any]):
         return len(self._data)
 
 
+@lru_cache(maxsize=1 << 16)
+def _file_name(page_key: str) -> str:
+    """The stored page's file name (asked for every page of every `mkdocs serve` reload)."""
+    return hashlib.sha256(page_key.encode()).hexdigest()[:32] + ".json"
+
+
 class PageCache:
     """The stored pages under ``build/pages/`` (or ``dir_name``); ``used`` holds the files
     this build used."""
@@ -236,7 +242,7 @@ class PageCache:
         return h.hexdigest()
 
     def _name(self, page_key: str) -> str:
-        name = hashlib.sha256(page_key.encode()).hexdigest()[:32] + ".json"
+        name = _file_name(page_key)
         self.used.add(name)
         return name
 
