@@ -11,13 +11,13 @@ so what the theme puts around its content is the same for every such page of the
   which meta keys it has and on the few substrings of its content the
   templates test (:func:`content_features`).
 
-A page's shape is therefore (where its relative links lead, :class:`Places`, its meta keys
-and ``hide``, its content features). The first pages of a shape are rendered by MkDocs as
-before (samples); a sample's output is split into a :class:`Stencil` at the places its own
-per-page values occur. A stencil is used only once two samples with pairwise different
-values give the *same* stencil: a value that also occurs in the chrome by chance, or any per-page part of the page
-these values do not explain (an edit link, a theme feature that varies per page), makes the
-two differ, and then the shape is rendered by MkDocs (after :data:`MAX_SAMPLES` samples
+A page's shape is therefore (where its relative links lead, :class:`Places`, its meta keys and
+``hide``, its content features). The first pages of a shape are rendered by MkDocs as before
+(samples); a sample's output is split into a :class:`Stencil` at the places its own per-page
+values occur. A stencil is used only once two samples with pairwise different values give the
+*same* stencil: a value that also occurs in the chrome by chance, or any per-page part of the
+page these values do not explain (an edit link, a theme feature that varies per page), makes
+the two differ, and then the shape is rendered by MkDocs (after :data:`MAX_SAMPLES` samples
 without two that agree, all its pages are). Filling a verified stencil with another page's
 values gives the bytes MkDocs would have written for it.
 
