@@ -563,6 +563,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 shape.add(output, stencil.values_of(content, meta, canonical))
             self.sample = None
         given_up = sum(1 for s in self.shapes.values() if s.stencil is None)
+        for shape_key, s in self.shapes.items():
+            if s.given_up:
+                log.debug("archive: no stencil for %r (%d samples disagreed)", shape_key[:3],
+                          stencil.MAX_SAMPLES)
         log.info("archive: %d generated pages written from %d stencils, %d rendered by MkDocs "
                  "(samples, or %d shapes without a stencil) in %.2fs", filled,
                  len(self.shapes) - given_up, rendered, given_up, time.perf_counter() - t0)

@@ -102,12 +102,20 @@ def shape_of(place: tuple[int, str], meta: dict[str, Any], content: str,
             content_features(content, features))
 
 
+#: The slots of :func:`values_of` whose values two samples must not share (see :func:`distinct`).
+CHECKED = (0, 1, 4)
+
+
 def values_of(content: str, meta: dict[str, Any], canonical: str | None) -> list[str | None]:
-    """The per-page values, in the order they are cut out of a sample (longest first in
-    practice: the content holds the title, the canonical address holds none of the others)."""
+    """The per-page values, in the order they are cut out of a sample (the content first: it
+    holds the title). The links to a list page's neighbours are cut as the whole ``<link>``
+    element the archive theme writes (theme/main.html; Material's own are left out on those
+    pages, see ArchivePlugin.on_page_context): the pages of a list's first page all link
+    to the same second page, so two samples cannot tell where a bare address goes."""
     prev, nxt = meta.get("archive_prev"), meta.get("archive_next")
     return [content, canonical or None,
-            str(escape(prev)) if prev else None, str(escape(nxt)) if nxt else None,
+            f'<link rel="prev" href="{escape(prev)}">' if prev else None,
+            f'<link rel="next" href="{escape(nxt)}">' if nxt else None,
             meta.get("title") or None]
 
 
@@ -149,12 +157,14 @@ class Stencil:
 
 
 def distinct(a: list[str | None], b: list[str | None]) -> bool:
-    """Whether two samples' values differ slot by slot (each slot present in both or in
-    neither): only then do equal stencils show where each value goes."""
-    for x, y in zip(a, b, strict=True):
+    """Whether two samples' values are present in the same slots and differ in each slot of
+    :data:`CHECKED` (neither holding the other): only then do equal stencils show where each
+    value goes."""
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
         if (x is None) != (y is None):
             return False
-        if x is not None and (x == y or x in y or y in x):  # type: ignore[operator]
+        if (x is not None and y is not None and k in CHECKED
+                and (x == y or x in y or y in x)):
             return False
     return True
 
