@@ -70,6 +70,10 @@ def test_stencilled_site_is_the_site_mkdocs_renders(repo: Path, tmp_path: Path) 
     pages = len(list((on / "site" / "articles").glob("*/index.html")))
     assert pages > 130
     assert filled > pages and rendered < filled / 5, log[-2000:]
+    # their contents went through the page caches as MkDocs' pages' do (kept for next time)
+    n = re.search(r"(\d+) articles loaded", log)
+    m = re.search(r"(\d+) article pages reused from build/, (\d+) rendered, (\d+) stale", log)
+    assert n and m and m.groups() == ("0", n.group(1), "0"), log[-2000:]
     _same_sites(on, off)
     # the stencilled pages are stored like the pages MkDocs renders: the next build takes
     # every one whole, and is the same site again

@@ -1153,6 +1153,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # archive.browser: lunr index, metadata, per-article store and scripts under search/
         assert self.site is not None
+        # first: their contents are asked from the page caches, which are pruned next
+        self._write_stencilled(config)
+        self.nav = self.env = None
+        self.stencilled = {}
         log.info("archive: %d generated pages rendered in %.2fs (Jinja2 only)",
                  len(self.by_src), self.render_seconds)
         for what, cache in (("article", self.site.cache), ("root", self.site.root_cache),
@@ -1163,9 +1167,6 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             stale = 0 if self.all_reused else cache.prune()
             log.info("archive: %d %s pages reused from build/, %d rendered, %d stale removed",
                      cache.hits, what, cache.misses, stale)
-        self._write_stencilled(config)
-        self.nav = self.env = None
-        self.stencilled = {}
         self._write_reused(config)
         if not self.serving:  # saved in checks.bin for the next build: not kept in memory
             # while the browser data is made (they grow with the pages: ~60 MB at 9,504)
