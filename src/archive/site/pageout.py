@@ -38,6 +38,11 @@ address), and only when no other plugin handles page events (its output could no
 predicted from ours). MkDocs' server adds its live-reload script to a page when it sends it,
 not to the file, so a stored page is served as it was written.
 
+On a ``mkdocs build`` the generated pages that are not taken whole are not rendered by MkDocs
+either: :mod:`archive.site.stencil` writes each from a stencil of its shape (cut from two
+pages MkDocs rendered, which agree), puts it into the store as MkDocs' own output would be,
+and it goes into the site like a page taken whole.
+
 The articles' raw texts are kept the same way (:class:`RawStore`, ``build/raw-texts/``) and,
 with the data files of ``build/data/``, put into the site as hard links by MkDocs' own static
 copy (:class:`LinkedFile`): 9,500 links instead of 9,500 copies of the seeds on every build.

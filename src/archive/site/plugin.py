@@ -69,7 +69,7 @@ from archive.browser import site as browser_site
 from archive.browser.index import DATA_DIR as BROWSER_DATA_DIR
 from archive.config import Paths
 from archive.records import Analysis
-from archive.site import export
+from archive.site import export, stencil
 from archive.site.model import (
     ArticleView,
     EntityView,
@@ -232,6 +232,16 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # `mkdocs serve`: src_uri → (what its meta is made from, the meta) of each stored page
         # checked at the last reload (see _reuse_pages)
         self.metas: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+        # `mkdocs build`: generated pages written from a stencil (archive.site.stencil) rather
+        # than through MkDocs' per-page pipeline, by src_uri; their shapes; the navigation and
+        # the Jinja2 environment the samples are rendered with; the sample being rendered
+        self.stencilled: dict[str, File] = {}
+        self.shapes: dict[Any, stencil.Shape] = {}
+        self.nav: Any = None
+        self.env: Any = None
+        self.sampling: str | None = None
+        self.places = stencil.Places(())
+        self.sample: tuple[str, str, dict[str, Any], str | None] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
@@ -477,11 +487,97 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 uri = f"{ASSETS}/{path.relative_to(STATIC_DIR).as_posix()}"
                 files.append(self._generated(config, uri, abs_src_path=str(path)))
         self._reuse_pages(config)
+        self._plan_stencil(files, config)
         if self.kept.keeping:
             self._keep_in_place(files, config)
         elif self.dirty:
             self._unlink_linked_pages(files, config)
         return files
+
+    def _plan_stencil(self, files: Files, config: MkDocsConfig) -> None:
+        """`mkdocs build` with whole-page storage: the generated pages not taken whole from
+        build/ are left out of MkDocs' rendering and written from stencils in on_post_build
+        (archive.site.stencil), except the home page made from docs/index.md and a page with a
+        non-generated file of the site inside its folder. ``ARCHIVE_STENCIL=0``: off."""
+        self.stencilled, self.shapes = {}, {}
+        if (self.store is None or self.serving or not self.defer or not self.stage_output
+                or os.environ.get("ARCHIVE_STENCIL", "1") == "0"):
+            return
+        generated = self.generated
+        self.places = stencil.Places(f.url for f in files if f.src_uri not in generated)
+        for uri, f in generated.items():
+            if uri in self.reused or self.places.holds(f.url):
+                continue
+            spec = self.by_src.get(uri)
+            if spec is None or (spec.key == "home" and self.home_from_docs):
+                continue
+            f.inclusion = InclusionLevel.EXCLUDED
+            self.stencilled[uri] = f
+
+    def _write_stencilled(self, config: MkDocsConfig) -> None:
+        """Write the pages of :meth:`_plan_stencil` into build/site-pages/ (then into the site
+        with the pages taken whole, _write_reused): each from its shape's verified stencil, or
+        rendered by MkDocs as a sample of its shape (or because the shape was given up)."""
+        from types import SimpleNamespace
+
+        from mkdocs.commands.build import _build_page, _populate_page
+
+        store, files = self.store, self.files
+        if not self.stencilled or store is None or files is None:
+            return
+        t0 = time.perf_counter()
+        features = stencil.theme_features(config.theme.dirs)
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        site_url = config.site_url
+        filled = rendered = 0
+        for uri, f in self.stencilled.items():
+            spec = self.by_src[uri]
+            url = f.url
+            meta = self._meta(spec, url)
+            done = self.prerendered.pop(uri, None)
+            content = done if done is not None else self._made(spec, uri, url)
+            shape_key = stencil.shape_of(self.places.of(url), meta, content, features)
+            shape = self.shapes.get(shape_key)
+            if shape is None:
+                shape = self.shapes[shape_key] = stencil.Shape()
+            if shape.stencil is not None:
+                where = SimpleNamespace(url=url)
+                Page._set_canonical_url(where, site_url)  # type: ignore[arg-type]
+                html = shape.stencil.fill(stencil.values_of(content, meta, where.canonical_url))
+                key = store.key(uri, url, meta, content)
+                store.put(uri, key, html.encode("utf-8"))
+                self.placed[uri] = key
+                last = self.pending.pop(uri, None)
+                if last is not None:
+                    self.page_keys[uri] = _page_key(store.chrome, spec.key, url, meta, last,
+                                                    key, self.shared_keys)
+                self.reused[uri] = (f, key)
+                filled += 1
+                continue
+            # rendered by MkDocs as it would have been in its own loop
+            self.prerendered[uri] = content
+            self.sampling, self.sample = uri, None
+            try:
+                page = Page(None, f, config)
+                _populate_page(page, config, files)
+                _build_page(page, config, doc_files, self.nav, self.env)
+            finally:
+                self.sampling = None
+            f.page = None
+            rendered += 1
+            if self.sample is not None and not shape.given_up:
+                output, content, meta, canonical = self.sample
+                shape.add(output, stencil.values_of(content, meta, canonical))
+            self.sample = None
+        given_up = sum(1 for s in self.shapes.values() if s.stencil is None)
+        for shape_key, s in self.shapes.items():
+            if s.given_up:
+                log.debug("archive: no stencil for %r (%d samples disagreed)", shape_key[:3],
+                          stencil.MAX_SAMPLES)
+        log.info("archive: %d generated pages written from %d stencils, %d rendered by MkDocs "
+                 "(samples, or %d shapes without a stencil) in %.2fs", filled,
+                 len(self.shapes) - given_up, rendered, given_up, time.perf_counter() - t0)
+        self.shapes = {}
 
     def _take_files(self, config: MkDocsConfig) -> None:
         """`mkdocs serve`: the previous build's File objects may be taken again by
@@ -997,7 +1093,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             log.info("archive: built in the previous site: %d of its files kept, %d deleted "
                      "(%.2fs)", self.staging.kept, self.staging.removed,
                      time.perf_counter() - t0)
+        self.env = env if self.stencilled else None  # the stencils' samples (on_post_build)
         return env
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.nav = nav if self.stencilled else None  # the stencils' samples (on_post_build)
+        return nav
 
     # -- pages ---------------------------------------------------------------------------------
     def on_page_markdown(
@@ -1078,6 +1179,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # archive.browser: lunr index, metadata, per-article store and scripts under search/
         assert self.site is not None
+        # first: their contents are asked from the page caches, which are pruned next
+        self._write_stencilled(config)
+        self.nav = self.env = None
+        self.stencilled = {}
         log.info("archive: %d generated pages rendered in %.2fs (Jinja2 only)",
                  len(self.by_src), self.render_seconds)
         for what, cache in (("article", self.site.cache), ("root", self.site.root_cache),
@@ -1226,6 +1331,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self.staging.discard()
         self.before = None  # the next build checks every page
+        self.stencilled, self.shapes, self.nav, self.env = {}, {}, None, None
         self.kept.fail()
         if self.serving:  # failed builds count too: their garbage is collected as well
             self._collect_garbage()
@@ -1243,6 +1349,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 spec = self.by_src[uri]
                 self.page_keys[uri] = _page_key(self.store.chrome, spec.key, page.file.url,
                                                 dict(page.meta), last, key, self.shared_keys)
+        if uri == self.sampling:  # a sample of its shape's stencil (_write_stencilled)
+            self.sample = (output, page.content or "", dict(page.meta), page.canonical_url)
         if self._deferred(page) is not None:
             page.content = None  # written by MkDocs right after this: not kept to the end
         return output
@@ -1252,7 +1360,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     ) -> Any:
         # The pages taken whole from build/ are left out of MkDocs' page list; the sitemap
         # (and any other template that lists the pages) must still show them, in file order.
-        if self.reused and self.files is not None and "pages" in context:
+        if (self.reused or self.stencilled) and self.files is not None and "pages" in context:
             pages = self.listed_pages  # the same for every template of the build
             if pages is None:
                 pages = []
@@ -1264,7 +1372,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 for f in self.files:
                     if not f.is_documentation_page():
                         continue
-                    if f.src_uri in self.reused:
+                    if f.src_uri in self.reused or f.src_uri in self.stencilled:
                         if f.page is None:
                             page = made.get(f.src_uri)
                             if page is not None and page.file is f:
