@@ -251,29 +251,6 @@ def test_kept_gazetteer_with_foreign_code_inside_is_refused(tmp_path: Path) -> N
 
 
 
-def test_positions_and_offsets_decode_as_whoosh_does() -> None:
-    from whoosh.formats import Characters
-
-    fmt = Characters()
-    rng = random.Random(5)
-    lists: list[list[tuple[int, int, int]]] = [[]]
-    for _ in range(200):
-        pos = start = 0
-        occ = []
-        for _ in range(rng.randint(1, 40)):
-            pos += rng.randint(0, 30)
-            start += rng.randint(0, 200)
-            end = start + rng.randint(0, 20)
-            occ.append((pos, start, end))
-            start = end
-        lists.append(occ)
-    for occ in lists:
-        value = fmt.encode(occ)
-        assert postings.decode_characters(value) == fmt.decode_characters(value) == occ
-        assert postings.decode_positions(value) == fmt.decode_positions(value)
-        assert postings.decode_characters(value + b".") == occ  # as stored, with its stop
-
-
 def test_phrase_spans_found_for_the_results_shown_are_the_phrase_occurrences(
         view: IndexView, analyzer) -> None:  # type: ignore[no-untyped-def]
     from archive.search.engine import merge_spans, phrase_occurrences

@@ -9,8 +9,8 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
   exactly as the field's format encodes them (``field.index`` would run them through the
   tokenizer, one Token object per item): the archive's packed formats
   (:class:`~archive.index.schema.PackedCharacters`, ``PackedPositions``: a document's items
-  sorted by term once, each term's value a slice of one array's bytes, :func:`_packed_into`),
-  or Whoosh's own ``Characters`` and ``Positions``; any other value goes through
+  sorted by term once, each term's value a slice of one array's bytes, :func:`_packed_into`;
+  a token stream for a field of any other format is an error); any other value goes through
   ``field.index`` as in Whoosh;
 - **the posting pool**: postings are gathered per field and term text (a list per term, not a
   tuple per posting; the text is encoded once per term when the segment is written),
@@ -54,8 +54,7 @@ from typing import IO, Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.formats import Characters, Positions
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -84,116 +83,6 @@ Run = tuple[str, str, list[Any]]
 def codec() -> W3Codec:
     """The archive's codec: uncompressed posting blocks (see build.py)."""
     return W3Codec(compression=0)
-
-
-def characters_postings(items: Iterable[tuple[str, int, int, int]],
-                        single: dict[tuple[int, int, int], bytes] | None = None,
-                        ) -> Iterator[tuple[bytes, int, float, bytes]]:
-    """``(term bytes, frequency, weight, value)`` per distinct term of a token stream, as
-    Whoosh's ``Characters.word_values`` makes them from the same tokens (empty terms are
-    not indexed; each occurrence weighs 1.0): what :func:`_stream_into` adds to the buffer.
-
-    ``single``: the value of a term found once, by its ``(position, start, length)``, shared
-    by the calls for one document's fields: a token's form, stem and root are at the same
-    place, so most of their values are the same bytes, pickled once instead of three times."""
-    terms: dict[str, list[Any]] = {}
-    _stream_into(terms, items, 0, {} if single is None else single)
-    for term, (_, weight, value) in terms.items():
-        yield term.encode("utf-8"), int(weight), weight, value
-
-
-def _stream_into(terms: dict[str, list[Any]], items: Iterable[tuple[str, int, int, int]],
-                 docnum: int, single: dict[tuple[int, int, int], bytes]) -> tuple[int, int]:
-    """The postings of the token stream ``items`` (see :func:`characters_postings`) added to
-    the buffered ``terms`` of their field for document ``docnum``, without a tuple per
-    posting in between. Returns the field's length (its number of indexed items) and the
-    estimated bytes added to the buffer (as ``add_document`` counts them)."""
-    # the items of each term, in order; the deltas are made per term afterwards
-    seen: dict[str, list[tuple[str, int, int, int]]] = {}
-    get = seen.get
-    for item in items:
-        group = get(item[0])
-        if group is None:
-            seen[item[0]] = [item]
-        else:
-            group.append(item)
-    dumps = pickle.dumps
-    find = terms.get
-    length = size = 0
-    for term, group in seen.items():
-        if not term:
-            continue
-        n = len(group)
-        _, pos, start, end = group[0]
-        if n == 1:
-            key = (pos, start, end - start)
-            value = single.get(key)
-            if value is None:
-                value = single[key] = _ONE + dumps([key], 2)
-            weight = 1.0
-        else:
-            # Whoosh's Characters: position and start as deltas from the previous occurrence
-            # (its position and end), then the length
-            deltas = [(pos, start, end - start)]
-            deltas += [(b[1] - a[1], b[2] - a[3], b[3] - b[2]) for a, b in pairwise(group)]
-            value = pack_uint(n) + dumps(deltas, 2)
-            weight = float(n)
-        length += n
-        size += _POSTING_BYTES + len(value)
-        flat = find(term)
-        if flat is None:
-            terms[term] = [docnum, weight, value]
-            size += _TERM_BYTES + len(term)
-        else:
-            flat += (docnum, weight, value)
-    return length, size
-
-
-def _positions_into(terms: dict[str, list[Any]], items: Iterable[tuple[Any, ...]],
-                    docnum: int) -> tuple[int, int]:
-    """:func:`_stream_into` for a field of Whoosh's ``Positions`` format (positions only):
-    the value of a term is ``Positions.encode`` of its positions (a count, then the pickled
-    list of position deltas). The value of a term found once depends on its position only: its
-    pickle is made once per position for every field and document (:data:`_AT`)."""
-    seen: dict[str, list[int]] = {}
-    get = seen.get
-    for item in items:
-        group = get(item[0])
-        if group is None:
-            seen[item[0]] = [item[1]]
-        else:
-            group.append(item[1])
-    dumps = pickle.dumps
-    find = terms.get
-    at = _AT
-    length = size = 0
-    for term, group in seen.items():
-        if not term:
-            continue
-        n = len(group)
-        if n == 1:
-            pos = group[0]
-            pickled = at.get(pos)
-            if pickled is None:
-                pickled = at[pos] = dumps([pos], 2)
-            # a new bytes object per posting: a posting block pickles its values, and the
-            # same object twice would be pickled once and referred to (not Whoosh's bytes)
-            value = _ONE + pickled
-            weight = 1.0
-        else:
-            deltas = [group[0]]
-            deltas += [b - a for a, b in pairwise(group)]
-            value = pack_uint(n) + dumps(deltas, 2)
-            weight = float(n)
-        length += n
-        size += _POSTING_BYTES + len(value)
-        flat = find(term)
-        if flat is None:
-            terms[term] = [docnum, weight, value]
-            size += _TERM_BYTES + len(term)
-        else:
-            flat += (docnum, weight, value)
-    return length, size
 
 
 class _Weights(dict[int, float]):
@@ -254,9 +143,6 @@ def _packed_into(terms: dict[str, list[Any]], items: list[tuple[str, int, int, i
     return sum(freqs), size
 
 
-_ONE = pack_uint(1)
-#: The pickle of ``[position]`` of each position seen (see :func:`_positions_into`)
-_AT: dict[int, bytes] = {}
 #: length_to_byte of each length seen (it bisects a table of 256 lengths on every call)
 _LENGTH_BYTES: dict[int, int] = {}
 
@@ -322,7 +208,6 @@ class ArchiveWriter(SegmentWriter):
         docnum = self.docnum
         names = sorted(fields)
         self._check_fields(schema, names)
-        single: dict[tuple[int, int, int], bytes] = {}  # see characters_postings
         pdw.start_doc(docnum)
         try:
             for name in names:
@@ -342,12 +227,9 @@ class ArchiveWriter(SegmentWriter):
                     elif isinstance(value, TokenStream) and fmt is PackedPositions:
                         length, size = _packed_into(terms, value.items, docnum, False)
                         postings = ()
-                    elif isinstance(value, TokenStream) and fmt is Characters:
-                        length, size = _stream_into(terms, value.items, docnum, single)
-                        postings = ()
-                    elif isinstance(value, TokenStream) and fmt is Positions:
-                        length, size = _positions_into(terms, value.items, docnum)
-                        postings = ()
+                    elif isinstance(value, TokenStream):
+                        raise TypeError(f"field {name!r}: a token stream is indexed in the "
+                                        f"archive's packed formats only, not {fmt.__name__}")
                     else:
                         postings = field.index(value)
                         size = 0
@@ -693,4 +575,4 @@ def _add_postings(pw: Any, ids: list[int], weights: list[float], values: list[by
         i = j
 
 
-__all__ = ["INLINE_DOCS", "ArchiveWriter", "characters_postings", "codec"]
+__all__ = ["INLINE_DOCS", "ArchiveWriter", "codec"]

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.formats import Characters, Positions
 from whoosh.index import EmptyIndexError
 
 from archive.analysis import Analyzer, normalize
@@ -259,8 +258,6 @@ class IndexView:
             self._position_decoders[fieldname] = (
                 decode_packed_characters_positions if type(fmt) is PackedCharacters
                 else decode_packed_positions if type(fmt) is PackedPositions
-                else postings.decode_positions if type(fmt) is Characters
-                else postings.decode_plain_positions if type(fmt) is Positions
                 else fmt.decoder("positions"))
         return self._position_decoders[fieldname]
 
@@ -269,8 +266,6 @@ class IndexView:
             fmt = self.reader.schema[fieldname].format
             self._decoders[fieldname] = (decode_packed_characters
                                          if type(fmt) is PackedCharacters
-                                         else postings.decode_characters
-                                         if type(fmt) is Characters
                                          else fmt.decoder("characters"))
         return self._decoders[fieldname]
 

@@ -15,13 +15,10 @@ the last read took (for tests).
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterator
-from itertools import accumulate
 from typing import Any
 
 from whoosh.reading import TermNotFound
-from whoosh.system import _INT_SIZE
 
 try:  # internals of Whoosh 2.7's default codec
     from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -140,30 +137,3 @@ def read(reader: Any, fieldname: str, term: str, values: bool = False
             pass
     FAST = False
     return list(_public(reader, fieldname, term, values))
-
-
-def decode_characters(value: bytes) -> list[tuple[int, int, int]]:
-    """``[(position, start, end)]`` of one posting of a ``Characters`` field: what Whoosh 2.7's
-    ``Characters.decode_characters`` gives (a count, then the pickled list of ``(position
-    delta, start - previous end, end - start)``), its running sums taken by ``accumulate``."""
-    if not value.endswith(b"."):
-        value += b"."
-    codes = pickle.loads(value[_INT_SIZE:])
-    positions = accumulate([c[0] for c in codes])
-    ends = list(accumulate([c[1] + c[2] for c in codes]))
-    return [(p, e - c[2], e) for p, e, c in zip(positions, ends, codes, strict=True)]
-
-
-def decode_positions(value: bytes) -> list[int]:
-    """The positions of :func:`decode_characters`, without the character offsets."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate([c[0] for c in pickle.loads(value[_INT_SIZE:])]))
-
-
-def decode_plain_positions(value: bytes) -> list[int]:
-    """The positions of one posting of a ``Positions`` field: what Whoosh 2.7's
-    ``Positions.decode_positions`` gives (a count, then the pickled list of position deltas)."""
-    if not value.endswith(b"."):
-        value += b"."
-    return list(accumulate(pickle.loads(value[_INT_SIZE:])))
