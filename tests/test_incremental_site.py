@@ -42,12 +42,15 @@ def _project(root: Path, repo: Path) -> None:
     _synthetic(root / "seeds")
 
 
-def _build(root: Path) -> str:
+def _build(root: Path, **variables: str) -> str:
+    """`mkdocs build --strict` in ``root`` with these environment variables (SITE_URL and
+    ARCHIVE_ROOT unset unless given); its log."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SITE_URL", None)
     env.pop("ARCHIVE_ROOT", None)
+    env.update(variables)
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root,
-                            env=env, capture_output=True, text=True, timeout=300)
+                            env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr + result.stdout
     return result.stderr
 

@@ -5,13 +5,11 @@ that the stencils do not know of (then those pages are rendered by MkDocs)."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from test_incremental_site import SYNTHETIC, _project, _site
+from test_incremental_site import _build as _build_with
 
 from archive.site.stencil import Places, Shape, Stencil, distinct, values_of
 
@@ -19,13 +17,7 @@ SITE_URL = "https://example.org/archive/"
 
 
 def _build(root: Path, stencil: bool) -> str:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL,
-           "ARCHIVE_STENCIL": "1" if stencil else "0"}
-    env.pop("ARCHIVE_ROOT", None)
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root,
-                            env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr + result.stdout
-    return result.stderr
+    return _build_with(root, SITE_URL=SITE_URL, ARCHIVE_STENCIL="1" if stencil else "0")
 
 
 def _stencilled(log: str) -> tuple[int, int]:
