@@ -544,14 +544,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 where = SimpleNamespace(url=url)
                 Page._set_canonical_url(where, site_url)  # type: ignore[arg-type]
                 html = shape.stencil.fill(stencil.values_of(content, meta, where.canonical_url))
-                key = store.key(uri, url, meta, content)
-                store.put(uri, key, html.encode("utf-8"))
-                self.placed[uri] = key
-                last = self.pending.pop(uri, None)
-                if last is not None:
-                    self.page_keys[uri] = _page_key(store.chrome, spec.key, url, meta, last,
-                                                    key, self.shared_keys)
-                self.reused[uri] = (f, key)
+                self.reused[uri] = (f, self._store_page(uri, url, meta, content, html))
                 filled += 1
                 continue
             # rendered by MkDocs as it would have been in its own loop
@@ -743,7 +736,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if stored is None:
                 continue  # a new page: MkDocs renders it (and it is stored then)
             spec = self.by_src[uri]
-            basis = (f.url, spec.title, spec.prev, spec.next, spec.hide)
+            basis = _meta_basis(spec, f.url)
             last_meta = metas.get(uri)
             meta = (last_meta[1] if last_meta is not None and last_meta[0] == basis
                     else self._meta(spec, f.url))
@@ -814,7 +807,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             meta = self._meta(spec, url)
             if before.same(url, meta):
                 keys[uri] = replace(before, meta=meta)
-                metas[uri] = ((url, spec.title, spec.prev, spec.next, spec.hide), meta)
+                metas[uri] = (_meta_basis(spec, url), meta)
                 if not changed.isdisjoint(before.deps):
                     # it shows something that changed since the key was saved: the next
                     # reload checks it by its inputs, whatever that reload changes
@@ -1341,19 +1334,27 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         uri = page.file.src_uri
         if self.store is not None and uri in self.generated and output.strip():
             # exactly what MkDocs writes (archive.site.pageout): kept for the next build
-            key = self.store.key(uri, page.file.url, dict(page.meta), page.content or "")
-            self.store.put(uri, key, output.encode("utf-8"))
-            self.placed[uri] = key  # what MkDocs writes into the site now
-            last = self.pending.pop(uri, None)
-            if last is not None:  # its key at the next reload (see _reuse_pages)
-                spec = self.by_src[uri]
-                self.page_keys[uri] = _page_key(self.store.chrome, spec.key, page.file.url,
-                                                dict(page.meta), last, key, self.shared_keys)
+            self._store_page(uri, page.file.url, dict(page.meta), page.content or "", output)
         if uri == self.sampling:  # a sample of its shape's stencil (_write_stencilled)
             self.sample = (output, page.content or "", dict(page.meta), page.canonical_url)
         if self._deferred(page) is not None:
             page.content = None  # written by MkDocs right after this: not kept to the end
         return output
+
+    def _store_page(self, uri: str, url: str, meta: dict[str, Any], content: str,
+                    output: str) -> str:
+        """Keep a generated page's final HTML in the page store (MkDocs' output, or a filled
+        stencil) and remember it as placed in the site now; under a keeping build, its key
+        for the next reload (see _reuse_pages). Returns its store key."""
+        assert self.store is not None
+        key = self.store.key(uri, url, meta, content)
+        self.store.put(uri, key, output.encode("utf-8"))
+        self.placed[uri] = key
+        last = self.pending.pop(uri, None)
+        if last is not None:
+            self.page_keys[uri] = _page_key(self.store.chrome, self.by_src[uri].key, url, meta,
+                                            last, key, self.shared_keys)
+        return key
 
     def on_template_context(
         self, context: Any, *, template_name: str, config: MkDocsConfig
@@ -1480,6 +1481,11 @@ class _PageKey:
         if isinstance(self.meta, str):  # read back from checks.bin: its canonical form
             return _meta_form(meta) == self.meta
         return meta == self.meta
+
+
+def _meta_basis(spec: PageSpec, url: str) -> tuple[Any, ...]:
+    """What :meth:`ArchivePlugin._meta` makes a page's meta from (equal bases: equal metas)."""
+    return (url, spec.title, spec.prev, spec.next, spec.hide)
 
 
 def _meta_form(meta: dict[str, Any] | str) -> str:
