@@ -47,6 +47,19 @@ def load_script() -> Callable[[str], object]:
     return script_module
 
 
+def mkdocs_build(root: Path, *args: str, timeout: int = 600,
+                 **variables: str) -> subprocess.CompletedProcess[str]:
+    """``python -m mkdocs build <args>`` in ``root`` as a maintainer runs it, output captured as
+    text: MkDocs 2's notice silenced, and SITE_URL and ARCHIVE_ROOT unset unless given among
+    ``variables`` (environment variables set for this build only)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    env.pop("ARCHIVE_ROOT", None)
+    env.update(variables)
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
 #: The start of a snippet for :func:`python_json_runs` that keeps the analysis tables in the
 #: folder given as its argument (``kept``) and can analyse words.
 KEPT_TABLES_PRELUDE = (

@@ -3,12 +3,11 @@ incrementally is byte-identical to one built from scratch on the same seeds/."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from conftest import mkdocs_build
 
 SYNTHETIC = """---
 title: {title}
@@ -45,12 +44,7 @@ def _project(root: Path, repo: Path) -> None:
 def _build(root: Path, **variables: str) -> str:
     """`mkdocs build --strict` in ``root`` with these environment variables (SITE_URL and
     ARCHIVE_ROOT unset unless given); its log."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SITE_URL", None)
-    env.pop("ARCHIVE_ROOT", None)
-    env.update(variables)
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root,
-                            env=env, capture_output=True, text=True, timeout=600)
+    result = mkdocs_build(root, "--strict", **variables)
     assert result.returncode == 0, result.stderr + result.stdout
     return result.stderr
 

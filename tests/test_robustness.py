@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import mkdocs_build
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,8 +40,7 @@ def test_a_20_mb_article_is_refused_by_name_and_the_others_load(archive_paths: P
 
 
 def _build(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root,
-                          capture_output=True, text=True, timeout=600)
+    return mkdocs_build(root, "--strict")
 
 
 def test_every_seed_file_is_in_the_site_or_named_in_an_error(archive_dir: Path) -> None:

@@ -4,13 +4,12 @@ that agree with the concordance, co-occurring roots, and the static pages."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from conftest import mkdocs_build
 
 from archive.analysis import analyze
 from archive.config import Paths
@@ -145,13 +144,8 @@ def test_default_threshold_keeps_the_page_count_bounded() -> None:
 
 
 def build(root: Path, seed: str) -> None:
-    import os
-
-    env = {**os.environ, "PYTHONHASHSEED": seed, "NO_MKDOCS_2_WARNING": "1",
-           "PYTHONPATH": str(REPO / "src")}
-    env.pop("SITE_URL", None)
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    proc = mkdocs_build(root, "--strict", "--quiet", PYTHONHASHSEED=seed,
+                        PYTHONPATH=str(REPO / "src"))
     assert proc.returncode == 0, proc.stderr + proc.stdout
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -22,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
+from conftest import mkdocs_build
 
 from archive.corpus.clean import clean_line, clean_text
 
@@ -94,13 +93,7 @@ def _copy_project(dest: Path) -> None:
 
 
 def _mkdocs_build(root: Path, seed: str = "0") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONHASHSEED": seed, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SITE_URL", None)
-    env.pop("ARCHIVE_ROOT", None)
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=300,
-    )
+    return mkdocs_build(root, "--strict", "--quiet", timeout=300, PYTHONHASHSEED=seed)
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,11 @@ Each test builds a small archive with ``mkdocs build --strict`` in a temporary f
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import mkdocs_build
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -97,12 +96,7 @@ def _make_archive(root: Path, config: str, docs: dict[str, str]) -> None:
 
 
 def _build(root: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SITE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=300,
-    )
+    return mkdocs_build(root, "--strict", "--quiet", timeout=300)
 
 
 MINIMAL = f"""site_name: {NAME}

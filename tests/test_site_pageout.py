@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import mkdocs_build
 from test_incremental_site import SYNTHETIC, _project, _site
 
 SITE_URL = "https://example.org/archive/"
@@ -21,10 +22,7 @@ OVERRIDE = "partials/copyright.html"
 
 
 def _build(root: Path, *extra: str) -> str:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": SITE_URL}
-    env.pop("ARCHIVE_ROOT", None)
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *extra],
-                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    result = mkdocs_build(root, "--strict", *extra, timeout=300, SITE_URL=SITE_URL)
     assert result.returncode == 0, result.stderr + result.stdout
     return result.stderr
 

@@ -11,16 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import mkdocs_build
+
 UNSTAMP = re.compile(rb"<lastmod>[^<]*</lastmod>")
 STAMPED = {"sitemap.xml", "sitemap.xml.gz"}  # the build's date: compared without it
 
 
 def _build(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SITE_URL", None)
-    env.pop("ARCHIVE_ROOT", None)
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *extra],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    return mkdocs_build(root, "--strict", *extra, timeout=300)
 
 
 def _ok(root: Path) -> str:
