@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -58,6 +59,7 @@ def month_name(month: int) -> str:
     return MONTHS[month - 1] if 1 <= month <= 12 else str(month)
 
 
+@lru_cache(maxsize=1 << 14)  # a few thousand distinct dates, shown on ~150,000 list items
 def format_date(value: str | None) -> str:
     """``2018-07-04`` → ``4 تموز (يوليو) 2018``; ``2018-07`` → month and year; ``--06-25``
     (year not in the text) → day and month, saying the year is not given; None → unknown."""
@@ -84,6 +86,7 @@ def format_date(value: str | None) -> str:
     return str(numbers[0])
 
 
+@lru_cache(maxsize=1 << 14)  # (a Markup is immutable: one made per distinct date)
 def date_html(value: str | None) -> Markup:
     """A ``<time>`` element for a known date, «غير معروف» otherwise."""
     if not value:
