@@ -139,7 +139,7 @@ def _inline(
     link: Callable[[str], str],
     entities: dict[str, EntityView],
 ) -> Markup:
-    parts: list[Markup] = []
+    parts: list[str] = []
     pos = start
     first = bisect.bisect_left(mentions, start, key=lambda m: m.start)
     for m in mentions[first:]:
@@ -149,14 +149,13 @@ def _inline(
             continue
         entity = entities[m.entity]
         parts.append(escape(text[pos : m.start]))
-        parts.append(
-            Markup('<a class="ar-mention ar-mention--{}" href="{}" title="{}">{}</a>').format(
-                entity.kind, link(m.entity), entity.name, text[m.start : m.end]
-            )
-        )
+        # (f-strings of escaped values: what Markup(...).format made, at a fraction of its cost)
+        parts.append(f'<a class="ar-mention ar-mention--{escape(entity.kind)}" '
+                     f'href="{escape(link(m.entity))}" title="{escape(entity.name)}">'
+                     f'{escape(text[m.start : m.end])}</a>')
         pos = m.end
     parts.append(escape(text[pos:end]))
-    return Markup("").join(parts)
+    return Markup("".join(parts))
 
 
 def body_html(
@@ -183,11 +182,7 @@ def body_html(
         for a, b, _ in group:
             # dir="auto": a line that starts in Latin script ("Posted by … on …") reads left
             # to right instead of being scrambled by the page's right-to-left direction.
-            out.append(
-                Markup('<p dir="auto">{}</p>').format(
-                    _inline(text, a, b, mentions, link, entities)
-                )
-            )
+            out.append(Markup(f'<p dir="auto">{_inline(text, a, b, mentions, link, entities)}</p>'))
         out.append(Markup("</aside>"))
         group.clear()
 
@@ -199,6 +194,6 @@ def body_html(
         if lines:
             flush()
         for a, b in lines:
-            out.append(Markup("<p>{}</p>").format(_inline(text, a, b, mentions, link, entities)))
+            out.append(Markup(f"<p>{_inline(text, a, b, mentions, link, entities)}</p>"))
     flush()
     return Markup("\n").join(out)
