@@ -189,6 +189,28 @@ def article_items(link: Callable[..., str], items: Sequence[Any], ranks: Any = N
     return Markup("".join(out))
 
 
+def entity_links(has: Callable[[str], bool], link: Callable[..., str],
+                 entities: Mapping[str, EntityView], keys: Sequence[str],
+                 counts: Mapping[str, int]) -> Markup:
+    """The places (or actors) ``keys`` of an article page, each as the ``entity_link`` macro
+    of templates/pages/_macros.html writes it, with its mention count when it has one, joined
+    by «، » (the same bytes as the loop of templates/pages/article.html did)."""
+    out: list[str] = []
+    last = len(keys) - 1
+    for i, k in enumerate(keys):
+        e = entities[k]
+        if has(e.key):
+            out.append(f'<a class="ar-entity ar-entity--{escape(e.kind)}" '
+                       f'href="{escape(link(e.key))}"><bdi>{escape(e.name)}</bdi></a>')
+        else:
+            out.append(f"<bdi>{escape(e.name)}</bdi>")
+        if counts.get(k):
+            out.append(f' <span class="ar-count">({escape(counts[k])})</span>')
+        if i < last:
+            out.append("، ")
+    return Markup("".join(out))
+
+
 @dataclass(frozen=True, slots=True)
 class SiteOptions:
     """The archive's identity and page settings (the plugin reads them from mkdocs.yml)."""
@@ -276,6 +298,9 @@ class Site:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # a Site lives for one build: its templates are not looked at again on every page
+            # (`mkdocs serve` makes a Site, and so an environment, for each reload)
+            auto_reload=False,
         )
         self.env.filters.update(
             date=text.date_html,
@@ -289,6 +314,7 @@ class Site:
             urlquote=lambda s: quote(str(s), safe=""),
         )
         self.env.globals["article_items"] = article_items
+        self.env.globals["entity_links"] = entity_links
         self._month_cache: dict[str, list[ArticleView]] | None = None
         self.counts = {k: len(v) for k, v in data.entity_articles.items()}
         self._ranks: dict[str, dict[str, int]] | None = None
