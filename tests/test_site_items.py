@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the replaced templates are kept verbatim, long lines included)
 """The parts of a page made in Python rather than by a Jinja macro (archive.site.render's
 article_items and entity_links, archive.site.text's body HTML) write the same bytes as the
 templates they replaced: here rendered side by side with those templates, kept verbatim, on
