@@ -158,6 +158,10 @@ def actor_type(value: str) -> str:
     return ACTOR_TYPE_SINGULAR.get(value, value or "فاعل")
 
 
+def _no_page(*args: Any) -> Any:
+    raise RuntimeError("link() or has() of a macro called outside a page's rendering")
+
+
 _SEP = '<span class="ar-sep" aria-hidden="true"> · </span>'
 _NO_DATE = Markup('<span class="ar-unknown">تاريخ غير معروف</span>')
 
@@ -315,6 +319,13 @@ class Site:
         )
         self.env.globals["article_items"] = article_items
         self.env.globals["entity_links"] = entity_links
+        # The macros of templates/pages/_macros.html are imported without the page's context
+        # (a module made once, not again for every page): the two names of the page they use
+        # are these, which answer as the page being rendered (see _render).
+        self.env.globals["link"] = lambda key, anchor="": self._page_link(key, anchor)
+        self.env.globals["has"] = lambda key: self._page_has(key)
+        self._page_link: Callable[..., str] = _no_page
+        self._page_has: Callable[[str], bool] = _no_page
         self._month_cache: dict[str, list[ArticleView]] | None = None
         self.counts = {k: len(v) for k, v in data.entity_articles.items()}
         self._ranks: dict[str, dict[str, int]] | None = None
@@ -686,7 +697,11 @@ class Site:
             context["chart"] = month_chart(self._month_counts(), link)
         if spec.key == "home" and intro is not None:
             context["intro"] = Markup(intro) if intro.strip() else None
-        return template.render(context)
+        self._page_link, self._page_has = link, has
+        try:
+            return template.render(context)
+        finally:
+            self._page_link = self._page_has = _no_page
 
     # -- contexts ----------------------------------------------------------------------------
     def _home(self) -> dict[str, Any]:
