@@ -219,6 +219,7 @@ class PageStore:
         self._folder = str(self.folder)
         self._names: dict[str, str] = {}  # src_uri → file name (see name)
         self._made: set[str] = set()  # site folders made by copy
+        self._put_ready = False  # the store's folder made (by put)
         self.chrome = chrome
         self.used: set[str] = set()
         self.stored = 0
@@ -319,15 +320,12 @@ class PageStore:
     def put(self, src_uri: str, key: str, html: bytes) -> None:
         name = self.name(src_uri)
         self.used.add(name)
-        path = self.folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(html)
-        os.replace(tmp, path)  # a new file: the one linked into the previous site stays
-        stamp = self._stamp(path)
-        if stamp is not None:
-            self.entries[name] = [key, *stamp]
+        if not self._put_ready:
+            os.makedirs(self._folder, exist_ok=True)
+            self._put_ready = True
+        # a new file: the one linked into the previous site stays
+        st = pagecache.replace_file(self._folder, name, html)
+        self.entries[name] = [key, st.st_ino, st.st_size, st.st_mtime_ns]
         self.stored += 1
 
     def copy(self, src_uri: str, key: str, dest: Path | str, replace: bool = False,

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from archive.site import mapsvg, text
 from archive.site.chart import month_chart
@@ -158,6 +158,63 @@ def actor_type(value: str) -> str:
     return ACTOR_TYPE_SINGULAR.get(value, value or "فاعل")
 
 
+def _no_page(*args: Any) -> Any:
+    raise RuntimeError("link() or has() of a macro called outside a page's rendering")
+
+
+_SEP = '<span class="ar-sep" aria-hidden="true"> · </span>'
+_NO_DATE = Markup('<span class="ar-unknown">تاريخ غير معروف</span>')
+
+
+def article_items(link: Callable[..., str], items: Sequence[Any], ranks: Any = None,
+                  counted: bool = False) -> Markup:
+    """The ``<li>`` of each article of a list, each line indented by two spaces and ended by a
+    newline: what the loop over the ``article_item`` macro of templates/pages/_macros.html
+    wrote (the same bytes; made here because a list item was a tenth of every page's
+    rendering). ``items``: article views, or (view, mention count or None) pairs when
+    ``counted``; ``ranks``: order → article id → rank (a list sorted in the browser)."""
+    out: list[str] = []
+    add = out.append
+    orders = list(ranks.items()) if ranks else ()
+    for item in items:
+        v, count = item if counted else (item, None)
+        a = v.article
+        add('  <li class="ar-item"')
+        for o, r in orders:
+            add(f' data-rank-{escape(o)}="{escape(r[v.id])}"')
+        add(f'>\n  <a class="ar-item__title" href="{escape(link("article:" + v.id))}"><bdi>'
+            f'{escape(a.title)}</bdi></a>\n  <span class="ar-meta">')
+        add(text.date_html(a.date) if a.date else _NO_DATE)
+        if a.source:
+            add(f"{_SEP}<bdi>{escape(a.source)}</bdi>")
+        if count is not None:
+            add(f"{_SEP}ذُكر {escape(times_phrase(count))}")
+        add("</span>\n</li>\n")
+    return Markup("".join(out))
+
+
+def entity_links(has: Callable[[str], bool], link: Callable[..., str],
+                 entities: Mapping[str, EntityView], keys: Sequence[str],
+                 counts: Mapping[str, int]) -> Markup:
+    """The places (or actors) ``keys`` of an article page, each as the ``entity_link`` macro
+    of templates/pages/_macros.html writes it, with its mention count when it has one, joined
+    by «، » (the same bytes as the loop of templates/pages/article.html did)."""
+    out: list[str] = []
+    last = len(keys) - 1
+    for i, k in enumerate(keys):
+        e = entities[k]
+        if has(e.key):
+            out.append(f'<a class="ar-entity ar-entity--{escape(e.kind)}" '
+                       f'href="{escape(link(e.key))}"><bdi>{escape(e.name)}</bdi></a>')
+        else:
+            out.append(f"<bdi>{escape(e.name)}</bdi>")
+        if counts.get(k):
+            out.append(f' <span class="ar-count">({escape(counts[k])})</span>')
+        if i < last:
+            out.append("، ")
+    return Markup("".join(out))
+
+
 @dataclass(frozen=True, slots=True)
 class SiteOptions:
     """The archive's identity and page settings (the plugin reads them from mkdocs.yml)."""
@@ -245,6 +302,9 @@ class Site:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # a Site lives for one build: its templates are not looked at again on every page
+            # (`mkdocs serve` makes a Site, and so an environment, for each reload)
+            auto_reload=False,
         )
         self.env.filters.update(
             date=text.date_html,
@@ -257,6 +317,15 @@ class Site:
             safe_url=safe_url,
             urlquote=lambda s: quote(str(s), safe=""),
         )
+        self.env.globals["article_items"] = article_items
+        self.env.globals["entity_links"] = entity_links
+        # The macros of templates/pages/_macros.html are imported without the page's context
+        # (a module made once, not again for every page): the two names of the page they use
+        # are these, which answer as the page being rendered (see _render).
+        self.env.globals["link"] = lambda key, anchor="": self._page_link(key, anchor)
+        self.env.globals["has"] = lambda key: self._page_has(key)
+        self._page_link: Callable[..., str] = _no_page
+        self._page_has: Callable[[str], bool] = _no_page
         self._month_cache: dict[str, list[ArticleView]] | None = None
         self.counts = {k: len(v) for k, v in data.entity_articles.items()}
         self._ranks: dict[str, dict[str, int]] | None = None
@@ -628,7 +697,11 @@ class Site:
             context["chart"] = month_chart(self._month_counts(), link)
         if spec.key == "home" and intro is not None:
             context["intro"] = Markup(intro) if intro.strip() else None
-        return template.render(context)
+        self._page_link, self._page_has = link, has
+        try:
+            return template.render(context)
+        finally:
+            self._page_link = self._page_has = _no_page
 
     # -- contexts ----------------------------------------------------------------------------
     def _home(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -58,6 +59,7 @@ def month_name(month: int) -> str:
     return MONTHS[month - 1] if 1 <= month <= 12 else str(month)
 
 
+@lru_cache(maxsize=1 << 14)  # a few thousand distinct dates, shown on ~150,000 list items
 def format_date(value: str | None) -> str:
     """``2018-07-04`` → ``4 تموز (يوليو) 2018``; ``2018-07`` → month and year; ``--06-25``
     (year not in the text) → day and month, saying the year is not given; None → unknown."""
@@ -84,6 +86,7 @@ def format_date(value: str | None) -> str:
     return str(numbers[0])
 
 
+@lru_cache(maxsize=1 << 14)  # (a Markup is immutable: one made per distinct date)
 def date_html(value: str | None) -> Markup:
     """A ``<time>`` element for a known date, «غير معروف» otherwise."""
     if not value:
@@ -136,7 +139,7 @@ def _inline(
     link: Callable[[str], str],
     entities: dict[str, EntityView],
 ) -> Markup:
-    parts: list[Markup] = []
+    parts: list[str] = []
     pos = start
     first = bisect.bisect_left(mentions, start, key=lambda m: m.start)
     for m in mentions[first:]:
@@ -146,14 +149,13 @@ def _inline(
             continue
         entity = entities[m.entity]
         parts.append(escape(text[pos : m.start]))
-        parts.append(
-            Markup('<a class="ar-mention ar-mention--{}" href="{}" title="{}">{}</a>').format(
-                entity.kind, link(m.entity), entity.name, text[m.start : m.end]
-            )
-        )
+        # (f-strings of escaped values: what Markup(...).format made, at a fraction of its cost)
+        parts.append(f'<a class="ar-mention ar-mention--{escape(entity.kind)}" '
+                     f'href="{escape(link(m.entity))}" title="{escape(entity.name)}">'
+                     f'{escape(text[m.start : m.end])}</a>')
         pos = m.end
     parts.append(escape(text[pos:end]))
-    return Markup("").join(parts)
+    return Markup("".join(parts))
 
 
 def body_html(
@@ -180,11 +182,7 @@ def body_html(
         for a, b, _ in group:
             # dir="auto": a line that starts in Latin script ("Posted by … on …") reads left
             # to right instead of being scrambled by the page's right-to-left direction.
-            out.append(
-                Markup('<p dir="auto">{}</p>').format(
-                    _inline(text, a, b, mentions, link, entities)
-                )
-            )
+            out.append(Markup(f'<p dir="auto">{_inline(text, a, b, mentions, link, entities)}</p>'))
         out.append(Markup("</aside>"))
         group.clear()
 
@@ -196,6 +194,6 @@ def body_html(
         if lines:
             flush()
         for a, b in lines:
-            out.append(Markup("<p>{}</p>").format(_inline(text, a, b, mentions, link, entities)))
+            out.append(Markup(f"<p>{_inline(text, a, b, mentions, link, entities)}</p>"))
     flush()
     return Markup("\n").join(out)
