@@ -450,6 +450,8 @@ def test_updates_remembered_in_memory_write_what_updates_from_the_files_write(
         assert (ma.articles, ma.related, ma.gazetteer) == (mb.articles, mb.related, mb.gazetteer)
         assert {k: v.hash for k, v in ma.files.items()} == {
             k: v.hash for k, v in mb.files.items()}
+        # the manifest written from the entries' kept texts is what the json module writes
+        assert (ga / ib.MANIFEST).read_text(encoding="utf-8") == ma.to_json()
     assert any(k.startswith(str(ga)) for k in memory)
     assert not any(k.startswith(str(a.build / "search" / "gen-000001")) for k in memory)
     # a manifest replaced by another process is read again, not taken from memory
