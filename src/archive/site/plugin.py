@@ -197,6 +197,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.pending: dict[str, tuple[str, list[list[str]], str, frozenset[str]]] = {}
         # one object per equal lookup pair and tag in page_keys (see _page_key)
         self.shared_keys: dict[Any, Any] = {}
+        # `mkdocs serve`: each generated page's file name in the page store (a digest of its
+        # address, PageStore.name), kept between reloads (each makes a new store)
+        self.store_names: dict[str, str] = {}
         self.previous: _Before | None = None
         # `mkdocs serve`: the previous build's article and entity views and their digests;
         # an equal view is taken over as it is (archive.site.model.build_site_data)
@@ -688,6 +691,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for uri in in_nav:  # a page listed in the nav gets nav links of its own: always built
             self.generated.pop(uri, None)
         t0 = time.perf_counter()
+        if self.serving:  # the file names worked out at earlier reloads (~13,000 digests)
+            store._names = self.store_names
         store.site = self._site_digest(store.chrome)
         # `mkdocs build`: the keys are kept in checks.bin. `mkdocs serve` keeps them in memory
         # between reloads, and in its own store's checks.bin for its next start: a reload with
