@@ -450,6 +450,8 @@ def test_updates_remembered_in_memory_write_what_updates_from_the_files_write(
         assert (ma.articles, ma.related, ma.gazetteer) == (mb.articles, mb.related, mb.gazetteer)
         assert {k: v.hash for k, v in ma.files.items()} == {
             k: v.hash for k, v in mb.files.items()}
+        # the manifest written from the entries' kept texts is what the json module writes
+        assert (ga / ib.MANIFEST).read_text(encoding="utf-8") == ma.to_json()
     assert any(k.startswith(str(ga)) for k in memory)
     assert not any(k.startswith(str(a.build / "search" / "gen-000001")) for k in memory)
     # a manifest replaced by another process is read again, not taken from memory
@@ -490,3 +492,40 @@ def test_an_edit_keeps_the_old_list_objects_of_the_articles_it_does_not_enter(
     # every list equal to its old one but (at most) those that held a changed article
     holders = {a for a, rows in related.items() if any(r["id"] == aid for r in rows)}
     assert set(equal) - set(same) <= holders | {aid}
+
+
+def test_an_edit_that_brings_new_words_is_numbered_by_the_replace_and_equals_scratch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit that brings a word no article had (every `mkdocs serve` bench edit does): the
+    new table keeps every old name, and the update numbers the old table's features by what
+    FeatureTable.replace worked out (not a sorted union of both tables' names); the lists
+    equal a computation from scratch. A replace that drops a name leaves no such numbering
+    (the union is made as before), with the same result."""
+    rng = random.Random(11)
+    feats = corpus(rng, 600)
+    table = rel.FeatureTable.from_dict(feats)
+    related = json.loads(as_json(rel.related_from_features(table)))
+    ids = sorted(table.ids)
+    sorted_unions = []
+    real_renumbered = rel.FeatureTable.renumbered
+    monkeypatch.setattr(rel.FeatureTable, "renumbered",
+                        lambda self, names: sorted_unions.append(1) or real_renumbered(
+                            self, names))
+    for step in range(4):
+        aid = ids[rng.randrange(len(ids))]
+        row = dict(feats[aid])
+        if step % 2 == 0:  # a new word (and one more of an old one)
+            row[f"zz-new-{step}"] = 2
+            row[next(iter(row))] += 1
+        else:  # its words replaced: names only it had are dropped
+            row = article(rng, 3000) | {f"zz-new2-{step}": 1}
+        new = table.replace({aid: row})
+        assert set(table.names) <= set(new.names) or step % 2 == 1
+        sorted_unions.clear()
+        updated = rel.update_related(table, new, related)
+        if step % 2 == 0:
+            assert new.base_remap is not None and sorted_unions == []
+            assert [new.names[k] for k in new.base_remap.tolist()] == table.names
+        assert as_json(updated) == as_json(rel.related_from_features(new.to_dict())), step
+        feats[aid] = row
+        table, related = new, json.loads(as_json(updated))

@@ -122,6 +122,8 @@ class Manifest:
     related: int = 0
 
     def to_json(self) -> str:
+        if _KEPT is not None:  # `mkdocs serve`: most entries' text as the last update wrote it
+            return self._to_json_kept()
         data = {
             "format": self.format,
             "generation": self.generation,
@@ -134,8 +136,32 @@ class Manifest:
         }
         # compact: the json module writes indented JSON in pure Python (0.6 s at 10,000
         # articles, on every update), compact JSON with its C encoder
-        return json.dumps(data, ensure_ascii=False, sort_keys=True,
-                          separators=(",", ":")) + "\n"
+        return _compact(data) + "\n"
+
+    def _to_json_kept(self) -> str:
+        """:meth:`to_json`'s text (the same bytes), the ``files`` and ``articles`` entries
+        taken from :data:`_MANIFEST_TEXT` when their value is the very object written last
+        time (an update takes the unchanged ones over from the previous manifest): only the
+        changed files' and articles' entries are encoded (~0.03 CPU s less at 9,504)."""
+        parts = {"format": _compact(self.format), "generation": _compact(self.generation),
+                 "related": _compact(self.related), "code": _compact(self.code),
+                 "gazetteer": _compact(self.gazetteer), "entities": _compact(self.entities)}
+        for name, items, form in (
+                ("files", self.files, lambda v: [v.hash, v.size, v.mtime_ns]),
+                ("articles", self.articles, lambda v: v)):
+            last = _MANIFEST_TEXT.get(name, {})
+            made: dict[str, tuple[Any, str]] = {}
+            texts = []
+            for k in sorted(items):
+                v = items[k]
+                hit = last.get(k)
+                text = (hit[1] if hit is not None and hit[0] is v
+                        else f"{_compact(k)}:{_compact(form(v))}")
+                made[k] = (v, text)
+                texts.append(text)
+            _MANIFEST_TEXT[name] = made
+            parts[name] = "{" + ",".join(texts) + "}"
+        return "{" + ",".join(f"{_compact(k)}:{parts[k]}" for k in sorted(parts)) + "}\n"
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
@@ -303,6 +329,13 @@ def scan_files(paths: Paths, previous: Manifest | None,
 _KEPT: dict[str, tuple[tuple[int, int, int], Any]] | None = None
 #: per article id, its related list last written and its text (see related.related_json)
 _WRITTEN: dict[str, tuple[Any, str]] = {}
+#: the manifest's ``files`` and ``articles`` entries last written: per key, the value (the
+#: very object, never changed in place) and its text (see Manifest._to_json_kept)
+_MANIFEST_TEXT: dict[str, dict[str, tuple[Any, str]]] = {}
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def remember(on: bool = True) -> None:
@@ -313,6 +346,7 @@ def remember(on: bool = True) -> None:
     if not on:
         _KEPT = None
         _WRITTEN.clear()
+        _MANIFEST_TEXT.clear()
     elif _KEPT is None:
         _KEPT = {}
 

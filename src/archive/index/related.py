@@ -160,6 +160,11 @@ def update_related(old_feats: Features, new_feats: Features,
     # both tables' features numbered alike (the names of either, alphabetical)
     if old.names == new.names:
         names, old_fid, new_fid = new.names, old.fid, new.fid
+    elif new.base is not None and new.base[0] is old and new.base_remap is not None:
+        # made from ``old`` by FeatureTable.replace, which kept every name (an edit that
+        # brings a new word): the union of the names is the new table's, and replace has
+        # numbered the old names into it already (not sorted and numbered again)
+        names, old_fid, new_fid = new.names, new.base_remap[old.fid], new.fid
     else:
         names = sorted(set(old.names).union(new.names))
         old_fid, new_fid = old.renumbered(names), new.renumbered(names)
@@ -339,7 +344,7 @@ class FeatureTable:
     ``k`` being ``indptr[k]:indptr[k + 1]``. The same features give the same table, however
     it was reached (:meth:`from_dict` or :meth:`replace`)."""
 
-    __slots__ = ("ids", "names", "indptr", "fid", "tf", "_rows", "base")
+    __slots__ = ("ids", "names", "indptr", "fid", "tf", "_rows", "base", "base_remap")
 
     def __init__(self, ids: list[str], names: list[str], indptr: Any, fid: Any,
                  tf: Any) -> None:
@@ -349,6 +354,9 @@ class FeatureTable:
         #: the table this one was made from by :meth:`replace`, and the ids it replaced or
         #: removed: the only rows in which the two can differ
         self.base: tuple[FeatureTable, frozenset[str]] | None = None
+        #: after :meth:`replace` that dropped no name of the base table: the base's feature
+        #: numbers into this table's ``names`` (per base name), else None
+        self.base_remap: Any = None
 
     @classmethod
     def of(cls, feats: Features) -> FeatureTable:
@@ -463,7 +471,9 @@ class FeatureTable:
                 tf[lo:hi] = [t for _, t in items]
         out = FeatureTable(ids, names, indptr, fid, tf)
         out.base = (self, frozenset(drop))
-        self.base = None  # a hint only: no chain of every earlier table is kept alive
+        if bool(used.all()):  # every name of this table is one of the new table's
+            out.base_remap = remap
+        self.base = self.base_remap = None  # hints only: no chain of earlier tables kept
         return out
 
     def to_bytes(self) -> bytes:
