@@ -41,17 +41,19 @@ from __future__ import annotations
 import gc
 import heapq
 import marshal
+import mmap
 import pickle
 import struct
 import tempfile
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from hashlib import md5
-from itertools import chain, islice, pairwise, starmap
-from operator import itemgetter, sub
+from itertools import chain, compress, count, islice, pairwise, repeat, starmap
+from operator import is_, itemgetter
 from typing import IO, Any
 
+import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_int, pack_long, pack_ushort
@@ -76,8 +78,8 @@ _RUN_CHUNK = 1024
 #: What precedes each record of a spilled run: the length of its marshal bytes.
 _RECORD = struct.Struct("<Q")
 
-#: One buffered term: (field name, term, [docnum, weight, value, docnum, ...]).
-Run = tuple[str, str, list[Any]]
+#: One buffered term: (field name, term, docnums, weights, values).
+Run = tuple[str, str, list[int], list[float], list[bytes]]
 
 
 def codec() -> W3Codec:
@@ -102,45 +104,246 @@ _PLACE = itemgetter(1, 2, 3)
 
 def _packed_into(terms: dict[str, list[Any]], items: list[tuple[str, int, int, int]],
                  docnum: int, chars: bool) -> tuple[int, int]:
-    """:func:`_stream_into` for a field of the archive's packed formats
-    (:class:`~archive.index.schema.PackedCharacters` when ``chars``, else
-    :class:`~archive.index.schema.PackedPositions`): the items are ordered by term in one
-    stable sort (each term's occurrences stay in position order), their positions (and
-    offsets) packed into one array, and each term's value is its slice of the array's bytes.
-    Everything but adding the postings to the buffer is done in C."""
-    n = len(items)
-    if not n:
-        return 0, 0
-    ordered = sorted(items, key=_TERM)
-    # each term's end in the ordered items, the terms in order (a dict keeps the first
-    # insertion's place and the last value)
-    last = dict(zip(map(_TERM, ordered), range(1, n + 1), strict=True))
-    if chars:
-        width = 12
-        data = array("I", chain.from_iterable(map(_PLACE, ordered))).tobytes()
-    else:
-        width = 4
-        data = array("I", map(_POSITION, ordered)).tobytes()
-    distinct = list(last)
-    ends = list(last.values())
-    starts = [0, *ends[:-1]]
-    freqs = list(map(sub, ends, starts))
-    values = list(map(data.__getitem__, map(slice, map(width.__mul__, starts),
-                                            map(width.__mul__, ends))))
-    if not distinct[0]:  # empty terms are not indexed (they sort first)
-        del distinct[0], freqs[0], values[0]
-    find = terms.get
-    added = 0
-    for term, weight, value in zip(distinct, map(_WEIGHTS.__getitem__, freqs), values,
-                                   strict=True):
-        flat = find(term)
-        if flat is None:
-            terms[term] = [docnum, weight, value]
-            added += _TERM_BYTES + len(term)
+    """The postings of one document's token stream of a packed field (see
+    :class:`PackedBuffer`) added to ``terms`` (term → ``[docnum, weight, value, ...]``, the
+    layout of the writer's buffer for other values); ``(length, estimated size)``."""
+    buf = PackedBuffer()
+    length, size = buf.add("", items, docnum, chars)
+    for _, term, ids, weights, values in buf.sorted_terms():
+        flat = terms.setdefault(term, [])
+        for posting in zip(ids, weights, values, strict=True):
+            flat += posting
+    return length, size
+
+
+#: Estimated bytes of one posting in a :class:`PackedBuffer` besides its value bytes (its
+#: term id and frequency, and the arrays made from them when the buffer is sorted).
+_PACKED_POSTING_BYTES = 48
+#: Terms whose postings are turned into lists at a time (``PackedBuffer.sorted_terms``).
+_TERMS_AT_ONCE = 4096
+
+
+class PackedBuffer:
+    """The postings of the archive's packed fields (:class:`~archive.index.schema.
+    PackedCharacters`, ``PackedPositions``) for a batch of documents, as arrays: per
+    document and field, the ids of its distinct terms (an int per term, a dict per field),
+    their frequencies, and one bytes object with every value (the positions, and offsets,
+    ordered by term: each term's value is the next ``width * frequency`` bytes). A document's
+    postings are made by numpy in a few calls (one stable sort of the term ids); no Python
+    step per posting. :meth:`sorted_terms` gives them back term by term in (field, term)
+    order, each term's postings in document order (the documents come in order)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, dict[str, int]] = {}
+        self.next = 1  # 0: the empty term of every field (not indexed)
+        self.tids: list[np.ndarray] = []
+        self.freqs: list[np.ndarray] = []
+        self.docs: list[int] = []
+        self.lengths: list[np.ndarray] = []  # of each posting's value
+        self.blobs: list[bytes] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.tids)
+
+    def fieldnames(self) -> set[str]:
+        return set(self.ids)
+
+    def add(self, fieldname: str, items: list[tuple[str, int, int, int]], docnum: int,
+            chars: bool) -> tuple[int, int]:
+        """Buffer one document's ``(term, position, start, end)`` items of a field;
+        ``(length, estimated size)``: the number of items with a term, the bytes held."""
+        n = len(items)
+        if not n:
+            return 0, 0
+        d = self.ids.get(fieldname)
+        if d is None:
+            d = self.ids[fieldname] = {"": 0}
+        keys = list(map(_TERM, items))
+        size = 0
+        got = list(map(d.get, keys))
+        if None in got:
+            new = dict.fromkeys(compress(keys, map(is_, got, repeat(None))))
+            d.update(zip(new, count(self.next)))
+            self.next += len(new)
+            size += sum(map(len, new)) + _TERM_BYTES * len(new)
+            got = list(map(d.__getitem__, keys))
+        tids = np.array(got, dtype=np.int64)
+        order = np.argsort(tids, kind="stable")
+        st = tids[order]
+        starts = np.flatnonzero(np.concatenate(([True], st[1:] != st[:-1])))
+        distinct = st[starts]
+        freqs = np.diff(np.append(starts, n))
+        if chars:
+            width = 12
+            data = np.fromiter(chain.from_iterable(map(_PLACE, items)), np.uint32, 3 * n)
+            blob = data.reshape(n, 3)[order].tobytes()
         else:
-            flat += (docnum, weight, value)
-    size = added + _POSTING_BYTES * len(values) + sum(map(len, values))
-    return sum(freqs), size
+            width = 4
+            blob = np.fromiter(map(_POSITION, items), np.uint32, n)[order].tobytes()
+        length = n
+        if distinct[0] == 0:  # empty terms are not indexed (id 0 sorts first)
+            skip = int(freqs[0])
+            length -= skip
+            if skip == n:
+                return 0, size
+            blob = blob[width * skip:]
+            distinct = distinct[1:]
+            freqs = freqs[1:]
+        self.tids.append(distinct)
+        self.freqs.append(freqs)
+        self.docs.append(docnum)
+        self.lengths.append(freqs * width)
+        self.blobs.append(blob)
+        return length, size + _PACKED_POSTING_BYTES * len(distinct) + len(blob)
+
+    def add_postings(self, fieldname: str, docnum: int,
+                     postings: list[tuple[bytes, int, float, bytes]]) -> int | None:
+        """Buffer a document's postings of a field as ``field.index`` gives them (distinct
+        terms) if each one's weight is its frequency (what :meth:`sorted` gives back);
+        the estimated size, or None (nothing buffered) if not."""
+        if any(weight != freq for _, freq, weight, _ in postings):
+            return None
+        if not postings:
+            return 0
+        d = self.ids.get(fieldname)
+        if d is None:
+            d = self.ids[fieldname] = {"": 0}
+        size = 0
+        tids = []
+        for btext, _, _, _ in postings:
+            term = btext.decode("utf-8")
+            tid = d.get(term)
+            if tid is None:
+                tid = d[term] = self.next
+                self.next += 1
+                size += _TERM_BYTES + len(term)
+            tids.append(tid)
+        self.tids.append(np.array(tids, dtype=np.int64))
+        self.freqs.append(np.array([p[1] for p in postings], dtype=np.int64))
+        self.docs.append(docnum)
+        self.lengths.append(np.array([len(p[3]) for p in postings], dtype=np.int64))
+        blob = b"".join(p[3] for p in postings)
+        self.blobs.append(blob)
+        return size + _PACKED_POSTING_BYTES * len(postings) + len(blob)
+
+    def sorted_terms(self) -> Iterator[Run]:
+        """``(field, term, docnums, weights, values)`` of every buffered term in (field, term)
+        order (terms by code point: the order of their UTF-8 bytes, the term table's)."""
+        run = self.sorted()
+        if run is not None:
+            yield from run.terms()
+
+    def sorted(self) -> SortedRun | None:
+        """The buffered postings in (field, term) order, as arrays; empties the buffer."""
+        if not self.tids:
+            return None
+        counts = np.fromiter(map(len, self.tids), np.int64, len(self.tids))
+        tids = np.concatenate(self.tids)
+        freqs = np.concatenate(self.freqs)
+        docs = np.repeat(np.array(self.docs, dtype=np.int64), counts)
+        ends = np.cumsum(np.concatenate(self.lengths))
+        del counts
+        blob = b"".join(self.blobs)
+        self.tids, self.freqs, self.blobs, self.docs, self.lengths = [], [], [], [], []
+        # each term id's rank in (field, term) order, and the (field, term) of each rank
+        rank = np.zeros(self.next, dtype=np.int64)
+        names: list[tuple[str, str]] = []
+        for fieldname in sorted(self.ids):
+            d = self.ids[fieldname]
+            terms = sorted(d)
+            rank[np.fromiter(map(d.__getitem__, terms), np.int64, len(terms))] = np.arange(
+                len(names), len(names) + len(terms))
+            names += zip(repeat(fieldname), terms)
+        self.ids, self.next = {}, 1
+        key = rank[tids]
+        del tids, rank
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        sizes = np.diff(np.append(first, len(key))).astype(np.int32)
+        present = key[first].tolist()
+        del key, first
+        starts = np.empty_like(ends)
+        starts[0] = 0
+        starts[1:] = ends[:-1]
+        return SortedRun(list(map(names.__getitem__, present)), sizes,
+                         docs[order].astype(np.int32), freqs[order].astype(np.int32),
+                         starts[order], ends[order], blob)
+
+
+class SortedRun:
+    """Postings in (field, term) order as arrays (see :meth:`PackedBuffer.sorted`): the
+    (field, term) of each term, its number of postings (``sizes``), and per posting its
+    document number, frequency and the start and end of its value in ``blob``. Written to a
+    file (:meth:`save`) and read back mapped (:meth:`load`), a spilled run is read term by
+    term without being loaded whole."""
+
+    def __init__(self, names: list[tuple[str, str]] | Iterator[list[tuple[str, str]]],
+                 sizes: np.ndarray, docs: np.ndarray, freqs: np.ndarray, starts: np.ndarray,
+                 ends: np.ndarray, blob: bytes | mmap.mmap, base: int = 0) -> None:
+        self.names = names
+        self.sizes, self.docs, self.freqs, self.starts, self.ends = (sizes, docs, freqs,
+                                                                      starts, ends)
+        self.blob = blob  # the values are blob[base + start:base + end]
+        self.base = base
+        self.parts: list[tuple[int, str, int]] = []
+
+    def terms(self) -> Iterator[Run]:
+        weight = _WEIGHTS.__getitem__
+        get = self.blob.__getitem__
+        docs, freqs, starts, ends = self.docs, self.freqs, self.starts, self.ends
+        names, base = self.names, self.base
+        chunks = (names[i:i + _TERMS_AT_ONCE] for i in range(0, len(names), _TERMS_AT_ONCE)
+                  ) if isinstance(names, list) else names
+        t = lo0 = 0
+        for chunk in chunks:
+            bounds = np.cumsum(self.sizes[t:t + len(chunk)]).tolist()
+            t += len(chunk)
+            hi0 = lo0 + bounds[-1]
+            dl = docs[lo0:hi0].tolist()
+            wl = list(map(weight, freqs[lo0:hi0].tolist()))
+            vl = list(map(get, map(slice, (starts[lo0:hi0] + base).tolist(),
+                                   (ends[lo0:hi0] + base).tolist())))
+            lo0 = hi0
+            lo = 0
+            for (fieldname, term), hi in zip(chunk, bounds, strict=True):
+                yield fieldname, term, dl[lo:hi], wl[lo:hi], vl[lo:hi]
+                lo = hi
+
+    def save(self, fh: IO[bytes]) -> None:
+        """The run's arrays, its blob and its names (marshal records of
+        :data:`_TERMS_AT_ONCE`), each part's place kept in ``fh.parts``."""
+        assert isinstance(self.names, list)
+        parts = []
+        for a in (self.sizes, self.docs, self.freqs, self.starts, self.ends):
+            parts.append((fh.tell(), a.dtype.str, len(a)))
+            fh.write(a.data)
+        parts.append((fh.tell(), "", len(self.blob)))
+        fh.write(self.blob)
+        parts.append((fh.tell(), "", 0))
+        names = self.names
+        for i in range(0, len(names), _TERMS_AT_ONCE):
+            data = marshal.dumps(names[i:i + _TERMS_AT_ONCE])
+            fh.write(_RECORD.pack(len(data)))
+            fh.write(data)
+        fh.flush()
+        self.parts = parts
+
+    @classmethod
+    def load(cls, fh: IO[bytes], parts: list[tuple[int, str, int]]) -> SortedRun:
+        mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        arrays = [np.frombuffer(mm, dtype=np.dtype(dt), count=n, offset=at)
+                  for at, dt, n in parts[:5]]
+        at = parts[5][0]
+
+        def names() -> Iterator[list[tuple[str, str]]]:
+            fh.seek(parts[6][0])
+            loads, read, size = marshal.loads, fh.read, _RECORD.size
+            while head := read(size):
+                (k,) = _RECORD.unpack(head)
+                yield loads(read(k))
+
+        return cls(names(), *arrays, mm, at)
 
 
 #: length_to_byte of each length seen (it bisects a table of 256 lengths on every call)
@@ -193,8 +396,11 @@ class ArchiveWriter(SegmentWriter):
         self._protocol = protocol
         self._limit = buffermb * 1024 * 1024
         self._buf: dict[str, dict[str, list[Any]]] = {}
+        self._packed = PackedBuffer()
         self._size = 0
         self._runs: list[IO[bytes]] = []
+        #: the spilled runs, each a function giving its terms in order
+        self._sources: list[Callable[[], Iterator[Run]]] = []
         self._pause_collector()  # last: a writer that failed to start has nothing to resume
 
     # ------------------------------------------------------------------ documents
@@ -217,22 +423,27 @@ class ArchiveWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    terms = self._buf.get(name)
-                    if terms is None:
-                        terms = self._buf[name] = {}
                     fmt = type(field.format)
                     if isinstance(value, TokenStream) and fmt is PackedCharacters:
-                        length, size = _packed_into(terms, value.items, docnum, True)
+                        length, size = self._packed.add(name, value.items, docnum, True)
                         postings: Iterable[tuple[bytes, int, float, bytes]] = ()
                     elif isinstance(value, TokenStream) and fmt is PackedPositions:
-                        length, size = _packed_into(terms, value.items, docnum, False)
+                        length, size = self._packed.add(name, value.items, docnum, False)
                         postings = ()
                     elif isinstance(value, TokenStream):
                         raise TypeError(f"field {name!r}: a token stream is indexed in the "
                                         f"archive's packed formats only, not {fmt.__name__}")
                     else:
-                        postings = field.index(value)
+                        postings = list(field.index(value))
                         size = 0
+                        # postings whose weight is their frequency (the id field's) go with
+                        # the packed fields' (one source of sorted terms, not two to merge)
+                        added = self._packed.add_postings(name, docnum, postings)
+                        if added is not None:
+                            length = sum(p[1] for p in postings)
+                            size, postings = added, []
+                        elif (terms := self._buf.get(name)) is None:
+                            terms = self._buf[name] = {}
                     for tbytes, freq, weight, vbytes in postings:
                         length += freq
                         size += _POSTING_BYTES + len(vbytes)
@@ -281,31 +492,54 @@ class ArchiveWriter(SegmentWriter):
 
     # ------------------------------------------------------------------ runs
 
-    def _sorted_buffer(self) -> Iterator[Run]:
-        buf = self._buf
-        for fieldname in sorted(buf):
-            terms = buf[fieldname]
-            # by code point: the order of their UTF-8 bytes (the term table's)
-            for term in sorted(terms):
-                yield fieldname, term, terms[term]
+    def _buffered(self) -> list[Iterator[Run]]:
+        """The buffered terms in (field, term) order, from the packed fields' arrays and from
+        the other values (the id field; postings of merged segments): one or two sources.
+        Empties the buffer."""
+        buf, self._buf = self._buf, {}
+        packed, self._packed = self._packed, PackedBuffer()
+
+        def others() -> Iterator[Run]:
+            for fieldname in sorted(buf):
+                terms = buf.pop(fieldname)
+                # by code point: the order of their UTF-8 bytes (the term table's)
+                for term in sorted(terms):
+                    flat = terms[term]
+                    yield fieldname, term, flat[0::3], flat[1::3], flat[2::3]
+
+        out = []
+        if packed:
+            out.append(packed.sorted_terms())
+        if buf:
+            out.append(others())
+        return out
 
     def _spill(self) -> None:
-        """Write the buffer as one sorted run to a temporary file and empty it."""
+        """Write the buffer as sorted runs to temporary files and empty it: the packed
+        fields' postings as arrays (:class:`SortedRun`), the others as marshal records."""
         folder = getattr(self.storage, "folder", None)
-        fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
-        dumps, write = marshal.dumps, fh.write
-        # a list of terms per record, each record its length and its marshal bytes:
-        # marshal.load on a file reads it a few bytes at a time (one load per term cost more
-        # than the rest of the merge, and one per 1,024 terms still a third of the commit);
-        # a record read whole is decoded by marshal.loads, some twenty times faster
-        terms = self._sorted_buffer()
-        while chunk := list(islice(terms, _RUN_CHUNK)):
-            data = dumps(chunk)
-            write(_RECORD.pack(len(data)))
-            write(data)
-        fh.flush()
-        self._runs.append(fh)
-        self._buf = {}
+        packed, self._packed = self._packed.sorted(), PackedBuffer()
+        if packed is not None:
+            fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
+            packed.save(fh)
+            self._runs.append(fh)
+            parts = packed.parts
+            del packed
+            self._sources.append(lambda fh=fh, parts=parts: SortedRun.load(fh, parts).terms())
+        if self._buf:
+            fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
+            dumps, write = marshal.dumps, fh.write
+            # a list of terms per record, each record its length and its marshal bytes:
+            # marshal.load on a file reads it a few bytes at a time; a record read whole is
+            # decoded by marshal.loads, some twenty times faster
+            terms = chain.from_iterable(self._buffered())
+            while chunk := list(islice(terms, _RUN_CHUNK)):
+                data = dumps(chunk)
+                write(_RECORD.pack(len(data)))
+                write(data)
+            fh.flush()
+            self._runs.append(fh)
+            self._sources.append(lambda fh=fh: self._read_run(fh))
         self._size = 0
 
     @staticmethod
@@ -317,25 +551,15 @@ class ArchiveWriter(SegmentWriter):
             yield from loads(read(n))
 
     def _merged(self) -> Iterator[Run]:
-        """Every buffered term in (field, term) order, its postings in document order (the
-        runs hold successive documents: a term's postings are concatenated run by run)."""
-        if not self._runs:
-            yield from self._sorted_buffer()
+        """Every buffered term in (field, term) order, its postings in document order."""
+        sources = [source() for source in self._sources] + self._buffered()
+        if len(sources) == 1:
+            yield from sources[0]
             return
-        sources = [self._read_run(fh) for fh in self._runs] + [self._sorted_buffer()]
-        # (field, term, postings) tuples compared whole: a term found in two runs compares
-        # by its postings, whose first document numbers differ and are in run order (a run
-        # holds later documents than the runs before it), so its parts come in document order
-        last: Run | None = None
-        for run in heapq.merge(*sources):
-            if last is not None and last[0] == run[0] and last[1] == run[1]:
-                last[2].extend(run[2])
-                continue
-            if last is not None:
-                yield last
-            last = run
-        if last is not None:
-            yield last
+        # by (field, term), in run order when equal (heapq.merge is stable): a run holds
+        # later documents than the runs before it; a term's parts are put in document order
+        # if they are not (postings of merged segments in the same run as new documents)
+        yield from _combined(heapq.merge(*sources, key=_KEY))
 
     # ------------------------------------------------------------------ segment
 
@@ -355,7 +579,7 @@ class ArchiveWriter(SegmentWriter):
 
     def _buf_fieldnames(self) -> list[str]:
         return sorted({name for name in self.schema.names() if self.schema[name].indexed}
-                      | set(self._buf))
+                      | set(self._buf) | self._packed.fieldnames())
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -365,7 +589,7 @@ class ArchiveWriter(SegmentWriter):
         inline = self._inline
         schema = self.schema
         lastfield: str | None = None
-        for fieldname, term, flat in self._merged():
+        for fieldname, term, ids, weights, values in self._merged():
             btext = term.encode("utf-8")
             if fieldname != lastfield:
                 if lastfield is not None:
@@ -373,9 +597,6 @@ class ArchiveWriter(SegmentWriter):
                 fw.start_field(fieldname, schema[fieldname])
                 lastfield = fieldname
                 fieldlengths = lengths[fieldname]
-            ids = flat[0::3]
-            weights = flat[1::3]
-            values = flat[2::3]
             dl = list(map(fieldlengths.__getitem__, ids))
             if len(ids) <= inline:
                 self._inline_term(fw, btext, ids, weights, values, dl, self._protocol)
@@ -416,7 +637,9 @@ class ArchiveWriter(SegmentWriter):
         for fh in self._runs:
             fh.close()
         self._runs = []
+        self._sources = []
         self._buf = {}
+        self._packed = PackedBuffer()
 
     # ------------------------------------------------------------------ collector
 
@@ -440,6 +663,37 @@ class ArchiveWriter(SegmentWriter):
             super().cancel()
         finally:
             self._resume_collector()
+
+
+_KEY = itemgetter(0, 1)
+
+
+def _combined(runs: Iterable[Run]) -> Iterator[Run]:
+    """``runs`` (in (field, term) order) with the parts of a term given one after another
+    joined, their postings put in document order if they are not."""
+    last: Run | None = None
+    joined = False
+    for run in runs:
+        if last is not None and last[0] == run[0] and last[1] == run[1]:
+            last[2].extend(run[2])
+            last[3].extend(run[3])
+            last[4].extend(run[4])
+            joined = True
+            continue
+        if last is not None:
+            yield _in_order(last) if joined else last
+        last, joined = run, False
+    if last is not None:
+        yield _in_order(last) if joined else last
+
+
+def _in_order(run: Run) -> Run:
+    ids = run[2]
+    if all(map(int.__lt__, ids, islice(ids, 1, None))):
+        return run
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    return (run[0], run[1], [ids[i] for i in order], [run[3][i] for i in order],
+            [run[4][i] for i in order])
 
 
 def _fast_term_table(tindex: Any) -> None:
