@@ -599,6 +599,8 @@ class ArchiveWriter(SegmentWriter):
         _fast_term_table(fw._tindex)
         inline = self._inline
         schema = self.schema
+        protocol = self._protocol
+        dumps, pack_info = pickle.dumps, _TERMINFO.pack
         lastfield: str | None = None
         for fieldname, term, ids, weights, values in self._merged():
             btext = term.encode("utf-8")
@@ -608,11 +610,28 @@ class ArchiveWriter(SegmentWriter):
                 fw.start_field(fieldname, schema[fieldname])
                 lastfield = fieldname
                 fieldlengths = lengths[fieldname]
+                novalues = fw._format.fixed_value_size() == 0
+                prefix = pack_ushort(fw._fieldid)
+                add = fw._tindex.add
+            if len(ids) == 1 and inline:
+                # _inline_term of a term in one document (most terms), its steps spelled out
+                docnum = ids[0]
+                d0 = fieldlengths[docnum]
+                w = weights[0]
+                w32 = array("f", weights)[0]  # the block keeps float32 weights
+                v0 = values[0]
+                info = pack_info(True, w32, 1, length_to_byte(d0) if d0 else 0,
+                                 length_to_byte(d0 if d0 else 0), w if w > 0 else 0, docnum,
+                                 docnum)
+                add(prefix + btext, info + dumps(
+                    ((docnum,), (w32,), (None,) if novalues else (v0,) if v0 else ()),
+                    protocol))
+                continue
             dl = list(map(fieldlengths.__getitem__, ids))
             if len(ids) <= inline:
-                self._inline_term(fw, btext, ids, weights, values, dl, self._protocol)
+                self._inline_term(fw, btext, ids, weights, values, dl, protocol)
             elif all(dl):
-                _block_term(fw, btext, ids, weights, values, dl, self._protocol)
+                _block_term(fw, btext, ids, weights, values, dl, protocol)
             else:
                 fw.start_term(btext)
                 _add_postings(fw._postwriter, ids, weights, values, dl)
@@ -707,6 +726,10 @@ def _in_order(run: Run) -> Run:
             [run[4][i] for i in order])
 
 
+#: Term-table entries written at a time (see _fast_term_table).
+_PENDING = 4096
+
+
 def _fast_term_table(tindex: Any) -> None:
     """Give Whoosh's term table writer (an ``OrderedHashWriter`` with MD5 hashes) an ``add``
     and a ``_write_hashes`` that write the same bytes with less work per term: one write per
@@ -723,6 +746,13 @@ def _fast_term_table(tindex: Any) -> None:
 
     # the file's position, kept here instead of asked per entry (a third of ``add``'s time)
     at: list[int] = []
+    # entries not yet written: written together, a few thousand at a time
+    pending: list[bytes] = []
+
+    def flush() -> None:
+        if pending:
+            write(b"".join(pending))
+            pending.clear()
 
     def add(key: bytes, value: bytes) -> None:
         if key <= tindex.lastkey:
@@ -730,7 +760,9 @@ def _fast_term_table(tindex: Any) -> None:
         pos = at[0] if at else tell()
         index.append(pos)
         entry = pack(len(key), len(value)) + key + value
-        write(entry)
+        pending.append(entry)
+        if len(pending) >= _PENDING:
+            flush()
         at[:] = (pos + len(entry),)
         # md5_hash: the digest's last four bytes, as int(hexdigest, 16) & 0xFFFFFFFF
         h = from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
@@ -738,6 +770,7 @@ def _fast_term_table(tindex: Any) -> None:
         tindex.lastkey = key
 
     def write_hashes() -> None:
+        flush()
         if at and at[0] != tell():
             raise RuntimeError("the term table was written to besides its add")
         null = (0, 0)  # an empty slot: no entry starts at 0 (the header is there)
