@@ -239,19 +239,6 @@ class PackedBuffer:
             return None
         nchunks = len(self.tids)
         counts = np.fromiter(map(len, self.tids), np.int64, nchunks)
-        freqs = np.concatenate(self.freqs)
-        lengths = np.concatenate([f * w if isinstance(w, int) else w
-                                  for f, w in zip(self.freqs, self.lengths, strict=True)])
-        self.freqs, self.lengths = [], []
-        docs = np.repeat(np.array(self.docs, dtype=np.int32), counts)
-        chunk = np.repeat(np.arange(nchunks, dtype=np.int32), counts)
-        # each value's place in its document's bytes
-        ends = np.cumsum(lengths, dtype=np.int64)
-        first = np.cumsum(counts) - counts  # each chunk's first posting
-        ends -= np.repeat(ends[first] - lengths[first], counts)
-        ends = ends.astype(np.int32)
-        starts = ends - lengths
-        del counts, first, lengths
         # each term id's rank in (field, term) order, and the (field, term) of each rank
         rank = np.zeros(self.next, dtype=np.int32)
         names: list[tuple[str, str]] = []
@@ -262,25 +249,43 @@ class PackedBuffer:
                 len(names), len(names) + len(terms), dtype=np.int32)
             names += zip(repeat(fieldname), terms)
         self.ids, self.next = {}, 1
-        key = rank[np.concatenate(self.tids)]
+        # a stable sort by rank: the ranks with each posting's place in their low bits,
+        # sorted (numpy's vectorised sort of integers, some four times faster than a stable
+        # argsort); the arrays are made one at a time, each put in order at once (the peak
+        # memory of a spill is what they hold)
+        both = rank[np.concatenate(self.tids)].astype(np.int64)
         self.tids = []
         del rank
-        # a stable sort by key: the keys with each posting's place in their low bits, sorted
-        # (numpy's vectorised sort of integers, some four times faster than a stable argsort)
-        both = key.astype(np.int64) << 32
-        both |= np.arange(len(key), dtype=np.int64)
-        del key
+        both <<= 32
+        both |= np.arange(len(both), dtype=np.int64)
         both.sort()
         key = (both >> 32).astype(np.int32)
-        both &= 0xFFFFFFFF
-        order = both
+        order = (both & 0xFFFFFFFF).astype(np.int32)
+        del both
         edge = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
         sizes = np.diff(np.append(edge, len(key))).astype(np.int32)
         present = key[edge].tolist()
         del key, edge
+        docs = np.repeat(np.array(self.docs, dtype=np.int32), counts)[order]
+        chunk = np.repeat(np.arange(nchunks, dtype=np.int32), counts)[order]
+        lengths = np.concatenate([f * w if isinstance(w, int) else w
+                                  for f, w in zip(self.freqs, self.lengths, strict=True)])
+        self.lengths = []
+        freqs = np.concatenate(self.freqs)[order]
+        self.freqs = []
+        # each value's place in its document's bytes
+        ends = np.cumsum(lengths, dtype=np.int64)
+        first = np.cumsum(counts) - counts  # each chunk's first posting
+        ends -= np.repeat(ends[first] - lengths[first], counts)
+        del counts, first
+        ends32 = ends.astype(np.int32)
+        del ends
+        starts = (ends32 - lengths)[order]
+        del lengths
+        ends32 = ends32[order]
         blobs, self.blobs, self.docs = self.blobs, [], []
-        return SortedRun(list(map(names.__getitem__, present)), sizes, docs[order],
-                         freqs[order], chunk[order], starts[order], ends[order], blobs)
+        return SortedRun(list(map(names.__getitem__, present)), sizes, docs, freqs, chunk,
+                         starts, ends32, blobs)
 
 
 class SortedRun:
