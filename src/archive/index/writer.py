@@ -50,9 +50,8 @@ from collections.abc import Callable, Iterable, Iterator
 from hashlib import md5
 from itertools import chain, compress, count, islice, pairwise, repeat, starmap
 from operator import getitem, is_, itemgetter
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_int, pack_long, pack_ushort
@@ -60,6 +59,9 @@ from whoosh.util.numeric import length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
 
 from archive.index.schema import PackedCharacters, PackedPositions, TokenStream
+
+if TYPE_CHECKING:  # numpy is imported where it is used: `archive search` imports this
+    import numpy as np  # module (the freshness check) and needs no numpy
 
 #: A term found in at most this many documents has its postings in the term table.
 INLINE_DOCS = 8
@@ -152,6 +154,8 @@ class PackedBuffer:
             chars: bool) -> tuple[int, int]:
         """Buffer one document's ``(term, position, start, end)`` items of a field;
         ``(length, estimated size)``: the number of items with a term, the bytes held."""
+        import numpy as np
+
         n = len(items)
         if not n:
             return 0, 0
@@ -201,6 +205,8 @@ class PackedBuffer:
         """Buffer a document's postings of a field as ``field.index`` gives them (distinct
         terms) if each one's weight is its frequency (what :meth:`sorted` gives back);
         the estimated size, or None (nothing buffered) if not."""
+        import numpy as np
+
         if any(weight != freq for _, freq, weight, _ in postings):
             return None
         if not postings:
@@ -235,6 +241,8 @@ class PackedBuffer:
 
     def sorted(self) -> SortedRun | None:
         """The buffered postings in (field, term) order, as arrays; empties the buffer."""
+        import numpy as np
+
         if not self.tids:
             return None
         nchunks = len(self.tids)
@@ -307,6 +315,8 @@ class SortedRun:
                                          list[int], list[bytes]]]:
         """Per :data:`_TERMS_AT_ONCE` terms: their names, their ends in the postings that
         follow, and the postings' document numbers, frequencies and values."""
+        import numpy as np
+
         names, blobs = self.names, self.blobs
         lo0 = 0
         for t in range(0, len(names), _TERMS_AT_ONCE):
@@ -337,6 +347,8 @@ def read_run(fh: IO[bytes]) -> Iterator[Run]:
 
     def chunks() -> Iterator[tuple[list[tuple[str, str]], list[int], list[int], list[int],
                                    list[bytes]]]:
+        import numpy as np
+
         fh.seek(0)
         loads, read, size = marshal.loads, fh.read, _RECORD.size
         while head := read(size):
