@@ -120,8 +120,9 @@ def _packed_into(terms: dict[str, list[Any]], items: list[tuple[str, int, int, i
 #: Estimated bytes of one posting in a :class:`PackedBuffer` besides its value bytes (its
 #: term id and frequency, and the arrays made from them when the buffer is sorted).
 _PACKED_POSTING_BYTES = 48
-#: Terms whose postings are turned into lists at a time (``PackedBuffer.sorted_terms``).
-_TERMS_AT_ONCE = 4096
+#: Terms whose postings are turned into lists at a time, and per record of a spilled run:
+#: the merge holds one record of each run at a time (as _RUN_CHUNK).
+_TERMS_AT_ONCE = 1024
 
 
 class PackedBuffer:
