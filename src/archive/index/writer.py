@@ -5,17 +5,20 @@ replaced; everything it writes goes through the codec's own writers (per-documen
 term table, posting blocks), so any stock Whoosh reader or searcher opens the segment:
 
 - **postings of a document**: a field value that is a :class:`~archive.index.schema.TokenStream`
-  is turned into postings straight from its ``(term, position, start, end)`` items, encoded
-  exactly as the field's format encodes them (``field.index`` would run them through the
-  tokenizer, one Token object per item): the archive's packed formats
-  (:class:`~archive.index.schema.PackedCharacters`, ``PackedPositions``: a document's items
-  sorted by term once, each term's value a slice of one array's bytes, :func:`_packed_into`;
-  a token stream for a field of any other format is an error); any other value goes through
-  ``field.index`` as in Whoosh;
-- **the posting pool**: postings are gathered per field and term text (a list per term, not a
-  tuple per posting; the text is encoded once per term when the segment is written),
-  spilled to sorted runs on disk when the buffer is full, and the runs merged term by term
-  (Whoosh sorts and merges one tuple per posting);
+  of the archive's packed formats (:class:`~archive.index.schema.PackedCharacters`,
+  ``PackedPositions``) is turned into postings straight from its ``(term, position, start,
+  end)`` items, encoded exactly as the field's format encodes them (``field.index`` would run
+  them through the tokenizer, one Token object per item): its terms mapped to ids, one numpy
+  sort of the ids, the positions (and offsets) packed in term order into one ``bytes``
+  (:class:`PackedBuffer`); a token stream for a field of any other format is an error; any
+  other value goes through ``field.index`` as in Whoosh (and into the same buffer when each
+  posting's weight is its frequency, as the id field's);
+- **the posting pool**: per document and field, the term ids, frequencies and values'
+  ``bytes`` (no Python object per posting); a full buffer is sorted by (field, term) in one
+  vectorised sort (:meth:`PackedBuffer.sorted`) and spilled as a run of records
+  (:class:`SortedRun`, :func:`read_run`); the runs are merged term by term (Whoosh sorts and
+  merges one tuple per posting). Postings of merged segments (``add_reader``) are kept per
+  term in a dict and merged with the rest;
 - **writing a term**: its postings are added to the codec's posting writer a block at a time;
   a term found in at most ``inline`` documents keeps its postings in its term-table entry
   instead of the postings file (the W3 format's inlined postings, which Whoosh's readers read
