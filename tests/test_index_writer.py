@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -159,7 +160,47 @@ def test_runs_read_back_across_records(tmp_path: Path, seed_docs: list[dict[str,
     import archive.index.writer as writer_module
 
     monkeypatch.setattr(writer_module, "_RUN_CHUNK", 3)
+    monkeypatch.setattr(writer_module, "_TERMS_AT_ONCE", 3)
     check_same(tmp_path, seed_docs * 2, buffermb=0)
+
+
+def test_packed_buffer_gives_terms_in_order_with_their_postings() -> None:
+    """PackedBuffer (the packed fields' postings as arrays) gives every term of several
+    documents and fields once, in (field, term) order, with its postings in document order,
+    each value the term's positions (and offsets) in that document, and a run written to a
+    file reads back the same, whatever the size of its records."""
+    import tempfile
+
+    import archive.index.writer as writer_module
+    from archive.index.writer import PackedBuffer, read_run
+
+    docs = list(_random_streams())
+    want: dict[tuple[str, str], list[tuple[int, float, bytes]]] = {}
+    buf = PackedBuffer()
+    for docnum, items in enumerate(docs):
+        for fieldname, chars in (("form", True), ("stem", False)):
+            length, _ = buf.add(fieldname, items, docnum, chars)
+            assert length == sum(1 for t, *_ in items if t)
+            for term in sorted({t for t, *_ in items if t}):
+                places = [(p, s, e) for t, p, s, e in items if t == term]
+                value = (array("I", [x for place in places for x in place]) if chars
+                         else array("I", [p for p, _, _ in places])).tobytes()
+                want.setdefault((fieldname, term), []).append(
+                    (docnum, float(len(places)), value))
+    run = buf.sorted()
+    assert run is not None and not buf
+    got = {(f, t): list(zip(ids, ws, vs, strict=True)) for f, t, ids, ws, vs in run.terms()}
+    assert list(got) == sorted(want) and got == want
+    for at_once in (1, 2, 4096):
+        writer_module._TERMS_AT_ONCE, keep = at_once, writer_module._TERMS_AT_ONCE
+        try:
+            with tempfile.TemporaryFile() as fh:
+                run.save(fh)
+                back = {(f, t): list(zip(ids, ws, vs, strict=True))
+                        for f, t, ids, ws, vs in read_run(fh)}
+        finally:
+            writer_module._TERMS_AT_ONCE = keep
+        assert back == want and list(back) == sorted(want)
 
 
 def test_merging_segments_gives_what_whoosh_gives(tmp_path: Path,
