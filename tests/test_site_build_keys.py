@@ -178,6 +178,7 @@ def test_build_keys_kept_as_numbers_save_the_same_checks(tmp_path: Path) -> None
         k = _page_key("chrome", page, f"{page}/", meta, last, f"key{n}", table)
         p = _page_key("chrome", page, f"{page}/", meta, last, f"key{n}")
         assert isinstance(k.asked, bytes) and isinstance(k.deps, bytes)
+        assert k.same(f"{page}/", dict(meta)) and not k.same(f"{page}/", {"title": "x"})
         numbered[page] = (k.url, _meta_form(k.meta), k.inputs, k.asked, k.answers, k.key,
                           k.deps)
         plain[page] = (p.url, _meta_form(p.meta), p.inputs, p.asked, p.answers, p.key, p.deps)

@@ -1476,7 +1476,8 @@ class _PageKey:
 
     chrome: str
     url: str
-    meta: dict[str, Any] | str  # a dict; its canonical form when read from checks.bin
+    #: a dict; its canonical form when read from checks.bin (bytes, UTF-8: as ``asked``)
+    meta: dict[str, Any] | str | bytes
     inputs: str
     #: (bytes: `mkdocs build`'s keys made this build, numbers in a :class:`_KeyTable`)
     asked: list[list[str]] | bytes
@@ -1492,8 +1493,8 @@ class _PageKey:
             return False
         if meta is self.meta:
             return True
-        if isinstance(self.meta, str):  # read back from checks.bin: its canonical form
-            return _meta_form(meta) == self.meta
+        if isinstance(self.meta, str | bytes):  # read back from checks.bin: its canonical form
+            return _meta_form(meta) == _meta_form(self.meta)
         return meta == self.meta
 
 
@@ -1502,11 +1503,13 @@ def _meta_basis(spec: PageSpec, url: str) -> tuple[Any, ...]:
     return (url, spec.title, spec.prev, spec.next, spec.hide)
 
 
-def _meta_form(meta: dict[str, Any] | str) -> str:
+def _meta_form(meta: dict[str, Any] | str | bytes) -> str:
     """A page's meta as checks.bin keeps it: its canonical form (archive.site.pageout.canon:
     the type of each value counts, as in the page's key)."""
     if isinstance(meta, str):
         return meta
+    if isinstance(meta, bytes):
+        return meta.decode()
     return repr(canon({k: meta[k] for k in sorted(meta)}))
 
 
@@ -1515,7 +1518,8 @@ _LOOKUP_TAGS = {"article": "a:", "entity": "e:"}
 
 class _KeyTable:
     """`mkdocs build`: the lookup pairs and tags of the pages' keys, each numbered once; a
-    key made this build holds its own as numbers (the bytes of an ``array("I")``), for
+    key made this build holds its own as numbers (the bytes of an ``array("I")``; its meta
+    as the UTF-8 of its canonical form), for
     checks.bin (archive.site.pageout.write_checks), rather than as a list and a set of
     shared objects: its set of tags alone took ~0.7 KB a page, kept from its page's writing
     to the end of the pages (37,821 pages at 29,904 articles)."""
@@ -1549,7 +1553,9 @@ def _page_key(chrome: str, page: str, url: str, meta: dict[str, Any],
     if isinstance(shared, _KeyTable):
         deps.add(f"p:{page}")
         a, d = shared.numbers(map(tuple, asked), deps)  # type: ignore[arg-type]
-        return _PageKey(chrome, url, meta, inputs, a, answers, key, d)
+        # its meta as checks.bin keeps it, in UTF-8: half the size of the dict and its
+        # strings (only the key holds them: a stencilled page's were made for it)
+        return _PageKey(chrome, url, _meta_form(meta).encode(), inputs, a, answers, key, d)
     if shared is not None:
         one = shared.setdefault
         asked = [one(pair, pair) for pair in map(tuple, asked)]  # type: ignore[misc]
