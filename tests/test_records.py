@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import shutil
 import types
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -290,6 +291,24 @@ def test_a_one_shot_site_build_keeps_no_article_text(
         return real(analyzed, *args, **kwargs)
 
     monkeypatch.setattr(browser_site, "write_site_search", spy)
+    # MkDocs' files (generated pages, raw texts) are let go of before the browser stage:
+    # the last handler of on_post_build, so nothing reads them after
+    from archive.site.plugin import ArchivePlugin
+
+    made: list[weakref.ref[Any]] = []
+    write = ArchivePlugin._write_stencilled
+
+    def files_of(self: Any, config: Any) -> None:
+        made.extend(weakref.ref(f) for f in self.files  # (MkDocs keeps its pages' list)
+                    if not (f.is_documentation_page() and f.inclusion.is_included()))
+        write(self, config)
+
+    def gone(*args: Any, **kwargs: Any) -> Any:
+        assert made and not any(r() is not None for r in made), "files kept"
+        return spy(*args, **kwargs)
+
+    monkeypatch.setattr(ArchivePlugin, "_write_stencilled", files_of)
+    monkeypatch.setattr(browser_site, "write_site_search", gone)
     config = load_config(str(archive_dir / "mkdocs.yml"))
     build(config)
     plugin = config.plugins["archive"]

@@ -161,3 +161,40 @@ def test_page_keys_share_equal_lookups_and_tags() -> None:
     same = {t for t in a.deps if t in b.deps}
     assert same == {"a:x1", "e:place:riyadh"}
     assert all(any(t is u for u in b.deps) for t in same)
+
+
+def test_build_keys_kept_as_numbers_save_the_same_checks(tmp_path: Path) -> None:
+    """`mkdocs build` keeps its pages' lookups and tags as numbers until checks.bin is written
+    (a page at a time): the file is the one the keys' plain lookups and tags make, and reads
+    back as them."""
+    from archive.site.plugin import _KeyTable, _meta_form, _page_key
+
+    table = _KeyTable()
+    numbered, plain = {}, {}
+    for n, page in enumerate(("list:x:newest:2", "article:b", "article:a")):
+        asked = [["article", f"x{n}"], ["article", "x1"], ["entity", "place:riyadh"]]
+        last = (f"inputs{n}", asked, f"answers{n}", frozenset({"a:x1", f"l:x{n}"}))
+        meta = {"title": f"عنوان {n}", "hide": ["toc"]}
+        k = _page_key("chrome", page, f"{page}/", meta, last, f"key{n}", table)
+        p = _page_key("chrome", page, f"{page}/", meta, last, f"key{n}")
+        assert isinstance(k.asked, bytes) and isinstance(k.deps, bytes)
+        assert k.same(f"{page}/", dict(meta)) and not k.same(f"{page}/", {"title": "x"})
+        numbered[page] = (k.url, _meta_form(k.meta), k.inputs, k.asked, k.answers, k.key,
+                          k.deps)
+        plain[page] = (p.url, _meta_form(p.meta), p.inputs, p.asked, p.answers, p.key, p.deps)
+    # each pair and tag numbered once: x0 x1 x2 place; their 4 tags, 3 l:, 3 p:
+    assert len(table.pairs) == 4 and len(table.tags) == 10
+    summary = {"articles": {"a": ("k", "p")}, "counts": [1, 2]}
+    a, b = tmp_path / "numbered", tmp_path / "plain"
+    pageout.write_checks(a, "chrome", summary,
+                         ((u, numbered[u]) for u in sorted(numbered)),
+                         (list(table.pairs), list(table.tags)))
+    pageout.write_checks(b, "chrome", summary, plain)
+    assert (a / pageout.CHECKS_FILE).read_bytes() == (b / pageout.CHECKS_FILE).read_bytes()
+    read = pageout.read_checks(a, "chrome")
+    assert read is not None and read[0] == summary
+    assert read[1] == {u: (url, meta, inputs, [list(x) for x in asked], answers, key,
+                           frozenset(deps))
+                       for u, (url, meta, inputs, asked, answers, key, deps) in plain.items()}
+    assert "p:article:a" in read[1]["article:a"][6]
+    assert pageout.read_checks(a, "other chrome") is None
