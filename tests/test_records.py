@@ -296,15 +296,19 @@ def test_a_one_shot_site_build_keeps_no_article_text(
     from archive.site.plugin import ArchivePlugin
 
     made: list[weakref.ref[Any]] = []
+    plugins: list[Any] = []
     write = ArchivePlugin._write_stencilled
 
     def files_of(self: Any, config: Any) -> None:
         made.extend(weakref.ref(f) for f in self.files  # (MkDocs keeps its pages' list)
                     if not (f.is_documentation_page() and f.inclusion.is_included()))
+        plugins.append(self)
+        assert self.root_pages  # (the archive's roots have pages)
         write(self, config)
 
     def gone(*args: Any, **kwargs: Any) -> Any:
         assert made and not any(r() is not None for r in made), "files kept"
+        assert plugins[0].root_pages == {}, "root pages kept"
         return spy(*args, **kwargs)
 
     monkeypatch.setattr(ArchivePlugin, "_write_stencilled", files_of)

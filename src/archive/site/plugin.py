@@ -1265,6 +1265,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             # while the browser data is made (they grow with the pages: ~60 MB at 9,504)
             self.page_keys, self.pending, self.summary, self.placed = {}, {}, None, {}
             self.shared_keys = _KeyTable()
+            # the root explorer's pages are written and in the summary: 14.5 MB at 29,904
+            # articles, where the browser stage is the build's peak
+            self.root_pages = {}
             self._let_go_of_files(config)
             give_back_memory()
         placed = self.placed_files
