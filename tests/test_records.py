@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import shutil
 import types
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -291,28 +290,6 @@ def test_a_one_shot_site_build_keeps_no_article_text(
         return real(analyzed, *args, **kwargs)
 
     monkeypatch.setattr(browser_site, "write_site_search", spy)
-    # MkDocs' files (generated pages, raw texts) are let go of before the browser stage:
-    # the last handler of on_post_build, so nothing reads them after
-    from archive.site.plugin import ArchivePlugin
-
-    made: list[weakref.ref[Any]] = []
-    plugins: list[Any] = []
-    write = ArchivePlugin._write_stencilled
-
-    def files_of(self: Any, config: Any) -> None:
-        made.extend(weakref.ref(f) for f in self.files  # (MkDocs keeps its pages' list)
-                    if not (f.is_documentation_page() and f.inclusion.is_included()))
-        plugins.append(self)
-        assert self.root_pages  # (the archive's roots have pages)
-        write(self, config)
-
-    def gone(*args: Any, **kwargs: Any) -> Any:
-        assert made and not any(r() is not None for r in made), "files kept"
-        assert plugins[0].root_pages == {}, "root pages kept"
-        return spy(*args, **kwargs)
-
-    monkeypatch.setattr(ArchivePlugin, "_write_stencilled", files_of)
-    monkeypatch.setattr(browser_site, "write_site_search", gone)
     config = load_config(str(archive_dir / "mkdocs.yml"))
     build(config)
     plugin = config.plugins["archive"]
@@ -322,3 +299,61 @@ def test_a_one_shot_site_build_keeps_no_article_text(
         with pytest.raises(AttributeError):
             records._TEXT_SLOT.__get__(s.article, records.TextOnDisk)
     assert plugin.page_keys == {} and plugin.summary is None  # in checks.bin, not in memory
+
+
+#: A `mkdocs build` in a fresh interpreter (what the objects of earlier in-process tests cannot
+#: reach) that says, when the browser stage starts, how many of MkDocs' files made for the
+#: generated pages, raw texts and data files are still alive, and whether the root explorer's
+#: pages were there before and are still held.
+_RELEASE_PROBE = """
+import json, weakref
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from archive.browser import site as browser_site
+from archive.site.plugin import ArchivePlugin
+
+made, plugins = [], []
+write, real = ArchivePlugin._write_stencilled, browser_site.write_site_search
+
+def files_of(self, config):
+    made.extend(weakref.ref(f) for f in self.files  # (MkDocs keeps its pages' list)
+                if not (f.is_documentation_page() and f.inclusion.is_included()))
+    plugins.append((self, bool(self.root_pages)))
+    write(self, config)
+
+def gone(*args, **kwargs):
+    plugin, roots_before = plugins[0]
+    print("PROBE " + json.dumps({"made": len(made), "kept": sum(r() is not None for r in made),
+                                 "roots_before": roots_before,
+                                 "roots_after": bool(plugin.root_pages)}))
+    return real(*args, **kwargs)
+
+ArchivePlugin._write_stencilled = files_of
+browser_site.write_site_search = gone
+build(load_config("mkdocs.yml"))
+"""
+
+
+def test_a_build_lets_go_of_mkdocs_files_and_root_pages_before_the_browser_stage(
+        archive_dir: Path) -> None:
+    """`mkdocs build`: once every page is written, MkDocs' files (generated pages, raw texts,
+    with the Pages the sitemap was made with) and the root explorer's pages are let go of,
+    so the browser stage (the peak of a large build) reuses their memory."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO / "src")}
+    env.pop("SITE_URL", None)
+    env.pop("ARCHIVE_ROOT", None)
+    proc = subprocess.run([sys.executable, "-c", _RELEASE_PROBE], cwd=archive_dir, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("PROBE "))
+    probe = json.loads(line.removeprefix("PROBE "))
+    assert probe["made"] > 0 and probe["roots_before"], probe
+    assert probe["kept"] == 0, probe
+    assert not probe["roots_after"], probe
