@@ -165,15 +165,17 @@ def pack(key: str, columns: Columns, runs: list[tuple[int, int]],
     eight lists of one object per token; see :func:`unpack`)."""
     from archive.analysis.analyzer import analyze_word
 
-    vocab: dict[str, int] = {}
+    forms = columns.forms
+    if len(forms) != len(columns.alts):
+        raise ValueError("pack: columns of different lengths")
+    # the distinct forms in order of first occurrence (each the object of its first
+    # occurrence), their indices, and each token's index: C-level passes over the tokens
+    vocab = dict(zip(dict.fromkeys(forms), range(len(forms))))
+    ids = array("I", map(vocab.__getitem__, forms))
+    alt_of = dict(zip(forms, columns.alts))  # (a form's alternative root is the form's own)
     words: list[str] = []
-    ids = array("I")
-    for form, alt in zip(columns.forms, columns.alts, strict=True):
-        k = vocab.get(form)
-        if k is None:
-            k = vocab[form] = len(vocab)
-            words += [form, *analyze_word(form), alt]
-        ids.append(k)
+    for form in vocab:
+        words += [form, *analyze_word(form), alt_of[form]]
     names = [(i, entity, columns.stems[i])
              for i, entity in enumerate(columns.entities) if entity is not None]
     # the title's few tokens as they are: one list per Token field but the position
