@@ -170,9 +170,9 @@ def pack(key: str, columns: Columns, runs: list[tuple[int, int]],
         raise ValueError("pack: columns of different lengths")
     # the distinct forms in order of first occurrence (each the object of its first
     # occurrence), their indices, and each token's index: C-level passes over the tokens
-    vocab = dict(zip(dict.fromkeys(forms), range(len(forms))))
+    vocab = dict(zip(dict.fromkeys(forms), range(len(forms)), strict=False))
     ids = array("I", map(vocab.__getitem__, forms))
-    alt_of = dict(zip(forms, columns.alts))  # (a form's alternative root is the form's own)
+    alt_of = dict(zip(forms, columns.alts, strict=True))  # (a form's alternative root is the form's own)
     words: list[str] = []
     for form in vocab:
         words += [form, *analyze_word(form), alt_of[form]]

@@ -174,7 +174,8 @@ class Analyzer:
         analysed = list(map(_KNOWN.get, forms))
         if None in analysed:
             analysed = list(map(analyze_word, forms))
-        normalized, stems, roots = (list(c) for c in zip(*analysed)) if forms else ([], [], [])
+        normalized, stems, roots = ((list(c) for c in zip(*analysed, strict=True)) if forms
+                                    else ([], [], []))
         # only a name has stem == root == its whole core: look for a common reading (the
         # test of may_have_alt, inline)
         alts = [alternative_root(f) if s == r and len(r) >= 3 else ""

@@ -92,7 +92,7 @@ def token_pattern() -> re.Pattern[str]:
 def tokenize(text: str) -> Iterator[tuple[int, int]]:
     """Yield ``(start, end)`` offsets of each token in ``text``."""
     _, starts, ends = token_columns(text)
-    yield from zip(starts, ends)
+    yield from zip(starts, ends, strict=True)
 
 
 # The fast path. ``re`` keeps a class's characters of the Basic Multilingual Plane in a
