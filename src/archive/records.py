@@ -166,13 +166,12 @@ def pack(key: str, columns: Columns, runs: list[tuple[int, int]],
     from archive.analysis.analyzer import analyze_word
 
     forms = columns.forms
-    if len(forms) != len(columns.alts):
-        raise ValueError("pack: columns of different lengths")
     # the distinct forms in order of first occurrence (each the object of its first
     # occurrence), their indices, and each token's index: C-level passes over the tokens
     vocab = dict(zip(dict.fromkeys(forms), range(len(forms)), strict=False))
     ids = array("I", map(vocab.__getitem__, forms))
-    alt_of = dict(zip(forms, columns.alts, strict=True))  # (a form's alternative root is the form's own)
+    # (a form's alternative root depends on the form only: any occurrence's will do)
+    alt_of = dict(zip(forms, columns.alts, strict=True))
     words: list[str] = []
     for form in vocab:
         words += [form, *analyze_word(form), alt_of[form]]
