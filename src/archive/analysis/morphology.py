@@ -1165,8 +1165,11 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
     # the verb آب, ءوب, never أب the father; آبل no إبل); a core with a written آ inside
     # (الآن read as the verb ألان) has none
     gates: list[str | None] = []
-    for cost, core, bare, pos, art in candidates(marked, word.endswith(ALEF),
-                                                  word.endswith(ALEF_MAKSURA)):
+    # (without a written آ, the candidates as they come, cheapest first: no core to fold or
+    # gate, none added)
+    plain = ALEF_MADDA not in marked
+    for cost, core, bare, pos, art in () if plain else candidates(
+            marked, word.endswith(ALEF), word.endswith(ALEF_MAKSURA)):
         gate = None
         if ALEF_MADDA in core:
             gate = "," + (d["madda"].get(fold_madda(core), "") if core[0] == ALEF_MADDA
@@ -1180,9 +1183,13 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
             gates.append(HAMZA)
     # the word ends in a bare alef (not أ, which the key also writes ا, nor ءا: جزءا)
     bare_alef = word.endswith(ALEF) and word[-2:-1] != HAMZA
-    ranked = sorted(range(len(found)), key=lambda i: found[i][0])  # stable: cheapest first
-    found = [found[i] for i in ranked]
-    gates = [gates[i] for i in ranked]
+    if plain:
+        found = candidates(marked, word.endswith(ALEF), word.endswith(ALEF_MAKSURA))
+        gates = [None] * len(found)
+    else:
+        ranked = sorted(range(len(found)), key=lambda i: found[i][0])  # stable: cheapest first
+        found = [found[i] for i in ranked]
+        gates = [gates[i] for i in ranked]
     article_read = False  # some reading takes a bare ال off as the article
     for _cost, core, _bare, _pos, art in found:
         if art and core in lexicon:
