@@ -83,6 +83,15 @@ def analyze_word(form: str) -> tuple[str, str, str]:
     return known
 
 
+def analyze_words(forms: Collection[str]) -> list[tuple[str, str, str]]:
+    """:func:`analyze_word` of each of ``forms``, in order: the remembered analyses looked up
+    in one C-level pass (:func:`analyze_word` only when some are not remembered)."""
+    analysed = list(map(_KNOWN.get, forms))
+    if None in analysed:
+        analysed = list(map(analyze_word, forms))
+    return analysed  # type: ignore[return-value]
+
+
 def analyze_word_uncached(form: str) -> tuple[str, str, str]:
     """:func:`analyze_word` without the memo (what the word table stores)."""
     norm = normalize(form)
@@ -170,10 +179,7 @@ class Analyzer:
         """:meth:`analyze_with_matches` as columns (one list per Token field): cheaper to
         make and to send to another process than Token objects."""
         forms, starts, ends = token_columns(text)
-        # the remembered analyses looked up in one C-level pass (analyze_word for the rest)
-        analysed = list(map(_KNOWN.get, forms))
-        if None in analysed:
-            analysed = list(map(analyze_word, forms))
+        analysed = analyze_words(forms)
         normalized, stems, roots = ((list(c) for c in zip(*analysed, strict=True)) if forms
                                     else ([], [], []))
         # only a name has stem == root == its whole core: look for a common reading (the
