@@ -18,6 +18,7 @@ and reads the same exported tables.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -67,8 +68,12 @@ class EntityMatcher(Protocol):
     ) -> list[EntityMatch]: ...
 
 
+#: A character of :data:`ARABIC_LETTERS`.
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671]")
+
+
 def is_arabic(word: str) -> bool:
-    return any(ch in ARABIC_LETTERS for ch in word)
+    return _ARABIC_LETTER.search(word) is not None
 
 
 #: Analyses of the word forms seen so far (or preloaded from build/): form → (norm, stem, root).

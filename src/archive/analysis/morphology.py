@@ -678,8 +678,14 @@ ARTICLE_TAG = "al"
 ALONLY_TAG = "alonly"
 
 
+#: :data:`KEY_MAP` as a ``str.translate`` table.
+_KEY_TABLE = str.maketrans(KEY_MAP)
+
+
 def lexicon_key(word: str) -> str:
     """The lookup form of a clean word: normalised letters, every seated hamza as ``ء``."""
+    if HAMZA not in word:  # (no ءا to read as ا: the letters mapped one for one)
+        return word.translate(_KEY_TABLE)
     out = ""
     for i, ch in enumerate(word):
         # clean() spells آ as ءا: read it as ا again, but keep a hamza after an alef (إجراءات)
