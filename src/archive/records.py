@@ -175,8 +175,8 @@ def pack(key: str, columns: Columns, runs: list[tuple[int, int]],
     # five strings per distinct form: the form, its own analysis and its alternative root
     words: list[str] = [""] * (5 * len(vocab))
     words[0::5] = vocab
-    if vocab:
-        words[1::5], words[2::5], words[3::5] = zip(*analyze_words(vocab), strict=True)
+    analysed = analyze_words(vocab)
+    words[1::5], words[2::5], words[3::5] = (map(itemgetter(k), analysed) for k in range(3))
     words[4::5] = map(alt_of.__getitem__, vocab)
     names = [(i, entity, columns.stems[i])
              for i, entity in enumerate(columns.entities) if entity is not None]

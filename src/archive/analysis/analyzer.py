@@ -22,7 +22,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import compress
-from operator import not_
+from operator import itemgetter, not_
 from typing import NamedTuple, Protocol
 
 from archive.analysis import morphology
@@ -185,8 +185,8 @@ class Analyzer:
         make and to send to another process than Token objects."""
         forms, starts, ends = token_columns(text)
         analysed = analyze_words(forms)
-        normalized, stems, roots = ((list(c) for c in zip(*analysed, strict=True)) if forms
-                                    else ([], [], []))
+        # (a column at a time: zip(*analysed) would make an iterator per token)
+        normalized, stems, roots = (list(map(itemgetter(k), analysed)) for k in range(3))
         # only a name has stem == root == its whole core: look for a common reading (the
         # test of may_have_alt, inline)
         alts = [alternative_root(f) if s == r and len(r) >= 3 else ""
