@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.analysis import Analyzer, EntityMatch, analyze, analyze_word
@@ -98,3 +98,61 @@ def test_a_name_never_runs_across_clause_punctuation() -> None:
     assert analyzer.analyze("حي درعا البلد")[1].entity == "place:daraa-al-balad"
     assert all(t.entity is None for t in analyzer.analyze("في درعا. البلد"))
     assert all(t.entity is None for t in analyzer.analyze("في درعا، البلد"))
+
+
+# The fast paths of the analysis (tokenizing with the classes' BMP part, normalizing by
+# str.translate, looking analyses up in C-level passes) must give what the plain definitions
+# give, for any text: the records, the index and the JavaScript port rely on the very same
+# tokens and forms.
+
+#: Characters beyond the BMP of every kind the tokenizer tells apart: letters (Deseret,
+#: mathematical), a digit, a combining mark, a format character (tag), an emoji, a private use
+#: character; beside Arabic letters, marks, a joiner and punctuation.
+_MIXED = st.text(alphabet=st.sampled_from(
+    ["\U00010400", "\U0001D400", "\U0001D7CE", "\U0001D167", "\U000E0041", "\U0001F600",
+     "\U000F0000", "\u0627", "\u0644", "\u0628", "\u064e", "\u0651", "\u200c", "\u0640", " ",
+     "،", ".", "a", "7", "\u0301", "\ufeff"]), max_size=30)
+
+
+@settings(deadline=None)  # (the first example loads the analyzer's tables)
+@given(st.one_of(st.text(), _MIXED))
+def test_the_tokens_are_those_of_the_token_pattern(text: str) -> None:
+    from archive.analysis.tokenize import token_columns, token_forms, token_pattern
+
+    found = list(token_pattern().finditer(text))
+    expected = ([m.group() for m in found], [m.start() for m in found], [m.end() for m in found])
+    assert token_columns(text) == expected
+    assert token_forms(text) == expected[0]
+    tokens = analyze(text)
+    assert [(t.form, t.start, t.end) for t in tokens] == list(zip(*expected, strict=True))
+
+
+def test_a_letter_beyond_the_bmp_continues_a_token_and_an_emoji_ends_it() -> None:
+    text = "ب\U00010400\U0001D167ا\U0001F600كتب"
+    assert [(t.form, t.start, t.end) for t in analyze(text)] == [
+        ("ب\U00010400\U0001D167ا", 0, 4), ("كتب", 5, 8)]
+
+
+@settings(deadline=None)
+@given(st.one_of(st.text(), _MIXED))
+def test_normalize_and_clean_map_and_drop_each_character_as_defined(text: str) -> None:
+    import unicodedata
+
+    from archive.analysis.normalize import LETTER_MAP, VARIANT_MAP, _is_dropped, clean, normalize
+
+    nfkc = unicodedata.normalize("NFKC", text)
+    kept = [ch for ch in nfkc if not _is_dropped(ch)]
+    assert normalize(text) == "".join(LETTER_MAP.get(ch, ch) for ch in kept).lower()
+    assert clean(text) == "".join(VARIANT_MAP.get(ch, ch) for ch in kept).replace(
+        "\u0622", "\u0621\u0627")
+
+
+def test_clause_breaks_are_found_between_tokens_only() -> None:
+    from archive.analysis.analyzer import clause_breaks
+
+    text = "قال، إن درعا. البلد؛ «حوران» و\nالسويداء ب.د"
+    tokens = analyze(text)
+    expected = {k for k in range(1, len(tokens))
+                if any(ch in ".،,؛;:!?؟\n" for ch in text[tokens[k - 1].end:tokens[k].start])}
+    assert clause_breaks(text, tokens) == expected
+    assert expected == {1, 3, 4, 6, 8}

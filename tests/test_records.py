@@ -357,3 +357,43 @@ def test_a_build_lets_go_of_mkdocs_files_and_root_pages_before_the_browser_stage
     assert probe["made"] > 0 and probe["roots_before"], probe
     assert probe["kept"] == 0, probe
     assert not probe["roots_after"], probe
+
+
+def _plain_pack(key: str, columns: Any, runs: list[tuple[int, int]]) -> bytes:
+    """records.pack as first written: one Python step per token (the reference)."""
+    import marshal
+    from array import array
+
+    from archive.analysis.analyzer import analyze_word
+
+    vocab: dict[str, int] = {}
+    words: list[str] = []
+    ids = array("I")
+    for form, alt in zip(columns.forms, columns.alts, strict=True):
+        k = vocab.get(form)
+        if k is None:
+            k = vocab[form] = len(vocab)
+            words += [form, *analyze_word(form), alt]
+        ids.append(k)
+    names = [(i, entity, columns.stems[i])
+             for i, entity in enumerate(columns.entities) if entity is not None]
+    titled = (([],) * 8, [])
+    return marshal.dumps((records.FORMAT, key, words, ids.tobytes(),
+                          array("I", columns.starts).tobytes(),
+                          array("I", columns.ends).tobytes(), names, runs, titled))
+
+
+def test_a_record_has_the_bytes_of_the_plain_packing() -> None:
+    """The records kept in build/ must not change with the code that packs them (a build
+    that reuses them equals a cold one): the same bytes as one step per token gives."""
+    from archive.analysis import Analyzer
+
+    text = ("قالت وزارة الخارجية إن جدة ستستضيف الاجتماع، وإن الاجتماع في جدة سيبحث "
+            "المفاوضات والمفاوضات المقبلة مع فيصل. Daraa 2021 ٢٠٢١ وفيصل قال إن") * 3
+    columns, _ = Analyzer().analyze_columns(text)
+    assert len(set(columns.forms)) < len(columns.forms)  # (repeated forms)
+    assert any(columns.alts)  # (a name that is also a common word: جدة، فيصل)
+    runs = [(0, 5), (7, len(columns.forms))]
+    assert records.pack("k" * 32, columns, runs) == _plain_pack("k" * 32, columns, runs)
+    empty, _ = Analyzer().analyze_columns("")
+    assert records.pack("k", empty, []) == _plain_pack("k", empty, [])

@@ -348,15 +348,17 @@ def _record(article: Article, analyzer: Analyzer, gazetteer: Any) -> _Record:
     columns, matches = analyzer.analyze_columns(article.text)
     starts, ends = columns.starts, columns.ends
     bodies = [(s.start, s.end) for s in article.body_segments()]
-    inside: set[int] = set()
-    for a, b in bodies:
-        inside.update(range(bisect_left(starts, a), bisect_left(starts, b)))
+    # the tokens inside body segments as runs [i, j): the segments' token ranges, merged
+    # where they overlap or touch
     runs: list[tuple[int, int]] = []
-    for k in sorted(inside):
-        if runs and runs[-1][1] == k:
-            runs[-1] = (runs[-1][0], k + 1)
+    for i, j in sorted((bisect_left(starts, a), bisect_left(starts, b)) for a, b in bodies):
+        if i >= j:
+            continue
+        if runs and i <= runs[-1][1]:
+            if j > runs[-1][1]:
+                runs[-1] = (runs[-1][0], j)
         else:
-            runs.append((k, k + 1))
+            runs.append((i, j))
     mentions = [
         Mention(m.entity, starts[m.first], ends[m.last], article.text[starts[m.first]:ends[m.last]])
         for m in matches

@@ -163,17 +163,21 @@ def pack(key: str, columns: Columns, runs: list[tuple[int, int]],
     """:func:`encode` without the compression: what a worker sends the process that forked it
     (a few strings per distinct form and the offsets as bytes, where the columns would be
     eight lists of one object per token; see :func:`unpack`)."""
-    from archive.analysis.analyzer import analyze_word
+    from archive.analysis.analyzer import analyze_words
 
-    vocab: dict[str, int] = {}
-    words: list[str] = []
-    ids = array("I")
-    for form, alt in zip(columns.forms, columns.alts, strict=True):
-        k = vocab.get(form)
-        if k is None:
-            k = vocab[form] = len(vocab)
-            words += [form, *analyze_word(form), alt]
-        ids.append(k)
+    forms = columns.forms
+    # the distinct forms in order of first occurrence (each the object of its first
+    # occurrence), their indices, and each token's index: C-level passes over the tokens
+    vocab = dict(zip(dict.fromkeys(forms), range(len(forms)), strict=False))
+    ids = array("I", map(vocab.__getitem__, forms))
+    # (a form's alternative root depends on the form only: any occurrence's will do)
+    alt_of = dict(zip(forms, columns.alts, strict=True))
+    # five strings per distinct form: the form, its own analysis and its alternative root
+    words: list[str] = [""] * (5 * len(vocab))
+    words[0::5] = vocab
+    analysed = analyze_words(vocab)
+    words[1::5], words[2::5], words[3::5] = (map(itemgetter(k), analysed) for k in range(3))
+    words[4::5] = map(alt_of.__getitem__, vocab)
     names = [(i, entity, columns.stems[i])
              for i, entity in enumerate(columns.entities) if entity is not None]
     # the title's few tokens as they are: one list per Token field but the position

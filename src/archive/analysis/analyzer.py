@@ -18,13 +18,16 @@ and reads the same exported tables.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter, not_
 from typing import NamedTuple, Protocol
 
 from archive.analysis import morphology
 from archive.analysis.normalize import clean, normalize
-from archive.analysis.tokenize import token_pattern
+from archive.analysis.tokenize import token_columns
 
 #: Characters that end a clause: a multi-word name never runs across them.
 CLAUSE_BREAKS = frozenset(".،,؛;:!?؟\n")
@@ -65,8 +68,12 @@ class EntityMatcher(Protocol):
     ) -> list[EntityMatch]: ...
 
 
+#: A character of :data:`ARABIC_LETTERS`.
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671]")
+
+
 def is_arabic(word: str) -> bool:
-    return any(ch in ARABIC_LETTERS for ch in word)
+    return _ARABIC_LETTER.search(word) is not None
 
 
 #: Analyses of the word forms seen so far (or preloaded from build/): form → (norm, stem, root).
@@ -79,6 +86,15 @@ def analyze_word(form: str) -> tuple[str, str, str]:
     if known is None:
         known = _KNOWN[form] = analyze_word_uncached(form)
     return known
+
+
+def analyze_words(forms: Collection[str]) -> list[tuple[str, str, str]]:
+    """:func:`analyze_word` of each of ``forms``, in order: the remembered analyses looked up
+    in one C-level pass (:func:`analyze_word` only when some are not remembered)."""
+    analysed = list(map(_KNOWN.get, forms))
+    if None in analysed:
+        analysed = list(map(analyze_word, forms))
+    return analysed  # type: ignore[return-value]
 
 
 def analyze_word_uncached(form: str) -> tuple[str, str, str]:
@@ -167,14 +183,10 @@ class Analyzer:
     def analyze_columns(self, text: str) -> tuple[Columns, list[EntityMatch]]:
         """:meth:`analyze_with_matches` as columns (one list per Token field): cheaper to
         make and to send to another process than Token objects."""
-        found = list(token_pattern().finditer(text))
-        forms = [m.group() for m in found]
-        starts = [m.start() for m in found]
-        ends = [m.end() for m in found]
-        analysed = list(map(analyze_word, forms))
-        normalized = [a[0] for a in analysed]
-        stems = [a[1] for a in analysed]
-        roots = [a[2] for a in analysed]
+        forms, starts, ends = token_columns(text)
+        analysed = analyze_words(forms)
+        # (a column at a time: zip(*analysed) would make an iterator per token)
+        normalized, stems, roots = (list(map(itemgetter(k), analysed)) for k in range(3))
         # only a name has stem == root == its whole core: look for a common reading (the
         # test of may_have_alt, inline)
         alts = [alternative_root(f) if s == r and len(r) >= 3 else ""
@@ -217,11 +229,10 @@ def clause_breaks(text: str, tokens: Sequence[Token]) -> set[int]:
 
 
 def _breaks(text: str, starts: Sequence[int], ends: Sequence[int]) -> set[int]:
-    return {
-        k
-        for k in range(1, len(starts))
-        if not CLAUSE_BREAKS.isdisjoint(text[ends[k - 1] : starts[k]])
-    }
+    # (C-level: the text between each token and the next, tested against the break marks)
+    between = map(text.__getitem__, map(slice, ends, starts[1:]))
+    return set(compress(range(1, len(starts)), map(not_, map(CLAUSE_BREAKS.isdisjoint,
+                                                              between))))
 
 
 def protect_entities(tokens: list[Token], matches: Sequence[EntityMatch]) -> list[Token]:

@@ -678,8 +678,14 @@ ARTICLE_TAG = "al"
 ALONLY_TAG = "alonly"
 
 
+#: :data:`KEY_MAP` as a ``str.translate`` table.
+_KEY_TABLE = str.maketrans(KEY_MAP)
+
+
 def lexicon_key(word: str) -> str:
     """The lookup form of a clean word: normalised letters, every seated hamza as ``ء``."""
+    if HAMZA not in word:  # (no ءا to read as ا: the letters mapped one for one)
+        return word.translate(_KEY_TABLE)
     out = ""
     for i, ch in enumerate(word):
         # clean() spells آ as ءا: read it as ا again, but keep a hamza after an alef (إجراءات)
@@ -746,6 +752,24 @@ def _clitic_index() -> tuple[frozenset[str], int, dict[str, tuple[str, int, bool
             max(len(e[0]) for e in suffixes))
 
 
+@cache
+def _clitic_facts() -> tuple[dict[str, tuple[int, bool, str, bool, str, dict[str, str]]], int,
+                             dict[str, tuple[str, int, bool, bool, int, bool, str, bool, bool]],
+                             int]:
+    """:func:`_clitic_index` with what :func:`candidates` asks of each clitic sequence worked
+    out once: per proclitic sequence ``(cost, article, preposition, future, pos before no
+    enclitic, pos before each enclitic)``; per enclitic sequence ``(sequence, cost, teh,
+    verbal, length, alef ending, defective ending, alef pronoun, ends in ي)``."""
+    prefixes, longest_prefix, suffixes, longest = _clitic_index()
+    pre = {p: (prefix_cost(p), p.endswith("ال") or p.endswith("لل"), preposition(p), future(p),
+               _clitic_pos(p, ""), {s: _clitic_pos(p, s) for s in suffixes})
+           for p in prefixes}
+    suf = {s: (s, cost, teh, verbal, len(s), alef_ending(s), defective_ending(s),
+               s in ALEF_PRONOUNS, s.endswith(YEH))
+           for s, (_, cost, teh, verbal) in suffixes.items()}
+    return pre, longest_prefix, suf, longest
+
+
 def prefix_cost(prefix: str) -> int:
     """One per proclitic morpheme (``ال`` and ``لل`` count as one each)."""
     cost = 0
@@ -779,7 +803,7 @@ def candidates(key: str, tanwin: bool = False,
     word ends in ``ى``, which the key writes ``ي``: that letter is no suffix ``ي`` (تسعى is the
     verb يسعى with the prefix ت, not تسع + ي).
     """
-    prefixes, longest_prefix, suffixes, longest = _clitic_index()
+    prefixes, longest_prefix, suffixes, longest = _clitic_facts()
     out: list[tuple[int, str, bool, str, bool]] = []
     n = len(key)
     # the lists are in (length, text) order with one entry per text, so the prefixes and
@@ -787,26 +811,26 @@ def candidates(key: str, tanwin: bool = False,
     ends = [suffixes[key[n - k:]] for k in range(min(longest, n) + 1) if key[n - k:] in suffixes]
     for k in range(min(longest_prefix, n) + 1):
         prefix = key[:k]
-        if prefix not in prefixes:
+        facts = prefixes.get(prefix)
+        if facts is None:
             continue
-        pcost = prefix_cost(prefix)
-        art = prefix.endswith("ال") or prefix.endswith("لل")
-        prep = preposition(prefix)
-        for suffix, scost, teh, verbal in ends:
-            if n - k - len(suffix) < 2:
+        pcost, art, prep, is_future, bare_pos, positions = facts
+        for (suffix, scost, teh, verbal, size, alef_end, ending, alef_pronoun,
+             yeh_end) in ends:
+            if n - k - size < 2:
                 break
-            if maksura and suffix.endswith(YEH):
+            if maksura and yeh_end:
                 continue
-            core = key[len(prefix):len(key) - len(suffix)]
+            core = key[k:n - size]
             cost = pcost + scost
-            bare = suffix == ""
-            pos = _clitic_pos(prefix, suffix)
-            genitive = prep != "" and alef_ending(suffix)
+            bare = size == 0
+            pos = positions[suffix]
+            genitive = prep != "" and alef_end
             if genitive:
                 # after ب ك ل the noun is genitive: a final ا is no accusative or dual alef;
                 # only ل + an imperfect verb takes one (ليفعلا)
                 pos = "v" if prep == "ل" and pos in ("b", "v") else ""
-            if pos != "" and future(prefix) and core[0] not in IMPERFECT:
+            if pos != "" and is_future and core[0] not in IMPERFECT:
                 # the future س takes only an imperfect: سجلت is no س + جلت, سبورت no س +
                 # the past بار + ت
                 pos = ""
@@ -817,26 +841,25 @@ def candidates(key: str, tanwin: bool = False,
                 # the alef of an indefinite accusative (وفقا، لافتا، فرحا): as common as a
                 # clitic on a noun without the article, so it costs one, not two
                 out.append((cost - 1, core, False, "n", art))
-            if teh and suffix != "" and _clitic_pos(prefix, "") != "v":
+            if teh and not bare and bare_pos != "v":
                 if core.endswith(TEH) and suffix[:1] != TEH:
                     out.append((cost, core[:-1] + TEH_MARBUTA, False, "n", art))
                 elif suffix[:1] != TEH and not core.endswith(TEH_MARBUTA):
                     out.append((cost, core + TEH_MARBUTA, False, "n", art))
-            if (verbal and _clitic_pos(prefix, "") != "n" and core[0] in "تنا" and len(core) >= 3
+            if (verbal and bare_pos != "n" and core[0] in "تنا" and len(core) >= 3
                     and person_ending(core[0], suffix)):
                 out.append((cost + 2, YEH + core[1:], False, "v", art))
-            ending = defective_ending(suffix)
-            if ending != "" and _clitic_pos(prefix, "") != "n":
+            if ending != "" and bare_pos != "n":
                 # a defective verb loses its final weak radical before ون وا ت: يبنون is
                 # يبني + ون (imperfect: ي ت ن + two radicals or more), بنوا and بنت are بنى
                 # (key بني) + وا / ت, دعوا is دعا + وا (past, not after an imperfect ي)
                 if ending != "ت" and core[0] in "يتن" and len(core) >= 3:
                     out.append((cost, core + YEH, False, "v", art))
-                if ending != "ون" and core[0] != YEH and not future(prefix):
+                if ending != "ون" and core[0] != YEH and not is_future:
                     out.append((cost, core + YEH, False, "v", art))
                     if len(core) == 2:  # دعا، نجا; a longer past ends in ى (تبقى، اشترى)
                         out.append((cost, core + ALEF, False, "v", art))
-            if suffix in ALEF_PRONOUNS and core.endswith(ALEF) and len(core) >= 3 and (
+            if alef_pronoun and core.endswith(ALEF) and len(core) >= 3 and (
                     ALEF + "ل" not in core[:3]):
                 # a final ى is written ا before a pronoun: ينساه is ينسى + ه, أعطاه, مداه
                 # (not when the core holds an article: الأهم, والأهم are ال + أهم)
@@ -982,7 +1005,23 @@ def foreign_ending(key: str) -> bool:
     return False
 
 
+#: The last answer of :func:`lexicon_reading`: ``((word, names_too, data), reading)``. The word
+#: table asks for the reading of a name's word twice in a row (:func:`stem_root`, then
+#: :func:`common_root`): the second time costs nothing.
+_LAST_READING: list[Any] = [None, None]
+
+
 def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, str, str] | None:
+    """:func:`read_lexicon`, remembering the last answer (:data:`_LAST_READING`)."""
+    asked, reading = _LAST_READING
+    if asked is not None and asked[0] == word and asked[1] == names_too and asked[2] is d:
+        return reading  # type: ignore[no-any-return]
+    reading = read_lexicon(word, d, names_too)
+    _LAST_READING[:] = (word, names_too, d), reading
+    return reading
+
+
+def read_lexicon(word: str, d: Data, names_too: bool = True) -> tuple[str, str, str] | None:
     """The lexicon reading of a clean word (:func:`licensed_reading`), with one check: a
     hamza the word writes on an alef inside its stem (أسأل, مآل, فأر; not the first letter
     after the proclitics, as in وأسلحة, سأعمل) is a radical. The lexicon key folds that
@@ -1132,8 +1171,11 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
     # the verb آب, ءوب, never أب the father; آبل no إبل); a core with a written آ inside
     # (الآن read as the verb ألان) has none
     gates: list[str | None] = []
-    for cost, core, bare, pos, art in candidates(marked, word.endswith(ALEF),
-                                                  word.endswith(ALEF_MAKSURA)):
+    # (without a written آ, the candidates as they come, cheapest first: no core to fold or
+    # gate, none added)
+    plain = ALEF_MADDA not in marked
+    for cost, core, bare, pos, art in () if plain else candidates(
+            marked, word.endswith(ALEF), word.endswith(ALEF_MAKSURA)):
         gate = None
         if ALEF_MADDA in core:
             gate = "," + (d["madda"].get(fold_madda(core), "") if core[0] == ALEF_MADDA
@@ -1147,9 +1189,13 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
             gates.append(HAMZA)
     # the word ends in a bare alef (not أ, which the key also writes ا, nor ءا: جزءا)
     bare_alef = word.endswith(ALEF) and word[-2:-1] != HAMZA
-    ranked = sorted(range(len(found)), key=lambda i: found[i][0])  # stable: cheapest first
-    found = [found[i] for i in ranked]
-    gates = [gates[i] for i in ranked]
+    if plain:
+        found = candidates(marked, word.endswith(ALEF), word.endswith(ALEF_MAKSURA))
+        gates = [None] * len(found)
+    else:
+        ranked = sorted(range(len(found)), key=lambda i: found[i][0])  # stable: cheapest first
+        found = [found[i] for i in ranked]
+        gates = [gates[i] for i in ranked]
     article_read = False  # some reading takes a bare ال off as the article
     for _cost, core, _bare, _pos, art in found:
         if art and core in lexicon:

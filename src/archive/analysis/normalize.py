@@ -74,18 +74,35 @@ def _is_dropped(ch: str) -> bool:
     return ch in TASHKEEL or ch == TATWEEL or unicodedata.category(ch) == "Cf"
 
 
+class _Table(dict[int, str | None]):
+    """A ``str.translate`` table that works each character out the first time it is asked
+    for (drop it, or map it through ``letters``) and keeps the answer: one C-level pass over
+    a word instead of a Python test per character."""
+
+    def __init__(self, letters: dict[str, str]) -> None:
+        super().__init__()
+        self.letters = letters
+
+    def __missing__(self, cp: int) -> str | None:
+        ch = chr(cp)
+        out = None if _is_dropped(ch) else self.letters.get(ch, ch)
+        self[cp] = out
+        return out
+
+
+_CLEAN = _Table(VARIANT_MAP)
+_NORMALIZE = _Table(LETTER_MAP)
+
+
 def clean(text: str) -> str:
     """Return ``text`` ready for the stemmer (see module docstring)."""
-    text = unicodedata.normalize("NFKC", text)
-    out = "".join(VARIANT_MAP.get(ch, ch) for ch in text if not _is_dropped(ch))
+    out = unicodedata.normalize("NFKC", text).translate(_CLEAN)
     return out.replace("\u0622", "\u0621\u0627")
 
 
 def normalize(text: str) -> str:
     """Return the matching form of ``text`` (see module docstring)."""
-    text = unicodedata.normalize("NFKC", text)
-    out = "".join(LETTER_MAP.get(ch, ch) for ch in text if not _is_dropped(ch))
-    return out.lower()
+    return unicodedata.normalize("NFKC", text).translate(_NORMALIZE).lower()
 
 
 def export_table() -> dict[str, object]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from archive import files
 from archive.analysis.analyzer import alternative_root, analyze_word_uncached, may_have_alt
-from archive.analysis.tokenize import token_pattern
+from archive.analysis.tokenize import token_forms
 
 FILE_NAME = "word-analysis.json"
 FORMAT = 2
@@ -41,10 +41,9 @@ def fingerprint() -> str:
 
 def distinct_forms(texts: Iterable[str]) -> set[str]:
     """Every distinct token form in ``texts``."""
-    pattern = token_pattern()
     forms: set[str] = set()
     for text in texts:
-        forms.update(pattern.findall(text))
+        forms.update(token_forms(text))
     return forms
 
 

@@ -31,6 +31,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from archive.analysis.analyzer import CLAUSE_BREAKS, EntityMatch
@@ -302,9 +303,9 @@ class NameMatcher:
         out: list[tuple[int, int, str, str, _Name]] = []
         n = len(norm)
         first = self._first
-        hits = [(i, first[w]) for i, w in enumerate(norm) if w in first]
-        for i, options in hits:
-            for name, clitic, rest in options:
+        # (the indices of the tokens that may start a name, found in one C-level pass)
+        for i in compress(range(n), map(first.__contains__, norm)):
+            for name, clitic, rest in first[norm[i]]:
                 end = i + 1 + len(rest)
                 if end <= n and (not rest or norm[i + 1 : end] == rest):
                     if rest and breaks and any(k in breaks for k in range(i + 1, end)):
