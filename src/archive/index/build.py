@@ -45,7 +45,7 @@ from whoosh import index as whoosh_index
 from archive import files as archive_files
 from archive.config import Paths
 from archive.errors import Problem
-from archive.index.docs import IndexDoc
+from archive.index.docs import ColumnDoc, IndexDoc
 from archive.index.related import RULE as RELATED_RULE
 from archive.index.related import FeatureRows, FeatureTable, index_features
 from archive.index.schema import INDEX_FORMAT, make_schema
@@ -54,6 +54,7 @@ from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
 
 if TYPE_CHECKING:
     from archive.pipeline import AnalyzedArticle
+    from archive.records import ArticleColumns
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 MANIFEST = "manifest.json"
@@ -806,7 +807,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
             report.total = len(prev.articles)
             return report
 
-    source = _analysed_source(loaded, articles, todo, None if rebuild else given,
+    source, source_columns = _analysed_source(loaded, articles, todo, None if rebuild else given,
                               prev is None, workers, timings, reuse=not rebuild)
     lap("analyze")
 
@@ -851,13 +852,26 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
             writer.delete_by_term("id", aid)
         # one article at a time: its tokens are rebuilt, written and dropped
         for aid in sorted(todo):
-            aa = source(aid)
-            doc = IndexDoc.from_analyzed(aa)  # the title's tokens come with the analysis
-            fields = doc.fields()
-            writer.add_document(**fields)
-            if previous is not None:
-                rows.add(doc.id, fields["root"].items, fields["entity"].items)
-            keys = {m.entity for m in aa.mentions} | set(doc.places) | set(doc.actors)
+            # from the record's columns when there is one (no Token per body token)
+            cols = source_columns(aid)
+            if cols is not None:
+                cdoc = ColumnDoc.from_columns(cols)
+                fields = cdoc.fields()
+                writer.add_document(**fields)
+                if previous is not None:
+                    rows.add_counts(cdoc.id, cdoc.feature_counts())
+                mentions = cols.summary.mentions
+                del cols
+                doc: IndexDoc | ColumnDoc = cdoc
+            else:
+                aa = source(aid)
+                doc = IndexDoc.from_analyzed(aa)  # the title's tokens come with the analysis
+                fields = doc.fields()
+                writer.add_document(**fields)
+                if previous is not None:
+                    rows.add(doc.id, fields["root"].items, fields["entity"].items)
+                mentions = aa.mentions
+            keys = {m.entity for m in mentions} | set(doc.places) | set(doc.actors)
             manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
                                          "entities": sorted(keys)}
         lap("write")
@@ -976,11 +990,15 @@ def _segment_count(ix: Any) -> int:
 def _analysed_source(loaded: Any, articles: dict[str, Any], todo: set[str],
                      given: Analysis | Sequence[AnalyzedArticle] | None, complete: bool,
                      workers: int | None, timings: Any, reuse: bool = True,
-                     ) -> Callable[[str], AnalyzedArticle]:
+                     ) -> tuple[Callable[[str], AnalyzedArticle],
+                                Callable[[str], ArticleColumns | None]]:
     """A function giving the analysed article of each id in ``todo`` (built on demand): from
     ``given`` when it was analysed from the same file content, else from
-    :func:`archive.pipeline.analyse` (records kept in build/analysis/, analysed when stale)."""
+    :func:`archive.pipeline.analyse` (records kept in build/analysis/, analysed when stale);
+    and one giving the same article as its record's columns (None: it has no record, take
+    the article)."""
     from archive.pipeline import analyse
+    from archive.records import article_columns
 
     def same(aid: str, article: Any) -> bool:
         return article.content_hash == articles[aid].content_hash
@@ -1008,7 +1026,15 @@ def _analysed_source(loaded: Any, articles: dict[str, Any], todo: set[str],
         assert fresh is not None
         return fresh.article(aid)
 
-    return get
+    def columns(aid: str) -> ArticleColumns | None:
+        if aid in ready:
+            return None
+        if given_analysis is not None and aid in usable:
+            return article_columns(given_analysis, aid)
+        assert fresh is not None
+        return article_columns(fresh, aid)
+
+    return get, columns
 
 
 def _read_meta(gen: Path) -> dict[int, dict[str, Any]] | None:

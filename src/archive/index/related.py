@@ -535,7 +535,10 @@ class FeatureRows:
     def add(self, aid: str, root_items: Iterable[tuple[str, int, int, int]],
             entity_items: Iterable[tuple[str, int, int, int]]) -> None:
         """The row of ``aid``: the features of :func:`features_of` for the same items."""
-        counts = _counts(root_items, entity_items)
+        self.add_counts(aid, _counts(root_items, entity_items))
+
+    def add_counts(self, aid: str, counts: dict[str, int]) -> None:
+        """The row of ``aid``: each feature with its term frequency (any order)."""
         number = self._number
         setdefault = number.setdefault
         fids = array("i", [setdefault(name, len(number)) for name in counts])

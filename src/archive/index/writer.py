@@ -61,7 +61,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
 
-from archive.index.schema import PackedCharacters, PackedPositions, TokenStream
+from archive.index.schema import ColumnStream, PackedCharacters, PackedPositions, TokenStream
 
 if TYPE_CHECKING:  # numpy is imported where it is used: `archive search` imports this
     import numpy as np  # module (the freshness check) and needs no numpy
@@ -102,6 +102,7 @@ class _Weights(dict[int, float]):
 
 _WEIGHTS = _Weights()
 _TERM = itemgetter(0)
+_PACKED = (PackedCharacters, PackedPositions)
 _POSITION = itemgetter(1)
 _PLACE = itemgetter(1, 2, 3)
 
@@ -176,18 +177,61 @@ class PackedBuffer:
             size += sum(map(len, new)) + _TERM_BYTES * len(new)
             got = list(map(d.__getitem__, keys))
         tids = np.array(got, dtype=np.int32)
+        if chars:
+            data = np.fromiter(chain.from_iterable(map(_PLACE, items)), np.uint32,
+                               3 * n).reshape(n, 3)
+        else:
+            data = np.fromiter(map(_POSITION, items), np.uint32, n)
+        return self._add_ids(tids, data, docnum, 12 if chars else 4, size)
+
+    def add_columns(self, fieldname: str, stream: ColumnStream, docnum: int,
+                    chars: bool) -> tuple[int, int]:
+        """:meth:`add` of the items of ``stream`` (a
+        :class:`~archive.index.schema.ColumnStream`), from its arrays: a dict look-up per
+        distinct term instead of per item; the same postings and estimated size."""
+        import numpy as np
+
+        n = len(stream.tids)
+        if not n:
+            return 0, 0
+        d = self.ids.get(fieldname)
+        if d is None:
+            d = self.ids[fieldname] = {"": 0}
+        used = np.unique(stream.tids)
+        keys = list(map(stream.terms.__getitem__, used.tolist()))
+        size = 0
+        got = list(map(d.get, keys))
+        if None in got:
+            new = dict.fromkeys(compress(keys, map(is_, got, repeat(None))))
+            d.update(zip(new, count(self.next)))
+            self.next += len(new)
+            size += sum(map(len, new)) + _TERM_BYTES * len(new)
+            got = list(map(d.__getitem__, keys))
+        table = np.zeros(len(stream.terms), dtype=np.int32)
+        table[used] = got
+        tids = table[stream.tids]
+        if chars:
+            data = np.empty((n, 3), dtype=np.uint32)
+            data[:, 0] = stream.positions
+            data[:, 1] = stream.starts
+            data[:, 2] = stream.ends
+        else:
+            data = np.asarray(stream.positions, dtype=np.uint32)
+        return self._add_ids(tids, data, docnum, 12 if chars else 4, size)
+
+    def _add_ids(self, tids: np.ndarray, data: np.ndarray, docnum: int, width: int,
+                 size: int) -> tuple[int, int]:
+        """Buffer one document's items of a field given as term ids (0: the empty term) and
+        their values (one row per item, in item order); ``(length, estimated size)``."""
+        import numpy as np
+
+        n = len(tids)
         order = np.argsort(tids, kind="stable")
         st = tids[order]
         starts = np.flatnonzero(np.concatenate(([True], st[1:] != st[:-1])))
         distinct = st[starts]
         freqs = np.diff(np.append(starts, n)).astype(np.int32)
-        if chars:
-            width = 12
-            data = np.fromiter(chain.from_iterable(map(_PLACE, items)), np.uint32, 3 * n)
-            blob = data.reshape(n, 3)[order].tobytes()
-        else:
-            width = 4
-            blob = np.fromiter(map(_POSITION, items), np.uint32, n)[order].tobytes()
+        blob = data[order].tobytes()
         length = n
         if distinct[0] == 0:  # empty terms are not indexed (id 0 sorts first)
             skip = int(freqs[0])
@@ -457,9 +501,13 @@ class ArchiveWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     fmt = type(field.format)
-                    if isinstance(value, TokenStream) and fmt is PackedCharacters:
-                        length, size = self._packed.add(name, value.items, docnum, True)
+                    if isinstance(value, ColumnStream) and fmt in _PACKED:
+                        length, size = self._packed.add_columns(
+                            name, value, docnum, fmt is PackedCharacters)
                         postings: Iterable[tuple[bytes, int, float, bytes]] = ()
+                    elif isinstance(value, TokenStream) and fmt is PackedCharacters:
+                        length, size = self._packed.add(name, value.items, docnum, True)
+                        postings = ()
                     elif isinstance(value, TokenStream) and fmt is PackedPositions:
                         length, size = self._packed.add(name, value.items, docnum, False)
                         postings = ()
