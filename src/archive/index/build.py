@@ -846,6 +846,9 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     # the new rows: only they are read feature by feature (FeatureTable.replace); the related
     # lists the changes can alter are computed again (related.update_related)
     rows = FeatureRows()
+    # a cold build's docs.json rows, as the documents are added (their numbers: 0, 1, ...),
+    # instead of read back from every document's stored fields (the text included)
+    written: list[tuple[Any, ...]] | None = [] if prev is None and not before else None
     writer = ArchiveWriter(ix)
     try:
         for aid in sorted(todo | removed):
@@ -872,6 +875,8 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
                     rows.add(doc.id, fields["root"].items, fields["entity"].items)
                 mentions = aa.mentions
             keys = {m.entity for m in mentions} | set(doc.places) | set(doc.actors)
+            if written is not None:
+                written.append(tuple(map(fields.get, _META_FIELDS)))
             manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
                                          "entities": sorted(keys)}
         lap("write")
@@ -885,7 +890,9 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         raise
     lap("commit")
 
-    meta = _docs_meta(ix, prev_gen if prev is not None else None, before, todo | removed)
+    meta = _docs_meta(ix, prev_gen if prev is not None else None, before, todo | removed,
+                      written)
+    del written
     _write_atomic(gen / META, json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n")
     _keep(gen / META, meta)
     if previous is None:
@@ -940,15 +947,22 @@ def _segment_ids(ix: Any) -> list[tuple[str, int]]:
 
 
 def _docs_meta(ix: Any, prev_gen: Path | None, before: list[tuple[str, int]],
-               changed: set[str]) -> dict[int, dict[str, Any]]:
+               changed: set[str], written: list[tuple[Any, ...]] | None = None,
+               ) -> dict[int, dict[str, Any]]:
     """Per live document number, its :data:`_META_FIELDS` (docs.json). A document's number is
     its segment's offset plus its place in the segment, and a segment never changes: the
     documents of every segment of ``prev_gen`` (``before``: ids and counts) that is still
     there, after an update that only appended one or after a merge of the small ones (which
     also moves the segments it leaves), have their rows taken from the previous docs.json,
     renumbered, without the ``changed`` ids; only the other segments' stored fields are read.
-    Without the previous docs.json every document's are."""
+    Without the previous docs.json every document's are, unless ``written`` gives them: the
+    :data:`_META_FIELDS` values of every document of a new index, in the order they were
+    added (used if the index holds just those documents, none deleted)."""
     with ix.reader() as reader:
+        if (written is not None and not before and reader.doc_count_all() == len(written)
+                and reader.doc_count() == len(written)):
+            return {num: dict(zip(_META_FIELDS, row, strict=True))
+                    for num, row in enumerate(written)}
         old: dict[int, dict[str, Any]] | None = None
         if prev_gen is not None and before:
             old = _read_meta(prev_gen)  # not changed here: a new dict is made below

@@ -197,8 +197,11 @@ class PackedBuffer:
         d = self.ids.get(fieldname)
         if d is None:
             d = self.ids[fieldname] = {"": 0}
-        used = np.unique(stream.tids)
-        keys = list(map(stream.terms.__getitem__, used.tolist()))
+        # the entries the items use (np.unique sorts: some ten times slower)
+        mask = np.zeros(len(stream.terms), dtype=bool)
+        mask[stream.tids] = True
+        used = np.flatnonzero(mask)
+        keys = list(compress(stream.terms, mask.tolist()))
         size = 0
         got = list(map(d.get, keys))
         if None in got:
