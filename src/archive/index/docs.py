@@ -264,10 +264,12 @@ class ColumnDoc:
         counts: dict[str, int] = {}
         if len(root.tids):
             got = counts.get
-            for term, k in zip(root.terms, np.bincount(root.tids, minlength=len(root.terms))
-                               .tolist(), strict=True):
-                if k:
-                    counts[term] = got(term, 0) + k
+            tfs = np.bincount(root.tids)
+            used = np.flatnonzero(tfs)
+            # entries of one root (forms of a word) add up
+            for term, k in zip(map(root.terms.__getitem__, used.tolist()), tfs[used].tolist(),
+                               strict=True):
+                counts[term] = got(term, 0) + k
         for key, _, _, _ in self.entities:
             if key:
                 name = "@" + key

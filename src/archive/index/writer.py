@@ -347,6 +347,11 @@ class PackedBuffer:
                          starts, ends32, blobs)
 
 
+#: numpy's types of ``array("I")`` and ``array("i")`` items (what read_run reads back)
+_UINT = f"=u{array('I').itemsize}"
+_INT = f"=i{array('i').itemsize}"
+
+
 class SortedRun:
     """Postings in (field, term) order as arrays (see :meth:`PackedBuffer.sorted`): the
     (field, term) of each term and its number of postings (``sizes``); per posting its
@@ -384,12 +389,26 @@ class SortedRun:
         return _terms(self._chunks())
 
     def save(self, fh: IO[bytes]) -> None:
-        for names, bounds, docs, freqs, values in self._chunks():
-            data = marshal.dumps((names, array("I", bounds).tobytes(), array("i", docs).tobytes(),
-                                  array("i", freqs).tobytes(),
-                                  array("i", map(len, values)).tobytes(), b"".join(values)))
+        """Write the run as records (see :func:`read_run`): each record's numbers as the
+        ``array`` bytes its reader expects, straight from the arrays (no list of them)."""
+        import numpy as np
+
+        names, blobs = self.names, self.blobs
+        lo0 = 0
+        for t in range(0, len(names), _TERMS_AT_ONCE):
+            bounds = np.cumsum(self.sizes[t:t + _TERMS_AT_ONCE], dtype=np.int64)
+            hi0 = lo0 + int(bounds[-1])
+            starts, ends = self.starts[lo0:hi0], self.ends[lo0:hi0]
+            values = b"".join(map(getitem, map(blobs.__getitem__, self.chunk[lo0:hi0].tolist()),
+                                  map(slice, starts.tolist(), ends.tolist())))
+            data = marshal.dumps((
+                names[t:t + _TERMS_AT_ONCE], bounds.astype(_UINT).tobytes(),
+                self.docs[lo0:hi0].astype(_INT).tobytes(),
+                self.freqs[lo0:hi0].astype(_INT).tobytes(),
+                (ends - starts).astype(_INT).tobytes(), values))
             fh.write(_RECORD.pack(len(data)))
             fh.write(data)
+            lo0 = hi0
         fh.flush()
 
 
