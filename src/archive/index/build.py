@@ -807,7 +807,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
             report.total = len(prev.articles)
             return report
 
-    source, source_columns = _analysed_source(loaded, articles, todo, None if rebuild else given,
+    source, source_columns = _analysed_sources(loaded, articles, todo, None if rebuild else given,
                               prev is None, workers, timings, reuse=not rebuild)
     lap("analyze")
 
@@ -1004,13 +1004,22 @@ def _segment_count(ix: Any) -> int:
 def _analysed_source(loaded: Any, articles: dict[str, Any], todo: set[str],
                      given: Analysis | Sequence[AnalyzedArticle] | None, complete: bool,
                      workers: int | None, timings: Any, reuse: bool = True,
-                     ) -> tuple[Callable[[str], AnalyzedArticle],
-                                Callable[[str], ArticleColumns | None]]:
+                     ) -> Callable[[str], AnalyzedArticle]:
     """A function giving the analysed article of each id in ``todo`` (built on demand): from
     ``given`` when it was analysed from the same file content, else from
-    :func:`archive.pipeline.analyse` (records kept in build/analysis/, analysed when stale);
-    and one giving the same article as its record's columns (None: it has no record, take
-    the article)."""
+    :func:`archive.pipeline.analyse` (records kept in build/analysis/, analysed when stale)."""
+    return _analysed_sources(loaded, articles, todo, given, complete, workers, timings,
+                             reuse)[0]
+
+
+def _analysed_sources(loaded: Any, articles: dict[str, Any], todo: set[str],
+                      given: Analysis | Sequence[AnalyzedArticle] | None, complete: bool,
+                      workers: int | None, timings: Any, reuse: bool = True,
+                      ) -> tuple[Callable[[str], AnalyzedArticle],
+                                 Callable[[str], ArticleColumns | None]]:
+    """:func:`_analysed_source`'s function, and one giving the same article as its analysis
+    record's columns (:func:`archive.records.article_columns`; None: it has no record, e.g.
+    an article given already analysed: take the article)."""
     from archive.pipeline import analyse
     from archive.records import article_columns
 
