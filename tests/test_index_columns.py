@@ -119,3 +119,43 @@ def test_cold_docs_json_is_what_the_stored_fields_give(seeds: Path, tmp_path: Pa
         ix.close()
     assert len(read) == len([p for p in (root / "seeds").iterdir() if p.suffix in (".txt", ".md")])
     assert written == json.loads(json.dumps({str(k): v for k, v in read.items()}))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_chunk_merge_is_the_heap_merge(seed: int) -> None:
+    """Runs merged a record at a time give what merging them term by term gives: every term
+    in (field, term) order, the parts of a term joined in run order and put in document order
+    when they are not (random runs, records and documents, overlapping or not)."""
+    import heapq
+    import random
+
+    from archive.index.writer import _KEY, _combined, _merge_chunks
+
+    rng = random.Random(seed)
+    vocab = sorted({(rng.choice("ab"), "".join(rng.choices("xyzw", k=rng.randint(1, 3))))
+                    for _ in range(60)})
+    runs = []
+    for r in range(rng.randint(1, 5)):
+        terms = sorted(rng.sample(vocab, rng.randint(1, len(vocab))))
+        base = 100 * r if seed % 2 else rng.randint(0, 300)  # odd seeds: documents in order
+        runs.append([(f, t, sorted(rng.sample(range(base, base + 50), rng.randint(1, 4))))
+                     for f, t in terms])
+
+    def records(run: list[Any]) -> Any:
+        size = rng.randint(1, 7)
+        for lo in range(0, len(run), size):
+            part = run[lo:lo + size]
+            bounds, ids = [], []
+            for _, _, docs in part:
+                ids += docs
+                bounds.append(len(ids))
+            yield ([(f, t) for f, t, _ in part], bounds, ids, [float(d) for d in ids],
+                   [b"%d" % d for d in ids])
+
+    def terms(run: list[Any]) -> Any:
+        for f, t, docs in run:
+            yield f, t, list(docs), [float(d) for d in docs], [b"%d" % d for d in docs]
+
+    want = list(_combined(heapq.merge(*map(terms, runs), key=_KEY)))
+    got = list(_merge_chunks([records(run) for run in runs]))
+    assert got == want

@@ -49,6 +49,7 @@ import struct
 import tempfile
 import zlib
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from hashlib import md5
 from itertools import chain, compress, count, islice, pairwise, repeat, starmap
@@ -414,24 +415,111 @@ class SortedRun:
 
 def read_run(fh: IO[bytes]) -> Iterator[Run]:
     """The terms of a run written by :meth:`SortedRun.save`."""
+    return _terms(read_run_chunks(fh))
 
-    def chunks() -> Iterator[tuple[list[tuple[str, str]], list[int], list[int], list[int],
-                                   list[bytes]]]:
-        import numpy as np
 
-        fh.seek(0)
-        loads, read, size = marshal.loads, fh.read, _RECORD.size
-        while head := read(size):
-            (n,) = _RECORD.unpack(head)
-            names, bounds, docs, freqs, lengths, joined = loads(read(n))
-            ends = np.cumsum(np.frombuffer(lengths, dtype=np.int32), dtype=np.int64)
-            ends_l = ends.tolist()
-            starts_l = (ends - np.frombuffer(lengths, dtype=np.int32)).tolist()
-            yield (names, array("I", bounds).tolist(), array("i", docs).tolist(),
-                   array("i", freqs).tolist(),
-                   list(map(joined.__getitem__, map(slice, starts_l, ends_l))))
+def read_run_chunks(fh: IO[bytes]) -> Iterator[tuple[list[tuple[str, str]], list[int],
+                                                      list[int], list[int], list[bytes]]]:
+    """The records of a run written by :meth:`SortedRun.save`: per record, its terms' names,
+    their ends in the postings that follow, the postings' documents, frequencies and values."""
+    import numpy as np
 
-    return _terms(chunks())
+    fh.seek(0)
+    loads, read, size = marshal.loads, fh.read, _RECORD.size
+    while head := read(size):
+        (n,) = _RECORD.unpack(head)
+        names, bounds, docs, freqs, lengths, joined = loads(read(n))
+        ends = np.cumsum(np.frombuffer(lengths, dtype=np.int32), dtype=np.int64)
+        ends_l = ends.tolist()
+        starts_l = (ends - np.frombuffer(lengths, dtype=np.int32)).tolist()
+        yield (names, array("I", bounds).tolist(), array("i", docs).tolist(),
+               array("i", freqs).tolist(),
+               list(map(joined.__getitem__, map(slice, starts_l, ends_l))))
+
+
+#: Terms of a run by record: their names, the ends of their postings in the lists that follow,
+#: and the postings' documents, weights and values.
+Chunk = tuple[list[tuple[str, str]], list[int], list[int], list[float], list[bytes]]
+
+
+def _weighted(chunks: Iterable[tuple[list[tuple[str, str]], list[int], list[int], list[int],
+                                     list[bytes]]]) -> Iterator[Chunk]:
+    """``chunks`` with each posting's frequency as its weight."""
+    weight = _WEIGHTS.__getitem__
+    for names, bounds, docs, freqs, values in chunks:
+        if names:
+            yield names, bounds, docs, list(map(weight, freqs)), values
+
+
+def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
+    """The terms of ``sources`` (each gives its terms in (field, term) order, a record at a
+    time, and holds documents after those of the sources before it), merged: what
+    ``_combined(heapq.merge(...))`` gives of their terms, with no step per term in a heap.
+    Every term up to the lowest last name of the sources' current records is given at a
+    time: those terms of each current record, sorted by (name, source) in one C sort."""
+    current: list[Chunk] = []
+    place: list[int] = []
+    iters: list[Iterator[Chunk]] = []
+    for source in sources:
+        first = next(source, None)
+        if first is not None:
+            current.append(first)
+            place.append(0)
+            iters.append(source)
+    while len(current) > 1:
+        bound = min(c[0][-1] for c in current)
+        entries: list[tuple[tuple[str, str], int, int]] = []
+        for i, c in enumerate(current):
+            lo = place[i]
+            hi = bisect_right(c[0], bound, lo)
+            entries += zip(c[0][lo:hi], repeat(i), range(lo, hi))
+            place[i] = hi
+        entries.sort()
+        n = len(entries)
+        j = 0
+        while j < n:
+            name, i, k = entries[j]
+            c = current[i]
+            bounds = c[1]
+            lo = bounds[k - 1] if k else 0
+            hi = bounds[k]
+            j += 1
+            if j < n and entries[j][0] == name:
+                ids, ws, vs = c[2][lo:hi], c[3][lo:hi], c[4][lo:hi]
+                ordered = True
+                while j < n and entries[j][0] == name:
+                    _, i, k = entries[j]
+                    c = current[i]
+                    bounds = c[1]
+                    lo = bounds[k - 1] if k else 0
+                    hi = bounds[k]
+                    ordered = ordered and ids[-1] < c[2][lo]  # each part is in order
+                    ids += c[2][lo:hi]
+                    ws += c[3][lo:hi]
+                    vs += c[4][lo:hi]
+                    j += 1
+                run = (name[0], name[1], ids, ws, vs)
+                yield run if ordered else _in_order(run)
+            else:
+                yield name[0], name[1], c[2][lo:hi], c[3][lo:hi], c[4][lo:hi]
+        # the sources whose record is done go on to their next one (in place: their order
+        # is the documents' order)
+        for i in range(len(current) - 1, -1, -1):
+            if place[i] == len(current[i][0]):
+                following = next(iters[i], None)
+                if following is None:
+                    del current[i], place[i], iters[i]
+                else:
+                    current[i], place[i] = following, 0
+    if current:  # one source left: its terms as they come
+        k0 = place[0]
+        for c in chain(current[:1], iters[0]):
+            names, bounds, ids, ws, vs = c
+            lo = bounds[k0 - 1] if k0 else 0
+            for (fieldname, term), hi in zip(names[k0:], bounds[k0:], strict=True):
+                yield fieldname, term, ids[lo:hi], ws[lo:hi], vs[lo:hi]
+                lo = hi
+            k0 = 0
 
 
 def _terms(chunks: Iterable[tuple[list[tuple[str, str]], list[int], list[int], list[int],
@@ -500,6 +588,8 @@ class ArchiveWriter(SegmentWriter):
         self._runs: list[IO[bytes]] = []
         #: the spilled runs, each a function giving its terms in order
         self._sources: list[Callable[[], Iterator[Run]]] = []
+        #: the same runs as records (None once a run of other values was spilled)
+        self._chunked: list[Callable[[], Iterator[Chunk]]] | None = []
         self._pause_collector()  # last: a writer that failed to start has nothing to resume
 
     # ------------------------------------------------------------------ documents
@@ -628,6 +718,8 @@ class ArchiveWriter(SegmentWriter):
             self._runs.append(fh)
             del packed
             self._sources.append(lambda fh=fh: read_run(fh))
+            if self._chunked is not None:
+                self._chunked.append(lambda fh=fh: _weighted(read_run_chunks(fh)))
         if self._buf:
             fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
             dumps, write = marshal.dumps, fh.write
@@ -642,6 +734,7 @@ class ArchiveWriter(SegmentWriter):
             fh.flush()
             self._runs.append(fh)
             self._sources.append(lambda fh=fh: self._read_run(fh))
+            self._chunked = None
         self._size = 0
 
     @staticmethod
@@ -654,6 +747,15 @@ class ArchiveWriter(SegmentWriter):
 
     def _merged(self) -> Iterator[Run]:
         """Every buffered term in (field, term) order, its postings in document order."""
+        if self._chunked is not None and len(self._chunked) > 0 and not self._buf:
+            # runs of the packed buffer only (a new segment's documents): merged a record
+            # of terms at a time
+            chunked = [source() for source in self._chunked]
+            last, self._packed = self._packed.sorted(), PackedBuffer()
+            if last is not None:
+                chunked.append(_weighted(last._chunks()))
+            yield from _merge_chunks(chunked)
+            return
         sources = [source() for source in self._sources] + self._buffered()
         if len(sources) == 1:
             yield from sources[0]
@@ -759,6 +861,7 @@ class ArchiveWriter(SegmentWriter):
             fh.close()
         self._runs = []
         self._sources = []
+        self._chunked = []
         self._buf = {}
         self._packed = PackedBuffer()
 
