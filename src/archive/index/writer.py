@@ -52,8 +52,8 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from hashlib import md5
-from itertools import chain, compress, count, islice, pairwise, repeat, starmap
-from operator import getitem, is_, itemgetter
+from itertools import chain, compress, count, islice, repeat, starmap
+from operator import getitem, is_, itemgetter, sub
 from typing import IO, TYPE_CHECKING, Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
@@ -842,11 +842,11 @@ class ArchiveWriter(SegmentWriter):
         ``set_inlined``), packed here without the posting writer's block and term info
         objects (most terms are inlined: their per-term overhead was most of the commit)."""
         ws = array("f", weights)  # the block keeps float32 weights
-        ls = [x for x in dl if x]
+        ls = list(filter(None, dl))
         top = max(weights)
         # a format without values (the id field's) reads back None per posting, as from a
         # posting block (an empty tuple would read back '')
-        vals = ([v for v in values if v] if fw._format.fixed_value_size() != 0
+        vals = (list(filter(None, values)) if fw._format.fixed_value_size() != 0
                 else [None] * len(ids))
         info = _TERMINFO.pack(
             True, sum(ws), len(ids),
@@ -1014,15 +1014,15 @@ def _block_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
         maxweight = max(maxweight, top)
         minlength = low if lo == 0 else min(minlength, low)
         maxlength = max(maxlength, high)
-        deltas = [bids[0]]
-        deltas += [b - a for a, b in pairwise(bids)]
-        if all(w == 1.0 for w in ws):
+        # the steps below per posting in C: map, filter, array.count
+        deltas = [bids[0], *map(sub, islice(bids, 1, None), bids)]
+        if ws.count(1.0) == len(ws):
             mini: Any = None
-        elif all(w == ws[0] for w in ws):
+        elif ws.count(ws[0]) == len(ws):
             mini = ws[0]
         else:
             mini = tuple(ws)
-        vs = [v for v in values[lo:hi] if v]
+        vs = list(filter(None, values[lo:hi]))
         vals: Any = (tuple(vs) if fixed is None or fixed < 0 else None if fixed == 0
                      else b"".join(vs))
         data = pickle.dumps((tuple(deltas), mini, vals), protocol)
