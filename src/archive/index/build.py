@@ -53,8 +53,8 @@ from archive.index.writer import ArchiveWriter
 from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
 
 if TYPE_CHECKING:
+    from archive.index.columns import ArticleColumns
     from archive.pipeline import AnalyzedArticle
-    from archive.records import ArticleColumns
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 MANIFEST = "manifest.json"
@@ -1018,10 +1018,10 @@ def _analysed_sources(loaded: Any, articles: dict[str, Any], todo: set[str],
                       ) -> tuple[Callable[[str], AnalyzedArticle],
                                  Callable[[str], ArticleColumns | None]]:
     """:func:`_analysed_source`'s function, and one giving the same article as its analysis
-    record's columns (:func:`archive.records.article_columns`; None: it has no record, e.g.
+    record's columns (:func:`archive.index.columns.article_columns`; None: it has no record, e.g.
     an article given already analysed: take the article)."""
+    from archive.index.columns import article_columns
     from archive.pipeline import analyse
-    from archive.records import article_columns
 
     def same(aid: str, article: Any) -> bool:
         return article.content_hash == articles[aid].content_hash

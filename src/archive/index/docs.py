@@ -13,8 +13,8 @@ from archive.index.schema import ColumnStream, encode_stream, root_stream
 
 if TYPE_CHECKING:
     from archive.analysis import Analyzer, Token
+    from archive.index.columns import ArticleColumns
     from archive.pipeline import AnalyzedArticle
-    from archive.records import ArticleColumns
 
 
 @dataclass(slots=True)
@@ -142,7 +142,7 @@ def mention_spans(aa: AnalyzedArticle) -> list[tuple[str, int, int, int]]:
 @dataclass(slots=True)
 class ColumnDoc:
     """:class:`IndexDoc` of an article read from its analysis record as columns
-    (:func:`archive.records.article_columns`): the same fields for ``add_document``, its body
+    (:func:`archive.index.columns.article_columns`): the same fields for ``add_document``, its body
     fields as :class:`~archive.index.schema.ColumnStream` (numpy arrays made per article, not a
     Token and three item tuples per body token), and its related-articles features."""
 
