@@ -29,6 +29,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import marshal
 import os
 import shutil
 import time
@@ -848,7 +849,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     rows = FeatureRows()
     # a cold build's docs.json rows, as the documents are added (their numbers: 0, 1, ...),
     # instead of read back from every document's stored fields (the text included)
-    written: list[tuple[Any, ...]] | None = [] if prev is None and not before else None
+    written = _Rows() if prev is None and not before else None
     writer = ArchiveWriter(ix)
     try:
         for aid in sorted(todo | removed):
@@ -876,7 +877,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
                 mentions = aa.mentions
             keys = {m.entity for m in mentions} | set(doc.places) | set(doc.actors)
             if written is not None:
-                written.append(tuple(map(fields.get, _META_FIELDS)))
+                written.add(tuple(map(fields.get, _META_FIELDS)))
             manifest.articles[doc.id] = {"hash": doc.content_hash, "path": doc.path,
                                          "entities": sorted(keys)}
         lap("write")
@@ -946,8 +947,32 @@ def _segment_ids(ix: Any) -> list[tuple[str, int]]:
         return []
 
 
+class _Rows:
+    """Rows of values kept as marshal bytes in one buffer: no object per row while the index
+    is written (small objects kept from then on would pin the memory of what the write let
+    go of: 11 MB more at the related step's peak, 9,504 articles)."""
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._ends = array("q")
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self._data += marshal.dumps(row)
+        self._ends.append(len(self._data))
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        view = memoryview(self._data)
+        start = 0
+        for end in self._ends:
+            yield marshal.loads(view[start:end])
+            start = end
+
+
 def _docs_meta(ix: Any, prev_gen: Path | None, before: list[tuple[str, int]],
-               changed: set[str], written: list[tuple[Any, ...]] | None = None,
+               changed: set[str], written: _Rows | None = None,
                ) -> dict[int, dict[str, Any]]:
     """Per live document number, its :data:`_META_FIELDS` (docs.json). A document's number is
     its segment's offset plus its place in the segment, and a segment never changes: the
@@ -962,7 +987,7 @@ def _docs_meta(ix: Any, prev_gen: Path | None, before: list[tuple[str, int]],
         if (written is not None and not before and reader.doc_count_all() == len(written)
                 and reader.doc_count() == len(written)):
             return {num: dict(zip(_META_FIELDS, row, strict=True))
-                    for num, row in enumerate(written)}
+                    for num, row in enumerate(written.rows())}
         old: dict[int, dict[str, Any]] | None = None
         if prev_gen is not None and before:
             old = _read_meta(prev_gen)  # not changed here: a new dict is made below
