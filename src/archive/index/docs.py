@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from archive.index.schema import encode_stream, root_stream
+from archive.analysis.morphology import ALT_MARK
+from archive.index.schema import ColumnStream, encode_stream, root_stream
 
 if TYPE_CHECKING:
     from archive.analysis import Analyzer, Token
+    from archive.index.columns import ArticleColumns
     from archive.pipeline import AnalyzedArticle
 
 
@@ -135,3 +137,142 @@ def mention_spans(aa: AnalyzedArticle) -> list[tuple[str, int, int, int]]:
     return [
         (m.entity, position[m.start], m.start, m.end) for m in aa.mentions if m.start in position
     ]
+
+
+@dataclass(slots=True)
+class ColumnDoc:
+    """:class:`IndexDoc` of an article read from its analysis record as columns
+    (:func:`archive.index.columns.article_columns`): the same fields for ``add_document``, its body
+    fields as :class:`~archive.index.schema.ColumnStream` (numpy arrays made per article, not a
+    Token and three item tuples per body token), and its related-articles features."""
+
+    id: str
+    path: str
+    title: str
+    date: str | None
+    source: str | None
+    places: list[str]
+    actors: list[str]
+    content_hash: str
+    text: str
+    form: ColumnStream
+    stem: ColumnStream
+    root: ColumnStream
+    entities: list[tuple[str, int, int, int]]
+    title_tokens: list[Token]
+    title_entities: list[tuple[str, int, int, int]]
+    spans: bytes
+    length: int
+
+    @classmethod
+    def from_columns(cls, c: ArticleColumns) -> ColumnDoc:
+        import numpy as np
+
+        words = c.words
+        norm, stems, roots, alts = words[1::5], words[2::5], words[3::5], words[4::5]
+        ids = np.frombuffer(c.ids, dtype=np.uint32).astype(np.intp)
+        n = len(ids)
+        # a gazetteer name's tokens have stem = root = the name's core: an entry of their own
+        for i, _, core in c.names:
+            v = ids[i]
+            ids[i] = len(norm)
+            norm.append(norm[v])
+            stems.append(core)
+            roots.append(core)
+            alts.append(alts[v])
+        # the body's tokens, in the order Analysis.article gives them
+        if c.runs == [(0, n)]:
+            pos = np.arange(n, dtype=np.intp)
+        elif c.runs:
+            pos = np.concatenate([np.arange(i, j, dtype=np.intp) for i, j in c.runs])
+        else:
+            pos = np.zeros(0, dtype=np.intp)
+        vids = ids[pos]
+        starts = np.frombuffer(c.starts, dtype=np.uint32)[pos]
+        ends = np.frombuffer(c.ends, dtype=np.uint32)[pos]
+        upos = pos.astype(np.uint32)
+        form = ColumnStream(norm, vids, upos, starts, ends)
+        stem = ColumnStream(stems, vids, upos, starts, ends)
+        # root_stream: each token's root, then, at its position, ALT_MARK + its alternative
+        has_alt = np.fromiter(map(bool, alts), dtype=bool, count=len(alts))
+        at = np.flatnonzero(has_alt[vids]) if len(vids) else np.zeros(0, dtype=np.intp)
+        if len(at):
+            k = len(roots)
+            order = np.argsort(np.concatenate((2 * np.arange(len(vids)), 2 * at + 1)),
+                               kind="stable")
+            root = ColumnStream(roots + [ALT_MARK + a if a else "" for a in alts],
+                                np.concatenate((vids, vids[at] + k))[order],
+                                np.concatenate((upos, upos[at]))[order],
+                                np.concatenate((starts, starts[at]))[order],
+                                np.concatenate((ends, ends[at]))[order])
+        else:
+            root = ColumnStream(roots, vids, upos, starts, ends)
+        # mention_spans: each mention that starts at a body token
+        position = dict(zip(starts.tolist(), pos.tolist(), strict=True))
+        s = c.summary
+        entities = [(m.entity, position[m.start], m.start, m.end) for m in s.mentions
+                    if m.start in position]
+        # body_spans
+        if len(pos):
+            spans = np.zeros(2 * (int(pos[-1]) + 1), dtype=np.uint32)
+            spans[2 * pos] = starts
+            spans[2 * pos + 1] = ends
+            span_bytes = spans.tobytes()
+        else:
+            span_bytes = b""
+        art = c.article
+        return cls(
+            id=art.id, path=art.path, title=art.title, date=art.date, source=art.source,
+            places=list(s.places), actors=list(s.actors), content_hash=art.content_hash,
+            text=art.text[:1] + art.text[1:],  # a copy: see IndexDoc.from_analyzed
+            form=form, stem=stem, root=root, entities=entities,
+            title_tokens=c.title_tokens, title_entities=list(c.title_entities),
+            spans=span_bytes, length=len(pos),
+        )
+
+    def fields(self) -> dict[str, Any]:
+        """:meth:`IndexDoc.fields` of the same article."""
+        tt = self.title_tokens
+        return {
+            "id": self.id,
+            "form": self.form,
+            "stem": self.stem,
+            "root": self.root,
+            "entity": encode_stream(self.entities),
+            "title_form": encode_stream(map(_FORM, tt)),
+            "title_stem": encode_stream(map(_STEM, tt)),
+            "title_root": encode_stream(_roots(tt)),
+            "title_entity": encode_stream(self.title_entities),
+            "path": self.path,
+            "title": self.title,
+            "date": self.date,
+            "source": self.source,
+            "places": list(self.places),
+            "actors": list(self.actors),
+            "hash": self.content_hash,
+            "text": self.text,
+            "spans": self.spans,
+            "length": self.length,
+        }
+
+    def feature_counts(self) -> dict[str, int]:
+        """The related-articles features of this article: what
+        :func:`archive.index.related.features_of` gives for its root and entity items."""
+        import numpy as np
+
+        root = self.root
+        counts: dict[str, int] = {}
+        if len(root.tids):
+            got = counts.get
+            tfs = np.bincount(root.tids)
+            used = np.flatnonzero(tfs)
+            # entries of one root (forms of a word) add up
+            for term, k in zip(map(root.terms.__getitem__, used.tolist()), tfs[used].tolist(),
+                               strict=True):
+                counts[term] = got(term, 0) + k
+        for key, _, _, _ in self.entities:
+            if key:
+                name = "@" + key
+                counts[name] = counts.get(name, 0) + 1
+        counts.pop("", None)
+        return counts

@@ -37,8 +37,8 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, compress, count, repeat
+from operator import is_, itemgetter
 from typing import Any, TypeAlias
 
 #: Version of the rule above, kept in the index manifest: related.json computed with another
@@ -535,11 +535,17 @@ class FeatureRows:
     def add(self, aid: str, root_items: Iterable[tuple[str, int, int, int]],
             entity_items: Iterable[tuple[str, int, int, int]]) -> None:
         """The row of ``aid``: the features of :func:`features_of` for the same items."""
-        counts = _counts(root_items, entity_items)
+        self.add_counts(aid, _counts(root_items, entity_items))
+
+    def add_counts(self, aid: str, counts: dict[str, int]) -> None:
+        """The row of ``aid``: each feature with its term frequency (any order)."""
         number = self._number
-        setdefault = number.setdefault
-        fids = array("i", [setdefault(name, len(number)) for name in counts])
-        self._rows[aid] = (fids, array("i", counts.values()))
+        got = list(map(number.get, counts))
+        if None in got:  # new names numbered in order of first sight, as one at a time
+            new = dict.fromkeys(compress(counts, map(is_, got, repeat(None))))
+            number.update(zip(new, count(len(number))))
+            got = list(map(number.__getitem__, counts))
+        self._rows[aid] = (array("i", got), array("i", counts.values()))
 
     def __len__(self) -> int:
         return len(self._rows)

@@ -78,6 +78,33 @@ class TokenStream(str):
         return STREAM_MARK + "\n".join(lines)
 
 
+class ColumnStream(TokenStream):
+    """A :class:`TokenStream` given as columns: the distinct ``terms`` and, per item, the
+    index of its term (``tids``), its position, start and end offset (numpy arrays, uint32 /
+    intp). The archive's index writer reads the columns as they are
+    (:meth:`archive.index.writer.PackedBuffer.add_columns`); ``items`` are made only when
+    asked for, the same ``(term, position, start, end)`` items in the same order."""
+
+    terms: list[str]
+    tids: Any
+    positions: Any
+    starts: Any
+    ends: Any
+
+    def __new__(cls, terms: list[str], tids: Any, positions: Any, starts: Any,
+                ends: Any) -> ColumnStream:
+        self = str.__new__(cls, STREAM_MARK)
+        self.terms, self.tids = terms, tids
+        self.positions, self.starts, self.ends = positions, starts, ends
+        return self
+
+    @property  # type: ignore[override]
+    def items(self) -> list[tuple[str, int, int, int]]:
+        return list(zip(map(self.terms.__getitem__, self.tids.tolist()),
+                        self.positions.tolist(), self.starts.tolist(), self.ends.tolist(),
+                        strict=True))
+
+
 def encode_stream(items: Iterable[tuple[str, int, int, int]]) -> TokenStream:
     """``(term, position, start, end)`` items as one value for a Whoosh field."""
     return TokenStream(items)

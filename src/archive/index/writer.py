@@ -10,15 +10,19 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
   end)`` items, encoded exactly as the field's format encodes them (``field.index`` would run
   them through the tokenizer, one Token object per item): its terms mapped to ids, one numpy
   sort of the ids, the positions (and offsets) packed in term order into one ``bytes``
-  (:class:`PackedBuffer`); a token stream for a field of any other format is an error; any
+  (:class:`PackedBuffer`); a :class:`~archive.index.schema.ColumnStream` (an article read
+  from its analysis record as columns) gives its terms once per distinct vocabulary entry and
+  its items as arrays (:meth:`PackedBuffer.add_columns`: the same postings, no tuple per
+  item); a token stream for a field of any other format is an error; any
   other value goes through ``field.index`` as in Whoosh (and into the same buffer when each
   posting's weight is its frequency, as the id field's);
 - **the posting pool**: per document and field, the term ids, frequencies and values'
   ``bytes`` (no Python object per posting); a full buffer is sorted by (field, term) in one
   vectorised sort (:meth:`PackedBuffer.sorted`) and spilled as a run of records
-  (:class:`SortedRun`, :func:`read_run`); the runs are merged term by term (Whoosh sorts and
-  merges one tuple per posting). Postings of merged segments (``add_reader``) are kept per
-  term in a dict and merged with the rest;
+  (:class:`SortedRun`, :func:`read_run`); the runs are merged a record of terms at a time
+  (:func:`_merge_chunks`; Whoosh sorts and merges one tuple per posting). Postings of merged
+  segments (``add_reader``) are kept per term in a dict and merged with the rest term by
+  term;
 - **writing a term**: its postings are added to the codec's posting writer a block at a time;
   a term found in at most ``inline`` documents keeps its postings in its term-table entry
   instead of the postings file (the W3 format's inlined postings, which Whoosh's readers read
@@ -49,10 +53,11 @@ import struct
 import tempfile
 import zlib
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from hashlib import md5
-from itertools import chain, compress, count, islice, pairwise, repeat, starmap
-from operator import getitem, is_, itemgetter
+from itertools import chain, compress, count, islice, repeat, starmap
+from operator import getitem, is_, itemgetter, sub
 from typing import IO, TYPE_CHECKING, Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
@@ -61,7 +66,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
 
-from archive.index.schema import PackedCharacters, PackedPositions, TokenStream
+from archive.index.schema import ColumnStream, PackedCharacters, PackedPositions, TokenStream
 
 if TYPE_CHECKING:  # numpy is imported where it is used: `archive search` imports this
     import numpy as np  # module (the freshness check) and needs no numpy
@@ -102,6 +107,7 @@ class _Weights(dict[int, float]):
 
 _WEIGHTS = _Weights()
 _TERM = itemgetter(0)
+_PACKED = (PackedCharacters, PackedPositions)
 _POSITION = itemgetter(1)
 _PLACE = itemgetter(1, 2, 3)
 
@@ -176,18 +182,64 @@ class PackedBuffer:
             size += sum(map(len, new)) + _TERM_BYTES * len(new)
             got = list(map(d.__getitem__, keys))
         tids = np.array(got, dtype=np.int32)
+        if chars:
+            data = np.fromiter(chain.from_iterable(map(_PLACE, items)), np.uint32,
+                               3 * n).reshape(n, 3)
+        else:
+            data = np.fromiter(map(_POSITION, items), np.uint32, n)
+        return self._add_ids(tids, data, docnum, 12 if chars else 4, size)
+
+    def add_columns(self, fieldname: str, stream: ColumnStream, docnum: int,
+                    chars: bool) -> tuple[int, int]:
+        """:meth:`add` of the items of ``stream`` (a
+        :class:`~archive.index.schema.ColumnStream`), from its arrays: a dict look-up per
+        distinct term instead of per item; the same postings and estimated size."""
+        import numpy as np
+
+        n = len(stream.tids)
+        if not n:
+            return 0, 0
+        d = self.ids.get(fieldname)
+        if d is None:
+            d = self.ids[fieldname] = {"": 0}
+        # the entries the items use (np.unique sorts: some ten times slower)
+        mask = np.zeros(len(stream.terms), dtype=bool)
+        mask[stream.tids] = True
+        used = np.flatnonzero(mask)
+        keys = list(compress(stream.terms, mask.tolist()))
+        size = 0
+        got = list(map(d.get, keys))
+        if None in got:
+            new = dict.fromkeys(compress(keys, map(is_, got, repeat(None))))
+            d.update(zip(new, count(self.next)))
+            self.next += len(new)
+            size += sum(map(len, new)) + _TERM_BYTES * len(new)
+            got = list(map(d.__getitem__, keys))
+        table = np.zeros(len(stream.terms), dtype=np.int32)
+        table[used] = got
+        tids = table[stream.tids]
+        if chars:
+            data = np.empty((n, 3), dtype=np.uint32)
+            data[:, 0] = stream.positions
+            data[:, 1] = stream.starts
+            data[:, 2] = stream.ends
+        else:
+            data = np.asarray(stream.positions, dtype=np.uint32)
+        return self._add_ids(tids, data, docnum, 12 if chars else 4, size)
+
+    def _add_ids(self, tids: np.ndarray, data: np.ndarray, docnum: int, width: int,
+                 size: int) -> tuple[int, int]:
+        """Buffer one document's items of a field given as term ids (0: the empty term) and
+        their values (one row per item, in item order); ``(length, estimated size)``."""
+        import numpy as np
+
+        n = len(tids)
         order = np.argsort(tids, kind="stable")
         st = tids[order]
         starts = np.flatnonzero(np.concatenate(([True], st[1:] != st[:-1])))
         distinct = st[starts]
         freqs = np.diff(np.append(starts, n)).astype(np.int32)
-        if chars:
-            width = 12
-            data = np.fromiter(chain.from_iterable(map(_PLACE, items)), np.uint32, 3 * n)
-            blob = data.reshape(n, 3)[order].tobytes()
-        else:
-            width = 4
-            blob = np.fromiter(map(_POSITION, items), np.uint32, n)[order].tobytes()
+        blob = data[order].tobytes()
         length = n
         if distinct[0] == 0:  # empty terms are not indexed (id 0 sorts first)
             skip = int(freqs[0])
@@ -300,6 +352,11 @@ class PackedBuffer:
                          starts, ends32, blobs)
 
 
+#: numpy's types of ``array("I")`` and ``array("i")`` items (what read_run reads back)
+_UINT = f"=u{array('I').itemsize}"
+_INT = f"=i{array('i').itemsize}"
+
+
 class SortedRun:
     """Postings in (field, term) order as arrays (see :meth:`PackedBuffer.sorted`): the
     (field, term) of each term and its number of postings (``sizes``); per posting its
@@ -337,35 +394,136 @@ class SortedRun:
         return _terms(self._chunks())
 
     def save(self, fh: IO[bytes]) -> None:
-        for names, bounds, docs, freqs, values in self._chunks():
-            data = marshal.dumps((names, array("I", bounds).tobytes(), array("i", docs).tobytes(),
-                                  array("i", freqs).tobytes(),
-                                  array("i", map(len, values)).tobytes(), b"".join(values)))
+        """Write the run as records (see :func:`read_run`): each record's numbers as the
+        ``array`` bytes its reader expects, straight from the arrays (no list of them)."""
+        import numpy as np
+
+        names, blobs = self.names, self.blobs
+        lo0 = 0
+        for t in range(0, len(names), _TERMS_AT_ONCE):
+            bounds = np.cumsum(self.sizes[t:t + _TERMS_AT_ONCE], dtype=np.int64)
+            hi0 = lo0 + int(bounds[-1])
+            starts, ends = self.starts[lo0:hi0], self.ends[lo0:hi0]
+            values = b"".join(map(getitem, map(blobs.__getitem__, self.chunk[lo0:hi0].tolist()),
+                                  map(slice, starts.tolist(), ends.tolist())))
+            data = marshal.dumps((
+                names[t:t + _TERMS_AT_ONCE], bounds.astype(_UINT).tobytes(),
+                self.docs[lo0:hi0].astype(_INT).tobytes(),
+                self.freqs[lo0:hi0].astype(_INT).tobytes(),
+                (ends - starts).astype(_INT).tobytes(), values))
             fh.write(_RECORD.pack(len(data)))
             fh.write(data)
+            lo0 = hi0
         fh.flush()
 
 
 def read_run(fh: IO[bytes]) -> Iterator[Run]:
     """The terms of a run written by :meth:`SortedRun.save`."""
+    return _terms(read_run_chunks(fh))
 
-    def chunks() -> Iterator[tuple[list[tuple[str, str]], list[int], list[int], list[int],
-                                   list[bytes]]]:
-        import numpy as np
 
-        fh.seek(0)
-        loads, read, size = marshal.loads, fh.read, _RECORD.size
-        while head := read(size):
-            (n,) = _RECORD.unpack(head)
-            names, bounds, docs, freqs, lengths, joined = loads(read(n))
-            ends = np.cumsum(np.frombuffer(lengths, dtype=np.int32), dtype=np.int64)
-            ends_l = ends.tolist()
-            starts_l = (ends - np.frombuffer(lengths, dtype=np.int32)).tolist()
-            yield (names, array("I", bounds).tolist(), array("i", docs).tolist(),
-                   array("i", freqs).tolist(),
-                   list(map(joined.__getitem__, map(slice, starts_l, ends_l))))
+def read_run_chunks(fh: IO[bytes]) -> Iterator[tuple[list[tuple[str, str]], list[int],
+                                                      list[int], list[int], list[bytes]]]:
+    """The records of a run written by :meth:`SortedRun.save`: per record, its terms' names,
+    their ends in the postings that follow, the postings' documents, frequencies and values."""
+    import numpy as np
 
-    return _terms(chunks())
+    fh.seek(0)
+    loads, read, size = marshal.loads, fh.read, _RECORD.size
+    while head := read(size):
+        (n,) = _RECORD.unpack(head)
+        names, bounds, docs, freqs, lengths, joined = loads(read(n))
+        ends = np.cumsum(np.frombuffer(lengths, dtype=np.int32), dtype=np.int64)
+        ends_l = ends.tolist()
+        starts_l = (ends - np.frombuffer(lengths, dtype=np.int32)).tolist()
+        yield (names, array("I", bounds).tolist(), array("i", docs).tolist(),
+               array("i", freqs).tolist(),
+               list(map(joined.__getitem__, map(slice, starts_l, ends_l))))
+
+
+#: Terms of a run by record: their names, the ends of their postings in the lists that follow,
+#: and the postings' documents, weights and values.
+Chunk = tuple[list[tuple[str, str]], list[int], list[int], list[float], list[bytes]]
+
+
+def _weighted(chunks: Iterable[tuple[list[tuple[str, str]], list[int], list[int], list[int],
+                                     list[bytes]]]) -> Iterator[Chunk]:
+    """``chunks`` with each posting's frequency as its weight."""
+    weight = _WEIGHTS.__getitem__
+    for names, bounds, docs, freqs, values in chunks:
+        if names:
+            yield names, bounds, docs, list(map(weight, freqs)), values
+
+
+def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
+    """The terms of ``sources`` (each gives its terms in (field, term) order, a record at a
+    time, and holds documents after those of the sources before it), merged: what
+    ``_combined(heapq.merge(...))`` gives of their terms, with no step per term in a heap.
+    Every term up to the lowest last name of the sources' current records is given at a
+    time: those terms of each current record, sorted by (name, source) in one C sort."""
+    current: list[Chunk] = []
+    place: list[int] = []
+    iters: list[Iterator[Chunk]] = []
+    for source in sources:
+        first = next(source, None)
+        if first is not None:
+            current.append(first)
+            place.append(0)
+            iters.append(source)
+    while len(current) > 1:
+        bound = min(c[0][-1] for c in current)
+        entries: list[tuple[tuple[str, str], int, int]] = []
+        for i, c in enumerate(current):
+            lo = place[i]
+            hi = bisect_right(c[0], bound, lo)
+            entries += zip(c[0][lo:hi], repeat(i), range(lo, hi))
+            place[i] = hi
+        entries.sort()
+        n = len(entries)
+        j = 0
+        while j < n:
+            name, i, k = entries[j]
+            c = current[i]
+            bounds = c[1]
+            lo = bounds[k - 1] if k else 0
+            hi = bounds[k]
+            j += 1
+            if j < n and entries[j][0] == name:
+                ids, ws, vs = c[2][lo:hi], c[3][lo:hi], c[4][lo:hi]
+                ordered = True
+                while j < n and entries[j][0] == name:
+                    _, i, k = entries[j]
+                    c = current[i]
+                    bounds = c[1]
+                    lo = bounds[k - 1] if k else 0
+                    hi = bounds[k]
+                    ordered = ordered and ids[-1] < c[2][lo]  # each part is in order
+                    ids += c[2][lo:hi]
+                    ws += c[3][lo:hi]
+                    vs += c[4][lo:hi]
+                    j += 1
+                run = (name[0], name[1], ids, ws, vs)
+                yield run if ordered else _in_order(run)
+            else:
+                yield name[0], name[1], c[2][lo:hi], c[3][lo:hi], c[4][lo:hi]
+        # the sources whose record is done go on to their next one (in place: their order
+        # is the documents' order)
+        for i in range(len(current) - 1, -1, -1):
+            if place[i] == len(current[i][0]):
+                following = next(iters[i], None)
+                if following is None:
+                    del current[i], place[i], iters[i]
+                else:
+                    current[i], place[i] = following, 0
+    if current:  # one source left: its terms as they come
+        k0 = place[0]
+        for c in chain(current[:1], iters[0]):
+            names, bounds, ids, ws, vs = c
+            lo = bounds[k0 - 1] if k0 else 0
+            for (fieldname, term), hi in zip(names[k0:], bounds[k0:], strict=True):
+                yield fieldname, term, ids[lo:hi], ws[lo:hi], vs[lo:hi]
+                lo = hi
+            k0 = 0
 
 
 def _terms(chunks: Iterable[tuple[list[tuple[str, str]], list[int], list[int], list[int],
@@ -434,6 +592,8 @@ class ArchiveWriter(SegmentWriter):
         self._runs: list[IO[bytes]] = []
         #: the spilled runs, each a function giving its terms in order
         self._sources: list[Callable[[], Iterator[Run]]] = []
+        #: the same runs as records (None once a run of other values was spilled)
+        self._chunked: list[Callable[[], Iterator[Chunk]]] | None = []
         self._pause_collector()  # last: a writer that failed to start has nothing to resume
 
     # ------------------------------------------------------------------ documents
@@ -457,9 +617,13 @@ class ArchiveWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     fmt = type(field.format)
-                    if isinstance(value, TokenStream) and fmt is PackedCharacters:
-                        length, size = self._packed.add(name, value.items, docnum, True)
+                    if isinstance(value, ColumnStream) and fmt in _PACKED:
+                        length, size = self._packed.add_columns(
+                            name, value, docnum, fmt is PackedCharacters)
                         postings: Iterable[tuple[bytes, int, float, bytes]] = ()
+                    elif isinstance(value, TokenStream) and fmt is PackedCharacters:
+                        length, size = self._packed.add(name, value.items, docnum, True)
+                        postings = ()
                     elif isinstance(value, TokenStream) and fmt is PackedPositions:
                         length, size = self._packed.add(name, value.items, docnum, False)
                         postings = ()
@@ -558,6 +722,8 @@ class ArchiveWriter(SegmentWriter):
             self._runs.append(fh)
             del packed
             self._sources.append(lambda fh=fh: read_run(fh))
+            if self._chunked is not None:
+                self._chunked.append(lambda fh=fh: _weighted(read_run_chunks(fh)))
         if self._buf:
             fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
             dumps, write = marshal.dumps, fh.write
@@ -572,6 +738,7 @@ class ArchiveWriter(SegmentWriter):
             fh.flush()
             self._runs.append(fh)
             self._sources.append(lambda fh=fh: self._read_run(fh))
+            self._chunked = None
         self._size = 0
 
     @staticmethod
@@ -584,6 +751,15 @@ class ArchiveWriter(SegmentWriter):
 
     def _merged(self) -> Iterator[Run]:
         """Every buffered term in (field, term) order, its postings in document order."""
+        if self._chunked is not None and len(self._chunked) > 0 and not self._buf:
+            # runs of the packed buffer only (a new segment's documents): merged a record
+            # of terms at a time
+            chunked = [source() for source in self._chunked]
+            last, self._packed = self._packed.sorted(), PackedBuffer()
+            if last is not None:
+                chunked.append(_weighted(last._chunks()))
+            yield from _merge_chunks(chunked)
+            return
         sources = [source() for source in self._sources] + self._buffered()
         if len(sources) == 1:
             yield from sources[0]
@@ -670,11 +846,11 @@ class ArchiveWriter(SegmentWriter):
         ``set_inlined``), packed here without the posting writer's block and term info
         objects (most terms are inlined: their per-term overhead was most of the commit)."""
         ws = array("f", weights)  # the block keeps float32 weights
-        ls = [x for x in dl if x]
+        ls = list(filter(None, dl))
         top = max(weights)
         # a format without values (the id field's) reads back None per posting, as from a
         # posting block (an empty tuple would read back '')
-        vals = ([v for v in values if v] if fw._format.fixed_value_size() != 0
+        vals = (list(filter(None, values)) if fw._format.fixed_value_size() != 0
                 else [None] * len(ids))
         info = _TERMINFO.pack(
             True, sum(ws), len(ids),
@@ -689,6 +865,7 @@ class ArchiveWriter(SegmentWriter):
             fh.close()
         self._runs = []
         self._sources = []
+        self._chunked = []
         self._buf = {}
         self._packed = PackedBuffer()
 
@@ -841,15 +1018,15 @@ def _block_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
         maxweight = max(maxweight, top)
         minlength = low if lo == 0 else min(minlength, low)
         maxlength = max(maxlength, high)
-        deltas = [bids[0]]
-        deltas += [b - a for a, b in pairwise(bids)]
-        if all(w == 1.0 for w in ws):
+        # the steps below per posting in C: map, filter, array.count
+        deltas = [bids[0], *map(sub, islice(bids, 1, None), bids)]
+        if ws.count(1.0) == len(ws):
             mini: Any = None
-        elif all(w == ws[0] for w in ws):
+        elif ws.count(ws[0]) == len(ws):
             mini = ws[0]
         else:
             mini = tuple(ws)
-        vs = [v for v in values[lo:hi] if v]
+        vs = list(filter(None, values[lo:hi]))
         vals: Any = (tuple(vs) if fixed is None or fixed < 0 else None if fixed == 0
                      else b"".join(vs))
         data = pickle.dumps((tuple(deltas), mini, vals), protocol)
