@@ -169,7 +169,11 @@ def test_the_site_build_streams_the_analysis_and_keeps_no_tokens(
     assert sorted(seen) == articles  # once each: the index took the site's analysis
     # the records themselves: articles are read back one at a time, and only those that
     # changed since the browser data was last written
-    assert isinstance(handed[0], records.Analysis)
+    # (`mkdocs build`: the build's analysis, each summary let go of once read)
+    from archive.browser.index import ArticleSource
+
+    assert isinstance(handed[0], ArticleSource) and not isinstance(handed[0], list)
+    assert _tokens_reachable(handed[0]) == 0
     assert _tokens_reachable(plugin) == 0
     assert _tokens_reachable(plugin.analysis) == 0
 
@@ -284,9 +288,13 @@ def test_a_one_shot_site_build_keeps_no_article_text(
     real = browser_site.write_site_search
 
     def spy(analyzed: Any, *args: Any, **kwargs: Any) -> Any:
-        assert all(isinstance(s.article, records.TextOnDisk)
-                   for s in analyzed.summaries.values())
-        seen.extend(analyzed.article(i).article.text for i in analyzed.summaries)
+        summaries = config.plugins["archive"].analysis.summaries
+        assert all(isinstance(s.article, records.TextOnDisk) for s in summaries.values())
+        for s in summaries.values():
+            with pytest.raises(AttributeError):
+                records._TEXT_SLOT.__get__(s.article, records.TextOnDisk)
+        assert list(analyzed.keys) == list(summaries)
+        seen.extend(analyzed.article(i).article.text for i in analyzed.keys)
         return real(analyzed, *args, **kwargs)
 
     monkeypatch.setattr(browser_site, "write_site_search", spy)
@@ -295,9 +303,8 @@ def test_a_one_shot_site_build_keeps_no_article_text(
     plugin = config.plugins["archive"]
     texts = {a.id: a.text for a in load(Paths(archive_dir)).articles}
     assert seen == [texts[i] for i in sorted(texts)]
-    for s in plugin.analysis.summaries.values():
-        with pytest.raises(AttributeError):
-            records._TEXT_SLOT.__get__(s.article, records.TextOnDisk)
+    # each summary let go of once the browser writer read its article
+    assert plugin.analysis.summaries == {} and len(plugin.analysis.keys) == len(texts)
     assert plugin.page_keys == {} and plugin.summary is None  # in checks.bin, not in memory
 
 
@@ -322,10 +329,19 @@ def files_of(self, config):
     write(self, config)
 
 def gone(*args, **kwargs):
+    import gc
+    from archive.corpus.article import Article
+    from archive.site.model import ArticleView, SiteData
+
     plugin, roots_before = plugins[0]
+    alive = {"Article": 0, "ArticleView": 0, "SiteData": 0}
+    for o in gc.get_objects():  # (what only a full collection would free counts as alive)
+        if type(o) in (Article, ArticleView, SiteData):
+            alive[type(o).__name__] += 1
     print("PROBE " + json.dumps({"made": len(made), "kept": sum(r() is not None for r in made),
                                  "roots_before": roots_before,
-                                 "roots_after": bool(plugin.root_pages)}))
+                                 "roots_after": bool(plugin.root_pages),
+                                 "store": plugin.store is not None, "alive": alive}))
     return real(*args, **kwargs)
 
 ArchivePlugin._write_stencilled = files_of
@@ -337,8 +353,10 @@ build(load_config("mkdocs.yml"))
 def test_a_build_lets_go_of_mkdocs_files_and_root_pages_before_the_browser_stage(
         archive_dir: Path) -> None:
     """`mkdocs build`: once every page is written, MkDocs' files (generated pages, raw texts,
-    with the Pages the sitemap was made with) and the root explorer's pages are let go of,
-    so the browser stage (the peak of a large build) reuses their memory."""
+    with the Pages the sitemap was made with), the root explorer's pages, the page store and
+    the site data (every article's view, in reference cycles with the page renderer) are let
+    go of, so the browser stage (the peak of a large build) reuses their memory; and no
+    article with its text is left from loading the corpus (corpus.pickle's parses)."""
     import json
     import os
     import subprocess
@@ -357,6 +375,8 @@ def test_a_build_lets_go_of_mkdocs_files_and_root_pages_before_the_browser_stage
     assert probe["made"] > 0 and probe["roots_before"], probe
     assert probe["kept"] == 0, probe
     assert not probe["roots_after"], probe
+    assert not probe["store"], probe
+    assert probe["alive"] == {"Article": 0, "ArticleView": 0, "SiteData": 0}, probe
 
 
 def _plain_pack(key: str, columns: Any, runs: list[tuple[int, int]]) -> bytes:

@@ -47,6 +47,14 @@ class _Stored:
 _STORED: dict[str, _Stored] = {}
 
 
+def forget(cache: Path) -> None:
+    """Let go of what this process knows of ``cache`` (its parses: every article with its
+    text). A process that loads the corpus once (`mkdocs build`) reads the file again before
+    it writes it anyway (:func:`read` then :func:`save`): kept, the parses would hold every
+    article's text to the end of the build after the build has let go of its own copies."""
+    _STORED.pop(str(cache), None)
+
+
 def _identity(path: Path) -> tuple[int, int, int] | None:
     try:
         st = path.stat()

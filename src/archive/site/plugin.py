@@ -50,7 +50,7 @@ import logging
 import os
 import time
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -1251,12 +1251,14 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                                                    "RootPage"}))
             self.before = _Before.of(self.data, self.site, self.options, self.root_pages,
                                      self.root_counts)
-        self.site = self.data = None
+        site, self.site, self.data = self.site, None, None
         self.by_src, self.prerendered = {}, {}
         if not self.serving:  # (the large blocks let go of: see give_back_memory)
             from archive.pipeline import give_back_memory
 
+            _let_go_of_site(site)
             give_back_memory()
+        del site
         # after the site data is let go of: checks.bin (its page keys, made and encoded
         # whole: 36 MB at 29,904 articles) is made in the memory the pages' data left, not
         # on top of it (it was the peak of a cold build at 29,904: +115 MB)
@@ -1268,6 +1270,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             # the root explorer's pages are written and in the summary: 14.5 MB at 29,904
             # articles, where the browser stage is the build's peak
             self.root_pages = {}
+            # the page store's entries and names (every stored page's: 8 MB at 9,504), all
+            # written to build/ by _write_reused
+            self.store = None
             self._let_go_of_files(config)
             give_back_memory()
         placed = self.placed_files
@@ -1277,8 +1282,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         assert self.analysis is not None and self.paths is not None
         # one analysed article at a time, in id order, rebuilt from build/analysis/ when
         # it changed since the browser data was last written
-        browser_site.write_site_search(self.analysis, self.gazetteer,
+        analysed: Any = self.analysis if self.serving else _ReadOnce(self.analysis)
+        browser_site.write_site_search(analysed, self.gazetteer,
                                        config.site_dir, urls, self.paths.build / "browser")
+        del analysed
         log.info("archive: browser search data written in %.2fs", time.perf_counter() - t0)
         self.staging.commit(config)  # last: the new site replaces the old one only now
         if self.serving and not self.dirty and self.store is not None and self.files:
@@ -1771,6 +1778,58 @@ class _Before:
                    data.sources, data.source_slugs,
                    {k: _listed(listing) for k, listing in site.listings.items()}, dict(roots),
                    root_counts)
+
+
+class _ReadOnce:
+    """`mkdocs build`: the build's analysis as the browser writer reads it, once, each
+    article in id order (archive.browser.index.ArticleSource): each article's summary (its
+    article's fields, its mentions and counts: ~2.6 KB an article) is let go of once the
+    writer has moved on to the next article, so that the memory of the summaries read is
+    reused by the browser data, the build's peak, rather than added to it."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+
+    @property
+    def keys(self) -> _Releasing:
+        return _Releasing(self.analysis)
+
+    def article(self, article_id: str) -> Any:
+        return self.analysis.article(article_id)
+
+
+class _Releasing(Mapping[str, str]):
+    """The analysis' record keys; iterated through :meth:`items` (in id order), the summary of
+    each article is dropped when the next is asked for (see :class:`_ReadOnce`)."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+
+    def __getitem__(self, article_id: str) -> str:
+        return self.analysis.keys[article_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.analysis.keys)
+
+    def __len__(self) -> int:
+        return len(self.analysis.keys)
+
+    def items(self) -> Iterator[tuple[str, str]]:  # type: ignore[override]
+        summaries = self.analysis.summaries
+        for item in self.analysis.keys.items():
+            yield item
+            summaries.pop(item[0], None)
+
+
+def _let_go_of_site(site: Site) -> None:
+    """`mkdocs build`, the pages written: let go of everything ``site`` holds (the site data
+    with every article's view, the page specs, the memo of rendered parts, the link table,
+    its Jinja2 environment). The Site is in reference cycles (its environment's globals and
+    its page specs hold closures over it), which only the cycle collector frees, and that is
+    paused through the browser stage (archive.browser.index), the build's peak: ~40 MB at
+    9,504 articles were kept to the end. Its attributes dropped, what they held is freed at
+    once by reference counting."""
+    vars(site).clear()
 
 
 def _folder(path: Path) -> Path:
