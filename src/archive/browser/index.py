@@ -74,7 +74,6 @@ import marshal
 import math
 import operator
 import os
-import pickle
 import shutil
 import tempfile
 import zlib
@@ -125,6 +124,8 @@ STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
+#: 7: shard state as one ``marshal`` of its entries, uncompressed (a pickle compressed by
+#: zlib was 5 % of a cold build's CPU: 62 MB of state at 9,504 articles, about 160 MB now);
 #: 6: the articles' term hashes and checksums in :data:`DIGEST_PACKS` pack files
 #: (:class:`_Digests`), not one file per article; 5: a long term's state is its summary
 #: (articles, term frequencies), not its positions, which a rebuild reads back from the
@@ -133,9 +134,7 @@ GZIP_LEVEL = 6
 #: 4: a term's state holds its positions files' fragments too; 3: shard state as JSON
 #: fragments and marshal data per term (``shards/<k>.bin``); 1 was a pickle of each whole
 #: shard (``shards/<k>.pkl``). Another version: a cold build.
-STATE_VERSION = 6
-#: zlib level of the shard state files (speed over size: they are read and written often).
-STATE_ZLIB_LEVEL = 1
+STATE_VERSION = 7
 #: A term held by more articles than this (over all its fields) is *long*: its shard entry
 #: keeps, per field, only its articles and term frequencies (what ranking needs), and its
 #: positions go to ``pos/<k>/<n>.<b>.json`` files, fetched for the articles that need them.
@@ -598,8 +597,8 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
     return [names, codes]
 
 
-#: Shard state (``build/browser/shards/<k>.bin``, zlib level :data:`STATE_ZLIB_LEVEL` of a
-#: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
+#: Shard state (``build/browser/shards/<k>.bin``, a ``marshal`` of the entries,
+#: uncompressed): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
 #: only when the term changes. Postings: the fragment is the posting's members
 #: (``"d":"3","form":"1"``), no data (None: field number → docnum → delta positions are
 #: read back from the fragment, :func:`_short_fields`, when the term changes: kept as
@@ -2007,8 +2006,7 @@ def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entrie
     # ends (a build that fails leaves no state, and the next one is cold); the state files
     # are not linked into the site
     with open(target / f"{k}{_SHARD_STATE}", "wb") as dst:
-        dst.write(zlib.compress(pickle.dumps((lunr, forms), protocol=pickle.HIGHEST_PROTOCOL),
-                                STATE_ZLIB_LEVEL))
+        dst.write(marshal.dumps((lunr, forms)))
 
 
 def _put_positions(out: _Out, k: int, texts: dict[str, str]) -> None:
@@ -2068,7 +2066,11 @@ def _load_shard(path: Path) -> tuple[_Entries, list[_Entries]] | None:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
-    state: tuple[_Entries, list[_Entries]] = pickle.loads(zlib.decompress(data))
+    try:
+        state: tuple[_Entries, list[_Entries]] = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        raise ValueError(f"browser state: {path} is damaged (remove the state folder for a "
+                         "cold build)") from None
     return state
 
 
