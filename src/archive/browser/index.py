@@ -566,10 +566,15 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
     names: list[Any] = []
     for norm in order:
         spellings = norms[norm]
-        spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
-        numbers: set[int] = set()
-        for listed in spellings.values():
-            numbers.update(listed)
+        numbers: set[int]
+        if len(spellings) == 1:  # one spelling (most)
+            ((spelling, listed),) = spellings.items()
+            numbers = set(listed)
+        else:
+            spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
+            numbers = set()
+            for listed in spellings.values():
+                numbers.update(listed)
         held.append(numbers)
         names.append(norm if spelling == norm else [norm, spelling])
     # each article's form (the last one when several), the articles holding several
@@ -770,7 +775,22 @@ _NAME_RANK = [_FIELDS_BY_NAME.index(f) for f in range(len(FIELDS))]
 
 def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: list[int]
                     ) -> str:
+    if len(norms) == 1:  # one form (most terms): written without the encoder's call
+        for norm, spellings in norms.items():
+            if len(spellings) == 1:
+                for spelling, numbers in spellings.items():
+                    if numbers == docs or (len(numbers) == len(docs)
+                                           and set(numbers) == set(docs)):
+                        # _forms_entry's [[name], 0]
+                        enc = _json_string
+                        name = (enc(norm) if spelling == norm
+                                else f"[{enc(norm)},{enc(spelling)}]")
+                        return f"{enc(term)}:[[{name}],0]"
     return _dump(term) + ":" + _dump(_forms_entry(norms, docs))
+
+
+#: A string as JSON text (quoted; as :func:`_dump` writes it: not ASCII-escaped).
+_json_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def _pos_texts(fragments: Mapping[str, Mapping[str, str | None]]) -> dict[str, str]:
@@ -1990,7 +2010,8 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
     entries: _Entries = {}
     dumps = marshal.dumps
     for term, add in new.items():
-        norms = {norm: {spelling: numbers if len(numbers) == 1 else sorted(set(numbers))
+        # an article lists each (term, form) once (_record), and is read once: no repeats
+        norms = {norm: {spelling: numbers if len(numbers) == 1 else sorted(numbers)
                         for spelling, numbers in spellings.items()}
                  for norm, spellings in add.items()}
         entries[term] = (_forms_fragment(term, norms, _level_docs(terms.get(term), level)),
