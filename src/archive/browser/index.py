@@ -83,7 +83,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -310,19 +310,20 @@ def _utf16_key(term: str) -> bytes:
 class _Record:
     """What one article contributes to the browser data (see :func:`_record`)."""
 
-    groups: list[tuple[int, bytes]]  # per term hash: (hash, group bytes, see _term_groups)
+    hashes: list[int]  # the article's term hashes, in order of first appearance
+    groups: list[bytes]  # per hash: its group's bytes (see _term_groups)
     doc: dict[str, Any]  # docs/<n>.json
     card: list[Any]  # [id, path, title, url or None, date, source]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
 
 
-def _term_groups(postings: dict[str, list[Any]],
-                 forms: list[tuple[int, str, str, str]]) -> list[tuple[int, bytes]]:
+def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str, str]]
+                 ) -> tuple[list[int], list[bytes]]:
     """An article's postings (term → [field number, delta positions, field number, …]) and
     forms ``(0 stem | 1 root, term, normalized, spelling)`` grouped by term hash, in order of
-    first appearance: ``(hash, marshal bytes of (hash, [(term, [field, positions, …]), …],
-    forms))``. The bytes are the group's spill
+    first appearance: the hashes, and per hash the marshal bytes of ``(hash, [(term, [field,
+    positions, …]), …], forms)``. The bytes are the group's spill
     record and, through a checksum, what tells an edited article's changed hashes; marshal
     version 2 has no back references, so equal groups give equal bytes whatever their
     objects' reference counts."""
@@ -346,7 +347,7 @@ def _term_groups(postings: dict[str, list[Any]],
             groups[h] = (h, [], [item])
         else:
             group[2].append(item)
-    return list(zip(groups, map(marshal.dumps, groups.values(), repeat(2)), strict=True))
+    return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
 def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
@@ -369,20 +370,19 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
                 postings[term] = [f, deltas]
             else:
                 at += (f, deltas)
-    # per (level, term, normalized form): the first spelling, title first
+    # per (level, term, normalized form): the first spelling, title first (read from the
+    # tokens' distinct readings in order of first appearance: a word repeats its reading)
     first: dict[tuple[int, str, str], tuple[int, str, str, str]] = {}
-    for t in (*doc.title_tokens, *doc.tokens):
-        norm = t.normalized
-        if t.entity is not None or not norm:
+    for entity, norm, stem, root, spelling in dict.fromkeys(
+            map(_READING, chain(doc.title_tokens, doc.tokens))):
+        if entity is not None or not norm:
             continue
-        term = t.stem
-        if term and (0, term, norm) not in first:
-            first[(0, term, norm)] = (0, term, norm, t.form)
-        term = t.root
-        if term and (1, term, norm) not in first:
-            first[(1, term, norm)] = (1, term, norm, t.form)
+        if stem and (0, stem, norm) not in first:
+            first[(0, stem, norm)] = (0, stem, norm, spelling)
+        if root and (1, root, norm) not in first:
+            first[(1, root, norm)] = (1, root, norm, spelling)
     forms = list(first.values())
-    groups = _term_groups(postings, forms)
+    hashes, groups = _term_groups(postings, forms)
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
             doc.date, doc.source]
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
@@ -392,8 +392,12 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
     # article here was kept alive by a reference cycle while the collector is paused
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
-    digest.update(b"".join([data for _h, data in groups]))
-    return _Record(groups, record, card, row, digest.hexdigest())
+    digest.update(b"".join(groups))
+    return _Record(hashes, groups, record, card, row, digest.hexdigest())
+
+
+#: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
+_READING = operator.itemgetter(7, 4, 5, 6, 0)
 
 
 #: Shard state: terms → field number → docnum → delta positions; forms: level → term →
@@ -1634,9 +1638,9 @@ def _write_browser_index(
                 # per bucket, the article's groups (one per term hash: the hash, then the
                 # marshal bytes, read back by _write_shards) and per term hash a checksum of
                 # its group
-                buckets: dict[int, list[bytes]] = {}
+                buckets: dict[int, list[Any]] = {}
                 mask = SPILL_BUCKETS - 1
-                for h, data in rec.groups:
+                for h, data in zip(rec.hashes, rec.groups, strict=True):
                     b = buckets.get(h & mask)
                     if b is None:
                         buckets[h & mask] = [h, data]
@@ -1646,9 +1650,8 @@ def _write_browser_index(
                     spill.add(bucket, (seq, groups))
                 if hashes_dir is None:
                     continue
-                hashes = sorted(zip([h for h, _d in rec.groups],
-                                    map(zlib.crc32, [d for _h, d in rec.groups]), strict=True))
-                digests = array("I", [h for h, _c in hashes] + [c for _h, c in hashes])
+                digests = array("I", rec.hashes)
+                digests.extend(map(zlib.crc32, rec.groups))
                 if old is None:  # a new article: nothing to compare with, set now
                     hashes_dir.put(ident, digests.tobytes())
                 else:  # compared with its old file below (kept: edited articles are few)
@@ -1814,8 +1817,8 @@ def _write_state(path: Path, head: dict[str, Any], docs: Iterable[tuple[str, Any
 
 
 def _old_digests(hashes_dir: _Digests | None, ident: str) -> dict[int, int] | None:
-    """The article's term hashes (ascending), then per hash a checksum of its postings and
-    forms there (:class:`_Digests`). None: none kept."""
+    """The article's term hashes (in order of first appearance), then per hash a checksum of
+    its postings and forms there (:class:`_Digests`). None: none kept."""
     if hashes_dir is None:
         return None
     data = hashes_dir.get(ident)
