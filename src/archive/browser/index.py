@@ -950,6 +950,17 @@ class _Spill:
         if len(buffer) >= SPILL_FLUSH:
             self._flush(bucket, buffer)
 
+    def add_bytes(self, bucket: int, data: bytes) -> None:
+        """:meth:`add` of an item given as its marshal bytes."""
+        buffer = self.buffers.get(bucket)
+        if buffer is None:
+            buffer = self.buffers[bucket] = bytearray()
+        buffer += len(data).to_bytes(4, "little")
+        buffer += data
+        self.sizes[bucket] = self.sizes.get(bucket, 0) + 4 + len(data)
+        if len(buffer) >= SPILL_FLUSH:
+            self._flush(bucket, buffer)
+
     def _flush(self, bucket: int, buffer: bytearray) -> None:
         out = self.files.get(bucket)
         if out is None:
@@ -993,6 +1004,17 @@ class _Spill:
             if rest:
                 raise ValueError(f"spill bucket {bucket}: {len(rest)} bytes after the last "
                                  "whole record")
+
+
+#: The marshal bytes (version 2) of a tuple of two items, before the items' own.
+_SPILL_HEAD = b"(" + (2).to_bytes(4, "little")
+
+
+def _spilled(head: bytes, groups: list[bytes]) -> bytes:
+    """A spill record ``(seq, [group, …])`` as marshal bytes from its parts: ``head`` (the
+    tuple's and ``seq``'s) and each group's own marshal bytes (a list's are its type, its
+    length and its items' bytes): the groups are not encoded a second time."""
+    return b"".join([head, b"[", len(groups).to_bytes(4, "little"), *groups])
 
 
 @lru_cache(maxsize=1)
@@ -1638,16 +1660,20 @@ def _write_browser_index(
                 # per bucket, the article's groups (one per term hash: the hash, then the
                 # marshal bytes, read back by _write_shards) and per term hash a checksum of
                 # its group
-                buckets: dict[int, list[Any]] = {}
+                # per bucket, the article's groups (one per term hash), read back by
+                # _write_shards as ``(seq, [(hash, postings, forms), …])``: the record is
+                # that tuple's marshal bytes, made of the groups' own (:func:`_spilled`)
+                buckets: dict[int, list[bytes]] = {}
                 mask = SPILL_BUCKETS - 1
                 for h, data in zip(rec.hashes, rec.groups, strict=True):
                     b = buckets.get(h & mask)
                     if b is None:
-                        buckets[h & mask] = [h, data]
+                        buckets[h & mask] = [data]
                     else:
-                        b += (h, data)
+                        b.append(data)
+                head = _SPILL_HEAD + marshal.dumps(seq, 2)
                 for bucket, groups in buckets.items():
-                    spill.add(bucket, (seq, groups))
+                    spill.add_bytes(bucket, _spilled(head, groups))
                 if hashes_dir is None:
                     continue
                 digests = array("I", rec.hashes)
@@ -1887,17 +1913,15 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     for group, passes, part_of in rounds:
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
-            for seq, hashed in spill.read(bucket):  # hashed: hash, group bytes, hash, …
+            for seq, groups in spill.read(bucket):  # groups: (hash, postings, forms), …
                 num = renumber[seq]
                 keep = partial.get(num)  # None: every posting of the article
-                for g in range(0, len(hashed), 2):
-                    h = hashed[g]
+                for h, posts, forms in groups:
                     if keep is not None and h not in keep:
                         continue
                     k = h % shards
                     if passes > 1 and k // step % passes != part_of:
                         continue
-                    _h, posts, forms = marshal.loads(hashed[g + 1])
                     part = incoming.get(k)
                     if part is None:
                         part = incoming[k] = ({}, _empty_forms())
