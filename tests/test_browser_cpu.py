@@ -60,3 +60,71 @@ def test_a_spill_record_made_of_its_groups_bytes_reads_back_as_its_tuple(tmp_pat
     spill.close()
     assert list(spill.read(3)) == [(seq, groups[: 1 + seq % 3])
                                    for seq in (0, 5, 70_000, 2**31 - 1)] + [(9, groups)]
+
+
+def test_an_article_read_from_its_record_columns_gives_the_record_of_its_tokens(
+        tmp_path: Path) -> None:
+    """From an analysis kept on disk the writer reads each article's record as arrays
+    (``_source_record``: the body's fields grouped with numpy, each distinct form looked at
+    once): every article gives the same record (postings, forms, their bytes and checksums,
+    text, card, fingerprint) as from its tokens, with its text in memory or on disk, upper
+    names included; a cold build from the analysis and one from the analysed articles write
+    the same bytes."""
+    from test_browser_index_incremental import _article
+
+    from archive.browser.index import _record, _source_record
+    from archive.config import Paths
+    from archive.index.docs import IndexDoc
+    from archive.pipeline import analyse, load
+
+    root = _project(tmp_path / "archive")
+    _article(root, 7, "NASA و Nasa في الرياض", "قالت NASA إن nasa و Nasa ستزور الرياض وجدة "
+             "ومكة المكرمة يوم الأحد، وقال محمد بن سلمان إن الرياض ترحب.\n\nفقرة ثانية "
+             "عن الرياض والمملكة العربية السعودية.")
+    loaded = load(Paths(root))
+    source = analyse(loaded)
+    analyzed, gazetteer = _analyzed(root)
+    named = 0
+    for on_disk in (False, True):
+        if on_disk:
+            source.texts_on_disk()
+        for ident in source.keys:
+            aa = source.article(ident)
+            doc = IndexDoc.from_analyzed(aa)
+            old = _record(doc, [(s.start, s.end) for s in aa.article.body_segments()], None)
+            new = _source_record(source, ident, None)
+            assert (new.hashes, new.groups, new.doc, new.card, new.row, new.fingerprint) == (
+                old.hashes, old.groups, old.doc, old.card, old.row, old.fingerprint), ident
+            named += any(t.entity is not None for t in doc.tokens)
+    assert named and len(source.keys) == len(analyzed) > 4
+    write_browser_index(source, root / "a", gazetteer)
+    write_browser_index(analyzed, root / "b", gazetteer)
+    _same(_data(root / "a"), _data(root / "b"))
+
+
+def test_a_body_field_from_arrays_is_grouped_as_from_tokens() -> None:
+    """``_body_field`` (terms per distinct form, a name's core at its token, alternative
+    roots after their root, terms equal once lowercased merged) gives the term → delta
+    positions, in order of first appearance, of the token loop it replaces."""
+    import numpy as np
+
+    from archive.analysis.morphology import ALT_MARK
+    from archive.browser.index import _body_field, _deltas
+
+    terms = ["ب", "Ab", "", "ab", "ج"]
+    alts = ["", "س", "", "", "س"]
+    body = np.array([0, 1, 2, 4, 5, 6, 7, 9, 10], dtype=np.intp)  # 3 and 8: not in the body
+    vocab = np.array([1, 0, 3, 2, 1, 4, 0, 3, 1], dtype=np.intp)
+    at_name, cores = [2, 6], ["ب", ""]
+    for named, alt in (([], None), (at_name, None), (at_name, alts)):
+        raw: dict[str, list[int]] = {}
+        for j, (pos, v) in enumerate(zip(body.tolist(), vocab.tolist(), strict=True)):
+            term = cores[named.index(j)] if j in named else terms[v]
+            if term:
+                raw.setdefault(term, []).append(pos)
+            if alt is not None and alt[v]:
+                raw.setdefault(ALT_MARK + alt[v], []).append(pos)
+        got = _body_field(np, terms, body, vocab, named, cores if named else [], alt)
+        want = _deltas(raw)
+        assert list(got.items()) == list(want.items())
+        assert "Ab" not in got and got["ab"]
