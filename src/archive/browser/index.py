@@ -1471,6 +1471,8 @@ class _Out:
         self.report = report
         self.fresh = fresh
         self.folders: set[Path] = set()  # made during this build
+        self.base = str(root)
+        self.made: set[str] = set()  # folders (relative to root) made by a fresh build
 
     def _folder(self, path: Path) -> None:
         folder = path.parent
@@ -1478,14 +1480,20 @@ class _Out:
             folder.mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
 
-    def put(self, name: str, text: str) -> Path:
+    def put(self, name: str, text: str) -> None:
         """Store the JSON ``text`` as ``name``.gz (compressed only when it changed)."""
-        path = self.root / (name + STORED)
         if self.fresh:  # written in place: a build that fails leaves no state.json
-            self._folder(path)
-            path.write_bytes(pack(text))
+            # by its name as text: tens of thousands of files, each Path made and asked for
+            # its folder cost about as much as the writing
+            folder = name.rpartition("/")[0]
+            if folder not in self.made:
+                os.makedirs(f"{self.base}/{folder}", exist_ok=True)
+                self.made.add(folder)
+            with open(f"{self.base}/{name}{STORED}", "wb") as dst:
+                dst.write(pack(text))
             self.report.written += 1
-            return path
+            return
+        path = self.root / (name + STORED)
         data = text.encode("utf-8")
         try:
             old = path.read_bytes()
@@ -1498,8 +1506,8 @@ class _Out:
                 same = False
             if same:
                 self.report.kept += 1
-                return path
-        return self._replace(path, pack(text))
+                return
+        self._replace(path, pack(text))
 
     def put_stored(self, name: str, stored: bytes) -> Path:
         """Store already compressed bytes (a file moved from another name) as ``name``.gz."""
