@@ -624,7 +624,7 @@ def position_lists(value: str) -> list[list[int]]:
 
 def _is_long(fields: dict[int, dict[int, list[int]]]) -> bool:
     """Whether a term is long (:data:`LONG_DOCS`): held by more articles than that."""
-    if sum(len(docs) for docs in fields.values()) <= LONG_DOCS:
+    if sum(map(len, fields.values())) <= LONG_DOCS:
         return False
     docs: set[int] = set()
     for numbers in fields.values():
@@ -802,8 +802,9 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
     for numbers in fields.values():
         docs_all.update(numbers)
     docs = sorted(docs_all)
-    tfs = {f: ([len(held[d]) for d in docs] if len(held) == len(docs)  # _tf
-               else [len(held[d]) if d in held else 0 for d in docs])
+    # _tf of each article (0: not in the field), in C
+    tfs = {f: list(map(len, map(held.__getitem__, docs) if len(held) == len(docs)
+                            else map(held.get, docs, repeat(()))))
            for f, held in fields.items()}
     summary = (docs, tfs)
     return (_long_fragment(summary),
@@ -832,25 +833,25 @@ def _block_fragments(fields: dict[int, dict[int, list[int]]], blocks: int, slots
     """A long term's positions fragments (:func:`_posting_fragment`) of the ranges its
     ``fields`` hold articles in."""
     dump = _dump
+    # [[1, 2], [3]] → "1,2;3" (the JSON encoder writes the numbers)
     if blocks == 1:  # every article in the one range (most long terms below 512 articles)
-        return {"1.0": dump({FIELDS[f]: dump([held[d] for d in sorted(held)])[2:-2]
+        return {"1.0": dump({FIELDS[f]: dump(list(map(held.__getitem__, sorted(held))))[2:-2]
                              .replace("],[", ";") for f, held in fields.items()})}
-    parts: dict[int, dict[str, list[list[int]]]] = {}
+    parts: dict[int, dict[str, str]] = {}
     for f, held in fields.items():
         name = FIELDS[f]
-        for d in sorted(held):
-            part = parts.get(d * blocks // slots)  # position_block
+        order = sorted(held)
+        lists = list(map(held.__getitem__, order))
+        i = 0
+        while i < len(order):  # the articles of each range (position_block) in turn
+            b = order[i] * blocks // slots
+            j = bisect_left(order, -(-(b + 1) * slots // blocks), i)
+            part = parts.get(b)
             if part is None:
-                part = parts[d * blocks // slots] = {}
-            at = part.get(name)
-            if at is None:
-                part[name] = [held[d]]
-            else:
-                at.append(held[d])
-    # [[1, 2], [3]] → "1,2;3" (the JSON encoder writes the numbers)
-    return {f"{blocks}.{b}": dump({name: dump(lists)[2:-2].replace("],[", ";")
-                                   for name, lists in part.items()})
-            for b, part in parts.items()}
+                part = parts[b] = {}
+            part[name] = dump(lists[i:j])[2:-2].replace("],[", ";")
+            i = j
+    return {f"{blocks}.{b}": dump(part) for b, part in parts.items()}
 
 
 def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
