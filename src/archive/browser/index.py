@@ -677,10 +677,13 @@ def _level_docs(fields: dict[int, dict[int, list[int]]] | _Summary | None, level
             held = a if b is None else b
             return [] if held is None else list(compress(docs, held))
         return list(compress(docs, map(operator.or_, a, b)))
-    out: set[int] = set()
-    for f in _LEVEL_FIELDS[level] if fields else ():
-        out.update(fields.get(f, ()))  # type: ignore[union-attr]
-    return sorted(out)
+    if not fields:
+        return []
+    a, b = (fields.get(f) for f in _LEVEL_FIELDS[level])  # type: ignore[union-attr]
+    if a is None or b is None:  # one field (most): its articles are distinct already
+        held = a if b is None else b
+        return [] if held is None else sorted(held)
+    return sorted({*a, *b})
 
 
 def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any:
@@ -2078,10 +2081,20 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     terms, levels = part
                     for term, flat in posts:
                         docs = terms.get(term)
+                        if len(flat) == 2:  # one field (most)
+                            f, deltas = flat
+                            if docs is None:
+                                terms[term] = {f: {num: deltas}}
+                                continue
+                            at = docs.get(f)
+                            if at is None:
+                                docs[f] = {num: deltas}
+                            else:
+                                at[num] = deltas
+                            continue
                         if docs is None:  # (a field is once in flat)
-                            terms[term] = ({flat[0]: {num: flat[1]}} if len(flat) == 2 else
-                                           {flat[i]: {num: flat[i + 1]}
-                                            for i in range(0, len(flat), 2)})
+                            terms[term] = {flat[i]: {num: flat[i + 1]}
+                                           for i in range(0, len(flat), 2)}
                             continue
                         for i in range(0, len(flat), 2):
                             at = docs.get(flat[i])
