@@ -441,32 +441,3 @@ class Analysis:
         chosen = self.summaries if ids is None else sorted(set(ids))
         for article_id in chosen:
             yield self.article(article_id)
-
-
-# --------------------------------------------------------------------------- columns
-
-
-#: :func:`article_columns`: ``(key, words, ids, starts, names, runs, title, title_entities,
-#: text)`` of a record as stored: ``words`` five strings per distinct form (form,
-#: normalized, stem, root, alternative root), ``ids`` and ``starts`` ``array("I")`` bytes
-#: per token, ``names`` ``(token, entity, core)``, ``title`` one list per Token field but
-#: the position, ``text`` the text the record carries (None: none).
-RecordColumns = tuple[str, list[str], bytes, bytes, list[Any], list[Any], tuple[list[Any], ...],
-                      list[Any], str | None]
-
-
-def _decode_columns(data: bytes) -> RecordColumns:
-    fmt, key, words, ids_b, starts_b, _ends, names, runs, titled = marshal.loads(
-        zlib.decompress(data))
-    if fmt != FORMAT:
-        raise ValueError(f"analysis record format {fmt}, expected {FORMAT}")
-    title, title_entities = titled
-    return (key, words, ids_b, starts_b, names, runs, tuple(title), title_entities,
-            text_of(data, key))
-
-
-def article_columns(analysis: Analysis, article_id: str) -> RecordColumns:
-    """An article's record as its columns (:data:`RecordColumns`), checked against its key
-    like :meth:`Analysis.article`, without a :class:`~archive.analysis.Token` per word: for
-    consumers that work on the distinct forms and the arrays of tokens (the browser data)."""
-    return analysis._read(article_id, _decode_columns)

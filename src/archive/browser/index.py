@@ -351,36 +351,20 @@ def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str
 
 
 def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
-    fields = [_deltas(raw) for _length, raw in _group_fields(doc)]
-    return _record_of(doc, body, url, fields, map(_READING, chain(doc.title_tokens,
-                                                                   doc.tokens)))
-
-
-def _deltas(raw: dict[str, list[int]]) -> dict[str, list[int]]:
-    """A field's term → positions (ascending but after merging) as term → delta positions;
-    terms equal once lowercased are one term (lunr's list tokenizer lowercases; the browser
-    looks entity keys up lowercased); most fields have no upper case at all."""
-    local: dict[str, list[int]] = raw
-    joined = "\0".join(raw)
-    if joined.lower() != joined:
-        local = {}
-        for term, positions in raw.items():
-            low = term.lower()
-            local[low] = local[low] + positions if low in local else positions
-    # one position (most): the list is already its delta encoding (and not shared)
-    return {term: positions if len(positions) == 1 else delta_encode(positions)
-            for term, positions in local.items()}
-
-
-def _record_of(doc: Any, body: list[tuple[int, int]], url: str | None,
-               fields: list[dict[str, list[int]]],
-               readings: Iterable[tuple[str | None, str, str, str, str]]) -> _Record:
-    """:func:`_record` from the fields' term → delta positions (order :data:`FIELDS`) and
-    the readings ``(entity, normalized, stem, root, form)`` of the title's tokens then the
-    body's, in order (a repeated reading changes nothing)."""
     postings: dict[str, list[Any]] = {}  # term → [field number, delta positions, …]
-    for f, local in enumerate(fields):
-        for term, deltas in local.items():
+    for f, (_length, raw) in enumerate(_group_fields(doc)):
+        # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
+        # browser looks entity keys up lowercased); most fields have no upper case at all
+        local: dict[str, list[int]] = raw
+        joined = "\0".join(raw)
+        if joined.lower() != joined:
+            local = {}
+            for term, positions in raw.items():
+                low = term.lower()
+                local[low] = local[low] + positions if low in local else positions
+        for term, positions in local.items():
+            # one position (most): the list is already its delta encoding (and not shared)
+            deltas = positions if len(positions) == 1 else delta_encode(positions)
             at = postings.get(term)
             if at is None:
                 postings[term] = [f, deltas]
@@ -389,7 +373,8 @@ def _record_of(doc: Any, body: list[tuple[int, int]], url: str | None,
     # per (level, term, normalized form): the first spelling, title first (read from the
     # tokens' distinct readings in order of first appearance: a word repeats its reading)
     first: dict[tuple[int, str, str], tuple[int, str, str, str]] = {}
-    for entity, norm, stem, root, spelling in dict.fromkeys(readings):
+    for entity, norm, stem, root, spelling in dict.fromkeys(
+            map(_READING, chain(doc.title_tokens, doc.tokens))):
         if entity is not None or not norm:
             continue
         if stem and (0, stem, norm) not in first:
@@ -413,126 +398,6 @@ def _record_of(doc: Any, body: list[tuple[int, int]], url: str | None,
 
 #: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
 _READING = operator.itemgetter(7, 4, 5, 6, 0)
-
-
-@dataclass(slots=True)
-class _Doc:
-    """What :func:`_record_of` reads of an article besides its terms."""
-
-    id: str
-    path: str
-    title: str
-    date: str | None
-    source: str | None
-    places: list[str]
-    actors: list[str]
-    text: str
-
-
-def _source_record(source: Any, ident: str, url: str | None) -> _Record:
-    """:func:`_record` of an article of an analysis (:class:`archive.records.Analysis`) read
-    from its record's columns (:func:`archive.records.article_columns`): the body's fields
-    grouped with numpy over the token arrays, each distinct form's analysis looked at once,
-    without a Token per word or an :class:`~archive.index.docs.IndexDoc` (the same record:
-    tested)."""
-    import numpy as np
-
-    from archive.analysis.analyzer import Columns
-    from archive.records import TextOnDisk, article_columns
-
-    summary = source.summaries[ident]
-    art = summary.article
-    (_key, words, ids_b, starts_b, names, runs, title, title_entities,
-     text) = article_columns(source, ident)
-    if not isinstance(art, TextOnDisk):
-        text = art.text
-    elif text is None:
-        raise ValueError(f"analysis record of {ident}: it carries no text: build again")
-    ids = np.frombuffer(ids_b, dtype=np.uintc)
-    n = len(ids)
-    spans = [tuple(r) for r in runs]
-    body = (np.arange(n, dtype=np.intp) if spans == [(0, n)] else
-            np.concatenate([np.arange(i, j, dtype=np.intp) for i, j in spans]
-                           or [np.zeros(0, dtype=np.intp)]))
-    vocab = ids[body].astype(np.intp)
-    # the body's tokens that are gazetteer names: their stem and root are the name's core
-    at_name: list[int] = []
-    cores: list[str] = []
-    entity_of: list[str] = []
-    for i, entity, core in names:
-        j = int(np.searchsorted(body, i))
-        if j < len(body) and body[j] == i:
-            at_name.append(j)
-            cores.append(core)
-            entity_of.append(entity)
-    normalized, stems, roots, alts = words[1::5], words[2::5], words[3::5], words[4::5]
-    fields = [_body_field(np, normalized, body, vocab, [], [], None),
-              _body_field(np, stems, body, vocab, at_name, cores, None),
-              _body_field(np, roots, body, vocab, at_name, cores, alts)]
-    starts = np.frombuffer(starts_b, dtype=np.uintc)
-    position = dict(zip(starts[body].tolist(), body.tolist(), strict=True))
-    entities = [(m.entity, position[m.start], m.start, m.end) for m in summary.mentions
-                if m.start in position]
-    entity: dict[str, list[int]] = {}
-    for key, pos, _s, _e in entities:
-        entity.setdefault(key, []).append(pos)
-    fields.append(_deltas(entity))
-    title_tokens = Columns(*title).tokens()
-    fields += [_deltas(raw) for _length, raw in _group_tokens(
-        title_tokens, [tuple(e) for e in title_entities])]
-    # the body's readings: a word's own analysis, but at a name (left out)
-    plain = np.ones(len(body), dtype=bool)
-    plain[at_name] = False
-    seen = vocab[plain]
-    distinct, first_at = np.unique(seen, return_index=True)
-    forms = words[0::5]
-    readings = chain(map(_READING, title_tokens),
-                     ((None, normalized[v], stems[v], roots[v], forms[v])
-                      for v in distinct[np.argsort(first_at)].tolist()))
-    doc = _Doc(art.id, art.path, art.title, art.date, art.source, list(summary.places),
-               list(summary.actors), text)
-    segments = [(s.start, s.end) for s in art.body_segments()]
-    return _record_of(doc, segments, url, fields, readings)
-
-
-def _body_field(np: Any, terms: list[str], body: Any, vocab: Any, at_name: list[int],
-                cores: list[str], alts: list[str] | None) -> dict[str, list[int]]:
-    """One body field's term → delta positions (:func:`_deltas`), in order of first
-    appearance: each token's term is its form's (``terms``, per distinct form; none when
-    empty), a name's core at ``at_name`` (indices into ``body``); ``alts``: the root
-    field's alternative roots, each at its token's position after its root."""
-    table: dict[str, int] = {}
-    by_form = [table.setdefault(t, len(table)) if t else -1 for t in terms]
-    tid = np.asarray(by_form, dtype=np.intp)[vocab]
-    if at_name:
-        tid[at_name] = [table.setdefault(c, len(table)) if c else -1 for c in cores]
-    pos = body
-    if alts is not None and any(alts):
-        alt_of = np.asarray([table.setdefault(ALT_MARK + a, len(table)) if a else -1
-                             for a in alts], dtype=np.intp)[vocab]
-        # the sequence root, alternative, root, …: an alternative right after its root
-        tid = np.stack([tid, alt_of], axis=1).ravel()
-        pos = np.repeat(body, 2)
-    keep = tid >= 0
-    tid, pos = tid[keep], pos[keep]
-    if not len(tid):
-        return {}
-    names = list(table)
-    order = np.argsort(tid, kind="stable")
-    grouped, held = tid[order], pos[order]
-    starts = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
-    bounds = [*starts.tolist(), len(grouped)]
-    term_ids = grouped[starts].tolist()
-    appear = np.argsort(order[starts], kind="stable").tolist()
-    joined = "\0".join([names[t] for t in term_ids])
-    if joined.lower() != joined:  # upper case: terms merged as _deltas does
-        plain = held.tolist()
-        return _deltas({names[term_ids[g]]: plain[bounds[g]:bounds[g + 1]] for g in appear})
-    gaps = held.copy()
-    gaps[1:] -= held[:-1]
-    gaps[starts] = held[starts]
-    out = gaps.tolist()
-    return {names[term_ids[g]]: out[bounds[g]:bounds[g + 1]] for g in appear}
 
 
 #: Shard state: terms → field number → docnum → delta positions; forms: level → term →
@@ -1754,7 +1619,6 @@ def _write_browser_index(
     docs_per_shard: float,
 ) -> BrowserIndexReport:
     """:func:`write_browser_index` (with the collector paused)."""
-    from archive import records
     from archive.index.docs import IndexDoc
 
     site_data = Path(site_dir) / DATA_DIR
@@ -1781,8 +1645,6 @@ def _write_browser_index(
     # article's are written at once: held for every article, they were the largest part of
     # a cold build's memory growth, about 8 KB per article)
     touched: dict[int, array[int]] = {}
-    # an analysis kept on disk: each article read from its record's columns
-    columns = isinstance(analyzed, records.Analysis)
     with tempfile.TemporaryDirectory(prefix="browser-spill-",
                                      dir=state_dir if state_dir is not None else None) as tmp:
         spill = _Spill(Path(tmp))
@@ -1796,15 +1658,12 @@ def _write_browser_index(
                 if made_from is not None and old is not None and old[4:] == [made_from]:
                     entries.append([*old[1:4], made_from])  # not read: nothing changed
                     continue
-                if aa is None and columns:  # from the record's arrays
-                    rec = _source_record(analyzed, ident, url)
-                else:
-                    if aa is None:
-                        assert isinstance(analyzed, ArticleSource)
-                        aa = analyzed.article(ident)
-                    doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
-                    body = [(s.start, s.end) for s in aa.article.body_segments()]
-                    rec = _record(doc, body, url)
+                if aa is None:
+                    assert isinstance(analyzed, ArticleSource)
+                    aa = analyzed.article(ident)
+                doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
+                body = [(s.start, s.end) for s in aa.article.body_segments()]
+                rec = _record(doc, body, url)
                 entries.append([rec.fingerprint, rec.card, rec.row, made_from])
                 if old is not None and old[1] == rec.fingerprint:
                     continue
