@@ -36,3 +36,27 @@ def test_a_cold_build_over_previous_data_keeps_its_unchanged_files(tmp_path: Pat
     assert again.written == 0 and again.kept == first.written
     assert _mtimes(state / "data") == before
     _same(_data(site), _cold(root, analyzed, gazetteer))
+
+
+def test_a_spill_record_made_of_its_groups_bytes_reads_back_as_its_tuple(tmp_path: Path
+                                                                         ) -> None:
+    """The writer spills an article's groups of a bucket as ``(seq, [group, …])`` without
+    encoding them again: the record is put together from each group's marshal bytes (the
+    same bytes its checksum is taken of), and reads back as the tuple itself."""
+    import marshal
+
+    from archive.browser.index import _SPILL_HEAD, _Spill, _spilled
+
+    groups = [(2166136261, [("كتاب", [0, [3, 9], 1, [3, 9]])], [(0, "كتب", "كتاب", "كِتاب")]),
+              (7, [], [(1, "ك ت ب", "الكتاب", "الكتاب")]),
+              (2**32 - 1, [("x" * 300, [4, [1]])], [])]
+    spill = _Spill(tmp_path / "spill")
+    for seq in (0, 5, 70_000, 2**31 - 1):
+        data = _spilled(_SPILL_HEAD + marshal.dumps(seq, 2),
+                        [marshal.dumps(g, 2) for g in groups[: 1 + seq % 3]])
+        assert marshal.loads(data) == (seq, groups[: 1 + seq % 3])
+        spill.add_bytes(3, data)
+    spill.add(3, (9, groups))
+    spill.close()
+    assert list(spill.read(3)) == [(seq, groups[: 1 + seq % 3])
+                                   for seq in (0, 5, 70_000, 2**31 - 1)] + [(9, groups)]

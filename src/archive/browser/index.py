@@ -74,7 +74,6 @@ import marshal
 import math
 import operator
 import os
-import pickle
 import shutil
 import tempfile
 import zlib
@@ -84,7 +83,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -125,6 +124,8 @@ STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
+#: 7: shard state as one ``marshal`` of its entries, uncompressed (a pickle compressed by
+#: zlib was 5 % of a cold build's CPU: 62 MB of state at 9,504 articles, about 160 MB now);
 #: 6: the articles' term hashes and checksums in :data:`DIGEST_PACKS` pack files
 #: (:class:`_Digests`), not one file per article; 5: a long term's state is its summary
 #: (articles, term frequencies), not its positions, which a rebuild reads back from the
@@ -133,9 +134,7 @@ GZIP_LEVEL = 6
 #: 4: a term's state holds its positions files' fragments too; 3: shard state as JSON
 #: fragments and marshal data per term (``shards/<k>.bin``); 1 was a pickle of each whole
 #: shard (``shards/<k>.pkl``). Another version: a cold build.
-STATE_VERSION = 6
-#: zlib level of the shard state files (speed over size: they are read and written often).
-STATE_ZLIB_LEVEL = 1
+STATE_VERSION = 7
 #: A term held by more articles than this (over all its fields) is *long*: its shard entry
 #: keeps, per field, only its articles and term frequencies (what ranking needs), and its
 #: positions go to ``pos/<k>/<n>.<b>.json`` files, fetched for the articles that need them.
@@ -311,19 +310,20 @@ def _utf16_key(term: str) -> bytes:
 class _Record:
     """What one article contributes to the browser data (see :func:`_record`)."""
 
-    groups: list[tuple[int, bytes]]  # per term hash: (hash, group bytes, see _term_groups)
+    hashes: list[int]  # the article's term hashes, in order of first appearance
+    groups: list[bytes]  # per hash: its group's bytes (see _term_groups)
     doc: dict[str, Any]  # docs/<n>.json
     card: list[Any]  # [id, path, title, url or None, date, source]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
 
 
-def _term_groups(postings: dict[str, list[Any]],
-                 forms: list[tuple[int, str, str, str]]) -> list[tuple[int, bytes]]:
+def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str, str]]
+                 ) -> tuple[list[int], list[bytes]]:
     """An article's postings (term → [field number, delta positions, field number, …]) and
     forms ``(0 stem | 1 root, term, normalized, spelling)`` grouped by term hash, in order of
-    first appearance: ``(hash, marshal bytes of (hash, [(term, [field, positions, …]), …],
-    forms))``. The bytes are the group's spill
+    first appearance: the hashes, and per hash the marshal bytes of ``(hash, [(term, [field,
+    positions, …]), …], forms)``. The bytes are the group's spill
     record and, through a checksum, what tells an edited article's changed hashes; marshal
     version 2 has no back references, so equal groups give equal bytes whatever their
     objects' reference counts."""
@@ -347,7 +347,7 @@ def _term_groups(postings: dict[str, list[Any]],
             groups[h] = (h, [], [item])
         else:
             group[2].append(item)
-    return list(zip(groups, map(marshal.dumps, groups.values(), repeat(2)), strict=True))
+    return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
 def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
@@ -370,20 +370,19 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
                 postings[term] = [f, deltas]
             else:
                 at += (f, deltas)
-    # per (level, term, normalized form): the first spelling, title first
+    # per (level, term, normalized form): the first spelling, title first (read from the
+    # tokens' distinct readings in order of first appearance: a word repeats its reading)
     first: dict[tuple[int, str, str], tuple[int, str, str, str]] = {}
-    for t in (*doc.title_tokens, *doc.tokens):
-        norm = t.normalized
-        if t.entity is not None or not norm:
+    for entity, norm, stem, root, spelling in dict.fromkeys(
+            map(_READING, chain(doc.title_tokens, doc.tokens))):
+        if entity is not None or not norm:
             continue
-        term = t.stem
-        if term and (0, term, norm) not in first:
-            first[(0, term, norm)] = (0, term, norm, t.form)
-        term = t.root
-        if term and (1, term, norm) not in first:
-            first[(1, term, norm)] = (1, term, norm, t.form)
+        if stem and (0, stem, norm) not in first:
+            first[(0, stem, norm)] = (0, stem, norm, spelling)
+        if root and (1, root, norm) not in first:
+            first[(1, root, norm)] = (1, root, norm, spelling)
     forms = list(first.values())
-    groups = _term_groups(postings, forms)
+    hashes, groups = _term_groups(postings, forms)
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
             doc.date, doc.source]
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
@@ -393,8 +392,12 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
     # article here was kept alive by a reference cycle while the collector is paused
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
-    digest.update(b"".join([data for _h, data in groups]))
-    return _Record(groups, record, card, row, digest.hexdigest())
+    digest.update(b"".join(groups))
+    return _Record(hashes, groups, record, card, row, digest.hexdigest())
+
+
+#: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
+_READING = operator.itemgetter(7, 4, 5, 6, 0)
 
 
 #: Shard state: terms → field number → docnum → delta positions; forms: level → term →
@@ -486,7 +489,7 @@ def position_lists(value: str) -> list[list[int]]:
 
 def _is_long(fields: dict[int, dict[int, list[int]]]) -> bool:
     """Whether a term is long (:data:`LONG_DOCS`): held by more articles than that."""
-    if sum(len(docs) for docs in fields.values()) <= LONG_DOCS:
+    if sum(map(len, fields.values())) <= LONG_DOCS:
         return False
     docs: set[int] = set()
     for numbers in fields.values():
@@ -539,10 +542,13 @@ def _level_docs(fields: dict[int, dict[int, list[int]]] | _Summary | None, level
             held = a if b is None else b
             return [] if held is None else list(compress(docs, held))
         return list(compress(docs, map(operator.or_, a, b)))
-    out: set[int] = set()
-    for f in _LEVEL_FIELDS[level] if fields else ():
-        out.update(fields.get(f, ()))  # type: ignore[union-attr]
-    return sorted(out)
+    if not fields:
+        return []
+    a, b = (fields.get(f) for f in _LEVEL_FIELDS[level])  # type: ignore[union-attr]
+    if a is None or b is None:  # one field (most): its articles are distinct already
+        held = a if b is None else b
+        return [] if held is None else sorted(held)
+    return sorted({*a, *b})
 
 
 def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any:
@@ -567,10 +573,15 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
     names: list[Any] = []
     for norm in order:
         spellings = norms[norm]
-        spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
-        numbers: set[int] = set()
-        for listed in spellings.values():
-            numbers.update(listed)
+        numbers: set[int]
+        if len(spellings) == 1:  # one spelling (most)
+            ((spelling, listed),) = spellings.items()
+            numbers = set(listed)
+        else:
+            spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
+            numbers = set()
+            for listed in spellings.values():
+                numbers.update(listed)
         held.append(numbers)
         names.append(norm if spelling == norm else [norm, spelling])
     # each article's form (the last one when several), the articles holding several
@@ -598,8 +609,8 @@ def _forms_entry(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> Any
     return [names, codes]
 
 
-#: Shard state (``build/browser/shards/<k>.bin``, zlib level :data:`STATE_ZLIB_LEVEL` of a
-#: pickle): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
+#: Shard state (``build/browser/shards/<k>.bin``, a ``marshal`` of the entries,
+#: uncompressed): term → (its JSON fragment in the output, its data as ``marshal`` bytes), decoded
 #: only when the term changes. Postings: the fragment is the posting's members
 #: (``"d":"3","form":"1"``), no data (None: field number → docnum → delta positions are
 #: read back from the fragment, :func:`_short_fields`, when the term changes: kept as
@@ -659,8 +670,9 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
     for numbers in fields.values():
         docs_all.update(numbers)
     docs = sorted(docs_all)
-    tfs = {f: ([len(held[d]) for d in docs] if len(held) == len(docs)  # _tf
-               else [len(held[d]) if d in held else 0 for d in docs])
+    # _tf of each article (0: not in the field), in C
+    tfs = {f: list(map(len, map(held.__getitem__, docs) if len(held) == len(docs)
+                            else map(held.get, docs, repeat(()))))
            for f, held in fields.items()}
     summary = (docs, tfs)
     return (_long_fragment(summary),
@@ -689,25 +701,25 @@ def _block_fragments(fields: dict[int, dict[int, list[int]]], blocks: int, slots
     """A long term's positions fragments (:func:`_posting_fragment`) of the ranges its
     ``fields`` hold articles in."""
     dump = _dump
+    # [[1, 2], [3]] → "1,2;3" (the JSON encoder writes the numbers)
     if blocks == 1:  # every article in the one range (most long terms below 512 articles)
-        return {"1.0": dump({FIELDS[f]: dump([held[d] for d in sorted(held)])[2:-2]
+        return {"1.0": dump({FIELDS[f]: dump(list(map(held.__getitem__, sorted(held))))[2:-2]
                              .replace("],[", ";") for f, held in fields.items()})}
-    parts: dict[int, dict[str, list[list[int]]]] = {}
+    parts: dict[int, dict[str, str]] = {}
     for f, held in fields.items():
         name = FIELDS[f]
-        for d in sorted(held):
-            part = parts.get(d * blocks // slots)  # position_block
+        order = sorted(held)
+        lists = list(map(held.__getitem__, order))
+        i = 0
+        while i < len(order):  # the articles of each range (position_block) in turn
+            b = order[i] * blocks // slots
+            j = bisect_left(order, -(-(b + 1) * slots // blocks), i)
+            part = parts.get(b)
             if part is None:
-                part = parts[d * blocks // slots] = {}
-            at = part.get(name)
-            if at is None:
-                part[name] = [held[d]]
-            else:
-                at.append(held[d])
-    # [[1, 2], [3]] → "1,2;3" (the JSON encoder writes the numbers)
-    return {f"{blocks}.{b}": dump({name: dump(lists)[2:-2].replace("],[", ";")
-                                   for name, lists in part.items()})
-            for b, part in parts.items()}
+                part = parts[b] = {}
+            part[name] = dump(lists[i:j])[2:-2].replace("],[", ";")
+            i = j
+    return {f"{blocks}.{b}": dump(part) for b, part in parts.items()}
 
 
 def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
@@ -771,7 +783,22 @@ _NAME_RANK = [_FIELDS_BY_NAME.index(f) for f in range(len(FIELDS))]
 
 def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: list[int]
                     ) -> str:
+    if len(norms) == 1:  # one form (most terms): written without the encoder's call
+        for norm, spellings in norms.items():
+            if len(spellings) == 1:
+                for spelling, numbers in spellings.items():
+                    if numbers == docs or (len(numbers) == len(docs)
+                                           and set(numbers) == set(docs)):
+                        # _forms_entry's [[name], 0]
+                        enc = _json_string
+                        name = (enc(norm) if spelling == norm
+                                else f"[{enc(norm)},{enc(spelling)}]")
+                        return f"{enc(term)}:[[{name}],0]"
     return _dump(term) + ":" + _dump(_forms_entry(norms, docs))
+
+
+#: A string as JSON text (quoted; as :func:`_dump` writes it: not ASCII-escaped).
+_json_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def _pos_texts(fragments: Mapping[str, Mapping[str, str | None]]) -> dict[str, str]:
@@ -927,6 +954,17 @@ class _Spill:
         if len(buffer) >= SPILL_FLUSH:
             self._flush(bucket, buffer)
 
+    def add_bytes(self, bucket: int, data: bytes) -> None:
+        """:meth:`add` of an item given as its marshal bytes."""
+        buffer = self.buffers.get(bucket)
+        if buffer is None:
+            buffer = self.buffers[bucket] = bytearray()
+        buffer += len(data).to_bytes(4, "little")
+        buffer += data
+        self.sizes[bucket] = self.sizes.get(bucket, 0) + 4 + len(data)
+        if len(buffer) >= SPILL_FLUSH:
+            self._flush(bucket, buffer)
+
     def _flush(self, bucket: int, buffer: bytearray) -> None:
         out = self.files.get(bucket)
         if out is None:
@@ -970,6 +1008,17 @@ class _Spill:
             if rest:
                 raise ValueError(f"spill bucket {bucket}: {len(rest)} bytes after the last "
                                  "whole record")
+
+
+#: The marshal bytes (version 2) of a tuple of two items, before the items' own.
+_SPILL_HEAD = b"(" + (2).to_bytes(4, "little")
+
+
+def _spilled(head: bytes, groups: list[bytes]) -> bytes:
+    """A spill record ``(seq, [group, …])`` as marshal bytes from its parts: ``head`` (the
+    tuple's and ``seq``'s) and each group's own marshal bytes (a list's are its type, its
+    length and its items' bytes): the groups are not encoded a second time."""
+    return b"".join([head, b"[", len(groups).to_bytes(4, "little"), *groups])
 
 
 @lru_cache(maxsize=1)
@@ -1291,6 +1340,8 @@ class _Out:
         self.report = report
         self.fresh = fresh
         self.folders: set[Path] = set()  # made during this build
+        self.base = str(root)
+        self.made: set[str] = set()  # folders (relative to root) made by a fresh build
 
     def _folder(self, path: Path) -> None:
         folder = path.parent
@@ -1298,14 +1349,20 @@ class _Out:
             folder.mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
 
-    def put(self, name: str, text: str) -> Path:
+    def put(self, name: str, text: str) -> None:
         """Store the JSON ``text`` as ``name``.gz (compressed only when it changed)."""
-        path = self.root / (name + STORED)
         if self.fresh:  # written in place: a build that fails leaves no state.json
-            self._folder(path)
-            path.write_bytes(pack(text))
+            # by its name as text: tens of thousands of files, each Path made and asked for
+            # its folder cost about as much as the writing
+            folder = name.rpartition("/")[0]
+            if folder not in self.made:
+                os.makedirs(f"{self.base}/{folder}", exist_ok=True)
+                self.made.add(folder)
+            with open(f"{self.base}/{name}{STORED}", "wb") as dst:
+                dst.write(pack(text))
             self.report.written += 1
-            return path
+            return
+        path = self.root / (name + STORED)
         data = text.encode("utf-8")
         try:
             old = path.read_bytes()
@@ -1318,8 +1375,8 @@ class _Out:
                 same = False
             if same:
                 self.report.kept += 1
-                return path
-        return self._replace(path, pack(text))
+                return
+        self._replace(path, pack(text))
 
     def put_stored(self, name: str, stored: bytes) -> Path:
         """Store already compressed bytes (a file moved from another name) as ``name``.gz."""
@@ -1615,21 +1672,24 @@ def _write_browser_index(
                 # per bucket, the article's groups (one per term hash: the hash, then the
                 # marshal bytes, read back by _write_shards) and per term hash a checksum of
                 # its group
+                # per bucket, the article's groups (one per term hash), read back by
+                # _write_shards as ``(seq, [(hash, postings, forms), …])``: the record is
+                # that tuple's marshal bytes, made of the groups' own (:func:`_spilled`)
                 buckets: dict[int, list[bytes]] = {}
                 mask = SPILL_BUCKETS - 1
-                for h, data in rec.groups:
+                for h, data in zip(rec.hashes, rec.groups, strict=True):
                     b = buckets.get(h & mask)
                     if b is None:
-                        buckets[h & mask] = [h, data]
+                        buckets[h & mask] = [data]
                     else:
-                        b += (h, data)
+                        b.append(data)
+                head = _SPILL_HEAD + marshal.dumps(seq, 2)
                 for bucket, groups in buckets.items():
-                    spill.add(bucket, (seq, groups))
+                    spill.add_bytes(bucket, _spilled(head, groups))
                 if hashes_dir is None:
                     continue
-                hashes = sorted(zip([h for h, _d in rec.groups],
-                                    map(zlib.crc32, [d for _h, d in rec.groups]), strict=True))
-                digests = array("I", [h for h, _c in hashes] + [c for _h, c in hashes])
+                digests = array("I", rec.hashes)
+                digests.extend(map(zlib.crc32, rec.groups))
                 if old is None:  # a new article: nothing to compare with, set now
                     hashes_dir.put(ident, digests.tobytes())
                 else:  # compared with its old file below (kept: edited articles are few)
@@ -1795,8 +1855,8 @@ def _write_state(path: Path, head: dict[str, Any], docs: Iterable[tuple[str, Any
 
 
 def _old_digests(hashes_dir: _Digests | None, ident: str) -> dict[int, int] | None:
-    """The article's term hashes (ascending), then per hash a checksum of its postings and
-    forms there (:class:`_Digests`). None: none kept."""
+    """The article's term hashes (in order of first appearance), then per hash a checksum of
+    its postings and forms there (:class:`_Digests`). None: none kept."""
     if hashes_dir is None:
         return None
     data = hashes_dir.get(ident)
@@ -1865,27 +1925,35 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     for group, passes, part_of in rounds:
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
-            for seq, hashed in spill.read(bucket):  # hashed: hash, group bytes, hash, …
+            for seq, groups in spill.read(bucket):  # groups: (hash, postings, forms), …
                 num = renumber[seq]
                 keep = partial.get(num)  # None: every posting of the article
-                for g in range(0, len(hashed), 2):
-                    h = hashed[g]
+                for h, posts, forms in groups:
                     if keep is not None and h not in keep:
                         continue
                     k = h % shards
                     if passes > 1 and k // step % passes != part_of:
                         continue
-                    _h, posts, forms = marshal.loads(hashed[g + 1])
                     part = incoming.get(k)
                     if part is None:
                         part = incoming[k] = ({}, _empty_forms())
                     terms, levels = part
                     for term, flat in posts:
                         docs = terms.get(term)
+                        if len(flat) == 2:  # one field (most)
+                            f, deltas = flat
+                            if docs is None:
+                                terms[term] = {f: {num: deltas}}
+                                continue
+                            at = docs.get(f)
+                            if at is None:
+                                docs[f] = {num: deltas}
+                            else:
+                                at[num] = deltas
+                            continue
                         if docs is None:  # (a field is once in flat)
-                            terms[term] = ({flat[0]: {num: flat[1]}} if len(flat) == 2 else
-                                           {flat[i]: {num: flat[i + 1]}
-                                            for i in range(0, len(flat), 2)})
+                            terms[term] = {flat[i]: {num: flat[i + 1]}
+                                           for i in range(0, len(flat), 2)}
                             continue
                         for i in range(0, len(flat), 2):
                             at = docs.get(flat[i])
@@ -1991,7 +2059,8 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
     entries: _Entries = {}
     dumps = marshal.dumps
     for term, add in new.items():
-        norms = {norm: {spelling: numbers if len(numbers) == 1 else sorted(set(numbers))
+        # an article lists each (term, form) once (_record), and is read once: no repeats
+        norms = {norm: {spelling: numbers if len(numbers) == 1 else sorted(numbers)
                         for spelling, numbers in spellings.items()}
                  for norm, spellings in add.items()}
         entries[term] = (_forms_fragment(term, norms, _level_docs(terms.get(term), level)),
@@ -2007,8 +2076,7 @@ def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entrie
     # ends (a build that fails leaves no state, and the next one is cold); the state files
     # are not linked into the site
     with open(target / f"{k}{_SHARD_STATE}", "wb") as dst:
-        dst.write(zlib.compress(pickle.dumps((lunr, forms), protocol=pickle.HIGHEST_PROTOCOL),
-                                STATE_ZLIB_LEVEL))
+        dst.write(marshal.dumps((lunr, forms)))
 
 
 def _put_positions(out: _Out, k: int, texts: dict[str, str]) -> None:
@@ -2068,7 +2136,11 @@ def _load_shard(path: Path) -> tuple[_Entries, list[_Entries]] | None:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
-    state: tuple[_Entries, list[_Entries]] = pickle.loads(zlib.decompress(data))
+    try:
+        state: tuple[_Entries, list[_Entries]] = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        raise ValueError(f"browser state: {path} is damaged (remove the state folder for a "
+                         "cold build)") from None
     return state
 
 
