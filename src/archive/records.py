@@ -193,11 +193,12 @@ def decode(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]], list[Any
     return unpack(zlib.decompress(data))
 
 
-def unpack(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]], list[Any],
-                                 list[tuple[str, int, int, int]]]:
-    """:func:`decode` of what :func:`pack` made (no compression)."""
-    from archive.analysis.analyzer import Columns, Token
-
+def unpack_arrays(data: bytes) -> tuple[str, list[str], array[int], array[int], array[int],
+                                        list[Any], list[Any], list[Any], list[Any]]:
+    """``(key, words, ids, starts, ends, names, runs, title, title_entities)`` of what
+    :func:`pack` made (no compression), as stored: ``words`` five strings per vocabulary
+    entry, ``ids``/``starts``/``ends`` one number per token, ``title`` one list per Token
+    field but the position."""
     fmt, key, words, ids_b, starts_b, ends_b, names, runs, titled = marshal.loads(data)
     if fmt != FORMAT:
         raise ValueError(f"analysis record format {fmt}, expected {FORMAT}")
@@ -205,6 +206,16 @@ def unpack(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]], list[Any
     ids.frombytes(ids_b)
     starts.frombytes(starts_b)
     ends.frombytes(ends_b)
+    title, title_entities = titled
+    return key, words, ids, starts, ends, names, runs, title, title_entities
+
+
+def unpack(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]], list[Any],
+                                 list[tuple[str, int, int, int]]]:
+    """:func:`decode` of what :func:`pack` made (no compression)."""
+    from archive.analysis.analyzer import Columns, Token
+
+    key, words, ids, starts, ends, names, runs, title, title_entities = unpack_arrays(data)
     n = len(ids)
     if n == 0:
         tokens: list[Any] = []
@@ -221,7 +232,6 @@ def unpack(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]], list[Any
         t = tokens[i]
         tokens[i] = Token(t.form, t.start, t.end, t.position, t.normalized, core, core, entity,
                           t.alt)
-    title, title_entities = titled
     return (key, tokens, [tuple(r) for r in runs], Columns(*title).tokens(),
             [tuple(e) for e in title_entities])
 

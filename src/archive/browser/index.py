@@ -944,15 +944,7 @@ class _Spill:
         self.sizes: dict[int, int] = {}
 
     def add(self, bucket: int, item: Any) -> None:
-        data = marshal.dumps(item)
-        buffer = self.buffers.get(bucket)
-        if buffer is None:
-            buffer = self.buffers[bucket] = bytearray()
-        buffer += len(data).to_bytes(4, "little")
-        buffer += data
-        self.sizes[bucket] = self.sizes.get(bucket, 0) + 4 + len(data)
-        if len(buffer) >= SPILL_FLUSH:
-            self._flush(bucket, buffer)
+        self.add_bytes(bucket, marshal.dumps(item))
 
     def add_bytes(self, bucket: int, data: bytes) -> None:
         """:meth:`add` of an item given as its marshal bytes."""

@@ -10,7 +10,6 @@ same records changes nothing the analysis makes.
 
 from __future__ import annotations
 
-import marshal
 import zlib
 from array import array
 from dataclasses import dataclass
@@ -18,13 +17,13 @@ from typing import Any
 
 from archive.corpus.article import Article
 from archive.records import (
-    FORMAT,
     Analysis,
     Summary,
     TextOnDisk,
     _on_disk,
     record_path,
     text_of,
+    unpack_arrays,
 )
 
 
@@ -48,17 +47,10 @@ class ArticleColumns:
 
 
 def _unpack_columns(data: bytes) -> tuple[Any, ...]:
-    """:func:`unpack`'s fields as columns: no Token made for the body."""
+    """:func:`~archive.records.unpack`'s fields as columns: no Token made for the body."""
     from archive.analysis.analyzer import Columns
 
-    fmt, key, words, ids_b, starts_b, ends_b, names, runs, titled = marshal.loads(data)
-    if fmt != FORMAT:
-        raise ValueError(f"analysis record format {fmt}, expected {FORMAT}")
-    ids, starts, ends = array("I"), array("I"), array("I")
-    ids.frombytes(ids_b)
-    starts.frombytes(starts_b)
-    ends.frombytes(ends_b)
-    title, title_entities = titled
+    key, words, ids, starts, ends, names, runs, title, title_entities = unpack_arrays(data)
     return (key, words, ids, starts, ends, [tuple(n) for n in names],
             [tuple(r) for r in runs], Columns(*title).tokens(),
             [tuple(e) for e in title_entities])

@@ -73,28 +73,35 @@ class IndexDoc:
     def fields(self) -> dict[str, Any]:
         """Keyword arguments for ``IndexWriter.add_document``."""
         toks = self.tokens
-        tt = self.title_tokens
-        return {
-            "id": self.id,
-            "form": encode_stream(map(_FORM, toks)),
-            "stem": encode_stream(map(_STEM, toks)),
-            "root": encode_stream(_roots(toks)),
-            "entity": encode_stream(self.entities),
-            "title_form": encode_stream(map(_FORM, tt)),
-            "title_stem": encode_stream(map(_STEM, tt)),
-            "title_root": encode_stream(_roots(tt)),
-            "title_entity": encode_stream(self.title_entities),
-            "path": self.path,
-            "title": self.title,
-            "date": self.date,
-            "source": self.source,
-            "places": list(self.places),
-            "actors": list(self.actors),
-            "hash": self.content_hash,
-            "text": self.text,
-            "spans": body_spans(toks),
-            "length": len(toks),
-        }
+        return _fields(self, encode_stream(map(_FORM, toks)), encode_stream(map(_STEM, toks)),
+                       encode_stream(_roots(toks)), body_spans(toks), len(toks))
+
+
+def _fields(doc: IndexDoc | ColumnDoc, form: Any, stem: Any, root: Any, spans: Any,
+            length: int) -> dict[str, Any]:
+    """``IndexWriter.add_document``'s keyword arguments for ``doc``, given its body fields."""
+    tt = doc.title_tokens
+    return {
+        "id": doc.id,
+        "form": form,
+        "stem": stem,
+        "root": root,
+        "entity": encode_stream(doc.entities),
+        "title_form": encode_stream(map(_FORM, tt)),
+        "title_stem": encode_stream(map(_STEM, tt)),
+        "title_root": encode_stream(_roots(tt)),
+        "title_entity": encode_stream(doc.title_entities),
+        "path": doc.path,
+        "title": doc.title,
+        "date": doc.date,
+        "source": doc.source,
+        "places": list(doc.places),
+        "actors": list(doc.actors),
+        "hash": doc.content_hash,
+        "text": doc.text,
+        "spans": spans,
+        "length": length,
+    }
 
 
 _START = itemgetter(1)
@@ -232,28 +239,7 @@ class ColumnDoc:
 
     def fields(self) -> dict[str, Any]:
         """:meth:`IndexDoc.fields` of the same article."""
-        tt = self.title_tokens
-        return {
-            "id": self.id,
-            "form": self.form,
-            "stem": self.stem,
-            "root": self.root,
-            "entity": encode_stream(self.entities),
-            "title_form": encode_stream(map(_FORM, tt)),
-            "title_stem": encode_stream(map(_STEM, tt)),
-            "title_root": encode_stream(_roots(tt)),
-            "title_entity": encode_stream(self.title_entities),
-            "path": self.path,
-            "title": self.title,
-            "date": self.date,
-            "source": self.source,
-            "places": list(self.places),
-            "actors": list(self.actors),
-            "hash": self.content_hash,
-            "text": self.text,
-            "spans": self.spans,
-            "length": self.length,
-        }
+        return _fields(self, self.form, self.stem, self.root, self.spans, self.length)
 
     def feature_counts(self) -> dict[str, int]:
         """The related-articles features of this article: what

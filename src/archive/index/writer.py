@@ -160,6 +160,20 @@ class PackedBuffer:
     def fieldnames(self) -> set[str]:
         return set(self.ids)
 
+    def _term_ids(self, fieldname: str, keys: list[str]) -> tuple[list[int], int]:
+        """The term ids of ``keys`` in ``fieldname``, new terms numbered in order of first
+        use; and the bytes the new terms hold."""
+        d = self.ids.get(fieldname)
+        if d is None:
+            d = self.ids[fieldname] = {"": 0}
+        got = list(map(d.get, keys))
+        if None not in got:
+            return got, 0
+        new = dict.fromkeys(compress(keys, map(is_, got, repeat(None))))
+        d.update(zip(new, count(self.next)))
+        self.next += len(new)
+        return list(map(d.__getitem__, keys)), sum(map(len, new)) + _TERM_BYTES * len(new)
+
     def add(self, fieldname: str, items: list[tuple[str, int, int, int]], docnum: int,
             chars: bool) -> tuple[int, int]:
         """Buffer one document's ``(term, position, start, end)`` items of a field;
@@ -169,18 +183,7 @@ class PackedBuffer:
         n = len(items)
         if not n:
             return 0, 0
-        d = self.ids.get(fieldname)
-        if d is None:
-            d = self.ids[fieldname] = {"": 0}
-        keys = list(map(_TERM, items))
-        size = 0
-        got = list(map(d.get, keys))
-        if None in got:
-            new = dict.fromkeys(compress(keys, map(is_, got, repeat(None))))
-            d.update(zip(new, count(self.next)))
-            self.next += len(new)
-            size += sum(map(len, new)) + _TERM_BYTES * len(new)
-            got = list(map(d.__getitem__, keys))
+        got, size = self._term_ids(fieldname, list(map(_TERM, items)))
         tids = np.array(got, dtype=np.int32)
         if chars:
             data = np.fromiter(chain.from_iterable(map(_PLACE, items)), np.uint32,
@@ -199,22 +202,11 @@ class PackedBuffer:
         n = len(stream.tids)
         if not n:
             return 0, 0
-        d = self.ids.get(fieldname)
-        if d is None:
-            d = self.ids[fieldname] = {"": 0}
         # the entries the items use (np.unique sorts: some ten times slower)
         mask = np.zeros(len(stream.terms), dtype=bool)
         mask[stream.tids] = True
         used = np.flatnonzero(mask)
-        keys = list(compress(stream.terms, mask.tolist()))
-        size = 0
-        got = list(map(d.get, keys))
-        if None in got:
-            new = dict.fromkeys(compress(keys, map(is_, got, repeat(None))))
-            d.update(zip(new, count(self.next)))
-            self.next += len(new)
-            size += sum(map(len, new)) + _TERM_BYTES * len(new)
-            got = list(map(d.__getitem__, keys))
+        got, size = self._term_ids(fieldname, list(compress(stream.terms, mask.tolist())))
         table = np.zeros(len(stream.terms), dtype=np.int32)
         table[used] = got
         tids = table[stream.tids]
