@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 
 @dataclass(slots=True)
-class IndexDoc:
-    """One article as the index stores it: metadata, text, body tokens and entity mentions."""
+class _Stored:
+    """What the index stores of an article besides its fields: metadata and text."""
 
     id: str
     path: str
@@ -30,6 +30,12 @@ class IndexDoc:
     actors: list[str]
     content_hash: str
     text: str
+
+
+@dataclass(slots=True)
+class IndexDoc(_Stored):
+    """One article as the index stores it: metadata, text, body tokens and entity mentions."""
+
     tokens: list[Token]  # body tokens, entity-tagged
     entities: list[tuple[str, int, int, int]]  # (entity key, position, start, end) in the body
     title_tokens: list[Token] = field(default_factory=list)  # offsets into ``title``
@@ -147,21 +153,12 @@ def mention_spans(aa: AnalyzedArticle) -> list[tuple[str, int, int, int]]:
 
 
 @dataclass(slots=True)
-class ColumnDoc:
+class ColumnDoc(_Stored):
     """:class:`IndexDoc` of an article read from its analysis record as columns
     (:func:`archive.index.columns.article_columns`): the same fields for ``add_document``, its body
     fields as :class:`~archive.index.schema.ColumnStream` (numpy arrays made per article, not a
     Token and three item tuples per body token), and its related-articles features."""
 
-    id: str
-    path: str
-    title: str
-    date: str | None
-    source: str | None
-    places: list[str]
-    actors: list[str]
-    content_hash: str
-    text: str
     form: ColumnStream
     stem: ColumnStream
     root: ColumnStream
