@@ -210,7 +210,33 @@ def test_search_during_update_never_sees_a_half_written_index(paths: Paths) -> N
     thread.join()
     assert not errors, errors
     assert searches >= 3
+    # (a generation a search still held at the last update is removed by the next one)
+    f.write_text(original + EXTRA, encoding="utf-8")
+    update_index(paths)
     assert len(list(search_dir(paths).glob("gen-*"))) <= 2
+
+
+def test_a_search_held_across_updates_still_reads_its_generation(paths: Paths) -> None:
+    """A reader that spans several updates (a slow search, a kwic listing) keeps reading the
+    generation it opened: the updates do not remove it under it (Whoosh reads some of a
+    generation's files only when first asked), and the first update after it closes does."""
+    f = paths.seeds / f"{A1}.txt"
+    original = f.read_text(encoding="utf-8")
+    analyzer, _ = query_analyzer(paths)
+    with open_view(paths) as view:
+        for i in range(3):
+            f.write_text(original + (EXTRA if i % 2 == 0 else ""), encoding="utf-8")
+            update_index(paths)
+        assert view.gen.is_dir()
+        assert len(list(search_dir(paths).glob("gen-*"))) == 3
+        got = search(view, "قصف", analyzer=analyzer, limit=None)
+        assert got.total >= 4 and all(r.matched and r.title for r in got.results)
+        assert not search(view, "زرافة", analyzer=analyzer, limit=None).results
+    held = view.gen
+    f.write_text(original, encoding="utf-8")
+    update_index(paths)
+    assert not held.exists()
+    assert len(list(search_dir(paths).glob("gen-*"))) == 2
 
 
 def test_build_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:

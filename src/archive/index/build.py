@@ -12,7 +12,8 @@ Layout::
 An update never touches the live generation: it copies it (or starts empty), applies the
 changes there, commits, and only then points ``CURRENT`` at the new directory with
 ``os.replace``. A reader resolves ``CURRENT`` once and reads a complete generation; the previous
-generation is kept so a reader that opened it just before a switch can finish.
+generation is kept, and so is any older one a reader still holds (a shared flock on its
+folder: :func:`hold_generation`), until an update finds it free.
 
 Incremental rules (the manifest records what each generation was built from):
 
@@ -1214,11 +1215,43 @@ def _max_generation(sdir: Path) -> int:
     return best
 
 
+def hold_generation(gen: Path) -> int:
+    """Hold ``gen`` for reading: a shared lock on its folder, which :func:`_prune` does not
+    remove while any reader holds it (Whoosh opens some files of a generation only when they
+    are first read). The descriptor to give to :func:`release_generation`. Raises OSError when
+    the generation is gone."""
+    fd = os.open(gen, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)  # waits while an update removes it
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def release_generation(fd: int) -> None:
+    os.close(fd)  # (lets go of the lock)
+
+
 def _prune(sdir: Path, keep: set[str]) -> None:
+    """Remove the generations not in ``keep``, but not one a reader holds
+    (:func:`hold_generation`): a later update removes it."""
     for p in sorted(sdir.glob("gen-*")):
-        if p.name not in keep:
+        if p.name in keep:
+            continue
+        try:
+            fd = os.open(p, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # read from now: kept for a later update to remove
             shutil.rmtree(p, ignore_errors=True)
             _forget(p)
+        finally:
+            os.close(fd)
 
 
 def ensure_fresh(paths: Paths, related: bool = False,

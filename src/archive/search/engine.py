@@ -26,7 +26,13 @@ from archive.analysis import Analyzer, normalize
 from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tokenize import token_pattern
 from archive.config import Paths
-from archive.index.build import Manifest, current_generation, read_manifest
+from archive.index.build import (
+    Manifest,
+    current_generation,
+    hold_generation,
+    read_manifest,
+    release_generation,
+)
 from archive.index.schema import (
     TITLE_PREFIX,
     PackedCharacters,
@@ -92,7 +98,20 @@ class IndexView:
 
     def __init__(self, gen: Path) -> None:
         self.gen = gen
-        self.ix = whoosh_index.open_dir(str(gen))
+        # held until close: an update does not remove a generation that is being read
+        self._hold = hold_generation(gen)
+        try:
+            self.ix = whoosh_index.open_dir(str(gen))
+        except BaseException:
+            release_generation(self._hold)
+            raise
+        try:
+            self._open(gen)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, gen: Path) -> None:
         self.reader = self.ix.reader()
         self._stored: dict[int, dict[str, Any]] = {}
         self._meta: dict[int, dict[str, Any]] | None = None
@@ -122,8 +141,12 @@ class IndexView:
         return read_manifest(self.gen)
 
     def close(self) -> None:
-        self.reader.close()
-        self.ix.close()
+        try:
+            if hasattr(self, "reader"):
+                self.reader.close()
+            self.ix.close()
+        finally:
+            release_generation(self._hold)
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """Every stored field, the article text included."""
