@@ -1259,7 +1259,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if not self.serving:  # (the large blocks let go of: see give_back_memory)
             from archive.pipeline import give_back_memory
 
-            _let_go_of_site(site)
+            site.close()
             give_back_memory()
         del site
         # after the site data is let go of: checks.bin (its page keys, made and encoded
@@ -1859,17 +1859,6 @@ class _Releasing(Mapping[str, str]):
         for item in self.analysis.keys.items():
             yield item
             summaries.pop(item[0], None)
-
-
-def _let_go_of_site(site: Site) -> None:
-    """`mkdocs build`, the pages written: let go of everything ``site`` holds (the site data
-    with every article's view, the page specs, the memo of rendered parts, the link table,
-    its Jinja2 environment). The Site is in reference cycles (its environment's globals and
-    its page specs hold closures over it), which only the cycle collector frees, and that is
-    paused through the browser stage (archive.browser.index), the build's peak: ~40 MB at
-    9,504 articles were kept to the end. Its attributes dropped, what they held is freed at
-    once by reference counting."""
-    vars(site).clear()
 
 
 def _folder(path: Path) -> Path:

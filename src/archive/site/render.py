@@ -353,7 +353,19 @@ class Site:
         #: tags), taken by :meth:`render` when it renders that page next
         self._asked_last: tuple[Any, ...] | None = None
 
+    def close(self) -> None:
+        """`mkdocs build`, the pages written: let go of everything this Site holds (the site
+        data with every article's view, the page specs, the memo of rendered parts, the link
+        table, its Jinja2 environment). A Site is in reference cycles (its environment's
+        globals and its page specs hold closures over it), which only the cycle collector
+        frees, and that is paused through the browser stage (archive.browser.index), the
+        build's peak: ~40 MB at 9,504 articles were kept to the end. Its attributes dropped,
+        what they held is freed at once by reference counting. The Site is not usable
+        afterwards."""
+        vars(self).clear()
+
     # -- orderings ---------------------------------------------------------------------------
+
     def ranks(self) -> dict[str, dict[str, int]]:
         """Order → article id → rank, over the whole archive (each list sorts by these)."""
         if self._ranks is None:
