@@ -24,7 +24,7 @@ from whoosh.index import EmptyIndexError
 
 from archive.analysis import Analyzer, normalize
 from archive.analysis.morphology import ALT_MARK
-from archive.analysis.tokenize import token_pattern
+from archive.analysis.tokenize import token_columns
 from archive.config import Paths
 from archive.index.build import (
     Manifest,
@@ -247,8 +247,9 @@ class IndexView:
             stored = self.stored(docnum)
             spans = array("I")
             if title:
-                for m in token_pattern().finditer(stored.get("title") or ""):
-                    spans.extend(m.span())
+                _, starts, ends = token_columns(stored.get("title") or "")
+                for start, end in zip(starts, ends, strict=True):
+                    spans.extend((start, end))
             else:
                 spans.frombytes(stored.get("spans") or b"")
             self._token_spans[key] = spans
