@@ -56,11 +56,15 @@ from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
 
 if TYPE_CHECKING:
     from archive.index.columns import ArticleColumns
+    from archive.index.related import StoredRelated
     from archive.pipeline import AnalyzedArticle
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 MANIFEST = "manifest.json"
 RELATED = "related.json"
+#: related.json's index: where each article's entry is, and its related articles as numbers
+#: (related.related_file): an update reads only the lists it can change, not the whole file
+RELATED_INDEX = "related.idx"
 META = "docs.json"  # Whoosh doc number → id, date, source, places, actors (for filters)
 #: Per article id, its root and entity terms with their frequencies (what related articles are
 #: computed from), carried from generation to generation and updated for the changed articles
@@ -822,8 +826,8 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         # Whoosh never rewrites a file it has written (new segments and a new TOC get new
         # names), so hard links give the new generation a copy for free.
         shutil.copytree(prev_gen, gen, copy_function=os.link,
-                        ignore=shutil.ignore_patterns(MANIFEST, RELATED, META, FEATURES, "*.tmp",
-                                                     "*LOCK"))
+                        ignore=shutil.ignore_patterns(MANIFEST, RELATED, RELATED_INDEX, META,
+                                                     FEATURES, "*.tmp", "*LOCK"))
         ix = whoosh_index.open_dir(str(gen))
     else:
         gen.mkdir(parents=True)
@@ -1130,7 +1134,7 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
     its index when it has none). ``previous``: the features of the previous generation and
     its directory, whose related.json is then updated for what changed instead of computed
     again (the same result)."""
-    from archive.index.related import related_from_features, related_json, update_related
+    from archive.index.related import related_file, related_from_features, update_related
 
     if feats is None:
         feats = _read_features(gen)
@@ -1147,7 +1151,8 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
         finally:
             ix.close()
         _write_features(gen, feats)
-    old = _read_related(previous[1]) if previous is not None else None
+    old = (_read_related(previous[1], stored=_KEPT is None) if previous is not None
+           else None)
     if previous is not None and old is not None:
         related = update_related(previous[0], feats, old)
     else:
@@ -1156,11 +1161,18 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
     if _KEPT is not None:  # (mkdocs serve) a list computed again as it was is the one
         # written last time: related_json takes its text as it is (an edit computes again
         # the lists of every article sharing a feature with it: half of them at 9,504)
+        if not isinstance(related, dict):
+            related = dict(related)
         for aid, rows in related.items():
             hit = _WRITTEN.get(aid)
             if hit is not None and hit[0] is not rows and hit[0] == rows:
                 related[aid] = hit[0]
-    text = related_json(related, _WRITTEN if _KEPT is not None else None)
+    text, index = related_file(related, _WRITTEN if _KEPT is not None else None)
+    # the index first: a related.json newer than its index is found not to match it
+    if index is not None:
+        archive_files.write_atomic(gen / RELATED_INDEX, index)
+    else:
+        (gen / RELATED_INDEX).unlink(missing_ok=True)
     _write_atomic(gen / RELATED, text)
     _keep(gen / RELATED, (related, text))
     if publish:
@@ -1169,14 +1181,31 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
         _keep(paths.build / RELATED, (related, text))
 
 
-def _read_related(gen: Path) -> dict[str, list[dict[str, Any]]] | None:
-    """Generation ``gen``'s related articles (None when missing or unreadable)."""
+def _read_related(gen: Path, stored: bool = False,
+                  ) -> dict[str, list[dict[str, Any]]] | StoredRelated | None:
+    """Generation ``gen``'s related articles (None when missing or unreadable). ``stored``:
+    as a :class:`~archive.index.related.StoredRelated` when related.json has its index
+    (each list parsed only when asked for)."""
     kept = _recall(gen / RELATED)
     if kept is not None:
         return kept[1][0]  # type: ignore[no-any-return]
     try:
-        data = json.loads((gen / RELATED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = (gen / RELATED).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if stored:
+        from archive.index.related import StoredRelated
+
+        try:
+            index = (gen / RELATED_INDEX).read_bytes()
+        except OSError:
+            index = None
+        found = StoredRelated.load(text, index) if index is not None else None
+        if found is not None:
+            return found
+    try:
+        data = json.loads(text)
+    except ValueError:
         return None
     return data if isinstance(data, dict) else None
 
