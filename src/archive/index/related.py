@@ -469,12 +469,16 @@ class FeatureTable:
         import numpy as np
 
         drop = set(removed) | set(rows)
-        old_row = {a: k for k, a in enumerate(self.ids)}
-        ids = sorted((set(self.ids) - drop) | set(rows))
+        n_old = len(self.ids)
+        # the rows dropped, found by bisection (the ids are sorted): no step per kept row
+        keep_row = np.ones(n_old, dtype=bool)
+        for a in drop:
+            k = bisect_left(self.ids, a)
+            if k < n_old and self.ids[k] == a:
+                keep_row[k] = False
+        ids = sorted(chain(compress(self.ids, keep_row.tolist()), rows))
         fresh = set(chain.from_iterable(rows.values())).difference(self.names)
         # the names still used (those of kept rows or of the new rows), alphabetical
-        keep_row = np.fromiter((a not in drop for a in self.ids), dtype=bool,
-                               count=len(self.ids))
         kept_entries = np.repeat(keep_row, np.diff(self.indptr))
         used = np.zeros(len(self.names), dtype=bool)
         used[self.fid[kept_entries]] = True
@@ -492,35 +496,42 @@ class FeatureTable:
             def number(f: str) -> int:
                 return bisect_left(names, f)
         else:
-            names = sorted([f for f, u in zip(self.names, used.tolist(), strict=True) if u]
-                           + list(fresh))
-            number = {f: k for k, f in enumerate(names)}.__getitem__
-            remap = np.full(len(self.names), -1, dtype=np.int32)
-            if len(self.names):
-                remap[used] = np.fromiter(
-                    (number(f) for f, u in zip(self.names, used.tolist(), strict=True) if u),
-                    dtype=np.int32, count=int(used.sum()))
-        lengths = np.asarray([len(rows[a]) if a in rows else
-                              int(self.indptr[old_row[a] + 1] - self.indptr[old_row[a]])
-                              for a in ids], dtype=np.int64)
+            # the used names (in order) and the new ones merged (two sorted runs: one pass),
+            # each used name's new number counted from where the new ones go among the old
+            extra = sorted(fresh)
+            names = sorted(chain(compress(self.names, used.tolist()), extra))
+            inserted = np.asarray([bisect_left(self.names, f) for f in extra], dtype=np.int64)
+            at_old = np.arange(len(self.names), dtype=np.int64)
+            newnum = (np.cumsum(used) - 1) + np.searchsorted(inserted, at_old, side="right")
+            remap = np.where(used, newnum, -1).astype(np.int32)
+
+            def number(f: str) -> int:
+                return bisect_left(names, f)
+        # each new row's place; the kept rows fill the others, in their order
+        placed = sorted(rows)
+        at = np.asarray([bisect_left(ids, a) for a in placed], dtype=np.int64)
+        is_new = np.zeros(len(ids), dtype=bool)
+        is_new[at] = True
+        lengths = np.zeros(len(ids), dtype=np.int64)
+        kept_old = np.flatnonzero(keep_row)
+        kept = np.flatnonzero(~is_new)
+        lengths[kept] = np.diff(self.indptr)[kept_old]
+        lengths[at] = [len(rows[a]) for a in placed]
         indptr = np.concatenate(([0], np.cumsum(lengths)))
         fid = np.empty(int(indptr[-1]), dtype=np.int32)
         tf = np.empty(int(indptr[-1]), dtype=np.int32)
         # the kept rows keep their order: their entries move by where their row now starts
-        kept = [k for k, a in enumerate(ids) if a not in rows]
-        if kept:
-            kept_old = np.asarray([old_row[ids[k]] for k in kept], dtype=np.int64)
-            shift = indptr[np.asarray(kept, dtype=np.int64)] - self.indptr[kept_old]
+        if len(kept):
+            shift = indptr[kept] - self.indptr[kept_old]
             src = np.flatnonzero(kept_entries)
             dest = src + np.repeat(shift, np.diff(self.indptr)[kept_old])
             fid[dest] = remap[self.fid[src]]
             tf[dest] = self.tf[src]
-        for k, a in enumerate(ids):
-            if a in rows:
-                items = sorted(rows[a].items())
-                lo, hi = int(indptr[k]), int(indptr[k + 1])
-                fid[lo:hi] = [number(f) for f, _ in items]
-                tf[lo:hi] = [t for _, t in items]
+        for k, a in zip(at.tolist(), placed, strict=True):
+            items = sorted(rows[a].items())
+            lo, hi = int(indptr[k]), int(indptr[k + 1])
+            fid[lo:hi] = [number(f) for f, _ in items]
+            tf[lo:hi] = [t for _, t in items]
         out = FeatureTable(ids, names, indptr, fid, tf)
         out.base = (self, frozenset(drop))
         if bool(used.all()):  # every name of this table is one of the new table's
