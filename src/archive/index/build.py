@@ -67,6 +67,10 @@ RELATED = "related.json"
 #: (related.related_file): an update reads only the lists it can change, not the whole file
 RELATED_INDEX = "related.idx"
 META = "docs.json"  # Whoosh doc number → id, date, source, places, actors (for filters)
+#: docs.json's index: each entry's document number, id and place in the text, so that an
+#: update that only adds a segment drops and appends entries without reading the others
+META_INDEX = "docs.idx"
+META_INDEX_FORMAT = 1
 #: Per article id, its root and entity terms with their frequencies (what related articles are
 #: computed from), carried from generation to generation and updated for the changed articles
 #: only: the related articles are computed without reading every posting of the index.
@@ -845,7 +849,8 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         # names), so hard links give the new generation a copy for free.
         shutil.copytree(prev_gen, gen, copy_function=os.link,
                         ignore=shutil.ignore_patterns(MANIFEST, RELATED, RELATED_INDEX, META,
-                                                     FEATURES, "*.tmp", "*LOCK"))
+                                                     META_INDEX, FEATURES, "*.tmp",
+                                                     "*LOCK"))
         ix = whoosh_index.open_dir(str(gen))
     else:
         gen.mkdir(parents=True)
@@ -914,11 +919,18 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         raise
     lap("commit")
 
-    meta = _docs_meta(ix, prev_gen if prev is not None else None, before, todo | removed,
-                      written)
+    spliced = (_docs_spliced(ix, prev_gen, before, todo | removed)
+               if prev is not None and prev_gen is not None and _KEPT is None
+               and previous is not None else None)
+    if spliced is not None:  # docs.json's other entries taken over as text
+        meta: dict[int, dict[str, Any]] = {}
+        _write_docs(gen, *spliced)
+    else:
+        meta = _docs_meta(ix, prev_gen if prev is not None else None, before,
+                          todo | removed, written)
+        _write_docs(gen, *_docs_entries(meta))
+        _keep(gen / META, meta)
     del written
-    _write_atomic(gen / META, json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n")
-    _keep(gen / META, meta)
     if previous is None:
         feats = FeatureTable.from_dict(
             index_features(ix, {num: row["id"] for num, row in meta.items()}))
@@ -1040,6 +1052,93 @@ def _docs_meta(ix: Any, prev_gen: Path | None, before: list[tuple[str, int]],
                 return dict(sorted(meta.items()))
         return {num: {k: fields.get(k) for k in _META_FIELDS}
                 for num, fields in reader.iter_docs()}
+
+
+def _docs_entries(meta: dict[int, dict[str, Any]]) -> tuple[list[int], list[str], list[str]]:
+    """docs.json's entries of ``meta`` (number order): numbers, ids and texts, which
+    :func:`_write_docs` joins into ``json.dumps(meta, ensure_ascii=False, sort_keys=True)``."""
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    nums = sorted(meta)
+    return nums, [meta[n]["id"] for n in nums], [f'"{n}": {encode(meta[n])}' for n in nums]
+
+
+def _write_docs(gen: Path, nums: list[int], ids: list[str], parts: list[str]) -> None:
+    """docs.json from its entries, and its index (:data:`META_INDEX`)."""
+    text = "{" + ", ".join(parts) + "}\n"
+    lengths = array("q", map(len, parts))
+    starts, at = array("q"), 1
+    for n in lengths:
+        starts.append(at)
+        at += n + 2
+    archive_files.write_atomic(gen / META_INDEX, marshal.dumps(
+        (META_INDEX_FORMAT, len(text), array("q", nums).tobytes(), ids, starts.tobytes(),
+         lengths.tobytes()), 2))
+    _write_atomic(gen / META, text)
+
+
+def _read_docs_index(gen: Path) -> tuple[str, list[int], list[str], list[int], list[int]] | None:
+    """docs.json's text with its index: numbers, ids, starts and lengths of its entries
+    (None when either is missing or they do not match)."""
+    try:
+        text = (gen / META).read_text(encoding="utf-8")
+        fmt, length, nums, ids, starts, lengths = marshal.loads(
+            (gen / META_INDEX).read_bytes())
+        if fmt != META_INDEX_FORMAT or length != len(text) or type(ids) is not list:
+            return None
+        nums_l, starts_l = array("q", nums).tolist(), array("q", starts).tolist()
+        lengths_l = array("q", lengths).tolist()
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not (len(nums_l) == len(ids) == len(starts_l) == len(lengths_l)):
+        return None
+    if nums_l and (text[starts_l[-1] + lengths_l[-1]:] != "}\n"
+                   or not text.startswith(f'{{"{nums_l[0]}": ')):
+        return None
+    return text, nums_l, ids, starts_l, lengths_l
+
+
+def _docs_spliced(ix: Any, prev_gen: Path, before: list[tuple[str, int]], changed: set[str],
+                  ) -> tuple[list[int], list[str], list[str]] | None:
+    """docs.json's entries after an update that kept every segment of ``prev_gen`` in place
+    (``before``) and added others: the previous entries as text, without those of the
+    ``changed`` ids, and the new segments' documents read from their stored fields. None
+    when the segments moved (a merge) or the previous docs.json has no usable index: then
+    :func:`_docs_meta`."""
+    now = _segment_ids(ix)
+    if not before or now[:len(before)] != before:
+        return None
+    found = _read_docs_index(prev_gen)
+    if found is None:
+        return None
+    text, nums, ids, starts, lengths = found
+    offset = sum(count for _, count in before)
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    out_nums: list[int] = []
+    out_ids: list[str] = []
+    parts: list[str] = []
+    with ix.reader() as reader:
+        is_deleted = reader.is_deleted
+        for num, aid, start, length in zip(nums, ids, starts, lengths, strict=True):
+            if aid in changed:
+                continue
+            if num >= offset or is_deleted(num):
+                return None  # not what the previous generation's index holds
+            part = text[start:start + length]
+            if not part.startswith(f'"{num}": {{'):
+                return None
+            out_nums.append(num)
+            out_ids.append(aid)
+            parts.append(part)
+        for num in range(offset, reader.doc_count_all()):
+            if not is_deleted(num):
+                fields = reader.stored_fields(num)
+                row = {k: fields.get(k) for k in _META_FIELDS}
+                out_nums.append(num)
+                out_ids.append(row["id"])
+                parts.append(f'"{num}": {encode(row)}')
+        if len(parts) != reader.doc_count():
+            return None
+    return out_nums, out_ids, parts
 
 
 def _segment_count(ix: Any) -> int:
