@@ -216,11 +216,14 @@ def update_related(old_feats: Features, new_feats: Features,
     if rest and moved:
         rows = np.asarray([m.row[a] for a in rest], dtype=np.int64)
         cols = np.asarray(sorted(m.row[a] for a in moved), dtype=np.int64)
-        sims = (m.x[rows] @ m.xt[:, cols]).tocsr()
+        # every row against the moved ones (no copy of the rest's rows), then the rest's
+        sims = (m.x @ m.xt[:, cols]).tocsr()
         data = np.round(sims.data, 4)
-        r = np.repeat(np.arange(len(rest), dtype=np.int64), np.diff(sims.indptr))
+        in_rest = np.full(len(ids), -1, dtype=np.int64)
+        in_rest[rows] = np.arange(len(rest), dtype=np.int64)
+        r = in_rest[np.repeat(np.arange(len(ids), dtype=np.int64), np.diff(sims.indptr))]
         c = cols[sims.indices]
-        pos = data > 0
+        pos = (data > 0) & (r >= 0)
         r, c, data = r[pos], c[pos], data[pos]
         # per article, only its TOP_K most similar moved ones can enter its list
         order = np.lexsort((c, -data, r))
@@ -478,10 +481,18 @@ class FeatureTable:
                 keep_row[k] = False
         ids = sorted(chain(compress(self.ids, keep_row.tolist()), rows))
         fresh = set(chain.from_iterable(rows.values())).difference(self.names)
-        # the names still used (those of kept rows or of the new rows), alphabetical
-        kept_entries = np.repeat(keep_row, np.diff(self.indptr))
-        used = np.zeros(len(self.names), dtype=bool)
-        used[self.fid[kept_entries]] = True
+        # the names still used (those of kept rows or of the new rows), alphabetical: a
+        # name is used by a kept row unless all its entries are in dropped rows
+        dropped_rows = np.flatnonzero(~keep_row)
+        dropped = (np.concatenate([self.fid[self.indptr[k]:self.indptr[k + 1]]
+                                   for k in dropped_rows.tolist()])
+                   if len(dropped_rows) else np.zeros(0, dtype=np.int32))
+        used = np.ones(len(self.names), dtype=bool)
+        if len(dropped):
+            touched = np.unique(dropped)
+            df = np.bincount(self.fid, minlength=len(self.names))
+            lost = np.bincount(dropped, minlength=len(self.names))
+            used[touched] = df[touched] > lost[touched]
         for fs in rows.values():
             for f in fs:
                 k = bisect_left(self.names, f)
@@ -520,13 +531,19 @@ class FeatureTable:
         indptr = np.concatenate(([0], np.cumsum(lengths)))
         fid = np.empty(int(indptr[-1]), dtype=np.int32)
         tf = np.empty(int(indptr[-1]), dtype=np.int32)
-        # the kept rows keep their order: their entries move by where their row now starts
+        # the kept rows keep their order: runs of consecutive kept rows move as blocks, each
+        # by where its first row now starts
         if len(kept):
-            shift = indptr[kept] - self.indptr[kept_old]
-            src = np.flatnonzero(kept_entries)
-            dest = src + np.repeat(shift, np.diff(self.indptr)[kept_old])
-            fid[dest] = remap[self.fid[src]]
-            tf[dest] = self.tf[src]
+            identity = len(remap) == len(names) and bool(
+                np.array_equal(remap, np.arange(len(remap), dtype=remap.dtype)))
+            breaks = np.flatnonzero((np.diff(kept_old) != 1) | (np.diff(kept) != 1)) + 1
+            for lo, hi in zip(np.concatenate(([0], breaks)).tolist(),
+                              np.concatenate((breaks, [len(kept)])).tolist(), strict=True):
+                s0, s1 = int(self.indptr[kept_old[lo]]), int(self.indptr[kept_old[hi - 1] + 1])
+                d0 = int(indptr[kept[lo]])
+                block = self.fid[s0:s1]
+                fid[d0:d0 + s1 - s0] = block if identity else remap[block]
+                tf[d0:d0 + s1 - s0] = self.tf[s0:s1]
         for k, a in zip(at.tolist(), placed, strict=True):
             items = sorted(rows[a].items())
             lo, hi = int(indptr[k]), int(indptr[k + 1])
