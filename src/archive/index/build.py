@@ -50,7 +50,7 @@ from archive.config import Paths
 from archive.errors import Problem
 from archive.index.docs import ColumnDoc, IndexDoc
 from archive.index.related import RULE as RELATED_RULE
-from archive.index.related import FeatureRows, FeatureTable, index_features
+from archive.index.related import FeatureRows, FeatureTable, index_features, text_check
 from archive.index.schema import INDEX_FORMAT, make_schema
 from archive.index.writer import ArchiveWriter
 from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
@@ -1071,7 +1071,7 @@ def _write_docs(gen: Path, nums: list[int], ids: list[str], parts: list[str]) ->
         starts.append(at)
         at += n + 2
     archive_files.write_atomic(gen / META_INDEX, marshal.dumps(
-        (META_INDEX_FORMAT, len(text), array("q", nums).tobytes(), ids, starts.tobytes(),
+        (META_INDEX_FORMAT, text_check(text), array("q", nums).tobytes(), ids, starts.tobytes(),
          lengths.tobytes()), 2))
     _write_atomic(gen / META, text)
 
@@ -1083,7 +1083,7 @@ def _read_docs_index(gen: Path) -> tuple[str, list[int], list[str], list[int], l
         text = (gen / META).read_text(encoding="utf-8")
         fmt, length, nums, ids, starts, lengths = marshal.loads(
             (gen / META_INDEX).read_bytes())
-        if fmt != META_INDEX_FORMAT or length != len(text) or type(ids) is not list:
+        if fmt != META_INDEX_FORMAT or length != text_check(text) or type(ids) is not list:
             return None
         nums_l, starts_l = array("q", nums).tolist(), array("q", starts).tolist()
         lengths_l = array("q", lengths).tolist()

@@ -774,6 +774,15 @@ _ENTRIES = "\n  },\n  {\n"
 RELATED_INDEX_FORMAT = 1
 
 
+def text_check(text: str) -> tuple[int, int]:
+    """What an index of a file's text records of it (its length and CRC-32): an index is
+    used only with the very text it was made for (another version of the code may have
+    written the file again beside an index it left)."""
+    import zlib
+
+    return len(text), zlib.crc32(text.encode("utf-8"))
+
+
 class StoredRelated(Mapping[str, list[dict[str, Any]]]):
     """A related.json text as :func:`related_file` wrote it, with that function's index: per
     article (``ids``, sorted) where its entry is in the text, and its related articles as
@@ -797,7 +806,8 @@ class StoredRelated(Mapping[str, list[dict[str, Any]]]):
 
         try:
             fmt, length, ids, starts, ends, top_k, nbr, scores = marshal.loads(index)
-            if fmt != RELATED_INDEX_FORMAT or length != len(text) or type(ids) is not list:
+            if (fmt != RELATED_INDEX_FORMAT or length != text_check(text)
+                    or type(ids) is not list):
                 return None
             n = len(ids)
             starts = np.frombuffer(starts, dtype="<i8")
@@ -807,7 +817,7 @@ class StoredRelated(Mapping[str, list[dict[str, Any]]]):
         except (EOFError, TypeError, ValueError):
             return None
         if len(starts) != n or len(ends) != n or (n and (
-                int(starts[0]) != 1 or int(ends[-1]) > length or bool(np.any(ends < starts))
+                int(starts[0]) != 1 or int(ends[-1]) > len(text) or bool(np.any(ends < starts))
                 or int(nbr.max()) >= n)) or text[:1] != "{":
             return None
         return cls(text, ids, starts, ends, nbr, scores)
@@ -912,7 +922,7 @@ def related_file(related: Mapping[str, list[dict[str, Any]]],
             return text, None
         nbr[where] = mapped
         scores[where] = old.scores[before]
-    index = marshal.dumps((RELATED_INDEX_FORMAT, len(text), ids,
+    index = marshal.dumps((RELATED_INDEX_FORMAT, text_check(text), ids,
                            starts.astype("<i8").tobytes(), ends.astype("<i8").tobytes(),
                            top_k, nbr.astype("<i4").tobytes(),
                            scores.astype("<f8").tobytes()), 2)
