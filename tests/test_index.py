@@ -411,3 +411,59 @@ def test_a_name_that_is_also_a_common_word_keeps_both_readings(paths: Paths) -> 
     assert found(paths, "خلود") == [A3]
     assert sorted(found(paths, "جذر:خلد")) == [A1, A3]
     assert found(paths, '"لخالد إن"') == [A1]  # the extra key does not shift positions
+
+
+def test_an_update_takes_docs_json_and_related_json_over_as_text(
+        paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update that adds a segment keeps the previous docs.json and related.json entries as
+    text (their indexes, docs.idx and related.idx, say where each entry is): docs.json is not
+    made again from the documents, and both files are what they would be otherwise
+    (related.json and its index as built from scratch; at this size every related list is
+    computed again: tests/test_index_related.py checks the lists read at 600 articles). An
+    index that does not match its file is not used."""
+    from whoosh import index as whoosh_index
+
+    from archive.index import build as index_build
+
+    def docs_from_index(gen: Path) -> dict[str, dict[str, object]]:
+        ix = whoosh_index.open_dir(str(gen))
+        try:
+            with ix.reader() as reader:
+                return {str(num): {k: f.get(k) for k in index_build._META_FIELDS}
+                        for num, f in reader.iter_docs()}
+        finally:
+            ix.close()
+
+    calls: list[str] = []
+    real_meta = index_build._docs_meta
+    monkeypatch.setattr(index_build, "_docs_meta",
+                        lambda *a, **k: calls.append("docs_meta") or real_meta(*a, **k))
+    for step, edit in enumerate(("edit", "add", "delete", "spoilt")):
+        if edit == "edit":
+            f = paths.seeds / f"{A1}.txt"
+            f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+        elif edit == "add":
+            shutil.copy(paths.seeds / f"{A2}.txt", paths.seeds / "005_added.txt")
+        elif edit == "delete":
+            (paths.seeds / f"{A3}.txt").unlink()
+        else:  # docs.idx no longer matches docs.json: docs.json is made from the index
+            gen = current_generation(paths)
+            assert gen is not None
+            (gen / index_build.META_INDEX).write_bytes(b"spoilt")
+            f = paths.seeds / f"{A0}.txt"
+            f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+        calls.clear()
+        update_index(paths)
+        gen = current_generation(paths)
+        assert gen is not None
+        assert ("docs_meta" in calls) == (edit == "spoilt"), (edit, calls)
+        assert json.loads((gen / index_build.META).read_text("utf-8")) == docs_from_index(gen)
+        assert index_build._read_docs_index(gen) is not None
+        fresh = make_archive(tmp_path / f"fresh{step}")
+        shutil.rmtree(fresh.seeds)
+        shutil.copytree(paths.seeds, fresh.seeds)
+        update_index(fresh)
+        fresh_gen = current_generation(fresh)
+        assert fresh_gen is not None
+        for name in (index_build.RELATED, index_build.RELATED_INDEX):
+            assert (gen / name).read_bytes() == (fresh_gen / name).read_bytes(), (edit, name)

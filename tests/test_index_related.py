@@ -99,6 +99,80 @@ def test_updates_equal_a_computation_from_scratch(seed: int,
     assert total < 12 * len(feats) / 3  # a third of computing everything at each step
 
 
+@pytest.mark.parametrize("seed", [4, 5])
+def test_updates_from_the_stored_file_equal_a_computation_from_scratch(
+        seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update that reads the previous related.json through its index (StoredRelated)
+    writes the same file and the same index as a computation from scratch, and parses only
+    the lists it can change."""
+    rng = random.Random(seed)
+    feats = corpus(rng, 600)
+    text, index = rel.related_file(rel.related_from_features(feats))
+    assert index is not None
+    parsed: list[str] = []
+    real = rel.StoredRelated.__getitem__
+
+    def getitem(self: rel.StoredRelated, aid: str) -> Any:
+        parsed.append(aid)
+        return real(self, aid)
+
+    monkeypatch.setattr(rel.StoredRelated, "__getitem__", getitem)
+    for step in range(12):
+        new = dict(feats)
+        kind = step % 4
+        if kind == 0:
+            aid = rng.choice(sorted(new))
+            new[aid] = dict(sorted({**new[aid], **article(rng, 3000)}.items()))
+        elif kind == 1:
+            new[f"b{step:05d}"] = article(rng, 3000)
+        elif kind == 2:
+            # the article most often named as related: many lists lose it
+            counts: dict[str, int] = {}
+            for rows in json.loads(text).values():
+                for r in rows:
+                    counts[r["id"]] = counts.get(r["id"], 0) + 1
+            del new[max(sorted(counts), key=lambda a: counts[a])]
+        else:
+            for aid in rng.sample(sorted(new), 3):
+                new[aid] = article(rng, 3000)
+            del new[rng.choice(sorted(new))]
+        stored = rel.StoredRelated.load(text, index)
+        assert stored is not None
+        parsed.clear()
+        updated = rel.update_related(feats, new, stored)
+        got_text, got_index = rel.related_file(updated)
+        if kind < 3:
+            assert len(parsed) < len(new) / 2, (kind, len(parsed))
+        scratch_text, scratch_index = rel.related_file(rel.related_from_features(new))
+        assert got_text == scratch_text, (seed, step, kind)
+        assert got_index == scratch_index, (seed, step, kind)
+        assert dict(updated) == json.loads(scratch_text)
+        feats, text, index = new, got_text, got_index
+
+
+def test_a_stored_file_that_does_not_match_its_index_is_not_used() -> None:
+    rng = random.Random(9)
+    feats = corpus(rng, 200)
+    related = rel.related_from_features(feats)
+    text, index = rel.related_file(related)
+    assert index is not None
+    stored = rel.StoredRelated.load(text, index)
+    assert stored is not None and dict(stored) == related
+    assert rel.StoredRelated.load(text + " ", index) is None  # another length
+    # the same length, another score (a file written again by another version of the code)
+    k = text.index('"score": 0.') + len('"score": 0.')
+    digit = "1" if text[k] != "1" else "2"
+    assert rel.StoredRelated.load(text[:k] + digit + text[k + 1:], index) is None
+    assert rel.StoredRelated.load(text, index[:-3]) is None
+    other = text.replace('"a0', '"b0', 1)
+    assert rel.StoredRelated.load(other, index) is None
+    # an entry that is not where the index says is never taken for the article's
+    shifted = rel.StoredRelated(other, stored.ids, stored.starts, stored.ends, stored.nbr,
+                                stored.scores)
+    with pytest.raises(ValueError):
+        shifted[sorted(related)[0]]
+
+
 def test_an_edit_that_keeps_every_document_frequency_recomputes_one_list(
         monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(11)

@@ -28,6 +28,7 @@ Incremental rules (the manifest records what each generation was built from):
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import json
 import marshal
@@ -49,19 +50,27 @@ from archive.config import Paths
 from archive.errors import Problem
 from archive.index.docs import ColumnDoc, IndexDoc
 from archive.index.related import RULE as RELATED_RULE
-from archive.index.related import FeatureRows, FeatureTable, index_features
+from archive.index.related import FeatureRows, FeatureTable, index_features, text_check
 from archive.index.schema import INDEX_FORMAT, make_schema
 from archive.index.writer import ArchiveWriter
 from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
 
 if TYPE_CHECKING:
     from archive.index.columns import ArticleColumns
+    from archive.index.related import StoredRelated
     from archive.pipeline import AnalyzedArticle
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 MANIFEST = "manifest.json"
 RELATED = "related.json"
+#: related.json's index: where each article's entry is, and its related articles as numbers
+#: (related.related_file): an update reads only the lists it can change, not the whole file
+RELATED_INDEX = "related.idx"
 META = "docs.json"  # Whoosh doc number → id, date, source, places, actors (for filters)
+#: docs.json's index: each entry's document number, id and place in the text, so that an
+#: update that only adds a segment drops and appends entries without reading the others
+META_INDEX = "docs.idx"
+META_INDEX_FORMAT = 1
 #: Per article id, its root and entity terms with their frequencies (what related articles are
 #: computed from), carried from generation to generation and updated for the changed articles
 #: only: the related articles are computed without reading every posting of the index.
@@ -733,10 +742,27 @@ def update_index(paths: Paths, *, rebuild: bool = False, workers: int | None = N
 
     ``scanned``: :func:`article_stats`, when the caller has just read them."""
     t0 = time.perf_counter()
-    with update_lock(paths):
+    with update_lock(paths), _no_cyclic_gc():
         report = _update_locked(paths, rebuild, workers, related, analysed, scanned)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused (as it was, after): an update makes hundreds of
+    thousands of objects that live to its end (the manifest's, docs.json's and related.json's
+    rows), each allocation burst triggering a collection that walks every object of the
+    process, the caller's corpus and analysis included (1.2 of 2.6 CPU s of an update after
+    one edit at 29,904 articles, in the site build). What an update lets go of is freed by
+    reference counting; the few cycles it leaves wait for the next collection."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bool,
@@ -822,7 +848,8 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         # Whoosh never rewrites a file it has written (new segments and a new TOC get new
         # names), so hard links give the new generation a copy for free.
         shutil.copytree(prev_gen, gen, copy_function=os.link,
-                        ignore=shutil.ignore_patterns(MANIFEST, RELATED, META, FEATURES, "*.tmp",
+                        ignore=shutil.ignore_patterns(MANIFEST, RELATED, RELATED_INDEX, META,
+                                                     META_INDEX, FEATURES, "*.tmp",
                                                      "*LOCK"))
         ix = whoosh_index.open_dir(str(gen))
     else:
@@ -892,11 +919,18 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         raise
     lap("commit")
 
-    meta = _docs_meta(ix, prev_gen if prev is not None else None, before, todo | removed,
-                      written)
+    spliced = (_docs_spliced(ix, prev_gen, before, todo | removed)
+               if prev is not None and prev_gen is not None and _KEPT is None
+               and previous is not None else None)
+    if spliced is not None:  # docs.json's other entries taken over as text
+        meta: dict[int, dict[str, Any]] = {}
+        _write_docs(gen, *spliced)
+    else:
+        meta = _docs_meta(ix, prev_gen if prev is not None else None, before,
+                          todo | removed, written)
+        _write_docs(gen, *_docs_entries(meta))
+        _keep(gen / META, meta)
     del written
-    _write_atomic(gen / META, json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n")
-    _keep(gen / META, meta)
     if previous is None:
         feats = FeatureTable.from_dict(
             index_features(ix, {num: row["id"] for num, row in meta.items()}))
@@ -1020,6 +1054,93 @@ def _docs_meta(ix: Any, prev_gen: Path | None, before: list[tuple[str, int]],
                 for num, fields in reader.iter_docs()}
 
 
+def _docs_entries(meta: dict[int, dict[str, Any]]) -> tuple[list[int], list[str], list[str]]:
+    """docs.json's entries of ``meta`` (number order): numbers, ids and texts, which
+    :func:`_write_docs` joins into ``json.dumps(meta, ensure_ascii=False, sort_keys=True)``."""
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    nums = sorted(meta)
+    return nums, [meta[n]["id"] for n in nums], [f'"{n}": {encode(meta[n])}' for n in nums]
+
+
+def _write_docs(gen: Path, nums: list[int], ids: list[str], parts: list[str]) -> None:
+    """docs.json from its entries, and its index (:data:`META_INDEX`)."""
+    text = "{" + ", ".join(parts) + "}\n"
+    lengths = array("q", map(len, parts))
+    starts, at = array("q"), 1
+    for n in lengths:
+        starts.append(at)
+        at += n + 2
+    archive_files.write_atomic(gen / META_INDEX, marshal.dumps(
+        (META_INDEX_FORMAT, text_check(text), array("q", nums).tobytes(), ids, starts.tobytes(),
+         lengths.tobytes()), 2))
+    _write_atomic(gen / META, text)
+
+
+def _read_docs_index(gen: Path) -> tuple[str, list[int], list[str], list[int], list[int]] | None:
+    """docs.json's text with its index: numbers, ids, starts and lengths of its entries
+    (None when either is missing or they do not match)."""
+    try:
+        text = (gen / META).read_text(encoding="utf-8")
+        fmt, length, nums, ids, starts, lengths = marshal.loads(
+            (gen / META_INDEX).read_bytes())
+        if fmt != META_INDEX_FORMAT or length != text_check(text) or type(ids) is not list:
+            return None
+        nums_l, starts_l = array("q", nums).tolist(), array("q", starts).tolist()
+        lengths_l = array("q", lengths).tolist()
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not (len(nums_l) == len(ids) == len(starts_l) == len(lengths_l)):
+        return None
+    if nums_l and (text[starts_l[-1] + lengths_l[-1]:] != "}\n"
+                   or not text.startswith(f'{{"{nums_l[0]}": ')):
+        return None
+    return text, nums_l, ids, starts_l, lengths_l
+
+
+def _docs_spliced(ix: Any, prev_gen: Path, before: list[tuple[str, int]], changed: set[str],
+                  ) -> tuple[list[int], list[str], list[str]] | None:
+    """docs.json's entries after an update that kept every segment of ``prev_gen`` in place
+    (``before``) and added others: the previous entries as text, without those of the
+    ``changed`` ids, and the new segments' documents read from their stored fields. None
+    when the segments moved (a merge) or the previous docs.json has no usable index: then
+    :func:`_docs_meta`."""
+    now = _segment_ids(ix)
+    if not before or now[:len(before)] != before:
+        return None
+    found = _read_docs_index(prev_gen)
+    if found is None:
+        return None
+    text, nums, ids, starts, lengths = found
+    offset = sum(count for _, count in before)
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    out_nums: list[int] = []
+    out_ids: list[str] = []
+    parts: list[str] = []
+    with ix.reader() as reader:
+        is_deleted = reader.is_deleted
+        for num, aid, start, length in zip(nums, ids, starts, lengths, strict=True):
+            if aid in changed:
+                continue
+            if num >= offset or is_deleted(num):
+                return None  # not what the previous generation's index holds
+            part = text[start:start + length]
+            if not part.startswith(f'"{num}": {{'):
+                return None
+            out_nums.append(num)
+            out_ids.append(aid)
+            parts.append(part)
+        for num in range(offset, reader.doc_count_all()):
+            if not is_deleted(num):
+                fields = reader.stored_fields(num)
+                row = {k: fields.get(k) for k in _META_FIELDS}
+                out_nums.append(num)
+                out_ids.append(row["id"])
+                parts.append(f'"{num}": {encode(row)}')
+        if len(parts) != reader.doc_count():
+            return None
+    return out_nums, out_ids, parts
+
+
 def _segment_count(ix: Any) -> int:
     try:
         return len(ix._segments())
@@ -1130,7 +1251,7 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
     its index when it has none). ``previous``: the features of the previous generation and
     its directory, whose related.json is then updated for what changed instead of computed
     again (the same result)."""
-    from archive.index.related import related_from_features, related_json, update_related
+    from archive.index.related import related_file, related_from_features, update_related
 
     if feats is None:
         feats = _read_features(gen)
@@ -1147,7 +1268,8 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
         finally:
             ix.close()
         _write_features(gen, feats)
-    old = _read_related(previous[1]) if previous is not None else None
+    old = (_read_related(previous[1], stored=_KEPT is None) if previous is not None
+           else None)
     if previous is not None and old is not None:
         related = update_related(previous[0], feats, old)
     else:
@@ -1156,11 +1278,18 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
     if _KEPT is not None:  # (mkdocs serve) a list computed again as it was is the one
         # written last time: related_json takes its text as it is (an edit computes again
         # the lists of every article sharing a feature with it: half of them at 9,504)
+        if not isinstance(related, dict):
+            related = dict(related)
         for aid, rows in related.items():
             hit = _WRITTEN.get(aid)
             if hit is not None and hit[0] is not rows and hit[0] == rows:
                 related[aid] = hit[0]
-    text = related_json(related, _WRITTEN if _KEPT is not None else None)
+    text, index = related_file(related, _WRITTEN if _KEPT is not None else None)
+    # the index first: a related.json newer than its index is found not to match it
+    if index is not None:
+        archive_files.write_atomic(gen / RELATED_INDEX, index)
+    else:
+        (gen / RELATED_INDEX).unlink(missing_ok=True)
     _write_atomic(gen / RELATED, text)
     _keep(gen / RELATED, (related, text))
     if publish:
@@ -1169,14 +1298,31 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
         _keep(paths.build / RELATED, (related, text))
 
 
-def _read_related(gen: Path) -> dict[str, list[dict[str, Any]]] | None:
-    """Generation ``gen``'s related articles (None when missing or unreadable)."""
+def _read_related(gen: Path, stored: bool = False,
+                  ) -> dict[str, list[dict[str, Any]]] | StoredRelated | None:
+    """Generation ``gen``'s related articles (None when missing or unreadable). ``stored``:
+    as a :class:`~archive.index.related.StoredRelated` when related.json has its index
+    (each list parsed only when asked for)."""
     kept = _recall(gen / RELATED)
     if kept is not None:
         return kept[1][0]  # type: ignore[no-any-return]
     try:
-        data = json.loads((gen / RELATED).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = (gen / RELATED).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if stored:
+        from archive.index.related import StoredRelated
+
+        try:
+            index = (gen / RELATED_INDEX).read_bytes()
+        except OSError:
+            index = None
+        found = StoredRelated.load(text, index) if index is not None else None
+        if found is not None:
+            return found
+    try:
+        data = json.loads(text)
+    except ValueError:
         return None
     return data if isinstance(data, dict) else None
 

@@ -36,8 +36,9 @@ import math
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain, compress, count, repeat
+from json.encoder import encode_basestring as _quote  # the C function where there is one
 from operator import is_, itemgetter
 from typing import Any, TypeAlias
 
@@ -139,8 +140,9 @@ def related_from_features(feats: Features, top_k: int = TOP_K,
 
 
 def update_related(old_feats: Features, new_feats: Features,
-                   old_related: dict[str, list[dict[str, Any]]] | None, top_k: int = TOP_K,
-                   ) -> dict[str, list[dict[str, Any]]]:
+                   old_related: dict[str, list[dict[str, Any]]] | StoredRelated | None,
+                   top_k: int = TOP_K,
+                   ) -> dict[str, list[dict[str, Any]]] | RelatedLists:
     """:func:`related_from_features` of ``new_feats``, computed again only for the articles
     whose list can have changed since ``old_related`` was computed from ``old_feats``.
 
@@ -158,6 +160,10 @@ def update_related(old_feats: Features, new_feats: Features,
       TOP_K of its entries rank before that one (or the old list was not full); otherwise
       the article is computed again in full.
 
+    ``old_related`` may be a :class:`StoredRelated` (related.json with its index, as the
+    previous generation wrote them): then only the lists that can change are read from it,
+    and the result is a :class:`RelatedLists` that takes the others' text from it.
+
     The result is the same, byte for byte, as computing everything again (the similarity of
     two articles is summed in the same order either way). Below FULL_BELOW articles, across a
     power of two, or without a usable old result, everything is computed again."""
@@ -165,9 +171,13 @@ def update_related(old_feats: Features, new_feats: Features,
 
     old, new = FeatureTable.of(old_feats), FeatureTable.of(new_feats)
     n = len(new.ids)
+    stored = old_related if isinstance(old_related, StoredRelated) else None
+    if stored is not None and (stored.ids != old.ids or stored.top_k != top_k):
+        old_related = dict(stored)  # not the lists of these features: read every one
+        stored = None
     if (old_related is None or n < FULL_BELOW or len(old.ids) < FULL_BELOW
-            or _level(n) != _level(len(old.ids)) or set(old_related) != set(old.ids)
-            or top_k < 1):
+            or _level(n) != _level(len(old.ids))
+            or (stored is None and set(old_related) != set(old.ids)) or top_k < 1):
         return related_from_features(new, top_k)
     # both tables' features numbered alike (the names of either, alphabetical)
     if old.names == new.names:
@@ -182,6 +192,8 @@ def update_related(old_feats: Features, new_feats: Features,
         old_fid, new_fid = old.renumbered(names), new.renumbered(names)
     changed = _changed_rows(old, old_fid, new, new_fid)
     if not changed:
+        if stored is not None:
+            return RelatedLists(new.ids, {}, stored)
         return {a: old_related[a] for a in new.ids}
     deleted = set(old.ids) - set(new.ids)
     df_old = np.bincount(old_fid, minlength=len(names))
@@ -204,11 +216,14 @@ def update_related(old_feats: Features, new_feats: Features,
     if rest and moved:
         rows = np.asarray([m.row[a] for a in rest], dtype=np.int64)
         cols = np.asarray(sorted(m.row[a] for a in moved), dtype=np.int64)
-        sims = (m.x[rows] @ m.xt[:, cols]).tocsr()
+        # every row against the moved ones (no copy of the rest's rows), then the rest's
+        sims = (m.x @ m.xt[:, cols]).tocsr()
         data = np.round(sims.data, 4)
-        r = np.repeat(np.arange(len(rest), dtype=np.int64), np.diff(sims.indptr))
+        in_rest = np.full(len(ids), -1, dtype=np.int64)
+        in_rest[rows] = np.arange(len(rest), dtype=np.int64)
+        r = in_rest[np.repeat(np.arange(len(ids), dtype=np.int64), np.diff(sims.indptr))]
         c = cols[sims.indices]
-        pos = data > 0
+        pos = (data > 0) & (r >= 0)
         r, c, data = r[pos], c[pos], data[pos]
         # per article, only its TOP_K most similar moved ones can enter its list
         order = np.lexsort((c, -data, r))
@@ -219,13 +234,14 @@ def update_related(old_feats: Features, new_feats: Features,
             extra.setdefault(k, []).append((sim, b))
     out: dict[str, list[dict[str, Any]]] = {}
     picked: dict[str, list[tuple[float, str, Any]]] = {}
-    for k, a in enumerate(rest):
-        old = old_related[a]
+
+    def settle(k: int, a: str, old: list[dict[str, Any]]) -> None:
+        """Article ``a`` (``rest[k]``) keeps ``old``, is merged (picked) or computed again."""
         if not any(r["id"] in gone for r in old):
             more = extra.get(k)
             if more is None:
                 out[a] = old  # nothing it is compared with changed
-                continue
+                return
             if len(old) >= top_k:
                 # a full list that no moved article enters (each ranks after its TOP_K-th:
                 # less similar, or as similar with a larger id) stays as it is: most of the
@@ -234,7 +250,7 @@ def update_related(old_feats: Features, new_feats: Features,
                 if all(sim < last_score or (sim == last_score and ids[b] > last_id)
                        for sim, b in more):
                     out[a] = old
-                    continue
+                    return
         # the others' similarities to it are unchanged and were at most its old TOP_K-th:
         # its kept entries and its similarities to the moved articles decide, unless fewer
         # than TOP_K of them rank before the old TOP_K-th (then what follows is unknown)
@@ -246,8 +262,33 @@ def update_related(old_feats: Features, new_feats: Features,
             last = (-old[top_k - 1]["score"], old[top_k - 1]["id"])
             if sum(1 for sim, i, _ in merged[:top_k] if (-sim, i) <= last) < top_k:
                 full.add(a)
-                continue
+                return
         picked[a] = merged[:top_k]
+
+    if stored is None:
+        assert isinstance(old_related, dict)
+        for k, a in enumerate(rest):
+            settle(k, a, old_related[a])
+    else:
+        # the lists kept in related.json are read only where they can change: those naming a
+        # moved or deleted article, and those a moved article may enter (decided from the
+        # stored neighbours and scores, as settle decides it from the lists)
+        ro = np.fromiter(map(stored.row.__getitem__, rest), dtype=np.int64, count=len(rest))
+        nb = stored.nbr[ro]
+        gone_rows = np.fromiter(sorted(stored.row[g] for g in gone if g in stored.row),
+                                dtype=np.int64)
+        hit = np.isin(nb, gone_rows).any(axis=1).tolist() if len(rest) else []
+        filled = (nb >= 0).sum(axis=1).tolist() if len(rest) else []
+        for k in sorted(set(extra).union(compress(range(len(rest)), hit))):
+            a = rest[k]
+            if not hit[k] and filled[k] >= top_k:
+                k_row = int(ro[k])
+                last_score = float(stored.scores[k_row, top_k - 1])
+                last_id = stored.ids[int(stored.nbr[k_row, top_k - 1])]
+                if all(sim < last_score or (sim == last_score and ids[b] > last_id)
+                       for sim, b in extra[k]):
+                    continue  # kept as it is in related.json
+            settle(k, a, stored[a])
     pairs = [(m.row[a], b) for a, entries in picked.items() for _, _, b in entries
              if isinstance(b, int)]
     shared = dict(zip(pairs, m.shared(np.asarray([p[0] for p in pairs], dtype=np.int64),
@@ -258,6 +299,8 @@ def update_related(old_feats: Features, new_feats: Features,
                   {"id": ids[b], "score": sim, "shared": shared[m.row[a], b]}
                   for sim, _, b in entries]
     out.update(m.top(np.asarray(sorted(m.row[a] for a in full), dtype=np.int64), top_k))
+    if stored is not None:
+        return RelatedLists(ids, out, stored)
     return {a: out[a] for a in ids}
 
 
@@ -429,15 +472,27 @@ class FeatureTable:
         import numpy as np
 
         drop = set(removed) | set(rows)
-        old_row = {a: k for k, a in enumerate(self.ids)}
-        ids = sorted((set(self.ids) - drop) | set(rows))
+        n_old = len(self.ids)
+        # the rows dropped, found by bisection (the ids are sorted): no step per kept row
+        keep_row = np.ones(n_old, dtype=bool)
+        for a in drop:
+            k = bisect_left(self.ids, a)
+            if k < n_old and self.ids[k] == a:
+                keep_row[k] = False
+        ids = sorted(chain(compress(self.ids, keep_row.tolist()), rows))
         fresh = set(chain.from_iterable(rows.values())).difference(self.names)
-        # the names still used (those of kept rows or of the new rows), alphabetical
-        keep_row = np.fromiter((a not in drop for a in self.ids), dtype=bool,
-                               count=len(self.ids))
-        kept_entries = np.repeat(keep_row, np.diff(self.indptr))
-        used = np.zeros(len(self.names), dtype=bool)
-        used[self.fid[kept_entries]] = True
+        # the names still used (those of kept rows or of the new rows), alphabetical: a
+        # name is used by a kept row unless all its entries are in dropped rows
+        dropped_rows = np.flatnonzero(~keep_row)
+        dropped = (np.concatenate([self.fid[self.indptr[k]:self.indptr[k + 1]]
+                                   for k in dropped_rows.tolist()])
+                   if len(dropped_rows) else np.zeros(0, dtype=np.int32))
+        used = np.ones(len(self.names), dtype=bool)
+        if len(dropped):
+            touched = np.unique(dropped)
+            df = np.bincount(self.fid, minlength=len(self.names))
+            lost = np.bincount(dropped, minlength=len(self.names))
+            used[touched] = df[touched] > lost[touched]
         for fs in rows.values():
             for f in fs:
                 k = bisect_left(self.names, f)
@@ -452,35 +507,48 @@ class FeatureTable:
             def number(f: str) -> int:
                 return bisect_left(names, f)
         else:
-            names = sorted([f for f, u in zip(self.names, used.tolist(), strict=True) if u]
-                           + list(fresh))
-            number = {f: k for k, f in enumerate(names)}.__getitem__
-            remap = np.full(len(self.names), -1, dtype=np.int32)
-            if len(self.names):
-                remap[used] = np.fromiter(
-                    (number(f) for f, u in zip(self.names, used.tolist(), strict=True) if u),
-                    dtype=np.int32, count=int(used.sum()))
-        lengths = np.asarray([len(rows[a]) if a in rows else
-                              int(self.indptr[old_row[a] + 1] - self.indptr[old_row[a]])
-                              for a in ids], dtype=np.int64)
+            # the used names (in order) and the new ones merged (two sorted runs: one pass),
+            # each used name's new number counted from where the new ones go among the old
+            extra = sorted(fresh)
+            names = sorted(chain(compress(self.names, used.tolist()), extra))
+            inserted = np.asarray([bisect_left(self.names, f) for f in extra], dtype=np.int64)
+            at_old = np.arange(len(self.names), dtype=np.int64)
+            newnum = (np.cumsum(used) - 1) + np.searchsorted(inserted, at_old, side="right")
+            remap = np.where(used, newnum, -1).astype(np.int32)
+
+            def number(f: str) -> int:
+                return bisect_left(names, f)
+        # each new row's place; the kept rows fill the others, in their order
+        placed = sorted(rows)
+        at = np.asarray([bisect_left(ids, a) for a in placed], dtype=np.int64)
+        is_new = np.zeros(len(ids), dtype=bool)
+        is_new[at] = True
+        lengths = np.zeros(len(ids), dtype=np.int64)
+        kept_old = np.flatnonzero(keep_row)
+        kept = np.flatnonzero(~is_new)
+        lengths[kept] = np.diff(self.indptr)[kept_old]
+        lengths[at] = [len(rows[a]) for a in placed]
         indptr = np.concatenate(([0], np.cumsum(lengths)))
         fid = np.empty(int(indptr[-1]), dtype=np.int32)
         tf = np.empty(int(indptr[-1]), dtype=np.int32)
-        # the kept rows keep their order: their entries move by where their row now starts
-        kept = [k for k, a in enumerate(ids) if a not in rows]
-        if kept:
-            kept_old = np.asarray([old_row[ids[k]] for k in kept], dtype=np.int64)
-            shift = indptr[np.asarray(kept, dtype=np.int64)] - self.indptr[kept_old]
-            src = np.flatnonzero(kept_entries)
-            dest = src + np.repeat(shift, np.diff(self.indptr)[kept_old])
-            fid[dest] = remap[self.fid[src]]
-            tf[dest] = self.tf[src]
-        for k, a in enumerate(ids):
-            if a in rows:
-                items = sorted(rows[a].items())
-                lo, hi = int(indptr[k]), int(indptr[k + 1])
-                fid[lo:hi] = [number(f) for f, _ in items]
-                tf[lo:hi] = [t for _, t in items]
+        # the kept rows keep their order: runs of consecutive kept rows move as blocks, each
+        # by where its first row now starts
+        if len(kept):
+            identity = len(remap) == len(names) and bool(
+                np.array_equal(remap, np.arange(len(remap), dtype=remap.dtype)))
+            breaks = np.flatnonzero((np.diff(kept_old) != 1) | (np.diff(kept) != 1)) + 1
+            for lo, hi in zip(np.concatenate(([0], breaks)).tolist(),
+                              np.concatenate((breaks, [len(kept)])).tolist(), strict=True):
+                s0, s1 = int(self.indptr[kept_old[lo]]), int(self.indptr[kept_old[hi - 1] + 1])
+                d0 = int(indptr[kept[lo]])
+                block = self.fid[s0:s1]
+                fid[d0:d0 + s1 - s0] = block if identity else remap[block]
+                tf[d0:d0 + s1 - s0] = self.tf[s0:s1]
+        for k, a in zip(at.tolist(), placed, strict=True):
+            items = sorted(rows[a].items())
+            lo, hi = int(indptr[k]), int(indptr[k + 1])
+            fid[lo:hi] = [number(f) for f, _ in items]
+            tf[lo:hi] = [t for _, t in items]
         out = FeatureTable(ids, names, indptr, fid, tf)
         out.base = (self, frozenset(drop))
         if bool(used.all()):  # every name of this table is one of the new table's
@@ -643,24 +711,37 @@ def related_json(related: dict[str, list[dict[str, Any]]],
     keeps it between updates): a list that is the very object written last time (an update
     keeps the lists it did not compute again) is not written again."""
 
+    parts = _related_parts(related, written)
+    if parts is None:  # another shape: the json module
+        return json.dumps(related, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return _joined(parts)
+
+
+def _joined(parts: list[str]) -> str:
+    return "".join(["{", ",".join(parts), "\n}\n" if parts else "}\n"])
+
+
+def _related_parts(related: Mapping[str, list[dict[str, Any]]],
+                   written: dict[str, tuple[Any, str]] | None = None) -> list[str] | None:
+    """Each article's entry of :func:`related_json`'s text, in id order (None: not lists
+    of ``{"id", "score", "shared"}``)."""
     items = sorted(related.items())
     try:
         if written is None:
-            parts = list(map(_related_item, items))
-        else:
-            last = dict(written)
-            written.clear()
-            parts = []
-            for item in items:
-                hit = last.get(item[0])
-                text = hit[1] if hit is not None and hit[0] is item[1] else _related_item(item)
-                written[item[0]] = (item[1], text)
-                parts.append(text)
-        return "".join(["{", ",".join(parts), "\n}\n" if items else "}\n"])
-    except (TypeError, KeyError, ValueError, AttributeError):  # another shape: the json module
+            return list(map(_related_item, items))
+        last = dict(written)
+        written.clear()
+        parts = []
+        for item in items:
+            hit = last.get(item[0])
+            text = hit[1] if hit is not None and hit[0] is item[1] else _related_item(item)
+            written[item[0]] = (item[1], text)
+            parts.append(text)
+        return parts
+    except (TypeError, KeyError, ValueError, AttributeError):
         if written is not None:
             written.clear()
-        return json.dumps(related, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return None
 
 
 def _related_item(item: tuple[str, list[dict[str, Any]]]) -> str:
@@ -687,3 +768,162 @@ def _related_entry(r: dict[str, Any]) -> str:
 
 
 _ENTRIES = "\n  },\n  {\n"
+
+
+#: related.json's index (:func:`related_file`), version of its layout
+RELATED_INDEX_FORMAT = 1
+
+
+def text_check(text: str) -> tuple[int, int]:
+    """What an index of a file's text records of it (its length and CRC-32): an index is
+    used only with the very text it was made for (another version of the code may have
+    written the file again beside an index it left)."""
+    import zlib
+
+    return len(text), zlib.crc32(text.encode("utf-8"))
+
+
+class StoredRelated(Mapping[str, list[dict[str, Any]]]):
+    """A related.json text as :func:`related_file` wrote it, with that function's index: per
+    article (``ids``, sorted) where its entry is in the text, and its related articles as
+    rows into ``ids`` (``nbr``, -1 after the last) with their scores. A list is parsed from
+    its own piece of the text when asked for (never the whole file); :func:`update_related`
+    decides from the arrays which lists it must read."""
+
+    def __init__(self, text: str, ids: list[str], starts: Any, ends: Any, nbr: Any,
+                 scores: Any) -> None:
+        self.text, self.ids = text, ids
+        self.starts, self.ends, self.nbr, self.scores = starts, ends, nbr, scores
+        self.top_k = int(nbr.shape[1])
+        self.row = {a: k for k, a in enumerate(ids)}
+
+    @classmethod
+    def load(cls, text: str, index: bytes) -> StoredRelated | None:
+        """The related lists of ``text`` with its ``index`` (None when they do not match)."""
+        import marshal
+
+        import numpy as np
+
+        try:
+            fmt, length, ids, starts, ends, top_k, nbr, scores = marshal.loads(index)
+            if (fmt != RELATED_INDEX_FORMAT or length != text_check(text)
+                    or type(ids) is not list):
+                return None
+            n = len(ids)
+            starts = np.frombuffer(starts, dtype="<i8")
+            ends = np.frombuffer(ends, dtype="<i8")
+            nbr = np.frombuffer(nbr, dtype="<i4").reshape(n, top_k)
+            scores = np.frombuffer(scores, dtype="<f8").reshape(n, top_k)
+        except (EOFError, TypeError, ValueError):
+            return None
+        if len(starts) != n or len(ends) != n or (n and (
+                int(starts[0]) != 1 or int(ends[-1]) > len(text) or bool(np.any(ends < starts))
+                or int(nbr.max()) >= n)) or text[:1] != "{":
+            return None
+        return cls(text, ids, starts, ends, nbr, scores)
+
+    def part(self, k: int) -> str:
+        """The text of the ``k``-th article's entry (its key, a colon and its list)."""
+        text = self.text[int(self.starts[k]):int(self.ends[k])]
+        head = f"\n {_quote(self.ids[k])}: "
+        if not text.startswith(head):
+            raise ValueError(f"related.json does not match its index at {self.ids[k]!r}")
+        return text
+
+    def __getitem__(self, aid: str) -> list[dict[str, Any]]:
+        k = self.row[aid]
+        return json.loads("{" + self.part(k) + "}")[aid]  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class RelatedLists(Mapping[str, list[dict[str, Any]]]):
+    """Every article's related list (``ids``, sorted): those of ``own``, and for the others
+    the list kept in ``old`` (a :class:`StoredRelated`), whose text :func:`related_file`
+    copies as it is."""
+
+    def __init__(self, ids: list[str], own: dict[str, list[dict[str, Any]]],
+                 old: StoredRelated) -> None:
+        self.ids, self.own, self.old = ids, own, old
+
+    def __getitem__(self, aid: str) -> list[dict[str, Any]]:
+        got = self.own.get(aid)
+        if got is not None:
+            return got
+        if aid not in self.old.row or aid not in set(self.ids):
+            raise KeyError(aid)
+        return self.old[aid]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def related_file(related: Mapping[str, list[dict[str, Any]]],
+                 written: dict[str, tuple[Any, str]] | None = None, top_k: int = TOP_K,
+                 ) -> tuple[str, bytes | None]:
+    """:func:`related_json`'s text of ``related`` and its index (what :meth:`StoredRelated.
+    load` reads; None when the lists are not of the shape it describes). A
+    :class:`RelatedLists` has the text of the lists it keeps copied from the old file."""
+    import marshal
+
+    import numpy as np
+
+    if isinstance(related, RelatedLists):
+        ids, own, old = related.ids, related.own, related.old
+        parts = [_related_item((a, own[a])) if a in own else old.part(old.row[a])
+                 for a in ids]
+        text = _joined(parts)
+        if written is not None:
+            written.clear()
+    else:
+        found = _related_parts(related, written)
+        if found is None:
+            return related_json(related), None
+        parts, text = found, _joined(found)
+        ids = sorted(related)
+        own, old = related, None
+    n = len(ids)
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=n)
+    ends = np.cumsum(lengths + 1)  # each entry's end, after the "{" or "," before it
+    starts = ends - lengths
+    row = {a: k for k, a in enumerate(ids)}
+    nbr = np.full((n, top_k), -1, dtype=np.int32)
+    scores = np.zeros((n, top_k), dtype=np.float64)
+    kept: list[int] = []
+    for k, a in enumerate(ids):
+        rows = own.get(a)
+        if rows is None:
+            kept.append(k)
+            continue
+        if len(rows) > top_k:
+            return text, None
+        for j, r in enumerate(rows):
+            b = row.get(r["id"])
+            if b is None:
+                return text, None
+            nbr[k, j] = b
+            scores[k, j] = r["score"]
+    if kept and old is not None:
+        # the kept lists' rows, renumbered into the new ids (they name no deleted article)
+        where = np.asarray(kept, dtype=np.int64)
+        before = np.fromiter((old.row[ids[k]] for k in kept), dtype=np.int64, count=len(kept))
+        remap = np.fromiter((row.get(a, -1) for a in old.ids), dtype=np.int32,
+                            count=len(old.ids))
+        got = old.nbr[before]
+        mapped = np.where(got >= 0, remap[np.maximum(got, 0)], -1)
+        if bool(np.any((got >= 0) & (mapped < 0))):
+            return text, None
+        nbr[where] = mapped
+        scores[where] = old.scores[before]
+    index = marshal.dumps((RELATED_INDEX_FORMAT, text_check(text), ids,
+                           starts.astype("<i8").tobytes(), ends.astype("<i8").tobytes(),
+                           top_k, nbr.astype("<i4").tobytes(),
+                           scores.astype("<f8").tobytes()), 2)
+    return text, index
