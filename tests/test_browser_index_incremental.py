@@ -146,15 +146,17 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
     return out
 
 
-@pytest.fixture(params=["short", "long", "ranges", "many-forms"])
+@pytest.fixture(params=["short", "long", "ranges", "arrays"])
 def layout(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """``long``: every term is long (its positions in pos/ files, one article per file);
     ``ranges``: a term in more than two articles is long, its positions split into ranges of
-    about two articles (a rebuild patches the ranges its articles are in); ``many-forms``:
-    every forms entry a rebuild makes again is made as those of the terms most articles hold
-    (:func:`_many_forms_entry`)."""
-    if request.param == "many-forms":
+    about two articles (a rebuild patches the ranges its articles are in); ``arrays``:
+    a rebuild makes every forms entry again as those of the terms most articles hold
+    (:func:`_many_forms_entry`) and hashes every shard's terms together
+    (:func:`_term_hashes`), as at tens of thousands of articles."""
+    if request.param == "arrays":
         monkeypatch.setattr(browser_index, "MANY_FORMS", 0)
+        monkeypatch.setattr(browser_index, "MANY_TERMS", 0)
     if request.param == "long":
         monkeypatch.setattr(browser_index, "LONG_DOCS", 0)
         monkeypatch.setattr(browser_index, "BLOCK_DOCS", 1)
@@ -712,3 +714,15 @@ def test_the_forms_entry_of_a_common_term_is_the_same_by_arrays() -> None:
                "all" if want[1] == 0 else
                "several" if any(isinstance(c, list) for c in want[1]) else "codes"] += 1
     assert min(shapes[k] for k in ("dict", "all", "several", "codes")) > 10, shapes
+
+
+def test_term_hashes_together_equal_each_alone() -> None:
+    """The hashes a rebuild computes for a whole shard's terms at once (to find those of a
+    deleted or edited article) are :func:`term_hash`'s: Arabic, Latin, astral characters (two
+    UTF-16 code units each, as JavaScript hashes them), the empty term, long terms."""
+    rng = random.Random(5)
+    alphabet = "ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإؤئةى" + "abcXYZ019:_" + "𝒜😀"
+    terms = ["", "a", "𝒜", "x" * 60] + ["".join(rng.choices(alphabet, k=rng.randint(1, 25)))
+                                        for _ in range(2000)]
+    assert browser_index._term_hashes(terms) == [browser_index.term_hash(t) for t in terms]
+    assert browser_index._term_hashes([]) == []
