@@ -2066,9 +2066,14 @@ def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entrie
         return
     # written in place: state.json, removed when the build started, is written only when it
     # ends (a build that fails leaves no state, and the next one is cold); the state files
-    # are not linked into the site
-    with open(target / f"{k}{_SHARD_STATE}", "wb") as dst:
+    # are not linked into the site. Over the old bytes, then cut to length, not emptied
+    # first: on ext4 (mounted with ``discard`` here) emptying a file frees its blocks at once,
+    # about a millisecond of a rebuild's wall time per shard it touches (hundreds after one
+    # added or deleted article), where writing over them costs next to nothing.
+    fd = os.open(target / f"{k}{_SHARD_STATE}", os.O_WRONLY | os.O_CREAT, 0o666)
+    with open(fd, "wb") as dst:
         dst.write(marshal.dumps((lunr, forms)))
+        dst.truncate()
 
 
 def _put_positions(out: _Out, k: int, texts: dict[str, str]) -> None:
