@@ -9,9 +9,11 @@ the article's tokens say (the reference ``_field_items``).
 
 from __future__ import annotations
 
+import collections
 import functools
 import gzip
 import json
+import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -144,11 +146,17 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
     return out
 
 
-@pytest.fixture(params=["short", "long", "ranges"])
+@pytest.fixture(params=["short", "long", "ranges", "arrays"])
 def layout(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """``long``: every term is long (its positions in pos/ files, one article per file);
     ``ranges``: a term in more than two articles is long, its positions split into ranges of
-    about two articles (a rebuild patches the ranges its articles are in)."""
+    about two articles (a rebuild patches the ranges its articles are in); ``arrays``:
+    a rebuild makes every forms entry again as those of the terms most articles hold
+    (:func:`_many_forms_entry`) and hashes every shard's terms together
+    (:func:`_term_hashes`), as at tens of thousands of articles."""
+    if request.param == "arrays":
+        monkeypatch.setattr(browser_index, "MANY_FORMS", 0)
+        monkeypatch.setattr(browser_index, "MANY_TERMS", 0)
     if request.param == "long":
         monkeypatch.setattr(browser_index, "LONG_DOCS", 0)
         monkeypatch.setattr(browser_index, "BLOCK_DOCS", 1)
@@ -671,3 +679,50 @@ def test_the_digest_packs_of_a_rebuild_equal_a_cold_builds(tmp_path: Path) -> No
     report = write_browser_index(analyzed, site, gazetteer, state_dir=state)
     assert (report.full, report.changed) == (False, 1)
     _same(_data(site), _cold(root, analyzed, gazetteer))
+
+
+def test_the_forms_entry_of_a_common_term_is_the_same_by_arrays() -> None:
+    """:func:`_many_forms_entry` (a rebuild's forms entries of terms held by many articles)
+    gives :func:`_forms_entry`'s value: one form held by every article (``0``), forms held by
+    some (``-1`` for the others), articles holding several forms (their numbers, ascending),
+    several spellings of a form (the lowest-numbered article's), and a form held by an
+    article outside the posting (the explicit entry)."""
+    rng = random.Random(12)
+    shapes = collections.Counter()
+    for case in range(600):
+        docs = sorted(rng.sample(range(4000), rng.randint(0, 300)))
+        norms: dict[str, dict[str, list[int]]] = {}
+        for f in range(rng.choice([1, 1, 2, 3, 8, 40])):
+            share = rng.choice([1.0, 0.5, 0.05])
+            held = [d for d in docs if rng.random() < share]
+            if case % 7 == 0 and rng.random() < 0.3:  # an article the posting does not hold
+                held = sorted({*held, 4000 + f})
+            if not held:
+                continue
+            norm = f"ن{f}"
+            if rng.random() < 0.3:  # several spellings, each with some of the articles
+                cut = rng.randint(0, len(held))
+                spellings = {norm: held[:cut], f"{norm}ـ": held[cut:]}
+                norms[norm] = {s: v for s, v in spellings.items() if v}
+            else:
+                norms[norm] = {rng.choice([norm, f"{norm}ـ"]): held}
+        if not norms:
+            continue
+        want = browser_index._forms_entry(norms, docs)
+        assert browser_index._many_forms_entry(norms, docs) == want, (norms, docs)
+        shapes[type(want).__name__ if not isinstance(want, list) else
+               "all" if want[1] == 0 else
+               "several" if any(isinstance(c, list) for c in want[1]) else "codes"] += 1
+    assert min(shapes[k] for k in ("dict", "all", "several", "codes")) > 10, shapes
+
+
+def test_term_hashes_together_equal_each_alone() -> None:
+    """The hashes a rebuild computes for a whole shard's terms at once (to find those of a
+    deleted or edited article) are :func:`term_hash`'s: Arabic, Latin, astral characters (two
+    UTF-16 code units each, as JavaScript hashes them), the empty term, long terms."""
+    rng = random.Random(5)
+    alphabet = "ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإؤئةى" + "abcXYZ019:_" + "𝒜😀"
+    terms = ["", "a", "𝒜", "x" * 60] + ["".join(rng.choices(alphabet, k=rng.randint(1, 25)))
+                                        for _ in range(2000)]
+    assert browser_index._term_hashes(terms) == [browser_index.term_hash(t) for t in terms]
+    assert browser_index._term_hashes([]) == []
