@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_browser_index_incremental import _analyzed, _cold, _data, _mtimes, _project, _same
 
 from archive.browser.index import delta_decode, delta_encode, write_browser_index
@@ -38,25 +39,49 @@ def test_a_cold_build_over_previous_data_keeps_its_unchanged_files(tmp_path: Pat
     _same(_data(site), _cold(root, analyzed, gazetteer))
 
 
-def test_a_spill_record_made_of_its_groups_bytes_reads_back_as_its_tuple(tmp_path: Path
-                                                                         ) -> None:
-    """The writer spills an article's groups of a bucket as ``(seq, [group, …])`` without
-    encoding them again: the record is put together from each group's marshal bytes (the
-    same bytes its checksum is taken of), and reads back as the tuple itself."""
+def test_an_articles_groups_as_text_read_back_as_its_postings_and_forms(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer spills an article's groups (one per term hash) as text, the positions
+    never turned into number objects on the way (:func:`_term_groups`); spilled and read
+    back, in pieces, the texts give back every posting (field, delta positions) and form
+    (level, term, normalized, spelling) the article had, under its hash."""
     import marshal
 
-    from archive.browser.index import _SPILL_HEAD, _Spill, _spilled
+    import archive.browser.index as browser_index
+    from archive.browser.index import _as_forms, _as_terms, _Spill, _term_groups, term_hash
 
-    groups = [(2166136261, [("كتاب", [0, [3, 9], 1, [3, 9]])], [(0, "كتب", "كتاب", "كِتاب")]),
-              (7, [], [(1, "ك ت ب", "الكتاب", "الكتاب")]),
-              (2**32 - 1, [("x" * 300, [4, [1]])], [])]
+    postings = {"كتاب": [0, [3, 9], 1, [3, 9], 4, [0]], "x" * 300: [4, [1]],
+                "place:riyadh": [3, [12]], "كتب": [1, [3, 9]]}
+    forms = [(0, "كتب", "كتاب", "كِتاب"), (0, "كتب", "الكتاب", "الكتاب"),
+             (1, "ك ت ب", "الكتاب", "الكتاب")]
+    hashes, groups = _term_groups(postings, forms)
+    assert hashes == list(dict.fromkeys([*map(term_hash, postings), term_hash("ك ت ب")]))
     spill = _Spill(tmp_path / "spill")
     for seq in (0, 5, 70_000, 2**31 - 1):
-        data = _spilled(_SPILL_HEAD + marshal.dumps(seq, 2),
-                        [marshal.dumps(g, 2) for g in groups[: 1 + seq % 3]])
-        assert marshal.loads(data) == (seq, groups[: 1 + seq % 3])
-        spill.add_bytes(3, data)
-    spill.add(3, (9, groups))
+        spill.add_bytes(3, marshal.dumps((seq, hashes, groups), 2))
     spill.close()
-    assert list(spill.read(3)) == [(seq, groups[: 1 + seq % 3])
-                                   for seq in (0, 5, 70_000, 2**31 - 1)] + [(9, groups)]
+    monkeypatch.setattr(browser_index, "SPILL_READ", 7)  # records span the pieces
+    read = list(spill.read(3))
+    assert [r[0] for r in read] == [0, 5, 70_000, 2**31 - 1]
+    terms: dict[str, list[object]] = {}
+    table: dict[str, list[object]] = {}
+    for seq, hs, texts in read:
+        assert hs == hashes
+        for h, text in zip(hs, texts, strict=True):
+            posts, _, held = text.partition("\x1d")
+            for line in filter(None, posts.split("\x1e")):
+                term, _, payload = line.partition("\x1f")
+                assert term_hash(term) == h
+                terms.setdefault(term, []).extend([seq, payload])
+            for line in filter(None, held.split("\x1e")):
+                key, _, value = line.partition("\x1f")
+                assert term_hash(key[1:]) == h
+                table.setdefault(key, []).extend([seq, value])
+    got = _as_terms(terms)
+    assert {t: {f: d[0] for f, d in fields.items()} for t, fields in got.items()} == {
+        t: {flat[i]: flat[i + 1] for i in range(0, len(flat), 2)} for t, flat in postings.items()}
+    levels = _as_forms(table)
+    assert levels[0]["كتب"] == {"كتاب": {"كِتاب": [0, 5, 70_000, 2**31 - 1]},
+                                "الكتاب": {"الكتاب": [0, 5, 70_000, 2**31 - 1]}}
+    assert list(levels[1]) == ["ك ت ب"]
+    assert browser_index._SEPARATORS.search("a\x1fb")

@@ -74,6 +74,7 @@ import marshal
 import math
 import operator
 import os
+import re
 import shutil
 import tempfile
 import zlib
@@ -124,6 +125,8 @@ STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
+#: 8: an article's groups (spill records, the checksums of its term hashes) as text
+#: (:func:`_term_groups`), not marshal bytes: the checksums differ.
 #: 7: shard state as one ``marshal`` of its entries, uncompressed (a pickle compressed by
 #: zlib was 5 % of a cold build's CPU: 62 MB of state at 9,504 articles, about 160 MB now);
 #: 6: the articles' term hashes and checksums in :data:`DIGEST_PACKS` pack files
@@ -134,7 +137,7 @@ GZIP_LEVEL = 6
 #: 4: a term's state holds its positions files' fragments too; 3: shard state as JSON
 #: fragments and marshal data per term (``shards/<k>.bin``); 1 was a pickle of each whole
 #: shard (``shards/<k>.pkl``). Another version: a cold build.
-STATE_VERSION = 7
+STATE_VERSION = 8
 #: A term held by more articles than this (over all its fields) is *long*: its shard entry
 #: keeps, per field, only its articles and term frequencies (what ranking needs), and its
 #: positions go to ``pos/<k>/<n>.<b>.json`` files, fetched for the articles that need them.
@@ -311,43 +314,60 @@ class _Record:
     """What one article contributes to the browser data (see :func:`_record`)."""
 
     hashes: list[int]  # the article's term hashes, in order of first appearance
-    groups: list[bytes]  # per hash: its group's bytes (see _term_groups)
+    groups: list[str]  # per hash: its group's text (see _term_groups)
     doc: dict[str, Any]  # docs/<n>.json
     card: list[Any]  # [id, path, title, url or None, date, source]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
 
 
+#: The separators of a group's text (:func:`_term_groups`): between its lines, between a
+#: line's parts, between its postings and its forms; and between a posting's fields.
+_LINE, _KEY, _PART, _FIELD = "\x1e", "\x1f", "\x1d", "|"
+#: Characters a term or a spelling must not hold (the separators of a group's text).
+_SEPARATORS = re.compile("[\x1d-\x1f]")
+
+
 def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str, str]]
-                 ) -> tuple[list[int], list[bytes]]:
+                 ) -> tuple[list[int], list[str]]:
     """An article's postings (term → [field number, delta positions, field number, …]) and
     forms ``(0 stem | 1 root, term, normalized, spelling)`` grouped by term hash, in order of
-    first appearance: the hashes, and per hash the marshal bytes of ``(hash, [(term, [field,
-    positions, …]), …], forms)``. The bytes are the group's spill
-    record and, through a checksum, what tells an edited article's changed hashes; marshal
-    version 2 has no back references, so equal groups give equal bytes whatever their
-    objects' reference counts."""
+    first appearance: the hashes, and per hash its group's text: its postings, one line
+    ``term KEY payload`` each, then PART and its forms, one line ``level+term KEY normalized
+    KEY spelling`` each (lines joined by LINE). A posting's payload is per field (ascending,
+    joined by FIELD) the field's digit and its delta positions as text (``"012,5|112,5"``):
+    what the shard's text is made of, without a number object per position. The text is the
+    group's spill record and, through a checksum, what tells an edited article's changed
+    hashes."""
     known = _HASHES.get
-    hashes = [known(term) or _new_hash(term) for term in postings]
-    groups: dict[int, tuple[int, list[Any], list[Any]]]
-    if len(set(hashes)) == len(hashes):  # no two terms of the article share a hash (usual)
-        groups = {h: (h, [item], []) for h, item in zip(hashes, postings.items(), strict=True)}
-    else:
-        groups = {}
-        for h, item in zip(hashes, postings.items(), strict=True):
-            group = groups.get(h)
-            if group is None:
-                groups[h] = (h, [item], [])
-            else:
-                group[1].append(item)
-    for h, item in zip([known(item[1]) or _new_hash(item[1]) for item in forms], forms,
-                       strict=True):
-        group = groups.get(h)
-        if group is None:
-            groups[h] = (h, [], [item])
+    numbers = _numbers
+    lines: dict[int, list[str]] = {}
+    for term, flat in postings.items():
+        h = known(term) or _new_hash(term)
+        if len(flat) == 2:  # one field (most)
+            line = f"{term}\x1f{flat[0]}{numbers(flat[1])}"
         else:
-            group[2].append(item)
-    return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
+            line = term + "\x1f" + "|".join([f"{flat[i]}{numbers(flat[i + 1])}"
+                                             for i in range(0, len(flat), 2)])
+        at = lines.get(h)
+        if at is None:
+            lines[h] = [line]
+        else:
+            at.append(line)
+    flines: dict[int, list[str]] = {}
+    for level, term, norm, spelling in forms:
+        h = known(term) or _new_hash(term)
+        line = f"{level}{term}\x1f{norm}\x1f{spelling}"
+        at = flines.get(h)
+        if at is None:
+            flines[h] = [line]
+        else:
+            at.append(line)
+    hashes = list(lines)
+    hashes += [h for h in flines if h not in lines]
+    empty: list[str] = []
+    return hashes, ["\x1e".join(lines.get(h, empty)) + "\x1d" + "\x1e".join(flines.get(h, empty))
+                    for h in hashes]
 
 
 def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
@@ -382,6 +402,10 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
         if root and (1, root, norm) not in first:
             first[(1, root, norm)] = (1, root, norm, spelling)
     forms = list(first.values())
+    if (_SEPARATORS.search("".join(postings))
+            or _SEPARATORS.search("".join(map(_SPELLING, forms)))):
+        raise ValueError(f"browser index: article {doc.id!r} has a word or name key holding a "
+                         "control character (U+001D to U+001F)")
     hashes, groups = _term_groups(postings, forms)
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
             doc.date, doc.source]
@@ -392,12 +416,13 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
     # article here was kept alive by a reference cycle while the collector is paused
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
-    digest.update(b"".join(groups))
+    digest.update("".join(groups).encode("utf-8"))
     return _Record(hashes, groups, record, card, row, digest.hexdigest())
 
 
 #: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
 _READING = operator.itemgetter(7, 4, 5, 6, 0)
+_SPELLING = operator.itemgetter(3)
 
 
 #: Shard state: terms → field number → docnum → delta positions; forms: level → term →
@@ -1000,17 +1025,6 @@ class _Spill:
             if rest:
                 raise ValueError(f"spill bucket {bucket}: {len(rest)} bytes after the last "
                                  "whole record")
-
-
-#: The marshal bytes (version 2) of a tuple of two items, before the items' own.
-_SPILL_HEAD = b"(" + (2).to_bytes(4, "little")
-
-
-def _spilled(head: bytes, groups: list[bytes]) -> bytes:
-    """A spill record ``(seq, [group, …])`` as marshal bytes from its parts: ``head`` (the
-    tuple's and ``seq``'s) and each group's own marshal bytes (a list's are its type, its
-    length and its items' bytes): the groups are not encoded a second time."""
-    return b"".join([head, b"[", len(groups).to_bytes(4, "little"), *groups])
 
 
 @lru_cache(maxsize=1)
@@ -1661,27 +1675,23 @@ def _write_browser_index(
                     continue
                 changed.append(seq)
                 spill.add(SPILL_BUCKETS, (seq, rec.doc))
-                # per bucket, the article's groups (one per term hash: the hash, then the
-                # marshal bytes, read back by _write_shards) and per term hash a checksum of
-                # its group
-                # per bucket, the article's groups (one per term hash), read back by
-                # _write_shards as ``(seq, [(hash, postings, forms), …])``: the record is
-                # that tuple's marshal bytes, made of the groups' own (:func:`_spilled`)
-                buckets: dict[int, list[bytes]] = {}
+                # per bucket, the article's groups (one per term hash): ``(seq, [hash, …],
+                # [text, …])``, read back by _write_shards
+                buckets: dict[int, tuple[list[int], list[str]]] = {}
                 mask = SPILL_BUCKETS - 1
-                for h, data in zip(rec.hashes, rec.groups, strict=True):
-                    b = buckets.get(h & mask)
-                    if b is None:
-                        buckets[h & mask] = [data]
+                for h, text in zip(rec.hashes, rec.groups, strict=True):
+                    at = buckets.get(h & mask)
+                    if at is None:
+                        buckets[h & mask] = ([h], [text])
                     else:
-                        b.append(data)
-                head = _SPILL_HEAD + marshal.dumps(seq, 2)
-                for bucket, groups in buckets.items():
-                    spill.add_bytes(bucket, _spilled(head, groups))
+                        at[0].append(h)
+                        at[1].append(text)
+                for bucket, (hs, texts) in buckets.items():
+                    spill.add_bytes(bucket, marshal.dumps((seq, hs, texts), 2))
                 if hashes_dir is None:
                     continue
                 digests = array("I", rec.hashes)
-                digests.extend(map(zlib.crc32, rec.groups))
+                digests.extend(map(zlib.crc32, map(str.encode, rec.groups)))
                 if old is None:  # a new article: nothing to compare with, set now
                     hashes_dir.put(ident, digests.tobytes())
                 else:  # compared with its old file below (kept: edited articles are few)
@@ -1915,12 +1925,15 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         passes = min(-(-sum(map(spill.size, group)) // SPILL_PASS), -(-shards // step))
         rounds += [(group, passes, part_of) for part_of in range(max(passes, 1))]
     for group, passes, part_of in rounds:
-        incoming: dict[int, tuple[_Terms, _Forms]] = {}
+        # per shard, its terms' postings and its (level, term)s' forms as they come:
+        # term → [docnum, payload, docnum, payload, …], level+term → [docnum, "normalized
+        # KEY spelling", …] (see _term_groups), in the order of the spill
+        incoming: dict[int, tuple[dict[str, list[Any]], dict[str, list[Any]]]] = {}
         for bucket in group:
-            for seq, groups in spill.read(bucket):  # groups: (hash, postings, forms), …
+            for seq, hs, texts in spill.read(bucket):
                 num = renumber[seq]
                 keep = partial.get(num)  # None: every posting of the article
-                for h, posts, forms in groups:
+                for h, text in zip(hs, texts, strict=True):
                     if keep is not None and h not in keep:
                         continue
                     k = h % shards
@@ -1928,56 +1941,39 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                         continue
                     part = incoming.get(k)
                     if part is None:
-                        part = incoming[k] = ({}, _empty_forms())
-                    terms, levels = part
-                    for term, flat in posts:
-                        docs = terms.get(term)
-                        if len(flat) == 2:  # one field (most)
-                            f, deltas = flat
-                            if docs is None:
-                                terms[term] = {f: {num: deltas}}
-                                continue
-                            at = docs.get(f)
+                        part = incoming[k] = ({}, {})
+                    posts, _, forms = text.partition("\x1d")
+                    if posts:
+                        terms = part[0]
+                        for line in posts.split("\x1e"):
+                            term, _, payload = line.partition("\x1f")
+                            at = terms.get(term)
                             if at is None:
-                                docs[f] = {num: deltas}
+                                terms[term] = [num, payload]
                             else:
-                                at[num] = deltas
-                            continue
-                        if docs is None:  # (a field is once in flat)
-                            terms[term] = {flat[i]: {num: flat[i + 1]}
-                                           for i in range(0, len(flat), 2)}
-                            continue
-                        for i in range(0, len(flat), 2):
-                            at = docs.get(flat[i])
+                                at.append(num)
+                                at.append(payload)
+                    if forms:
+                        table = part[1]
+                        for line in forms.split("\x1e"):
+                            key, _, value = line.partition("\x1f")
+                            at = table.get(key)
                             if at is None:
-                                docs[flat[i]] = {num: flat[i + 1]}
+                                table[key] = [num, value]
                             else:
-                                at[num] = flat[i + 1]
-                    for level, term, norm, spelling in forms:
-                        table = levels[level]
-                        norms = table.get(term)
-                        if norms is None:
-                            table[term] = {norm: {spelling: [num]}}
-                            continue
-                        spellings = norms.get(norm)
-                        if spellings is None:
-                            norms[norm] = {spelling: [num]}
-                            continue
-                        holders = spellings.get(spelling)
-                        if holders is None:
-                            spellings[spelling] = [num]
-                        else:
-                            holders.append(num)
+                                at.append(num)
+                                at.append(value)
         members = sorted({k for k in (range(shards) if everything else dirty_shards)
                           if (spread or k % SPILL_BUCKETS in group)
                           and (passes <= 1 or k // step % passes == part_of)} | set(incoming))
         for k in members:
             if old_shards is None:  # cold: nothing to patch
-                new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
+                got_terms, got_forms = incoming.pop(k, ({}, {}))
                 fragments: dict[str, dict[str, str | None]] = {}
-                lunr = _fresh_postings(new_terms, slots, fragments)
-                forms_state = [_fresh_forms(new_forms[level], level, new_terms)
-                               for level in (0, 1)]
+                held: dict[str, tuple[list[int], dict[str, list[str]]]] = {}
+                lunr = _fresh_postings(got_terms, slots, fragments, held)
+                forms_state = _fresh_forms(got_forms, held)
+                del held
                 _save_shard(target, k, lunr, forms_state)
                 out.put(f"lunr/{k}.json", _lunr_text(lunr))
                 _put_positions(out, k, _pos_texts(fragments))
@@ -2004,7 +2000,8 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                         origin.update(dict.fromkeys(old_lunr, j))
                     for level in (0, 1):
                         forms_state[level].update(old_forms[level])
-            new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
+            got_terms, got_forms = incoming.pop(k, ({}, {}))
+            new_terms, new_forms = _as_terms(got_terms), _as_forms(got_forms)
             fragments = {}
             here = _PosFiles(pos_dir / str(k))
             files = (_old_positions(origin, pos_old, old_slots) if everything
@@ -2028,36 +2025,203 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         os.replace(target, states)
 
 
-def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str | None]]
-                    ) -> _Entries:
+def _as_terms(got: dict[str, list[Any]]) -> _Terms:
+    """A shard's postings gathered from the spill (term → [docnum, payload, …], see
+    :func:`_term_groups`) as :data:`_Terms` (term → field number → docnum → delta positions),
+    what :func:`_patch_postings` takes."""
+    out: _Terms = {}
+    for term, items in got.items():
+        fields: dict[int, dict[int, list[int]]] = {}
+        for num, payload in zip(items[0::2], items[1::2], strict=True):
+            for part in payload.split("|"):
+                f = int(part[0])
+                deltas = [int(x) for x in part[1:].split(",")]
+                at = fields.get(f)
+                if at is None:
+                    fields[f] = {num: deltas}
+                else:
+                    at[num] = deltas
+        out[term] = fields
+    return out
+
+
+def _as_forms(got: dict[str, list[Any]]) -> _Forms:
+    """A shard's forms gathered from the spill (level+term → [docnum, "normalized KEY
+    spelling", …]) as :data:`_Forms` (level → term → normalized → spelling → docnums)."""
+    out = _empty_forms()
+    for key, items in got.items():
+        table = out[int(key[0])]
+        norms = table.get(key[1:])
+        if norms is None:
+            norms = table[key[1:]] = {}
+        for num, value in zip(items[0::2], items[1::2], strict=True):
+            norm, _, spelling = value.partition("\x1f")
+            spellings = norms.get(norm)
+            if spellings is None:
+                norms[norm] = {spelling: [num]}
+                continue
+            holders = spellings.get(spelling)
+            if holders is None:
+                spellings[spelling] = [num]
+            else:
+                holders.append(num)
+    return out
+
+
+#: A field's digit (as in a payload) → its name, the digit of the field it may repeat as
+#: ``=`` (:data:`_REF`), and the digits in the order of the fields' names.
+_FIELD_NAME = {str(f): name for f, name in enumerate(FIELDS)}
+_REF_DIGIT = {str(f): str(r) for f, r in _REF.items()}
+_DIGITS_BY_NAME = [str(f) for f in _FIELDS_BY_NAME]
+#: The digits of the fields a forms level's articles come from (:data:`_LEVEL_FIELDS`).
+_LEVEL_DIGITS = (("1", "5"), ("2", "6"))
+_FIRST = operator.itemgetter(0)
+_SECOND = operator.itemgetter(1)
+_REST = operator.itemgetter(slice(1, None))
+
+
+def _columns(items: list[Any]) -> tuple[list[int], dict[str, list[str]]]:
+    """A term's articles (ascending) and per field digit its cells over them (the delta
+    positions as text, "" where the field does not hold the article), from what the spill
+    gave (``[docnum, payload, …]``, an article once); the fields in order of first
+    appearance in ``items``."""
+    if len(items) == 2:  # one article (most terms)
+        num, payload = items
+        if "|" not in payload:
+            return [num], {payload[0]: [payload[1:]]}
+        return [num], {part[0]: [part[1:]] for part in payload.split("|")}
+    # an article once: distinct numbers, the payloads never compared
+    pairs = sorted(zip(items[0::2], items[1::2], strict=True), key=_FIRST)
+    docs = list(map(_FIRST, pairs))
+    payloads = list(map(_SECOND, pairs))
+    if "|" not in "".join(payloads):  # one field per article
+        digits = set(map(_FIRST, payloads))
+        if len(digits) == 1:
+            return docs, {payloads[0][0]: list(map(_REST, payloads))}
+    n = len(docs)
+    order = dict.fromkeys(part[0] for payload in items[1::2] for part in payload.split("|"))
+    cols: dict[str, list[str]] = {f: [""] * n for f in order}
+    for i, payload in enumerate(payloads):
+        for part in payload.split("|"):
+            cols[part[0]][i] = part[1:]
+    return docs, cols
+
+
+def _fresh_postings(got: dict[str, list[Any]], slots: int,
+                    fragments: dict[str, dict[str, str | None]],
+                    held: dict[str, tuple[list[int], dict[str, list[str]]]]) -> _Entries:
     """A shard's postings state on a cold build, from the spill's postings alone (what
-    :func:`_patch_postings` makes from no state, without its bookkeeping); the long terms'
-    positions fragments go to ``fragments``."""
+    :func:`_patch_postings` makes from no state, without its bookkeeping; the same text as
+    :func:`_posting_fragment`, made from the positions' text); the long terms' positions
+    fragments go to ``fragments``, each term's articles and cells (:func:`_columns`) to
+    ``held`` (for its forms)."""
     entries: _Entries = {}
     dumps = marshal.dumps
-    for term, fields in new.items():
-        lunr, pos, long = _posting_fragment(fields, slots)
-        entries[term] = ((lunr, None, False) if long is None
-                         else (lunr, dumps(long), True))
-        for key, fragment in pos.items():
+    name_of = _FIELD_NAME
+    ref_of = _REF_DIGIT
+    for term, items in got.items():
+        docs, cols = held[term] = _columns(items)
+        if len(docs) == 1 and LONG_DOCS >= 1:
+            entries[term] = ('"d":"' + str(docs[0]) + '",' + ",".join(
+                [f'"{name_of[f]}":"' + ("=" if f in ref_of and cols.get(ref_of[f]) == c
+                                        else c[0]) + '"'
+                 for f in _DIGITS_BY_NAME if (c := cols.get(f)) is not None]), None, False)
+            continue
+        if len(docs) <= LONG_DOCS:
+            out = ['"d":"' + _numbers(delta_encode(docs)) + '"']
+            for f in _DIGITS_BY_NAME:
+                col = cols.get(f)
+                if col is None:
+                    continue
+                ref = cols.get(ref_of[f]) if f in ref_of else None
+                if ref is not None:
+                    col = ["=" if c and c == r else c for c, r in zip(col, ref, strict=True)]
+                out.append(f'"{name_of[f]}":"' + ";".join(col) + '"')
+            entries[term] = (",".join(out), None, False)
+            continue
+        tfs = {int(f): [c.count(",") + 1 if c else 0 for c in col] for f, col in cols.items()}
+        summary = (docs, tfs)
+        entries[term] = (_long_fragment(summary), dumps(summary), True)
+        for key, fragment in _column_blocks(docs, cols, slots).items():
             fragments.setdefault(key, {})[term] = fragment
     return entries
 
 
-def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, terms: _Terms
-                 ) -> _Entries:
-    """One level's forms state on a cold build (what :func:`_patch_forms` makes from no
-    state); ``terms``: the shard's postings, whose articles the entries number."""
-    entries: _Entries = {}
+def _column_blocks(docs: list[int], cols: dict[str, list[str]], slots: int) -> dict[str, str]:
+    """:func:`_block_fragments` of a long term given as :func:`_columns`."""
+    blocks = position_blocks(len(docs))
+    name_of = _FIELD_NAME
+    if blocks == 1:
+        return {"1.0": "{" + ",".join([f'"{name_of[f]}":"' + ";".join(filter(None, cols[f]))
+                                       + '"' for f in _DIGITS_BY_NAME if f in cols]) + "}"}
+    parts: dict[int, dict[str, str]] = {}
+    for f, col in cols.items():
+        name = name_of[f]
+        order = [d for d, c in zip(docs, col, strict=True) if c]
+        cells = list(filter(None, col))
+        i = 0
+        while i < len(order):  # the articles of each range (position_block) in turn
+            b = order[i] * blocks // slots
+            j = bisect_left(order, -(-(b + 1) * slots // blocks), i)
+            part = parts.get(b)
+            if part is None:
+                part = parts[b] = {}
+            part[name] = ";".join(cells[i:j])
+            i = j
+    return {f"{blocks}.{b}": _dump(part) for b, part in parts.items()}
+
+
+def _column_level_docs(got: tuple[list[int], dict[str, list[str]]] | None, level: int
+                       ) -> list[int]:
+    """:func:`_level_docs` of a term given as :func:`_columns`."""
+    if got is None:
+        return []
+    docs, cols = got
+    a, b = (cols.get(f) for f in _LEVEL_DIGITS[level])
+    if a is None or b is None:
+        col = a if b is None else b
+        return [] if col is None else list(compress(docs, col))
+    return [d for d, x, y in zip(docs, a, b, strict=True) if x or y]
+
+
+def _fresh_forms(got: dict[str, list[Any]],
+                 held: dict[str, tuple[list[int], dict[str, list[str]]]]) -> list[_Entries]:
+    """A shard's forms state (both levels) on a cold build (what :func:`_patch_forms` makes
+    from no state); ``held``: its terms' articles and cells (:func:`_fresh_postings`), whose
+    articles the entries number."""
+    tables: list[_Entries] = [{}, {}]
     dumps = marshal.dumps
-    for term, add in new.items():
-        # an article lists each (term, form) once (_record), and is read once: no repeats
-        norms = {norm: {spelling: numbers if len(numbers) == 1 else sorted(numbers)
-                        for spelling, numbers in spellings.items()}
-                 for norm, spellings in add.items()}
-        entries[term] = (_forms_fragment(term, norms, _level_docs(terms.get(term), level)),
-                         dumps(norms))
-    return entries
+    for key, items in got.items():
+        level = int(key[0])
+        term = key[1:]
+        nums = items[0::2]
+        values = items[1::2]
+        norms: dict[str, dict[str, list[int]]]
+        if len(values) == 1 or len(set(values)) == 1:  # one form, one spelling (most)
+            norm, _, spelling = values[0].partition("\x1f")
+            norms = {norm: {spelling: nums if len(nums) == 1 else sorted(nums)}}
+        else:
+            norms = {}
+            for num, value in zip(nums, values, strict=True):
+                norm, _, spelling = value.partition("\x1f")
+                spellings = norms.get(norm)
+                if spellings is None:
+                    norms[norm] = {spelling: [num]}
+                    continue
+                holders = spellings.get(spelling)
+                if holders is None:
+                    spellings[spelling] = [num]
+                else:
+                    holders.append(num)
+            # an article lists each (term, form) once (_record), and is read once
+            for spellings in norms.values():
+                for spelling, holders in spellings.items():
+                    if len(holders) > 1:
+                        spellings[spelling] = sorted(holders)
+        tables[level][term] = (_forms_fragment(term, norms,
+                                               _column_level_docs(held.get(term), level)),
+                               dumps(norms))
+    return tables
 
 
 def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entries]) -> None:
