@@ -84,7 +84,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
-from itertools import chain, compress, repeat
+from itertools import chain, compress, groupby, repeat, zip_longest
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -314,41 +314,51 @@ class _Record:
     """What one article contributes to the browser data (see :func:`_record`)."""
 
     hashes: list[int]  # the article's term hashes, in order of first appearance
-    groups: list[str]  # per hash: its group's text (see _term_groups)
+    posts: list[str]  # per hash: its postings' text (see _term_groups)
+    forms: list[str]  # per hash: its forms' text
     doc: dict[str, Any]  # docs/<n>.json
     card: list[Any]  # [id, path, title, url or None, date, source]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
 
+    def digests(self) -> Iterator[int]:
+        """Per hash, a checksum of its group (postings and forms)."""
+        crc = zlib.crc32
+        for posts, forms in zip(self.posts, self.forms, strict=True):
+            yield crc(("\x1d" + forms).encode("utf-8"), crc(posts.encode("utf-8")))
 
-#: The separators of a group's text (:func:`_term_groups`): between its lines, between a
-#: line's parts, between its postings and its forms; and between a posting's fields.
-_LINE, _KEY, _PART, _FIELD = "\x1e", "\x1f", "\x1d", "|"
-#: Characters a term or a spelling must not hold (the separators of a group's text).
-_SEPARATORS = re.compile("[\x1d-\x1f]")
+
+#: Characters a term or a spelling must not hold: the separators of a group's text
+#: (:func:`_term_groups`; U+001D: between a group's postings and forms in its checksum).
+_SEPARATORS = re.compile("[\x1c-\x1f]")
+#: A payload's field separators before field f's cell (:func:`_term_groups`).
+_PIPES = ["|" * f for f in range(len(FIELDS))]
 
 
 def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str, str]]
-                 ) -> tuple[list[int], list[str]]:
+                 ) -> tuple[list[int], list[str], list[str]]:
     """An article's postings (term → [field number, delta positions, field number, …]) and
     forms ``(0 stem | 1 root, term, normalized, spelling)`` grouped by term hash, in order of
-    first appearance: the hashes, and per hash its group's text: its postings, one line
-    ``term KEY payload`` each, then PART and its forms, one line ``level+term KEY normalized
-    KEY spelling`` each (lines joined by LINE). A posting's payload is per field (ascending,
-    joined by FIELD) the field's digit and its delta positions as text (``"012,5|112,5"``):
-    what the shard's text is made of, without a number object per position. The text is the
-    group's spill record and, through a checksum, what tells an edited article's changed
-    hashes."""
+    first appearance: the hashes, and per hash its postings' text, one line (U+001E between
+    lines) ``term U+001F payload`` per term, and its forms' text, one line ``level term
+    U+001F normalized U+001C spelling`` per form. A payload is the term's cell in each field
+    from the first to the last it holds, ``|`` separated (``"12,5||3"``: delta positions,
+    comma separated; empty: not in the field): what the shards' text is made of, read back
+    by C functions (split, zip), without an object per position. The texts are the spill
+    and, through a checksum, what tells an edited article's changed hashes."""
     known = _HASHES.get
     numbers = _numbers
+    pipes = _PIPES
     lines: dict[int, list[str]] = {}
     for term, flat in postings.items():
         h = known(term) or _new_hash(term)
         if len(flat) == 2:  # one field (most)
-            line = f"{term}\x1f{flat[0]}{numbers(flat[1])}"
+            line = term + "\x1f" + pipes[flat[0]] + numbers(flat[1])
         else:
-            line = term + "\x1f" + "|".join([f"{flat[i]}{numbers(flat[i + 1])}"
-                                             for i in range(0, len(flat), 2)])
+            cells = [""] * (flat[-2] + 1)
+            for i in range(0, len(flat), 2):
+                cells[flat[i]] = numbers(flat[i + 1])
+            line = term + "\x1f" + "|".join(cells)
         at = lines.get(h)
         if at is None:
             lines[h] = [line]
@@ -357,7 +367,7 @@ def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str
     flines: dict[int, list[str]] = {}
     for level, term, norm, spelling in forms:
         h = known(term) or _new_hash(term)
-        line = f"{level}{term}\x1f{norm}\x1f{spelling}"
+        line = f"{level}{term}\x1f{norm}\x1c{spelling}"
         at = flines.get(h)
         if at is None:
             flines[h] = [line]
@@ -366,8 +376,8 @@ def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str
     hashes = list(lines)
     hashes += [h for h in flines if h not in lines]
     empty: list[str] = []
-    return hashes, ["\x1e".join(lines.get(h, empty)) + "\x1d" + "\x1e".join(flines.get(h, empty))
-                    for h in hashes]
+    return (hashes, ["\x1e".join(lines.get(h, empty)) for h in hashes],
+            ["\x1e".join(flines.get(h, empty)) for h in hashes])
 
 
 def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
@@ -405,8 +415,8 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     if (_SEPARATORS.search("".join(postings))
             or _SEPARATORS.search("".join(map(_SPELLING, forms)))):
         raise ValueError(f"browser index: article {doc.id!r} has a word or name key holding a "
-                         "control character (U+001D to U+001F)")
-    hashes, groups = _term_groups(postings, forms)
+                         "control character (U+001C to U+001F)")
+    hashes, posts, held = _term_groups(postings, forms)
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
             doc.date, doc.source]
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
@@ -416,8 +426,9 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
     # article here was kept alive by a reference cycle while the collector is paused
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
-    digest.update("".join(groups).encode("utf-8"))
-    return _Record(hashes, groups, record, card, row, digest.hexdigest())
+    digest.update("\x1e".join(posts).encode("utf-8"))
+    digest.update("\x1d".join(held).encode("utf-8"))
+    return _Record(hashes, posts, held, record, card, row, digest.hexdigest())
 
 
 #: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
@@ -1676,22 +1687,23 @@ def _write_browser_index(
                 changed.append(seq)
                 spill.add(SPILL_BUCKETS, (seq, rec.doc))
                 # per bucket, the article's groups (one per term hash): ``(seq, [hash, …],
-                # [text, …])``, read back by _write_shards
-                buckets: dict[int, tuple[list[int], list[str]]] = {}
+                # [postings text, …], [forms text, …])``, read back by _write_shards
+                buckets: dict[int, tuple[list[int], list[str], list[str]]] = {}
                 mask = SPILL_BUCKETS - 1
-                for h, text in zip(rec.hashes, rec.groups, strict=True):
+                for h, posts, held in zip(rec.hashes, rec.posts, rec.forms, strict=True):
                     at = buckets.get(h & mask)
                     if at is None:
-                        buckets[h & mask] = ([h], [text])
+                        buckets[h & mask] = ([h], [posts], [held])
                     else:
                         at[0].append(h)
-                        at[1].append(text)
-                for bucket, (hs, texts) in buckets.items():
-                    spill.add_bytes(bucket, marshal.dumps((seq, hs, texts), 2))
+                        at[1].append(posts)
+                        at[2].append(held)
+                for bucket, parts in buckets.items():
+                    spill.add_bytes(bucket, marshal.dumps((seq, *parts), 2))
                 if hashes_dir is None:
                     continue
                 digests = array("I", rec.hashes)
-                digests.extend(map(zlib.crc32, map(str.encode, rec.groups)))
+                digests.extend(rec.digests())
                 if old is None:  # a new article: nothing to compare with, set now
                     hashes_dir.put(ident, digests.tobytes())
                 else:  # compared with its old file below (kept: edited articles are few)
@@ -1916,6 +1928,7 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
               else [list(range(SPILL_BUCKETS))])
     partial = partial or {}
     renumbering = bool(gone or moved or partial)
+    width = len(str(max(slots - 1, 0)))  # of a document number in the gathered lines
     spread = shards < SPILL_BUCKETS
     # a large bucket is read in several passes, each building the shards k with
     # k // SPILL_BUCKETS ≡ pass (mod passes) (k ≡ pass when spread)
@@ -1925,15 +1938,15 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         passes = min(-(-sum(map(spill.size, group)) // SPILL_PASS), -(-shards // step))
         rounds += [(group, passes, part_of) for part_of in range(max(passes, 1))]
     for group, passes, part_of in rounds:
-        # per shard, its terms' postings and its (level, term)s' forms as they come:
-        # term → [docnum, payload, docnum, payload, …], level+term → [docnum, "normalized
-        # KEY spelling", …] (see _term_groups), in the order of the spill
-        incoming: dict[int, tuple[dict[str, list[Any]], dict[str, list[Any]]]] = {}
+        # per shard, its groups' postings and forms texts, each line with the article's
+        # document number (fixed width) after its term: ``term U+001F number U+001F payload``
+        incoming: dict[int, tuple[list[str], list[str]]] = {}
         for bucket in group:
-            for seq, hs, texts in spill.read(bucket):
+            for seq, hs, posts, forms in spill.read(bucket):
                 num = renumber[seq]
                 keep = partial.get(num)  # None: every posting of the article
-                for h, text in zip(hs, texts, strict=True):
+                tag = f"\x1f{num:0{width}d}\x1f"
+                for h, text, held in zip(hs, posts, forms, strict=True):
                     if keep is not None and h not in keep:
                         continue
                     k = h % shards
@@ -1941,36 +1954,19 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                         continue
                     part = incoming.get(k)
                     if part is None:
-                        part = incoming[k] = ({}, {})
-                    posts, _, forms = text.partition("\x1d")
-                    if posts:
-                        terms = part[0]
-                        for line in posts.split("\x1e"):
-                            term, _, payload = line.partition("\x1f")
-                            at = terms.get(term)
-                            if at is None:
-                                terms[term] = [num, payload]
-                            else:
-                                at.append(num)
-                                at.append(payload)
-                    if forms:
-                        table = part[1]
-                        for line in forms.split("\x1e"):
-                            key, _, value = line.partition("\x1f")
-                            at = table.get(key)
-                            if at is None:
-                                table[key] = [num, value]
-                            else:
-                                at.append(num)
-                                at.append(value)
+                        part = incoming[k] = ([], [])
+                    if text:
+                        part[0].append(text.replace("\x1f", tag))
+                    if held:
+                        part[1].append(held.replace("\x1f", tag))
         members = sorted({k for k in (range(shards) if everything else dirty_shards)
                           if (spread or k % SPILL_BUCKETS in group)
                           and (passes <= 1 or k // step % passes == part_of)} | set(incoming))
         for k in members:
             if old_shards is None:  # cold: nothing to patch
-                got_terms, got_forms = incoming.pop(k, ({}, {}))
+                got_terms, got_forms = incoming.pop(k, ([], []))
                 fragments: dict[str, dict[str, str | None]] = {}
-                held: dict[str, tuple[list[int], dict[str, list[str]]]] = {}
+                held: dict[str, tuple[list[int], list[tuple[str, ...]]]] = {}
                 lunr = _fresh_postings(got_terms, slots, fragments, held)
                 forms_state = _fresh_forms(got_forms, held)
                 del held
@@ -2000,7 +1996,7 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                         origin.update(dict.fromkeys(old_lunr, j))
                     for level in (0, 1):
                         forms_state[level].update(old_forms[level])
-            got_terms, got_forms = incoming.pop(k, ({}, {}))
+            got_terms, got_forms = incoming.pop(k, ([], []))
             new_terms, new_forms = _as_terms(got_terms), _as_forms(got_forms)
             fragments = {}
             here = _PosFiles(pos_dir / str(k))
@@ -2025,140 +2021,134 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         os.replace(target, states)
 
 
-def _as_terms(got: dict[str, list[Any]]) -> _Terms:
-    """A shard's postings gathered from the spill (term → [docnum, payload, …], see
-    :func:`_term_groups`) as :data:`_Terms` (term → field number → docnum → delta positions),
-    what :func:`_patch_postings` takes."""
+def _gathered(texts: list[str]) -> list[list[str]]:
+    """A shard's gathered lines (:func:`_write_shards`) as ``[key, number, value]``, sorted
+    by key (a term, or a forms level and term), then by document number (fixed width), all
+    in C: no Python code runs per line."""
+    if not texts:
+        return []
+    lines = "\x1e".join(texts).split("\x1e")
+    lines.sort()  # U+001F sorts before any character of a key: a key's lines stay together
+    return list(map(_SPLIT_KEY, lines))
+
+
+_SPLIT_KEY = operator.methodcaller("split", "\x1f")
+_SPLIT_CELLS = operator.methodcaller("split", "|")
+_COUNT_COMMAS = operator.methodcaller("count", ",")
+_FIRST = operator.itemgetter(0)
+_NUMBER = operator.itemgetter(1)
+_VALUE = operator.itemgetter(2)
+
+
+def _as_terms(texts: list[str]) -> _Terms:
+    """A shard's postings gathered from the spill (:func:`_gathered`) as :data:`_Terms`
+    (term → field number → docnum → delta positions), what :func:`_patch_postings` takes."""
     out: _Terms = {}
-    for term, items in got.items():
-        fields: dict[int, dict[int, list[int]]] = {}
-        for num, payload in zip(items[0::2], items[1::2], strict=True):
-            for part in payload.split("|"):
-                f = int(part[0])
-                deltas = [int(x) for x in part[1:].split(",")]
-                at = fields.get(f)
-                if at is None:
-                    fields[f] = {num: deltas}
-                else:
-                    at[num] = deltas
-        out[term] = fields
+    for term, number, payload in _gathered(texts):
+        num = int(number)
+        fields = out.get(term)
+        if fields is None:
+            fields = out[term] = {}
+        for f, cell in enumerate(payload.split("|")):
+            if not cell:
+                continue
+            deltas = [int(x) for x in cell.split(",")]
+            at = fields.get(f)
+            if at is None:
+                fields[f] = {num: deltas}
+            else:
+                at[num] = deltas
     return out
 
 
-def _as_forms(got: dict[str, list[Any]]) -> _Forms:
-    """A shard's forms gathered from the spill (level+term → [docnum, "normalized KEY
-    spelling", …]) as :data:`_Forms` (level → term → normalized → spelling → docnums)."""
+def _as_forms(texts: list[str]) -> _Forms:
+    """A shard's forms gathered from the spill (:func:`_gathered`) as :data:`_Forms` (level →
+    term → normalized → spelling → docnums)."""
     out = _empty_forms()
-    for key, items in got.items():
+    for key, number, value in _gathered(texts):
         table = out[int(key[0])]
         norms = table.get(key[1:])
         if norms is None:
             norms = table[key[1:]] = {}
-        for num, value in zip(items[0::2], items[1::2], strict=True):
-            norm, _, spelling = value.partition("\x1f")
-            spellings = norms.get(norm)
-            if spellings is None:
-                norms[norm] = {spelling: [num]}
-                continue
-            holders = spellings.get(spelling)
-            if holders is None:
-                spellings[spelling] = [num]
-            else:
-                holders.append(num)
+        norm, _, spelling = value.partition("\x1c")
+        spellings = norms.get(norm)
+        if spellings is None:
+            norms[norm] = {spelling: [int(number)]}
+            continue
+        holders = spellings.get(spelling)
+        if holders is None:
+            spellings[spelling] = [int(number)]
+        else:
+            holders.append(int(number))
     return out
 
 
-#: A field's digit (as in a payload) → its name, the digit of the field it may repeat as
-#: ``=`` (:data:`_REF`), and the digits in the order of the fields' names.
-_FIELD_NAME = {str(f): name for f, name in enumerate(FIELDS)}
-_REF_DIGIT = {str(f): str(r) for f, r in _REF.items()}
-_DIGITS_BY_NAME = [str(f) for f in _FIELDS_BY_NAME]
-#: The digits of the fields a forms level's articles come from (:data:`_LEVEL_FIELDS`).
-_LEVEL_DIGITS = (("1", "5"), ("2", "6"))
-_FIRST = operator.itemgetter(0)
-_SECOND = operator.itemgetter(1)
-_REST = operator.itemgetter(slice(1, None))
+#: A field's number → the number of the field it may repeat as ``=`` (:data:`_REF`), or -1.
+_REF_OF = [_REF.get(f, -1) for f in range(len(FIELDS))]
 
 
-def _columns(items: list[Any]) -> tuple[list[int], dict[str, list[str]]]:
-    """A term's articles (ascending) and per field digit its cells over them (the delta
-    positions as text, "" where the field does not hold the article), from what the spill
-    gave (``[docnum, payload, …]``, an article once); the fields in order of first
-    appearance in ``items``."""
-    if len(items) == 2:  # one article (most terms)
-        num, payload = items
-        if "|" not in payload:
-            return [num], {payload[0]: [payload[1:]]}
-        return [num], {part[0]: [part[1:]] for part in payload.split("|")}
-    # an article once: distinct numbers, the payloads never compared
-    pairs = sorted(zip(items[0::2], items[1::2], strict=True), key=_FIRST)
-    docs = list(map(_FIRST, pairs))
-    payloads = list(map(_SECOND, pairs))
-    if "|" not in "".join(payloads):  # one field per article
-        digits = set(map(_FIRST, payloads))
-        if len(digits) == 1:
-            return docs, {payloads[0][0]: list(map(_REST, payloads))}
-    n = len(docs)
-    order = dict.fromkeys(part[0] for payload in items[1::2] for part in payload.split("|"))
-    cols: dict[str, list[str]] = {f: [""] * n for f in order}
-    for i, payload in enumerate(payloads):
-        for part in payload.split("|"):
-            cols[part[0]][i] = part[1:]
-    return docs, cols
-
-
-def _fresh_postings(got: dict[str, list[Any]], slots: int,
+def _fresh_postings(texts: list[str], slots: int,
                     fragments: dict[str, dict[str, str | None]],
-                    held: dict[str, tuple[list[int], dict[str, list[str]]]]) -> _Entries:
-    """A shard's postings state on a cold build, from the spill's postings alone (what
-    :func:`_patch_postings` makes from no state, without its bookkeeping; the same text as
-    :func:`_posting_fragment`, made from the positions' text); the long terms' positions
-    fragments go to ``fragments``, each term's articles and cells (:func:`_columns`) to
-    ``held`` (for its forms)."""
+                    held: dict[str, tuple[list[int], list[tuple[str, ...]]]]) -> _Entries:
+    """A shard's postings state on a cold build, from its gathered lines alone
+    (:func:`_gathered`; what :func:`_patch_postings` makes from no state, without its
+    bookkeeping: the text of :func:`_posting_fragment`, made from the positions' text); the
+    long terms' positions fragments go to ``fragments``, each term's articles and cells per
+    field (every field up to the last it holds; "": not there) to ``held`` (for its forms)."""
     entries: _Entries = {}
     dumps = marshal.dumps
-    name_of = _FIELD_NAME
-    ref_of = _REF_DIGIT
-    for term, items in got.items():
-        docs, cols = held[term] = _columns(items)
-        if len(docs) == 1 and LONG_DOCS >= 1:
-            entries[term] = ('"d":"' + str(docs[0]) + '",' + ",".join(
-                [f'"{name_of[f]}":"' + ("=" if f in ref_of and cols.get(ref_of[f]) == c
-                                        else c[0]) + '"'
-                 for f in _DIGITS_BY_NAME if (c := cols.get(f)) is not None]), None, False)
+    fields_by_name = _FIELDS_BY_NAME
+    ref_of = _REF_OF
+    for term, group in groupby(_gathered(texts), _FIRST):
+        rows = list(group)
+        if len(rows) == 1 and LONG_DOCS >= 1:  # one article (most terms)
+            _, number, payload = rows[0]
+            cells = payload.split("|")
+            held[term] = ([int(number)], [(c,) for c in cells])
+            n = len(cells)
+            entries[term] = ('"d":"' + str(int(number)) + '",' + ",".join(
+                [f'"{FIELDS[f]}":"'
+                 + ("=" if (r := ref_of[f]) >= 0 and cells[r] == cells[f] else cells[f])
+                 + '"' for f in fields_by_name if f < n and cells[f]]), None, False)
             continue
+        docs = list(map(int, map(_NUMBER, rows)))
+        cols = list(zip_longest(*map(_SPLIT_CELLS, map(_VALUE, rows)), fillvalue=""))
+        held[term] = (docs, cols)
+        present = [f for f in range(len(cols)) if any(cols[f])]
         if len(docs) <= LONG_DOCS:
             out = ['"d":"' + _numbers(delta_encode(docs)) + '"']
-            for f in _DIGITS_BY_NAME:
-                col = cols.get(f)
-                if col is None:
+            for f in fields_by_name:
+                if f not in present:
                     continue
-                ref = cols.get(ref_of[f]) if f in ref_of else None
-                if ref is not None:
-                    col = ["=" if c and c == r else c for c, r in zip(col, ref, strict=True)]
-                out.append(f'"{name_of[f]}":"' + ";".join(col) + '"')
+                col = cols[f]
+                r = ref_of[f]
+                if r >= 0 and r in present:
+                    col = ["=" if c and c == x else c for c, x in zip(col, cols[r], strict=True)]
+                out.append(f'"{FIELDS[f]}":"' + ";".join(col) + '"')
             entries[term] = (",".join(out), None, False)
             continue
-        tfs = {int(f): [c.count(",") + 1 if c else 0 for c in col] for f, col in cols.items()}
+        # term frequencies: the commas of each cell, and one for a cell that is there
+        tfs = {f: list(map(operator.add, map(_COUNT_COMMAS, cols[f]), map(bool, cols[f])))
+               for f in present}
         summary = (docs, tfs)
         entries[term] = (_long_fragment(summary), dumps(summary), True)
-        for key, fragment in _column_blocks(docs, cols, slots).items():
+        for key, fragment in _column_blocks(docs, cols, present, slots).items():
             fragments.setdefault(key, {})[term] = fragment
     return entries
 
 
-def _column_blocks(docs: list[int], cols: dict[str, list[str]], slots: int) -> dict[str, str]:
-    """:func:`_block_fragments` of a long term given as :func:`_columns`."""
+def _column_blocks(docs: list[int], cols: list[tuple[str, ...]], present: list[int],
+                   slots: int) -> dict[str, str]:
+    """:func:`_block_fragments` of a long term given as its cells per field."""
     blocks = position_blocks(len(docs))
-    name_of = _FIELD_NAME
     if blocks == 1:
-        return {"1.0": "{" + ",".join([f'"{name_of[f]}":"' + ";".join(filter(None, cols[f]))
-                                       + '"' for f in _DIGITS_BY_NAME if f in cols]) + "}"}
+        return {"1.0": "{" + ",".join([f'"{FIELDS[f]}":"' + ";".join(filter(None, cols[f]))
+                                       + '"' for f in _FIELDS_BY_NAME if f in present]) + "}"}
     parts: dict[int, dict[str, str]] = {}
-    for f, col in cols.items():
-        name = name_of[f]
-        order = [d for d, c in zip(docs, col, strict=True) if c]
-        cells = list(filter(None, col))
+    for f in present:
+        name = FIELDS[f]
+        order = list(compress(docs, cols[f]))
+        cells = list(filter(None, cols[f]))
         i = 0
         while i < len(order):  # the articles of each range (position_block) in turn
             b = order[i] * blocks // slots
@@ -2171,53 +2161,48 @@ def _column_blocks(docs: list[int], cols: dict[str, list[str]], slots: int) -> d
     return {f"{blocks}.{b}": _dump(part) for b, part in parts.items()}
 
 
-def _column_level_docs(got: tuple[list[int], dict[str, list[str]]] | None, level: int
+def _column_level_docs(got: tuple[list[int], list[tuple[str, ...]]] | None, level: int
                        ) -> list[int]:
-    """:func:`_level_docs` of a term given as :func:`_columns`."""
+    """:func:`_level_docs` of a term given as its articles and cells per field."""
     if got is None:
         return []
     docs, cols = got
-    a, b = (cols.get(f) for f in _LEVEL_DIGITS[level])
+    a, b = (cols[f] if f < len(cols) and any(cols[f]) else None
+            for f in _LEVEL_FIELDS[level])
     if a is None or b is None:
         col = a if b is None else b
         return [] if col is None else list(compress(docs, col))
-    return [d for d, x, y in zip(docs, a, b, strict=True) if x or y]
+    return list(compress(docs, map(operator.or_, map(bool, a), map(bool, b))))
 
 
-def _fresh_forms(got: dict[str, list[Any]],
-                 held: dict[str, tuple[list[int], dict[str, list[str]]]]) -> list[_Entries]:
-    """A shard's forms state (both levels) on a cold build (what :func:`_patch_forms` makes
-    from no state); ``held``: its terms' articles and cells (:func:`_fresh_postings`), whose
-    articles the entries number."""
+def _fresh_forms(texts: list[str], held: dict[str, tuple[list[int], list[tuple[str, ...]]]]
+                 ) -> list[_Entries]:
+    """A shard's forms state (both levels) on a cold build, from its gathered lines (what
+    :func:`_patch_forms` makes from no state); ``held``: its terms' articles and cells
+    (:func:`_fresh_postings`), whose articles the entries number."""
     tables: list[_Entries] = [{}, {}]
     dumps = marshal.dumps
-    for key, items in got.items():
+    for key, group in groupby(_gathered(texts), _FIRST):
+        rows = list(group)
         level = int(key[0])
         term = key[1:]
-        nums = items[0::2]
-        values = items[1::2]
         norms: dict[str, dict[str, list[int]]]
-        if len(values) == 1 or len(set(values)) == 1:  # one form, one spelling (most)
-            norm, _, spelling = values[0].partition("\x1f")
-            norms = {norm: {spelling: nums if len(nums) == 1 else sorted(nums)}}
+        if len(rows) == 1 or len(set(map(_VALUE, rows))) == 1:  # one form and spelling
+            norm, _, spelling = rows[0][2].partition("\x1c")
+            norms = {norm: {spelling: list(map(int, map(_NUMBER, rows)))}}
         else:
             norms = {}
-            for num, value in zip(nums, values, strict=True):
-                norm, _, spelling = value.partition("\x1f")
+            for _, number, value in rows:
+                norm, _, spelling = value.partition("\x1c")
                 spellings = norms.get(norm)
                 if spellings is None:
-                    norms[norm] = {spelling: [num]}
+                    norms[norm] = {spelling: [int(number)]}
                     continue
                 holders = spellings.get(spelling)
                 if holders is None:
-                    spellings[spelling] = [num]
+                    spellings[spelling] = [int(number)]
                 else:
-                    holders.append(num)
-            # an article lists each (term, form) once (_record), and is read once
-            for spellings in norms.values():
-                for spelling, holders in spellings.items():
-                    if len(holders) > 1:
-                        spellings[spelling] = sorted(holders)
+                    holders.append(int(number))
         tables[level][term] = (_forms_fragment(term, norms,
                                                _column_level_docs(held.get(term), level)),
                                dumps(norms))
