@@ -42,46 +42,40 @@ def test_a_cold_build_over_previous_data_keeps_its_unchanged_files(tmp_path: Pat
 def test_an_articles_groups_as_text_read_back_as_its_postings_and_forms(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The writer spills an article's groups (one per term hash) as text, the positions
-    never turned into number objects on the way (:func:`_term_groups`); spilled and read
-    back, in pieces, the texts give back every posting (field, delta positions) and form
-    (level, term, normalized, spelling) the article had, under its hash."""
+    never turned into number objects on the way (:func:`_term_groups`); spilled, read back
+    in pieces, tagged with document numbers and sorted as a shard's lines, the texts give
+    back every posting (field, delta positions) and form (level, term, normalized, spelling)
+    of each article, whatever the order the articles came in."""
     import marshal
 
     import archive.browser.index as browser_index
-    from archive.browser.index import _as_forms, _as_terms, _Spill, _term_groups, term_hash
+    from archive.browser.index import _as_forms, _as_terms, _shard_lines, _Spill, _term_groups
 
     postings = {"كتاب": [0, [3, 9], 1, [3, 9], 4, [0]], "x" * 300: [4, [1]],
                 "place:riyadh": [3, [12]], "كتب": [1, [3, 9]]}
-    forms = [(0, "كتب", "كتاب", "كِتاب"), (0, "كتب", "الكتاب", "الكتاب"),
-             (1, "ك ت ب", "الكتاب", "الكتاب")]
-    hashes, groups = _term_groups(postings, forms)
-    assert hashes == list(dict.fromkeys([*map(term_hash, postings), term_hash("ك ت ب")]))
+    forms = [("كتب", "\x010كتب\x1fكتاب\x1cكِتاب"), ("كتب", "\x010كتب\x1fالكتاب\x1cالكتاب"),
+             ("ك ت ب", "\x011ك ت ب\x1fالكتاب\x1cالكتاب")]
+    hashes, texts = _term_groups(postings, forms)
+    hash_of = browser_index.term_hash
+    assert hashes == list(dict.fromkeys([*map(hash_of, postings), hash_of("ك ت ب")]))
     spill = _Spill(tmp_path / "spill")
-    for seq in (0, 5, 70_000, 2**31 - 1):
-        spill.add_bytes(3, marshal.dumps((seq, hashes, groups), 2))
+    numbers = {0: 17, 5: 3, 70_000: 120, 2**31 - 1: 9}  # spill order → document number
+    for seq in numbers:
+        spill.add_bytes(3, marshal.dumps((seq, hashes, texts), 2))
     spill.close()
     monkeypatch.setattr(browser_index, "SPILL_READ", 7)  # records span the pieces
-    read = list(spill.read(3))
-    assert [r[0] for r in read] == [0, 5, 70_000, 2**31 - 1]
-    terms: dict[str, list[object]] = {}
-    table: dict[str, list[object]] = {}
-    for seq, hs, texts in read:
-        assert hs == hashes
-        for h, text in zip(hs, texts, strict=True):
-            posts, _, held = text.partition("\x1d")
-            for line in filter(None, posts.split("\x1e")):
-                term, _, payload = line.partition("\x1f")
-                assert term_hash(term) == h
-                terms.setdefault(term, []).extend([seq, payload])
-            for line in filter(None, held.split("\x1e")):
-                key, _, value = line.partition("\x1f")
-                assert term_hash(key[1:]) == h
-                table.setdefault(key, []).extend([seq, value])
-    got = _as_terms(terms)
-    assert {t: {f: d[0] for f, d in fields.items()} for t, fields in got.items()} == {
-        t: {flat[i]: flat[i + 1] for i in range(0, len(flat), 2)} for t, flat in postings.items()}
-    levels = _as_forms(table)
-    assert levels[0]["كتب"] == {"كتاب": {"كِتاب": [0, 5, 70_000, 2**31 - 1]},
-                                "الكتاب": {"الكتاب": [0, 5, 70_000, 2**31 - 1]}}
-    assert list(levels[1]) == ["ك ت ب"]
-    assert browser_index._SEPARATORS.search("a\x1fb")
+    gathered = []
+    for seq, hs, got in spill.read(3):
+        assert hs == hashes and got == texts
+        gathered += [text.replace("\x1f", f"\x1f{numbers[seq]:03d}\x1f") for text in got]
+    held, posts = _shard_lines(gathered)
+    assert {row[0] for row in posts} == set(postings)
+    assert [int(row[1]) for row in posts if row[0] == "كتب"] == [3, 9, 17, 120]
+    terms = _as_terms(posts)
+    for term, flat in postings.items():
+        assert terms[term] == {flat[i]: dict.fromkeys(numbers.values(), flat[i + 1])
+                               for i in range(0, len(flat), 2)}
+    levels = _as_forms(held)
+    assert levels[0]["كتب"] == {"كتاب": {"كِتاب": [3, 9, 17, 120]},
+                                "الكتاب": {"الكتاب": [3, 9, 17, 120]}}
+    assert levels[1] == {"ك ت ب": {"الكتاب": {"الكتاب": [3, 9, 17, 120]}}}

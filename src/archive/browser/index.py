@@ -314,70 +314,58 @@ class _Record:
     """What one article contributes to the browser data (see :func:`_record`)."""
 
     hashes: list[int]  # the article's term hashes, in order of first appearance
-    posts: list[str]  # per hash: its postings' text (see _term_groups)
-    forms: list[str]  # per hash: its forms' text
+    texts: list[str]  # per hash: its group's text (see _term_groups)
     doc: dict[str, Any]  # docs/<n>.json
     card: list[Any]  # [id, path, title, url or None, date, source]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
 
-    def digests(self) -> Iterator[int]:
-        """Per hash, a checksum of its group (postings and forms)."""
-        crc = zlib.crc32
-        for posts, forms in zip(self.posts, self.forms, strict=True):
-            yield crc(("\x1d" + forms).encode("utf-8"), crc(posts.encode("utf-8")))
-
 
 #: Characters a term or a spelling must not hold: the separators of a group's text
-#: (:func:`_term_groups`; U+001D: between a group's postings and forms in its checksum).
-_SEPARATORS = re.compile("[\x1c-\x1f]")
+#: (:func:`_term_groups`), and U+0000, U+0001, which sort before a forms line's mark.
+_SEPARATORS = re.compile("[\x00\x01\x1c-\x1f]")
 #: A payload's field separators before field f's cell (:func:`_term_groups`).
 _PIPES = ["|" * f for f in range(len(FIELDS))]
 
 
-def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str, str]]
-                 ) -> tuple[list[int], list[str], list[str]]:
+def _term_groups(postings: dict[str, list[Any]], forms: Iterable[tuple[str, str]]
+                 ) -> tuple[list[int], list[str]]:
     """An article's postings (term → [field number, delta positions, field number, …]) and
-    forms ``(0 stem | 1 root, term, normalized, spelling)`` grouped by term hash, in order of
-    first appearance: the hashes, and per hash its postings' text, one line (U+001E between
-    lines) ``term U+001F payload`` per term, and its forms' text, one line ``level term
-    U+001F normalized U+001C spelling`` per form. A payload is the term's cell in each field
-    from the first to the last it holds, ``|`` separated (``"12,5||3"``: delta positions,
-    comma separated; empty: not in the field): what the shards' text is made of, read back
-    by C functions (split, zip), without an object per position. The texts are the spill
-    and, through a checksum, what tells an edited article's changed hashes."""
+    forms (term, line) grouped by term hash, in order of first appearance: the hashes, and
+    per hash its group's text: one line (U+001E between lines) ``term U+001F payload`` per
+    term, then its forms' lines, ``U+0001 level term U+001F normalized U+001C spelling`` each
+    (level: 0 stem, 1 root). A payload is the term's cell in each field from the first to
+    the last it holds, ``|`` separated (``"12,5||3"``: delta positions, comma separated;
+    empty: not in the field): what the shards' text is made of, read back by C functions
+    (split, zip), without an object per position. The texts are the spill and, through a
+    checksum, what tells an edited article's changed hashes."""
     known = _HASHES.get
-    numbers = _numbers
     pipes = _PIPES
     lines: dict[int, list[str]] = {}
     for term, flat in postings.items():
         h = known(term) or _new_hash(term)
         if len(flat) == 2:  # one field (most)
-            line = term + "\x1f" + pipes[flat[0]] + numbers(flat[1])
+            deltas = flat[1]
+            line = (term + "\x1f" + pipes[flat[0]]
+                    + (str(deltas[0]) if len(deltas) == 1 else ",".join(map(str, deltas))))
         else:
             cells = [""] * (flat[-2] + 1)
             for i in range(0, len(flat), 2):
-                cells[flat[i]] = numbers(flat[i + 1])
+                cells[flat[i]] = _numbers(flat[i + 1])
             line = term + "\x1f" + "|".join(cells)
         at = lines.get(h)
         if at is None:
             lines[h] = [line]
         else:
             at.append(line)
-    flines: dict[int, list[str]] = {}
-    for level, term, norm, spelling in forms:
+    for term, line in forms:
         h = known(term) or _new_hash(term)
-        line = f"{level}{term}\x1f{norm}\x1c{spelling}"
-        at = flines.get(h)
+        at = lines.get(h)
         if at is None:
-            flines[h] = [line]
+            lines[h] = [line]
         else:
             at.append(line)
-    hashes = list(lines)
-    hashes += [h for h in flines if h not in lines]
-    empty: list[str] = []
-    return (hashes, ["\x1e".join(lines.get(h, empty)) for h in hashes],
-            ["\x1e".join(flines.get(h, empty)) for h in hashes])
+    return list(lines), list(map("\x1e".join, lines.values()))
 
 
 def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
@@ -401,22 +389,27 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
             else:
                 at += (f, deltas)
     # per (level, term, normalized form): the first spelling, title first (read from the
-    # tokens' distinct readings in order of first appearance: a word repeats its reading)
-    first: dict[tuple[int, str, str], tuple[int, str, str, str]] = {}
+    # tokens' distinct readings in order of first appearance: a word repeats its reading),
+    # as its forms line (_term_groups) by its key, with its term
+    first: dict[str, tuple[str, str]] = {}
+    spellings: list[str] = []
     for entity, norm, stem, root, spelling in dict.fromkeys(
             map(_READING, chain(doc.title_tokens, doc.tokens))):
         if entity is not None or not norm:
             continue
-        if stem and (0, stem, norm) not in first:
-            first[(0, stem, norm)] = (0, stem, norm, spelling)
-        if root and (1, root, norm) not in first:
-            first[(1, root, norm)] = (1, root, norm, spelling)
-    forms = list(first.values())
-    if (_SEPARATORS.search("".join(postings))
-            or _SEPARATORS.search("".join(map(_SPELLING, forms)))):
+        spellings.append(spelling)
+        if stem:
+            key = "\x010" + stem + "\x1f" + norm
+            if key not in first:
+                first[key] = (stem, key + "\x1c" + spelling)
+        if root:
+            key = "\x011" + root + "\x1f" + norm
+            if key not in first:
+                first[key] = (root, key + "\x1c" + spelling)
+    if _SEPARATORS.search("".join(postings)) or _SEPARATORS.search("".join(spellings)):
         raise ValueError(f"browser index: article {doc.id!r} has a word or name key holding a "
-                         "control character (U+001C to U+001F)")
-    hashes, posts, held = _term_groups(postings, forms)
+                         "control character (U+0000, U+0001, U+001C to U+001F)")
+    hashes, texts = _term_groups(postings, first.values())
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
             doc.date, doc.source]
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
@@ -426,14 +419,12 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
     # article here was kept alive by a reference cycle while the collector is paused
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
-    digest.update("\x1e".join(posts).encode("utf-8"))
-    digest.update("\x1d".join(held).encode("utf-8"))
-    return _Record(hashes, posts, held, record, card, row, digest.hexdigest())
+    digest.update("\x1d".join(texts).encode("utf-8"))
+    return _Record(hashes, texts, record, card, row, digest.hexdigest())
 
 
 #: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
 _READING = operator.itemgetter(7, 4, 5, 6, 0)
-_SPELLING = operator.itemgetter(3)
 
 
 #: Shard state: terms → field number → docnum → delta positions; forms: level → term →
@@ -1687,23 +1678,22 @@ def _write_browser_index(
                 changed.append(seq)
                 spill.add(SPILL_BUCKETS, (seq, rec.doc))
                 # per bucket, the article's groups (one per term hash): ``(seq, [hash, …],
-                # [postings text, …], [forms text, …])``, read back by _write_shards
-                buckets: dict[int, tuple[list[int], list[str], list[str]]] = {}
+                # [text, …])``, read back by _write_shards
+                buckets: dict[int, tuple[list[int], list[str]]] = {}
                 mask = SPILL_BUCKETS - 1
-                for h, posts, held in zip(rec.hashes, rec.posts, rec.forms, strict=True):
+                for h, text in zip(rec.hashes, rec.texts, strict=True):
                     at = buckets.get(h & mask)
                     if at is None:
-                        buckets[h & mask] = ([h], [posts], [held])
+                        buckets[h & mask] = ([h], [text])
                     else:
                         at[0].append(h)
-                        at[1].append(posts)
-                        at[2].append(held)
+                        at[1].append(text)
                 for bucket, parts in buckets.items():
                     spill.add_bytes(bucket, marshal.dumps((seq, *parts), 2))
                 if hashes_dir is None:
                     continue
                 digests = array("I", rec.hashes)
-                digests.extend(rec.digests())
+                digests.extend(map(zlib.crc32, map(str.encode, rec.texts)))
                 if old is None:  # a new article: nothing to compare with, set now
                     hashes_dir.put(ident, digests.tobytes())
                 else:  # compared with its old file below (kept: edited articles are few)
@@ -1938,15 +1928,15 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         passes = min(-(-sum(map(spill.size, group)) // SPILL_PASS), -(-shards // step))
         rounds += [(group, passes, part_of) for part_of in range(max(passes, 1))]
     for group, passes, part_of in rounds:
-        # per shard, its groups' postings and forms texts, each line with the article's
-        # document number (fixed width) after its term: ``term U+001F number U+001F payload``
-        incoming: dict[int, tuple[list[str], list[str]]] = {}
+        # per shard, its groups' texts, each line with the article's document number
+        # (fixed width) after its key: ``term U+001F number U+001F payload`` (see _shard_lines)
+        incoming: dict[int, list[str]] = {}
         for bucket in group:
-            for seq, hs, posts, forms in spill.read(bucket):
+            for seq, hs, texts in spill.read(bucket):
                 num = renumber[seq]
                 keep = partial.get(num)  # None: every posting of the article
                 tag = f"\x1f{num:0{width}d}\x1f"
-                for h, text, held in zip(hs, posts, forms, strict=True):
+                for h, text in zip(hs, texts, strict=True):
                     if keep is not None and h not in keep:
                         continue
                     k = h % shards
@@ -1954,17 +1944,15 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                         continue
                     part = incoming.get(k)
                     if part is None:
-                        part = incoming[k] = ([], [])
-                    if text:
-                        part[0].append(text.replace("\x1f", tag))
-                    if held:
-                        part[1].append(held.replace("\x1f", tag))
+                        incoming[k] = [text.replace("\x1f", tag)]
+                    else:
+                        part.append(text.replace("\x1f", tag))
         members = sorted({k for k in (range(shards) if everything else dirty_shards)
                           if (spread or k % SPILL_BUCKETS in group)
                           and (passes <= 1 or k // step % passes == part_of)} | set(incoming))
         for k in members:
             if old_shards is None:  # cold: nothing to patch
-                got_terms, got_forms = incoming.pop(k, ([], []))
+                got_forms, got_terms = _shard_lines(incoming.pop(k, None))
                 fragments: dict[str, dict[str, str | None]] = {}
                 held: dict[str, tuple[list[int], list[tuple[str, ...]]]] = {}
                 lunr = _fresh_postings(got_terms, slots, fragments, held)
@@ -1996,7 +1984,7 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                         origin.update(dict.fromkeys(old_lunr, j))
                     for level in (0, 1):
                         forms_state[level].update(old_forms[level])
-            got_terms, got_forms = incoming.pop(k, ([], []))
+            got_forms, got_terms = _shard_lines(incoming.pop(k, None))
             new_terms, new_forms = _as_terms(got_terms), _as_forms(got_forms)
             fragments = {}
             here = _PosFiles(pos_dir / str(k))
@@ -2021,15 +2009,17 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         os.replace(target, states)
 
 
-def _gathered(texts: list[str]) -> list[list[str]]:
-    """A shard's gathered lines (:func:`_write_shards`) as ``[key, number, value]``, sorted
-    by key (a term, or a forms level and term), then by document number (fixed width), all
-    in C: no Python code runs per line."""
+def _shard_lines(texts: list[str] | None) -> tuple[list[list[str]], list[list[str]]]:
+    """A shard's gathered texts (:func:`_write_shards`) as its forms' lines and its postings'
+    lines, each ``[key, number, value]``, sorted by key (a forms line's, U+0001 then a level
+    and a term, sorts before any term), then by document number (fixed width), all in C: no
+    Python code runs per line."""
     if not texts:
-        return []
+        return [], []
     lines = "\x1e".join(texts).split("\x1e")
     lines.sort()  # U+001F sorts before any character of a key: a key's lines stay together
-    return list(map(_SPLIT_KEY, lines))
+    cut = bisect_left(lines, "\x02")
+    return list(map(_SPLIT_KEY, lines[:cut])), list(map(_SPLIT_KEY, lines[cut:]))
 
 
 _SPLIT_KEY = operator.methodcaller("split", "\x1f")
@@ -2040,11 +2030,11 @@ _NUMBER = operator.itemgetter(1)
 _VALUE = operator.itemgetter(2)
 
 
-def _as_terms(texts: list[str]) -> _Terms:
-    """A shard's postings gathered from the spill (:func:`_gathered`) as :data:`_Terms`
+def _as_terms(rows: list[list[str]]) -> _Terms:
+    """A shard's postings gathered from the spill (:func:`_shard_lines`) as :data:`_Terms`
     (term → field number → docnum → delta positions), what :func:`_patch_postings` takes."""
     out: _Terms = {}
-    for term, number, payload in _gathered(texts):
+    for term, number, payload in rows:
         num = int(number)
         fields = out.get(term)
         if fields is None:
@@ -2061,15 +2051,15 @@ def _as_terms(texts: list[str]) -> _Terms:
     return out
 
 
-def _as_forms(texts: list[str]) -> _Forms:
-    """A shard's forms gathered from the spill (:func:`_gathered`) as :data:`_Forms` (level →
+def _as_forms(rows: list[list[str]]) -> _Forms:
+    """A shard's forms gathered from the spill (:func:`_shard_lines`) as :data:`_Forms` (level →
     term → normalized → spelling → docnums)."""
     out = _empty_forms()
-    for key, number, value in _gathered(texts):
-        table = out[int(key[0])]
-        norms = table.get(key[1:])
+    for key, number, value in rows:
+        table = out[int(key[1])]
+        norms = table.get(key[2:])
         if norms is None:
-            norms = table[key[1:]] = {}
+            norms = table[key[2:]] = {}
         norm, _, spelling = value.partition("\x1c")
         spellings = norms.get(norm)
         if spellings is None:
@@ -2087,11 +2077,11 @@ def _as_forms(texts: list[str]) -> _Forms:
 _REF_OF = [_REF.get(f, -1) for f in range(len(FIELDS))]
 
 
-def _fresh_postings(texts: list[str], slots: int,
+def _fresh_postings(rows: list[list[str]], slots: int,
                     fragments: dict[str, dict[str, str | None]],
                     held: dict[str, tuple[list[int], list[tuple[str, ...]]]]) -> _Entries:
     """A shard's postings state on a cold build, from its gathered lines alone
-    (:func:`_gathered`; what :func:`_patch_postings` makes from no state, without its
+    (:func:`_shard_lines`; what :func:`_patch_postings` makes from no state, without its
     bookkeeping: the text of :func:`_posting_fragment`, made from the positions' text); the
     long terms' positions fragments go to ``fragments``, each term's articles and cells per
     field (every field up to the last it holds; "": not there) to ``held`` (for its forms)."""
@@ -2099,10 +2089,10 @@ def _fresh_postings(texts: list[str], slots: int,
     dumps = marshal.dumps
     fields_by_name = _FIELDS_BY_NAME
     ref_of = _REF_OF
-    for term, group in groupby(_gathered(texts), _FIRST):
-        rows = list(group)
-        if len(rows) == 1 and LONG_DOCS >= 1:  # one article (most terms)
-            _, number, payload = rows[0]
+    for term, group in groupby(rows, _FIRST):
+        items = list(group)
+        if len(items) == 1 and LONG_DOCS >= 1:  # one article (most terms)
+            _, number, payload = items[0]
             cells = payload.split("|")
             held[term] = ([int(number)], [(c,) for c in cells])
             n = len(cells)
@@ -2111,8 +2101,8 @@ def _fresh_postings(texts: list[str], slots: int,
                  + ("=" if (r := ref_of[f]) >= 0 and cells[r] == cells[f] else cells[f])
                  + '"' for f in fields_by_name if f < n and cells[f]]), None, False)
             continue
-        docs = list(map(int, map(_NUMBER, rows)))
-        cols = list(zip_longest(*map(_SPLIT_CELLS, map(_VALUE, rows)), fillvalue=""))
+        docs = list(map(int, map(_NUMBER, items)))
+        cols = list(zip_longest(*map(_SPLIT_CELLS, map(_VALUE, items)), fillvalue=""))
         held[term] = (docs, cols)
         present = [f for f in range(len(cols)) if any(cols[f])]
         if len(docs) <= LONG_DOCS:
@@ -2175,24 +2165,24 @@ def _column_level_docs(got: tuple[list[int], list[tuple[str, ...]]] | None, leve
     return list(compress(docs, map(operator.or_, map(bool, a), map(bool, b))))
 
 
-def _fresh_forms(texts: list[str], held: dict[str, tuple[list[int], list[tuple[str, ...]]]]
+def _fresh_forms(rows: list[list[str]], held: dict[str, tuple[list[int], list[tuple[str, ...]]]]
                  ) -> list[_Entries]:
     """A shard's forms state (both levels) on a cold build, from its gathered lines (what
     :func:`_patch_forms` makes from no state); ``held``: its terms' articles and cells
     (:func:`_fresh_postings`), whose articles the entries number."""
     tables: list[_Entries] = [{}, {}]
     dumps = marshal.dumps
-    for key, group in groupby(_gathered(texts), _FIRST):
-        rows = list(group)
-        level = int(key[0])
-        term = key[1:]
+    for key, group in groupby(rows, _FIRST):
+        items = list(group)
+        level = int(key[1])
+        term = key[2:]
         norms: dict[str, dict[str, list[int]]]
-        if len(rows) == 1 or len(set(map(_VALUE, rows))) == 1:  # one form and spelling
-            norm, _, spelling = rows[0][2].partition("\x1c")
-            norms = {norm: {spelling: list(map(int, map(_NUMBER, rows)))}}
+        if len(items) == 1 or len(set(map(_VALUE, items))) == 1:  # one form and spelling
+            norm, _, spelling = items[0][2].partition("\x1c")
+            norms = {norm: {spelling: list(map(int, map(_NUMBER, items)))}}
         else:
             norms = {}
-            for _, number, value in rows:
+            for _, number, value in items:
                 norm, _, spelling = value.partition("\x1c")
                 spellings = norms.get(norm)
                 if spellings is None:
