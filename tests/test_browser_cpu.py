@@ -49,7 +49,14 @@ def test_an_articles_groups_as_text_read_back_as_its_postings_and_forms(
     import marshal
 
     import archive.browser.index as browser_index
-    from archive.browser.index import _as_forms, _as_terms, _shard_lines, _Spill, _term_groups
+    from archive.browser.index import (
+        _as_forms,
+        _as_terms,
+        _shard_lines,
+        _Spill,
+        _term_groups,
+        _text,
+    )
 
     postings = {"كتاب": [0, [3, 9], 1, [3, 9], 4, [0]], "x" * 300: [4, [1]],
                 "place:riyadh": [3, [12]], "كتب": [1, [3, 9]]}
@@ -60,17 +67,19 @@ def test_an_articles_groups_as_text_read_back_as_its_postings_and_forms(
     assert hashes == list(dict.fromkeys([*map(hash_of, postings), hash_of("ك ت ب")]))
     spill = _Spill(tmp_path / "spill")
     numbers = {0: 17, 5: 3, 70_000: 120, 2**31 - 1: 9}  # spill order → document number
+    blobs = [text.encode() for text in texts]  # as _record spills them
     for seq in numbers:
-        spill.add_bytes(3, marshal.dumps((seq, hashes, texts), 2))
+        spill.add_bytes(3, marshal.dumps((seq, hashes, blobs), 2))
     spill.close()
     monkeypatch.setattr(browser_index, "SPILL_READ", 7)  # records span the pieces
     gathered = []
     for seq, hs, got in spill.read(3):
-        assert hs == hashes and got == texts
-        gathered += [text.replace("\x1f", f"\x1f{numbers[seq]:03d}\x1f") for text in got]
+        assert hs == hashes and got == blobs
+        gathered += [text.replace(b"\x1f", f"\x1f{numbers[seq]:03d}\x1f".encode())
+                     for text in got]
     held, posts = _shard_lines(gathered)
-    assert {row[0] for row in posts} == set(postings)
-    assert [int(row[1]) for row in posts if row[0] == "كتب"] == [3, 9, 17, 120]
+    assert {_text(row[0]) for row in posts} == set(postings)
+    assert [int(row[1]) for row in posts if _text(row[0]) == "كتب"] == [3, 9, 17, 120]
     terms = _as_terms(posts)
     for term, flat in postings.items():
         assert terms[term] == {flat[i]: dict.fromkeys(numbers.values(), flat[i + 1])

@@ -314,7 +314,7 @@ class _Record:
     """What one article contributes to the browser data (see :func:`_record`)."""
 
     hashes: list[int]  # the article's term hashes, in order of first appearance
-    texts: list[str]  # per hash: its group's text (see _term_groups)
+    texts: list[bytes]  # per hash: its group's text (see _term_groups), UTF-8
     doc: dict[str, Any]  # docs/<n>.json
     card: list[Any]  # [id, path, title, url or None, date, source]
     row: list[Any]  # [date, source, places, actors]
@@ -419,8 +419,9 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
     # article here was kept alive by a reference cycle while the collector is paused
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
-    digest.update("\x1d".join(texts).encode("utf-8"))
-    return _Record(hashes, texts, record, card, row, digest.hexdigest())
+    blobs = list(map(str.encode, texts))  # UTF-8
+    digest.update(b"\x1d".join(blobs))
+    return _Record(hashes, blobs, record, card, row, digest.hexdigest())
 
 
 #: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
@@ -1679,7 +1680,7 @@ def _write_browser_index(
                 spill.add(SPILL_BUCKETS, (seq, rec.doc))
                 # per bucket, the article's groups (one per term hash): ``(seq, [hash, …],
                 # [text, …])``, read back by _write_shards
-                buckets: dict[int, tuple[list[int], list[str]]] = {}
+                buckets: dict[int, tuple[list[int], list[bytes]]] = {}
                 mask = SPILL_BUCKETS - 1
                 for h, text in zip(rec.hashes, rec.texts, strict=True):
                     at = buckets.get(h & mask)
@@ -1693,7 +1694,7 @@ def _write_browser_index(
                 if hashes_dir is None:
                     continue
                 digests = array("I", rec.hashes)
-                digests.extend(map(zlib.crc32, map(str.encode, rec.texts)))
+                digests.extend(map(zlib.crc32, rec.texts))
                 if old is None:  # a new article: nothing to compare with, set now
                     hashes_dir.put(ident, digests.tobytes())
                 else:  # compared with its old file below (kept: edited articles are few)
@@ -1930,12 +1931,12 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     for group, passes, part_of in rounds:
         # per shard, its groups' texts, each line with the article's document number
         # (fixed width) after its key: ``term U+001F number U+001F payload`` (see _shard_lines)
-        incoming: dict[int, list[str]] = {}
+        incoming: dict[int, list[bytes]] = {}
         for bucket in group:
             for seq, hs, texts in spill.read(bucket):
                 num = renumber[seq]
                 keep = partial.get(num)  # None: every posting of the article
-                tag = f"\x1f{num:0{width}d}\x1f"
+                tag = f"\x1f{num:0{width}d}\x1f".encode()
                 for h, text in zip(hs, texts, strict=True):
                     if keep is not None and h not in keep:
                         continue
@@ -1944,9 +1945,9 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                         continue
                     part = incoming.get(k)
                     if part is None:
-                        incoming[k] = [text.replace("\x1f", tag)]
+                        incoming[k] = [text.replace(b"\x1f", tag)]
                     else:
-                        part.append(text.replace("\x1f", tag))
+                        part.append(text.replace(b"\x1f", tag))
         members = sorted({k for k in (range(shards) if everything else dirty_shards)
                           if (spread or k % SPILL_BUCKETS in group)
                           and (passes <= 1 or k // step % passes == part_of)} | set(incoming))
@@ -2009,17 +2010,24 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         os.replace(target, states)
 
 
-def _shard_lines(texts: list[str] | None) -> tuple[list[list[str]], list[list[str]]]:
+def _shard_lines(texts: list[bytes] | None) -> tuple[list[list[str]], list[list[str]]]:
     """A shard's gathered texts (:func:`_write_shards`) as its forms' lines and its postings'
     lines, each ``[key, number, value]``, sorted by key (a forms line's, U+0001 then a level
     and a term, sorts before any term), then by document number (fixed width), all in C: no
-    Python code runs per line."""
+    Python code runs per line. The texts are UTF-8, read as Latin-1 here (one byte a
+    character: the sort compares them as bytes, in the order of the characters); a key or a
+    form is read as what it is with :func:`_text` (numbers, positions are ASCII)."""
     if not texts:
         return [], []
-    lines = "\x1e".join(texts).split("\x1e")
+    lines = b"\x1e".join(texts).decode("latin-1").split("\x1e")
     lines.sort()  # U+001F sorts before any character of a key: a key's lines stay together
     cut = bisect_left(lines, "\x02")
     return list(map(_SPLIT_KEY, lines[:cut])), list(map(_SPLIT_KEY, lines[cut:]))
+
+
+def _text(latin: str) -> str:
+    """A key or a form of :func:`_shard_lines` (UTF-8 read as Latin-1) as its text."""
+    return latin.encode("latin-1").decode("utf-8")
 
 
 _SPLIT_KEY = operator.methodcaller("split", "\x1f")
@@ -2034,8 +2042,9 @@ def _as_terms(rows: list[list[str]]) -> _Terms:
     """A shard's postings gathered from the spill (:func:`_shard_lines`) as :data:`_Terms`
     (term → field number → docnum → delta positions), what :func:`_patch_postings` takes."""
     out: _Terms = {}
-    for term, number, payload in rows:
+    for key, number, payload in rows:
         num = int(number)
+        term = _text(key)
         fields = out.get(term)
         if fields is None:
             fields = out[term] = {}
@@ -2057,10 +2066,11 @@ def _as_forms(rows: list[list[str]]) -> _Forms:
     out = _empty_forms()
     for key, number, value in rows:
         table = out[int(key[1])]
-        norms = table.get(key[2:])
+        term = _text(key[2:])
+        norms = table.get(term)
         if norms is None:
-            norms = table[key[2:]] = {}
-        norm, _, spelling = value.partition("\x1c")
+            norms = table[term] = {}
+        norm, _, spelling = _text(value).partition("\x1c")
         spellings = norms.get(norm)
         if spellings is None:
             norms[norm] = {spelling: [int(number)]}
@@ -2089,7 +2099,8 @@ def _fresh_postings(rows: list[list[str]], slots: int,
     dumps = marshal.dumps
     fields_by_name = _FIELDS_BY_NAME
     ref_of = _REF_OF
-    for term, group in groupby(rows, _FIRST):
+    for key, group in groupby(rows, _FIRST):
+        term = _text(key)
         items = list(group)
         if len(items) == 1 and LONG_DOCS >= 1:  # one article (most terms)
             _, number, payload = items[0]
@@ -2175,15 +2186,15 @@ def _fresh_forms(rows: list[list[str]], held: dict[str, tuple[list[int], list[tu
     for key, group in groupby(rows, _FIRST):
         items = list(group)
         level = int(key[1])
-        term = key[2:]
+        term = _text(key[2:])
         norms: dict[str, dict[str, list[int]]]
         if len(items) == 1 or len(set(map(_VALUE, items))) == 1:  # one form and spelling
-            norm, _, spelling = items[0][2].partition("\x1c")
+            norm, _, spelling = _text(items[0][2]).partition("\x1c")
             norms = {norm: {spelling: list(map(int, map(_NUMBER, items)))}}
         else:
             norms = {}
             for _, number, value in items:
-                norm, _, spelling = value.partition("\x1c")
+                norm, _, spelling = _text(value).partition("\x1c")
                 spellings = norms.get(norm)
                 if spellings is None:
                     norms[norm] = {spelling: [int(number)]}
