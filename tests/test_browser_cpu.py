@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from test_browser_index_incremental import _analyzed, _cold, _data, _mtimes, _project, _same
 
 from archive.browser.index import delta_decode, delta_encode, write_browser_index
@@ -39,52 +38,25 @@ def test_a_cold_build_over_previous_data_keeps_its_unchanged_files(tmp_path: Pat
     _same(_data(site), _cold(root, analyzed, gazetteer))
 
 
-def test_an_articles_groups_as_text_read_back_as_its_postings_and_forms(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The writer spills an article's groups (one per term hash) as text, the positions
-    never turned into number objects on the way (:func:`_term_groups`); spilled, read back
-    in pieces, tagged with document numbers and sorted as a shard's lines, the texts give
-    back every posting (field, delta positions) and form (level, term, normalized, spelling)
-    of each article, whatever the order the articles came in."""
+def test_a_spill_record_made_of_its_groups_bytes_reads_back_as_its_tuple(tmp_path: Path
+                                                                         ) -> None:
+    """The writer spills an article's groups of a bucket as ``(seq, [group, …])`` without
+    encoding them again: the record is put together from each group's marshal bytes (the
+    same bytes its checksum is taken of), and reads back as the tuple itself."""
     import marshal
 
-    import archive.browser.index as browser_index
-    from archive.browser.index import (
-        _as_forms,
-        _as_terms,
-        _shard_lines,
-        _Spill,
-        _term_groups,
-        _text,
-    )
+    from archive.browser.index import _SPILL_HEAD, _Spill, _spilled
 
-    postings = {"كتاب": [0, [3, 9], 1, [3, 9], 4, [0]], "x" * 300: [4, [1]],
-                "place:riyadh": [3, [12]], "كتب": [1, [3, 9]]}
-    forms = [("كتب", "\x010كتب\x1fكتاب\x1cكِتاب"), ("كتب", "\x010كتب\x1fالكتاب\x1cالكتاب"),
-             ("ك ت ب", "\x011ك ت ب\x1fالكتاب\x1cالكتاب")]
-    hashes, texts = _term_groups(postings, forms)
-    hash_of = browser_index.term_hash
-    assert hashes == list(dict.fromkeys([*map(hash_of, postings), hash_of("ك ت ب")]))
+    groups = [(2166136261, [("كتاب", [0, [3, 9], 1, [3, 9]])], [(0, "كتب", "كتاب", "كِتاب")]),
+              (7, [], [(1, "ك ت ب", "الكتاب", "الكتاب")]),
+              (2**32 - 1, [("x" * 300, [4, [1]])], [])]
     spill = _Spill(tmp_path / "spill")
-    numbers = {0: 17, 5: 3, 70_000: 120, 2**31 - 1: 9}  # spill order → document number
-    blobs = [text.encode() for text in texts]  # as _record spills them
-    for seq in numbers:
-        spill.add_bytes(3, marshal.dumps((seq, hashes, blobs), 2))
+    for seq in (0, 5, 70_000, 2**31 - 1):
+        data = _spilled(_SPILL_HEAD + marshal.dumps(seq, 2),
+                        [marshal.dumps(g, 2) for g in groups[: 1 + seq % 3]])
+        assert marshal.loads(data) == (seq, groups[: 1 + seq % 3])
+        spill.add_bytes(3, data)
+    spill.add(3, (9, groups))
     spill.close()
-    monkeypatch.setattr(browser_index, "SPILL_READ", 7)  # records span the pieces
-    gathered = []
-    for seq, hs, got in spill.read(3):
-        assert hs == hashes and got == blobs
-        gathered += [text.replace(b"\x1f", f"\x1f{numbers[seq]:03d}\x1f".encode())
-                     for text in got]
-    held, posts = _shard_lines(gathered)
-    assert {_text(row[0]) for row in posts} == set(postings)
-    assert [int(row[1]) for row in posts if _text(row[0]) == "كتب"] == [3, 9, 17, 120]
-    terms = _as_terms(posts)
-    for term, flat in postings.items():
-        assert terms[term] == {flat[i]: dict.fromkeys(numbers.values(), flat[i + 1])
-                               for i in range(0, len(flat), 2)}
-    levels = _as_forms(held)
-    assert levels[0]["كتب"] == {"كتاب": {"كِتاب": [3, 9, 17, 120]},
-                                "الكتاب": {"الكتاب": [3, 9, 17, 120]}}
-    assert levels[1] == {"ك ت ب": {"الكتاب": {"الكتاب": [3, 9, 17, 120]}}}
+    assert list(spill.read(3)) == [(seq, groups[: 1 + seq % 3])
+                                   for seq in (0, 5, 70_000, 2**31 - 1)] + [(9, groups)]

@@ -74,7 +74,6 @@ import marshal
 import math
 import operator
 import os
-import re
 import shutil
 import tempfile
 import zlib
@@ -84,7 +83,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
-from itertools import chain, compress, groupby, repeat, zip_longest
+from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -125,8 +124,6 @@ STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
-#: 8: an article's groups (spill records, the checksums of its term hashes) as text
-#: (:func:`_term_groups`), not marshal bytes: the checksums differ.
 #: 7: shard state as one ``marshal`` of its entries, uncompressed (a pickle compressed by
 #: zlib was 5 % of a cold build's CPU: 62 MB of state at 9,504 articles, about 160 MB now);
 #: 6: the articles' term hashes and checksums in :data:`DIGEST_PACKS` pack files
@@ -137,7 +134,7 @@ GZIP_LEVEL = 6
 #: 4: a term's state holds its positions files' fragments too; 3: shard state as JSON
 #: fragments and marshal data per term (``shards/<k>.bin``); 1 was a pickle of each whole
 #: shard (``shards/<k>.pkl``). Another version: a cold build.
-STATE_VERSION = 8
+STATE_VERSION = 7
 #: A term held by more articles than this (over all its fields) is *long*: its shard entry
 #: keeps, per field, only its articles and term frequencies (what ranking needs), and its
 #: positions go to ``pos/<k>/<n>.<b>.json`` files, fetched for the articles that need them.
@@ -314,58 +311,43 @@ class _Record:
     """What one article contributes to the browser data (see :func:`_record`)."""
 
     hashes: list[int]  # the article's term hashes, in order of first appearance
-    texts: list[bytes]  # per hash: its group's text (see _term_groups), UTF-8
+    groups: list[bytes]  # per hash: its group's bytes (see _term_groups)
     doc: dict[str, Any]  # docs/<n>.json
     card: list[Any]  # [id, path, title, url or None, date, source]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
 
 
-#: Characters a term or a spelling must not hold: the separators of a group's text
-#: (:func:`_term_groups`), and U+0000, U+0001, which sort before a forms line's mark.
-_SEPARATORS = re.compile("[\x00\x01\x1c-\x1f]")
-#: A payload's field separators before field f's cell (:func:`_term_groups`).
-_PIPES = ["|" * f for f in range(len(FIELDS))]
-
-
-def _term_groups(postings: dict[str, list[Any]], forms: Iterable[tuple[str, str]]
-                 ) -> tuple[list[int], list[str]]:
+def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str, str]]
+                 ) -> tuple[list[int], list[bytes]]:
     """An article's postings (term → [field number, delta positions, field number, …]) and
-    forms (term, line) grouped by term hash, in order of first appearance: the hashes, and
-    per hash its group's text: one line (U+001E between lines) ``term U+001F payload`` per
-    term, then its forms' lines, ``U+0001 level term U+001F normalized U+001C spelling`` each
-    (level: 0 stem, 1 root). A payload is the term's cell in each field from the first to
-    the last it holds, ``|`` separated (``"12,5||3"``: delta positions, comma separated;
-    empty: not in the field): what the shards' text is made of, read back by C functions
-    (split, zip), without an object per position. The texts are the spill and, through a
-    checksum, what tells an edited article's changed hashes."""
+    forms ``(0 stem | 1 root, term, normalized, spelling)`` grouped by term hash, in order of
+    first appearance: the hashes, and per hash the marshal bytes of ``(hash, [(term, [field,
+    positions, …]), …], forms)``. The bytes are the group's spill
+    record and, through a checksum, what tells an edited article's changed hashes; marshal
+    version 2 has no back references, so equal groups give equal bytes whatever their
+    objects' reference counts."""
     known = _HASHES.get
-    pipes = _PIPES
-    lines: dict[int, list[str]] = {}
-    for term, flat in postings.items():
-        h = known(term) or _new_hash(term)
-        if len(flat) == 2:  # one field (most)
-            deltas = flat[1]
-            line = (term + "\x1f" + pipes[flat[0]]
-                    + (str(deltas[0]) if len(deltas) == 1 else ",".join(map(str, deltas))))
+    hashes = [known(term) or _new_hash(term) for term in postings]
+    groups: dict[int, tuple[int, list[Any], list[Any]]]
+    if len(set(hashes)) == len(hashes):  # no two terms of the article share a hash (usual)
+        groups = {h: (h, [item], []) for h, item in zip(hashes, postings.items(), strict=True)}
+    else:
+        groups = {}
+        for h, item in zip(hashes, postings.items(), strict=True):
+            group = groups.get(h)
+            if group is None:
+                groups[h] = (h, [item], [])
+            else:
+                group[1].append(item)
+    for h, item in zip([known(item[1]) or _new_hash(item[1]) for item in forms], forms,
+                       strict=True):
+        group = groups.get(h)
+        if group is None:
+            groups[h] = (h, [], [item])
         else:
-            cells = [""] * (flat[-2] + 1)
-            for i in range(0, len(flat), 2):
-                cells[flat[i]] = _numbers(flat[i + 1])
-            line = term + "\x1f" + "|".join(cells)
-        at = lines.get(h)
-        if at is None:
-            lines[h] = [line]
-        else:
-            at.append(line)
-    for term, line in forms:
-        h = known(term) or _new_hash(term)
-        at = lines.get(h)
-        if at is None:
-            lines[h] = [line]
-        else:
-            at.append(line)
-    return list(lines), list(map("\x1e".join, lines.values()))
+            group[2].append(item)
+    return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
 def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
@@ -389,27 +371,18 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
             else:
                 at += (f, deltas)
     # per (level, term, normalized form): the first spelling, title first (read from the
-    # tokens' distinct readings in order of first appearance: a word repeats its reading),
-    # as its forms line (_term_groups) by its key, with its term
-    first: dict[str, tuple[str, str]] = {}
-    spellings: list[str] = []
+    # tokens' distinct readings in order of first appearance: a word repeats its reading)
+    first: dict[tuple[int, str, str], tuple[int, str, str, str]] = {}
     for entity, norm, stem, root, spelling in dict.fromkeys(
             map(_READING, chain(doc.title_tokens, doc.tokens))):
         if entity is not None or not norm:
             continue
-        spellings.append(spelling)
-        if stem:
-            key = "\x010" + stem + "\x1f" + norm
-            if key not in first:
-                first[key] = (stem, key + "\x1c" + spelling)
-        if root:
-            key = "\x011" + root + "\x1f" + norm
-            if key not in first:
-                first[key] = (root, key + "\x1c" + spelling)
-    if _SEPARATORS.search("".join(postings)) or _SEPARATORS.search("".join(spellings)):
-        raise ValueError(f"browser index: article {doc.id!r} has a word or name key holding a "
-                         "control character (U+0000, U+0001, U+001C to U+001F)")
-    hashes, texts = _term_groups(postings, first.values())
+        if stem and (0, stem, norm) not in first:
+            first[(0, stem, norm)] = (0, stem, norm, spelling)
+        if root and (1, root, norm) not in first:
+            first[(1, root, norm)] = (1, root, norm, spelling)
+    forms = list(first.values())
+    hashes, groups = _term_groups(postings, forms)
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
             doc.date, doc.source]
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
@@ -419,9 +392,8 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
     # article here was kept alive by a reference cycle while the collector is paused
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
-    blobs = list(map(str.encode, texts))  # UTF-8
-    digest.update(b"\x1d".join(blobs))
-    return _Record(hashes, blobs, record, card, row, digest.hexdigest())
+    digest.update(b"".join(groups))
+    return _Record(hashes, groups, record, card, row, digest.hexdigest())
 
 
 #: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
@@ -1028,6 +1000,17 @@ class _Spill:
             if rest:
                 raise ValueError(f"spill bucket {bucket}: {len(rest)} bytes after the last "
                                  "whole record")
+
+
+#: The marshal bytes (version 2) of a tuple of two items, before the items' own.
+_SPILL_HEAD = b"(" + (2).to_bytes(4, "little")
+
+
+def _spilled(head: bytes, groups: list[bytes]) -> bytes:
+    """A spill record ``(seq, [group, …])`` as marshal bytes from its parts: ``head`` (the
+    tuple's and ``seq``'s) and each group's own marshal bytes (a list's are its type, its
+    length and its items' bytes): the groups are not encoded a second time."""
+    return b"".join([head, b"[", len(groups).to_bytes(4, "little"), *groups])
 
 
 @lru_cache(maxsize=1)
@@ -1678,23 +1661,27 @@ def _write_browser_index(
                     continue
                 changed.append(seq)
                 spill.add(SPILL_BUCKETS, (seq, rec.doc))
-                # per bucket, the article's groups (one per term hash): ``(seq, [hash, …],
-                # [text, …])``, read back by _write_shards
-                buckets: dict[int, tuple[list[int], list[bytes]]] = {}
+                # per bucket, the article's groups (one per term hash: the hash, then the
+                # marshal bytes, read back by _write_shards) and per term hash a checksum of
+                # its group
+                # per bucket, the article's groups (one per term hash), read back by
+                # _write_shards as ``(seq, [(hash, postings, forms), …])``: the record is
+                # that tuple's marshal bytes, made of the groups' own (:func:`_spilled`)
+                buckets: dict[int, list[bytes]] = {}
                 mask = SPILL_BUCKETS - 1
-                for h, text in zip(rec.hashes, rec.texts, strict=True):
-                    at = buckets.get(h & mask)
-                    if at is None:
-                        buckets[h & mask] = ([h], [text])
+                for h, data in zip(rec.hashes, rec.groups, strict=True):
+                    b = buckets.get(h & mask)
+                    if b is None:
+                        buckets[h & mask] = [data]
                     else:
-                        at[0].append(h)
-                        at[1].append(text)
-                for bucket, parts in buckets.items():
-                    spill.add_bytes(bucket, marshal.dumps((seq, *parts), 2))
+                        b.append(data)
+                head = _SPILL_HEAD + marshal.dumps(seq, 2)
+                for bucket, groups in buckets.items():
+                    spill.add_bytes(bucket, _spilled(head, groups))
                 if hashes_dir is None:
                     continue
                 digests = array("I", rec.hashes)
-                digests.extend(map(zlib.crc32, rec.texts))
+                digests.extend(map(zlib.crc32, rec.groups))
                 if old is None:  # a new article: nothing to compare with, set now
                     hashes_dir.put(ident, digests.tobytes())
                 else:  # compared with its old file below (kept: edited articles are few)
@@ -1919,7 +1906,6 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
               else [list(range(SPILL_BUCKETS))])
     partial = partial or {}
     renumbering = bool(gone or moved or partial)
-    width = len(str(max(slots - 1, 0)))  # of a document number in the gathered lines
     spread = shards < SPILL_BUCKETS
     # a large bucket is read in several passes, each building the shards k with
     # k // SPILL_BUCKETS ≡ pass (mod passes) (k ≡ pass when spread)
@@ -1929,15 +1915,12 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         passes = min(-(-sum(map(spill.size, group)) // SPILL_PASS), -(-shards // step))
         rounds += [(group, passes, part_of) for part_of in range(max(passes, 1))]
     for group, passes, part_of in rounds:
-        # per shard, its groups' texts, each line with the article's document number
-        # (fixed width) after its key: ``term U+001F number U+001F payload`` (see _shard_lines)
-        incoming: dict[int, list[bytes]] = {}
+        incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
-            for seq, hs, texts in spill.read(bucket):
+            for seq, groups in spill.read(bucket):  # groups: (hash, postings, forms), …
                 num = renumber[seq]
                 keep = partial.get(num)  # None: every posting of the article
-                tag = f"\x1f{num:0{width}d}\x1f".encode()
-                for h, text in zip(hs, texts, strict=True):
+                for h, posts, forms in groups:
                     if keep is not None and h not in keep:
                         continue
                     k = h % shards
@@ -1945,20 +1928,56 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                         continue
                     part = incoming.get(k)
                     if part is None:
-                        incoming[k] = [text.replace(b"\x1f", tag)]
-                    else:
-                        part.append(text.replace(b"\x1f", tag))
+                        part = incoming[k] = ({}, _empty_forms())
+                    terms, levels = part
+                    for term, flat in posts:
+                        docs = terms.get(term)
+                        if len(flat) == 2:  # one field (most)
+                            f, deltas = flat
+                            if docs is None:
+                                terms[term] = {f: {num: deltas}}
+                                continue
+                            at = docs.get(f)
+                            if at is None:
+                                docs[f] = {num: deltas}
+                            else:
+                                at[num] = deltas
+                            continue
+                        if docs is None:  # (a field is once in flat)
+                            terms[term] = {flat[i]: {num: flat[i + 1]}
+                                           for i in range(0, len(flat), 2)}
+                            continue
+                        for i in range(0, len(flat), 2):
+                            at = docs.get(flat[i])
+                            if at is None:
+                                docs[flat[i]] = {num: flat[i + 1]}
+                            else:
+                                at[num] = flat[i + 1]
+                    for level, term, norm, spelling in forms:
+                        table = levels[level]
+                        norms = table.get(term)
+                        if norms is None:
+                            table[term] = {norm: {spelling: [num]}}
+                            continue
+                        spellings = norms.get(norm)
+                        if spellings is None:
+                            norms[norm] = {spelling: [num]}
+                            continue
+                        holders = spellings.get(spelling)
+                        if holders is None:
+                            spellings[spelling] = [num]
+                        else:
+                            holders.append(num)
         members = sorted({k for k in (range(shards) if everything else dirty_shards)
                           if (spread or k % SPILL_BUCKETS in group)
                           and (passes <= 1 or k // step % passes == part_of)} | set(incoming))
         for k in members:
             if old_shards is None:  # cold: nothing to patch
-                got_forms, got_terms = _shard_lines(incoming.pop(k, None))
+                new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
                 fragments: dict[str, dict[str, str | None]] = {}
-                held: dict[str, tuple[list[int], list[tuple[str, ...]]]] = {}
-                lunr = _fresh_postings(got_terms, slots, fragments, held)
-                forms_state = _fresh_forms(got_forms, held)
-                del held
+                lunr = _fresh_postings(new_terms, slots, fragments)
+                forms_state = [_fresh_forms(new_forms[level], level, new_terms)
+                               for level in (0, 1)]
                 _save_shard(target, k, lunr, forms_state)
                 out.put(f"lunr/{k}.json", _lunr_text(lunr))
                 _put_positions(out, k, _pos_texts(fragments))
@@ -1985,8 +2004,7 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                         origin.update(dict.fromkeys(old_lunr, j))
                     for level in (0, 1):
                         forms_state[level].update(old_forms[level])
-            got_forms, got_terms = _shard_lines(incoming.pop(k, None))
-            new_terms, new_forms = _as_terms(got_terms), _as_forms(got_forms)
+            new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
             fragments = {}
             here = _PosFiles(pos_dir / str(k))
             files = (_old_positions(origin, pos_old, old_slots) if everything
@@ -2010,204 +2028,36 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         os.replace(target, states)
 
 
-def _shard_lines(texts: list[bytes] | None) -> tuple[list[list[str]], list[list[str]]]:
-    """A shard's gathered texts (:func:`_write_shards`) as its forms' lines and its postings'
-    lines, each ``[key, number, value]``, sorted by key (a forms line's, U+0001 then a level
-    and a term, sorts before any term), then by document number (fixed width), all in C: no
-    Python code runs per line. The texts are UTF-8, read as Latin-1 here (one byte a
-    character: the sort compares them as bytes, in the order of the characters); a key or a
-    form is read as what it is with :func:`_text` (numbers, positions are ASCII)."""
-    if not texts:
-        return [], []
-    lines = b"\x1e".join(texts).decode("latin-1").split("\x1e")
-    lines.sort()  # U+001F sorts before any character of a key: a key's lines stay together
-    cut = bisect_left(lines, "\x02")
-    return list(map(_SPLIT_KEY, lines[:cut])), list(map(_SPLIT_KEY, lines[cut:]))
-
-
-def _text(latin: str) -> str:
-    """A key or a form of :func:`_shard_lines` (UTF-8 read as Latin-1) as its text."""
-    return latin.encode("latin-1").decode("utf-8")
-
-
-_SPLIT_KEY = operator.methodcaller("split", "\x1f")
-_SPLIT_CELLS = operator.methodcaller("split", "|")
-_COUNT_COMMAS = operator.methodcaller("count", ",")
-_FIRST = operator.itemgetter(0)
-_NUMBER = operator.itemgetter(1)
-_VALUE = operator.itemgetter(2)
-
-
-def _as_terms(rows: list[list[str]]) -> _Terms:
-    """A shard's postings gathered from the spill (:func:`_shard_lines`) as :data:`_Terms`
-    (term → field number → docnum → delta positions), what :func:`_patch_postings` takes."""
-    out: _Terms = {}
-    for key, number, payload in rows:
-        num = int(number)
-        term = _text(key)
-        fields = out.get(term)
-        if fields is None:
-            fields = out[term] = {}
-        for f, cell in enumerate(payload.split("|")):
-            if not cell:
-                continue
-            deltas = [int(x) for x in cell.split(",")]
-            at = fields.get(f)
-            if at is None:
-                fields[f] = {num: deltas}
-            else:
-                at[num] = deltas
-    return out
-
-
-def _as_forms(rows: list[list[str]]) -> _Forms:
-    """A shard's forms gathered from the spill (:func:`_shard_lines`) as :data:`_Forms` (level →
-    term → normalized → spelling → docnums)."""
-    out = _empty_forms()
-    for key, number, value in rows:
-        table = out[int(key[1])]
-        term = _text(key[2:])
-        norms = table.get(term)
-        if norms is None:
-            norms = table[term] = {}
-        norm, _, spelling = _text(value).partition("\x1c")
-        spellings = norms.get(norm)
-        if spellings is None:
-            norms[norm] = {spelling: [int(number)]}
-            continue
-        holders = spellings.get(spelling)
-        if holders is None:
-            spellings[spelling] = [int(number)]
-        else:
-            holders.append(int(number))
-    return out
-
-
-#: A field's number → the number of the field it may repeat as ``=`` (:data:`_REF`), or -1.
-_REF_OF = [_REF.get(f, -1) for f in range(len(FIELDS))]
-
-
-def _fresh_postings(rows: list[list[str]], slots: int,
-                    fragments: dict[str, dict[str, str | None]],
-                    held: dict[str, tuple[list[int], list[tuple[str, ...]]]]) -> _Entries:
-    """A shard's postings state on a cold build, from its gathered lines alone
-    (:func:`_shard_lines`; what :func:`_patch_postings` makes from no state, without its
-    bookkeeping: the text of :func:`_posting_fragment`, made from the positions' text); the
-    long terms' positions fragments go to ``fragments``, each term's articles and cells per
-    field (every field up to the last it holds; "": not there) to ``held`` (for its forms)."""
+def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str | None]]
+                    ) -> _Entries:
+    """A shard's postings state on a cold build, from the spill's postings alone (what
+    :func:`_patch_postings` makes from no state, without its bookkeeping); the long terms'
+    positions fragments go to ``fragments``."""
     entries: _Entries = {}
     dumps = marshal.dumps
-    fields_by_name = _FIELDS_BY_NAME
-    ref_of = _REF_OF
-    for key, group in groupby(rows, _FIRST):
-        term = _text(key)
-        items = list(group)
-        if len(items) == 1 and LONG_DOCS >= 1:  # one article (most terms)
-            _, number, payload = items[0]
-            cells = payload.split("|")
-            held[term] = ([int(number)], [(c,) for c in cells])
-            n = len(cells)
-            entries[term] = ('"d":"' + str(int(number)) + '",' + ",".join(
-                [f'"{FIELDS[f]}":"'
-                 + ("=" if (r := ref_of[f]) >= 0 and cells[r] == cells[f] else cells[f])
-                 + '"' for f in fields_by_name if f < n and cells[f]]), None, False)
-            continue
-        docs = list(map(int, map(_NUMBER, items)))
-        cols = list(zip_longest(*map(_SPLIT_CELLS, map(_VALUE, items)), fillvalue=""))
-        held[term] = (docs, cols)
-        present = [f for f in range(len(cols)) if any(cols[f])]
-        if len(docs) <= LONG_DOCS:
-            out = ['"d":"' + _numbers(delta_encode(docs)) + '"']
-            for f in fields_by_name:
-                if f not in present:
-                    continue
-                col = cols[f]
-                r = ref_of[f]
-                if r >= 0 and r in present:
-                    col = ["=" if c and c == x else c for c, x in zip(col, cols[r], strict=True)]
-                out.append(f'"{FIELDS[f]}":"' + ";".join(col) + '"')
-            entries[term] = (",".join(out), None, False)
-            continue
-        # term frequencies: the commas of each cell, and one for a cell that is there
-        tfs = {f: list(map(operator.add, map(_COUNT_COMMAS, cols[f]), map(bool, cols[f])))
-               for f in present}
-        summary = (docs, tfs)
-        entries[term] = (_long_fragment(summary), dumps(summary), True)
-        for key, fragment in _column_blocks(docs, cols, present, slots).items():
+    for term, fields in new.items():
+        lunr, pos, long = _posting_fragment(fields, slots)
+        entries[term] = ((lunr, None, False) if long is None
+                         else (lunr, dumps(long), True))
+        for key, fragment in pos.items():
             fragments.setdefault(key, {})[term] = fragment
     return entries
 
 
-def _column_blocks(docs: list[int], cols: list[tuple[str, ...]], present: list[int],
-                   slots: int) -> dict[str, str]:
-    """:func:`_block_fragments` of a long term given as its cells per field."""
-    blocks = position_blocks(len(docs))
-    if blocks == 1:
-        return {"1.0": "{" + ",".join([f'"{FIELDS[f]}":"' + ";".join(filter(None, cols[f]))
-                                       + '"' for f in _FIELDS_BY_NAME if f in present]) + "}"}
-    parts: dict[int, dict[str, str]] = {}
-    for f in present:
-        name = FIELDS[f]
-        order = list(compress(docs, cols[f]))
-        cells = list(filter(None, cols[f]))
-        i = 0
-        while i < len(order):  # the articles of each range (position_block) in turn
-            b = order[i] * blocks // slots
-            j = bisect_left(order, -(-(b + 1) * slots // blocks), i)
-            part = parts.get(b)
-            if part is None:
-                part = parts[b] = {}
-            part[name] = ";".join(cells[i:j])
-            i = j
-    return {f"{blocks}.{b}": _dump(part) for b, part in parts.items()}
-
-
-def _column_level_docs(got: tuple[list[int], list[tuple[str, ...]]] | None, level: int
-                       ) -> list[int]:
-    """:func:`_level_docs` of a term given as its articles and cells per field."""
-    if got is None:
-        return []
-    docs, cols = got
-    a, b = (cols[f] if f < len(cols) and any(cols[f]) else None
-            for f in _LEVEL_FIELDS[level])
-    if a is None or b is None:
-        col = a if b is None else b
-        return [] if col is None else list(compress(docs, col))
-    return list(compress(docs, map(operator.or_, map(bool, a), map(bool, b))))
-
-
-def _fresh_forms(rows: list[list[str]], held: dict[str, tuple[list[int], list[tuple[str, ...]]]]
-                 ) -> list[_Entries]:
-    """A shard's forms state (both levels) on a cold build, from its gathered lines (what
-    :func:`_patch_forms` makes from no state); ``held``: its terms' articles and cells
-    (:func:`_fresh_postings`), whose articles the entries number."""
-    tables: list[_Entries] = [{}, {}]
+def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, terms: _Terms
+                 ) -> _Entries:
+    """One level's forms state on a cold build (what :func:`_patch_forms` makes from no
+    state); ``terms``: the shard's postings, whose articles the entries number."""
+    entries: _Entries = {}
     dumps = marshal.dumps
-    for key, group in groupby(rows, _FIRST):
-        items = list(group)
-        level = int(key[1])
-        term = _text(key[2:])
-        norms: dict[str, dict[str, list[int]]]
-        if len(items) == 1 or len(set(map(_VALUE, items))) == 1:  # one form and spelling
-            norm, _, spelling = _text(items[0][2]).partition("\x1c")
-            norms = {norm: {spelling: list(map(int, map(_NUMBER, items)))}}
-        else:
-            norms = {}
-            for _, number, value in items:
-                norm, _, spelling = _text(value).partition("\x1c")
-                spellings = norms.get(norm)
-                if spellings is None:
-                    norms[norm] = {spelling: [int(number)]}
-                    continue
-                holders = spellings.get(spelling)
-                if holders is None:
-                    spellings[spelling] = [int(number)]
-                else:
-                    holders.append(int(number))
-        tables[level][term] = (_forms_fragment(term, norms,
-                                               _column_level_docs(held.get(term), level)),
-                               dumps(norms))
-    return tables
+    for term, add in new.items():
+        # an article lists each (term, form) once (_record), and is read once: no repeats
+        norms = {norm: {spelling: numbers if len(numbers) == 1 else sorted(numbers)
+                        for spelling, numbers in spellings.items()}
+                 for norm, spellings in add.items()}
+        entries[term] = (_forms_fragment(term, norms, _level_docs(terms.get(term), level)),
+                         dumps(norms))
+    return entries
 
 
 def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entries]) -> None:
