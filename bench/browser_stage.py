@@ -31,7 +31,10 @@ before the first results were on screen (``first_gzip``, ``first_data_gzip``: pa
 it when the site has one (``pagefind --site SITE``), per article of the same archive.
 
 For each step: CPU seconds of the process (user + sys), wall seconds, and the data files
-written and kept. ``--check`` then builds the same articles cold into another folder and
+written and kept; with ``--phases``, the CPU seconds spent inside each of a few functions of
+``archive.browser.index`` too (:data:`PHASES`, inclusive: a phase holds those called in it;
+a name the code does not have is left out), to see where a cold build's time goes without a
+profiler's overhead per call. ``--check`` then builds the same articles cold into another folder and
 compares every data file's JSON (decompressed) and stored bytes with the incremental result.
 Article URLs are the default ``articles/<id>/`` (the site's own addresses do not change the
 work). Run it with the code to measure on ``PYTHONPATH``: run two versions back to back for a
@@ -41,6 +44,7 @@ before/after in the same conditions.
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import resource
@@ -48,6 +52,7 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -108,15 +113,64 @@ def change(work: Path, step: str) -> str:
     return ""
 
 
-def timed_stage(work: Path, site: Path, state: Path | None) -> dict[str, Any]:
+#: ``--phases``: functions of ``archive.browser.index`` (``Class.method`` for a method) whose
+#: CPU seconds are summed over their calls: an article's record (postings, forms, spill
+#: groups, fingerprint), the shards (gathering the spill, encoding, writing), a cold shard's
+#: postings and forms entries, its state file, every data file written (``_Out.put``) and
+#: its gzip (``pack``).
+PHASES = ("_record", "_write_shards", "_fresh_postings", "_fresh_forms", "_save_shard",
+          "_Out.put", "pack")
+
+
+@contextmanager
+def phase_timer() -> Iterator[dict[str, float]]:
+    """Wrap the :data:`PHASES` the code has, summing each one's CPU seconds (process time)
+    into the dict yielded; the functions are put back afterwards."""
+    import archive.browser.index as index
+
+    spent: dict[str, float] = {}
+    undo: list[tuple[Any, str, Any]] = []
+
+    def timed(name: str, fn: Any) -> Any:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - t0
+        return wrapper
+
+    for name in PHASES:
+        owner_name, _, attr = name.rpartition(".")
+        owner = getattr(index, owner_name, None) if owner_name else index
+        fn = getattr(owner, attr, None) if owner is not None else None
+        if fn is None:
+            continue
+        undo.append((owner, attr, fn))
+        setattr(owner, attr, timed(name, fn))
+    try:
+        yield spent
+    finally:
+        for owner, attr, fn in undo:
+            setattr(owner, attr, fn)
+
+
+def timed_stage(work: Path, site: Path, state: Path | None, phases: bool = False
+                ) -> dict[str, Any]:
     from archive.browser.site import write_site_search
 
     source, gazetteer = analysis(work)
-    c0, w0 = cpu(), time.perf_counter()
-    report = write_site_search(source, gazetteer, site, None, state)
-    return {"cpu_s": round(cpu() - c0, 2), "wall_s": round(time.perf_counter() - w0, 2),
-            "written": report.written, "kept": report.kept, "changed": report.changed,
-            "deleted": report.deleted, "full": report.full, "articles": report.articles}
+    with phase_timer() if phases else nullcontext({}) as spent:
+        c0, w0 = cpu(), time.perf_counter()
+        report = write_site_search(source, gazetteer, site, None, state)
+        cpu_s, wall_s = cpu() - c0, time.perf_counter() - w0
+    row = {"cpu_s": round(cpu_s, 2), "wall_s": round(wall_s, 2),
+           "written": report.written, "kept": report.kept, "changed": report.changed,
+           "deleted": report.deleted, "full": report.full, "articles": report.articles}
+    if phases:
+        row["phases_cpu_s"] = {name: round(spent[name], 2) for name in PHASES if name in spent}
+    return row
 
 
 def data_files(site: Path) -> dict[str, bytes]:
@@ -322,6 +376,8 @@ def main() -> None:
     ap.add_argument("--check", action="store_true",
                     help="compare the result with a cold build of the same articles")
     ap.add_argument("--json", type=Path, help="write the figures here too")
+    ap.add_argument("--phases", action="store_true",
+                    help="report the CPU seconds of a few functions of the stage (PHASES)")
     args = ap.parse_args()
     if args.disk is not None:
         row = disk(args.disk)
@@ -347,7 +403,8 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     for step in args.steps:
         what = change(args.work, step)
-        row = {"step": step, "what": what, **timed_stage(args.work, site, state)}
+        row = {"step": step, "what": what,
+               **timed_stage(args.work, site, state, args.phases)}
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
