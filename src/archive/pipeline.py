@@ -632,7 +632,12 @@ def _few_words(build: Path, kept: wordtable.Kept, forms: set[str], workers: int)
     """:func:`_word_table` of a few articles of a big archive (one changed article), in a
     one-shot process: only their forms' analyses are taken from the kept table and
     remembered, without making and interning the whole table (0.4 CPU second at 9,504
-    articles); the whole table is made only when some forms are new (to write it)."""
+    articles); the whole table is made only when some forms are new (to write it). The
+    analysis tables are taken from build/ (:func:`archive.analysis.tables.keep_tables`): only
+    those that a few forms and the name matcher read are unpickled."""
+    from archive.analysis.tables import keep_tables
+
+    keep_tables(build)
     known, alts = kept.subset(forms)
     missing = sorted(forms - known.keys())
     if missing:
