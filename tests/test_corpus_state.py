@@ -109,3 +109,27 @@ def test_a_damaged_state_is_parsed_again(archive_paths: Paths, damage: str,
     again = _fields(load(archive_paths))
     assert sorted(parsed) == sorted(p.stem for p in seeds) and "not used" in caplog.text
     assert again == first
+
+
+def test_segments_dates_and_evidence_pickle_quickly_and_read_the_older_state() -> None:
+    """The frozen parts of an article pickle as the tuple of their fields (archive.corpus.
+    article._quick_pickle) and read back equal, still frozen; the list the dataclass's own
+    pickling wrote (corpus.pickle of earlier code) reads back the same."""
+    import dataclasses
+    import pickle
+
+    from archive.corpus.article import Evidence, MentionedDate, Segment
+
+    for obj in (Segment(3, 9, "boilerplate", "headline"), MentionedDate("--05-01", 1, 7, "x"),
+                Evidence(0, 4, "واس", "agency")):
+        state = obj.__getstate__()  # type: ignore[attr-defined]
+        assert state == tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
+        again = pickle.loads(pickle.dumps(obj, protocol=5))
+        assert again == obj and hash(again) == hash(obj) and type(again) is type(obj)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            again.start = 1  # type: ignore[misc]
+        older = object.__new__(type(obj))
+        older.__setstate__(list(state))  # type: ignore[attr-defined]
+        assert older == obj
+        with pytest.raises(ValueError):  # a state of another shape is refused
+            object.__new__(type(obj)).__setstate__(state[:-1])  # type: ignore[attr-defined]

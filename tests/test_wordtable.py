@@ -90,3 +90,62 @@ def test_articles_analysed_on_two_workers_give_the_same_output(
     assert any(len(a.body_tokens) < len(a.tokens) for a in parallel)  # boilerplate left out
     assert any(a.mentions for a in parallel)
     assert json.loads((archive_paths.build / wordtable.FILE_NAME).read_text("utf-8"))["words"]
+
+
+def test_a_few_forms_looked_up_in_the_rows_are_what_the_whole_table_holds(
+    archive_paths: Paths,
+) -> None:
+    analyze_corpus(load(archive_paths), workers=1)
+    kept = wordtable.read(archive_paths.build)
+    assert kept is not None and len(kept) > 1000
+    table, alts = kept.whole()
+    assert (table, alts) == wordtable.load_all(archive_paths.build)
+    named = sorted(alts)[:40]  # forms with an alternative root (some of them non-empty)
+    assert any(alts[f] for f in named)
+    forms = set(sorted(table)[::97]) | set(named) | {sorted(table)[0], sorted(table)[-1]}
+    absent = {"ءءءء", "", "zzzz-not-a-form", sorted(table)[0] + "x"} - table.keys()
+    few, few_alts = kept.subset(forms | absent)
+    assert few == {f: table[f] for f in forms}
+    assert few_alts == {f: alts[f] for f in forms if f in alts}
+    # rows written twice (by other code): the last one counts, as in the whole table
+    twice = wordtable.Kept([["ب", "1", "2", "3"], ["ب", "4", "5", "6"], ["ت", "7", "8", "9"]],
+                           None)
+    assert twice.subset({"ب", "ت"}) == (twice.whole()[0], {}) == (
+        {"ب": ("4", "5", "6"), "ت": ("7", "8", "9")}, {})
+
+
+def test_one_changed_article_of_a_big_table_is_analysed_from_its_own_forms(
+    archive_paths: Paths, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A rebuild with one changed article (a new word in it) takes that article's forms from
+    the table's rows (pipeline._few_words) and gives the records, index and word table of a
+    cold build of the same seeds, byte for byte where their bytes are kept."""
+    import shutil
+
+    from archive import pipeline, records
+
+    pipeline.analyse(load(archive_paths), workers=1)
+    analyze_word.cache_clear()
+    seed = sorted(archive_paths.seeds.iterdir())[len(list(archive_paths.seeds.iterdir())) // 2]
+    with open(seed, "a", encoding="utf-8") as fh:
+        fh.write("\nوقال المتحدث إن المستكشفينيات وصلن إلى درعا أمس.\n")
+    few: list[int] = []
+    real = pipeline._few_words
+    monkeypatch.setattr(pipeline, "_few_words",
+                        lambda build, kept, forms, workers: few.append(len(forms))
+                        or real(build, kept, forms, workers))
+    rebuilt = pipeline.analyse(load(archive_paths), workers=1)
+    assert len(few) == 1 and rebuilt.analysed == [seed.stem]
+    analyze_word.cache_clear()
+    cold = Paths(tmp_path / "cold")
+    shutil.copytree(archive_paths.seeds, cold.seeds)
+    shutil.copy(archive_paths.root / "mkdocs.yml", cold.root / "mkdocs.yml")
+    again = pipeline.analyse(load(cold), workers=1)
+    assert len(few) == 1 and len(again.analysed) > 1  # (a cold build: the whole table)
+    assert "المستكشفينيات" in wordtable.load(cold.build)
+    assert (cold.build / wordtable.FILE_NAME).read_bytes() == (
+        archive_paths.build / wordtable.FILE_NAME).read_bytes()
+    assert records.read_index(cold.build) == records.read_index(archive_paths.build)
+    for article_id in again.analysed:
+        assert records.decode(records.record_path(cold.build, article_id).read_bytes()) == (
+            records.decode(records.record_path(archive_paths.build, article_id).read_bytes()))

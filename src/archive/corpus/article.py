@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any, Literal, TypeVar
+
+_T = TypeVar("_T")
+
+
+def _quick_pickle(cls: type[_T]) -> type[_T]:
+    """``cls`` (a frozen dataclass with slots) pickled as the tuple of its fields' values and
+    unpickled by setting its slots directly: the dataclass's own ``__setstate__`` asks for
+    its fields anew for every object (a third of unpickling the corpus, ~25,000 segments and
+    dates at 9,504 articles). Reads the list that one wrote as well (same order)."""
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    setters = tuple(cls.__dict__[name].__set__ for name in names)
+    values = attrgetter(*names)
+
+    def __getstate__(self: _T) -> tuple[Any, ...]:
+        state = values(self)
+        return state if len(names) > 1 else (state,)
+
+    def __setstate__(self: _T, state: Any) -> None:
+        for put, value in zip(setters, state, strict=True):
+            put(self, value)
+
+    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    return cls
 
 SegmentKind = Literal["body", "boilerplate"]
 
 
+@_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A run of ``Article.text`` (``text[start:end]``), body or boilerplate.
@@ -22,6 +48,7 @@ class Segment:
     reason: str = ""
 
 
+@_quick_pickle
 @dataclass(frozen=True, slots=True)
 class MentionedDate:
     """A date written in the article text.
@@ -39,6 +66,7 @@ class MentionedDate:
     year_inferred: bool = False
 
 
+@_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Why an inferred field has its value: the text span it came from."""
