@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -19,6 +20,16 @@ import pytest
 from archive.config import Paths
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The analyzer tables' user-level cache (archive.analysis.tables.cache_dir) of this test run:
+# a folder of its own, inherited by every build the tests start, so the suite neither reads
+# tables a user's builds left in ~/.cache nor leaves files there.
+_TABLES_CACHE = tempfile.mkdtemp(prefix="archive-tables-cache-")
+os.environ["ARCHIVE_CACHE_DIR"] = _TABLES_CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_TABLES_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
