@@ -517,10 +517,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if (self.store is None or self.serving or not self.defer or not self.stage_output
                 or os.environ.get("ARCHIVE_STENCIL", "1") == "0"):
             return
-        generated = self.generated
+        generated, reused = self.generated, self.reused
+        if all(uri in reused for uri in generated):
+            return  # (every page taken whole: the places of the site's other files not needed)
         self.places = stencil.Places(f.url for f in files if f.src_uri not in generated)
         for uri, f in generated.items():
-            if uri in self.reused or self.places.holds(f.url):
+            if uri in reused or self.places.holds(f.url):
                 continue
             spec = self.by_src.get(uri)
             if spec is None or (spec.key == "home" and self.home_from_docs):
