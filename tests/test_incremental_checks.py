@@ -116,6 +116,9 @@ def test_new_file_is_file_generated(cls: type, uri: str, content: str | None,
         a = cls.generated(config, uri, inclusion=InclusionLevel.NOT_IN_NAV, **kw)
         b = _new_file(cls, config, uri, content, src, InclusionLevel.NOT_IN_NAV)
         assert type(a) is type(b) and vars(a) == vars(b)
+        c = _new_file(cls, config, uri, content, src, InclusionLevel.NOT_IN_NAV,
+                      ("/tmp/site", directory_urls, "archive"))
+        assert type(a) is type(c) and vars(a) == vars(c)
         assert (a.url, a.dest_uri, a.abs_dest_path, a.name, a.is_documentation_page()) == (
             b.url, b.dest_uri, b.abs_dest_path, b.name, b.is_documentation_page())
     with pytest.raises(TypeError):
