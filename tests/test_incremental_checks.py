@@ -116,6 +116,7 @@ def test_new_file_is_file_generated(cls: type, uri: str, content: str | None,
         a = cls.generated(config, uri, inclusion=InclusionLevel.NOT_IN_NAV, **kw)
         b = _new_file(cls, config, uri, content, src, InclusionLevel.NOT_IN_NAV)
         assert type(a) is type(b) and vars(a) == vars(b)
+        assert list(vars(a)) == list(vars(b))  # set in the same order
         c = _new_file(cls, config, uri, content, src, InclusionLevel.NOT_IN_NAV,
                       ("/tmp/site", directory_urls, "archive"))
         assert type(a) is type(c) and vars(a) == vars(c)

@@ -1602,11 +1602,15 @@ def _new_file(cls: type[File], config: MkDocsConfig, uri: str, content: str | No
     if basis is None:
         basis = (config.site_dir, config.use_directory_urls,
                  config.plugins._current_plugin or "<unknown>")
+    # File.__init__ and File.generated as MkDocs 1.6 has them, in their order (the instances'
+    # dicts then share their keys with the other Files')
     f = cls.__new__(cls)
-    f.src_uri = uri  # (File.__init__ as MkDocs 1.6 has it, from here)
+    f.src_uri = uri
     f.src_dir = None
-    f.dest_dir, f.use_directory_urls, f.generated_by = basis
+    f.dest_dir = basis[0]
+    f.use_directory_urls = basis[1]
     f.inclusion = inclusion
+    f.generated_by = basis[2]
     f.abs_src_path = abs_src_path
     f._content = content
     return f
