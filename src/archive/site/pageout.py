@@ -470,8 +470,8 @@ Check = tuple[str, str, str, list[list[str]], str, str, frozenset[str]]
 
 def write_checks(folder: Path, chrome: str, summary: Any,
                  pages: Mapping[str, Check] | Iterable[tuple[str, Check]],
-                 numbered: tuple[Sequence[tuple[str, str]], Sequence[str]] | None = None
-                 ) -> None:
+                 numbered: tuple[Sequence[tuple[str, str]], Sequence[str]] | None = None,
+                 as_numbered: bool = False) -> None:
     """``checks.bin`` in the store's folder: per stored page what its key was derived from
     (:data:`Check`), and ``summary`` (plain data: what the build's pages were made from), so
     that the next ``mkdocs build`` tells an unchanged page without reading its content or
@@ -484,8 +484,35 @@ def write_checks(folder: Path, chrome: str, summary: Any,
     an ``array("I")``) rather than as lists and sets: renumbered here as those would be.
     The file is written a page at a time (marshal's version 2, which has no back-references,
     so that its parts make one value): not made whole in memory first (~36 MB at 29,904
-    articles, with every page's entry beside it)."""
+    articles, with every page's entry beside it).
+
+    ``as_numbered`` (with ``numbered``): the pages' numbers are written as they are, with the
+    tables of ``numbered`` as the file's (not renumbered by their first use in page order):
+    a rebuild's table starts as the one read from the previous file (see
+    :func:`read_numbered_checks`), so that the checks of the pages it did not touch (all but a
+    few) are written back without their lookups and tags being decoded and numbered again
+    (~1.6 million numbers at 29,904 articles). A table may then hold entries no page refers
+    to any more (those of deleted pages): a reader ignores them."""
     from array import array
+
+    if as_numbered and numbered is not None:
+        items = ((uri, pages[uri]) for uri in sorted(pages)) if isinstance(pages, Mapping) \
+            else pages
+        dump = marshal.dumps
+        with files.atomic_file(folder / CHECKS_FILE) as fh:
+            fh.write(b"(" + (6).to_bytes(4, "little"))
+            for part in (CHECKS_FORMAT, chrome, summary):
+                fh.write(dump(part, 2))
+            fh.write(b"{")
+            for uri, check in items:
+                if not isinstance(check[3], bytes) or not isinstance(check[6], bytes):
+                    raise ValueError(f"write_checks: the check of {uri} is not numbered")
+                fh.write(dump(uri, 2))
+                fh.write(dump(tuple(check), 2))
+            fh.write(b"0")
+            fh.write(dump([list(p) for p in numbered[0]], 2))
+            fh.write(dump(list(numbered[1]), 2))
+        return
 
     items = ((uri, pages[uri]) for uri in sorted(pages)) if isinstance(pages, Mapping) \
         else pages
@@ -536,6 +563,39 @@ def read_checks(folder: Path, chrome: str) -> tuple[Any, dict[str, Check]] | Non
     except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError, AttributeError):
         return None
     return summary, out
+
+
+#: One stored page's check as checks.bin holds it: as :data:`Check`, with its lookups and tags
+#: as the bytes of an ``array("I")`` of their numbers in the file's tables.
+NumberedCheck = tuple[str, str, str, bytes, str, str, bytes]
+
+
+def read_numbered_checks(folder: Path, chrome: str
+                         ) -> tuple[Any, dict[str, NumberedCheck], list[tuple[str, str]],
+                                    list[str]] | None:
+    """The summary, the checks (lookups and tags as numbers: not decoded), the lookup pairs
+    and the tags that :func:`write_checks` saved for pages around ``chrome``; None as
+    :func:`read_checks`. A check's numbers are checked against the tables' lengths."""
+    try:
+        fmt, stored, summary, pages, pairs, tags = marshal.loads(
+            (folder / CHECKS_FILE).read_bytes())
+        if fmt != CHECKS_FORMAT or stored != chrome:
+            return None
+        n_pairs, n_tags = len(pairs), len(tags)
+        highest = _highest
+        for check in pages.values():
+            a, d = check[3], check[6]
+            if len(check) != 7 or highest(a) >= n_pairs or highest(d) >= n_tags:
+                return None
+        return summary, pages, [(k, v) for k, v in pairs], list(tags)
+    except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError,
+            AttributeError):
+        return None
+
+
+def _highest(numbers: bytes) -> int:
+    """The highest number in the bytes of an ``array("I")`` (-1 when none)."""
+    return max(memoryview(numbers).cast("I"), default=-1)
 
 
 #: The folder of the articles' raw texts kept in build/ (see :class:`RawStore`).

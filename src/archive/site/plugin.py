@@ -96,6 +96,7 @@ from archive.site.pageout import (
     chrome_digest,
     page_handlers,
     read_checks,
+    read_numbered_checks,
     site_digest,
     write_checks,
 )
@@ -198,6 +199,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # something that changed since they were saved: checked by their inputs next reload
         self.recheck: set[str] = set()
         self.pending: dict[str, tuple[str, list[list[str]], str, frozenset[str]]] = {}
+        # `mkdocs build`: the lookup pairs of the checks read from checks.bin, by number (the
+        # keys read hold their lookups as numbers: see _stored_keys)
+        self.read_pairs: list[tuple[str, str]] = []
         # one object per equal lookup pair and tag in page_keys (see _page_key); `mkdocs
         # build`: one number (see _KeyTable)
         self.shared_keys: dict[Any, Any] | _KeyTable = {}
@@ -249,6 +253,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.sampling: str | None = None
         self.places = stencil.Places(())
         self.sample: tuple[str, str, dict[str, Any], str | None] | None = None
+        # in on_files: the config and what each generated File is made with of it (its
+        # site_dir, use_directory_urls and the plugin's name: see _new_file)
+        self.file_basis: tuple[Any, str, bool, str] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Atomic output for builds (see archive.site.staging); serve and --dirty write in place.
@@ -439,6 +446,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.all_reused = False
         self.placed_files = Placed()
         self.listed_pages = None
+        self.file_basis = None
         self._take_files(config)
         src_uris = files.src_uris  # (the specs' addresses are POSIX paths already)
         for spec in site.specs():
@@ -502,6 +510,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self._keep_in_place(files, config)
         elif self.dirty:
             self._unlink_linked_pages(files, config)
+        self.file_basis = None
         return files
 
     def _plan_stencil(self, files: Files, config: MkDocsConfig) -> None:
@@ -513,10 +522,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if (self.store is None or self.serving or not self.defer or not self.stage_output
                 or os.environ.get("ARCHIVE_STENCIL", "1") == "0"):
             return
-        generated = self.generated
+        generated, reused = self.generated, self.reused
+        if all(uri in reused for uri in generated):
+            return  # (every page taken whole: the places of the site's other files not needed)
         self.places = stencil.Places(f.url for f in files if f.src_uri not in generated)
         for uri, f in generated.items():
-            if uri in self.reused or self.places.holds(f.url):
+            if uri in reused or self.places.holds(f.url):
                 continue
             spec = self.by_src.get(uri)
             if spec is None or (spec.key == "home" and self.home_from_docs):
@@ -609,12 +620,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             f = old[0]
             f.inclusion = inclusion
             f.page = None
-        elif content is not None:
-            f = File.generated(config, uri, content=content, inclusion=inclusion)
         else:
-            assert abs_src_path is not None
-            f = (LinkedFile if linked else File).generated(
-                config, uri, abs_src_path=abs_src_path, inclusion=inclusion)
+            basis = self.file_basis  # (the config's values asked once per on_files)
+            if basis is None or basis[0] is not config:
+                basis = self.file_basis = (config, config.site_dir, config.use_directory_urls,
+                                           config.plugins._current_plugin or "<unknown>")
+            f = _new_file(LinkedFile if linked else File, config, uri, content, abs_src_path,
+                          inclusion, basis[1:])
         if self.files_for is not None:
             self.made_files[uri] = (f, made)
         return f
@@ -738,6 +750,18 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             changed = self._changes() if known else None
         recheck, self.recheck = self.recheck, set()
         keep = self.keep_keys
+        # `mkdocs build`: the keys read hold their tags as numbers in the build's _KeyTable;
+        # ``changed`` as those numbers (a tag no key read has cannot be among their tags)
+        table = self.shared_keys
+        changed_ids = (frozenset(table.tags[t] for t in changed if t in table.tags)
+                       if changed is not None and isinstance(table, _KeyTable) else frozenset())
+
+        def untouched_by(deps: frozenset[str] | bytes) -> bool:  # nothing it shows changed
+            assert changed is not None
+            if type(deps) is bytes:
+                return changed_ids.isdisjoint(memoryview(deps).cast("I"))
+            return changed.isdisjoint(deps)
+
         remembered = untouched = unlooked = 0
         # `mkdocs serve`: each page's meta is made from its address, title, hide list and the
         # addresses of its prev/next pages: with the same links as at the previous reload
@@ -758,7 +782,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for uri, f in self.generated.items():
             before = known.get(uri) if trusted else None
             if (before is not None and changed is not None and uri not in recheck
-                    and changed.isdisjoint(before.deps)):
+                    and untouched_by(before.deps)):
                 name = name_of(uri)
                 entry = entries.get(name)
                 spec = by_src[uri]
@@ -789,7 +813,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 made_metas[uri] = (basis, meta)
             before = known.pop(uri, None)
             if before is not None and before.key == stored and before.same(f.url, meta):
-                if (changed is not None and changed.isdisjoint(before.deps)
+                if (changed is not None and untouched_by(before.deps)
                         and uri not in recheck):
                     # nothing it shows changed since its inputs were last digested
                     cache = self.site.cache_of(spec)
@@ -951,11 +975,24 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         """`mkdocs build`: the page keys the previous build saved (build/site-pages/checks.bin)
         and the tags of what changed since then (as :meth:`_changes` tells them under `mkdocs
         serve`; None: every page with a key is checked by its inputs)."""
-        read = read_checks(store.folder, store.chrome)
-        if read is None:
-            return {}, None
-        raw, checks = read
-        known = {uri: _PageKey(store.chrome, *check) for uri, check in checks.items()}
+        table = self.shared_keys
+        self.read_pairs = []
+        if isinstance(table, _KeyTable):  # `mkdocs build`: the checks as numbers, the file's
+            # tables this build's (see _KeyTable.take): not decoded page by page
+            numbered = read_numbered_checks(store.folder, store.chrome)
+            if numbered is None:
+                return {}, None
+            raw, checks, pairs, tags = numbered
+            if not table.take(pairs, tags):
+                return {}, None
+            self.read_pairs = pairs
+        else:
+            read = read_checks(store.folder, store.chrome)
+            if read is None:
+                return {}, None
+            raw, checks = read  # type: ignore[assignment]
+        chrome = store.chrome
+        known = {uri: _PageKey(chrome, *check) for uri, check in checks.items()}
         try:
             changed = _Summary(*raw).changes(now)
         except (TypeError, ValueError, AttributeError, KeyError, IndexError):
@@ -975,6 +1012,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             changed.discard(_OTHERS)
             asked = {t[2:] for t in changed if t.startswith("k:")}
             outlined = {t[2:] for t in changed if t.startswith("o:")}
+            # (the numbers of the lookup pairs whose key is among ``asked``: numbered checks)
+            asked_ids = (frozenset(i for pair, i in table.pairs.items() if pair[1] in asked)
+                         if isinstance(table, _KeyTable) else frozenset())
             for uri, k in known.items():
                 spec = self.by_src.get(uri)
                 if spec is None:
@@ -986,7 +1026,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                     check = key in outlined
                 else:  # a list's main page, an index page: their context shows more
                     check = True
-                if check or any(pair[1] in asked for pair in k.asked):
+                if check or (not asked_ids.isdisjoint(memoryview(k.asked).cast("I"))
+                             if type(k.asked) is bytes
+                             else any(pair[1] in asked for pair in k.asked)):
                     changed.add(f"p:{key}")
         for key in [t[2:] for t in changed or () if t.startswith("l:")]:
             # a list whose counts changed (not its articles): each of its pages shows them
@@ -1021,11 +1063,20 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                 k.deps)
 
         s, table = self.summary, self.shared_keys
+        # the keys' numbers written as they are (the tables grown from the file read), unless
+        # a third of the tables' entries are no longer used (deleted pages'): then numbered
+        # anew by their use, as a first build numbers them
+        as_numbered = False
+        if isinstance(table, _KeyTable) and not self.serving:
+            used_pairs, used_tags = table.used(
+                k for uri, k in keys.items() if uri in self.generated)
+            as_numbered = (3 * used_pairs >= 2 * len(table.pairs)
+                           and 3 * used_tags >= 2 * len(table.tags))
         write_checks(store.folder, store.chrome,
                      (s.shared, s.articles, s.roots, s.root_counts, s.counts, s.broad, s.urls,
                       s.mentioned, s.outlines), checks(),
                      (list(table.pairs), list(table.tags)) if isinstance(table, _KeyTable)
-                     else None)
+                     else None, as_numbered)
         log.info("archive: %d page keys saved for the next build (%.2fs)", saved,
                  time.perf_counter() - t0)
 
@@ -1037,7 +1088,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if cache is None:
             return False
         inputs, lookups = self.site.inputs(spec, url)
-        if inputs != before.inputs or lookups.digest(before.asked) != before.answers:
+        if inputs != before.inputs:
+            return False
+        asked = before.asked
+        if type(asked) is bytes:  # numbers in the tables of the checks read (_stored_keys)
+            pairs = self.read_pairs
+            asked = [pairs[i] for i in memoryview(asked).cast("I")]  # type: ignore[misc]
+        if lookups.digest(asked) != before.answers:  # type: ignore[arg-type]
             return False
         cache.keep(spec.key)  # still its stored content (not pruned)
         return True
@@ -1526,6 +1583,46 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         return server
 
 
+def _new_file(cls: type[File], config: MkDocsConfig, uri: str, content: str | None,
+              abs_src_path: str | None, inclusion: InclusionLevel,
+              basis: tuple[str, bool, str] | None = None) -> File:
+    """``cls.generated(config, uri, content=…, abs_src_path=…, inclusion=…)``, the same File
+    (the same attributes), without its ``src_path`` setter's ``PurePath`` when ``uri`` is a
+    POSIX path that it would give back as it is (the plugin's addresses are): 67,750 files on
+    every build at 29,904 articles. ``basis``: the config's site_dir, use_directory_urls and
+    current plugin's name (or "<unknown>"), when the caller asked them already (a config's
+    attribute costs ~2 µs: 200,000 of them)."""
+    if (content is None) == (abs_src_path is None):
+        raise TypeError("File must have exactly one of 'content' or 'abs_src_path'")
+    if not _plain_posix(uri):
+        if content is not None:
+            return cls.generated(config, uri, content=content, inclusion=inclusion)
+        assert abs_src_path is not None
+        return cls.generated(config, uri, abs_src_path=abs_src_path, inclusion=inclusion)
+    if basis is None:
+        basis = (config.site_dir, config.use_directory_urls,
+                 config.plugins._current_plugin or "<unknown>")
+    # File.__init__ and File.generated as MkDocs 1.6 has them, in their order (the instances'
+    # dicts then share their keys with the other Files')
+    f = cls.__new__(cls)
+    f.src_uri = uri
+    f.src_dir = None
+    f.dest_dir = basis[0]
+    f.use_directory_urls = basis[1]
+    f.inclusion = inclusion
+    f.generated_by = basis[2]
+    f.abs_src_path = abs_src_path
+    f._content = content
+    return f
+
+
+def _plain_posix(uri: str) -> bool:
+    """Whether ``PurePosixPath(uri).as_posix() == uri``: a relative path without empty or "."
+    parts (no "//", no "./" at its start or "/./" inside, no "/" at either end)."""
+    return (uri != "" and uri != "." and not uri.startswith(("/", "./"))
+            and not uri.endswith(("/", "/.")) and "//" not in uri and "/./" not in uri)
+
+
 def _watch_seeds(server: Any, path: str) -> Any:
     """`mkdocs serve`: watch the seeds folder through inotify (Linux), with MkDocs' own
     handler (a change starts a rebuild), rather than through the server's polling observer.
@@ -1620,7 +1717,23 @@ def _meta_form(meta: dict[str, Any] | str | bytes) -> str:
         return meta
     if isinstance(meta, bytes):
         return meta.decode()
-    return repr(canon({k: meta[k] for k in sorted(meta)}))
+    # canon's form built here for the values a page's meta holds (strings, lists of them),
+    # without its generic dispatch per value (37,800 metas on every rebuild at 29,904 articles)
+    items = []
+    for k in sorted(meta):
+        v = meta[k]
+        if isinstance(v, _SCALARS):
+            form: Any = (type(v).__name__, v)
+        elif type(v) is list and all(isinstance(x, _SCALARS) for x in v):
+            form = ("list", [(type(x).__name__, x) for x in v])
+        else:
+            form = canon(v)
+        items.append(((type(k).__name__, k) if isinstance(k, _SCALARS) else canon(k), form))
+    return repr(("dict", items))
+
+
+#: the values canon gives as (type name, value) (see archive.site.pageout.canon)
+_SCALARS = (str, int, float, bool, bytes, type(None))
 
 
 _LOOKUP_TAGS = {"article": "a:", "entity": "e:"}
@@ -1640,11 +1753,34 @@ class _KeyTable:
         self.pairs: dict[tuple[str, str], int] = {}
         self.tags: dict[str, int] = {}
 
+    def take(self, pairs: list[tuple[str, str]], tags: list[str]) -> bool:
+        """Start from the tables of the checks.bin read (empty so far): the keys read keep
+        their numbers, written back as they are (write_checks' ``as_numbered``). False when
+        they cannot be taken (a table with an entry twice)."""
+        if self.pairs or self.tags:
+            return False
+        numbered = {pair: i for i, pair in enumerate(pairs)}
+        named = {tag: i for i, tag in enumerate(tags)}
+        if len(numbered) != len(pairs) or len(named) != len(tags):
+            return False
+        self.pairs, self.tags = numbered, named
+        return True
+
+    def used(self, keys: Iterable[_PageKey]) -> tuple[int, int]:
+        """How many of the pairs and tags the numbered ``keys`` refer to."""
+        pairs: set[int] = set()
+        tags: set[int] = set()
+        for k in keys:
+            if type(k.asked) is bytes and type(k.deps) is bytes:
+                pairs.update(memoryview(k.asked).cast("I"))
+                tags.update(memoryview(k.deps).cast("I"))
+        return len(pairs), len(tags)
+
     def numbers(self, asked: Iterable[tuple[str, str]], tags: Iterable[str]
                 ) -> tuple[bytes, bytes]:
         pairs, named = self.pairs, self.tags
         a = array("I", [pairs.setdefault(pair, len(pairs)) for pair in asked])
-        d = array("I", [named.setdefault(tag, len(named)) for tag in tags])
+        d = array("I", [named.setdefault(tag, len(named)) for tag in sorted(tags)])
         return a.tobytes(), d.tobytes()
 
 
