@@ -30,6 +30,7 @@ from typing import Any
 from archive import records
 from archive.analysis import Analyzer, Token, morphology, wordtable
 from archive.analysis.analyzer import Columns, remember_words
+from archive.collector import paused as paused_gc
 from archive.config import Paths
 from archive.corpus.article import Article
 from archive.errors import HasProblems, Problem
@@ -508,7 +509,7 @@ def analyse(
         records.entity_fingerprints(loaded.gazetteer))
     ordered = sorted(loaded.articles, key=lambda a: a.id)
     keys = {a.id: records.record_key(a, context) for a in ordered}
-    with timings.stage("analyze"), _paused_gc():
+    with timings.stage("analyze"), paused_gc():
         kept = records.read_index(build) if reuse else {}
         todo = [a for a in ordered if kept.get(a.id, ("",))[0] != keys[a.id]]
     entries = dict(kept) if not complete else {k: v for k, v in kept.items() if k in keys}
@@ -526,7 +527,7 @@ def analyse(
     if todo or removed or len(kept) != len(entries):
         records.write_index(build, entries)
     summaries: dict[str, Summary] = {}
-    with _paused_gc():
+    with paused_gc():
         for a in ordered:
             _, found, counts, declared = entries[a.id]
             summaries[a.id] = Summary(a, [Mention(e, s, t, a.text[s:t]) for e, s, t in found],
@@ -838,22 +839,6 @@ def _forked(
             pool.join()
     finally:
         _WORK = None
-        if collecting:
-            gc.enable()
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """No cycle collection within the block (as it was after): for the blocks that make many
-    containers and no garbage (the record index, the summaries: 29,904 of each at 31,030
-    articles), whose collector passes over them and over the corpus took most of the time."""
-    import gc
-
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
         if collecting:
             gc.enable()
 

@@ -14,7 +14,6 @@ every build and every worker.
 
 from __future__ import annotations
 
-import gc
 import json
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
@@ -25,6 +24,7 @@ from pathlib import Path
 from archive import files
 from archive.analysis.analyzer import alternative_root, analyze_word_uncached, may_have_alt
 from archive.analysis.tokenize import token_forms
+from archive.collector import paused as paused_gc
 
 FILE_NAME = "word-analysis.json"
 FORMAT = 2
@@ -120,17 +120,13 @@ def _first(row: list[str]) -> str:
 
 def read(build: Path) -> Kept | None:
     """The kept table's rows, or None when missing, unreadable or made by other code."""
-    collecting = gc.isenabled()
-    gc.disable()  # (its rows are 313,044 lists at 29,904 articles, none of them garbage: the
-    # cycle collector's passes over them and over what the process holds took two thirds
-    # of the time)
+    # (the collector paused: its rows are 313,044 lists at 29,904 articles, none of them
+    # garbage; its passes over them and over what the process holds took two thirds of the time)
     try:
-        data = json.loads((build / FILE_NAME).read_text(encoding="utf-8"))
+        with paused_gc():
+            data = json.loads((build / FILE_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    finally:
-        if collecting:
-            gc.enable()
     if not isinstance(data, dict) or data.get("fingerprint") != fingerprint():
         return None
     words, alts = data.get("words", []), data.get("alts")

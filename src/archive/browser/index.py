@@ -66,7 +66,6 @@ archive's ``normalize``; the browser registers its JavaScript ``normalize`` unde
 from __future__ import annotations
 
 import base64
-import gc
 import gzip
 import hashlib
 import json
@@ -90,6 +89,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 from archive import files
 from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
+from archive.collector import paused as paused_gc
 from archive.index.schema import root_stream
 
 if TYPE_CHECKING:
@@ -1592,14 +1592,9 @@ def write_browser_index(
     # collections that walked every object of the process (a cold `mkdocs build` holds the
     # site's data: each full collection then costs more than the objects it looks at) for
     # nothing to free. Objects no longer used are still freed at once (reference counting).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _write_browser_index(analyzed, site_dir, gazetteer, urls, state_dir,
                                     docs_per_shard)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _write_browser_index(

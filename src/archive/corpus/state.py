@@ -11,7 +11,6 @@ else gives no previous parse, and every file is parsed again."""
 
 from __future__ import annotations
 
-import gc
 import io
 import logging
 import marshal
@@ -19,12 +18,12 @@ import mmap
 import os
 import pickle
 from array import array
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.collector import paused as paused_gc
 from archive.files import atomic_file, copy_range
 
 log = logging.getLogger("mkdocs.plugins.archive")
@@ -65,18 +64,6 @@ def _identity(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """No cycle collection within the block (as it was after)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def read(cache: Path, code_key: str) -> tuple[str, dict[str, Any], Any]:
     """The key the file was written for, its parses (file name → ((size, mtime_ns), parse))
     and what :func:`save` was given as ``whole`` (None: nothing), when it was written by the
@@ -91,7 +78,7 @@ def read(cache: Path, code_key: str) -> tuple[str, dict[str, Any], Any]:
             # (the cycle collector paused: unpickling makes ~10 containers an article, none
             # of them garbage; with the collector on, a third of the time at 29,904 articles
             # went to its passes over them)
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm, _paused_gc():
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm, paused_gc():
                 size = len(mm)
                 at = int.from_bytes(mm[size - FOOT:size - 8], "big")
                 length = int.from_bytes(mm[size - 8:], "big")

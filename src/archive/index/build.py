@@ -28,7 +28,6 @@ Incremental rules (the manifest records what each generation was built from):
 from __future__ import annotations
 
 import fcntl
-import gc
 import hashlib
 import json
 import marshal
@@ -46,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from whoosh import index as whoosh_index
 
 from archive import files as archive_files
+from archive.collector import paused as paused_gc
 from archive.config import Paths
 from archive.errors import Problem
 from archive.index.docs import ColumnDoc, IndexDoc
@@ -742,27 +742,13 @@ def update_index(paths: Paths, *, rebuild: bool = False, workers: int | None = N
 
     ``scanned``: :func:`article_stats`, when the caller has just read them."""
     t0 = time.perf_counter()
-    with update_lock(paths), _no_cyclic_gc():
+    # (the collector paused: an update makes hundreds of thousands of objects that live to
+    # its end, the manifest's, docs.json's and related.json's rows; its collections walked
+    # the caller's corpus and analysis too: 1.2 of 2.6 CPU s after one edit at 29,904)
+    with update_lock(paths), paused_gc():
         report = _update_locked(paths, rebuild, workers, related, analysed, scanned)
     report.seconds = time.perf_counter() - t0
     return report
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused (as it was, after): an update makes hundreds of
-    thousands of objects that live to its end (the manifest's, docs.json's and related.json's
-    rows), each allocation burst triggering a collection that walks every object of the
-    process, the caller's corpus and analysis included (1.2 of 2.6 CPU s of an update after
-    one edit at 29,904 articles, in the site build). What an update lets go of is freed by
-    reference counting; the few cycles it leaves wait for the next collection."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bool,
