@@ -148,3 +148,25 @@ def test_serve_makes_one_full_collection_every_few_builds(monkeypatch: pytest.Mo
         assert gc.get_threshold() == before
     finally:
         gc.set_threshold(*before)
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_the_plugin_collects_young_objects_less_often_and_puts_the_thresholds_back(
+        command: str) -> None:
+    """While the plugin runs, a young collection every BUILD_GC_THRESHOLDS[0] allocations
+    (a rebuild's millions of long-lived containers triggered thousands of collections and
+    several full ones with the default 700), and the thresholds as they were after it stops
+    (a process that goes on, like a test run or a tool embedding MkDocs, is left as it was)."""
+    import gc
+
+    from archive.site import plugin as site_plugin
+
+    before = gc.get_threshold()
+    p = site_plugin.ArchivePlugin()
+    try:
+        p.on_startup(command=command, dirty=False)
+        assert gc.get_threshold() == site_plugin.BUILD_GC_THRESHOLDS != before
+        p.on_shutdown()
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)

@@ -146,6 +146,15 @@ GC_EVERY = 4
 GC_THAW = 8
 _NEVER = 1 << 30
 _GC_THRESHOLDS = gc.get_threshold()
+#: The collector's thresholds while the plugin runs (restored in on_shutdown): a young
+#: collection every 10,000 net allocations, not 700, and a middle one every 20 of them. A
+#: rebuild reads and makes millions of small containers that live to its end (the corpus, the
+#: word table, the site data, MkDocs' files and pages), and with the default thresholds their
+#: allocations triggered ~2,100 young, ~190 middle and ~10 full collections after one edited
+#: article at 9,504 articles, each full one walking every object of the process: 1.2 of 6.1
+#: CPU s (0.85 s fewer with these, the same peak memory; at 29,904, 29 full collections took
+#: 6.6 of ~20 CPU s). Cycles are still collected, later.
+BUILD_GC_THRESHOLDS = (10_000, 20, 10)
 
 
 class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
@@ -262,6 +271,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.stage_output = command in ("build", "gh-deploy") and not dirty
         self.serving = command == "serve"
         self.dirty = dirty
+        gc.set_threshold(*BUILD_GC_THRESHOLDS)  # (as they were again in on_shutdown)
         if self.serving:  # the plugin lives across reloads: so do the parsed corpus, the word
             # table and the root counts
             from archive.index import build as index_build
@@ -273,12 +283,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             index_build.remember(True)  # the search index's files as last written
 
     def on_shutdown(self) -> None:
+        gc.set_threshold(*_GC_THRESHOLDS)  # as they were (BUILD_GC_THRESHOLDS, _collect_garbage)
         if self.serving:
             from archive.index import build as index_build
             from archive.pipeline import remember_corpus
             from archive.site import roots
 
-            gc.set_threshold(*_GC_THRESHOLDS)  # as they were (see _collect_garbage)
             gc.unfreeze()
             if self.watcher is not None:
                 self.watcher.stop()
