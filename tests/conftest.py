@@ -32,6 +32,22 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_TABLES_CACHE, ignore_errors=True)
 
 
+def index_docs_meta(gen: Path) -> dict[str, dict[str, object]]:
+    """docs.json as an index generation's documents give it (its stored metadata fields by
+    document number), read from the Whoosh index itself: what docs.json must equal."""
+    from whoosh import index as whoosh_index
+
+    from archive.index import build as index_build
+
+    ix = whoosh_index.open_dir(str(gen))
+    try:
+        with ix.reader() as reader:
+            return {str(num): {k: f.get(k) for k in index_build._META_FIELDS}
+                    for num, f in reader.iter_docs()}
+    finally:
+        ix.close()
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import index_docs_meta
 
 from archive.cli import main
 from archive.config import Paths
@@ -421,18 +422,8 @@ def test_an_update_takes_docs_json_and_related_json_over_as_text(
     (related.json and its index as built from scratch; at this size every related list is
     computed again: tests/test_index_related.py checks the lists read at 600 articles). An
     index that does not match its file is not used."""
-    from whoosh import index as whoosh_index
 
     from archive.index import build as index_build
-
-    def docs_from_index(gen: Path) -> dict[str, dict[str, object]]:
-        ix = whoosh_index.open_dir(str(gen))
-        try:
-            with ix.reader() as reader:
-                return {str(num): {k: f.get(k) for k in index_build._META_FIELDS}
-                        for num, f in reader.iter_docs()}
-        finally:
-            ix.close()
 
     calls: list[str] = []
     real_meta = index_build._docs_meta
@@ -457,7 +448,7 @@ def test_an_update_takes_docs_json_and_related_json_over_as_text(
         gen = current_generation(paths)
         assert gen is not None
         assert ("docs_meta" in calls) == (edit == "spoilt"), (edit, calls)
-        assert json.loads((gen / index_build.META).read_text("utf-8")) == docs_from_index(gen)
+        assert json.loads((gen / index_build.META).read_text("utf-8")) == index_docs_meta(gen)
         assert index_build._read_docs_index(gen) is not None
         fresh = make_archive(tmp_path / f"fresh{step}")
         shutil.rmtree(fresh.seeds)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import index_docs_meta
 
 from archive.analysis import normalize
 from archive.config import Paths
@@ -20,18 +21,6 @@ from archive.site import model
 from archive.site import plugin as site_plugin
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _full_docs_meta(gen: Path) -> dict[str, Any]:
-    from whoosh import index as whoosh_index
-
-    ix = whoosh_index.open_dir(str(gen))
-    try:
-        with ix.reader() as reader:
-            return {str(num): {k: f.get(k) for k in index_build._META_FIELDS}
-                    for num, f in reader.iter_docs()}
-    finally:
-        ix.close()
 
 
 def _segments(gen: Path) -> list[tuple[str, int, int]]:
@@ -78,7 +67,7 @@ def test_docs_meta_after_a_merge_reads_only_the_merged_segments(
         old_ids = {sid for sid, _all, _live in before}
         new_live = sum(live for sid, _all, live in after if sid not in old_ids)
         assert len(read) == new_live, (before, after)
-        assert json.loads((gen / index_build.META).read_text("utf-8")) == _full_docs_meta(gen)
+        assert json.loads((gen / index_build.META).read_text("utf-8")) == index_docs_meta(gen)
         if len(after) < len(before):  # a merge of the small segments
             merged = True
             # the big first segment was kept, yet moved behind the ones the merge left
