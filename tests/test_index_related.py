@@ -147,6 +147,10 @@ def test_updates_from_the_stored_file_equal_a_computation_from_scratch(
         assert got_text == scratch_text, (seed, step, kind)
         assert got_index == scratch_index, (seed, step, kind)
         assert dict(updated) == json.loads(scratch_text)
+        # the ids the site takes over (the kept lists' from the old file's index): the file's
+        assert isinstance(updated, rel.RelatedLists) or kind == 3
+        assert rel.id_lists(updated) == {a: [r["id"] for r in rows]
+                                         for a, rows in json.loads(scratch_text).items()}
         feats, text, index = new, got_text, got_index
 
 

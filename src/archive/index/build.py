@@ -391,6 +391,29 @@ def _keep(path: Path, value: Any) -> None:
             _KEPT[str(path)] = (ident, value)
 
 
+#: build/related.json's related ids as the update of this process published it, with the
+#: file's path and identity, until the site takes them (:func:`take_related_ids`): the site
+#: does not parse again the file the update has just written (``mkdocs serve``: kept_related)
+_HANDED: tuple[str, tuple[int, int, int], dict[str, list[str]]] | None = None
+
+
+def _hand_over(path: Path, ids: dict[str, list[str]] | None) -> None:
+    global _HANDED
+    ident = _identity(path) if ids is not None else None
+    _HANDED = (str(path), ident, ids) if ident is not None and ids is not None else None
+
+
+def take_related_ids(path: Path) -> dict[str, list[str]] | None:
+    """Per article id, the ids of its related articles in ``path`` (build/related.json), when
+    an update of this process has just written that very file (None: read the file). Given
+    once: a second call reads the file."""
+    global _HANDED
+    handed, _HANDED = _HANDED, None
+    if handed is None or handed[0] != str(path) or handed[1] != _identity(path):
+        return None
+    return handed[2]
+
+
 def kept_related(path: Path) -> dict[str, list[dict[str, Any]]] | None:
     """The related articles last written to ``path`` (build/related.json) by an update of
     this process, while the file is still that one (None: read the file)."""
@@ -931,8 +954,9 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
     # writes a string held elsewhere as a reference, so the bytes stay those of c72c10d.
     del meta, rows
     lap("meta")
+    ids = None
     if related:
-        _write_related(paths, gen, publish=False, feats=feats,
+        ids = _write_related(paths, gen, publish=False, feats=feats,
                        previous=None if previous is None or prev is None or prev_gen is None
                        or prev.related != RELATED_RULE else (previous, prev_gen))
         manifest.related = RELATED_RULE
@@ -945,6 +969,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         _publish(gen / RELATED, paths.build / RELATED)
         if kept is not None:
             _keep(paths.build / RELATED, kept[1])
+        _hand_over(paths.build / RELATED, ids)
     _prune(sdir, keep={gen.name, prev_gen.name if prev_gen else ""})
     if prev_gen is not None:
         _forget(prev_gen)  # the next update reads this generation's files
@@ -1231,13 +1256,21 @@ def _write_features(gen: Path, feats: FeatureTable) -> None:
 
 def _write_related(paths: Paths, gen: Path, publish: bool = True,
                    feats: FeatureTable | None = None,
-                   previous: tuple[FeatureTable, Path] | None = None) -> None:
+                   previous: tuple[FeatureTable, Path] | None = None,
+                   ) -> dict[str, list[str]] | None:
     """Compute related articles of generation ``gen``: ``gen/related.json`` (and, when
     ``publish``, build/related.json), from ``feats`` or the generation's features (read from
     its index when it has none). ``previous``: the features of the previous generation and
     its directory, whose related.json is then updated for what changed instead of computed
-    again (the same result)."""
-    from archive.index.related import related_file, related_from_features, update_related
+    again (the same result). Returns the related ids written (:func:`related.id_lists`) for
+    the site to take over (:func:`take_related_ids`), or None under ``mkdocs serve`` (which
+    keeps the lists themselves: :func:`kept_related`)."""
+    from archive.index.related import (
+        id_lists,
+        related_file,
+        related_from_features,
+        update_related,
+    )
 
     if feats is None:
         feats = _read_features(gen)
@@ -1278,10 +1311,13 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
         (gen / RELATED_INDEX).unlink(missing_ok=True)
     _write_atomic(gen / RELATED, text)
     _keep(gen / RELATED, (related, text))
+    ids = id_lists(related) if _KEPT is None else None
     if publish:
         paths.build.mkdir(parents=True, exist_ok=True)
         _publish(gen / RELATED, paths.build / RELATED)
         _keep(paths.build / RELATED, (related, text))
+        _hand_over(paths.build / RELATED, ids)
+    return ids
 
 
 def _read_related(gen: Path, stored: bool = False,

@@ -865,6 +865,19 @@ class RelatedLists(Mapping[str, list[dict[str, Any]]]):
         return len(self.ids)
 
 
+def id_lists(related: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
+    """Per article id, the ids of its related articles, in order: what the site reads of
+    related.json, without parsing it (the lists a :class:`RelatedLists` keeps from the old
+    file are taken from that file's index, never parsed)."""
+    if isinstance(related, RelatedLists):
+        own, old = related.own, related.old
+        ids = old.ids
+        return {a: ([r["id"] for r in own[a]] if a in own
+                    else [ids[j] for j in old.nbr[old.row[a]].tolist() if j >= 0])
+                for a in related.ids}
+    return {a: [r["id"] for r in related[a]] for a in sorted(related)}
+
+
 def related_file(related: Mapping[str, list[dict[str, Any]]],
                  written: dict[str, tuple[Any, str]] | None = None, top_k: int = TOP_K,
                  ) -> tuple[str, bytes | None]:
