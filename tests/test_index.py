@@ -85,6 +85,36 @@ def test_nothing_changed_means_nothing_done(paths: Paths) -> None:
     assert index_status(paths).fresh
 
 
+def test_archive_index_with_nothing_changed_reads_no_gazetteer(
+        paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`archive index` (and the freshness check) with nothing changed take the gazetteer's
+    fingerprint from what the searches keep in build/: the YAML is not parsed again. An
+    edited gazetteer is still found changed."""
+    from archive.gazetteer import loader
+
+    code, out, _ = run(paths.root, "index")  # keeps the gazetteer as a search reads it
+    assert code == 0 and "up to date" in out
+    real, parsed = loader.parse_entries, []
+
+    def parse(*args: object, **kwargs: object) -> object:
+        parsed.append(args[2])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "parse_entries", parse)
+    (paths.seeds / f"{A1}.txt").touch()  # touched, not changed
+    code, out, _ = run(paths.root, "index")
+    assert code == 0 and "up to date" in out and index_status(paths).fresh
+    assert parsed == []
+    places = paths.seeds / "places.yml"
+    places.write_text(places.read_text(encoding="utf-8") + (
+        "- id: test-elephant-rockets\n  name: صواريخ الفيل\n  aliases: []\n"
+        "  type: landmark\n  description: A test entry.\n"), encoding="utf-8")
+    assert index_status(paths).reasons == ["the gazetteer changed"]
+    assert parsed
+    code, out, _ = run(paths.root, "index")
+    assert code == 0 and "up to date" not in out and index_status(paths).fresh
+
+
 def test_editing_one_article_reanalyses_only_it(paths: Paths, tmp_path_factory) -> None:
     assert found(paths, "زرافة") == []
     old = current_generation(paths)

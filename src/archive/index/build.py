@@ -549,6 +549,26 @@ def load_gazetteer(paths: Paths) -> Any:
     return load(paths)[0]
 
 
+def seeds_gazetteer_print(paths: Paths, gazetteer: Any = None) -> str:
+    """``gazetteer_fingerprint(entity_fingerprints(...))`` of seeds/' gazetteer: of
+    ``gazetteer`` when the caller has it, else as the searches keep it in build/
+    (:func:`archive.search.service.kept_gazetteer`, keyed to the gazetteer files' bytes and
+    code: the YAML is not parsed again while they are the same), else of the gazetteer read
+    here."""
+    if gazetteer is None:
+        from archive import pipeline
+        from archive.search.service import KeptGazetteer, kept_gazetteer
+
+        given = pipeline._LOADED
+        if given is None or not pipeline._same_folders(given.paths, paths):
+            gazetteer = kept_gazetteer(paths)  # (read and kept when missing or stale)
+            if isinstance(gazetteer, KeptGazetteer):
+                return gazetteer.fingerprint
+        else:
+            gazetteer = given.gazetteer
+    return gazetteer_fingerprint(entity_fingerprints(gazetteer))
+
+
 @dataclass(slots=True)
 class Status:
     """Whether the index matches seeds/, the gazetteer and the analysis code."""
@@ -669,9 +689,7 @@ def index_status(paths: Paths, gazetteer: Any = None,
     if seeds_changed:
         reasons.append("seeds/ changed")
     if gazetteer_print is None:
-        if gazetteer is None:
-            gazetteer = load_gazetteer(paths)
-        gazetteer_print = gazetteer_fingerprint(entity_fingerprints(gazetteer))
+        gazetteer_print = seeds_gazetteer_print(paths, gazetteer)
     if gazetteer_print != gaz:
         reasons.append("the gazetteer changed")
     # a new note: after a full comparison, or to add the listing's digest to a note that
@@ -801,12 +819,16 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         # only the files that changed are read and parsed again
         changed = sorted(rel for rel, st in files.items()
                          if rel not in prev.files or prev.files[rel].hash != st.hash)
-        loaded, failed = _load_some(paths, changed, load_gazetteer(paths))
+        # no article added, edited or deleted and the gazetteer as the index has it (by its
+        # kept fingerprint): nothing is read, not even the gazetteer
+        same = (not changed and len(files) == len(prev.files)
+                and seeds_gazetteer_print(paths) == prev.gazetteer)
+        loaded, failed = _load_some(paths, changed, None if same else load_gazetteer(paths))
         articles = {a.id: a for a in loaded.articles}
         todo = set(articles)
         removed = {aid for aid, info in prev.articles.items()
                    if info["path"] not in files or aid in failed}
-        entities = entity_fingerprints(loaded.gazetteer)
+        entities = prev.entities if same else entity_fingerprints(loaded.gazetteer)
         if gazetteer_fingerprint(entities) != prev.gazetteer:
             texts = {aid: _read_text(paths.root / info["path"])
                      for aid, info in prev.articles.items()
