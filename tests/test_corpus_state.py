@@ -72,21 +72,32 @@ def test_a_build_pickles_only_the_changed_files_parse(archive_paths: Paths,
     assert edited == _fresh(archive_paths)
 
 
-@pytest.mark.parametrize("damage", ["truncated", "index", "tiles", "another writer"])
+@pytest.mark.parametrize("damage", ["truncated", "index", "tiles", "a letter", "index byte",
+                                    "another writer"])
 def test_a_damaged_state_is_parsed_again(archive_paths: Paths, damage: str,
                                          monkeypatch: pytest.MonkeyPatch,
                                          caplog: pytest.LogCaptureFixture) -> None:
     cache = archive_paths.build / pipeline.CORPUS_CACHE
     first = _fresh(archive_paths)
     data = cache.read_bytes()
-    at = int.from_bytes(data[-16:-8], "big")
+    foot = state.FOOT
+    at = int.from_bytes(data[-foot:-foot + 8], "big")
     if damage == "truncated":
         cache.write_bytes(data[:-40])
     elif damage == "index":
-        cache.write_bytes(data[:at] + b"\x00" * (len(data) - at - 16) + data[-16:])
+        cache.write_bytes(data[:at] + b"\x00" * (len(data) - at - foot) + data[-foot:])
     elif damage == "tiles":  # one more byte before the index: the parses no longer tile it
-        cache.write_bytes(data[:at] + b"x" + data[at:-16] + (at + 1).to_bytes(8, "big")
-                          + data[-8:])
+        cache.write_bytes(data[:at] + b"x" + data[at:-foot] + (at + 1).to_bytes(8, "big")
+                          + data[-foot + 8:])
+    elif damage == "a letter":  # a letter of an article's text, another: still a pickle
+        k = data.index("ال".encode(), state.HEAD)
+        cache.write_bytes(data[:k] + "ب".encode() + data[k + 2:])
+        state._STORED.clear()
+        mangled = state.read(cache, data[65:state.HEAD].decode("ascii"))
+        assert mangled == ("", {}, None)
+    elif damage == "index byte":  # a stamp of the index, another (its CRC-32 no longer holds)
+        k = data.index(b"\x00", at + 40)
+        cache.write_bytes(data[:k] + b"\x01" + data[k + 1:])
     else:  # replaced (same bytes but one) since this process wrote it: nothing copied
         cache.write_bytes(data[:200] + bytes([data[200] ^ 1]) + data[201:])
     parsed: list[str] = []

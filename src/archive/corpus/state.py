@@ -4,10 +4,12 @@ copies the others' bytes from the previous file (in the kernel where it can), in
 pickling the whole corpus again (1-4 s at 30,000 articles).
 
 Layout: the header (the state key and the code key, ASCII, :data:`HEAD` bytes), the parses'
-pickles one after the other, then the index (marshal: names, stamps, offsets and lengths)
-and its offset and length (8 bytes each, big-endian). Only a file this module wrote, whole
-(the index tiles the bytes between the header and the index exactly), is read; anything
-else gives no previous parse, and every file is parsed again."""
+pickles one after the other, then the index (marshal: names, stamps, offsets, lengths and
+CRC-32s of the parses and of the whole) and its offset, length (8 bytes each) and CRC-32 (4
+bytes), big-endian. Only a file this module wrote, whole and intact (the index tiles the
+bytes between the header and the index exactly, and every piece has its CRC-32: a copied
+parse keeps the one it was written with), is read; anything else gives no previous parse,
+and every file is parsed again."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import marshal
 import mmap
 import os
 import pickle
+import zlib
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,8 +33,9 @@ log = logging.getLogger("mkdocs.plugins.archive")
 
 #: the header's length: two hex SHA-256 digests and a space
 HEAD = 129
-FORMAT = b"corpus parses 2"
-FOOT = 16
+FORMAT = b"corpus parses 3"
+#: the index's offset and length (8 bytes each) and CRC-32 (4 bytes)
+FOOT = 20
 
 
 @dataclass(slots=True)
@@ -41,7 +45,7 @@ class _Stored:
 
     identity: tuple[int, int, int]
     parses: dict[str, Any] = field(default_factory=dict)
-    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    spans: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # offset, length, CRC
 
 
 #: cache path → what it holds (see :class:`_Stored`)
@@ -80,16 +84,30 @@ def read(cache: Path, code_key: str) -> tuple[str, dict[str, Any], Any]:
             # went to its passes over them)
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm, paused_gc():
                 size = len(mm)
-                at = int.from_bytes(mm[size - FOOT:size - 8], "big")
-                length = int.from_bytes(mm[size - 8:], "big")
+                at = int.from_bytes(mm[size - FOOT:size - 12], "big")
+                length = int.from_bytes(mm[size - 12:size - 4], "big")
                 if at + length + FOOT != size or at < HEAD:
                     raise ValueError("no index")
-                fmt, names, stamps, raw, whole_at = marshal.loads(mm[at:at + length])
-                spans = array("Q")
-                spans.frombytes(raw)
-                if (fmt != FORMAT or len(names) != len(stamps)
-                        or len(spans) != 2 * len(names)):
-                    raise ValueError("another format")
+                view = memoryview(mm)
+                try:
+                    if zlib.crc32(view[at:at + length]) != int.from_bytes(mm[size - 4:], "big"):
+                        raise ValueError("a damaged index")
+                    fmt, names, stamps, raw, whole_at, raw_crcs, whole_crc = marshal.loads(
+                        view[at:at + length])
+                    spans, crcs = array("Q"), array("I")
+                    spans.frombytes(raw)
+                    crcs.frombytes(raw_crcs)
+                    if (fmt != FORMAT or len(names) != len(stamps)
+                            or len(spans) != 2 * len(names) or len(crcs) != len(names)):
+                        raise ValueError("another format")
+                    for k in range(len(names)):
+                        off, n = spans[2 * k], spans[2 * k + 1]
+                        if off + n <= at and zlib.crc32(view[off:off + n]) != crcs[k]:
+                            raise ValueError("a damaged parse")
+                    if whole_at <= at and zlib.crc32(view[whole_at:at]) != whole_crc:
+                        raise ValueError("a damaged corpus")
+                finally:
+                    view.release()
                 pos = HEAD
                 for k in range(len(names)):
                     if spans[2 * k] != pos:
@@ -105,7 +123,7 @@ def read(cache: Path, code_key: str) -> tuple[str, dict[str, Any], Any]:
                     parsed[name] = (tuple(stamps[k]), parse)
                     if stored is not None:
                         stored.parses[name] = parse
-                        stored.spans[name] = (off, n)
+                        stored.spans[name] = (off, n, crcs[k])
                 whole = None
                 if at > whole_at:  # the whole, its parses' first items named by file name
                     buf = io.BytesIO(mm[whole_at:at])
@@ -139,6 +157,7 @@ def save(cache: Path, key: str, code_key: str, parsed: dict[str, Any],
     names: list[str] = []
     stamps: list[tuple[int, int]] = []
     spans = array("Q")
+    crcs = array("I")
     parses: dict[str, Any] = {}
     with atomic_file(cache) as fh, (open(cache, "rb") if before is not None
                                     else open(os.devnull, "rb")) as src:
@@ -158,18 +177,21 @@ def save(cache: Path, key: str, code_key: str, parsed: dict[str, Any],
                     flush()
                     run[0] = old[0]
                 run[1] = old[0] + old[1]
-                n = old[1]
+                n, crc = old[1], old[2]
             else:
                 flush()
-                n = fh.write(dumps(parse))
+                data = dumps(parse)
+                n, crc = fh.write(data), zlib.crc32(data)
             names.append(name)
             stamps.append(tuple(stamp))
             spans.append(pos)
             spans.append(n)
+            crcs.append(crc)
             parses[name] = parse
             pos += n
         flush()
         whole_at = pos
+        whole_crc = zlib.crc32(b"")
         if whole is not None:
             refs = {id(p[0]): name for name, (_, p) in parsed.items()
                     if isinstance(p, tuple) and p and p[0] is not None}
@@ -177,11 +199,15 @@ def save(cache: Path, key: str, code_key: str, parsed: dict[str, Any],
             dumper = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
             dumper.persistent_id = lambda obj: refs.get(id(obj))  # type: ignore[method-assign]
             dumper.dump(whole)
-            pos += fh.write(buf.getvalue())
-        index = marshal.dumps((FORMAT, names, stamps, spans.tobytes(), whole_at))
+            data = buf.getvalue()
+            pos += fh.write(data)
+            whole_crc = zlib.crc32(data)
+        index = marshal.dumps((FORMAT, names, stamps, spans.tobytes(), whole_at,
+                               crcs.tobytes(), whole_crc))
         fh.write(index)
-        fh.write(pos.to_bytes(8, "big") + len(index).to_bytes(8, "big"))
+        fh.write(pos.to_bytes(8, "big") + len(index).to_bytes(8, "big")
+                 + zlib.crc32(index).to_bytes(4, "big"))
     identity = _identity(cache)
     if identity is not None:
         _STORED[str(cache)] = _Stored(identity, parses, {
-            name: (spans[2 * k], spans[2 * k + 1]) for k, name in enumerate(names)})
+            name: (spans[2 * k], spans[2 * k + 1], crcs[k]) for k, name in enumerate(names)})
