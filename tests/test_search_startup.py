@@ -265,14 +265,36 @@ def test_kept_tables_from_other_code_or_with_code_inside_are_rebuilt(
     tables.build_tables.cache_clear()
     path.write_bytes(pickle.dumps({"key": tables._kept_key(), "tables": Boom()}))
     assert tables.keep_tables(tmp_path) == kept  # refused, not run, and rebuilt
-    loaded = pickle.loads(path.read_bytes())
+    loaded = tables._read_tables_file(path, tables._kept_key())
+    assert loaded is not None and loaded["json"] is None  # (the user's cache has the JSON)
     deferred = {k: pickle.loads(v) for k, v in loaded["deferred"].items()}
     sharded = {k: {key: value for blob in shards.values()
                    for key, value in pickle.loads(blob).items()}
                for k, shards in loaded["sharded"].items()}
     assert sorted(sharded) == sorted(tables.SHARDED)
-    assert (loaded["key"] == tables._kept_key()
-            and {**loaded["tables"], **deferred, **sharded} == kept)
+    assert {**loaded["tables"], **deferred, **sharded} == kept
+    assert tables._whole(loaded) == kept
+
+
+def test_damaged_kept_tables_are_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """build/'s tables file is checked as the user's cache is (one format, its CRC-32): a
+    byte changed in a shard, or the file cut short, is not read; the tables are built again
+    and the file written again."""
+    monkeypatch.setattr(tables, "_kept", None)
+    tables.build_tables.cache_clear()
+    built = tables.keep_tables(tmp_path)
+    expected = tables._build_tables()
+    path = tmp_path / tables.KEPT_FILE
+    data = path.read_bytes()
+    k = data.index("كتب".encode())  # in the lexicon's shards: unpickled only when looked up
+    for damage in (data[:k] + "كتت".encode() + data[k + len("كتب".encode()):],
+                   data[: len(data) // 2]):
+        path.write_bytes(damage)
+        assert tables._load_kept(path, tables._kept_key()) is None
+        monkeypatch.setattr(tables, "_kept", None)
+        tables.build_tables.cache_clear()
+        assert tables.keep_tables(tmp_path) == expected == built
+        assert path.read_bytes() == data  # written again
     tables.build_tables.cache_clear()
 
 

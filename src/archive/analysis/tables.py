@@ -22,7 +22,6 @@ function by function. Python code must treat the returned dict as read-only.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -227,21 +226,19 @@ def cache_path() -> Path | None:
 
 def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
     """The tables in the cache file ``path`` when it holds, intact, the tables of ``key``
-    (else None: missing, unreadable, made for other code or data, or damaged)."""
+    with their JSON (else None: missing, unreadable, made for other code or data, or
+    damaged): every table read, as plain dicts (what a whole build looks up)."""
     global _cached_json
+    payload = _read_tables_file(path, key)
+    if payload is None or not isinstance(payload.get("json"), bytes):
+        return None
     try:
-        with open(path, "rb") as fh:
-            outer = _PlainUnpickler(fh).load()
-        if not (isinstance(outer, dict) and outer.get("key") == key
-                and isinstance(outer.get("payload"), bytes)
-                and outer.get("sha256") == hashlib.sha256(outer["payload"]).hexdigest()):
-            return None
-        inner = _plain(outer["payload"])
-        tables, text = inner.get("tables"), inner.get("json")
-        if (not isinstance(tables, dict) or not isinstance(text, str)
-                or tables.get("version") != TABLES_VERSION):
-            return None
-    except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+        tables = _whole(payload)
+        text = payload["json"].decode("utf-8")
+    except (EOFError, ValueError, TypeError, KeyError, AttributeError,
+            pickle.UnpicklingError):
+        return None
+    if tables.get("version") != TABLES_VERSION:
         return None
     _cached_json = (tables, text)
     return tables
@@ -252,22 +249,97 @@ def _write_cache(path: Path, key: str, tables: dict[str, Any]) -> None:
     files beyond :data:`CACHE_KEEP` are deleted. A cache folder that cannot be made or
     written is left alone (the next process builds the tables again)."""
     global _cached_json
-    from archive import files
-
     text = tables_json(tables)
     _cached_json = (tables, text)
-    payload = pickle.dumps({"tables": tables, "json": text}, protocol=5)
+    if not _write_tables_file(path, key, tables, text):
+        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        files.write_atomic(path, pickle.dumps(
-            {"key": key, "sha256": hashlib.sha256(payload).hexdigest(), "payload": payload},
-            protocol=5))
         others = sorted((p for p in path.parent.glob(f"{CACHE_PREFIX}*{CACHE_SUFFIX}")
                          if p != path), key=lambda p: p.stat().st_mtime_ns, reverse=True)
         for old in others[CACHE_KEEP - 1:]:
             old.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+# --------------------------------------------------------------------------------------------
+# The tables file: one format for the user's cache and for build/ (KEPT_FILE). A header
+# (TABLES_MAGIC, the key the tables were made for, the CRC-32 of the rest in hex) and a pickle
+# of plain data: the tables but those of DEFERRED and SHARDED ("tables"), each of DEFERRED
+# pickled on its own ("deferred"), each of SHARDED pickled in shards by the first
+# KEPT_SHARD_LEN letters of its keys ("sharded"), the tables' order ("order") and, in the
+# user's cache, their JSON text in UTF-8 ("json"). A file that is not whole, not intact (its
+# CRC-32) or made for another key is not read: the tables are built again and written.
+
+TABLES_MAGIC = b"archive analysis tables 2\n"
+
+
+def _write_tables_file(path: Path, key: str, built: dict[str, Any],
+                       text: str | None = None) -> bool:
+    """Write ``built`` (and their JSON ``text``) to ``path`` for ``key``, atomically (False
+    when it cannot be written: a read-only build/, a cache folder that cannot be made)."""
+    import zlib
+
+    from archive import files
+
+    core = {k: v for k, v in built.items() if k not in DEFERRED and k not in SHARDED}
+    deferred = {k: pickle.dumps(built[k], protocol=5) for k in DEFERRED if k in built}
+    sharded = {k: ShardedTable.split(built[k], KEPT_SHARD_LEN) for k in SHARDED
+               if isinstance(built.get(k), dict) and list(built[k]) == sorted(built[k])}
+    core.update((k, v) for k, v in built.items() if k in SHARDED and k not in sharded)
+    data = pickle.dumps({"tables": core, "deferred": deferred, "sharded": sharded,
+                         "shard_len": KEPT_SHARD_LEN, "order": list(built),
+                         "json": None if text is None else text.encode("utf-8")}, protocol=5)
+    head = TABLES_MAGIC + f"{key} {zlib.crc32(data):08x}\n".encode("ascii")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with files.atomic_file(path) as fh:
+            fh.write(head)
+            fh.write(data)
+    except OSError:
+        return False
+    return True
+
+
+def _read_tables_file(path: Path, key: str) -> dict[str, Any] | None:
+    """The content of the tables file ``path`` when it was written for ``key``, whole and
+    intact (else None)."""
+    import zlib
+
+    prefix = TABLES_MAGIC + f"{key} ".encode("ascii", "replace")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(prefix) + 9)
+            if head[:len(prefix)] != prefix or head[-1:] != b"\n":
+                return None
+            crc = int(head[len(prefix):-1], 16)
+            data = fh.read()
+        if zlib.crc32(data) != crc:
+            return None
+        payload = _PlainUnpickler(io.BytesIO(data)).load()
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+        return None
+    if not (isinstance(payload, dict) and isinstance(payload.get("tables"), dict)
+            and isinstance(payload.get("deferred"), dict)
+            and isinstance(payload.get("sharded"), dict)
+            and payload.get("shard_len") == KEPT_SHARD_LEN
+            and isinstance(payload.get("order"), list)):
+        return None
+    return payload
+
+
+def _whole(payload: dict[str, Any]) -> dict[str, Any]:
+    """The tables of a tables file's content, every one read: plain dicts, in their order
+    (a sharded table's shards hold its keys in order, one shard after the other)."""
+    out = dict(payload["tables"])
+    for name, blob in payload["deferred"].items():
+        out[name] = _plain(blob)
+    for name, shards in payload["sharded"].items():
+        table: dict[str, Any] = {}
+        for blob in shards.values():
+            table.update(_plain(blob))
+        out[name] = table
+    return {name: out[name] for name in payload["order"]}
 
 
 def _build_tables() -> dict[str, Any]:
@@ -520,37 +592,19 @@ def keep_tables(build: Path) -> dict[str, Any]:
 
 
 def _load_kept(path: Path, key: str) -> _Tables | None:
-    """The tables kept in ``path`` when they were kept for ``key``, else None."""
-    try:
-        with open(path, "rb") as fh:
-            kept = _PlainUnpickler(fh).load()
-        if (isinstance(kept, dict) and kept.get("key") == key
-                and isinstance(kept.get("deferred"), dict)
-                and kept.get("shard_len") == KEPT_SHARD_LEN
-                and isinstance(kept.get("sharded"), dict)):
-            tables = kept["tables"]
-            for name, shards in kept["sharded"].items():
-                tables[name] = ShardedTable(shards, KEPT_SHARD_LEN, _plain)
-            return _Tables(tables, kept["deferred"])
-    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
-        pass
-    return None
+    """The tables kept in ``path`` when they were kept for ``key``, else None: a table of
+    DEFERRED unpickled when first looked up, those of SHARDED shard by shard."""
+    payload = _read_tables_file(path, key)
+    if payload is None:
+        return None
+    tables = payload["tables"]
+    for name, shards in payload["sharded"].items():
+        tables[name] = ShardedTable(shards, KEPT_SHARD_LEN, _plain)
+    return _Tables(tables, payload["deferred"])
 
 
 def _write_kept(path: Path, key: str, built: dict[str, Any]) -> None:
-    core = {k: v for k, v in built.items() if k not in DEFERRED and k not in SHARDED}
-    deferred = {k: pickle.dumps(built[k], protocol=5) for k in DEFERRED if k in built}
-    sharded = {k: ShardedTable.split(built[k], KEPT_SHARD_LEN) for k in SHARDED
-               if isinstance(built.get(k), dict) and list(built[k]) == sorted(built[k])}
-    core.update((k, v) for k, v in built.items() if k in SHARDED and k not in sharded)
-    try:
-        from archive import files
-
-        files.write_atomic(path, pickle.dumps({"key": key, "tables": core,
-                                               "deferred": deferred, "sharded": sharded,
-                                               "shard_len": KEPT_SHARD_LEN}, protocol=5))
-    except OSError:
-        pass  # a read-only build/: the next process builds the tables again
+    _write_tables_file(path, key, built)  # (not written: the next process builds them)
 
 
 def leave_tables(build: Path) -> None:
