@@ -50,8 +50,9 @@ from archive.config import Paths
 from archive.errors import Problem
 from archive.index.docs import ColumnDoc, IndexDoc
 from archive.index.related import RULE as RELATED_RULE
-from archive.index.related import FeatureRows, FeatureTable, index_features, text_check
+from archive.index.related import FeatureRows, FeatureTable, index_features
 from archive.index.schema import INDEX_FORMAT, make_schema
+from archive.index.textindex import index_bytes, index_fields
 from archive.index.writer import ArchiveWriter
 from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
 
@@ -1103,9 +1104,9 @@ def _write_docs(gen: Path, nums: list[int], ids: list[str], parts: list[str]) ->
     for n in lengths:
         starts.append(at)
         at += n + 2
-    archive_files.write_atomic(gen / META_INDEX, marshal.dumps(
-        (META_INDEX_FORMAT, text_check(text), array("q", nums).tobytes(), ids, starts.tobytes(),
-         lengths.tobytes()), 2))
+    archive_files.write_atomic(gen / META_INDEX, index_bytes(
+        META_INDEX_FORMAT, text, array("q", nums).tobytes(), ids, starts.tobytes(),
+        lengths.tobytes()))
     _write_atomic(gen / META, text)
 
 
@@ -1114,9 +1115,11 @@ def _read_docs_index(gen: Path) -> tuple[str, list[int], list[str], list[int], l
     (None when either is missing or they do not match)."""
     try:
         text = (gen / META).read_text(encoding="utf-8")
-        fmt, length, nums, ids, starts, lengths = marshal.loads(
-            (gen / META_INDEX).read_bytes())
-        if fmt != META_INDEX_FORMAT or length != text_check(text) or type(ids) is not list:
+        fields = index_fields((gen / META_INDEX).read_bytes(), META_INDEX_FORMAT, text, 4)
+        if fields is None:
+            return None
+        nums, ids, starts, lengths = fields
+        if type(ids) is not list:
             return None
         nums_l, starts_l = array("q", nums).tolist(), array("q", starts).tolist()
         lengths_l = array("q", lengths).tolist()

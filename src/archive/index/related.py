@@ -42,6 +42,9 @@ from json.encoder import encode_basestring as _quote  # the C function where the
 from operator import is_, itemgetter
 from typing import Any, TypeAlias
 
+from archive.index.textindex import index_bytes, index_fields
+from archive.index.textindex import text_check as text_check  # (its home before)
+
 #: Version of the rule above, kept in the index manifest: related.json computed with another
 #: rule is computed again in full, never updated (2: idf by levels).
 RULE = 2
@@ -774,15 +777,6 @@ _ENTRIES = "\n  },\n  {\n"
 RELATED_INDEX_FORMAT = 1
 
 
-def text_check(text: str) -> tuple[int, int]:
-    """What an index of a file's text records of it (its length and CRC-32): an index is
-    used only with the very text it was made for (another version of the code may have
-    written the file again beside an index it left)."""
-    import zlib
-
-    return len(text), zlib.crc32(text.encode("utf-8"))
-
-
 class StoredRelated(Mapping[str, list[dict[str, Any]]]):
     """A related.json text as :func:`related_file` wrote it, with that function's index: per
     article (``ids``, sorted) where its entry is in the text, and its related articles as
@@ -800,14 +794,14 @@ class StoredRelated(Mapping[str, list[dict[str, Any]]]):
     @classmethod
     def load(cls, text: str, index: bytes) -> StoredRelated | None:
         """The related lists of ``text`` with its ``index`` (None when they do not match)."""
-        import marshal
-
         import numpy as np
 
+        fields = index_fields(index, RELATED_INDEX_FORMAT, text, 6)
+        if fields is None:
+            return None
         try:
-            fmt, length, ids, starts, ends, top_k, nbr, scores = marshal.loads(index)
-            if (fmt != RELATED_INDEX_FORMAT or length != text_check(text)
-                    or type(ids) is not list):
+            ids, starts, ends, top_k, nbr, scores = fields
+            if type(ids) is not list:
                 return None
             n = len(ids)
             starts = np.frombuffer(starts, dtype="<i8")
@@ -884,7 +878,6 @@ def related_file(related: Mapping[str, list[dict[str, Any]]],
     """:func:`related_json`'s text of ``related`` and its index (what :meth:`StoredRelated.
     load` reads; None when the lists are not of the shape it describes). A
     :class:`RelatedLists` has the text of the lists it keeps copied from the old file."""
-    import marshal
 
     import numpy as np
 
@@ -935,8 +928,7 @@ def related_file(related: Mapping[str, list[dict[str, Any]]],
             return text, None
         nbr[where] = mapped
         scores[where] = old.scores[before]
-    index = marshal.dumps((RELATED_INDEX_FORMAT, text_check(text), ids,
-                           starts.astype("<i8").tobytes(), ends.astype("<i8").tobytes(),
-                           top_k, nbr.astype("<i4").tobytes(),
-                           scores.astype("<f8").tobytes()), 2)
+    index = index_bytes(RELATED_INDEX_FORMAT, text, ids, starts.astype("<i8").tobytes(),
+                        ends.astype("<i8").tobytes(), top_k, nbr.astype("<i4").tobytes(),
+                        scores.astype("<f8").tobytes())
     return text, index

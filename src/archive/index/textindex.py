@@ -1,0 +1,34 @@
+"""The index beside a JSON text file of a generation (docs.idx beside docs.json, related.idx
+beside related.json): where each entry is in the text, and what else a reader wants of it
+without parsing the text. Marshal of ``(format, (length, CRC-32) of the text, fields...)``,
+used only with the very text it was made for (another version of the code may have written
+the file again beside an index it left)."""
+
+from __future__ import annotations
+
+import marshal
+import zlib
+from typing import Any
+
+
+def text_check(text: str) -> tuple[int, int]:
+    """What an index records of its text: its length and CRC-32."""
+    return len(text), zlib.crc32(text.encode("utf-8"))
+
+
+def index_bytes(fmt: int, text: str, *fields: Any) -> bytes:
+    """The index of ``text`` holding ``fields`` (marshal-able values), in layout ``fmt``."""
+    return marshal.dumps((fmt, text_check(text), *fields), 2)
+
+
+def index_fields(index: bytes, fmt: int, text: str, count: int) -> tuple[Any, ...] | None:
+    """The ``count`` fields of ``index`` when it was made in layout ``fmt`` for ``text``
+    (None: unreadable, another layout, or made for another text)."""
+    try:
+        got = marshal.loads(index)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if (type(got) is not tuple or len(got) != count + 2 or got[0] != fmt
+            or got[1] != text_check(text)):
+        return None
+    return got[2:]
