@@ -375,7 +375,7 @@ class _PlainUnpickler(pickle.Unpickler):
     """Reads plain data only (dicts, lists, strings, numbers): never imports or calls code."""
 
     def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{KEPT_FILE} names {module}.{name}: not plain data")
+        raise pickle.UnpicklingError(f"a tables file names {module}.{name}: not plain data")
 
 
 #: Tables kept in KEPT_FILE as pickled bytes, unpickled on first use: only the learned-pattern

@@ -54,7 +54,6 @@ _SEP = "\x1f"
 #: Index-format version: bump when fields or their meaning change (forces a full rebuild).
 INDEX_FORMAT = 5
 
-LEVEL_FIELDS: tuple[str, str, str] = ("form", "stem", "root")
 #: The title's fields are the body's with this prefix.
 TITLE_PREFIX = "title_"
 
@@ -62,8 +61,7 @@ TITLE_PREFIX = "title_"
 class TokenStream(str):
     """An already analysed token stream as a Whoosh field value: a string (what Whoosh
     accepts) that carries the ``(term, position, start, end)`` items themselves, so the
-    tokenizer reads them back without formatting and parsing text. Its text is the serialised
-    stream (see :func:`decode_stream`), made only when asked for."""
+    tokenizer reads them back without formatting and parsing text."""
 
     items: list[tuple[str, int, int, int]]
 
@@ -71,11 +69,6 @@ class TokenStream(str):
         self = super().__new__(cls, STREAM_MARK)
         self.items = list(items)
         return self
-
-    def serialised(self) -> str:
-        lines = [f"{term}{_SEP}{pos}{_SEP}{start}{_SEP}{end}"
-                 for term, pos, start, end in self.items]
-        return STREAM_MARK + "\n".join(lines)
 
 
 class ColumnStream(TokenStream):
