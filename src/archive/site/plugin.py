@@ -1891,15 +1891,16 @@ class _Summary:
         gone = self.articles.keys() - now.articles.keys()
         new = now.articles.keys() - self.articles.keys()
         for i in sorted(gone | new):  # what showed or links to them (their own pages)
-            changed.update((f"a:{i}", f"p:article:{i}", f"k:{i}"))
+            changed.update((f"a:{i}", f"c:{i}", f"p:article:{i}", f"k:{i}"))
         if gone or new:
             others = others or "articles added or deleted"
         for i, (view, placing, related) in now.articles.items():
             old = self.articles.get(i)
             if old is None:
                 continue
-            if old[1] != placing:  # it moves in the lists, months, mentioned dates
-                changed.add(f"a:{i}")
+            if old[1] != placing:  # it moves in the lists, months, mentioned dates (and
+                # its card shows another title, date or source: archive.site.model.ArticleCard)
+                changed.update((f"a:{i}", f"c:{i}"))
                 others = others or f"{i} moved in the lists"
             if old[0] != view:
                 changed.add(f"a:{i}")
