@@ -133,6 +133,14 @@ def test_serve_keeps_the_served_folder_and_equals_a_fresh_serve(repo: Path,
     assert edited[edited_page] != same[edited_page]
     assert edited[article] == first[article]
     assert edited["raw/synthetic-2.txt"] == first["raw/synthetic-2.txt"]
+    # the raw texts in place are known by their stored files' stamps (no stat of either);
+    # the edited article's is a new stored file, put in the folder anew
+    raw = sum(1 for uri in first if uri.startswith("raw/"))
+    assert raw > 3 and f"({raw} raw texts by their stamps" in same_log, same_log
+    assert f"({raw - 1} raw texts by their stamps" in edit_log, edit_log
+    assert edited["raw/synthetic-1.txt"] != same["raw/synthetic-1.txt"]
+    assert (served / "raw/synthetic-1.txt").read_bytes() == (
+        root / "seeds/synthetic-1.md").read_bytes()
     # added, then deleted: its page, raw text and folder are gone again
     added, deleted = builds[3][1], builds[4][1]
     assert "articles/synthetic-9/index.html" in added

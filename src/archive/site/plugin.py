@@ -195,6 +195,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.placed: dict[str, str] = {}  # src_uri → key of the stored pages this build puts
         # raw texts and data files linked into the site from build/ (_add_raw_texts)
         self.placed_files = Placed()
+        # raw text's src_uri → the stamp of its stored file this build (_add_raw_texts)
+        self.raw_stamps: dict[str, str] = {}
         # the pages the sitemap lists (on_template_context), once per build
         self.listed_pages: list[File] | None = None
         # `mkdocs serve`: templates compiled once, not on every reload (MkDocs makes a new
@@ -666,6 +668,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         t0 = time.perf_counter()
         raw = RawStore(self.paths.build)
         root, urls, tally = str(self.paths.root), self.site.urls, self.placed_files
+        stamps: dict[str, str] = {}
+        self.raw_stamps = stamps
         ids = []
         for v in self.data.articles.values():
             uri = f"raw/{v.id}.txt"
@@ -678,6 +682,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             f = self._generated(config, uri, abs_src_path=path,
                                 inclusion=InclusionLevel.NOT_IN_NAV, linked=True)
             f.tally = tally
+            stamps[uri] = raw.stamp
             files.append(f)
             urls[f"raw:{v.id}"] = uri
             ids.append(v.id)
@@ -698,17 +703,26 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         site_dir = Path(config.site_dir)
         # (most files are pages left out of the rendering: passed over at one set lookup)
         served = frozenset(level for level in InclusionLevel if level.is_in_serve())
+        # a raw text whose stored file is the one the previous build put in the folder (its
+        # stamp: the same inode, size and time) is in place, as a stored page with the same
+        # key is, without a look at either file (two stats each: 19,000 at 9,504 articles)
+        stamps, stamped = self.raw_stamps, 0
         for f in files:
             if f.inclusion not in served:
                 continue
             if f.is_documentation_page():
                 (site_dir / f.dest_uri).unlink(missing_ok=True)
-            elif (f.dest_uri in written and f.abs_src_path is not None
-                  and not f.is_modified()):
+            elif f.dest_uri in written and f.abs_src_path is not None:
+                stamp = stamps.get(f.src_uri)
+                if stamp and placed.get(f.src_uri) == stamp:
+                    stamped += 1
+                elif f.is_modified():
+                    continue
                 f.inclusion = InclusionLevel.EXCLUDED
                 self.in_place.add(f.src_uri)
-        log.info("archive: served folder kept: %d pages and files already in place (%.2fs)",
-                 len(self.in_place), time.perf_counter() - t0)
+        log.info("archive: served folder kept: %d pages and files already in place (%d raw "
+                 "texts by their stamps; %.2fs)", len(self.in_place), stamped,
+                 time.perf_counter() - t0)
 
     def _reuse_pages(self, config: MkDocsConfig) -> None:
         """Leave out of MkDocs' rendering every generated page whose stored final HTML is
@@ -1366,6 +1380,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                        or f.src_uri in reused}
             placed = {uri: key for uri, (_f, key) in self.reused.items()}
             placed.update(self.placed)
+            # the raw texts in the folder now (kept there, or put there by MkDocs), by the
+            # stamp of the stored file they are
+            stamps = self.raw_stamps
+            placed.update((f.src_uri, stamps[f.src_uri]) for f in self.files
+                          if f.src_uri in stamps and stamps[f.src_uri]
+                          and (f.inclusion in served or f.src_uri in in_place))
             removed = self.kept.finish(config.site_dir, self.store.chrome, written, placed)
             if removed:
                 log.info("archive: %d files of the previous build removed from the served "
