@@ -4,6 +4,7 @@ file encoders give, and put in place only when they change."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -86,6 +87,10 @@ def test_serve_writes_again_only_the_changed_articles_records(
     made: list[str] = []
     real = export._record
     monkeypatch.setattr(export, "_record", lambda v, urls: made.append(v.id) or real(v, urls))
+    whole: list[str] = []  # files written record by record (by tokens), not patched
+    by_tokens = export._write_rows
+    monkeypatch.setattr(export, "_write_rows",
+                        lambda path, *a: whole.append(path.name) or by_tokens(path, *a))
     kept = export.KeptRows()
     out, cold = tmp_path / "kept", tmp_path / "cold"
     names = ("articles.json", "articles.csv")
@@ -117,11 +122,18 @@ def test_serve_writes_again_only_the_changed_articles_records(
     assert len(ids) > 3 and made == ids + ids  # articles.json, then articles.csv
     stamps = write(data)
     assert made == [] and write(data) == stamps  # nothing changed: not written
+    # another view object with the same record: made again, found the same, not written
+    again = dataclasses.replace(data.articles[ids[0]])  # type: ignore[attr-defined]
+    data.articles[ids[0]] = again  # type: ignore[attr-defined]
+    assert write(data) == stamps and made == [ids[0]] * 2
+    assert write(data) == stamps and made == []  # (its token is the new view's)
     with open(seeds[1], "a", encoding="utf-8") as fh:
         fh.write("\nفقرة جديدة في آخر المقال.\n")
     data = site(data)
+    whole.clear()
     write(data)
     assert made == [seeds[1].stem] * 2
+    assert whole == []  # the same articles and addresses: both files patched
     first = next(iter(data.articles.values()))  # type: ignore[attr-defined]
     first.related = [i for i in data.articles if i != first.id][:2]  # type: ignore[attr-defined]
     write(data)

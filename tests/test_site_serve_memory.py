@@ -138,6 +138,7 @@ def test_serve_makes_one_full_collection_every_few_builds(monkeypatch: pytest.Mo
     monkeypatch.setattr(gc, "collect", lambda *a: collected.append(1) or 0)
     p = site_plugin.ArchivePlugin()
     p.serving = True
+    p.gc_delay = 0  # at the end of each build (after it: test_site_serve_reload)
     try:
         for _ in range(2 * site_plugin.GC_EVERY):
             p._collect_garbage()

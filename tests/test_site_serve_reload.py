@@ -117,6 +117,7 @@ def test_full_collections_walk_only_what_was_made_since_the_last(
     before = gc.get_threshold()
     p = site_plugin.ArchivePlugin()
     p.serving = True
+    p.gc_delay = 0  # at the end of each build (the timer: the next test)
     try:
         per_thaw = site_plugin.GC_EVERY * site_plugin.GC_THAW
         seen = []
@@ -137,6 +138,67 @@ def test_full_collections_walk_only_what_was_made_since_the_last(
         p.on_shutdown()
         assert calls == ["unfreeze"] and gc.get_threshold() == before
     finally:
+        gc.set_threshold(*before)
+
+
+def test_full_collections_wait_for_the_reload_to_be_shown(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the first build, a full collection is made GC_DELAY seconds after its build, not
+    at its end; a build that begins before that puts it off to its own end, and after
+    GC_POSTPONED builds that put it off it is made at the end of the build."""
+    import threading
+    import time
+
+    calls: list[tuple[str, str]] = []
+
+    def record(what: str) -> Any:
+        return lambda *a: calls.append((what, threading.current_thread().name)) or 0
+
+    monkeypatch.setattr(gc, "collect", record("collect"))
+    monkeypatch.setattr(gc, "freeze", record("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", record("unfreeze"))
+    before = gc.get_threshold()
+    p = site_plugin.ArchivePlugin()
+    p.serving = True
+    p.gc_delay = 0.2
+    main = threading.current_thread().name
+
+    def build_ends() -> None:
+        p._collect_garbage()
+
+    def wait() -> None:
+        time.sleep(0.6)
+
+    try:
+        build_ends()  # the first build: at its end
+        assert calls == [("collect", main), ("freeze", main)]
+        calls.clear()
+        for _ in range(site_plugin.GC_EVERY - 1):
+            build_ends()
+        assert calls == []  # due, not made yet
+        wait()
+        assert [c for c, _ in calls] == ["collect", "freeze"]
+        assert all(thread != main for _, thread in calls)
+        calls.clear()
+        # due again; each build that begins in time puts it off
+        for _ in range(site_plugin.GC_EVERY):
+            build_ends()
+        for _ in range(site_plugin.GC_POSTPONED - 1):
+            p._hold_garbage()  # (on_pre_build)
+            wait()
+            assert calls == []
+            build_ends()
+        p._hold_garbage()
+        wait()
+        assert calls == []
+        build_ends()  # put off GC_POSTPONED times: made now
+        assert calls == [("collect", main), ("freeze", main)]
+        calls.clear()
+        wait()
+        assert calls == []  # (and not again by a timer)
+        p.on_shutdown()
+    finally:
+        p._hold_garbage()
         gc.set_threshold(*before)
 
 

@@ -152,10 +152,46 @@ class KeptRows:
     made from the same view (the same object: an unchanged article, see
     :func:`archive.site.model.build_site_data`), related ids and addresses, and makes only the
     others' records again; a file nothing of which changed is not written at all. The bytes
-    are those :func:`write_articles_json` and :func:`write_articles_csv` write."""
+    are those :func:`write_articles_json` and :func:`write_articles_csv` write.
+
+    A reload whose articles are those of the last write, in the same order, and whose
+    addresses are the same (an edited text, new related lists: every `mkdocs serve` reload
+    after an edit) finds the changed records by one pass over the views (``made``: each
+    article's view object and related ids as last written, in file order) and patches both
+    files around them (:func:`_patch_rows`), without a token per article; any other reload
+    compares every record's token (:func:`_write_rows`)."""
 
     def __init__(self) -> None:
         self.files: dict[str, _Written] = {}
+        #: the ids, views and copies of their related lists the files were last written
+        #: from (in file order), and the addresses (None: not known, the tokens decide)
+        self.ids: list[str] = []
+        self.made: list[tuple[Any, list[str]]] = []
+        self.urls: dict[str, str] | None = None
+
+    def changed(self, data: SiteData, urls: dict[str, str]) -> list[int] | None:
+        """The positions (in file order) of the articles whose record may differ from the one
+        last written; None when the articles, their order or the addresses changed."""
+        if self.urls is None or urls != self.urls or list(data.articles) != self.ids:
+            return None
+        return [k for k, (v, (old, related)) in enumerate(zip(data.articles.values(),
+                                                               self.made, strict=True))
+                if v is not old or v.related != related]
+
+    def remember(self, data: SiteData, urls: dict[str, str],
+                 changed: list[int] | None) -> None:
+        """What the files were written from (after both were written)."""
+        if changed is None or len(self.made) != len(data.articles):
+            self.ids = list(data.articles)
+            self.made = [(v, list(v.related)) for v in data.articles.values()]
+            self.urls = dict(urls)
+            return
+        views = list(data.articles.values()) if changed else []
+        for k in changed:
+            self.made[k] = (views[k], list(views[k].related))
+
+    def forget(self) -> None:
+        self.ids, self.made, self.urls = [], [], None
 
 
 def _stat(path: Path) -> tuple[int, int, int] | None:
@@ -166,11 +202,20 @@ def _stat(path: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows) -> None:
-    """articles.json or articles.csv (by ``path``'s name) through ``kept`` (see KeptRows)."""
+def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows,
+                changed: list[int] | None) -> None:
+    """articles.json or articles.csv (by ``path``'s name) through ``kept`` (see KeptRows):
+    patched around the records at ``changed`` (KeptRows.changed) when the file is the one
+    last written, else record by record by their tokens."""
     before = kept.files.pop(path.name, None)
     if before is not None and before.identity != _stat(path):
         before = None  # written since by someone else: made anew
+    if before is not None and changed is not None:
+        rows = _patch_rows(path, data, urls, before, changed)
+        identity = _stat(path) if rows is not before.rows else before.identity
+        if identity is not None:
+            kept.files[path.name] = _Written(identity, rows)
+        return
 
     def token(v: Any, page: str | None, raw: str | None) -> Any:
         return (v, list(v.related), page, raw)
@@ -189,6 +234,57 @@ def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows
     if identity is not None:
         kept.files[path.name] = _Written(identity, {
             aid: (*tok, pos, length) for aid, (tok, pos, length) in rows.items()})
+
+
+def _patch_rows(path: Path, data: SiteData, urls: dict[str, str], before: _Written,
+                changed: list[int]) -> dict[str, tuple[Any, list[str], str | None, str | None,
+                                                    int, int]]:
+    """``path`` (as ``before`` describes it, with the same articles in the same order) with
+    the records at ``changed`` made again and the bytes between them copied; the file is left
+    as it is when every record made is the one there. The rows of the file as it is then
+    (``before.rows`` itself when it was left)."""
+    is_json = path.name == "articles.json"
+    ids = list(data.articles)
+    views = list(data.articles.values()) if changed else []
+    old = before.rows
+    made: list[tuple[int, bytes]] = []
+    with open(path, "rb") as src:
+        for k in changed:
+            r = _record(views[k], urls)
+            new = (_json_record(r) if is_json else _csv_text([_csv_fields(r)])).encode()
+            row = old[ids[k]]
+            src.seek(row[4])
+            if src.read(row[5]) != new:
+                made.append((k, new))
+        if not made:
+            return old
+        size = before.identity[1]
+        with atomic_file(path) as fh:
+            at = 0  # the next old byte to copy
+            for k, new in made:
+                start, length = old[ids[k]][4:6]
+                copy_range(src, fh, at, start - at)
+                fh.write(new)
+                at = start + length
+            copy_range(src, fh, at, size - at)
+    rows = dict(old)
+    lengths = dict(made)
+    remade = set(changed)
+    delta = 0
+    for k in range(changed[0], len(ids)):
+        aid = ids[k]
+        v, related, page, raw, pos, length = old[aid]
+        if k in remade:  # its token now (its bytes may be the same as before)
+            v = views[k]
+            related = list(v.related)
+            new = lengths.get(k)
+            if new is not None:
+                rows[aid] = (v, related, page, raw, pos + delta, len(new))
+                delta += len(new) - length
+                continue
+        if delta or k in remade:
+            rows[aid] = (v, related, page, raw, pos + delta, length)
+    return rows
 
 
 #: per article id: what its record was made from (a token), and where its bytes are
@@ -482,11 +578,18 @@ def write_data_files(
     }
     if kept is None and row_keys is not None:
         _write_article_files(out, data, urls, row_keys)
+    changed = kept.changed(data, urls) if kept is not None else None
     for name in DATA_NAMES:
         if kept is not None and name in ARTICLE_FILES:
-            _write_kept(out / name, data, urls, kept)
+            try:
+                _write_kept(out / name, data, urls, kept, changed)
+            except BaseException:
+                kept.forget()
+                raise
         elif kept is not None or row_keys is None or name not in ARTICLE_FILES:
             write_if_changed(out / name, writers[name])
+    if kept is not None:
+        kept.remember(data, urls, changed)
     if inputs is not None:
         write_atomic(marker, inputs)
     return paths

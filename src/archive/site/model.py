@@ -70,6 +70,28 @@ class ArticleView:
         return self.article.id
 
 
+@dataclass(frozen=True, slots=True)
+class CardFields:
+    """The fields of an article a list item shows (see :class:`ArticleCard`)."""
+
+    title: str
+    date: str | None
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCard:
+    """What a page shows of an article it lists (a list's items, an article's related
+    articles, the home page's latest, a mentioned date's articles): its id, title, date and
+    source, as ``card.id`` and ``card.article.title`` etc., like a view. A page keyed by
+    cards (archive.site.pagecache: tag "c:<id>") is not checked again when only the rest of
+    the article changed (its text, mentions or related list); a new title, date or source
+    moves it in the lists (what ``mkdocs serve`` and the page summaries check anyway)."""
+
+    id: str
+    article: CardFields
+
+
 @dataclass(slots=True)
 class SiteData:
     articles: dict[str, ArticleView]  # by id, in id order
@@ -90,6 +112,18 @@ class SiteData:
     #: the article ids newest first, made with ``articles`` (build_site_data; None: sorted
     #: when asked for). A SiteData's articles are not changed after it is made.
     order: list[str] | None = None
+    #: article id → its card (see :meth:`card`), made once per SiteData
+    cards: dict[str, ArticleCard] = field(default_factory=dict)
+
+    def card(self, article_id: str) -> ArticleCard:
+        """The card of an article (one object per article and SiteData: its digest is made
+        once per build, archive.site.pagecache.Memo)."""
+        card = self.cards.get(article_id)
+        if card is None:
+            a = self.articles[article_id].article
+            card = self.cards[article_id] = ArticleCard(
+                article_id, CardFields(a.title, a.date, a.source))
+        return card
 
     # -- what gets a page ----------------------------------------------------------------------
     def shown(self, key: str) -> bool:

@@ -55,7 +55,7 @@ _LEFT_OUT = {"ArticleView": frozenset({"related"}),
 #: place or actor on every page naming it; a list on each of its pages; a root on its page and
 #: twice on the root index): each stands in a digest as the digest of its fields, computed
 #: once per build through a :class:`Memo`.
-SHARED = frozenset({"ArticleView", "EntityView", "Listing", "RootPage"})
+SHARED = frozenset({"ArticleView", "ArticleCard", "EntityView", "Listing", "RootPage"})
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -99,11 +99,14 @@ class Memo:
 
 def tag(value: Any) -> str | None:
     """What a shared object or an article stands for in a page's record of what it shows:
-    "a:<id>" (an article, or its view), "e:<key>" (a place or an actor), "l:<key>" (a list),
+    "a:<id>" (an article, or its view), "c:<id>" (an article's card: what a list shows of it,
+    archive.site.model.ArticleCard), "e:<key>" (a place or an actor), "l:<key>" (a list),
     "r:<root>" (a root page); None for anything else."""
     name = type(value).__name__
     if name == "ArticleView":
         return f"a:{value.article.id}"
+    if name == "ArticleCard":
+        return f"c:{value.id}"
     if name == "EntityView":
         return f"e:{value.key}"
     if name == "Listing":

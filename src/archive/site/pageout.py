@@ -629,6 +629,8 @@ class RawStore:
         self.copied = 0  # stored anew this build
         self._entries: dict[str, list[Any]] | None = None
         self._dirty = False
+        #: the identity of the stored file the last :meth:`ensure` gave (see _stamp_of)
+        self.stamp = ""
 
     @property
     def entries(self) -> dict[str, list[Any]]:
@@ -655,6 +657,7 @@ class RawStore:
             except OSError:
                 st = None
             if st is not None and [st.st_size, st.st_mtime_ns] == entry[1:]:
+                self.stamp = _stamp_of(st)
                 return path
         with open(source, "rb") as fh:
             data = fh.read()
@@ -666,6 +669,7 @@ class RawStore:
             fh.write(data)
         os.replace(tmp, path)  # a new file: a site linked to the old one keeps its bytes
         st = os.stat(path)
+        self.stamp = _stamp_of(st)
         self.entries[article_id] = [content_hash, st.st_size, st.st_mtime_ns]
         self._dirty = True
         self.copied += 1
@@ -693,6 +697,12 @@ class RawStore:
                                    entries.items()))}, sort_keys=True))
             self._dirty = False
         return removed
+
+
+def _stamp_of(st: os.stat_result) -> str:
+    """A stored file's identity (inode, size, modification time): a stored file is replaced
+    by a new one, never written in place, so the same stamp is the same bytes."""
+    return f"raw {st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
 
 class Placed:

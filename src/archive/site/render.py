@@ -574,7 +574,7 @@ class Site:
             # what the page's first and last items say (dates, or titles in title order):
             # not their positions, which every article added before them would shift
             "span": _span(chunk, order, self.data),
-            "items": [(self.data.articles[a], counts.get(a) if counts else None)
+            "items": [(self.data.card(a), counts.get(a) if counts else None)
                       for a in chunk],
             "orders": [(o, label, listing.page_key(o, 1), o == order)
                        for o, label in ORDERS.items()],
@@ -728,7 +728,7 @@ class Site:
             "n_undated": len(d.undated()),
             "first_date": dated[0] if dated else None,
             "last_date": dated[-1] if dated else None,
-            "latest": d.newest_first()[:10],
+            "latest": [d.card(v.id) for v in d.newest_first()[:10]],
         }
 
     def _months(self) -> dict[str, list[ArticleView]]:
@@ -809,7 +809,7 @@ class Site:
                     for a in ids[:MENTIONED_SHOWN]:
                         q = next((m.text for m in v0[a].article.mentioned_dates
                                   if m.value == value), "")
-                        quotes.append((v0[a], q))
+                        quotes.append((self.data.card(a), q))
                     rows.append((value, quotes, len(ids)))
                 return {"label": label, "rows": rows}
         raise KeyError(slug)
@@ -932,7 +932,7 @@ class Site:
             "archive_url": archive_url,
             "archive_absolute": bool(self.site_url),
             "cite_key": f"{self.options.slug}-{v.id}",
-            "related": [self.data.articles[r] for r in v.related],
+            "related": [self.data.card(r) for r in v.related],
             "mentioned": sorted(a.mentioned_dates, key=lambda m: (m.start, m.value)),
         }
 
