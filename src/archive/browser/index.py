@@ -670,13 +670,33 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
     for numbers in fields.values():
         docs_all.update(numbers)
     docs = sorted(docs_all)
-    # _tf of each article (0: not in the field), in C
-    tfs = {f: list(map(len, map(held.__getitem__, docs) if len(held) == len(docs)
-                            else map(held.get, docs, repeat(()))))
-           for f, held in fields.items()}
+    tfs = _term_frequencies(fields, docs)
     summary = (docs, tfs)
     return (_long_fragment(summary),
             _block_fragments(fields, position_blocks(len(docs)), slots), summary)
+
+
+def _term_frequencies(fields: dict[int, dict[int, list[int]]], docs: list[int]
+                      ) -> dict[int, list[int]]:
+    """Per field of ``fields`` (in its order): :func:`_tf` of each of ``docs`` (0: not in the
+    field). A field holding most of the articles is read over ``docs`` in C; one holding few
+    (a title field, mostly) is set at its articles' places only."""
+    n = len(docs)
+    place: dict[int, int] | None = None
+    tfs: dict[int, list[int]] = {}
+    for f, held in fields.items():
+        if len(held) == n:
+            tfs[f] = list(map(len, map(held.__getitem__, docs)))
+        elif len(held) * 4 > n:
+            tfs[f] = list(map(len, map(held.get, docs, repeat(()))))
+        else:
+            if place is None:
+                place = dict(zip(docs, range(n), strict=True))
+            row = [0] * n
+            for d, positions in held.items():
+                row[place[d]] = len(positions)
+            tfs[f] = row
+    return tfs
 
 
 #: A long term's articles (ascending) and, per field number, its term frequency in each of
@@ -794,7 +814,7 @@ def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: lis
                         name = (enc(norm) if spelling == norm
                                 else f"[{enc(norm)},{enc(spelling)}]")
                         return f"{enc(term)}:[[{name}],0]"
-    return _dump(term) + ":" + _dump(_forms_entry(norms, docs))
+    return _json_string(term) + ":" + _dump(_forms_entry(norms, docs))
 
 
 #: A string as JSON text (quoted; as :func:`_dump` writes it: not ASCII-escaped).
@@ -809,7 +829,8 @@ def _pos_texts(fragments: Mapping[str, Mapping[str, str | None]]) -> dict[str, s
         held = sorted([t for t, fragment in terms.items() if fragment is not None],
                       key=_utf16_key)
         if held:
-            out[key] = "{" + ",".join([f"{_dump(t)}:{terms[t]}" for t in held]) + "}"
+            enc = _json_string
+            out[key] = "{" + ",".join([f"{enc(t)}:{terms[t]}" for t in held]) + "}"
     return out
 
 
@@ -918,8 +939,9 @@ def _long_fields(summary: _Summary, term: str, files: _PosFiles, slots: int
 
 def _lunr_text(entries: _Entries) -> str:
     """The shard's lunr index from its fragments: the same text as :func:`lunr_shard_json`."""
-    return _LUNR_HEAD + ",".join(f"[{_dump(term)},{{{entries[term][0]}}}]"
-                                 for term in sorted(entries, key=_utf16_key)) + _LUNR_TAIL
+    enc = _json_string  # _dump of a string
+    return _LUNR_HEAD + ",".join([f"[{enc(term)},{{{entries[term][0]}}}]"
+                                  for term in sorted(entries, key=_utf16_key)]) + _LUNR_TAIL
 
 
 def _forms_text(tables: list[_Entries]) -> str:
@@ -1322,6 +1344,17 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    """Write ``data`` to the file descriptor ``fd`` (a regular file takes it in one call)."""
+    done = os.write(fd, data)
+    while done < len(data):
+        done += os.write(fd, memoryview(data)[done:])
+
+
+#: Flags of a data file written by a fresh build (:meth:`_Out.put`).
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
 class _Out:
     """Writes data files gzipped (``name`` + ``.gz``), only when their content changes
     (atomically: a new file replaces the old). ``fresh``: ``root`` did not exist before
@@ -1350,8 +1383,14 @@ class _Out:
             if folder not in self.made:
                 os.makedirs(f"{self.base}/{folder}", exist_ok=True)
                 self.made.add(folder)
-            with open(f"{self.base}/{name}{STORED}", "wb") as dst:
-                dst.write(pack(text))
+            # a file descriptor, not a file object: open() adds a buffer, an fstat, an
+            # isatty and a seek to each of tens of thousands of files
+            data = pack(text)
+            fd = os.open(f"{self.base}/{name}{STORED}", _CREATE, 0o666)
+            try:
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
             self.report.written += 1
             return
         path = self.root / (name + STORED)
@@ -2050,7 +2089,8 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
         norms = {norm: {spelling: numbers if len(numbers) == 1 else sorted(numbers)
                         for spelling, numbers in spellings.items()}
                  for norm, spellings in add.items()}
-        entries[term] = (_forms_fragment(term, norms, _level_docs(terms.get(term), level)),
+        # a term many articles hold: its entry in numpy (_patch_fragment), as a rebuild's
+        entries[term] = (_patch_fragment(term, norms, _level_docs(terms.get(term), level)),
                          dumps(norms))
     return entries
 
@@ -2065,15 +2105,22 @@ def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entrie
     # first: on ext4 (mounted with ``discard`` here) emptying a file frees its blocks at once,
     # about a millisecond of a rebuild's wall time per shard it touches (hundreds after one
     # added or deleted article), where writing over them costs next to nothing.
-    fd = os.open(target / f"{k}{_SHARD_STATE}", os.O_WRONLY | os.O_CREAT, 0o666)
-    with open(fd, "wb") as dst:
-        dst.write(marshal.dumps((lunr, forms)))
-        dst.truncate()
+    data = marshal.dumps((lunr, forms))
+    fd = os.open(f"{target}/{k}{_SHARD_STATE}", os.O_WRONLY | os.O_CREAT, 0o666)
+    try:  # on the descriptor: a file object's buffer, fstat and seeks cost more than this
+        _write_all(fd, data)
+        os.ftruncate(fd, len(data))
+    finally:
+        os.close(fd)
 
 
 def _put_positions(out: _Out, k: int, texts: dict[str, str]) -> None:
     """Write shard ``k``'s positions files (``pos/<k>/<n>.<b>.json``) and remove those it no
     longer has."""
+    if out.fresh:  # nothing there before: no file to remove, no folder left empty
+        for key, text in sorted(texts.items()):
+            out.put(f"pos/{k}/{key}.json", text)
+        return
     folder = out.root / "pos" / str(k)
     if folder.is_dir():
         for path in folder.iterdir():
