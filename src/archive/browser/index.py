@@ -300,6 +300,17 @@ def shard_count(count: int, docs_per_shard: float = DOCS_PER_SHARD) -> int:
     return 1 << (want - 1).bit_length()
 
 
+def _js_sorted(terms: Iterable[str]) -> list[str]:
+    """``terms`` in JavaScript's string order (:func:`_utf16_key`): Python's own order when no
+    term has a character beyond the BMP (each character one UTF-16 code unit of the same
+    value, the usual case), without a key per term."""
+    order = sorted(terms)
+    joined = "".join(order)
+    if len(joined.encode("utf-16-le")) == 2 * len(joined):
+        return order
+    return sorted(order, key=_utf16_key)
+
+
 def _utf16_key(term: str) -> bytes:
     """Sort key: JavaScript's string order (UTF-16 code units), which lunr.js's TokenSet
     builder requires of the terms it loads."""
@@ -826,8 +837,7 @@ def _pos_texts(fragments: Mapping[str, Mapping[str, str | None]]) -> dict[str, s
     order) from their terms' fragments (None: not there)."""
     out: dict[str, str] = {}
     for key, terms in fragments.items():
-        held = sorted([t for t, fragment in terms.items() if fragment is not None],
-                      key=_utf16_key)
+        held = _js_sorted([t for t, fragment in terms.items() if fragment is not None])
         if held:
             enc = _json_string
             out[key] = "{" + ",".join([f"{enc(t)}:{terms[t]}" for t in held]) + "}"
@@ -941,7 +951,7 @@ def _lunr_text(entries: _Entries) -> str:
     """The shard's lunr index from its fragments: the same text as :func:`lunr_shard_json`."""
     enc = _json_string  # _dump of a string
     return _LUNR_HEAD + ",".join([f"[{enc(term)},{{{entries[term][0]}}}]"
-                                  for term in sorted(entries, key=_utf16_key)]) + _LUNR_TAIL
+                                  for term in _js_sorted(entries)]) + _LUNR_TAIL
 
 
 def _forms_text(tables: list[_Entries]) -> str:
@@ -1344,17 +1354,6 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    """Write ``data`` to the file descriptor ``fd`` (a regular file takes it in one call)."""
-    done = os.write(fd, data)
-    while done < len(data):
-        done += os.write(fd, memoryview(data)[done:])
-
-
-#: Flags of a data file written by a fresh build (:meth:`_Out.put`).
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-
-
 class _Out:
     """Writes data files gzipped (``name`` + ``.gz``), only when their content changes
     (atomically: a new file replaces the old). ``fresh``: ``root`` did not exist before
@@ -1383,14 +1382,8 @@ class _Out:
             if folder not in self.made:
                 os.makedirs(f"{self.base}/{folder}", exist_ok=True)
                 self.made.add(folder)
-            # a file descriptor, not a file object: open() adds a buffer, an fstat, an
-            # isatty and a seek to each of tens of thousands of files
-            data = pack(text)
-            fd = os.open(f"{self.base}/{name}{STORED}", _CREATE, 0o666)
-            try:
-                _write_all(fd, data)
-            finally:
-                os.close(fd)
+            with open(f"{self.base}/{name}{STORED}", "wb") as dst:
+                dst.write(pack(text))
             self.report.written += 1
             return
         path = self.root / (name + STORED)
@@ -2089,8 +2082,7 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
         norms = {norm: {spelling: numbers if len(numbers) == 1 else sorted(numbers)
                         for spelling, numbers in spellings.items()}
                  for norm, spellings in add.items()}
-        # a term many articles hold: its entry in numpy (_patch_fragment), as a rebuild's
-        entries[term] = (_patch_fragment(term, norms, _level_docs(terms.get(term), level)),
+        entries[term] = (_forms_fragment(term, norms, _level_docs(terms.get(term), level)),
                          dumps(norms))
     return entries
 
@@ -2105,13 +2097,10 @@ def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entrie
     # first: on ext4 (mounted with ``discard`` here) emptying a file frees its blocks at once,
     # about a millisecond of a rebuild's wall time per shard it touches (hundreds after one
     # added or deleted article), where writing over them costs next to nothing.
-    data = marshal.dumps((lunr, forms))
-    fd = os.open(f"{target}/{k}{_SHARD_STATE}", os.O_WRONLY | os.O_CREAT, 0o666)
-    try:  # on the descriptor: a file object's buffer, fstat and seeks cost more than this
-        _write_all(fd, data)
-        os.ftruncate(fd, len(data))
-    finally:
-        os.close(fd)
+    fd = os.open(target / f"{k}{_SHARD_STATE}", os.O_WRONLY | os.O_CREAT, 0o666)
+    with open(fd, "wb") as dst:
+        dst.write(marshal.dumps((lunr, forms)))
+        dst.truncate()
 
 
 def _put_positions(out: _Out, k: int, texts: dict[str, str]) -> None:
