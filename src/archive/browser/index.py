@@ -300,6 +300,17 @@ def shard_count(count: int, docs_per_shard: float = DOCS_PER_SHARD) -> int:
     return 1 << (want - 1).bit_length()
 
 
+def _js_sorted(terms: Iterable[str]) -> list[str]:
+    """``terms`` in JavaScript's string order (:func:`_utf16_key`): Python's own order when no
+    term has a character beyond the BMP (each character one UTF-16 code unit of the same
+    value, the usual case), without a key per term."""
+    order = sorted(terms)
+    joined = "".join(order)
+    if len(joined.encode("utf-16-le")) == 2 * len(joined):
+        return order
+    return sorted(order, key=_utf16_key)
+
+
 def _utf16_key(term: str) -> bytes:
     """Sort key: JavaScript's string order (UTF-16 code units), which lunr.js's TokenSet
     builder requires of the terms it loads."""
@@ -670,13 +681,33 @@ def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
     for numbers in fields.values():
         docs_all.update(numbers)
     docs = sorted(docs_all)
-    # _tf of each article (0: not in the field), in C
-    tfs = {f: list(map(len, map(held.__getitem__, docs) if len(held) == len(docs)
-                            else map(held.get, docs, repeat(()))))
-           for f, held in fields.items()}
+    tfs = _term_frequencies(fields, docs)
     summary = (docs, tfs)
     return (_long_fragment(summary),
             _block_fragments(fields, position_blocks(len(docs)), slots), summary)
+
+
+def _term_frequencies(fields: dict[int, dict[int, list[int]]], docs: list[int]
+                      ) -> dict[int, list[int]]:
+    """Per field of ``fields`` (in its order): :func:`_tf` of each of ``docs`` (0: not in the
+    field). A field holding most of the articles is read over ``docs`` in C; one holding few
+    (a title field, mostly) is set at its articles' places only."""
+    n = len(docs)
+    place: dict[int, int] | None = None
+    tfs: dict[int, list[int]] = {}
+    for f, held in fields.items():
+        if len(held) == n:
+            tfs[f] = list(map(len, map(held.__getitem__, docs)))
+        elif len(held) * 4 > n:
+            tfs[f] = list(map(len, map(held.get, docs, repeat(()))))
+        else:
+            if place is None:
+                place = dict(zip(docs, range(n), strict=True))
+            row = [0] * n
+            for d, positions in held.items():
+                row[place[d]] = len(positions)
+            tfs[f] = row
+    return tfs
 
 
 #: A long term's articles (ascending) and, per field number, its term frequency in each of
@@ -794,7 +825,7 @@ def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: lis
                         name = (enc(norm) if spelling == norm
                                 else f"[{enc(norm)},{enc(spelling)}]")
                         return f"{enc(term)}:[[{name}],0]"
-    return _dump(term) + ":" + _dump(_forms_entry(norms, docs))
+    return _json_string(term) + ":" + _dump(_forms_entry(norms, docs))
 
 
 #: A string as JSON text (quoted; as :func:`_dump` writes it: not ASCII-escaped).
@@ -806,10 +837,10 @@ def _pos_texts(fragments: Mapping[str, Mapping[str, str | None]]) -> dict[str, s
     order) from their terms' fragments (None: not there)."""
     out: dict[str, str] = {}
     for key, terms in fragments.items():
-        held = sorted([t for t, fragment in terms.items() if fragment is not None],
-                      key=_utf16_key)
+        held = _js_sorted([t for t, fragment in terms.items() if fragment is not None])
         if held:
-            out[key] = "{" + ",".join([f"{_dump(t)}:{terms[t]}" for t in held]) + "}"
+            enc = _json_string
+            out[key] = "{" + ",".join([f"{enc(t)}:{terms[t]}" for t in held]) + "}"
     return out
 
 
@@ -918,8 +949,9 @@ def _long_fields(summary: _Summary, term: str, files: _PosFiles, slots: int
 
 def _lunr_text(entries: _Entries) -> str:
     """The shard's lunr index from its fragments: the same text as :func:`lunr_shard_json`."""
-    return _LUNR_HEAD + ",".join(f"[{_dump(term)},{{{entries[term][0]}}}]"
-                                 for term in sorted(entries, key=_utf16_key)) + _LUNR_TAIL
+    enc = _json_string  # _dump of a string
+    return _LUNR_HEAD + ",".join([f"[{enc(term)},{{{entries[term][0]}}}]"
+                                  for term in _js_sorted(entries)]) + _LUNR_TAIL
 
 
 def _forms_text(tables: list[_Entries]) -> str:
@@ -2074,6 +2106,10 @@ def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entrie
 def _put_positions(out: _Out, k: int, texts: dict[str, str]) -> None:
     """Write shard ``k``'s positions files (``pos/<k>/<n>.<b>.json``) and remove those it no
     longer has."""
+    if out.fresh:  # nothing there before: no file to remove, no folder left empty
+        for key, text in sorted(texts.items()):
+            out.put(f"pos/{k}/{key}.json", text)
+        return
     folder = out.root / "pos" / str(k)
     if folder.is_dir():
         for path in folder.iterdir():
