@@ -726,3 +726,23 @@ def test_term_hashes_together_equal_each_alone() -> None:
                                         for _ in range(2000)]
     assert browser_index._term_hashes(terms) == [browser_index.term_hash(t) for t in terms]
     assert browser_index._term_hashes([]) == []
+
+
+@pytest.mark.parametrize("terms", [
+    ["درعا", "abc", "z", "a b", "\x7f"],  # nothing to escape, code point order = UTF-16 order
+    ['قال"', "a\\b", "x\ny", "\x1f", "ب"],  # escaped by JSON
+    ["\U0001f600", "\ufb50", "\ud7ff", "ا"],  # an astral character sorts before U+E000+ in JS
+    [],
+])
+def test_lunr_text_quotes_and_orders_terms_as_json_and_javascript_do(terms: list[str]) -> None:
+    """A shard's text made from its fragments (with or without the fast path for terms that
+    need no escaping) is the reference encoding's: terms as JSON strings, in UTF-16 order."""
+    from archive.browser.index import _lunr_text, lunr_shard_json
+
+    postings = {t: {0: {i: [1]}} for i, t in enumerate(terms)}
+    fragments = {t: (f'"d":"{i}","body":"1"',) for i, t in enumerate(terms)}
+    text = json.loads(_lunr_text(fragments))
+    assert [e[0] for e in text["invertedIndex"]] == [
+        e[0] for e in json.loads(lunr_shard_json(postings))["invertedIndex"]]
+    assert [e[0] for e in text["invertedIndex"]] == sorted(
+        terms, key=lambda t: t.encode("utf-16-be"))
