@@ -948,25 +948,23 @@ def _long_fields(summary: _Summary, term: str, files: _PosFiles, slots: int
     return fields, keys
 
 
-#: A character that JSON escapes (a quote, a backslash, a control character) or whose UTF-16
-#: order may differ from its code point order (U+D800 and above): a term without one is its
-#: own JSON string's contents, and Python's order of such terms is JavaScript's.
-_NOT_PLAIN = re.compile("[\x00-\x1f\"\\\\\ud800-\U0010ffff]")
+#: A character that JSON escapes (a quote, a backslash, a control character): a term without
+#: one is its own JSON string's contents.
+_ESCAPED = re.compile('[\x00-\x1f"\\\\]')
 
 
 def _lunr_text(entries: _Entries) -> str:
     """The shard's lunr index from its fragments: the same text as :func:`lunr_shard_json`.
 
     (An incremental build makes it again for every shard an added or deleted article touches,
-    nearly all of them at 1,000 articles: when no term needs escaping or UTF-16 ordering, as
-    with Arabic and Latin terms, the terms are quoted and sorted as they are, without a JSON
-    encoding and a sort key per term.)"""
-    if _NOT_PLAIN.search("".join(entries)) is None:
-        return _LUNR_HEAD + ",".join([f'["{term}",{{{entries[term][0]}}}]'
-                                      for term in sorted(entries)]) + _LUNR_TAIL
-    enc = _json_string  # _dump of a string
-    return _LUNR_HEAD + ",".join([f"[{enc(term)},{{{entries[term][0]}}}]"
-                                  for term in _js_sorted(entries)]) + _LUNR_TAIL
+    nearly all of them at 1,000 articles: terms in JavaScript's order without a sort key per
+    term (:func:`_js_sorted`), and quoted as they are when none needs escaping.)"""
+    terms = _js_sorted(entries)
+    if _ESCAPED.search("".join(terms)) is None:
+        cells = [f'["{term}",{{{entries[term][0]}}}]' for term in terms]
+    else:
+        cells = [f"[{_json_string(term)},{{{entries[term][0]}}}]" for term in terms]
+    return _LUNR_HEAD + ",".join(cells) + _LUNR_TAIL
 
 
 def _forms_text(tables: list[_Entries]) -> str:
