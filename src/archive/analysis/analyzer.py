@@ -198,11 +198,7 @@ class Analyzer:
         # The surface forms too: a context rule may look at marks that normalizing removes
         # (the tanwin of درعاً "a shield" is not the town درعا).
         matches = self.matcher.match(normalized, _breaks(text, starts, ends), forms)
-        # Each name keeps its entity id and stays whole: stem = root = core.
-        for m in matches:
-            for offset, index in enumerate(range(m.first, m.last + 1)):
-                stems[index] = roots[index] = m.cores[offset]
-                entities[index] = m.entity
+        protect_entities(columns, matches)
         return columns, matches
 
 
@@ -235,17 +231,15 @@ def _breaks(text: str, starts: Sequence[int], ends: Sequence[int]) -> set[int]:
                                                               between))))
 
 
-def protect_entities(tokens: list[Token], matches: Sequence[EntityMatch]) -> list[Token]:
-    """Give the tokens of each name its entity id and keep the name whole: stem = root = core."""
-    out = list(tokens)
+def protect_entities(columns: Columns, matches: Sequence[EntityMatch]) -> Columns:
+    """Give the tokens of each name its entity id and keep the name whole: stem = root = core
+    (in place, on the columns; analyzer.js ``protectEntities`` does the same on token objects)."""
+    stems, roots, entities = columns.stems, columns.roots, columns.entities
     for m in matches:
         for offset, index in enumerate(range(m.first, m.last + 1)):
-            t = out[index]
-            core = m.cores[offset]
-            out[index] = Token(
-                t.form, t.start, t.end, t.position, t.normalized, core, core, m.entity, t.alt
-            )
-    return out
+            stems[index] = roots[index] = m.cores[offset]
+            entities[index] = m.entity
+    return columns
 
 
 def analyze(text: str, matcher: EntityMatcher | None = None) -> list[Token]:

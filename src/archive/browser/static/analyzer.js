@@ -1560,7 +1560,8 @@ export class Analyzer {
   }
 }
 
-/** Python protect_entities: a name's tokens get its entity id; stem = root = core. */
+/** Python protect_entities (there on columns, here on token objects): a name's tokens get its
+ * entity id; stem = root = core. */
 export function protectEntities(tokens, matches) {
   const out = tokens.slice();
   for (const m of matches) {
