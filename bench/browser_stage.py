@@ -221,6 +221,8 @@ def _kind(url: str) -> str:
         return rest.split("/")[0] + "/" if "/" in rest else rest.removesuffix(".gz")
     if "/search/assets/" in path:
         return "search scripts and styles"
+    if "/raw/" in path:  # the articles' texts the search shows (docs/ points into them)
+        return "raw/"
     return "page and theme"
 
 
