@@ -7,8 +7,9 @@ archive: cold, nothing changed, one article edited, one added, one deleted.
 ``ARCHIVE`` is an archive folder built once (``seeds/``, and ``build/analysis/`` from its
 ``mkdocs build`` so that nothing is analysed again: bench/saudi-archive makes one). Its
 ``seeds/`` and ``build/analysis/`` are copied to ``DIR`` (the archive is never written), then
-each step changes ``DIR/seeds`` as a maintainer would, brings the analysis up to date (not
-timed: the analysis stage belongs to another stage) and times the browser stage with
+each step changes ``DIR/seeds`` as a maintainer would, brings the analysis up to date and
+publishes the seeds as ``DIR/site/raw/<id>.txt`` as the site plugin does (neither timed: they
+belong to other stages) and times the browser stage with
 ``DIR/build/browser`` as its state folder, as the MkDocs plugin calls it:
 
 - ``cold``: no state, no site data (the state folder is removed first);
@@ -113,6 +114,23 @@ def change(work: Path, step: str) -> str:
     return ""
 
 
+def publish_raw(work: Path, site: Path) -> None:
+    """Put every seed into ``site/raw/<id>.txt`` byte for byte, as the site plugin publishes
+    the raw texts before the browser stage (not timed): the stage reads them to leave the
+    articles' texts out of ``docs/`` (archive.browser.index.raw_source)."""
+    raw = site / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    seeds = {p.stem: p for p in (work / "seeds").iterdir() if p.suffix in (".md", ".txt")}
+    for old in raw.iterdir():
+        if old.stem not in seeds:
+            old.unlink()
+    for ident, path in seeds.items():
+        target = raw / f"{ident}.txt"
+        data = path.read_bytes()
+        if not target.is_file() or target.read_bytes() != data:
+            target.write_bytes(data)
+
+
 #: ``--phases``: functions of ``archive.browser.index`` (``Class.method`` for a method) whose
 #: CPU seconds are summed over their calls: an article's record (postings, forms, spill
 #: groups, fingerprint), the shards (gathering the spill, encoding, writing), a cold shard's
@@ -203,6 +221,8 @@ def _kind(url: str) -> str:
         return rest.split("/")[0] + "/" if "/" in rest else rest.removesuffix(".gz")
     if "/search/assets/" in path:
         return "search scripts and styles"
+    if "/raw/" in path:  # the articles' texts the search shows (docs/ points into them)
+        return "raw/"
     return "page and theme"
 
 
@@ -403,6 +423,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     for step in args.steps:
         what = change(args.work, step)
+        publish_raw(args.work, site)
         row = {"step": step, "what": what,
                **timed_stage(args.work, site, state, args.phases)}
         rows.append(row)
@@ -414,6 +435,7 @@ def main() -> None:
         cold = args.work / "cold-site"
         if cold.exists():
             shutil.rmtree(cold)
+        publish_raw(args.work, cold)
         timed_stage(args.work, cold, None)
         ok, detail = compare(site, cold)
         out["check"] = {"ok": ok, "detail": detail}

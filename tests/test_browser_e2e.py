@@ -348,6 +348,32 @@ def test_article_text_is_fetched_only_for_shown_results(page: Any, servers: dict
     assert len(fetched) == min(20, total)
 
 
+def test_shown_text_is_the_analysed_text(page: Any, servers: dict[str, str],
+                                         sites: dict[str, Path]) -> None:
+    """The page's article texts (loader.js loadDoc: docs/<n>.json, then the published
+    raw/<id>.txt it points into) are the texts the search analysed, every article of both
+    sites; docs/ holds the text itself only where the raw text does not give it."""
+    from archive.browser.index import live_numbers, read_data
+    from archive.config import Paths
+    from archive.pipeline import load
+
+    for name, root in sites.items():
+        data = root / "site" / "search" / "data"
+        numbers = live_numbers(read_data(data, "meta.json")["live"])
+        texts = {a.id: a.text for a in load(Paths(root)).articles}
+        base = servers[name]
+        page.goto(f"{base}/search/")
+        got = page.evaluate("""async ([url, numbers]) => {
+            const { loadDoc } = await import(url);
+            const docs = await Promise.all(numbers.map((n) => loadDoc(n)));
+            return docs.map((d) => [d.id, d.text]);
+        }""", [f"{base}/search/assets/loader.js", numbers])
+        assert dict(got) == texts
+        stored = [read_data(data, f"docs/{n}.json") for n in numbers]
+        assert sum("raw" in d for d in stored) >= len(stored) - 1
+        assert all(("raw" in d) != ("text" in d) for d in stored)
+
+
 @pytest.mark.parametrize("pause", [0, 400], ids=["typed-fast", "typed-with-pause"])
 def test_enter_on_a_loaded_search_page_fetches_only_the_query_files(
         page: Any, servers: dict[str, str], sites: dict[str, Path], pause: int) -> None:

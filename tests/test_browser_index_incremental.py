@@ -440,6 +440,31 @@ def test_shard_files_from_fragments_equal_the_reference_encoding(tmp_path: Path)
     assert seen > 100
 
 
+def test_shard_state_is_marshal_version_2(tmp_path: Path) -> None:
+    """Shard state files (and the marshal bytes inside them) are written with marshal version
+    2: no back references, so their bytes depend on the values only (version 4 marks objects
+    by identity and reference count: equal state, bytes not always equal)."""
+    import marshal
+
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    files = sorted((state / "shards").glob("*.bin"))
+    assert files
+    inner = 0
+    for f in files:
+        data = f.read_bytes()
+        lunr, forms = value = marshal.loads(data)
+        assert marshal.dumps(value, 2) == data, f.name
+        for entries in (lunr, *forms):
+            for entry in entries.values():
+                if isinstance(entry[1], bytes):
+                    assert marshal.dumps(marshal.loads(entry[1]), 2) == entry[1]
+                    inner += 1
+    assert inner
+
+
 def test_a_state_of_another_version_means_a_cold_build(tmp_path: Path) -> None:
     """A build/browser/ left by another state version (version 1 kept a pickle per shard,
     ``shards/<k>.pkl``) is not read: the next build is a full one, removes the old state
@@ -449,7 +474,7 @@ def test_a_state_of_another_version_means_a_cold_build(tmp_path: Path) -> None:
     analyzed, gazetteer = _analyzed(root)
     write_browser_index(analyzed, site, gazetteer, state_dir=state)
     saved = json.loads((state / "state.json").read_text("utf-8"))
-    assert saved["version"] == STATE_VERSION == 7
+    assert saved["version"] == STATE_VERSION == 8
     (state / "state.json").write_text(json.dumps({**saved, "version": 1}), "utf-8")
     old = state / "shards" / "0.pkl"
     old.write_bytes(b"an old pickle")

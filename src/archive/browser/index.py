@@ -26,7 +26,11 @@ incrementally.
     forms/<k>.json      for each light stem and root: its word forms (normalized, one spelling
                         as written) and which form each article of the term's posting holds,
                         in the same shards
-    docs/<n>.json       one article's text, body spans and card (results on screen only)
+    docs/<n>.json       one article's body spans and card, and how to make its text from the
+                        published raw text ``<site>/raw/<id>.txt`` (the seed byte for byte):
+                        ``"raw": [start, [s, e, replacement], …]`` (:func:`raw_source`;
+                        usually ``[start]`` alone), or the text itself where the raw text is
+                        not published or does not give it (results on screen only)
     analyzer-tables.json, lexicon/*.json, names.json   the analyzer's and gazetteer's tables
 
 Every file is stored gzip-compressed under its name plus ``.gz`` (``meta.json.gz``, level 6,
@@ -103,6 +107,9 @@ LUNR_VERSION = "2.3.9"
 FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
+#: 10: ``docs/<n>.json`` holds no text where the article's published raw text
+#: (``raw/<id>.txt``) gives it: ``"raw"``, a start offset and the loader's cleaning edits
+#: (:func:`raw_source`); the page fetches the raw text and takes the text from it.
 #: 9: the articles' places in id order (ties in ranking) left meta.json for ``rank.json``
 #: and ``rank/<b>.json`` (:data:`RANK_BLOCK`), fetched only where ties need them (52 KB
 #: gzip out of every first query at 29,904 articles). 8: postings and positions as text
@@ -119,12 +126,14 @@ DATA_DIR = "search/data"
 #: the field's ``d`` in the shard, within the file's range); a short term's posting is
 #: ``{docnum: positions}``, not lunr's usual ``{docnum: {"p": positions}}``. 4: meta.json split into
 #: meta.json (up front) and columns.json (filters, facets); cards carry the date and source.
-DATA_VERSION = 9
+DATA_VERSION = 10
 #: Suffix of the stored (gzip-compressed) data files, after the JSON name.
 STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
+#: 8: marshal version 2 for the shard state (4's bytes depend on the objects' identities and
+#: reference counts: equal state, not always equal bytes).
 #: 7: shard state as one ``marshal`` of its entries, uncompressed (a pickle compressed by
 #: zlib was 5 % of a cold build's CPU: 62 MB of state at 9,504 articles, about 160 MB now);
 #: 6: the articles' term hashes and checksums in :data:`DIGEST_PACKS` pack files
@@ -135,7 +144,7 @@ GZIP_LEVEL = 6
 #: 4: a term's state holds its positions files' fragments too; 3: shard state as JSON
 #: fragments and marshal data per term (``shards/<k>.bin``); 1 was a pickle of each whole
 #: shard (``shards/<k>.pkl``). Another version: a cold build.
-STATE_VERSION = 7
+STATE_VERSION = 8
 #: A term held by more articles than this (over all its fields) is *long*: its shard entry
 #: keeps, per field, only its articles and term frequencies (what ranking needs), and its
 #: positions go to ``pos/<k>/<n>.<b>.json`` files, fetched for the articles that need them.
@@ -362,7 +371,8 @@ def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str
     return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
-def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Record:
+def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None,
+            raw_text: str | None = None) -> _Record:
     postings: dict[str, list[Any]] = {}  # term → [field number, delta positions, …]
     for f, (_length, raw) in enumerate(_group_fields(doc)):
         # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
@@ -400,7 +410,7 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None) -> _Rec
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
     # the card rides with the text too: the results shown need their text and card, so the
     # page fetches one file per result after Enter instead of two
-    record = {**doc_record(doc, body), "card": card}
+    record = {**doc_record(doc, body, raw_text), "card": card}
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
     # article here was kept alive by a reference cycle while the collector is paused
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
@@ -1126,14 +1136,166 @@ def priors_in_shards(core: dict[str, Any], shards: dict[str, dict[str, Any]]
     return {k: v for k, v in core.items() if k != "root_prior"}, out
 
 
-def doc_record(doc: IndexDoc, body: list[tuple[int, int]]) -> dict[str, Any]:
-    """The per-article store entry: its text and body spans (UTF-16 offsets, as JS counts)."""
+def doc_record(doc: IndexDoc, body: list[tuple[int, int]], raw: str | None = None
+               ) -> dict[str, Any]:
+    """The per-article store entry: its text and body spans (UTF-16 offsets, as JS counts).
+
+    ``raw``: the published raw text of the article (``raw/<id>.txt`` of the site, decoded as
+    the browser decodes it, :func:`published_raw`). When the text can be made from it
+    (:func:`raw_source`), the entry holds ``"raw": [start, [s, e, replacement], …]`` instead
+    of ``"text"``: the browser fetches the raw text and takes the text from it
+    (:func:`text_from_raw`, loader.js ``textFromRaw``)."""
     cache: dict[int, int] = {}
-    return {
+    record: dict[str, Any] = {
         "id": doc.id,
-        "text": doc.text,
         "body": [[_utf16(doc.text, s, cache), _utf16(doc.text, e, cache)] for s, e in body],
     }
+    source = None if raw is None else raw_source(raw, doc.text)
+    if source is None:
+        record["text"] = doc.text
+    else:
+        record["raw"] = source
+    return record
+
+
+#: Folder of the articles' raw texts in the site (``raw/<id>.txt``, the seed byte for byte:
+#: archive.site.plugin).
+RAW_DIR = "raw"
+#: Characters of the text that must match the raw text where :func:`raw_source` joins them
+#: again after an edit.
+RAW_ANCHOR = 8
+#: The furthest :func:`raw_source` looks in the raw text (characters) for the text's next
+#: characters after an edit (a removed tag is at most ~500).
+RAW_WINDOW = 1024
+#: Characters of the text tried as the start of the next match after an edit.
+RAW_INSERT = 64
+
+
+def published_raw(site_dir: Path, ident: str) -> str | None:
+    """The article's raw text as the site publishes it (``raw/<id>.txt``) and the browser
+    reads it (``Response.text()``: UTF-8), or None: no such file, not UTF-8, or a leading
+    byte-order mark (the browser's decoder drops it: not used, to stay simple)."""
+    try:
+        data = (site_dir / RAW_DIR / f"{ident}.txt").read_bytes()
+    except OSError:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if text.startswith("\ufeff") else text
+
+
+def _common(a: str, i: int, b: str, j: int) -> int:
+    """Length of the common prefix of ``a[i:]`` and ``b[j:]``."""
+    n = 0
+    step = 256
+    limit = min(len(a) - i, len(b) - j)
+    while step:
+        while n + step <= limit and a[i + n:i + n + step] == b[j + n:j + n + step]:
+            n += step
+        step >>= 2
+    return n
+
+
+def raw_source(raw: str, text: str) -> list[Any] | None:
+    """How to make ``text`` from ``raw``: ``[start, [s, e, replacement], …]`` (UTF-16
+    offsets into ``raw``, edits in order): the text is ``raw[start:s1] + replacement1 +
+    raw[e1:s2] + …  + raw[e_last:]`` (:func:`text_from_raw`). Usually the text is the end of
+    the raw text (the article after its front matter): no edits. The loader's cleaning
+    (invisible characters, entities, tags …) gives a few small edits. None when the edits
+    would not be much smaller than the text, or no match is found; the result is checked."""
+    if not text:
+        return None
+    if raw.endswith(text):
+        start, edits = len(raw) - len(text), []
+    else:
+        found = _raw_edits(raw, text)
+        if found is None:
+            return None
+        start, edits = found
+        if sum(len(r) + 12 for _s, _e, r in edits) > len(text) // 2:
+            return None
+    out, at = [], start
+    for s, e, r in edits:
+        out += (raw[at:s], r)
+        at = e
+    out.append(raw[at:])
+    if "".join(out) != text:  # cannot happen (every kept run is compared): a guard
+        return None
+    if raw.isascii() or max(raw) < "\U00010000":
+        return [start, *([s, e, r] for s, e, r in edits)]
+    cache: dict[int, int] = {}
+    return [_utf16(raw, start, cache),
+            *([_utf16(raw, s, cache), _utf16(raw, e, cache), r] for s, e, r in edits)]
+
+
+def _raw_edits(raw: str, text: str) -> tuple[int, list[tuple[int, int, str]]] | None:
+    """(start, edits) in code points for :func:`raw_source`, or None."""
+    # the text starts about where the front matter ends (a guess, only where to look first)
+    close = raw.find("\n---", 3) if raw.startswith("---") else -1
+    found = (None if close < 0 else _resync(raw, close + 1, text, 0, RAW_WINDOW, True)) \
+        or _resync(raw, 0, text, 0, len(raw), True, True)
+    if found is None:
+        return None
+    start, dj = found
+    edits: list[tuple[int, int, str]] = [(start, start, text[:dj])] if dj else []
+    i, j = start, dj
+    while True:
+        n = _common(raw, i, text, j)
+        i, j = i + n, j + n
+        if j == len(text):
+            if i < len(raw):
+                edits.append((i, len(raw), ""))
+            return start, edits
+        # raw[i] differs from text[j]: the nearest place where the text goes on
+        found = _resync(raw, i, text, j, RAW_WINDOW)
+        if found is None:
+            return None
+        p, dj = found
+        edits.append((i, p, text[j:j + dj]))
+        i, j = p, j + dj
+
+
+def _resync(raw: str, i: int, text: str, j: int, window: int, start: bool = False,
+            first: bool = False) -> tuple[int, int] | None:
+    """(p, d): where ``text[j + d:]`` goes on in ``raw`` (``p`` ≥ ``i``, within ``window``,
+    ``d`` ≤ :data:`RAW_INSERT`; not ``(i, 0)`` unless at the ``start``), matched over
+    :data:`RAW_ANCHOR` characters or, failing that, over a quarter of them (dense edits): the
+    place with the least ``p - i + d`` (``first``: the least ``d``)."""
+    for size in (RAW_ANCHOR, RAW_ANCHOR // 2):
+        best: tuple[int, int] | None = None
+        for d in range(min(RAW_INSERT, len(text) - j) + 1):
+            if best is not None and (first or d >= best[0] - i + best[1]):
+                break
+            anchor = text[j + d:j + d + size]
+            if len(anchor) == size:
+                p = raw.find(anchor, i, i + window + size)
+            else:  # the end of the text: the end of the raw text
+                p = len(raw) - len(anchor) if raw.endswith(anchor) else -1
+            if p >= i and (p > i or d > 0 or start) and (
+                    best is None or p - i + d < best[0] - i + best[1]):
+                best = (p, d)
+        if best is not None:
+            return best
+    return None
+
+
+def text_from_raw(raw: str, source: list[Any]) -> str:
+    """The text a :func:`raw_source` entry makes of ``raw`` (offsets in UTF-16 units, as
+    loader.js ``textFromRaw`` reads them)."""
+    units = raw.encode("utf-16-le")
+
+    def cut(a: int, b: int | None = None) -> str:
+        return units[2 * a:None if b is None else 2 * b].decode("utf-16-le")
+
+    out, at = [], source[0]
+    for s, e, r in source[1:]:
+        out.append(cut(at, s))
+        out.append(r)
+        at = e
+    out.append(cut(at))
+    return "".join(out)
 
 
 def entity_rows(gazetteer: Any) -> dict[str, list[Any]]:
@@ -1695,7 +1857,8 @@ def _write_browser_index(
                     aa = analyzed.article(ident)
                 doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
                 body = [(s.start, s.end) for s in aa.article.body_segments()]
-                rec = _record(doc, body, url)
+                # the text from the site's raw/<id>.txt when it can be made from it
+                rec = _record(doc, body, url, published_raw(Path(site_dir), ident))
                 entries.append([rec.fingerprint, rec.card, rec.row, made_from])
                 if old is not None and old[1] == rec.fingerprint:
                     continue
@@ -2078,7 +2241,7 @@ def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str 
     for term, fields in new.items():
         lunr, pos, long = _posting_fragment(fields, slots)
         entries[term] = ((lunr, None, False) if long is None
-                         else (lunr, dumps(long), True))
+                         else (lunr, dumps(long, 2), True))
         for key, fragment in pos.items():
             fragments.setdefault(key, {})[term] = fragment
     return entries
@@ -2096,7 +2259,7 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
                         for spelling, numbers in spellings.items()}
                  for norm, spellings in add.items()}
         entries[term] = (_forms_fragment(term, norms, _level_docs(terms.get(term), level)),
-                         dumps(norms))
+                         dumps(norms, 2))
     return entries
 
 
@@ -2112,7 +2275,7 @@ def _save_shard(target: Path | None, k: int, lunr: _Entries, forms: list[_Entrie
     # added or deleted article), where writing over them costs next to nothing.
     fd = os.open(target / f"{k}{_SHARD_STATE}", os.O_WRONLY | os.O_CREAT, 0o666)
     with open(fd, "wb") as dst:
-        dst.write(marshal.dumps((lunr, forms)))
+        dst.write(marshal.dumps((lunr, forms), 2))
         dst.truncate()
 
 
@@ -2304,7 +2467,7 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             if not everything and old_slots == slots:
                 done = _patch_long(term, summary, add, gone, moved, slots, pos, fragments)
                 if done is not None:
-                    entries[term] = (_long_fragment(done), marshal.dumps(done), True)
+                    entries[term] = (_long_fragment(done), marshal.dumps(done, 2), True)
                     touched[term] = done
                     continue
             fields, keys = _long_fields(summary, term, pos, old_slots)
@@ -2320,7 +2483,7 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
         if fields:
             lunr, pos_fragments, long = _posting_fragment(fields, slots)
             entries[term] = ((lunr, None, False) if long is None
-                             else (lunr, marshal.dumps(long), True))
+                             else (lunr, marshal.dumps(long, 2), True))
             for key, fragment in pos_fragments.items():
                 fragments.setdefault(key, {})[term] = fragment
             touched[term] = fields if long is None else long
@@ -2497,7 +2660,7 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
             if fields is None and postings is not None and term in postings:
                 fields = _term_data(postings[term])
             entries[term] = (_patch_fragment(term, norms, _level_docs(fields, level)),
-                             marshal.dumps(norms))
+                             marshal.dumps(norms, 2))
         else:
             entries.pop(term, None)
 

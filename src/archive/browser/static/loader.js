@@ -69,10 +69,35 @@ export function loadEngine() {
 
 const docCache = new Map();
 
-/** One article's text and body spans (fetched only for results on screen). */
+/** One article's text and body spans (fetched only for results on screen). The text is
+ * taken from the article's published raw text (raw/<id>.txt, the seed file) when docs/<n>.json
+ * says how ("raw": archive/browser/index.py raw_source), else docs/<n>.json holds it. */
 export function loadDoc(docnum) {
-  if (!docCache.has(docnum)) docCache.set(docnum, fetchJSON(`docs/${docnum}.json`));
+  if (!docCache.has(docnum)) {
+    const promise = fetchJSON(`docs/${docnum}.json`).then(async (doc) => {
+      if (doc.text !== undefined || !doc.raw) return doc;
+      const response = await fetch(new URL(`raw/${encodeURIComponent(doc.id)}.txt`, ROOT_URL));
+      if (!response.ok) throw new Error(`لم يُحمَّل نص المقال (${doc.id}، رمز ${response.status})`);
+      return { ...doc, text: textFromRaw(await response.text(), doc.raw) };
+    });
+    promise.catch(() => docCache.delete(docnum));
+    docCache.set(docnum, promise);
+  }
   return docCache.get(docnum);
+}
+
+/** The text a docs/<n>.json "raw" entry [start, [s, e, replacement], …] makes of the raw
+ * text (UTF-16 offsets): raw[start:s1] + replacement1 + raw[e1:s2] + … + raw[e_last:]
+ * (archive/browser/index.py text_from_raw). */
+export function textFromRaw(raw, source) {
+  let at = source[0];
+  let out = '';
+  for (let k = 1; k < source.length; k += 1) {
+    const [s, e, replacement] = source[k];
+    out += raw.slice(at, s) + replacement;
+    at = e;
+  }
+  return out + raw.slice(at);
 }
 
 /** Character spans of token spans [first, last] ([first, -1]: a name) in ``text``. */
