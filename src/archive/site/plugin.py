@@ -405,9 +405,11 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                       analysed=analysis)
             if report is not None:
                 log.info("archive: search index updated in %.2fs", time.perf_counter() - t1)
-            kept = kept_related(self.paths.build / "related.json")
-            related = (related_ids(kept) if kept is not None
-                       else read_related(self.paths.build / "related.json"))
+                related, report = report.related_ids, None  # the ids it has just written
+            if related is None:
+                kept = kept_related(self.paths.build / "related.json")
+                related = (related_ids(kept) if kept is not None
+                           else read_related(self.paths.build / "related.json"))
         if not self.serving:
             # The stages that read every text at once are done: the pages and the browser
             # data read each article's text from its record (archive.records.TextOnDisk)
