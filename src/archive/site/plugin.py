@@ -1221,6 +1221,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self.generated[spec.src_uri] = f
         log.info("archive: %d root pages (roots in %d+ articles) counted in %.2fs",
                  len(index.pages), index.min_articles, time.perf_counter() - t0)
+        if not self.serving:  # (what only the analysis and this count read)
+            from archive.pipeline import let_go_of_word_caches
+
+            let_go_of_word_caches()
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.site is not None
@@ -1359,9 +1363,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         site, self.site, self.data = self.site, None, None
         self.by_src, self.prerendered = {}, {}
         if not self.serving:  # (the large blocks let go of: see give_back_memory)
-            from archive.pipeline import give_back_memory
+            from archive.pipeline import give_back_memory, let_go_of_page_caches
 
             site.close()
+            let_go_of_page_caches()
             give_back_memory()
         del site
         # after the site data is let go of: checks.bin (its page keys, made and encoded
