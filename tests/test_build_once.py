@@ -48,6 +48,36 @@ def test_a_cold_site_build_parses_each_article_once(
     assert (archive_dir / "site" / "index.html").is_file()
 
 
+def test_a_site_build_takes_the_related_ids_from_its_index_update(
+    archive_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The related ids the index update has just written reach the site through the update's
+    report: build/related.json is not parsed again; a build whose index is fresh reads it."""
+    from archive.site import plugin
+
+    monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    reads: list[Path] = []
+    real = plugin.read_related
+    monkeypatch.setattr(plugin, "read_related", lambda p: reads.append(p) or real(p))
+    given: list[dict[str, list[str]] | None] = []
+    real_data = plugin.build_site_data
+
+    def spying(articles, entities, related, *a, **k):  # type: ignore[no-untyped-def]
+        given.append(related)
+        return real_data(articles, entities, related, *a, **k)
+
+    monkeypatch.setattr(plugin, "build_site_data", spying)
+    _build(archive_dir)
+    assert reads == []
+    in_file = real(archive_dir / "build" / "related.json")
+    assert in_file and any(in_file.values())
+    assert given == [in_file]
+    _build(archive_dir)  # nothing changed: the index is fresh, the file is read
+    assert reads == [archive_dir / "build" / "related.json"]
+    assert given[1] == in_file
+
+
 def test_load_reuses_the_given_corpus_only_for_the_same_folders(
     archive_paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

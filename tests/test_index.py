@@ -143,28 +143,25 @@ def test_editing_one_article_reanalyses_only_it(paths: Paths, tmp_path_factory) 
         (fresh.build / "related.json").read_bytes()
 
 
-def test_the_site_takes_the_related_ids_the_update_wrote_once(paths: Paths) -> None:
+def test_the_update_reports_the_related_ids_it_wrote(paths: Paths) -> None:
     """The site build does not parse again the related.json its index update has just
-    written: it takes the ids the update handed over, which are the file's, once; a file
-    replaced since is read."""
-    from archive.index.build import take_related_ids
+    written: the update's report carries the ids it wrote, which are the file's; an update
+    that did not compute related articles reports none."""
     from archive.site.model import read_related, related_ids
 
     f = paths.seeds / f"{A2}.txt"
     f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
-    update_index(paths)
+    report = update_index(paths)
     target = paths.build / "related.json"
     in_file = related_ids(json.loads(target.read_text(encoding="utf-8")))
     assert in_file and any(in_file.values())
-    assert take_related_ids(target) == in_file
-    assert take_related_ids(target) is None  # given once
-    assert read_related(target) == in_file  # then parsed
+    assert report.related_ids == in_file
+    assert read_related(target) == in_file
     f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
-    update_index(paths)
-    text = target.read_text(encoding="utf-8")
-    target.unlink()
-    target.write_text(text.replace(A0, A1, 1), encoding="utf-8")  # another file now
-    assert take_related_ids(target) is None
+    report = update_index(paths)
+    assert report.related_ids == related_ids(json.loads(target.read_text(encoding="utf-8")))
+    f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    assert update_index(paths, related=False).related_ids is None
 
 
 def test_deleted_article_leaves_the_index(paths: Paths) -> None:

@@ -69,3 +69,28 @@ def test_a_card_changes_the_lists_key_only_through_title_date_or_source(
     site.data.cards.clear()
     site.memo.objects.clear()
     assert site.inputs(listing, url)[0] != before
+
+
+def test_a_cards_digest_is_kept_by_its_value_with_its_tag(archive_paths: Paths,
+                                                          tmp_path: Path) -> None:
+    """A card's digest in a build's memo is the one made without a memo, kept once per card
+    value (not as an object with its dependencies, as the other shared objects), and asking
+    for it records the card's tag each time."""
+    from archive.site.model import CardFields
+    from archive.site.pagecache import Memo, stable
+
+    site = _site(archive_paths, tmp_path)
+    first = site.data.newest_first()[0].id
+    card = site.data.card(first)
+    memo = Memo()
+    digest = stable(card, memo)
+    assert digest == stable(card, None) and digest[0] == "ArticleCard"
+    assert memo.touched == {f"c:{first}"}
+    assert memo.objects == {} and memo.deps == {} and list(memo.cards) == [card]
+    memo.touched = set()
+    equal = ArticleCard(card.id, CardFields(card.article.title, card.article.date,
+                                            card.article.source))
+    assert stable(equal, memo) is digest and memo.touched == {f"c:{first}"}
+    other = ArticleCard(card.id, CardFields(card.article.title + " آخر", card.article.date,
+                                            card.article.source))
+    assert stable(other, memo) != digest and len(memo.cards) == 2

@@ -392,29 +392,6 @@ def _keep(path: Path, value: Any) -> None:
             _KEPT[str(path)] = (ident, value)
 
 
-#: build/related.json's related ids as the update of this process published it, with the
-#: file's path and identity, until the site takes them (:func:`take_related_ids`): the site
-#: does not parse again the file the update has just written (``mkdocs serve``: kept_related)
-_HANDED: tuple[str, tuple[int, int, int], dict[str, list[str]]] | None = None
-
-
-def _hand_over(path: Path, ids: dict[str, list[str]] | None) -> None:
-    global _HANDED
-    ident = _identity(path) if ids is not None else None
-    _HANDED = (str(path), ident, ids) if ident is not None and ids is not None else None
-
-
-def take_related_ids(path: Path) -> dict[str, list[str]] | None:
-    """Per article id, the ids of its related articles in ``path`` (build/related.json), when
-    an update of this process has just written that very file (None: read the file). Given
-    once: a second call reads the file."""
-    global _HANDED
-    handed, _HANDED = _HANDED, None
-    if handed is None or handed[0] != str(path) or handed[1] != _identity(path):
-        return None
-    return handed[2]
-
-
 def kept_related(path: Path) -> dict[str, list[dict[str, Any]]] | None:
     """The related articles last written to ``path`` (build/related.json) by an update of
     this process, while the file is still that one (None: read the file)."""
@@ -725,6 +702,11 @@ class UpdateReport:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    #: per article id, the ids of its related articles, as this update has just written them
+    #: to build/related.json (:func:`_write_related`): the site takes them from here instead
+    #: of parsing that file again. None: not computed by this update, or ``mkdocs serve``
+    #: (which keeps the lists themselves: :func:`kept_related`)
+    related_ids: dict[str, list[str]] | None = None
 
     @property
     def changed(self) -> bool:
@@ -855,7 +837,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
             dirty = files != prev.files or gaz != prev.gazetteer
             if related and (prev.related != RELATED_RULE
                             or not (paths.build / RELATED).is_file()):
-                _write_related(paths, prev_gen)
+                report.related_ids = _write_related(paths, prev_gen)
                 prev.related, dirty = RELATED_RULE, True
                 lap("related")
             if dirty:
@@ -992,7 +974,7 @@ def _update_locked(paths: Paths, rebuild: bool, workers: int | None, related: bo
         _publish(gen / RELATED, paths.build / RELATED)
         if kept is not None:
             _keep(paths.build / RELATED, kept[1])
-        _hand_over(paths.build / RELATED, ids)
+        report.related_ids = ids
     _prune(sdir, keep={gen.name, prev_gen.name if prev_gen else ""})
     if prev_gen is not None:
         _forget(prev_gen)  # the next update reads this generation's files
@@ -1288,8 +1270,8 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
     its index when it has none). ``previous``: the features of the previous generation and
     its directory, whose related.json is then updated for what changed instead of computed
     again (the same result). Returns the related ids written (:func:`related.id_lists`) for
-    the site to take over (:func:`take_related_ids`), or None under ``mkdocs serve`` (which
-    keeps the lists themselves: :func:`kept_related`)."""
+    the site to take over (:attr:`UpdateReport.related_ids`), or None under ``mkdocs serve``
+    (which keeps the lists themselves: :func:`kept_related`)."""
     from archive.index.related import (
         id_lists,
         related_file,
@@ -1341,7 +1323,6 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
         paths.build.mkdir(parents=True, exist_ok=True)
         _publish(gen / RELATED, paths.build / RELATED)
         _keep(paths.build / RELATED, (related, text))
-        _hand_over(paths.build / RELATED, ids)
     return ids
 
 

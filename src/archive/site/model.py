@@ -547,13 +547,9 @@ def related_by_entities(data: SiteData) -> dict[str, list[str]]:
 def read_related(path: Path) -> dict[str, list[str]] | None:
     """Read build/related.json written by the search index: {id: [id | {"id": ...}, ...]}.
 
-    Returns None when the file is absent or not in a shape we understand. The ids an index
-    update of this process has just written there are taken over, not parsed again."""
-    from archive.index.build import take_related_ids
-
-    handed = take_related_ids(path)
-    if handed is not None:
-        return handed
+    Returns None when the file is absent or not in a shape we understand. (A site build takes
+    the ids its index update has just written there from the update's report instead:
+    :attr:`archive.index.build.UpdateReport.related_ids`.)"""
     if not path.is_file():
         return None
     try:

@@ -405,9 +405,11 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                       analysed=analysis)
             if report is not None:
                 log.info("archive: search index updated in %.2fs", time.perf_counter() - t1)
-            kept = kept_related(self.paths.build / "related.json")
-            related = (related_ids(kept) if kept is not None
-                       else read_related(self.paths.build / "related.json"))
+                related, report = report.related_ids, None  # the ids it has just written
+            if related is None:
+                kept = kept_related(self.paths.build / "related.json")
+                related = (related_ids(kept) if kept is not None
+                           else read_related(self.paths.build / "related.json"))
         if not self.serving:
             # The stages that read every text at once are done: the pages and the browser
             # data read each article's text from its record (archive.records.TextOnDisk)
@@ -1219,6 +1221,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self.generated[spec.src_uri] = f
         log.info("archive: %d root pages (roots in %d+ articles) counted in %.2fs",
                  len(index.pages), index.min_articles, time.perf_counter() - t0)
+        if not self.serving:  # (what only the analysis and this count read)
+            from archive.pipeline import let_go_of_word_caches
+
+            let_go_of_word_caches()
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.site is not None
@@ -1357,9 +1363,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         site, self.site, self.data = self.site, None, None
         self.by_src, self.prerendered = {}, {}
         if not self.serving:  # (the large blocks let go of: see give_back_memory)
-            from archive.pipeline import give_back_memory
+            from archive.pipeline import give_back_memory, let_go_of_page_caches
 
             site.close()
+            let_go_of_page_caches()
             give_back_memory()
         del site
         # after the site data is let go of: checks.bin (its page keys, made and encoded
