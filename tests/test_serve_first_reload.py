@@ -126,3 +126,28 @@ def test_seeds_listing_by_names(tmp_path: Path) -> None:
     assert messages["seeds/image.png"].startswith("not an article file")
     assert messages["seeds/sub"].startswith("folder inside seeds/")
     assert "seeds/..yml" not in messages and "seeds/places.yml" not in messages
+
+
+def test_quick_files_list_the_pages_mkdocs_lists() -> None:
+    """The plugin's Files (archive.site.plugin._QuickFiles) give the same documentation pages
+    in the same order as MkDocs' for each of its inclusion predicates and any other one."""
+    from mkdocs.structure.files import File, InclusionLevel
+
+    from archive.site.plugin import _QuickFiles
+
+    files = []
+    levels = list(InclusionLevel)
+    for i in range(300):
+        name = (f"articles/a{i}/index.md", f"raw/a{i}.txt", f"p{i}.markdown", f"x{i}.html")[i % 4]
+        f = File(name, "/docs", "/site", use_directory_urls=True)
+        f.inclusion = levels[(i * 7) % len(levels)]
+        files.append(f)
+    plain, quick = Files(files), Files(files)
+    quick.__class__ = _QuickFiles
+    for inclusion in (InclusionLevel.is_included, InclusionLevel.is_in_serve,
+                      InclusionLevel.is_excluded, InclusionLevel.is_in_nav,
+                      InclusionLevel.is_not_in_nav, InclusionLevel.all,
+                      lambda level: level.value % 2 == 0):
+        pages = plain.documentation_pages(inclusion=inclusion)
+        assert quick.documentation_pages(inclusion=inclusion) == pages and pages
+    assert quick.documentation_pages() == plain.documentation_pages()

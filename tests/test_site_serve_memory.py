@@ -123,34 +123,6 @@ def test_reloads_check_pages_by_the_previous_reloads_keys(repo: Path, tmp_path: 
     _same_site(served, _fresh(root, tmp_path, "fresh"))
 
 
-def test_serve_makes_one_full_collection_every_few_builds(monkeypatch: pytest.MonkeyPatch,
-                                                           ) -> None:
-    """Under `mkdocs serve` the collector's automatic full collections are off after the
-    first build (a reload's allocations triggered several, each walking every object of the
-    archive); one is made after the first build and then every GC_EVERY builds, and the
-    server's stop puts the thresholds back."""
-    import gc
-
-    from archive.site import plugin as site_plugin
-
-    before = gc.get_threshold()
-    collected: list[int] = []
-    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(1) or 0)
-    p = site_plugin.ArchivePlugin()
-    p.serving = True
-    p.gc_delay = 0  # at the end of each build (after it: test_site_serve_reload)
-    try:
-        for _ in range(2 * site_plugin.GC_EVERY):
-            p._collect_garbage()
-            assert gc.get_threshold()[:2] == before[:2]
-            assert gc.get_threshold()[2] > 10**6
-        assert len(collected) == 3  # after the first build, then every GC_EVERY builds
-        p.on_shutdown()
-        assert gc.get_threshold() == before
-    finally:
-        gc.set_threshold(*before)
-
-
 @pytest.mark.parametrize("command", ["build", "serve"])
 def test_the_plugin_collects_young_objects_less_often_and_puts_the_thresholds_back(
         command: str) -> None:

@@ -420,6 +420,17 @@ def warm(paths: Paths) -> bool:
             if value is not None:
                 _keep(gen / name, value)
                 done = True
+    manifest = _recall(gen / MANIFEST)
+    if manifest is not None and not _MANIFEST_TEXT:
+        # each entry's text, as an update that wrote the manifest keeps it (_to_json_kept:
+        # ~38,000 entries encoded by the first update after a start otherwise, at 9,504)
+        try:
+            same = (gen / MANIFEST).read_text(encoding="utf-8") == manifest[1]._to_json_kept()
+        except OSError:
+            same = False
+        if not same:  # written otherwise (another version): its text is not this one
+            _MANIFEST_TEXT.clear()
+        done = True
     if _recall(gen / RELATED) is None:
         from archive.index.related import related_json
 

@@ -48,7 +48,6 @@ import gc
 import hashlib
 import logging
 import os
-import threading
 import time
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
@@ -141,17 +140,6 @@ class ArchivePluginConfig(base.Config):
     root_pages_min = c.Optional(c.Type(int))
 
 
-#: `mkdocs serve`: a full garbage collection after every GC_EVERY-th build, none otherwise
-#: (see ArchivePlugin._collect_garbage)
-GC_EVERY = 4
-#: ... and every GC_THAW-th of those collections also walks the objects frozen by the others
-GC_THAW = 8
-#: ... each made GC_DELAY seconds after its build, in a timer's thread (not on the way of the
-#: reload the server shows), unless another build began by then; put off GC_POSTPONED times
-#: (builds one after the other), it is made at the end of the next build
-GC_DELAY = 0.5
-GC_POSTPONED = 3
-_NEVER = 1 << 30
 _GC_THRESHOLDS = gc.get_threshold()
 #: The collector's thresholds while the plugin runs (restored in on_shutdown): a young
 #: collection every 10,000 net allocations, not 700, and a middle one every 20 of them. A
@@ -243,12 +231,6 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.data_rows = export.KeptRows()
         self.title_forms = TitleForms()  # `mkdocs serve`: the session's (see on_pre_build)
         self.builds = 0  # builds ended under `mkdocs serve` (see _collect_garbage)
-        # `mkdocs serve`: a full collection due (all objects?, times put off), made
-        # ``gc_delay`` seconds after the build by a timer (see _collect_garbage)
-        self.gc_due: tuple[bool, int] | None = None
-        self.gc_delay = GC_DELAY
-        self.gc_timer: tuple[threading.Timer, object] | None = None
-        self.gc_lock = threading.Lock()
         self.digest_parts: dict[int, tuple[Any, bytes]] = {}  # see pageout.site_digest
         # `mkdocs build`: what this build's pages are made from (see _Summary), saved with the
         # page keys in build/site-pages/checks.bin for the next build (see _reuse_pages)
@@ -300,15 +282,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             index_build.remember(True)  # the search index's files as last written
 
     def on_shutdown(self) -> None:
-        gc.set_threshold(*_GC_THRESHOLDS)  # as they were (BUILD_GC_THRESHOLDS, _collect_garbage)
+        gc.set_threshold(*_GC_THRESHOLDS)  # as they were (BUILD_GC_THRESHOLDS)
         if self.serving:
             from archive.index import build as index_build
             from archive.pipeline import remember_corpus
             from archive.site import roots
 
-            self._hold_garbage()
-            self.gc_due = None
-            gc.unfreeze()
+            gc.unfreeze()  # (frozen after the first build: _collect_garbage)
             if self.watcher is not None:
                 self.watcher.stop()
                 self.watcher = None
@@ -364,8 +344,6 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
         assert self.paths is not None
         t0 = time.perf_counter()
-        if self.serving:
-            self._hold_garbage()  # (a collection due is made after this build)
         # per build: `mkdocs serve` keeps this plugin between builds
         self.render_seconds = self.whole_seconds = 0.0
         # taken: only a build that ends (on_post_build) leaves one for the next
@@ -472,6 +450,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.site is not None and self.data is not None and self.paths is not None
         self.kept.restore(config.site_dir)  # the previous build's files, when kept
+        if type(files) is Files:  # (the same collection: its pages listed at less cost)
+            files.__class__ = _QuickFiles
         site = self.site
         self.by_src = {}
         self.home_from_docs = False
@@ -1498,81 +1478,23 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 f.page = page
 
     def _collect_garbage(self) -> None:
-        """`mkdocs serve`: the garbage collector's automatic full collections are left off
-        (its young generations are collected as always), and one full collection is made
-        here every :data:`GC_EVERY` builds.
-
-        A reload makes anew much of what the server keeps (the site data, the page specs,
-        MkDocs' files: hundreds of thousands of objects at 10,000 articles), so its
-        allocations triggered three or four full collections each, every one of which walks
-        every object of the archive (0.6 CPU s each at 9,504 articles, a third of a reload).
-        Objects no longer used are still freed at once (reference counting), and those in
-        reference cycles when the young generations are collected; only cycles that lived
-        long enough to be old wait for the collection here.
-
-        What survives a full collection is then frozen (``gc.freeze``: left out of the
-        following collections), so that the next ones walk only what was made since: most of
-        what the server keeps (the corpus, the word table, the analysis, the kept views and
-        files) lives as long as the server, and walking it again cost 0.85 s every GC_EVERY
-        reloads at 9,504 articles. The first build's survivors are frozen right after it. A
-        frozen object no longer used is still freed at once by reference counting; one in a
-        reference cycle waits for the collection every GC_THAW-th time, which thaws
-        everything first and so walks all objects, as before.
-
-        Each collection after the first build is made :data:`GC_DELAY` seconds after its
-        build, in a timer's thread, so that the reload it ends is shown without it (0.2-0.4 s
-        at 9,504 articles, every GC_EVERY-th reload); a build that begins before that waits
-        for a collection already under way, or puts it off to its own end (at the end of the
-        GC_POSTPONED-th build that put it off, it is made there and then). ``gc_delay`` 0:
-        made at the end of the build."""
+        """`mkdocs serve`: after the first build, a full collection, and what survives it is
+        frozen (``gc.freeze``: left out of every later collection). Most of what the server
+        keeps (the corpus, the word table, the analysis, the kept views, files and pages)
+        lives as long as the server: a full collection that walked it again cost ~0.6 CPU s
+        at 9,504 articles. The collector then runs as it would (the thresholds of
+        :data:`BUILD_GC_THRESHOLDS`), in the reloads' own time, over the objects made since:
+        a frozen object no longer used is still freed at once by reference counting; one in
+        a reference cycle is not (at most what the first build made, once)."""
         self.builds += 1
-        young, middle, _old = gc.get_threshold()
-        gc.set_threshold(young, middle, _NEVER)
-        due = self.gc_due
-        if self.builds == 1 or self.builds % GC_EVERY == 0:
-            thaw = self.builds % (GC_EVERY * GC_THAW) == 0
-            due = (due[0] or thaw, due[1]) if due is not None else (thaw, 0)
-        if due is None:
+        if self.builds != 1:
             return
-        thaw, postponed = due
-        if self.builds == 1 or self.gc_delay <= 0 or postponed >= GC_POSTPONED:
-            self._collect_now(thaw)
-            return
-        # after the reload, not on its way: the server shows the page first
-        self.gc_due = (thaw, postponed + 1)
-        timer = threading.Timer(self.gc_delay, self._collect_later, (timer_id := object(),))
-        timer.daemon = True
-        self.gc_timer = (timer, timer_id)
-        timer.start()
-
-    def _collect_later(self, timer_id: object) -> None:
-        """The deferred collection of :meth:`_collect_garbage` (in the timer's thread), unless
-        a build began since (:meth:`_hold_garbage`) or the server stopped."""
-        with self.gc_lock:
-            if self.gc_timer is None or self.gc_timer[1] is not timer_id or self.gc_due is None:
-                return
-            thaw = self.gc_due[0]
-            self.gc_timer = None
-            self._collect_now(thaw)
-
-    def _hold_garbage(self) -> None:
-        """A build begins: a collection not yet made waits for its end (then made after it,
-        or at its end once it was put off :data:`GC_POSTPONED` times)."""
-        with self.gc_lock:
-            if self.gc_timer is not None:
-                self.gc_timer[0].cancel()
-                self.gc_timer = None
-
-    def _collect_now(self, thaw: bool) -> None:
-        self.gc_due = None
-        if thaw:
-            gc.unfreeze()
         t0 = time.perf_counter()
         found = gc.collect()
         gc.freeze()
         # (not gc.get_freeze_count(): it walks every frozen object, 0.1-0.2 s at 9,504)
-        log.info("archive: full garbage collection%s: %d unreachable objects (%.2fs)",
-                 " (all objects)" if thaw else "", found, time.perf_counter() - t0)
+        log.info("archive: full garbage collection after the first build: %d unreachable "
+                 "objects, the others frozen (%.2fs)", found, time.perf_counter() - t0)
 
     def _write_reused(self, config: MkDocsConfig) -> None:
         """Copy the pages taken whole from build/ into the site, and forget stale ones."""
@@ -1630,8 +1552,14 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.placed[uri] = key
         last = self.pending.pop(uri, None)
         if last is not None:
-            self.page_keys[uri] = _page_key(self.store.chrome, self.by_src[uri].key, url, meta,
-                                            last, key, self.shared_keys)
+            spec = self.by_src[uri]
+            self.page_keys[uri] = _page_key(self.store.chrome, spec.key, url, meta, last, key,
+                                            self.shared_keys)
+            if self.serving:  # its meta, with what it is made from, as a checked page's
+                # (_reuse_pages): the next reload takes the page without making its meta
+                # again or a look at its stored file when nothing it shows changed (after a
+                # start that rendered every page: 12,957 metas and stats at 9,504 articles)
+                self.metas[uri] = (_meta_basis(spec, url), meta)
         return key
 
     def on_template_context(
@@ -1725,6 +1653,28 @@ class _KeptSitemap:
         output = self.template.render(context)
         kept["shown"], kept["output"] = shown, output
         return str(output)
+
+
+#: MkDocs' own inclusion predicates: each a function of the level alone
+_PREDICATES = frozenset({InclusionLevel.all, InclusionLevel.is_included,
+                         InclusionLevel.is_excluded, InclusionLevel.is_in_serve,
+                         InclusionLevel.is_in_nav, InclusionLevel.is_not_in_nav})
+
+
+class _QuickFiles(Files):
+    """MkDocs' Files, whose :meth:`documentation_pages` asks a file's inclusion (one set
+    lookup) before whether it is a Markdown page (a method and ``str.endswith``), rather than
+    both of every file: MkDocs asks for the pages six times a build (the navigation, each
+    template's context, the sitemap's date), over ~31,700 files at 9,504 articles, most of
+    them pages and raw texts left out of the rendering. The same files in the same order."""
+
+    def documentation_pages(self, *, inclusion: Any = InclusionLevel.is_included
+                            ) -> list[File]:
+        if inclusion not in _PREDICATES:
+            return list(super().documentation_pages(inclusion=inclusion))
+        # (a tuple: its members are found by identity; an Enum's hash is Python code)
+        levels = tuple(level for level in InclusionLevel if inclusion(level))
+        return [f for f in self if f.inclusion in levels and f.is_documentation_page()]
 
 
 def _new_file(cls: type[File], config: MkDocsConfig, uri: str, content: str | None,
