@@ -59,6 +59,8 @@ SHARED = frozenset({"ArticleView", "ArticleCard", "EntityView", "Listing", "Root
 
 
 _SCALARS = (str, int, float, bool, type(None))
+#: their types exactly (a subclass, e.g. Markup, goes through :func:`stable`)
+_EXACT_SCALARS = frozenset(_SCALARS)
 
 
 @lru_cache(maxsize=256)
@@ -129,8 +131,11 @@ def stable(value: Any, memo: Memo | None = None) -> Any:
     ``memo``; with one, computed once per object)."""
     if isinstance(value, _SCALARS):
         return value
+    # (a scalar inside is taken as it is here, not through a call: ~200,000 calls fewer when
+    # one edit leaves 300 root pages to check at 1,000 articles)
+    exact = _EXACT_SCALARS
     if isinstance(value, list | tuple) and type(value) in (list, tuple):
-        return [stable(v, memo) for v in value]
+        return [v if type(v) in exact else stable(v, memo) for v in value]
     if hasattr(value, "content_hash") and hasattr(value, "path"):
         if memo is not None:
             memo.touched.add(f"a:{value.id}")
@@ -139,17 +144,18 @@ def stable(value: Any, memo: Memo | None = None) -> Any:
     names = _digested_fields(cls)
     if names is not None:
         if cls.__name__ not in SHARED:
-            return (cls.__name__, [(name, stable(getattr(value, name), memo)) for name in names])
+            return (cls.__name__, [(name, v if type(v := getattr(value, name)) in exact
+                                    else stable(v, memo)) for name in names])
         if memo is None:
-            return _shared_digest(cls, [(name, stable(getattr(value, name), None))
-                                        for name in names])
+            return _shared_digest(cls, [(name, v if type(v := getattr(value, name)) in exact
+                                         else stable(v, None)) for name in names])
         hit = memo.objects.get(id(value))
         if hit is not None and hit[0] is value:
             memo.touched |= memo.deps.get(id(value), frozenset())
             return hit[1]
         outer, memo.touched = memo.touched, set()
-        out = _shared_digest(cls, [(name, stable(getattr(value, name), memo))
-                                   for name in names])
+        out = _shared_digest(cls, [(name, v if type(v := getattr(value, name)) in exact
+                                         else stable(v, memo)) for name in names])
         own = tag(value)
         if own is not None:
             memo.touched.add(own)
