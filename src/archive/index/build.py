@@ -45,9 +45,18 @@ from typing import TYPE_CHECKING, Any
 from whoosh import index as whoosh_index
 
 from archive import files as archive_files
+from archive import freshnote
 from archive.collector import paused as paused_gc
 from archive.config import Paths
 from archive.errors import Problem
+from archive.freshnote import (  # noqa: F401  (their home before)
+    ARTICLE_SUFFIXES,
+    FRESH,
+    RACY_NS,
+    FileStat,
+    article_stats,
+    files_digest,
+)
 from archive.index.docs import ColumnDoc, IndexDoc
 from archive.index.related import RULE as RELATED_RULE
 from archive.index.related import FeatureRows, FeatureTable, index_features
@@ -61,7 +70,6 @@ if TYPE_CHECKING:
     from archive.index.related import StoredRelated
     from archive.pipeline import AnalyzedArticle
 
-ARTICLE_SUFFIXES = (".txt", ".md")
 MANIFEST = "manifest.json"
 RELATED = "related.json"
 #: related.json's index: where each article's entry is, and its related articles as numbers
@@ -189,55 +197,6 @@ class Manifest:
             generation=d["generation"],
             related=int(d.get("related", 0)),
         )
-
-
-#: One article file as a directory scan sees it: (path relative to the root, size, mtime_ns).
-FileStat = tuple[str, int, int]
-
-
-def article_stats(paths: Paths) -> list[FileStat]:
-    """The files the corpus loader reads as articles (``*.txt``/``*.md`` directly in seeds/,
-    symbolic links followed, dot files left out), in name order, with their size and mtime.
-
-    One directory read and one ``stat`` per file (relative to the open folder): the path
-    relative to the root is seeds/'s (resolved once) plus the file name, so only a symbolic
-    link is resolved on its own (to the same path :meth:`Paths.rel` gives)."""
-    seeds = paths.seeds
-    try:
-        fd = os.open(seeds, os.O_RDONLY | os.O_DIRECTORY)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    out: list[FileStat] = []
-    try:
-        names: list[str] = []
-        links: set[str] = set()
-        with os.scandir(fd) as scan:
-            for entry in scan:
-                name = entry.name
-                if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
-                    continue
-                names.append(name)
-                if entry.is_symlink():
-                    links.add(name)
-        names.sort()
-        base, root = seeds.resolve(), paths.root.resolve()
-        prefix: str | None = None
-        if base.is_relative_to(root) and base != root:
-            prefix = base.relative_to(root).as_posix() + "/"
-        stat, regular = os.stat, S_ISREG
-        for name in names:
-            try:
-                st = stat(name, dir_fd=fd)
-            except OSError:  # a broken link, or gone since the folder was read
-                continue
-            if not regular(st.st_mode):
-                continue
-            rel = (prefix + name if prefix is not None and name not in links
-                   else paths.rel(seeds / name))
-            out.append((rel, st.st_size, st.st_mtime_ns))
-    finally:
-        os.close(fd)
-    return out
 
 
 #: GNU find's listing of seeds/'s article files, NUL-separated: a regular file as name, size,
@@ -567,19 +526,6 @@ class Status:
     reasons: list[str] = field(default_factory=list)
 
 
-#: The last check that found the index fresh, in build/search/ (see :func:`index_status`).
-FRESH = "fresh.json"
-#: A file written less than this long before a check is not vouched for by its size and mtime
-#: alone (a second write within the file system's timestamp granularity keeps the mtime).
-RACY_NS = 2_000_000_000
-
-
-def _files_digest(stats: list[FileStat]) -> str:
-    h = hashlib.sha256("\0".join([rel for rel, _, _ in stats]).encode())
-    h.update(array("q", [n for _, size, mtime in stats for n in (size, mtime)]).tobytes())
-    return h.hexdigest()
-
-
 def _read_current_manifest(gen: Path) -> tuple[Manifest | None, list[int]]:
     """The generation's manifest and the identity (inode, size, mtime_ns) of the very file read:
     an update replaces the manifest by renaming a new file over it, which changes all three."""
@@ -600,16 +546,12 @@ def _read_current_manifest(gen: Path) -> tuple[Manifest | None, list[int]]:
 
 
 def _manifest_identity(gen: Path) -> list[int]:
-    try:
-        st = (gen / MANIFEST).stat()
-    except OSError:
-        return []
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
+    return freshnote.manifest_identity(gen / MANIFEST)
 
 
 def index_status(paths: Paths, gazetteer: Any = None,
                  scanned: tuple[int, list[FileStat]] | SeedListing | None = None,
-                 gazetteer_print: str | None = None) -> Status:
+                 gazetteer_print: str | None = None, sources: str | None = None) -> Status:
     """Cheap freshness check (file sizes/mtimes, hashes of changed files, gazetteer names).
 
     ``gazetteer``: the one the caller has loaded already (else it is read here).
@@ -618,16 +560,23 @@ def index_status(paths: Paths, gazetteer: Any = None,
     :class:`SeedListing` a child process made meanwhile.
     ``gazetteer_print``: ``gazetteer_fingerprint(entity_fingerprints(gazetteer))`` when the
     caller knows it (then the gazetteer is not read here).
+    ``sources``: :func:`archive.freshnote.gazetteer_sources`, read before the gazetteer (or
+    ``gazetteer_print``) was: kept in the note for ``archive index`` (see below).
 
     The manifest lists every file, so reading it grows with the archive. A check that finds the
-    index fresh therefore leaves a small note (``build/search/fresh.json``): the manifest file
-    it compared (by inode, size and mtime), a digest of the article files' paths, sizes and
-    mtimes, and the manifest's code and gazetteer fingerprints (and, when the check had a
-    :class:`SeedListing`, the listing's digest). While the manifest is the same file and the
-    files have the same digest (or the listing the same one), the next check reads that note
-    instead of the manifest: one directory read and one ``stat`` per article. An added,
-    deleted, edited or merely touched file changes both digests, and the full comparison
-    (content hashes) decides. No note is left while a file is younger than ``RACY_NS``."""
+    index fresh therefore leaves a small note (``build/search/fresh.json``,
+    :mod:`archive.freshnote`): the manifest file it compared (by inode, size and mtime), a
+    digest of the article files' paths, sizes and mtimes, and the manifest's code and gazetteer
+    fingerprints (and, when the check had a :class:`SeedListing`, the listing's digest). While
+    the manifest is the same file and the files have the same digest (or the listing the same
+    one), the next check reads that note instead of the manifest: one directory read and one
+    ``stat`` per article. An added, deleted, edited or merely touched file changes both
+    digests, and the full comparison (content hashes) decides. A file younger than
+    ``RACY_NS`` is vouched for by its content: the note keeps its hash (``young``), which the
+    next check compares. The note also says whether the related articles were computed by the
+    current rule, how many articles the index holds and (``sources``) which gazetteer files
+    it was checked with: what :func:`archive.freshnote.unchanged` needs to tell ``archive
+    index`` that it has nothing to do without importing this module."""
     listing = scanned if isinstance(scanned, SeedListing) else None
     if scanned is None:
         started = time.time_ns()
@@ -649,15 +598,17 @@ def index_status(paths: Paths, gazetteer: Any = None,
         pass
     identity = _manifest_identity(gen)
     same = (isinstance(note, dict) and note.get("generation") == gen.name
-            and note.get("manifest") == identity)
+            and note.get("manifest") == identity
+            and freshnote.young_unchanged(paths.root, note.get("young", {})))
     listed = listing.digest if listing is not None else None
     known = same and listed is not None and note.get("listing") == listed  # type: ignore[union-attr]
     digest = None
+    manifest: Manifest | None = None
     if not known:
         if stats is None:
             assert listing is not None
             stats = listing.stats()
-        digest = _files_digest(stats)
+        digest = files_digest(stats)
         known = same and note.get("files") == digest  # type: ignore[union-attr]
     if known:
         assert note is not None
@@ -681,20 +632,54 @@ def index_status(paths: Paths, gazetteer: Any = None,
         gazetteer_print = seeds_gazetteer_print(paths, gazetteer)
     if gazetteer_print != gaz:
         reasons.append("the gazetteer changed")
-    # a new note: after a full comparison, or to add the listing's digest to a note that
-    # vouched for the same files without it
-    if (not reasons and digest is not None and identity
-            and (not known or (listed is not None and note.get("listing") != listed))  # type: ignore[union-attr]
-            and all(mtime < started - RACY_NS for _, _, mtime in stats or ())):
-        fields = {"generation": gen.name, "manifest": identity, "files": digest,
-                  "format": fmt, "code": code, "gazetteer": gaz}
-        if listed is not None:
-            fields["listing"] = listed
-        try:
-            archive_files.write_atomic(note_path, json.dumps(fields, sort_keys=True) + "\n")
-        except OSError:
-            pass  # a read-only build/: the next check compares with the manifest again
+    if not reasons and identity and (digest is not None or sources is not None):
+        # (a note that vouched by the listing alone vouched for these very stats: its young
+        # files are all the files young now)
+        _leave_note(paths, note_path, note, manifest, stats or [], started, {
+            "generation": gen.name, "manifest": identity,
+            "files": digest if digest is not None else note["files"],  # type: ignore[index]
+            "format": fmt, "code": code, "gazetteer": gaz}, listed, sources)
     return Status(True, not reasons, reasons)
+
+
+def _leave_note(paths: Paths, path: Path, note: dict[str, Any] | None,
+                manifest: Manifest | None, stats: list[FileStat], started: int,
+                fields: dict[str, Any], listed: str | None, sources: str | None) -> None:
+    """Write the note of a check that found the index fresh (:func:`index_status`): after a
+    full comparison (``manifest``: the one compared), or to add the listing's digest or the
+    gazetteer files' to a note that vouched for the same files without them (its other
+    entries carried over)."""
+    young = freshnote.young_files(stats, started)
+    if manifest is not None:
+        # each young file's content, as it is now: the one the manifest has, or no note
+        try:
+            hashes = {rel: freshnote.content_hash(paths.root / rel) for rel in young}
+        except OSError:
+            return
+        if any(manifest.files[rel].hash != h for rel, h in hashes.items()):
+            return
+        fields.update(related=manifest.related == RELATED_RULE,
+                      articles=len(manifest.articles))
+    else:
+        assert note is not None
+        hashes = note.get("young") or {}
+        adds = ((listed is not None and note.get("listing") != listed)
+                or (sources is not None and note.get("sources") != sources))
+        if not adds or not set(young) <= set(hashes):
+            return  # nothing to add, or a file young now that the note vouched for by time
+        fields.update({k: note[k] for k in ("related", "articles", "sources", "listing")
+                       if k in note})
+    if hashes:
+        fields["young"] = hashes
+    if sources is not None:
+        fields["sources"] = sources
+    if listed is not None:
+        fields["listing"] = listed
+    fields["quick"] = freshnote.quick_key()
+    try:
+        archive_files.write_atomic(path, json.dumps(fields, sort_keys=True) + "\n")
+    except OSError:
+        pass  # a read-only build/: the next check compares with the manifest again
 
 
 # --------------------------------------------------------------------------- update

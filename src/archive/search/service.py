@@ -16,6 +16,7 @@ from typing import Any
 from archive.analysis import Analyzer
 from archive.analysis.tables import keep_tables
 from archive.config import Paths
+from archive.freshnote import GAZETTEER_SOURCES, gazetteer_sources
 from archive.index.build import index_status, load_gazetteer, update_index
 
 
@@ -131,9 +132,6 @@ def query_analyzer(paths: Paths) -> tuple[Analyzer, Any]:
     return Analyzer(gazetteer.matcher()), gazetteer
 
 
-#: The files the gazetteer is read from (``archive.gazetteer.loader.FILES``; named here so
-#: that checking the kept gazetteer does not import the YAML loader).
-GAZETTEER_SOURCES = ("places.yml", "actors.yml")
 #: File in build/ holding the gazetteer and its name matcher between processes.
 GAZETTEER_FILE = "search-gazetteer.pickle"
 #: The only classes that file may name (everything else in it is plain data).
@@ -325,11 +323,16 @@ def leave_for_search(paths: Paths, gazetteer: Any = None) -> None:
     scan = SeedScan(paths)
     try:
         leave_tables(paths.build)
+        sources: str | None = gazetteer_sources(paths)
         kept = kept_gazetteer(paths, gazetteer)
         gen = current_generation(paths)
         if gen is not None:
             ids_cache.leave(gen)
+        # the gazetteer files the kept fingerprint was made from (read before and after it)
+        if not isinstance(kept, KeptGazetteer) or gazetteer_sources(paths) != sources:
+            sources = None
         index_status(paths, kept, scan.result(),
-                     kept.fingerprint if isinstance(kept, KeptGazetteer) else None)
+                     kept.fingerprint if isinstance(kept, KeptGazetteer) else None,
+                     sources=sources)
     except OSError:
         pass  # only caches: the first search makes what is missing

@@ -59,6 +59,8 @@ SHARED = frozenset({"ArticleView", "ArticleCard", "EntityView", "Listing", "Root
 
 
 _SCALARS = (str, int, float, bool, type(None))
+#: their types exactly (a subclass, e.g. Markup, goes through :func:`stable`)
+_EXACT_SCALARS = frozenset(_SCALARS)
 
 
 @lru_cache(maxsize=256)
@@ -126,6 +128,13 @@ def _shared_digest(cls: type, inner: list[tuple[str, Any]]) -> tuple[str, str]:
     return (cls.__name__, hashlib.sha256(repr(inner).encode()).hexdigest())
 
 
+def _fields(value: Any, names: tuple[str, ...], memo: Memo | None) -> list[tuple[str, Any]]:
+    """``value``'s digested fields as (name, :func:`stable` value) pairs (a scalar as it is)."""
+    exact = _EXACT_SCALARS
+    return [(name, v if type(v := getattr(value, name)) in exact else stable(v, memo))
+            for name in names]
+
+
 def stable(value: Any, memo: Memo | None = None) -> Any:
     """``value`` made fit for a digest: an article (an object with a ``content_hash`` of its
     file) stands as its id, path and hash — what it was parsed from, by the code the
@@ -134,8 +143,11 @@ def stable(value: Any, memo: Memo | None = None) -> Any:
     ``memo``; with one, computed once per object)."""
     if isinstance(value, _SCALARS):
         return value
+    # (a scalar inside is taken as it is here, not through a call: ~200,000 calls fewer when
+    # one edit leaves 300 root pages to check at 1,000 articles)
+    exact = _EXACT_SCALARS
     if isinstance(value, list | tuple) and type(value) in (list, tuple):
-        return [stable(v, memo) for v in value]
+        return [v if type(v) in exact else stable(v, memo) for v in value]
     if hasattr(value, "content_hash") and hasattr(value, "path"):
         if memo is not None:
             memo.touched.add(f"a:{value.id}")
@@ -144,24 +156,22 @@ def stable(value: Any, memo: Memo | None = None) -> Any:
     names = _digested_fields(cls)
     if names is not None:
         if cls.__name__ not in SHARED:
-            return (cls.__name__, [(name, stable(getattr(value, name), memo)) for name in names])
+            return (cls.__name__, _fields(value, names, memo))
         if memo is None:
-            return _shared_digest(cls, [(name, stable(getattr(value, name), None))
-                                        for name in names])
+            return _shared_digest(cls, _fields(value, names, None))
         if cls.__name__ == "ArticleCard":  # (see Memo.cards: the same digest and tags)
             memo.touched.add(f"c:{value.id}")
             card = memo.cards.get(value)
             if card is None:
                 card = memo.cards[value] = _shared_digest(
-                    cls, [(name, stable(getattr(value, name), None)) for name in names])
+                    cls, _fields(value, names, None))
             return card
         hit = memo.objects.get(id(value))
         if hit is not None and hit[0] is value:
             memo.touched |= memo.deps.get(id(value), frozenset())
             return hit[1]
         outer, memo.touched = memo.touched, set()
-        out = _shared_digest(cls, [(name, stable(getattr(value, name), memo))
-                                   for name in names])
+        out = _shared_digest(cls, _fields(value, names, memo))
         own = tag(value)
         if own is not None:
             memo.touched.add(own)

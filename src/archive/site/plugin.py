@@ -101,7 +101,15 @@ from archive.site.pageout import (
     site_digest,
     write_checks,
 )
-from archive.site.render import ORDERS, PER_PAGE, Listing, PageSpec, Site, SiteOptions
+from archive.site.render import (
+    ORDERS,
+    PER_PAGE,
+    Listing,
+    PageSpec,
+    Site,
+    SiteOptions,
+    compiled_pages,
+)
 from archive.site.staging import KeptServeDir, StagedSiteDir
 
 log = logging.getLogger("mkdocs.plugins.archive")
@@ -412,6 +420,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self.site.env.bytecode_cache = self.compiled
             if self.digests is not None:  # the digests of the views taken over unchanged
                 self.site.memo = self.digests
+        else:  # the page templates compiled once, not on every build (the theme's: on_env)
+            self.site.env.bytecode_cache = compiled_pages(self.paths.build)
         self.views = self.digests = None
         # Article pages whose inputs did not change are taken from build/pages/.
         self.site.cache = PageCache(self.paths.build)

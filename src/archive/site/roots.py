@@ -336,8 +336,6 @@ class RootCollector:
     :func:`collect_cached` relies on)."""
 
     def __init__(self) -> None:
-        self._valid = lexicon_roots()
-        self._names = _names()
         self.spellings: dict[str, int] = {}  # spelling (of a root) → its number
         self.spelled: list[str] = []  # number → spelling
         # number → (root, stem, class, wazn, whether the spelling is the stem itself)
@@ -441,9 +439,12 @@ class RootCollector:
         token's own ``(normalized, stem, root)`` (what :func:`analyze_word` gives a word that
         is not a name), so that the words are not analysed a second time."""
         normalized, stem, root = analysis or analyze_word(form)
-        if root not in self._valid or root.startswith(ALT_MARK):
+        # (the lexicon's roots and the names are read here, when a spelling is first read:
+        # a rebuild that only takes articles out needs neither, nor the analysis tables)
+        if root not in lexicon_roots() or root.startswith(ALT_MARK):
             return ()
-        if stem == root and stem in self._names and (ALONLY_TAG not in self._names[stem].split(
+        names = _names()
+        if stem == root and stem in names and (ALONLY_TAG not in names[stem].split(
                 ",") or normalized.endswith(("ال" + stem, "لل" + stem))):
             return ()  # a name's key that is also a root (عمر; النصر, not نصر): the name reading
         if stem == root and (is_stop(normalized) or is_stop(stem)):

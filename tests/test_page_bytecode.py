@@ -1,0 +1,60 @@
+"""The page templates' compiled code kept in build/ between builds (archive.site.render
+.compiled_pages): read back instead of compiled, compiled again when the template or the code
+that sets up their environment changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from archive import files
+from archive.site.render import TEMPLATES, compiled_pages
+
+
+def environment(build: Path, templates: Path = TEMPLATES) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
+                             bytecode_cache=compiled_pages(build))
+    env.filters.update({name: str for name in ("date", "datetext", "articles", "times",
+                                               "noun", "place_type", "actor_type",
+                                               "safe_url", "urlquote")})
+    return env
+
+
+def compiles(env: jinja2.Environment, name: str, monkeypatch: pytest.MonkeyPatch) -> bool:
+    done: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, *args: object, **kwargs: object) -> object:
+        done.append(str(args[1] if len(args) > 1 else kwargs.get("name")))
+        return compile_(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    env.get_template(name)
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_)
+    return name in done
+
+
+def test_a_second_build_reads_the_compiled_templates(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    assert compiles(environment(tmp_path), "root.html", monkeypatch)
+    assert not compiles(environment(tmp_path), "root.html", monkeypatch)
+    assert list((tmp_path / "jinja-bytecode").glob("__pages_*.cache"))
+
+
+def test_an_edited_template_or_other_code_is_compiled_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    build = tmp_path / "build"
+    assert compiles(environment(build, templates), "root.html", monkeypatch)
+    page = templates / "root.html"
+    page.write_text(page.read_text(encoding="utf-8") + "\n<p>x</p>\n", encoding="utf-8")
+    assert compiles(environment(build, templates), "root.html", monkeypatch)
+    assert not compiles(environment(build, templates), "root.html", monkeypatch)
+    real = files.fingerprint
+    monkeypatch.setattr(files, "fingerprint",
+                        lambda label, parts, **kw: real(label + " other", parts, **kw))
+    assert compiles(environment(build, templates), "root.html", monkeypatch)
