@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -122,6 +123,25 @@ def archive_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def archive_paths(archive_dir: Path) -> Paths:
     return Paths(archive_dir)
+
+
+#: An hour before the test run: files stamped then are older than any freshness check's
+#: "too young to trust by its stamp" window.
+HOUR_AGO = time.time_ns() - 3600 * 10**9
+
+
+def age(*files: Path, ns: int = HOUR_AGO) -> None:
+    """Give ``files`` the modification (and access) time ``ns``."""
+    for f in files:
+        os.utime(f, ns=(ns, ns))
+
+
+def aged_seeds(d: Path) -> Path:
+    """``d`` with a copy of the repository's seeds/ (stamped :data:`HOUR_AGO`) and mkdocs.yml."""
+    shutil.copytree(REPO / "seeds", d / "seeds")
+    shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
+    age(*(d / "seeds").iterdir())
+    return d
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import age, aged_seeds
 
 from archive import freshnote
 from archive.cli import main
@@ -21,12 +21,6 @@ from archive.search.service import leave_for_search
 
 REPO = Path(__file__).resolve().parents[1]
 A0 = "000_02dc7bcb46da7aac"
-HOUR_AGO = time.time_ns() - 3600 * 10**9
-
-
-def age(*files: Path, ns: int = HOUR_AGO) -> None:
-    for f in files:
-        os.utime(f, ns=(ns, ns))
 
 
 def index(root: Path) -> str:
@@ -37,10 +31,7 @@ def index(root: Path) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("noop")
-    shutil.copytree(REPO / "seeds", d / "seeds")
-    shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
-    age(*(d / "seeds").iterdir())
+    d = aged_seeds(tmp_path_factory.mktemp("noop"))
     index(d)
     return d
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import KEPT_TABLES_PRELUDE, python_json_runs
+from conftest import HOUR_AGO, KEPT_TABLES_PRELUDE, age, aged_seeds, python_json_runs
 
 from archive.analysis import tables
 from archive.config import Paths
@@ -26,20 +26,11 @@ from archive.index.build import FRESH, article_stats, index_status, search_dir, 
 
 REPO = Path(__file__).resolve().parents[1]
 A0, A1 = "000_02dc7bcb46da7aac", "001_9de41e7d550015bc"
-HOUR_AGO = time.time_ns() - 3600 * 10**9
-
-
-def age(*files: Path, ns: int = HOUR_AGO) -> None:
-    for f in files:
-        os.utime(f, ns=(ns, ns))
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    d = tmp_path_factory.mktemp("startup")
-    shutil.copytree(REPO / "seeds", d / "seeds")
-    shutil.copy(REPO / "mkdocs.yml", d / "mkdocs.yml")
-    age(*(d / "seeds").iterdir())
+    d = aged_seeds(tmp_path_factory.mktemp("startup"))
     update_index(Paths(d), related=False)
     return d
 
