@@ -144,6 +144,22 @@ def aged_seeds(d: Path) -> Path:
     return d
 
 
+#: The seed changes :func:`change_seed` makes.
+SEED_CHANGES = ("add", "delete", "edit")
+
+
+def change_seed(seeds: Path, f: Path, change: str) -> None:
+    """One of :data:`SEED_CHANGES` in ``seeds``: a new article, ``f`` deleted, or a sentence
+    appended to ``f``."""
+    if change == "add":
+        (seeds / "new-article.md").write_text("# جديد\n\nنص جديد عن درعا.\n", encoding="utf-8")
+    elif change == "delete":
+        f.unlink()
+    else:
+        assert change == "edit", change
+        f.write_text(f.read_text(encoding="utf-8") + "\nوشوهدت زرافة.\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def indexed_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the seeds (and mkdocs.yml) with a fresh search index, shared by a module."""

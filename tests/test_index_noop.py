@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import age, aged_seeds
+from conftest import SEED_CHANGES, age, aged_seeds, change_seed
 
 from archive import freshnote
 from archive.cli import main
@@ -83,13 +83,8 @@ def test_the_note_never_hides_what_the_index_code_would_do(
         paths: Paths, change: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert freshnote.unchanged(paths) is not None
     f = paths.seeds / f"{A0}.txt"
-    if change == "add":
-        (paths.seeds / "new-article.md").write_text("# جديد\n\nنص جديد عن درعا.\n",
-                                                    encoding="utf-8")
-    elif change == "delete":
-        f.unlink()
-    elif change == "edit":
-        f.write_text(f.read_text(encoding="utf-8") + "\nوشوهدت زرافة.\n", encoding="utf-8")
+    if change in SEED_CHANGES:
+        change_seed(paths.seeds, f, change)
     elif change == "young-edit":
         # written just before the update: the note vouches for it by content, not by time
         f.write_text(f.read_text(encoding="utf-8") + "\nزرافة\n", encoding="utf-8")

@@ -16,7 +16,15 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import HOUR_AGO, KEPT_TABLES_PRELUDE, age, aged_seeds, python_json_runs
+from conftest import (
+    HOUR_AGO,
+    KEPT_TABLES_PRELUDE,
+    SEED_CHANGES,
+    age,
+    aged_seeds,
+    change_seed,
+    python_json_runs,
+)
 
 from archive.analysis import tables
 from archive.config import Paths
@@ -88,13 +96,8 @@ def test_the_note_never_hides_a_changed_article(paths: Paths, change: str) -> No
     assert index_status(paths).fresh and note(paths).is_file()
     f = paths.seeds / f"{A1}.txt"
     text = f.read_text(encoding="utf-8")
-    if change == "add":
-        (paths.seeds / "new-article.md").write_text("# جديد\n\nنص جديد عن درعا.\n",
-                                                    encoding="utf-8")
-    elif change == "delete":
-        f.unlink()
-    elif change == "edit":
-        f.write_text(text + "\nوشوهدت زرافة.\n", encoding="utf-8")
+    if change in SEED_CHANGES:
+        change_seed(paths.seeds, f, change)
     else:  # one letter for another: same size, and an old time again
         i = text.index("درعا")
         f.write_text(text[:i] + "درعى" + text[i + 4:], encoding="utf-8")
