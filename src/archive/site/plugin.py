@@ -70,6 +70,7 @@ from mkdocs.utils import get_build_date
 
 from archive.browser import site as browser_site
 from archive.browser.index import DATA_DIR as BROWSER_DATA_DIR
+from archive.collector import Watch
 from archive.config import Paths
 from archive.records import Analysis
 from archive.site import export, stencil
@@ -239,6 +240,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.data_rows = export.KeptRows()
         self.title_forms = TitleForms()  # `mkdocs serve`: the session's (see on_pre_build)
         self.builds = 0  # builds ended under `mkdocs serve` (see _collect_garbage)
+        self.gc_watch = Watch()  # `mkdocs serve`: the collector's time, logged per build
         self.digest_parts: dict[int, tuple[Any, bytes]] = {}  # see pageout.site_digest
         # `mkdocs build`: what this build's pages are made from (see _Summary), saved with the
         # page keys in build/site-pages/checks.bin for the next build (see _reuse_pages)
@@ -281,6 +283,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         gc.set_threshold(*BUILD_GC_THRESHOLDS)  # (as they were again in on_shutdown)
         if self.serving:  # the plugin lives across reloads: so do the parsed corpus, the word
             # table and the root counts
+            self.gc_watch.start()
             from archive.index import build as index_build
             from archive.pipeline import remember_corpus
             from archive.site import roots
@@ -297,6 +300,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             from archive.site import roots
 
             gc.unfreeze()  # (frozen after the first build: _collect_garbage)
+            self.gc_watch.stop()
             if self.watcher is not None:
                 self.watcher.stop()
                 self.watcher = None
@@ -306,6 +310,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.serving and any(self.gc_watch.counts):
+            log.info("archive: collector since the last build: %s", self.gc_watch.summary())
+        self.gc_watch.take()
         self.options = _site_options(self.config, config)
         config.theme["language"] = self.config.language
         config.theme["direction"] = "rtl"
@@ -1410,6 +1417,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self._list_ahead(config)
             self._warm()
             self._collect_garbage()
+            log.info("archive: collector during this build: %s", self.gc_watch.summary())
 
     def _let_go_of_files(self, config: MkDocsConfig) -> None:
         """`mkdocs build`, every page written: MkDocs' files (a File for each generated page,
@@ -1538,6 +1546,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.kept.fail()
         if self.serving:  # failed builds count too: their garbage is collected as well
             self._collect_garbage()
+            log.info("archive: collector during this build: %s", self.gc_watch.summary())
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = _rtl_root(output, config)
