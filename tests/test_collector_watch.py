@@ -27,7 +27,7 @@ def test_a_watch_counts_each_generation_and_what_it_found() -> None:
         assert counts[0] >= 1 and counts[1] >= 1 and counts[2] >= 1
         assert all(s >= 0.0 for s in seconds)
         assert found >= 5
-        assert watch.take() == ([0, 0, 0], [0.0, 0.0, 0.0], 0)  # taken: reset
+        assert watch.take() == ([0, 0, 0], [0.0, 0.0, 0.0], 0) and watch.wall == 0.0  # reset
         gc.collect()
         assert "0 young (0.00s), 0 middle (0.00s), 1 full (" in watch.summary()
     finally:
