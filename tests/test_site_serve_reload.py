@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -105,12 +106,13 @@ def test_title_order_is_the_plain_sort_and_follows_a_new_title() -> None:
     assert [v.id for v in model.title_order(first)] == plain(first)
 
 
-def test_serve_freezes_what_the_first_build_leaves_and_collects_newer_cycles() -> None:
+def test_serve_freezes_what_the_first_build_leaves_and_collects_each_reloads_cycles() -> None:
     """Under `mkdocs serve` what survives the full collection after the first build is frozen
-    (the collector's later collections walk only newer objects); nothing else is done by the
-    later builds: the collector's own collections, full ones included, find the cycles
-    made since (the thresholds are BUILD_GC_THRESHOLDS throughout). The server's stop thaws
-    everything and puts the thresholds back."""
+    (later collections walk only newer objects). A reload runs with RELOAD_GC_THRESHOLDS (no
+    automatic collection in an edited article's reload: its cycles wait) and ends with one
+    full collection of what is not frozen: the cycles it left are gone, nothing more is
+    frozen, the thresholds are BUILD_GC_THRESHOLDS again between builds. The server's stop
+    thaws everything and puts the thresholds back."""
     import weakref
 
     before = gc.get_threshold()
@@ -118,6 +120,9 @@ def test_serve_freezes_what_the_first_build_leaves_and_collects_newer_cycles() -
     p.serving = True
     p.on_startup(command="serve", dirty=False)
     try:
+        assert gc.get_threshold() == site_plugin.BUILD_GC_THRESHOLDS
+        p._reload_begins()  # the first build: the thresholds of any build
+        assert gc.get_threshold() == site_plugin.BUILD_GC_THRESHOLDS
         p._collect_garbage()  # the first build's end
         frozen = gc.get_freeze_count()
         assert frozen > 0
@@ -125,18 +130,50 @@ def test_serve_freezes_what_the_first_build_leaves_and_collects_newer_cycles() -
         class Node:
             me: Any = None
 
-        node = Node()
-        node.me = node  # a reload's garbage in a reference cycle
-        gone = weakref.ref(node)
-        del node
-        for _ in range(8):  # later builds: no collection, no freezing of their own
-            p._collect_garbage()
+        for _ in range(3):  # reloads
+            p._reload_begins()
+            assert gc.get_threshold() == site_plugin.RELOAD_GC_THRESHOLDS
+            node = Node()
+            node.me = node  # a reload's garbage in a reference cycle
+            gone = weakref.ref(node)
+            del node
+            kept = [[i] for i in range(50_000)]  # what a reload makes and keeps
+            assert gone() is not None  # no collection on the way
+            p._collect_garbage()  # the reload's end
+            assert gone() is None
             assert gc.get_threshold() == site_plugin.BUILD_GC_THRESHOLDS
-        assert gc.get_freeze_count() == frozen and gone() is not None
-        gc.collect()  # (as the collector makes it when its thresholds are reached)
-        assert gone() is None
+            # not frozen: in the old generation, walked by the next reload's collection
+            assert gc.get_freeze_count() <= frozen
+            assert any(o is kept for o in gc.get_objects(generation=2))
+            del kept
         p.on_shutdown()
         assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+def test_a_reload_is_logged_with_the_collections_it_made(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The collections of a build (its full one at the end included) and those made between
+    builds are logged, so that a reload's log says what the collector took."""
+    import logging
+
+    before = gc.get_threshold()
+    p = site_plugin.ArchivePlugin()
+    p.serving = True
+    p.on_startup(command="serve", dirty=False)
+    try:
+        with caplog.at_level(logging.INFO):
+            p._reload_begins()
+            p._collect_garbage()
+            gc.collect(0)  # between builds
+            p._reload_begins()
+        text = caplog.text
+        assert "full garbage collection after the first build" in text
+        assert re.search(r"collector since the last build: [1-9]\d* young", text)
+        p.on_shutdown()
+        assert p.gc_watch._observe not in gc.callbacks
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)

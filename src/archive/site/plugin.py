@@ -159,6 +159,12 @@ _GC_THRESHOLDS = gc.get_threshold()
 #: CPU s (0.85 s fewer with these, the same peak memory; at 29,904, 29 full collections took
 #: 6.6 of ~20 CPU s). Cycles are still collected, later.
 BUILD_GC_THRESHOLDS = (10_000, 20, 10)
+#: `mkdocs serve`: the thresholds while a reload runs (a build after the first), which ends
+#: with one full collection of what is not frozen (see ArchivePlugin._collect_garbage): a
+#: young collection only every 1,000,000 net allocations (an edited article's reload makes
+#: ~250,000 at 9,504 articles: none; a reload that renders every page still has its
+#: short-lived cycles collected on the way), no automatic middle or full one.
+RELOAD_GC_THRESHOLDS = (1_000_000, 1 << 30, 1 << 30)
 
 
 class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
@@ -310,9 +316,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        if self.serving and any(self.gc_watch.counts):
-            log.info("archive: collector since the last build: %s", self.gc_watch.summary())
-        self.gc_watch.take()
+        if self.serving:
+            self._reload_begins()
         self.options = _site_options(self.config, config)
         config.theme["language"] = self.config.language
         config.theme["direction"] = "rtl"
@@ -1495,24 +1500,43 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 made[uri] = Page(None, f, config)  # address and date, as MkDocs gives them
                 f.page = page
 
+    def _reload_begins(self) -> None:
+        """`mkdocs serve`, a build begins: the collections since the last build are logged
+        (the server's own, between builds), and a reload (not the first build) runs with
+        :data:`RELOAD_GC_THRESHOLDS` until :meth:`_collect_garbage` at its end."""
+        if any(self.gc_watch.counts):
+            log.info("archive: collector since the last build: %s", self.gc_watch.summary())
+        self.gc_watch.take()
+        if self.builds:
+            gc.set_threshold(*RELOAD_GC_THRESHOLDS)
+
     def _collect_garbage(self) -> None:
-        """`mkdocs serve`: after the first build, a full collection, and what survives it is
-        frozen (``gc.freeze``: left out of every later collection). Most of what the server
-        keeps (the corpus, the word table, the analysis, the kept views, files and pages)
-        lives as long as the server: a full collection that walked it again cost ~0.6 CPU s
-        at 9,504 articles. The collector then runs as it would (the thresholds of
-        :data:`BUILD_GC_THRESHOLDS`), in the reloads' own time, over the objects made since:
-        a frozen object no longer used is still freed at once by reference counting; one in
-        a reference cycle is not (at most what the first build made, once)."""
+        """`mkdocs serve`, at the end of a build: after the first one, a full collection,
+        and what survives it is frozen (``gc.freeze``: left out of every later collection).
+        Most of what the server keeps (the corpus, the word table, the analysis, the kept
+        views, files and pages) lives as long as the server: a full collection that walked
+        it again cost ~0.6 CPU s at 9,504 articles. A frozen object no longer used is still
+        freed at once by reference counting; one in a reference cycle is not (at most what
+        the first build made, once).
+
+        After each reload (run with :data:`RELOAD_GC_THRESHOLDS`: no automatic collection in
+        an edited article's reload), one full collection of the objects not frozen: what the
+        reloads made and still hold (a reload replaces most of the previous one's: the site
+        data, MkDocs' files and pages) and the cycles they left, each walked once. With the
+        collector's own collections (BUILD_GC_THRESHOLDS) a reload at 9,504 articles made
+        ~25 young and 1-2 middle ones, the objects it keeps walked in several, and every ~9th
+        reload a full one over what all reloads since the start had left in the old
+        generation (0.2-0.3 s more in that reload). The thresholds are BUILD_GC_THRESHOLDS
+        again after it (between builds)."""
         self.builds += 1
-        if self.builds != 1:
-            return
         t0 = time.perf_counter()
         found = gc.collect()
-        gc.freeze()
-        # (not gc.get_freeze_count(): it walks every frozen object, 0.1-0.2 s at 9,504)
-        log.info("archive: full garbage collection after the first build: %d unreachable "
-                 "objects, the others frozen (%.2fs)", found, time.perf_counter() - t0)
+        if self.builds == 1:
+            gc.freeze()
+            # (not gc.get_freeze_count(): it walks every frozen object, 0.1-0.2 s at 9,504)
+            log.info("archive: full garbage collection after the first build: %d unreachable "
+                     "objects, the others frozen (%.2fs)", found, time.perf_counter() - t0)
+        gc.set_threshold(*BUILD_GC_THRESHOLDS)
 
     def _write_reused(self, config: MkDocsConfig) -> None:
         """Copy the pages taken whole from build/ into the site, and forget stale ones."""
