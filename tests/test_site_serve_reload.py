@@ -112,12 +112,14 @@ def test_serve_freezes_what_the_first_build_leaves_and_collects_each_reloads_cyc
     automatic collection in an edited article's reload: its cycles wait) and ends with one
     full collection of what is not frozen: the cycles it left are gone, nothing more is
     frozen, the thresholds are BUILD_GC_THRESHOLDS again between builds. The server's stop
-    thaws everything and puts the thresholds back."""
+    thaws everything and puts the thresholds back (gc_delay 0: the collection made in the
+    build)."""
     import weakref
 
     before = gc.get_threshold()
     p = site_plugin.ArchivePlugin()
     p.serving = True
+    p.gc_delay = 0  # at the end of the build (see the test below for the timer)
     p.on_startup(command="serve", dirty=False)
     try:
         assert gc.get_threshold() == site_plugin.BUILD_GC_THRESHOLDS
@@ -149,6 +151,71 @@ def test_serve_freezes_what_the_first_build_leaves_and_collects_each_reloads_cyc
         p.on_shutdown()
         assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
     finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+def test_a_reloads_collection_is_made_after_it_unless_builds_follow_one_another() -> None:
+    """The full collection after a reload is made gc_delay seconds after its build, in a
+    timer's thread (not on the way of the pages the server shows then); a build that begins
+    before puts it off to its own end, and after GC_POSTPONED such builds in a row it is made
+    at the end of the build. The server's stop calls off a collection not yet made."""
+    import time
+    import weakref
+
+    class Node:
+        me: Any = None
+
+    def garbage() -> weakref.ref[Node]:
+        node = Node()
+        node.me = node
+        return weakref.ref(node)
+
+    def wait_for(done: Any) -> bool:
+        end = time.monotonic() + 10
+        while not done() and time.monotonic() < end:
+            time.sleep(0.02)
+        return bool(done())
+
+    before = gc.get_threshold()
+    p = site_plugin.ArchivePlugin()
+    p.serving = True
+    p.on_startup(command="serve", dirty=False)
+    try:
+        p._reload_begins()
+        p._collect_garbage()  # the first build: at its end
+        assert p.gc_timer is None
+        p.gc_delay = 0.3
+        p._reload_begins()
+        gone = garbage()
+        p._collect_garbage()  # a reload's end: not yet
+        assert gone() is not None and p.gc_timer is not None
+        assert gc.get_threshold() == site_plugin.RELOAD_GC_THRESHOLDS
+        assert wait_for(lambda: gone() is None)  # made by the timer
+        assert wait_for(lambda: gc.get_threshold() == site_plugin.BUILD_GC_THRESHOLDS)
+        assert p.gc_timer is None and p.gc_owed == 0
+        p.gc_delay = 30.0  # builds one after the other: never made by the timer
+        kept = []
+        for k in range(site_plugin.GC_POSTPONED):
+            p._reload_begins()
+            assert p.gc_owed == k
+            kept.append(garbage())
+            p._collect_garbage()
+            assert p.gc_timer is not None and kept[-1]() is not None
+        p._reload_begins()  # the GC_POSTPONED-th put off: made at the end of this build
+        assert p.gc_owed == site_plugin.GC_POSTPONED and p.gc_timer is None
+        p._collect_garbage()
+        assert all(ref() is None for ref in kept) and p.gc_owed == 0 and p.gc_timer is None
+        p._reload_begins()
+        p._collect_garbage()
+        timer = p.gc_timer
+        assert timer is not None
+        p.on_shutdown()  # called off
+        assert p.gc_timer is None
+        timer.join(5)
+        assert not timer.is_alive() and gc.get_threshold() == before
+    finally:
+        p._cancel_collection()
         gc.unfreeze()
         gc.set_threshold(*before)
 
