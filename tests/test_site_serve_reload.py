@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -105,19 +106,25 @@ def test_title_order_is_the_plain_sort_and_follows_a_new_title() -> None:
     assert [v.id for v in model.title_order(first)] == plain(first)
 
 
-def test_serve_freezes_what_the_first_build_leaves_and_collects_newer_cycles() -> None:
+def test_serve_freezes_what_the_first_build_leaves_and_collects_each_reloads_cycles() -> None:
     """Under `mkdocs serve` what survives the full collection after the first build is frozen
-    (the collector's later collections walk only newer objects); nothing else is done by the
-    later builds: the collector's own collections, full ones included, find the cycles
-    made since (the thresholds are BUILD_GC_THRESHOLDS throughout). The server's stop thaws
-    everything and puts the thresholds back."""
+    (later collections walk only newer objects). A reload runs with RELOAD_GC_THRESHOLDS (no
+    automatic collection in an edited article's reload: its cycles wait) and ends with one
+    full collection of what is not frozen: the cycles it left are gone, nothing more is
+    frozen, the thresholds are BUILD_GC_THRESHOLDS again between builds. The server's stop
+    thaws everything and puts the thresholds back (gc_delay 0: the collection made in the
+    build)."""
     import weakref
 
     before = gc.get_threshold()
     p = site_plugin.ArchivePlugin()
     p.serving = True
+    p.gc_delay = 0  # at the end of the build (see the test below for the timer)
     p.on_startup(command="serve", dirty=False)
     try:
+        assert gc.get_threshold() == site_plugin.BUILD_GC_THRESHOLDS
+        p._reload_begins()  # the first build: the thresholds of any build
+        assert gc.get_threshold() == site_plugin.BUILD_GC_THRESHOLDS
         p._collect_garbage()  # the first build's end
         frozen = gc.get_freeze_count()
         assert frozen > 0
@@ -125,18 +132,115 @@ def test_serve_freezes_what_the_first_build_leaves_and_collects_newer_cycles() -
         class Node:
             me: Any = None
 
-        node = Node()
-        node.me = node  # a reload's garbage in a reference cycle
-        gone = weakref.ref(node)
-        del node
-        for _ in range(8):  # later builds: no collection, no freezing of their own
-            p._collect_garbage()
+        for _ in range(3):  # reloads
+            p._reload_begins()
+            assert gc.get_threshold() == site_plugin.RELOAD_GC_THRESHOLDS
+            node = Node()
+            node.me = node  # a reload's garbage in a reference cycle
+            gone = weakref.ref(node)
+            del node
+            kept = [[i] for i in range(50_000)]  # what a reload makes and keeps
+            assert gone() is not None  # no collection on the way
+            p._collect_garbage()  # the reload's end
+            assert gone() is None
             assert gc.get_threshold() == site_plugin.BUILD_GC_THRESHOLDS
-        assert gc.get_freeze_count() == frozen and gone() is not None
-        gc.collect()  # (as the collector makes it when its thresholds are reached)
-        assert gone() is None
+            # not frozen: in the old generation, walked by the next reload's collection
+            assert gc.get_freeze_count() <= frozen
+            assert any(o is kept for o in gc.get_objects(generation=2))
+            del kept
         p.on_shutdown()
         assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+def test_a_reloads_collection_is_made_after_it_unless_builds_follow_one_another() -> None:
+    """The full collection after a reload is made gc_delay seconds after its build, in a
+    timer's thread (not on the way of the pages the server shows then); a build that begins
+    before puts it off to its own end, and after GC_POSTPONED such builds in a row it is made
+    at the end of the build. The server's stop calls off a collection not yet made."""
+    import time
+    import weakref
+
+    class Node:
+        me: Any = None
+
+    def garbage() -> weakref.ref[Node]:
+        node = Node()
+        node.me = node
+        return weakref.ref(node)
+
+    def wait_for(done: Any) -> bool:
+        end = time.monotonic() + 10
+        while not done() and time.monotonic() < end:
+            time.sleep(0.02)
+        return bool(done())
+
+    before = gc.get_threshold()
+    p = site_plugin.ArchivePlugin()
+    p.serving = True
+    p.on_startup(command="serve", dirty=False)
+    try:
+        p._reload_begins()
+        p._collect_garbage()  # the first build: at its end
+        assert p.gc_timer is None
+        p.gc_delay = 0.3
+        p._reload_begins()
+        gone = garbage()
+        p._collect_garbage()  # a reload's end: not yet
+        assert gone() is not None and p.gc_timer is not None
+        assert gc.get_threshold() == site_plugin.RELOAD_GC_THRESHOLDS
+        assert wait_for(lambda: gone() is None)  # made by the timer
+        assert wait_for(lambda: gc.get_threshold() == site_plugin.BUILD_GC_THRESHOLDS)
+        assert p.gc_timer is None and p.gc_owed == 0
+        p.gc_delay = 30.0  # builds one after the other: never made by the timer
+        kept = []
+        for k in range(site_plugin.GC_POSTPONED):
+            p._reload_begins()
+            assert p.gc_owed == k
+            kept.append(garbage())
+            p._collect_garbage()
+            assert p.gc_timer is not None and kept[-1]() is not None
+        p._reload_begins()  # the GC_POSTPONED-th put off: made at the end of this build
+        assert p.gc_owed == site_plugin.GC_POSTPONED and p.gc_timer is None
+        p._collect_garbage()
+        assert all(ref() is None for ref in kept) and p.gc_owed == 0 and p.gc_timer is None
+        p._reload_begins()
+        p._collect_garbage()
+        timer = p.gc_timer
+        assert timer is not None
+        p.on_shutdown()  # called off
+        assert p.gc_timer is None
+        timer.join(5)
+        assert not timer.is_alive() and gc.get_threshold() == before
+    finally:
+        p._cancel_collection()
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+def test_a_reload_is_logged_with_the_collections_it_made(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The collections of a build (its full one at the end included) and those made between
+    builds are logged, so that a reload's log says what the collector took."""
+    import logging
+
+    before = gc.get_threshold()
+    p = site_plugin.ArchivePlugin()
+    p.serving = True
+    p.on_startup(command="serve", dirty=False)
+    try:
+        with caplog.at_level(logging.INFO):
+            p._reload_begins()
+            p._collect_garbage()
+            gc.collect(0)  # between builds
+            p._reload_begins()
+        text = caplog.text
+        assert "full garbage collection after the first build" in text
+        assert re.search(r"collector since the last build: [1-9]\d* young", text)
+        p.on_shutdown()
+        assert p.gc_watch._observe not in gc.callbacks
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)

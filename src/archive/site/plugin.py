@@ -48,6 +48,7 @@ import gc
 import hashlib
 import logging
 import os
+import threading
 import time
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
@@ -70,6 +71,7 @@ from mkdocs.utils import get_build_date
 
 from archive.browser import site as browser_site
 from archive.browser.index import DATA_DIR as BROWSER_DATA_DIR
+from archive.collector import Watch
 from archive.config import Paths
 from archive.records import Analysis
 from archive.site import export, stencil
@@ -158,6 +160,18 @@ _GC_THRESHOLDS = gc.get_threshold()
 #: CPU s (0.85 s fewer with these, the same peak memory; at 29,904, 29 full collections took
 #: 6.6 of ~20 CPU s). Cycles are still collected, later.
 BUILD_GC_THRESHOLDS = (10_000, 20, 10)
+#: `mkdocs serve`: the thresholds while a reload runs (a build after the first), which ends
+#: with one full collection of what is not frozen (see ArchivePlugin._collect_garbage): a
+#: young collection only every 1,000,000 net allocations (an edited article's reload makes
+#: ~250,000 at 9,504 articles: none; a reload that renders every page still has its
+#: short-lived cycles collected on the way), no automatic middle or full one.
+RELOAD_GC_THRESHOLDS = (1_000_000, 1 << 30, 1 << 30)
+#: ... and that full collection is made GC_DELAY seconds after the reload's build, in a
+#: timer's thread, once the server shows the page (0: at the end of the build) ...
+GC_DELAY = 0.5
+#: ... unless GC_POSTPONED reloads in a row began before theirs was made: then at the end of
+#: the build (a collection put off is made by the next one)
+GC_POSTPONED = 3
 
 
 class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
@@ -239,6 +253,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.data_rows = export.KeptRows()
         self.title_forms = TitleForms()  # `mkdocs serve`: the session's (see on_pre_build)
         self.builds = 0  # builds ended under `mkdocs serve` (see _collect_garbage)
+        self.gc_watch = Watch()  # `mkdocs serve`: the collector's time, logged per build
+        # `mkdocs serve`: the collection after a reload, made by a timer (see
+        # _collect_garbage); the reloads whose collection was put off by the next build
+        self.gc_delay = GC_DELAY
+        self.gc_timer: threading.Timer | None = None
+        self.gc_owed = 0
+        self.gc_lock = threading.Lock()
         self.digest_parts: dict[int, tuple[Any, bytes]] = {}  # see pageout.site_digest
         # `mkdocs build`: what this build's pages are made from (see _Summary), saved with the
         # page keys in build/site-pages/checks.bin for the next build (see _reuse_pages)
@@ -281,6 +302,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         gc.set_threshold(*BUILD_GC_THRESHOLDS)  # (as they were again in on_shutdown)
         if self.serving:  # the plugin lives across reloads: so do the parsed corpus, the word
             # table and the root counts
+            self.gc_watch.start()
             from archive.index import build as index_build
             from archive.pipeline import remember_corpus
             from archive.site import roots
@@ -290,6 +312,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             index_build.remember(True)  # the search index's files as last written
 
     def on_shutdown(self) -> None:
+        self._cancel_collection()
         gc.set_threshold(*_GC_THRESHOLDS)  # as they were (BUILD_GC_THRESHOLDS)
         if self.serving:
             from archive.index import build as index_build
@@ -297,6 +320,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             from archive.site import roots
 
             gc.unfreeze()  # (frozen after the first build: _collect_garbage)
+            self.gc_watch.stop()
             if self.watcher is not None:
                 self.watcher.stop()
                 self.watcher = None
@@ -306,6 +330,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.serving:
+            self._reload_begins()
         self.options = _site_options(self.config, config)
         config.theme["language"] = self.config.language
         config.theme["direction"] = "rtl"
@@ -1410,6 +1436,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             self._list_ahead(config)
             self._warm()
             self._collect_garbage()
+            log.info("archive: collector during this build: %s", self.gc_watch.summary())
 
     def _let_go_of_files(self, config: MkDocsConfig) -> None:
         """`mkdocs build`, every page written: MkDocs' files (a File for each generated page,
@@ -1487,24 +1514,90 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 made[uri] = Page(None, f, config)  # address and date, as MkDocs gives them
                 f.page = page
 
+    def _reload_begins(self) -> None:
+        """`mkdocs serve`, a build begins: the collections since the last build are logged
+        (the server's own and the previous reload's, made after it), and a reload (not the
+        first build) runs with :data:`RELOAD_GC_THRESHOLDS` until :meth:`_collect_garbage`
+        at its end. A collection due and not yet under way is put off to the end of this
+        build (one under way is waited for)."""
+        if self._cancel_collection():
+            self.gc_owed += 1
+        if any(self.gc_watch.counts):
+            log.info("archive: collector since the last build: %s", self.gc_watch.summary())
+        self.gc_watch.take()
+        if self.builds:
+            gc.set_threshold(*RELOAD_GC_THRESHOLDS)
+
     def _collect_garbage(self) -> None:
-        """`mkdocs serve`: after the first build, a full collection, and what survives it is
-        frozen (``gc.freeze``: left out of every later collection). Most of what the server
-        keeps (the corpus, the word table, the analysis, the kept views, files and pages)
-        lives as long as the server: a full collection that walked it again cost ~0.6 CPU s
-        at 9,504 articles. The collector then runs as it would (the thresholds of
-        :data:`BUILD_GC_THRESHOLDS`), in the reloads' own time, over the objects made since:
-        a frozen object no longer used is still freed at once by reference counting; one in
-        a reference cycle is not (at most what the first build made, once)."""
+        """`mkdocs serve`, at the end of a build: after the first one, a full collection,
+        and what survives it is frozen (``gc.freeze``: left out of every later collection).
+        Most of what the server keeps (the corpus, the word table, the analysis, the kept
+        views, files and pages) lives as long as the server: a full collection that walked
+        it again cost ~0.6 CPU s at 9,504 articles. A frozen object no longer used is still
+        freed at once by reference counting; one in a reference cycle is not (at most what
+        the first build made, once).
+
+        After each reload (run with :data:`RELOAD_GC_THRESHOLDS`: no automatic collection in
+        an edited article's reload), one full collection of the objects not frozen: what the
+        reloads made and still hold (a reload replaces most of the previous one's: the site
+        data, MkDocs' files and pages) and the cycles they left, each walked once. With the
+        collector's own collections (BUILD_GC_THRESHOLDS) a reload at 9,504 articles made
+        ~25 young and 1-2 middle ones, the objects it keeps walked in several, and every ~9th
+        reload a full one over what all reloads since the start had left in the old
+        generation (0.2-0.3 s more in that reload). The thresholds are BUILD_GC_THRESHOLDS
+        again after it (between builds).
+
+        That collection (0.17-0.26 CPU s at 9,504 articles, under load) is made ``gc_delay``
+        (:data:`GC_DELAY`) seconds after the build, in a timer's thread: MkDocs shows the
+        reload's pages once the build has returned, and the collection, which holds the
+        interpreter while it runs, is not on their way. Its CPU is the server's all the same:
+        the next build logs it ("collector since the last build"). A build that begins before
+        it puts it off to its own end; after :data:`GC_POSTPONED` such builds in a row it is
+        made at the end of the build, as it is with ``gc_delay`` 0."""
         self.builds += 1
-        if self.builds != 1:
+        if self.builds == 1:
+            t0 = time.perf_counter()
+            found = gc.collect()
+            gc.freeze()
+            gc.set_threshold(*BUILD_GC_THRESHOLDS)
+            # (not gc.get_freeze_count(): it walks every frozen object, 0.1-0.2 s at 9,504)
+            log.info("archive: full garbage collection after the first build: %d unreachable "
+                     "objects, the others frozen (%.2fs)", found, time.perf_counter() - t0)
             return
-        t0 = time.perf_counter()
-        found = gc.collect()
-        gc.freeze()
-        # (not gc.get_freeze_count(): it walks every frozen object, 0.1-0.2 s at 9,504)
-        log.info("archive: full garbage collection after the first build: %d unreachable "
-                 "objects, the others frozen (%.2fs)", found, time.perf_counter() - t0)
+        if self.gc_delay <= 0 or self.gc_owed >= GC_POSTPONED:
+            self._collect_now()
+            return
+        with self.gc_lock:
+            timer = threading.Timer(self.gc_delay, self._collect_later)
+            timer.args = (timer,)
+            timer.daemon = True
+            self.gc_timer = timer
+            timer.start()
+
+    def _collect_now(self) -> None:
+        """The full collection after a reload (see :meth:`_collect_garbage`)."""
+        gc.collect()
+        gc.set_threshold(*BUILD_GC_THRESHOLDS)
+        self.gc_owed = 0
+
+    def _collect_later(self, timer: threading.Timer) -> None:
+        """:meth:`_collect_now` in ``timer``'s thread, unless a build began or the server
+        stopped since it was started."""
+        with self.gc_lock:
+            if self.gc_timer is not timer:
+                return
+            self.gc_timer = None
+            self._collect_now()
+
+    def _cancel_collection(self) -> bool:
+        """The collection a timer was to make is called off (one under way is waited for):
+        whether there was one not yet made."""
+        with self.gc_lock:
+            timer, self.gc_timer = self.gc_timer, None
+        if timer is None:
+            return False
+        timer.cancel()
+        return True
 
     def _write_reused(self, config: MkDocsConfig) -> None:
         """Copy the pages taken whole from build/ into the site, and forget stale ones."""
@@ -1538,6 +1631,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.kept.fail()
         if self.serving:  # failed builds count too: their garbage is collected as well
             self._collect_garbage()
+            log.info("archive: collector during this build: %s", self.gc_watch.summary())
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = _rtl_root(output, config)
