@@ -406,7 +406,7 @@ export class IndexView {
   }
 
   /** Take the positions file ``name`` (``<n>.<b>``: range b of n ranges of document numbers)
-   * of a loaded shard: {term: {field: "positions;positions;…"}} (delta, comma separated), one
+   * of a loaded shard: {term: {field: "positions;positions;…"}} (delta, numbersOf text), one
    * cell per article of the range holding the term in that field, in the order of the field's
    * articles in the shard. */
   addPositions(json, name) {
