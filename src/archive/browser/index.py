@@ -747,7 +747,7 @@ def _block_fragments(fields: dict[int, dict[int, list[int]]], blocks: int, slots
     """A long term's positions fragments (:func:`_posting_fragment`) of the ranges its
     ``fields`` hold articles in."""
     dump = _dump
-    # [[1, 2], [3]] → "!#;$" (:func:`archive.browser.digits.numbers_text`, ";" separated)
+    # [[1, 2], [3]] → "#$;%" (:func:`archive.browser.digits.numbers_text`, ";" separated)
     if blocks == 1:  # every article in the one range (most long terms below 512 articles)
         return {"1.0": dump({FIELDS[f]: ";".join(map(numbers_text, map(held.__getitem__,
                                                                         sorted(held))))
