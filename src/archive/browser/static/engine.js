@@ -406,7 +406,7 @@ export class IndexView {
   }
 
   /** Take the positions file ``name`` (``<n>.<b>``: range b of n ranges of document numbers)
-   * of a loaded shard: {term: {field: "positions;positions;…"}} (delta, comma separated), one
+   * of a loaded shard: {term: {field: "positions;positions;…"}} (delta, numbersOf text), one
    * cell per article of the range holding the term in that field, in the order of the field's
    * articles in the shard. */
   addPositions(json, name) {
@@ -474,9 +474,35 @@ export class IndexView {
 /** The field whose positions a cell '=' repeats (Python index._REF). */
 const REF_FIELD = { stem: 'form', root: 'stem', title_stem: 'title_form', title_root: 'title_stem' };
 
-/** Comma-separated numbers (Python index._numbers) as a list. */
-function numbersOf(text) {
-  return text ? text.split(',').map(Number) : [];
+/** Digits of the number lists (Python archive/browser/digits.py): printable ASCII without
+ * '"', '\\', ',', ';' and '='; the first DIGIT_BASE end a number, the rest lead it. */
+const DIGITS = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i))
+  .filter((c) => !'"\\,;='.includes(c));
+const DIGIT_BASE = 64;
+const LEADS = DIGITS.length - DIGIT_BASE;
+/** Character code → its digit's value (-1: not a digit). */
+const DIGIT_VALUE = new Int8Array(128).fill(-1);
+DIGITS.forEach((c, i) => { DIGIT_VALUE[c.charCodeAt(0)] = i; });
+
+/** A number list's text (Python digits.numbers_text) as its numbers: each number a run of
+ * lead digits (the quotient by DIGIT_BASE in bijective base LEADS) and one last digit (the
+ * remainder). */
+export function numbersOf(text) {
+  const out = [];
+  let high = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const v = code < 128 ? DIGIT_VALUE[code] : -1;
+    if (v < 0) throw new Error(`not a number list: ${text}`);
+    if (v < DIGIT_BASE) {
+      out.push(high * DIGIT_BASE + v);
+      high = 0;
+    } else {
+      high = high * LEADS + (v - DIGIT_BASE) + 1;
+    }
+  }
+  if (high) throw new Error(`not a number list: ${text}`);
+  return out;
 }
 
 function decodeGaps(gaps) {

@@ -1,0 +1,100 @@
+"""The number lists of the browser data (archive/browser/digits.py): one spelling per number,
+read back exactly in Python and by the browser (engine.js ``numbersOf``), shorter than the
+comma-separated decimals they replace, and only characters JSON writes as they are."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from archive.browser.digits import (
+    ALPHABET,
+    BASE,
+    LAST,
+    LEAD,
+    count_numbers,
+    number_text,
+    number_value,
+    numbers_text,
+    text_numbers,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+ENGINE = REPO / "src" / "archive" / "browser" / "static" / "engine.js"
+
+
+def _lists() -> list[list[int]]:
+    rng = random.Random(11)
+    edges = [0, 1, BASE - 1, BASE, BASE + 1, BASE * (len(LEAD) + 1) - 1, BASE * (len(LEAD) + 1),
+             (1 << 16) - 1, 1 << 16, (1 << 16) + 1, 10**6, 2**31 - 1, 2**40]
+    out = [[], [0], edges, list(range(300))]
+    out += [[rng.randrange(n) for _ in range(rng.randrange(1, 40))]
+            for n in (2, 64, 500, 5_000, 100_000, 10**9) for _ in range(30)]
+    return out
+
+
+def test_every_number_has_one_spelling_and_reads_back() -> None:
+    seen: dict[str, int] = {}
+    for n in range(60_000):
+        text = number_text(n)
+        assert text not in seen
+        seen[text] = n
+        assert number_value(text) == n
+        assert text[-1] in LAST and all(c in LEAD for c in text[:-1])
+    for numbers in _lists():
+        assert text_numbers(numbers_text(numbers)) == numbers
+        assert count_numbers(numbers_text(numbers)) == len(numbers)
+        assert numbers_text(iter(numbers)) == numbers_text(numbers)
+
+
+def test_small_numbers_take_one_character_and_lists_are_shorter_than_decimals() -> None:
+    assert all(len(number_text(n)) == 1 for n in range(BASE))
+    assert len(number_text(BASE)) == 2
+    assert numbers_text([]) == ""
+    rng = random.Random(3)
+    gaps = [rng.randrange(1, 400) for _ in range(10_000)]  # positions' usual gaps
+    assert len(numbers_text(gaps)) < 0.6 * len(",".join(map(str, gaps)))
+
+
+def test_the_text_needs_no_json_escape_and_no_cell_separator() -> None:
+    assert len(set(ALPHABET)) == len(ALPHABET) == len(LAST) + len(LEAD)
+    for c in ALPHABET:
+        assert json.dumps(c, ensure_ascii=False) == f'"{c}"'
+        assert c not in ",;=" and c.isprintable() and not c.isspace()
+
+
+def test_bad_text_and_negative_numbers_are_refused() -> None:
+    with pytest.raises(ValueError):
+        number_text(-1)
+    with pytest.raises(ValueError):
+        numbers_text([3, -1])
+    for bad in ("3,1", LEAD[0], LAST[0] + LEAD[0], "é", LAST[0] + " "):
+        with pytest.raises(ValueError):
+            text_numbers(bad)
+
+
+def test_the_browser_reads_the_same_numbers() -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: install nodejs and rerun")
+    lists = _lists()
+    texts = [numbers_text(numbers) for numbers in lists]
+    script = (
+        "const { numbersOf } = await import(process.argv[1]);"
+        "const texts = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));"
+        "const bad = ['3,1', process.argv[2], process.argv[3]].map((t) => {"
+        "  try { numbersOf(t); return false; } catch { return true; } });"
+        "console.log(JSON.stringify({lists: texts.map(numbersOf), bad}));"
+    )
+    script = script.replace("require('node:fs')", "(await import('node:fs')).default")
+    out = json.loads(subprocess.run(
+        [node, "--input-type=module", "-e", script, ENGINE.as_uri(), LEAD[0], LAST[0] + LEAD[0]],
+        input=json.dumps(texts), capture_output=True, text=True, check=True, timeout=60).stdout)
+    # numbers beyond 2**53 are not used (document numbers and positions are far below)
+    assert out["lists"] == lists
+    assert out["bad"] == [True, True, True]
