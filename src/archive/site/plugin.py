@@ -188,6 +188,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # Generated pages' content rendered only when their template is (on_page_context)
         # and dropped once written (on_post_page), when no other plugin sees page content.
         self.defer = False
+        self.trim: Any = None  # archive.pipeline.PageTrim
         self.whole_seconds = 0.0
         # Every stored page reused on the site digest alone (nothing changed): the page
         # caches were not consulted for them, so they are not pruned this build.
@@ -435,6 +436,14 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # drops it once the page is written (see _deferred); another plugin that handles pages
         # gets the content where MkDocs gives it, in on_page_content.
         self.defer = not others
+        # `mkdocs build`: the C heap's free pages given back as the pages are made (not
+        # `mkdocs serve`: its reloads reuse that memory)
+        if self.serving:
+            self.trim = None
+        else:
+            from archive.pipeline import PageTrim
+
+            self.trim = PageTrim()
         if self.stage_output or self.serving:  # not `build --dirty` (archive.site.pageout)
             if others:
                 log.info("archive: whole pages are rendered on every build because plugin(s) "
@@ -1313,6 +1322,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         checked first (the first build, a new page, a changed chrome)."""
         content = self._content(spec, url, intro)
         assert self.site is not None
+        if self.trim is not None:  # `mkdocs build`: see archive.pipeline.PageTrim
+            self.trim.page()
         if self.keep_keys and self.site.last is not None and uri in self.generated:
             self.pending.setdefault(uri, self.site.last)
         return content
