@@ -1244,6 +1244,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                      "(%.2fs)", self.staging.kept, self.staging.removed,
                      time.perf_counter() - t0)
         self.env = env if self.stencilled else None  # the stencils' samples (on_post_build)
+        if self.trim is not None:  # what making the files and data files let go of, before
+            self.trim.now()  # the pages
         return env
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
