@@ -492,10 +492,8 @@ BATCH = 64
 #: and of the word table's analyses it looks up), which the kernel then copies into it: a
 #: worker that lived through the whole stage ends up with its own copy of most of them (152
 #: MB each at 10,000 articles, 337 MB at 31,030). A fresh worker (a fork: a few
-#: milliseconds) starts again from none. 10 rather than 20: the load and analysis alone at
-#: 29,904 articles peaked at 581 MB against 670 MB (all processes, PSS; CPU 85 against 93 s,
-#: one loaded run each: bench/report-mem16.md).
-WORKER_TASKS = 10
+#: milliseconds) starts again from none.
+WORKER_TASKS = 20
 
 #: What forked workers read (set just before they fork, cleared after): the articles to
 #: analyse, the analyzer with its gazetteer matcher, and the gazetteer.
