@@ -336,6 +336,34 @@ def give_back_memory() -> None:
 
 _LIBC: Any = None
 
+#: Pages written between two returns of the C heap's free pages (:class:`PageTrim`).
+TRIM_EVERY = 250
+
+
+class PageTrim:
+    """A one-shot build's pages, written one after the other: every ``every`` pages, the C
+    heap's free pages are given back (:func:`give_back_memory`). Each page's strings (its
+    Markdown, contents, meta and HTML: tens of KB) come from the C heap and are let go of once
+    it is written, but what outlives the page (its key, a grown dict) is placed between them,
+    so their free space stays resident to the end of the pages: 126 MB of the C heap's 200 MB
+    free at 9,504 articles, growing with the corpus. One return costs ~10-50 ms (every 1,000
+    pages lowered the peak at 9,504 articles by 26 MB only: 250)."""
+
+    __slots__ = ("every", "count")
+
+    def __init__(self, every: int | None = None) -> None:
+        self.every, self.count = max(1, TRIM_EVERY if every is None else every), 0
+
+    def page(self) -> None:
+        """One page written."""
+        self.count += 1
+        if self.count % self.every == 0:
+            give_back_memory()
+
+    def now(self) -> None:
+        """Give the free pages back now (before the pages are made)."""
+        give_back_memory()
+
 
 def let_go_of_word_caches() -> None:
     """A one-shot build whose analysis and root counts are done (``mkdocs build``, after the

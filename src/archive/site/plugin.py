@@ -202,6 +202,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # Generated pages' content rendered only when their template is (on_page_context)
         # and dropped once written (on_post_page), when no other plugin sees page content.
         self.defer = False
+        self.trim: Any = None  # archive.pipeline.PageTrim
         self.whole_seconds = 0.0
         # Every stored page reused on the site digest alone (nothing changed): the page
         # caches were not consulted for them, so they are not pruned this build.
@@ -461,6 +462,14 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # drops it once the page is written (see _deferred); another plugin that handles pages
         # gets the content where MkDocs gives it, in on_page_content.
         self.defer = not others
+        # `mkdocs build`: the C heap's free pages given back as the pages are made (not
+        # `mkdocs serve`: its reloads reuse that memory)
+        if self.serving:
+            self.trim = None
+        else:
+            from archive.pipeline import PageTrim
+
+            self.trim = PageTrim()
         if self.stage_output or self.serving:  # not `build --dirty` (archive.site.pageout)
             if others:
                 log.info("archive: whole pages are rendered on every build because plugin(s) "
@@ -1238,9 +1247,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         log.info("archive: %d root pages (roots in %d+ articles) counted in %.2fs",
                  len(index.pages), index.min_articles, time.perf_counter() - t0)
         if not self.serving:  # (what only the analysis and this count read)
-            from archive.pipeline import let_go_of_word_caches
+            from archive.pipeline import give_back_memory, let_go_of_word_caches
 
             let_go_of_word_caches()
+            # and what the count let go of (its contributions, the counts.bin it wrote: a
+            # spike of ~100 MB at 9,504 articles), before the pages are made on top of it
+            give_back_memory()
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.site is not None
@@ -1261,6 +1273,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                      "(%.2fs)", self.staging.kept, self.staging.removed,
                      time.perf_counter() - t0)
         self.env = env if self.stencilled else None  # the stencils' samples (on_post_build)
+        if self.trim is not None:  # what making the files and data files let go of, before
+            self.trim.now()  # the pages
         return env
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -1339,6 +1353,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         checked first (the first build, a new page, a changed chrome)."""
         content = self._content(spec, url, intro)
         assert self.site is not None
+        if self.trim is not None:  # `mkdocs build`: see archive.pipeline.PageTrim
+            self.trim.page()
         if self.keep_keys and self.site.last is not None and uri in self.generated:
             self.pending.setdefault(uri, self.site.last)
         return content
