@@ -3,6 +3,8 @@ that agree with the concordance, co-occurring roots, and the static pages."""
 
 from __future__ import annotations
 
+import io
+import marshal
 import re
 from html import unescape
 from pathlib import Path
@@ -484,3 +486,52 @@ def test_a_rebuild_applies_the_changed_articles_to_the_saved_totals(
     assert step(original + "\nقصف الجيش المواقع.\n") == 1  # damaged: summed again
     totals.write_bytes(old)  # the totals of other counts than those kept now
     assert step(original) == 1
+
+
+def test_counts_are_kept_in_chunks_and_a_cut_file_is_counted_again(
+        archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """build/roots/counts.bin is written a few articles at a time (not made whole in memory
+    first); a build reads every chunk back (one edited article: only its record is counted,
+    and the index is the count from scratch), and a file cut short (a build stopped, a full
+    disk) is not trusted: every article is counted again."""
+    from archive.pipeline import analyse
+    from archive.records import Analysis
+
+    monkeypatch.setattr(roots, "COUNTS_CHUNK", 3)
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    read: list[str] = []
+    real = Analysis.body_vocabulary
+
+    def reading(self: Analysis, article_id: str) -> object:
+        read.append(article_id)
+        return real(self, article_id)
+
+    monkeypatch.setattr(Analysis, "body_vocabulary", reading)
+
+    def step() -> list[str]:
+        read.clear()
+        analysis = analyse(load(archive_paths), workers=1)
+        counted = roots.collect_cached(analysis, 1, build)
+        assert roots._index_data(counted) == roots._index_data(
+            roots.collect_records(analysis, 1))
+        return sorted(read)
+
+    assert len(step()) == 8
+    counts = build / roots.CACHE_DIR / roots.COUNTS_NAME
+    data = counts.read_bytes()
+    chunks = io.BytesIO(data)
+    head = marshal.load(chunks)
+    sizes = []
+    while chunks.tell() < len(data):
+        sizes.append(len(marshal.load(chunks)))
+    assert head[-1] == 8 and sizes == [3, 3, 2]
+    edited = sorted(seeds.glob("*.txt"))[5]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nاجتمع المفاوضون.\n",
+                      encoding="utf-8")
+    assert step() == [edited.stem]
+    data = counts.read_bytes()
+    counts.write_bytes(data[: len(data) - 40])  # the last chunk cut
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nقصف الجيش المواقع.\n",
+                      encoding="utf-8")
+    assert len(step()) == 8
