@@ -277,16 +277,10 @@ def _more_articles(seeds: Path) -> None:
                                                    encoding="utf-8")
 
 
-def test_a_rebuild_counts_only_the_articles_that_changed(
-        archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Through an edit, an addition, a deletion and the edit reverted, the count kept in
-    build/roots/ reads only the records of the articles that changed, and each time gives the
-    very index a count from scratch gives (roots, forms, spellings, co-occurrences)."""
-    from archive.pipeline import analyse
+def _records_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the articles whose analysis record a root count reads, as it reads them."""
     from archive.records import Analysis
 
-    seeds, build = archive_paths.seeds, archive_paths.build
-    _more_articles(seeds)
     read: list[str] = []
     real = Analysis.body_vocabulary
 
@@ -295,6 +289,19 @@ def test_a_rebuild_counts_only_the_articles_that_changed(
         return real(self, article_id)
 
     monkeypatch.setattr(Analysis, "body_vocabulary", reading)
+    return read
+
+
+def test_a_rebuild_counts_only_the_articles_that_changed(
+        archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through an edit, an addition, a deletion and the edit reverted, the count kept in
+    build/roots/ reads only the records of the articles that changed, and each time gives the
+    very index a count from scratch gives (roots, forms, spellings, co-occurrences)."""
+    from archive.pipeline import analyse
+
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    read = _records_read(monkeypatch)
 
     def step(min_articles: int | None = 1) -> tuple[roots.RootIndex, list[str]]:
         read.clear()
@@ -495,19 +502,11 @@ def test_counts_are_kept_in_chunks_and_a_cut_file_is_counted_again(
     and the index is the count from scratch), and a file cut short (a build stopped, a full
     disk) is not trusted: every article is counted again."""
     from archive.pipeline import analyse
-    from archive.records import Analysis
 
     monkeypatch.setattr(roots, "COUNTS_CHUNK", 3)
     seeds, build = archive_paths.seeds, archive_paths.build
     _more_articles(seeds)
-    read: list[str] = []
-    real = Analysis.body_vocabulary
-
-    def reading(self: Analysis, article_id: str) -> object:
-        read.append(article_id)
-        return real(self, article_id)
-
-    monkeypatch.setattr(Analysis, "body_vocabulary", reading)
+    read = _records_read(monkeypatch)
 
     def step() -> list[str]:
         read.clear()
