@@ -25,12 +25,18 @@ REPO = Path(__file__).resolve().parents[1]
 # The analyzer tables' user-level cache (archive.analysis.tables.cache_dir) of this test run:
 # a folder of its own, inherited by every build the tests start, so the suite neither reads
 # tables a user's builds left in ~/.cache nor leaves files there.
-_TABLES_CACHE = tempfile.mkdtemp(prefix="archive-tables-cache-")
+# A process the tests start that imports this module again (a worker unpickling a test's
+# function) finds the folder in its environment and neither makes another nor removes it.
+_OWNS_TABLES_CACHE = "ARCHIVE_TESTS_TABLES_CACHE" not in os.environ
+if _OWNS_TABLES_CACHE:
+    os.environ["ARCHIVE_TESTS_TABLES_CACHE"] = tempfile.mkdtemp(prefix="archive-tables-cache-")
+_TABLES_CACHE = os.environ["ARCHIVE_TESTS_TABLES_CACHE"]
 os.environ["ARCHIVE_CACHE_DIR"] = _TABLES_CACHE
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    shutil.rmtree(_TABLES_CACHE, ignore_errors=True)
+    if _OWNS_TABLES_CACHE:
+        shutil.rmtree(_TABLES_CACHE, ignore_errors=True)
 
 
 def index_docs_meta(gen: Path) -> dict[str, dict[str, object]]:
