@@ -39,6 +39,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(_TABLES_CACHE, ignore_errors=True)
 
 
+def node_path() -> str:
+    """The node executable that runs the JavaScript port in the tests. A missing one fails the
+    test rather than skipping it: the suite's set-up (scripts/test) installs what it needs."""
+    found = shutil.which("node")
+    if found is None:
+        pytest.fail("node is not installed: install nodejs (Debian package) and rerun")
+    return found
+
+
 def index_docs_meta(gen: Path) -> dict[str, dict[str, object]]:
     """docs.json as an index generation's documents give it (its stored metadata fields by
     document number), read from the Whoosh index itself: what docs.json must equal."""

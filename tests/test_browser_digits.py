@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import node_path
 
 from archive.browser.digits import (
     ALPHABET,
@@ -79,9 +79,7 @@ def test_bad_text_and_negative_numbers_are_refused() -> None:
 
 
 def test_the_browser_reads_the_same_numbers() -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: install nodejs and rerun")
+    node = node_path()
     lists = _lists()
     texts = [numbers_text(numbers) for numbers in lists]
     script = (

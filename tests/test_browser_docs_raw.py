@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import node_path
 
 from archive.browser.index import (
     RAW_DIR,
@@ -95,9 +96,7 @@ def test_published_raw_reads_what_the_browser_reads(tmp_path: Path) -> None:
 
 def test_loader_text_from_raw_matches_python() -> None:
     """loader.js textFromRaw under node makes the same texts of the same entries."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
+    node = node_path()
     cases = [[raw, raw_source(raw, text)] for raw, text in CASES]
     script = ("const { textFromRaw } = await import(process.argv[1]);"
               "const cases = JSON.parse(process.argv[2]);"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import node_path
 
 from archive.browser import index as browser_index
 from archive.browser.index import (
@@ -165,7 +166,7 @@ def test_every_shard_loads_in_lunr_js(archive: dict[str, Any]) -> None:
         "  if (!idx.tokenSet.toArray().includes(term)) throw new Error('missing ' + term); n++; }"
         "} console.log(n); });"
     )
-    out = subprocess.run(["node", "-e", script, str(lunr_js_path()), str(data / "lunr")],
+    out = subprocess.run([node_path(), "-e", script, str(lunr_js_path()), str(data / "lunr")],
                          capture_output=True, text=True, check=True, timeout=120)
     assert int(out.stdout) > 100
 
@@ -205,9 +206,7 @@ def test_forms_entries_decode_to_each_forms_articles(archive: dict[str, Any], tm
     """forms.js reads back, for every stem and root, each normalized form's spelling and
     articles, whether the entry numbers the articles of the term's posting (short and long
     terms) or lists them."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: install nodejs and rerun")
+    node = node_path()
     data = archive["site"].parent / site / "search" / "data"
     out = tmp_path / "forms.json"
     subprocess.run([node, str(REPO / "tests" / "js" / "forms.mjs"), str(data), str(out)],
@@ -343,9 +342,7 @@ def test_engine_parity_with_cli_engine(archive: dict[str, Any], tmp_path: Path,
     """The same results from both engines; on the site whose terms are all long too (their
     positions fetched only where needed), and with a limit (the command's default: the
     proximity bonus only where it can change the first rows) as well as without."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: install nodejs and rerun")
+    node = node_path()
     cases = _cases(archive)
     # with a limit, the places in id order are fetched only for rows tied in score with
     # the first rows (rank/<b>.json): words alone, and words typed together
@@ -402,6 +399,6 @@ def test_data_files_are_stored_gzipped(archive: dict[str, Any]) -> None:
         "console.log(JSON.stringify([a.count, JSON.stringify(a) === JSON.stringify(b)]));"
     )
     loader = Path(__file__).parents[1] / "src" / "archive" / "browser" / "static" / "loader.js"
-    out = subprocess.run(["node", "--input-type=module", "-e", script, str(loader), str(meta)],
+    out = subprocess.run([node_path(), "--input-type=module", "-e", script, str(loader), str(meta)],
                          capture_output=True, text=True, check=True, timeout=60)
     assert json.loads(out.stdout) == [read_data(data, "meta.json")["count"], True]

@@ -10,11 +10,11 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import node_path
 
 from archive.browser import index as browser_index
 from archive.browser.index import (
@@ -123,9 +123,7 @@ console.log(JSON.stringify(out));
 
 def test_the_browser_fetches_the_places_of_the_rows_it_asks_for(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: install nodejs and rerun")
+    node = node_path()
     monkeypatch.setattr(browser_index, "RANK_BLOCK", 8)
     live, slots, places = _cases()[8]  # 255 articles over 512 numbers: 64 blocks
     ranks = dict(zip(live, places, strict=True))
@@ -155,9 +153,7 @@ def test_the_browser_fetches_the_places_of_the_rows_it_asks_for(
 
 
 def test_the_browser_reads_what_python_wrote(tmp_path: Path) -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: install nodejs and rerun")
+    node = node_path()
     cases = [{"live": live_bitset(live, slots), "rank": rank_code(places), "n": len(places)}
              for live, slots, places in _cases()]
     # and data before DATA_VERSION 7: a delta-encoded list of numbers, a list of places

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import node_path
 
 from archive.analysis import Analyzer, analyze_word
 from archive.analysis.analyzer import alternative_root, query_root
@@ -93,9 +93,7 @@ HOMOGRAPH_TEXT = (
 
 
 def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: install nodejs (Debian package) and rerun")
+    node = node_path()
     if not (ROOT / "node_modules" / "@cspell" / "dict-ar").is_dir():
         pytest.fail("node_modules/@cspell/dict-ar is missing: run `npm ci` at the repository top")
     return node

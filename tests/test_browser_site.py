@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from conftest import node_path
+
 from archive.browser.index import ASSETS, STATIC, compact_asset
 from archive.browser.site import WORKBENCH_ASSETS, search_page_html
 
@@ -41,7 +43,7 @@ def test_compacted_scripts_are_the_same_programs(tmp_path: Path) -> None:
         if name.endswith(".js"):
             path = tmp_path / name.replace(".js", ".mjs")
             path.write_text(out, encoding="utf-8")
-            subprocess.run(["node", "--check", str(path)], check=True, capture_output=True,
+            subprocess.run([node_path(), "--check", str(path)], check=True, capture_output=True,
                            timeout=60)
 
 

@@ -7,11 +7,10 @@ the priors at all it would not (the words tested need them)."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from conftest import node_path
 
 from archive.analysis import analyze_word
 from archive.analysis.tables import browser_tables
@@ -51,9 +50,7 @@ def _words() -> list[str]:
 
 
 def _read(tmp: Path, core: dict, shards: dict, words: list[str]) -> dict[str, list[str]]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: install nodejs and rerun")
+    node = node_path()
     (tmp / "core.json").write_text(json.dumps(core, ensure_ascii=False), "utf-8")
     (tmp / "shards.json").write_text(json.dumps(shards, ensure_ascii=False), "utf-8")
     (tmp / "words.json").write_text(json.dumps(words, ensure_ascii=False), "utf-8")

@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from conftest import node_path
 
 from archive.analysis import normalize
 from archive.analysis.tokenize import tokenize
@@ -49,9 +50,7 @@ ROOT_HOOK = "---\ntitle: الجذور\n---\n\n<div id=\"root-view\"></div>\n"
 
 
 def _node(script: str, payload: Any) -> Any:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: install nodejs and rerun")
+    node = node_path()
     prelude = "\n".join(
         f"import * as {alias} from {json.dumps((STATIC / f'{name}.js').as_uri())};"
         for name, alias in (("kwic", "kwic"), ("trend", "trend"), ("export", "exporter")))

@@ -6,13 +6,12 @@ classes, not memorised answers.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import script_module
+from conftest import node_path, script_module
 
 from archive.analysis.analyzer import (
     Analyzer,
@@ -241,7 +240,6 @@ def test_name_lexicon_sizes_and_sources() -> None:
     assert {"place", "country", "person", "nisba"} <= sources
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_javascript_port_reads_names_like_python(tmp_path: Path) -> None:
     tables = export_tables(tmp_path / "analyzer-tables.json")
     words = sorted(set(NAMES) | {w for g in NISBAS for w in g} | set(NEWS_NAMES)
@@ -251,7 +249,7 @@ def test_javascript_port_reads_names_like_python(tmp_path: Path) -> None:
     words_file = tmp_path / "words.txt"
     words_file.write_text("\n".join(words) + "\n", encoding="utf-8")
     out = tmp_path / "out.tsv"
-    subprocess.run(["node", str(PARITY), "words", str(tables), str(words_file), str(out)],
+    subprocess.run([node_path(), str(PARITY), "words", str(tables), str(words_file), str(out)],
                    check=True, timeout=300)
     got = out.read_text("utf-8").splitlines()
     assert got == ["\t".join((*analyze_word_uncached(w), alternative_root(w), query_root(w)))

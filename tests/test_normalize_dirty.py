@@ -4,11 +4,11 @@ the browser's JavaScript port alike."""
 from __future__ import annotations
 
 import random
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import node_path
 
 from archive.analysis import analyze_word, clean, normalize
 from archive.analysis.analyzer import alternative_root, query_root
@@ -67,9 +67,7 @@ DIRTY_ALPHABET = (
 
 
 def test_javascript_folds_dirty_text_as_python_does(tmp_path: Path) -> None:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: install nodejs (Debian package) and rerun")
+    node = node_path()
     rng = random.Random(13)
     words = {"".join(rng.choice(DIRTY_ALPHABET) for _ in range(rng.randint(1, 10)))
              for _ in range(20_000)}

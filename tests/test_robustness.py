@@ -8,12 +8,11 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import mkdocs_build
+from conftest import mkdocs_build, node_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,9 +74,7 @@ ARABIC = st.text(
 
 @pytest.fixture(scope="module")
 def node_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: install nodejs and rerun")
+    node = node_path()
     tmp = tmp_path_factory.mktemp("hyp")
     return node, export_tables(tmp / "tables.json"), tmp
 
