@@ -304,6 +304,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.serving:  # the plugin lives across reloads: so do the parsed corpus, the word
             # table and the root counts
             self.gc_watch.start()
+            from archive.browser.index import remember_mirror
             from archive.index import build as index_build
             from archive.pipeline import remember_corpus
             from archive.site import roots
@@ -311,11 +312,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             remember_corpus(True)
             roots.remember(True)
             index_build.remember(True)  # the search index's files as last written
+            remember_mirror(True)  # the browser data's folders found alike in the site
 
     def on_shutdown(self) -> None:
         self._cancel_collection()
         gc.set_threshold(*_GC_THRESHOLDS)  # as they were (BUILD_GC_THRESHOLDS)
         if self.serving:
+            from archive.browser.index import remember_mirror
             from archive.index import build as index_build
             from archive.pipeline import remember_corpus
             from archive.site import roots
@@ -328,6 +331,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             remember_corpus(False)  # corpus.pickle and the word table get the last parse
             roots.remember(False)  # build/roots/ gets the last count
             index_build.remember(False)
+            remember_mirror(False)
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
