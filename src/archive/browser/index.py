@@ -95,6 +95,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 from archive import files
 from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
+from archive.browser import keptstate
 from archive.browser.digits import count_numbers, numbers_text, text_numbers
 from archive.collector import paused as paused_gc
 from archive.index.schema import root_stream
@@ -1647,10 +1648,13 @@ def _load_state(state_dir: Path | None) -> dict[str, Any] | None:
     if state_dir is None:
         return None
     path = state_dir / "state.json"
+    state: dict[str, Any] | None = keptstate.read(path)  # (`mkdocs serve`: kept in memory)
     try:
-        state: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        if state is None:
+            state = json.loads(path.read_text("utf-8"))
     except (FileNotFoundError, ValueError):
         return None
+    assert state is not None
     if (state.get("version") != STATE_VERSION or state.get("data_version") != DATA_VERSION
             or state.get("code") != _code_fingerprint()):
         return None
@@ -2036,23 +2040,9 @@ def _write_browser_index(
 def _write_state(path: Path, head: dict[str, Any], docs: Iterable[tuple[str, Any]]) -> None:
     """``path`` ← ``_dump({**head, "docs": dict(docs)})`` (the same text), written a few
     articles at a time: ``docs`` in ascending id order (the encoder's sorted keys), without
-    the whole text (tens of MB at 31,030 articles) or a dict of every article in memory."""
-    assert "docs" not in head
-    before = _dump({k: v for k, v in head.items() if k < "docs"})
-    after = _dump({k: v for k, v in head.items() if k > "docs"})
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(before[:-1] + ("," if len(before) > 2 else "") + '"docs":{')
-        chunk: list[str] = []
-        last: str | None = None
-        for ident, value in docs:
-            if last is not None and ident <= last:
-                raise ValueError(f"state: article {ident!r} after {last!r}")
-            chunk.append(("" if last is None else ",") + _dump(ident) + ":" + _dump(value))
-            last = ident
-            if len(chunk) >= 1024:
-                out.write("".join(chunk))
-                chunk.clear()
-        out.write("".join(chunk) + "}" + ("," + after[1:] if len(after) > 2 else "}"))
+    the whole text (tens of MB at 31,030 articles) or a dict of every article in memory
+    (archive.browser.keptstate: kept in memory under `mkdocs serve`)."""
+    keptstate.write(path, head, docs, _dump)
 
 
 def _old_digests(hashes_dir: _Digests | None, ident: str) -> dict[int, int] | None:

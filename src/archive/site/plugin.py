@@ -304,6 +304,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.serving:  # the plugin lives across reloads: so do the parsed corpus, the word
             # table and the root counts
             self.gc_watch.start()
+            from archive.browser import keptstate
             from archive.browser.index import remember_mirror
             from archive.index import build as index_build
             from archive.pipeline import remember_corpus
@@ -313,11 +314,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             roots.remember(True)
             index_build.remember(True)  # the search index's files as last written
             remember_mirror(True)  # the browser data's folders found alike in the site
+            keptstate.remember(True)  # the browser data's state.json as last written
 
     def on_shutdown(self) -> None:
         self._cancel_collection()
         gc.set_threshold(*_GC_THRESHOLDS)  # as they were (BUILD_GC_THRESHOLDS)
         if self.serving:
+            from archive.browser import keptstate
             from archive.browser.index import remember_mirror
             from archive.index import build as index_build
             from archive.pipeline import remember_corpus
@@ -332,6 +335,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             roots.remember(False)  # build/roots/ gets the last count
             index_build.remember(False)
             remember_mirror(False)
+            keptstate.remember(False)
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
