@@ -252,6 +252,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # `mkdocs serve`: where each article's record is in the article data files, so that a
         # reload makes only the changed articles' records again (archive.site.export.KeptRows)
         self.data_rows = export.KeptRows()
+        # `mkdocs serve`: each article's related ids with the kept list they were made of
+        # (archive.site.model.related_ids)
+        self.related_memo: dict[str, tuple[Any, list[str]]] = {}
         self.title_forms = TitleForms()  # `mkdocs serve`: the session's (see on_pre_build)
         self.builds = 0  # builds ended under `mkdocs serve` (see _collect_garbage)
         self.gc_watch = Watch()  # `mkdocs serve`: the collector's time, logged per build
@@ -429,7 +432,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 related, report = report.related_ids, None  # the ids it has just written
             if related is None:
                 kept = kept_related(self.paths.build / "related.json")
-                related = (related_ids(kept) if kept is not None
+                related = (related_ids(kept, self.related_memo) if kept is not None
                            else read_related(self.paths.build / "related.json"))
         if not self.serving:
             # The stages that read every text at once are done: the pages and the browser
