@@ -5,7 +5,6 @@ is the one written, an entry made of the kept entry's own objects written with i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,9 @@ HEAD = {"version": 4, "data_version": 9, "code": "c", "shards": 2, "slots": 4,
 
 
 @pytest.fixture
-def kept() -> Iterator[None]:
-    keptstate.remember(True)
-    try:
-        yield
-    finally:
-        keptstate.remember(False)
+def kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """keptstate.remember on for the test."""
+    monkeypatch.setattr(keptstate, "_KEPT", {})
 
 
 def _docs(n: int) -> list[tuple[str, list]]:

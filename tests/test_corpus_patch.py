@@ -4,7 +4,6 @@ result is what a full load of the folder gives, articles and problems in the sam
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,9 @@ LOAD_CORPUS = loader.load_corpus  # (the tests below count the calls made by the
 
 
 @pytest.fixture
-def remembering() -> Iterator[None]:
-    pipeline.remember_corpus(True)
-    try:
-        yield
-    finally:
-        pipeline.remember_corpus(False)
+def remembering(monkeypatch: pytest.MonkeyPatch) -> None:
+    """remember_corpus on for the test (nothing saved after it)."""
+    monkeypatch.setattr(pipeline, "_REMEMBERED", {})
 
 
 def _seed(seeds: Path, name: str, body: str) -> Path:
