@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from archive.browser.index import _mirror
+from archive.browser.index import _mirror, remember_mirror
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -90,3 +90,63 @@ def test_mirror_of_a_kept_copy_reads_folders_not_each_file(tmp_path: Path,
     assert _tree(served) == _tree(src)
     assert (served / "pos" / "1" / "4.json").stat().st_ino == (
         src / "pos" / "1" / "4.json").stat().st_ino
+
+
+def _age_folders(*roots: Path) -> None:
+    """Folder times an hour back: settled (see archive.browser.index.SETTLED_NS)."""
+    for root in roots:
+        for p in [root, *root.rglob("*")]:
+            if p.is_dir():
+                st = p.stat()
+                os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - 3600 * 10**9))
+
+
+def test_a_remembered_mirror_lists_only_the_folders_that_changed(tmp_path: Path,
+                                                                monkeypatch: Any) -> None:
+    """`mkdocs serve` (remember_mirror): two folders with the times they had when last made
+    alike are not listed again; one whose entries changed is, and the copy equals a fresh
+    one (a file replaced, one added in a new folder, one deleted, a stray file in the site)."""
+    src = tmp_path / "data"
+    for k in range(30):
+        (src / "pos" / str(k % 3)).mkdir(parents=True, exist_ok=True)
+        (src / "pos" / str(k % 3) / f"{k}.json").write_text(str(k))
+    (src / "meta.json").write_text("m")
+    served = tmp_path / "served"
+    remember_mirror(True)
+    try:
+        _mirror(src, served)
+        _age_folders(src, served)
+        _mirror(src, served)  # settled now: remembered
+        listed: list[str] = []
+        real = os.scandir
+
+        def counting(path: Any) -> Any:
+            listed.append(Path(path).relative_to(tmp_path).as_posix())
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", counting)
+        _mirror(src, served)
+        assert listed == []  # nothing changed: no folder listed
+        _replace(src / "pos" / "1" / "4.json", b"new")
+        (src / "pos" / "2" / "5.json").unlink()
+        (src / "pos" / "9").mkdir()
+        (src / "pos" / "9" / "n.json").write_text("n")
+        (served / "pos" / "0" / "stray.json").write_text("left by something else")
+        _mirror(src, served)
+        assert sorted(set(listed)) == sorted([
+            "data/pos", "served/pos", "data/pos/0", "served/pos/0", "data/pos/1",
+            "served/pos/1", "data/pos/2", "served/pos/2", "data/pos/9"])
+        monkeypatch.undo()
+        fresh = tmp_path / "fresh"
+        _mirror(src, fresh)
+        assert _tree(served) == _tree(fresh) == _tree(src)
+        assert (served / "pos" / "1" / "4.json").stat().st_ino == (
+            src / "pos" / "1" / "4.json").stat().st_ino
+        # changed just now: listed again next time, however the times look then
+        _replace(src / "pos" / "1" / "4.json", b"newer")
+        _mirror(src, served)
+        _replace(src / "pos" / "1" / "4.json", b"newest")
+        _mirror(src, served)
+        assert (served / "pos" / "1" / "4.json").read_bytes() == b"newest"
+    finally:
+        remember_mirror(False)

@@ -156,6 +156,8 @@ class _Remembered:
     corpus: Any
     parsed: dict[str, Any]  # file name → ((size, mtime_ns), parse)
     unsaved: bool = False  # corpus.pickle does not hold it yet
+    # every entry of seeds/ → (size, mtime_ns) when parsed (None: not known)
+    entries: dict[str, tuple[int, int]] | None = None
 
 
 #: Folder of seeds → its last parse, when :func:`remember_corpus` is on; None: off.
@@ -215,7 +217,8 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
 
     if not paths.seeds.is_dir():
         return load_corpus(paths)
-    entries = {e.name: (e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(paths.seeds)}
+    entries = {e.name: (st.st_size, st.st_mtime_ns)
+               for e in os.scandir(paths.seeds) for st in (e.stat(),)}
     state = sorted((name, size, mtime) for name, (size, mtime) in entries.items())
     code = repr((files.fingerprint("corpus cache 4", ["corpus"]), str(paths.root),
                  str(paths.seeds)))
@@ -229,11 +232,16 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
         return remembered.corpus
     if remembered is not None and remembered.code_key == code_key:
         previous = remembered.parsed
+        memo = _reparsed(remembered, entries, key, paths)
+        if memo is not None:  # (a reload: written when the server stops)
+            _REMEMBERED[str(cache)] = memo  # type: ignore[index]
+            return memo.corpus
     else:
         saved, previous, whole = _read_previous(cache, key, code_key)
         if saved == key and whole is not None:  # the file holds this very state
             if _REMEMBERED is not None:
-                _REMEMBERED[str(cache)] = _Remembered(key, code_key, whole, previous)
+                _REMEMBERED[str(cache)] = _Remembered(key, code_key, whole, previous,
+                                                      entries=entries)
             else:
                 _forget_corpus(cache)
             return whole
@@ -253,7 +261,7 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
         return out
 
     corpus = load_corpus(paths, load_file)
-    memo = _Remembered(key, code_key, corpus, parsed)
+    memo = _Remembered(key, code_key, corpus, parsed, entries=entries)
     if _REMEMBERED is not None and remembered is not None:
         memo.unsaved = True  # a reload: written when the server stops
         _REMEMBERED[str(cache)] = memo
@@ -265,6 +273,41 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
     if _REMEMBERED is None:
         _forget_corpus(cache)
     return corpus
+
+
+def _reparsed(remembered: _Remembered, entries: dict[str, tuple[int, int]], key: str,
+              paths: Paths) -> _Remembered | None:
+    """`mkdocs serve`: the remembered parse with only the changed article files parsed again
+    (archive.corpus.patch), when seeds/ holds the same names as when it was made and only a
+    few of its files changed (size or time); None: the corpus is loaded in full. An entry that
+    was not parsed (a gazetteer file, a folder, a file load_corpus reports without reading) is
+    not read by the load either."""
+    from archive.corpus.loader import load_file
+    from archive.corpus.patch import patched
+
+    before = remembered.entries
+    if before is None or before.keys() != entries.keys():
+        return None
+    changed = [name for name, stamp in entries.items() if before[name] != stamp]
+    if len(changed) > PATCHED_FILES:
+        return None
+    parsed, changes = dict(remembered.parsed), []
+    for name in changed:
+        old = parsed.get(name)
+        if old is None:
+            continue  # not read by a load of seeds/ either
+        new = load_file(paths.seeds / name, paths)
+        parsed[name] = (entries[name], new)
+        changes.append((old[1], new))
+    corpus = patched(remembered.corpus, changes)
+    if corpus is None:
+        return None
+    return _Remembered(key, remembered.code_key, corpus, parsed, unsaved=True, entries=entries)
+
+
+#: At most this many changed seed files are parsed into the remembered corpus (_reparsed);
+#: more: the corpus is loaded again (its other files' parses reused all the same).
+PATCHED_FILES = 64
 
 
 def _forget_corpus(cache: Path) -> None:

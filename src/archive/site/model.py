@@ -559,14 +559,26 @@ def read_related(path: Path) -> dict[str, list[str]] | None:
     return related_ids(raw)
 
 
-def related_ids(raw: Any) -> dict[str, list[str]] | None:
-    """:func:`read_related` of the file's parsed content ``raw``."""
+def related_ids(raw: Any, memo: dict[str, tuple[Any, list[str]]] | None = None
+                ) -> dict[str, list[str]] | None:
+    """:func:`read_related` of the file's parsed content ``raw``. ``memo`` (`mkdocs serve`,
+    whose search index update keeps the lists that did not change as the same objects): per
+    article id, the list it was last given and the ids made of it, taken again for that very
+    list (not made again for all 9,504 lists on every reload); updated in place."""
     if isinstance(raw, dict) and "related" in raw and isinstance(raw["related"], dict):
         raw = raw["related"]
     if not isinstance(raw, dict):
         return None
     out: dict[str, list[str]] = {}
+    before = dict(memo) if memo is not None else {}
+    if memo is not None:
+        memo.clear()
     for key, items in raw.items():
+        hit = before.get(key)
+        if hit is not None and hit[0] is items:
+            out[key] = hit[1]
+            memo[key] = hit  # type: ignore[index]
+            continue
         if not isinstance(items, Sequence) or isinstance(items, str):
             continue
         ids: list[str] = []
@@ -578,4 +590,6 @@ def related_ids(raw: Any) -> dict[str, list[str]] | None:
             elif isinstance(item, list | tuple) and item and isinstance(item[0], str):
                 ids.append(item[0])
         out[str(key)] = ids
+        if memo is not None and type(key) is str:
+            memo[key] = (items, ids)
     return out

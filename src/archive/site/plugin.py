@@ -252,6 +252,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # `mkdocs serve`: where each article's record is in the article data files, so that a
         # reload makes only the changed articles' records again (archive.site.export.KeptRows)
         self.data_rows = export.KeptRows()
+        # `mkdocs serve`: each article's related ids with the kept list they were made of
+        # (archive.site.model.related_ids)
+        self.related_memo: dict[str, tuple[Any, list[str]]] = {}
         self.title_forms = TitleForms()  # `mkdocs serve`: the session's (see on_pre_build)
         self.builds = 0  # builds ended under `mkdocs serve` (see _collect_garbage)
         self.gc_watch = Watch()  # `mkdocs serve`: the collector's time, logged per build
@@ -304,6 +307,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.serving:  # the plugin lives across reloads: so do the parsed corpus, the word
             # table and the root counts
             self.gc_watch.start()
+            from archive.browser import keptstate
+            from archive.browser.index import remember_mirror
             from archive.index import build as index_build
             from archive.pipeline import remember_corpus
             from archive.site import roots
@@ -311,11 +316,15 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             remember_corpus(True)
             roots.remember(True)
             index_build.remember(True)  # the search index's files as last written
+            remember_mirror(True)  # the browser data's folders found alike in the site
+            keptstate.remember(True)  # the browser data's state.json as last written
 
     def on_shutdown(self) -> None:
         self._cancel_collection()
         gc.set_threshold(*_GC_THRESHOLDS)  # as they were (BUILD_GC_THRESHOLDS)
         if self.serving:
+            from archive.browser import keptstate
+            from archive.browser.index import remember_mirror
             from archive.index import build as index_build
             from archive.pipeline import remember_corpus
             from archive.site import roots
@@ -328,6 +337,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             remember_corpus(False)  # corpus.pickle and the word table get the last parse
             roots.remember(False)  # build/roots/ gets the last count
             index_build.remember(False)
+            remember_mirror(False)
+            keptstate.remember(False)
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -421,7 +432,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 related, report = report.related_ids, None  # the ids it has just written
             if related is None:
                 kept = kept_related(self.paths.build / "related.json")
-                related = (related_ids(kept) if kept is not None
+                related = (related_ids(kept, self.related_memo) if kept is not None
                            else read_related(self.paths.build / "related.json"))
         if not self.serving:
             # The stages that read every text at once are done: the pages and the browser
