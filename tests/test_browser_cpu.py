@@ -63,7 +63,8 @@ def test_a_spill_record_made_of_its_groups_bytes_reads_back_as_its_tuple(tmp_pat
                                    for seq in (0, 5, 70_000, 2**31 - 1)] + [(9, groups)]
 
 
-def test_spill_buckets_grow_with_a_cold_builds_articles_within_the_shards() -> None:
+def test_spill_buckets_grow_with_a_cold_builds_articles_within_the_shards(
+        monkeypatch: Any) -> None:
     """More spill files for more articles (a power of two, from :data:`SPILL_BUCKETS`), so
     that a bucket's expected bytes stay within a pass; never more than the shards (a shard's
     terms stay in one bucket) or :data:`MAX_SPILL_BUCKETS`; an unknown count keeps the
@@ -76,6 +77,7 @@ def test_spill_buckets_grow_with_a_cold_builds_articles_within_the_shards() -> N
         spill_buckets,
     )
 
+    monkeypatch.setattr("archive.browser.index._open_files", lambda: 1 << 16)
     assert spill_buckets(None, 1 << 20) == SPILL_BUCKETS
     assert spill_buckets(987, 512) == SPILL_BUCKETS  # 85 MB: 64 buckets read in one pass
     for count in (9_504, 31_030, 100_000, 10**7):
@@ -86,6 +88,16 @@ def test_spill_buckets_grow_with_a_cold_builds_articles_within_the_shards() -> N
             assert count * SPILL_ARTICLE <= got * SPILL_PASS < 2 * count * SPILL_ARTICLE
         assert spill_buckets(count, 128) == min(got, 128)
     assert spill_buckets(31_030, 1 << 20) > spill_buckets(9_504, 1 << 20) > SPILL_BUCKETS
+
+
+def test_spill_buckets_stay_within_a_quarter_of_the_open_files_allowed(monkeypatch: Any
+                                                                       ) -> None:
+    import archive.browser.index as browser_index
+
+    monkeypatch.setattr(browser_index, "_open_files", lambda: 256)  # macOS's usual limit
+    assert browser_index.spill_buckets(10**7, 1 << 20) == browser_index.SPILL_BUCKETS
+    monkeypatch.setattr(browser_index, "_open_files", lambda: 1024)
+    assert browser_index.spill_buckets(10**7, 1 << 20) == 256
 
 
 def test_a_cold_build_over_more_spill_buckets_writes_the_same_bytes_reading_each_once(

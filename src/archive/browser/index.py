@@ -191,18 +191,31 @@ SPILL_PASS = 12 << 20
 def spill_buckets(count: int | None, shards: int) -> int:
     """The spill files for a build that spills ``count`` articles into ``shards`` shards
     (None: not known): at least :data:`SPILL_BUCKETS`, and as many more (a power of two, at
-    most :data:`MAX_SPILL_BUCKETS` and ``shards``) as keep a bucket's expected bytes
-    (:data:`SPILL_ARTICLE` an article) within :data:`SPILL_PASS`, so that each bucket is read
-    once: a bucket read in several passes is decoded whole in each (at 31,030 articles 64
-    buckets took three passes, every article's postings decoded three times). Only the
-    number of files changes: the shards are made of the same records in the same order."""
+    most :data:`MAX_SPILL_BUCKETS`, ``shards`` and a quarter of the open files allowed) as
+    keep a bucket's expected bytes (:data:`SPILL_ARTICLE` an article) within
+    :data:`SPILL_PASS`, so that each bucket is read once: a bucket read in several passes is
+    decoded whole in each (at 31,030 articles 64 buckets of about 40 MB, four passes: every
+    article's postings decoded four times). Only the number of files changes: the shards are
+    made of the same records in the same order."""
     buckets = SPILL_BUCKETS
     if count is None:
         return buckets
-    while (buckets < min(shards, MAX_SPILL_BUCKETS)
+    while (buckets < min(shards, MAX_SPILL_BUCKETS, _open_files() // 4)
            and count * SPILL_ARTICLE > buckets * SPILL_PASS):
         buckets *= 2
     return buckets
+
+
+def _open_files() -> int:
+    """The process's limit of open files (a spill file is open while the articles are read:
+    a quarter of the limit at most, e.g. 256 files of Linux's usual 1,024, 64 of macOS's 256)."""
+    try:
+        import resource
+    except ImportError:  # not a Unix: no such limit
+        return 4 * MAX_SPILL_BUCKETS
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return 4 * MAX_SPILL_BUCKETS if soft == resource.RLIM_INFINITY else soft
+
 
 STATIC = Path(__file__).parent / "static"
 #: Static files copied into ``<site>/search/assets/``.
