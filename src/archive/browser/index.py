@@ -174,8 +174,8 @@ DIGEST_FLUSH = 1 << 14
 SPILL_BUCKETS = 64
 #: At most this many spill files (each open while the articles are read).
 MAX_SPILL_BUCKETS = 512
-#: About the spill bytes of one article's terms (86 KB at 987 SaudiNewsNet articles): what
-#: :func:`spill_buckets` expects of the articles to come.
+#: About the spill bytes of one article's terms, on the high side (SaudiNewsNet: 86 KB an
+#: article at 987 articles, 49 KB at 9,504): what :func:`spill_buckets` expects of them.
 SPILL_ARTICLE = 96 << 10
 #: Bytes of spill records gathered per bucket before they are written (with more buckets than
 #: :data:`SPILL_BUCKETS`, a share of it: the buffers together stay this times 64).
@@ -194,9 +194,10 @@ def spill_buckets(count: int | None, shards: int) -> int:
     most :data:`MAX_SPILL_BUCKETS`, ``shards`` and a quarter of the open files allowed) as
     keep a bucket's expected bytes (:data:`SPILL_ARTICLE` an article) within
     :data:`SPILL_PASS`, so that each bucket is read once: a bucket read in several passes is
-    decoded whole in each (at 31,030 articles 64 buckets of about 40 MB, four passes: every
-    article's postings decoded four times). Only the number of files changes: the shards are
-    made of the same records in the same order."""
+    decoded whole in each (9,504 SaudiNewsNet articles spill 467 MB, 64 buckets of up to
+    14 MB: at 31,030, about 24 MB a bucket, two passes or three, every article's postings
+    decoded two or three times). Only the number of files changes: the shards are made of
+    the same records in the same order."""
     buckets = SPILL_BUCKETS
     if count is None:
         return buckets
