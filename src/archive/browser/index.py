@@ -174,9 +174,9 @@ DIGEST_FLUSH = 1 << 14
 SPILL_BUCKETS = 64
 #: At most this many spill files (each open while the articles are read).
 MAX_SPILL_BUCKETS = 512
-#: About the spill bytes of one article's terms, on the high side (SaudiNewsNet: 86 KB an
-#: article at 987 articles, 49 KB at 9,504): what :func:`spill_buckets` expects of them.
-SPILL_ARTICLE = 96 << 10
+#: About the spill bytes of one article's terms (SaudiNewsNet: 86 KB an article at 987
+#: articles, 49 KB at 9,504): what :func:`spill_buckets` expects of them.
+SPILL_ARTICLE = 64 << 10
 #: Bytes of spill records gathered per bucket before they are written (with more buckets than
 #: :data:`SPILL_BUCKETS`, a share of it: the buffers together stay this times 64).
 SPILL_FLUSH = 1 << 16
