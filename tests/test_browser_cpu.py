@@ -6,6 +6,7 @@ unchanged."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from test_browser_index_incremental import _analyzed, _cold, _data, _mtimes, _project, _same
 
@@ -60,3 +61,121 @@ def test_a_spill_record_made_of_its_groups_bytes_reads_back_as_its_tuple(tmp_pat
     spill.close()
     assert list(spill.read(3)) == [(seq, groups[: 1 + seq % 3])
                                    for seq in (0, 5, 70_000, 2**31 - 1)] + [(9, groups)]
+
+
+def test_spill_buckets_grow_with_a_cold_builds_articles_within_the_shards(
+        monkeypatch: Any) -> None:
+    """More spill files for more articles (a power of two, from :data:`SPILL_BUCKETS`), so
+    that a bucket's expected bytes stay within a pass; never more than the shards (a shard's
+    terms stay in one bucket) or :data:`MAX_SPILL_BUCKETS`; an unknown count keeps the
+    minimum."""
+    from archive.browser.index import (
+        MAX_SPILL_BUCKETS,
+        SPILL_ARTICLE,
+        SPILL_BUCKETS,
+        SPILL_PASS,
+        spill_buckets,
+    )
+
+    monkeypatch.setattr("archive.browser.index._open_files", lambda: 1 << 16)
+    assert spill_buckets(None, 1 << 20) == SPILL_BUCKETS
+    assert spill_buckets(987, 512) == SPILL_BUCKETS  # 85 MB: 64 buckets read in one pass
+    for count in (9_504, 31_030, 100_000, 10**7):
+        shards = 1 << 20
+        got = spill_buckets(count, shards)
+        assert got & (got - 1) == 0 and SPILL_BUCKETS <= got <= MAX_SPILL_BUCKETS
+        if got < MAX_SPILL_BUCKETS:
+            assert count * SPILL_ARTICLE <= got * SPILL_PASS < 2 * count * SPILL_ARTICLE
+        assert spill_buckets(count, 128) == min(got, 128)
+    # 64 buckets of 9.5 MB expected at 9,504 (at most 14 MB measured); 31,030: 256
+    assert spill_buckets(31_030, 1 << 20) > spill_buckets(9_504, 1 << 20) == SPILL_BUCKETS
+
+
+def test_spill_buckets_stay_within_a_quarter_of_the_open_files_allowed(monkeypatch: Any
+                                                                       ) -> None:
+    import archive.browser.index as browser_index
+
+    monkeypatch.setattr(browser_index, "_open_files", lambda: 256)  # macOS's usual limit
+    assert browser_index.spill_buckets(10**7, 1 << 20) == browser_index.SPILL_BUCKETS
+    monkeypatch.setattr(browser_index, "_open_files", lambda: 1024)
+    assert browser_index.spill_buckets(10**7, 1 << 20) == 256
+
+
+def test_a_cold_build_over_more_spill_buckets_writes_the_same_bytes_reading_each_once(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    """A cold build given its articles' count spreads its spill over more buckets when they
+    are many (here: an article's expected bytes made large): every bucket is read in one
+    pass, and the data and state files are those of a build over the usual 64 buckets (a
+    stream, whose count is not known)."""
+    import archive.browser.index as browser_index
+
+    root = _project(tmp_path / "archive")
+    analyzed, gazetteer = _analyzed(root)
+    per_shard = 1 / 64  # more shards than buckets
+    reads: list[int] = []
+    read = browser_index._Spill.read
+
+    def counted(self: Any, bucket: int) -> Any:
+        reads.append(bucket)
+        return read(self, bucket)
+
+    def build(folder: Path, articles: Any) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        state = folder / "state"
+        write_browser_index(articles, folder / "site", gazetteer, state_dir=state,
+                            docs_per_shard=per_shard)
+        return _data(folder / "site"), {
+            p.relative_to(state).as_posix(): p.read_bytes()
+            for p in sorted(state.rglob("*")) if p.is_file()}
+
+    monkeypatch.setattr(browser_index._Spill, "read", counted)
+    usual = build(tmp_path / "usual", iter(analyzed))
+    assert len(reads) == len(set(reads)) == browser_index.SPILL_BUCKETS + 1  # and docs
+    reads.clear()
+    monkeypatch.setattr(browser_index, "SPILL_ARTICLE", 64 * browser_index.SPILL_PASS)
+    more = build(tmp_path / "more", list(analyzed))
+    buckets = browser_index.spill_buckets(len(analyzed), browser_index.shard_count(
+        len(analyzed), per_shard))
+    assert buckets > browser_index.SPILL_BUCKETS
+    assert len(reads) == len(set(reads)) == buckets + 1  # each once
+    _same(more[0], usual[0])
+    _same(more[1], usual[1])
+
+
+def test_term_hash_reads_code_units_as_javascript_does() -> None:
+    """FNV-1a over UTF-16 code units: a character of the BMP is its code point, one beyond it
+    a surrogate pair (the hash of the pair's two units)."""
+    from archive.browser.index import term_hash
+
+    def reference(term: str) -> int:
+        data = term.encode("utf-16-le")
+        h = 0x811C9DC5
+        for i in range(0, len(data), 2):
+            h = ((h ^ int.from_bytes(data[i:i + 2], "little")) * 0x01000193) & 0xFFFFFFFF
+        return h
+
+    terms = ["", "a", "درعا", "\uffff", "\U0001d49c", "ab\U0001d49cد", "\ud7ff\ue000", "ك" * 40]
+    assert [term_hash(t) for t in terms] == [reference(t) for t in terms]
+    assert term_hash("\U0001d49c") == reference("\ud835\udc9c".encode(
+        "utf-16-le", "surrogatepass").decode("utf-16-le"))
+
+
+def test_a_cold_build_into_a_new_data_folder_still_sweeps_the_state_folder(tmp_path: Path
+                                                                          ) -> None:
+    """A data folder made by the build is not listed for stale files (it holds only what the
+    build wrote), but the state folder is: shard states of an earlier build with more shards
+    are removed."""
+    import shutil
+
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    analyzed, gazetteer = _analyzed(root)
+    write_browser_index(analyzed, site, gazetteer, state_dir=state, docs_per_shard=1 / 64)
+    many = len(list((state / "shards").iterdir()))
+    (state / "state.json").unlink()
+    shutil.rmtree(state / "data")
+    report = write_browser_index(analyzed, site, gazetteer, state_dir=state)
+    shards = len(list((state / "data" / "lunr").iterdir()))
+    assert report.full and shards < many
+    assert sorted(int(p.name.split(".")[0]) for p in (state / "shards").iterdir()) == list(
+        range(shards))
+    _same(_data(site), _cold(root, analyzed, gazetteer))
