@@ -105,10 +105,11 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
     cards = read_data(data, f"cards/{n0 // meta['card_block']}.json")
     first_aa = archive["analyzed"][0].article
     # the card: id, path, title, URL (None: the default), date and source (shown with the
-    # result before the columns are in)
+    # result before the columns are in), and no raw source (no raw/ texts in this site: the
+    # text is in docs/)
     assert cards[n0 % meta["card_block"]] == [ids[0], "seeds/000_02dc7bcb46da7aac.txt",
                                                first_aa.title, None, first_aa.date,
-                                               first_aa.source]
+                                               first_aa.source, None]
     meta_text = json.dumps([read_data(data, "meta.json"), columns], ensure_ascii=False)
     assert archive["analyzed"][4].article.title not in meta_text
     # one store file per article, holding its text; no text in the metadata

@@ -583,8 +583,9 @@ def test_an_edit_rewrites_only_the_positions_files_of_its_range(
     after = _mtimes(pos)
     rewritten = sorted(k for k in after if after[k] != before.get(k))
     meta = read_data(site / "search" / "data", "meta.json")
+    block = meta["card_block"]
     number = next(n for n in live_numbers(meta["live"])
-                  if read_data(site / "search" / "data", f"docs/{n}.json")["id"]
+                  if read_data(site / "search" / "data", f"cards/{n // block}.json")[n % block][0]
                   == "synthetic-0")
     assert rewritten and read
     for key in [*rewritten, *(f"-/{k}" for k in read)]:

@@ -16,7 +16,11 @@ incrementally.
                         the gazetteer's entities (names, aliases, parents): fetched after the
                         first results are on screen, or before filtering
     cards/<b>.json      id, path, title, URL, date and source of articles
-                        ``b*CARD_BLOCK`` … (fetched for the results on screen only)
+                        ``b*CARD_BLOCK`` …, and how to make each one's text from the
+                        published raw text ``<site>/raw/<id>.txt`` (the seed byte for byte):
+                        ``[start, [s, e, replacement], …]`` (:func:`raw_source`; usually
+                        ``[start]`` alone), ``None`` where ``docs/`` holds the text (fetched
+                        for the results on screen only)
     lunr/<k>.json       the inverted index split by term; each shard is a lunr index
                         (``lunr.Index.load`` in lunr.js 2.3.9 loads it); a long term
                         (:data:`LONG_DOCS`) holds only its articles and frequencies
@@ -26,11 +30,8 @@ incrementally.
     forms/<k>.json      for each light stem and root: its word forms (normalized, one spelling
                         as written) and which form each article of the term's posting holds,
                         in the same shards
-    docs/<n>.json       one article's body spans and card, and how to make its text from the
-                        published raw text ``<site>/raw/<id>.txt`` (the seed byte for byte):
-                        ``"raw": [start, [s, e, replacement], …]`` (:func:`raw_source`;
-                        usually ``[start]`` alone), or the text itself where the raw text is
-                        not published or does not give it (results on screen only)
+    docs/<n>.json       ``{"text": text}``: an article's text, only where the raw text is not
+                        published or does not give it (results on screen only)
     analyzer-tables.json, lexicon/*.json, names.json   the analyzer's and gazetteer's tables
 
 Every file is stored gzip-compressed under its name plus ``.gz`` (``meta.json.gz``, level 6,
@@ -108,7 +109,10 @@ LUNR_VERSION = "2.3.9"
 FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
-#: 11: every number list (docnums, positions, term frequencies) as
+#: 12: ``docs/<n>.json`` only where the text is not made from the raw text: the card
+#: (``cards/<b>.json``) ends with the raw source (:func:`raw_source`, ``None`` for a docs/
+#: file), the unused body spans are gone (search/data 5.8 % smaller at 9,504 articles,
+#: 9,504 files fewer). 11: every number list (docnums, positions, term frequencies) as
 #: :mod:`archive.browser.digits` text, one to three printable characters per number and no
 #: separator, instead of comma-separated decimals (pos/ 13 %, lunr/ 9 % smaller gzipped at
 #: 987 articles). 10: ``docs/<n>.json`` holds no text where the article's published raw text
@@ -130,7 +134,7 @@ DATA_DIR = "search/data"
 #: the field's ``d`` in the shard, within the file's range); a short term's posting is
 #: ``{docnum: positions}``, not lunr's usual ``{docnum: {"p": positions}}``. 4: meta.json split into
 #: meta.json (up front) and columns.json (filters, facets); cards carry the date and source.
-DATA_VERSION = 11
+DATA_VERSION = 12
 #: Suffix of the stored (gzip-compressed) data files, after the JSON name.
 STORED = ".gz"
 #: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
@@ -337,8 +341,8 @@ class _Record:
 
     hashes: list[int]  # the article's term hashes, in order of first appearance
     groups: list[bytes]  # per hash: its group's bytes (see _term_groups)
-    doc: dict[str, Any]  # docs/<n>.json
-    card: list[Any]  # [id, path, title, url or None, date, source]
+    doc: dict[str, Any] | None  # docs/<n>.json: where the card's raw source is None
+    card: list[Any]  # [id, path, title, url or None, date, source, raw source or None]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
 
@@ -375,8 +379,7 @@ def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str
     return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
-def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None,
-            raw_text: str | None = None) -> _Record:
+def _record(doc: IndexDoc, url: str | None, raw_text: str | None = None) -> _Record:
     postings: dict[str, list[Any]] = {}  # term → [field number, delta positions, …]
     for f, (_length, raw) in enumerate(_group_fields(doc)):
         # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
@@ -409,12 +412,14 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None,
             first[(1, root, norm)] = (1, root, norm, spelling)
     forms = list(first.values())
     hashes, groups = _term_groups(postings, forms)
+    source = None if raw_text is None else raw_source(raw_text, doc.text)
+    # the card says how the text is made from raw/<id>.txt (format 12): the results shown need
+    # their card and text, so the page fetches their cards blocks (and raw texts) and a docs/
+    # file only for an article whose text is not made from its raw text
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
-            doc.date, doc.source]
+            doc.date, doc.source, source]
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
-    # the card rides with the text too: the results shown need their text and card, so the
-    # page fetches one file per result after Enter instead of two
-    record = {**doc_record(doc, body, raw_text), "card": card}
+    record = {"text": doc.text} if source is None else None
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
     # article here was kept alive by a reference cycle while the collector is paused
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
@@ -1141,26 +1146,15 @@ def priors_in_shards(core: dict[str, Any], shards: dict[str, dict[str, Any]]
     return {k: v for k, v in core.items() if k != "root_prior"}, out
 
 
-def doc_record(doc: IndexDoc, body: list[tuple[int, int]], raw: str | None = None
-               ) -> dict[str, Any]:
-    """The per-article store entry: its text and body spans (UTF-16 offsets, as JS counts).
-
-    ``raw``: the published raw text of the article (``raw/<id>.txt`` of the site, decoded as
-    the browser decodes it, :func:`published_raw`). When the text can be made from it
-    (:func:`raw_source`), the entry holds ``"raw": [start, [s, e, replacement], …]`` instead
-    of ``"text"``: the browser fetches the raw text and takes the text from it
-    (:func:`text_from_raw`, loader.js ``textFromRaw``)."""
-    cache: dict[int, int] = {}
-    record: dict[str, Any] = {
-        "id": doc.id,
-        "body": [[_utf16(doc.text, s, cache), _utf16(doc.text, e, cache)] for s, e in body],
-    }
+def doc_record(doc: IndexDoc, raw: str | None = None) -> dict[str, Any]:
+    """How the browser gets an article's text: ``{"raw": [start, [s, e, replacement], …]}``
+    when it can be made from ``raw``, the published raw text of the article (``raw/<id>.txt``
+    of the site, decoded as the browser decodes it, :func:`published_raw`; the browser fetches
+    it and takes the text from it: :func:`text_from_raw`, loader.js ``textFromRaw``), else
+    ``{"text": text}`` (``docs/<n>.json``). The ``raw`` list is the card's last member
+    (``cards/<b>.json``)."""
     source = None if raw is None else raw_source(raw, doc.text)
-    if source is None:
-        record["text"] = doc.text
-    else:
-        record["raw"] = source
-    return record
+    return {"text": doc.text} if source is None else {"raw": source}
 
 
 #: Folder of the articles' raw texts in the site (``raw/<id>.txt``, the seed byte for byte:
@@ -1861,14 +1855,14 @@ def _write_browser_index(
                     assert isinstance(analyzed, ArticleSource)
                     aa = analyzed.article(ident)
                 doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
-                body = [(s.start, s.end) for s in aa.article.body_segments()]
                 # the text from the site's raw/<id>.txt when it can be made from it
-                rec = _record(doc, body, url, published_raw(Path(site_dir), ident))
+                rec = _record(doc, url, published_raw(Path(site_dir), ident))
                 entries.append([rec.fingerprint, rec.card, rec.row, made_from])
                 if old is not None and old[1] == rec.fingerprint:
                     continue
                 changed.append(seq)
-                spill.add(SPILL_BUCKETS, (seq, rec.doc))
+                if rec.doc is not None:
+                    spill.add(SPILL_BUCKETS, (seq, rec.doc))
                 # per bucket, the article's groups (one per term hash: the hash, then the
                 # marshal bytes, read back by _write_shards) and per term hash a checksum of
                 # its group
@@ -1950,13 +1944,14 @@ def _write_browser_index(
         _write_shards(spill, out, state_dir, shards, old_shards if state else None,
                       everything, renumber, gone, moved, dirty, partial, slots, old_slots)
 
-        # docs/<n>.json: changed articles from the spill, moved ones from their old file
-        live = set(numbers)
+        # docs/<n>.json (only the articles whose card has no raw source): changed articles
+        # from the spill, moved ones from their old file
+        texted = {numbers[seq] for seq in range(len(ids)) if entries[seq][1][6] is None}
         texts = {new: (out_dir / "docs" / f"{old}.json{STORED}").read_bytes()
                  for old, new in moved.items()
                  if (out_dir / "docs" / f"{old}.json{STORED}").exists()}
-        for old in gone | set(moved):
-            if old not in live:
+        for old in gone | set(moved) | {numbers[seq] for seq in changed}:
+            if old not in texted:
                 (out_dir / "docs" / f"{old}.json{STORED}").unlink(missing_ok=True)
         for new, data in texts.items():
             out.put_stored(f"docs/{new}.json", data)
@@ -2016,7 +2011,7 @@ def _write_browser_index(
         out.put("names.json", _dump(names))
         lexicon_names = list(lexicon)
     if everything:
-        _sweep(out_dir, shards, live, blocks, set(lexicon_names), state_dir,
+        _sweep(out_dir, shards, texted, blocks, set(lexicon_names), state_dir,
                rank_blocks(slots))
 
     if state_dir is not None:
@@ -2026,7 +2021,7 @@ def _write_browser_index(
             ((ident, [numbers[seq], *entries[seq]]) for seq, ident in enumerate(ids)))
         _mirror(out_dir, site_data)
     # listed when first read (reports, benchmarks): a build does not need the list
-    report.files = _Listing(lambda: _files(site_data, shards, sorted(live), blocks,
+    report.files = _Listing(lambda: _files(site_data, shards, sorted(texted), blocks,
                                            sorted(lexicon_names)))
     copy_assets(Path(site_dir))
     return report
@@ -2670,7 +2665,7 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
             entries.pop(term, None)
 
 
-def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set[str],
+def _sweep(out_dir: Path, shards: int, texted: set[int], blocks: int, lexicon: set[str],
            state_dir: Path | None, ranks: int) -> None:
     """After a full build: remove files no longer part of the data (and any file of an
     older format: not ``.json.gz``)."""
@@ -2695,7 +2690,7 @@ def _sweep(out_dir: Path, shards: int, live: set[int], blocks: int, lexicon: set
                 shutil.rmtree(folder) if folder.is_dir() else folder.unlink()
     stale(out_dir / "cards", number_below(blocks))
     stale(out_dir / "rank", number_below(ranks))
-    stale(out_dir / "docs", lambda s: s.isdigit() and int(s) in live)
+    stale(out_dir / "docs", lambda s: s.isdigit() and int(s) in texted)
     stale(out_dir / LEXICON_DIR, lambda s: s in lexicon)
     if state_dir is not None:
         stale(state_dir / "shards", number_below(shards), _SHARD_STATE)
@@ -2794,7 +2789,7 @@ class _Listing(Mapping[str, list[Path]]):
         return len(self._listed())
 
 
-def _files(data: Path, shards: int, live: list[int], blocks: int, lexicon: list[str]
+def _files(data: Path, shards: int, texted: list[int], blocks: int, lexicon: list[str]
            ) -> dict[str, list[Path]]:
     z = ".json" + STORED
     return {
@@ -2806,7 +2801,7 @@ def _files(data: Path, shards: int, live: list[int], blocks: int, lexicon: list[
         "pos/*/*.json": sorted((data / "pos").glob(f"*/*{z}")),
         "forms/*.json": [data / "forms" / f"{k}{z}" for k in range(shards)],
         "cards/*.json": [data / "cards" / f"{b}{z}" for b in range(blocks)],
-        "docs/*.json": [data / "docs" / f"{n}{z}" for n in live],
+        "docs/*.json": [data / "docs" / f"{n}{z}" for n in texted],
         "analyzer-tables.json": [data / f"analyzer-tables{z}"],
         "lexicon/*.json": [data / LEXICON_DIR / f"{name}{z}" for name in lexicon],
         "names.json": [data / f"names{z}"],

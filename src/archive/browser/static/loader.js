@@ -69,16 +69,19 @@ export function loadEngine() {
 
 const docCache = new Map();
 
-/** One article's text and body spans (fetched only for results on screen). The text is
- * taken from the article's published raw text (raw/<id>.txt, the seed file) when docs/<n>.json
- * says how ("raw": archive/browser/index.py raw_source), else docs/<n>.json holds it. */
+/** One article's id and text (fetched only for results on screen). The text is taken from
+ * the article's published raw text (raw/<id>.txt, the seed file) as its card says (the card's
+ * raw source, archive/browser/index.py raw_source; the cards block is fetched once for the
+ * articles numbered beside it), else docs/<n>.json holds it. */
 export function loadDoc(docnum) {
   if (!docCache.has(docnum)) {
-    const promise = fetchJSON(`docs/${docnum}.json`).then(async (doc) => {
-      if (doc.text !== undefined || !doc.raw) return doc;
-      const response = await fetch(new URL(`raw/${encodeURIComponent(doc.id)}.txt`, ROOT_URL));
-      if (!response.ok) throw new Error(`لم يُحمَّل نص المقال (${doc.id}، رمز ${response.status})`);
-      return { ...doc, text: textFromRaw(await response.text(), doc.raw) };
+    const promise = loadEngine().then(async ({ view }) => {
+      await view.loadStored([docnum]);
+      const { id, raw } = view.stored(docnum);
+      if (!raw) return { id, text: (await fetchJSON(`docs/${docnum}.json`)).text };
+      const response = await fetch(new URL(`raw/${encodeURIComponent(id)}.txt`, ROOT_URL));
+      if (!response.ok) throw new Error(`لم يُحمَّل نص المقال (${id}، رمز ${response.status})`);
+      return { id, text: textFromRaw(await response.text(), raw) };
     });
     promise.catch(() => docCache.delete(docnum));
     docCache.set(docnum, promise);
@@ -86,7 +89,7 @@ export function loadDoc(docnum) {
   return docCache.get(docnum);
 }
 
-/** The text a docs/<n>.json "raw" entry [start, [s, e, replacement], …] makes of the raw
+/** The text a card's raw source [start, [s, e, replacement], …] makes of the raw
  * text (UTF-16 offsets): raw[start:s1] + replacement1 + raw[e1:s2] + … + raw[e_last:]
  * (archive/browser/index.py text_from_raw). */
 export function textFromRaw(raw, source) {
