@@ -129,14 +129,14 @@ def test_docs_take_the_text_from_the_published_raw_text(tmp_path: Path) -> None:
     data = site / "search" / "data"
     meta = read_data(data, "meta.json")
     cards: dict[str, tuple[int, list[Any]]] = {}  # id → (docnum, card)
-    for f in (data / "cards").glob("*.json.gz"):
+    for f in (data / "cards").glob("*.json.dfl"):
         b = int(f.name.split(".")[0])
         for i, card in enumerate(read_data(data, f"cards/{b}.json")):
             if card is not None:
                 cards[card[0]] = (b * meta["card_block"] + i, card)
     assert sorted(cards) == sorted(a.id for a in arts)
-    texts = {int(f.name.split(".")[0]): read_data(data, f"docs/{f.name.removesuffix('.gz')}")
-             for f in (data / "docs").glob("*.json.gz")}
+    texts = {int(f.name.split(".")[0]): read_data(data, f"docs/{f.name.removesuffix('.dfl')}")
+             for f in (data / "docs").glob("*.json.dfl")}
     n0, card0 = cards[arts[0].id]
     assert card0[-1] is None and texts[n0] == {"text": arts[0].text}
     from_raw = 0

@@ -98,7 +98,7 @@ def _build(root: Path) -> Path:
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
                     "-d", str(site)], check=True, cwd=root, env=env, timeout=600,
                    capture_output=True)
-    assert (site / "search" / "data" / "meta.json.gz").is_file()
+    assert (site / "search" / "data" / "meta.json.dfl").is_file()
     return site
 
 
@@ -373,7 +373,7 @@ def test_shown_text_is_the_analysed_text(page: Any, servers: dict[str, str],
         block = read_data(data, "meta.json")["card_block"]
         sources = [read_data(data, f"cards/{n // block}.json")[n % block][-1] for n in numbers]
         assert sum(s is not None for s in sources) >= len(sources) - 1
-        assert all((s is None) == (data / "docs" / f"{n}.json.gz").is_file()
+        assert all((s is None) == (data / "docs" / f"{n}.json.dfl").is_file()
                    for n, s in zip(numbers, sources, strict=True))
 
 
@@ -395,7 +395,7 @@ def test_enter_on_a_loaded_search_page_fetches_only_the_query_files(
     page.goto(f"{base}/search/")
     page.wait_for_load_state("networkidle")
     loaded = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
-    for name in ("data/meta.json.gz", "data/analyzer-tables.json.gz", "data/names.json.gz"):
+    for name in ("data/meta.json.dfl", "data/analyzer-tables.json.dfl", "data/names.json.dfl"):
         assert any(u.endswith(name) for u in loaded), f"{name} not loaded on arrival"
     # the shards are read without lunr.js (engine.js shardIndex)
     assert not any(u.endswith("lunr.js") for u in loaded)
@@ -417,8 +417,8 @@ def test_enter_on_a_loaded_search_page_fetches_only_the_query_files(
     # (columns.json: the facets' data, fetched once the first results are on screen;
     # pos: positions of long terms, none in the seeds; rank: places in id order, for rows
     # tied in score only)
-    assert kinds <= {"lexicon", "lunr", "forms", "cards", "docs", "pos", "columns.json.gz",
-                     "rank", "rank.json.gz"}, data
+    assert kinds <= {"lexicon", "lunr", "forms", "cards", "docs", "pos", "columns.json.dfl",
+                     "rank", "rank.json.dfl"}, data
     texts = [u for u in after if u.startswith("data/docs/") or "/raw/" in u]
     assert len(texts) == len(got), after
     assert 1 <= len([u for u in data if u.startswith("data/cards/")]) <= len(got)

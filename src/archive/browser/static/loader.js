@@ -18,24 +18,26 @@ import { QueryError, repr } from './query.js';
 const DATA = new URL('../data/', import.meta.url);
 export const ROOT_URL = new URL('../../', import.meta.url);
 
-// Every data file is stored gzipped as <name>.gz (archive/browser/index.py): the host serves
-// the bytes as they are and the page decompresses them with the standard DecompressionStream.
-// A host that labels .gz files Content-Encoding: gzip hands over the JSON already decompressed:
-// the gzip magic number (1f 8b, never the start of JSON text) tells which.
+// Every data file is stored as a raw deflate stream as <name>.dfl (archive/browser/index.py
+// pack): the host serves the bytes as they are and the page decompresses them with the
+// standard DecompressionStream('deflate-raw').
 async function fetchJSON(name) {
-  const response = await fetch(new URL(`${name}.gz`, DATA));
+  const response = await fetch(new URL(`${name}.dfl`, DATA));
   if (!response.ok) throw new Error(`لم تُحمَّل بيانات البحث (${name}، رمز ${response.status})`);
   return parseData(await response.arrayBuffer());
 }
 
-/** The JSON of a data file's bytes, gzipped (decompressed here) or not. */
+/** The JSON of a data file's bytes, deflated (inflated here) or, from a host that sent them
+ * decompressed, not (a raw deflate stream has no magic number: the JSON text is read as it is
+ * when inflating it fails or does not give JSON). */
 export async function parseData(buffer) {
   const bytes = new Uint8Array(buffer);
-  if (bytes.length > 1 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
     return JSON.parse(await new Response(stream).text());
+  } catch (error) {
+    return JSON.parse(new TextDecoder().decode(bytes));
   }
-  return JSON.parse(new TextDecoder().decode(bytes));
 }
 
 let enginePromise = null;
