@@ -95,7 +95,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 from archive import files
 from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
-from archive.browser.digits import count_numbers, numbers_text, text_numbers
+from archive.browser.digits import codes_text, count_numbers, numbers_text, text_numbers
 from archive.collector import paused as paused_gc
 from archive.index.schema import root_stream
 
@@ -560,7 +560,8 @@ def forms_shard_json(forms: _Forms, terms: _Terms | None = None) -> str:
     for level, (name, table) in enumerate(zip(("stem", "root"), forms, strict=True)):
         part: dict[str, Any] = {}
         for term, norms in table.items():
-            part[term] = _forms_entry(norms, _level_docs((terms or {}).get(term), level))
+            part[term] = _forms_value(_forms_entry(norms, _level_docs((terms or {}).get(term),
+                                                                   level)))
         out[name] = part
     return _dump(out)
 
@@ -849,7 +850,15 @@ def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: lis
                         name = (enc(norm) if spelling == norm
                                 else f"[{enc(norm)},{enc(spelling)}]")
                         return f"{enc(term)}:[[{name}],0]"
-    return _json_string(term) + ":" + _dump(_forms_entry(norms, docs))
+    return _json_string(term) + ":" + _dump(_forms_value(_forms_entry(norms, docs)))
+
+
+def _forms_value(entry: Any) -> Any:
+    """A forms entry as written: its codes list as :func:`archive.browser.digits.codes_text`
+    (``0`` alone and the older ``{normalized: …}`` entry as they are)."""
+    if isinstance(entry, list) and isinstance(entry[1], list):
+        return [entry[0], codes_text(entry[1])]
+    return entry
 
 
 #: A string as JSON text (quoted; as :func:`_dump` writes it: not ASCII-escaped).
@@ -2636,7 +2645,7 @@ def _patch_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: lis
     """:func:`_forms_fragment` of a rebuilt entry (:data:`MANY_FORMS`)."""
     if len(docs) < MANY_FORMS:
         return _forms_fragment(term, norms, docs)
-    return _dump(term) + ":" + _dump(_many_forms_entry(norms, docs))
+    return _dump(term) + ":" + _dump(_forms_value(_many_forms_entry(norms, docs)))
 
 
 def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]]]],
