@@ -123,9 +123,7 @@ def test_forms_codes_read_back_in_python_and_in_the_browser() -> None:
     """A forms entry's codes (form numbers, -1, lists of several) as text and back: Python
     text_codes and forms.js codesOf read what codes_text wrote; one character per code below
     63; malformed lists refused."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not installed: install nodejs and rerun")
+    node = node_path()
     cases = _codes()
     texts = [codes_text(codes) for codes in cases]
     assert [text_codes(t) for t in texts] == cases
