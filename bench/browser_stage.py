@@ -20,7 +20,7 @@ belong to other stages) and times the browser stage with
 
 ``--first-query SITE`` instead measures what a reader's browser fetches for a first query on a
 built site (headless Chromium through bench/browser's static server, which gzips text files
-as hosts do; the stored ``.json.gz`` data counts as stored): the bytes per kind of file, gzip,
+as hosts do; the stored ``.json.dfl`` data counts as stored): the bytes per kind of file, gzip,
 for each query of ``--queries``, on a fresh browser context each; in all until the page is
 done and idle (``gzip``, ``data_gzip``: search data only), and of the responses that ended
 before the first results were on screen (``first_gzip``, ``first_data_gzip``: page.js's
@@ -52,6 +52,7 @@ import resource
 import shutil
 import sys
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -197,12 +198,17 @@ def data_files(site: Path) -> dict[str, bytes]:
             for p in sorted(data.rglob("*")) if p.is_file()}
 
 
+def _unpack(name: str, stored: bytes) -> bytes:
+    """A data file's JSON bytes: raw deflate (``.dfl``, format 12) or gzip (up to 11)."""
+    return gzip.decompress(stored) if name.endswith(".gz") else zlib.decompress(stored, -15)
+
+
 def compare(site: Path, cold: Path) -> tuple[bool, str]:
     a, b = data_files(site), data_files(cold)
     if a.keys() != b.keys():
         return False, (f"file lists differ: {sorted(a.keys() - b.keys())[:5]} only incremental, "
                        f"{sorted(b.keys() - a.keys())[:5]} only cold")
-    json_diff = [n for n in a if gzip.decompress(a[n]) != gzip.decompress(b[n])]
+    json_diff = [n for n in a if _unpack(n, a[n]) != _unpack(n, b[n])]
     stored_diff = [n for n in a if a[n] != b[n]]
     ok = not json_diff and not stored_diff
     return ok, (f"{len(a):,} files; JSON differs in {len(json_diff)} {json_diff[:5]}; stored "
@@ -218,7 +224,8 @@ def _kind(url: str) -> str:
     path = url.split("?")[0]
     if "/search/data/" in path:
         rest = path.split("/search/data/", 1)[1]
-        return rest.split("/")[0] + "/" if "/" in rest else rest.removesuffix(".gz")
+        return (rest.split("/")[0] + "/" if "/" in rest
+                else rest.removesuffix(".gz").removesuffix(".dfl"))
     if "/search/assets/" in path:
         return "search scripts and styles"
     if "/raw/" in path:  # the articles' texts the search shows (docs/ points into them)
@@ -315,7 +322,8 @@ def disk(site: Path) -> dict[str, Any]:
     """Apparent bytes and files of the search data (per top folder or file of
     ``search/data``) and of Pagefind's bundle, in all and per article."""
     data = site / "search" / "data"
-    count = json.loads(gzip.decompress((data / "meta.json.gz").read_bytes()))["count"]
+    stored = ".dfl" if (data / "meta.json.dfl").is_file() else ".gz"
+    count = json.loads(_unpack(stored, (data / f"meta.json{stored}").read_bytes()))["count"]
 
     def tally(root: Path) -> dict[str, list[int]]:
         out: dict[str, list[int]] = {}

@@ -17,10 +17,12 @@ from archive.browser.digits import (
     BASE,
     LAST,
     LEAD,
+    codes_text,
     count_numbers,
     number_text,
     number_value,
     numbers_text,
+    text_codes,
     text_numbers,
 )
 
@@ -96,3 +98,46 @@ def test_the_browser_reads_the_same_numbers() -> None:
     # numbers beyond 2**53 are not used (document numbers and positions are far below)
     assert out["lists"] == lists
     assert out["bad"] == [True, True, True]
+
+
+FORMS = REPO / "src" / "archive" / "browser" / "static" / "forms.js"
+
+
+def _codes() -> list[list[int | list[int]]]:
+    rng = random.Random(12)
+    out: list[list[int | list[int]]] = [[], [-1], [0], [[0, 1]], [[0, 1], 2, -1, [3, 70, 5000]]]
+    for forms in (1, 2, 5, 64, 300, 70_000):
+        for _ in range(20):
+            codes: list[int | list[int]] = []
+            for _ in range(rng.randrange(1, 60)):
+                if forms > 1 and rng.random() < 0.15:
+                    codes.append(sorted(rng.sample(range(forms), rng.randrange(2, min(forms, 5)
+                                                                           + 1))))
+                else:
+                    codes.append(rng.randrange(-1, forms))
+            out.append(codes)
+    return out
+
+
+def test_forms_codes_read_back_in_python_and_in_the_browser() -> None:
+    """A forms entry's codes (form numbers, -1, lists of several) as text and back: Python
+    text_codes and forms.js codesOf read what codes_text wrote; one character per code below
+    63; malformed lists refused."""
+    node = node_path()
+    cases = _codes()
+    texts = [codes_text(codes) for codes in cases]
+    assert [text_codes(t) for t in texts] == cases
+    assert len(codes_text(list(range(-1, 63)))) == 64
+    assert codes_text([1, [2, 3], -1]) == LAST[2] + "," + LAST[2] + LAST[2] + LAST[3] + LAST[0]
+    for bad in (",", "," + LAST[1], "," + LAST[3] + LAST[0], LEAD[0]):
+        with pytest.raises(ValueError):
+            text_codes(bad)
+    script = (
+        "const { codesOf } = await import(process.argv[1]);"
+        "const texts = JSON.parse((await import('node:fs')).default.readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(texts.map(codesOf)));"
+    )
+    out = json.loads(subprocess.run(
+        [node, "--input-type=module", "-e", script, FORMS.as_uri()],
+        input=json.dumps(texts), capture_output=True, text=True, check=True, timeout=60).stdout)
+    assert out == cases

@@ -1,6 +1,6 @@
-"""docs/<n>.json without the article's text: the browser takes it from the article's published
-raw text (``raw/<id>.txt``, the seed byte for byte) when docs/ says how (``"raw"``: a start
-offset and the loader's cleaning edits), and the text is then exactly the article's text that
+"""No docs/<n>.json for an article whose text the browser takes from its published raw text
+(``raw/<id>.txt``, the seed byte for byte) as its card says (its raw source: a start offset and
+the loader's cleaning edits), and the text is then exactly the article's text that
 the search analysed (Python ``text_from_raw`` and loader.js ``textFromRaw`` alike).
 """
 
@@ -108,8 +108,10 @@ def test_loader_text_from_raw_matches_python() -> None:
 
 
 def test_docs_take_the_text_from_the_published_raw_text(tmp_path: Path) -> None:
-    """With raw/<id>.txt in the site (as the site plugin publishes them), docs/<n>.json holds
-    no text where the raw text gives it, and what it gives is the analysed text exactly."""
+    """With raw/<id>.txt in the site (as the site plugin publishes them), the card says how
+    the text is made from it (its last member) and no docs/<n>.json is written for the
+    article; docs/<n>.json holds the text only where the raw text does not give it, and what
+    the raw text gives is the analysed text exactly."""
     from archive.pipeline import analyze_corpus, load
 
     root = tmp_path / "archive"
@@ -125,20 +127,62 @@ def test_docs_take_the_text_from_the_published_raw_text(tmp_path: Path) -> None:
     (site / RAW_DIR / f"{arts[0].id}.txt").unlink()
     write_browser_index(analyzed, site, loaded.gazetteer)
     data = site / "search" / "data"
-    records: dict[str, Any] = {}
-    for f in (data / "docs").glob("*.json.gz"):
-        rec = read_data(data, f"docs/{f.name.removesuffix('.gz')}")
-        records[rec["id"]] = rec
-    assert sorted(records) == sorted(a.id for a in arts)
-    assert records[arts[0].id]["text"] == arts[0].text and "raw" not in records[arts[0].id]
+    meta = read_data(data, "meta.json")
+    cards: dict[str, tuple[int, list[Any]]] = {}  # id → (docnum, card)
+    for f in (data / "cards").glob("*.json.dfl"):
+        b = int(f.name.split(".")[0])
+        for i, card in enumerate(read_data(data, f"cards/{b}.json")):
+            if card is not None:
+                cards[card[0]] = (b * meta["card_block"] + i, card)
+    assert sorted(cards) == sorted(a.id for a in arts)
+    texts = {int(f.name.split(".")[0]): read_data(data, f"docs/{f.name.removesuffix('.dfl')}")
+             for f in (data / "docs").glob("*.json.dfl")}
+    n0, card0 = cards[arts[0].id]
+    assert card0[-1] is None and texts[n0] == {"text": arts[0].text}
     from_raw = 0
     for art in arts[1:]:
-        rec = records[art.id]
-        if "raw" in rec:
-            assert "text" not in rec
+        n, card = cards[art.id]
+        if card[-1] is not None:
+            assert n not in texts
             raw = (site / RAW_DIR / f"{art.id}.txt").read_bytes().decode("utf-8")
-            assert text_from_raw(raw, rec["raw"]) == art.text
+            assert text_from_raw(raw, card[-1]) == art.text
             from_raw += 1
         else:
-            assert rec["text"] == art.text
+            assert texts[n] == {"text": art.text}
+    assert len(texts) == len(arts) - from_raw
     assert from_raw >= len(arts) - 2
+
+
+def _data_bytes(site: Path) -> dict[str, bytes]:
+    data = site / "search" / "data"
+    return {str(p.relative_to(data)): p.read_bytes() for p in sorted(data.rglob("*"))
+            if p.is_file()}
+
+
+def test_a_rebuild_follows_texts_that_come_and_go_from_raw(tmp_path: Path) -> None:
+    """An article whose raw text gets published loses its docs/ file, one whose raw text goes
+    gets one, and the cards say so: the rebuild writes what a cold build writes."""
+    from archive.pipeline import analyze_corpus, load
+
+    root = tmp_path / "archive"
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    loaded = load(Paths(root))
+    analyzed = analyze_corpus(loaded)
+    arts = [aa.article for aa in analyzed]
+    site, cold = tmp_path / "site", tmp_path / "cold"
+    for s in (site, cold):
+        (s / RAW_DIR).mkdir(parents=True)
+    for art in arts[1:]:
+        shutil.copyfile(root / art.path, site / RAW_DIR / f"{art.id}.txt")
+    write_browser_index(analyzed, site, loaded.gazetteer, state_dir=tmp_path / "state")
+    assert len(list((site / "search" / "data" / "docs").iterdir())) == 1
+    shutil.copyfile(root / arts[0].path, site / RAW_DIR / f"{arts[0].id}.txt")
+    (site / RAW_DIR / f"{arts[1].id}.txt").unlink()
+    report = write_browser_index(analyzed, site, loaded.gazetteer, state_dir=tmp_path / "state")
+    assert (report.changed, report.full) == (2, False)
+    for art in arts:
+        if art is not arts[1]:
+            shutil.copyfile(root / art.path, cold / RAW_DIR / f"{art.id}.txt")
+    write_browser_index(analyzed, cold, loaded.gazetteer)
+    assert _data_bytes(site) == _data_bytes(cold)
+    assert len(list((site / "search" / "data" / "docs").iterdir())) == 1

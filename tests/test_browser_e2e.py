@@ -98,7 +98,7 @@ def _build(root: Path) -> Path:
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
                     "-d", str(site)], check=True, cwd=root, env=env, timeout=600,
                    capture_output=True)
-    assert (site / "search" / "data" / "meta.json.gz").is_file()
+    assert (site / "search" / "data" / "meta.json.dfl").is_file()
     return site
 
 
@@ -333,8 +333,9 @@ def test_result_text_is_inserted_as_text(page: Any, servers: dict[str, str]) -> 
 
 def test_article_text_is_fetched_only_for_shown_results(page: Any, servers: dict[str, str]
                                                         ) -> None:
-    fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url) if "/search/data/docs/" in r.url else None)
+    fetched: list[str] = []  # the texts: raw/<id>.txt, or docs/<n>.json where it does not serve
+    page.on("request", lambda r: fetched.append(r.url)
+            if "/search/data/docs/" in r.url or "/raw/" in r.url else None)
     page.goto(f"{servers['synth']}/search/?q=" + "الذي")
     results = page.locator('[data-role="results"][data-state="done"]')
     results.wait_for(state="attached")
@@ -350,9 +351,9 @@ def test_article_text_is_fetched_only_for_shown_results(page: Any, servers: dict
 
 def test_shown_text_is_the_analysed_text(page: Any, servers: dict[str, str],
                                          sites: dict[str, Path]) -> None:
-    """The page's article texts (loader.js loadDoc: docs/<n>.json, then the published
-    raw/<id>.txt it points into) are the texts the search analysed, every article of both
-    sites; docs/ holds the text itself only where the raw text does not give it."""
+    """The page's article texts (loader.js loadDoc: the published raw/<id>.txt its card
+    points into, or docs/<n>.json) are the texts the search analysed, every article of both
+    sites; docs/ holds the text only where the card has no raw source."""
     from archive.browser.index import live_numbers, read_data
     from archive.config import Paths
     from archive.pipeline import load
@@ -369,17 +370,19 @@ def test_shown_text_is_the_analysed_text(page: Any, servers: dict[str, str],
             return docs.map((d) => [d.id, d.text]);
         }""", [f"{base}/search/assets/loader.js", numbers])
         assert dict(got) == texts
-        stored = [read_data(data, f"docs/{n}.json") for n in numbers]
-        assert sum("raw" in d for d in stored) >= len(stored) - 1
-        assert all(("raw" in d) != ("text" in d) for d in stored)
+        block = read_data(data, "meta.json")["card_block"]
+        sources = [read_data(data, f"cards/{n // block}.json")[n % block][-1] for n in numbers]
+        assert sum(s is not None for s in sources) >= len(sources) - 1
+        assert all((s is None) == (data / "docs" / f"{n}.json.dfl").is_file()
+                   for n, s in zip(numbers, sources, strict=True))
 
 
 @pytest.mark.parametrize("pause", [0, 400], ids=["typed-fast", "typed-with-pause"])
 def test_enter_on_a_loaded_search_page_fetches_only_the_query_files(
         page: Any, servers: dict[str, str], sites: dict[str, Path], pause: int) -> None:
     """/search/ loads its up-front data on arrival; after Enter only the query's own files
-    come (lexicon and index shards, forms shards, one docs file per shown result, no cards;
-    then the columns for the facets),
+    come (lexicon and index shards, forms shards, the cards blocks of the shown results and
+    one text each, raw/<id>.txt or docs/<n>.json; then the columns for the facets),
     and the results are the command line's, whether the reader paused while typing (the
     page then fetches the lexicon shards before Enter) or not."""
     base = servers["seeds"]
@@ -392,7 +395,7 @@ def test_enter_on_a_loaded_search_page_fetches_only_the_query_files(
     page.goto(f"{base}/search/")
     page.wait_for_load_state("networkidle")
     loaded = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
-    for name in ("data/meta.json.gz", "data/analyzer-tables.json.gz", "data/names.json.gz"):
+    for name in ("data/meta.json.dfl", "data/analyzer-tables.json.dfl", "data/names.json.dfl"):
         assert any(u.endswith(name) for u in loaded), f"{name} not loaded on arrival"
     # the shards are read without lunr.js (engine.js shardIndex)
     assert not any(u.endswith("lunr.js") for u in loaded)
@@ -414,9 +417,11 @@ def test_enter_on_a_loaded_search_page_fetches_only_the_query_files(
     # (columns.json: the facets' data, fetched once the first results are on screen;
     # pos: positions of long terms, none in the seeds; rank: places in id order, for rows
     # tied in score only)
-    assert kinds <= {"lexicon", "lunr", "forms", "docs", "pos", "columns.json.gz", "rank",
-                     "rank.json.gz"}, data
-    assert len([u for u in data if u.startswith("data/docs/")]) == len(got)
+    assert kinds <= {"lexicon", "lunr", "forms", "cards", "docs", "pos", "columns.json.dfl",
+                     "rank", "rank.json.dfl"}, data
+    texts = [u for u in after if u.startswith("data/docs/") or "/raw/" in u]
+    assert len(texts) == len(got), after
+    assert 1 <= len([u for u in data if u.startswith("data/cards/")]) <= len(got)
     assert len(data) == len(set(data)), f"a file fetched twice: {data}"
     # the lexicon shards come while the reader pauses, else after Enter
     assert any(u.startswith("data/lexicon/") for u in (typed if pause else after)), after

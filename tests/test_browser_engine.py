@@ -12,6 +12,7 @@ import random
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from archive.browser.index import (
     STORED,
     live_numbers,
     lunr_js_path,
+    pack,
     posting_members,
     rank_places,
     read_data,
@@ -105,14 +107,15 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
     cards = read_data(data, f"cards/{n0 // meta['card_block']}.json")
     first_aa = archive["analyzed"][0].article
     # the card: id, path, title, URL (None: the default), date and source (shown with the
-    # result before the columns are in)
+    # result before the columns are in), and no raw source (no raw/ texts in this site: the
+    # text is in docs/)
     assert cards[n0 % meta["card_block"]] == [ids[0], "seeds/000_02dc7bcb46da7aac.txt",
                                                first_aa.title, None, first_aa.date,
-                                               first_aa.source]
+                                               first_aa.source, None]
     meta_text = json.dumps([read_data(data, "meta.json"), columns], ensure_ascii=False)
     assert archive["analyzed"][4].article.title not in meta_text
     # one store file per article, holding its text; no text in the metadata
-    assert len(list((data / "docs").glob("*.json.gz"))) == 5
+    assert len(list((data / "docs").glob("*.json.dfl"))) == 5
     doc = read_data(data, f"docs/{n0}.json")
     assert "وقال الناطق باسم اللجنة" in doc["text"]
     assert "وقال الناطق باسم اللجنة" not in meta_text
@@ -156,7 +159,7 @@ def test_every_shard_loads_in_lunr_js(archive: dict[str, Any]) -> None:
         "lunr.Pipeline.registerFunction((t) => t, 'archive-ar'); let n = 0;"
         f"import({json.dumps(engine.as_uri())}).then(({{ shardIndex }}) => {{"
         "for (const f of fs.readdirSync(process.argv[2])) {"
-        " const json = JSON.parse(require('zlib').gunzipSync("
+        " const json = JSON.parse(require('zlib').inflateRawSync("
         "  fs.readFileSync(process.argv[2] + '/' + f)).toString('utf8'));"
         " const idx = lunr.Index.load(json);"
         " const own = shardIndex(JSON.parse(JSON.stringify(json))).invertedIndex;"
@@ -378,24 +381,26 @@ def test_engine_parity_with_cli_engine(archive: dict[str, Any], tmp_path: Path,
     assert {lv for r in rows for _, lv in r[2]} == {"exact", "stem", "root"}
 
 
-def test_data_files_are_stored_gzipped(archive: dict[str, Any]) -> None:
-    """Every data file is stored as gzip (no file name, mtime 0: the same bytes at every
-    build), and the page's parseData reads it, or the same JSON already decompressed by a
-    host that sends it with Content-Encoding: gzip."""
+def test_data_files_are_stored_as_raw_deflate(archive: dict[str, Any]) -> None:
+    """Every data file is stored as a raw deflate stream (no gzip or zlib wrapper, the same
+    bytes at every build: pack), and the page's parseData reads it, or the same JSON already
+    decompressed by a host."""
     data = archive["site"] / "search" / "data"
     stored = sorted(p for p in data.rglob("*") if p.is_file())
     assert stored and all(p.name.endswith(".json" + STORED) for p in stored)
     for path in stored:
-        head = path.read_bytes()[:10]
-        assert head[:3] == b"\x1f\x8b\x08" and head[3] == 0  # gzip, deflate, no name/flags
-        assert head[4:8] == b"\0\0\0\0"  # mtime 0
+        body = path.read_bytes()
+        assert body[:2] != b"\x1f\x8b"  # not gzip
+        text = zlib.decompress(body, -15).decode("utf-8")
+        assert pack(text) == body
+        json.loads(text)
     meta = data / f"meta.json{STORED}"
     script = (
         "const { parseData } = await import(process.argv[1]);"
         "const fs = await import('node:fs'); const zlib = await import('node:zlib');"
         "const zipped = fs.readFileSync(process.argv[2]);"
         "const a = await parseData(zipped);"
-        "const b = await parseData(zlib.gunzipSync(zipped));"
+        "const b = await parseData(zlib.inflateRawSync(zipped));"
         "console.log(JSON.stringify([a.count, JSON.stringify(a) === JSON.stringify(b)]));"
     )
     loader = Path(__file__).parents[1] / "src" / "archive" / "browser" / "static" / "loader.js"

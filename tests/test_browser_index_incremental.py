@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections
 import functools
-import gzip
 import json
 import random
 import shutil
@@ -34,6 +33,7 @@ from archive.browser.index import (
     read_data,
     shard_count,
     slot_space,
+    unpack,
     write_browser_index,
 )
 from archive.config import Paths
@@ -114,8 +114,8 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
     out: dict[tuple[str, str, str], list[int]] = {}
     freqs: dict[tuple[str, str, str], int] = {}  # long terms: frequencies in the shard
     long_docs: dict[tuple[str, str], list[int]] = {}  # long terms: their articles per field
-    for path in (data / "lunr").glob("*.json.gz"):
-        shard = json.loads(gzip.decompress(path.read_bytes()))
+    for path in (data / "lunr").glob("*.json.dfl"):
+        shard = json.loads(unpack(path.read_bytes()))
         assert shard["fieldVectors"] == []
         terms = [t for t, _ in shard["invertedIndex"]]
         assert terms == sorted(terms, key=lambda t: t.encode("utf-16-be"))  # lunr.js order
@@ -131,9 +131,9 @@ def _postings(site: Path) -> dict[tuple[str, str, str], list[int]]:
                     continue
                 for n, positions in held.items():
                     out[(term, name, ident[n])] = positions
-    for path in (data / "pos").glob("*/*.json.gz"):
+    for path in (data / "pos").glob("*/*.json.dfl"):
         blocks, b = (int(x) for x in path.name.split(".")[:2])
-        for term, fields in json.loads(gzip.decompress(path.read_bytes())).items():
+        for term, fields in json.loads(unpack(path.read_bytes())).items():
             for name, value in fields.items():
                 # the articles: those of the term's field in its shard, in the range b
                 numbers = [n for n in long_docs[(term, name)]
@@ -208,7 +208,7 @@ def test_incremental_builds_rewrite_little_and_equal_a_cold_build(tmp_path: Path
     shards = [k for k in rewritten if k.startswith("lunr/")]
     total = len([k for k in after if k.startswith("lunr/")])
     assert 0 < len(shards) < total / 2, (len(shards), total)
-    assert "meta.json.gz" not in rewritten  # nothing it holds changed
+    assert "meta.json.dfl" not in rewritten  # nothing it holds changed
     # the same ids: the places in id order are kept without being encoded again
     assert not any(k.startswith("rank") for k in rewritten)
     assert len([k for k in rewritten if k.startswith("docs/")]) == 1
@@ -230,7 +230,7 @@ def test_incremental_builds_rewrite_little_and_equal_a_cold_build(tmp_path: Path
     after = _mtimes(data)
     # ids came and went: the places after them moved (rank.json and the blocks, compared
     # with a cold build below)
-    assert "rank.json.gz" in [k for k in after if after[k] != before.get(k)]
+    assert "rank.json.dfl" in [k for k in after if after[k] != before.get(k)]
     assert _postings(site) == _reference(analyzed, gazetteer)
     _same(_data(site), cold(root, analyzed, gazetteer))
     # the site's files are the state's (hard links), and no stray files are left
@@ -343,13 +343,13 @@ def test_data_of_an_older_format_is_replaced(tmp_path: Path) -> None:
     (data / "meta.json").write_text("{}", "utf-8")
     (data / "lunr" / "0.json").write_text("{}", "utf-8")
     (data / "docs" / "1.json").write_text("{}", "utf-8")
-    damaged = sorted((data / "lunr").glob("*.json.gz"))[-1]
+    damaged = sorted((data / "lunr").glob("*.json.dfl"))[-1]
     damaged.write_bytes(b"\x1f\x8b not gzip")
     (state / "state.json").unlink()  # as after a change of format: no usable state
     write_browser_index(analyzed, site, gazetteer, state_dir=state)
-    assert not [p for p in data.rglob("*") if p.is_file() and not p.name.endswith(".json.gz")]
+    assert not [p for p in data.rglob("*") if p.is_file() and not p.name.endswith(".json.dfl")]
     _same(_data(site), _cold(root, analyzed, gazetteer))
-    assert gzip.decompress(damaged.read_bytes())
+    assert unpack(damaged.read_bytes())
 
 
 def test_analyzer_and_name_tables_are_made_only_when_their_inputs_change(
@@ -383,7 +383,7 @@ def test_analyzer_and_name_tables_are_made_only_when_their_inputs_change(
     assert (report.changed, report.written, len(made)) == (0, 0, 1)
     assert gazetteer._matcher is None
     assert sorted(report.files["lexicon/*.json"]) == sorted(
-        (site / "search" / "data" / "lexicon").glob("*.json.gz"))
+        (site / "search" / "data" / "lexicon").glob("*.json.dfl"))
     _same(_data(site), _cold(root, *_analyzed(root)))
     made.clear()  # (the cold build made them too)
 
@@ -398,7 +398,7 @@ def test_analyzer_and_name_tables_are_made_only_when_their_inputs_change(
     _same(_data(site), _cold(root, *_analyzed(root)))
     made.clear()
 
-    (state / "data" / "names.json.gz").unlink()  # a table file lost: made again
+    (state / "data" / "names.json.dfl").unlink()  # a table file lost: made again
     build()
     assert len(made) == 1
     _same(_data(site), _cold(root, *_analyzed(root)))
@@ -432,9 +432,9 @@ def test_shard_files_from_fragments_equal_the_reference_encoding(tmp_path: Path)
         # a short term's postings are read back from its fragment (the state keeps no copy)
         terms = {t: _term_data(v) for t, v in lunr.items()}
         tables = [{t: marshal.loads(v[1]) for t, v in table.items()} for table in forms]
-        text = gzip.decompress((data / "lunr" / f"{k}.json.gz").read_bytes()).decode()
+        text = unpack((data / "lunr" / f"{k}.json.dfl").read_bytes()).decode()
         assert text == lunr_shard_json(terms)
-        text = gzip.decompress((data / "forms" / f"{k}.json.gz").read_bytes()).decode()
+        text = unpack((data / "forms" / f"{k}.json.dfl").read_bytes()).decode()
         assert text == forms_shard_json(tables, terms)
         seen += len(terms)
     assert seen > 100
@@ -508,7 +508,7 @@ def test_only_the_card_block_of_a_changed_article_is_written(tmp_path: Path) -> 
     meta = read_data(site / "search" / "data", "meta.json")
     for n in live_numbers(meta["live"]):
         block = read_data(state / "data", f"cards/{n // meta['card_block']}.json")
-        block_of[block[n % meta["card_block"]][0]] = f"{n // meta['card_block']}.json.gz"
+        block_of[block[n % meta["card_block"]][0]] = f"{n // meta['card_block']}.json.dfl"
     if block_of[ident] == lost.name:
         lost = sorted(cards.iterdir())[-1]
     lost.unlink()
@@ -516,7 +516,7 @@ def test_only_the_card_block_of_a_changed_article_is_written(tmp_path: Path) -> 
     after = _mtimes(cards)
     assert sorted(k for k in after if after[k] != before.get(k)) == sorted(
         {block_of[ident], lost.name})
-    assert read_data(state / "data", f"cards/{block_of[ident]}".removesuffix(".gz"))
+    assert read_data(state / "data", f"cards/{block_of[ident]}".removesuffix(".dfl"))
     _same(_data(site), _cold(root, analyzed, gazetteer))
 
 
@@ -583,8 +583,9 @@ def test_an_edit_rewrites_only_the_positions_files_of_its_range(
     after = _mtimes(pos)
     rewritten = sorted(k for k in after if after[k] != before.get(k))
     meta = read_data(site / "search" / "data", "meta.json")
+    block = meta["card_block"]
     number = next(n for n in live_numbers(meta["live"])
-                  if read_data(site / "search" / "data", f"docs/{n}.json")["id"]
+                  if read_data(site / "search" / "data", f"cards/{n // block}.json")[n % block][0]
                   == "synthetic-0")
     assert rewritten and read
     for key in [*rewritten, *(f"-/{k}" for k in read)]:

@@ -5,6 +5,7 @@ its decompressed bytes as raw), and bytes on disk (apparent and allocated, as ``
 from __future__ import annotations
 
 import gzip
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,10 @@ def measure(label: str, files: list[Path]) -> Size:
         allocated += st.st_blocks * 512
         if f.name.endswith(".json.gz"):  # stored gzipped: served as it is
             raw += len(gzip.decompress(data))
+            gz += len(data)
+            continue
+        if f.name.endswith(".json.dfl"):  # stored as raw deflate (format 12): as it is
+            raw += len(zlib.decompress(data, -15))
             gz += len(data)
             continue
         raw += len(data)

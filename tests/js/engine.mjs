@@ -13,8 +13,8 @@ import { parseData, runWith } from '../../src/archive/browser/static/loader.js';
 import { LEVEL_NAME, PROXIMITY_NAME } from '../../src/archive/browser/static/query.js';
 
 const [dataDir, casesPath, outPath] = process.argv.slice(2);
-// the stored files are gzipped: decompressed as the page does (loader.js parseData)
-const read = (name) => parseData(readFileSync(join(dataDir, `${name}.gz`)));
+// the stored files are raw deflate: decompressed as the page does (loader.js parseData)
+const read = (name) => parseData(readFileSync(join(dataDir, `${name}.dfl`)));
 const meta = await read('meta.json');
 const analyzer = new Analyzer(await read('analyzer-tables.json'), await read('names.json'),
   (id) => read(`lexicon/${id}.json`));

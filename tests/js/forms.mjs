@@ -12,12 +12,12 @@ import { parseData } from '../../src/archive/browser/static/loader.js';
 import { ROOT, STEM } from '../../src/archive/browser/static/query.js';
 
 const [dataDir, outPath] = process.argv.slice(2);
-const read = (name) => parseData(readFileSync(join(dataDir, `${name}.gz`)));
+const read = (name) => parseData(readFileSync(join(dataDir, `${name}.dfl`)));
 const meta = await read('meta.json');
 const view = new IndexView(meta, async (k) => read(`lunr/${k}.json`));
 const out = { stem: {}, root: {} };
 for (const file of readdirSync(join(dataDir, 'forms')).sort()) {
-  const shard = await read(`forms/${file.replace(/\.gz$/, '')}`);
+  const shard = await read(`forms/${file.replace(/\.dfl$/, '')}`);
   for (const [name, level] of [['stem', STEM], ['root', ROOT]]) {
     for (const term of Object.keys(shard[name] || {})) {
       const forms = await termForms(view, shard, level, term);

@@ -16,7 +16,11 @@ incrementally.
                         the gazetteer's entities (names, aliases, parents): fetched after the
                         first results are on screen, or before filtering
     cards/<b>.json      id, path, title, URL, date and source of articles
-                        ``b*CARD_BLOCK`` … (fetched for the results on screen only)
+                        ``b*CARD_BLOCK`` …, and how to make each one's text from the
+                        published raw text ``<site>/raw/<id>.txt`` (the seed byte for byte):
+                        ``[start, [s, e, replacement], …]`` (:func:`raw_source`; usually
+                        ``[start]`` alone), ``None`` where ``docs/`` holds the text (fetched
+                        for the results on screen only)
     lunr/<k>.json       the inverted index split by term; each shard is a lunr index
                         (``lunr.Index.load`` in lunr.js 2.3.9 loads it); a long term
                         (:data:`LONG_DOCS`) holds only its articles and frequencies
@@ -26,17 +30,15 @@ incrementally.
     forms/<k>.json      for each light stem and root: its word forms (normalized, one spelling
                         as written) and which form each article of the term's posting holds,
                         in the same shards
-    docs/<n>.json       one article's body spans and card, and how to make its text from the
-                        published raw text ``<site>/raw/<id>.txt`` (the seed byte for byte):
-                        ``"raw": [start, [s, e, replacement], …]`` (:func:`raw_source`;
-                        usually ``[start]`` alone), or the text itself where the raw text is
-                        not published or does not give it (results on screen only)
+    docs/<n>.json       ``{"text": text}``: an article's text, only where the raw text is not
+                        published or does not give it (results on screen only)
     analyzer-tables.json, lexicon/*.json, names.json   the analyzer's and gazetteer's tables
 
-Every file is stored gzip-compressed under its name plus ``.gz`` (``meta.json.gz``, level 6,
-no file name, mtime 0: deterministic); the browser decompresses it with the standard
-``DecompressionStream('gzip')``, so a static host serves the stored bytes as they are and the
-data takes about a fifth of the disk. :func:`read_data` reads one file back in Python.
+Every file is stored as a raw deflate stream (no gzip or zlib wrapper: 18 bytes less per
+file than gzip) under its name plus ``.dfl`` (``meta.json.dfl``, level 6: deterministic); the
+browser decompresses it with the standard ``DecompressionStream('deflate-raw')``, so a static
+host serves the stored bytes as they are and the data takes about a fifth of the disk.
+:func:`read_data` reads one file back in Python.
 
 A term lives in shard ``fnv1a32(term as UTF-16 code units) % shards`` (the JavaScript
 computes the same hash); ``shards`` is a power of two that grows with the number of document
@@ -70,7 +72,6 @@ archive's ``normalize``; the browser registers its JavaScript ``normalize`` unde
 from __future__ import annotations
 
 import base64
-import gzip
 import hashlib
 import json
 import marshal
@@ -96,7 +97,7 @@ from archive import files
 from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.browser import keptstate
-from archive.browser.digits import count_numbers, numbers_text, text_numbers
+from archive.browser.digits import codes_text, count_numbers, numbers_text, text_numbers
 from archive.collector import paused as paused_gc
 from archive.index.schema import root_stream
 
@@ -110,6 +111,10 @@ LUNR_VERSION = "2.3.9"
 FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
+#: 12: stored as raw deflate (``.dfl``, :data:`STORED`) instead of gzip (``.gz``): 18
+#: bytes less per file; ``docs/<n>.json`` only where the text is not made from the raw
+#: text: the card (``cards/<b>.json``) ends with the raw source (:func:`raw_source`,
+#: ``None`` for a docs/ file), the unused body spans are gone.
 #: 11: every number list (docnums, positions, term frequencies) as
 #: :mod:`archive.browser.digits` text, one to three printable characters per number and no
 #: separator, instead of comma-separated decimals (pos/ 13 %, lunr/ 9 % smaller gzipped at
@@ -132,10 +137,12 @@ DATA_DIR = "search/data"
 #: the field's ``d`` in the shard, within the file's range); a short term's posting is
 #: ``{docnum: positions}``, not lunr's usual ``{docnum: {"p": positions}}``. 4: meta.json split into
 #: meta.json (up front) and columns.json (filters, facets); cards carry the date and source.
-DATA_VERSION = 11
-#: Suffix of the stored (gzip-compressed) data files, after the JSON name.
-STORED = ".gz"
-#: gzip level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
+DATA_VERSION = 12
+#: Suffix of the stored (raw deflate) data files, after the JSON name (``.gz`` up to format
+#: 11, gzip: its header and trailer were 18 bytes of every file, 585 KB of 32,500 files at
+#: 9,504 articles; a suffix no host takes for a content encoding).
+STORED = ".dfl"
+#: Deflate level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
 #: 8: marshal version 2 for the shard state (4's bytes depend on the objects' identities and
@@ -383,8 +390,8 @@ class _Record:
 
     hashes: list[int]  # the article's term hashes, in order of first appearance
     groups: list[bytes]  # per hash: its group's bytes (see _term_groups)
-    doc: dict[str, Any]  # docs/<n>.json
-    card: list[Any]  # [id, path, title, url or None, date, source]
+    doc: dict[str, Any] | None  # docs/<n>.json: where the card's raw source is None
+    card: list[Any]  # [id, path, title, url or None, date, source, raw source or None]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
 
@@ -421,8 +428,7 @@ def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str
     return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
-def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None,
-            raw_text: str | None = None) -> _Record:
+def _record(doc: IndexDoc, url: str | None, raw_text: str | None = None) -> _Record:
     postings: dict[str, list[Any]] = {}  # term → [field number, delta positions, …]
     for f, (_length, raw) in enumerate(_group_fields(doc)):
         # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
@@ -455,12 +461,14 @@ def _record(doc: IndexDoc, body: list[tuple[int, int]], url: str | None,
             first[(1, root, norm)] = (1, root, norm, spelling)
     forms = list(first.values())
     hashes, groups = _term_groups(postings, forms)
+    source = None if raw_text is None else raw_source(raw_text, doc.text)
+    # the card says how the text is made from raw/<id>.txt (format 12): the results shown need
+    # their card and text, so the page fetches their cards blocks (and raw texts) and a docs/
+    # file only for an article whose text is not made from its raw text
     card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
-            doc.date, doc.source]
+            doc.date, doc.source, source]
     row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
-    # the card rides with the text too: the results shown need their text and card, so the
-    # page fetches one file per result after Enter instead of two
-    record = {**doc_record(doc, body, raw_text), "card": card}
+    record = {"text": doc.text} if source is None else None
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
     # article here was kept alive by a reference cycle while the collector is paused
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
@@ -598,7 +606,8 @@ def forms_shard_json(forms: _Forms, terms: _Terms | None = None) -> str:
     for level, (name, table) in enumerate(zip(("stem", "root"), forms, strict=True)):
         part: dict[str, Any] = {}
         for term, norms in table.items():
-            part[term] = _forms_entry(norms, _level_docs((terms or {}).get(term), level))
+            part[term] = _forms_value(_forms_entry(norms, _level_docs((terms or {}).get(term),
+                                                                   level)))
         out[name] = part
     return _dump(out)
 
@@ -887,7 +896,15 @@ def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: lis
                         name = (enc(norm) if spelling == norm
                                 else f"[{enc(norm)},{enc(spelling)}]")
                         return f"{enc(term)}:[[{name}],0]"
-    return _json_string(term) + ":" + _dump(_forms_entry(norms, docs))
+    return _json_string(term) + ":" + _dump(_forms_value(_forms_entry(norms, docs)))
+
+
+def _forms_value(entry: Any) -> Any:
+    """A forms entry as written: its codes list as :func:`archive.browser.digits.codes_text`
+    (``0`` alone and the older ``{normalized: …}`` entry as they are)."""
+    if isinstance(entry, list) and isinstance(entry[1], list):
+        return [entry[0], codes_text(entry[1])]
+    return entry
 
 
 #: A string as JSON text (quoted; as :func:`_dump` writes it: not ASCII-escaped).
@@ -923,7 +940,7 @@ class _PosFiles:
             except FileNotFoundError:
                 got = {}
             else:
-                got = json.loads(zlib.decompress(data, 31))
+                got = json.loads(unpack(data))
             self.files[key] = got
         return got
 
@@ -1188,26 +1205,15 @@ def priors_in_shards(core: dict[str, Any], shards: dict[str, dict[str, Any]]
     return {k: v for k, v in core.items() if k != "root_prior"}, out
 
 
-def doc_record(doc: IndexDoc, body: list[tuple[int, int]], raw: str | None = None
-               ) -> dict[str, Any]:
-    """The per-article store entry: its text and body spans (UTF-16 offsets, as JS counts).
-
-    ``raw``: the published raw text of the article (``raw/<id>.txt`` of the site, decoded as
-    the browser decodes it, :func:`published_raw`). When the text can be made from it
-    (:func:`raw_source`), the entry holds ``"raw": [start, [s, e, replacement], …]`` instead
-    of ``"text"``: the browser fetches the raw text and takes the text from it
-    (:func:`text_from_raw`, loader.js ``textFromRaw``)."""
-    cache: dict[int, int] = {}
-    record: dict[str, Any] = {
-        "id": doc.id,
-        "body": [[_utf16(doc.text, s, cache), _utf16(doc.text, e, cache)] for s, e in body],
-    }
+def doc_record(doc: IndexDoc, raw: str | None = None) -> dict[str, Any]:
+    """How the browser gets an article's text: ``{"raw": [start, [s, e, replacement], …]}``
+    when it can be made from ``raw``, the published raw text of the article (``raw/<id>.txt``
+    of the site, decoded as the browser decodes it, :func:`published_raw`; the browser fetches
+    it and takes the text from it: :func:`text_from_raw`, loader.js ``textFromRaw``), else
+    ``{"text": text}`` (``docs/<n>.json``). The ``raw`` list is the card's last member
+    (``cards/<b>.json``)."""
     source = None if raw is None else raw_source(raw, doc.text)
-    if source is None:
-        record["text"] = doc.text
-    else:
-        record["raw"] = source
-    return record
+    return {"text": doc.text} if source is None else {"raw": source}
 
 
 #: Folder of the articles' raw texts in the site (``raw/<id>.txt``, the seed byte for byte:
@@ -1525,11 +1531,11 @@ class BrowserIndexReport:
     """Where the data went and how big it is.
 
     ``files`` maps a name (``meta.json``, ``lunr/*.json``, ...) to the files written under it
-    (stored as ``.json.gz``).
+    (stored as ``.json.dfl``).
     ``written``/``kept``: files whose bytes changed (written) or not (left untouched) in the
     state folder (or the site, without one); ``changed``/``deleted``: articles rewritten and
     removed; ``full``: every shard was rebuilt (no usable state, or the shard count changed).
-    :attr:`sizes` reads the files back (the JSON's bytes and the stored gzip bytes) only
+    :attr:`sizes` reads the files back (the JSON's bytes and the stored compressed bytes) only
     when asked, for reports and benchmarks."""
 
     directory: Path
@@ -1543,14 +1549,14 @@ class BrowserIndexReport:
 
     @property
     def sizes(self) -> dict[str, tuple[int, int]]:
-        """Name → (JSON bytes, stored gzip bytes), summed over its files (computed on each
+        """Name → (JSON bytes, stored compressed bytes), summed over its files (computed on each
         call)."""
         out: dict[str, tuple[int, int]] = {}
         for name, paths in self.files.items():
             raw = gz = 0
             for path in paths:
                 data = path.read_bytes()
-                raw += len(gzip.decompress(data))
+                raw += len(unpack(data))
                 gz += len(data)
             out[name] = (raw, gz)
         return out
@@ -1564,15 +1570,21 @@ class BrowserIndexReport:
 
 
 def pack(text: str) -> bytes:
-    """A data file's stored bytes: the UTF-8 JSON text gzipped (level :data:`GZIP_LEVEL`, mtime 0,
-    no name)."""
-    return gzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0)
+    """A data file's stored bytes: the UTF-8 JSON text as a raw deflate stream (level
+    :data:`GZIP_LEVEL`, no header or trailer: loader.js reads it with
+    ``DecompressionStream('deflate-raw')``)."""
+    return zlib.compress(text.encode("utf-8"), GZIP_LEVEL, -15)
+
+
+def unpack(stored: bytes) -> bytes:
+    """The JSON bytes of a stored data file (:func:`pack`)."""
+    return zlib.decompress(stored, -15)
 
 
 def read_data(data_dir: Path, name: str) -> Any:
     """The JSON of one data file by its name (``meta.json``, ``lunr/3.json``) in
     ``data_dir`` (``<site>/search/data``)."""
-    return json.loads(gzip.decompress((Path(data_dir) / (name + STORED)).read_bytes()))
+    return json.loads(unpack((Path(data_dir) / (name + STORED)).read_bytes()))
 
 
 def _write(path: Path, text: str) -> Path:
@@ -1582,7 +1594,7 @@ def _write(path: Path, text: str) -> Path:
 
 
 class _Out:
-    """Writes data files gzipped (``name`` + ``.gz``), only when their content changes
+    """Writes data files compressed (``name`` + :data:`STORED`), only when their content changes
     (atomically: a new file replaces the old). ``fresh``: ``root`` did not exist before
     this build, so no file is there to compare with (none is read)."""
 
@@ -1601,7 +1613,8 @@ class _Out:
             self.folders.add(folder)
 
     def put(self, name: str, text: str) -> None:
-        """Store the JSON ``text`` as ``name``.gz (compressed only when it changed)."""
+        """Store the JSON ``text`` as ``name`` + :data:`STORED` (compressed only when it
+        changed)."""
         if self.fresh:  # written in place: a build that fails leaves no state.json
             # by its name as text: tens of thousands of files, each Path made and asked for
             # its folder cost about as much as the writing
@@ -1621,7 +1634,7 @@ class _Out:
             self._folder(path)
         else:
             try:
-                same = gzip.decompress(old) == data
+                same = unpack(old) == data
             except (OSError, EOFError, zlib.error):  # damaged: rewritten
                 same = False
             if same:
@@ -1630,7 +1643,8 @@ class _Out:
         self._replace(path, pack(text))
 
     def put_stored(self, name: str, stored: bytes) -> Path:
-        """Store already compressed bytes (a file moved from another name) as ``name``.gz."""
+        """Store already compressed bytes (a file moved from another name) as ``name`` +
+        :data:`STORED`."""
         path = self.root / (name + STORED)
         try:
             if path.read_bytes() == stored:
@@ -1922,14 +1936,14 @@ def _write_browser_index(
                     assert isinstance(analyzed, ArticleSource)
                     aa = analyzed.article(ident)
                 doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
-                body = [(s.start, s.end) for s in aa.article.body_segments()]
                 # the text from the site's raw/<id>.txt when it can be made from it
-                rec = _record(doc, body, url, published_raw(Path(site_dir), ident))
+                rec = _record(doc, url, published_raw(Path(site_dir), ident))
                 entries.append([rec.fingerprint, rec.card, rec.row, made_from])
                 if old is not None and old[1] == rec.fingerprint:
                     continue
                 changed.append(seq)
-                spill.add(buckets, (seq, rec.doc))
+                if rec.doc is not None:
+                    spill.add(buckets, (seq, rec.doc))
                 # per bucket, the article's groups (one per term hash: the hash, then the
                 # marshal bytes, read back by _write_shards) and per term hash a checksum of
                 # its group
@@ -2012,13 +2026,14 @@ def _write_browser_index(
                       everything, renumber, gone, moved, dirty, partial, slots, old_slots,
                       buckets)
 
-        # docs/<n>.json: changed articles from the spill, moved ones from their old file
-        live = set(numbers)
+        # docs/<n>.json (only the articles whose card has no raw source): changed articles
+        # from the spill, moved ones from their old file
+        texted = {numbers[seq] for seq in range(len(ids)) if entries[seq][1][6] is None}
         texts = {new: (out_dir / "docs" / f"{old}.json{STORED}").read_bytes()
                  for old, new in moved.items()
                  if (out_dir / "docs" / f"{old}.json{STORED}").exists()}
-        for old in gone | set(moved):
-            if old not in live:
+        for old in gone | set(moved) | {numbers[seq] for seq in changed}:
+            if old not in texted:
                 (out_dir / "docs" / f"{old}.json{STORED}").unlink(missing_ok=True)
         for new, data in texts.items():
             out.put_stored(f"docs/{new}.json", data)
@@ -2079,7 +2094,7 @@ def _write_browser_index(
         lexicon_names = list(lexicon)
     if everything:
         # (a folder made by this build holds only what it wrote: not listed again)
-        _sweep(None if out.fresh else out_dir, shards, live, blocks, set(lexicon_names),
+        _sweep(None if out.fresh else out_dir, shards, texted, blocks, set(lexicon_names),
                state_dir, rank_blocks(slots))
 
     if state_dir is not None:
@@ -2089,7 +2104,7 @@ def _write_browser_index(
             ((ident, [numbers[seq], *entries[seq]]) for seq, ident in enumerate(ids)))
         _mirror(out_dir, site_data)
     # listed when first read (reports, benchmarks): a build does not need the list
-    report.files = _Listing(lambda: _files(site_data, shards, sorted(live), blocks,
+    report.files = _Listing(lambda: _files(site_data, shards, sorted(texted), blocks,
                                            sorted(lexicon_names)))
     copy_assets(Path(site_dir))
     return report
@@ -2679,7 +2694,7 @@ def _patch_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: lis
     """:func:`_forms_fragment` of a rebuilt entry (:data:`MANY_FORMS`)."""
     if len(docs) < MANY_FORMS:
         return _forms_fragment(term, norms, docs)
-    return _dump(term) + ":" + _dump(_many_forms_entry(norms, docs))
+    return _dump(term) + ":" + _dump(_forms_value(_many_forms_entry(norms, docs)))
 
 
 def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]]]],
@@ -2719,10 +2734,10 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
             entries.pop(term, None)
 
 
-def _sweep(out_dir: Path | None, shards: int, live: set[int], blocks: int, lexicon: set[str],
-           state_dir: Path | None, ranks: int) -> None:
+def _sweep(out_dir: Path | None, shards: int, texted: set[int], blocks: int,
+           lexicon: set[str], state_dir: Path | None, ranks: int) -> None:
     """After a full build: remove files no longer part of the data (and any file of an
-    older format: not ``.json.gz``). ``out_dir`` None: the data folder is left as it is (made
+    older format: not ``.json.dfl``). ``out_dir`` None: the data folder is left as it is (made
     by this build: nothing else is there), the state folder's files are looked at only."""
     def stale(folder: Path, keep: Any, suffix: str = ".json" + STORED) -> None:
         if not folder.is_dir():
@@ -2750,7 +2765,7 @@ def _sweep(out_dir: Path | None, shards: int, live: set[int], blocks: int, lexic
                 shutil.rmtree(folder) if folder.is_dir() else folder.unlink()
     stale(out_dir / "cards", number_below(blocks))
     stale(out_dir / "rank", number_below(ranks))
-    stale(out_dir / "docs", lambda s: s.isdigit() and int(s) in live)
+    stale(out_dir / "docs", lambda s: s.isdigit() and int(s) in texted)
     stale(out_dir / LEXICON_DIR, lambda s: s in lexicon)
 
 
@@ -2889,7 +2904,7 @@ class _Listing(Mapping[str, list[Path]]):
         return len(self._listed())
 
 
-def _files(data: Path, shards: int, live: list[int], blocks: int, lexicon: list[str]
+def _files(data: Path, shards: int, texted: list[int], blocks: int, lexicon: list[str]
            ) -> dict[str, list[Path]]:
     z = ".json" + STORED
     return {
@@ -2901,7 +2916,7 @@ def _files(data: Path, shards: int, live: list[int], blocks: int, lexicon: list[
         "pos/*/*.json": sorted((data / "pos").glob(f"*/*{z}")),
         "forms/*.json": [data / "forms" / f"{k}{z}" for k in range(shards)],
         "cards/*.json": [data / "cards" / f"{b}{z}" for b in range(blocks)],
-        "docs/*.json": [data / "docs" / f"{n}{z}" for n in live],
+        "docs/*.json": [data / "docs" / f"{n}{z}" for n in texted],
         "analyzer-tables.json": [data / f"analyzer-tables{z}"],
         "lexicon/*.json": [data / LEXICON_DIR / f"{name}{z}" for name in lexicon],
         "names.json": [data / f"names{z}"],

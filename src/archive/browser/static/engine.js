@@ -35,14 +35,17 @@ import { ALT_MARK } from './analyzer.js';
 
 const yearOf = (date) => (date && /^[0-9]{4}/.test(date) ? date.slice(0, 4) : null);
 
-/** An article's card [id, path, title, url, date, source] into its stored metadata (data
- * before DATA_VERSION 4: no date and source in the card, they come from the columns). */
+/** An article's card [id, path, title, url, date, source, raw] into its stored metadata
+ * (raw: how its text is made from raw/<id>.txt, null where docs/<n>.json holds the text,
+ * loader.js loadDoc; data before DATA_VERSION 4: no date and source in the card, they come
+ * from the columns). */
 function setCard(doc, card) {
   [doc.id, doc.path, doc.title, doc.url] = card;
   if (card.length > 4) {
     [doc.date, doc.source] = [card[4], card[5]];
     doc.year = yearOf(card[4]);
   }
+  doc.raw = card.length > 6 ? card[6] : null;
 }
 
 /** The title's fields are the body's with this prefix (archive/index/schema.py). */
@@ -277,8 +280,8 @@ export class IndexView {
     return this.docs[docnum];
   }
 
-  /** Take an article's card [id, path, title, url, date, source] (from its docs/<n>.json or
-   * its cards block). */
+  /** Take an article's card [id, path, title, url, date, source, raw] (data before
+   * DATA_VERSION 12: from its docs/<n>.json). */
   setCard(docnum, card) {
     const doc = this.docs[docnum];
     if (card && doc && doc.id === undefined) setCard(doc, card);

@@ -10,7 +10,7 @@
 // A hit's levels entries [clause, level, term] say at which level each word matched an
 // article; at the exact level the form is the word itself.
 
-import { TITLE_PREFIX, termHash } from './engine.js';
+import { TITLE_PREFIX, numbersOf, termHash } from './engine.js';
 import { loadFormShard } from './loader.js';
 import { EXACT, STEM } from './query.js';
 
@@ -21,6 +21,21 @@ function undelta(gaps) {
   const out = new Set();
   let at = 0;
   for (const g of gaps) out.add((at += g));
+  return out;
+}
+
+/** A forms entry's codes text (Python digits.codes_text) as its codes: per article the number
+ * of its form (-1: none) or a list of numbers; a code c is the number c + 1, a list is "," and
+ * then its length and its numbers. */
+export function codesOf(text) {
+  const parts = text.split(',');
+  const out = numbersOf(parts[0]).map((v) => v - 1);
+  for (let p = 1; p < parts.length; p += 1) {
+    const numbers = numbersOf(parts[p]);
+    const size = numbers[0];
+    out.push(numbers.slice(1, 1 + size));
+    for (let j = 1 + size; j < numbers.length; j += 1) out.push(numbers[j] - 1);
+  }
   return out;
 }
 
@@ -36,7 +51,8 @@ export async function termForms(view, shard, level, term) {
   if (!Array.isArray(entry)) {
     return Object.keys(entry).sort().map((norm) => [norm, entry[norm][0], undelta(entry[norm][1])]);
   }
-  const [names, codes] = entry;
+  const [names, text] = entry;
+  const codes = typeof text === 'string' ? codesOf(text) : text;
   const out = names.map((name) => (typeof name === 'string' ? [name, name, new Set()] : [name[0], name[1], new Set()]));
   await view.ensure([term]);
   const field = LEVEL_TABLE[level];

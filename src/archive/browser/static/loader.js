@@ -18,24 +18,26 @@ import { QueryError, repr } from './query.js';
 const DATA = new URL('../data/', import.meta.url);
 export const ROOT_URL = new URL('../../', import.meta.url);
 
-// Every data file is stored gzipped as <name>.gz (archive/browser/index.py): the host serves
-// the bytes as they are and the page decompresses them with the standard DecompressionStream.
-// A host that labels .gz files Content-Encoding: gzip hands over the JSON already decompressed:
-// the gzip magic number (1f 8b, never the start of JSON text) tells which.
+// Every data file is stored as a raw deflate stream as <name>.dfl (archive/browser/index.py
+// pack): the host serves the bytes as they are and the page decompresses them with the
+// standard DecompressionStream('deflate-raw').
 async function fetchJSON(name) {
-  const response = await fetch(new URL(`${name}.gz`, DATA));
+  const response = await fetch(new URL(`${name}.dfl`, DATA));
   if (!response.ok) throw new Error(`لم تُحمَّل بيانات البحث (${name}، رمز ${response.status})`);
   return parseData(await response.arrayBuffer());
 }
 
-/** The JSON of a data file's bytes, gzipped (decompressed here) or not. */
+/** The JSON of a data file's bytes, deflated (inflated here) or, from a host that sent them
+ * decompressed, not (a raw deflate stream has no magic number: the JSON text is read as it is
+ * when inflating it fails or does not give JSON). */
 export async function parseData(buffer) {
   const bytes = new Uint8Array(buffer);
-  if (bytes.length > 1 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
     return JSON.parse(await new Response(stream).text());
+  } catch (error) {
+    return JSON.parse(new TextDecoder().decode(bytes));
   }
-  return JSON.parse(new TextDecoder().decode(bytes));
 }
 
 let enginePromise = null;
@@ -69,16 +71,19 @@ export function loadEngine() {
 
 const docCache = new Map();
 
-/** One article's text and body spans (fetched only for results on screen). The text is
- * taken from the article's published raw text (raw/<id>.txt, the seed file) when docs/<n>.json
- * says how ("raw": archive/browser/index.py raw_source), else docs/<n>.json holds it. */
+/** One article's id and text (fetched only for results on screen). The text is taken from
+ * the article's published raw text (raw/<id>.txt, the seed file) as its card says (the card's
+ * raw source, archive/browser/index.py raw_source; the cards block is fetched once for the
+ * articles numbered beside it), else docs/<n>.json holds it. */
 export function loadDoc(docnum) {
   if (!docCache.has(docnum)) {
-    const promise = fetchJSON(`docs/${docnum}.json`).then(async (doc) => {
-      if (doc.text !== undefined || !doc.raw) return doc;
-      const response = await fetch(new URL(`raw/${encodeURIComponent(doc.id)}.txt`, ROOT_URL));
-      if (!response.ok) throw new Error(`لم يُحمَّل نص المقال (${doc.id}، رمز ${response.status})`);
-      return { ...doc, text: textFromRaw(await response.text(), doc.raw) };
+    const promise = loadEngine().then(async ({ view }) => {
+      await view.loadStored([docnum]);
+      const { id, raw } = view.stored(docnum);
+      if (!raw) return { id, text: (await fetchJSON(`docs/${docnum}.json`)).text };
+      const response = await fetch(new URL(`raw/${encodeURIComponent(id)}.txt`, ROOT_URL));
+      if (!response.ok) throw new Error(`لم يُحمَّل نص المقال (${id}، رمز ${response.status})`);
+      return { id, text: textFromRaw(await response.text(), raw) };
     });
     promise.catch(() => docCache.delete(docnum));
     docCache.set(docnum, promise);
@@ -86,7 +91,7 @@ export function loadDoc(docnum) {
   return docCache.get(docnum);
 }
 
-/** The text a docs/<n>.json "raw" entry [start, [s, e, replacement], …] makes of the raw
+/** The text a card's raw source [start, [s, e, replacement], …] makes of the raw
  * text (UTF-16 offsets): raw[start:s1] + replacement1 + raw[e1:s2] + … + raw[e_last:]
  * (archive/browser/index.py text_from_raw). */
 export function textFromRaw(raw, source) {

@@ -303,12 +303,9 @@ export class SearchPage {
     const slice = this.rows.slice(this.shown, this.shown + size);
     // the spans of what matched (positions of long terms: fetched for these articles only)
     await resolveSpans(this.engine, slice);
-    // the articles' text with their titles and links (cards), for the results shown only:
-    // one file per result, all at once
+    // the articles' titles and links (their cards blocks) and text (raw/<id>.txt), for the
+    // results shown only, all at once
     const docs = await Promise.all(slice.map((r) => loadDoc(r.doc)));
-    slice.forEach((r, i) => view.setCard(r.doc, docs[i].card));
-    // (data written before cards rode in docs/: their cards blocks)
-    await view.loadStored(slice.filter((r) => view.stored(r.doc).id === undefined).map((r) => r.doc));
     if (token !== this.token) return;
     let firstLink = null;
     slice.forEach((r, i) => {
