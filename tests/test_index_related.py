@@ -607,3 +607,43 @@ def test_an_edit_that_brings_new_words_is_numbered_by_the_replace_and_equals_scr
         assert as_json(updated) == as_json(rel.related_from_features(new.to_dict())), step
         feats[aid] = row
         table, related = new, json.loads(as_json(updated))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 255, 256, 257, 700])
+def test_related_written_a_chunk_at_a_time_are_the_whole_computations_bytes(
+    n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build writes the lists as they are made (write_related): the same text, index
+    and ids as related_file and id_lists of related_from_features, with no more than a
+    chunk of lists made at a time."""
+    import io
+
+    feats = corpus(random.Random(n), n)
+    related = rel.related_from_features(feats)
+    text, index = rel.related_file(related)
+    most: list[int] = []
+    real = rel._Matrix.top
+    monkeypatch.setattr(rel._Matrix, "top",
+                        lambda m, rows, k: most.append(len(rows)) or real(m, rows, k))
+    out = io.StringIO()
+    ids, got = rel.write_related(rel.FeatureTable.from_dict(feats), out)
+    assert out.getvalue() == text
+    assert got == index and (index is not None)
+    assert ids == rel.id_lists(related)
+    assert max(most, default=0) <= rel._CHUNK
+    assert (sum(most) == n) if n >= 2 else not most
+    if n >= 2:
+        assert rel.StoredRelated.load(text, got) is not None
+
+
+def test_related_of_a_table_out_of_id_order_are_made_whole() -> None:
+    import io
+
+    feats = corpus(random.Random(5), 40)
+    table = rel.FeatureTable.from_dict(feats)
+    table.ids = table.ids[::-1]  # not a table's order
+    out = io.StringIO()
+    ids, index = rel.write_related(table, out)
+    related = rel.related_from_features(table)
+    assert out.getvalue() == rel.related_file(related)[0]
+    assert ids == rel.id_lists(related)

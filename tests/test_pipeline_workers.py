@@ -68,7 +68,7 @@ def test_two_workers_write_the_same_word_table_and_records_under_other_hash_seed
         out = subprocess.run([sys.executable, "-c", _TWO_WORKERS, str(other.root)], env=env,
                              capture_output=True, text=True, check=True)
         assert json.loads(out.stdout) == sorted(one.analysed) != []
-        # the word table (written by a worker of the records pool) and the analyzer tables:
+        # the word table (written before the records pool forks) and the analyzer tables:
         # the very same bytes
         for name in (wordtable.FILE_NAME, "analyzer-tables.json"):
             assert (other.build / name).read_bytes() == (build / name).read_bytes(), name
@@ -125,3 +125,29 @@ def test_the_word_table_keeps_the_alternative_roots_and_the_next_build_reads_the
     again = analyse(load(archive_paths), workers=1, reuse=False)
     assert calls == [] and sorted(again.analysed) == sorted(first.analysed) != []
     assert {i: again.article(i).tokens for i in again.analysed} == tokens
+
+
+def test_the_word_table_is_written_before_the_record_writers_fork(
+    archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that wrote the table would read every form of it, copying the pages that
+    hold them (the table is the parent's) into that worker: the peak of a cold build."""
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ARTICLES", 1)
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    monkeypatch.setattr(wordtable, "PARALLEL_MIN_FORMS", 1)
+    monkeypatch.setattr(wordtable, "CHUNK", 50)
+    seen: list[tuple[bool, bool]] = []  # per pool: record writers?, table on disk then?
+    real = pipeline._forked
+    table = archive_paths.build / wordtable.FILE_NAME
+
+    def forked(todo, analyzer, gazetteer, workers):  # type: ignore[no-untyped-def]
+        seen.append((analyzer is not None, table.is_file()))
+        return real(todo, analyzer, gazetteer, workers)
+
+    monkeypatch.setattr(pipeline, "_forked", forked)
+    analysis = analyse(load(archive_paths), workers=2)
+    assert analysis.analysed and table.is_file()
+    # the forms' pool before the table existed, the record writers' after it was written
+    assert seen == [(False, False), (True, True)]
+    assert wordtable.load(archive_paths.build).keys() >= wordtable.distinct_forms(
+        a.text for a in load(archive_paths).articles)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from archive.analysis import analyze_word, wordtable
 from archive.analysis.analyzer import analyze_word_uncached
 from archive.config import Paths
@@ -149,3 +151,24 @@ def test_one_changed_article_of_a_big_table_is_analysed_from_its_own_forms(
     for article_id in again.analysed:
         assert records.decode(records.record_path(cold.build, article_id).read_bytes()) == (
             records.decode(records.record_path(archive_paths.build, article_id).read_bytes()))
+
+
+@pytest.mark.parametrize("rows", [1, 2, 3, 7, 4096])
+@pytest.mark.parametrize("with_alts", [True, False])
+def test_the_table_is_written_in_parts_as_the_text_of_the_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int, with_alts: bool
+) -> None:
+    """Rows encoded a few at a time: the same bytes as json.dumps of the whole table."""
+    monkeypatch.setattr(wordtable, "SAVE_ROWS", rows)
+    forms = ["كتب", "الكتاب", "يكتبون", "مكتبة", "درعا", "سوريا", "x\"y", "٣"]
+    table = {f: (f + "ن", f[:2], f[-2:]) for f in forms[::-1]}
+    alts = {"درعا": "درع", "سوريا": "", "كتب": "كتب"} if with_alts else None
+    for some in (table, dict(list(table.items())[:rows]), dict(list(table.items())[:6]), {}):
+        wordtable.save(tmp_path, some, alts)
+        whole: dict[str, object] = {"fingerprint": wordtable.fingerprint(),
+                                    "words": [[f, *some[f]] for f in sorted(some)]}
+        if alts is not None:
+            whole["alts"] = [[f, alts[f]] for f in sorted(alts) if alts[f]]
+        text = (tmp_path / wordtable.FILE_NAME).read_text(encoding="utf-8")
+        assert text == json.dumps(whole, ensure_ascii=False, separators=(",", ":"))
+        assert wordtable.load_all(tmp_path)[0] == some

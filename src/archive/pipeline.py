@@ -562,19 +562,16 @@ def analyze_corpus(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     parallel = workers > 1 and len(todo) >= PARALLEL_MIN_ARTICLES
     with timings.stage("analyze"):
-        save = _word_table(loaded, todo, workers, parallel)
+        _word_table(loaded, todo, workers, parallel)
     with timings.stage("entities"):
         analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
         if not parallel:
             return [analyze_article(a, analyzer, loaded.gazetteer) for a in todo]
         out: list[AnalyzedArticle] = []
         with _forked(todo, analyzer, loaded.gazetteer, workers) as (pool, spans):
-            saving = _save_on(pool, save)
             for (start, end), packed in zip(spans, pool.imap(_analyse_span, spans),
                                             strict=True):
                 out.extend(map(_unpack, todo[start:end], packed))
-            if saving is not None:
-                saving.get()
         return out
 
 
@@ -637,7 +634,7 @@ def _analyse_into_records(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     parallel = workers > 1 and len(todo) >= PARALLEL_MIN_ARTICLES
     with timings.stage("analyze"):
-        save = _word_table(loaded, todo, workers, parallel)
+        _word_table(loaded, todo, workers, parallel)
     out: dict[str, records.IndexEntry] = {}
     with timings.stage("entities"):
         analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
@@ -650,23 +647,21 @@ def _analyse_into_records(
         _STORE = (loaded.paths.build, keys)
         try:
             with _forked(todo, analyzer, loaded.gazetteer, workers) as (pool, spans):
-                saving = _save_on(pool, save)
                 for (start, end), entries in zip(spans, pool.imap(_record_span, spans),
                                                  strict=True):
                     out.update(zip((a.id for a in todo[start:end]), entries, strict=True))
-                if saving is not None:
-                    saving.get()
         finally:
             _STORE = None
     return out
 
 
-def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: bool) -> bool:
+def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: bool) -> None:
     """Make sure every word form of ``todo`` is in the word table (build/) and remembered.
 
-    True when the table gained forms and is left for a worker of the caller's next pool to
-    write (parallel, outside ``mkdocs serve``: see :func:`_save_on`), not written here."""
-    global _UNSAVED
+    A table that gained forms is written here, before the next stage's workers fork (not by
+    one of them: reading every form of the table there copied the pages that hold it into
+    that worker, +120 to +220 MB at 29,904 articles, the cold build's peak), unless it is
+    kept in memory (``mkdocs serve``: written when the server stops)."""
     build = loaded.paths.build
     intern = _Interner()
     if parallel:
@@ -691,11 +686,10 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
         kept = wordtable.read(build) if _REMEMBERED is None else None
         if kept is not None and len(forms) * FEW_FORMS <= len(kept):
             _few_words(build, kept, forms, workers)
-            return False
+            return
         table, alts, shared = _load_words_all(build, kept)
     missing = sorted(forms - table.keys())
     del forms
-    unsaved = False
     if missing:
         # (frozen only when analyze_forms forks: asking whether anything is frozen walks
         # every frozen object, ~0.1 s under `mkdocs serve` at 9,504 articles)
@@ -711,8 +705,6 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
         if shared is not None:  # kept in memory (mkdocs serve): saved when the server stops
             shared.update(new)
             _WORDS[str(build)].unsaved = True
-        elif parallel and _REMEMBERED is None:
-            _UNSAVED, unsaved = (build, table, alts), True
         else:
             wordtable.save(build, table, alts)
     if shared is None:
@@ -721,7 +713,6 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
             _WORDS[str(build)] = _Words(table, shared, alts,
                                         _stamp(build / wordtable.FILE_NAME))
     remember_words(shared, alts)
-    return unsaved
 
 
 def _few_words(build: Path, kept: wordtable.Kept, forms: set[str], workers: int) -> None:
@@ -745,30 +736,6 @@ def _few_words(build: Path, kept: wordtable.Kept, forms: set[str], workers: int)
         known.update(new)
         alts.update(new_alts)
     remember_words(known, alts)
-
-
-#: The word table a worker of the next pool writes: (build/, table, alternative roots), set
-#: by :func:`_word_table` before that pool forks (see :func:`_save_on`).
-_UNSAVED: tuple[Path, dict[str, wordtable.Analysis], dict[str, str]] | None = None
-
-
-def _save_on(pool: Any, unsaved: bool) -> Any:
-    """When the word-table stage left the table unsaved, hand its writing (sorting and
-    dumping every form: a serial half second at 3,000 articles) to a worker of ``pool`` as
-    its first task, beside the batches of articles; the result to wait for (None: nothing
-    to write)."""
-    global _UNSAVED
-    if not unsaved:
-        return None
-    try:
-        return pool.apply_async(_write_unsaved)
-    finally:
-        _UNSAVED = None  # the workers forked with it; this process needs it no more
-
-
-def _write_unsaved() -> None:
-    assert _UNSAVED is not None
-    wordtable.save(*_UNSAVED)
 
 
 @dataclass(slots=True)

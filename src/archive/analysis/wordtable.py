@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
+from typing import TextIO
 
 from archive import files
 from archive.analysis.analyzer import alternative_root, analyze_word_uncached, may_have_alt
@@ -137,13 +138,43 @@ def read(build: Path) -> Kept | None:
 
 def save(build: Path, table: dict[str, Analysis], alts: dict[str, str] | None = None) -> None:
     """Write the table atomically (a reader never sees half a file), with the non-empty
-    alternative roots of ``alts`` (None: none known, a reader works them out)."""
-    words = [[form, *table[form]] for form in sorted(table)]
-    data: dict[str, object] = {"fingerprint": fingerprint(), "words": words}
-    if alts is not None:
-        data["alts"] = [[form, alts[form]] for form in sorted(alts) if alts[form]]
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    files.write_atomic(build / FILE_NAME, text)
+    alternative roots of ``alts`` (None: none known, a reader works them out).
+
+    Written a few thousand rows at a time, the same text as ``json.dumps`` of the whole
+    (``{"fingerprint": …, "words": [[form, normalized, stem, root], …], "alts": [[form,
+    root], …]}``, forms sorted): neither the rows nor the text of every form are held at
+    once (~100 MB at 29,904 articles, in the worker that writes it: see
+    :func:`archive.pipeline._save_on`)."""
+    with files.atomic_file(build / FILE_NAME, binary=False) as out:
+        out.write('{"fingerprint":' + _dumps(fingerprint()) + ',"words":')
+        _write_rows(out, ([form, *table[form]] for form in sorted(table)))
+        if alts is not None:
+            out.write(',"alts":')
+            _write_rows(out, ([form, alts[form]] for form in sorted(alts) if alts[form]))
+        out.write("}")
+
+
+#: Rows of the word table encoded and written together by :func:`_write_rows`.
+SAVE_ROWS = 4096
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_rows(out: TextIO, rows: Iterable[list[str]]) -> None:
+    """``out`` ← the JSON list of ``rows`` (as :func:`_dumps` of the list would write it),
+    encoded :data:`SAVE_ROWS` rows at a time."""
+    out.write("[")
+    chunk: list[list[str]] = []
+    first = True
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= SAVE_ROWS:
+            out.write(("" if first else ",") + _dumps(chunk)[1:-1])
+            chunk.clear()
+            first = False
+    out.write(("" if first or not chunk else ",") + _dumps(chunk)[1:-1] + "]")
 
 
 def _analyze(form: str) -> tuple[Analysis, str | None]:

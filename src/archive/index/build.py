@@ -1273,6 +1273,7 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
         related_file,
         related_from_features,
         update_related,
+        write_related,
     )
 
     if feats is None:
@@ -1292,6 +1293,21 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
         _write_features(gen, feats)
     old = (_read_related(previous[1], stored=_KEPT is None) if previous is not None
            else None)
+    if _KEPT is None and old is None:
+        # every list computed, in a one-shot process (nothing kept for later updates):
+        # written as they are made, a chunk of articles at a time (related.write_related)
+        with archive_files.atomic_file(gen / RELATED, binary=False, durable=True) as out:
+            ids, index = write_related(feats, out)
+            # the index first (see below), then the text is renamed into place
+            if index is not None:
+                archive_files.write_atomic(gen / RELATED_INDEX, index)
+            else:
+                (gen / RELATED_INDEX).unlink(missing_ok=True)
+        feats.base = None
+        if publish:
+            paths.build.mkdir(parents=True, exist_ok=True)
+            _publish(gen / RELATED, paths.build / RELATED)
+        return ids
     if previous is not None and old is not None:
         related = update_related(previous[0], feats, old)
     else:

@@ -18,7 +18,29 @@ def text_check(text: str) -> tuple[int, int]:
 
 def index_bytes(fmt: int, text: str, *fields: Any) -> bytes:
     """The index of ``text`` holding ``fields`` (marshal-able values), in layout ``fmt``."""
-    return marshal.dumps((fmt, text_check(text), *fields), 2)
+    return checked_index_bytes(fmt, text_check(text), *fields)
+
+
+def checked_index_bytes(fmt: int, check: tuple[int, int], *fields: Any) -> bytes:
+    """:func:`index_bytes` of a text whose :func:`text_check` is ``check`` (a text written in
+    parts: see :class:`TextCheck`)."""
+    return marshal.dumps((fmt, check, *fields), 2)
+
+
+class TextCheck:
+    """:func:`text_check` of a text given in parts (:meth:`add`), without the whole text."""
+
+    __slots__ = ("length", "crc")
+
+    def __init__(self) -> None:
+        self.length, self.crc = 0, 0
+
+    def add(self, part: str) -> None:
+        self.length += len(part)
+        self.crc = zlib.crc32(part.encode("utf-8"), self.crc)
+
+    def check(self) -> tuple[int, int]:
+        return self.length, self.crc
 
 
 def index_fields(index: bytes, fmt: int, text: str, count: int) -> tuple[Any, ...] | None:
