@@ -74,3 +74,26 @@ def test_the_remembered_corpus_is_per_folder(
     (tmp_path / "other" / "seeds").mkdir(parents=True)
     assert load(empty).articles == []
     assert _corpus(load(archive_paths)) == _corpus(one)
+
+
+def test_remember_switches_every_serve_memory_on_and_off() -> None:
+    """`pipeline.remember` (what the plugin calls when `mkdocs serve` starts and stops) turns
+    on every memory kept between reloads, and off again: a one-shot build after a server in
+    the same process reads everything back from build/ (nothing stale stays in memory)."""
+    from archive.browser import index as browser_index
+    from archive.browser import keptstate
+    from archive.index import build as index_build
+    from archive.site import roots
+
+    def kept() -> list[bool]:
+        return [pipeline._REMEMBERED is not None, roots._KEPT is not None,
+                index_build._KEPT is not None, browser_index._MIRRORED is not None,
+                keptstate._KEPT is not None]
+
+    assert kept() == [False] * 5
+    pipeline.remember(True)
+    try:
+        assert kept() == [True] * 5
+    finally:
+        pipeline.remember(False)
+    assert kept() == [False] * 5

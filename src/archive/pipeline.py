@@ -180,6 +180,27 @@ def remember_corpus(on: bool = True) -> None:
         _REMEMBERED = {}
 
 
+def remember(on: bool = True) -> None:
+    """Keep, between the builds of one process (``mkdocs serve``: the plugin lives across
+    reloads), what each build would otherwise read back from build/ or find again: the parsed
+    seeds and the word table (:func:`remember_corpus`), the root counts
+    (archive.site.roots.remember), the search index's files as last written
+    (archive.index.build.remember), the browser data's folders found alike in the served site
+    (archive.browser.index.remember_mirror) and its state.json as last written
+    (archive.browser.keptstate.remember). ``on=False`` writes what is unsaved and forgets it
+    all."""
+    from archive.browser import keptstate
+    from archive.browser.index import remember_mirror
+    from archive.index import build as index_build
+    from archive.site import roots
+
+    remember_corpus(on)
+    roots.remember(on)
+    index_build.remember(on)
+    remember_mirror(on)
+    keptstate.remember(on)
+
+
 def save_remembered() -> None:
     """Write corpus.pickle for every remembered parse that it does not hold yet, and the word
     tables that gained forms in memory."""

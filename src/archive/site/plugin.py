@@ -22,8 +22,8 @@ LinkedFile), not as 10,000 copies. ``mkdocs serve`` does the same with its own s
 build/serve-pages/ (its pages carry the serve address), so a reload after one edited article
 renders only the pages that show it. Between reloads (the plugin instance lives on), ``mkdocs
 serve`` also keeps its served folder (archive.site.staging.KeptServeDir: MkDocs would empty it,
-and every page would be linked again), the parsed seeds and the word table
-(archive.pipeline.remember_corpus), the root counts (archive.site.roots.remember), the compiled
+and every page would be linked again), the parsed seeds, the word table,
+the root counts and the search data last written (archive.pipeline.remember), the compiled
 Jinja2 templates, the article, entity and root views that did not change with their digests,
 and what each stored page's key was derived from: a page whose inputs and lookups are the same
 as at the previous reload keeps its key without its content being read again. Each page also
@@ -307,38 +307,22 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.serving:  # the plugin lives across reloads: so do the parsed corpus, the word
             # table and the root counts
             self.gc_watch.start()
-            from archive.browser import keptstate
-            from archive.browser.index import remember_mirror
-            from archive.index import build as index_build
-            from archive.pipeline import remember_corpus
-            from archive.site import roots
+            from archive.pipeline import remember
 
-            remember_corpus(True)
-            roots.remember(True)
-            index_build.remember(True)  # the search index's files as last written
-            remember_mirror(True)  # the browser data's folders found alike in the site
-            keptstate.remember(True)  # the browser data's state.json as last written
+            remember(True)
 
     def on_shutdown(self) -> None:
         self._cancel_collection()
         gc.set_threshold(*_GC_THRESHOLDS)  # as they were (BUILD_GC_THRESHOLDS)
         if self.serving:
-            from archive.browser import keptstate
-            from archive.browser.index import remember_mirror
-            from archive.index import build as index_build
-            from archive.pipeline import remember_corpus
-            from archive.site import roots
+            from archive.pipeline import remember
 
             gc.unfreeze()  # (frozen after the first build: _collect_garbage)
             self.gc_watch.stop()
             if self.watcher is not None:
                 self.watcher.stop()
                 self.watcher = None
-            remember_corpus(False)  # corpus.pickle and the word table get the last parse
-            roots.remember(False)  # build/roots/ gets the last count
-            index_build.remember(False)
-            remember_mirror(False)
-            keptstate.remember(False)
+            remember(False)  # corpus.pickle, the word table, build/roots/ get the last build's
 
     # -- configuration -----------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
