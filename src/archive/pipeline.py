@@ -362,17 +362,15 @@ def give_back_memory() -> None:
     What CPython allocates in large blocks (an article's text, a big list or dict) comes from
     the C heap, its small objects from arenas of their own. Once a stage lets go of many large
     blocks (every article's text), the next stages, made mostly of small objects, cannot reuse
-    those holes: they would stay resident, unused, to the end of the build.
-
-    ``malloc_trim`` is looked up among the symbols the process has loaded already (C's library
-    among them), not through ``ctypes.util.find_library``, which runs ``ldconfig -p`` in a
-    child process: a fork of the whole build and ~0.05 CPU s of every build."""
+    those holes: they would stay resident, unused, to the end of the build."""
     import ctypes
+    import ctypes.util
 
     global _LIBC
     if _LIBC is None:
         try:
-            _LIBC = ctypes.CDLL(None).malloc_trim
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC = libc.malloc_trim
         except (OSError, AttributeError):
             _LIBC = False
     if _LIBC:
