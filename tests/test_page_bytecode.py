@@ -87,3 +87,21 @@ def test_environments_that_compile_otherwise_have_other_keys() -> None:
     assert settings_key(plain) != settings_key(jinja2.Environment(trim_blocks=True))
     assert settings_key(plain) != settings_key(jinja2.Environment(extensions=["jinja2.ext.i18n"]))
     assert settings_key(plain) != settings_key(jinja2.Environment(autoescape=True))
+
+
+def test_a_cache_folder_that_refuses_writes_does_not_stop_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ARCHIVE_CACHE_DIR", str(cache))
+    real = jinja2.FileSystemBytecodeCache.dump_bytecode
+
+    def refused(self: jinja2.FileSystemBytecodeCache, bucket: object) -> None:
+        if self.directory.startswith(str(cache)):
+            raise PermissionError("read-only")
+        real(self, bucket)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "dump_bytecode", refused)
+    assert compiles(environment(tmp_path / "a"), "root.html", monkeypatch)
+    assert list((tmp_path / "a" / "jinja-bytecode").glob("__pages_*.cache"))
+    assert not list((cache / "jinja-bytecode").glob("*.cache"))
+    assert not compiles(environment(tmp_path / "a"), "root.html", monkeypatch)

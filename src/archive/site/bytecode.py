@@ -26,7 +26,9 @@ FOLDER = "jinja-bytecode"
 
 class _Layered(jinja2.BytecodeCache):
     """Reads a template's code from the first of ``caches`` that holds it (and copies it into
-    those before it: build/ has it next time), writes it to all of them."""
+    those before it: build/ has it next time), writes it to all of them. Only the first
+    (build/) must be writable: the others (the user's cache folder) may refuse (a read-only
+    home, a full disk) without stopping the build."""
 
     def __init__(self, caches: list[jinja2.BytecodeCache]) -> None:
         self.caches = caches
@@ -40,8 +42,12 @@ class _Layered(jinja2.BytecodeCache):
                 return
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        for cache in self.caches:
-            cache.dump_bytecode(bucket)
+        self.caches[0].dump_bytecode(bucket)
+        for cache in self.caches[1:]:
+            try:
+                cache.dump_bytecode(bucket)
+            except OSError:
+                pass
 
 
 def user_folder() -> Path | None:
