@@ -141,3 +141,15 @@ def test_forms_codes_read_back_in_python_and_in_the_browser() -> None:
         [node, "--input-type=module", "-e", script, FORMS.as_uri()],
         input=json.dumps(texts), capture_output=True, text=True, check=True, timeout=60).stdout)
     assert out == cases
+
+
+def test_the_precomputed_spellings_are_number_text() -> None:
+    """The table made at import (lead digits once, then each last digit) spells every number
+    as :func:`number_text` does, and reads each back."""
+    from archive.browser import digits
+
+    size = digits._TABLE_SIZE
+    assert list(digits._TEXT) == list(range(size))
+    assert all(digits._TEXT[n] == number_text(n) for n in range(size))
+    assert all(digits._VALUE[number_text(n)] == n for n in range(size))
+    assert digits._spellings(2 * BASE) == [number_text(n) for n in range(2 * BASE)]

@@ -58,3 +58,50 @@ def test_an_edited_template_or_other_code_is_compiled_again(
     monkeypatch.setattr(files, "fingerprint",
                         lambda label, parts, **kw: real(label + " other", parts, **kw))
     assert compiles(environment(build, templates), "root.html", monkeypatch)
+
+
+def test_a_new_build_folder_reads_them_from_the_user_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build (or one after ``rm -rf build``) takes the code another build compiled from
+    the user's cache folder, and keeps it in its own build/; an edited template is compiled
+    again all the same; without a cache folder, each new build folder compiles."""
+    monkeypatch.setenv("ARCHIVE_CACHE_DIR", str(tmp_path / "cache"))
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    assert compiles(environment(tmp_path / "a", templates), "root.html", monkeypatch)
+    assert list((tmp_path / "cache" / "jinja-bytecode").glob("__pages_*.cache"))
+    assert not compiles(environment(tmp_path / "b", templates), "root.html", monkeypatch)
+    assert list((tmp_path / "b" / "jinja-bytecode").glob("__pages_*.cache"))
+    page = templates / "root.html"
+    page.write_text(page.read_text(encoding="utf-8") + "\n<p>x</p>\n", encoding="utf-8")
+    assert compiles(environment(tmp_path / "c", templates), "root.html", monkeypatch)
+    monkeypatch.setenv("ARCHIVE_CACHE_DIR", "")
+    assert compiles(environment(tmp_path / "d", templates), "root.html", monkeypatch)
+
+
+def test_environments_that_compile_otherwise_have_other_keys() -> None:
+    from archive.site.bytecode import settings_key
+
+    plain = jinja2.Environment()
+    assert settings_key(plain) == settings_key(jinja2.Environment())
+    assert settings_key(plain) != settings_key(jinja2.Environment(trim_blocks=True))
+    assert settings_key(plain) != settings_key(jinja2.Environment(extensions=["jinja2.ext.i18n"]))
+    assert settings_key(plain) != settings_key(jinja2.Environment(autoescape=True))
+
+
+def test_a_cache_folder_that_refuses_writes_does_not_stop_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ARCHIVE_CACHE_DIR", str(cache))
+    real = jinja2.FileSystemBytecodeCache.dump_bytecode
+
+    def refused(self: jinja2.FileSystemBytecodeCache, bucket: object) -> None:
+        if self.directory.startswith(str(cache)):
+            raise PermissionError("read-only")
+        real(self, bucket)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "dump_bytecode", refused)
+    assert compiles(environment(tmp_path / "a"), "root.html", monkeypatch)
+    assert list((tmp_path / "a" / "jinja-bytecode").glob("__pages_*.cache"))
+    assert not list((cache / "jinja-bytecode").glob("*.cache"))
+    assert not compiles(environment(tmp_path / "a"), "root.html", monkeypatch)

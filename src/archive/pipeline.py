@@ -715,18 +715,27 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
         # (frozen only when analyze_forms forks: asking whether anything is frozen walks
         # every frozen object, ~0.1 s under `mkdocs serve` at 9,504 articles)
         forks = workers > 1 and len(missing) >= wordtable.PARALLEL_MIN_FORMS
-        with _frozen() if forks else nullcontext():
+        # A new table (a first build) is written as the analyses come back, while the
+        # workers analyse the next chunks, rather than by this process alone afterwards (the
+        # serial part). Not a kept one: writing its rows here would copy the memory pages
+        # that hold them, shared with the workers, into this process.
+        stream = (wordtable.Streamed(build, table)
+                  if forks and shared is None and not table else None)
+        with _frozen() if forks else nullcontext(), stream or nullcontext():
             # (parallel: each chunk of new analyses interned as it comes back, while the
             # workers analyse the next)
             new, new_alts = wordtable.analyze_forms(
-                missing, workers, share=intern if parallel and shared is None else None)
-        del missing
-        table.update(new)
-        alts.update(new_alts)
+                missing, workers, share=intern if parallel and shared is None else None,
+                on_chunk=stream.add if stream is not None else None)
+            del missing
+            table.update(new)
+            alts.update(new_alts)
+            if stream is not None:
+                stream.finish(alts)
         if shared is not None:  # kept in memory (mkdocs serve): saved when the server stops
             shared.update(new)
             _WORDS[str(build)].unsaved = True
-        else:
+        elif stream is None:
             wordtable.save(build, table, alts)
     if shared is None:
         shared = table if parallel else intern(table)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from archive import files
 from archive.analysis.analyzer import alternative_root, analyze_word_uncached, may_have_alt
@@ -158,6 +158,81 @@ def save(build: Path, table: dict[str, Analysis], alts: dict[str, str] | None = 
 SAVE_ROWS = 4096
 
 
+class Streamed:
+    """The table written as the analyses of its new forms come in (:func:`analyze_forms`'s
+    ``on_chunk``, in form order), while the workers analyse the next chunks: the same file as
+    :func:`save` of the whole table, but the parent process no longer writes it alone after
+    the analysis, between the pools of workers (the serial part of a 2-worker analysis: 0.12
+    CPU s at 987 articles; issue 12's speed-up, bench/report-start18.md).
+
+    ``table``: the kept table (its forms in none of the chunks). Rows are written up to the
+    last form of each chunk, the kept forms merged in order; :meth:`finish` writes the rest
+    and the alternative roots. Use as a context manager: the file replaces the old one only
+    when the block ends without an error after :meth:`finish`."""
+
+    def __init__(self, build: Path, table: dict[str, Analysis]) -> None:
+        self.build = build
+        self.table = table
+        self.kept = sorted(table)
+        self.at = 0  # next kept form to write
+        self.first = True
+        self.finished = False
+        self._file: Any = None
+        self._out: TextIO | None = None
+
+    def __enter__(self) -> Streamed:
+        self._file = files.atomic_file(self.build / FILE_NAME, binary=False)
+        self._out = self._file.__enter__()
+        self._out.write('{"fingerprint":' + _dumps(fingerprint()) + ',"words":[')
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        unfinished = None
+        if exc[0] is None and not self.finished:  # a half-written table: not kept
+            unfinished = RuntimeError("word table: Streamed left unfinished")
+            exc = (RuntimeError, unfinished, None)
+        self._file.__exit__(*exc)
+        self._out = self._file = None
+        if unfinished is not None:
+            raise unfinished
+
+    def _write(self, rows: list[list[str]]) -> None:
+        assert self._out is not None
+        if rows:
+            self._out.write(("" if self.first else ",") + _dumps(rows)[1:-1])
+            self.first = False
+
+    def add(self, forms: list[str], part: dict[str, Analysis]) -> None:
+        """Write the rows of ``forms`` (sorted, after those of the previous call) with their
+        analyses ``part``, and of the kept forms before the last of them."""
+        kept, table, at = self.kept, self.table, self.at
+        rows: list[list[str]] = []
+        for form in forms:
+            while at < len(kept) and kept[at] < form:
+                rows.append([kept[at], *table[kept[at]]])
+                at += 1
+            rows.append([form, *part[form]])
+            if len(rows) >= SAVE_ROWS:
+                self._write(rows)
+                rows = []
+        self.at = at
+        self._write(rows)
+
+    def finish(self, alts: dict[str, str] | None) -> None:
+        """The kept forms after the last chunk, then the alternative roots (as :func:`save`)."""
+        assert self._out is not None
+        kept, table = self.kept, self.table
+        for i in range(self.at, len(kept), SAVE_ROWS):
+            self._write([[form, *table[form]] for form in kept[i:i + SAVE_ROWS]])
+        self.at = len(kept)
+        self._out.write("]")
+        if alts is not None:
+            self._out.write(',"alts":')
+            _write_rows(self._out, ([form, alts[form]] for form in sorted(alts) if alts[form]))
+        self._out.write("}")
+        self.finished = True
+
+
 def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -190,16 +265,22 @@ def _analyze_chunk(forms: list[str]) -> list[tuple[Analysis, str | None]]:
 def analyze_forms(
     forms: list[str], workers: int = 1,
     share: Callable[[dict[str, Analysis]], dict[str, Analysis]] | None = None,
+    on_chunk: Callable[[list[str], dict[str, Analysis]], None] | None = None,
 ) -> tuple[dict[str, Analysis], dict[str, str]]:
     """Analyses of ``forms``, and the alternative root (or "") of those that may have one, on
     ``workers`` processes when there are many. ``share``: applied to each chunk's analyses as
-    it comes back (while the workers analyse the next ones), its result kept instead."""
+    it comes back (while the workers analyse the next ones), its result kept instead.
+    ``on_chunk``: called then with the chunk's forms and analyses, chunks in the order of
+    ``forms`` (:meth:`Streamed.add`)."""
     table: dict[str, Analysis] = {}
     alts: dict[str, str] = {}
 
     def keep(chunk: list[str], results: list[tuple[Analysis, str | None]]) -> None:
         part = {form: analysis for form, (analysis, _) in zip(chunk, results, strict=True)}
-        table.update(share(part) if share is not None else part)
+        part = share(part) if share is not None else part
+        table.update(part)
+        if on_chunk is not None:
+            on_chunk(chunk, part)
         alts.update((form, alt) for form, (_, alt) in zip(chunk, results, strict=True)
                     if alt is not None)
 

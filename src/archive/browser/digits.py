@@ -47,8 +47,19 @@ def number_text(number: int) -> str:
 #: Precomputed spellings of the numbers below this (positions and most gaps): the encoder
 #: and decoder map through dictionaries in C instead of a Python call per number.
 _TABLE_SIZE = 1 << 16
-_TEXT: dict[int, str] = {n: number_text(n) for n in range(_TABLE_SIZE)}
-_VALUE: dict[str, int] = {t: n for n, t in _TEXT.items()}
+
+
+def _spellings(size: int) -> list[str]:
+    """:func:`number_text` of every number below ``size`` (a multiple of :data:`BASE`), in
+    order: the lead digits of each ``number // BASE`` once, then each last digit after them
+    (made at import by every process that writes the browser data: 0.035 CPU s one number at
+    a time, 0.015 s so)."""
+    leads = [number_text(high * BASE)[:-1] for high in range(size // BASE)]
+    return [lead + last for lead in leads for last in LAST]
+
+
+_TEXT: dict[int, str] = dict(enumerate(_spellings(_TABLE_SIZE)))
+_VALUE: dict[str, int] = dict(zip(_TEXT.values(), _TEXT, strict=True))
 _NUMBER = re.compile(f"[{re.escape(LEAD)}]*[{re.escape(LAST)}]")
 
 

@@ -75,6 +75,7 @@ from archive.collector import Watch
 from archive.config import Paths
 from archive.records import Analysis
 from archive.site import export, stencil
+from archive.site.bytecode import theme_cache
 from archive.site.model import (
     ArticleView,
     EntityView,
@@ -1255,8 +1256,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.serving:
             env.bytecode_cache = self.compiled
         elif self.paths is not None:  # the theme's templates compiled once, not every build
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(
-                str(_folder(self.paths.build / "jinja-bytecode")))
+            env.bytecode_cache = theme_cache(self.paths.build, env)
         if self.staging.reusing:  # made in the previous site (archive.site.staging): keep
             # the files put in place unwritten when right (checked there), write all others
             t0 = time.perf_counter()
@@ -2205,11 +2205,6 @@ class _Releasing(Mapping[str, str]):
         for item in self.analysis.keys.items():
             yield item
             summaries.pop(item[0], None)
-
-
-def _folder(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

@@ -36,13 +36,13 @@ def compiled_pages(build: Path) -> jinja2.BytecodeCache:
     build/jinja-bytecode/, beside the theme's): Jinja2 compiles a template again when its
     source changed; the files' names carry a digest of this module, where the environment's
     compile settings are, and Jinja2's version, so code that compiles them otherwise makes its
-    own. (Compiling the page templates cost ~0.06 CPU s of every build that renders a page.)"""
+    own. (Compiling the page templates cost ~0.06 CPU s of every build that renders a page.)
+    A new build folder reads them from the user's cache folder (:mod:`archive.site.bytecode`)."""
     from archive import files
+    from archive.site.bytecode import template_cache
 
-    folder = build / "jinja-bytecode"
-    folder.mkdir(parents=True, exist_ok=True)
     key = files.fingerprint(f"page templates {jinja2.__version__}", ["site/render.py"])
-    return jinja2.FileSystemBytecodeCache(str(folder), f"__pages_{key[:16]}_%s.cache")
+    return template_cache(build, f"__pages_{key[:16]}_%s.cache")
 
 PLACE_TYPES = {
     "country": "دولة",
