@@ -534,19 +534,39 @@ class _Totals:
         self.changed: set[int] = set()  # roots whose counts may have moved since then
         self.seen: tuple[Any, Any, Any] | None = None
 
-    def __getstate__(self) -> dict[str, Any]:
-        """For build/roots/totals.pickle: the pages and co-occurring roots as plain tuples
-        (pickled by C code; their dataclasses one by one took a third of a second)."""
+    def state(self, index: RootIndex | None) -> dict[str, Any]:
+        """For build/roots/totals.pickle: the totals as plain data. The pages and their
+        co-occurring roots are left out (None) when they are those of ``index``, the root
+        index saved beside (index.bin, read anyway): unpickled a second time they were most
+        of the file's CPU. Otherwise they are kept as plain tuples (pickled by C code; their
+        dataclasses one by one took a third of a second)."""
         state = dict(self.__dict__)
-        state["pages"] = [_page_data(p) for p in self.pages.values()]
-        state["lists"] = [(root, [(r.root, r.shared, r.pmi, r.score) for r in rel])
-                          for root, rel in self.lists.items()]
+        if index is not None and self.pages is index.pages and self.lists.keys() == \
+                index.pages.keys() and all(self.lists[r] == p.related
+                                           for r, p in index.pages.items()):
+            state["pages"] = state["lists"] = None
+        else:
+            state["pages"] = [_page_data(p) for p in self.pages.values()]
+            state["lists"] = [(root, [(r.root, r.shared, r.pmi, r.score) for r in rel])
+                              for root, rel in self.lists.items()]
         return state
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        state["pages"] = {p[0]: _page_from(p) for p in state["pages"]}
-        state["lists"] = {root: [Related(*r) for r in rel] for root, rel in state["lists"]}
-        self.__dict__.update(state)
+    @classmethod
+    def from_state(cls, state: dict[str, Any], index: RootIndex | None) -> _Totals | None:
+        """The totals :meth:`state` gave; ``index``: the root index saved beside them (None
+        when there is none that goes with them). None when the totals need that index."""
+        if state["pages"] is None:
+            if index is None:
+                return None
+            state["pages"] = dict(index.pages)
+            state["lists"] = {root: p.related for root, p in index.pages.items()}
+        else:
+            state["pages"] = {p[0]: _page_from(p) for p in state["pages"]}
+            state["lists"] = {root: [Related(*r) for r in rel]
+                              for root, rel in state["lists"]}
+        totals = cls.__new__(cls)
+        totals.__dict__.update(state)
+        return totals
 
     def _number(self, col: RootCollector) -> None:
         """Number the forms and roots of the spellings the collector read since the last
@@ -916,7 +936,7 @@ TOTALS_NAME = "totals.pickle"
 #: A build applies at most this many changed articles (or 5 % of them) to the saved totals;
 #: more are summed anew from every contribution.
 MAX_APPLIED = 64
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 @lru_cache(maxsize=1)
@@ -984,9 +1004,9 @@ def save_remembered() -> None:
 def _save(folder: Path, col: RootCollector, counted: dict[str, str], key: str,
           index: RootIndex) -> None:
     counts = _save_counts(folder / COUNTS_NAME, col, counted)
-    _save_totals(folder / TOTALS_NAME, col, counts)
-    files.write_atomic(folder / CACHE_NAME, marshal.dumps((CACHE_FORMAT, key,
-                                                           _index_data(index))))
+    data = marshal.dumps((CACHE_FORMAT, key, _index_data(index)))
+    _save_totals(folder / TOTALS_NAME, col, counts, index, hashlib.sha256(data).hexdigest())
+    files.write_atomic(folder / CACHE_NAME, data)
 
 
 def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> RootIndex:
@@ -1014,9 +1034,13 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
     if kept is not None and kept.key == key:
         memory[str(folder)] = kept  # type: ignore[index]
         return kept.index
+    previous: tuple[str, Any] | None = None  # index.bin's digest and data
     if kept is None:
         try:
-            fmt, stored, data = marshal.loads(path.read_bytes())
+            raw = path.read_bytes()
+            fmt, stored, data = marshal.loads(raw)
+            if fmt == CACHE_FORMAT:
+                previous = (hashlib.sha256(raw).hexdigest(), data)
             if fmt == CACHE_FORMAT and stored == key:
                 index = _index_from(data)
                 if memory is not None:
@@ -1031,7 +1055,8 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
     if kept is not None and kept.counts_key == counts_key:
         col, counted = kept.col, kept.counted  # taken out of memory: put back only when whole
     else:  # from the files (a build: with the totals it saved, when they are these counts')
-        col, counted = _load_counts(folder / COUNTS_NAME, totals=memory is None)
+        col, counted = _load_counts(folder / COUNTS_NAME, totals=memory is None,
+                                    previous=previous)
     if memory is not None:  # kept up to date from now on (the server's next reloads)
         col.track()
     keys: dict[str, str] = analysis.keys
@@ -1071,23 +1096,29 @@ def _counts_key() -> str:
     return f"{code_fingerprint()} {records.code_fingerprint()}"
 
 
-def _load_counts(path: Path, totals: bool = False) -> tuple[RootCollector, dict[str, str]]:
+def _load_counts(path: Path, totals: bool = False, previous: tuple[str, Any] | None = None,
+                 ) -> tuple[RootCollector, dict[str, str]]:
     """The collector of the previous count and the record key each article was counted from
     (an empty collector when there is none, or it was made by other code). ``totals``: with
-    the totals saved with these very counts (:func:`_save_totals`), when there are any.
+    the totals saved with these very counts (:func:`_save_totals`), when there are any
+    (``previous``: the digest and data of the index.bin saved with them, which holds their
+    pages).
     counts.bin is read chunk by chunk (:func:`_save_counts`), never whole in memory."""
     col = RootCollector()
     counted: dict[str, str] = {}
     try:
         with open(path, "rb") as fh:
-            head = marshal.load(fh)
+            # (the head is one bytes object, read at once: marshal.load from a file reads
+            # each of the ~60,000 spellings and readings in small reads of its own, ~4x the
+            # CPU of loads from bytes)
+            head = marshal.loads(marshal.load(fh))
             if not (isinstance(head, tuple) and len(head) == 5):
                 return col, {}
             fmt, stored, spelled, readings, n = head
             if fmt != CACHE_FORMAT or stored != _counts_key() or len(spelled) != len(readings):
                 return col, {}
             col.spelled = list(spelled)
-            col.readings = [tuple(r) for r in readings]
+            col.readings = list(readings)  # (tuples: marshal keeps them)
             col.spellings = {s: k for k, s in enumerate(col.spelled)}
             while len(counted) < n:
                 for article_id, (record, ids, counts) in marshal.load(fh).items():
@@ -1101,7 +1132,7 @@ def _load_counts(path: Path, totals: bool = False) -> tuple[RootCollector, dict[
     except (OSError, ValueError, EOFError, TypeError, AttributeError):
         return RootCollector(), {}
     if totals:
-        col._totals = _load_totals(path.with_name(TOTALS_NAME), digest)
+        col._totals = _load_totals(path.with_name(TOTALS_NAME), digest, previous)
     return col, counted
 
 
@@ -1111,10 +1142,11 @@ COUNTS_CHUNK = 1000
 
 def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> str:
     """Write counts.bin; returns the sha256 of its bytes. It is a head (format, code key,
-    spellings, readings, number of articles) and then the articles' record keys and
-    contributions, ``COUNTS_CHUNK`` articles at a time, each a marshal object of its own:
-    the file is never made whole in memory beside the counts it holds (which would double
-    them at the end of the root count, the build's peak: ~60 MB more at 29,904 articles)."""
+    spellings, readings, number of articles, marshalled into one bytes object) and then the
+    articles' record keys and contributions, ``COUNTS_CHUNK`` articles at a time, each a
+    marshal object of its own: the file is never made whole in memory beside the counts it
+    holds (which would double them at the end of the root count, the build's peak: ~60 MB
+    more at 29,904 articles)."""
     col.compact()
     digest = hashlib.sha256()
     ids = sorted(counted)
@@ -1124,37 +1156,51 @@ def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> str
             digest.update(data)
             fh.write(data)
 
-        put((CACHE_FORMAT, _counts_key(), col.spelled, col.readings, len(ids)))
+        put(marshal.dumps((CACHE_FORMAT, _counts_key(), col.spelled, col.readings,
+                           len(ids))))
         for start in range(0, len(ids), COUNTS_CHUNK):
             put({aid: (counted[aid], *col.contributions[aid])
                  for aid in ids[start:start + COUNTS_CHUNK]})
     return digest.hexdigest()
 
 
-def _save_totals(path: Path, col: RootCollector, counts: str) -> None:
+def _save_totals(path: Path, col: RootCollector, counts: str, index: RootIndex,
+                 index_digest: str) -> None:
     """The collector's totals (:class:`_Totals`, kept up to date since the counts were read:
     what the last result was made from, with its pages and co-occurrences), saved with the
     digest ``counts`` of the counts.bin they are the totals of: the next build reads them
-    only with those very counts (integer sums: the totals summed from scratch). Pickled
-    straight into the file (in frames), not made whole in memory first."""
+    only with those very counts (integer sums: the totals summed from scratch). When their
+    last result is ``index`` (a build's), its pages are not saved twice: the totals name the
+    digest ``index_digest`` of the index.bin that holds them (:meth:`_Totals.state`).
+    Pickled straight into the file (in frames), not made whole in memory first."""
     if col._totals is None:  # none kept, or numbered anew (compact): summed again next time
         path.unlink(missing_ok=True)
         return
+    state = col._totals.state(index)
     with files.atomic_file(path) as fh:
-        pickle.dump((CACHE_FORMAT, _counts_key(), counts, col._totals), fh,
+        pickle.dump((CACHE_FORMAT, _counts_key(), counts,
+                     index_digest if state["pages"] is None else None, state), fh,
                     protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _load_totals(path: Path, counts: str) -> _Totals | None:
-    """The totals :func:`_save_totals` saved with the counts.bin whose digest is ``counts``;
-    None when there are none for them (or unreadable, or made by other code)."""
+def _load_totals(path: Path, counts: str, previous: tuple[str, Any] | None = None,
+                 ) -> _Totals | None:
+    """The totals :func:`_save_totals` saved with the counts.bin whose digest is ``counts``
+    (and, when they left their pages to it, the index.bin whose digest and data are
+    ``previous``); None when there are none for them (or unreadable, or made by other
+    code)."""
     try:
         with open(path, "rb") as fh:
-            fmt, key, digest, totals = pickle.load(fh)
+            fmt, key, digest, index_digest, state = pickle.load(fh)
+        if fmt != CACHE_FORMAT or key != _counts_key() or digest != counts:
+            return None
+        index = None
+        if index_digest is not None and previous is not None and previous[0] == index_digest:
+            index = _index_from(previous[1])
+        totals = _Totals.from_state(state, index)
     except Exception:  # noqa: BLE001 - any damage: summed again
         return None
-    if (fmt != CACHE_FORMAT or key != _counts_key() or not isinstance(totals, _Totals)
-            or digest != counts or totals.changed):
+    if totals is None or totals.changed:
         return None
     return totals
 
