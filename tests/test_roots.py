@@ -344,6 +344,46 @@ def test_a_rebuild_counts_only_the_articles_that_changed(
     assert again == first and len(ids) == 8
 
 
+def test_a_rebuild_reads_no_spelling_an_earlier_count_read(
+        archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """build/roots/counts.bin keeps the spellings found without a root (names, words no
+    lexicon knows) beside those of roots: an edit made of words the archive already has reads
+    none of them again (nor loads the lexicon for them), and the count is the count from
+    scratch; a new word is read."""
+    from archive.pipeline import analyse
+
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    read: list[str] = []
+    real = roots.RootCollector._reading
+
+    def reading(self: roots.RootCollector, form: str, analysis: object = None) -> object:
+        read.append(form)
+        return real(self, form, analysis)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(roots.RootCollector, "_reading", reading)
+
+    def step() -> list[str]:
+        read.clear()
+        analysis = analyse(load(archive_paths), workers=1)
+        counted = roots.collect_cached(analysis, 1, build)
+        got = sorted(set(read))
+        assert counted == roots.collect_records(analysis, 1)  # from scratch
+        return got
+
+    assert step()
+    texts = sorted(seeds.glob("*.txt"))
+    edited = texts[1]
+    # its longest line again: function words, names and unknown words as well as roots
+    last = max(edited.read_text(encoding="utf-8").splitlines(), key=len)
+    assert {"في", "من", "على"} & set(last.split())
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n" + last + "\n",
+                      encoding="utf-8")
+    assert step() == []
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nزيزفونة\n", encoding="utf-8")
+    assert step() == ["زيزفونة"]
+
+
 def test_counts_kept_between_builds_forget_spellings_no_article_has() -> None:
     """Removed articles' spellings do not pile up in build/roots/counts.bin, and forgetting
     them changes no count."""

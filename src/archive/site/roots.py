@@ -340,7 +340,10 @@ class RootCollector:
         self.spelled: list[str] = []  # number → spelling
         # number → (root, stem, class, wazn, whether the spelling is the stem itself)
         self.readings: list[tuple[str, str, str, str, bool]] = []
-        self._rootless: set[str] = set()  # spellings read and found without a root
+        # spellings read and found without a root (kept in counts.bin: an edited article's
+        # names and unknown words are not read again, nor the lexicon loaded for them), in
+        # the order found
+        self._rootless: dict[str, None] = {}
         # per article: (its spellings' numbers, their token counts), as array bytes
         self.contributions: dict[Any, tuple[bytes, bytes]] = {}
         self._unnamed = 0  # articles counted without an id (numbered in order)
@@ -397,7 +400,7 @@ class RootCollector:
                     continue
                 info = self._reading(form, analysis(ref))
                 if not info:
-                    rootless.add(form)
+                    rootless[form] = None
                     continue
                 k = numbers[form] = len(self.readings)
                 self.spelled.append(form)
@@ -428,7 +431,7 @@ class RootCollector:
         self.spelled = [self.spelled[k] for k in live]
         self.readings = [self.readings[k] for k in live]
         self.spellings = {s: k for k, s in enumerate(self.spelled)}
-        self._rootless = set()
+        self._rootless = {}
         self._totals = None  # numbered anew: summed again when asked
 
     def _reading(self, form: str, analysis: tuple[str, str, str] | None = None
@@ -755,10 +758,12 @@ class _Totals:
     def _page(self, col: RootCollector, root: str, i: int, articles: int,
               related: list[Related]) -> RootPage:
         """One root's page data, from the totals."""
-        spelling_tokens = self.spelling_tokens
+        ks_ = self.by_root[i]
+        # the tokens of the root's spellings, as Python ints (a numpy scalar each is slow)
+        spelling_tokens = dict(zip(ks_, self.spelling_tokens[ks_].tolist(), strict=True))
         # the spellings of the root's forms (those still found in some article)
         forms_: dict[tuple[str, str], list[int]] = {}
-        for k in self.by_root[i]:
+        for k in ks_:
             if spelling_tokens[k]:
                 _, stem, cls, *_ = col.readings[k]
                 forms_.setdefault((stem, cls), []).append(k)
@@ -766,7 +771,7 @@ class _Totals:
         for key, ks in forms_.items():  # the wazn of most tokens (ties: the smallest)
             per: Counter[str] = Counter()
             for k in ks:
-                per[col.readings[k][3]] += int(spelling_tokens[k])
+                per[col.readings[k][3]] += spelling_tokens[k]
             wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
         # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
@@ -777,7 +782,7 @@ class _Totals:
             w = wazns[(stem, cls)]
             if form3 and cls == "plural" and w == "مفاعل":
                 cls = "participle"
-            spellings = sorted(((col.spelled[k], int(spelling_tokens[k]), col.readings[k][4])
+            spellings = sorted(((col.spelled[k], spelling_tokens[k], col.readings[k][4])
                                 for k in ks), key=lambda kv: (-kv[1], kv[0]))
             bare = [s for s, _, is_stem in spellings if is_stem]
             groups[cls].append(Form(
@@ -1112,14 +1117,15 @@ def _load_counts(path: Path, totals: bool = False, previous: tuple[str, Any] | N
             # each of the ~60,000 spellings and readings in small reads of its own, ~4x the
             # CPU of loads from bytes)
             head = marshal.loads(marshal.load(fh))
-            if not (isinstance(head, tuple) and len(head) == 5):
+            if not (isinstance(head, tuple) and len(head) == 6):
                 return col, {}
-            fmt, stored, spelled, readings, n = head
+            fmt, stored, spelled, readings, rootless, n = head
             if fmt != CACHE_FORMAT or stored != _counts_key() or len(spelled) != len(readings):
                 return col, {}
             col.spelled = list(spelled)
             col.readings = list(readings)  # (tuples: marshal keeps them)
             col.spellings = {s: k for k, s in enumerate(col.spelled)}
+            col._rootless = dict.fromkeys(rootless)
             while len(counted) < n:
                 for article_id, (record, ids, counts) in marshal.load(fh).items():
                     col.contributions[article_id] = (ids, counts)
@@ -1142,11 +1148,11 @@ COUNTS_CHUNK = 1000
 
 def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> str:
     """Write counts.bin; returns the sha256 of its bytes. It is a head (format, code key,
-    spellings, readings, number of articles, marshalled into one bytes object) and then the
-    articles' record keys and contributions, ``COUNTS_CHUNK`` articles at a time, each a
-    marshal object of its own: the file is never made whole in memory beside the counts it
-    holds (which would double them at the end of the root count, the build's peak: ~60 MB
-    more at 29,904 articles)."""
+    spellings, readings, spellings without a root, number of articles, marshalled into one
+    bytes object) and then the articles' record keys and contributions, ``COUNTS_CHUNK``
+    articles at a time, each a marshal object of its own: the file is never made whole in
+    memory beside the counts it holds (which would double them at the end of the root count,
+    the build's peak: ~60 MB more at 29,904 articles)."""
     col.compact()
     digest = hashlib.sha256()
     ids = sorted(counted)
@@ -1157,7 +1163,7 @@ def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> str
             fh.write(data)
 
         put(marshal.dumps((CACHE_FORMAT, _counts_key(), col.spelled, col.readings,
-                           len(ids))))
+                           list(col._rootless), len(ids))))
         for start in range(0, len(ids), COUNTS_CHUNK):
             put({aid: (counted[aid], *col.contributions[aid])
                  for aid in ids[start:start + COUNTS_CHUNK]})
