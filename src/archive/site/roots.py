@@ -34,6 +34,7 @@ import hashlib
 import marshal
 import math
 import pickle
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -344,6 +345,9 @@ class RootCollector:
         # names and unknown words are not read again, nor the lexicon loaded for them), in
         # the order found
         self._rootless: dict[str, None] = {}
+        # spellings of the contributions taken out since every spelling known was last found
+        # in some article (at most this many are no article's any more: see compact)
+        self._dropped = 0
         # per article: (its spellings' numbers, their token counts), as array bytes
         self.contributions: dict[Any, tuple[bytes, bytes]] = {}
         self._unnamed = 0  # articles counted without an id (numbered in order)
@@ -377,6 +381,7 @@ class RootCollector:
     def remove(self, article_id: Any) -> None:
         """Take an article's counts out again (it changed or left the archive)."""
         part = self.contributions.pop(article_id)
+        self._dropped += len(part[0]) // _ITEM
         if self._totals is not None:
             self._totals.apply(self, part, -1)
 
@@ -418,11 +423,14 @@ class RootCollector:
         with every edit."""
         import numpy as np
 
+        if 2 * (len(self.readings) - self._dropped) > len(self.readings):
+            return  # too few taken out for that (no need to look at every contribution)
         ids = np.frombuffer(b"".join(p[0] for p in self.contributions.values()),
                             dtype=_UINT)
         live = np.unique(ids)
         if 2 * len(live) > len(self.readings):
             return
+        self._dropped = 0
         number = np.zeros(len(self.readings), dtype=_UINT)
         number[live] = np.arange(len(live), dtype=_UINT)
         self.contributions = {
@@ -453,7 +461,10 @@ class RootCollector:
         if stem == root and (is_stop(normalized) or is_stop(stem)):
             return ()  # a function word read through the stop-word table (على, وعلى, عليه)
         cls, w = classify(stem, root, *spelling_hint(normalized, stem, form))
-        return root, stem, cls, w, normalize(form) == stem
+        # (interned: the many readings of a root or a class share one string each, which
+        # counts.bin then holds once, ~half the CPU of reading its head back)
+        return (sys.intern(root), sys.intern(stem), sys.intern(cls), sys.intern(w),
+                normalize(form) == stem)
 
     def track(self, index: RootIndex | None = None) -> None:
         """Keep every total :meth:`result` needs up to date as articles are added and removed
@@ -1109,6 +1120,14 @@ def _load_counts(path: Path, totals: bool = False, previous: tuple[str, Any] | N
     (``previous``: the digest and data of the index.bin saved with them, which holds their
     pages).
     counts.bin is read chunk by chunk (:func:`_save_counts`), never whole in memory."""
+    from archive.collector import paused
+
+    with paused():  # (many containers, no garbage: no collection passes over them)
+        return _read_counts(path, totals, previous)
+
+
+def _read_counts(path: Path, totals: bool, previous: tuple[str, Any] | None,
+                 ) -> tuple[RootCollector, dict[str, str]]:
     col = RootCollector()
     counted: dict[str, str] = {}
     try:
@@ -1117,11 +1136,12 @@ def _load_counts(path: Path, totals: bool = False, previous: tuple[str, Any] | N
             # each of the ~60,000 spellings and readings in small reads of its own, ~4x the
             # CPU of loads from bytes)
             head = marshal.loads(marshal.load(fh))
-            if not (isinstance(head, tuple) and len(head) == 6):
+            if not (isinstance(head, tuple) and len(head) == 7):
                 return col, {}
-            fmt, stored, spelled, readings, rootless, n = head
+            fmt, stored, spelled, readings, rootless, dropped, n = head
             if fmt != CACHE_FORMAT or stored != _counts_key() or len(spelled) != len(readings):
                 return col, {}
+            col._dropped = dropped
             col.spelled = list(spelled)
             col.readings = list(readings)  # (tuples: marshal keeps them)
             col.spellings = {s: k for k, s in enumerate(col.spelled)}
@@ -1148,11 +1168,12 @@ COUNTS_CHUNK = 1000
 
 def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> str:
     """Write counts.bin; returns the sha256 of its bytes. It is a head (format, code key,
-    spellings, readings, spellings without a root, number of articles, marshalled into one
-    bytes object) and then the articles' record keys and contributions, ``COUNTS_CHUNK``
-    articles at a time, each a marshal object of its own: the file is never made whole in
-    memory beside the counts it holds (which would double them at the end of the root count,
-    the build's peak: ~60 MB more at 29,904 articles)."""
+    spellings, readings, spellings without a root, spellings taken out since the last
+    :meth:`~RootCollector.compact`, number of articles, marshalled into one bytes object) and
+    then the articles' record keys and contributions, ``COUNTS_CHUNK`` articles at a time,
+    each a marshal object of its own: the file is never made whole in memory beside the
+    counts it holds (which would double them at the end of the root count, the build's peak:
+    ~60 MB more at 29,904 articles)."""
     col.compact()
     digest = hashlib.sha256()
     ids = sorted(counted)
@@ -1163,7 +1184,7 @@ def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> str
             fh.write(data)
 
         put(marshal.dumps((CACHE_FORMAT, _counts_key(), col.spelled, col.readings,
-                           list(col._rootless), len(ids))))
+                           list(col._rootless), col._dropped, len(ids))))
         for start in range(0, len(ids), COUNTS_CHUNK):
             put({aid: (counted[aid], *col.contributions[aid])
                  for aid in ids[start:start + COUNTS_CHUNK]})
