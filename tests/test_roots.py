@@ -384,6 +384,51 @@ def test_a_rebuild_reads_no_spelling_an_earlier_count_read(
     assert step() == ["زيزفونة"]
 
 
+def test_the_kept_root_store_after_a_sequence_of_changes_is_a_cold_count(
+        archive_paths: Paths, tmp_path: Path) -> None:
+    """Through edits, an addition and deletions, each applied to the store the previous
+    build left in build/roots/ (counts, the spellings without a root, totals whose pages are
+    index.bin's), the index saved holds what a cold count of the same articles saves (the
+    same data: marshal may write a string once or twice), and so does the next rebuild's
+    from either store."""
+    from archive.pipeline import analyse
+
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    texts = sorted(seeds.glob("*.txt"))
+
+    def index_bytes(folder: Path) -> object:
+        return marshal.loads((folder / roots.CACHE_DIR / roots.CACHE_NAME).read_bytes())
+
+    def step(cold: Path | None = None) -> object:
+        analysis = analyse(load(archive_paths), workers=1)
+        roots.collect_cached(analysis, 1, build)
+        if cold is not None:
+            roots.collect_cached(analysis, 1, cold)
+            assert index_bytes(cold) == index_bytes(build)
+        return index_bytes(build)
+
+    first = step()
+    texts[1].write_text(texts[1].read_text(encoding="utf-8")
+                        + "\nاجتمع المفاوضون في المدينة وقصف الجيش المواقع.\n",
+                        encoding="utf-8")
+    step()
+    (seeds / "950_added.txt").write_text("استأنف المفاوضون الاجتماع في المدينة زيزفونة.\n",
+                                         encoding="utf-8")
+    step()
+    texts[2].unlink()
+    step()
+    texts[3].unlink()
+    texts[4].write_text(texts[4].read_text(encoding="utf-8") + "\nكتب الكاتب كتابا.\n",
+                        encoding="utf-8")
+    cold = tmp_path / "cold"
+    last = step(cold)
+    assert last != first
+    texts[5].write_text(texts[5].read_text(encoding="utf-8") + "\nقتل الجنود.\n",
+                        encoding="utf-8")
+    step(cold)  # both stores apply the next edit alike
+
+
 def test_counts_kept_between_builds_forget_spellings_no_article_has() -> None:
     """Removed articles' spellings do not pile up in build/roots/counts.bin, and forgetting
     them changes no count."""
