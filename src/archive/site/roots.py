@@ -1055,7 +1055,7 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
         try:
             raw = path.read_bytes()
             fmt, stored, data = marshal.loads(raw)
-            if fmt == CACHE_FORMAT:
+            if fmt == CACHE_FORMAT and stored != key:  # (the totals may leave their pages to it)
                 previous = (hashlib.sha256(raw).hexdigest(), data)
             if fmt == CACHE_FORMAT and stored == key:
                 index = _index_from(data)
