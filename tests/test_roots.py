@@ -344,6 +344,91 @@ def test_a_rebuild_counts_only_the_articles_that_changed(
     assert again == first and len(ids) == 8
 
 
+def test_a_rebuild_reads_no_spelling_an_earlier_count_read(
+        archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """build/roots/counts.bin keeps the spellings found without a root (names, words no
+    lexicon knows) beside those of roots: an edit made of words the archive already has reads
+    none of them again (nor loads the lexicon for them), and the count is the count from
+    scratch; a new word is read."""
+    from archive.pipeline import analyse
+
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    read: list[str] = []
+    real = roots.RootCollector._reading
+
+    def reading(self: roots.RootCollector, form: str, analysis: object = None) -> object:
+        read.append(form)
+        return real(self, form, analysis)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(roots.RootCollector, "_reading", reading)
+
+    def step() -> list[str]:
+        read.clear()
+        analysis = analyse(load(archive_paths), workers=1)
+        counted = roots.collect_cached(analysis, 1, build)
+        got = sorted(set(read))
+        assert counted == roots.collect_records(analysis, 1)  # from scratch
+        return got
+
+    assert step()
+    texts = sorted(seeds.glob("*.txt"))
+    edited = texts[1]
+    # its longest line again: function words, names and unknown words as well as roots
+    last = max(edited.read_text(encoding="utf-8").splitlines(), key=len)
+    assert {"في", "من", "على"} & set(last.split())
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n" + last + "\n",
+                      encoding="utf-8")
+    assert step() == []
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nزيزفونة\n", encoding="utf-8")
+    assert step() == ["زيزفونة"]
+
+
+def test_the_kept_root_store_after_a_sequence_of_changes_is_a_cold_count(
+        archive_paths: Paths, tmp_path: Path) -> None:
+    """Through edits, an addition and deletions, each applied to the store the previous
+    build left in build/roots/ (counts, the spellings without a root, totals whose pages are
+    index.bin's), the index saved holds what a cold count of the same articles saves (the
+    same data: marshal may write a string once or twice), and so does the next rebuild's
+    from either store."""
+    from archive.pipeline import analyse
+
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    texts = sorted(seeds.glob("*.txt"))
+
+    def index_bytes(folder: Path) -> object:
+        return marshal.loads((folder / roots.CACHE_DIR / roots.CACHE_NAME).read_bytes())
+
+    def step(cold: Path | None = None) -> object:
+        analysis = analyse(load(archive_paths), workers=1)
+        roots.collect_cached(analysis, 1, build)
+        if cold is not None:
+            roots.collect_cached(analysis, 1, cold)
+            assert index_bytes(cold) == index_bytes(build)
+        return index_bytes(build)
+
+    first = step()
+    texts[1].write_text(texts[1].read_text(encoding="utf-8")
+                        + "\nاجتمع المفاوضون في المدينة وقصف الجيش المواقع.\n",
+                        encoding="utf-8")
+    step()
+    (seeds / "950_added.txt").write_text("استأنف المفاوضون الاجتماع في المدينة زيزفونة.\n",
+                                         encoding="utf-8")
+    step()
+    texts[2].unlink()
+    step()
+    texts[3].unlink()
+    texts[4].write_text(texts[4].read_text(encoding="utf-8") + "\nكتب الكاتب كتابا.\n",
+                        encoding="utf-8")
+    cold = tmp_path / "cold"
+    last = step(cold)
+    assert last != first
+    texts[5].write_text(texts[5].read_text(encoding="utf-8") + "\nقتل الجنود.\n",
+                        encoding="utf-8")
+    step(cold)  # both stores apply the next edit alike
+
+
 def test_counts_kept_between_builds_forget_spellings_no_article_has() -> None:
     """Removed articles' spellings do not pile up in build/roots/counts.bin, and forgetting
     them changes no count."""
@@ -493,6 +578,13 @@ def test_a_rebuild_applies_the_changed_articles_to_the_saved_totals(
     assert step(original + "\nقصف الجيش المواقع.\n") == 1  # damaged: summed again
     totals.write_bytes(old)  # the totals of other counts than those kept now
     assert step(original) == 1
+    # the totals leave their pages to index.bin: with an index.bin of another count beside
+    # them (and the counts they go with) they are not trusted
+    index = build / roots.CACHE_DIR / roots.CACHE_NAME
+    other = index.read_bytes()
+    assert step(original + "\nقصف الجيش المواقع.\n") == 0
+    index.write_bytes(other)
+    assert step(original + "\nاجتمع المفاوضون مرة أخرى.\n") == 1
 
 
 def test_counts_are_kept_in_chunks_and_a_cut_file_is_counted_again(
@@ -520,7 +612,7 @@ def test_counts_are_kept_in_chunks_and_a_cut_file_is_counted_again(
     counts = build / roots.CACHE_DIR / roots.COUNTS_NAME
     data = counts.read_bytes()
     chunks = io.BytesIO(data)
-    head = marshal.load(chunks)
+    head = marshal.loads(marshal.load(chunks))
     sizes = []
     while chunks.tell() < len(data):
         sizes.append(len(marshal.load(chunks)))

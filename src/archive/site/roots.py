@@ -34,6 +34,7 @@ import hashlib
 import marshal
 import math
 import pickle
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -340,7 +341,13 @@ class RootCollector:
         self.spelled: list[str] = []  # number → spelling
         # number → (root, stem, class, wazn, whether the spelling is the stem itself)
         self.readings: list[tuple[str, str, str, str, bool]] = []
-        self._rootless: set[str] = set()  # spellings read and found without a root
+        # spellings read and found without a root (kept in counts.bin: an edited article's
+        # names and unknown words are not read again, nor the lexicon loaded for them), in
+        # the order found
+        self._rootless: dict[str, None] = {}
+        # spellings of the contributions taken out since every spelling known was last found
+        # in some article (at most this many are no article's any more: see compact)
+        self._dropped = 0
         # per article: (its spellings' numbers, their token counts), as array bytes
         self.contributions: dict[Any, tuple[bytes, bytes]] = {}
         self._unnamed = 0  # articles counted without an id (numbered in order)
@@ -374,6 +381,7 @@ class RootCollector:
     def remove(self, article_id: Any) -> None:
         """Take an article's counts out again (it changed or left the archive)."""
         part = self.contributions.pop(article_id)
+        self._dropped += len(part[0]) // _ITEM
         if self._totals is not None:
             self._totals.apply(self, part, -1)
 
@@ -397,7 +405,7 @@ class RootCollector:
                     continue
                 info = self._reading(form, analysis(ref))
                 if not info:
-                    rootless.add(form)
+                    rootless[form] = None
                     continue
                 k = numbers[form] = len(self.readings)
                 self.spelled.append(form)
@@ -415,11 +423,14 @@ class RootCollector:
         with every edit."""
         import numpy as np
 
+        if 2 * (len(self.readings) - self._dropped) > len(self.readings):
+            return  # too few taken out for that (no need to look at every contribution)
         ids = np.frombuffer(b"".join(p[0] for p in self.contributions.values()),
                             dtype=_UINT)
         live = np.unique(ids)
         if 2 * len(live) > len(self.readings):
             return
+        self._dropped = 0
         number = np.zeros(len(self.readings), dtype=_UINT)
         number[live] = np.arange(len(live), dtype=_UINT)
         self.contributions = {
@@ -428,7 +439,7 @@ class RootCollector:
         self.spelled = [self.spelled[k] for k in live]
         self.readings = [self.readings[k] for k in live]
         self.spellings = {s: k for k, s in enumerate(self.spelled)}
-        self._rootless = set()
+        self._rootless = {}
         self._totals = None  # numbered anew: summed again when asked
 
     def _reading(self, form: str, analysis: tuple[str, str, str] | None = None
@@ -450,7 +461,10 @@ class RootCollector:
         if stem == root and (is_stop(normalized) or is_stop(stem)):
             return ()  # a function word read through the stop-word table (على, وعلى, عليه)
         cls, w = classify(stem, root, *spelling_hint(normalized, stem, form))
-        return root, stem, cls, w, normalize(form) == stem
+        # (interned: the many readings of a root or a class share one string each, which
+        # counts.bin then holds once, ~half the CPU of reading its head back)
+        return (sys.intern(root), sys.intern(stem), sys.intern(cls), sys.intern(w),
+                normalize(form) == stem)
 
     def track(self, index: RootIndex | None = None) -> None:
         """Keep every total :meth:`result` needs up to date as articles are added and removed
@@ -534,19 +548,39 @@ class _Totals:
         self.changed: set[int] = set()  # roots whose counts may have moved since then
         self.seen: tuple[Any, Any, Any] | None = None
 
-    def __getstate__(self) -> dict[str, Any]:
-        """For build/roots/totals.pickle: the pages and co-occurring roots as plain tuples
-        (pickled by C code; their dataclasses one by one took a third of a second)."""
+    def state(self, index: RootIndex | None) -> dict[str, Any]:
+        """For build/roots/totals.pickle: the totals as plain data. The pages and their
+        co-occurring roots are left out (None) when they are those of ``index``, the root
+        index saved beside (index.bin, read anyway): unpickled a second time they were most
+        of the file's CPU. Otherwise they are kept as plain tuples (pickled by C code; their
+        dataclasses one by one took a third of a second)."""
         state = dict(self.__dict__)
-        state["pages"] = [_page_data(p) for p in self.pages.values()]
-        state["lists"] = [(root, [(r.root, r.shared, r.pmi, r.score) for r in rel])
-                          for root, rel in self.lists.items()]
+        if index is not None and self.pages is index.pages and self.lists.keys() == \
+                index.pages.keys() and all(self.lists[r] == p.related
+                                           for r, p in index.pages.items()):
+            state["pages"] = state["lists"] = None
+        else:
+            state["pages"] = [_page_data(p) for p in self.pages.values()]
+            state["lists"] = [(root, [(r.root, r.shared, r.pmi, r.score) for r in rel])
+                              for root, rel in self.lists.items()]
         return state
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        state["pages"] = {p[0]: _page_from(p) for p in state["pages"]}
-        state["lists"] = {root: [Related(*r) for r in rel] for root, rel in state["lists"]}
-        self.__dict__.update(state)
+    @classmethod
+    def from_state(cls, state: dict[str, Any], index: RootIndex | None) -> _Totals | None:
+        """The totals :meth:`state` gave; ``index``: the root index saved beside them (None
+        when there is none that goes with them). None when the totals need that index."""
+        if state["pages"] is None:
+            if index is None:
+                return None
+            state["pages"] = dict(index.pages)
+            state["lists"] = {root: p.related for root, p in index.pages.items()}
+        else:
+            state["pages"] = {p[0]: _page_from(p) for p in state["pages"]}
+            state["lists"] = {root: [Related(*r) for r in rel]
+                              for root, rel in state["lists"]}
+        totals = cls.__new__(cls)
+        totals.__dict__.update(state)
+        return totals
 
     def _number(self, col: RootCollector) -> None:
         """Number the forms and roots of the spellings the collector read since the last
@@ -735,10 +769,12 @@ class _Totals:
     def _page(self, col: RootCollector, root: str, i: int, articles: int,
               related: list[Related]) -> RootPage:
         """One root's page data, from the totals."""
-        spelling_tokens = self.spelling_tokens
+        ks_ = self.by_root[i]
+        # the tokens of the root's spellings, as Python ints (a numpy scalar each is slow)
+        spelling_tokens = dict(zip(ks_, self.spelling_tokens[ks_].tolist(), strict=True))
         # the spellings of the root's forms (those still found in some article)
         forms_: dict[tuple[str, str], list[int]] = {}
-        for k in self.by_root[i]:
+        for k in ks_:
             if spelling_tokens[k]:
                 _, stem, cls, *_ = col.readings[k]
                 forms_.setdefault((stem, cls), []).append(k)
@@ -746,7 +782,7 @@ class _Totals:
         for key, ks in forms_.items():  # the wazn of most tokens (ties: the smallest)
             per: Counter[str] = Counter()
             for k in ks:
-                per[col.readings[k][3]] += int(spelling_tokens[k])
+                per[col.readings[k][3]] += spelling_tokens[k]
             wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
         # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
@@ -757,7 +793,7 @@ class _Totals:
             w = wazns[(stem, cls)]
             if form3 and cls == "plural" and w == "مفاعل":
                 cls = "participle"
-            spellings = sorted(((col.spelled[k], int(spelling_tokens[k]), col.readings[k][4])
+            spellings = sorted(((col.spelled[k], spelling_tokens[k], col.readings[k][4])
                                 for k in ks), key=lambda kv: (-kv[1], kv[0]))
             bare = [s for s, _, is_stem in spellings if is_stem]
             groups[cls].append(Form(
@@ -916,7 +952,7 @@ TOTALS_NAME = "totals.pickle"
 #: A build applies at most this many changed articles (or 5 % of them) to the saved totals;
 #: more are summed anew from every contribution.
 MAX_APPLIED = 64
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 @lru_cache(maxsize=1)
@@ -984,9 +1020,9 @@ def save_remembered() -> None:
 def _save(folder: Path, col: RootCollector, counted: dict[str, str], key: str,
           index: RootIndex) -> None:
     counts = _save_counts(folder / COUNTS_NAME, col, counted)
-    _save_totals(folder / TOTALS_NAME, col, counts)
-    files.write_atomic(folder / CACHE_NAME, marshal.dumps((CACHE_FORMAT, key,
-                                                           _index_data(index))))
+    data = marshal.dumps((CACHE_FORMAT, key, _index_data(index)))
+    _save_totals(folder / TOTALS_NAME, col, counts, index, hashlib.sha256(data).hexdigest())
+    files.write_atomic(folder / CACHE_NAME, data)
 
 
 def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> RootIndex:
@@ -1014,9 +1050,13 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
     if kept is not None and kept.key == key:
         memory[str(folder)] = kept  # type: ignore[index]
         return kept.index
+    previous: tuple[str, Any] | None = None  # index.bin's digest and data
     if kept is None:
         try:
-            fmt, stored, data = marshal.loads(path.read_bytes())
+            raw = path.read_bytes()
+            fmt, stored, data = marshal.loads(raw)
+            if fmt == CACHE_FORMAT and stored != key:  # (the totals may leave their pages to it)
+                previous = (hashlib.sha256(raw).hexdigest(), data)
             if fmt == CACHE_FORMAT and stored == key:
                 index = _index_from(data)
                 if memory is not None:
@@ -1031,7 +1071,8 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
     if kept is not None and kept.counts_key == counts_key:
         col, counted = kept.col, kept.counted  # taken out of memory: put back only when whole
     else:  # from the files (a build: with the totals it saved, when they are these counts')
-        col, counted = _load_counts(folder / COUNTS_NAME, totals=memory is None)
+        col, counted = _load_counts(folder / COUNTS_NAME, totals=memory is None,
+                                    previous=previous)
     if memory is not None:  # kept up to date from now on (the server's next reloads)
         col.track()
     keys: dict[str, str] = analysis.keys
@@ -1071,24 +1112,40 @@ def _counts_key() -> str:
     return f"{code_fingerprint()} {records.code_fingerprint()}"
 
 
-def _load_counts(path: Path, totals: bool = False) -> tuple[RootCollector, dict[str, str]]:
+def _load_counts(path: Path, totals: bool = False, previous: tuple[str, Any] | None = None,
+                 ) -> tuple[RootCollector, dict[str, str]]:
     """The collector of the previous count and the record key each article was counted from
     (an empty collector when there is none, or it was made by other code). ``totals``: with
-    the totals saved with these very counts (:func:`_save_totals`), when there are any.
+    the totals saved with these very counts (:func:`_save_totals`), when there are any
+    (``previous``: the digest and data of the index.bin saved with them, which holds their
+    pages).
     counts.bin is read chunk by chunk (:func:`_save_counts`), never whole in memory."""
+    from archive.collector import paused
+
+    with paused():  # (many containers, no garbage: no collection passes over them)
+        return _read_counts(path, totals, previous)
+
+
+def _read_counts(path: Path, totals: bool, previous: tuple[str, Any] | None,
+                 ) -> tuple[RootCollector, dict[str, str]]:
     col = RootCollector()
     counted: dict[str, str] = {}
     try:
         with open(path, "rb") as fh:
-            head = marshal.load(fh)
-            if not (isinstance(head, tuple) and len(head) == 5):
+            # (the head is one bytes object, read at once: marshal.load from a file reads
+            # each of the ~60,000 spellings and readings in small reads of its own, ~4x the
+            # CPU of loads from bytes)
+            head = marshal.loads(marshal.load(fh))
+            if not (isinstance(head, tuple) and len(head) == 7):
                 return col, {}
-            fmt, stored, spelled, readings, n = head
+            fmt, stored, spelled, readings, rootless, dropped, n = head
             if fmt != CACHE_FORMAT or stored != _counts_key() or len(spelled) != len(readings):
                 return col, {}
+            col._dropped = dropped
             col.spelled = list(spelled)
-            col.readings = [tuple(r) for r in readings]
+            col.readings = list(readings)  # (tuples: marshal keeps them)
             col.spellings = {s: k for k, s in enumerate(col.spelled)}
+            col._rootless = dict.fromkeys(rootless)
             while len(counted) < n:
                 for article_id, (record, ids, counts) in marshal.load(fh).items():
                     col.contributions[article_id] = (ids, counts)
@@ -1101,7 +1158,7 @@ def _load_counts(path: Path, totals: bool = False) -> tuple[RootCollector, dict[
     except (OSError, ValueError, EOFError, TypeError, AttributeError):
         return RootCollector(), {}
     if totals:
-        col._totals = _load_totals(path.with_name(TOTALS_NAME), digest)
+        col._totals = _load_totals(path.with_name(TOTALS_NAME), digest, previous)
     return col, counted
 
 
@@ -1111,10 +1168,12 @@ COUNTS_CHUNK = 1000
 
 def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> str:
     """Write counts.bin; returns the sha256 of its bytes. It is a head (format, code key,
-    spellings, readings, number of articles) and then the articles' record keys and
-    contributions, ``COUNTS_CHUNK`` articles at a time, each a marshal object of its own:
-    the file is never made whole in memory beside the counts it holds (which would double
-    them at the end of the root count, the build's peak: ~60 MB more at 29,904 articles)."""
+    spellings, readings, spellings without a root, spellings taken out since the last
+    :meth:`~RootCollector.compact`, number of articles, marshalled into one bytes object) and
+    then the articles' record keys and contributions, ``COUNTS_CHUNK`` articles at a time,
+    each a marshal object of its own: the file is never made whole in memory beside the
+    counts it holds (which would double them at the end of the root count, the build's peak:
+    ~60 MB more at 29,904 articles)."""
     col.compact()
     digest = hashlib.sha256()
     ids = sorted(counted)
@@ -1124,37 +1183,51 @@ def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> str
             digest.update(data)
             fh.write(data)
 
-        put((CACHE_FORMAT, _counts_key(), col.spelled, col.readings, len(ids)))
+        put(marshal.dumps((CACHE_FORMAT, _counts_key(), col.spelled, col.readings,
+                           list(col._rootless), col._dropped, len(ids))))
         for start in range(0, len(ids), COUNTS_CHUNK):
             put({aid: (counted[aid], *col.contributions[aid])
                  for aid in ids[start:start + COUNTS_CHUNK]})
     return digest.hexdigest()
 
 
-def _save_totals(path: Path, col: RootCollector, counts: str) -> None:
+def _save_totals(path: Path, col: RootCollector, counts: str, index: RootIndex,
+                 index_digest: str) -> None:
     """The collector's totals (:class:`_Totals`, kept up to date since the counts were read:
     what the last result was made from, with its pages and co-occurrences), saved with the
     digest ``counts`` of the counts.bin they are the totals of: the next build reads them
-    only with those very counts (integer sums: the totals summed from scratch). Pickled
-    straight into the file (in frames), not made whole in memory first."""
+    only with those very counts (integer sums: the totals summed from scratch). When their
+    last result is ``index`` (a build's), its pages are not saved twice: the totals name the
+    digest ``index_digest`` of the index.bin that holds them (:meth:`_Totals.state`).
+    Pickled straight into the file (in frames), not made whole in memory first."""
     if col._totals is None:  # none kept, or numbered anew (compact): summed again next time
         path.unlink(missing_ok=True)
         return
+    state = col._totals.state(index)
     with files.atomic_file(path) as fh:
-        pickle.dump((CACHE_FORMAT, _counts_key(), counts, col._totals), fh,
+        pickle.dump((CACHE_FORMAT, _counts_key(), counts,
+                     index_digest if state["pages"] is None else None, state), fh,
                     protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _load_totals(path: Path, counts: str) -> _Totals | None:
-    """The totals :func:`_save_totals` saved with the counts.bin whose digest is ``counts``;
-    None when there are none for them (or unreadable, or made by other code)."""
+def _load_totals(path: Path, counts: str, previous: tuple[str, Any] | None = None,
+                 ) -> _Totals | None:
+    """The totals :func:`_save_totals` saved with the counts.bin whose digest is ``counts``
+    (and, when they left their pages to it, the index.bin whose digest and data are
+    ``previous``); None when there are none for them (or unreadable, or made by other
+    code)."""
     try:
         with open(path, "rb") as fh:
-            fmt, key, digest, totals = pickle.load(fh)
+            fmt, key, digest, index_digest, state = pickle.load(fh)
+        if fmt != CACHE_FORMAT or key != _counts_key() or digest != counts:
+            return None
+        index = None
+        if index_digest is not None and previous is not None and previous[0] == index_digest:
+            index = _index_from(previous[1])
+        totals = _Totals.from_state(state, index)
     except Exception:  # noqa: BLE001 - any damage: summed again
         return None
-    if (fmt != CACHE_FORMAT or key != _counts_key() or not isinstance(totals, _Totals)
-            or digest != counts or totals.changed):
+    if totals is None or totals.changed:
         return None
     return totals
 
