@@ -73,6 +73,12 @@ def test_a_build_gives_back_the_heap_as_its_pages_are_made(
     assert len(counts) <= pages
 
 
+def _plain_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No archive root or site address from the environment: the build's own folder."""
+    for name in ("ARCHIVE_ROOT", "SITE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def test_a_build_lets_go_of_every_holder_of_the_morphology_data(
     archive_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,8 +90,7 @@ def test_a_build_lets_go_of_every_holder_of_the_morphology_data(
 
     from archive.analysis import tables
 
-    monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
-    monkeypatch.delenv("SITE_URL", raising=False)
+    _plain_env(monkeypatch)
     held: list[object] = []
     holders: list[list[str]] = []
     real = pipeline.let_go_of_word_caches
@@ -111,8 +116,7 @@ def test_the_browser_data_is_made_without_the_per_page_caches(
     from archive.browser import site as browser_site
     from archive.site import pagecache
 
-    monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
-    monkeypatch.delenv("SITE_URL", raising=False)
+    _plain_env(monkeypatch)
     sizes: list[tuple[int, int]] = []
     real = browser_site.write_site_search
 
@@ -143,8 +147,7 @@ def test_the_browser_data_gives_back_the_heap_as_it_goes_same_bytes(
 
     from archive.browser import index as browser_index
 
-    monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
-    monkeypatch.delenv("SITE_URL", raising=False)
+    _plain_env(monkeypatch)
     other = tmp_path_factory.mktemp("untrimmed")
     for name in ("mkdocs.yml", "seeds", "docs"):
         source = archive_dir / name
