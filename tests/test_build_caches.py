@@ -71,3 +71,106 @@ def test_a_build_gives_back_the_heap_as_its_pages_are_made(
     # every generated page made once, one trim counter for the build
     assert counts == list(range(1, len(counts) + 1)) and len(counts) > 10
     assert len(counts) <= pages
+
+
+def _plain_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No archive root or site address from the environment: the build's own folder."""
+    for name in ("ARCHIVE_ROOT", "SITE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_a_build_lets_go_of_every_holder_of_the_morphology_data(
+    archive_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Emptying the data's cache frees it only when nothing else holds it: after
+    let_go_of_word_caches, nothing but this test refers to the data or to the tables read
+    from the user's cache (the last lexicon reading and the tables' JSON kept them alive)."""
+    import gc
+    import types
+
+    from archive.analysis import tables
+
+    _plain_env(monkeypatch)
+    held: list[object] = []
+    holders: list[list[str]] = []
+    real = pipeline.let_go_of_word_caches
+
+    def letting_go() -> None:
+        kept = tables._cached_json
+        held[:] = [morphology.default_data(), *(() if kept is None else (kept[0],))]
+        real()
+        gc.collect()
+        holders.append([type(r).__name__ for obj in held for r in gc.get_referrers(obj)
+                        if r is not held and not isinstance(r, types.FrameType)])
+
+    monkeypatch.setattr(pipeline, "let_go_of_word_caches", letting_go)
+    _build(archive_dir)
+    assert len(held) >= 1 and holders == [[]]
+
+
+def test_the_browser_data_is_made_without_the_per_page_caches(
+    archive_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.utils import _norm_parts
+
+    from archive.browser import site as browser_site
+    from archive.site import pagecache
+
+    _plain_env(monkeypatch)
+    sizes: list[tuple[int, int]] = []
+    real = browser_site.write_site_search
+
+    def write(*args: object, **kwargs: object) -> object:
+        sizes.append((pagecache._file_name.cache_info().currsize,
+                      _norm_parts.cache_info().currsize))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(browser_site, "write_site_search", write)
+    _build(archive_dir)
+    assert sizes == [(0, 0)]
+    assert (archive_dir / "site" / "search" / "data" / "meta.json.dfl").is_file()
+
+
+def _data_files(site: Path) -> dict[str, bytes]:
+    data = site / "search" / "data"
+    return {str(p.relative_to(data)): p.read_bytes() for p in sorted(data.rglob("*"))
+            if p.is_file()}
+
+
+def test_the_browser_data_gives_back_the_heap_as_it_goes_same_bytes(
+    archive_dir: Path, tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-shot build gives the C heap's free pages back every TRIM_ARTICLES articles of
+    the browser data and every TRIM_ROUNDS spill rounds; the data is the same as without."""
+    import shutil
+
+    from archive.browser import index as browser_index
+
+    _plain_env(monkeypatch)
+    other = tmp_path_factory.mktemp("untrimmed")
+    for name in ("mkdocs.yml", "seeds", "docs"):
+        source = archive_dir / name
+        if source.is_dir():
+            shutil.copytree(source, other / name)
+        else:
+            shutil.copy(source, other / name)
+    monkeypatch.setattr(pipeline, "TRIM_ARTICLES", 10 ** 9)
+    monkeypatch.setattr(browser_index, "TRIM_ROUNDS", 10 ** 9)
+    _build(other)
+    calls: list[str] = []
+    monkeypatch.setattr(pipeline, "give_back_memory", lambda: calls.append("trim"))
+    monkeypatch.setattr(pipeline, "TRIM_ARTICLES", 2)
+    monkeypatch.setattr(browser_index, "TRIM_ROUNDS", 1)
+    seen: list[int] = []
+    real = browser_index._write_shards
+
+    def shards(*args: object, **kwargs: object) -> None:
+        seen.append(len(calls))  # the articles' trims, before the rounds'
+        real(*args, **kwargs)  # type: ignore[arg-type]
+        seen.append(len(calls))
+
+    monkeypatch.setattr(browser_index, "_write_shards", shards)
+    _build(archive_dir)
+    assert len(seen) == 2 and seen[0] >= 2 and seen[1] > seen[0]
+    assert _data_files(archive_dir / "site") == _data_files(other / "site")

@@ -404,6 +404,15 @@ _LIBC: Any = None
 TRIM_EVERY = 250
 
 
+#: Articles read by a one-shot build's browser data between two returns of the C heap's free
+#: pages (plugin's ``_Releasing``; and every :data:`archive.browser.index.TRIM_ROUNDS` spill
+#: rounds). Each article's text, raw text and records (tens of KB, from the C heap) are freed
+#: once its share is spilled, but the holes they pass through, in the heap the pages left
+#: (~9 KB free an article), become resident one after the other and stay so: the browser
+#: stage rose from ~600 to ~733 MB at 29,904 articles, the build's peak.
+TRIM_ARTICLES = 500
+
+
 class PageTrim:
     """A one-shot build's pages, written one after the other: every ``every`` pages, the C
     heap's free pages are given back (:func:`give_back_memory`). Each page's strings (its
@@ -435,13 +444,20 @@ def let_go_of_word_caches() -> None:
     browser data reuse their memory rather than adding to it. The morphology's data tables
     (22 MB, read again from the user's cache if a later step asks) and the root explorer's
     per-word caches (classify, stem_pattern: 21.6 MB at 9,504 articles), which nothing after
-    the count reads. ``mkdocs serve`` keeps them for its reloads."""
-    from archive.analysis import morphology
+    the count reads. ``mkdocs serve`` keeps them for its reloads. The data tables are
+    referred to from two more places, let go of here too, or emptying the cache freed
+    nothing (22 MB alive through the pages and the browser data at any number of articles):
+    the last lexicon reading remembered (:data:`morphology._LAST_READING`, with the data it
+    was read in) and the tables with their JSON text as read from the user's cache
+    (``tables._cached_json``; the browser data reads them again from that file)."""
+    from archive.analysis import morphology, tables
     from archive.site import roots
 
     roots.classify.cache_clear()
     roots.stem_pattern.cache_clear()
     morphology.default_data.cache_clear()
+    morphology._LAST_READING[:] = [None, None]
+    tables._cached_json = None
 
 
 def let_go_of_page_caches() -> None:
@@ -450,6 +466,24 @@ def let_go_of_page_caches() -> None:
     from archive.site import mapsvg
 
     mapsvg.load_basemap.cache_clear()
+
+
+def let_go_of_path_caches() -> None:
+    """A one-shot build whose pages are written and stored (the page store pruned): two
+    caches with an entry per page are emptied before the browser data, the build's peak at
+    29,904 articles (10 MB at 9,504 articles, growing with the pages): MkDocs' normalized
+    page paths (``mkdocs.utils._norm_parts``, unbounded) and the page store's file names
+    (:func:`archive.site.pagecache._file_name`). Nothing after the pages asks for them."""
+    from archive.site import pagecache
+
+    pagecache._file_name.cache_clear()
+    try:
+        from mkdocs.utils import _norm_parts
+    except ImportError:  # (another MkDocs: no such cache)
+        return
+    clear = getattr(_norm_parts, "cache_clear", None)
+    if clear is not None:
+        clear()
 
 
 def declared_entities(article: Article, gazetteer: Any) -> list[str]:

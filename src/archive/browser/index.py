@@ -195,6 +195,9 @@ SPILL_READ = 1 << 22
 #: shards of one part (what a pass builds in memory is about proportional to its bytes: it
 #: stays about the same at any number of articles, where 64 buckets read whole grew with it).
 SPILL_PASS = 12 << 20
+#: A source with a ``give_back`` method (a one-shot site build's) has it called every this
+#: many rounds over the spill files (the C heap's free pages given back).
+TRIM_ROUNDS = 16
 
 
 def spill_buckets(count: int | None, shards: int) -> int:
@@ -2024,7 +2027,7 @@ def _write_browser_index(
         renumber = {seq: numbers[seq] for seq in changed}
         _write_shards(spill, out, state_dir, shards, old_shards if state else None,
                       everything, renumber, gone, moved, dirty, partial, slots, old_slots,
-                      buckets)
+                      buckets, getattr(analyzed, "give_back", None))
 
         # docs/<n>.json (only the articles whose card has no raw source): changed articles
         # from the spill, moved ones from their old file
@@ -2140,7 +2143,8 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                   old_shards: int | None, everything: bool, renumber: dict[int, int],
                   gone: set[int], moved: dict[int, int], dirty: set[int],
                   partial: dict[int, set[int]] | None = None, slots: int = 1,
-                  old_slots: int | None = None, buckets: int = SPILL_BUCKETS) -> None:
+                  old_slots: int | None = None, buckets: int = SPILL_BUCKETS,
+                  give_back: Callable[[], None] | None = None) -> None:
     """Rebuild the shards that changed. Cold (``old_shards`` None): every shard from the
     spill alone. Otherwise each from its saved state (:func:`_load_shard`): only its terms
     that hash to a ``dirty`` hash (terms of changed, deleted or moved articles; every term
@@ -2148,7 +2152,8 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     ``moved`` articles changed, take the spill's postings (``renumber``: spill position →
     document number) and are encoded again; the other terms keep their JSON fragments. The
     shards rebuilt: those holding terms of changed or moved articles, or every shard when the
-    numbering or the number of shards changed (``everything``)."""
+    numbering or the number of shards changed (``everything``). ``give_back``: called every
+    :data:`TRIM_ROUNDS` rounds."""
     states = state_dir / "shards" if state_dir is not None else None
     reshard = old_shards is not None and old_shards != shards
     target = states
@@ -2186,7 +2191,9 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     for group in groups:
         passes = min(-(-sum(map(spill.size, group)) // SPILL_PASS), -(-shards // step))
         rounds += [(group, passes, part_of) for part_of in range(max(passes, 1))]
-    for group, passes, part_of in rounds:
+    for n, (group, passes, part_of) in enumerate(rounds, 1):
+        if give_back is not None and n % TRIM_ROUNDS == 0:
+            give_back()
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
             for seq, groups in spill.read(bucket):  # groups: (hash, postings, forms), …

@@ -1411,6 +1411,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             # written to build/ by _write_reused
             self.store = None
             self._let_go_of_files(config)
+            from archive.pipeline import let_go_of_path_caches
+
+            let_go_of_path_caches()
             give_back_memory()
         placed = self.placed_files
         log.info("archive: raw texts and data files put into the site: %d as hard links, %d "
@@ -2183,6 +2186,14 @@ class _ReadOnce:
     def article(self, article_id: str) -> Any:
         return self.analysis.article(article_id)
 
+    @staticmethod
+    def give_back() -> None:
+        """Between the browser writer's rounds over its spill files: the C heap's free pages
+        given back (:func:`archive.pipeline.give_back_memory`, see TRIM_ARTICLES)."""
+        from archive.pipeline import give_back_memory
+
+        give_back_memory()
+
 
 class _Releasing(Mapping[str, str]):
     """The analysis' record keys; iterated through :meth:`items` (in id order), the summary of
@@ -2201,10 +2212,14 @@ class _Releasing(Mapping[str, str]):
         return len(self.analysis.keys)
 
     def items(self) -> Iterator[tuple[str, str]]:  # type: ignore[override]
+        from archive.pipeline import TRIM_ARTICLES, give_back_memory
+
         summaries = self.analysis.summaries
-        for item in self.analysis.keys.items():
+        for n, item in enumerate(self.analysis.keys.items(), 1):
             yield item
             summaries.pop(item[0], None)
+            if n % TRIM_ARTICLES == 0:  # (see give_back and TRIM_ARTICLES)
+                give_back_memory()
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
