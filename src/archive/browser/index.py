@@ -161,15 +161,16 @@ STATE_VERSION = 8
 #: A term held by more articles than this (over all its fields) is *long*: its shard entry
 #: keeps, per field, only its articles and term frequencies (what ranking needs), and its
 #: positions go to ``pos/<k>/<n>.<b>.json`` files, fetched for the articles that need them.
-#: 2,048 (128 up to format 12): a long term's frequencies repeat what its positions hold, and
-#: its positions files each start a deflate stream of their own; a short term's positions are
-#: in its shard once (search data at 9,504 articles 6.1 % smaller with :data:`BLOCK_DOCS`
-#: 1,024, a first query's shards larger: bench/report-disk18.md).
+#: 2,048 (128 before): a long term's frequencies repeat what its positions hold, and its
+#: positions files each start a deflate stream of their own; a short term's positions are in
+#: its shard once (bench/report-disk18.md: the search data smaller, a first query's shards
+#: larger).
 LONG_DOCS = 2048
 #: About this many of a long term's articles per positions file: the term's articles are
 #: split by document number into ``n`` ranges (a power of two, n ≥ articles / BLOCK_DOCS).
-#: 1,024 (256 before): fewer, larger files, better compressed.
-BLOCK_DOCS = 1024
+#: (1,024 would save disk, but the ten articles shown fetch up to ten ranges four times as
+#: large: a two-word query's first results at 29,904 articles went from 259 to 315 KB.)
+BLOCK_DOCS = 256
 #: About this many document slots per index shard (the count is a power of two).
 DOCS_PER_SHARD = 2
 #: Document numbers per ``cards/<b>.json`` file (a quarter to a half of them are used).
