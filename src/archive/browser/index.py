@@ -161,10 +161,17 @@ STATE_VERSION = 8
 #: A term held by more articles than this (over all its fields) is *long*: its shard entry
 #: keeps, per field, only its articles and term frequencies (what ranking needs), and its
 #: positions go to ``pos/<k>/<n>.<b>.json`` files, fetched for the articles that need them.
-LONG_DOCS = 128
+#: 2,048 (128 before): a long term's frequencies repeat what its positions hold, and its
+#: positions files each start a deflate stream of their own; a short term's positions are in
+#: its shard once (bench/report-disk18.md: the search data smaller, a first query's shards
+#: larger).
+LONG_DOCS = 2048
 #: About this many of a long term's articles per positions file: the term's articles are
 #: split by document number into ``n`` ranges (a power of two, n ≥ articles / BLOCK_DOCS).
-BLOCK_DOCS = 256
+#: 512 (256 before): fewer, larger files (pos/ −6 % at 29,904 articles); 1,024 would save
+#: more, but the ten articles shown fetch up to ten ranges: a two-word query's first results
+#: at 29,904 articles went from 259 to 315 KB (285 KB with 512).
+BLOCK_DOCS = 512
 #: About this many document slots per index shard (the count is a power of two).
 DOCS_PER_SHARD = 2
 #: Document numbers per ``cards/<b>.json`` file (a quarter to a half of them are used).
