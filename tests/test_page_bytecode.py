@@ -37,6 +37,14 @@ def compiles(env: jinja2.Environment, name: str, monkeypatch: pytest.MonkeyPatch
     return name in done
 
 
+@pytest.fixture(autouse=True)
+def empty_user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user cache folder of its own (archive.site.bytecode.user_folder): a new build folder
+    would otherwise read templates that other tests' builds compiled into the suite's shared
+    one, and compile nothing."""
+    monkeypatch.setenv("ARCHIVE_CACHE_DIR", str(tmp_path / "user-cache"))
+
+
 def test_a_second_build_reads_the_compiled_templates(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     assert compiles(environment(tmp_path), "root.html", monkeypatch)
