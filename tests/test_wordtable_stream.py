@@ -4,6 +4,7 @@ forms between them; nothing replaces the old file when the analysis stops half-w
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -42,6 +43,12 @@ def test_the_streamed_table_is_the_saved_one(tmp_path: Path, kept: int, new: int
         out.finish(alts)
     saved = (tmp_path / "saved" / wordtable.FILE_NAME).read_bytes()
     assert (tmp_path / "streamed" / wordtable.FILE_NAME).read_bytes() == saved
+    # both the text of json.dumps of the whole table (what the file's format says)
+    assert saved.decode("utf-8") == json.dumps(
+        {"fingerprint": wordtable.fingerprint(),
+         "words": [[f, *whole[f]] for f in sorted(whole)],
+         "alts": [[f, alts[f]] for f in sorted(alts) if alts[f]]},
+        ensure_ascii=False, separators=(",", ":"))
     kept_back = wordtable.read(tmp_path / "streamed")
     assert kept_back is not None and kept_back.whole()[0] == whole
 

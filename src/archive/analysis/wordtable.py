@@ -145,13 +145,8 @@ def save(build: Path, table: dict[str, Analysis], alts: dict[str, str] | None = 
     root], …]}``, forms sorted): neither the rows nor the text of every form are held at
     once (~100 MB at 29,904 articles, in the worker that writes it: see
     :func:`archive.pipeline._save_on`)."""
-    with files.atomic_file(build / FILE_NAME, binary=False) as out:
-        out.write('{"fingerprint":' + _dumps(fingerprint()) + ',"words":')
-        _write_rows(out, ([form, *table[form]] for form in sorted(table)))
-        if alts is not None:
-            out.write(',"alts":')
-            _write_rows(out, ([form, alts[form]] for form in sorted(alts) if alts[form]))
-        out.write("}")
+    with Streamed(build, table) as out:  # (no new forms: every row is a kept one)
+        out.finish(alts)
 
 
 #: Rows of the word table encoded and written together by :func:`_write_rows`.
