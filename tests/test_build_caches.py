@@ -1,6 +1,7 @@
 """A one-shot site build empties the caches that only its analysis, its root count and its
 map read (archive.pipeline.let_go_of_word_caches, let_go_of_page_caches) before the pages and
-the browser data; what asks for them afterwards gets them made again."""
+the browser data; what asks for them afterwards gets them made again. It gives the C heap's
+free pages back as its pages and browser data are made (archive.memory)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import pipeline
+from archive import memory, pipeline
 from archive.analysis import morphology
 from archive.site import mapsvg, roots
 
@@ -43,13 +44,14 @@ def test_a_build_lets_go_of_the_word_and_map_caches(
     assert morphology.default_data()["stop_words"]  # made again when asked
 
 
-def test_page_trim_gives_back_every_so_many_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_gives_back_every_so_many_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    trim = pipeline.PageTrim(every=3)
-    monkeypatch.setattr(pipeline, "give_back_memory", lambda: calls.append(trim.count))
+    trim = memory.Every(3)
+    monkeypatch.setattr(memory, "give_back", lambda: calls.append(trim.count))
     for _ in range(10):
-        trim.page()
+        trim.step()
     assert calls == [3, 6, 9]
+    memory.give_back()  # the real one: glibc's malloc_trim, or nothing (no error) elsewhere
 
 
 def test_a_build_gives_back_the_heap_as_its_pages_are_made(
@@ -57,17 +59,18 @@ def test_a_build_gives_back_the_heap_as_its_pages_are_made(
 ) -> None:
     monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
     monkeypatch.delenv("SITE_URL", raising=False)
-    monkeypatch.setattr(pipeline, "TRIM_EVERY", 5)
-    counts: list[int] = []
-    real = pipeline.PageTrim.page
+    monkeypatch.setattr(memory, "PAGES", 5)
+    steps: dict[int, list[int]] = {}  # the counter's `every` → its counts, one after another
+    real = memory.Every.step
 
-    def page(self: pipeline.PageTrim) -> None:
+    def step(self: memory.Every) -> None:
         real(self)
-        counts.append(self.count)
+        steps.setdefault(self.every, []).append(self.count)
 
-    monkeypatch.setattr(pipeline.PageTrim, "page", page)
+    monkeypatch.setattr(memory.Every, "step", step)
     _build(archive_dir)
     pages = sum(1 for _ in (archive_dir / "site").rglob("index.html"))
+    counts = steps[5]
     # every generated page made once, one trim counter for the build
     assert counts == list(range(1, len(counts) + 1)) and len(counts) > 10
     assert len(counts) <= pages
@@ -141,8 +144,9 @@ def test_the_browser_data_gives_back_the_heap_as_it_goes_same_bytes(
     archive_dir: Path, tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A one-shot build gives the C heap's free pages back every TRIM_ARTICLES articles of
-    the browser data and every TRIM_ROUNDS spill rounds; the data is the same as without."""
+    """A one-shot build gives the C heap's free pages back every memory.ARTICLES articles
+    of the browser data and every memory.ROUNDS spill rounds; the data is the same as
+    without."""
     import shutil
 
     from archive.browser import index as browser_index
@@ -155,22 +159,31 @@ def test_the_browser_data_gives_back_the_heap_as_it_goes_same_bytes(
             shutil.copytree(source, other / name)
         else:
             shutil.copy(source, other / name)
-    monkeypatch.setattr(pipeline, "TRIM_ARTICLES", 10 ** 9)
-    monkeypatch.setattr(browser_index, "TRIM_ROUNDS", 10 ** 9)
+    monkeypatch.setattr(memory, "ARTICLES", 10 ** 9)
+    monkeypatch.setattr(memory, "ROUNDS", 10 ** 9)
     _build(other)
-    calls: list[str] = []
-    monkeypatch.setattr(pipeline, "give_back_memory", lambda: calls.append("trim"))
-    monkeypatch.setattr(pipeline, "TRIM_ARTICLES", 2)
-    monkeypatch.setattr(browser_index, "TRIM_ROUNDS", 1)
-    seen: list[int] = []
+    monkeypatch.setattr(memory, "ARTICLES", 2)
+    monkeypatch.setattr(memory, "ROUNDS", 1)
+    trims: list[int] = []  # the `every` of each counter as it gives the heap back
+    real_step = memory.Every.step
+
+    def step(self: memory.Every) -> None:
+        if (self.count + 1) % self.every == 0:
+            trims.append(self.every)
+        real_step(self)
+
+    monkeypatch.setattr(memory.Every, "step", step)
+    seen: list[tuple[int, int]] = []
     real = browser_index._write_shards
 
     def shards(*args: object, **kwargs: object) -> None:
-        seen.append(len(calls))  # the articles' trims, before the rounds'
+        seen.append((trims.count(2), trims.count(1)))  # the articles' trims, then the rounds'
         real(*args, **kwargs)  # type: ignore[arg-type]
-        seen.append(len(calls))
+        seen.append((trims.count(2), trims.count(1)))
 
     monkeypatch.setattr(browser_index, "_write_shards", shards)
     _build(archive_dir)
-    assert len(seen) == 2 and seen[0] >= 2 and seen[1] > seen[0]
+    articles = sum(1 for p in (archive_dir / "seeds").iterdir() if p.suffix in (".txt", ".md"))
+    assert seen[0] == (articles // 2, 0) and articles >= 2
+    assert seen[1][0] == seen[0][0] and seen[1][1] > 0
     assert _data_files(archive_dir / "site") == _data_files(other / "site")

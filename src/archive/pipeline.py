@@ -377,87 +377,20 @@ class _CorpusPickler(pickle.Pickler):
     dispatch_table = {**copyreg.dispatch_table, Article: _reduce_article}
 
 
-def give_back_memory() -> None:
-    """Return the C heap's free pages to the system (glibc ``malloc_trim``; nothing elsewhere).
-
-    What CPython allocates in large blocks (an article's text, a big list or dict) comes from
-    the C heap, its small objects from arenas of their own. Once a stage lets go of many large
-    blocks (every article's text), the next stages, made mostly of small objects, cannot reuse
-    those holes: they would stay resident, unused, to the end of the build."""
-    import ctypes
-    import ctypes.util
-
-    global _LIBC
-    if _LIBC is None:
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            _LIBC = libc.malloc_trim
-        except (OSError, AttributeError):
-            _LIBC = False
-    if _LIBC:
-        _LIBC(0)
-
-
-_LIBC: Any = None
-
-#: Pages written between two returns of the C heap's free pages (:class:`PageTrim`).
-TRIM_EVERY = 250
-
-
-#: Articles read by a one-shot build's browser data between two returns of the C heap's free
-#: pages (plugin's ``_Releasing``; and every :data:`archive.browser.index.TRIM_ROUNDS` spill
-#: rounds). Each article's text, raw text and records (tens of KB, from the C heap) are freed
-#: once its share is spilled, but the holes they pass through, in the heap the pages left
-#: (~9 KB free an article), become resident one after the other and stay so: the browser
-#: stage rose from ~600 to ~733 MB at 29,904 articles, the build's peak.
-TRIM_ARTICLES = 500
-
-
-class PageTrim:
-    """A one-shot build's pages, written one after the other: every ``every`` pages, the C
-    heap's free pages are given back (:func:`give_back_memory`). Each page's strings (its
-    Markdown, contents, meta and HTML: tens of KB) come from the C heap and are let go of once
-    it is written, but what outlives the page (its key, a grown dict) is placed between them,
-    so their free space stays resident to the end of the pages: 126 MB of the C heap's 200 MB
-    free at 9,504 articles, growing with the corpus. One return costs ~10-50 ms (every 1,000
-    pages lowered the peak at 9,504 articles by 26 MB only: 250)."""
-
-    __slots__ = ("every", "count")
-
-    def __init__(self, every: int | None = None) -> None:
-        self.every, self.count = max(1, TRIM_EVERY if every is None else every), 0
-
-    def page(self) -> None:
-        """One page written."""
-        self.count += 1
-        if self.count % self.every == 0:
-            give_back_memory()
-
-    def now(self) -> None:
-        """Give the free pages back now (before the pages are made)."""
-        give_back_memory()
-
-
 def let_go_of_word_caches() -> None:
     """A one-shot build whose analysis and root counts are done (``mkdocs build``, after the
     root explorer's count): the caches only those read are emptied, so that the pages and the
     browser data reuse their memory rather than adding to it. The morphology's data tables
-    (22 MB, read again from the user's cache if a later step asks) and the root explorer's
-    per-word caches (classify, stem_pattern: 21.6 MB at 9,504 articles), which nothing after
-    the count reads. ``mkdocs serve`` keeps them for its reloads. The data tables are
-    referred to from two more places, let go of here too, or emptying the cache freed
-    nothing (22 MB alive through the pages and the browser data at any number of articles):
-    the last lexicon reading remembered (:data:`morphology._LAST_READING`, with the data it
-    was read in) and the tables with their JSON text as read from the user's cache
-    (``tables._cached_json``; the browser data reads them again from that file)."""
+    (22 MB, read again from the user's cache if a later step asks, with every other holder of
+    them: :func:`archive.analysis.morphology.forget`, :func:`archive.analysis.tables.forget`)
+    and the root explorer's per-word caches (21.6 MB at 9,504 articles), which nothing after
+    the count reads. ``mkdocs serve`` keeps them for its reloads."""
     from archive.analysis import morphology, tables
     from archive.site import roots
 
-    roots.classify.cache_clear()
-    roots.stem_pattern.cache_clear()
-    morphology.default_data.cache_clear()
-    morphology._LAST_READING[:] = [None, None]
-    tables._cached_json = None
+    roots.forget()
+    morphology.forget()
+    tables.forget()
 
 
 def let_go_of_page_caches() -> None:
@@ -469,21 +402,13 @@ def let_go_of_page_caches() -> None:
 
 
 def let_go_of_path_caches() -> None:
-    """A one-shot build whose pages are written and stored (the page store pruned): two
-    caches with an entry per page are emptied before the browser data, the build's peak at
-    29,904 articles (10 MB at 9,504 articles, growing with the pages): MkDocs' normalized
-    page paths (``mkdocs.utils._norm_parts``, unbounded) and the page store's file names
-    (:func:`archive.site.pagecache._file_name`). Nothing after the pages asks for them."""
+    """A one-shot build whose pages are written and stored (the page store pruned): the page
+    store's file names, an entry per page (:func:`archive.site.pagecache.forget`), are let go
+    of before the browser data, the build's peak at 29,904 articles. (MkDocs' own cache of
+    page paths: the plugin's.)"""
     from archive.site import pagecache
 
-    pagecache._file_name.cache_clear()
-    try:
-        from mkdocs.utils import _norm_parts
-    except ImportError:  # (another MkDocs: no such cache)
-        return
-    clear = getattr(_norm_parts, "cache_clear", None)
-    if clear is not None:
-        clear()
+    pagecache.forget()
 
 
 def declared_entities(article: Article, gazetteer: Any) -> list[str]:

@@ -1021,6 +1021,13 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
     return reading
 
 
+def forget() -> None:
+    """Let go of the data tables (:func:`default_data`, read again from the user's cache when
+    asked) and of the last lexicon reading, which refers to them."""
+    default_data.cache_clear()
+    _LAST_READING[:] = [None, None]
+
+
 def read_lexicon(word: str, d: Data, names_too: bool = True) -> tuple[str, str, str] | None:
     """The lexicon reading of a clean word (:func:`licensed_reading`), with one check: a
     hamza the word writes on an alef inside its stem (أسأل, مآل, فأر; not the first letter

@@ -204,6 +204,13 @@ CACHE_KEEP = 6
 _cached_json: tuple[dict[str, Any], str] | None = None
 
 
+def forget() -> None:
+    """Let go of the tables' JSON text kept beside them (and so of the tables, unless another
+    holder keeps them); :func:`tables_json` encodes them again when asked."""
+    global _cached_json
+    _cached_json = None
+
+
 def cache_dir() -> Path | None:
     """The folder of the user's tables cache (None: turned off, or no home folder)."""
     value = os.environ.get(CACHE_ENV)

@@ -103,6 +103,7 @@ from archive.index.schema import root_stream
 
 if TYPE_CHECKING:
     from archive.index.docs import IndexDoc
+    from archive.memory import Every
     from archive.pipeline import AnalyzedArticle
 
 PIPELINE_LABEL = "archive-ar"
@@ -202,11 +203,6 @@ SPILL_READ = 1 << 22
 #: shards of one part (what a pass builds in memory is about proportional to its bytes: it
 #: stays about the same at any number of articles, where 64 buckets read whole grew with it).
 SPILL_PASS = 12 << 20
-#: A source with a ``give_back`` method (a one-shot site build's) has it called every this
-#: many rounds over the spill files (the C heap's free pages given back).
-TRIM_ROUNDS = 16
-
-
 def spill_buckets(count: int | None, shards: int) -> int:
     """The spill files for a build that spills ``count`` articles into ``shards`` shards
     (None: not known): at least :data:`SPILL_BUCKETS`, and as many more (a power of two, at
@@ -1870,6 +1866,7 @@ def write_browser_index(
     urls: dict[str, str] | None = None,
     state_dir: Path | None = None,
     docs_per_shard: float = DOCS_PER_SHARD,
+    trim: Every | None = None,
 ) -> BrowserIndexReport:
     """Write the browser's search data and assets for ``analyzed`` under ``site_dir``.
 
@@ -1879,7 +1876,9 @@ def write_browser_index(
     id → page URL relative to the site root (default ``articles/<id>/``). ``state_dir`` (e.g.
     ``build/browser``): the data and the state of the previous build; only what changed is
     rewritten there, and the site gets hard links to its files (copies across file systems).
-    Without it, a cold build written straight into the site."""
+    Without it, a cold build written straight into the site. ``trim`` (a one-shot build's):
+    stepped once per round over the spill files, each round's postings let go of at its end
+    (:data:`archive.memory.ROUNDS`)."""
     # The collector's automatic collections are paused meanwhile: the writer makes millions of
     # short-lived lists, dicts and tuples (no reference cycles), so its allocations triggered
     # collections that walked every object of the process (a cold `mkdocs build` holds the
@@ -1887,7 +1886,7 @@ def write_browser_index(
     # nothing to free. Objects no longer used are still freed at once (reference counting).
     with paused_gc():
         return _write_browser_index(analyzed, site_dir, gazetteer, urls, state_dir,
-                                    docs_per_shard)
+                                    docs_per_shard, trim)
 
 
 def _write_browser_index(
@@ -1897,6 +1896,7 @@ def _write_browser_index(
     urls: dict[str, str] | None,
     state_dir: Path | None,
     docs_per_shard: float,
+    trim: Every | None,
 ) -> BrowserIndexReport:
     """:func:`write_browser_index` (with the collector paused)."""
     from archive.index.docs import IndexDoc
@@ -2034,7 +2034,7 @@ def _write_browser_index(
         renumber = {seq: numbers[seq] for seq in changed}
         _write_shards(spill, out, state_dir, shards, old_shards if state else None,
                       everything, renumber, gone, moved, dirty, partial, slots, old_slots,
-                      buckets, getattr(analyzed, "give_back", None))
+                      buckets, trim)
 
         # docs/<n>.json (only the articles whose card has no raw source): changed articles
         # from the spill, moved ones from their old file
@@ -2151,7 +2151,7 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                   gone: set[int], moved: dict[int, int], dirty: set[int],
                   partial: dict[int, set[int]] | None = None, slots: int = 1,
                   old_slots: int | None = None, buckets: int = SPILL_BUCKETS,
-                  give_back: Callable[[], None] | None = None) -> None:
+                  trim: Every | None = None) -> None:
     """Rebuild the shards that changed. Cold (``old_shards`` None): every shard from the
     spill alone. Otherwise each from its saved state (:func:`_load_shard`): only its terms
     that hash to a ``dirty`` hash (terms of changed, deleted or moved articles; every term
@@ -2159,8 +2159,8 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     ``moved`` articles changed, take the spill's postings (``renumber``: spill position →
     document number) and are encoded again; the other terms keep their JSON fragments. The
     shards rebuilt: those holding terms of changed or moved articles, or every shard when the
-    numbering or the number of shards changed (``everything``). ``give_back``: called every
-    :data:`TRIM_ROUNDS` rounds."""
+    numbering or the number of shards changed (``everything``). ``trim``: stepped once a
+    round."""
     states = state_dir / "shards" if state_dir is not None else None
     reshard = old_shards is not None and old_shards != shards
     target = states
@@ -2198,9 +2198,9 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     for group in groups:
         passes = min(-(-sum(map(spill.size, group)) // SPILL_PASS), -(-shards // step))
         rounds += [(group, passes, part_of) for part_of in range(max(passes, 1))]
-    for n, (group, passes, part_of) in enumerate(rounds, 1):
-        if give_back is not None and n % TRIM_ROUNDS == 0:
-            give_back()
+    for group, passes, part_of in rounds:
+        if trim is not None:
+            trim.step()
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
             for seq, groups in spill.read(bucket):  # groups: (hash, postings, forms), …

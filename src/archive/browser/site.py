@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from archive.browser.index import BrowserIndexReport, copy_asset, write_browser_index
+
+if TYPE_CHECKING:
+    from archive.memory import Every
 
 SEARCH_SRC = "search.md"
 KWIC_SRC = "kwic.md"
@@ -72,6 +75,7 @@ def search_page_html(page_url: str = "search/") -> str:
 def write_site_search(
     analyzed: Iterable[Any], gazetteer: Any, site_dir: str | Path,
     urls: dict[str, str] | None = None, state_dir: str | Path | None = None,
+    trim: Every | None = None,
 ) -> BrowserIndexReport:
     """Write the browser search data and assets into the built site.
 
@@ -80,9 +84,11 @@ def write_site_search(
     which only the articles changed since the previous build are read.
     ``urls``: article id → page URL relative to the site root (default ``articles/<id>/``).
     ``state_dir`` (the plugin passes ``build/browser``): keep the data and per-article
-    fingerprints there and rewrite only what changed; None: a cold build."""
+    fingerprints there and rewrite only what changed; None: a cold build. ``trim``: see
+    :func:`~archive.browser.index.write_browser_index`."""
     report = write_browser_index(analyzed, Path(site_dir), gazetteer, urls=urls,
-                                 state_dir=Path(state_dir) if state_dir is not None else None)
+                                 state_dir=Path(state_dir) if state_dir is not None else None,
+                                 trim=trim)
     copy_workbench_assets(Path(site_dir))
     return report
 

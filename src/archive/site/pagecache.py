@@ -246,6 +246,12 @@ def _file_name(page_key: str) -> str:
     return hashlib.sha256(page_key.encode()).hexdigest()[:32] + ".json"
 
 
+def forget() -> None:
+    """Empty the cache of stored pages' file names (an entry per page); it fills again when
+    asked."""
+    _file_name.cache_clear()
+
+
 def replace_file(folder: str, name: str, data: bytes) -> os.stat_result:
     """Write ``data`` as ``folder/name`` through a temporary file beside it renamed over it
     (a reader never sees half a file; a file there stays whole for whoever has it open or

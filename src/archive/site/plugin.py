@@ -69,6 +69,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
+from archive import memory
 from archive.browser import site as browser_site
 from archive.browser.index import DATA_DIR as BROWSER_DATA_DIR
 from archive.collector import Watch
@@ -203,7 +204,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # Generated pages' content rendered only when their template is (on_page_context)
         # and dropped once written (on_post_page), when no other plugin sees page content.
         self.defer = False
-        self.trim: Any = None  # archive.pipeline.PageTrim
+        self.trim: memory.Every | None = None  # `mkdocs build`'s pages (archive.memory)
         self.whole_seconds = 0.0
         # Every stored page reused on the site digest alone (nothing changed): the page
         # caches were not consulted for them, so they are not pruned this build.
@@ -424,11 +425,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             # data read each article's text from its record (archive.records.TextOnDisk)
             # rather than the corpus keeping them all to the end (36 MB at 9,504).
             # (`mkdocs serve` keeps the parsed corpus between reloads anyway.)
-            from archive.pipeline import give_back_memory
-
             analysis.texts_on_disk()
             loaded.articles = []
-            give_back_memory()
+            memory.give_back()
         self.data = build_site_data(analysis.in_order(), loaded.gazetteer.entities.values(),
                                     related, self.views,
                                     analysis.keys if self.serving else None)
@@ -460,12 +459,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self.defer = not others
         # `mkdocs build`: the C heap's free pages given back as the pages are made (not
         # `mkdocs serve`: its reloads reuse that memory)
-        if self.serving:
-            self.trim = None
-        else:
-            from archive.pipeline import PageTrim
-
-            self.trim = PageTrim()
+        self.trim = None if self.serving else memory.Every(memory.PAGES)
         if self.stage_output or self.serving:  # not `build --dirty` (archive.site.pageout)
             if others:
                 log.info("archive: whole pages are rendered on every build because plugin(s) "
@@ -1243,12 +1237,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         log.info("archive: %d root pages (roots in %d+ articles) counted in %.2fs",
                  len(index.pages), index.min_articles, time.perf_counter() - t0)
         if not self.serving:  # (what only the analysis and this count read)
-            from archive.pipeline import give_back_memory, let_go_of_word_caches
+            from archive.pipeline import let_go_of_word_caches
 
             let_go_of_word_caches()
             # and what the count let go of (its contributions, the counts.bin it wrote: a
             # spike of ~100 MB at 9,504 articles), before the pages are made on top of it
-            give_back_memory()
+            memory.give_back()
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.site is not None
@@ -1269,7 +1263,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                      time.perf_counter() - t0)
         self.env = env if self.stencilled else None  # the stencils' samples (on_post_build)
         if self.trim is not None:  # what making the files and data files let go of, before
-            self.trim.now()  # the pages
+            memory.give_back()  # the pages
         return env
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -1348,8 +1342,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         checked first (the first build, a new page, a changed chrome)."""
         content = self._content(spec, url, intro)
         assert self.site is not None
-        if self.trim is not None:  # `mkdocs build`: see archive.pipeline.PageTrim
-            self.trim.page()
+        if self.trim is not None:  # `mkdocs build`: see archive.memory.PAGES
+            self.trim.step()
         if self.keep_keys and self.site.last is not None and uri in self.generated:
             self.pending.setdefault(uri, self.site.last)
         return content
@@ -1389,12 +1383,12 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                      self.root_counts)
         site, self.site, self.data = self.site, None, None
         self.by_src, self.prerendered = {}, {}
-        if not self.serving:  # (the large blocks let go of: see give_back_memory)
-            from archive.pipeline import give_back_memory, let_go_of_page_caches
+        if not self.serving:  # (the large blocks let go of: see archive.memory)
+            from archive.pipeline import let_go_of_page_caches
 
             site.close()
             let_go_of_page_caches()
-            give_back_memory()
+            memory.give_back()
         del site
         # after the site data is let go of: checks.bin (its page keys, made and encoded
         # whole: 36 MB at 29,904 articles) is made in the memory the pages' data left, not
@@ -1414,7 +1408,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             from archive.pipeline import let_go_of_path_caches
 
             let_go_of_path_caches()
-            give_back_memory()
+            _forget_page_paths()
+            memory.give_back()
         placed = self.placed_files
         log.info("archive: raw texts and data files put into the site: %d as hard links, %d "
                  "copied, %d already in place", placed.linked, placed.copied, placed.kept)
@@ -1423,8 +1418,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # one analysed article at a time, in id order, rebuilt from build/analysis/ when
         # it changed since the browser data was last written
         analysed: Any = self.analysis if self.serving else _ReadOnce(self.analysis)
-        browser_site.write_site_search(analysed, self.gazetteer,
-                                       config.site_dir, urls, self.paths.build / "browser")
+        rounds = None if self.serving else memory.Every(memory.ROUNDS)
+        browser_site.write_site_search(analysed, self.gazetteer, config.site_dir, urls,
+                                       self.paths.build / "browser", trim=rounds)
         del analysed
         log.info("archive: browser search data written in %.2fs", time.perf_counter() - t0)
         self.staging.commit(config)  # last: the new site replaces the old one only now
@@ -2186,14 +2182,6 @@ class _ReadOnce:
     def article(self, article_id: str) -> Any:
         return self.analysis.article(article_id)
 
-    @staticmethod
-    def give_back() -> None:
-        """Between the browser writer's rounds over its spill files: the C heap's free pages
-        given back (:func:`archive.pipeline.give_back_memory`, see TRIM_ARTICLES)."""
-        from archive.pipeline import give_back_memory
-
-        give_back_memory()
-
 
 class _Releasing(Mapping[str, str]):
     """The analysis' record keys; iterated through :meth:`items` (in id order), the summary of
@@ -2212,14 +2200,12 @@ class _Releasing(Mapping[str, str]):
         return len(self.analysis.keys)
 
     def items(self) -> Iterator[tuple[str, str]]:  # type: ignore[override]
-        from archive.pipeline import TRIM_ARTICLES, give_back_memory
-
         summaries = self.analysis.summaries
-        for n, item in enumerate(self.analysis.keys.items(), 1):
+        trim = memory.Every(memory.ARTICLES)
+        for item in self.analysis.keys.items():
             yield item
             summaries.pop(item[0], None)
-            if n % TRIM_ARTICLES == 0:  # (see give_back and TRIM_ARTICLES)
-                give_back_memory()
+            trim.step()
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -2237,6 +2223,19 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def _forget_page_paths() -> None:
+    """Empty MkDocs' cache of normalized page paths (``mkdocs.utils._norm_parts``: unbounded,
+    an entry per page, 7 MB at 29,904 articles), which nothing reads after the pages; MkDocs
+    versions without it are left alone."""
+    try:
+        from mkdocs.utils import _norm_parts
+    except ImportError:
+        return
+    clear = getattr(_norm_parts, "cache_clear", None)
+    if clear is not None:
+        clear()
 
 
 def _site_options(plugin: ArchivePluginConfig, config: MkDocsConfig) -> SiteOptions:

@@ -312,6 +312,13 @@ def classify(stem: str, root: str, pos: str, ending: str) -> tuple[str, str]:
     return cls, wazn(pattern)
 
 
+def forget() -> None:
+    """Empty the per-word caches (:func:`classify`, :func:`stem_pattern`: 21.6 MB at 9,504
+    articles after a root count); they fill again when asked."""
+    classify.cache_clear()
+    stem_pattern.cache_clear()
+
+
 #: Patterns of a bare stem the lexicon reads both as a verb and a noun that are taken as the
 #: verb (the perfect of forms I–IV and the imperfect): فعل، فاعل، أفعل، يفعل…
 VERB_LIKE = ("123", "1234", "ا123", "ي123", "ي1ا23", "يت123", "يت1ا23", "ين123", "ي1ت23",
