@@ -95,6 +95,12 @@ def test_environments_that_compile_otherwise_have_other_keys() -> None:
     assert settings_key(plain) != settings_key(jinja2.Environment(trim_blocks=True))
     assert settings_key(plain) != settings_key(jinja2.Environment(extensions=["jinja2.ext.i18n"]))
     assert settings_key(plain) != settings_key(jinja2.Environment(autoescape=True))
+    for setting in ({"enable_async": True}, {"optimized": False},
+                    {"line_statement_prefix": "#"}, {"keep_trailing_newline": True}):
+        assert settings_key(plain) != settings_key(jinja2.Environment(**setting)), setting
+    # where templates come from and how many are kept do not change what they compile to
+    assert settings_key(plain) == settings_key(jinja2.Environment(cache_size=10,
+                                                                  auto_reload=False))
 
 
 def test_a_cache_folder_that_refuses_writes_does_not_stop_the_build(

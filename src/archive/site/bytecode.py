@@ -15,6 +15,7 @@ read from: it is the same code.
 from __future__ import annotations
 
 import hashlib
+import inspect
 from pathlib import Path
 
 import jinja2
@@ -65,16 +66,23 @@ def user_folder() -> Path | None:
     return folder
 
 
+#: Environment settings that do not change what a template compiles to (where it is loaded
+#: from, what is cached), or that :func:`settings_key` reads in its own way.
+_NOT_COMPILED = frozenset({"loader", "cache_size", "auto_reload", "bytecode_cache",
+                           "extensions", "undefined", "finalize", "autoescape",
+                           "enable_async"})
+
+
 def settings_key(env: jinja2.Environment) -> str:
     """A digest of what an environment's compiled code depends on besides the source: Jinja2's
     version and the environment's compile settings (extensions, syntax, whitespace, escaping,
-    optimisation). Two environments of the same key compile a template alike."""
+    optimisation, async). Every setting of ``jinja2.Environment`` is in it but those that
+    compile alike (:data:`_NOT_COMPILED`), so a setting a later Jinja2 adds is too. Two
+    environments of the same key compile a template alike."""
+    names = [name for name in inspect.signature(jinja2.Environment).parameters
+             if name not in _NOT_COMPILED]
     fields = [jinja2.__version__, *sorted(env.extensions)]
-    fields += [repr(getattr(env, name, None)) for name in (
-        "block_start_string", "block_end_string", "variable_start_string",
-        "variable_end_string", "comment_start_string", "comment_end_string",
-        "line_statement_prefix", "line_comment_prefix", "trim_blocks", "lstrip_blocks",
-        "newline_sequence", "keep_trailing_newline", "optimized", "is_async")]
+    fields += [f"{name}={getattr(env, name, None)!r}" for name in [*names, "is_async"]]
     fields.append(repr(env.autoescape) if isinstance(env.autoescape, bool) else "function")
     fields.append(repr(env.finalize is not None))
     return hashlib.sha256("\0".join(fields).encode("utf-8")).hexdigest()[:16]
