@@ -57,6 +57,37 @@ def test_batches_cover_every_article_once_in_order_and_end_finer(n: int, workers
         assert len(spans) <= n // pipeline.BATCH + 8 * workers + 1
 
 
+class _Sized:
+    def __init__(self, chars: int) -> None:
+        self.text, self.title = "x" * chars, None
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 200, 987])
+@pytest.mark.parametrize("workers", [1, 2, 3, 4])
+def test_the_forms_are_collected_in_one_share_per_worker_of_about_as_many_characters(
+        n: int, workers: int) -> None:
+    todo = [_Sized(1 + (i * 7919) % 5000) for i in range(n)]  # articles of very unequal sizes
+    shares = pipeline._shares(todo, workers)  # type: ignore[arg-type]
+    assert [i for start, end in shares for i in range(start, end)] == list(range(n))
+    assert len(shares) == min(n, workers) and all(start < end for start, end in shares)
+    if n >= 200:
+        chars = [sum(len(a.text) for a in todo[start:end]) for start, end in shares]
+        biggest = max(len(a.text) for a in todo)
+        assert max(chars) - min(chars) <= 2 * biggest  # as even as whole articles allow
+
+
+@pytest.mark.parametrize("n", [1, 499, 500, 4000, 8001, 75646])
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_the_new_forms_go_in_chunks_in_order_that_end_finer(n: int, workers: int) -> None:
+    chunks = wordtable._chunks(n, workers)
+    assert [i for start, end in chunks for i in range(start, end)] == list(range(n))
+    sizes = [end - start for start, end in chunks]
+    assert all(0 < s <= wordtable.CHUNK for s in sizes)
+    if n >= 4 * workers * wordtable.CHUNK:
+        assert sizes[0] == wordtable.CHUNK
+        assert max(sizes[-2 * workers:]) <= wordtable.CHUNK // 4
+
+
 def test_two_workers_write_the_same_word_table_and_records_under_other_hash_seeds(
     archive_paths: Paths, tmp_path: Path
 ) -> None:
