@@ -724,8 +724,8 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
         with _forked(todo, None, loaded.gazetteer, workers) as (pool, _):
             # one share of the articles per worker, not the batches of the later stages:
             # each form is then pickled, sent and merged here once per worker rather than
-            # once per batch it occurs in (208,000 forms sent for 75,600 distinct ones at 987
-            # articles, against 100,000 in two shares: a third less CPU in the workers)
+            # once per batch it occurs in (at 987 articles, 208,000 forms sent in 28 batches
+            # for 75,600 distinct ones; 100,000 in two shares)
             pending = pool.imap_unordered(_forms_of, _shares(todo, workers))
             # meanwhile, in this process: what the next stages read, made here while the
             # workers collect the forms
@@ -735,9 +735,8 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
                 table = intern(table)
             if not table:  # a first build: every form is new, analysed with the data tables
                 morphology.default_data()
-            loaded.gazetteer.matcher()  # type: ignore[attr-defined]
             forms: set[str] = set()
-            # one batch's forms at a time, not every batch's set at once
+            # one share's forms at a time, not every share's set at once
             for batch in pending:
                 forms.update(batch)
     else:
@@ -763,9 +762,12 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
         with _frozen() if forks else nullcontext(), stream or nullcontext():
             # (parallel: each chunk of new analyses interned as it comes back, while the
             # workers analyse the next)
+            # (the name matcher of the next stage made here while the workers analyse, not
+            # above while they collect the forms: there this process took longest)
             new, new_alts = wordtable.analyze_forms(
                 missing, workers, share=intern if parallel and shared is None else None,
-                on_chunk=stream.add if stream is not None else None)
+                on_chunk=stream.add if stream is not None else None,
+                meanwhile=loaded.gazetteer.matcher if parallel else None)  # type: ignore[attr-defined]
             del missing
             table.update(new)
             alts.update(new_alts)

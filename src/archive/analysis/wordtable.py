@@ -272,12 +272,14 @@ def analyze_forms(
     forms: list[str], workers: int = 1,
     share: Callable[[dict[str, Analysis]], dict[str, Analysis]] | None = None,
     on_chunk: Callable[[list[str], dict[str, Analysis]], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[dict[str, Analysis], dict[str, str]]:
     """Analyses of ``forms``, and the alternative root (or "") of those that may have one, on
     ``workers`` processes when there are many. ``share``: applied to each chunk's analyses as
     it comes back (while the workers analyse the next ones), its result kept instead.
     ``on_chunk``: called then with the chunk's forms and analyses, chunks in the order of
-    ``forms`` (:meth:`Streamed.add`)."""
+    ``forms`` (:meth:`Streamed.add`). ``meanwhile``: called once in this process while the
+    workers analyse the first chunks (with no workers, first)."""
     table: dict[str, Analysis] = {}
     alts: dict[str, str] = {}
 
@@ -291,11 +293,16 @@ def analyze_forms(
                     if alt is not None)
 
     if workers <= 1 or len(forms) < PARALLEL_MIN_FORMS:
+        if meanwhile is not None:
+            meanwhile()
         keep(forms, _analyze_chunk(forms))
         return table, alts
     analyze_word_uncached("كتب")  # load the data tables once, before the workers fork
     chunks = [forms[a:b] for a, b in _chunks(len(forms), workers)]
     with ProcessPoolExecutor(workers) as pool:
-        for chunk, results in zip(chunks, pool.map(_analyze_chunk, chunks), strict=True):
+        done = pool.map(_analyze_chunk, chunks)  # (every chunk handed out: the workers start)
+        if meanwhile is not None:
+            meanwhile()
+        for chunk, results in zip(chunks, done, strict=True):
             keep(chunk, results)
     return table, alts
