@@ -43,18 +43,24 @@ def _copy(archive: Paths, where: Path) -> Paths:
     return Paths(where)
 
 
-@pytest.mark.parametrize("n", [1, 2, 15, 16, 17, 63, 64, 65, 200, 257, 1000, 2827])
+@pytest.mark.parametrize("n", [1, 2, 15, 16, 17, 63, 64, 65, 200, 257, 1000, 2827, 8001,
+                               75646])
 @pytest.mark.parametrize("workers", [1, 2, 4])
-def test_batches_cover_every_article_once_in_order_and_end_finer(n: int, workers: int) -> None:
-    spans = pipeline._spans(n, workers)
+@pytest.mark.parametrize("size", [pipeline.BATCH, wordtable.CHUNK])
+def test_batches_cover_every_item_once_in_order_and_end_finer(n: int, workers: int,
+                                                              size: int) -> None:
+    # (the articles' batches with BATCH, the new forms' chunks with CHUNK)
+    spans = wordtable.batches(n, size, workers)
+    if size == pipeline.BATCH:
+        assert spans == pipeline._spans(n, workers)
     assert [i for start, end in spans for i in range(start, end)] == list(range(n))
     sizes = [end - start for start, end in spans]
-    assert all(0 < s <= pipeline.BATCH for s in sizes)
-    if n >= 4 * workers * pipeline.BATCH:
+    assert all(0 < s <= size for s in sizes)
+    if n >= 4 * workers * size:
         # most of the work in full batches, the last batches no more than a quarter of one
-        assert sizes[0] == pipeline.BATCH
-        assert max(sizes[-2 * workers:]) <= pipeline.BATCH // 4
-        assert len(spans) <= n // pipeline.BATCH + 8 * workers + 1
+        assert sizes[0] == size
+        assert max(sizes[-2 * workers:]) <= size // 4
+        assert len(spans) <= n // size + 8 * workers + 1
 
 
 class _Sized:
@@ -74,18 +80,6 @@ def test_the_forms_are_collected_in_one_share_per_worker_of_about_as_many_charac
         chars = [sum(len(a.text) for a in todo[start:end]) for start, end in shares]
         biggest = max(len(a.text) for a in todo)
         assert max(chars) - min(chars) <= 2 * biggest  # as even as whole articles allow
-
-
-@pytest.mark.parametrize("n", [1, 499, 500, 4000, 8001, 75646])
-@pytest.mark.parametrize("workers", [1, 2, 4])
-def test_the_new_forms_go_in_chunks_in_order_that_end_finer(n: int, workers: int) -> None:
-    chunks = wordtable._chunks(n, workers)
-    assert [i for start, end in chunks for i in range(start, end)] == list(range(n))
-    sizes = [end - start for start, end in chunks]
-    assert all(0 < s <= wordtable.CHUNK for s in sizes)
-    if n >= 4 * workers * wordtable.CHUNK:
-        assert sizes[0] == wordtable.CHUNK
-        assert max(sizes[-2 * workers:]) <= wordtable.CHUNK // 4
 
 
 def test_two_workers_write_the_same_word_table_and_records_under_other_hash_seeds(

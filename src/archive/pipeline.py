@@ -929,14 +929,9 @@ def _record_span(span: tuple[int, int]) -> list[records.IndexEntry]:
 
 
 def _spans(n: int, workers: int) -> list[tuple[int, int]]:
-    """Batches ``[start, end)`` of ``n`` articles, in order: of :data:`BATCH` articles, but the
-    last ``2 * workers`` batches' worth cut four times smaller, so that the workers finish
-    together (the last batch of the stage leaves one core idle while it runs)."""
-    small = max(1, BATCH // 4)
-    tail = min(n, 2 * workers * BATCH)
-    head = n - tail
-    return ([(i, min(i + BATCH, head)) for i in range(0, head, BATCH)]
-            + [(i, min(i + small, n)) for i in range(head, n, small)])
+    """Batches ``[start, end)`` of ``n`` articles, in order: of :data:`BATCH` articles, the
+    last ones finer (:func:`wordtable.batches`)."""
+    return wordtable.batches(n, BATCH, workers)
 
 
 def _shares(todo: list[Article], workers: int) -> list[tuple[int, int]]:

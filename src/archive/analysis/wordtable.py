@@ -257,14 +257,15 @@ def _analyze_chunk(forms: list[str]) -> list[tuple[Analysis, str | None]]:
     return [_analyze(f) for f in forms]
 
 
-def _chunks(n: int, workers: int) -> list[tuple[int, int]]:
-    """Chunks ``[start, end)`` of ``n`` forms, in order: of :data:`CHUNK` forms, but the last
-    ``2 * workers`` chunks' worth cut four times smaller, so that the workers finish together
-    (the last chunk leaves one core idle while it runs; as ``archive.pipeline._spans``)."""
-    small = max(1, CHUNK // 4)
-    tail = min(n, 2 * workers * CHUNK)
+def batches(n: int, size: int, workers: int) -> list[tuple[int, int]]:
+    """Batches ``[start, end)`` of ``n`` items, in order, for ``workers`` processes: of
+    ``size`` items, but the last ``2 * workers`` batches' worth cut four times smaller, so
+    that the workers finish together (the last batch of a stage leaves one core idle while it
+    runs). The new forms' chunks here, the articles' batches in ``archive.pipeline``."""
+    small = max(1, size // 4)
+    tail = min(n, 2 * workers * size)
     head = n - tail
-    return ([(i, min(i + CHUNK, head)) for i in range(0, head, CHUNK)]
+    return ([(i, min(i + size, head)) for i in range(0, head, size)]
             + [(i, min(i + small, n)) for i in range(head, n, small)])
 
 
@@ -298,7 +299,7 @@ def analyze_forms(
         keep(forms, _analyze_chunk(forms))
         return table, alts
     analyze_word_uncached("كتب")  # load the data tables once, before the workers fork
-    chunks = [forms[a:b] for a, b in _chunks(len(forms), workers)]
+    chunks = [forms[a:b] for a, b in batches(len(forms), CHUNK, workers)]
     with ProcessPoolExecutor(workers) as pool:
         done = pool.map(_analyze_chunk, chunks)  # (every chunk handed out: the workers start)
         if meanwhile is not None:
