@@ -735,6 +735,8 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
                 table = intern(table)
             if not table:  # a first build: every form is new, analysed with the data tables
                 morphology.default_data()
+            else:  # (a first build makes it while the workers analyse the new forms)
+                loaded.gazetteer.matcher()  # type: ignore[attr-defined]
             forms: set[str] = set()
             # one share's forms at a time, not every share's set at once
             for batch in pending:
@@ -762,8 +764,9 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
         with _frozen() if forks else nullcontext(), stream or nullcontext():
             # (parallel: each chunk of new analyses interned as it comes back, while the
             # workers analyse the next)
-            # (the name matcher of the next stage made here while the workers analyse, not
-            # above while they collect the forms: there this process took longest)
+            # (a first build's name matcher, for the next stage, made here while the workers
+            # analyse, not above while they collect the forms: there this process took
+            # longest. A kept table's was made above: few or no new forms then)
             new, new_alts = wordtable.analyze_forms(
                 missing, workers, share=intern if parallel and shared is None else None,
                 on_chunk=stream.add if stream is not None else None,
