@@ -43,18 +43,43 @@ def _copy(archive: Paths, where: Path) -> Paths:
     return Paths(where)
 
 
-@pytest.mark.parametrize("n", [1, 2, 15, 16, 17, 63, 64, 65, 200, 257, 1000, 2827])
+@pytest.mark.parametrize("n", [1, 2, 15, 16, 17, 63, 64, 65, 200, 257, 1000, 2827, 8001,
+                               75646])
 @pytest.mark.parametrize("workers", [1, 2, 4])
-def test_batches_cover_every_article_once_in_order_and_end_finer(n: int, workers: int) -> None:
-    spans = pipeline._spans(n, workers)
+@pytest.mark.parametrize("size", [pipeline.BATCH, wordtable.CHUNK])
+def test_batches_cover_every_item_once_in_order_and_end_finer(n: int, workers: int,
+                                                              size: int) -> None:
+    # (the articles' batches with BATCH, the new forms' chunks with CHUNK)
+    spans = wordtable.batches(n, size, workers)
+    if size == pipeline.BATCH:
+        assert spans == pipeline._spans(n, workers)
     assert [i for start, end in spans for i in range(start, end)] == list(range(n))
     sizes = [end - start for start, end in spans]
-    assert all(0 < s <= pipeline.BATCH for s in sizes)
-    if n >= 4 * workers * pipeline.BATCH:
+    assert all(0 < s <= size for s in sizes)
+    if n >= 4 * workers * size:
         # most of the work in full batches, the last batches no more than a quarter of one
-        assert sizes[0] == pipeline.BATCH
-        assert max(sizes[-2 * workers:]) <= pipeline.BATCH // 4
-        assert len(spans) <= n // pipeline.BATCH + 8 * workers + 1
+        assert sizes[0] == size
+        assert max(sizes[-2 * workers:]) <= size // 4
+        assert len(spans) <= n // size + 8 * workers + 1
+
+
+class _Sized:
+    def __init__(self, chars: int) -> None:
+        self.text, self.title = "x" * chars, None
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 200, 987])
+@pytest.mark.parametrize("workers", [1, 2, 3, 4])
+def test_the_forms_are_collected_in_one_share_per_worker_of_about_as_many_characters(
+        n: int, workers: int) -> None:
+    todo = [_Sized(1 + (i * 7919) % 5000) for i in range(n)]  # articles of very unequal sizes
+    shares = pipeline._shares(todo, workers)  # type: ignore[arg-type]
+    assert [i for start, end in shares for i in range(start, end)] == list(range(n))
+    assert len(shares) == min(n, workers) and all(start < end for start, end in shares)
+    if n >= 200:
+        chars = [sum(len(a.text) for a in todo[start:end]) for start, end in shares]
+        biggest = max(len(a.text) for a in todo)
+        assert max(chars) - min(chars) <= 2 * biggest  # as even as whole articles allow
 
 
 def test_two_workers_write_the_same_word_table_and_records_under_other_hash_seeds(

@@ -29,7 +29,18 @@ def test_parallel_analysis_gives_the_same_table(repo: Path) -> None:
     words = forms * 1 + [f + suffix for f in forms for suffix in ("ها", "هم", "ات")]
     words = sorted(set(words))
     assert len(words) >= wordtable.PARALLEL_MIN_FORMS
-    assert wordtable.analyze_forms(words, workers=2) == wordtable.analyze_forms(words, workers=1)
+    calls: list[int] = []
+    chunks: list[list[str]] = []
+
+    def meanwhile() -> None:  # in this process, while the workers analyse
+        calls.append(len(chunks))
+
+    two = wordtable.analyze_forms(words, workers=2, meanwhile=meanwhile,
+                                  on_chunk=lambda forms, part: chunks.append(forms))
+    assert two == wordtable.analyze_forms(words, workers=1)
+    assert calls == [0]  # once, before any chunk came back
+    assert [f for chunk in chunks for f in chunk] == words  # the chunks in order
+    assert len(chunks[-1]) <= wordtable.CHUNK // 4  # the last finer
 
 
 def test_a_table_made_by_other_analysis_code_is_ignored(archive_paths: Paths) -> None:

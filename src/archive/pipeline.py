@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, fields
 from functools import partial
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -645,8 +646,12 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
     build = loaded.paths.build
     intern = _Interner()
     if parallel:
-        with _forked(todo, None, loaded.gazetteer, workers) as (pool, spans):
-            pending = pool.imap_unordered(_forms_of, spans)
+        with _forked(todo, None, loaded.gazetteer, workers) as (pool, _):
+            # one share of the articles per worker, not the batches of the later stages:
+            # each form is then pickled, sent and merged here once per worker rather than
+            # once per batch it occurs in (at 987 articles, 208,000 forms sent in 28 batches
+            # for 75,600 distinct ones; 100,000 in two shares)
+            pending = pool.imap_unordered(_forms_of, _shares(todo, workers))
             # meanwhile, in this process: what the next stages read, made here while the
             # workers collect the forms
             export_analyzer_tables(build)
@@ -655,9 +660,10 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
                 table = intern(table)
             if not table:  # a first build: every form is new, analysed with the data tables
                 morphology.default_data()
-            loaded.gazetteer.matcher()  # type: ignore[attr-defined]
+            else:  # (a first build makes it while the workers analyse the new forms)
+                loaded.gazetteer.matcher()  # type: ignore[attr-defined]
             forms: set[str] = set()
-            # one batch's forms at a time, not every batch's set at once
+            # one share's forms at a time, not every share's set at once
             for batch in pending:
                 forms.update(batch)
     else:
@@ -683,9 +689,13 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
         with _frozen() if forks else nullcontext(), stream or nullcontext():
             # (parallel: each chunk of new analyses interned as it comes back, while the
             # workers analyse the next)
+            # (a first build's name matcher, for the next stage, made here while the workers
+            # analyse, not above while they collect the forms: there this process took
+            # longest. A kept table's was made above: few or no new forms then)
             new, new_alts = wordtable.analyze_forms(
                 missing, workers, share=intern if parallel and shared is None else None,
-                on_chunk=stream.add if stream is not None else None)
+                on_chunk=stream.add if stream is not None else None,
+                meanwhile=loaded.gazetteer.matcher if parallel else None)  # type: ignore[attr-defined]
             del missing
             table.update(new)
             alts.update(new_alts)
@@ -847,14 +857,22 @@ def _record_span(span: tuple[int, int]) -> list[records.IndexEntry]:
 
 
 def _spans(n: int, workers: int) -> list[tuple[int, int]]:
-    """Batches ``[start, end)`` of ``n`` articles, in order: of :data:`BATCH` articles, but the
-    last ``2 * workers`` batches' worth cut four times smaller, so that the workers finish
-    together (the last batch of the stage leaves one core idle while it runs)."""
-    small = max(1, BATCH // 4)
-    tail = min(n, 2 * workers * BATCH)
-    head = n - tail
-    return ([(i, min(i + BATCH, head)) for i in range(0, head, BATCH)]
-            + [(i, min(i + small, n)) for i in range(head, n, small)])
+    """Batches ``[start, end)`` of ``n`` articles, in order: of :data:`BATCH` articles, the
+    last ones finer (:func:`wordtable.batches`)."""
+    return wordtable.batches(n, BATCH, workers)
+
+
+def _shares(todo: list[Article], workers: int) -> list[tuple[int, int]]:
+    """``todo`` cut into ``workers`` runs ``[start, end)`` in order, of about as many characters
+    each (what collecting an article's forms costs grows with its text), none empty."""
+    sizes = list(accumulate(len(a.text) + len(a.title or "") for a in todo))
+    n, parts = len(todo), min(workers, len(todo))
+    cuts = [0]
+    for k in range(1, parts):
+        at = bisect_left(sizes, sizes[-1] * k / parts) + 1
+        cuts.append(min(max(at, cuts[-1] + 1), n - (parts - k)))
+    cuts.append(n)
+    return [(a, b) for a, b in pairwise(cuts) if a < b]
 
 
 @contextmanager
