@@ -839,7 +839,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # `mkdocs serve`, a reload after one that kept its keys: a page that shows nothing
         # that changed, whose store entry still carries its kept key, is taken without a
         # look at its stored file (a stat each: ~0.15 s of 12,958 at 9,504). The store is
-        # this server's own (build/serve-pages/, keys.json written by it at each reload);
+        # this server's own (build/serve-pages/, its keys kept by it between reloads:
+        # archive.site.keptindex);
         # a page it copies into the served folder is checked there (PageStore.copy).
         trusted = changed is not None and not building and self.serving
         entries, name_of, used = store.entries, store.name, store.used
