@@ -7,7 +7,8 @@ again, sorted, for the one or two entries an edit changes. With :func:`remember`
 takes the index as the previous build of this process left it (a copy: a build that fails
 half-way leaves the memory as it was, as it leaves the file), deletes only the names it knows
 are in its folder (listed once, by the first build that prunes it) and does not write the
-index: it is written when the server stops (:func:`remember` off). A server killed before
+index: the server's first build writes it as any build does, the next ones leave it to the
+server's stop (:func:`remember` off). A server killed before
 that leaves an older index, which the next build checks as always: each entry holds its
 file's size and modification time, and a stored file is never written in place, so an entry
 of a file replaced since is not taken. An index file written by another process meanwhile

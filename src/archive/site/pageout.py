@@ -419,7 +419,8 @@ class PageStore:
 
     def _prune_kept(self, used: set[str]) -> int:
         """:meth:`prune` under `mkdocs serve` (archive.site.keptindex): the names known to be
-        in the folder (listed by the first build), keys.json written when the server stops."""
+        in the folder (listed by the first build), keys.json written by the first build and
+        then when the server stops."""
         entries = self.entries
         before = self._kept
         if before is not None:
@@ -437,8 +438,10 @@ class PageStore:
         if len(used) < len(entries) or not used.issuperset(entries):
             entries = {n: e for n, e in entries.items() if n in used}
         self._entries = entries
+        if before is None:  # the server's first build: keys.json written as a build writes it
+            files.write_atomic(self.folder / KEYS_FILE, _keys_text(entries, self.site))
         keptindex.keep(self.folder / KEYS_FILE, entries, self.site, names & used, _keys_text,
-                       True, before)
+                       before is not None, before)
         return removed
 
 
@@ -740,8 +743,8 @@ class RawStore:
 
     def _prune_kept(self, keep: set[str]) -> int:
         """:meth:`prune` under `mkdocs serve` (archive.site.keptindex): the names known to be
-        in the folder (listed by the first build), index.json written when the server
-        stops."""
+        in the folder (listed by the first build), index.json written by the first build and
+        then when the server stops."""
         entries = self.entries
         before = self._kept
         if before is not None:
@@ -763,6 +766,9 @@ class RawStore:
         for article_id in [i for i in entries if i not in keep]:
             del entries[article_id]
             self._dirty = True
+        if before is None and self._dirty:  # the server's first build: as a build writes it
+            files.write_atomic(self.folder / RAW_INDEX, _texts_text(entries, ""))
+            self._dirty = False
         keptindex.keep(self.folder / RAW_INDEX, entries, "", names - gone, _texts_text,
                        self._dirty, before)
         self._dirty = False
