@@ -413,28 +413,16 @@ class PageStore:
                 removed += 1
         entries = {n: e for n, e in sorted(self.entries.items()) if n in used}
         self._entries = entries
-        files.write_atomic(self.folder / KEYS_FILE,
-                           _keys_text(entries, self.site))
+        files.write_atomic(self.folder / KEYS_FILE, _keys_text(entries, self.site))
         return removed
 
     def _prune_kept(self, used: set[str]) -> int:
-        """:meth:`prune` under `mkdocs serve` (archive.site.keptindex): the names known to be
-        in the folder (listed by the first build), keys.json written by the first build and
-        then when the server stops."""
+        """:meth:`prune` under `mkdocs serve` (archive.site.keptindex): keys.json written by
+        the first build and then when the server stops."""
         entries = self.entries
         before = self._kept
-        if before is not None:
-            names = before.present | entries.keys()
-        else:
-            names = {n for n in os.listdir(self._folder)
-                     if n not in (CHROME_FILE, KEYS_FILE, CHECKS_FILE) and not n.startswith(".")}
-        removed = 0
-        for name in names - used:
-            try:
-                os.unlink(os.path.join(self._folder, name))
-                removed += 1
-            except FileNotFoundError:
-                pass
+        names = _names_in(self._folder, before, entries, (CHROME_FILE, KEYS_FILE, CHECKS_FILE))
+        removed = _unlink_all(self._folder, names - used)
         if len(used) < len(entries) or not used.issuperset(entries):
             entries = {n: e for n, e in entries.items() if n in used}
         self._entries = entries
@@ -443,6 +431,31 @@ class PageStore:
         keptindex.keep(self.folder / KEYS_FILE, entries, self.site, names & used, _keys_text,
                        before is not None, before)
         return removed
+
+
+def _names_in(folder: str, before: keptindex.Kept | None, known: Iterable[str],
+              own: tuple[str, ...]) -> set[str]:
+    """The stored files in a store's ``folder`` under `mkdocs serve`: those the previous build
+    left there and ``known`` (the files of the index's entries), or, with nothing kept (the
+    server's first build), the folder listed (its ``own`` files and dot files left out)."""
+    if before is not None:
+        return before.present.union(known)
+    try:
+        return {n for n in os.listdir(folder) if n not in own and not n.startswith(".")}
+    except FileNotFoundError:
+        return set()
+
+
+def _unlink_all(folder: str, names: Iterable[str]) -> int:
+    """Delete the files ``names`` of ``folder``; how many there were."""
+    removed = 0
+    for name in names:
+        try:
+            os.unlink(os.path.join(folder, name))
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
 
 
 def _keys_text(entries: dict[str, list[Any]], site: str) -> str:
@@ -742,27 +755,13 @@ class RawStore:
         return removed
 
     def _prune_kept(self, keep: set[str]) -> int:
-        """:meth:`prune` under `mkdocs serve` (archive.site.keptindex): the names known to be
-        in the folder (listed by the first build), index.json written by the first build and
-        then when the server stops."""
+        """:meth:`prune` under `mkdocs serve` (archive.site.keptindex): index.json written by
+        the first build and then when the server stops."""
         entries = self.entries
         before = self._kept
-        if before is not None:
-            names = before.present | {f"{i}.txt" for i in entries}
-        else:
-            try:
-                names = {n for n in os.listdir(self._folder)
-                         if n != RAW_INDEX and not n.startswith(".")}
-            except FileNotFoundError:
-                names = set()
+        names = _names_in(self._folder, before, (f"{i}.txt" for i in entries), (RAW_INDEX,))
         gone = {n for n in names if not n.endswith(".txt") or n[:-4] not in keep}
-        removed = 0
-        for name in gone:
-            try:
-                os.unlink(os.path.join(self._folder, name))
-                removed += 1
-            except FileNotFoundError:
-                pass
+        removed = _unlink_all(self._folder, gone)
         for article_id in [i for i in entries if i not in keep]:
             del entries[article_id]
             self._dirty = True
