@@ -83,17 +83,17 @@ def test_remember_switches_every_serve_memory_on_and_off() -> None:
     from archive.browser import index as browser_index
     from archive.browser import keptstate
     from archive.index import build as index_build
-    from archive.site import roots
+    from archive.site import keptindex, roots
 
     def kept() -> list[bool]:
         return [pipeline._REMEMBERED is not None, roots._KEPT is not None,
                 index_build._KEPT is not None, browser_index._MIRRORED is not None,
-                keptstate._KEPT is not None]
+                keptstate._KEPT is not None, keptindex._KEPT is not None]
 
-    assert kept() == [False] * 5
+    assert kept() == [False] * 6
     pipeline.remember(True)
     try:
-        assert kept() == [True] * 5
+        assert kept() == [True] * 6
     finally:
         pipeline.remember(False)
-    assert kept() == [False] * 5
+    assert kept() == [False] * 6

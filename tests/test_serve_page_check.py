@@ -1,8 +1,8 @@
 """`mkdocs serve`'s page check after a reload that kept its page keys: a page that shows
 nothing the reload changed, whose store entry still carries its kept key, is taken without a
 look at its stored file (no stat of 12,958 files at 9,504 articles); a page whose store entry
-no longer carries that key (its stored file replaced behind the server's back) is checked as
-before. Either way the served folder equals a fresh serve's."""
+no longer carries that key (keys.json written behind the server's back, which it then reads
+again) is checked as before. Either way the served folder equals a fresh serve's."""
 
 from __future__ import annotations
 
@@ -64,11 +64,14 @@ def test_untouched_pages_are_taken_by_their_kept_keys_alone(repo: Path,
     page = "articles/synthetic-1/index.html"
     assert builds[3][1][page] != builds[2][1][page]
     assert "فاز المنتخب الوطني.</p>" in (served / page).read_text("utf-8")
-    # an entry of keys.json that no longer carries the kept key: that page is checked
-    # again (by its file and inputs), the others still by their kept keys
+    # keys.json written by another process, with an entry that no longer carries the kept
+    # key: the server reads the file again (archive.site.keptindex), and that page is checked
+    # again (by its file and inputs), as are the pages stored since the server's first build
+    # wrote the file (their entries there are older); the others still by their kept keys
     log = builds[4][0]
     assert "RESTAMPED" in log
     reused, total, untouched, remembered, unlooked = _counts(log)
-    assert unlooked == untouched and (reused, untouched) == (_counts(builds[3][0])[0] - 1,
-                                                            _counts(builds[3][0])[2] - 1), log
+    before = _counts(builds[3][0])
+    assert unlooked == untouched > 0 and total == before[1], log
+    assert reused < before[0] and untouched < before[2], log
     _same_site(served, _fresh(root, tmp_path, "fresh"))

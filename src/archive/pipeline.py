@@ -188,18 +188,19 @@ def remember(on: bool = True) -> None:
     (archive.site.roots.remember), the search index's files as last written
     (archive.index.build.remember), the browser data's folders found alike in the served site
     (archive.browser.index.remember_mirror) and its state.json as last written
-    (archive.browser.keptstate.remember). ``on=False`` writes what is unsaved and forgets it
-    all."""
+    (archive.browser.keptstate.remember), the indexes of the page and raw-text stores
+    (archive.site.keptindex). ``on=False`` writes what is unsaved and forgets it all."""
     from archive.browser import keptstate
     from archive.browser.index import remember_mirror
     from archive.index import build as index_build
-    from archive.site import roots
+    from archive.site import keptindex, roots
 
     remember_corpus(on)
     roots.remember(on)
     index_build.remember(on)
     remember_mirror(on)
     keptstate.remember(on)
+    keptindex.remember(on)
 
 
 def save_remembered() -> None:

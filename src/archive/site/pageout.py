@@ -66,7 +66,7 @@ from typing import Any
 from mkdocs.structure.files import File
 
 from archive import files
-from archive.site import pagecache
+from archive.site import keptindex, pagecache
 
 FORMAT = 3  # 3: keys.json holds the site digest; 2: keys in keys.json, pages stored as written
 DIR_NAME = "site-pages"
@@ -231,8 +231,14 @@ class PageStore:
         self._site: str | None = None
         #: The digest of this build's page inputs (see :func:`site_digest`), saved by prune.
         self.site = ""
+        #: `mkdocs serve`: what the previous build left (archive.site.keptindex)
+        self._kept: keptindex.Kept | None = None
 
     def _read(self) -> None:
+        self._kept = keptindex.take(self.folder / KEYS_FILE)
+        if self._kept is not None:
+            self._entries, self._site = self._kept.entries, self._kept.site
+            return
         data = _read_index(self.folder / KEYS_FILE, FORMAT, "pages")
         self._entries = dict(data["pages"]) if data is not None else {}
         site = data.get("site") if data is not None else None
@@ -395,6 +401,8 @@ class PageStore:
         if not self.folder.is_dir():
             return 0
         used = self.used | set(keep)
+        if keptindex.active():
+            return self._prune_kept(used)
         removed = 0
         for path in self.folder.iterdir():
             name = path.name
@@ -405,10 +413,54 @@ class PageStore:
                 removed += 1
         entries = {n: e for n, e in sorted(self.entries.items()) if n in used}
         self._entries = entries
-        files.write_atomic(self.folder / KEYS_FILE,
-                           json.dumps({"format": FORMAT, "site": self.site, "pages": entries},
-                                      sort_keys=True))
+        files.write_atomic(self.folder / KEYS_FILE, _keys_text(entries, self.site))
         return removed
+
+    def _prune_kept(self, used: set[str]) -> int:
+        """:meth:`prune` under `mkdocs serve` (archive.site.keptindex): keys.json written by
+        the first build and then when the server stops."""
+        entries = self.entries
+        before = self._kept
+        names = _names_in(self._folder, before, entries, (CHROME_FILE, KEYS_FILE, CHECKS_FILE))
+        removed = _unlink_all(self._folder, names - used)
+        if len(used) < len(entries) or not used.issuperset(entries):
+            entries = {n: e for n, e in entries.items() if n in used}
+        self._entries = entries
+        if before is None:  # the server's first build: keys.json written as a build writes it
+            files.write_atomic(self.folder / KEYS_FILE, _keys_text(entries, self.site))
+        keptindex.keep(self.folder / KEYS_FILE, entries, self.site, names & used, _keys_text,
+                       before is not None, before)
+        return removed
+
+
+def _names_in(folder: str, before: keptindex.Kept | None, known: Iterable[str],
+              own: tuple[str, ...]) -> set[str]:
+    """The stored files in a store's ``folder`` under `mkdocs serve`: those the previous build
+    left there and ``known`` (the files of the index's entries), or, with nothing kept (the
+    server's first build), the folder listed (its ``own`` files and dot files left out)."""
+    if before is not None:
+        return before.present.union(known)
+    try:
+        return {n for n in os.listdir(folder) if n not in own and not n.startswith(".")}
+    except FileNotFoundError:
+        return set()
+
+
+def _unlink_all(folder: str, names: Iterable[str]) -> int:
+    """Delete the files ``names`` of ``folder``; how many there were."""
+    removed = 0
+    for name in names:
+        try:
+            os.unlink(os.path.join(folder, name))
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def _keys_text(entries: dict[str, list[Any]], site: str) -> str:
+    """keys.json's text."""
+    return json.dumps({"format": FORMAT, "site": site, "pages": entries}, sort_keys=True)
 
 
 def _store_name(src_uri: str) -> str:
@@ -631,10 +683,14 @@ class RawStore:
         self._dirty = False
         #: the identity of the stored file the last :meth:`ensure` gave (see _stamp_of)
         self.stamp = ""
+        #: `mkdocs serve`: what the previous build left (archive.site.keptindex)
+        self._kept: keptindex.Kept | None = None
 
     @property
     def entries(self) -> dict[str, list[Any]]:
         """Article id → [content hash, size, mtime_ns] of each stored text (index.json)."""
+        if self._entries is None and (kept := keptindex.take(self.folder / RAW_INDEX)):
+            self._kept, self._entries = kept, kept.entries
         if self._entries is None:
             data = _read_index(self.folder / RAW_INDEX, RAW_FORMAT, "texts")
             self._entries = dict(data["texts"]) if data is not None else {}
@@ -679,6 +735,8 @@ class RawStore:
         """Delete the stored texts of the articles not in ``keep`` (deleted articles); save
         the index when it changed. Returns how many were deleted."""
         keep = set(keep)
+        if keptindex.active():
+            return self._prune_kept(keep)
         removed = 0
         if self.folder.is_dir():
             for name in os.listdir(self.folder):
@@ -692,11 +750,34 @@ class RawStore:
             del entries[article_id]
             self._dirty = True
         if self._dirty:
-            files.write_atomic(self.folder / RAW_INDEX,
-                               json.dumps({"format": RAW_FORMAT, "texts": dict(sorted(
-                                   entries.items()))}, sort_keys=True))
+            files.write_atomic(self.folder / RAW_INDEX, _texts_text(entries, ""))
             self._dirty = False
         return removed
+
+    def _prune_kept(self, keep: set[str]) -> int:
+        """:meth:`prune` under `mkdocs serve` (archive.site.keptindex): index.json written by
+        the first build and then when the server stops."""
+        entries = self.entries
+        before = self._kept
+        names = _names_in(self._folder, before, (f"{i}.txt" for i in entries), (RAW_INDEX,))
+        gone = {n for n in names if not n.endswith(".txt") or n[:-4] not in keep}
+        removed = _unlink_all(self._folder, gone)
+        for article_id in [i for i in entries if i not in keep]:
+            del entries[article_id]
+            self._dirty = True
+        if before is None and self._dirty:  # the server's first build: as a build writes it
+            files.write_atomic(self.folder / RAW_INDEX, _texts_text(entries, ""))
+            self._dirty = False
+        keptindex.keep(self.folder / RAW_INDEX, entries, "", names - gone, _texts_text,
+                       self._dirty, before)
+        self._dirty = False
+        return removed
+
+
+def _texts_text(entries: dict[str, list[Any]], site: str) -> str:
+    """index.json's text of the raw texts (``site``: unused)."""
+    return json.dumps({"format": RAW_FORMAT, "texts": dict(sorted(entries.items()))},
+                      sort_keys=True)
 
 
 def _stamp_of(st: os.stat_result) -> str:

@@ -109,6 +109,7 @@ from archive.site.render import (
     ORDERS,
     PER_PAGE,
     Listing,
+    Orders,
     PageSpec,
     Site,
     SiteOptions,
@@ -258,6 +259,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # (archive.site.model.related_ids)
         self.related_memo: dict[str, tuple[Any, list[str]]] = {}
         self.title_forms = TitleForms()  # `mkdocs serve`: the session's (see on_pre_build)
+        #: `mkdocs serve`: the previous reload's orders of the lists (render.Site.take_orders)
+        self.orders: Orders | None = None
         self.builds = 0  # builds ended under `mkdocs serve` (see _collect_garbage)
         self.gc_watch = Watch()  # `mkdocs serve`: the collector's time, logged per build
         # `mkdocs serve`: the collection after a reload, made by a timer (see
@@ -440,6 +443,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                  else TitleForms(self.paths.build / "title-keys.bin"))
         if self.serving:
             self.site.env.bytecode_cache = self.compiled
+            if self.orders is not None:
+                self.site.take_orders(self.orders)
+                self.orders = None
             if self.digests is not None:  # the digests of the views taken over unchanged
                 self.site.memo = self.digests
         else:  # the page templates compiled once, not on every build (the theme's: on_env)
@@ -833,7 +839,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # `mkdocs serve`, a reload after one that kept its keys: a page that shows nothing
         # that changed, whose store entry still carries its kept key, is taken without a
         # look at its stored file (a stat each: ~0.15 s of 12,958 at 9,504). The store is
-        # this server's own (build/serve-pages/, keys.json written by it at each reload);
+        # this server's own (build/serve-pages/, its keys kept by it between reloads:
+        # archive.site.keptindex);
         # a page it copies into the served folder is checked there (PageStore.copy).
         trusted = changed is not None and not building and self.serving
         entries, name_of, used = store.entries, store.name, store.used
@@ -1381,6 +1388,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                                                                    "RootPage"}))
             self.before = _Before.of(self.data, self.site, self.options, self.root_pages,
                                      self.root_counts)
+        if self.serving:
+            self.orders = self.site.orders()
         site, self.site, self.data = self.site, None, None
         self.by_src, self.prerendered = {}, {}
         if not self.serving:  # (the large blocks let go of: see archive.memory)

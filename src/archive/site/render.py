@@ -290,6 +290,22 @@ class Listing:
         return "/".join(parts) + ".md"
 
 
+@dataclass
+class Orders:
+    """What a :class:`Site` worked out of the articles' order: the ranks of every order, each
+    list's ids in each order and where its pages begin, the ids' cut numbers. `mkdocs serve`
+    hands it to the next reload's Site (:meth:`Site.take_orders`), which takes what still
+    holds instead of sorting every list again."""
+
+    per_page: int
+    #: what the ranks are a function of (:meth:`Site.rank_basis`); None: no ranks made
+    basis: tuple[Any, ...] | None
+    ranks: dict[str, dict[str, int]] | None
+    #: list key → (its ids, its ids per order, its page starts per order)
+    lists: dict[str, tuple[list[str], dict[str, list[str]], dict[str, list[int]]]]
+    cuts: dict[str, int]
+
+
 class Site:
     """Page specs, link table and renderer for one build."""
 
@@ -343,6 +359,10 @@ class Site:
         self._month_cache: dict[str, list[ArticleView]] | None = None
         self.counts = {k: len(v) for k, v in data.entity_articles.items()}
         self._ranks: dict[str, dict[str, int]] | None = None
+        self._basis: tuple[Any, ...] | None = None  # what _ranks were made of (rank_basis)
+        #: the previous reload's lists, while the ranks are the same (take_orders)
+        self._lists_before: dict[str, tuple[list[str], dict[str, list[str]],
+                                            dict[str, list[int]]]] = {}
         self._mentioned_cache: list[tuple[str, str, str, list[tuple[str, list[str]]]]] | None = (
             None)
         self.listings: dict[str, Listing] = {}
@@ -383,6 +403,7 @@ class Site:
     def ranks(self) -> dict[str, dict[str, int]]:
         """Order → article id → rank, over the whole archive (each list sorts by these)."""
         if self._ranks is None:
+            self._basis = self.rank_basis()
             newest = [v.id for v in self.data.newest_first()]
             dated = [i for i in newest if self.data.articles[i].article.date]
             undated = [i for i in newest if not self.data.articles[i].article.date]
@@ -394,8 +415,39 @@ class Site:
             }
         return self._ranks
 
+    def rank_basis(self) -> tuple[Any, ...]:
+        """What :meth:`ranks` are a function of: the articles' ids, dates and titles, and the
+        data's own order when it has one."""
+        return (self.data.order, [(v.id, v.article.date, v.article.title)
+                                  for v in self.data.articles.values()])
+
+    def orders(self) -> Orders:
+        """The orders worked out by this Site, for the next reload's (:meth:`take_orders`)."""
+        return Orders(self.per_page, self._basis, self._ranks,
+                      {k: (x.ids, x._orders, x._starts) for k, x in self.listings.items()},
+                      self._cuts)
+
+    def take_orders(self, before: Orders) -> None:
+        """`mkdocs serve`: take over the previous reload's cut numbers (a function of the id
+        alone) and, when the articles' ids, dates and titles are the same, its ranks and the
+        orders and page starts of each list with the same ids."""
+        self._cuts = before.cuts
+        if before.ranks is None or before.per_page != self.per_page:
+            return
+        basis = self.rank_basis()
+        if basis == before.basis:
+            self._ranks, self._basis, self._lists_before = before.ranks, basis, before.lists
+
+    def _before(self, listing: Listing) -> tuple[Any, ...] | None:
+        old = self._lists_before.get(listing.key)
+        return old if old is not None and old[0] == listing.ids else None
+
     def ordered(self, listing: Listing, order: str) -> list[str]:
         if order not in listing._orders:
+            old = self._before(listing)
+            if old is not None and order in old[1]:
+                listing._orders[order] = old[1][order]
+                return listing._orders[order]
             rank = self.ranks()[order]
             listing._orders[order] = (
                 listing.ids if order == "newest" else sorted(listing.ids, key=rank.__getitem__)
@@ -409,6 +461,10 @@ class Site:
     def starts(self, listing: Listing, order: str) -> list[int]:
         """Where each page of ``listing`` in ``order`` begins (see :func:`page_starts`)."""
         if order not in listing._starts:
+            old = self._before(listing)
+            if old is not None and order in old[2]:
+                listing._starts[order] = old[2][order]
+                return listing._starts[order]
             ids = self.ordered(listing, order)
             listing._starts[order] = ([0] if self.client(listing) else
                                       page_starts(ids, self.per_page, self._cut))
