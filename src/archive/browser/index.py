@@ -887,10 +887,67 @@ def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
     return ",".join(out)
 
 
+def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
+                  add: dict[int, dict[int, list[int]]] | None
+                  ) -> tuple[str, dict[int, list[int]]] | None:
+    """A short term's shard entry patched as text: the cells of the articles ``gone`` taken
+    out, the numbers of those ``moved`` changed, the cells of the articles ``add`` brings put
+    in; every other article's cells are kept as they are (not decoded and encoded again, as
+    :func:`_short_fields` then :func:`_short_fragment` do: after one added or deleted
+    article, most of the patching of a shard's common terms). The same text as that pair
+    makes, and the term's articles per field of :data:`_LEVEL_FIELDS` (what
+    :func:`_level_docs` reads). None when the pair must do it: an article added that the
+    entry holds and does not lose, a renumbering that changes the articles' order, no
+    article left, or a term that becomes long."""
+    posting: dict[str, str] = json.loads("{" + fragment + "}")
+    docs = delta_decode(numbers_of(posting.pop("d")))
+    columns = {_FIELD_OF[name]: value.split(";") for name, value in posting.items()}
+    drop = [i for i, d in enumerate(docs) if d in gone] if gone else []
+    if drop:
+        for i in reversed(drop):
+            del docs[i]
+            for cells in columns.values():
+                del cells[i]
+        columns = {f: cells for f, cells in columns.items() if cells.count("") != len(cells)}
+    if moved:
+        docs = [moved.get(d, d) for d in docs]
+        if any(a >= b for a, b in zip(docs, docs[1:])):
+            return None
+    if add:
+        coming = sorted({d for held in add.values() for d in held})
+        for d in coming:
+            at = bisect_left(docs, d)
+            if at < len(docs) and docs[at] == d:
+                return None
+            docs.insert(at, d)
+            for f, cells in columns.items():
+                cells.insert(at, "")
+            for f, held in add.items():
+                p = held.get(d)
+                if p is None:
+                    continue
+                cells = columns.get(f)
+                if cells is None:
+                    cells = columns[f] = [""] * len(docs)
+                ref = add.get(_REF[f]) if f in _REF else None
+                cells[at] = "=" if ref is not None and ref.get(d) == p else numbers_text(p)
+    if not docs or len(docs) > LONG_DOCS:
+        return None
+    out = ['"d":"' + numbers_text(delta_encode(docs)) + '"']
+    for f in sorted(columns, key=_NAME_RANK.__getitem__):
+        out.append(f'"{FIELDS[f]}":"' + ";".join(columns[f]) + '"')
+    levels = {f: list(compress(docs, columns[f])) for f in _LEVEL_FIELD_SET if f in columns}
+    return ",".join(out), levels
+
+
 #: Field numbers in the order of their names (JSON's sorted keys; "d" comes before them all).
 _FIELDS_BY_NAME = sorted(range(len(FIELDS)), key=FIELDS.__getitem__)
 #: Field number → its place in :data:`_FIELDS_BY_NAME`.
 _NAME_RANK = [_FIELDS_BY_NAME.index(f) for f in range(len(FIELDS))]
+#: Field name → its number.
+_FIELD_OF = {name: f for f, name in enumerate(FIELDS)}
+#: The fields of every forms level (:data:`_LEVEL_FIELDS`).
+_LEVEL_FIELD_SET = frozenset(chain.from_iterable(_LEVEL_FIELDS))
 
 
 def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: list[int]
@@ -2557,6 +2614,12 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             for key in keys:
                 fragments.setdefault(key, {})[term] = None
         elif have is not None:
+            if not everything:
+                spliced = _splice_short(have[0], gone, moved if renumbering else {}, add)
+                if spliced is not None:
+                    entries[term] = (spliced[0], None, False)
+                    touched[term] = spliced[1]
+                    continue
             fields = _short_fields(have[0])
         if have is not None and renumbering:
             _renumber_in(fields, gone, moved, _renumbered_postings)
