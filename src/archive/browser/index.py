@@ -911,7 +911,7 @@ def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
         columns = {f: cells for f, cells in columns.items() if cells.count("") != len(cells)}
     if moved:
         docs = [moved.get(d, d) for d in docs]
-        if any(a >= b for a, b in zip(docs, docs[1:])):
+        if any(a >= b for a, b in zip(docs, docs[1:], strict=False)):
             return None
     if add:
         coming = sorted({d for held in add.values() for d in held})
@@ -920,7 +920,7 @@ def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
             if at < len(docs) and docs[at] == d:
                 return None
             docs.insert(at, d)
-            for f, cells in columns.items():
+            for cells in columns.values():
                 cells.insert(at, "")
             for f, held in add.items():
                 p = held.get(d)
@@ -2352,11 +2352,12 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
             here = _PosFiles(pos_dir / str(k))
             files = (_old_positions(origin, pos_old, old_slots) if everything
                      else _same_positions(here, slots))
+            hashed = _Hashed()  # (each term of the shard hashed once)
             touched = _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone,
-                                      moved, partial, slots, files, fragments)
+                                      moved, partial, slots, files, fragments, hashed)
             for level in (0, 1):
                 _patch_forms(forms_state[level], new_forms[level], renumbering, everything,
-                             dirty, gone, moved, partial, level, lunr, touched)
+                             dirty, gone, moved, partial, level, lunr, touched, hashed)
             _save_shard(target, k, lunr, forms_state)
             out.put(f"lunr/{k}.json", _lunr_text(lunr))
             if everything:
@@ -2514,8 +2515,18 @@ def _term_hashes(terms: list[str]) -> list[int]:
 MANY_TERMS = 64
 
 
+@dataclass(slots=True)
+class _Hashed:
+    """The terms of one shard already hashed by :func:`_todo` (its postings and its two forms
+    levels hold mostly the same terms: each is hashed once), and those of them whose hash is
+    dirty."""
+
+    terms: set[str] = field(default_factory=set)
+    dirty: set[str] = field(default_factory=set)
+
+
 def _todo(entries: Mapping[str, Any], new: Mapping[str, Any], renumbering: bool,
-          everything: bool, dirty: set[int]) -> set[str]:
+          everything: bool, dirty: set[int], hashed: _Hashed | None = None) -> set[str]:
     """The terms of a shard whose entries must be decoded and encoded again: the spill's,
     and those of the articles gone or moved (their term hashes are ``dirty``; every term of
     the shard is hashed to find them: together when there are many, a third of this step
@@ -2524,11 +2535,14 @@ def _todo(entries: Mapping[str, Any], new: Mapping[str, Any], renumbering: bool,
     if everything:  # new numbering (positions files follow the number of slots)
         todo.update(entries)
     elif renumbering:
-        if len(entries) < MANY_TERMS:
-            todo.update(t for t in entries if _hash(t) in dirty)
-        else:
-            terms = list(entries)
-            todo.update(compress(terms, [h in dirty for h in _term_hashes(terms)]))
+        if hashed is None:
+            hashed = _Hashed()
+        terms = list(entries.keys() - hashed.terms) if hashed.terms else list(entries)
+        if terms:
+            hashes = map(_hash, terms) if len(terms) < MANY_TERMS else _term_hashes(terms)
+            hashed.terms.update(terms)
+            hashed.dirty.update(compress(terms, [h in dirty for h in hashes]))
+        todo.update(hashed.dirty.intersection(entries))
     return todo
 
 
@@ -2586,7 +2600,7 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
                     partial: dict[int, set[int]], slots: int = 1,
                     files: Callable[[str], tuple[_PosFiles, int]] | None = None,
                     fragments: dict[str, dict[str, str | None]] | None = None,
-                    ) -> dict[str, Any]:
+                    hashed: _Hashed | None = None) -> dict[str, Any]:
     """Patch the shard's postings; returns the terms encoded again, each with its fields or
     a long term's summary (empty: the term is gone), for :func:`_patch_forms`. ``files``:
     term → the positions files its long posting was read from and the number of document
@@ -2595,7 +2609,7 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
     touched: dict[str, Any] = {}
     if fragments is None:
         fragments = {}
-    for term in _todo(entries, new, renumbering, everything, dirty):
+    for term in _todo(entries, new, renumbering, everything, dirty, hashed):
         have = entries.get(term)
         add = new.get(term)
         gone = _gone_here(term, gone_all, partial) if renumbering else set()
@@ -2778,11 +2792,12 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
                  renumbering: bool, everything: bool, dirty: set[int], gone_all: set[int],
                  moved: dict[int, int], partial: dict[int, set[int]], level: int = 0,
                  postings: _Entries | None = None,
-                 touched: Mapping[str, Any] | None = None) -> None:
+                 touched: Mapping[str, Any] | None = None,
+                 hashed: _Hashed | None = None) -> None:
     """Patch one level's forms; a term's entry numbers the articles of its posting, so the
     terms whose posting changed (``touched``) are encoded again too."""
     touched = touched or {}
-    todo = _todo(entries, new, renumbering, everything, dirty)
+    todo = _todo(entries, new, renumbering, everything, dirty, hashed)
     todo.update(t for t in touched if t in entries)
     for term in todo:
         have = entries.get(term)
