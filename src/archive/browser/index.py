@@ -1679,9 +1679,10 @@ class _Out:
             folder.mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
 
-    def put(self, name: str, text: str) -> None:
+    def put(self, name: str, text: str, changed: bool = False) -> None:
         """Store the JSON ``text`` as ``name`` + :data:`STORED` (compressed only when it
-        changed)."""
+        changed). ``changed``: the caller knows the text differs from the stored file's (what
+        it was made from changed): the file is not read back and compared."""
         if self.fresh:  # written in place: a build that fails leaves no state.json
             # by its name as text: tens of thousands of files, each Path made and asked for
             # its folder cost about as much as the writing
@@ -1694,6 +1695,10 @@ class _Out:
             self.report.written += 1
             return
         path = self.root / (name + STORED)
+        if changed:
+            self._folder(path)
+            self._replace(path, pack(text))
+            return
         data = text.encode("utf-8")
         try:
             old = path.read_bytes()
@@ -2348,6 +2353,9 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     for level in (0, 1):
                         forms_state[level].update(old_forms[level])
             new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
+            # the shard's entries as loaded: a file whose entries changed is written without
+            # reading back and inflating the old one (the text made from them differs)
+            before = (None if everything else (dict(lunr), [dict(t) for t in forms_state]))
             fragments = {}
             here = _PosFiles(pos_dir / str(k))
             files = (_old_positions(origin, pos_old, old_slots) if everything
@@ -2359,12 +2367,14 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                 _patch_forms(forms_state[level], new_forms[level], renumbering, everything,
                              dirty, gone, moved, partial, level, lunr, touched, hashed)
             _save_shard(target, k, lunr, forms_state)
-            out.put(f"lunr/{k}.json", _lunr_text(lunr))
+            out.put(f"lunr/{k}.json", _lunr_text(lunr),
+                    changed=before is not None and lunr != before[0])
             if everything:
                 _put_positions(out, k, _pos_texts(fragments))
             else:
                 _update_positions(out, k, here, fragments)
-            out.put(f"forms/{k}.json", _forms_text(forms_state))
+            out.put(f"forms/{k}.json", _forms_text(forms_state),
+                    changed=before is not None and forms_state != before[1])
     if pos_old.exists():
         shutil.rmtree(pos_old)
     if reshard and states is not None and target is not None:
