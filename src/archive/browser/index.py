@@ -883,10 +883,67 @@ def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
     return ",".join(out)
 
 
+def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
+                  add: dict[int, dict[int, list[int]]] | None
+                  ) -> tuple[str, dict[int, list[int]]] | None:
+    """A short term's shard entry patched as text: the cells of the articles ``gone`` taken
+    out, the numbers of those ``moved`` changed, the cells of the articles ``add`` brings put
+    in; every other article's cells are kept as they are (not decoded and encoded again, as
+    :func:`_short_fields` then :func:`_short_fragment` do: after one added or deleted
+    article, most of the patching of a shard's common terms). The same text as that pair
+    makes, and the term's articles per field of :data:`_LEVEL_FIELDS` (what
+    :func:`_level_docs` reads). None when the pair must do it: an article added that the
+    entry holds and does not lose, a renumbering that changes the articles' order, no
+    article left, or a term that becomes long."""
+    posting: dict[str, str] = json.loads("{" + fragment + "}")
+    docs = delta_decode(numbers_of(posting.pop("d")))
+    columns = {_FIELD_OF[name]: value.split(";") for name, value in posting.items()}
+    drop = [i for i, d in enumerate(docs) if d in gone] if gone else []
+    if drop:
+        for i in reversed(drop):
+            del docs[i]
+            for cells in columns.values():
+                del cells[i]
+        columns = {f: cells for f, cells in columns.items() if cells.count("") != len(cells)}
+    if moved:
+        docs = [moved.get(d, d) for d in docs]
+        if any(a >= b for a, b in zip(docs, docs[1:], strict=False)):
+            return None
+    if add:
+        coming = sorted({d for held in add.values() for d in held})
+        for d in coming:
+            at = bisect_left(docs, d)
+            if at < len(docs) and docs[at] == d:
+                return None
+            docs.insert(at, d)
+            for cells in columns.values():
+                cells.insert(at, "")
+            for f, held in add.items():
+                p = held.get(d)
+                if p is None:
+                    continue
+                cells = columns.get(f)
+                if cells is None:
+                    cells = columns[f] = [""] * len(docs)
+                ref = add.get(_REF[f]) if f in _REF else None
+                cells[at] = "=" if ref is not None and ref.get(d) == p else numbers_text(p)
+    if not docs or len(docs) > LONG_DOCS:
+        return None
+    out = ['"d":"' + numbers_text(delta_encode(docs)) + '"']
+    for f in sorted(columns, key=_NAME_RANK.__getitem__):
+        out.append(f'"{FIELDS[f]}":"' + ";".join(columns[f]) + '"')
+    levels = {f: list(compress(docs, columns[f])) for f in _LEVEL_FIELD_SET if f in columns}
+    return ",".join(out), levels
+
+
 #: Field numbers in the order of their names (JSON's sorted keys; "d" comes before them all).
 _FIELDS_BY_NAME = sorted(range(len(FIELDS)), key=FIELDS.__getitem__)
 #: Field number → its place in :data:`_FIELDS_BY_NAME`.
 _NAME_RANK = [_FIELDS_BY_NAME.index(f) for f in range(len(FIELDS))]
+#: Field name → its number.
+_FIELD_OF = {name: f for f, name in enumerate(FIELDS)}
+#: The fields of every forms level (:data:`_LEVEL_FIELDS`).
+_LEVEL_FIELD_SET = frozenset(chain.from_iterable(_LEVEL_FIELDS))
 
 
 def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: list[int]
@@ -1618,9 +1675,10 @@ class _Out:
             folder.mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
 
-    def put(self, name: str, text: str) -> None:
+    def put(self, name: str, text: str, changed: bool = False) -> None:
         """Store the JSON ``text`` as ``name`` + :data:`STORED` (compressed only when it
-        changed)."""
+        changed). ``changed``: the caller knows the text differs from the stored file's (what
+        it was made from changed): the file is not read back and compared."""
         if self.fresh:  # written in place: a build that fails leaves no state.json
             # by its name as text: tens of thousands of files, each Path made and asked for
             # its folder cost about as much as the writing
@@ -1633,6 +1691,10 @@ class _Out:
             self.report.written += 1
             return
         path = self.root / (name + STORED)
+        if changed:
+            self._folder(path)
+            self._replace(path, pack(text))
+            return
         data = text.encode("utf-8")
         try:
             old = path.read_bytes()
@@ -2291,22 +2353,28 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     for level in (0, 1):
                         forms_state[level].update(old_forms[level])
             new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
+            # the shard's entries as loaded: a file whose entries changed is written without
+            # reading back and inflating the old one (the text made from them differs)
+            before = (None if everything else (dict(lunr), [dict(t) for t in forms_state]))
             fragments = {}
             here = _PosFiles(pos_dir / str(k))
             files = (_old_positions(origin, pos_old, old_slots) if everything
                      else _same_positions(here, slots))
+            hashed = _Hashed()  # (each term of the shard hashed once)
             touched = _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone,
-                                      moved, partial, slots, files, fragments)
+                                      moved, partial, slots, files, fragments, hashed)
             for level in (0, 1):
                 _patch_forms(forms_state[level], new_forms[level], renumbering, everything,
-                             dirty, gone, moved, partial, level, lunr, touched)
+                             dirty, gone, moved, partial, level, lunr, touched, hashed)
             _save_shard(target, k, lunr, forms_state)
-            out.put(f"lunr/{k}.json", _lunr_text(lunr))
+            out.put(f"lunr/{k}.json", _lunr_text(lunr),
+                    changed=before is not None and lunr != before[0])
             if everything:
                 _put_positions(out, k, _pos_texts(fragments))
             else:
                 _update_positions(out, k, here, fragments)
-            out.put(f"forms/{k}.json", _forms_text(forms_state))
+            out.put(f"forms/{k}.json", _forms_text(forms_state),
+                    changed=before is not None and forms_state != before[1])
     if pos_old.exists():
         shutil.rmtree(pos_old)
     if reshard and states is not None and target is not None:
@@ -2457,8 +2525,18 @@ def _term_hashes(terms: list[str]) -> list[int]:
 MANY_TERMS = 64
 
 
+@dataclass(slots=True)
+class _Hashed:
+    """The terms of one shard already hashed by :func:`_todo` (its postings and its two forms
+    levels hold mostly the same terms: each is hashed once), and those of them whose hash is
+    dirty."""
+
+    terms: set[str] = field(default_factory=set)
+    dirty: set[str] = field(default_factory=set)
+
+
 def _todo(entries: Mapping[str, Any], new: Mapping[str, Any], renumbering: bool,
-          everything: bool, dirty: set[int]) -> set[str]:
+          everything: bool, dirty: set[int], hashed: _Hashed | None = None) -> set[str]:
     """The terms of a shard whose entries must be decoded and encoded again: the spill's,
     and those of the articles gone or moved (their term hashes are ``dirty``; every term of
     the shard is hashed to find them: together when there are many, a third of this step
@@ -2467,11 +2545,14 @@ def _todo(entries: Mapping[str, Any], new: Mapping[str, Any], renumbering: bool,
     if everything:  # new numbering (positions files follow the number of slots)
         todo.update(entries)
     elif renumbering:
-        if len(entries) < MANY_TERMS:
-            todo.update(t for t in entries if _hash(t) in dirty)
-        else:
-            terms = list(entries)
-            todo.update(compress(terms, [h in dirty for h in _term_hashes(terms)]))
+        if hashed is None:
+            hashed = _Hashed()
+        terms = list(entries.keys() - hashed.terms) if hashed.terms else list(entries)
+        if terms:
+            hashes = map(_hash, terms) if len(terms) < MANY_TERMS else _term_hashes(terms)
+            hashed.terms.update(terms)
+            hashed.dirty.update(compress(terms, [h in dirty for h in hashes]))
+        todo.update(hashed.dirty.intersection(entries))
     return todo
 
 
@@ -2529,7 +2610,7 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
                     partial: dict[int, set[int]], slots: int = 1,
                     files: Callable[[str], tuple[_PosFiles, int]] | None = None,
                     fragments: dict[str, dict[str, str | None]] | None = None,
-                    ) -> dict[str, Any]:
+                    hashed: _Hashed | None = None) -> dict[str, Any]:
     """Patch the shard's postings; returns the terms encoded again, each with its fields or
     a long term's summary (empty: the term is gone), for :func:`_patch_forms`. ``files``:
     term → the positions files its long posting was read from and the number of document
@@ -2538,7 +2619,7 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
     touched: dict[str, Any] = {}
     if fragments is None:
         fragments = {}
-    for term in _todo(entries, new, renumbering, everything, dirty):
+    for term in _todo(entries, new, renumbering, everything, dirty, hashed):
         have = entries.get(term)
         add = new.get(term)
         gone = _gone_here(term, gone_all, partial) if renumbering else set()
@@ -2557,6 +2638,12 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             for key in keys:
                 fragments.setdefault(key, {})[term] = None
         elif have is not None:
+            if not everything:
+                spliced = _splice_short(have[0], gone, moved if renumbering else {}, add)
+                if spliced is not None:
+                    entries[term] = (spliced[0], None, False)
+                    touched[term] = spliced[1]
+                    continue
             fields = _short_fields(have[0])
         if have is not None and renumbering:
             _renumber_in(fields, gone, moved, _renumbered_postings)
@@ -2715,11 +2802,12 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
                  renumbering: bool, everything: bool, dirty: set[int], gone_all: set[int],
                  moved: dict[int, int], partial: dict[int, set[int]], level: int = 0,
                  postings: _Entries | None = None,
-                 touched: Mapping[str, Any] | None = None) -> None:
+                 touched: Mapping[str, Any] | None = None,
+                 hashed: _Hashed | None = None) -> None:
     """Patch one level's forms; a term's entry numbers the articles of its posting, so the
     terms whose posting changed (``touched``) are encoded again too."""
     touched = touched or {}
-    todo = _todo(entries, new, renumbering, everything, dirty)
+    todo = _todo(entries, new, renumbering, everything, dirty, hashed)
     todo.update(t for t in touched if t in entries)
     for term in todo:
         have = entries.get(term)
