@@ -2337,7 +2337,15 @@ def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str 
     positions fragments go to ``fragments``."""
     entries: _Entries = {}
     dumps = marshal.dumps
+    numbers = _numbers
     for term, fields in new.items():
+        if len(fields) == 1:  # one field of one article (most terms): _short_fragment's
+            ((f, held),) = fields.items()
+            if len(held) == 1:
+                ((d, p),) = held.items()
+                entries[term] = (f'"d":"{numbers([d])}","{FIELDS[f]}":"{numbers(p)}"',
+                                 None, False)
+                continue
         lunr, pos, long = _posting_fragment(fields, slots)
         entries[term] = ((lunr, None, False) if long is None
                          else (lunr, dumps(long, 2), True))
