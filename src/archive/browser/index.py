@@ -2349,8 +2349,9 @@ def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str 
     entries: _Entries = {}
     dumps = marshal.dumps
     numbers = _numbers
+    one_is_short = LONG_DOCS >= 1  # (a term of one article is long only below that)
     for term, fields in new.items():
-        if len(fields) == 1:  # one field of one article (most terms): _short_fragment's
+        if len(fields) == 1 and one_is_short:  # one field of one article (most terms)
             ((f, held),) = fields.items()
             if len(held) == 1:
                 ((d, p),) = held.items()
