@@ -179,3 +179,33 @@ def test_a_cold_build_into_a_new_data_folder_still_sweeps_the_state_folder(tmp_p
     assert sorted(int(p.name.split(".")[0]) for p in (state / "shards").iterdir()) == list(
         range(shards))
     _same(_data(site), _cold(root, analyzed, gazetteer))
+
+
+def test_spilled_records_come_back_in_order_across_many_batches(tmp_path: Path,
+                                                                monkeypatch: Any) -> None:
+    """A bucket's records are written in batches (one marshal list per flush) and read one
+    batch per decode: every record comes back once, in the order it was added, across
+    batches, a small read size that splits batches between reads, and a last batch that is
+    not full; the sizes that decide a bucket's passes are still 4 bytes and the record's
+    bytes per record, and a bucket with nothing spilled reads as nothing."""
+    import marshal
+
+    import archive.browser.index as browser_index
+
+    monkeypatch.setattr(browser_index, "SPILL_READ", 1000)  # several reads per batch
+    spill = browser_index._Spill(tmp_path / "spill", buckets=512)  # flushes of 4 KB
+    records = {b: [(seq, [(seq * 7 + b, [("كلمة" * (seq % 5), [b, [seq]])], [])])
+                   for seq in range(b, 3000, 3)] for b in (1, 2)}
+    sizes = dict.fromkeys(records, 0)
+    for b, items in records.items():
+        for item in items:
+            data = marshal.dumps(item, 2)
+            sizes[b] += 4 + len(data)
+            spill.add_bytes(b, data)
+    spill.add(2, (3001, {"text": "نص"}))
+    spill.close()
+    assert (tmp_path / "spill" / "1.bin").stat().st_size > 4 * spill.flush  # several batches
+    assert list(spill.read(1)) == records[1]
+    assert list(spill.read(2)) == [*records[2], (3001, {"text": "نص"})]
+    assert spill.size(1) == sizes[1]
+    assert list(spill.read(0)) == [] and spill.size(0) == 0
