@@ -75,6 +75,17 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+def file_identity(path: Path | str) -> tuple[int, int, int] | None:
+    """``path``'s (inode, size, modification time in ns), or None when it cannot be
+    stat'ed: a file replaced (renamed over) or written since has another. What a process
+    keeps of a file it read or wrote is told still valid by it."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def fingerprint(label: str, parts: Iterable[str], *, skip: Iterable[str] = ()) -> str:
     """Hash of every file under the ``parts`` of the ``archive`` package (folders or files,
     relative to it; ``__pycache__`` and any folder named in ``skip`` left out), in path order,

@@ -15,10 +15,11 @@ and the file's bytes (3 MB).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+
+from archive.files import file_identity
 
 #: One kept state.json: its (inode, size, mtime_ns), its parse, per article id the entry and
 #: where the text written for it (``"id":entry``) is in the file, and the file's bytes (UTF-8:
@@ -39,12 +40,6 @@ def remember(on: bool = True) -> None:
         _KEPT = {}
 
 
-def _identity(path: Path | str) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def read(path: Path) -> dict[str, Any] | None:
@@ -52,7 +47,7 @@ def read(path: Path) -> dict[str, Any] | None:
     still that file; None: read the file. (Not to be changed: the next write's entries are
     told kept by the identity of their parts.)"""
     kept = _KEPT.get(str(path)) if _KEPT is not None else None
-    if kept is None or kept[0] != _identity(path):
+    if kept is None or kept[0] != file_identity(path):
         return None
     return kept[1]
 
@@ -105,7 +100,7 @@ def write(path: Path, head: dict[str, Any], docs: Iterable[tuple[str, Any]],
                 parts.clear()
         put(b"".join(parts) + ("}" + ("," + after[1:] if len(after) > 2 else "}")).encode())
     if memory is not None:
-        identity = _identity(path)
+        identity = file_identity(path)
         if identity is not None:
             state = json.loads(dump(head))
             state["docs"] = {ident: span[0] for ident, span in spans.items()}

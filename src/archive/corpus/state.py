@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.collector import paused as paused_gc
-from archive.files import atomic_file, copy_range
+from archive.files import atomic_file, copy_range, file_identity
 
 log = logging.getLogger("mkdocs.plugins.archive")
 
@@ -60,12 +60,6 @@ def forget(cache: Path) -> None:
     _STORED.pop(str(cache), None)
 
 
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def read(cache: Path, code_key: str) -> tuple[str, dict[str, Any], Any]:
@@ -78,7 +72,7 @@ def read(cache: Path, code_key: str) -> tuple[str, dict[str, Any], Any]:
             head = fh.read(HEAD)
             if len(head) < HEAD or head[65:].decode("ascii") != code_key:
                 return "", {}, None
-            identity = _identity(cache)
+            identity = file_identity(cache)
             # (the cycle collector paused: unpickling makes ~10 containers an article, none
             # of them garbage; with the collector on, a third of the time at 29,904 articles
             # went to its passes over them)
@@ -152,7 +146,7 @@ def save(cache: Path, key: str, code_key: str, parsed: dict[str, Any],
     corpus), pickled with each parse's first item (its article) named by its file name, so
     that a build with no file changed reads it back without making it again."""
     before = _STORED.pop(str(cache), None)
-    if before is not None and before.identity != _identity(cache):
+    if before is not None and before.identity != file_identity(cache):
         before = None  # written since by someone else
     names: list[str] = []
     stamps: list[tuple[int, int]] = []
@@ -207,7 +201,7 @@ def save(cache: Path, key: str, code_key: str, parsed: dict[str, Any],
         fh.write(index)
         fh.write(pos.to_bytes(8, "big") + len(index).to_bytes(8, "big")
                  + zlib.crc32(index).to_bytes(4, "big"))
-    identity = _identity(cache)
+    identity = file_identity(cache)
     if identity is not None:
         _STORED[str(cache)] = _Stored(identity, parses, {
             name: (spans[2 * k], spans[2 * k + 1], crcs[k]) for k, name in enumerate(names)})

@@ -323,12 +323,6 @@ def remember(on: bool = True) -> None:
         _KEPT = {}
 
 
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _recall(path: Path) -> tuple[tuple[int, int, int], Any] | None:
@@ -336,7 +330,7 @@ def _recall(path: Path) -> tuple[tuple[int, int, int], Any] | None:
     if _KEPT is None:
         return None
     entry = _KEPT.get(str(path))
-    if entry is not None and entry[0] != _identity(path):
+    if entry is not None and entry[0] != archive_files.file_identity(path):
         del _KEPT[str(path)]
         return None
     return entry
@@ -344,7 +338,7 @@ def _recall(path: Path) -> tuple[tuple[int, int, int], Any] | None:
 
 def _keep(path: Path, value: Any) -> None:
     if _KEPT is not None:
-        ident = _identity(path)
+        ident = archive_files.file_identity(path)
         if ident is None:
             _KEPT.pop(str(path), None)
         else:
@@ -403,7 +397,7 @@ def warm(paths: Paths) -> bool:
                 same = False
             if same:
                 _keep(gen / RELATED, (related, text))
-                if _identity(paths.build / RELATED) is not None and (
+                if archive_files.file_identity(paths.build / RELATED) is not None and (
                         paths.build / RELATED).read_text(encoding="utf-8") == text:
                     _keep(paths.build / RELATED, (related, text))
             else:  # written otherwise (another version): its text is not this one

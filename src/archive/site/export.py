@@ -194,12 +194,6 @@ class KeptRows:
         self.ids, self.made, self.urls = [], [], None
 
 
-def _stat(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows,
@@ -208,11 +202,11 @@ def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows
     patched around the records at ``changed`` (KeptRows.changed) when the file is the one
     last written, else record by record by their tokens."""
     before = kept.files.pop(path.name, None)
-    if before is not None and before.identity != _stat(path):
+    if before is not None and before.identity != files.file_identity(path):
         before = None  # written since by someone else: made anew
     if before is not None and changed is not None:
         rows = _patch_rows(path, data, urls, before, changed)
-        identity = _stat(path) if rows is not before.rows else before.identity
+        identity = files.file_identity(path) if rows is not before.rows else before.identity
         if identity is not None:
             kept.files[path.name] = _Written(identity, rows)
         return
@@ -230,7 +224,7 @@ def _write_kept(path: Path, data: SiteData, urls: dict[str, str], kept: KeptRows
         assert before is not None
         kept.files[path.name] = before  # the same bytes: left as they are
         return
-    identity = _stat(path)
+    identity = files.file_identity(path)
     if identity is not None:
         kept.files[path.name] = _Written(identity, {
             aid: (*tok, pos, length) for aid, (tok, pos, length) in rows.items()})
@@ -397,7 +391,7 @@ def _read_rows(out: Path, context: str) -> dict[str, _Rows] | None:
             for name, (identity, ids, tokens, spans) in kept.items():
                 if name not in ARTICLE_FILES:
                     continue
-                if _stat(out / name) != tuple(identity):
+                if files.file_identity(out / name) != tuple(identity):
                     reason = f"{name} changed since"
                     break
                 at = array("Q")
@@ -438,7 +432,7 @@ def _tiles(name: str, spans: array[int], size: int) -> bool:
 def _save_rows(out: Path, context: str, rows: dict[str, _Rows]) -> None:
     kept = {}
     for name, made in rows.items():
-        identity = _stat(out / name)
+        identity = files.file_identity(out / name)
         if identity is None:
             return
         spans = array("Q")

@@ -17,7 +17,6 @@ of a file replaced since is not taken. An index file written by another process 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,12 +62,6 @@ def active() -> bool:
     return _KEPT is not None
 
 
-def identity(path: Path | str) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def take(index: Path) -> Kept | None:
@@ -78,7 +71,7 @@ def take(index: Path) -> Kept | None:
     kept = _KEPT.get(str(index)) if _KEPT is not None else None
     if kept is None:
         return None
-    if identity(index) != kept.identity:
+    if files.file_identity(index) != kept.identity:
         del _KEPT[str(index)]
         return None
     return Kept(dict(kept.entries), kept.site, kept.present, kept.identity, kept.dump,
@@ -94,7 +87,7 @@ def keep(index: Path, entries: dict[str, list[Any]], site: str, present: set[str
         return
     unsaved = changed or (before is not None and before.unsaved)
     _KEPT[str(index)] = Kept(dict(entries), site, set(present),
-                             before.identity if before is not None else identity(index),
+                             before.identity if before is not None else files.file_identity(index),
                              dump, unsaved)
 
 
@@ -107,4 +100,4 @@ def save() -> None:
             except OSError:
                 pass  # a read-only build/: the next build checks the older index
             kept.unsaved = False
-            kept.identity = identity(path)
+            kept.identity = files.file_identity(path)
