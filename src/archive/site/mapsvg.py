@@ -424,6 +424,17 @@ def basemap_paths(proj: Projection, tol: float = 0.08,
         tol *= 2
 
 
+#: What the map's background is drawn from for one projection (the markers aside): the
+#: layers' path data (:func:`basemap_paths`) and the country labels (:func:`country_labels`).
+Basemap = tuple[dict[str, str], list[tuple[str, float, float, float]]]
+
+
+def basemap(proj: Projection) -> Basemap:
+    """The basemap's path data and country labels for ``proj``: a function of the projection
+    and of data/basemap.json only (archive.site.keptmap keeps them between builds)."""
+    return basemap_paths(proj), country_labels(proj)
+
+
 # -- clusters --------------------------------------------------------------------------------
 @dataclass(slots=True)
 class Cluster:
@@ -486,14 +497,16 @@ def map_svg(
     extent: Extent,
     title: str = "خريطة الأماكن المذكورة في الأرشيف",
     list_anchor: str = "list",
+    drawn: Basemap | None = None,
 ) -> Markup:
     """The SVG markup for ``places`` (already chosen, e.g. by :func:`choose_extent`).
-    ``counts`` maps place key → number of articles."""
+    ``counts`` maps place key → number of articles. ``drawn``: the basemap of this extent's
+    projection as :func:`basemap` draws it (e.g. kept from a previous build), else drawn."""
     proj = Projection(extent)
     width, height = proj.width, proj.height
     located = sorted((p for p in places if p.has_coordinates),
                      key=lambda p: (-counts.get(p.key, 0), p.key))
-    base = basemap_paths(proj)
+    base, countries = drawn if drawn is not None else basemap(proj)
     parts: list[Markup] = [
         Markup(
             '<svg class="ar-map" viewBox="0 0 {w} {h}" data-width="{w}" data-height="{h}"'
@@ -515,7 +528,6 @@ def map_svg(
     parts.append(Markup("</g>"))
 
     biggest = max([counts.get(p.key, 0) for p in located] + [1])
-    countries = country_labels(proj)
     xy = []
     for p in located:
         assert p.lat is not None and p.lon is not None

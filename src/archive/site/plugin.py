@@ -75,7 +75,7 @@ from archive.browser.index import DATA_DIR as BROWSER_DATA_DIR
 from archive.collector import Watch
 from archive.config import Paths
 from archive.records import Analysis
-from archive.site import export, stencil
+from archive.site import export, keptmap, stencil
 from archive.site.bytecode import theme_cache
 from archive.site.model import (
     ArticleView,
@@ -437,6 +437,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         for w in self.data.warnings:
             log.info("archive: %s", w)
         self.site = Site(self.data, config.site_url, config.site_name, self.options)
+        self.site.basemap_file = self.paths.build / keptmap.KEPT_NAME
         # the titles' matching forms: kept in memory between reloads; a build starts from
         # the previous build's (saved in on_post_build)
         self.site.title_forms = (self.title_forms if self.serving

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from archive.site import mapsvg, text
+from archive.site import keptmap, mapsvg, text
 from archive.site.chart import month_chart
 from archive.site.model import (
     ArticleView,
@@ -358,6 +358,8 @@ class Site:
         self._page_has: Callable[[str], bool] = _no_page
         self._month_cache: dict[str, list[ArticleView]] | None = None
         self.counts = {k: len(v) for k, v in data.entity_articles.items()}
+        #: where the map's basemap is kept between builds (archive.site.keptmap); None: drawn
+        self.basemap_file: Path | None = None
         self._ranks: dict[str, dict[str, int]] | None = None
         self._basis: tuple[Any, ...] | None = None  # what _ranks were made of (rank_basis)
         #: the previous reload's lists, while the ranks are the same (take_orders)
@@ -773,8 +775,10 @@ class Site:
             )
         if spec.key == "map":
             extent = context["map_extent"]
-            context["svg"] = (mapsvg.map_svg(context["map_places"], self.counts, link, extent)
-                              if extent else None)
+            context["svg"] = (mapsvg.map_svg(
+                context["map_places"], self.counts, link, extent,
+                drawn=keptmap.basemap(mapsvg.Projection(extent), self.basemap_file))
+                if extent else None)
         if spec.key == "timeline":
             context["chart"] = month_chart(self._month_counts(), link)
         if spec.key == "home" and intro is not None:
