@@ -52,10 +52,11 @@ _LEFT_OUT = {"ArticleView": frozenset({"related"}),
              "Listing": frozenset({"_orders", "_starts"})}
 
 #: Classes whose objects many pages show (an article in lists, related lists and links; a
-#: place or actor on every page naming it; a list on each of its pages; a root on its page and
-#: twice on the root index): each stands in a digest as the digest of its fields, computed
-#: once per build through a :class:`Memo`.
-SHARED = frozenset({"ArticleView", "ArticleCard", "EntityView", "Listing", "RootPage"})
+#: place or actor on every page naming it; a list on each of its pages; a root on its page,
+#: and as its row on the root index): each stands in a digest as the digest of its fields,
+#: computed once per build through a :class:`Memo`.
+SHARED = frozenset({"ArticleView", "ArticleCard", "EntityView", "Listing", "RootPage",
+                    "RootRow"})
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -108,7 +109,7 @@ def tag(value: Any) -> str | None:
     """What a shared object or an article stands for in a page's record of what it shows:
     "a:<id>" (an article, or its view), "c:<id>" (an article's card: what a list shows of it,
     archive.site.model.ArticleCard), "e:<key>" (a place or an actor), "l:<key>" (a list),
-    "r:<root>" (a root page); None for anything else."""
+    "r:<root>" (a root page, or its row of the roots index); None for anything else."""
     name = type(value).__name__
     if name == "ArticleView":
         return f"a:{value.article.id}"
@@ -118,7 +119,7 @@ def tag(value: Any) -> str | None:
         return f"e:{value.key}"
     if name == "Listing":
         return f"l:{value.key}"
-    if name == "RootPage":
+    if name in ("RootPage", "RootRow"):  # a root's page, or its row of the roots index
         return f"r:{value.root}"
     return None
 
