@@ -75,7 +75,7 @@ from archive.browser.index import DATA_DIR as BROWSER_DATA_DIR
 from archive.collector import Watch
 from archive.config import Paths
 from archive.records import Analysis
-from archive.site import export, keptmap, stencil
+from archive.site import export, keptmap, keptstencil, stencil
 from archive.site.bytecode import theme_cache
 from archive.site.model import (
     ArticleView,
@@ -598,10 +598,13 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
         from mkdocs.commands.build import _build_page, _populate_page
 
-        store, files = self.store, self.files
-        if not self.stencilled or store is None or files is None:
+        store, files, paths = self.store, self.files, self.paths
+        if not self.stencilled or store is None or files is None or paths is None:
             return
         t0 = time.perf_counter()
+        # the stencils the previous build verified under the same chrome (archive.site.keptstencil)
+        self.shapes = keptstencil.read(paths.build, store.chrome)
+        kept = len(self.shapes)
         features = stencil.theme_features(config.theme.dirs)
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         site_url = config.site_url
@@ -643,9 +646,11 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if s.given_up:
                 log.debug("archive: no stencil for %r (%d samples disagreed)", shape_key[:3],
                           stencil.MAX_SAMPLES)
+        keptstencil.save(paths.build, store.chrome, self.shapes)
         log.info("archive: %d generated pages written from %d stencils, %d rendered by MkDocs "
-                 "(samples, or %d shapes without a stencil) in %.2fs", filled,
-                 len(self.shapes) - given_up, rendered, given_up, time.perf_counter() - t0)
+                 "(samples, or %d shapes without a stencil; %d stencils kept from the previous "
+                 "build) in %.2fs", filled, len(self.shapes) - given_up, rendered, given_up,
+                 kept, time.perf_counter() - t0)
         self.shapes = {}
 
     def _take_files(self, config: MkDocsConfig) -> None:
