@@ -38,20 +38,22 @@ def _shapes() -> dict:
 
 def test_kept_stencils_are_read_back_under_their_chrome_only(tmp_path: Path) -> None:
     shapes = _shapes()
-    assert keptstencil.save(tmp_path, "chrome-1", shapes)
-    back = keptstencil.read(tmp_path, "chrome-1")
+    features = ("<h1", 'id="ar-content"')
+    assert keptstencil.save(tmp_path, "chrome-1", features, shapes)
+    kept_features, back = keptstencil.read(tmp_path, "chrome-1")
+    assert kept_features == features
     verified = {k: s for k, s in shapes.items() if s.stencil is not None}
     assert back.keys() == verified.keys()  # the shape given up is not kept
     for k, s in back.items():
         assert s.stencil == verified[k].stencil and not s.given_up and not s.samples
-    assert keptstencil.read(tmp_path, "chrome-2") == {}  # other chrome: nothing
+    assert keptstencil.read(tmp_path, "chrome-2") == (None, {})  # other chrome: nothing
     # the same stencils again: the file is left as it is
-    assert not keptstencil.save(tmp_path, "chrome-1", back)
+    assert not keptstencil.save(tmp_path, "chrome-1", features, back)
     path = tmp_path / keptstencil.FILE_NAME
     for damage in (b"", b"not marshal", path.read_bytes()[:-7]):
         path.write_bytes(damage)
-        assert keptstencil.read(tmp_path, "chrome-1") == {}
-    assert keptstencil.read(tmp_path / "none", "chrome-1") == {}
+        assert keptstencil.read(tmp_path, "chrome-1") == (None, {})
+    assert keptstencil.read(tmp_path / "none", "chrome-1") == (None, {})
 
 
 def test_a_rebuild_starts_from_the_kept_stencils_and_is_exact(repo: Path,

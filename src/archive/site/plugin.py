@@ -603,9 +603,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             return
         t0 = time.perf_counter()
         # the stencils the previous build verified under the same chrome (archive.site.keptstencil)
-        self.shapes = keptstencil.read(paths.build, store.chrome)
+        features, self.shapes = keptstencil.read(paths.build, store.chrome)
         kept = len(self.shapes)
-        features = stencil.theme_features(config.theme.dirs)
+        if features is None:
+            features = stencil.theme_features(config.theme.dirs)
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         site_url = config.site_url
         filled = rendered = 0
@@ -646,7 +647,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if s.given_up:
                 log.debug("archive: no stencil for %r (%d samples disagreed)", shape_key[:3],
                           stencil.MAX_SAMPLES)
-        keptstencil.save(paths.build, store.chrome, self.shapes)
+        keptstencil.save(paths.build, store.chrome, features, self.shapes)
         log.info("archive: %d generated pages written from %d stencils, %d rendered by MkDocs "
                  "(samples, or %d shapes without a stencil; %d stencils kept from the previous "
                  "build) in %.2fs", filled, len(self.shapes) - given_up, rendered, given_up,
