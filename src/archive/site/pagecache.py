@@ -17,7 +17,7 @@ iterates over a whole table cannot be keyed this way and is never stored.
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields, is_dataclass
@@ -28,7 +28,8 @@ from typing import Any
 
 from archive import files
 
-FORMAT = 2  # 2: shared objects digested as the digest of their fields
+FORMAT = 3  # 3: a stored page is marshal data (.bin); 2: shared objects digested as the digest
+#: of their fields
 DIR_NAME = "pages"
 
 
@@ -243,7 +244,7 @@ class _Watched(Mapping[str, Any]):
 @lru_cache(maxsize=1 << 16)
 def _file_name(page_key: str) -> str:
     """The stored page's file name (asked for every page of every `mkdocs serve` reload)."""
-    return hashlib.sha256(page_key.encode()).hexdigest()[:32] + ".json"
+    return hashlib.sha256(page_key.encode()).hexdigest()[:32] + ".bin"
 
 
 def forget() -> None:
@@ -285,6 +286,9 @@ class PageCache:
     def __init__(self, build: Path, dir_name: str = DIR_NAME) -> None:
         self.folder = build / dir_name
         self._made = False  # the folder made (by put)
+        #: whether the folder was missing when first asked (a cold build: no page is looked
+        #: for on disk until one is put); None: not looked at yet
+        self._absent: bool | None = None
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
@@ -311,18 +315,23 @@ class PageCache:
     def get(self, page_key: str, inputs: str, lookups: Lookups) -> str | None:
         """The stored HTML of the page, if its inputs and every recorded lookup are unchanged."""
         self.last = None
+        if self._absent is None:
+            self._absent = not self._made and not os.path.isdir(self.folder)
+        if self._absent:
+            self._name(page_key)
+            return None
         try:
-            data = json.loads(self._file(page_key).read_text(encoding="utf-8"))
-            if data.get("page") != page_key or data.get("inputs") != inputs:
+            with open(self._file(page_key), "rb") as f:
+                fmt, page, stored, asked, answers, html = marshal.loads(f.read())
+            if fmt != FORMAT or page != page_key or stored != inputs:
                 return None
-            if lookups.digest(data["asked"]) != data["answers"]:
+            if lookups.digest(asked) != answers:
                 return None
-            html = data["html"]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, EOFError, KeyError, TypeError):
             return None
         if not isinstance(html, str):
             return None
-        self.last = (data["asked"], data["answers"])
+        self.last = (asked, answers)
         return html
 
     def keep(self, page_key: str) -> None:
@@ -334,16 +343,17 @@ class PageCache:
         self.last = None
         if lookups.whole:
             return
-        asked = sorted(lookups.asked)
-        data = {"page": page_key, "inputs": inputs, "asked": [list(a) for a in asked],
-                "answers": lookups.digest(), "html": html}
-        self.last = (data["asked"], data["answers"])
+        asked = [list(a) for a in sorted(lookups.asked)]
+        answers = lookups.digest()
+        self.last = (asked, answers)
         folder = str(self.folder)
         if not self._made:
             os.makedirs(folder, exist_ok=True)
             self._made = True
+            self._absent = False
+        # (marshal: a tenth of the CPU of JSON both ways, for ~12,000 pages at 9,504 articles)
         replace_file(folder, self._name(page_key),
-                     json.dumps(data, ensure_ascii=False).encode("utf-8"))
+                     marshal.dumps((FORMAT, page_key, inputs, asked, answers, html)))
 
     def prune(self) -> int:
         """Delete the stored pages this build did not use (deleted articles); return how many."""
