@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from archive.site import pagecache
 from archive.site.pagecache import INDEX_NAME, Lookups, PageCache
 
@@ -96,3 +98,15 @@ def test_packs_of_mostly_unused_pages_and_small_packs_are_merged(tmp_path: Path)
     assert last.get("article:0", "in", _lookups({})) == f"0{big}"
     assert last.get(f"article:{4 + 2 * pagecache.MAX_PACKS}", "in",
                     _lookups({})) == f"page {2 * pagecache.MAX_PACKS - 1}"
+
+
+def test_a_pack_another_build_is_writing_is_not_appended_to(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = PageCache(tmp_path), PageCache(tmp_path)
+    first.put("article:1", "in", _lookups({}), "one")
+    # the other build listed the folder before pack-1 was made: it takes the next number
+    monkeypatch.setattr(pagecache, "_pack_numbers", lambda folder: [])
+    second.put("article:2", "in", _lookups({}), "two")
+    assert first.get("article:1", "in", _lookups({})) == "one"
+    assert second.get("article:2", "in", _lookups({})) == "two"
+    assert _packs(first) == ["pack-1.bin", "pack-2.bin"]

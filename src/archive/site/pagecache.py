@@ -416,9 +416,13 @@ class PageCache:
         if self._pack is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             taken = set(_pack_numbers(self.folder)) | {w[0] for w in index.values()}
-            self._pack_no = max(taken, default=0) + 1
-            self._pack = open(self.folder / _pack_name(self._pack_no), "xb", buffering=0)
-            self._pack_end = 0
+            no = max(taken, default=0) + 1
+            while self._pack is None:
+                try:  # (a new file: never one another process writes at the same time)
+                    self._pack = open(self.folder / _pack_name(no), "xb", buffering=0)
+                except FileExistsError:
+                    no += 1
+            self._pack_no, self._pack_end = no, 0
         view = memoryview(data)
         while view:
             view = view[self._pack.write(view):]
