@@ -29,8 +29,8 @@ from typing import Any
 
 from archive import files
 
-FORMAT = 3  # 3: pages in packs, as marshal records; 2: shared objects digested as the digest
-#: of their fields
+#: 3: pages in packs, as marshal records; 2: shared objects digested as their fields' digest
+FORMAT = 3
 DIR_NAME = "pages"
 
 
@@ -323,12 +323,12 @@ class PageCache:
     loaded machine: 0.3–1 ms): a build appends the pages it stores to a new **pack**
     (``pack-<n>.bin``, one marshal record after another) and :meth:`prune` writes the
     **index** (``index.bin``: each page's pack, offset, length and CRC-32) once its pages
-    are in;
-    a page is read back by its offset. Packs are only appended to, never written in place,
-    so an index always points at whole records; a build that stops before its prune leaves
-    a pack no index names, deleted by the next prune. Records no page uses any more stay in
-    their pack until it is mostly such: then its live pages are copied into the new pack
-    and it is deleted (as are the small packs once there are more than :data:`MAX_PACKS`)."""
+    are in; a page is read back by its offset. Packs are only appended to, never written in
+    place, so an index always points at whole records; a build that stops before its prune
+    leaves a pack no index names, deleted by the next prune. Records no page uses any more
+    stay in their pack until it is mostly such: then its live pages are copied into the new
+    pack and it is deleted (as are the small packs once there are more than
+    :data:`MAX_PACKS`)."""
 
     def __init__(self, build: Path, dir_name: str = DIR_NAME) -> None:
         self.folder = build / dir_name
