@@ -9,6 +9,8 @@ from pathlib import Path
 
 from conftest import mkdocs_build
 
+from archive.site.pagecache import PageCache
+
 SYNTHETIC = """---
 title: {title}
 date: 2021-0{month}-1{month}
@@ -106,4 +108,4 @@ def test_incremental_build_equals_a_cold_build(repo: Path, tmp_path: Path) -> No
     page = (inc / "site" / "articles" / "synthetic-0" / "index.html").read_text("utf-8")
     assert "المملكة الأردنية" in page  # the new name, though the article itself did not change
     # the page of the deleted article is no longer kept
-    assert len(list((inc / "build" / "pages").iterdir())) == n
+    assert len(PageCache(inc / "build").entries()) == n

@@ -681,6 +681,7 @@ class RawStore:
         self.copied = 0  # stored anew this build
         self._entries: dict[str, list[Any]] | None = None
         self._dirty = False
+        self._made = False  # the folder made (by ensure)
         #: the identity of the stored file the last :meth:`ensure` gave (see _stamp_of)
         self.stamp = ""
         #: `mkdocs serve`: what the previous build left (archive.site.keptindex)
@@ -719,12 +720,11 @@ class RawStore:
             data = fh.read()
         if hashlib.sha256(data).hexdigest() != content_hash:
             raise SourceChanged(os.fspath(source))
-        os.makedirs(self._folder, exist_ok=True)
-        tmp = f"{self._folder}/.{article_id}.txt.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)  # a new file: a site linked to the old one keeps its bytes
-        st = os.stat(path)
+        if not self._made:  # (once a build, not for each of ~10,000 texts)
+            os.makedirs(self._folder, exist_ok=True)
+            self._made = True
+        # a new file: a site linked to the old one keeps its bytes
+        st = pagecache.replace_file(self._folder, f"{article_id}.txt", data)
         self.stamp = _stamp_of(st)
         self.entries[article_id] = [content_hash, st.st_size, st.st_mtime_ns]
         self._dirty = True

@@ -382,8 +382,21 @@ class RootCollector:
         """Count one article from its record's vocabulary (``archive.records``
         :func:`~archive.records.decode_body_vocabulary`: five strings per form, the counts
         of its body tokens outside names): the same counts as :meth:`add`, without tokens."""
-        self._count(article_id, ((words[5 * k], n, k) for k, n in counts.items()),
-                    lambda k: (words[5 * k + 1], words[5 * k + 2], words[5 * k + 3]))
+        article_id = self._new_id(article_id)
+        numbers = self.spellings
+        rootless = self._rootless
+        found: dict[int, int] = {}  # (the vocabulary's forms are distinct: so are their numbers)
+        for k, n in counts.items():
+            form = words[5 * k]
+            s = numbers.get(form)
+            if s is None:
+                if form in rootless:
+                    continue
+                s = self._number(form, words[5 * k + 1:5 * k + 4])
+                if s is None:
+                    continue
+            found[s] = n
+        self._contribute(article_id, found)
 
     def remove(self, article_id: Any) -> None:
         """Take an article's counts out again (it changed or left the archive)."""
@@ -397,11 +410,7 @@ class RootCollector:
         """Count one article: ``(spelling, tokens, ref)`` for each of its distinct spellings,
         where ``analysis(ref)`` gives the spelling's ``(normalized, stem, root)`` (asked only
         for a spelling the collector has not read yet)."""
-        if article_id is None:
-            article_id = ("", self._unnamed)
-            self._unnamed += 1
-        if article_id in self.contributions:
-            raise ValueError(f"article {article_id!r} counted twice")
+        article_id = self._new_id(article_id)
         numbers = self.spellings
         rootless = self._rootless
         found: dict[int, int] = {}
@@ -410,14 +419,36 @@ class RootCollector:
             if k is None:
                 if form in rootless:
                     continue
-                info = self._reading(form, analysis(ref))
-                if not info:
-                    rootless[form] = None
+                k = self._number(form, analysis(ref))
+                if k is None:
                     continue
-                k = numbers[form] = len(self.readings)
-                self.spelled.append(form)
-                self.readings.append(info)
             found[k] = found.get(k, 0) + n
+        self._contribute(article_id, found)
+
+    def _new_id(self, article_id: Any) -> Any:
+        """The id an article is counted under (numbered in order when None); an id counted
+        already is an error."""
+        if article_id is None:
+            article_id = ("", self._unnamed)
+            self._unnamed += 1
+        if article_id in self.contributions:
+            raise ValueError(f"article {article_id!r} counted twice")
+        return article_id
+
+    def _number(self, form: str, analysis: Any) -> int | None:
+        """The number of a spelling the collector has not numbered yet, read now (None: it
+        has no root of the lexicon, remembered as such)."""
+        info = self._reading(form, analysis)
+        if not info:
+            self._rootless[form] = None
+            return None
+        k = self.spellings[form] = len(self.readings)
+        self.spelled.append(form)
+        self.readings.append(info)
+        return k
+
+    def _contribute(self, article_id: Any, found: dict[int, int]) -> None:
+        """Keep an article's contribution: its spellings' numbers and token counts."""
         ids = sorted(found)
         part = self.contributions[article_id] = (array("I", ids).tobytes(),
                                                  array("I", [found[k] for k in ids]).tobytes())
@@ -461,12 +492,13 @@ class RootCollector:
         # a rebuild that only takes articles out needs neither, nor the analysis tables)
         if root not in lexicon_roots() or root.startswith(ALT_MARK):
             return ()
-        names = _names()
-        if stem == root and stem in names and (ALONLY_TAG not in names[stem].split(
-                ",") or normalized.endswith(("ال" + stem, "لل" + stem))):
-            return ()  # a name's key that is also a root (عمر; النصر, not نصر): the name reading
-        if stem == root and (is_stop(normalized) or is_stop(stem)):
-            return ()  # a function word read through the stop-word table (على, وعلى, عليه)
+        if stem == root:
+            names = _names()  # (asked only here: most stems are not their root)
+            if stem in names and (ALONLY_TAG not in names[stem].split(",") or normalized.endswith(
+                    ("ال" + stem, "لل" + stem))):
+                return ()  # a name's key that is also a root (عمر; النصر, not نصر)
+            if is_stop(normalized) or is_stop(stem):
+                return ()  # a function word read through the stop-word table (على, وعلى, عليه)
         cls, w = classify(stem, root, *spelling_hint(normalized, stem, form))
         # (interned: the many readings of a root or a class share one string each, which
         # counts.bin then holds once, ~half the CPU of reading its head back)
