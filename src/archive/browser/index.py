@@ -98,6 +98,7 @@ from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.browser import keptstate
 from archive.browser.digits import codes_text, count_numbers, numbers_text, text_numbers
+from archive.browser.formsplice import entry_codes, forms_names, splice_codes
 from archive.collector import paused as paused_gc
 from archive.index.schema import root_stream
 
@@ -895,7 +896,8 @@ def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
 
 
 def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
-                  add: dict[int, dict[int, list[int]]] | None
+                  add: dict[int, dict[int, list[int]]] | None,
+                  old: dict[int, list[int]] | None = None
                   ) -> tuple[str, dict[int, list[int]]] | None:
     """A short term's shard entry patched as text: the cells of the articles ``gone`` taken
     out, the numbers of those ``moved`` changed, the cells of the articles ``add`` brings put
@@ -905,10 +907,15 @@ def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
     makes, and the term's articles per field of :data:`_LEVEL_FIELDS` (what
     :func:`_level_docs` reads). None when the pair must do it: an article added that the
     entry holds and does not lose, a renumbering that changes the articles' order, no
-    article left, or a term that becomes long."""
+    article left, or a term that becomes long. ``old`` gets the articles per field of
+    :data:`_LEVEL_FIELDS` before (what the term's forms entries were made over)."""
     posting: dict[str, str] = json.loads("{" + fragment + "}")
     docs = delta_decode(numbers_of(posting.pop("d")))
     columns = {_FIELD_OF[name]: value.split(";") for name, value in posting.items()}
+    if old is not None:
+        for f in _LEVEL_FIELD_SET:
+            if f in columns:
+                old[f] = list(compress(docs, columns[f]))
     drop = [i for i, d in enumerate(docs) if d in gone] if gone else []
     if drop:
         for i in reversed(drop):
@@ -2388,11 +2395,13 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
             files = (_old_positions(origin, pos_old, old_slots) if everything
                      else _same_positions(here, slots))
             hashed = _Hashed()  # (each term of the shard hashed once)
+            was: dict[str, Any] = {}  # the postings of the terms patched, as they were
             touched = _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone,
-                                      moved, partial, slots, files, fragments, hashed)
+                                      moved, partial, slots, files, fragments, hashed, was)
             for level in (0, 1):
                 _patch_forms(forms_state[level], new_forms[level], renumbering, everything,
-                             dirty, gone, moved, partial, level, lunr, touched, hashed)
+                             dirty, gone, moved, partial, level, lunr, touched, hashed,
+                             new_terms, was)
             _save_shard(target, k, lunr, forms_state)
             out.put(f"lunr/{k}.json", _lunr_text(lunr),
                     changed=before is not None and lunr != before[0])
@@ -2648,9 +2657,12 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
                     partial: dict[int, set[int]], slots: int = 1,
                     files: Callable[[str], tuple[_PosFiles, int]] | None = None,
                     fragments: dict[str, dict[str, str | None]] | None = None,
-                    hashed: _Hashed | None = None) -> dict[str, Any]:
+                    hashed: _Hashed | None = None, before: dict[str, Any] | None = None
+                    ) -> dict[str, Any]:
     """Patch the shard's postings; returns the terms encoded again, each with its fields or
-    a long term's summary (empty: the term is gone), for :func:`_patch_forms`. ``files``:
+    a long term's summary (empty: the term is gone), for :func:`_patch_forms`; ``before``
+    gets the same of each of them as it was (its articles per field of :data:`_LEVEL_FIELDS`
+    for a short term: what :func:`_level_docs` reads). ``files``:
     term → the positions files its long posting was read from and the number of document
     slots they were written for; ``fragments`` gets the positions fragments that changed,
     by file (None: the term is no longer in that file)."""
@@ -2666,6 +2678,8 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             assert files is not None
             pos, old_slots = files(term)
             summary: _Summary = marshal.loads(have[1])
+            if before is not None:
+                before[term] = summary  # (not changed: patched into new lists)
             if not everything and old_slots == slots:
                 done = _patch_long(term, summary, add, gone, moved, slots, pos, fragments)
                 if done is not None:
@@ -2676,13 +2690,18 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             for key in keys:
                 fragments.setdefault(key, {})[term] = None
         elif have is not None:
+            old: dict[int, list[int]] | None = None if before is None else {}
             if not everything:
-                spliced = _splice_short(have[0], gone, moved if renumbering else {}, add)
+                spliced = _splice_short(have[0], gone, moved if renumbering else {}, add, old)
                 if spliced is not None:
                     entries[term] = (spliced[0], None, False)
                     touched[term] = spliced[1]
+                    if before is not None:
+                        before[term] = old
                     continue
             fields = _short_fields(have[0])
+            if before is not None:
+                before[term] = {f: list(fields[f]) for f in _LEVEL_FIELD_SET if f in fields}
         if have is not None and renumbering:
             _renumber_in(fields, gone, moved, _renumbered_postings)
         if add is not None:
@@ -2841,15 +2860,20 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
                  moved: dict[int, int], partial: dict[int, set[int]], level: int = 0,
                  postings: _Entries | None = None,
                  touched: Mapping[str, Any] | None = None,
-                 hashed: _Hashed | None = None) -> None:
+                 hashed: _Hashed | None = None, incoming: _Terms | None = None,
+                 before: Mapping[str, Any] | None = None) -> None:
     """Patch one level's forms; a term's entry numbers the articles of its posting, so the
-    terms whose posting changed (``touched``) are encoded again too."""
+    terms whose posting changed (``touched``) are encoded again too: as text
+    (:func:`_spliced_forms`) when its forms are the same ones and ``before`` holds its
+    posting as it was (:func:`_patch_postings`), ``incoming`` the spill's postings."""
     touched = touched or {}
     todo = _todo(entries, new, renumbering, everything, dirty, hashed)
     todo.update(t for t in touched if t in entries)
     for term in todo:
         have = entries.get(term)
         norms: dict[str, dict[str, list[int]]] = {}
+        reshaped = have is None  # its forms are not the same ones
+        gone: set[int] = set()
         if have is not None:
             norms = marshal.loads(have[1])
             if renumbering:
@@ -2858,20 +2882,67 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
                     _renumber_in(norms[norm], gone, moved, _renumbered_numbers)
                     if not norms[norm]:
                         del norms[norm]
+                        reshaped = True
         add = new.get(term)
         if add is not None:
             for norm, spellings in add.items():
-                spelled = norms.setdefault(norm, {})
+                spelled = norms.get(norm)
+                if spelled is None:
+                    spelled = norms[norm] = {}
+                    reshaped = True
                 for spelling, numbers in spellings.items():
                     spelled[spelling] = sorted({*spelled.get(spelling, []), *numbers})
         if norms:
             fields = touched.get(term)
             if fields is None and postings is not None and term in postings:
                 fields = _term_data(postings[term])
-            entries[term] = (_patch_fragment(term, norms, _level_docs(fields, level)),
+            docs = _level_docs(fields, level)
+            text = None
+            if (not reshaped and not everything and len(norms) > 1 and before is not None
+                    and term in before):
+                assert have is not None
+                text = _spliced_forms(term, have[0], norms, _level_docs(before[term], level),
+                                      docs, gone, moved if renumbering else {},
+                                      (incoming or {}).get(term), add, level)
+            entries[term] = (text or _patch_fragment(term, norms, docs),
                              marshal.dumps(norms, 2))
         else:
             entries.pop(term, None)
+
+
+def _spliced_forms(term: str, fragment: str, norms: dict[str, dict[str, list[int]]],
+                   old_docs: list[int], docs: list[int], gone: set[int], moved: dict[int, int],
+                   posted: dict[int, dict[int, list[int]]] | None,
+                   add: dict[str, dict[str, list[int]]] | None, level: int) -> str | None:
+    """A forms entry whose forms stay the same ones (more than one), patched as text
+    (:mod:`archive.browser.formsplice`): its old entry ``fragment`` made over the articles
+    ``old_docs``, now over ``docs``; ``posted``, ``add``: the term's postings and forms from
+    the spill. None: made whole instead (:func:`_patch_fragment`)."""
+    codes = entry_codes(fragment)
+    if codes is None:  # one form for every article, or an article outside the posting
+        return None
+    coming: dict[int, set[int]] = {}
+    if posted:
+        for f in _LEVEL_FIELDS[level]:
+            held = posted.get(f)
+            if held:
+                for d in held:
+                    coming.setdefault(d, set())
+    if add:
+        order = sorted(norms)
+        for norm, spellings in add.items():
+            i = bisect_left(order, norm)
+            for numbers in spellings.values():
+                for d in numbers:
+                    forms = coming.get(d)
+                    if forms is None:  # not in the posting: the explicit entry
+                        return None
+                    forms.add(i)
+    spliced = splice_codes(codes, old_docs, docs, gone, moved,
+                           {d: sorted(forms) for d, forms in coming.items()})
+    if spliced is None:
+        return None
+    return f'{_json_string(term)}:[{_dump(forms_names(norms))},"{spliced}"]'
 
 
 def _sweep(out_dir: Path | None, shards: int, texted: set[int], blocks: int,
