@@ -89,7 +89,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
-from itertools import chain, compress, repeat
+from itertools import chain, compress, islice, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -1696,7 +1696,7 @@ class _Out:
         self.fresh = fresh
         self.folders: set[Path] = set()  # made during this build
         self.base = str(root)
-        self.made: set[str] = set()  # folders (relative to root) made by a fresh build
+        self.made: set[str] = set()  # folders (relative to root) made or known there
 
     def _folder(self, path: Path) -> None:
         folder = path.parent
@@ -1719,11 +1719,18 @@ class _Out:
                 dst.write(pack(text))
             self.report.written += 1
             return
-        path = self.root / (name + STORED)
-        if changed:
-            self._folder(path)
-            self._replace(path, pack(text))
+        if changed:  # by its name as text (hundreds of files after one added article)
+            folder, _, base = name.rpartition("/")
+            if folder not in self.made:
+                os.makedirs(f"{self.base}/{folder}", exist_ok=True)
+                self.made.add(folder)
+            tmp = f"{self.base}/{folder}/.{base}{STORED}.tmp"
+            with open(tmp, "wb") as dst:
+                dst.write(pack(text))
+            os.replace(tmp, f"{self.base}/{name}{STORED}")
+            self.report.written += 1
             return
+        path = self.root / (name + STORED)
         data = text.encode("utf-8")
         try:
             old = path.read_bytes()
@@ -2289,6 +2296,11 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     for group in groups:
         passes = min(-(-sum(map(spill.size, group)) // SPILL_PASS), -(-shards // step))
         rounds += [(group, passes, part_of) for part_of in range(max(passes, 1))]
+    # after articles left or moved: the shards holding their postings, loaded at once, and
+    # all their terms hashed together (:func:`_preloaded`)
+    preloaded, prehashed = (_preloaded(states, sorted(dirty_shards), dirty)
+                            if states is not None and old_shards is not None and renumbering
+                            and not everything and not reshard else ({}, {}))
     for group, passes, part_of in rounds:
         if trim is not None:
             trim.step()
@@ -2373,7 +2385,8 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                 sources = ([k % old_shards] if old_shards <= shards
                            else list(range(k, old_shards, shards)))
                 for j in sources:
-                    old = _load_shard(states / f"{j}{_SHARD_STATE}")
+                    old = (preloaded.pop(j) if j in preloaded
+                           else _load_shard(states / f"{j}{_SHARD_STATE}"))
                     if old is None:
                         continue
                     old_lunr, old_forms = old
@@ -2387,14 +2400,14 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     for level in (0, 1):
                         forms_state[level].update(old_forms[level])
             new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
-            # the shard's entries as loaded: a file whose entries changed is written without
-            # reading back and inflating the old one (the text made from them differs)
+            # the shard's entries as loaded: a file whose entries' text changed is written
+            # without reading back and inflating the old one (the text made from them differs)
             before = (None if everything else (dict(lunr), [dict(t) for t in forms_state]))
             fragments = {}
             here = _PosFiles(pos_dir / str(k))
             files = (_old_positions(origin, pos_old, old_slots) if everything
                      else _same_positions(here, slots))
-            hashed = _Hashed()  # (each term of the shard hashed once)
+            hashed = prehashed.pop(k, None) or _Hashed()  # (each term of the shard hashed once)
             was: dict[str, Any] = {}  # the postings of the terms patched, as they were
             touched = _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone,
                                       moved, partial, slots, files, fragments, hashed, was)
@@ -2404,18 +2417,27 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                              new_terms, was)
             _save_shard(target, k, lunr, forms_state)
             out.put(f"lunr/{k}.json", _lunr_text(lunr),
-                    changed=before is not None and lunr != before[0])
+                    changed=before is not None and not _same_text(lunr, before[0]))
             if everything:
                 _put_positions(out, k, _pos_texts(fragments))
             else:
                 _update_positions(out, k, here, fragments)
             out.put(f"forms/{k}.json", _forms_text(forms_state),
-                    changed=before is not None and forms_state != before[1])
+                    changed=before is not None and not all(map(_same_text, forms_state,
+                                                               before[1])))
     if pos_old.exists():
         shutil.rmtree(pos_old)
     if reshard and states is not None and target is not None:
         shutil.rmtree(states)
         os.replace(target, states)
+
+
+def _same_text(entries: _Entries, before: _Entries) -> bool:
+    """Whether a shard's entries make the same file as they did (the same terms, each with
+    the same fragment; their data may differ: a forms entry's marshalled forms can come back
+    in another order). Such a file is compared with the stored one rather than written."""
+    return entries.keys() == before.keys() and all(
+        entry[0] == before[term][0] for term, entry in entries.items())
 
 
 def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str | None]]
@@ -2518,6 +2540,8 @@ def _update_positions(out: _Out, k: int, files: _PosFiles,
                       fragments: Mapping[str, Mapping[str, str | None]]) -> None:
     """Rewrite the positions files of shard ``k`` whose terms' fragments changed (the other
     files are not read); a file left without terms is removed."""
+    if not fragments:  # (no long term changed: every shard at 987 articles)
+        return
     folder = out.root / "pos" / str(k)
     for key, terms in fragments.items():
         merged: dict[str, str | None] = {t: _dump(value) for t, value in files.get(key).items()
@@ -2528,7 +2552,7 @@ def _update_positions(out: _Out, k: int, files: _PosFiles,
             (folder / f"{key}.json{STORED}").unlink(missing_ok=True)
         else:
             out.put(f"pos/{k}/{key}.json", text)
-    if fragments and folder.is_dir() and not any(folder.iterdir()):
+    if folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
 
 
@@ -2580,6 +2604,33 @@ class _Hashed:
 
     terms: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)
+
+
+def _preloaded(states: Path, shards: list[int], dirty: set[int]
+               ) -> tuple[dict[int, tuple[_Entries, list[_Entries]] | None], dict[int, _Hashed]]:
+    """The saved states of ``shards`` (:func:`_load_shard`) and, per shard, its terms
+    (postings and forms) hashed, with those of a ``dirty`` hash (:class:`_Hashed`): every
+    shard's terms hashed in one :func:`_term_hashes` (after one deleted article at 987
+    articles, 324 shards of about 150 terms, each hashed apart when :func:`_todo` met
+    them)."""
+    loaded = {k: _load_shard(states / f"{k}{_SHARD_STATE}") for k in shards}
+    terms: list[list[str]] = []
+    for state in loaded.values():
+        if state is None:
+            terms.append([])
+            continue
+        lunr, (stem, root) = state
+        held = set(lunr)
+        held.update(stem, root)
+        terms.append(list(held))
+    every = list(chain.from_iterable(terms))
+    hashes = iter(_term_hashes(every) if every else ())
+    hashed: dict[int, _Hashed] = {}
+    for k, held in zip(loaded, terms, strict=True):
+        mine = _Hashed(set(held))
+        mine.dirty.update(compress(held, [h in dirty for h in islice(hashes, len(held))]))
+        hashed[k] = mine
+    return loaded, hashed
 
 
 def _todo(entries: Mapping[str, Any], new: Mapping[str, Any], renumbering: bool,
