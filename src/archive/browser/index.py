@@ -2408,7 +2408,8 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
             files = (_old_positions(origin, pos_old, old_slots) if everything
                      else _same_positions(here, slots))
             hashed = prehashed.pop(k, None) or _Hashed()  # (each term of the shard hashed once)
-            was: dict[str, Any] = {}  # the postings of the terms patched, as they were
+            # the postings of the terms patched, as they were (for the forms' text patch)
+            was: dict[str, Any] | None = None if everything else {}
             touched = _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone,
                                       moved, partial, slots, files, fragments, hashed, was)
             for level in (0, 1):
