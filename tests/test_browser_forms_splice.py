@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import archive.browser.index as index
-from archive.browser.digits import codes_text, text_codes
-from archive.browser.formsplice import codes_cells, splice_codes
+from archive.browser.digits import codes_text
+from archive.browser.formsplice import _Cells, splice_codes
 from archive.browser.index import _LEVEL_FIELDS, _hash, _patch_forms, _patch_fragment
 
 
@@ -29,15 +29,19 @@ def _codes(rng: random.Random, n: int, forms: int) -> list[int | list[int]]:
     return out
 
 
-def test_codes_cells_cut_a_codes_text_per_article() -> None:
+def test_cells_are_found_where_the_codes_are() -> None:
     rng = random.Random(12)
     for _ in range(500):
         forms = rng.choice((2, 5, 62, 63, 64, 200, 5000))
-        codes = _codes(rng, rng.randint(1, 60), forms)
+        codes = _codes(rng, rng.randint(0, 60), forms)
         text = codes_text(codes)
-        cells = codes_cells(text)
-        assert "".join(cells) == text
-        assert [text_codes(cell)[0] for cell in cells] == codes
+        cells = _Cells(text)
+        assert cells.ok and cells.count == len(codes)
+        places = [cells.offset(p) for p in range(len(codes) + 1)]
+        assert places[-1] == len(text) and cells.offset(len(codes) + 5) == len(text)
+        assert [text[a:b] for a, b in zip(places, places[1:], strict=False)] == [
+            codes_text([c]) for c in codes]
+    assert not _Cells(codes_text([[*range(70)]])).ok  # a list of 64 forms or more
 
 
 def _norms(rng: random.Random, holders: dict[int, list[int]], names: list[str]
@@ -52,18 +56,22 @@ def _norms(rng: random.Random, holders: dict[int, list[int]], names: list[str]
     return norms
 
 
-def _moves(rng: random.Random, old_docs: list[int], taken: set[int]) -> dict[int, int]:
+def _moves(rng: random.Random, old_docs: list[int], gone: set[int], taken: set[int]
+           ) -> dict[int, int]:
     """A slot probe's renumbering of one or two articles: to a free number between their
     neighbours (the order kept), or far off (the order changed)."""
     moved: dict[int, int] = {}
     for i in rng.sample(range(len(old_docs)), min(2, len(old_docs))):
         d = old_docs[i]
-        if d in taken:
+        if d in gone:
             continue
         lo = old_docs[i - 1] + 1 if i else 0
         hi = old_docs[i + 1] if i + 1 < len(old_docs) else 4000
         free = [n for n in range(lo, hi) if n != d and n not in taken]
-        moved[d] = rng.choice(free) if free and rng.random() < 0.7 else 6000 + i
+        below = [n for n in range(lo - 1) if n not in taken]
+        r = rng.random()
+        moved[d] = (rng.choice(free) if free and r < 0.6
+                    else rng.choice(below) if below and r < 0.8 else 6000 + i)
         taken.add(moved[d])
     return moved
 
@@ -83,11 +91,13 @@ def _case(rng: random.Random) -> dict[str, Any]:
     gone = set(rng.sample(old_docs, rng.choice((0, 1, 1, 2))))
     if rng.random() < 0.2:
         gone.add(5000 + rng.randrange(10))  # not held by the term
-    coming = sorted(set(rng.sample(range(4000, 4500), rng.choice((0, 1, 1, 2)))))
+    coming = sorted(set(rng.sample(range(4500), rng.choice((0, 1, 1, 2)))) - set(old_docs))
     if rng.random() < 0.05 and old_docs[0] not in gone:
         coming.append(old_docs[0])  # held already
-    moved = (_moves(rng, old_docs, {*old_docs, *gone, *coming}) if rng.random() < 0.3
+    moved = (_moves(rng, old_docs, gone, {*old_docs, *gone, *coming}) if rng.random() < 0.3
              else {})
+    if moved and rng.random() < 0.5:  # an article coming where one moved from (a slot probe)
+        coming = sorted({*coming, next(iter(moved))})
     came = {d: sorted(rng.sample(range(len(names)), min(len(names), rng.choice((0, 1, 1, 2)))))
             for d in coming}
     if rng.random() < 0.1 and coming:

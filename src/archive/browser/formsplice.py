@@ -11,16 +11,19 @@ article and form, then every code written again: most of the forms work of such 
 The caller decides the cases that are not a splice (another list of forms, one form only, an
 entry of another shape) and makes those entries whole; :func:`splice_codes` hands back None
 for the rest it cannot do the same way (an order of articles that changes, an article that
-comes and is there already, a form's article outside the posting)."""
+comes and is there already, a form's article outside the posting, a list of 64 forms or
+more held by one article)."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Mapping
+from itertools import accumulate
+from operator import itemgetter, sub
 from typing import Any
 
-from archive.browser.digits import LAST, LEAD, numbers_text, text_numbers
+from archive.browser.digits import LAST, LEAD, numbers_text
 
 #: One number of a :func:`~archive.browser.digits.numbers_text` text.
 _NUMBER = re.compile(f"[{re.escape(LEAD)}]*[{re.escape(LAST)}]")
@@ -28,6 +31,8 @@ _NUMBER = re.compile(f"[{re.escape(LEAD)}]*[{re.escape(LAST)}]")
 _LEAD = re.compile(f"[{re.escape(LEAD)}]")
 #: A one-character number's value.
 _VALUE = {c: v for v, c in enumerate(LAST)}
+#: Lead digits removed (what is left: one character per number).
+_NO_LEAD = str.maketrans(dict.fromkeys(LEAD))
 
 
 def forms_names(norms: Mapping[str, Mapping[str, list[int]]]) -> list[Any]:
@@ -45,24 +50,47 @@ def forms_names(norms: Mapping[str, Mapping[str, list[int]]]) -> list[Any]:
     return names
 
 
-def codes_cells(text: str) -> list[str]:
-    """A codes text cut into its articles' codes, each as its own text (a number, or ``,``
-    and a list's length and numbers)."""
-    parts = text.split(",")
-    if _LEAD.search(text) is None:  # every number one character (forms below 63: most)
-        cells = list(parts[0])
-        for part in parts[1:]:
-            size = 1 + _VALUE[part[0]]
-            cells.append("," + part[:size])
-            cells.extend(part[size:])
-        return cells
-    cells = _NUMBER.findall(parts[0])
-    for part in parts[1:]:
-        numbers = _NUMBER.findall(part)
-        size = 1 + (_VALUE.get(numbers[0]) or text_numbers(numbers[0])[0])
-        cells.append("," + "".join(numbers[:size]))
-        cells.extend(numbers[size:])
-    return cells
+class _Cells:
+    """Where each article's code is in a codes text, found from its parts between commas (a
+    part after a comma starts with a list's length), not by cutting the text into codes: the
+    text of an entry of a common term holds thousands (at 9,504 articles)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.parts = parts = text.split(",")
+        self.lead = _LEAD.search(text) is not None  # a number of several characters
+        tokens = (list(map(len, parts)) if not self.lead
+                  else [len(part.translate(_NO_LEAD)) for part in parts])
+        #: per part after a comma, its list's length (None: not one character, not done)
+        self.sizes: list[int | None] = [_VALUE.get(part[:1]) for part in parts[1:]]
+        self.ok = None not in self.sizes
+        #: per part, the codes up to its end; its first character's place in the text
+        self.ends = list(accumulate([tokens[0], *map(sub, tokens[1:], self.sizes)])
+                         if self.ok else ())
+        self.lengths = list(accumulate(map(len, parts)))
+        self.count = self.ends[-1] if self.ok else -1
+
+    def offset(self, p: int) -> int:
+        """Where the code of article ``p`` (in the text's order) starts (the end: the text's
+        length)."""
+        if p >= self.count:
+            return len(self.text)
+        j = bisect_right(self.ends, p)
+        q = p - (self.ends[j - 1] if j else 0)  # its code among the part's
+        start = (self.lengths[j - 1] + j) if j else 0
+        if j == 0:
+            return start + self._chars(self.parts[0], q)
+        if q == 0:  # the list: from its comma
+            return start - 1
+        size = self.sizes[j - 1]
+        assert size is not None
+        return start + self._chars(self.parts[j], size + q)
+
+    def _chars(self, part: str, numbers: int) -> int:
+        """The characters of the first ``numbers`` numbers of ``part``."""
+        if not self.lead:
+            return numbers
+        return len("".join(_NUMBER.findall(part)[:numbers]))
 
 
 def code_cell(forms: list[int]) -> str:
@@ -72,39 +100,63 @@ def code_cell(forms: list[int]) -> str:
     return numbers_text([forms[0] + 1 if forms else 0])
 
 
+def _in_order(old_docs: list[int], cut: set[int], moved: Mapping[int, int]) -> bool:
+    """Whether the articles kept (``old_docs`` but the places ``cut``) stay in order with
+    the numbers of those ``moved``: each moved one against its kept neighbours."""
+    n = len(old_docs)
+    for d, m in moved.items():
+        i = bisect_left(old_docs, d)
+        if i == n or old_docs[i] != d or i in cut:
+            continue
+        a, b = i - 1, i + 1
+        while a >= 0 and a in cut:
+            a -= 1
+        while b < n and b in cut:
+            b += 1
+        if (a >= 0 and moved.get(old_docs[a], old_docs[a]) >= m
+                or b < n and moved.get(old_docs[b], old_docs[b]) <= m):
+            return False
+    return True
+
+
 def splice_codes(codes: str, old_docs: list[int], new_docs: list[int], gone: Collection[int],
                  moved: Mapping[int, int], coming: Mapping[int, list[int]]) -> str | None:
     """The codes text ``codes`` (one code per article of ``old_docs``) for the articles
     ``new_docs``: the articles ``gone`` taken out, those ``moved`` renumbered (their codes
     kept), those ``coming`` (article → its forms, ascending) put in. None: not so made (the
-    articles kept change order, an article coming is kept already, the counts disagree)."""
-    cells = codes_cells(codes)
+    articles kept change order, the counts disagree: an article coming is kept already)."""
+    cells = _Cells(codes)
     n = len(old_docs)
-    if len(cells) != n:
+    if not cells.ok or cells.count != n:
         return None
-    cut = []
-    for d in gone:
-        i = bisect_left(old_docs, d)
-        if i < n and old_docs[i] == d:
-            cut.append(i)
-    if moved:
-        kept = [moved.get(d, d) for d in old_docs if d not in gone] if any(
-            (i := bisect_left(old_docs, d)) < n and old_docs[i] == d for d in moved) else None
-        if kept is not None and any(a >= b for a, b in zip(kept, kept[1:], strict=False)):
-            return None
-    for i in sorted(cut, reverse=True):
-        del cells[i]
-    for d in sorted(coming):
-        i = bisect_left(old_docs, d)
-        if i < n and old_docs[i] == d and d not in gone:
-            return None  # there already
+    cut = sorted(i for d in gone
+                 if (i := bisect_left(old_docs, d)) < n and old_docs[i] == d)
+    if moved and not _in_order(old_docs, set(cut), moved):
+        return None
+    kept = n - len(cut)
+    if kept + len(coming) != len(new_docs):
+        return None
+    edits = [(cells.offset(i), cells.offset(i + 1), "") for i in cut]
+    for k, d in enumerate(sorted(coming)):
         at = bisect_left(new_docs, d)
         if at == len(new_docs) or new_docs[at] != d:
             return None
-        cells.insert(at, code_cell(coming[d]))
-    if len(cells) != len(new_docs):
-        return None
-    return "".join(cells)
+        j = at - k  # the articles kept before it: it goes before the next one kept
+        for i in cut:
+            if i > j:
+                break
+            j += 1
+        place = cells.offset(j)
+        edits.append((place, place, code_cell(coming[d])))
+    edits.sort(key=itemgetter(0, 1))  # (stable: articles coming at one place in order)
+    out: list[str] = []
+    last = 0
+    for start, end, text in edits:
+        out.append(codes[last:start])
+        out.append(text)
+        last = max(last, end)
+    out.append(codes[last:])
+    return "".join(out)
 
 
 def entry_codes(fragment: str) -> str | None:
