@@ -150,7 +150,9 @@ def test_splice_hands_back_what_it_cannot_do() -> None:
     codes = codes_text([0, 1, [0, 1], -1])
     docs = [2, 4, 6, 8]
     assert splice_codes(codes, docs, [2, 4, 6], {8}, {}, {}) == codes_text([0, 1, [0, 1]])
-    assert splice_codes(codes, docs, [2, 4, 6, 8], set(), {2: 9}, {}) is None  # order changed
+    assert splice_codes(codes, docs, [4, 6, 8, 9], set(), {2: 9}, {}) == codes_text(
+        [1, [0, 1], -1, 0])  # moved past the others
+    assert splice_codes(codes, docs, [2, 4, 6, 8], set(), {2: 9}, {}) is None  # 9 not there
     assert splice_codes(codes, docs, [2, 4, 6, 8], set(), {}, {4: [1]}) is None  # held already
     assert splice_codes(codes, docs, [2, 3, 4, 6, 8], set(), {}, {3: []}) == codes_text(
         [0, -1, 1, [0, 1], -1])

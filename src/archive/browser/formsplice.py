@@ -10,9 +10,8 @@ article and form, then every code written again: most of the forms work of such 
 
 The caller decides the cases that are not a splice (another list of forms, one form only, an
 entry of another shape) and makes those entries whole; :func:`splice_codes` hands back None
-for the rest it cannot do the same way (an order of articles that changes, an article that
-comes and is there already, a form's article outside the posting, a list of 64 forms or
-more held by one article)."""
+for the rest it cannot do the same way (an article that comes and is there already, a form's
+article outside the posting, a list of 64 forms or more held by one article)."""
 
 from __future__ import annotations
 
@@ -100,55 +99,43 @@ def code_cell(forms: list[int]) -> str:
     return numbers_text([forms[0] + 1 if forms else 0])
 
 
-def _in_order(old_docs: list[int], cut: set[int], moved: Mapping[int, int]) -> bool:
-    """Whether the articles kept (``old_docs`` but the places ``cut``) stay in order with
-    the numbers of those ``moved``: each moved one against its kept neighbours."""
-    n = len(old_docs)
-    for d, m in moved.items():
-        i = bisect_left(old_docs, d)
-        if i == n or old_docs[i] != d or i in cut:
-            continue
-        a, b = i - 1, i + 1
-        while a >= 0 and a in cut:
-            a -= 1
-        while b < n and b in cut:
-            b += 1
-        if (a >= 0 and moved.get(old_docs[a], old_docs[a]) >= m
-                or b < n and moved.get(old_docs[b], old_docs[b]) <= m):
-            return False
-    return True
-
-
 def splice_codes(codes: str, old_docs: list[int], new_docs: list[int], gone: Collection[int],
                  moved: Mapping[int, int], coming: Mapping[int, list[int]]) -> str | None:
     """The codes text ``codes`` (one code per article of ``old_docs``) for the articles
     ``new_docs``: the articles ``gone`` taken out, those ``moved`` renumbered (their codes
-    kept), those ``coming`` (article → its forms, ascending) put in. None: not so made (the
-    articles kept change order, the counts disagree: an article coming is kept already)."""
+    taken out and put in again at their new places: a slot probe can change their order),
+    those ``coming`` (article → its forms, ascending) put in. None: not so made (the counts
+    disagree: an article coming is kept already, or is not in ``new_docs``)."""
     cells = _Cells(codes)
     n = len(old_docs)
     if not cells.ok or cells.count != n:
         return None
-    cut = sorted(i for d in gone
-                 if (i := bisect_left(old_docs, d)) < n and old_docs[i] == d)
-    if moved and not _in_order(old_docs, set(cut), moved):
+    cut = {i for d in gone if (i := bisect_left(old_docs, d)) < n and old_docs[i] == d}
+    # the codes put in at their new numbers: those coming, then those moved
+    arriving = {d: code_cell(forms) for d, forms in coming.items()}
+    for d, m in moved.items():
+        i = bisect_left(old_docs, d)
+        if i < n and old_docs[i] == d and i not in cut:
+            cut.add(i)
+            if m in arriving:
+                return None
+            arriving[m] = codes[cells.offset(i):cells.offset(i + 1)]
+    if n - len(cut) + len(arriving) != len(new_docs):
         return None
-    kept = n - len(cut)
-    if kept + len(coming) != len(new_docs):
-        return None
-    edits = [(cells.offset(i), cells.offset(i + 1), "") for i in cut]
-    for k, d in enumerate(sorted(coming)):
+    order = sorted(cut)
+    edits = [(cells.offset(i), cells.offset(i + 1), "") for i in order]
+    for k, d in enumerate(sorted(arriving)):
         at = bisect_left(new_docs, d)
         if at == len(new_docs) or new_docs[at] != d:
             return None
         j = at - k  # the articles kept before it: it goes before the next one kept
-        for i in cut:
+        for i in order:
             if i > j:
                 break
             j += 1
         place = cells.offset(j)
-        edits.append((place, place, code_cell(coming[d])))
-    edits.sort(key=itemgetter(0, 1))  # (stable: articles coming at one place in order)
+        edits.append((place, place, arriving[d]))
+    edits.sort(key=itemgetter(0, 1))  # (stable: articles arriving at one place in order)
     out: list[str] = []
     last = 0
     for start, end, text in edits:
