@@ -1,7 +1,8 @@
 """What a rebuild's browser stage skips: ``_todo`` with the shard's terms hashed once
-(``_Hashed``, shared by its postings and its two forms levels) finds the same terms as hashing
-each table's terms anew; ``_Out.put`` of a file known to have changed does not read the old
-one back, and stores the same bytes."""
+(``_Hashed``, shared by its postings and its two forms levels; ``_preloaded``: every changed
+shard's at once) finds the same terms as hashing each table's terms anew; ``_Out.put`` of a
+file known to have changed does not read the old one back, and stores the same bytes; a
+shard whose entries' fragments are the same (``_same_text``) is not taken for changed."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from archive.browser.index import (
     BrowserIndexReport,
     _hash,
     _Hashed,
+    _load_shard,
     _Out,
+    _preloaded,
+    _same_text,
+    _save_shard,
     _todo,
     pack,
 )
@@ -59,3 +64,31 @@ def test_put_of_a_changed_file_does_not_read_it(tmp_path: Path,
     assert (tmp_path / f"lunr/3.json{STORED}").read_bytes() == pack('{"a":2}')
     assert (tmp_path / f"forms/4.json{STORED}").read_bytes() == pack('{"b":[]}')
     assert out.report.written == 3
+
+
+def test_preloaded_shards_hash_their_terms_as_todo_does(tmp_path: Path) -> None:
+    rng = random.Random(11)
+    words = [f"ر{rng.randrange(10**6)}م{i}" for i in range(900)]
+    dirty = {_hash(w) for w in rng.sample(words, 120)}
+    for k in range(3):  # shard 3: no state
+        part = words[k * 300:(k + 1) * 300]
+        state = ({t: ("", None, False) for t in part[:250]},
+                 [{t: ("", b"") for t in part[200:280]}, {t: ("", b"") for t in part[290:]}])
+        _save_shard(tmp_path, k, *state)
+    loaded, hashed = _preloaded(tmp_path, [0, 1, 2, 3], dirty)
+    assert loaded[3] is None and loaded[1] == _load_shard(tmp_path / "1.bin")
+    for k in range(3):
+        lunr, levels = loaded[k]  # type: ignore[misc]
+        for entries in (lunr, *levels):
+            want = {t for t in entries if _hash(t) in dirty}
+            assert _todo(entries, {}, True, False, dirty, hashed[k]) == want
+    assert hashed[3].terms == set()
+    assert hashed[0].terms == set(words[:280]) | set(words[290:300])
+
+
+def test_same_text_looks_at_fragments_only() -> None:
+    a = {"x": ("f1", b"\x01"), "y": ("f2", b"\x02")}
+    assert _same_text({"x": ("f1", b"\x09"), "y": ("f2", b"\x02")}, a)  # data in another order
+    assert not _same_text({"x": ("f1", b"\x01"), "y": ("f3", b"\x02")}, a)
+    assert not _same_text({"x": ("f1", b"\x01")}, a)
+    assert not _same_text({**a, "z": ("f4", b"")}, a)

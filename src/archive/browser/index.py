@@ -89,7 +89,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
-from itertools import chain, compress, repeat
+from itertools import chain, compress, islice, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -98,6 +98,7 @@ from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.browser import keptstate
 from archive.browser.digits import codes_text, count_numbers, numbers_text, text_numbers
+from archive.browser.formsplice import entry_codes, forms_names, splice_codes
 from archive.collector import paused as paused_gc
 from archive.index.schema import root_stream
 
@@ -895,7 +896,8 @@ def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
 
 
 def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
-                  add: dict[int, dict[int, list[int]]] | None
+                  add: dict[int, dict[int, list[int]]] | None,
+                  old: dict[int, list[int]] | None = None
                   ) -> tuple[str, dict[int, list[int]]] | None:
     """A short term's shard entry patched as text: the cells of the articles ``gone`` taken
     out, the numbers of those ``moved`` changed, the cells of the articles ``add`` brings put
@@ -905,10 +907,15 @@ def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
     makes, and the term's articles per field of :data:`_LEVEL_FIELDS` (what
     :func:`_level_docs` reads). None when the pair must do it: an article added that the
     entry holds and does not lose, a renumbering that changes the articles' order, no
-    article left, or a term that becomes long."""
+    article left, or a term that becomes long. ``old`` gets the articles per field of
+    :data:`_LEVEL_FIELDS` before (what the term's forms entries were made over)."""
     posting: dict[str, str] = json.loads("{" + fragment + "}")
     docs = delta_decode(numbers_of(posting.pop("d")))
     columns = {_FIELD_OF[name]: value.split(";") for name, value in posting.items()}
+    if old is not None:
+        for f in _LEVEL_FIELD_SET:
+            if f in columns:
+                old[f] = list(compress(docs, columns[f]))
     drop = [i for i, d in enumerate(docs) if d in gone] if gone else []
     if drop:
         for i in reversed(drop):
@@ -1689,7 +1696,7 @@ class _Out:
         self.fresh = fresh
         self.folders: set[Path] = set()  # made during this build
         self.base = str(root)
-        self.made: set[str] = set()  # folders (relative to root) made by a fresh build
+        self.made: set[str] = set()  # folders (relative to root) made or known there
 
     def _folder(self, path: Path) -> None:
         folder = path.parent
@@ -1712,11 +1719,18 @@ class _Out:
                 dst.write(pack(text))
             self.report.written += 1
             return
-        path = self.root / (name + STORED)
-        if changed:
-            self._folder(path)
-            self._replace(path, pack(text))
+        if changed:  # by its name as text (hundreds of files after one added article)
+            folder, _, base = name.rpartition("/")
+            if folder not in self.made:
+                os.makedirs(f"{self.base}/{folder}", exist_ok=True)
+                self.made.add(folder)
+            tmp = f"{self.base}/{folder}/.{base}{STORED}.tmp"
+            with open(tmp, "wb") as dst:
+                dst.write(pack(text))
+            os.replace(tmp, f"{self.base}/{name}{STORED}")
+            self.report.written += 1
             return
+        path = self.root / (name + STORED)
         data = text.encode("utf-8")
         try:
             old = path.read_bytes()
@@ -2282,6 +2296,11 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
     for group in groups:
         passes = min(-(-sum(map(spill.size, group)) // SPILL_PASS), -(-shards // step))
         rounds += [(group, passes, part_of) for part_of in range(max(passes, 1))]
+    # after articles left or moved: the shards holding their postings, loaded at once, and
+    # all their terms hashed together (:func:`_preloaded`)
+    preloaded, prehashed = (_preloaded(states, sorted(dirty_shards), dirty)
+                            if states is not None and old_shards is not None and renumbering
+                            and not everything and not reshard else ({}, {}))
     for group, passes, part_of in rounds:
         if trim is not None:
             trim.step()
@@ -2366,7 +2385,8 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                 sources = ([k % old_shards] if old_shards <= shards
                            else list(range(k, old_shards, shards)))
                 for j in sources:
-                    old = _load_shard(states / f"{j}{_SHARD_STATE}")
+                    old = (preloaded.pop(j) if j in preloaded
+                           else _load_shard(states / f"{j}{_SHARD_STATE}"))
                     if old is None:
                         continue
                     old_lunr, old_forms = old
@@ -2380,33 +2400,45 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                     for level in (0, 1):
                         forms_state[level].update(old_forms[level])
             new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
-            # the shard's entries as loaded: a file whose entries changed is written without
-            # reading back and inflating the old one (the text made from them differs)
+            # the shard's entries as loaded: a file whose entries' text changed is written
+            # without reading back and inflating the old one (the text made from them differs)
             before = (None if everything else (dict(lunr), [dict(t) for t in forms_state]))
             fragments = {}
             here = _PosFiles(pos_dir / str(k))
             files = (_old_positions(origin, pos_old, old_slots) if everything
                      else _same_positions(here, slots))
-            hashed = _Hashed()  # (each term of the shard hashed once)
+            hashed = prehashed.pop(k, None) or _Hashed()  # (each term of the shard hashed once)
+            # the postings of the terms patched, as they were (for the forms' text patch)
+            was: dict[str, Any] | None = None if everything else {}
             touched = _patch_postings(lunr, new_terms, renumbering, everything, dirty, gone,
-                                      moved, partial, slots, files, fragments, hashed)
+                                      moved, partial, slots, files, fragments, hashed, was)
             for level in (0, 1):
                 _patch_forms(forms_state[level], new_forms[level], renumbering, everything,
-                             dirty, gone, moved, partial, level, lunr, touched, hashed)
+                             dirty, gone, moved, partial, level, lunr, touched, hashed,
+                             new_terms, was)
             _save_shard(target, k, lunr, forms_state)
             out.put(f"lunr/{k}.json", _lunr_text(lunr),
-                    changed=before is not None and lunr != before[0])
+                    changed=before is not None and not _same_text(lunr, before[0]))
             if everything:
                 _put_positions(out, k, _pos_texts(fragments))
             else:
                 _update_positions(out, k, here, fragments)
             out.put(f"forms/{k}.json", _forms_text(forms_state),
-                    changed=before is not None and forms_state != before[1])
+                    changed=before is not None and not all(map(_same_text, forms_state,
+                                                               before[1])))
     if pos_old.exists():
         shutil.rmtree(pos_old)
     if reshard and states is not None and target is not None:
         shutil.rmtree(states)
         os.replace(target, states)
+
+
+def _same_text(entries: _Entries, before: _Entries) -> bool:
+    """Whether a shard's entries make the same file as they did (the same terms, each with
+    the same fragment; their data may differ: a forms entry's marshalled forms can come back
+    in another order). Such a file is compared with the stored one rather than written."""
+    return entries.keys() == before.keys() and all(
+        entry[0] == before[term][0] for term, entry in entries.items())
 
 
 def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str | None]]
@@ -2509,6 +2541,8 @@ def _update_positions(out: _Out, k: int, files: _PosFiles,
                       fragments: Mapping[str, Mapping[str, str | None]]) -> None:
     """Rewrite the positions files of shard ``k`` whose terms' fragments changed (the other
     files are not read); a file left without terms is removed."""
+    if not fragments:  # (no long term changed: every shard at 987 articles)
+        return
     folder = out.root / "pos" / str(k)
     for key, terms in fragments.items():
         merged: dict[str, str | None] = {t: _dump(value) for t, value in files.get(key).items()
@@ -2519,7 +2553,7 @@ def _update_positions(out: _Out, k: int, files: _PosFiles,
             (folder / f"{key}.json{STORED}").unlink(missing_ok=True)
         else:
             out.put(f"pos/{k}/{key}.json", text)
-    if fragments and folder.is_dir() and not any(folder.iterdir()):
+    if folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
 
 
@@ -2571,6 +2605,33 @@ class _Hashed:
 
     terms: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)
+
+
+def _preloaded(states: Path, shards: list[int], dirty: set[int]
+               ) -> tuple[dict[int, tuple[_Entries, list[_Entries]] | None], dict[int, _Hashed]]:
+    """The saved states of ``shards`` (:func:`_load_shard`) and, per shard, its terms
+    (postings and forms) hashed, with those of a ``dirty`` hash (:class:`_Hashed`): every
+    shard's terms hashed in one :func:`_term_hashes` (after one deleted article at 987
+    articles, 324 shards of about 150 terms, each hashed apart when :func:`_todo` met
+    them)."""
+    loaded = {k: _load_shard(states / f"{k}{_SHARD_STATE}") for k in shards}
+    terms: list[list[str]] = []
+    for state in loaded.values():
+        if state is None:
+            terms.append([])
+            continue
+        lunr, (stem, root) = state
+        held = set(lunr)
+        held.update(stem, root)
+        terms.append(list(held))
+    every = list(chain.from_iterable(terms))
+    hashes = iter(_term_hashes(every) if every else ())
+    hashed: dict[int, _Hashed] = {}
+    for k, held in zip(loaded, terms, strict=True):
+        mine = _Hashed(set(held))
+        mine.dirty.update(compress(held, [h in dirty for h in islice(hashes, len(held))]))
+        hashed[k] = mine
+    return loaded, hashed
 
 
 def _todo(entries: Mapping[str, Any], new: Mapping[str, Any], renumbering: bool,
@@ -2648,9 +2709,12 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
                     partial: dict[int, set[int]], slots: int = 1,
                     files: Callable[[str], tuple[_PosFiles, int]] | None = None,
                     fragments: dict[str, dict[str, str | None]] | None = None,
-                    hashed: _Hashed | None = None) -> dict[str, Any]:
+                    hashed: _Hashed | None = None, before: dict[str, Any] | None = None
+                    ) -> dict[str, Any]:
     """Patch the shard's postings; returns the terms encoded again, each with its fields or
-    a long term's summary (empty: the term is gone), for :func:`_patch_forms`. ``files``:
+    a long term's summary (empty: the term is gone), for :func:`_patch_forms`; ``before``
+    gets the same of each of them as it was (its articles per field of :data:`_LEVEL_FIELDS`
+    for a short term: what :func:`_level_docs` reads). ``files``:
     term → the positions files its long posting was read from and the number of document
     slots they were written for; ``fragments`` gets the positions fragments that changed,
     by file (None: the term is no longer in that file)."""
@@ -2666,6 +2730,8 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             assert files is not None
             pos, old_slots = files(term)
             summary: _Summary = marshal.loads(have[1])
+            if before is not None:
+                before[term] = summary  # (not changed: patched into new lists)
             if not everything and old_slots == slots:
                 done = _patch_long(term, summary, add, gone, moved, slots, pos, fragments)
                 if done is not None:
@@ -2676,13 +2742,18 @@ def _patch_postings(entries: _Entries, new: _Terms, renumbering: bool, everythin
             for key in keys:
                 fragments.setdefault(key, {})[term] = None
         elif have is not None:
+            old: dict[int, list[int]] | None = None if before is None else {}
             if not everything:
-                spliced = _splice_short(have[0], gone, moved if renumbering else {}, add)
+                spliced = _splice_short(have[0], gone, moved if renumbering else {}, add, old)
                 if spliced is not None:
                     entries[term] = (spliced[0], None, False)
                     touched[term] = spliced[1]
+                    if before is not None:
+                        before[term] = old
                     continue
             fields = _short_fields(have[0])
+            if before is not None:
+                before[term] = {f: list(fields[f]) for f in _LEVEL_FIELD_SET if f in fields}
         if have is not None and renumbering:
             _renumber_in(fields, gone, moved, _renumbered_postings)
         if add is not None:
@@ -2841,15 +2912,20 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
                  moved: dict[int, int], partial: dict[int, set[int]], level: int = 0,
                  postings: _Entries | None = None,
                  touched: Mapping[str, Any] | None = None,
-                 hashed: _Hashed | None = None) -> None:
+                 hashed: _Hashed | None = None, incoming: _Terms | None = None,
+                 before: Mapping[str, Any] | None = None) -> None:
     """Patch one level's forms; a term's entry numbers the articles of its posting, so the
-    terms whose posting changed (``touched``) are encoded again too."""
+    terms whose posting changed (``touched``) are encoded again too: as text
+    (:func:`_spliced_forms`) when its forms are the same ones and ``before`` holds its
+    posting as it was (:func:`_patch_postings`), ``incoming`` the spill's postings."""
     touched = touched or {}
     todo = _todo(entries, new, renumbering, everything, dirty, hashed)
     todo.update(t for t in touched if t in entries)
     for term in todo:
         have = entries.get(term)
         norms: dict[str, dict[str, list[int]]] = {}
+        reshaped = have is None  # its forms are not the same ones
+        gone: set[int] = set()
         if have is not None:
             norms = marshal.loads(have[1])
             if renumbering:
@@ -2858,20 +2934,67 @@ def _patch_forms(entries: _Entries, new: dict[str, dict[str, dict[str, list[int]
                     _renumber_in(norms[norm], gone, moved, _renumbered_numbers)
                     if not norms[norm]:
                         del norms[norm]
+                        reshaped = True
         add = new.get(term)
         if add is not None:
             for norm, spellings in add.items():
-                spelled = norms.setdefault(norm, {})
+                spelled = norms.get(norm)
+                if spelled is None:
+                    spelled = norms[norm] = {}
+                    reshaped = True
                 for spelling, numbers in spellings.items():
                     spelled[spelling] = sorted({*spelled.get(spelling, []), *numbers})
         if norms:
             fields = touched.get(term)
             if fields is None and postings is not None and term in postings:
                 fields = _term_data(postings[term])
-            entries[term] = (_patch_fragment(term, norms, _level_docs(fields, level)),
+            docs = _level_docs(fields, level)
+            text = None
+            if (not reshaped and not everything and len(norms) > 1 and before is not None
+                    and term in before):
+                assert have is not None
+                text = _spliced_forms(term, have[0], norms, _level_docs(before[term], level),
+                                      docs, gone, moved if renumbering else {},
+                                      (incoming or {}).get(term), add, level)
+            entries[term] = (text or _patch_fragment(term, norms, docs),
                              marshal.dumps(norms, 2))
         else:
             entries.pop(term, None)
+
+
+def _spliced_forms(term: str, fragment: str, norms: dict[str, dict[str, list[int]]],
+                   old_docs: list[int], docs: list[int], gone: set[int], moved: dict[int, int],
+                   posted: dict[int, dict[int, list[int]]] | None,
+                   add: dict[str, dict[str, list[int]]] | None, level: int) -> str | None:
+    """A forms entry whose forms stay the same ones (more than one), patched as text
+    (:mod:`archive.browser.formsplice`): its old entry ``fragment`` made over the articles
+    ``old_docs``, now over ``docs``; ``posted``, ``add``: the term's postings and forms from
+    the spill. None: made whole instead (:func:`_patch_fragment`)."""
+    codes = entry_codes(fragment)
+    if codes is None:  # one form for every article, or an article outside the posting
+        return None
+    coming: dict[int, set[int]] = {}
+    if posted:
+        for f in _LEVEL_FIELDS[level]:
+            held = posted.get(f)
+            if held:
+                for d in held:
+                    coming.setdefault(d, set())
+    if add:
+        order = sorted(norms)
+        for norm, spellings in add.items():
+            i = bisect_left(order, norm)
+            for numbers in spellings.values():
+                for d in numbers:
+                    forms = coming.get(d)
+                    if forms is None:  # not in the posting: the explicit entry
+                        return None
+                    forms.add(i)
+    spliced = splice_codes(codes, old_docs, docs, gone, moved,
+                           {d: sorted(forms) for d, forms in coming.items()})
+    if spliced is None:
+        return None
+    return f'{_json_string(term)}:[{_dump(forms_names(norms))},"{spliced}"]'
 
 
 def _sweep(out_dir: Path | None, shards: int, texted: set[int], blocks: int,
