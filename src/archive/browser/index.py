@@ -97,7 +97,14 @@ from archive import files
 from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.browser import keptstate
-from archive.browser.digits import codes_text, count_numbers, numbers_text, text_numbers
+from archive.browser.digits import (
+    SPELLING,
+    codes_text,
+    count_numbers,
+    counts_of,
+    numbers_text,
+    text_numbers,
+)
 from archive.collector import paused as paused_gc
 from archive.index.schema import root_stream
 
@@ -366,11 +373,18 @@ def _hash(term: str) -> int:
 
 
 def _hashes(terms: list[str]) -> list[int]:
-    """:func:`_hash` of each of ``terms``: looked up in C, computed only for those not known."""
-    hashes = list(map(_HASHES.get, terms))
-    if None in hashes:
-        hashes = [_new_hash(t) if h is None else h for h, t in zip(hashes, terms, strict=True)]
-    return hashes
+    """:func:`_hash` of each of ``terms``: the unknown ones found in C (a set difference with
+    the cache), only they computed, then every hash looked up in C."""
+    known = _HASHES
+    missing = set(terms).difference(known)
+    if missing:
+        if len(known) + len(missing) > HASH_CACHE:  # full: emptied, as _new_hash does
+            known.clear()
+            missing = set(terms)
+            if len(missing) > HASH_CACHE:
+                return list(map(term_hash, terms))
+        known.update(zip(missing, map(term_hash, missing), strict=True))
+    return list(map(known.__getitem__, terms))
 
 
 #: A forms item's term (``(level, term, normalized, spelling)``).
@@ -445,8 +459,25 @@ def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str
     return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
+def _cells(lists: list[list[int]]) -> list[str]:
+    """Each of an article's positions lists (one field's terms) as its cell's text: the
+    delta positions as :func:`_numbers` text, what a shard's cell holds (format 8). Made
+    once per article and term here, and spilled as text: the shards take them as they are
+    (a one-number text instead of a list and its number: fewer objects marshalled). A list
+    of one position (most) is that number's spelling, looked up in C."""
+    cells: list[str | None] = list(map(SPELLING.get, map(_FIRST, lists)))
+    for i in compress(range(len(lists)), map(operator.ne, map(len, lists), repeat(1))):
+        cells[i] = numbers_text(delta_encode(lists[i]))
+    if None in cells:  # a position beyond the spellings' table
+        cells = [numbers_text(p) if c is None else c for c, p in zip(cells, lists, strict=True)]
+    return cells  # type: ignore[return-value]
+
+
+_FIRST = operator.itemgetter(0)
+
+
 def _record(doc: IndexDoc, url: str | None, raw_text: str | None = None) -> _Record:
-    postings: dict[str, list[Any]] = {}  # term → [field number, delta positions, …]
+    postings: dict[str, list[Any]] = {}  # term → [field number, cell text, …] (_cells)
     for f, (_length, raw) in enumerate(_group_fields(doc)):
         # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
         # browser looks entity keys up lowercased); most fields have no upper case at all
@@ -457,14 +488,12 @@ def _record(doc: IndexDoc, url: str | None, raw_text: str | None = None) -> _Rec
             for term, positions in raw.items():
                 low = term.lower()
                 local[low] = local[low] + positions if low in local else positions
-        for term, positions in local.items():
-            # one position (most): the list is already its delta encoding (and not shared)
-            deltas = positions if len(positions) == 1 else delta_encode(positions)
+        for term, cell in zip(local, _cells(list(local.values())), strict=True):
             at = postings.get(term)
             if at is None:
-                postings[term] = [f, deltas]
+                postings[term] = [f, cell]
             else:
-                at += (f, deltas)
+                at += (f, cell)
     # per (level, term, normalized form): the first spelling, title first (read from the
     # tokens' distinct readings in order of first appearance: a word repeats its reading)
     first: dict[tuple[int, str, str], tuple[int, str, str, str]] = {}
@@ -754,45 +783,57 @@ _LUNR_HEAD = ('{"fieldVectors":[],"fields":' + json.dumps(list(FIELDS), ensure_a
 _LUNR_TAIL = f'],"pipeline":["{PIPELINE_LABEL}"],"version":"{LUNR_VERSION}"}}'
 
 
-def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
+def _posting_fragment(fields: dict[int, dict[int, Any]], slots: int, cells: bool = False
                       ) -> tuple[str, dict[str, str], _Summary | None]:
     """A term's shard entry (members of its posting, :func:`posting_members`) and, for a long
     term, its positions fragments by file (``<n>.<b>``: the n ranges of document numbers,
     range b): ``{field: "positions;positions;…"}``, the delta positions (:func:`_numbers`) of
     each article of the range holding the term in that field, in the order of the field's
     articles in the shard (the browser takes the articles from there: they are not
-    repeated), and its summary (:func:`_long_fragment`; None: a short term)."""
+    repeated), and its summary (:func:`_long_fragment`; None: a short term). ``cells``: the
+    positions given as their cells' text (:func:`_cells`, a cold build), not as lists."""
     if not _is_long(fields):
-        return _short_fragment(fields), {}, None
+        return _short_fragment(fields, str if cells else _numbers), {}, None
     docs_all: set[int] = set()
     for numbers in fields.values():
         docs_all.update(numbers)
     docs = sorted(docs_all)
-    tfs = _term_frequencies(fields, docs)
+    tfs = _term_frequencies(fields, docs, counts_of if cells else _lengths)
     summary = (docs, tfs)
+    blocks = position_blocks(len(docs))
     return (_long_fragment(summary),
-            _block_fragments(fields, position_blocks(len(docs)), slots), summary)
+            _cell_fragments(fields, blocks, slots) if cells
+            else _block_fragments(fields, blocks, slots), summary)
 
 
-def _term_frequencies(fields: dict[int, dict[int, list[int]]], docs: list[int]
+def _lengths(lists: list[list[int]]) -> list[int]:
+    """:func:`_tf` of each of ``lists``."""
+    return list(map(len, lists))
+
+
+def _term_frequencies(fields: dict[int, dict[int, Any]], docs: list[int],
+                      counts: Callable[[list[Any]], list[int]] | None = None
                       ) -> dict[int, list[int]]:
     """Per field of ``fields`` (in its order): :func:`_tf` of each of ``docs`` (0: not in the
     field). A field holding most of the articles is read over ``docs`` in C; one holding few
-    (a title field, mostly) is set at its articles' places only."""
+    (a title field, mostly) is set at its articles' places only. ``counts``: the term
+    frequencies of a list of positions (:func:`_lengths`, the default), or of cells' texts
+    (:func:`archive.browser.digits.counts_of`; ``""``: 0)."""
+    counts = counts or _lengths
     n = len(docs)
     place: dict[int, int] | None = None
     tfs: dict[int, list[int]] = {}
     for f, held in fields.items():
         if len(held) == n:
-            tfs[f] = list(map(len, map(held.__getitem__, docs)))
+            tfs[f] = counts(list(map(held.__getitem__, docs)))
         elif len(held) * 4 > n:
-            tfs[f] = list(map(len, map(held.get, docs, repeat(()))))
+            tfs[f] = counts(list(map(held.get, docs, repeat(""))))
         else:
             if place is None:
                 place = dict(zip(docs, range(n), strict=True))
             row = [0] * n
-            for d, positions in held.items():
-                row[place[d]] = len(positions)
+            for d, tf in zip(held, counts(list(held.values())), strict=True):
+                row[place[d]] = tf
             tfs[f] = row
     return tfs
 
@@ -841,19 +882,22 @@ def _block_fragments(fields: dict[int, dict[int, list[int]]], blocks: int, slots
     return {f"{blocks}.{b}": dump(part) for b, part in parts.items()}
 
 
-def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
+def _short_fragment(fields: dict[int, dict[int, Any]],
+                    cell: Callable[[Any], str] | None = None) -> str:
     """A short term's shard entry: the text of ``_dump(posting)`` without its braces
     (:func:`posting_members`; members in the order of their names), written directly: the
     usual shapes (one field, or every field holding the same one article) without sorting or
-    a union of articles."""
-    numbers = _numbers
+    a union of articles. ``cell``: an article's positions' cell text (:func:`_numbers` of
+    its delta positions, the default; ``str`` when they are given as that text already)."""
+    numbers = cell or _numbers
+    docnums = _numbers
     if len(fields) == 1:
         for f, held in fields.items():
             if len(held) == 1:
                 for d, p in held.items():
-                    return f'"d":"{numbers([d])}","{FIELDS[f]}":"{numbers(p)}"'
+                    return f'"d":"{docnums([d])}","{FIELDS[f]}":"{numbers(p)}"'
             docs = sorted(held)
-            return (f'"d":"{numbers(delta_encode(docs))}","{FIELDS[f]}":"'
+            return (f'"d":"{docnums(delta_encode(docs))}","{FIELDS[f]}":"'
                     + ";".join([numbers(held[d]) for d in docs]) + '"')
     order = sorted(fields, key=_NAME_RANK.__getitem__)
     one = None  # the one article of every field, if so
@@ -871,15 +915,15 @@ def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
             break
     out = []
     if one is not None:
-        out.append(f'"d":"{numbers([one])}"')
+        out.append(f'"d":"{docnums([one])}"')
         for f in order:
             p = fields[f][one]
             ref = fields.get(_REF[f]) if f in _REF else None
-            cell = "=" if ref is not None and ref[one] == p else numbers(p)
-            out.append(f'"{FIELDS[f]}":"{cell}"')
+            text = "=" if ref is not None and ref[one] == p else numbers(p)
+            out.append(f'"{FIELDS[f]}":"{text}"')
         return ",".join(out)
     docs = sorted(set().union(*fields.values()))
-    out.append(f'"d":"{numbers(delta_encode(docs))}"')
+    out.append(f'"d":"{docnums(delta_encode(docs))}"')
     for f in order:
         held = fields[f]
         ref = fields.get(_REF[f]) if f in _REF else None
@@ -2338,6 +2382,8 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                             spellings[spelling] = [num]
                         else:
                             holders.append(num)
+        if old_shards is not None:  # a rebuild patches delta positions lists, not cells
+            _cells_to_lists(incoming)
         # the shards of this round: every one of its buckets' (only those holding changed
         # terms unless ``everything``), listed from the buckets, not by a scan of every shard
         # in each round (rounds times shards: 4 million at 29,904 articles)
@@ -2409,24 +2455,35 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         os.replace(target, states)
 
 
+def _cells_to_lists(incoming: dict[int, tuple[_Terms, _Forms]]) -> None:
+    """The spill's cells (:func:`_cells`) of a rebuild's gathered postings as the delta
+    positions lists its patching reads (a rebuild spills only the articles that changed)."""
+    for terms, _forms in incoming.values():
+        for fields in terms.values():
+            for held in fields.values():
+                for d, cell in held.items():
+                    held[d] = text_numbers(cell)
+
+
 def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str | None]]
                     ) -> _Entries:
     """A shard's postings state on a cold build, from the spill's postings alone (what
-    :func:`_patch_postings` makes from no state, without its bookkeeping); the long terms'
-    positions fragments go to ``fragments``."""
+    :func:`_patch_postings` makes from no state, without its bookkeeping), their positions
+    as the spill's cells' text (:func:`_cells`); the long terms' positions fragments go to
+    ``fragments``."""
     entries: _Entries = {}
     dumps = marshal.dumps
-    numbers = _numbers
+    spell = SPELLING.get
     one_is_short = LONG_DOCS >= 1  # (a term of one article is long only below that)
     for term, fields in new.items():
         if len(fields) == 1 and one_is_short:  # one field of one article (most terms)
             ((f, held),) = fields.items()
             if len(held) == 1:
                 ((d, p),) = held.items()
-                entries[term] = (f'"d":"{numbers([d])}","{FIELDS[f]}":"{numbers(p)}"',
+                entries[term] = (f'"d":"{spell(d) or _numbers([d])}","{FIELDS[f]}":"{p}"',
                                  None, False)
                 continue
-        lunr, pos, long = _posting_fragment(fields, slots)
+        lunr, pos, long = _posting_fragment(fields, slots, cells=True)
         entries[term] = ((lunr, None, False) if long is None
                          else (lunr, dumps(long, 2), True))
         for key, fragment in pos.items():
