@@ -122,3 +122,62 @@ def test_hashes_are_term_hashes_across_a_full_cache(monkeypatch: pytest.MonkeyPa
         terms = rng.sample(words, min(size, len(words)))
         assert browser_index._hashes(terms) == list(map(browser_index.term_hash, terms))
         assert len(browser_index._HASHES) <= 50
+
+
+def _expanded(group: tuple[int, list, list]) -> list[tuple[int, str, str, str]]:
+    """A spilled group's forms as ``(level, term, normalized, spelling)``, the way
+    ``_write_shards`` reads them."""
+    h, posts, forms = group
+    out = []
+    for item in forms:
+        if len(item) == 3:
+            assert len(posts) == 1
+            level, norm, spelling = item
+            term = posts[0][0]
+        else:
+            level, term, norm, spelling = item
+        out.append((level, term, norm, norm if spelling is None else spelling))
+    return out
+
+
+@pytest.mark.parametrize("weak", [False, True])
+def test_term_groups_hold_every_posting_and_form_under_its_hash(
+        monkeypatch: pytest.MonkeyPatch, weak: bool) -> None:
+    """Each term's postings and forms are in the group of its hash, whatever shares a hash
+    (``weak``: a hash of a few values, so that terms collide), in the terms' order."""
+    import marshal
+
+    monkeypatch.setattr(browser_index, "_HASHES", {})
+    if weak:
+        monkeypatch.setattr(browser_index, "term_hash", lambda t: len(t) % 3)
+    hash_of = browser_index.term_hash
+    rng = random.Random(23 + weak)
+    letters = "ابتثجح"
+    for _ in range(200):
+        words = list(dict.fromkeys("".join(rng.choices(letters, k=rng.randint(1, 4)))
+                                   for _ in range(rng.randint(0, 12))))
+        posted = [w for w in words if rng.random() < 0.8]
+        postings = {w: [rng.randrange(8), "#"] for w in posted}
+        forms = []
+        for w in words:
+            for level in rng.sample([0, 1], rng.randint(0, 2)):
+                for norm in rng.sample(words, rng.randint(1, min(3, len(words)))):
+                    forms.append((level, w, norm, rng.choice([norm, norm + "ى"])))
+        hashes, groups = browser_index._term_groups(
+            postings, {(level, term, norm): spelling for level, term, norm, spelling in forms})
+        decoded = [marshal.loads(g) for g in groups]
+        assert hashes == [g[0] for g in decoded] and len(set(hashes)) == len(hashes)
+        assert all(marshal.dumps(g, 2) == b for g, b in zip(decoded, groups, strict=True))
+        want_posts: dict[int, list] = {}
+        want_forms: dict[int, list] = {}
+        for term, flat in postings.items():
+            want_posts.setdefault(hash_of(term), []).append((term, flat))
+        for item in forms:
+            want_forms.setdefault(hash_of(item[1]), []).append(item)
+        assert {g[0]: g[1] for g in decoded if g[1]} == want_posts
+        for g in decoded:
+            got = _expanded(g)
+            want = want_forms.get(g[0], [])
+            assert sorted(got) == sorted(want)
+            for term in {f[1] for f in want}:  # each term's forms in order
+                assert [f for f in got if f[1] == term] == [f for f in want if f[1] == term]

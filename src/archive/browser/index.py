@@ -373,18 +373,11 @@ def _hash(term: str) -> int:
 
 
 def _hashes(terms: list[str]) -> list[int]:
-    """:func:`_hash` of each of ``terms``: the unknown ones found in C (a set difference with
-    the cache), only they computed, then every hash looked up in C."""
-    known = _HASHES
-    missing = set(terms).difference(known)
-    if missing:
-        if len(known) + len(missing) > HASH_CACHE:  # full: emptied, as _new_hash does
-            known.clear()
-            missing = set(terms)
-            if len(missing) > HASH_CACHE:
-                return list(map(term_hash, terms))
-        known.update(zip(missing, map(term_hash, missing), strict=True))
-    return list(map(known.__getitem__, terms))
+    """:func:`_hash` of each of ``terms``: looked up in C, computed only for those not known."""
+    hashes = list(map(_HASHES.get, terms))
+    if None in hashes:
+        hashes = [_new_hash(t) if h is None else h for h, t in zip(hashes, terms, strict=True)]
+    return hashes
 
 
 #: A forms item's term (``(level, term, normalized, spelling)``).
@@ -428,20 +421,37 @@ class _Record:
     fingerprint: str
 
 
-def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str, str]]
+def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str], str]
                  ) -> tuple[list[int], list[bytes]]:
-    """An article's postings (term → [field number, delta positions, field number, …]) and
-    forms ``(0 stem | 1 root, term, normalized, spelling)`` grouped by term hash, in order of
+    """An article's postings (term → [field number, cell text, field number, …]) and forms
+    (``(0 stem | 1 root, term, normalized)`` → spelling) grouped by term hash, in order of
     first appearance: the hashes, and per hash the marshal bytes of ``(hash, [(term, [field,
-    positions, …]), …], forms)``. The bytes are the group's spill
-    record and, through a checksum, what tells an edited article's changed hashes; marshal
-    version 2 has no back references, so equal groups give equal bytes whatever their
-    objects' reference counts."""
+    cell, …]), …], forms)``. The bytes are the group's spill record and, through a checksum,
+    what tells an edited article's changed hashes; marshal version 2 has no back references,
+    so equal groups give equal bytes whatever their objects' reference counts.
+
+    A form is spilled as ``(level, normalized, spelling)`` when its term is the group's one
+    posting term (nearly all: a stem or root is a term of its field), else as ``(level,
+    term, normalized, spelling)``; its spelling None when it is the normalized form (two
+    thirds of them): the forms were half of the spill's bytes, each term written again with
+    each of its forms (:func:`_write_shards` reads them back)."""
     hashes = _hashes(list(postings))
     groups: dict[int, tuple[int, list[Any], list[Any]]]
+    rest: list[tuple[int, str, str, str]]
     if len(set(hashes)) == len(hashes):  # no two terms of the article share a hash (usual)
         groups = {h: (h, [item], []) for h, item in zip(hashes, postings.items(), strict=True)}
+        # a posting term's forms go to its group, without their term or a hash lookup
+        forms_of = dict(zip(postings, map(_FORMS_OF, groups.values()), strict=True)).get
+        rest = []
+        for (level, term, norm), spelling in forms.items():
+            at = forms_of(term)
+            if at is None:
+                rest.append((level, term, norm, spelling))
+            else:
+                at.append((level, norm, None if spelling == norm else spelling))
     else:
+        rest = [(level, term, norm, spelling)
+                for (level, term, norm), spelling in forms.items()]
         groups = {}
         for h, item in zip(hashes, postings.items(), strict=True):
             group = groups.get(h)
@@ -449,14 +459,21 @@ def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str
                 groups[h] = (h, [item], [])
             else:
                 group[1].append(item)
-    known = groups.get
-    for h, item in zip(_hashes(list(map(_FORM_TERM, forms))), forms, strict=True):
-        group = known(h)
-        if group is None:
-            groups[h] = (h, [], [item])
-        else:
-            group[2].append(item)
+    if rest:
+        known = groups.get
+        for h, (level, term, norm, spelling) in zip(_hashes(list(map(_FORM_TERM, rest))), rest,
+                                                    strict=True):
+            item = (level, term, norm, None if spelling == norm else spelling)
+            group = known(h)
+            if group is None:
+                groups[h] = (h, [], [item])
+            else:
+                group[2].append(item)
     return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
+
+
+#: A group's forms list (:func:`_term_groups`).
+_FORMS_OF = operator.itemgetter(2)
 
 
 def _cells(lists: list[list[int]]) -> list[str]:
@@ -496,17 +513,17 @@ def _record(doc: IndexDoc, url: str | None, raw_text: str | None = None) -> _Rec
                 at += (f, cell)
     # per (level, term, normalized form): the first spelling, title first (read from the
     # tokens' distinct readings in order of first appearance: a word repeats its reading)
-    first: dict[tuple[int, str, str], tuple[int, str, str, str]] = {}
+    first: dict[tuple[int, str, str], str] = {}
+    add = first.setdefault
     for entity, norm, stem, root, spelling in dict.fromkeys(
             map(_READING, chain(doc.title_tokens, doc.tokens))):
         if entity is not None or not norm:
             continue
-        if stem and (0, stem, norm) not in first:
-            first[(0, stem, norm)] = (0, stem, norm, spelling)
-        if root and (1, root, norm) not in first:
-            first[(1, root, norm)] = (1, root, norm, spelling)
-    forms = list(first.values())
-    hashes, groups = _term_groups(postings, forms)
+        if stem:
+            add((0, stem, norm), spelling)
+        if root:
+            add((1, root, norm), spelling)
+    hashes, groups = _term_groups(postings, first)
     source = None if raw_text is None else raw_source(raw_text, doc.text)
     # the card says how the text is made from raw/<id>.txt (format 12): the results shown need
     # their card and text, so the page fetches their cards blocks (and raw texts) and a docs/
@@ -671,7 +688,8 @@ def _level_docs(fields: dict[int, dict[int, list[int]]] | _Summary | None, level
         return list(compress(docs, map(operator.or_, a, b)))
     if not fields:
         return []
-    a, b = (fields.get(f) for f in _LEVEL_FIELDS[level])  # type: ignore[union-attr]
+    body, title = _LEVEL_FIELDS[level]
+    a, b = fields.get(body), fields.get(title)  # type: ignore[union-attr]
     if a is None or b is None:  # one field (most): its articles are distinct already
         held = a if b is None else b
         return [] if held is None else sorted(held)
@@ -1009,12 +1027,16 @@ def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: lis
                 for spelling, numbers in spellings.items():
                     if numbers == docs or (len(numbers) == len(docs)
                                            and set(numbers) == set(docs)):
-                        # _forms_entry's [[name], 0]
-                        enc = _json_string
-                        name = (enc(norm) if spelling == norm
-                                else f"[{enc(norm)},{enc(spelling)}]")
-                        return f"{enc(term)}:[[{name}],0]"
+                        return _one_form_fragment(term, norm, spelling)
     return _json_string(term) + ":" + _dump(_forms_value(_forms_entry(norms, docs)))
+
+
+def _one_form_fragment(term: str, norm: str, spelling: str) -> str:
+    """The forms fragment of a term with one form, held by each article of its posting:
+    :func:`_forms_entry`'s ``[[name], 0]``, written without the encoder's call."""
+    enc = _json_string
+    name = enc(norm) if spelling == norm else f"[{enc(norm)},{enc(spelling)}]"
+    return f"{enc(term)}:[[{name}],0]"
 
 
 def _forms_value(entry: Any) -> Any:
@@ -2082,9 +2104,6 @@ def _write_browser_index(
                 changed.append(seq)
                 if rec.doc is not None:
                     spill.add(buckets, (seq, rec.doc))
-                # per bucket, the article's groups (one per term hash: the hash, then the
-                # marshal bytes, read back by _write_shards) and per term hash a checksum of
-                # its group
                 # per bucket, the article's groups (one per term hash), read back by
                 # _write_shards as ``(seq, [(hash, postings, forms), …])``: the record is
                 # that tuple's marshal bytes, made of the groups' own (:func:`_spilled`)
@@ -2367,7 +2386,17 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                                 docs[flat[i]] = {num: flat[i + 1]}
                             else:
                                 at[num] = flat[i + 1]
-                    for level, term, norm, spelling in forms:
+                    if not forms:
+                        continue
+                    one = posts[0][0] if len(posts) == 1 else None
+                    for item in forms:  # (level, normalized, spelling) of the term `one`,
+                        if len(item) == 3:  # or with their term (_term_groups)
+                            level, norm, spelling = item
+                            term = one
+                        else:
+                            level, term, norm, spelling = item
+                        if spelling is None:  # the normalized form's
+                            spelling = norm
                         table = levels[level]
                         norms = table.get(term)
                         if norms is None:
@@ -2500,6 +2529,16 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
     for term, norms in new.items():
         # an article lists each (term, form) once (_record), and is read once: no repeats;
         # sorted in place (the gathered tables are the cold build's own, used once)
+        if len(norms) == 1:  # one form with one spelling (most terms): without the loops
+            ((norm, spellings),) = norms.items()
+            if len(spellings) == 1:
+                ((spelling, numbers),) = spellings.items()
+                if len(numbers) > 1:
+                    numbers.sort()
+                docs = _level_docs(terms.get(term), level)
+                entries[term] = ((_one_form_fragment(term, norm, spelling) if numbers == docs
+                                  else _forms_fragment(term, norms, docs)), dumps(norms, 2))
+                continue
         for spellings in norms.values():
             for numbers in spellings.values():
                 if len(numbers) > 1:
