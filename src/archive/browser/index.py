@@ -916,7 +916,7 @@ def _short_fragment(fields: dict[int, dict[int, Any]],
                     return f'"d":"{docnums([d])}","{FIELDS[f]}":"{numbers(p)}"'
             docs = sorted(held)
             return (f'"d":"{docnums(delta_encode(docs))}","{FIELDS[f]}":"'
-                    + ";".join([numbers(held[d]) for d in docs]) + '"')
+                    + ";".join(map(numbers, map(held.__getitem__, docs))) + '"')
     order = sorted(fields, key=_NAME_RANK.__getitem__)
     one = None  # the one article of every field, if so
     for held in fields.values():
@@ -942,6 +942,17 @@ def _short_fragment(fields: dict[int, dict[int, Any]],
         return ",".join(out)
     docs = sorted(set().union(*fields.values()))
     out.append(f'"d":"{docnums(delta_encode(docs))}"')
+    if numbers is str:  # the cells' text given: each field's cells read over docs in C
+        for f in order:
+            held = fields[f]
+            texts = list(map(held.get, docs, repeat("")))
+            ref = fields.get(_REF[f]) if f in _REF else None
+            if ref is not None:  # "=": the same cell as the reference field's (not "")
+                same = list(map(operator.eq, texts, map(ref.get, docs)))
+                if True in same:
+                    texts = ["=" if s else t for s, t in zip(same, texts, strict=True)]
+            out.append(f'"{FIELDS[f]}":"' + ";".join(texts) + '"')
+        return ",".join(out)
     for f in order:
         held = fields[f]
         ref = fields.get(_REF[f]) if f in _REF else None
