@@ -17,8 +17,10 @@ from archive.browser.digits import (
     BASE,
     LAST,
     LEAD,
+    SPELLING,
     codes_text,
     count_numbers,
+    counts_of,
     number_text,
     number_value,
     numbers_text,
@@ -52,6 +54,17 @@ def test_every_number_has_one_spelling_and_reads_back() -> None:
         assert text_numbers(numbers_text(numbers)) == numbers
         assert count_numbers(numbers_text(numbers)) == len(numbers)
         assert numbers_text(iter(numbers)) == numbers_text(numbers)
+    texts = list(map(numbers_text, _lists()))
+    assert counts_of(texts) == list(map(len, _lists()))
+    assert counts_of([]) == []
+    assert counts_of([""]) == [0]
+
+
+def test_spelling_table_is_number_text() -> None:
+    rng = random.Random(3)
+    for n in [0, 1, BASE, (1 << 16) - 1, *rng.sample(range(1 << 16), 2000)]:
+        assert SPELLING[n] == number_text(n)
+    assert SPELLING.get(1 << 16) is None
 
 
 def test_small_numbers_take_one_character_and_lists_are_shorter_than_decimals() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from archive.browser import index as browser_index
 
 
@@ -35,3 +37,147 @@ def test_term_frequencies_of_dense_and_sparse_fields() -> None:
         got = browser_index._term_frequencies(fields, docs)
         assert got == want
         assert list(got) == list(fields)  # the fields' order (the summary is marshalled)
+
+
+def _position_lists(rng: random.Random) -> list[list[int]]:
+    """Positions lists as the analysis gives them: mostly one position, some several (not
+    always ascending: entity keys), some beyond the digits' table (1 << 16)."""
+    out: list[list[int]] = []
+    for _ in range(rng.randint(1, 60)):
+        size = rng.choice([1, 1, 1, 1, 2, 3, 7])
+        top = rng.choice([100, 5000, 70_000])
+        out.append([rng.randrange(top) for _ in range(size)])
+    return out
+
+
+def test_cells_are_the_delta_positions_text() -> None:
+    from archive.browser.digits import numbers_text
+
+    rng = random.Random(13)
+    for _ in range(300):
+        lists = _position_lists(rng)
+        copies = [list(p) for p in lists]
+        want = [numbers_text(browser_index.delta_encode(p)) for p in lists]
+        assert browser_index._cells(lists) == want
+        assert lists == copies  # not changed in place
+
+
+def _fields(rng: random.Random, docs: list[int]) -> dict[int, dict[int, list[int]]]:
+    fields: dict[int, dict[int, list[int]]] = {}
+    for f in rng.sample(range(8), rng.randint(1, 8)):
+        held = [d for d in docs if rng.random() < rng.choice([1.0, 0.5, 0.1])] or docs[:1]
+        fields[f] = {d: browser_index.delta_encode(sorted(rng.sample(range(90_000),
+                                                                     rng.randint(1, 4))))
+                     for d in held}
+    for f, ref in browser_index._REF.items():  # some cells equal to their reference's
+        if f in fields and ref in fields:
+            for d in list(fields[f])[::2]:
+                if d in fields[ref]:
+                    fields[f][d] = list(fields[ref][d])
+    return fields
+
+
+@pytest.mark.parametrize("long_docs", [0, 3, browser_index.LONG_DOCS])
+def test_fragments_from_cells_equal_those_from_lists(monkeypatch: pytest.MonkeyPatch,
+                                                     long_docs: int) -> None:
+    """A cold build's shard entries from the spill's cells (text) are the text the lists'
+    path writes: short terms, long terms (summary and positions files), every shape."""
+    from archive.browser.digits import numbers_text
+
+    monkeypatch.setattr(browser_index, "LONG_DOCS", long_docs)
+    rng = random.Random(17 + long_docs)
+    slots = 1 << 12
+    for _ in range(300):
+        docs = sorted(rng.sample(range(slots), rng.choice([1, 1, 2, 5, 40])))
+        fields = _fields(rng, docs)
+        cells = {f: {d: numbers_text(p) for d, p in held.items()} for f, held in fields.items()}
+        assert (browser_index._posting_fragment(cells, slots, cells=True)
+                == browser_index._posting_fragment(fields, slots))
+        assert (browser_index._short_fragment(cells, str)
+                == browser_index._short_fragment(fields))
+        terms = {"t": fields}
+        got: dict[str, dict[str, str | None]] = {}
+        want: dict[str, dict[str, str | None]] = {}
+        assert (browser_index._fresh_postings({"t": cells}, slots, got)
+                == {"t": _entry(browser_index._posting_fragment(terms["t"], slots), want)})
+        assert got == want
+
+
+def _entry(made: tuple[str, dict[str, str], object], fragments: dict[str, dict[str, str | None]]
+           ) -> tuple[object, ...]:
+    import marshal
+
+    lunr, pos, long = made
+    for key, fragment in pos.items():
+        fragments.setdefault(key, {})["t"] = fragment
+    return (lunr, None, False) if long is None else (lunr, marshal.dumps(long, 2), True)
+
+
+def test_hashes_are_term_hashes_across_a_full_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browser_index, "HASH_CACHE", 50)
+    monkeypatch.setattr(browser_index, "_HASHES", {})
+    rng = random.Random(19)
+    words = ["".join(rng.choices("ابتثجحخ", k=rng.randint(1, 6))) for _ in range(400)]
+    for size in (0, 1, 10, 40, 49, 60, 200):
+        terms = rng.sample(words, min(size, len(words)))
+        assert browser_index._hashes(terms) == list(map(browser_index.term_hash, terms))
+        assert len(browser_index._HASHES) <= 50
+
+
+def _expanded(group: tuple[int, list, list]) -> list[tuple[int, str, str, str]]:
+    """A spilled group's forms as ``(level, term, normalized, spelling)``, the way
+    ``_write_shards`` reads them."""
+    h, posts, forms = group
+    out = []
+    for item in forms:
+        if len(item) == 3:
+            assert len(posts) == 1
+            level, norm, spelling = item
+            term = posts[0][0]
+        else:
+            level, term, norm, spelling = item
+        out.append((level, term, norm, norm if spelling is None else spelling))
+    return out
+
+
+@pytest.mark.parametrize("weak", [False, True])
+def test_term_groups_hold_every_posting_and_form_under_its_hash(
+        monkeypatch: pytest.MonkeyPatch, weak: bool) -> None:
+    """Each term's postings and forms are in the group of its hash, whatever shares a hash
+    (``weak``: a hash of a few values, so that terms collide), in the terms' order."""
+    import marshal
+
+    monkeypatch.setattr(browser_index, "_HASHES", {})
+    if weak:
+        monkeypatch.setattr(browser_index, "term_hash", lambda t: len(t) % 3)
+    hash_of = browser_index.term_hash
+    rng = random.Random(23 + weak)
+    letters = "ابتثجح"
+    for _ in range(200):
+        words = list(dict.fromkeys("".join(rng.choices(letters, k=rng.randint(1, 4)))
+                                   for _ in range(rng.randint(0, 12))))
+        posted = [w for w in words if rng.random() < 0.8]
+        postings = {w: [rng.randrange(8), "#"] for w in posted}
+        forms = []
+        for w in words:
+            for level in rng.sample([0, 1], rng.randint(0, 2)):
+                for norm in rng.sample(words, rng.randint(1, min(3, len(words)))):
+                    forms.append((level, w, norm, rng.choice([norm, norm + "ى"])))
+        hashes, groups = browser_index._term_groups(
+            postings, {(level, term, norm): spelling for level, term, norm, spelling in forms})
+        decoded = [marshal.loads(g) for g in groups]
+        assert hashes == [g[0] for g in decoded] and len(set(hashes)) == len(hashes)
+        assert all(marshal.dumps(g, 2) == b for g, b in zip(decoded, groups, strict=True))
+        want_posts: dict[int, list] = {}
+        want_forms: dict[int, list] = {}
+        for term, flat in postings.items():
+            want_posts.setdefault(hash_of(term), []).append((term, flat))
+        for item in forms:
+            want_forms.setdefault(hash_of(item[1]), []).append(item)
+        assert {g[0]: g[1] for g in decoded if g[1]} == want_posts
+        for g in decoded:
+            got = _expanded(g)
+            want = want_forms.get(g[0], [])
+            assert sorted(got) == sorted(want)
+            for term in {f[1] for f in want}:  # each term's forms in order
+                assert [f for f in got if f[1] == term] == [f for f in want if f[1] == term]

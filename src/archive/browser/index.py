@@ -97,7 +97,14 @@ from archive import files
 from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.browser import keptstate
-from archive.browser.digits import codes_text, count_numbers, numbers_text, text_numbers
+from archive.browser.digits import (
+    SPELLING,
+    codes_text,
+    count_numbers,
+    counts_of,
+    numbers_text,
+    text_numbers,
+)
 from archive.browser.formsplice import entry_codes, forms_names, splice_codes
 from archive.collector import paused as paused_gc
 from archive.index.schema import root_stream
@@ -415,20 +422,37 @@ class _Record:
     fingerprint: str
 
 
-def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str, str]]
+def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str], str]
                  ) -> tuple[list[int], list[bytes]]:
-    """An article's postings (term → [field number, delta positions, field number, …]) and
-    forms ``(0 stem | 1 root, term, normalized, spelling)`` grouped by term hash, in order of
+    """An article's postings (term → [field number, cell text, field number, …]) and forms
+    (``(0 stem | 1 root, term, normalized)`` → spelling) grouped by term hash, in order of
     first appearance: the hashes, and per hash the marshal bytes of ``(hash, [(term, [field,
-    positions, …]), …], forms)``. The bytes are the group's spill
-    record and, through a checksum, what tells an edited article's changed hashes; marshal
-    version 2 has no back references, so equal groups give equal bytes whatever their
-    objects' reference counts."""
+    cell, …]), …], forms)``. The bytes are the group's spill record and, through a checksum,
+    what tells an edited article's changed hashes; marshal version 2 has no back references,
+    so equal groups give equal bytes whatever their objects' reference counts.
+
+    A form is spilled as ``(level, normalized, spelling)`` when its term is the group's one
+    posting term (nearly all: a stem or root is a term of its field), else as ``(level,
+    term, normalized, spelling)``; its spelling None when it is the normalized form (two
+    thirds of them): the forms were half of the spill's bytes, each term written again with
+    each of its forms (:func:`_write_shards` reads them back)."""
     hashes = _hashes(list(postings))
     groups: dict[int, tuple[int, list[Any], list[Any]]]
+    rest: list[tuple[int, str, str, str]]
     if len(set(hashes)) == len(hashes):  # no two terms of the article share a hash (usual)
         groups = {h: (h, [item], []) for h, item in zip(hashes, postings.items(), strict=True)}
+        # a posting term's forms go to its group, without their term or a hash lookup
+        forms_of = dict(zip(postings, map(_FORMS_OF, groups.values()), strict=True)).get
+        rest = []
+        for (level, term, norm), spelling in forms.items():
+            at = forms_of(term)
+            if at is None:
+                rest.append((level, term, norm, spelling))
+            else:
+                at.append((level, norm, None if spelling == norm else spelling))
     else:
+        rest = [(level, term, norm, spelling)
+                for (level, term, norm), spelling in forms.items()]
         groups = {}
         for h, item in zip(hashes, postings.items(), strict=True):
             group = groups.get(h)
@@ -436,18 +460,42 @@ def _term_groups(postings: dict[str, list[Any]], forms: list[tuple[int, str, str
                 groups[h] = (h, [item], [])
             else:
                 group[1].append(item)
-    known = groups.get
-    for h, item in zip(_hashes(list(map(_FORM_TERM, forms))), forms, strict=True):
-        group = known(h)
-        if group is None:
-            groups[h] = (h, [], [item])
-        else:
-            group[2].append(item)
+    if rest:
+        known = groups.get
+        for h, (level, term, norm, spelling) in zip(_hashes(list(map(_FORM_TERM, rest))), rest,
+                                                    strict=True):
+            item = (level, term, norm, None if spelling == norm else spelling)
+            group = known(h)
+            if group is None:
+                groups[h] = (h, [], [item])
+            else:
+                group[2].append(item)
     return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
+#: A group's forms list (:func:`_term_groups`).
+_FORMS_OF = operator.itemgetter(2)
+
+
+def _cells(lists: list[list[int]]) -> list[str]:
+    """Each of an article's positions lists (one field's terms) as its cell's text: the
+    delta positions as :func:`_numbers` text, what a shard's cell holds (format 8). Made
+    once per article and term here, and spilled as text: the shards take them as they are
+    (a one-number text instead of a list and its number: fewer objects marshalled). A list
+    of one position (most) is that number's spelling, looked up in C."""
+    cells: list[str | None] = list(map(SPELLING.get, map(_FIRST, lists)))
+    for i in compress(range(len(lists)), map(operator.ne, map(len, lists), repeat(1))):
+        cells[i] = numbers_text(delta_encode(lists[i]))
+    if None in cells:  # a position beyond the spellings' table
+        cells = [numbers_text(p) if c is None else c for c, p in zip(cells, lists, strict=True)]
+    return cells  # type: ignore[return-value]
+
+
+_FIRST = operator.itemgetter(0)
+
+
 def _record(doc: IndexDoc, url: str | None, raw_text: str | None = None) -> _Record:
-    postings: dict[str, list[Any]] = {}  # term → [field number, delta positions, …]
+    postings: dict[str, list[Any]] = {}  # term → [field number, cell text, …] (_cells)
     for f, (_length, raw) in enumerate(_group_fields(doc)):
         # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
         # browser looks entity keys up lowercased); most fields have no upper case at all
@@ -458,27 +506,25 @@ def _record(doc: IndexDoc, url: str | None, raw_text: str | None = None) -> _Rec
             for term, positions in raw.items():
                 low = term.lower()
                 local[low] = local[low] + positions if low in local else positions
-        for term, positions in local.items():
-            # one position (most): the list is already its delta encoding (and not shared)
-            deltas = positions if len(positions) == 1 else delta_encode(positions)
+        for term, cell in zip(local, _cells(list(local.values())), strict=True):
             at = postings.get(term)
             if at is None:
-                postings[term] = [f, deltas]
+                postings[term] = [f, cell]
             else:
-                at += (f, deltas)
+                at += (f, cell)
     # per (level, term, normalized form): the first spelling, title first (read from the
     # tokens' distinct readings in order of first appearance: a word repeats its reading)
-    first: dict[tuple[int, str, str], tuple[int, str, str, str]] = {}
+    first: dict[tuple[int, str, str], str] = {}
+    add = first.setdefault
     for entity, norm, stem, root, spelling in dict.fromkeys(
             map(_READING, chain(doc.title_tokens, doc.tokens))):
         if entity is not None or not norm:
             continue
-        if stem and (0, stem, norm) not in first:
-            first[(0, stem, norm)] = (0, stem, norm, spelling)
-        if root and (1, root, norm) not in first:
-            first[(1, root, norm)] = (1, root, norm, spelling)
-    forms = list(first.values())
-    hashes, groups = _term_groups(postings, forms)
+        if stem:
+            add((0, stem, norm), spelling)
+        if root:
+            add((1, root, norm), spelling)
+    hashes, groups = _term_groups(postings, first)
     source = None if raw_text is None else raw_source(raw_text, doc.text)
     # the card says how the text is made from raw/<id>.txt (format 12): the results shown need
     # their card and text, so the page fetches their cards blocks (and raw texts) and a docs/
@@ -643,7 +689,8 @@ def _level_docs(fields: dict[int, dict[int, list[int]]] | _Summary | None, level
         return list(compress(docs, map(operator.or_, a, b)))
     if not fields:
         return []
-    a, b = (fields.get(f) for f in _LEVEL_FIELDS[level])  # type: ignore[union-attr]
+    body, title = _LEVEL_FIELDS[level]
+    a, b = fields.get(body), fields.get(title)  # type: ignore[union-attr]
     if a is None or b is None:  # one field (most): its articles are distinct already
         held = a if b is None else b
         return [] if held is None else sorted(held)
@@ -755,45 +802,57 @@ _LUNR_HEAD = ('{"fieldVectors":[],"fields":' + json.dumps(list(FIELDS), ensure_a
 _LUNR_TAIL = f'],"pipeline":["{PIPELINE_LABEL}"],"version":"{LUNR_VERSION}"}}'
 
 
-def _posting_fragment(fields: dict[int, dict[int, list[int]]], slots: int
+def _posting_fragment(fields: dict[int, dict[int, Any]], slots: int, cells: bool = False
                       ) -> tuple[str, dict[str, str], _Summary | None]:
     """A term's shard entry (members of its posting, :func:`posting_members`) and, for a long
     term, its positions fragments by file (``<n>.<b>``: the n ranges of document numbers,
     range b): ``{field: "positions;positions;…"}``, the delta positions (:func:`_numbers`) of
     each article of the range holding the term in that field, in the order of the field's
     articles in the shard (the browser takes the articles from there: they are not
-    repeated), and its summary (:func:`_long_fragment`; None: a short term)."""
+    repeated), and its summary (:func:`_long_fragment`; None: a short term). ``cells``: the
+    positions given as their cells' text (:func:`_cells`, a cold build), not as lists."""
     if not _is_long(fields):
-        return _short_fragment(fields), {}, None
+        return _short_fragment(fields, str if cells else _numbers), {}, None
     docs_all: set[int] = set()
     for numbers in fields.values():
         docs_all.update(numbers)
     docs = sorted(docs_all)
-    tfs = _term_frequencies(fields, docs)
+    tfs = _term_frequencies(fields, docs, counts_of if cells else _lengths)
     summary = (docs, tfs)
+    blocks = position_blocks(len(docs))
     return (_long_fragment(summary),
-            _block_fragments(fields, position_blocks(len(docs)), slots), summary)
+            _cell_fragments(fields, blocks, slots) if cells
+            else _block_fragments(fields, blocks, slots), summary)
 
 
-def _term_frequencies(fields: dict[int, dict[int, list[int]]], docs: list[int]
+def _lengths(lists: list[list[int]]) -> list[int]:
+    """:func:`_tf` of each of ``lists``."""
+    return list(map(len, lists))
+
+
+def _term_frequencies(fields: dict[int, dict[int, Any]], docs: list[int],
+                      counts: Callable[[list[Any]], list[int]] | None = None
                       ) -> dict[int, list[int]]:
     """Per field of ``fields`` (in its order): :func:`_tf` of each of ``docs`` (0: not in the
     field). A field holding most of the articles is read over ``docs`` in C; one holding few
-    (a title field, mostly) is set at its articles' places only."""
+    (a title field, mostly) is set at its articles' places only. ``counts``: the term
+    frequencies of a list of positions (:func:`_lengths`, the default), or of cells' texts
+    (:func:`archive.browser.digits.counts_of`; ``""``: 0)."""
+    counts = counts or _lengths
     n = len(docs)
     place: dict[int, int] | None = None
     tfs: dict[int, list[int]] = {}
     for f, held in fields.items():
         if len(held) == n:
-            tfs[f] = list(map(len, map(held.__getitem__, docs)))
+            tfs[f] = counts(list(map(held.__getitem__, docs)))
         elif len(held) * 4 > n:
-            tfs[f] = list(map(len, map(held.get, docs, repeat(()))))
+            tfs[f] = counts(list(map(held.get, docs, repeat(""))))
         else:
             if place is None:
                 place = dict(zip(docs, range(n), strict=True))
             row = [0] * n
-            for d, positions in held.items():
-                row[place[d]] = len(positions)
+            for d, tf in zip(held, counts(list(held.values())), strict=True):
+                row[place[d]] = tf
             tfs[f] = row
     return tfs
 
@@ -842,20 +901,23 @@ def _block_fragments(fields: dict[int, dict[int, list[int]]], blocks: int, slots
     return {f"{blocks}.{b}": dump(part) for b, part in parts.items()}
 
 
-def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
+def _short_fragment(fields: dict[int, dict[int, Any]],
+                    cell: Callable[[Any], str] | None = None) -> str:
     """A short term's shard entry: the text of ``_dump(posting)`` without its braces
     (:func:`posting_members`; members in the order of their names), written directly: the
     usual shapes (one field, or every field holding the same one article) without sorting or
-    a union of articles."""
-    numbers = _numbers
+    a union of articles. ``cell``: an article's positions' cell text (:func:`_numbers` of
+    its delta positions, the default; ``str`` when they are given as that text already)."""
+    numbers = cell or _numbers
+    docnums = _numbers
     if len(fields) == 1:
         for f, held in fields.items():
             if len(held) == 1:
                 for d, p in held.items():
-                    return f'"d":"{numbers([d])}","{FIELDS[f]}":"{numbers(p)}"'
+                    return f'"d":"{docnums([d])}","{FIELDS[f]}":"{numbers(p)}"'
             docs = sorted(held)
-            return (f'"d":"{numbers(delta_encode(docs))}","{FIELDS[f]}":"'
-                    + ";".join([numbers(held[d]) for d in docs]) + '"')
+            return (f'"d":"{docnums(delta_encode(docs))}","{FIELDS[f]}":"'
+                    + ";".join(map(numbers, map(held.__getitem__, docs))) + '"')
     order = sorted(fields, key=_NAME_RANK.__getitem__)
     one = None  # the one article of every field, if so
     for held in fields.values():
@@ -872,15 +934,26 @@ def _short_fragment(fields: dict[int, dict[int, list[int]]]) -> str:
             break
     out = []
     if one is not None:
-        out.append(f'"d":"{numbers([one])}"')
+        out.append(f'"d":"{docnums([one])}"')
         for f in order:
             p = fields[f][one]
             ref = fields.get(_REF[f]) if f in _REF else None
-            cell = "=" if ref is not None and ref[one] == p else numbers(p)
-            out.append(f'"{FIELDS[f]}":"{cell}"')
+            text = "=" if ref is not None and ref[one] == p else numbers(p)
+            out.append(f'"{FIELDS[f]}":"{text}"')
         return ",".join(out)
     docs = sorted(set().union(*fields.values()))
-    out.append(f'"d":"{numbers(delta_encode(docs))}"')
+    out.append(f'"d":"{docnums(delta_encode(docs))}"')
+    if numbers is str:  # the cells' text given: each field's cells read over docs in C
+        for f in order:
+            held = fields[f]
+            texts = list(map(held.get, docs, repeat("")))
+            ref = fields.get(_REF[f]) if f in _REF else None
+            if ref is not None:  # "=": the same cell as the reference field's (not "")
+                same = list(map(operator.eq, texts, map(ref.get, docs)))
+                if True in same:
+                    texts = ["=" if s else t for s, t in zip(same, texts, strict=True)]
+            out.append(f'"{FIELDS[f]}":"' + ";".join(texts) + '"')
+        return ",".join(out)
     for f in order:
         held = fields[f]
         ref = fields.get(_REF[f]) if f in _REF else None
@@ -972,12 +1045,16 @@ def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: lis
                 for spelling, numbers in spellings.items():
                     if numbers == docs or (len(numbers) == len(docs)
                                            and set(numbers) == set(docs)):
-                        # _forms_entry's [[name], 0]
-                        enc = _json_string
-                        name = (enc(norm) if spelling == norm
-                                else f"[{enc(norm)},{enc(spelling)}]")
-                        return f"{enc(term)}:[[{name}],0]"
+                        return _one_form_fragment(term, norm, spelling)
     return _json_string(term) + ":" + _dump(_forms_value(_forms_entry(norms, docs)))
+
+
+def _one_form_fragment(term: str, norm: str, spelling: str) -> str:
+    """The forms fragment of a term with one form, held by each article of its posting:
+    :func:`_forms_entry`'s ``[[name], 0]``, written without the encoder's call."""
+    enc = _json_string
+    name = enc(norm) if spelling == norm else f"[{enc(norm)},{enc(spelling)}]"
+    return f"{enc(term)}:[[{name}],0]"
 
 
 def _forms_value(entry: Any) -> Any:
@@ -2052,9 +2129,6 @@ def _write_browser_index(
                 changed.append(seq)
                 if rec.doc is not None:
                     spill.add(buckets, (seq, rec.doc))
-                # per bucket, the article's groups (one per term hash: the hash, then the
-                # marshal bytes, read back by _write_shards) and per term hash a checksum of
-                # its group
                 # per bucket, the article's groups (one per term hash), read back by
                 # _write_shards as ``(seq, [(hash, postings, forms), …])``: the record is
                 # that tuple's marshal bytes, made of the groups' own (:func:`_spilled`)
@@ -2342,7 +2416,17 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                                 docs[flat[i]] = {num: flat[i + 1]}
                             else:
                                 at[num] = flat[i + 1]
-                    for level, term, norm, spelling in forms:
+                    if not forms:
+                        continue
+                    one = posts[0][0] if len(posts) == 1 else None
+                    for item in forms:  # (level, normalized, spelling) of the term `one`,
+                        if len(item) == 3:  # or with their term (_term_groups)
+                            level, norm, spelling = item
+                            term = one
+                        else:
+                            level, term, norm, spelling = item
+                        if spelling is None:  # the normalized form's
+                            spelling = norm
                         table = levels[level]
                         norms = table.get(term)
                         if norms is None:
@@ -2357,6 +2441,8 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                             spellings[spelling] = [num]
                         else:
                             holders.append(num)
+        if old_shards is not None:  # a rebuild patches delta positions lists, not cells
+            _cells_to_lists(incoming)
         # the shards of this round: every one of its buckets' (only those holding changed
         # terms unless ``everything``), listed from the buckets, not by a scan of every shard
         # in each round (rounds times shards: 4 million at 29,904 articles)
@@ -2441,24 +2527,35 @@ def _same_text(entries: _Entries, before: _Entries) -> bool:
         entry[0] == before[term][0] for term, entry in entries.items())
 
 
+def _cells_to_lists(incoming: dict[int, tuple[_Terms, _Forms]]) -> None:
+    """The spill's cells (:func:`_cells`) of a rebuild's gathered postings as the delta
+    positions lists its patching reads (a rebuild spills only the articles that changed)."""
+    for terms, _forms in incoming.values():
+        for fields in terms.values():
+            for held in fields.values():
+                for d, cell in held.items():
+                    held[d] = text_numbers(cell)
+
+
 def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str | None]]
                     ) -> _Entries:
     """A shard's postings state on a cold build, from the spill's postings alone (what
-    :func:`_patch_postings` makes from no state, without its bookkeeping); the long terms'
-    positions fragments go to ``fragments``."""
+    :func:`_patch_postings` makes from no state, without its bookkeeping), their positions
+    as the spill's cells' text (:func:`_cells`); the long terms' positions fragments go to
+    ``fragments``."""
     entries: _Entries = {}
     dumps = marshal.dumps
-    numbers = _numbers
+    spell = SPELLING.get
     one_is_short = LONG_DOCS >= 1  # (a term of one article is long only below that)
     for term, fields in new.items():
         if len(fields) == 1 and one_is_short:  # one field of one article (most terms)
             ((f, held),) = fields.items()
             if len(held) == 1:
                 ((d, p),) = held.items()
-                entries[term] = (f'"d":"{numbers([d])}","{FIELDS[f]}":"{numbers(p)}"',
+                entries[term] = (f'"d":"{spell(d) or _numbers([d])}","{FIELDS[f]}":"{p}"',
                                  None, False)
                 continue
-        lunr, pos, long = _posting_fragment(fields, slots)
+        lunr, pos, long = _posting_fragment(fields, slots, cells=True)
         entries[term] = ((lunr, None, False) if long is None
                          else (lunr, dumps(long, 2), True))
         for key, fragment in pos.items():
@@ -2475,6 +2572,16 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
     for term, norms in new.items():
         # an article lists each (term, form) once (_record), and is read once: no repeats;
         # sorted in place (the gathered tables are the cold build's own, used once)
+        if len(norms) == 1:  # one form with one spelling (most terms): without the loops
+            ((norm, spellings),) = norms.items()
+            if len(spellings) == 1:
+                ((spelling, numbers),) = spellings.items()
+                if len(numbers) > 1:
+                    numbers.sort()
+                docs = _level_docs(terms.get(term), level)
+                entries[term] = ((_one_form_fragment(term, norm, spelling) if numbers == docs
+                                  else _forms_fragment(term, norms, docs)), dumps(norms, 2))
+                continue
         for spellings in norms.values():
             for numbers in spellings.values():
                 if len(numbers) > 1:
