@@ -1306,14 +1306,19 @@ def _spilled(head: bytes, groups: list[bytes]) -> bytes:
     return b"".join([head, b"[", len(groups).to_bytes(4, "little"), *groups])
 
 
+#: The code that turns an analysed article into its browser data (package-relative): this
+#: module, the number and codes text it writes (``digits``), the text patches of its
+#: rebuilds (``formsplice``) and the index documents it reads.
+CODE_FILES = ("browser/index.py", "browser/digits.py", "browser/formsplice.py",
+              "index/docs.py", "index/schema.py")
+
+
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    """The code that turns an analysed article into its browser data: this module and the
-    index documents it reads (the analysis and corpus code are in each article's key), and
-    the zlib that compresses it (another zlib may give other bytes for the same data: then
-    a cold build, so that the files are those a cold build writes)."""
-    code = files.fingerprint("browser index", ["browser/index.py", "index/docs.py",
-                                               "index/schema.py"])[:16]
+    """The fingerprint of :data:`CODE_FILES` (the analysis and corpus code are in each
+    article's key) and of the zlib that compresses the data (another zlib may give other bytes
+    for the same data: then a cold build, so that the files are those a cold build writes)."""
+    code = files.fingerprint("browser index", CODE_FILES)[:16]
     return f"{code} zlib {zlib.ZLIB_RUNTIME_VERSION}"
 
 
