@@ -64,7 +64,11 @@ _VALUE: dict[str, int] = dict(zip(_TEXT.values(), _TEXT, strict=True))
 #: None beyond it): one number's text without a call (a position list of one number, the
 #: most common, is that number's text).
 SPELLING: Mapping[int, str] = _TEXT
-_NUMBER = re.compile(f"[{re.escape(LEAD)}]*[{re.escape(LAST)}]")
+#: Characters → their number, for the spellings in :data:`SPELLING` (``.get``: None for any
+#: other text, e.g. a lone lead digit).
+VALUE: Mapping[str, int] = _VALUE
+#: One number of a :func:`numbers_text` text (``findall`` cuts a text into its numbers).
+NUMBER = re.compile(f"[{re.escape(LEAD)}]*[{re.escape(LAST)}]")
 
 
 def numbers_text(numbers: Iterable[int]) -> str:
@@ -106,7 +110,7 @@ def number_value(text: str) -> int:
 
 def text_numbers(text: str) -> list[int]:
     """The numbers of a :func:`numbers_text` text."""
-    parts = _NUMBER.findall(text)
+    parts = NUMBER.findall(text)
     if sum(map(len, parts)) != len(text):
         raise ValueError(f"digits: not a list of numbers: {text!r}")
     try:

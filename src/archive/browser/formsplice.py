@@ -22,16 +22,10 @@ from itertools import accumulate
 from operator import itemgetter, sub
 from typing import Any
 
-from archive.browser.digits import LAST, LEAD, numbers_text
+from archive.browser.digits import LEAD, NUMBER, VALUE, counts_of, numbers_text
 
-#: One number of a :func:`~archive.browser.digits.numbers_text` text.
-_NUMBER = re.compile(f"[{re.escape(LEAD)}]*[{re.escape(LAST)}]")
 #: A lead digit: a number of more than one character.
 _LEAD = re.compile(f"[{re.escape(LEAD)}]")
-#: A one-character number's value.
-_VALUE = {c: v for v, c in enumerate(LAST)}
-#: Lead digits removed (what is left: one character per number).
-_NO_LEAD = str.maketrans(dict.fromkeys(LEAD))
 
 
 def forms_names(norms: Mapping[str, Mapping[str, list[int]]]) -> list[Any]:
@@ -58,10 +52,9 @@ class _Cells:
         self.text = text
         self.parts = parts = text.split(",")
         self.lead = _LEAD.search(text) is not None  # a number of several characters
-        tokens = (list(map(len, parts)) if not self.lead
-                  else [len(part.translate(_NO_LEAD)) for part in parts])
+        tokens = list(map(len, parts)) if not self.lead else counts_of(parts)
         #: per part after a comma, its list's length (None: not one character, not done)
-        self.sizes: list[int | None] = [_VALUE.get(part[:1]) for part in parts[1:]]
+        self.sizes: list[int | None] = [VALUE.get(part[:1]) for part in parts[1:]]
         self.ok = None not in self.sizes
         #: per part, the codes up to its end; its first character's place in the text
         self.ends = list(accumulate([tokens[0], *map(sub, tokens[1:], self.sizes)])
@@ -89,7 +82,7 @@ class _Cells:
         """The characters of the first ``numbers`` numbers of ``part``."""
         if not self.lead:
             return numbers
-        return len("".join(_NUMBER.findall(part)[:numbers]))
+        return len("".join(NUMBER.findall(part)[:numbers]))
 
 
 def code_cell(forms: list[int]) -> str:
