@@ -265,6 +265,11 @@ def _pack_numbers(folder: Path) -> list[int]:
     return out
 
 
+def _needed(index: dict[str, tuple[int, int, int, int]]) -> set[str]:
+    """The files of a cache folder its ``index`` needs: itself and the packs it names."""
+    return {INDEX_NAME} | {_pack_name(where[0]) for where in index.values()}
+
+
 def _read_index(path: Path) -> dict[str, tuple[int, int, int, int]]:
     """A cache's index (:class:`PageCache`); empty when there is none or it is unreadable."""
     try:
@@ -457,7 +462,7 @@ class PageCache:
         files.write_atomic(self.folder / INDEX_NAME,
                            marshal.dumps((FORMAT, sorted(index.items()))))
         self._changed = False
-        keep = {INDEX_NAME} | {_pack_name(w[0]) for w in index.values()}
+        keep = _needed(index)
         for path in self.folder.iterdir():  # (old packs, and a stopped build's)
             if path.name not in keep and not path.name.startswith("."):
                 path.unlink(missing_ok=True)
@@ -466,7 +471,7 @@ class PageCache:
     def _strays(self, index: dict[str, tuple[int, int, int, int]]) -> bool:
         """Whether the folder holds a file the index does not need (a pack let go of, a
         stopped build's pack, files of an older format)."""
-        keep = {INDEX_NAME} | {_pack_name(w[0]) for w in index.values()}
+        keep = _needed(index)
         return any(not n.startswith(".") and n not in keep for n in os.listdir(self.folder))
 
     def _repack(self, index: dict[str, tuple[int, int, int, int]]) -> None:
