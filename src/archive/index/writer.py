@@ -57,7 +57,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from hashlib import md5
 from itertools import chain, compress, count, islice, repeat, starmap
-from operator import getitem, is_, itemgetter, sub
+from operator import is_, itemgetter, sub
 from typing import IO, TYPE_CHECKING, Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
@@ -138,8 +138,9 @@ class PackedBuffer:
     """The postings of the archive's packed fields (:class:`~archive.index.schema.
     PackedCharacters`, ``PackedPositions``) for a batch of documents, as arrays: per
     document and field, the ids of its distinct terms (an int per term, a dict per field),
-    their frequencies, and one bytes object with every value (the positions, and offsets,
-    ordered by term: each term's value is the next ``width * frequency`` bytes). A document's
+    their frequencies, and every value (the positions, and offsets, ordered by term: each
+    term's value is the next ``width * frequency`` bytes) appended to one ``bytearray`` of the
+    whole buffer (``data``; no bytes object per document and field). A document's
     postings are made by numpy in a few calls (one stable sort of the term ids); no Python
     step per posting. :meth:`sorted_terms` gives them back term by term in (field, term)
     order, each term's postings in document order (the documents come in order)."""
@@ -152,7 +153,8 @@ class PackedBuffer:
         self.docs: list[int] = []
         #: the length of each posting's value: its frequency times this width, or given
         self.lengths: list[int | np.ndarray] = []
-        self.blobs: list[bytes] = []
+        #: every value, in the order the postings were added
+        self.data = bytearray()
 
     def __bool__(self) -> bool:
         return bool(self.tids)
@@ -169,10 +171,14 @@ class PackedBuffer:
         got = list(map(d.get, keys))
         if None not in got:
             return got, 0
-        new = dict.fromkeys(compress(keys, map(is_, got, repeat(None))))
+        missing = list(compress(range(len(keys)), map(is_, got, repeat(None))))
+        new = dict.fromkeys(map(keys.__getitem__, missing))
         d.update(zip(new, count(self.next)))
         self.next += len(new)
-        return list(map(d.__getitem__, keys)), sum(map(len, new)) + _TERM_BYTES * len(new)
+        # only the new terms looked up again (a few of a document's)
+        for i in missing:
+            got[i] = d[keys[i]]
+        return got, sum(map(len, new)) + _TERM_BYTES * len(new)
 
     def add(self, fieldname: str, items: list[tuple[str, int, int, int]], docnum: int,
             chars: bool) -> tuple[int, int]:
@@ -231,22 +237,22 @@ class PackedBuffer:
         starts = np.flatnonzero(np.concatenate(([True], st[1:] != st[:-1])))
         distinct = st[starts]
         freqs = np.diff(np.append(starts, n)).astype(np.int32)
-        blob = data[order].tobytes()
         length = n
         if distinct[0] == 0:  # empty terms are not indexed (id 0 sorts first)
             skip = int(freqs[0])
             length -= skip
             if skip == n:
                 return 0, size
-            blob = blob[width * skip:]
+            order = order[skip:]
             distinct = distinct[1:]
             freqs = freqs[1:]
+        blob = data[order]
         self.tids.append(distinct)
         self.freqs.append(freqs)
         self.docs.append(docnum)
         self.lengths.append(width)
-        self.blobs.append(blob)
-        return length, size + _PACKED_POSTING_BYTES * len(distinct) + len(blob)
+        self.data += blob.data  # (the array's bytes: ``+=`` of the array adds numbers)
+        return length, size + _PACKED_POSTING_BYTES * len(distinct) + blob.nbytes
 
     def add_postings(self, fieldname: str, docnum: int,
                      postings: list[tuple[bytes, int, float, bytes]]) -> int | None:
@@ -277,7 +283,7 @@ class PackedBuffer:
         self.docs.append(docnum)
         self.lengths.append(np.array([len(p[3]) for p in postings], dtype=np.int32))
         blob = b"".join(p[3] for p in postings)
-        self.blobs.append(blob)
+        self.data += blob
         return size + _PACKED_POSTING_BYTES * len(postings) + len(blob)
 
     def sorted_terms(self) -> Iterator[Run]:
@@ -323,25 +329,21 @@ class PackedBuffer:
         present = key[edge].tolist()
         del key, edge
         docs = np.repeat(np.array(self.docs, dtype=np.int32), counts)[order]
-        chunk = np.repeat(np.arange(nchunks, dtype=np.int32), counts)[order]
+        del counts
         lengths = np.concatenate([f * w if isinstance(w, int) else w
                                   for f, w in zip(self.freqs, self.lengths, strict=True)])
         self.lengths = []
         freqs = np.concatenate(self.freqs)[order]
         self.freqs = []
-        # each value's place in its document's bytes
-        ends = np.cumsum(lengths, dtype=np.int64)
-        first = np.cumsum(counts) - counts  # each chunk's first posting
-        ends -= np.repeat(ends[first] - lengths[first], counts)
-        del counts, first
-        ends32 = ends.astype(np.int32)
-        del ends
-        starts = (ends32 - lengths)[order]
-        del lengths
-        ends32 = ends32[order]
-        blobs, self.blobs, self.docs = self.blobs, [], []
-        return SortedRun(list(map(names.__getitem__, present)), sizes, docs, freqs, chunk,
-                         starts, ends32, blobs)
+        # each value's place in the buffer's bytes (the values follow one another in the
+        # order the postings were added)
+        starts = np.cumsum(lengths, dtype=np.int64)
+        starts -= lengths
+        starts = starts[order]
+        lengths = lengths[order].astype(np.int32)
+        data, self.data, self.docs = self.data, bytearray(), []
+        return SortedRun(list(map(names.__getitem__, present)), sizes, docs, freqs, starts,
+                         lengths, data)
 
 
 #: numpy's types of ``array("I")`` and ``array("i")`` items (what read_run reads back)
@@ -352,17 +354,44 @@ _INT = f"=i{array('i').itemsize}"
 class SortedRun:
     """Postings in (field, term) order as arrays (see :meth:`PackedBuffer.sorted`): the
     (field, term) of each term and its number of postings (``sizes``); per posting its
-    document number, frequency and where its value is: ``blobs[chunk][start:end]``.
-    :meth:`save` writes it to a file as records of :data:`_TERMS_AT_ONCE` terms (their
-    values together, in term order), which :func:`read_run` gives back term by term."""
+    document number, frequency and where its value is: ``lengths`` bytes of ``data`` from
+    ``starts``. :meth:`save` writes it to a file as records of :data:`_TERMS_AT_ONCE` terms
+    (their values together, in term order), which :func:`read_run` gives back term by term."""
 
     def __init__(self, names: list[tuple[str, str]], sizes: np.ndarray, docs: np.ndarray,
-                 freqs: np.ndarray, chunk: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                 blobs: list[bytes]) -> None:
+                 freqs: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
+                 data: bytearray) -> None:
         self.names = names
         self.sizes, self.docs, self.freqs = sizes, docs, freqs
-        self.chunk, self.starts, self.ends = chunk, starts, ends
-        self.blobs = blobs
+        self.starts, self.lengths = starts, lengths
+        self.data = data
+
+    def _records(self) -> Iterator[tuple[list[tuple[str, str]], np.ndarray, slice,
+                                          np.ndarray, bytes]]:
+        """Per :data:`_TERMS_AT_ONCE` terms: their names, their ends in the postings that
+        follow, the postings' slice of the run's arrays, their values' lengths and the values
+        joined (gathered by numpy: no step per posting)."""
+        import numpy as np
+
+        names = self.names
+        # the values in units of 4 bytes when every one is made of them (the packed
+        # formats'), else of bytes
+        unit = 4 if not len(self.data) % 4 and not (self.lengths % 4).any() else 1
+        words = np.frombuffer(self.data, dtype=np.uint32 if unit == 4 else np.uint8)
+        lo0 = 0
+        for t in range(0, len(names), _TERMS_AT_ONCE):
+            bounds = np.cumsum(self.sizes[t:t + _TERMS_AT_ONCE], dtype=np.int64)
+            hi0 = lo0 + int(bounds[-1])
+            lengths = self.lengths[lo0:hi0]
+            counts = lengths // unit
+            ends = np.cumsum(counts, dtype=np.int64)
+            total = int(ends[-1]) if len(ends) else 0
+            # each unit's place in ``data``: its value's start, plus its place in the value
+            at = np.repeat(self.starts[lo0:hi0] // unit - (ends - counts), counts)
+            at += np.arange(total, dtype=np.int64)
+            yield (names[t:t + _TERMS_AT_ONCE], bounds, slice(lo0, hi0), lengths,
+                   words[at].tobytes())
+            lo0 = hi0
 
     def _chunks(self) -> Iterator[tuple[list[tuple[str, str]], list[int], list[int],
                                          list[int], list[bytes]]]:
@@ -370,17 +399,12 @@ class SortedRun:
         follow, and the postings' document numbers, frequencies and values."""
         import numpy as np
 
-        names, blobs = self.names, self.blobs
-        lo0 = 0
-        for t in range(0, len(names), _TERMS_AT_ONCE):
-            bounds = np.cumsum(self.sizes[t:t + _TERMS_AT_ONCE]).tolist()
-            hi0 = lo0 + bounds[-1]
-            values = list(map(getitem, map(blobs.__getitem__, self.chunk[lo0:hi0].tolist()),
-                              map(slice, self.starts[lo0:hi0].tolist(),
-                                  self.ends[lo0:hi0].tolist())))
-            yield (names[t:t + _TERMS_AT_ONCE], bounds, self.docs[lo0:hi0].tolist(),
-                   self.freqs[lo0:hi0].tolist(), values)
-            lo0 = hi0
+        for names, bounds, part, lengths, joined in self._records():
+            ends = np.cumsum(lengths, dtype=np.int64)
+            values = list(map(joined.__getitem__,
+                              map(slice, (ends - lengths).tolist(), ends.tolist())))
+            yield (names, bounds.tolist(), self.docs[part].tolist(),
+                   self.freqs[part].tolist(), values)
 
     def terms(self) -> Iterator[Run]:
         return _terms(self._chunks())
@@ -388,24 +412,13 @@ class SortedRun:
     def save(self, fh: IO[bytes]) -> None:
         """Write the run as records (see :func:`read_run`): each record's numbers as the
         ``array`` bytes its reader expects, straight from the arrays (no list of them)."""
-        import numpy as np
-
-        names, blobs = self.names, self.blobs
-        lo0 = 0
-        for t in range(0, len(names), _TERMS_AT_ONCE):
-            bounds = np.cumsum(self.sizes[t:t + _TERMS_AT_ONCE], dtype=np.int64)
-            hi0 = lo0 + int(bounds[-1])
-            starts, ends = self.starts[lo0:hi0], self.ends[lo0:hi0]
-            values = b"".join(map(getitem, map(blobs.__getitem__, self.chunk[lo0:hi0].tolist()),
-                                  map(slice, starts.tolist(), ends.tolist())))
+        for names, bounds, part, lengths, values in self._records():
             data = marshal.dumps((
-                names[t:t + _TERMS_AT_ONCE], bounds.astype(_UINT).tobytes(),
-                self.docs[lo0:hi0].astype(_INT).tobytes(),
-                self.freqs[lo0:hi0].astype(_INT).tobytes(),
-                (ends - starts).astype(_INT).tobytes(), values))
+                names, bounds.astype(_UINT).tobytes(), self.docs[part].astype(_INT).tobytes(),
+                self.freqs[part].astype(_INT).tobytes(), lengths.astype(_INT).tobytes(),
+                values))
             fh.write(_RECORD.pack(len(data)))
             fh.write(data)
-            lo0 = hi0
         fh.flush()
 
 
@@ -791,6 +804,7 @@ class ArchiveWriter(SegmentWriter):
         protocol = self._protocol
         dumps, pack_info = pickle.dumps, _TERMINFO.pack
         lastfield: str | None = None
+        at: int | None = None  # the postings file's position, once known
         for fieldname, term, ids, weights, values in self._merged():
             btext = term.encode("utf-8")
             if fieldname != lastfield:
@@ -820,8 +834,9 @@ class ArchiveWriter(SegmentWriter):
             if len(ids) <= inline:
                 self._inline_term(fw, btext, ids, weights, values, dl, protocol)
             elif all(dl):
-                _block_term(fw, btext, ids, weights, values, dl, protocol)
+                at = _block_term(fw, btext, ids, weights, values, dl, protocol, at)
             else:
+                at = None  # written by Whoosh's posting writer
                 fw.start_term(btext)
                 _add_postings(fw._postwriter, ids, weights, values, dl)
                 fw.finish_term()
@@ -981,16 +996,19 @@ def _fast_term_table(tindex: Any) -> None:
 
 
 def _block_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
-                values: list[bytes], lengths: list[int], protocol: int = 2) -> None:
+                values: list[bytes], lengths: list[int], protocol: int = 2,
+                start: int | None = None) -> int:
     """A term's postings in blocks in the postings file and its entry in the term table: the
     bytes ``start_term``, ``add_posting`` per posting and ``finish_term`` write through
     ``W3PostingsWriter`` and ``W3TermInfo`` (every length given and non-zero), made here a
-    block at a time and written in one piece."""
+    block at a time and written in one piece. ``start``: the postings file's position if the
+    caller knows it (asking the file is a system call); the position after the term."""
     pw = fw._postwriter
     limit, comp = pw._blocklimit, pw._compression
     fixed = fw._format.fixed_value_size()
     postfile = fw._postfile
-    start = postfile.tell()
+    if start is None:
+        start = postfile.tell()
     out = [WHOOSH3_HEADER_MAGIC]
     n = len(ids)
     total = 0.0
@@ -1028,11 +1046,13 @@ def _block_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
                              length_to_byte(high)), 2)
         size = len(info) + len(data)
         out += (pack_int(-size if hi == n else size), info, data)
-    postfile.write(b"".join(out))
-    extent = pack_long(start) + pack_int(postfile.tell() - start)
+    data = b"".join(out)
+    postfile.write(data)
+    extent = pack_long(start) + pack_int(len(data))
     info = _TERMINFO.pack(False, total, n, length_to_byte(minlength), length_to_byte(maxlength),
                           maxweight, ids[0], ids[-1])
     fw._tindex.add(pack_ushort(fw._fieldid) + btext, info + extent)
+    return start + len(data)
 
 
 def _add_postings(pw: Any, ids: list[int], weights: list[float], values: list[bytes],
