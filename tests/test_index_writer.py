@@ -285,6 +285,33 @@ def _random_streams() -> Iterator[list[tuple[str, int, int, int]]]:
         yield items
 
 
+def test_packed_buffer_small_streams_same_as_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A short stream (a title's) is buffered without numpy (``_add_small``): the same
+    lengths, estimated sizes, terms, postings and spilled bytes as the numpy path."""
+    import tempfile
+
+    import archive.index.writer as writer_module
+    from archive.index.writer import PackedBuffer
+
+    def buffered(small: int) -> tuple[list[tuple[int, int]], list[Any], bytes]:
+        monkeypatch.setattr(writer_module, "_SMALL", small)
+        buf = PackedBuffer()
+        got = [buf.add(fieldname, items, docnum, chars)
+               for docnum, items in enumerate(_random_streams())
+               for fieldname, chars in (("form", True), ("stem", False))]
+        run = buf.sorted()
+        assert run is not None
+        with tempfile.TemporaryFile() as fh:
+            run.save(fh)
+            fh.seek(0)
+            saved = fh.read()
+        return got, list(run.terms()), saved
+
+    numpy_path, small_path = buffered(0), buffered(10**6)
+    assert small_path == numpy_path
+    assert sum(length for length, _ in numpy_path[0]) > 0
+
+
 @pytest.mark.parametrize("fieldname", ["form", "stem", "entity", "title_root"])
 def test_packed_postings_of_a_stream_are_the_formats(fieldname: str) -> None:
     """What add_document buffers for a token stream of the archive's packed formats is, per
