@@ -433,10 +433,10 @@ class SortedRun:
                    words[at].tobytes())
             lo0 = hi0
 
-    def _chunks(self) -> Iterator[tuple[list[tuple[str, str]], list[int], list[int],
-                                         list[int], list[bytes]]]:
+    def _chunks(self) -> Iterator[Chunk]:
         """Per :data:`_TERMS_AT_ONCE` terms: their names, their ends in the postings that
-        follow, and the postings' document numbers, frequencies and values."""
+        follow, and the postings' document numbers, weights (their frequencies, as floats)
+        and values."""
         import numpy as np
 
         for names, bounds, part, lengths, joined in self._records():
@@ -444,7 +444,7 @@ class SortedRun:
             values = list(map(joined.__getitem__,
                               map(slice, (ends - lengths).tolist(), ends.tolist())))
             yield (names, bounds.tolist(), self.docs[part].tolist(),
-                   self.freqs[part].tolist(), values)
+                   self.freqs[part].astype(np.float64).tolist(), values)
 
     def terms(self) -> Iterator[Run]:
         return _terms(self._chunks())
@@ -467,10 +467,10 @@ def read_run(fh: IO[bytes]) -> Iterator[Run]:
     return _terms(read_run_chunks(fh))
 
 
-def read_run_chunks(fh: IO[bytes]) -> Iterator[tuple[list[tuple[str, str]], list[int],
-                                                      list[int], list[int], list[bytes]]]:
+def read_run_chunks(fh: IO[bytes]) -> Iterator[Chunk]:
     """The records of a run written by :meth:`SortedRun.save`: per record, its terms' names,
-    their ends in the postings that follow, the postings' documents, frequencies and values."""
+    their ends in the postings that follow, the postings' documents, weights (their
+    frequencies, as floats: made by numpy, not looked up one by one) and values."""
     import numpy as np
 
     fh.seek(0)
@@ -482,7 +482,7 @@ def read_run_chunks(fh: IO[bytes]) -> Iterator[tuple[list[tuple[str, str]], list
         ends_l = ends.tolist()
         starts_l = (ends - np.frombuffer(lengths, dtype=np.int32)).tolist()
         yield (names, array("I", bounds).tolist(), array("i", docs).tolist(),
-               array("i", freqs).tolist(),
+               np.frombuffer(freqs, dtype=np.int32).astype(np.float64).tolist(),
                list(map(joined.__getitem__, map(slice, starts_l, ends_l))))
 
 
@@ -491,13 +491,11 @@ def read_run_chunks(fh: IO[bytes]) -> Iterator[tuple[list[tuple[str, str]], list
 Chunk = tuple[list[tuple[str, str]], list[int], list[int], list[float], list[bytes]]
 
 
-def _weighted(chunks: Iterable[tuple[list[tuple[str, str]], list[int], list[int], list[int],
-                                     list[bytes]]]) -> Iterator[Chunk]:
-    """``chunks`` with each posting's frequency as its weight."""
-    weight = _WEIGHTS.__getitem__
-    for names, bounds, docs, freqs, values in chunks:
-        if names:
-            yield names, bounds, docs, list(map(weight, freqs)), values
+def _nonempty(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+    """``chunks`` but empty records."""
+    for chunk in chunks:
+        if chunk[0]:
+            yield chunk
 
 
 def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
@@ -571,11 +569,8 @@ def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
             k0 = 0
 
 
-def _terms(chunks: Iterable[tuple[list[tuple[str, str]], list[int], list[int], list[int],
-                                  list[bytes]]]) -> Iterator[Run]:
-    weight = _WEIGHTS.__getitem__
-    for names, bounds, docs, freqs, values in chunks:
-        weights = list(map(weight, freqs))
+def _terms(chunks: Iterable[Chunk]) -> Iterator[Run]:
+    for names, bounds, docs, weights, values in chunks:
         lo = 0
         for (fieldname, term), hi in zip(names, bounds, strict=True):
             yield fieldname, term, docs[lo:hi], weights[lo:hi], values[lo:hi]
@@ -768,7 +763,7 @@ class ArchiveWriter(SegmentWriter):
             del packed
             self._sources.append(lambda fh=fh: read_run(fh))
             if self._chunked is not None:
-                self._chunked.append(lambda fh=fh: _weighted(read_run_chunks(fh)))
+                self._chunked.append(lambda fh=fh: _nonempty(read_run_chunks(fh)))
         if self._buf:
             fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
             dumps, write = marshal.dumps, fh.write
@@ -802,7 +797,7 @@ class ArchiveWriter(SegmentWriter):
             chunked = [source() for source in self._chunked]
             last, self._packed = self._packed.sorted(), PackedBuffer()
             if last is not None:
-                chunked.append(_weighted(last._chunks()))
+                chunked.append(_nonempty(last._chunks()))
             yield from _merge_chunks(chunked)
             return
         sources = [source() for source in self._sources] + self._buffered()
