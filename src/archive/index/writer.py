@@ -156,6 +156,9 @@ class PackedBuffer:
         self.docs: list[int] = []
         #: the length of each posting's value: its frequency times this width, or given
         self.lengths: list[int | np.ndarray] = []
+        #: the items' entries of the last ColumnStream: (its tids, its number of terms, which
+        #: entries are used as a list of bools, their indices)
+        self._used: tuple[Any, int, list[bool], np.ndarray] | None = None
         #: every value, in the order the postings were added
         self.data = bytearray()
 
@@ -248,11 +251,18 @@ class PackedBuffer:
         n = len(stream.tids)
         if not n:
             return 0, 0
-        # the entries the items use (np.unique sorts: some ten times slower)
-        mask = np.zeros(len(stream.terms), dtype=bool)
-        mask[stream.tids] = True
-        used = np.flatnonzero(mask)
-        got, size = self._term_ids(fieldname, list(compress(stream.terms, mask.tolist())))
+        # the entries the items use (np.unique sorts: some ten times slower), found once for
+        # the fields of a document that share their items' entries (form, stem, most roots)
+        last = self._used
+        if last is not None and last[0] is stream.tids and last[1] == len(stream.terms):
+            picks, used = last[2], last[3]
+        else:
+            mask = np.zeros(len(stream.terms), dtype=bool)
+            mask[stream.tids] = True
+            used = mask.nonzero()[0]
+            picks = mask.tolist()
+            self._used = (stream.tids, len(stream.terms), picks, used)
+        got, size = self._term_ids(fieldname, list(compress(stream.terms, picks)))
         table = np.zeros(len(stream.terms), dtype=np.int32)
         table[used] = got
         tids = table[stream.tids]
@@ -272,11 +282,18 @@ class PackedBuffer:
         import numpy as np
 
         n = len(tids)
-        order = np.argsort(tids, kind="stable")
+        order = tids.argsort(kind="stable")
         st = tids[order]
-        starts = np.flatnonzero(np.concatenate(([True], st[1:] != st[:-1])))
-        distinct = st[starts]
-        freqs = np.diff(np.append(starts, n)).astype(np.int32)
+        # where each distinct term's items start, and where the last ends (array methods:
+        # numpy's module functions add a Python call or two each)
+        change = (st[1:] != st[:-1]).nonzero()[0]
+        bounds = np.empty(len(change) + 2, dtype=np.intp)
+        bounds[0] = 0
+        bounds[1:-1] = change
+        bounds[1:-1] += 1
+        bounds[-1] = n
+        distinct = st[bounds[:-1]]
+        freqs = (bounds[1:] - bounds[:-1]).astype(np.int32)
         length = n
         if distinct[0] == 0:  # empty terms are not indexed (id 0 sorts first)
             skip = int(freqs[0])
