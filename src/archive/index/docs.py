@@ -211,11 +211,15 @@ class ColumnDoc(_Stored):
                                 np.concatenate((ends, ends[at]))[order])
         else:
             root = ColumnStream(roots, vids, upos, starts, ends)
-        # mention_spans: each mention that starts at a body token
-        position = dict(zip(starts.tolist(), pos.tolist(), strict=True))
+        # mention_spans: each mention that starts at a body token (the body's starts
+        # ascend: found by a binary search, not a dict of every token's start)
         s = c.summary
-        entities = [(m.entity, position[m.start], m.start, m.end) for m in s.mentions
-                    if m.start in position]
+        entities = []
+        if s.mentions and len(pos):
+            at = np.searchsorted(starts, [m.start for m in s.mentions], side="right") - 1
+            for m, k in zip(s.mentions, at.tolist(), strict=True):
+                if k >= 0 and starts[k] == m.start:
+                    entities.append((m.entity, int(pos[k]), m.start, m.end))
         # body_spans
         if len(pos):
             spans = np.zeros(2 * (int(pos[-1]) + 1), dtype=np.uint32)

@@ -613,9 +613,11 @@ class FeatureRows:
         number = self._number
         got = list(map(number.get, counts))
         if None in got:  # new names numbered in order of first sight, as one at a time
-            new = dict.fromkeys(compress(counts, map(is_, got, repeat(None))))
-            number.update(zip(new, count(len(number))))
-            got = list(map(number.__getitem__, counts))
+            keys = list(counts)
+            missing = list(compress(range(len(keys)), map(is_, got, repeat(None))))
+            number.update(zip(map(keys.__getitem__, missing), count(len(number))))
+            for i in missing:  # only the new names looked up again
+                got[i] = number[keys[i]]
         self._rows[aid] = (array("i", got), array("i", counts.values()))
 
     def __len__(self) -> int:
