@@ -312,6 +312,29 @@ def test_packed_buffer_small_streams_same_as_numpy(monkeypatch: pytest.MonkeyPat
     assert sum(length for length, _ in numpy_path[0]) > 0
 
 
+def test_run_of_values_of_any_length_reads_back() -> None:
+    """Values whose lengths are not multiples of 4 bytes (another format's, buffered by
+    ``add_postings``) are gathered byte by byte when a run is saved, and read back the same."""
+    import tempfile
+
+    from archive.index.writer import PackedBuffer, read_run
+
+    buf = PackedBuffer()
+    want: dict[tuple[str, str], list[tuple[int, float, bytes]]] = {}
+    for docnum in range(5):
+        postings = [(f"t{k}".encode(), k + 1, float(k + 1), bytes(range(docnum, docnum + k)))
+                    for k in range(docnum % 3, 7)]
+        assert buf.add_postings("f", docnum, postings) is not None
+        for btext, _, weight, value in postings:
+            want.setdefault(("f", btext.decode()), []).append((docnum, weight, value))
+    run = buf.sorted()
+    assert run is not None
+    with tempfile.TemporaryFile() as fh:
+        run.save(fh)
+        back = {(f, t): list(zip(ids, ws, vs, strict=True)) for f, t, ids, ws, vs in read_run(fh)}
+    assert back == want
+
+
 @pytest.mark.parametrize("fieldname", ["form", "stem", "entity", "title_root"])
 def test_packed_postings_of_a_stream_are_the_formats(fieldname: str) -> None:
     """What add_document buffers for a token stream of the archive's packed formats is, per

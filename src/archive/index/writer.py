@@ -9,16 +9,17 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
   ``PackedPositions``) is turned into postings straight from its ``(term, position, start,
   end)`` items, encoded exactly as the field's format encodes them (``field.index`` would run
   them through the tokenizer, one Token object per item): its terms mapped to ids, one numpy
-  sort of the ids, the positions (and offsets) packed in term order into one ``bytes``
-  (:class:`PackedBuffer`); a :class:`~archive.index.schema.ColumnStream` (an article read
-  from its analysis record as columns) gives its terms once per distinct vocabulary entry and
+  sort of the ids (a short stream, a title's, sorted in Python), the positions (and offsets)
+  packed in term order onto the buffer's one ``bytearray`` (:class:`PackedBuffer`); a
+  :class:`~archive.index.schema.ColumnStream` (an article read from its analysis record as
+  columns) gives its terms once per distinct vocabulary entry and
   its items as arrays (:meth:`PackedBuffer.add_columns`: the same postings, no tuple per
   item); a token stream for a field of any other format is an error; any
   other value goes through ``field.index`` as in Whoosh (and into the same buffer when each
   posting's weight is its frequency, as the id field's);
-- **the posting pool**: per document and field, the term ids, frequencies and values'
-  ``bytes`` (no Python object per posting); a full buffer is sorted by (field, term) in one
-  vectorised sort (:meth:`PackedBuffer.sorted`) and spilled as a run of records
+- **the posting pool**: per document and field, the term ids and frequencies, and its values
+  appended to the buffer's bytes (no Python object per posting); a full buffer is sorted by
+  (field, term) in one vectorised sort (:meth:`PackedBuffer.sorted`) and spilled as a run of records
   (:class:`SortedRun`, :func:`read_run`); the runs are merged a record of terms at a time
   (:func:`_merge_chunks`; Whoosh sorts and merges one tuple per posting). Postings of merged
   segments (``add_reader``) are kept per term in a dict and merged with the rest term by
