@@ -94,7 +94,6 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from archive import files
-from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.browser import keptstate
 from archive.browser.digits import (
@@ -106,11 +105,13 @@ from archive.browser.digits import (
     text_numbers,
 )
 from archive.browser.formsplice import entry_codes, forms_names, splice_codes
+from archive.browser.terms import Words, body_of_columns, first_forms, words_of_tokens
+from archive.browser.terms import postings as article_postings
 from archive.collector import paused as paused_gc
 from archive.index.schema import root_stream
 
 if TYPE_CHECKING:
-    from archive.index.docs import IndexDoc
+    from archive.index.docs import IndexDoc, _Stored
     from archive.memory import Every
     from archive.pipeline import AnalyzedArticle
 
@@ -261,61 +262,6 @@ def _field_items(doc: IndexDoc) -> dict[str, list[tuple[str, int]]]:
                        if term],
         "title_entity": [(key, pos) for key, pos, _s, _e in doc.title_entities],
     }
-
-
-def _group_fields(doc: IndexDoc) -> tuple[tuple[int, dict[str, list[int]]], ...]:
-    """Body fields then title fields (order :data:`FIELDS`)."""
-    return (*_group_tokens(doc.tokens, doc.entities),
-            *_group_tokens(doc.title_tokens, doc.title_entities))
-
-
-def _group_tokens(tokens: list[Any], entities: list[tuple[str, int, int, int]]
-                  ) -> tuple[tuple[int, dict[str, list[int]]], ...]:
-    """Per field of ``doc`` (order :data:`FIELDS`): its number of terms and term → positions
-    in first-appearance order: what lunr.py's Builder gets from :func:`_field_items`, before
-    its list tokenizer lowercases (done by :func:`build_lunr_index` once per distinct term)."""
-    form: dict[str, list[int]] = {}
-    stem: dict[str, list[int]] = {}
-    root: dict[str, list[int]] = {}
-    n_form = n_stem = n_root = 0
-    for t in tokens:
-        pos = t.position
-        term = t.normalized
-        if term:
-            n_form += 1
-            at = form.get(term)
-            if at is None:
-                form[term] = [pos]
-            else:
-                at.append(pos)
-        term = t.stem
-        if term:
-            n_stem += 1
-            at = stem.get(term)
-            if at is None:
-                stem[term] = [pos]
-            else:
-                at.append(pos)
-        term = t.root
-        if term:
-            n_root += 1
-            at = root.get(term)
-            if at is None:
-                root[term] = [pos]
-            else:
-                at.append(pos)
-        if t.alt:  # a name's common reading, at the same position (see root_stream)
-            term = ALT_MARK + t.alt
-            n_root += 1
-            at = root.get(term)
-            if at is None:
-                root[term] = [pos]
-            else:
-                at.append(pos)
-    entity: dict[str, list[int]] = {}
-    for key, pos, _s, _e in entities:
-        entity.setdefault(key, []).append(pos)
-    return ((n_form, form), (n_stem, stem), (n_root, root), (len(entities), entity))
 
 
 def delta_encode(positions: list[int]) -> list[int]:
@@ -477,53 +423,14 @@ def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str
 _FORMS_OF = operator.itemgetter(2)
 
 
-def _cells(lists: list[list[int]]) -> list[str]:
-    """Each of an article's positions lists (one field's terms) as its cell's text: the
-    delta positions as :func:`_numbers` text, what a shard's cell holds (format 8). Made
-    once per article and term here, and spilled as text: the shards take them as they are
-    (a one-number text instead of a list and its number: fewer objects marshalled). A list
-    of one position (most) is that number's spelling, looked up in C."""
-    cells: list[str | None] = list(map(SPELLING.get, map(_FIRST, lists)))
-    for i in compress(range(len(lists)), map(operator.ne, map(len, lists), repeat(1))):
-        cells[i] = numbers_text(delta_encode(lists[i]))
-    if None in cells:  # a position beyond the spellings' table
-        cells = [numbers_text(p) if c is None else c for c, p in zip(cells, lists, strict=True)]
-    return cells  # type: ignore[return-value]
-
-
-_FIRST = operator.itemgetter(0)
-
-
-def _record(doc: IndexDoc, url: str | None, raw_text: str | None = None) -> _Record:
-    postings: dict[str, list[Any]] = {}  # term → [field number, cell text, …] (_cells)
-    for f, (_length, raw) in enumerate(_group_fields(doc)):
-        # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
-        # browser looks entity keys up lowercased); most fields have no upper case at all
-        local: dict[str, list[int]] = raw
-        joined = "\0".join(raw)
-        if joined.lower() != joined:
-            local = {}
-            for term, positions in raw.items():
-                low = term.lower()
-                local[low] = local[low] + positions if low in local else positions
-        for term, cell in zip(local, _cells(list(local.values())), strict=True):
-            at = postings.get(term)
-            if at is None:
-                postings[term] = [f, cell]
-            else:
-                at += (f, cell)
-    # per (level, term, normalized form): the first spelling, title first (read from the
-    # tokens' distinct readings in order of first appearance: a word repeats its reading)
-    first: dict[tuple[int, str, str], str] = {}
-    add = first.setdefault
-    for entity, norm, stem, root, spelling in dict.fromkeys(
-            map(_READING, chain(doc.title_tokens, doc.tokens))):
-        if entity is not None or not norm:
-            continue
-        if stem:
-            add((0, stem, norm), spelling)
-        if root:
-            add((1, root, norm), spelling)
+def _record(doc: _Stored, body: Words, title: Words, url: str | None,
+            raw_text: str | None = None) -> _Record:
+    """What the article ``doc`` (its ``body`` and ``title`` as :class:`Words`) contributes:
+    its postings and forms (:mod:`archive.browser.terms`) grouped by term hash, its card,
+    row, docs record and fingerprint."""
+    postings = article_postings(body, title)  # term → [field number, cell text, …]
+    # per (level, term, normalized form): the first spelling, title first
+    first = first_forms(title, body)
     hashes, groups = _term_groups(postings, first)
     source = None if raw_text is None else raw_source(raw_text, doc.text)
     # the card says how the text is made from raw/<id>.txt (format 12): the results shown need
@@ -538,10 +445,6 @@ def _record(doc: IndexDoc, url: str | None, raw_text: str | None = None) -> _Rec
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
     digest.update(b"".join(groups))
     return _Record(hashes, groups, record, card, row, digest.hexdigest())
-
-
-#: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
-_READING = operator.itemgetter(7, 4, 5, 6, 0)
 
 
 #: Shard state: terms → field number → docnum → delta positions; forms: level → term →
@@ -1880,6 +1783,32 @@ def _count(analyzed: Iterable[AnalyzedArticle] | ArticleSource) -> int | None:
     return len(analyzed) if isinstance(analyzed, list | tuple) else None
 
 
+def _article_words(analyzed: Iterable[AnalyzedArticle] | ArticleSource, ident: str,
+                   aa: AnalyzedArticle | None) -> tuple[_Stored, Words, Words]:
+    """The article ``ident`` as the writer reads it: its stored fields, its body's and its
+    title's :class:`Words`. From the build's analysis records (an :class:`ArticleSource` that
+    is, or holds as ``analysis``, an :class:`archive.records.Analysis`) read as columns, without
+    a Token per body token; else from the analysed article (``aa``, or the source's)."""
+    from archive.index.docs import IndexDoc, _Stored
+    from archive.records import Analysis
+
+    if aa is None:
+        analysis = getattr(analyzed, "analysis", analyzed)
+        if isinstance(analysis, Analysis):
+            from archive.index.columns import article_columns
+
+            c = article_columns(analysis, ident)
+            art, s = c.article, c.summary
+            return (_Stored(art.id, art.path, art.title, art.date, art.source, s.places,
+                            s.actors, art.content_hash, art.text),
+                    body_of_columns(c), words_of_tokens(c.title_tokens, c.title_entities))
+        assert isinstance(analyzed, ArticleSource)
+        aa = analyzed.article(ident)
+    doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
+    return (doc, words_of_tokens(doc.tokens, doc.entities),
+            words_of_tokens(doc.title_tokens, doc.title_entities))
+
+
 def _sorted_by_id(analyzed: Iterable[AnalyzedArticle]) -> Iterator[AnalyzedArticle]:
     """The articles in id order: a list is sorted, a stream must already be."""
     if isinstance(analyzed, list | tuple):
@@ -2079,8 +2008,6 @@ def _write_browser_index(
     trim: Every | None,
 ) -> BrowserIndexReport:
     """:func:`write_browser_index` (with the collector paused)."""
-    from archive.index.docs import IndexDoc
-
     site_data = Path(site_dir) / DATA_DIR
     state = _load_state(state_dir)
     if state_dir is not None:
@@ -2122,12 +2049,9 @@ def _write_browser_index(
                 if made_from is not None and old is not None and old[4:] == [made_from]:
                     entries.append([*old[1:4], made_from])  # not read: nothing changed
                     continue
-                if aa is None:
-                    assert isinstance(analyzed, ArticleSource)
-                    aa = analyzed.article(ident)
-                doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
+                doc, body, title = _article_words(analyzed, ident, aa)
                 # the text from the site's raw/<id>.txt when it can be made from it
-                rec = _record(doc, url, published_raw(Path(site_dir), ident))
+                rec = _record(doc, body, title, url, published_raw(Path(site_dir), ident))
                 entries.append([rec.fingerprint, rec.card, rec.row, made_from])
                 if old is not None and old[1] == rec.fingerprint:
                     continue
