@@ -12,7 +12,9 @@ reading it is and its position: what the analysis record keeps (``archive.record
 without a Token per body token (:func:`body_of_columns`), or made from tokens
 (:func:`words_of_tokens`: the title, and articles given as objects). The work per token is
 done by numpy over the whole article (one sort for every field), per distinct string in C
-(``map`` over dicts): no Python step per token or per term.
+(``map`` over dicts): no Python step per token or per term. (numpy is imported where it is
+used: a process that imports the browser writer without writing, e.g. a build with nothing
+to do, does not load it.)
 """
 
 from __future__ import annotations
@@ -21,8 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from archive.analysis.morphology import ALT_MARK
 from archive.browser.digits import SPELLING, number_text
@@ -50,6 +50,8 @@ def words_of_tokens(tokens: Iterable[Any], entities: Iterable[tuple[str, int, in
     """:class:`Words` of ``tokens`` (:class:`archive.analysis.Token`) and their names
     ``(key, position, start, end)``, one Python step per token (a title's few, or articles
     given as objects)."""
+    import numpy as np
+
     index: dict[tuple[str, ...], int] = {}
     plain: list[str] = []
     names: list[str] = []
@@ -83,6 +85,8 @@ def body_of_columns(c: ArticleColumns) -> Words:
     """The body of an article read as columns (``archive.index.columns.article_columns``): the
     same terms as its body tokens give (``archive.records.unpack``: a name's tokens have its
     core as stem and root), and its names that start at a body token."""
+    import numpy as np
+
     words = c.words
     ids = np.frombuffer(c.ids, dtype=np.uint32).astype(np.intp)
     named = len(words) // 5
@@ -112,6 +116,8 @@ def postings(body: Words, title: Words) -> dict[str, list[Any]]:
     positions in the field, ascending, as the first and then the gaps in
     :mod:`archive.browser.digits` text; terms equal once lowercased are one term (the browser
     looks terms up lowercased)."""
+    import numpy as np
+
     strings: list[str] = []
     items: list[tuple[Any, Any, Any, Any]] = []  # per field: string index, position, order
     for part, w in enumerate((body, title)):
@@ -179,11 +185,14 @@ def postings(body: Words, title: Words) -> dict[str, list[Any]]:
     if None in spelled:  # a number beyond the spellings' table
         spelled = [number_text(g) if s is None else s
                    for s, g in zip(spelled, gaps.tolist(), strict=True)]
-    ends = np.cumsum(np.fromiter(map(len, spelled), dtype=np.intp, count=n))
-    text = "".join(spelled)
-    starts = np.concatenate(([0], ends[:-1]))
-    cells = list(map(text.__getitem__, map(slice, starts[cell].tolist(),
-                                           ends[np.append(cell[1:], n) - 1].tolist())))
+    # a cell of one position (most) is that number's spelling (the table's own string)
+    cells = list(map(spelled.__getitem__, cell.tolist()))
+    after = np.append(cell[1:], n)
+    several = np.flatnonzero(after - cell > 1)
+    if len(several):
+        for i, lo, hi in zip(several.tolist(), cell[several].tolist(), after[several].tolist(),
+                             strict=True):
+            cells[i] = "".join(spelled[lo:hi])
     cell_key = key[cell]
     cell_first = np.minimum.reduceat(first, cell)
     # the terms: runs of cells of one term (fields ascending), in order of first appearance
@@ -201,14 +210,12 @@ def postings(body: Words, title: Words) -> dict[str, list[Any]]:
 def _readings(w: Words) -> tuple[list[str], list[str], list[str], list[str]]:
     """(forms, normalized, stems, roots) of ``w``'s readings that give forms (not a name's),
     in order of first appearance among its tokens."""
-    plain = w.ids[w.ids < w.named]
-    if not len(plain):
-        return [], [], [], []
-    seen, at = np.unique(plain, return_index=True)
-    order = (5 * seen[np.argsort(at)]).tolist()
+    ids = w.ids
+    order = list(dict.fromkeys((ids[ids < w.named] if w.named < len(w.words) // 5 else ids
+                                ).tolist()))
     words = w.words
-    return ([words[i] for i in order], [words[i + 1] for i in order],
-            [words[i + 2] for i in order], [words[i + 3] for i in order])
+    return tuple(list(map(words[k::5].__getitem__, order))  # type: ignore[return-value]
+                 for k in range(4))
 
 
 def first_forms(title: Words, body: Words) -> dict[tuple[int, str, str], str]:
