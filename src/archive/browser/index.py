@@ -386,16 +386,30 @@ def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str
     groups: dict[int, tuple[int, list[Any], list[Any]]]
     rest: list[tuple[int, str, str, str]]
     if len(set(hashes)) == len(hashes):  # no two terms of the article share a hash (usual)
-        groups = {h: (h, [item], []) for h, item in zip(hashes, postings.items(), strict=True)}
+        # (made in C: each group's one-posting list and empty forms list, then its tuple)
+        n = len(hashes)
+        lists = list(map(list, repeat((), n)))
+        groups = dict(zip(hashes, zip(hashes, map(list, zip(postings.items())), lists,
+                                      strict=True), strict=True))
         # a posting term's forms go to its group, without their term or a hash lookup
-        forms_of = dict(zip(postings, map(_FORMS_OF, groups.values()), strict=True)).get
+        forms_of = dict(zip(postings, lists, strict=True))
+        terms = list(map(_FORM_TERM, forms))
         rest = []
-        for (level, term, norm), spelling in forms.items():
-            at = forms_of(term)
-            if at is None:
-                rest.append((level, term, norm, spelling))
-            else:
-                at.append((level, norm, None if spelling == norm else spelling))
+        if forms_of.keys() >= set(terms):  # every form's term is a posting term (usual)
+            norms = list(map(_FORM_NORM, forms))
+            spellings = [None if s == m else s
+                         for s, m in zip(forms.values(), norms, strict=True)]
+            for term, item in zip(terms, zip(map(_FORM_LEVEL, forms), norms, spellings,
+                                             strict=True), strict=True):
+                forms_of[term].append(item)
+        else:
+            get = forms_of.get
+            for (level, term, norm), spelling in forms.items():
+                at = get(term)
+                if at is None:
+                    rest.append((level, term, norm, spelling))
+                else:
+                    at.append((level, norm, None if spelling == norm else spelling))
     else:
         rest = [(level, term, norm, spelling)
                 for (level, term, norm), spelling in forms.items()]
@@ -419,8 +433,9 @@ def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str
     return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
-#: A group's forms list (:func:`_term_groups`).
-_FORMS_OF = operator.itemgetter(2)
+#: A forms key's (``(level, term, normalized)``) level and normalized form.
+_FORM_LEVEL = operator.itemgetter(0)
+_FORM_NORM = operator.itemgetter(2)
 
 
 def _record(doc: _Stored, body: Words, title: Words, url: str | None,
@@ -1296,9 +1311,10 @@ def _spilled(head: bytes, groups: list[bytes]) -> bytes:
 
 #: The code that turns an analysed article into its browser data (package-relative): this
 #: module, the number and codes text it writes (``digits``), the text patches of its
-#: rebuilds (``formsplice``) and the index documents it reads.
+#: rebuilds (``formsplice``), the postings and forms it makes of an article (``terms``) and
+#: the index documents and record columns it reads.
 CODE_FILES = ("browser/index.py", "browser/digits.py", "browser/formsplice.py",
-              "index/docs.py", "index/schema.py")
+              "browser/terms.py", "index/docs.py", "index/schema.py", "index/columns.py")
 
 
 @lru_cache(maxsize=1)
