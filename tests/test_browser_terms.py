@@ -1,10 +1,8 @@
 """An article's browser postings and forms from columns (``archive.browser.terms``) against
-their plain reference (a Python step per token, as the writer made them before), and the
-spill's batched groups (``_Spill.add_groups``) against one record per bucket."""
+their plain reference (a Python step per token, as the writer made them before)."""
 
 from __future__ import annotations
 
-import marshal
 import random
 from pathlib import Path
 from typing import Any
@@ -128,37 +126,3 @@ def test_records_read_as_columns_give_the_tokens_terms(tmp_path: Path) -> None:
             b.hashes, b.groups, b.card, b.row, b.fingerprint)
         c = article_columns(analysis, ident)
         assert c.article.id == ident
-
-
-def test_groups_spilled_by_article_read_back_as_records_per_bucket(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``add_groups`` spills an article's groups to each bucket as the record ``(seq,
-    [group, …])`` of the groups there, in their order, as one ``add_bytes`` per bucket did:
-    the same records in the same order, across many flushes, beside records added one by
-    one to another bucket (the docs records), with the same sizes."""
-    monkeypatch.setattr(browser_index, "SPILL_FLUSH", 64)  # a flush every few articles
-    rng = random.Random(3)
-    buckets = 8
-    batched = browser_index._Spill(tmp_path / "batched", buckets)
-    single = browser_index._Spill(tmp_path / "single", buckets)
-    for seq in range(400):
-        groups = [(rng.randrange(1 << 32), [("كلمة" * rng.randint(0, 3), [1, "!"])], [])
-                  for _ in range(rng.choice([0, 1, 3, 20]))]
-        hashes = [g[0] for g in groups]
-        data = [marshal.dumps(g, 2) for g in groups]
-        batched.add_groups(seq, hashes, data)
-        by_bucket: dict[int, list[bytes]] = {}
-        for h, d in zip(hashes, data, strict=True):
-            by_bucket.setdefault(h % buckets, []).append(d)
-        head = browser_index._SPILL_HEAD + marshal.dumps(seq, 2)
-        for b, parts in by_bucket.items():
-            single.add_bytes(b, browser_index._spilled(head, parts))
-        if seq % 7 == 0:
-            for spill in (batched, single):
-                spill.add(buckets, (seq, {"text": "نص"}))
-    batched.close()
-    single.close()
-    for b in range(buckets + 1):
-        assert list(batched.read(b)) == list(single.read(b))
-        assert batched.size(b) == single.size(b)
-    assert sum(1 for _ in batched.read(0)) > 10

@@ -1137,105 +1137,22 @@ class _Spill:
     spills about six million records over 256 buckets, one per article and bucket: decoded
     one by one, each record's call and framing cost about as much as its postings' work);
     a bucket is read back :data:`SPILL_READ` bytes at a time (``marshal.load`` on a file
-    object reads it a few bytes at a time).
-
-    An article's term groups go in through :meth:`add_groups`, all buckets at once: its
-    groups are gathered in bucket order with the articles before it, and cut into the
-    buckets' batches only when :data:`SPILL_FLUSH` times :data:`SPILL_BUCKETS` bytes are
-    gathered (numpy over the records' places; a Python step per bucket and flush, not per
-    article and bucket: six million at 29,904 articles)."""
+    object reads it a few bytes at a time)."""
 
     def __init__(self, directory: Path, buckets: int = SPILL_BUCKETS) -> None:
-        import numpy as np
-
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
-        self.buckets = buckets
         self.flush = max(SPILL_FLUSH * SPILL_BUCKETS // buckets, 1 << 12)
         self.files: dict[int, IO[bytes]] = {}
         # per bucket: [its records' marshal bytes gathered, how many]
         self.buffers: dict[int, list[Any]] = {}
         self.sizes: dict[int, int] = {}
-        # add_groups: the groups gathered (each article's in bucket order), per article its
-        # records' (bucket, seq, groups, start, bytes) as the rows of an array, and the
-        # buckets' bytes so far
-        self.pending = bytearray()
-        self.records: list[Any] = []
-        self.totals = np.zeros(buckets, dtype=np.int64)
 
     def add(self, bucket: int, item: Any) -> None:
         self.add_bytes(bucket, marshal.dumps(item, 2))
 
-    def add_groups(self, seq: int, hashes: list[int], groups: list[bytes]) -> None:
-        """Spill the article ``seq``'s groups (each the marshal bytes of a group of
-        :func:`_term_groups`, under its term hash): to each bucket (hash modulo the buckets),
-        the record ``(seq, [group, …])`` of the groups there, in their order (as
-        :func:`_spilled` of them and :meth:`add_bytes` to each bucket would)."""
-        import numpy as np
-
-        n = len(groups)
-        if not n:
-            return
-        bucket = np.array(hashes, dtype=np.int64) & (self.buckets - 1)
-        order = np.argsort(bucket, kind="stable")
-        ordered = list(map(groups.__getitem__, order.tolist()))
-        ends = np.cumsum(np.fromiter(map(len, ordered), dtype=np.int64, count=n))
-        bucket = bucket[order]
-        first = np.flatnonzero(np.concatenate(([True], bucket[1:] != bucket[:-1])))
-        last = np.append(first[1:], n)
-        start = np.concatenate(([0], ends[:-1]))[first]
-        size = ends[last - 1] - start
-        mine = bucket[first]
-        self.totals[mine] += 4 + _RECORD_HEAD + size
-        self.records.append(np.stack((mine, np.full(len(first), seq), last - first,
-                                      start + len(self.pending), size)))
-        self.pending += b"".join(ordered)
-        if len(self.pending) >= SPILL_FLUSH * SPILL_BUCKETS:
-            self._flush_groups()
-
-    def _flush_groups(self) -> None:
-        """Write the groups gathered by :meth:`add_groups`: one batch per bucket."""
-        import numpy as np
-
-        if not self.records:
-            return
-        rows = np.concatenate(self.records, axis=1)
-        bucket, seq, count, start, size = rows[:, np.argsort(rows[0], kind="stable")]
-        n = len(bucket)
-        # each record's head: the tuple's, its seq's and its list's (marshal version 2)
-        head = np.empty((n, _RECORD_HEAD), dtype=np.uint8)
-        head[:, :5] = np.frombuffer(_SPILL_HEAD, dtype=np.uint8)
-        head[:, 5] = ord("i")
-        head[:, 6:10] = seq.astype("<i4").view(np.uint8).reshape(n, 4)
-        head[:, 10] = ord("[")
-        head[:, 11:] = count.astype("<u4").view(np.uint8).reshape(n, 4)
-        heads = head.tobytes()
-        cut = range(0, _RECORD_HEAD * (n + 1), _RECORD_HEAD)
-        with memoryview(self.pending) as view:
-            pieces = list(chain.from_iterable(zip(
-                map(heads.__getitem__, map(slice, cut, cut[1:])),
-                map(view.__getitem__, map(slice, start.tolist(), (start + size).tolist())),
-                strict=True)))
-            runs = np.flatnonzero(np.concatenate(([True], bucket[1:] != bucket[:-1])))
-            for b, lo, hi in zip(bucket[runs].tolist(), runs.tolist(),
-                                 np.append(runs[1:], n).tolist(), strict=True):
-                data = b"".join(pieces[2 * lo:2 * hi])
-                self._file(b).write(b"".join([(5 + len(data)).to_bytes(4, "little"), b"[",
-                                              (hi - lo).to_bytes(4, "little"), data]))
-            del pieces
-        self.pending.clear()
-        self.records.clear()
-
-    def _file(self, bucket: int) -> IO[bytes]:
-        out = self.files.get(bucket)
-        if out is None:
-            out = self.files[bucket] = open(self.directory / f"{bucket}.bin", "wb")  # noqa: SIM115
-        return out
-
     def add_bytes(self, bucket: int, data: bytes) -> None:
         """:meth:`add` of an item given as its marshal bytes (version 2)."""
-        if bucket < self.buckets and self.records:
-            self._flush_groups()  # (the bucket's records in the order they came)
         batch = self.buffers.get(bucket)
         if batch is None:
             batch = self.buffers[bucket] = [bytearray(), 0]
@@ -1249,14 +1166,16 @@ class _Spill:
             self._flush(bucket, batch)
 
     def _flush(self, bucket: int, batch: list[Any]) -> None:
+        out = self.files.get(bucket)
+        if out is None:
+            out = self.files[bucket] = open(self.directory / f"{bucket}.bin", "wb")  # noqa: SIM115
         buffer, count = batch
-        self._file(bucket).write(b"".join([(5 + len(buffer)).to_bytes(4, "little"), b"[",
+        out.write(b"".join([(5 + len(buffer)).to_bytes(4, "little"), b"[",
                             count.to_bytes(4, "little"), buffer]))
         buffer.clear()
         batch[1] = 0
 
     def close(self) -> None:
-        self._flush_groups()
         for bucket, batch in self.buffers.items():
             if batch[1]:
                 self._flush(bucket, batch)
@@ -1265,8 +1184,7 @@ class _Spill:
 
     def size(self, bucket: int) -> int:
         """The bytes of ``bucket``'s records (after :meth:`close`)."""
-        return self.sizes.get(bucket, 0) + (int(self.totals[bucket])
-                                            if 0 <= bucket < self.buckets else 0)
+        return self.sizes.get(bucket, 0)
 
     def read(self, bucket: int) -> Iterator[Any]:
         """``bucket``'s records in the order they were added, read :data:`SPILL_READ` bytes
@@ -1297,9 +1215,6 @@ class _Spill:
 
 #: The marshal bytes (version 2) of a tuple of two items, before the items' own.
 _SPILL_HEAD = b"(" + (2).to_bytes(4, "little")
-#: The bytes of a spill record before its groups': the tuple's, its seq's (an int below
-#: 2**31: "i" and 4 bytes) and its list's ("[" and 4 bytes).
-_RECORD_HEAD = len(_SPILL_HEAD) + 10
 
 
 def _spilled(head: bytes, groups: list[bytes]) -> bytes:
@@ -2166,8 +2081,18 @@ def _write_browser_index(
                     spill.add(buckets, (seq, rec.doc))
                 # per bucket, the article's groups (one per term hash), read back by
                 # _write_shards as ``(seq, [(hash, postings, forms), …])``: the record is
-                # that tuple's marshal bytes, made of the groups' own
-                spill.add_groups(seq, rec.hashes, rec.groups)
+                # that tuple's marshal bytes, made of the groups' own (:func:`_spilled`)
+                by_bucket: dict[int, list[bytes]] = {}
+                mask = buckets - 1
+                for h, data in zip(rec.hashes, rec.groups, strict=True):
+                    b = by_bucket.get(h & mask)
+                    if b is None:
+                        by_bucket[h & mask] = [data]
+                    else:
+                        b.append(data)
+                head = _SPILL_HEAD + marshal.dumps(seq, 2)
+                for bucket, groups in by_bucket.items():
+                    spill.add_bytes(bucket, _spilled(head, groups))
                 if hashes_dir is None:
                     continue
                 digests = array("I", rec.hashes)

@@ -96,13 +96,9 @@ def body_of_columns(c: ArticleColumns) -> Words:
             v = 5 * int(ids[i])
             ids[i] = len(words) // 5
             words += (words[v], words[v + 1], core, core, words[v + 4])
-    n = len(ids)
-    if c.runs == [(0, n)]:
-        pos = np.arange(n, dtype=np.intp)
-    elif c.runs:
-        pos = np.concatenate([np.arange(i, j, dtype=np.intp) for i, j in c.runs])
-    else:
-        pos = np.zeros(0, dtype=np.intp)
+    # the body's tokens: those of its runs, in the runs' order
+    pos = np.concatenate([np.arange(i, j, dtype=np.intp) for i, j in c.runs]
+                         or [np.zeros(0, dtype=np.intp)])
     # a mention is the body's when it starts where a body token does (index.docs.mention_spans)
     position = dict(zip(np.frombuffer(c.starts, dtype=np.uint32)[pos].tolist(), pos.tolist(),
                         strict=True))
