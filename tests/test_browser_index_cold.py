@@ -39,6 +39,29 @@ def test_term_frequencies_of_dense_and_sparse_fields() -> None:
         assert list(got) == list(fields)  # the fields' order (the summary is marshalled)
 
 
+def _position_lists(rng: random.Random) -> list[list[int]]:
+    """Positions lists as the analysis gives them: mostly one position, some several (not
+    always ascending: entity keys), some beyond the digits' table (1 << 16)."""
+    out: list[list[int]] = []
+    for _ in range(rng.randint(1, 60)):
+        size = rng.choice([1, 1, 1, 1, 2, 3, 7])
+        top = rng.choice([100, 5000, 70_000])
+        out.append([rng.randrange(top) for _ in range(size)])
+    return out
+
+
+def test_cells_are_the_delta_positions_text() -> None:
+    from archive.browser.digits import numbers_text
+
+    rng = random.Random(13)
+    for _ in range(300):
+        lists = _position_lists(rng)
+        copies = [list(p) for p in lists]
+        want = [numbers_text(browser_index.delta_encode(p)) for p in lists]
+        assert browser_index._cells(lists) == want
+        assert lists == copies  # not changed in place
+
+
 def _fields(rng: random.Random, docs: list[int]) -> dict[int, dict[int, list[int]]]:
     fields: dict[int, dict[int, list[int]]] = {}
     for f in rng.sample(range(8), rng.randint(1, 8)):

@@ -87,13 +87,14 @@ from array import array
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 from importlib import metadata
 from itertools import chain, compress, islice, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from archive import files
+from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.browser import keptstate
 from archive.browser.digits import (
@@ -105,13 +106,11 @@ from archive.browser.digits import (
     text_numbers,
 )
 from archive.browser.formsplice import entry_codes, forms_names, splice_codes
-from archive.browser.terms import Words, body_of_columns, first_forms, words_of_tokens
-from archive.browser.terms import postings as article_postings
 from archive.collector import paused as paused_gc
 from archive.index.schema import root_stream
 
 if TYPE_CHECKING:
-    from archive.index.docs import IndexDoc, _Stored
+    from archive.index.docs import IndexDoc
     from archive.memory import Every
     from archive.pipeline import AnalyzedArticle
 
@@ -264,6 +263,61 @@ def _field_items(doc: IndexDoc) -> dict[str, list[tuple[str, int]]]:
     }
 
 
+def _group_fields(doc: IndexDoc) -> tuple[tuple[int, dict[str, list[int]]], ...]:
+    """Body fields then title fields (order :data:`FIELDS`)."""
+    return (*_group_tokens(doc.tokens, doc.entities),
+            *_group_tokens(doc.title_tokens, doc.title_entities))
+
+
+def _group_tokens(tokens: list[Any], entities: list[tuple[str, int, int, int]]
+                  ) -> tuple[tuple[int, dict[str, list[int]]], ...]:
+    """Per field of ``doc`` (order :data:`FIELDS`): its number of terms and term → positions
+    in first-appearance order: what lunr.py's Builder gets from :func:`_field_items`, before
+    its list tokenizer lowercases (done by :func:`build_lunr_index` once per distinct term)."""
+    form: dict[str, list[int]] = {}
+    stem: dict[str, list[int]] = {}
+    root: dict[str, list[int]] = {}
+    n_form = n_stem = n_root = 0
+    for t in tokens:
+        pos = t.position
+        term = t.normalized
+        if term:
+            n_form += 1
+            at = form.get(term)
+            if at is None:
+                form[term] = [pos]
+            else:
+                at.append(pos)
+        term = t.stem
+        if term:
+            n_stem += 1
+            at = stem.get(term)
+            if at is None:
+                stem[term] = [pos]
+            else:
+                at.append(pos)
+        term = t.root
+        if term:
+            n_root += 1
+            at = root.get(term)
+            if at is None:
+                root[term] = [pos]
+            else:
+                at.append(pos)
+        if t.alt:  # a name's common reading, at the same position (see root_stream)
+            term = ALT_MARK + t.alt
+            n_root += 1
+            at = root.get(term)
+            if at is None:
+                root[term] = [pos]
+            else:
+                at.append(pos)
+    entity: dict[str, list[int]] = {}
+    for key, pos, _s, _e in entities:
+        entity.setdefault(key, []).append(pos)
+    return ((n_form, form), (n_stem, stem), (n_root, root), (len(entities), entity))
+
+
 def delta_encode(positions: list[int]) -> list[int]:
     """Sorted numbers as the first one and then the gaps (smaller JSON)."""
     if len(positions) == 1:  # most postings
@@ -386,30 +440,16 @@ def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str
     groups: dict[int, tuple[int, list[Any], list[Any]]]
     rest: list[tuple[int, str, str, str]]
     if len(set(hashes)) == len(hashes):  # no two terms of the article share a hash (usual)
-        # (made in C: each group's one-posting list and empty forms list, then its tuple)
-        n = len(hashes)
-        lists = list(map(list, repeat((), n)))
-        groups = dict(zip(hashes, zip(hashes, map(list, zip(postings.items())), lists,
-                                      strict=True), strict=True))
+        groups = {h: (h, [item], []) for h, item in zip(hashes, postings.items(), strict=True)}
         # a posting term's forms go to its group, without their term or a hash lookup
-        forms_of = dict(zip(postings, lists, strict=True))
-        terms = list(map(_FORM_TERM, forms))
+        forms_of = dict(zip(postings, map(_FORMS_OF, groups.values()), strict=True)).get
         rest = []
-        if forms_of.keys() >= set(terms):  # every form's term is a posting term (usual)
-            norms = list(map(_FORM_NORM, forms))
-            spellings = [None if s == m else s
-                         for s, m in zip(forms.values(), norms, strict=True)]
-            for term, item in zip(terms, zip(map(_FORM_LEVEL, forms), norms, spellings,
-                                             strict=True), strict=True):
-                forms_of[term].append(item)
-        else:
-            get = forms_of.get
-            for (level, term, norm), spelling in forms.items():
-                at = get(term)
-                if at is None:
-                    rest.append((level, term, norm, spelling))
-                else:
-                    at.append((level, norm, None if spelling == norm else spelling))
+        for (level, term, norm), spelling in forms.items():
+            at = forms_of(term)
+            if at is None:
+                rest.append((level, term, norm, spelling))
+            else:
+                at.append((level, norm, None if spelling == norm else spelling))
     else:
         rest = [(level, term, norm, spelling)
                 for (level, term, norm), spelling in forms.items()]
@@ -433,19 +473,57 @@ def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str
     return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
-#: A forms key's (``(level, term, normalized)``) level and normalized form.
-_FORM_LEVEL = operator.itemgetter(0)
-_FORM_NORM = operator.itemgetter(2)
+#: A group's forms list (:func:`_term_groups`).
+_FORMS_OF = operator.itemgetter(2)
 
 
-def _record(doc: _Stored, body: Words, title: Words, url: str | None,
-            raw_text: str | None = None) -> _Record:
-    """What the article ``doc`` (its ``body`` and ``title`` as :class:`Words`) contributes:
-    its postings and forms (:mod:`archive.browser.terms`) grouped by term hash, its card,
-    row, docs record and fingerprint."""
-    postings = article_postings(body, title)  # term → [field number, cell text, …]
-    # per (level, term, normalized form): the first spelling, title first
-    first = first_forms(title, body)
+def _cells(lists: list[list[int]]) -> list[str]:
+    """Each of an article's positions lists (one field's terms) as its cell's text: the
+    delta positions as :func:`_numbers` text, what a shard's cell holds (format 8). Made
+    once per article and term here, and spilled as text: the shards take them as they are
+    (a one-number text instead of a list and its number: fewer objects marshalled). A list
+    of one position (most) is that number's spelling, looked up in C."""
+    cells: list[str | None] = list(map(SPELLING.get, map(_FIRST, lists)))
+    for i in compress(range(len(lists)), map(operator.ne, map(len, lists), repeat(1))):
+        cells[i] = numbers_text(delta_encode(lists[i]))
+    if None in cells:  # a position beyond the spellings' table
+        cells = [numbers_text(p) if c is None else c for c, p in zip(cells, lists, strict=True)]
+    return cells  # type: ignore[return-value]
+
+
+_FIRST = operator.itemgetter(0)
+
+
+def _record(doc: IndexDoc, url: str | None, raw_text: str | None = None) -> _Record:
+    postings: dict[str, list[Any]] = {}  # term → [field number, cell text, …] (_cells)
+    for f, (_length, raw) in enumerate(_group_fields(doc)):
+        # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
+        # browser looks entity keys up lowercased); most fields have no upper case at all
+        local: dict[str, list[int]] = raw
+        joined = "\0".join(raw)
+        if joined.lower() != joined:
+            local = {}
+            for term, positions in raw.items():
+                low = term.lower()
+                local[low] = local[low] + positions if low in local else positions
+        for term, cell in zip(local, _cells(list(local.values())), strict=True):
+            at = postings.get(term)
+            if at is None:
+                postings[term] = [f, cell]
+            else:
+                at += (f, cell)
+    # per (level, term, normalized form): the first spelling, title first (read from the
+    # tokens' distinct readings in order of first appearance: a word repeats its reading)
+    first: dict[tuple[int, str, str], str] = {}
+    add = first.setdefault
+    for entity, norm, stem, root, spelling in dict.fromkeys(
+            map(_READING, chain(doc.title_tokens, doc.tokens))):
+        if entity is not None or not norm:
+            continue
+        if stem:
+            add((0, stem, norm), spelling)
+        if root:
+            add((1, root, norm), spelling)
     hashes, groups = _term_groups(postings, first)
     source = None if raw_text is None else raw_source(raw_text, doc.text)
     # the card says how the text is made from raw/<id>.txt (format 12): the results shown need
@@ -460,6 +538,10 @@ def _record(doc: _Stored, body: Words, title: Words, url: str | None,
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
     digest.update(b"".join(groups))
     return _Record(hashes, groups, record, card, row, digest.hexdigest())
+
+
+#: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
+_READING = operator.itemgetter(7, 4, 5, 6, 0)
 
 
 #: Shard state: terms → field number → docnum → delta positions; forms: level → term →
@@ -1226,10 +1308,9 @@ def _spilled(head: bytes, groups: list[bytes]) -> bytes:
 
 #: The code that turns an analysed article into its browser data (package-relative): this
 #: module, the number and codes text it writes (``digits``), the text patches of its
-#: rebuilds (``formsplice``), the postings and forms it makes of an article (``terms``) and
-#: the index documents and record columns it reads.
+#: rebuilds (``formsplice``) and the index documents it reads.
 CODE_FILES = ("browser/index.py", "browser/digits.py", "browser/formsplice.py",
-              "browser/terms.py", "index/docs.py", "index/schema.py", "index/columns.py")
+              "index/docs.py", "index/schema.py")
 
 
 @lru_cache(maxsize=1)
@@ -1779,9 +1860,6 @@ class ArticleSource(Protocol):
 
     def article(self, article_id: str) -> AnalyzedArticle: ...
 
-    # optional: ``columns(article_id)``, the article as
-    # :class:`archive.index.columns.ArticleColumns` (read without a Token per body token)
-
 
 def _stream(analyzed: Iterable[AnalyzedArticle] | ArticleSource
             ) -> Iterator[tuple[str, str | None, AnalyzedArticle | None]]:
@@ -1800,34 +1878,6 @@ def _count(analyzed: Iterable[AnalyzedArticle] | ArticleSource) -> int | None:
     if isinstance(analyzed, ArticleSource):
         return len(analyzed.keys)
     return len(analyzed) if isinstance(analyzed, list | tuple) else None
-
-
-def _article_words(analyzed: Iterable[AnalyzedArticle] | ArticleSource, ident: str,
-                   aa: AnalyzedArticle | None) -> tuple[_Stored, Words, Words]:
-    """The article ``ident`` as the writer reads it: its stored fields, its body's and its
-    title's :class:`Words`. From the build's analysis records read as columns, without a Token
-    per body token (an :class:`archive.records.Analysis`, or a source with a ``columns(id)``
-    method giving :class:`archive.index.columns.ArticleColumns`); else from the analysed
-    article (``aa``, or the source's ``article(id)``)."""
-    from archive.index.columns import article_columns
-    from archive.index.docs import IndexDoc, _Stored
-    from archive.records import Analysis
-
-    if aa is None:
-        columns = getattr(analyzed, "columns", None)
-        if columns is None and isinstance(analyzed, Analysis):
-            columns = partial(article_columns, analyzed)
-        if columns is not None:
-            c = columns(ident)
-            art, s = c.article, c.summary
-            return (_Stored(art.id, art.path, art.title, art.date, art.source, s.places,
-                            s.actors, art.content_hash, art.text),
-                    body_of_columns(c), words_of_tokens(c.title_tokens, c.title_entities))
-        assert isinstance(analyzed, ArticleSource)
-        aa = analyzed.article(ident)
-    doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
-    return (doc, words_of_tokens(doc.tokens, doc.entities),
-            words_of_tokens(doc.title_tokens, doc.title_entities))
 
 
 def _sorted_by_id(analyzed: Iterable[AnalyzedArticle]) -> Iterator[AnalyzedArticle]:
@@ -2029,6 +2079,8 @@ def _write_browser_index(
     trim: Every | None,
 ) -> BrowserIndexReport:
     """:func:`write_browser_index` (with the collector paused)."""
+    from archive.index.docs import IndexDoc
+
     site_data = Path(site_dir) / DATA_DIR
     state = _load_state(state_dir)
     if state_dir is not None:
@@ -2070,9 +2122,12 @@ def _write_browser_index(
                 if made_from is not None and old is not None and old[4:] == [made_from]:
                     entries.append([*old[1:4], made_from])  # not read: nothing changed
                     continue
-                doc, body, title = _article_words(analyzed, ident, aa)
+                if aa is None:
+                    assert isinstance(analyzed, ArticleSource)
+                    aa = analyzed.article(ident)
+                doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
                 # the text from the site's raw/<id>.txt when it can be made from it
-                rec = _record(doc, body, title, url, published_raw(Path(site_dir), ident))
+                rec = _record(doc, url, published_raw(Path(site_dir), ident))
                 entries.append([rec.fingerprint, rec.card, rec.row, made_from])
                 if old is not None and old[1] == rec.fingerprint:
                     continue
