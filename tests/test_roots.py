@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import marshal
 import re
+from collections import Counter
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -627,3 +628,28 @@ def test_counts_are_kept_in_chunks_and_a_cut_file_is_counted_again(
     edited.write_text(edited.read_text(encoding="utf-8") + "\nقصف الجيش المواقع.\n",
                       encoding="utf-8")
     assert len(step()) == 8
+
+
+def test_vocabulary_counts_number_spellings_in_the_order_counted() -> None:
+    """An article counted from its vocabulary (none, one or many forms counted, names and
+    unknown words among them) keeps the counts and numbering of counting its forms one by
+    one: spellings numbered in the order the counts list them, rootless ones left out."""
+    from archive.analysis import analyze_word
+
+    forms = ["المقاتلين", "زيد123", "يقاتلون", "الكتاب", "درعا", "مكتبة"]
+    words: list[str] = []
+    for f in forms:
+        words += [f, *analyze_word(f), ""]
+    col = roots.RootCollector()
+    col.add_vocabulary(words, Counter(), "none")
+    col.add_vocabulary(words, Counter({3: 2}), "one")
+    col.add_vocabulary(words, Counter({5: 1, 1: 4, 0: 3, 3: 1, 2: 2, 4: 7}), "many")
+    assert col.contributions["none"] == (b"", b"")
+    by_hand = roots.RootCollector()
+    for aid, pairs in (("none", []), ("one", [(3, 2)]),
+                       ("many", [(5, 1), (1, 4), (0, 3), (3, 1), (2, 2), (4, 7)])):
+        by_hand._count(aid, ((forms[k], n, forms[k]) for k, n in pairs),
+                       lambda form: analyze_word(form))
+    assert col.spelled == by_hand.spelled and col.readings == by_hand.readings
+    assert col.contributions == by_hand.contributions
+    assert col.spelled[0] == "الكتاب" and "زيد123" not in col.spellings

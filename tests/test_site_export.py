@@ -85,8 +85,10 @@ def test_serve_writes_again_only_the_changed_articles_records(
 
     paths = archive_paths
     made: list[str] = []
-    real = export._record
+    real, real_row = export._record, export._csv_row  # (articles.csv makes only its row)
     monkeypatch.setattr(export, "_record", lambda v, urls: made.append(v.id) or real(v, urls))
+    monkeypatch.setattr(export, "_csv_row",
+                        lambda v, urls: made.append(v.id) or real_row(v, urls))
     whole: list[str] = []  # files written record by record (by tokens), not patched
     by_tokens = export._write_rows
     monkeypatch.setattr(export, "_write_rows",
@@ -198,8 +200,10 @@ def test_build_makes_again_only_the_changed_articles_records(
 
     paths = archive_paths
     made: list[str] = []
-    real = export._record
+    real, real_row = export._record, export._csv_row  # (articles.csv makes only its row)
     monkeypatch.setattr(export, "_record", lambda v, urls: made.append(v.id) or real(v, urls))
+    monkeypatch.setattr(export, "_csv_row",
+                        lambda v, urls: made.append(v.id) or real_row(v, urls))
     out, cold = tmp_path / "data", tmp_path / "cold"
     names = export.ARTICLE_FILES
 
@@ -251,3 +255,25 @@ def test_build_makes_again_only_the_changed_articles_records(
     state.write_bytes(marshal.dumps((fmt, ctx, kept)))
     caplog.clear()
     assert len(write()) == 2 * len(ids) and "unreadable" in caplog.text
+
+
+def test_csv_row_is_the_csv_fields_of_the_whole_record() -> None:
+    """The CSV pass makes only the fields it writes: the same as those of the full record."""
+    from types import SimpleNamespace
+
+    from archive.corpus.article import Article, Segment
+    from archive.site.export import _csv_fields, _csv_row, _record
+
+    text = "عنوان\n\nدرعا البلد، قال \"المصدر\"\n\nتابعونا على فيسبوك\n\nسطر; آخر,"
+    cuts = [(0, 5, "title"), (7, 30, "body"), (32, 50, "boilerplate"), (52, len(text), "body")]
+    article = Article(id="a1", path="seeds/a1.txt", text=text, content_hash="x", title="عنوان",
+                      title_inferred=False, date="2018-07-01", source="س",
+                      segments=[Segment(s, e, k, "r") for s, e, k in cuts],
+                      tags=["x", "y"], url="https://example.org/a", author=None)
+    for places, actors, urls in ([["place:daraa", "place:busra"], ["actor:un"],
+                                  {"article:a1": "articles/a1/"}], [[], [], {}]):
+        v = SimpleNamespace(article=article, places=places, actors=actors, mention_counts={},
+                            related=[], mentions=[])
+        assert _csv_row(v, urls) == _csv_fields(_record(v, urls))
+    assert _csv_row(v, {})[10] == "\n\n".join(
+        text[s:e].strip() for s, e, k in cuts if k == "body")

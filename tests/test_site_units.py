@@ -282,3 +282,25 @@ def test_serve_watches_the_seeds_folder_through_inotify(tmp_path) -> None:  # ty
         assert server._want_rebuild
     finally:
         plugin.watcher.stop()
+
+
+def test_relative_links_are_mkdocs_relative_urls() -> None:
+    """The short way to a target in another top folder gives MkDocs' relative address."""
+    from mkdocs.utils import get_relative_url
+
+    from archive.site.render import relative_from
+
+    pages = ["", "index.html", "404.html", "articles/x/", "articles/x/index.html", "roots/جذر/",
+             "places/a/b/", "a/./b/", "a//b/", "../x/", "/abs/", "raw/", "sitemap.xml",
+             "articles/"]
+    targets = ["", "./", "articles/y/", "articles/x/", "raw/a.txt", "roots/ب/", "places/a/",
+               "a/../b/", "a//c/", "/abs/x", "x", "articles", "places/a/b/", "places/a/b/c/",
+               "raw/x/", "."]
+    for page in pages:
+        relative = relative_from(page)
+        for target in targets:
+            want = get_relative_url(target, page)
+            if target.endswith("/") and not want.endswith("/"):
+                want += "/"
+            assert relative(target) == want, (page, target)
+    assert relative_from("places/a/b/")("articles/y/") == "../../../articles/y/"

@@ -49,10 +49,7 @@ def article_records(data: SiteData, urls: dict[str, str]) -> Iterator[dict[str, 
 def _record(v: Any, urls: dict[str, str]) -> dict[str, Any]:
     """The record of one article view (see :func:`article_records`)."""
     a = v.article
-    body = "\n\n".join(a.text[s.start : s.end].strip() for s in a.body_segments())
-    boiler = "\n\n".join(
-        a.text[s.start : s.end].strip() for s in a.boilerplate_segments()
-    )
+    body, boiler = _parts(a)
     return {
         "id": a.id,
         "title": a.title,
@@ -90,6 +87,26 @@ def _record(v: Any, urls: dict[str, str]) -> dict[str, Any]:
         "_body": body,
         "_boilerplate": boiler,
     }
+
+
+def _parts(a: Any) -> tuple[str, str]:
+    """An article's body and its boilerplate, each its segments' stripped texts joined by
+    a blank line."""
+    text = a.text  # (read once: an article may read it from its analysis record)
+    return ("\n\n".join(text[s.start : s.end].strip() for s in a.body_segments()),
+            "\n\n".join(text[s.start : s.end].strip() for s in a.boilerplate_segments()))
+
+
+def _csv_row(v: Any, urls: dict[str, str]) -> list[Any]:
+    """``_csv_fields(_record(v, urls))`` without the rest of the record (its mentions,
+    segments and dates as dicts: most of the record's CPU)."""
+    a = v.article
+    body, boiler = _parts(a)
+    return [
+        a.id, a.title, a.date or "", a.source or "", a.url or "", a.author or "",
+        urls.get(f"article:{a.id}") or "", ";".join(_bare(k) for k in v.places),
+        ";".join(_bare(k) for k in v.actors), ";".join(a.tags), body, boiler,
+    ]
 
 
 CSV_FIELDS = ["id", "title", "date", "source", "url", "author", "page", "places", "actors", "tags",
@@ -244,8 +261,8 @@ def _patch_rows(path: Path, data: SiteData, urls: dict[str, str], before: _Writt
     made: list[tuple[int, bytes]] = []
     with open(path, "rb") as src:
         for k in changed:
-            r = _record(views[k], urls)
-            new = (_json_record(r) if is_json else _csv_text([_csv_fields(r)])).encode()
+            new = (_json_record(_record(views[k], urls)) if is_json
+                   else _csv_text([_csv_row(views[k], urls)])).encode()
             row = old[ids[k]]
             src.seek(row[4])
             if src.read(row[5]) != new:
@@ -331,9 +348,8 @@ def _write_rows(path: Path, data: SiteData, urls: dict[str, str], old_rows: _Row
                     run[:] = [span[0], span[0] + span[1]]
                     length = span[1]
                 else:
-                    r = _record(v, urls)
-                    length = fh.write((_json_record(r) if is_json
-                                       else _csv_text([_csv_fields(r)])).encode())
+                    length = fh.write((_json_record(_record(v, urls)) if is_json
+                                       else _csv_text([_csv_row(v, urls)])).encode())
             rows[aid] = (tok, pos, length)
             pos += length
         flush()

@@ -180,6 +180,31 @@ _SEP = '<span class="ar-sep" aria-hidden="true"> · </span>'
 _NO_DATE = Markup('<span class="ar-unknown">تاريخ غير معروف</span>')
 
 
+def relative_from(page_url: str) -> Callable[[str], str]:
+    """``target`` relative to the page at ``page_url``, as MkDocs' ``get_relative_url``
+    gives it with the target's trailing slash kept. A plain target (no leading slash, no
+    empty part, no dot: "articles/x/") in another top folder than the page's is ``../`` per
+    folder of the page before it, made so without MkDocs' part by part comparison (most
+    links of a page: its list items)."""
+    from mkdocs.utils import _norm_parts, get_relative_url
+
+    folder, _, name = page_url.rpartition("/")
+    parts = _norm_parts(folder if "." in name else page_url)
+    top = parts[0] if parts else None
+    up = "../" * len(parts)
+
+    def relative(target: str) -> str:
+        if (target.partition("/")[0] != top and target and target[0] != "/"
+                and "." not in target and "//" not in target):
+            return up + target
+        rel = get_relative_url(target, page_url)
+        if target.endswith("/") and not rel.endswith("/"):
+            rel += "/"
+        return rel
+
+    return relative
+
+
 def article_items(link: Callable[..., str], items: Sequence[Any], ranks: Any = None,
                   counted: bool = False) -> Markup:
     """The ``<li>`` of each article of a list, each line indented by two spaces and ended by a
@@ -659,13 +684,10 @@ class Site:
 
     # -- rendering ---------------------------------------------------------------------------
     def link_from(self, page_url: str) -> Callable[..., str]:
-        from mkdocs.utils import get_relative_url
+        relative = relative_from(page_url)
 
         def link(key: str, anchor: str = "") -> str:
-            target = self.urls[key]
-            rel = get_relative_url(target, page_url)
-            if target.endswith("/") and not rel.endswith("/"):
-                rel += "/"
+            rel = relative(self.urls[key])
             return rel + (f"#{anchor}" if anchor else "")
 
         return link
@@ -748,9 +770,14 @@ class Site:
         counts: Mapping[str, int] = self.counts
         shown: Callable[[str], bool] = self.data.shown
         if lookups is not None:  # record every lookup (see archive.site.pagecache)
+            # (lookups.ask without its answer, which a link does not use: a page's list
+            # items ask for a link each, 10^5 at 9,504 articles)
+            asked, urls, relative = lookups.asked.add, self.urls, relative_from(page_url)
+
             def link(key: str, anchor: str = "") -> str:
-                lookups.ask("link", key)
-                return plain_link(key, anchor)
+                asked(("link", key))
+                rel = relative(urls[key])
+                return f"{rel}#{anchor}" if anchor else rel
 
             has, shown = lookups.function("has"), lookups.function("shown")
             entities = lookups.mapping("entity", entities)

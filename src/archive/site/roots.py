@@ -40,12 +40,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from archive import files
-from archive.analysis import analyze_word, normalize
+from archive.analysis import analyze_word
 from archive.analysis.morphology import (
     ALONLY_TAG,
     ALT_MARK,
@@ -383,19 +384,22 @@ class RootCollector:
         :func:`~archive.records.decode_body_vocabulary`: five strings per form, the counts
         of its body tokens outside names): the same counts as :meth:`add`, without tokens."""
         article_id = self._new_id(article_id)
-        numbers = self.spellings
-        rootless = self._rootless
-        found: dict[int, int] = {}  # (the vocabulary's forms are distinct: so are their numbers)
-        for k, n in counts.items():
-            form = words[5 * k]
-            s = numbers.get(form)
-            if s is None:
-                if form in rootless:
-                    continue
-                s = self._number(form, words[5 * k + 1:5 * k + 4])
-                if s is None:
-                    continue
-            found[s] = n
+        # the forms counted and their numbers in C-level passes (itemgetter, map); only the
+        # spellings not numbered yet are read one by one, in the order counted
+        ks = list(counts)
+        forms = words[0::5]
+        counted = [forms[k] for k in ks] if len(ks) < 2 else itemgetter(*ks)(forms)
+        nums = list(map(self.spellings.get, counted))
+        if None in nums:
+            rootless = self._rootless
+            for i, s in enumerate(nums):
+                if s is None and counted[i] not in rootless:
+                    k = ks[i]
+                    nums[i] = self._number(counted[i], words[5 * k + 1:5 * k + 4])
+            # (the vocabulary's forms are distinct: so are their numbers)
+            found = {s: n for s, n in zip(nums, counts.values(), strict=True) if s is not None}
+        else:
+            found = dict(zip(nums, counts.values(), strict=True))
         self._contribute(article_id, found)
 
     def remove(self, article_id: Any) -> None:
@@ -451,7 +455,7 @@ class RootCollector:
         """Keep an article's contribution: its spellings' numbers and token counts."""
         ids = sorted(found)
         part = self.contributions[article_id] = (array("I", ids).tobytes(),
-                                                 array("I", [found[k] for k in ids]).tobytes())
+                                                 array("I", map(found.__getitem__, ids)).tobytes())
         if self._totals is not None:
             self._totals.apply(self, part, 1)
 
@@ -503,7 +507,7 @@ class RootCollector:
         # (interned: the many readings of a root or a class share one string each, which
         # counts.bin then holds once, ~half the CPU of reading its head back)
         return (sys.intern(root), sys.intern(stem), sys.intern(cls), sys.intern(w),
-                normalize(form) == stem)
+                normalized == stem)  # (normalized: normalize(form), see analyze_word)
 
     def track(self, index: RootIndex | None = None) -> None:
         """Keep every total :meth:`result` needs up to date as articles are added and removed
