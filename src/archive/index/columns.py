@@ -10,7 +10,6 @@ same records changes nothing the analysis makes.
 
 from __future__ import annotations
 
-import zlib
 from array import array
 from dataclasses import dataclass
 from typing import Any
@@ -57,7 +56,7 @@ def _unpack_columns(data: bytes) -> tuple[Any, ...]:
 
 
 def _decode_columns(data: bytes) -> tuple[Any, ...]:
-    return _unpack_columns(zlib.decompress(data))
+    return _unpack_columns(data)
 
 
 def _decode_columns_with_text(data: bytes) -> tuple[Any, ...]:
