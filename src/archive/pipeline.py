@@ -270,7 +270,7 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
             return whole
     parsed: dict[str, Any] = {}
 
-    def load_file(path: Path, paths: Paths) -> Any:
+    def load_file(path: Path, paths: Paths, rel: str | None = None) -> Any:
         from archive.corpus.loader import load_file as parse
 
         stamp = entries.get(path.name)
@@ -278,7 +278,7 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
         if stamp is not None and old is not None and tuple(old[0]) == stamp:
             parsed[path.name] = old
             return old[1]
-        out = parse(path, paths)
+        out = parse(path, paths, rel)
         if stamp is not None:
             parsed[path.name] = (stamp, out)
         return out
