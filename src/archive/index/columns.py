@@ -20,7 +20,6 @@ from archive.records import (
     Summary,
     TextOnDisk,
     _on_disk,
-    record_path,
     text_of,
     unpack_arrays,
 )
@@ -73,8 +72,8 @@ def article_columns(analysis: Analysis, article_id: str) -> ArticleColumns:
         out = analysis._read(article_id, _decode_columns_with_text)
         text = out[-1]
         if text is None:
-            raise ValueError(f"{record_path(analysis.build, article_id)}: the analysis "
-                             "record carries no text: build again")
+            raise ValueError(f"{article._record[0]}: the analysis record of {article_id} "
+                             "carries no text: build again")
         article = _on_disk(article, article._record, out[0], text)
         out = out[:-1]
     else:
