@@ -583,7 +583,9 @@ def analyse(
     ordered = sorted(loaded.articles, key=lambda a: a.id)
     keys = {a.id: records.record_key(a, context) for a in ordered}
     with timings.stage("analyze"), paused_gc():
-        kept, kept_at = records.read_store(build) if reuse else ({}, {})
+        kept, kept_at = records.read_store(build)
+        if not reuse:
+            kept = {}
         todo = [a for a in ordered if kept.get(a.id, ("",))[0] != keys[a.id]]
     entries = dict(kept) if not complete else {k: v for k, v in kept.items() if k in keys}
     locations = {k: v for k, v in kept_at.items() if k in entries}
@@ -602,7 +604,7 @@ def analyse(
     # (what is not in the index any more is deleted with the packs that held only that)
     moved = records.compact(build, entries, locations, BATCH)
     if todo or moved or len(kept) != len(entries) or len(kept_at) != len(locations):
-        records.write_index(build, entries, locations)
+        records.write_index(build, entries, locations, {w[0] for w in kept_at.values()})
     summaries: dict[str, Summary] = {}
     with paused_gc():
         for a in ordered:

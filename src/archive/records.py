@@ -317,14 +317,16 @@ def read_store(build: Path) -> tuple[dict[str, IndexEntry], dict[str, Location]]
 
 
 def write_index(build: Path, entries: dict[str, IndexEntry],
-                locations: dict[str, Location]) -> None:
+                locations: dict[str, Location], previous: Iterable[str] = ()) -> None:
     """Write the index of the records (``entries``, each at its location), then delete the
     pack files it does not name (records replaced or deleted, a stopped build's packs) and
-    the record files of earlier formats."""
+    the record files of earlier formats; but not the packs of ``previous`` (those the index
+    being replaced named), which go when the next index is written: an analysis made before
+    (another process, or an earlier build of this one) can still read its records."""
     d = folder(build)
     files.write_atomic(d / INDEX_NAME, marshal.dumps(
         (FORMAT, dict(sorted(entries.items())), dict(sorted(locations.items())))))
-    used = {where[0] for where in locations.values()}
+    used = {where[0] for where in locations.values()} | set(previous)
     for entry in os.scandir(d):
         name = entry.name
         if (name.endswith(PACK_SUFFIX) and name not in used) or name.endswith(SUFFIX):
