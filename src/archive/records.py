@@ -431,7 +431,7 @@ _OTHER_FIELDS = tuple(f.name for f in fields(Article) if f.name != "text")
 #: consumer reads an article's text a few times in a row (once per segment), then the next's.
 _LAST_TEXT: list[Any] = [None, ""]
 
-#: Where :class:`TextOnDisk` reads its record: (pack file path, offset, length).
+#: Where a record is read from: (pack file path, offset, length).
 RecordAt = tuple[str, int, int]
 
 
@@ -441,8 +441,9 @@ class TextOnDisk(Article):
     asked for; otherwise the same article (see :meth:`Analysis.texts_on_disk`). An instance
     given its text (``_with_text``) holds it like an :class:`Article`."""
 
-    __slots__ = ("_record", "_key")
-    _record: RecordAt
+    __slots__ = ("_dir", "_record", "_key")
+    _dir: str  # build/analysis/ (one string shared by every article of a build)
+    _record: Location  # the analysis' own tuple: nothing made per article
     _key: str
 
     @property  # type: ignore[override]
@@ -454,7 +455,8 @@ class TextOnDisk(Article):
         where = (self._record, self._key)
         if _LAST_TEXT[0] == where:
             return _LAST_TEXT[1]  # type: ignore[no-any-return]
-        path, offset, length = self._record
+        name, offset, length = self._record
+        path = f"{self._dir}/{name}"
         try:
             data = _pread(path, offset, length)
         except (OSError, ValueError) as exc:
@@ -472,14 +474,14 @@ class TextOnDisk(Article):
         _TEXT_SLOT.__set__(self, value)
 
 
-def _on_disk(article: Article, record: RecordAt, key: str,
+def _on_disk(article: Article, where: str, record: Location, key: str,
              text: str | None = None) -> TextOnDisk:
-    """``article`` as a :class:`TextOnDisk` reading its text from ``record`` (made for
-    ``key``), or holding ``text``."""
+    """``article`` as a :class:`TextOnDisk` reading its text from ``record`` in the folder
+    ``where`` (made for ``key``), or holding ``text``."""
     out = TextOnDisk.__new__(TextOnDisk)
     for name in _OTHER_FIELDS:
         setattr(out, name, getattr(article, name))
-    out._record, out._key = record, key
+    out._dir, out._record, out._key = where, record, key
     if text is not None:
         _TEXT_SLOT.__set__(out, text)
     return out
@@ -516,7 +518,7 @@ class Analysis:
             if text is None:
                 raise ValueError(f"{self.where(article_id)[0]}: the analysis record of "
                                  f"{article_id} carries no text: build again")
-            article = _on_disk(article, article._record, key, text)
+            article = _on_disk(article, article._dir, article._record, key, text)
         else:
             key, tokens, runs, title, title_entities = self._read(article_id, decode)
         if runs == [(0, len(tokens))]:
@@ -533,9 +535,10 @@ class Analysis:
         build, once the stages that read every text at once (the analysis, the search index)
         are done: 36 MB less at 9,504 articles through the pages and the browser data.
         The corpus' own articles must be let go of too for the memory to be freed."""
+        where = f"{os.fspath(self.build)}/{DIR_NAME}"
         for article_id, s in self.summaries.items():
             if not isinstance(s.article, TextOnDisk):
-                s.article = _on_disk(s.article, self.where(article_id),
+                s.article = _on_disk(s.article, where, self.locations[article_id],
                                      self.keys[article_id])
 
     def where(self, article_id: str) -> RecordAt:

@@ -72,9 +72,9 @@ def article_columns(analysis: Analysis, article_id: str) -> ArticleColumns:
         out = analysis._read(article_id, _decode_columns_with_text)
         text = out[-1]
         if text is None:
-            raise ValueError(f"{article._record[0]}: the analysis record of {article_id} "
-                             "carries no text: build again")
-        article = _on_disk(article, article._record, out[0], text)
+            raise ValueError(f"{article._dir}/{article._record[0]}: the analysis record of "
+                             f"{article_id} carries no text: build again")
+        article = _on_disk(article, article._dir, article._record, out[0], text)
         out = out[:-1]
     else:
         out = analysis._read(article_id, _decode_columns)
