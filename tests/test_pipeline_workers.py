@@ -101,8 +101,8 @@ def test_two_workers_write_the_same_word_table_and_records_under_other_hash_seed
         for article_id in one.analysed:
             # (a record's bytes may differ: marshal marks shared objects, which depend on the
             # process; what it decodes to may not)
-            mine = records.decode(records.record_path(build, article_id).read_bytes())
-            theirs = records.decode(records.record_path(other.build, article_id).read_bytes())
+            mine = records.decode(records.record_bytes(build, article_id))
+            theirs = records.decode(records.record_bytes(other.build, article_id))
             assert theirs == mine, article_id
 
 

@@ -160,8 +160,8 @@ def test_one_changed_article_of_a_big_table_is_analysed_from_its_own_forms(
         archive_paths.build / wordtable.FILE_NAME).read_bytes()
     assert records.read_index(cold.build) == records.read_index(archive_paths.build)
     for article_id in again.analysed:
-        assert records.decode(records.record_path(cold.build, article_id).read_bytes()) == (
-            records.decode(records.record_path(archive_paths.build, article_id).read_bytes()))
+        assert records.decode(records.record_bytes(cold.build, article_id)) == (
+            records.decode(records.record_bytes(archive_paths.build, article_id)))
 
 
 @pytest.mark.parametrize("rows", [1, 2, 3, 7, 4096])

@@ -270,7 +270,7 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
             return whole
     parsed: dict[str, Any] = {}
 
-    def load_file(path: Path, paths: Paths) -> Any:
+    def load_file(path: Path, paths: Paths, rel: str | None = None) -> Any:
         from archive.corpus.loader import load_file as parse
 
         stamp = entries.get(path.name)
@@ -278,7 +278,7 @@ def _corpus(paths: Paths, load_corpus: Any) -> Any:
         if stamp is not None and old is not None and tuple(old[0]) == stamp:
             parsed[path.name] = old
             return old[1]
-        out = parse(path, paths)
+        out = parse(path, paths, rel)
         if stamp is not None:
             parsed[path.name] = (stamp, out)
         return out
@@ -583,11 +583,16 @@ def analyse(
     ordered = sorted(loaded.articles, key=lambda a: a.id)
     keys = {a.id: records.record_key(a, context) for a in ordered}
     with timings.stage("analyze"), paused_gc():
-        kept = records.read_index(build) if reuse else {}
+        kept, kept_at = records.read_store(build)
+        if not reuse:
+            kept = {}
         todo = [a for a in ordered if kept.get(a.id, ("",))[0] != keys[a.id]]
     entries = dict(kept) if not complete else {k: v for k, v in kept.items() if k in keys}
+    locations = {k: v for k, v in kept_at.items() if k in entries}
     if todo:
-        entries.update(_analyse_into_records(loaded, todo, keys, timings, workers))
+        made = _analyse_into_records(loaded, todo, keys, timings, workers)
+        entries.update((k, entry) for k, (entry, _) in made.items())
+        locations.update((k, where) for k, (_, where) in made.items())
         if _REMEMBERED is None:
             # A one-shot build: the analyses of every word form it remembered (the word
             # table, 54 MB at 9,504 articles, twice that at 31,030) serve no later stage,
@@ -596,34 +601,41 @@ def analyse(
             from archive.analysis.analyzer import analyze_word
 
             analyze_word.cache_clear()
-    removed = records.prune(build, entries) if complete else 0
-    if todo or removed or len(kept) != len(entries):
-        records.write_index(build, entries)
+    # (what is not in the index any more is deleted with the packs that held only that)
+    moved = records.compact(build, entries, locations, BATCH)
+    if todo or moved or len(kept) != len(entries) or len(kept_at) != len(locations):
+        records.write_index(build, entries, locations, {w[0] for w in kept_at.values()})
     summaries: dict[str, Summary] = {}
     with paused_gc():
         for a in ordered:
             _, found, counts, declared = entries[a.id]
             summaries[a.id] = Summary(a, [Mention(e, s, t, a.text[s:t]) for e, s, t in found],
                                       counts, declared)
-    return Analysis(build, summaries, keys, [a.id for a in todo])
+    return Analysis(build, summaries, keys, [a.id for a in todo], locations)
+
+
+_Made = tuple[records.IndexEntry, records.Location]
 
 
 def _analyse_into_records(
     loaded: Loaded, todo: list[Article], keys: dict[str, str], timings: Timings,
     workers: int | None,
-) -> dict[str, records.IndexEntry]:
-    """Analyse ``todo`` and write their records; their index entries by id."""
+) -> dict[str, _Made]:
+    """Analyse ``todo`` and write their records (a pack file per batch); their index entries
+    and the records' locations by id."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     parallel = workers > 1 and len(todo) >= PARALLEL_MIN_ARTICLES
     with timings.stage("analyze"):
         _word_table(loaded, todo, workers, parallel)
-    out: dict[str, records.IndexEntry] = {}
+    out: dict[str, _Made] = {}
     with timings.stage("entities"):
         analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
         if not parallel:
-            for article in todo:
-                out[article.id] = _write_record(article, analyzer, loaded.gazetteer,
-                                                loaded.paths.build, keys[article.id])
+            for at in range(0, len(todo), BATCH):
+                batch = todo[at:at + BATCH]
+                out.update(zip((a.id for a in batch),
+                               _write_records(batch, analyzer, loaded.gazetteer,
+                                              loaded.paths.build, keys), strict=True))
             return out
         global _STORE
         _STORE = (loaded.paths.build, keys)
@@ -834,27 +846,32 @@ class _Interner:
         return out
 
 
-def _write_record(article: Article, analyzer: Analyzer, gazetteer: Any, build: Path,
-                  key: str) -> records.IndexEntry:
-    """Analyse one article, write its record; its index entry."""
-    columns, runs, mentions, counts, declared, title, title_entities = _record(
-        article, analyzer, gazetteer)
-    records.write_record(build, article.id,
-                         records.encode(key, columns, runs, title, title_entities,
-                                        article.text))
-    return key, [(m.entity, m.start, m.end) for m in mentions], counts, declared
+def _write_records(articles: list[Article], analyzer: Analyzer, gazetteer: Any, build: Path,
+                   keys: dict[str, str]) -> list[_Made]:
+    """Analyse ``articles``, write their records into one pack file; per article, its index
+    entry and where its record is."""
+    entries: list[records.IndexEntry] = []
+    made: list[tuple[str, str, bytes]] = []
+    for article in articles:
+        key = keys[article.id]
+        columns, runs, mentions, counts, declared, title, title_entities = _record(
+            article, analyzer, gazetteer)
+        made.append((article.id, key, records.encode(key, columns, runs, title,
+                                                     title_entities, article.text)))
+        entries.append((key, [(m.entity, m.start, m.end) for m in mentions], counts, declared))
+    where = records.write_pack(build, made)
+    return [(entry, where[a.id]) for entry, a in zip(entries, articles, strict=True)]
 
 
 #: What forked record writers read: build/ and the record key of each article.
 _STORE: tuple[Path, dict[str, str]] | None = None
 
 
-def _record_span(span: tuple[int, int]) -> list[records.IndexEntry]:
+def _record_span(span: tuple[int, int]) -> list[_Made]:
     assert _WORK is not None and _WORK[1] is not None and _STORE is not None
     todo, analyzer, gazetteer = _WORK
     build, keys = _STORE
-    return [_write_record(a, analyzer, gazetteer, build, keys[a.id])
-            for a in todo[span[0]:span[1]]]
+    return _write_records(todo[span[0]:span[1]], analyzer, gazetteer, build, keys)
 
 
 def _spans(n: int, workers: int) -> list[tuple[int, int]]:

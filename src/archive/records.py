@@ -4,17 +4,25 @@ An analysed article (every :class:`~archive.analysis.Token` as a named tuple) co
 kilobyte per word in memory; a whole archive of them does not fit. The build therefore keeps,
 per article, a *record* on disk and only a small :class:`Summary` in memory:
 
-``build/analysis/<id>.rec``
-    the tokens as columns (marshal, zlib): the article's distinct word forms with their analyses
-    (normalized, stem, root, alternative root), one vocabulary index, start and end offset per
-    token (``array`` bytes), the tokens of gazetteer names with their entity and core, the
-    runs of body tokens, the title's tokens (one list per token field) and its gazetteer
-    names, and the key it was made for; after them, uncompressed, the article's text
-    (:func:`text_of`, :class:`TextOnDisk`);
+``build/analysis/<hash>.pack``
+    the records of a batch of articles (a pack per batch of the analysis: creating a file
+    per article cost more than writing its record), one after the other. A record: the
+    tokens as columns (marshal, not compressed: zlib cost each record ~0.2 ms to compress in
+    the workers and ~0.07 ms to decompress for each of its three readers, the root explorer,
+    the search index and the browser data, for 2.2× its size on disk): the article's
+    distinct word forms with their analyses (normalized, stem, root, alternative root), one
+    vocabulary index, start and end offset per token (``array`` bytes), the tokens of
+    gazetteer names with their entity and core, the runs of body tokens, the title's tokens
+    (one list per token field) and its gazetteer names, and the key it was made for; after
+    them the article's text (:func:`text_of`, :class:`TextOnDisk`);
 ``build/analysis/index.bin``
     per article id: the key (content hash of its file, analysis-code fingerprint, gazetteer
     fingerprint), its entity mentions, body mention counts and front-matter entities — what
-    the site needs of every article without its tokens.
+    the site needs of every article without its tokens —, and where its record is (pack,
+    offset, length). A pack is never changed once written: a changed article's new record
+    goes into a new pack, and a pack left with less than half of its records live has them
+    moved into a new one (:func:`compact`); packs the index does not name are deleted when
+    it is written, so a stopped build leaves the previous index and its packs as they were.
 
 :meth:`Analysis.articles` gives consumers the full :class:`~archive.pipeline.AnalyzedArticle`
 objects rebuilt one at a time from the records (no re-analysis), in id order, so a consumer that
@@ -28,12 +36,13 @@ import hashlib
 import json
 import marshal
 import os
+import secrets
 import struct
-import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field, fields
 from functools import lru_cache, partial
 from itertools import repeat
@@ -48,7 +57,7 @@ if TYPE_CHECKING:
     from archive.analysis import Columns
     from archive.pipeline import AnalyzedArticle, Mention
 
-FORMAT = 4
+FORMAT = 5
 DIR_NAME = "analysis"
 INDEX_NAME = "index.bin"
 SUFFIX = ".rec"
@@ -127,16 +136,15 @@ def encode(key: str, columns: Columns, runs: list[tuple[int, int]],
            text: str | None = None) -> bytes:
     """A record of one article's tokens (see the module docstring), followed by the
     article's text when given (:func:`text_of`)."""
-    # zlib's fastest level: a third of the size (~6 KB an article) for ~0.2 ms
-    data = zlib.compress(pack(key, columns, runs, title, title_entities), 1)
+    data = pack(key, columns, runs, title, title_entities)
     if text is None:
         return data
     return data + _text_tail(key, text)
 
 
 #: The end of a record that carries its article's text: the text (UTF-8), the record's key
-#: (ASCII), their lengths and this mark. zlib.decompress ignores what follows its stream, so
-#: a reader of the tokens does not see it; :func:`text_of` reads it without decompressing.
+#: (ASCII), their lengths and this mark. marshal.loads ignores what follows the object it
+#: reads, so a reader of the tokens does not see it; :func:`text_of` reads it alone.
 TEXT_MARK = b"TXT4"
 _TEXT_END = struct.Struct("<II4s")
 
@@ -161,9 +169,9 @@ def text_of(data: bytes, key: str) -> str | None:
 def pack(key: str, columns: Columns, runs: list[tuple[int, int]],
          title: Columns | None = None,
          title_entities: list[tuple[str, int, int, int]] | None = None) -> bytes:
-    """:func:`encode` without the compression: what a worker sends the process that forked it
-    (a few strings per distinct form and the offsets as bytes, where the columns would be
-    eight lists of one object per token; see :func:`unpack`)."""
+    """:func:`encode` without the text: what a worker sends the process that forked it (a
+    few strings per distinct form and the offsets as bytes, where the columns would be eight
+    lists of one object per token; see :func:`unpack`)."""
     from archive.analysis.analyzer import analyze_words
 
     forms = columns.forms
@@ -191,13 +199,13 @@ def decode(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]], list[Any
                                  list[tuple[str, int, int, int]]]:
     """``(key, tokens, runs, title tokens, title entities)`` of a record: the tokens as they
     were analysed."""
-    return unpack(zlib.decompress(data))
+    return unpack(data)
 
 
 def unpack_arrays(data: bytes) -> tuple[str, list[str], array[int], array[int], array[int],
                                         list[Any], list[Any], list[Any], list[Any]]:
     """``(key, words, ids, starts, ends, names, runs, title, title_entities)`` of what
-    :func:`pack` made (no compression), as stored: ``words`` five strings per vocabulary
+    :func:`pack` (or :func:`encode`) made, as stored: ``words`` five strings per vocabulary
     entry, ``ids``/``starts``/``ends`` one number per token, ``title`` one list per Token
     field but the position."""
     fmt, key, words, ids_b, starts_b, ends_b, names, runs, titled = marshal.loads(data)
@@ -213,7 +221,7 @@ def unpack_arrays(data: bytes) -> tuple[str, list[str], array[int], array[int], 
 
 def unpack(data: bytes) -> tuple[str, list[Any], list[tuple[int, int]], list[Any],
                                  list[tuple[str, int, int, int]]]:
-    """:func:`decode` of what :func:`pack` made (no compression)."""
+    """:func:`decode` of what :func:`pack` (or :func:`encode`) made."""
     from archive.analysis.analyzer import Columns, Token
 
     key, words, ids, starts, ends, names, runs, title, title_entities = unpack_arrays(data)
@@ -243,7 +251,7 @@ def decode_body_vocabulary(data: bytes) -> tuple[str, list[str], Counter[int]]:
     root: the form's own analysis), ``counts`` how often each vocabulary entry occurs among the
     body tokens that are not part of a gazetteer name. What a consumer needs that counts
     words (the root explorer), at a tenth of the cost of :func:`decode`."""
-    fmt, key, words, ids_b, _, _, names, runs, _ = marshal.loads(zlib.decompress(data))
+    fmt, key, words, ids_b, _, _, names, runs, _ = marshal.loads(data)
     if fmt != FORMAT:
         raise ValueError(f"analysis record format {fmt}, expected {FORMAT}")
     ids = array("I")
@@ -279,9 +287,8 @@ def folder(build: Path) -> Path:
     return build / DIR_NAME
 
 
-def record_path(build: Path, article_id: str) -> Path:
-    return folder(build) / f"{article_id}{SUFFIX}"
-
+#: Where a record is kept: (pack file name in build/analysis/, offset, length).
+Location = tuple[str, int, int]
 
 _Decoded = TypeVar("_Decoded", bound=tuple[Any, ...])
 
@@ -290,56 +297,153 @@ IndexEntry = tuple[str, list[tuple[str, int, int]], dict[str, int], list[str]]
 
 def read_index(build: Path) -> dict[str, IndexEntry]:
     """``{id: (key, mentions, counts, declared)}`` of the kept records (empty if unreadable)."""
+    return read_store(build)[0]
+
+
+def read_store(build: Path) -> tuple[dict[str, IndexEntry], dict[str, Location]]:
+    """The index of the kept records and where each is (both empty if unreadable): only the
+    records whose pack file is there."""
     try:
         data = marshal.loads((folder(build) / INDEX_NAME).read_bytes())
         if not isinstance(data, tuple) or data[0] != FORMAT:
-            return {}
+            return {}, {}
         entries: dict[str, IndexEntry] = data[1]
+        locations: dict[str, Location] = data[2]
+        present = {p.name for p in os.scandir(folder(build)) if p.name.endswith(PACK_SUFFIX)}
     except (OSError, ValueError, EOFError, TypeError, IndexError):
-        return {}
-    present = {p.name[: -len(SUFFIX)] for p in os.scandir(folder(build))
-               if p.name.endswith(SUFFIX)}
-    return {k: v for k, v in entries.items() if k in present}
+        return {}, {}
+    kept = {k: v for k, v in locations.items() if v[0] in present and k in entries}
+    return {k: v for k, v in entries.items() if k in kept}, kept
 
 
-def write_index(build: Path, entries: dict[str, IndexEntry]) -> None:
-    files.write_atomic(folder(build) / INDEX_NAME,
-                       marshal.dumps((FORMAT, dict(sorted(entries.items())))))
-
-
-def write_record(build: Path, article_id: str, data: bytes) -> None:
-    files.write_atomic(record_path(build, article_id), data)
-
-
-def prune(build: Path, keep: Iterable[str]) -> int:
-    """Delete the records of articles no longer in the corpus; return how many."""
-    names = {f"{k}{SUFFIX}" for k in keep}
-    removed = 0
+def write_index(build: Path, entries: dict[str, IndexEntry],
+                locations: dict[str, Location], previous: Iterable[str] = ()) -> None:
+    """Write the index of the records (``entries``, each at its location), then delete the
+    pack files it does not name (records replaced or deleted, a stopped build's packs) and
+    the record files of earlier formats; but not the packs of ``previous`` (those the index
+    being replaced named), which go when the next index is written: an analysis made before
+    (another process, or an earlier build of this one) can still read its records."""
     d = folder(build)
-    if d.is_dir():
-        for entry in os.scandir(d):
-            if entry.name.endswith(SUFFIX) and entry.name not in names:
+    files.write_atomic(d / INDEX_NAME, marshal.dumps(
+        (FORMAT, dict(sorted(entries.items())), dict(sorted(locations.items())))))
+    used = {where[0] for where in locations.values()} | set(previous)
+    for entry in os.scandir(d):
+        name = entry.name
+        if (name.endswith(PACK_SUFFIX) and name not in used) or name.endswith(SUFFIX):
+            with suppress(FileNotFoundError):
                 os.unlink(entry.path)
-                removed += 1
-    return removed
+
+
+#: A pack file: the records of a batch of articles, one after the other (a cold build
+#: writes one per batch, not one file per article: creating a file costs here ~0.2 to
+#: 0.4 ms of system time, appending a record a hundredth of that).
+PACK_SUFFIX = ".pack"
+
+
+def write_pack(build: Path, items: Iterable[tuple[str, str, bytes]]) -> dict[str, Location]:
+    """Write the records ``items`` (article id, record key, record) into one new pack file
+    (whole or not at all: a temporary file renamed); where each is. A pack's name is never
+    used again (random): a reader that keeps a pack open (:func:`_pread`) never reads
+    another file's records at its offsets (records of the same analysis need not be the
+    same bytes: marshal writes a string shared by several places once)."""
+    items = list(items)
+    name = secrets.token_hex(16) + PACK_SUFFIX
+    out: dict[str, Location] = {}
+    at = 0
+    for article_id, _, data in items:
+        out[article_id] = (name, at, len(data))
+        at += len(data)
+    d = f"{os.fspath(build)}/{DIR_NAME}"
+    tmp = f"{d}/.{name}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(b"".join(data for _, _, data in items))
+        os.replace(tmp, f"{d}/{name}")
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return out
+
+
+def compact(build: Path, entries: dict[str, IndexEntry], locations: dict[str, Location],
+            batch: int) -> bool:
+    """Move the records of the packs that hold less than half of live records (the others
+    replaced or deleted) into new packs of ``batch`` records, in ``locations``; whether any
+    moved. The old packs go when the index is written (:func:`write_index`)."""
+    live: dict[str, int] = {}
+    for name, _, length in locations.values():
+        live[name] = live.get(name, 0) + length
+    d = folder(build)
+    sparse = set()
+    for name, size in live.items():
+        try:
+            if 2 * size < os.stat(d / name).st_size:
+                sparse.add(name)
+        except OSError:
+            continue
+    if not sparse:
+        return False
+    moving = sorted(k for k, where in locations.items() if where[0] in sparse)
+    for at in range(0, len(moving), batch):
+        chunk = moving[at:at + batch]
+        locations.update(write_pack(build, [(k, entries[k][0], read_record(build, locations[k]))
+                                            for k in chunk]))
+    return True
+
+
+#: The pack file :func:`_pread` read last, open: consumers read the records in id order, a
+#: pack's worth from the same file. (A pack's name is never used again: :func:`write_pack`.)
+_OPEN_PACK: list[Any] = ["", -1]
+
+
+def _pread(path: str, offset: int, length: int) -> bytes:
+    if _OPEN_PACK[0] != path:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        if _OPEN_PACK[1] >= 0:
+            with suppress(OSError):
+                os.close(_OPEN_PACK[1])
+        _OPEN_PACK[:] = path, fd
+    data = os.pread(_OPEN_PACK[1], length, offset)
+    if len(data) != length:
+        raise ValueError(f"record cut short ({len(data)} of {length} bytes)")
+    return data
+
+
+def pack_path(build: Path, where: Location) -> str:
+    return f"{os.fspath(build)}/{DIR_NAME}/{where[0]}"
+
+
+def read_record(build: Path, where: Location) -> bytes:
+    """The bytes of the record at ``where``."""
+    return _pread(pack_path(build, where), where[1], where[2])
+
+
+def record_bytes(build: Path, article_id: str) -> bytes:
+    """The bytes of the kept record of ``article_id`` (KeyError: none is kept)."""
+    return read_record(build, read_store(build)[1][article_id])
 
 
 #: Article's own slot for its text, beneath the property of :class:`TextOnDisk`.
 _TEXT_SLOT: Any = Article.__dict__["text"]
 _OTHER_FIELDS = tuple(f.name for f in fields(Article) if f.name != "text")
-#: The text :class:`TextOnDisk` read last, with the (record path, key) it was read from: a
+#: The text :class:`TextOnDisk` read last, with the (record, key) it was read from: a
 #: consumer reads an article's text a few times in a row (once per segment), then the next's.
 _LAST_TEXT: list[Any] = [None, ""]
 
+#: Where a record is read from: (pack file path, offset, length).
+RecordAt = tuple[str, int, int]
+
 
 class TextOnDisk(Article):
-    """An article whose text is not kept in memory but read from its analysis record
-    (``build/analysis/<id>.rec``, which carries it: :func:`encode`) whenever it is asked for;
-    otherwise the same article (see :meth:`Analysis.texts_on_disk`). An instance given its
-    text (``_with_text``) holds it like an :class:`Article`."""
+    """An article whose text is not kept in memory but read from its analysis record (in a
+    pack file of ``build/analysis/``; the record carries it: :func:`encode`) whenever it is
+    asked for; otherwise the same article (see :meth:`Analysis.texts_on_disk`). An instance
+    given its text (``_with_text``) holds it like an :class:`Article`."""
 
-    __slots__ = ("_record", "_key")
-    _record: str
+    __slots__ = ("_dir", "_record", "_key")
+    _dir: str  # build/analysis/ (one string shared by every article of a build)
+    _record: Location  # the analysis' own tuple: nothing made per article
     _key: str
 
     @property  # type: ignore[override]
@@ -351,15 +455,16 @@ class TextOnDisk(Article):
         where = (self._record, self._key)
         if _LAST_TEXT[0] == where:
             return _LAST_TEXT[1]  # type: ignore[no-any-return]
+        name, offset, length = self._record
+        path = f"{self._dir}/{name}"
         try:
-            with open(self._record, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise ValueError(f"{self._record}: analysis record unreadable ({exc}): build "
+            data = _pread(path, offset, length)
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{path}: analysis record of {self.id} unreadable ({exc}): build "
                              "again") from None
         text = text_of(data, self._key)
         if text is None:
-            raise ValueError(f"{self._record}: no text of article {self.id} made for this "
+            raise ValueError(f"{path}: no text of article {self.id} made for this "
                              "build (another build changed it meanwhile?): build again")
         _LAST_TEXT[:] = where, text
         return text
@@ -369,13 +474,14 @@ class TextOnDisk(Article):
         _TEXT_SLOT.__set__(self, value)
 
 
-def _on_disk(article: Article, record: str, key: str, text: str | None = None) -> TextOnDisk:
-    """``article`` as a :class:`TextOnDisk` reading its text from ``record`` (made for
-    ``key``), or holding ``text``."""
+def _on_disk(article: Article, where: str, record: Location, key: str,
+             text: str | None = None) -> TextOnDisk:
+    """``article`` as a :class:`TextOnDisk` reading its text from ``record`` in the folder
+    ``where`` (made for ``key``), or holding ``text``."""
     out = TextOnDisk.__new__(TextOnDisk)
     for name in _OTHER_FIELDS:
         setattr(out, name, getattr(article, name))
-    out._record, out._key = record, key
+    out._dir, out._record, out._key = where, record, key
     if text is not None:
         _TEXT_SLOT.__set__(out, text)
     return out
@@ -389,6 +495,7 @@ class Analysis:
     summaries: dict[str, Summary]  # id → summary, in id order
     keys: dict[str, str]  # id → record key
     analysed: list[str] = field(default_factory=list)  # ids analysed by this build
+    locations: dict[str, Location] = field(default_factory=dict)  # id → where its record is
 
     def __len__(self) -> int:
         return len(self.summaries)
@@ -409,9 +516,9 @@ class Analysis:
             key, tokens, runs, title, title_entities, text = self._read(
                 article_id, _decode_with_text)
             if text is None:
-                raise ValueError(f"{record_path(self.build, article_id)}: the analysis "
-                                 "record carries no text: build again")
-            article = _on_disk(article, article._record, key, text)
+                raise ValueError(f"{self.where(article_id)[0]}: the analysis record of "
+                                 f"{article_id} carries no text: build again")
+            article = _on_disk(article, article._dir, article._record, key, text)
         else:
             key, tokens, runs, title, title_entities = self._read(article_id, decode)
         if runs == [(0, len(tokens))]:
@@ -428,22 +535,32 @@ class Analysis:
         build, once the stages that read every text at once (the analysis, the search index)
         are done: 36 MB less at 9,504 articles through the pages and the browser data.
         The corpus' own articles must be let go of too for the memory to be freed."""
+        where = f"{os.fspath(self.build)}/{DIR_NAME}"
         for article_id, s in self.summaries.items():
             if not isinstance(s.article, TextOnDisk):
-                s.article = _on_disk(s.article, str(record_path(self.build, article_id)),
+                s.article = _on_disk(s.article, where, self.locations[article_id],
                                      self.keys[article_id])
+
+    def where(self, article_id: str) -> RecordAt:
+        """(pack file path, offset, length) of the record of ``article_id``."""
+        try:
+            name, offset, length = self.locations[article_id]
+        except KeyError:
+            raise ValueError(f"{folder(self.build)}: no analysis record of {article_id}: "
+                             "build again") from None
+        return f"{os.fspath(self.build)}/{DIR_NAME}/{name}", offset, length
 
     def _read(self, article_id: str, decoder: Callable[[bytes], _Decoded]) -> _Decoded:
         """The record of ``article_id`` decoded by ``decoder``, checked against its key."""
-        path = record_path(self.build, article_id)
+        path, offset, length = self.where(article_id)
         try:
-            out = decoder(path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError, zlib.error) as exc:
-            raise ValueError(f"{path}: analysis record unreadable ({exc}): delete "
-                             f"{folder(self.build)} and build again") from None
+            out = decoder(_pread(path, offset, length))
+        except (OSError, ValueError, EOFError, TypeError) as exc:
+            raise ValueError(f"{path}: analysis record of {article_id} unreadable ({exc}): "
+                             f"delete {folder(self.build)} and build again") from None
         if out[0] != self.keys[article_id]:
-            raise ValueError(f"{path}: made for other input (another build changed it "
-                             "meanwhile?): build again")
+            raise ValueError(f"{path}: record of {article_id} made for other input (another "
+                             "build changed it meanwhile?): build again")
         return out
 
     def body_vocabularies(self) -> Iterator[tuple[list[str], Counter[int]]]:

@@ -56,12 +56,13 @@ def problem_sort_key(p: Problem) -> tuple:
     return (p.path, p.line or 0, p.severity != "error", p.message, p.hint)
 
 
-def load_corpus(paths: Paths, load: Callable[[Path, Paths], tuple[Article | None,
-                                                                  list[Problem]]] | None = None
+def load_corpus(paths: Paths, load: Callable[[Path, Paths, str | None],
+                                             tuple[Article | None, list[Problem]]] | None = None
                 ) -> Corpus:
     """Every article file in ``paths.seeds``, sorted by id, with all problems found.
     ``load``: reads one article file, in place of :func:`load_file` (e.g. one that reuses the
-    previous build's parse of an unchanged file)."""
+    previous build's parse of an unchanged file); given the file's path relative to the root
+    when the listing knows it (as :func:`load_file`'s ``rel``)."""
     load = load or load_file
     seeds = paths.seeds
     rel_seeds = paths.rel(seeds)
@@ -74,6 +75,7 @@ def load_corpus(paths: Paths, load: Callable[[Path, Paths], tuple[Article | None
 
     problems: list[Problem] = []
     by_id: dict[str, list[str]] = {}  # id → the paths of its files (as os.scandir gives them)
+    rels: dict[str, str] = {}  # path (as os.scandir gives it) → relative to the root, if known
     # One directory read (os.scandir: a file's type comes with its name); a path relative to
     # the root is worked out from the folder's (resolving each file's path costs a few system
     # calls each, which tens of thousands of articles feel) except for a symbolic link. Names
@@ -104,6 +106,8 @@ def load_corpus(paths: Paths, load: Callable[[Path, Paths], tuple[Article | None
             ))
         elif suffix in ARTICLE_SUFFIXES:
             by_id.setdefault(name[:dot], []).append(item.path)
+            if inside and not item.is_symlink():
+                rels[item.path] = f"{rel_seeds}/{name}"
         else:
             problems.append(Problem(
                 _rel(item, rel_seeds, inside, paths),
@@ -136,7 +140,7 @@ def load_corpus(paths: Paths, load: Callable[[Path, Paths], tuple[Article | None
                 "rename one of the files",
             ))
             continue
-        article, found = load(files[0], paths)
+        article, found = load(files[0], paths, rels.get(by_id[article_id][0]))
         problems.extend(found)
         if article is not None:
             articles.append(article)
@@ -156,19 +160,24 @@ def _rel(item: os.DirEntry[str], rel_seeds: str, inside: bool, paths: Paths) -> 
             else paths.rel(Path(item.path)))
 
 
-def load_file(path: Path, paths: Paths) -> tuple[Article | None, list[Problem]]:
-    """One article file: (Article, warnings) or (None, errors...)."""
-    rel = paths.rel(path)
+def load_file(path: Path, paths: Paths, rel: str | None = None
+              ) -> tuple[Article | None, list[Problem]]:
+    """One article file: (Article, warnings) or (None, errors...). ``rel``: its path relative
+    to the root (``paths.rel(path)``, which resolves the path: a few system calls a file)."""
+    if rel is None:
+        rel = paths.rel(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Problem(
-                rel, f"file is too large ({size:,} bytes; the limit for an article is"
-                f" {MAX_BYTES // 1024 // 1024} MB)",
-                "an article should be plain text of a few KB: check it is the right file,"
-                " or split it into several articles",
-            )]
-        raw = path.read_bytes()
+        # one open, its size from the open file (not a stat of the path, then an open)
+        with open(path, "rb", buffering=0) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_BYTES:
+                return None, [Problem(
+                    rel, f"file is too large ({size:,} bytes; the limit for an article is"
+                    f" {MAX_BYTES // 1024 // 1024} MB)",
+                    "an article should be plain text of a few KB: check it is the right file,"
+                    " or split it into several articles",
+                )]
+            raw = fh.read()
     except OSError as exc:
         return None, [Problem(rel, f"cannot read the file: {exc.strerror or exc}",
                               "check the file's permissions")]

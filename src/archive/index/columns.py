@@ -10,7 +10,6 @@ same records changes nothing the analysis makes.
 
 from __future__ import annotations
 
-import zlib
 from array import array
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,6 @@ from archive.records import (
     Summary,
     TextOnDisk,
     _on_disk,
-    record_path,
     text_of,
     unpack_arrays,
 )
@@ -57,7 +55,7 @@ def _unpack_columns(data: bytes) -> tuple[Any, ...]:
 
 
 def _decode_columns(data: bytes) -> tuple[Any, ...]:
-    return _unpack_columns(zlib.decompress(data))
+    return _unpack_columns(data)
 
 
 def _decode_columns_with_text(data: bytes) -> tuple[Any, ...]:
@@ -74,9 +72,9 @@ def article_columns(analysis: Analysis, article_id: str) -> ArticleColumns:
         out = analysis._read(article_id, _decode_columns_with_text)
         text = out[-1]
         if text is None:
-            raise ValueError(f"{record_path(analysis.build, article_id)}: the analysis "
-                             "record carries no text: build again")
-        article = _on_disk(article, article._record, out[0], text)
+            raise ValueError(f"{article._dir}/{article._record[0]}: the analysis record of "
+                             f"{article_id} carries no text: build again")
+        article = _on_disk(article, article._dir, article._record, out[0], text)
         out = out[:-1]
     else:
         out = analysis._read(article_id, _decode_columns)
