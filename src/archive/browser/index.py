@@ -1772,6 +1772,19 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def _create(path: str, data: bytes) -> None:
+    """Write ``data`` as the new file ``path`` (or over it) with the os calls alone: a cold
+    build creates about 21,000 data files at 9,504 articles, and a buffered file object's
+    making and closing cost about as much as the writing of a small file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 class _Out:
     """Writes data files compressed (``name`` + :data:`STORED`), only when their content changes
     (atomically: a new file replaces the old). ``fresh``: ``root`` did not exist before
@@ -1802,8 +1815,7 @@ class _Out:
             if folder not in self.made:
                 os.makedirs(f"{self.base}/{folder}", exist_ok=True)
                 self.made.add(folder)
-            with open(f"{self.base}/{name}{STORED}", "wb") as dst:
-                dst.write(pack(text))
+            _create(f"{self.base}/{name}{STORED}", pack(text))
             self.report.written += 1
             return
         if changed:  # by its name as text (hundreds of files after one added article)
