@@ -105,9 +105,10 @@ def test_a_cold_build_over_more_spill_buckets_writes_the_same_bytes_reading_each
         tmp_path: Path, monkeypatch: Any) -> None:
     """A cold build given its articles' count spreads its spill over more buckets when they
     are many (here: an article's expected bytes made large): every bucket is read in one
-    pass, and the data and state files are those of a build over the usual 64 buckets (a
-    stream, whose count is not known)."""
+    pass, and the data and state files (the shard states' records) are those of a build
+    over the usual 64 buckets (a stream, whose count is not known)."""
     import archive.browser.index as browser_index
+    from archive.browser.shardpack import ShardPack
 
     root = _project(tmp_path / "archive")
     analyzed, gazetteer = _analyzed(root)
@@ -123,9 +124,14 @@ def test_a_cold_build_over_more_spill_buckets_writes_the_same_bytes_reading_each
         state = folder / "state"
         write_browser_index(articles, folder / "site", gazetteer, state_dir=state,
                             docs_per_shard=per_shard)
-        return _data(folder / "site"), {
-            p.relative_to(state).as_posix(): p.read_bytes()
-            for p in sorted(state.rglob("*")) if p.is_file()}
+        files = {p.relative_to(state).as_posix(): p.read_bytes()
+                 for p in sorted(state.rglob("*")) if p.is_file()
+                 and p.parent.name != "shards"}
+        # the shard states by shard (their order in the pack follows the buckets read)
+        pack = ShardPack(state / "shards", fresh=False)
+        files.update({f"shards/{k}": pack.get(k) or b"" for k in range(len(pack.index) // 2)})
+        pack.close(write=False)
+        return _data(folder / "site"), files
 
     monkeypatch.setattr(browser_index._Spill, "read", counted)
     usual = build(tmp_path / "usual", iter(analyzed))
@@ -162,22 +168,27 @@ def test_term_hash_reads_code_units_as_javascript_does() -> None:
 def test_a_cold_build_into_a_new_data_folder_still_sweeps_the_state_folder(tmp_path: Path
                                                                           ) -> None:
     """A data folder made by the build is not listed for stale files (it holds only what the
-    build wrote), but the state folder is: shard states of an earlier build with more shards
-    are removed."""
+    build wrote), but the state folder is: a cold build's state pack holds the shards it
+    made (an earlier build's, with more shards, are gone), and a shard file of the older
+    state format is removed."""
     import shutil
+    from array import array
 
     root = _project(tmp_path / "archive")
     state, site = root / "build" / "browser", root / "site"
     analyzed, gazetteer = _analyzed(root)
     write_browser_index(analyzed, site, gazetteer, state_dir=state, docs_per_shard=1 / 64)
-    many = len(list((state / "shards").iterdir()))
+    many = len(list((state / "data" / "lunr").iterdir()))
+    (state / "shards" / "0.bin").write_bytes(b"a shard state file of state version 8")
     (state / "state.json").unlink()
     shutil.rmtree(state / "data")
     report = write_browser_index(analyzed, site, gazetteer, state_dir=state)
     shards = len(list((state / "data" / "lunr").iterdir()))
     assert report.full and shards < many
-    assert sorted(int(p.name.split(".")[0]) for p in (state / "shards").iterdir()) == list(
-        range(shards))
+    assert sorted(p.name for p in (state / "shards").iterdir()) == ["index.bin", "pack.bin"]
+    index = array("q")
+    index.frombytes((state / "shards" / "index.bin").read_bytes())
+    assert len(index) == 2 * shards and min(index[0::2]) >= 0  # a record for each shard
     _same(_data(site), _cold(root, analyzed, gazetteer))
 
 

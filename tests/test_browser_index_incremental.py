@@ -86,6 +86,17 @@ def _mtimes(folder: Path) -> dict[str, int]:
             for p in folder.rglob("*") if p.is_file()}
 
 
+def _shard_records(state: Path) -> dict[int, tuple[int, int]]:
+    """Shard → where its state record is in the state pack (offset, length): a shard whose
+    record was written again has another offset."""
+    from array import array
+
+    index = array("q")
+    index.frombytes((state / "shards" / "index.bin").read_bytes())
+    return {k: (index[2 * k], index[2 * k + 1]) for k in range(len(index) // 2)
+            if index[2 * k] >= 0}
+
+
 def _cold(root: Path, analyzed: list[Any], gazetteer: Any, **kw: Any) -> dict[str, bytes]:
     site = root / "cold-site"
     shutil.rmtree(site, ignore_errors=True)
@@ -411,6 +422,7 @@ def test_shard_files_from_fragments_equal_the_reference_encoding(tmp_path: Path)
     import marshal
 
     from archive.browser.index import _load_shard, _term_data, forms_shard_json, lunr_shard_json
+    from archive.browser.shardpack import ShardPack
 
     root = _project(tmp_path / "archive")
     state, site = root / "build" / "browser", root / "site"
@@ -425,8 +437,9 @@ def test_shard_files_from_fragments_equal_the_reference_encoding(tmp_path: Path)
     data = site / "search" / "data"
     shards = read_data(data, "meta.json")["shards"]
     seen = 0
+    pack = ShardPack(state / "shards", fresh=False)
     for k in range(shards):
-        saved = _load_shard(state / "shards" / f"{k}.bin")
+        saved = _load_shard(pack, k)
         assert saved is not None
         lunr, forms = saved
         # a short term's postings are read back from its fragment (the state keeps no copy)
@@ -437,26 +450,30 @@ def test_shard_files_from_fragments_equal_the_reference_encoding(tmp_path: Path)
         text = unpack((data / "forms" / f"{k}.json.dfl").read_bytes()).decode()
         assert text == forms_shard_json(tables, terms)
         seen += len(terms)
+    pack.close(write=False)
     assert seen > 100
 
 
 def test_shard_state_is_marshal_version_2(tmp_path: Path) -> None:
-    """Shard state files (and the marshal bytes inside them) are written with marshal version
-    2: no back references, so their bytes depend on the values only (version 4 marks objects
-    by identity and reference count: equal state, bytes not always equal)."""
+    """Shard state records (and the marshal bytes inside them) are written with marshal
+    version 2: no back references, so their bytes depend on the values only (version 4 marks
+    objects by identity and reference count: equal state, bytes not always equal)."""
     import marshal
+
+    from archive.browser.shardpack import ShardPack
 
     root = _project(tmp_path / "archive")
     state, site = root / "build" / "browser", root / "site"
     analyzed, gazetteer = _analyzed(root)
     write_browser_index(analyzed, site, gazetteer, state_dir=state)
-    files = sorted((state / "shards").glob("*.bin"))
-    assert files
+    pack = ShardPack(state / "shards", fresh=False)
+    records = [data for k in range(len(pack.index) // 2) if (data := pack.get(k)) is not None]
+    pack.close(write=False)
+    assert records
     inner = 0
-    for f in files:
-        data = f.read_bytes()
+    for k, data in enumerate(records):
         lunr, forms = value = marshal.loads(data)
-        assert marshal.dumps(value, 2) == data, f.name
+        assert marshal.dumps(value, 2) == data, k
         for entries in (lunr, *forms):
             for entry in entries.values():
                 if isinstance(entry[1], bytes):
@@ -474,16 +491,19 @@ def test_a_state_of_another_version_means_a_cold_build(tmp_path: Path) -> None:
     analyzed, gazetteer = _analyzed(root)
     write_browser_index(analyzed, site, gazetteer, state_dir=state)
     saved = json.loads((state / "state.json").read_text("utf-8"))
-    assert saved["version"] == STATE_VERSION == 8
+    assert saved["version"] == STATE_VERSION == 9
     (state / "state.json").write_text(json.dumps({**saved, "version": 1}), "utf-8")
     old = state / "shards" / "0.pkl"
     old.write_bytes(b"an old pickle")
+    older = state / "shards" / "0.bin"  # version 8 kept a file per shard
+    older.write_bytes(b"an old shard state")
     edited = root / "seeds" / "synthetic-2.md"
     edited.write_text(edited.read_text("utf-8").replace("الأمطار", "الثلوج"), "utf-8")
     analyzed, gazetteer = _analyzed(root)
     report = write_browser_index(analyzed, site, gazetteer, state_dir=state)
     assert report.full and report.changed == len(analyzed)
-    assert not old.exists()
+    assert not old.exists() and not older.exists()
+    assert sorted(p.name for p in (state / "shards").iterdir()) == ["index.bin", "pack.bin"]
     _same(_data(site), _cold(root, analyzed, gazetteer))
     report = write_browser_index(analyzed, site, gazetteer, state_dir=state)
     assert (report.full, report.changed, report.written) == (False, 0, 0)
@@ -529,15 +549,14 @@ def test_an_appended_sentence_touches_only_the_shards_of_what_changed(tmp_path: 
     write = functools.partial(write_browser_index, state_dir=state, docs_per_shard=1 / 64)
     analyzed, gazetteer = _analyzed(root)
     write(analyzed, site, gazetteer)
-    shard_states = state / "shards"
-    before = _mtimes(shard_states)
+    before = _shard_records(state)
     edited = root / "seeds" / "synthetic-1.md"
     edited.write_text(edited.read_text("utf-8") + "\nوسافر اللاعبون إلى العاصمة.\n", "utf-8")
     ident = "synthetic-1"
     analyzed, gazetteer = _analyzed(root)
     report = write(analyzed, site, gazetteer)
     assert (report.changed, report.full) == (1, False)
-    after = _mtimes(shard_states)
+    after = _shard_records(state)
     rewritten = [k for k in after if after[k] != before.get(k)]
     meta = read_data(site / "search" / "data", "meta.json")
     doc = next(aa for aa in analyzed if aa.article.id == ident)

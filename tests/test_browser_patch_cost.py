@@ -25,6 +25,7 @@ from archive.browser.index import (
     _todo,
     pack,
 )
+from archive.browser.shardpack import ShardPack
 
 
 def test_shared_hashes_find_the_same_terms() -> None:
@@ -70,13 +71,15 @@ def test_preloaded_shards_hash_their_terms_as_todo_does(tmp_path: Path) -> None:
     rng = random.Random(11)
     words = [f"ر{rng.randrange(10**6)}م{i}" for i in range(900)]
     dirty = {_hash(w) for w in rng.sample(words, 120)}
+    states = ShardPack(tmp_path, fresh=True)
     for k in range(3):  # shard 3: no state
         part = words[k * 300:(k + 1) * 300]
         state = ({t: ("", None, False) for t in part[:250]},
                  [{t: ("", b"") for t in part[200:280]}, {t: ("", b"") for t in part[290:]}])
-        _save_shard(tmp_path, k, *state)
-    loaded, hashed = _preloaded(tmp_path, [0, 1, 2, 3], dirty)
-    assert loaded[3] is None and loaded[1] == _load_shard(tmp_path / "1.bin")
+        _save_shard(states, k, *state)
+    loaded, hashed = _preloaded(states, [0, 1, 2, 3], dirty)
+    assert loaded[3] is None and loaded[1] == _load_shard(states, 1)
+    states.close()
     for k in range(3):
         lunr, levels = loaded[k]  # type: ignore[misc]
         for entries in (lunr, *levels):
