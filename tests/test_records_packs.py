@@ -6,6 +6,7 @@ name (replaced, or left by a stopped build) are deleted when the index is writte
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,8 @@ def test_a_stopped_build_leaves_the_previous_records_usable(
     index = (records.folder(archive_paths.build) / records.INDEX_NAME).read_bytes()
     some = next(iter(analysis.summaries))
     # a build that wrote a pack and stopped before writing its index
-    stray = records.write_pack(archive_paths.build, [(some, "0" * 32, b"half a build")])
+    stray = records.write_pack(archive_paths.build, [(some, "0" * 32, b"half a build")],
+                               records.next_pack_number(archive_paths.build))
     assert (records.folder(archive_paths.build) / records.INDEX_NAME).read_bytes() == index
     again = analyse(load(archive_paths), workers=1)
     assert again.analysed == []
@@ -106,3 +108,31 @@ def test_a_stopped_build_leaves_the_previous_records_usable(
     analyse(load(archive_paths), workers=1)
     assert name not in _packs(archive_paths.build)
     assert _packs(archive_paths.build) == set(_sizes(archive_paths.build))
+
+
+def test_packs_are_numbered_so_the_same_inputs_give_the_same_files(
+        archive_paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """build/analysis is the same, name for name and byte for byte, for two cold builds of the
+    same seeds (pack names were random once); a later build's packs take numbers above every
+    pack there, so a name the index still names is never written again."""
+    monkeypatch.setattr(pipeline, "BATCH", 3)
+    analyse(load(archive_paths), workers=1)
+    first = {p.name: p.read_bytes() for p in records.folder(archive_paths.build).iterdir()}
+    assert set(_packs(archive_paths.build)) == {f"{n}.pack" for n in range(len(_packs(
+        archive_paths.build)))}
+    other = Paths(tmp_path / "other")
+    shutil.copytree(archive_paths.root, other.root, ignore=shutil.ignore_patterns("build"))
+    analyse(load(other), workers=1)
+    second = {p.name: p.read_bytes() for p in records.folder(other.build).iterdir()}
+    assert first == second
+    top = records.next_pack_number(archive_paths.build)
+    assert top == len(_packs(archive_paths.build))
+    seeds = sorted(p for p in archive_paths.seeds.iterdir() if p.suffix in (".txt", ".md"))
+    with open(seeds[0], "a", encoding="utf-8") as fh:
+        fh.write("\nوأضاف المصدر أن الاجتماع المقبل سيعقد في درعا البلد.\n")
+    analyse(load(archive_paths), workers=1)
+    numbers = {records.pack_number(n) for n, _, _ in records.read_store(archive_paths.build)[1]
+               .values()}
+    assert max(numbers) >= top  # the changed article's record: a new number
+    assert records.pack_number("00a1.pack") is None
+    assert records.pack_number("12.pack") == 12

@@ -630,19 +630,22 @@ def _analyse_into_records(
     out: dict[str, _Made] = {}
     with timings.stage("entities"):
         analyzer = Analyzer(loaded.gazetteer.matcher())  # type: ignore[attr-defined]
+        # the packs of this build: numbered from here, one per batch in batch order
+        first = records.next_pack_number(loaded.paths.build)
         if not parallel:
-            for at in range(0, len(todo), BATCH):
+            for n, at in enumerate(range(0, len(todo), BATCH)):
                 batch = todo[at:at + BATCH]
                 out.update(zip((a.id for a in batch),
                                _write_records(batch, analyzer, loaded.gazetteer,
-                                              loaded.paths.build, keys), strict=True))
+                                              loaded.paths.build, keys, first + n),
+                               strict=True))
             return out
         global _STORE
-        _STORE = (loaded.paths.build, keys)
+        _STORE = (loaded.paths.build, keys, first)
         try:
             with _forked(todo, analyzer, loaded.gazetteer, workers) as (pool, spans):
-                for (start, end), entries in zip(spans, pool.imap(_record_span, spans),
-                                                 strict=True):
+                for (start, end), entries in zip(
+                        spans, pool.imap(_record_span, enumerate(spans)), strict=True):
                     out.update(zip((a.id for a in todo[start:end]), entries, strict=True))
         finally:
             _STORE = None
@@ -847,9 +850,9 @@ class _Interner:
 
 
 def _write_records(articles: list[Article], analyzer: Analyzer, gazetteer: Any, build: Path,
-                   keys: dict[str, str]) -> list[_Made]:
-    """Analyse ``articles``, write their records into one pack file; per article, its index
-    entry and where its record is."""
+                   keys: dict[str, str], number: int) -> list[_Made]:
+    """Analyse ``articles``, write their records into one pack file (pack ``number``); per
+    article, its index entry and where its record is."""
     entries: list[records.IndexEntry] = []
     made: list[tuple[str, str, bytes]] = []
     for article in articles:
@@ -859,19 +862,22 @@ def _write_records(articles: list[Article], analyzer: Analyzer, gazetteer: Any, 
         made.append((article.id, key, records.encode(key, columns, runs, title,
                                                      title_entities, article.text)))
         entries.append((key, [(m.entity, m.start, m.end) for m in mentions], counts, declared))
-    where = records.write_pack(build, made)
+    where = records.write_pack(build, made, number)
     return [(entry, where[a.id]) for entry, a in zip(entries, articles, strict=True)]
 
 
-#: What forked record writers read: build/ and the record key of each article.
-_STORE: tuple[Path, dict[str, str]] | None = None
+#: What forked record writers read: build/, the record key of each article and the number
+#: of the first batch's pack.
+_STORE: tuple[Path, dict[str, str], int] | None = None
 
 
-def _record_span(span: tuple[int, int]) -> list[_Made]:
+def _record_span(task: tuple[int, tuple[int, int]]) -> list[_Made]:
+    """Write the records of batch ``task[0]``, the articles ``[start, end)`` of ``task[1]``."""
     assert _WORK is not None and _WORK[1] is not None and _STORE is not None
     todo, analyzer, gazetteer = _WORK
-    build, keys = _STORE
-    return _write_records(todo[span[0]:span[1]], analyzer, gazetteer, build, keys)
+    build, keys, first = _STORE
+    n, (start, end) = task
+    return _write_records(todo[start:end], analyzer, gazetteer, build, keys, first + n)
 
 
 def _spans(n: int, workers: int) -> list[tuple[int, int]]:

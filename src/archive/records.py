@@ -4,7 +4,7 @@ An analysed article (every :class:`~archive.analysis.Token` as a named tuple) co
 kilobyte per word in memory; a whole archive of them does not fit. The build therefore keeps,
 per article, a *record* on disk and only a small :class:`Summary` in memory:
 
-``build/analysis/<hash>.pack``
+``build/analysis/<n>.pack``
     the records of a batch of articles (a pack per batch of the analysis: creating a file
     per article cost more than writing its record), one after the other. A record: the
     tokens as columns (marshal, not compressed: zlib cost each record ~0.2 ms to compress in
@@ -36,7 +36,6 @@ import hashlib
 import json
 import marshal
 import os
-import secrets
 import struct
 from array import array
 from bisect import bisect_left
@@ -309,6 +308,7 @@ def read_store(build: Path) -> tuple[dict[str, IndexEntry], dict[str, Location]]
             return {}, {}
         entries: dict[str, IndexEntry] = data[1]
         locations: dict[str, Location] = data[2]
+        _forget_open_pack()  # (its name may now be another pack's: next_pack_number)
         present = {p.name for p in os.scandir(folder(build)) if p.name.endswith(PACK_SUFFIX)}
     except (OSError, ValueError, EOFError, TypeError, IndexError):
         return {}, {}
@@ -324,6 +324,7 @@ def write_index(build: Path, entries: dict[str, IndexEntry],
     being replaced named), which go when the next index is written: an analysis made before
     (another process, or an earlier build of this one) can still read its records."""
     d = folder(build)
+    _forget_open_pack()
     files.write_atomic(d / INDEX_NAME, marshal.dumps(
         (FORMAT, dict(sorted(entries.items())), dict(sorted(locations.items())))))
     used = {where[0] for where in locations.values()} | set(previous)
@@ -340,14 +341,35 @@ def write_index(build: Path, entries: dict[str, IndexEntry],
 PACK_SUFFIX = ".pack"
 
 
-def write_pack(build: Path, items: Iterable[tuple[str, str, bytes]]) -> dict[str, Location]:
+def pack_number(name: str) -> int | None:
+    """The number of a pack file's name (``<n>.pack``), None for another name."""
+    stem = name[:-len(PACK_SUFFIX)] if name.endswith(PACK_SUFFIX) else ""
+    return int(stem) if stem.isdigit() and stem.isascii() else None
+
+
+def next_pack_number(build: Path) -> int:
+    """The first number above every pack in build/analysis/ (an index names only packs there):
+    the packs a build writes take it and the numbers after it, so two builds of the same
+    inputs name their packs alike. A number comes back only when the packs above it were
+    deleted unnamed (a stopped build's) or with the folder; a reader then still reads what its
+    index says or fails on the record's key (:meth:`Analysis._read`), and this process's
+    open pack is dropped whenever a pack or the index is written (:func:`_forget_open_pack`)."""
+    d = folder(build)
+    try:
+        names = [e.name for e in os.scandir(d)]
+    except FileNotFoundError:
+        return 0
+    numbers = [n for n in map(pack_number, names) if n is not None]
+    return max(numbers, default=-1) + 1
+
+
+def write_pack(build: Path, items: Iterable[tuple[str, str, bytes]], number: int
+               ) -> dict[str, Location]:
     """Write the records ``items`` (article id, record key, record) into one new pack file
-    (whole or not at all: a temporary file renamed); where each is. A pack's name is never
-    used again (random): a reader that keeps a pack open (:func:`_pread`) never reads
-    another file's records at its offsets (records of the same analysis need not be the
-    same bytes: marshal writes a string shared by several places once)."""
+    ``<number>.pack`` (whole or not at all: a temporary file renamed); where each is. Packs
+    written by one build take distinct numbers from :func:`next_pack_number`."""
     items = list(items)
-    name = secrets.token_hex(16) + PACK_SUFFIX
+    name = f"{number}{PACK_SUFFIX}"
     out: dict[str, Location] = {}
     at = 0
     for article_id, _, data in items:
@@ -355,6 +377,7 @@ def write_pack(build: Path, items: Iterable[tuple[str, str, bytes]]) -> dict[str
         at += len(data)
     d = f"{os.fspath(build)}/{DIR_NAME}"
     tmp = f"{d}/.{name}.{os.getpid()}.tmp"
+    _forget_open_pack()
     try:
         with open(tmp, "wb") as fh:
             fh.write(b"".join(data for _, _, data in items))
@@ -385,16 +408,26 @@ def compact(build: Path, entries: dict[str, IndexEntry], locations: dict[str, Lo
     if not sparse:
         return False
     moving = sorted(k for k, where in locations.items() if where[0] in sparse)
+    number = next_pack_number(build)
     for at in range(0, len(moving), batch):
         chunk = moving[at:at + batch]
         locations.update(write_pack(build, [(k, entries[k][0], read_record(build, locations[k]))
-                                            for k in chunk]))
+                                            for k in chunk], number))
+        number += 1
     return True
 
 
 #: The pack file :func:`_pread` read last, open: consumers read the records in id order, a
-#: pack's worth from the same file. (A pack's name is never used again: :func:`write_pack`.)
+#: pack's worth from the same file. Dropped when this process writes a pack or the index
+#: (:func:`next_pack_number`: a deleted pack's name can come back).
 _OPEN_PACK: list[Any] = ["", -1]
+
+
+def _forget_open_pack() -> None:
+    if _OPEN_PACK[1] >= 0:
+        with suppress(OSError):
+            os.close(_OPEN_PACK[1])
+    _OPEN_PACK[:] = "", -1
 
 
 def _pread(path: str, offset: int, length: int) -> bytes:
