@@ -6,7 +6,9 @@ renders that page, so a build does the work of one page at a time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,16 +182,38 @@ _SEP = '<span class="ar-sep" aria-hidden="true"> · </span>'
 _NO_DATE = Markup('<span class="ar-unknown">تاريخ غير معروف</span>')
 
 
-def relative_from(page_url: str) -> Callable[[str], str]:
-    """``target`` relative to the page at ``page_url``, as MkDocs' ``get_relative_url``
-    gives it with the target's trailing slash kept. A plain target (no leading slash, no
-    empty part, no dot: "articles/x/") in another top folder than the page's is ``../`` per
-    folder of the page before it, made so without MkDocs' part by part comparison (most
-    links of a page: its list items)."""
-    from mkdocs.utils import _norm_parts, get_relative_url
+@functools.lru_cache(maxsize=1 << 12)
+def _parts(path: str) -> tuple[str, ...]:
+    """The parts of ``path`` once normalized as a path from the site's root: ``..`` goes up
+    (not above the root), ``.`` and empty parts go, the leading slash is ignored. (Cached,
+    bounded: the same pages and targets come back within a page and its neighbours.)"""
+    path = posixpath.normpath(path if path.startswith("/") else "/" + path)[1:]
+    return tuple(path.split("/")) if path else ()
 
+
+def relative_url(target: str, page_url: str) -> str:
+    """``target`` (a site address) relative to the page at ``page_url``; the last part of
+    ``page_url`` is a file when it has a dot. MkDocs' ``get_relative_url``, made here so the
+    pages need no MkDocs (tests compare the two)."""
     folder, _, name = page_url.rpartition("/")
-    parts = _norm_parts(folder if "." in name else page_url)
+    here = _parts(folder if "." in name else page_url)
+    there = _parts(target)
+    common = 0
+    for a, b in zip(here, there, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = "/".join((*[".."] * (len(here) - common), *there[common:])) or "."
+    return rel + "/" if target.endswith("/") else rel
+
+
+def relative_from(page_url: str) -> Callable[[str], str]:
+    """``target`` relative to the page at ``page_url`` (:func:`relative_url`). A plain target
+    (no leading slash, no empty part, no dot: "articles/x/") in another top folder than the
+    page's is ``../`` per folder of the page before it, made so without the part by part
+    comparison (most links of a page: its list items)."""
+    folder, _, name = page_url.rpartition("/")
+    parts = _parts(folder if "." in name else page_url)
     top = parts[0] if parts else None
     up = "../" * len(parts)
 
@@ -197,10 +221,7 @@ def relative_from(page_url: str) -> Callable[[str], str]:
         if (target.partition("/")[0] != top and target and target[0] != "/"
                 and "." not in target and "//" not in target):
             return up + target
-        rel = get_relative_url(target, page_url)
-        if target.endswith("/") and not rel.endswith("/"):
-            rel += "/"
-        return rel
+        return relative_url(target, page_url)
 
     return relative
 
