@@ -20,7 +20,7 @@ import pickle
 import time
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, fields
 from functools import partial
@@ -486,7 +486,7 @@ def export_analyzer_tables(build: Path) -> Path:
     """Write the analyzer's data tables to build/analyzer-tables.json (only when they changed):
     the very data the JavaScript port reads. The tables are made from the files of the analysis
     package only, so they are made again only when its fingerprint changed (kept beside them)."""
-    from archive.analysis.tables import tables_json
+    from archive.analysis.tables import tables_json_bytes
 
     target = build / "analyzer-tables.json"
     stamp = build / ".analyzer-tables.fingerprint"
@@ -496,8 +496,8 @@ def export_analyzer_tables(build: Path) -> Path:
             return target
     except OSError:
         pass
-    text = tables_json() + "\n"
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+    text = tables_json_bytes() + b"\n"  # (UTF-8 as the tables cache keeps it)
+    if not target.is_file() or target.read_bytes() != text:
         write_atomic(target, text)
     write_atomic(stamp, code)
     return target
@@ -705,9 +705,11 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
             # (a first build's name matcher, for the next stage, made here while the workers
             # analyse, not above while they collect the forms: there this process took
             # longest. A kept table's was made above: few or no new forms then)
+            # (the rows of the table file written as the workers encoded them)
             new, new_alts = wordtable.analyze_forms(
-                missing, workers, share=intern if parallel and shared is None else None,
-                on_chunk=stream.add if stream is not None else None,
+                missing, workers,
+                share=intern.columns if parallel and shared is None else None,
+                on_rows=stream.add if stream is not None else None,
                 meanwhile=loaded.gazetteer.matcher if parallel else None)  # type: ignore[attr-defined]
             del missing
             table.update(new)
@@ -837,13 +839,21 @@ class _Interner:
 
     def __call__(self, table: dict[str, wordtable.Analysis]) -> dict[str, wordtable.Analysis]:
         """``table`` with one object per distinct string and per distinct analysis."""
+        if not table:
+            return {}
+        normalized, stems, roots = zip(*table.values(), strict=True)
+        return self.columns(list(table), normalized, stems, roots)
+
+    def columns(self, forms: Sequence[str], normalized: Sequence[str], stems: Sequence[str],
+                roots: Sequence[str]) -> dict[str, wordtable.Analysis]:
+        """The table of ``forms`` and their analyses given in columns, with one object per
+        distinct string and per distinct analysis (each column interned in one C-level pass,
+        not a Python loop over the forms)."""
         one = self.strings.setdefault
-        same = self.analyses.setdefault
-        out: dict[str, wordtable.Analysis] = {}
-        for form, (normalized, stem, root) in table.items():
-            analysis = (one(normalized, normalized), one(stem, stem), one(root, root))
-            out[one(form, form)] = same(analysis, analysis)
-        return out
+        analyses = list(zip(map(one, normalized, normalized), map(one, stems, stems),
+                            map(one, roots, roots), strict=True))
+        return dict(zip(map(one, forms, forms),
+                        map(self.analyses.setdefault, analyses, analyses), strict=True))
 
 
 def _write_records(articles: list[Article], analyzer: Analyzer, gazetteer: Any, build: Path,

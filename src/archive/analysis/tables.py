@@ -200,8 +200,10 @@ CACHE_SUFFIX = ".pickle"
 CACHE_KEEP = 6
 
 #: (tables, their JSON text) as read from or written to the cache: :func:`tables_json`
-#: returns the text for those very tables without encoding them again.
-_cached_json: tuple[dict[str, Any], str] | None = None
+#: returns the text for those very tables without encoding them again. As read from the
+#: cache, the text is kept in UTF-8 as the file holds it (:func:`tables_json_bytes`: a build
+#: writes it to build/ as it is, without decoding 3 MB and encoding them again).
+_cached_json: tuple[dict[str, Any], str | bytes] | None = None
 
 
 def forget() -> None:
@@ -241,7 +243,7 @@ def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
         return None
     try:
         tables = _whole(payload)
-        text = payload["json"].decode("utf-8")
+        text = payload["json"]  # (UTF-8, intact: the file's CRC-32 was checked)
     except (EOFError, ValueError, TypeError, KeyError, AttributeError,
             pickle.UnpicklingError):
         return None
@@ -629,8 +631,18 @@ def tables_json(tables: dict[str, Any] | None = None) -> str:
     """The exported JSON text (sorted keys, UTF-8 characters kept, compact)."""
     data = build_tables() if tables is None else tables
     if _cached_json is not None and _cached_json[0] is data:
-        return _cached_json[1]
+        text = _cached_json[1]
+        return text.decode("utf-8") if isinstance(text, bytes) else text
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def tables_json_bytes(tables: dict[str, Any] | None = None) -> bytes:
+    """:func:`tables_json` in UTF-8 (as the cache keeps it: not decoded and encoded again)."""
+    data = build_tables() if tables is None else tables
+    if _cached_json is not None and _cached_json[0] is data:
+        text = _cached_json[1]
+        return text if isinstance(text, bytes) else text.encode("utf-8")
+    return tables_json(data).encode("utf-8")
 
 
 #: Tables only the learned-pattern root chooser (morphology.FALLBACK == "patterns") reads.
