@@ -338,17 +338,21 @@ def _read_tables_file(path: Path, key: str) -> dict[str, Any] | None:
 
 
 def _whole(payload: dict[str, Any]) -> dict[str, Any]:
-    """The tables of a tables file's content, every one read: plain dicts, in their order
-    (a sharded table's shards hold its keys in order, one shard after the other)."""
+    """The tables of a tables file's content, in their order, every one read as plain dicts
+    (a sharded table's shards hold its keys in order, one shard after the other) but those
+    of :data:`DEFERRED`, read when first looked up or when anything walks the tables
+    (:class:`_Tables`): the analysis of a build never reads them (the learned-pattern
+    chooser's), and they are a third of the file."""
     out = dict(payload["tables"])
-    for name, blob in payload["deferred"].items():
-        out[name] = _plain(blob)
     for name, shards in payload["sharded"].items():
         table: dict[str, Any] = {}
         for blob in shards.values():
             table.update(_plain(blob))
         out[name] = table
-    return {name: out[name] for name in payload["order"]}
+    deferred = payload["deferred"]
+    order = payload["order"]
+    return _Tables({name: out[name] for name in order if name not in deferred}, deferred,
+                   order)
 
 
 def _build_tables() -> dict[str, Any]:
@@ -447,9 +451,11 @@ class _Tables(_LazyDict):
     :data:`DEFERRED` is unpickled when it is first looked up by key, and all of them before
     anything walks, counts, copies or compares the dict."""
 
-    def __init__(self, tables: dict[str, Any], deferred: dict[str, bytes]) -> None:
+    def __init__(self, tables: dict[str, Any], deferred: dict[str, bytes],
+                 order: list[str] | None = None) -> None:
         super().__init__(tables)
         self._deferred = dict(deferred)
+        self._order = order  # of the tables once all are read (None: as they were read)
 
     def __missing__(self, key: str) -> Any:
         blob = self._deferred.pop(key, None)
@@ -461,8 +467,13 @@ class _Tables(_LazyDict):
 
     def complete(self) -> dict[str, Any]:
         """The dict itself, every table read (the sharded ones whole)."""
-        for key in list(self._deferred):
-            self[key]  # noqa: B018 - loads it
+        if self._deferred:
+            for key in list(self._deferred):
+                self[key]  # noqa: B018 - loads it
+            if self._order is not None and list(dict.keys(self)) != self._order:
+                ordered = {name: dict.__getitem__(self, name) for name in self._order}
+                dict.clear(self)
+                dict.update(self, ordered)
         for value in dict.values(self):
             if isinstance(value, ShardedTable):
                 value.complete()
