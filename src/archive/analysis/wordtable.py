@@ -286,6 +286,12 @@ def _analyzed(forms: list[str], rows: bool = False) -> Columns:
         roots.append(root)
         if may_have_alt(stem, root):
             alts.append((i, alternative_root(form)))
+    # one object per distinct string of the chunk (its forms are sorted: neighbours share
+    # stems and roots), which pickle then sends once: fewer strings to decode where the
+    # chunks are merged
+    one = {}.setdefault
+    normalized, stems, roots = ([*map(one, column, column)]
+                                for column in (normalized, stems, roots))
     return (normalized, stems, roots, alts,
             rows_text(forms, normalized, stems, roots) if rows else None)
 
