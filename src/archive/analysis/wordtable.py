@@ -286,12 +286,6 @@ def _analyzed(forms: list[str], rows: bool = False) -> Columns:
         roots.append(root)
         if may_have_alt(stem, root):
             alts.append((i, alternative_root(form)))
-    # one object per distinct string of the chunk (its forms are sorted: neighbours share
-    # stems and roots), which pickle then sends once: fewer strings to decode where the
-    # chunks are merged
-    one = {}.setdefault
-    normalized, stems, roots = ([*map(one, column, column)]
-                                for column in (normalized, stems, roots))
     return (normalized, stems, roots, alts,
             rows_text(forms, normalized, stems, roots) if rows else None)
 
@@ -302,9 +296,15 @@ _FORMS: list[str] | None = None
 
 
 def _analyze_chunk(span: tuple[int, int], rows: bool = False) -> Columns:
-    """A worker's task: the analyses of the forms ``_FORMS[start:end]``."""
+    """A worker's task: the analyses of the forms ``_FORMS[start:end]``, each column with one
+    object per distinct string of the chunk (its forms are sorted: neighbours share stems and
+    roots), which pickle then sends once: fewer strings to decode where the chunks are
+    merged."""
     assert _FORMS is not None
-    return _analyzed(_FORMS[span[0]:span[1]], rows)
+    normalized, stems, roots, alts, text = _analyzed(_FORMS[span[0]:span[1]], rows)
+    one: Callable[[str, str], str] = {}.setdefault
+    return ([*map(one, normalized, normalized)], [*map(one, stems, stems)],
+            [*map(one, roots, roots)], alts, text)
 
 
 def batches(n: int, size: int, workers: int) -> list[tuple[int, int]]:
