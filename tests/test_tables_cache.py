@@ -218,3 +218,28 @@ def test_builds_export_the_same_bytes_from_the_cache_under_any_hash_seed(
     assert len(list((tmp_path / "cache").iterdir())) == 1
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0].decode("utf-8") == tables.tables_json(tables._build_tables()) + "\n"
+
+
+def test_cached_tables_leave_the_pattern_table_unread_until_asked(
+    fresh: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loaded from the cache, the learned-pattern table (DEFERRED) is not unpickled by the
+    analysis, which never reads it; walked or looked up, the tables are the built ones, in
+    the built order."""
+    from archive.analysis import morphology
+    from archive.analysis.analyzer import analyze_word_uncached
+
+    monkeypatch.setenv(tables.CACHE_ENV, str(tmp_path / "cache"))
+    built = tables.build_tables()
+    _again(monkeypatch)
+    loaded = tables.build_tables()
+    assert loaded is not built
+    morphology.prepare(loaded)
+    analyze_word_uncached("والكتاب")
+    assert set(tables.DEFERRED) <= set(loaded._deferred)  # type: ignore[attr-defined]
+    assert loaded["patterns"] == built["patterns"]  # looked up: read
+    _again(monkeypatch)
+    walked = tables.build_tables()
+    assert list(walked.keys()) == list(built.keys())  # walked: every table, in order
+    assert dict(walked.items()) == built
+    assert tables.tables_json(walked) == tables.tables_json(tables._build_tables())

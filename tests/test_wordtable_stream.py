@@ -29,8 +29,9 @@ def _tables(seed: int, kept: int, new: int) -> tuple[dict[str, wordtable.Analysi
 @pytest.mark.parametrize(("kept", "new", "chunk"), [(0, 1, 1), (0, 300, 7), (50, 300, 64),
                                                      (300, 40, 3), (200, 200, 500),
                                                      (0, 9000, 2000), (5000, 5000, 1000)])
+@pytest.mark.parametrize("encoded", [False, True])
 def test_the_streamed_table_is_the_saved_one(tmp_path: Path, kept: int, new: int,
-                                             chunk: int) -> None:
+                                             chunk: int, encoded: bool) -> None:
     old, fresh = _tables(kept * 31 + new, kept, new)
     whole = {**old, **fresh}
     alts = {f: (f[::-1] if i % 3 else "") for i, f in enumerate(sorted(whole)) if i % 2}
@@ -39,7 +40,11 @@ def test_the_streamed_table_is_the_saved_one(tmp_path: Path, kept: int, new: int
     with wordtable.Streamed(tmp_path / "streamed", dict(old)) as out:
         for i in range(0, len(missing), chunk):
             part = missing[i:i + chunk]
-            out.add(part, {f: fresh[f] for f in part})
+            # (encoded: with the rows' text a worker made, used where no kept form falls
+            # among them)
+            columns = [[fresh[f][k] for f in part] for k in range(3)]
+            text = wordtable.rows_text(part, *columns) if encoded else None
+            out.add(part, {f: fresh[f] for f in part}, text)
         out.finish(alts)
     saved = (tmp_path / "saved" / wordtable.FILE_NAME).read_bytes()
     assert (tmp_path / "streamed" / wordtable.FILE_NAME).read_bytes() == saved

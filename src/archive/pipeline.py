@@ -20,11 +20,11 @@ import pickle
 import time
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, fields
 from functools import partial
-from itertools import accumulate, pairwise
+from itertools import accumulate, filterfalse, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -486,7 +486,7 @@ def export_analyzer_tables(build: Path) -> Path:
     """Write the analyzer's data tables to build/analyzer-tables.json (only when they changed):
     the very data the JavaScript port reads. The tables are made from the files of the analysis
     package only, so they are made again only when its fingerprint changed (kept beside them)."""
-    from archive.analysis.tables import tables_json
+    from archive.analysis.tables import tables_json_bytes
 
     target = build / "analyzer-tables.json"
     stamp = build / ".analyzer-tables.fingerprint"
@@ -496,8 +496,8 @@ def export_analyzer_tables(build: Path) -> Path:
             return target
     except OSError:
         pass
-    text = tables_json() + "\n"
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+    text = tables_json_bytes() + b"\n"  # (UTF-8 as the tables cache keeps it)
+    if not target.is_file() or target.read_bytes() != text:
         write_atomic(target, text)
     write_atomic(stamp, code)
     return target
@@ -678,10 +678,13 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
                 morphology.default_data()
             else:  # (a first build makes it while the workers analyse the new forms)
                 loaded.gazetteer.matcher()  # type: ignore[attr-defined]
-            forms: set[str] = set()
-            # one share's forms at a time, not every share's set at once
+            # each share's forms come sorted (sorted by its worker): one sort of them all
+            # merges the runs, and the repeats go in one pass, both at C speed
+            runs: list[str] = []
             for batch in pending:
-                forms.update(batch)
+                runs += batch
+            missing = list(filterfalse(table.__contains__, dict.fromkeys(sorted(runs))))
+            del runs
     else:
         export_analyzer_tables(build)
         forms = wordtable.distinct_forms(_texts(todo))
@@ -690,8 +693,8 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
             _few_words(build, kept, forms, workers)
             return
         table, alts, shared = _load_words_all(build, kept)
-    missing = sorted(forms - table.keys())
-    del forms
+        missing = sorted(forms - table.keys())
+        del forms
     if missing:
         # (frozen only when analyze_forms forks: asking whether anything is frozen walks
         # every frozen object, ~0.1 s under `mkdocs serve` at 9,504 articles)
@@ -708,9 +711,11 @@ def _word_table(loaded: Loaded, todo: list[Article], workers: int, parallel: boo
             # (a first build's name matcher, for the next stage, made here while the workers
             # analyse, not above while they collect the forms: there this process took
             # longest. A kept table's was made above: few or no new forms then)
+            # (the rows of the table file written as the workers encoded them)
             new, new_alts = wordtable.analyze_forms(
-                missing, workers, share=intern if parallel and shared is None else None,
-                on_chunk=stream.add if stream is not None else None,
+                missing, workers,
+                share=intern.columns if parallel and shared is None else None,
+                on_rows=stream.add if stream is not None else None,
                 meanwhile=loaded.gazetteer.matcher if parallel else None)  # type: ignore[attr-defined]
             del missing
             table.update(new)
@@ -840,13 +845,21 @@ class _Interner:
 
     def __call__(self, table: dict[str, wordtable.Analysis]) -> dict[str, wordtable.Analysis]:
         """``table`` with one object per distinct string and per distinct analysis."""
+        if not table:
+            return {}
+        normalized, stems, roots = zip(*table.values(), strict=True)
+        return self.columns(list(table), normalized, stems, roots)
+
+    def columns(self, forms: Sequence[str], normalized: Sequence[str], stems: Sequence[str],
+                roots: Sequence[str]) -> dict[str, wordtable.Analysis]:
+        """The table of ``forms`` and their analyses given in columns, with one object per
+        distinct string and per distinct analysis (each column interned in one C-level pass,
+        not a Python loop over the forms)."""
         one = self.strings.setdefault
-        same = self.analyses.setdefault
-        out: dict[str, wordtable.Analysis] = {}
-        for form, (normalized, stem, root) in table.items():
-            analysis = (one(normalized, normalized), one(stem, stem), one(root, root))
-            out[one(form, form)] = same(analysis, analysis)
-        return out
+        analyses = list(zip(map(one, normalized, normalized), map(one, stems, stems),
+                            map(one, roots, roots), strict=True))
+        return dict(zip(map(one, forms, forms),
+                        map(self.analyses.setdefault, analyses, analyses), strict=True))
 
 
 def _write_records(articles: list[Article], analyzer: Analyzer, gazetteer: Any, build: Path,
@@ -961,9 +974,11 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _forms_of(span: tuple[int, int]) -> set[str]:
+def _forms_of(span: tuple[int, int]) -> list[str]:
+    """A worker's task: the distinct forms of ``span``'s articles, sorted (here, on the
+    worker's core, not where they are merged)."""
     assert _WORK is not None
-    return wordtable.distinct_forms(_texts(_WORK[0][span[0]:span[1]]))
+    return sorted(wordtable.distinct_forms(_texts(_WORK[0][span[0]:span[1]])))
 
 
 def _texts(articles: list[Article]) -> Iterator[str]:

@@ -200,8 +200,10 @@ CACHE_SUFFIX = ".pickle"
 CACHE_KEEP = 6
 
 #: (tables, their JSON text) as read from or written to the cache: :func:`tables_json`
-#: returns the text for those very tables without encoding them again.
-_cached_json: tuple[dict[str, Any], str] | None = None
+#: returns the text for those very tables without encoding them again. As read from the
+#: cache, the text is kept in UTF-8 as the file holds it (:func:`tables_json_bytes`: a build
+#: writes it to build/ as it is, without decoding 3 MB and encoding them again).
+_cached_json: tuple[dict[str, Any], str | bytes] | None = None
 
 
 def forget() -> None:
@@ -241,7 +243,7 @@ def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
         return None
     try:
         tables = _whole(payload)
-        text = payload["json"].decode("utf-8")
+        text = payload["json"]  # (UTF-8, intact: the file's CRC-32 was checked)
     except (EOFError, ValueError, TypeError, KeyError, AttributeError,
             pickle.UnpicklingError):
         return None
@@ -336,17 +338,21 @@ def _read_tables_file(path: Path, key: str) -> dict[str, Any] | None:
 
 
 def _whole(payload: dict[str, Any]) -> dict[str, Any]:
-    """The tables of a tables file's content, every one read: plain dicts, in their order
-    (a sharded table's shards hold its keys in order, one shard after the other)."""
+    """The tables of a tables file's content, in their order, every one read as plain dicts
+    (a sharded table's shards hold its keys in order, one shard after the other) but those
+    of :data:`DEFERRED`, read when first looked up or when anything walks the tables
+    (:class:`_Tables`): the analysis of a build never reads them (the learned-pattern
+    chooser's), and they are a third of the file."""
     out = dict(payload["tables"])
-    for name, blob in payload["deferred"].items():
-        out[name] = _plain(blob)
     for name, shards in payload["sharded"].items():
         table: dict[str, Any] = {}
         for blob in shards.values():
             table.update(_plain(blob))
         out[name] = table
-    return {name: out[name] for name in payload["order"]}
+    deferred = payload["deferred"]
+    order = payload["order"]
+    return _Tables({name: out[name] for name in order if name not in deferred}, deferred,
+                   order)
 
 
 def _build_tables() -> dict[str, Any]:
@@ -445,9 +451,11 @@ class _Tables(_LazyDict):
     :data:`DEFERRED` is unpickled when it is first looked up by key, and all of them before
     anything walks, counts, copies or compares the dict."""
 
-    def __init__(self, tables: dict[str, Any], deferred: dict[str, bytes]) -> None:
+    def __init__(self, tables: dict[str, Any], deferred: dict[str, bytes],
+                 order: list[str] | None = None) -> None:
         super().__init__(tables)
         self._deferred = dict(deferred)
+        self._order = order  # of the tables once all are read (None: as they were read)
 
     def __missing__(self, key: str) -> Any:
         blob = self._deferred.pop(key, None)
@@ -459,8 +467,13 @@ class _Tables(_LazyDict):
 
     def complete(self) -> dict[str, Any]:
         """The dict itself, every table read (the sharded ones whole)."""
-        for key in list(self._deferred):
-            self[key]  # noqa: B018 - loads it
+        if self._deferred:
+            for key in list(self._deferred):
+                self[key]  # noqa: B018 - loads it
+            if self._order is not None and list(dict.keys(self)) != self._order:
+                ordered = {name: dict.__getitem__(self, name) for name in self._order}
+                dict.clear(self)
+                dict.update(self, ordered)
         for value in dict.values(self):
             if isinstance(value, ShardedTable):
                 value.complete()
@@ -629,8 +642,18 @@ def tables_json(tables: dict[str, Any] | None = None) -> str:
     """The exported JSON text (sorted keys, UTF-8 characters kept, compact)."""
     data = build_tables() if tables is None else tables
     if _cached_json is not None and _cached_json[0] is data:
-        return _cached_json[1]
+        text = _cached_json[1]
+        return text.decode("utf-8") if isinstance(text, bytes) else text
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def tables_json_bytes(tables: dict[str, Any] | None = None) -> bytes:
+    """:func:`tables_json` in UTF-8 (as the cache keeps it: not decoded and encoded again)."""
+    data = build_tables() if tables is None else tables
+    if _cached_json is not None and _cached_json[0] is data:
+        text = _cached_json[1]
+        return text if isinstance(text, bytes) else text.encode("utf-8")
+    return tables_json(data).encode("utf-8")
 
 
 #: Tables only the learned-pattern root chooser (morphology.FALLBACK == "patterns") reads.

@@ -18,9 +18,10 @@ import json
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from functools import lru_cache
+from functools import lru_cache, partial
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from archive import files
 from archive.analysis.analyzer import alternative_root, analyze_word_uncached, may_have_alt
@@ -173,12 +174,12 @@ class Streamed:
         self.first = True
         self.finished = False
         self._file: Any = None
-        self._out: TextIO | None = None
+        self._out: BinaryIO | None = None
 
     def __enter__(self) -> Streamed:
-        self._file = files.atomic_file(self.build / FILE_NAME, binary=False)
+        self._file = files.atomic_file(self.build / FILE_NAME)
         self._out = self._file.__enter__()
-        self._out.write('{"fingerprint":' + _dumps(fingerprint()) + ',"words":[')
+        self._put('{"fingerprint":' + _dumps(fingerprint()) + ',"words":[')
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -191,16 +192,27 @@ class Streamed:
         if unfinished is not None:
             raise unfinished
 
-    def _write(self, rows: list[list[str]]) -> None:
+    def _put(self, text: str) -> None:
         assert self._out is not None
+        self._out.write(text.encode("utf-8"))
+
+    def _write(self, rows: list[list[str]]) -> None:
         if rows:
-            self._out.write(("" if self.first else ",") + _dumps(rows)[1:-1])
+            self._put(("" if self.first else ",") + _dumps(rows)[1:-1])
             self.first = False
 
-    def add(self, forms: list[str], part: dict[str, Analysis]) -> None:
+    def add(self, forms: list[str], part: dict[str, Analysis], text: bytes | None = None,
+            ) -> None:
         """Write the rows of ``forms`` (sorted, after those of the previous call) with their
-        analyses ``part``, and of the kept forms before the last of them."""
+        analyses ``part``, and of the kept forms before the last of them. ``text``: the
+        rows of ``forms`` as :func:`rows_text` encodes them (made by the worker that analysed
+        them), written as they are when no kept form falls among them."""
         kept, table, at = self.kept, self.table, self.at
+        if text is not None and forms and (at == len(kept) or kept[at] > forms[-1]):
+            assert self._out is not None
+            self._out.write(text if self.first else b"," + text)
+            self.first = False
+            return
         rows: list[list[str]] = []
         for form in forms:
             while at < len(kept) and kept[at] < form:
@@ -220,11 +232,11 @@ class Streamed:
         for i in range(self.at, len(kept), SAVE_ROWS):
             self._write([[form, *table[form]] for form in kept[i:i + SAVE_ROWS]])
         self.at = len(kept)
-        self._out.write("]")
+        self._put("]")
         if alts is not None:
-            self._out.write(',"alts":')
-            _write_rows(self._out, ([form, alts[form]] for form in sorted(alts) if alts[form]))
-        self._out.write("}")
+            self._put(',"alts":')
+            _write_rows(self._put, ([form, alts[form]] for form in sorted(alts) if alts[form]))
+        self._put("}")
         self.finished = True
 
 
@@ -232,29 +244,67 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _write_rows(out: TextIO, rows: Iterable[list[str]]) -> None:
-    """``out`` ← the JSON list of ``rows`` (as :func:`_dumps` of the list would write it),
+def _write_rows(put: Callable[[str], object], rows: Iterable[list[str]]) -> None:
+    """``put`` ← the JSON list of ``rows`` (as :func:`_dumps` of the list would write it),
     encoded :data:`SAVE_ROWS` rows at a time."""
-    out.write("[")
+    put("[")
     chunk: list[list[str]] = []
     first = True
     for row in rows:
         chunk.append(row)
         if len(chunk) >= SAVE_ROWS:
-            out.write(("" if first else ",") + _dumps(chunk)[1:-1])
+            put(("" if first else ",") + _dumps(chunk)[1:-1])
             chunk.clear()
             first = False
-    out.write(("" if first or not chunk else ",") + _dumps(chunk)[1:-1] + "]")
+    put(("" if first or not chunk else ",") + _dumps(chunk)[1:-1] + "]")
 
 
-def _analyze(form: str) -> tuple[Analysis, str | None]:
-    analysis = analyze_word_uncached(form)
-    return analysis, (alternative_root(form) if may_have_alt(analysis[1], analysis[2])
-                      else None)
+def rows_text(forms: list[str], normalized: list[str], stems: list[str],
+              roots: list[str]) -> bytes:
+    """The table's rows ``[form, normalized, stem, root]`` of ``forms`` as the table file
+    writes them (:class:`Streamed`), without the brackets around the list, UTF-8."""
+    rows = list(zip(forms, normalized, stems, roots, strict=True))  # (tuples: JSON lists)
+    return _dumps(rows)[1:-1].encode("utf-8")
 
 
-def _analyze_chunk(forms: list[str]) -> list[tuple[Analysis, str | None]]:
-    return [_analyze(f) for f in forms]
+#: The analyses of a chunk of forms, in columns (a worker's answer: cheaper to send, and to
+#: intern here column by column, than a tuple per form): normalized forms, stems, roots; the
+#: alternative root (or "") of each form that may have one, by its place in the chunk; and
+#: the chunk's rows as the table file writes them (:func:`rows_text`; None: not asked for).
+Columns = tuple[list[str], list[str], list[str], list[tuple[int, str]], bytes | None]
+
+
+def _analyzed(forms: list[str], rows: bool = False) -> Columns:
+    normalized: list[str] = []
+    stems: list[str] = []
+    roots: list[str] = []
+    alts: list[tuple[int, str]] = []
+    for i, form in enumerate(forms):
+        norm, stem, root = analyze_word_uncached(form)
+        normalized.append(norm)
+        stems.append(stem)
+        roots.append(root)
+        if may_have_alt(stem, root):
+            alts.append((i, alternative_root(form)))
+    return (normalized, stems, roots, alts,
+            rows_text(forms, normalized, stems, roots) if rows else None)
+
+
+#: The forms a forked pool of :func:`analyze_forms` analyses (set while it runs): its workers
+#: read their chunks here, rather than each chunk being pickled and sent to them.
+_FORMS: list[str] | None = None
+
+
+def _analyze_chunk(span: tuple[int, int], rows: bool = False) -> Columns:
+    """A worker's task: the analyses of the forms ``_FORMS[start:end]``, each column with one
+    object per distinct string of the chunk (its forms are sorted: neighbours share stems and
+    roots), which pickle then sends once: fewer strings to decode where the chunks are
+    merged."""
+    assert _FORMS is not None
+    normalized, stems, roots, alts, text = _analyzed(_FORMS[span[0]:span[1]], rows)
+    one: Callable[[str, str], str] = {}.setdefault
+    return ([*map(one, normalized, normalized)], [*map(one, stems, stems)],
+            [*map(one, roots, roots)], alts, text)
 
 
 def batches(n: int, size: int, workers: int) -> list[tuple[int, int]]:
@@ -271,39 +321,53 @@ def batches(n: int, size: int, workers: int) -> list[tuple[int, int]]:
 
 def analyze_forms(
     forms: list[str], workers: int = 1,
-    share: Callable[[dict[str, Analysis]], dict[str, Analysis]] | None = None,
+    share: Callable[[list[str], list[str], list[str], list[str]],
+                    dict[str, Analysis]] | None = None,
     on_chunk: Callable[[list[str], dict[str, Analysis]], None] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    on_rows: Callable[[list[str], dict[str, Analysis], bytes], None] | None = None,
 ) -> tuple[dict[str, Analysis], dict[str, str]]:
     """Analyses of ``forms``, and the alternative root (or "") of those that may have one, on
-    ``workers`` processes when there are many. ``share``: applied to each chunk's analyses as
-    it comes back (while the workers analyse the next ones), its result kept instead.
+    ``workers`` processes when there are many. ``share``: called with each chunk's forms and
+    analyses in columns (forms, normalized, stems, roots) as it comes back (while the workers
+    analyse the next ones), its table of them kept (default: the columns zipped).
     ``on_chunk``: called then with the chunk's forms and analyses, chunks in the order of
-    ``forms`` (:meth:`Streamed.add`). ``meanwhile``: called once in this process while the
-    workers analyse the first chunks (with no workers, first)."""
+    ``forms``; ``on_rows``: the same, with the rows' text made by the worker too
+    (:meth:`Streamed.add`). ``meanwhile``: called once in this process while the workers
+    analyse the first chunks (with no workers, first)."""
+    global _FORMS
     table: dict[str, Analysis] = {}
     alts: dict[str, str] = {}
 
-    def keep(chunk: list[str], results: list[tuple[Analysis, str | None]]) -> None:
-        part = {form: analysis for form, (analysis, _) in zip(chunk, results, strict=True)}
-        part = share(part) if share is not None else part
+    def keep(chunk: list[str], done: Columns) -> None:
+        normalized, stems, roots, alt, text = done
+        part = (share(chunk, normalized, stems, roots) if share is not None
+                else dict(zip(chunk, zip(normalized, stems, roots, strict=True), strict=True)))
         table.update(part)
         if on_chunk is not None:
             on_chunk(chunk, part)
-        alts.update((form, alt) for form, (_, alt) in zip(chunk, results, strict=True)
-                    if alt is not None)
+        if on_rows is not None:
+            assert text is not None
+            on_rows(chunk, part, text)
+        alts.update((chunk[i], root) for i, root in alt)
 
+    rows = on_rows is not None
     if workers <= 1 or len(forms) < PARALLEL_MIN_FORMS:
         if meanwhile is not None:
             meanwhile()
-        keep(forms, _analyze_chunk(forms))
+        keep(forms, _analyzed(forms, rows))
         return table, alts
     analyze_word_uncached("كتب")  # load the data tables once, before the workers fork
-    chunks = [forms[a:b] for a, b in batches(len(forms), CHUNK, workers)]
-    with ProcessPoolExecutor(workers) as pool:
-        done = pool.map(_analyze_chunk, chunks)  # (every chunk handed out: the workers start)
-        if meanwhile is not None:
-            meanwhile()
-        for chunk, results in zip(chunks, done, strict=True):
-            keep(chunk, results)
+    spans = batches(len(forms), CHUNK, workers)
+    _FORMS = forms
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            # (every chunk handed out: the workers fork, seeing _FORMS, and start)
+            done = pool.map(partial(_analyze_chunk, rows=rows), spans)
+            if meanwhile is not None:
+                meanwhile()
+            for (a, b), columns in zip(spans, done, strict=True):
+                keep(forms[a:b], columns)
+    finally:
+        _FORMS = None
     return table, alts
