@@ -539,6 +539,11 @@ def _nonempty(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
             yield chunk
 
 
+#: Postings of a record made by _merge_records before it is given (the merged terms' lists
+#: hold a reference per posting; the postings themselves are the runs' records').
+_MERGED_POSTINGS = 4096
+
+
 def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
     """The terms of ``sources`` merged (see :func:`_merge_records`), one by one."""
     return _terms(_merge_records(sources))
@@ -608,6 +613,9 @@ def _merge_records(sources: list[Iterator[Chunk]]) -> Iterator[Chunk]:
                 out_ws += c[3][lo:hi]
                 out_vs += c[4][lo:hi]
             ends.append(len(out_ids))
+            if len(out_ids) >= _MERGED_POSTINGS:  # (the lists of a record: bounded memory)
+                yield names, ends, out_ids, out_ws, out_vs
+                names, ends, out_ids, out_ws, out_vs = [], [], [], [], []
         if names:
             yield names, ends, out_ids, out_ws, out_vs
         # the sources whose record is done go on to their next one (in place: their order
