@@ -615,17 +615,15 @@ class FeatureRows:
         number = self._number
         # the look-ups made into an array by numpy (-1: a new name), not a list scanned for
         # None
-        fids = array("i")
-        got = np.fromiter(map(number.get, counts, repeat(-1)), f"=i{fids.itemsize}",
-                          len(counts))
+        got = np.fromiter(map(number.get, counts, repeat(-1)), np.int64, len(counts))
         if len(got) and got.min() < 0:  # new names numbered in order of first sight
             keys = list(counts)
             missing = (got < 0).nonzero()[0].tolist()
             number.update(zip(map(keys.__getitem__, missing), count(len(number))))
             # only the new names looked up again
             got[missing] = list(map(number.__getitem__, map(keys.__getitem__, missing)))
-        fids.frombytes(got.tobytes())
-        self._rows[aid] = (fids, array("i", counts.values()))
+        # (an array made from a list is allocated to its size; frombytes over-allocates)
+        self._rows[aid] = (array("i", got.tolist()), array("i", counts.values()))
 
     def __len__(self) -> int:
         return len(self._rows)

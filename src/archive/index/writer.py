@@ -1176,18 +1176,18 @@ def _block_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
         maxweight = max(maxweight, top)
         minlength = low if lo == 0 else min(minlength, low)
         maxlength = max(maxlength, high)
-        # the steps below per posting in C: map, filter, array.count (tuples made at once)
-        deltas = tuple(chain((bids[0],), map(sub, islice(bids, 1, None), bids)))
+        # the steps below per posting in C: map, filter, array.count
+        deltas = [bids[0], *map(sub, islice(bids, 1, None), bids)]
         if ws.count(1.0) == len(ws):
             mini: Any = None
         elif ws.count(ws[0]) == len(ws):
             mini = ws[0]
         else:
             mini = tuple(ws)
-        vs = filter(None, values[lo:hi])
+        vs = list(filter(None, values[lo:hi]))
         vals: Any = (tuple(vs) if fixed is None or fixed < 0 else None if fixed == 0
                      else b"".join(vs))
-        data = pickle.dumps((deltas, mini, vals), protocol)
+        data = pickle.dumps((tuple(deltas), mini, vals), protocol)
         if comp:
             data = zlib.compress(data, comp)
         info = pickle.dumps((hi - lo, bids[-1], top, comp, length_to_byte(low),
