@@ -122,14 +122,20 @@ def test_cold_docs_json_is_what_the_stored_fields_give(seeds: Path, tmp_path: Pa
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_chunk_merge_is_the_heap_merge(seed: int) -> None:
+@pytest.mark.parametrize("per_record", [1, 5, 4096])
+def test_chunk_merge_is_the_heap_merge(seed: int, per_record: int,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs merged a record at a time give what merging them term by term gives: every term
     in (field, term) order, the parts of a term joined in run order and put in document order
-    when they are not (random runs, records and documents, overlapping or not)."""
+    when they are not (random runs, records and documents, overlapping or not), however many
+    postings the merged records hold (``per_record``)."""
     import heapq
     import random
 
+    import archive.index.writer as writer_module
     from archive.index.writer import _KEY, _combined, _merge_chunks
+
+    monkeypatch.setattr(writer_module, "_MERGED_POSTINGS", per_record)
 
     rng = random.Random(seed)
     vocab = sorted({(rng.choice("ab"), "".join(rng.choices("xyzw", k=rng.randint(1, 3))))

@@ -116,7 +116,8 @@ def frequent_terms(ix: Any, field: str, n: int) -> list[str]:
 
 def check_same(tmp: Path, docs: list[dict[str, Any]], **kwargs: Any) -> None:
     stock = write(tmp / "whoosh", docs, "whoosh")
-    exact = write(tmp / "exact", docs, "archive", inline=0, protocol=2, **kwargs)
+    exact = write(tmp / "exact", docs, "archive", inline=0, protocol=2, stored_level=None,
+                  **kwargs)
     inline = write(tmp / "inline", docs, "archive", **kwargs)
     assert segment_files(tmp / "exact") == segment_files(tmp / "whoosh")
     ref = everything(stock)
@@ -201,6 +202,27 @@ def test_packed_buffer_gives_terms_in_order_with_their_postings() -> None:
         finally:
             writer_module._TERMS_AT_ONCE = keep
         assert back == want and list(back) == sorted(want)
+
+
+def test_stored_fields_at_the_stored_level(tmp_path: Path,
+                                          seed_docs: list[dict[str, Any]]) -> None:
+    """The stored fields are compressed at STORED_LEVEL (0: zlib's stored blocks, no deflate
+    work), every other file is what Whoosh's level writes, and a stock reader gives back the
+    same stored fields."""
+    from archive.index.writer import STORED_LEVEL
+
+    stock = write(tmp_path / "whoosh", seed_docs, "whoosh")
+    ours = write(tmp_path / "ours", seed_docs, "archive", inline=0, protocol=2)
+    a, b = segment_files(tmp_path / "whoosh"), segment_files(tmp_path / "ours")
+    assert a.keys() == b.keys()
+    assert {k for k in a if a[k] != b[k]} == {"_stored.col"}
+    with stock.reader() as r, ours.reader() as s:
+        assert list(s.iter_docs()) == list(r.iter_docs())
+    assert STORED_LEVEL == 0
+    # level 0: each document's pickle is in the column as it is, behind zlib's block header
+    text = seed_docs[0]["text"].encode("utf-8")
+    assert text[:200] in b["_stored.col"] and text[:200] not in a["_stored.col"]
+    assert len(b["_stored.col"]) > len(a["_stored.col"])
 
 
 def test_merging_segments_gives_what_whoosh_gives(tmp_path: Path,

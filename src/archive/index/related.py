@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain, compress, count, pairwise, repeat
 from json.encoder import encode_basestring as _quote  # the C function where there is one
-from operator import is_, itemgetter
+from operator import itemgetter
 from typing import Any, TextIO, TypeAlias
 
 from archive.index.textindex import TextCheck, checked_index_bytes, index_bytes, index_fields
@@ -610,15 +610,20 @@ class FeatureRows:
 
     def add_counts(self, aid: str, counts: dict[str, int]) -> None:
         """The row of ``aid``: each feature with its term frequency (any order)."""
+        import numpy as np
+
         number = self._number
-        got = list(map(number.get, counts))
-        if None in got:  # new names numbered in order of first sight, as one at a time
+        # the look-ups made into an array by numpy (-1: a new name), not a list scanned for
+        # None
+        got = np.fromiter(map(number.get, counts, repeat(-1)), np.int64, len(counts))
+        if len(got) and got.min() < 0:  # new names numbered in order of first sight
             keys = list(counts)
-            missing = list(compress(range(len(keys)), map(is_, got, repeat(None))))
+            missing = (got < 0).nonzero()[0].tolist()
             number.update(zip(map(keys.__getitem__, missing), count(len(number))))
-            for i in missing:  # only the new names looked up again
-                got[i] = number[keys[i]]
-        self._rows[aid] = (array("i", got), array("i", counts.values()))
+            # only the new names looked up again
+            got[missing] = list(map(number.__getitem__, map(keys.__getitem__, missing)))
+        # (an array made from a list is allocated to its size; frombytes over-allocates)
+        self._rows[aid] = (array("i", got.tolist()), array("i", counts.values()))
 
     def __len__(self) -> int:
         return len(self._rows)

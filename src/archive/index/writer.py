@@ -77,6 +77,11 @@ INLINE_DOCS = 8
 #: Pickle protocol of posting blocks and inlined postings (see ArchiveWriter); a fixed one,
 #: not the newest, so the files do not change with the Python version.
 PROTOCOL = 4
+#: zlib level of the stored fields (a document's pickled dict: Whoosh's ``_stored`` column,
+#: level 3 in Whoosh): 0 writes them as zlib's stored blocks, which any Whoosh reader
+#: decompresses (faster, too); level 3 took some 8 % of a cold stage's instructions for a
+#: column about 2.4 times smaller (the text and the spans: 12 KB an article, 5 KB at level 3).
+STORED_LEVEL = 0
 #: Buffered postings, as estimated below, before a sorted run is spilled to disk (MB).
 BUFFER_MB = 96
 #: Estimated bytes of one buffered posting besides its value bytes, and of one buffered term.
@@ -187,6 +192,24 @@ class PackedBuffer:
             got[i] = d[keys[i]]
         return got, sum(map(len, new)) + _TERM_BYTES * len(new)
 
+    def _term_id_array(self, fieldname: str, keys: list[str]) -> tuple[np.ndarray, int]:
+        """:meth:`_term_ids` as an int32 array, made by numpy from the look-ups (-1 for a
+        new term: no list, no scan of it for None, no list turned into an array)."""
+        import numpy as np
+
+        d = self.ids.get(fieldname)
+        if d is None:
+            d = self.ids[fieldname] = {"": 0}
+        got = np.fromiter(map(d.get, keys, repeat(-1)), np.int32, len(keys))
+        if not len(got) or got.min() >= 0:
+            return got, 0
+        missing = (got < 0).nonzero()[0].tolist()
+        new = dict.fromkeys(map(keys.__getitem__, missing))
+        d.update(zip(new, count(self.next)))
+        self.next += len(new)
+        got[missing] = list(map(d.__getitem__, map(keys.__getitem__, missing)))
+        return got, sum(map(len, new)) + _TERM_BYTES * len(new)
+
     def add(self, fieldname: str, items: list[tuple[str, int, int, int]], docnum: int,
             chars: bool) -> tuple[int, int]:
         """Buffer one document's ``(term, position, start, end)`` items of a field;
@@ -263,7 +286,7 @@ class PackedBuffer:
             used = mask.nonzero()[0]
             picks = mask.tolist()
             self._used = (stream.tids, len(stream.terms), picks, used)
-        got, size = self._term_ids(fieldname, list(compress(stream.terms, picks)))
+        got, size = self._term_id_array(fieldname, list(compress(stream.terms, picks)))
         table = np.zeros(len(stream.terms), dtype=np.int32)
         table[used] = got
         tids = table[stream.tids]
@@ -516,12 +539,23 @@ def _nonempty(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
             yield chunk
 
 
+#: Postings of a record made by _merge_records before it is given (the merged terms' lists
+#: hold a reference per posting; the postings themselves are the runs' records').
+_MERGED_POSTINGS = 4096
+
+
 def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
+    """The terms of ``sources`` merged (see :func:`_merge_records`), one by one."""
+    return _terms(_merge_records(sources))
+
+
+def _merge_records(sources: list[Iterator[Chunk]]) -> Iterator[Chunk]:
     """The terms of ``sources`` (each gives its terms in (field, term) order, a record at a
-    time, and holds documents after those of the sources before it), merged: what
-    ``_combined(heapq.merge(...))`` gives of their terms, with no step per term in a heap.
-    Every term up to the lowest last name of the sources' current records is given at a
-    time: those terms of each current record, sorted by (name, source) in one C sort."""
+    time, and holds documents after those of the sources before it), merged into records:
+    what ``_combined(heapq.merge(...))`` gives of their terms, with no step per term in a
+    heap. Every term up to the lowest last name of the sources' current records is given at a
+    time (one record): those terms of each current record, sorted by (name, source) in one C
+    sort; once one source is left, its records as they are."""
     current: list[Chunk] = []
     place: list[int] = []
     iters: list[Iterator[Chunk]] = []
@@ -540,6 +574,11 @@ def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
             entries += zip(c[0][lo:hi], repeat(i), range(lo, hi))
             place[i] = hi
         entries.sort()
+        names: list[tuple[str, str]] = []
+        ends: list[int] = []
+        out_ids: list[int] = []
+        out_ws: list[float] = []
+        out_vs: list[bytes] = []
         n = len(entries)
         j = 0
         while j < n:
@@ -549,6 +588,7 @@ def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
             lo = bounds[k - 1] if k else 0
             hi = bounds[k]
             j += 1
+            names.append(name)
             if j < n and entries[j][0] == name:
                 ids, ws, vs = c[2][lo:hi], c[3][lo:hi], c[4][lo:hi]
                 ordered = True
@@ -563,10 +603,21 @@ def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
                     ws += c[3][lo:hi]
                     vs += c[4][lo:hi]
                     j += 1
-                run = (name[0], name[1], ids, ws, vs)
-                yield run if ordered else _in_order(run)
+                if not ordered:
+                    _, _, ids, ws, vs = _in_order((name[0], name[1], ids, ws, vs))
+                out_ids += ids
+                out_ws += ws
+                out_vs += vs
             else:
-                yield name[0], name[1], c[2][lo:hi], c[3][lo:hi], c[4][lo:hi]
+                out_ids += c[2][lo:hi]
+                out_ws += c[3][lo:hi]
+                out_vs += c[4][lo:hi]
+            ends.append(len(out_ids))
+            if len(out_ids) >= _MERGED_POSTINGS:  # (the lists of a record: bounded memory)
+                yield names, ends, out_ids, out_ws, out_vs
+                names, ends, out_ids, out_ws, out_vs = [], [], [], [], []
+        if names:
+            yield names, ends, out_ids, out_ws, out_vs
         # the sources whose record is done go on to their next one (in place: their order
         # is the documents' order)
         for i in range(len(current) - 1, -1, -1):
@@ -576,15 +627,16 @@ def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
                     del current[i], place[i], iters[i]
                 else:
                     current[i], place[i] = following, 0
-    if current:  # one source left: its terms as they come
+    if current:  # one source left: its records as they come (the current one's rest)
         k0 = place[0]
-        for c in chain(current[:1], iters[0]):
+        c = current[0]
+        if k0 == 0:
+            yield c
+        elif k0 < len(c[0]):
             names, bounds, ids, ws, vs = c
-            lo = bounds[k0 - 1] if k0 else 0
-            for (fieldname, term), hi in zip(names[k0:], bounds[k0:], strict=True):
-                yield fieldname, term, ids[lo:hi], ws[lo:hi], vs[lo:hi]
-                lo = hi
-            k0 = 0
+            lo = bounds[k0 - 1]
+            yield (names[k0:], [b - lo for b in bounds[k0:]], ids[lo:], ws[lo:], vs[lo:])
+        yield from iters[0]
 
 
 def _terms(chunks: Iterable[Chunk]) -> Iterator[Run]:
@@ -606,6 +658,10 @@ def length_to_byte(length: int) -> int:
     return b
 
 
+#: A weight that float32 keeps exactly (a whole number below 2 ** 24: a frequency) is its
+#: own float32 value (array("f") gives back a float equal to it); others are converted.
+_FLOAT32: dict[float, float] = {float(k): float(k) for k in range(1, 1 << 12)}
+
 #: What ``W3TermInfo.to_bytes`` packs before the inlined postings.
 _TERMINFO = W3TermInfo._struct
 #: Whoosh's hash file: the key's and value's lengths before an entry; a hash table's slot.
@@ -618,6 +674,7 @@ class ArchiveWriter(SegmentWriter):
 
     ``inline``: terms in at most this many documents keep their postings in the term table.
     ``buffermb``: postings buffered in memory before a sorted run is written to disk.
+    ``stored_level``: the zlib level of the stored fields (:data:`STORED_LEVEL`; None: Whoosh's).
     ``protocol``: the pickle protocol of the posting blocks and inlined postings (the tuple of a
     block's ids, weights and values). Whoosh writes them with protocol 2, which has no opcode
     for bytes: each value goes through a ``_codecs.encode`` call, to write and to read.
@@ -632,7 +689,7 @@ class ArchiveWriter(SegmentWriter):
 
     def __init__(self, ix: Any, *, inline: int = INLINE_DOCS, buffermb: int = BUFFER_MB,
                  codec: W3Codec | None = None, protocol: int = PROTOCOL,
-                 **kwargs: Any) -> None:
+                 stored_level: int | None = STORED_LEVEL, **kwargs: Any) -> None:
         kwargs.setdefault("compound", False)
         self._collecting: bool | None = None
         super().__init__(ix, codec=codec or globals()["codec"](), **kwargs)
@@ -643,6 +700,8 @@ class ArchiveWriter(SegmentWriter):
                                  "separate spelling field, which it does not write")
         self._inline = inline
         self._protocol = protocol
+        if stored_level is not None:
+            _set_stored_level(self.perdocwriter, stored_level)
         self._limit = buffermb * 1024 * 1024
         self._buf: dict[str, dict[str, list[Any]]] = {}
         self._packed = PackedBuffer()
@@ -807,25 +866,27 @@ class ArchiveWriter(SegmentWriter):
             (n,) = _RECORD.unpack(head)
             yield from loads(read(n))
 
-    def _merged(self) -> Iterator[Run]:
-        """Every buffered term in (field, term) order, its postings in document order."""
-        if self._chunked is not None and len(self._chunked) > 0 and not self._buf:
+    def _merged(self) -> Iterator[Chunk]:
+        """Every buffered term in (field, term) order, its postings in document order, as
+        records (see :data:`Chunk`)."""
+        if self._chunked is not None and not self._buf:
             # runs of the packed buffer only (a new segment's documents): merged a record
-            # of terms at a time
+            # of terms at a time; without a spilled run, the buffer's records as they are
             chunked = [source() for source in self._chunked]
             last, self._packed = self._packed.sorted(), PackedBuffer()
             if last is not None:
                 chunked.append(_nonempty(last._chunks()))
-            yield from _merge_chunks(chunked)
+            if chunked:
+                yield from chunked[0] if len(chunked) == 1 else _merge_records(chunked)
             return
         sources = [source() for source in self._sources] + self._buffered()
-        if len(sources) == 1:
-            yield from sources[0]
-            return
         # by (field, term), in run order when equal (heapq.merge is stable): a run holds
         # later documents than the runs before it; a term's parts are put in document order
         # if they are not (postings of merged segments in the same run as new documents)
-        yield from _combined(heapq.merge(*sources, key=_KEY))
+        runs = (sources[0] if len(sources) == 1
+                else _combined(heapq.merge(*sources, key=_KEY)))
+        for fieldname, term, ids, weights, values in runs:
+            yield [(fieldname, term)], [len(ids)], ids, weights, values
 
     # ------------------------------------------------------------------ segment
 
@@ -858,66 +919,76 @@ class ArchiveWriter(SegmentWriter):
         dumps, pack_info = pickle.dumps, _TERMINFO.pack
         lastfield: str | None = None
         at: int | None = None  # the postings file's position, once known
-        for fieldname, term, ids, weights, values in self._merged():
-            btext = term.encode("utf-8")
-            if fieldname != lastfield:
-                if lastfield is not None:
-                    fw.finish_field()
-                fw.start_field(fieldname, schema[fieldname])
-                lastfield = fieldname
-                fieldlengths = lengths[fieldname]
-                novalues = fw._format.fixed_value_size() == 0
-                prefix = pack_ushort(fw._fieldid)
-                add = fw._tindex.add
-            if len(ids) == 1 and inline:
-                # _inline_term of a term in one document (most terms), its steps spelled out
-                docnum = ids[0]
-                d0 = fieldlengths[docnum]
-                w = weights[0]
-                w32 = array("f", weights)[0]  # the block keeps float32 weights
-                v0 = values[0]
-                info = pack_info(True, w32, 1, length_to_byte(d0) if d0 else 0,
-                                 length_to_byte(d0 if d0 else 0), w if w > 0 else 0, docnum,
-                                 docnum)
-                add(prefix + btext, info + dumps(
-                    ((docnum,), (w32,), (None,) if novalues else (v0,) if v0 else ()),
-                    protocol))
-                continue
-            dl = list(map(fieldlengths.__getitem__, ids))
-            if len(ids) <= inline:
-                self._inline_term(fw, btext, ids, weights, values, dl, protocol)
-            elif all(dl):
-                at = _block_term(fw, btext, ids, weights, values, dl, protocol, at)
-            else:
-                at = None  # written by Whoosh's posting writer
-                fw.start_term(btext)
-                _add_postings(fw._postwriter, ids, weights, values, dl)
-                fw.finish_term()
+        for names, ends, docs, weights, values in self._merged():
+            lo = 0
+            for (fieldname, term), hi in zip(names, ends, strict=True):
+                btext = term.encode("utf-8")
+                if fieldname != lastfield:
+                    if lastfield is not None:
+                        fw.finish_field()
+                    fw.start_field(fieldname, schema[fieldname])
+                    lastfield = fieldname
+                    fieldlengths = lengths[fieldname]
+                    # each document's length as a byte (0: none), what length_to_byte gives
+                    lbytes = [length_to_byte(d) if d else 0 for d in fieldlengths]
+                    novalues = fw._format.fixed_value_size() == 0
+                    prefix = pack_ushort(fw._fieldid)
+                    add = fw._tindex.add
+                if hi - lo == 1 and inline:
+                    # _inline_term of a term in one document (most terms), its steps spelled
+                    # out, read from the record in place (no lists of one posting)
+                    docnum = docs[lo]
+                    lb = lbytes[docnum]
+                    w = weights[lo]
+                    w32 = _FLOAT32.get(w)  # the block keeps float32 weights
+                    if w32 is None:
+                        w32 = array("f", (w,))[0]
+                    v0 = values[lo]
+                    lo = hi
+                    info = pack_info(True, w32, 1, lb, lb, w if w > 0 else 0, docnum, docnum)
+                    add(prefix + btext, info + dumps(
+                        ((docnum,), (w32,), (None,) if novalues else (v0,) if v0 else ()),
+                        protocol))
+                    continue
+                ids, ws, vs = docs[lo:hi], weights[lo:hi], values[lo:hi]
+                lo = hi
+                dl = list(map(fieldlengths.__getitem__, ids))
+                if len(ids) <= inline:
+                    self._inline_term(add, prefix + btext, ids, ws, vs, dl, protocol,
+                                      novalues)
+                elif all(dl):
+                    at = _block_term(fw, btext, ids, ws, vs, dl, protocol, at)
+                else:
+                    at = None  # written by Whoosh's posting writer
+                    fw.start_term(btext)
+                    _add_postings(fw._postwriter, ids, ws, vs, dl)
+                    fw.finish_term()
         if lastfield is not None:
             fw.finish_field()
         fw.close()
 
     @staticmethod
-    def _inline_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
-                     values: list[bytes], dl: list[int | None], protocol: int = 2) -> None:
+    def _inline_term(add: Callable[[bytes, bytes], None], key: bytes, ids: list[int],
+                     weights: list[float], values: list[bytes], dl: list[int | None],
+                     protocol: int, novalues: bool) -> None:
         """A term's postings kept in its term-table entry (read back by Whoosh's
         ``W3Codec.postings_reader`` as a ``ListMatcher``): the bytes ``W3TermInfo.to_bytes``
         gives after one block of these postings (``_add_postings``, ``add_block``,
         ``set_inlined``), packed here without the posting writer's block and term info
-        objects (most terms are inlined: their per-term overhead was most of the commit)."""
+        objects (most terms are inlined: their per-term overhead was most of the commit).
+        ``add``: the term table's; ``key``: the field's prefix and the term's bytes;
+        ``novalues``: the field's format has no values."""
         ws = array("f", weights)  # the block keeps float32 weights
         ls = list(filter(None, dl))
         top = max(weights)
         # a format without values (the id field's) reads back None per posting, as from a
         # posting block (an empty tuple would read back '')
-        vals = (list(filter(None, values)) if fw._format.fixed_value_size() != 0
-                else [None] * len(ids))
+        vals = (None,) * len(ids) if novalues else tuple(filter(None, values))
         info = _TERMINFO.pack(
             True, sum(ws), len(ids),
             length_to_byte(min(ls)) if ls else 0, length_to_byte(max(ls) if ls else 0),
             top if top > 0 else 0, ids[0], ids[-1])
-        fw._tindex.add(pack_ushort(fw._fieldid) + btext,
-                       info + pickle.dumps((tuple(ids), tuple(ws), tuple(vals)), protocol))
+        add(key, info + pickle.dumps((tuple(ids), tuple(ws), vals), protocol))
 
     def _close_segment(self) -> None:
         super()._close_segment()
@@ -956,6 +1027,19 @@ class ArchiveWriter(SegmentWriter):
 _KEY = itemgetter(0, 1)
 
 
+def _set_stored_level(pdw: Any, level: int) -> None:
+    """Have ``pdw`` (Whoosh's per-document writer) compress the stored fields at ``level``:
+    its ``_stored`` column writer is a pickle writer around a ``CompressedBytesColumn`` writer,
+    whose reader decompresses whatever the level. Another writer is left as it is."""
+    from whoosh.columns import CompressedBytesColumn, PickleColumn
+
+    stored = getattr(pdw, "_colwriters", {}).get("_stored")
+    child = getattr(stored, "_child", None)
+    if (type(stored) is PickleColumn.Writer and type(child) is CompressedBytesColumn.Writer
+            and isinstance(getattr(child, "_level", None), int)):
+        child._level = level
+
+
 def _combined(runs: Iterable[Run]) -> Iterator[Run]:
     """``runs`` (in (field, term) order) with the parts of a term given one after another
     joined, their postings put in document order if they are not."""
@@ -984,6 +1068,12 @@ def _in_order(run: Run) -> Run:
             [run[4][i] for i in order])
 
 
+try:  # CPython's own MD5 (no OpenSSL call per term: some 40 % faster on a short key)
+    from _md5 import md5 as _md5
+except ImportError:  # pragma: no cover - a Python built without it
+    def _md5(data: bytes) -> Any:
+        return md5(data, usedforsecurity=False)
+
 #: Term-table entries written at a time (see _fast_term_table).
 _PENDING = 4096
 
@@ -1002,8 +1092,10 @@ def _fast_term_table(tindex: Any) -> None:
     pack = _LENGTHS.pack
     from_bytes = int.from_bytes
 
-    # the file's position, kept here instead of asked per entry (a third of ``add``'s time)
-    at: list[int] = []
+    # the file's position, kept here instead of asked per entry (a third of ``add``'s time;
+    # -1: not known yet), and the last key (instead of the writer's attribute, set at the end)
+    pos = -1
+    last = tindex.lastkey
     # entries not yet written: written together, a few thousand at a time
     pending: list[bytes] = []
 
@@ -1013,23 +1105,26 @@ def _fast_term_table(tindex: Any) -> None:
             pending.clear()
 
     def add(key: bytes, value: bytes) -> None:
-        if key <= tindex.lastkey:
-            raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{key!r}")
-        pos = at[0] if at else tell()
+        nonlocal pos, last
+        if key <= last:
+            raise ValueError(f"Keys must increase: {last!r}..{key!r}")
+        if pos < 0:
+            pos = tell()
         index.append(pos)
         entry = pack(len(key), len(value)) + key + value
         pending.append(entry)
         if len(pending) >= _PENDING:
             flush()
-        at[:] = (pos + len(entry),)
         # md5_hash: the digest's last four bytes, as int(hexdigest, 16) & 0xFFFFFFFF
-        h = from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+        h = from_bytes(_md5(key).digest()[12:], "big")
         buckets[h & 255].append((h, pos))
-        tindex.lastkey = key
+        pos += len(entry)
+        last = key
 
     def write_hashes() -> None:
         flush()
-        if at and at[0] != tell():
+        tindex.lastkey = last
+        if pos >= 0 and pos != tell():
             raise RuntimeError("the term table was written to besides its add")
         null = (0, 0)  # an empty slot: no entry starts at 0 (the header is there)
         for entries in buckets:
