@@ -1346,6 +1346,10 @@ def _common(a: str, i: int, b: str, j: int) -> int:
     return n
 
 
+#: A character beyond the BMP (two UTF-16 code units).
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
 def raw_source(raw: str, text: str) -> list[Any] | None:
     """How to make ``text`` from ``raw``: ``[start, [s, e, replacement], …]`` (UTF-16
     offsets into ``raw``, edits in order): the text is ``raw[start:s1] + replacement1 +
@@ -1355,7 +1359,7 @@ def raw_source(raw: str, text: str) -> list[Any] | None:
     would not be much smaller than the text, or no match is found; the result is checked."""
     if not text:
         return None
-    if raw.endswith(text):
+    if raw.endswith(text):  # (the text is the raw text's end: nothing to check)
         start, edits = len(raw) - len(text), []
     else:
         found = _raw_edits(raw, text)
@@ -1364,14 +1368,14 @@ def raw_source(raw: str, text: str) -> list[Any] | None:
         start, edits = found
         if sum(len(r) + 12 for _s, _e, r in edits) > len(text) // 2:
             return None
-    out, at = [], start
-    for s, e, r in edits:
-        out += (raw[at:s], r)
-        at = e
-    out.append(raw[at:])
-    if "".join(out) != text:  # cannot happen (every kept run is compared): a guard
-        return None
-    if raw.isascii() or max(raw) < "\U00010000":
+        out, at = [], start
+        for s, e, r in edits:
+            out += (raw[at:s], r)
+            at = e
+        out.append(raw[at:])
+        if "".join(out) != text:  # cannot happen (every kept run is compared): a guard
+            return None
+    if raw.isascii() or _ASTRAL.search(raw) is None:  # (a regex: max(raw) is 20 times slower)
         return [start, *([s, e, r] for s, e, r in edits)]
     cache: dict[int, int] = {}
     return [_utf16(raw, start, cache),
