@@ -67,46 +67,21 @@ def group_tokens(tokens: list[Any], entities: list[tuple[str, int, int, int]]
                  ) -> tuple[tuple[int, dict[str, list[int]]], ...]:
     """Per field of ``doc`` (order ``FIELDS``: form, stem, root, entity): its number of terms
     and term → positions in first-appearance order, before lowercasing (done by
-    :func:`field_cells` once per distinct term)."""
+    :func:`field_cells` once per distinct term). (The articles read as columns take only
+    their titles' few tokens through here.)"""
     form: dict[str, list[int]] = {}
     stem: dict[str, list[int]] = {}
     root: dict[str, list[int]] = {}
-    n_form = n_stem = n_root = 0
+    counts = [0, 0, 0]
     for t in tokens:
-        pos = t.position
-        term = t.normalized
-        if term:
-            n_form += 1
-            at = form.get(term)
-            if at is None:
-                form[term] = [pos]
-            else:
-                at.append(pos)
-        term = t.stem
-        if term:
-            n_stem += 1
-            at = stem.get(term)
-            if at is None:
-                stem[term] = [pos]
-            else:
-                at.append(pos)
-        term = t.root
-        if term:
-            n_root += 1
-            at = root.get(term)
-            if at is None:
-                root[term] = [pos]
-            else:
-                at.append(pos)
-        if t.alt:  # a name's common reading, at the same position (see root_stream)
-            term = ALT_MARK + t.alt
-            n_root += 1
-            at = root.get(term)
-            if at is None:
-                root[term] = [pos]
-            else:
-                at.append(pos)
-    return ((n_form, form), (n_stem, stem), (n_root, root), _entity_field(entities))
+        # a name's common reading goes to the root field at the same position (root_stream)
+        alt = ALT_MARK + t.alt if t.alt else ""
+        for k, table, term in ((0, form, t.normalized), (1, stem, t.stem), (2, root, t.root),
+                               (2, root, alt)):
+            if term:
+                counts[k] += 1
+                table.setdefault(term, []).append(t.position)
+    return ((counts[0], form), (counts[1], stem), (counts[2], root), _entity_field(entities))
 
 
 def _entity_field(entities: list[tuple[str, int, int, int]]
