@@ -45,7 +45,8 @@ computes the same hash); ``shards`` is a power of two that grows with the number
 slots (:func:`shard_count`), so a query fetches a few small files at any archive size.
 
 Index fields: the four word fields of the command-line index (``archive.index``), filled from
-the same :class:`archive.index.docs.IndexDoc`: ``form``, ``stem``, ``root`` and ``entity``
+the same analysis (:mod:`archive.browser.articleterms`: an article read as its record's columns,
+or an :class:`archive.index.docs.IndexDoc`): ``form``, ``stem``, ``root`` and ``entity``
 (gazetteer key at the position of a name's first token), and the same four for the title.
 A posting is ``{"d": docnums, field: cells}`` (number lists as :mod:`archive.browser.digits`
 text, docnums and positions delta-encoded: the first, then the gaps; one cell per article, see
