@@ -451,7 +451,7 @@ def _record(doc: IndexDoc | ArticleColumns, url: str | None, raw_text: str | Non
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
     # article here was kept alive by a reference cycle while the collector is paused. The
     # groups enter through their hashes and checksums (:attr:`_Record.digests`, 8 bytes a
-    # group), not their bytes (about 40 KB an article: a fifth of blake2b's work)
+    # group), not their bytes (40–80 KB an article)
     digests = array("I", hashes)
     digests.extend(map(zlib.crc32, groups))
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
