@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import operator
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import chain, compress, repeat
 from typing import TYPE_CHECKING, Any
 
@@ -269,6 +269,3 @@ def column_terms(c: ArticleColumns) -> tuple[Postings, Firsts]:
         if root:
             add((1, root, norm), forms[v])
     return postings, first
-
-
-Reader = Callable[[str], "ArticleColumns"]
