@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from archive.browser import articleterms
 from archive.browser import index as browser_index
 
 
@@ -58,7 +59,7 @@ def test_cells_are_the_delta_positions_text() -> None:
         lists = _position_lists(rng)
         copies = [list(p) for p in lists]
         want = [numbers_text(browser_index.delta_encode(p)) for p in lists]
-        assert browser_index._cells(lists) == want
+        assert articleterms.cells(lists) == want
         assert lists == copies  # not changed in place
 
 

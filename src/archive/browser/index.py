@@ -45,7 +45,8 @@ computes the same hash); ``shards`` is a power of two that grows with the number
 slots (:func:`shard_count`), so a query fetches a few small files at any archive size.
 
 Index fields: the four word fields of the command-line index (``archive.index``), filled from
-the same :class:`archive.index.docs.IndexDoc`: ``form``, ``stem``, ``root`` and ``entity``
+the same analysis (:mod:`archive.browser.articleterms`: an article read as its record's columns,
+or an :class:`archive.index.docs.IndexDoc`): ``form``, ``stem``, ``root`` and ``entity``
 (gazetteer key at the position of a name's first token), and the same four for the title.
 A posting is ``{"d": docnums, field: cells}`` (number lists as :mod:`archive.browser.digits`
 text, docnums and positions delta-encoded: the first, then the gaps; one cell per article, see
@@ -87,16 +88,16 @@ from array import array
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import metadata
 from itertools import chain, compress, islice, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from archive import files
-from archive.analysis.morphology import ALT_MARK
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.browser import keptstate, shardpack
+from archive.browser.articleterms import column_terms, delta_encode, doc_terms
 from archive.browser.digits import (
     SPELLING,
     codes_text,
@@ -108,6 +109,7 @@ from archive.browser.digits import (
 from archive.browser.formsplice import entry_codes, forms_names, splice_codes
 from archive.browser.shardpack import ShardPack
 from archive.collector import paused as paused_gc
+from archive.index.columns import ArticleColumns, article_columns
 from archive.index.schema import root_stream
 
 if TYPE_CHECKING:
@@ -267,69 +269,6 @@ def _field_items(doc: IndexDoc) -> dict[str, list[tuple[str, int]]]:
     }
 
 
-def _group_fields(doc: IndexDoc) -> tuple[tuple[int, dict[str, list[int]]], ...]:
-    """Body fields then title fields (order :data:`FIELDS`)."""
-    return (*_group_tokens(doc.tokens, doc.entities),
-            *_group_tokens(doc.title_tokens, doc.title_entities))
-
-
-def _group_tokens(tokens: list[Any], entities: list[tuple[str, int, int, int]]
-                  ) -> tuple[tuple[int, dict[str, list[int]]], ...]:
-    """Per field of ``doc`` (order :data:`FIELDS`): its number of terms and term → positions
-    in first-appearance order: what lunr.py's Builder gets from :func:`_field_items`, before
-    its list tokenizer lowercases (done by :func:`build_lunr_index` once per distinct term)."""
-    form: dict[str, list[int]] = {}
-    stem: dict[str, list[int]] = {}
-    root: dict[str, list[int]] = {}
-    n_form = n_stem = n_root = 0
-    for t in tokens:
-        pos = t.position
-        term = t.normalized
-        if term:
-            n_form += 1
-            at = form.get(term)
-            if at is None:
-                form[term] = [pos]
-            else:
-                at.append(pos)
-        term = t.stem
-        if term:
-            n_stem += 1
-            at = stem.get(term)
-            if at is None:
-                stem[term] = [pos]
-            else:
-                at.append(pos)
-        term = t.root
-        if term:
-            n_root += 1
-            at = root.get(term)
-            if at is None:
-                root[term] = [pos]
-            else:
-                at.append(pos)
-        if t.alt:  # a name's common reading, at the same position (see root_stream)
-            term = ALT_MARK + t.alt
-            n_root += 1
-            at = root.get(term)
-            if at is None:
-                root[term] = [pos]
-            else:
-                at.append(pos)
-    entity: dict[str, list[int]] = {}
-    for key, pos, _s, _e in entities:
-        entity.setdefault(key, []).append(pos)
-    return ((n_form, form), (n_stem, stem), (n_root, root), (len(entities), entity))
-
-
-def delta_encode(positions: list[int]) -> list[int]:
-    """Sorted numbers as the first one and then the gaps (smaller JSON)."""
-    if len(positions) == 1:  # most postings
-        return [positions[0]]
-    order = sorted(positions)  # linear on the (usual) ascending input
-    return list(map(operator.sub, order, [0, *order]))
-
-
 def delta_decode(gaps: list[int]) -> list[int]:
     out: list[int] = []
     at = 0
@@ -424,6 +363,9 @@ class _Record:
     card: list[Any]  # [id, path, title, url or None, date, source, raw source or None]
     row: list[Any]  # [date, source, places, actors]
     fingerprint: str
+    # the hashes, then per hash a checksum (CRC-32) of its group's bytes: what a rebuild
+    # compares to find the hashes where an edited article's postings or forms changed
+    digests: array[int]
 
 
 def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str], str]
@@ -481,71 +423,40 @@ def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str
 _FORMS_OF = operator.itemgetter(2)
 
 
-def _cells(lists: list[list[int]]) -> list[str]:
-    """Each of an article's positions lists (one field's terms) as its cell's text: the
-    delta positions as :func:`_numbers` text, what a shard's cell holds (format 8). Made
-    once per article and term here, and spilled as text: the shards take them as they are
-    (a one-number text instead of a list and its number: fewer objects marshalled). A list
-    of one position (most) is that number's spelling, looked up in C."""
-    cells: list[str | None] = list(map(SPELLING.get, map(_FIRST, lists)))
-    for i in compress(range(len(lists)), map(operator.ne, map(len, lists), repeat(1))):
-        cells[i] = numbers_text(delta_encode(lists[i]))
-    if None in cells:  # a position beyond the spellings' table
-        cells = [numbers_text(p) if c is None else c for c, p in zip(cells, lists, strict=True)]
-    return cells  # type: ignore[return-value]
-
-
-_FIRST = operator.itemgetter(0)
-
-
-def _record(doc: IndexDoc, url: str | None, raw_text: str | None = None) -> _Record:
-    postings: dict[str, list[Any]] = {}  # term → [field number, cell text, …] (_cells)
-    for f, (_length, raw) in enumerate(_group_fields(doc)):
-        # terms equal once lowercased are one term (lunr's list tokenizer lowercases; the
-        # browser looks entity keys up lowercased); most fields have no upper case at all
-        local: dict[str, list[int]] = raw
-        joined = "\0".join(raw)
-        if joined.lower() != joined:
-            local = {}
-            for term, positions in raw.items():
-                low = term.lower()
-                local[low] = local[low] + positions if low in local else positions
-        for term, cell in zip(local, _cells(list(local.values())), strict=True):
-            at = postings.get(term)
-            if at is None:
-                postings[term] = [f, cell]
-            else:
-                at += (f, cell)
-    # per (level, term, normalized form): the first spelling, title first (read from the
-    # tokens' distinct readings in order of first appearance: a word repeats its reading)
-    first: dict[tuple[int, str, str], str] = {}
-    add = first.setdefault
-    for entity, norm, stem, root, spelling in dict.fromkeys(
-            map(_READING, chain(doc.title_tokens, doc.tokens))):
-        if entity is not None or not norm:
-            continue
-        if stem:
-            add((0, stem, norm), spelling)
-        if root:
-            add((1, root, norm), spelling)
+def _record(doc: IndexDoc | ArticleColumns, url: str | None, raw_text: str | None = None
+            ) -> _Record:
+    """What the article ``doc`` (its tokens, or its analysis record's columns: the same
+    record) contributes, its text made from ``raw_text`` (its published raw text) when it
+    can be."""
+    if isinstance(doc, ArticleColumns):
+        postings, first = column_terms(doc)
+        art = doc.article
+        ident, path, title, date, source, text = (art.id, art.path, art.title, art.date,
+                                                  art.source, art.text)
+        places, actors = doc.summary.places, doc.summary.actors
+    else:
+        postings, first = doc_terms(doc)
+        ident, path, title, date, source, text = (doc.id, doc.path, doc.title, doc.date,
+                                                  doc.source, doc.text)
+        places, actors = list(doc.places), list(doc.actors)
     hashes, groups = _term_groups(postings, first)
-    source = None if raw_text is None else raw_source(raw_text, doc.text)
+    source_of = None if raw_text is None else raw_source(raw_text, text)
     # the card says how the text is made from raw/<id>.txt (format 12): the results shown need
     # their card and text, so the page fetches their cards blocks (and raw texts) and a docs/
     # file only for an article whose text is not made from its raw text
-    card = [doc.id, doc.path, doc.title, None if url in (None, f"articles/{doc.id}/") else url,
-            doc.date, doc.source, source]
-    row = [doc.date, doc.source, list(doc.places), list(doc.actors)]
-    record = {"text": doc.text} if source is None else None
+    card = [ident, path, title, None if url in (None, f"articles/{ident}/") else url,
+            date, source, source_of]
+    row = [date, source, places, actors]
+    record = {"text": text} if source_of is None else None
     # marshal version 2 (no back references: equal values, equal bytes); a pickler made per
-    # article here was kept alive by a reference cycle while the collector is paused
+    # article here was kept alive by a reference cycle while the collector is paused. The
+    # groups enter through their hashes and checksums (:attr:`_Record.digests`, 8 bytes a
+    # group), not their bytes (40–80 KB an article)
+    digests = array("I", hashes)
+    digests.extend(map(zlib.crc32, groups))
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
-    digest.update(b"".join(groups))
-    return _Record(hashes, groups, record, card, row, digest.hexdigest())
-
-
-#: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
-_READING = operator.itemgetter(7, 4, 5, 6, 0)
+    digest.update(digests)
+    return _Record(hashes, groups, record, card, row, digest.hexdigest(), digests)
 
 
 #: Shard state: terms → field number → docnum → delta positions; forms: level → term →
@@ -1312,10 +1223,11 @@ def _spilled(head: bytes, groups: list[bytes]) -> bytes:
 
 #: The code that turns an analysed article into its browser data (package-relative): this
 #: module, the number and codes text it writes (``digits``), the text patches of its
-#: rebuilds (``formsplice``) and the index documents it reads.
+#: rebuilds (``formsplice``), the shard states (``shardpack``), an article's terms
+#: (``articleterms``) and the index documents and columns it reads.
 CODE_FILES = ("browser/index.py", "browser/digits.py", "browser/formsplice.py",
-              "browser/shardpack.py",
-              "index/docs.py", "index/schema.py")
+              "browser/shardpack.py", "browser/articleterms.py",
+              "index/docs.py", "index/schema.py", "index/columns.py")
 
 
 @lru_cache(maxsize=1)
@@ -1435,6 +1347,10 @@ def _common(a: str, i: int, b: str, j: int) -> int:
     return n
 
 
+#: A character beyond the BMP (two UTF-16 code units).
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
 def raw_source(raw: str, text: str) -> list[Any] | None:
     """How to make ``text`` from ``raw``: ``[start, [s, e, replacement], …]`` (UTF-16
     offsets into ``raw``, edits in order): the text is ``raw[start:s1] + replacement1 +
@@ -1444,7 +1360,7 @@ def raw_source(raw: str, text: str) -> list[Any] | None:
     would not be much smaller than the text, or no match is found; the result is checked."""
     if not text:
         return None
-    if raw.endswith(text):
+    if raw.endswith(text):  # (the text is the raw text's end: nothing to check)
         start, edits = len(raw) - len(text), []
     else:
         found = _raw_edits(raw, text)
@@ -1453,14 +1369,14 @@ def raw_source(raw: str, text: str) -> list[Any] | None:
         start, edits = found
         if sum(len(r) + 12 for _s, _e, r in edits) > len(text) // 2:
             return None
-    out, at = [], start
-    for s, e, r in edits:
-        out += (raw[at:s], r)
-        at = e
-    out.append(raw[at:])
-    if "".join(out) != text:  # cannot happen (every kept run is compared): a guard
-        return None
-    if raw.isascii() or max(raw) < "\U00010000":
+        out, at = [], start
+        for s, e, r in edits:
+            out += (raw[at:s], r)
+            at = e
+        out.append(raw[at:])
+        if "".join(out) != text:  # cannot happen (every kept run is compared): a guard
+            return None
+    if raw.isascii() or _ASTRAL.search(raw) is None:  # (a regex: max(raw) is 20 times slower)
         return [start, *([s, e, r] for s, e, r in edits)]
     cache: dict[int, int] = {}
     return [_utf16(raw, start, cache),
@@ -1890,6 +1806,20 @@ def _stream(analyzed: Iterable[AnalyzedArticle] | ArticleSource
             yield aa.article.id, None, aa
 
 
+def _columns_reader(analyzed: Iterable[AnalyzedArticle] | ArticleSource
+                    ) -> Callable[[str], ArticleColumns] | None:
+    """How to read an article of ``analyzed`` as its record's columns
+    (:func:`archive.index.columns.article_columns`: what :meth:`ArticleSource.article` gives,
+    without a Token per token), if it can be: an ``archive.records.Analysis``, or a source
+    with a ``columns(article_id)`` method (the site plugin's); None for any other."""
+    from archive.records import Analysis
+
+    if isinstance(analyzed, Analysis):
+        return partial(article_columns, analyzed)
+    reader = getattr(analyzed, "columns", None)
+    return reader if callable(reader) else None
+
+
 def _count(analyzed: Iterable[AnalyzedArticle] | ArticleSource) -> int | None:
     """How many articles :func:`_stream` gives (None: a stream, not known before)."""
     if isinstance(analyzed, ArticleSource):
@@ -2129,6 +2059,7 @@ def _write_browser_index(
         count = _count(analyzed) if state is None else None
         buckets = spill_buckets(count, shard_count(count or 1, docs_per_shard))
         spill = _Spill(Path(tmp), buckets)
+        columns = _columns_reader(analyzed)
         try:
             for seq, (ident, key, aa) in enumerate(_stream(analyzed)):
                 url = urls.get(ident)
@@ -2139,10 +2070,14 @@ def _write_browser_index(
                 if made_from is not None and old is not None and old[4:] == [made_from]:
                     entries.append([*old[1:4], made_from])  # not read: nothing changed
                     continue
-                if aa is None:
-                    assert isinstance(analyzed, ArticleSource)
-                    aa = analyzed.article(ident)
-                doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
+                doc: IndexDoc | ArticleColumns
+                if aa is None and columns is not None:
+                    doc = columns(ident)  # its record as read: no Token per token
+                else:
+                    if aa is None:
+                        assert isinstance(analyzed, ArticleSource)
+                        aa = analyzed.article(ident)
+                    doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
                 # the text from the site's raw/<id>.txt when it can be made from it
                 rec = _record(doc, url, published_raw(Path(site_dir), ident))
                 entries.append([rec.fingerprint, rec.card, rec.row, made_from])
@@ -2167,8 +2102,7 @@ def _write_browser_index(
                     spill.add_bytes(bucket, _spilled(head, groups))
                 if hashes_dir is None:
                     continue
-                digests = array("I", rec.hashes)
-                digests.extend(map(zlib.crc32, rec.groups))
+                digests = rec.digests
                 if old is None:  # a new article: nothing to compare with, set now
                     hashes_dir.put(ident, digests.tobytes())
                 else:  # compared with its old file below (kept: edited articles are few)

@@ -2198,6 +2198,12 @@ class _ReadOnce:
     def article(self, article_id: str) -> Any:
         return self.analysis.article(article_id)
 
+    def columns(self, article_id: str) -> Any:
+        """The article as its record's columns (the browser writer's way to read it)."""
+        from archive.index.columns import article_columns
+
+        return article_columns(self.analysis, article_id)
+
 
 class _Releasing(Mapping[str, str]):
     """The analysis' record keys; iterated through :meth:`items` (in id order), the summary of
