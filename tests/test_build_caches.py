@@ -44,14 +44,44 @@ def test_a_build_lets_go_of_the_word_and_map_caches(
     assert morphology.default_data()["stop_words"]  # made again when asked
 
 
-def test_every_gives_back_every_so_many_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_gives_back_every_so_many_steps_near_the_peak(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[int] = []
     trim = memory.Every(3)
     monkeypatch.setattr(memory, "give_back", lambda: calls.append(trim.count))
+    near = [True]
+    monkeypatch.setattr(memory, "near_peak", lambda: near[0])
+    for _ in range(10):
+        trim.step()
+    assert calls == [3, 6, 9]
+    near[0] = False  # far below the peak: a return could not lower it, none is made
     for _ in range(10):
         trim.step()
     assert calls == [3, 6, 9]
     memory.give_back()  # the real one: glibc's malloc_trim, or nothing (no error) elsewhere
+
+
+def test_near_peak_compares_resident_memory_with_the_peak(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    assert memory.near_peak() in (True, False)  # read from this process without error
+
+    class Usage:
+        def __init__(self, kb: int) -> None:
+            self.ru_maxrss = kb
+
+    with open("/proc/self/statm", "rb") as fh:  # (Linux: where the test runs)
+        resident_kb = int(fh.read().split()[1]) * memory._PAGE // 1024
+    monkeypatch.setattr(memory.resource, "getrusage", lambda _who: Usage(resident_kb))
+    assert memory.near_peak()  # at the peak
+    monkeypatch.setattr(memory.resource, "getrusage",
+                        lambda _who: Usage(int(resident_kb / memory.NEAR_PEAK) + 100_000))
+    assert not memory.near_peak()  # far below it
+    assert usage.ru_maxrss > 0
 
 
 def test_a_build_gives_back_the_heap_as_its_pages_are_made(
@@ -101,10 +131,14 @@ def test_a_build_lets_go_of_every_holder_of_the_morphology_data(
     def letting_go() -> None:
         kept = tables._cached_json
         held[:] = [morphology.default_data(), *(() if kept is None else (kept[0],))]
+        del kept
         real()
         gc.collect()
+        # (the data refers to the tables it was prepared from: that holder is the test's)
+        own = [vars(obj) for obj in held if hasattr(obj, "__dict__")]
         holders.append([type(r).__name__ for obj in held for r in gc.get_referrers(obj)
-                        if r is not held and not isinstance(r, types.FrameType)])
+                        if r is not held and not any(r is o for o in own)
+                        and not isinstance(r, types.FrameType)])
 
     monkeypatch.setattr(pipeline, "let_go_of_word_caches", letting_go)
     _build(archive_dir)

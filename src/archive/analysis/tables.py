@@ -208,9 +208,11 @@ _cached_json: tuple[dict[str, Any], str | bytes] | None = None
 
 def forget() -> None:
     """Let go of the tables' JSON text kept beside them (and so of the tables, unless another
-    holder keeps them); :func:`tables_json` encodes them again when asked."""
+    holder keeps them), and of :func:`build_tables`' own copy; :func:`tables_json` encodes
+    them again when asked, :func:`build_tables` reads them again from the user's cache."""
     global _cached_json
     _cached_json = None
+    build_tables.cache_clear()
 
 
 def cache_dir() -> Path | None:
