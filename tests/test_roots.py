@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import marshal
 import re
+from array import array
 from collections import Counter
 from html import unescape
 from pathlib import Path
@@ -653,3 +654,28 @@ def test_vocabulary_counts_number_spellings_in_the_order_counted() -> None:
     assert col.spelled == by_hand.spelled and col.readings == by_hand.readings
     assert col.contributions == by_hand.contributions
     assert col.spelled[0] == "الكتاب" and "زيد123" not in col.spellings
+
+
+def test_shared_articles_summed_a_block_at_a_time_are_those_each_pair_shares(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The articles each pair of roots shares are summed a block of articles at a time (the
+    whole articles × roots matrix is never held): with blocks of 2 articles they are the
+    articles whose bodies read as both roots, counted one article at a time."""
+    analysed = list(analyze_corpus(load(Paths(REPO))))
+    whole = roots.collect(analysed, 1)
+    monkeypatch.setattr(roots, "_BLOCK", 2)
+    col = roots.RootCollector()
+    for aa in analysed:
+        col.add(aa.body_tokens)
+    blocks = col.result(1)
+    assert blocks == whole and len(analysed) > 2
+    per_article = [{col.readings[i][0] for i in array("I", ids)}
+                   for ids, _counts in col.contributions.values()]
+    pairs = 0
+    for page in blocks.pages.values():
+        for r in page.related:
+            shared = sum(1 for got in per_article if page.root in got and r.root in got)
+            assert r.shared == shared
+            pairs += 1
+    assert pairs > 10
