@@ -407,3 +407,27 @@ def test_stock_whoosh_reads_the_packed_formats(tmp_path: Path) -> None:
         m = s.reader().postings("form", "a")
         assert m.id() == 0 and m.value_as("characters") == [(0, 0, 1), (3, 6, 7)]
         assert s.reader().postings("stem", "b").value_as("positions") == [1, 4]
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 2_000])
+def test_fast_term_table_writes_whooshs_bytes(tmp_path: Path, n: int) -> None:
+    """The term table's ``add`` and hash tables (_fast_term_table: hashes kept in an array,
+    the tables made by numpy) give the bytes of Whoosh's own OrderedHashWriter, whatever the
+    number of entries (2,000: every bucket has several, so slots collide)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+    from archive.index.writer import _fast_term_table
+
+    store = FileStorage(str(tmp_path))
+    keys = sorted(f"k{k:05d}".encode() for k in range(n))
+    for name, fast in (("stock", False), ("fast", True)):
+        tw = OrderedHashWriter(store.create_file(name))
+        if fast:
+            _fast_term_table(tw)
+        for k, key in enumerate(keys):
+            tw.add(key, b"v" * (k % 7))
+        tw.close()
+    assert (tmp_path / "fast").read_bytes() == (tmp_path / "stock").read_bytes()
+    reader = OrderedHashReader.open(store, "fast")
+    assert [reader[key] for key in keys] == [b"v" * (k % 7) for k in range(n)]
