@@ -154,14 +154,18 @@ def test_runs_on_disk_give_the_same_index(tmp_path: Path,
     check_same(tmp_path, seed_docs * 3, buffermb=0)
 
 
+@pytest.mark.parametrize(("terms", "postings"), [(3, 16384), (1024, 5)])
 def test_runs_read_back_across_records(tmp_path: Path, seed_docs: list[dict[str, Any]],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """A spilled run is written as records of a few terms each: a term's postings must come
-    back whole and in order whether its run's records end before, at or after it."""
+                                       monkeypatch: pytest.MonkeyPatch, terms: int,
+                                       postings: int) -> None:
+    """A spilled run is written as records of a few terms each (or of a few postings: a term
+    of more alone): a term's postings must come back whole and in order whether its run's
+    records end before, at or after it."""
     import archive.index.writer as writer_module
 
     monkeypatch.setattr(writer_module, "_RUN_CHUNK", 3)
-    monkeypatch.setattr(writer_module, "_TERMS_AT_ONCE", 3)
+    monkeypatch.setattr(writer_module, "_TERMS_AT_ONCE", terms)
+    monkeypatch.setattr(writer_module, "_POSTINGS_AT_ONCE", postings)
     check_same(tmp_path, seed_docs * 2, buffermb=0)
 
 

@@ -142,6 +142,11 @@ _SMALL = 64
 #: Terms whose postings are turned into lists at a time, and per record of a spilled run:
 #: the merge holds one record of each run at a time (as _RUN_CHUNK).
 _TERMS_AT_ONCE = 1024
+#: ... and at most this many postings a record (but for a term of more, alone in its
+#: record): 1,024 frequent terms held some 100,000 postings as Python objects (an int, a
+#: float and a bytes each), in each of the twelve runs a cold build of 29,904 articles merges
+#: at once (~130 MB of the commit's peak, the stage's).
+_POSTINGS_AT_ONCE = 16384
 
 
 class PackedBuffer:
@@ -450,7 +455,8 @@ class SortedRun:
 
     def _records(self) -> Iterator[tuple[list[tuple[str, str]], np.ndarray, slice,
                                           np.ndarray, bytes]]:
-        """Per :data:`_TERMS_AT_ONCE` terms: their names, their ends in the postings that
+        """Per record (:data:`_TERMS_AT_ONCE` terms, fewer when they have more than
+        :data:`_POSTINGS_AT_ONCE` postings): their names, their ends in the postings that
         follow, the postings' slice of the run's arrays, their values' lengths and the values
         joined (gathered by numpy: no step per posting)."""
         import numpy as np
@@ -460,9 +466,16 @@ class SortedRun:
         # formats'), else of bytes
         unit = 4 if not len(self.data) % 4 and not (self.lengths % 4).any() else 1
         words = np.frombuffer(self.data, dtype=np.uint32 if unit == 4 else np.uint8)
+        # each term's end in the postings: a record ends after _TERMS_AT_ONCE terms or the
+        # last term that keeps it within _POSTINGS_AT_ONCE postings (at least one term)
+        tends = np.cumsum(self.sizes, dtype=np.int64)
         lo0 = 0
-        for t in range(0, len(names), _TERMS_AT_ONCE):
-            bounds = np.cumsum(self.sizes[t:t + _TERMS_AT_ONCE], dtype=np.int64)
+        t = 0
+        while t < len(names):
+            t1 = min(t + _TERMS_AT_ONCE, len(names),
+                     max(t + 1, int(np.searchsorted(tends, lo0 + _POSTINGS_AT_ONCE,
+                                                    side="right"))))
+            bounds = tends[t:t1] - lo0
             hi0 = lo0 + int(bounds[-1])
             lengths = self.lengths[lo0:hi0]
             counts = lengths // unit
@@ -471,12 +484,11 @@ class SortedRun:
             # each unit's place in ``data``: its value's start, plus its place in the value
             at = np.repeat(self.starts[lo0:hi0] // unit - (ends - counts), counts)
             at += np.arange(total, dtype=np.int64)
-            yield (names[t:t + _TERMS_AT_ONCE], bounds, slice(lo0, hi0), lengths,
-                   words[at].tobytes())
-            lo0 = hi0
+            yield (names[t:t1], bounds, slice(lo0, hi0), lengths, words[at].tobytes())
+            lo0, t = hi0, t1
 
     def _chunks(self) -> Iterator[Chunk]:
-        """Per :data:`_TERMS_AT_ONCE` terms: their names, their ends in the postings that
+        """Per record (see :meth:`_records`): their names, their ends in the postings that
         follow, and the postings' document numbers, weights (their frequencies, as floats)
         and values."""
         import numpy as np
