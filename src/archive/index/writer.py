@@ -1166,8 +1166,8 @@ def _fast_term_table(tindex: Any) -> None:
         if len(hs) != len(positions):
             raise RuntimeError("the term table's index was written to besides its add")
         # the entries by bucket, each bucket's in the order added
-        bucket = hs & 255
-        order = np.argsort(bucket, kind="stable")
+        bucket = (hs & 255).astype(np.uint8)
+        order = np.argsort(bucket, kind="stable")  # (of 8-bit numbers: a radix sort)
         hs, positions = hs[order], positions[order]
         ends = np.cumsum(np.bincount(bucket, minlength=nbuckets)).tolist()
         del bucket, order
@@ -1188,8 +1188,9 @@ def _fast_term_table(tindex: Any) -> None:
                 taken[slot] = 1
                 where.append(slot)
             table = np.zeros(numslots, dtype=_SLOT)
-            table["hash"][where] = bh
-            table["pos"][where] = positions[lo:hi]
+            slots = np.fromiter(where, np.int64, len(where))
+            table["hash"][slots] = bh
+            table["pos"][slots] = positions[lo:hi]
             write(table.tobytes())
             lo = hi
         del hashes[:]  # written: let it go
