@@ -154,14 +154,18 @@ def test_runs_on_disk_give_the_same_index(tmp_path: Path,
     check_same(tmp_path, seed_docs * 3, buffermb=0)
 
 
+@pytest.mark.parametrize(("terms", "postings"), [(3, 16384), (1024, 5)])
 def test_runs_read_back_across_records(tmp_path: Path, seed_docs: list[dict[str, Any]],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """A spilled run is written as records of a few terms each: a term's postings must come
-    back whole and in order whether its run's records end before, at or after it."""
+                                       monkeypatch: pytest.MonkeyPatch, terms: int,
+                                       postings: int) -> None:
+    """A spilled run is written as records of a few terms each (or of a few postings: a term
+    of more alone): a term's postings must come back whole and in order whether its run's
+    records end before, at or after it."""
     import archive.index.writer as writer_module
 
     monkeypatch.setattr(writer_module, "_RUN_CHUNK", 3)
-    monkeypatch.setattr(writer_module, "_TERMS_AT_ONCE", 3)
+    monkeypatch.setattr(writer_module, "_TERMS_AT_ONCE", terms)
+    monkeypatch.setattr(writer_module, "_POSTINGS_AT_ONCE", postings)
     check_same(tmp_path, seed_docs * 2, buffermb=0)
 
 
@@ -407,3 +411,27 @@ def test_stock_whoosh_reads_the_packed_formats(tmp_path: Path) -> None:
         m = s.reader().postings("form", "a")
         assert m.id() == 0 and m.value_as("characters") == [(0, 0, 1), (3, 6, 7)]
         assert s.reader().postings("stem", "b").value_as("positions") == [1, 4]
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 2_000])
+def test_fast_term_table_writes_whooshs_bytes(tmp_path: Path, n: int) -> None:
+    """The term table's ``add`` and hash tables (_fast_term_table: hashes kept in an array,
+    the tables made by numpy) give the bytes of Whoosh's own OrderedHashWriter, whatever the
+    number of entries (2,000: every bucket has several, so slots collide)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+
+    from archive.index.writer import _fast_term_table
+
+    store = FileStorage(str(tmp_path))
+    keys = sorted(f"k{k:05d}".encode() for k in range(n))
+    for name, fast in (("stock", False), ("fast", True)):
+        tw = OrderedHashWriter(store.create_file(name))
+        if fast:
+            _fast_term_table(tw)
+        for k, key in enumerate(keys):
+            tw.add(key, b"v" * (k % 7))
+        tw.close()
+    assert (tmp_path / "fast").read_bytes() == (tmp_path / "stock").read_bytes()
+    reader = OrderedHashReader.open(store, "fast")
+    assert [reader[key] for key in keys] == [b"v" * (k % 7) for k in range(n)]

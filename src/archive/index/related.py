@@ -324,20 +324,32 @@ class _Matrix:
         # the names are in alphabetical order, and so is each article's run of features
         counted = np.flatnonzero((df > 1) & (df < n) & (df <= cap))
         vocab = [names[i] for i in counted.tolist()]
-        column = np.full(len(names), -1, dtype=np.int64)
-        column[counted] = np.arange(len(vocab))
+        # (int32 column and row numbers, the row of each entry not asked of the table, which
+        # would keep it, int64, to the end of the stage: at 29,904 articles the temporary
+        # arrays of every entry were the related step's peak)
+        column = np.full(len(names), -1, dtype=np.int32)
+        column[counted] = np.arange(len(vocab), dtype=np.int32)
         col = column[fid]
+        del column
         keep = col >= 0
-        row, col, fid = table.row_of_entry()[keep], col[keep], fid[keep]
+        col = col[keep]
+        row = np.repeat(np.arange(n, dtype=np.int32), np.diff(table.indptr))[keep]
+        fid = fid[keep]
         tf = table.tf[keep].astype(np.float64)
+        del keep
         if n < FULL_BELOW:
             idf = np.log(n / df[fid])
         else:  # by levels: ln 2 · (1 + ⌊log2 N⌋ − ⌊log2 df⌋) (frexp: ⌊log2⌋ + 1, exactly)
             idf = np.log(2.0) * (1 + _level(n) - (np.frexp(df[fid].astype(np.float64))[1] - 1))
-        w = (1 + np.log(tf)) * idf
+        del fid
+        w = np.log(tf)  # (1 + log tf) · idf, in place: the same floats, no temporary arrays
+        del tf
+        w += 1
+        w *= idf
+        del idf
         norm = np.sqrt(np.bincount(row, weights=w * w, minlength=n))  # summed in that order
         norm[norm == 0] = 1.0
-        w = w / norm[row]
+        w /= norm[row]
         indptr = np.concatenate(([0], np.cumsum(np.bincount(row, minlength=n))))
         self.vocab = vocab
         self.x = sparse.csr_matrix((w, col, indptr), shape=(n, len(vocab)))

@@ -57,7 +57,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from hashlib import md5
-from itertools import chain, compress, count, islice, repeat, starmap
+from itertools import chain, compress, count, islice, repeat
 from operator import is_, itemgetter, sub
 from typing import IO, TYPE_CHECKING, Any
 
@@ -68,6 +68,7 @@ from whoosh.util.numeric import length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
 
 from archive.index.schema import ColumnStream, PackedCharacters, PackedPositions, TokenStream
+from archive.memory import give_back
 
 if TYPE_CHECKING:  # numpy is imported where it is used: `archive search` imports this
     import numpy as np  # module (the freshness check) and needs no numpy
@@ -141,6 +142,11 @@ _SMALL = 64
 #: Terms whose postings are turned into lists at a time, and per record of a spilled run:
 #: the merge holds one record of each run at a time (as _RUN_CHUNK).
 _TERMS_AT_ONCE = 1024
+#: ... and at most this many postings a record (but for a term of more, alone in its
+#: record): 1,024 frequent terms held some 100,000 postings as Python objects (an int, a
+#: float and a bytes each), in each of the twelve runs a cold build of 29,904 articles merges
+#: at once (~130 MB of the commit's peak, the stage's).
+_POSTINGS_AT_ONCE = 16384
 
 
 class PackedBuffer:
@@ -449,7 +455,8 @@ class SortedRun:
 
     def _records(self) -> Iterator[tuple[list[tuple[str, str]], np.ndarray, slice,
                                           np.ndarray, bytes]]:
-        """Per :data:`_TERMS_AT_ONCE` terms: their names, their ends in the postings that
+        """Per record (:data:`_TERMS_AT_ONCE` terms, fewer when they have more than
+        :data:`_POSTINGS_AT_ONCE` postings): their names, their ends in the postings that
         follow, the postings' slice of the run's arrays, their values' lengths and the values
         joined (gathered by numpy: no step per posting)."""
         import numpy as np
@@ -459,9 +466,16 @@ class SortedRun:
         # formats'), else of bytes
         unit = 4 if not len(self.data) % 4 and not (self.lengths % 4).any() else 1
         words = np.frombuffer(self.data, dtype=np.uint32 if unit == 4 else np.uint8)
+        # each term's end in the postings: a record ends after _TERMS_AT_ONCE terms or the
+        # last term that keeps it within _POSTINGS_AT_ONCE postings (at least one term)
+        tends = np.cumsum(self.sizes, dtype=np.int64)
         lo0 = 0
-        for t in range(0, len(names), _TERMS_AT_ONCE):
-            bounds = np.cumsum(self.sizes[t:t + _TERMS_AT_ONCE], dtype=np.int64)
+        t = 0
+        while t < len(names):
+            t1 = min(t + _TERMS_AT_ONCE, len(names),
+                     max(t + 1, int(np.searchsorted(tends, lo0 + _POSTINGS_AT_ONCE,
+                                                    side="right"))))
+            bounds = tends[t:t1] - lo0
             hi0 = lo0 + int(bounds[-1])
             lengths = self.lengths[lo0:hi0]
             counts = lengths // unit
@@ -470,12 +484,11 @@ class SortedRun:
             # each unit's place in ``data``: its value's start, plus its place in the value
             at = np.repeat(self.starts[lo0:hi0] // unit - (ends - counts), counts)
             at += np.arange(total, dtype=np.int64)
-            yield (names[t:t + _TERMS_AT_ONCE], bounds, slice(lo0, hi0), lengths,
-                   words[at].tobytes())
-            lo0 = hi0
+            yield (names[t:t1], bounds, slice(lo0, hi0), lengths, words[at].tobytes())
+            lo0, t = hi0, t1
 
     def _chunks(self) -> Iterator[Chunk]:
-        """Per :data:`_TERMS_AT_ONCE` terms: their names, their ends in the postings that
+        """Per record (see :meth:`_records`): their names, their ends in the postings that
         follow, and the postings' document numbers, weights (their frequencies, as floats)
         and values."""
         import numpy as np
@@ -666,7 +679,9 @@ _FLOAT32: dict[float, float] = {float(k): float(k) for k in range(1, 1 << 12)}
 _TERMINFO = W3TermInfo._struct
 #: Whoosh's hash file: the key's and value's lengths before an entry; a hash table's slot.
 _LENGTHS = struct.Struct("!ii")
-_POINTER = struct.Struct("!Iq")
+#: A slot of a hash table of the term table: its entry's hash and position, the bytes of
+#: Whoosh's struct "!Iq"
+_SLOT = [("hash", ">u4"), ("pos", ">i8")]
 
 
 class ArchiveWriter(SegmentWriter):
@@ -1012,10 +1027,17 @@ class ArchiveWriter(SegmentWriter):
         self._collecting = None
 
     def commit(self, *args: Any, **kwargs: Any) -> None:
+        # a commit that merges spilled runs (a large segment: a cold build) frees, at its end,
+        # the merge's records: tens of MB of the C heap, which stayed resident through the
+        # steps after it (the related lists, the stage's peak) unless given back; a small
+        # commit (an update) has little to give back for the call's ~10-50 ms
+        spilled = bool(self._runs)
         try:
             super().commit(*args, **kwargs)
         finally:
             self._resume_collector()
+        if spilled:
+            give_back()
 
     def cancel(self) -> None:
         try:
@@ -1082,12 +1104,22 @@ def _fast_term_table(tindex: Any) -> None:
     """Give Whoosh's term table writer (an ``OrderedHashWriter`` with MD5 hashes) an ``add``
     and a ``_write_hashes`` that write the same bytes with less work per term: one write per
     entry instead of three, the MD5 hash taken from the digest's bytes instead of its hex text,
-    and the hash tables packed a bucket at a time. Another writer is left as it is."""
+    and the hash tables made by numpy a bucket at a time. Each entry's hash is kept in one
+    ``array("I")`` in the order added (4 bytes a term; its position is the writer's
+    ``index``) instead of Whoosh's bucket lists of (hash, position) tuples (some 128 bytes a
+    term: 61 MB for the 477,000 terms of 29,904 articles, held from the first term to the end
+    of the commit and after it while the writer is referenced; their small objects, made
+    between the merge's, kept its freed memory resident). Another writer is left as it is."""
     if type(tindex) is not OrderedHashWriter or tindex.hashtype != 0:
         return
     dbfile = tindex.dbfile
     write, tell = dbfile.write, dbfile.tell
-    buckets = tindex.buckets
+    nbuckets = len(tindex.buckets)  # 256: an entry's bucket is its hash & 255
+    # each entry's hash (md5_hash: 32 bits), in the order added: with the positions in
+    # ``index``, the buckets' entries in the order the hash tables are filled in (Whoosh's
+    # lists of tuples); "I" (not "q") takes an int without a PyArg_Parse call
+    hashes = array("I")
+    add_hash = hashes.append
     index = tindex.index
     pack = _LENGTHS.pack
     from_bytes = int.from_bytes
@@ -1117,7 +1149,7 @@ def _fast_term_table(tindex: Any) -> None:
             flush()
         # md5_hash: the digest's last four bytes, as int(hexdigest, 16) & 0xFFFFFFFF
         h = from_bytes(_md5(key).digest()[12:], "big")
-        buckets[h & 255].append((h, pos))
+        add_hash(h)
         pos += len(entry)
         last = key
 
@@ -1126,18 +1158,42 @@ def _fast_term_table(tindex: Any) -> None:
         tindex.lastkey = last
         if pos >= 0 and pos != tell():
             raise RuntimeError("the term table was written to besides its add")
-        null = (0, 0)  # an empty slot: no entry starts at 0 (the header is there)
-        for entries in buckets:
-            numslots = 2 * len(entries)
+        import numpy as np
+
+        hs = np.frombuffer(hashes, dtype=_UINT).astype(np.int64)
+        positions = np.asarray(index.array if isinstance(index.array, array)
+                               else list(index.array)).astype(np.int64)
+        if len(hs) != len(positions):
+            raise RuntimeError("the term table's index was written to besides its add")
+        # the entries by bucket, each bucket's in the order added
+        bucket = (hs & 255).astype(np.uint8)
+        order = np.argsort(bucket, kind="stable")  # (of 8-bit numbers: a radix sort)
+        hs, positions = hs[order], positions[order]
+        ends = np.cumsum(np.bincount(bucket, minlength=nbuckets)).tolist()
+        del bucket, order
+        lo = 0
+        for hi in ends:
+            numslots = 2 * (hi - lo)
             tindex.directory.append((tell(), numslots))
-            table: list[tuple[int, int]] = [null] * numslots
-            for entry in entries:
-                slot = (entry[0] >> 8) % numslots
-                while table[slot] is not null:
+            if not numslots:
+                continue
+            bh = hs[lo:hi]
+            # each entry in its slot or, taken, the next free one (in the order added); an
+            # empty slot stays (0, 0): no entry starts at 0 (the header is there)
+            taken = bytearray(numslots)
+            where = []
+            for slot in ((bh >> 8) % numslots).tolist():
+                while taken[slot]:
                     slot = (slot + 1) % numslots
-                table[slot] = entry
-            if numslots:
-                write(b"".join(starmap(_POINTER.pack, table)))
+                taken[slot] = 1
+                where.append(slot)
+            table = np.zeros(numslots, dtype=_SLOT)
+            slots = np.fromiter(where, np.int64, len(where))
+            table["hash"][slots] = bh
+            table["pos"][slots] = positions[lo:hi]
+            write(table.tobytes())
+            lo = hi
+        del hashes[:]  # written: let it go
 
     tindex.add = add
     tindex._write_hashes = write_hashes
