@@ -324,16 +324,15 @@ class _Matrix:
         # the names are in alphabetical order, and so is each article's run of features
         counted = np.flatnonzero((df > 1) & (df < n) & (df <= cap))
         vocab = [names[i] for i in counted.tolist()]
-        # (int32 column and row numbers, the row of each entry not asked of the table, which
-        # would keep it, int64, to the end of the stage: at 29,904 articles the temporary
-        # arrays of every entry were the related step's peak)
+        # (int32 column and row numbers, the row of each entry not kept on the table: at
+        # 29,904 articles the temporary arrays of every entry were the related step's peak)
         column = np.full(len(names), -1, dtype=np.int32)
         column[counted] = np.arange(len(vocab), dtype=np.int32)
         col = column[fid]
         del column
         keep = col >= 0
         col = col[keep]
-        row = np.repeat(np.arange(n, dtype=np.int32), np.diff(table.indptr))[keep]
+        row = table.row_of_entry(keep=False)[keep]
         fid = fid[keep]
         tf = table.tf[keep].astype(np.float64)
         del keep
@@ -461,14 +460,18 @@ class FeatureTable:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def row_of_entry(self) -> Any:
-        """The row number of every entry of ``fid``."""
+    def row_of_entry(self, keep: bool = True) -> Any:
+        """The row number of every entry of ``fid`` (int32); ``keep``: kept on the table for
+        the next call (a cold build's matrix asks once, and would hold it to the end of the
+        stage: at 29,904 articles the related step's peak)."""
         import numpy as np
 
-        if self._rows is None:
-            self._rows = np.repeat(np.arange(len(self.ids), dtype=np.int64),
-                                   np.diff(self.indptr))
-        return self._rows
+        if self._rows is not None:
+            return self._rows
+        rows = np.repeat(np.arange(len(self.ids), dtype=np.int32), np.diff(self.indptr))
+        if keep:
+            self._rows = rows
+        return rows
 
     def renumbered(self, names: list[str]) -> Any:
         """``fid`` numbered into ``names`` (sorted, holding every name of this table)."""
