@@ -12,6 +12,7 @@ sys.path.insert(0, str(BENCH))
 
 from lib.baseline import page, write_baseline  # noqa: E402
 from lib.fit import exponent, percentile  # noqa: E402
+from lib.sizes import measure, search_data  # noqa: E402
 
 
 def test_exponent_recovers_power_laws() -> None:
@@ -26,6 +27,31 @@ def test_percentile_nearest_rank() -> None:
     assert percentile(values, 50) == 10.0
     assert percentile(values, 95) == 19.0
     assert percentile([], 50) is None
+
+
+def test_search_data_sizes_count_stored_deflate_as_served(tmp_path: Path) -> None:
+    """The disk and transfer figures of issue 12: a ``.json.dfl`` file (raw deflate, served as
+    it is) counts its stored bytes as gzip and its inflated bytes as raw; a plain file is
+    gzipped as a host would; a ``.gz`` copy of another file (the sitemap's) is not search
+    data."""
+    import zlib
+
+    text = ('{"terms": ["' + "اجتماع" * 200 + '"]}').encode()
+    data = tmp_path / "site" / "search" / "data"
+    data.mkdir(parents=True)
+    co = zlib.compressobj(6, zlib.DEFLATED, -15)
+    stored = co.compress(text) + co.flush()
+    (data / "meta.json.dfl").write_bytes(stored)
+    (data / "plain.json").write_bytes(text)
+    (tmp_path / "site" / "sitemap.xml.gz").write_bytes(b"\x1f\x8b")
+    groups = search_data(tmp_path / "site")
+    assert list(groups) == ["search/data"]
+    assert [f.name for f in groups["search/data"]] == ["meta.json.dfl", "plain.json"]
+    size = measure("data", groups["search/data"])
+    assert size.files == 2
+    assert size.raw == 2 * len(text)
+    assert size.apparent == len(stored) + len(text)
+    assert len(stored) < size.gzip - len(stored) < len(text)  # the plain file gzipped
 
 
 def test_baseline_page_keeps_text_as_text(tmp_path: Path) -> None:

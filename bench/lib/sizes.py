@@ -1,6 +1,7 @@
 """Sizes of build outputs: raw and gzip (level 9, what a static host would serve; a file
-stored gzipped, as the browser search data ``*.json.gz``, counts its stored bytes as gzip and
-its decompressed bytes as raw), and bytes on disk (apparent and allocated, as ``du``)."""
+stored compressed, as the browser search data ``*.json.dfl`` (raw deflate), counts its stored
+bytes as gzip and its decompressed bytes as raw), and bytes on disk (apparent and allocated,
+as ``du``)."""
 
 from __future__ import annotations
 
@@ -31,10 +32,6 @@ def measure(label: str, files: list[Path]) -> Size:
         st = f.stat()
         apparent += st.st_size
         allocated += st.st_blocks * 512
-        if f.name.endswith(".json.gz"):  # stored gzipped: served as it is
-            raw += len(gzip.decompress(data))
-            gz += len(data)
-            continue
         if f.name.endswith(".json.dfl"):  # stored as raw deflate (format 12): as it is
             raw += len(zlib.decompress(data, -15))
             gz += len(data)
@@ -64,7 +61,7 @@ def search_data(site: Path) -> dict[str, list[Path]]:
         rel = f.relative_to(site).as_posix()
         if rel.startswith(THEME_DIRS) or f.suffix in (".html", ".css", ".xml"):
             continue
-        if f.suffix == ".gz" and not f.name.endswith(".json.gz"):
+        if f.suffix == ".gz":
             continue  # a compressed copy of another file (sitemap.xml.gz)
         if f.suffix not in DATA_SUFFIXES and "search" not in rel:
             continue
