@@ -413,6 +413,7 @@ def test_a_record_has_the_bytes_of_the_plain_packing() -> None:
     """The records kept in build/ must not change with the code that packs them (a build
     that reuses them equals a cold one): the same bytes as one step per token gives."""
     from archive.analysis import Analyzer
+    from archive.analysis.analyzer import analyze_word
 
     text = ("قالت وزارة الخارجية إن جدة ستستضيف الاجتماع، وإن الاجتماع في جدة سيبحث "
             "المفاوضات والمفاوضات المقبلة مع فيصل. Daraa 2021 ٢٠٢١ وفيصل قال إن") * 3
@@ -423,3 +424,18 @@ def test_a_record_has_the_bytes_of_the_plain_packing() -> None:
     assert records.pack("k" * 32, columns, runs) == _plain_pack("k" * 32, columns, runs)
     empty, _ = Analyzer().analyze_columns("")
     assert records.pack("k", empty, []) == _plain_pack("k", empty, [])
+    # names: a name's tokens hold its core as stem and root, not their own analysis; the
+    # record keeps each form's own (a form only inside names, and one also outside them)
+    from archive.gazetteer.matcher import NameMatcher
+
+    matcher = NameMatcher([("وزارة الخارجية", "org:mofa"), ("جدة", "place:jeddah"),
+                           ("فيصل", "person:faisal")])
+    columns, matches = Analyzer(matcher).analyze_columns(text + " الخارجية")
+    assert {m.entity for m in matches} == {"org:mofa", "place:jeddah", "person:faisal"}
+    inside = {columns.forms[i] for i, e in enumerate(columns.entities) if e is not None}
+    outside = {columns.forms[i] for i, e in enumerate(columns.entities) if e is None}
+    assert inside - outside and inside & outside
+    assert any(columns.stems[i] != analyze_word(columns.forms[i])[1]
+               for i, e in enumerate(columns.entities) if e is not None)
+    runs = [(0, len(columns.forms))]
+    assert records.pack("k", columns, runs) == _plain_pack("k", columns, runs)

@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field, fields
 from functools import lru_cache, partial
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -171,23 +171,33 @@ def pack(key: str, columns: Columns, runs: list[tuple[int, int]],
     """:func:`encode` without the text: what a worker sends the process that forked it (a
     few strings per distinct form and the offsets as bytes, where the columns would be eight
     lists of one object per token; see :func:`unpack`)."""
-    from archive.analysis.analyzer import analyze_words
+    from archive.analysis.analyzer import analyze_word
 
     forms = columns.forms
     # the distinct forms in order of first occurrence (each the object of its first
     # occurrence), their indices, and each token's index: C-level passes over the tokens
     vocab = dict(zip(dict.fromkeys(forms), range(len(forms)), strict=False))
     ids = array("I", map(vocab.__getitem__, forms))
-    # (a form's alternative root depends on the form only: any occurrence's will do)
-    alt_of = dict(zip(forms, columns.alts, strict=True))
+    names = [(i, entity, columns.stems[i])
+             for i, entity in enumerate(columns.entities) if entity is not None]
+    # per distinct form a token of it (its last): the columns hold the form's own analysis
+    # there (the analyzer's, looked up per form) unless the token is inside a name, whose
+    # stem and root are the name's core (then the form's own is looked up again); a form's
+    # alternative root depends on the form only
+    at = list(map(dict(zip(forms, range(len(forms)), strict=False)).__getitem__, vocab))
+    normalized, stems, roots = columns.normalized, columns.stems, columns.roots
+    inside = list(compress(at, map(columns.entities.__getitem__, at))) if names else []
+    if inside:
+        stems, roots = stems[:], roots[:]
+        for i in inside:
+            _norm, stems[i], roots[i] = analyze_word(forms[i])
     # five strings per distinct form: the form, its own analysis and its alternative root
     words: list[str] = [""] * (5 * len(vocab))
     words[0::5] = vocab
-    analysed = analyze_words(vocab)
-    words[1::5], words[2::5], words[3::5] = (map(itemgetter(k), analysed) for k in range(3))
-    words[4::5] = map(alt_of.__getitem__, vocab)
-    names = [(i, entity, columns.stems[i])
-             for i, entity in enumerate(columns.entities) if entity is not None]
+    words[1::5] = map(normalized.__getitem__, at)
+    words[2::5] = map(stems.__getitem__, at)
+    words[3::5] = map(roots.__getitem__, at)
+    words[4::5] = map(columns.alts.__getitem__, at)
     # the title's few tokens as they are: one list per Token field but the position
     titled = (tuple(title) if title is not None else ([],) * 8, title_entities or [])
     return marshal.dumps((FORMAT, key, words, ids.tobytes(), array("I", columns.starts).tobytes(),
