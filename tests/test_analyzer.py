@@ -156,3 +156,6 @@ def test_clause_breaks_are_found_between_tokens_only() -> None:
                 if any(ch in ".،,؛;:!?؟\n" for ch in text[tokens[k - 1].end:tokens[k].start])}
     assert clause_breaks(text, tokens) == expected
     assert expected == {1, 3, 4, 6, 8}
+    # marks before the first token and after the last break nothing
+    text = "\n، " + text + ".\n"
+    assert clause_breaks(text, analyze(text)) == expected

@@ -18,11 +18,12 @@ and reads the same exported tables.
 from __future__ import annotations
 
 import gc
+import operator
 import re
+from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from itertools import compress
-from operator import itemgetter, not_
+from operator import itemgetter
 from typing import NamedTuple, Protocol
 
 from archive.analysis import morphology
@@ -225,10 +226,22 @@ def clause_breaks(text: str, tokens: Sequence[Token]) -> set[int]:
 
 
 def _breaks(text: str, starts: Sequence[int], ends: Sequence[int]) -> set[int]:
-    # (C-level: the text between each token and the next, tested against the break marks)
-    between = map(text.__getitem__, map(slice, ends, starts[1:]))
-    return set(compress(range(1, len(starts)), map(not_, map(CLAUSE_BREAKS.isdisjoint,
-                                                              between))))
+    # each break mark of the text placed among the tokens (a few per sentence, where testing
+    # the text between every two tokens sliced a string per token): the token k it precedes,
+    # when it is between tokens k - 1 and k (not inside one, nor before the first or after
+    # the last)
+    out: set[int] = set()
+    n = len(starts)
+    for at in map(_MARK_START, _CLAUSE_MARK.finditer(text)):
+        k = bisect_right(starts, at)
+        if 0 < k < n and ends[k - 1] <= at:
+            out.add(k)
+    return out
+
+
+#: A character of :data:`CLAUSE_BREAKS`, and where a match of it is.
+_CLAUSE_MARK = re.compile("[" + re.escape("".join(sorted(CLAUSE_BREAKS))) + "]")
+_MARK_START = operator.methodcaller("start")
 
 
 def protect_entities(columns: Columns, matches: Sequence[EntityMatch]) -> Columns:
