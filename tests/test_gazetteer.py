@@ -191,6 +191,29 @@ def test_longest_match_is_not_just_left_to_right() -> None:
     assert [(x.entity, x.first) for x in m2.match(["ا", "ب", "ج"])] == [("x:a", 0)]
 
 
+def test_candidates_are_every_name_at_every_token_in_order() -> None:
+    """Names sharing a first token (علي is also the preposition على normalized: in a news
+    archive's gazetteer it starts hundreds of names), one-token names among them, clitics:
+    the candidates are each (token, name, clitic form) that matches, in the order of a plain
+    search over every name at every token."""
+    import random
+
+    from archive.gazetteer.matcher import clitic_forms
+
+    rng = random.Random(7)
+    words = ["علي", "صالح", "حسن", "محمد", "عبد", "الله", "درعا"]
+    names = {" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) for _ in range(60)}
+    m = NameMatcher([(name, f"p:{k}") for k, name in enumerate(sorted(names))])
+    for trial in range(200):
+        norm = [rng.choice([*words, "و" + rng.choice(words), "ب" + rng.choice(words), "قال"])
+                for _ in range(rng.randint(0, 12))]
+        plain = [(i, i + len(toks) - 1, clitic, key)
+                 for i in range(len(norm)) for toks, key in m.names.items()
+                 for form, clitic in clitic_forms(toks[0])
+                 if norm[i] == form and norm[i + 1:i + len(toks)] == list(toks[1:])]
+        assert [c[:4] for c in m.candidates(norm)] == plain, (trial, norm)
+
+
 @pytest.mark.parametrize("text", [
     "الدرعاوي قال",  # a word containing درعا
     "درعاوية",

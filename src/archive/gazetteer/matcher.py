@@ -287,6 +287,20 @@ class NameMatcher:
             name = _Name(toks, key, self.readings.get(toks, ()), self.maksura.get(toks, ()))
             for form, clitic in clitic_forms(toks[0]):
                 self._first.setdefault(form, []).append((name, clitic, list(toks[1:])))
+        # The names that may start at a token, by that token and the next: a first token
+        # shared by many names is common (علي, also the normalized preposition على, starts
+        # ~200 names of a news archive's gazetteer), and trying each of them at each of its
+        # tokens was most of the matching. ``_alone``: a first token's one-token names;
+        # ``_pairs``: (first, second) → the names of that first token that are one token
+        # long or go on with that second one, in the order of ``_first`` (the order in which
+        # :meth:`candidates` finds them).
+        self._alone: dict[str, list[tuple[_Name, str, list[str]]]] = {}
+        self._pairs: dict[tuple[str, str], list[tuple[_Name, str, list[str]]]] = {}
+        for form, entries in self._first.items():
+            alone = [e for e in entries if not e[2]]
+            self._alone[form] = alone
+            for second in dict.fromkeys(e[2][0] for e in entries if e[2]):
+                self._pairs[form, second] = [e for e in entries if not e[2] or e[2][0] == second]
 
     @classmethod
     def from_gazetteer(cls, gazetteer: Gazetteer) -> NameMatcher:
@@ -302,10 +316,11 @@ class NameMatcher:
         norm = normalized if isinstance(normalized, list) else list(normalized)
         out: list[tuple[int, int, str, str, _Name]] = []
         n = len(norm)
-        first = self._first
+        alone, pairs = self._alone, self._pairs
         # (the indices of the tokens that may start a name, found in one C-level pass)
-        for i in compress(range(n), map(first.__contains__, norm)):
-            for name, clitic, rest in first[norm[i]]:
+        for i in compress(range(n), map(alone.__contains__, norm)):
+            entries = pairs.get((norm[i], norm[i + 1])) if i + 1 < n else None
+            for name, clitic, rest in alone[norm[i]] if entries is None else entries:
                 end = i + 1 + len(rest)
                 if end <= n and (not rest or norm[i + 1 : end] == rest):
                     if rest and breaks and any(k in breaks for k in range(i + 1, end)):
