@@ -5,6 +5,7 @@ free pages back as its pages and browser data are made (archive.memory)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,22 @@ def test_every_gives_back_every_so_many_steps_near_the_peak(
         trim.step()
     assert calls == [3, 6, 9]
     memory.give_back()  # the real one: glibc's malloc_trim, or nothing (no error) elsewhere
+
+
+def test_giving_back_starts_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding malloc_trim must not run a program (``find_library`` ran ``ldconfig -p``
+    in a child process on every build: a cost every rebuild paid)."""
+    import subprocess
+    import sys
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a process was started: {args}")
+
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    monkeypatch.setattr(memory, "_LIBC", None)
+    memory.give_back()
+    if sys.platform == "linux" and os.confstr("CS_GNU_LIBC_VERSION"):
+        assert memory._LIBC  # glibc: found
 
 
 def test_near_peak_compares_resident_memory_with_the_peak(

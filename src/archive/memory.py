@@ -37,13 +37,14 @@ def give_back() -> None:
     """Return the C heap's free pages to the system (glibc ``malloc_trim``; nothing
     elsewhere)."""
     import ctypes
-    import ctypes.util
 
     global _LIBC
     if _LIBC is None:
+        # the symbols the interpreter is linked with (the C library among them): no
+        # ``ctypes.util.find_library``, which runs ``/sbin/ldconfig -p`` in a child process
+        # on every build
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            _LIBC = libc.malloc_trim
+            _LIBC = ctypes.CDLL(None).malloc_trim
         except (OSError, AttributeError):
             _LIBC = False
     if _LIBC:
