@@ -649,12 +649,16 @@ def test_related_of_a_table_out_of_id_order_are_made_whole() -> None:
     assert ids == rel.id_lists(related)
 
 
-@pytest.mark.parametrize("seed", [4, 5])
-def test_an_updates_products_summed_by_numpy_are_scipys_floats(seed: int) -> None:
+@pytest.mark.parametrize("seed,dense", [(4, True), (5, True), (4, False)])
+def test_an_updates_products_summed_by_numpy_are_scipys_floats(
+        seed: int, dense: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """_Matrix(few=True) sums a few rows' similarities and shared features with numpy: the
-    same floats, bit for bit, as scipy's sparse products (the cold build's)."""
+    same floats, bit for bit, as scipy's sparse products (the cold build's), whether every
+    pair's sum is made (dense) or only those of the pairs with a product."""
     import numpy as np
 
+    if not dense:
+        monkeypatch.setattr(rel, "DENSE_SUMS", 0)
     rng = random.Random(seed)
     table = rel.FeatureTable.from_dict(corpus(rng, 300))
     few, cold = rel._Matrix(table, few=True), rel._Matrix(table)

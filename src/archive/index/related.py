@@ -59,6 +59,9 @@ FULL_BELOW = 128
 #: An update's products of a few rows are summed by numpy up to this many products of entries
 #: (~48 bytes each held at once), by scipy beyond (see :class:`_Matrix`).
 FEW_PAIRS = 1 << 20
+#: ... and summed into an array of every pair of those rows with every row up to this many
+#: pairs (8 bytes each), beyond it only the pairs with a product kept (sorted: slower).
+DENSE_SUMS = 1 << 22
 
 
 def rare_df(n: int) -> int:
@@ -373,6 +376,7 @@ class _Matrix:
         self._x: Any = None
         self._xt: Any = None
         self._df: Any = None
+        self._last: tuple[bytes, tuple[Any, Any, Any]] | None = None  # (rows, _against's)
         if not few:
             self._make()
 
@@ -425,6 +429,8 @@ class _Matrix:
         order), so the floats are the same."""
         import numpy as np
 
+        if self._last is not None and self._last[0] == rows.tobytes():
+            return self._last[1]  # (an update asks for its moved rows twice)
         w, col, indptr = self._arrays()
         n = self.shape[0]
         lens = indptr[rows + 1] - indptr[rows]
@@ -446,9 +452,17 @@ class _Matrix:
         # (one product per shared column for each pair, in each row's column order)
         prod = np.repeat(qv, cnt) * sv[other]
         code = np.repeat(qpos, cnt) * n + srow[other]
-        pairs, inv = np.unique(code, return_inverse=True)
-        sims = np.bincount(inv.ravel(), weights=prod, minlength=len(pairs))
-        return pairs // n, pairs % n, sims
+        del other, start, cnt
+        if len(rows) * n <= DENSE_SUMS:  # every pair's sum (0: no feature in common)
+            sims = np.bincount(code, weights=prod, minlength=len(rows) * n)
+            pairs = np.flatnonzero(sims)  # (a sum of positive products is positive)
+            sims = sims[pairs]
+        else:  # only the pairs with a product (a sort of them: ~10x the time of the above)
+            pairs, inv = np.unique(code, return_inverse=True)
+            sims = np.bincount(inv.ravel(), weights=prod, minlength=len(pairs))
+        out = (pairs // n, pairs % n, sims)
+        self._last = (rows.tobytes(), out)
+        return out
 
     def top(self, rows: Any, top_k: int) -> dict[str, list[dict[str, Any]]]:
         """The related list of each article of ``rows`` (row numbers)."""
