@@ -37,7 +37,7 @@ import pickle
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from operator import itemgetter
@@ -733,14 +733,9 @@ class _Totals:
         fresh[[root_ids[chosen[i]] for i in new_at]] = True
         counts = np.zeros((len(new_at), m), dtype=np.float64)
         root_of = self.root_of
-        parts = list(col.contributions.values())
-        for lo in range(0, len(parts), _BLOCK):
-            block = parts[lo:lo + _BLOCK]
-            ids = np.frombuffer(b"".join(p[0] for p in block), dtype=_UINT)
-            art = np.repeat(np.arange(len(block), dtype=np.int64),
-                            [len(p[0]) // _ITEM for p in block])
+        for ids, art, size in _blocks(col):
             roots_ = root_of[ids]
-            holders = np.zeros(len(block), dtype=bool)  # the articles with a new root
+            holders = np.zeros(size, dtype=bool)  # the articles with a new root
             holders[art[fresh[roots_]]] = True
             sel = holders[art]
             if not sel.any():
@@ -771,18 +766,13 @@ class _Totals:
         # articles × roots matrix, without holding its pairs: +140 MB at 29,904 articles,
         # the build's peak)
         shared = np.zeros((len(chosen), len(chosen)), dtype=np.int32)
-        parts = list(col.contributions.values())
-        for lo in range(0, len(parts), _BLOCK):
-            block = parts[lo:lo + _BLOCK]
-            ids = np.frombuffer(b"".join(p[0] for p in block), dtype=_UINT)
-            art = np.repeat(np.arange(len(block), dtype=np.int64),
-                            [len(p[0]) // _ITEM for p in block])
+        for ids, art, size in _blocks(col):
             pairs = _distinct(art * n_roots + root_of[ids])  # (article, root) once
             c = column[pairs % n_roots]
             keep = c >= 0
             x = sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.int32),
                                    (pairs[keep] // n_roots, c[keep])),
-                                  shape=(len(block), len(chosen)))
+                                  shape=(size, len(chosen)))
             shared += (x.T @ x).toarray()
         return shared
 
@@ -911,6 +901,20 @@ class _Totals:
             group.sort(key=lambda f: (-f.tokens, -f.articles, f.stem))
         return RootPage(root, int(self.root_tokens[i]), articles,
                         [(c, fs) for c, fs in groups.items() if fs], related)
+
+
+def _blocks(col: RootCollector) -> Iterator[tuple[Any, Any, int]]:
+    """Every contribution's spelling numbers, :data:`_BLOCK` articles at a time: per block,
+    the numbers, the article of each (its place in the block) and the block's articles."""
+    import numpy as np
+
+    parts = list(col.contributions.values())
+    for lo in range(0, len(parts), _BLOCK):
+        block = parts[lo:lo + _BLOCK]
+        ids = np.frombuffer(b"".join(p[0] for p in block), dtype=_UINT)
+        art = np.repeat(np.arange(len(block), dtype=np.int64),
+                        [len(p[0]) // _ITEM for p in block])
+        yield ids, art, len(block)
 
 
 def _distinct(values: Any) -> Any:
