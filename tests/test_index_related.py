@@ -647,3 +647,66 @@ def test_related_of_a_table_out_of_id_order_are_made_whole() -> None:
     related = rel.related_from_features(table)
     assert out.getvalue() == rel.related_file(related)[0]
     assert ids == rel.id_lists(related)
+
+
+@pytest.mark.parametrize("seed,dense", [(4, True), (5, True), (4, False)])
+def test_an_updates_products_summed_by_numpy_are_scipys_floats(
+        seed: int, dense: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """_Matrix(few=True) sums a few rows' similarities and shared features with numpy: the
+    same floats, bit for bit, as scipy's sparse products (the cold build's), whether every
+    pair's sum is made (dense) or only those of the pairs with a product."""
+    import numpy as np
+
+    if not dense:
+        monkeypatch.setattr(rel, "DENSE_SUMS", 0)
+    rng = random.Random(seed)
+    table = rel.FeatureTable.from_dict(corpus(rng, 300))
+    few, cold = rel._Matrix(table, few=True), rel._Matrix(table)
+    n = len(table.ids)
+    for rows in ([0], [n - 1], sorted(rng.sample(range(n), 7)), list(range(40, 60))):
+        q = np.asarray(rows, dtype=np.int64)
+        assert few._numpy(q)
+        k_of, other, sims = few._against(q)
+        block = (cold.x[q] @ cold.xt).tocsr()
+        block.sort_indices()  # (scipy's product leaves each row's in the order summed)
+        assert np.array_equal(k_of, np.repeat(np.arange(len(q)), np.diff(block.indptr)))
+        assert np.array_equal(other, block.indices)
+        assert sims.tobytes() == block.data.tobytes()  # bit for bit, not approximately
+        col = (cold.x @ cold.xt[:, q]).tocsc()  # the update's product: every row by the few
+        col.sort_indices()
+        assert col.data.tobytes() == sims.tobytes()
+        r = np.asarray([rng.randrange(n) for _ in range(30)], dtype=np.int64)
+        c = np.asarray([rng.randrange(n) for _ in range(30)], dtype=np.int64)
+        pair, fcol, prod = few._shared_few(r, c)
+        both = cold.x[r].multiply(cold.x[c]).tocsr()
+        both.sort_indices()
+        assert np.array_equal(pair, np.repeat(np.arange(len(r)), np.diff(both.indptr)))
+        assert np.array_equal(fcol, both.indices)
+        assert prod.tobytes() == both.data.tobytes()
+        assert few.shared(r, c) == cold.shared(r, c)
+        assert few.top(q, 5) == cold.top(q, 5)
+    assert few._x is None  # scipy's matrix never made
+
+
+def test_an_update_summed_by_numpy_equals_one_summed_by_scipy(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same update with the few rows' products summed by numpy and by scipy (no numpy
+    path: FEW_PAIRS 0): the same lists, and both those computed from scratch."""
+    rng = random.Random(6)
+    feats = corpus(rng, 400)
+    related = rel.related_from_features(feats)
+    for step in range(6):
+        new = dict(feats)
+        aid = rng.choice(sorted(new))
+        if step % 3 == 0:
+            new[aid] = article(rng, 3000)
+        elif step % 3 == 1:
+            new[f"b{step:05d}"] = article(rng, 3000)
+        else:
+            del new[aid]
+        got = rel.update_related(feats, new, related)
+        monkeypatch.setattr(rel, "FEW_PAIRS", 0)
+        by_scipy = rel.update_related(feats, new, related)
+        monkeypatch.undo()
+        assert as_json(got) == as_json(by_scipy) == as_json(rel.related_from_features(new))
+        feats, related = new, got

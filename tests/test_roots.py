@@ -679,3 +679,45 @@ def test_shared_articles_summed_a_block_at_a_time_are_those_each_pair_shares(
             assert r.shared == shared
             pairs += 1
     assert pairs > 10
+
+
+def test_shared_articles_of_the_new_roots_alone_are_a_count_of_every_pair(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the roots with pages change (another threshold, as an added or deleted article
+    moves it), the totals count only the pairs with a root new among them and keep the
+    others' shared articles (kept up to date as articles come and go): through thresholds
+    that add and drop roots, an addition and a deletion, the matrix is the one counted from
+    every contribution, and the count of every pair is not made."""
+    analysed = list(analyze_corpus(load(Paths(REPO))))
+    col = roots.RootCollector()
+    for aa in analysed[1:]:
+        col.add(aa.body_tokens, aa.article.id)
+    col.track()
+    totals = col._totals
+    assert totals is not None
+    col.result(4)  # the first count: every pair
+    whole, new = roots._Totals._count_all, roots._Totals._count_new
+    calls: list[str] = []
+
+    def count_all(self: roots._Totals, c: roots.RootCollector, chosen: list[str]) -> object:
+        calls.append("all")
+        return whole(self, c, chosen)
+
+    def count_new(self: roots._Totals, c: roots.RootCollector, chosen: list[str]) -> object:
+        calls.append("new")
+        return new(self, c, chosen)
+
+    monkeypatch.setattr(roots._Totals, "_count_all", count_all)
+    monkeypatch.setattr(roots._Totals, "_count_new", count_new)
+    for step, threshold in enumerate((5, 6, 5, 7, 5, 4, 2)):
+        if step == 2:
+            col.add(analysed[0].body_tokens, analysed[0].article.id)
+        if step == 4:
+            col.remove(analysed[3].article.id)
+        col.result(threshold)
+        chosen = totals.slot_names
+        assert (totals.shared == whole(totals, col, chosen)).all()
+        assert totals.shared.dtype == whole(totals, col, chosen).dtype
+    # (the last: more than FEW_NEW roots new at once, counted whole)
+    assert calls.count("new") >= 2 and calls[-1] == "all", calls
