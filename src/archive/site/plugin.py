@@ -724,7 +724,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             uri = f"raw/{v.id}.txt"
             article = v.article
             try:
-                path = raw.ensure(v.id, os.path.join(root, article.path), article.content_hash)
+                path = raw.ensure(v.id, article.path, article.content_hash, root)
             except SourceChanged:
                 raise PluginError(f"archive: {article.path} changed during the build — build "
                                   "again") from None
