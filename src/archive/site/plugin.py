@@ -115,7 +115,7 @@ from archive.site.render import (
     SiteOptions,
     compiled_pages,
 )
-from archive.site.staging import KeptServeDir, StagedSiteDir
+from archive.site.staging import KeptServeDir, StagedSiteDir, keep_sitemap_gzip
 
 log = logging.getLogger("mkdocs.plugins.archive")
 
@@ -315,6 +315,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             from archive.pipeline import remember
 
             remember(True)
+            keep_sitemap_gzip(True)  # sitemap.xml.gz compressed only when it changed
 
     def on_shutdown(self) -> None:
         self._cancel_collection()
@@ -327,6 +328,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if self.watcher is not None:
                 self.watcher.stop()
                 self.watcher = None
+            keep_sitemap_gzip(False)
             remember(False)  # corpus.pickle, the word table, build/roots/ get the last build's
 
     # -- configuration -----------------------------------------------------------------------
