@@ -97,3 +97,27 @@ def test_remember_switches_every_serve_memory_on_and_off() -> None:
     finally:
         pipeline.remember(False)
     assert kept() == [False] * 6
+
+
+def test_a_remembering_load_lists_the_seeds_as_article_stats_does(
+    archive_paths: Paths, remembering: None
+) -> None:
+    """Under `mkdocs serve` the load's listing of seeds/ gives the index check the article
+    files' stats (archive.freshnote.article_stats_of): those article_stats reads, taken no
+    earlier than the listing's start; a one-shot load keeps none."""
+    import time
+
+    from archive.freshnote import article_stats, article_stats_of
+
+    before = time.time_ns()
+    for _ in range(2):  # the first build and a reload with nothing changed
+        loaded = load(archive_paths)
+        assert loaded.listing is not None
+        started, listing = loaded.listing
+        assert before <= started <= time.time_ns()
+        assert article_stats_of(archive_paths, listing) == article_stats(archive_paths)
+    (archive_paths.seeds / "places.yml").touch()  # not an article: listed, not a stat of one
+    assert article_stats_of(archive_paths, load(archive_paths).listing[1]) == article_stats(
+        archive_paths)
+    pipeline.remember_corpus(False)
+    assert load(archive_paths).listing is None

@@ -1436,11 +1436,18 @@ def _prune(sdir: Path, keep: set[str]) -> None:
 
 def ensure_fresh(paths: Paths, related: bool = False,
                  analysed: Analysis | Sequence[AnalyzedArticle] | None = None,
+                 scanned: tuple[int, list[FileStat]] | None = None,
                  ) -> UpdateReport | None:
     """Update the index when it is missing or stale (or, with ``related``, when its related
-    articles are not computed yet); return the report, or None if nothing had to be done."""
-    started = time.time_ns()
-    stats = article_stats(paths)  # read once, for the check and the update
+    articles are not computed yet); return the report, or None if nothing had to be done.
+
+    ``scanned``: ``(time.time_ns() before the scan, article_stats(paths))`` when the caller
+    has them (the site build: from the corpus load's listing of seeds/)."""
+    if scanned is None:
+        started = time.time_ns()
+        stats = article_stats(paths)  # read once, for the check and the update
+    else:
+        started, stats = scanned
     if index_status(paths, scanned=(started, stats)).fresh:
         manifest = read_manifest(current_generation(paths))
         if not related or (manifest is not None and manifest.related == RELATED_RULE

@@ -415,9 +415,16 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             from archive.pipeline import reusing
 
             t1 = time.perf_counter()
+            scanned = None
+            if loaded.listing is not None:  # the seeds' stats as the load found them
+                from archive.freshnote import article_stats_of
+
+                started, listing = loaded.listing
+                scanned = (started, article_stats_of(self.paths, listing))  # type: ignore[arg-type]
+                loaded.listing = None  # (its stats: not kept through the update)
             with reusing(loaded):  # the corpus is read and parsed once per build
                 report = ensure_fresh(self.paths, related=True,  # type: ignore[arg-type]
-                                      analysed=analysis)
+                                      analysed=analysis, scanned=scanned)
             if report is not None:
                 log.info("archive: search index updated in %.2fs", time.perf_counter() - t1)
                 related, report = report.related_ids, None  # the ids it has just written
