@@ -121,3 +121,34 @@ def test_a_remembering_load_lists_the_seeds_as_article_stats_does(
         archive_paths)
     pipeline.remember_corpus(False)
     assert load(archive_paths).listing is None
+
+
+def test_record_keys_of_unchanged_contents_are_taken_from_the_last_analysis(
+    monkeypatch: pytest.MonkeyPatch, remembering: None
+) -> None:
+    from types import SimpleNamespace
+
+    from archive import records
+
+    made: list[str] = []
+    real = records.record_key
+
+    def counting(article: object, context: str) -> str:
+        made.append(article.id)  # type: ignore[attr-defined]
+        return real(article, context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(records, "record_key", counting)
+    arts = [SimpleNamespace(id=i, content_hash=h) for i, h in (("a", "1"), ("b", "2"))]
+    want = {a.id: real(a, "ctx") for a in arts}  # type: ignore[arg-type]
+    assert pipeline._record_keys(arts, "ctx") == want and made == ["a", "b"]
+    made.clear()
+    arts[1] = SimpleNamespace(id="b", content_hash="3")
+    want["b"] = real(arts[1], "ctx")  # type: ignore[arg-type]
+    assert pipeline._record_keys(arts, "ctx") == want and made == ["b"]
+    made.clear()
+    assert pipeline._record_keys(arts, "other") == {  # another context: all made again
+        a.id: real(a, "other") for a in arts} and made == ["a", "b"]  # type: ignore[arg-type]
+    pipeline.remember_corpus(False)
+    made.clear()
+    pipeline._record_keys(arts, "other")
+    assert made == ["a", "b"]  # a one-shot process keeps none
