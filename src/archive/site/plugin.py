@@ -759,8 +759,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if placed.get(uri) == key and f.dest_uri in written:
                 self.in_place.add(uri)
         site_dir = Path(config.site_dir)
-        # (most files are pages left out of the rendering: passed over at one set lookup)
-        served = frozenset(level for level in InclusionLevel if level.is_in_serve())
+        # (most files are pages left out of the rendering: passed over at one lookup; a
+        # tuple: its members are found by identity, an Enum's hash is Python code)
+        served = tuple(level for level in InclusionLevel if level.is_in_serve())
         # a raw text whose stored file is the one the previous build put in the folder (its
         # stamp: the same inode, size and time) is in place, as a stored page with the same
         # key is, without a look at either file (two stats each: 19,000 at 9,504 articles)
@@ -1450,7 +1451,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         log.info("archive: browser search data written in %.2fs", time.perf_counter() - t0)
         self.staging.commit(config)  # last: the new site replaces the old one only now
         if self.serving and not self.dirty and self.store is not None and self.files:
-            served = frozenset(level for level in InclusionLevel if level.is_in_serve())
+            served = tuple(level for level in InclusionLevel if level.is_in_serve())
             in_place, reused = self.in_place, self.reused
             written = {f.dest_uri for f in self.files
                        if f.inclusion in served or f.src_uri in in_place
