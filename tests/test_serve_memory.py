@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_build_once import _counting_parses
@@ -152,3 +153,39 @@ def test_record_keys_of_unchanged_contents_are_taken_from_the_last_analysis(
     made.clear()
     pipeline._record_keys(arts, "other")
     assert made == ["a", "b"]  # a one-shot process keeps none
+
+
+def test_docs_entries_of_kept_rows_are_not_encoded_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the index's memory (archive.index.build.remember), docs.json's entries of rows
+    that are the very objects of the last update are taken as they were encoded; the text is
+    the one encoded anew (as without the memory)."""
+    import json
+
+    from archive.index import build as index_build
+
+    rows = {n: {"id": f"a{n}", "date": "2020-01-0" + str(n), "source": "s", "places": [],
+                "actors": ["actor:x"]} for n in range(1, 4)}
+    plain = index_build._docs_entries(dict(rows))
+    encoded: list[Any] = []
+    real = json.JSONEncoder.encode
+
+    def counting(self: json.JSONEncoder, o: Any) -> str:
+        encoded.append(o)
+        return real(self, o)
+
+    index_build.remember(True)
+    try:
+        monkeypatch.setattr(json.JSONEncoder, "encode", counting)
+        assert index_build._docs_entries(dict(rows)) == plain and len(encoded) == 3
+        encoded.clear()
+        later = dict(rows)
+        later[2] = {**rows[2], "date": "2021-02-02"}  # a changed row: a new object
+        later[5] = later.pop(3)  # a row renumbered (a merge): its text is the same
+        got = index_build._docs_entries(later)
+        assert encoded == [later[2]]
+        monkeypatch.undo()
+        index_build.remember(False)
+        assert got == index_build._docs_entries(later)
+    finally:
+        index_build.remember(False)
