@@ -84,7 +84,8 @@ def test_load_reuses_the_given_corpus_only_for_the_same_folders(
     loaded = load(archive_paths)
     calls: list[int] = []
     real = pipeline._corpus
-    monkeypatch.setattr(pipeline, "_corpus", lambda p, f: calls.append(1) or real(p, f))
+    monkeypatch.setattr(pipeline, "_corpus",
+                        lambda p, f, *more: calls.append(1) or real(p, f, *more))
     with reusing(loaded):
         again = load(archive_paths)
         assert calls == []

@@ -192,6 +192,7 @@ def test_article_paths_are_the_ones_the_loader_records(tmp_path: Path) -> None:
 
     assert article_stats(paths) == expected()
     assert listed(paths) == expected()
+    assert of_listing(paths) == expected()
     assert [rel for rel, _, _ in expected()] == ["seeds/B.TXT", "seeds/a.md",
                                                  "elsewhere/linked.md"]
     # seeds/ itself a link to a folder outside the root: paths as Paths.rel gives them
@@ -200,7 +201,23 @@ def test_article_paths_are_the_ones_the_loader_records(tmp_path: Path) -> None:
     (root / "seeds").symlink_to(outside)
     assert article_stats(paths) == expected()
     assert listed(paths) == expected()
+    assert of_listing(paths) == expected()
     assert str(root / "seeds" / "a.md") in [rel for rel, _, _ in expected()]
+
+
+def of_listing(paths: Paths) -> list[tuple[str, int, int]]:
+    """article_stats from a listing as the corpus load makes it (every entry's name, whether
+    it is a link, its stat following links: None when that fails), in scandir's order."""
+    from archive.freshnote import article_stats_of
+
+    listing = []
+    for e in os.scandir(paths.seeds):
+        try:
+            st: os.stat_result | None = e.stat()
+        except OSError:
+            st = None
+        listing.append((e.name, e.is_symlink(), st))
+    return article_stats_of(paths, listing)
 
 
 def listed(paths: Paths) -> list[tuple[str, int, int]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_build_once import _counting_parses
@@ -97,3 +98,94 @@ def test_remember_switches_every_serve_memory_on_and_off() -> None:
     finally:
         pipeline.remember(False)
     assert kept() == [False] * 6
+
+
+def test_a_remembering_load_lists_the_seeds_as_article_stats_does(
+    archive_paths: Paths, remembering: None
+) -> None:
+    """Under `mkdocs serve` the load's listing of seeds/ gives the index check the article
+    files' stats (archive.freshnote.article_stats_of): those article_stats reads, taken no
+    earlier than the listing's start; a one-shot load keeps none."""
+    import time
+
+    from archive.freshnote import article_stats, article_stats_of
+
+    before = time.time_ns()
+    for _ in range(2):  # the first build and a reload with nothing changed
+        loaded = load(archive_paths)
+        assert loaded.listing is not None
+        started, listing = loaded.listing
+        assert before <= started <= time.time_ns()
+        assert article_stats_of(archive_paths, listing) == article_stats(archive_paths)
+    (archive_paths.seeds / "places.yml").touch()  # not an article: listed, not a stat of one
+    assert article_stats_of(archive_paths, load(archive_paths).listing[1]) == article_stats(
+        archive_paths)
+    pipeline.remember_corpus(False)
+    assert load(archive_paths).listing is None
+
+
+def test_record_keys_of_unchanged_contents_are_taken_from_the_last_analysis(
+    monkeypatch: pytest.MonkeyPatch, remembering: None
+) -> None:
+    from types import SimpleNamespace
+
+    from archive import records
+
+    made: list[str] = []
+    real = records.record_key
+
+    def counting(article: object, context: str) -> str:
+        made.append(article.id)  # type: ignore[attr-defined]
+        return real(article, context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(records, "record_key", counting)
+    arts = [SimpleNamespace(id=i, content_hash=h) for i, h in (("a", "1"), ("b", "2"))]
+    want = {a.id: real(a, "ctx") for a in arts}  # type: ignore[arg-type]
+    assert pipeline._record_keys(arts, "ctx") == want and made == ["a", "b"]
+    made.clear()
+    arts[1] = SimpleNamespace(id="b", content_hash="3")
+    want["b"] = real(arts[1], "ctx")  # type: ignore[arg-type]
+    assert pipeline._record_keys(arts, "ctx") == want and made == ["b"]
+    made.clear()
+    assert pipeline._record_keys(arts, "other") == {  # another context: all made again
+        a.id: real(a, "other") for a in arts} and made == ["a", "b"]  # type: ignore[arg-type]
+    pipeline.remember_corpus(False)
+    made.clear()
+    pipeline._record_keys(arts, "other")
+    assert made == ["a", "b"]  # a one-shot process keeps none
+
+
+def test_docs_entries_of_kept_rows_are_not_encoded_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the index's memory (archive.index.build.remember), docs.json's entries of rows
+    that are the very objects of the last update are taken as they were encoded; the text is
+    the one encoded anew (as without the memory)."""
+    import json
+
+    from archive.index import build as index_build
+
+    rows = {n: {"id": f"a{n}", "date": "2020-01-0" + str(n), "source": "s", "places": [],
+                "actors": ["actor:x"]} for n in range(1, 4)}
+    plain = index_build._docs_entries(dict(rows))
+    encoded: list[Any] = []
+    real = json.JSONEncoder.encode
+
+    def counting(self: json.JSONEncoder, o: Any) -> str:
+        encoded.append(o)
+        return real(self, o)
+
+    index_build.remember(True)
+    try:
+        monkeypatch.setattr(json.JSONEncoder, "encode", counting)
+        assert index_build._docs_entries(dict(rows)) == plain and len(encoded) == 3
+        encoded.clear()
+        later = dict(rows)
+        later[2] = {**rows[2], "date": "2021-02-02"}  # a changed row: a new object
+        later[5] = later.pop(3)  # a row renumbered (a merge): its text is the same
+        got = index_build._docs_entries(later)
+        assert encoded == [later[2]]
+        monkeypatch.undo()
+        index_build.remember(False)
+        assert got == index_build._docs_entries(later)
+    finally:
+        index_build.remember(False)

@@ -187,3 +187,53 @@ def test_kept_raw_index_gives_the_files_a_store_without_it_writes(
             == json.loads((plain / RAW_DIR_NAME / RAW_INDEX).read_text(
                 encoding="utf-8"))["texts"].keys())
     assert RawStore(build).prune(TEXTS[-1]) == 1  # the stray file
+
+
+def test_kept_raw_stamps_spare_the_stats_and_give_the_stamps_a_stat_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the memory, a reload's store takes an unchanged text with the stamp the previous
+    build found or wrote, without a stat of its stored file; a changed text is stored anew
+    and stamped; each stamp is the one a store without the memory gives."""
+    seeds, build = tmp_path / "seeds", tmp_path / "build"
+    seeds.mkdir()
+    folder = str(build / RAW_DIR_NAME)
+    real = os.stat
+    stats: list[str] = []
+
+    def stat(path: object, *args: object, **kw: object) -> os.stat_result:
+        if os.fspath(path).startswith(folder) and os.fspath(  # type: ignore[call-overload]
+                path).endswith(".txt"):  # type: ignore[call-overload]
+            stats.append(os.path.basename(os.fspath(path)))  # type: ignore[call-overload]
+        return real(path, *args, **kw)  # type: ignore[arg-type]
+
+    def build_once(texts: dict[str, bytes]) -> dict[str, str]:
+        store = RawStore(build)
+        got = {}
+        for aid, data in texts.items():
+            src = seeds / f"{aid}.md"
+            if not src.exists() or src.read_bytes() != data:
+                src.write_bytes(data)
+            # (the source relative to the root given: joined only when it is read)
+            store.ensure(aid, f"{aid}.md", hashlib.sha256(data).hexdigest(), str(seeds))
+            got[aid] = store.stamp
+        store.prune(texts)
+        return got
+
+    def plain_stamps() -> dict[str, str]:
+        return {n[:-4]: pageout._stamp_of(real(os.path.join(folder, n)))
+                for n in os.listdir(folder) if n.endswith(".txt")}
+
+    keptindex.remember(True)
+    try:
+        monkeypatch.setattr(pageout.os, "stat", stat)
+        assert build_once(TEXTS[0]) == plain_stamps()
+        assert stats == []  # stored anew: stamped from the file just written
+        stats.clear()
+        assert build_once(TEXTS[1]) == plain_stamps()  # x changed
+        assert stats == []  # y and z: by their kept stamps
+        # a store without the memory stats every text (and gives the same stamps)
+        keptindex.remember(False)
+        assert build_once(TEXTS[1]) == plain_stamps()
+        assert sorted(stats) == ["x.txt", "y.txt", "z.txt"]
+    finally:
+        keptindex.remember(False)

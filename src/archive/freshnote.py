@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 from array import array
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -56,36 +57,71 @@ def article_stats(paths: Paths) -> list[FileStat]:
         fd = os.open(seeds, os.O_RDONLY | os.O_DIRECTORY)
     except (FileNotFoundError, NotADirectoryError):
         return []
-    out: list[FileStat] = []
     try:
         names: list[str] = []
         links: set[str] = set()
         with os.scandir(fd) as scan:
             for entry in scan:
                 name = entry.name
-                if name.startswith(".") or not name.lower().endswith(ARTICLE_SUFFIXES):
+                if not _article_name(name):
                     continue
                 names.append(name)
                 if entry.is_symlink():
                     links.add(name)
         names.sort()
-        base, root = seeds.resolve(), paths.root.resolve()
-        prefix: str | None = None
-        if base.is_relative_to(root) and base != root:
-            prefix = base.relative_to(root).as_posix() + "/"
-        stat, regular = os.stat, S_ISREG
-        for name in names:
-            try:
-                st = stat(name, dir_fd=fd)
-            except OSError:  # a broken link, or gone since the folder was read
-                continue
-            if not regular(st.st_mode):
-                continue
-            rel = (prefix + name if prefix is not None and name not in links
-                   else paths.rel(seeds / name))
-            out.append((rel, st.st_size, st.st_mtime_ns))
+        stat = os.stat
+
+        def stats() -> Iterator[tuple[str, os.stat_result | None]]:
+            for name in names:
+                try:
+                    yield name, stat(name, dir_fd=fd)
+                except OSError:  # a broken link, or gone since the folder was read
+                    yield name, None
+
+        return _stats(paths, stats(), links)
     finally:
         os.close(fd)
+
+
+def article_stats_of(paths: Paths,
+                     scanned: Iterable[tuple[str, bool, os.stat_result | None]]
+                     ) -> list[FileStat]:
+    """:func:`article_stats` from a listing of seeds/ the caller has made already: each
+    entry's name, whether it is a symbolic link, and its ``stat`` (links followed; None when
+    it failed), as ``os.scandir`` gives them (``mkdocs serve``: the corpus load has just
+    stat-ed every seed; 9,504 more stats at 9,504 articles otherwise)."""
+    links: set[str] = set()
+    found: list[tuple[str, os.stat_result | None]] = []
+    for name, link, st in scanned:
+        if _article_name(name):
+            found.append((name, st))
+            if link:
+                links.add(name)
+    found.sort(key=lambda pair: pair[0])
+    return _stats(paths, found, links)
+
+
+def _article_name(name: str) -> bool:
+    return not name.startswith(".") and name.lower().endswith(ARTICLE_SUFFIXES)
+
+
+def _stats(paths: Paths, found: Iterable[tuple[str, os.stat_result | None]],
+           links: set[str]) -> list[FileStat]:
+    """The regular files of ``found`` (article names in name order, with their stat) as
+    :data:`FileStat`."""
+    seeds = paths.seeds
+    base, root = seeds.resolve(), paths.root.resolve()
+    prefix: str | None = None
+    if base.is_relative_to(root) and base != root:
+        prefix = base.relative_to(root).as_posix() + "/"
+    regular = S_ISREG
+    out: list[FileStat] = []
+    for name, st in found:
+        if st is None or not regular(st.st_mode):
+            continue
+        rel = (prefix + name if prefix is not None and name not in links
+               else paths.rel(seeds / name))
+        out.append((rel, st.st_size, st.st_mtime_ns))
     return out
 
 

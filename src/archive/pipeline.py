@@ -103,6 +103,11 @@ class Loaded(HasProblems):
     articles: list[Article]
     gazetteer: object  # archive.gazetteer.Gazetteer
     problems: list[Problem]
+    #: `mkdocs serve` (:func:`remember_corpus`): seeds/ as the load listed it: time.time_ns()
+    #: before the listing, and each entry's name, whether it is a symbolic link and its stat
+    #: (archive.freshnote.article_stats_of: the index's check takes the article files' stats
+    #: from it); None: not listed here
+    listing: tuple[int, list[tuple[str, bool, os.stat_result]]] | None = None
 
 
 #: The corpus a build has loaded already (see :func:`reusing`).
@@ -135,12 +140,18 @@ def load(paths: Paths, timings: Timings | None = None) -> Loaded:
     if given is not None and _same_folders(given.paths, paths):
         return Loaded(given.paths, list(given.articles), given.gazetteer, list(given.problems))
     timings = timings or Timings()
+    # (`mkdocs serve` alone: a one-shot build's index check lists seeds/ itself, rather
+    # than this load keeping every entry's stat through the analysis)
+    listing: list[tuple[str, bool, os.stat_result]] | None = (
+        [] if _REMEMBERED is not None else None)
     with timings.stage("load"):
-        corpus = _corpus(paths, load_corpus)
+        started = time.time_ns()
+        corpus = _corpus(paths, load_corpus, listing)
         gazetteer, gaz_problems = load_gazetteer(paths)
         problems = list(corpus.problems) + list(gaz_problems)
         problems += validate(gazetteer, corpus.articles, root=paths.root)
-    return Loaded(paths, list(corpus.articles), gazetteer, problems)
+    return Loaded(paths, list(corpus.articles), gazetteer, problems,
+                  (started, listing) if listing else None)
 
 
 #: The parsed corpus of the last build, reused when no file in seeds/ changed.
@@ -172,11 +183,12 @@ def remember_corpus(on: bool = True) -> None:
     only by :func:`save_remembered` (when the server stops): it is only a cache, checked file
     by file, so a server killed before that leaves the next build a few more files to parse.
     ``on=False`` saves what is unsaved and forgets it."""
-    global _REMEMBERED
+    global _REMEMBERED, _KEYS
     if not on:
         save_remembered()
         _REMEMBERED = None
         _WORDS.clear()
+        _KEYS = ("", {})
     elif _REMEMBERED is None:
         _REMEMBERED = {}
 
@@ -228,20 +240,27 @@ def _dumps_parse(parse: Any) -> bytes:
     return out.getvalue()
 
 
-def _corpus(paths: Paths, load_corpus: Any) -> Any:
+def _corpus(paths: Paths, load_corpus: Any,
+            listing: list[tuple[str, bool, os.stat_result]] | None = None) -> Any:
     """``load_corpus(paths)``, or the corpus the previous build parsed when no entry of seeds/
     changed (same names, sizes and modification times) and the corpus code is the same: a
     build with nothing changed does not parse every article again. When some did change, only
     the changed and new files are parsed; the others' parse (article and problems) is taken
-    from the previous build's."""
+    from the previous build's. ``listing`` gets every entry of seeds/ as listed here (see
+    :attr:`Loaded.listing`)."""
     import hashlib
 
     from archive import files
 
     if not paths.seeds.is_dir():
         return load_corpus(paths)
-    entries = {e.name: (st.st_size, st.st_mtime_ns)
-               for e in os.scandir(paths.seeds) for st in (e.stat(),)}
+    entries: dict[str, tuple[int, int]] = {}
+    listed = listing if listing is not None else []
+    with os.scandir(paths.seeds) as scan:
+        for e in scan:
+            st = e.stat()
+            entries[e.name] = (st.st_size, st.st_mtime_ns)
+            listed.append((e.name, e.is_symlink(), st))
     state = sorted((name, size, mtime) for name, (size, mtime) in entries.items())
     code = repr((files.fingerprint("corpus cache 4", ["corpus"]), str(paths.root),
                  str(paths.seeds)))
@@ -581,7 +600,7 @@ def analyse(
     context = records.code_fingerprint() + " " + records.gazetteer_fingerprint(
         records.entity_fingerprints(loaded.gazetteer))
     ordered = sorted(loaded.articles, key=lambda a: a.id)
-    keys = {a.id: records.record_key(a, context) for a in ordered}
+    keys = _record_keys(ordered, context)
     with timings.stage("analyze"), paused_gc():
         kept, kept_at = records.read_store(build)
         if not reuse:
@@ -612,6 +631,31 @@ def analyse(
             summaries[a.id] = Summary(a, [Mention(e, s, t, a.text[s:t]) for e, s, t in found],
                                       counts, declared)
     return Analysis(build, summaries, keys, [a.id for a in todo], locations)
+
+
+#: `mkdocs serve` (:func:`remember_corpus`): the record keys of the last analysis, by content
+#: hash, and the context they were made in (see :func:`_record_keys`)
+_KEYS: tuple[str, dict[str, str]] = ("", {})
+
+
+def _record_keys(ordered: list[Article], context: str) -> dict[str, str]:
+    """Each article's record key (records.record_key), in ``ordered``'s order. A long-lived
+    process (:func:`remember_corpus`) takes the key of an unchanged content hash in the same
+    context from its last analysis instead of hashing again (9,504 sha256 a reload)."""
+    global _KEYS
+    if _REMEMBERED is None:
+        return {a.id: records.record_key(a, context) for a in ordered}
+    before = _KEYS[1] if _KEYS[0] == context else {}
+    made: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    for a in ordered:
+        h = a.content_hash
+        key = before.get(h)
+        if key is None:
+            key = records.record_key(a, context)
+        made[h] = keys[a.id] = key
+    _KEYS = (context, made)
+    return keys
 
 
 _Made = tuple[records.IndexEntry, records.Location]

@@ -304,6 +304,9 @@ _WRITTEN: dict[str, tuple[Any, str]] = {}
 #: the manifest's ``files`` and ``articles`` entries last written: per key, the value (the
 #: very object, never changed in place) and its text (see Manifest._to_json_kept)
 _MANIFEST_TEXT: dict[str, dict[str, tuple[Any, str]]] = {}
+#: docs.json's rows last written: per row object's id, the row (kept alive: the id stays its
+#: own) and its JSON text (see _docs_entries)
+_DOCS_TEXT: dict[str, dict[int, tuple[dict[str, Any], str]]] = {}
 
 
 def _compact(value: Any) -> str:
@@ -319,6 +322,7 @@ def remember(on: bool = True) -> None:
         _KEPT = None
         _WRITTEN.clear()
         _MANIFEST_TEXT.clear()
+        _DOCS_TEXT.clear()
     elif _KEPT is None:
         _KEPT = {}
 
@@ -1062,10 +1066,24 @@ def _docs_meta(ix: Any, prev_gen: Path | None, before: list[tuple[str, int]],
 
 def _docs_entries(meta: dict[int, dict[str, Any]]) -> tuple[list[int], list[str], list[str]]:
     """docs.json's entries of ``meta`` (number order): numbers, ids and texts, which
-    :func:`_write_docs` joins into ``json.dumps(meta, ensure_ascii=False, sort_keys=True)``."""
+    :func:`_write_docs` joins into ``json.dumps(meta, ensure_ascii=False, sort_keys=True)``.
+    Under :func:`remember` (``mkdocs serve``), a row that is the very object encoded by the
+    previous update (:func:`_docs_meta` takes the unchanged rows over as they are; a row is
+    never changed in place) is not encoded again (9,504 encodings a reload at 9,504)."""
     encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
     nums = sorted(meta)
-    return nums, [meta[n]["id"] for n in nums], [f'"{n}": {encode(meta[n])}' for n in nums]
+    if _KEPT is None:
+        return nums, [meta[n]["id"] for n in nums], [f'"{n}": {encode(meta[n])}' for n in nums]
+    last, made = _DOCS_TEXT.get("rows", {}), {}
+    texts = []
+    for n in nums:
+        row = meta[n]
+        hit = last.get(id(row))
+        text = hit[1] if hit is not None and hit[0] is row else encode(row)
+        made[id(row)] = (row, text)
+        texts.append(f'"{n}": {text}')
+    _DOCS_TEXT["rows"] = made
+    return nums, [meta[n]["id"] for n in nums], texts
 
 
 def _write_docs(gen: Path, nums: list[int], ids: list[str], parts: list[str]) -> None:
@@ -1436,11 +1454,18 @@ def _prune(sdir: Path, keep: set[str]) -> None:
 
 def ensure_fresh(paths: Paths, related: bool = False,
                  analysed: Analysis | Sequence[AnalyzedArticle] | None = None,
+                 scanned: tuple[int, list[FileStat]] | None = None,
                  ) -> UpdateReport | None:
     """Update the index when it is missing or stale (or, with ``related``, when its related
-    articles are not computed yet); return the report, or None if nothing had to be done."""
-    started = time.time_ns()
-    stats = article_stats(paths)  # read once, for the check and the update
+    articles are not computed yet); return the report, or None if nothing had to be done.
+
+    ``scanned``: ``(time.time_ns() before the scan, article_stats(paths))`` when the caller
+    has them (the site build: from the corpus load's listing of seeds/)."""
+    if scanned is None:
+        started = time.time_ns()
+        stats = article_stats(paths)  # read once, for the check and the update
+    else:
+        started, stats = scanned
     if index_status(paths, scanned=(started, stats)).fresh:
         manifest = read_manifest(current_generation(paths))
         if not related or (manifest is not None and manifest.related == RELATED_RULE

@@ -41,6 +41,10 @@ class Kept:
     dump: Callable[[dict[str, list[Any]], str], str]
     #: whether the file does not hold it yet (then written by :func:`remember` off)
     unsaved: bool = False
+    #: the raw texts' store: per article id, the entry (the very list, never changed in
+    #: place: a new text gets a new one) and the stamp of its stored file as that build
+    #: found or wrote it (archive.site.pageout.RawStore.ensure)
+    stamps: dict[str, tuple[list[Any], str]] | None = None
 
 
 #: index file → what its store kept; None: off (a one-shot build reads and writes the files).
@@ -75,20 +79,22 @@ def take(index: Path) -> Kept | None:
         del _KEPT[str(index)]
         return None
     return Kept(dict(kept.entries), kept.site, kept.present, kept.identity, kept.dump,
-                kept.unsaved)
+                kept.unsaved, kept.stamps)
 
 
 def keep(index: Path, entries: dict[str, list[Any]], site: str, present: set[str],
          dump: Callable[[dict[str, list[Any]], str], str], changed: bool,
-         before: Kept | None) -> None:
+         before: Kept | None, stamps: dict[str, tuple[list[Any], str]] | None = None
+         ) -> None:
     """Keep what a build left (``before``: what it took, if anything); ``changed``: whether
-    the index differs from what the file (or the memory, unsaved) held before."""
+    the index differs from what the file (or the memory, unsaved) held before; ``stamps``:
+    see :attr:`Kept.stamps`."""
     if _KEPT is None:
         return
     unsaved = changed or (before is not None and before.unsaved)
     _KEPT[str(index)] = Kept(dict(entries), site, set(present),
                              before.identity if before is not None else files.file_identity(index),
-                             dump, unsaved)
+                             dump, unsaved, stamps)
 
 
 def save() -> None:

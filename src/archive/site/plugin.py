@@ -115,7 +115,7 @@ from archive.site.render import (
     SiteOptions,
     compiled_pages,
 )
-from archive.site.staging import KeptServeDir, StagedSiteDir
+from archive.site.staging import KeptServeDir, StagedSiteDir, keep_sitemap_gzip
 
 log = logging.getLogger("mkdocs.plugins.archive")
 
@@ -315,6 +315,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             from archive.pipeline import remember
 
             remember(True)
+            keep_sitemap_gzip(True)  # sitemap.xml.gz compressed only when it changed
 
     def on_shutdown(self) -> None:
         self._cancel_collection()
@@ -327,6 +328,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if self.watcher is not None:
                 self.watcher.stop()
                 self.watcher = None
+            keep_sitemap_gzip(False)
             remember(False)  # corpus.pickle, the word table, build/roots/ get the last build's
 
     # -- configuration -----------------------------------------------------------------------
@@ -413,9 +415,16 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             from archive.pipeline import reusing
 
             t1 = time.perf_counter()
+            scanned = None
+            if loaded.listing is not None:  # the seeds' stats as the load found them
+                from archive.freshnote import article_stats_of
+
+                started, listing = loaded.listing
+                scanned = (started, article_stats_of(self.paths, listing))  # type: ignore[arg-type]
+                loaded.listing = None  # (its stats: not kept through the update)
             with reusing(loaded):  # the corpus is read and parsed once per build
                 report = ensure_fresh(self.paths, related=True,  # type: ignore[arg-type]
-                                      analysed=analysis)
+                                      analysed=analysis, scanned=scanned)
             if report is not None:
                 log.info("archive: search index updated in %.2fs", time.perf_counter() - t1)
                 related, report = report.related_ids, None  # the ids it has just written
@@ -724,7 +733,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             uri = f"raw/{v.id}.txt"
             article = v.article
             try:
-                path = raw.ensure(v.id, os.path.join(root, article.path), article.content_hash)
+                path = raw.ensure(v.id, article.path, article.content_hash, root)
             except SourceChanged:
                 raise PluginError(f"archive: {article.path} changed during the build — build "
                                   "again") from None
@@ -750,8 +759,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if placed.get(uri) == key and f.dest_uri in written:
                 self.in_place.add(uri)
         site_dir = Path(config.site_dir)
-        # (most files are pages left out of the rendering: passed over at one set lookup)
-        served = frozenset(level for level in InclusionLevel if level.is_in_serve())
+        # (most files are pages left out of the rendering: passed over at one lookup; a
+        # tuple: its members are found by identity, an Enum's hash is Python code)
+        served = tuple(level for level in InclusionLevel if level.is_in_serve())
         # a raw text whose stored file is the one the previous build put in the folder (its
         # stamp: the same inode, size and time) is in place, as a stored page with the same
         # key is, without a look at either file (two stats each: 19,000 at 9,504 articles)
@@ -1441,7 +1451,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         log.info("archive: browser search data written in %.2fs", time.perf_counter() - t0)
         self.staging.commit(config)  # last: the new site replaces the old one only now
         if self.serving and not self.dirty and self.store is not None and self.files:
-            served = frozenset(level for level in InclusionLevel if level.is_in_serve())
+            served = tuple(level for level in InclusionLevel if level.is_in_serve())
             in_place, reused = self.in_place, self.reused
             written = {f.dest_uri for f in self.files
                        if f.inclusion in served or f.src_uri in in_place

@@ -25,7 +25,6 @@ from archive.site.model import (
     EntityView,
     SiteData,
     TitleForms,
-    newest_first_key,
     title_order,
 )
 from archive.site.pagecache import Lookups, Memo, PageCache
@@ -858,9 +857,11 @@ class Site:
         keys newest first."""
         if self._month_cache is None:
             groups: dict[str, list[ArticleView]] = {}
-            for v in sorted(self.data.dated(), key=lambda v: newest_first_key(v.article)):
-                assert v.article.date
-                groups.setdefault(v.article.date[:7], []).append(v)
+            # the newest-first order (the data's own when it has one: made by the same key,
+            # whose ids make every key distinct) is the dated articles' sorted by the key
+            for v in self.data.newest_first():
+                if v.article.date:
+                    groups.setdefault(v.article.date[:7], []).append(v)
             self._month_cache = groups
         return self._month_cache
 
