@@ -182,3 +182,78 @@ def test_term_groups_hold_every_posting_and_form_under_its_hash(
             assert sorted(got) == sorted(want)
             for term in {f[1] for f in want}:  # each term's forms in order
                 assert [f for f in got if f[1] == term] == [f for f in want if f[1] == term]
+
+
+def _random_norms(rng: random.Random, pool: list[int]) -> dict[str, dict[str, list[int]]]:
+    """A term's forms as gathered: normalized → spelling → its articles (ascending), with
+    several spellings, articles holding several forms and, now and then, an article twice."""
+    norms: dict[str, dict[str, list[int]]] = {}
+    for _ in range(rng.choice([1, 1, 2, 3, 7, 70])):
+        norm = rng.choice(["ب", "بت", 'a"b', "ك\\", "x"]) + str(rng.randrange(200))
+        for _ in range(rng.choice([1, 1, 1, 2, 3])):
+            spelling = rng.choice([norm, norm + "ً", "ـ" + norm])
+            numbers = rng.sample(pool, rng.randint(1, min(len(pool), 6)))
+            if rng.random() < 0.05:
+                numbers.append(numbers[0])  # an article twice (a rebuild's patched lists)
+            norms.setdefault(norm, {})[spelling] = sorted(numbers)
+    return norms
+
+
+def test_forms_entry_text_is_the_encoders_text() -> None:
+    """The forms entry written directly is the JSON encoder's text of :func:`_forms_entry`
+    (codes by :func:`codes_text`): one form, several, several spellings, articles holding
+    several forms, articles not in the posting (the explicit entry), 64 forms and more."""
+    rng = random.Random(5)
+    shapes: set[str] = set()
+    for _ in range(3000):
+        pool = sorted(rng.sample(range(5000), rng.choice([1, 2, 8, 30])))
+        norms = _random_norms(rng, pool)
+        held = sorted({d for spellings in norms.values() for ds in spellings.values()
+                       for d in ds})
+        docs = rng.choice([held, pool, sorted({*held, *rng.sample(range(5000), 3)}),
+                           held[1:] or held])
+        entry = browser_index._forms_entry(norms, docs)
+        shapes.add("explicit" if isinstance(entry, dict) else "zero" if entry[1] == 0
+                   else "lists" if any(isinstance(c, list) for c in entry[1]) else "codes")
+        assert (browser_index._forms_entry_text(norms, docs)
+                == browser_index._dump(browser_index._forms_value(entry)))
+    assert shapes == {"explicit", "zero", "lists", "codes"}
+
+
+def test_fresh_forms_is_the_entries_of_forms_entry() -> None:
+    """A cold shard's forms state (:func:`_fresh_forms`: level articles found inline, one
+    form written without the entry's call) holds the fragment of :func:`_forms_entry` over
+    :func:`_level_docs` and the forms' marshal bytes, term by term in the gathered order."""
+    import copy
+    import marshal
+
+    rng = random.Random(9)
+    slots = 1 << 12
+    for level in (0, 1):
+        for _ in range(200):
+            terms: dict[str, dict[int, dict[int, list[int]]]] = {}
+            forms: dict[str, dict[str, dict[str, list[int]]]] = {}
+            for t in range(rng.randint(1, 6)):
+                term = f"t{t}"
+                docs = sorted(rng.sample(range(slots), rng.choice([1, 1, 2, 5])))
+                if rng.random() < 0.9:
+                    terms[term] = _fields(rng, docs)
+                if rng.random() < 0.3:  # one form, held by each article of the level
+                    level_docs = browser_index._level_docs(terms.get(term), level)
+                    forms[term] = {"ن": {rng.choice(["ن", "نً"]): list(reversed(level_docs))
+                                         or docs}}
+                else:
+                    forms[term] = _random_norms(rng, docs)
+            want = {}
+            for term, norms in copy.deepcopy(forms).items():
+                for spellings in norms.values():
+                    for numbers in spellings.values():
+                        numbers.sort()
+                entry = browser_index._forms_entry(
+                    norms, browser_index._level_docs(terms.get(term), level))
+                want[term] = (browser_index._json_string(term) + ":"
+                              + browser_index._dump(browser_index._forms_value(entry)),
+                              marshal.dumps(norms, 2))
+            got = browser_index._fresh_forms(forms, level, terms)
+            assert list(got) == list(want)
+            assert got == want

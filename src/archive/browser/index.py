@@ -961,7 +961,60 @@ def _forms_fragment(term: str, norms: dict[str, dict[str, list[int]]], docs: lis
                     if numbers == docs or (len(numbers) == len(docs)
                                            and set(numbers) == set(docs)):
                         return _one_form_fragment(term, norm, spelling)
-    return _json_string(term) + ":" + _dump(_forms_value(_forms_entry(norms, docs)))
+    return _json_string(term) + ":" + _forms_entry_text(norms, docs)
+
+
+def _forms_entry_text(norms: dict[str, dict[str, list[int]]], docs: list[int]) -> str:
+    """``_dump(_forms_value(_forms_entry(norms, docs)))``, written directly: each article's
+    code as its text (:func:`archive.browser.digits.codes_text`: the form's number + 1, ``!``
+    for none, ``,`` and the count and numbers of several) put in a dict and looked up over
+    ``docs`` in C, without a codes list, the codes encoder's loop over articles (half the
+    entries with several forms have an article holding several) and the JSON encoder. The
+    older explicit entry (an article not in ``docs``) is left to :func:`_forms_entry`."""
+    enc = _json_string
+    order = sorted(norms)
+    names: list[str] = []
+    lists: list[list[int]] = []  # each form's articles (an article possibly twice)
+    code_of: dict[int, str] = {}  # article → its code's text (the last form's when several)
+    texts = _CODE_TEXTS
+    listed = 0
+    for i, norm in enumerate(order, 1):
+        spellings = norms[norm]
+        if len(spellings) == 1:  # one spelling (most)
+            ((spelling, numbers),) = spellings.items()
+        else:  # that of the lowest-numbered article
+            spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
+            numbers = list(chain.from_iterable(spellings.values()))
+        names.append(enc(norm) if spelling == norm else f"[{enc(norm)},{enc(spelling)}]")
+        code_of.update(dict.fromkeys(numbers, texts[i] if i < len(texts)
+                                     else numbers_text([i])))
+        listed += len(numbers)
+        lists.append(numbers)
+    if listed != len(code_of):  # an article listed twice: in several forms, or spellings
+        seen: set[int] = set()
+        several: set[int] = set()
+        for numbers in lists:
+            held = set(numbers)
+            several |= seen & held
+            seen |= held
+        if several:  # their forms' numbers, ascending: a list code
+            forms: dict[int, list[int]] = {d: [] for d in several}
+            for i, numbers in enumerate(lists):
+                for d in several.intersection(numbers):
+                    forms[d].append(i)
+            for d, held_forms in forms.items():
+                code_of[d] = "," + numbers_text([len(held_forms), *held_forms])
+    codes = list(map(code_of.get, docs, repeat("!")))  # (a code's text is never "!" alone)
+    missing = codes.count("!")
+    if len(docs) - missing != len(code_of):  # an article not in the posting: the explicit
+        return _dump(_forms_value(_forms_entry(norms, docs)))
+    if len(order) == 1 and not missing:
+        return f"[[{names[0]}],0]"
+    return "[[" + ",".join(names) + '],"' + "".join(codes) + '"]'
+
+
+#: The code text of each number below this (:func:`_forms_entry_text`: a form's number + 1).
+_CODE_TEXTS = [numbers_text([i]) for i in range(4096)]
 
 
 def _one_form_fragment(term: str, norm: str, spelling: str) -> str:
@@ -2501,19 +2554,53 @@ def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str 
     """A shard's postings state on a cold build, from the spill's postings alone (what
     :func:`_patch_postings` makes from no state, without its bookkeeping), their positions
     as the spill's cells' text (:func:`_cells`); the long terms' positions fragments go to
-    ``fragments``."""
+    ``fragments``. The text is :func:`_short_fragment`'s (``cell=str``), written here for the
+    short terms (all but a few): one field, or one article, without its calls and sorts."""
     entries: _Entries = {}
     dumps = marshal.dumps
     spell = SPELLING.get
+    sub = operator.sub
+    names = _CELL_NAMES
     one_is_short = LONG_DOCS >= 1  # (a term of one article is long only below that)
     for term, fields in new.items():
-        if len(fields) == 1 and one_is_short:  # one field of one article (most terms)
+        if len(fields) == 1:  # one field (most terms)
             ((f, held),) = fields.items()
-            if len(held) == 1:
+            if len(held) == 1 and one_is_short:  # of one article
                 ((d, p),) = held.items()
-                entries[term] = (f'"d":"{spell(d) or _numbers([d])}","{FIELDS[f]}":"{p}"',
+                entries[term] = (f'"d":"{spell(d) or _numbers([d])}"{names[f]}{p}"', None,
+                                 False)
+                continue
+            if len(held) <= LONG_DOCS:
+                docs = sorted(held)
+                entries[term] = ('"d":"' + numbers_text(list(map(sub, docs, [0, *docs])))
+                                 + '"' + names[f] + ";".join(map(held.__getitem__, docs)) + '"',
                                  None, False)
                 continue
+        elif sum(map(len, fields.values())) <= LONG_DOCS:  # several fields, short
+            plan = _PLANS.get(key := tuple(fields))
+            if plan is None:
+                plan = _PLANS[key] = _cell_plan(key)
+            docs = sorted(set().union(*fields.values()))
+            out = ['"d":"' + (spell(docs[0]) or _numbers(docs) if len(docs) == 1 else
+                              numbers_text(list(map(sub, docs, [0, *docs])))) + '"']
+            if len(docs) == 1:  # one article in every field: one cell each
+                d = docs[0]
+                for f, ref in plan:
+                    p = fields[f][d]
+                    out.append(names[f] + ("=" if ref is not None and fields[ref][d] == p
+                                           else p) + '"')
+                entries[term] = ("".join(out), None, False)
+                continue
+            for f, ref in plan:
+                held = fields[f]
+                texts = list(map(held.get, docs, repeat("")))
+                if ref is not None:  # "=": the same cell as the reference field's (not "")
+                    same = list(map(operator.eq, texts, map(fields[ref].get, docs)))
+                    if True in same:
+                        texts = ["=" if s else t for s, t in zip(same, texts, strict=True)]
+                out.append(names[f] + ";".join(texts) + '"')
+            entries[term] = ("".join(out), None, False)
+            continue
         lunr, pos, long = _posting_fragment(fields, slots, cells=True)
         entries[term] = ((lunr, None, False) if long is None
                          else (lunr, dumps(long, 2), True))
@@ -2522,13 +2609,41 @@ def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str 
     return entries
 
 
+#: Field number → the text between its cells and what comes before them in a short term's
+#: entry (``,"form":"``; :func:`_fresh_postings`).
+_CELL_NAMES = [f',"{name}":"' for name in FIELDS]
+#: A term's fields (as its postings list them) → each field in the order of their names and
+#: the field its ``=`` cells refer to (:data:`_REF`; None when not among them): made once
+#: per order of fields seen.
+_PLANS: dict[tuple[int, ...], list[tuple[int, int | None]]] = {}
+
+
+def _cell_plan(fields: Iterable[int]) -> list[tuple[int, int | None]]:
+    held = set(fields)
+    return [(f, _REF[f] if f in _REF and _REF[f] in held else None)
+            for f in sorted(held, key=_NAME_RANK.__getitem__)]
+
+
 def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, terms: _Terms
                  ) -> _Entries:
     """One level's forms state on a cold build (what :func:`_patch_forms` makes from no
-    state); ``terms``: the shard's postings, whose articles the entries number."""
+    state); ``terms``: the shard's postings, whose articles the entries number
+    (:func:`_level_docs`, written here)."""
     entries: _Entries = {}
     dumps = marshal.dumps
+    enc = _json_string
+    body, title = _LEVEL_FIELDS[level]
     for term, norms in new.items():
+        fields = terms.get(term)
+        if not fields:
+            docs = []
+        else:
+            a, b = fields.get(body), fields.get(title)
+            if a is None or b is None:  # one field (most): its articles are distinct already
+                held = a if b is None else b
+                docs = [] if held is None else sorted(held)
+            else:
+                docs = sorted({*a, *b})
         # an article lists each (term, form) once (_record), and is read once: no repeats;
         # sorted in place (the gathered tables are the cold build's own, used once)
         if len(norms) == 1:  # one form with one spelling (most terms): without the loops
@@ -2537,16 +2652,17 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
                 ((spelling, numbers),) = spellings.items()
                 if len(numbers) > 1:
                     numbers.sort()
-                docs = _level_docs(terms.get(term), level)
-                entries[term] = ((_one_form_fragment(term, norm, spelling) if numbers == docs
-                                  else _forms_fragment(term, norms, docs)), dumps(norms, 2))
+                if numbers == docs:  # held by each article (_one_form_fragment)
+                    name = enc(norm) if spelling == norm else f"[{enc(norm)},{enc(spelling)}]"
+                    entries[term] = (f"{enc(term)}:[[{name}],0]", dumps(norms, 2))
+                else:
+                    entries[term] = (_forms_fragment(term, norms, docs), dumps(norms, 2))
                 continue
         for spellings in norms.values():
             for numbers in spellings.values():
                 if len(numbers) > 1:
                     numbers.sort()
-        entries[term] = (_forms_fragment(term, norms, _level_docs(terms.get(term), level)),
-                         dumps(norms, 2))
+        entries[term] = (enc(term) + ":" + _forms_entry_text(norms, docs), dumps(norms, 2))
     return entries
 
 
