@@ -407,8 +407,9 @@ def warm(paths: Paths) -> bool:
             else:  # written otherwise (another version): its text is not this one
                 _WRITTEN.clear()
             done = True
+    # (not scipy: an update of a few articles sums their rows with numpy alone, and one
+    # of many articles imports it when it needs it)
     import numpy  # noqa: F401  (imported by the first update otherwise: ~0.2 s)
-    from scipy import sparse  # noqa: F401
 
     return done
 
