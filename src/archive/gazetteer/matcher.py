@@ -248,6 +248,13 @@ def written_maksura(written: str) -> tuple[int, ...]:
     return tuple(i for i, t in enumerate(toks) if t.endswith("\u0649"))
 
 
+#: A name that may start at a token: the name, the clitic its first token takes there, and
+#: its other tokens.
+_Start = tuple[_Name, str, list[str]]
+#: A first token's names: those one token long, and by second token (NameMatcher._split).
+_BySecond = tuple[list[_Start], dict[str, list[_Start]]]
+
+
 class NameMatcher:
     """Implements the analyzer's ``EntityMatcher`` protocol over a fixed name table."""
 
@@ -287,20 +294,9 @@ class NameMatcher:
             name = _Name(toks, key, self.readings.get(toks, ()), self.maksura.get(toks, ()))
             for form, clitic in clitic_forms(toks[0]):
                 self._first.setdefault(form, []).append((name, clitic, list(toks[1:])))
-        # The names that may start at a token, by that token and the next: a first token
-        # shared by many names is common (علي, also the normalized preposition على, starts
-        # ~200 names of a news archive's gazetteer), and trying each of them at each of its
-        # tokens was most of the matching. ``_alone``: a first token's one-token names;
-        # ``_pairs``: (first, second) → the names of that first token that are one token
-        # long or go on with that second one, in the order of ``_first`` (the order in which
-        # :meth:`candidates` finds them).
-        self._alone: dict[str, list[tuple[_Name, str, list[str]]]] = {}
-        self._pairs: dict[tuple[str, str], list[tuple[_Name, str, list[str]]]] = {}
-        for form, entries in self._first.items():
-            alone = [e for e in entries if not e[2]]
-            self._alone[form] = alone
-            for second in dict.fromkeys(e[2][0] for e in entries if e[2]):
-                self._pairs[form, second] = [e for e in entries if not e[2] or e[2][0] == second]
+        #: A first token's names split by their second token (:meth:`_split`), made as
+        #: :meth:`candidates` meets the first token.
+        self._by_second: dict[str, _BySecond] = {}
 
     @classmethod
     def from_gazetteer(cls, gazetteer: Gazetteer) -> NameMatcher:
@@ -316,11 +312,12 @@ class NameMatcher:
         norm = normalized if isinstance(normalized, list) else list(normalized)
         out: list[tuple[int, int, str, str, _Name]] = []
         n = len(norm)
-        alone, pairs = self._alone, self._pairs
+        first, by_second = self._first, self._by_second
         # (the indices of the tokens that may start a name, found in one C-level pass)
-        for i in compress(range(n), map(alone.__contains__, norm)):
-            entries = pairs.get((norm[i], norm[i + 1])) if i + 1 < n else None
-            for name, clitic, rest in alone[norm[i]] if entries is None else entries:
+        for i in compress(range(n), map(first.__contains__, norm)):
+            alone, pairs = by_second.get(norm[i]) or self._split(norm[i])
+            entries = pairs.get(norm[i + 1], alone) if i + 1 < n else alone
+            for name, clitic, rest in entries:
                 end = i + 1 + len(rest)
                 if end <= n and (not rest or norm[i + 1 : end] == rest):
                     if rest and breaks and any(k in breaks for k in range(i + 1, end)):
@@ -334,6 +331,20 @@ class NameMatcher:
                             continue
                     out.append((i, end - 1, clitic, key, name))
         return out
+
+    def _split(self, form: str) -> _BySecond:
+        """The names that may start at a token ``form``, by the token after it: those one
+        token long, and per second token those one token long or going on with it, in the
+        order of ``_first`` (the order :meth:`candidates` finds them in). A first token
+        shared by many names is common (علي, also the preposition على normalized, starts
+        ~200 names of a news archive's gazetteer), and trying each of them at each of its
+        tokens was most of the matching."""
+        entries = self._first[form]
+        split = ([e for e in entries if not e[2]],
+                 {second: [e for e in entries if not e[2] or e[2][0] == second]
+                  for second in dict.fromkeys(e[2][0] for e in entries if e[2])})
+        self._by_second[form] = split
+        return split
 
     def _function_word_in(self, name: _Name, forms: Sequence[str], first: int, end: int) -> bool:
         """A token of the occurrence is a function word written with ى where the name is

@@ -236,6 +236,7 @@ class KeptGazetteer:
             matcher._function_words = self._kept["function_words"]
             matcher._first = ShardedTable(self._kept["first"], MATCHER_SHARD_LEN,
                                           _gazetteer_load)
+            matcher._by_second = {}
             self._matcher = matcher
         return self._matcher
 
