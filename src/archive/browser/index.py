@@ -971,7 +971,6 @@ def _forms_entry_text(norms: dict[str, dict[str, list[int]]], docs: list[int]) -
     ``docs`` in C, without a codes list, the codes encoder's loop over articles (half the
     entries with several forms have an article holding several) and the JSON encoder. The
     older explicit entry (an article not in ``docs``) is left to :func:`_forms_entry`."""
-    enc = _json_string
     order = sorted(norms)
     names: list[str] = []
     lists: list[list[int]] = []  # each form's articles (an article possibly twice)
@@ -985,7 +984,7 @@ def _forms_entry_text(norms: dict[str, dict[str, list[int]]], docs: list[int]) -
         else:  # that of the lowest-numbered article
             spelling = min(spellings, key=lambda s: (min(spellings[s]), s))
             numbers = list(chain.from_iterable(spellings.values()))
-        names.append(enc(norm) if spelling == norm else f"[{enc(norm)},{enc(spelling)}]")
+        names.append(_form_name(norm, spelling))
         code_of.update(dict.fromkeys(numbers, texts[i] if i < len(texts)
                                      else numbers_text([i])))
         listed += len(numbers)
@@ -1020,9 +1019,14 @@ _CODE_TEXTS = [numbers_text([i]) for i in range(4096)]
 def _one_form_fragment(term: str, norm: str, spelling: str) -> str:
     """The forms fragment of a term with one form, held by each article of its posting:
     :func:`_forms_entry`'s ``[[name], 0]``, written without the encoder's call."""
+    return f"{_json_string(term)}:[[{_form_name(norm, spelling)}],0]"
+
+
+def _form_name(norm: str, spelling: str) -> str:
+    """A form's name in a forms entry: its normalized text, ``[normalized, spelling]`` when
+    the one spelling shown differs."""
     enc = _json_string
-    name = enc(norm) if spelling == norm else f"[{enc(norm)},{enc(spelling)}]"
-    return f"{enc(term)}:[[{name}],0]"
+    return enc(norm) if spelling == norm else f"[{enc(norm)},{enc(spelling)}]"
 
 
 def _forms_value(entry: Any) -> Any:
@@ -2632,18 +2636,8 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
     entries: _Entries = {}
     dumps = marshal.dumps
     enc = _json_string
-    body, title = _LEVEL_FIELDS[level]
     for term, norms in new.items():
-        fields = terms.get(term)
-        if not fields:
-            docs = []
-        else:
-            a, b = fields.get(body), fields.get(title)
-            if a is None or b is None:  # one field (most): its articles are distinct already
-                held = a if b is None else b
-                docs = [] if held is None else sorted(held)
-            else:
-                docs = sorted({*a, *b})
+        docs = _level_docs(terms.get(term), level)
         # an article lists each (term, form) once (_record), and is read once: no repeats;
         # sorted in place (the gathered tables are the cold build's own, used once)
         if len(norms) == 1:  # one form with one spelling (most terms): without the loops
@@ -2652,9 +2646,8 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
                 ((spelling, numbers),) = spellings.items()
                 if len(numbers) > 1:
                     numbers.sort()
-                if numbers == docs:  # held by each article (_one_form_fragment)
-                    name = enc(norm) if spelling == norm else f"[{enc(norm)},{enc(spelling)}]"
-                    entries[term] = (f"{enc(term)}:[[{name}],0]", dumps(norms, 2))
+                if numbers == docs:  # held by each article
+                    entries[term] = (_one_form_fragment(term, norm, spelling), dumps(norms, 2))
                 else:
                     entries[term] = (_forms_fragment(term, norms, docs), dumps(norms, 2))
                 continue
