@@ -1,16 +1,25 @@
-"""The optional C accelerators of the index writers (the rest of the build is in pyproject.toml).
+"""The optional C modules of the index writers (the rest of the build is in pyproject.toml).
 
 Each module only speeds up functions that have a pure-Python twin in the same package, which
-is used when the module is not built (no C compiler or no Python headers): the output is the
-same byte for byte, which tests/test_native.py checks wherever the modules are built.
+is used when the module is not built (no C compiler or no Python headers), see
+``archive.native``: the output is the same byte for byte, which the tests check wherever the
+modules are built. Each module is compiled with the SHA-256 of its source (``SOURCE_SHA``), so
+that an editable install whose C source changed since is not used with the old code.
 """
+
+import hashlib
+from pathlib import Path
 
 from setuptools import Extension, setup
 
-setup(
-    ext_modules=[
-        Extension("archive.browser._cterms", ["src/archive/browser/_cterms.c"], optional=True),
-        Extension("archive.browser._cshards", ["src/archive/browser/_cshards.c"], optional=True),
-        Extension("archive.index._cpostings", ["src/archive/index/_cpostings.c"], optional=True),
-    ]
-)
+MODULES = ["archive.browser._cterms", "archive.browser._cshards", "archive.index._cpostings"]
+
+
+def extension(name: str) -> Extension:
+    source = Path("src", *name.split(".")).with_suffix(".c")
+    sha = hashlib.sha256(source.read_bytes()).hexdigest()
+    return Extension(name, [source.as_posix()], optional=True,
+                     define_macros=[("SOURCE_SHA", f'"{sha}"')])
+
+
+setup(ext_modules=[extension(name) for name in MODULES])

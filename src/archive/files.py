@@ -86,10 +86,16 @@ def file_identity(path: Path | str) -> tuple[int, int, int] | None:
     return st.st_ino, st.st_size, st.st_mtime_ns
 
 
+#: Compiled modules' suffixes (setup.py builds them from C sources beside them).
+COMPILED = frozenset({".so", ".pyd"})
+
+
 def fingerprint(label: str, parts: Iterable[str], *, skip: Iterable[str] = ()) -> str:
     """Hash of every file under the ``parts`` of the ``archive`` package (folders or files,
     relative to it; ``__pycache__`` and any folder named in ``skip`` left out), in path order,
-    with ``label`` first: a product made by other code has another fingerprint."""
+    with ``label`` first: a product made by other code has another fingerprint. Compiled C
+    modules are left out: their sources (``.c``) are hashed, and a module built from another
+    source is not used (:mod:`archive.native`)."""
     skipped = {"__pycache__", *skip}
     files: set[Path] = set()
     for part in parts:
@@ -98,7 +104,8 @@ def fingerprint(label: str, parts: Iterable[str], *, skip: Iterable[str] = ()) -
             files.add(target)
         elif target.is_dir():
             files.update(p for p in target.rglob("*")
-                         if p.is_file() and skipped.isdisjoint(p.relative_to(PACKAGE).parts))
+                         if p.is_file() and p.suffix not in COMPILED
+                         and skipped.isdisjoint(p.relative_to(PACKAGE).parts))
     h = hashlib.sha256(f"{label}\n".encode())
     for p in sorted(files):
         h.update(p.relative_to(PACKAGE).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")

@@ -7,7 +7,17 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_cpostings", NULL, -1, methods,
+    .m_base = PyModuleDef_HEAD_INIT, .m_name = "_cpostings", .m_size = -1, .m_methods = methods,
 };
 
-PyMODINIT_FUNC PyInit__cpostings(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__cpostings(void)
+{
+    PyObject *m = PyModule_Create(&module);
+    /* the SHA-256 of this file when it was compiled (setup.py): archive.native uses the module
+       only while it is the source's */
+    if (m != NULL && PyModule_AddStringConstant(m, "SOURCE_SHA", SOURCE_SHA) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
