@@ -1,13 +1,1133 @@
-/* archive.browser._cterms: placeholder, filled by the accelerators of archive.browser. */
+/* archive.browser._cterms: the per-article half of the browser writer in C.
+ *
+ * An article's term groups are made once per article and term: in Python each posting and
+ * form was a tuple, a hash lookup and a marshal call per group. Here one call per article
+ * hashes its terms and writes every group's marshal bytes (version 2) straight from the
+ * postings and forms dicts, without a Python object per posting.
+ *
+ * Every function has a pure-Python twin that stays the reference (tests/test_native_terms.py
+ * compares them byte for byte):
+ *   term_hash(term)                  archive.browser.index.term_hash_py
+ *   term_groups(postings, forms[, hash])  archive.browser.index._term_groups_py
+ *   cells(lists)                     archive.browser.articleterms.cells_py
+ *
+ * Nothing here depends on addresses or on Python's string hashes (PYTHONHASHSEED): groups
+ * are found by the terms' FNV-1a hashes, in the order the dicts give.
+ */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <marshal.h>
+#include <stdint.h>
+#include <limits.h>
+#include <string.h>
+
+/* ---- FNV-1a over UTF-16 code units ---------------------------------------------------- */
+
+#define FNV_START 0x811C9DC5u
+#define FNV_PRIME 0x01000193u
+
+/* term_hash of ``term`` into *out; -1 with an exception set on failure. A character beyond
+ * the BMP is its surrogate pair, as JavaScript sees the string. A string with such a
+ * character and a lone surrogate cannot be encoded as UTF-16: the twin's encode raises, and
+ * so does this (through the same codec, for the same exception). */
+static int
+fnv_utf16(PyObject *term, uint32_t *out)
+{
+    if (!PyUnicode_Check(term)) {
+        PyErr_Format(PyExc_TypeError, "a term must be str, not %.100s", Py_TYPE(term)->tp_name);
+        return -1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(term);
+    int kind = PyUnicode_KIND(term);
+    const void *data = PyUnicode_DATA(term);
+    uint32_t h = FNV_START;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *s = data;
+        for (Py_ssize_t i = 0; i < n; i++)
+            h = (h ^ s[i]) * FNV_PRIME;
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *s = data;
+        for (Py_ssize_t i = 0; i < n; i++)
+            h = (h ^ s[i]) * FNV_PRIME;
+    }
+    else {
+        const Py_UCS4 *s = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 c = s[i];
+            if (c > 0xFFFF) {
+                c -= 0x10000;
+                h = (h ^ (0xD800 + (c >> 10))) * FNV_PRIME;
+                h = (h ^ (0xDC00 + (c & 0x3FF))) * FNV_PRIME;
+            }
+            else if (c >= 0xD800 && c <= 0xDFFF) {
+                PyObject *raised = PyUnicode_AsEncodedString(term, "utf-16-le", NULL);
+                if (raised == NULL)
+                    return -1;
+                Py_DECREF(raised);  /* not expected: the codec accepted it */
+                PyErr_SetString(PyExc_UnicodeError, "a lone surrogate beside an astral character");
+                return -1;
+            }
+            else
+                h = (h ^ c) * FNV_PRIME;
+        }
+    }
+    *out = h;
+    return 0;
+}
+
+static PyObject *
+term_hash(PyObject *Py_UNUSED(self), PyObject *term)
+{
+    uint32_t h;
+    if (fnv_utf16(term, &h) < 0)
+        return NULL;
+    return PyLong_FromUnsignedLong(h);
+}
+
+/* ---- marshal version 2, written directly ---------------------------------------------- */
+/* Version 2 has no back references (FLAG_REF, version 3) and no short forms (version 4):
+ * a value's bytes do not depend on what was written before it, so a group is written piece
+ * by piece and anything this writer does not know is handed to marshal itself. */
+
+typedef struct {
+    char *data;
+    Py_ssize_t len, cap;
+} Buf;
+
+static int
+buf_reserve(Buf *b, Py_ssize_t more)
+{
+    if (b->len + more <= b->cap)
+        return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + more) {
+        if (cap > PY_SSIZE_T_MAX / 2) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        cap *= 2;
+    }
+    char *data = PyMem_Realloc(b->data, cap);
+    if (data == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    b->data = data;
+    b->cap = cap;
+    return 0;
+}
+
+static inline void
+put_u32(char *p, uint32_t v)
+{
+    p[0] = (char)(v & 0xFF);
+    p[1] = (char)((v >> 8) & 0xFF);
+    p[2] = (char)((v >> 16) & 0xFF);
+    p[3] = (char)((v >> 24) & 0xFF);
+}
+
+/* A type code and a 32-bit count or value (marshal's w_long: little-endian). */
+static int
+w_head(Buf *b, char code, uint32_t v)
+{
+    if (buf_reserve(b, 5) < 0)
+        return -1;
+    b->data[b->len] = code;
+    put_u32(b->data + b->len + 1, v);
+    b->len += 5;
+    return 0;
+}
+
+static int
+w_byte(Buf *b, char code)
+{
+    if (buf_reserve(b, 1) < 0)
+        return -1;
+    b->data[b->len++] = code;
+    return 0;
+}
+
+/* marshal.dumps(v, 2) appended: for the values this writer does not spell itself. */
+static int
+w_marshal(Buf *b, PyObject *v)
+{
+    PyObject *bytes = PyMarshal_WriteObjectToString(v, 2);
+    if (bytes == NULL)
+        return -1;
+    Py_ssize_t n = PyBytes_GET_SIZE(bytes);
+    if (buf_reserve(b, n) < 0) {
+        Py_DECREF(bytes);
+        return -1;
+    }
+    memcpy(b->data + b->len, PyBytes_AS_STRING(bytes), n);
+    b->len += n;
+    Py_DECREF(bytes);
+    return 0;
+}
+
+/* An int: TYPE_INT when it fits 32 bits signed, else TYPE_LONG, its magnitude in 15-bit
+ * digits, fewest first (marshal's w_PyLong gives the same digits for any digit size of
+ * the int object); beyond 64 bits, marshal itself. */
+static int
+w_int(Buf *b, PyObject *v)
+{
+    int overflow;
+    long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+    if (x == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow)
+        return w_marshal(b, v);
+    if (x >= INT32_MIN && x <= INT32_MAX)
+        return w_head(b, 'i', (uint32_t)(int32_t)x);
+    unsigned long long m = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+    int digits = 0;
+    for (unsigned long long t = m; t; t >>= 15)
+        digits++;
+    if (w_head(b, 'l', (uint32_t)(x < 0 ? -digits : digits)) < 0 || buf_reserve(b, 2 * digits) < 0)
+        return -1;
+    for (; m; m >>= 15) {
+        b->data[b->len++] = (char)(m & 0xFF);
+        b->data[b->len++] = (char)((m >> 8) & 0x7F);
+    }
+    return 0;
+}
+
+/* A str: TYPE_UNICODE, its UTF-8 length and bytes ("surrogatepass": a lone surrogate is
+ * three bytes like any other character of its range), encoded here from the string's own
+ * characters (no UTF-8 copy kept on the string). */
+static int
+w_str(Buf *b, PyObject *v)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(v);
+    int kind = PyUnicode_KIND(v);
+    const void *data = PyUnicode_DATA(v);
+    if (PyUnicode_IS_ASCII(v)) {
+        if (n > INT32_MAX)
+            return w_marshal(b, v);
+        if (w_head(b, 'u', (uint32_t)n) < 0 || buf_reserve(b, n) < 0)
+            return -1;
+        memcpy(b->data + b->len, data, n);
+        b->len += n;
+        return 0;
+    }
+    Py_ssize_t size = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        size += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    }
+    if (size > INT32_MAX)
+        return w_marshal(b, v);
+    if (w_head(b, 'u', (uint32_t)size) < 0 || buf_reserve(b, size) < 0)
+        return -1;
+    unsigned char *p = (unsigned char *)b->data + b->len;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80)
+            *p++ = (unsigned char)c;
+        else if (c < 0x800) {
+            *p++ = (unsigned char)(0xC0 | (c >> 6));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        }
+        else if (c < 0x10000) {
+            *p++ = (unsigned char)(0xE0 | (c >> 12));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        }
+        else {
+            *p++ = (unsigned char)(0xF0 | (c >> 18));
+            *p++ = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *p++ = (unsigned char)(0x80 | (c & 0x3F));
+        }
+    }
+    b->len += size;
+    return 0;
+}
+
+/* Any value: None, bools, ints, str, tuples and lists of them spelled here (what a group
+ * holds), anything else (or deeper than a group goes) by marshal. */
+static int
+w_obj(Buf *b, PyObject *v, int depth)
+{
+    if (v == Py_None)
+        return w_byte(b, 'N');
+    if (v == Py_True)
+        return w_byte(b, 'T');
+    if (v == Py_False)
+        return w_byte(b, 'F');
+    if (PyUnicode_CheckExact(v))
+        return w_str(b, v);
+    if (PyLong_CheckExact(v))
+        return w_int(b, v);
+    if (depth < 16 && (PyList_CheckExact(v) || PyTuple_CheckExact(v))) {
+        int list = PyList_CheckExact(v);
+        Py_ssize_t n = list ? PyList_GET_SIZE(v) : PyTuple_GET_SIZE(v);
+        if (n > INT32_MAX)
+            return w_marshal(b, v);
+        if (w_head(b, list ? '[' : '(', (uint32_t)n) < 0)
+            return -1;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            /* a list is read again at each step: nothing here runs Python code, but the
+             * item is held while it is written all the same */
+            if (list && i >= PyList_GET_SIZE(v)) {
+                PyErr_SetString(PyExc_RuntimeError, "list changed size during marshal");
+                return -1;
+            }
+            PyObject *item = list ? PyList_GET_ITEM(v, i) : PyTuple_GET_ITEM(v, i);
+            Py_INCREF(item);
+            int r = w_obj(b, item, depth + 1);
+            Py_DECREF(item);
+            if (r < 0)
+                return -1;
+        }
+        return 0;
+    }
+    return w_marshal(b, v);
+}
+
+/* ---- term groups ------------------------------------------------------------------------ */
+
+typedef struct {
+    uint32_t hash;
+    Py_ssize_t first_post, last_post;  /* postings of the group: indices, -1 for none */
+    Py_ssize_t first_form, last_form;  /* forms of the group */
+    Py_ssize_t posts, forms;
+} Group;
+
+typedef struct {
+    PyObject *level, *term, *norm, *spelling;  /* borrowed; term NULL: the short form */
+    Py_ssize_t next;
+} Form;
+
+typedef struct {
+    Group *groups;
+    Py_ssize_t count;
+    Py_ssize_t *slots;  /* open addressing on the hash: group index + 1, 0 empty */
+    size_t mask;
+} Table;
+
+static Py_ssize_t
+table_find(Table *t, uint32_t h)
+{
+    size_t i = (h * 0x9E3779B1u) & t->mask;
+    while (t->slots[i]) {
+        Py_ssize_t g = t->slots[i] - 1;
+        if (t->groups[g].hash == h)
+            return g;
+        i = (i + 1) & t->mask;
+    }
+    return -1;
+}
+
+static Py_ssize_t
+table_add(Table *t, uint32_t h)
+{
+    size_t i = (h * 0x9E3779B1u) & t->mask;
+    while (t->slots[i])
+        i = (i + 1) & t->mask;
+    Py_ssize_t g = t->count++;
+    t->slots[i] = g + 1;
+    Group *grp = &t->groups[g];
+    grp->hash = h;
+    grp->first_post = grp->last_post = grp->first_form = grp->last_form = -1;
+    grp->posts = grp->forms = 0;
+    return g;
+}
+
+/* The hash of ``term``: FNV-1a, or ``hash_fn(term)`` (a test's weak hash) when given. */
+static int
+hash_term(PyObject *hash_fn, PyObject *term, uint32_t *out)
+{
+    if (hash_fn == NULL)
+        return fnv_utf16(term, out);
+    PyObject *r = PyObject_CallOneArg(hash_fn, term);
+    if (r == NULL)
+        return -1;
+    unsigned long long v = PyLong_AsUnsignedLongLong(r);
+    Py_DECREF(r);
+    if (v == (unsigned long long)-1 && PyErr_Occurred())
+        return -1;
+    if (v > 0xFFFFFFFFULL) {
+        PyErr_SetString(PyExc_ValueError, "a term hash must hold in 32 bits");
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static void
+form_append(Table *t, Form *forms, Py_ssize_t g, Py_ssize_t k)
+{
+    Group *grp = &t->groups[g];
+    forms[k].next = -1;
+    if (grp->last_form < 0)
+        grp->first_form = k;
+    else
+        forms[grp->last_form].next = k;
+    grp->last_form = k;
+    grp->forms++;
+}
+
+static PyObject *
+term_groups(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *postings, *forms_dict, *hash_fn = Py_None;
+    if (!PyArg_ParseTuple(args, "O!O!|O:term_groups", &PyDict_Type, &postings, &PyDict_Type,
+                          &forms_dict, &hash_fn))
+        return NULL;
+    if (hash_fn == Py_None)
+        hash_fn = NULL;
+    Py_ssize_t n = PyDict_GET_SIZE(postings), m = PyDict_GET_SIZE(forms_dict);
+    PyObject *result = NULL, *hash_list = NULL, *group_list = NULL;
+    PyObject **keys = PyMem_Calloc(n + 1, sizeof(PyObject *));
+    PyObject **values = PyMem_Calloc(n + 1, sizeof(PyObject *));
+    Py_ssize_t *next_post = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
+    Form *forms = PyMem_Calloc(m + 1, sizeof(Form));
+    Py_ssize_t *rest = PyMem_Calloc(m + 1, sizeof(Py_ssize_t));
+    Py_ssize_t *ends = NULL;
+    Table t = {NULL, 0, NULL, 0};
+    size_t cap = 8;
+    while (cap < 2 * (size_t)(n + m))
+        cap *= 2;
+    t.mask = cap - 1;
+    t.slots = PyMem_Calloc(cap, sizeof(Py_ssize_t));
+    t.groups = PyMem_Calloc(n + m + 1, sizeof(Group));
+    Buf b = {NULL, 0, 0};
+    if (!keys || !values || !next_post || !forms || !rest || !t.slots || !t.groups) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* the dicts' items are borrowed: held while this runs (nothing here runs Python code
+     * but a test's hash function and the comparisons of str terms, which do not change
+     * them); their sizes are checked again below all the same */
+    Py_ssize_t pos = 0, i = 0;
+    PyObject *key, *value;
+    int distinct = 1;
+    while (PyDict_Next(postings, &pos, &key, &value)) {
+        if (i >= n) {
+            PyErr_SetString(PyExc_RuntimeError, "dict changed size during iteration");
+            goto done;
+        }
+        uint32_t h;
+        if (hash_term(hash_fn, key, &h) < 0)
+            goto done;
+        keys[i] = key;
+        values[i] = value;
+        next_post[i] = -1;
+        Py_ssize_t g = table_find(&t, h);
+        if (g < 0)
+            g = table_add(&t, h);
+        else
+            distinct = 0;
+        Group *grp = &t.groups[g];
+        if (grp->last_post < 0)
+            grp->first_post = i;
+        else
+            next_post[grp->last_post] = i;
+        grp->last_post = i;
+        grp->posts++;
+        i++;
+    }
+    if (i != n || PyDict_GET_SIZE(postings) != n || PyDict_GET_SIZE(forms_dict) != m) {
+        PyErr_SetString(PyExc_RuntimeError, "dict changed size during iteration");
+        goto done;
+    }
+    /* the forms: a posting term's own go to its group without their term (when no two
+     * posting terms share a hash: the usual case), the others after them, with it */
+    Py_ssize_t rests = 0, k = 0;
+    pos = 0;
+    while (PyDict_Next(forms_dict, &pos, &key, &value)) {
+        if (!PyTuple_Check(key) || PyTuple_GET_SIZE(key) != 3) {
+            PyErr_SetString(PyExc_ValueError, "a forms key must be (level, term, normalized)");
+            goto done;
+        }
+        Form *f = &forms[k];
+        f->level = PyTuple_GET_ITEM(key, 0);
+        f->term = PyTuple_GET_ITEM(key, 1);
+        f->norm = PyTuple_GET_ITEM(key, 2);
+        int same = PyObject_RichCompareBool(value, f->norm, Py_EQ);
+        if (same < 0)
+            goto done;
+        f->spelling = same ? NULL : value;
+        Py_ssize_t g = -1;
+        if (distinct) {
+            uint32_t h;
+            if (hash_term(hash_fn, f->term, &h) < 0)
+                goto done;
+            g = table_find(&t, h);
+            if (g >= 0) {
+                int eq = PyObject_RichCompareBool(keys[t.groups[g].first_post], f->term, Py_EQ);
+                if (eq < 0)
+                    goto done;
+                if (!eq)
+                    g = -1;
+            }
+        }
+        if (g >= 0) {
+            f->term = NULL;
+            form_append(&t, forms, g, k);
+        }
+        else
+            rest[rests++] = k;
+        k++;
+    }
+    for (Py_ssize_t r = 0; r < rests; r++) {
+        Form *f = &forms[rest[r]];
+        uint32_t h;
+        if (hash_term(hash_fn, f->term, &h) < 0)
+            goto done;
+        Py_ssize_t g = table_find(&t, h);
+        if (g < 0)
+            g = table_add(&t, h);
+        form_append(&t, forms, g, rest[r]);
+    }
+    /* every group's bytes into one buffer, then one bytes object per group */
+    ends = PyMem_Calloc(t.count + 1, sizeof(Py_ssize_t));
+    if (ends == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t g = 0; g < t.count; g++) {
+        Group *grp = &t.groups[g];
+        PyObject *hv = PyLong_FromUnsignedLong(grp->hash);
+        if (hv == NULL)
+            goto done;
+        int r = w_head(&b, '(', 3) < 0 ? -1 : w_int(&b, hv);
+        Py_DECREF(hv);
+        if (r < 0 || w_head(&b, '[', (uint32_t)grp->posts) < 0)
+            goto done;
+        for (Py_ssize_t p = grp->first_post; p >= 0; p = next_post[p]) {
+            if (w_head(&b, '(', 2) < 0 || w_obj(&b, keys[p], 0) < 0
+                || w_obj(&b, values[p], 0) < 0)
+                goto done;
+        }
+        if (w_head(&b, '[', (uint32_t)grp->forms) < 0)
+            goto done;
+        for (Py_ssize_t f = grp->first_form; f >= 0; f = forms[f].next) {
+            Form *fm = &forms[f];
+            if (w_head(&b, '(', fm->term == NULL ? 3 : 4) < 0 || w_obj(&b, fm->level, 0) < 0
+                || (fm->term != NULL && w_obj(&b, fm->term, 0) < 0)
+                || w_obj(&b, fm->norm, 0) < 0
+                || w_obj(&b, fm->spelling == NULL ? Py_None : fm->spelling, 0) < 0)
+                goto done;
+        }
+        ends[g] = b.len;
+    }
+    hash_list = PyList_New(t.count);
+    group_list = PyList_New(t.count);
+    if (hash_list == NULL || group_list == NULL)
+        goto done;
+    for (Py_ssize_t g = 0; g < t.count; g++) {
+        Py_ssize_t start = g ? ends[g - 1] : 0;
+        PyObject *hv = PyLong_FromUnsignedLong(t.groups[g].hash);
+        if (hv == NULL)
+            goto done;
+        PyList_SET_ITEM(hash_list, g, hv);
+        PyObject *bytes = PyBytes_FromStringAndSize(b.data + start, ends[g] - start);
+        if (bytes == NULL)
+            goto done;
+        PyList_SET_ITEM(group_list, g, bytes);
+    }
+    result = PyTuple_Pack(2, hash_list, group_list);
+done:
+    Py_XDECREF(hash_list);
+    Py_XDECREF(group_list);
+    PyMem_Free(keys);
+    PyMem_Free(values);
+    PyMem_Free(next_post);
+    PyMem_Free(forms);
+    PyMem_Free(rest);
+    PyMem_Free(ends);
+    PyMem_Free(t.slots);
+    PyMem_Free(t.groups);
+    PyMem_Free(b.data);
+    return result;
+}
+
+/* ---- cells: positions lists as digits text (archive.browser.digits) ------------------- */
+
+/* digits.ALPHABET: printable ASCII without '"', '\\', ',', ';' and '='; the first BASE are
+ * last digits, the rest lead digits (bijective base LEADS). */
+#define BASE 64
+static char alphabet[96];
+static int leads;
+
+static void
+init_alphabet(void)
+{
+    int k = 0;
+    for (int c = 33; c < 127; c++)
+        if (!strchr("\"\\,;=", c))
+            alphabet[k++] = (char)c;
+    alphabet[k] = 0;
+    leads = k - BASE;
+}
+
+/* number_text(v) appended to *b (at most 14 characters for 64 bits). */
+static int
+w_number(Buf *b, unsigned long long v)
+{
+    char tmp[32];
+    int at = sizeof tmp;
+    tmp[--at] = alphabet[v % BASE];
+    unsigned long long high = v / BASE;
+    while (high) {
+        unsigned long long digit = (high - 1) % (unsigned)leads;
+        tmp[--at] = alphabet[BASE + digit];
+        high = (high - digit - 1) / (unsigned)leads;
+    }
+    if (buf_reserve(b, sizeof tmp - at) < 0)
+        return -1;
+    memcpy(b->data + b->len, tmp + at, sizeof tmp - at);
+    b->len += sizeof tmp - at;
+    return 0;
+}
+
+static int
+cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+/* A position as a C number: OverflowError beyond 64 bits (the caller then uses the twin,
+ * which has no bound). */
+static int
+as_ll(PyObject *v, long long *out)
+{
+    if (!PyLong_Check(v)) {
+        PyErr_Format(PyExc_TypeError, "a position must be int, not %.100s", Py_TYPE(v)->tp_name);
+        return -1;
+    }
+    *out = PyLong_AsLongLong(v);
+    return *out == -1 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int
+negative(long long v)
+{
+    PyErr_Format(PyExc_ValueError, "digits: negative number %lld", v);
+    return -1;
+}
+
+/* One list's cell: its one number, or the sorted numbers' first and gaps. */
+static PyObject *
+cell_text(Buf *b, PyObject *list, long long **scratch, Py_ssize_t *room)
+{
+    PyObject *seq = PySequence_Fast(list, "a positions list must be a sequence");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    PyObject *out = NULL;
+    b->len = 0;
+    if (n == 0) {
+        PyErr_SetString(PyExc_IndexError, "list index out of range");
+        goto done;
+    }
+    if (n > *room) {
+        long long *more = PyMem_Realloc(*scratch, n * sizeof(long long));
+        if (more == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        *scratch = more;
+        *room = n;
+    }
+    long long *v = *scratch;
+    int sorted = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (as_ll(items[i], &v[i]) < 0)
+            goto done;
+        if (i && v[i] < v[i - 1])
+            sorted = 0;
+    }
+    if (!sorted)
+        qsort(v, n, sizeof(long long), cmp_ll);
+    if (v[0] < 0) {
+        negative(v[0]);
+        goto done;
+    }
+    long long last = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (w_number(b, (unsigned long long)(v[i] - last)) < 0)
+            goto done;
+        last = v[i];
+    }
+    out = PyUnicode_FromStringAndSize(b->data, b->len);
+done:
+    Py_DECREF(seq);
+    return out;
+}
+
+static PyObject *
+cells(PyObject *Py_UNUSED(self), PyObject *lists)
+{
+    PyObject *seq = PySequence_Fast(lists, "cells takes a sequence of positions lists");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(n);
+    Buf b = {NULL, 0, 0};
+    long long *scratch = NULL;
+    Py_ssize_t room = 0;
+    if (out == NULL)
+        goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *cell = cell_text(&b, PySequence_Fast_GET_ITEM(seq, i), &scratch, &room);
+        if (cell == NULL)
+            goto fail;
+        PyList_SET_ITEM(out, i, cell);
+    }
+    Py_DECREF(seq);
+    PyMem_Free(b.data);
+    PyMem_Free(scratch);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_DECREF(seq);
+    PyMem_Free(b.data);
+    PyMem_Free(scratch);
+    return NULL;
+}
+
+/* ---- an article's body grouped per vocabulary entry ----------------------------------- */
+
+/* The ids of the body's tokens: an array("I") read in place (the records' columns), else
+ * any sequence of ints. *held is the buffer to release, or NULL. */
+static int
+read_ids(PyObject *body, Py_buffer *view, int *held, uint32_t **ids, Py_ssize_t *n)
+{
+    *held = 0;
+    if (PyObject_CheckBuffer(body)
+        && PyObject_GetBuffer(body, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) == 0) {
+        if (view->itemsize == 4 && view->format && strcmp(view->format, "I") == 0) {
+            *held = 1;
+            *ids = view->buf;
+            *n = view->len / 4;
+            return 0;
+        }
+        PyBuffer_Release(view);
+    }
+    PyErr_Clear();
+    PyObject *seq = PySequence_Fast(body, "the body's ids must be a sequence");
+    if (seq == NULL)
+        return -1;
+    *n = PySequence_Fast_GET_SIZE(seq);
+    *ids = PyMem_Malloc((*n + 1) * sizeof(uint32_t));
+    if (*ids == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < *n; i++) {
+        unsigned long v = PyLong_AsUnsignedLong(PySequence_Fast_GET_ITEM(seq, i));
+        if (v == (unsigned long)-1 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return -1;  /* *ids is freed by the caller */
+        }
+        if (v > 0xFFFFFFFFUL) {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_OverflowError, "a vocabulary entry beyond 32 bits");
+            return -1;
+        }
+        (*ids)[i] = (uint32_t)v;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+/* The numbers of v[0 … n) as one cell: sorted (already, nearly always), then the first and
+ * the gaps as digits text. */
+static PyObject *
+numbers_cell(Buf *b, long long *v, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 1; i < n; i++)
+        if (v[i] < v[i - 1]) {
+            qsort(v, n, sizeof(long long), cmp_ll);
+            break;
+        }
+    if (v[0] < 0) {
+        negative(v[0]);
+        return NULL;
+    }
+    b->len = 0;
+    long long last = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (w_number(b, (unsigned long long)(v[i] - last)) < 0)
+            return NULL;
+        last = v[i];
+    }
+    return PyUnicode_FromStringAndSize(b->data, b->len);
+}
+
+/* entry_cells(body, at): the body's vocabulary entries in order of first appearance and
+ * each one's cell (its positions: ``at``'s items, or the token indices when None), what
+ * articleterms.entry_cells_py gives without its lists: no int object per position. A
+ * vocabulary entry beyond the table this makes (never: entries index the vocabulary) is
+ * an OverflowError, for the twin to take. */
+static PyObject *
+entry_cells(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *body, *at;
+    if (!PyArg_ParseTuple(args, "OO:entry_cells", &body, &at))
+        return NULL;
+    Py_buffer view;
+    int held = 0;
+    uint32_t *ids = NULL;
+    Py_ssize_t n = 0;
+    PyObject *at_seq = NULL, *entries = NULL, *texts = NULL, *result = NULL;
+    Py_ssize_t *slot = NULL, *count = NULL, *start = NULL;
+    uint32_t *order = NULL;
+    long long *pos = NULL;
+    Buf b = {NULL, 0, 0};
+    if (read_ids(body, &view, &held, &ids, &n) < 0)
+        goto done;
+    if (at != Py_None) {
+        at_seq = PySequence_Fast(at, "positions must be a sequence");
+        if (at_seq == NULL)
+            goto done;
+        if (PySequence_Fast_GET_SIZE(at_seq) != n) {
+            PyErr_SetString(PyExc_ValueError, "zip() arguments differ in length");
+            goto done;
+        }
+    }
+    uint32_t top = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (ids[i] > top)
+            top = ids[i];
+    if (top > (1u << 24)) {
+        PyErr_SetString(PyExc_OverflowError, "a vocabulary entry beyond the table");
+        goto done;
+    }
+    /* per entry its place in order of first appearance; then counts, starts, positions */
+    slot = PyMem_Malloc(((size_t)top + 1) * sizeof(Py_ssize_t));
+    order = PyMem_Malloc((n + 1) * sizeof(uint32_t));
+    count = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
+    start = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    pos = PyMem_Malloc((n + 1) * sizeof(long long));
+    if (!slot || !order || !count || !start || !pos) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t v = 0; v <= top; v++)
+        slot[v] = -1;
+    Py_ssize_t distinct = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t k = slot[ids[i]];
+        if (k < 0) {
+            k = slot[ids[i]] = distinct;
+            order[distinct++] = ids[i];
+        }
+        count[k]++;
+    }
+    Py_ssize_t total = 0;
+    for (Py_ssize_t k = 0; k < distinct; k++) {
+        start[k] = total;
+        total += count[k];
+        count[k] = 0;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t k = slot[ids[i]];
+        long long p = i;
+        if (at_seq != NULL && as_ll(PySequence_Fast_GET_ITEM(at_seq, i), &p) < 0)
+            goto done;
+        pos[start[k] + count[k]++] = p;
+    }
+    entries = PyList_New(distinct);
+    texts = PyList_New(distinct);
+    if (entries == NULL || texts == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < distinct; k++) {
+        PyObject *e = PyLong_FromUnsignedLong(order[k]);
+        if (e == NULL)
+            goto done;
+        PyList_SET_ITEM(entries, k, e);
+        PyObject *t = numbers_cell(&b, pos + start[k], count[k]);
+        if (t == NULL)
+            goto done;
+        PyList_SET_ITEM(texts, k, t);
+    }
+    result = PyTuple_Pack(2, entries, texts);
+done:
+    if (held)
+        PyBuffer_Release(&view);
+    else
+        PyMem_Free(ids);
+    Py_XDECREF(at_seq);
+    Py_XDECREF(entries);
+    Py_XDECREF(texts);
+    PyMem_Free(slot);
+    PyMem_Free(order);
+    PyMem_Free(count);
+    PyMem_Free(start);
+    PyMem_Free(pos);
+    PyMem_Free(b.data);
+    return result;
+}
+
+/* ---- a field's terms merged ------------------------------------------------------------- */
+
+static signed char digit_value[128];
+
+static void
+init_digit_values(void)
+{
+    memset(digit_value, -1, sizeof digit_value);
+    for (int k = 0; alphabet[k]; k++)
+        digit_value[(unsigned char)alphabet[k]] = (signed char)k;
+}
+
+/* The absolute numbers of a cell (digits text of a first number and gaps) appended to
+ * *v (room for *room); -1 with ValueError for a text that is not one. */
+static int
+read_cell(PyObject *text, long long **v, Py_ssize_t *len, Py_ssize_t *room)
+{
+    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text)) {
+        PyErr_SetString(PyExc_ValueError, "digits: a cell must be ASCII text");
+        return -1;
+    }
+    const unsigned char *s = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (*len + n > *room) {
+        Py_ssize_t want = 2 * (*len + n) + 16;
+        long long *more = PyMem_Realloc(*v, want * sizeof(long long));
+        if (more == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *v = more;
+        *room = want;
+    }
+    unsigned long long high = 0, at = 0;
+    int open = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int d = s[i] < 128 ? digit_value[s[i]] : -1;
+        if (d < 0)
+            goto bad;
+        if (d >= BASE) {
+            if (high > (ULLONG_MAX >> 6) / (unsigned)leads)
+                goto big;
+            high = high * (unsigned)leads + (unsigned)(d - BASE + 1);
+            open = 1;
+            continue;
+        }
+        unsigned long long gap = high * BASE + (unsigned)d;
+        if (gap > (unsigned long long)LLONG_MAX - at)
+            goto big;
+        at += gap;
+        (*v)[(*len)++] = (long long)at;
+        high = 0;
+        open = 0;
+    }
+    if (!open && n)
+        return 0;
+bad:
+    PyErr_Format(PyExc_ValueError, "digits: not a list of numbers: %R", text);
+    return -1;
+big:
+    PyErr_SetString(PyExc_OverflowError, "a position beyond 63 bits");
+    return -1;
+}
+
+/* Two str equal (both exact str here: the terms of a field). */
+static int
+same_str(PyObject *a, PyObject *b)
+{
+    if (a == b)
+        return 1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    int kind = PyUnicode_KIND(a);
+    return n == PyUnicode_GET_LENGTH(b) && kind == PyUnicode_KIND(b)
+           && memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * kind) == 0;
+}
+
+/* merged(terms, texts): a field's terms (one per vocabulary entry: "" for none) and their
+ * cells as its distinct terms and cells, a term several entries share with their positions
+ * merged (read back from the cells): articleterms._merged_py without the lists. */
+static PyObject *
+merged(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *terms, *texts;
+    if (!PyArg_ParseTuple(args, "O!O!:merged", &PyList_Type, &terms, &PyList_Type, &texts))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(terms);
+    if (PyList_GET_SIZE(texts) != n) {
+        PyErr_SetString(PyExc_ValueError, "merged: as many cells as terms");
+        return NULL;
+    }
+    PyObject *result = NULL, *out_terms = NULL, *out_texts = NULL;
+    Py_ssize_t *first = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));  /* per distinct term */
+    Py_ssize_t *next = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));   /* per entry: same term */
+    Py_ssize_t *last = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *many = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
+    uint32_t *hashes = PyMem_Malloc((n + 1) * sizeof(uint32_t));
+    size_t cap = 8;
+    while (cap < 2 * (size_t)n)
+        cap *= 2;
+    Py_ssize_t *slots = PyMem_Calloc(cap, sizeof(Py_ssize_t));  /* distinct term + 1 */
+    long long *v = NULL;
+    Py_ssize_t vlen = 0, room = 0;
+    Buf b = {NULL, 0, 0};
+    if (!first || !next || !last || !many || !hashes || !slots) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t distinct = 0;
+    int empty = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *term = PyList_GET_ITEM(terms, k);
+        if (!PyUnicode_CheckExact(term)) {
+            PyErr_SetString(PyExc_TypeError, "merged: the terms must be str");
+            goto done;
+        }
+        next[k] = -1;
+        if (PyUnicode_GET_LENGTH(term) == 0) {
+            empty = 1;
+            continue;
+        }
+        uint32_t h;
+        if (fnv_utf16(term, &h) < 0)
+            goto done;
+        size_t i = (h * 0x9E3779B1u) & (cap - 1);
+        Py_ssize_t d = -1;
+        while (slots[i]) {
+            Py_ssize_t e = slots[i] - 1;
+            if (hashes[e] == h && same_str(PyList_GET_ITEM(terms, first[e]), term)) {
+                d = e;
+                break;
+            }
+            i = (i + 1) & (cap - 1);
+        }
+        if (d < 0) {
+            d = distinct++;
+            slots[i] = d + 1;
+            hashes[d] = h;
+            first[d] = last[d] = k;
+        }
+        else {
+            next[last[d]] = k;
+            last[d] = k;
+            many[d] = 1;
+        }
+    }
+    if (!empty && distinct == n) {  /* each term one entry's (most fields) */
+        result = PyTuple_Pack(2, terms, texts);
+        goto done;
+    }
+    out_terms = PyList_New(distinct);
+    out_texts = PyList_New(distinct);
+    if (out_terms == NULL || out_texts == NULL)
+        goto done;
+    for (Py_ssize_t d = 0; d < distinct; d++) {
+        PyObject *term = PyList_GET_ITEM(terms, first[d]);
+        Py_INCREF(term);
+        PyList_SET_ITEM(out_terms, d, term);
+        PyObject *text;
+        if (!many[d]) {
+            text = PyList_GET_ITEM(texts, first[d]);
+            Py_INCREF(text);
+        }
+        else {
+            vlen = 0;
+            for (Py_ssize_t k = first[d]; k >= 0; k = next[k])
+                if (read_cell(PyList_GET_ITEM(texts, k), &v, &vlen, &room) < 0)
+                    goto done;
+            if (vlen == 0) {
+                PyErr_SetString(PyExc_ValueError, "digits: an empty cell");
+                goto done;
+            }
+            text = numbers_cell(&b, v, vlen);
+            if (text == NULL)
+                goto done;
+        }
+        PyList_SET_ITEM(out_texts, d, text);
+    }
+    result = PyTuple_Pack(2, out_terms, out_texts);
+done:
+    Py_XDECREF(out_terms);
+    Py_XDECREF(out_texts);
+    PyMem_Free(first);
+    PyMem_Free(next);
+    PyMem_Free(last);
+    PyMem_Free(many);
+    PyMem_Free(hashes);
+    PyMem_Free(slots);
+    PyMem_Free(v);
+    PyMem_Free(b.data);
+    return result;
+}
+
+/* add_field(postings, f, terms, texts): articleterms.add_field_py. */
+static PyObject *
+add_field(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *postings, *f, *terms, *texts;
+    if (!PyArg_ParseTuple(args, "O!OO!O!:add_field", &PyDict_Type, &postings, &f, &PyList_Type,
+                          &terms, &PyList_Type, &texts))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(terms);
+    if (PyList_GET_SIZE(texts) != n) {
+        PyErr_SetString(PyExc_ValueError, "zip() arguments differ in length");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < n && k < PyList_GET_SIZE(terms) && k < PyList_GET_SIZE(texts);
+         k++) {
+        PyObject *term = PyList_GET_ITEM(terms, k), *cell = PyList_GET_ITEM(texts, k);
+        PyObject *at = PyDict_GetItemWithError(postings, term);
+        if (at == NULL) {
+            if (PyErr_Occurred())
+                return NULL;
+            PyObject *fresh = PyList_New(2);
+            if (fresh == NULL)
+                return NULL;
+            Py_INCREF(f);
+            Py_INCREF(cell);
+            PyList_SET_ITEM(fresh, 0, f);
+            PyList_SET_ITEM(fresh, 1, cell);
+            int r = PyDict_SetItem(postings, term, fresh);
+            Py_DECREF(fresh);
+            if (r < 0)
+                return NULL;
+        }
+        else {
+            if (!PyList_CheckExact(at)) {
+                PyErr_SetString(PyExc_TypeError, "add_field: a posting must be a list");
+                return NULL;
+            }
+            if (PyList_Append(at, f) < 0 || PyList_Append(at, cell) < 0)
+                return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
 
 static PyMethodDef methods[] = {
+    {"term_hash", term_hash, METH_O,
+     "FNV-1a (32 bit) over the UTF-16 code units of a term (index.term_hash_py)."},
+    {"term_groups", term_groups, METH_VARARGS,
+     "An article's (hashes, group bytes) from its postings and forms (index._term_groups_py)."},
+    {"cells", cells, METH_O,
+     "Each positions list's cell text (articleterms.cells_py)."},
+    {"entry_cells", entry_cells, METH_VARARGS,
+     "The body's entries and their cells (articleterms.entry_cells_py)."},
+    {"merged", merged, METH_VARARGS,
+     "A field's distinct terms and cells (articleterms._merged_py, from the cells)."},
+    {"add_field", add_field, METH_VARARGS,
+     "A field's terms and cells added to the postings (articleterms.add_field_py)."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_cterms", NULL, -1, methods,
+    PyModuleDef_HEAD_INIT, "_cterms", "The browser writer's per-article half in C.", -1, methods,
+    NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit__cterms(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC
+PyInit__cterms(void)
+{
+    init_alphabet();
+    init_digit_values();
+    return PyModule_Create(&module);
+}

@@ -17,12 +17,19 @@ from __future__ import annotations
 
 import operator
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import chain, compress, repeat
 from typing import TYPE_CHECKING, Any
 
 from archive.analysis.morphology import ALT_MARK
 from archive.browser.digits import SPELLING, numbers_text
+
+try:  # the per-article half in C (setup.py), where it is built: the functions below are its twins
+    from archive.browser import _cterms
+except ImportError:  # pragma: no cover - no C compiler where the package was installed
+    _cterms = None  # type: ignore[assignment]
+if _cterms is not None and not hasattr(_cterms, "term_groups"):  # an older build's placeholder
+    _cterms = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from archive.index.columns import ArticleColumns
@@ -50,6 +57,16 @@ def delta_encode(positions: list[int]) -> list[int]:
 
 
 def cells(lists: list[list[int]]) -> list[str]:
+    """:func:`cells_py`, in C where the module is built (a number beyond 64 bits: the twin)."""
+    if _cterms is not None:
+        try:
+            return _cterms.cells(lists)  # type: ignore[no-any-return]
+        except OverflowError:
+            pass
+    return cells_py(lists)
+
+
+def cells_py(lists: list[list[int]]) -> list[str]:
     """Each of an article's positions lists (one field's terms) as its cell's text: the
     delta positions as :func:`~archive.browser.digits.numbers_text` text, what a shard's cell
     holds (format 8). Made once per article and term here, and spilled as text: the shards
@@ -108,6 +125,14 @@ def field_cells(raw: dict[str, list[int]]) -> tuple[list[str], list[str]]:
 
 
 def add_field(postings: Postings, f: int, terms: list[str], texts: list[str]) -> None:
+    """:func:`add_field_py`, in C where the module is built."""
+    if _cterms is not None:
+        _cterms.add_field(postings, f, terms, texts)
+    else:
+        add_field_py(postings, f, terms, texts)
+
+
+def add_field_py(postings: Postings, f: int, terms: list[str], texts: list[str]) -> None:
     """Add field ``f``'s terms and cells to ``postings`` (``[f, cell]`` after a term's earlier
     fields; a new term at the end)."""
     get = postings.get
@@ -161,8 +186,17 @@ def body_entities(c: ArticleColumns) -> list[tuple[str, int, int, int]]:
             if m.start in position]
 
 
-def _merged(terms: list[str], lists: list[list[int]], texts: list[str]
+def _merged(terms: list[str], lists: list[list[int]] | None, texts: list[str]
             ) -> tuple[list[str], list[str]]:
+    """:func:`_merged_py`; in C where :func:`entry_cells` made the cells there (``lists``
+    None: the positions merged are read back from the cells)."""
+    if lists is None:
+        return _cterms.merged(terms, texts)  # type: ignore[union-attr,no-any-return]
+    return _merged_py(terms, lists, texts)
+
+
+def _merged_py(terms: list[str], lists: list[list[int]], texts: list[str]
+               ) -> tuple[list[str], list[str]]:
     """One field's terms (one per vocabulary entry, in first-appearance order: empty for none,
     lowercased) and their positions and cells, as the field's distinct terms and cells: a
     term several entries share has their positions merged."""
@@ -200,6 +234,36 @@ def _lowered(terms: list[str]) -> list[str]:
     return terms if joined.lower() == joined else [t.lower() for t in terms]
 
 
+def entry_cells(body: Sequence[int], at: list[int] | None
+                ) -> tuple[list[int], list[list[int]] | None, list[str]]:
+    """:func:`entry_cells_py`, in C where the module is built: then without the lists (None),
+    no int object made per position."""
+    if _cterms is not None:
+        try:
+            entries, texts = _cterms.entry_cells(body, at)
+            return entries, None, texts
+        except OverflowError:  # a number beyond 63 bits: the twin has no bound
+            pass
+    return entry_cells_py(body, at)
+
+
+def entry_cells_py(body: Sequence[int], at: list[int] | None
+                   ) -> tuple[list[int], list[list[int]], list[str]]:
+    """The body's vocabulary entries (``body``: per token its entry), in order of first
+    appearance, with each one's positions (``at``'s items, or the tokens' indices when None)
+    and their cell (:func:`cells`)."""
+    by_entry: dict[int, list[int]] = {}
+    get = by_entry.get
+    for v, p in zip(body, range(len(body)) if at is None else at, strict=True):
+        held = get(v)
+        if held is None:
+            by_entry[v] = [p]
+        else:
+            held.append(p)
+    lists = list(by_entry.values())
+    return list(by_entry), lists, cells(lists)
+
+
 def column_terms(c: ArticleColumns) -> tuple[Postings, Firsts]:
     """:func:`doc_terms` of the article ``c`` (see the module docstring)."""
     words = c.words
@@ -226,17 +290,7 @@ def column_terms(c: ArticleColumns) -> tuple[Postings, Firsts]:
     else:
         body = array("I", chain.from_iterable(ids[i:j] for i, j in c.runs))
         at = list(chain.from_iterable(range(i, j) for i, j in c.runs))
-    by_entry: dict[int, list[int]] = {}
-    get = by_entry.get
-    for v, p in zip(body, range(n) if at is None else at, strict=True):
-        held = get(v)
-        if held is None:
-            by_entry[v] = [p]
-        else:
-            held.append(p)
-    entries = list(by_entry)  # in order of first appearance
-    lists = list(by_entry.values())
-    texts = cells(lists)
+    entries, lists, texts = entry_cells(body, at)
     postings: Postings = {}
     for f, column in enumerate((norms, stems)):
         add_field(postings, f, *_merged(_lowered(list(map(column.__getitem__, entries))),
@@ -249,7 +303,8 @@ def column_terms(c: ArticleColumns) -> tuple[Postings, Firsts]:
         keep = [True] * (2 * len(entries))
         keep[1::2] = has_alt
         root_terms = _woven(root_terms, list(map(ALT_MARK.__add__, entry_alts)), keep)
-        root_lists, root_texts = _woven(lists, lists, keep), _woven(texts, texts, keep)
+        root_lists = None if lists is None else _woven(lists, lists, keep)
+        root_texts = _woven(texts, texts, keep)
     else:
         root_lists, root_texts = lists, texts
     add_field(postings, 2, *_merged(_lowered(root_terms), root_lists, root_texts))

@@ -97,7 +97,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 from archive import files
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.browser import keptstate, shardpack
-from archive.browser.articleterms import column_terms, delta_encode, doc_terms
+from archive.browser.articleterms import _cterms, column_terms, delta_encode, doc_terms
 from archive.browser.digits import (
     SPELLING,
     codes_text,
@@ -278,8 +278,9 @@ def delta_decode(gaps: list[int]) -> list[int]:
     return out
 
 
-def term_hash(term: str) -> int:
-    """FNV-1a (32 bit) over the UTF-16 code units of ``term`` (as JavaScript sees the string)."""
+def term_hash_py(term: str) -> int:
+    """FNV-1a (32 bit) over the UTF-16 code units of ``term`` (as JavaScript sees the string):
+    the reference of ``_cterms.term_hash``."""
     h = 0x811C9DC5
     if term.isascii() or max(term) <= "\uffff":
         # each character one code unit, its code point (the usual case: half the time of
@@ -294,12 +295,16 @@ def term_hash(term: str) -> int:
     return h
 
 
+#: FNV-1a of a term (:func:`term_hash_py`), in C where the module is built.
+term_hash: Callable[[str], int] = term_hash_py if _cterms is None else _cterms.term_hash
+
 #: Term hashes computed so far (:func:`_hash`), emptied when it holds :data:`HASH_CACHE`.
 _HASHES: dict[str, int] = {}
 #: At most this many terms' hashes are kept: the frequent terms, looked up again and again,
 #: come back at once after the cache is emptied; kept without a bound (an LRU cache of
 #: 524,288 terms), it held the rare terms of the whole archive, and their strings (about
-#: 200 bytes a term: memory that grew with the archive).
+#: 200 bytes a term: memory that grew with the archive). (Not used with the C module: a
+#: term's hash there costs less than its lookup.)
 HASH_CACHE = 1 << 17
 
 
@@ -311,13 +316,17 @@ def _new_hash(term: str) -> int:
 
 
 def _hash(term: str) -> int:
-    """:func:`term_hash`, cached."""
+    """:func:`term_hash`, cached (computed in C without a cache where the module is built)."""
+    if _cterms is not None:
+        return _cterms.term_hash(term)
     h = _HASHES.get(term)
     return _new_hash(term) if h is None else h
 
 
 def _hashes(terms: list[str]) -> list[int]:
     """:func:`_hash` of each of ``terms``: looked up in C, computed only for those not known."""
+    if _cterms is not None:
+        return list(map(_cterms.term_hash, terms))
     hashes = list(map(_HASHES.get, terms))
     if None in hashes:
         hashes = [_new_hash(t) if h is None else h for h, t in zip(hashes, terms, strict=True)]
@@ -370,6 +379,15 @@ class _Record:
 
 def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str], str]
                  ) -> tuple[list[int], list[bytes]]:
+    """:func:`_term_groups_py`, in one C call where the module is built (the groups' bytes
+    written directly: no tuple per posting or form, no marshal call per group)."""
+    if _cterms is not None:
+        return _cterms.term_groups(postings, forms)
+    return _term_groups_py(postings, forms)
+
+
+def _term_groups_py(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str], str]
+                    ) -> tuple[list[int], list[bytes]]:
     """An article's postings (term → [field number, cell text, field number, …]) and forms
     (``(0 stem | 1 root, term, normalized)`` → spelling) grouped by term hash, in order of
     first appearance: the hashes, and per hash the marshal bytes of ``(hash, [(term, [field,
