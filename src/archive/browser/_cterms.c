@@ -288,9 +288,24 @@ w_obj(Buf *b, PyObject *v, int depth)
 
 /* ---- term groups ------------------------------------------------------------------------ */
 
+/* One posting term: its hash, and either its postings list (term_groups: a value written as
+ * it is) or its (field, cell) pairs (field_groups: written as the list [f, cell, …] that
+ * articleterms.add_field_py would have made). */
+typedef struct {
+    PyObject *term, *value;  /* borrowed */
+    uint32_t hash, key;      /* the group's hash; FNV-1a (the term table's own) */
+    Py_ssize_t first_pair, last_pair, pairs;
+    Py_ssize_t next;         /* the next posting term of its group */
+} Post;
+
+typedef struct {
+    PyObject *f, *cell;  /* borrowed */
+    Py_ssize_t next;
+} Pair;
+
 typedef struct {
     uint32_t hash;
-    Py_ssize_t first_post, last_post;  /* postings of the group: indices, -1 for none */
+    Py_ssize_t first_post, last_post;  /* posting terms of the group, -1 for none */
     Py_ssize_t first_form, last_form;  /* forms of the group */
     Py_ssize_t posts, forms;
 } Group;
@@ -300,35 +315,52 @@ typedef struct {
     Py_ssize_t next;
 } Form;
 
+/* Open addressing on a 32-bit hash: index + 1, 0 empty. */
 typedef struct {
-    Group *groups;
-    Py_ssize_t count;
-    Py_ssize_t *slots;  /* open addressing on the hash: group index + 1, 0 empty */
+    Py_ssize_t *slots;
     size_t mask;
 } Table;
 
-static Py_ssize_t
-table_find(Table *t, uint32_t h)
+static int
+table_init(Table *t, Py_ssize_t items)
 {
-    size_t i = (h * 0x9E3779B1u) & t->mask;
-    while (t->slots[i]) {
-        Py_ssize_t g = t->slots[i] - 1;
-        if (t->groups[g].hash == h)
-            return g;
-        i = (i + 1) & t->mask;
+    size_t cap = 8;
+    while (cap < 2 * (size_t)items + 2)
+        cap *= 2;
+    t->mask = cap - 1;
+    t->slots = PyMem_Calloc(cap, sizeof(Py_ssize_t));
+    if (t->slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
     }
+    return 0;
+}
+
+static inline size_t
+table_start(const Table *t, uint32_t h)
+{
+    return (size_t)(h * 0x9E3779B1u) & t->mask;
+}
+
+/* The group of hash h, or -1. */
+static Py_ssize_t
+group_find(const Table *t, const Group *groups, uint32_t h)
+{
+    for (size_t i = table_start(t, h); t->slots[i]; i = (i + 1) & t->mask)
+        if (groups[t->slots[i] - 1].hash == h)
+            return t->slots[i] - 1;
     return -1;
 }
 
 static Py_ssize_t
-table_add(Table *t, uint32_t h)
+group_add(Table *t, Group *groups, Py_ssize_t *count, uint32_t h)
 {
-    size_t i = (h * 0x9E3779B1u) & t->mask;
+    size_t i = table_start(t, h);
     while (t->slots[i])
         i = (i + 1) & t->mask;
-    Py_ssize_t g = t->count++;
+    Py_ssize_t g = (*count)++;
     t->slots[i] = g + 1;
-    Group *grp = &t->groups[g];
+    Group *grp = &groups[g];
     grp->hash = h;
     grp->first_post = grp->last_post = grp->first_form = grp->last_form = -1;
     grp->posts = grp->forms = 0;
@@ -356,19 +388,258 @@ hash_term(PyObject *hash_fn, PyObject *term, uint32_t *out)
     return 0;
 }
 
+/* CRC-32 (zlib.crc32's: reflected, polynomial 0xEDB88320), eight bytes a step. */
+static uint32_t crc_table[8][256];
+
 static void
-form_append(Table *t, Form *forms, Py_ssize_t g, Py_ssize_t k)
+init_crc(void)
 {
-    Group *grp = &t->groups[g];
-    forms[k].next = -1;
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[0][i] = c;
+    }
+    for (uint32_t i = 0; i < 256; i++)
+        for (int t = 1; t < 8; t++)
+            crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xFF];
+}
+
+static uint32_t
+crc32_of(const unsigned char *p, Py_ssize_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    while (n >= 8) {
+        uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16
+                           | (uint32_t)p[3] << 24);
+        c = crc_table[7][lo & 0xFF] ^ crc_table[6][(lo >> 8) & 0xFF]
+            ^ crc_table[5][(lo >> 16) & 0xFF] ^ crc_table[4][lo >> 24]
+            ^ crc_table[3][p[4]] ^ crc_table[2][p[5]] ^ crc_table[1][p[6]] ^ crc_table[0][p[7]];
+        p += 8;
+        n -= 8;
+    }
+    while (n-- > 0)
+        c = crc_table[0][(c ^ *p++) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+static PyObject *
+crc32(PyObject *Py_UNUSED(self), PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    uint32_t c = crc32_of(view.buf, view.len);
+    PyBuffer_Release(&view);
+    return PyLong_FromUnsignedLong(c);
+}
+
+/* Everything one article's groups are made of; freed by groups_free. */
+typedef struct {
+    Post *posts;
+    Py_ssize_t nposts;
+    Pair *pairs;
+    Form *forms;
+    Py_ssize_t *rest;
+    Group *groups;
+    Py_ssize_t ngroups;
+    Table by_hash;
+    Py_ssize_t *ends;
+    Buf b;
+} Groups;
+
+static void
+groups_free(Groups *s)
+{
+    PyMem_Free(s->posts);
+    PyMem_Free(s->pairs);
+    PyMem_Free(s->forms);
+    PyMem_Free(s->rest);
+    PyMem_Free(s->groups);
+    PyMem_Free(s->by_hash.slots);
+    PyMem_Free(s->ends);
+    PyMem_Free(s->b.data);
+}
+
+static void
+post_to_group(Groups *s, Py_ssize_t i)
+{
+    Post *p = &s->posts[i];
+    Py_ssize_t g = group_find(&s->by_hash, s->groups, p->hash);
+    if (g < 0)
+        g = group_add(&s->by_hash, s->groups, &s->ngroups, p->hash);
+    Group *grp = &s->groups[g];
+    p->next = -1;
+    if (grp->last_post < 0)
+        grp->first_post = i;
+    else
+        s->posts[grp->last_post].next = i;
+    grp->last_post = i;
+    grp->posts++;
+}
+
+static void
+form_append(Groups *s, Py_ssize_t g, Py_ssize_t k)
+{
+    Group *grp = &s->groups[g];
+    s->forms[k].next = -1;
     if (grp->last_form < 0)
         grp->first_form = k;
     else
-        forms[grp->last_form].next = k;
+        s->forms[grp->last_form].next = k;
     grp->last_form = k;
     grp->forms++;
 }
 
+/* The groups of s->posts (grouped already: post_to_group) and of the forms, then their
+ * bytes: index._term_groups_py's groups in its order. With ``digests``, the result's third
+ * item is the bytes of array("I", hashes) and the groups' CRC-32s (_Record.digests). */
+static PyObject *
+groups_made(Groups *s, PyObject *forms_dict, PyObject *hash_fn, int digests)
+{
+    Py_ssize_t m = PyDict_GET_SIZE(forms_dict);
+    PyObject *result = NULL, *hash_list = NULL, *group_list = NULL, *digest_bytes = NULL;
+    s->forms = PyMem_Calloc(m + 1, sizeof(Form));
+    s->rest = PyMem_Calloc(m + 1, sizeof(Py_ssize_t));
+    if (s->forms == NULL || s->rest == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    int distinct = s->ngroups == s->nposts;
+    /* a posting term's own forms go to its group without their term (when no two posting
+     * terms share a hash: the usual case), the others after them, with it */
+    Py_ssize_t pos = 0, rests = 0, k = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(forms_dict, &pos, &key, &value)) {
+        if (k >= m) {
+            PyErr_SetString(PyExc_RuntimeError, "dict changed size during iteration");
+            return NULL;
+        }
+        if (!PyTuple_Check(key) || PyTuple_GET_SIZE(key) != 3) {
+            PyErr_SetString(PyExc_ValueError, "a forms key must be (level, term, normalized)");
+            return NULL;
+        }
+        Form *f = &s->forms[k];
+        f->level = PyTuple_GET_ITEM(key, 0);
+        f->term = PyTuple_GET_ITEM(key, 1);
+        f->norm = PyTuple_GET_ITEM(key, 2);
+        int same = PyObject_RichCompareBool(value, f->norm, Py_EQ);
+        if (same < 0)
+            return NULL;
+        f->spelling = same ? NULL : value;
+        Py_ssize_t g = -1;
+        if (distinct) {
+            uint32_t h;
+            if (hash_term(hash_fn, f->term, &h) < 0)
+                return NULL;
+            g = group_find(&s->by_hash, s->groups, h);
+            if (g >= 0) {
+                int eq = PyObject_RichCompareBool(s->posts[s->groups[g].first_post].term,
+                                                  f->term, Py_EQ);
+                if (eq < 0)
+                    return NULL;
+                if (!eq)
+                    g = -1;
+            }
+        }
+        if (g >= 0) {
+            f->term = NULL;
+            form_append(s, g, k);
+        }
+        else
+            s->rest[rests++] = k;
+        k++;
+    }
+    if (k != m || PyDict_GET_SIZE(forms_dict) != m) {
+        PyErr_SetString(PyExc_RuntimeError, "dict changed size during iteration");
+        return NULL;
+    }
+    for (Py_ssize_t r = 0; r < rests; r++) {
+        uint32_t h;
+        if (hash_term(hash_fn, s->forms[s->rest[r]].term, &h) < 0)
+            return NULL;
+        Py_ssize_t g = group_find(&s->by_hash, s->groups, h);
+        if (g < 0)
+            g = group_add(&s->by_hash, s->groups, &s->ngroups, h);
+        form_append(s, g, s->rest[r]);
+    }
+    /* every group's bytes into one buffer, then one bytes object per group */
+    Buf *b = &s->b;
+    s->ends = PyMem_Calloc(s->ngroups + 1, sizeof(Py_ssize_t));
+    if (s->ends == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t g = 0; g < s->ngroups; g++) {
+        Group *grp = &s->groups[g];
+        PyObject *hv = PyLong_FromUnsignedLong(grp->hash);
+        if (hv == NULL)
+            return NULL;
+        int r = w_head(b, '(', 3) < 0 ? -1 : w_int(b, hv);
+        Py_DECREF(hv);
+        if (r < 0 || w_head(b, '[', (uint32_t)grp->posts) < 0)
+            return NULL;
+        for (Py_ssize_t i = grp->first_post; i >= 0; i = s->posts[i].next) {
+            Post *p = &s->posts[i];
+            if (w_head(b, '(', 2) < 0 || w_obj(b, p->term, 0) < 0)
+                return NULL;
+            if (p->value != NULL) {
+                if (w_obj(b, p->value, 0) < 0)
+                    return NULL;
+                continue;
+            }
+            if (w_head(b, '[', (uint32_t)(2 * p->pairs)) < 0)
+                return NULL;
+            for (Py_ssize_t q = p->first_pair; q >= 0; q = s->pairs[q].next)
+                if (w_obj(b, s->pairs[q].f, 0) < 0 || w_obj(b, s->pairs[q].cell, 0) < 0)
+                    return NULL;
+        }
+        if (w_head(b, '[', (uint32_t)grp->forms) < 0)
+            return NULL;
+        for (Py_ssize_t f = grp->first_form; f >= 0; f = s->forms[f].next) {
+            Form *fm = &s->forms[f];
+            if (w_head(b, '(', fm->term == NULL ? 3 : 4) < 0 || w_obj(b, fm->level, 0) < 0
+                || (fm->term != NULL && w_obj(b, fm->term, 0) < 0)
+                || w_obj(b, fm->norm, 0) < 0
+                || w_obj(b, fm->spelling == NULL ? Py_None : fm->spelling, 0) < 0)
+                return NULL;
+        }
+        s->ends[g] = b->len;
+    }
+    hash_list = PyList_New(s->ngroups);
+    group_list = PyList_New(s->ngroups);
+    if (digests)
+        digest_bytes = PyBytes_FromStringAndSize(NULL, 2 * s->ngroups * sizeof(unsigned int));
+    if (hash_list == NULL || group_list == NULL || (digests && digest_bytes == NULL))
+        goto done;
+    /* array("I") is of C unsigned ints, in the machine's order */
+    unsigned int *d = digests ? (unsigned int *)PyBytes_AS_STRING(digest_bytes) : NULL;
+    for (Py_ssize_t g = 0; g < s->ngroups; g++) {
+        Py_ssize_t start = g ? s->ends[g - 1] : 0;
+        PyObject *hv = PyLong_FromUnsignedLong(s->groups[g].hash);
+        if (hv == NULL)
+            goto done;
+        PyList_SET_ITEM(hash_list, g, hv);
+        PyObject *bytes = PyBytes_FromStringAndSize(b->data + start, s->ends[g] - start);
+        if (bytes == NULL)
+            goto done;
+        PyList_SET_ITEM(group_list, g, bytes);
+        if (d != NULL) {
+            d[g] = s->groups[g].hash;
+            d[s->ngroups + g] = crc32_of((const unsigned char *)b->data + start,
+                                         s->ends[g] - start);
+        }
+    }
+    result = digests ? PyTuple_Pack(3, hash_list, group_list, digest_bytes)
+                     : PyTuple_Pack(2, hash_list, group_list);
+done:
+    Py_XDECREF(hash_list);
+    Py_XDECREF(group_list);
+    Py_XDECREF(digest_bytes);
+    return result;
+}
+
+/* term_groups(postings, forms[, hash]): index._term_groups_py. */
 static PyObject *
 term_groups(PyObject *Py_UNUSED(self), PyObject *args)
 {
@@ -379,169 +650,160 @@ term_groups(PyObject *Py_UNUSED(self), PyObject *args)
     if (hash_fn == Py_None)
         hash_fn = NULL;
     Py_ssize_t n = PyDict_GET_SIZE(postings), m = PyDict_GET_SIZE(forms_dict);
-    PyObject *result = NULL, *hash_list = NULL, *group_list = NULL;
-    PyObject **keys = PyMem_Calloc(n + 1, sizeof(PyObject *));
-    PyObject **values = PyMem_Calloc(n + 1, sizeof(PyObject *));
-    Py_ssize_t *next_post = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
-    Form *forms = PyMem_Calloc(m + 1, sizeof(Form));
-    Py_ssize_t *rest = PyMem_Calloc(m + 1, sizeof(Py_ssize_t));
-    Py_ssize_t *ends = NULL;
-    Table t = {NULL, 0, NULL, 0};
-    size_t cap = 8;
-    while (cap < 2 * (size_t)(n + m))
-        cap *= 2;
-    t.mask = cap - 1;
-    t.slots = PyMem_Calloc(cap, sizeof(Py_ssize_t));
-    t.groups = PyMem_Calloc(n + m + 1, sizeof(Group));
-    Buf b = {NULL, 0, 0};
-    if (!keys || !values || !next_post || !forms || !rest || !t.slots || !t.groups) {
+    Groups s;
+    memset(&s, 0, sizeof s);
+    PyObject *result = NULL;
+    s.posts = PyMem_Calloc(n + 1, sizeof(Post));
+    s.groups = PyMem_Calloc(n + m + 1, sizeof(Group));
+    if (s.posts == NULL || s.groups == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    /* the dicts' items are borrowed: held while this runs (nothing here runs Python code
-     * but a test's hash function and the comparisons of str terms, which do not change
-     * them); their sizes are checked again below all the same */
-    Py_ssize_t pos = 0, i = 0;
+    if (table_init(&s.by_hash, n + m) < 0)
+        goto done;
+    /* the dicts' items are borrowed: nothing here runs Python code that could change them
+     * but a test's hash function and comparisons of str; their sizes are checked again */
+    Py_ssize_t pos = 0;
     PyObject *key, *value;
-    int distinct = 1;
     while (PyDict_Next(postings, &pos, &key, &value)) {
-        if (i >= n) {
+        if (s.nposts >= n) {
             PyErr_SetString(PyExc_RuntimeError, "dict changed size during iteration");
             goto done;
         }
-        uint32_t h;
-        if (hash_term(hash_fn, key, &h) < 0)
+        Post *p = &s.posts[s.nposts];
+        p->term = key;
+        p->value = value;
+        if (hash_term(hash_fn, key, &p->hash) < 0)
             goto done;
-        keys[i] = key;
-        values[i] = value;
-        next_post[i] = -1;
-        Py_ssize_t g = table_find(&t, h);
-        if (g < 0)
-            g = table_add(&t, h);
-        else
-            distinct = 0;
-        Group *grp = &t.groups[g];
-        if (grp->last_post < 0)
-            grp->first_post = i;
-        else
-            next_post[grp->last_post] = i;
-        grp->last_post = i;
-        grp->posts++;
-        i++;
+        post_to_group(&s, s.nposts++);
     }
-    if (i != n || PyDict_GET_SIZE(postings) != n || PyDict_GET_SIZE(forms_dict) != m) {
+    if (s.nposts != n || PyDict_GET_SIZE(postings) != n) {
         PyErr_SetString(PyExc_RuntimeError, "dict changed size during iteration");
         goto done;
     }
-    /* the forms: a posting term's own go to its group without their term (when no two
-     * posting terms share a hash: the usual case), the others after them, with it */
-    Py_ssize_t rests = 0, k = 0;
-    pos = 0;
-    while (PyDict_Next(forms_dict, &pos, &key, &value)) {
-        if (!PyTuple_Check(key) || PyTuple_GET_SIZE(key) != 3) {
-            PyErr_SetString(PyExc_ValueError, "a forms key must be (level, term, normalized)");
-            goto done;
+    result = groups_made(&s, forms_dict, hash_fn, 0);
+done:
+    groups_free(&s);
+    return result;
+}
+
+/* Two str equal (exact str both: a field's terms). */
+static int
+same_str(PyObject *a, PyObject *b)
+{
+    if (a == b)
+        return 1;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    int kind = PyUnicode_KIND(a);
+    return n == PyUnicode_GET_LENGTH(b) && kind == PyUnicode_KIND(b)
+           && memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * kind) == 0;
+}
+
+/* field_groups(fields, forms[, hash]): the groups, as term_groups makes them, of the
+ * postings that add_field_py would make of ``fields`` ((f, terms, cells) in order), and the
+ * digests' bytes (_Record.digests): articleterms' fields and index._record's groups in one
+ * call, no list per posting term nor the postings dict. */
+static PyObject *
+field_groups(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *fields, *forms_dict, *hash_fn = Py_None;
+    if (!PyArg_ParseTuple(args, "O!O!|O:field_groups", &PyList_Type, &fields, &PyDict_Type,
+                          &forms_dict, &hash_fn))
+        return NULL;
+    if (hash_fn == Py_None)
+        hash_fn = NULL;
+    Py_ssize_t nf = PyList_GET_SIZE(fields), total = 0;
+    for (Py_ssize_t i = 0; i < nf; i++) {
+        PyObject *item = PyList_GET_ITEM(fields, i);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3
+            || !PyList_Check(PyTuple_GET_ITEM(item, 1)) || !PyList_Check(PyTuple_GET_ITEM(item, 2))) {
+            PyErr_SetString(PyExc_TypeError, "a field must be (f, terms list, cells list)");
+            return NULL;
         }
-        Form *f = &forms[k];
-        f->level = PyTuple_GET_ITEM(key, 0);
-        f->term = PyTuple_GET_ITEM(key, 1);
-        f->norm = PyTuple_GET_ITEM(key, 2);
-        int same = PyObject_RichCompareBool(value, f->norm, Py_EQ);
-        if (same < 0)
-            goto done;
-        f->spelling = same ? NULL : value;
-        Py_ssize_t g = -1;
-        if (distinct) {
-            uint32_t h;
-            if (hash_term(hash_fn, f->term, &h) < 0)
-                goto done;
-            g = table_find(&t, h);
-            if (g >= 0) {
-                int eq = PyObject_RichCompareBool(keys[t.groups[g].first_post], f->term, Py_EQ);
-                if (eq < 0)
-                    goto done;
-                if (!eq)
-                    g = -1;
-            }
+        Py_ssize_t terms = PyList_GET_SIZE(PyTuple_GET_ITEM(item, 1));
+        if (PyList_GET_SIZE(PyTuple_GET_ITEM(item, 2)) != terms) {
+            PyErr_SetString(PyExc_ValueError, "zip() arguments differ in length");
+            return NULL;
         }
-        if (g >= 0) {
-            f->term = NULL;
-            form_append(&t, forms, g, k);
-        }
-        else
-            rest[rests++] = k;
-        k++;
+        total += terms;
     }
-    for (Py_ssize_t r = 0; r < rests; r++) {
-        Form *f = &forms[rest[r]];
-        uint32_t h;
-        if (hash_term(hash_fn, f->term, &h) < 0)
-            goto done;
-        Py_ssize_t g = table_find(&t, h);
-        if (g < 0)
-            g = table_add(&t, h);
-        form_append(&t, forms, g, rest[r]);
-    }
-    /* every group's bytes into one buffer, then one bytes object per group */
-    ends = PyMem_Calloc(t.count + 1, sizeof(Py_ssize_t));
-    if (ends == NULL) {
+    Py_ssize_t m = PyDict_GET_SIZE(forms_dict);
+    Groups s;
+    memset(&s, 0, sizeof s);
+    Table by_term = {NULL, 0};
+    PyObject *result = NULL;
+    s.posts = PyMem_Calloc(total + 1, sizeof(Post));
+    s.pairs = PyMem_Calloc(total + 1, sizeof(Pair));
+    s.groups = PyMem_Calloc(total + m + 1, sizeof(Group));
+    if (s.posts == NULL || s.pairs == NULL || s.groups == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t g = 0; g < t.count; g++) {
-        Group *grp = &t.groups[g];
-        PyObject *hv = PyLong_FromUnsignedLong(grp->hash);
-        if (hv == NULL)
-            goto done;
-        int r = w_head(&b, '(', 3) < 0 ? -1 : w_int(&b, hv);
-        Py_DECREF(hv);
-        if (r < 0 || w_head(&b, '[', (uint32_t)grp->posts) < 0)
-            goto done;
-        for (Py_ssize_t p = grp->first_post; p >= 0; p = next_post[p]) {
-            if (w_head(&b, '(', 2) < 0 || w_obj(&b, keys[p], 0) < 0
-                || w_obj(&b, values[p], 0) < 0)
-                goto done;
-        }
-        if (w_head(&b, '[', (uint32_t)grp->forms) < 0)
-            goto done;
-        for (Py_ssize_t f = grp->first_form; f >= 0; f = forms[f].next) {
-            Form *fm = &forms[f];
-            if (w_head(&b, '(', fm->term == NULL ? 3 : 4) < 0 || w_obj(&b, fm->level, 0) < 0
-                || (fm->term != NULL && w_obj(&b, fm->term, 0) < 0)
-                || w_obj(&b, fm->norm, 0) < 0
-                || w_obj(&b, fm->spelling == NULL ? Py_None : fm->spelling, 0) < 0)
-                goto done;
-        }
-        ends[g] = b.len;
-    }
-    hash_list = PyList_New(t.count);
-    group_list = PyList_New(t.count);
-    if (hash_list == NULL || group_list == NULL)
+    if (table_init(&s.by_hash, total + m) < 0 || table_init(&by_term, total) < 0)
         goto done;
-    for (Py_ssize_t g = 0; g < t.count; g++) {
-        Py_ssize_t start = g ? ends[g - 1] : 0;
-        PyObject *hv = PyLong_FromUnsignedLong(t.groups[g].hash);
-        if (hv == NULL)
-            goto done;
-        PyList_SET_ITEM(hash_list, g, hv);
-        PyObject *bytes = PyBytes_FromStringAndSize(b.data + start, ends[g] - start);
-        if (bytes == NULL)
-            goto done;
-        PyList_SET_ITEM(group_list, g, bytes);
+    /* the distinct terms in order of first appearance, each with its (f, cell) pairs */
+    Py_ssize_t npairs = 0;
+    for (Py_ssize_t i = 0; i < nf; i++) {
+        PyObject *item = PyList_GET_ITEM(fields, i);
+        PyObject *f = PyTuple_GET_ITEM(item, 0), *terms = PyTuple_GET_ITEM(item, 1),
+                 *cells = PyTuple_GET_ITEM(item, 2);
+        /* the lists are borrowed too: nothing below runs Python code but the hash */
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(terms) && k < PyList_GET_SIZE(cells); k++) {
+            if (npairs >= total) {
+                PyErr_SetString(PyExc_RuntimeError, "a field changed size");
+                goto done;
+            }
+            PyObject *term = PyList_GET_ITEM(terms, k);
+            if (!PyUnicode_CheckExact(term)) {
+                PyErr_SetString(PyExc_TypeError, "field_groups: the terms must be str");
+                goto done;
+            }
+            uint32_t key;
+            if (fnv_utf16(term, &key) < 0)
+                goto done;
+            size_t at = table_start(&by_term, key);
+            Py_ssize_t t = -1;
+            for (; by_term.slots[at]; at = (at + 1) & by_term.mask) {
+                Post *p = &s.posts[by_term.slots[at] - 1];
+                if (p->key == key && same_str(p->term, term)) {
+                    t = by_term.slots[at] - 1;
+                    break;
+                }
+            }
+            Py_ssize_t q = npairs++;
+            s.pairs[q].f = f;
+            s.pairs[q].cell = PyList_GET_ITEM(cells, k);
+            s.pairs[q].next = -1;
+            if (t < 0) {
+                t = s.nposts++;
+                by_term.slots[at] = t + 1;
+                Post *p = &s.posts[t];
+                p->term = term;
+                p->value = NULL;
+                p->key = key;
+                p->first_pair = p->last_pair = q;
+                p->pairs = 1;
+            }
+            else {
+                Post *p = &s.posts[t];
+                s.pairs[p->last_pair].next = q;
+                p->last_pair = q;
+                p->pairs++;
+            }
+        }
     }
-    result = PyTuple_Pack(2, hash_list, group_list);
+    for (Py_ssize_t i = 0; i < s.nposts; i++) {
+        Post *p = &s.posts[i];
+        if (hash_fn == NULL)
+            p->hash = p->key;
+        else if (hash_term(hash_fn, p->term, &p->hash) < 0)
+            goto done;
+        post_to_group(&s, i);
+    }
+    result = groups_made(&s, forms_dict, hash_fn, 1);
 done:
-    Py_XDECREF(hash_list);
-    Py_XDECREF(group_list);
-    PyMem_Free(keys);
-    PyMem_Free(values);
-    PyMem_Free(next_post);
-    PyMem_Free(forms);
-    PyMem_Free(rest);
-    PyMem_Free(ends);
-    PyMem_Free(t.slots);
-    PyMem_Free(t.groups);
-    PyMem_Free(b.data);
+    PyMem_Free(by_term.slots);
+    groups_free(&s);
     return result;
 }
 
@@ -931,18 +1193,6 @@ big:
     return -1;
 }
 
-/* Two str equal (both exact str here: the terms of a field). */
-static int
-same_str(PyObject *a, PyObject *b)
-{
-    if (a == b)
-        return 1;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
-    int kind = PyUnicode_KIND(a);
-    return n == PyUnicode_GET_LENGTH(b) && kind == PyUnicode_KIND(b)
-           && memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * kind) == 0;
-}
-
 /* merged(terms, texts): a field's terms (one per vocabulary entry: "" for none) and their
  * cells as its distinct terms and cells, a term several entries share with their positions
  * merged (read back from the cells): articleterms._merged_py without the lists. */
@@ -1108,6 +1358,9 @@ static PyMethodDef methods[] = {
      "FNV-1a (32 bit) over the UTF-16 code units of a term (index.term_hash_py)."},
     {"term_groups", term_groups, METH_VARARGS,
      "An article's (hashes, group bytes) from its postings and forms (index._term_groups_py)."},
+    {"field_groups", field_groups, METH_VARARGS,
+     "term_groups of the postings made of (f, terms, cells) fields, and the digests' bytes."},
+    {"crc32", crc32, METH_O, "zlib.crc32 of a buffer (the groups' checksums)."},
     {"cells", cells, METH_O,
      "Each positions list's cell text (articleterms.cells_py)."},
     {"entry_cells", entry_cells, METH_VARARGS,
@@ -1129,5 +1382,6 @@ PyInit__cterms(void)
 {
     init_alphabet();
     init_digit_values();
+    init_crc();
     return PyModule_Create(&module);
 }

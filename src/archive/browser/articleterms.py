@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 Postings = dict[str, list[Any]]
 #: (0 stem | 1 root, term, normalized form) → the first spelling
 Firsts = dict[tuple[int, str, str], str]
+#: An article's fields in order: (field number, its terms, their cells), a term once a field
+#: (:func:`postings_of` makes its postings)
+Fields = list[tuple[int, list[str], list[str]]]
 
 #: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
 _READING = operator.itemgetter(7, 4, 5, 6, 0)
@@ -158,15 +161,28 @@ def _title_firsts(first: Firsts, tokens: Iterable[Any]) -> None:
             add((1, root, norm), spelling)
 
 
-def doc_terms(doc: IndexDoc) -> tuple[Postings, Firsts]:
-    """An article's postings and first forms from its tokens (see the module docstring)."""
+def postings_of(fields: Fields) -> Postings:
+    """The postings of an article's fields (each added in turn: :func:`add_field`)."""
     postings: Postings = {}
-    for f, (_length, raw) in enumerate((*group_tokens(doc.tokens, doc.entities),
-                                        *group_tokens(doc.title_tokens, doc.title_entities))):
-        add_field(postings, f, *field_cells(raw))
+    for f, terms, texts in fields:
+        add_field(postings, f, terms, texts)
+    return postings
+
+
+def doc_fields(doc: IndexDoc) -> tuple[Fields, Firsts]:
+    """An article's fields and first forms from its tokens (see the module docstring)."""
+    fields: Fields = [(f, *field_cells(raw)) for f, (_length, raw) in enumerate((
+        *group_tokens(doc.tokens, doc.entities),
+        *group_tokens(doc.title_tokens, doc.title_entities)))]
     first: Firsts = {}
     _title_firsts(first, chain(doc.title_tokens, doc.tokens))
-    return postings, first
+    return fields, first
+
+
+def doc_terms(doc: IndexDoc) -> tuple[Postings, Firsts]:
+    """An article's postings and first forms from its tokens (see the module docstring)."""
+    fields, first = doc_fields(doc)
+    return postings_of(fields), first
 
 
 def body_entities(c: ArticleColumns) -> list[tuple[str, int, int, int]]:
@@ -266,6 +282,12 @@ def entry_cells_py(body: Sequence[int], at: list[int] | None
 
 def column_terms(c: ArticleColumns) -> tuple[Postings, Firsts]:
     """:func:`doc_terms` of the article ``c`` (see the module docstring)."""
+    fields, first = column_fields(c)
+    return postings_of(fields), first
+
+
+def column_fields(c: ArticleColumns) -> tuple[Fields, Firsts]:
+    """:func:`doc_fields` of the article ``c``."""
     words = c.words
     forms, norms, stems, roots, alts = (words[0::5], words[1::5], words[2::5], words[3::5],
                                         words[4::5])
@@ -291,10 +313,10 @@ def column_terms(c: ArticleColumns) -> tuple[Postings, Firsts]:
         body = array("I", chain.from_iterable(ids[i:j] for i, j in c.runs))
         at = list(chain.from_iterable(range(i, j) for i, j in c.runs))
     entries, lists, texts = entry_cells(body, at)
-    postings: Postings = {}
+    fields: Fields = []
     for f, column in enumerate((norms, stems)):
-        add_field(postings, f, *_merged(_lowered(list(map(column.__getitem__, entries))),
-                                        lists, texts))
+        fields.append((f, *_merged(_lowered(list(map(column.__getitem__, entries))),
+                                   lists, texts)))
     root_terms = list(map(roots.__getitem__, entries))
     entry_alts = list(map(alts.__getitem__, entries))
     has_alt = list(map(operator.truth, entry_alts))
@@ -307,10 +329,10 @@ def column_terms(c: ArticleColumns) -> tuple[Postings, Firsts]:
         root_texts = _woven(texts, texts, keep)
     else:
         root_lists, root_texts = lists, texts
-    add_field(postings, 2, *_merged(_lowered(root_terms), root_lists, root_texts))
-    add_field(postings, 3, *field_cells(_entity_field(body_entities(c))[1]))
-    for f, (_length, raw) in enumerate(group_tokens(c.title_tokens, c.title_entities), 4):
-        add_field(postings, f, *field_cells(raw))
+    fields.append((2, *_merged(_lowered(root_terms), root_lists, root_texts)))
+    fields.append((3, *field_cells(_entity_field(body_entities(c))[1])))
+    fields += [(f, *field_cells(raw)) for f, (_length, raw)
+               in enumerate(group_tokens(c.title_tokens, c.title_entities), 4)]
     first: Firsts = {}
     _title_firsts(first, c.title_tokens)
     add = first.setdefault
@@ -323,4 +345,4 @@ def column_terms(c: ArticleColumns) -> tuple[Postings, Firsts]:
             add((0, stem, norm), forms[v])
         if root:
             add((1, root, norm), forms[v])
-    return postings, first
+    return fields, first
