@@ -280,6 +280,24 @@ def test_field_groups_refuse_odd_fields() -> None:
 
 
 @SETTINGS
+@given(st.data())
+def test_add_firsts_is_the_twin(data: st.DataObject) -> None:
+    """The body's first forms: entries without a normalized form, a stem or a root, a name's
+    entries (from ``named`` on) left out, a key set before (a title's) kept."""
+    size = data.draw(st.integers(1, 12))
+    column = st.lists(st.sampled_from(["", "ك", "كت", "A", "\U0001d49c"]), min_size=size,
+                      max_size=size)
+    forms, norms, stems, roots = (data.draw(column) for _ in range(4))
+    entries = data.draw(st.lists(st.integers(0, size - 1), unique=True))
+    named = data.draw(st.integers(0, size))
+    title = {(0, "ك", "ك"): "title", (1, "كت", "A"): "title"}
+    a, b = dict(title), dict(title)
+    _cterms.add_firsts(a, entries, named, forms, norms, stems, roots)
+    articleterms._add_firsts_py(b, entries, named, forms, norms, stems, roots)
+    assert list(a.items()) == list(b.items())
+
+
+@SETTINGS
 @given(st.binary(max_size=300))
 def test_crc32_is_zlibs(data: bytes) -> None:
     import zlib

@@ -1353,6 +1353,69 @@ add_field(PyObject *Py_UNUSED(self), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* add_firsts(first, entries, named, forms, norms, stems, roots): each body entry's first
+ * forms set where not set yet (articleterms._add_firsts_py): (0, stem, norm) and
+ * (1, root, norm) → its spelling, entries from ``named`` on (a name's tokens) left out. */
+static PyObject *
+add_firsts(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *first, *entries, *forms, *norms, *stems, *roots;
+    Py_ssize_t named;
+    if (!PyArg_ParseTuple(args, "O!O!nO!O!O!O!:add_firsts", &PyDict_Type, &first, &PyList_Type,
+                          &entries, &named, &PyList_Type, &forms, &PyList_Type, &norms,
+                          &PyList_Type, &stems, &PyList_Type, &roots))
+        return NULL;
+    PyObject *levels[2] = {PyLong_FromLong(0), PyLong_FromLong(1)};
+    if (levels[0] == NULL || levels[1] == NULL)
+        goto fail;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(entries); k++) {
+        Py_ssize_t v = PyLong_AsSsize_t(PyList_GET_ITEM(entries, k));
+        if (v == -1 && PyErr_Occurred())
+            goto fail;
+        if (v < 0 || v >= PyList_GET_SIZE(norms)) {  /* norms[v] (the twin reads it first) */
+            PyErr_SetString(PyExc_IndexError, "list index out of range");
+            goto fail;
+        }
+        if (v >= named)
+            continue;
+        PyObject *norm = PyList_GET_ITEM(norms, v);
+        int some = PyObject_IsTrue(norm);
+        if (some < 0)
+            goto fail;
+        if (!some)
+            continue;
+        if (v >= PyList_GET_SIZE(stems) || v >= PyList_GET_SIZE(roots)
+            || v >= PyList_GET_SIZE(forms)) {
+            PyErr_SetString(PyExc_IndexError, "list index out of range");
+            goto fail;
+        }
+        PyObject *terms[2] = {PyList_GET_ITEM(stems, v), PyList_GET_ITEM(roots, v)};
+        for (int level = 0; level < 2; level++) {
+            /* a term and the spelling are held by the lists: the setdefault may run
+             * Python code (a str's comparison does not) */
+            some = PyObject_IsTrue(terms[level]);
+            if (some < 0)
+                goto fail;
+            if (!some)
+                continue;
+            PyObject *key = PyTuple_Pack(3, levels[level], terms[level], norm);
+            if (key == NULL)
+                goto fail;
+            PyObject *got = PyDict_SetDefault(first, key, PyList_GET_ITEM(forms, v));
+            Py_DECREF(key);
+            if (got == NULL)
+                goto fail;
+        }
+    }
+    Py_DECREF(levels[0]);
+    Py_DECREF(levels[1]);
+    Py_RETURN_NONE;
+fail:
+    Py_XDECREF(levels[0]);
+    Py_XDECREF(levels[1]);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"term_hash", term_hash, METH_O,
      "FNV-1a (32 bit) over the UTF-16 code units of a term (index.term_hash_py)."},
@@ -1367,6 +1430,8 @@ static PyMethodDef methods[] = {
      "The body's entries and their cells (articleterms.entry_cells_py)."},
     {"merged", merged, METH_VARARGS,
      "A field's distinct terms and cells (articleterms._merged_py, from the cells)."},
+    {"add_firsts", add_firsts, METH_VARARGS,
+     "The body entries' first forms set where not set (articleterms._add_firsts_py)."},
     {"add_field", add_field, METH_VARARGS,
      "A field's terms and cells added to the postings (articleterms.add_field_py)."},
     {NULL, NULL, 0, NULL},

@@ -335,6 +335,17 @@ def column_fields(c: ArticleColumns) -> tuple[Fields, Firsts]:
                in enumerate(group_tokens(c.title_tokens, c.title_entities), 4)]
     first: Firsts = {}
     _title_firsts(first, c.title_tokens)
+    if _cterms is not None:
+        _cterms.add_firsts(first, entries, named, forms, norms, stems, roots)
+    else:
+        _add_firsts_py(first, entries, named, forms, norms, stems, roots)
+    return fields, first
+
+
+def _add_firsts_py(first: Firsts, entries: list[int], named: int, forms: list[str],
+                   norms: list[str], stems: list[str], roots: list[str]) -> None:
+    """Set the first spelling of each body entry's (level, term, normalized) not set yet
+    (entries from ``named`` on are a name's tokens: left out)."""
     add = first.setdefault
     for v in entries:
         norm = norms[v]
@@ -345,4 +356,3 @@ def column_fields(c: ArticleColumns) -> tuple[Fields, Firsts]:
             add((0, stem, norm), forms[v])
         if root:
             add((1, root, norm), forms[v])
-    return fields, first
