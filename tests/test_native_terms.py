@@ -152,6 +152,16 @@ _ODD = st.one_of(st.integers(-2**70, 2**70), st.none(), st.booleans(), st.floats
                  st.tuples(st.integers(-5, 2**40), st.text(max_size=2)))
 
 
+def _forms(draw: st.DrawFn, words: list[str]) -> dict[Any, Any]:
+    """First forms of some of ``words`` (a posting term's, or not), their spelling the
+    normalized form or another."""
+    forms: dict[Any, Any] = {}
+    for w in draw(st.lists(st.sampled_from(words), max_size=12)) if words else []:
+        norm = draw(st.sampled_from(words))
+        forms[(draw(st.integers(0, 1)), w, norm)] = draw(st.sampled_from([norm, norm + "ى"]))
+    return forms
+
+
 @st.composite
 def _article(draw: st.DrawFn, odd: bool) -> tuple[dict[str, list[Any]], dict[Any, Any]]:
     words = draw(st.lists(_TERMS, unique=True, max_size=12))
@@ -162,11 +172,19 @@ def _article(draw: st.DrawFn, odd: bool) -> tuple[dict[str, list[Any]], dict[Any
             for f in draw(st.lists(st.integers(0, 7), min_size=1, max_size=3, unique=True)):
                 flat += [f, draw(_ODD) if odd else draw(st.text("#%&(", min_size=1, max_size=3))]
             postings[w] = flat
-    forms: dict[Any, Any] = {}
-    for w in draw(st.lists(st.sampled_from(words), max_size=12)) if words else []:
-        norm = draw(st.sampled_from(words))
-        forms[(draw(st.integers(0, 1)), w, norm)] = draw(st.sampled_from([norm, norm + "ى"]))
-    return postings, forms
+    return postings, _forms(draw, words)
+
+
+def _twin_and_c(monkeypatch: pytest.MonkeyPatch, weak: int, twin: Any, c_fn: Any,
+                *args: Any) -> tuple[Any, Any]:
+    """The outcomes of ``twin(*args)`` with the module hidden and of ``c_fn(*args)``, both
+    with a hash of ``weak`` values (terms sharing a hash) when ``weak`` is not 0."""
+    with monkeypatch.context() as m:
+        hide(m)
+        if weak:
+            m.setattr(browser_index, "term_hash", lambda t: len(t) % weak)
+        want = _outcome(twin, *args)
+    return want, _outcome(c_fn, *args, (lambda t: len(t) % weak) if weak else None)
 
 
 @SETTINGS
@@ -177,13 +195,8 @@ def test_term_groups_are_the_twins(monkeypatch: pytest.MonkeyPatch,
     """The same hashes and bytes, terms sharing a hash too (``weak``: a hash of ``weak``
     values); the twin with its own hashes (the module hidden)."""
     postings, forms = article
-    with monkeypatch.context() as m:
-        hide(m)
-        if weak:
-            m.setattr(browser_index, "term_hash", lambda t: len(t) % weak)
-        want = _outcome(browser_index._term_groups_py, postings, forms)
-    got = _outcome(_cterms.term_groups, postings, forms,
-                   (lambda t: len(t) % weak) if weak else None)
+    want, got = _twin_and_c(monkeypatch, weak, browser_index._term_groups_py,
+                            _cterms.term_groups, postings, forms)
     assert got == want
     if not weak and not isinstance(got, type):
         assert browser_index._term_groups(postings, forms) == want
@@ -232,11 +245,7 @@ def _fields(draw: st.DrawFn) -> tuple[list[tuple[int, list[str], list[str]]], di
         terms = draw(st.lists(st.sampled_from(words), max_size=8)) if words else []
         fields.append((f, terms, [draw(st.text("#%&(=", min_size=1, max_size=3))
                                   for _ in terms]))
-    forms: dict[Any, Any] = {}
-    for w in draw(st.lists(st.sampled_from(words), max_size=12)) if words else []:
-        norm = draw(st.sampled_from(words))
-        forms[(draw(st.integers(0, 1)), w, norm)] = draw(st.sampled_from([norm, norm + "ى"]))
-    return fields, forms
+    return fields, _forms(draw, words)
 
 
 @SETTINGS
@@ -249,13 +258,8 @@ def test_field_groups_are_the_twins(
     made by add_field, its groups by _term_groups, its checksums by zlib), terms sharing a
     hash too."""
     fields, forms = article
-    with monkeypatch.context() as m:
-        hide(m)
-        if weak:
-            m.setattr(browser_index, "term_hash", lambda t: len(t) % weak)
-        want = _outcome(browser_index._field_groups, fields, forms)
-    got = _outcome(_cterms.field_groups, fields, forms,
-                   (lambda t: len(t) % weak) if weak else None)
+    want, got = _twin_and_c(monkeypatch, weak, browser_index._field_groups,
+                            _cterms.field_groups, fields, forms)
     if weak and got is UnicodeEncodeError:
         return  # C's term table reads each term's FNV-1a whatever the groups' hash
     if isinstance(want, type):
