@@ -309,6 +309,57 @@ def test_crc32_is_zlibs(data: bytes) -> None:
     assert _cterms.crc32(data) == zlib.crc32(data)
 
 
+class _Meddler:
+    """A value whose comparison and truth test empty the containers it is given: C must
+    raise or go on, never read what was freed."""
+
+    def __init__(self, *containers: Any) -> None:
+        self.containers = containers
+
+    def _meddle(self) -> None:
+        for c in self.containers:
+            c.clear()
+
+    def __eq__(self, other: object) -> bool:
+        self._meddle()
+        return False
+
+    def __hash__(self) -> int:
+        return 7
+
+    def __bool__(self) -> bool:
+        self._meddle()
+        return True
+
+
+def test_meddling_values_raise_or_are_written() -> None:
+    for _ in range(3):
+        postings: dict[Any, Any] = {"a": [0, "#"], "b": [1, "%"]}
+        forms: dict[Any, Any] = {}
+        forms[(0, "a", "x")] = _Meddler(postings, forms)
+        forms[(1, "b", "y")] = "y"
+        for fn, first_arg in ((_cterms.term_groups, postings),
+                              (_cterms.field_groups, [(0, ["a", "b"], ["#", "%"])])):
+            try:
+                fn(first_arg, forms)
+            except (RuntimeError, ValueError):
+                pass
+        terms = ["a"]
+        cells = ["#"]
+        held: dict[Any, Any] = {_Meddler(terms, cells): 1}
+        for term in [_Meddler(terms, cells), "z"]:
+            try:
+                _cterms.add_field(held, 0, [term, "q"], ["#", "%"])
+            except (TypeError, ValueError):
+                pass
+        lists: list[list[Any]] = [["f"], [], ["s"], ["r"]]
+        lists[1].append(_Meddler(*lists))
+        try:
+            _cterms.add_firsts({}, [0], 1, *lists)
+        except IndexError:
+            pass
+
+
 def _records(analysis: Any) -> list[tuple[Any, ...]]:
     out = []
     for ident in analysis.keys:

@@ -291,15 +291,18 @@ w_obj(Buf *b, PyObject *v, int depth)
 /* One posting term: its hash, and either its postings list (term_groups: a value written as
  * it is) or its (field, cell) pairs (field_groups: written as the list [f, cell, …] that
  * articleterms.add_field_py would have made). */
+/* The objects a group is written from are held (owned references) while the groups are
+ * made: a comparison or a test's hash function may run Python code that changes the
+ * dicts and lists they came from. */
 typedef struct {
-    PyObject *term, *value;  /* borrowed */
+    PyObject *term, *value;  /* owned; value NULL for a field_groups term */
     uint32_t hash, key;      /* the group's hash; FNV-1a (the term table's own) */
     Py_ssize_t first_pair, last_pair, pairs;
     Py_ssize_t next;         /* the next posting term of its group */
 } Post;
 
 typedef struct {
-    PyObject *f, *cell;  /* borrowed */
+    PyObject *f, *cell;  /* owned */
     Py_ssize_t next;
 } Pair;
 
@@ -311,7 +314,9 @@ typedef struct {
 } Group;
 
 typedef struct {
-    PyObject *level, *term, *norm, *spelling;  /* borrowed; term NULL: the short form */
+    PyObject *key, *value;  /* owned: the forms dict's (level, term, normalized) and spelling */
+    PyObject *level, *term, *norm, *spelling;  /* the key's and value; term NULL: the short
+                                                * form, spelling NULL: None */
     Py_ssize_t next;
 } Form;
 
@@ -439,7 +444,9 @@ typedef struct {
     Post *posts;
     Py_ssize_t nposts;
     Pair *pairs;
+    Py_ssize_t npairs;
     Form *forms;
+    Py_ssize_t nforms;
     Py_ssize_t *rest;
     Group *groups;
     Py_ssize_t ngroups;
@@ -451,6 +458,18 @@ typedef struct {
 static void
 groups_free(Groups *s)
 {
+    for (Py_ssize_t i = 0; s->posts != NULL && i < s->nposts; i++) {
+        Py_XDECREF(s->posts[i].term);
+        Py_XDECREF(s->posts[i].value);
+    }
+    for (Py_ssize_t i = 0; s->pairs != NULL && i < s->npairs; i++) {
+        Py_XDECREF(s->pairs[i].f);
+        Py_XDECREF(s->pairs[i].cell);
+    }
+    for (Py_ssize_t i = 0; s->forms != NULL && i < s->nforms; i++) {
+        Py_XDECREF(s->forms[i].key);
+        Py_XDECREF(s->forms[i].value);
+    }
     PyMem_Free(s->posts);
     PyMem_Free(s->pairs);
     PyMem_Free(s->forms);
@@ -520,6 +539,11 @@ groups_made(Groups *s, PyObject *forms_dict, PyObject *hash_fn, int digests)
             return NULL;
         }
         Form *f = &s->forms[k];
+        Py_INCREF(key);
+        Py_INCREF(value);
+        f->key = key;
+        f->value = value;
+        s->nforms = k + 1;
         f->level = PyTuple_GET_ITEM(key, 0);
         f->term = PyTuple_GET_ITEM(key, 1);
         f->norm = PyTuple_GET_ITEM(key, 2);
@@ -613,7 +637,7 @@ groups_made(Groups *s, PyObject *forms_dict, PyObject *hash_fn, int digests)
     if (hash_list == NULL || group_list == NULL || (digests && digest_bytes == NULL))
         goto done;
     /* array("I") is of C unsigned ints, in the machine's order */
-    unsigned int *d = digests ? (unsigned int *)PyBytes_AS_STRING(digest_bytes) : NULL;
+    char *d = digests ? PyBytes_AS_STRING(digest_bytes) : NULL;
     for (Py_ssize_t g = 0; g < s->ngroups; g++) {
         Py_ssize_t start = g ? s->ends[g - 1] : 0;
         PyObject *hv = PyLong_FromUnsignedLong(s->groups[g].hash);
@@ -625,9 +649,10 @@ groups_made(Groups *s, PyObject *forms_dict, PyObject *hash_fn, int digests)
             goto done;
         PyList_SET_ITEM(group_list, g, bytes);
         if (d != NULL) {
-            d[g] = s->groups[g].hash;
-            d[s->ngroups + g] = crc32_of((const unsigned char *)b->data + start,
-                                         s->ends[g] - start);
+            unsigned int h = s->groups[g].hash, c = crc32_of(
+                (const unsigned char *)b->data + start, s->ends[g] - start);
+            memcpy(d + g * sizeof h, &h, sizeof h);
+            memcpy(d + (s->ngroups + g) * sizeof c, &c, sizeof c);
         }
     }
     result = digests ? PyTuple_Pack(3, hash_list, group_list, digest_bytes)
@@ -661,8 +686,7 @@ term_groups(PyObject *Py_UNUSED(self), PyObject *args)
     }
     if (table_init(&s.by_hash, n + m) < 0)
         goto done;
-    /* the dicts' items are borrowed: nothing here runs Python code that could change them
-     * but a test's hash function and comparisons of str; their sizes are checked again */
+    /* a test's hash function could change the dicts: their sizes are checked again */
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (PyDict_Next(postings, &pos, &key, &value)) {
@@ -670,12 +694,14 @@ term_groups(PyObject *Py_UNUSED(self), PyObject *args)
             PyErr_SetString(PyExc_RuntimeError, "dict changed size during iteration");
             goto done;
         }
-        Post *p = &s.posts[s.nposts];
+        Post *p = &s.posts[s.nposts++];
+        Py_INCREF(key);
+        Py_INCREF(value);
         p->term = key;
         p->value = value;
         if (hash_term(hash_fn, key, &p->hash) < 0)
             goto done;
-        post_to_group(&s, s.nposts++);
+        post_to_group(&s, s.nposts - 1);
     }
     if (s.nposts != n || PyDict_GET_SIZE(postings) != n) {
         PyErr_SetString(PyExc_RuntimeError, "dict changed size during iteration");
@@ -742,14 +768,13 @@ field_groups(PyObject *Py_UNUSED(self), PyObject *args)
     if (table_init(&s.by_hash, total + m) < 0 || table_init(&by_term, total) < 0)
         goto done;
     /* the distinct terms in order of first appearance, each with its (f, cell) pairs */
-    Py_ssize_t npairs = 0;
     for (Py_ssize_t i = 0; i < nf; i++) {
         PyObject *item = PyList_GET_ITEM(fields, i);
         PyObject *f = PyTuple_GET_ITEM(item, 0), *terms = PyTuple_GET_ITEM(item, 1),
                  *cells = PyTuple_GET_ITEM(item, 2);
-        /* the lists are borrowed too: nothing below runs Python code but the hash */
+        /* nothing runs Python code while the fields are read: a list read at k is k long */
         for (Py_ssize_t k = 0; k < PyList_GET_SIZE(terms) && k < PyList_GET_SIZE(cells); k++) {
-            if (npairs >= total) {
+            if (s.npairs >= total) {
                 PyErr_SetString(PyExc_RuntimeError, "a field changed size");
                 goto done;
             }
@@ -770,15 +795,15 @@ field_groups(PyObject *Py_UNUSED(self), PyObject *args)
                     break;
                 }
             }
-            Py_ssize_t q = npairs++;
-            s.pairs[q].f = f;
-            s.pairs[q].cell = PyList_GET_ITEM(cells, k);
+            Py_ssize_t q = s.npairs++;
+            s.pairs[q].f = Py_NewRef(f);
+            s.pairs[q].cell = Py_NewRef(PyList_GET_ITEM(cells, k));
             s.pairs[q].next = -1;
             if (t < 0) {
                 t = s.nposts++;
                 by_term.slots[at] = t + 1;
                 Post *p = &s.posts[t];
-                p->term = term;
+                p->term = Py_NewRef(term);
                 p->value = NULL;
                 p->key = key;
                 p->first_pair = p->last_pair = q;
@@ -1324,31 +1349,31 @@ add_field(PyObject *Py_UNUSED(self), PyObject *args)
     }
     for (Py_ssize_t k = 0; k < n && k < PyList_GET_SIZE(terms) && k < PyList_GET_SIZE(texts);
          k++) {
-        PyObject *term = PyList_GET_ITEM(terms, k), *cell = PyList_GET_ITEM(texts, k);
+        /* held: a key's comparison may run Python code (never a str's) */
+        PyObject *term = Py_NewRef(PyList_GET_ITEM(terms, k));
+        PyObject *cell = Py_NewRef(PyList_GET_ITEM(texts, k));
+        int r = -1;
         PyObject *at = PyDict_GetItemWithError(postings, term);
         if (at == NULL) {
-            if (PyErr_Occurred())
-                return NULL;
-            PyObject *fresh = PyList_New(2);
-            if (fresh == NULL)
-                return NULL;
-            Py_INCREF(f);
-            Py_INCREF(cell);
-            PyList_SET_ITEM(fresh, 0, f);
-            PyList_SET_ITEM(fresh, 1, cell);
-            int r = PyDict_SetItem(postings, term, fresh);
-            Py_DECREF(fresh);
-            if (r < 0)
-                return NULL;
-        }
-        else {
-            if (!PyList_CheckExact(at)) {
-                PyErr_SetString(PyExc_TypeError, "add_field: a posting must be a list");
-                return NULL;
+            PyObject *fresh = PyErr_Occurred() ? NULL : PyList_New(2);
+            if (fresh != NULL) {
+                PyList_SET_ITEM(fresh, 0, Py_NewRef(f));
+                PyList_SET_ITEM(fresh, 1, Py_NewRef(cell));
+                r = PyDict_SetItem(postings, term, fresh);
+                Py_DECREF(fresh);
             }
-            if (PyList_Append(at, f) < 0 || PyList_Append(at, cell) < 0)
-                return NULL;
         }
+        else if (!PyList_CheckExact(at))
+            PyErr_SetString(PyExc_TypeError, "add_field: a posting must be a list");
+        else {
+            Py_INCREF(at);
+            r = PyList_Append(at, f) < 0 || PyList_Append(at, cell) < 0 ? -1 : 0;
+            Py_DECREF(at);
+        }
+        Py_DECREF(term);
+        Py_DECREF(cell);
+        if (r < 0)
+            return NULL;
     }
     Py_RETURN_NONE;
 }
@@ -1378,34 +1403,41 @@ add_firsts(PyObject *Py_UNUSED(self), PyObject *args)
         }
         if (v >= named)
             continue;
-        PyObject *norm = PyList_GET_ITEM(norms, v);
+        /* held: a truth test or a key's comparison in the setdefault may run Python code
+         * (never a str's) that changes the lists */
+        PyObject *norm = Py_NewRef(PyList_GET_ITEM(norms, v));
         int some = PyObject_IsTrue(norm);
-        if (some < 0)
-            goto fail;
-        if (!some)
+        if (some <= 0) {
+            Py_DECREF(norm);
+            if (some < 0)
+                goto fail;
             continue;
+        }
         if (v >= PyList_GET_SIZE(stems) || v >= PyList_GET_SIZE(roots)
             || v >= PyList_GET_SIZE(forms)) {
+            Py_DECREF(norm);
             PyErr_SetString(PyExc_IndexError, "list index out of range");
             goto fail;
         }
-        PyObject *terms[2] = {PyList_GET_ITEM(stems, v), PyList_GET_ITEM(roots, v)};
-        for (int level = 0; level < 2; level++) {
-            /* a term and the spelling are held by the lists: the setdefault may run
-             * Python code (a str's comparison does not) */
-            some = PyObject_IsTrue(terms[level]);
-            if (some < 0)
-                goto fail;
-            if (!some)
+        PyObject *held[4] = {Py_NewRef(PyList_GET_ITEM(stems, v)),
+                             Py_NewRef(PyList_GET_ITEM(roots, v)), norm,
+                             Py_NewRef(PyList_GET_ITEM(forms, v))};
+        int r = 0;
+        for (int level = 0; level < 2 && r == 0; level++) {
+            some = PyObject_IsTrue(held[level]);
+            if (some <= 0) {
+                r = some;
                 continue;
-            PyObject *key = PyTuple_Pack(3, levels[level], terms[level], norm);
-            if (key == NULL)
-                goto fail;
-            PyObject *got = PyDict_SetDefault(first, key, PyList_GET_ITEM(forms, v));
-            Py_DECREF(key);
-            if (got == NULL)
-                goto fail;
+            }
+            PyObject *key = PyTuple_Pack(3, levels[level], held[level], held[2]);
+            PyObject *got = key == NULL ? NULL : PyDict_SetDefault(first, key, held[3]);
+            Py_XDECREF(key);
+            r = got == NULL ? -1 : 0;
         }
+        for (int i = 0; i < 4; i++)
+            Py_DECREF(held[i]);
+        if (r < 0)
+            goto fail;
     }
     Py_DECREF(levels[0]);
     Py_DECREF(levels[1]);
