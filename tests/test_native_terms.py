@@ -21,6 +21,7 @@ from archive.browser import articleterms
 from archive.browser import index as browser_index
 from archive.config import Paths
 from archive.index.columns import article_columns
+from archive.index.docs import IndexDoc
 from archive.pipeline import analyse, load
 
 _cterms = articleterms._cterms
@@ -361,13 +362,17 @@ def test_meddling_values_raise_or_are_written() -> None:
 
 
 def _records(analysis: Any) -> list[tuple[Any, ...]]:
+    """Per article, read as columns and as tokens (an IndexDoc): its postings, forms, spill
+    groups, digests and fingerprint."""
     out = []
     for ident in analysis.keys:
         c = article_columns(analysis, ident)
-        postings, first = articleterms.column_terms(c)
-        rec = browser_index._record(c, None, c.article.text)
-        out.append((list(postings.items()), list(first.items()), rec.hashes, rec.groups,
-                    rec.digests.tobytes(), rec.fingerprint))
+        doc = IndexDoc.from_analyzed(analysis.article(ident))
+        for made, (postings, first) in ((c, articleterms.column_terms(c)),
+                                        (doc, articleterms.doc_terms(doc))):
+            rec = browser_index._record(made, None, c.article.text)
+            out.append((list(postings.items()), list(first.items()), rec.hashes, rec.groups,
+                        rec.digests.tobytes(), rec.fingerprint))
     return out
 
 
