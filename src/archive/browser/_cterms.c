@@ -96,10 +96,8 @@ typedef struct {
 } Buf;
 
 static int
-buf_reserve(Buf *b, Py_ssize_t more)
+buf_grow(Buf *b, Py_ssize_t more)
 {
-    if (b->len + more <= b->cap)
-        return 0;
     Py_ssize_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + more) {
         if (cap > PY_SSIZE_T_MAX / 2) {
@@ -118,6 +116,13 @@ buf_reserve(Buf *b, Py_ssize_t more)
     return 0;
 }
 
+/* Room for ``more`` bytes (inline: called for every value written). */
+static inline int
+buf_reserve(Buf *b, Py_ssize_t more)
+{
+    return b->len + more <= b->cap ? 0 : buf_grow(b, more);
+}
+
 static inline void
 put_u32(char *p, uint32_t v)
 {
@@ -128,7 +133,7 @@ put_u32(char *p, uint32_t v)
 }
 
 /* A type code and a 32-bit count or value (marshal's w_long: little-endian). */
-static int
+static inline int
 w_head(Buf *b, char code, uint32_t v)
 {
     if (buf_reserve(b, 5) < 0)
@@ -139,7 +144,7 @@ w_head(Buf *b, char code, uint32_t v)
     return 0;
 }
 
-static int
+static inline int
 w_byte(Buf *b, char code)
 {
     if (buf_reserve(b, 1) < 0)
@@ -320,20 +325,25 @@ typedef struct {
     Py_ssize_t next;
 } Form;
 
-/* Open addressing on a 32-bit hash: index + 1, 0 empty. */
+/* Open addressing on a 32-bit hash: index + 1, 0 empty (32 bits: the table is zeroed per
+ * article, and half the size zeroes in half the time). */
 typedef struct {
-    Py_ssize_t *slots;
+    uint32_t *slots;
     size_t mask;
 } Table;
 
 static int
 table_init(Table *t, Py_ssize_t items)
 {
+    if ((size_t)items >= 0x7FFFFFFFu) {
+        PyErr_NoMemory();
+        return -1;
+    }
     size_t cap = 8;
     while (cap < 2 * (size_t)items + 2)
         cap *= 2;
     t->mask = cap - 1;
-    t->slots = PyMem_Calloc(cap, sizeof(Py_ssize_t));
+    t->slots = PyMem_Calloc(cap, sizeof(uint32_t));
     if (t->slots == NULL) {
         PyErr_NoMemory();
         return -1;
@@ -364,7 +374,7 @@ group_add(Table *t, Group *groups, Py_ssize_t *count, uint32_t h)
     while (t->slots[i])
         i = (i + 1) & t->mask;
     Py_ssize_t g = (*count)++;
-    t->slots[i] = g + 1;
+    t->slots[i] = (uint32_t)(g + 1);
     Group *grp = &groups[g];
     grp->hash = h;
     grp->first_post = grp->last_post = grp->first_form = grp->last_form = -1;
@@ -518,8 +528,8 @@ groups_made(Groups *s, PyObject *forms_dict, PyObject *hash_fn, int digests)
 {
     Py_ssize_t m = PyDict_GET_SIZE(forms_dict);
     PyObject *result = NULL, *hash_list = NULL, *group_list = NULL, *digest_bytes = NULL;
-    s->forms = PyMem_Calloc(m + 1, sizeof(Form));
-    s->rest = PyMem_Calloc(m + 1, sizeof(Py_ssize_t));
+    s->forms = PyMem_Malloc((m + 1) * sizeof(Form));
+    s->rest = PyMem_Malloc((m + 1) * sizeof(Py_ssize_t));
     if (s->forms == NULL || s->rest == NULL) {
         PyErr_NoMemory();
         return NULL;
@@ -587,9 +597,12 @@ groups_made(Groups *s, PyObject *forms_dict, PyObject *hash_fn, int digests)
             g = group_add(&s->by_hash, s->groups, &s->ngroups, h);
         form_append(s, g, s->rest[r]);
     }
-    /* every group's bytes into one buffer, then one bytes object per group */
+    /* every group's bytes into one buffer, then one bytes object per group (room made
+     * for a usual article's at once: a few reallocations less) */
     Buf *b = &s->b;
-    s->ends = PyMem_Calloc(s->ngroups + 1, sizeof(Py_ssize_t));
+    if (buf_reserve(b, 40 * (s->nposts + s->npairs + m) + 64) < 0)
+        return NULL;
+    s->ends = PyMem_Malloc((s->ngroups + 1) * sizeof(Py_ssize_t));
     if (s->ends == NULL) {
         PyErr_NoMemory();
         return NULL;
@@ -678,8 +691,8 @@ term_groups(PyObject *Py_UNUSED(self), PyObject *args)
     Groups s;
     memset(&s, 0, sizeof s);
     PyObject *result = NULL;
-    s.posts = PyMem_Calloc(n + 1, sizeof(Post));
-    s.groups = PyMem_Calloc(n + m + 1, sizeof(Group));
+    s.posts = PyMem_Malloc((n + 1) * sizeof(Post));
+    s.groups = PyMem_Malloc((n + m + 1) * sizeof(Group));
     if (s.posts == NULL || s.groups == NULL) {
         PyErr_NoMemory();
         goto done;
@@ -758,14 +771,13 @@ field_groups(PyObject *Py_UNUSED(self), PyObject *args)
     memset(&s, 0, sizeof s);
     Table by_term = {NULL, 0};
     PyObject *result = NULL;
-    s.posts = PyMem_Calloc(total + 1, sizeof(Post));
-    s.pairs = PyMem_Calloc(total + 1, sizeof(Pair));
-    s.groups = PyMem_Calloc(total + m + 1, sizeof(Group));
-    if (s.posts == NULL || s.pairs == NULL || s.groups == NULL) {
+    s.posts = PyMem_Malloc((total + 1) * sizeof(Post));
+    s.pairs = PyMem_Malloc((total + 1) * sizeof(Pair));
+    if (s.posts == NULL || s.pairs == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    if (table_init(&s.by_hash, total + m) < 0 || table_init(&by_term, total) < 0)
+    if (table_init(&by_term, total) < 0)
         goto done;
     /* the distinct terms in order of first appearance, each with its (f, cell) pairs */
     for (Py_ssize_t i = 0; i < nf; i++) {
@@ -801,7 +813,7 @@ field_groups(PyObject *Py_UNUSED(self), PyObject *args)
             s.pairs[q].next = -1;
             if (t < 0) {
                 t = s.nposts++;
-                by_term.slots[at] = t + 1;
+                by_term.slots[at] = (uint32_t)(t + 1);
                 Post *p = &s.posts[t];
                 p->term = Py_NewRef(term);
                 p->value = NULL;
@@ -817,6 +829,14 @@ field_groups(PyObject *Py_UNUSED(self), PyObject *args)
             }
         }
     }
+    /* the groups, fewer than the distinct terms and forms */
+    s.groups = PyMem_Malloc((s.nposts + m + 1) * sizeof(Group));
+    if (s.groups == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (table_init(&s.by_hash, s.nposts + m) < 0)
+        goto done;
     for (Py_ssize_t i = 0; i < s.nposts; i++) {
         Post *p = &s.posts[i];
         if (hash_fn == NULL)
