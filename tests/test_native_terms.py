@@ -303,6 +303,27 @@ def test_add_firsts_is_the_twin(data: st.DataObject) -> None:
 
 
 @SETTINGS
+@given(st.lists(st.text(st.sampled_from(["ك", "ة", "ـ", "a", "A", "Σ", "σ", "İ", "ǅ", "ß",
+                                         "\U00010400", "\U0001d49c", "\u0660", "ﻻ", "ﷲ",
+                                         "\u08a0", "Ⅻ", "\x00", " "]), max_size=5),
+                max_size=8))
+def test_lowered_is_the_twin(terms: list[str]) -> None:
+    """Lowercased where any term changes (Greek final sigma, dotted I, title case, Deseret
+    beyond the BMP, Roman numerals), the same list where none does (Arabic blocks)."""
+    got, want = _cterms.lowered(terms), articleterms._lowered_py(terms)
+    assert got == want and (got is terms) == (want is terms)
+
+
+@SETTINGS
+@given(st.lists(_TERMS, min_size=1, max_size=10), st.data())
+def test_picked_is_the_twins(column: list[str], data: st.DataObject) -> None:
+    entries = data.draw(st.lists(st.integers(-len(column), len(column) - 1), max_size=12))
+    assert _cterms.picked(column, entries) == list(map(column.__getitem__, entries))
+    with pytest.raises(IndexError):
+        _cterms.picked(column, [len(column)])
+
+
+@SETTINGS
 @given(st.binary(max_size=300))
 def test_crc32_is_zlibs(data: bytes) -> None:
     import zlib

@@ -1468,6 +1468,110 @@ fail:
     return NULL;
 }
 
+/* ---- a field's terms ------------------------------------------------------------------- */
+
+/* picked(column, entries): [column[v] for v in entries] (articleterms' map of
+ * column.__getitem__; a negative entry counts from the end, as there). */
+static PyObject *
+picked(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *column, *entries;
+    if (!PyArg_ParseTuple(args, "O!O!:picked", &PyList_Type, &column, &PyList_Type, &entries))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(entries);
+    PyObject *out = PyList_New(n);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t v = PyNumber_AsSsize_t(PyList_GET_ITEM(entries, k), PyExc_IndexError);
+        if (v == -1 && PyErr_Occurred())
+            goto fail;
+        if (v < 0)
+            v += PyList_GET_SIZE(column);
+        if (v < 0 || v >= PyList_GET_SIZE(column)) {
+            PyErr_SetString(PyExc_IndexError, "list index out of range");
+            goto fail;
+        }
+        PyList_SET_ITEM(out, k, Py_NewRef(PyList_GET_ITEM(column, v)));
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* Whether ``c`` certainly has no lower case of its own: ASCII but A-Z, the Arabic blocks
+ * (no case at all). Any other character is left to str.lower. */
+static inline int
+caseless(Py_UCS4 c)
+{
+    return c < 0x80 ? !(c >= 'A' && c <= 'Z')
+                    : (c >= 0x0600 && c <= 0x06FF) || (c >= 0x0750 && c <= 0x077F)
+                      || (c >= 0x08A0 && c <= 0x08FF) || (c >= 0xFB50 && c <= 0xFDFF)
+                      || (c >= 0xFE70 && c <= 0xFEFF);
+}
+
+/* lowered(terms): articleterms._lowered_py — the same list when no term changes once
+ * lowercased (most: Arabic has no case), else each term's str.lower(). A term with a
+ * character not known caseless here is lowered by str.lower and compared. */
+static PyObject *
+lowered(PyObject *Py_UNUSED(self), PyObject *terms)
+{
+    if (!PyList_Check(terms)) {
+        PyErr_SetString(PyExc_TypeError, "lowered takes a list of str");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(terms);
+    int changes = 0;
+    for (Py_ssize_t k = 0; k < n && !changes; k++) {
+        PyObject *t = PyList_GET_ITEM(terms, k);
+        if (!PyUnicode_Check(t)) {
+            PyErr_SetString(PyExc_TypeError, "lowered takes a list of str");
+            return NULL;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(t);
+        int kind = PyUnicode_KIND(t);
+        const void *data = PyUnicode_DATA(t);
+        Py_ssize_t i = 0;
+        while (i < len && caseless(PyUnicode_READ(kind, data, i)))
+            i++;
+        if (i == len)
+            continue;
+        Py_INCREF(t);
+        PyObject *low = PyObject_CallMethod(t, "lower", NULL);
+        if (low == NULL) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        int same = PyUnicode_Check(low) ? PyUnicode_Compare(t, low) : 1;
+        Py_DECREF(low);
+        Py_DECREF(t);
+        if (same == -1 && PyErr_Occurred())
+            return NULL;
+        changes = same != 0;
+    }
+    if (!changes)
+        return Py_NewRef(terms);
+    n = PyList_GET_SIZE(terms);
+    PyObject *out = PyList_New(n);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (k >= PyList_GET_SIZE(terms)) {  /* a str subclass's lower() changed the list */
+            Py_DECREF(out);
+            PyErr_SetString(PyExc_RuntimeError, "the terms changed while lowered");
+            return NULL;
+        }
+        PyObject *low = PyObject_CallMethod(PyList_GET_ITEM(terms, k), "lower", NULL);
+        if (low == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, k, low);
+    }
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"term_hash", term_hash, METH_O,
      "FNV-1a (32 bit) over the UTF-16 code units of a term (index.term_hash_py)."},
@@ -1482,6 +1586,9 @@ static PyMethodDef methods[] = {
      "The body's entries and their cells (articleterms.entry_cells_py)."},
     {"merged", merged, METH_VARARGS,
      "A field's distinct terms and cells (articleterms._merged_py, from the cells)."},
+    {"picked", picked, METH_VARARGS,
+     "A column's items at the entries (articleterms' map of column.__getitem__)."},
+    {"lowered", lowered, METH_O, "Terms lowercased where any changes (articleterms._lowered_py)."},
     {"add_firsts", add_firsts, METH_VARARGS,
      "The body entries' first forms set where not set (articleterms._add_firsts_py)."},
     {"add_field", add_field, METH_VARARGS,

@@ -245,6 +245,21 @@ def _woven(a: list[Any], b: list[Any], keep: list[bool]) -> list[Any]:
 
 
 def _lowered(terms: list[str]) -> list[str]:
+    """:func:`_lowered_py`, in C where the module is built (no joined copy lowercased: a
+    character of the Arabic blocks has no case)."""
+    if _cterms is not None:
+        return _cterms.lowered(terms)  # type: ignore[no-any-return]
+    return _lowered_py(terms)
+
+
+def _picked(column: list[str], entries: list[int]) -> list[str]:
+    """``column``'s items at ``entries`` (in C where the module is built)."""
+    if _cterms is not None:
+        return _cterms.picked(column, entries)  # type: ignore[no-any-return]
+    return list(map(column.__getitem__, entries))
+
+
+def _lowered_py(terms: list[str]) -> list[str]:
     """``terms`` lowercased (the same list when none has upper case: most)."""
     joined = "\0".join(terms)
     return terms if joined.lower() == joined else [t.lower() for t in terms]
@@ -315,10 +330,10 @@ def column_fields(c: ArticleColumns) -> tuple[Fields, Firsts]:
     entries, lists, texts = entry_cells(body, at)
     fields: Fields = []
     for f, column in enumerate((norms, stems)):
-        fields.append((f, *_merged(_lowered(list(map(column.__getitem__, entries))),
+        fields.append((f, *_merged(_lowered(_picked(column, entries)),
                                    lists, texts)))
-    root_terms = list(map(roots.__getitem__, entries))
-    entry_alts = list(map(alts.__getitem__, entries))
+    root_terms = _picked(roots, entries)
+    entry_alts = _picked(alts, entries)
     has_alt = list(map(operator.truth, entry_alts))
     if any(has_alt):
         # root_stream: each token's root, then, at its position, ALT_MARK + its alternative
