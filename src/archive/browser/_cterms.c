@@ -1,18 +1,28 @@
 /* archive.browser._cterms: the per-article half of the browser writer in C.
  *
  * An article's term groups are made once per article and term: in Python each posting and
- * form was a tuple, a hash lookup and a marshal call per group. Here one call per article
- * hashes its terms and writes every group's marshal bytes (version 2) straight from the
- * postings and forms dicts, without a Python object per posting.
+ * form was a list or tuple, a hash lookup and a marshal call per group. Here one call per
+ * article (field_groups) hashes its terms and writes every group's marshal bytes (version 2)
+ * and checksums straight from its fields and forms, without a Python object per posting;
+ * the fields themselves are made with a few calls per field (entry_cells, picked, lowered,
+ * merged).
  *
  * Every function has a pure-Python twin that stays the reference (tests/test_native_terms.py
  * compares them byte for byte):
- *   term_hash(term)                  archive.browser.index.term_hash_py
- *   term_groups(postings, forms[, hash])  archive.browser.index._term_groups_py
- *   cells(lists)                     archive.browser.articleterms.cells_py
+ *   term_hash(term)                        archive.browser.index.term_hash_py
+ *   term_groups(postings, forms[, hash])   archive.browser.index._term_groups_py
+ *   field_groups(fields, forms[, hash])    archive.browser.index._field_groups (module hidden)
+ *   crc32(data)                            zlib.crc32
+ *   cells(lists)                           archive.browser.articleterms.cells_py
+ *   entry_cells(body, at)                  archive.browser.articleterms.entry_cells_py
+ *   merged(terms, texts)                   archive.browser.articleterms._merged_py
+ *   add_field(postings, f, terms, texts)   archive.browser.articleterms.add_field_py
+ *   picked(column, entries)                list(map(column.__getitem__, entries))
+ *   lowered(terms)                         archive.browser.articleterms._lowered_py
+ *   add_firsts(first, entries, …)          archive.browser.articleterms._add_firsts_py
  *
  * Nothing here depends on addresses or on Python's string hashes (PYTHONHASHSEED): groups
- * are found by the terms' FNV-1a hashes, in the order the dicts give.
+ * and terms are found by their FNV-1a hashes, in the order the lists and dicts give.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
