@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import operator
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import chain, compress, repeat
 from typing import TYPE_CHECKING, Any
 
+from archive import native
 from archive.analysis.morphology import ALT_MARK
 from archive.browser.digits import SPELLING, numbers_text
+
+#: The per-article half in C (setup.py) where it can be used (:mod:`archive.native`), else
+#: None: the functions below are its twins.
+_cterms = native.module("archive.browser._cterms")
 
 if TYPE_CHECKING:
     from archive.index.columns import ArticleColumns
@@ -32,6 +37,9 @@ if TYPE_CHECKING:
 Postings = dict[str, list[Any]]
 #: (0 stem | 1 root, term, normalized form) → the first spelling
 Firsts = dict[tuple[int, str, str], str]
+#: An article's fields in order: (field number, its terms, their cells), a term once a field
+#: (:func:`postings_of` makes its postings)
+Fields = list[tuple[int, list[str], list[str]]]
 
 #: A token's (entity, normalized, stem, root, form): what its forms entries are made of.
 _READING = operator.itemgetter(7, 4, 5, 6, 0)
@@ -50,6 +58,16 @@ def delta_encode(positions: list[int]) -> list[int]:
 
 
 def cells(lists: list[list[int]]) -> list[str]:
+    """:func:`cells_py`, in C where the module is built (a number beyond 64 bits: the twin)."""
+    if _cterms is not None:
+        try:
+            return _cterms.cells(lists)  # type: ignore[no-any-return]
+        except OverflowError:
+            pass
+    return cells_py(lists)
+
+
+def cells_py(lists: list[list[int]]) -> list[str]:
     """Each of an article's positions lists (one field's terms) as its cell's text: the
     delta positions as :func:`~archive.browser.digits.numbers_text` text, what a shard's cell
     holds (format 8). Made once per article and term here, and spilled as text: the shards
@@ -108,6 +126,14 @@ def field_cells(raw: dict[str, list[int]]) -> tuple[list[str], list[str]]:
 
 
 def add_field(postings: Postings, f: int, terms: list[str], texts: list[str]) -> None:
+    """:func:`add_field_py`, in C where the module is built."""
+    if _cterms is not None:
+        _cterms.add_field(postings, f, terms, texts)
+    else:
+        add_field_py(postings, f, terms, texts)
+
+
+def add_field_py(postings: Postings, f: int, terms: list[str], texts: list[str]) -> None:
     """Add field ``f``'s terms and cells to ``postings`` (``[f, cell]`` after a term's earlier
     fields; a new term at the end)."""
     get = postings.get
@@ -133,15 +159,28 @@ def _title_firsts(first: Firsts, tokens: Iterable[Any]) -> None:
             add((1, root, norm), spelling)
 
 
-def doc_terms(doc: IndexDoc) -> tuple[Postings, Firsts]:
-    """An article's postings and first forms from its tokens (see the module docstring)."""
+def postings_of(fields: Fields) -> Postings:
+    """The postings of an article's fields (each added in turn: :func:`add_field`)."""
     postings: Postings = {}
-    for f, (_length, raw) in enumerate((*group_tokens(doc.tokens, doc.entities),
-                                        *group_tokens(doc.title_tokens, doc.title_entities))):
-        add_field(postings, f, *field_cells(raw))
+    for f, terms, texts in fields:
+        add_field(postings, f, terms, texts)
+    return postings
+
+
+def doc_fields(doc: IndexDoc) -> tuple[Fields, Firsts]:
+    """An article's fields and first forms from its tokens (see the module docstring)."""
+    fields: Fields = [(f, *field_cells(raw)) for f, (_length, raw) in enumerate((
+        *group_tokens(doc.tokens, doc.entities),
+        *group_tokens(doc.title_tokens, doc.title_entities)))]
     first: Firsts = {}
     _title_firsts(first, chain(doc.title_tokens, doc.tokens))
-    return postings, first
+    return fields, first
+
+
+def doc_terms(doc: IndexDoc) -> tuple[Postings, Firsts]:
+    """An article's postings and first forms from its tokens (see the module docstring)."""
+    fields, first = doc_fields(doc)
+    return postings_of(fields), first
 
 
 def body_entities(c: ArticleColumns) -> list[tuple[str, int, int, int]]:
@@ -161,8 +200,17 @@ def body_entities(c: ArticleColumns) -> list[tuple[str, int, int, int]]:
             if m.start in position]
 
 
-def _merged(terms: list[str], lists: list[list[int]], texts: list[str]
+def _merged(terms: list[str], lists: list[list[int]] | None, texts: list[str]
             ) -> tuple[list[str], list[str]]:
+    """:func:`_merged_py`; in C where :func:`entry_cells` made the cells there (``lists``
+    None: the positions merged are read back from the cells)."""
+    if lists is None:
+        return _cterms.merged(terms, texts)  # type: ignore[union-attr,no-any-return]
+    return _merged_py(terms, lists, texts)
+
+
+def _merged_py(terms: list[str], lists: list[list[int]], texts: list[str]
+               ) -> tuple[list[str], list[str]]:
     """One field's terms (one per vocabulary entry, in first-appearance order: empty for none,
     lowercased) and their positions and cells, as the field's distinct terms and cells: a
     term several entries share has their positions merged."""
@@ -195,13 +243,64 @@ def _woven(a: list[Any], b: list[Any], keep: list[bool]) -> list[Any]:
 
 
 def _lowered(terms: list[str]) -> list[str]:
+    """:func:`_lowered_py`, in C where the module is built (no joined copy lowercased: a
+    character of the Arabic blocks has no case)."""
+    if _cterms is not None:
+        return _cterms.lowered(terms)  # type: ignore[no-any-return]
+    return _lowered_py(terms)
+
+
+def _picked(column: list[str], entries: list[int]) -> list[str]:
+    """``column``'s items at ``entries`` (in C where the module is built)."""
+    if _cterms is not None:
+        return _cterms.picked(column, entries)  # type: ignore[no-any-return]
+    return list(map(column.__getitem__, entries))
+
+
+def _lowered_py(terms: list[str]) -> list[str]:
     """``terms`` lowercased (the same list when none has upper case: most)."""
     joined = "\0".join(terms)
     return terms if joined.lower() == joined else [t.lower() for t in terms]
 
 
+def entry_cells(body: Sequence[int], at: list[int] | None
+                ) -> tuple[list[int], list[list[int]] | None, list[str]]:
+    """:func:`entry_cells_py`, in C where the module is built: then without the lists (None),
+    no int object made per position."""
+    if _cterms is not None:
+        try:
+            entries, texts = _cterms.entry_cells(body, at)
+            return entries, None, texts
+        except OverflowError:  # a number beyond 63 bits: the twin has no bound
+            pass
+    return entry_cells_py(body, at)
+
+
+def entry_cells_py(body: Sequence[int], at: list[int] | None
+                   ) -> tuple[list[int], list[list[int]], list[str]]:
+    """The body's vocabulary entries (``body``: per token its entry), in order of first
+    appearance, with each one's positions (``at``'s items, or the tokens' indices when None)
+    and their cell (:func:`cells`)."""
+    by_entry: dict[int, list[int]] = {}
+    get = by_entry.get
+    for v, p in zip(body, range(len(body)) if at is None else at, strict=True):
+        held = get(v)
+        if held is None:
+            by_entry[v] = [p]
+        else:
+            held.append(p)
+    lists = list(by_entry.values())
+    return list(by_entry), lists, cells(lists)
+
+
 def column_terms(c: ArticleColumns) -> tuple[Postings, Firsts]:
     """:func:`doc_terms` of the article ``c`` (see the module docstring)."""
+    fields, first = column_fields(c)
+    return postings_of(fields), first
+
+
+def column_fields(c: ArticleColumns) -> tuple[Fields, Firsts]:
+    """:func:`doc_fields` of the article ``c``."""
     words = c.words
     forms, norms, stems, roots, alts = (words[0::5], words[1::5], words[2::5], words[3::5],
                                         words[4::5])
@@ -226,38 +325,40 @@ def column_terms(c: ArticleColumns) -> tuple[Postings, Firsts]:
     else:
         body = array("I", chain.from_iterable(ids[i:j] for i, j in c.runs))
         at = list(chain.from_iterable(range(i, j) for i, j in c.runs))
-    by_entry: dict[int, list[int]] = {}
-    get = by_entry.get
-    for v, p in zip(body, range(n) if at is None else at, strict=True):
-        held = get(v)
-        if held is None:
-            by_entry[v] = [p]
-        else:
-            held.append(p)
-    entries = list(by_entry)  # in order of first appearance
-    lists = list(by_entry.values())
-    texts = cells(lists)
-    postings: Postings = {}
+    entries, lists, texts = entry_cells(body, at)
+    fields: Fields = []
     for f, column in enumerate((norms, stems)):
-        add_field(postings, f, *_merged(_lowered(list(map(column.__getitem__, entries))),
-                                        lists, texts))
-    root_terms = list(map(roots.__getitem__, entries))
-    entry_alts = list(map(alts.__getitem__, entries))
+        fields.append((f, *_merged(_lowered(_picked(column, entries)),
+                                   lists, texts)))
+    root_terms = _picked(roots, entries)
+    entry_alts = _picked(alts, entries)
     has_alt = list(map(operator.truth, entry_alts))
     if any(has_alt):
         # root_stream: each token's root, then, at its position, ALT_MARK + its alternative
         keep = [True] * (2 * len(entries))
         keep[1::2] = has_alt
         root_terms = _woven(root_terms, list(map(ALT_MARK.__add__, entry_alts)), keep)
-        root_lists, root_texts = _woven(lists, lists, keep), _woven(texts, texts, keep)
+        root_lists = None if lists is None else _woven(lists, lists, keep)
+        root_texts = _woven(texts, texts, keep)
     else:
         root_lists, root_texts = lists, texts
-    add_field(postings, 2, *_merged(_lowered(root_terms), root_lists, root_texts))
-    add_field(postings, 3, *field_cells(_entity_field(body_entities(c))[1]))
-    for f, (_length, raw) in enumerate(group_tokens(c.title_tokens, c.title_entities), 4):
-        add_field(postings, f, *field_cells(raw))
+    fields.append((2, *_merged(_lowered(root_terms), root_lists, root_texts)))
+    fields.append((3, *field_cells(_entity_field(body_entities(c))[1])))
+    fields += [(f, *field_cells(raw)) for f, (_length, raw)
+               in enumerate(group_tokens(c.title_tokens, c.title_entities), 4)]
     first: Firsts = {}
     _title_firsts(first, c.title_tokens)
+    if _cterms is not None:
+        _cterms.add_firsts(first, entries, named, forms, norms, stems, roots)
+    else:
+        _add_firsts_py(first, entries, named, forms, norms, stems, roots)
+    return fields, first
+
+
+def _add_firsts_py(first: Firsts, entries: list[int], named: int, forms: list[str],
+                   norms: list[str], stems: list[str], roots: list[str]) -> None:
+    """Set the first spelling of each body entry's (level, term, normalized) not set yet
+    (entries from ``named`` on are a name's tokens: left out)."""
     add = first.setdefault
     for v in entries:
         norm = norms[v]
@@ -268,4 +369,3 @@ def column_terms(c: ArticleColumns) -> tuple[Postings, Firsts]:
             add((0, stem, norm), forms[v])
         if root:
             add((1, root, norm), forms[v])
-    return postings, first

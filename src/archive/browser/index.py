@@ -97,7 +97,15 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 from archive import files
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.browser import keptstate, shardpack
-from archive.browser.articleterms import column_terms, delta_encode, doc_terms
+from archive.browser.articleterms import (
+    Fields,
+    Firsts,
+    _cterms,
+    column_fields,
+    delta_encode,
+    doc_fields,
+    postings_of,
+)
 from archive.browser.digits import (
     SPELLING,
     codes_text,
@@ -278,8 +286,9 @@ def delta_decode(gaps: list[int]) -> list[int]:
     return out
 
 
-def term_hash(term: str) -> int:
-    """FNV-1a (32 bit) over the UTF-16 code units of ``term`` (as JavaScript sees the string)."""
+def term_hash_py(term: str) -> int:
+    """FNV-1a (32 bit) over the UTF-16 code units of ``term`` (as JavaScript sees the string):
+    the reference of ``_cterms.term_hash``."""
     h = 0x811C9DC5
     if term.isascii() or max(term) <= "\uffff":
         # each character one code unit, its code point (the usual case: half the time of
@@ -294,12 +303,16 @@ def term_hash(term: str) -> int:
     return h
 
 
+#: FNV-1a of a term (:func:`term_hash_py`), in C where the module is built.
+term_hash: Callable[[str], int] = term_hash_py if _cterms is None else _cterms.term_hash
+
 #: Term hashes computed so far (:func:`_hash`), emptied when it holds :data:`HASH_CACHE`.
 _HASHES: dict[str, int] = {}
 #: At most this many terms' hashes are kept: the frequent terms, looked up again and again,
 #: come back at once after the cache is emptied; kept without a bound (an LRU cache of
 #: 524,288 terms), it held the rare terms of the whole archive, and their strings (about
-#: 200 bytes a term: memory that grew with the archive).
+#: 200 bytes a term: memory that grew with the archive). (Not used with the C module: a
+#: term's hash there costs less than its lookup.)
 HASH_CACHE = 1 << 17
 
 
@@ -311,13 +324,17 @@ def _new_hash(term: str) -> int:
 
 
 def _hash(term: str) -> int:
-    """:func:`term_hash`, cached."""
+    """:func:`term_hash`, cached (computed in C without a cache where the module is built)."""
+    if _cterms is not None:
+        return _cterms.term_hash(term)
     h = _HASHES.get(term)
     return _new_hash(term) if h is None else h
 
 
 def _hashes(terms: list[str]) -> list[int]:
     """:func:`_hash` of each of ``terms``: looked up in C, computed only for those not known."""
+    if _cterms is not None:
+        return list(map(_cterms.term_hash, terms))
     hashes = list(map(_HASHES.get, terms))
     if None in hashes:
         hashes = [_new_hash(t) if h is None else h for h, t in zip(hashes, terms, strict=True)]
@@ -370,6 +387,15 @@ class _Record:
 
 def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str], str]
                  ) -> tuple[list[int], list[bytes]]:
+    """:func:`_term_groups_py`, in one C call where the module is built (the groups' bytes
+    written directly: no tuple per posting or form, no marshal call per group)."""
+    if _cterms is not None:
+        return _cterms.term_groups(postings, forms)
+    return _term_groups_py(postings, forms)
+
+
+def _term_groups_py(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str], str]
+                    ) -> tuple[list[int], list[bytes]]:
     """An article's postings (term → [field number, cell text, field number, …]) and forms
     (``(0 stem | 1 root, term, normalized)`` → spelling) grouped by term hash, in order of
     first appearance: the hashes, and per hash the marshal bytes of ``(hash, [(term, [field,
@@ -419,6 +445,21 @@ def _term_groups(postings: dict[str, list[Any]], forms: dict[tuple[int, str, str
     return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
+def _field_groups(fields: Fields, forms: Firsts) -> tuple[list[int], list[bytes], array[int]]:
+    """An article's term groups (:func:`_term_groups` of the postings of ``fields``) and its
+    digests (:attr:`_Record.digests`: the hashes, then the groups' CRC-32s); in one C call
+    where the module is built (no postings dict: the groups written from the fields)."""
+    digests = array("I")
+    if _cterms is not None:
+        hashes, groups, data = _cterms.field_groups(fields, forms)
+        digests.frombytes(data)
+        return hashes, groups, digests
+    hashes, groups = _term_groups(postings_of(fields), forms)
+    digests.extend(hashes)
+    digests.extend(map(zlib.crc32, groups))
+    return hashes, groups, digests
+
+
 #: A group's forms list (:func:`_term_groups`).
 _FORMS_OF = operator.itemgetter(2)
 
@@ -429,17 +470,17 @@ def _record(doc: IndexDoc | ArticleColumns, url: str | None, raw_text: str | Non
     record) contributes, its text made from ``raw_text`` (its published raw text) when it
     can be."""
     if isinstance(doc, ArticleColumns):
-        postings, first = column_terms(doc)
+        fields, first = column_fields(doc)
         art = doc.article
         ident, path, title, date, source, text = (art.id, art.path, art.title, art.date,
                                                   art.source, art.text)
         places, actors = doc.summary.places, doc.summary.actors
     else:
-        postings, first = doc_terms(doc)
+        fields, first = doc_fields(doc)
         ident, path, title, date, source, text = (doc.id, doc.path, doc.title, doc.date,
                                                   doc.source, doc.text)
         places, actors = list(doc.places), list(doc.actors)
-    hashes, groups = _term_groups(postings, first)
+    hashes, groups, digests = _field_groups(fields, first)
     source_of = None if raw_text is None else raw_source(raw_text, text)
     # the card says how the text is made from raw/<id>.txt (format 12): the results shown need
     # their card and text, so the page fetches their cards blocks (and raw texts) and a docs/
@@ -452,8 +493,6 @@ def _record(doc: IndexDoc | ArticleColumns, url: str | None, raw_text: str | Non
     # article here was kept alive by a reference cycle while the collector is paused. The
     # groups enter through their hashes and checksums (:attr:`_Record.digests`, 8 bytes a
     # group), not their bytes (40–80 KB an article)
-    digests = array("I", hashes)
-    digests.extend(map(zlib.crc32, groups))
     digest = hashlib.blake2b(marshal.dumps((record, card, row), 2), digest_size=16)
     digest.update(digests)
     return _Record(hashes, groups, record, card, row, digest.hexdigest(), digests)
