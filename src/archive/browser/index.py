@@ -1322,7 +1322,7 @@ def _spilled(head: bytes, groups: list[bytes]) -> bytes:
 #: rebuilds (``formsplice``), the shard states (``shardpack``), an article's terms
 #: (``articleterms``) and the index documents and columns it reads.
 CODE_FILES = ("browser/index.py", "browser/digits.py", "browser/formsplice.py",
-              "browser/shardpack.py", "browser/articleterms.py",
+              "browser/shardpack.py", "browser/articleterms.py", "browser/_cterms.c",
               "index/docs.py", "index/schema.py", "index/columns.py")
 
 
