@@ -1,13 +1,697 @@
-/* archive.index._cpostings: placeholder, filled by the accelerators of archive.index. */
+/* archive.index._cpostings: the per-posting loops of archive.index.writer in C.
+ *
+ * Each function here has a pure-Python twin in writer.py, which stays the reference: the
+ * writer uses the C function when this module imports and the twin otherwise, and the bytes
+ * are the same either way (tests/test_native_postings.py compares them). A C function that
+ * meets something it does not handle (a weight that is not a small whole number, a value
+ * that is not bytes, a term whose pickle would need a second frame...) does not guess: it
+ * stops there and the caller's Python code writes that item, as it does without this module.
+ *
+ * - inline_terms: the loop of ArchiveWriter._flush_segment over a record's inlined terms
+ *   (twins: the one-posting branch of _flush_segment, ArchiveWriter._inline_term, and the
+ *   term table's add of _fast_term_table);
+ * - md5_hash: Whoosh's md5_hash of a key (twin: the hash in _fast_term_table's add);
+ * - term_table: the term ids of a ColumnStream's used entries (twin: the look-ups of
+ *   PackedBuffer.add_columns, _term_id_array).
+ *
+ * No output depends on an address or on the hash seed: pointers are only compared for
+ * identity (pickle's memo), never ordered or hashed.
+ */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ a growable buffer */
+
+typedef struct {
+    char *p;
+    Py_ssize_t len, cap;
+} Buf;
+
+static int
+buf_reserve(Buf *b, Py_ssize_t extra)
+{
+    if (extra > PY_SSIZE_T_MAX - b->len) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (b->len + extra <= b->cap)
+        return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + extra) {
+        if (cap > PY_SSIZE_T_MAX / 2) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        cap *= 2;
+    }
+    char *p = PyMem_Realloc(b->p, (size_t)cap);
+    if (p == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+static int
+buf_put(Buf *b, const void *src, Py_ssize_t n)
+{
+    if (buf_reserve(b, n) < 0)
+        return -1;
+    if (n)
+        memcpy(b->p + b->len, src, (size_t)n);
+    b->len += n;
+    return 0;
+}
+
+static int
+buf_byte(Buf *b, unsigned char c)
+{
+    if (buf_reserve(b, 1) < 0)
+        return -1;
+    b->p[b->len++] = (char)c;
+    return 0;
+}
+
+static void
+put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* ------------------------------------------------------------------ MD5 (RFC 1321) */
+
+/* Whoosh's term table hashes each key with MD5 (md5_hash: the digest's last four bytes, read
+ * big-endian); CPython's MD5 is not callable from C without a Python call per key. */
+static const uint32_t md5_k[64] = {
+    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613,
+    0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193,
+    0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d,
+    0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
+    0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122,
+    0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa,
+    0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244,
+    0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb,
+    0xeb86d391,
+};
+
+static const unsigned char md5_r[64] = {
+    7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+    5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+    4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+    6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+};
+
+static void
+md5_block(uint32_t h[4], const unsigned char *blk)
+{
+    uint32_t w[16];
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)blk[4 * i] | (uint32_t)blk[4 * i + 1] << 8
+               | (uint32_t)blk[4 * i + 2] << 16 | (uint32_t)blk[4 * i + 3] << 24;
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    for (int i = 0; i < 64; i++) {
+        uint32_t f;
+        int g;
+        if (i < 16) {
+            f = (b & c) | (~b & d);
+            g = i;
+        }
+        else if (i < 32) {
+            f = (d & b) | (~d & c);
+            g = (5 * i + 1) & 15;
+        }
+        else if (i < 48) {
+            f = b ^ c ^ d;
+            g = (3 * i + 5) & 15;
+        }
+        else {
+            f = c ^ (b | ~d);
+            g = (7 * i) & 15;
+        }
+        uint32_t tmp = d;
+        d = c;
+        c = b;
+        uint32_t x = a + f + md5_k[i] + w[g];
+        b = b + ((x << md5_r[i]) | (x >> (32 - md5_r[i])));
+        a = tmp;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+}
+
+/* Whoosh's md5_hash(data): int(md5(data).hexdigest(), 16) & 0xFFFFFFFF. */
+static uint32_t
+md5_tail(const unsigned char *data, size_t n)
+{
+    uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64)
+        md5_block(h, data + i);
+    unsigned char last[128];
+    size_t rest = n - i;
+    if (rest)
+        memcpy(last, data + i, rest);
+    last[rest] = 0x80;
+    size_t total = rest + 1 <= 56 ? 64 : 128;
+    memset(last + rest + 1, 0, total - rest - 1);
+    uint64_t bits = (uint64_t)n * 8;
+    for (int j = 0; j < 8; j++)
+        last[total - 8 + j] = (unsigned char)(bits >> (8 * j));
+    md5_block(h, last);
+    if (total == 128)
+        md5_block(h, last + 64);
+    uint32_t d = h[3];  /* the digest's bytes 12-15, little-endian: read big-endian */
+    return (d >> 24) | ((d >> 8) & 0xff00) | ((d << 8) & 0xff0000) | (d << 24);
+}
+
+static PyObject *
+md5_hash(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (!PyBytes_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "md5_hash: bytes expected");
+        return NULL;
+    }
+    return PyLong_FromUnsignedLong(md5_tail((const unsigned char *)PyBytes_AS_STRING(arg),
+                                            (size_t)PyBytes_GET_SIZE(arg)));
+}
+
+/* ------------------------------------------------------------------ keys */
+
+/* ``s.encode("utf-8")`` appended to ``b``: 1, or 0 when ``s`` is not a str or has a lone
+ * surrogate (Python's encode raises: the caller's Python code meets it), -1 on error. Not
+ * PyUnicode_AsUTF8AndSize: it keeps the UTF-8 copy in the str for the str's life (the names
+ * of a run live through the commit). */
+static int
+put_utf8(Buf *b, PyObject *s)
+{
+    if (!PyUnicode_CheckExact(s))
+        return 0;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(s) < 0)
+        return -1;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    if (PyUnicode_IS_ASCII(s))
+        return buf_put(b, PyUnicode_1BYTE_DATA(s), n) < 0 ? -1 : 1;
+    if (n > PY_SSIZE_T_MAX / 4 || buf_reserve(b, 4 * n) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        return -1;
+    }
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    unsigned char *p = (unsigned char *)b->p + b->len;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80)
+            *p++ = (unsigned char)c;
+        else if (c < 0x800) {
+            *p++ = (unsigned char)(0xc0 | (c >> 6));
+            *p++ = (unsigned char)(0x80 | (c & 0x3f));
+        }
+        else if (c >= 0xd800 && c <= 0xdfff)
+            return 0;
+        else if (c < 0x10000) {
+            *p++ = (unsigned char)(0xe0 | (c >> 12));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+            *p++ = (unsigned char)(0x80 | (c & 0x3f));
+        }
+        else {
+            *p++ = (unsigned char)(0xf0 | (c >> 18));
+            *p++ = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+            *p++ = (unsigned char)(0x80 | (c & 0x3f));
+        }
+    }
+    b->len = (Py_ssize_t)(p - (unsigned char *)b->p);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ pickle, protocol 4 */
+
+/* The opcodes pickle.dumps(obj, 4) writes for the tuples of ints, floats, bytes and None of
+ * an inlined term (the C pickler's choices: _pickle.c save_long, save_float,
+ * _save_bytes_data, save_tuple, memo_put / memo_get). */
+#define PK_MEMOIZE 0x94
+#define PK_MAX_BODY 60000  /* below pickle's frame size target (64 KB): one frame */
+
+static int
+pk_int(Buf *b, long v)  /* 0 <= v < 2 ** 31 */
+{
+    unsigned char s[5];
+    if (v <= 0xff) {
+        s[0] = 'K';
+        s[1] = (unsigned char)v;
+        return buf_put(b, s, 2);
+    }
+    s[1] = (unsigned char)(v & 0xff);
+    s[2] = (unsigned char)((v >> 8) & 0xff);
+    if (v <= 0xffff) {
+        s[0] = 'M';
+        return buf_put(b, s, 3);
+    }
+    s[0] = 'J';
+    s[3] = (unsigned char)((v >> 16) & 0xff);
+    s[4] = (unsigned char)((v >> 24) & 0xff);
+    return buf_put(b, s, 5);
+}
+
+static int
+pk_float(Buf *b, double x)
+{
+    char s[9];
+    s[0] = 'G';
+    if (PyFloat_Pack8(x, s + 1, 0) < 0)
+        return -1;
+    return buf_put(b, s, 9);
+}
+
+/* the end of a tuple of n items whose items are written (and the tuple memoized) */
+static int
+pk_tuple_end(Buf *b, Py_ssize_t n, Py_ssize_t *memo)
+{
+    static const unsigned char ops[4] = {')', 0x85, 0x86, 0x87};
+    if (n == 0)
+        return buf_byte(b, ')');  /* the empty tuple is not memoized */
+    if (buf_byte(b, n <= 3 ? ops[n] : 't') < 0 || buf_byte(b, PK_MEMOIZE) < 0)
+        return -1;
+    (*memo)++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ inlined terms */
+
+#define TERMINFO_SIZE 23  /* W3TermInfo._struct: "!BfIBBfII" */
+#define MAX_INLINE 256    /* postings of an inlined term handled here (the writer's: 8) */
+
+/* One term's inlined postings (items lo..hi of the record's lists) as its term-table value
+ * appended to ``out``: the W3TermInfo bytes and the pickle of (ids, weights, values), what
+ * _inline_term (and _flush_segment's one-posting branch) write. 1: written; 0: not handled
+ * here (``out`` as it was); -1: error. */
+static int
+inline_value(Buf *out, PyObject *docs, PyObject *weights, PyObject *values,
+             Py_ssize_t lo, Py_ssize_t hi, PyObject *lbytes, int novalues)
+{
+    Py_ssize_t n = hi - lo, start = out->len;
+    long ids[MAX_INLINE];
+    double ws[MAX_INLINE];
+    PyObject *vs[MAX_INLINE];
+    Py_ssize_t nv = 0;
+    long minb = 0, maxb = 0;
+    double total = 0.0, top = 0.0;
+    if (n < 1 || n > MAX_INLINE)
+        return 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *d = PyList_GET_ITEM(docs, lo + k);
+        PyObject *w = PyList_GET_ITEM(weights, lo + k);
+        if (!PyLong_CheckExact(d) || !PyFloat_CheckExact(w))
+            return 0;
+        int overflow;
+        long id = PyLong_AsLongAndOverflow(d, &overflow);
+        if (overflow || id < 0 || id > 0x7fffffffL || id >= PyList_GET_SIZE(lbytes))
+            return 0;
+        PyObject *lb = PyList_GET_ITEM(lbytes, id);
+        if (!PyLong_CheckExact(lb))
+            return 0;
+        long lbv = PyLong_AsLongAndOverflow(lb, &overflow);
+        if (overflow || lbv < 0 || lbv > 255)
+            return 0;
+        /* length_to_byte is monotonic and gives 0 for no length only: the bytes' least
+         * non-zero one is the least length's, their greatest the greatest's */
+        if (lbv && (!minb || lbv < minb))
+            minb = lbv;
+        if (lbv > maxb)
+            maxb = lbv;
+        /* a weight that float32 keeps (a frequency): its sum is the same however it is
+         * added up (Python's sum changed its way in 3.12) */
+        double x = PyFloat_AS_DOUBLE(w);
+        if (!(x >= 1.0 && x <= 16777216.0) || x != (double)(long)x)
+            return 0;
+        ids[k] = id;
+        ws[k] = x;
+        total += x;
+        if (x > top)
+            top = x;
+        if (!novalues) {
+            PyObject *v = PyList_GET_ITEM(values, lo + k);
+            if (v == Py_None)
+                continue;
+            if (!PyBytes_CheckExact(v))
+                return 0;
+            if (PyBytes_GET_SIZE(v) == 0)
+                continue;
+            if (PyBytes_GET_SIZE(v) > PK_MAX_BODY)
+                return 0;
+            vs[nv++] = v;
+        }
+    }
+    if (buf_reserve(out, TERMINFO_SIZE) < 0)
+        return -1;
+    unsigned char *info = (unsigned char *)out->p + out->len;
+    info[0] = 1;
+    if (PyFloat_Pack4(total, (char *)info + 1, 0) < 0)
+        return -1;
+    put_be32(info + 5, (uint32_t)n);
+    info[9] = (unsigned char)minb;
+    info[10] = (unsigned char)maxb;
+    if (PyFloat_Pack4(top, (char *)info + 11, 0) < 0)
+        return -1;
+    put_be32(info + 15, (uint32_t)ids[0]);
+    put_be32(info + 19, (uint32_t)ids[n - 1]);
+    out->len += TERMINFO_SIZE;
+
+    /* the pickle: PROTO 4, one FRAME (its length filled in at the end), the tuple, STOP */
+    static const unsigned char head[11] = {0x80, 4, 0x95, 0, 0, 0, 0, 0, 0, 0, 0};
+    Py_ssize_t frame = out->len + 3;
+    Py_ssize_t memo = 0;
+    if (buf_put(out, head, 11) < 0)
+        return -1;
+    if (n > 3 && buf_byte(out, '(') < 0)
+        return -1;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (pk_int(out, ids[k]) < 0)
+            return -1;
+    if (pk_tuple_end(out, n, &memo) < 0)
+        return -1;
+    if (n > 3 && buf_byte(out, '(') < 0)
+        return -1;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (pk_float(out, (double)(float)ws[k]) < 0)
+            return -1;
+    if (pk_tuple_end(out, n, &memo) < 0)
+        return -1;
+    Py_ssize_t count = novalues ? n : nv;
+    if (count > 3 && buf_byte(out, '(') < 0)
+        return -1;
+    Py_ssize_t first_memo = memo;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        if (novalues) {
+            if (buf_byte(out, 'N') < 0)
+                return -1;
+            continue;
+        }
+        /* the same bytes object again (pickle's memo is by identity): a reference to it */
+        Py_ssize_t seen = -1, at = first_memo;
+        for (Py_ssize_t j = 0; j < k; j++) {
+            if (vs[j] == vs[k]) {
+                seen = at;
+                break;
+            }
+            int firstseen = 1;
+            for (Py_ssize_t i = 0; i < j; i++)
+                if (vs[i] == vs[j]) {
+                    firstseen = 0;
+                    break;
+                }
+            at += firstseen;
+        }
+        if (seen >= 0) {
+            unsigned char g[5];
+            if (seen < 256) {
+                g[0] = 'h';
+                g[1] = (unsigned char)seen;
+                if (buf_put(out, g, 2) < 0)
+                    return -1;
+            }
+            else {
+                g[0] = 'j';
+                g[1] = (unsigned char)(seen & 0xff);
+                g[2] = (unsigned char)((seen >> 8) & 0xff);
+                g[3] = (unsigned char)((seen >> 16) & 0xff);
+                g[4] = (unsigned char)((seen >> 24) & 0xff);
+                if (buf_put(out, g, 5) < 0)
+                    return -1;
+            }
+            continue;
+        }
+        Py_ssize_t size = PyBytes_GET_SIZE(vs[k]);
+        unsigned char h[5];
+        Py_ssize_t hn;
+        if (size <= 0xff) {
+            h[0] = 'C';
+            h[1] = (unsigned char)size;
+            hn = 2;
+        }
+        else {
+            h[0] = 'B';
+            h[1] = (unsigned char)(size & 0xff);
+            h[2] = (unsigned char)((size >> 8) & 0xff);
+            h[3] = (unsigned char)((size >> 16) & 0xff);
+            h[4] = (unsigned char)((size >> 24) & 0xff);
+            hn = 5;
+        }
+        if (buf_put(out, h, hn) < 0 || buf_put(out, PyBytes_AS_STRING(vs[k]), size) < 0
+            || buf_byte(out, PK_MEMOIZE) < 0)
+            return -1;
+        memo++;
+        if (out->len - frame > PK_MAX_BODY) {
+            out->len = start;  /* more than one frame: pickle's own */
+            return 0;
+        }
+    }
+    if (pk_tuple_end(out, count, &memo) < 0)
+        return -1;
+    if (pk_tuple_end(out, 3, &memo) < 0 || buf_byte(out, '.') < 0)
+        return -1;
+    Py_ssize_t framelen = out->len - frame - 8;
+    if (framelen > PK_MAX_BODY) {
+        out->len = start;
+        return 0;
+    }
+    unsigned char *f = (unsigned char *)out->p + frame;
+    for (int j = 0; j < 8; j++)
+        f[j] = (unsigned char)(((uint64_t)framelen >> (8 * j)) & 0xff);
+    return 1;
+}
+
+/* The twins' check of a term's key against the last one: bytes order. */
+static int
+key_after(const char *key, Py_ssize_t n, const char *last, Py_ssize_t m)
+{
+    int c = memcmp(key, last, (size_t)(n < m ? n : m));
+    return c > 0 || (c == 0 && n > m);
+}
+
+PyDoc_STRVAR(inline_terms_doc,
+"inline_terms(names, ends, docs, weights, values, t, lo, fieldname, lbytes, prefix, inline,\n"
+"             novalues, lastkey) -> (t, lo, entries, hashes, offsets, lastkey)\n\n"
+"The term-table entries of a record's terms from its t-th (its postings from lo) as long as\n"
+"they are of ``fieldname`` and inlined (in at most ``inline`` documents) and handled here:\n"
+"the term and posting where it stopped, the entries' bytes as the term table writes them\n"
+"(each key's and value's length, the key, the value), each key's md5_hash (array('I')\n"
+"bytes), each entry's offset in those bytes (int64) and the last key written (``lastkey``\n"
+"if none).");
+
+static PyObject *
+inline_terms(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *names, *ends, *docs, *weights, *values, *fieldname, *lbytes, *prefix, *lastkey;
+    Py_ssize_t t, lo, inline_;
+    int novalues;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!nnUO!O!npO!:inline_terms",
+                          &PyList_Type, &names, &PyList_Type, &ends, &PyList_Type, &docs,
+                          &PyList_Type, &weights, &PyList_Type, &values, &t, &lo, &fieldname,
+                          &PyList_Type, &lbytes, &PyBytes_Type, &prefix, &inline_, &novalues,
+                          &PyBytes_Type, &lastkey))
+        return NULL;
+    Py_ssize_t nt = PyList_GET_SIZE(names);
+    Py_ssize_t np_ = PyList_GET_SIZE(docs);
+    if (PyList_GET_SIZE(weights) != np_ || (!novalues && PyList_GET_SIZE(values) != np_)
+        || PyList_GET_SIZE(ends) != nt || t < 0 || lo < 0) {
+        PyErr_SetString(PyExc_ValueError, "inline_terms: lists of different lengths");
+        return NULL;
+    }
+    Buf out = {NULL, 0, 0}, key = {NULL, 0, 0}, last = {NULL, 0, 0}, hashes = {NULL, 0, 0},
+        offsets = {NULL, 0, 0};
+    PyObject *result = NULL, *lastobj = NULL;
+    if (buf_put(&last, PyBytes_AS_STRING(lastkey), PyBytes_GET_SIZE(lastkey)) < 0)
+        goto done;
+    int any = 0;
+    for (; t < nt; t++) {
+        PyObject *name = PyList_GET_ITEM(names, t);
+        if (!PyTuple_CheckExact(name) || PyTuple_GET_SIZE(name) != 2)
+            break;
+        PyObject *f = PyTuple_GET_ITEM(name, 0);
+        if (f != fieldname) {
+            if (!PyUnicode_CheckExact(f))
+                break;
+            int eq = PyUnicode_Compare(f, fieldname);
+            if (eq == -1 && PyErr_Occurred())
+                goto done;
+            if (eq != 0)
+                break;
+        }
+        PyObject *e = PyList_GET_ITEM(ends, t);
+        if (!PyLong_CheckExact(e))
+            break;
+        Py_ssize_t hi = PyLong_AsSsize_t(e);
+        if (hi == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            break;
+        }
+        if (hi <= lo || hi > np_ || hi - lo > inline_)
+            break;
+        key.len = 0;
+        if (buf_put(&key, PyBytes_AS_STRING(prefix), PyBytes_GET_SIZE(prefix)) < 0)
+            goto done;
+        int r = put_utf8(&key, PyTuple_GET_ITEM(name, 1));
+        if (r < 0)
+            goto done;
+        if (r == 0 || key.len > 0x7fffffff || !key_after(key.p, key.len, last.p, last.len))
+            break;
+        Py_ssize_t at = out.len;
+        /* the entry: the key's and value's lengths ("!ii"), the key, the value */
+        if (buf_reserve(&out, 8) < 0 || buf_put(&out, "\0\0\0\0\0\0\0\0", 8) < 0
+            || buf_put(&out, key.p, key.len) < 0)
+            goto done;
+        Py_ssize_t vstart = out.len;
+        r = inline_value(&out, docs, weights, values, lo, hi, lbytes, novalues);
+        if (r < 0)
+            goto done;
+        if (r == 0) {
+            out.len = at;
+            break;
+        }
+        put_be32((unsigned char *)out.p + at, (uint32_t)key.len);
+        put_be32((unsigned char *)out.p + at + 4, (uint32_t)(out.len - vstart));
+        uint32_t h = md5_tail((const unsigned char *)key.p, (size_t)key.len);
+        int64_t off = (int64_t)at;
+        if (buf_put(&hashes, &h, sizeof h) < 0 || buf_put(&offsets, &off, sizeof off) < 0)
+            goto done;
+        last.len = 0;
+        if (buf_put(&last, key.p, key.len) < 0)
+            goto done;
+        lo = hi;
+        any = 1;
+    }
+    if (any)
+        lastobj = PyBytes_FromStringAndSize(last.p, last.len);
+    else {
+        lastobj = lastkey;
+        Py_INCREF(lastobj);
+    }
+    if (lastobj == NULL)
+        goto done;
+    result = Py_BuildValue("nny#y#y#O", t, lo, out.p ? out.p : "", out.len,
+                           hashes.p ? hashes.p : "", hashes.len,
+                           offsets.p ? offsets.p : "", offsets.len, lastobj);
+done:
+    Py_XDECREF(lastobj);
+    PyMem_Free(out.p);
+    PyMem_Free(key.p);
+    PyMem_Free(last.p);
+    PyMem_Free(hashes.p);
+    PyMem_Free(offsets.p);
+    return result;
+}
+
+/* ------------------------------------------------------------------ term ids */
+
+PyDoc_STRVAR(term_table_doc,
+"term_table(ids, terms, used, next, term_bytes) -> (table, next, size)\n\n"
+"The buffer's id (in ``ids``, a field's dict of term ids) of each of ``terms`` whose byte in\n"
+"``used`` is not 0, as int32 bytes (0 for the others); a new term gets the next id (in\n"
+"order of first use, added to ``ids``). ``next``: the next id after them; ``size``: the\n"
+"new terms' length plus ``term_bytes`` each.");
+
+/* Twin: PackedBuffer.add_columns's _term_id_array over the used entries and the table made
+ * from its ids (a dict look-up per distinct term without a list of the used terms, an
+ * array of their ids and one of -1 for the new ones). */
+static PyObject *
+term_table(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *ids, *terms, *usedobj;
+    Py_ssize_t next, term_bytes;
+    if (!PyArg_ParseTuple(args, "O!O!Onn:term_table", &PyDict_Type, &ids, &PyList_Type,
+                          &terms, &usedobj, &next, &term_bytes))
+        return NULL;
+    Py_buffer used;
+    if (PyObject_GetBuffer(usedobj, &used, PyBUF_SIMPLE) < 0)
+        return NULL;
+    PyObject *result = NULL, *table = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(terms), size = 0;
+    if (used.len != n) {
+        PyErr_SetString(PyExc_ValueError, "term_table: one byte of used per term expected");
+        goto done;
+    }
+    if (n > PY_SSIZE_T_MAX / 4) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    table = PyBytes_FromStringAndSize(NULL, n * 4);
+    if (table == NULL)
+        goto done;
+    int32_t *out = (int32_t *)PyBytes_AS_STRING(table);
+    const unsigned char *mask = (const unsigned char *)used.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        out[i] = 0;
+        if (!mask[i])
+            continue;
+        /* (the list may change under a look-up's __eq__: read it again each time) */
+        if (i >= PyList_GET_SIZE(terms)) {
+            PyErr_SetString(PyExc_RuntimeError, "term_table: the terms changed");
+            goto done;
+        }
+        PyObject *term = PyList_GET_ITEM(terms, i);
+        Py_INCREF(term);
+        PyObject *got = PyDict_GetItemWithError(ids, term);  /* borrowed */
+        long id;
+        if (got != NULL) {
+            id = PyLong_AsLong(got);
+            if (id == -1 && PyErr_Occurred()) {
+                Py_DECREF(term);
+                goto done;
+            }
+        }
+        else if (PyErr_Occurred()) {
+            Py_DECREF(term);
+            goto done;
+        }
+        else {
+            Py_ssize_t len = PyObject_Length(term);
+            PyObject *num = len < 0 ? NULL : PyLong_FromSsize_t(next);
+            if (num == NULL || PyDict_SetItem(ids, term, num) < 0) {
+                Py_XDECREF(num);
+                Py_DECREF(term);
+                goto done;
+            }
+            Py_DECREF(num);
+            id = (long)next++;
+            size += len + term_bytes;
+        }
+        Py_DECREF(term);
+        if (id < INT32_MIN || id > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "term_table: a term id beyond int32");
+            goto done;
+        }
+        out[i] = (int32_t)id;
+    }
+    result = Py_BuildValue("Onn", table, next, size);
+done:
+    Py_XDECREF(table);
+    PyBuffer_Release(&used);
+    return result;
+}
 
 static PyMethodDef methods[] = {
+    {"term_table", term_table, METH_VARARGS, term_table_doc},
+    {"inline_terms", inline_terms, METH_VARARGS, inline_terms_doc},
+    {"md5_hash", md5_hash, METH_O, "Whoosh's md5_hash of a key (bytes)."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_cpostings", NULL, -1, methods,
+    PyModuleDef_HEAD_INIT, "_cpostings", NULL, -1, methods, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC PyInit__cpostings(void) { return PyModule_Create(&module); }

@@ -70,6 +70,11 @@ from whoosh.writing import SegmentWriter
 from archive.index.schema import ColumnStream, PackedCharacters, PackedPositions, TokenStream
 from archive.memory import give_back
 
+try:  # the per-posting loops in C (setup.py; optional): the Python below is their twin
+    from archive.index import _cpostings
+except ImportError:  # pragma: no cover - not built
+    _cpostings = None
+
 if TYPE_CHECKING:  # numpy is imported where it is used: `archive search` imports this
     import numpy as np  # module (the freshness check) and needs no numpy
 
@@ -169,8 +174,9 @@ class PackedBuffer:
         #: the length of each posting's value: its frequency times this width, or given
         self.lengths: list[int | np.ndarray] = []
         #: the items' entries of the last ColumnStream: (its tids, its number of terms, which
-        #: entries are used as a list of bools, their indices)
-        self._used: tuple[Any, int, list[bool], np.ndarray] | None = None
+        #: entries are used as a bool array; and, made for the Python look-ups, their
+        #: indices or None, and the bools as a list)
+        self._used: tuple[Any, ...] | None = None
         #: every value, in the order the postings were added
         self.data = bytearray()
 
@@ -285,16 +291,27 @@ class PackedBuffer:
         # the fields of a document that share their items' entries (form, stem, most roots)
         last = self._used
         if last is not None and last[0] is stream.tids and last[1] == len(stream.terms):
-            picks, used = last[2], last[3]
+            mask = last[2]
         else:
             mask = np.zeros(len(stream.terms), dtype=bool)
             mask[stream.tids] = True
-            used = mask.nonzero()[0]
-            picks = mask.tolist()
-            self._used = (stream.tids, len(stream.terms), picks, used)
-        got, size = self._term_id_array(fieldname, list(compress(stream.terms, picks)))
-        table = np.zeros(len(stream.terms), dtype=np.int32)
-        table[used] = got
+            self._used = (stream.tids, len(stream.terms), mask, None)
+        if _cpostings is not None:  # the look-ups in C (its twin: the lines below)
+            d = self.ids.get(fieldname)
+            if d is None:
+                d = self.ids[fieldname] = {"": 0}
+            tb, self.next, size = _cpostings.term_table(d, stream.terms, mask, self.next,
+                                                        _TERM_BYTES)
+            table = np.frombuffer(tb, dtype=np.int32)
+        else:
+            used = self._used[3]
+            if used is None:
+                used = mask.nonzero()[0]
+                self._used = (stream.tids, len(stream.terms), mask, used, mask.tolist())
+            got, size = self._term_id_array(fieldname,
+                                            list(compress(stream.terms, self._used[4])))
+            table = np.zeros(len(stream.terms), dtype=np.int32)
+            table[used] = got
         tids = table[stream.tids]
         if chars:
             data = np.empty((n, 3), dtype=np.uint32)
@@ -934,9 +951,34 @@ class ArchiveWriter(SegmentWriter):
         dumps, pack_info = pickle.dumps, _TERMINFO.pack
         lastfield: str | None = None
         at: int | None = None  # the postings file's position, once known
+        # the inlined terms written by C a run of them at a time (see _cpostings.inline_terms;
+        # it stops at any term it does not write, which the loop below writes), if the term
+        # table is _fast_term_table's and the blocks are pickled with protocol 4 (the C's)
+        add_entries = getattr(fw._tindex, "add_entries", None)
+        native = (_cpostings is not None and add_entries is not None and protocol == 4
+                  and inline > 0)
+        # the current field's (set at its first term, before any C call)
+        lbytes: list[int] = []
+        prefix = b""
+        novalues = False
         for names, ends, docs, weights, values in self._merged():
+            if len(names) != len(ends):
+                raise ValueError("a record's names and ends differ in length")
             lo = 0
-            for (fieldname, term), hi in zip(names, ends, strict=True):
+            t = 0
+            nt = len(names)
+            while t < nt:
+                fieldname, term = names[t]
+                hi = ends[t]
+                if native and fieldname == lastfield:
+                    t1, lo, entries, hashbytes, offsets, lastkey = _cpostings.inline_terms(
+                        names, ends, docs, weights, values, t, lo, fieldname, lbytes, prefix,
+                        inline, novalues, fw._tindex.last_key())
+                    if t1 > t:
+                        add_entries(entries, hashbytes, offsets, lastkey)
+                        t = t1
+                        continue
+                t += 1
                 btext = term.encode("utf-8")
                 if fieldname != lastfield:
                     if lastfield is not None:
@@ -1195,8 +1237,34 @@ def _fast_term_table(tindex: Any) -> None:
             lo = hi
         del hashes[:]  # written: let it go
 
+    def add_entries(entries: bytes, hashbytes: bytes, offsets: bytes, lastkey: bytes) -> None:
+        """``add`` of entries made whole (by ``_cpostings.inline_terms``): their bytes, each
+        key's hash (``array("I")`` bytes), each entry's offset in the bytes (int64) and the
+        last key; the caller has checked that the keys increase from ``last_key()``."""
+        nonlocal pos, last
+        import numpy as np
+
+        if not entries:
+            return
+        if pos < 0:
+            pos = tell()
+        at = np.frombuffer(offsets, dtype=np.int64) + pos
+        # the index's type as appending each position would make it (Whoosh's GrowableArray
+        # widens it for a position that does not fit; the last one is the largest)
+        index.append(int(at[-1]))
+        del index.array[-1]
+        index.array.frombytes(at.astype(index.array.typecode).tobytes())
+        hashes.frombytes(hashbytes)
+        pending.append(entries)
+        if len(pending) >= _PENDING:
+            flush()
+        pos += len(entries)
+        last = lastkey
+
     tindex.add = add
     tindex._write_hashes = write_hashes
+    tindex.add_entries = add_entries
+    tindex.last_key = lambda: last
 
 
 def _block_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],
