@@ -7,9 +7,9 @@
  * that is not bytes, a term whose pickle would need a second frame...) does not guess: it
  * stops there and the caller's Python code writes that item, as it does without this module.
  *
- * - inline_terms: the loop of ArchiveWriter._flush_segment over a record's inlined terms
- *   (twins: the one-posting branch of _flush_segment, ArchiveWriter._inline_term, and the
- *   term table's add of _fast_term_table);
+ * - write_terms: the loop of ArchiveWriter._flush_segment over a record's terms (twins:
+ *   its one-posting branch, ArchiveWriter._inline_term, _block_term, and the term table's
+ *   add of _fast_term_table);
  * - md5_hash: Whoosh's md5_hash of a key (twin: the hash in _fast_term_table's add);
  * - term_table: the term ids of a ColumnStream's used entries (twin: the look-ups of
  *   PackedBuffer.add_columns, _term_id_array).
@@ -289,153 +289,94 @@ pk_tuple_end(Buf *b, Py_ssize_t n, Py_ssize_t *memo)
     return 0;
 }
 
-/* ------------------------------------------------------------------ inlined terms */
+/* ------------------------------------------------------------------ pickle's memo */
 
-#define TERMINFO_SIZE 23  /* W3TermInfo._struct: "!BfIBBfII" */
-#define MAX_INLINE 256    /* postings of an inlined term handled here (the writer's: 8) */
+/* The bytes objects of one tuple already written, by identity (pickle memoizes an object by
+ * its id: the same object again is written as a reference to the first). An open-addressing
+ * set of pointers: only found or not found depends on them, never an order. */
+typedef struct {
+    PyObject **keys;
+    Py_ssize_t *at;
+    Py_ssize_t cap;
+} PtrSet;
 
-/* One term's inlined postings (items lo..hi of the record's lists) as its term-table value
- * appended to ``out``: the W3TermInfo bytes and the pickle of (ids, weights, values), what
- * _inline_term (and _flush_segment's one-posting branch) write. 1: written; 0: not handled
- * here (``out`` as it was); -1: error. */
 static int
-inline_value(Buf *out, PyObject *docs, PyObject *weights, PyObject *values,
-             Py_ssize_t lo, Py_ssize_t hi, PyObject *lbytes, int novalues)
+ptrset_clear(PtrSet *s, Py_ssize_t n)
 {
-    Py_ssize_t n = hi - lo, start = out->len;
-    long ids[MAX_INLINE];
-    double ws[MAX_INLINE];
-    PyObject *vs[MAX_INLINE];
-    Py_ssize_t nv = 0;
-    long minb = 0, maxb = 0;
-    double total = 0.0, top = 0.0;
-    if (n < 1 || n > MAX_INLINE)
-        return 0;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *d = PyList_GET_ITEM(docs, lo + k);
-        PyObject *w = PyList_GET_ITEM(weights, lo + k);
-        if (!PyLong_CheckExact(d) || !PyFloat_CheckExact(w))
-            return 0;
-        int overflow;
-        long id = PyLong_AsLongAndOverflow(d, &overflow);
-        if (overflow || id < 0 || id > 0x7fffffffL || id >= PyList_GET_SIZE(lbytes))
-            return 0;
-        PyObject *lb = PyList_GET_ITEM(lbytes, id);
-        if (!PyLong_CheckExact(lb))
-            return 0;
-        long lbv = PyLong_AsLongAndOverflow(lb, &overflow);
-        if (overflow || lbv < 0 || lbv > 255)
-            return 0;
-        /* length_to_byte is monotonic and gives 0 for no length only: the bytes' least
-         * non-zero one is the least length's, their greatest the greatest's */
-        if (lbv && (!minb || lbv < minb))
-            minb = lbv;
-        if (lbv > maxb)
-            maxb = lbv;
-        /* a weight that float32 keeps (a frequency): its sum is the same however it is
-         * added up (Python's sum changed its way in 3.12) */
-        double x = PyFloat_AS_DOUBLE(w);
-        if (!(x >= 1.0 && x <= 16777216.0) || x != (double)(long)x)
-            return 0;
-        ids[k] = id;
-        ws[k] = x;
-        total += x;
-        if (x > top)
-            top = x;
-        if (!novalues) {
-            PyObject *v = PyList_GET_ITEM(values, lo + k);
-            if (v == Py_None)
-                continue;
-            if (!PyBytes_CheckExact(v))
-                return 0;
-            if (PyBytes_GET_SIZE(v) == 0)
-                continue;
-            if (PyBytes_GET_SIZE(v) > PK_MAX_BODY)
-                return 0;
-            vs[nv++] = v;
+    Py_ssize_t cap = 16;
+    while (cap < 2 * n) {
+        if (cap > PY_SSIZE_T_MAX / 4 / (Py_ssize_t)sizeof(PyObject *)) {
+            PyErr_NoMemory();
+            return -1;
         }
+        cap *= 2;
     }
-    if (buf_reserve(out, TERMINFO_SIZE) < 0)
-        return -1;
-    unsigned char *info = (unsigned char *)out->p + out->len;
-    info[0] = 1;
-    if (PyFloat_Pack4(total, (char *)info + 1, 0) < 0)
-        return -1;
-    put_be32(info + 5, (uint32_t)n);
-    info[9] = (unsigned char)minb;
-    info[10] = (unsigned char)maxb;
-    if (PyFloat_Pack4(top, (char *)info + 11, 0) < 0)
-        return -1;
-    put_be32(info + 15, (uint32_t)ids[0]);
-    put_be32(info + 19, (uint32_t)ids[n - 1]);
-    out->len += TERMINFO_SIZE;
+    if (cap > s->cap) {
+        PyObject **keys = PyMem_Realloc(s->keys, (size_t)cap * sizeof(PyObject *));
+        if (keys == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        s->keys = keys;
+        Py_ssize_t *at = PyMem_Realloc(s->at, (size_t)cap * sizeof(Py_ssize_t));
+        if (at == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        s->at = at;
+        s->cap = cap;
+    }
+    memset(s->keys, 0, (size_t)s->cap * sizeof(PyObject *));
+    return 0;
+}
 
-    /* the pickle: PROTO 4, one FRAME (its length filled in at the end), the tuple, STOP */
-    static const unsigned char head[11] = {0x80, 4, 0x95, 0, 0, 0, 0, 0, 0, 0, 0};
-    Py_ssize_t frame = out->len + 3;
-    Py_ssize_t memo = 0;
-    if (buf_put(out, head, 11) < 0)
+/* the memo index of ``o`` if it is in the set, else -1 (and it is put in with ``at``) */
+static Py_ssize_t
+ptrset_seen(PtrSet *s, PyObject *o, Py_ssize_t at)
+{
+    size_t mask = (size_t)s->cap - 1;
+    size_t i = (size_t)(((uint64_t)(uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ULL >> 32) & mask;
+    while (s->keys[i] != NULL) {
+        if (s->keys[i] == o)
+            return s->at[i];
+        i = (i + 1) & mask;
+    }
+    s->keys[i] = o;
+    s->at[i] = at;
+    return -1;
+}
+
+/* the non-empty values of vs[0..n) as the tuple pickle writes (bytes memoized, the same
+ * object again a reference to it); ``set`` has room for n */
+static int
+pk_values(Buf *out, PyObject **vs, Py_ssize_t n, Py_ssize_t *memo, PtrSet *set)
+{
+    if (ptrset_clear(set, n) < 0)
         return -1;
     if (n > 3 && buf_byte(out, '(') < 0)
         return -1;
-    for (Py_ssize_t k = 0; k < n; k++)
-        if (pk_int(out, ids[k]) < 0)
-            return -1;
-    if (pk_tuple_end(out, n, &memo) < 0)
-        return -1;
-    if (n > 3 && buf_byte(out, '(') < 0)
-        return -1;
-    for (Py_ssize_t k = 0; k < n; k++)
-        if (pk_float(out, (double)(float)ws[k]) < 0)
-            return -1;
-    if (pk_tuple_end(out, n, &memo) < 0)
-        return -1;
-    Py_ssize_t count = novalues ? n : nv;
-    if (count > 3 && buf_byte(out, '(') < 0)
-        return -1;
-    Py_ssize_t first_memo = memo;
-    for (Py_ssize_t k = 0; k < count; k++) {
-        if (novalues) {
-            if (buf_byte(out, 'N') < 0)
-                return -1;
-            continue;
-        }
-        /* the same bytes object again (pickle's memo is by identity): a reference to it */
-        Py_ssize_t seen = -1, at = first_memo;
-        for (Py_ssize_t j = 0; j < k; j++) {
-            if (vs[j] == vs[k]) {
-                seen = at;
-                break;
-            }
-            int firstseen = 1;
-            for (Py_ssize_t i = 0; i < j; i++)
-                if (vs[i] == vs[j]) {
-                    firstseen = 0;
-                    break;
-                }
-            at += firstseen;
-        }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t seen = ptrset_seen(set, vs[k], *memo);
+        unsigned char h[5];
         if (seen >= 0) {
-            unsigned char g[5];
             if (seen < 256) {
-                g[0] = 'h';
-                g[1] = (unsigned char)seen;
-                if (buf_put(out, g, 2) < 0)
+                h[0] = 'h';
+                h[1] = (unsigned char)seen;
+                if (buf_put(out, h, 2) < 0)
                     return -1;
             }
             else {
-                g[0] = 'j';
-                g[1] = (unsigned char)(seen & 0xff);
-                g[2] = (unsigned char)((seen >> 8) & 0xff);
-                g[3] = (unsigned char)((seen >> 16) & 0xff);
-                g[4] = (unsigned char)((seen >> 24) & 0xff);
-                if (buf_put(out, g, 5) < 0)
+                h[0] = 'j';
+                h[1] = (unsigned char)(seen & 0xff);
+                h[2] = (unsigned char)((seen >> 8) & 0xff);
+                h[3] = (unsigned char)((seen >> 16) & 0xff);
+                h[4] = (unsigned char)((seen >> 24) & 0xff);
+                if (buf_put(out, h, 5) < 0)
                     return -1;
             }
             continue;
         }
         Py_ssize_t size = PyBytes_GET_SIZE(vs[k]);
-        unsigned char h[5];
         Py_ssize_t hn;
         if (size <= 0xff) {
             h[0] = 'C';
@@ -453,25 +394,345 @@ inline_value(Buf *out, PyObject *docs, PyObject *weights, PyObject *values,
         if (buf_put(out, h, hn) < 0 || buf_put(out, PyBytes_AS_STRING(vs[k]), size) < 0
             || buf_byte(out, PK_MEMOIZE) < 0)
             return -1;
-        memo++;
-        if (out->len - frame > PK_MAX_BODY) {
-            out->len = start;  /* more than one frame: pickle's own */
-            return 0;
-        }
+        (*memo)++;
     }
-    if (pk_tuple_end(out, count, &memo) < 0)
-        return -1;
-    if (pk_tuple_end(out, 3, &memo) < 0 || buf_byte(out, '.') < 0)
+    return pk_tuple_end(out, n, memo);
+}
+
+/* PROTO 4 and a FRAME whose length is filled in by pk_end; where its length goes */
+static Py_ssize_t
+pk_start(Buf *out)
+{
+    static const unsigned char head[11] = {0x80, 4, 0x95, 0, 0, 0, 0, 0, 0, 0, 0};
+    Py_ssize_t frame = out->len + 3;
+    return buf_put(out, head, 11) < 0 ? -1 : frame;
+}
+
+/* STOP and the frame's length: 1, or 0 if the pickle is too long for one frame (pickle
+ * would cut it in frames of its own: not written here) */
+static int
+pk_end(Buf *out, Py_ssize_t frame)
+{
+    if (buf_byte(out, '.') < 0)
         return -1;
     Py_ssize_t framelen = out->len - frame - 8;
-    if (framelen > PK_MAX_BODY) {
-        out->len = start;
+    if (framelen > PK_MAX_BODY)
         return 0;
-    }
     unsigned char *f = (unsigned char *)out->p + frame;
     for (int j = 0; j < 8; j++)
         f[j] = (unsigned char)(((uint64_t)framelen >> (8 * j)) & 0xff);
     return 1;
+}
+
+/* ------------------------------------------------------------------ a record's terms */
+
+#define TERMINFO_SIZE 23  /* W3TermInfo._struct: "!BfIBBfII" */
+
+/* One record's postings of a term, read and checked: its documents (< 2 ** 31, each with a
+ * length byte), weights (frequencies: whole numbers 1..2 ** 24, which float32 keeps, so that
+ * their sum is the same however it is added up: Python's sum changed its way in 3.12) and
+ * non-empty values (exact bytes). */
+typedef struct {
+    long *ids;
+    double *ws;
+    unsigned char *lbs;
+    PyObject **vs;  /* the values, None and empty ones left out (as filter(None, ...)) */
+    Py_ssize_t *vend;  /* per posting, the number of values up to it */
+    Py_ssize_t cap;
+    PtrSet set;
+} Scratch;
+
+static int
+scratch_reserve(Scratch *s, Py_ssize_t n)
+{
+    if (n <= s->cap)
+        return 0;
+    if (n > PY_SSIZE_T_MAX / 16) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    long *ids = PyMem_Realloc(s->ids, (size_t)n * sizeof(long));
+    if (ids == NULL)
+        goto nomem;
+    s->ids = ids;
+    double *ws = PyMem_Realloc(s->ws, (size_t)n * sizeof(double));
+    if (ws == NULL)
+        goto nomem;
+    s->ws = ws;
+    unsigned char *lbs = PyMem_Realloc(s->lbs, (size_t)n);
+    if (lbs == NULL)
+        goto nomem;
+    s->lbs = lbs;
+    PyObject **vs = PyMem_Realloc(s->vs, (size_t)n * sizeof(PyObject *));
+    if (vs == NULL)
+        goto nomem;
+    s->vs = vs;
+    Py_ssize_t *vend = PyMem_Realloc(s->vend, (size_t)n * sizeof(Py_ssize_t));
+    if (vend == NULL)
+        goto nomem;
+    s->vend = vend;
+    s->cap = n;
+    return 0;
+nomem:
+    PyErr_NoMemory();
+    return -1;
+}
+
+static void
+scratch_free(Scratch *s)
+{
+    PyMem_Free(s->ids);
+    PyMem_Free(s->ws);
+    PyMem_Free(s->lbs);
+    PyMem_Free(s->vs);
+    PyMem_Free(s->vend);
+    PyMem_Free(s->set.keys);
+    PyMem_Free(s->set.at);
+}
+
+/* 1: read; 0: not handled here; -1: error */
+static int
+read_postings(Scratch *s, PyObject *docs, PyObject *weights, PyObject *values, Py_ssize_t lo,
+              Py_ssize_t n, PyObject *lbytes, int novalues)
+{
+    if (scratch_reserve(s, n) < 0)
+        return -1;
+    Py_ssize_t nv = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *d = PyList_GET_ITEM(docs, lo + k);
+        PyObject *w = PyList_GET_ITEM(weights, lo + k);
+        if (!PyLong_CheckExact(d) || !PyFloat_CheckExact(w))
+            return 0;
+        int overflow;
+        long id = PyLong_AsLongAndOverflow(d, &overflow);
+        if (overflow || id < 0 || id > 0x7fffffffL || id >= PyList_GET_SIZE(lbytes))
+            return 0;
+        PyObject *lb = PyList_GET_ITEM(lbytes, id);
+        if (!PyLong_CheckExact(lb))
+            return 0;
+        long lbv = PyLong_AsLongAndOverflow(lb, &overflow);
+        if (overflow || lbv < 0 || lbv > 255)
+            return 0;
+        double x = PyFloat_AS_DOUBLE(w);
+        if (!(x >= 1.0 && x <= 16777216.0) || x != (double)(long)x)
+            return 0;
+        s->ids[k] = id;
+        s->ws[k] = x;
+        s->lbs[k] = (unsigned char)lbv;
+        if (!novalues) {
+            PyObject *v = PyList_GET_ITEM(values, lo + k);
+            if (v != Py_None) {
+                if (!PyBytes_CheckExact(v))
+                    return 0;
+                if (PyBytes_GET_SIZE(v) > PK_MAX_BODY)
+                    return 0;
+                if (PyBytes_GET_SIZE(v))
+                    s->vs[nv++] = v;
+            }
+        }
+        s->vend[k] = nv;
+    }
+    return 1;
+}
+
+/* The W3TermInfo bytes ("!BfIBBfII") of a term. */
+static int
+put_terminfo(Buf *out, int inlined, double total, Py_ssize_t n, long minb, long maxb,
+             double top, long first, long lastid)
+{
+    if (buf_reserve(out, TERMINFO_SIZE) < 0)
+        return -1;
+    unsigned char *info = (unsigned char *)out->p + out->len;
+    info[0] = (unsigned char)inlined;
+    if (PyFloat_Pack4(total, (char *)info + 1, 0) < 0)
+        return -1;
+    put_be32(info + 5, (uint32_t)n);
+    info[9] = (unsigned char)minb;
+    info[10] = (unsigned char)maxb;
+    if (PyFloat_Pack4(top, (char *)info + 11, 0) < 0)
+        return -1;
+    put_be32(info + 15, (uint32_t)first);
+    put_be32(info + 19, (uint32_t)lastid);
+    out->len += TERMINFO_SIZE;
+    return 0;
+}
+
+/* A term's inlined postings (read into ``s``) as its term-table value appended to ``out``:
+ * the W3TermInfo bytes and the pickle of (ids, weights, values), what _inline_term (and
+ * _flush_segment's one-posting branch) write. 1: written; 0: not handled here (``out`` as
+ * it was); -1: error. */
+static int
+inline_value(Buf *out, Scratch *s, Py_ssize_t n, int novalues)
+{
+    Py_ssize_t start = out->len;
+    long minb = 0, maxb = 0;
+    double total = 0.0, top = 0.0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        long lbv = s->lbs[k];
+        /* length_to_byte is monotonic and gives 0 for no length only: the least non-zero
+         * byte is the least length's, the greatest the greatest's */
+        if (lbv && (!minb || lbv < minb))
+            minb = lbv;
+        if (lbv > maxb)
+            maxb = lbv;
+        total += s->ws[k];
+        if (s->ws[k] > top)
+            top = s->ws[k];
+    }
+    if (put_terminfo(out, 1, total, n, minb, maxb, top, s->ids[0], s->ids[n - 1]) < 0)
+        return -1;
+    Py_ssize_t memo = 0, frame = pk_start(out);
+    if (frame < 0)
+        return -1;
+    if (n > 3 && buf_byte(out, '(') < 0)
+        return -1;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (pk_int(out, s->ids[k]) < 0)
+            return -1;
+    if (pk_tuple_end(out, n, &memo) < 0)
+        return -1;
+    if (n > 3 && buf_byte(out, '(') < 0)
+        return -1;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (pk_float(out, (double)(float)s->ws[k]) < 0)
+            return -1;
+    if (pk_tuple_end(out, n, &memo) < 0)
+        return -1;
+    if (novalues) {  /* (None,) * n: a format without values reads back None per posting */
+        if (n > 3 && buf_byte(out, '(') < 0)
+            return -1;
+        for (Py_ssize_t k = 0; k < n; k++)
+            if (buf_byte(out, 'N') < 0)
+                return -1;
+        if (pk_tuple_end(out, n, &memo) < 0)
+            return -1;
+    }
+    else if (pk_values(out, s->vs, s->vend[n - 1], &memo, &s->set) < 0)
+        return -1;
+    if (pk_tuple_end(out, 3, &memo) < 0)
+        return -1;
+    int r = pk_end(out, frame);
+    if (r <= 0)
+        out->len = start;
+    return r;
+}
+
+/* pickle.dumps(obj, 2) of a block's info tuple (count, last id, top weight, compression 0,
+ * least and greatest length bytes): PROTO 2, MARK, the items, TUPLE, BINPUT 0, STOP */
+static int
+block_info(Buf *out, Py_ssize_t count, long lastid, double top, long lowb, long highb)
+{
+    static const unsigned char head[3] = {0x80, 2, '('};
+    static const unsigned char tail[4] = {'t', 'q', 0, '.'};
+    if (buf_put(out, head, 3) < 0 || pk_int(out, (long)count) < 0 || pk_int(out, lastid) < 0
+        || pk_float(out, top) < 0 || pk_int(out, 0) < 0 || pk_int(out, lowb) < 0
+        || pk_int(out, highb) < 0 || buf_put(out, tail, 4) < 0)
+        return -1;
+    return 0;
+}
+
+/* A term's postings (read into ``s``, every length byte non-zero) in blocks of ``limit``
+ * appended to ``post`` (starting at the postings file's ``start``) and its term-table value
+ * to ``out``: what _block_term writes (uncompressed blocks, values of any length, protocol 4
+ * pickles). 1: written; 0: not handled here (both as they were); -1: error. */
+static int
+block_value(Buf *out, Buf *post, Scratch *s, Py_ssize_t n, Py_ssize_t limit, long long start)
+{
+    Py_ssize_t pstart = post->len, ostart = out->len;
+    double total = 0.0, maxweight = 0.0;
+    long minb = 0, maxb = 0;
+    if (buf_put(post, "W3Bl", 4) < 0)  /* WHOOSH3_HEADER_MAGIC */
+        return -1;
+    for (Py_ssize_t lo = 0; lo < n; lo += limit) {
+        Py_ssize_t hi = lo + limit < n ? lo + limit : n, m = hi - lo;
+        long lowb = 255, highb = 0;
+        double top = 0.0, sum = 0.0;
+        int ones = 1, same = 1;
+        float w0 = (float)s->ws[lo];
+        for (Py_ssize_t k = lo; k < hi; k++) {
+            long lb = s->lbs[k];
+            if (!lb)  /* a document without a length: Whoosh's posting writer's */
+                goto undo;
+            if (lb < lowb)
+                lowb = lb;
+            if (lb > highb)
+                highb = lb;
+            float w = (float)s->ws[k];
+            sum += (double)w;
+            if (s->ws[k] > top)
+                top = s->ws[k];
+            ones &= w == 1.0f;
+            same &= w == w0;
+        }
+        total += sum;
+        if (top > maxweight)
+            maxweight = top;
+        minb = lo == 0 ? lowb : (lowb < minb ? lowb : minb);
+        if (highb > maxb)
+            maxb = highb;
+        /* the block: its size (negative for the last), its info and its data */
+        Py_ssize_t at = post->len;
+        if (buf_put(post, "\0\0\0\0", 4) < 0
+            || block_info(post, m, s->ids[hi - 1], top, lowb, highb) < 0)
+            return -1;
+        Py_ssize_t memo = 0, frame = pk_start(post);
+        if (frame < 0)
+            return -1;
+        if (m > 3 && buf_byte(post, '(') < 0)
+            return -1;
+        for (Py_ssize_t k = lo; k < hi; k++)
+            if (pk_int(post, k == lo ? s->ids[k] : s->ids[k] - s->ids[k - 1]) < 0)
+                return -1;
+        if (pk_tuple_end(post, m, &memo) < 0)
+            return -1;
+        if (ones) {
+            if (buf_byte(post, 'N') < 0)
+                return -1;
+        }
+        else if (same) {
+            if (pk_float(post, (double)w0) < 0)
+                return -1;
+        }
+        else {
+            if (m > 3 && buf_byte(post, '(') < 0)
+                return -1;
+            for (Py_ssize_t k = lo; k < hi; k++)
+                if (pk_float(post, (double)(float)s->ws[k]) < 0)
+                    return -1;
+            if (pk_tuple_end(post, m, &memo) < 0)
+                return -1;
+        }
+        Py_ssize_t v0 = lo ? s->vend[lo - 1] : 0;
+        if (pk_values(post, s->vs + v0, s->vend[hi - 1] - v0, &memo, &s->set) < 0
+            || pk_tuple_end(post, 3, &memo) < 0)
+            return -1;
+        int r = pk_end(post, frame);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            goto undo;
+        Py_ssize_t size = post->len - at - 4;
+        if (size > 0x7fffffff)
+            goto undo;
+        put_be32((unsigned char *)post->p + at, (uint32_t)(hi == n ? -size : size));
+    }
+    Py_ssize_t len = post->len - pstart;
+    if (len > 0x7fffffff)
+        goto undo;
+    if (put_terminfo(out, 0, total, n, minb, maxb, maxweight, s->ids[0], s->ids[n - 1]) < 0
+        || buf_reserve(out, 12) < 0)
+        return -1;
+    unsigned char *e = (unsigned char *)out->p + out->len;  /* pack_long, pack_int */
+    uint64_t st = (uint64_t)(start + (long long)pstart);
+    put_be32(e, (uint32_t)(st >> 32));
+    put_be32(e + 4, (uint32_t)st);
+    put_be32(e + 8, (uint32_t)len);
+    out->len += 12;
+    return 1;
+undo:
+    post->len = pstart;
+    out->len = ostart;
+    return 0;
 }
 
 /* The twins' check of a term's key against the last one: bytes order. */
@@ -482,37 +743,44 @@ key_after(const char *key, Py_ssize_t n, const char *last, Py_ssize_t m)
     return c > 0 || (c == 0 && n > m);
 }
 
-PyDoc_STRVAR(inline_terms_doc,
-"inline_terms(names, ends, docs, weights, values, t, lo, fieldname, lbytes, prefix, inline,\n"
-"             novalues, lastkey) -> (t, lo, entries, hashes, offsets, lastkey)\n\n"
-"The term-table entries of a record's terms from its t-th (its postings from lo) as long as\n"
-"they are of ``fieldname`` and inlined (in at most ``inline`` documents) and handled here:\n"
-"the term and posting where it stopped, the entries' bytes as the term table writes them\n"
-"(each key's and value's length, the key, the value), each key's md5_hash (array('I')\n"
-"bytes), each entry's offset in those bytes (int64) and the last key written (``lastkey``\n"
-"if none).");
+PyDoc_STRVAR(write_terms_doc,
+"write_terms(names, ends, docs, weights, values, t, lo, fieldname, lbytes, prefix, inline,\n"
+"            novalues, blocks, limit, at, lastkey)\n"
+"-> (t, lo, entries, hashes, offsets, lastkey, postings)\n\n"
+"The term-table entries (and posting blocks) of a record's terms from its t-th (its\n"
+"postings from lo) as long as they are of ``fieldname`` and handled here: a term in at most\n"
+"``inline`` documents inlined, another (if ``blocks``) in blocks of ``limit`` postings\n"
+"written at ``at`` in the postings file. Gives the term and posting where it stopped, the\n"
+"entries' bytes as the term table writes them (each key's and value's length, the key, the\n"
+"value), each key's md5_hash (array('I') bytes), each entry's offset in those bytes (int64),\n"
+"the last key written (``lastkey`` if none) and the posting blocks' bytes.");
 
+/* Twin: the loop of ArchiveWriter._flush_segment over a record's terms, with _inline_term,
+ * _block_term and the term table's add (_fast_term_table). */
 static PyObject *
-inline_terms(PyObject *Py_UNUSED(module), PyObject *args)
+write_terms(PyObject *Py_UNUSED(module), PyObject *args)
 {
     PyObject *names, *ends, *docs, *weights, *values, *fieldname, *lbytes, *prefix, *lastkey;
-    Py_ssize_t t, lo, inline_;
-    int novalues;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!nnUO!O!npO!:inline_terms",
+    Py_ssize_t t, lo, inline_, limit;
+    long long at;
+    int novalues, blocks;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!nnUO!O!nppnLO!:write_terms",
                           &PyList_Type, &names, &PyList_Type, &ends, &PyList_Type, &docs,
                           &PyList_Type, &weights, &PyList_Type, &values, &t, &lo, &fieldname,
                           &PyList_Type, &lbytes, &PyBytes_Type, &prefix, &inline_, &novalues,
-                          &PyBytes_Type, &lastkey))
+                          &blocks, &limit, &at, &PyBytes_Type, &lastkey))
         return NULL;
     Py_ssize_t nt = PyList_GET_SIZE(names);
     Py_ssize_t np_ = PyList_GET_SIZE(docs);
     if (PyList_GET_SIZE(weights) != np_ || (!novalues && PyList_GET_SIZE(values) != np_)
-        || PyList_GET_SIZE(ends) != nt || t < 0 || lo < 0) {
-        PyErr_SetString(PyExc_ValueError, "inline_terms: lists of different lengths");
+        || PyList_GET_SIZE(ends) != nt || t < 0 || lo < 0 || limit < 1 || at < 0) {
+        PyErr_SetString(PyExc_ValueError, "write_terms: lists of different lengths");
         return NULL;
     }
     Buf out = {NULL, 0, 0}, key = {NULL, 0, 0}, last = {NULL, 0, 0}, hashes = {NULL, 0, 0},
-        offsets = {NULL, 0, 0};
+        offsets = {NULL, 0, 0}, post = {NULL, 0, 0};
+    Scratch s;
+    memset(&s, 0, sizeof s);
     PyObject *result = NULL, *lastobj = NULL;
     if (buf_put(&last, PyBytes_AS_STRING(lastkey), PyBytes_GET_SIZE(lastkey)) < 0)
         goto done;
@@ -539,7 +807,7 @@ inline_terms(PyObject *Py_UNUSED(module), PyObject *args)
             PyErr_Clear();
             break;
         }
-        if (hi <= lo || hi > np_ || hi - lo > inline_)
+        if (hi <= lo || hi > np_ || (hi - lo > inline_ && !blocks))
             break;
         key.len = 0;
         if (buf_put(&key, PyBytes_AS_STRING(prefix), PyBytes_GET_SIZE(prefix)) < 0)
@@ -549,23 +817,30 @@ inline_terms(PyObject *Py_UNUSED(module), PyObject *args)
             goto done;
         if (r == 0 || key.len > 0x7fffffff || !key_after(key.p, key.len, last.p, last.len))
             break;
-        Py_ssize_t at = out.len;
-        /* the entry: the key's and value's lengths ("!ii"), the key, the value */
-        if (buf_reserve(&out, 8) < 0 || buf_put(&out, "\0\0\0\0\0\0\0\0", 8) < 0
-            || buf_put(&out, key.p, key.len) < 0)
-            goto done;
-        Py_ssize_t vstart = out.len;
-        r = inline_value(&out, docs, weights, values, lo, hi, lbytes, novalues);
+        r = read_postings(&s, docs, weights, values, lo, hi - lo, lbytes, novalues);
         if (r < 0)
             goto done;
-        if (r == 0) {
-            out.len = at;
+        if (r == 0)
+            break;
+        Py_ssize_t entry = out.len;
+        /* the entry: the key's and value's lengths ("!ii"), the key, the value */
+        if (buf_put(&out, "\0\0\0\0\0\0\0\0", 8) < 0 || buf_put(&out, key.p, key.len) < 0)
+            goto done;
+        Py_ssize_t vstart = out.len;
+        if (hi - lo <= inline_)
+            r = inline_value(&out, &s, hi - lo, novalues);
+        else
+            r = block_value(&out, &post, &s, hi - lo, limit, at);
+        if (r < 0)
+            goto done;
+        if (r == 0 || out.len - vstart > 0x7fffffff) {
+            out.len = entry;
             break;
         }
-        put_be32((unsigned char *)out.p + at, (uint32_t)key.len);
-        put_be32((unsigned char *)out.p + at + 4, (uint32_t)(out.len - vstart));
+        put_be32((unsigned char *)out.p + entry, (uint32_t)key.len);
+        put_be32((unsigned char *)out.p + entry + 4, (uint32_t)(out.len - vstart));
         uint32_t h = md5_tail((const unsigned char *)key.p, (size_t)key.len);
-        int64_t off = (int64_t)at;
+        int64_t off = (int64_t)entry;
         if (buf_put(&hashes, &h, sizeof h) < 0 || buf_put(&offsets, &off, sizeof off) < 0)
             goto done;
         last.len = 0;
@@ -582,9 +857,10 @@ inline_terms(PyObject *Py_UNUSED(module), PyObject *args)
     }
     if (lastobj == NULL)
         goto done;
-    result = Py_BuildValue("nny#y#y#O", t, lo, out.p ? out.p : "", out.len,
+    result = Py_BuildValue("nny#y#y#Oy#", t, lo, out.p ? out.p : "", out.len,
                            hashes.p ? hashes.p : "", hashes.len,
-                           offsets.p ? offsets.p : "", offsets.len, lastobj);
+                           offsets.p ? offsets.p : "", offsets.len, lastobj,
+                           post.p ? post.p : "", post.len);
 done:
     Py_XDECREF(lastobj);
     PyMem_Free(out.p);
@@ -592,6 +868,8 @@ done:
     PyMem_Free(last.p);
     PyMem_Free(hashes.p);
     PyMem_Free(offsets.p);
+    PyMem_Free(post.p);
+    scratch_free(&s);
     return result;
 }
 
@@ -685,7 +963,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"term_table", term_table, METH_VARARGS, term_table_doc},
-    {"inline_terms", inline_terms, METH_VARARGS, inline_terms_doc},
+    {"write_terms", write_terms, METH_VARARGS, write_terms_doc},
     {"md5_hash", md5_hash, METH_O, "Whoosh's md5_hash of a key (bytes)."},
     {NULL, NULL, 0, NULL},
 };

@@ -951,16 +951,18 @@ class ArchiveWriter(SegmentWriter):
         dumps, pack_info = pickle.dumps, _TERMINFO.pack
         lastfield: str | None = None
         at: int | None = None  # the postings file's position, once known
-        # the inlined terms written by C a run of them at a time (see _cpostings.inline_terms;
-        # it stops at any term it does not write, which the loop below writes), if the term
-        # table is _fast_term_table's and the blocks are pickled with protocol 4 (the C's)
+        # the terms written by C a run of them at a time (see _cpostings.write_terms: it stops
+        # at any term it does not write, which the loop below writes), if the term table is
+        # _fast_term_table's and the blocks are pickled with protocol 4 (the C's)
         add_entries = getattr(fw._tindex, "add_entries", None)
         native = (_cpostings is not None and add_entries is not None and protocol == 4
                   and inline > 0)
-        # the current field's (set at its first term, before any C call)
+        # the current field's (set at its first term, before any C call); blockable: C
+        # writes its terms' blocks too (uncompressed, values of any length: _block_term's)
         lbytes: list[int] = []
         prefix = b""
-        novalues = False
+        novalues = blockable = False
+        limit = 1
         for names, ends, docs, weights, values in self._merged():
             if len(names) != len(ends):
                 raise ValueError("a record's names and ends differ in length")
@@ -971,10 +973,17 @@ class ArchiveWriter(SegmentWriter):
                 fieldname, term = names[t]
                 hi = ends[t]
                 if native and fieldname == lastfield:
-                    t1, lo, entries, hashbytes, offsets, lastkey = _cpostings.inline_terms(
-                        names, ends, docs, weights, values, t, lo, fieldname, lbytes, prefix,
-                        inline, novalues, fw._tindex.last_key())
+                    if at is None:
+                        at = fw._postfile.tell()
+                    t1, lo, entries, hashbytes, offsets, lastkey, blocks = (
+                        _cpostings.write_terms(
+                            names, ends, docs, weights, values, t, lo, fieldname, lbytes,
+                            prefix, inline, novalues, blockable, limit, at,
+                            fw._tindex.last_key()))
                     if t1 > t:
+                        if blocks:
+                            fw._postfile.write(blocks)
+                            at += len(blocks)
                         add_entries(entries, hashbytes, offsets, lastkey)
                         t = t1
                         continue
@@ -988,9 +997,15 @@ class ArchiveWriter(SegmentWriter):
                     fieldlengths = lengths[fieldname]
                     # each document's length as a byte (0: none), what length_to_byte gives
                     lbytes = [length_to_byte(d) if d else 0 for d in fieldlengths]
-                    novalues = fw._format.fixed_value_size() == 0
+                    fixed = fw._format.fixed_value_size()
+                    novalues = fixed == 0
                     prefix = pack_ushort(fw._fieldid)
                     add = fw._tindex.add
+                    pw = fw._postwriter
+                    comp = pw._compression
+                    limit = pw._blocklimit
+                    blockable = (type(comp) is int and comp == 0 and (fixed is None or fixed < 0)
+                                 and type(limit) is int and limit > 0)
                 if hi - lo == 1 and inline:
                     # _inline_term of a term in one document (most terms), its steps spelled
                     # out, read from the record in place (no lists of one posting)
@@ -1238,7 +1253,7 @@ def _fast_term_table(tindex: Any) -> None:
         del hashes[:]  # written: let it go
 
     def add_entries(entries: bytes, hashbytes: bytes, offsets: bytes, lastkey: bytes) -> None:
-        """``add`` of entries made whole (by ``_cpostings.inline_terms``): their bytes, each
+        """``add`` of entries made whole (by ``_cpostings.write_terms``): their bytes, each
         key's hash (``array("I")`` bytes), each entry's offset in the bytes (int64) and the
         last key; the caller has checked that the keys increase from ``last_key()``."""
         nonlocal pos, last
