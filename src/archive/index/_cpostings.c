@@ -749,8 +749,9 @@ PyDoc_STRVAR(write_terms_doc,
 "-> (t, lo, entries, hashes, offsets, lastkey, postings)\n\n"
 "The term-table entries (and posting blocks) of a record's terms from its t-th (its\n"
 "postings from lo) as long as they are of ``fieldname`` and handled here: a term in at most\n"
-"``inline`` documents inlined, another (if ``blocks``) in blocks of ``limit`` postings\n"
-"written at ``at`` in the postings file. Gives the term and posting where it stopped, the\n"
+"``inline`` documents inlined, another (if ``blocks`` and not ``novalues``) in blocks of\n"
+"``limit`` postings"
+" written at ``at`` in the postings file. Gives the term and posting where it stopped, the\n"
 "entries' bytes as the term table writes them (each key's and value's length, the key, the\n"
 "value), each key's md5_hash (array('I') bytes), each entry's offset in those bytes (int64),\n"
 "the last key written (``lastkey`` if none) and the posting blocks' bytes.");
@@ -807,7 +808,8 @@ write_terms(PyObject *Py_UNUSED(module), PyObject *args)
             PyErr_Clear();
             break;
         }
-        if (hi <= lo || hi > np_ || (hi - lo > inline_ && !blocks))
+        /* (blocks of a format without values: Whoosh's posting writer's) */
+        if (hi <= lo || hi > np_ || (hi - lo > inline_ && (!blocks || novalues)))
             break;
         key.len = 0;
         if (buf_put(&key, PyBytes_AS_STRING(prefix), PyBytes_GET_SIZE(prefix)) < 0)
