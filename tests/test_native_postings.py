@@ -306,3 +306,36 @@ def test_made_up_documents_same_segment_with_and_without_c(
     _both(tmp_path_factory.mktemp("made"), [_document(i, d) for i, d in enumerate(docs)],
           monkeypatch, **kwargs)
 
+
+
+# ------------------------------------------------------------------ the term table's hashes
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+@pytest.mark.parametrize("n", [0, 1, 3, 2_000])
+def test_hash_tables_are_whooshs_with_and_without_c(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch, n: int,
+                                                   hidden: bool) -> None:
+    """The term table's hash tables (C's hash_tables, or its twin) are Whoosh's bytes."""
+    from test_index_writer import test_fast_term_table_writes_whooshs_bytes as same_bytes
+
+    if hidden:
+        monkeypatch.setattr(writer_module, "_cpostings", None)
+    same_bytes(tmp_path, n)
+
+
+@needs_c
+def test_hash_tables_refuse_what_they_cannot_read() -> None:
+    import numpy as np
+
+    tables, counts = _cpostings.hash_tables(array("I"), np.zeros(0, dtype=np.int64))
+    assert (tables, counts) == (b"", [0] * 256)
+    with pytest.raises(ValueError):
+        _cpostings.hash_tables(array("I", [1, 2]), np.zeros(1, dtype=np.int64))
+    with pytest.raises(TypeError):
+        _cpostings.hash_tables([1], np.zeros(1, dtype=np.int64))
+    # the largest hash and position, in a bucket with a collision
+    tables, counts = _cpostings.hash_tables(array("I", [2**32 - 1, 2**32 - 1]),
+                                            np.array([2**63 - 1, 7], dtype=np.int64))
+    assert counts[255] == 2 and len(tables) == 48
+    assert tables.count(b"\xff\xff\xff\xff\x7f\xff\xff\xff\xff\xff\xff\xff") == 1

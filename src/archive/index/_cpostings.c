@@ -11,6 +11,7 @@
  *   its one-posting branch, ArchiveWriter._inline_term, _block_term, and the term table's
  *   add of _fast_term_table);
  * - md5_hash: Whoosh's md5_hash of a key (twin: the hash in _fast_term_table's add);
+ * - hash_tables: the term table's 256 hash tables (twin: write_hashes of _fast_term_table);
  * - term_table: the term ids of a ColumnStream's used entries (twin: the look-ups of
  *   PackedBuffer.add_columns, _term_id_array).
  *
@@ -963,7 +964,117 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ hash tables */
+
+PyDoc_STRVAR(hash_tables_doc,
+"hash_tables(hashes, positions) -> (tables, counts)\n\n"
+"The 256 hash tables of Whoosh's term table (OrderedHashWriter._write_hashes) from each\n"
+"entry's md5_hash (uint32 buffer) and position (int64 buffer), in the order added: the\n"
+"tables' bytes one after another, and each bucket's number of entries (its table has twice\n"
+"as many slots, 12 bytes each: the hash, '>u4', and the position, '>i8').");
+
+/* Twin: write_hashes of _fast_term_table (numpy a bucket at a time, the slots found by a
+ * Python loop per entry). An entry's bucket is its hash & 255; its slot in the bucket's table
+ * is (hash >> 8) % slots or, taken, the next free one, in the order the entries were added;
+ * an empty slot stays (0, 0). */
+static PyObject *
+hash_tables(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *hobj, *pobj;
+    if (!PyArg_ParseTuple(args, "OO:hash_tables", &hobj, &pobj))
+        return NULL;
+    Py_buffer hb, pb;
+    if (PyObject_GetBuffer(hobj, &hb, PyBUF_SIMPLE) < 0)
+        return NULL;
+    if (PyObject_GetBuffer(pobj, &pb, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&hb);
+        return NULL;
+    }
+    PyObject *result = NULL, *tables = NULL, *counts = NULL;
+    Py_ssize_t *order = NULL;
+    unsigned char *taken = NULL;
+    Py_ssize_t n = hb.len / 4;
+    if (hb.len % 4 || pb.len != n * 8) {
+        PyErr_SetString(PyExc_ValueError, "hash_tables: a position (int64) per hash (uint32)");
+        goto done;
+    }
+    if (n > PY_SSIZE_T_MAX / 24) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const unsigned char *hp = (const unsigned char *)hb.buf;
+    const unsigned char *pp = (const unsigned char *)pb.buf;
+    Py_ssize_t count[256] = {0}, start[257];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t h;
+        memcpy(&h, hp + 4 * i, 4);
+        count[h & 255]++;
+    }
+    start[0] = 0;
+    for (int b = 0; b < 256; b++)
+        start[b + 1] = start[b] + count[b];
+    order = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    taken = PyMem_Malloc((size_t)(2 * n + 1));
+    if (order == NULL || taken == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    {
+        Py_ssize_t fill[256];
+        memcpy(fill, start, sizeof fill);
+        for (Py_ssize_t i = 0; i < n; i++) {  /* stable: each bucket's in the order added */
+            uint32_t h;
+            memcpy(&h, hp + 4 * i, 4);
+            order[fill[h & 255]++] = i;
+        }
+    }
+    tables = PyBytes_FromStringAndSize(NULL, 24 * n);
+    if (tables == NULL)
+        goto done;
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(tables);
+    memset(out, 0, (size_t)(24 * n));
+    counts = PyList_New(256);
+    if (counts == NULL)
+        goto done;
+    for (int b = 0; b < 256; b++) {
+        PyObject *c = PyLong_FromSsize_t(count[b]);
+        if (c == NULL)
+            goto done;
+        PyList_SET_ITEM(counts, b, c);
+        Py_ssize_t slots = 2 * count[b];
+        if (!slots)
+            continue;
+        memset(taken, 0, (size_t)slots);
+        unsigned char *table = out + 24 * start[b];
+        for (Py_ssize_t k = start[b]; k < start[b + 1]; k++) {
+            Py_ssize_t i = order[k];
+            uint32_t h;
+            int64_t at;
+            memcpy(&h, hp + 4 * i, 4);
+            memcpy(&at, pp + 8 * i, 8);
+            Py_ssize_t slot = (Py_ssize_t)((h >> 8) % (uint64_t)slots);
+            while (taken[slot])
+                slot = slot + 1 == slots ? 0 : slot + 1;
+            taken[slot] = 1;
+            unsigned char *e = table + 12 * slot;
+            put_be32(e, h);
+            put_be32(e + 4, (uint32_t)((uint64_t)at >> 32));
+            put_be32(e + 8, (uint32_t)(uint64_t)at);
+        }
+    }
+    result = PyTuple_Pack(2, tables, counts);
+done:
+    Py_XDECREF(tables);
+    Py_XDECREF(counts);
+    PyMem_Free(order);
+    PyMem_Free(taken);
+    PyBuffer_Release(&hb);
+    PyBuffer_Release(&pb);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"hash_tables", hash_tables, METH_VARARGS, hash_tables_doc},
     {"term_table", term_table, METH_VARARGS, term_table_doc},
     {"write_terms", write_terms, METH_VARARGS, write_terms_doc},
     {"md5_hash", md5_hash, METH_O, "Whoosh's md5_hash of a key (bytes)."},

@@ -1222,6 +1222,16 @@ def _fast_term_table(tindex: Any) -> None:
                                else list(index.array)).astype(np.int64)
         if len(hs) != len(positions):
             raise RuntimeError("the term table's index was written to besides its add")
+        if _cpostings is not None and nbuckets == 256 and hashes.itemsize == 4:
+            # the tables in C (its twin: the lines below), written in one piece
+            tables, counts = _cpostings.hash_tables(hashes, positions)
+            at = tell()
+            for c in counts:
+                tindex.directory.append((at, 2 * c))
+                at += 24 * c
+            write(tables)
+            del hashes[:]
+            return
         # the entries by bucket, each bucket's in the order added
         bucket = (hs & 255).astype(np.uint8)
         order = np.argsort(bucket, kind="stable")  # (of 8-bit numbers: a radix sort)
