@@ -9,6 +9,7 @@ it could have been built) and the writer's own tests run the Python twins.
 from __future__ import annotations
 
 import hashlib
+import random
 from array import array
 from itertools import compress
 from pathlib import Path
@@ -212,6 +213,68 @@ def test_write_terms_stops_at_what_it_does_not_write() -> None:
     got = _cpostings.write_terms([("f", "a")], [5], [1], [1.0], [b"v"], 0, 0, "f", lb, b"", 8,
                                  False, True, 128, 0, b"")
     assert got[:2] == (0, 0)
+
+
+@needs_c
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(1, 30), st.integers(0, 3), st.integers(1, 4),
+                          st.sampled_from([0, 1, 1, 2, 4, 12, 7000])), min_size=1, max_size=60),
+       st.integers(0, 9), st.integers(1, 20), st.booleans(), st.data())
+def test_write_record_reads_arrays_as_write_terms_reads_their_lists(
+        terms: list[tuple[int, int, int, int]], inline: int, limit: int, novalues: bool,
+        data: Any) -> None:
+    """A record as arrays (Arrays: int32 documents, frequencies and value lengths, the values
+    joined) gives what its lists give (Arrays.lists: a bytes object per value, one-byte
+    values CPython's shared ones, which pickle writes once and then refers back to)."""
+    import numpy as np
+
+    from archive.index.writer import Arrays
+
+    names, bounds, docs, freqs, lengths = [], [], [], [], []
+    for k, (n, first, freq, length) in enumerate(terms):
+        names.append(("f", f"t{k:03d}"))
+        docs += range(first, first + n)
+        freqs += [freq] * n
+        lengths += [length] * n
+        bounds.append(len(docs))
+    rng = random.Random(data.draw(st.integers(0, 2**32)))  # (few characters: values repeat)
+    joined = bytes(rng.choices([0, 1, 2, 255], k=sum(lengths)))
+    record = Arrays(names, np.array(bounds), np.array(docs, dtype=np.int32),
+                    np.array(freqs, dtype=np.int32), np.array(lengths, dtype=np.int32), joined)
+    lbytes = [data.draw(st.sampled_from([0, 1, 9]))] * 40
+    args = ("f", lbytes, b"\x00\x01", inline, novalues, True, limit, 99, b"")
+    lists = record.lists()
+    t, lo = 0, 0
+    while t < len(names):
+        a = _cpostings.write_record(names, bounds, *record[2:], t, lo, *args)
+        b = _cpostings.write_terms(lists[0], lists[1], *lists[2:], t, lo, *args)
+        assert a == b
+        if a[0] == t:  # left to the twins: go on after it
+            lo = bounds[t]
+            t += 1
+        else:
+            t, lo = a[0], a[1]
+
+
+@needs_c
+def test_write_record_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    i32 = np.ones(2, dtype=np.int32)
+    args = (0, 0, "f", [1, 1], b"", 8, False, True, 128, 0, b"")
+    with pytest.raises(ValueError):  # lengths not the values'
+        _cpostings.write_record([("f", "a")], [2], i32, i32, i32, b"abc", *args)
+    with pytest.raises(ValueError):  # not int32
+        _cpostings.write_record([("f", "a")], [2], i32.astype(np.int64), i32, i32, b"ab",
+                                *args)
+    with pytest.raises(ValueError):  # as many of each
+        _cpostings.write_record([("f", "a")], [2], i32[:1], i32, i32, b"ab", *args)
+    with pytest.raises(ValueError):
+        _cpostings.write_record([("f", "a")], [2], i32, i32, -i32, b"", *args)
+    with pytest.raises(TypeError):
+        _cpostings.write_record([("f", "a")], [2], [1, 1], i32, i32, b"ab", *args)
+    got = _cpostings.write_record([("f", "a")], [2], -i32, i32, i32, b"ab", *args)
+    assert got[:2] == (0, 0)  # a negative document: left to the twins
 
 
 # ------------------------------------------------------------------ whole segments

@@ -9,7 +9,8 @@
  *
  * - write_terms: the loop of ArchiveWriter._flush_segment over a record's terms (twins:
  *   its one-posting branch, ArchiveWriter._inline_term, _block_term, and the term table's
- *   add of _fast_term_table);
+ *   add of _fast_term_table); write_record: the same of a sorted run's record as arrays
+ *   (twin: SortedRun._chunks's lists, then the same loop);
  * - md5_hash: Whoosh's md5_hash of a key (twin: the hash in _fast_term_table's add);
  * - hash_tables: the term table's 256 hash tables (twin: write_hashes of _fast_term_table);
  * - term_table: the term ids of a ColumnStream's used entries (twin: the look-ups of
@@ -296,24 +297,36 @@ pk_tuple_end(Buf *b, Py_ssize_t n, Py_ssize_t *memo)
  * its id: the same object again is written as a reference to the first). An open-addressing
  * set of pointers: only found or not found depends on them, never an order. */
 typedef struct {
-    PyObject **keys;
+    const void **keys;
     Py_ssize_t *at;
     Py_ssize_t cap;
 } PtrSet;
+
+/* A value of a posting: its bytes and its identity (what pickle's memo knows it by: the bytes
+ * object given, or for a value read from a record's joined bytes, where the twin makes a bytes
+ * object per value, its place, but for one byte: CPython gives every one-byte bytes of a
+ * character the same object, whose identity here is that character's entry of one_byte). */
+typedef struct {
+    const char *p;
+    Py_ssize_t n;
+    const void *id;
+} Val;
+
+static const char one_byte[256];
 
 static int
 ptrset_clear(PtrSet *s, Py_ssize_t n)
 {
     Py_ssize_t cap = 16;
     while (cap < 2 * n) {
-        if (cap > PY_SSIZE_T_MAX / 4 / (Py_ssize_t)sizeof(PyObject *)) {
+        if (cap > PY_SSIZE_T_MAX / 4 / (Py_ssize_t)sizeof(void *)) {
             PyErr_NoMemory();
             return -1;
         }
         cap *= 2;
     }
     if (cap > s->cap) {
-        PyObject **keys = PyMem_Realloc(s->keys, (size_t)cap * sizeof(PyObject *));
+        const void **keys = PyMem_Realloc(s->keys, (size_t)cap * sizeof(void *));
         if (keys == NULL) {
             PyErr_NoMemory();
             return -1;
@@ -327,13 +340,13 @@ ptrset_clear(PtrSet *s, Py_ssize_t n)
         s->at = at;
         s->cap = cap;
     }
-    memset(s->keys, 0, (size_t)s->cap * sizeof(PyObject *));
+    memset(s->keys, 0, (size_t)s->cap * sizeof(void *));
     return 0;
 }
 
 /* the memo index of ``o`` if it is in the set, else -1 (and it is put in with ``at``) */
 static Py_ssize_t
-ptrset_seen(PtrSet *s, PyObject *o, Py_ssize_t at)
+ptrset_seen(PtrSet *s, const void *o, Py_ssize_t at)
 {
     size_t mask = (size_t)s->cap - 1;
     size_t i = (size_t)(((uint64_t)(uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ULL >> 32) & mask;
@@ -350,14 +363,14 @@ ptrset_seen(PtrSet *s, PyObject *o, Py_ssize_t at)
 /* the non-empty values of vs[0..n) as the tuple pickle writes (bytes memoized, the same
  * object again a reference to it); ``set`` has room for n */
 static int
-pk_values(Buf *out, PyObject **vs, Py_ssize_t n, Py_ssize_t *memo, PtrSet *set)
+pk_values(Buf *out, const Val *vs, Py_ssize_t n, Py_ssize_t *memo, PtrSet *set)
 {
     if (ptrset_clear(set, n) < 0)
         return -1;
     if (n > 3 && buf_byte(out, '(') < 0)
         return -1;
     for (Py_ssize_t k = 0; k < n; k++) {
-        Py_ssize_t seen = ptrset_seen(set, vs[k], *memo);
+        Py_ssize_t seen = ptrset_seen(set, vs[k].id, *memo);
         unsigned char h[5];
         if (seen >= 0) {
             if (seen < 256) {
@@ -377,7 +390,7 @@ pk_values(Buf *out, PyObject **vs, Py_ssize_t n, Py_ssize_t *memo, PtrSet *set)
             }
             continue;
         }
-        Py_ssize_t size = PyBytes_GET_SIZE(vs[k]);
+        Py_ssize_t size = vs[k].n;
         Py_ssize_t hn;
         if (size <= 0xff) {
             h[0] = 'C';
@@ -392,7 +405,7 @@ pk_values(Buf *out, PyObject **vs, Py_ssize_t n, Py_ssize_t *memo, PtrSet *set)
             h[4] = (unsigned char)((size >> 24) & 0xff);
             hn = 5;
         }
-        if (buf_put(out, h, hn) < 0 || buf_put(out, PyBytes_AS_STRING(vs[k]), size) < 0
+        if (buf_put(out, h, hn) < 0 || buf_put(out, vs[k].p, size) < 0
             || buf_byte(out, PK_MEMOIZE) < 0)
             return -1;
         (*memo)++;
@@ -437,7 +450,7 @@ typedef struct {
     long *ids;
     double *ws;
     unsigned char *lbs;
-    PyObject **vs;  /* the values, None and empty ones left out (as filter(None, ...)) */
+    Val *vs;  /* the values, None and empty ones left out (as filter(None, ...)) */
     Py_ssize_t *vend;  /* per posting, the number of values up to it */
     Py_ssize_t cap;
     PtrSet set;
@@ -464,7 +477,7 @@ scratch_reserve(Scratch *s, Py_ssize_t n)
     if (lbs == NULL)
         goto nomem;
     s->lbs = lbs;
-    PyObject **vs = PyMem_Realloc(s->vs, (size_t)n * sizeof(PyObject *));
+    Val *vs = PyMem_Realloc(s->vs, (size_t)n * sizeof(Val));
     if (vs == NULL)
         goto nomem;
     s->vs = vs;
@@ -491,22 +504,47 @@ scratch_free(Scratch *s)
     PyMem_Free(s->set.at);
 }
 
+/* A record's postings: lists (a record of Python objects: docs, weights, values) or arrays
+ * (a sorted run's record as SortedRun._records gives it: int32 documents, frequencies and
+ * value lengths, the values joined). */
+typedef struct {
+    PyObject *docs, *weights, *values;
+    Py_buffer adocs, afreqs, alens;
+    const char *joined;
+    int64_t *starts;  /* arrays: each value's start in joined */
+    Py_ssize_t n;
+    int arrays;
+} Src;
+
 /* 1: read; 0: not handled here; -1: error */
 static int
-read_postings(Scratch *s, PyObject *docs, PyObject *weights, PyObject *values, Py_ssize_t lo,
-              Py_ssize_t n, PyObject *lbytes, int novalues)
+read_postings(Scratch *s, const Src *src, Py_ssize_t lo, Py_ssize_t n, PyObject *lbytes,
+              int novalues)
 {
     if (scratch_reserve(s, n) < 0)
         return -1;
     Py_ssize_t nv = 0;
     for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *d = PyList_GET_ITEM(docs, lo + k);
-        PyObject *w = PyList_GET_ITEM(weights, lo + k);
-        if (!PyLong_CheckExact(d) || !PyFloat_CheckExact(w))
-            return 0;
+        long id;
+        double x;
         int overflow;
-        long id = PyLong_AsLongAndOverflow(d, &overflow);
-        if (overflow || id < 0 || id > 0x7fffffffL || id >= PyList_GET_SIZE(lbytes))
+        if (src->arrays) {
+            id = ((const int32_t *)src->adocs.buf)[lo + k];
+            x = (double)((const int32_t *)src->afreqs.buf)[lo + k];
+            if (id < 0)
+                return 0;
+        }
+        else {
+            PyObject *d = PyList_GET_ITEM(src->docs, lo + k);
+            PyObject *w = PyList_GET_ITEM(src->weights, lo + k);
+            if (!PyLong_CheckExact(d) || !PyFloat_CheckExact(w))
+                return 0;
+            id = PyLong_AsLongAndOverflow(d, &overflow);
+            if (overflow || id < 0 || id > 0x7fffffffL)
+                return 0;
+            x = PyFloat_AS_DOUBLE(w);
+        }
+        if (id >= PyList_GET_SIZE(lbytes))
             return 0;
         PyObject *lb = PyList_GET_ITEM(lbytes, id);
         if (!PyLong_CheckExact(lb))
@@ -514,22 +552,35 @@ read_postings(Scratch *s, PyObject *docs, PyObject *weights, PyObject *values, P
         long lbv = PyLong_AsLongAndOverflow(lb, &overflow);
         if (overflow || lbv < 0 || lbv > 255)
             return 0;
-        double x = PyFloat_AS_DOUBLE(w);
         if (!(x >= 1.0 && x <= 16777216.0) || x != (double)(long)x)
             return 0;
         s->ids[k] = id;
         s->ws[k] = x;
         s->lbs[k] = (unsigned char)lbv;
         if (!novalues) {
-            PyObject *v = PyList_GET_ITEM(values, lo + k);
-            if (v != Py_None) {
-                if (!PyBytes_CheckExact(v))
-                    return 0;
-                if (PyBytes_GET_SIZE(v) > PK_MAX_BODY)
-                    return 0;
-                if (PyBytes_GET_SIZE(v))
-                    s->vs[nv++] = v;
+            Val v;
+            if (src->arrays) {
+                v.n = ((const int32_t *)src->alens.buf)[lo + k];
+                v.p = src->joined + src->starts[lo + k];
+                v.id = v.n == 1 ? (const void *)(one_byte + (unsigned char)v.p[0])
+                                : (const void *)v.p;
             }
+            else {
+                PyObject *o = PyList_GET_ITEM(src->values, lo + k);
+                if (o == Py_None)
+                    v.n = 0;
+                else if (!PyBytes_CheckExact(o))
+                    return 0;
+                else {
+                    v.n = PyBytes_GET_SIZE(o);
+                    v.p = PyBytes_AS_STRING(o);
+                    v.id = o;
+                }
+            }
+            if (v.n > PK_MAX_BODY)
+                return 0;
+            if (v.n)
+                s->vs[nv++] = v;
         }
         s->vend[k] = nv;
     }
@@ -751,32 +802,31 @@ PyDoc_STRVAR(write_terms_doc,
 "The term-table entries (and posting blocks) of a record's terms from its t-th (its\n"
 "postings from lo) as long as they are of ``fieldname`` and handled here: a term in at most\n"
 "``inline`` documents inlined, another (if ``blocks`` and not ``novalues``) in blocks of\n"
-"``limit`` postings"
-" written at ``at`` in the postings file. Gives the term and posting where it stopped, the\n"
-"entries' bytes as the term table writes them (each key's and value's length, the key, the\n"
-"value), each key's md5_hash (array('I') bytes), each entry's offset in those bytes (int64),\n"
-"the last key written (``lastkey`` if none) and the posting blocks' bytes.");
+"``limit`` postings written at ``at`` in the postings file. Gives the term and posting where\n"
+"it stopped, the entries' bytes as the term table writes them (each key's and value's\n"
+"length, the key, the value), each key's md5_hash (array('I') bytes), each entry's offset in\n"
+"those bytes (int64), the last key written (``lastkey`` if none) and the posting blocks'\n"
+"bytes.");
+
+PyDoc_STRVAR(write_record_doc,
+"write_record(names, ends, docs, freqs, lengths, joined, t, lo, fieldname, lbytes, prefix,\n"
+"             inline, novalues, blocks, limit, at, lastkey)\n"
+"-> (t, lo, entries, hashes, offsets, lastkey, postings)\n\n"
+"write_terms of a sorted run's record as arrays (SortedRun._records): each posting's\n"
+"document, frequency (its weight) and value length (int32 buffers) and the values joined:\n"
+"no Python object per posting.");
 
 /* Twin: the loop of ArchiveWriter._flush_segment over a record's terms, with _inline_term,
  * _block_term and the term table's add (_fast_term_table). */
 static PyObject *
-write_terms(PyObject *Py_UNUSED(module), PyObject *args)
+terms_loop(const Src *src, PyObject *names, PyObject *ends, Py_ssize_t t, Py_ssize_t lo,
+           PyObject *fieldname, PyObject *lbytes, PyObject *prefix, Py_ssize_t inline_,
+           int novalues, int blocks, Py_ssize_t limit, long long at, PyObject *lastkey)
 {
-    PyObject *names, *ends, *docs, *weights, *values, *fieldname, *lbytes, *prefix, *lastkey;
-    Py_ssize_t t, lo, inline_, limit;
-    long long at;
-    int novalues, blocks;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!nnUO!O!nppnLO!:write_terms",
-                          &PyList_Type, &names, &PyList_Type, &ends, &PyList_Type, &docs,
-                          &PyList_Type, &weights, &PyList_Type, &values, &t, &lo, &fieldname,
-                          &PyList_Type, &lbytes, &PyBytes_Type, &prefix, &inline_, &novalues,
-                          &blocks, &limit, &at, &PyBytes_Type, &lastkey))
-        return NULL;
     Py_ssize_t nt = PyList_GET_SIZE(names);
-    Py_ssize_t np_ = PyList_GET_SIZE(docs);
-    if (PyList_GET_SIZE(weights) != np_ || (!novalues && PyList_GET_SIZE(values) != np_)
-        || PyList_GET_SIZE(ends) != nt || t < 0 || lo < 0 || limit < 1 || at < 0) {
-        PyErr_SetString(PyExc_ValueError, "write_terms: lists of different lengths");
+    Py_ssize_t np_ = src->n;
+    if (PyList_GET_SIZE(ends) != nt || t < 0 || lo < 0 || limit < 1 || at < 0) {
+        PyErr_SetString(PyExc_ValueError, "write_terms: a record's lists of different lengths");
         return NULL;
     }
     Buf out = {NULL, 0, 0}, key = {NULL, 0, 0}, last = {NULL, 0, 0}, hashes = {NULL, 0, 0},
@@ -820,7 +870,7 @@ write_terms(PyObject *Py_UNUSED(module), PyObject *args)
             goto done;
         if (r == 0 || key.len > 0x7fffffff || !key_after(key.p, key.len, last.p, last.len))
             break;
-        r = read_postings(&s, docs, weights, values, lo, hi - lo, lbytes, novalues);
+        r = read_postings(&s, src, lo, hi - lo, lbytes, novalues);
         if (r < 0)
             goto done;
         if (r == 0)
@@ -873,6 +923,105 @@ done:
     PyMem_Free(offsets.p);
     PyMem_Free(post.p);
     scratch_free(&s);
+    return result;
+}
+
+static PyObject *
+write_terms(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *names, *ends, *docs, *weights, *values, *fieldname, *lbytes, *prefix, *lastkey;
+    Py_ssize_t t, lo, inline_, limit;
+    long long at;
+    int novalues, blocks;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!nnUO!O!nppnLO!:write_terms",
+                          &PyList_Type, &names, &PyList_Type, &ends, &PyList_Type, &docs,
+                          &PyList_Type, &weights, &PyList_Type, &values, &t, &lo, &fieldname,
+                          &PyList_Type, &lbytes, &PyBytes_Type, &prefix, &inline_, &novalues,
+                          &blocks, &limit, &at, &PyBytes_Type, &lastkey))
+        return NULL;
+    Src src;
+    memset(&src, 0, sizeof src);
+    src.docs = docs;
+    src.weights = weights;
+    src.values = values;
+    src.n = PyList_GET_SIZE(docs);
+    if (PyList_GET_SIZE(weights) != src.n || (!novalues && PyList_GET_SIZE(values) != src.n)) {
+        PyErr_SetString(PyExc_ValueError, "write_terms: lists of different lengths");
+        return NULL;
+    }
+    return terms_loop(&src, names, ends, t, lo, fieldname, lbytes, prefix, inline_, novalues,
+                      blocks, limit, at, lastkey);
+}
+
+static PyObject *
+write_record(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *names, *ends, *docs, *freqs, *lengths, *fieldname, *lbytes, *prefix, *lastkey;
+    Py_ssize_t t, lo, inline_, limit;
+    long long at;
+    int novalues, blocks;
+    Py_buffer joined;
+    if (!PyArg_ParseTuple(args, "O!O!OOOy*nnUO!O!nppnLO!:write_record",
+                          &PyList_Type, &names, &PyList_Type, &ends, &docs, &freqs, &lengths,
+                          &joined, &t, &lo, &fieldname, &PyList_Type, &lbytes, &PyBytes_Type,
+                          &prefix, &inline_, &novalues, &blocks, &limit, &at, &PyBytes_Type,
+                          &lastkey))
+        return NULL;
+    Src src;
+    memset(&src, 0, sizeof src);
+    src.arrays = 1;
+    PyObject *result = NULL;
+    int got = 0;
+    if (PyObject_GetBuffer(docs, &src.adocs, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        goto done;
+    got = 1;
+    if (PyObject_GetBuffer(freqs, &src.afreqs, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        goto done;
+    got = 2;
+    if (PyObject_GetBuffer(lengths, &src.alens, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        goto done;
+    got = 3;
+    src.n = src.adocs.len / 4;
+    const Py_buffer *bs[3] = {&src.adocs, &src.afreqs, &src.alens};
+    for (int k = 0; k < 3; k++)
+        if (bs[k]->itemsize != 4 || bs[k]->format == NULL
+            || (strcmp(bs[k]->format, "i") != 0 && strcmp(bs[k]->format, "=i") != 0
+                && strcmp(bs[k]->format, "<i") != 0) || bs[k]->len != src.n * 4) {
+            PyErr_SetString(PyExc_ValueError,
+                            "write_record: int32 documents, frequencies and lengths, as many");
+            goto done;
+        }
+    src.starts = PyMem_Malloc((size_t)(src.n ? src.n : 1) * sizeof(int64_t));
+    if (src.starts == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int64_t sum = 0;
+    for (Py_ssize_t k = 0; k < src.n; k++) {
+        int32_t len = ((const int32_t *)src.alens.buf)[k];
+        if (len < 0) {
+            PyErr_SetString(PyExc_ValueError, "write_record: a negative length");
+            goto done;
+        }
+        src.starts[k] = sum;
+        sum += len;
+    }
+    if (sum != joined.len) {
+        PyErr_SetString(PyExc_ValueError, "write_record: the lengths are not the values'");
+        goto done;
+    }
+    src.joined = (const char *)joined.buf;
+    result = terms_loop(&src, names, ends, t, lo, fieldname, lbytes, prefix, inline_,
+                        novalues, blocks, limit, at, lastkey);
+done:
+    PyMem_Free(src.starts);
+    if (got >= 3)
+        PyBuffer_Release(&src.alens);
+    if (got >= 2)
+        PyBuffer_Release(&src.afreqs);
+    if (got >= 1)
+        PyBuffer_Release(&src.adocs);
+    PyBuffer_Release(&joined);
     return result;
 }
 
@@ -1077,6 +1226,7 @@ static PyMethodDef methods[] = {
     {"hash_tables", hash_tables, METH_VARARGS, hash_tables_doc},
     {"term_table", term_table, METH_VARARGS, term_table_doc},
     {"write_terms", write_terms, METH_VARARGS, write_terms_doc},
+    {"write_record", write_record, METH_VARARGS, write_record_doc},
     {"md5_hash", md5_hash, METH_O, "Whoosh's md5_hash of a key (bytes)."},
     {NULL, NULL, 0, NULL},
 };

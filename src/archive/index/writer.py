@@ -455,6 +455,28 @@ _UINT = f"=u{array('I').itemsize}"
 _INT = f"=i{array('i').itemsize}"
 
 
+class Arrays(tuple):  # type: ignore[type-arg]
+    """A record of a sorted run (see :meth:`SortedRun._records`) as arrays: its terms'
+    names, their ends in the postings that follow (``bounds``), each posting's document,
+    frequency and value length (int32) and the values joined; :meth:`lists` gives it as a
+    :data:`Chunk`, what the writer's Python loops read (``_cpostings.write_record`` reads the
+    arrays: no Python object per posting)."""
+
+    def __new__(cls, names: list[tuple[str, str]], bounds: np.ndarray, docs: np.ndarray,
+                freqs: np.ndarray, lengths: np.ndarray, joined: bytes) -> Arrays:
+        return tuple.__new__(cls, (names, bounds, docs, freqs, lengths, joined))
+
+    def lists(self) -> Chunk:
+        import numpy as np
+
+        names, bounds, docs, freqs, lengths, joined = self
+        ends = np.cumsum(lengths, dtype=np.int64)
+        values = list(map(joined.__getitem__,
+                          map(slice, (ends - lengths).tolist(), ends.tolist())))
+        return (names, bounds.tolist(), docs.tolist(), freqs.astype(np.float64).tolist(),
+                values)
+
+
 class SortedRun:
     """Postings in (field, term) order as arrays (see :meth:`PackedBuffer.sorted`): the
     (field, term) of each term and its number of postings (``sizes``); per posting its
@@ -508,14 +530,13 @@ class SortedRun:
         """Per record (see :meth:`_records`): their names, their ends in the postings that
         follow, and the postings' document numbers, weights (their frequencies, as floats)
         and values."""
-        import numpy as np
+        for record in self._arrays():
+            yield record.lists()
 
+    def _arrays(self) -> Iterator[Arrays]:
+        """Per record (see :meth:`_records`), its postings as arrays (:class:`Arrays`)."""
         for names, bounds, part, lengths, joined in self._records():
-            ends = np.cumsum(lengths, dtype=np.int64)
-            values = list(map(joined.__getitem__,
-                              map(slice, (ends - lengths).tolist(), ends.tolist())))
-            yield (names, bounds.tolist(), self.docs[part].tolist(),
-                   self.freqs[part].astype(np.float64).tolist(), values)
+            yield Arrays(names, bounds, self.docs[part], self.freqs[part], lengths, joined)
 
     def terms(self) -> Iterator[Run]:
         return _terms(self._chunks())
@@ -898,16 +919,18 @@ class ArchiveWriter(SegmentWriter):
             (n,) = _RECORD.unpack(head)
             yield from loads(read(n))
 
-    def _merged(self) -> Iterator[Chunk]:
+    def _merged(self, arrays: bool = False) -> Iterator[Chunk | Arrays]:
         """Every buffered term in (field, term) order, its postings in document order, as
-        records (see :data:`Chunk`)."""
+        records (see :data:`Chunk`; ``arrays``: the records of the packed buffer, if it is
+        the only source, as :class:`Arrays`)."""
         if self._chunked is not None and not self._buf:
             # runs of the packed buffer only (a new segment's documents): merged a record
             # of terms at a time; without a spilled run, the buffer's records as they are
-            chunked = [source() for source in self._chunked]
+            chunked: list[Iterator[Any]] = [source() for source in self._chunked]
             last, self._packed = self._packed.sorted(), PackedBuffer()
             if last is not None:
-                chunked.append(_nonempty(last._chunks()))
+                chunked.append(_nonempty(last._arrays() if arrays and not chunked
+                                         else last._chunks()))
             if chunked:
                 yield from chunked[0] if len(chunked) == 1 else _merge_records(chunked)
             return
@@ -963,7 +986,14 @@ class ArchiveWriter(SegmentWriter):
         prefix = b""
         novalues = blockable = False
         limit = 1
-        for names, ends, docs, weights, values in self._merged():
+        for record in self._merged(arrays=native):
+            # a record as arrays (the packed buffer's, unspilled) is read by C; made lists
+            # (what the loop below reads) only if C leaves a term of it
+            arrays = record if type(record) is Arrays else None
+            if arrays is not None:
+                names, ends = arrays[0], arrays[1].tolist()
+            else:
+                names, ends, docs, weights, values = record
             if len(names) != len(ends):
                 raise ValueError("a record's names and ends differ in length")
             lo = 0
@@ -971,24 +1001,6 @@ class ArchiveWriter(SegmentWriter):
             nt = len(names)
             while t < nt:
                 fieldname, term = names[t]
-                hi = ends[t]
-                if native and fieldname == lastfield:
-                    if at is None:
-                        at = fw._postfile.tell()
-                    t1, lo, entries, hashbytes, offsets, lastkey, blocks = (
-                        _cpostings.write_terms(
-                            names, ends, docs, weights, values, t, lo, fieldname, lbytes,
-                            prefix, inline, novalues, blockable, limit, at,
-                            fw._tindex.last_key()))
-                    if t1 > t:
-                        if blocks:
-                            fw._postfile.write(blocks)
-                            at += len(blocks)
-                        add_entries(entries, hashbytes, offsets, lastkey)
-                        t = t1
-                        continue
-                t += 1
-                btext = term.encode("utf-8")
                 if fieldname != lastfield:
                     if lastfield is not None:
                         fw.finish_field()
@@ -1006,6 +1018,33 @@ class ArchiveWriter(SegmentWriter):
                     limit = pw._blocklimit
                     blockable = (type(comp) is int and comp == 0 and (fixed is None or fixed < 0)
                                  and type(limit) is int and limit > 0)
+                if native:
+                    if at is None:
+                        at = fw._postfile.tell()
+                    lastkey = fw._tindex.last_key()
+                    if arrays is not None:
+                        got = _cpostings.write_record(
+                            names, ends, arrays[2], arrays[3], arrays[4], arrays[5], t, lo,
+                            fieldname, lbytes, prefix, inline, novalues, blockable, limit, at,
+                            lastkey)
+                    else:
+                        got = _cpostings.write_terms(
+                            names, ends, docs, weights, values, t, lo, fieldname, lbytes,
+                            prefix, inline, novalues, blockable, limit, at, lastkey)
+                    t1, lo, entries, hashbytes, offsets, lastkey, blocks = got
+                    if t1 > t:
+                        if blocks:
+                            fw._postfile.write(blocks)
+                            at += len(blocks)
+                        add_entries(entries, hashbytes, offsets, lastkey)
+                        t = t1
+                        continue
+                if arrays is not None:
+                    _, _, docs, weights, values = arrays.lists()
+                    arrays = None
+                hi = ends[t]
+                t += 1
+                btext = term.encode("utf-8")
                 if hi - lo == 1 and inline:
                     # _inline_term of a term in one document (most terms), its steps spelled
                     # out, read from the record in place (no lists of one posting)
