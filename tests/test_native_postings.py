@@ -277,6 +277,50 @@ def test_write_record_refuses_what_it_cannot_read() -> None:
     assert got[:2] == (0, 0)  # a negative document: left to the twins
 
 
+def _source(parts: list[tuple[int, list[int]]], per_record: int) -> list[Any]:
+    """Records (as arrays) of a run whose term k has the documents given."""
+    import numpy as np
+
+    from archive.index.writer import Arrays
+
+    records = []
+    for r in range(0, len(parts), per_record):
+        names, bounds, docs = [], [], []
+        for k, ids in parts[r:r + per_record]:
+            names.append(("f", f"t{k:02d}"))
+            docs += ids
+            bounds.append(len(docs))
+        lengths = [4 * (d % 3) for d in docs]
+        joined = b"".join(d.to_bytes(4, "little") * (d % 3) for d in docs)
+        records.append(Arrays(names, np.array(bounds, dtype=np.int64),
+                              np.array(docs, dtype=np.int32),
+                              np.array([d % 5 + 1 for d in docs], dtype=np.int32),
+                              np.array(lengths, dtype=np.int32), joined))
+    return records
+
+
+@given(st.lists(st.tuples(st.sets(st.integers(0, 40), max_size=12),
+                          st.lists(st.integers(1, 6), max_size=5), st.integers(1, 4)),
+                min_size=1, max_size=5))
+def test_merge_arrays_gives_the_terms_merge_records_gives(
+        sources: list[tuple[set[int], list[int], int]]) -> None:
+    """Runs merged as arrays (_merge_arrays: numpy gathers a round's postings) give the
+    terms, postings and values _merge_records gives from their lists, a term's parts put in
+    document order when they are not (documents drawn at random: not the writer's runs)."""
+    from archive.index.writer import _merge_arrays, _merge_records, _terms
+
+    made = []
+    for k, (terms, docs, per_record) in enumerate(sources):
+        parts = [(t, sorted({d + 7 * k + t for d in docs})) for t in sorted(terms)]
+        made.append(_source([(t, ids) for t, ids in parts if ids], per_record))
+
+    def flat(records: Any) -> list[Any]:
+        return list(_terms(r if type(r) is tuple else r.lists() for r in records))
+
+    want = flat(_merge_records([iter([r.lists() for r in m]) for m in made if m]))
+    assert flat(_merge_arrays([iter(m) for m in made if m])) == want
+
+
 # ------------------------------------------------------------------ whole segments
 
 

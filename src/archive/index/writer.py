@@ -59,7 +59,7 @@ from collections.abc import Callable, Iterable, Iterator
 from hashlib import md5
 from itertools import chain, compress, count, islice, repeat
 from operator import is_, itemgetter, sub
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
@@ -578,13 +578,31 @@ def read_run_chunks(fh: IO[bytes]) -> Iterator[Chunk]:
                list(map(joined.__getitem__, map(slice, starts_l, ends_l))))
 
 
+def read_run_arrays(fh: IO[bytes]) -> Iterator[Arrays]:
+    """The records of a run written by :meth:`SortedRun.save` as arrays (:class:`Arrays`:
+    the numbers as they are in the file; ``lists`` gives what :func:`read_run_chunks`
+    gives)."""
+    import numpy as np
+
+    fh.seek(0)
+    loads, read, size = marshal.loads, fh.read, _RECORD.size
+    while head := read(size):
+        (n,) = _RECORD.unpack(head)
+        names, bounds, docs, freqs, lengths, joined = loads(read(n))
+        yield Arrays(names, np.frombuffer(bounds, dtype=_UINT).astype(np.int64),
+                     np.frombuffer(docs, dtype=np.int32), np.frombuffer(freqs, dtype=np.int32),
+                     np.frombuffer(lengths, dtype=np.int32), joined)
+
+
+_R = TypeVar("_R", bound=tuple)  # type: ignore[type-arg]
+
 #: Terms of a run by record: their names, the ends of their postings in the lists that follow,
 #: and the postings' documents, weights and values.
 Chunk = tuple[list[tuple[str, str]], list[int], list[int], list[float], list[bytes]]
 
 
-def _nonempty(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
-    """``chunks`` but empty records."""
+def _nonempty(chunks: Iterable[_R]) -> Iterator[_R]:
+    """``chunks`` but empty records (:data:`Chunk` or :class:`Arrays`)."""
     for chunk in chunks:
         if chunk[0]:
             yield chunk
@@ -690,6 +708,118 @@ def _merge_records(sources: list[Iterator[Chunk]]) -> Iterator[Chunk]:
         yield from iters[0]
 
 
+def _merge_arrays(sources: list[Iterator[Arrays]]) -> Iterator[Arrays | Chunk]:
+    """:func:`_merge_records` of records as arrays (read by ``_cpostings.write_record``): the
+    same terms with the same postings, each round's (every term up to the lowest last name
+    of the sources' current records) gathered by numpy, a step per term, none per posting.
+    A round whose term has parts out of document order (not made by the writer's own runs,
+    which hold later documents than the runs before them) is given as lists, put in order as
+    ``_merge_records`` does."""
+    import numpy as np
+
+    current: list[Arrays] = []
+    place: list[int] = []
+    iters: list[Iterator[Arrays]] = []
+    #: each current record's values' starts in its joined bytes (and the end)
+    starts: list[np.ndarray] = []
+
+    def value_starts(rec: Arrays) -> np.ndarray:
+        at = np.zeros(len(rec[4]) + 1, dtype=np.int64)
+        np.cumsum(rec[4], out=at[1:])
+        return at
+
+    for source in sources:
+        first = next(source, None)
+        if first is not None:
+            current.append(first)
+            place.append(0)
+            iters.append(source)
+            starts.append(value_starts(first))
+    while len(current) > 1:
+        bound = min(c[0][-1] for c in current)
+        # (name, source, start, end, values' start, end) of each term of the round: its
+        # postings' place in the round's arrays (each source's part, one after another)
+        entries: list[tuple[tuple[str, str], int, int, int, int, int]] = []
+        docs, freqs, lengths = [], [], []
+        joined = [c[5] for c in current]
+        offset = 0
+        for i, c in enumerate(current):
+            lo = place[i]
+            hi = bisect_right(c[0], bound, lo)
+            if hi == lo:
+                continue
+            place[i] = hi
+            tb = np.empty(hi - lo + 1, dtype=np.int64)  # the terms' bounds in the record
+            tb[0] = c[1][lo - 1] if lo else 0
+            tb[1:] = c[1][lo:hi]
+            p0, p1 = int(tb[0]), int(tb[-1])
+            vb = starts[i][tb]
+            docs.append(c[2][p0:p1])
+            freqs.append(c[3][p0:p1])
+            lengths.append(c[4][p0:p1])
+            at = (tb - p0 + offset).tolist()
+            vat = vb.tolist()
+            entries += zip(c[0][lo:hi], repeat(i), at, islice(at, 1, None), vat,
+                           islice(vat, 1, None))
+            offset += p1 - p0
+        entries.sort(key=_KEY)  # (name, source): a source's parts come in order
+        sizes = np.fromiter(map(sub, map(_FOURTH, entries), map(_THIRD, entries)), np.int64,
+                            len(entries))
+        firsts = np.fromiter(map(_THIRD, entries), np.int64, len(entries))
+        ends = np.cumsum(sizes)
+        gather = np.repeat(firsts - (ends - sizes), sizes)
+        gather += np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        all_docs = np.concatenate(docs)[gather]
+        pieces = [joined[e[1]][e[4]:e[5]] for e in entries]
+        names: list[tuple[str, str]] = []
+        bounds: list[int] = []
+        last = None
+        for e, end in zip(entries, ends.tolist(), strict=True):
+            if e[0] == last:
+                bounds[-1] = end
+            else:
+                names.append(e[0])
+                bounds.append(end)
+                last = e[0]
+        record = Arrays(names, np.array(bounds, dtype=np.int64), all_docs,
+                        np.concatenate(freqs)[gather], np.concatenate(lengths)[gather],
+                        b"".join(pieces))
+        if len(names) < len(entries):
+            # a term's parts in document order? (each part is in order)
+            term_of = np.repeat(np.arange(len(names)), np.diff(record[1], prepend=0))
+            if ((all_docs[1:] <= all_docs[:-1]) & (term_of[1:] == term_of[:-1])).any():
+                names_l, bounds_l, ids, ws, vs = record.lists()
+                out = [_in_order((f, t, ids[a:b], ws[a:b], vs[a:b]))
+                       for (f, t), a, b in zip(names_l, [0, *bounds_l], bounds_l, strict=False)]
+                yield (names_l, bounds_l, list(chain.from_iterable(r[2] for r in out)),
+                       list(chain.from_iterable(r[3] for r in out)),
+                       list(chain.from_iterable(r[4] for r in out)))
+                record = None
+        if record is not None:
+            yield record
+        for i in range(len(current) - 1, -1, -1):
+            if place[i] == len(current[i][0]):
+                following = next(iters[i], None)
+                if following is None:
+                    del current[i], place[i], iters[i], starts[i]
+                else:
+                    current[i], place[i], starts[i] = following, 0, value_starts(following)
+    if current:  # one source left: its records as they come (the current one's rest)
+        k0 = place[0]
+        c = current[0]
+        if k0 == 0:
+            yield c
+        elif k0 < len(c[0]):
+            lo = int(c[1][k0 - 1])
+            yield Arrays(c[0][k0:], c[1][k0:] - lo, c[2][lo:], c[3][lo:], c[4][lo:],
+                         c[5][int(starts[0][lo]):])
+        yield from iters[0]
+
+
+_THIRD = itemgetter(2)
+_FOURTH = itemgetter(3)
+
+
 def _terms(chunks: Iterable[Chunk]) -> Iterator[Run]:
     for names, bounds, docs, weights, values in chunks:
         lo = 0
@@ -764,6 +894,8 @@ class ArchiveWriter(SegmentWriter):
         self._sources: list[Callable[[], Iterator[Run]]] = []
         #: the same runs as records (None once a run of other values was spilled)
         self._chunked: list[Callable[[], Iterator[Chunk]]] | None = []
+        #: ... as records of arrays (read by C: see _flush_segment)
+        self._arrayed: list[Callable[[], Iterator[Arrays]]] = []
         self._pause_collector()  # last: a writer that failed to start has nothing to resume
 
     # ------------------------------------------------------------------ documents
@@ -894,6 +1026,7 @@ class ArchiveWriter(SegmentWriter):
             self._sources.append(lambda fh=fh: read_run(fh))
             if self._chunked is not None:
                 self._chunked.append(lambda fh=fh: _nonempty(read_run_chunks(fh)))
+                self._arrayed.append(lambda fh=fh: _nonempty(read_run_arrays(fh)))
         if self._buf:
             fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
             dumps, write = marshal.dumps, fh.write
@@ -926,13 +1059,15 @@ class ArchiveWriter(SegmentWriter):
         if self._chunked is not None and not self._buf:
             # runs of the packed buffer only (a new segment's documents): merged a record
             # of terms at a time; without a spilled run, the buffer's records as they are
-            chunked: list[Iterator[Any]] = [source() for source in self._chunked]
+            chunked: list[Iterator[Any]] = [source() for source in (
+                self._arrayed if arrays else self._chunked)]
             last, self._packed = self._packed.sorted(), PackedBuffer()
             if last is not None:
-                chunked.append(_nonempty(last._arrays() if arrays and not chunked
-                                         else last._chunks()))
-            if chunked:
-                yield from chunked[0] if len(chunked) == 1 else _merge_records(chunked)
+                chunked.append(_nonempty(last._arrays() if arrays else last._chunks()))
+            if len(chunked) > 1:
+                yield from (_merge_arrays if arrays else _merge_records)(chunked)
+            elif chunked:
+                yield from chunked[0]
             return
         sources = [source() for source in self._sources] + self._buffered()
         # by (field, term), in run order when equal (heapq.merge is stable): a run holds
@@ -1108,6 +1243,7 @@ class ArchiveWriter(SegmentWriter):
         self._runs = []
         self._sources = []
         self._chunked = []
+        self._arrayed = []
         self._buf = {}
         self._packed = PackedBuffer()
 
@@ -1319,9 +1455,9 @@ def _fast_term_table(tindex: Any) -> None:
         del index.array[-1]
         index.array.frombytes(at.astype(index.array.typecode).tobytes())
         hashes.frombytes(hashbytes)
-        pending.append(entries)
-        if len(pending) >= _PENDING:
-            flush()
+        # written at once (a record's entries: pending counts entries, these are many)
+        flush()
+        write(entries)
         pos += len(entries)
         last = lastkey
 
