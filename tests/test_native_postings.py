@@ -84,6 +84,72 @@ def test_term_table_refuses_what_it_cannot_read() -> None:
         _cpostings.term_table({}, ["a"], np.ones(1, dtype=bool), 2**40, 150)
 
 
+STREAM = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2**32 - 1),
+                           st.integers(0, 2**32 - 1)), max_size=120)
+
+
+@needs_c
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.lists(TERMS, min_size=1, max_size=30), STREAM, st.booleans(),
+                          st.sampled_from(["form", "root"])), min_size=1, max_size=5))
+def test_add_stream_buffers_what_add_columns_buffers(
+        docs: list[tuple[list[str], list[tuple[int, int, int]], bool, str]]) -> None:
+    """add_stream (a ColumnStream's postings in one C call) leaves the packed buffer as
+    add_columns's numpy twin does (ids, frequencies, values' bytes, term ids, sizes), empty
+    terms, repeated terms, terms of several entries and the largest offsets too."""
+    import numpy as np
+
+    from archive.index.schema import ColumnStream
+
+    def run(c: bool) -> tuple[Any, ...]:
+        buf = PackedBuffer()
+        out = []
+        saved = writer_module._cpostings
+        writer_module._cpostings = _cpostings if c else None
+        try:
+            for docnum, (terms, items, chars, field) in enumerate(docs):
+                tids = np.array([k % len(terms) for k, _, _ in items], dtype=np.intp)
+                starts = np.array([a for _, a, _ in items], dtype=np.uint32)
+                ends = np.array([b for _, _, b in items], dtype=np.uint32)
+                positions = np.arange(len(items), dtype=np.uint32) * 3
+                out.append(buf.add_columns(field, ColumnStream(list(terms), tids, positions,
+                                                               starts, ends), docnum, chars))
+        finally:
+            writer_module._cpostings = saved
+        return (out, [a.tolist() for a in buf.tids], [a.tolist() for a in buf.freqs],
+                buf.docs, buf.lengths, bytes(buf.data), buf.next,
+                {f: list(d.items()) for f, d in buf.ids.items()})
+
+    assert run(True) == run(False)
+
+
+@needs_c
+def test_add_stream_leaves_other_columns_to_the_twin() -> None:
+    """Columns of other types (a list, int64 offsets, int32 ids, a strided array) are left
+    to the twin (None, nothing done); entries out of range and columns of different lengths
+    raise."""
+    import numpy as np
+
+    u32 = np.zeros(2, dtype=np.uint32)
+    tids = np.zeros(2, dtype=np.intp)
+    data = bytearray()
+
+    def call(t: Any = tids, p: Any = u32) -> Any:
+        return _cpostings.add_stream({}, ["a"], t, p, u32, u32, True, 1, 150, data)
+
+    assert call(p=[0, 0]) is None
+    assert call(p=u32.astype(np.int64)) is None
+    assert call(t=tids.astype(np.int32)) is None
+    assert call(p=np.zeros(4, dtype=np.uint32)[::2]) is None
+    with pytest.raises(IndexError):
+        call(t=tids + 1)
+    with pytest.raises(ValueError):
+        call(p=u32[:1])
+    assert data == bytearray()
+    assert call() == (b"\x01\x00\x00\x00", b"\x02\x00\x00\x00", 2, 2, 151, 24)
+    assert len(data) == 24
+
+
 # ------------------------------------------------------------------ write_terms, term by term
 
 

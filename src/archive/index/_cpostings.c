@@ -13,6 +13,8 @@
  *   (twin: SortedRun._chunks's lists, then the same loop);
  * - md5_hash: Whoosh's md5_hash of a key (twin: the hash in _fast_term_table's add);
  * - hash_tables: the term table's 256 hash tables (twin: write_hashes of _fast_term_table);
+ * - add_stream: a ColumnStream's postings into the packed buffer (twin:
+ *   PackedBuffer.add_columns and _add_ids);
  * - term_table: the term ids of a ColumnStream's used entries (twin: the look-ups of
  *   PackedBuffer.add_columns, _term_id_array).
  *
@@ -1113,6 +1115,228 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ a document's stream */
+
+/* 1: ``b`` is ``o``'s buffer, C-contiguous, of one of the formats given (itemsize ``size``);
+ * 0: ``o`` is not one (not a buffer, another type, strided: the caller's twin reads it) */
+static int
+buffer_of(PyObject *o, Py_buffer *b, const char *f1, const char *f2, Py_ssize_t size)
+{
+    if (PyObject_GetBuffer(o, b, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (b->itemsize == size && b->format != NULL
+        && (strcmp(b->format, f1) == 0 || strcmp(b->format, f2) == 0) && b->len % size == 0)
+        return 1;
+    PyBuffer_Release(b);
+    return 0;
+}
+
+typedef struct {
+    int32_t id;
+    Py_ssize_t entry;
+} IdEntry;
+
+static int
+by_id(const void *a, const void *b)
+{
+    int32_t x = ((const IdEntry *)a)->id, y = ((const IdEntry *)b)->id;
+    return (x > y) - (x < y);
+}
+
+PyDoc_STRVAR(add_stream_doc,
+"add_stream(ids, terms, tids, positions, starts, ends, chars, next, term_bytes, data)\n"
+"-> (distinct, freqs, length, next, size, nbytes) or None\n\n"
+"PackedBuffer.add_columns of a ColumnStream's columns (tids: intp; positions, starts, ends:\n"
+"uint32), in one call: the ids of its distinct terms but the empty one, ascending, and their\n"
+"frequencies (int32 bytes), its number of items with a term, the next id, the new terms'\n"
+"size (term_table's), and the bytes of its values appended to ``data`` (a bytearray: each\n"
+"term's items in order, their position, and start and end if ``chars``, as uint32). None\n"
+"if the columns are not of those types (nothing done).");
+
+/* Twin: PackedBuffer.add_columns (the used entries' mask, _term_id_array, the table of
+ * ids, then _add_ids: numpy's stable argsort of the items' ids and the gathers; some ten
+ * numpy calls a field and document). Here the used entries are sorted by id (a few hundred)
+ * and the items put in that order by a counting sort, stable: each term's items in order. */
+static PyObject *
+add_stream(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *ids, *terms, *tobj, *pobj, *sobj, *eobj, *data;
+    int chars;
+    Py_ssize_t next, term_bytes;
+    if (!PyArg_ParseTuple(args, "O!O!OOOOpnnO!:add_stream", &PyDict_Type, &ids, &PyList_Type,
+                          &terms, &tobj, &pobj, &sobj, &eobj, &chars, &next, &term_bytes,
+                          &PyByteArray_Type, &data))
+        return NULL;
+    Py_buffer tb, pb, sb, eb;
+    int got = 0;
+    PyObject *result = NULL, *distinct = NULL, *freqs = NULL;
+    int32_t *table = NULL;
+    IdEntry *byid = NULL;
+    Py_ssize_t *rank = NULL, *at = NULL, *order = NULL;
+    if (!buffer_of(tobj, &tb, "l", "q", 8))
+        goto wrong;
+    got = 1;
+    if (!buffer_of(pobj, &pb, "I", "=I", 4))
+        goto wrong;
+    got = 2;
+    if (!buffer_of(sobj, &sb, "I", "=I", 4))
+        goto wrong;
+    got = 3;
+    if (!buffer_of(eobj, &eb, "I", "=I", 4))
+        goto wrong;
+    got = 4;
+    Py_ssize_t n = tb.len / 8, nterms = PyList_GET_SIZE(terms);
+    if (pb.len != n * 4 || sb.len != n * 4 || eb.len != n * 4) {
+        PyErr_SetString(PyExc_ValueError, "add_stream: columns of different lengths");
+        goto done;
+    }
+    const int64_t *tids = (const int64_t *)tb.buf;
+    const uint32_t *pos = (const uint32_t *)pb.buf, *st = (const uint32_t *)sb.buf,
+                   *en = (const uint32_t *)eb.buf;
+    table = PyMem_Calloc((size_t)(nterms ? nterms : 1), sizeof(int32_t));
+    unsigned char *used = PyMem_Calloc((size_t)(nterms ? nterms : 1), 1);
+    byid = PyMem_Malloc((size_t)(nterms ? nterms : 1) * sizeof(IdEntry));
+    rank = PyMem_Malloc((size_t)(nterms ? nterms : 1) * sizeof(Py_ssize_t));
+    at = PyMem_Malloc((size_t)(nterms + 1) * sizeof(Py_ssize_t));
+    order = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    if (table == NULL || used == NULL || byid == NULL || rank == NULL || at == NULL
+        || order == NULL) {
+        PyMem_Free(used);
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (tids[i] < 0 || tids[i] >= nterms) {
+            PyMem_Free(used);
+            PyErr_SetString(PyExc_IndexError, "add_stream: an item's entry out of range");
+            goto done;
+        }
+        used[tids[i]] = 1;
+    }
+    /* the used entries' ids (new terms numbered in order of first use), by id */
+    Py_ssize_t size = 0, nused = 0;
+    for (Py_ssize_t i = 0; i < nterms; i++) {
+        if (!used[i])
+            continue;
+        if (i >= PyList_GET_SIZE(terms)) {
+            PyMem_Free(used);
+            PyErr_SetString(PyExc_RuntimeError, "add_stream: the terms changed");
+            goto done;
+        }
+        PyObject *term = PyList_GET_ITEM(terms, i);
+        Py_INCREF(term);
+        PyObject *v = PyDict_GetItemWithError(ids, term);
+        long id;
+        if (v != NULL)
+            id = PyLong_AsLong(v);
+        else if (PyErr_Occurred())
+            id = -1;
+        else {
+            Py_ssize_t len = PyObject_Length(term);
+            PyObject *num = len < 0 ? NULL : PyLong_FromSsize_t(next);
+            if (num == NULL || PyDict_SetItem(ids, term, num) < 0) {
+                Py_XDECREF(num);
+                id = -1;
+            }
+            else {
+                Py_DECREF(num);
+                id = (long)next++;
+                size += len + term_bytes;
+            }
+        }
+        Py_DECREF(term);
+        if (id == -1 && PyErr_Occurred()) {
+            PyMem_Free(used);
+            goto done;
+        }
+        if (id < 0 || id > INT32_MAX) {
+            PyMem_Free(used);
+            PyErr_SetString(PyExc_OverflowError, "add_stream: a term id beyond int32");
+            goto done;
+        }
+        table[i] = (int32_t)id;
+        byid[nused].id = (int32_t)id;
+        byid[nused].entry = i;
+        nused++;
+    }
+    PyMem_Free(used);
+    qsort(byid, (size_t)nused, sizeof(IdEntry), by_id);
+    /* each used entry's rank (entries of one term share it) and the terms' ids */
+    Py_ssize_t nd = 0;
+    for (Py_ssize_t k = 0; k < nused; k++) {
+        if (k == 0 || byid[k].id != byid[k - 1].id)
+            nd++;
+        rank[byid[k].entry] = nd - 1;
+    }
+    /* the items by rank, stable (a counting sort) */
+    for (Py_ssize_t k = 0; k <= nd; k++)
+        at[k] = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        at[rank[tids[i]] + 1]++;
+    for (Py_ssize_t k = 0; k < nd; k++)
+        at[k + 1] += at[k];
+    distinct = PyBytes_FromStringAndSize(NULL, 4 * nd);
+    freqs = PyBytes_FromStringAndSize(NULL, 4 * nd);
+    if (distinct == NULL || freqs == NULL)
+        goto done;
+    int32_t *dp = (int32_t *)PyBytes_AS_STRING(distinct), *fp = (int32_t *)PyBytes_AS_STRING(freqs);
+    Py_ssize_t nd_out = 0, skip = 0;
+    for (Py_ssize_t k = 0, d = -1; k < nused; k++) {
+        if (byid[k].id == (k ? byid[k - 1].id : -1))
+            continue;
+        d++;
+        if (byid[k].id == 0) {  /* the empty term: not indexed (its id sorts first) */
+            skip = at[d + 1] - at[d];
+            continue;
+        }
+        dp[nd_out] = byid[k].id;
+        fp[nd_out] = (int32_t)(at[d + 1] - at[d]);
+        nd_out++;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        order[at[rank[tids[i]]]++] = i;
+    Py_ssize_t length = n - skip, width = chars ? 12 : 4, nbytes = 0;
+    if (length > 0) {
+        nbytes = length * width;
+        Py_ssize_t old = PyByteArray_GET_SIZE(data);
+        if (PyByteArray_Resize(data, old + nbytes) < 0)
+            goto done;
+        uint32_t *w = (uint32_t *)(void *)(PyByteArray_AS_STRING(data) + old);
+        for (Py_ssize_t k = skip; k < n; k++) {  /* (the empty term's items come first) */
+            Py_ssize_t i = order[k];
+            uint32_t item[3] = {pos[i], st[i], en[i]};
+            memcpy(w, item, (size_t)width);
+            w += width / 4;
+        }
+    }
+    if (_PyBytes_Resize(&distinct, 4 * nd_out) < 0 || _PyBytes_Resize(&freqs, 4 * nd_out) < 0)
+        goto done;
+    result = Py_BuildValue("OOnnnn", distinct, freqs, length, next, size, nbytes);
+    goto done;
+wrong:  /* columns of other types: the twin's */
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    Py_XDECREF(distinct);
+    Py_XDECREF(freqs);
+    PyMem_Free(table);
+    PyMem_Free(byid);
+    PyMem_Free(rank);
+    PyMem_Free(at);
+    PyMem_Free(order);
+    if (got >= 4)
+        PyBuffer_Release(&eb);
+    if (got >= 3)
+        PyBuffer_Release(&sb);
+    if (got >= 2)
+        PyBuffer_Release(&pb);
+    if (got >= 1)
+        PyBuffer_Release(&tb);
+    return result;
+}
+
 /* ------------------------------------------------------------------ hash tables */
 
 PyDoc_STRVAR(hash_tables_doc,
@@ -1224,6 +1448,7 @@ done:
 
 static PyMethodDef methods[] = {
     {"hash_tables", hash_tables, METH_VARARGS, hash_tables_doc},
+    {"add_stream", add_stream, METH_VARARGS, add_stream_doc},
     {"term_table", term_table, METH_VARARGS, term_table_doc},
     {"write_terms", write_terms, METH_VARARGS, write_terms_doc},
     {"write_record", write_record, METH_VARARGS, write_record_doc},

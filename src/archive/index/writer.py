@@ -287,6 +287,22 @@ class PackedBuffer:
         n = len(stream.tids)
         if not n:
             return 0, 0
+        if _cpostings is not None:  # all of it in C (its twin: the lines below)
+            d = self.ids.get(fieldname)
+            if d is None:
+                d = self.ids[fieldname] = {"": 0}
+            got = _cpostings.add_stream(d, stream.terms, stream.tids, stream.positions,
+                                        stream.starts, stream.ends, chars, self.next,
+                                        _TERM_BYTES, self.data)
+            if got is not None:
+                distinct, freqs, length, self.next, size, nbytes = got
+                if not length:
+                    return 0, size
+                self.tids.append(np.frombuffer(distinct, dtype=np.int32))
+                self.freqs.append(np.frombuffer(freqs, dtype=np.int32))
+                self.docs.append(docnum)
+                self.lengths.append(12 if chars else 4)
+                return length, size + _PACKED_POSTING_BYTES * (len(distinct) // 4) + nbytes
         # the entries the items use (np.unique sorts: some ten times slower), found once for
         # the fields of a document that share their items' entries (form, stem, most roots)
         last = self._used
