@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_index_writer import seed_docs, segment_files, write  # noqa: F401 (a fixture)
+from test_index_writer import merged_segments, seed_docs, segment_files, write  # noqa: F401
 
 import archive.index.writer as writer_module
 from archive.index.writer import ArchiveWriter, PackedBuffer, _block_term, length_to_byte
@@ -429,28 +429,10 @@ def test_merged_segments_same_with_and_without_c(
         tmp_path: Path, seed_docs: list[dict[str, Any]],  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Postings of merged segments (add_reader: the writer's other buffer) too."""
-    from whoosh import index as whoosh_index
-
-    from archive.index.schema import make_schema
-
-    files = {}
-    for which in ("c", "py"):
-        if which == "py":
-            monkeypatch.setattr(writer_module, "_cpostings", None)
-        folder = tmp_path / which
-        folder.mkdir()
-        ix = whoosh_index.create_in(str(folder), make_schema())
-        for fields in seed_docs[:4]:
-            w = ArchiveWriter(ix)
-            w.add_document(**fields)
-            w.commit(merge=False)
-        w = ArchiveWriter(ix)
-        w.delete_by_term("id", seed_docs[1]["id"])
-        w.add_document(**seed_docs[4])
-        w.commit(optimize=True)
-        assert len(ix._segments()) == 1
-        files[which] = segment_files(folder)
-    assert files["c"] == files["py"]
+    merged_segments(tmp_path / "c", seed_docs, "archive")
+    monkeypatch.setattr(writer_module, "_cpostings", None)
+    merged_segments(tmp_path / "py", seed_docs, "archive")
+    assert segment_files(tmp_path / "c") == segment_files(tmp_path / "py")
 
 
 def _document(i: int, words: list[tuple[int, int]]) -> dict[str, Any]:

@@ -454,6 +454,7 @@ typedef struct {
     unsigned char *lbs;
     Val *vs;  /* the values, None and empty ones left out (as filter(None, ...)) */
     Py_ssize_t *vend;  /* per posting, the number of values up to it */
+    char *block;  /* the arrays above */
     Py_ssize_t cap;
     PtrSet set;
 } Scratch;
@@ -463,45 +464,31 @@ scratch_reserve(Scratch *s, Py_ssize_t n)
 {
     if (n <= s->cap)
         return 0;
-    if (n > PY_SSIZE_T_MAX / 16) {
+    /* one block for the five arrays (each refilled per term: nothing to keep) */
+    const size_t each = sizeof(double) + sizeof(long) + sizeof(Val) + sizeof(Py_ssize_t) + 1;
+    if ((size_t)n > (size_t)PY_SSIZE_T_MAX / each) {
         PyErr_NoMemory();
         return -1;
     }
-    long *ids = PyMem_Realloc(s->ids, (size_t)n * sizeof(long));
-    if (ids == NULL)
-        goto nomem;
-    s->ids = ids;
-    double *ws = PyMem_Realloc(s->ws, (size_t)n * sizeof(double));
-    if (ws == NULL)
-        goto nomem;
-    s->ws = ws;
-    unsigned char *lbs = PyMem_Realloc(s->lbs, (size_t)n);
-    if (lbs == NULL)
-        goto nomem;
-    s->lbs = lbs;
-    Val *vs = PyMem_Realloc(s->vs, (size_t)n * sizeof(Val));
-    if (vs == NULL)
-        goto nomem;
-    s->vs = vs;
-    Py_ssize_t *vend = PyMem_Realloc(s->vend, (size_t)n * sizeof(Py_ssize_t));
-    if (vend == NULL)
-        goto nomem;
-    s->vend = vend;
+    char *block = PyMem_Realloc(s->block, (size_t)n * each);
+    if (block == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    s->block = block;
+    s->ws = (double *)(void *)block;
+    s->ids = (long *)(void *)(s->ws + n);
+    s->vs = (Val *)(void *)(s->ids + n);
+    s->vend = (Py_ssize_t *)(void *)(s->vs + n);
+    s->lbs = (unsigned char *)(s->vend + n);
     s->cap = n;
     return 0;
-nomem:
-    PyErr_NoMemory();
-    return -1;
 }
 
 static void
 scratch_free(Scratch *s)
 {
-    PyMem_Free(s->ids);
-    PyMem_Free(s->ws);
-    PyMem_Free(s->lbs);
-    PyMem_Free(s->vs);
-    PyMem_Free(s->vend);
+    PyMem_Free(s->block);
     PyMem_Free(s->set.keys);
     PyMem_Free(s->set.at);
 }

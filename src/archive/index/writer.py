@@ -634,6 +634,20 @@ def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
     return _terms(_merge_records(sources))
 
 
+def _first_records(sources: list[Iterator[_R]]) -> tuple[list[_R], list[int],
+                                                          list[Iterator[_R]]]:
+    """The first record of each source that has one, the place in it (0 each), and those
+    sources (what the merges hold of their sources)."""
+    current: list[_R] = []
+    iters: list[Iterator[_R]] = []
+    for source in sources:
+        first = next(source, None)
+        if first is not None:
+            current.append(first)
+            iters.append(source)
+    return current, [0] * len(current), iters
+
+
 def _merge_records(sources: list[Iterator[Chunk]]) -> Iterator[Chunk]:
     """The terms of ``sources`` (each gives its terms in (field, term) order, a record at a
     time, and holds documents after those of the sources before it), merged into records:
@@ -641,15 +655,7 @@ def _merge_records(sources: list[Iterator[Chunk]]) -> Iterator[Chunk]:
     heap. Every term up to the lowest last name of the sources' current records is given at a
     time (one record): those terms of each current record, sorted by (name, source) in one C
     sort; once one source is left, its records as they are."""
-    current: list[Chunk] = []
-    place: list[int] = []
-    iters: list[Iterator[Chunk]] = []
-    for source in sources:
-        first = next(source, None)
-        if first is not None:
-            current.append(first)
-            place.append(0)
-            iters.append(source)
+    current, place, iters = _first_records(sources)
     while len(current) > 1:
         bound = min(c[0][-1] for c in current)
         entries: list[tuple[tuple[str, str], int, int]] = []
@@ -703,24 +709,39 @@ def _merge_records(sources: list[Iterator[Chunk]]) -> Iterator[Chunk]:
                 names, ends, out_ids, out_ws, out_vs = [], [], [], [], []
         if names:
             yield names, ends, out_ids, out_ws, out_vs
-        # the sources whose record is done go on to their next one (in place: their order
-        # is the documents' order)
-        for i in range(len(current) - 1, -1, -1):
-            if place[i] == len(current[i][0]):
-                following = next(iters[i], None)
-                if following is None:
-                    del current[i], place[i], iters[i]
-                else:
-                    current[i], place[i] = following, 0
-    if current:  # one source left: its records as they come (the current one's rest)
+        _advance(current, place, iters)
+
+    def rest(c: Chunk, k0: int) -> Chunk:
+        names, bounds, ids, ws, vs = c
+        lo = bounds[k0 - 1]
+        return (names[k0:], [b - lo for b in bounds[k0:]], ids[lo:], ws[lo:], vs[lo:])
+
+    yield from _last_source(current, place, iters, rest)
+
+
+def _advance(current: list[_R], place: list[int], iters: list[Iterator[_R]]) -> None:
+    """The sources whose record is done go on to their next one (in place: their order is
+    the documents' order); a source without one is dropped."""
+    for i in range(len(current) - 1, -1, -1):
+        if place[i] == len(current[i][0]):
+            following = next(iters[i], None)
+            if following is None:
+                del current[i], place[i], iters[i]
+            else:
+                current[i], place[i] = following, 0
+
+
+def _last_source(current: list[_R], place: list[int], iters: list[Iterator[_R]],
+                 rest: Callable[[_R, int], _R]) -> Iterator[_R]:
+    """One source left (or none): its records as they come, the current one's rest
+    (``rest(record, term)``: from that term on) first."""
+    if current:
         k0 = place[0]
         c = current[0]
         if k0 == 0:
             yield c
         elif k0 < len(c[0]):
-            names, bounds, ids, ws, vs = c
-            lo = bounds[k0 - 1]
-            yield (names[k0:], [b - lo for b in bounds[k0:]], ids[lo:], ws[lo:], vs[lo:])
+            yield rest(c, k0)
         yield from iters[0]
 
 
@@ -733,24 +754,15 @@ def _merge_arrays(sources: list[Iterator[Arrays]]) -> Iterator[Arrays | Chunk]:
     ``_merge_records`` does."""
     import numpy as np
 
-    current: list[Arrays] = []
-    place: list[int] = []
-    iters: list[Iterator[Arrays]] = []
-    #: each current record's values' starts in its joined bytes (and the end)
-    starts: list[np.ndarray] = []
-
     def value_starts(rec: Arrays) -> np.ndarray:
         at = np.zeros(len(rec[4]) + 1, dtype=np.int64)
         np.cumsum(rec[4], out=at[1:])
         return at
 
-    for source in sources:
-        first = next(source, None)
-        if first is not None:
-            current.append(first)
-            place.append(0)
-            iters.append(source)
-            starts.append(value_starts(first))
+    current, place, iters = _first_records(sources)
+    #: each current record's values' starts in its joined bytes (and the end), by its id
+    #: (with the record: an id is not reused while it is held)
+    held = {id(c): (c, value_starts(c)) for c in current}
     while len(current) > 1:
         bound = min(c[0][-1] for c in current)
         # (name, source, start, end, values' start, end) of each term of the round: its
@@ -769,7 +781,7 @@ def _merge_arrays(sources: list[Iterator[Arrays]]) -> Iterator[Arrays | Chunk]:
             tb[0] = c[1][lo - 1] if lo else 0
             tb[1:] = c[1][lo:hi]
             p0, p1 = int(tb[0]), int(tb[-1])
-            vb = starts[i][tb]
+            vb = held[id(c)][1][tb]
             docs.append(c[2][p0:p1])
             freqs.append(c[3][p0:p1])
             lengths.append(c[4][p0:p1])
@@ -813,23 +825,16 @@ def _merge_arrays(sources: list[Iterator[Arrays]]) -> Iterator[Arrays | Chunk]:
                 record = None
         if record is not None:
             yield record
-        for i in range(len(current) - 1, -1, -1):
-            if place[i] == len(current[i][0]):
-                following = next(iters[i], None)
-                if following is None:
-                    del current[i], place[i], iters[i], starts[i]
-                else:
-                    current[i], place[i], starts[i] = following, 0, value_starts(following)
-    if current:  # one source left: its records as they come (the current one's rest)
-        k0 = place[0]
-        c = current[0]
-        if k0 == 0:
-            yield c
-        elif k0 < len(c[0]):
-            lo = int(c[1][k0 - 1])
-            yield Arrays(c[0][k0:], c[1][k0:] - lo, c[2][lo:], c[3][lo:], c[4][lo:],
-                         c[5][int(starts[0][lo]):])
-        yield from iters[0]
+        _advance(current, place, iters)
+        held = {id(c): held[id(c)] if id(c) in held and held[id(c)][0] is c
+                else (c, value_starts(c)) for c in current}
+
+    def rest(c: Arrays, k0: int) -> Arrays:
+        lo = int(c[1][k0 - 1])
+        return Arrays(c[0][k0:], c[1][k0:] - lo, c[2][lo:], c[3][lo:], c[4][lo:],
+                      c[5][int(held[id(c)][1][lo]):])
+
+    yield from _last_source(current, place, iters, rest)
 
 
 _THIRD = itemgetter(2)
