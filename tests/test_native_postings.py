@@ -91,18 +91,22 @@ STREAM = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2**32 - 1),
 @needs_c
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.lists(TERMS, min_size=1, max_size=30), STREAM, st.booleans(),
-                          st.sampled_from(["form", "root"])), min_size=1, max_size=5))
+                          st.sampled_from(["form", "root"])), min_size=1, max_size=5),
+       st.sampled_from([1, 250, 65_500, 2**24 - 3, 2**31 - 200]))
 def test_add_stream_buffers_what_add_columns_buffers(
-        docs: list[tuple[list[str], list[tuple[int, int, int]], bool, str]]) -> None:
+        docs: list[tuple[list[str], list[tuple[int, int, int]], bool, str]],
+        first: int) -> None:
     """add_stream (a ColumnStream's postings in one C call) leaves the packed buffer as
     add_columns's numpy twin does (ids, frequencies, values' bytes, term ids, sizes), empty
-    terms, repeated terms, terms of several entries and the largest offsets too."""
+    terms, repeated terms, terms of several entries, ids of one to four bytes (``first``: the
+    first new term's) and the largest offsets too."""
     import numpy as np
 
     from archive.index.schema import ColumnStream
 
     def run(c: bool) -> tuple[Any, ...]:
         buf = PackedBuffer()
+        buf.next = first
         out = []
         saved = writer_module._cpostings
         writer_module._cpostings = _cpostings if c else None
