@@ -19,7 +19,8 @@
  *   PackedBuffer.add_columns, _term_id_array).
  *
  * No output depends on an address or on the hash seed: pointers are only compared for
- * identity (pickle's memo), never ordered or hashed.
+ * identity (pickle's memo: a set of them, asked whether it holds one, never read in order),
+ * and terms are looked up in the writer's dicts, whose order is their insertion's.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
