@@ -40,12 +40,14 @@ TERMS = st.text(alphabet=st.sampled_from(["a", "b", "ك", "ت", "ب", "\U0001d54
 
 
 @needs_c
+@settings(deadline=None)  # (no timing: the machine may be loaded)
 @given(st.binary(max_size=300))
 def test_md5_hash_is_whooshs(data: bytes) -> None:
     assert _cpostings.md5_hash(data) == int(hashlib.md5(data).hexdigest(), 16) & 0xFFFFFFFF
 
 
 @needs_c
+@settings(deadline=None)  # (no timing: the machine may be loaded)
 @given(st.lists(TERMS, max_size=40), st.data(), st.lists(TERMS, max_size=10))
 def test_term_table_is_the_lookups(terms: list[str], data: Any, known: list[str]) -> None:
     """term_table gives the ids add_columns's Python look-ups give (new terms numbered in
@@ -369,6 +371,7 @@ def _source(parts: list[tuple[int, list[int]]], per_record: int) -> list[Any]:
     return records
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.sets(st.integers(0, 40), max_size=12),
                           st.lists(st.integers(1, 6), max_size=5), st.integers(1, 4)),
                 min_size=1, max_size=5))
