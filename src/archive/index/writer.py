@@ -38,6 +38,13 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
 - **the pickles of posting blocks**: protocol 4 instead of Whoosh's 2 (``protocol``; see
   :class:`ArchiveWriter`), which any Whoosh reader loads the same.
 
+- **in C**: when ``archive.index._cpostings`` is built (setup.py), a ColumnStream's postings
+  (``add_stream``), the terms of a record — inlined or in blocks, their term-table entries and
+  hashes — (``write_terms``; ``write_record`` reads a sorted run's record as arrays, and spilled
+  runs are merged as arrays: :func:`_merge_arrays`) and the term table's hash tables
+  (``hash_tables``). The Python code here is their twin and reference: the same bytes
+  (tests/test_native_postings.py), and it writes whatever C leaves (see the C file's header).
+
 With ``inline=0`` and ``protocol=2`` the segment files are byte for byte those Whoosh's writer
 makes from the same documents with the same codec (tests/test_index_writer.py checks it). Field
 boosts, term vectors and separate spelling fields are not supported (the archive's schema has
