@@ -90,6 +90,19 @@ put_be32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)v;
 }
 
+/* Whether a buffer's format is a native integer of the letters given ("il": a C int or long;
+ * which one is 4 or 8 bytes depends on the platform: the caller checks the item size),
+ * with or without the native prefixes "@" and "=". */
+static int
+int_format(const char *format, const char *letters)
+{
+    if (format == NULL)
+        return 0;
+    if (*format == '@' || *format == '=')
+        format++;
+    return format[0] != '\0' && format[1] == '\0' && strchr(letters, format[0]) != NULL;
+}
+
 /* ------------------------------------------------------------------ MD5 (RFC 1321) */
 
 /* Whoosh's term table hashes each key with MD5 (md5_hash: the digest's last four bytes, read
@@ -974,9 +987,8 @@ write_record(PyObject *Py_UNUSED(module), PyObject *args)
     src.n = src.adocs.len / 4;
     const Py_buffer *bs[3] = {&src.adocs, &src.afreqs, &src.alens};
     for (int k = 0; k < 3; k++)
-        if (bs[k]->itemsize != 4 || bs[k]->format == NULL
-            || (strcmp(bs[k]->format, "i") != 0 && strcmp(bs[k]->format, "=i") != 0
-                && strcmp(bs[k]->format, "<i") != 0) || bs[k]->len != src.n * 4) {
+        if (bs[k]->itemsize != 4 || !int_format(bs[k]->format, "il")
+            || bs[k]->len != src.n * 4) {
             PyErr_SetString(PyExc_ValueError,
                             "write_record: int32 documents, frequencies and lengths, as many");
             goto done;
@@ -1105,17 +1117,17 @@ done:
 
 /* ------------------------------------------------------------------ a document's stream */
 
-/* 1: ``b`` is ``o``'s buffer, C-contiguous, of one of the formats given (itemsize ``size``);
+/* 1: ``b`` is ``o``'s buffer, C-contiguous, of integers (int_format) of ``size`` bytes;
  * 0: ``o`` is not one (not a buffer, another type, strided: the caller's twin reads it) */
 static int
-buffer_of(PyObject *o, Py_buffer *b, const char *f1, const char *f2, Py_ssize_t size)
+buffer_of(PyObject *o, Py_buffer *b, const char *letters, Py_ssize_t size)
 {
     if (PyObject_GetBuffer(o, b, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
         PyErr_Clear();
         return 0;
     }
     if (b->itemsize == size && b->format != NULL
-        && (strcmp(b->format, f1) == 0 || strcmp(b->format, f2) == 0) && b->len % size == 0)
+        && int_format(b->format, letters) && b->len % size == 0)
         return 1;
     PyBuffer_Release(b);
     return 0;
@@ -1184,16 +1196,16 @@ add_stream(PyObject *Py_UNUSED(module), PyObject *args)
     int32_t *table = NULL;
     IdEntry *byid = NULL;
     Py_ssize_t *rank = NULL, *at = NULL, *order = NULL;
-    if (!buffer_of(tobj, &tb, "l", "q", 8))
+    if (!buffer_of(tobj, &tb, "lqn", 8))
         goto wrong;
     got = 1;
-    if (!buffer_of(pobj, &pb, "I", "=I", 4))
+    if (!buffer_of(pobj, &pb, "IL", 4))
         goto wrong;
     got = 2;
-    if (!buffer_of(sobj, &sb, "I", "=I", 4))
+    if (!buffer_of(sobj, &sb, "IL", 4))
         goto wrong;
     got = 3;
-    if (!buffer_of(eobj, &eb, "I", "=I", 4))
+    if (!buffer_of(eobj, &eb, "IL", 4))
         goto wrong;
     got = 4;
     Py_ssize_t n = tb.len / 8, nterms = PyList_GET_SIZE(terms);
