@@ -236,25 +236,30 @@ def test_merging_segments_gives_what_whoosh_gives(tmp_path: Path,
     postings come from the old segments' readers (``add_reader``)."""
     results = {}
     for which in ("whoosh", "archive"):
-        folder = tmp_path / which
-        folder.mkdir()
-        ix = whoosh_index.create_in(str(folder), make_schema())
-
-        def writer(ix: Any = ix, which: str = which) -> Any:
-            return (ix.writer(codec=codec(), compound=False) if which == "whoosh"
-                    else ArchiveWriter(ix))
-
-        for fields in seed_docs[:4]:
-            w = writer()
-            w.add_document(**fields)
-            w.commit(merge=False)
-        w = writer()
-        w.delete_by_term("id", seed_docs[1]["id"])
-        w.add_document(**seed_docs[4])
-        w.commit(optimize=True)
-        assert len(ix._segments()) == 1
-        results[which] = everything(ix)
+        results[which] = everything(merged_segments(tmp_path / which, seed_docs, which))
     assert results["archive"] == results["whoosh"]
+
+
+def merged_segments(folder: Path, seed_docs: list[dict[str, Any]], which: str) -> Any:
+    """An index of one segment per commit of four documents, then a deletion, an addition
+    and a merge of every segment, written by Whoosh's writer or ArchiveWriter."""
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), make_schema())
+
+    def writer() -> Any:
+        return (ix.writer(codec=codec(), compound=False) if which == "whoosh"
+                else ArchiveWriter(ix))
+
+    for fields in seed_docs[:4]:
+        w = writer()
+        w.add_document(**fields)
+        w.commit(merge=False)
+    w = writer()
+    w.delete_by_term("id", seed_docs[1]["id"])
+    w.add_document(**seed_docs[4])
+    w.commit(optimize=True)
+    assert len(ix._segments()) == 1
+    return ix
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="SaudiNewsNet corpus not present")

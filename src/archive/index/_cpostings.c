@@ -1,8 +1,1479 @@
-/* archive.index._cpostings: placeholder, filled by the accelerators of archive.index. */
+/* archive.index._cpostings: the per-posting loops of archive.index.writer in C.
+ *
+ * Each function here has a pure-Python twin in writer.py, which stays the reference: the
+ * writer uses the C function when this module imports and the twin otherwise, and the bytes
+ * are the same either way (tests/test_native_postings.py compares them). A C function that
+ * meets something it does not handle (a weight that is not a small whole number, a value
+ * that is not bytes, a term whose pickle would need a second frame...) does not guess: it
+ * stops there and the caller's Python code writes that item, as it does without this module.
+ *
+ * - write_terms: the loop of ArchiveWriter._flush_segment over a record's terms (twins:
+ *   its one-posting branch, ArchiveWriter._inline_term, _block_term, and the term table's
+ *   add of _fast_term_table); write_record: the same of a sorted run's record as arrays
+ *   (twin: SortedRun._chunks's lists, then the same loop);
+ * - md5_hash: Whoosh's md5_hash of a key (twin: the hash in _fast_term_table's add);
+ * - hash_tables: the term table's 256 hash tables (twin: write_hashes of _fast_term_table);
+ * - add_stream: a ColumnStream's postings into the packed buffer (twin:
+ *   PackedBuffer.add_columns and _add_ids);
+ * - term_table: the term ids of a ColumnStream's used entries (twin: the look-ups of
+ *   PackedBuffer.add_columns, _term_id_array).
+ *
+ * No output depends on an address or on the hash seed: pointers are only compared for
+ * identity (pickle's memo: a set of them, asked whether it holds one, never read in order),
+ * and terms are looked up in the writer's dicts, whose order is their insertion's.
+ */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ a growable buffer */
+
+typedef struct {
+    char *p;
+    Py_ssize_t len, cap;
+} Buf;
+
+static int
+buf_reserve(Buf *b, Py_ssize_t extra)
+{
+    if (extra > PY_SSIZE_T_MAX - b->len) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (b->len + extra <= b->cap)
+        return 0;
+    Py_ssize_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + extra) {
+        if (cap > PY_SSIZE_T_MAX / 2) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        cap *= 2;
+    }
+    char *p = PyMem_Realloc(b->p, (size_t)cap);
+    if (p == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+static int
+buf_put(Buf *b, const void *src, Py_ssize_t n)
+{
+    if (buf_reserve(b, n) < 0)
+        return -1;
+    if (n)
+        memcpy(b->p + b->len, src, (size_t)n);
+    b->len += n;
+    return 0;
+}
+
+static int
+buf_byte(Buf *b, unsigned char c)
+{
+    if (buf_reserve(b, 1) < 0)
+        return -1;
+    b->p[b->len++] = (char)c;
+    return 0;
+}
+
+static void
+put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+/* Whether a buffer's format is a native integer of the letters given ("il": a C int or long;
+ * which one is 4 or 8 bytes depends on the platform: the caller checks the item size),
+ * with or without the native prefixes "@" and "=". */
+static int
+int_format(const char *format, const char *letters)
+{
+    if (format == NULL)
+        return 0;
+    if (*format == '@' || *format == '=')
+        format++;
+    return format[0] != '\0' && format[1] == '\0' && strchr(letters, format[0]) != NULL;
+}
+
+/* ------------------------------------------------------------------ MD5 (RFC 1321) */
+
+/* Whoosh's term table hashes each key with MD5 (md5_hash: the digest's last four bytes, read
+ * big-endian); CPython's MD5 is not callable from C without a Python call per key. */
+static const uint32_t md5_k[64] = {
+    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613,
+    0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193,
+    0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d,
+    0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
+    0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122,
+    0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa,
+    0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244,
+    0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb,
+    0xeb86d391,
+};
+
+static const unsigned char md5_r[64] = {
+    7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+    5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+    4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+    6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+};
+
+static void
+md5_block(uint32_t h[4], const unsigned char *blk)
+{
+    uint32_t w[16];
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)blk[4 * i] | (uint32_t)blk[4 * i + 1] << 8
+               | (uint32_t)blk[4 * i + 2] << 16 | (uint32_t)blk[4 * i + 3] << 24;
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
+    for (int i = 0; i < 64; i++) {
+        uint32_t f;
+        int g;
+        if (i < 16) {
+            f = (b & c) | (~b & d);
+            g = i;
+        }
+        else if (i < 32) {
+            f = (d & b) | (~d & c);
+            g = (5 * i + 1) & 15;
+        }
+        else if (i < 48) {
+            f = b ^ c ^ d;
+            g = (3 * i + 5) & 15;
+        }
+        else {
+            f = c ^ (b | ~d);
+            g = (7 * i) & 15;
+        }
+        uint32_t tmp = d;
+        d = c;
+        c = b;
+        uint32_t x = a + f + md5_k[i] + w[g];
+        b = b + ((x << md5_r[i]) | (x >> (32 - md5_r[i])));
+        a = tmp;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+}
+
+/* Whoosh's md5_hash(data): int(md5(data).hexdigest(), 16) & 0xFFFFFFFF. */
+static uint32_t
+md5_tail(const unsigned char *data, size_t n)
+{
+    uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64)
+        md5_block(h, data + i);
+    unsigned char last[128];
+    size_t rest = n - i;
+    if (rest)
+        memcpy(last, data + i, rest);
+    last[rest] = 0x80;
+    size_t total = rest + 1 <= 56 ? 64 : 128;
+    memset(last + rest + 1, 0, total - rest - 1);
+    uint64_t bits = (uint64_t)n * 8;
+    for (int j = 0; j < 8; j++)
+        last[total - 8 + j] = (unsigned char)(bits >> (8 * j));
+    md5_block(h, last);
+    if (total == 128)
+        md5_block(h, last + 64);
+    uint32_t d = h[3];  /* the digest's bytes 12-15, little-endian: read big-endian */
+    return (d >> 24) | ((d >> 8) & 0xff00) | ((d << 8) & 0xff0000) | (d << 24);
+}
+
+static PyObject *
+md5_hash(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (!PyBytes_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "md5_hash: bytes expected");
+        return NULL;
+    }
+    return PyLong_FromUnsignedLong(md5_tail((const unsigned char *)PyBytes_AS_STRING(arg),
+                                            (size_t)PyBytes_GET_SIZE(arg)));
+}
+
+/* ------------------------------------------------------------------ keys */
+
+/* ``s.encode("utf-8")`` appended to ``b``: 1, or 0 when ``s`` is not a str or has a lone
+ * surrogate (Python's encode raises: the caller's Python code meets it), -1 on error. Not
+ * PyUnicode_AsUTF8AndSize: it keeps the UTF-8 copy in the str for the str's life (the names
+ * of a run live through the commit). */
+static int
+put_utf8(Buf *b, PyObject *s)
+{
+    if (!PyUnicode_CheckExact(s))
+        return 0;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(s) < 0)
+        return -1;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    if (PyUnicode_IS_ASCII(s))
+        return buf_put(b, PyUnicode_1BYTE_DATA(s), n) < 0 ? -1 : 1;
+    if (n > PY_SSIZE_T_MAX / 4 || buf_reserve(b, 4 * n) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        return -1;
+    }
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    unsigned char *p = (unsigned char *)b->p + b->len;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80)
+            *p++ = (unsigned char)c;
+        else if (c < 0x800) {
+            *p++ = (unsigned char)(0xc0 | (c >> 6));
+            *p++ = (unsigned char)(0x80 | (c & 0x3f));
+        }
+        else if (c >= 0xd800 && c <= 0xdfff)
+            return 0;
+        else if (c < 0x10000) {
+            *p++ = (unsigned char)(0xe0 | (c >> 12));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+            *p++ = (unsigned char)(0x80 | (c & 0x3f));
+        }
+        else {
+            *p++ = (unsigned char)(0xf0 | (c >> 18));
+            *p++ = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
+            *p++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+            *p++ = (unsigned char)(0x80 | (c & 0x3f));
+        }
+    }
+    b->len = (Py_ssize_t)(p - (unsigned char *)b->p);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ pickle, protocol 4 */
+
+/* The opcodes pickle.dumps(obj, 4) writes for the tuples of ints, floats, bytes and None of
+ * an inlined term (the C pickler's choices: _pickle.c save_long, save_float,
+ * _save_bytes_data, save_tuple, memo_put / memo_get). */
+#define PK_MEMOIZE 0x94
+#define PK_MAX_BODY 60000  /* below pickle's frame size target (64 KB): one frame */
+
+static int
+pk_int(Buf *b, long v)  /* 0 <= v < 2 ** 31 */
+{
+    unsigned char s[5];
+    if (v <= 0xff) {
+        s[0] = 'K';
+        s[1] = (unsigned char)v;
+        return buf_put(b, s, 2);
+    }
+    s[1] = (unsigned char)(v & 0xff);
+    s[2] = (unsigned char)((v >> 8) & 0xff);
+    if (v <= 0xffff) {
+        s[0] = 'M';
+        return buf_put(b, s, 3);
+    }
+    s[0] = 'J';
+    s[3] = (unsigned char)((v >> 16) & 0xff);
+    s[4] = (unsigned char)((v >> 24) & 0xff);
+    return buf_put(b, s, 5);
+}
+
+static int
+pk_float(Buf *b, double x)
+{
+    char s[9];
+    s[0] = 'G';
+    if (PyFloat_Pack8(x, s + 1, 0) < 0)
+        return -1;
+    return buf_put(b, s, 9);
+}
+
+/* the end of a tuple of n items whose items are written (and the tuple memoized) */
+static int
+pk_tuple_end(Buf *b, Py_ssize_t n, Py_ssize_t *memo)
+{
+    static const unsigned char ops[4] = {')', 0x85, 0x86, 0x87};
+    if (n == 0)
+        return buf_byte(b, ')');  /* the empty tuple is not memoized */
+    if (buf_byte(b, n <= 3 ? ops[n] : 't') < 0 || buf_byte(b, PK_MEMOIZE) < 0)
+        return -1;
+    (*memo)++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ pickle's memo */
+
+/* The bytes objects of one tuple already written, by identity (pickle memoizes an object by
+ * its id: the same object again is written as a reference to the first). An open-addressing
+ * set of pointers: only found or not found depends on them, never an order. */
+typedef struct {
+    const void **keys;
+    Py_ssize_t *at;
+    Py_ssize_t cap;
+} PtrSet;
+
+/* A value of a posting: its bytes and its identity (what pickle's memo knows it by: the bytes
+ * object given, or for a value read from a record's joined bytes, where the twin makes a bytes
+ * object per value, its place, but for one byte: CPython gives every one-byte bytes of a
+ * character the same object, whose identity here is that character's entry of one_byte). */
+typedef struct {
+    const char *p;
+    Py_ssize_t n;
+    const void *id;
+} Val;
+
+static const char one_byte[256];
+
+static int
+ptrset_clear(PtrSet *s, Py_ssize_t n)
+{
+    Py_ssize_t cap = 16;
+    while (cap < 2 * n) {
+        if (cap > PY_SSIZE_T_MAX / 4 / (Py_ssize_t)sizeof(void *)) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        cap *= 2;
+    }
+    if (cap > s->cap) {
+        const void **keys = PyMem_Realloc(s->keys, (size_t)cap * sizeof(void *));
+        if (keys == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        s->keys = keys;
+        Py_ssize_t *at = PyMem_Realloc(s->at, (size_t)cap * sizeof(Py_ssize_t));
+        if (at == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        s->at = at;
+        s->cap = cap;
+    }
+    memset(s->keys, 0, (size_t)s->cap * sizeof(void *));
+    return 0;
+}
+
+/* the memo index of ``o`` if it is in the set, else -1 (and it is put in with ``at``) */
+static Py_ssize_t
+ptrset_seen(PtrSet *s, const void *o, Py_ssize_t at)
+{
+    size_t mask = (size_t)s->cap - 1;
+    size_t i = (size_t)(((uint64_t)(uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ULL >> 32) & mask;
+    while (s->keys[i] != NULL) {
+        if (s->keys[i] == o)
+            return s->at[i];
+        i = (i + 1) & mask;
+    }
+    s->keys[i] = o;
+    s->at[i] = at;
+    return -1;
+}
+
+/* the non-empty values of vs[0..n) as the tuple pickle writes (bytes memoized, the same
+ * object again a reference to it); ``set`` has room for n */
+static int
+pk_values(Buf *out, const Val *vs, Py_ssize_t n, Py_ssize_t *memo, PtrSet *set)
+{
+    if (ptrset_clear(set, n) < 0)
+        return -1;
+    if (n > 3 && buf_byte(out, '(') < 0)
+        return -1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t seen = ptrset_seen(set, vs[k].id, *memo);
+        unsigned char h[5];
+        if (seen >= 0) {
+            if (seen < 256) {
+                h[0] = 'h';
+                h[1] = (unsigned char)seen;
+                if (buf_put(out, h, 2) < 0)
+                    return -1;
+            }
+            else {
+                h[0] = 'j';
+                h[1] = (unsigned char)(seen & 0xff);
+                h[2] = (unsigned char)((seen >> 8) & 0xff);
+                h[3] = (unsigned char)((seen >> 16) & 0xff);
+                h[4] = (unsigned char)((seen >> 24) & 0xff);
+                if (buf_put(out, h, 5) < 0)
+                    return -1;
+            }
+            continue;
+        }
+        Py_ssize_t size = vs[k].n;
+        Py_ssize_t hn;
+        if (size <= 0xff) {
+            h[0] = 'C';
+            h[1] = (unsigned char)size;
+            hn = 2;
+        }
+        else {
+            h[0] = 'B';
+            h[1] = (unsigned char)(size & 0xff);
+            h[2] = (unsigned char)((size >> 8) & 0xff);
+            h[3] = (unsigned char)((size >> 16) & 0xff);
+            h[4] = (unsigned char)((size >> 24) & 0xff);
+            hn = 5;
+        }
+        if (buf_put(out, h, hn) < 0 || buf_put(out, vs[k].p, size) < 0
+            || buf_byte(out, PK_MEMOIZE) < 0)
+            return -1;
+        (*memo)++;
+    }
+    return pk_tuple_end(out, n, memo);
+}
+
+/* PROTO 4 and a FRAME whose length is filled in by pk_end; where its length goes */
+static Py_ssize_t
+pk_start(Buf *out)
+{
+    static const unsigned char head[11] = {0x80, 4, 0x95, 0, 0, 0, 0, 0, 0, 0, 0};
+    Py_ssize_t frame = out->len + 3;
+    return buf_put(out, head, 11) < 0 ? -1 : frame;
+}
+
+/* STOP and the frame's length: 1, or 0 if the pickle is too long for one frame (pickle
+ * would cut it in frames of its own: not written here) */
+static int
+pk_end(Buf *out, Py_ssize_t frame)
+{
+    if (buf_byte(out, '.') < 0)
+        return -1;
+    Py_ssize_t framelen = out->len - frame - 8;
+    if (framelen > PK_MAX_BODY)
+        return 0;
+    unsigned char *f = (unsigned char *)out->p + frame;
+    for (int j = 0; j < 8; j++)
+        f[j] = (unsigned char)(((uint64_t)framelen >> (8 * j)) & 0xff);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ a record's terms */
+
+#define TERMINFO_SIZE 23  /* W3TermInfo._struct: "!BfIBBfII" */
+
+/* One record's postings of a term, read and checked: its documents (< 2 ** 31, each with a
+ * length byte), weights (frequencies: whole numbers 1..2 ** 24, which float32 keeps, so that
+ * their sum is the same however it is added up: Python's sum changed its way in 3.12) and
+ * non-empty values (exact bytes). */
+typedef struct {
+    long *ids;
+    double *ws;
+    unsigned char *lbs;
+    Val *vs;  /* the values, None and empty ones left out (as filter(None, ...)) */
+    Py_ssize_t *vend;  /* per posting, the number of values up to it */
+    char *block;  /* the arrays above */
+    Py_ssize_t cap;
+    PtrSet set;
+} Scratch;
+
+static int
+scratch_reserve(Scratch *s, Py_ssize_t n)
+{
+    if (n <= s->cap)
+        return 0;
+    /* one block for the five arrays (each refilled per term: nothing to keep) */
+    const size_t each = sizeof(double) + sizeof(long) + sizeof(Val) + sizeof(Py_ssize_t) + 1;
+    if ((size_t)n > (size_t)PY_SSIZE_T_MAX / each) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    char *block = PyMem_Realloc(s->block, (size_t)n * each);
+    if (block == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    s->block = block;
+    s->ws = (double *)(void *)block;
+    s->ids = (long *)(void *)(s->ws + n);
+    s->vs = (Val *)(void *)(s->ids + n);
+    s->vend = (Py_ssize_t *)(void *)(s->vs + n);
+    s->lbs = (unsigned char *)(s->vend + n);
+    s->cap = n;
+    return 0;
+}
+
+static void
+scratch_free(Scratch *s)
+{
+    PyMem_Free(s->block);
+    PyMem_Free(s->set.keys);
+    PyMem_Free(s->set.at);
+}
+
+/* A record's postings: lists (a record of Python objects: docs, weights, values) or arrays
+ * (a sorted run's record as SortedRun._records gives it: int32 documents, frequencies and
+ * value lengths, the values joined). */
+typedef struct {
+    PyObject *docs, *weights, *values;
+    Py_buffer adocs, afreqs, alens;
+    const char *joined;
+    int64_t *starts;  /* arrays: each value's start in joined */
+    Py_ssize_t n;
+    int arrays;
+} Src;
+
+/* 1: read; 0: not handled here; -1: error */
+static int
+read_postings(Scratch *s, const Src *src, Py_ssize_t lo, Py_ssize_t n, PyObject *lbytes,
+              int novalues)
+{
+    if (scratch_reserve(s, n) < 0)
+        return -1;
+    Py_ssize_t nv = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        long id;
+        double x;
+        int overflow;
+        if (src->arrays) {
+            id = ((const int32_t *)src->adocs.buf)[lo + k];
+            x = (double)((const int32_t *)src->afreqs.buf)[lo + k];
+            if (id < 0)
+                return 0;
+        }
+        else {
+            PyObject *d = PyList_GET_ITEM(src->docs, lo + k);
+            PyObject *w = PyList_GET_ITEM(src->weights, lo + k);
+            if (!PyLong_CheckExact(d) || !PyFloat_CheckExact(w))
+                return 0;
+            id = PyLong_AsLongAndOverflow(d, &overflow);
+            if (overflow || id < 0 || id > 0x7fffffffL)
+                return 0;
+            x = PyFloat_AS_DOUBLE(w);
+        }
+        if (id >= PyList_GET_SIZE(lbytes))
+            return 0;
+        PyObject *lb = PyList_GET_ITEM(lbytes, id);
+        if (!PyLong_CheckExact(lb))
+            return 0;
+        long lbv = PyLong_AsLongAndOverflow(lb, &overflow);
+        if (overflow || lbv < 0 || lbv > 255)
+            return 0;
+        if (!(x >= 1.0 && x <= 16777216.0) || x != (double)(long)x)
+            return 0;
+        s->ids[k] = id;
+        s->ws[k] = x;
+        s->lbs[k] = (unsigned char)lbv;
+        if (!novalues) {
+            Val v;
+            if (src->arrays) {
+                v.n = ((const int32_t *)src->alens.buf)[lo + k];
+                v.p = src->joined + src->starts[lo + k];
+                v.id = v.n == 1 ? (const void *)(one_byte + (unsigned char)v.p[0])
+                                : (const void *)v.p;
+            }
+            else {
+                PyObject *o = PyList_GET_ITEM(src->values, lo + k);
+                if (o == Py_None)
+                    v.n = 0;
+                else if (!PyBytes_CheckExact(o))
+                    return 0;
+                else {
+                    v.n = PyBytes_GET_SIZE(o);
+                    v.p = PyBytes_AS_STRING(o);
+                    v.id = o;
+                }
+            }
+            if (v.n > PK_MAX_BODY)
+                return 0;
+            if (v.n)
+                s->vs[nv++] = v;
+        }
+        s->vend[k] = nv;
+    }
+    return 1;
+}
+
+/* The W3TermInfo bytes ("!BfIBBfII") of a term. */
+static int
+put_terminfo(Buf *out, int inlined, double total, Py_ssize_t n, long minb, long maxb,
+             double top, long first, long lastid)
+{
+    if (buf_reserve(out, TERMINFO_SIZE) < 0)
+        return -1;
+    unsigned char *info = (unsigned char *)out->p + out->len;
+    info[0] = (unsigned char)inlined;
+    if (PyFloat_Pack4(total, (char *)info + 1, 0) < 0)
+        return -1;
+    put_be32(info + 5, (uint32_t)n);
+    info[9] = (unsigned char)minb;
+    info[10] = (unsigned char)maxb;
+    if (PyFloat_Pack4(top, (char *)info + 11, 0) < 0)
+        return -1;
+    put_be32(info + 15, (uint32_t)first);
+    put_be32(info + 19, (uint32_t)lastid);
+    out->len += TERMINFO_SIZE;
+    return 0;
+}
+
+/* A term's inlined postings (read into ``s``) as its term-table value appended to ``out``:
+ * the W3TermInfo bytes and the pickle of (ids, weights, values), what _inline_term (and
+ * _flush_segment's one-posting branch) write. 1: written; 0: not handled here (``out`` as
+ * it was); -1: error. */
+static int
+inline_value(Buf *out, Scratch *s, Py_ssize_t n, int novalues)
+{
+    Py_ssize_t start = out->len;
+    long minb = 0, maxb = 0;
+    double total = 0.0, top = 0.0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        long lbv = s->lbs[k];
+        /* length_to_byte is monotonic and gives 0 for no length only: the least non-zero
+         * byte is the least length's, the greatest the greatest's */
+        if (lbv && (!minb || lbv < minb))
+            minb = lbv;
+        if (lbv > maxb)
+            maxb = lbv;
+        total += s->ws[k];
+        if (s->ws[k] > top)
+            top = s->ws[k];
+    }
+    if (put_terminfo(out, 1, total, n, minb, maxb, top, s->ids[0], s->ids[n - 1]) < 0)
+        return -1;
+    Py_ssize_t memo = 0, frame = pk_start(out);
+    if (frame < 0)
+        return -1;
+    if (n > 3 && buf_byte(out, '(') < 0)
+        return -1;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (pk_int(out, s->ids[k]) < 0)
+            return -1;
+    if (pk_tuple_end(out, n, &memo) < 0)
+        return -1;
+    if (n > 3 && buf_byte(out, '(') < 0)
+        return -1;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (pk_float(out, (double)(float)s->ws[k]) < 0)
+            return -1;
+    if (pk_tuple_end(out, n, &memo) < 0)
+        return -1;
+    if (novalues) {  /* (None,) * n: a format without values reads back None per posting */
+        if (n > 3 && buf_byte(out, '(') < 0)
+            return -1;
+        for (Py_ssize_t k = 0; k < n; k++)
+            if (buf_byte(out, 'N') < 0)
+                return -1;
+        if (pk_tuple_end(out, n, &memo) < 0)
+            return -1;
+    }
+    else if (pk_values(out, s->vs, s->vend[n - 1], &memo, &s->set) < 0)
+        return -1;
+    if (pk_tuple_end(out, 3, &memo) < 0)
+        return -1;
+    int r = pk_end(out, frame);
+    if (r <= 0)
+        out->len = start;
+    return r;
+}
+
+/* pickle.dumps(obj, 2) of a block's info tuple (count, last id, top weight, compression 0,
+ * least and greatest length bytes): PROTO 2, MARK, the items, TUPLE, BINPUT 0, STOP */
+static int
+block_info(Buf *out, Py_ssize_t count, long lastid, double top, long lowb, long highb)
+{
+    static const unsigned char head[3] = {0x80, 2, '('};
+    static const unsigned char tail[4] = {'t', 'q', 0, '.'};
+    if (buf_put(out, head, 3) < 0 || pk_int(out, (long)count) < 0 || pk_int(out, lastid) < 0
+        || pk_float(out, top) < 0 || pk_int(out, 0) < 0 || pk_int(out, lowb) < 0
+        || pk_int(out, highb) < 0 || buf_put(out, tail, 4) < 0)
+        return -1;
+    return 0;
+}
+
+/* A term's postings (read into ``s``, every length byte non-zero) in blocks of ``limit``
+ * appended to ``post`` (starting at the postings file's ``start``) and its term-table value
+ * to ``out``: what _block_term writes (uncompressed blocks, values of any length, protocol 4
+ * pickles). 1: written; 0: not handled here (both as they were); -1: error. */
+static int
+block_value(Buf *out, Buf *post, Scratch *s, Py_ssize_t n, Py_ssize_t limit, long long start)
+{
+    Py_ssize_t pstart = post->len, ostart = out->len;
+    double total = 0.0, maxweight = 0.0;
+    long minb = 0, maxb = 0;
+    if (buf_put(post, "W3Bl", 4) < 0)  /* WHOOSH3_HEADER_MAGIC */
+        return -1;
+    for (Py_ssize_t lo = 0; lo < n; lo += limit) {
+        Py_ssize_t hi = lo + limit < n ? lo + limit : n, m = hi - lo;
+        long lowb = 255, highb = 0;
+        double top = 0.0, sum = 0.0;
+        int ones = 1, same = 1;
+        float w0 = (float)s->ws[lo];
+        for (Py_ssize_t k = lo; k < hi; k++) {
+            long lb = s->lbs[k];
+            if (!lb)  /* a document without a length: Whoosh's posting writer's */
+                goto undo;
+            if (lb < lowb)
+                lowb = lb;
+            if (lb > highb)
+                highb = lb;
+            float w = (float)s->ws[k];
+            sum += (double)w;
+            if (s->ws[k] > top)
+                top = s->ws[k];
+            ones &= w == 1.0f;
+            same &= w == w0;
+        }
+        total += sum;
+        if (top > maxweight)
+            maxweight = top;
+        minb = lo == 0 ? lowb : (lowb < minb ? lowb : minb);
+        if (highb > maxb)
+            maxb = highb;
+        /* the block: its size (negative for the last), its info and its data */
+        Py_ssize_t at = post->len;
+        if (buf_put(post, "\0\0\0\0", 4) < 0
+            || block_info(post, m, s->ids[hi - 1], top, lowb, highb) < 0)
+            return -1;
+        Py_ssize_t memo = 0, frame = pk_start(post);
+        if (frame < 0)
+            return -1;
+        if (m > 3 && buf_byte(post, '(') < 0)
+            return -1;
+        for (Py_ssize_t k = lo; k < hi; k++)
+            if (pk_int(post, k == lo ? s->ids[k] : s->ids[k] - s->ids[k - 1]) < 0)
+                return -1;
+        if (pk_tuple_end(post, m, &memo) < 0)
+            return -1;
+        if (ones) {
+            if (buf_byte(post, 'N') < 0)
+                return -1;
+        }
+        else if (same) {
+            if (pk_float(post, (double)w0) < 0)
+                return -1;
+        }
+        else {
+            if (m > 3 && buf_byte(post, '(') < 0)
+                return -1;
+            for (Py_ssize_t k = lo; k < hi; k++)
+                if (pk_float(post, (double)(float)s->ws[k]) < 0)
+                    return -1;
+            if (pk_tuple_end(post, m, &memo) < 0)
+                return -1;
+        }
+        Py_ssize_t v0 = lo ? s->vend[lo - 1] : 0;
+        if (pk_values(post, s->vs + v0, s->vend[hi - 1] - v0, &memo, &s->set) < 0
+            || pk_tuple_end(post, 3, &memo) < 0)
+            return -1;
+        int r = pk_end(post, frame);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            goto undo;
+        Py_ssize_t size = post->len - at - 4;
+        if (size > 0x7fffffff)
+            goto undo;
+        put_be32((unsigned char *)post->p + at, (uint32_t)(hi == n ? -size : size));
+    }
+    Py_ssize_t len = post->len - pstart;
+    if (len > 0x7fffffff)
+        goto undo;
+    if (put_terminfo(out, 0, total, n, minb, maxb, maxweight, s->ids[0], s->ids[n - 1]) < 0
+        || buf_reserve(out, 12) < 0)
+        return -1;
+    unsigned char *e = (unsigned char *)out->p + out->len;  /* pack_long, pack_int */
+    uint64_t st = (uint64_t)(start + (long long)pstart);
+    put_be32(e, (uint32_t)(st >> 32));
+    put_be32(e + 4, (uint32_t)st);
+    put_be32(e + 8, (uint32_t)len);
+    out->len += 12;
+    return 1;
+undo:
+    post->len = pstart;
+    out->len = ostart;
+    return 0;
+}
+
+/* The twins' check of a term's key against the last one: bytes order. */
+static int
+key_after(const char *key, Py_ssize_t n, const char *last, Py_ssize_t m)
+{
+    int c = memcmp(key, last, (size_t)(n < m ? n : m));
+    return c > 0 || (c == 0 && n > m);
+}
+
+PyDoc_STRVAR(write_terms_doc,
+"write_terms(names, ends, docs, weights, values, t, lo, fieldname, lbytes, prefix, inline,\n"
+"            novalues, blocks, limit, at, lastkey)\n"
+"-> (t, lo, entries, hashes, offsets, lastkey, postings)\n\n"
+"The term-table entries (and posting blocks) of a record's terms from its t-th (its\n"
+"postings from lo) as long as they are of ``fieldname`` and handled here: a term in at most\n"
+"``inline`` documents inlined, another (if ``blocks`` and not ``novalues``) in blocks of\n"
+"``limit`` postings written at ``at`` in the postings file. Gives the term and posting where\n"
+"it stopped, the entries' bytes as the term table writes them (each key's and value's\n"
+"length, the key, the value), each key's md5_hash (array('I') bytes), each entry's offset in\n"
+"those bytes (int64), the last key written (``lastkey`` if none) and the posting blocks'\n"
+"bytes.");
+
+PyDoc_STRVAR(write_record_doc,
+"write_record(names, ends, docs, freqs, lengths, joined, t, lo, fieldname, lbytes, prefix,\n"
+"             inline, novalues, blocks, limit, at, lastkey)\n"
+"-> (t, lo, entries, hashes, offsets, lastkey, postings)\n\n"
+"write_terms of a sorted run's record as arrays (SortedRun._records): each posting's\n"
+"document, frequency (its weight) and value length (int32 buffers) and the values joined:\n"
+"no Python object per posting.");
+
+/* Twin: the loop of ArchiveWriter._flush_segment over a record's terms, with _inline_term,
+ * _block_term and the term table's add (_fast_term_table). */
+static PyObject *
+terms_loop(const Src *src, PyObject *names, PyObject *ends, Py_ssize_t t, Py_ssize_t lo,
+           PyObject *fieldname, PyObject *lbytes, PyObject *prefix, Py_ssize_t inline_,
+           int novalues, int blocks, Py_ssize_t limit, long long at, PyObject *lastkey)
+{
+    Py_ssize_t nt = PyList_GET_SIZE(names);
+    Py_ssize_t np_ = src->n;
+    if (PyList_GET_SIZE(ends) != nt || t < 0 || lo < 0 || limit < 1 || at < 0) {
+        PyErr_SetString(PyExc_ValueError, "write_terms: a record's lists of different lengths");
+        return NULL;
+    }
+    Buf out = {NULL, 0, 0}, key = {NULL, 0, 0}, last = {NULL, 0, 0}, hashes = {NULL, 0, 0},
+        offsets = {NULL, 0, 0}, post = {NULL, 0, 0};
+    Scratch s;
+    memset(&s, 0, sizeof s);
+    PyObject *result = NULL, *lastobj = NULL;
+    if (buf_put(&last, PyBytes_AS_STRING(lastkey), PyBytes_GET_SIZE(lastkey)) < 0)
+        goto done;
+    int any = 0;
+    for (; t < nt; t++) {
+        PyObject *name = PyList_GET_ITEM(names, t);
+        if (!PyTuple_CheckExact(name) || PyTuple_GET_SIZE(name) != 2)
+            break;
+        PyObject *f = PyTuple_GET_ITEM(name, 0);
+        if (f != fieldname) {
+            if (!PyUnicode_CheckExact(f))
+                break;
+            int eq = PyUnicode_Compare(f, fieldname);
+            if (eq == -1 && PyErr_Occurred())
+                goto done;
+            if (eq != 0)
+                break;
+        }
+        PyObject *e = PyList_GET_ITEM(ends, t);
+        if (!PyLong_CheckExact(e))
+            break;
+        Py_ssize_t hi = PyLong_AsSsize_t(e);
+        if (hi == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            break;
+        }
+        /* (blocks of a format without values: Whoosh's posting writer's) */
+        if (hi <= lo || hi > np_ || (hi - lo > inline_ && (!blocks || novalues)))
+            break;
+        key.len = 0;
+        if (buf_put(&key, PyBytes_AS_STRING(prefix), PyBytes_GET_SIZE(prefix)) < 0)
+            goto done;
+        int r = put_utf8(&key, PyTuple_GET_ITEM(name, 1));
+        if (r < 0)
+            goto done;
+        if (r == 0 || key.len > 0x7fffffff || !key_after(key.p, key.len, last.p, last.len))
+            break;
+        r = read_postings(&s, src, lo, hi - lo, lbytes, novalues);
+        if (r < 0)
+            goto done;
+        if (r == 0)
+            break;
+        Py_ssize_t entry = out.len;
+        /* the entry: the key's and value's lengths ("!ii"), the key, the value */
+        if (buf_put(&out, "\0\0\0\0\0\0\0\0", 8) < 0 || buf_put(&out, key.p, key.len) < 0)
+            goto done;
+        Py_ssize_t vstart = out.len;
+        if (hi - lo <= inline_)
+            r = inline_value(&out, &s, hi - lo, novalues);
+        else
+            r = block_value(&out, &post, &s, hi - lo, limit, at);
+        if (r < 0)
+            goto done;
+        if (r == 0 || out.len - vstart > 0x7fffffff) {
+            out.len = entry;
+            break;
+        }
+        put_be32((unsigned char *)out.p + entry, (uint32_t)key.len);
+        put_be32((unsigned char *)out.p + entry + 4, (uint32_t)(out.len - vstart));
+        uint32_t h = md5_tail((const unsigned char *)key.p, (size_t)key.len);
+        int64_t off = (int64_t)entry;
+        if (buf_put(&hashes, &h, sizeof h) < 0 || buf_put(&offsets, &off, sizeof off) < 0)
+            goto done;
+        last.len = 0;
+        if (buf_put(&last, key.p, key.len) < 0)
+            goto done;
+        lo = hi;
+        any = 1;
+    }
+    if (any)
+        lastobj = PyBytes_FromStringAndSize(last.p, last.len);
+    else {
+        lastobj = lastkey;
+        Py_INCREF(lastobj);
+    }
+    if (lastobj == NULL)
+        goto done;
+    result = Py_BuildValue("nny#y#y#Oy#", t, lo, out.p ? out.p : "", out.len,
+                           hashes.p ? hashes.p : "", hashes.len,
+                           offsets.p ? offsets.p : "", offsets.len, lastobj,
+                           post.p ? post.p : "", post.len);
+done:
+    Py_XDECREF(lastobj);
+    PyMem_Free(out.p);
+    PyMem_Free(key.p);
+    PyMem_Free(last.p);
+    PyMem_Free(hashes.p);
+    PyMem_Free(offsets.p);
+    PyMem_Free(post.p);
+    scratch_free(&s);
+    return result;
+}
+
+static PyObject *
+write_terms(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *names, *ends, *docs, *weights, *values, *fieldname, *lbytes, *prefix, *lastkey;
+    Py_ssize_t t, lo, inline_, limit;
+    long long at;
+    int novalues, blocks;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!nnUO!O!nppnLO!:write_terms",
+                          &PyList_Type, &names, &PyList_Type, &ends, &PyList_Type, &docs,
+                          &PyList_Type, &weights, &PyList_Type, &values, &t, &lo, &fieldname,
+                          &PyList_Type, &lbytes, &PyBytes_Type, &prefix, &inline_, &novalues,
+                          &blocks, &limit, &at, &PyBytes_Type, &lastkey))
+        return NULL;
+    Src src;
+    memset(&src, 0, sizeof src);
+    src.docs = docs;
+    src.weights = weights;
+    src.values = values;
+    src.n = PyList_GET_SIZE(docs);
+    if (PyList_GET_SIZE(weights) != src.n || (!novalues && PyList_GET_SIZE(values) != src.n)) {
+        PyErr_SetString(PyExc_ValueError, "write_terms: lists of different lengths");
+        return NULL;
+    }
+    return terms_loop(&src, names, ends, t, lo, fieldname, lbytes, prefix, inline_, novalues,
+                      blocks, limit, at, lastkey);
+}
+
+static PyObject *
+write_record(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *names, *ends, *docs, *freqs, *lengths, *fieldname, *lbytes, *prefix, *lastkey;
+    Py_ssize_t t, lo, inline_, limit;
+    long long at;
+    int novalues, blocks;
+    Py_buffer joined;
+    if (!PyArg_ParseTuple(args, "O!O!OOOy*nnUO!O!nppnLO!:write_record",
+                          &PyList_Type, &names, &PyList_Type, &ends, &docs, &freqs, &lengths,
+                          &joined, &t, &lo, &fieldname, &PyList_Type, &lbytes, &PyBytes_Type,
+                          &prefix, &inline_, &novalues, &blocks, &limit, &at, &PyBytes_Type,
+                          &lastkey))
+        return NULL;
+    Src src;
+    memset(&src, 0, sizeof src);
+    src.arrays = 1;
+    PyObject *result = NULL;
+    int got = 0;
+    if (PyObject_GetBuffer(docs, &src.adocs, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        goto done;
+    got = 1;
+    if (PyObject_GetBuffer(freqs, &src.afreqs, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        goto done;
+    got = 2;
+    if (PyObject_GetBuffer(lengths, &src.alens, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        goto done;
+    got = 3;
+    src.n = src.adocs.len / 4;
+    const Py_buffer *bs[3] = {&src.adocs, &src.afreqs, &src.alens};
+    for (int k = 0; k < 3; k++)
+        if (bs[k]->itemsize != 4 || !int_format(bs[k]->format, "il")
+            || bs[k]->len != src.n * 4) {
+            PyErr_SetString(PyExc_ValueError,
+                            "write_record: int32 documents, frequencies and lengths, as many");
+            goto done;
+        }
+    src.starts = PyMem_Malloc((size_t)(src.n ? src.n : 1) * sizeof(int64_t));
+    if (src.starts == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int64_t sum = 0;
+    for (Py_ssize_t k = 0; k < src.n; k++) {
+        int32_t len = ((const int32_t *)src.alens.buf)[k];
+        if (len < 0) {
+            PyErr_SetString(PyExc_ValueError, "write_record: a negative length");
+            goto done;
+        }
+        src.starts[k] = sum;
+        sum += len;
+    }
+    if (sum != joined.len) {
+        PyErr_SetString(PyExc_ValueError, "write_record: the lengths are not the values'");
+        goto done;
+    }
+    src.joined = (const char *)joined.buf;
+    result = terms_loop(&src, names, ends, t, lo, fieldname, lbytes, prefix, inline_,
+                        novalues, blocks, limit, at, lastkey);
+done:
+    PyMem_Free(src.starts);
+    if (got >= 3)
+        PyBuffer_Release(&src.alens);
+    if (got >= 2)
+        PyBuffer_Release(&src.afreqs);
+    if (got >= 1)
+        PyBuffer_Release(&src.adocs);
+    PyBuffer_Release(&joined);
+    return result;
+}
+
+/* ------------------------------------------------------------------ term ids */
+
+PyDoc_STRVAR(term_table_doc,
+"term_table(ids, terms, used, next, term_bytes) -> (table, next, size)\n\n"
+"The buffer's id (in ``ids``, a field's dict of term ids) of each of ``terms`` whose byte in\n"
+"``used`` is not 0, as int32 bytes (0 for the others); a new term gets the next id (in\n"
+"order of first use, added to ``ids``). ``next``: the next id after them; ``size``: the\n"
+"new terms' length plus ``term_bytes`` each.");
+
+/* Twin: PackedBuffer.add_columns's _term_id_array over the used entries and the table made
+ * from its ids (a dict look-up per distinct term without a list of the used terms, an
+ * array of their ids and one of -1 for the new ones). */
+static PyObject *
+term_table(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *ids, *terms, *usedobj;
+    Py_ssize_t next, term_bytes;
+    if (!PyArg_ParseTuple(args, "O!O!Onn:term_table", &PyDict_Type, &ids, &PyList_Type,
+                          &terms, &usedobj, &next, &term_bytes))
+        return NULL;
+    Py_buffer used;
+    if (PyObject_GetBuffer(usedobj, &used, PyBUF_SIMPLE) < 0)
+        return NULL;
+    PyObject *result = NULL, *table = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(terms), size = 0;
+    if (used.len != n) {
+        PyErr_SetString(PyExc_ValueError, "term_table: one byte of used per term expected");
+        goto done;
+    }
+    if (n > PY_SSIZE_T_MAX / 4) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    table = PyBytes_FromStringAndSize(NULL, n * 4);
+    if (table == NULL)
+        goto done;
+    int32_t *out = (int32_t *)PyBytes_AS_STRING(table);
+    const unsigned char *mask = (const unsigned char *)used.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        out[i] = 0;
+        if (!mask[i])
+            continue;
+        /* (the list may change under a look-up's __eq__: read it again each time) */
+        if (i >= PyList_GET_SIZE(terms)) {
+            PyErr_SetString(PyExc_RuntimeError, "term_table: the terms changed");
+            goto done;
+        }
+        PyObject *term = PyList_GET_ITEM(terms, i);
+        Py_INCREF(term);
+        PyObject *got = PyDict_GetItemWithError(ids, term);  /* borrowed */
+        long id;
+        if (got != NULL) {
+            id = PyLong_AsLong(got);
+            if (id == -1 && PyErr_Occurred()) {
+                Py_DECREF(term);
+                goto done;
+            }
+        }
+        else if (PyErr_Occurred()) {
+            Py_DECREF(term);
+            goto done;
+        }
+        else {
+            Py_ssize_t len = PyObject_Length(term);
+            PyObject *num = len < 0 ? NULL : PyLong_FromSsize_t(next);
+            if (num == NULL || PyDict_SetItem(ids, term, num) < 0) {
+                Py_XDECREF(num);
+                Py_DECREF(term);
+                goto done;
+            }
+            Py_DECREF(num);
+            id = (long)next++;
+            size += len + term_bytes;
+        }
+        Py_DECREF(term);
+        if (id < INT32_MIN || id > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "term_table: a term id beyond int32");
+            goto done;
+        }
+        out[i] = (int32_t)id;
+    }
+    result = Py_BuildValue("Onn", table, next, size);
+done:
+    Py_XDECREF(table);
+    PyBuffer_Release(&used);
+    return result;
+}
+
+/* ------------------------------------------------------------------ a document's stream */
+
+/* 1: ``b`` is ``o``'s buffer, C-contiguous, of integers (int_format) of ``size`` bytes;
+ * 0: ``o`` is not one (not a buffer, another type, strided: the caller's twin reads it) */
+static int
+buffer_of(PyObject *o, Py_buffer *b, const char *letters, Py_ssize_t size)
+{
+    if (PyObject_GetBuffer(o, b, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (b->itemsize == size && b->format != NULL
+        && int_format(b->format, letters) && b->len % size == 0)
+        return 1;
+    PyBuffer_Release(b);
+    return 0;
+}
+
+typedef struct {
+    int32_t id;
+    Py_ssize_t entry;
+} IdEntry;
+
+/* ``a`` (ids >= 0) by id: a radix sort a byte at a time, a byte all share skipped (a few
+ * hundred entries a call: glibc's qsort, a merge sort, took some six times the work) */
+static void
+sort_by_id(IdEntry *a, IdEntry *tmp, Py_ssize_t n)
+{
+    IdEntry *src = a, *dst = tmp;
+    for (int shift = 0; shift < 32; shift += 8) {
+        Py_ssize_t at[257];
+        memset(at, 0, sizeof at);
+        for (Py_ssize_t i = 0; i < n; i++)
+            at[(((uint32_t)src[i].id >> shift) & 255) + 1]++;
+        int same = 0;
+        for (int b = 1; b <= 256; b++)
+            same |= at[b] == n;
+        if (same)
+            continue;
+        for (int b = 0; b < 256; b++)
+            at[b + 1] += at[b];
+        for (Py_ssize_t i = 0; i < n; i++)
+            dst[at[((uint32_t)src[i].id >> shift) & 255]++] = src[i];
+        IdEntry *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, (size_t)n * sizeof(IdEntry));
+}
+
+PyDoc_STRVAR(add_stream_doc,
+"add_stream(ids, terms, tids, positions, starts, ends, chars, next, term_bytes, data)\n"
+"-> (distinct, freqs, length, next, size, nbytes) or None\n\n"
+"PackedBuffer.add_columns of a ColumnStream's columns (tids: intp; positions, starts, ends:\n"
+"uint32), in one call: the ids of its distinct terms but the empty one, ascending, and their\n"
+"frequencies (int32 bytes), its number of items with a term, the next id, the new terms'\n"
+"size (term_table's), and the bytes of its values appended to ``data`` (a bytearray: each\n"
+"term's items in order, their position, and start and end if ``chars``, as uint32). None\n"
+"if the columns are not of those types (nothing done).");
+
+/* Twin: PackedBuffer.add_columns (the used entries' mask, _term_id_array, the table of
+ * ids, then _add_ids: numpy's stable argsort of the items' ids and the gathers; some ten
+ * numpy calls a field and document). Here the used entries are sorted by id (a few hundred)
+ * and the items put in that order by a counting sort, stable: each term's items in order. */
+static PyObject *
+add_stream(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *ids, *terms, *tobj, *pobj, *sobj, *eobj, *data;
+    int chars;
+    Py_ssize_t next, term_bytes;
+    if (!PyArg_ParseTuple(args, "O!O!OOOOpnnO!:add_stream", &PyDict_Type, &ids, &PyList_Type,
+                          &terms, &tobj, &pobj, &sobj, &eobj, &chars, &next, &term_bytes,
+                          &PyByteArray_Type, &data))
+        return NULL;
+    Py_buffer tb, pb, sb, eb;
+    int got = 0;
+    PyObject *result = NULL, *distinct = NULL, *freqs = NULL;
+    int32_t *table = NULL;
+    IdEntry *byid = NULL;
+    Py_ssize_t *rank = NULL, *at = NULL, *order = NULL;
+    if (!buffer_of(tobj, &tb, "lqn", 8))
+        goto wrong;
+    got = 1;
+    if (!buffer_of(pobj, &pb, "IL", 4))
+        goto wrong;
+    got = 2;
+    if (!buffer_of(sobj, &sb, "IL", 4))
+        goto wrong;
+    got = 3;
+    if (!buffer_of(eobj, &eb, "IL", 4))
+        goto wrong;
+    got = 4;
+    Py_ssize_t n = tb.len / 8, nterms = PyList_GET_SIZE(terms);
+    if (pb.len != n * 4 || sb.len != n * 4 || eb.len != n * 4) {
+        PyErr_SetString(PyExc_ValueError, "add_stream: columns of different lengths");
+        goto done;
+    }
+    const int64_t *tids = (const int64_t *)tb.buf;
+    const uint32_t *pos = (const uint32_t *)pb.buf, *st = (const uint32_t *)sb.buf,
+                   *en = (const uint32_t *)eb.buf;
+    table = PyMem_Calloc((size_t)(nterms ? nterms : 1), sizeof(int32_t));
+    unsigned char *used = PyMem_Calloc((size_t)(nterms ? nterms : 1), 1);
+    byid = PyMem_Malloc((size_t)(nterms ? 2 * nterms : 1) * sizeof(IdEntry));
+    rank = PyMem_Malloc((size_t)(nterms ? nterms : 1) * sizeof(Py_ssize_t));
+    at = PyMem_Malloc((size_t)(nterms + 1) * sizeof(Py_ssize_t));
+    order = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    if (table == NULL || used == NULL || byid == NULL || rank == NULL || at == NULL
+        || order == NULL) {
+        PyMem_Free(used);
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (tids[i] < 0 || tids[i] >= nterms) {
+            PyMem_Free(used);
+            PyErr_SetString(PyExc_IndexError, "add_stream: an item's entry out of range");
+            goto done;
+        }
+        used[tids[i]] = 1;
+    }
+    /* the used entries' ids (new terms numbered in order of first use), by id */
+    Py_ssize_t size = 0, nused = 0;
+    for (Py_ssize_t i = 0; i < nterms; i++) {
+        if (!used[i])
+            continue;
+        if (i >= PyList_GET_SIZE(terms)) {
+            PyMem_Free(used);
+            PyErr_SetString(PyExc_RuntimeError, "add_stream: the terms changed");
+            goto done;
+        }
+        PyObject *term = PyList_GET_ITEM(terms, i);
+        Py_INCREF(term);
+        PyObject *v = PyDict_GetItemWithError(ids, term);
+        long id;
+        if (v != NULL)
+            id = PyLong_AsLong(v);
+        else if (PyErr_Occurred())
+            id = -1;
+        else {
+            Py_ssize_t len = PyObject_Length(term);
+            PyObject *num = len < 0 ? NULL : PyLong_FromSsize_t(next);
+            if (num == NULL || PyDict_SetItem(ids, term, num) < 0) {
+                Py_XDECREF(num);
+                id = -1;
+            }
+            else {
+                Py_DECREF(num);
+                id = (long)next++;
+                size += len + term_bytes;
+            }
+        }
+        Py_DECREF(term);
+        if (id == -1 && PyErr_Occurred()) {
+            PyMem_Free(used);
+            goto done;
+        }
+        if (id < 0 || id > INT32_MAX) {
+            PyMem_Free(used);
+            PyErr_SetString(PyExc_OverflowError, "add_stream: a term id beyond int32");
+            goto done;
+        }
+        table[i] = (int32_t)id;
+        byid[nused].id = (int32_t)id;
+        byid[nused].entry = i;
+        nused++;
+    }
+    PyMem_Free(used);
+    sort_by_id(byid, byid + nused, nused);
+    /* each used entry's rank (entries of one term share it) and the terms' ids */
+    Py_ssize_t nd = 0;
+    for (Py_ssize_t k = 0; k < nused; k++) {
+        if (k == 0 || byid[k].id != byid[k - 1].id)
+            nd++;
+        rank[byid[k].entry] = nd - 1;
+    }
+    /* the items by rank, stable (a counting sort) */
+    for (Py_ssize_t k = 0; k <= nd; k++)
+        at[k] = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        at[rank[tids[i]] + 1]++;
+    for (Py_ssize_t k = 0; k < nd; k++)
+        at[k + 1] += at[k];
+    distinct = PyBytes_FromStringAndSize(NULL, 4 * nd);
+    freqs = PyBytes_FromStringAndSize(NULL, 4 * nd);
+    if (distinct == NULL || freqs == NULL)
+        goto done;
+    int32_t *dp = (int32_t *)PyBytes_AS_STRING(distinct), *fp = (int32_t *)PyBytes_AS_STRING(freqs);
+    Py_ssize_t nd_out = 0, skip = 0;
+    for (Py_ssize_t k = 0, d = -1; k < nused; k++) {
+        if (byid[k].id == (k ? byid[k - 1].id : -1))
+            continue;
+        d++;
+        if (byid[k].id == 0) {  /* the empty term: not indexed (its id sorts first) */
+            skip = at[d + 1] - at[d];
+            continue;
+        }
+        dp[nd_out] = byid[k].id;
+        fp[nd_out] = (int32_t)(at[d + 1] - at[d]);
+        nd_out++;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        order[at[rank[tids[i]]]++] = i;
+    Py_ssize_t length = n - skip, width = chars ? 12 : 4, nbytes = 0;
+    if (length > 0) {
+        nbytes = length * width;
+        Py_ssize_t old = PyByteArray_GET_SIZE(data);
+        if (PyByteArray_Resize(data, old + nbytes) < 0)
+            goto done;
+        uint32_t *w = (uint32_t *)(void *)(PyByteArray_AS_STRING(data) + old);
+        for (Py_ssize_t k = skip; k < n; k++) {  /* (the empty term's items come first) */
+            Py_ssize_t i = order[k];
+            uint32_t item[3] = {pos[i], st[i], en[i]};
+            memcpy(w, item, (size_t)width);
+            w += width / 4;
+        }
+    }
+    if (_PyBytes_Resize(&distinct, 4 * nd_out) < 0 || _PyBytes_Resize(&freqs, 4 * nd_out) < 0)
+        goto done;
+    result = Py_BuildValue("OOnnnn", distinct, freqs, length, next, size, nbytes);
+    goto done;
+wrong:  /* columns of other types: the twin's */
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    Py_XDECREF(distinct);
+    Py_XDECREF(freqs);
+    PyMem_Free(table);
+    PyMem_Free(byid);
+    PyMem_Free(rank);
+    PyMem_Free(at);
+    PyMem_Free(order);
+    if (got >= 4)
+        PyBuffer_Release(&eb);
+    if (got >= 3)
+        PyBuffer_Release(&sb);
+    if (got >= 2)
+        PyBuffer_Release(&pb);
+    if (got >= 1)
+        PyBuffer_Release(&tb);
+    return result;
+}
+
+/* ------------------------------------------------------------------ hash tables */
+
+PyDoc_STRVAR(hash_tables_doc,
+"hash_tables(hashes, positions) -> (tables, counts)\n\n"
+"The 256 hash tables of Whoosh's term table (OrderedHashWriter._write_hashes) from each\n"
+"entry's md5_hash (uint32 buffer) and position (int64 buffer), in the order added: the\n"
+"tables' bytes one after another, and each bucket's number of entries (its table has twice\n"
+"as many slots, 12 bytes each: the hash, '>u4', and the position, '>i8').");
+
+/* Twin: write_hashes of _fast_term_table (numpy a bucket at a time, the slots found by a
+ * Python loop per entry). An entry's bucket is its hash & 255; its slot in the bucket's table
+ * is (hash >> 8) % slots or, taken, the next free one, in the order the entries were added;
+ * an empty slot stays (0, 0). */
+static PyObject *
+hash_tables(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *hobj, *pobj;
+    if (!PyArg_ParseTuple(args, "OO:hash_tables", &hobj, &pobj))
+        return NULL;
+    Py_buffer hb, pb;
+    if (PyObject_GetBuffer(hobj, &hb, PyBUF_SIMPLE) < 0)
+        return NULL;
+    if (PyObject_GetBuffer(pobj, &pb, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&hb);
+        return NULL;
+    }
+    PyObject *result = NULL, *tables = NULL, *counts = NULL;
+    Py_ssize_t *order = NULL;
+    unsigned char *taken = NULL;
+    Py_ssize_t n = hb.len / 4;
+    if (hb.len % 4 || pb.len != n * 8) {
+        PyErr_SetString(PyExc_ValueError, "hash_tables: a position (int64) per hash (uint32)");
+        goto done;
+    }
+    if (n > PY_SSIZE_T_MAX / 24) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const unsigned char *hp = (const unsigned char *)hb.buf;
+    const unsigned char *pp = (const unsigned char *)pb.buf;
+    Py_ssize_t count[256] = {0}, start[257];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t h;
+        memcpy(&h, hp + 4 * i, 4);
+        count[h & 255]++;
+    }
+    start[0] = 0;
+    for (int b = 0; b < 256; b++)
+        start[b + 1] = start[b] + count[b];
+    order = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    taken = PyMem_Malloc((size_t)(2 * n + 1));
+    if (order == NULL || taken == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    {
+        Py_ssize_t fill[256];
+        memcpy(fill, start, sizeof fill);
+        for (Py_ssize_t i = 0; i < n; i++) {  /* stable: each bucket's in the order added */
+            uint32_t h;
+            memcpy(&h, hp + 4 * i, 4);
+            order[fill[h & 255]++] = i;
+        }
+    }
+    tables = PyBytes_FromStringAndSize(NULL, 24 * n);
+    if (tables == NULL)
+        goto done;
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(tables);
+    memset(out, 0, (size_t)(24 * n));
+    counts = PyList_New(256);
+    if (counts == NULL)
+        goto done;
+    for (int b = 0; b < 256; b++) {
+        PyObject *c = PyLong_FromSsize_t(count[b]);
+        if (c == NULL)
+            goto done;
+        PyList_SET_ITEM(counts, b, c);
+        Py_ssize_t slots = 2 * count[b];
+        if (!slots)
+            continue;
+        memset(taken, 0, (size_t)slots);
+        unsigned char *table = out + 24 * start[b];
+        for (Py_ssize_t k = start[b]; k < start[b + 1]; k++) {
+            Py_ssize_t i = order[k];
+            uint32_t h;
+            int64_t at;
+            memcpy(&h, hp + 4 * i, 4);
+            memcpy(&at, pp + 8 * i, 8);
+            Py_ssize_t slot = (Py_ssize_t)((h >> 8) % (uint64_t)slots);
+            while (taken[slot])
+                slot = slot + 1 == slots ? 0 : slot + 1;
+            taken[slot] = 1;
+            unsigned char *e = table + 12 * slot;
+            put_be32(e, h);
+            put_be32(e + 4, (uint32_t)((uint64_t)at >> 32));
+            put_be32(e + 8, (uint32_t)(uint64_t)at);
+        }
+    }
+    result = PyTuple_Pack(2, tables, counts);
+done:
+    Py_XDECREF(tables);
+    Py_XDECREF(counts);
+    PyMem_Free(order);
+    PyMem_Free(taken);
+    PyBuffer_Release(&hb);
+    PyBuffer_Release(&pb);
+    return result;
+}
 
 static PyMethodDef methods[] = {
+    {"hash_tables", hash_tables, METH_VARARGS, hash_tables_doc},
+    {"add_stream", add_stream, METH_VARARGS, add_stream_doc},
+    {"term_table", term_table, METH_VARARGS, term_table_doc},
+    {"write_terms", write_terms, METH_VARARGS, write_terms_doc},
+    {"write_record", write_record, METH_VARARGS, write_record_doc},
+    {"md5_hash", md5_hash, METH_O, "Whoosh's md5_hash of a key (bytes)."},
     {NULL, NULL, 0, NULL},
 };
 

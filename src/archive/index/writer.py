@@ -38,6 +38,13 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
 - **the pickles of posting blocks**: protocol 4 instead of Whoosh's 2 (``protocol``; see
   :class:`ArchiveWriter`), which any Whoosh reader loads the same.
 
+- **in C**: when ``archive.index._cpostings`` is built (setup.py), a ColumnStream's postings
+  (``add_stream``), the terms of a record — inlined or in blocks, their term-table entries and
+  hashes — (``write_terms``; ``write_record`` reads a sorted run's record as arrays, and spilled
+  runs are merged as arrays: :func:`_merge_arrays`) and the term table's hash tables
+  (``hash_tables``). The Python code here is their twin and reference: the same bytes
+  (tests/test_native_postings.py), and it writes whatever C leaves (see the C file's header).
+
 With ``inline=0`` and ``protocol=2`` the segment files are byte for byte those Whoosh's writer
 makes from the same documents with the same codec (tests/test_index_writer.py checks it). Field
 boosts, term vectors and separate spelling fields are not supported (the archive's schema has
@@ -59,7 +66,7 @@ from collections.abc import Callable, Iterable, Iterator
 from hashlib import md5
 from itertools import chain, compress, count, islice, repeat
 from operator import is_, itemgetter, sub
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.filedb.filetables import OrderedHashWriter
@@ -67,8 +74,13 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte as _length_to_byte
 from whoosh.writing import SegmentWriter
 
+from archive import native
 from archive.index.schema import ColumnStream, PackedCharacters, PackedPositions, TokenStream
 from archive.memory import give_back
+
+#: The per-posting loops in C (setup.py) where they can be used (:mod:`archive.native`), else
+#: None: the Python below is their twin.
+_cpostings = native.module("archive.index._cpostings")
 
 if TYPE_CHECKING:  # numpy is imported where it is used: `archive search` imports this
     import numpy as np  # module (the freshness check) and needs no numpy
@@ -169,8 +181,9 @@ class PackedBuffer:
         #: the length of each posting's value: its frequency times this width, or given
         self.lengths: list[int | np.ndarray] = []
         #: the items' entries of the last ColumnStream: (its tids, its number of terms, which
-        #: entries are used as a list of bools, their indices)
-        self._used: tuple[Any, int, list[bool], np.ndarray] | None = None
+        #: entries are used as a bool array; and, made for the Python look-ups, their
+        #: indices or None, and the bools as a list)
+        self._used: tuple[Any, ...] | None = None
         #: every value, in the order the postings were added
         self.data = bytearray()
 
@@ -281,20 +294,47 @@ class PackedBuffer:
         n = len(stream.tids)
         if not n:
             return 0, 0
+        if _cpostings is not None:  # all of it in C (its twin: the lines below)
+            d = self.ids.get(fieldname)
+            if d is None:
+                d = self.ids[fieldname] = {"": 0}
+            got = _cpostings.add_stream(d, stream.terms, stream.tids, stream.positions,
+                                        stream.starts, stream.ends, chars, self.next,
+                                        _TERM_BYTES, self.data)
+            if got is not None:
+                distinct, freqs, length, self.next, size, nbytes = got
+                if not length:
+                    return 0, size
+                self.tids.append(np.frombuffer(distinct, dtype=np.int32))
+                self.freqs.append(np.frombuffer(freqs, dtype=np.int32))
+                self.docs.append(docnum)
+                self.lengths.append(12 if chars else 4)
+                return length, size + _PACKED_POSTING_BYTES * (len(distinct) // 4) + nbytes
         # the entries the items use (np.unique sorts: some ten times slower), found once for
         # the fields of a document that share their items' entries (form, stem, most roots)
         last = self._used
         if last is not None and last[0] is stream.tids and last[1] == len(stream.terms):
-            picks, used = last[2], last[3]
+            mask = last[2]
         else:
             mask = np.zeros(len(stream.terms), dtype=bool)
             mask[stream.tids] = True
-            used = mask.nonzero()[0]
-            picks = mask.tolist()
-            self._used = (stream.tids, len(stream.terms), picks, used)
-        got, size = self._term_id_array(fieldname, list(compress(stream.terms, picks)))
-        table = np.zeros(len(stream.terms), dtype=np.int32)
-        table[used] = got
+            self._used = (stream.tids, len(stream.terms), mask, None)
+        if _cpostings is not None:  # the look-ups in C (its twin: the lines below)
+            d = self.ids.get(fieldname)
+            if d is None:
+                d = self.ids[fieldname] = {"": 0}
+            tb, self.next, size = _cpostings.term_table(d, stream.terms, mask, self.next,
+                                                        _TERM_BYTES)
+            table = np.frombuffer(tb, dtype=np.int32)
+        else:
+            used = self._used[3]
+            if used is None:
+                used = mask.nonzero()[0]
+                self._used = (stream.tids, len(stream.terms), mask, used, mask.tolist())
+            got, size = self._term_id_array(fieldname,
+                                            list(compress(stream.terms, self._used[4])))
+            table = np.zeros(len(stream.terms), dtype=np.int32)
+            table[used] = got
         tids = table[stream.tids]
         if chars:
             data = np.empty((n, 3), dtype=np.uint32)
@@ -438,6 +478,28 @@ _UINT = f"=u{array('I').itemsize}"
 _INT = f"=i{array('i').itemsize}"
 
 
+class Arrays(tuple):  # type: ignore[type-arg]
+    """A record of a sorted run (see :meth:`SortedRun._records`) as arrays: its terms'
+    names, their ends in the postings that follow (``bounds``), each posting's document,
+    frequency and value length (int32) and the values joined; :meth:`lists` gives it as a
+    :data:`Chunk`, what the writer's Python loops read (``_cpostings.write_record`` reads the
+    arrays: no Python object per posting)."""
+
+    def __new__(cls, names: list[tuple[str, str]], bounds: np.ndarray, docs: np.ndarray,
+                freqs: np.ndarray, lengths: np.ndarray, joined: bytes) -> Arrays:
+        return tuple.__new__(cls, (names, bounds, docs, freqs, lengths, joined))
+
+    def lists(self) -> Chunk:
+        import numpy as np
+
+        names, bounds, docs, freqs, lengths, joined = self
+        ends = np.cumsum(lengths, dtype=np.int64)
+        values = list(map(joined.__getitem__,
+                          map(slice, (ends - lengths).tolist(), ends.tolist())))
+        return (names, bounds.tolist(), docs.tolist(), freqs.astype(np.float64).tolist(),
+                values)
+
+
 class SortedRun:
     """Postings in (field, term) order as arrays (see :meth:`PackedBuffer.sorted`): the
     (field, term) of each term and its number of postings (``sizes``); per posting its
@@ -491,14 +553,13 @@ class SortedRun:
         """Per record (see :meth:`_records`): their names, their ends in the postings that
         follow, and the postings' document numbers, weights (their frequencies, as floats)
         and values."""
-        import numpy as np
+        for record in self._arrays():
+            yield record.lists()
 
+    def _arrays(self) -> Iterator[Arrays]:
+        """Per record (see :meth:`_records`), its postings as arrays (:class:`Arrays`)."""
         for names, bounds, part, lengths, joined in self._records():
-            ends = np.cumsum(lengths, dtype=np.int64)
-            values = list(map(joined.__getitem__,
-                              map(slice, (ends - lengths).tolist(), ends.tolist())))
-            yield (names, bounds.tolist(), self.docs[part].tolist(),
-                   self.freqs[part].astype(np.float64).tolist(), values)
+            yield Arrays(names, bounds, self.docs[part], self.freqs[part], lengths, joined)
 
     def terms(self) -> Iterator[Run]:
         return _terms(self._chunks())
@@ -540,13 +601,31 @@ def read_run_chunks(fh: IO[bytes]) -> Iterator[Chunk]:
                list(map(joined.__getitem__, map(slice, starts_l, ends_l))))
 
 
+def read_run_arrays(fh: IO[bytes]) -> Iterator[Arrays]:
+    """The records of a run written by :meth:`SortedRun.save` as arrays (:class:`Arrays`:
+    the numbers as they are in the file; ``lists`` gives what :func:`read_run_chunks`
+    gives)."""
+    import numpy as np
+
+    fh.seek(0)
+    loads, read, size = marshal.loads, fh.read, _RECORD.size
+    while head := read(size):
+        (n,) = _RECORD.unpack(head)
+        names, bounds, docs, freqs, lengths, joined = loads(read(n))
+        yield Arrays(names, np.frombuffer(bounds, dtype=_UINT).astype(np.int64),
+                     np.frombuffer(docs, dtype=np.int32), np.frombuffer(freqs, dtype=np.int32),
+                     np.frombuffer(lengths, dtype=np.int32), joined)
+
+
+_R = TypeVar("_R", bound=tuple)  # type: ignore[type-arg]
+
 #: Terms of a run by record: their names, the ends of their postings in the lists that follow,
 #: and the postings' documents, weights and values.
 Chunk = tuple[list[tuple[str, str]], list[int], list[int], list[float], list[bytes]]
 
 
-def _nonempty(chunks: Iterable[Chunk]) -> Iterator[Chunk]:
-    """``chunks`` but empty records."""
+def _nonempty(chunks: Iterable[_R]) -> Iterator[_R]:
+    """``chunks`` but empty records (:data:`Chunk` or :class:`Arrays`)."""
     for chunk in chunks:
         if chunk[0]:
             yield chunk
@@ -562,6 +641,20 @@ def _merge_chunks(sources: list[Iterator[Chunk]]) -> Iterator[Run]:
     return _terms(_merge_records(sources))
 
 
+def _first_records(sources: list[Iterator[_R]]) -> tuple[list[_R], list[int],
+                                                          list[Iterator[_R]]]:
+    """The first record of each source that has one, the place in it (0 each), and those
+    sources (what the merges hold of their sources)."""
+    current: list[_R] = []
+    iters: list[Iterator[_R]] = []
+    for source in sources:
+        first = next(source, None)
+        if first is not None:
+            current.append(first)
+            iters.append(source)
+    return current, [0] * len(current), iters
+
+
 def _merge_records(sources: list[Iterator[Chunk]]) -> Iterator[Chunk]:
     """The terms of ``sources`` (each gives its terms in (field, term) order, a record at a
     time, and holds documents after those of the sources before it), merged into records:
@@ -569,15 +662,7 @@ def _merge_records(sources: list[Iterator[Chunk]]) -> Iterator[Chunk]:
     heap. Every term up to the lowest last name of the sources' current records is given at a
     time (one record): those terms of each current record, sorted by (name, source) in one C
     sort; once one source is left, its records as they are."""
-    current: list[Chunk] = []
-    place: list[int] = []
-    iters: list[Iterator[Chunk]] = []
-    for source in sources:
-        first = next(source, None)
-        if first is not None:
-            current.append(first)
-            place.append(0)
-            iters.append(source)
+    current, place, iters = _first_records(sources)
     while len(current) > 1:
         bound = min(c[0][-1] for c in current)
         entries: list[tuple[tuple[str, str], int, int]] = []
@@ -631,25 +716,136 @@ def _merge_records(sources: list[Iterator[Chunk]]) -> Iterator[Chunk]:
                 names, ends, out_ids, out_ws, out_vs = [], [], [], [], []
         if names:
             yield names, ends, out_ids, out_ws, out_vs
-        # the sources whose record is done go on to their next one (in place: their order
-        # is the documents' order)
-        for i in range(len(current) - 1, -1, -1):
-            if place[i] == len(current[i][0]):
-                following = next(iters[i], None)
-                if following is None:
-                    del current[i], place[i], iters[i]
-                else:
-                    current[i], place[i] = following, 0
-    if current:  # one source left: its records as they come (the current one's rest)
+        _advance(current, place, iters)
+
+    def rest(c: Chunk, k0: int) -> Chunk:
+        names, bounds, ids, ws, vs = c
+        lo = bounds[k0 - 1]
+        return (names[k0:], [b - lo for b in bounds[k0:]], ids[lo:], ws[lo:], vs[lo:])
+
+    yield from _last_source(current, place, iters, rest)
+
+
+def _advance(current: list[_R], place: list[int], iters: list[Iterator[_R]]) -> None:
+    """The sources whose record is done go on to their next one (in place: their order is
+    the documents' order); a source without one is dropped."""
+    for i in range(len(current) - 1, -1, -1):
+        if place[i] == len(current[i][0]):
+            following = next(iters[i], None)
+            if following is None:
+                del current[i], place[i], iters[i]
+            else:
+                current[i], place[i] = following, 0
+
+
+def _last_source(current: list[_R], place: list[int], iters: list[Iterator[_R]],
+                 rest: Callable[[_R, int], _R]) -> Iterator[_R]:
+    """One source left (or none): its records as they come, the current one's rest
+    (``rest(record, term)``: from that term on) first."""
+    if current:
         k0 = place[0]
         c = current[0]
         if k0 == 0:
             yield c
         elif k0 < len(c[0]):
-            names, bounds, ids, ws, vs = c
-            lo = bounds[k0 - 1]
-            yield (names[k0:], [b - lo for b in bounds[k0:]], ids[lo:], ws[lo:], vs[lo:])
+            yield rest(c, k0)
         yield from iters[0]
+
+
+def _merge_arrays(sources: list[Iterator[Arrays]]) -> Iterator[Arrays | Chunk]:
+    """:func:`_merge_records` of records as arrays (read by ``_cpostings.write_record``): the
+    same terms with the same postings, each round's (every term up to the lowest last name
+    of the sources' current records) gathered by numpy, a step per term, none per posting.
+    A round whose term has parts out of document order (not made by the writer's own runs,
+    which hold later documents than the runs before them) is given as lists, put in order as
+    ``_merge_records`` does."""
+    import numpy as np
+
+    def value_starts(rec: Arrays) -> np.ndarray:
+        at = np.zeros(len(rec[4]) + 1, dtype=np.int64)
+        np.cumsum(rec[4], out=at[1:])
+        return at
+
+    current, place, iters = _first_records(sources)
+    #: each current record's values' starts in its joined bytes (and the end), by its id
+    #: (with the record: an id is not reused while it is held)
+    held = {id(c): (c, value_starts(c)) for c in current}
+    while len(current) > 1:
+        bound = min(c[0][-1] for c in current)
+        # (name, source, start, end, values' start, end) of each term of the round: its
+        # postings' place in the round's arrays (each source's part, one after another)
+        entries: list[tuple[tuple[str, str], int, int, int, int, int]] = []
+        docs, freqs, lengths = [], [], []
+        joined = [c[5] for c in current]
+        offset = 0
+        for i, c in enumerate(current):
+            lo = place[i]
+            hi = bisect_right(c[0], bound, lo)
+            if hi == lo:
+                continue
+            place[i] = hi
+            tb = np.empty(hi - lo + 1, dtype=np.int64)  # the terms' bounds in the record
+            tb[0] = c[1][lo - 1] if lo else 0
+            tb[1:] = c[1][lo:hi]
+            p0, p1 = int(tb[0]), int(tb[-1])
+            vb = held[id(c)][1][tb]
+            docs.append(c[2][p0:p1])
+            freqs.append(c[3][p0:p1])
+            lengths.append(c[4][p0:p1])
+            at = (tb - p0 + offset).tolist()
+            vat = vb.tolist()
+            entries += zip(c[0][lo:hi], repeat(i), at, islice(at, 1, None), vat,
+                           islice(vat, 1, None))
+            offset += p1 - p0
+        entries.sort(key=_KEY)  # (name, source): a source's parts come in order
+        sizes = np.fromiter(map(sub, map(_FOURTH, entries), map(_THIRD, entries)), np.int64,
+                            len(entries))
+        firsts = np.fromiter(map(_THIRD, entries), np.int64, len(entries))
+        ends = np.cumsum(sizes)
+        gather = np.repeat(firsts - (ends - sizes), sizes)
+        gather += np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        all_docs = np.concatenate(docs)[gather]
+        pieces = [joined[e[1]][e[4]:e[5]] for e in entries]
+        names: list[tuple[str, str]] = []
+        bounds: list[int] = []
+        last = None
+        for e, end in zip(entries, ends.tolist(), strict=True):
+            if e[0] == last:
+                bounds[-1] = end
+            else:
+                names.append(e[0])
+                bounds.append(end)
+                last = e[0]
+        record = Arrays(names, np.array(bounds, dtype=np.int64), all_docs,
+                        np.concatenate(freqs)[gather], np.concatenate(lengths)[gather],
+                        b"".join(pieces))
+        if len(names) < len(entries):
+            # a term's parts in document order? (each part is in order)
+            term_of = np.repeat(np.arange(len(names)), np.diff(record[1], prepend=0))
+            if ((all_docs[1:] <= all_docs[:-1]) & (term_of[1:] == term_of[:-1])).any():
+                names_l, bounds_l, ids, ws, vs = record.lists()
+                out = [_in_order((f, t, ids[a:b], ws[a:b], vs[a:b]))
+                       for (f, t), a, b in zip(names_l, [0, *bounds_l], bounds_l, strict=False)]
+                yield (names_l, bounds_l, list(chain.from_iterable(r[2] for r in out)),
+                       list(chain.from_iterable(r[3] for r in out)),
+                       list(chain.from_iterable(r[4] for r in out)))
+                record = None
+        if record is not None:
+            yield record
+        _advance(current, place, iters)
+        held = {id(c): held[id(c)] if id(c) in held and held[id(c)][0] is c
+                else (c, value_starts(c)) for c in current}
+
+    def rest(c: Arrays, k0: int) -> Arrays:
+        lo = int(c[1][k0 - 1])
+        return Arrays(c[0][k0:], c[1][k0:] - lo, c[2][lo:], c[3][lo:], c[4][lo:],
+                      c[5][int(held[id(c)][1][lo]):])
+
+    yield from _last_source(current, place, iters, rest)
+
+
+_THIRD = itemgetter(2)
+_FOURTH = itemgetter(3)
 
 
 def _terms(chunks: Iterable[Chunk]) -> Iterator[Run]:
@@ -726,6 +922,8 @@ class ArchiveWriter(SegmentWriter):
         self._sources: list[Callable[[], Iterator[Run]]] = []
         #: the same runs as records (None once a run of other values was spilled)
         self._chunked: list[Callable[[], Iterator[Chunk]]] | None = []
+        #: ... as records of arrays (read by C: see _flush_segment)
+        self._arrayed: list[Callable[[], Iterator[Arrays]]] = []
         self._pause_collector()  # last: a writer that failed to start has nothing to resume
 
     # ------------------------------------------------------------------ documents
@@ -856,6 +1054,7 @@ class ArchiveWriter(SegmentWriter):
             self._sources.append(lambda fh=fh: read_run(fh))
             if self._chunked is not None:
                 self._chunked.append(lambda fh=fh: _nonempty(read_run_chunks(fh)))
+                self._arrayed.append(lambda fh=fh: _nonempty(read_run_arrays(fh)))
         if self._buf:
             fh = tempfile.TemporaryFile(prefix="run-", suffix=".tmp", dir=folder)
             dumps, write = marshal.dumps, fh.write
@@ -881,18 +1080,22 @@ class ArchiveWriter(SegmentWriter):
             (n,) = _RECORD.unpack(head)
             yield from loads(read(n))
 
-    def _merged(self) -> Iterator[Chunk]:
+    def _merged(self, arrays: bool = False) -> Iterator[Chunk | Arrays]:
         """Every buffered term in (field, term) order, its postings in document order, as
-        records (see :data:`Chunk`)."""
+        records (see :data:`Chunk`; ``arrays``: the records of the packed buffer, if it is
+        the only source, as :class:`Arrays`)."""
         if self._chunked is not None and not self._buf:
             # runs of the packed buffer only (a new segment's documents): merged a record
             # of terms at a time; without a spilled run, the buffer's records as they are
-            chunked = [source() for source in self._chunked]
+            chunked: list[Iterator[Any]] = [source() for source in (
+                self._arrayed if arrays else self._chunked)]
             last, self._packed = self._packed.sorted(), PackedBuffer()
             if last is not None:
-                chunked.append(_nonempty(last._chunks()))
-            if chunked:
-                yield from chunked[0] if len(chunked) == 1 else _merge_records(chunked)
+                chunked.append(_nonempty(last._arrays() if arrays else last._chunks()))
+            if len(chunked) > 1:
+                yield from (_merge_arrays if arrays else _merge_records)(chunked)
+            elif chunked:
+                yield from chunked[0]
             return
         sources = [source() for source in self._sources] + self._buffered()
         # by (field, term), in run order when equal (heapq.merge is stable): a run holds
@@ -934,10 +1137,33 @@ class ArchiveWriter(SegmentWriter):
         dumps, pack_info = pickle.dumps, _TERMINFO.pack
         lastfield: str | None = None
         at: int | None = None  # the postings file's position, once known
-        for names, ends, docs, weights, values in self._merged():
+        # the terms written by C a run of them at a time (see _cpostings.write_terms: it stops
+        # at any term it does not write, which the loop below writes), if the term table is
+        # _fast_term_table's and the blocks are pickled with protocol 4 (the C's)
+        add_entries = getattr(fw._tindex, "add_entries", None)
+        in_c = (_cpostings is not None and add_entries is not None and protocol == 4
+                  and inline > 0)
+        # the current field's (set at its first term, before any C call); blockable: C
+        # writes its terms' blocks too (uncompressed, values of any length: _block_term's)
+        lbytes: list[int] = []
+        prefix = b""
+        novalues = blockable = False
+        limit = 1
+        for record in self._merged(arrays=in_c):
+            # a record as arrays (the packed buffer's, unspilled) is read by C; made lists
+            # (what the loop below reads) only if C leaves a term of it
+            arrays = record if type(record) is Arrays else None
+            if arrays is not None:
+                names, ends = arrays[0], arrays[1].tolist()
+            else:
+                names, ends, docs, weights, values = record
+            if len(names) != len(ends):
+                raise ValueError("a record's names and ends differ in length")
             lo = 0
-            for (fieldname, term), hi in zip(names, ends, strict=True):
-                btext = term.encode("utf-8")
+            t = 0
+            nt = len(names)
+            while t < nt:
+                fieldname, term = names[t]
                 if fieldname != lastfield:
                     if lastfield is not None:
                         fw.finish_field()
@@ -946,9 +1172,42 @@ class ArchiveWriter(SegmentWriter):
                     fieldlengths = lengths[fieldname]
                     # each document's length as a byte (0: none), what length_to_byte gives
                     lbytes = [length_to_byte(d) if d else 0 for d in fieldlengths]
-                    novalues = fw._format.fixed_value_size() == 0
+                    fixed = fw._format.fixed_value_size()
+                    novalues = fixed == 0
                     prefix = pack_ushort(fw._fieldid)
                     add = fw._tindex.add
+                    pw = fw._postwriter
+                    comp = pw._compression
+                    limit = pw._blocklimit
+                    blockable = (type(comp) is int and comp == 0 and (fixed is None or fixed < 0)
+                                 and type(limit) is int and limit > 0)
+                if native:
+                    if at is None:
+                        at = fw._postfile.tell()
+                    lastkey = fw._tindex.last_key()
+                    if arrays is not None:
+                        got = _cpostings.write_record(
+                            names, ends, arrays[2], arrays[3], arrays[4], arrays[5], t, lo,
+                            fieldname, lbytes, prefix, inline, novalues, blockable, limit, at,
+                            lastkey)
+                    else:
+                        got = _cpostings.write_terms(
+                            names, ends, docs, weights, values, t, lo, fieldname, lbytes,
+                            prefix, inline, novalues, blockable, limit, at, lastkey)
+                    t1, lo, entries, hashbytes, offsets, lastkey, blocks = got
+                    if t1 > t:
+                        if blocks:
+                            fw._postfile.write(blocks)
+                            at += len(blocks)
+                        add_entries(entries, hashbytes, offsets, lastkey)
+                        t = t1
+                        continue
+                if arrays is not None:
+                    _, _, docs, weights, values = arrays.lists()
+                    arrays = None
+                hi = ends[t]
+                t += 1
+                btext = term.encode("utf-8")
                 if hi - lo == 1 and inline:
                     # _inline_term of a term in one document (most terms), its steps spelled
                     # out, read from the record in place (no lists of one posting)
@@ -1012,6 +1271,7 @@ class ArchiveWriter(SegmentWriter):
         self._runs = []
         self._sources = []
         self._chunked = []
+        self._arrayed = []
         self._buf = {}
         self._packed = PackedBuffer()
 
@@ -1165,6 +1425,16 @@ def _fast_term_table(tindex: Any) -> None:
                                else list(index.array)).astype(np.int64)
         if len(hs) != len(positions):
             raise RuntimeError("the term table's index was written to besides its add")
+        if _cpostings is not None and nbuckets == 256 and hashes.itemsize == 4:
+            # the tables in C (its twin: the lines below), written in one piece
+            tables, counts = _cpostings.hash_tables(hashes, positions)
+            at = tell()
+            for c in counts:
+                tindex.directory.append((at, 2 * c))
+                at += 24 * c
+            write(tables)
+            del hashes[:]
+            return
         # the entries by bucket, each bucket's in the order added
         bucket = (hs & 255).astype(np.uint8)
         order = np.argsort(bucket, kind="stable")  # (of 8-bit numbers: a radix sort)
@@ -1195,8 +1465,34 @@ def _fast_term_table(tindex: Any) -> None:
             lo = hi
         del hashes[:]  # written: let it go
 
+    def add_entries(entries: bytes, hashbytes: bytes, offsets: bytes, lastkey: bytes) -> None:
+        """``add`` of entries made whole (by ``_cpostings.write_terms``): their bytes, each
+        key's hash (``array("I")`` bytes), each entry's offset in the bytes (int64) and the
+        last key; the caller has checked that the keys increase from ``last_key()``."""
+        nonlocal pos, last
+        import numpy as np
+
+        if not entries:
+            return
+        if pos < 0:
+            pos = tell()
+        at = np.frombuffer(offsets, dtype=np.int64) + pos
+        # the index's type as appending each position would make it (Whoosh's GrowableArray
+        # widens it for a position that does not fit; the last one is the largest)
+        index.append(int(at[-1]))
+        del index.array[-1]
+        index.array.frombytes(at.astype(index.array.typecode).tobytes())
+        hashes.frombytes(hashbytes)
+        # written at once (a record's entries: pending counts entries, these are many)
+        flush()
+        write(entries)
+        pos += len(entries)
+        last = lastkey
+
     tindex.add = add
     tindex._write_hashes = write_hashes
+    tindex.add_entries = add_entries
+    tindex.last_key = lambda: last
 
 
 def _block_term(fw: Any, btext: bytes, ids: list[int], weights: list[float],

@@ -1,0 +1,503 @@
+"""The writer's C loops (archive.index._cpostings) against their pure-Python twins in
+archive/index/writer.py: the same bytes, term by term (hypothesis-made postings, weights and
+values, the odd ones too) and segment by segment (the seeds, spilled runs and records with
+tiny bounds, merged segments, hypothesis-made documents), with the C module used and hidden.
+Where the module is not built, the comparisons are skipped (tests/test_native.py fails where
+it could have been built) and the writer's own tests run the Python twins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from array import array
+from itertools import compress
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_index_writer import merged_segments, seed_docs, segment_files, write  # noqa: F401
+
+import archive.index.writer as writer_module
+from archive.index.writer import ArchiveWriter, PackedBuffer, _block_term, length_to_byte
+
+try:
+    from archive.index import _cpostings
+except ImportError:  # pragma: no cover - not built
+    _cpostings = None
+
+needs_c = pytest.mark.skipif(_cpostings is None, reason="archive.index._cpostings not built")
+
+#: terms of every width of str: ASCII, Arabic, a non-BMP character, the empty term
+TERMS = st.text(alphabet=st.sampled_from(["a", "b", "ك", "ت", "ب", "\U0001d54f", "é"]),
+                max_size=4)
+
+
+# ------------------------------------------------------------------ md5_hash, term_table
+
+
+@needs_c
+@settings(deadline=None)  # (no timing: the machine may be loaded)
+@given(st.binary(max_size=300))
+def test_md5_hash_is_whooshs(data: bytes) -> None:
+    assert _cpostings.md5_hash(data) == int(hashlib.md5(data).hexdigest(), 16) & 0xFFFFFFFF
+
+
+@needs_c
+@settings(deadline=None)  # (no timing: the machine may be loaded)
+@given(st.lists(TERMS, max_size=40), st.data(), st.lists(TERMS, max_size=10))
+def test_term_table_is_the_lookups(terms: list[str], data: Any, known: list[str]) -> None:
+    """term_table gives the ids add_columns's Python look-ups give (new terms numbered in
+    order of first use, a repeated one once), the same size, and leaves the same dict."""
+    import numpy as np
+
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=len(terms),
+                                       max_size=len(terms))), dtype=bool)
+    bufs = []
+    for _ in range(2):
+        buf = PackedBuffer()
+        buf._term_id_array("f", known)  # some terms known before
+        bufs.append(buf)
+    py, c = bufs
+    got, size = py._term_id_array("f", list(compress(terms, mask.tolist())))
+    table = np.zeros(len(terms), dtype=np.int32)
+    table[mask.nonzero()[0]] = got
+    tb, c.next, csize = _cpostings.term_table(c.ids["f"], terms, mask, c.next,
+                                              writer_module._TERM_BYTES)
+    assert tb == table.tobytes()
+    assert (c.next, csize) == (py.next, size)
+    assert list(c.ids["f"].items()) == list(py.ids["f"].items())
+
+
+@needs_c
+def test_term_table_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    with pytest.raises(ValueError):
+        _cpostings.term_table({}, ["a", "b"], np.ones(3, dtype=bool), 1, 150)
+    with pytest.raises(TypeError):
+        _cpostings.term_table({}, ["a"], [True], 1, 150)
+    with pytest.raises(TypeError):  # an unhashable term
+        _cpostings.term_table({}, [["a"]], np.ones(1, dtype=bool), 1, 150)
+    with pytest.raises(OverflowError):
+        _cpostings.term_table({}, ["a"], np.ones(1, dtype=bool), 2**40, 150)
+
+
+STREAM = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2**32 - 1),
+                           st.integers(0, 2**32 - 1)), max_size=120)
+
+
+@needs_c
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.lists(TERMS, min_size=1, max_size=30), STREAM, st.booleans(),
+                          st.sampled_from(["form", "root"])), min_size=1, max_size=5),
+       st.sampled_from([1, 250, 65_500, 2**24 - 3, 2**31 - 200]))
+def test_add_stream_buffers_what_add_columns_buffers(
+        docs: list[tuple[list[str], list[tuple[int, int, int]], bool, str]],
+        first: int) -> None:
+    """add_stream (a ColumnStream's postings in one C call) leaves the packed buffer as
+    add_columns's numpy twin does (ids, frequencies, values' bytes, term ids, sizes), empty
+    terms, repeated terms, terms of several entries, ids of one to four bytes (``first``: the
+    first new term's) and the largest offsets too."""
+    import numpy as np
+
+    from archive.index.schema import ColumnStream
+
+    def run(c: bool) -> tuple[Any, ...]:
+        buf = PackedBuffer()
+        buf.next = first
+        out = []
+        saved = writer_module._cpostings
+        writer_module._cpostings = _cpostings if c else None
+        try:
+            for docnum, (terms, items, chars, field) in enumerate(docs):
+                tids = np.array([k % len(terms) for k, _, _ in items], dtype=np.intp)
+                starts = np.array([a for _, a, _ in items], dtype=np.uint32)
+                ends = np.array([b for _, _, b in items], dtype=np.uint32)
+                positions = np.arange(len(items), dtype=np.uint32) * 3
+                out.append(buf.add_columns(field, ColumnStream(list(terms), tids, positions,
+                                                               starts, ends), docnum, chars))
+        finally:
+            writer_module._cpostings = saved
+        return (out, [a.tolist() for a in buf.tids], [a.tolist() for a in buf.freqs],
+                buf.docs, buf.lengths, bytes(buf.data), buf.next,
+                {f: list(d.items()) for f, d in buf.ids.items()})
+
+    assert run(True) == run(False)
+
+
+@needs_c
+def test_add_stream_leaves_other_columns_to_the_twin() -> None:
+    """Columns of other types (a list, int64 offsets, int32 ids, a strided array) are left
+    to the twin (None, nothing done); entries out of range and columns of different lengths
+    raise."""
+    import numpy as np
+
+    u32 = np.zeros(2, dtype=np.uint32)
+    tids = np.zeros(2, dtype=np.intp)
+    data = bytearray()
+
+    def call(t: Any = tids, p: Any = u32) -> Any:
+        return _cpostings.add_stream({}, ["a"], t, p, u32, u32, True, 1, 150, data)
+
+    assert call(p=[0, 0]) is None
+    assert call(p=u32.astype(np.int64)) is None
+    assert call(t=tids.astype(np.int32)) is None
+    assert call(p=np.zeros(4, dtype=np.uint32)[::2]) is None
+    with pytest.raises(IndexError):
+        call(t=tids + 1)
+    with pytest.raises(ValueError):
+        call(p=u32[:1])
+    assert data == bytearray()
+    assert call() == (b"\x01\x00\x00\x00", b"\x02\x00\x00\x00", 2, 2, 151, 24)
+    assert len(data) == 24
+
+
+# ------------------------------------------------------------------ write_terms, term by term
+
+
+def _fake_fieldwriter(limit: int) -> Any:
+    """What _block_term reads of Whoosh's field writer, its writes kept."""
+    posts = bytearray()
+    entries: list[tuple[bytes, bytes]] = []
+    postfile = SimpleNamespace(write=posts.extend, tell=lambda: len(posts))
+    return SimpleNamespace(
+        _postwriter=SimpleNamespace(_blocklimit=limit, _compression=0),
+        _format=SimpleNamespace(fixed_value_size=lambda: None), _postfile=postfile,
+        _tindex=SimpleNamespace(add=lambda k, v: entries.append((k, v))), _fieldid=3,
+        posts=posts, entries=entries)
+
+
+def _entry(key: bytes, value: bytes) -> bytes:
+    return writer_module._LENGTHS.pack(len(key), len(value)) + key + value
+
+
+def _python_term(key: bytes, ids: list[int], ws: list[float], vs: list[Any],
+                 fieldlengths: list[int], inline: int, limit: int, novalues: bool,
+                 start: int) -> tuple[bytes, bytes]:
+    """The term-table entry and posting blocks the Python twins write for one term."""
+    fw = _fake_fieldwriter(limit)  # (its file starts empty: start is only told)
+    dl = [fieldlengths[d] for d in ids]
+    if len(ids) <= inline:
+        added: list[tuple[bytes, bytes]] = []
+        ArchiveWriter._inline_term(lambda k, v: added.append((k, v)), key, ids, ws, vs, dl,
+                                   4, novalues)
+        return _entry(*added[0]), b""
+    _block_term(fw, key[2:], ids, ws, vs, dl, 4, start)
+    return _entry(*fw.entries[0]), bytes(fw.posts)
+
+
+POSTINGS = st.lists(
+    st.tuples(st.integers(0, 40),  # the document's step from the last one (0: made 1)
+              st.one_of(st.integers(1, 5).map(float), st.sampled_from([1.0, 2.5, 0.0])),
+              st.one_of(st.binary(max_size=30), st.none(), st.just(b"shared"))),
+    min_size=1, max_size=300)
+
+
+@needs_c
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(POSTINGS, st.integers(0, 12), st.integers(1, 130), st.booleans(), st.data())
+def test_write_terms_writes_what_the_twins_write(postings: list[tuple[int, float, Any]],
+                                                inline: int, limit: int, novalues: bool,
+                                                data: Any) -> None:
+    """A term's entry (inlined or in blocks of any limit) and its posting blocks are the
+    bytes of _inline_term / _block_term and the term table's add; postings C does not write
+    (a weight not a frequency, a document without a length) it leaves to the twins."""
+    shared = b"\x01\x02\x03\x04"  # one object several times: pickle refers back to it
+    ids, ws, vs = [], [], []
+    doc = -1
+    for step, w, v in postings:
+        doc += max(step, 1)
+        ids.append(doc)
+        ws.append(w)
+        vs.append(shared if v == b"shared" else v)
+    fieldlengths = data.draw(st.lists(st.integers(0, 300), min_size=doc + 1,
+                                      max_size=doc + 1))
+    lbytes = [length_to_byte(d) if d else 0 for d in fieldlengths]
+    key = b"\x00\x03" + "كتب".encode()
+    start = data.draw(st.integers(0, 2**33))
+    got = _cpostings.write_terms([("f", "كتب")], [len(ids)], ids, ws, vs, 0, 0, "f", lbytes,
+                                 b"\x00\x03", inline, novalues, True, limit, start, b"")
+    t, lo, entries, hashes, offsets, lastkey, posts = got
+    if t == 0:  # left to the twins: nothing written
+        assert (lo, entries, hashes, offsets, lastkey, posts) == (0, b"", b"", b"", b"", b"")
+        whole = all(w == int(w) and w >= 1 for w in ws)
+        # (blocks are written for formats with values only)
+        assert not whole or (len(ids) > inline and (
+            novalues or not all(lbytes[d] for d in ids)))
+        return
+    assert (t, lo, lastkey) == (1, len(ids), key)
+    entry, blocks = _python_term(key, ids, ws, vs, fieldlengths, inline, limit, novalues,
+                                 start)
+    assert entries == entry
+    assert posts == blocks
+    assert hashes == array("I", [_cpostings.md5_hash(key)]).tobytes()
+    assert offsets == bytes(8)
+
+
+@needs_c
+def test_write_terms_stops_at_what_it_does_not_write() -> None:
+    """Odd postings are not guessed at: the call stops before the term (the twins write it
+    or raise as they do without the module), and odd arguments raise."""
+    lb = [1] * 10
+
+    def stops(names: Any = None, docs: Any = None, ws: Any = None, vs: Any = None,
+              last: bytes = b"", lbytes: list[Any] = lb) -> None:
+        names = names or [("f", "a")]
+        docs = docs or [1]
+        got = _cpostings.write_terms(names, [len(docs)], docs, ws or [1.0] * len(docs),
+                                     vs or [b"v"] * len(docs), 0, 0, "f", lbytes, b"\x00\x01",
+                                     8, False, True, 128, 0, last)
+        assert got[:2] == (0, 0) and got[2] == b"" and got[-1] == b""
+
+    stops(ws=[1.5])
+    stops(ws=[0.0])
+    stops(ws=[float("nan")])
+    stops(ws=[2.0**30])
+    stops(ws=[1])  # an int, not a float
+    stops(docs=[-1])
+    stops(docs=[10])  # no length for it
+    stops(docs=[2**70])
+    stops(docs=[2**40], lbytes=[1])
+    stops(vs=["text"])
+    stops(vs=[bytearray(b"x")])
+    stops(vs=[b"x" * 70000])  # more than a pickle frame
+    stops(names=[("f", "\ud800")])  # a lone surrogate: not UTF-8
+    stops(names=[("g", "a")])  # another field
+    stops(names=[["f", "a"]])
+    stops(names=[("f", 3)])
+    stops(last=b"\x00\x01b")  # keys must increase
+    stops(lbytes=["1"] * 10)
+    stops(lbytes=[1000] * 10)
+    with pytest.raises(ValueError):
+        _cpostings.write_terms([("f", "a")], [1, 2], [1], [1.0], [b""], 0, 0, "f", lb, b"",
+                               8, False, True, 128, 0, b"")
+    with pytest.raises(TypeError):
+        _cpostings.write_terms(("f", "a"), [1], [1], [1.0], [b""], 0, 0, "f", lb, b"", 8,
+                               False, True, 128, 0, b"")
+    # an end before the term's start, or beyond the postings: left to the twins
+    got = _cpostings.write_terms([("f", "a"), ("f", "b")], [1, 1], [1], [1.0], [b"v"], 0, 0,
+                                 "f", lb, b"", 8, False, True, 128, 0, b"")
+    assert got[:2] == (1, 1)
+    got = _cpostings.write_terms([("f", "a")], [5], [1], [1.0], [b"v"], 0, 0, "f", lb, b"", 8,
+                                 False, True, 128, 0, b"")
+    assert got[:2] == (0, 0)
+
+
+@needs_c
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(1, 30), st.integers(0, 3), st.integers(1, 4),
+                          st.sampled_from([0, 1, 1, 2, 4, 12, 7000])), min_size=1, max_size=60),
+       st.integers(0, 9), st.integers(1, 20), st.booleans(), st.data())
+def test_write_record_reads_arrays_as_write_terms_reads_their_lists(
+        terms: list[tuple[int, int, int, int]], inline: int, limit: int, novalues: bool,
+        data: Any) -> None:
+    """A record as arrays (Arrays: int32 documents, frequencies and value lengths, the values
+    joined) gives what its lists give (Arrays.lists: a bytes object per value, one-byte
+    values CPython's shared ones, which pickle writes once and then refers back to)."""
+    import numpy as np
+
+    from archive.index.writer import Arrays
+
+    names, bounds, docs, freqs, lengths = [], [], [], [], []
+    for k, (n, first, freq, length) in enumerate(terms):
+        names.append(("f", f"t{k:03d}"))
+        docs += range(first, first + n)
+        freqs += [freq] * n
+        lengths += [length] * n
+        bounds.append(len(docs))
+    rng = random.Random(data.draw(st.integers(0, 2**32)))  # (few characters: values repeat)
+    joined = bytes(rng.choices([0, 1, 2, 255], k=sum(lengths)))
+    record = Arrays(names, np.array(bounds), np.array(docs, dtype=np.int32),
+                    np.array(freqs, dtype=np.int32), np.array(lengths, dtype=np.int32), joined)
+    lbytes = [data.draw(st.sampled_from([0, 1, 9]))] * 40
+    args = ("f", lbytes, b"\x00\x01", inline, novalues, True, limit, 99, b"")
+    lists = record.lists()
+    t, lo = 0, 0
+    while t < len(names):
+        a = _cpostings.write_record(names, bounds, *record[2:], t, lo, *args)
+        b = _cpostings.write_terms(lists[0], lists[1], *lists[2:], t, lo, *args)
+        assert a == b
+        if a[0] == t:  # left to the twins: go on after it
+            lo = bounds[t]
+            t += 1
+        else:
+            t, lo = a[0], a[1]
+
+
+@needs_c
+def test_write_record_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    i32 = np.ones(2, dtype=np.int32)
+    args = (0, 0, "f", [1, 1], b"", 8, False, True, 128, 0, b"")
+    with pytest.raises(ValueError):  # lengths not the values'
+        _cpostings.write_record([("f", "a")], [2], i32, i32, i32, b"abc", *args)
+    with pytest.raises(ValueError):  # not int32
+        _cpostings.write_record([("f", "a")], [2], i32.astype(np.int64), i32, i32, b"ab",
+                                *args)
+    with pytest.raises(ValueError):  # as many of each
+        _cpostings.write_record([("f", "a")], [2], i32[:1], i32, i32, b"ab", *args)
+    with pytest.raises(ValueError):
+        _cpostings.write_record([("f", "a")], [2], i32, i32, -i32, b"", *args)
+    with pytest.raises(TypeError):
+        _cpostings.write_record([("f", "a")], [2], [1, 1], i32, i32, b"ab", *args)
+    got = _cpostings.write_record([("f", "a")], [2], -i32, i32, i32, b"ab", *args)
+    assert got[:2] == (0, 0)  # a negative document: left to the twins
+
+
+def _source(parts: list[tuple[int, list[int]]], per_record: int) -> list[Any]:
+    """Records (as arrays) of a run whose term k has the documents given."""
+    import numpy as np
+
+    from archive.index.writer import Arrays
+
+    records = []
+    for r in range(0, len(parts), per_record):
+        names, bounds, docs = [], [], []
+        for k, ids in parts[r:r + per_record]:
+            names.append(("f", f"t{k:02d}"))
+            docs += ids
+            bounds.append(len(docs))
+        lengths = [4 * (d % 3) for d in docs]
+        joined = b"".join(d.to_bytes(4, "little") * (d % 3) for d in docs)
+        records.append(Arrays(names, np.array(bounds, dtype=np.int64),
+                              np.array(docs, dtype=np.int32),
+                              np.array([d % 5 + 1 for d in docs], dtype=np.int32),
+                              np.array(lengths, dtype=np.int32), joined))
+    return records
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(st.sets(st.integers(0, 40), max_size=12),
+                          st.lists(st.integers(1, 6), max_size=5), st.integers(1, 4)),
+                min_size=1, max_size=5))
+def test_merge_arrays_gives_the_terms_merge_records_gives(
+        sources: list[tuple[set[int], list[int], int]]) -> None:
+    """Runs merged as arrays (_merge_arrays: numpy gathers a round's postings) give the
+    terms, postings and values _merge_records gives from their lists, a term's parts put in
+    document order when they are not (documents drawn at random: not the writer's runs)."""
+    from archive.index.writer import _merge_arrays, _merge_records, _terms
+
+    made = []
+    for k, (terms, docs, per_record) in enumerate(sources):
+        parts = [(t, sorted({d + 7 * k + t for d in docs})) for t in sorted(terms)]
+        made.append(_source([(t, ids) for t, ids in parts if ids], per_record))
+
+    def flat(records: Any) -> list[Any]:
+        return list(_terms(r if type(r) is tuple else r.lists() for r in records))
+
+    want = flat(_merge_records([iter([r.lists() for r in m]) for m in made if m]))
+    assert flat(_merge_arrays([iter(m) for m in made if m])) == want
+
+
+# ------------------------------------------------------------------ whole segments
+
+
+def _both(tmp: Path, docs: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch,
+          **kwargs: Any) -> None:
+    """The segment files written with the C module and without it: the same bytes."""
+    with_c = write(tmp / "c", docs, "archive", **kwargs)
+    monkeypatch.setattr(writer_module, "_cpostings", None)
+    write(tmp / "py", docs, "archive", **kwargs)
+    monkeypatch.undo()
+    assert segment_files(tmp / "c") == segment_files(tmp / "py")
+    with with_c.reader() as r:
+        assert r.doc_count() == len(docs)
+
+
+@needs_c
+@pytest.mark.parametrize("kwargs", [{}, {"buffermb": 0}, {"inline": 0}, {"inline": 1},
+                                    {"protocol": 2, "inline": 0}])
+def test_seeds_same_segment_with_and_without_c(
+        tmp_path: Path, seed_docs: list[dict[str, Any]],  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch, kwargs: dict[str, Any]) -> None:
+    _both(tmp_path, seed_docs * 2, monkeypatch, **kwargs)
+
+
+@needs_c
+@pytest.mark.parametrize(("terms", "postings"), [(3, 16384), (1024, 5)])
+def test_spilled_runs_in_tiny_records_same_with_and_without_c(
+        tmp_path: Path, seed_docs: list[dict[str, Any]],  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch, terms: int, postings: int) -> None:
+    monkeypatch.setattr(writer_module, "_RUN_CHUNK", 3)
+    monkeypatch.setattr(writer_module, "_TERMS_AT_ONCE", terms)
+    monkeypatch.setattr(writer_module, "_POSTINGS_AT_ONCE", postings)
+    monkeypatch.setattr(writer_module, "_MERGED_POSTINGS", 7)
+    _both(tmp_path, seed_docs * 3, monkeypatch, buffermb=0)
+    monkeypatch.undo()
+
+
+@needs_c
+def test_merged_segments_same_with_and_without_c(
+        tmp_path: Path, seed_docs: list[dict[str, Any]],  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Postings of merged segments (add_reader: the writer's other buffer) too."""
+    merged_segments(tmp_path / "c", seed_docs, "archive")
+    monkeypatch.setattr(writer_module, "_cpostings", None)
+    merged_segments(tmp_path / "py", seed_docs, "archive")
+    assert segment_files(tmp_path / "c") == segment_files(tmp_path / "py")
+
+
+def _document(i: int, words: list[tuple[int, int]]) -> dict[str, Any]:
+    from archive.index.schema import encode_stream
+
+    vocab = ["كتب", "a", "\U0001d54fx", "ب", "", "z" * 30]
+    items = []
+    for pos, (w, reps) in enumerate(words):
+        for r in range(reps):
+            items.append((vocab[w % len(vocab)] + str(w // len(vocab)), pos + r, pos, pos + r))
+    return {"id": f"d{i:03d}", "form": encode_stream(items), "stem": encode_stream(items),
+            "title_root": encode_stream(items[:3])}
+
+
+@needs_c
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.tuples(st.integers(0, 14), st.sampled_from([1, 1, 2, 7, 3000, 6000])),
+                         max_size=25), min_size=1, max_size=160),
+       st.sampled_from([{}, {"buffermb": 0}, {"inline": 2}]))
+def test_made_up_documents_same_segment_with_and_without_c(
+        tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+        docs: list[list[tuple[int, int]]], kwargs: dict[str, Any]) -> None:
+    """Terms in many documents (several blocks), terms repeated thousands of times in one
+    (a pickle too long for C's one frame), non-BMP terms, empty terms."""
+    _both(tmp_path_factory.mktemp("made"), [_document(i, d) for i, d in enumerate(docs)],
+          monkeypatch, **kwargs)
+
+
+
+# ------------------------------------------------------------------ the term table's hashes
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+@pytest.mark.parametrize("n", [0, 1, 3, 2_000])
+def test_hash_tables_are_whooshs_with_and_without_c(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch, n: int,
+                                                   hidden: bool) -> None:
+    """The term table's hash tables (C's hash_tables, or its twin) are Whoosh's bytes."""
+    from test_index_writer import test_fast_term_table_writes_whooshs_bytes as same_bytes
+
+    if hidden:
+        monkeypatch.setattr(writer_module, "_cpostings", None)
+    same_bytes(tmp_path, n)
+
+
+@needs_c
+def test_hash_tables_refuse_what_they_cannot_read() -> None:
+    import numpy as np
+
+    tables, counts = _cpostings.hash_tables(array("I"), np.zeros(0, dtype=np.int64))
+    assert (tables, counts) == (b"", [0] * 256)
+    with pytest.raises(ValueError):
+        _cpostings.hash_tables(array("I", [1, 2]), np.zeros(1, dtype=np.int64))
+    with pytest.raises(TypeError):
+        _cpostings.hash_tables([1], np.zeros(1, dtype=np.int64))
+    # the largest hash and position, in a bucket with a collision
+    tables, counts = _cpostings.hash_tables(array("I", [2**32 - 1, 2**32 - 1]),
+                                            np.array([2**63 - 1, 7], dtype=np.int64))
+    assert counts[255] == 2 and len(tables) == 48
+    assert tables.count(b"\xff\xff\xff\xff\x7f\xff\xff\xff\xff\xff\xff\xff") == 1
