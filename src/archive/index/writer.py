@@ -1142,7 +1142,7 @@ class ArchiveWriter(SegmentWriter):
         # _fast_term_table's and the blocks are pickled with protocol 4 (the C's)
         add_entries = getattr(fw._tindex, "add_entries", None)
         in_c = (_cpostings is not None and add_entries is not None and protocol == 4
-                  and inline > 0)
+                and inline > 0)
         # the current field's (set at its first term, before any C call); blockable: C
         # writes its terms' blocks too (uncompressed, values of any length: _block_term's)
         lbytes: list[int] = []
@@ -1181,7 +1181,7 @@ class ArchiveWriter(SegmentWriter):
                     limit = pw._blocklimit
                     blockable = (type(comp) is int and comp == 0 and (fixed is None or fixed < 0)
                                  and type(limit) is int and limit > 0)
-                if native:
+                if in_c:
                     if at is None:
                         at = fw._postfile.tell()
                     lastkey = fw._tindex.last_key()
