@@ -6,8 +6,9 @@ it can be used, else None and the caller runs the twin:
 
 - not built (no C compiler or no Python headers where the package was installed);
 - built from another version of its C source: an editable install whose ``.c`` file changed
-  since ``pip install -e .`` (each module holds the SHA-256 of the source it was compiled
-  from, ``SOURCE_SHA``; run ``pip install -e .`` again to use the new code);
+  since ``pip install -e .`` (each module holds the SHA-256 of the sources it was compiled
+  from, ``SOURCE_SHA``: its ``.c`` and ``native.h``; run ``pip install -e .`` again to use the
+  new code);
 - ``ARCHIVE_PURE_PYTHON=1`` in the environment (to compare, or to rule the C code out).
 """
 
@@ -36,8 +37,14 @@ def source_of(name: str) -> Path:
     return PACKAGE.joinpath(*parts[1:-1], parts[-1] + ".c")
 
 
+#: The header every C module includes: part of each module's ``SOURCE_SHA``.
+HEADER = PACKAGE / "native.h"
+
+
 def source_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """What a module compiled from the C source ``path`` holds as ``SOURCE_SHA`` (setup.py):
+    the SHA-256 of the source and of :data:`HEADER`."""
+    return hashlib.sha256(path.read_bytes() + HEADER.read_bytes()).hexdigest()
 
 
 @cache

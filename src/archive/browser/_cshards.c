@@ -1,6 +1,7 @@
 /* archive.browser._cshards: placeholder, filled by the accelerators of archive.browser. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include "native.h"
 
 static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
@@ -12,12 +13,5 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__cshards(void)
 {
-    PyObject *m = PyModule_Create(&module);
-    /* the SHA-256 of this file when it was compiled (setup.py): archive.native uses the module
-       only while it is the source's */
-    if (m != NULL && PyModule_AddStringConstant(m, "SOURCE_SHA", SOURCE_SHA) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    return m;
+    return native_module(&module);
 }

@@ -26,6 +26,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include "native.h"
 #include <marshal.h>
 #include <stdint.h>
 #include <limits.h>
@@ -1617,12 +1618,5 @@ PyInit__cterms(void)
     init_alphabet();
     init_digit_values();
     init_crc();
-    PyObject *m = PyModule_Create(&module);
-    /* the SHA-256 of this file when it was compiled (setup.py): archive.native uses the module
-       only while it is the source's */
-    if (m != NULL && PyModule_AddStringConstant(m, "SOURCE_SHA", SOURCE_SHA) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    return m;
+    return native_module(&module);
 }

@@ -24,6 +24,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include "native.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -1483,12 +1484,5 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__cpostings(void)
 {
-    PyObject *m = PyModule_Create(&module);
-    /* the SHA-256 of this file when it was compiled (setup.py): archive.native uses the module
-       only while it is the source's */
-    if (m != NULL && PyModule_AddStringConstant(m, "SOURCE_SHA", SOURCE_SHA) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    return m;
+    return native_module(&module);
 }
