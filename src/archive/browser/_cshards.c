@@ -1,13 +1,1192 @@
-/* archive.browser._cshards: placeholder, filled by the accelerators of archive.browser. */
+/* archive.browser._cshards: the cold half of the browser writer's shards in C.
+ *
+ * Each function has a pure-Python twin in archive/browser/index.py, which stays the
+ * reference (tests/test_native_shards.py compares the two byte for byte, and the writer uses
+ * the twin when this module is not built):
+ *
+ *   gather(batches, renumber, partial, shards, passes, step, part_of, incoming)
+ *       twin: index._gather (the spill's records into each shard's postings and forms)
+ *   fresh_postings(new, entries, long_docs, rest)
+ *       twin: index._fresh_postings (its loop over index._fresh_posting)
+ *   fresh_forms(new, level, terms, entries, rest)
+ *       twin: index._fresh_forms (its loop over index._fresh_form)
+ *
+ * The per-posting loops of a cold build ran in the interpreter: one bytecode dispatch per
+ * dict lookup and string piece, over every posting of the archive. Here they run over the
+ * same objects without a Python object made per posting beyond those the shard state keeps.
+ * A term whose shape the C code does not take (a long term, a value of an unexpected type,
+ * a number beyond 64 bits, a forms entry that needs the older explicit form) is handed to
+ * ``rest``, the twin's own per-term function, so that every odd case (and its error) is the
+ * Python code's. Nothing here depends on addresses or hash seeds: every order is a sort of
+ * numbers or strings, or a dict's insertion order.
+ */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <marshal.h>
+#include <stdint.h>
+#include <string.h>
+
+/* archive.browser.index.FIELDS, in order; tests check these against the Python constants. */
+#define NFIELDS 8
+static const char *const FIELD_NAMES[NFIELDS] = {
+    "form", "stem", "root", "entity", "title_form", "title_stem", "title_root", "title_entity",
+};
+/* index._REF: the field whose positions a field's cell may repeat as "=" (-1: none). */
+static const int REF[NFIELDS] = {-1, 0, 1, -1, -1, 4, 5, -1};
+/* index._NAME_RANK: a field's place in the order of the names (JSON's sorted keys). */
+static const int NAME_RANK[NFIELDS] = {1, 3, 2, 0, 5, 7, 6, 4};
+/* index._LEVEL_FIELDS: the body and title fields of each forms level. */
+static const int LEVEL_FIELDS[2][2] = {{1, 5}, {2, 6}};
+
+/* archive.browser.digits: the alphabet of the number texts (printable ASCII without
+ * '"', '\\', ',', ';', '='), BASE last digits then the lead digits. */
+static char ALPHABET[96];
+static int LEADS;
+#define BASE 64
+
+/* ------------------------------------------------------------------ a growing text */
+
+/* The text being made, as code points: terms are any str (Arabic mostly, non-BMP at
+ * times), the rest ASCII; PyUnicode_FromKindAndData picks the narrowest kind at the end. */
+typedef struct {
+    Py_UCS4 *p;
+    Py_ssize_t n, cap;
+} Text;
+
+static int text_room(Text *t, Py_ssize_t more) {
+    if (t->n + more <= t->cap)
+        return 0;
+    Py_ssize_t cap = t->cap ? t->cap : 256;
+    while (cap < t->n + more) {
+        if (cap > PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(Py_UCS4)) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        cap *= 2;
+    }
+    Py_UCS4 *p = PyMem_Realloc(t->p, (size_t)cap * sizeof(Py_UCS4));
+    if (p == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    t->p = p;
+    t->cap = cap;
+    return 0;
+}
+
+static int text_ascii(Text *t, const char *s) {
+    Py_ssize_t n = (Py_ssize_t)strlen(s);
+    if (text_room(t, n) < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        t->p[t->n++] = (unsigned char)s[i];
+    return 0;
+}
+
+static int text_char(Text *t, Py_UCS4 c) {
+    if (text_room(t, 1) < 0)
+        return -1;
+    t->p[t->n++] = c;
+    return 0;
+}
+
+/* A str's characters as they are (a cell's text). */
+static int text_str(Text *t, PyObject *s) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    if (text_room(t, n) < 0)
+        return -1;
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (Py_ssize_t i = 0; i < n; i++)
+        t->p[t->n++] = PyUnicode_READ(kind, data, i);
+    return 0;
+}
+
+/* A str as JSON text, quoted: json.encoder.encode_basestring's (not ASCII-escaped; a quote,
+ * a backslash and the control characters escaped, lone surrogates kept as they are). */
+static int text_json(Text *t, PyObject *s) {
+    static const char hex[] = "0123456789abcdef";
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    /* room for the worst case (every character a \u00XX escape): terms are short */
+    if (n > (PY_SSIZE_T_MAX - 2) / 6 || text_room(t, 6 * n + 2) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        return -1;
+    }
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    t->p[t->n++] = '"';
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            t->p[t->n++] = c;
+            continue;
+        }
+        t->p[t->n++] = '\\';
+        switch (c) {
+        case '"': t->p[t->n++] = '"'; break;
+        case '\\': t->p[t->n++] = '\\'; break;
+        case '\b': t->p[t->n++] = 'b'; break;
+        case '\f': t->p[t->n++] = 'f'; break;
+        case '\n': t->p[t->n++] = 'n'; break;
+        case '\r': t->p[t->n++] = 'r'; break;
+        case '\t': t->p[t->n++] = 't'; break;
+        default:
+            t->p[t->n++] = 'u';
+            t->p[t->n++] = '0';
+            t->p[t->n++] = '0';
+            t->p[t->n++] = (Py_UCS4)hex[(c >> 4) & 0xf];
+            t->p[t->n++] = (Py_UCS4)hex[c & 0xf];
+        }
+    }
+    t->p[t->n++] = '"';
+    return 0;
+}
+
+/* digits.number_text of a number ≥ 0: the last digit (number % BASE), after it the rest in
+ * bijective base LEADS, most significant first. */
+static int text_number(Text *t, int64_t number) {
+    char lead[16];
+    int k = 0;
+    uint64_t high = (uint64_t)number / BASE;
+    while (high) {
+        uint64_t digit = (high - 1) % (uint64_t)LEADS;
+        lead[k++] = ALPHABET[BASE + digit];
+        high = (high - digit - 1) / (uint64_t)LEADS;
+    }
+    if (text_room(t, k + 1) < 0)
+        return -1;
+    while (k)
+        t->p[t->n++] = (unsigned char)lead[--k];
+    t->p[t->n++] = (unsigned char)ALPHABET[(uint64_t)number % BASE];
+    return 0;
+}
+
+/* digits.numbers_text of the gaps of ascending numbers (the first, then the differences). */
+static int text_gaps(Text *t, const int64_t *numbers, Py_ssize_t n) {
+    int64_t at = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (text_number(t, numbers[i] - at) < 0)
+            return -1;
+        at = numbers[i];
+    }
+    return 0;
+}
+
+static PyObject *text_done(Text *t) {
+    PyObject *s = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, t->p, t->n);
+    t->n = 0;
+    return s;
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+/* A document number as a C integer: 1 done, 0 not one the C code takes (not an int, below 0,
+ * beyond 62 bits: the term goes to the Python twin), -1 an error. */
+static int as_docnum(PyObject *o, int64_t *out) {
+    if (!PyLong_Check(o))
+        return 0;
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow || v < 0 || v > ((long long)1 << 62))
+        return 0;
+    *out = (int64_t)v;
+    return 1;
+}
+
+/* A field number 0…7 (-1: not one). */
+static int as_field(PyObject *o) {
+    if (!PyLong_Check(o))
+        return -1;
+    int overflow = 0;
+    long v = PyLong_AsLongAndOverflow(o, &overflow);
+    if (v == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return -1;
+    }
+    return (overflow || v < 0 || v >= NFIELDS) ? -1 : (int)v;
+}
+
+typedef struct {
+    int64_t d;
+    PyObject *cell; /* borrowed (its dict holds it) */
+} Pair;
+
+static int pair_cmp(const void *a, const void *b) {
+    int64_t x = ((const Pair *)a)->d, y = ((const Pair *)b)->d;
+    return (x > y) - (x < y);
+}
+
+static int int_cmp(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* A field's postings (docnum → cell text) as pairs sorted by docnum: 1 done, 0 not taken
+ * (a key not a docnum, a cell not a str), -1 an error. *pairs is PyMem-allocated. */
+static int sorted_pairs(PyObject *held, Pair **pairs, Py_ssize_t *n) {
+    Py_ssize_t size = PyDict_GET_SIZE(held), pos = 0, i = 0;
+    PyObject *key, *value;
+    *pairs = PyMem_Malloc((size_t)(size ? size : 1) * sizeof(Pair));
+    if (*pairs == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    while (PyDict_Next(held, &pos, &key, &value)) {
+        int64_t d;
+        int ok = as_docnum(key, &d);
+        if (ok <= 0 || !PyUnicode_CheckExact(value) || i >= size) {
+            PyMem_Free(*pairs);
+            *pairs = NULL;
+            return ok < 0 ? -1 : 0;
+        }
+        (*pairs)[i].d = d;
+        (*pairs)[i].cell = value;
+        i++;
+    }
+    *n = i;
+    qsort(*pairs, (size_t)i, sizeof(Pair), pair_cmp);
+    return 1;
+}
+
+/* A str's equality with another (both exact str). */
+static int same_str(PyObject *a, PyObject *b) {
+    if (a == b)
+        return 1;
+    return PyUnicode_Compare(a, b) == 0;
+}
+
+/* ------------------------------------------------------------------ gather */
+
+/* index._gather: each record (seq, [(hash, [(term, [field, cell, …]), …], forms), …]) of
+ * the batches into incoming[k] = (term → field → docnum → cell, [stem, root forms]) for the
+ * shards k of this round, in the same order of insertion as the twin (the state's dicts keep
+ * it, and the rebuilds read it back). */
+
+static PyObject *new_part(void) {
+    PyObject *terms = PyDict_New(), *a = PyDict_New(), *b = PyDict_New();
+    PyObject *levels = NULL, *part = NULL;
+    if (terms && a && b)
+        levels = PyList_New(2);
+    if (levels) {
+        PyList_SET_ITEM(levels, 0, a);
+        PyList_SET_ITEM(levels, 1, b);
+        a = b = NULL;
+        part = PyTuple_Pack(2, terms, levels);
+    }
+    Py_XDECREF(terms);
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    Py_XDECREF(levels);
+    return part;
+}
+
+/* dict[key] = {num: value} */
+static int set_one(PyObject *dict, PyObject *key, PyObject *num, PyObject *value) {
+    PyObject *inner = PyDict_New();
+    if (inner == NULL)
+        return -1;
+    int r = PyDict_SetItem(inner, num, value);
+    if (r == 0)
+        r = PyDict_SetItem(dict, key, inner);
+    Py_DECREF(inner);
+    return r;
+}
+
+static int gather_posts(PyObject *terms, PyObject *posts, PyObject *num) {
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(posts);
+    PyObject **items = PySequence_Fast_ITEMS(posts);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *post = PySequence_Fast(items[i], "spill: a posting is not a sequence");
+        if (post == NULL)
+            return -1;
+        if (PySequence_Fast_GET_SIZE(post) != 2) {
+            Py_DECREF(post);
+            PyErr_SetString(PyExc_ValueError, "spill: a posting is not (term, fields)");
+            return -1;
+        }
+        PyObject *term = PySequence_Fast_GET_ITEM(post, 0);
+        PyObject *flat = PySequence_Fast(PySequence_Fast_GET_ITEM(post, 1),
+                                         "spill: a posting's fields are not a sequence");
+        if (flat == NULL) {
+            Py_DECREF(post);
+            return -1;
+        }
+        Py_ssize_t m = PySequence_Fast_GET_SIZE(flat);
+        PyObject **cells = PySequence_Fast_ITEMS(flat);
+        int r = 0;
+        if (m % 2) {
+            PyErr_SetString(PyExc_IndexError, "spill: a posting's fields are not pairs");
+            r = -1;
+        }
+        PyObject *docs = r ? NULL : PyDict_GetItemWithError(terms, term);
+        if (r == 0 && docs == NULL && PyErr_Occurred())
+            r = -1;
+        if (r == 0 && docs == NULL) {
+            /* a new term: its fields in order (a field twice: the last one's cell) */
+            PyObject *fresh = PyDict_New();
+            if (fresh == NULL)
+                r = -1;
+            for (Py_ssize_t j = 0; r == 0 && j < m; j += 2)
+                r = set_one(fresh, cells[j], num, cells[j + 1]);
+            if (r == 0)
+                r = PyDict_SetItem(terms, term, fresh);
+            Py_XDECREF(fresh);
+        } else if (r == 0) {
+            Py_INCREF(docs);
+            if (!PyDict_Check(docs)) {
+                PyErr_SetString(PyExc_TypeError, "gather: a term's postings are not a dict");
+                r = -1;
+            }
+            for (Py_ssize_t j = 0; r == 0 && j < m; j += 2) {
+                PyObject *at = PyDict_GetItemWithError(docs, cells[j]);
+                if (at == NULL) {
+                    r = PyErr_Occurred() ? -1 : set_one(docs, cells[j], num, cells[j + 1]);
+                } else if (PyDict_Check(at)) {
+                    r = PyDict_SetItem(at, num, cells[j + 1]);
+                } else {
+                    r = PyObject_SetItem(at, num, cells[j + 1]);
+                }
+            }
+            Py_DECREF(docs);
+        }
+        Py_DECREF(flat);
+        Py_DECREF(post);
+        if (r)
+            return -1;
+    }
+    return 0;
+}
+
+static int gather_forms(PyObject *levels, PyObject *forms, PyObject *posts, PyObject *num) {
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(forms);
+    PyObject **items = PySequence_Fast_ITEMS(forms);
+    PyObject *one = Py_None; /* the group's one posting term (the 3-item forms' term) */
+    if (PySequence_Fast_GET_SIZE(posts) == 1) {
+        one = PySequence_GetItem(PySequence_Fast_GET_ITEM(posts, 0), 0);
+        if (one == NULL)
+            return -1;
+    } else {
+        Py_INCREF(one);
+    }
+    int r = 0;
+    for (Py_ssize_t i = 0; r == 0 && i < n; i++) {
+        PyObject *item = PySequence_Fast(items[i], "spill: a form is not a sequence");
+        if (item == NULL) {
+            r = -1;
+            break;
+        }
+        Py_ssize_t size = PySequence_Fast_GET_SIZE(item);
+        PyObject **f = PySequence_Fast_ITEMS(item);
+        PyObject *level, *term, *norm, *spelling;
+        if (size == 3) {
+            level = f[0], term = one, norm = f[1], spelling = f[2];
+        } else if (size == 4) {
+            level = f[0], term = f[1], norm = f[2], spelling = f[3];
+        } else {
+            Py_DECREF(item);
+            PyErr_SetString(PyExc_ValueError, "spill: a form is not 3 or 4 items");
+            r = -1;
+            break;
+        }
+        if (spelling == Py_None) /* the normalized form's */
+            spelling = norm;
+        PyObject *table = PyObject_GetItem(levels, level);
+        PyObject *norms = NULL, *spellings = NULL, *holders = NULL;
+        if (table == NULL) {
+            r = -1;
+        } else if (!PyDict_Check(table)) {
+            PyErr_SetString(PyExc_TypeError, "spill: a forms table is not a dict");
+            r = -1;
+        } else if ((norms = PyDict_GetItemWithError(table, term)) == NULL) {
+            if (PyErr_Occurred()) {
+                r = -1;
+            } else { /* table[term] = {norm: {spelling: [num]}} */
+                PyObject *list = PyList_New(1), *a = NULL, *b = NULL;
+                if (list) {
+                    Py_INCREF(num);
+                    PyList_SET_ITEM(list, 0, num);
+                    a = PyDict_New();
+                }
+                if (a && PyDict_SetItem(a, spelling, list) == 0 && (b = PyDict_New()) != NULL
+                    && PyDict_SetItem(b, norm, a) == 0)
+                    r = PyDict_SetItem(table, term, b);
+                else
+                    r = -1;
+                Py_XDECREF(list);
+                Py_XDECREF(a);
+                Py_XDECREF(b);
+            }
+        } else if (!PyDict_Check(norms)) {
+            PyErr_SetString(PyExc_TypeError, "spill: a term's forms are not a dict");
+            r = -1;
+        } else if ((spellings = PyDict_GetItemWithError(norms, norm)) == NULL) {
+            if (PyErr_Occurred()) {
+                r = -1;
+            } else { /* norms[norm] = {spelling: [num]} */
+                PyObject *list = PyList_New(1), *a = NULL;
+                if (list) {
+                    Py_INCREF(num);
+                    PyList_SET_ITEM(list, 0, num);
+                    a = PyDict_New();
+                }
+                if (a && PyDict_SetItem(a, spelling, list) == 0)
+                    r = PyDict_SetItem(norms, norm, a);
+                else
+                    r = -1;
+                Py_XDECREF(list);
+                Py_XDECREF(a);
+            }
+        } else if (!PyDict_Check(spellings)) {
+            PyErr_SetString(PyExc_TypeError, "spill: a form's spellings are not a dict");
+            r = -1;
+        } else if ((holders = PyDict_GetItemWithError(spellings, spelling)) == NULL) {
+            if (PyErr_Occurred()) {
+                r = -1;
+            } else {
+                PyObject *list = PyList_New(1);
+                if (list) {
+                    Py_INCREF(num);
+                    PyList_SET_ITEM(list, 0, num);
+                    r = PyDict_SetItem(spellings, spelling, list);
+                    Py_DECREF(list);
+                } else {
+                    r = -1;
+                }
+            }
+        } else if (PyList_Check(holders)) {
+            r = PyList_Append(holders, num);
+        } else {
+            PyObject *got = PyObject_CallMethod(holders, "append", "O", num);
+            r = got == NULL ? -1 : 0;
+            Py_XDECREF(got);
+        }
+        Py_XDECREF(table);
+        Py_DECREF(item);
+    }
+    Py_DECREF(one);
+    return r;
+}
+
+/* One group (hash, posts, forms) of the article numbered num. */
+static int gather_group(PyObject *group, PyObject *num, PyObject *keep, PyObject *incoming,
+                        long long shards, long long passes, long long step, long long part_of) {
+    PyObject *g = PySequence_Fast(group, "spill: a group is not a sequence");
+    if (g == NULL)
+        return -1;
+    if (PySequence_Fast_GET_SIZE(g) != 3) {
+        Py_DECREF(g);
+        PyErr_SetString(PyExc_ValueError, "spill: a group is not (hash, postings, forms)");
+        return -1;
+    }
+    PyObject *h = PySequence_Fast_GET_ITEM(g, 0);
+    int r = 0;
+    PyObject *key = NULL, *posts = NULL, *forms = NULL;
+    if (keep != NULL && keep != Py_None) {
+        int has = PySequence_Contains(keep, h);
+        if (has <= 0) {
+            Py_DECREF(g);
+            return has;
+        }
+    }
+    /* k = h % shards (Python's: not below 0), as the twin: the number of any size */
+    PyObject *mod = PyLong_FromLongLong(shards);
+    key = mod ? PyNumber_Remainder(h, mod) : NULL;
+    Py_XDECREF(mod);
+    if (key == NULL) {
+        Py_DECREF(g);
+        return -1;
+    }
+    if (passes > 1) {
+        long long k = PyLong_AsLongLong(key);
+        if (k == -1 && PyErr_Occurred()) {
+            r = -1;
+            goto done;
+        }
+        if ((k / step) % passes != part_of)
+            goto done;
+    }
+    PyObject *part = PyDict_GetItemWithError(incoming, key);
+    if (part == NULL) {
+        if (PyErr_Occurred()) {
+            r = -1;
+            goto done;
+        }
+        part = new_part();
+        if (part == NULL || PyDict_SetItem(incoming, key, part) < 0) {
+            Py_XDECREF(part);
+            r = -1;
+            goto done;
+        }
+        Py_DECREF(part); /* incoming holds it */
+    }
+    if (!PyTuple_Check(part) || PyTuple_GET_SIZE(part) != 2
+        || !PyDict_Check(PyTuple_GET_ITEM(part, 0))) {
+        PyErr_SetString(PyExc_TypeError, "gather: incoming holds a part not (terms, forms)");
+        r = -1;
+        goto done;
+    }
+    Py_INCREF(part);
+    posts = PySequence_Fast(PySequence_Fast_GET_ITEM(g, 1), "spill: postings not a sequence");
+    if (posts == NULL || gather_posts(PyTuple_GET_ITEM(part, 0), posts, num) < 0) {
+        r = -1;
+    } else {
+        int any = PyObject_IsTrue(PySequence_Fast_GET_ITEM(g, 2));
+        if (any < 0) {
+            r = -1;
+        } else if (any) {
+            forms = PySequence_Fast(PySequence_Fast_GET_ITEM(g, 2), "spill: forms not a sequence");
+            if (forms == NULL || gather_forms(PyTuple_GET_ITEM(part, 1), forms, posts, num) < 0)
+                r = -1;
+        }
+    }
+    Py_DECREF(part);
+done:
+    Py_XDECREF(forms);
+    Py_XDECREF(posts);
+    Py_DECREF(key);
+    Py_DECREF(g);
+    return r;
+}
+
+static PyObject *gather(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *batches, *renumber, *partial, *incoming;
+    long long shards, passes, step, part_of;
+    if (!PyArg_ParseTuple(args, "OOO!LLLLO!:gather", &batches, &renumber, &PyDict_Type,
+                          &partial, &shards, &passes, &step, &part_of, &PyDict_Type,
+                          &incoming))
+        return NULL;
+    if (shards <= 0 || step <= 0 || passes < 0) {
+        PyErr_SetString(PyExc_ValueError, "gather: shards and step must be positive");
+        return NULL;
+    }
+    PyObject *it = PyObject_GetIter(batches);
+    if (it == NULL)
+        return NULL;
+    PyObject *batch;
+    int r = 0;
+    while (r == 0 && (batch = PyIter_Next(it)) != NULL) {
+        PyObject *records = PySequence_Fast(batch, "spill: a batch is not a sequence");
+        Py_DECREF(batch);
+        if (records == NULL) {
+            r = -1;
+            break;
+        }
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(records);
+        for (Py_ssize_t i = 0; r == 0 && i < n; i++) {
+            PyObject *record = PySequence_Fast(PySequence_Fast_GET_ITEM(records, i),
+                                               "spill: a record is not a sequence");
+            if (record == NULL) {
+                r = -1;
+                break;
+            }
+            if (PySequence_Fast_GET_SIZE(record) != 2) {
+                PyErr_SetString(PyExc_ValueError, "spill: a record is not (seq, groups)");
+                Py_DECREF(record);
+                r = -1;
+                break;
+            }
+            PyObject *num = PyObject_GetItem(renumber, PySequence_Fast_GET_ITEM(record, 0));
+            PyObject *keep = NULL, *groups = NULL;
+            if (num == NULL) {
+                r = -1;
+            } else {
+                keep = PyDict_GetItemWithError(partial, num); /* None: every posting */
+                if (keep == NULL && PyErr_Occurred())
+                    r = -1;
+                Py_XINCREF(keep);
+            }
+            if (r == 0)
+                groups = PySequence_Fast(PySequence_Fast_GET_ITEM(record, 1),
+                                         "spill: groups not a sequence");
+            if (r == 0 && groups == NULL)
+                r = -1;
+            if (r == 0) {
+                Py_ssize_t m = PySequence_Fast_GET_SIZE(groups);
+                for (Py_ssize_t j = 0; r == 0 && j < m; j++)
+                    r = gather_group(PySequence_Fast_GET_ITEM(groups, j), num, keep, incoming,
+                                     shards, passes, step, part_of);
+            }
+            Py_XDECREF(groups);
+            Py_XDECREF(keep);
+            Py_XDECREF(num);
+            Py_DECREF(record);
+        }
+        Py_DECREF(records);
+    }
+    Py_DECREF(it);
+    if (r < 0 || PyErr_Occurred())
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------------ postings */
+
+/* The rest of a term: its twin's per-term function, rest(term, fields). */
+static int hand_over(PyObject *rest, PyObject *term, PyObject *value) {
+    PyObject *got = PyObject_CallFunctionObjArgs(rest, term, value, NULL);
+    if (got == NULL)
+        return -1;
+    Py_DECREF(got);
+    return 0;
+}
+
+static int put_entry(PyObject *entries, PyObject *term, Text *t, PyObject *second,
+                     PyObject *third) {
+    PyObject *fragment = text_done(t);
+    if (fragment == NULL)
+        return -1;
+    PyObject *entry = third ? PyTuple_Pack(3, fragment, second, third)
+                            : PyTuple_Pack(2, fragment, second);
+    Py_DECREF(fragment);
+    if (entry == NULL)
+        return -1;
+    int r = PyDict_SetItem(entries, term, entry);
+    Py_DECREF(entry);
+    return r;
+}
+
+/* A short term's entry (index._fresh_posting): 1 made, 0 not taken, -1 an error. */
+static int short_posting(Text *t, PyObject *fields, Py_ssize_t long_docs) {
+    Pair *pairs[NFIELDS] = {NULL};
+    Py_ssize_t sizes[NFIELDS] = {0};
+    int held[NFIELDS] = {0};
+    int64_t *docs = NULL;
+    int r = 1;
+    Py_ssize_t total = 0, pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(fields, &pos, &key, &value)) {
+        int f = as_field(key);
+        if (f < 0 || !PyDict_Check(value) || held[f] || PyDict_GET_SIZE(value) == 0) {
+            r = 0;
+            goto done;
+        }
+        held[f] = 1;
+        total += PyDict_GET_SIZE(value);
+    }
+    if (total > long_docs) { /* long, or maybe: the twin's */
+        r = 0;
+        goto done;
+    }
+    pos = 0;
+    while (PyDict_Next(fields, &pos, &key, &value)) {
+        int f = as_field(key);
+        r = sorted_pairs(value, &pairs[f], &sizes[f]);
+        if (r <= 0)
+            goto done;
+    }
+    /* the term's articles over its fields, ascending */
+    docs = PyMem_Malloc((size_t)(total ? total : 1) * sizeof(int64_t));
+    if (docs == NULL) {
+        PyErr_NoMemory();
+        r = -1;
+        goto done;
+    }
+    Py_ssize_t n = 0;
+    for (int f = 0; f < NFIELDS; f++)
+        for (Py_ssize_t i = 0; i < sizes[f]; i++)
+            docs[n++] = pairs[f][i].d;
+    qsort(docs, (size_t)n, sizeof(int64_t), int_cmp);
+    Py_ssize_t u = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (u == 0 || docs[u - 1] != docs[i])
+            docs[u++] = docs[i];
+    n = u;
+    if (text_ascii(t, "\"d\":\"") < 0 || text_gaps(t, docs, n) < 0 || text_char(t, '"') < 0) {
+        r = -1;
+        goto done;
+    }
+    /* each field in the order of the names, one cell per article */
+    for (int rank = 0; rank < NFIELDS; rank++) {
+        int f = 0;
+        while (NAME_RANK[f] != rank)
+            f++;
+        if (!held[f])
+            continue;
+        int ref = REF[f] >= 0 && held[REF[f]] ? REF[f] : -1;
+        if (text_ascii(t, ",\"") < 0 || text_ascii(t, FIELD_NAMES[f]) < 0
+            || text_ascii(t, "\":\"") < 0) {
+            r = -1;
+            goto done;
+        }
+        Py_ssize_t a = 0, b = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (i && text_char(t, ';') < 0) {
+                r = -1;
+                goto done;
+            }
+            PyObject *cell = NULL, *other = NULL;
+            if (a < sizes[f] && pairs[f][a].d == docs[i])
+                cell = pairs[f][a++].cell;
+            if (ref >= 0) {
+                while (b < sizes[ref] && pairs[ref][b].d < docs[i])
+                    b++;
+                if (b < sizes[ref] && pairs[ref][b].d == docs[i])
+                    other = pairs[ref][b].cell;
+            }
+            /* "=": the same cell as the reference field's (the twin compares "" too) */
+            if (other != NULL && (cell ? same_str(cell, other)
+                                       : PyUnicode_GET_LENGTH(other) == 0)) {
+                if (text_char(t, '=') < 0) {
+                    r = -1;
+                    goto done;
+                }
+            } else if (cell != NULL && text_str(t, cell) < 0) {
+                r = -1;
+                goto done;
+            }
+        }
+        if (text_char(t, '"') < 0) {
+            r = -1;
+            goto done;
+        }
+    }
+done:
+    for (int f = 0; f < NFIELDS; f++)
+        PyMem_Free(pairs[f]);
+    PyMem_Free(docs);
+    if (r <= 0)
+        t->n = 0;
+    return r;
+}
+
+static PyObject *fresh_postings(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *new, *entries, *rest;
+    Py_ssize_t long_docs;
+    if (!PyArg_ParseTuple(args, "O!O!nO:fresh_postings", &PyDict_Type, &new, &PyDict_Type,
+                          &entries, &long_docs, &rest))
+        return NULL;
+    Text t = {NULL, 0, 0};
+    Py_ssize_t pos = 0;
+    PyObject *term, *fields;
+    int r = 0;
+    while (r == 0 && PyDict_Next(new, &pos, &term, &fields)) {
+        Py_INCREF(term);
+        Py_INCREF(fields);
+        /* a term of one article is long only below one (LONG_DOCS 0: the twin's) */
+        int made = (PyDict_Check(fields) && long_docs >= 1 && PyDict_GET_SIZE(fields))
+                       ? short_posting(&t, fields, long_docs) : 0;
+        if (made < 0)
+            r = -1;
+        else if (made)
+            r = put_entry(entries, term, &t, Py_None, Py_False);
+        else
+            r = hand_over(rest, term, fields);
+        Py_DECREF(fields);
+        Py_DECREF(term);
+    }
+    PyMem_Free(t.p);
+    if (r < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------------ forms */
+
+typedef struct {
+    int64_t d;
+    Py_ssize_t form; /* the form's number (0 …) */
+} Held;
+
+static int held_cmp(const void *a, const void *b) {
+    const Held *x = a, *y = b;
+    if (x->d != y->d)
+        return (x->d > y->d) - (x->d < y->d);
+    return (x->form > y->form) - (x->form < y->form);
+}
+
+static int str_cmp(const void *a, const void *b) {
+    return PyUnicode_Compare(*(PyObject *const *)a, *(PyObject *const *)b);
+}
+
+/* index._level_docs of a term's postings: the ascending union of the level's body and title
+ * fields' articles. 1 done, 0 not taken, -1 an error; *docs PyMem-allocated. */
+static int level_docs(PyObject *fields, int level, int64_t **docs, Py_ssize_t *n) {
+    *docs = NULL;
+    *n = 0;
+    PyObject *parts[2] = {NULL, NULL};
+    Py_ssize_t total = 0;
+    if (fields != NULL && fields != Py_None) {
+        if (!PyDict_Check(fields))
+            return 0;
+        for (int i = 0; i < 2; i++) {
+            PyObject *f = PyLong_FromLong(LEVEL_FIELDS[level][i]);
+            if (f == NULL)
+                return -1;
+            parts[i] = PyDict_GetItemWithError(fields, f);
+            Py_DECREF(f);
+            if (parts[i] == NULL && PyErr_Occurred())
+                return -1;
+            if (parts[i] != NULL) {
+                if (!PyDict_Check(parts[i]))
+                    return 0;
+                total += PyDict_GET_SIZE(parts[i]);
+            }
+        }
+    }
+    *docs = PyMem_Malloc((size_t)(total ? total : 1) * sizeof(int64_t));
+    if (*docs == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t k = 0;
+    for (int i = 0; i < 2; i++) {
+        Py_ssize_t pos = 0;
+        PyObject *key, *value;
+        while (parts[i] != NULL && PyDict_Next(parts[i], &pos, &key, &value)) {
+            int ok = k < total ? as_docnum(key, &(*docs)[k]) : 0;
+            if (ok <= 0) {
+                PyMem_Free(*docs);
+                *docs = NULL;
+                return ok;
+            }
+            k++;
+        }
+    }
+    qsort(*docs, (size_t)k, sizeof(int64_t), int_cmp);
+    Py_ssize_t u = 0;
+    for (Py_ssize_t i = 0; i < k; i++)
+        if (u == 0 || (*docs)[u - 1] != (*docs)[i])
+            (*docs)[u++] = (*docs)[i];
+    *n = u;
+    return 1;
+}
+
+/* A list of document numbers (sorted in place, as the twin does) appended to held as the
+ * articles of form `form`: 1 done, 0 not taken, -1 an error. */
+static int sort_numbers(PyObject *numbers) {
+    if (!PyList_CheckExact(numbers))
+        return 0;
+    if (PyList_GET_SIZE(numbers) > 1 && PyList_Sort(numbers) < 0)
+        return -1;
+    return 1;
+}
+
+static int add_held(Held **held, Py_ssize_t *n, Py_ssize_t *cap, PyObject *numbers,
+                    Py_ssize_t form) {
+    Py_ssize_t size = PyList_GET_SIZE(numbers);
+    if (*n + size > *cap) {
+        Py_ssize_t cap2 = (*cap ? *cap : 16);
+        while (cap2 < *n + size)
+            cap2 *= 2;
+        Held *p = PyMem_Realloc(*held, (size_t)cap2 * sizeof(Held));
+        if (p == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *held = p;
+        *cap = cap2;
+    }
+    for (Py_ssize_t i = 0; i < size; i++) {
+        int64_t d;
+        int ok = as_docnum(PyList_GET_ITEM(numbers, i), &d);
+        if (ok <= 0)
+            return ok;
+        (*held)[*n].d = d;
+        (*held)[*n].form = form;
+        (*n)++;
+    }
+    return 1;
+}
+
+/* a form's name (index._form_name) */
+static int text_form_name(Text *t, PyObject *norm, PyObject *spelling) {
+    if (same_str(norm, spelling))
+        return text_json(t, norm);
+    if (text_char(t, '[') < 0 || text_json(t, norm) < 0 || text_char(t, ',') < 0
+        || text_json(t, spelling) < 0 || text_char(t, ']') < 0)
+        return -1;
+    return 0;
+}
+
+/* A term's forms fragment (index._fresh_form): 1 made, 0 not taken, -1 an error. */
+static int forms_fragment(Text *t, PyObject *term, PyObject *norms, const int64_t *docs,
+                          Py_ssize_t ndocs) {
+    Py_ssize_t count = PyDict_GET_SIZE(norms), pos = 0;
+    PyObject *key, *value;
+    if (!PyUnicode_Check(term) || count == 0)
+        return 0;
+    /* sorted in place first, as the twin does (the state keeps them so) */
+    while (PyDict_Next(norms, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key) || !PyDict_Check(value) || PyDict_GET_SIZE(value) == 0)
+            return 0;
+        Py_ssize_t p2 = 0;
+        PyObject *s, *numbers;
+        while (PyDict_Next(value, &p2, &s, &numbers)) {
+            if (!PyUnicode_Check(s))
+                return 0;
+            int ok = sort_numbers(numbers);
+            if (ok <= 0)
+                return ok;
+            if (PyList_GET_SIZE(numbers) == 0)
+                return 0;
+        }
+    }
+    PyObject **order = PyMem_Malloc((size_t)count * sizeof(PyObject *));
+    PyObject **spelled = PyMem_Malloc((size_t)count * sizeof(PyObject *));
+    Held *held = NULL;
+    Py_ssize_t nheld = 0, cap = 0;
+    int r = 1;
+    if (order == NULL || spelled == NULL) {
+        PyErr_NoMemory();
+        r = -1;
+        goto done;
+    }
+    pos = 0;
+    Py_ssize_t i = 0;
+    while (PyDict_Next(norms, &pos, &key, &value))
+        order[i++] = key;
+    qsort(order, (size_t)count, sizeof(PyObject *), str_cmp); /* (exact code point order) */
+    for (i = 0; i < count; i++) {
+        PyObject *spellings = PyDict_GetItemWithError(norms, order[i]);
+        if (spellings == NULL) {
+            r = PyErr_Occurred() ? -1 : 0;
+            goto done;
+        }
+        /* the spelling of the lowest-numbered article (ties: the lowest spelling) */
+        PyObject *best = NULL;
+        int64_t low = 0;
+        Py_ssize_t p2 = 0;
+        PyObject *s, *numbers;
+        while (PyDict_Next(spellings, &p2, &s, &numbers)) {
+            int64_t first;
+            int ok = as_docnum(PyList_GET_ITEM(numbers, 0), &first);
+            if (ok <= 0) {
+                r = ok;
+                goto done;
+            }
+            if (best == NULL || first < low
+                || (first == low && PyUnicode_Compare(s, best) < 0)) {
+                best = s;
+                low = first;
+            }
+            ok = add_held(&held, &nheld, &cap, numbers, i);
+            if (ok <= 0) {
+                r = ok;
+                goto done;
+            }
+        }
+        spelled[i] = best;
+    }
+    if (count == 1 && PyDict_GET_SIZE(PyDict_GetItem(norms, order[0])) == 1
+        && nheld == ndocs) {
+        /* one form, one spelling: held by each article of the posting? */
+        int each = 1;
+        for (i = 0; i < ndocs && each; i++)
+            each = held[i].d == docs[i];
+        if (each) {
+            if (text_json(t, term) < 0 || text_ascii(t, ":[[") < 0
+                || text_form_name(t, order[0], spelled[0]) < 0 || text_ascii(t, "],0]") < 0)
+                r = -1;
+            goto done;
+        }
+    }
+    /* each article's code: its form's number + 1, or "," its forms' count and numbers */
+    qsort(held, (size_t)nheld, sizeof(Held), held_cmp);
+    if (text_json(t, term) < 0 || text_ascii(t, ":[[") < 0) {
+        r = -1;
+        goto done;
+    }
+    for (i = 0; i < count; i++)
+        if ((i && text_char(t, ',') < 0) || text_form_name(t, order[i], spelled[i]) < 0) {
+            r = -1;
+            goto done;
+        }
+    Py_ssize_t mark = t->n, at = 0, found = 0, distinct = 0, missing = 0;
+    if (text_ascii(t, "],\"") < 0) {
+        r = -1;
+        goto done;
+    }
+    for (Py_ssize_t j = 0; j < nheld; j++)
+        distinct += j == 0 || held[j].d != held[j - 1].d;
+    for (Py_ssize_t j = 0; j < ndocs; j++) {
+        while (at < nheld && held[at].d < docs[j])
+            at++;
+        if (at >= nheld || held[at].d != docs[j]) {
+            missing++;
+            if (text_char(t, '!') < 0) {
+                r = -1;
+                goto done;
+            }
+            continue;
+        }
+        found++;
+        Py_ssize_t end = at, forms = 0;
+        while (end < nheld && held[end].d == docs[j]) {
+            forms += end == at || held[end].form != held[end - 1].form;
+            end++;
+        }
+        if (forms == 1) {
+            if (text_number(t, held[at].form + 1) < 0) {
+                r = -1;
+                goto done;
+            }
+        } else {
+            if (text_char(t, ',') < 0 || text_number(t, forms) < 0) {
+                r = -1;
+                goto done;
+            }
+            for (Py_ssize_t k = at; k < end; k++)
+                if ((k == at || held[k].form != held[k - 1].form)
+                    && text_number(t, held[k].form) < 0) {
+                    r = -1;
+                    goto done;
+                }
+        }
+        at = end;
+    }
+    if (found != distinct) { /* an article not in the posting: the explicit entry (twin) */
+        r = 0;
+        goto done;
+    }
+    if (count == 1 && !missing) { /* one form, every article: "0" */
+        t->n = mark;
+        if (text_ascii(t, "],0]") < 0)
+            r = -1;
+        goto done;
+    }
+    if (text_ascii(t, "\"]") < 0)
+        r = -1;
+done:
+    PyMem_Free(order);
+    PyMem_Free(spelled);
+    PyMem_Free(held);
+    if (r <= 0)
+        t->n = 0;
+    return r;
+}
+
+static PyObject *fresh_forms(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *new, *terms, *entries, *rest;
+    int level;
+    if (!PyArg_ParseTuple(args, "O!iO!O!O:fresh_forms", &PyDict_Type, &new, &level,
+                          &PyDict_Type, &terms, &PyDict_Type, &entries, &rest))
+        return NULL;
+    if (level < 0 || level > 1) {
+        PyErr_SetString(PyExc_ValueError, "fresh_forms: level is 0 or 1");
+        return NULL;
+    }
+    Text t = {NULL, 0, 0};
+    Py_ssize_t pos = 0;
+    PyObject *term, *norms;
+    int r = 0;
+    while (r == 0 && PyDict_Next(new, &pos, &term, &norms)) {
+        Py_INCREF(term);
+        Py_INCREF(norms);
+        int made = 0;
+        if (PyDict_Check(norms)) {
+            PyObject *fields = PyDict_GetItemWithError(terms, term);
+            int64_t *docs = NULL;
+            Py_ssize_t ndocs = 0;
+            if (fields == NULL && PyErr_Occurred())
+                made = -1;
+            else
+                made = level_docs(fields, level, &docs, &ndocs);
+            if (made > 0)
+                made = forms_fragment(&t, term, norms, docs, ndocs);
+            PyMem_Free(docs);
+        }
+        if (made < 0) {
+            r = -1;
+        } else if (made) {
+            PyObject *data = PyMarshal_WriteObjectToString(norms, 2);
+            r = data == NULL ? -1 : put_entry(entries, term, &t, data, NULL);
+            Py_XDECREF(data);
+        } else {
+            r = hand_over(rest, term, norms);
+        }
+        Py_DECREF(norms);
+        Py_DECREF(term);
+    }
+    PyMem_Free(t.p);
+    if (r < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------------ module */
+
+static PyObject *numbers_text(PyObject *self, PyObject *numbers) {
+    /* digits.numbers_text of a list of numbers ≥ 0 below 2**62: for the tests */
+    (void)self;
+    PyObject *fast = PySequence_Fast(numbers, "numbers_text: not a sequence");
+    if (fast == NULL)
+        return NULL;
+    Text t = {NULL, 0, 0};
+    PyObject *out = NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    int r = 0;
+    for (Py_ssize_t i = 0; r == 0 && i < n; i++) {
+        int64_t v;
+        int ok = as_docnum(PySequence_Fast_GET_ITEM(fast, i), &v);
+        if (ok == 0)
+            PyErr_SetString(PyExc_ValueError, "numbers_text: a number below 0 or too large");
+        r = ok <= 0 ? -1 : text_number(&t, v);
+    }
+    if (r == 0)
+        out = text_done(&t);
+    PyMem_Free(t.p);
+    Py_DECREF(fast);
+    return out;
+}
 
 static PyMethodDef methods[] = {
+    {"gather", gather, METH_VARARGS, "index._gather in C."},
+    {"fresh_postings", fresh_postings, METH_VARARGS, "index._fresh_postings' loop in C."},
+    {"fresh_forms", fresh_forms, METH_VARARGS, "index._fresh_forms' loop in C."},
+    {"numbers_text", numbers_text, METH_O, "digits.numbers_text in C (for the tests)."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_cshards", NULL, -1, methods,
+    PyModuleDef_HEAD_INIT, "_cshards", NULL, -1, methods, NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit__cshards(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__cshards(void) {
+    int k = 0;
+    for (int c = 33; c < 127; c++)
+        if (c != '"' && c != '\\' && c != ',' && c != ';' && c != '=')
+            ALPHABET[k++] = (char)c;
+    ALPHABET[k] = 0;
+    LEADS = k - BASE;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL)
+        return NULL;
+    PyObject *names = PyTuple_New(NFIELDS), *ref = PyDict_New();
+    if (names == NULL || ref == NULL)
+        goto fail;
+    for (int f = 0; f < NFIELDS; f++) {
+        PyObject *s = PyUnicode_FromString(FIELD_NAMES[f]);
+        if (s == NULL)
+            goto fail;
+        PyTuple_SET_ITEM(names, f, s);
+        if (REF[f] >= 0) {
+            PyObject *a = PyLong_FromLong(f), *b = PyLong_FromLong(REF[f]);
+            int bad = a == NULL || b == NULL || PyDict_SetItem(ref, a, b) < 0;
+            Py_XDECREF(a);
+            Py_XDECREF(b);
+            if (bad)
+                goto fail;
+        }
+    }
+    /* the constants compiled in, which tests compare with archive.browser.index's */
+    if (PyModule_AddObject(m, "FIELDS", names) < 0)
+        goto fail;
+    names = NULL;
+    if (PyModule_AddObject(m, "REF", ref) < 0)
+        goto fail;
+    ref = NULL;
+    if (PyModule_AddStringConstant(m, "ALPHABET", ALPHABET) < 0)
+        goto fail;
+    return m;
+fail:
+    Py_XDECREF(names);
+    Py_XDECREF(ref);
+    Py_DECREF(m);
+    return NULL;
+}
