@@ -128,6 +128,88 @@ def test_gather_makes_the_twins_dicts_in_order(monkeypatch: pytest.MonkeyPatch,
     _same_objects(got, want)
 
 
+@SETTINGS
+@given(_records(), st.sampled_from([1, 4, 64]), st.sampled_from([(1, 1, 0), (2, 4, 1)]),
+       st.booleans(), st.sampled_from([2, 4]), st.data())
+def test_gather_spill_reads_the_bytes_as_the_twin_reads_their_objects(
+        batches: list[list[Any]], shards: int, rounds: tuple[int, int, int], keep: bool,
+        version: int, data: Any) -> None:
+    """From each batch's marshal bytes: version 2 (what the spill holds) read in C, another
+    (version 4: references, short strings) through marshal.loads; the same dicts."""
+    passes, step, part_of = rounds
+    seqs = [seq for batch in batches for seq, _ in batch]
+    renumber = {seq: data.draw(st.integers(0, 3 * len(seqs))) for seq in seqs}
+    partial: dict[int, set[int]] = {}
+    if keep and seqs:
+        hashes = [g[0] for batch in batches for _, groups in batch for g in groups]
+        partial[renumber[seqs[-1]]] = set(hashes[1::2])
+    chunks = [memoryview(marshal.dumps(batch, version)) for batch in batches]
+    got: dict[int, Any] = {}
+    want: dict[int, Any] = {}
+    cshards.gather_spill(iter(chunks), renumber, partial, shards, passes, step, part_of, got)
+    browser_index._gather(batches, renumber, partial, shards, passes, step, part_of, want)
+    _same_objects(got, want)
+
+
+def test_gather_spill_reads_a_real_spill(tmp_path: Path) -> None:
+    """Records written as the writer spills them (:func:`_spilled` of each group's bytes),
+    read back by :meth:`_Spill.batch_bytes` a few bytes at a time."""
+    spill = browser_index._Spill(tmp_path / "spill")
+    rng = random.Random(3)
+    words = ["كتب", "مكتب", "a\\b", "\U0001f600", "ًx"]
+    for seq in range(300):
+        groups = []
+        for _ in range(rng.randint(1, 5)):
+            term = rng.choice(words)
+            flat: list[Any] = []
+            for f in sorted(rng.sample(range(8), rng.randint(1, 3))):
+                flat += [f, digits.numbers_text([rng.randrange(100_000)])]
+            forms = [(1, rng.choice(words), None), (0, "t", rng.choice(words), "s")][
+                :rng.randint(0, 2)]
+            groups.append((rng.choice([rng.randrange(2**32), rng.randrange(99)]),
+                           [(term, flat)], forms))
+        spill.add_bytes(0, browser_index._spilled(
+            browser_index._SPILL_HEAD + marshal.dumps(seq, 2),
+            [marshal.dumps(g, 2) for g in groups]))
+    spill.close()
+    renumber = {seq: 2 * seq for seq in range(300)}
+    got: dict[int, Any] = {}
+    want: dict[int, Any] = {}
+    cshards.gather_spill(spill.batch_bytes(0), renumber, {}, 8, 1, 1, 0, got)
+    browser_index._gather(spill.batches(0), renumber, {}, 8, 1, 1, 0, want)
+    _same_objects(got, want)
+    assert len(got) == 8
+
+
+@pytest.mark.parametrize("data", [
+    b"",  # nothing
+    b"[\x01\x00\x00\x00",  # a list cut short
+    b"[\x01\x00\x00\x00(\x02\x00\x00\x00i\x00\x00\x00\x00[\x01\x00\x00\x00"
+    b"(\x03\x00\x00\x00i\x05\x00\x00\x00[\x01\x00\x00\x00(\x02\x00\x00\x00"
+    b"u\x02\x00\x00\x00\xff\xfe[\x00\x00\x00\x00[\x00\x00\x00\x00",  # bad UTF-8
+    b"[\x01\x00\x00\x00(\x02\x00\x00\x00l\x01\x00\x00\x00\x00\x00"
+    b"[\x00\x00\x00\x00",  # an unnormalized number
+    b"[\x01\x00\x00\x00i\x05\x00\x00\x00",  # a record not a tuple
+    b"[\xff\xff\xff\xff",  # a negative length
+    b"[\x00\x00\x00\x00junk",  # bytes after the batch (marshal.loads ignores them)
+])
+def test_gather_spill_of_odd_bytes_does_what_the_twin_does(data: bytes) -> None:
+    def twin() -> dict[int, Any]:
+        out: dict[int, Any] = {}
+        browser_index._gather([marshal.loads(data)], {0: 0}, {}, 4, 1, 1, 0, out)
+        return out
+
+    try:
+        want = twin()
+    except Exception as error:
+        with pytest.raises(type(error)):
+            cshards.gather_spill([data], {0: 0}, {}, 4, 1, 1, 0, {})
+        return
+    got: dict[int, Any] = {}
+    cshards.gather_spill([data], {0: 0}, {}, 4, 1, 1, 0, got)
+    _same_objects(got, want)
+
+
 def test_gather_adds_to_the_parts_already_there() -> None:
     batches = [[(0, [(5, [("a", [0, "!", 1, "#"])], [(0, "a", None)])]),
                 (1, [(5, [("a", [1, "%"]), ("b", [2, "!"])], [(1, "b", "n", "s")])])]]

@@ -6,6 +6,8 @@
  *
  *   gather(batches, renumber, partial, shards, passes, step, part_of, incoming)
  *       twin: index._gather (the spill's records into each shard's postings and forms)
+ *   gather_spill(chunks, renumber, partial, shards, passes, step, part_of, incoming)
+ *       twin: index._gather over marshal.loads of each chunk (_Spill.batch_bytes)
  *   fresh_postings(new, entries, long_docs, rest)
  *       twin: index._fresh_postings (its loop over index._fresh_posting)
  *   fresh_forms(new, level, terms, entries, rest)
@@ -360,6 +362,80 @@ static int gather_posts(PyObject *terms, PyObject *posts, PyObject *num) {
     return 0;
 }
 
+/* table[term][norm][spelling] gets num (the twin's inner loop over a group's forms). */
+static int add_form(PyObject *table, PyObject *term, PyObject *norm, PyObject *spelling,
+                    PyObject *num) {
+    PyObject *norms, *spellings, *holders;
+    int r = 0;
+    if (!PyDict_Check(table)) {
+        PyErr_SetString(PyExc_TypeError, "spill: a forms table is not a dict");
+        return -1;
+    }
+    if ((norms = PyDict_GetItemWithError(table, term)) == NULL) {
+        if (PyErr_Occurred())
+            return -1;
+        /* table[term] = {norm: {spelling: [num]}} */
+        PyObject *list = PyList_New(1), *a = NULL, *b = NULL;
+        if (list) {
+            Py_INCREF(num);
+            PyList_SET_ITEM(list, 0, num);
+            a = PyDict_New();
+        }
+        if (a && PyDict_SetItem(a, spelling, list) == 0 && (b = PyDict_New()) != NULL
+            && PyDict_SetItem(b, norm, a) == 0)
+            r = PyDict_SetItem(table, term, b);
+        else
+            r = -1;
+        Py_XDECREF(list);
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        return r;
+    }
+    if (!PyDict_Check(norms)) {
+        PyErr_SetString(PyExc_TypeError, "spill: a term's forms are not a dict");
+        return -1;
+    }
+    if ((spellings = PyDict_GetItemWithError(norms, norm)) == NULL) {
+        if (PyErr_Occurred())
+            return -1;
+        /* norms[norm] = {spelling: [num]} */
+        PyObject *list = PyList_New(1), *a = NULL;
+        if (list) {
+            Py_INCREF(num);
+            PyList_SET_ITEM(list, 0, num);
+            a = PyDict_New();
+        }
+        if (a && PyDict_SetItem(a, spelling, list) == 0)
+            r = PyDict_SetItem(norms, norm, a);
+        else
+            r = -1;
+        Py_XDECREF(list);
+        Py_XDECREF(a);
+        return r;
+    }
+    if (!PyDict_Check(spellings)) {
+        PyErr_SetString(PyExc_TypeError, "spill: a form's spellings are not a dict");
+        return -1;
+    }
+    if ((holders = PyDict_GetItemWithError(spellings, spelling)) == NULL) {
+        if (PyErr_Occurred())
+            return -1;
+        PyObject *list = PyList_New(1);
+        if (list == NULL)
+            return -1;
+        Py_INCREF(num);
+        PyList_SET_ITEM(list, 0, num);
+        r = PyDict_SetItem(spellings, spelling, list);
+        Py_DECREF(list);
+        return r;
+    }
+    if (PyList_Check(holders))
+        return PyList_Append(holders, num);
+    PyObject *got = PyObject_CallMethod(holders, "append", "O", num);
+    Py_XDECREF(got);
+    return got == NULL ? -1 : 0;
+}
+
 static int gather_forms(PyObject *levels, PyObject *forms, PyObject *posts, PyObject *num) {
     Py_ssize_t n = PySequence_Fast_GET_SIZE(forms);
     PyObject **items = PySequence_Fast_ITEMS(forms);
@@ -394,75 +470,7 @@ static int gather_forms(PyObject *levels, PyObject *forms, PyObject *posts, PyOb
         if (spelling == Py_None) /* the normalized form's */
             spelling = norm;
         PyObject *table = PyObject_GetItem(levels, level);
-        PyObject *norms = NULL, *spellings = NULL, *holders = NULL;
-        if (table == NULL) {
-            r = -1;
-        } else if (!PyDict_Check(table)) {
-            PyErr_SetString(PyExc_TypeError, "spill: a forms table is not a dict");
-            r = -1;
-        } else if ((norms = PyDict_GetItemWithError(table, term)) == NULL) {
-            if (PyErr_Occurred()) {
-                r = -1;
-            } else { /* table[term] = {norm: {spelling: [num]}} */
-                PyObject *list = PyList_New(1), *a = NULL, *b = NULL;
-                if (list) {
-                    Py_INCREF(num);
-                    PyList_SET_ITEM(list, 0, num);
-                    a = PyDict_New();
-                }
-                if (a && PyDict_SetItem(a, spelling, list) == 0 && (b = PyDict_New()) != NULL
-                    && PyDict_SetItem(b, norm, a) == 0)
-                    r = PyDict_SetItem(table, term, b);
-                else
-                    r = -1;
-                Py_XDECREF(list);
-                Py_XDECREF(a);
-                Py_XDECREF(b);
-            }
-        } else if (!PyDict_Check(norms)) {
-            PyErr_SetString(PyExc_TypeError, "spill: a term's forms are not a dict");
-            r = -1;
-        } else if ((spellings = PyDict_GetItemWithError(norms, norm)) == NULL) {
-            if (PyErr_Occurred()) {
-                r = -1;
-            } else { /* norms[norm] = {spelling: [num]} */
-                PyObject *list = PyList_New(1), *a = NULL;
-                if (list) {
-                    Py_INCREF(num);
-                    PyList_SET_ITEM(list, 0, num);
-                    a = PyDict_New();
-                }
-                if (a && PyDict_SetItem(a, spelling, list) == 0)
-                    r = PyDict_SetItem(norms, norm, a);
-                else
-                    r = -1;
-                Py_XDECREF(list);
-                Py_XDECREF(a);
-            }
-        } else if (!PyDict_Check(spellings)) {
-            PyErr_SetString(PyExc_TypeError, "spill: a form's spellings are not a dict");
-            r = -1;
-        } else if ((holders = PyDict_GetItemWithError(spellings, spelling)) == NULL) {
-            if (PyErr_Occurred()) {
-                r = -1;
-            } else {
-                PyObject *list = PyList_New(1);
-                if (list) {
-                    Py_INCREF(num);
-                    PyList_SET_ITEM(list, 0, num);
-                    r = PyDict_SetItem(spellings, spelling, list);
-                    Py_DECREF(list);
-                } else {
-                    r = -1;
-                }
-            }
-        } else if (PyList_Check(holders)) {
-            r = PyList_Append(holders, num);
-        } else {
-            PyObject *got = PyObject_CallMethod(holders, "append", "O", num);
-            r = got == NULL ? -1 : 0;
-            Py_XDECREF(got);
-        }
+        r = table == NULL ? -1 : add_form(table, term, norm, spelling, num);
         Py_XDECREF(table);
         Py_DECREF(item);
     }
@@ -551,71 +559,395 @@ done:
     return r;
 }
 
+/* What a round of the twin's loop reads its records for. */
+typedef struct {
+    PyObject *renumber, *partial, *incoming;
+    long long shards, passes, step, part_of;
+} Round;
+
+static int parse_round(PyObject *args, const char *format, PyObject **batches, Round *c) {
+    if (!PyArg_ParseTuple(args, format, batches, &c->renumber, &PyDict_Type, &c->partial,
+                          &c->shards, &c->passes, &c->step, &c->part_of, &PyDict_Type,
+                          &c->incoming))
+        return -1;
+    if (c->shards <= 0 || c->step <= 0 || c->passes < 0) {
+        PyErr_SetString(PyExc_ValueError, "gather: shards and step must be positive");
+        return -1;
+    }
+    return 0;
+}
+
+/* One batch (a list of records) of unmarshalled objects. */
+static int gather_batch(PyObject *batch, Round *c) {
+    PyObject *records = PySequence_Fast(batch, "spill: a batch is not a sequence");
+    if (records == NULL)
+        return -1;
+    int r = 0;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(records);
+    for (Py_ssize_t i = 0; r == 0 && i < n; i++) {
+        PyObject *record = PySequence_Fast(PySequence_Fast_GET_ITEM(records, i),
+                                           "spill: a record is not a sequence");
+        if (record == NULL) {
+            r = -1;
+            break;
+        }
+        if (PySequence_Fast_GET_SIZE(record) != 2) {
+            PyErr_SetString(PyExc_ValueError, "spill: a record is not (seq, groups)");
+            Py_DECREF(record);
+            r = -1;
+            break;
+        }
+        PyObject *num = PyObject_GetItem(c->renumber, PySequence_Fast_GET_ITEM(record, 0));
+        PyObject *keep = NULL, *groups = NULL;
+        if (num == NULL) {
+            r = -1;
+        } else {
+            keep = PyDict_GetItemWithError(c->partial, num); /* None: every posting */
+            if (keep == NULL && PyErr_Occurred())
+                r = -1;
+            Py_XINCREF(keep);
+        }
+        if (r == 0)
+            groups = PySequence_Fast(PySequence_Fast_GET_ITEM(record, 1),
+                                     "spill: groups not a sequence");
+        if (r == 0 && groups == NULL)
+            r = -1;
+        if (r == 0) {
+            Py_ssize_t m = PySequence_Fast_GET_SIZE(groups);
+            for (Py_ssize_t j = 0; r == 0 && j < m; j++)
+                r = gather_group(PySequence_Fast_GET_ITEM(groups, j), num, keep, c->incoming,
+                                 c->shards, c->passes, c->step, c->part_of);
+        }
+        Py_XDECREF(groups);
+        Py_XDECREF(keep);
+        Py_XDECREF(num);
+        Py_DECREF(record);
+    }
+    Py_DECREF(records);
+    return r;
+}
+
 static PyObject *gather(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *batches, *renumber, *partial, *incoming;
-    long long shards, passes, step, part_of;
-    if (!PyArg_ParseTuple(args, "OOO!LLLLO!:gather", &batches, &renumber, &PyDict_Type,
-                          &partial, &shards, &passes, &step, &part_of, &PyDict_Type,
-                          &incoming))
+    PyObject *batches;
+    Round c;
+    if (parse_round(args, "OOO!LLLLO!:gather", &batches, &c) < 0)
         return NULL;
-    if (shards <= 0 || step <= 0 || passes < 0) {
-        PyErr_SetString(PyExc_ValueError, "gather: shards and step must be positive");
-        return NULL;
-    }
     PyObject *it = PyObject_GetIter(batches);
     if (it == NULL)
         return NULL;
     PyObject *batch;
     int r = 0;
     while (r == 0 && (batch = PyIter_Next(it)) != NULL) {
-        PyObject *records = PySequence_Fast(batch, "spill: a batch is not a sequence");
+        r = gather_batch(batch, &c);
         Py_DECREF(batch);
-        if (records == NULL) {
+    }
+    Py_DECREF(it);
+    if (r < 0 || PyErr_Occurred())
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------------ the spill's bytes */
+
+/* gather_spill reads each batch from its marshal bytes (version 2: no references, every str
+ * as 'u' and its UTF-8, ints as 'i' or 'l') instead of from marshal.loads' objects: the
+ * records', groups' and postings' tuples and lists (most of the objects a batch holds, made
+ * and freed again at once) are never made; only what the gathered dicts keep is (terms,
+ * cells, forms' strings, dicts and lists). A batch is first checked whole (walk without
+ * building): one of another shape is given to marshal.loads and gather_batch, so that what
+ * the twin does with it (or the error it raises) is done here too. */
+
+typedef struct {
+    const unsigned char *p, *end;
+} Reader;
+
+static int rd_i32(Reader *r, int32_t *out) {
+    if (r->end - r->p < 4)
+        return 0;
+    const unsigned char *p = r->p;
+    *out = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16
+                     | (uint32_t)p[3] << 24);
+    r->p += 4;
+    return 1;
+}
+
+/* a list or tuple's head: its type byte and length */
+static int rd_seq(Reader *r, unsigned char type, Py_ssize_t *n) {
+    int32_t v;
+    if (r->p >= r->end || *r->p != type)
+        return 0;
+    r->p++;
+    if (!rd_i32(r, &v) || v < 0)
+        return 0;
+    *n = v;
+    return 1;
+}
+
+/* an int of up to 60 bits ('i', or 'l' of up to four 15-bit digits) */
+static int rd_int(Reader *r, int64_t *out) {
+    if (r->p >= r->end)
+        return 0;
+    unsigned char type = *r->p++;
+    int32_t v;
+    if (!rd_i32(r, &v))
+        return 0;
+    if (type == 'i') {
+        *out = v;
+        return 1;
+    }
+    if (type != 'l' || v == 0 || v < -4 || v > 4)
+        return 0;
+    Py_ssize_t size = v < 0 ? -(Py_ssize_t)v : v;
+    if (r->end - r->p < 2 * size)
+        return 0;
+    uint64_t value = 0;
+    unsigned digit = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        digit = (unsigned)r->p[2 * i] | (unsigned)r->p[2 * i + 1] << 8;
+        if (digit > 0x7fff)
+            return 0;
+        value |= (uint64_t)digit << (15 * i);
+    }
+    if (digit == 0) /* (marshal refuses an unnormalized number) */
+        return 0;
+    r->p += 2 * size;
+    *out = v < 0 ? -(int64_t)value : (int64_t)value;
+    return 1;
+}
+
+static int rd_str(Reader *r, const char **s, Py_ssize_t *n) {
+    int32_t v;
+    if (r->p >= r->end || *r->p != 'u')
+        return 0;
+    r->p++;
+    if (!rd_i32(r, &v) || v < 0 || r->end - r->p < v)
+        return 0;
+    *s = (const char *)r->p;
+    *n = v;
+    r->p += v;
+    return 1;
+}
+
+/* a str as marshal makes it */
+static PyObject *new_str(const char *s, Py_ssize_t n) {
+    return n ? PyUnicode_DecodeUTF8(s, n, "surrogatepass") : PyUnicode_New(0, 0);
+}
+
+/* The walk over a batch's bytes: 1 read (and, with build, gathered), 0 not of the shape
+ * read here (nothing gathered when not building), -1 an error. */
+static int walk(Reader *r, Round *c, int build) {
+    Py_ssize_t records;
+    if (!rd_seq(r, '[', &records))
+        return 0;
+    for (Py_ssize_t i = 0; i < records; i++) {
+        Py_ssize_t two, groups;
+        int64_t seq;
+        if (!rd_seq(r, '(', &two) || two != 2 || !rd_int(r, &seq) || !rd_seq(r, '[', &groups))
+            return 0;
+        PyObject *num = NULL, *keep = NULL;
+        if (build) {
+            PyObject *key = PyLong_FromLongLong(seq);
+            num = key ? PyObject_GetItem(c->renumber, key) : NULL;
+            Py_XDECREF(key);
+            if (num == NULL)
+                return -1;
+            keep = PyDict_GetItemWithError(c->partial, num); /* None: every posting */
+            if (keep == NULL && PyErr_Occurred()) {
+                Py_DECREF(num);
+                return -1;
+            }
+            Py_XINCREF(keep);
+        }
+        int r2 = 1;
+        for (Py_ssize_t j = 0; r2 == 1 && j < groups; j++) {
+            Py_ssize_t three, posts, forms;
+            int64_t h;
+            if (!rd_seq(r, '(', &three) || three != 3 || !rd_int(r, &h)
+                || !rd_seq(r, '[', &posts)) {
+                r2 = 0;
+                break;
+            }
+            /* this round's? (else read past it) */
+            int take = build;
+            PyObject *part = NULL, *terms = NULL, *levels = NULL, *one = NULL;
+            if (take && keep != NULL && keep != Py_None) {
+                PyObject *hash = PyLong_FromLongLong(h);
+                int has = hash ? PySequence_Contains(keep, hash) : -1;
+                Py_XDECREF(hash);
+                if (has < 0) {
+                    r2 = -1;
+                    break;
+                }
+                take = has;
+            }
+            long long k = (long long)(h % c->shards);
+            if (k < 0)
+                k += c->shards;
+            if (take && c->passes > 1 && (k / c->step) % c->passes != c->part_of)
+                take = 0;
+            if (take) {
+                PyObject *key = PyLong_FromLongLong(k);
+                if (key == NULL) {
+                    r2 = -1;
+                    break;
+                }
+                part = PyDict_GetItemWithError(c->incoming, key);
+                if (part == NULL && !PyErr_Occurred()) {
+                    part = new_part();
+                    if (part != NULL && PyDict_SetItem(c->incoming, key, part) < 0)
+                        Py_CLEAR(part);
+                    Py_XDECREF(part); /* incoming holds it */
+                }
+                Py_DECREF(key);
+                if (part == NULL) {
+                    r2 = -1;
+                    break;
+                }
+                if (!PyTuple_Check(part) || PyTuple_GET_SIZE(part) != 2
+                    || !PyDict_Check(PyTuple_GET_ITEM(part, 0))
+                    || !PyList_Check(PyTuple_GET_ITEM(part, 1))
+                    || PyList_GET_SIZE(PyTuple_GET_ITEM(part, 1)) != 2) {
+                    PyErr_SetString(PyExc_TypeError,
+                                    "gather: incoming holds a part not (terms, forms)");
+                    r2 = -1;
+                    break;
+                }
+                terms = PyTuple_GET_ITEM(part, 0);
+                levels = PyTuple_GET_ITEM(part, 1);
+            }
+            for (Py_ssize_t q = 0; r2 == 1 && q < posts; q++) {
+                Py_ssize_t pair, cells;
+                const char *s;
+                Py_ssize_t n;
+                if (!rd_seq(r, '(', &pair) || pair != 2 || !rd_str(r, &s, &n)
+                    || !rd_seq(r, '[', &cells) || cells % 2) {
+                    r2 = 0;
+                    break;
+                }
+                PyObject *term = NULL, *docs = NULL;
+                if (take) {
+                    term = new_str(s, n);
+                    docs = term ? PyDict_GetItemWithError(terms, term) : NULL;
+                    if (docs == NULL && term != NULL && !PyErr_Occurred()) {
+                        docs = PyDict_New();
+                        if (docs != NULL && PyDict_SetItem(terms, term, docs) < 0)
+                            Py_CLEAR(docs);
+                        Py_XDECREF(docs); /* terms holds it */
+                    }
+                    if (docs != NULL && !PyDict_Check(docs)) {
+                        PyErr_SetString(PyExc_TypeError,
+                                        "gather: a term's postings are not a dict");
+                        docs = NULL;
+                    }
+                    if (docs == NULL)
+                        r2 = -1;
+                }
+                for (Py_ssize_t e = 0; r2 == 1 && e < cells; e += 2) {
+                    int64_t f;
+                    if (!rd_int(r, &f) || !rd_str(r, &s, &n)) {
+                        r2 = 0;
+                        break;
+                    }
+                    if (!take)
+                        continue;
+                    PyObject *field = PyLong_FromLongLong(f), *cell = new_str(s, n);
+                    PyObject *at = field ? PyDict_GetItemWithError(docs, field) : NULL;
+                    if (field == NULL || cell == NULL || (at == NULL && PyErr_Occurred()))
+                        r2 = -1;
+                    else if (at == NULL)
+                        r2 = set_one(docs, field, num, cell) < 0 ? -1 : 1;
+                    else if (PyDict_Check(at))
+                        r2 = PyDict_SetItem(at, num, cell) < 0 ? -1 : 1;
+                    else
+                        r2 = PyObject_SetItem(at, num, cell) < 0 ? -1 : 1;
+                    Py_XDECREF(field);
+                    Py_XDECREF(cell);
+                }
+                if (posts == 1 && term != NULL) { /* the 3-item forms' term */
+                    one = term;
+                    term = NULL;
+                }
+                Py_XDECREF(term);
+            }
+            if (r2 == 1 && !rd_seq(r, '[', &forms))
+                r2 = 0;
+            if (one == NULL)
+                one = Py_NewRef(Py_None);
+            for (Py_ssize_t q = 0; r2 == 1 && q < forms; q++) {
+                Py_ssize_t size;
+                int64_t level;
+                const char *ts = NULL, *ns, *ss = NULL;
+                Py_ssize_t tn = 0, nn, sn = 0;
+                if (!rd_seq(r, '(', &size) || (size != 3 && size != 4) || !rd_int(r, &level)
+                    || (level != 0 && level != 1) || (size == 4 && !rd_str(r, &ts, &tn))
+                    || !rd_str(r, &ns, &nn)) {
+                    r2 = 0;
+                    break;
+                }
+                if (r->p < r->end && *r->p == 'N') /* the normalized form's spelling */
+                    r->p++;
+                else if (!rd_str(r, &ss, &sn)) {
+                    r2 = 0;
+                    break;
+                }
+                if (!take)
+                    continue;
+                PyObject *term = ts ? new_str(ts, tn) : Py_NewRef(one);
+                PyObject *norm = new_str(ns, nn);
+                PyObject *spelling = ss ? new_str(ss, sn) : Py_XNewRef(norm);
+                if (term == NULL || norm == NULL || spelling == NULL)
+                    r2 = -1;
+                else
+                    r2 = add_form(PyList_GET_ITEM(levels, level), term, norm, spelling,
+                                  num) < 0 ? -1 : 1;
+                Py_XDECREF(term);
+                Py_XDECREF(norm);
+                Py_XDECREF(spelling);
+            }
+            Py_XDECREF(one);
+        }
+        Py_XDECREF(keep);
+        Py_XDECREF(num);
+        if (r2 != 1)
+            return r2;
+    }
+    return 1;
+}
+
+static PyObject *gather_spill(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *chunks;
+    Round c;
+    if (parse_round(args, "OOO!LLLLO!:gather_spill", &chunks, &c) < 0)
+        return NULL;
+    PyObject *it = PyObject_GetIter(chunks);
+    if (it == NULL)
+        return NULL;
+    PyObject *chunk;
+    int r = 0;
+    while (r == 0 && (chunk = PyIter_Next(it)) != NULL) {
+        Py_buffer view;
+        if (PyObject_GetBuffer(chunk, &view, PyBUF_SIMPLE) < 0) {
+            Py_DECREF(chunk);
             r = -1;
             break;
         }
-        Py_ssize_t n = PySequence_Fast_GET_SIZE(records);
-        for (Py_ssize_t i = 0; r == 0 && i < n; i++) {
-            PyObject *record = PySequence_Fast(PySequence_Fast_GET_ITEM(records, i),
-                                               "spill: a record is not a sequence");
-            if (record == NULL) {
-                r = -1;
-                break;
-            }
-            if (PySequence_Fast_GET_SIZE(record) != 2) {
-                PyErr_SetString(PyExc_ValueError, "spill: a record is not (seq, groups)");
-                Py_DECREF(record);
-                r = -1;
-                break;
-            }
-            PyObject *num = PyObject_GetItem(renumber, PySequence_Fast_GET_ITEM(record, 0));
-            PyObject *keep = NULL, *groups = NULL;
-            if (num == NULL) {
-                r = -1;
-            } else {
-                keep = PyDict_GetItemWithError(partial, num); /* None: every posting */
-                if (keep == NULL && PyErr_Occurred())
-                    r = -1;
-                Py_XINCREF(keep);
-            }
-            if (r == 0)
-                groups = PySequence_Fast(PySequence_Fast_GET_ITEM(record, 1),
-                                         "spill: groups not a sequence");
-            if (r == 0 && groups == NULL)
-                r = -1;
-            if (r == 0) {
-                Py_ssize_t m = PySequence_Fast_GET_SIZE(groups);
-                for (Py_ssize_t j = 0; r == 0 && j < m; j++)
-                    r = gather_group(PySequence_Fast_GET_ITEM(groups, j), num, keep, incoming,
-                                     shards, passes, step, part_of);
-            }
-            Py_XDECREF(groups);
-            Py_XDECREF(keep);
-            Py_XDECREF(num);
-            Py_DECREF(record);
+        Reader check = {view.buf, (const unsigned char *)view.buf + view.len};
+        int shape = walk(&check, &c, 0);
+        if (shape == 1 && check.p == check.end) {
+            Reader read = {view.buf, (const unsigned char *)view.buf + view.len};
+            int built = walk(&read, &c, 1);
+            if (built == 0 && !PyErr_Occurred())  /* (checked above: not to happen) */
+                PyErr_SetString(PyExc_RuntimeError, "gather_spill: a batch read twice differs");
+            r = built == 1 && !PyErr_Occurred() ? 0 : -1;
+        } else { /* another shape: as the twin reads it */
+            PyObject *batch = PyMarshal_ReadObjectFromString(view.buf, view.len);
+            r = batch == NULL ? -1 : gather_batch(batch, &c);
+            Py_XDECREF(batch);
         }
-        Py_DECREF(records);
+        PyBuffer_Release(&view);
+        Py_DECREF(chunk);
     }
     Py_DECREF(it);
     if (r < 0 || PyErr_Occurred())
@@ -1137,6 +1469,8 @@ static PyObject *numbers_text(PyObject *self, PyObject *numbers) {
 
 static PyMethodDef methods[] = {
     {"gather", gather, METH_VARARGS, "index._gather in C."},
+    {"gather_spill", gather_spill, METH_VARARGS,
+     "index._gather of the spill's batches given as their marshal bytes, in C."},
     {"fresh_postings", fresh_postings, METH_VARARGS, "index._fresh_postings' loop in C."},
     {"fresh_forms", fresh_forms, METH_VARARGS, "index._fresh_forms' loop in C."},
     {"numbers_text", numbers_text, METH_O, "digits.numbers_text in C (for the tests)."},

@@ -1252,9 +1252,12 @@ class _Spill:
 
     def batches(self, bucket: int) -> Iterator[list[Any]]:
         """:meth:`read`'s records, a batch (the list of one write) at a time."""
+        return map(marshal.loads, self.batch_bytes(bucket))
+
+    def batch_bytes(self, bucket: int) -> Iterator[memoryview]:
+        """:meth:`batches` as their marshal bytes (each valid until the next is asked for)."""
         if bucket not in self.files:
             return
-        loads = marshal.loads
         with open(self.directory / f"{bucket}.bin", "rb") as source:
             rest = b""
             while True:
@@ -1267,7 +1270,7 @@ class _Spill:
                     size = int.from_bytes(data[at:at + 4], "little")
                     if at + 4 + size > end:
                         break
-                    yield loads(data[at + 4:at + 4 + size])
+                    yield data[at + 4:at + 4 + size]
                     at += 4 + size
                 rest = bytes(data[at:])
                 data.release()
@@ -2402,10 +2405,13 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         if trim is not None:
             trim.step()
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
-        gather = _gather if _cshards is None else _cshards.gather
         for bucket in group:
-            gather(spill.batches(bucket), renumber, partial, shards, passes, step, part_of,
-                   incoming)
+            if _cshards is None:
+                _gather(spill.batches(bucket), renumber, partial, shards, passes, step,
+                        part_of, incoming)
+            else:  # in C, from the batches' bytes
+                _cshards.gather_spill(spill.batch_bytes(bucket), renumber, partial, shards,
+                                      passes, step, part_of, incoming)
         if old_shards is not None:  # a rebuild patches delta positions lists, not cells
             _cells_to_lists(incoming)
         # the shards of this round: every one of its buckets' (only those holding changed
