@@ -1293,9 +1293,11 @@ def _spilled(head: bytes, groups: list[bytes]) -> bytes:
 #: The code that turns an analysed article into its browser data (package-relative): this
 #: module, the number and codes text it writes (``digits``), the text patches of its
 #: rebuilds (``formsplice``), the shard states (``shardpack``), an article's terms
-#: (``articleterms``) and the index documents and columns it reads.
+#: (``articleterms``), the C source of the cold shards' loops (``_cshards.c``: its twins
+#: here make the same bytes, but a fix to it is a change of what the build wrote) and the
+#: index documents and columns it reads.
 CODE_FILES = ("browser/index.py", "browser/digits.py", "browser/formsplice.py",
-              "browser/shardpack.py", "browser/articleterms.py",
+              "browser/shardpack.py", "browser/articleterms.py", "browser/_cshards.c",
               "index/docs.py", "index/schema.py", "index/columns.py")
 
 
@@ -2499,8 +2501,9 @@ def _gather(batches: Iterable[list[Any]], renumber: Mapping[int, int],
     ``incoming``: shard k → (its postings, its forms), for the shards k of one round of
     :func:`_write_shards` (``passes`` > 1: those with k // step ≡ part_of). ``renumber``: a
     record's seq → its document number; ``partial``: document number → the hashes whose
-    postings are taken (none there: all of them). The reference of :func:`_cshards.gather`
-    (archive/browser/_cshards.c), which makes the same dicts in the same order."""
+    postings are taken (none there: all of them). The reference of ``_cshards.gather`` and
+    ``_cshards.gather_spill`` (archive/browser/_cshards.c: the same dicts in the same order,
+    the latter from the batches' marshal bytes, :meth:`_Spill.batch_bytes`)."""
     for batch in batches:
         for seq, groups in batch:  # groups: (hash, postings, forms), …
             num = renumber[seq]
