@@ -297,18 +297,24 @@ static int set_one(PyObject *dict, PyObject *key, PyObject *num, PyObject *value
     return r;
 }
 
+/* obj as a fast sequence of size items (-1: any number), else NULL and an error. */
+static PyObject *items_of(PyObject *obj, Py_ssize_t size, const char *what) {
+    PyObject *fast = PySequence_Fast(obj, what);
+    if (fast != NULL && size >= 0 && PySequence_Fast_GET_SIZE(fast) != size) {
+        Py_DECREF(fast);
+        PyErr_SetString(PyExc_ValueError, what);
+        return NULL;
+    }
+    return fast;
+}
+
 static int gather_posts(PyObject *terms, PyObject *posts, PyObject *num) {
     Py_ssize_t n = PySequence_Fast_GET_SIZE(posts);
     PyObject **items = PySequence_Fast_ITEMS(posts);
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *post = PySequence_Fast(items[i], "spill: a posting is not a sequence");
+        PyObject *post = items_of(items[i], 2, "spill: a posting is not (term, fields)");
         if (post == NULL)
             return -1;
-        if (PySequence_Fast_GET_SIZE(post) != 2) {
-            Py_DECREF(post);
-            PyErr_SetString(PyExc_ValueError, "spill: a posting is not (term, fields)");
-            return -1;
-        }
         PyObject *term = PySequence_Fast_GET_ITEM(post, 0);
         PyObject *flat = PySequence_Fast(PySequence_Fast_GET_ITEM(post, 1),
                                          "spill: a posting's fields are not a sequence");
@@ -362,76 +368,44 @@ static int gather_posts(PyObject *terms, PyObject *posts, PyObject *num) {
     return 0;
 }
 
-/* table[term][norm][spelling] gets num (the twin's inner loop over a group's forms). */
+/* table[term][norm][spelling] gets num (the twin's inner loop over a group's forms): the
+ * list appended to, or the dicts down to a new [num] made where a key is new. */
 static int add_form(PyObject *table, PyObject *term, PyObject *norm, PyObject *spelling,
                     PyObject *num) {
-    PyObject *norms, *spellings, *holders;
-    int r = 0;
-    if (!PyDict_Check(table)) {
-        PyErr_SetString(PyExc_TypeError, "spill: a forms table is not a dict");
-        return -1;
-    }
-    if ((norms = PyDict_GetItemWithError(table, term)) == NULL) {
-        if (PyErr_Occurred())
+    PyObject *keys[3] = {term, norm, spelling};
+    PyObject *at = table;
+    for (int depth = 0; depth < 3; depth++) {
+        if (!PyDict_Check(at)) {
+            PyErr_SetString(PyExc_TypeError, "spill: gathered forms not dicts");
             return -1;
-        /* table[term] = {norm: {spelling: [num]}} */
-        PyObject *list = PyList_New(1), *a = NULL, *b = NULL;
-        if (list) {
-            Py_INCREF(num);
-            PyList_SET_ITEM(list, 0, num);
-            a = PyDict_New();
         }
-        if (a && PyDict_SetItem(a, spelling, list) == 0 && (b = PyDict_New()) != NULL
-            && PyDict_SetItem(b, norm, a) == 0)
-            r = PyDict_SetItem(table, term, b);
-        else
-            r = -1;
-        Py_XDECREF(list);
-        Py_XDECREF(a);
-        Py_XDECREF(b);
-        return r;
-    }
-    if (!PyDict_Check(norms)) {
-        PyErr_SetString(PyExc_TypeError, "spill: a term's forms are not a dict");
-        return -1;
-    }
-    if ((spellings = PyDict_GetItemWithError(norms, norm)) == NULL) {
-        if (PyErr_Occurred())
-            return -1;
-        /* norms[norm] = {spelling: [num]} */
-        PyObject *list = PyList_New(1), *a = NULL;
-        if (list) {
+        PyObject *next = PyDict_GetItemWithError(at, keys[depth]);
+        if (next == NULL) {
+            if (PyErr_Occurred())
+                return -1;
+            PyObject *value = PyList_New(1);
+            if (value == NULL)
+                return -1;
             Py_INCREF(num);
-            PyList_SET_ITEM(list, 0, num);
-            a = PyDict_New();
+            PyList_SET_ITEM(value, 0, num);
+            for (int k = 2; k > depth; k--) { /* {keys[k]: value} */
+                PyObject *wrap = PyDict_New();
+                if (wrap != NULL && PyDict_SetItem(wrap, keys[k], value) < 0)
+                    Py_CLEAR(wrap);
+                Py_DECREF(value);
+                if (wrap == NULL)
+                    return -1;
+                value = wrap;
+            }
+            int r = PyDict_SetItem(at, keys[depth], value);
+            Py_DECREF(value);
+            return r;
         }
-        if (a && PyDict_SetItem(a, spelling, list) == 0)
-            r = PyDict_SetItem(norms, norm, a);
-        else
-            r = -1;
-        Py_XDECREF(list);
-        Py_XDECREF(a);
-        return r;
+        at = next;
     }
-    if (!PyDict_Check(spellings)) {
-        PyErr_SetString(PyExc_TypeError, "spill: a form's spellings are not a dict");
-        return -1;
-    }
-    if ((holders = PyDict_GetItemWithError(spellings, spelling)) == NULL) {
-        if (PyErr_Occurred())
-            return -1;
-        PyObject *list = PyList_New(1);
-        if (list == NULL)
-            return -1;
-        Py_INCREF(num);
-        PyList_SET_ITEM(list, 0, num);
-        r = PyDict_SetItem(spellings, spelling, list);
-        Py_DECREF(list);
-        return r;
-    }
-    if (PyList_Check(holders))
-        return PyList_Append(holders, num);
-    PyObject *got = PyObject_CallMethod(holders, "append", "O", num);
+    if (PyList_Check(at))
+        return PyList_Append(at, num);
+    PyObject *got = PyObject_CallMethod(at, "append", "O", num);
     Py_XDECREF(got);
     return got == NULL ? -1 : 0;
 }
@@ -481,14 +455,9 @@ static int gather_forms(PyObject *levels, PyObject *forms, PyObject *posts, PyOb
 /* One group (hash, posts, forms) of the article numbered num. */
 static int gather_group(PyObject *group, PyObject *num, PyObject *keep, PyObject *incoming,
                         long long shards, long long passes, long long step, long long part_of) {
-    PyObject *g = PySequence_Fast(group, "spill: a group is not a sequence");
+    PyObject *g = items_of(group, 3, "spill: a group is not (hash, postings, forms)");
     if (g == NULL)
         return -1;
-    if (PySequence_Fast_GET_SIZE(g) != 3) {
-        Py_DECREF(g);
-        PyErr_SetString(PyExc_ValueError, "spill: a group is not (hash, postings, forms)");
-        return -1;
-    }
     PyObject *h = PySequence_Fast_GET_ITEM(g, 0);
     int r = 0;
     PyObject *key = NULL, *posts = NULL, *forms = NULL;
@@ -585,15 +554,9 @@ static int gather_batch(PyObject *batch, Round *c) {
     int r = 0;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(records);
     for (Py_ssize_t i = 0; r == 0 && i < n; i++) {
-        PyObject *record = PySequence_Fast(PySequence_Fast_GET_ITEM(records, i),
-                                           "spill: a record is not a sequence");
+        PyObject *record = items_of(PySequence_Fast_GET_ITEM(records, i), 2,
+                                    "spill: a record is not (seq, groups)");
         if (record == NULL) {
-            r = -1;
-            break;
-        }
-        if (PySequence_Fast_GET_SIZE(record) != 2) {
-            PyErr_SetString(PyExc_ValueError, "spill: a record is not (seq, groups)");
-            Py_DECREF(record);
             r = -1;
             break;
         }
@@ -627,25 +590,31 @@ static int gather_batch(PyObject *batch, Round *c) {
     return r;
 }
 
-static PyObject *gather(PyObject *self, PyObject *args) {
-    (void)self;
-    PyObject *batches;
+/* Each item of the iterable (the call's first argument) through one(item, round). */
+static PyObject *over_batches(PyObject *args, const char *format,
+                              int (*one)(PyObject *, Round *)) {
+    PyObject *items;
     Round c;
-    if (parse_round(args, "OOO!LLLLO!:gather", &batches, &c) < 0)
+    if (parse_round(args, format, &items, &c) < 0)
         return NULL;
-    PyObject *it = PyObject_GetIter(batches);
+    PyObject *it = PyObject_GetIter(items);
     if (it == NULL)
         return NULL;
-    PyObject *batch;
+    PyObject *item;
     int r = 0;
-    while (r == 0 && (batch = PyIter_Next(it)) != NULL) {
-        r = gather_batch(batch, &c);
-        Py_DECREF(batch);
+    while (r == 0 && (item = PyIter_Next(it)) != NULL) {
+        r = one(item, &c);
+        Py_DECREF(item);
     }
     Py_DECREF(it);
     if (r < 0 || PyErr_Occurred())
         return NULL;
     Py_RETURN_NONE;
+}
+
+static PyObject *gather(PyObject *self, PyObject *args) {
+    (void)self;
+    return over_batches(args, "OOO!LLLLO!:gather", gather_batch);
 }
 
 /* ------------------------------------------------------------------ the spill's bytes */
@@ -915,44 +884,32 @@ static int walk(Reader *r, Round *c, int build) {
     return 1;
 }
 
+/* One batch's marshal bytes (any object with the buffer interface). */
+static int gather_bytes(PyObject *chunk, Round *c) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(chunk, &view, PyBUF_SIMPLE) < 0)
+        return -1;
+    int r;
+    Reader check = {view.buf, (const unsigned char *)view.buf + view.len};
+    int shape = walk(&check, c, 0);
+    if (shape == 1 && check.p == check.end) {
+        Reader read = {view.buf, (const unsigned char *)view.buf + view.len};
+        int built = walk(&read, c, 1);
+        if (built == 0 && !PyErr_Occurred()) /* (checked above: not to happen) */
+            PyErr_SetString(PyExc_RuntimeError, "gather_spill: a batch read twice differs");
+        r = built == 1 && !PyErr_Occurred() ? 0 : -1;
+    } else { /* another shape: as the twin reads it */
+        PyObject *batch = PyMarshal_ReadObjectFromString(view.buf, view.len);
+        r = batch == NULL ? -1 : gather_batch(batch, c);
+        Py_XDECREF(batch);
+    }
+    PyBuffer_Release(&view);
+    return r;
+}
+
 static PyObject *gather_spill(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *chunks;
-    Round c;
-    if (parse_round(args, "OOO!LLLLO!:gather_spill", &chunks, &c) < 0)
-        return NULL;
-    PyObject *it = PyObject_GetIter(chunks);
-    if (it == NULL)
-        return NULL;
-    PyObject *chunk;
-    int r = 0;
-    while (r == 0 && (chunk = PyIter_Next(it)) != NULL) {
-        Py_buffer view;
-        if (PyObject_GetBuffer(chunk, &view, PyBUF_SIMPLE) < 0) {
-            Py_DECREF(chunk);
-            r = -1;
-            break;
-        }
-        Reader check = {view.buf, (const unsigned char *)view.buf + view.len};
-        int shape = walk(&check, &c, 0);
-        if (shape == 1 && check.p == check.end) {
-            Reader read = {view.buf, (const unsigned char *)view.buf + view.len};
-            int built = walk(&read, &c, 1);
-            if (built == 0 && !PyErr_Occurred())  /* (checked above: not to happen) */
-                PyErr_SetString(PyExc_RuntimeError, "gather_spill: a batch read twice differs");
-            r = built == 1 && !PyErr_Occurred() ? 0 : -1;
-        } else { /* another shape: as the twin reads it */
-            PyObject *batch = PyMarshal_ReadObjectFromString(view.buf, view.len);
-            r = batch == NULL ? -1 : gather_batch(batch, &c);
-            Py_XDECREF(batch);
-        }
-        PyBuffer_Release(&view);
-        Py_DECREF(chunk);
-    }
-    Py_DECREF(it);
-    if (r < 0 || PyErr_Occurred())
-        return NULL;
-    Py_RETURN_NONE;
+    return over_batches(args, "OOO!LLLLO!:gather_spill", gather_bytes);
 }
 
 /* ------------------------------------------------------------------ postings */
