@@ -269,11 +269,15 @@ def _postings(draw: Any) -> dict[str, dict[int, dict[int, str]]]:
 
 
 @SETTINGS
-@given(_postings(), st.sampled_from([0, 1, 2, 3, 5, browser_index.LONG_DOCS]))
+@given(_postings(), st.sampled_from([0, 1, 2, 3, 5, browser_index.LONG_DOCS]),
+       st.sampled_from([1, 2, browser_index.BLOCK_DOCS]), st.sampled_from([64, 4096, 1 << 71]))
 def test_fresh_postings_are_the_twins(monkeypatch: pytest.MonkeyPatch,
-                                      new: dict[str, Any], long_docs: int) -> None:
+                                      new: dict[str, Any], long_docs: int, block_docs: int,
+                                      slots: int) -> None:
+    """Short and long terms (their summaries and positions files, in one range or several),
+    document numbers beyond the slots or 64 bits (the twin's)."""
     monkeypatch.setattr(browser_index, "LONG_DOCS", long_docs)
-    slots = 1 << 71  # (the numbers beyond 64 bits are document numbers too)
+    monkeypatch.setattr(browser_index, "BLOCK_DOCS", block_docs)
 
     def fresh(new: dict[str, Any], fragments: dict[str, Any]) -> Any:
         return browser_index._fresh_postings(new, slots, fragments)

@@ -8,7 +8,7 @@
  *       twin: index._gather (the spill's records into each shard's postings and forms)
  *   gather_spill(chunks, renumber, partial, shards, passes, step, part_of, incoming)
  *       twin: index._gather over marshal.loads of each chunk (_Spill.batch_bytes)
- *   fresh_postings(new, entries, long_docs, rest)
+ *   fresh_postings(new, entries, long_docs, slots, block_docs, fragments, rest)
  *       twin: index._fresh_postings (its loop over index._fresh_posting)
  *   fresh_forms(new, level, terms, entries, rest)
  *       twin: index._fresh_forms (its loop over index._fresh_form)
@@ -938,32 +938,286 @@ static int put_entry(PyObject *entries, PyObject *term, Text *t, PyObject *secon
     return r;
 }
 
-/* A short term's entry (index._fresh_posting): 1 made, 0 not taken, -1 an error. */
-static int short_posting(Text *t, PyObject *fields, Py_ssize_t long_docs) {
+/* What a shard's postings are written with (index._fresh_postings' arguments). */
+typedef struct {
+    PyObject *entries, *fragments;
+    Py_ssize_t long_docs;
+    int64_t slots;      /* 0: beyond 64 bits (the long terms go to the twin) */
+    int64_t block_docs; /* index.BLOCK_DOCS */
+} Shard;
+
+/* A field's number as a JSON member's start: "name":" (first: without the comma). */
+static int text_member(Text *t, const char *name, int first) {
+    if ((!first && text_char(t, ',') < 0) || text_char(t, '"') < 0 || text_ascii(t, name) < 0
+        || text_ascii(t, "\":\"") < 0)
+        return -1;
+    return 0;
+}
+
+/* Whether a cell is written as it is by json.dumps too (ASCII, no character it escapes);
+ * *count: its numbers (digits.count_numbers: its characters but the lead digits). */
+static int plain_cell(PyObject *cell, int64_t *count) {
+    if (!PyUnicode_IS_ASCII(cell))
+        return 0;
+    const unsigned char *c = PyUnicode_1BYTE_DATA(cell);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(cell), lead = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (c[i] < 0x20 || c[i] == '"' || c[i] == '\\')
+            return 0;
+        lead += memchr(ALPHABET + BASE, c[i], (size_t)LEADS) != NULL;
+    }
+    *count = n - lead;
+    return 1;
+}
+
+/* A long term's entry (index._posting_fragment of cells: its summary's text and marshal
+ * bytes, its positions files' fragments into s->fragments): 1 made, 0 not taken, -1 an
+ * error. fields' order (order[0..nf)) is the dict's: the summary's and the files'. */
+static int long_posting(Text *t, PyObject *term, const int *order, int nf, PyObject **keys,
+                        Pair **pairs, const Py_ssize_t *sizes, const int64_t *docs,
+                        Py_ssize_t n, Shard *s) {
+    if (s->slots <= 0 || s->block_docs <= 0)
+        return 0;
+    int64_t *counts[NFIELDS] = {NULL};
+    PyObject *doclist = NULL, *tfs = NULL, *summary = NULL, *data = NULL, *lunr = NULL;
+    Py_ssize_t (*ranges)[NFIELDS][2] = NULL;
+    int64_t *slot_of = NULL, *part_block = NULL;
+    int r = 1;
+    /* the blocks: a power of two ≥ n / block_docs (index.position_blocks) */
+    int64_t want = (n + s->block_docs - 1) / s->block_docs, blocks = 1;
+    if (want < 1)
+        want = 1;
+    while (blocks < want)
+        blocks *= 2;
+    if (docs[n - 1] > INT64_MAX / blocks)
+        return 0;
+    for (int i = 0; i < nf; i++) {
+        int f = order[i];
+        counts[f] = PyMem_Malloc((size_t)sizes[f] * sizeof(int64_t));
+        if (counts[f] == NULL) {
+            PyErr_NoMemory();
+            r = -1;
+            goto done;
+        }
+        for (Py_ssize_t k = 0; k < sizes[f]; k++)
+            if (!plain_cell(pairs[f][k].cell, &counts[f][k])) {
+                r = 0;
+                goto done;
+            }
+    }
+    /* the summary: (docs, {field: term frequency over docs}) */
+    doclist = PyList_New(n);
+    tfs = PyDict_New();
+    if (doclist == NULL || tfs == NULL) {
+        r = -1;
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *d = PyLong_FromLongLong(docs[i]);
+        if (d == NULL) {
+            r = -1;
+            goto done;
+        }
+        PyList_SET_ITEM(doclist, i, d);
+    }
+    for (int i = 0; i < nf; i++) {
+        int f = order[i];
+        PyObject *row = PyList_New(n);
+        if (row == NULL || PyDict_SetItem(tfs, keys[f], row) < 0) {
+            Py_XDECREF(row);
+            r = -1;
+            goto done;
+        }
+        Py_DECREF(row); /* tfs holds it */
+        Py_ssize_t a = 0;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            int64_t tf = 0;
+            if (a < sizes[f] && pairs[f][a].d == docs[k])
+                tf = counts[f][a++];
+            PyObject *v = PyLong_FromLongLong(tf);
+            if (v == NULL) {
+                r = -1;
+                goto done;
+            }
+            PyList_SET_ITEM(row, k, v);
+        }
+    }
+    summary = PyTuple_Pack(2, doclist, tfs);
+    data = summary ? PyMarshal_WriteObjectToString(summary, 2) : NULL;
+    if (data == NULL) {
+        r = -1;
+        goto done;
+    }
+    /* the shard entry: members in the order of their names ("t" before the titles') */
+    for (int rank = 0; rank <= NFIELDS; rank++) {
+        if (rank == 4) {
+            if (text_member(t, "t", t->n == 0) < 0 || text_gaps(t, docs, n) < 0
+                || text_char(t, '"') < 0) {
+                r = -1;
+                goto done;
+            }
+        }
+        if (rank == NFIELDS)
+            break;
+        int f = 0;
+        while (NAME_RANK[f] != rank)
+            f++;
+        if (counts[f] == NULL)
+            continue;
+        if (text_member(t, FIELD_NAMES[f], t->n == 0) < 0) {
+            r = -1;
+            goto done;
+        }
+        Py_ssize_t a = 0;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            int64_t tf = 0;
+            if (a < sizes[f] && pairs[f][a].d == docs[k])
+                tf = counts[f][a++];
+            if (text_number(t, tf) < 0) {
+                r = -1;
+                goto done;
+            }
+        }
+        if (text_char(t, '"') < 0) {
+            r = -1;
+            goto done;
+        }
+    }
+    lunr = text_done(t);
+    if (lunr == NULL) {
+        r = -1;
+        goto done;
+    }
+    /* the positions files: each field's articles split by range of document numbers
+     * (index._cell_fragments), the ranges in the order first met */
+    slot_of = PyMem_Malloc((size_t)blocks * sizeof(int64_t));
+    part_block = PyMem_Malloc((size_t)blocks * sizeof(int64_t));
+    ranges = PyMem_Malloc((size_t)blocks * sizeof(*ranges));
+    if (slot_of == NULL || part_block == NULL || ranges == NULL) {
+        PyErr_NoMemory();
+        r = -1;
+        goto done;
+    }
+    for (int64_t b = 0; b < blocks; b++)
+        slot_of[b] = -1;
+    int64_t parts = 0;
+    for (int i = 0; i < nf; i++) {
+        int f = order[i];
+        Py_ssize_t k = 0;
+        while (k < sizes[f]) {
+            int64_t b = pairs[f][k].d * blocks / s->slots;
+            Py_ssize_t j = k;
+            while (j < sizes[f] && pairs[f][j].d * blocks / s->slots == b)
+                j++;
+            if (b >= blocks) { /* a document number beyond the slots: the twin's */
+                r = 0;
+                goto done;
+            }
+            if (slot_of[b] < 0) {
+                slot_of[b] = parts;
+                part_block[parts] = b;
+                for (int g = 0; g < NFIELDS; g++)
+                    ranges[parts][g][0] = -1;
+                parts++;
+            }
+            ranges[slot_of[b]][f][0] = k;
+            ranges[slot_of[b]][f][1] = j;
+            k = j;
+        }
+    }
+    for (int64_t p = 0; p < parts; p++) {
+        if (text_char(t, '{') < 0) {
+            r = -1;
+            goto done;
+        }
+        for (int rank = 0, first = 1; rank < NFIELDS; rank++) {
+            int f = 0;
+            while (NAME_RANK[f] != rank)
+                f++;
+            if (counts[f] == NULL || ranges[p][f][0] < 0)
+                continue;
+            if (text_member(t, FIELD_NAMES[f], first) < 0) {
+                r = -1;
+                goto done;
+            }
+            first = 0;
+            for (Py_ssize_t k = ranges[p][f][0]; k < ranges[p][f][1]; k++)
+                if ((k > ranges[p][f][0] && text_char(t, ';') < 0)
+                    || text_str(t, pairs[f][k].cell) < 0) {
+                    r = -1;
+                    goto done;
+                }
+            if (text_char(t, '"') < 0) {
+                r = -1;
+                goto done;
+            }
+        }
+        if (text_char(t, '}') < 0) {
+            r = -1;
+            goto done;
+        }
+        PyObject *fragment = text_done(t);
+        PyObject *key = fragment ? PyUnicode_FromFormat("%lld.%lld", (long long)blocks,
+                                                        (long long)part_block[p]) : NULL;
+        PyObject *held = key ? PyDict_GetItemWithError(s->fragments, key) : NULL;
+        if (key != NULL && held == NULL && !PyErr_Occurred()) {
+            held = PyDict_New();
+            if (held != NULL && PyDict_SetItem(s->fragments, key, held) < 0)
+                Py_CLEAR(held);
+            Py_XDECREF(held); /* fragments holds it */
+        }
+        int bad = held == NULL || PyObject_SetItem(held, term, fragment) < 0;
+        Py_XDECREF(key);
+        Py_XDECREF(fragment);
+        if (bad) {
+            r = -1;
+            goto done;
+        }
+    }
+    {
+        PyObject *entry = PyTuple_Pack(3, lunr, data, Py_True);
+        r = entry == NULL || PyDict_SetItem(s->entries, term, entry) < 0 ? -1 : 1;
+        Py_XDECREF(entry);
+    }
+done:
+    for (int f = 0; f < NFIELDS; f++)
+        PyMem_Free(counts[f]);
+    PyMem_Free(slot_of);
+    PyMem_Free(part_block);
+    PyMem_Free(ranges);
+    Py_XDECREF(doclist);
+    Py_XDECREF(tfs);
+    Py_XDECREF(summary);
+    Py_XDECREF(data);
+    Py_XDECREF(lunr);
+    t->n = 0;
+    return r;
+}
+
+/* A term's entry (index._fresh_posting): 1 made (put into s->entries), 0 not taken (the
+ * twin's), -1 an error. */
+static int posting(Text *t, PyObject *term, PyObject *fields, Shard *s) {
     Pair *pairs[NFIELDS] = {NULL};
     Py_ssize_t sizes[NFIELDS] = {0};
-    int held[NFIELDS] = {0};
+    PyObject *keys[NFIELDS] = {NULL};
+    int order[NFIELDS], nf = 0;
     int64_t *docs = NULL;
     int r = 1;
     Py_ssize_t total = 0, pos = 0;
     PyObject *key, *value;
     while (PyDict_Next(fields, &pos, &key, &value)) {
         int f = as_field(key);
-        if (f < 0 || !PyDict_Check(value) || held[f] || PyDict_GET_SIZE(value) == 0) {
+        if (f < 0 || !PyDict_Check(value) || keys[f] || PyDict_GET_SIZE(value) == 0) {
             r = 0;
             goto done;
         }
-        held[f] = 1;
+        keys[f] = key;
+        order[nf++] = f;
         total += PyDict_GET_SIZE(value);
     }
-    if (total > long_docs) { /* long, or maybe: the twin's */
-        r = 0;
-        goto done;
-    }
-    pos = 0;
-    while (PyDict_Next(fields, &pos, &key, &value)) {
-        int f = as_field(key);
-        r = sorted_pairs(value, &pairs[f], &sizes[f]);
+    for (int i = 0; i < nf; i++) {
+        r = sorted_pairs(PyDict_GetItem(fields, keys[order[i]]), &pairs[order[i]],
+                         &sizes[order[i]]);
         if (r <= 0)
             goto done;
     }
@@ -984,6 +1238,10 @@ static int short_posting(Text *t, PyObject *fields, Py_ssize_t long_docs) {
         if (u == 0 || docs[u - 1] != docs[i])
             docs[u++] = docs[i];
     n = u;
+    if (n > s->long_docs) { /* long: held by more articles than LONG_DOCS */
+        r = long_posting(t, term, order, nf, keys, pairs, sizes, docs, n, s);
+        goto done;
+    }
     if (text_ascii(t, "\"d\":\"") < 0 || text_gaps(t, docs, n) < 0 || text_char(t, '"') < 0) {
         r = -1;
         goto done;
@@ -993,11 +1251,10 @@ static int short_posting(Text *t, PyObject *fields, Py_ssize_t long_docs) {
         int f = 0;
         while (NAME_RANK[f] != rank)
             f++;
-        if (!held[f])
+        if (!keys[f])
             continue;
-        int ref = REF[f] >= 0 && held[REF[f]] ? REF[f] : -1;
-        if (text_ascii(t, ",\"") < 0 || text_ascii(t, FIELD_NAMES[f]) < 0
-            || text_ascii(t, "\":\"") < 0) {
+        int ref = REF[f] >= 0 && keys[REF[f]] ? REF[f] : -1;
+        if (text_member(t, FIELD_NAMES[f], 0) < 0) {
             r = -1;
             goto done;
         }
@@ -1033,6 +1290,7 @@ static int short_posting(Text *t, PyObject *fields, Py_ssize_t long_docs) {
             goto done;
         }
     }
+    r = put_entry(s->entries, term, t, Py_None, Py_False) < 0 ? -1 : 1;
 done:
     for (int f = 0; f < NFIELDS; f++)
         PyMem_Free(pairs[f]);
@@ -1044,11 +1302,19 @@ done:
 
 static PyObject *fresh_postings(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *new, *entries, *rest;
-    Py_ssize_t long_docs;
-    if (!PyArg_ParseTuple(args, "O!O!nO:fresh_postings", &PyDict_Type, &new, &PyDict_Type,
-                          &entries, &long_docs, &rest))
+    PyObject *new, *slots, *rest;
+    Shard s;
+    long long block_docs;
+    if (!PyArg_ParseTuple(args, "O!O!nOLO!O:fresh_postings", &PyDict_Type, &new, &PyDict_Type,
+                          &s.entries, &s.long_docs, &slots, &block_docs, &PyDict_Type,
+                          &s.fragments, &rest))
         return NULL;
+    int overflow = 0;
+    long long v = PyLong_Check(slots) ? PyLong_AsLongLongAndOverflow(slots, &overflow) : 0;
+    if (v == -1 && PyErr_Occurred())
+        return NULL;
+    s.slots = overflow ? 0 : v;
+    s.block_docs = block_docs;
     Text t = {NULL, 0, 0};
     Py_ssize_t pos = 0;
     PyObject *term, *fields;
@@ -1057,13 +1323,11 @@ static PyObject *fresh_postings(PyObject *self, PyObject *args) {
         Py_INCREF(term);
         Py_INCREF(fields);
         /* a term of one article is long only below one (LONG_DOCS 0: the twin's) */
-        int made = (PyDict_Check(fields) && long_docs >= 1 && PyDict_GET_SIZE(fields))
-                       ? short_posting(&t, fields, long_docs) : 0;
+        int made = (PyDict_Check(fields) && s.long_docs >= 1 && PyDict_GET_SIZE(fields))
+                       ? posting(&t, term, fields, &s) : 0;
         if (made < 0)
             r = -1;
-        else if (made)
-            r = put_entry(entries, term, &t, Py_None, Py_False);
-        else
+        else if (!made)
             r = hand_over(rest, term, fields);
         Py_DECREF(fields);
         Py_DECREF(term);

@@ -2591,11 +2591,12 @@ def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str 
     """A shard's postings state on a cold build, from the spill's postings alone (what
     :func:`_patch_postings` makes from no state, without its bookkeeping), their positions
     as the spill's cells' text (:func:`_cells`); the long terms' positions fragments go to
-    ``fragments``: :func:`_fresh_posting` of each term, the short terms (all but a few) in C
-    when :mod:`archive.browser._cshards` is built (the long ones handed back to it)."""
+    ``fragments``: :func:`_fresh_posting` of each term, in C when
+    :mod:`archive.browser._cshards` is built (a term of a shape it does not write handed
+    back to it)."""
     entries: _Entries = {}
     if _cshards is not None:
-        _cshards.fresh_postings(new, entries, LONG_DOCS,
+        _cshards.fresh_postings(new, entries, LONG_DOCS, slots, BLOCK_DOCS, fragments,
                                 partial(_fresh_posting, entries, slots, fragments))
         return entries
     for term, fields in new.items():
