@@ -175,7 +175,9 @@ def test_gather_spill_reads_a_real_spill(tmp_path: Path) -> None:
     renumber = {seq: 2 * seq for seq in range(300)}
     got: dict[int, Any] = {}
     want: dict[int, Any] = {}
+    loaded = cshards.loaded_batches()
     cshards.gather_spill(spill.batch_bytes(0), renumber, {}, 8, 1, 1, 0, got)
+    assert cshards.loaded_batches() == loaded  # each batch read in C, none by marshal
     browser_index._gather(spill.batches(0), renumber, {}, 8, 1, 1, 0, want)
     _same_objects(got, want)
     assert len(got) == 8

@@ -884,6 +884,9 @@ static int walk(Reader *r, Round *c, int build) {
     return 1;
 }
 
+/* Batches read through marshal.loads so far (not of the spill's shape): for the tests. */
+static Py_ssize_t loaded_batches;
+
 /* One batch's marshal bytes (any object with the buffer interface). */
 static int gather_bytes(PyObject *chunk, Round *c) {
     Py_buffer view;
@@ -899,6 +902,7 @@ static int gather_bytes(PyObject *chunk, Round *c) {
             PyErr_SetString(PyExc_RuntimeError, "gather_spill: a batch read twice differs");
         r = built == 1 && !PyErr_Occurred() ? 0 : -1;
     } else { /* another shape: as the twin reads it */
+        loaded_batches++;
         PyObject *batch = PyMarshal_ReadObjectFromString(view.buf, view.len);
         r = batch == NULL ? -1 : gather_batch(batch, c);
         Py_XDECREF(batch);
@@ -1688,7 +1692,15 @@ static PyObject *numbers_text(PyObject *self, PyObject *numbers) {
     return out;
 }
 
+static PyObject *loaded(PyObject *self, PyObject *unused) {
+    (void)self;
+    (void)unused;
+    return PyLong_FromSsize_t(loaded_batches);
+}
+
 static PyMethodDef methods[] = {
+    {"loaded_batches", loaded, METH_NOARGS,
+     "How many batches gather_spill read through marshal.loads (for the tests)."},
     {"gather", gather, METH_VARARGS, "index._gather in C."},
     {"gather_spill", gather_spill, METH_VARARGS,
      "index._gather of the spill's batches given as their marshal bytes, in C."},
