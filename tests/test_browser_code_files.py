@@ -24,7 +24,9 @@ def _archive_modules(path: Path) -> set[str]:
             names = ([node.module] if node.module != "archive.browser"
                      else [f"archive.browser.{a.name}" for a in node.names])
             for name in names:
-                found.add(name.removeprefix("archive.").replace(".", "/") + ".py")
+                module = name.removeprefix("archive.").replace(".", "/")
+                # a C module (setup.py): its source
+                found.add(module + (".c" if (PACKAGE / f"{module}.c").is_file() else ".py"))
     return found
 
 

@@ -114,7 +114,7 @@ def test_a_cold_build_over_more_spill_buckets_writes_the_same_bytes_reading_each
     analyzed, gazetteer = _analyzed(root)
     per_shard = 1 / 64  # more shards than buckets
     reads: list[int] = []
-    read = browser_index._Spill.read
+    read = browser_index._Spill.batch_bytes  # (what _Spill.read and .batches read through)
 
     def counted(self: Any, bucket: int) -> Any:
         reads.append(bucket)
@@ -133,7 +133,7 @@ def test_a_cold_build_over_more_spill_buckets_writes_the_same_bytes_reading_each
         pack.close(write=False)
         return _data(folder / "site"), files
 
-    monkeypatch.setattr(browser_index._Spill, "read", counted)
+    monkeypatch.setattr(browser_index._Spill, "batch_bytes", counted)
     usual = build(tmp_path / "usual", iter(analyzed))
     assert len(reads) == len(set(reads)) == browser_index.SPILL_BUCKETS + 1  # and docs
     reads.clear()

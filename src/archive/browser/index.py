@@ -94,7 +94,7 @@ from itertools import chain, compress, islice, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from archive import files
+from archive import files, native
 from archive.analysis.tables import LEXICON_DIR, browser_tables
 from archive.browser import keptstate, shardpack
 from archive.browser.articleterms import (
@@ -119,6 +119,10 @@ from archive.browser.shardpack import ShardPack
 from archive.collector import paused as paused_gc
 from archive.index.columns import ArticleColumns, article_columns
 from archive.index.schema import root_stream
+
+#: The cold shards' loops in C (setup.py) where they can be used (:mod:`archive.native`),
+#: else None: each function's twin is here, the reference.
+_cshards = native.module("archive.browser._cshards")
 
 if TYPE_CHECKING:
     from archive.index.docs import IndexDoc
@@ -1282,9 +1286,16 @@ class _Spill:
     def read(self, bucket: int) -> Iterator[Any]:
         """``bucket``'s records in the order they were added, read :data:`SPILL_READ` bytes
         at a time (its file grows with the archive; a batch is never split)."""
+        return chain.from_iterable(self.batches(bucket))
+
+    def batches(self, bucket: int) -> Iterator[list[Any]]:
+        """:meth:`read`'s records, a batch (the list of one write) at a time."""
+        return map(marshal.loads, self.batch_bytes(bucket))
+
+    def batch_bytes(self, bucket: int) -> Iterator[memoryview]:
+        """:meth:`batches` as their marshal bytes (each valid until the next is asked for)."""
         if bucket not in self.files:
             return
-        loads = marshal.loads
         with open(self.directory / f"{bucket}.bin", "rb") as source:
             rest = b""
             while True:
@@ -1297,7 +1308,7 @@ class _Spill:
                     size = int.from_bytes(data[at:at + 4], "little")
                     if at + 4 + size > end:
                         break
-                    yield from loads(data[at + 4:at + 4 + size])
+                    yield data[at + 4:at + 4 + size]
                     at += 4 + size
                 rest = bytes(data[at:])
                 data.release()
@@ -1320,9 +1331,12 @@ def _spilled(head: bytes, groups: list[bytes]) -> bytes:
 #: The code that turns an analysed article into its browser data (package-relative): this
 #: module, the number and codes text it writes (``digits``), the text patches of its
 #: rebuilds (``formsplice``), the shard states (``shardpack``), an article's terms
-#: (``articleterms``) and the index documents and columns it reads.
+#: (``articleterms``), the C sources of an article's groups and of the cold shards' loops
+#: (``_cterms.c``, ``_cshards.c``: their twins make the same bytes, but a fix to one is a
+#: change of what the build wrote) and the index documents and columns it reads.
 CODE_FILES = ("browser/index.py", "browser/digits.py", "browser/formsplice.py",
               "browser/shardpack.py", "browser/articleterms.py", "browser/_cterms.c",
+              "browser/_cshards.c",
               "index/docs.py", "index/schema.py", "index/columns.py")
 
 
@@ -2433,67 +2447,12 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
             trim.step()
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
         for bucket in group:
-            for seq, groups in spill.read(bucket):  # groups: (hash, postings, forms), …
-                num = renumber[seq]
-                keep = partial.get(num)  # None: every posting of the article
-                for h, posts, forms in groups:
-                    if keep is not None and h not in keep:
-                        continue
-                    k = h % shards
-                    if passes > 1 and k // step % passes != part_of:
-                        continue
-                    part = incoming.get(k)
-                    if part is None:
-                        part = incoming[k] = ({}, _empty_forms())
-                    terms, levels = part
-                    for term, flat in posts:
-                        docs = terms.get(term)
-                        if len(flat) == 2:  # one field (most)
-                            f, deltas = flat
-                            if docs is None:
-                                terms[term] = {f: {num: deltas}}
-                                continue
-                            at = docs.get(f)
-                            if at is None:
-                                docs[f] = {num: deltas}
-                            else:
-                                at[num] = deltas
-                            continue
-                        if docs is None:  # (a field is once in flat)
-                            terms[term] = {flat[i]: {num: flat[i + 1]}
-                                           for i in range(0, len(flat), 2)}
-                            continue
-                        for i in range(0, len(flat), 2):
-                            at = docs.get(flat[i])
-                            if at is None:
-                                docs[flat[i]] = {num: flat[i + 1]}
-                            else:
-                                at[num] = flat[i + 1]
-                    if not forms:
-                        continue
-                    one = posts[0][0] if len(posts) == 1 else None
-                    for item in forms:  # (level, normalized, spelling) of the term `one`,
-                        if len(item) == 3:  # or with their term (_term_groups)
-                            level, norm, spelling = item
-                            term = one
-                        else:
-                            level, term, norm, spelling = item
-                        if spelling is None:  # the normalized form's
-                            spelling = norm
-                        table = levels[level]
-                        norms = table.get(term)
-                        if norms is None:
-                            table[term] = {norm: {spelling: [num]}}
-                            continue
-                        spellings = norms.get(norm)
-                        if spellings is None:
-                            norms[norm] = {spelling: [num]}
-                            continue
-                        holders = spellings.get(spelling)
-                        if holders is None:
-                            spellings[spelling] = [num]
-                        else:
-                            holders.append(num)
+            if _cshards is None:
+                _gather(spill.batches(bucket), renumber, partial, shards, passes, step,
+                        part_of, incoming)
+            else:  # in C, from the batches' bytes
+                _cshards.gather_spill(spill.batch_bytes(bucket), renumber, partial, shards,
+                                      passes, step, part_of, incoming)
         if old_shards is not None:  # a rebuild patches delta positions lists, not cells
             _cells_to_lists(incoming)
         # the shards of this round: every one of its buckets' (only those holding changed
@@ -2574,6 +2533,80 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         os.replace(target.folder, folder)
 
 
+def _gather(batches: Iterable[list[Any]], renumber: Mapping[int, int],
+            partial: dict[int, set[int]], shards: int, passes: int, step: int, part_of: int,
+            incoming: dict[int, tuple[_Terms, _Forms]]) -> None:
+    """Put the spill's records (``batches`` of them, :meth:`_Spill.batches`) into
+    ``incoming``: shard k → (its postings, its forms), for the shards k of one round of
+    :func:`_write_shards` (``passes`` > 1: those with k // step ≡ part_of). ``renumber``: a
+    record's seq → its document number; ``partial``: document number → the hashes whose
+    postings are taken (none there: all of them). The reference of ``_cshards.gather`` and
+    ``_cshards.gather_spill`` (archive/browser/_cshards.c: the same dicts in the same order,
+    the latter from the batches' marshal bytes, :meth:`_Spill.batch_bytes`)."""
+    for batch in batches:
+        for seq, groups in batch:  # groups: (hash, postings, forms), …
+            num = renumber[seq]
+            keep = partial.get(num)  # None: every posting of the article
+            for h, posts, forms in groups:
+                if keep is not None and h not in keep:
+                    continue
+                k = h % shards
+                if passes > 1 and k // step % passes != part_of:
+                    continue
+                part = incoming.get(k)
+                if part is None:
+                    part = incoming[k] = ({}, _empty_forms())
+                terms, levels = part
+                for term, flat in posts:
+                    docs = terms.get(term)
+                    if len(flat) == 2:  # one field (most)
+                        f, deltas = flat
+                        if docs is None:
+                            terms[term] = {f: {num: deltas}}
+                            continue
+                        at = docs.get(f)
+                        if at is None:
+                            docs[f] = {num: deltas}
+                        else:
+                            at[num] = deltas
+                        continue
+                    if docs is None:  # (a field is once in flat)
+                        terms[term] = {flat[i]: {num: flat[i + 1]}
+                                       for i in range(0, len(flat), 2)}
+                        continue
+                    for i in range(0, len(flat), 2):
+                        at = docs.get(flat[i])
+                        if at is None:
+                            docs[flat[i]] = {num: flat[i + 1]}
+                        else:
+                            at[num] = flat[i + 1]
+                if not forms:
+                    continue
+                one = posts[0][0] if len(posts) == 1 else None
+                for item in forms:  # (level, normalized, spelling) of the term `one`,
+                    if len(item) == 3:  # or with their term (_term_groups)
+                        level, norm, spelling = item
+                        term = one
+                    else:
+                        level, term, norm, spelling = item
+                    if spelling is None:  # the normalized form's
+                        spelling = norm
+                    table = levels[level]
+                    norms = table.get(term)
+                    if norms is None:
+                        table[term] = {norm: {spelling: [num]}}
+                        continue
+                    spellings = norms.get(norm)
+                    if spellings is None:
+                        norms[norm] = {spelling: [num]}
+                        continue
+                    holders = spellings.get(spelling)
+                    if holders is None:
+                        spellings[spelling] = [num]
+                    else:
+                        holders.append(num)
+
+
 def _same_text(entries: _Entries, before: _Entries) -> bool:
     """Whether a shard's entries make the same file as they did (the same terms, each with
     the same fragment; their data may differ: a forms entry's marshalled forms can come back
@@ -2597,59 +2630,69 @@ def _fresh_postings(new: _Terms, slots: int, fragments: dict[str, dict[str, str 
     """A shard's postings state on a cold build, from the spill's postings alone (what
     :func:`_patch_postings` makes from no state, without its bookkeeping), their positions
     as the spill's cells' text (:func:`_cells`); the long terms' positions fragments go to
-    ``fragments``. The text is :func:`_short_fragment`'s (``cell=str``), written here for the
-    short terms (all but a few): one field, or one article, without its calls and sorts."""
+    ``fragments``: :func:`_fresh_posting` of each term, in C when
+    :mod:`archive.browser._cshards` is built (a term of a shape it does not write handed
+    back to it)."""
     entries: _Entries = {}
-    dumps = marshal.dumps
+    if _cshards is not None:
+        _cshards.fresh_postings(new, entries, LONG_DOCS, slots, BLOCK_DOCS, fragments,
+                                partial(_fresh_posting, entries, slots, fragments))
+        return entries
+    for term, fields in new.items():
+        _fresh_posting(entries, slots, fragments, term, fields)
+    return entries
+
+
+def _fresh_posting(entries: _Entries, slots: int, fragments: dict[str, dict[str, str | None]],
+                   term: str, fields: dict[int, dict[int, Any]]) -> None:
+    """:func:`_fresh_postings` of one term, put into ``entries``. The text is
+    :func:`_short_fragment`'s (``cell=str``), written here for the short terms (all but a
+    few): one field, or one article, without its calls and sorts."""
     spell = SPELLING.get
     sub = operator.sub
     names = _CELL_NAMES
-    one_is_short = LONG_DOCS >= 1  # (a term of one article is long only below that)
-    for term, fields in new.items():
-        if len(fields) == 1:  # one field (most terms)
-            ((f, held),) = fields.items()
-            if len(held) == 1 and one_is_short:  # of one article
-                ((d, p),) = held.items()
-                entries[term] = (f'"d":"{spell(d) or _numbers([d])}"{names[f]}{p}"', None,
-                                 False)
-                continue
-            if len(held) <= LONG_DOCS:
-                docs = sorted(held)
-                entries[term] = ('"d":"' + numbers_text(list(map(sub, docs, [0, *docs])))
-                                 + '"' + names[f] + ";".join(map(held.__getitem__, docs)) + '"',
-                                 None, False)
-                continue
-        elif sum(map(len, fields.values())) <= LONG_DOCS:  # several fields, short
-            plan = _PLANS.get(key := tuple(fields))
-            if plan is None:
-                plan = _PLANS[key] = _cell_plan(key)
-            docs = sorted(set().union(*fields.values()))
-            out = ['"d":"' + (spell(docs[0]) or _numbers(docs) if len(docs) == 1 else
-                              numbers_text(list(map(sub, docs, [0, *docs])))) + '"']
-            if len(docs) == 1:  # one article in every field: one cell each
-                d = docs[0]
-                for f, ref in plan:
-                    p = fields[f][d]
-                    out.append(names[f] + ("=" if ref is not None and fields[ref][d] == p
-                                           else p) + '"')
-                entries[term] = ("".join(out), None, False)
-                continue
+    if len(fields) == 1:  # one field (most terms)
+        ((f, held),) = fields.items()
+        if len(held) == 1 and LONG_DOCS >= 1:  # of one article (long only below one)
+            ((d, p),) = held.items()
+            entries[term] = (f'"d":"{spell(d) or _numbers([d])}"{names[f]}{p}"', None, False)
+            return
+        if len(held) <= LONG_DOCS:
+            docs = sorted(held)
+            entries[term] = ('"d":"' + numbers_text(list(map(sub, docs, [0, *docs])))
+                             + '"' + names[f] + ";".join(map(held.__getitem__, docs)) + '"',
+                             None, False)
+            return
+    elif sum(map(len, fields.values())) <= LONG_DOCS:  # several fields, short
+        plan = _PLANS.get(key := tuple(fields))
+        if plan is None:
+            plan = _PLANS[key] = _cell_plan(key)
+        docs = sorted(set().union(*fields.values()))
+        out = ['"d":"' + (spell(docs[0]) or _numbers(docs) if len(docs) == 1 else
+                          numbers_text(list(map(sub, docs, [0, *docs])))) + '"']
+        if len(docs) == 1:  # one article in every field: one cell each
+            d = docs[0]
             for f, ref in plan:
-                held = fields[f]
-                texts = list(map(held.get, docs, repeat("")))
-                if ref is not None:  # "=": the same cell as the reference field's (not "")
-                    same = list(map(operator.eq, texts, map(fields[ref].get, docs)))
-                    if True in same:
-                        texts = ["=" if s else t for s, t in zip(same, texts, strict=True)]
-                out.append(names[f] + ";".join(texts) + '"')
+                p = fields[f][d]
+                out.append(names[f] + ("=" if ref is not None and fields[ref][d] == p
+                                       else p) + '"')
             entries[term] = ("".join(out), None, False)
-            continue
-        lunr, pos, long = _posting_fragment(fields, slots, cells=True)
-        entries[term] = ((lunr, None, False) if long is None
-                         else (lunr, dumps(long, 2), True))
-        for key, fragment in pos.items():
-            fragments.setdefault(key, {})[term] = fragment
-    return entries
+            return
+        for f, ref in plan:
+            held = fields[f]
+            texts = list(map(held.get, docs, repeat("")))
+            if ref is not None:  # "=": the same cell as the reference field's (not "")
+                same = list(map(operator.eq, texts, map(fields[ref].get, docs)))
+                if True in same:
+                    texts = ["=" if s else t for s, t in zip(same, texts, strict=True)]
+            out.append(names[f] + ";".join(texts) + '"')
+        entries[term] = ("".join(out), None, False)
+        return
+    lunr, pos, long = _posting_fragment(fields, slots, cells=True)
+    entries[term] = ((lunr, None, False) if long is None
+                     else (lunr, marshal.dumps(long, 2), True))
+    for key, fragment in pos.items():
+        fragments.setdefault(key, {})[term] = fragment
 
 
 #: Field number → the text between its cells and what comes before them in a short term's
@@ -2671,31 +2714,42 @@ def _fresh_forms(new: dict[str, dict[str, dict[str, list[int]]]], level: int, te
                  ) -> _Entries:
     """One level's forms state on a cold build (what :func:`_patch_forms` makes from no
     state); ``terms``: the shard's postings, whose articles the entries number
-    (:func:`_level_docs`, written here)."""
+    (:func:`_level_docs`, written here): :func:`_fresh_form` of each term, in C when
+    :mod:`archive.browser._cshards` is built (an entry it does not make handed back)."""
     entries: _Entries = {}
-    dumps = marshal.dumps
-    enc = _json_string
+    if _cshards is not None:
+        _cshards.fresh_forms(new, level, terms, entries,
+                             partial(_fresh_form, entries, level, terms))
+        return entries
     for term, norms in new.items():
-        docs = _level_docs(terms.get(term), level)
-        # an article lists each (term, form) once (_record), and is read once: no repeats;
-        # sorted in place (the gathered tables are the cold build's own, used once)
-        if len(norms) == 1:  # one form with one spelling (most terms): without the loops
-            ((norm, spellings),) = norms.items()
-            if len(spellings) == 1:
-                ((spelling, numbers),) = spellings.items()
-                if len(numbers) > 1:
-                    numbers.sort()
-                if numbers == docs:  # held by each article
-                    entries[term] = (_one_form_fragment(term, norm, spelling), dumps(norms, 2))
-                else:
-                    entries[term] = (_forms_fragment(term, norms, docs), dumps(norms, 2))
-                continue
-        for spellings in norms.values():
-            for numbers in spellings.values():
-                if len(numbers) > 1:
-                    numbers.sort()
-        entries[term] = (enc(term) + ":" + _forms_entry_text(norms, docs), dumps(norms, 2))
+        _fresh_form(entries, level, terms, term, norms)
     return entries
+
+
+def _fresh_form(entries: _Entries, level: int, terms: _Terms, term: str,
+                norms: dict[str, dict[str, list[int]]]) -> None:
+    """:func:`_fresh_forms` of one term, put into ``entries``."""
+    docs = _level_docs(terms.get(term), level)
+    # an article lists each (term, form) once (_record), and is read once: no repeats;
+    # sorted in place (the gathered tables are the cold build's own, used once)
+    if len(norms) == 1:  # one form with one spelling (most terms): without the loops
+        ((norm, spellings),) = norms.items()
+        if len(spellings) == 1:
+            ((spelling, numbers),) = spellings.items()
+            if len(numbers) > 1:
+                numbers.sort()
+            if numbers == docs:  # held by each article
+                entries[term] = (_one_form_fragment(term, norm, spelling),
+                                 marshal.dumps(norms, 2))
+            else:
+                entries[term] = (_forms_fragment(term, norms, docs), marshal.dumps(norms, 2))
+            return
+    for spellings in norms.values():
+        for numbers in spellings.values():
+            if len(numbers) > 1:
+                numbers.sort()
+    entries[term] = (_json_string(term) + ":" + _forms_entry_text(norms, docs),
+                     marshal.dumps(norms, 2))
 
 
 def _save_shard(target: ShardPack | None, k: int, lunr: _Entries, forms: list[_Entries]
