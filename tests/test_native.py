@@ -4,6 +4,7 @@ same bytes as one without them."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 import logging
 import re
@@ -18,7 +19,7 @@ from conftest import mkdocs_build
 
 from archive import native
 
-MODULES = ["archive.browser._cterms", "archive.browser._cshards", "archive.index._cpostings"]
+MODULES = list(native.MODULES)
 
 
 def _can_compile() -> bool:
@@ -29,6 +30,13 @@ def _can_compile() -> bool:
 
 needs_c = pytest.mark.skipif(not _can_compile(),
                              reason="no C compiler or no Python headers: pure Python is used")
+
+
+def test_setup_builds_the_modules_archive_native_knows(repo: Path) -> None:
+    tree = ast.parse((repo / "setup.py").read_text(encoding="utf-8"))
+    lists = [ast.literal_eval(node.value) for node in ast.walk(tree)
+             if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "MODULES"]
+    assert lists == [MODULES]
 
 
 @needs_c
