@@ -99,6 +99,11 @@ def render(results: dict[str, Any]) -> str:
         f"MkDocs {m['mkdocs']}, Material {m['material']}; repository at "
         f"`{results['commit']}`. Load average at start: {m['loadavg']} (other jobs share this "
         "machine, so compare ratios rather than absolute times).")
+    if "c_modules" in results:  # (runs from before the C modules do not say)
+        used = results["c_modules"]
+        add("")
+        add("C modules used: " + (", ".join(f"`{n}`" for n in used) if used else
+                                  "**none** (pure Python: no compiler, or turned off)") + ".")
     add("")
     # a caveat written by whoever ran it (report.json "caveat"), kept across --render-only
     if results.get("caveat"):
