@@ -13,7 +13,8 @@ from pathlib import Path
 
 from setuptools import Extension, setup
 
-MODULES = ["archive.browser._cterms", "archive.browser._cshards", "archive.index._cpostings"]
+MODULES = ["archive.browser._cterms", "archive.browser._cshards", "archive.index._cpostings",
+           "archive.site._croots"]
 
 
 #: The header every module includes (archive/native.h), hashed with each module's source.
