@@ -190,8 +190,10 @@ def lexicon_roots() -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=200_000)
 def lexicon_kinds(stem: str, root: str) -> str:
-    """Which readings the root lexicon gives ``stem`` with ``root``: a subset of ``nv``."""
+    """Which readings the root lexicon gives ``stem`` with ``root``: a subset of ``nv``.
+    (Cached: :func:`classify` asks it again for each ``pos`` and ``ending`` of one stem.)"""
     lexicon = _lexicon()
     kinds = set()
     keys = [stem] + ([stem[:-1] + "ة"] if stem.endswith("ه") else [])
@@ -212,6 +214,9 @@ def _readings(stem: str, root: str) -> list[tuple[int, str]]:
     if len(stem) > MAX_PATTERN_STEM:
         return []
     rads = [radical(ch) for ch in stem]
+    # the stem's letters as patterns spell them, once (literal maps a letter to one letter):
+    # each reading then takes slices of it
+    lit = "".join(map(literal, stem))
     out: list[tuple[int, str]] = []
 
     def walk(k: int, start: int, picked: list[int], same: int) -> None:
@@ -219,9 +224,9 @@ def _readings(stem: str, root: str) -> list[tuple[int, str]]:
             pattern = ""
             last = 0
             for number, pos in enumerate(picked):
-                pattern += "".join(literal(ch) for ch in stem[last:pos]) + DIGITS[number]
+                pattern += lit[last:pos] + DIGITS[number]
                 last = pos + 1
-            out.append((same, pattern + "".join(literal(ch) for ch in stem[last:])))
+            out.append((same, pattern + lit[last:]))
             return
         for pos in range(start, len(stem) - (len(root) - k) + 1):
             if rads[pos] == root[k]:
@@ -271,6 +276,11 @@ _MARKS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0640"
 SOUND_ENDINGS = ("ون", "ين", "ان")
 
 
+#: :func:`pos_of` kept per (proclitics, enclitics): a count reads tens of thousands of spellings
+#: and their clitic sequences are a few thousand pairs.
+_pos_of = lru_cache(maxsize=1 << 16)(pos_of)
+
+
 def spelling_hint(normalized: str, stem: str, form: str = "") -> tuple[str, str]:
     """What a spelling's clitics say about its stem: ``(pos, ending)``, ``pos`` one of
     ``n v b`` (what the clitics allow), ``ending`` ``f`` (feminine: ـات، ـة), ``s`` (sound
@@ -282,7 +292,7 @@ def spelling_hint(normalized: str, stem: str, form: str = "") -> tuple[str, str]
     if i < 0:
         return "b", ""
     suffix = normalized[i + len(stem):]
-    pos = pos_of(normalized[:i], suffix) or "b"
+    pos = _pos_of(normalized[:i], suffix) or "b"
     if not stem.endswith("ه") and (suffix.startswith("ات") or (
             suffix.startswith("ه") and "ة" in form)):  # ـه may be the pronoun (تعلمه)
         return pos, "f"
@@ -321,6 +331,8 @@ def forget() -> None:
     articles after a root count); they fill again when asked."""
     classify.cache_clear()
     stem_pattern.cache_clear()
+    lexicon_kinds.cache_clear()
+    _pos_of.cache_clear()
 
 
 #: Patterns of a bare stem the lexicon reads both as a verb and a noun that are taken as the
@@ -637,17 +649,18 @@ class _Totals:
         if start == len(col.readings):
             return
         form_ids, root_ids = self.form_ids, self.root_ids
+        root_names, by_root = self.root_names, self.by_root
         new_forms, new_roots = [], []
-        for k in range(start, len(col.readings)):
-            root, stem, cls = col.readings[k][:3]
+        # (a pass per spelling read: the names bound once, a reading unpacked, not sliced)
+        for k, (root, stem, cls, _, _) in enumerate(col.readings[start:], start):
             new_forms.append(form_ids.setdefault((root, stem, cls), len(form_ids)))
             r = root_ids.get(root)
             if r is None:
                 r = root_ids[root] = len(root_ids)
-                self.root_names.append(root)
-                self.by_root.append([])
+                root_names.append(root)
+                by_root.append([])
             new_roots.append(r)
-            self.by_root[r].append(k)
+            by_root[r].append(k)
         self.form_of = np.concatenate((self.form_of, np.array(new_forms, dtype=np.int64)))
         self.root_of = np.concatenate((self.root_of, np.array(new_roots, dtype=np.int64)))
 
