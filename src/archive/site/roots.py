@@ -40,7 +40,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -267,8 +268,11 @@ def wazn(pattern: str | None) -> str:
     if not pattern:
         return ""
     body, _, fem = pattern.partition("+")
-    out = "".join(WAZN_LETTERS[DIGITS.index(ch)] if ch in DIGITS[:4] else ch for ch in body)
-    return out + fem
+    return body.translate(_WAZN_TABLE) + fem
+
+
+#: The radicals' digits 1–4 → their letters in a written pattern (:func:`wazn`).
+_WAZN_TABLE = str.maketrans(dict(zip(DIGITS[:4], WAZN_LETTERS, strict=True)))
 
 
 #: Endings after a stem that show a sound plural or dual (a broken plural takes none of them).
@@ -405,16 +409,17 @@ class RootCollector:
         forms = words[0::5]
         counted = [forms[k] for k in ks] if len(ks) < 2 else itemgetter(*ks)(forms)
         nums = list(map(self.spellings.get, counted))
-        if None in nums:
+        if None in nums:  # (most articles: the spellings without a root stay unnumbered)
             rootless = self._rootless
-            for i, s in enumerate(nums):
-                if s is None and counted[i] not in rootless:
+            # the places of the spellings without a number, picked in a C-level pass
+            for i in compress(range(len(nums)), map(is_, nums, repeat(None))):
+                form = counted[i]
+                if form not in rootless:
                     k = ks[i]
-                    nums[i] = self._number(counted[i], words[5 * k + 1:5 * k + 4])
-            # (the vocabulary's forms are distinct: so are their numbers)
-            found = {s: n for s, n in zip(nums, counts.values(), strict=True) if s is not None}
-        else:
-            found = dict(zip(nums, counts.values(), strict=True))
+                    nums[i] = self._number(form, words[5 * k + 1:5 * k + 4])
+        # (the vocabulary's forms are distinct: so are their numbers, None aside)
+        found: dict[Any, int] = dict(zip(nums, counts.values(), strict=True))
+        found.pop(None, None)
         self._contribute(article_id, found)
 
     def remove(self, article_id: Any) -> None:
@@ -883,16 +888,17 @@ class _Totals:
         # the tokens of the root's spellings, as Python ints (a numpy scalar each is slow)
         spelling_tokens = dict(zip(ks_, self.spelling_tokens[ks_].tolist(), strict=True))
         # the spellings of the root's forms (those still found in some article)
+        readings, spelled = col.readings, col.spelled
         forms_: dict[tuple[str, str], list[int]] = {}
         for k in ks_:
             if spelling_tokens[k]:
-                _, stem, cls, *_ = col.readings[k]
-                forms_.setdefault((stem, cls), []).append(k)
+                reading = readings[k]
+                forms_.setdefault((reading[1], reading[2]), []).append(k)
         wazns: dict[tuple[str, str], str] = {}
         for key, ks in forms_.items():  # the wazn of most tokens (ties: the smallest)
             per: Counter[str] = Counter()
             for k in ks:
-                per[col.readings[k][3]] += spelling_tokens[k]
+                per[readings[k][3]] += spelling_tokens[k]
             wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
         # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
@@ -903,7 +909,7 @@ class _Totals:
             w = wazns[(stem, cls)]
             if form3 and cls == "plural" and w == "مفاعل":
                 cls = "participle"
-            spellings = sorted(((col.spelled[k], spelling_tokens[k], col.readings[k][4])
+            spellings = sorted(((spelled[k], spelling_tokens[k], readings[k][4])
                                 for k in ks), key=lambda kv: (-kv[1], kv[0]))
             bare = [s for s, _, is_stem in spellings if is_stem]
             groups[cls].append(Form(
