@@ -191,10 +191,8 @@ def lexicon_roots() -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=200_000)
 def lexicon_kinds(stem: str, root: str) -> str:
-    """Which readings the root lexicon gives ``stem`` with ``root``: a subset of ``nv``.
-    (Cached: :func:`classify` asks it again for each ``pos`` and ``ending`` of one stem.)"""
+    """Which readings the root lexicon gives ``stem`` with ``root``: a subset of ``nv``."""
     lexicon = _lexicon()
     kinds = set()
     keys = [stem] + ([stem[:-1] + "ة"] if stem.endswith("ه") else [])
@@ -335,7 +333,6 @@ def forget() -> None:
     articles after a root count); they fill again when asked."""
     classify.cache_clear()
     stem_pattern.cache_clear()
-    lexicon_kinds.cache_clear()
     _pos_of.cache_clear()
 
 
