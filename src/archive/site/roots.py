@@ -40,7 +40,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -212,6 +213,9 @@ def _readings(stem: str, root: str) -> list[tuple[int, str]]:
     if len(stem) > MAX_PATTERN_STEM:
         return []
     rads = [radical(ch) for ch in stem]
+    # the stem's letters as patterns spell them, once (literal maps a letter to one letter):
+    # each reading then takes slices of it
+    lit = "".join(map(literal, stem))
     out: list[tuple[int, str]] = []
 
     def walk(k: int, start: int, picked: list[int], same: int) -> None:
@@ -219,9 +223,9 @@ def _readings(stem: str, root: str) -> list[tuple[int, str]]:
             pattern = ""
             last = 0
             for number, pos in enumerate(picked):
-                pattern += "".join(literal(ch) for ch in stem[last:pos]) + DIGITS[number]
+                pattern += lit[last:pos] + DIGITS[number]
                 last = pos + 1
-            out.append((same, pattern + "".join(literal(ch) for ch in stem[last:])))
+            out.append((same, pattern + lit[last:]))
             return
         for pos in range(start, len(stem) - (len(root) - k) + 1):
             if rads[pos] == root[k]:
@@ -262,13 +266,21 @@ def wazn(pattern: str | None) -> str:
     if not pattern:
         return ""
     body, _, fem = pattern.partition("+")
-    out = "".join(WAZN_LETTERS[DIGITS.index(ch)] if ch in DIGITS[:4] else ch for ch in body)
-    return out + fem
+    return body.translate(_WAZN_TABLE) + fem
+
+
+#: The radicals' digits 1–4 → their letters in a written pattern (:func:`wazn`).
+_WAZN_TABLE = str.maketrans(dict(zip(DIGITS[:4], WAZN_LETTERS, strict=True)))
 
 
 #: Endings after a stem that show a sound plural or dual (a broken plural takes none of them).
 _MARKS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0640"
 SOUND_ENDINGS = ("ون", "ين", "ان")
+
+
+#: :func:`pos_of` kept per (proclitics, enclitics): a count reads tens of thousands of spellings
+#: and their clitic sequences are a few thousand pairs.
+_pos_of = lru_cache(maxsize=1 << 16)(pos_of)
 
 
 def spelling_hint(normalized: str, stem: str, form: str = "") -> tuple[str, str]:
@@ -282,7 +294,7 @@ def spelling_hint(normalized: str, stem: str, form: str = "") -> tuple[str, str]
     if i < 0:
         return "b", ""
     suffix = normalized[i + len(stem):]
-    pos = pos_of(normalized[:i], suffix) or "b"
+    pos = _pos_of(normalized[:i], suffix) or "b"
     if not stem.endswith("ه") and (suffix.startswith("ات") or (
             suffix.startswith("ه") and "ة" in form)):  # ـه may be the pronoun (تعلمه)
         return pos, "f"
@@ -321,6 +333,7 @@ def forget() -> None:
     articles after a root count); they fill again when asked."""
     classify.cache_clear()
     stem_pattern.cache_clear()
+    _pos_of.cache_clear()
 
 
 #: Patterns of a bare stem the lexicon reads both as a verb and a noun that are taken as the
@@ -393,16 +406,17 @@ class RootCollector:
         forms = words[0::5]
         counted = [forms[k] for k in ks] if len(ks) < 2 else itemgetter(*ks)(forms)
         nums = list(map(self.spellings.get, counted))
-        if None in nums:
+        if None in nums:  # (most articles: the spellings without a root stay unnumbered)
             rootless = self._rootless
-            for i, s in enumerate(nums):
-                if s is None and counted[i] not in rootless:
+            # the places of the spellings without a number, picked in a C-level pass
+            for i in compress(range(len(nums)), map(is_, nums, repeat(None))):
+                form = counted[i]
+                if form not in rootless:
                     k = ks[i]
-                    nums[i] = self._number(counted[i], words[5 * k + 1:5 * k + 4])
-            # (the vocabulary's forms are distinct: so are their numbers)
-            found = {s: n for s, n in zip(nums, counts.values(), strict=True) if s is not None}
-        else:
-            found = dict(zip(nums, counts.values(), strict=True))
+                    nums[i] = self._number(form, words[5 * k + 1:5 * k + 4])
+        # (the vocabulary's forms are distinct: so are their numbers, None aside)
+        found: dict[Any, int] = dict(zip(nums, counts.values(), strict=True))
+        found.pop(None, None)
         self._contribute(article_id, found)
 
     def remove(self, article_id: Any) -> None:
@@ -637,17 +651,18 @@ class _Totals:
         if start == len(col.readings):
             return
         form_ids, root_ids = self.form_ids, self.root_ids
+        root_names, by_root = self.root_names, self.by_root
         new_forms, new_roots = [], []
-        for k in range(start, len(col.readings)):
-            root, stem, cls = col.readings[k][:3]
+        # (a pass per spelling read: the names bound once, a reading unpacked, not sliced)
+        for k, (root, stem, cls, _, _) in enumerate(col.readings[start:], start):
             new_forms.append(form_ids.setdefault((root, stem, cls), len(form_ids)))
             r = root_ids.get(root)
             if r is None:
                 r = root_ids[root] = len(root_ids)
-                self.root_names.append(root)
-                self.by_root.append([])
+                root_names.append(root)
+                by_root.append([])
             new_roots.append(r)
-            self.by_root[r].append(k)
+            by_root[r].append(k)
         self.form_of = np.concatenate((self.form_of, np.array(new_forms, dtype=np.int64)))
         self.root_of = np.concatenate((self.root_of, np.array(new_roots, dtype=np.int64)))
 
@@ -870,16 +885,17 @@ class _Totals:
         # the tokens of the root's spellings, as Python ints (a numpy scalar each is slow)
         spelling_tokens = dict(zip(ks_, self.spelling_tokens[ks_].tolist(), strict=True))
         # the spellings of the root's forms (those still found in some article)
+        readings, spelled = col.readings, col.spelled
         forms_: dict[tuple[str, str], list[int]] = {}
         for k in ks_:
             if spelling_tokens[k]:
-                _, stem, cls, *_ = col.readings[k]
-                forms_.setdefault((stem, cls), []).append(k)
+                reading = readings[k]
+                forms_.setdefault((reading[1], reading[2]), []).append(k)
         wazns: dict[tuple[str, str], str] = {}
         for key, ks in forms_.items():  # the wazn of most tokens (ties: the smallest)
             per: Counter[str] = Counter()
             for k in ks:
-                per[col.readings[k][3]] += spelling_tokens[k]
+                per[readings[k][3]] += spelling_tokens[k]
             wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
         # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
@@ -890,7 +906,7 @@ class _Totals:
             w = wazns[(stem, cls)]
             if form3 and cls == "plural" and w == "مفاعل":
                 cls = "participle"
-            spellings = sorted(((col.spelled[k], spelling_tokens[k], col.readings[k][4])
+            spellings = sorted(((spelled[k], spelling_tokens[k], readings[k][4])
                                 for k in ks), key=lambda kv: (-kv[1], kv[0]))
             bare = [s for s, _, is_stem in spellings if is_stem]
             groups[cls].append(Form(
