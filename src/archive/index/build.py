@@ -331,22 +331,36 @@ def remember(on: bool = True) -> None:
 
 def _recall(path: Path) -> tuple[tuple[int, int, int], Any] | None:
     """The identity and value kept for ``path``, while the file is still the one kept."""
-    if _KEPT is None:
+    return _entry(_KEPT, path)
+
+
+def _entry(store: dict[str, tuple[tuple[int, int, int], Any]] | None,
+           path: Path) -> tuple[tuple[int, int, int], Any] | None:
+    """``store``'s entry for ``path`` while the file is still the one kept (else dropped)."""
+    if store is None:
         return None
-    entry = _KEPT.get(str(path))
+    entry = store.get(str(path))
     if entry is not None and entry[0] != archive_files.file_identity(path):
-        del _KEPT[str(path)]
+        del store[str(path)]
         return None
     return entry
 
 
-def _keep(path: Path, value: Any) -> None:
-    if _KEPT is not None:
-        ident = archive_files.file_identity(path)
+def _put(store: dict[str, tuple[tuple[int, int, int], Any]] | None, path: Path, value: Any,
+         identity: Any = None) -> None:
+    """Keep ``value`` in ``store`` with ``path``'s identity (``identity``: as it was read,
+    else stat'ed now); a file that cannot be stat'ed keeps nothing."""
+    if store is not None:
+        ident = (tuple(identity) if identity is not None
+                 else archive_files.file_identity(path))
         if ident is None:
-            _KEPT.pop(str(path), None)
+            store.pop(str(path), None)
         else:
-            _KEPT[str(path)] = (ident, value)
+            store[str(path)] = (ident, value)  # type: ignore[assignment]
+
+
+def _keep(path: Path, value: Any) -> None:
+    _put(_KEPT, path, value)
 
 
 #: :func:`ensure_fresh` (`mkdocs build`, `archive search`; :func:`remember` off): the manifests
@@ -361,13 +375,7 @@ def _recall_manifest(path: Path) -> tuple[tuple[int, int, int], Any] | None:
     """:func:`_recall` for a manifest, or the one :data:`_MANIFESTS` holds for ``path`` while
     the file is still that one."""
     kept = _recall(path)
-    if kept is not None or _MANIFESTS is None:
-        return kept
-    entry = _MANIFESTS.get(str(path))
-    if entry is not None and entry[0] != archive_files.file_identity(path):
-        del _MANIFESTS[str(path)]
-        return None
-    return entry
+    return kept if kept is not None else _entry(_MANIFESTS, path)
 
 
 def _keep_manifest(path: Path, manifest: Manifest, identity: Any = None) -> None:
@@ -375,13 +383,7 @@ def _keep_manifest(path: Path, manifest: Manifest, identity: Any = None) -> None
     file's as read, else it is stat'ed now). Callers hand over their own object and use
     copies (:func:`dataclasses.replace`) of what they recall, as with :data:`_KEPT`."""
     _keep(path, manifest)
-    if _MANIFESTS is not None:
-        ident = (tuple(identity) if identity is not None
-                 else archive_files.file_identity(path))
-        if ident is None:
-            _MANIFESTS.pop(str(path), None)
-        else:
-            _MANIFESTS[str(path)] = (ident, manifest)  # type: ignore[assignment]
+    _put(_MANIFESTS, path, manifest, identity)
 
 
 def kept_related(path: Path) -> dict[str, list[dict[str, Any]]] | None:
