@@ -509,3 +509,67 @@ def test_an_update_takes_docs_json_and_related_json_over_as_text(
         assert fresh_gen is not None
         for name in (index_build.RELATED, index_build.RELATED_INDEX):
             assert (gen / name).read_bytes() == (fresh_gen / name).read_bytes(), (edit, name)
+
+
+def test_a_site_build_check_and_update_parse_the_manifest_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ensure_fresh's check, its update and the search's start share the manifests read or
+    written during the call (by the file's identity): one parse, not three, the same index
+    files as without sharing, and nothing kept once the call returned."""
+    from archive.index import build
+    from archive.index.build import Manifest, ensure_fresh
+
+    a = make_archive(tmp_path / "a")
+    b = make_archive(tmp_path / "b")
+    ensure_fresh(a, related=True)
+    ensure_fresh(b, related=True)
+    for p in (a, b):
+        f = p.seeds / f"{A2}.txt"
+        f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    parsed: list[int] = []
+    real = Manifest.from_json.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Manifest], text: str) -> Manifest:
+        parsed.append(1)
+        return real(cls, text)
+
+    monkeypatch.setattr(Manifest, "from_json", classmethod(counting))
+    report = ensure_fresh(a, related=True)
+    assert report is not None and report.analysed == [A2]
+    assert len(parsed) == 1 and build._MANIFESTS is None
+    parsed.clear()
+    assert build._ensure_fresh(b, True, None, None) is not None  # no sharing: as before
+    assert len(parsed) == 3
+    ga, gb = current_generation(a), current_generation(b)
+    assert ga is not None and gb is not None and ga.name == gb.name
+    for name in ("related.json", "docs.json"):
+        assert (ga / name).read_bytes() == (gb / name).read_bytes()
+    ma, mb = read_manifest(ga), read_manifest(gb)
+    assert ma is not None and mb is not None
+    # the same but for the seed files' mtimes (the two copies' own)
+    assert {k: v.hash for k, v in ma.files.items()} == {k: v.hash for k, v in mb.files.items()}
+    ma.files = mb.files
+    assert ma.to_json() == mb.to_json()
+    assert (a.build / "related.json").read_bytes() == (b.build / "related.json").read_bytes()
+    assert found(a, "زرافة") == found(b, "زرافة") == [A2]
+
+
+def test_a_shared_manifest_is_not_used_once_its_file_was_replaced(paths: Paths) -> None:
+    from archive.index import build
+
+    gen = current_generation(paths)
+    assert gen is not None
+    build._MANIFESTS = {}
+    try:
+        m = read_manifest(gen)
+        assert m is not None and build._recall_manifest(gen / "manifest.json") is not None
+        text = (gen / "manifest.json").read_text(encoding="utf-8")
+        other = json.loads(text)
+        other["generation"] = 99
+        (gen / "manifest.tmp").write_text(json.dumps(other), encoding="utf-8")
+        os.replace(gen / "manifest.tmp", gen / "manifest.json")  # another process's update
+        assert build._recall_manifest(gen / "manifest.json") is None
+        again = read_manifest(gen)
+        assert again is not None and again.generation == 99
+    finally:
+        build._MANIFESTS = None

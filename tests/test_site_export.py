@@ -277,3 +277,33 @@ def test_csv_row_is_the_csv_fields_of_the_whole_record() -> None:
         assert _csv_row(v, urls) == _csv_fields(_record(v, urls))
     assert _csv_row(v, {})[10] == "\n\n".join(
         text[s:e].strip() for s, e, k in cuts if k == "body")
+
+
+def test_a_rows_token_is_made_once_for_both_article_files() -> None:
+    """_row_token's tokens: one digest per article for articles.json and articles.csv, made
+    again when the view or an address differs; an article without a key has none."""
+    import hashlib
+    from types import SimpleNamespace
+
+    from archive.site import export
+
+    asked: list[str] = []
+
+    class Keys(dict[str, str]):
+        def get(self, k: str, default: object = None) -> object:  # type: ignore[override]
+            asked.append(k)
+            return super().get(k, default)
+
+    token = export._row_token(Keys(a="ka", b="kb"))
+    a = SimpleNamespace(id="a", article=SimpleNamespace(path="seeds/a.md"), related=["b"])
+    b = SimpleNamespace(id="b", article=SimpleNamespace(path="seeds/b.md"), related=[])
+    c = SimpleNamespace(id="c", article=SimpleNamespace(path="seeds/c.md"), related=[])
+    first = [token(a, "articles/a/", "raw/a.txt"), token(b, None, "raw/b.txt")]
+    assert [token(a, "articles/a/", "raw/a.txt"), token(b, None, "raw/b.txt")] == first
+    assert asked == ["a", "b"]
+    assert first[0] == hashlib.blake2b(repr(("ka", "seeds/a.md", ["b"], "articles/a/",
+                                             "raw/a.txt")).encode(), digest_size=16).digest()
+    assert token(a, "articles/a2/", "raw/a.txt") != first[0]  # another address
+    a2 = SimpleNamespace(id="a", article=SimpleNamespace(path="seeds/a.md"), related=["c"])
+    assert token(a2, "articles/a/", "raw/a.txt") not in first  # another view
+    assert token(c, None, None) is None and token(c, None, None) is None

@@ -379,14 +379,22 @@ def _rows_context(data: SiteData) -> str:
 def _row_token(keys: Mapping[str, str]) -> Callable[[Any, str | None, str | None], Any]:
     """A build's token of an article's record: the key of the analysis record its view was
     made from (its file, the analysis code, the gazetteer's tagging), its path, related ids
-    and addresses, as a short digest."""
+    and addresses, as a short digest. Each is made once: articles.json's and articles.csv's
+    rows ask for the same tokens (the view, page and raw-text addresses checked the same)."""
+    made: dict[str, tuple[Any, str | None, str | None, Any]] = {}
+
     def token(v: Any, page: str | None, raw: str | None) -> Any:
+        hit = made.get(v.id)
+        if hit is not None and hit[0] is v and hit[1] == page and hit[2] == raw:
+            return hit[3]
         key = keys.get(v.id)
         if key is None:
             return None  # made again
         parts = (key, v.article.path, v.related, page, raw)
-        return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
-                               digest_size=16).digest()
+        tok = hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
+                              digest_size=16).digest()
+        made[v.id] = (v, page, raw, tok)
+        return tok
     return token
 
 
