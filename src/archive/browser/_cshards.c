@@ -59,21 +59,10 @@ typedef struct {
 static int text_room(Text *t, Py_ssize_t more) {
     if (t->n + more <= t->cap)
         return 0;
-    Py_ssize_t cap = t->cap ? t->cap : 256;
-    while (cap < t->n + more) {
-        if (cap > PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(Py_UCS4)) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        cap *= 2;
-    }
-    Py_UCS4 *p = PyMem_Realloc(t->p, (size_t)cap * sizeof(Py_UCS4));
-    if (p == NULL) {
-        PyErr_NoMemory();
+    Py_UCS4 *p = native_grown(t->p, &t->cap, t->n + more, sizeof(Py_UCS4), 256);
+    if (p == NULL)
         return -1;
-    }
     t->p = p;
-    t->cap = cap;
     return 0;
 }
 
@@ -1428,16 +1417,10 @@ static int add_held(Held **held, Py_ssize_t *n, Py_ssize_t *cap, PyObject *numbe
                     Py_ssize_t form) {
     Py_ssize_t size = PyList_GET_SIZE(numbers);
     if (*n + size > *cap) {
-        Py_ssize_t cap2 = (*cap ? *cap : 16);
-        while (cap2 < *n + size)
-            cap2 *= 2;
-        Held *p = PyMem_Realloc(*held, (size_t)cap2 * sizeof(Held));
-        if (p == NULL) {
-            PyErr_NoMemory();
+        Held *p = native_grown(*held, cap, *n + size, sizeof(Held), 16);
+        if (p == NULL)
             return -1;
-        }
         *held = p;
-        *cap = cap2;
     }
     for (Py_ssize_t i = 0; i < size; i++) {
         int64_t d;

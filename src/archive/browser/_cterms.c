@@ -101,39 +101,6 @@ term_hash(PyObject *Py_UNUSED(self), PyObject *term)
  * a value's bytes do not depend on what was written before it, so a group is written piece
  * by piece and anything this writer does not know is handed to marshal itself. */
 
-typedef struct {
-    char *data;
-    Py_ssize_t len, cap;
-} Buf;
-
-static int
-buf_grow(Buf *b, Py_ssize_t more)
-{
-    Py_ssize_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + more) {
-        if (cap > PY_SSIZE_T_MAX / 2) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        cap *= 2;
-    }
-    char *data = PyMem_Realloc(b->data, cap);
-    if (data == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    b->data = data;
-    b->cap = cap;
-    return 0;
-}
-
-/* Room for ``more`` bytes (inline: called for every value written). */
-static inline int
-buf_reserve(Buf *b, Py_ssize_t more)
-{
-    return b->len + more <= b->cap ? 0 : buf_grow(b, more);
-}
-
 static inline void
 put_u32(char *p, uint32_t v)
 {
@@ -149,8 +116,8 @@ w_head(Buf *b, char code, uint32_t v)
 {
     if (buf_reserve(b, 5) < 0)
         return -1;
-    b->data[b->len] = code;
-    put_u32(b->data + b->len + 1, v);
+    b->p[b->len] = code;
+    put_u32(b->p + b->len + 1, v);
     b->len += 5;
     return 0;
 }
@@ -160,7 +127,7 @@ w_byte(Buf *b, char code)
 {
     if (buf_reserve(b, 1) < 0)
         return -1;
-    b->data[b->len++] = code;
+    b->p[b->len++] = code;
     return 0;
 }
 
@@ -176,7 +143,7 @@ w_marshal(Buf *b, PyObject *v)
         Py_DECREF(bytes);
         return -1;
     }
-    memcpy(b->data + b->len, PyBytes_AS_STRING(bytes), n);
+    memcpy(b->p + b->len, PyBytes_AS_STRING(bytes), n);
     b->len += n;
     Py_DECREF(bytes);
     return 0;
@@ -203,8 +170,8 @@ w_int(Buf *b, PyObject *v)
     if (w_head(b, 'l', (uint32_t)(x < 0 ? -digits : digits)) < 0 || buf_reserve(b, 2 * digits) < 0)
         return -1;
     for (; m; m >>= 15) {
-        b->data[b->len++] = (char)(m & 0xFF);
-        b->data[b->len++] = (char)((m >> 8) & 0x7F);
+        b->p[b->len++] = (char)(m & 0xFF);
+        b->p[b->len++] = (char)((m >> 8) & 0x7F);
     }
     return 0;
 }
@@ -223,7 +190,7 @@ w_str(Buf *b, PyObject *v)
             return w_marshal(b, v);
         if (w_head(b, 'u', (uint32_t)n) < 0 || buf_reserve(b, n) < 0)
             return -1;
-        memcpy(b->data + b->len, data, n);
+        memcpy(b->p + b->len, data, n);
         b->len += n;
         return 0;
     }
@@ -236,7 +203,7 @@ w_str(Buf *b, PyObject *v)
         return w_marshal(b, v);
     if (w_head(b, 'u', (uint32_t)size) < 0 || buf_reserve(b, size) < 0)
         return -1;
-    unsigned char *p = (unsigned char *)b->data + b->len;
+    unsigned char *p = (unsigned char *)b->p + b->len;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (c < 0x80)
@@ -498,7 +465,7 @@ groups_free(Groups *s)
     PyMem_Free(s->groups);
     PyMem_Free(s->by_hash.slots);
     PyMem_Free(s->ends);
-    PyMem_Free(s->b.data);
+    PyMem_Free(s->b.p);
 }
 
 static void
@@ -668,13 +635,13 @@ groups_made(Groups *s, PyObject *forms_dict, PyObject *hash_fn, int digests)
         if (hv == NULL)
             goto done;
         PyList_SET_ITEM(hash_list, g, hv);
-        PyObject *bytes = PyBytes_FromStringAndSize(b->data + start, s->ends[g] - start);
+        PyObject *bytes = PyBytes_FromStringAndSize(b->p + start, s->ends[g] - start);
         if (bytes == NULL)
             goto done;
         PyList_SET_ITEM(group_list, g, bytes);
         if (d != NULL) {
             unsigned int h = s->groups[g].hash, c = crc32_of(
-                (const unsigned char *)b->data + start, s->ends[g] - start);
+                (const unsigned char *)b->p + start, s->ends[g] - start);
             memcpy(d + g * sizeof h, &h, sizeof h);
             memcpy(d + (s->ngroups + g) * sizeof c, &c, sizeof c);
         }
@@ -897,7 +864,7 @@ w_number(Buf *b, unsigned long long v)
     }
     if (buf_reserve(b, sizeof tmp - at) < 0)
         return -1;
-    memcpy(b->data + b->len, tmp + at, sizeof tmp - at);
+    memcpy(b->p + b->len, tmp + at, sizeof tmp - at);
     b->len += sizeof tmp - at;
     return 0;
 }
@@ -945,13 +912,10 @@ cell_text(Buf *b, PyObject *list, long long **scratch, Py_ssize_t *room)
         goto done;
     }
     if (n > *room) {
-        long long *more = PyMem_Realloc(*scratch, n * sizeof(long long));
-        if (more == NULL) {
-            PyErr_NoMemory();
+        long long *more = native_grown(*scratch, room, n, sizeof(long long), 16);
+        if (more == NULL)
             goto done;
-        }
         *scratch = more;
-        *room = n;
     }
     long long *v = *scratch;
     int sorted = 1;
@@ -973,7 +937,7 @@ cell_text(Buf *b, PyObject *list, long long **scratch, Py_ssize_t *room)
             goto done;
         last = v[i];
     }
-    out = PyUnicode_FromStringAndSize(b->data, b->len);
+    out = PyUnicode_FromStringAndSize(b->p, b->len);
 done:
     Py_DECREF(seq);
     return out;
@@ -999,13 +963,13 @@ cells(PyObject *Py_UNUSED(self), PyObject *lists)
         PyList_SET_ITEM(out, i, cell);
     }
     Py_DECREF(seq);
-    PyMem_Free(b.data);
+    PyMem_Free(b.p);
     PyMem_Free(scratch);
     return out;
 fail:
     Py_XDECREF(out);
     Py_DECREF(seq);
-    PyMem_Free(b.data);
+    PyMem_Free(b.p);
     PyMem_Free(scratch);
     return NULL;
 }
@@ -1077,7 +1041,7 @@ numbers_cell(Buf *b, long long *v, Py_ssize_t n)
             return NULL;
         last = v[i];
     }
-    return PyUnicode_FromStringAndSize(b->data, b->len);
+    return PyUnicode_FromStringAndSize(b->p, b->len);
 }
 
 /* entry_cells(body, at): the body's vocabulary entries in order of first appearance and
@@ -1181,7 +1145,7 @@ done:
     PyMem_Free(count);
     PyMem_Free(start);
     PyMem_Free(pos);
-    PyMem_Free(b.data);
+    PyMem_Free(b.p);
     return result;
 }
 
@@ -1209,14 +1173,10 @@ read_cell(PyObject *text, long long **v, Py_ssize_t *len, Py_ssize_t *room)
     const unsigned char *s = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (*len + n > *room) {
-        Py_ssize_t want = 2 * (*len + n) + 16;
-        long long *more = PyMem_Realloc(*v, want * sizeof(long long));
-        if (more == NULL) {
-            PyErr_NoMemory();
+        long long *more = native_grown(*v, room, *len + n, sizeof(long long), 16);
+        if (more == NULL)
             return -1;
-        }
         *v = more;
-        *room = want;
     }
     unsigned long long high = 0, at = 0;
     int open = 0;
@@ -1361,7 +1321,7 @@ done:
     PyMem_Free(hashes);
     PyMem_Free(slots);
     PyMem_Free(v);
-    PyMem_Free(b.data);
+    PyMem_Free(b.p);
     return result;
 }
 

@@ -28,60 +28,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* ------------------------------------------------------------------ a growable buffer */
-
-typedef struct {
-    char *p;
-    Py_ssize_t len, cap;
-} Buf;
-
-static int
-buf_reserve(Buf *b, Py_ssize_t extra)
-{
-    if (extra > PY_SSIZE_T_MAX - b->len) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    if (b->len + extra <= b->cap)
-        return 0;
-    Py_ssize_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + extra) {
-        if (cap > PY_SSIZE_T_MAX / 2) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        cap *= 2;
-    }
-    char *p = PyMem_Realloc(b->p, (size_t)cap);
-    if (p == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    b->p = p;
-    b->cap = cap;
-    return 0;
-}
-
-static int
-buf_put(Buf *b, const void *src, Py_ssize_t n)
-{
-    if (buf_reserve(b, n) < 0)
-        return -1;
-    if (n)
-        memcpy(b->p + b->len, src, (size_t)n);
-    b->len += n;
-    return 0;
-}
-
-static int
-buf_byte(Buf *b, unsigned char c)
-{
-    if (buf_reserve(b, 1) < 0)
-        return -1;
-    b->p[b->len++] = (char)c;
-    return 0;
-}
-
 static void
 put_be32(unsigned char *p, uint32_t v)
 {
