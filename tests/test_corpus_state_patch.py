@@ -1,0 +1,127 @@
+"""A one-shot build after a few edited seeds (`mkdocs build` after an edit) patches the corpus
+corpus.pickle holds (archive.pipeline._patched_load) instead of loading seeds/ again; the
+result is what a full load of the folder gives, articles and problems in the same order. Any
+change it cannot tell from the file (an entry that was not parsed changed, an article comes,
+goes or breaks) loads seeds/ in full, reusing the unchanged files' parses."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from archive.config import Paths
+from archive.corpus import loader, state
+from archive.pipeline import load
+
+LOAD_CORPUS = loader.load_corpus
+TATWEEL = "كـــتب"
+
+
+def _seed(seeds: Path, name: str, body: str) -> Path:
+    path = seeds / name
+    path.write_text(f"---\ntitle: خبر {name}\ndate: 2020-01-02\n---\n{body}\n", encoding="utf-8")
+    return path
+
+
+def _shown(articles: list, problems: list) -> tuple[list[object], list[str]]:
+    return [(a, a.text) for a in articles], [str(p) for p in problems]
+
+
+def _fresh(paths: Paths) -> tuple[list[object], list[str]]:
+    corpus = LOAD_CORPUS(paths)
+    return _shown(corpus.articles, corpus.problems)
+
+
+def _build(paths: Paths) -> tuple[list[object], list[str]]:
+    """A one-shot build's load in a new process (what it knows: corpus.pickle)."""
+    state._STORED.clear()
+    loaded = load(paths)
+    corpus_problems = [p for p in loaded.problems if p.path.startswith("seeds/")]
+    return _shown(loaded.articles, corpus_problems)
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return LOAD_CORPUS(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "load_corpus", counting)
+    return calls
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Paths:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for i in range(6):
+        _seed(seeds, f"a{i}.md", f"نص الخبر رقم {i} في المدينة.")
+    _seed(seeds, "a2.md", f"نص {TATWEEL} فيه مد.")
+    (seeds / "notes.docx").write_bytes(b"x")  # reported without being read
+    (seeds / "sub").mkdir()
+    return Paths(tmp_path)
+
+
+def _fresh_problems(paths: Paths) -> tuple[list[object], list[str]]:
+    articles, problems = _fresh(paths)
+    return articles, [p for p in problems if p.startswith("seeds/")]
+
+
+def test_an_edited_article_is_patched_into_the_saved_corpus(folder: Paths,
+                                                            loads: list[int]) -> None:
+    _build(folder)
+    assert loads == [1]
+    seeds = folder.seeds
+    _seed(seeds, "a3.md", f"نص جديد {TATWEEL} للخبر.")  # a new warning
+    _seed(seeds, "a2.md", "نص بلا مد.")  # its warning gone
+    loads.clear()
+    assert _build(folder) == _fresh_problems(folder)
+    assert loads == []  # patched, not loaded again
+    # and saved: the next build reads the patched corpus back whole
+    assert _build(folder) == _fresh_problems(folder) and loads == []
+    _seed(seeds, "a0.md", "نص آخر.")
+    assert _build(folder) == _fresh_problems(folder) and loads == []
+
+
+@pytest.mark.parametrize("change", ["add", "delete", "break", "other file", "folder"])
+def test_what_the_file_cannot_tell_loads_in_full(folder: Paths, loads: list[int],
+                                                 change: str) -> None:
+    _build(folder)
+    seeds = folder.seeds
+    _seed(seeds, "a1.md", "نص معدل.")  # with one edited article beside each change
+    if change == "add":
+        _seed(seeds, "b9.md", "نص جديد.")
+    elif change == "delete":
+        (seeds / "a4.md").unlink()
+    elif change == "break":
+        (seeds / "a5.md").write_bytes(b"\xff\xfe\x00")
+    elif change == "other file":
+        (seeds / "notes.docx").write_bytes(b"xyz")
+    else:
+        (seeds / "sub" / "x.md").write_text("x", encoding="utf-8")
+        st = (seeds / "sub").stat()
+        os.utime(seeds / "sub", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    loads.clear()
+    assert _build(folder) == _fresh_problems(folder)
+    assert loads == [1]
+    loads.clear()
+    assert _build(folder) == _fresh_problems(folder) and loads == []
+
+
+def test_a_corpus_saved_without_its_listing_is_loaded_in_full(
+        folder: Paths, loads: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    real = state.save
+
+    def without(cache, key, code_key, parsed, dumps, whole=None):  # type: ignore[no-untyped-def]
+        real(cache, key, code_key, parsed, dumps, (whole[0], None))
+
+    with monkeypatch.context() as mp:
+        mp.setattr(state, "save", without)
+        _build(folder)
+    _seed(folder.seeds, "a3.md", "نص جديد.")
+    loads.clear()
+    assert _build(folder) == _fresh_problems(folder) and loads == [1]
