@@ -1,8 +1,9 @@
 """A one-shot build after a few edited seeds (`mkdocs build` after an edit) patches the corpus
 corpus.pickle holds (archive.pipeline._patched_load) instead of loading seeds/ again; the
 result is what a full load of the folder gives, articles and problems in the same order. Any
-change it cannot tell from the file (an entry that was not parsed changed, an article comes,
-goes or breaks) loads seeds/ in full, reusing the unchanged files' parses."""
+change it cannot tell from the file (an entry that was not parsed changed, came or went, an
+article breaks, a new file is no plain article or takes another's id) loads seeds/ in full,
+reusing the unchanged files' parses."""
 
 from __future__ import annotations
 
@@ -87,24 +88,56 @@ def test_an_edited_article_is_patched_into_the_saved_corpus(folder: Paths,
     assert _build(folder) == _fresh_problems(folder) and loads == []
 
 
-@pytest.mark.parametrize("change", ["add", "delete", "break", "other file", "folder"])
+@pytest.mark.parametrize("change", ["add", "delete", "rename"])
+def test_an_article_that_comes_or_goes_is_patched(folder: Paths, loads: list[int],
+                                                  change: str) -> None:
+    _build(folder)
+    seeds = folder.seeds
+    _seed(seeds, "a1.md", "نص معدل.")  # with one edited article beside each change
+    if change == "add":
+        _seed(seeds, "b9.md", f"نص {TATWEEL} جديد.")
+        _seed(seeds, "0.txt", "نص أول.")
+    elif change == "delete":
+        (seeds / "a2.md").unlink()  # (and its warning)
+    else:
+        (seeds / "a2.md").rename(seeds / "z2.md")
+    loads.clear()
+    assert _build(folder) == _fresh_problems(folder)
+    assert loads == []
+    assert _build(folder) == _fresh_problems(folder) and loads == []
+
+
+@pytest.mark.parametrize("change", ["break", "add broken", "other file", "folder", "hidden",
+                                    "not an article", "same id", "id in another case",
+                                    "link", "all gone"])
 def test_what_the_file_cannot_tell_loads_in_full(folder: Paths, loads: list[int],
                                                  change: str) -> None:
     _build(folder)
     seeds = folder.seeds
     _seed(seeds, "a1.md", "نص معدل.")  # with one edited article beside each change
-    if change == "add":
-        _seed(seeds, "b9.md", "نص جديد.")
-    elif change == "delete":
-        (seeds / "a4.md").unlink()
-    elif change == "break":
+    if change == "break":
         (seeds / "a5.md").write_bytes(b"\xff\xfe\x00")
+    elif change == "add broken":
+        (seeds / "b5.md").write_bytes(b"\xff\xfe\x00")
     elif change == "other file":
         (seeds / "notes.docx").write_bytes(b"xyz")
-    else:
+    elif change == "folder":
         (seeds / "sub" / "x.md").write_text("x", encoding="utf-8")
         st = (seeds / "sub").stat()
         os.utime(seeds / "sub", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    elif change == "hidden":
+        _seed(seeds, ".b.md", "نص.")
+    elif change == "not an article":
+        (seeds / "b.rtf").write_text("x", encoding="utf-8")
+    elif change == "same id":
+        _seed(seeds, "a3.txt", "نص.")
+    elif change == "id in another case":
+        _seed(seeds, "A3.md", "نص.")
+    elif change == "link":
+        (seeds / "b7.md").symlink_to(seeds / "a0.md")
+    else:
+        for i in range(6):
+            (seeds / f"a{i}.md").unlink()
     loads.clear()
     assert _build(folder) == _fresh_problems(folder)
     assert loads == [1]

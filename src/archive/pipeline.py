@@ -359,32 +359,76 @@ def _patched_load(saved: str, code_key: str, whole: Any, previous: dict[str, Any
 
 def _reparsed(remembered: _Remembered, entries: dict[str, tuple[int, int]], key: str,
               paths: Paths) -> _Remembered | None:
-    """`mkdocs serve`: the remembered parse with only the changed article files parsed again
-    (archive.corpus.patch), when seeds/ holds the same names as when it was made and only a
-    few of its files changed (size or time); None: the corpus is loaded in full. An entry that
-    was not parsed (a gazetteer file, a folder, a file load_corpus reports without reading) is
-    not read by the load either."""
+    """The remembered parse with only the changed, new and gone article files parsed again or
+    left out (archive.corpus.patch), when only a few of them did (size or time; `mkdocs
+    serve`'s reload, or a one-shot build: :func:`_patched_load`); None: the corpus is loaded
+    in full. An entry that was not parsed (a gazetteer file, a folder, a file load_corpus
+    reports without reading) is not read by the load either; one that comes or goes may
+    change the problems, so the corpus is loaded then, as when a new name is no plain article
+    file or its id is another's in some letter case."""
     from archive.corpus.loader import load_file
     from archive.corpus.patch import patched
 
     before = remembered.entries
-    if before is None or before.keys() != entries.keys():
+    if before is None:
         return None
-    changed = [name for name, stamp in entries.items() if before[name] != stamp]
-    if len(changed) > PATCHED_FILES:
+    changed = [name for name, stamp in entries.items() if before.get(name) != stamp]
+    gone = [name for name in before if name not in entries]
+    if len(changed) + len(gone) > PATCHED_FILES:
         return None
     parsed, changes = dict(remembered.parsed), []
+    for name in gone:
+        old = parsed.pop(name, None)
+        if old is None:
+            return None  # (its problems, if any, went with it)
+        changes.append((old[1], None))
+    arrived = [name for name in changed if name not in before]
+    if arrived and not _plain_arrivals(arrived, entries, paths):
+        return None
     for name in changed:
         old = parsed.get(name)
-        if old is None:
+        if old is None and name in before:
             continue  # not read by a load of seeds/ either
         new = load_file(paths.seeds / name, paths)
         parsed[name] = (entries[name], new)
-        changes.append((old[1], new))
+        changes.append((old[1] if old is not None else None, new))
     corpus = patched(remembered.corpus, changes)
     if corpus is None:
         return None
     return _Remembered(key, remembered.code_key, corpus, parsed, unsaved=True, entries=entries)
+
+
+def _plain_arrivals(names: list[str], entries: dict[str, tuple[int, int]], paths: Paths
+                    ) -> bool:
+    """Whether each new entry of seeds/ in ``names`` is an article file that load_corpus reads
+    (a file, not a link or a folder, not hidden, .txt or .md) whose id no other entry's
+    article name has in any letter case (load_corpus reads neither of two such files)."""
+    import stat
+
+    from archive.corpus.loader import ARTICLE_SUFFIXES
+
+    def article_id(name: str) -> str | None:
+        dot = name.rfind(".")
+        if name.startswith(".") or not 0 < dot < len(name) - 1:
+            return None
+        return name[:dot] if name[dot:].lower() in ARTICLE_SUFFIXES else None
+
+    new: set[str] = set()
+    for name in names:
+        got = article_id(name)
+        try:
+            mode = os.lstat(paths.seeds / name).st_mode
+        except OSError:
+            return False
+        if got is None or not stat.S_ISREG(mode):
+            return False
+        new.add(got.casefold())
+    seen = 0
+    for name in entries:
+        got = article_id(name)
+        if got is not None and got.casefold() in new:
+            seen += 1
+    return seen == len(new)
 
 
 #: At most this many changed seed files are parsed into the remembered corpus (_reparsed);
