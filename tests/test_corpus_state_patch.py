@@ -158,3 +158,32 @@ def test_a_corpus_saved_without_its_listing_is_loaded_in_full(
     _seed(folder.seeds, "a3.md", "نص جديد.")
     loads.clear()
     assert _build(folder) == _fresh_problems(folder) and loads == [1]
+
+
+def test_a_few_patched_files_leave_the_file_as_it_is(
+        folder: Paths, loads: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    from archive import pipeline
+
+    monkeypatch.setattr(pipeline, "RESAVE_FILES", 1)
+    cache = folder.build / pipeline.CORPUS_CACHE
+    _build(folder)
+    written = cache.stat().st_mtime_ns, cache.read_bytes()
+    parsed: list[str] = []
+    real = loader.load_file
+    monkeypatch.setattr(loader, "load_file",
+                        lambda path, *a: parsed.append(path.name) or real(path, *a))
+    _seed(folder.seeds, "a3.md", "نص جديد.")
+    fresh = _fresh_problems(folder)
+    parsed.clear()
+    assert _build(folder) == fresh
+    assert (cache.stat().st_mtime_ns, cache.read_bytes()) == written  # not written again
+    assert _build(folder) == fresh
+    assert parsed == ["a3.md", "a3.md"]  # patched again by the next build
+    _seed(folder.seeds, "a4.md", f"نص {TATWEEL}.")  # two files now: written
+    fresh = _fresh_problems(folder)
+    parsed.clear()
+    assert _build(folder) == fresh
+    assert sorted(parsed) == ["a3.md", "a4.md"] and cache.read_bytes() != written[1]
+    parsed.clear()
+    assert _build(folder) == fresh
+    assert parsed == [] and loads == [1]  # read back whole
