@@ -55,6 +55,11 @@ def _loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Paths:
+    return _folder(tmp_path)
+
+
+def _folder(tmp_path: Path) -> Paths:
+    """Six articles (one with a warning) beside a file that is reported and a folder."""
     paths = Paths(tmp_path)
     seeds = tmp_path / "seeds"
     seeds.mkdir()

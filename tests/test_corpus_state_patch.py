@@ -8,22 +8,16 @@ reusing the unchanged files' parses."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from test_corpus_patch import LOAD_CORPUS, TATWEEL, _folder, _loads, _seed
 
 from archive.config import Paths
 from archive.corpus import loader, state
 from archive.pipeline import load
-
-LOAD_CORPUS = loader.load_corpus
-TATWEEL = "كـــتب"
-
-
-def _seed(seeds: Path, name: str, body: str) -> Path:
-    path = seeds / name
-    path.write_text(f"---\ntitle: خبر {name}\ndate: 2020-01-02\n---\n{body}\n", encoding="utf-8")
-    return path
 
 
 def _shown(articles: list, problems: list) -> tuple[list[object], list[str]]:
@@ -45,31 +39,27 @@ def _build(paths: Paths) -> tuple[list[object], list[str]]:
 
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return LOAD_CORPUS(*args, **kwargs)
-
-    monkeypatch.setattr(loader, "load_corpus", counting)
-    return calls
+    return _loads(monkeypatch)
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Paths:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for i in range(6):
-        _seed(seeds, f"a{i}.md", f"نص الخبر رقم {i} في المدينة.")
-    _seed(seeds, "a2.md", f"نص {TATWEEL} فيه مد.")
-    (seeds / "notes.docx").write_bytes(b"x")  # reported without being read
-    (seeds / "sub").mkdir()
-    return Paths(tmp_path)
+    return _folder(tmp_path)
 
 
 def _fresh_problems(paths: Paths) -> tuple[list[object], list[str]]:
     articles, problems = _fresh(paths)
     return articles, [p for p in problems if p.startswith("seeds/")]
+
+
+def _builds_load(folder: Paths, loads: list[int], full: int) -> None:
+    """The next build gives what a fresh load does, after ``full`` full loads; the one after
+    it none (the corpus read back, or patched again)."""
+    loads.clear()
+    assert _build(folder) == _fresh_problems(folder)
+    assert len(loads) == full
+    loads.clear()
+    assert _build(folder) == _fresh_problems(folder) and loads == []
 
 
 def test_an_edited_article_is_patched_into_the_saved_corpus(folder: Paths,
@@ -88,61 +78,39 @@ def test_an_edited_article_is_patched_into_the_saved_corpus(folder: Paths,
     assert _build(folder) == _fresh_problems(folder) and loads == []
 
 
-@pytest.mark.parametrize("change", ["add", "delete", "rename"])
-def test_an_article_that_comes_or_goes_is_patched(folder: Paths, loads: list[int],
-                                                  change: str) -> None:
-    _build(folder)
-    seeds = folder.seeds
-    _seed(seeds, "a1.md", "نص معدل.")  # with one edited article beside each change
-    if change == "add":
-        _seed(seeds, "b9.md", f"نص {TATWEEL} جديد.")
-        _seed(seeds, "0.txt", "نص أول.")
-    elif change == "delete":
-        (seeds / "a2.md").unlink()  # (and its warning)
-    else:
-        (seeds / "a2.md").rename(seeds / "z2.md")
-    loads.clear()
-    assert _build(folder) == _fresh_problems(folder)
-    assert loads == []
-    assert _build(folder) == _fresh_problems(folder) and loads == []
+def _touch_folder(seeds: Path) -> None:
+    (seeds / "sub" / "x.md").write_text("x", encoding="utf-8")
+    st = (seeds / "sub").stat()
+    os.utime(seeds / "sub", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
 
 
-@pytest.mark.parametrize("change", ["break", "add broken", "other file", "folder", "hidden",
-                                    "not an article", "same id", "id in another case",
-                                    "link", "all gone"])
-def test_what_the_file_cannot_tell_loads_in_full(folder: Paths, loads: list[int],
-                                                 change: str) -> None:
+#: Per change beside an edited article: what it does to seeds/, and whether the build after it
+#: loads seeds/ in full (1) or patches the saved corpus (0).
+CHANGES: dict[str, tuple[Callable[[Path], Any], int]] = {
+    "add": (lambda s: (_seed(s, "b9.md", f"نص {TATWEEL} جديد."), _seed(s, "0.txt", "نص.")), 0),
+    "delete": (lambda s: (s / "a2.md").unlink(), 0),  # (and its warning)
+    "rename": (lambda s: (s / "a2.md").rename(s / "z2.md"), 0),
+    "break": (lambda s: (s / "a5.md").write_bytes(b"\xff\xfe\x00"), 1),
+    "add broken": (lambda s: (s / "b5.md").write_bytes(b"\xff\xfe\x00"), 1),
+    "other file": (lambda s: (s / "notes.docx").write_bytes(b"xyz"), 1),
+    "folder": (_touch_folder, 1),
+    "hidden": (lambda s: _seed(s, ".b.md", "نص."), 1),
+    "not an article": (lambda s: (s / "b.rtf").write_text("x", encoding="utf-8"), 1),
+    "same id": (lambda s: _seed(s, "a3.txt", "نص."), 1),
+    "id in another case": (lambda s: _seed(s, "A3.md", "نص."), 1),
+    "link": (lambda s: (s / "b7.md").symlink_to(s / "a0.md"), 1),
+    "all gone": (lambda s: [(s / f"a{i}.md").unlink() for i in range(6)], 1),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_what_the_file_can_tell_is_patched_the_rest_loaded_in_full(
+        folder: Paths, loads: list[int], change: str) -> None:
     _build(folder)
-    seeds = folder.seeds
-    _seed(seeds, "a1.md", "نص معدل.")  # with one edited article beside each change
-    if change == "break":
-        (seeds / "a5.md").write_bytes(b"\xff\xfe\x00")
-    elif change == "add broken":
-        (seeds / "b5.md").write_bytes(b"\xff\xfe\x00")
-    elif change == "other file":
-        (seeds / "notes.docx").write_bytes(b"xyz")
-    elif change == "folder":
-        (seeds / "sub" / "x.md").write_text("x", encoding="utf-8")
-        st = (seeds / "sub").stat()
-        os.utime(seeds / "sub", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-    elif change == "hidden":
-        _seed(seeds, ".b.md", "نص.")
-    elif change == "not an article":
-        (seeds / "b.rtf").write_text("x", encoding="utf-8")
-    elif change == "same id":
-        _seed(seeds, "a3.txt", "نص.")
-    elif change == "id in another case":
-        _seed(seeds, "A3.md", "نص.")
-    elif change == "link":
-        (seeds / "b7.md").symlink_to(seeds / "a0.md")
-    else:
-        for i in range(6):
-            (seeds / f"a{i}.md").unlink()
-    loads.clear()
-    assert _build(folder) == _fresh_problems(folder)
-    assert loads == [1]
-    loads.clear()
-    assert _build(folder) == _fresh_problems(folder) and loads == []
+    _seed(folder.seeds, "a1.md", "نص معدل.")  # with one edited article beside each change
+    action, full = CHANGES[change]
+    action(folder.seeds)
+    _builds_load(folder, loads, full)
 
 
 def test_a_corpus_saved_without_its_listing_is_loaded_in_full(
