@@ -23,6 +23,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple, Protocol
 
 from archive.analysis import morphology
@@ -185,20 +186,12 @@ class Analyzer:
         make and to send to another process than Token objects."""
         forms, starts, ends = token_columns(text)
         analysed = analyze_words(forms)
-        # (the three columns in one pass: zip(*analysed) makes an iterator per token, yet
-        # takes half the time of a pass per column, each of which goes through every token's
-        # analysis again)
-        normalized: list[str]
-        stems: list[str]
-        roots: list[str]
-        normalized, stems, roots = (map(list, zip(*analysed, strict=True)) if analysed
-                                    else ([], [], []))
+        # (a column at a time: zip(*analysed) would make an iterator per token)
+        normalized, stems, roots = (list(map(itemgetter(k), analysed)) for k in range(3))
         # only a name has stem == root == its whole core: look for a common reading (the
-        # test of may_have_alt, inline; a remembered reading looked up here, without a call
-        # of alternative_root per such token)
-        known = _ALT.get
-        alts = ["" if s != r or len(r) < 3 else alt if (alt := known(f)) is not None
-                else alternative_root(f) for f, s, r in zip(forms, stems, roots, strict=True)]
+        # test of may_have_alt, inline)
+        alts = [alternative_root(f) if s == r and len(r) >= 3 else ""
+                for f, s, r in zip(forms, stems, roots, strict=True)]
         entities: list[str | None] = [None] * len(forms)
         columns = Columns(forms, starts, ends, normalized, stems, roots, entities, alts)
         if self.matcher is None or not forms:
