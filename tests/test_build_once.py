@@ -102,6 +102,9 @@ def test_load_reuses_the_given_corpus_only_for_the_same_folders(
 def test_a_build_with_nothing_changed_does_not_parse_the_articles_again(
     archive_paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # (corpus.pickle written after every patch: else the next build parses the files changed
+    # since it was written again, test_corpus_state_patch.py)
+    monkeypatch.setattr(pipeline, "RESAVE_FILES", 0)
     first = load(archive_paths)
     parsed = _counting_parses(monkeypatch)
     again = load(archive_paths)

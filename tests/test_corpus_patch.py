@@ -55,6 +55,11 @@ def _loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Paths:
+    return _folder(tmp_path)
+
+
+def _folder(tmp_path: Path) -> Paths:
+    """Six articles (one with a warning) beside a file that is reported and a folder."""
     paths = Paths(tmp_path)
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -89,13 +94,19 @@ def test_a_reload_patches_the_corpus_as_a_full_load_gives_it(
     assert full == []
 
 
-def test_an_article_that_comes_goes_or_breaks_is_loaded_in_full(
+def test_an_article_that_comes_or_goes_is_patched_one_that_breaks_loaded_in_full(
     folder: Paths, monkeypatch: pytest.MonkeyPatch, remembering: None
 ) -> None:
     seeds = folder.seeds
     load(folder)
     full = _loads(monkeypatch)
-    _seed(seeds, "a9.md", "خبر جديد.")  # a new name
+    _seed(seeds, "a9.md", f"خبر {TATWEEL} جديد.")  # a new name, with a warning
+    (seeds / "a1.md").unlink()  # and one gone
+    load(folder)
+    assert full == []
+    corpus = pipeline._REMEMBERED[str(folder.build / pipeline.CORPUS_CACHE)].corpus
+    assert _shown(corpus.articles, corpus.problems) == _fresh(folder)
+    (seeds / "A9.txt").write_text("نص.", encoding="utf-8")  # its id in another case
     load(folder)
     assert len(full) == 1
     (seeds / "a3.md").write_bytes(b"\xff\xfe not utf-8")  # unreadable now: an error

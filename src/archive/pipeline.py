@@ -170,6 +170,8 @@ class _Remembered:
     unsaved: bool = False  # corpus.pickle does not hold it yet
     # every entry of seeds/ → (size, mtime_ns) when parsed (None: not known)
     entries: dict[str, tuple[int, int]] | None = None
+    # the files parsed again, or gone, since the parse it was patched from (_reparsed)
+    reparsed: int = 0
 
 
 #: Folder of seeds → its last parse, when :func:`remember_corpus` is on; None: off.
@@ -228,8 +230,15 @@ def save_remembered() -> None:
 def _save_corpus(cache: Path, memo: _Remembered) -> None:
     from archive.corpus import state
 
+    # with the corpus, the entries of seeds/ that were not parsed (the gazetteer's files,
+    # folders, files load_corpus reports without reading: the parsed ones' stamps are kept
+    # beside their parses), so that a later build knows every entry as this one listed it
+    # (see _patched_load); None: not known
+    others = (None if memo.entries is None else
+              {name: stamp for name, stamp in memo.entries.items() if name not in memo.parsed})
     try:  # each file's parse pickled on its own: the unchanged ones' bytes are copied
-        state.save(cache, memo.key, memo.code_key, memo.parsed, _dumps_parse, memo.corpus)
+        state.save(cache, memo.key, memo.code_key, memo.parsed, _dumps_parse,
+                   (memo.corpus, others))
     except OSError:
         pass  # a read-only build/: parse again next time
 
@@ -262,7 +271,7 @@ def _corpus(paths: Paths, load_corpus: Any,
             entries[e.name] = (st.st_size, st.st_mtime_ns)
             listed.append((e.name, e.is_symlink(), st))
     state = sorted((name, size, mtime) for name, (size, mtime) in entries.items())
-    code = repr((files.fingerprint("corpus cache 4", ["corpus"]), str(paths.root),
+    code = repr((files.fingerprint("corpus cache 5", ["corpus"]), str(paths.root),
                  str(paths.seeds)))
     key = hashlib.sha256(repr((code, state)).encode()).hexdigest()
     code_key = hashlib.sha256(code.encode()).hexdigest()
@@ -282,11 +291,24 @@ def _corpus(paths: Paths, load_corpus: Any,
         saved, previous, whole = _read_previous(cache, key, code_key)
         if saved == key and whole is not None:  # the file holds this very state
             if _REMEMBERED is not None:
-                _REMEMBERED[str(cache)] = _Remembered(key, code_key, whole, previous,
+                _REMEMBERED[str(cache)] = _Remembered(key, code_key, whole[0], previous,
                                                       entries=entries)
             else:
                 _forget_corpus(cache)
-            return whole
+            return whole[0]
+        memo = _patched_load(saved, code_key, whole, previous, entries, key, paths)
+        if memo is not None:
+            if _REMEMBERED is not None:
+                _REMEMBERED[str(cache)] = memo  # (written when the server stops)
+            else:
+                # A few files parsed again: corpus.pickle is left as it is (writing it
+                # copies every other parse's bytes, 112 MB at 29,904 articles: 0.15-0.2 CPU
+                # s), and the next build patches the same files into it again (a
+                # millisecond each); more: written, so that the patches stay few.
+                if memo.reparsed > RESAVE_FILES:
+                    _save_corpus(cache, memo)
+                _forget_corpus(cache)
+            return memo.corpus
     parsed: dict[str, Any] = {}
 
     def load_file(path: Path, paths: Paths, rel: str | None = None) -> Any:
@@ -317,39 +339,110 @@ def _corpus(paths: Paths, load_corpus: Any,
     return corpus
 
 
+def _patched_load(saved: str, code_key: str, whole: Any, previous: dict[str, Any],
+                  entries: dict[str, tuple[int, int]], key: str, paths: Paths
+                  ) -> _Remembered | None:
+    """A build after a few article files changed (``mkdocs build`` after an edit): the corpus
+    corpus.pickle holds (``whole``, made from the parses ``previous``: the state ``saved``)
+    with only the changed files parsed again (:func:`_reparsed`), rather than
+    :func:`archive.corpus.loader.load_corpus` over every entry of seeds/ to take every other
+    file's parse as it was (0.8 CPU s at 29,904 articles). Only when every entry of seeds/
+    is known from the file: the parsed ones by their stamps, the others from the list kept
+    with the corpus, none of which changed (a folder or a reported file that changed
+    might give other problems); else None (the corpus is loaded, reusing the parses)."""
+    if not saved or whole is None or whole[1] is None:
+        return None
+    corpus, others = whole
+    before = {name: tuple(p[0]) for name, p in previous.items()}
+    before.update(others)
+    if any(entries.get(name) != stamp for name, stamp in others.items()):
+        return None
+    memo = _reparsed(_Remembered(saved, code_key, corpus, previous, entries=before),
+                     entries, key, paths)
+    return memo
+
+
 def _reparsed(remembered: _Remembered, entries: dict[str, tuple[int, int]], key: str,
               paths: Paths) -> _Remembered | None:
-    """`mkdocs serve`: the remembered parse with only the changed article files parsed again
-    (archive.corpus.patch), when seeds/ holds the same names as when it was made and only a
-    few of its files changed (size or time); None: the corpus is loaded in full. An entry that
-    was not parsed (a gazetteer file, a folder, a file load_corpus reports without reading) is
-    not read by the load either."""
+    """The remembered parse with only the changed, new and gone article files parsed again or
+    left out (archive.corpus.patch), when only a few of them did (size or time; `mkdocs
+    serve`'s reload, or a one-shot build: :func:`_patched_load`); None: the corpus is loaded
+    in full. An entry that was not parsed (a gazetteer file, a folder, a file load_corpus
+    reports without reading) is not read by the load either; one that comes or goes may
+    change the problems, so the corpus is loaded then, as when a new name is no plain article
+    file or its id is another's in some letter case."""
     from archive.corpus.loader import load_file
     from archive.corpus.patch import patched
 
     before = remembered.entries
-    if before is None or before.keys() != entries.keys():
+    if before is None:
         return None
-    changed = [name for name, stamp in entries.items() if before[name] != stamp]
-    if len(changed) > PATCHED_FILES:
+    changed = [name for name, stamp in entries.items() if before.get(name) != stamp]
+    gone = [name for name in before if name not in entries]
+    if len(changed) + len(gone) > PATCHED_FILES:
         return None
     parsed, changes = dict(remembered.parsed), []
+    for name in gone:
+        old = parsed.pop(name, None)
+        if old is None:
+            return None  # (its problems, if any, went with it)
+        changes.append((old[1], None))
+    arrived = [name for name in changed if name not in before]
+    if arrived and not _plain_arrivals(arrived, entries, paths):
+        return None
     for name in changed:
         old = parsed.get(name)
-        if old is None:
+        if old is None and name in before:
             continue  # not read by a load of seeds/ either
         new = load_file(paths.seeds / name, paths)
         parsed[name] = (entries[name], new)
-        changes.append((old[1], new))
+        changes.append((old[1] if old is not None else None, new))
     corpus = patched(remembered.corpus, changes)
     if corpus is None:
         return None
-    return _Remembered(key, remembered.code_key, corpus, parsed, unsaved=True, entries=entries)
+    return _Remembered(key, remembered.code_key, corpus, parsed, unsaved=True, entries=entries,
+                       reparsed=len(changes))
+
+
+def _plain_arrivals(names: list[str], entries: dict[str, tuple[int, int]], paths: Paths
+                    ) -> bool:
+    """Whether each new entry of seeds/ in ``names`` is an article file that load_corpus reads
+    (a file, not a link or a folder, not hidden, .txt or .md) whose id no other entry's
+    article name has in any letter case (load_corpus reads neither of two such files)."""
+    import stat
+
+    from archive.corpus.loader import ARTICLE_SUFFIXES
+
+    def article_id(name: str) -> str | None:
+        dot = name.rfind(".")
+        if name.startswith(".") or not 0 < dot < len(name) - 1:
+            return None
+        return name[:dot] if name[dot:].lower() in ARTICLE_SUFFIXES else None
+
+    new: set[str] = set()
+    for name in names:
+        got = article_id(name)
+        try:
+            mode = os.lstat(paths.seeds / name).st_mode
+        except OSError:
+            return False
+        if got is None or not stat.S_ISREG(mode):
+            return False
+        new.add(got.casefold())
+    seen = 0
+    for name in entries:
+        got = article_id(name)
+        if got is not None and got.casefold() in new:
+            seen += 1
+    return seen == len(new)
 
 
 #: At most this many changed seed files are parsed into the remembered corpus (_reparsed);
 #: more: the corpus is loaded again (its other files' parses reused all the same).
 PATCHED_FILES = 64
+#: A one-shot build that patched more than this many files into the corpus corpus.pickle
+#: holds (_patched_load) writes it again; fewer: they are patched again by the next build.
+RESAVE_FILES = 8
 
 
 def _forget_corpus(cache: Path) -> None:
@@ -365,12 +458,16 @@ def _forget_corpus(cache: Path) -> None:
 
 
 def _read_previous(cache: Path, key: str, code_key: str) -> tuple[str, dict[str, Any], Any]:
-    """From corpus.pickle: the key of the state it holds, its per-file parses and the corpus
-    they made, when it was made by the same code (archive.corpus.state); else ("", {},
-    None)."""
+    """From corpus.pickle: the key of the state it holds, its per-file parses and what
+    :func:`_save_corpus` kept with them (the corpus they made and the entries of seeds/ that
+    were not parsed), when it was made by the same code (archive.corpus.state); else ("",
+    {}, None)."""
     from archive.corpus import state
 
-    return state.read(cache, code_key)
+    saved, previous, whole = state.read(cache, code_key)
+    if whole is not None and not (isinstance(whole, tuple) and len(whole) == 2):
+        whole = None  # (not what this code writes: the parses alone are used)
+    return saved, previous, whole
 
 
 def _reduce_article(article: Article) -> tuple[Any, tuple[Any, ...]]:

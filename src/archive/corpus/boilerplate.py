@@ -147,7 +147,9 @@ def _fixed_reason(s: str) -> str | None:
         return "end-marker"
     if _CONTACT.match(s):
         return "contact-line"
-    if len(s.split()) <= 30 and not s.endswith(".") and _CAPTION.match(s):
+    # (the word count last: splitting every paragraph of the text cost more than the rest of
+    # the test)
+    if not s.endswith(".") and _CAPTION.match(s) and len(s.split()) <= 30:
         return "photo-caption"
     return None
 

@@ -199,25 +199,32 @@ def _looks_utf16(raw: bytes) -> str | None:
 
 def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
     """Bytes to text: UTF-8 with or without BOM, line endings turned into LF."""
+    _, text, problems = _decode(raw, rel)
+    return text, problems
+
+
+def _decode(raw: bytes, rel: str) -> tuple[int, str | None, list[Problem]]:
+    """:func:`decode`, after how many control characters the text holds (0: none, which
+    strip_controls then need not look for again)."""
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return None, [Problem(rel, "file is UTF-32 encoded", f"convert it to UTF-8: iconv -f"
-                              f" utf-32 -t utf-8 {rel} > tmp && mv tmp {rel}", line=1)]
+        return 0, None, [Problem(rel, "file is UTF-32 encoded", f"convert it to UTF-8: iconv -f"
+                                 f" utf-32 -t utf-8 {rel} > tmp && mv tmp {rel}", line=1)]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem(rel, "file is UTF-16 encoded (it starts with a UTF-16 byte-order"
-                              " mark)", f"convert it to UTF-8: iconv -f utf-16 -t utf-8 {rel}"
-                              f" > tmp && mv tmp {rel}", line=1)]
+        return 0, None, [Problem(rel, "file is UTF-16 encoded (it starts with a UTF-16 byte-order"
+                                 " mark)", f"convert it to UTF-8: iconv -f utf-16 -t utf-8 {rel}"
+                                 f" > tmp && mv tmp {rel}", line=1)]
     nul = raw.find(b"\x00")
     if nul >= 0:
         line = raw.count(b"\n", 0, nul) + 1
         encoding = _looks_utf16(raw)
         if encoding:
-            return None, [Problem(rel, "file looks UTF-16 encoded without a byte-order mark"
-                                  " (it has NUL bytes between the characters)",
-                                  f"convert it to UTF-8: iconv -f {encoding} -t utf-8 {rel}"
-                                  f" > tmp && mv tmp {rel}", line=line)]
-        return None, [Problem(rel, f"file contains NUL bytes (first at byte {nul}): it is binary,"
-                              " not text", "replace it with the article as plain UTF-8 text",
-                              line=line)]
+            return 0, None, [Problem(rel, "file looks UTF-16 encoded without a byte-order mark"
+                                     " (it has NUL bytes between the characters)",
+                                     f"convert it to UTF-8: iconv -f {encoding} -t utf-8 {rel}"
+                                     f" > tmp && mv tmp {rel}", line=line)]
+        return 0, None, [Problem(rel, f"file contains NUL bytes (first at byte {nul}): it is"
+                                 " binary, not text",
+                                 "replace it with the article as plain UTF-8 text", line=line)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -232,7 +239,7 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
         if arabic and arabic >= len(raw[exc.start:]) // 8:
             hint = ("it looks like Windows Arabic (cp1256); convert it:"
                     f" iconv -f cp1256 -t utf-8 {rel} > tmp && mv tmp {rel}")
-        return None, [Problem(
+        return 0, None, [Problem(
             rel, f"file is not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset"
             f" {exc.start} (line {line}, byte {column} of the line) cannot be decoded",
             hint, line=line,
@@ -246,13 +253,13 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
         assert bad is not None
         number = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        return None, [Problem(
+        return 0, None, [Problem(
             rel, f"{controls} control characters (the first, U+{ord(bad.group()[0]):04X}, at"
             f" line {number}, column {column}) among {visible} other characters:"
             " the file is binary or damaged",
             "replace the file with the article as plain text", line=number,
         )]
-    return text, []
+    return controls, text, []
 
 
 def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None, list[Problem]]:
@@ -268,7 +275,7 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
             rel, "file is empty" if not raw else "file has only whitespace",
             "write the article text in it, or delete the file", line=None,
         )]
-    text, found = decode(raw, rel)
+    controls, text, found = _decode(raw, rel)
     if text is None:
         return None, [*problems, *found]
     if not text.strip():
@@ -278,7 +285,8 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
     # stray control characters go before the front matter is read (YAML refuses them); the
     # other kinds are cleaned in the body and the title only (an entity decoded inside the
     # front matter could change what the YAML says)
-    stripped, n_controls, first = strip_controls(text)
+    # (no control character in the text: nothing to strip, and no second scan for one)
+    stripped, n_controls, first = strip_controls(text) if controls else (text, 0, -1)
     cleaned = Cleaned("")
     split = split_front_matter(stripped, rel)
     problems.extend(split.problems)

@@ -5,11 +5,12 @@ reload after one edited seed used to run :func:`archive.corpus.loader.load_corpu
 entry of seeds/ again (the per-id checks, a Path and two sorts per id, the problems sorted
 again: ~0.2 CPU s at 9,504 articles) only to take every other file's parse as it was.
 
-:func:`patched` gives what :func:`load_corpus` gives for the same folder when the names in it
-are the same as for ``corpus`` and only the files in ``changes`` have other bytes: each
-changed article replaces its old self at its place in the id order, and its old problems (the
-parse's own) give way to its new ones at the place the sorted list has for them. Anything else
-(an article that was or becomes unreadable, one not found where it should be) gives None: the
+:func:`patched` gives what :func:`load_corpus` gives for the same folder when only the files in
+``changes`` have other bytes, or came or went (plain article files: the caller checks): each
+changed article replaces its old self at its place in the id order (a new one goes there, a
+gone one leaves it), and its old problems (the parse's own) give way to its new ones at the
+place the sorted list has for them. Anything else (an article that was or becomes unreadable,
+one not found where it should be, a new one already there, no article left) gives None: the
 caller loads the corpus in full.
 """
 
@@ -20,8 +21,9 @@ from typing import Any
 
 from archive.corpus.loader import Corpus, problem_sort_key
 
-#: One changed file: its previous parse and its new one, each ``(Article | None, problems)``.
-Change = tuple[tuple[Any, list[Any]], tuple[Any, list[Any]]]
+#: One changed file: its previous parse and its new one, each ``(Article | None, problems)``;
+#: None for a file that was not there (a new one) or is not there any more.
+Change = tuple[tuple[Any, list[Any]] | None, tuple[Any, list[Any]] | None]
 
 
 def patched(corpus: Corpus, changes: list[Change]) -> Corpus | None:
@@ -31,13 +33,25 @@ def patched(corpus: Corpus, changes: list[Change]) -> Corpus | None:
     problems = list(corpus.problems)
     keys = [problem_sort_key(p) for p in problems]
     ids = [a.id for a in articles]
-    for (old, old_found), (new, new_found) in changes:
-        if old is None or new is None or old.id != new.id:
-            return None  # an article comes or goes: the lists are made again
-        at = bisect_left(ids, old.id)
-        if at == len(ids) or ids[at] != old.id:
+    for before, after in changes:
+        old, old_found = before if before is not None else (None, [])
+        new, new_found = after if after is not None else (None, [])
+        if before is not None and old is None or after is not None and new is None:
+            return None  # a file that is or becomes unreadable: the lists are made again
+        if old is not None and new is not None and old.id != new.id:
             return None
-        articles[at] = new
+        ident = old.id if old is not None else new.id
+        at = bisect_left(ids, ident)
+        there = at < len(ids) and ids[at] == ident
+        if there != (old is not None):
+            return None
+        if new is None:  # the file is gone
+            del articles[at], ids[at]
+        elif old is None:  # a new file
+            articles.insert(at, new)
+            ids.insert(at, ident)
+        else:
+            articles[at] = new
         for p in old_found:  # the old parse's problems (only it reports this file's path)
             key = problem_sort_key(p)
             lo, hi = bisect_left(keys, key), bisect_right(keys, key)
@@ -50,4 +64,6 @@ def patched(corpus: Corpus, changes: list[Change]) -> Corpus | None:
             at = bisect_right(keys, key)
             problems.insert(at, p)
             keys.insert(at, key)
+    if not articles:
+        return None  # (a full load reports that no article was found)
     return Corpus(articles, problems)
