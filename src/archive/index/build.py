@@ -1496,6 +1496,26 @@ def _prune(sdir: Path, keep: set[str]) -> None:
             os.close(fd)
 
 
+def _related_fresh(paths: Paths) -> bool:
+    """Whether the live generation's related articles were computed by the current rule and
+    build/related.json is there. The freshness note says so (``related``) for the manifest
+    file it names, when it was left by this code (``quick``: the related rule is part of it):
+    then the manifest, which lists every file (~0.5 s to read at 29,904 articles), is not read
+    on a rebuild that changed nothing."""
+    if not (paths.build / RELATED).is_file():
+        return False
+    gen = current_generation(paths)
+    if gen is None:
+        return False
+    note = freshnote.read_note(paths)
+    if (note is not None and note.get("related") is True and note.get("generation") == gen.name
+            and note.get("manifest") == _manifest_identity(gen)
+            and note.get("quick") == freshnote.quick_key()):
+        return True
+    manifest = read_manifest(gen)
+    return manifest is not None and manifest.related == RELATED_RULE
+
+
 def ensure_fresh(paths: Paths, related: bool = False,
                  analysed: Analysis | Sequence[AnalyzedArticle] | None = None,
                  scanned: tuple[int, list[FileStat]] | None = None,
@@ -1524,9 +1544,7 @@ def _ensure_fresh(paths: Paths, related: bool,
     else:
         started, stats = scanned
     if index_status(paths, scanned=(started, stats)).fresh:
-        manifest = read_manifest(current_generation(paths))
-        if not related or (manifest is not None and manifest.related == RELATED_RULE
-                           and (paths.build / RELATED).is_file()):
+        if not related or _related_fresh(paths):
             return None
     report = update_index(paths, related=related, analysed=analysed, scanned=stats)
     if report.changed and _KEPT is None:
