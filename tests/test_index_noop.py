@@ -162,3 +162,27 @@ def test_a_fresh_index_with_its_related_articles_is_told_by_the_note_not_the_man
     (paths.build / "related.json").unlink()
     monkeypatch.setattr(freshnote, "quick_key", lambda: note["quick"])
     assert build._related_fresh(paths) is False
+
+
+def test_the_published_related_ids_are_read_from_their_index(paths: Paths) -> None:
+    """build/related.json's ids taken from the generation's related.idx are the file's;
+    another text than the indexed one (or no index) gives None: the file is parsed."""
+    from archive.index import build
+    from archive.site.model import read_related
+
+    published = paths.build / "related.json"
+    want = read_related(published)
+    assert want and any(want.values())
+    got = build.published_related_ids(paths)
+    assert got == want and list(got) == list(want)
+    text = published.read_text(encoding="utf-8")
+    published.unlink()
+    published.write_text(text.replace('"id": "', '"id": "x', 1), encoding="utf-8")
+    assert build.published_related_ids(paths) is None
+    published.unlink()
+    published.write_text(text, encoding="utf-8")
+    assert build.published_related_ids(paths) == want
+    gen = build.current_generation(paths)
+    assert gen is not None
+    (gen / build.RELATED_INDEX).unlink()
+    assert build.published_related_ids(paths) is None

@@ -1516,6 +1516,30 @@ def _related_fresh(paths: Paths) -> bool:
     return manifest is not None and manifest.related == RELATED_RULE
 
 
+def published_related_ids(paths: Paths) -> dict[str, list[str]] | None:
+    """build/related.json's related ids, as :func:`archive.site.model.read_related` gives
+    them, from the live generation's index of that very text (related.idx: each list as rows
+    of numbers, :class:`~archive.index.related.StoredRelated`) rather than by parsing the
+    JSON (~0.25 s at 29,904 articles, on a rebuild that changed nothing); None when there is
+    no index for that text (the caller parses it)."""
+    gen = current_generation(paths)
+    if gen is None:
+        return None
+    try:
+        text = (paths.build / RELATED).read_text(encoding="utf-8")
+        index = (gen / RELATED_INDEX).read_bytes()
+    except (OSError, UnicodeDecodeError):
+        return None
+    from archive.index.related import StoredRelated
+
+    stored = StoredRelated.load(text, index)
+    if stored is None:
+        return None
+    ids = stored.ids
+    return {a: [ids[j] for j in row if j >= 0]
+            for a, row in zip(ids, stored.nbr.tolist(), strict=True)}
+
+
 def ensure_fresh(paths: Paths, related: bool = False,
                  analysed: Analysis | Sequence[AnalyzedArticle] | None = None,
                  scanned: tuple[int, list[FileStat]] | None = None,
