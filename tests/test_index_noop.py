@@ -144,6 +144,10 @@ def test_a_fresh_index_with_its_related_articles_is_told_by_the_note_not_the_man
         return real(gen)
 
     monkeypatch.setattr(build, "read_manifest", counted)
+    assert build.ensure_fresh(paths, related=True) is None  # a small manifest: read
+    assert len(reads) == 1
+    monkeypatch.setattr(build, "NOTE_OVER_MANIFEST", 1)
+    reads.clear()
     assert build.ensure_fresh(paths, related=True) is None
     assert reads == []
     path = paths.build / "search" / freshnote.FRESH

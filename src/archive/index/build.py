@@ -1496,22 +1496,31 @@ def _prune(sdir: Path, keep: set[str]) -> None:
             os.close(fd)
 
 
+#: A manifest at least this large (bytes: ~6,600 articles) is not read only to tell whether
+#: the related articles are the current rule's when the freshness note says so (see
+#: _related_fresh); a smaller one costs less to read than the code's key the note is checked
+#: with (freshnote.quick_key: ~3 MB of code and data hashed).
+NOTE_OVER_MANIFEST = 2_000_000
+
+
 def _related_fresh(paths: Paths) -> bool:
     """Whether the live generation's related articles were computed by the current rule and
     build/related.json is there. The freshness note says so (``related``) for the manifest
     file it names, when it was left by this code (``quick``: the related rule is part of it):
-    then the manifest, which lists every file (~0.5 s to read at 29,904 articles), is not read
-    on a rebuild that changed nothing."""
+    then a large manifest, which lists every file (~0.5 s to read at 29,904 articles), is not
+    read on a rebuild that changed nothing."""
     if not (paths.build / RELATED).is_file():
         return False
     gen = current_generation(paths)
     if gen is None:
         return False
-    note = freshnote.read_note(paths)
-    if (note is not None and note.get("related") is True and note.get("generation") == gen.name
-            and note.get("manifest") == _manifest_identity(gen)
-            and note.get("quick") == freshnote.quick_key()):
-        return True
+    identity = _manifest_identity(gen)
+    if len(identity) == 3 and identity[1] >= NOTE_OVER_MANIFEST:
+        note = freshnote.read_note(paths)
+        if (note is not None and note.get("related") is True
+                and note.get("generation") == gen.name and note.get("manifest") == identity
+                and note.get("quick") == freshnote.quick_key()):
+            return True
     manifest = read_manifest(gen)
     return manifest is not None and manifest.related == RELATED_RULE
 
