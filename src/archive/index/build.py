@@ -1527,10 +1527,17 @@ def _related_fresh(paths: Paths) -> bool:
 
 def published_related_ids(paths: Paths) -> dict[str, list[str]] | None:
     """build/related.json's related ids, as :func:`archive.site.model.read_related` gives
-    them, from the live generation's index of that very text (related.idx: each list as rows
-    of numbers, :class:`~archive.index.related.StoredRelated`) rather than by parsing the
-    JSON (~0.25 s at 29,904 articles, on a rebuild that changed nothing); None when there is
-    no index for that text (the caller parses it)."""
+    them, from the live generation's index of that very text (related.idx, checked against
+    the text by its length and CRC-32: each list as a row of numbers into the sorted ids, -1
+    after the last; see :class:`~archive.index.related.StoredRelated`) rather than by parsing
+    the JSON (~0.25 s at 29,904 articles, on a rebuild that changed nothing; the rows are read
+    with ``array``, not numpy, which such a rebuild does not import otherwise). None when
+    there is no index for that text (the caller parses it)."""
+    import sys
+
+    from archive.index.related import RELATED_INDEX_FORMAT
+    from archive.index.textindex import index_fields
+
     gen = current_generation(paths)
     if gen is None:
         return None
@@ -1539,14 +1546,21 @@ def published_related_ids(paths: Paths) -> dict[str, list[str]] | None:
         index = (gen / RELATED_INDEX).read_bytes()
     except (OSError, UnicodeDecodeError):
         return None
-    from archive.index.related import StoredRelated
-
-    stored = StoredRelated.load(text, index)
-    if stored is None:
+    fields = index_fields(index, RELATED_INDEX_FORMAT, text, 6)
+    if fields is None:
         return None
-    ids = stored.ids
-    return {a: [ids[j] for j in row if j >= 0]
-            for a, row in zip(ids, stored.nbr.tolist(), strict=True)}
+    ids, _starts, _ends, top_k, nbr, _scores = fields
+    if (type(ids) is not list or type(top_k) is not int or top_k < 1 or type(nbr) is not bytes
+            or len(nbr) != 4 * top_k * len(ids) or not all(type(a) is str for a in ids)):
+        return None
+    rows = array("i", nbr)  # ("<i4")
+    if sys.byteorder != "little":
+        rows.byteswap()
+    n = len(ids)
+    if rows and max(rows) >= n:
+        return None
+    return {a: [ids[j] for j in rows[k * top_k:(k + 1) * top_k] if j >= 0]
+            for k, a in enumerate(ids)}
 
 
 def ensure_fresh(paths: Paths, related: bool = False,
