@@ -126,3 +126,67 @@ def test_a_note_of_other_code_or_without_the_gazetteer_files_vouches_for_nothing
         assert freshnote.unchanged(paths) is None, key
     path.write_text(json.dumps(note), encoding="utf-8")
     assert freshnote.unchanged(paths) is not None
+
+
+def test_a_fresh_index_with_its_related_articles_is_told_by_the_note_not_the_manifest(
+        paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ensure_fresh(related=True) with nothing changed: the note says the related articles
+    are the current rule's (the manifest, which lists every file, is not read); a note of
+    other code, of another manifest file, or without them, sends it to the manifest, which
+    decides as before."""
+    from archive.index import build
+
+    reads: list[Path] = []
+    real = build.read_manifest
+
+    def counted(gen: Path | None) -> object:
+        reads.append(gen)  # type: ignore[arg-type]
+        return real(gen)
+
+    monkeypatch.setattr(build, "read_manifest", counted)
+    assert build.ensure_fresh(paths, related=True) is None  # a small manifest: read
+    assert len(reads) == 1
+    monkeypatch.setattr(build, "NOTE_OVER_MANIFEST", 1)
+    reads.clear()
+    assert build.ensure_fresh(paths, related=True) is None
+    assert reads == []
+    path = paths.build / "search" / freshnote.FRESH
+    note = json.loads(path.read_text(encoding="utf-8"))
+    for key, value in (("related", False), ("quick", "other code"), ("manifest", [1, 2, 3]),
+                       ("generation", "gen-999999")):
+        path.write_text(json.dumps({**note, key: value}), encoding="utf-8")
+        reads.clear()
+        assert build._related_fresh(paths) is True  # the manifest says so
+        assert len(reads) == 1, key
+    path.write_text(json.dumps(note), encoding="utf-8")
+    # the manifest's rule is another one: not fresh, whatever the note says
+    monkeypatch.setattr(build, "RELATED_RULE", "another rule")
+    monkeypatch.setattr(freshnote, "quick_key", lambda: "other code")
+    assert build._related_fresh(paths) is False
+    (paths.build / "related.json").unlink()
+    monkeypatch.setattr(freshnote, "quick_key", lambda: note["quick"])
+    assert build._related_fresh(paths) is False
+
+
+def test_the_published_related_ids_are_read_from_their_index(paths: Paths) -> None:
+    """build/related.json's ids taken from the generation's related.idx are the file's;
+    another text than the indexed one (or no index) gives None: the file is parsed."""
+    from archive.index import build
+    from archive.site.model import read_related
+
+    published = paths.build / "related.json"
+    want = read_related(published)
+    assert want and any(want.values())
+    got = build.published_related_ids(paths)
+    assert got == want and list(got) == list(want)
+    text = published.read_text(encoding="utf-8")
+    published.unlink()
+    published.write_text(text.replace('"id": "', '"id": "x', 1), encoding="utf-8")
+    assert build.published_related_ids(paths) is None
+    published.unlink()
+    published.write_text(text, encoding="utf-8")
+    assert build.published_related_ids(paths) == want
+    gen = build.current_generation(paths)
+    assert gen is not None
+    (gen / build.RELATED_INDEX).unlink()
+    assert build.published_related_ids(paths) is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,6 +91,15 @@ def file_identity(path: Path | str) -> tuple[int, int, int] | None:
 COMPILED = frozenset({".so", ".pyd"})
 
 
+#: :func:`fingerprint`'s results in this process, by label, package folder and the files'
+#: paths and stamps (inode, size, mtime_ns): a build asks for ~15 fingerprints, several of
+#: the same files, each read and hashed whole again (~15 ms each) though the code did not
+#: change. A file younger than :data:`_RACY_NS` is read again (a second write within the
+#: file system's timestamp granularity keeps its stamp).
+_FINGERPRINTS: dict[tuple[Any, ...], str] = {}
+_RACY_NS = 2_000_000_000
+
+
 def fingerprint(label: str, parts: Iterable[str], *, skip: Iterable[str] = ()) -> str:
     """Hash of every file under the ``parts`` of the ``archive`` package (folders or files,
     relative to it; ``__pycache__`` and any folder named in ``skip`` left out), in path order,
@@ -97,19 +107,56 @@ def fingerprint(label: str, parts: Iterable[str], *, skip: Iterable[str] = ()) -
     modules are left out: their sources (``.c``) are hashed, and a module built from another
     source is not used (:mod:`archive.native`)."""
     skipped = {"__pycache__", *skip}
-    files: set[Path] = set()
+    package = PACKAGE
+    found: dict[tuple[str, ...], str] = {}  # path's parts below the package → path
     for part in parts:
-        target = PACKAGE / part
+        target = package / part
         if target.is_file():
-            files.add(target)
+            found[target.relative_to(package).parts] = str(target)
         elif target.is_dir():
-            files.update(p for p in target.rglob("*")
-                         if p.is_file() and p.suffix not in COMPILED
-                         and skipped.isdisjoint(p.relative_to(PACKAGE).parts))
+            rel = target.relative_to(package).parts
+            if skipped.isdisjoint(rel):
+                _files_under(str(target), rel, skipped, found)
+    order = sorted(found)  # (Path's order: by parts)
+    started = time.time_ns()
+    stamps = []
+    for rel in order:
+        try:
+            st = os.stat(found[rel])
+        except OSError:
+            stamps = None  # gone meanwhile: read below, which says so
+            break
+        stamps.append((rel, st.st_ino, st.st_size, st.st_mtime_ns))
+    key = (label, str(package), tuple(stamps)) if stamps is not None else None
+    done = _FINGERPRINTS.get(key) if key is not None else None
+    if done is not None:
+        return done
     h = hashlib.sha256(f"{label}\n".encode())
-    for p in sorted(files):
-        h.update(p.relative_to(PACKAGE).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
+    for rel in order:
+        with open(found[rel], "rb") as fh:
+            h.update("/".join(rel).encode() + b"\0" + fh.read() + b"\0")
+    done = h.hexdigest()
+    if key is not None and all(s[3] < started - _RACY_NS for s in stamps):  # type: ignore[union-attr]
+        _FINGERPRINTS[key] = done
+    return done
+
+
+def _files_under(folder: str, rel: tuple[str, ...], skipped: set[str],
+                 found: dict[tuple[str, ...], str]) -> None:
+    """The files :func:`fingerprint` hashes under ``folder`` (``rel``: its parts below the
+    package), as ``Path.rglob("*")`` finds them (symbolic links to folders not followed, to
+    files followed), with ``os.scandir``: ~5 times cheaper."""
+    with os.scandir(folder) as entries:
+        listing = list(entries)
+    for entry in listing:
+        name = entry.name
+        if name in skipped:
+            continue
+        if entry.is_dir():
+            if not entry.is_symlink():
+                _files_under(entry.path, (*rel, name), skipped, found)
+        elif entry.is_file() and os.path.splitext(name)[1] not in COMPILED:
+            found[(*rel, name)] = entry.path
 
 
 def copy_range(src: Any, dst: Any, offset: int, length: int) -> None:

@@ -1036,9 +1036,10 @@ def id_lists(related: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[str]
     file are taken from that file's index, never parsed)."""
     if isinstance(related, RelatedLists):
         own, old = related.own, related.old
-        ids = old.ids
+        ids, row = old.ids, old.row
+        nbr = old.nbr.tolist()  # (once: not a row's array and list per article)
         return {a: ([r["id"] for r in own[a]] if a in own
-                    else [ids[j] for j in old.nbr[old.row[a]].tolist() if j >= 0])
+                    else [ids[j] for j in nbr[row[a]] if j >= 0])
                 for a in related.ids}
     return {a: [r["id"] for r in related[a]] for a in sorted(related)}
 

@@ -411,7 +411,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.config.index:
             # The search index (build/search/) and its related-articles table; incremental, so
             # a rebuild after one new article re-analyses that article only.
-            from archive.index.build import ensure_fresh, kept_related
+            from archive.index.build import ensure_fresh, kept_related, published_related_ids
             from archive.pipeline import reusing
 
             t1 = time.perf_counter()
@@ -431,7 +431,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if related is None:
                 kept = kept_related(self.paths.build / "related.json")
                 related = (related_ids(kept, self.related_memo) if kept is not None
-                           else read_related(self.paths.build / "related.json"))
+                           else published_related_ids(self.paths)  # type: ignore[arg-type]
+                           or read_related(self.paths.build / "related.json"))
         if not self.serving:
             # The stages that read every text at once are done: the pages and the browser
             # data read each article's text from its record (archive.records.TextOnDisk)
@@ -1203,12 +1204,21 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.serving:  # (serve's own store) the same, as bytes: a reload changes this list,
             # and its generic canonical form cost 0.3 s at 9,504 articles; repr's is in C
             keyed = b"keys " + repr(keyed).encode()
-        return site_digest(chrome, [
+        parts = [
             dict(self.config), self.options, sorted(self.site.extra_pages), keyed,
             [repr(self.gazetteer.entities[k]) for k in sorted(self.gazetteer.entities)],
             related.read_bytes() if self.config.index and related.is_file() else b"",
             sorted(self.site.urls.items()),
-        ], self.digest_parts if self.serving else None)
+        ]
+        if self.serving:
+            return site_digest(chrome, parts, self.digest_parts)
+        # `mkdocs build`: the two long lists (every article's key, every address: ~100,000
+        # tuples of strings at 29,904 articles) given with their canonical form made here at
+        # once, not by canon's dispatch per value (the same form: site_digest takes a part's
+        # form from its memo when the part is the one it was made from)
+        formed = {k: (part, form) for k in (3, 6)
+                  if (form := _strings_form(part := parts[k])) is not None}
+        return site_digest(chrome, parts, formed)
 
     def _content(self, spec: PageSpec, url: str, intro: str | None = None) -> str:
         assert self.site is not None
@@ -1716,6 +1726,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                 listed_for = (config.site_url, get_build_date())
                 made = self.listed_made if listed_for == self.listed_for else {}
                 self.listed_made, self.listed_for = {}, listed_for
+                new_page = _ListedPages(config)
                 for f in self.files:
                     if not f.is_documentation_page():
                         continue
@@ -1725,7 +1736,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                             if page is not None and page.file is f:
                                 f.page = page
                             else:  # address and date, as MkDocs gives them
-                                page = Page(None, f, config)
+                                page = new_page(f)
                             if self.files_for is not None:
                                 self.listed_made[f.src_uri] = page
                         pages.append(f)
@@ -1759,6 +1770,55 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
 
 #: MkDocs' own sitemap template (the one Material's sitemap is)
 _SITEMAP = Path(mkdocs.__file__).parent / "templates" / "sitemap.xml"
+
+
+class _ListedPages:
+    """``Page(None, f, config)`` for the files of the pages taken whole (the sitemap's list:
+    37,800 at 29,904 articles), the same Page, made from the first one's attributes: only its
+    file and what MkDocs derives from the file (the addresses with ``site_url``, the edit
+    address with ``edit_uri``) are set per page, not the build date (``get_build_date``: an
+    environment lookup and a clock read a page, most of ``Page.__init__``) nor the config's
+    values, asked once."""
+
+    __slots__ = ("config", "proto", "site_url", "edit")
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.config = config
+        self.proto: dict[str, Any] | None = None
+        self.site_url = config.get("site_url", None)
+        edit = (config.get("repo_url", None), config.get("edit_uri"),
+                config.get("edit_uri_template"))
+        self.edit = edit if edit[1] or edit[2] else None
+
+    def __call__(self, f: File) -> Page:
+        proto = self.proto
+        if proto is None:  # the first: made by MkDocs itself
+            page = Page(None, f, self.config)
+            self.proto = {k: v for k, v in vars(page).items() if k not in _PER_PAGE}
+            return page
+        page = Page.__new__(Page)
+        page.__dict__.update(proto)
+        f.page = page
+        page.file = f
+        page.toc, page.meta = [], {}  # type: ignore[assignment]  (its own, as MkDocs makes)
+        if self.site_url:
+            page._set_canonical_url(self.site_url)
+        if self.edit is not None:
+            page._set_edit_url(*self.edit)
+        return page
+
+
+#: what Page.__init__ sets from the file, or as a new object of each page's own
+_PER_PAGE = frozenset({"file", "toc", "meta"})
+
+
+def _strings_form(part: Any) -> bytes | None:
+    """``repr(canon(part)).encode()`` (archive.site.pageout.canon) of a list of tuples of
+    strings, made in one comprehension; None for anything else (canon makes its form)."""
+    if type(part) is not list or not all(
+            type(t) is tuple and all(type(x) is str for x in t) for t in part):
+        return None
+    return repr(("list", [("list", [("str", x) for x in t]) for t in part])).encode()
 
 
 def _is_mkdocs_sitemap(template: Any) -> bool:
