@@ -45,7 +45,7 @@ from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from archive import files, native
 from archive.analysis import analyze_word
@@ -65,6 +65,7 @@ from archive.analysis.morphology import (
     pos_of,
     radical,
 )
+from archive.site.text import esc
 
 #: The C half of :func:`stem_pattern` (setup.py; None: not built, stale or turned off, then
 #: its Python twin, archive.native).
@@ -1449,7 +1450,6 @@ def form_rows(forms: list[Form], base: str, kwic_page: str) -> Markup:
     a root page has a row per form (9,141 at 987 articles), and the template's loop made a
     markup object for every value it wrote, which cost about a third of the pages' rendering
     at 987 articles. (tests/test_roots_rows.py compares it with that loop.)"""
-    esc = _escape
     href = esc(base) + esc(kwic_page)
     out = []
     for f in forms:
@@ -1465,14 +1465,6 @@ def form_rows(forms: list[Form], base: str, kwic_page: str) -> Markup:
             + "، ".join([f"<bdi>{esc(s)}</bdi>" for s in spellings])
             + (f"، و{more} غيرها" if more > 0 else "") + "</td></tr>")
     return Markup("".join(out))
-
-
-def _escape(value: str) -> str:
-    """``markupsafe.escape(value)`` as a plain string, without a markup object for the many
-    values with nothing to escape (Arabic words)."""
-    if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
-        return str(escape(value))
-    return value
 
 
 def spaced(root: str) -> str:
