@@ -295,14 +295,16 @@ class PageStore:
     def path(self, src_uri: str) -> Path:
         return self.folder / self.name(src_uri)
 
-    def key(self, src_uri: str, url: str, meta: dict[str, Any], content: str) -> str:
-        """The digest a stored page must carry to stand for this page in this build."""
+    def key(self, src_uri: str, url: str, meta: dict[str, Any], content: str,
+            content_bytes: bytes | None = None) -> str:
+        """The digest a stored page must carry to stand for this page in this build
+        (``content_bytes``: ``content`` in UTF-8, when the caller has it already)."""
         h = hashlib.sha256(self.chrome.encode() + b"\0")
         h.update(f"{src_uri}\0{url}\0".encode())
         for k in sorted(meta):
             v = meta[k]
             h.update(f"{k}\0{type(v).__name__}\0{canon(v)!r}\0".encode())
-        h.update(content.encode())
+        h.update(content.encode() if content_bytes is None else content_bytes)
         return h.hexdigest()
 
     @staticmethod

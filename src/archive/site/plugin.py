@@ -620,6 +620,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         site_url = config.site_url
         filled = rendered = 0
+        encoded: dict[Any, list[bytes | int]] = {}  # shape → its stencil's parts in UTF-8
         for uri, f in self.stencilled.items():
             spec = self.by_src[uri]
             url = f.url
@@ -633,8 +634,15 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             if shape.stencil is not None:
                 where = SimpleNamespace(url=url)
                 Page._set_canonical_url(where, site_url)  # type: ignore[arg-type]
-                html = shape.stencil.fill(stencil.values_of(content, meta, where.canonical_url))
-                self.reused[uri] = (f, self._store_page(uri, url, meta, content, html))
+                parts = encoded.get(shape_key)
+                if parts is None:
+                    parts = encoded[shape_key] = stencil.encoded(shape.stencil)
+                # (in UTF-8: the content encoded once, for the page and its key)
+                values = [v.encode() if v else b"" for v in
+                          stencil.values_of(content, meta, where.canonical_url)]
+                html = stencil.fill_bytes(parts, values)
+                self.reused[uri] = (f, self._store_page(uri, url, meta, content, html,
+                                                        values[0]))
                 filled += 1
                 continue
             # rendered by MkDocs as it would have been in its own loop
@@ -1692,13 +1700,14 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         return output
 
     def _store_page(self, uri: str, url: str, meta: dict[str, Any], content: str,
-                    output: str) -> str:
+                    output: str | bytes, content_bytes: bytes | None = None) -> str:
         """Keep a generated page's final HTML in the page store (MkDocs' output, or a filled
-        stencil) and remember it as placed in the site now; under a keeping build, its key
-        for the next reload (see _reuse_pages). Returns its store key."""
+        stencil, already in UTF-8 with its content's UTF-8 ``content_bytes``) and remember
+        it as placed in the site now; under a keeping build, its key for the next reload
+        (see _reuse_pages). Returns its store key."""
         assert self.store is not None
-        key = self.store.key(uri, url, meta, content)
-        self.store.put(uri, key, output.encode("utf-8"))
+        key = self.store.key(uri, url, meta, content, content_bytes)
+        self.store.put(uri, key, output if isinstance(output, bytes) else output.encode("utf-8"))
         self.placed[uri] = key
         last = self.pending.pop(uri, None)
         if last is not None:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from archive.site import keptmap, mapsvg, text
 from archive.site.chart import month_chart
@@ -28,6 +28,7 @@ from archive.site.model import (
     title_order,
 )
 from archive.site.pagecache import Lookups, Memo, PageCache
+from archive.site.text import esc
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
 
@@ -240,14 +241,14 @@ def article_items(link: Callable[..., str], items: Sequence[Any], ranks: Any = N
         a = v.article
         add('  <li class="ar-item"')
         for o, r in orders:
-            add(f' data-rank-{escape(o)}="{escape(r[v.id])}"')
-        add(f'>\n  <a class="ar-item__title" href="{escape(link("article:" + v.id))}"><bdi>'
-            f'{escape(a.title)}</bdi></a>\n  <span class="ar-meta">')
+            add(f' data-rank-{esc(o)}="{esc(r[v.id])}"')
+        add(f'>\n  <a class="ar-item__title" href="{esc(link("article:" + v.id))}"><bdi>'
+            f'{esc(a.title)}</bdi></a>\n  <span class="ar-meta">')
         add(text.date_html(a.date) if a.date else _NO_DATE)
         if a.source:
-            add(f"{_SEP}<bdi>{escape(a.source)}</bdi>")
+            add(f"{_SEP}<bdi>{esc(a.source)}</bdi>")
         if count is not None:
-            add(f"{_SEP}ذُكر {escape(times_phrase(count))}")
+            add(f"{_SEP}ذُكر {esc(times_phrase(count))}")
         add("</span>\n</li>\n")
     return Markup("".join(out))
 
@@ -263,12 +264,12 @@ def entity_links(has: Callable[[str], bool], link: Callable[..., str],
     for i, k in enumerate(keys):
         e = entities[k]
         if has(e.key):
-            out.append(f'<a class="ar-entity ar-entity--{escape(e.kind)}" '
-                       f'href="{escape(link(e.key))}"><bdi>{escape(e.name)}</bdi></a>')
+            out.append(f'<a class="ar-entity ar-entity--{esc(e.kind)}" '
+                       f'href="{esc(link(e.key))}"><bdi>{esc(e.name)}</bdi></a>')
         else:
-            out.append(f"<bdi>{escape(e.name)}</bdi>")
+            out.append(f"<bdi>{esc(e.name)}</bdi>")
         if counts.get(k):
-            out.append(f' <span class="ar-count">({escape(counts[k])})</span>')
+            out.append(f' <span class="ar-count">({esc(counts[k])})</span>')
         if i < last:
             out.append("، ")
     return Markup("".join(out))

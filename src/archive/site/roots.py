@@ -44,21 +44,32 @@ from itertools import compress, repeat
 from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
-from archive import files
+from markupsafe import Markup
+
+from archive import files, native
 from archive.analysis import analyze_word
 from archive.analysis.morphology import (
+    ALEF_MADDA,
+    ALEF_MAKSURA,
     ALONLY_TAG,
     ALT_MARK,
     DIGITS,
+    HAMZAT,
     LOANWORD,
     MAX_PATTERN_STEM,
+    TEH_MARBUTA,
     is_stop,
     literal,
+    normalize_root,
     pos_of,
     radical,
 )
+from archive.site.text import esc
+
+#: The C half of :func:`stem_pattern` (setup.py; None: not built, stale or turned off, then
+#: its Python twin, archive.native).
+_croots = native.module("archive.site._croots")
 
 #: Pattern classes, in page order, with their Arabic headings.
 CLASSES: dict[str, str] = {
@@ -243,7 +254,30 @@ def stem_pattern(stem: str, root: str) -> str | None:
     a final ة (ه once normalised) written ``+ة``; None when no reading spells the root.
 
     Of several readings, the one with most radicals written as in the root wins, then one whose
-    pattern the tables know, then the smallest pattern."""
+    pattern the tables know, then the smallest pattern. (In C where it is built: the root
+    count reads one pattern per new stem, 16,555 at 987 articles; :func:`_stem_pattern` is its
+    twin.)"""
+    if _croots is not None:
+        return _croots.stem_pattern(stem, root, *_pattern_tables())  # type: ignore[no-any-return]
+    return _stem_pattern(stem, root)
+
+
+@lru_cache(maxsize=1)
+def _pattern_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str],
+                               dict[str, str], frozenset[str], int]:
+    """What the C :func:`stem_pattern` reads: the letters whose radical (:func:`radical`) or
+    whose letter in a pattern (:func:`literal`) is not the letter itself (the hamza forms,
+    آ ة ى; tests/test_native_roots.py checks every other letter), WEAK_SPELLINGS,
+    NOUN_PATTERNS, VERB_LIKE and MAX_PATTERN_STEM."""
+    letters = (ALEF_MADDA, TEH_MARBUTA, ALEF_MAKSURA, *HAMZAT)
+    radicals = {ch: normalize_root(ch) for ch in letters if normalize_root(ch) != ch}
+    literals = {ch: literal(ch) for ch in letters if literal(ch) != ch}
+    return (radicals, literals, dict(WEAK_SPELLINGS), NOUN_PATTERNS, frozenset(VERB_LIKE),
+            MAX_PATTERN_STEM)
+
+
+def _stem_pattern(stem: str, root: str) -> str | None:
+    """:func:`stem_pattern` in Python (the C one's twin)."""
     if not 2 <= len(root) <= 4:
         return None
     tries = [(stem, "")]
@@ -1390,11 +1424,47 @@ def _index_from(data: tuple[Any, ...]) -> RootIndex:
 
 
 def kwic_query(query: str, mode: str | None = None) -> str:
-    """The query string of a concordance link (``?q=…&mode=…``)."""
-    params = {"q": query}
-    if mode:
-        params["mode"] = mode
-    return "?" + urlencode(params)
+    """The query string of a concordance link (``?q=…&mode=…``): what ``urlencode`` gives
+    ``{"q": query, "mode": mode}``."""
+    out = "?q=" + _quote_plus(query)
+    return out + "&mode=" + _quote_plus(mode) if mode else out
+
+
+#: ``quote_plus`` as one table over a string's UTF-8 bytes read as Latin-1 (a byte each): the
+#: bytes ``quote`` keeps as they are, ``+`` for a space, ``%XX`` for every other. A root page
+#: links each of its forms (9,141 links at 987 articles), and ``urlencode`` quoted them a byte
+#: at a time in Python.
+_ALWAYS_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_QUOTE_TABLE = {b: (chr(b) if chr(b) in _ALWAYS_SAFE else "+" if b == 0x20 else f"%{b:02X}")
+                for b in range(256)}
+
+
+def _quote_plus(value: str) -> str:
+    """``urllib.parse.quote_plus(value)`` (``safe=""``)."""
+    return value.encode("utf-8").decode("latin-1").translate(_QUOTE_TABLE)
+
+
+def form_rows(forms: list[Form], base: str, kwic_page: str) -> Markup:
+    """The rows of a pattern class's table on a root page, as root.html wrote them with a loop
+    over ``forms`` (each row after a newline and four spaces; escaped as autoescape escapes):
+    a root page has a row per form (9,141 at 987 articles), and the template's loop made a
+    markup object for every value it wrote, which cost about a third of the pages' rendering
+    at 987 articles. (tests/test_roots_rows.py compares it with that loop.)"""
+    href = esc(base) + esc(kwic_page)
+    out = []
+    for f in forms:
+        spellings = f.spellings
+        wazn = f.wazn
+        more = f.n_spellings - len(spellings)
+        out.append(
+            f'\n    <tr data-stem="{esc(f.stem)}"><td><a href="{href}'
+            f'{esc(kwic_query(f.label, "stem"))}"><bdi>{esc(f.label)}</bdi></a></td><td>'
+            + (f"<bdi>{esc(wazn)}</bdi>" if wazn else '<span class="ar-unknown">—</span>')
+            + f'</td><td class="ar-num">{esc(str(f.tokens))}</td><td class="ar-num">'
+            f'{esc(str(f.articles))}</td><td class="ar-meta">'
+            + "، ".join([f"<bdi>{esc(s)}</bdi>" for s in spellings])
+            + (f"، و{more} غيرها" if more > 0 else "") + "</td></tr>")
+    return Markup("".join(out))
 
 
 def spaced(root: str) -> str:
@@ -1470,6 +1540,7 @@ def _root_context(index: RootIndex, page: RootPage, has_kwic: bool) -> dict[str,
         "P": shown(page),
         "classes": CLASSES,
         "kwic_query": kwic_query,
+        "form_rows": form_rows,
         "spaced": spaced,
         "root_query": f"جذر:{page.root}",
         "min_shared": MIN_SHARED,

@@ -156,6 +156,20 @@ class Stencil:
     __hash__ = None  # type: ignore[assignment]
 
 
+def encoded(stencil: Stencil) -> list[bytes | int]:
+    """A stencil's parts with its literal strings in UTF-8, for :func:`fill_bytes`."""
+    return [p.encode() if isinstance(p, str) else p for p in stencil.parts]
+
+
+def fill_bytes(parts: list[bytes | int], values: list[bytes]) -> bytes:
+    """``Stencil.fill(values).encode()`` from its :func:`encoded` parts and the values in
+    UTF-8 (``b""`` for none): the UTF-8 of a joined string is the join of its parts' UTF-8.
+    A page written from a stencil is stored as bytes, and its content's UTF-8 is what its
+    store key digests too (archive.site.plugin): the content, most of a page, is encoded
+    once instead of twice, and the page is not joined as a string first."""
+    return b"".join([p if type(p) is bytes else values[p] for p in parts])  # type: ignore
+
+
 def distinct(a: list[str | None], b: list[str | None]) -> bool:
     """Whether two samples' values are present in the same slots and differ in each slot of
     :data:`CHECKED` (neither holding the other): only then do equal stencils show where each

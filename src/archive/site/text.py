@@ -131,6 +131,17 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def esc(value: object) -> str:
+    """``markupsafe.escape(value)`` as a plain string, for a value written into an f-string of
+    HTML: a plain string with none of ``& < > ' "`` (most Arabic text) is itself, without the
+    two Python calls and the markup object of ``escape`` (~180,000 values on the pages of 987
+    articles); anything else goes through ``escape`` (a markup object's ``__html__`` too)."""
+    if type(value) is str and not (
+            "&" in value or "<" in value or ">" in value or "'" in value or '"' in value):
+        return value
+    return str(escape(value))
+
+
 def _inline(
     text: str,
     start: int,
@@ -148,13 +159,13 @@ def _inline(
         if m.start < pos or m.end > end:
             continue
         entity = entities[m.entity]
-        parts.append(escape(text[pos : m.start]))
+        parts.append(esc(text[pos : m.start]))
         # (f-strings of escaped values: what Markup(...).format made, at a fraction of its cost)
-        parts.append(f'<a class="ar-mention ar-mention--{escape(entity.kind)}" '
-                     f'href="{escape(link(m.entity))}" title="{escape(entity.name)}">'
-                     f'{escape(text[m.start : m.end])}</a>')
+        parts.append(f'<a class="ar-mention ar-mention--{esc(entity.kind)}" '
+                     f'href="{esc(link(m.entity))}" title="{esc(entity.name)}">'
+                     f'{esc(text[m.start : m.end])}</a>')
         pos = m.end
-    parts.append(escape(text[pos:end]))
+    parts.append(esc(text[pos:end]))
     return Markup("".join(parts))
 
 
