@@ -371,16 +371,22 @@ def _source(parts: list[tuple[int, list[int]]], per_record: int) -> list[Any]:
     return records
 
 
-@settings(deadline=None)
+@pytest.mark.parametrize("hidden", [False, True])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sets(st.integers(0, 40), max_size=12),
                           st.lists(st.integers(1, 6), max_size=5), st.integers(1, 4)),
                 min_size=1, max_size=5))
 def test_merge_arrays_gives_the_terms_merge_records_gives(
+        monkeypatch: pytest.MonkeyPatch, hidden: bool,
         sources: list[tuple[set[int], list[int], int]]) -> None:
-    """Runs merged as arrays (_merge_arrays: numpy gathers a round's postings) give the
-    terms, postings and values _merge_records gives from their lists, a term's parts put in
-    document order when they are not (documents drawn at random: not the writer's runs)."""
+    """Runs merged as arrays (_merge_arrays: a round's postings gathered by C's merge_round,
+    or by numpy in its twin) give the terms, postings and values _merge_records gives from
+    their lists, a term's parts put in document order when they are not (documents drawn at
+    random: not the writer's runs)."""
     from archive.index.writer import _merge_arrays, _merge_records, _terms
+
+    if hidden:
+        monkeypatch.setattr(writer_module, "_cpostings", None)
 
     made = []
     for k, (terms, docs, per_record) in enumerate(sources):
@@ -392,6 +398,145 @@ def test_merge_arrays_gives_the_terms_merge_records_gives(
 
     want = flat(_merge_records([iter([r.lists() for r in m]) for m in made if m]))
     assert flat(_merge_arrays([iter(m) for m in made if m])) == want
+
+
+def _round_inputs(data: Any) -> tuple[list[Any], list[Any], list[int], list[int]]:
+    """Records (one per source, names of two fields and terms of every width), each one's
+    value starts and a range of its terms, as _merge_arrays gives them to merge_round."""
+    import numpy as np
+
+    from archive.index.writer import Arrays
+
+    records, vstarts, los, his = [], [], [], []
+    for _ in range(data.draw(st.integers(1, 5))):
+        names = sorted(set(data.draw(st.lists(st.tuples(st.sampled_from(["f", "g", "ف"]),
+                                                        TERMS), min_size=1, max_size=12))))
+        bounds, docs, freqs, lengths = [], [], [], []
+        for _ in names:
+            ids = data.draw(st.lists(st.integers(0, 60), min_size=1, max_size=6))
+            if data.draw(st.booleans()):
+                ids = sorted(set(ids))  # mostly in order, as the writer's runs are
+            docs += ids
+            freqs += [d % 4 + 1 for d in ids]
+            lengths += [4 * (d % 3) for d in ids]
+            bounds.append(len(docs))
+        joined = b"".join(d.to_bytes(4, "little") * (d % 3) for d in docs)
+        rec = Arrays(names, np.array(bounds, dtype=np.int64), np.array(docs, dtype=np.int32),
+                     np.array(freqs, dtype=np.int32), np.array(lengths, dtype=np.int32),
+                     joined)
+        at = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(rec[4], out=at[1:])
+        lo = data.draw(st.integers(0, len(names)))
+        records.append(rec)
+        vstarts.append(at)
+        los.append(lo)
+        his.append(data.draw(st.integers(lo, len(names))))
+    if los == his:  # a round has a term at least (its bound is a record's last name)
+        los[0], his[0] = 0, len(records[0][0])
+    return records, vstarts, los, his
+
+
+@needs_c
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_merge_round_is_its_twin(data: Any) -> None:
+    """merge_round gives _merged_round's record, byte for byte, and its verdict on the
+    order of a term's documents (names of every width, terms in one source or several, ranges
+    empty or not, documents in order or not)."""
+    from archive.index.writer import _merged_round
+
+    records, vstarts, los, his = _round_inputs(data)
+    held = {id(c): (c, v) for c, v in zip(records, vstarts, strict=True)}
+    want, disordered = _merged_round(records, held, list(los), his)
+    got = _cpostings.merge_round(records, vstarts, list(los), his)
+    assert got is not None
+    names, bounds, docs, freqs, lengths, joined, c_disordered = got
+    assert names == want[0]
+    assert bounds == want[1].astype("int64").tobytes()
+    assert docs == want[2].astype("int32").tobytes()
+    assert freqs == want[3].astype("int32").tobytes()
+    assert lengths == want[4].astype("int32").tobytes()
+    assert joined == want[5]
+    assert c_disordered == disordered
+
+
+@needs_c
+def test_merge_round_leaves_or_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    from archive.index.writer import Arrays
+
+    def rec(names: list[Any], docs: Any = None) -> Arrays:
+        n = len(names)
+        return Arrays(names, np.arange(1, n + 1, dtype=np.int64),
+                      np.arange(n, dtype=np.int32) if docs is None else docs,
+                      np.ones(n, dtype=np.int32), np.zeros(n, dtype=np.int32), b"")
+
+    starts = np.zeros(2, dtype=np.int64)
+    good = rec([("f", "a")])
+    assert _cpostings.merge_round([good], [starts], [0], [1]) is not None
+    # not names of two str, not int32 documents: the twin's
+    assert _cpostings.merge_round([rec([("f", b"a")])], [starts], [0], [1]) is None
+    assert _cpostings.merge_round([rec([("f",)])], [starts], [0], [1]) is None
+    assert _cpostings.merge_round([rec([("f", "a")], np.zeros(1, dtype=np.int64))],
+                                  [starts], [0], [1]) is None
+    assert _cpostings.merge_round([(1, 2)], [starts], [0], [1]) is None
+    with pytest.raises(ValueError):  # a range beyond the record
+        _cpostings.merge_round([good], [starts], [0], [2])
+    with pytest.raises(ValueError):
+        _cpostings.merge_round([good], [starts], [1], [0])
+    with pytest.raises(ValueError):  # value starts not the record's
+        _cpostings.merge_round([good], [np.zeros(5, dtype=np.int64)], [0], [1])
+    with pytest.raises(ValueError):
+        _cpostings.merge_round([good], [np.array([0, 9], dtype=np.int64)], [0], [1])
+    with pytest.raises(ValueError):  # bounds beyond the postings
+        _cpostings.merge_round([Arrays([("f", "a")], np.array([5], dtype=np.int64),
+                                       *good[2:])], [starts], [0], [1])
+    with pytest.raises(ValueError):
+        _cpostings.merge_round([good], [starts], [0, 0], [1])
+    with pytest.raises(OverflowError):
+        _cpostings.merge_round([good], [starts], [2**70], [1])
+
+
+@needs_c
+@settings(deadline=None)
+@given(st.lists(TERMS, max_size=60), st.integers(0, 1000))
+def test_rank_terms_is_the_sorted_loop(terms: list[str], first: int) -> None:
+    """rank_terms gives the names and ranks of PackedBuffer.sorted's Python loop (sorted by
+    code point: every width of str, prefixes of one another, the empty term)."""
+    import numpy as np
+
+    d = {"": 0}
+    for t in terms:
+        d.setdefault(t, len(d))
+    rank = np.full(len(d) + 2, -1, dtype=np.int32)
+    want_rank = rank.copy()
+    names = _cpostings.rank_terms("f", d, rank, first)
+    ordered = sorted(d)
+    want_rank[[d[t] for t in ordered]] = np.arange(first, first + len(ordered))
+    assert names == [("f", t) for t in ordered]
+    assert (rank == want_rank).all()
+
+
+@needs_c
+def test_rank_terms_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    rank = np.zeros(3, dtype=np.int32)
+    with pytest.raises(TypeError):
+        _cpostings.rank_terms("f", {b"a": 0}, rank, 0)
+    with pytest.raises(ValueError):
+        _cpostings.rank_terms("f", {"a": 3}, rank, 0)
+    with pytest.raises(ValueError):
+        _cpostings.rank_terms("f", {"a": -1}, rank, 0)
+    with pytest.raises(ValueError):
+        _cpostings.rank_terms("f", {"a": "0"}, rank, 0)
+    with pytest.raises(TypeError):
+        _cpostings.rank_terms("f", {"a": 0}, rank.astype(np.int64), 0)
+    with pytest.raises(OverflowError):
+        _cpostings.rank_terms("f", {"a": 0}, rank, 2**31)
+    with pytest.raises(BufferError):  # read-only
+        _cpostings.rank_terms("f", {"a": 0}, rank.tobytes(), 0)
 
 
 # ------------------------------------------------------------------ whole segments
