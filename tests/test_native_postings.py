@@ -539,6 +539,76 @@ def test_rank_terms_refuses_what_it_cannot_read() -> None:
         _cpostings.rank_terms("f", {"a": 0}, rank.tobytes(), 0)
 
 
+@needs_c
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["f", "g", "ف"]),
+                          st.lists(st.tuples(TERMS, st.integers(0, 9)), max_size=80),
+                          st.booleans(), st.booleans()), max_size=12))
+def test_sort_buffer_sorts_what_sorted_sorts(
+        chunks: list[tuple[str, list[tuple[str, int]], bool, bool]]) -> None:
+    """A packed buffer's postings sorted in C (sort_buffer, after rank_terms) are the arrays
+    its numpy twin makes: the same names, sizes, documents, frequencies, value starts and
+    lengths (streams short and long, positions or characters, values of given lengths: the
+    id field's postings, empty terms, terms of every width)."""
+    import numpy as np
+
+    bufs = [PackedBuffer(), PackedBuffer()]
+    for docnum, (field, items, chars, postings) in enumerate(chunks):
+        for buf in bufs:
+            if postings:  # distinct terms, values of their own lengths (add_postings)
+                distinct = dict.fromkeys(t for t, _ in items if t)
+                buf.add_postings(field, docnum, [(t.encode(), 1, 1.0, b"v" * (len(t) % 3))
+                                                 for t in distinct])
+            else:
+                buf.add(field, [(t, p, p, p + 1) for t, p in items], docnum, chars)
+    c = bufs[0].sorted()
+    saved = writer_module._cpostings
+    writer_module._cpostings = None
+    try:
+        py = bufs[1].sorted()
+    finally:
+        writer_module._cpostings = saved
+    if py is None:
+        assert c is None
+        return
+    assert c is not None
+    assert c.names == py.names
+    for a in ("sizes", "docs", "freqs", "starts", "lengths"):
+        x, y = getattr(c, a), getattr(py, a)
+        assert x.dtype == y.dtype and np.array_equal(x, y), a
+    assert c.data == py.data
+
+
+@needs_c
+def test_sort_buffer_leaves_or_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    i32 = np.array([1, 2], dtype=np.int32)
+    rank = np.array([0, 1, 0], dtype=np.int32)
+    names = [("f", "a"), ("f", "b")]
+    ok = _cpostings.sort_buffer(rank, names, [i32], [i32], [4], [0])
+    assert ok is not None and ok[0] == names
+    # other types, a document beyond int32, a length numpy would wrap: the twin's
+    assert _cpostings.sort_buffer(rank.astype(np.int64), names, [i32], [i32], [4], [0]) is None
+    assert _cpostings.sort_buffer(rank, names, [i32.astype(np.int64)], [i32], [4], [0]) is None
+    assert _cpostings.sort_buffer(rank, names, [i32], [[1, 2]], [4], [0]) is None
+    assert _cpostings.sort_buffer(rank, names, [i32], [i32], [4.0], [0]) is None
+    assert _cpostings.sort_buffer(rank, names, [i32], [i32], [4], [2**40]) is None
+    assert _cpostings.sort_buffer(rank, names, [i32], [i32], [2**30], [0]) is None
+    with pytest.raises(ValueError):  # as many of each
+        _cpostings.sort_buffer(rank, names, [i32], [i32, i32], [4], [0])
+    with pytest.raises(ValueError):
+        _cpostings.sort_buffer(rank, names, [i32], [i32[:1]], [4], [0])
+    with pytest.raises(ValueError):
+        _cpostings.sort_buffer(rank, names, [i32], [i32], [i32[:1]], [0])
+    with pytest.raises(ValueError):  # an id beyond the ranks, a rank without a name
+        _cpostings.sort_buffer(rank, names, [i32 + 5], [i32], [4], [0])
+    with pytest.raises(ValueError):
+        _cpostings.sort_buffer(rank + 7, names, [i32], [i32], [4], [0])
+    with pytest.raises(OverflowError):
+        _cpostings.sort_buffer(rank, names, [i32], [i32], [2**70], [0])
+
+
 # ------------------------------------------------------------------ whole segments
 
 

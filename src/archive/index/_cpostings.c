@@ -20,7 +20,9 @@
  * - rank_terms: a field's terms in order and their ranks (twin: the loop over a field of
  *   PackedBuffer.sorted);
  * - merge_round: a round of the merge of spilled runs as arrays (twin: the round of
- *   _merge_arrays).
+ *   _merge_arrays);
+ * - sort_buffer: a packed buffer's postings in (field, term) order (twin: PackedBuffer.sorted
+ *   after the ranks).
  *
  * No output depends on an address or on the hash seed: pointers are only compared for
  * identity (pickle's memo: a set of them, asked whether it holds one, never read in order),
@@ -1901,7 +1903,205 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ a buffer's postings sorted */
+
+PyDoc_STRVAR(sort_buffer_doc,
+"sort_buffer(rank, names, tids, freqs, widths, docs) -> (names, sizes, docs, freqs, starts,\n"
+"lengths) or None\n\n"
+"PackedBuffer.sorted's postings in (field, term) order: per chunk k (a document's field)\n"
+"its term ids ``tids[k]`` and frequencies ``freqs[k]`` (int32 arrays), its values' width\n"
+"``widths[k]`` (an int: each value is the frequency times it) or lengths (an int32 array),\n"
+"its document ``docs[k]``; ``rank`` (int32) each id's place in ``names``. Gives the names of\n"
+"the terms present and, as bytes, their numbers of postings (int32), and per posting in\n"
+"(rank, order added) its document, frequency, value length (int32) and value start in the\n"
+"buffer's bytes (int64). None: something the Python twin reads (another type, a length\n"
+"beyond int32).");
+
+/* Twin: PackedBuffer.sorted after the ranks (the ranks gathered, numpy's sort of rank and
+ * place, the arrays gathered in that order): a counting sort by rank, each posting put in
+ * its place in one pass (stable: in the order added), no array of the whole buffer but the
+ * outputs. */
+static PyObject *
+sort_buffer(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *rankobj, *names, *tids, *freqs, *widths, *docs;
+    if (!PyArg_ParseTuple(args, "OO!O!O!O!O!:sort_buffer", &rankobj, &PyList_Type, &names,
+                          &PyList_Type, &tids, &PyList_Type, &freqs, &PyList_Type, &widths,
+                          &PyList_Type, &docs))
+        return NULL;
+    Py_ssize_t nc = PyList_GET_SIZE(tids);
+    if (PyList_GET_SIZE(freqs) != nc || PyList_GET_SIZE(widths) != nc
+        || PyList_GET_SIZE(docs) != nc) {
+        PyErr_SetString(PyExc_ValueError, "sort_buffer: as many chunks of each");
+        return NULL;
+    }
+    Py_buffer rb;
+    if (!buffer_of(rankobj, &rb, "il", 4))
+        Py_RETURN_NONE;
+    PyObject *result = NULL, *present = NULL, *osizes = NULL, *odocs = NULL, *ofreqs = NULL;
+    PyObject *ostarts = NULL, *olens = NULL;
+    int64_t *next = NULL;
+    Py_ssize_t nrank = rb.len / 4, nnames = PyList_GET_SIZE(names), n = 0, held = 0;
+    const int32_t *rank = rb.buf;
+    /* each chunk's buffers, got once (released at the end) */
+    Py_buffer *bufs = PyMem_Calloc((size_t)(3 * nc + 1), sizeof(Py_buffer));
+    unsigned char *has_lens = PyMem_Calloc((size_t)(nc + 1), 1);
+    int32_t *cdocs = PyMem_Malloc((size_t)(nc + 1) * sizeof(int32_t));
+    int32_t *cwidth = PyMem_Malloc((size_t)(nc + 1) * sizeof(int32_t));
+    next = PyMem_Calloc((size_t)(nnames + 1), sizeof(int64_t));
+    if (!bufs || !has_lens || !cdocs || !cwidth || !next) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < nc; k++) {
+        Py_buffer *tb = &bufs[3 * k], *fb = &bufs[3 * k + 1], *lb = &bufs[3 * k + 2];
+        if (!buffer_of(PyList_GET_ITEM(tids, k), tb, "il", 4))
+            goto twin;
+        held++;
+        if (!buffer_of(PyList_GET_ITEM(freqs, k), fb, "il", 4)) {
+            PyBuffer_Release(tb);
+            held--;
+            goto twin;
+        }
+        held++;
+        PyObject *w = PyList_GET_ITEM(widths, k), *d = PyList_GET_ITEM(docs, k);
+        if (!PyLong_CheckExact(d))
+            goto twin;
+        long dv = PyLong_AsLong(d);
+        if (dv == -1 && PyErr_Occurred())
+            goto error;
+        if (dv < INT32_MIN || dv > INT32_MAX)
+            goto twin;
+        cdocs[k] = (int32_t)dv;
+        Py_ssize_t m = tb->len / 4;
+        if (fb->len / 4 != m) {
+            PyErr_SetString(PyExc_ValueError, "sort_buffer: a chunk's ids and frequencies differ");
+            goto error;
+        }
+        if (PyLong_CheckExact(w)) {
+            long wv = PyLong_AsLong(w);
+            if (wv == -1 && PyErr_Occurred())
+                goto error;
+            if (wv < 0 || wv > INT32_MAX)
+                goto twin;
+            cwidth[k] = (int32_t)wv;
+        }
+        else {
+            if (!buffer_of(w, lb, "il", 4))
+                goto twin;
+            held++;
+            has_lens[k] = 1;
+            if (lb->len / 4 != m) {
+                PyErr_SetString(PyExc_ValueError, "sort_buffer: a chunk's ids and lengths differ");
+                goto error;
+            }
+        }
+        const int32_t *t = tb->buf;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            if (t[j] < 0 || t[j] >= nrank) {
+                PyErr_SetString(PyExc_ValueError, "sort_buffer: a term id beyond the ranks");
+                goto error;
+            }
+            int32_t r = rank[t[j]];
+            if (r < 0 || r >= nnames) {
+                PyErr_SetString(PyExc_ValueError, "sort_buffer: a rank without a name");
+                goto error;
+            }
+            next[r]++;
+        }
+        n += m;
+    }
+    if (n > PY_SSIZE_T_MAX / 8) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    /* the present ranks' names and sizes; next[r]: where rank r's postings start */
+    Py_ssize_t npresent = 0;
+    for (Py_ssize_t r = 0; r < nnames; r++)
+        npresent += next[r] != 0;
+    present = PyList_New(npresent);
+    osizes = PyByteArray_FromStringAndSize(NULL, 4 * npresent);
+    odocs = PyByteArray_FromStringAndSize(NULL, 4 * n);
+    ofreqs = PyByteArray_FromStringAndSize(NULL, 4 * n);
+    olens = PyByteArray_FromStringAndSize(NULL, 4 * n);
+    ostarts = PyByteArray_FromStringAndSize(NULL, 8 * n);
+    if (!present || !osizes || !odocs || !ofreqs || !olens || !ostarts)
+        goto error;
+    {
+        int32_t *sz = (int32_t *)PyByteArray_AS_STRING(osizes);
+        int64_t at = 0;
+        Py_ssize_t p = 0;
+        for (Py_ssize_t r = 0; r < nnames; r++) {
+            int64_t c = next[r];
+            if (!c)
+                continue;
+            if (c > INT32_MAX)
+                goto twin;  /* (numpy's int32 sizes would wrap) */
+            PyObject *name = PyList_GET_ITEM(names, r);
+            PyList_SET_ITEM(present, p, Py_NewRef(name));
+            sz[p++] = (int32_t)c;
+            next[r] = at;
+            at += c;
+        }
+    }
+    {
+        int32_t *od = (int32_t *)PyByteArray_AS_STRING(odocs);
+        int32_t *of = (int32_t *)PyByteArray_AS_STRING(ofreqs);
+        int32_t *ol = (int32_t *)PyByteArray_AS_STRING(olens);
+        int64_t *os = (int64_t *)PyByteArray_AS_STRING(ostarts);
+        int64_t value = 0;  /* the next value's start in the buffer's bytes */
+        for (Py_ssize_t k = 0; k < nc; k++) {
+            const int32_t *t = bufs[3 * k].buf, *f = bufs[3 * k + 1].buf;
+            const int32_t *l = has_lens[k] ? bufs[3 * k + 2].buf : NULL;
+            Py_ssize_t m = bufs[3 * k].len / 4;
+            for (Py_ssize_t j = 0; j < m; j++) {
+                int64_t len = l ? (int64_t)l[j] : (int64_t)f[j] * cwidth[k];
+                if (len < INT32_MIN || len > INT32_MAX)
+                    goto twin;  /* numpy's int32 product would wrap: the twin's */
+                int64_t pos = next[rank[t[j]]]++;
+                od[pos] = cdocs[k];
+                of[pos] = f[j];
+                ol[pos] = (int32_t)len;
+                os[pos] = value;
+                value += len;
+            }
+        }
+    }
+    result = Py_BuildValue("(OOOOOO)", present, osizes, odocs, ofreqs, ostarts, olens);
+    goto error;  /* (the common exit) */
+twin:
+    result = Py_NewRef(Py_None);
+error:
+done:
+    if (bufs != NULL) {
+        /* release in the order got: a chunk's ids, frequencies, then its lengths if any */
+        Py_ssize_t left = held;
+        for (Py_ssize_t k = 0; k < nc && left > 0; k++) {
+            for (int b = 0; b < 3 && left > 0; b++) {
+                if (b == 2 && !has_lens[k])
+                    continue;
+                PyBuffer_Release(&bufs[3 * k + b]);
+                left--;
+            }
+        }
+    }
+    PyMem_Free(bufs);
+    PyMem_Free(has_lens);
+    PyMem_Free(cdocs);
+    PyMem_Free(cwidth);
+    PyMem_Free(next);
+    Py_XDECREF(present);
+    Py_XDECREF(osizes);
+    Py_XDECREF(odocs);
+    Py_XDECREF(ofreqs);
+    Py_XDECREF(ostarts);
+    Py_XDECREF(olens);
+    PyBuffer_Release(&rb);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"sort_buffer", sort_buffer, METH_VARARGS, sort_buffer_doc},
     {"merge_round", merge_round, METH_VARARGS, merge_round_doc},
     {"rank_terms", rank_terms, METH_VARARGS, rank_terms_doc},
     {"hash_tables", hash_tables, METH_VARARGS, hash_tables_doc},

@@ -426,8 +426,6 @@ class PackedBuffer:
 
         if not self.tids:
             return None
-        nchunks = len(self.tids)
-        counts = np.fromiter(map(len, self.tids), np.int64, nchunks)
         # each term id's rank in (field, term) order, and the (field, term) of each rank
         rank = np.zeros(self.next, dtype=np.int32)
         names: list[tuple[str, str]] = []
@@ -441,6 +439,19 @@ class PackedBuffer:
                 len(names), len(names) + len(terms), dtype=np.int32)
             names += zip(repeat(fieldname), terms)
         self.ids, self.next = {}, 1
+        got = None if _cpostings is None else _cpostings.sort_buffer(
+            rank, names, self.tids, self.freqs, self.lengths, self.docs)
+        if got is not None:  # in C (its twin: the lines below)
+            del rank
+            present, sizes, docs, freqs, starts, lengths = got
+            data, self.data, self.docs = self.data, bytearray(), []
+            self.tids, self.freqs, self.lengths = [], [], []
+            return SortedRun(present, np.frombuffer(sizes, dtype=np.int32),
+                             np.frombuffer(docs, dtype=np.int32),
+                             np.frombuffer(freqs, dtype=np.int32),
+                             np.frombuffer(starts, dtype=np.int64),
+                             np.frombuffer(lengths, dtype=np.int32), data)
+        counts = np.fromiter(map(len, self.tids), np.int64, len(self.tids))
         # a stable sort by rank: the ranks with each posting's place in their low bits,
         # sorted (numpy's vectorised sort of integers, some four times faster than a stable
         # argsort); the arrays are made one at a time, each put in order at once (the peak
