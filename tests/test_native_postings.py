@@ -609,6 +609,45 @@ def test_sort_buffer_leaves_or_refuses_what_it_cannot_read() -> None:
         _cpostings.sort_buffer(rank, names, [i32], [i32], [2**70], [0])
 
 
+@needs_c
+@settings(deadline=None)
+@given(st.lists(TERMS, min_size=1, max_size=30), st.data(),
+       st.dictionaries(TERMS, st.integers(0, 5), max_size=5))
+def test_entry_counts_counts_what_feature_counts_counts(
+        terms: list[str], data: Any, before: dict[str, int]) -> None:
+    """entry_counts adds each entry's number of items to its term's count, entries in order
+    (the dict's order numbers the features), as ColumnDoc.feature_counts's loop does (terms
+    repeated across entries, the empty term, counts already there)."""
+    import numpy as np
+
+    tids = np.array(data.draw(st.lists(st.integers(0, len(terms) - 1), max_size=60)),
+                    dtype=np.intp)
+    want = dict(before)
+    if len(tids):
+        tfs = np.bincount(tids)
+        for i in np.flatnonzero(tfs).tolist():
+            want[terms[i]] = want.get(terms[i], 0) + int(tfs[i])
+    got = dict(before)
+    assert _cpostings.entry_counts(got, terms, tids) is got
+    assert list(got.items()) == list(want.items())
+
+
+@needs_c
+def test_entry_counts_leaves_or_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    assert _cpostings.entry_counts({}, ["a"], np.zeros(2, dtype=np.int32)) is None
+    assert _cpostings.entry_counts({}, ["a"], [0, 0]) is None
+    with pytest.raises(IndexError):
+        _cpostings.entry_counts({}, ["a"], np.array([1], dtype=np.intp))
+    with pytest.raises(IndexError):
+        _cpostings.entry_counts({}, ["a"], np.array([-1], dtype=np.intp))
+    with pytest.raises(TypeError):  # a count that is not a number
+        _cpostings.entry_counts({"a": "x"}, ["a"], np.array([0], dtype=np.intp))
+    with pytest.raises(TypeError):  # a term that is not hashable
+        _cpostings.entry_counts({}, [[1]], np.array([0], dtype=np.intp))
+
+
 # ------------------------------------------------------------------ whole segments
 
 

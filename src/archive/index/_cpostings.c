@@ -22,7 +22,9 @@
  * - merge_round: a round of the merge of spilled runs as arrays (twin: the round of
  *   _merge_arrays);
  * - sort_buffer: a packed buffer's postings in (field, term) order (twin: PackedBuffer.sorted
- *   after the ranks).
+ *   after the ranks);
+ * - entry_counts: an article's root counts (twin: the loop of ColumnDoc.feature_counts, in
+ *   archive/index/docs.py).
  *
  * No output depends on an address or on the hash seed: pointers are only compared for
  * identity (pickle's memo: a set of them, asked whether it holds one, never read in order),
@@ -2100,7 +2102,71 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ an article's root counts */
+
+PyDoc_STRVAR(entry_counts_doc,
+"entry_counts(counts, terms, tids) -> counts\n\n"
+"Each item's term counted into ``counts`` (a dict: term -> int), the items given as their\n"
+"entries ``tids`` (an array of intp) in ``terms``: the entries in increasing order, each\n"
+"adding its number of items to its term's count (entries of one term add up). None: ``tids``\n"
+"is not an array the C reads (the twin's).");
+
+/* Twin: the loop of ColumnDoc.feature_counts over the root field's entries (numpy's bincount,
+ * then a dict get and set per used entry, in entry order: the dict's order is the features'
+ * order of first sight, which numbers them). */
+static PyObject *
+entry_counts(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *counts, *terms, *tobj;
+    if (!PyArg_ParseTuple(args, "O!O!O:entry_counts", &PyDict_Type, &counts, &PyList_Type,
+                          &terms, &tobj))
+        return NULL;
+    Py_buffer tb;
+    if (!buffer_of(tobj, &tb, "lqn", 8))
+        Py_RETURN_NONE;
+    PyObject *result = NULL;
+    Py_ssize_t n = tb.len / 8, nterms = PyList_GET_SIZE(terms);
+    const int64_t *tids = tb.buf;
+    Py_ssize_t *per = PyMem_Calloc((size_t)(nterms ? nterms : 1), sizeof(Py_ssize_t));
+    if (per == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (tids[i] < 0 || tids[i] >= nterms) {
+            PyErr_SetString(PyExc_IndexError, "entry_counts: an item's entry out of range");
+            goto done;
+        }
+        per[tids[i]]++;
+    }
+    for (Py_ssize_t i = 0; i < nterms && i < PyList_GET_SIZE(terms); i++) {
+        if (!per[i])
+            continue;
+        PyObject *term = Py_NewRef(PyList_GET_ITEM(terms, i));
+        PyObject *old = PyDict_GetItemWithError(counts, term);
+        PyObject *sum;
+        if (old != NULL) {
+            PyObject *k = PyLong_FromSsize_t(per[i]);
+            sum = k == NULL ? NULL : PyNumber_Add(old, k);
+            Py_XDECREF(k);
+        }
+        else
+            sum = PyErr_Occurred() ? NULL : PyLong_FromSsize_t(per[i]);
+        int bad = sum == NULL || PyDict_SetItem(counts, term, sum) < 0;
+        Py_XDECREF(sum);
+        Py_DECREF(term);
+        if (bad)
+            goto done;
+    }
+    result = Py_NewRef(counts);
+done:
+    PyMem_Free(per);
+    PyBuffer_Release(&tb);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"entry_counts", entry_counts, METH_VARARGS, entry_counts_doc},
     {"sort_buffer", sort_buffer, METH_VARARGS, sort_buffer_doc},
     {"merge_round", merge_round, METH_VARARGS, merge_round_doc},
     {"rank_terms", rank_terms, METH_VARARGS, rank_terms_doc},

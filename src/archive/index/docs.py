@@ -8,8 +8,13 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from archive import native
 from archive.analysis.morphology import ALT_MARK
 from archive.index.schema import ColumnStream, encode_stream, root_stream
+
+#: ColumnDoc.feature_counts's loop in C (archive/index/_cpostings.c) where it can be used
+#: (:mod:`archive.native`), else None: the Python there is its twin.
+_cpostings = native.module("archive.index._cpostings")
 
 if TYPE_CHECKING:
     from archive.analysis import Analyzer, Token
@@ -249,7 +254,8 @@ class ColumnDoc(_Stored):
 
         root = self.root
         counts: dict[str, int] = {}
-        if len(root.tids):
+        if len(root.tids) and (_cpostings is None  # in C (its twin: the lines below)
+                               or _cpostings.entry_counts(counts, root.terms, root.tids) is None):
             got = counts.get
             tfs = np.bincount(root.tids)
             used = np.flatnonzero(tfs)
