@@ -1478,6 +1478,38 @@ done:
 
 /* ------------------------------------------------------------------ a field's terms ranked */
 
+/* Python's order of two str (code points, then the shorter first); identity first: a
+ * field's name is one object in every record. */
+static int
+str_cmp(PyObject *x, PyObject *y)
+{
+    if (x == y)
+        return 0;
+    int kx = PyUnicode_KIND(x), ky = PyUnicode_KIND(y);
+    const void *dx = PyUnicode_DATA(x), *dy = PyUnicode_DATA(y);
+    Py_ssize_t nx = PyUnicode_GET_LENGTH(x), ny = PyUnicode_GET_LENGTH(y);
+    Py_ssize_t n = nx < ny ? nx : ny;
+    if (kx == PyUnicode_1BYTE_KIND && ky == PyUnicode_1BYTE_KIND) {
+        int c = memcmp(dx, dy, (size_t)n);
+        if (c)
+            return c < 0 ? -1 : 1;
+    }
+    else if (kx == PyUnicode_2BYTE_KIND && ky == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *a = dx, *b = dy;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return a[i] < b[i] ? -1 : 1;
+    }
+    else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 cx = PyUnicode_READ(kx, dx, i), cy = PyUnicode_READ(ky, dy, i);
+            if (cx != cy)
+                return cx < cy ? -1 : 1;
+        }
+    }
+    return nx < ny ? -1 : nx > ny;
+}
+
 /* A term with the first six code points (21 bits each, three to a word, 0 past its end) as
  * its sort key: most comparisons are decided by the two words, without reading the string
  * (and a term's id from the dict's own entry: no look-up per term). */
@@ -1501,8 +1533,7 @@ rank_key(RankEntry *e)
     e->k1 = k[1];
 }
 
-/* The order of Python's str comparison (code point by code point, then the shorter first);
- * the keys decide unless both start alike. */
+/* The order of Python's str comparison; the keys decide unless both start alike. */
 static int
 rank_cmp(const RankEntry *a, const RankEntry *b)
 {
@@ -1510,24 +1541,7 @@ rank_cmp(const RankEntry *a, const RankEntry *b)
         return a->k0 < b->k0 ? -1 : 1;
     if (a->k1 != b->k1)
         return a->k1 < b->k1 ? -1 : 1;
-    PyObject *x = a->term, *y = b->term;
-    int kx = PyUnicode_KIND(x), ky = PyUnicode_KIND(y);
-    const void *dx = PyUnicode_DATA(x), *dy = PyUnicode_DATA(y);
-    Py_ssize_t nx = PyUnicode_GET_LENGTH(x), ny = PyUnicode_GET_LENGTH(y);
-    Py_ssize_t n = nx < ny ? nx : ny;
-    if (kx == PyUnicode_1BYTE_KIND && ky == PyUnicode_1BYTE_KIND) {
-        int c = memcmp(dx, dy, (size_t)n);
-        if (c)
-            return c < 0 ? -1 : 1;
-    }
-    else {
-        for (Py_ssize_t i = 6; i < n; i++) {
-            Py_UCS4 cx = PyUnicode_READ(kx, dx, i), cy = PyUnicode_READ(ky, dy, i);
-            if (cx != cy)
-                return cx < cy ? -1 : 1;
-        }
-    }
-    return nx < ny ? -1 : nx > ny;
+    return str_cmp(a->term, b->term);
 }
 
 /* ``a`` sorted (a merge sort: stable, though the terms of a dict are distinct anyway) */
@@ -1640,38 +1654,6 @@ done:
 }
 
 /* ------------------------------------------------------------------ a round of a merge */
-
-/* Python's order of two str (code points, then the shorter first); identity first: a
- * field's name is one object in every record. */
-static int
-str_cmp(PyObject *x, PyObject *y)
-{
-    if (x == y)
-        return 0;
-    int kx = PyUnicode_KIND(x), ky = PyUnicode_KIND(y);
-    const void *dx = PyUnicode_DATA(x), *dy = PyUnicode_DATA(y);
-    Py_ssize_t nx = PyUnicode_GET_LENGTH(x), ny = PyUnicode_GET_LENGTH(y);
-    Py_ssize_t n = nx < ny ? nx : ny;
-    if (kx == PyUnicode_1BYTE_KIND && ky == PyUnicode_1BYTE_KIND) {
-        int c = memcmp(dx, dy, (size_t)n);
-        if (c)
-            return c < 0 ? -1 : 1;
-    }
-    else if (kx == PyUnicode_2BYTE_KIND && ky == PyUnicode_2BYTE_KIND) {
-        const Py_UCS2 *a = dx, *b = dy;
-        for (Py_ssize_t i = 0; i < n; i++)
-            if (a[i] != b[i])
-                return a[i] < b[i] ? -1 : 1;
-    }
-    else {
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_UCS4 cx = PyUnicode_READ(kx, dx, i), cy = PyUnicode_READ(ky, dy, i);
-            if (cx != cy)
-                return cx < cy ? -1 : 1;
-        }
-    }
-    return nx < ny ? -1 : nx > ny;
-}
 
 /* 1: ``o`` is a (field, term) name, two str */
 static int
