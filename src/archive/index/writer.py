@@ -41,9 +41,11 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
 - **in C**: when ``archive.index._cpostings`` is built (setup.py), a ColumnStream's postings
   (``add_stream``), the terms of a record — inlined or in blocks, their term-table entries and
   hashes — (``write_terms``; ``write_record`` reads a sorted run's record as arrays, and spilled
-  runs are merged as arrays: :func:`_merge_arrays`) and the term table's hash tables
-  (``hash_tables``). The Python code here is their twin and reference: the same bytes
-  (tests/test_native_postings.py), and it writes whatever C leaves (see the C file's header).
+  runs are merged as arrays: :func:`_merge_arrays`, a round at a time by ``merge_round``), the
+  term table's hash tables (``hash_tables``) and a buffer's postings put in (field, term) order
+  (``rank_terms`` and ``sort_buffer``, in :meth:`PackedBuffer.sorted`). The Python code here
+  is their twin and reference: the same bytes (tests/test_native_postings.py), and it writes
+  whatever C leaves (see the C file's header).
 
 With ``inline=0`` and ``protocol=2`` the segment files are byte for byte those Whoosh's writer
 makes from the same documents with the same codec (tests/test_index_writer.py checks it). Field
@@ -769,7 +771,8 @@ def _last_source(current: list[_R], place: list[int], iters: list[Iterator[_R]],
 def _merge_arrays(sources: list[Iterator[Arrays]]) -> Iterator[Arrays | Chunk]:
     """:func:`_merge_records` of records as arrays (read by ``_cpostings.write_record``): the
     same terms with the same postings, each round's (every term up to the lowest last name
-    of the sources' current records) gathered by numpy, a step per term, none per posting.
+    of the sources' current records) merged by ``_cpostings.merge_round`` (its twin:
+    :func:`_merged_round`, numpy gathers: a step per term, none per posting).
     A round whose term has parts out of document order (not made by the writer's own runs,
     which hold later documents than the runs before them) is given as lists, put in order as
     ``_merge_records`` does."""
