@@ -371,16 +371,22 @@ def _source(parts: list[tuple[int, list[int]]], per_record: int) -> list[Any]:
     return records
 
 
-@settings(deadline=None)
+@pytest.mark.parametrize("hidden", [False, True])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sets(st.integers(0, 40), max_size=12),
                           st.lists(st.integers(1, 6), max_size=5), st.integers(1, 4)),
                 min_size=1, max_size=5))
 def test_merge_arrays_gives_the_terms_merge_records_gives(
+        monkeypatch: pytest.MonkeyPatch, hidden: bool,
         sources: list[tuple[set[int], list[int], int]]) -> None:
-    """Runs merged as arrays (_merge_arrays: numpy gathers a round's postings) give the
-    terms, postings and values _merge_records gives from their lists, a term's parts put in
-    document order when they are not (documents drawn at random: not the writer's runs)."""
+    """Runs merged as arrays (_merge_arrays: a round's postings gathered by C's merge_round,
+    or by numpy in its twin) give the terms, postings and values _merge_records gives from
+    their lists, a term's parts put in document order when they are not (documents drawn at
+    random: not the writer's runs)."""
     from archive.index.writer import _merge_arrays, _merge_records, _terms
+
+    if hidden:
+        monkeypatch.setattr(writer_module, "_cpostings", None)
 
     made = []
     for k, (terms, docs, per_record) in enumerate(sources):
@@ -392,6 +398,254 @@ def test_merge_arrays_gives_the_terms_merge_records_gives(
 
     want = flat(_merge_records([iter([r.lists() for r in m]) for m in made if m]))
     assert flat(_merge_arrays([iter(m) for m in made if m])) == want
+
+
+def _round_inputs(data: Any) -> tuple[list[Any], list[Any], list[int], list[int]]:
+    """Records (one per source, names of two fields and terms of every width), each one's
+    value starts and a range of its terms, as _merge_arrays gives them to merge_round."""
+    import numpy as np
+
+    from archive.index.writer import Arrays
+
+    records, vstarts, los, his = [], [], [], []
+    for _ in range(data.draw(st.integers(1, 5))):
+        names = sorted(set(data.draw(st.lists(st.tuples(st.sampled_from(["f", "g", "ف"]),
+                                                        TERMS), min_size=1, max_size=12))))
+        bounds, docs, freqs, lengths = [], [], [], []
+        for _ in names:
+            ids = data.draw(st.lists(st.integers(0, 60), min_size=1, max_size=6))
+            if data.draw(st.booleans()):
+                ids = sorted(set(ids))  # mostly in order, as the writer's runs are
+            docs += ids
+            freqs += [d % 4 + 1 for d in ids]
+            lengths += [4 * (d % 3) for d in ids]
+            bounds.append(len(docs))
+        joined = b"".join(d.to_bytes(4, "little") * (d % 3) for d in docs)
+        rec = Arrays(names, np.array(bounds, dtype=np.int64), np.array(docs, dtype=np.int32),
+                     np.array(freqs, dtype=np.int32), np.array(lengths, dtype=np.int32),
+                     joined)
+        at = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(rec[4], out=at[1:])
+        lo = data.draw(st.integers(0, len(names)))
+        records.append(rec)
+        vstarts.append(at)
+        los.append(lo)
+        his.append(data.draw(st.integers(lo, len(names))))
+    if los == his:  # a round has a term at least (its bound is a record's last name)
+        los[0], his[0] = 0, len(records[0][0])
+    return records, vstarts, los, his
+
+
+@needs_c
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_merge_round_is_its_twin(data: Any) -> None:
+    """merge_round gives _merged_round's record, byte for byte, and its verdict on the
+    order of a term's documents (names of every width, terms in one source or several, ranges
+    empty or not, documents in order or not)."""
+    from archive.index.writer import _merged_round
+
+    records, vstarts, los, his = _round_inputs(data)
+    held = {id(c): (c, v) for c, v in zip(records, vstarts, strict=True)}
+    want, disordered = _merged_round(records, held, list(los), his)
+    got = _cpostings.merge_round(records, vstarts, list(los), his)
+    assert got is not None
+    names, bounds, docs, freqs, lengths, joined, c_disordered = got
+    assert names == want[0]
+    assert bounds == want[1].astype("int64").tobytes()
+    assert docs == want[2].astype("int32").tobytes()
+    assert freqs == want[3].astype("int32").tobytes()
+    assert lengths == want[4].astype("int32").tobytes()
+    assert joined == want[5]
+    assert c_disordered == disordered
+
+
+@needs_c
+def test_merge_round_leaves_or_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    from archive.index.writer import Arrays
+
+    def rec(names: list[Any], docs: Any = None) -> Arrays:
+        n = len(names)
+        return Arrays(names, np.arange(1, n + 1, dtype=np.int64),
+                      np.arange(n, dtype=np.int32) if docs is None else docs,
+                      np.ones(n, dtype=np.int32), np.zeros(n, dtype=np.int32), b"")
+
+    starts = np.zeros(2, dtype=np.int64)
+    good = rec([("f", "a")])
+    assert _cpostings.merge_round([good], [starts], [0], [1]) is not None
+    # not names of two str, not int32 documents: the twin's
+    assert _cpostings.merge_round([rec([("f", b"a")])], [starts], [0], [1]) is None
+    assert _cpostings.merge_round([rec([("f",)])], [starts], [0], [1]) is None
+    assert _cpostings.merge_round([rec([("f", "a")], np.zeros(1, dtype=np.int64))],
+                                  [starts], [0], [1]) is None
+    assert _cpostings.merge_round([(1, 2)], [starts], [0], [1]) is None
+    with pytest.raises(ValueError):  # a range beyond the record
+        _cpostings.merge_round([good], [starts], [0], [2])
+    with pytest.raises(ValueError):
+        _cpostings.merge_round([good], [starts], [1], [0])
+    with pytest.raises(ValueError):  # value starts not the record's
+        _cpostings.merge_round([good], [np.zeros(5, dtype=np.int64)], [0], [1])
+    with pytest.raises(ValueError):
+        _cpostings.merge_round([good], [np.array([0, 9], dtype=np.int64)], [0], [1])
+    with pytest.raises(ValueError):  # bounds beyond the postings
+        _cpostings.merge_round([Arrays([("f", "a")], np.array([5], dtype=np.int64),
+                                       *good[2:])], [starts], [0], [1])
+    with pytest.raises(ValueError):
+        _cpostings.merge_round([good], [starts], [0, 0], [1])
+    with pytest.raises(OverflowError):
+        _cpostings.merge_round([good], [starts], [2**70], [1])
+
+
+@needs_c
+@settings(deadline=None)
+@given(st.lists(TERMS, max_size=60), st.integers(0, 1000))
+def test_rank_terms_is_the_sorted_loop(terms: list[str], first: int) -> None:
+    """rank_terms gives the names and ranks of PackedBuffer.sorted's Python loop (sorted by
+    code point: every width of str, prefixes of one another, the empty term)."""
+    import numpy as np
+
+    d = {"": 0}
+    for t in terms:
+        d.setdefault(t, len(d))
+    rank = np.full(len(d) + 2, -1, dtype=np.int32)
+    want_rank = rank.copy()
+    names = _cpostings.rank_terms("f", d, rank, first)
+    ordered = sorted(d)
+    want_rank[[d[t] for t in ordered]] = np.arange(first, first + len(ordered))
+    assert names == [("f", t) for t in ordered]
+    assert (rank == want_rank).all()
+
+
+@needs_c
+def test_rank_terms_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    rank = np.zeros(3, dtype=np.int32)
+    with pytest.raises(TypeError):
+        _cpostings.rank_terms("f", {b"a": 0}, rank, 0)
+    with pytest.raises(ValueError):
+        _cpostings.rank_terms("f", {"a": 3}, rank, 0)
+    with pytest.raises(ValueError):
+        _cpostings.rank_terms("f", {"a": -1}, rank, 0)
+    with pytest.raises(ValueError):
+        _cpostings.rank_terms("f", {"a": "0"}, rank, 0)
+    with pytest.raises(TypeError):
+        _cpostings.rank_terms("f", {"a": 0}, rank.astype(np.int64), 0)
+    with pytest.raises(OverflowError):
+        _cpostings.rank_terms("f", {"a": 0}, rank, 2**31)
+    with pytest.raises(BufferError):  # read-only
+        _cpostings.rank_terms("f", {"a": 0}, rank.tobytes(), 0)
+
+
+@needs_c
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["f", "g", "ف"]),
+                          st.lists(st.tuples(TERMS, st.integers(0, 9)), max_size=80),
+                          st.booleans(), st.booleans()), max_size=12))
+def test_sort_buffer_sorts_what_sorted_sorts(
+        chunks: list[tuple[str, list[tuple[str, int]], bool, bool]]) -> None:
+    """A packed buffer's postings sorted in C (sort_buffer, after rank_terms) are the arrays
+    its numpy twin makes: the same names, sizes, documents, frequencies, value starts and
+    lengths (streams short and long, positions or characters, values of given lengths: the
+    id field's postings, empty terms, terms of every width)."""
+    import numpy as np
+
+    bufs = [PackedBuffer(), PackedBuffer()]
+    for docnum, (field, items, chars, postings) in enumerate(chunks):
+        for buf in bufs:
+            if postings:  # distinct terms, values of their own lengths (add_postings)
+                distinct = dict.fromkeys(t for t, _ in items if t)
+                buf.add_postings(field, docnum, [(t.encode(), 1, 1.0, b"v" * (len(t) % 3))
+                                                 for t in distinct])
+            else:
+                buf.add(field, [(t, p, p, p + 1) for t, p in items], docnum, chars)
+    c = bufs[0].sorted()
+    saved = writer_module._cpostings
+    writer_module._cpostings = None
+    try:
+        py = bufs[1].sorted()
+    finally:
+        writer_module._cpostings = saved
+    if py is None:
+        assert c is None
+        return
+    assert c is not None
+    assert c.names == py.names
+    for a in ("sizes", "docs", "freqs", "starts", "lengths"):
+        x, y = getattr(c, a), getattr(py, a)
+        assert x.dtype == y.dtype and np.array_equal(x, y), a
+    assert c.data == py.data
+
+
+@needs_c
+def test_sort_buffer_leaves_or_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    i32 = np.array([1, 2], dtype=np.int32)
+    rank = np.array([0, 1, 0], dtype=np.int32)
+    names = [("f", "a"), ("f", "b")]
+    ok = _cpostings.sort_buffer(rank, names, [i32], [i32], [4], [0])
+    assert ok is not None and ok[0] == names
+    # other types, a document beyond int32, a length numpy would wrap: the twin's
+    assert _cpostings.sort_buffer(rank.astype(np.int64), names, [i32], [i32], [4], [0]) is None
+    assert _cpostings.sort_buffer(rank, names, [i32.astype(np.int64)], [i32], [4], [0]) is None
+    assert _cpostings.sort_buffer(rank, names, [i32], [[1, 2]], [4], [0]) is None
+    assert _cpostings.sort_buffer(rank, names, [i32], [i32], [4.0], [0]) is None
+    assert _cpostings.sort_buffer(rank, names, [i32], [i32], [4], [2**40]) is None
+    assert _cpostings.sort_buffer(rank, names, [i32], [i32], [2**30], [0]) is None
+    with pytest.raises(ValueError):  # as many of each
+        _cpostings.sort_buffer(rank, names, [i32], [i32, i32], [4], [0])
+    with pytest.raises(ValueError):
+        _cpostings.sort_buffer(rank, names, [i32], [i32[:1]], [4], [0])
+    with pytest.raises(ValueError):
+        _cpostings.sort_buffer(rank, names, [i32], [i32], [i32[:1]], [0])
+    with pytest.raises(ValueError):  # an id beyond the ranks, a rank without a name
+        _cpostings.sort_buffer(rank, names, [i32 + 5], [i32], [4], [0])
+    with pytest.raises(ValueError):
+        _cpostings.sort_buffer(rank + 7, names, [i32], [i32], [4], [0])
+    with pytest.raises(OverflowError):
+        _cpostings.sort_buffer(rank, names, [i32], [i32], [2**70], [0])
+
+
+@needs_c
+@settings(deadline=None)
+@given(st.lists(TERMS, min_size=1, max_size=30), st.data(),
+       st.dictionaries(TERMS, st.integers(0, 5), max_size=5))
+def test_entry_counts_counts_what_feature_counts_counts(
+        terms: list[str], data: Any, before: dict[str, int]) -> None:
+    """entry_counts adds each entry's number of items to its term's count, entries in order
+    (the dict's order numbers the features), as ColumnDoc.feature_counts's loop does (terms
+    repeated across entries, the empty term, counts already there)."""
+    import numpy as np
+
+    tids = np.array(data.draw(st.lists(st.integers(0, len(terms) - 1), max_size=60)),
+                    dtype=np.intp)
+    want = dict(before)
+    if len(tids):
+        tfs = np.bincount(tids)
+        for i in np.flatnonzero(tfs).tolist():
+            want[terms[i]] = want.get(terms[i], 0) + int(tfs[i])
+    got = dict(before)
+    assert _cpostings.entry_counts(got, terms, tids) is got
+    assert list(got.items()) == list(want.items())
+
+
+@needs_c
+def test_entry_counts_leaves_or_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    assert _cpostings.entry_counts({}, ["a"], np.zeros(2, dtype=np.int32)) is None
+    assert _cpostings.entry_counts({}, ["a"], [0, 0]) is None
+    with pytest.raises(IndexError):
+        _cpostings.entry_counts({}, ["a"], np.array([1], dtype=np.intp))
+    with pytest.raises(IndexError):
+        _cpostings.entry_counts({}, ["a"], np.array([-1], dtype=np.intp))
+    with pytest.raises(TypeError):  # a count that is not a number
+        _cpostings.entry_counts({"a": "x"}, ["a"], np.array([0], dtype=np.intp))
+    with pytest.raises(TypeError):  # a term that is not hashable
+        _cpostings.entry_counts({}, [[1]], np.array([0], dtype=np.intp))
 
 
 # ------------------------------------------------------------------ whole segments

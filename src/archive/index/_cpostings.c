@@ -16,7 +16,15 @@
  * - add_stream: a ColumnStream's postings into the packed buffer (twin:
  *   PackedBuffer.add_columns and _add_ids);
  * - term_table: the term ids of a ColumnStream's used entries (twin: the look-ups of
- *   PackedBuffer.add_columns, _term_id_array).
+ *   PackedBuffer.add_columns, _term_id_array);
+ * - rank_terms: a field's terms in order and their ranks (twin: the loop over a field of
+ *   PackedBuffer.sorted);
+ * - merge_round: a round of the merge of spilled runs as arrays (twin: the round of
+ *   _merge_arrays);
+ * - sort_buffer: a packed buffer's postings in (field, term) order (twin: PackedBuffer.sorted
+ *   after the ranks);
+ * - entry_counts: an article's root counts (twin: the loop of ColumnDoc.feature_counts, in
+ *   archive/index/docs.py).
  *
  * No output depends on an address or on the hash seed: pointers are only compared for
  * identity (pickle's memo: a set of them, asked whether it holds one, never read in order),
@@ -1414,7 +1422,682 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ a field's terms ranked */
+
+/* Python's order of two str (code points, then the shorter first); identity first: a
+ * field's name is one object in every record. */
+static int
+str_cmp(PyObject *x, PyObject *y)
+{
+    if (x == y)
+        return 0;
+    int kx = PyUnicode_KIND(x), ky = PyUnicode_KIND(y);
+    const void *dx = PyUnicode_DATA(x), *dy = PyUnicode_DATA(y);
+    Py_ssize_t nx = PyUnicode_GET_LENGTH(x), ny = PyUnicode_GET_LENGTH(y);
+    Py_ssize_t n = nx < ny ? nx : ny;
+    if (kx == PyUnicode_1BYTE_KIND && ky == PyUnicode_1BYTE_KIND) {
+        int c = memcmp(dx, dy, (size_t)n);
+        if (c)
+            return c < 0 ? -1 : 1;
+    }
+    else if (kx == PyUnicode_2BYTE_KIND && ky == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *a = dx, *b = dy;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return a[i] < b[i] ? -1 : 1;
+    }
+    else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 cx = PyUnicode_READ(kx, dx, i), cy = PyUnicode_READ(ky, dy, i);
+            if (cx != cy)
+                return cx < cy ? -1 : 1;
+        }
+    }
+    return nx < ny ? -1 : nx > ny;
+}
+
+/* A term with the first six code points (21 bits each, three to a word, 0 past its end) as
+ * its sort key: most comparisons are decided by the two words, without reading the string
+ * (and a term's id from the dict's own entry: no look-up per term). */
+typedef struct {
+    uint64_t k0, k1;
+    PyObject *term;
+    Py_ssize_t id;
+} RankEntry;
+
+static void
+rank_key(RankEntry *e)
+{
+    PyObject *s = e->term;
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    uint64_t k[2] = {0, 0};
+    for (Py_ssize_t i = 0; i < 6 && i < n; i++)
+        k[i / 3] |= (uint64_t)PyUnicode_READ(kind, data, i) << (42 - 21 * (i % 3));
+    e->k0 = k[0];
+    e->k1 = k[1];
+}
+
+/* The order of Python's str comparison; the keys decide unless both start alike. */
+static int
+rank_cmp(const RankEntry *a, const RankEntry *b)
+{
+    if (a->k0 != b->k0)
+        return a->k0 < b->k0 ? -1 : 1;
+    if (a->k1 != b->k1)
+        return a->k1 < b->k1 ? -1 : 1;
+    return str_cmp(a->term, b->term);
+}
+
+/* ``a`` sorted (a merge sort: stable, though the terms of a dict are distinct anyway) */
+static void
+rank_sort(RankEntry *a, RankEntry *tmp, Py_ssize_t n)
+{
+    if (n < 16) {  /* insertion sort of the small runs */
+        for (Py_ssize_t i = 1; i < n; i++) {
+            RankEntry e = a[i];
+            Py_ssize_t j = i;
+            while (j > 0 && rank_cmp(&e, &a[j - 1]) < 0) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = e;
+        }
+        return;
+    }
+    Py_ssize_t h = n / 2;
+    rank_sort(a, tmp, h);
+    rank_sort(a + h, tmp, n - h);
+    if (rank_cmp(&a[h - 1], &a[h]) <= 0)
+        return;
+    memcpy(tmp, a, (size_t)h * sizeof *a);
+    Py_ssize_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        a[k++] = rank_cmp(&a[j], &tmp[i]) < 0 ? a[j++] : tmp[i++];
+    while (i < h)
+        a[k++] = tmp[i++];
+}
+
+PyDoc_STRVAR(rank_terms_doc,
+"rank_terms(fieldname, ids, rank, first) -> names\n\n"
+"The terms of ``ids`` (a field's dict: term -> id) in code point order as ``(fieldname,\n"
+"term)`` tuples; each term's rank (``first`` for the first, then one more each) written at\n"
+"its id in ``rank`` (a writable int32 array: every id must be an index of it).");
+
+/* Twin: the loop over a field of PackedBuffer.sorted (``sorted(d)``, the ranks set through a
+ * look-up of each term's id, the names zipped). */
+static PyObject *
+rank_terms(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *fieldname, *ids, *rankobj;
+    Py_ssize_t first;
+    if (!PyArg_ParseTuple(args, "UO!On:rank_terms", &fieldname, &PyDict_Type, &ids, &rankobj,
+                          &first))
+        return NULL;
+    Py_buffer rb;
+    if (PyObject_GetBuffer(rankobj, &rb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_WRITABLE) < 0)
+        return NULL;
+    PyObject *names = NULL;
+    RankEntry *entries = NULL, *tmp = NULL;
+    if (rb.itemsize != 4 || !int_format(rb.format, "il")) {
+        PyErr_SetString(PyExc_TypeError, "rank_terms: rank must be an int32 array");
+        goto done;
+    }
+    Py_ssize_t nrank = rb.len / 4, n = PyDict_GET_SIZE(ids);
+    if (first < 0 || first > INT32_MAX - n) {
+        PyErr_SetString(PyExc_OverflowError, "rank_terms: ranks beyond int32");
+        goto done;
+    }
+    if ((size_t)n > PY_SSIZE_T_MAX / (2 * sizeof(RankEntry))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    entries = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(RankEntry));
+    tmp = PyMem_Malloc((size_t)(n / 2 + 1) * sizeof(RankEntry));
+    if (entries == NULL || tmp == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t pos = 0, k = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(ids, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "rank_terms: a term that is not a str");
+            goto done;
+        }
+        Py_ssize_t id = PyLong_Check(value) ? PyLong_AsSsize_t(value) : -1;
+        if (id == -1 && PyErr_Occurred())
+            PyErr_Clear();
+        if (id < 0 || id >= nrank) {
+            PyErr_SetString(PyExc_ValueError, "rank_terms: an id that is not an index of rank");
+            goto done;
+        }
+        entries[k].term = key;
+        entries[k].id = id;
+        rank_key(&entries[k]);
+        k++;
+    }
+    rank_sort(entries, tmp, n);
+    names = PyList_New(n);
+    if (names == NULL)
+        goto done;
+    int32_t *rank = (int32_t *)rb.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        rank[entries[i].id] = (int32_t)(first + i);
+        PyObject *name = PyTuple_Pack(2, fieldname, entries[i].term);
+        if (name == NULL) {
+            Py_CLEAR(names);
+            goto done;
+        }
+        PyList_SET_ITEM(names, i, name);
+    }
+done:
+    PyMem_Free(entries);
+    PyMem_Free(tmp);
+    PyBuffer_Release(&rb);
+    return names;
+}
+
+/* ------------------------------------------------------------------ a round of a merge */
+
+/* 1: ``o`` is a (field, term) name, two str */
+static int
+is_name(PyObject *o)
+{
+    return PyTuple_CheckExact(o) && PyTuple_GET_SIZE(o) == 2
+           && PyUnicode_CheckExact(PyTuple_GET_ITEM(o, 0))
+           && PyUnicode_CheckExact(PyTuple_GET_ITEM(o, 1));
+}
+
+static int
+name_cmp(PyObject *a, PyObject *b)
+{
+    int c = str_cmp(PyTuple_GET_ITEM(a, 0), PyTuple_GET_ITEM(b, 0));
+    return c ? c : str_cmp(PyTuple_GET_ITEM(a, 1), PyTuple_GET_ITEM(b, 1));
+}
+
+/* One source of a round: its record's names and arrays, its terms lo..hi, the next (k). */
+typedef struct {
+    PyObject *names;
+    Py_buffer bounds, docs, freqs, lens, vst, joined;
+    int held;  /* the buffers got */
+    Py_ssize_t lo, hi, k, n;
+} MergeSrc;
+
+static void
+merge_src_release(MergeSrc *m)
+{
+    Py_buffer *bs[6] = {&m->bounds, &m->docs, &m->freqs, &m->lens, &m->vst, &m->joined};
+    for (int b = 0; b < m->held; b++)
+        PyBuffer_Release(bs[b]);
+    m->held = 0;
+}
+
+/* 1: the record and its range are read (0: something the twin reads instead; -1: error) */
+static int
+merge_src_get(MergeSrc *m, PyObject *rec, PyObject *vst, PyObject *lo, PyObject *hi)
+{
+    if (!PyTuple_Check(rec) || PyTuple_GET_SIZE(rec) != 6
+        || !PyList_CheckExact(PyTuple_GET_ITEM(rec, 0)) || !PyLong_Check(lo) || !PyLong_Check(hi))
+        return 0;
+    m->names = PyTuple_GET_ITEM(rec, 0);
+    m->lo = PyLong_AsSsize_t(lo);
+    m->hi = PyLong_AsSsize_t(hi);
+    if ((m->lo == -1 || m->hi == -1) && PyErr_Occurred())
+        return -1;
+    m->k = m->lo;
+    if (!buffer_of(PyTuple_GET_ITEM(rec, 1), &m->bounds, "lq", 8))
+        return 0;
+    m->held = 1;
+    if (!buffer_of(PyTuple_GET_ITEM(rec, 2), &m->docs, "il", 4))
+        return 0;
+    m->held = 2;
+    if (!buffer_of(PyTuple_GET_ITEM(rec, 3), &m->freqs, "il", 4))
+        return 0;
+    m->held = 3;
+    if (!buffer_of(PyTuple_GET_ITEM(rec, 4), &m->lens, "il", 4))
+        return 0;
+    m->held = 4;
+    if (!buffer_of(vst, &m->vst, "lq", 8))
+        return 0;
+    m->held = 5;
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(rec, 5), &m->joined, PyBUF_SIMPLE) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    m->held = 6;
+    m->n = m->docs.len / 4;
+    Py_ssize_t nt = m->bounds.len / 8;
+    const int64_t *b = m->bounds.buf, *v = m->vst.buf;
+    if (m->freqs.len / 4 != m->n || m->lens.len / 4 != m->n || m->vst.len / 8 != m->n + 1
+        || m->lo < 0 || m->lo > m->hi || m->hi > nt || m->hi > PyList_GET_SIZE(m->names)) {
+        PyErr_SetString(PyExc_ValueError, "merge_round: a record's arrays disagree");
+        return -1;
+    }
+    /* every bound and value start read below is in its arrays, in order */
+    int64_t last = m->lo ? b[m->lo - 1] : 0;
+    for (Py_ssize_t k = m->lo; k < m->hi; k++) {
+        if (b[k] < last || b[k] > m->n) {
+            PyErr_SetString(PyExc_ValueError, "merge_round: a record's bounds are not in order");
+            return -1;
+        }
+        last = b[k];
+    }
+    if (last < 0 || (m->lo < m->hi && (v[m->lo ? b[m->lo - 1] : 0] < 0 || v[last] > m->joined.len
+                                       || v[m->lo ? b[m->lo - 1] : 0] > v[last]))) {
+        PyErr_SetString(PyExc_ValueError, "merge_round: a record's value starts are not its");
+        return -1;
+    }
+    for (Py_ssize_t k = m->lo; k < m->hi; k++)
+        if (!is_name(PyList_GET_ITEM(m->names, k)))
+            return 0;
+    return 1;
+}
+
+PyDoc_STRVAR(merge_round_doc,
+"merge_round(records, vstarts, los, his) -> (names, bounds, docs, freqs, lengths, joined,\n"
+"disordered) or None\n\n"
+"One round of _merge_arrays: the terms ``los[i]:his[i]`` of each record (Arrays: names,\n"
+"int64 term ends, int32 documents, frequencies and value lengths, the values joined;\n"
+"``vstarts[i]``: each posting's value start in the joined bytes and the end, int64) merged\n"
+"by (name, source), a term's parts one after the other; the numbers as bytes (bounds int64,\n"
+"the others int32). ``disordered``: a term has two parts and a term's documents do not\n"
+"ascend. None: something the Python twin reads (a name that is not two str, other arrays).");
+
+/* Twin: the round of _merge_arrays (the entries of each source sorted by (name, source), the
+ * postings gathered by numpy, the values' pieces joined): a k-way merge of the records'
+ * names, each part copied in place, no Python object per term but the names list. */
+static PyObject *
+merge_round(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *records, *vstarts, *los, *his;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!:merge_round", &PyList_Type, &records, &PyList_Type,
+                          &vstarts, &PyList_Type, &los, &PyList_Type, &his))
+        return NULL;
+    Py_ssize_t ns = PyList_GET_SIZE(records);
+    if (PyList_GET_SIZE(vstarts) != ns || PyList_GET_SIZE(los) != ns
+        || PyList_GET_SIZE(his) != ns) {
+        PyErr_SetString(PyExc_ValueError, "merge_round: as many records, starts and ranges");
+        return NULL;
+    }
+    MergeSrc *src = PyMem_Calloc((size_t)(ns ? ns : 1), sizeof(MergeSrc));
+    if (src == NULL)
+        return PyErr_NoMemory();
+    PyObject *result = NULL, *names = NULL, *obounds = NULL, *odocs = NULL, *ofreqs = NULL;
+    PyObject *olens = NULL, *ojoined = NULL;
+    Py_ssize_t p = 0, v = 0, terms = 0;
+    for (Py_ssize_t i = 0; i < ns; i++) {
+        int ok = merge_src_get(&src[i], PyList_GET_ITEM(records, i),
+                               PyList_GET_ITEM(vstarts, i), PyList_GET_ITEM(los, i),
+                               PyList_GET_ITEM(his, i));
+        if (ok < 0)
+            goto done;
+        if (ok == 0) {
+            result = Py_NewRef(Py_None);
+            goto done;
+        }
+        MergeSrc *m = &src[i];
+        if (m->lo < m->hi) {
+            const int64_t *b = m->bounds.buf, *vs = m->vst.buf;
+            int64_t p0 = m->lo ? b[m->lo - 1] : 0, p1 = b[m->hi - 1];
+            p += (Py_ssize_t)(p1 - p0);
+            v += (Py_ssize_t)(vs[p1] - vs[p0]);
+            terms += m->hi - m->lo;
+        }
+    }
+    if (p > PY_SSIZE_T_MAX / 8 || terms > PY_SSIZE_T_MAX / 8) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    names = PyList_New(0);
+    obounds = PyBytes_FromStringAndSize(NULL, 8 * terms);
+    odocs = PyBytes_FromStringAndSize(NULL, 4 * p);
+    ofreqs = PyBytes_FromStringAndSize(NULL, 4 * p);
+    olens = PyBytes_FromStringAndSize(NULL, 4 * p);
+    ojoined = PyBytes_FromStringAndSize(NULL, v);
+    if (!names || !obounds || !odocs || !ofreqs || !olens || !ojoined)
+        goto done;
+    int64_t *bout = (int64_t *)PyBytes_AS_STRING(obounds);
+    int32_t *dout = (int32_t *)PyBytes_AS_STRING(odocs);
+    char *fout = PyBytes_AS_STRING(ofreqs), *lout = PyBytes_AS_STRING(olens);
+    char *jout = PyBytes_AS_STRING(ojoined);
+    Py_ssize_t nt = 0, at = 0, vat = 0;
+    int multi = 0, disorder = 0;
+    for (;;) {
+        Py_ssize_t best = -1;
+        PyObject *name = NULL;
+        for (Py_ssize_t i = 0; i < ns; i++) {  /* the first source of the lowest name */
+            if (src[i].k >= src[i].hi)
+                continue;
+            PyObject *head = PyList_GET_ITEM(src[i].names, src[i].k);
+            if (best < 0 || name_cmp(head, name) < 0) {
+                best = i;
+                name = head;
+            }
+        }
+        if (best < 0)
+            break;
+        if (PyList_Append(names, name) < 0)
+            goto done;
+        int parts = 0;
+        Py_ssize_t first = at;
+        for (Py_ssize_t i = best; i < ns; i++) {
+            MergeSrc *m = &src[i];
+            if (m->k >= m->hi)
+                continue;
+            PyObject *head = PyList_GET_ITEM(m->names, m->k);
+            if (i != best && name_cmp(head, name) != 0)
+                continue;
+            const int64_t *b = m->bounds.buf, *vs = m->vst.buf;
+            Py_ssize_t p0 = (Py_ssize_t)(m->k ? b[m->k - 1] : 0), p1 = (Py_ssize_t)b[m->k];
+            Py_ssize_t np_ = p1 - p0, v0 = (Py_ssize_t)vs[p0], nv = (Py_ssize_t)(vs[p1] - vs[p0]);
+            if (nv < 0 || v0 < 0 || v0 + nv > m->joined.len || vat + nv > v || at + np_ > p) {
+                PyErr_SetString(PyExc_ValueError, "merge_round: value starts out of order");
+                goto done;
+            }
+            memcpy(dout + at, (const int32_t *)m->docs.buf + p0, (size_t)np_ * 4);
+            memcpy(fout + 4 * at, (const char *)m->freqs.buf + 4 * p0, (size_t)np_ * 4);
+            memcpy(lout + 4 * at, (const char *)m->lens.buf + 4 * p0, (size_t)np_ * 4);
+            memcpy(jout + vat, (const char *)m->joined.buf + v0, (size_t)nv);
+            at += np_;
+            vat += nv;
+            m->k++;
+            parts++;
+        }
+        for (Py_ssize_t q = first + 1; q < at && !disorder; q++)
+            if (dout[q] <= dout[q - 1])
+                disorder = 1;
+        if (parts > 1)
+            multi = 1;
+        bout[nt++] = at;
+    }
+    if (at != p || vat != v) {
+        PyErr_SetString(PyExc_ValueError, "merge_round: the values are not the postings'");
+        goto done;
+    }
+    if (nt < terms && _PyBytes_Resize(&obounds, 8 * nt) < 0)
+        goto done;
+    result = Py_BuildValue("(OOOOOOO)", names, obounds, odocs, ofreqs, olens, ojoined,
+                           multi && disorder ? Py_True : Py_False);
+done:
+    for (Py_ssize_t i = 0; i < ns; i++)
+        merge_src_release(&src[i]);
+    PyMem_Free(src);
+    Py_XDECREF(names);
+    Py_XDECREF(obounds);
+    Py_XDECREF(odocs);
+    Py_XDECREF(ofreqs);
+    Py_XDECREF(olens);
+    Py_XDECREF(ojoined);
+    return result;
+}
+
+/* ------------------------------------------------------------------ a buffer's postings sorted */
+
+PyDoc_STRVAR(sort_buffer_doc,
+"sort_buffer(rank, names, tids, freqs, widths, docs) -> (names, sizes, docs, freqs, starts,\n"
+"lengths) or None\n\n"
+"PackedBuffer.sorted's postings in (field, term) order: per chunk k (a document's field)\n"
+"its term ids ``tids[k]`` and frequencies ``freqs[k]`` (int32 arrays), its values' width\n"
+"``widths[k]`` (an int: each value is the frequency times it) or lengths (an int32 array),\n"
+"its document ``docs[k]``; ``rank`` (int32) each id's place in ``names``. Gives the names of\n"
+"the terms present and, as bytes, their numbers of postings (int32), and per posting in\n"
+"(rank, order added) its document, frequency, value length (int32) and value start in the\n"
+"buffer's bytes (int64). None: something the Python twin reads (another type, a length\n"
+"beyond int32).");
+
+/* Twin: PackedBuffer.sorted after the ranks (the ranks gathered, numpy's sort of rank and
+ * place, the arrays gathered in that order): a counting sort by rank, each posting put in
+ * its place in one pass (stable: in the order added), no array of the whole buffer but the
+ * outputs. */
+static PyObject *
+sort_buffer(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *rankobj, *names, *tids, *freqs, *widths, *docs;
+    if (!PyArg_ParseTuple(args, "OO!O!O!O!O!:sort_buffer", &rankobj, &PyList_Type, &names,
+                          &PyList_Type, &tids, &PyList_Type, &freqs, &PyList_Type, &widths,
+                          &PyList_Type, &docs))
+        return NULL;
+    Py_ssize_t nc = PyList_GET_SIZE(tids);
+    if (PyList_GET_SIZE(freqs) != nc || PyList_GET_SIZE(widths) != nc
+        || PyList_GET_SIZE(docs) != nc) {
+        PyErr_SetString(PyExc_ValueError, "sort_buffer: as many chunks of each");
+        return NULL;
+    }
+    Py_buffer rb;
+    if (!buffer_of(rankobj, &rb, "il", 4))
+        Py_RETURN_NONE;
+    PyObject *result = NULL, *present = NULL, *osizes = NULL, *odocs = NULL, *ofreqs = NULL;
+    PyObject *ostarts = NULL, *olens = NULL;
+    int64_t *next = NULL;
+    Py_ssize_t nrank = rb.len / 4, nnames = PyList_GET_SIZE(names), n = 0, held = 0;
+    const int32_t *rank = rb.buf;
+    /* each chunk's buffers, got once (released at the end) */
+    Py_buffer *bufs = PyMem_Calloc((size_t)(3 * nc + 1), sizeof(Py_buffer));
+    unsigned char *has_lens = PyMem_Calloc((size_t)(nc + 1), 1);
+    int32_t *cdocs = PyMem_Malloc((size_t)(nc + 1) * sizeof(int32_t));
+    int32_t *cwidth = PyMem_Malloc((size_t)(nc + 1) * sizeof(int32_t));
+    next = PyMem_Calloc((size_t)(nnames + 1), sizeof(int64_t));
+    if (!bufs || !has_lens || !cdocs || !cwidth || !next) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < nc; k++) {
+        Py_buffer *tb = &bufs[3 * k], *fb = &bufs[3 * k + 1], *lb = &bufs[3 * k + 2];
+        if (!buffer_of(PyList_GET_ITEM(tids, k), tb, "il", 4))
+            goto twin;
+        held++;
+        if (!buffer_of(PyList_GET_ITEM(freqs, k), fb, "il", 4)) {
+            PyBuffer_Release(tb);
+            held--;
+            goto twin;
+        }
+        held++;
+        PyObject *w = PyList_GET_ITEM(widths, k), *d = PyList_GET_ITEM(docs, k);
+        if (!PyLong_CheckExact(d))
+            goto twin;
+        long dv = PyLong_AsLong(d);
+        if (dv == -1 && PyErr_Occurred())
+            goto error;
+        if (dv < INT32_MIN || dv > INT32_MAX)
+            goto twin;
+        cdocs[k] = (int32_t)dv;
+        Py_ssize_t m = tb->len / 4;
+        if (fb->len / 4 != m) {
+            PyErr_SetString(PyExc_ValueError, "sort_buffer: a chunk's ids and frequencies differ");
+            goto error;
+        }
+        if (PyLong_CheckExact(w)) {
+            long wv = PyLong_AsLong(w);
+            if (wv == -1 && PyErr_Occurred())
+                goto error;
+            if (wv < 0 || wv > INT32_MAX)
+                goto twin;
+            cwidth[k] = (int32_t)wv;
+        }
+        else {
+            if (!buffer_of(w, lb, "il", 4))
+                goto twin;
+            held++;
+            has_lens[k] = 1;
+            if (lb->len / 4 != m) {
+                PyErr_SetString(PyExc_ValueError, "sort_buffer: a chunk's ids and lengths differ");
+                goto error;
+            }
+        }
+        const int32_t *t = tb->buf;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            if (t[j] < 0 || t[j] >= nrank) {
+                PyErr_SetString(PyExc_ValueError, "sort_buffer: a term id beyond the ranks");
+                goto error;
+            }
+            int32_t r = rank[t[j]];
+            if (r < 0 || r >= nnames) {
+                PyErr_SetString(PyExc_ValueError, "sort_buffer: a rank without a name");
+                goto error;
+            }
+            next[r]++;
+        }
+        n += m;
+    }
+    if (n > PY_SSIZE_T_MAX / 8) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    /* the present ranks' names and sizes; next[r]: where rank r's postings start */
+    Py_ssize_t npresent = 0;
+    for (Py_ssize_t r = 0; r < nnames; r++)
+        npresent += next[r] != 0;
+    present = PyList_New(npresent);
+    osizes = PyByteArray_FromStringAndSize(NULL, 4 * npresent);
+    odocs = PyByteArray_FromStringAndSize(NULL, 4 * n);
+    ofreqs = PyByteArray_FromStringAndSize(NULL, 4 * n);
+    olens = PyByteArray_FromStringAndSize(NULL, 4 * n);
+    ostarts = PyByteArray_FromStringAndSize(NULL, 8 * n);
+    if (!present || !osizes || !odocs || !ofreqs || !olens || !ostarts)
+        goto error;
+    {
+        int32_t *sz = (int32_t *)PyByteArray_AS_STRING(osizes);
+        int64_t at = 0;
+        Py_ssize_t p = 0;
+        for (Py_ssize_t r = 0; r < nnames; r++) {
+            int64_t c = next[r];
+            if (!c)
+                continue;
+            if (c > INT32_MAX)
+                goto twin;  /* (numpy's int32 sizes would wrap) */
+            PyObject *name = PyList_GET_ITEM(names, r);
+            PyList_SET_ITEM(present, p, Py_NewRef(name));
+            sz[p++] = (int32_t)c;
+            next[r] = at;
+            at += c;
+        }
+    }
+    {
+        int32_t *od = (int32_t *)PyByteArray_AS_STRING(odocs);
+        int32_t *of = (int32_t *)PyByteArray_AS_STRING(ofreqs);
+        int32_t *ol = (int32_t *)PyByteArray_AS_STRING(olens);
+        int64_t *os = (int64_t *)PyByteArray_AS_STRING(ostarts);
+        int64_t value = 0;  /* the next value's start in the buffer's bytes */
+        for (Py_ssize_t k = 0; k < nc; k++) {
+            const int32_t *t = bufs[3 * k].buf, *f = bufs[3 * k + 1].buf;
+            const int32_t *l = has_lens[k] ? bufs[3 * k + 2].buf : NULL;
+            Py_ssize_t m = bufs[3 * k].len / 4;
+            for (Py_ssize_t j = 0; j < m; j++) {
+                int64_t len = l ? (int64_t)l[j] : (int64_t)f[j] * cwidth[k];
+                if (len < INT32_MIN || len > INT32_MAX)
+                    goto twin;  /* numpy's int32 product would wrap: the twin's */
+                int64_t pos = next[rank[t[j]]]++;
+                od[pos] = cdocs[k];
+                of[pos] = f[j];
+                ol[pos] = (int32_t)len;
+                os[pos] = value;
+                value += len;
+            }
+        }
+    }
+    result = Py_BuildValue("(OOOOOO)", present, osizes, odocs, ofreqs, ostarts, olens);
+    goto error;  /* (the common exit) */
+twin:
+    result = Py_NewRef(Py_None);
+error:
+done:
+    if (bufs != NULL) {
+        /* release in the order got: a chunk's ids, frequencies, then its lengths if any */
+        Py_ssize_t left = held;
+        for (Py_ssize_t k = 0; k < nc && left > 0; k++) {
+            for (int b = 0; b < 3 && left > 0; b++) {
+                if (b == 2 && !has_lens[k])
+                    continue;
+                PyBuffer_Release(&bufs[3 * k + b]);
+                left--;
+            }
+        }
+    }
+    PyMem_Free(bufs);
+    PyMem_Free(has_lens);
+    PyMem_Free(cdocs);
+    PyMem_Free(cwidth);
+    PyMem_Free(next);
+    Py_XDECREF(present);
+    Py_XDECREF(osizes);
+    Py_XDECREF(odocs);
+    Py_XDECREF(ofreqs);
+    Py_XDECREF(ostarts);
+    Py_XDECREF(olens);
+    PyBuffer_Release(&rb);
+    return result;
+}
+
+/* ------------------------------------------------------------------ an article's root counts */
+
+PyDoc_STRVAR(entry_counts_doc,
+"entry_counts(counts, terms, tids) -> counts\n\n"
+"Each item's term counted into ``counts`` (a dict: term -> int), the items given as their\n"
+"entries ``tids`` (an array of intp) in ``terms``: the entries in increasing order, each\n"
+"adding its number of items to its term's count (entries of one term add up). None: ``tids``\n"
+"is not an array the C reads (the twin's).");
+
+/* Twin: the loop of ColumnDoc.feature_counts over the root field's entries (numpy's bincount,
+ * then a dict get and set per used entry, in entry order: the dict's order is the features'
+ * order of first sight, which numbers them). */
+static PyObject *
+entry_counts(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *counts, *terms, *tobj;
+    if (!PyArg_ParseTuple(args, "O!O!O:entry_counts", &PyDict_Type, &counts, &PyList_Type,
+                          &terms, &tobj))
+        return NULL;
+    Py_buffer tb;
+    if (!buffer_of(tobj, &tb, "lqn", 8))
+        Py_RETURN_NONE;
+    PyObject *result = NULL;
+    Py_ssize_t n = tb.len / 8, nterms = PyList_GET_SIZE(terms);
+    const int64_t *tids = tb.buf;
+    Py_ssize_t *per = PyMem_Calloc((size_t)(nterms ? nterms : 1), sizeof(Py_ssize_t));
+    if (per == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (tids[i] < 0 || tids[i] >= nterms) {
+            PyErr_SetString(PyExc_IndexError, "entry_counts: an item's entry out of range");
+            goto done;
+        }
+        per[tids[i]]++;
+    }
+    for (Py_ssize_t i = 0; i < nterms && i < PyList_GET_SIZE(terms); i++) {
+        if (!per[i])
+            continue;
+        PyObject *term = Py_NewRef(PyList_GET_ITEM(terms, i));
+        PyObject *old = PyDict_GetItemWithError(counts, term);
+        PyObject *sum;
+        if (old != NULL) {
+            PyObject *k = PyLong_FromSsize_t(per[i]);
+            sum = k == NULL ? NULL : PyNumber_Add(old, k);
+            Py_XDECREF(k);
+        }
+        else
+            sum = PyErr_Occurred() ? NULL : PyLong_FromSsize_t(per[i]);
+        int bad = sum == NULL || PyDict_SetItem(counts, term, sum) < 0;
+        Py_XDECREF(sum);
+        Py_DECREF(term);
+        if (bad)
+            goto done;
+    }
+    result = Py_NewRef(counts);
+done:
+    PyMem_Free(per);
+    PyBuffer_Release(&tb);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"entry_counts", entry_counts, METH_VARARGS, entry_counts_doc},
+    {"sort_buffer", sort_buffer, METH_VARARGS, sort_buffer_doc},
+    {"merge_round", merge_round, METH_VARARGS, merge_round_doc},
+    {"rank_terms", rank_terms, METH_VARARGS, rank_terms_doc},
     {"hash_tables", hash_tables, METH_VARARGS, hash_tables_doc},
     {"add_stream", add_stream, METH_VARARGS, add_stream_doc},
     {"term_table", term_table, METH_VARARGS, term_table_doc},

@@ -8,8 +8,13 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from archive import native
 from archive.analysis.morphology import ALT_MARK
 from archive.index.schema import ColumnStream, encode_stream, root_stream
+
+#: ColumnDoc.feature_counts's loop in C (archive/index/_cpostings.c) where it can be used
+#: (:mod:`archive.native`), else None: the Python there is its twin.
+_cpostings = native.module("archive.index._cpostings")
 
 if TYPE_CHECKING:
     from archive.analysis import Analyzer, Token
@@ -202,13 +207,22 @@ class ColumnDoc(_Stored):
         at = np.flatnonzero(has_alt[vids]) if len(vids) else np.zeros(0, dtype=np.intp)
         if len(at):
             k = len(roots)
-            order = np.argsort(np.concatenate((2 * np.arange(len(vids)), 2 * at + 1)),
-                               kind="stable")
+            # each token's place: after the tokens and alternatives before it (the
+            # alternative right after its token: what a stable sort of 2 * i and 2 * at + 1
+            # gives, without the sort)
+            place = np.arange(len(vids), dtype=np.intp)
+            place[at[0] + 1:] += np.cumsum(np.bincount(at, minlength=len(vids)))[at[0]:-1]
+            alt = place[at] + 1
+
+            def merged(base: np.ndarray, extra: np.ndarray) -> np.ndarray:
+                out = np.empty(len(base) + len(extra), dtype=base.dtype)
+                out[place] = base
+                out[alt] = extra
+                return out
+
             root = ColumnStream(roots + [ALT_MARK + a if a else "" for a in alts],
-                                np.concatenate((vids, vids[at] + k))[order],
-                                np.concatenate((upos, upos[at]))[order],
-                                np.concatenate((starts, starts[at]))[order],
-                                np.concatenate((ends, ends[at]))[order])
+                                merged(vids, vids[at] + k), merged(upos, upos[at]),
+                                merged(starts, starts[at]), merged(ends, ends[at]))
         else:
             root = ColumnStream(roots, vids, upos, starts, ends)
         # mention_spans: each mention that starts at a body token (the body's starts
@@ -249,7 +263,8 @@ class ColumnDoc(_Stored):
 
         root = self.root
         counts: dict[str, int] = {}
-        if len(root.tids):
+        if len(root.tids) and (_cpostings is None  # in C (its twin: the lines below)
+                               or _cpostings.entry_counts(counts, root.terms, root.tids) is None):
             got = counts.get
             tfs = np.bincount(root.tids)
             used = np.flatnonzero(tfs)

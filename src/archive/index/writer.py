@@ -41,9 +41,11 @@ term table, posting blocks), so any stock Whoosh reader or searcher opens the se
 - **in C**: when ``archive.index._cpostings`` is built (setup.py), a ColumnStream's postings
   (``add_stream``), the terms of a record — inlined or in blocks, their term-table entries and
   hashes — (``write_terms``; ``write_record`` reads a sorted run's record as arrays, and spilled
-  runs are merged as arrays: :func:`_merge_arrays`) and the term table's hash tables
-  (``hash_tables``). The Python code here is their twin and reference: the same bytes
-  (tests/test_native_postings.py), and it writes whatever C leaves (see the C file's header).
+  runs are merged as arrays: :func:`_merge_arrays`, a round at a time by ``merge_round``), the
+  term table's hash tables (``hash_tables``) and a buffer's postings put in (field, term) order
+  (``rank_terms`` and ``sort_buffer``, in :meth:`PackedBuffer.sorted`). The Python code here
+  is their twin and reference: the same bytes (tests/test_native_postings.py), and it writes
+  whatever C leaves (see the C file's header).
 
 With ``inline=0`` and ``protocol=2`` the segment files are byte for byte those Whoosh's writer
 makes from the same documents with the same codec (tests/test_index_writer.py checks it). Field
@@ -426,18 +428,32 @@ class PackedBuffer:
 
         if not self.tids:
             return None
-        nchunks = len(self.tids)
-        counts = np.fromiter(map(len, self.tids), np.int64, nchunks)
         # each term id's rank in (field, term) order, and the (field, term) of each rank
         rank = np.zeros(self.next, dtype=np.int32)
         names: list[tuple[str, str]] = []
         for fieldname in sorted(self.ids):
             d = self.ids[fieldname]
+            if _cpostings is not None:  # in C (its twin: the lines below)
+                names += _cpostings.rank_terms(fieldname, d, rank, len(names))
+                continue
             terms = sorted(d)
             rank[np.fromiter(map(d.__getitem__, terms), np.int64, len(terms))] = np.arange(
                 len(names), len(names) + len(terms), dtype=np.int32)
             names += zip(repeat(fieldname), terms)
         self.ids, self.next = {}, 1
+        got = None if _cpostings is None else _cpostings.sort_buffer(
+            rank, names, self.tids, self.freqs, self.lengths, self.docs)
+        if got is not None:  # in C (its twin: the lines below)
+            del rank
+            present, sizes, docs, freqs, starts, lengths = got
+            data, self.data, self.docs = self.data, bytearray(), []
+            self.tids, self.freqs, self.lengths = [], [], []
+            return SortedRun(present, np.frombuffer(sizes, dtype=np.int32),
+                             np.frombuffer(docs, dtype=np.int32),
+                             np.frombuffer(freqs, dtype=np.int32),
+                             np.frombuffer(starts, dtype=np.int64),
+                             np.frombuffer(lengths, dtype=np.int32), data)
+        counts = np.fromiter(map(len, self.tids), np.int64, len(self.tids))
         # a stable sort by rank: the ranks with each posting's place in their low bits,
         # sorted (numpy's vectorised sort of integers, some four times faster than a stable
         # argsort); the arrays are made one at a time, each put in order at once (the peak
@@ -755,7 +771,8 @@ def _last_source(current: list[_R], place: list[int], iters: list[Iterator[_R]],
 def _merge_arrays(sources: list[Iterator[Arrays]]) -> Iterator[Arrays | Chunk]:
     """:func:`_merge_records` of records as arrays (read by ``_cpostings.write_record``): the
     same terms with the same postings, each round's (every term up to the lowest last name
-    of the sources' current records) gathered by numpy, a step per term, none per posting.
+    of the sources' current records) merged by ``_cpostings.merge_round`` (its twin:
+    :func:`_merged_round`, numpy gathers: a step per term, none per posting).
     A round whose term has parts out of document order (not made by the writer's own runs,
     which hold later documents than the runs before them) is given as lists, put in order as
     ``_merge_records`` does."""
@@ -772,65 +789,27 @@ def _merge_arrays(sources: list[Iterator[Arrays]]) -> Iterator[Arrays | Chunk]:
     held = {id(c): (c, value_starts(c)) for c in current}
     while len(current) > 1:
         bound = min(c[0][-1] for c in current)
-        # (name, source, start, end, values' start, end) of each term of the round: its
-        # postings' place in the round's arrays (each source's part, one after another)
-        entries: list[tuple[tuple[str, str], int, int, int, int, int]] = []
-        docs, freqs, lengths = [], [], []
-        joined = [c[5] for c in current]
-        offset = 0
-        for i, c in enumerate(current):
-            lo = place[i]
-            hi = bisect_right(c[0], bound, lo)
-            if hi == lo:
-                continue
-            place[i] = hi
-            tb = np.empty(hi - lo + 1, dtype=np.int64)  # the terms' bounds in the record
-            tb[0] = c[1][lo - 1] if lo else 0
-            tb[1:] = c[1][lo:hi]
-            p0, p1 = int(tb[0]), int(tb[-1])
-            vb = held[id(c)][1][tb]
-            docs.append(c[2][p0:p1])
-            freqs.append(c[3][p0:p1])
-            lengths.append(c[4][p0:p1])
-            at = (tb - p0 + offset).tolist()
-            vat = vb.tolist()
-            entries += zip(c[0][lo:hi], repeat(i), at, islice(at, 1, None), vat,
-                           islice(vat, 1, None))
-            offset += p1 - p0
-        entries.sort(key=_KEY)  # (name, source): a source's parts come in order
-        sizes = np.fromiter(map(sub, map(_FOURTH, entries), map(_THIRD, entries)), np.int64,
-                            len(entries))
-        firsts = np.fromiter(map(_THIRD, entries), np.int64, len(entries))
-        ends = np.cumsum(sizes)
-        gather = np.repeat(firsts - (ends - sizes), sizes)
-        gather += np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
-        all_docs = np.concatenate(docs)[gather]
-        pieces = [joined[e[1]][e[4]:e[5]] for e in entries]
-        names: list[tuple[str, str]] = []
-        bounds: list[int] = []
-        last = None
-        for e, end in zip(entries, ends.tolist(), strict=True):
-            if e[0] == last:
-                bounds[-1] = end
-            else:
-                names.append(e[0])
-                bounds.append(end)
-                last = e[0]
-        record = Arrays(names, np.array(bounds, dtype=np.int64), all_docs,
-                        np.concatenate(freqs)[gather], np.concatenate(lengths)[gather],
-                        b"".join(pieces))
-        if len(names) < len(entries):
-            # a term's parts in document order? (each part is in order)
-            term_of = np.repeat(np.arange(len(names)), np.diff(record[1], prepend=0))
-            if ((all_docs[1:] <= all_docs[:-1]) & (term_of[1:] == term_of[:-1])).any():
-                names_l, bounds_l, ids, ws, vs = record.lists()
-                out = [_in_order((f, t, ids[a:b], ws[a:b], vs[a:b]))
-                       for (f, t), a, b in zip(names_l, [0, *bounds_l], bounds_l, strict=False)]
-                yield (names_l, bounds_l, list(chain.from_iterable(r[2] for r in out)),
-                       list(chain.from_iterable(r[3] for r in out)),
-                       list(chain.from_iterable(r[4] for r in out)))
-                record = None
-        if record is not None:
+        his = [bisect_right(c[0], bound, lo) for c, lo in zip(current, place, strict=True)]
+        got = None if _cpostings is None else _cpostings.merge_round(
+            current, [held[id(c)][1] for c in current], place, his)
+        if got is not None:  # in C (its twin: _merged_round)
+            names, bounds, docs, freqs, lengths, joined, disordered = got
+            record = Arrays(names, np.frombuffer(bounds, dtype=np.int64),
+                            np.frombuffer(docs, dtype=np.int32),
+                            np.frombuffer(freqs, dtype=np.int32),
+                            np.frombuffer(lengths, dtype=np.int32), joined)
+        else:
+            record, disordered = _merged_round(current, held, place, his)
+        place[:] = his
+        if disordered:
+            # a term's parts in document order (each part is in order)
+            names_l, bounds_l, ids, ws, vs = record.lists()
+            out = [_in_order((f, t, ids[a:b], ws[a:b], vs[a:b]))
+                   for (f, t), a, b in zip(names_l, [0, *bounds_l], bounds_l, strict=False)]
+            yield (names_l, bounds_l, list(chain.from_iterable(r[2] for r in out)),
+                   list(chain.from_iterable(r[3] for r in out)),
+                   list(chain.from_iterable(r[4] for r in out)))
+        else:
             yield record
         _advance(current, place, iters)
         held = {id(c): held[id(c)] if id(c) in held and held[id(c)][0] is c
@@ -842,6 +821,68 @@ def _merge_arrays(sources: list[Iterator[Arrays]]) -> Iterator[Arrays | Chunk]:
                       c[5][int(held[id(c)][1][lo]):])
 
     yield from _last_source(current, place, iters, rest)
+
+
+def _merged_round(current: list[Arrays], held: dict[int, tuple[Arrays, np.ndarray]],
+                  place: list[int], his: list[int]) -> tuple[Arrays, bool]:
+    """One round of :func:`_merge_arrays`: the terms ``place[i]:his[i]`` of each current
+    record merged by (name, source), a term's parts one after the other, gathered by numpy (a
+    step per term, none per posting); and whether a term has parts out of document order
+    (a term of two parts or more whose documents do not ascend). Twin of
+    ``_cpostings.merge_round``."""
+    import numpy as np
+
+    # (name, source, start, end, values' start, end) of each term of the round: its
+    # postings' place in the round's arrays (each source's part, one after another)
+    entries: list[tuple[tuple[str, str], int, int, int, int, int]] = []
+    docs, freqs, lengths = [], [], []
+    joined = [c[5] for c in current]
+    offset = 0
+    for i, c in enumerate(current):
+        lo, hi = place[i], his[i]
+        if hi == lo:
+            continue
+        tb = np.empty(hi - lo + 1, dtype=np.int64)  # the terms' bounds in the record
+        tb[0] = c[1][lo - 1] if lo else 0
+        tb[1:] = c[1][lo:hi]
+        p0, p1 = int(tb[0]), int(tb[-1])
+        vb = held[id(c)][1][tb]
+        docs.append(c[2][p0:p1])
+        freqs.append(c[3][p0:p1])
+        lengths.append(c[4][p0:p1])
+        at = (tb - p0 + offset).tolist()
+        vat = vb.tolist()
+        entries += zip(c[0][lo:hi], repeat(i), at, islice(at, 1, None), vat,
+                       islice(vat, 1, None))
+        offset += p1 - p0
+    entries.sort(key=_KEY)  # (name, source): a source's parts come in order
+    sizes = np.fromiter(map(sub, map(_FOURTH, entries), map(_THIRD, entries)), np.int64,
+                        len(entries))
+    firsts = np.fromiter(map(_THIRD, entries), np.int64, len(entries))
+    ends = np.cumsum(sizes)
+    gather = np.repeat(firsts - (ends - sizes), sizes)
+    gather += np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    all_docs = np.concatenate(docs)[gather]
+    pieces = [joined[e[1]][e[4]:e[5]] for e in entries]
+    names: list[tuple[str, str]] = []
+    bounds: list[int] = []
+    last = None
+    for e, end in zip(entries, ends.tolist(), strict=True):
+        if e[0] == last:
+            bounds[-1] = end
+        else:
+            names.append(e[0])
+            bounds.append(end)
+            last = e[0]
+    record = Arrays(names, np.array(bounds, dtype=np.int64), all_docs,
+                    np.concatenate(freqs)[gather], np.concatenate(lengths)[gather],
+                    b"".join(pieces))
+    disordered = False
+    if len(names) < len(entries):
+        term_of = np.repeat(np.arange(len(names)), np.diff(record[1], prepend=0))
+        disordered = bool(((all_docs[1:] <= all_docs[:-1])
+                           & (term_of[1:] == term_of[:-1])).any())
+    return record, disordered
 
 
 _THIRD = itemgetter(2)
