@@ -444,3 +444,84 @@ def test_random_shards_of_real_looking_terms(monkeypatch: pytest.MonkeyPatch) ->
                 got, got_args, want, _ = _both(monkeypatch, browser_index._fresh_forms,
                                                levels[level], level, terms)
                 _same_objects(got, want)
+
+
+# ------------------------------------------------------------------ session 21 (br27)
+
+@given(st.lists(st.integers(-2**63, 2**63 - 1), max_size=300), st.sampled_from([-1, 0, 1, 3]))
+def test_sorted_numbers_sort_as_sorted_does(numbers: list[int], depth: int) -> None:
+    """The inlined introsort (fresh_postings' and fresh_forms' document numbers); depth 0 and
+    small depths take the heapsort at once or after a few levels."""
+    assert cshards.sorted_numbers(numbers, depth) == sorted(numbers)
+
+
+def test_sorted_numbers_of_every_shape() -> None:
+    rng = random.Random(21)
+    for n in (0, 1, 2, 15, 16, 17, 18, 64, 1000, 5000):
+        shapes = {"random": [rng.randrange(-10**12, 10**12) for _ in range(n)],
+                  "sorted": list(range(n)), "reversed": list(range(n, 0, -1)),
+                  "few values": [rng.randrange(3) for _ in range(n)],
+                  "organ pipe": [*range(n // 2), *range(n - n // 2, 0, -1)]}
+        for shape, numbers in shapes.items():
+            for depth in (-1, 0, 1, 2, 5):
+                assert cshards.sorted_numbers(numbers, depth) == sorted(numbers), (n, shape)
+
+
+def test_gather_spill_keeps_one_str_per_text(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of distinct terms, forms and cells (past the first table of kept str and its
+    first arena), each spilled by many articles in random document order: gathered from the
+    bytes as the twin gathers them, one str object per text; the shards' postings and forms
+    (their document numbers sorted in C, long terms too) are the twins'."""
+    monkeypatch.setattr(browser_index, "LONG_DOCS", 40)
+    rng = random.Random(2127)
+    words = [f"{w}{i}" for i in range(3000) for w in ("كتب", "d\u00e9")]
+    cells = [digits.numbers_text([rng.randrange(5000) for _ in range(rng.randint(1, 6))])
+             for _ in range(400)]
+    spill = browser_index._Spill(tmp_path / "spill")
+    articles = 300
+    for seq in range(articles):
+        groups = []
+        for term in rng.sample(words[:60], 12) + rng.sample(words, 40):
+            flat: list[Any] = []
+            for f in sorted(rng.sample(range(8), rng.randint(1, 3))):
+                flat += [f, rng.choice(cells)]
+            forms = [(lv, rng.choice(words), rng.choice([None, rng.choice(words)]))
+                     for lv in (0, 1) if rng.random() < 0.5]
+            groups.append((browser_index.term_hash(term), [(term, flat)], forms))
+        spill.add_bytes(0, browser_index._spilled(
+            browser_index._SPILL_HEAD + marshal.dumps(seq, 2),
+            [marshal.dumps(g, 2) for g in groups]))
+    spill.close()
+    numbers = rng.sample(range(4 * articles), articles)  # document numbers out of order
+    renumber = dict(enumerate(numbers))
+    got: dict[int, Any] = {}
+    want: dict[int, Any] = {}
+    cshards.gather_spill(spill.batch_bytes(0), renumber, {}, 4, 1, 1, 0, got)
+    browser_index._gather(spill.batches(0), renumber, {}, 4, 1, 1, 0, want)
+    _same_objects(got, want)
+    # one str per text: the terms of every shard's postings and forms, and the short cells
+    seen: dict[str, int] = {}
+    for terms, levels in got.values():
+        for term, fields in terms.items():
+            assert seen.setdefault(term, id(term)) == id(term)
+            for held in fields.values():
+                for cell in held.values():
+                    if len(cell) <= 8:  # (_cshards.c's SHORT_CELL: longer ones not kept)
+                        assert seen.setdefault(cell, id(cell)) == id(cell)
+        for level in levels:
+            for term, norms in level.items():
+                assert seen.setdefault(term, id(term)) == id(term)
+                for norm in norms:
+                    assert seen.setdefault(norm, id(norm)) == id(norm)
+    assert len(seen) > 4096
+    for terms, levels in got.values():
+        got_p, got_args, want_p, want_args = _both(monkeypatch, browser_index._fresh_postings,
+                                                   terms, 2048, {})
+        _same_objects(got_p, want_p)
+        _same_objects(got_args[2], want_args[2])
+        assert any(entry[2] for entry in got_p.values())  # long terms among them
+        for level in (0, 1):
+            got_f, _, want_f, _ = _both(monkeypatch, browser_index._fresh_forms,
+                                        levels[level], level, terms)
+            _same_objects(got_f, want_f)

@@ -206,15 +206,83 @@ typedef struct {
     PyObject *cell; /* borrowed (its dict holds it) */
 } Pair;
 
-static int pair_cmp(const void *a, const void *b) {
-    int64_t x = ((const Pair *)a)->d, y = ((const Pair *)b)->d;
-    return (x > y) - (x < y);
-}
+/* Sorts of the postings' document numbers, inlined: the C library's qsort calls its
+ * comparison through a pointer for every pair compared (about 40 % of fresh_postings' and
+ * fresh_forms' instructions went to it). An introsort: quicksort (median of three, the
+ * smaller side first) down to short runs sorted by insertion, heapsort past 2 log n levels.
+ * Not stable: every caller's items are ordered by all they hold (equal items are the same
+ * bytes), so any correct sort gives the order qsort gave. */
+#define DEFINE_SORT(NAME, T, LESS)                                                          \
+    static void NAME##_sift(T *a, Py_ssize_t root, Py_ssize_t n) {                          \
+        T x = a[root];                                                                      \
+        for (Py_ssize_t child; (child = 2 * root + 1) < n; root = child) {                  \
+            if (child + 1 < n && LESS(a[child], a[child + 1]))                              \
+                child++;                                                                    \
+            if (!LESS(x, a[child]))                                                         \
+                break;                                                                      \
+            a[root] = a[child];                                                             \
+        }                                                                                   \
+        a[root] = x;                                                                        \
+    }                                                                                       \
+    static void NAME##_run(T *a, Py_ssize_t n, int depth) {                                 \
+        while (n > 16) {                                                                    \
+            if (depth-- == 0) { /* heapsort what is left */                                 \
+                for (Py_ssize_t i = n / 2; i-- > 0;)                                        \
+                    NAME##_sift(a, i, n);                                                   \
+                for (Py_ssize_t i = n - 1; i > 0; i--) {                                    \
+                    T x = a[0];                                                             \
+                    a[0] = a[i];                                                            \
+                    a[i] = x;                                                               \
+                    NAME##_sift(a, 0, i);                                                   \
+                }                                                                           \
+                return;                                                                     \
+            }                                                                               \
+            Py_ssize_t mid = n / 2;                                                         \
+            T x;                                                                            \
+            /* a[0] ≤ a[mid] ≤ a[n - 1]: the median as pivot, the ends as sentinels */     \
+            if (LESS(a[mid], a[0])) { x = a[mid]; a[mid] = a[0]; a[0] = x; }                \
+            if (LESS(a[n - 1], a[mid])) {                                                   \
+                x = a[mid]; a[mid] = a[n - 1]; a[n - 1] = x;                                \
+                if (LESS(a[mid], a[0])) { x = a[mid]; a[mid] = a[0]; a[0] = x; }            \
+            }                                                                               \
+            T pivot = a[mid];                                                               \
+            Py_ssize_t i = 0, j = n - 1;                                                    \
+            for (;;) {                                                                      \
+                do i++; while (LESS(a[i], pivot));                                          \
+                do j--; while (LESS(pivot, a[j]));                                          \
+                if (i >= j)                                                                 \
+                    break;                                                                  \
+                x = a[i]; a[i] = a[j]; a[j] = x;                                            \
+            }                                                                               \
+            /* a[0, j] ≤ pivot ≤ a[j + 1, n): the smaller side here, the other in turn */   \
+            if (j + 1 < n - j - 1) {                                                        \
+                NAME##_run(a, j + 1, depth);                                                \
+                a += j + 1;                                                                 \
+                n -= j + 1;                                                                 \
+            } else {                                                                        \
+                NAME##_run(a + j + 1, n - j - 1, depth);                                    \
+                n = j + 1;                                                                  \
+            }                                                                               \
+        }                                                                                   \
+        for (Py_ssize_t i = 1; i < n; i++) {                                                \
+            T x = a[i];                                                                     \
+            Py_ssize_t j = i;                                                               \
+            for (; j > 0 && LESS(x, a[j - 1]); j--)                                         \
+                a[j] = a[j - 1];                                                            \
+            a[j] = x;                                                                       \
+        }                                                                                   \
+    }                                                                                       \
+    static void NAME(T *a, Py_ssize_t n) {                                                  \
+        int depth = 0;                                                                      \
+        for (Py_ssize_t m = n; m > 1; m >>= 1)                                              \
+            depth += 2;                                                                     \
+        NAME##_run(a, n, depth);                                                            \
+    }
 
-static int int_cmp(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
+#define INT_LESS(x, y) ((x) < (y))
+#define PAIR_LESS(x, y) ((x).d < (y).d)
+DEFINE_SORT(sort_ints, int64_t, INT_LESS)
+DEFINE_SORT(sort_pairs, Pair, PAIR_LESS)
 
 /* A field's postings (docnum → cell text) as pairs sorted by docnum: 1 done, 0 not taken
  * (a key not a docnum, a cell not a str), -1 an error. *pairs is PyMem-allocated. */
@@ -239,7 +307,7 @@ static int sorted_pairs(PyObject *held, Pair **pairs, Py_ssize_t *n) {
         i++;
     }
     *n = i;
-    qsort(*pairs, (size_t)i, sizeof(Pair), pair_cmp);
+    sort_pairs(*pairs, i);
     return 1;
 }
 
@@ -518,10 +586,14 @@ done:
     return r;
 }
 
-/* What a round of the twin's loop reads its records for. */
+struct Strings;
+
+/* What a round of the twin's loop reads its records for; strings: the str made so far from
+ * the spill's bytes (gather_spill; NULL: none kept). */
 typedef struct {
     PyObject *renumber, *partial, *incoming;
     long long shards, passes, step, part_of;
+    struct Strings *strings;
 } Round;
 
 static int parse_round(PyObject *args, const char *format, PyObject **batches, Round *c) {
@@ -580,11 +652,13 @@ static int gather_batch(PyObject *batch, Round *c) {
     return r;
 }
 
-/* Each item of the iterable (the call's first argument) through one(item, round). */
+/* Each item of the iterable (the call's first argument) through one(item, round);
+ * strings: kept for the call (gather_spill) or NULL. */
 static PyObject *over_batches(PyObject *args, const char *format,
-                              int (*one)(PyObject *, Round *)) {
+                              int (*one)(PyObject *, Round *), struct Strings *strings) {
     PyObject *items;
     Round c;
+    c.strings = strings;
     if (parse_round(args, format, &items, &c) < 0)
         return NULL;
     PyObject *it = PyObject_GetIter(items);
@@ -604,7 +678,7 @@ static PyObject *over_batches(PyObject *args, const char *format,
 
 static PyObject *gather(PyObject *self, PyObject *args) {
     (void)self;
-    return over_batches(args, "OOO!LLLLO!:gather", gather_batch);
+    return over_batches(args, "OOO!LLLLO!:gather", gather_batch, NULL);
 }
 
 /* ------------------------------------------------------------------ the spill's bytes */
@@ -688,9 +762,129 @@ static int rd_str(Reader *r, const char **s, Py_ssize_t *n) {
     return 1;
 }
 
-/* a str as marshal makes it */
+/* a str as marshal makes it (ASCII, as the cells' digit text is, copied without the
+ * decoder's call) */
 static PyObject *new_str(const char *s, Py_ssize_t n) {
-    return n ? PyUnicode_DecodeUTF8(s, n, "surrogatepass") : PyUnicode_New(0, 0);
+    unsigned char high = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        high |= (unsigned char)s[i];
+    if (high & 0x80)
+        return PyUnicode_DecodeUTF8(s, n, "surrogatepass");
+    PyObject *str = PyUnicode_New(n, 127);
+    if (str != NULL && n)
+        memcpy(PyUnicode_1BYTE_DATA(str), s, (size_t)n);
+    return str;
+}
+
+/* The str made from the spill's bytes during one gather_spill call, by their UTF-8 bytes: a
+ * term, a form and a short cell recur in record after record of a bucket (every article of
+ * a term's posting spills it again), and each was decoded, hashed (as a dict key) and freed
+ * again per record: 39 % of the walk's instructions went to the decoder alone. One str per
+ * distinct text instead (its hash cached in it); the dicts keep equal values, so the shards'
+ * texts and marshal bytes (version 2: no references) are the same. Open addressing over
+ * FNV-1a hashes of the bytes, the bytes kept in one arena; freed with the call (the gathered
+ * dicts hold the str they use). */
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t at, n; /* the bytes: arena[at, at + n) */
+    PyObject *str;    /* NULL: an empty slot */
+} StringSlot;
+
+typedef struct Strings {
+    StringSlot *slots;
+    size_t mask, used;
+    char *arena;
+    Py_ssize_t arena_n, arena_cap;
+} Strings;
+
+/* A cell longer than this is not kept (its positions are unlikely to recur). */
+#define SHORT_CELL 8
+
+static void strings_free(Strings *t) {
+    if (t->slots != NULL)
+        for (size_t i = 0; i <= t->mask; i++)
+            Py_XDECREF(t->slots[i].str);
+    PyMem_Free(t->slots);
+    PyMem_Free(t->arena);
+    t->slots = NULL;
+    t->arena = NULL;
+}
+
+static int strings_grow(Strings *t) {
+    size_t size = t->slots == NULL ? 4096 : 2 * (t->mask + 1);
+    if (size > PY_SSIZE_T_MAX / sizeof(StringSlot)) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    StringSlot *slots = PyMem_Calloc(size, sizeof(StringSlot));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (t->slots != NULL) {
+        for (size_t i = 0; i <= t->mask; i++) {
+            if (t->slots[i].str == NULL)
+                continue;
+            size_t j = (size_t)t->slots[i].hash & (size - 1);
+            while (slots[j].str != NULL)
+                j = (j + 1) & (size - 1);
+            slots[j] = t->slots[i];
+        }
+        PyMem_Free(t->slots);
+    }
+    t->slots = slots;
+    t->mask = size - 1;
+    return 0;
+}
+
+/* The str of bytes s[0, n) (new reference): the one made before for the same bytes, or a
+ * new one (new_str) kept for the next. */
+static PyObject *kept_str(Strings *t, const char *s, Py_ssize_t n) {
+    if (t == NULL)
+        return new_str(s, n);
+    if (t->slots == NULL && strings_grow(t) < 0)
+        return NULL;
+    uint64_t hash = 14695981039346656037ULL;
+    for (Py_ssize_t i = 0; i < n; i++)
+        hash = (hash ^ (unsigned char)s[i]) * 1099511628211ULL;
+    size_t j = (size_t)hash & t->mask;
+    for (; t->slots[j].str != NULL; j = (j + 1) & t->mask) {
+        StringSlot *slot = &t->slots[j];
+        if (slot->hash == hash && slot->n == n
+            && (n == 0 || memcmp(t->arena + slot->at, s, (size_t)n) == 0))
+            return Py_NewRef(slot->str);
+    }
+    PyObject *str = new_str(s, n);
+    if (str == NULL)
+        return NULL;
+    if (t->arena_n + n > t->arena_cap) {
+        Py_ssize_t cap = t->arena_cap ? t->arena_cap : 1 << 16;
+        while (cap < t->arena_n + n) {
+            if (cap > PY_SSIZE_T_MAX / 2) {
+                Py_DECREF(str);
+                PyErr_NoMemory();
+                return NULL;
+            }
+            cap *= 2;
+        }
+        char *arena = PyMem_Realloc(t->arena, (size_t)cap);
+        if (arena == NULL) {
+            Py_DECREF(str);
+            PyErr_NoMemory();
+            return NULL;
+        }
+        t->arena = arena;
+        t->arena_cap = cap;
+    }
+    if (n)
+        memcpy(t->arena + t->arena_n, s, (size_t)n);
+    t->slots[j] = (StringSlot){hash, t->arena_n, n, Py_NewRef(str)};
+    t->arena_n += n;
+    if (++t->used * 2 > t->mask + 1 && strings_grow(t) < 0) {
+        Py_DECREF(str);
+        return NULL;
+    }
+    return str;
 }
 
 /* The walk over a batch's bytes: 1 read (and, with build, gathered), 0 not of the shape
@@ -786,7 +980,7 @@ static int walk(Reader *r, Round *c, int build) {
                 }
                 PyObject *term = NULL, *docs = NULL;
                 if (take) {
-                    term = new_str(s, n);
+                    term = kept_str(c->strings, s, n);
                     docs = term ? PyDict_GetItemWithError(terms, term) : NULL;
                     if (docs == NULL && term != NULL && !PyErr_Occurred()) {
                         docs = PyDict_New();
@@ -810,7 +1004,9 @@ static int walk(Reader *r, Round *c, int build) {
                     }
                     if (!take)
                         continue;
-                    PyObject *field = PyLong_FromLongLong(f), *cell = new_str(s, n);
+                    PyObject *field = PyLong_FromLongLong(f);
+                    PyObject *cell = n <= SHORT_CELL ? kept_str(c->strings, s, n)
+                                                     : new_str(s, n);
                     PyObject *at = field ? PyDict_GetItemWithError(docs, field) : NULL;
                     if (field == NULL || cell == NULL || (at == NULL && PyErr_Occurred()))
                         r2 = -1;
@@ -852,9 +1048,9 @@ static int walk(Reader *r, Round *c, int build) {
                 }
                 if (!take)
                     continue;
-                PyObject *term = ts ? new_str(ts, tn) : Py_NewRef(one);
-                PyObject *norm = new_str(ns, nn);
-                PyObject *spelling = ss ? new_str(ss, sn) : Py_XNewRef(norm);
+                PyObject *term = ts ? kept_str(c->strings, ts, tn) : Py_NewRef(one);
+                PyObject *norm = kept_str(c->strings, ns, nn);
+                PyObject *spelling = ss ? kept_str(c->strings, ss, sn) : Py_XNewRef(norm);
                 if (term == NULL || norm == NULL || spelling == NULL)
                     r2 = -1;
                 else
@@ -903,7 +1099,10 @@ static int gather_bytes(PyObject *chunk, Round *c) {
 
 static PyObject *gather_spill(PyObject *self, PyObject *args) {
     (void)self;
-    return over_batches(args, "OOO!LLLLO!:gather_spill", gather_bytes);
+    Strings strings = {NULL, 0, 0, NULL, 0, 0};
+    PyObject *done = over_batches(args, "OOO!LLLLO!:gather_spill", gather_bytes, &strings);
+    strings_free(&strings);
+    return done;
 }
 
 /* ------------------------------------------------------------------ postings */
@@ -1226,7 +1425,7 @@ static int posting(Text *t, PyObject *term, PyObject *fields, Shard *s) {
     for (int f = 0; f < NFIELDS; f++)
         for (Py_ssize_t i = 0; i < sizes[f]; i++)
             docs[n++] = pairs[f][i].d;
-    qsort(docs, (size_t)n, sizeof(int64_t), int_cmp);
+    sort_ints(docs, n);
     Py_ssize_t u = 0;
     for (Py_ssize_t i = 0; i < n; i++)
         if (u == 0 || docs[u - 1] != docs[i])
@@ -1339,12 +1538,8 @@ typedef struct {
     Py_ssize_t form; /* the form's number (0 …) */
 } Held;
 
-static int held_cmp(const void *a, const void *b) {
-    const Held *x = a, *y = b;
-    if (x->d != y->d)
-        return (x->d > y->d) - (x->d < y->d);
-    return (x->form > y->form) - (x->form < y->form);
-}
+#define HELD_LESS(x, y) ((x).d < (y).d || ((x).d == (y).d && (x).form < (y).form))
+DEFINE_SORT(sort_held, Held, HELD_LESS)
 
 static int str_cmp(const void *a, const void *b) {
     return PyUnicode_Compare(*(PyObject *const *)a, *(PyObject *const *)b);
@@ -1394,7 +1589,7 @@ static int level_docs(PyObject *fields, int level, int64_t **docs, Py_ssize_t *n
             k++;
         }
     }
-    qsort(*docs, (size_t)k, sizeof(int64_t), int_cmp);
+    sort_ints(*docs, k);
     Py_ssize_t u = 0;
     for (Py_ssize_t i = 0; i < k; i++)
         if (u == 0 || (*docs)[u - 1] != (*docs)[i])
@@ -1527,7 +1722,7 @@ static int forms_fragment(Text *t, PyObject *term, PyObject *norms, const int64_
         }
     }
     /* each article's code: its form's number + 1, or "," its forms' count and numbers */
-    qsort(held, (size_t)nheld, sizeof(Held), held_cmp);
+    sort_held(held, nheld);
     if (text_json(t, term) < 0 || text_ascii(t, ":[[") < 0) {
         r = -1;
         goto done;
@@ -1676,6 +1871,42 @@ static PyObject *numbers_text(PyObject *self, PyObject *numbers) {
     return out;
 }
 
+/* sorted_numbers(numbers, depth): sort_ints over a list of ints (for the tests; depth -1:
+ * sort_ints' own limit, 0: heapsort at once). */
+static PyObject *sorted_numbers(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *numbers;
+    int depth;
+    if (!PyArg_ParseTuple(args, "O!i:sorted_numbers", &PyList_Type, &numbers, &depth))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(numbers);
+    int64_t *a = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    if (a == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long long v = PyLong_AsLongLong(PyList_GET_ITEM(numbers, i));
+        if (v == -1 && PyErr_Occurred()) {
+            PyMem_Free(a);
+            return NULL;
+        }
+        a[i] = v;
+    }
+    if (depth < 0)
+        sort_ints(a, n);
+    else
+        sort_ints_run(a, n, depth);
+    PyObject *out = PyList_New(n);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *v = PyLong_FromLongLong(a[i]);
+        if (v == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, i, v);
+    }
+    PyMem_Free(a);
+    return out;
+}
+
 static PyObject *loaded(PyObject *self, PyObject *unused) {
     (void)self;
     (void)unused;
@@ -1691,6 +1922,8 @@ static PyMethodDef methods[] = {
     {"fresh_postings", fresh_postings, METH_VARARGS, "index._fresh_postings' loop in C."},
     {"fresh_forms", fresh_forms, METH_VARARGS, "index._fresh_forms' loop in C."},
     {"numbers_text", numbers_text, METH_O, "digits.numbers_text in C (for the tests)."},
+    {"sorted_numbers", sorted_numbers, METH_VARARGS,
+     "the numbers sorted as fresh_postings sorts them (for the tests)."},
     {NULL, NULL, 0, NULL},
 };
 
