@@ -52,7 +52,8 @@ def test_a_site_build_takes_the_related_ids_from_its_index_update(
     archive_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The related ids the index update has just written reach the site through the update's
-    report: build/related.json is not parsed again; a build whose index is fresh reads it."""
+    report: build/related.json is not parsed again; a build whose index is fresh takes them
+    from the published index (related.idx, checked against the text), still not parsing it."""
     from archive.site import plugin
 
     monkeypatch.delenv("ARCHIVE_ROOT", raising=False)
@@ -73,9 +74,16 @@ def test_a_site_build_takes_the_related_ids_from_its_index_update(
     in_file = real(archive_dir / "build" / "related.json")
     assert in_file and any(in_file.values())
     assert given == [in_file]
-    _build(archive_dir)  # nothing changed: the index is fresh, the file is read
-    assert reads == [archive_dir / "build" / "related.json"]
+    _build(archive_dir)  # nothing changed: the index is fresh, its related.idx is read
+    assert reads == []
     assert given[1] == in_file
+    indexes = list((archive_dir / "build").rglob("related.idx"))
+    assert indexes
+    for index in indexes:  # no index of the text: it is parsed
+        index.unlink()
+    _build(archive_dir)
+    assert reads == [archive_dir / "build" / "related.json"]
+    assert given[2] == in_file
 
 
 def test_load_reuses_the_given_corpus_only_for_the_same_folders(
