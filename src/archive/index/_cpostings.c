@@ -24,7 +24,10 @@
  * - sort_buffer: a packed buffer's postings in (field, term) order (twin: PackedBuffer.sorted
  *   after the ranks);
  * - entry_counts: an article's root counts (twin: the loop of ColumnDoc.feature_counts, in
- *   archive/index/docs.py).
+ *   archive/index/docs.py);
+ * - related_top: the related lists of a chunk of articles (twin: _Matrix.top's products and
+ *   selection and _Matrix.shared, in archive/index/related.py, through scipy);
+ * - feature_row: an article's row of related.FeatureRows (twin: FeatureRows.add_counts).
  *
  * No output depends on an address or on the hash seed: pointers are only compared for
  * identity (pickle's memo: a set of them, asked whether it holds one, never read in order),
@@ -35,6 +38,8 @@
 #include "native.h"
 #include <stdint.h>
 #include <string.h>
+#include <limits.h>
+#include <math.h>
 
 static void
 put_be32(unsigned char *p, uint32_t v)
@@ -2093,7 +2098,322 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ related articles */
+
+/* 1: ``b`` is ``o``'s buffer, C-contiguous, of C doubles; 0: ``o`` is not one (the caller's
+ * twin reads it) */
+static int
+double_buffer(PyObject *o, Py_buffer *b)
+{
+    if (PyObject_GetBuffer(o, b, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    const char *f = b->format;
+    if (f != NULL && (*f == '@' || *f == '='))
+        f++;
+    if (b->itemsize == 8 && f != NULL && f[0] == 'd' && f[1] == '\0' && b->len % 8 == 0)
+        return 1;
+    PyBuffer_Release(b);
+    return 0;
+}
+
+/* A row's span of entries [lo, hi) in arrays of ``len`` entries (-1 and ValueError when the
+ * pointers do not describe one) */
+static int
+row_span(const int64_t *ptr, Py_ssize_t i, Py_ssize_t len, Py_ssize_t *lo, Py_ssize_t *hi)
+{
+    if (ptr[i] < 0 || ptr[i] > ptr[i + 1] || ptr[i + 1] > len) {
+        PyErr_SetString(PyExc_ValueError, "related_top: pointers out of order or range");
+        return -1;
+    }
+    *lo = (Py_ssize_t)ptr[i];
+    *hi = (Py_ssize_t)ptr[i + 1];
+    return 0;
+}
+
+/* (score, other) pairs kept best first: higher score, then the smaller other */
+typedef struct {
+    double score;
+    Py_ssize_t other;
+} Ranked;
+
+/* ``e`` put in the ``k``-long best-first list ``a`` holding ``*n`` items, if it belongs there
+ * (an insertion: k is a handful) */
+static void
+ranked_put(Ranked *a, Py_ssize_t *n, Py_ssize_t k, Ranked e)
+{
+    Py_ssize_t at = *n;
+    if (at == k) {
+        Ranked last = a[k - 1];
+        if (e.score < last.score || (e.score == last.score && e.other > last.other))
+            return;
+        at = k - 1;
+    }
+    else
+        (*n)++;
+    while (at > 0 && (a[at - 1].score < e.score
+                      || (a[at - 1].score == e.score && a[at - 1].other > e.other))) {
+        a[at] = a[at - 1];
+        at--;
+    }
+    a[at] = e;
+}
+
+PyDoc_STRVAR(related_top_doc,
+"related_top(data, indices, indptr, t_data, t_rows, t_indptr, rows, top_k, shared_k, names)\n"
+"    -> (r, cand, score, shared)\n\n"
+"The related lists of ``rows`` (int64 row numbers) of the normalised weight matrix given as\n"
+"CSR arrays (data: float64, indices: int32 columns ascending in each row, indptr: int64) and\n"
+"as its transpose (t_data, t_rows, t_indptr: each column's rows): per row, its ``top_k``\n"
+"others of highest similarity rounded to 4 decimals (> 0; ties: the smaller row), as four\n"
+"lists of equal length (the row, the other row, the score, and the names of the ``shared_k``\n"
+"columns of largest product, ties by column, taken from ``names``, one per column). None:\n"
+"arrays the C does not read, or columns not ascending (the twin's).");
+
+/* Twin: _Matrix.top's products and selection and _Matrix.shared (archive/index/related.py),
+ * through scipy: ``x[rows] @ xt`` sums, per pair of rows, the products of their shared
+ * columns in the left row's column order starting from 0 (csr_matmat), as the accumulation
+ * below does, so the floats are the same; the rounding is numpy's (times 10^4, rint,
+ * divided). The selection keeps a best-first list of top_k per row instead of numpy's
+ * partition and sort of every candidate. */
+static PyObject *
+related_top(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *objs[7], *names;
+    Py_ssize_t top_k, shared_k;
+    if (!PyArg_ParseTuple(args, "OOOOOOOnnO!:related_top", &objs[0], &objs[1], &objs[2],
+                          &objs[3], &objs[4], &objs[5], &objs[6], &top_k, &shared_k,
+                          &PyList_Type, &names))
+        return NULL;
+    Py_buffer b[7];
+    int got = 0;
+    for (; got < 7; got++) {
+        int ok = (got == 0 || got == 3) ? double_buffer(objs[got], &b[got])
+                 : (got == 1 || got == 4) ? buffer_of(objs[got], &b[got], "i", 4)
+                 : buffer_of(objs[got], &b[got], "lqn", 8);
+        if (!ok)
+            break;
+    }
+    PyObject *result = NULL, *r = NULL, *cand = NULL, *score = NULL, *shared = NULL;
+    double *acc = NULL;
+    Py_ssize_t *touched = NULL;
+    unsigned char *seen = NULL;
+    Ranked *best = NULL, *top = NULL;
+    if (got < 7 || top_k < 1 || shared_k < 0) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    const double *data = b[0].buf, *t_data = b[3].buf;
+    const int32_t *indices = b[1].buf, *t_rows = b[4].buf;
+    const int64_t *indptr = b[2].buf, *t_indptr = b[5].buf, *rows = b[6].buf;
+    Py_ssize_t nnz = b[0].len / 8, t_nnz = b[3].len / 8;
+    Py_ssize_t n = b[2].len / 8 - 1, ncols = b[5].len / 8 - 1, nrows = b[6].len / 8;
+    if (n < 0 || ncols < 0 || b[1].len / 4 != nnz || b[4].len / 4 != t_nnz
+        || PyList_GET_SIZE(names) != ncols) {
+        PyErr_SetString(PyExc_ValueError, "related_top: arrays of unequal lengths");
+        goto done;
+    }
+    acc = PyMem_Calloc((size_t)(n ? n : 1), sizeof(double));
+    touched = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    seen = PyMem_Calloc((size_t)(n ? n : 1), 1);
+    best = PyMem_Malloc((size_t)top_k * sizeof(Ranked));
+    top = PyMem_Malloc((size_t)(shared_k ? shared_k : 1) * sizeof(Ranked));
+    r = PyList_New(0);
+    cand = PyList_New(0);
+    score = PyList_New(0);
+    shared = PyList_New(0);
+    if (acc == NULL || touched == NULL || seen == NULL || best == NULL || top == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (r == NULL || cand == NULL || score == NULL || shared == NULL)
+        goto done;
+    for (Py_ssize_t q = 0; q < nrows; q++) {
+        int64_t i = rows[q];
+        Py_ssize_t lo, hi, nt = 0, nbest = 0;
+        if (i < 0 || i >= n) {
+            PyErr_SetString(PyExc_IndexError, "related_top: a row out of range");
+            goto done;
+        }
+        if (row_span(indptr, (Py_ssize_t)i, nnz, &lo, &hi) < 0)
+            goto done;
+        for (Py_ssize_t e = lo; e < hi; e++) {
+            int32_t j = indices[e];
+            Py_ssize_t clo, chi;
+            if (j < 0 || j >= ncols || (e > lo && indices[e - 1] >= j)) {
+                if (j >= 0 && j < ncols) {  /* not ascending: scipy's order is another */
+                    result = Py_NewRef(Py_None);
+                    goto done;
+                }
+                PyErr_SetString(PyExc_IndexError, "related_top: a column out of range");
+                goto done;
+            }
+            if (row_span(t_indptr, j, t_nnz, &clo, &chi) < 0)
+                goto done;
+            double v = data[e];
+            for (Py_ssize_t kk = clo; kk < chi; kk++) {
+                int32_t k = t_rows[kk];
+                if (k < 0 || k >= n) {
+                    PyErr_SetString(PyExc_IndexError, "related_top: a row out of range");
+                    goto done;
+                }
+                if (!seen[k]) {
+                    seen[k] = 1;
+                    touched[nt++] = k;
+                }
+                acc[k] += v * t_data[kk];
+            }
+        }
+        for (Py_ssize_t t = 0; t < nt; t++) {
+            Py_ssize_t k = touched[t];
+            double s = acc[k];
+            acc[k] = 0.0;
+            seen[k] = 0;
+            if (k == i)
+                continue;
+            s = rint(s * 10000.0) / 10000.0;
+            if (s > 0)
+                ranked_put(best, &nbest, top_k, (Ranked){s, k});
+        }
+        for (Py_ssize_t p = 0; p < nbest; p++) {
+            /* the columns both rows hold, the largest products first (the two rows'
+             * columns merged: both ascending) */
+            Py_ssize_t other = best[p].other, alo, ahi, blo, bhi, ntop = 0;
+            if (row_span(indptr, other, nnz, &blo, &bhi) < 0)
+                goto done;
+            alo = lo;
+            ahi = hi;
+            while (alo < ahi && blo < bhi) {
+                int32_t ja = indices[alo], jb = indices[blo];
+                if (blo > (Py_ssize_t)indptr[other] && indices[blo - 1] >= jb) {
+                    result = Py_NewRef(Py_None);
+                    goto done;
+                }
+                if (ja < jb)
+                    alo++;
+                else if (jb < ja)
+                    blo++;
+                else {
+                    double prod = data[alo] * data[blo];
+                    /* (the column's place as the tie-break: ranked_put prefers the smaller) */
+                    if (prod != 0 && shared_k > 0)
+                        ranked_put(top, &ntop, shared_k, (Ranked){prod, ja});
+                    alo++;
+                    blo++;
+                }
+            }
+            PyObject *cols = PyList_New(ntop);
+            if (cols == NULL)
+                goto done;
+            for (Py_ssize_t c = 0; c < ntop; c++)
+                PyList_SET_ITEM(cols, c, Py_NewRef(PyList_GET_ITEM(names, top[c].other)));
+            PyObject *ro = PyLong_FromSsize_t((Py_ssize_t)i);
+            PyObject *co = PyLong_FromSsize_t(other);
+            PyObject *so = PyFloat_FromDouble(best[p].score);
+            int bad = ro == NULL || co == NULL || so == NULL || PyList_Append(r, ro) < 0
+                      || PyList_Append(cand, co) < 0 || PyList_Append(score, so) < 0
+                      || PyList_Append(shared, cols) < 0;
+            Py_XDECREF(ro);
+            Py_XDECREF(co);
+            Py_XDECREF(so);
+            Py_DECREF(cols);
+            if (bad)
+                goto done;
+        }
+    }
+    result = PyTuple_Pack(4, r, cand, score, shared);
+done:
+    PyMem_Free(acc);
+    PyMem_Free(touched);
+    PyMem_Free(seen);
+    PyMem_Free(best);
+    PyMem_Free(top);
+    Py_XDECREF(r);
+    Py_XDECREF(cand);
+    Py_XDECREF(score);
+    Py_XDECREF(shared);
+    for (int k = 0; k < got; k++)
+        PyBuffer_Release(&b[k]);
+    return result;
+}
+
+PyDoc_STRVAR(feature_row_doc,
+"feature_row(number, counts) -> bytes\n\n"
+"An article's row of FeatureRows: each feature of ``counts`` (a dict: name -> int, in its\n"
+"order) numbered by ``number`` (a dict: name -> int), the names it does not hold added to it\n"
+"numbered from len(number) in order of first sight; the numbers then the counts as C ints.\n"
+"None: ``number`` holds something else than ints (the twin's).");
+
+/* Twin: the lines of FeatureRows.add_counts after this call (archive/index/related.py): the
+ * look-ups, the new names numbered, the two int arrays' bytes. */
+static PyObject *
+feature_row(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *number, *counts;
+    if (!PyArg_ParseTuple(args, "O!O!:feature_row", &PyDict_Type, &number, &PyDict_Type,
+                          &counts))
+        return NULL;
+    Py_ssize_t n = PyDict_GET_SIZE(counts);
+    if (n > PY_SSIZE_T_MAX / 8)
+        return PyErr_NoMemory();
+    PyObject *out = PyBytes_FromStringAndSize(NULL, 8 * n);
+    if (out == NULL)
+        return NULL;
+    int *fids = (int *)PyBytes_AS_STRING(out), *tfs = fids + n;
+    Py_ssize_t pos = 0, k = 0;
+    PyObject *name, *tf;
+    while (PyDict_Next(counts, &pos, &name, &tf)) {
+        if (k >= n) {
+            PyErr_SetString(PyExc_RuntimeError, "feature_row: counts changed size");
+            goto fail;
+        }
+        PyObject *num = PyDict_GetItemWithError(number, name);
+        long v;
+        if (num == NULL) {
+            if (PyErr_Occurred())
+                goto fail;
+            PyObject *fresh = PyLong_FromSsize_t(PyDict_GET_SIZE(number));
+            if (fresh == NULL)
+                goto fail;
+            int bad = PyDict_SetItem(number, name, fresh) < 0;
+            v = PyLong_AsLong(fresh);
+            Py_DECREF(fresh);
+            if (bad)
+                goto fail;
+        }
+        else {
+            if (!PyLong_CheckExact(num)) {
+                Py_DECREF(out);
+                Py_RETURN_NONE;
+            }
+            v = PyLong_AsLong(num);
+            if (v == -1 && PyErr_Occurred())
+                goto fail;
+        }
+        if (v < INT_MIN || v > INT_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "feature_row: a number out of a C int");
+            goto fail;
+        }
+        fids[k] = (int)v;
+        long t = PyLong_AsLong(tf);
+        if (t == -1 && PyErr_Occurred())
+            goto fail;
+        if (t < INT_MIN || t > INT_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "feature_row: a count out of a C int");
+            goto fail;
+        }
+        tfs[k++] = (int)t;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"related_top", related_top, METH_VARARGS, related_top_doc},
+    {"feature_row", feature_row, METH_VARARGS, feature_row_doc},
     {"entry_counts", entry_counts, METH_VARARGS, entry_counts_doc},
     {"sort_buffer", sort_buffer, METH_VARARGS, sort_buffer_doc},
     {"merge_round", merge_round, METH_VARARGS, merge_round_doc},

@@ -42,8 +42,13 @@ from json.encoder import encode_basestring as _quote  # the C function where the
 from operator import itemgetter
 from typing import Any, TextIO, TypeAlias
 
+from archive import native
 from archive.index.textindex import TextCheck, checked_index_bytes, index_bytes, index_fields
 from archive.index.textindex import text_check as text_check  # (its home before)
+
+#: _Matrix.top's products and selection and FeatureRows.add_counts's look-ups in C
+#: (archive/index/_cpostings.c) where it can be used; None: their twins (scipy, numpy)
+_cpostings = native.module("archive.index._cpostings")
 
 #: Version of the rule above, kept in the index manifest: related.json computed with another
 #: rule is computed again in full, never updated (2: idf by levels).
@@ -328,7 +333,9 @@ class _Matrix:
     while their pairs of entries are few, in the order scipy sums them (the same floats), so
     that an update does not import scipy (0.13–0.15 CPU s, most of it ``scipy.sparse``: ~7 %
     of a one-article rebuild at 987 articles). A cold build's products (every row) stay
-    scipy's."""
+    scipy's, or those of ``_cpostings.related_top`` (the same floats, summed in the same
+    order), which reads the arrays themselves: with it, a cold build neither imports scipy
+    (~10 % of the stage's instructions at 987 articles) nor makes its matrices."""
 
     def __init__(self, table: FeatureTable, few: bool = False) -> None:
         import numpy as np
@@ -377,7 +384,10 @@ class _Matrix:
         self._xt: Any = None
         self._df: Any = None
         self._last: tuple[bytes, tuple[Any, Any, Any]] | None = None  # (rows, _against's)
-        if not few:
+        #: each column's rows, for related_top: (data, rows, indptr), made when first asked for
+        self._t: tuple[Any, Any, Any] | None = None
+        self._names: list[str] | None = None  # the vocabulary as ``shared`` names it
+        if not few and _cpostings is None:
             self._make()
 
     def _make(self) -> None:
@@ -405,6 +415,33 @@ class _Matrix:
         if self._csr is not None:
             return self._csr
         return self._x.data, self._x.indices, self._x.indptr
+
+    def _columns(self) -> tuple[Any, Any, Any]:
+        """The transpose of ``x`` as arrays (data, rows, indptr): each column's entries in
+        row order (a stable sort of the entries by column)."""
+        import numpy as np
+
+        if self._t is None:
+            w, col, indptr = self._arrays()
+            order = np.argsort(col, kind="stable")
+            rows = np.repeat(np.arange(self.shape[0], dtype=np.int32), np.diff(indptr))[order]
+            t_indptr = np.zeros(self.shape[1] + 1, dtype=np.int64)
+            np.cumsum(np.bincount(col, minlength=self.shape[1]), out=t_indptr[1:])
+            self._t = (w[order], rows, t_indptr)
+        return self._t
+
+    def _top_c(self, rows: Any, top_k: int) -> tuple[list[int], list[int], list[float],
+                                                     list[list[str]]] | None:
+        """What the twin's products, selection and :meth:`shared` give for ``rows``, in C
+        (None: the C does not read these arrays, or there is no C)."""
+        if _cpostings is None:
+            return None
+        if self._names is None:
+            self._names = [f[1:] if f.startswith("@") else f for f in self.vocab]
+        w, col, indptr = self._arrays()
+        t_data, t_rows, t_indptr = self._columns()
+        return _cpostings.related_top(w, col, indptr, t_data, t_rows, t_indptr, rows, top_k,
+                                      SHARED_K, self._names)  # type: ignore[no-any-return]
 
     def _pairs(self, rows: Any) -> int:
         """How many products of entries :meth:`_against` makes for ``rows``."""
@@ -472,6 +509,13 @@ class _Matrix:
         out: dict[str, list[dict[str, Any]]] = {}
         for lo in range(0, len(rows), _CHUNK):
             chunk = rows[lo:lo + _CHUNK]
+            got = None if self._numpy(chunk) else self._top_c(chunk, top_k)
+            if got is not None:
+                for a in chunk.tolist():
+                    out[ids[a]] = []
+                for a, b, score, shared in zip(*got, strict=True):
+                    out[ids[a]].append({"id": ids[b], "score": score, "shared": shared})
+                continue
             if self._numpy(chunk):
                 k_of, indices, data = self._against(chunk)
                 indptr = np.searchsorted(k_of, np.arange(len(chunk) + 1))
@@ -746,7 +790,8 @@ class FeatureTable:
 class FeatureRows:
     """New rows of a :class:`FeatureTable`, gathered one article at a time in compact form:
     each feature name is kept once (numbered in order of first sight) and each article's row
-    as two integer arrays, not a dict of strings per article (at 29,904 articles the dicts
+    as the bytes of two C int arrays (the numbers, then the counts), not a dict of strings
+    per article (at 29,904 articles the dicts
     held until the end of the index stage). :meth:`table` gives what
     :meth:`FeatureTable.from_dict` gives for the same rows."""
 
@@ -754,7 +799,7 @@ class FeatureRows:
 
     def __init__(self) -> None:
         self._number: dict[str, int] = {}
-        self._rows: dict[str, tuple[array[int], array[int]]] = {}
+        self._rows: dict[str, bytes] = {}
 
     def add(self, aid: str, root_items: Iterable[tuple[str, int, int, int]],
             entity_items: Iterable[tuple[str, int, int, int]]) -> None:
@@ -763,6 +808,12 @@ class FeatureRows:
 
     def add_counts(self, aid: str, counts: dict[str, int]) -> None:
         """The row of ``aid``: each feature with its term frequency (any order)."""
+        row = (_cpostings.feature_row(self._number, counts)  # in C (twin: _row)
+               if _cpostings is not None else None)
+        self._rows[aid] = row if row is not None else self._row(counts)
+
+    def _row(self, counts: dict[str, int]) -> bytes:
+        """The row of ``counts`` (its names numbered, the new ones added to ``_number``)."""
         import numpy as np
 
         number = self._number
@@ -775,8 +826,7 @@ class FeatureRows:
             number.update(zip(map(keys.__getitem__, missing), count(len(number))))
             # only the new names looked up again
             got[missing] = list(map(number.__getitem__, map(keys.__getitem__, missing)))
-        # (an array made from a list is allocated to its size; frombytes over-allocates)
-        self._rows[aid] = (array("i", got.tolist()), array("i", counts.values()))
+        return array("i", got.tolist()).tobytes() + array("i", counts.values()).tobytes()
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -784,8 +834,13 @@ class FeatureRows:
     def as_dict(self) -> dict[str, dict[str, int]]:
         """Per id, each feature with its term frequency (what :func:`features_of` gives)."""
         first = list(self._number)
-        return {aid: dict(sorted(zip(map(first.__getitem__, fids), tfs, strict=True)))
-                for aid, (fids, tfs) in sorted(self._rows.items())}
+        out = {}
+        for aid, row in sorted(self._rows.items()):
+            both = array("i", row)
+            half = len(both) // 2
+            out[aid] = dict(sorted(zip(map(first.__getitem__, both[:half]), both[half:],
+                                       strict=True)))
+        return out
 
     def table(self) -> FeatureTable:
         """The table of these rows alone: :meth:`FeatureTable.from_dict` of :meth:`as_dict`,
@@ -798,20 +853,21 @@ class FeatureRows:
         remap = np.empty(len(first), dtype=np.int32)  # first-sight number → alphabetical
         remap[np.asarray(order, dtype=np.int64)] = np.arange(len(first), dtype=np.int32)
         ids = sorted(self._rows)
-        lengths = np.fromiter((len(self._rows[a][0]) for a in ids), dtype=np.int64,
+        lengths = np.fromiter((len(self._rows[a]) // 8 for a in ids), dtype=np.int64,
                               count=len(ids))
         indptr = np.concatenate(([0], np.cumsum(lengths)))
         fid = np.empty(int(indptr[-1]), dtype=np.int32)
         tf = np.empty(int(indptr[-1]), dtype=np.int32)
         for k, a in enumerate(ids):
-            fids, tfs = self._rows[a]
-            if not fids:
+            both = self._rows[a]
+            if not both:
                 continue
-            row = remap[np.frombuffer(fids, dtype=np.int32)]
-            order_k = np.argsort(row, kind="stable")
             lo, hi = int(indptr[k]), int(indptr[k + 1])
+            both_a = np.frombuffer(both, dtype=np.intc)
+            row = remap[both_a[:hi - lo]]
+            order_k = np.argsort(row, kind="stable")
             fid[lo:hi] = row[order_k]
-            tf[lo:hi] = np.frombuffer(tfs, dtype=np.int32)[order_k]
+            tf[lo:hi] = both_a[hi - lo:][order_k]
         return FeatureTable(ids, names, indptr, fid, tf)
 
 
