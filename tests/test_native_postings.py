@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_index_writer import merged_segments, seed_docs, segment_files, write  # noqa: F401
 
+import archive.index.related as rel
 import archive.index.writer as writer_module
 from archive.index.writer import ArchiveWriter, PackedBuffer, _block_term, length_to_byte
 
@@ -646,6 +647,166 @@ def test_entry_counts_leaves_or_refuses_what_it_cannot_read() -> None:
         _cpostings.entry_counts({"a": "x"}, ["a"], np.array([0], dtype=np.intp))
     with pytest.raises(TypeError):  # a term that is not hashable
         _cpostings.entry_counts({}, [[1]], np.array([0], dtype=np.intp))
+
+
+# ------------------------------------------------------------------ related_top, feature_row
+
+
+#: articles' features: a few names (so that articles share many, and scores tie), Arabic,
+#: entity keys (their "@" dropped in ``shared``), a non-BMP character
+FEATURES = st.dictionaries(
+    st.sampled_from(["كتب", "درس", "@place:a", "@actor:b", "x", "\U0001d54f", "r1", "r2",
+                     "r3", "r4", "r5", "r6", "r7", "r8", "r9"]),
+    st.integers(1, 4), max_size=12)
+
+
+def _related_both(feats: dict[str, dict[str, int]], top_k: int = rel.TOP_K,
+                  ) -> tuple[Any, Any]:
+    """write_related's text, ids and index with the C module and with its twin (scipy)."""
+    import io
+
+    out = []
+    for module in (_cpostings, None):
+        saved = rel._cpostings
+        rel._cpostings = module
+        try:
+            text = io.StringIO()
+            ids, index = rel.write_related(rel.FeatureTable.from_dict(feats), text, top_k)
+            full = rel.related_json(rel.related_from_features(feats, top_k))
+            out.append((text.getvalue(), ids, index, full))
+        finally:
+            rel._cpostings = saved
+    return out[0], out[1]
+
+
+@needs_c
+@settings(deadline=None, max_examples=60)
+@given(st.lists(FEATURES, max_size=40), st.integers(1, 6), st.integers(0, 2))
+def test_related_top_is_the_twin(rows: list[dict[str, int]], top_k: int, copies: int) -> None:
+    """related_top's lists are scipy's products and numpy's selection, byte for byte: equal
+    scores ordered by id (articles with the same features, ``copies`` of them), empty
+    articles, top_k of every size, lists shorter than top_k."""
+    feats = {f"a{k:03d}": r for k, r in enumerate(rows)}
+    for k in range(copies):
+        if rows:
+            feats[f"b{k:03d}"] = dict(rows[0])
+    with_c, twin = _related_both(feats, top_k)
+    assert with_c == twin
+
+
+@needs_c
+@pytest.mark.parametrize("n", [130, 700])
+def test_related_top_is_the_twin_on_many_articles(n: int) -> None:
+    """From FULL_BELOW articles on (the idf by levels, the cap on df), over several chunks."""
+    rng = random.Random(n)
+    names = [f"w{k}" for k in range(400)] + [f"@e{k}" for k in range(40)]
+    feats = {}
+    for k in range(n):
+        pool = names[:rng.randint(1, len(names))]
+        feats[f"a{k:05d}"] = {f: rng.randint(1, 5)
+                              for f in rng.sample(pool, min(len(pool), rng.randint(0, 30)))}
+    with_c, twin = _related_both(feats)
+    assert with_c == twin
+    assert with_c[0].count('"score"') > n  # (lists were made)
+
+
+@needs_c
+def test_related_top_leaves_or_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    # two rows sharing column 0; the transpose by hand
+    w = np.array([0.6, 0.8, 1.0])
+    col = np.array([0, 1, 0], dtype=np.int32)
+    ptr = np.array([0, 2, 3], dtype=np.int64)
+    tw = np.array([0.6, 1.0, 0.8])
+    trow = np.array([0, 1, 0], dtype=np.int32)
+    tptr = np.array([0, 2, 3], dtype=np.int64)
+    rows = np.array([0, 1], dtype=np.int64)
+    names = ["a", "b"]
+    good = (w, col, ptr, tw, trow, tptr, rows)
+    assert _cpostings.related_top(*good, 5, 8, names) == (
+        [0, 1], [1, 0], [0.6, 0.6], [["a"], ["a"]])
+    assert _cpostings.related_top(*good, 5, 0, names) == ([0, 1], [1, 0], [0.6, 0.6], [[], []])
+    # arrays of other types, top_k < 1: the twin's
+    assert _cpostings.related_top(w.astype(np.float32), *good[1:], 5, 8, names) is None
+    assert _cpostings.related_top(w, col.astype(np.int64), *good[2:], 5, 8, names) is None
+    assert _cpostings.related_top(*good[:6], rows.astype(np.int32), 5, 8, names) is None
+    assert _cpostings.related_top(*good, 0, 8, names) is None
+    assert _cpostings.related_top(*good, 5, -1, names) is None
+    assert _cpostings.related_top(w, col, ptr, tw, trow, tptr, [0], 5, 8, names) is None
+    # columns out of order in a row: scipy's sums are in another order
+    assert _cpostings.related_top(w, np.array([1, 0, 0], dtype=np.int32), *good[2:], 5, 8,
+                                  names) is None
+    with pytest.raises(ValueError):  # names of another length
+        _cpostings.related_top(*good, 5, 8, ["a"])
+    with pytest.raises(ValueError):
+        _cpostings.related_top(w[:2], *good[1:], 5, 8, names)
+    with pytest.raises(IndexError):  # a row beyond the matrix
+        _cpostings.related_top(*good[:6], np.array([2], dtype=np.int64), 5, 8, names)
+    with pytest.raises(IndexError):
+        _cpostings.related_top(*good[:6], np.array([-1], dtype=np.int64), 5, 8, names)
+    with pytest.raises(IndexError):  # a column beyond the vocabulary
+        _cpostings.related_top(w, np.array([0, 5, 0], dtype=np.int32), *good[2:], 5, 8,
+                               names)
+    with pytest.raises(IndexError):  # a column's row beyond the matrix
+        _cpostings.related_top(w, col, ptr, tw, np.array([0, 9, 0], dtype=np.int32), tptr,
+                               rows, 5, 8, names)
+    with pytest.raises(ValueError):  # pointers past the entries, or backwards
+        _cpostings.related_top(w, col, np.array([0, 2, 9], dtype=np.int64), *good[3:], 5, 8,
+                               names)
+    with pytest.raises(ValueError):
+        _cpostings.related_top(w, col, ptr, tw, trow, np.array([0, 3, 2], dtype=np.int64),
+                               rows, 5, 8, names)
+    with pytest.raises(TypeError):
+        _cpostings.related_top(*good, 5, 8, tuple(names))
+    # empty: no rows asked for, or a matrix without rows
+    assert _cpostings.related_top(*good[:6], rows[:0], 5, 8, names) == ([], [], [], [])
+    e64, e32 = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    assert _cpostings.related_top(np.zeros(0), e32, np.zeros(1, dtype=np.int64), np.zeros(0),
+                                  e32, np.zeros(1, dtype=np.int64), e64, 5, 8, []) == (
+        [], [], [], [])
+
+
+@needs_c
+@settings(deadline=None)
+@given(st.lists(FEATURES, max_size=20), st.lists(
+    st.sampled_from(["كتب", "x", "q", "\U0001d54f"]), unique=True, max_size=3))
+def test_feature_row_is_add_counts(rows: list[dict[str, int]], known: list[str]) -> None:
+    """feature_row gives add_counts's twin's bytes and numbers new names alike, in order of
+    first sight (names already numbered, any counts within a C int)."""
+    with_c, twin = rel.FeatureRows(), rel.FeatureRows()
+    with_c._number = {f: k for k, f in enumerate(known)}
+    twin._number = dict(with_c._number)
+    saved = rel._cpostings
+    for k, r in enumerate(rows):
+        counts = {f: t * (-1) ** k * 7 ** min(k, 10) for f, t in r.items()}
+        with_c.add_counts(f"a{k}", counts)
+        rel._cpostings = None
+        try:
+            twin.add_counts(f"a{k}", counts)
+        finally:
+            rel._cpostings = saved
+    assert list(with_c._number.items()) == list(twin._number.items())
+    assert with_c._rows == twin._rows
+    assert with_c.as_dict() == twin.as_dict()
+
+
+@needs_c
+def test_feature_row_leaves_or_refuses_what_it_cannot_read() -> None:
+    assert _cpostings.feature_row({"a": 1.5}, {"a": 1}) is None  # numbers not ints
+    assert _cpostings.feature_row({}, {}) == b""
+    with pytest.raises(OverflowError):
+        _cpostings.feature_row({}, {"a": 2**31})
+    with pytest.raises(OverflowError):
+        _cpostings.feature_row({"a": -2**40}, {"a": 1})
+    with pytest.raises(TypeError):
+        _cpostings.feature_row({}, {"a": "1"})
+    with pytest.raises(TypeError):
+        _cpostings.feature_row([], {})
+    number: dict[str, int] = {"b": 0}
+    got = _cpostings.feature_row(number, {"\U0001d54f": 3, "b": 2, "a": 1})
+    assert number == {"b": 0, "\U0001d54f": 1, "a": 2}
+    assert got == array("i", [1, 0, 2, 3, 2, 1]).tobytes()
 
 
 # ------------------------------------------------------------------ whole segments
