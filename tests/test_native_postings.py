@@ -769,6 +769,56 @@ def test_related_top_leaves_or_refuses_what_it_cannot_read() -> None:
 
 @needs_c
 @settings(deadline=None)
+@given(st.lists(st.lists(st.tuples(
+    st.integers(0, 5), st.floats(min_value=0.0001, max_value=1.0),
+    st.lists(st.text(alphabet=st.sampled_from(['"', "\\", "\n", "\x01", "ك", "\U0001d54f", "a"]),
+                     max_size=3), max_size=4)), max_size=3), min_size=1, max_size=6))
+def test_related_parts_are_related_items(rows: list[list[tuple[int, float, list[str]]]],
+                                         ) -> None:
+    """related_parts writes each row's entry as _related_item does (quotes, backslashes,
+    control and non-BMP characters in ids and names, empty lists, scores of every length)."""
+    six = ["a\"1", "b\\2", "c\n3", "\U0001d54f", "ك", "f\x01"]
+    lo = 1
+    ids = [six[k % 6] for k in range(max(6, lo + len(rows)))]
+    r, cand, score, shared, want = [], [], [], [], []
+    for k, entries in enumerate(rows, start=lo):
+        want.append(rel._related_item((ids[k], [
+            {"id": ids[b], "score": sc, "shared": names} for b, sc, names in entries])))
+        for b, sc, names in entries:
+            r.append(k)
+            cand.append(b)
+            score.append(sc)
+            shared.append([rel._quote(f) for f in names])
+    qids = [rel._quote(a) for a in ids]
+    got = _cpostings.related_parts(qids, lo, lo + len(rows), r, cand, score, shared)
+    assert got == want
+
+
+@needs_c
+def test_related_parts_leave_or_refuse_what_they_cannot_write() -> None:
+    q = ['"a"', '"b"']
+    assert _cpostings.related_parts(q, 0, 2, [], [], [], []) == ['\n "a": []', '\n "b": []']
+    assert _cpostings.related_parts(q, 0, 0, [], [], [], []) == []
+    assert _cpostings.related_parts(q, 0, 2, [0], [1], [float("nan")], [[]]) is None
+    assert _cpostings.related_parts(q, 0, 2, [0], [1], [1], [[]]) is None  # not a float
+    with pytest.raises(ValueError):  # rows out of order, or outside lo..hi
+        _cpostings.related_parts(q, 0, 2, [1, 0], [0, 1], [0.5, 0.5], [[], []])
+    with pytest.raises(ValueError):
+        _cpostings.related_parts(q, 0, 1, [1], [0], [0.5], [[]])
+    with pytest.raises(ValueError):
+        _cpostings.related_parts(q, 1, 2, [0], [0], [0.5], [[]])
+    with pytest.raises(ValueError):
+        _cpostings.related_parts(q, 0, 3, [], [], [], [])
+    with pytest.raises(ValueError):
+        _cpostings.related_parts(q, 0, 2, [0], [], [0.5], [[]])
+    with pytest.raises(IndexError):
+        _cpostings.related_parts(q, 0, 2, [0], [2], [0.5], [[]])
+    with pytest.raises(TypeError):  # a shared name that is not a str
+        _cpostings.related_parts(q, 0, 2, [0], [1], [0.5], [[3]])
+
+
+@needs_c
+@settings(deadline=None)
 @given(st.lists(FEATURES, max_size=20), st.lists(
     st.sampled_from(["كتب", "x", "q", "\U0001d54f"]), unique=True, max_size=3))
 def test_feature_row_is_add_counts(rows: list[dict[str, int]], known: list[str]) -> None:

@@ -27,6 +27,7 @@
  *   archive/index/docs.py);
  * - related_top: the related lists of a chunk of articles (twin: _Matrix.top's products and
  *   selection and _Matrix.shared, in archive/index/related.py, through scipy);
+ * - related_parts: their text in related.json (twin: related._related_item);
  * - feature_row: an article's row of related.FeatureRows (twin: FeatureRows.add_counts).
  *
  * No output depends on an address or on the hash seed: pointers are only compared for
@@ -2338,6 +2339,123 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(related_parts_doc,
+"related_parts(qids, lo, hi, r, cand, score, shared) -> list of str\n\n"
+"The entries of related.json of the rows lo..hi-1 (their text as related._related_item\n"
+"writes it) from related_top's lists (rows ascending, within lo..hi-1), ``qids`` the ids\n"
+"and ``shared`` the names already quoted as JSON strings. None: a score that is not a\n"
+"finite float (the twin's).");
+
+/* Twin: related._related_item of each row's list of {"id", "score", "shared"} (the text
+ * pieces joined once per row; a score written by float's repr, as the f-string does). */
+static PyObject *
+related_parts(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *qids, *r, *cand, *score, *shared;
+    Py_ssize_t lo, hi;
+    if (!PyArg_ParseTuple(args, "O!nnO!O!O!O!:related_parts", &PyList_Type, &qids, &lo, &hi,
+                          &PyList_Type, &r, &PyList_Type, &cand, &PyList_Type, &score,
+                          &PyList_Type, &shared))
+        return NULL;
+    Py_ssize_t m = PyList_GET_SIZE(r), nids = PyList_GET_SIZE(qids);
+    if (PyList_GET_SIZE(cand) != m || PyList_GET_SIZE(score) != m
+        || PyList_GET_SIZE(shared) != m || lo < 0 || hi < lo || hi > nids) {
+        PyErr_SetString(PyExc_ValueError, "related_parts: lists of unequal lengths");
+        return NULL;
+    }
+    /* the constant pieces, as related._related_item and _related_entry write them */
+    static const char *texts[] = {
+        "\n ", ": []", ": [\n  {\n", "\n  },\n  {\n", "\n  }\n ]", "   \"id\": ",
+        ",\n   \"score\": ", ",\n", "   \"shared\": [\n    ", ",\n    ", "\n   ]",
+        "   \"shared\": []", "",
+    };
+    enum { NL, EMPTY, OPEN, NEXT, CLOSE, ID, SCORE, COMMA, SHARED, SEP, SHUT, NONE, BLANK, NT };
+    PyObject *c[NT] = {NULL};
+    PyObject *out = NULL, *pieces = NULL, *result = NULL;
+    for (int k = 0; k < NT; k++)
+        if ((c[k] = PyUnicode_FromString(texts[k])) == NULL)
+            goto done;
+    if ((out = PyList_New(0)) == NULL || (pieces = PyList_New(0)) == NULL)
+        goto done;
+#define PUT(o) do { if (PyList_Append(pieces, (o)) < 0) goto done; } while (0)
+    Py_ssize_t e = 0;
+    for (Py_ssize_t row = lo; row < hi; row++) {
+        if (PyList_SetSlice(pieces, 0, PyList_GET_SIZE(pieces), NULL) < 0)
+            goto done;
+        PUT(c[NL]);
+        PUT(PyList_GET_ITEM(qids, row));
+        Py_ssize_t first = e;
+        for (; e < m; e++) {
+            Py_ssize_t a = PyLong_AsSsize_t(PyList_GET_ITEM(r, e));
+            if (a == -1 && PyErr_Occurred())
+                goto done;
+            if (a < row || a >= hi) {
+                PyErr_SetString(PyExc_ValueError, "related_parts: rows out of order or range");
+                goto done;
+            }
+            if (a != row)
+                break;
+            Py_ssize_t b = PyLong_AsSsize_t(PyList_GET_ITEM(cand, e));
+            if (b == -1 && PyErr_Occurred())
+                goto done;
+            if (b < 0 || b >= nids) {
+                PyErr_SetString(PyExc_IndexError, "related_parts: an id out of range");
+                goto done;
+            }
+            PyObject *sc = PyList_GET_ITEM(score, e), *names = PyList_GET_ITEM(shared, e);
+            if (!PyFloat_CheckExact(sc) || !isfinite(PyFloat_AS_DOUBLE(sc))
+                || !PyList_CheckExact(names)) {
+                result = Py_NewRef(Py_None);
+                goto done;
+            }
+            PUT(e == first ? c[OPEN] : c[NEXT]);
+            PUT(c[ID]);
+            PUT(PyList_GET_ITEM(qids, b));
+            PUT(c[SCORE]);
+            PyObject *text = PyObject_Repr(sc);
+            if (text == NULL)
+                goto done;
+            int bad = PyList_Append(pieces, text) < 0;
+            Py_DECREF(text);
+            if (bad)
+                goto done;
+            PUT(c[COMMA]);
+            Py_ssize_t nn = PyList_GET_SIZE(names);
+            if (nn == 0)
+                PUT(c[NONE]);
+            else {
+                PUT(c[SHARED]);
+                for (Py_ssize_t k = 0; k < nn; k++) {
+                    if (k)
+                        PUT(c[SEP]);
+                    PUT(PyList_GET_ITEM(names, k));
+                }
+                PUT(c[SHUT]);
+            }
+        }
+        PUT(e == first ? c[EMPTY] : c[CLOSE]);
+        PyObject *part = PyUnicode_Join(c[BLANK], pieces);
+        if (part == NULL)
+            goto done;
+        int bad = PyList_Append(out, part) < 0;
+        Py_DECREF(part);
+        if (bad)
+            goto done;
+    }
+#undef PUT
+    if (e != m) {
+        PyErr_SetString(PyExc_ValueError, "related_parts: rows out of order or range");
+        goto done;
+    }
+    result = Py_NewRef(out);
+done:
+    for (int k = 0; k < NT; k++)
+        Py_XDECREF(c[k]);
+    Py_XDECREF(pieces);
+    Py_XDECREF(out);
+    return result;
+}
+
 PyDoc_STRVAR(feature_row_doc,
 "feature_row(number, counts) -> bytes\n\n"
 "An article's row of FeatureRows: each feature of ``counts`` (a dict: name -> int, in its\n"
@@ -2414,6 +2532,7 @@ fail:
 static PyMethodDef methods[] = {
     {"related_top", related_top, METH_VARARGS, related_top_doc},
     {"feature_row", feature_row, METH_VARARGS, feature_row_doc},
+    {"related_parts", related_parts, METH_VARARGS, related_parts_doc},
     {"entry_counts", entry_counts, METH_VARARGS, entry_counts_doc},
     {"sort_buffer", sort_buffer, METH_VARARGS, sort_buffer_doc},
     {"merge_round", merge_round, METH_VARARGS, merge_round_doc},

@@ -387,6 +387,7 @@ class _Matrix:
         #: each column's rows, for related_top: (data, rows, indptr), made when first asked for
         self._t: tuple[Any, Any, Any] | None = None
         self._names: list[str] | None = None  # the vocabulary as ``shared`` names it
+        self._quoted: list[str] | None = None  # ... quoted as JSON strings
         if not few and _cpostings is None:
             self._make()
 
@@ -430,18 +431,24 @@ class _Matrix:
             self._t = (w[order], rows, t_indptr)
         return self._t
 
-    def _top_c(self, rows: Any, top_k: int) -> tuple[list[int], list[int], list[float],
-                                                     list[list[str]]] | None:
+    def _top_c(self, rows: Any, top_k: int, quoted: bool = False,
+               ) -> tuple[list[int], list[int], list[float], list[list[str]]] | None:
         """What the twin's products, selection and :meth:`shared` give for ``rows``, in C
-        (None: the C does not read these arrays, or there is no C)."""
+        (None: the C does not read these arrays, or there is no C); ``quoted``: the shared
+        names as JSON strings (what related.json writes)."""
         if _cpostings is None:
             return None
         if self._names is None:
             self._names = [f[1:] if f.startswith("@") else f for f in self.vocab]
+        names = self._names
+        if quoted:
+            if self._quoted is None:
+                self._quoted = list(map(_quote, names))
+            names = self._quoted
         w, col, indptr = self._arrays()
         t_data, t_rows, t_indptr = self._columns()
         return _cpostings.related_top(w, col, indptr, t_data, t_rows, t_indptr, rows, top_k,
-                                      SHARED_K, self._names)  # type: ignore[no-any-return]
+                                      SHARED_K, names)  # type: ignore[no-any-return]
 
     def _pairs(self, rows: Any) -> int:
         """How many products of entries :meth:`_against` makes for ``rows``."""
@@ -1129,8 +1136,30 @@ def write_related(feats: Features, out: TextIO, top_k: int = TOP_K
         check.add(text)
 
     put("{")
+    qids: list[str] | None = None
     for lo in range(0, n, _CHUNK):  # (the chunks of _Matrix.top: the same products)
-        rows = np.arange(lo, min(n, lo + _CHUNK), dtype=np.int64)
+        hi = min(n, lo + _CHUNK)
+        rows = np.arange(lo, hi, dtype=np.int64)
+        # in C where it can be (the lists and their text; twin: the lines after this block)
+        lists_c = m._top_c(rows, top_k, quoted=True) if m is not None else None
+        if lists_c is not None:
+            if qids is None:
+                qids = list(map(_quote, ids))
+            r, cand, score, shared = lists_c
+            parts_c = _cpostings.related_parts(qids, lo, hi, r, cand, score, shared)
+            if parts_c is not None:
+                lengths[lo:hi] = list(map(len, parts_c))
+                r_a, cand_a = np.asarray(r, dtype=np.int64), np.asarray(cand, dtype=np.int64)
+                place = _ranks(r_a)
+                nbr[r_a, place] = cand_a
+                scores[r_a, place] = score
+                found_ids: list[list[str]] = [[] for _ in range(hi - lo)]
+                for a, b in zip(r, cand, strict=True):
+                    found_ids[a - lo].append(ids[b])
+                lists.update(zip(ids[lo:hi], found_ids, strict=True))
+                put(("," if lo else "") + ",".join(parts_c))
+                del parts_c, lists_c
+                continue
         got = m.top(rows, top_k) if m is not None else {}
         parts = []
         for k in rows.tolist():
