@@ -609,22 +609,33 @@ def test_an_edit_that_brings_new_words_is_numbered_by_the_replace_and_equals_scr
         table, related = new, json.loads(as_json(updated))
 
 
+@pytest.mark.parametrize("hide_c", [False, True])
 @pytest.mark.parametrize("n", [0, 1, 2, 255, 256, 257, 700])
 def test_related_written_a_chunk_at_a_time_are_the_whole_computations_bytes(
-    n: int, monkeypatch: pytest.MonkeyPatch
+    n: int, hide_c: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A cold build writes the lists as they are made (write_related): the same text, index
     and ids as related_file and id_lists of related_from_features, with no more than a
-    chunk of lists made at a time."""
+    chunk of lists made at a time (their text in C, or with the C module hidden)."""
     import io
 
     feats = corpus(random.Random(n), n)
     related = rel.related_from_features(feats)
     text, index = rel.related_file(related)
     most: list[int] = []
-    real = rel._Matrix.top
+    real, real_c = rel._Matrix.top, rel._Matrix._top_c
+
+    def top_c(m: Any, rows: Any, k: int, quoted: bool = False) -> Any:
+        got = real_c(m, rows, k, quoted)
+        if quoted and got is not None:  # write_related's own chunk, in C
+            most.append(len(rows))
+        return got
+
     monkeypatch.setattr(rel._Matrix, "top",
                         lambda m, rows, k: most.append(len(rows)) or real(m, rows, k))
+    monkeypatch.setattr(rel._Matrix, "_top_c", top_c)
+    if hide_c:
+        monkeypatch.setattr(rel, "_cpostings", None)
     out = io.StringIO()
     ids, got = rel.write_related(rel.FeatureTable.from_dict(feats), out)
     assert out.getvalue() == text
