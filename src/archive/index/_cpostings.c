@@ -2339,6 +2339,17 @@ done:
     return result;
 }
 
+/* ``o`` (a new reference, or NULL after an error) appended to ``list`` and released */
+static int
+append_new(PyObject *list, PyObject *o)
+{
+    if (o == NULL)
+        return -1;
+    int bad = PyList_Append(list, o) < 0;
+    Py_DECREF(o);
+    return bad ? -1 : 0;
+}
+
 PyDoc_STRVAR(related_parts_doc,
 "related_parts(qids, lo, hi, r, cand, score, shared) -> list of str\n\n"
 "The entries of related.json of the rows lo..hi-1 (their text as related._related_item\n"
@@ -2412,12 +2423,7 @@ related_parts(PyObject *Py_UNUSED(module), PyObject *args)
             PUT(c[ID]);
             PUT(PyList_GET_ITEM(qids, b));
             PUT(c[SCORE]);
-            PyObject *text = PyObject_Repr(sc);
-            if (text == NULL)
-                goto done;
-            int bad = PyList_Append(pieces, text) < 0;
-            Py_DECREF(text);
-            if (bad)
+            if (append_new(pieces, PyObject_Repr(sc)) < 0)
                 goto done;
             PUT(c[COMMA]);
             Py_ssize_t nn = PyList_GET_SIZE(names);
@@ -2434,12 +2440,7 @@ related_parts(PyObject *Py_UNUSED(module), PyObject *args)
             }
         }
         PUT(e == first ? c[EMPTY] : c[CLOSE]);
-        PyObject *part = PyUnicode_Join(c[BLANK], pieces);
-        if (part == NULL)
-            goto done;
-        int bad = PyList_Append(out, part) < 0;
-        Py_DECREF(part);
-        if (bad)
+        if (append_new(out, PyUnicode_Join(c[BLANK], pieces)) < 0)
             goto done;
     }
 #undef PUT
