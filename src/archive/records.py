@@ -45,7 +45,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, fields
 from functools import lru_cache, partial
 from itertools import compress, repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -517,9 +517,14 @@ class TextOnDisk(Article):
         _TEXT_SLOT.__set__(self, value)
 
 
-#: The fields whose values recur from article to article (a date, a source, an author):
-#: :meth:`Analysis.texts_on_disk` keeps one string of each value.
-_RECURRING = frozenset({"date", "source", "author"})
+#: :meth:`Analysis.texts_on_disk`: the fields most articles leave empty (a list or a dict),
+#: and those whose values recur from article to article (a date, a source, an author), by
+#: their place in :data:`_OTHER_FIELDS`.
+_EMPTIED = tuple(i for i, name in enumerate(_OTHER_FIELDS)
+                 if name in ("places", "actors", "tags", "extra", "mentioned_dates", "cleaned"))
+_RECURRING = tuple(i for i, name in enumerate(_OTHER_FIELDS)
+                   if name in ("date", "source", "author"))
+_OTHER_VALUES = attrgetter(*_OTHER_FIELDS)
 
 
 def _on_disk(article: Article, where: str, record: Location, key: str,
@@ -533,12 +538,14 @@ def _on_disk(article: Article, where: str, record: Location, key: str,
         for name in _OTHER_FIELDS:
             setattr(out, name, getattr(article, name))
     else:
-        for name in _OTHER_FIELDS:
-            value = getattr(article, name)
-            if not value and type(value) in (list, dict):
-                value = shared.setdefault((name,), value)  # (no string's key)
-            elif name in _RECURRING and type(value) is str:
-                value = shared.setdefault(value, value)
+        values = list(_OTHER_VALUES(article))
+        for i in _EMPTIED:
+            if not values[i]:
+                values[i] = shared.setdefault(i, values[i])  # (an int: no string's key)
+        for i in _RECURRING:
+            if values[i] is not None:
+                values[i] = shared.setdefault(values[i], values[i])
+        for name, value in zip(_OTHER_FIELDS, values, strict=True):
             setattr(out, name, value)
     out._dir, out._record, out._key = where, record, key
     if text is not None:

@@ -305,18 +305,15 @@ class PageSpec:
     next: str | None = None  # rel=next
 
 
-class _ArticleContext:
-    """The context of an article's page (:attr:`PageSpec.context`): a small object per
-    article rather than a closure and its defaults, made for every article before any page
-    and kept to the end of the pages (~150 bytes less an article)."""
+class _ArticleContext(tuple[Any, ...]):
+    """The context of an article's page (:attr:`PageSpec.context`): ``(site, view)`` called,
+    rather than a closure and its defaults, one for every article made before any page and
+    kept to the end of the pages (~150 bytes less an article)."""
 
-    __slots__ = ("site", "view")
-
-    def __init__(self, site: Site, view: ArticleView) -> None:
-        self.site, self.view = site, view
+    __slots__ = ()
 
     def __call__(self) -> dict[str, Any]:
-        return self.site._article(self.view)
+        return self[0]._article(self[1])  # type: ignore[no-any-return]
 
 
 @dataclass(slots=True)
@@ -596,7 +593,7 @@ class Site:
         for v in d.articles.values():
             specs.append(PageSpec(
                 f"article:{v.id}", f"articles/{v.id}.md", v.article.title or v.id,
-                "article.html", _ArticleContext(self, v), hide=hide,
+                "article.html", _ArticleContext((self, v)), hide=hide,
             ))
         for key, items in self._months().items():
             label = _month_label(key)
