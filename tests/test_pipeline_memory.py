@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,21 @@ def test_the_word_table_and_records_are_the_same_on_one_or_two_workers(
         return real(forms, workers, **kw)
 
     monkeypatch.setattr(wordtable, "analyze_forms", spy)
+    # the workers' forms are made in this process only once the workers are gone (they
+    # held the corpus pages they copied: the cold build's peak at 29,904 articles)
+    import multiprocessing
+    import pickle
+
+    unpickled: list[int] = []
+
+    def loads(data: bytes) -> Any:
+        unpickled.append(len(multiprocessing.active_children()))
+        return pickle.loads(data)
+
+    monkeypatch.setattr(pipeline, "pickle", types.SimpleNamespace(
+        loads=loads, dumps=pickle.dumps, HIGHEST_PROTOCOL=pickle.HIGHEST_PROTOCOL))
     two = analyse(load(Paths(other)), workers=2)
+    assert unpickled == [0, 0]  # one share a worker, read with no worker alive
     assert frozen and frozen[0] > 0  # the pool forks with the parent's objects frozen
     assert gc.get_freeze_count() == 0  # and they are collectable again afterwards
     assert two.analysed == one.analysed and len(one.analysed) >= 5

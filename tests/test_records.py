@@ -278,6 +278,35 @@ def test_texts_on_disk_reads_the_same_texts_and_keeps_none(archive_paths: Paths)
         _ = analysis.summaries[some].article.text
 
 
+def test_texts_on_disk_shares_empty_fields_and_recurring_strings(
+        archive_paths: Paths) -> None:
+    """The articles on disk keep every field's value, with one empty list or dict per field
+    and one string per date, source or author for all of them."""
+    from dataclasses import fields
+
+    from archive.corpus.article import Article
+
+    loaded = load(archive_paths)
+    analysis = analyse(loaded, workers=1)
+    names = [f.name for f in fields(Article) if f.name != "text"]
+    before = {i: [getattr(s.article, n) for n in names] for i, s in analysis.summaries.items()}
+    analysis.texts_on_disk()
+    arts = [s.article for s in analysis.summaries.values()]
+    for a in arts:
+        assert [getattr(a, n) for n in names] == before[a.id]
+        for n in names:
+            assert type(getattr(a, n)) is type(before[a.id][names.index(n)])
+    for n in ("places", "actors", "tags", "extra", "mentioned_dates", "cleaned"):
+        empty = [getattr(a, n) for a in arts if not getattr(a, n)]
+        assert len({id(v) for v in empty}) <= 1, n
+    for n in ("date", "source"):
+        values = [getattr(a, n) for a in arts if getattr(a, n)]
+        assert len({id(v) for v in values}) == len(set(values)), n
+    # an article rebuilt from its record keeps them
+    some = arts[0]
+    assert analysis.article(some.id).article.places is some.places
+
+
 def test_a_one_shot_site_build_keeps_no_article_text(
     archive_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

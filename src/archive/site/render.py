@@ -305,6 +305,17 @@ class PageSpec:
     next: str | None = None  # rel=next
 
 
+class _ArticleContext(tuple[Any, ...]):
+    """The context of an article's page (:attr:`PageSpec.context`): ``(site, view)`` called,
+    rather than a closure and its defaults, one for every article made before any page and
+    kept to the end of the pages (~150 bytes less an article)."""
+
+    __slots__ = ()
+
+    def __call__(self) -> dict[str, Any]:
+        return self[0]._article(self[1])  # type: ignore[no-any-return]
+
+
 @dataclass(slots=True)
 class Listing:
     """A list of articles shown in pages of ``per_page``, in each of the ORDERS.
@@ -578,10 +589,11 @@ class Site:
         self._add_listing(specs, everything, PageSpec(
             "articles", INDEX_PAGES["articles"], "كل المقالات", "articles.html",
             lambda: {"L": self.page_of(everything, "newest", 1)}, hide=["toc"], in_nav=True))
+        hide = ["toc"]  # (one list for every article's spec: its readers copy it)
         for v in d.articles.values():
             specs.append(PageSpec(
                 f"article:{v.id}", f"articles/{v.id}.md", v.article.title or v.id,
-                "article.html", (lambda v=v: self._article(v)), hide=["toc"],
+                "article.html", _ArticleContext((self, v)), hide=hide,
             ))
         for key, items in self._months().items():
             label = _month_label(key)
