@@ -125,7 +125,7 @@ def test_a_mirror_the_journal_cannot_vouch_for_is_walked(tmp_path: Path,
     _article(root, 1, TOPICS[1] + " وقال المدرب إن الفريق سيواصل التدريب.")
     _build(root, a)
     assert walks == [a / "search" / "data"] and not (a / "search" / "data" / "stray.json").exists()
-    # a journal not written with the state there now (e.g. a state.json left by another
+    # a journal not written with the state there now (e.g. a state.bin left by another
     # build's code): not trusted
     journal = root / "build" / "browser" / _Journal.NAME
     kept = journal.read_bytes()
@@ -150,7 +150,7 @@ def test_a_build_that_failed_leaves_the_journal_unused(tmp_path: Path,
     root = _project(tmp_path)
     a = tmp_path / "site-a"
     _build(root, a)
-    (root / "build" / "browser" / "state.json").unlink()  # as a failed build leaves it
+    (root / "build" / "browser" / "state.bin").unlink()  # as a failed build leaves it
     _article(root, 1, TOPICS[1] + " وقال المدرب إن الفريق سيواصل التدريب.")
     _build(root, a)
     assert walks == [a / "search" / "data"] * 2

@@ -56,7 +56,7 @@ vectors (lunr's BM25 weights) are not written: the browser scores with the rule 
 ``archive/search/query.py`` from the frequencies, so lunr's own ``Index.search`` is not
 available on the shards (``Index.load`` and the inverted index are).
 
-Document numbers are stable: kept in the state folder (``build/browser/state.json``) with a
+Document numbers are stable: kept in the state folder (``build/browser/state.bin``) with a
 fingerprint per article, a new article takes the next free number and a deleted one leaves a
 hole. A rebuild rewrites only the shards holding terms of changed, added or deleted articles,
 their ``docs/`` files, the card blocks holding them, ``meta.json`` and ``columns.json``; every
@@ -170,6 +170,9 @@ STORED = ".dfl"
 #: Deflate level of the stored data: 6 (measured on 1,900 real articles: 0.7 % more bytes than
 #: 9 for 54 % of its compression time; 1 would add 17 %).
 GZIP_LEVEL = 6
+#: 10: the articles' entries as ``marshal`` records in ``state.bin``
+#: (:mod:`archive.browser.keptstate`), not JSON in state.json (0.45 CPU s of a rebuild at
+#: 29,904 articles).
 #: 9: the shard states as records of one pack file and its index (``shards/pack.bin``,
 #: ``shards/index.bin``: :mod:`archive.browser.shardpack`), not a file per shard (8,192 files
 #: created by a cold build at 9,504 articles).
@@ -185,7 +188,9 @@ GZIP_LEVEL = 6
 #: 4: a term's state holds its positions files' fragments too; 3: shard state as JSON
 #: fragments and marshal data per term (``shards/<k>.bin``); 1 was a pickle of each whole
 #: shard (``shards/<k>.pkl``). Another version: a cold build.
-STATE_VERSION = 9
+STATE_VERSION = 10
+#: The state file in the state folder (:mod:`archive.browser.keptstate`).
+STATE_FILE = "state.bin"
 #: A term held by more articles than this (over all its fields) is *long*: its shard entry
 #: keeps, per field, only its articles and term frequencies (what ranking needs), and its
 #: positions go to ``pos/<k>/<n>.<b>.json`` files, fetched for the articles that need them.
@@ -1838,7 +1843,7 @@ class _Out:
         """Store the JSON ``text`` as ``name`` + :data:`STORED` (compressed only when it
         changed). ``changed``: the caller knows the text differs from the stored file's (what
         it was made from changed): the file is not read back and compared."""
-        if self.fresh:  # written in place: a build that fails leaves no state.json
+        if self.fresh:  # written in place: a build that fails leaves no state.bin
             # by its name as text: tens of thousands of files, each Path made and asked for
             # its folder cost about as much as the writing
             folder = name.rpartition("/")[0]
@@ -1968,12 +1973,12 @@ def _sorted_by_id(analyzed: Iterable[AnalyzedArticle]) -> Iterator[AnalyzedArtic
 def _load_state(state_dir: Path | None) -> dict[str, Any] | None:
     if state_dir is None:
         return None
-    path = state_dir / "state.json"
+    path = state_dir / STATE_FILE
     state: dict[str, Any] | None = keptstate.read(path)  # (`mkdocs serve`: kept in memory)
     try:
         if state is None:
-            state = json.loads(path.read_text("utf-8"))
-    except (FileNotFoundError, ValueError):
+            state = keptstate.load(path)
+    except (OSError, ValueError):
         return None
     assert state is not None
     if (state.get("version") != STATE_VERSION or state.get("data_version") != DATA_VERSION
@@ -2157,7 +2162,8 @@ def _write_browser_index(
         # (read while the state it was written with is there)
         journal = _Journal.read(state_dir, state is not None)
         state_dir.mkdir(parents=True, exist_ok=True)
-        (state_dir / "state.json").unlink(missing_ok=True)  # a failed build leaves no state
+        (state_dir / STATE_FILE).unlink(missing_ok=True)  # a failed build leaves no state
+        (state_dir / "state.json").unlink(missing_ok=True)  # (state version 9's, JSON)
         out_dir = state_dir / "data"
         hashes_dir: _Digests | None = _Digests(state_dir / "articles", fresh=state is None)
     else:
@@ -2362,7 +2368,7 @@ def _write_browser_index(
 
     if state_dir is not None:
         assert journal is not None
-        _write_state(state_dir / "state.json", {
+        _write_state(state_dir / STATE_FILE, {
             "version": STATE_VERSION, "data_version": DATA_VERSION, "code": _code_fingerprint(),
             "shards": shards, "slots": slots, "constants": [constants, lexicon_names]},
             ((ident, [numbers[seq], *entries[seq]]) for seq, ident in enumerate(ids)))
@@ -2378,11 +2384,10 @@ def _write_browser_index(
 
 
 def _write_state(path: Path, head: dict[str, Any], docs: Iterable[tuple[str, Any]]) -> None:
-    """``path`` ← ``_dump({**head, "docs": dict(docs)})`` (the same text), written a few
-    articles at a time: ``docs`` in ascending id order (the encoder's sorted keys), without
-    the whole text (tens of MB at 31,030 articles) or a dict of every article in memory
-    (archive.browser.keptstate: kept in memory under `mkdocs serve`)."""
-    keptstate.write(path, head, docs, _dump)
+    """``path`` ← the state ``{**head, "docs": dict(docs)}`` (:mod:`archive.browser.keptstate`),
+    written a few articles at a time: ``docs`` in ascending id order, without the whole file
+    or a dict of every article in memory (kept in memory under `mkdocs serve`)."""
+    keptstate.write(path, head, docs)
 
 
 def _old_digests(hashes_dir: _Digests | None, ident: str) -> dict[int, int] | None:
@@ -2775,7 +2780,7 @@ def _save_shard(target: ShardPack | None, k: int, lunr: _Entries, forms: list[_E
                 ) -> None:
     """Put shard ``k``'s state (:func:`_load_shard`) into ``target`` (None: no state): a
     record of the state pack, not a file per shard (the state files are not linked into the
-    site; state.json, removed when the build started, is written only when it ends)."""
+    site; state.bin, removed when the build started, is written only when it ends)."""
     if target is not None:
         target.put(k, marshal.dumps((lunr, forms), 2))
 
@@ -3352,9 +3357,9 @@ class _Journal:
     linking again or removing only the paths changed since, not by listing the ~50,000 files
     of both trees (29,904 articles).
 
-    Trusted only with the state it was written with: it names ``state.json``'s identity
+    Trusted only with the state it was written with: it names ``state.bin``'s identity
     (:func:`archive.files.file_identity`) as that build left it, so a build that failed
-    (no state.json, or one written without its journal) or a cold build starts it anew, and
+    (no state.bin, or one written without its journal) or a cold build starts it anew, and
     every mirror is then walked whole once. A mirror being updated changes its folder's time
     before its record is saved: one interrupted is not recognised afterwards."""
 
@@ -3370,11 +3375,11 @@ class _Journal:
     @classmethod
     def read(cls, folder: Path, usable: bool) -> _Journal:
         """The journal as the previous build left it (``usable``: its state was read; else,
-        and when it was not written with the state.json there now, an empty one)."""
+        and when it was not written with the state.bin there now, an empty one)."""
         if usable:
             try:
                 kept = json.loads((folder / cls.NAME).read_text("utf-8"))
-                if kept.get("state") == list(files.file_identity(folder / "state.json") or ()):
+                if kept.get("state") == list(files.file_identity(folder / STATE_FILE) or ()):
                     return cls(folder, kept["count"], kept["builds"], kept["targets"])
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 pass
@@ -3390,7 +3395,7 @@ class _Journal:
         path = self.folder / self.NAME
         tmp = path.with_name("." + self.NAME + ".tmp")
         tmp.write_text(json.dumps({
-            "state": list(files.file_identity(self.folder / "state.json") or ()),
+            "state": list(files.file_identity(self.folder / STATE_FILE) or ()),
             "count": self.count, "builds": self.builds, "targets": self.targets},
             ensure_ascii=False, separators=(",", ":")), "utf-8")
         os.replace(tmp, path)
