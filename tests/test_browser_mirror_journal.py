@@ -11,42 +11,17 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
+from test_browser_index_incremental import REPO, TOPICS, _analyzed
+from test_browser_index_incremental import _article as _titled
 
 from archive.browser import index as browser_index
 from archive.browser.index import _Journal, _mirror_names, write_browser_index
-from archive.config import Paths
-
-REPO = Path(__file__).resolve().parents[1]
-
-ARTICLE = """---
-title: {title}
-date: 2021-0{month}-1{month}
-source: مصدر تجريبي
----
-{body}
-"""
-TOPICS = [
-    "أعلنت وزارة الزراعة في الأردن بدء موسم حصاد القمح في السهول الشمالية.",
-    "فاز المنتخب الوطني في مباراة كرة القدم بهدفين نظيفين أمام جمهوره.",
-    "تساقطت الأمطار الغزيرة على المدن الساحلية وأغلقت الطرق الجبلية.",
-    "ارتفعت أسعار النفط في الأسواق العالمية بعد قرار خفض الإنتاج.",
-]
 
 
 def _article(root: Path, i: int, body: str) -> None:
-    (root / "seeds" / f"synthetic-{i}.md").write_text(
-        ARTICLE.format(title=f"خبر تجريبي رقم {i}", month=(i % 9) + 1, body=body),
-        encoding="utf-8")
-
-
-def _analyzed(root: Path) -> tuple[list[Any], Any]:
-    from archive.pipeline import analyze_corpus, load
-
-    loaded = load(Paths(root))
-    return sorted(analyze_corpus(loaded), key=lambda aa: aa.article.id), loaded.gazetteer
+    _titled(root, i, f"خبر تجريبي رقم {i}", body)
 
 
 def _tree(root: Path) -> dict[str, int | None]:
