@@ -21,7 +21,7 @@ def test_delta_encode_sorts_whatever_the_order_it_is_given() -> None:
 
 
 def test_a_cold_build_over_previous_data_keeps_its_unchanged_files(tmp_path: Path) -> None:
-    """Without a usable state (here: state.json removed, as after a code change) the build
+    """Without a usable state (here: state.bin removed, as after a code change) the build
     is cold, but its data folder already holds the previous build's files: each is compared,
     not overwritten, so a static host (and ``mkdocs serve``) sees no change; the bytes are
     those of a cold build into an empty folder, with or without a state folder."""
@@ -31,7 +31,7 @@ def test_a_cold_build_over_previous_data_keeps_its_unchanged_files(tmp_path: Pat
     first = write_browser_index(analyzed, site, gazetteer, state_dir=state)
     assert first.full and first.written > 0 and first.kept == 0
     before = _mtimes(state / "data")
-    (state / "state.json").unlink()
+    (state / "state.bin").unlink()
     again = write_browser_index(analyzed, site, gazetteer, state_dir=state)
     assert again.full and again.changed == len(analyzed)
     assert again.written == 0 and again.kept == first.written
@@ -124,9 +124,10 @@ def test_a_cold_build_over_more_spill_buckets_writes_the_same_bytes_reading_each
         state = folder / "state"
         write_browser_index(articles, folder / "site", gazetteer, state_dir=state,
                             docs_per_shard=per_shard)
+        # (the mirrors' journal names files by their inodes and times: not state)
         files = {p.relative_to(state).as_posix(): p.read_bytes()
                  for p in sorted(state.rglob("*")) if p.is_file()
-                 and p.parent.name != "shards"}
+                 and p.parent.name != "shards" and p.name != browser_index._Journal.NAME}
         # the shard states by shard (their order in the pack follows the buckets read)
         pack = ShardPack(state / "shards", fresh=False)
         files.update({f"shards/{k}": pack.get(k) or b"" for k in range(len(pack.index) // 2)})
@@ -180,7 +181,7 @@ def test_a_cold_build_into_a_new_data_folder_still_sweeps_the_state_folder(tmp_p
     write_browser_index(analyzed, site, gazetteer, state_dir=state, docs_per_shard=1 / 64)
     many = len(list((state / "data" / "lunr").iterdir()))
     (state / "shards" / "0.bin").write_bytes(b"a shard state file of state version 8")
-    (state / "state.json").unlink()
+    (state / "state.bin").unlink()
     shutil.rmtree(state / "data")
     report = write_browser_index(analyzed, site, gazetteer, state_dir=state)
     shards = len(list((state / "data" / "lunr").iterdir()))

@@ -22,6 +22,7 @@ import pytest
 
 from archive.analysis import Analyzer
 from archive.browser import index as browser_index
+from archive.browser import keptstate
 from archive.browser.index import (
     FIELDS,
     STATE_VERSION,
@@ -356,7 +357,7 @@ def test_data_of_an_older_format_is_replaced(tmp_path: Path) -> None:
     (data / "docs" / "1.json").write_text("{}", "utf-8")
     damaged = sorted((data / "lunr").glob("*.json.dfl"))[-1]
     damaged.write_bytes(b"\x1f\x8b not gzip")
-    (state / "state.json").unlink()  # as after a change of format: no usable state
+    (state / "state.bin").unlink()  # as after a change of format: no usable state
     write_browser_index(analyzed, site, gazetteer, state_dir=state)
     assert not [p for p in data.rglob("*") if p.is_file() and not p.name.endswith(".json.dfl")]
     _same(_data(site), _cold(root, analyzed, gazetteer))
@@ -490,9 +491,10 @@ def test_a_state_of_another_version_means_a_cold_build(tmp_path: Path) -> None:
     state, site = root / "build" / "browser", root / "site"
     analyzed, gazetteer = _analyzed(root)
     write_browser_index(analyzed, site, gazetteer, state_dir=state)
-    saved = json.loads((state / "state.json").read_text("utf-8"))
-    assert saved["version"] == STATE_VERSION == 9
-    (state / "state.json").write_text(json.dumps({**saved, "version": 1}), "utf-8")
+    saved = keptstate.load(state / "state.bin")
+    assert saved["version"] == STATE_VERSION == 10
+    docs = saved.pop("docs")
+    keptstate.write(state / "state.bin", {**saved, "version": 1}, iter(docs.items()))
     old = state / "shards" / "0.pkl"
     old.write_bytes(b"an old pickle")
     older = state / "shards" / "0.bin"  # version 8 kept a file per shard
@@ -638,22 +640,31 @@ def test_spill_read_in_small_pieces_and_several_passes_gives_the_same_files(
     _same(_data(site), _cold(root, analyzed, gazetteer, docs_per_shard=per_shard))
 
 
-def test_state_written_a_few_articles_at_a_time_is_the_canonical_json(tmp_path: Path) -> None:
-    """state.json is written piece by piece (not one string of every article): the text is
-    the encoder's for the whole state, and an article out of id order is refused."""
-    from archive.browser.index import _dump, _write_state
+def test_state_written_a_few_articles_at_a_time_reads_back(tmp_path: Path) -> None:
+    """state.bin is written piece by piece (not one record of every article): read back, it
+    is the whole state; an article out of id order is refused; a file cut short, damaged or
+    of another kind (state version 9's JSON) is no state."""
+    from archive.browser.index import _write_state
 
     head = {"version": 4, "data_version": 9, "code": "c", "shards": 2, "slots": 4,
             "constants": ["k", ["x"]]}
-    docs = [(f"a{i:04}", [i, "f", ["id", "p", "عنوان", None, "2015-01-01", "s"], [], "k"])
-            for i in range(2500)]  # several pieces
+    docs = [(f"a{i:04}", [i, "f", ["id", "p", "عنوان", None, "2015-01-01", "s", [3, [1, 2, "ي"]]],
+                          [], "k"]) for i in range(2500)]  # several records
+    path = tmp_path / "state.bin"
     for listed in (docs, docs[:1], []):
-        _write_state(tmp_path / "s.json", head, iter(listed))
-        text = (tmp_path / "s.json").read_text("utf-8")
-        assert text == _dump({**head, "docs": dict(listed)})
-        assert json.loads(text)["docs"] == {k: v for k, v in listed}
+        _write_state(path, head, iter(listed))
+        assert keptstate.load(path) == {**head, "docs": dict(listed)}
     with pytest.raises(ValueError, match="after"):
-        _write_state(tmp_path / "s.json", head, iter([docs[1], docs[0]]))
+        _write_state(path, head, iter([docs[1], docs[0]]))
+    _write_state(path, head, iter(docs))
+    data = path.read_bytes()
+    for bad in (data[:-3], data[:len(keptstate.MAGIC) + 2], data[:40] + b"\xff" * 9 + data[49:],
+                b'{"version": 9, "docs": {}}'):
+        path.write_bytes(bad)
+        with pytest.raises(ValueError):
+            keptstate.load(path)
+    path.write_bytes(bad)
+    assert browser_index._load_state(tmp_path) is None
 
 
 def test_a_short_terms_postings_are_read_back_from_its_fragment() -> None:

@@ -11,7 +11,7 @@ shard's record with one ``pread`` on a file kept open, and compacts the pack (re
 live records in shard order) when the records no longer pointed at outweigh those that are.
 
 Writing in place is safe for the same reason the per-shard files were: the writer removes
-``state.json`` when a build starts and writes it only when the build ends, so a build that
+``state.bin`` when a build starts and writes it only when the build ends, so a build that
 fails leaves no state and the next one is cold (a fresh pack).
 """
 
