@@ -753,6 +753,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             f = self._generated(config, uri, abs_src_path=path,
                                 inclusion=InclusionLevel.NOT_IN_NAV, linked=True)
             f.tally = tally
+            f.src_inode = raw.inode  # type: ignore[attr-defined]
             stamps[uri] = raw.stamp
             files.append(f)
             urls[f"raw:{v.id}"] = uri
@@ -1304,6 +1305,10 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
                     if isinstance(f, LinkedFile) and f.inclusion.is_included()}
             keep.update(f.dest_uri for f, _key in self.reused.values())
             self.staging.restore(keep, (BROWSER_DATA_DIR,))
+            # what the walk found where the stored pages, raw texts and data files go: they
+            # are put in place without a look there of their own (_write_reused, LinkedFile)
+            self.placed_files.found = self.staging.found
+            self.placed_files.device = self.staging.device
             log.info("archive: built in the previous site: %d of its files kept, %d deleted "
                      "(%.2fs)", self.staging.kept, self.staging.removed,
                      time.perf_counter() - t0)
@@ -1691,11 +1696,18 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # a folder MkDocs did not empty (staging: the previous site, archive.site.staging)
         replace = self.dirty or self.kept.keeping or self.staging.reusing
         copied = 0
+        # made in the previous site: what its walk found at each page's address (on_env)
+        found, device = self.staging.found, self.staging.device
+        there: tuple[int, int] | None | bool = True
         for uri, (f, key) in self.reused.items():
             if uri in self.in_place:
                 continue  # kept in the served folder since the previous build
-            if not store.copy(uri, key, os.path.join(site_dir, f.dest_uri), replace=replace,
-                              relink=self.staging.reusing):
+            dest = f.dest_uri
+            if found is not None:
+                ino = found.get(dest)
+                there = None if ino is None else (device, ino)
+            if not store.copy(uri, key, os.path.join(site_dir, dest), replace=replace,
+                              relink=self.staging.reusing, there=there):
                 raise PluginError(f"archive: the stored page {store.path(uri)} changed during "
                                   "the build — build again")
             copied += 1
