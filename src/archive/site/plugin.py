@@ -1448,6 +1448,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         # whole: 36 MB at 29,904 articles) is made in the memory the pages' data left, not
         # on top of it (it was the peak of a cold build at 29,904: +115 MB)
         self._write_reused(config)
+        # what the walk of the previous site found (~100,000 paths at 29,904 articles): its
+        # last users, the stored pages and the raw texts (LinkedFile), are in place now
+        self.staging.found = self.placed_files.found = None
         if not self.serving:  # saved in checks.bin for the next build: not kept in memory
             # while the browser data is made (they grow with the pages: ~60 MB at 9,504)
             self.page_keys, self.pending, self.summary, self.placed = {}, {}, None, {}
