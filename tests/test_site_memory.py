@@ -85,3 +85,34 @@ def test_a_plugin_that_handles_pages_still_sees_their_content(repo: Path,
     assert "فاز المنتخب الوطني" in page
     seen = int(page.split("<!-- seen: ", 1)[1].split(" -->", 1)[0])
     assert seen > 1000  # the page's whole content, not an empty placeholder
+
+
+#: A hooks module (after the plugin in each event) that writes how many objects the collector
+#: holds frozen at the end of on_files and of on_post_build.
+FROZEN = """\
+import gc
+import json
+seen = {}
+
+def on_files(files, config):
+    seen["files"] = gc.get_freeze_count()
+    return files
+
+def on_post_build(config):
+    seen["post_build"] = gc.get_freeze_count()
+    with open("frozen.json", "w") as out:
+        json.dump(seen, out)
+"""
+
+
+def test_build_freezes_its_data_from_files_to_the_pages_let_go(repo: Path,
+                                                               tmp_path: Path) -> None:
+    """`mkdocs build`: what on_pre_build and on_files made is left out of the collector's
+    walks while the pages are made (ArchivePlugin._freeze_held), and collectable again once
+    the build lets go of it, cold and warm."""
+    root = _built_with_hook(tmp_path / "p", repo, FROZEN)
+    for _ in range(2):
+        seen = json.loads((root / "frozen.json").read_text("utf-8"))
+        assert seen["files"] > 10_000
+        assert seen["post_build"] == 0
+        _build(root)

@@ -1,0 +1,133 @@
+"""A build made in the previous site (archive.site.staging) takes what the walk of that tree
+found (each kept file's inode, from its folder entry) to put the stored pages, raw texts and
+data files in place without a look of its own at each address: the same files in place as
+with the stats it made before."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from archive.site import pageout, staging
+from archive.site.pageout import LinkedFile, PageStore, Placed
+
+
+def _tree(root: Path, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def test_prune_finds_the_kept_files_inodes(tmp_path: Path) -> None:
+    root = tmp_path / "old"
+    _tree(root, {"a/index.html": b"a", "b/index.html": b"b", "raw/x.txt": b"x",
+                 "search/s.json": b"s", "gone.html": b"g"})
+    found: dict[str, int] = {}
+    kept, removed = staging._prune(str(root), {"a/index.html", "raw/x.txt"},
+                                   frozenset({"search"}), found)
+    assert (kept, removed) == (2, 2)
+    assert found == {p: os.stat(root / p).st_ino for p in ("a/index.html", "raw/x.txt")}
+
+
+def test_restore_gives_the_files_in_place_with_their_inodes(tmp_path: Path) -> None:
+    """Each kept file under its path in the staging folder, with the inode a stat gives
+    there; none of a top folder another writer put in place first (its own wins)."""
+    site = tmp_path / "site"
+    previous = tmp_path / "site.previous"
+    _tree(previous, {"a/index.html": b"a", "raw/x.txt": b"x", "raw/y.txt": b"y",
+                     "own/index.html": b"old", "z.html": b"z"})
+
+    class Config(dict):
+        site_dir = str(site)
+        strict = False
+
+    staged = staging.StagedSiteDir()
+    config = Config()
+    staged.begin(config)  # type: ignore[arg-type]
+    assert staged.found is None
+    part = Path(config.site_dir)
+    _tree(part, {"own/other.html": b"new"})  # written before the walk, by another writer
+    staged.restore({"a/index.html", "raw/x.txt", "own/index.html"})
+    assert staged.found is not None
+    assert set(staged.found) == {"a/index.html", "raw/x.txt"}
+    for rel, ino in staged.found.items():
+        st = os.stat(part / rel)
+        assert (st.st_dev, st.st_ino) == (staged.device, ino)
+    assert not (part / "raw" / "y.txt").exists() and not (part / "z.html").exists()
+    staged.discard()
+    assert staged.found is None
+
+
+def _store(tmp_path: Path) -> tuple[PageStore, str, Path]:
+    store = PageStore(tmp_path / "build", "chrome")
+    key = store.key("articles/x.md", "articles/x/", {}, "<p>x</p>")
+    store.put("articles/x.md", key, b"<html>x</html>")
+    return store, key, Path(store.path("articles/x.md"))
+
+
+def test_copy_takes_what_the_walk_found(tmp_path: Path) -> None:
+    store, key, stored = _store(tmp_path)
+    st = os.stat(stored)
+    site = tmp_path / "site"
+    dest = site / "articles" / "x" / "index.html"
+    # the stored page itself there (as found): left
+    dest.parent.mkdir(parents=True)
+    os.link(stored, dest)
+    assert store.copy("articles/x.md", key, dest, replace=True, relink=True,
+                      there=(st.st_dev, st.st_ino))
+    assert store.kept == 1
+    # another file there (found with its own inode): replaced by a link to the stored page
+    dest.unlink()
+    dest.write_bytes(b"stale")
+    other = os.stat(dest)
+    assert store.copy("articles/x.md", key, dest, replace=True, relink=True,
+                      there=(other.st_dev, other.st_ino))
+    assert dest.read_bytes() == b"<html>x</html>" and os.path.samefile(dest, stored)
+    assert store.kept == 1
+    # nothing found there, though a file is (put there after the walk): replaced all the same
+    dest.unlink()
+    dest.write_bytes(b"late")
+    assert store.copy("articles/x.md", key, dest, replace=True, relink=True, there=None)
+    assert os.path.samefile(dest, stored)
+    # nothing there: linked
+    dest.unlink()
+    assert store.copy("articles/x.md", key, dest, replace=True, relink=True, there=None)
+    assert os.path.samefile(dest, stored)
+
+
+def _linked(tally: Placed, src: Path, site: Path) -> LinkedFile:
+    f = LinkedFile("raw/x.txt", src_dir=None, dest_dir=str(site), use_directory_urls=True)
+    f.abs_src_path = str(src)
+    f.tally = tally
+    st = os.stat(src)
+    f.src_inode = (st.st_dev, st.st_ino)
+    return f
+
+
+def test_linked_file_takes_what_the_walk_found(tmp_path: Path) -> None:
+    src = tmp_path / "build" / "raw-texts" / "x.txt"
+    src.parent.mkdir(parents=True)
+    src.write_bytes(b"text")
+    site = tmp_path / "site"
+    dest = site / "raw" / "x.txt"
+    dest.parent.mkdir(parents=True)
+    os.link(src, dest)
+    tally = Placed()
+    tally.found, tally.device = {"raw/x.txt": os.stat(dest).st_ino}, os.stat(site).st_dev
+    f = _linked(tally, src, site)
+    f.copy_file()
+    assert (tally.kept, tally.linked, tally.copied) == (1, 0, 0)
+    # another file there: replaced (place_file), whatever the walk found
+    dest.unlink()
+    dest.write_bytes(b"stale")
+    tally.found = {"raw/x.txt": os.stat(dest).st_ino}
+    f.copy_file()
+    assert os.path.samefile(dest, src) and tally.kept == 1
+    # the same with nothing known of the site (not made in the previous one)
+    dest.unlink()
+    dest.write_bytes(b"stale")
+    tally.found = None
+    f.copy_file()
+    assert os.path.samefile(dest, src)
+    assert pageout._same_placed(src, dest)
