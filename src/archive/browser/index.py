@@ -2446,7 +2446,13 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         if trim is not None:
             trim.step()
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
-        for bucket in group:
+        # a cold round in C: gathered and written in one pass, the postings kept packed
+        # rather than in dicts (None: a batch of another shape; read as below)
+        made = (_cshards.fresh_round(chain.from_iterable(map(spill.batch_bytes, group)),
+                                     renumber, shards, passes, step, part_of, LONG_DOCS,
+                                     slots, BLOCK_DOCS, _fresh_posting, _fresh_form)
+                if _cshards is not None and old_shards is None and not partial else None)
+        for bucket in group if made is None else ():
             if _cshards is None:
                 _gather(spill.batches(bucket), renumber, partial, shards, passes, step,
                         part_of, incoming)
@@ -2462,14 +2468,19 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                 else chain.from_iterable(range(b, shards, buckets) for b in group))
         members = sorted({k for k in (mine if everything else dirty_shards)
                           if (spread or k % buckets in group)
-                          and (passes <= 1 or k // step % passes == part_of)} | set(incoming))
+                          and (passes <= 1 or k // step % passes == part_of)}
+                         | set(incoming if made is None else made))
         for k in members:
             if old_shards is None:  # cold: nothing to patch
-                new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
-                fragments: dict[str, dict[str, str | None]] = {}
-                lunr = _fresh_postings(new_terms, slots, fragments)
-                forms_state = [_fresh_forms(new_forms[level], level, new_terms)
-                               for level in (0, 1)]
+                fragments: dict[str, dict[str, str | None]]
+                if made is not None:  # made in C
+                    lunr, forms_state, fragments = made.pop(k, ({}, [{}, {}], {}))
+                else:
+                    new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
+                    fragments = {}
+                    lunr = _fresh_postings(new_terms, slots, fragments)
+                    forms_state = [_fresh_forms(new_forms[level], level, new_terms)
+                                   for level in (0, 1)]
                 _save_shard(target, k, lunr, forms_state)
                 out.put(f"lunr/{k}.json", _lunr_text(lunr))
                 _put_positions(out, k, _pos_texts(fragments))
