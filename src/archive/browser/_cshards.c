@@ -82,18 +82,6 @@ static int text_char(Text *t, Py_UCS4 c) {
     return 0;
 }
 
-/* A str's characters as they are (a cell's text). */
-static int text_str(Text *t, PyObject *s) {
-    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
-    if (text_room(t, n) < 0)
-        return -1;
-    int kind = PyUnicode_KIND(s);
-    const void *data = PyUnicode_DATA(s);
-    for (Py_ssize_t i = 0; i < n; i++)
-        t->p[t->n++] = PyUnicode_READ(kind, data, i);
-    return 0;
-}
-
 /* A str as JSON text, quoted: json.encoder.encode_basestring's (not ASCII-escaped; a quote,
  * a backslash and the control characters escaped, lone surrogates kept as they are). */
 static int text_json(Text *t, PyObject *s) {
@@ -201,9 +189,13 @@ static int as_field(PyObject *o) {
     return (overflow || v < 0 || v >= NFIELDS) ? -1 : (int)v;
 }
 
+/* A posting of a field: its article, its cell's characters where they are (a str's data,
+ * borrowed from its dict; or fresh_round's ASCII bytes in its arena, no str made). */
 typedef struct {
     int64_t d;
-    PyObject *cell; /* borrowed (its dict holds it) */
+    const void *data;
+    Py_ssize_t n;
+    int kind; /* PyUnicode_KIND's: 1, 2 or 4 bytes a character */
 } Pair;
 
 /* Sorts of the postings' document numbers, inlined: the C library's qsort calls its
@@ -284,6 +276,16 @@ typedef struct {
 DEFINE_SORT(sort_ints, int64_t, INT_LESS)
 DEFINE_SORT(sort_pairs, Pair, PAIR_LESS)
 
+/* a[0, n) sorted, each number once: how many are left. */
+static Py_ssize_t sorted_unique(int64_t *a, Py_ssize_t n) {
+    sort_ints(a, n);
+    Py_ssize_t u = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (u == 0 || a[u - 1] != a[i])
+            a[u++] = a[i];
+    return u;
+}
+
 /* A field's postings (docnum → cell text) as pairs sorted by docnum: 1 done, 0 not taken
  * (a key not a docnum, a cell not a str), -1 an error. *pairs is PyMem-allocated. */
 static int sorted_pairs(PyObject *held, Pair **pairs, Py_ssize_t *n) {
@@ -302,13 +304,28 @@ static int sorted_pairs(PyObject *held, Pair **pairs, Py_ssize_t *n) {
             *pairs = NULL;
             return ok < 0 ? -1 : 0;
         }
-        (*pairs)[i].d = d;
-        (*pairs)[i].cell = value;
+        (*pairs)[i] = (Pair){d, PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value),
+                             (int)PyUnicode_KIND(value)};
         i++;
     }
     *n = i;
     sort_pairs(*pairs, i);
     return 1;
+}
+
+/* Two cells' equality (a str is in its narrowest kind: equal ones have the same kind). */
+static int same_cell(const Pair *a, const Pair *b) {
+    return a->n == b->n && a->kind == b->kind
+           && (a->data == b->data || memcmp(a->data, b->data, (size_t)a->n * a->kind) == 0);
+}
+
+/* A cell's characters as they are. */
+static int text_cell(Text *t, const Pair *cell) {
+    if (text_room(t, cell->n) < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < cell->n; i++)
+        t->p[t->n++] = PyUnicode_READ(cell->kind, cell->data, i);
+    return 0;
 }
 
 /* A str's equality with another (both exact str). */
@@ -814,17 +831,21 @@ static void strings_free(Strings *t) {
     t->arena = NULL;
 }
 
+/* An open-addressing table's slots: its size doubled (4096 at first: mask 0, no table),
+ * zeroed (NULL and an exception on failure). */
+static void *new_slots(size_t mask, size_t item, size_t *size) {
+    *size = mask == 0 ? 4096 : 2 * (mask + 1);
+    void *slots = *size > PY_SSIZE_T_MAX / item ? NULL : PyMem_Calloc(*size, item);
+    if (slots == NULL)
+        PyErr_NoMemory();
+    return slots;
+}
+
 static int strings_grow(Strings *t) {
-    size_t size = t->slots == NULL ? 4096 : 2 * (t->mask + 1);
-    if (size > PY_SSIZE_T_MAX / sizeof(StringSlot)) {
-        PyErr_NoMemory();
+    size_t size;
+    StringSlot *slots = new_slots(t->slots == NULL ? 0 : t->mask, sizeof(StringSlot), &size);
+    if (slots == NULL)
         return -1;
-    }
-    StringSlot *slots = PyMem_Calloc(size, sizeof(StringSlot));
-    if (slots == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
     if (t->slots != NULL) {
         for (size_t i = 0; i <= t->mask; i++) {
             if (t->slots[i].str == NULL)
@@ -904,7 +925,8 @@ typedef struct {
     int64_t d;         /* the article's number */
     Py_ssize_t at, n;  /* the cell: arena[at, at + n) */
     int32_t term;      /* the term's number */
-    int32_t f;         /* the field */
+    int16_t f;         /* the field */
+    int16_t ascii;     /* the cell is ASCII (written from its bytes; else a str is made) */
 } Post;
 
 typedef struct {
@@ -965,16 +987,10 @@ static size_t term_slot(const TermSlot *slots, size_t mask, PyObject *term, long
 /* The posting's term (borrowed str, shard k): its number, a new one when first seen. */
 static int packed_term(Packed *p, PyObject *term, long long k) {
     if (p->slots == NULL || (size_t)(p->nterms + 1) * 2 > p->mask + 1) {
-        size_t size = p->slots == NULL ? 4096 : 2 * (p->mask + 1);
-        if (size > PY_SSIZE_T_MAX / sizeof(TermSlot)) {
-            PyErr_NoMemory();
+        size_t size;
+        TermSlot *slots = new_slots(p->slots == NULL ? 0 : p->mask, sizeof(TermSlot), &size);
+        if (slots == NULL)
             return -1;
-        }
-        TermSlot *slots = PyMem_Calloc(size, sizeof(TermSlot));
-        if (slots == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
         for (Py_ssize_t i = 0; i < p->nterms; i++) {
             size_t j = term_slot(slots, size - 1, p->terms[i].term, p->terms[i].k);
             slots[j] = (TermSlot){p->terms[i].term, p->terms[i].k, (int32_t)i};
@@ -1017,7 +1033,10 @@ static int packed_post(Packed *p, int64_t f, const char *s, Py_ssize_t n) {
             return -1;
         p->posts = posts;
     }
-    p->posts[p->nposts++] = (Post){p->d, p->arena.len, n, p->term, (int32_t)f};
+    unsigned char high = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        high |= (unsigned char)s[i];
+    p->posts[p->nposts++] = (Post){p->d, p->arena.len, n, p->term, (int16_t)f, !(high & 0x80)};
     p->terms[p->term].count++;
     return buf_put(&p->arena, s, n);
 }
@@ -1304,13 +1323,13 @@ static int text_member(Text *t, const char *name, int first) {
 
 /* Whether a cell is written as it is by json.dumps too (ASCII, no character it escapes);
  * *count: its numbers (digits.count_numbers: its characters but the lead digits). */
-static int plain_cell(PyObject *cell, int64_t *count) {
-    if (!PyUnicode_IS_ASCII(cell))
+static int plain_cell(const Pair *cell, int64_t *count) {
+    if (cell->kind != 1)
         return 0;
-    const unsigned char *c = PyUnicode_1BYTE_DATA(cell);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(cell), lead = 0;
+    const unsigned char *c = cell->data;
+    Py_ssize_t n = cell->n, lead = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (c[i] < 0x20 || c[i] == '"' || c[i] == '\\')
+        if (c[i] < 0x20 || c[i] >= 0x80 || c[i] == '"' || c[i] == '\\')
             return 0;
         lead += memchr(ALPHABET + BASE, c[i], (size_t)LEADS) != NULL;
     }
@@ -1348,7 +1367,7 @@ static int long_posting(Text *t, PyObject *term, const int *order, int nf, PyObj
             goto done;
         }
         for (Py_ssize_t k = 0; k < sizes[f]; k++)
-            if (!plain_cell(pairs[f][k].cell, &counts[f][k])) {
+            if (!plain_cell(&pairs[f][k], &counts[f][k])) {
                 r = 0;
                 goto done;
             }
@@ -1491,7 +1510,7 @@ static int long_posting(Text *t, PyObject *term, const int *order, int nf, PyObj
             first = 0;
             for (Py_ssize_t k = ranges[p][f][0]; k < ranges[p][f][1]; k++)
                 if ((k > ranges[p][f][0] && text_char(t, ';') < 0)
-                    || text_str(t, pairs[f][k].cell) < 0) {
+                    || text_cell(t, &pairs[f][k]) < 0) {
                     r = -1;
                     goto done;
                 }
@@ -1597,12 +1616,7 @@ static int posting_pairs(Text *t, PyObject *term, const int *order, int nf, PyOb
     for (int f = 0; f < NFIELDS; f++)
         for (Py_ssize_t i = 0; i < sizes[f]; i++)
             docs[n++] = pairs[f][i].d;
-    sort_ints(docs, n);
-    Py_ssize_t u = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (u == 0 || docs[u - 1] != docs[i])
-            docs[u++] = docs[i];
-    n = u;
+    n = sorted_unique(docs, n);
     if (n > s->long_docs) { /* long: held by more articles than LONG_DOCS */
         r = long_posting(t, term, order, nf, keys, pairs, sizes, docs, n, s);
         goto done;
@@ -1629,23 +1643,22 @@ static int posting_pairs(Text *t, PyObject *term, const int *order, int nf, PyOb
                 r = -1;
                 goto done;
             }
-            PyObject *cell = NULL, *other = NULL;
+            const Pair *cell = NULL, *other = NULL;
             if (a < sizes[f] && pairs[f][a].d == docs[i])
-                cell = pairs[f][a++].cell;
+                cell = &pairs[f][a++];
             if (ref >= 0) {
                 while (b < sizes[ref] && pairs[ref][b].d < docs[i])
                     b++;
                 if (b < sizes[ref] && pairs[ref][b].d == docs[i])
-                    other = pairs[ref][b].cell;
+                    other = &pairs[ref][b];
             }
             /* "=": the same cell as the reference field's (the twin compares "" too) */
-            if (other != NULL && (cell ? same_str(cell, other)
-                                       : PyUnicode_GET_LENGTH(other) == 0)) {
+            if (other != NULL && (cell ? same_cell(cell, other) : other->n == 0)) {
                 if (text_char(t, '=') < 0) {
                     r = -1;
                     goto done;
                 }
-            } else if (cell != NULL && text_str(t, cell) < 0) {
+            } else if (cell != NULL && text_cell(t, cell) < 0) {
                 r = -1;
                 goto done;
             }
@@ -1663,6 +1676,17 @@ done:
     return r;
 }
 
+/* s's slots (0: not an int of 64 bits) and block_docs. */
+static int shard_slots(Shard *s, PyObject *slots, long long block_docs) {
+    int overflow = 0;
+    long long v = PyLong_Check(slots) ? PyLong_AsLongLongAndOverflow(slots, &overflow) : 0;
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    s->slots = overflow ? 0 : v;
+    s->block_docs = block_docs;
+    return 0;
+}
+
 static PyObject *fresh_postings(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *new, *slots, *rest;
@@ -1672,12 +1696,8 @@ static PyObject *fresh_postings(PyObject *self, PyObject *args) {
                           &s.entries, &s.long_docs, &slots, &block_docs, &PyDict_Type,
                           &s.fragments, &rest))
         return NULL;
-    int overflow = 0;
-    long long v = PyLong_Check(slots) ? PyLong_AsLongLongAndOverflow(slots, &overflow) : 0;
-    if (v == -1 && PyErr_Occurred())
+    if (shard_slots(&s, slots, block_docs) < 0)
         return NULL;
-    s.slots = overflow ? 0 : v;
-    s.block_docs = block_docs;
     Text t = {NULL, 0, 0};
     Py_ssize_t pos = 0;
     PyObject *term, *fields;
@@ -1759,12 +1779,7 @@ static int level_docs(PyObject *fields, int level, int64_t **docs, Py_ssize_t *n
             k++;
         }
     }
-    sort_ints(*docs, k);
-    Py_ssize_t u = 0;
-    for (Py_ssize_t i = 0; i < k; i++)
-        if (u == 0 || (*docs)[u - 1] != (*docs)[i])
-            (*docs)[u++] = (*docs)[i];
-    *n = u;
+    *n = sorted_unique(*docs, k);
     return 1;
 }
 
@@ -1966,6 +1981,14 @@ done:
     return r;
 }
 
+/* entries[term] = (the fragment made in t, the forms' marshal bytes). */
+static int form_entry(Text *t, PyObject *entries, PyObject *term, PyObject *norms) {
+    PyObject *data = PyMarshal_WriteObjectToString(norms, 2);
+    int r = data == NULL ? -1 : put_entry(entries, term, t, data, NULL);
+    Py_XDECREF(data);
+    return r;
+}
+
 static PyObject *fresh_forms(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *new, *terms, *entries, *rest;
@@ -1997,15 +2020,12 @@ static PyObject *fresh_forms(PyObject *self, PyObject *args) {
                 made = forms_fragment(&t, term, norms, docs, ndocs);
             PyMem_Free(docs);
         }
-        if (made < 0) {
+        if (made < 0)
             r = -1;
-        } else if (made) {
-            PyObject *data = PyMarshal_WriteObjectToString(norms, 2);
-            r = data == NULL ? -1 : put_entry(entries, term, &t, data, NULL);
-            Py_XDECREF(data);
-        } else {
+        else if (made)
+            r = form_entry(&t, entries, term, norms);
+        else
             r = hand_over(rest, term, norms);
-        }
         Py_DECREF(norms);
         Py_DECREF(term);
     }
@@ -2092,7 +2112,7 @@ static PyObject *packed_fields(Packed *p, Strings *strings, const Post *rows,
 
 /* A term's postings entry from its rows (posting's, without the dicts): 1 made, 0 not
  * taken (the twin's), -1 an error. */
-static int packed_posting(Text *t, Packed *p, Strings *strings, const Post *rows,
+static int packed_posting(Text *t, Packed *p, const Post *rows,
                           const PackedTerm *term, Shard *s) {
     Pair *pairs[NFIELDS] = {NULL};
     Py_ssize_t sizes[NFIELDS] = {0}, fill[NFIELDS] = {0};
@@ -2116,13 +2136,11 @@ static int packed_posting(Text *t, Packed *p, Strings *strings, const Post *rows
     }
     for (Py_ssize_t i = 0; i < term->count && r == 1; i++) {
         int f = mine[i].f;
-        PyObject *cell = row_cell(p, strings, &mine[i]);
-        if (cell == NULL) {
-            r = -1;
+        if (!mine[i].ascii) { /* (its str: the twin's way, through the dicts) */
+            r = 0;
             break;
         }
-        pairs[f][fill[f]].d = mine[i].d;
-        pairs[f][fill[f]++].cell = cell; /* owned here until the end */
+        pairs[f][fill[f]++] = (Pair){mine[i].d, p->arena.p + mine[i].at, mine[i].n, 1};
     }
     for (int i = 0; i < nf && r == 1; i++) {
         int f = order[i];
@@ -2134,8 +2152,6 @@ static int packed_posting(Text *t, Packed *p, Strings *strings, const Post *rows
     if (r == 1)
         r = posting_pairs(t, term->term, order, nf, keys, pairs, sizes, term->count, s);
     for (int f = 0; f < NFIELDS; f++) {
-        for (Py_ssize_t j = 0; j < fill[f]; j++)
-            Py_DECREF(pairs[f][j].cell);
         PyMem_Free(pairs[f]);
         Py_XDECREF(keys[f]);
     }
@@ -2157,12 +2173,7 @@ static int packed_level_docs(const Post *rows, const PackedTerm *term, int level
         if (row->f == LEVEL_FIELDS[level][0] || row->f == LEVEL_FIELDS[level][1])
             (*docs)[k++] = row->d;
     }
-    sort_ints(*docs, k);
-    Py_ssize_t u = 0;
-    for (Py_ssize_t i = 0; i < k; i++)
-        if (u == 0 || (*docs)[u - 1] != (*docs)[i])
-            (*docs)[u++] = (*docs)[i];
-    *n = u;
+    *n = sorted_unique(*docs, k);
     return 1;
 }
 
@@ -2201,9 +2212,7 @@ static int round_forms(Text *t, Rest *x, long long k, int level, PyObject *table
         if (made < 0) {
             r = -1;
         } else if (made) {
-            PyObject *data = PyMarshal_WriteObjectToString(norms, 2);
-            r = data == NULL ? -1 : put_entry(entries, term, t, data, NULL);
-            Py_XDECREF(data);
+            r = form_entry(t, entries, term, norms);
         } else { /* the twin's, with the term's postings as gather makes them */
             PyObject *terms = PyDict_New(), *lvl = PyLong_FromLong(level), *got = NULL;
             PyObject *fields = held ? packed_fields(x->p, x->strings, x->rows, held) : NULL;
@@ -2232,7 +2241,7 @@ static PyObject *round_shard(Text *t, Rest *x, Shard *s, long long k, const Shar
     int r = s->entries && s->fragments ? 0 : -1;
     for (Py_ssize_t i = 0; r == 0 && i < n; i++) {
         const PackedTerm *term = &x->p->terms[shard[i].term];
-        int made = packed_posting(t, x->p, x->strings, x->rows, term, s);
+        int made = packed_posting(t, x->p, x->rows, term, s);
         if (made < 0) {
             r = -1;
         } else if (!made) {
@@ -2284,12 +2293,8 @@ static PyObject *fresh_round(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "fresh_round: shards and step must be positive");
         return NULL;
     }
-    int overflow = 0;
-    long long v = PyLong_Check(slots) ? PyLong_AsLongLongAndOverflow(slots, &overflow) : 0;
-    if (v == -1 && PyErr_Occurred())
+    if (shard_slots(&s, slots, block_docs) < 0)
         return NULL;
-    s.slots = overflow ? 0 : v;
-    s.block_docs = block_docs;
     x.slots = slots;
     x.p = &packed;
     x.strings = &strings;
