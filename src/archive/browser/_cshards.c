@@ -12,6 +12,11 @@
  *       twin: index._fresh_postings (its loop over index._fresh_posting)
  *   fresh_forms(new, level, terms, entries, rest)
  *       twin: index._fresh_forms (its loop over index._fresh_form)
+ *   fresh_round(chunks, renumber, shards, passes, step, part_of, long_docs, slots,
+ *               block_docs, posting_rest, form_rest)
+ *       twin: index._fresh_round without the module (index._gather, then
+ *       index._fresh_postings and index._fresh_forms of each shard): one cold round in one
+ *       pass, the postings kept packed between the two halves
  *
  * The per-posting loops of a cold build ran in the interpreter: one bytecode dispatch per
  * dict lookup and string piece, over every posting of the archive. Here they run over the
@@ -1247,14 +1252,18 @@ static int gather_bytes(PyObject *chunk, Round *c) {
     if (PyObject_GetBuffer(chunk, &view, PyBUF_SIMPLE) < 0)
         return -1;
     int r;
+    if (c->packed != NULL) {
+        /* fresh_round: one walk, without the check (a batch of another shape hands the
+         * whole round back: what it gathered is dropped) */
+        Reader read = {view.buf, (const unsigned char *)view.buf + view.len};
+        int built = walk(&read, c, 1);
+        if (built == 0 || (built == 1 && read.p != read.end))
+            packed_odd(c->packed);
+        PyBuffer_Release(&view);
+        return built < 0 ? -1 : 0;
+    }
     Reader check = {view.buf, (const unsigned char *)view.buf + view.len};
     int shape = walk(&check, c, 0);
-    if (c->packed != NULL && (shape != 1 || check.p != check.end)) {
-        /* fresh_round reads the spill's shape only: the round goes to the twins */
-        packed_odd(c->packed);
-        PyBuffer_Release(&view);
-        return shape < 0 ? -1 : 0;
-    }
     if (shape == 1 && check.p == check.end) {
         Reader read = {view.buf, (const unsigned char *)view.buf + view.len};
         int built = walk(&read, c, 1);
