@@ -2065,16 +2065,17 @@ typedef struct {
 #define SHARD_TERM_LESS(x, y) ((x).k < (y).k || ((x).k == (y).k && (x).term < (y).term))
 DEFINE_SORT(sort_shard_terms, ShardTerm, SHARD_TERM_LESS)
 
-/* The rows grouped by term, each term's in the spill's order (a counting sort); sets each
- * term's start. NULL and an exception on failure. */
-static Post *packed_group(Packed *p) {
-    Post *rows = PyMem_Malloc((size_t)(p->nposts ? p->nposts : 1) * sizeof(Post));
+/* The rows grouped by term in place, each term's in the spill's order (a counting sort, its
+ * permutation followed cycle by cycle: no second copy of the rows at the round's peak); sets
+ * each term's start. -1 and an exception on failure. */
+static int packed_group(Packed *p) {
+    Py_ssize_t *to = PyMem_Malloc((size_t)(p->nposts ? p->nposts : 1) * sizeof(Py_ssize_t));
     Py_ssize_t *fill = PyMem_Malloc((size_t)(p->nterms ? p->nterms : 1) * sizeof(Py_ssize_t));
-    if (rows == NULL || fill == NULL) {
-        PyMem_Free(rows);
+    if (to == NULL || fill == NULL) {
+        PyMem_Free(to);
         PyMem_Free(fill);
         PyErr_NoMemory();
-        return NULL;
+        return -1;
     }
     Py_ssize_t at = 0;
     for (Py_ssize_t i = 0; i < p->nterms; i++) {
@@ -2082,9 +2083,19 @@ static Post *packed_group(Packed *p) {
         at += p->terms[i].count;
     }
     for (Py_ssize_t i = 0; i < p->nposts; i++)
-        rows[fill[p->posts[i].term]++] = p->posts[i];
+        to[i] = fill[p->posts[i].term]++;
+    for (Py_ssize_t i = 0; i < p->nposts; i++)
+        while (to[i] != i) { /* row i to its place; the row there comes to i */
+            Py_ssize_t j = to[i];
+            Post row = p->posts[j];
+            p->posts[j] = p->posts[i];
+            p->posts[i] = row;
+            to[i] = to[j];
+            to[j] = j;
+        }
     PyMem_Free(fill);
-    return rows;
+    PyMem_Free(to);
+    return 0;
 }
 
 /* A row's cell as gather_spill makes it (new reference). */
@@ -2312,7 +2323,6 @@ static PyObject *fresh_round(PyObject *self, PyObject *args) {
     c.packed = &packed;
     c.partial = PyDict_New(); /* a cold build: every posting of every article */
     c.incoming = PyDict_New();
-    Post *rows = NULL;
     ShardTerm *order = NULL;
     PyObject *result = NULL, *it = NULL, *item;
     Text t = {NULL, 0, 0};
@@ -2329,11 +2339,12 @@ static PyObject *fresh_round(PyObject *self, PyObject *args) {
         result = Py_NewRef(Py_None);
         goto done;
     }
-    x.rows = rows = packed_group(&packed);
+    if (packed_group(&packed) < 0)
+        goto done;
+    x.rows = packed.posts;
     order = PyMem_Malloc((size_t)(packed.nterms ? packed.nterms : 1) * sizeof(ShardTerm));
-    if (rows == NULL || order == NULL) {
-        if (order == NULL)
-            PyErr_NoMemory();
+    if (order == NULL) {
+        PyErr_NoMemory();
         goto done;
     }
     for (Py_ssize_t i = 0; i < packed.nterms; i++)
@@ -2372,7 +2383,6 @@ static PyObject *fresh_round(PyObject *self, PyObject *args) {
 done:
     Py_XDECREF(it);
     PyMem_Free(t.p);
-    PyMem_Free(rows);
     PyMem_Free(order);
     Py_XDECREF(c.partial);
     Py_XDECREF(c.incoming);
