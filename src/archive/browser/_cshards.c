@@ -927,12 +927,12 @@ static PyObject *kept_str(Strings *t, const char *s, Py_ssize_t n) {
  * fresh_postings spent per posting. A term is known by its str (kept_str hands back one per
  * text for the call) and its shard. */
 typedef struct {
-    int64_t d;         /* the article's number */
-    Py_ssize_t at, n;  /* the cell: arena[at, at + n) */
-    int32_t term;      /* the term's number */
-    int16_t f;         /* the field */
-    int16_t ascii;     /* the cell is ASCII (written from its bytes; else a str is made) */
-} Post;
+    uint32_t d;     /* the article's number */
+    uint32_t at, n; /* the cell: arena[at, at + n) */
+    int32_t term;   /* the term's number */
+    int8_t f;       /* the field */
+    int8_t ascii;   /* the cell is ASCII (written from its bytes; else a str is made) */
+} Post;           /* (20 bytes a posting: a round holds hundreds of thousands) */
 
 typedef struct {
     PyObject *term; /* borrowed: the Strings table holds it */
@@ -976,7 +976,7 @@ static int packed_record(Packed *p, PyObject *num) {
     int ok = as_docnum(num, &p->d);
     if (ok < 0)
         return -1;
-    if (ok == 0)
+    if (ok == 0 || p->d > UINT32_MAX) /* (beyond a row's 32 bits: the round is the twins') */
         p->odd = 1;
     return 0;
 }
@@ -1028,8 +1028,8 @@ static int packed_term(Packed *p, PyObject *term, long long k) {
 
 /* A posting of the current term and record: field f, the cell's bytes s[0, n). */
 static int packed_post(Packed *p, int64_t f, const char *s, Py_ssize_t n) {
-    if (f < 0 || f >= NFIELDS) {
-        p->odd = 1;
+    if (f < 0 || f >= NFIELDS || n > UINT32_MAX || p->arena.len > UINT32_MAX - n) {
+        p->odd = 1; /* (a round of cells past 4 GB: the twins') */
         return 0;
     }
     if (p->nposts >= p->cap) {
@@ -1041,7 +1041,8 @@ static int packed_post(Packed *p, int64_t f, const char *s, Py_ssize_t n) {
     unsigned char high = 0;
     for (Py_ssize_t i = 0; i < n; i++)
         high |= (unsigned char)s[i];
-    p->posts[p->nposts++] = (Post){p->d, p->arena.len, n, p->term, (int16_t)f, !(high & 0x80)};
+    p->posts[p->nposts++] = (Post){(uint32_t)p->d, (uint32_t)p->arena.len, (uint32_t)n, p->term,
+                                   (int8_t)f, !(high & 0x80)};
     p->terms[p->term].count++;
     return buf_put(&p->arena, s, n);
 }
