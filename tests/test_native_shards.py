@@ -525,3 +525,149 @@ def test_gather_spill_keeps_one_str_per_text(tmp_path: Path,
             got_f, _, want_f, _ = _both(monkeypatch, browser_index._fresh_forms,
                                         levels[level], level, terms)
             _same_objects(got_f, want_f)
+
+
+# ------------------------------------------------------------------ session 22 (brc28)
+
+
+class _Batches:
+    """A spill of one bucket (0) as :func:`index._fresh_round` reads it: its batches, and
+    their marshal bytes (``version``: 2 as the spill writes them, 4 of another shape)."""
+
+    def __init__(self, batches: list[list[Any]], version: int = 2) -> None:
+        self.list = batches
+        self.version = version
+
+    def batches(self, bucket: int) -> Any:
+        return iter(copy.deepcopy(self.list) if bucket == 0 else [])
+
+    def batch_bytes(self, bucket: int) -> Any:
+        return iter([memoryview(marshal.dumps(b, self.version)) for b in self.list]
+                    if bucket == 0 else [])
+
+
+def _round(spill: _Batches, renumber: dict[int, int], shards: int, rounds: tuple[int, ...],
+           slots: int) -> Any:
+    passes, step, part_of = rounds
+    return browser_index._fresh_round(spill, [0, 1], renumber, shards, passes, step,  # type: ignore[arg-type]
+                                      part_of, slots)
+
+
+def _c_round(spill: _Batches, renumber: dict[int, int], shards: int, rounds: tuple[int, ...],
+             slots: int) -> Any:
+    """cshards.fresh_round itself (None: the round handed back)."""
+    passes, step, part_of = rounds
+    return cshards.fresh_round(spill.batch_bytes(0), renumber, shards, passes, step, part_of,
+                               browser_index.LONG_DOCS, slots, browser_index.BLOCK_DOCS,
+                               browser_index._fresh_posting, browser_index._fresh_form)
+
+
+@SETTINGS
+@given(_records(), st.sampled_from([1, 4, 64]), st.sampled_from([(1, 1, 0), (3, 1, 2),
+                                                                 (2, 4, 1)]),
+       st.sampled_from([0, 1, 2, 3, browser_index.LONG_DOCS]), st.sampled_from([1, 2, 512]),
+       st.sampled_from([256, 1 << 71]), st.booleans(), st.data())
+def test_fresh_round_is_the_twins(monkeypatch: pytest.MonkeyPatch, batches: list[list[Any]],
+                                  shards: int, rounds: tuple[int, int, int], long_docs: int,
+                                  block_docs: int, slots: int, huge: bool, data: Any) -> None:
+    """A cold round in one C pass (the postings packed, not in dicts) against the twins in
+    turn (_gather, _fresh_postings, _fresh_forms): the same shards in the same order, the
+    same entries, fragments and marshal bytes. Terms long and short, an article twice in a
+    field (two records numbered alike, a field twice in a posting: the dict's last cell),
+    forms of terms without postings; a number beyond 62 bits hands the round back (None)."""
+    monkeypatch.setattr(browser_index, "LONG_DOCS", long_docs)
+    monkeypatch.setattr(browser_index, "BLOCK_DOCS", block_docs)
+    seqs = [seq for batch in batches for seq, _ in batch]
+    renumber = {seq: data.draw(st.integers(0, 3 * len(seqs))) for seq in seqs}
+    if huge and seqs:
+        renumber[seqs[-1]] = 2**70
+    spill = _Batches(batches)
+    try:
+        want = _python(monkeypatch, _round, spill, renumber, shards, rounds, slots)
+    except TypeError:  # a 3-item form in a group without one posting (its term None)
+        with pytest.raises(TypeError):
+            _round(spill, renumber, shards, rounds, slots)
+        return
+    _same_objects(_round(spill, renumber, shards, rounds, slots), want)
+    direct = _c_round(spill, renumber, shards, rounds, slots)
+    assert (direct is None) == (huge and bool(seqs))
+    if direct is not None:
+        _same_objects(direct, want)
+
+
+def test_fresh_round_of_real_looking_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Larger rounds (hundreds of terms, long ones among them, several shards a round) in
+    C, from the spill's bytes, against the twins."""
+    rng = random.Random(28)
+    monkeypatch.setattr(browser_index, "LONG_DOCS", 12)
+    words = ["كتب", "مكتب", "الكتاب", "كاتب", "درس", "مدرسة", "\U0001d400x", 'q"\\', ""]
+    for trial in range(12):
+        batches: list[list[Any]] = [[]]
+        for seq in range(rng.randint(1, 60)):
+            groups = []
+            for _ in range(rng.randint(1, 8)):
+                term = rng.choice(words) + rng.choice(["", "ة", "ات"])
+                flat: list[Any] = []
+                for f in sorted(rng.sample(range(8), rng.randint(1, 3))):
+                    flat += [f, rng.choice(["", "=", digits.numbers_text(
+                        [rng.randrange(300) for _ in range(rng.randint(1, 9))])])]
+                forms = [(lv, rng.choice(words), rng.choice([None, rng.choice(words)]))
+                         for lv in (0, 1) if rng.random() < 0.7]
+                if rng.random() < 0.1:  # a form of another term (4 items)
+                    forms.append((1, rng.choice(words), "n", None))
+                groups.append((browser_index.term_hash(term), [(term, flat)], forms))
+            if rng.random() < 0.2:
+                batches.append([])
+            batches[-1].append((seq, groups))
+        renumber = {seq: 3 * seq + rng.randrange(3) for seq in range(60)}
+        spill = _Batches(batches)
+        shards = [1, 2, 8][trial % 3]
+        rounds = [(1, 1, 0), (2, 1, 1), (3, 2, 0)][trial % 3]
+        got = _c_round(spill, renumber, shards, rounds, 256)
+        assert got is not None
+        _same_objects(got, _python(monkeypatch, _round, spill, renumber, shards, rounds, 256))
+
+
+def test_fresh_round_hands_odd_rounds_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of another shape (marshal version 4), a field beyond the eight: None, and
+    _fresh_round reads them the older way; odd values of a term go to its twin."""
+    batches = [[(0, [(5, [("a", [0, "!", 1, "#"])], [(0, "a", None)])]),
+                (1, [(5, [("a", [1, "%"]), ("b", [2, "!"])], [(1, "b", "n", "s")])])]]
+    renumber = {0: 3, 1: 4}
+    want = _python(monkeypatch, _round, _Batches(batches), renumber, 4, (1, 1, 0), 8)
+    assert _c_round(_Batches(batches), renumber, 4, (1, 1, 0), 8) is not None
+    loaded = cshards.loaded_batches()
+    assert _c_round(_Batches(batches, 4), renumber, 4, (1, 1, 0), 8) is None
+    assert cshards.loaded_batches() == loaded
+    _same_objects(_round(_Batches(batches, 4), renumber, 4, (1, 1, 0), 8), want)
+    odd = [[(0, [(5, [("a", [9, "!"])], [])])]]
+    assert _c_round(_Batches(odd), {0: 1}, 4, (1, 1, 0), 8) is None
+    for bad in (odd, [[(0, [(5, [("a", [0, "\x01"])], [(0, "a", "\U0001f600")])])]]):
+        try:
+            want = _python(monkeypatch, _round, _Batches(bad), {0: 1}, 4, (1, 1, 0), 8)
+        except Exception as error:
+            with pytest.raises(type(error)):
+                _round(_Batches(bad), {0: 1}, 4, (1, 1, 0), 8)
+            continue
+        _same_objects(_round(_Batches(bad), {0: 1}, 4, (1, 1, 0), 8), want)
+
+
+def test_fresh_round_raises_what_goes_wrong() -> None:
+    batches = [[(0, [(5, [("a", [0, "!"])], [(0, "a", "s")])])]]
+
+    def fail(*args: Any) -> None:
+        raise RuntimeError("rest")
+
+    chunks = _Batches(batches).batch_bytes(0)
+    with pytest.raises(RuntimeError):  # a term handed to a twin that raises (LONG_DOCS 0)
+        cshards.fresh_round(chunks, {0: 1}, 4, 1, 1, 0, 0, 8, 512, fail, fail)
+    with pytest.raises(KeyError):  # a record not numbered
+        cshards.fresh_round(_Batches(batches).batch_bytes(0), {}, 4, 1, 1, 0, 9, 8, 512,
+                            fail, fail)
+    with pytest.raises(ValueError):
+        cshards.fresh_round([], {}, 0, 1, 1, 0, 9, 8, 512, fail, fail)
+    with pytest.raises(TypeError):
+        cshards.fresh_round(5, {}, 4, 1, 1, 0, 9, 8, 512, fail, fail)
+    with pytest.raises(TypeError):  # a chunk without the buffer interface
+        cshards.fresh_round(["x"], {}, 4, 1, 1, 0, 9, 8, 512, fail, fail)
+    assert cshards.fresh_round([], {}, 4, 1, 1, 0, 9, 8, 512, fail, fail) == {}

@@ -12,6 +12,11 @@
  *       twin: index._fresh_postings (its loop over index._fresh_posting)
  *   fresh_forms(new, level, terms, entries, rest)
  *       twin: index._fresh_forms (its loop over index._fresh_form)
+ *   fresh_round(chunks, renumber, shards, passes, step, part_of, long_docs, slots,
+ *               block_docs, posting_rest, form_rest)
+ *       twin: index._fresh_round without the module (index._gather, then
+ *       index._fresh_postings and index._fresh_forms of each shard): one cold round in one
+ *       pass, the postings kept packed between the two halves
  *
  * The per-posting loops of a cold build ran in the interpreter: one bytecode dispatch per
  * dict lookup and string piece, over every posting of the archive. Here they run over the
@@ -79,18 +84,6 @@ static int text_char(Text *t, Py_UCS4 c) {
     if (text_room(t, 1) < 0)
         return -1;
     t->p[t->n++] = c;
-    return 0;
-}
-
-/* A str's characters as they are (a cell's text). */
-static int text_str(Text *t, PyObject *s) {
-    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
-    if (text_room(t, n) < 0)
-        return -1;
-    int kind = PyUnicode_KIND(s);
-    const void *data = PyUnicode_DATA(s);
-    for (Py_ssize_t i = 0; i < n; i++)
-        t->p[t->n++] = PyUnicode_READ(kind, data, i);
     return 0;
 }
 
@@ -201,9 +194,13 @@ static int as_field(PyObject *o) {
     return (overflow || v < 0 || v >= NFIELDS) ? -1 : (int)v;
 }
 
+/* A posting of a field: its article, its cell's characters where they are (a str's data,
+ * borrowed from its dict; or fresh_round's ASCII bytes in its arena, no str made). */
 typedef struct {
     int64_t d;
-    PyObject *cell; /* borrowed (its dict holds it) */
+    const void *data;
+    Py_ssize_t n;
+    int kind; /* PyUnicode_KIND's: 1, 2 or 4 bytes a character */
 } Pair;
 
 /* Sorts of the postings' document numbers, inlined: the C library's qsort calls its
@@ -284,6 +281,16 @@ typedef struct {
 DEFINE_SORT(sort_ints, int64_t, INT_LESS)
 DEFINE_SORT(sort_pairs, Pair, PAIR_LESS)
 
+/* a[0, n) sorted, each number once: how many are left. */
+static Py_ssize_t sorted_unique(int64_t *a, Py_ssize_t n) {
+    sort_ints(a, n);
+    Py_ssize_t u = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (u == 0 || a[u - 1] != a[i])
+            a[u++] = a[i];
+    return u;
+}
+
 /* A field's postings (docnum → cell text) as pairs sorted by docnum: 1 done, 0 not taken
  * (a key not a docnum, a cell not a str), -1 an error. *pairs is PyMem-allocated. */
 static int sorted_pairs(PyObject *held, Pair **pairs, Py_ssize_t *n) {
@@ -302,13 +309,28 @@ static int sorted_pairs(PyObject *held, Pair **pairs, Py_ssize_t *n) {
             *pairs = NULL;
             return ok < 0 ? -1 : 0;
         }
-        (*pairs)[i].d = d;
-        (*pairs)[i].cell = value;
+        (*pairs)[i] = (Pair){d, PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value),
+                             (int)PyUnicode_KIND(value)};
         i++;
     }
     *n = i;
     sort_pairs(*pairs, i);
     return 1;
+}
+
+/* Two cells' equality (a str is in its narrowest kind: equal ones have the same kind). */
+static int same_cell(const Pair *a, const Pair *b) {
+    return a->n == b->n && a->kind == b->kind
+           && (a->data == b->data || memcmp(a->data, b->data, (size_t)a->n * a->kind) == 0);
+}
+
+/* A cell's characters as they are. */
+static int text_cell(Text *t, const Pair *cell) {
+    if (text_room(t, cell->n) < 0)
+        return -1;
+    for (Py_ssize_t i = 0; i < cell->n; i++)
+        t->p[t->n++] = PyUnicode_READ(cell->kind, cell->data, i);
+    return 0;
 }
 
 /* A str's equality with another (both exact str). */
@@ -587,13 +609,16 @@ done:
 }
 
 struct Strings;
+struct Packed;
 
 /* What a round of the twin's loop reads its records for; strings: the str made so far from
- * the spill's bytes (gather_spill; NULL: none kept). */
+ * the spill's bytes (gather_spill; NULL: none kept); packed: where fresh_round keeps the
+ * postings instead of incoming's dicts (NULL: in the dicts). */
 typedef struct {
     PyObject *renumber, *partial, *incoming;
     long long shards, passes, step, part_of;
     struct Strings *strings;
+    struct Packed *packed;
 } Round;
 
 static int parse_round(PyObject *args, const char *format, PyObject **batches, Round *c) {
@@ -659,6 +684,7 @@ static PyObject *over_batches(PyObject *args, const char *format,
     PyObject *items;
     Round c;
     c.strings = strings;
+    c.packed = NULL;
     if (parse_round(args, format, &items, &c) < 0)
         return NULL;
     PyObject *it = PyObject_GetIter(items);
@@ -810,17 +836,21 @@ static void strings_free(Strings *t) {
     t->arena = NULL;
 }
 
+/* An open-addressing table's slots: its size doubled (4096 at first: mask 0, no table),
+ * zeroed (NULL and an exception on failure). */
+static void *new_slots(size_t mask, size_t item, size_t *size) {
+    *size = mask == 0 ? 4096 : 2 * (mask + 1);
+    void *slots = *size > PY_SSIZE_T_MAX / item ? NULL : PyMem_Calloc(*size, item);
+    if (slots == NULL)
+        PyErr_NoMemory();
+    return slots;
+}
+
 static int strings_grow(Strings *t) {
-    size_t size = t->slots == NULL ? 4096 : 2 * (t->mask + 1);
-    if (size > PY_SSIZE_T_MAX / sizeof(StringSlot)) {
-        PyErr_NoMemory();
+    size_t size;
+    StringSlot *slots = new_slots(t->slots == NULL ? 0 : t->mask, sizeof(StringSlot), &size);
+    if (slots == NULL)
         return -1;
-    }
-    StringSlot *slots = PyMem_Calloc(size, sizeof(StringSlot));
-    if (slots == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
     if (t->slots != NULL) {
         for (size_t i = 0; i <= t->mask; i++) {
             if (t->slots[i].str == NULL)
@@ -887,6 +917,136 @@ static PyObject *kept_str(Strings *t, const char *s, Py_ssize_t n) {
     return str;
 }
 
+/* ------------------------------------------------------------------ packed postings */
+
+/* fresh_round keeps a round's postings here instead of in incoming's dicts (the twin's
+ * term → field → docnum → cell): one row per posting in the spill's order, its cell's bytes
+ * in one arena, each term numbered in the order it first comes (the dicts' insertion order).
+ * No Python object is made per posting until a term's entry is written (its cells' str), and
+ * none is kept: the dicts' entries, their hashing and freeing were most of what the walk and
+ * fresh_postings spent per posting. A term is known by its str (kept_str hands back one per
+ * text for the call) and its shard. */
+typedef struct {
+    uint32_t d;     /* the article's number */
+    uint32_t at, n; /* the cell: arena[at, at + n) */
+    int32_t term;   /* the term's number */
+    int8_t f;       /* the field */
+    int8_t ascii;   /* the cell is ASCII (written from its bytes; else a str is made) */
+} Post;           /* (20 bytes a posting: a round holds hundreds of thousands) */
+
+typedef struct {
+    PyObject *term; /* borrowed: the Strings table holds it */
+    long long k;    /* its shard */
+    Py_ssize_t start, count; /* its rows in the grouped order (packed_group) */
+} PackedTerm;
+
+typedef struct {
+    PyObject *term;
+    long long k;
+    int32_t index; /* -1: an empty slot */
+} TermSlot;
+
+typedef struct Packed {
+    Post *posts;
+    Py_ssize_t nposts, cap;
+    PackedTerm *terms;
+    Py_ssize_t nterms, tcap;
+    TermSlot *slots;
+    size_t mask;
+    Buf arena;
+    int64_t d;    /* the record's number */
+    int32_t term; /* the posting's term */
+    int odd;      /* a record or value the C code does not take: the round is the twins' */
+} Packed;
+
+static void packed_free(Packed *p) {
+    PyMem_Free(p->posts);
+    PyMem_Free(p->terms);
+    PyMem_Free(p->slots);
+    PyMem_Free(p->arena.p);
+    memset(p, 0, sizeof(*p));
+}
+
+static void packed_odd(Packed *p) {
+    p->odd = 1;
+}
+
+/* The record's article number (one the C code does not take: odd). */
+static int packed_record(Packed *p, PyObject *num) {
+    int ok = as_docnum(num, &p->d);
+    if (ok < 0)
+        return -1;
+    if (ok == 0 || p->d > UINT32_MAX) /* (beyond a row's 32 bits: the round is the twins') */
+        p->odd = 1;
+    return 0;
+}
+
+/* A slot's place by the term's address (the address orders nothing: only finds the slot). */
+static size_t term_slot(const TermSlot *slots, size_t mask, PyObject *term, long long k) {
+    size_t j = (((size_t)(uintptr_t)term >> 4) ^ (size_t)k * 0x9E3779B97F4A7C15ULL) & mask;
+    while (slots[j].term != NULL && (slots[j].term != term || slots[j].k != k))
+        j = (j + 1) & mask;
+    return j;
+}
+
+/* The posting's term (borrowed str, shard k): its number, a new one when first seen. */
+static int packed_term(Packed *p, PyObject *term, long long k) {
+    if (p->slots == NULL || (size_t)(p->nterms + 1) * 2 > p->mask + 1) {
+        size_t size;
+        TermSlot *slots = new_slots(p->slots == NULL ? 0 : p->mask, sizeof(TermSlot), &size);
+        if (slots == NULL)
+            return -1;
+        for (Py_ssize_t i = 0; i < p->nterms; i++) {
+            size_t j = term_slot(slots, size - 1, p->terms[i].term, p->terms[i].k);
+            slots[j] = (TermSlot){p->terms[i].term, p->terms[i].k, (int32_t)i};
+        }
+        PyMem_Free(p->slots);
+        p->slots = slots;
+        p->mask = size - 1;
+    }
+    size_t j = term_slot(p->slots, p->mask, term, k);
+    if (p->slots[j].term != NULL) {
+        p->term = p->slots[j].index;
+        return 0;
+    }
+    if (p->nterms >= INT32_MAX) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (p->nterms >= p->tcap) {
+        PackedTerm *terms = native_grown(p->terms, &p->tcap, p->nterms + 1,
+                                         sizeof(PackedTerm), 1024);
+        if (terms == NULL)
+            return -1;
+        p->terms = terms;
+    }
+    p->terms[p->nterms] = (PackedTerm){term, k, 0, 0};
+    p->slots[j] = (TermSlot){term, k, (int32_t)p->nterms};
+    p->term = (int32_t)p->nterms++;
+    return 0;
+}
+
+/* A posting of the current term and record: field f, the cell's bytes s[0, n). */
+static int packed_post(Packed *p, int64_t f, const char *s, Py_ssize_t n) {
+    if (f < 0 || f >= NFIELDS || n > UINT32_MAX || p->arena.len > UINT32_MAX - n) {
+        p->odd = 1; /* (a round of cells past 4 GB: the twins') */
+        return 0;
+    }
+    if (p->nposts >= p->cap) {
+        Post *posts = native_grown(p->posts, &p->cap, p->nposts + 1, sizeof(Post), 4096);
+        if (posts == NULL)
+            return -1;
+        p->posts = posts;
+    }
+    unsigned char high = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        high |= (unsigned char)s[i];
+    p->posts[p->nposts++] = (Post){(uint32_t)p->d, (uint32_t)p->arena.len, (uint32_t)n, p->term,
+                                   (int8_t)f, !(high & 0x80)};
+    p->terms[p->term].count++;
+    return buf_put(&p->arena, s, n);
+}
+
 /* The walk over a batch's bytes: 1 read (and, with build, gathered), 0 not of the shape
  * read here (nothing gathered when not building), -1 an error. */
 static int walk(Reader *r, Round *c, int build) {
@@ -911,6 +1071,11 @@ static int walk(Reader *r, Round *c, int build) {
                 return -1;
             }
             Py_XINCREF(keep);
+            if (c->packed != NULL && packed_record(c->packed, num) < 0) {
+                Py_XDECREF(keep);
+                Py_DECREF(num);
+                return -1;
+            }
         }
         int r2 = 1;
         for (Py_ssize_t j = 0; r2 == 1 && j < groups; j++) {
@@ -979,7 +1144,11 @@ static int walk(Reader *r, Round *c, int build) {
                     break;
                 }
                 PyObject *term = NULL, *docs = NULL;
-                if (take) {
+                if (take && c->packed != NULL) { /* fresh_round: no dicts */
+                    term = kept_str(c->strings, s, n);
+                    if (term == NULL || packed_term(c->packed, term, k) < 0)
+                        r2 = -1;
+                } else if (take) {
                     term = kept_str(c->strings, s, n);
                     docs = term ? PyDict_GetItemWithError(terms, term) : NULL;
                     if (docs == NULL && term != NULL && !PyErr_Occurred()) {
@@ -1004,6 +1173,11 @@ static int walk(Reader *r, Round *c, int build) {
                     }
                     if (!take)
                         continue;
+                    if (c->packed != NULL) {
+                        if (packed_post(c->packed, f, s, n) < 0)
+                            r2 = -1;
+                        continue;
+                    }
                     PyObject *field = PyLong_FromLongLong(f);
                     PyObject *cell = n <= SHORT_CELL ? kept_str(c->strings, s, n)
                                                      : new_str(s, n);
@@ -1079,6 +1253,16 @@ static int gather_bytes(PyObject *chunk, Round *c) {
     if (PyObject_GetBuffer(chunk, &view, PyBUF_SIMPLE) < 0)
         return -1;
     int r;
+    if (c->packed != NULL) {
+        /* fresh_round: one walk, without the check (a batch of another shape hands the
+         * whole round back: what it gathered is dropped) */
+        Reader read = {view.buf, (const unsigned char *)view.buf + view.len};
+        int built = walk(&read, c, 1);
+        if (built == 0 || (built == 1 && read.p != read.end))
+            packed_odd(c->packed);
+        PyBuffer_Release(&view);
+        return built < 0 ? -1 : 0;
+    }
     Reader check = {view.buf, (const unsigned char *)view.buf + view.len};
     int shape = walk(&check, c, 0);
     if (shape == 1 && check.p == check.end) {
@@ -1149,13 +1333,13 @@ static int text_member(Text *t, const char *name, int first) {
 
 /* Whether a cell is written as it is by json.dumps too (ASCII, no character it escapes);
  * *count: its numbers (digits.count_numbers: its characters but the lead digits). */
-static int plain_cell(PyObject *cell, int64_t *count) {
-    if (!PyUnicode_IS_ASCII(cell))
+static int plain_cell(const Pair *cell, int64_t *count) {
+    if (cell->kind != 1)
         return 0;
-    const unsigned char *c = PyUnicode_1BYTE_DATA(cell);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(cell), lead = 0;
+    const unsigned char *c = cell->data;
+    Py_ssize_t n = cell->n, lead = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (c[i] < 0x20 || c[i] == '"' || c[i] == '\\')
+        if (c[i] < 0x20 || c[i] >= 0x80 || c[i] == '"' || c[i] == '\\')
             return 0;
         lead += memchr(ALPHABET + BASE, c[i], (size_t)LEADS) != NULL;
     }
@@ -1193,7 +1377,7 @@ static int long_posting(Text *t, PyObject *term, const int *order, int nf, PyObj
             goto done;
         }
         for (Py_ssize_t k = 0; k < sizes[f]; k++)
-            if (!plain_cell(pairs[f][k].cell, &counts[f][k])) {
+            if (!plain_cell(&pairs[f][k], &counts[f][k])) {
                 r = 0;
                 goto done;
             }
@@ -1336,7 +1520,7 @@ static int long_posting(Text *t, PyObject *term, const int *order, int nf, PyObj
             first = 0;
             for (Py_ssize_t k = ranges[p][f][0]; k < ranges[p][f][1]; k++)
                 if ((k > ranges[p][f][0] && text_char(t, ';') < 0)
-                    || text_str(t, pairs[f][k].cell) < 0) {
+                    || text_cell(t, &pairs[f][k]) < 0) {
                     r = -1;
                     goto done;
                 }
@@ -1389,12 +1573,14 @@ done:
 
 /* A term's entry (index._fresh_posting): 1 made (put into s->entries), 0 not taken (the
  * twin's), -1 an error. */
+static int posting_pairs(Text *t, PyObject *term, const int *order, int nf, PyObject **keys,
+                         Pair **pairs, const Py_ssize_t *sizes, Py_ssize_t total, Shard *s);
+
 static int posting(Text *t, PyObject *term, PyObject *fields, Shard *s) {
     Pair *pairs[NFIELDS] = {NULL};
     Py_ssize_t sizes[NFIELDS] = {0};
     PyObject *keys[NFIELDS] = {NULL};
     int order[NFIELDS], nf = 0;
-    int64_t *docs = NULL;
     int r = 1;
     Py_ssize_t total = 0, pos = 0;
     PyObject *key, *value;
@@ -1414,6 +1600,21 @@ static int posting(Text *t, PyObject *term, PyObject *fields, Shard *s) {
         if (r <= 0)
             goto done;
     }
+    r = posting_pairs(t, term, order, nf, keys, pairs, sizes, total, s);
+done:
+    for (int f = 0; f < NFIELDS; f++)
+        PyMem_Free(pairs[f]);
+    return r;
+}
+
+/* A term's entry from its fields' postings as pairs sorted by docnum (posting's, and
+ * fresh_round's from the spill's bytes): 1 made, 0 not taken, -1 an error. keys[f]: field f
+ * as the fields dict holds it (NULL: not there), order[0..nf): the fields in the dict's
+ * order; total: the pairs in all. */
+static int posting_pairs(Text *t, PyObject *term, const int *order, int nf, PyObject **keys,
+                         Pair **pairs, const Py_ssize_t *sizes, Py_ssize_t total, Shard *s) {
+    int64_t *docs = NULL;
+    int r = 1;
     /* the term's articles over its fields, ascending */
     docs = PyMem_Malloc((size_t)(total ? total : 1) * sizeof(int64_t));
     if (docs == NULL) {
@@ -1425,12 +1626,7 @@ static int posting(Text *t, PyObject *term, PyObject *fields, Shard *s) {
     for (int f = 0; f < NFIELDS; f++)
         for (Py_ssize_t i = 0; i < sizes[f]; i++)
             docs[n++] = pairs[f][i].d;
-    sort_ints(docs, n);
-    Py_ssize_t u = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (u == 0 || docs[u - 1] != docs[i])
-            docs[u++] = docs[i];
-    n = u;
+    n = sorted_unique(docs, n);
     if (n > s->long_docs) { /* long: held by more articles than LONG_DOCS */
         r = long_posting(t, term, order, nf, keys, pairs, sizes, docs, n, s);
         goto done;
@@ -1457,23 +1653,22 @@ static int posting(Text *t, PyObject *term, PyObject *fields, Shard *s) {
                 r = -1;
                 goto done;
             }
-            PyObject *cell = NULL, *other = NULL;
+            const Pair *cell = NULL, *other = NULL;
             if (a < sizes[f] && pairs[f][a].d == docs[i])
-                cell = pairs[f][a++].cell;
+                cell = &pairs[f][a++];
             if (ref >= 0) {
                 while (b < sizes[ref] && pairs[ref][b].d < docs[i])
                     b++;
                 if (b < sizes[ref] && pairs[ref][b].d == docs[i])
-                    other = pairs[ref][b].cell;
+                    other = &pairs[ref][b];
             }
             /* "=": the same cell as the reference field's (the twin compares "" too) */
-            if (other != NULL && (cell ? same_str(cell, other)
-                                       : PyUnicode_GET_LENGTH(other) == 0)) {
+            if (other != NULL && (cell ? same_cell(cell, other) : other->n == 0)) {
                 if (text_char(t, '=') < 0) {
                     r = -1;
                     goto done;
                 }
-            } else if (cell != NULL && text_str(t, cell) < 0) {
+            } else if (cell != NULL && text_cell(t, cell) < 0) {
                 r = -1;
                 goto done;
             }
@@ -1485,12 +1680,21 @@ static int posting(Text *t, PyObject *term, PyObject *fields, Shard *s) {
     }
     r = put_entry(s->entries, term, t, Py_None, Py_False) < 0 ? -1 : 1;
 done:
-    for (int f = 0; f < NFIELDS; f++)
-        PyMem_Free(pairs[f]);
     PyMem_Free(docs);
     if (r <= 0)
         t->n = 0;
     return r;
+}
+
+/* s's slots (0: not an int of 64 bits) and block_docs. */
+static int shard_slots(Shard *s, PyObject *slots, long long block_docs) {
+    int overflow = 0;
+    long long v = PyLong_Check(slots) ? PyLong_AsLongLongAndOverflow(slots, &overflow) : 0;
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    s->slots = overflow ? 0 : v;
+    s->block_docs = block_docs;
+    return 0;
 }
 
 static PyObject *fresh_postings(PyObject *self, PyObject *args) {
@@ -1502,12 +1706,8 @@ static PyObject *fresh_postings(PyObject *self, PyObject *args) {
                           &s.entries, &s.long_docs, &slots, &block_docs, &PyDict_Type,
                           &s.fragments, &rest))
         return NULL;
-    int overflow = 0;
-    long long v = PyLong_Check(slots) ? PyLong_AsLongLongAndOverflow(slots, &overflow) : 0;
-    if (v == -1 && PyErr_Occurred())
+    if (shard_slots(&s, slots, block_docs) < 0)
         return NULL;
-    s.slots = overflow ? 0 : v;
-    s.block_docs = block_docs;
     Text t = {NULL, 0, 0};
     Py_ssize_t pos = 0;
     PyObject *term, *fields;
@@ -1589,12 +1789,7 @@ static int level_docs(PyObject *fields, int level, int64_t **docs, Py_ssize_t *n
             k++;
         }
     }
-    sort_ints(*docs, k);
-    Py_ssize_t u = 0;
-    for (Py_ssize_t i = 0; i < k; i++)
-        if (u == 0 || (*docs)[u - 1] != (*docs)[i])
-            (*docs)[u++] = (*docs)[i];
-    *n = u;
+    *n = sorted_unique(*docs, k);
     return 1;
 }
 
@@ -1796,6 +1991,14 @@ done:
     return r;
 }
 
+/* entries[term] = (the fragment made in t, the forms' marshal bytes). */
+static int form_entry(Text *t, PyObject *entries, PyObject *term, PyObject *norms) {
+    PyObject *data = PyMarshal_WriteObjectToString(norms, 2);
+    int r = data == NULL ? -1 : put_entry(entries, term, t, data, NULL);
+    Py_XDECREF(data);
+    return r;
+}
+
 static PyObject *fresh_forms(PyObject *self, PyObject *args) {
     (void)self;
     PyObject *new, *terms, *entries, *rest;
@@ -1827,15 +2030,12 @@ static PyObject *fresh_forms(PyObject *self, PyObject *args) {
                 made = forms_fragment(&t, term, norms, docs, ndocs);
             PyMem_Free(docs);
         }
-        if (made < 0) {
+        if (made < 0)
             r = -1;
-        } else if (made) {
-            PyObject *data = PyMarshal_WriteObjectToString(norms, 2);
-            r = data == NULL ? -1 : put_entry(entries, term, &t, data, NULL);
-            Py_XDECREF(data);
-        } else {
+        else if (made)
+            r = form_entry(&t, entries, term, norms);
+        else
             r = hand_over(rest, term, norms);
-        }
         Py_DECREF(norms);
         Py_DECREF(term);
     }
@@ -1843,6 +2043,353 @@ static PyObject *fresh_forms(PyObject *self, PyObject *args) {
     if (r < 0)
         return NULL;
     Py_RETURN_NONE;
+}
+
+/* ------------------------------------------------------------------ a cold round */
+
+/* fresh_round(chunks, renumber, shards, passes, step, part_of, long_docs, slots, block_docs,
+ *             posting_rest, form_rest)
+ * One round of index._write_shards on a cold build: gather_spill of the chunks (without
+ * partial postings) then, for each shard k gathered, fresh_postings and fresh_forms of its
+ * postings and forms, in one call: {k: (postings entries, [stem entries, root entries],
+ * positions fragments)}. The postings are kept packed (Packed) between the two, not in dicts.
+ * A term the C code does not write is handed to its twin with its fields made as gather
+ * makes them: posting_rest(entries, slots, fragments, term, fields) (index._fresh_posting),
+ * form_rest(entries, level, {term: fields} or {}, term, norms) (index._fresh_form). None:
+ * a chunk or value not of the spill's shape; the caller reads the round the older way. */
+
+typedef struct {
+    long long k;
+    int32_t term;
+} ShardTerm;
+
+#define SHARD_TERM_LESS(x, y) ((x).k < (y).k || ((x).k == (y).k && (x).term < (y).term))
+DEFINE_SORT(sort_shard_terms, ShardTerm, SHARD_TERM_LESS)
+
+/* The rows grouped by term in place, each term's in the spill's order (a counting sort, its
+ * permutation followed cycle by cycle: no second copy of the rows at the round's peak); sets
+ * each term's start. -1 and an exception on failure. */
+static int packed_group(Packed *p) {
+    Py_ssize_t *to = PyMem_Malloc((size_t)(p->nposts ? p->nposts : 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *fill = PyMem_Malloc((size_t)(p->nterms ? p->nterms : 1) * sizeof(Py_ssize_t));
+    if (to == NULL || fill == NULL) {
+        PyMem_Free(to);
+        PyMem_Free(fill);
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < p->nterms; i++) {
+        p->terms[i].start = fill[i] = at;
+        at += p->terms[i].count;
+    }
+    for (Py_ssize_t i = 0; i < p->nposts; i++)
+        to[i] = fill[p->posts[i].term]++;
+    for (Py_ssize_t i = 0; i < p->nposts; i++)
+        while (to[i] != i) { /* row i to its place; the row there comes to i */
+            Py_ssize_t j = to[i];
+            Post row = p->posts[j];
+            p->posts[j] = p->posts[i];
+            p->posts[i] = row;
+            to[i] = to[j];
+            to[j] = j;
+        }
+    PyMem_Free(fill);
+    PyMem_Free(to);
+    return 0;
+}
+
+/* A row's cell as gather_spill makes it (new reference). */
+static PyObject *row_cell(Packed *p, Strings *strings, const Post *row) {
+    const char *s = p->arena.p + row->at;
+    return row->n <= SHORT_CELL ? kept_str(strings, s, row->n) : new_str(s, row->n);
+}
+
+/* A term's fields as gather_spill makes them: field → docnum → cell, in the rows' order
+ * (a repeated docnum: the last row's cell in the first one's place). */
+static PyObject *packed_fields(Packed *p, Strings *strings, const Post *rows,
+                               const PackedTerm *term) {
+    PyObject *fields = PyDict_New();
+    for (Py_ssize_t i = 0; fields != NULL && i < term->count; i++) {
+        const Post *row = &rows[term->start + i];
+        PyObject *field = PyLong_FromLong(row->f);
+        PyObject *num = PyLong_FromLongLong(row->d);
+        PyObject *cell = row_cell(p, strings, row);
+        PyObject *at = field ? PyDict_GetItemWithError(fields, field) : NULL;
+        int r = field == NULL || num == NULL || cell == NULL || (at == NULL && PyErr_Occurred())
+                    ? -1 : 0;
+        if (r == 0 && at == NULL)
+            r = set_one(fields, field, num, cell);
+        else if (r == 0)
+            r = PyDict_SetItem(at, num, cell);
+        Py_XDECREF(field);
+        Py_XDECREF(num);
+        Py_XDECREF(cell);
+        if (r < 0)
+            Py_CLEAR(fields);
+    }
+    return fields;
+}
+
+/* A term's postings entry from its rows (posting's, without the dicts): 1 made, 0 not
+ * taken (the twin's), -1 an error. */
+static int packed_posting(Text *t, Packed *p, const Post *rows,
+                          const PackedTerm *term, Shard *s) {
+    Pair *pairs[NFIELDS] = {NULL};
+    Py_ssize_t sizes[NFIELDS] = {0}, fill[NFIELDS] = {0};
+    PyObject *keys[NFIELDS] = {NULL};
+    int order[NFIELDS], nf = 0, r = 1;
+    const Post *mine = rows + term->start;
+    if (term->count == 0 || s->long_docs < 1)
+        return 0;
+    for (Py_ssize_t i = 0; i < term->count; i++) /* the fields in the dict's order */
+        if (sizes[mine[i].f]++ == 0)
+            order[nf++] = mine[i].f;
+    for (int i = 0; i < nf && r == 1; i++) {
+        int f = order[i];
+        keys[f] = PyLong_FromLong(f);
+        pairs[f] = PyMem_Malloc((size_t)sizes[f] * sizeof(Pair));
+        if (keys[f] == NULL || pairs[f] == NULL) {
+            if (pairs[f] == NULL)
+                PyErr_NoMemory();
+            r = -1;
+        }
+    }
+    for (Py_ssize_t i = 0; i < term->count && r == 1; i++) {
+        int f = mine[i].f;
+        if (!mine[i].ascii) { /* (its str: the twin's way, through the dicts) */
+            r = 0;
+            break;
+        }
+        pairs[f][fill[f]++] = (Pair){mine[i].d, p->arena.p + mine[i].at, mine[i].n, 1};
+    }
+    for (int i = 0; i < nf && r == 1; i++) {
+        int f = order[i];
+        sort_pairs(pairs[f], sizes[f]);
+        for (Py_ssize_t j = 1; j < sizes[f] && r == 1; j++)
+            if (pairs[f][j].d == pairs[f][j - 1].d) /* an article twice: the dict's way */
+                r = 0;
+    }
+    if (r == 1)
+        r = posting_pairs(t, term->term, order, nf, keys, pairs, sizes, term->count, s);
+    for (int f = 0; f < NFIELDS; f++) {
+        PyMem_Free(pairs[f]);
+        Py_XDECREF(keys[f]);
+    }
+    return r;
+}
+
+/* index._level_docs of a term's rows (NULL: none): the ascending articles of the level's
+ * body and title fields. *docs PyMem-allocated. */
+static int packed_level_docs(const Post *rows, const PackedTerm *term, int level,
+                             int64_t **docs, Py_ssize_t *n) {
+    Py_ssize_t count = term ? term->count : 0, k = 0;
+    *docs = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(int64_t));
+    if (*docs == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        const Post *row = &rows[term->start + i];
+        if (row->f == LEVEL_FIELDS[level][0] || row->f == LEVEL_FIELDS[level][1])
+            (*docs)[k++] = row->d;
+    }
+    *n = sorted_unique(*docs, k);
+    return 1;
+}
+
+/* The rest of a round's call (what each shard is written with). */
+typedef struct {
+    Packed *p;
+    Strings *strings;
+    const Post *rows;
+    PyObject *slots, *posting_rest, *form_rest;
+} Rest;
+
+/* One level's forms entries of shard k (fresh_forms' loop over its gathered table). */
+static int round_forms(Text *t, Rest *x, long long k, int level, PyObject *table,
+                       PyObject *entries) {
+    Py_ssize_t pos = 0;
+    PyObject *term, *norms;
+    int r = 0;
+    while (r == 0 && PyDict_Next(table, &pos, &term, &norms)) {
+        Py_INCREF(term);
+        Py_INCREF(norms);
+        const PackedTerm *held = NULL;
+        if (x->p->slots != NULL) {
+            size_t j = term_slot(x->p->slots, x->p->mask, term, k);
+            if (x->p->slots[j].term != NULL)
+                held = &x->p->terms[x->p->slots[j].index];
+        }
+        int made = 0;
+        if (PyDict_Check(norms)) {
+            int64_t *docs = NULL;
+            Py_ssize_t ndocs = 0;
+            made = packed_level_docs(x->rows, held, level, &docs, &ndocs);
+            if (made > 0)
+                made = forms_fragment(t, term, norms, docs, ndocs);
+            PyMem_Free(docs);
+        }
+        if (made < 0) {
+            r = -1;
+        } else if (made) {
+            r = form_entry(t, entries, term, norms);
+        } else { /* the twin's, with the term's postings as gather makes them */
+            PyObject *terms = PyDict_New(), *lvl = PyLong_FromLong(level), *got = NULL;
+            PyObject *fields = held ? packed_fields(x->p, x->strings, x->rows, held) : NULL;
+            if (terms != NULL && lvl != NULL && (held == NULL || fields != NULL)
+                && (fields == NULL || PyDict_SetItem(terms, term, fields) == 0))
+                got = PyObject_CallFunctionObjArgs(x->form_rest, entries, lvl, terms, term,
+                                                   norms, NULL);
+            r = got == NULL ? -1 : 0;
+            Py_XDECREF(got);
+            Py_XDECREF(fields);
+            Py_XDECREF(lvl);
+            Py_XDECREF(terms);
+        }
+        Py_DECREF(norms);
+        Py_DECREF(term);
+    }
+    return r;
+}
+
+/* Shard k's (entries, [stem, root], fragments): its terms shard[0, n), its forms' part. */
+static PyObject *round_shard(Text *t, Rest *x, Shard *s, long long k, const ShardTerm *shard,
+                             Py_ssize_t n, PyObject *part) {
+    PyObject *levels = NULL, *out = NULL;
+    s->entries = PyDict_New();
+    s->fragments = PyDict_New();
+    int r = s->entries && s->fragments ? 0 : -1;
+    for (Py_ssize_t i = 0; r == 0 && i < n; i++) {
+        const PackedTerm *term = &x->p->terms[shard[i].term];
+        int made = packed_posting(t, x->p, x->rows, term, s);
+        if (made < 0) {
+            r = -1;
+        } else if (!made) {
+            PyObject *fields = packed_fields(x->p, x->strings, x->rows, term), *got = NULL;
+            if (fields != NULL)
+                got = PyObject_CallFunctionObjArgs(x->posting_rest, s->entries, x->slots,
+                                                   s->fragments, term->term, fields, NULL);
+            r = got == NULL ? -1 : 0;
+            Py_XDECREF(got);
+            Py_XDECREF(fields);
+        }
+    }
+    PyObject *tables = part ? PyTuple_GET_ITEM(part, 1) : NULL;
+    if (r == 0)
+        levels = PyList_New(2);
+    for (int level = 0; r == 0 && levels != NULL && level < 2; level++) {
+        PyObject *entries = PyDict_New();
+        if (entries == NULL) {
+            r = -1;
+            break;
+        }
+        PyList_SET_ITEM(levels, level, entries);
+        if (tables != NULL)
+            r = round_forms(t, x, k, level, PyList_GET_ITEM(tables, level), entries);
+    }
+    if (r == 0 && levels != NULL)
+        out = PyTuple_Pack(3, s->entries, levels, s->fragments);
+    Py_XDECREF(levels);
+    Py_CLEAR(s->entries);
+    Py_CLEAR(s->fragments);
+    return out;
+}
+
+static PyObject *fresh_round(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *chunks, *slots;
+    Round c;
+    Shard s;
+    Rest x;
+    Strings strings = {NULL, 0, 0, NULL, 0, 0};
+    Packed packed;
+    memset(&packed, 0, sizeof(packed));
+    long long block_docs;
+    if (!PyArg_ParseTuple(args, "OOLLLLnOLOO:fresh_round", &chunks, &c.renumber, &c.shards,
+                          &c.passes, &c.step, &c.part_of, &s.long_docs, &slots, &block_docs,
+                          &x.posting_rest, &x.form_rest))
+        return NULL;
+    if (c.shards <= 0 || c.step <= 0 || c.passes < 0) {
+        PyErr_SetString(PyExc_ValueError, "fresh_round: shards and step must be positive");
+        return NULL;
+    }
+    if (shard_slots(&s, slots, block_docs) < 0)
+        return NULL;
+    x.slots = slots;
+    x.p = &packed;
+    x.strings = &strings;
+    x.rows = NULL;
+    c.strings = &strings;
+    c.packed = &packed;
+    c.partial = PyDict_New(); /* a cold build: every posting of every article */
+    c.incoming = PyDict_New();
+    ShardTerm *order = NULL;
+    PyObject *result = NULL, *it = NULL, *item;
+    Text t = {NULL, 0, 0};
+    int r = c.partial && c.incoming ? 0 : -1;
+    if (r == 0 && (it = PyObject_GetIter(chunks)) == NULL)
+        r = -1;
+    while (r == 0 && !packed.odd && (item = PyIter_Next(it)) != NULL) {
+        r = gather_bytes(item, &c);
+        Py_DECREF(item);
+    }
+    if (r < 0 || PyErr_Occurred())
+        goto done;
+    if (packed.odd) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    if (packed_group(&packed) < 0)
+        goto done;
+    x.rows = packed.posts;
+    order = PyMem_Malloc((size_t)(packed.nterms ? packed.nterms : 1) * sizeof(ShardTerm));
+    if (order == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < packed.nterms; i++)
+        order[i] = (ShardTerm){packed.terms[i].k, (int32_t)i};
+    sort_shard_terms(order, packed.nterms);
+    if ((result = PyDict_New()) == NULL)
+        goto done;
+    /* each shard gathered (a group taken makes its part, postings or not) */
+    Py_ssize_t pos = 0;
+    PyObject *key, *part;
+    while (PyDict_Next(c.incoming, &pos, &key, &part)) {
+        long long k = PyLong_AsLongLong(key);
+        if (k == -1 && PyErr_Occurred()) {
+            Py_CLEAR(result);
+            break;
+        }
+        Py_ssize_t lo = 0, hi = packed.nterms; /* the shard's first term */
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (order[mid].k < k)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        Py_ssize_t end = lo;
+        while (end < packed.nterms && order[end].k == k)
+            end++;
+        PyObject *made = round_shard(&t, &x, &s, k, order + lo, end - lo, part);
+        if (made == NULL || PyDict_SetItem(result, key, made) < 0) {
+            Py_XDECREF(made);
+            Py_CLEAR(result);
+            break;
+        }
+        Py_DECREF(made);
+    }
+done:
+    Py_XDECREF(it);
+    PyMem_Free(t.p);
+    PyMem_Free(order);
+    Py_XDECREF(c.partial);
+    Py_XDECREF(c.incoming);
+    packed_free(&packed);
+    strings_free(&strings);
+    return result;
 }
 
 /* ------------------------------------------------------------------ module */
@@ -1921,6 +2468,8 @@ static PyMethodDef methods[] = {
      "index._gather of the spill's batches given as their marshal bytes, in C."},
     {"fresh_postings", fresh_postings, METH_VARARGS, "index._fresh_postings' loop in C."},
     {"fresh_forms", fresh_forms, METH_VARARGS, "index._fresh_forms' loop in C."},
+    {"fresh_round", fresh_round, METH_VARARGS,
+     "a cold round of index._write_shards (gather_spill, fresh_postings, fresh_forms) in C."},
     {"numbers_text", numbers_text, METH_O, "digits.numbers_text in C (for the tests)."},
     {"sorted_numbers", sorted_numbers, METH_VARARGS,
      "the numbers sorted as fresh_postings sorts them (for the tests)."},

@@ -2470,7 +2470,10 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         if trim is not None:
             trim.step()
         incoming: dict[int, tuple[_Terms, _Forms]] = {}
-        for bucket in group:
+        # cold: the round's shards made at once (:func:`_fresh_round`)
+        made = (_fresh_round(spill, group, renumber, shards, passes, step, part_of, slots)
+                if old_shards is None else {})
+        for bucket in group if old_shards is not None else ():
             if _cshards is None:
                 _gather(spill.batches(bucket), renumber, partial, shards, passes, step,
                         part_of, incoming)
@@ -2486,14 +2489,11 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
                 else chain.from_iterable(range(b, shards, buckets) for b in group))
         members = sorted({k for k in (mine if everything else dirty_shards)
                           if (spread or k % buckets in group)
-                          and (passes <= 1 or k // step % passes == part_of)} | set(incoming))
+                          and (passes <= 1 or k // step % passes == part_of)}
+                         | set(incoming) | set(made))
         for k in members:
             if old_shards is None:  # cold: nothing to patch
-                new_terms, new_forms = incoming.pop(k, ({}, _empty_forms()))
-                fragments: dict[str, dict[str, str | None]] = {}
-                lunr = _fresh_postings(new_terms, slots, fragments)
-                forms_state = [_fresh_forms(new_forms[level], level, new_terms)
-                               for level in (0, 1)]
+                lunr, forms_state, fragments = made.pop(k, ({}, [{}, {}], {}))
                 _save_shard(target, k, lunr, forms_state)
                 out.put(f"lunr/{k}.json", _lunr_text(lunr))
                 _put_positions(out, k, _pos_texts(fragments))
@@ -2555,6 +2555,43 @@ def _write_shards(spill: _Spill, out: _Out, state_dir: Path | None, shards: int,
         states.close(write=False)
         shutil.rmtree(folder)
         os.replace(target.folder, folder)
+
+
+#: A cold round's shards: k → (postings entries, [stem, root] forms entries, positions
+#: fragments), as :func:`_fresh_postings` and :func:`_fresh_forms` make them.
+_Made = dict[int, tuple[_Entries, list[_Entries], dict[str, dict[str, str | None]]]]
+
+
+def _fresh_round(spill: _Spill, group: list[int], renumber: Mapping[int, int], shards: int,
+                 passes: int, step: int, part_of: int, slots: int) -> _Made:
+    """One round of a cold :func:`_write_shards`: the spill's records of the buckets ``group``
+    gathered (:func:`_gather`, every posting of every article) and each shard's entries made
+    from them (:func:`_fresh_postings`, :func:`_fresh_forms`). In one C pass when
+    :mod:`archive.browser._cshards` is built (``fresh_round``: the postings kept packed
+    between the two, no dict or str made per posting; None from it: a batch of another
+    shape, read as here); otherwise, and as its reference, the twins in turn."""
+    if _cshards is not None:
+        made = _cshards.fresh_round(chain.from_iterable(map(spill.batch_bytes, group)),
+                                    renumber, shards, passes, step, part_of, LONG_DOCS, slots,
+                                    BLOCK_DOCS, _fresh_posting, _fresh_form)
+        if made is not None:
+            return made  # type: ignore[no-any-return]
+    incoming: dict[int, tuple[_Terms, _Forms]] = {}
+    for bucket in group:
+        if _cshards is None:
+            _gather(spill.batches(bucket), renumber, {}, shards, passes, step, part_of,
+                    incoming)
+        else:  # in C, from the batches' bytes
+            _cshards.gather_spill(spill.batch_bytes(bucket), renumber, {}, shards, passes,
+                                  step, part_of, incoming)
+    made = {}
+    for k in list(incoming):
+        new_terms, new_forms = incoming.pop(k)  # (freed shard by shard)
+        fragments: dict[str, dict[str, str | None]] = {}
+        made[k] = (_fresh_postings(new_terms, slots, fragments),
+                   [_fresh_forms(new_forms[level], level, new_terms) for level in (0, 1)],
+                   fragments)
+    return made
 
 
 def _gather(batches: Iterable[list[Any]], renumber: Mapping[int, int],
