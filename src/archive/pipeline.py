@@ -201,7 +201,7 @@ def remember(on: bool = True) -> None:
     seeds and the word table (:func:`remember_corpus`), the root counts
     (archive.site.roots.remember), the search index's files as last written
     (archive.index.build.remember), the browser data's folders found alike in the served site
-    (archive.browser.index.remember_mirror) and its state.json as last written
+    (archive.browser.index.remember_mirror) and its state (state.bin) as last written
     (archive.browser.keptstate.remember), the indexes of the page and raw-text stores
     (archive.site.keptindex). ``on=False`` writes what is unsaved and forgets it all."""
     from archive.browser import keptstate
