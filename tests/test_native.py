@@ -18,6 +18,7 @@ import pytest
 from conftest import mkdocs_build
 
 from archive import native
+from archive.browser.index import _Journal
 
 MODULES = list(native.MODULES)
 
@@ -78,8 +79,9 @@ def test_a_module_not_built_is_none(caplog: pytest.LogCaptureFixture) -> None:
     native.module.cache_clear()
 
 
-#: Files that record the seeds' modification times (two folders, two times).
-STAMPED = {"fresh.json", "manifest.json"}
+#: Files that record the seeds' modification times (two folders, two times), and the browser
+#: data's mirror journal, which names the site's data folders by device, inode and time.
+STAMPED = {"fresh.json", "manifest.json", _Journal.NAME}
 
 
 def _files(folder: Path) -> dict[str, bytes]:
