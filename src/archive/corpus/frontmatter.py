@@ -52,6 +52,7 @@ _SIMPLE_TEXT = re.compile(
 _RESOLVER = type("DatesAsTextResolver", (yaml.resolver.Resolver,),
                  {"yaml_implicit_resolvers": LOADER.yaml_implicit_resolvers})()
 _STR_TAG = "tag:yaml.org,2002:str"
+_URL = re.compile(r"https?://\S+$")
 
 
 def _simple_block(yaml_text: str) -> tuple[dict[str, str], list[str]] | None:
@@ -257,7 +258,7 @@ def _front(data: dict[Any, Any], key_lines: dict[str, int], path: str, first_lin
                     severity="warning",
                 ))
                 continue
-            if name == "url" and not re.match(r"https?://\S+$", text):
+            if name == "url" and not _URL.match(text):
                 err(f"url {text[:80]!r} is not an http(s) address",
                     "write the full address, starting with https:// or http://")
                 continue

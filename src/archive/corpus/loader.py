@@ -279,7 +279,7 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
             rel, f"file name {article_id!r} has characters other than letters, digits, '_',"
             " '-' and '.'; it becomes a web address", "rename the file", severity="warning",
         ))
-    if not raw.strip():
+    if not raw or raw.isspace():  # (what ``not raw.strip()`` says, without copying the bytes)
         return None, [*problems, Problem(
             rel, "file is empty" if not raw else "file has only whitespace",
             "write the article text in it, or delete the file", line=None,
