@@ -127,7 +127,9 @@ def load_corpus(paths: Paths, load: Callable[[Path, Paths, str | None],
 
     articles: list[Article] = []
     for article_id in sorted(by_id):
-        files = sorted((Path(p) for p in by_id[article_id]), key=lambda p: p.name)
+        given = by_id[article_id]
+        files = ([Path(given[0])] if len(given) == 1
+                 else sorted((Path(p) for p in given), key=lambda p: p.name))
         if len(files) > 1:
             names = " and ".join(paths.rel(f) for f in files)
             for f in files:
@@ -287,7 +289,7 @@ def parse_article(raw: bytes, article_id: str, rel: str) -> tuple[Article | None
     controls, text, found = _decode(raw, rel)
     if text is None:
         return None, [*problems, *found]
-    if not text.strip():
+    if not text or text.isspace():
         return None, [*problems, Problem(
             rel, "file has only whitespace", "write the article text in it, or delete the file",
         )]
