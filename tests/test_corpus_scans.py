@@ -11,13 +11,12 @@ from __future__ import annotations
 import html
 import re
 import sys
-from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.corpus import boilerplate, clean, dates
-from archive.corpus.clean import CONTROL, KINDS, MAX_ROUNDS, Cleaned, _controls, fix_controls
+from archive.corpus.clean import CONTROL, Cleaned
 from archive.corpus.loader import _decode
 
 SETTINGS = settings(max_examples=400, deadline=None,
@@ -147,30 +146,7 @@ def test_year_candidates_as_the_scan(text: str) -> None:
 
 
 def _reference_clean(text: str) -> Cleaned:
-    result = Cleaned(text)
-    if not clean._MAYBE_DIRTY.search(text) and "\u0640\u0640" not in text:
-        return result
-    line_of = list(range(text.count("\n") + 1))
-    for _ in range(MAX_ROUNDS):
-        before = result.text
-        markup = False
-        for kind in KINDS:
-            if kind.fix is fix_controls:
-                out, count, first, inserted = _controls(result.text, breaks=True)
-            else:
-                (out, count, first), inserted = kind.fix(result.text), []
-            if count:
-                result.counts[kind.name] = result.counts.get(kind.name, 0) + count
-                if kind.name not in result.lines and first >= 0:
-                    result.lines[kind.name] = line_of[result.text.count("\n", 0, first)]
-            markup = markup or bool(count and kind.name in ("entity", "tag"))
-            if inserted:
-                extra = Counter(inserted)
-                line_of = [n for i, n in enumerate(line_of) for _ in range(1 + extra[i])]
-            result.text = out
-        if result.text == before or not (markup or "<" in result.text or "&" in result.text):
-            break
-    return result
+    return clean._clean_text(text, every_kind=True)
 
 
 _DIRTY_PIECES = ["نص", "كلمة", " ", "\n", ".", "\x1a", "\x85", "\u00a0", "\u2009", "\u200b",
