@@ -12,6 +12,7 @@ import html
 import re
 import sys
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -245,3 +246,22 @@ def test_line_stripped_is_the_content_stripped() -> None:
     lines = boilerplate.split_lines(text)
     assert [ln.stripped for ln in lines] == [ln.content.strip() for ln in lines]
     assert "stripped" not in repr(lines[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# frontmatter: a plain value whose first character YAML has no resolver for
+
+
+@SETTINGS
+@given(st.text(min_size=1, max_size=12) | st.sampled_from(
+    ["2015-07-24", "3alyoum", "null", "Null", "~", "true", "yes", "on", "0x1F", "1e3", ".inf",
+     "-", "+1", "<<", "=", "http://x.sa/a", "عين اليوم", "Yes please", "off-topic"]))
+def test_plain_values_tagged_as_yaml_tags_them(value: str) -> None:
+    from archive.corpus import frontmatter as fm
+
+    block = f"title: {value}\n"
+    simple = fm._simple_block(block)
+    if simple is None:
+        return  # (left to YAML)
+    assert fm._RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == fm._STR_TAG
+    assert yaml.load(block, Loader=fm.LOADER) == simple[0]

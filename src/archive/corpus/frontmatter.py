@@ -52,6 +52,11 @@ _SIMPLE_TEXT = re.compile(
 _RESOLVER = type("DatesAsTextResolver", (yaml.resolver.Resolver,),
                  {"yaml_implicit_resolvers": LOADER.yaml_implicit_resolvers})()
 _STR_TAG = "tag:yaml.org,2002:str"
+#: the first characters of a plain value that _RESOLVER has implicit resolvers for: a value
+#: starting with another is given the str tag without a look at it (as yaml.resolver.Resolver.
+#: resolve does, unless it has resolvers for any first character or by path: then each is seen)
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
+_RESOLVE_ALL = None in _RESOLVED_FIRST or bool(_RESOLVER.yaml_path_resolvers)
 _URL = re.compile(r"https?://\S+$")
 
 
@@ -77,7 +82,8 @@ def _simple_block(yaml_text: str) -> tuple[dict[str, str], list[str]] | None:
             return None
         if plain is not None:
             if (": " in plain or plain.endswith(":")
-                    or _RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)) != _STR_TAG):
+                    or ((_RESOLVE_ALL or plain[0] in _RESOLVED_FIRST)
+                        and _RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)) != _STR_TAG)):
                 return None
             value = plain
         else:
