@@ -68,9 +68,9 @@ _LINK_LINE = re.compile(
     re.IGNORECASE,
 )
 #: the same link at the end of the last paragraph, after its final sentence
-_LINK_TAIL = re.compile(r"(?<=\S)[ \t]*رابط\s+(?:الخبر|المقال|الموضوع)\s+[^\n]{0,300}?\s*\Z")
-#: _LINK_TAIL from its word on (see _link_tail)
-_LINK_TAIL_REST = re.compile(_LINK_TAIL.pattern.removeprefix(r"(?<=\S)[ \t]*"))
+#: (_LINK_TAIL_REST: the same from its word on, see _link_tail)
+_LINK_TAIL_REST = re.compile(r"رابط\s+(?:الخبر|المقال|الموضوع)\s+[^\n]{0,300}?\s*\Z")
+_LINK_TAIL = re.compile(r"(?<=\S)[ \t]*" + _LINK_TAIL_REST.pattern)
 _SLIDER_HEAD = re.compile(r"\s*(?:Next\s+Previous|Previous\s+Next)\b\s*")
 #: a news agency's end-of-story mark: «// انتهى //», «// يتبع //»
 _END_MARK = re.compile(r"^//\s*(?:انتهى|إنتهى|يتبع)\s*//$")
@@ -140,6 +140,8 @@ _FIXED = (("follow-us", _FOLLOW_US), ("most-read", _MOST_READ), ("read-also", _R
 _ANY_FIXED = re.compile("|".join(
     f"(?P<g{i}>{'(?i:' if p.flags & re.IGNORECASE else '(?:'}{p.pattern}))"
     for i, (_, p) in enumerate(_FIXED)))
+# (the alternative that matched is told by its group: the patterns must have none of their own)
+assert not any(p.groups for _, p in _FIXED)
 
 
 def _fixed_reason(s: str) -> str | None:
@@ -158,7 +160,8 @@ def _fixed_reason(s: str) -> str | None:
 
 def _fixed_reason_after_read_also(s: str) -> str | None:
     """:func:`_fixed_reason` of a line too long to be a «read also» line: the tests after
-    that one, each on its own (as the reference: tests/test_corpus_layout.py)."""
+    that one, each on its own (tests/test_corpus_scans.py checks the whole against them all
+    one by one)."""
     if _POSTED_BY.match(s):
         return "social-embed"
     if _LINK_LINE.match(s):
