@@ -27,7 +27,7 @@ order, and nothing is deleted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from archive.corpus.article import Segment
 
@@ -68,7 +68,9 @@ _LINK_LINE = re.compile(
     re.IGNORECASE,
 )
 #: the same link at the end of the last paragraph, after its final sentence
-_LINK_TAIL = re.compile(r"(?<=\S)[ \t]*رابط\s+(?:الخبر|المقال|الموضوع)\s+[^\n]{0,300}?\s*\Z")
+#: (_LINK_TAIL_REST: the same from its word on, see _link_tail)
+_LINK_TAIL_REST = re.compile(r"رابط\s+(?:الخبر|المقال|الموضوع)\s+[^\n]{0,300}?\s*\Z")
+_LINK_TAIL = re.compile(r"(?<=\S)[ \t]*" + _LINK_TAIL_REST.pattern)
 _SLIDER_HEAD = re.compile(r"\s*(?:Next\s+Previous|Previous\s+Next)\b\s*")
 #: a news agency's end-of-story mark: «// انتهى //», «// يتبع //»
 _END_MARK = re.compile(r"^//\s*(?:انتهى|إنتهى|يتبع)\s*//$")
@@ -95,10 +97,8 @@ class Line:
     end: int
     stop: int
     content: str
-
-    @property
-    def stripped(self) -> str:
-        return self.content.strip()
+    #: ``content.strip()`` (made once: layout and the inference read it many times a line)
+    stripped: str = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +121,7 @@ def split_lines(text: str) -> list[Line]:
     for number, content in enumerate(text.split("\n"), start=1):
         end = pos + len(content)
         stop = min(end + 1, len(text))
-        lines.append(Line(number, pos, end, stop, content))
+        lines.append(Line(number, pos, end, stop, content, content.strip()))
         pos = end + 1
     if lines and lines[-1].start == len(text) and len(lines) > 1:
         lines.pop()  # text ends with "\n": no empty line after it
@@ -132,13 +132,36 @@ def _is_headline_like(s: str) -> bool:
     return 2 <= len(s.split()) <= 20 and len(s) <= 150 and not _SENTENCE_END.search(s)
 
 
+#: the line patterns :func:`_fixed_reason` tries first, in its order, as one pattern (one
+#: match a line rather than seven: most lines match none of them)
+_FIXED = (("follow-us", _FOLLOW_US), ("most-read", _MOST_READ), ("read-also", _READ_ALSO),
+          ("social-embed", _POSTED_BY), ("link-line", _LINK_LINE), ("end-marker", _END_MARK),
+          ("contact-line", _CONTACT))
+_ANY_FIXED = re.compile("|".join(
+    f"(?P<g{i}>{'(?i:' if p.flags & re.IGNORECASE else '(?:'}{p.pattern}))"
+    for i, (_, p) in enumerate(_FIXED)))
+# (the alternative that matched is told by its group: the patterns must have none of their own)
+assert not any(p.groups for _, p in _FIXED)
+
+
 def _fixed_reason(s: str) -> str | None:
-    if _FOLLOW_US.match(s):
-        return "follow-us"
-    if _MOST_READ.match(s):
-        return "most-read"
-    if _READ_ALSO.match(s) and len(s) <= 200:
-        return "read-also"
+    m = _ANY_FIXED.match(s)
+    if m is not None:
+        reason = _FIXED[int(m.lastgroup[1:])][0]  # type: ignore[index]
+        if reason != "read-also" or len(s) <= 200:
+            return reason
+        return _fixed_reason_after_read_also(s)
+    # (the word count last: splitting every paragraph of the text cost more than the rest of
+    # the test)
+    if not s.endswith(".") and _CAPTION.match(s) and len(s.split()) <= 30:
+        return "photo-caption"
+    return None
+
+
+def _fixed_reason_after_read_also(s: str) -> str | None:
+    """:func:`_fixed_reason` of a line too long to be a «read also» line: the tests after
+    that one, each on its own (tests/test_corpus_scans.py checks the whole against them all
+    one by one)."""
     if _POSTED_BY.match(s):
         return "social-embed"
     if _LINK_LINE.match(s):
@@ -164,7 +187,7 @@ def layout(text: str) -> Layout:
         reason = _fixed_reason(ln.stripped)
         if reason:
             reasons[ln.number] = reason
-        elif head := _SLIDER_HEAD.match(ln.content):
+        elif "Next" in ln.content and (head := _SLIDER_HEAD.match(ln.content)):
             rest = ln.content[head.end():].strip()
             if not rest or (len(rest.split()) <= 8 and not _SENTENCE_END.search(rest)):
                 reasons[ln.number] = "link-line"  # «Next Previous», perhaps with a byline
@@ -212,9 +235,9 @@ def layout(text: str) -> Layout:
             headline = head
 
     segments = _segments(text, lines, reasons)
-    tail = _LINK_TAIL.search(text) if "رابط" in text else None
-    if tail:
-        segments = _set_apart(segments, tail.start(), len(text), "link-line")
+    tail = _link_tail(text)
+    if tail is not None:
+        segments = _set_apart(segments, tail, len(text), "link-line")
     # a slider's «Next Previous» glued to the start of the first paragraph
     for number in glued:
         ln = lines[number - 1]
@@ -222,6 +245,22 @@ def layout(text: str) -> Layout:
         assert head is not None
         segments = _set_apart(segments, ln.start, ln.start + head.end(), "link-line")
     return Layout(segments, lines, reasons, headline, credit)
+
+
+def _link_tail(text: str) -> int | None:
+    """Where ``_LINK_TAIL.search(text)`` matches, or None. Its match starts at the spaces
+    before a «رابط» that follow a character other than whitespace; found from each «رابط»
+    (str.find) instead of trying the pattern at every character of the text (its lookbehind
+    first: ~0.1 ms an article that has the word anywhere)."""
+    at = text.find("رابط")
+    while at >= 0:
+        start = at
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        if start > 0 and not text[start - 1].isspace() and _LINK_TAIL_REST.match(text, at):
+            return start
+        at = text.find("رابط", at + 1)
+    return None
 
 
 def _set_apart(segments: list[Segment], start: int, end: int, reason: str) -> list[Segment]:

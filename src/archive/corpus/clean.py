@@ -320,17 +320,45 @@ _MAYBE_DIRTY = re.compile(
 )
 
 
+#: per kind, the characters of :data:`_MAYBE_DIRTY` it changes (None: the kind is always
+#: applied); a kind none of whose characters is in the text leaves it as it is
+_KIND_CHARS: dict[str, re.Pattern[str] | None] = {
+    "entity": re.compile("&"), "tag": re.compile("<"), "control": CONTROL,
+    "presentation-form": PRESENTATION, "persian-letter": _PERSIAN, "space": SPACES,
+    "invisible": re.compile(f"{INVISIBLE.pattern}|{JOINERS.pattern}"), "tatweel": None,
+}
+#: the kinds whose output may hold dirty characters its input did not: what an entity
+#: decodes to, the pieces a removed tag joins, what NFKC makes of a presentation form (ﮎ → ک)
+_MAKE_DIRTY = frozenset(("entity", "tag", "presentation-form"))
+
+
 def clean_text(text: str) -> Cleaned:
     """Every kind of :data:`KINDS` applied in order, repeated until the text stops changing."""
+    return _clean_text(text)
+
+
+def _clean_text(text: str, every_kind: bool = False) -> Cleaned:
+    """:func:`clean_text`; ``every_kind``: each kind applied even when none of its characters
+    is in the text (what it gives then is the same: tests/test_corpus_scans.py)."""
     result = Cleaned(text)
-    if not _MAYBE_DIRTY.search(text) and "\u0640\u0640" not in text:
+    # the dirty characters in the text, found in one scan: a kind without any of them in the
+    # text is not applied (a third of the articles hold some, most often no-break spaces
+    # only: each kind applied is a scan of the whole text or two)
+    found = _MAYBE_DIRTY.findall(text)
+    if not found and "\u0640\u0640" not in text:
         return result
     #: line of the current text → line of the input (control runs may have split lines)
     line_of = list(range(text.count("\n") + 1))
     for _ in range(MAX_ROUNDS):
         before = result.text
         markup = False  # decoded entities or removed tags may make new dirty text
+        # (kept while the kinds remove dirty characters: a character no longer in the text
+        # only costs the scan of a kind that then changes nothing)
+        dirty = "".join(set(found))
         for kind in KINDS:
+            chars = _KIND_CHARS[kind.name]
+            if chars is not None and not every_kind and not chars.search(dirty):
+                continue
             if kind.fix is fix_controls:
                 out, count, first, inserted = _controls(result.text, breaks=True)
             else:
@@ -343,9 +371,12 @@ def clean_text(text: str) -> Cleaned:
             if inserted:
                 extra = Counter(inserted)
                 line_of = [n for i, n in enumerate(line_of) for _ in range(1 + extra[i])]
+            if kind.name in _MAKE_DIRTY and out != result.text:
+                dirty = "".join(set(_MAYBE_DIRTY.findall(out)))
             result.text = out
         if result.text == before or not (markup or "<" in result.text or "&" in result.text):
             break  # (removing a character can also join the pieces of a tag or an entity)
+        found = _MAYBE_DIRTY.findall(result.text)
     return result
 
 

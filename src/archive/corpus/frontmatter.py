@@ -52,6 +52,12 @@ _SIMPLE_TEXT = re.compile(
 _RESOLVER = type("DatesAsTextResolver", (yaml.resolver.Resolver,),
                  {"yaml_implicit_resolvers": LOADER.yaml_implicit_resolvers})()
 _STR_TAG = "tag:yaml.org,2002:str"
+#: the first characters of a plain value that _RESOLVER has implicit resolvers for: a value
+#: starting with another is given the str tag without a look at it (as yaml.resolver.Resolver.
+#: resolve does, unless it has resolvers for any first character or by path: then each is seen)
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
+_RESOLVE_ALL = None in _RESOLVED_FIRST or bool(_RESOLVER.yaml_path_resolvers)
+_URL = re.compile(r"https?://\S+$")
 
 
 def _simple_block(yaml_text: str) -> tuple[dict[str, str], list[str]] | None:
@@ -76,7 +82,8 @@ def _simple_block(yaml_text: str) -> tuple[dict[str, str], list[str]] | None:
             return None
         if plain is not None:
             if (": " in plain or plain.endswith(":")
-                    or _RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)) != _STR_TAG):
+                    or ((_RESOLVE_ALL or plain[0] in _RESOLVED_FIRST)
+                        and _RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)) != _STR_TAG)):
                 return None
             value = plain
         else:
@@ -257,7 +264,7 @@ def _front(data: dict[Any, Any], key_lines: dict[str, int], path: str, first_lin
                     severity="warning",
                 ))
                 continue
-            if name == "url" and not re.match(r"https?://\S+$", text):
+            if name == "url" and not _URL.match(text):
                 err(f"url {text[:80]!r} is not an http(s) address",
                     "write the full address, starting with https:// or http://")
                 continue
