@@ -844,58 +844,58 @@ def test_related_against_is_the_twin_on_many_articles(n: int) -> None:
 def test_related_against_leaves_or_refuses_what_it_cannot_read() -> None:
     import numpy as np
 
-    # three rows: 0 and 2 share column 0, 1 and 2 column 1; the transpose by hand
+    # three rows: 0 and 2 share column 0, 1 and 2 column 1
     w = np.array([1.0, 1.0, 0.6, 0.8])
     col = np.array([0, 1, 0, 1], dtype=np.int32)
     ptr = np.array([0, 1, 2, 4], dtype=np.int64)
-    tw = np.array([1.0, 0.6, 1.0, 0.8])
-    trow = np.array([0, 2, 1, 2], dtype=np.int32)
-    tptr = np.array([0, 2, 4], dtype=np.int64)
     cols = np.array([2], dtype=np.int64)
     slot = np.array([0, 1, -1], dtype=np.int64)
-    good = (w, col, ptr, tw, trow, tptr, cols, slot)
+    good = (w, col, ptr, 2, cols, slot)
     assert _cpostings.related_against(*good, 5) == {0: [(0.6, 2)], 1: [(0.8, 2)]}
-    assert _cpostings.related_against(*good[:7], np.array([-1, 0, -1], dtype=np.int64),
+    assert _cpostings.related_against(*good[:5], np.array([-1, 0, -1], dtype=np.int64),
                                       1) == {0: [(0.8, 2)]}
-    # every row moved, none moved, a huge top_k
-    assert _cpostings.related_against(*good[:7], np.full(3, -1, dtype=np.int64), 5) == {}
-    assert _cpostings.related_against(*good[:6], cols[:0], slot, 5) == {}
+    # every row moved, none moved, a huge top_k, a wider matrix than its columns
+    assert _cpostings.related_against(*good[:5], np.full(3, -1, dtype=np.int64), 5) == {}
+    assert _cpostings.related_against(*good[:4], cols[:0], slot, 5) == {}
     assert _cpostings.related_against(*good, 2 ** 62) == {0: [(0.6, 2)], 1: [(0.8, 2)]}
-    # arrays of other types, top_k < 1, columns out of order in a row: the twin's
+    assert _cpostings.related_against(w, col, ptr, 9, cols, slot, 5) == {
+        0: [(0.6, 2)], 1: [(0.8, 2)]}
+    # arrays of other types, top_k < 1, slots not ascending with the rows: the twin's
     assert _cpostings.related_against(w.astype(np.float32), *good[1:], 5) is None
-    assert _cpostings.related_against(*good[:7], slot.astype(np.int32), 5) is None
-    assert _cpostings.related_against(*good[:6], [2], slot, 5) is None
+    assert _cpostings.related_against(*good[:5], slot.astype(np.int32), 5) is None
+    assert _cpostings.related_against(*good[:4], [2], slot, 5) is None
     assert _cpostings.related_against(*good, 0) is None
-    assert _cpostings.related_against(w, np.array([0, 1, 1, 0], dtype=np.int32),
-                                      *good[2:], 5) is None
+    assert _cpostings.related_against(*good[:5], np.array([1, 0, -1], dtype=np.int64),
+                                      5) is None
     with pytest.raises(ValueError):  # a slot per row
-        _cpostings.related_against(*good[:7], slot[:2], 5)
+        _cpostings.related_against(*good[:5], slot[:2], 5)
     with pytest.raises(ValueError):
         _cpostings.related_against(w[:3], *good[1:], 5)
-    with pytest.raises(IndexError):  # a slot beyond the rows
-        _cpostings.related_against(*good[:7], np.array([0, 3, -1], dtype=np.int64), 5)
+    with pytest.raises(ValueError):  # a width out of range
+        _cpostings.related_against(w, col, ptr, -1, cols, slot, 5)
+    with pytest.raises(ValueError):
+        _cpostings.related_against(w, col, ptr, 2 ** 40, cols, slot, 5)
     with pytest.raises(IndexError):  # moved rows beyond the matrix
-        _cpostings.related_against(*good[:6], np.array([3], dtype=np.int64), slot, 5)
+        _cpostings.related_against(*good[:4], np.array([3], dtype=np.int64), slot, 5)
     with pytest.raises(IndexError):
-        _cpostings.related_against(*good[:6], np.array([-1], dtype=np.int64), slot, 5)
+        _cpostings.related_against(*good[:4], np.array([-1], dtype=np.int64), slot, 5)
     with pytest.raises(ValueError):  # moved rows not ascending
-        _cpostings.related_against(*good[:6], np.array([2, 1], dtype=np.int64), slot, 5)
-    with pytest.raises(IndexError):  # a column beyond the vocabulary
-        _cpostings.related_against(w, np.array([0, 1, 0, 7], dtype=np.int32), *good[2:], 5)
-    with pytest.raises(IndexError):  # a column's row beyond the matrix
-        _cpostings.related_against(w, col, ptr, tw, np.array([0, 9, 1, 2], dtype=np.int32),
-                                   *good[5:], 5)
+        _cpostings.related_against(*good[:4], np.array([2, 1], dtype=np.int64), slot, 5)
+    with pytest.raises(IndexError):  # a column beyond the width, or negative
+        _cpostings.related_against(w, np.array([0, 1, 0, 2], dtype=np.int32), *good[2:], 5)
+    with pytest.raises(IndexError):
+        _cpostings.related_against(w, np.array([0, -1, 0, 1], dtype=np.int32), *good[2:],
+                                   5)
     with pytest.raises(ValueError):  # pointers past the entries, or backwards
         _cpostings.related_against(w, col, np.array([0, 1, 2, 9], dtype=np.int64), *good[3:],
                                    5)
     with pytest.raises(ValueError):
-        _cpostings.related_against(w, col, ptr, tw, trow, np.array([0, 3, 2], dtype=np.int64),
-                                   cols, slot, 5)
+        _cpostings.related_against(w, col, np.array([0, 2, 1, 4], dtype=np.int64), *good[3:],
+                                   5)
     # a matrix without rows
     e64, e32 = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
-    assert _cpostings.related_against(np.zeros(0), e32, np.zeros(1, dtype=np.int64),
-                                      np.zeros(0), e32, np.zeros(1, dtype=np.int64), e64, e64,
-                                      5) == {}
+    assert _cpostings.related_against(np.zeros(0), e32, np.zeros(1, dtype=np.int64), 0, e64,
+                                      e64, 5) == {}
 
 
 @needs_c

@@ -2353,106 +2353,92 @@ append_new(PyObject *list, PyObject *o)
 }
 
 PyDoc_STRVAR(related_against_doc,
-"related_against(data, indices, indptr, t_data, t_rows, t_indptr, cols, slot, top_k)\n"
+"related_against(data, indices, indptr, width, cols, slot, top_k)\n"
 "    -> {slot: [(score, row), ...]}\n\n"
-"Per row r of the weight matrix (related_top's arrays) with ``slot[r] >= 0`` (int64, one per\n"
-"row), its ``top_k`` rows of ``cols`` (int64 row numbers, ascending) of highest similarity\n"
-"rounded to 4 decimals (> 0; ties: the smaller row), best first, per slot that has one (in\n"
-"ascending order). None: arrays the C does not read, or a row whose columns are not\n"
-"ascending (the twin's).");
+"Per row r of the weight matrix (related_top's CSR arrays, ``width`` columns) with\n"
+"``slot[r] >= 0`` (int64, one\n"
+"per row, ascending with r over those rows), its ``top_k`` rows of ``cols`` (int64 row\n"
+"numbers, ascending) of highest similarity rounded to 4 decimals (> 0; ties: the smaller\n"
+"row), best first, per slot that has one (in ascending order). None: arrays the C does not\n"
+"read, or slots not ascending (the twin's).");
 
 /* Twin: update_related's products of every row with the moved rows (``x @ xt[:, cols]``
  * through scipy, or _Matrix._against: the same floats) and its selection of each kept row's
- * TOP_K moved ones (np.round, the lexsort by (row, -score, col) and _ranks), in
- * archive/index/related.py. The similarities are summed from each moved row's side, as
- * related_top sums them: a pair's sum adds the products of its shared columns in column order
- * from 0 whichever row leads, when both rows' columns ascend (checked for every row here), so
- * the floats are the twin's. A best-first list of top_k per slot instead of a sort of every
- * pair (1.4 million pairs for an article added at 29,904 articles). */
+ * TOP_K moved ones (np.round, the lexsort by (row, -score, col) and _ranks: _add_extra), in
+ * archive/index/related.py. Row by row as scipy's csr_matmat sums them: each kept row's
+ * entries in its order, each against the moved rows holding that column (their entries
+ * regrouped by column here: a few hundred rows), summed from 0, so the floats are scipy's.
+ * A best-first list of top_k per row instead of a sort of every pair (1.4 million pairs for
+ * an article added at 29,904 articles), and one small accumulator (one per moved row) that
+ * stays in the cache. */
 static PyObject *
 related_against(PyObject *Py_UNUSED(module), PyObject *args)
 {
-    PyObject *objs[8];
-    Py_ssize_t top_k;
-    if (!PyArg_ParseTuple(args, "OOOOOOOOn:related_against", &objs[0], &objs[1], &objs[2],
-                          &objs[3], &objs[4], &objs[5], &objs[6], &objs[7], &top_k))
+    PyObject *objs[5];
+    Py_ssize_t ncols, top_k;
+    if (!PyArg_ParseTuple(args, "OOOnOOn:related_against", &objs[0], &objs[1], &objs[2],
+                          &ncols, &objs[3], &objs[4], &top_k))
         return NULL;
-    Py_buffer b[8];
+    Py_buffer b[5];
     int got = 0;
-    for (; got < 8; got++) {
-        int ok = (got == 0 || got == 3) ? double_buffer(objs[got], &b[got])
-                 : (got == 1 || got == 4) ? buffer_of(objs[got], &b[got], "i", 4)
+    for (; got < 5; got++) {
+        int ok = got == 0 ? double_buffer(objs[got], &b[got])
+                 : got == 1 ? buffer_of(objs[got], &b[got], "i", 4)
                  : buffer_of(objs[got], &b[got], "lqn", 8);
         if (!ok)
             break;
     }
     PyObject *result = NULL, *out = NULL;
-    double *acc = NULL;
-    Py_ssize_t *touched = NULL, *filled = NULL;
+    double *acc = NULL, *m_data = NULL;
+    Py_ssize_t *touched = NULL, *m_ptr = NULL, *m_row = NULL;
     unsigned char *seen = NULL;
     Ranked *best = NULL;
-    if (got < 8 || top_k < 1) {
+    if (got < 5 || top_k < 1) {
         result = Py_NewRef(Py_None);
         goto done;
     }
-    const double *data = b[0].buf, *t_data = b[3].buf;
-    const int32_t *indices = b[1].buf, *t_rows = b[4].buf;
-    const int64_t *indptr = b[2].buf, *t_indptr = b[5].buf, *cols = b[6].buf, *slot = b[7].buf;
-    Py_ssize_t nnz = b[0].len / 8, t_nnz = b[3].len / 8;
-    Py_ssize_t n = b[2].len / 8 - 1, ncols = b[5].len / 8 - 1, ncand = b[6].len / 8;
-    if (n < 0 || ncols < 0 || b[1].len / 4 != nnz || b[4].len / 4 != t_nnz
-        || b[7].len / 8 != n) {
+    if (ncols < 0 || ncols > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "related_against: a width out of range");
+        goto done;
+    }
+    const double *data = b[0].buf;
+    const int32_t *indices = b[1].buf;
+    const int64_t *indptr = b[2].buf, *cols = b[3].buf, *slot = b[4].buf;
+    Py_ssize_t nnz = b[0].len / 8, n = b[2].len / 8 - 1, ncand = b[3].len / 8;
+    if (n < 0 || b[1].len / 4 != nnz || b[4].len / 8 != n) {
         PyErr_SetString(PyExc_ValueError, "related_against: arrays of unequal lengths");
         goto done;
     }
-    /* every row's columns ascending and in range (the twin sums in the kept row's order) */
+    /* the kept rows' slots ascend with the rows (the twin's dict is made in slot order) */
+    int64_t last_slot = -1;
     for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t lo, hi;
-        if (row_span(indptr, i, nnz, &lo, &hi) < 0)
-            goto done;
-        for (Py_ssize_t e = lo; e < hi; e++) {
-            int32_t j = indices[e];
-            if (j < 0 || j >= ncols) {
-                PyErr_SetString(PyExc_IndexError, "related_against: a column out of range");
-                goto done;
-            }
-            if (e > lo && indices[e - 1] >= j) {
-                result = Py_NewRef(Py_None);
-                goto done;
-            }
-        }
-    }
-    /* the slots: the kept rows' places, each at most once, below n */
-    Py_ssize_t nslots = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (slot[i] >= n) {
-            PyErr_SetString(PyExc_IndexError, "related_against: a slot out of range");
+        if (slot[i] < 0)
+            continue;
+        if (slot[i] <= last_slot) {
+            result = Py_NewRef(Py_None);
             goto done;
         }
-        if (slot[i] >= nslots)
-            nslots = (Py_ssize_t)slot[i] + 1;
+        last_slot = slot[i];
     }
-    if (top_k > ncand)  /* (no slot gets more than every candidate) */
+    /* the moved rows' entries by column: m_ptr[j] .. m_ptr[j + 1] in m_row (their place in
+     * cols, ascending) and m_data */
+    for (Py_ssize_t e = 0; e < nnz; e++) {
+        if (indices[e] < 0 || indices[e] >= ncols) {
+            PyErr_SetString(PyExc_IndexError, "related_against: a column out of range");
+            goto done;
+        }
+    }
+    if (top_k > ncand)  /* (no row gets more than every moved one) */
         top_k = ncand ? ncand : 1;
-    if (nslots && top_k > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(Ranked) / nslots) {
+    Py_ssize_t m_nnz = 0;
+    m_ptr = PyMem_Calloc((size_t)ncols + 1, sizeof(Py_ssize_t));
+    if (m_ptr == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    acc = PyMem_Calloc((size_t)(n ? n : 1), sizeof(double));
-    touched = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
-    seen = PyMem_Calloc((size_t)(n ? n : 1), 1);
-    filled = PyMem_Calloc((size_t)(nslots ? nslots : 1), sizeof(Py_ssize_t));
-    best = PyMem_Malloc((size_t)(nslots ? nslots : 1) * (size_t)top_k * sizeof(Ranked));
-    out = PyDict_New();
-    if (acc == NULL || touched == NULL || seen == NULL || filled == NULL || best == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    if (out == NULL)
-        goto done;
     for (Py_ssize_t q = 0; q < ncand; q++) {
         int64_t i = cols[q];
-        Py_ssize_t lo, hi, nt = 0;
+        Py_ssize_t lo, hi;
         if (i < 0 || i >= n) {
             PyErr_SetString(PyExc_IndexError, "related_against: a row out of range");
             goto done;
@@ -2463,53 +2449,85 @@ related_against(PyObject *Py_UNUSED(module), PyObject *args)
         }
         if (row_span(indptr, (Py_ssize_t)i, nnz, &lo, &hi) < 0)
             goto done;
+        for (Py_ssize_t e = lo; e < hi; e++)
+            m_ptr[indices[e] + 1]++;
+        m_nnz += hi - lo;
+    }
+    for (Py_ssize_t j = 0; j < ncols; j++)
+        m_ptr[j + 1] += m_ptr[j];
+    m_row = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(Py_ssize_t));
+    m_data = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(double));
+    acc = PyMem_Calloc((size_t)(ncand ? ncand : 1), sizeof(double));
+    touched = PyMem_Malloc((size_t)(ncand ? ncand : 1) * sizeof(Py_ssize_t));
+    seen = PyMem_Calloc((size_t)(ncand ? ncand : 1), 1);
+    best = PyMem_Malloc((size_t)top_k * sizeof(Ranked));
+    out = PyDict_New();
+    if (m_row == NULL || m_data == NULL || acc == NULL || touched == NULL || seen == NULL
+        || best == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (out == NULL)
+        goto done;
+    /* (filled in moved-row order: each column's moved rows ascending; m_ptr[j] walks to
+     * the start of column j + 1 and is set back below) */
+    for (Py_ssize_t q = 0; q < ncand; q++) {
+        for (int64_t e = indptr[cols[q]]; e < indptr[cols[q] + 1]; e++) {
+            Py_ssize_t at = m_ptr[indices[e]]++;
+            m_row[at] = q;
+            m_data[at] = data[e];
+        }
+    }
+    for (Py_ssize_t j = ncols; j > 0; j--)
+        m_ptr[j] = m_ptr[j - 1];
+    m_ptr[0] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t lo, hi, nt = 0, nbest = 0;
+        if (slot[i] < 0)
+            continue;  /* a moved row (or one not asked for) */
+        if (row_span(indptr, i, nnz, &lo, &hi) < 0)
+            goto done;
         for (Py_ssize_t e = lo; e < hi; e++) {
-            Py_ssize_t clo, chi;
-            if (row_span(t_indptr, indices[e], t_nnz, &clo, &chi) < 0)
-                goto done;
+            int32_t j = indices[e];
             double v = data[e];
-            for (Py_ssize_t kk = clo; kk < chi; kk++) {
-                int32_t k = t_rows[kk];
-                if (k < 0 || k >= n) {
-                    PyErr_SetString(PyExc_IndexError, "related_against: a row out of range");
-                    goto done;
+            for (Py_ssize_t kk = m_ptr[j]; kk < m_ptr[j + 1]; kk++) {
+                Py_ssize_t q = m_row[kk];
+                if (!seen[q]) {
+                    seen[q] = 1;
+                    touched[nt++] = q;
                 }
-                if (!seen[k]) {
-                    seen[k] = 1;
-                    touched[nt++] = k;
-                }
-                acc[k] += v * t_data[kk];
+                acc[q] += v * m_data[kk];
             }
         }
         for (Py_ssize_t t = 0; t < nt; t++) {
-            Py_ssize_t k = touched[t];
-            double s = acc[k];
-            acc[k] = 0.0;
-            seen[k] = 0;
-            if (slot[k] < 0)
-                continue;  /* a moved row (the row itself among them) */
+            Py_ssize_t q = touched[t];
+            double s = acc[q];
+            acc[q] = 0.0;
+            seen[q] = 0;
             s = rint(s * 10000.0) / 10000.0;
             if (s > 0)
-                ranked_put(best + slot[k] * top_k, &filled[slot[k]], top_k,
-                           (Ranked){s, (Py_ssize_t)i});
+                ranked_put(best, &nbest, top_k, (Ranked){s, (Py_ssize_t)cols[q]});
         }
-    }
-    for (Py_ssize_t k = 0; k < nslots; k++) {
-        if (!filled[k])
+        if (!nbest)
             continue;
-        PyObject *list = PyList_New(filled[k]);
+        PyObject *list = PyList_New(nbest);
         if (list == NULL)
             goto done;
-        for (Py_ssize_t p = 0; p < filled[k]; p++) {
-            Ranked e = best[k * top_k + p];
-            PyObject *pair = Py_BuildValue("(dn)", e.score, e.other);
-            if (pair == NULL) {
+        for (Py_ssize_t p = 0; p < nbest; p++) {
+            PyObject *pair = PyTuple_New(2), *so = PyFloat_FromDouble(best[p].score);
+            PyObject *oo = PyLong_FromSsize_t(best[p].other);
+            if (pair == NULL || so == NULL || oo == NULL) {
+                Py_XDECREF(pair);
+                Py_XDECREF(so);
+                Py_XDECREF(oo);
                 Py_DECREF(list);
                 goto done;
             }
+            PyTuple_SET_ITEM(pair, 0, so);
+            PyTuple_SET_ITEM(pair, 1, oo);
             PyList_SET_ITEM(list, p, pair);
         }
-        PyObject *key = PyLong_FromSsize_t(k);
+        PyObject *key = PyLong_FromLongLong((long long)slot[i]);
         int bad = key == NULL || PyDict_SetItem(out, key, list) < 0;
         Py_XDECREF(key);
         Py_DECREF(list);
@@ -2518,10 +2536,12 @@ related_against(PyObject *Py_UNUSED(module), PyObject *args)
     }
     result = Py_NewRef(out);
 done:
+    PyMem_Free(m_ptr);
+    PyMem_Free(m_row);
+    PyMem_Free(m_data);
     PyMem_Free(acc);
     PyMem_Free(touched);
     PyMem_Free(seen);
-    PyMem_Free(filled);
     PyMem_Free(best);
     Py_XDECREF(out);
     for (int k = 0; k < got; k++)

@@ -233,8 +233,7 @@ def update_related(old_feats: Features, new_feats: Features,
         # every row against the moved ones (no copy of the rest's rows), then the rest's
         in_rest = np.full(len(ids), -1, dtype=np.int64)
         in_rest[rows] = np.arange(len(rest), dtype=np.int64)
-        # numpy's sums while the pairs are few (an edit's: C would first make the transpose of
-        # the whole matrix, more than those sums take); beyond, C's (an article added or
+        # numpy's sums while the pairs are few (an edit's); beyond, C's (an article added or
         # deleted moves every holder of a feature whose df crosses a power of two: 379 rows,
         # 2.5 million products at 29,904), else scipy's
         few = m._numpy(cols)
@@ -474,9 +473,8 @@ class _Matrix:
         if _cpostings is None:
             return None
         w, col, indptr = self._arrays()
-        t_data, t_rows, t_indptr = self._columns()
         return _cpostings.related_against(  # type: ignore[no-any-return]
-            w, col, indptr, t_data, t_rows, t_indptr, rows, slot, top_k)
+            w, col, indptr, self.shape[1], rows, slot, top_k)
 
     def _pairs(self, rows: Any) -> int:
         """How many products of entries :meth:`_against` makes for ``rows``."""
