@@ -694,17 +694,23 @@ def test_related_top_is_the_twin(rows: list[dict[str, int]], top_k: int, copies:
     assert with_c == twin
 
 
-@needs_c
-@pytest.mark.parametrize("n", [130, 700])
-def test_related_top_is_the_twin_on_many_articles(n: int) -> None:
-    """From FULL_BELOW articles on (the idf by levels, the cap on df), over several chunks."""
-    rng = random.Random(n)
+def _many_articles(rng: random.Random, n: int) -> dict[str, dict[str, int]]:
+    """``n`` articles over 440 features, the first ones the most common."""
     names = [f"w{k}" for k in range(400)] + [f"@e{k}" for k in range(40)]
     feats = {}
     for k in range(n):
         pool = names[:rng.randint(1, len(names))]
         feats[f"a{k:05d}"] = {f: rng.randint(1, 5)
                               for f in rng.sample(pool, min(len(pool), rng.randint(0, 30)))}
+    return feats
+
+
+@needs_c
+@pytest.mark.parametrize("n", [130, 700])
+def test_related_top_is_the_twin_on_many_articles(n: int) -> None:
+    """From FULL_BELOW articles on (the idf by levels, the cap on df), over several chunks."""
+    rng = random.Random(n)
+    feats = _many_articles(rng, n)
     with_c, twin = _related_both(feats)
     assert with_c == twin
     assert with_c[0].count('"score"') > n  # (lists were made)
@@ -820,12 +826,7 @@ def test_related_against_is_the_twin_on_many_articles(n: int) -> None:
     import numpy as np
 
     rng = random.Random(n)
-    names = [f"w{k}" for k in range(400)] + [f"@e{k}" for k in range(40)]
-    feats = {}
-    for k in range(n):
-        pool = names[:rng.randint(1, len(names))]
-        feats[f"a{k:05d}"] = {f: rng.randint(1, 5)
-                              for f in rng.sample(pool, min(len(pool), rng.randint(0, 30)))}
+    feats = _many_articles(rng, n)
     table = rel.FeatureTable.from_dict(feats)
     m = rel._Matrix(table, few=True)
     for size in (1, 7, n // 3):

@@ -2163,6 +2163,30 @@ ranked_put(Ranked *a, Py_ssize_t *n, Py_ssize_t k, Ranked e)
     a[at] = e;
 }
 
+/* ``p`` added to the sum ``acc[k]`` (from 0: csr_matmat's order), ``k`` noted in ``touched``
+ * the first time */
+static inline void
+acc_add(double *acc, unsigned char *seen, Py_ssize_t *touched, Py_ssize_t *nt, Py_ssize_t k,
+        double p)
+{
+    if (!seen[k]) {
+        seen[k] = 1;
+        touched[(*nt)++] = k;
+    }
+    acc[k] += p;
+}
+
+/* the sum ``acc[k]`` rounded as np.round(x, 4) rounds it (times 10^4, rint, divided), and
+ * cleared for the next row */
+static inline double
+acc_take(double *acc, unsigned char *seen, Py_ssize_t k)
+{
+    double s = acc[k];
+    acc[k] = 0.0;
+    seen[k] = 0;
+    return rint(s * 10000.0) / 10000.0;
+}
+
 PyDoc_STRVAR(related_top_doc,
 "related_top(data, indices, indptr, t_data, t_rows, t_indptr, rows, top_k, shared_k, names)\n"
 "    -> (r, cand, score, shared)\n\n"
@@ -2261,22 +2285,13 @@ related_top(PyObject *Py_UNUSED(module), PyObject *args)
                     PyErr_SetString(PyExc_IndexError, "related_top: a row out of range");
                     goto done;
                 }
-                if (!seen[k]) {
-                    seen[k] = 1;
-                    touched[nt++] = k;
-                }
-                acc[k] += v * t_data[kk];
+                acc_add(acc, seen, touched, &nt, k, v * t_data[kk]);
             }
         }
         for (Py_ssize_t t = 0; t < nt; t++) {
             Py_ssize_t k = touched[t];
-            double s = acc[k];
-            acc[k] = 0.0;
-            seen[k] = 0;
-            if (k == i)
-                continue;
-            s = rint(s * 10000.0) / 10000.0;
-            if (s > 0)
+            double s = acc_take(acc, seen, k);
+            if (k != i && s > 0)
                 ranked_put(best, &nbest, top_k, (Ranked){s, k});
         }
         for (Py_ssize_t p = 0; p < nbest; p++) {
@@ -2349,6 +2364,16 @@ append_new(PyObject *list, PyObject *o)
         return -1;
     int bad = PyList_Append(list, o) < 0;
     Py_DECREF(o);
+    return bad ? -1 : 0;
+}
+
+/* ``d[k] = v`` of two new references (or NULL after an error), both released */
+static int
+set_new(PyObject *d, PyObject *k, PyObject *v)
+{
+    int bad = k == NULL || v == NULL || PyDict_SetItem(d, k, v) < 0;
+    Py_XDECREF(k);
+    Py_XDECREF(v);
     return bad ? -1 : 0;
 }
 
@@ -2492,19 +2517,12 @@ related_against(PyObject *Py_UNUSED(module), PyObject *args)
             double v = data[e];
             for (Py_ssize_t kk = m_ptr[j]; kk < m_ptr[j + 1]; kk++) {
                 Py_ssize_t q = m_row[kk];
-                if (!seen[q]) {
-                    seen[q] = 1;
-                    touched[nt++] = q;
-                }
-                acc[q] += v * m_data[kk];
+                acc_add(acc, seen, touched, &nt, q, v * m_data[kk]);
             }
         }
         for (Py_ssize_t t = 0; t < nt; t++) {
             Py_ssize_t q = touched[t];
-            double s = acc[q];
-            acc[q] = 0.0;
-            seen[q] = 0;
-            s = rint(s * 10000.0) / 10000.0;
+            double s = acc_take(acc, seen, q);
             if (s > 0)
                 ranked_put(best, &nbest, top_k, (Ranked){s, (Py_ssize_t)cols[q]});
         }
@@ -2527,11 +2545,7 @@ related_against(PyObject *Py_UNUSED(module), PyObject *args)
             PyTuple_SET_ITEM(pair, 1, oo);
             PyList_SET_ITEM(list, p, pair);
         }
-        PyObject *key = PyLong_FromLongLong((long long)slot[i]);
-        int bad = key == NULL || PyDict_SetItem(out, key, list) < 0;
-        Py_XDECREF(key);
-        Py_DECREF(list);
-        if (bad)
+        if (set_new(out, PyLong_FromLongLong((long long)slot[i]), list) < 0)
             goto done;
     }
     result = Py_NewRef(out);
