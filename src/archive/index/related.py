@@ -233,14 +233,13 @@ def update_related(old_feats: Features, new_feats: Features,
         # every row against the moved ones (no copy of the rest's rows), then the rest's
         in_rest = np.full(len(ids), -1, dtype=np.int64)
         in_rest[rows] = np.arange(len(rest), dtype=np.int64)
-        # numpy's sums while the pairs are few (an edit's); beyond, C's (an article added or
-        # deleted moves every holder of a feature whose df crosses a power of two: 379 rows,
-        # 2.5 million products at 29,904), else scipy's
-        few = m._numpy(cols)
-        got = None if few else m._against_c(cols, in_rest, top_k)
+        # C's sums where there is the module (an article added or deleted moves every holder
+        # of a feature whose df crosses a power of two: 379 rows, 2.5 million products at
+        # 29,904), else numpy's while the pairs are few, else scipy's
+        got = m._against_c(cols, in_rest, top_k)
         if got is not None:  # (no product of every pair kept, nor sorted; no scipy)
             extra = got
-        elif few:
+        elif m._numpy(cols):
             k_of, other, data = m._against(cols)
             _add_extra(extra, in_rest[other], cols[k_of], data, top_k)
         else:
