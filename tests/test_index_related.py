@@ -716,6 +716,7 @@ def test_an_update_summed_by_numpy_equals_one_summed_by_scipy(
             new[f"b{step:05d}"] = article(rng, 3000)
         else:
             del new[aid]
+        monkeypatch.setattr(rel, "C_PAIRS", 0)
         by_c = rel.update_related(feats, new, related)
         monkeypatch.setattr(rel, "_cpostings", None)
         got = rel.update_related(feats, new, related)

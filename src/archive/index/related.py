@@ -67,6 +67,11 @@ FEW_PAIRS = 1 << 20
 #: ... and summed into an array of every pair of those rows with every row up to this many
 #: pairs (8 bytes each), beyond it only the pairs with a product kept (sorted: slower).
 DENSE_SUMS = 1 << 22
+#: From this many products an update's rows against all are summed by
+#: _cpostings.related_against (where it is built; at any count it beats numpy's and scipy's
+#: but for an edit's few rows, when reading every row costs more than their sums: 0.07 G
+#: instructions more for one at 29,904 articles)
+C_PAIRS = 1 << 17
 
 
 def rare_df(n: int) -> int:
@@ -233,10 +238,11 @@ def update_related(old_feats: Features, new_feats: Features,
         # every row against the moved ones (no copy of the rest's rows), then the rest's
         in_rest = np.full(len(ids), -1, dtype=np.int64)
         in_rest[rows] = np.arange(len(rest), dtype=np.int64)
-        # C's sums where there is the module (an article added or deleted moves every holder
+        # C's sums from C_PAIRS products on (an article added or deleted moves every holder
         # of a feature whose df crosses a power of two: 379 rows, 2.5 million products at
         # 29,904), else numpy's while the pairs are few, else scipy's
-        got = m._against_c(cols, in_rest, top_k)
+        got = (m._against_c(cols, in_rest, top_k) if m._pairs(cols) >= C_PAIRS
+               else None)
         if got is not None:  # (no product of every pair kept, nor sorted; no scipy)
             extra = got
         elif m._numpy(cols):
