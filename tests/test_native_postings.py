@@ -773,6 +773,13 @@ def test_related_top_leaves_or_refuses_what_it_cannot_read() -> None:
         [], [], [], [])
 
 
+def _against_c(m: Any, cols: Any, slot: Any, top_k: int) -> Any:
+    """_Matrix._against_c, by the module imported here (the one under test, whatever
+    ARCHIVE_PURE_PYTHON tells related.py)."""
+    w, col, indptr = m._arrays()
+    return _cpostings.related_against(w, col, indptr, m.shape[1], cols, slot, top_k)
+
+
 def _against_twins(m: Any, cols: Any, slot: Any, top_k: int) -> list[Any]:
     """update_related's selection of each kept row's moved ones, from both products its
     twin sums them with: numpy's (_Matrix._against) and scipy's (x @ xt[:, cols])."""
@@ -813,7 +820,7 @@ def test_related_against_is_the_twin(rows: list[dict[str, int]], top_k: int, cop
     rest = [k for k in range(n) if k not in set(moved)]
     slot[rest] = np.arange(len(rest), dtype=np.int64)
     m = rel._Matrix(table, few=True)
-    got = m._against_c(cols, slot, top_k)
+    got = _against_c(m, cols, slot, top_k)
     numpy_way, scipy_way = _against_twins(m, cols, slot, top_k)
     assert got == numpy_way == scipy_way
     assert repr(got) == repr(scipy_way)  # (the floats' own digits, not approximately)
@@ -836,7 +843,7 @@ def test_related_against_is_the_twin_on_many_articles(n: int) -> None:
         rest = sorted(set(range(n)) - set(moved))
         slot[rest] = np.arange(len(rest), dtype=np.int64)
         # (a matrix of its own: once scipy's is made, its int32 pointers are the twin's)
-        got = rel._Matrix(table, few=True)._against_c(cols, slot, rel.TOP_K)
+        got = _against_c(rel._Matrix(table, few=True), cols, slot, rel.TOP_K)
         assert [repr(got)] * 2 == list(map(repr, _against_twins(m, cols, slot, rel.TOP_K)))
         assert sum(map(len, got.values())) >= min(size, rel.TOP_K) * len(rest) // 8 > 0
 
