@@ -702,7 +702,8 @@ def test_an_updates_products_summed_by_numpy_are_scipys_floats(
 def test_an_update_summed_by_numpy_equals_one_summed_by_scipy(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The same update with the few rows' products summed by numpy and by scipy (no numpy
-    path: FEW_PAIRS 0): the same lists, and both those computed from scratch."""
+    path: FEW_PAIRS 0), and in C (_cpostings.related_against, when built): the same lists,
+    and all those computed from scratch."""
     rng = random.Random(6)
     feats = corpus(rng, 400)
     related = rel.related_from_features(feats)
@@ -715,9 +716,13 @@ def test_an_update_summed_by_numpy_equals_one_summed_by_scipy(
             new[f"b{step:05d}"] = article(rng, 3000)
         else:
             del new[aid]
+        monkeypatch.setattr(rel, "C_PAIRS", 0)
+        by_c = rel.update_related(feats, new, related)
+        monkeypatch.setattr(rel, "_cpostings", None)
         got = rel.update_related(feats, new, related)
         monkeypatch.setattr(rel, "FEW_PAIRS", 0)
         by_scipy = rel.update_related(feats, new, related)
         monkeypatch.undo()
-        assert as_json(got) == as_json(by_scipy) == as_json(rel.related_from_features(new))
+        assert (as_json(got) == as_json(by_c) == as_json(by_scipy)
+                == as_json(rel.related_from_features(new)))
         feats, related = new, got

@@ -694,17 +694,23 @@ def test_related_top_is_the_twin(rows: list[dict[str, int]], top_k: int, copies:
     assert with_c == twin
 
 
-@needs_c
-@pytest.mark.parametrize("n", [130, 700])
-def test_related_top_is_the_twin_on_many_articles(n: int) -> None:
-    """From FULL_BELOW articles on (the idf by levels, the cap on df), over several chunks."""
-    rng = random.Random(n)
+def _many_articles(rng: random.Random, n: int) -> dict[str, dict[str, int]]:
+    """``n`` articles over 440 features, the first ones the most common."""
     names = [f"w{k}" for k in range(400)] + [f"@e{k}" for k in range(40)]
     feats = {}
     for k in range(n):
         pool = names[:rng.randint(1, len(names))]
         feats[f"a{k:05d}"] = {f: rng.randint(1, 5)
                               for f in rng.sample(pool, min(len(pool), rng.randint(0, 30)))}
+    return feats
+
+
+@needs_c
+@pytest.mark.parametrize("n", [130, 700])
+def test_related_top_is_the_twin_on_many_articles(n: int) -> None:
+    """From FULL_BELOW articles on (the idf by levels, the cap on df), over several chunks."""
+    rng = random.Random(n)
+    feats = _many_articles(rng, n)
     with_c, twin = _related_both(feats)
     assert with_c == twin
     assert with_c[0].count('"score"') > n  # (lists were made)
@@ -765,6 +771,139 @@ def test_related_top_leaves_or_refuses_what_it_cannot_read() -> None:
     assert _cpostings.related_top(np.zeros(0), e32, np.zeros(1, dtype=np.int64), np.zeros(0),
                                   e32, np.zeros(1, dtype=np.int64), e64, 5, 8, []) == (
         [], [], [], [])
+
+
+def _against_c(m: Any, cols: Any, slot: Any, top_k: int) -> Any:
+    """_Matrix._against_c, by the module imported here (the one under test, whatever
+    ARCHIVE_PURE_PYTHON tells related.py)."""
+    w, col, indptr = m._arrays()
+    return _cpostings.related_against(w, col, indptr, m.shape[1], cols, slot, top_k)
+
+
+def _against_twins(m: Any, cols: Any, slot: Any, top_k: int) -> list[Any]:
+    """update_related's selection of each kept row's moved ones, from both products its
+    twin sums them with: numpy's (_Matrix._against) and scipy's (x @ xt[:, cols])."""
+    import numpy as np
+
+    out = []
+    k_of, other, data = m._against(cols)
+    numpy_way: dict[int, list[tuple[float, int]]] = {}
+    rel._add_extra(numpy_way, slot[other], cols[k_of], data, top_k)
+    out.append(numpy_way)
+    sims = (m.x @ m.xt[:, cols]).tocsr()
+    scipy_way: dict[int, list[tuple[float, int]]] = {}
+    rel._add_extra(scipy_way, slot[np.repeat(np.arange(m.shape[0], dtype=np.int64),
+                                             np.diff(sims.indptr))],
+                   cols[sims.indices], sims.data, top_k)
+    out.append(scipy_way)
+    return out
+
+
+@needs_c
+@settings(deadline=None, max_examples=60)
+@given(st.lists(FEATURES, min_size=1, max_size=40), st.integers(1, 6), st.integers(0, 2),
+       st.data())
+def test_related_against_is_the_twin(rows: list[dict[str, int]], top_k: int, copies: int,
+                                     data: Any) -> None:
+    """related_against's selection is update_related's twin's, byte for byte (the same
+    floats, the same ties: copies of an article score alike), whichever rows moved."""
+    import numpy as np
+
+    feats = {f"a{k:03d}": r for k, r in enumerate(rows)}
+    for k in range(copies):
+        feats[f"b{k:03d}"] = dict(rows[0])
+    table = rel.FeatureTable.from_dict(feats)
+    n = len(table.ids)
+    moved = sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=1)))
+    cols = np.asarray(moved, dtype=np.int64)
+    slot = np.full(n, -1, dtype=np.int64)
+    rest = [k for k in range(n) if k not in set(moved)]
+    slot[rest] = np.arange(len(rest), dtype=np.int64)
+    m = rel._Matrix(table, few=True)
+    got = _against_c(m, cols, slot, top_k)
+    numpy_way, scipy_way = _against_twins(m, cols, slot, top_k)
+    assert got == numpy_way == scipy_way
+    assert repr(got) == repr(scipy_way)  # (the floats' own digits, not approximately)
+
+
+@needs_c
+@pytest.mark.parametrize("n", [300, 1100])
+def test_related_against_is_the_twin_on_many_articles(n: int) -> None:
+    """From FULL_BELOW articles on (the idf by levels, the cap on df); many moved rows."""
+    import numpy as np
+
+    rng = random.Random(n)
+    feats = _many_articles(rng, n)
+    table = rel.FeatureTable.from_dict(feats)
+    m = rel._Matrix(table, few=True)
+    for size in (1, 7, n // 3):
+        moved = sorted(rng.sample(range(n), size))
+        cols = np.asarray(moved, dtype=np.int64)
+        slot = np.full(n, -1, dtype=np.int64)
+        rest = sorted(set(range(n)) - set(moved))
+        slot[rest] = np.arange(len(rest), dtype=np.int64)
+        # (a matrix of its own: once scipy's is made, its int32 pointers are the twin's)
+        got = _against_c(rel._Matrix(table, few=True), cols, slot, rel.TOP_K)
+        assert [repr(got)] * 2 == list(map(repr, _against_twins(m, cols, slot, rel.TOP_K)))
+        assert sum(map(len, got.values())) >= min(size, rel.TOP_K) * len(rest) // 8 > 0
+
+
+@needs_c
+def test_related_against_leaves_or_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    # three rows: 0 and 2 share column 0, 1 and 2 column 1
+    w = np.array([1.0, 1.0, 0.6, 0.8])
+    col = np.array([0, 1, 0, 1], dtype=np.int32)
+    ptr = np.array([0, 1, 2, 4], dtype=np.int64)
+    cols = np.array([2], dtype=np.int64)
+    slot = np.array([0, 1, -1], dtype=np.int64)
+    good = (w, col, ptr, 2, cols, slot)
+    assert _cpostings.related_against(*good, 5) == {0: [(0.6, 2)], 1: [(0.8, 2)]}
+    assert _cpostings.related_against(*good[:5], np.array([-1, 0, -1], dtype=np.int64),
+                                      1) == {0: [(0.8, 2)]}
+    # every row moved, none moved, a huge top_k, a wider matrix than its columns
+    assert _cpostings.related_against(*good[:5], np.full(3, -1, dtype=np.int64), 5) == {}
+    assert _cpostings.related_against(*good[:4], cols[:0], slot, 5) == {}
+    assert _cpostings.related_against(*good, 2 ** 62) == {0: [(0.6, 2)], 1: [(0.8, 2)]}
+    assert _cpostings.related_against(w, col, ptr, 9, cols, slot, 5) == {
+        0: [(0.6, 2)], 1: [(0.8, 2)]}
+    # arrays of other types, top_k < 1, slots not ascending with the rows: the twin's
+    assert _cpostings.related_against(w.astype(np.float32), *good[1:], 5) is None
+    assert _cpostings.related_against(*good[:5], slot.astype(np.int32), 5) is None
+    assert _cpostings.related_against(*good[:4], [2], slot, 5) is None
+    assert _cpostings.related_against(*good, 0) is None
+    assert _cpostings.related_against(*good[:5], np.array([1, 0, -1], dtype=np.int64),
+                                      5) is None
+    with pytest.raises(ValueError):  # a slot per row
+        _cpostings.related_against(*good[:5], slot[:2], 5)
+    with pytest.raises(ValueError):
+        _cpostings.related_against(w[:3], *good[1:], 5)
+    with pytest.raises(ValueError):  # a width out of range
+        _cpostings.related_against(w, col, ptr, -1, cols, slot, 5)
+    with pytest.raises(ValueError):
+        _cpostings.related_against(w, col, ptr, 2 ** 40, cols, slot, 5)
+    with pytest.raises(IndexError):  # moved rows beyond the matrix
+        _cpostings.related_against(*good[:4], np.array([3], dtype=np.int64), slot, 5)
+    with pytest.raises(IndexError):
+        _cpostings.related_against(*good[:4], np.array([-1], dtype=np.int64), slot, 5)
+    with pytest.raises(ValueError):  # moved rows not ascending
+        _cpostings.related_against(*good[:4], np.array([2, 1], dtype=np.int64), slot, 5)
+    with pytest.raises(IndexError):  # a column beyond the width, or negative
+        _cpostings.related_against(w, np.array([0, 1, 0, 2], dtype=np.int32), *good[2:], 5)
+    with pytest.raises(IndexError):
+        _cpostings.related_against(w, np.array([0, -1, 0, 1], dtype=np.int32), *good[2:],
+                                   5)
+    with pytest.raises(ValueError):  # pointers past the entries, or backwards
+        _cpostings.related_against(w, col, np.array([0, 1, 2, 9], dtype=np.int64), *good[3:],
+                                   5)
+    with pytest.raises(ValueError):
+        _cpostings.related_against(w, col, np.array([0, 2, 1, 4], dtype=np.int64), *good[3:],
+                                   5)
+    # a matrix without rows
+    e64, e32 = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    assert _cpostings.related_against(np.zeros(0), e32, np.zeros(1, dtype=np.int64), 0, e64,
+                                      e64, 5) == {}
 
 
 @needs_c

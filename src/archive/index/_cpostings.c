@@ -27,6 +27,8 @@
  *   archive/index/docs.py);
  * - related_top: the related lists of a chunk of articles (twin: _Matrix.top's products and
  *   selection and _Matrix.shared, in archive/index/related.py, through scipy);
+ * - related_against: an update's similarities of every kept article with the moved ones,
+ *   each one's TOP_K best (twin: that step of related.update_related);
  * - related_parts: their text in related.json (twin: related._related_item);
  * - feature_row: an article's row of related.FeatureRows (twin: FeatureRows.add_counts).
  *
@@ -2161,6 +2163,30 @@ ranked_put(Ranked *a, Py_ssize_t *n, Py_ssize_t k, Ranked e)
     a[at] = e;
 }
 
+/* ``p`` added to the sum ``acc[k]`` (from 0: csr_matmat's order), ``k`` noted in ``touched``
+ * the first time */
+static inline void
+acc_add(double *acc, unsigned char *seen, Py_ssize_t *touched, Py_ssize_t *nt, Py_ssize_t k,
+        double p)
+{
+    if (!seen[k]) {
+        seen[k] = 1;
+        touched[(*nt)++] = k;
+    }
+    acc[k] += p;
+}
+
+/* the sum ``acc[k]`` rounded as np.round(x, 4) rounds it (times 10^4, rint, divided), and
+ * cleared for the next row */
+static inline double
+acc_take(double *acc, unsigned char *seen, Py_ssize_t k)
+{
+    double s = acc[k];
+    acc[k] = 0.0;
+    seen[k] = 0;
+    return rint(s * 10000.0) / 10000.0;
+}
+
 PyDoc_STRVAR(related_top_doc,
 "related_top(data, indices, indptr, t_data, t_rows, t_indptr, rows, top_k, shared_k, names)\n"
 "    -> (r, cand, score, shared)\n\n"
@@ -2259,22 +2285,13 @@ related_top(PyObject *Py_UNUSED(module), PyObject *args)
                     PyErr_SetString(PyExc_IndexError, "related_top: a row out of range");
                     goto done;
                 }
-                if (!seen[k]) {
-                    seen[k] = 1;
-                    touched[nt++] = k;
-                }
-                acc[k] += v * t_data[kk];
+                acc_add(acc, seen, touched, &nt, k, v * t_data[kk]);
             }
         }
         for (Py_ssize_t t = 0; t < nt; t++) {
             Py_ssize_t k = touched[t];
-            double s = acc[k];
-            acc[k] = 0.0;
-            seen[k] = 0;
-            if (k == i)
-                continue;
-            s = rint(s * 10000.0) / 10000.0;
-            if (s > 0)
+            double s = acc_take(acc, seen, k);
+            if (k != i && s > 0)
                 ranked_put(best, &nbest, top_k, (Ranked){s, k});
         }
         for (Py_ssize_t p = 0; p < nbest; p++) {
@@ -2349,6 +2366,203 @@ append_new(PyObject *list, PyObject *o)
     Py_DECREF(o);
     return bad ? -1 : 0;
 }
+
+/* ``d[k] = v`` of two new references (or NULL after an error), both released */
+static int
+set_new(PyObject *d, PyObject *k, PyObject *v)
+{
+    int bad = k == NULL || v == NULL || PyDict_SetItem(d, k, v) < 0;
+    Py_XDECREF(k);
+    Py_XDECREF(v);
+    return bad ? -1 : 0;
+}
+
+PyDoc_STRVAR(related_against_doc,
+"related_against(data, indices, indptr, width, cols, slot, top_k)\n"
+"    -> {slot: [(score, row), ...]}\n\n"
+"Per row r of the weight matrix (related_top's CSR arrays, ``width`` columns) with\n"
+"``slot[r] >= 0`` (int64, one\n"
+"per row, ascending with r over those rows), its ``top_k`` rows of ``cols`` (int64 row\n"
+"numbers, ascending) of highest similarity rounded to 4 decimals (> 0; ties: the smaller\n"
+"row), best first, per slot that has one (in ascending order). None: arrays the C does not\n"
+"read, or slots not ascending (the twin's).");
+
+/* Twin: update_related's products of every row with the moved rows (``x @ xt[:, cols]``
+ * through scipy, or _Matrix._against: the same floats) and its selection of each kept row's
+ * TOP_K moved ones (np.round, the lexsort by (row, -score, col) and _ranks: _add_extra), in
+ * archive/index/related.py. Row by row as scipy's csr_matmat sums them: each kept row's
+ * entries in its order, each against the moved rows holding that column (their entries
+ * regrouped by column here: a few hundred rows), summed from 0, so the floats are scipy's.
+ * A best-first list of top_k per row instead of a sort of every pair (1.4 million pairs for
+ * an article added at 29,904 articles), and one small accumulator (one per moved row) that
+ * stays in the cache. */
+static PyObject *
+related_against(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *objs[5];
+    Py_ssize_t ncols, top_k;
+    if (!PyArg_ParseTuple(args, "OOOnOOn:related_against", &objs[0], &objs[1], &objs[2],
+                          &ncols, &objs[3], &objs[4], &top_k))
+        return NULL;
+    Py_buffer b[5];
+    int got = 0;
+    for (; got < 5; got++) {
+        int ok = got == 0 ? double_buffer(objs[got], &b[got])
+                 : got == 1 ? buffer_of(objs[got], &b[got], "i", 4)
+                 : buffer_of(objs[got], &b[got], "lqn", 8);
+        if (!ok)
+            break;
+    }
+    PyObject *result = NULL, *out = NULL;
+    double *acc = NULL, *m_data = NULL;
+    Py_ssize_t *touched = NULL, *m_ptr = NULL, *m_row = NULL;
+    unsigned char *seen = NULL;
+    Ranked *best = NULL;
+    if (got < 5 || top_k < 1) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    if (ncols < 0 || ncols > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "related_against: a width out of range");
+        goto done;
+    }
+    const double *data = b[0].buf;
+    const int32_t *indices = b[1].buf;
+    const int64_t *indptr = b[2].buf, *cols = b[3].buf, *slot = b[4].buf;
+    Py_ssize_t nnz = b[0].len / 8, n = b[2].len / 8 - 1, ncand = b[3].len / 8;
+    if (n < 0 || b[1].len / 4 != nnz || b[4].len / 8 != n) {
+        PyErr_SetString(PyExc_ValueError, "related_against: arrays of unequal lengths");
+        goto done;
+    }
+    /* the kept rows' slots ascend with the rows (the twin's dict is made in slot order) */
+    int64_t last_slot = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (slot[i] < 0)
+            continue;
+        if (slot[i] <= last_slot) {
+            result = Py_NewRef(Py_None);
+            goto done;
+        }
+        last_slot = slot[i];
+    }
+    /* the moved rows' entries by column: m_ptr[j] .. m_ptr[j + 1] in m_row (their place in
+     * cols, ascending) and m_data */
+    for (Py_ssize_t e = 0; e < nnz; e++) {
+        if (indices[e] < 0 || indices[e] >= ncols) {
+            PyErr_SetString(PyExc_IndexError, "related_against: a column out of range");
+            goto done;
+        }
+    }
+    if (top_k > ncand)  /* (no row gets more than every moved one) */
+        top_k = ncand ? ncand : 1;
+    Py_ssize_t m_nnz = 0;
+    m_ptr = PyMem_Calloc((size_t)ncols + 1, sizeof(Py_ssize_t));
+    if (m_ptr == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t q = 0; q < ncand; q++) {
+        int64_t i = cols[q];
+        Py_ssize_t lo, hi;
+        if (i < 0 || i >= n) {
+            PyErr_SetString(PyExc_IndexError, "related_against: a row out of range");
+            goto done;
+        }
+        if (q > 0 && cols[q - 1] >= i) {
+            PyErr_SetString(PyExc_ValueError, "related_against: rows not ascending");
+            goto done;
+        }
+        if (row_span(indptr, (Py_ssize_t)i, nnz, &lo, &hi) < 0)
+            goto done;
+        for (Py_ssize_t e = lo; e < hi; e++)
+            m_ptr[indices[e] + 1]++;
+        m_nnz += hi - lo;
+    }
+    for (Py_ssize_t j = 0; j < ncols; j++)
+        m_ptr[j + 1] += m_ptr[j];
+    m_row = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(Py_ssize_t));
+    m_data = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(double));
+    acc = PyMem_Calloc((size_t)(ncand ? ncand : 1), sizeof(double));
+    touched = PyMem_Malloc((size_t)(ncand ? ncand : 1) * sizeof(Py_ssize_t));
+    seen = PyMem_Calloc((size_t)(ncand ? ncand : 1), 1);
+    best = PyMem_Malloc((size_t)top_k * sizeof(Ranked));
+    out = PyDict_New();
+    if (m_row == NULL || m_data == NULL || acc == NULL || touched == NULL || seen == NULL
+        || best == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (out == NULL)
+        goto done;
+    /* (filled in moved-row order: each column's moved rows ascending; m_ptr[j] walks to
+     * the start of column j + 1 and is set back below) */
+    for (Py_ssize_t q = 0; q < ncand; q++) {
+        for (int64_t e = indptr[cols[q]]; e < indptr[cols[q] + 1]; e++) {
+            Py_ssize_t at = m_ptr[indices[e]]++;
+            m_row[at] = q;
+            m_data[at] = data[e];
+        }
+    }
+    for (Py_ssize_t j = ncols; j > 0; j--)
+        m_ptr[j] = m_ptr[j - 1];
+    m_ptr[0] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t lo, hi, nt = 0, nbest = 0;
+        if (slot[i] < 0)
+            continue;  /* a moved row (or one not asked for) */
+        if (row_span(indptr, i, nnz, &lo, &hi) < 0)
+            goto done;
+        for (Py_ssize_t e = lo; e < hi; e++) {
+            int32_t j = indices[e];
+            double v = data[e];
+            for (Py_ssize_t kk = m_ptr[j]; kk < m_ptr[j + 1]; kk++) {
+                Py_ssize_t q = m_row[kk];
+                acc_add(acc, seen, touched, &nt, q, v * m_data[kk]);
+            }
+        }
+        for (Py_ssize_t t = 0; t < nt; t++) {
+            Py_ssize_t q = touched[t];
+            double s = acc_take(acc, seen, q);
+            if (s > 0)
+                ranked_put(best, &nbest, top_k, (Ranked){s, (Py_ssize_t)cols[q]});
+        }
+        if (!nbest)
+            continue;
+        PyObject *list = PyList_New(nbest);
+        if (list == NULL)
+            goto done;
+        for (Py_ssize_t p = 0; p < nbest; p++) {
+            PyObject *pair = PyTuple_New(2), *so = PyFloat_FromDouble(best[p].score);
+            PyObject *oo = PyLong_FromSsize_t(best[p].other);
+            if (pair == NULL || so == NULL || oo == NULL) {
+                Py_XDECREF(pair);
+                Py_XDECREF(so);
+                Py_XDECREF(oo);
+                Py_DECREF(list);
+                goto done;
+            }
+            PyTuple_SET_ITEM(pair, 0, so);
+            PyTuple_SET_ITEM(pair, 1, oo);
+            PyList_SET_ITEM(list, p, pair);
+        }
+        if (set_new(out, PyLong_FromLongLong((long long)slot[i]), list) < 0)
+            goto done;
+    }
+    result = Py_NewRef(out);
+done:
+    PyMem_Free(m_ptr);
+    PyMem_Free(m_row);
+    PyMem_Free(m_data);
+    PyMem_Free(acc);
+    PyMem_Free(touched);
+    PyMem_Free(seen);
+    PyMem_Free(best);
+    Py_XDECREF(out);
+    for (int k = 0; k < got; k++)
+        PyBuffer_Release(&b[k]);
+    return result;
+}
+
 
 PyDoc_STRVAR(related_parts_doc,
 "related_parts(qids, lo, hi, r, cand, score, shared) -> list of str\n\n"
@@ -2532,6 +2746,7 @@ fail:
 
 static PyMethodDef methods[] = {
     {"related_top", related_top, METH_VARARGS, related_top_doc},
+    {"related_against", related_against, METH_VARARGS, related_against_doc},
     {"feature_row", feature_row, METH_VARARGS, feature_row_doc},
     {"related_parts", related_parts, METH_VARARGS, related_parts_doc},
     {"entry_counts", entry_counts, METH_VARARGS, entry_counts_doc},

@@ -67,6 +67,11 @@ FEW_PAIRS = 1 << 20
 #: ... and summed into an array of every pair of those rows with every row up to this many
 #: pairs (8 bytes each), beyond it only the pairs with a product kept (sorted: slower).
 DENSE_SUMS = 1 << 22
+#: From this many products an update's rows against all are summed by
+#: _cpostings.related_against (where it is built; at any count it beats numpy's and scipy's
+#: but for an edit's few rows, when reading every row costs more than their sums: 0.07 G
+#: instructions more for one at 29,904 articles)
+C_PAIRS = 1 << 17
 
 
 def rare_df(n: int) -> int:
@@ -233,24 +238,21 @@ def update_related(old_feats: Features, new_feats: Features,
         # every row against the moved ones (no copy of the rest's rows), then the rest's
         in_rest = np.full(len(ids), -1, dtype=np.int64)
         in_rest[rows] = np.arange(len(rest), dtype=np.int64)
-        if m._numpy(cols):
+        # C's sums from C_PAIRS products on (an article added or deleted moves every holder
+        # of a feature whose df crosses a power of two: 379 rows, 2.5 million products at
+        # 29,904), else numpy's while the pairs are few, else scipy's
+        got = (m._against_c(cols, in_rest, top_k) if m._pairs(cols) >= C_PAIRS
+               else None)
+        if got is not None:  # (no product of every pair kept, nor sorted; no scipy)
+            extra = got
+        elif m._numpy(cols):
             k_of, other, data = m._against(cols)
-            r, c = in_rest[other], cols[k_of]
+            _add_extra(extra, in_rest[other], cols[k_of], data, top_k)
         else:
             sims = (m.x @ m.xt[:, cols]).tocsr()
-            data = sims.data
-            r = in_rest[np.repeat(np.arange(len(ids), dtype=np.int64), np.diff(sims.indptr))]
-            c = cols[sims.indices]
-        data = np.round(data, 4)
-        pos = (data > 0) & (r >= 0)
-        r, c, data = r[pos], c[pos], data[pos]
-        # per article, only its TOP_K most similar moved ones can enter its list
-        order = np.lexsort((c, -data, r))
-        r, c, data = r[order], c[order], data[order]
-        top = _ranks(r) < top_k
-        for k, b, sim in zip(r[top].tolist(), c[top].tolist(), data[top].tolist(),
-                             strict=True):
-            extra.setdefault(k, []).append((sim, b))
+            _add_extra(extra, in_rest[np.repeat(np.arange(len(ids), dtype=np.int64),
+                                                np.diff(sims.indptr))],
+                       cols[sims.indices], sims.data, top_k)
     out: dict[str, list[dict[str, Any]]] = {}
     picked: dict[str, list[tuple[float, str, Any]]] = {}
 
@@ -321,6 +323,24 @@ def update_related(old_feats: Features, new_feats: Features,
     if stored is not None:
         return RelatedLists(ids, out, stored)
     return {a: out[a] for a in ids}
+
+
+def _add_extra(extra: dict[int, list[tuple[float, int]]], r: Any, c: Any, data: Any,
+               top_k: int) -> None:
+    """Each kept article's (``r``: its place, -1 for a moved one) TOP_K most similar moved
+    ones (``c``: their rows) of the similarities ``data`` into ``extra``: ``(score, row)``
+    best first (ties: the smaller row). Twin of ``_cpostings.related_against``'s selection."""
+    import numpy as np
+
+    data = np.round(data, 4)
+    pos = (data > 0) & (r >= 0)
+    r, c, data = r[pos], c[pos], data[pos]
+    # per article, only its TOP_K most similar moved ones can enter its list
+    order = np.lexsort((c, -data, r))
+    r, c, data = r[order], c[order], data[order]
+    top = _ranks(r) < top_k
+    for k, b, sim in zip(r[top].tolist(), c[top].tolist(), data[top].tolist(), strict=True):
+        extra.setdefault(k, []).append((sim, b))
 
 
 class _Matrix:
@@ -449,6 +469,17 @@ class _Matrix:
         t_data, t_rows, t_indptr = self._columns()
         return _cpostings.related_top(w, col, indptr, t_data, t_rows, t_indptr, rows, top_k,
                                       SHARED_K, names)  # type: ignore[no-any-return]
+
+    def _against_c(self, rows: Any, slot: Any, top_k: int,
+                   ) -> dict[int, list[tuple[float, int]]] | None:
+        """In C, each kept row's (``slot``: its place, -1 for the others) ``top_k`` most
+        similar of ``rows`` (ascending), what :func:`_add_extra` puts in an empty dict (None:
+        no C, or arrays the C does not read: the twin's)."""
+        if _cpostings is None:
+            return None
+        w, col, indptr = self._arrays()
+        return _cpostings.related_against(  # type: ignore[no-any-return]
+            w, col, indptr, self.shape[1], rows, slot, top_k)
 
     def _pairs(self, rows: Any) -> int:
         """How many products of entries :meth:`_against` makes for ``rows``."""
