@@ -1615,7 +1615,12 @@ def rank_code(ranks: list[int]) -> str:
     among the places not taken by the ones before it, in ``bit_length(n - k - 1)`` bits,
     most significant first, the bit stream padded with zeros to whole bytes. 13.4 bits per
     article at 29,904 articles (a permutation cannot take less than log2(n!) / n ≈ 13.4),
-    where the JSON list of places took 20 after gzip."""
+    where the JSON list of places took 20 after gzip. Made by ``_cshards.lehmer_code`` when
+    built (this function's loop is its twin): every add or delete rebuild makes it again."""
+    if _cshards is not None and type(ranks) is list:
+        made = _cshards.lehmer_code(ranks)
+        if made is not None:  # (None: not a permutation, left to the loop below)
+            return _bits_text(made)
     n = len(ranks)
     tree = [0] * (n + 1)  # Fenwick tree: places taken so far
     out = bytearray()
