@@ -18,6 +18,7 @@ from conftest import node_path
 
 from archive.browser import index as browser_index
 from archive.browser.index import (
+    columns_record,
     live_bitset,
     live_numbers,
     meta_record,
@@ -171,3 +172,49 @@ def test_the_browser_reads_what_python_wrote(tmp_path: Path) -> None:
     want = [[live, places] for live, _, places in _cases()]
     want.append([[3, 5, 15], [2, 0, 1]])
     assert json.loads(out.stdout) == want
+
+
+def _columns_as_before(rows: dict[int, list], gazetteer: object) -> dict:
+    """columns_record as it was written up to session 23 (a pass over the rows per column):
+    the reference for its one-pass version."""
+    entities = browser_index.entity_rows(gazetteer)
+    for row in rows.values():
+        for key in [*row[2], *row[3]]:
+            if key not in entities:
+                kind, _, ident = key.partition(":")
+                entities[key] = [kind, ident, ident, [], None]
+    keys = sorted(entities)
+    number = {k: i for i, k in enumerate(keys)}
+    dates = sorted({r[0] for r in rows.values() if r[0]})
+    sources = sorted({r[1] for r in rows.values() if r[1]})
+    date_no = {d: i for i, d in enumerate(dates)}
+    source_no = {s: i for i, s in enumerate(sources)}
+    live = sorted(rows)
+    return {
+        "version": browser_index.DATA_VERSION, "count": len(rows), "dates": dates,
+        "sources": sources,
+        "date": [date_no[rows[n][0]] if rows[n][0] else -1 for n in live],
+        "source": [source_no[rows[n][1]] if rows[n][1] else -1 for n in live],
+        "places": [[number[k] for k in rows[n][2]] for n in live],
+        "actors": [[number[k] for k in rows[n][3]] for n in live],
+        "entity_columns": ["kind", "id", "name", "aliases", "parent"],
+        "entity_keys": keys, "entities": {k: entities[k] for k in keys},
+    }
+
+
+def test_columns_record_gives_the_bytes_it_gave_before() -> None:
+    """Rows with and without a date or source ("" and None), repeated and unknown entity keys
+    (declared in front matter, not in the gazetteer), non-BMP names, in any insertion order:
+    the same JSON text as the reference."""
+    rng = random.Random(23)
+    keys = ["place:riyadh", "place:jeddah", "actor:\U0001d49c-x", "actor:amir", "place:a:b",
+            "place:", "actor:z"]
+    for size in (0, 1, 2, 50, 700):
+        rows: dict[int, list] = {}
+        for n in rng.sample(range(4 * size + 1), size):
+            rows[n] = [rng.choice(["", None, "2015-07-24", "2014-01-01", "2016-12-31"]),
+                       rng.choice(["", None, "alriyadh", "3alyoum", "\u0639"]),
+                       rng.sample(keys, rng.randrange(4)), rng.sample(keys, rng.randrange(3))]
+        got = browser_index._dump(columns_record(rows, None))
+        assert got == browser_index._dump(_columns_as_before(rows, None))
+        assert got == browser_index._dump(columns_record(dict(reversed(rows.items())), None))

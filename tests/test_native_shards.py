@@ -671,3 +671,32 @@ def test_fresh_round_raises_what_goes_wrong() -> None:
     with pytest.raises(TypeError):  # a chunk without the buffer interface
         cshards.fresh_round(["x"], {}, 4, 1, 1, 0, 9, 8, 512, fail, fail)
     assert cshards.fresh_round([], {}, 4, 1, 1, 0, 9, 8, 512, fail, fail) == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.permutations(list(range(300))).flatmap(
+    lambda p: st.integers(0, len(p)).map(lambda n: [r for r in p if r < n])))
+def test_lehmer_code_is_rank_code_of_the_twin(ranks: list[int]) -> None:
+    """rank.json's Lehmer code from C (``lehmer_code``) and from the twin's loop: the same
+    text, which reads back as the same places (sizes 0 to 300, both sides of a byte)."""
+    made = browser_index.rank_code(ranks)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(browser_index, "_cshards", None)
+        assert browser_index.rank_code(ranks) == made
+    assert browser_index._bits_text(cshards.lehmer_code(ranks)) == made
+    assert browser_index.rank_places(made, len(ranks)) == ranks
+
+
+def test_lehmer_code_leaves_what_is_not_a_permutation_to_the_twin() -> None:
+    """A repeated, negative, too large, huge or non-int place: None (the twin's loop then
+    makes the text, or raises, as before); a tuple: TypeError; a large permutation agrees."""
+    for odd in ([0, 0], [1], [-1], [2 ** 70], [True], [0, 1.0], [1, 0, 5]):
+        assert cshards.lehmer_code(odd) is None
+    with pytest.raises(TypeError):
+        cshards.lehmer_code((0,))
+    ranks = list(range(29_904))
+    random.Random(12).shuffle(ranks)
+    made = browser_index.rank_code(ranks)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(browser_index, "_cshards", None)
+        assert browser_index.rank_code(ranks) == made

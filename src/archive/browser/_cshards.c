@@ -17,6 +17,8 @@
  *       twin: index._fresh_round without the module (index._gather, then
  *       index._fresh_postings and index._fresh_forms of each shard): one cold round in one
  *       pass, the postings kept packed between the two halves
+ *   lehmer_code(ranks)
+ *       twin: index.rank_code before its base64 (the bytes of a permutation's Lehmer code)
  *
  * The per-posting loops of a cold build ran in the interpreter: one bytecode dispatch per
  * dict lookup and string piece, over every posting of the archive. Here they run over the
@@ -2392,6 +2394,75 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ rank.json */
+
+/* lehmer_code(ranks): the bytes index.rank_code encodes in base64, for a list that is a
+ * permutation of 0 … len - 1; None for anything else (the twin then makes the text, or its
+ * error, itself). Every add or delete rebuild encodes all the places again (each one after
+ * the article shifts): the twin's Fenwick tree in the interpreter cost 0.49 G instructions
+ * at 29,904 articles. */
+static PyObject *lehmer_code(PyObject *self, PyObject *ranks) {
+    (void)self;
+    if (!PyList_Check(ranks)) {
+        PyErr_SetString(PyExc_TypeError, "lehmer_code: not a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(ranks);
+    if (n >= ((Py_ssize_t)1 << 31))
+        Py_RETURN_NONE;
+    /* tree: a Fenwick tree of the places taken so far (1-based); seen: taken at all */
+    uint32_t *tree = PyMem_Calloc((size_t)n + 1, sizeof(uint32_t));
+    unsigned char *seen = PyMem_Calloc((size_t)n + 1, 1);
+    Buf out = {NULL, 0, 0};
+    PyObject *result = NULL;
+    if (tree == NULL || seen == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    uint64_t acc = 0;
+    int width = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *item = PyList_GET_ITEM(ranks, k);
+        if (!PyLong_CheckExact(item)) {
+            result = Py_NewRef(Py_None);
+            goto done;
+        }
+        int overflow;
+        long long r = PyLong_AsLongLongAndOverflow(item, &overflow);
+        if (overflow || r < 0 || r >= n || seen[r]) {
+            result = Py_NewRef(Py_None);
+            goto done;
+        }
+        seen[r] = 1;
+        uint32_t below = 0;
+        for (Py_ssize_t i = (Py_ssize_t)r; i > 0; i &= i - 1)
+            below += tree[i];
+        for (Py_ssize_t i = (Py_ssize_t)r + 1; i <= n; i += i & -i)
+            tree[i]++;
+        /* (n - k - 1).bit_length() bits, most significant first */
+        uint64_t rest = (uint64_t)(n - k - 1);
+        int w = 0;
+        while (rest >> w)
+            w++;
+        acc = (acc << w) | (uint64_t)(r - below);
+        width += w;
+        while (width >= 8) {
+            width -= 8;
+            if (buf_byte(&out, (unsigned char)(acc >> width & 0xFF)) < 0)
+                goto done;
+        }
+        acc &= (((uint64_t)1) << width) - 1;
+    }
+    if (width && buf_byte(&out, (unsigned char)(acc << (8 - width) & 0xFF)) < 0)
+        goto done;
+    result = PyBytes_FromStringAndSize(out.p == NULL ? "" : out.p, out.len);
+done:
+    PyMem_Free(tree);
+    PyMem_Free(seen);
+    PyMem_Free(out.p);
+    return result;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyObject *numbers_text(PyObject *self, PyObject *numbers) {
@@ -2471,6 +2542,8 @@ static PyMethodDef methods[] = {
     {"fresh_round", fresh_round, METH_VARARGS,
      "a cold round of index._write_shards (gather_spill, fresh_postings, fresh_forms) in C."},
     {"numbers_text", numbers_text, METH_O, "digits.numbers_text in C (for the tests)."},
+    {"lehmer_code", lehmer_code, METH_O,
+     "index.rank_code's bytes (before base64) in C; None: not a permutation."},
     {"sorted_numbers", sorted_numbers, METH_VARARGS,
      "the numbers sorted as fresh_postings sorts them (for the tests)."},
     {NULL, NULL, 0, NULL},
