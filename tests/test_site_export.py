@@ -184,6 +184,22 @@ def test_build_leaves_the_data_files_made_from_the_same_inputs(
     assert made and (out / "actors.json").read_bytes() == (cold / "actors.json").read_bytes()
 
 
+def _written_and_cold(data: object, urls: dict[str, str], out: Path, cold: Path,
+                      keys: object, made: list[str]) -> list[str]:
+    """The data files written into ``out`` with their rows' state (``keys``) and from
+    scratch into ``cold``, asserted the same bytes; the records made for ``out`` (``made``:
+    filled by the caller's patched record makers)."""
+    from archive.site import export
+
+    made.clear()
+    export.write_data_files(data, urls, "t", out, row_keys=keys)  # type: ignore[arg-type]
+    got = list(made)
+    export.write_data_files(data, urls, "t", cold)  # type: ignore[arg-type]
+    for name in export.DATA_NAMES:
+        assert (out / name).read_bytes() == (cold / name).read_bytes(), name
+    return got
+
+
 def test_build_makes_again_only_the_changed_articles_records(
         archive_paths: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
@@ -212,13 +228,7 @@ def test_build_makes_again_only_the_changed_articles_records(
         data = build_site_data(analysis.in_order(), [], None)  # type: ignore[arg-type]
         urls = {f"article:{i}": f"articles/{i}/" for i in data.articles} | {
             f"raw:{i}": f"raw/{i}.txt" for i in data.articles}
-        made.clear()
-        export.write_data_files(data, urls, "t", out, row_keys=analysis.keys)
-        got = list(made)
-        export.write_data_files(data, urls, "t", cold)
-        for name in export.DATA_NAMES:
-            assert (out / name).read_bytes() == (cold / name).read_bytes(), name
-        return got
+        return _written_and_cold(data, urls, out, cold, analysis.keys, made)
 
     seeds = sorted(p for p in paths.seeds.iterdir() if p.suffix in (".md", ".txt"))  # type: ignore[attr-defined]
     ids = [p.stem for p in seeds]
@@ -288,13 +298,7 @@ def test_build_a_newly_named_place_makes_again_only_the_records_that_name_it(
             for v in data.articles.values():
                 v.mentions = [m for m in v.mentions if m.entity != hide]
         urls = {f"article:{i}": f"articles/{i}/" for i in data.articles}
-        made.clear()
-        export.write_data_files(data, urls, "t", out, row_keys=analysis.keys)
-        got = list(made)
-        export.write_data_files(data, urls, "t", cold)
-        for name in export.DATA_NAMES:
-            assert (out / name).read_bytes() == (cold / name).read_bytes(), name
-        return got, data
+        return _written_and_cold(data, urls, out, cold, analysis.keys, made), data
 
     seeds = sorted(p for p in paths.seeds.iterdir() if p.suffix in (".md", ".txt"))  # type: ignore[attr-defined]
     got, data = write()
