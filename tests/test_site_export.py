@@ -184,6 +184,22 @@ def test_build_leaves_the_data_files_made_from_the_same_inputs(
     assert made and (out / "actors.json").read_bytes() == (cold / "actors.json").read_bytes()
 
 
+def _written_and_cold(data: object, urls: dict[str, str], out: Path, cold: Path,
+                      keys: object, made: list[str]) -> list[str]:
+    """The data files written into ``out`` with their rows' state (``keys``) and from
+    scratch into ``cold``, asserted the same bytes; the records made for ``out`` (``made``:
+    filled by the caller's patched record makers)."""
+    from archive.site import export
+
+    made.clear()
+    export.write_data_files(data, urls, "t", out, row_keys=keys)  # type: ignore[arg-type]
+    got = list(made)
+    export.write_data_files(data, urls, "t", cold)  # type: ignore[arg-type]
+    for name in export.DATA_NAMES:
+        assert (out / name).read_bytes() == (cold / name).read_bytes(), name
+    return got
+
+
 def test_build_makes_again_only_the_changed_articles_records(
         archive_paths: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
@@ -212,13 +228,7 @@ def test_build_makes_again_only_the_changed_articles_records(
         data = build_site_data(analysis.in_order(), [], None)  # type: ignore[arg-type]
         urls = {f"article:{i}": f"articles/{i}/" for i in data.articles} | {
             f"raw:{i}": f"raw/{i}.txt" for i in data.articles}
-        made.clear()
-        export.write_data_files(data, urls, "t", out, row_keys=analysis.keys)
-        got = list(made)
-        export.write_data_files(data, urls, "t", cold)
-        for name in export.DATA_NAMES:
-            assert (out / name).read_bytes() == (cold / name).read_bytes(), name
-        return got
+        return _written_and_cold(data, urls, out, cold, analysis.keys, made)
 
     seeds = sorted(p for p in paths.seeds.iterdir() if p.suffix in (".md", ".txt"))  # type: ignore[attr-defined]
     ids = [p.stem for p in seeds]
@@ -246,15 +256,76 @@ def test_build_makes_again_only_the_changed_articles_records(
     import marshal
     from array import array
 
-    fmt, ctx, kept = marshal.loads(state.read_bytes())
+    fmt, ctx, kept, shown = marshal.loads(state.read_bytes())
     identity, rows, tokens, spans = kept["articles.json"]
     at = array("Q")
     at.frombytes(spans)
     at[1], at[3] = at[1] + 1, at[3] - 1
     kept["articles.json"] = (identity, rows, tokens, at.tobytes())
-    state.write_bytes(marshal.dumps((fmt, ctx, kept)))
+    state.write_bytes(marshal.dumps((fmt, ctx, kept, shown)))
     caplog.clear()
     assert len(write()) == 2 * len(ids) and "unreadable" in caplog.text
+
+
+def test_build_a_newly_named_place_makes_again_only_the_records_that_name_it(
+        archive_paths: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The places and actors some article names (whose mentions a record keeps) change: an
+    edit that names a place no article named before makes again the records of the articles
+    with a mention of it only (here the edited one), not both files whole; a place newly
+    named makes again another article's record that mentions it; a place no longer named
+    makes both files whole. The files always hold the bytes of a write from scratch."""
+    import logging
+
+    from archive import pipeline
+    from archive.site import export
+    from archive.site.model import build_site_data
+
+    paths = archive_paths
+    made: list[str] = []
+    real, real_row = export._record, export._csv_row
+    monkeypatch.setattr(export, "_record", lambda v, urls: made.append(v.id) or real(v, urls))
+    monkeypatch.setattr(export, "_csv_row",
+                        lambda v, urls: made.append(v.id) or real_row(v, urls))
+    out, cold = tmp_path / "data", tmp_path / "cold"
+
+    def write(hide: str | None = None) -> tuple[list[str], object]:
+        loaded = pipeline.load(paths)  # type: ignore[arg-type]
+        analysis = pipeline.analyse(loaded, workers=1)
+        data = build_site_data(analysis.in_order(), loaded.gazetteer.entities.values(), None)
+        if hide is not None:  # as if no article named it (its mentions dropped)
+            data.shown_keys = data.shown_keys - {hide}
+            for v in data.articles.values():
+                v.mentions = [m for m in v.mentions if m.entity != hide]
+        urls = {f"article:{i}": f"articles/{i}/" for i in data.articles}
+        return _written_and_cold(data, urls, out, cold, analysis.keys, made), data
+
+    seeds = sorted(p for p in paths.seeds.iterdir() if p.suffix in (".md", ".txt"))  # type: ignore[attr-defined]
+    got, data = write()
+    assert "place:damascus" not in data.shown_keys  # type: ignore[attr-defined]
+    assert len(got) == 2 * len(seeds)
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.archive")
+    original = seeds[1].read_text("utf-8")
+    seeds[1].write_text(original + "\nوتوجه الوفد بعد ذلك إلى دمشق للقاء المسؤولين.\n",
+                        encoding="utf-8")
+    got, data = write()
+    assert "place:damascus" in data.shown_keys  # type: ignore[attr-defined]
+    assert got == [seeds[1].stem] * 2 and "made whole" not in caplog.text
+    # a place two articles mention, no longer named (made whole), then named again: those
+    # two articles' records made again, no other
+    mentioned = {i: {m.entity for m in v.mentions} for i, v in data.articles.items()}  # type: ignore[attr-defined]
+    place = next(k for k in sorted(data.shown_keys)  # type: ignore[attr-defined]
+                 if sum(k in m for m in mentioned.values()) == 2)
+    naming = sorted(i for i, m in mentioned.items() if place in m)
+    assert len(write(hide=place)[0]) == 2 * len(seeds) and "no longer named" in caplog.text
+    caplog.clear()
+    got, _ = write()
+    assert sorted(got) == sorted(naming * 2) and "made whole" not in caplog.text
+    # a place no longer named by any article: made whole
+    seeds[1].write_text(original, encoding="utf-8")
+    got, data = write()
+    assert "place:damascus" not in data.shown_keys  # type: ignore[attr-defined]
+    assert len(got) == 2 * len(seeds) and "no longer named" in caplog.text
 
 
 def test_csv_row_is_the_csv_fields_of_the_whole_record() -> None:

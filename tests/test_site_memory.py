@@ -116,3 +116,55 @@ def test_build_freezes_its_data_from_files_to_the_pages_let_go(repo: Path,
         assert seen["files"] > 10_000
         assert seen["post_build"] == 0
         _build(root)
+
+
+#: A hooks module that writes whether the collector collects while the plugin loads the
+#: corpus (on_pre_build) and writes the data files (on_files), and after each event.
+COLLECTING = """\
+import gc
+import json
+
+import archive.pipeline
+from archive.site import export
+
+seen = {}
+
+
+def _watched(name, fn):
+    def run(*args, **kwargs):
+        seen[name] = gc.isenabled()
+        return fn(*args, **kwargs)
+    return run
+
+
+def on_config(config):
+    archive.pipeline.load = _watched("load", archive.pipeline.load)
+    export.write_data_files = _watched("export", export.write_data_files)
+    return config
+
+
+def on_pre_build(config):
+    seen["after_pre_build"] = gc.isenabled()
+
+
+def on_files(files, config):
+    seen["after_files"] = gc.isenabled()
+    return files
+
+
+def on_post_build(config):
+    with open("collecting.json", "w") as out:
+        json.dump(seen, out)
+"""
+
+
+def test_build_pauses_the_collector_in_pre_build_and_files(repo: Path, tmp_path: Path) -> None:
+    """`mkdocs build`: no automatic collection while on_pre_build and on_files make what the
+    build holds (what they made is walked once by _freeze_held's young collection), and the
+    collector is on again after each, cold and warm."""
+    root = _built_with_hook(tmp_path / "p", repo, COLLECTING)
+    for _ in range(2):
+        seen = json.loads((root / "collecting.json").read_text("utf-8"))
+        assert seen == {"load": False, "export": False, "after_pre_build": True,
+                        "after_files": True}
+        _build(root)

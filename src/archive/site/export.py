@@ -361,18 +361,18 @@ def _write_rows(path: Path, data: SiteData, urls: dict[str, str], old_rows: _Row
 #: in the data files' folder: where each article's record is in articles.json and
 #: articles.csv, and what it was made from (see :func:`_read_rows`)
 ROWS_FILE = ".rows"
-ROWS_FORMAT = 1
+ROWS_FORMAT = 2
 
 
 def _rows_context(data: SiteData) -> str:
     """Digest of what every article's record is made from beside its own analysis record,
-    path, related ids and addresses: the code, the places and actors there are (an article's
-    places and actors are those of them it names) and those some article names (a mention of
-    another is dropped)."""
+    path, related ids and addresses: the code and the places and actors there are (an
+    article's places and actors are those of them it names). The places and actors some
+    article names (``data.shown_keys``: a mention of another is dropped) are kept beside it
+    in the rows' state (see :func:`_write_article_files`)."""
     h = hashlib.sha256(files.fingerprint(f"data rows {ROWS_FORMAT}", [
         "site/export.py", "site/model.py", "corpus", "records.py"]).encode())
     h.update(repr(sorted(data.entities.items())).encode())
-    h.update(b"\0" + repr(sorted(data.shown_keys)).encode())
     return h.hexdigest()
 
 
@@ -398,16 +398,17 @@ def _row_token(keys: Mapping[str, str]) -> Callable[[Any, str | None, str | None
     return token
 
 
-def _read_rows(out: Path, context: str) -> dict[str, _Rows] | None:
-    """The rows :func:`_save_rows` saved, for the article files as they are now; None (with
-    the reason logged) when there are none, or they are unreadable, of other code or inputs,
-    or a file is no longer the one they describe: the files are then written whole."""
+def _read_rows(out: Path, context: str) -> tuple[dict[str, _Rows], list[str]] | None:
+    """The rows :func:`_save_rows` saved, for the article files as they are now, and the
+    places and actors some article named then (sorted); None (with the reason logged) when
+    there are none, or they are unreadable, of other code or inputs, or a file is no longer
+    the one they describe: the files are then written whole."""
     state = out / ROWS_FILE
     if not state.is_file():
         return None
     reason = ""
     try:
-        fmt, ctx, kept = marshal.loads(state.read_bytes())
+        fmt, ctx, kept, shown = marshal.loads(state.read_bytes())
         if fmt != ROWS_FORMAT or ctx != context:
             reason = "made by other code or for other places and actors"
         else:
@@ -428,7 +429,9 @@ def _read_rows(out: Path, context: str) -> dict[str, _Rows] | None:
                                for k, (i, t) in enumerate(zip(ids, tokens, strict=True))}
             else:
                 if set(found) == set(ARTICLE_FILES):
-                    return found
+                    if not (isinstance(shown, list) and all(isinstance(k, str) for k in shown)):
+                        raise TypeError("not a list of keys")
+                    return found, shown
                 reason = "a file missing"
     except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
         reason = "unreadable"
@@ -453,7 +456,7 @@ def _tiles(name: str, spans: array[int], size: int) -> bool:
     return pos + (2 if is_json else 0) == size
 
 
-def _save_rows(out: Path, context: str, rows: dict[str, _Rows]) -> None:
+def _save_rows(out: Path, context: str, rows: dict[str, _Rows], shown: list[str]) -> None:
     kept = {}
     for name, made in rows.items():
         identity = files.file_identity(out / name)
@@ -464,7 +467,7 @@ def _save_rows(out: Path, context: str, rows: dict[str, _Rows]) -> None:
             spans.append(pos)
             spans.append(length)
         kept[name] = (identity, list(made), [t for t, _, _ in made.values()], spans.tobytes())
-    write_atomic(out / ROWS_FILE, marshal.dumps((ROWS_FORMAT, context, kept)))
+    write_atomic(out / ROWS_FILE, marshal.dumps((ROWS_FORMAT, context, kept, shown)))
 
 
 ARTICLE_FILES = ("articles.json", "articles.csv")
@@ -616,10 +619,32 @@ def write_data_files(
 def _write_article_files(out: Path, data: SiteData, urls: dict[str, str],
                          row_keys: Mapping[str, str]) -> None:
     """articles.json and articles.csv by :func:`_write_rows`, from the rows the last build
-    saved (:func:`_read_rows`) when they still describe the files; the rows saved anew."""
+    saved (:func:`_read_rows`) when they still describe the files; the rows saved anew.
+
+    An article's record keeps only its mentions of the places and actors some article names
+    (``data.shown_keys``), a set that one article's edit can change (a place no article named
+    before: the bench's edited article at 987 and 9,504 articles). When places were added to
+    it, the records made again are those of the articles with a mention of one (a record
+    with the same token may differ only there); when some left it, both files are made whole
+    (an article that mentioned one is not known from its view now)."""
     context = _rows_context(data)
-    before = _read_rows(out, context)
+    read = _read_rows(out, context)
     (out / ROWS_FILE).unlink(missing_ok=True)  # a build stopped while writing leaves none
+    shown = sorted(data.shown_keys)
+    before = read[0] if read is not None else None
+    if read is not None and read[1] != shown:
+        was = set(read[1])
+        added = data.shown_keys - was
+        if len(was) + len(added) != len(shown):  # some left: made whole
+            log.info("archive: %s: places or actors no longer named by any article; "
+                     "articles.json and articles.csv made whole", out / ROWS_FILE)
+            before = None
+        else:
+            naming = [i for i, v in data.articles.items()
+                      if any(m.entity in added for m in v.mentions)]
+            for old in read[0].values():
+                for i in naming:
+                    old.pop(i, None)
     token = _row_token(row_keys)
 
     def same(old: Any, new: Any) -> bool:
@@ -633,7 +658,7 @@ def _write_article_files(out: Path, data: SiteData, urls: dict[str, str],
             assert old is not None
             made = old
         rows[name] = made
-    _save_rows(out, context, rows)
+    _save_rows(out, context, rows, shown)
 
 
 DATA_NAMES = ["articles.json", "articles.csv", "places.geojson", "actors.json", "datapackage.json"]
