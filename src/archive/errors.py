@@ -6,9 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
+from archive.corpus.article import _quick_pickle
+
 Severity = Literal["error", "warning"]
 
 
+# (pickled as a tuple: every build reads back each file's problems from corpus.pickle,
+# 9,286 of them at 29,904 articles, and the dataclass's own __setstate__ asks for its fields
+# anew for each)
+@_quick_pickle
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem with one input file. ``path`` is relative to the repository root."""

@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -151,8 +152,14 @@ class SiteData:
     # -- orderings ---------------------------------------------------------------------------
     def newest_first(self) -> list[ArticleView]:
         if self.order is None:
-            return sorted(self.articles.values(), key=lambda v: newest_first_key(v.article))
+            return newest_first_views(self.articles.values())
         return [self.articles[i] for i in self.order]
+
+    def newest_ids(self) -> list[str]:
+        """The article ids newest first (:meth:`newest_first`'s, a new list)."""
+        if self.order is None:
+            return [v.id for v in self.newest_first()]
+        return list(self.order)
 
     def dated(self) -> list[ArticleView]:
         return [v for v in self.articles.values() if v.article.date]
@@ -188,6 +195,26 @@ def newest_first_key(article: Article) -> tuple[int, str, str]:
     return (0, inverted, article.id)
 
 
+def newest_first_views(views: Iterable[ArticleView]) -> list[ArticleView]:
+    """``views`` sorted by :func:`newest_first_key` of their articles: the keys made in one
+    pass (one function call an article fewer than ``sorted(key=...)``); ties, if any, keep
+    the given order, as a stable sort does."""
+    inverted = _INVERTED
+    keyed = []
+    for v in views:
+        a = v.article
+        date = a.date
+        if not date:
+            keyed.append(((1, "", a.id), len(keyed), v))
+            continue
+        inv = inverted.get(date)
+        if inv is None:
+            inv = newest_first_key(a)[1]
+        keyed.append(((0, inv, a.id), len(keyed), v))
+    keyed.sort()
+    return [v for _, _, v in keyed]
+
+
 #: :func:`newest_first_key`'s inverted dates by date (a corpus has far fewer dates than
 #: articles; the lists and pages ask for the key of every article several times a build)
 _INVERTED: dict[str, str] = {}
@@ -200,10 +227,19 @@ def title_order(views: Iterable[ArticleView],
     (archive.analysis.normalize), then the title itself, then the id. ``forms`` keeps the
     matching forms between calls (a build's or a `mkdocs serve` session's)."""
     forms = forms if forms is not None else TitleForms()
-    out = sorted(views, key=lambda v: (forms.form(v.article.title or ""),
-                                       v.article.title or "", v.id))
-    forms.ordered = [v.article.title or "" for v in out]
-    return out
+    # (the keys made in one pass, a title's form looked up before it is made: two function
+    # calls an article fewer; ties, if any, keep the given order, as a stable sort does)
+    known, form = forms.forms, forms.form
+    keyed = []
+    for v in views:
+        title = v.article.title or ""
+        norm = known.get(title)
+        if norm is None:
+            norm = form(title)
+        keyed.append(((norm, title, v.id), len(keyed), v))
+    keyed.sort()
+    forms.ordered = [k[1] for k, _, _ in keyed]
+    return [v for _, _, v in keyed]
 
 
 class TitleForms:
@@ -326,14 +362,20 @@ def entity_view(entity: Any) -> EntityView:
 
 def article_view(analyzed: Any) -> ArticleView:
     """Adapt an ``archive.pipeline.AnalyzedArticle`` to :class:`ArticleView`."""
+    # (most articles name no place or actor: their empty lists and dict made at once, not
+    # through the sorts and generators below; every build makes a view of every article)
+    found = analyzed.mentions
     mentions = sorted(
-        (MentionView(m.entity, m.start, m.end) for m in analyzed.mentions),
+        (MentionView(m.entity, m.start, m.end) for m in found),
         key=lambda m: (m.start, -m.end, m.entity),
-    )
+    ) if found else []
+    counts = analyzed.mention_counts
+    if not counts and not analyzed.declared:
+        return ArticleView(analyzed.article, mentions, {}, [], [])
     return ArticleView(
         article=analyzed.article,
         mentions=mentions,
-        mention_counts=dict(sorted(analyzed.mention_counts.items())),
+        mention_counts=dict(sorted(counts.items())),
         places=list(analyzed.places),
         actors=list(analyzed.actors),
     )
@@ -360,7 +402,7 @@ def build_site_data(
     actors in the gazetteer and the same of them named by some article, takes its previous
     view without it being made again (at 9,504 articles, making and comparing every view was
     most of a `mkdocs serve` reload's site data); the result is the same."""
-    items = sorted(analyzed, key=lambda a: a.article.id)
+    items = sorted(analyzed, key=_ARTICLE_ID)
     ents = {e.key: e for e in sorted((entity_view(e) for e in entities), key=lambda e: e.key)}
     if previous is not None:
         old_ents = previous.entities
@@ -379,11 +421,14 @@ def build_site_data(
         for i in views:
             if i not in related:
                 related[i] = fallback.get(i, [])
-    for view in views.values():
-        view.related = [r for r in related.get(view.id, []) if r in views and r != view.id][
-            :RELATED_LIMIT
-        ]
+    none: list[str] = []
+    for i, view in views.items():
+        given = related.get(i, none)
+        view.related = [r for r in given if r in views and r != i][:RELATED_LIMIT] if given else []
     return data
+
+
+_ARTICLE_ID = attrgetter("article.id")
 
 
 def _site_data(items: list[Any], ents: dict[str, EntityView], previous: SiteData | None,
@@ -416,11 +461,12 @@ def _site_data(items: list[Any], ents: dict[str, EntityView], previous: SiteData
             # pages.
             for attr in ("places", "actors"):
                 named = getattr(view, attr)
-                unknown = [k for k in named if k not in ents]
+                unknown = [k for k in named if k not in ents] if named else None
                 if unknown:
                     found.append(f"{view.article.path}: unknown {attr}: {', '.join(unknown)}")
                     setattr(view, attr, [k for k in named if k in ents])
-            view.mentions = [m for m in view.mentions if m.entity in ents]
+            if view.mentions:
+                view.mentions = [m for m in view.mentions if m.entity in ents]
         views[i] = view
         warnings += found
         if key is not None:
@@ -434,11 +480,15 @@ def _site_data(items: list[Any], ents: dict[str, EntityView], previous: SiteData
         k: sorted(v, key=lambda c: (ents[c].name, c)) for k, v in sorted(children.items())
     }
 
-    order = sorted(views.values(), key=lambda v: newest_first_key(v.article))
+    order = newest_first_views(views.values())
     entity_articles: dict[str, list[tuple[str, int]]] = defaultdict(list)
     co: dict[str, Counter[str]] = defaultdict(Counter)
     sources: dict[str, list[str]] = defaultdict(list)
     for view in order:
+        if view.article.source:
+            sources[view.article.source].append(view.id)
+        if not view.places and not view.actors:
+            continue
         named = sorted(set(view.places) | set(view.actors))
         for k in named:
             entity_articles[k].append((view.id, view.mention_counts.get(k, 0)))
@@ -446,8 +496,6 @@ def _site_data(items: list[Any], ents: dict[str, EntityView], previous: SiteData
             for other in named:
                 if other != k:
                     counter[other] += 1
-        if view.article.source:
-            sources[view.article.source].append(view.id)
     shown = frozenset(entity_articles)
     if len(fresh) < len(views) and previous is not None and shown != previous.shown_keys:
         return None  # the views taken over were made for other entity pages
@@ -458,7 +506,8 @@ def _site_data(items: list[Any], ents: dict[str, EntityView], previous: SiteData
     # A mention the counts do not include (e.g. inside boilerplate) must not link to a place
     # or actor that has no page.
     for view in fresh:
-        view.mentions = [m for m in view.mentions if m.entity in shown]
+        if view.mentions:
+            view.mentions = [m for m in view.mentions if m.entity in shown]
 
     if previous is not None:
         _reuse_views(views, fresh, previous)

@@ -418,6 +418,7 @@ class Site:
         #: where the map's basemap is kept between builds (archive.site.keptmap); None: drawn
         self.basemap_file: Path | None = None
         self._ranks: dict[str, dict[str, int]] | None = None
+        self._dated: tuple[list[str], list[str]] | None = None
         self._basis: tuple[Any, ...] | None = None  # what _ranks were made of (rank_basis)
         #: the previous reload's lists, while the ranks are the same (take_orders)
         self._lists_before: dict[str, tuple[list[str], dict[str, list[str]],
@@ -462,17 +463,26 @@ class Site:
     def ranks(self) -> dict[str, dict[str, int]]:
         """Order → article id → rank, over the whole archive (each list sorts by these)."""
         if self._ranks is None:
-            self._basis = self.rank_basis()
-            newest = [v.id for v in self.data.newest_first()]
-            dated = [i for i in newest if self.data.articles[i].article.date]
-            undated = [i for i in newest if not self.data.articles[i].article.date]
+            self._basis = None  # (made when asked for: orders)
+            newest = self.data.newest_ids()
+            dated, undated = self._dated_ids()
             by_title = title_order(self.data.articles.values(), self.title_forms)
             self._ranks = {
                 "newest": {a: i for i, a in enumerate(newest)},
-                "oldest": {a: i for i, a in enumerate(list(reversed(dated)) + undated)},
+                "oldest": {a: i for i, a in enumerate(dated[::-1] + undated)},
                 "title": {v.id: i for i, v in enumerate(by_title)},
             }
         return self._ranks
+
+    def _dated_ids(self) -> tuple[list[str], list[str]]:
+        """The ids of the dated and of the undated articles, each newest first (made once)."""
+        if self._dated is None:
+            dated: list[str] = []
+            undated: list[str] = []
+            for v in self.data.newest_first():
+                (dated if v.article.date else undated).append(v.id)
+            self._dated = (dated, undated)
+        return self._dated
 
     def rank_basis(self) -> tuple[Any, ...]:
         """What :meth:`ranks` are a function of: the articles' ids, dates and titles, and the
@@ -482,6 +492,9 @@ class Site:
 
     def orders(self) -> Orders:
         """The orders worked out by this Site, for the next reload's (:meth:`take_orders`)."""
+        if self._ranks is not None and self._basis is None:
+            # (what the ranks were made of: the data does not change while a Site lives)
+            self._basis = self.rank_basis()
         return Orders(self.per_page, self._basis, self._ranks,
                       {k: (x.ids, x._orders, x._starts) for k, x in self.listings.items()},
                       self._cuts)
@@ -585,15 +598,15 @@ class Site:
                      self._data_page, in_nav=True),
         ]
         everything = Listing("articles", "articles", INDEX_PAGES["articles"], "كل المقالات",
-                             [v.id for v in d.newest_first()])
+                             d.newest_ids())
         self._add_listing(specs, everything, PageSpec(
             "articles", INDEX_PAGES["articles"], "كل المقالات", "articles.html",
             lambda: {"L": self.page_of(everything, "newest", 1)}, hide=["toc"], in_nav=True))
         hide = ["toc"]  # (one list for every article's spec: its readers copy it)
-        for v in d.articles.values():
+        for i, v in d.articles.items():  # (by id)
             specs.append(PageSpec(
-                f"article:{v.id}", f"articles/{v.id}.md", v.article.title or v.id,
-                "article.html", _ArticleContext((self, v)), hide=hide,
+                f"article:{i}", f"articles/{i}.md", v.article.title or i,
+                "article.html", _ArticleContext((self, v)), hide,
             ))
         for key, items in self._months().items():
             label = _month_label(key)
@@ -604,8 +617,7 @@ class Site:
                 listing.key, listing.main_uri, label, "month.html",
                 (lambda key=key, listing=listing: self._month(key, listing)), hide=["toc"]))
         undated = Listing("undated", "timeline/undated", "timeline/undated.md",
-                          "مقالات بلا تاريخ معروف", [v.id for v in d.newest_first()
-                                                      if not v.article.date],
+                          "مقالات بلا تاريخ معروف", list(self._dated_ids()[1]),
                           note="لم يُذكر تاريخ النشر في هذه الملفات، ولا يخمّنه الأرشيف. "
                                "التواريخ المذكورة في نصوصها مبيّنة في صفحة كل مقال.")
         self._add_listing(specs, undated, PageSpec(
@@ -636,7 +648,7 @@ class Site:
                 listing.key, listing.main_uri, name, "source.html",
                 (lambda name=name, listing=listing: self._source(name, listing)),
                 hide=["toc"]))
-        unknown = [v.id for v in d.newest_first() if not v.article.source]
+        unknown = [i for i in d.newest_ids() if not d.articles[i].article.source]
         if unknown:
             listing = Listing("source:", "sources/unknown", "sources/unknown.md",
                               "مقالات مصدرها غير معروف", unknown,
@@ -1113,11 +1125,21 @@ def page_starts(ids: Sequence[str], per_page: int, cut: Callable[[str], int]) ->
     most = max(least, 2 * per_page)
     m = max(1, per_page - least + 1)
     starts = [0]
-    for i in range(least, len(ids)):
-        size = i - starts[-1]
-        if size >= most or (size >= least and cut(ids[i]) % m == 0):
-            starts.append(i)
-    if len(starts) > 1 and len(ids) - starts[-1] < least:
+    n = len(ids)
+    # From each page's start, only the places where the next may begin are looked at (the
+    # first ``least`` after it cannot): the first whose cut number fits, else ``most`` on.
+    at = 0
+    while True:
+        for i in range(at + least, min(at + most, n)):
+            if cut(ids[i]) % m == 0:
+                break
+        else:
+            i = at + most
+            if i >= n:
+                break
+        starts.append(i)
+        at = i
+    if len(starts) > 1 and n - starts[-1] < least:
         starts.pop()
     return starts
 
