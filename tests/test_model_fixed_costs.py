@@ -146,3 +146,21 @@ def test_problems_pickle_as_tuples_and_read_the_dataclass_state_too() -> None:
     q = Problem.__new__(Problem)
     q.__setstate__(["seeds/a.md", "message", "hint", 7, "warning"])
     assert q == p
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.sampled_from(["a", "b", "c", "d"]),
+                       st.lists(st.sampled_from(["a", "b", "c", "d", "e", "zz"]), max_size=9),
+                       max_size=4))
+def test_related_lists_are_the_old_ones(related: dict[str, list[str]]) -> None:
+    from archive.records import Summary
+
+    items = [Summary(Article(id=i, path=f"seeds/{i}.md", text="x", content_hash=i, title=i,
+                             title_inferred=False, date=None, source=None), [], {}, [])
+             for i in ("a", "b", "c", "d")]
+    data = model.build_site_data(items, [], dict(related))
+    fallback = model.related_by_entities(data)
+    for i, view in data.articles.items():
+        given = related[i] if i in related else fallback.get(i, [])
+        want = [r for r in given if r in data.articles and r != i][:model.RELATED_LIMIT]
+        assert view.related == want

@@ -236,7 +236,7 @@ def title_order(views: Iterable[ArticleView],
         norm = known.get(title)
         if norm is None:
             norm = form(title)
-        keyed.append(((norm, title, v.id), len(keyed), v))
+        keyed.append(((norm, title, v.article.id), len(keyed), v))
     keyed.sort()
     forms.ordered = [k[1] for k, _, _ in keyed]
     return [v for _, _, v in keyed]
@@ -422,9 +422,14 @@ def build_site_data(
             if i not in related:
                 related[i] = fallback.get(i, [])
     none: list[str] = []
+    known = views.__contains__
     for i, view in views.items():
-        given = related.get(i, none)
-        view.related = [r for r in given if r in views and r != i][:RELATED_LIMIT] if given else []
+        # (the articles of the site kept by a C-level filter; the article itself, seldom
+        # among them, left out after)
+        kept = list(filter(known, related.get(i, none)))
+        if i in kept:
+            kept = [r for r in kept if r != i]
+        view.related = kept[:RELATED_LIMIT]
     return data
 
 
