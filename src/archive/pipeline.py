@@ -739,8 +739,9 @@ def analyse(
     with paused_gc():
         for a in ordered:
             _, found, counts, declared = entries[a.id]
-            summaries[a.id] = Summary(a, [Mention(e, s, t, a.text[s:t]) for e, s, t in found],
-                                      counts, declared)
+            summaries[a.id] = Summary(
+                a, [Mention(e, s, t, a.text[s:t]) for e, s, t in found] if found else [],
+                counts, declared)
     return Analysis(build, summaries, keys, [a.id for a in todo], locations)
 
 

@@ -39,7 +39,7 @@ import os
 import struct
 from array import array
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field, fields
@@ -545,8 +545,8 @@ def _on_disk(article: Article, where: str, record: Location, key: str,
         for i in _RECURRING:
             if values[i] is not None:
                 values[i] = shared.setdefault(values[i], values[i])
-        for name, value in zip(_OTHER_FIELDS, values, strict=True):
-            setattr(out, name, value)
+        # (set by a C-level loop: 18 fields of each of 29,904 articles in every build)
+        deque(map(setattr, repeat(out), _OTHER_FIELDS, values), 0)
     out._dir, out._record, out._key = where, record, key
     if text is not None:
         _TEXT_SLOT.__set__(out, text)
