@@ -264,12 +264,16 @@ def _corpus(paths: Paths, load_corpus: Any,
     if not paths.seeds.is_dir():
         return load_corpus(paths)
     entries: dict[str, tuple[int, int]] = {}
-    listed = listing if listing is not None else []
     with os.scandir(paths.seeds) as scan:
-        for e in scan:
-            st = e.stat()
-            entries[e.name] = (st.st_size, st.st_mtime_ns)
-            listed.append((e.name, e.is_symlink(), st))
+        if listing is None:  # (a one-shot build: no entry's link test nor tuple kept)
+            for e in scan:
+                st = e.stat()
+                entries[e.name] = (st.st_size, st.st_mtime_ns)
+        else:
+            for e in scan:
+                st = e.stat()
+                entries[e.name] = (st.st_size, st.st_mtime_ns)
+                listing.append((e.name, e.is_symlink(), st))
     state = sorted((name, size, mtime) for name, (size, mtime) in entries.items())
     code = repr((files.fingerprint("corpus cache 6", ["corpus"]), str(paths.root),
                  str(paths.seeds)))
