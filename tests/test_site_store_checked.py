@@ -166,3 +166,33 @@ def test_pre_build_freezes_before_the_index_update_and_collects_its_garbage(
         assert seen == {"frozen": True, "alive": False}
         (root / "freeze.json").unlink()
         _build(root)
+
+
+def test_numbered_checks_are_refused_for_any_bad_check(tmp_path: Path) -> None:
+    """read_numbered_checks checks all checks' numbers at once: still None for one number past
+    a table, a part not of whole numbers, or a check of another shape, wherever it is."""
+    import marshal
+    from array import array
+
+    def written(pages: dict[str, Any], pairs: list[list[str]], tags: list[str]) -> Path:
+        folder = tmp_path / f"c{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        (folder / pageout.CHECKS_FILE).write_bytes(marshal.dumps(
+            (pageout.CHECKS_FORMAT, "chrome", {}, pages, pairs, tags), 2))
+        return folder
+
+    def check(asked: list[int], deps: list[int]) -> tuple[Any, ...]:
+        return ("u/", "{}", "i", array("I", asked).tobytes(), "a", "k",
+                array("I", deps).tobytes())
+
+    pairs, tags = [["article", "a"], ["link", "b"]], ["a:a", "p:x", "p:y"]
+    good = {f"p{i}.md": check([i % 2], [0, 1 + i % 2]) for i in range(50)}
+    read = pageout.read_numbered_checks(written(good, pairs, tags), "chrome")
+    assert read is not None and read[1] == good and read[2] == [("article", "a"), ("link", "b")]
+    for bad in (check([2], [0]), check([0], [3]), check([], [0])[:6],
+                (*check([0], [0])[:3], b"\0\0\0", *check([0], [0])[4:]),
+                (*check([0], [0])[:3], "not bytes", *check([0], [0])[4:])):
+        for where in ("p0.md", "p25.md", "p49.md"):
+            pages = dict(good)
+            pages[where] = bad
+            assert pageout.read_numbered_checks(written(pages, pairs, tags), "chrome") is None

@@ -669,12 +669,15 @@ def read_numbered_checks(folder: Path, chrome: str
             (folder / CHECKS_FILE).read_bytes())
         if fmt != CHECKS_FORMAT or stored != chrome:
             return None
-        n_pairs, n_tags = len(pairs), len(tags)
-        highest = _highest
-        for check in pages.values():
-            a, d = check[3], check[6]
-            if len(check) != 7 or highest(a) >= n_pairs or highest(d) >= n_tags:
-                return None
+        checks = pages.values()
+        # every check's numbers against the tables in one pass over them all (joined: ~1.6
+        # million numbers at 29,904 articles), not two calls per check; each check's own
+        # byte counts first (4 bytes a number), so that no part is read across two checks
+        if any(len(c) != 7 or len(c[3]) & 3 or len(c[6]) & 3 for c in checks):
+            return None
+        if (_highest(b"".join([c[3] for c in checks])) >= len(pairs)
+                or _highest(b"".join([c[6] for c in checks])) >= len(tags)):
+            return None
         return summary, pages, [(k, v) for k, v in pairs], list(tags)
     except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError,
             AttributeError):
