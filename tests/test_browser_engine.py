@@ -6,6 +6,7 @@ must give the same articles, in the same order, with the same scores.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -20,6 +21,7 @@ import pytest
 from conftest import node_path
 
 from archive.browser import index as browser_index
+from archive.browser.digits import text_numbers
 from archive.browser.index import (
     PIPELINE_LABEL,
     STORED,
@@ -82,11 +84,16 @@ def test_writer_outputs(archive: dict[str, Any]) -> None:
     # entities are in columns.json, fetched after the first results
     assert sorted(meta) == ["block_docs", "card_block", "count", "live", "rank_block",
                             "shard_hash", "shards", "slots", "version"]
-    # places in id order (ties in ranking): all at once, and by blocks of numbers
-    places = rank_places(read_data(data, "rank.json")["rank"], meta["count"])
+    # rank keys (ties in ranking): all at once (the places in id order and the keys in id
+    # order), and by blocks of numbers; increasing in id order
+    ranks = read_data(data, "rank.json")
+    places = rank_places(ranks["rank"], meta["count"])
+    keys = [d + 1 for d in text_numbers(ranks["keys"])]
+    keys = list(itertools.accumulate(keys, initial=-1))[1:]
     blocks = [read_data(data, f"rank/{b}.json")
               for b in range(-(-meta["slots"] // meta["rank_block"]))]
-    assert [p for block in blocks for p in block] == places
+    assert [k for block in blocks for k in block] == [keys[p] for p in places]
+    assert keys == sorted(set(keys))
     columns = read_data(data, "columns.json")
     assert columns["count"] == meta["count"]
     number = _numbers(data)

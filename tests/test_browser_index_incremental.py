@@ -280,6 +280,36 @@ def test_shards_and_slots_grow_and_shrink(tmp_path: Path, layout: str) -> None:
     assert counts == [4, 16, 2]
 
 
+def test_an_added_or_deleted_article_rewrites_only_the_rank_blocks_whose_keys_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rank keys (format 13), a rank block per document number: an added or a deleted
+    article rewrites the blocks of the numbers whose key changed, came or went (not every
+    block, as when each held places in id order), and the files equal a cold build's."""
+    monkeypatch.setattr(browser_index, "RANK_BLOCK", 1)
+    root = _project(tmp_path / "archive")
+    state, site = root / "build" / "browser", root / "site"
+    write = functools.partial(write_browser_index, state_dir=state)
+    analyzed, gazetteer = _analyzed(root)
+    write(analyzed, site, gazetteer)
+    data = state / "data"
+    blocks = len(list((data / "rank").iterdir()))
+    for step in ("add", "delete"):
+        if step == "add":  # (the last id)
+            (root / "seeds" / "synthetic-a.md").write_text(ARTICLE.format(
+                title="خبر مضاف", month=3, body="افتتحت الجامعة كلية جديدة."), "utf-8")
+        else:  # the first of its head's ids: every place after it shifted (format 12)
+            (root / "seeds" / "synthetic-0.md").unlink()
+        analyzed, gazetteer = _analyzed(root)
+        before = _mtimes(data)
+        report = write(analyzed, site, gazetteer)
+        assert not report.full
+        after = _mtimes(data)
+        rewritten = [k for k in after if k.startswith("rank/") and after[k] != before.get(k)]
+        assert "rank.json.dfl" in [k for k in after if after[k] != before.get(k)]
+        assert 0 < len(rewritten) <= 2 < blocks, (step, rewritten, blocks)
+        _same(_data(site), _cold(root, analyzed, gazetteer))
+
+
 def test_stream_out_of_id_order_is_refused(tmp_path: Path) -> None:
     root = _project(tmp_path / "archive")
     analyzed, gazetteer = _analyzed(root)
@@ -772,15 +802,20 @@ def test_the_forms_entry_of_a_common_term_is_the_same_by_arrays() -> None:
     assert min(shapes[k] for k in ("dict", "all", "several", "codes")) > 10, shapes
 
 
-def test_term_hashes_together_equal_each_alone() -> None:
+@pytest.mark.parametrize("c_module", [True, False])
+def test_term_hashes_together_equal_each_alone(c_module: bool,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The hashes a rebuild computes for a whole shard's terms at once (to find those of a
     deleted or edited article) are :func:`term_hash`'s: Arabic, Latin, astral characters (two
-    UTF-16 code units each, as JavaScript hashes them), the empty term, long terms."""
+    UTF-16 code units each, as JavaScript hashes them), the empty term, long terms; in C
+    one by one, and by numpy where the C module is not built."""
+    if not c_module:
+        monkeypatch.setattr(browser_index, "_cterms", None)
     rng = random.Random(5)
     alphabet = "ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإؤئةى" + "abcXYZ019:_" + "𝒜😀"
     terms = ["", "a", "𝒜", "x" * 60] + ["".join(rng.choices(alphabet, k=rng.randint(1, 25)))
                                         for _ in range(2000)]
-    assert browser_index._term_hashes(terms) == [browser_index.term_hash(t) for t in terms]
+    assert browser_index._term_hashes(terms) == [browser_index.term_hash_py(t) for t in terms]
     assert browser_index._term_hashes([]) == []
 
 

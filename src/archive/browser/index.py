@@ -6,10 +6,11 @@ incrementally.
     meta.json           the manifest loaded up front, what a first result list needs:
                         global statistics (live article count, number of document slots,
                         number of shards) and the live document numbers
-    rank/<b>.json       the places in id order (ties in ranking) of the live articles
-                        numbered ``b*RANK_BLOCK`` …: fetched for rows tied in score among
-                        the rows shown only; ``rank.json`` all of them at once (a Lehmer
-                        code), fetched when most blocks would be (every row in order)
+    rank/<b>.json       the rank keys (ties in ranking: increasing in id order) of the live
+                        articles numbered ``b*RANK_BLOCK`` …: fetched for rows tied in score
+                        among the rows shown only; ``rank.json`` all of them at once (the
+                        places' Lehmer code and the keys in id order), fetched when most
+                        blocks would be (every row in order)
     columns.json        for every article, only what filters, sorting by date and facets
                         need, as compact columns (date, source as numbers into small
                         dictionaries; places and actors as numbers into ``entity_keys``), and
@@ -91,7 +92,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from importlib import metadata
-from itertools import chain, compress, islice, repeat
+from itertools import chain, compress, islice, pairwise, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -136,6 +137,10 @@ LUNR_VERSION = "2.3.9"
 FIELDS: tuple[str, ...] = ("form", "stem", "root", "entity",
                            "title_form", "title_stem", "title_root", "title_entity")
 DATA_DIR = "search/data"
+#: 13: the rank files hold rank keys (:func:`rank_keys`: increasing in id order, sparse, so
+#: an added or deleted article changes a few of them) instead of the places in id order,
+#: which all shifted after it: an add rewrote every ``rank/<b>.json`` (257 files at 29,904
+#: articles); ``rank.json`` holds the places' Lehmer code and the keys in id order.
 #: 12: stored as raw deflate (``.dfl``, :data:`STORED`) instead of gzip (``.gz``): 18
 #: bytes less per file; ``docs/<n>.json`` only where the text is not made from the raw
 #: text: the card (``cards/<b>.json``) ends with the raw source (:func:`raw_source`,
@@ -162,7 +167,7 @@ DATA_DIR = "search/data"
 #: the field's ``d`` in the shard, within the file's range); a short term's posting is
 #: ``{docnum: positions}``, not lunr's usual ``{docnum: {"p": positions}}``. 4: meta.json split into
 #: meta.json (up front) and columns.json (filters, facets); cards carry the date and source.
-DATA_VERSION = 12
+DATA_VERSION = 13
 #: Suffix of the stored (raw deflate) data files, after the JSON name (``.gz`` up to format
 #: 11, gzip: its header and trailer were 18 bytes of every file, 585 KB of 32,500 files at
 #: 9,504 articles; a suffix no host takes for a content encoding).
@@ -1689,19 +1694,108 @@ def rank_blocks(slots: int) -> int:
     return -(-slots // RANK_BLOCK)
 
 
-def rank_records(ranks: dict[int, int], slots: int) -> dict[str, Any]:
-    """The articles' places in id order (ties in ranking), by file name: ``rank.json``
-    (``{"rank": ...}``, a :func:`rank_code` over the live numbers ascending) and
-    ``rank/<b>.json``: the places of the live numbers among ``b·RANK_BLOCK`` …
+#: The leading characters of an id's tail that are lowercase hex digits (:func:`rank_keys`).
+_HEX_RUN = re.compile("[0-9a-f]*")
+
+
+def _tail_value(tail: str, bits: int) -> int:
+    """``tail`` read as a hex fraction, its first ``bits`` bits: non-decreasing in the tail's
+    order (Python's, by code point) for any text, uniform over the ids' hex tails. A digit
+    ends it where another character stands: the fraction goes on with zeros after the end or
+    a character below ``0``, with ``f`` after one above ``f``, and with ``9fff…`` after one
+    between ``9`` and ``a`` (so a text compares with the texts around it as it reads)."""
+    digits = (bits + 3) // 4
+    run = _HEX_RUN.match(tail, 0, digits).end()  # type: ignore[union-attr]
+    value = int(tail[:run], 16) if run else 0
+    rest = digits - run
+    if rest and run < len(tail):
+        c = tail[run]
+        if c > "f":
+            value = ((value + 1) << 4 * rest) - 1
+        elif c > "9":
+            value = ((value * 16 + 10) << 4 * (rest - 1)) - 1
+        else:
+            value <<= 4 * rest
+    else:
+        value <<= 4 * rest
+    return value >> (4 * digits - bits)
+
+
+def rank_keys(ids: list[str]) -> list[int]:
+    """The articles' rank keys (ties in ranking), for ``ids`` in ascending order: strictly
+    increasing, so the browser orders tied rows by them as Python orders them by id, and
+    nearly all of them the same after an id came or went, unlike the places in id order
+    (every place after it shifts: every ``rank/<b>.json`` rewritten). An id is a *head* (up
+    to its first ``-``: the source) and a tail (its hex digits); the ids of one head (a run
+    in id order) get ``2**bits`` keys from the run's ``offset`` (``bits``: one more than
+    the bit length of their count, so at most half of them taken), and an id the first that
+    is at least ``offset`` + its tail's first ``bits`` bits (:func:`_tail_value`) and above
+    the id before it (like a linear probe). A pure function of the live ids; an add or
+    delete changes the key of that id and of the few pushed after it in its run, unless its
+    head's count crosses a power of two or a head comes or goes (every run after it moves).
+    Ids of another shape still get increasing keys, with fewer of them kept."""
+    keys: list[int] = []
+    offset = 0
+    keys_last = -1
+    i = 0
+    n = len(ids)
+    while i < n:
+        prefix = ids[i].partition("-")[0] + "-"
+        j = i + 1
+        while j < n and ids[j].startswith(prefix):
+            j += 1
+        bits = (j - i).bit_length() + 1
+        cut = len(prefix)
+        digits = (bits + 3) // 4
+        end = cut + digits
+        shift = 4 * digits - bits
+        for ident in ids[i:j]:
+            hexes = ident[cut:end]
+            # (the usual tail, hex digits all the way: read at once)
+            value = (int(hexes, 16) >> shift
+                     if len(hexes) == digits and not hexes.strip("0123456789abcdef")
+                     else _tail_value(ident[cut:], bits))
+            key = offset + value
+            if key <= keys_last:
+                key = keys_last + 1
+            keys.append(key)
+            keys_last = key
+        offset += 1 << bits
+        i = j
+    return keys
+
+
+def rank_records(ranks: dict[int, int], slots: int,
+                 keys: list[int] | None = None) -> dict[str, Any]:
+    """The articles' rank keys (ties in ranking, :func:`rank_keys`; ``keys``: by place in id
+    order, None: the places themselves), by file name: ``rank.json`` (``{"rank": ...,
+    "keys": ...}``, a :func:`rank_code` of the places over the live numbers ascending, and
+    the keys in id order as :mod:`~archive.browser.digits` text of their gaps less one) and
+    ``rank/<b>.json``: the keys of the live numbers among ``b·RANK_BLOCK`` …
     ``(b+1)·RANK_BLOCK - 1``, ascending, as a list. ``ranks``: docnum → place in id order."""
     live = sorted(ranks)
+    if keys is None:
+        keys = list(range(len(ranks)))
     blocks: list[list[int]] = [[] for _ in range(rank_blocks(slots))]
     for n in live:
-        blocks[n // RANK_BLOCK].append(ranks[n])
-    out: dict[str, Any] = {"rank.json": {"rank": rank_code([ranks[n] for n in live])}}
+        blocks[n // RANK_BLOCK].append(keys[ranks[n]])
+    out: dict[str, Any] = {"rank.json": {"rank": rank_code([ranks[n] for n in live]),
+                                         "keys": rank_keys_text(keys)}}
     for b, places in enumerate(blocks):
         out[f"rank/{b}.json"] = places
     return out
+
+
+def rank_block_records(keys: dict[int, int], b: int) -> list[int]:
+    """``rank/<b>.json``: the keys of the live numbers of block ``b`` (``keys``: docnum →
+    key), ascending numbers."""
+    return [keys[n] for n in range(b * RANK_BLOCK, (b + 1) * RANK_BLOCK) if n in keys]
+
+
+def rank_keys_text(keys: list[int]) -> str:
+    """``rank.json``'s ``keys``: the keys in id order as the digit text of their gaps less
+    one (the first: the key itself)."""
+    return numbers_text([k - p - 1 for p, k in pairwise([-1, *keys])])
 
 
 def columns_record(rows: dict[int, list[Any]], gazetteer: Any) -> dict[str, Any]:
@@ -2340,20 +2434,46 @@ def _write_browser_index(
             out.put(f"docs/{numbers[seq]}.json", _dump(record))
 
     out.put("meta.json", _dump(meta_record(ranks, slots, shards)))
-    # places in id order: only an added or deleted article changes them (the places after
-    # it shift; a file whose bytes stay the same is not written); the same ids: kept as
-    # they are, unless a file is missing
+    # rank keys (ties in ranking): only an added or deleted article changes them, and only
+    # its own and the few pushed after it (rank_keys), so only their blocks are written
+    # (and rank.json, which holds every place); the same ids: kept as they are, unless a
+    # file is missing
     same_ids = (not everything and len(previous) == len(ids)
                 and all(ident in previous for ident in ids))
-    records = rank_records(ranks, slots) if not same_ids else None
-    for b in range(rank_blocks(slots) + 1):
-        name = f"rank/{b}.json" if b < rank_blocks(slots) else "rank.json"
-        if records is None and (out_dir / (name + STORED)).is_file():
+    rank_count = rank_blocks(slots)
+    keys: list[int] | None = None
+    renew: set[int] = set()  # the blocks to write
+    if not same_ids:
+        keys = rank_keys(ids)
+        if everything:
+            renew.update(range(rank_count))
+        else:
+            before = sorted(previous)
+            old_keys = dict(zip(before, rank_keys(before), strict=True))
+            for seq, ident in enumerate(ids):
+                old = previous.get(ident)
+                if old is None or old[0] != numbers[seq] or old_keys[ident] != keys[seq]:
+                    renew.add(numbers[seq] // RANK_BLOCK)
+                    if old is not None:
+                        renew.add(old[0] // RANK_BLOCK)
+            renew.update(old[0] // RANK_BLOCK for ident, old in previous.items()
+                         if ident not in live_ids)
+    by_number: dict[int, int] | None = None
+    for b in range(rank_count):
+        if b not in renew and (out_dir / f"rank/{b}.json{STORED}").is_file():
             report.kept += 1
             continue
-        if records is None:
-            records = rank_records(ranks, slots)
-        out.put(name, _dump(records[name]))
+        if by_number is None:
+            keys = keys if keys is not None else rank_keys(ids)
+            by_number = dict(zip(numbers, keys, strict=True))
+        out.put(f"rank/{b}.json", _dump(rank_block_records(by_number, b)))
+    if same_ids and (out_dir / f"rank.json{STORED}").is_file():
+        report.kept += 1
+    else:
+        keys = keys if keys is not None else rank_keys(ids)
+        live = sorted(ranks)
+        out.put("rank.json", _dump({"rank": rank_code([ranks[n] for n in live]),
+                                    "keys": rank_keys_text(keys)}))
     out.put("columns.json", _dump(columns_record(rows, gazetteer)))
     blocks = -(-slots // CARD_BLOCK)
     # a block changes only when one of its numbers does: an article there changed, left,
@@ -2922,9 +3042,13 @@ def _load_shard(states: ShardPack, k: int) -> tuple[_Entries, list[_Entries]] | 
 
 
 def _term_hashes(terms: list[str]) -> list[int]:
-    """:func:`term_hash` of each of ``terms``, computed together (numpy): the code units of
-    all the terms in one array, the hashes of those still that long stepped one unit at a
-    time (a 32-bit product wraps as the hash's does)."""
+    """:func:`term_hash` of each of ``terms``, computed together: in C one by one where
+    ``_cterms`` is built (after one deleted article at 987 articles, 50,000 terms: numpy's
+    import alone was 0.26 s of a 1 s browser stage), else by numpy: the code units of all
+    the terms in one array, the hashes of those still that long stepped one unit at a time
+    (a 32-bit product wraps as the hash's does)."""
+    if _cterms is not None:
+        return list(map(_cterms.term_hash, terms))
     import numpy as np
 
     units = [t.encode("utf-16-le") for t in terms]

@@ -120,6 +120,15 @@ export function rankPlaces(rank, n) {
   return out;
 }
 
+/** rank.json's ``keys`` (Python rank_keys_text: the rank keys in id order, digit text of their
+ * gaps less one) as the keys. */
+export function rankKeys(text) {
+  const out = numbersOf(text);
+  let at = -1;
+  for (let i = 0; i < out.length; i++) out[i] = (at += out[i] + 1);
+  return out;
+}
+
 /** The first index of the ascending ``list`` whose value is ≥ ``value``. */
 function lowerBound(list, value) {
   let lo = 0;
@@ -152,8 +161,9 @@ export function shardIndex(json) {
  * filters, sorting by date and facets need), fetched once by ensureColumns(). A meta that
  * already holds the columns (entities) needs no loadColumns.
  * loadRanks(name) a promise of rank/<b>.json (name 'rank/<b>') or rank.json ('rank'): the
- * articles' places in id order, fetched by ensureRanks for rows tied in score only (data
- * before DATA_VERSION 9: meta.json's rank, every place up front).
+ * articles' rank keys (places in id order before DATA_VERSION 13), fetched by ensureRanks for
+ * rows tied in score only (data before DATA_VERSION 9: meta.json's rank, every place up
+ * front).
  */
 export class IndexView {
   constructor(meta, loadShard, loadCards = null, loadColumns = null, loadPositions = null,
@@ -176,8 +186,8 @@ export class IndexView {
     // meta_record); numbers of deleted articles stay empty
     this.docs = new Array(meta.slots).fill(null);
     this.docnums = [];
-    // rank: the article's place in id order (ties in ranking, as Python sorts by id); -1
-    // until fetched (ensureRanks)
+    // rank: the article's rank key (ties in ranking: increasing in id order, as Python sorts
+    // by id; its place in id order before DATA_VERSION 13); -1 until fetched (ensureRanks)
     this.rank = new Int32Array(meta.slots).fill(-1);
     this.rankFiles = new Map(); // block (or 'all') → promise
     liveNumbers(meta.live).forEach((n) => {
@@ -193,15 +203,18 @@ export class IndexView {
     if (meta.entities !== undefined) this.columns = Promise.resolve(this.setColumns(meta));
   }
 
-  /** Every live article's place in id order (over the live numbers ascending). */
-  setRanks(places) {
-    this.docnums.forEach((n, i) => { this.rank[n] = places[i]; });
+  /** Every live article's rank key: ``keys`` (in id order; null: the places themselves) of
+   * its place in id order (``places``, over the live numbers ascending). */
+  setRanks(places, keys = null) {
+    if (keys === null) this.docnums.forEach((n, i) => { this.rank[n] = places[i]; });
+    else this.docnums.forEach((n, i) => { this.rank[n] = keys[places[i]]; });
     this.rankFiles.set('all', Promise.resolve());
   }
 
   /**
-   * Fetch (once) the places in id order of ``docs`` (docnums; null: every article): the
-   * rank/<b>.json files they fall in, or rank.json when that is most of the files anyway.
+   * Fetch (once) the rank keys of ``docs`` (docnums; null: every article): the
+   * rank/<b>.json files they fall in, or rank.json when that is most of the files anyway
+   * (the same keys: the order of rows tied in score does not depend on which was read).
    */
   async ensureRanks(docs = null) {
     if (this.rankFiles.has('all')) return this.rankFiles.get('all');
@@ -214,18 +227,19 @@ export class IndexView {
     if (docs !== null && blocks.size === 0) return undefined;
     const todo = [...blocks].filter((b) => !this.rankFiles.has(b));
     if (docs === null || 2 * todo.length > count) {
-      const p = this.loadRanks('rank').then((json) => this.setRanks(rankPlaces(json.rank, this.meta.count)));
+      const p = this.loadRanks('rank').then((json) => this.setRanks(rankPlaces(json.rank, this.meta.count),
+        json.keys === undefined ? null : rankKeys(json.keys)));
       p.catch(() => this.rankFiles.delete('all'));
       this.rankFiles.set('all', p);
       return p;
     }
     await Promise.all([...blocks].map((b) => {
       if (!this.rankFiles.has(b)) {
-        const p = this.loadRanks(`rank/${b}`).then((places) => {
+        const p = this.loadRanks(`rank/${b}`).then((keys) => {
           const from = lowerBound(this.docnums, b * size);
           const to = lowerBound(this.docnums, (b + 1) * size);
-          if (places.length !== to - from) throw new Error(`rank/${b}.json holds ${places.length} places, meta.json ${to - from} articles there`);
-          places.forEach((place, i) => { this.rank[this.docnums[from + i]] = place; });
+          if (keys.length !== to - from) throw new Error(`rank/${b}.json holds ${keys.length} keys, meta.json ${to - from} articles there`);
+          keys.forEach((key, i) => { this.rank[this.docnums[from + i]] = key; });
         });
         p.catch(() => this.rankFiles.delete(b));
         this.rankFiles.set(b, p);
@@ -235,8 +249,8 @@ export class IndexView {
     return undefined;
   }
 
-  /** Rows tied in score: by id (their places, once fetched), else by document number (a
-   * place-less row after every placed one: a total order until ensureRanks has them). */
+  /** Rows tied in score: by id (their rank keys, once fetched), else by document number (a
+   * key-less row after every keyed one: a total order until ensureRanks has them). */
   tie(a, b) {
     const ra = this.rank[a.doc];
     const rb = this.rank[b.doc];
@@ -1012,7 +1026,7 @@ export async function search(view, query, { analyzer, mode = 'root', filters = n
     if (want <= out.exact) return;
     if (lazy) await topWithProximity(view, node, levels, rows, want);
     order();
-    // the places in id order of the rows tied in score with one of the first ``want``
+    // the rank keys of the rows tied in score with one of the first ``want``
     // (fetched for those only: rank/<b>.json), then their order by id
     const tied = tiedDocs(view, rows, want);
     if (tied.length) {
@@ -1026,7 +1040,7 @@ export async function search(view, query, { analyzer, mode = 'root', filters = n
   return out;
 }
 
-/** The documents without a place in id order yet among the rows (sorted by score) that tie
+/** The documents without a rank key yet among the rows (sorted by score) that tie
  * in score with one of the first ``n``. */
 function tiedDocs(view, rows, n) {
   const out = [];

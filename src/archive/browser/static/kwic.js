@@ -109,8 +109,8 @@ export function nodeOccurrences(view, node, mode = 'root') {
 /**
  * The occurrences in the result rows' articles: [{doc, rank, first, last}] (body token spans;
  * last -1: to the end of a name), one per first token (the longest span there), ordered by
- * article id (its rank in id order: ids themselves are fetched only for the lines shown)
- * then position. ``spansOf(row)``: the row's spans (default: its hit's).
+ * article id (its rank key, increasing in id order: ids themselves are fetched only for the
+ * lines shown) then position. ``spansOf(row)``: the row's spans (default: its hit's).
  */
 export function occurrences(view, rows, spansOf = (r) => r.hit.spans || []) {
   const out = [];
@@ -166,7 +166,7 @@ export const dateKey = (date) => (date && /^\d{4}/.test(date) ? date : null);
 
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Article id order (by ``rank``, the place in id order, when the line has one), then position. */
+/** Article id order (by ``rank``, the rank key, when the line has one), then position. */
 function byIdPosition(a, b) {
   const byId = a.rank !== undefined && b.rank !== undefined ? a.rank - b.rank : cmp(a.id, b.id);
   return byId || a.first - b.first;
