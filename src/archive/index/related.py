@@ -33,17 +33,19 @@ from __future__ import annotations
 
 import json
 import math
+import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from functools import partial
 from itertools import chain, compress, count, pairwise, repeat
 from json.encoder import encode_basestring as _quote  # the C function where there is one
 from operator import itemgetter
 from typing import Any, TextIO, TypeAlias
 
 from archive import native
-from archive.index.textindex import TextCheck, checked_index_bytes, index_bytes, index_fields
+from archive.index.textindex import TextCheck, checked_index_bytes, index_fields
 from archive.index.textindex import text_check as text_check  # (its home before)
 
 #: _Matrix.top's products and selection and FeatureRows.add_counts's look-ups in C
@@ -1165,11 +1167,13 @@ class StoredRelated(Mapping[str, list[dict[str, Any]]]):
         self.row = {a: k for k, a in enumerate(ids)}
 
     @classmethod
-    def load(cls, text: str, index: bytes) -> StoredRelated | None:
-        """The related lists of ``text`` with its ``index`` (None when they do not match)."""
+    def load(cls, text: str, index: bytes, check: tuple[int, int] | None = None,
+             ) -> StoredRelated | None:
+        """The related lists of ``text`` with its ``index`` (None when they do not match);
+        ``check``: the text's :func:`~archive.index.textindex.text_check`, when known."""
         import numpy as np
 
-        fields = index_fields(index, RELATED_INDEX_FORMAT, text, 6)
+        fields = index_fields(index, RELATED_INDEX_FORMAT, text, 6, check)
         if fields is None:
             return None
         try:
@@ -1329,23 +1333,26 @@ def related_file(related: Mapping[str, list[dict[str, Any]]],
     """:func:`related_json`'s text of ``related`` and its index (what :meth:`StoredRelated.
     load` reads; None when the lists are not of the shape it describes). A
     :class:`RelatedLists` has the text of the lists it keeps copied from the old file."""
+    text, _, index = related_file_data(related, written, top_k)
+    return text, index
 
+
+def related_file_data(related: Mapping[str, list[dict[str, Any]]],
+                      written: dict[str, tuple[Any, str]] | None = None, top_k: int = TOP_K,
+                      ) -> tuple[str, bytes, bytes | None]:
+    """:func:`related_file`'s text, its UTF-8 bytes (encoded once: the index's check and the
+    file are made from them) and its index."""
     import numpy as np
 
     if isinstance(related, RelatedLists):
-        ids, own, old = related.ids, related.own, related.old
-        parts = [_related_item((a, own[a])) if a in own else old.part(old.row[a])
-                 for a in ids]
-        text = _joined(parts)
-        if written is not None:
-            written.clear()
-    else:
-        found = _related_parts(related, written)
-        if found is None:
-            return related_json(related), None
-        parts, text = found, _joined(found)
-        ids = sorted(related)
-        own, old = related, None
+        return _related_lists_file(related, written, top_k)
+    found = _related_parts(related, written)
+    if found is None:
+        text = related_json(related)
+        return text, text.encode("utf-8"), None
+    parts, text = found, _joined(found)
+    ids = sorted(related)
+    own = related
     n = len(ids)
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=n)
     ends = np.cumsum(lengths + 1)  # each entry's end, after the "{" or "," before it
@@ -1353,33 +1360,94 @@ def related_file(related: Mapping[str, list[dict[str, Any]]],
     row = {a: k for k, a in enumerate(ids)}
     nbr = np.full((n, top_k), -1, dtype=np.int32)
     scores = np.zeros((n, top_k), dtype=np.float64)
-    kept: list[int] = []
     for k, a in enumerate(ids):
-        rows = own.get(a)
-        if rows is None:
-            kept.append(k)
-            continue
+        rows = own[a]
         if len(rows) > top_k:
-            return text, None
+            return text, text.encode("utf-8"), None
         for j, r in enumerate(rows):
             b = row.get(r["id"])
             if b is None:
-                return text, None
+                return text, text.encode("utf-8"), None
             nbr[k, j] = b
             scores[k, j] = r["score"]
-    if kept and old is not None:
+    data = text.encode("utf-8")
+    index = checked_index_bytes(RELATED_INDEX_FORMAT, (len(text), zlib.crc32(data)), ids,
+                                starts.astype("<i8").tobytes(), ends.astype("<i8").tobytes(),
+                                top_k, nbr.astype("<i4").tobytes(),
+                                scores.astype("<f8").tobytes())
+    return text, data, index
+
+
+def _related_lists_file(related: RelatedLists, written: dict[str, tuple[Any, str]] | None,
+                        top_k: int) -> tuple[str, bytes, bytes | None]:
+    """:func:`related_file_data` of a :class:`RelatedLists`: the kept lists' text copied from
+    the old file a run at a time (the entries of consecutive articles that were consecutive
+    there, with the commas between them: a few slices, not one per article), their places
+    and neighbours renumbered as arrays."""
+    import numpy as np
+
+    ids, own, old = related.ids, related.own, related.old
+    if written is not None:
+        written.clear()
+    n = len(ids)
+    # each article's row in the old file (-1: new), and whether its list is its own
+    before = np.fromiter(map(old.row.get, ids, repeat(-1)), dtype=np.int64, count=n)
+    mine = np.zeros(n, dtype=bool)
+    where_own = np.asarray(sorted(k for k in map(partial(bisect_left, ids), own)
+                                  if k < n and ids[k] in own), dtype=np.int64)
+    mine[where_own] = True
+    kept = np.flatnonzero(~mine)
+    if len(kept) and bool((before[kept] < 0).any()):
+        raise KeyError("an article of neither list")  # (what old[aid] raises)
+    lengths = np.zeros(n, dtype=np.int64)
+    lengths[kept] = old.ends[before[kept]] - old.starts[before[kept]]
+    own_parts = {int(k): _related_item((ids[k], own[ids[k]])) for k in where_own.tolist()}
+    for k, part in own_parts.items():
+        lengths[k] = len(part)
+    # the runs of kept articles whose old entries follow one another
+    follows = np.zeros(n, dtype=bool)
+    if n > 1:
+        follows[1:] = ~mine[1:] & ~mine[:-1] & (before[1:] == before[:-1] + 1)
+    firsts = np.flatnonzero(~follows).tolist()
+    lasts = [*(k - 1 for k in firsts[1:]), n - 1] if n else []
+    pieces: list[str] = []
+    for lo, hi in zip(firsts, lasts, strict=True):
+        if mine[lo]:
+            pieces.append(own_parts[lo])
+            continue
+        piece = old.text[int(old.starts[before[lo]]):int(old.ends[before[hi]])]
+        if not piece.startswith(f"\n {_quote(ids[lo])}: "):
+            raise ValueError(f"related.json does not match its index at {ids[lo]!r}")
+        pieces.append(piece)
+    text = _joined(pieces)
+    ends = np.cumsum(lengths + 1)  # each entry's end, after the "{" or "," before it
+    starts = ends - lengths
+    nbr = np.full((n, top_k), -1, dtype=np.int32)
+    scores = np.zeros((n, top_k), dtype=np.float64)
+    for k in own_parts:
+        rows = own[ids[k]]
+        if len(rows) > top_k:
+            return text, text.encode("utf-8"), None
+        for j, r in enumerate(rows):
+            b = bisect_left(ids, r["id"])
+            if b == n or ids[b] != r["id"]:
+                return text, text.encode("utf-8"), None
+            nbr[k, j] = b
+            scores[k, j] = r["score"]
+    if len(kept):
         # the kept lists' rows, renumbered into the new ids (they name no deleted article)
-        where = np.asarray(kept, dtype=np.int64)
-        before = np.fromiter((old.row[ids[k]] for k in kept), dtype=np.int64, count=len(kept))
-        remap = np.fromiter((row.get(a, -1) for a in old.ids), dtype=np.int32,
-                            count=len(old.ids))
-        got = old.nbr[before]
+        remap = np.full(len(old.ids), -1, dtype=np.int32)
+        known = before >= 0
+        remap[before[known]] = np.flatnonzero(known)
+        got = old.nbr[before[kept]]
         mapped = np.where(got >= 0, remap[np.maximum(got, 0)], -1)
         if bool(np.any((got >= 0) & (mapped < 0))):
-            return text, None
-        nbr[where] = mapped
-        scores[where] = old.scores[before]
-    index = index_bytes(RELATED_INDEX_FORMAT, text, ids, starts.astype("<i8").tobytes(),
-                        ends.astype("<i8").tobytes(), top_k, nbr.astype("<i4").tobytes(),
-                        scores.astype("<f8").tobytes())
-    return text, index
+            return text, text.encode("utf-8"), None
+        nbr[kept] = mapped
+        scores[kept] = old.scores[before[kept]]
+    data = text.encode("utf-8")
+    index = checked_index_bytes(RELATED_INDEX_FORMAT, (len(text), zlib.crc32(data)), ids,
+                                starts.astype("<i8").tobytes(), ends.astype("<i8").tobytes(),
+                                top_k, nbr.astype("<i4").tobytes(),
+                                scores.astype("<f8").tobytes())
+    return text, data, index
