@@ -2379,6 +2379,68 @@ set_new(PyObject *d, PyObject *k, PyObject *v)
     return bad ? -1 : 0;
 }
 
+/* The entries of ``rows`` (``nrows`` row numbers, ascending) regrouped by column: column j's
+ * are (*m_ptr)[j] .. (*m_ptr)[j + 1] in *m_row (the row's place in ``rows``, ascending) and
+ * *m_data, three arrays the caller frees (also after a failure). 0, or -1 with an exception
+ * (``who`` names the caller): a row out of range, rows not ascending, bad pointers, a
+ * column out of [0, ncols). */
+static int
+rows_by_column(const char *who, const double *data, const int32_t *indices,
+               const int64_t *indptr, Py_ssize_t nnz, Py_ssize_t n, Py_ssize_t ncols,
+               const int64_t *rows, Py_ssize_t nrows, Py_ssize_t **m_ptr, Py_ssize_t **m_row,
+               double **m_data)
+{
+    Py_ssize_t m_nnz = 0;
+    Py_ssize_t *ptr = *m_ptr = PyMem_Calloc((size_t)ncols + 1, sizeof(Py_ssize_t));
+    if (ptr == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t q = 0; q < nrows; q++) {
+        int64_t i = rows[q];
+        Py_ssize_t lo, hi;
+        if (i < 0 || i >= n) {
+            PyErr_Format(PyExc_IndexError, "%s: a row out of range", who);
+            return -1;
+        }
+        if (q > 0 && rows[q - 1] >= i) {
+            PyErr_Format(PyExc_ValueError, "%s: rows not ascending", who);
+            return -1;
+        }
+        if (row_span(indptr, (Py_ssize_t)i, nnz, &lo, &hi) < 0)
+            return -1;
+        for (Py_ssize_t e = lo; e < hi; e++) {
+            if (indices[e] < 0 || indices[e] >= ncols) {
+                PyErr_Format(PyExc_IndexError, "%s: a column out of range", who);
+                return -1;
+            }
+            ptr[indices[e] + 1]++;
+        }
+        m_nnz += hi - lo;
+    }
+    for (Py_ssize_t j = 0; j < ncols; j++)
+        ptr[j + 1] += ptr[j];
+    Py_ssize_t *row = *m_row = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(Py_ssize_t));
+    double *val = *m_data = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(double));
+    if (row == NULL || val == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    /* (filled in row order: each column's rows ascending; ptr[j] walks to the start of
+     * column j + 1 and is set back below) */
+    for (Py_ssize_t q = 0; q < nrows; q++) {
+        for (int64_t e = indptr[rows[q]]; e < indptr[rows[q] + 1]; e++) {
+            Py_ssize_t at = ptr[indices[e]]++;
+            row[at] = q;
+            val[at] = data[e];
+        }
+    }
+    for (Py_ssize_t j = ncols; j > 0; j--)
+        ptr[j] = ptr[j - 1];
+    ptr[0] = 0;
+    return 0;
+}
+
 PyDoc_STRVAR(related_against_doc,
 "related_against(data, indices, indptr, width, cols, slot, top_k[, last_score, last_row])\n"
 "    -> {slot: [(score, row), ...]}\n\n"
@@ -2460,8 +2522,6 @@ related_against(PyObject *Py_UNUSED(module), PyObject *args)
         PyErr_SetString(PyExc_IndexError, "related_against: a slot without its thresholds");
         goto done;
     }
-    /* the moved rows' entries by column: m_ptr[j] .. m_ptr[j + 1] in m_row (their place in
-     * cols, ascending) and m_data */
     for (Py_ssize_t e = 0; e < nnz; e++) {
         if (indices[e] < 0 || indices[e] >= ncols) {
             PyErr_SetString(PyExc_IndexError, "related_against: a column out of range");
@@ -2470,57 +2530,21 @@ related_against(PyObject *Py_UNUSED(module), PyObject *args)
     }
     if (top_k > ncand)  /* (no row gets more than every moved one) */
         top_k = ncand ? ncand : 1;
-    Py_ssize_t m_nnz = 0;
-    m_ptr = PyMem_Calloc((size_t)ncols + 1, sizeof(Py_ssize_t));
-    if (m_ptr == NULL) {
-        PyErr_NoMemory();
+    /* the moved rows' entries by column */
+    if (rows_by_column("related_against", data, indices, indptr, nnz, n, ncols, cols, ncand,
+                       &m_ptr, &m_row, &m_data) < 0)
         goto done;
-    }
-    for (Py_ssize_t q = 0; q < ncand; q++) {
-        int64_t i = cols[q];
-        Py_ssize_t lo, hi;
-        if (i < 0 || i >= n) {
-            PyErr_SetString(PyExc_IndexError, "related_against: a row out of range");
-            goto done;
-        }
-        if (q > 0 && cols[q - 1] >= i) {
-            PyErr_SetString(PyExc_ValueError, "related_against: rows not ascending");
-            goto done;
-        }
-        if (row_span(indptr, (Py_ssize_t)i, nnz, &lo, &hi) < 0)
-            goto done;
-        for (Py_ssize_t e = lo; e < hi; e++)
-            m_ptr[indices[e] + 1]++;
-        m_nnz += hi - lo;
-    }
-    for (Py_ssize_t j = 0; j < ncols; j++)
-        m_ptr[j + 1] += m_ptr[j];
-    m_row = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(Py_ssize_t));
-    m_data = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(double));
     acc = PyMem_Calloc((size_t)(ncand ? ncand : 1), sizeof(double));
     touched = PyMem_Malloc((size_t)(ncand ? ncand : 1) * sizeof(Py_ssize_t));
     seen = PyMem_Calloc((size_t)(ncand ? ncand : 1), 1);
     best = PyMem_Malloc((size_t)top_k * sizeof(Ranked));
     out = PyDict_New();
-    if (m_row == NULL || m_data == NULL || acc == NULL || touched == NULL || seen == NULL
-        || best == NULL) {
+    if (acc == NULL || touched == NULL || seen == NULL || best == NULL) {
         PyErr_NoMemory();
         goto done;
     }
     if (out == NULL)
         goto done;
-    /* (filled in moved-row order: each column's moved rows ascending; m_ptr[j] walks to
-     * the start of column j + 1 and is set back below) */
-    for (Py_ssize_t q = 0; q < ncand; q++) {
-        for (int64_t e = indptr[cols[q]]; e < indptr[cols[q] + 1]; e++) {
-            Py_ssize_t at = m_ptr[indices[e]]++;
-            m_row[at] = q;
-            m_data[at] = data[e];
-        }
-    }
-    for (Py_ssize_t j = ncols; j > 0; j--)
-        m_ptr[j] = m_ptr[j - 1];
-    m_ptr[0] = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_ssize_t lo, hi, nt = 0, nbest = 0;
         if (slot[i] < 0)
@@ -2657,44 +2681,14 @@ related_rows(PyObject *Py_UNUSED(module), PyObject *args)
     }
     if (top_k > n)  /* (no row has more others than the matrix has rows) */
         top_k = n ? n : 1;
-    /* the asked rows' entries by column: m_ptr[j] .. m_ptr[j + 1] in m_row (their place in
-     * rows, ascending) and m_data */
-    Py_ssize_t m_nnz = 0;
-    m_ptr = PyMem_Calloc((size_t)ncols + 1, sizeof(Py_ssize_t));
-    if (m_ptr == NULL) {
-        PyErr_NoMemory();
+    /* the asked rows' entries by column */
+    if (rows_by_column("related_rows", data, indices, indptr, nnz, n, ncols, rows, ncand,
+                       &m_ptr, &m_row, &m_data) < 0)
         goto done;
-    }
-    for (Py_ssize_t q = 0; q < ncand; q++) {
-        int64_t i = rows[q];
-        Py_ssize_t lo, hi;
-        if (i < 0 || i >= n) {
-            PyErr_SetString(PyExc_IndexError, "related_rows: a row out of range");
-            goto done;
-        }
-        if (q > 0 && rows[q - 1] >= i) {
-            PyErr_SetString(PyExc_ValueError, "related_rows: rows not ascending");
-            goto done;
-        }
-        if (row_span(indptr, (Py_ssize_t)i, nnz, &lo, &hi) < 0)
-            goto done;
-        for (Py_ssize_t e = lo; e < hi; e++) {
-            if (indices[e] < 0 || indices[e] >= ncols) {
-                PyErr_SetString(PyExc_IndexError, "related_rows: a column out of range");
-                goto done;
-            }
-            m_ptr[indices[e] + 1]++;
-        }
-        m_nnz += hi - lo;
-    }
-    for (Py_ssize_t j = 0; j < ncols; j++)
-        m_ptr[j + 1] += m_ptr[j];
     if (ncand > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(Ranked) / top_k) {
         PyErr_NoMemory();
         goto done;
     }
-    m_row = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(Py_ssize_t));
-    m_data = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(double));
     acc = PyMem_Calloc((size_t)(ncand ? ncand : 1), sizeof(double));
     touched = PyMem_Malloc((size_t)(ncand ? ncand : 1) * sizeof(Py_ssize_t));
     seen = PyMem_Calloc((size_t)(ncand ? ncand : 1), 1);
@@ -2705,25 +2699,13 @@ related_rows(PyObject *Py_UNUSED(module), PyObject *args)
     cand = PyList_New(0);
     score = PyList_New(0);
     shared = PyList_New(0);
-    if (m_row == NULL || m_data == NULL || acc == NULL || touched == NULL || seen == NULL
-        || nbest == NULL || best == NULL || top == NULL) {
+    if (acc == NULL || touched == NULL || seen == NULL || nbest == NULL || best == NULL
+        || top == NULL) {
         PyErr_NoMemory();
         goto done;
     }
     if (r == NULL || cand == NULL || score == NULL || shared == NULL)
         goto done;
-    /* (filled in asked-row order: each column's rows ascending; m_ptr[j] walks to the
-     * start of column j + 1 and is set back below) */
-    for (Py_ssize_t q = 0; q < ncand; q++) {
-        for (int64_t e = indptr[rows[q]]; e < indptr[rows[q] + 1]; e++) {
-            Py_ssize_t at = m_ptr[indices[e]]++;
-            m_row[at] = q;
-            m_data[at] = data[e];
-        }
-    }
-    for (Py_ssize_t j = ncols; j > 0; j--)
-        m_ptr[j] = m_ptr[j - 1];
-    m_ptr[0] = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_ssize_t lo, hi, nt = 0;
         if (row_span(indptr, i, nnz, &lo, &hi) < 0)

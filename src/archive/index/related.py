@@ -1370,10 +1370,16 @@ def related_file_data(related: Mapping[str, list[dict[str, Any]]],
                 return text, text.encode("utf-8"), None
             nbr[k, j] = b
             scores[k, j] = r["score"]
+    return _with_index(text, ids, starts, ends, nbr, scores)
+
+
+def _with_index(text: str, ids: list[str], starts: Any, ends: Any, nbr: Any, scores: Any,
+                ) -> tuple[str, bytes, bytes]:
+    """``text``, its UTF-8 bytes and its index (what :meth:`StoredRelated.load` reads)."""
     data = text.encode("utf-8")
     index = checked_index_bytes(RELATED_INDEX_FORMAT, (len(text), zlib.crc32(data)), ids,
                                 starts.astype("<i8").tobytes(), ends.astype("<i8").tobytes(),
-                                top_k, nbr.astype("<i4").tobytes(),
+                                int(nbr.shape[1]), nbr.astype("<i4").tobytes(),
                                 scores.astype("<f8").tobytes())
     return text, data, index
 
@@ -1445,9 +1451,4 @@ def _related_lists_file(related: RelatedLists, written: dict[str, tuple[Any, str
             return text, text.encode("utf-8"), None
         nbr[kept] = mapped
         scores[kept] = old.scores[before[kept]]
-    data = text.encode("utf-8")
-    index = checked_index_bytes(RELATED_INDEX_FORMAT, (len(text), zlib.crc32(data)), ids,
-                                starts.astype("<i8").tobytes(), ends.astype("<i8").tobytes(),
-                                top_k, nbr.astype("<i4").tobytes(),
-                                scores.astype("<f8").tobytes())
-    return text, data, index
+    return _with_index(text, ids, starts, ends, nbr, scores)
