@@ -317,6 +317,8 @@ def test_a_feature_table_updated_row_by_row_is_the_table_made_from_scratch() -> 
     edits (new features, features no article has any more), additions, deletions and an
     article without features, the same table as one made from the same features at once,
     the same bytes on disk, and the same dicts back."""
+    import numpy as np
+
     rng = random.Random(21)
     feats = corpus(rng, 200, vocab=400)
     table = rel.FeatureTable.from_dict(feats)
@@ -330,9 +332,20 @@ def test_a_feature_table_updated_row_by_row_is_the_table_made_from_scratch() -> 
             removed.add(rng.choice(sorted(set(feats) - set(rows))))
         rows[f"new-{step}"] = {} if step == 5 else article(rng, 400)
         feats = {a: fs for a, fs in feats.items() if a not in removed} | rows
-        table = table.replace(rows, removed)
+        before, table = table, table.replace(rows, removed)
         scratch = rel.FeatureTable.from_dict(feats)
         assert table == scratch, step
+        # its document frequencies (worked out from the old table's) and the union of the
+        # two tables' names it numbers both into
+        assert table.df().tolist() == np.bincount(scratch.fid,
+                                                  minlength=len(scratch.names)).tolist()
+        assert table.base_union is not None
+        width, old_map, new_map = table.base_union
+        union = sorted(set(before.names) | set(table.names))
+        assert width == len(union)
+        assert [union[k] for k in old_map.tolist()] == before.names
+        assert (new_map is None and union == table.names
+                or [union[k] for k in new_map.tolist()] == table.names)
         assert table.to_bytes() == scratch.to_bytes()
         assert table.to_dict() == feats
         assert rel.FeatureTable.from_bytes(table.to_bytes()) == table
@@ -577,17 +590,20 @@ def test_an_edit_that_brings_new_words_is_numbered_by_the_replace_and_equals_scr
     """An edit that brings a word no article had (every `mkdocs serve` bench edit does): the
     new table keeps every old name, and the update numbers the old table's features by what
     FeatureTable.replace worked out (not a sorted union of both tables' names); the lists
-    equal a computation from scratch. A replace that drops a name leaves no such numbering
-    (the union is made as before), with the same result."""
+    equal a computation from scratch. A replace that drops a name (a delete) numbers both
+    tables into the union of their names itself too; its document frequencies are those of
+    a count of every entry."""
+    import numpy as np
+
     rng = random.Random(11)
     feats = corpus(rng, 600)
     table = rel.FeatureTable.from_dict(feats)
     related = json.loads(as_json(rel.related_from_features(table)))
     ids = sorted(table.ids)
     sorted_unions = []
-    real_renumbered = rel.FeatureTable.renumbered
-    monkeypatch.setattr(rel.FeatureTable, "renumbered",
-                        lambda self, names: sorted_unions.append(1) or real_renumbered(
+    real_numbers = rel.FeatureTable.numbers
+    monkeypatch.setattr(rel.FeatureTable, "numbers",
+                        lambda self, names: sorted_unions.append(1) or real_numbers(
                             self, names))
     for step in range(4):
         aid = ids[rng.randrange(len(ids))]
@@ -601,8 +617,17 @@ def test_an_edit_that_brings_new_words_is_numbered_by_the_replace_and_equals_scr
         assert set(table.names) <= set(new.names) or step % 2 == 1
         sorted_unions.clear()
         updated = rel.update_related(table, new, related)
+        # (a replace that drops names numbers both tables into their union itself too)
+        assert sorted_unions == []
+        width, old_map, new_map = new.base_union
+        union = sorted(set(table.names) | set(new.names))
+        assert width == len(union)
+        assert [union[k] for k in old_map.tolist()] == table.names
+        assert (new_map is None and union == new.names
+                or [union[k] for k in new_map.tolist()] == new.names)
+        assert new.df().tolist() == np.bincount(new.fid, minlength=len(new.names)).tolist()
         if step % 2 == 0:
-            assert new.base_remap is not None and sorted_unions == []
+            assert new.base_remap is not None
             assert [new.names[k] for k in new.base_remap.tolist()] == table.names
         assert as_json(updated) == as_json(rel.related_from_features(new.to_dict())), step
         feats[aid] = row

@@ -824,6 +824,15 @@ def test_related_against_is_the_twin(rows: list[dict[str, int]], top_k: int, cop
     numpy_way, scipy_way = _against_twins(m, cols, slot, top_k)
     assert got == numpy_way == scipy_way
     assert repr(got) == repr(scipy_way)  # (the floats' own digits, not approximately)
+    # with a threshold per slot (a score found, or any; ties broken by the row either way)
+    scores = sorted({sim for v in got.values() for sim, _ in v}) or [0.5]
+    last_score = np.asarray([data.draw(st.sampled_from([*scores, -np.inf, 2.0]))
+                             for _ in rest], dtype=np.float64)
+    last_row = np.asarray([data.draw(st.integers(-1, n)) for _ in rest], dtype=np.int64)
+    w, col, indptr = rel._Matrix(table, few=True)._arrays()  # (m's: scipy's by now)
+    entering = _cpostings.related_against(w, col, indptr, m.shape[1], cols, slot, top_k,
+                                          last_score, last_row)
+    assert repr(entering) == repr(rel._entering(got, last_score, last_row))
 
 
 @needs_c
@@ -868,6 +877,18 @@ def test_related_against_leaves_or_refuses_what_it_cannot_read() -> None:
     assert _cpostings.related_against(*good, 2 ** 62) == {0: [(0.6, 2)], 1: [(0.8, 2)]}
     assert _cpostings.related_against(w, col, ptr, 9, cols, slot, 5) == {
         0: [(0.6, 2)], 1: [(0.8, 2)]}
+    # thresholds: a higher score passes, the same with a smaller row, -inf any
+    both = {0: [(0.6, 2)], 1: [(0.8, 2)]}
+    for (ls, lr), want in ((([0.5, 0.8], [0, 3]), both), (([0.6, 0.8], [2, 2]), {}),
+                           (([0.6, -np.inf], [3, -1]), both), (([0.7, 0.9], [0, 0]), {})):
+        assert _cpostings.related_against(*good, 5, np.array(ls), np.array(lr)) == want
+    with pytest.raises(IndexError):  # a slot without its thresholds
+        _cpostings.related_against(*good, 5, np.array([0.5]), np.array([0]))
+    with pytest.raises(ValueError):
+        _cpostings.related_against(*good, 5, np.array([0.5, 0.5]), np.array([0]))
+    assert _cpostings.related_against(*good, 5, np.array([0.5, 0.5])) is None  # (one alone)
+    assert _cpostings.related_against(*good, 5, np.array([0.5, 0.5], dtype=np.float32),
+                                      np.array([0, 0])) is None
     # arrays of other types, top_k < 1, slots not ascending with the rows: the twin's
     assert _cpostings.related_against(w.astype(np.float32), *good[1:], 5) is None
     assert _cpostings.related_against(*good[:5], slot.astype(np.int32), 5) is None
@@ -904,6 +925,146 @@ def test_related_against_leaves_or_refuses_what_it_cannot_read() -> None:
     e64, e32 = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
     assert _cpostings.related_against(np.zeros(0), e32, np.zeros(1, dtype=np.int64), 0, e64,
                                       e64, 5) == {}
+
+
+def _rows_c(m: Any, rows: Any, top_k: int) -> Any:
+    """_Matrix._rows_c, by the module imported here (as _against_c)."""
+    w, col, indptr = m._arrays()
+    return _cpostings.related_rows(w, col, indptr, m.shape[1], rows, top_k, rel.SHARED_K,
+                                   m.vocab)
+
+
+def _rows_twins(table: Any, rows: Any, top_k: int) -> list[Any]:
+    """The lists _Matrix.top gives ``rows`` without related_rows: related_top with the
+    transpose, numpy's sums (an update's matrix) and scipy's (a cold build's), the C module
+    hidden for the last two, as (r, cand, score, shared)."""
+    import numpy as np
+
+    def flat(top: dict[str, list[dict[str, Any]]], m: Any) -> Any:
+        r, cand, score, shared = [], [], [], []
+        for a in rows.tolist():
+            for e in top[m.ids[a]]:
+                r.append(a)
+                cand.append(m.row[e["id"]])
+                score.append(e["score"])
+                shared.append(e["shared"])
+        return r, cand, score, shared
+
+    saved = rel._cpostings
+    rel._cpostings = _cpostings  # (the module under test, whatever ARCHIVE_PURE_PYTHON says)
+    try:
+        out = [rel._Matrix(table, few=True)._top_c(rows, top_k)]
+        rel._cpostings = None
+        for few in (True, False):
+            m = rel._Matrix(table, few=few)
+            out.append(flat(m.top(np.asarray(rows, dtype=np.int64), top_k), m))
+    finally:
+        rel._cpostings = saved
+    return out
+
+
+@needs_c
+@settings(deadline=None, max_examples=60)
+@given(st.lists(FEATURES, min_size=1, max_size=40), st.integers(1, 6), st.integers(0, 2),
+       st.data())
+def test_related_rows_are_the_twins(rows: list[dict[str, int]], top_k: int, copies: int,
+                                    data: Any) -> None:
+    """related_rows's lists are related_top's, numpy's and scipy's, byte for byte (the same
+    floats, the same ties: copies of an article score alike, entity names without their
+    "@"), whichever rows are asked for."""
+    import numpy as np
+
+    feats = {f"a{k:03d}": r for k, r in enumerate(rows)}
+    for k in range(copies):
+        feats[f"b{k:03d}"] = dict(rows[0])
+    table = rel.FeatureTable.from_dict(feats)
+    n = len(table.ids)
+    asked = np.asarray(sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=1))),
+                       dtype=np.int64)
+    got = _rows_c(rel._Matrix(table, few=True), asked, top_k)
+    twins = _rows_twins(table, asked, top_k)
+    assert [got] * 3 == twins
+    assert [repr(got)] * 3 == list(map(repr, twins))  # (the floats' own digits)
+
+
+@needs_c
+@pytest.mark.parametrize("n", [300, 1100])
+def test_related_rows_are_the_twins_on_many_articles(n: int) -> None:
+    """From FULL_BELOW articles on (the idf by levels, the cap on df); many rows asked."""
+    import numpy as np
+
+    rng = random.Random(n + 1)
+    table = rel.FeatureTable.from_dict(_many_articles(rng, n))
+    for size in (1, 7, n // 3):
+        asked = np.asarray(sorted(rng.sample(range(n), size)), dtype=np.int64)
+        got = _rows_c(rel._Matrix(table, few=True), asked, rel.TOP_K)
+        assert [repr(got)] * 3 == list(map(repr, _rows_twins(table, asked, rel.TOP_K)))
+        assert len(got[0]) >= size  # (lists were made)
+
+
+@needs_c
+def test_related_rows_leave_or_refuse_what_they_cannot_read() -> None:
+    import numpy as np
+
+    # three rows: 0 and 2 share column 0, 1 and 2 column 1 ("@b": an entity key)
+    w = np.array([1.0, 1.0, 0.6, 0.8])
+    col = np.array([0, 1, 0, 1], dtype=np.int32)
+    ptr = np.array([0, 1, 2, 4], dtype=np.int64)
+    rows = np.array([2], dtype=np.int64)
+    vocab = ["a", "@b"]
+    good = (w, col, ptr, 2, rows)
+    assert _cpostings.related_rows(*good, 5, 8, vocab) == ([2, 2], [1, 0], [0.8, 0.6],
+                                                           [["b"], ["a"]])
+    assert _cpostings.related_rows(*good, 1, 0, vocab) == ([2], [1], [0.8], [[]])
+    # every row, a huge top_k, none asked for
+    assert _cpostings.related_rows(*good[:4], np.arange(3, dtype=np.int64), 2 ** 62, 8,
+                                   vocab) == ([0, 1, 2, 2], [2, 2, 1, 0], [0.6, 0.8, 0.8, 0.6],
+                                              [["a"], ["b"], ["b"], ["a"]])
+    assert _cpostings.related_rows(*good[:4], rows[:0], 5, 8, vocab) == ([], [], [], [])
+    # arrays of other types, top_k < 1, shared_k < 0, columns out of order: the twin's
+    assert _cpostings.related_rows(w.astype(np.float32), *good[1:], 5, 8, vocab) is None
+    assert _cpostings.related_rows(*good[:4], rows.astype(np.int32), 5, 8, vocab) is None
+    assert _cpostings.related_rows(*good[:4], [2], 5, 8, vocab) is None
+    assert _cpostings.related_rows(*good, 0, 8, vocab) is None
+    assert _cpostings.related_rows(*good, 5, -1, vocab) is None
+    assert _cpostings.related_rows(w, np.array([0, 1, 1, 0], dtype=np.int32), *good[2:], 5, 8,
+                                   vocab) is None
+    with pytest.raises(ValueError):  # names of another length, arrays of unequal lengths
+        _cpostings.related_rows(*good, 5, 8, ["a"])
+    with pytest.raises(ValueError):
+        _cpostings.related_rows(w[:3], *good[1:], 5, 8, vocab)
+    with pytest.raises(ValueError):  # a width out of range
+        _cpostings.related_rows(w, col, ptr, -1, rows, 5, 8, [])
+    with pytest.raises(ValueError):
+        _cpostings.related_rows(w, col, ptr, 2 ** 40, rows, 5, 8, vocab)
+    with pytest.raises(IndexError):  # rows beyond the matrix
+        _cpostings.related_rows(*good[:4], np.array([3], dtype=np.int64), 5, 8, vocab)
+    with pytest.raises(IndexError):
+        _cpostings.related_rows(*good[:4], np.array([-1], dtype=np.int64), 5, 8, vocab)
+    with pytest.raises(ValueError):  # rows not ascending, or twice
+        _cpostings.related_rows(*good[:4], np.array([2, 1], dtype=np.int64), 5, 8, vocab)
+    with pytest.raises(ValueError):
+        _cpostings.related_rows(*good[:4], np.array([2, 2], dtype=np.int64), 5, 8, vocab)
+    with pytest.raises(IndexError):  # a column beyond the width (an asked row's, another's)
+        _cpostings.related_rows(w, np.array([0, 1, 0, 2], dtype=np.int32), *good[2:], 5, 8,
+                                vocab)
+    with pytest.raises(IndexError):
+        _cpostings.related_rows(w, np.array([0, -1, 0, 1], dtype=np.int32), *good[2:], 5, 8,
+                                vocab)
+    with pytest.raises(ValueError):  # pointers past the entries, or backwards
+        _cpostings.related_rows(w, col, np.array([0, 1, 2, 9], dtype=np.int64), *good[3:], 5,
+                                8, vocab)
+    with pytest.raises(ValueError):
+        _cpostings.related_rows(w, col, np.array([0, 2, 1, 4], dtype=np.int64), *good[3:], 5,
+                                8, vocab)
+    with pytest.raises(TypeError):  # a name that is not a str, names not a list
+        _cpostings.related_rows(*good, 5, 8, ["a", 3])
+    with pytest.raises(TypeError):
+        _cpostings.related_rows(*good, 5, 8, tuple(vocab))
+    # a matrix without rows
+    e64, e32 = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    assert _cpostings.related_rows(np.zeros(0), e32, np.zeros(1, dtype=np.int64), 0, e64, 5,
+                                   8, []) == ([], [], [], [])
 
 
 @needs_c

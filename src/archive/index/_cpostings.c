@@ -29,6 +29,8 @@
  *   selection and _Matrix.shared, in archive/index/related.py, through scipy);
  * - related_against: an update's similarities of every kept article with the moved ones,
  *   each one's TOP_K best (twin: that step of related.update_related);
+ * - related_rows: an update's related lists of a few articles, without the transpose (twin:
+ *   _Matrix.top's products and selection and _Matrix.shared, numpy's or scipy's);
  * - related_parts: their text in related.json (twin: related._related_item);
  * - feature_row: an article's row of related.FeatureRows (twin: FeatureRows.add_counts).
  *
@@ -2377,15 +2379,79 @@ set_new(PyObject *d, PyObject *k, PyObject *v)
     return bad ? -1 : 0;
 }
 
+/* The entries of ``rows`` (``nrows`` row numbers, ascending) regrouped by column: column j's
+ * are (*m_ptr)[j] .. (*m_ptr)[j + 1] in *m_row (the row's place in ``rows``, ascending) and
+ * *m_data, three arrays the caller frees (also after a failure). 0, or -1 with an exception
+ * (``who`` names the caller): a row out of range, rows not ascending, bad pointers, a
+ * column out of [0, ncols). */
+static int
+rows_by_column(const char *who, const double *data, const int32_t *indices,
+               const int64_t *indptr, Py_ssize_t nnz, Py_ssize_t n, Py_ssize_t ncols,
+               const int64_t *rows, Py_ssize_t nrows, Py_ssize_t **m_ptr, Py_ssize_t **m_row,
+               double **m_data)
+{
+    Py_ssize_t m_nnz = 0;
+    Py_ssize_t *ptr = *m_ptr = PyMem_Calloc((size_t)ncols + 1, sizeof(Py_ssize_t));
+    if (ptr == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t q = 0; q < nrows; q++) {
+        int64_t i = rows[q];
+        Py_ssize_t lo, hi;
+        if (i < 0 || i >= n) {
+            PyErr_Format(PyExc_IndexError, "%s: a row out of range", who);
+            return -1;
+        }
+        if (q > 0 && rows[q - 1] >= i) {
+            PyErr_Format(PyExc_ValueError, "%s: rows not ascending", who);
+            return -1;
+        }
+        if (row_span(indptr, (Py_ssize_t)i, nnz, &lo, &hi) < 0)
+            return -1;
+        for (Py_ssize_t e = lo; e < hi; e++) {
+            if (indices[e] < 0 || indices[e] >= ncols) {
+                PyErr_Format(PyExc_IndexError, "%s: a column out of range", who);
+                return -1;
+            }
+            ptr[indices[e] + 1]++;
+        }
+        m_nnz += hi - lo;
+    }
+    for (Py_ssize_t j = 0; j < ncols; j++)
+        ptr[j + 1] += ptr[j];
+    Py_ssize_t *row = *m_row = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(Py_ssize_t));
+    double *val = *m_data = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(double));
+    if (row == NULL || val == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    /* (filled in row order: each column's rows ascending; ptr[j] walks to the start of
+     * column j + 1 and is set back below) */
+    for (Py_ssize_t q = 0; q < nrows; q++) {
+        for (int64_t e = indptr[rows[q]]; e < indptr[rows[q] + 1]; e++) {
+            Py_ssize_t at = ptr[indices[e]]++;
+            row[at] = q;
+            val[at] = data[e];
+        }
+    }
+    for (Py_ssize_t j = ncols; j > 0; j--)
+        ptr[j] = ptr[j - 1];
+    ptr[0] = 0;
+    return 0;
+}
+
 PyDoc_STRVAR(related_against_doc,
-"related_against(data, indices, indptr, width, cols, slot, top_k)\n"
+"related_against(data, indices, indptr, width, cols, slot, top_k[, last_score, last_row])\n"
 "    -> {slot: [(score, row), ...]}\n\n"
 "Per row r of the weight matrix (related_top's CSR arrays, ``width`` columns) with\n"
 "``slot[r] >= 0`` (int64, one\n"
 "per row, ascending with r over those rows), its ``top_k`` rows of ``cols`` (int64 row\n"
 "numbers, ascending) of highest similarity rounded to 4 decimals (> 0; ties: the smaller\n"
-"row), best first, per slot that has one (in ascending order). None: arrays the C does not\n"
-"read, or slots not ascending (the twin's).");
+"row), best first, per slot that has one (in ascending order). With ``last_score`` and\n"
+"``last_row`` (float64 and int64, one per slot), only the slots whose best one ranks\n"
+"before (last_score[slot], last_row[slot]) (a higher score, or the same and a smaller\n"
+"row). None: arrays the C does not read, or slots not ascending (the twin's).");
 
 /* Twin: update_related's products of every row with the moved rows (``x @ xt[:, cols]``
  * through scipy, or _Matrix._against: the same floats) and its selection of each kept row's
@@ -2399,15 +2465,17 @@ PyDoc_STRVAR(related_against_doc,
 static PyObject *
 related_against(PyObject *Py_UNUSED(module), PyObject *args)
 {
-    PyObject *objs[5];
+    PyObject *objs[7] = {NULL};
     Py_ssize_t ncols, top_k;
-    if (!PyArg_ParseTuple(args, "OOOnOOn:related_against", &objs[0], &objs[1], &objs[2],
-                          &ncols, &objs[3], &objs[4], &top_k))
+    if (!PyArg_ParseTuple(args, "OOOnOOn|OO:related_against", &objs[0], &objs[1], &objs[2],
+                          &ncols, &objs[3], &objs[4], &top_k, &objs[5], &objs[6]))
         return NULL;
-    Py_buffer b[5];
+    /* (the two thresholds: both or neither) */
+    int want = objs[5] != NULL && objs[6] != NULL ? 7 : 5;
+    Py_buffer b[7];
     int got = 0;
-    for (; got < 5; got++) {
-        int ok = got == 0 ? double_buffer(objs[got], &b[got])
+    for (; got < want; got++) {
+        int ok = got == 0 || got == 5 ? double_buffer(objs[got], &b[got])
                  : got == 1 ? buffer_of(objs[got], &b[got], "i", 4)
                  : buffer_of(objs[got], &b[got], "lqn", 8);
         if (!ok)
@@ -2418,7 +2486,7 @@ related_against(PyObject *Py_UNUSED(module), PyObject *args)
     Py_ssize_t *touched = NULL, *m_ptr = NULL, *m_row = NULL;
     unsigned char *seen = NULL;
     Ranked *best = NULL;
-    if (got < 5 || top_k < 1) {
+    if (got < want || top_k < 1 || (objs[5] != NULL) != (objs[6] != NULL)) {
         result = Py_NewRef(Py_None);
         goto done;
     }
@@ -2430,10 +2498,15 @@ related_against(PyObject *Py_UNUSED(module), PyObject *args)
     const int32_t *indices = b[1].buf;
     const int64_t *indptr = b[2].buf, *cols = b[3].buf, *slot = b[4].buf;
     Py_ssize_t nnz = b[0].len / 8, n = b[2].len / 8 - 1, ncand = b[3].len / 8;
-    if (n < 0 || b[1].len / 4 != nnz || b[4].len / 8 != n) {
+    if (n < 0 || b[1].len / 4 != nnz || b[4].len / 8 != n
+        || (want == 7 && b[5].len != b[6].len)) {
         PyErr_SetString(PyExc_ValueError, "related_against: arrays of unequal lengths");
         goto done;
     }
+    /* the thresholds, one per slot (NULL: none) */
+    const double *last_score = want == 7 ? b[5].buf : NULL;
+    const int64_t *last_row = want == 7 ? b[6].buf : NULL;
+    Py_ssize_t nlast = want == 7 ? b[5].len / 8 : 0;
     /* the kept rows' slots ascend with the rows (the twin's dict is made in slot order) */
     int64_t last_slot = -1;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -2445,8 +2518,10 @@ related_against(PyObject *Py_UNUSED(module), PyObject *args)
         }
         last_slot = slot[i];
     }
-    /* the moved rows' entries by column: m_ptr[j] .. m_ptr[j + 1] in m_row (their place in
-     * cols, ascending) and m_data */
+    if (last_score != NULL && last_slot >= nlast) {
+        PyErr_SetString(PyExc_IndexError, "related_against: a slot without its thresholds");
+        goto done;
+    }
     for (Py_ssize_t e = 0; e < nnz; e++) {
         if (indices[e] < 0 || indices[e] >= ncols) {
             PyErr_SetString(PyExc_IndexError, "related_against: a column out of range");
@@ -2455,57 +2530,21 @@ related_against(PyObject *Py_UNUSED(module), PyObject *args)
     }
     if (top_k > ncand)  /* (no row gets more than every moved one) */
         top_k = ncand ? ncand : 1;
-    Py_ssize_t m_nnz = 0;
-    m_ptr = PyMem_Calloc((size_t)ncols + 1, sizeof(Py_ssize_t));
-    if (m_ptr == NULL) {
-        PyErr_NoMemory();
+    /* the moved rows' entries by column */
+    if (rows_by_column("related_against", data, indices, indptr, nnz, n, ncols, cols, ncand,
+                       &m_ptr, &m_row, &m_data) < 0)
         goto done;
-    }
-    for (Py_ssize_t q = 0; q < ncand; q++) {
-        int64_t i = cols[q];
-        Py_ssize_t lo, hi;
-        if (i < 0 || i >= n) {
-            PyErr_SetString(PyExc_IndexError, "related_against: a row out of range");
-            goto done;
-        }
-        if (q > 0 && cols[q - 1] >= i) {
-            PyErr_SetString(PyExc_ValueError, "related_against: rows not ascending");
-            goto done;
-        }
-        if (row_span(indptr, (Py_ssize_t)i, nnz, &lo, &hi) < 0)
-            goto done;
-        for (Py_ssize_t e = lo; e < hi; e++)
-            m_ptr[indices[e] + 1]++;
-        m_nnz += hi - lo;
-    }
-    for (Py_ssize_t j = 0; j < ncols; j++)
-        m_ptr[j + 1] += m_ptr[j];
-    m_row = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(Py_ssize_t));
-    m_data = PyMem_Malloc((size_t)(m_nnz ? m_nnz : 1) * sizeof(double));
     acc = PyMem_Calloc((size_t)(ncand ? ncand : 1), sizeof(double));
     touched = PyMem_Malloc((size_t)(ncand ? ncand : 1) * sizeof(Py_ssize_t));
     seen = PyMem_Calloc((size_t)(ncand ? ncand : 1), 1);
     best = PyMem_Malloc((size_t)top_k * sizeof(Ranked));
     out = PyDict_New();
-    if (m_row == NULL || m_data == NULL || acc == NULL || touched == NULL || seen == NULL
-        || best == NULL) {
+    if (acc == NULL || touched == NULL || seen == NULL || best == NULL) {
         PyErr_NoMemory();
         goto done;
     }
     if (out == NULL)
         goto done;
-    /* (filled in moved-row order: each column's moved rows ascending; m_ptr[j] walks to
-     * the start of column j + 1 and is set back below) */
-    for (Py_ssize_t q = 0; q < ncand; q++) {
-        for (int64_t e = indptr[cols[q]]; e < indptr[cols[q] + 1]; e++) {
-            Py_ssize_t at = m_ptr[indices[e]]++;
-            m_row[at] = q;
-            m_data[at] = data[e];
-        }
-    }
-    for (Py_ssize_t j = ncols; j > 0; j--)
-        m_ptr[j] = m_ptr[j - 1];
-    m_ptr[0] = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_ssize_t lo, hi, nt = 0, nbest = 0;
         if (slot[i] < 0)
@@ -2528,6 +2567,13 @@ related_against(PyObject *Py_UNUSED(module), PyObject *args)
         }
         if (!nbest)
             continue;
+        /* (a row whose best moved one ranks after its threshold: none enters its list) */
+        if (last_score != NULL) {
+            double ls = last_score[slot[i]];
+            int64_t lr = last_row[slot[i]];
+            if (!(best[0].score > ls || (best[0].score == ls && best[0].other < lr)))
+                continue;
+        }
         PyObject *list = PyList_New(nbest);
         if (list == NULL)
             goto done;
@@ -2563,6 +2609,189 @@ done:
     return result;
 }
 
+
+/* ``f`` as _Matrix.shared names a column: a leading "@" (an entity key's) dropped (a new
+ * reference; NULL and TypeError when ``f`` is not a str) */
+static PyObject *
+shared_name(PyObject *f)
+{
+    if (!PyUnicode_Check(f)) {
+        PyErr_SetString(PyExc_TypeError, "related_rows: a name that is not a str");
+        return NULL;
+    }
+    Py_ssize_t len = PyUnicode_GET_LENGTH(f);
+    if (len > 0 && PyUnicode_READ_CHAR(f, 0) == '@')
+        return PyUnicode_Substring(f, 1, len);
+    return Py_NewRef(f);
+}
+
+PyDoc_STRVAR(related_rows_doc,
+"related_rows(data, indices, indptr, width, rows, top_k, shared_k, vocab)\n"
+"    -> (r, cand, score, shared)\n\n"
+"related_top's lists of ``rows`` (int64 row numbers, ascending) from the CSR arrays alone\n"
+"(``width`` columns), without the transpose: every row is read once against the asked\n"
+"rows' entries regrouped by column. ``vocab``: the columns' names (str), a leading \"@\"\n"
+"dropped from those ``shared`` gives. None: arrays the C does not read, or columns not\n"
+"ascending (the twin's).");
+
+/* Twin: _Matrix.top's products and selection and _Matrix.shared (archive/index/related.py)
+ * for an update's rows (numpy's sums, or related_top with the transpose, whose making, a
+ * stable sort of every entry by column, grows with the archive). Row i's similarity with
+ * an asked row q is summed over their shared columns in ascending order from 0, each
+ * product q's weight times i's: what csr_matmat sums for x[q] @ xt (q's entries in its
+ * column order), so the floats are the same. The rows are read in order, so each asked
+ * row's candidates come in row order, as related_top's selection takes them. */
+static PyObject *
+related_rows(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *objs[4], *vocab;
+    Py_ssize_t ncols, top_k, shared_k;
+    if (!PyArg_ParseTuple(args, "OOOnOnnO!:related_rows", &objs[0], &objs[1], &objs[2],
+                          &ncols, &objs[3], &top_k, &shared_k, &PyList_Type, &vocab))
+        return NULL;
+    Py_buffer b[4];
+    int got = 0;
+    for (; got < 4; got++) {
+        int ok = got == 0 ? double_buffer(objs[got], &b[got])
+                 : got == 1 ? buffer_of(objs[got], &b[got], "i", 4)
+                 : buffer_of(objs[got], &b[got], "lqn", 8);
+        if (!ok)
+            break;
+    }
+    PyObject *result = NULL, *r = NULL, *cand = NULL, *score = NULL, *shared = NULL;
+    double *acc = NULL, *m_data = NULL;
+    Py_ssize_t *touched = NULL, *m_ptr = NULL, *m_row = NULL, *nbest = NULL;
+    unsigned char *seen = NULL;
+    Ranked *best = NULL, *top = NULL;
+    if (got < 4 || top_k < 1 || shared_k < 0) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    if (ncols < 0 || ncols > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "related_rows: a width out of range");
+        goto done;
+    }
+    const double *data = b[0].buf;
+    const int32_t *indices = b[1].buf;
+    const int64_t *indptr = b[2].buf, *rows = b[3].buf;
+    Py_ssize_t nnz = b[0].len / 8, n = b[2].len / 8 - 1, ncand = b[3].len / 8;
+    if (n < 0 || b[1].len / 4 != nnz || PyList_GET_SIZE(vocab) != ncols) {
+        PyErr_SetString(PyExc_ValueError, "related_rows: arrays of unequal lengths");
+        goto done;
+    }
+    if (top_k > n)  /* (no row has more others than the matrix has rows) */
+        top_k = n ? n : 1;
+    /* the asked rows' entries by column */
+    if (rows_by_column("related_rows", data, indices, indptr, nnz, n, ncols, rows, ncand,
+                       &m_ptr, &m_row, &m_data) < 0)
+        goto done;
+    if (ncand > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(Ranked) / top_k) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    acc = PyMem_Calloc((size_t)(ncand ? ncand : 1), sizeof(double));
+    touched = PyMem_Malloc((size_t)(ncand ? ncand : 1) * sizeof(Py_ssize_t));
+    seen = PyMem_Calloc((size_t)(ncand ? ncand : 1), 1);
+    nbest = PyMem_Calloc((size_t)(ncand ? ncand : 1), sizeof(Py_ssize_t));
+    best = PyMem_Malloc((size_t)(ncand ? ncand : 1) * (size_t)top_k * sizeof(Ranked));
+    top = PyMem_Malloc((size_t)(shared_k ? shared_k : 1) * sizeof(Ranked));
+    r = PyList_New(0);
+    cand = PyList_New(0);
+    score = PyList_New(0);
+    shared = PyList_New(0);
+    if (acc == NULL || touched == NULL || seen == NULL || nbest == NULL || best == NULL
+        || top == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (r == NULL || cand == NULL || score == NULL || shared == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t lo, hi, nt = 0;
+        if (row_span(indptr, i, nnz, &lo, &hi) < 0)
+            goto done;
+        for (Py_ssize_t e = lo; e < hi; e++) {
+            int32_t j = indices[e];
+            if (j < 0 || j >= ncols) {
+                PyErr_SetString(PyExc_IndexError, "related_rows: a column out of range");
+                goto done;
+            }
+            if (e > lo && indices[e - 1] >= j) {  /* not ascending: scipy's order is another */
+                result = Py_NewRef(Py_None);
+                goto done;
+            }
+            double v = data[e];
+            for (Py_ssize_t kk = m_ptr[j]; kk < m_ptr[j + 1]; kk++)
+                acc_add(acc, seen, touched, &nt, m_row[kk], m_data[kk] * v);
+        }
+        for (Py_ssize_t t = 0; t < nt; t++) {
+            Py_ssize_t q = touched[t];
+            double s = acc_take(acc, seen, q);
+            if (rows[q] != i && s > 0)
+                ranked_put(best + q * top_k, &nbest[q], top_k, (Ranked){s, i});
+        }
+    }
+    for (Py_ssize_t q = 0; q < ncand; q++) {
+        Py_ssize_t i = (Py_ssize_t)rows[q];
+        for (Py_ssize_t p = 0; p < nbest[q]; p++) {
+            /* the columns both rows hold, the largest products first (as related_top) */
+            Py_ssize_t other = best[q * top_k + p].other, ntop = 0;
+            Py_ssize_t alo = (Py_ssize_t)indptr[i], ahi = (Py_ssize_t)indptr[i + 1];
+            Py_ssize_t blo = (Py_ssize_t)indptr[other], bhi = (Py_ssize_t)indptr[other + 1];
+            while (alo < ahi && blo < bhi) {
+                int32_t ja = indices[alo], jb = indices[blo];
+                if (ja < jb)
+                    alo++;
+                else if (jb < ja)
+                    blo++;
+                else {
+                    double prod = data[alo] * data[blo];
+                    if (prod != 0 && shared_k > 0)
+                        ranked_put(top, &ntop, shared_k, (Ranked){prod, ja});
+                    alo++;
+                    blo++;
+                }
+            }
+            PyObject *cols = PyList_New(ntop);
+            if (cols == NULL)
+                goto done;
+            for (Py_ssize_t c = 0; c < ntop; c++) {
+                PyObject *name = shared_name(PyList_GET_ITEM(vocab, top[c].other));
+                if (name == NULL) {
+                    Py_DECREF(cols);
+                    goto done;
+                }
+                PyList_SET_ITEM(cols, c, name);
+            }
+            int bad = append_new(r, PyLong_FromSsize_t(i)) < 0
+                      || append_new(cand, PyLong_FromSsize_t(other)) < 0
+                      || append_new(score, PyFloat_FromDouble(best[q * top_k + p].score)) < 0;
+            if (bad || PyList_Append(shared, cols) < 0) {
+                Py_DECREF(cols);
+                goto done;
+            }
+            Py_DECREF(cols);
+        }
+    }
+    result = PyTuple_Pack(4, r, cand, score, shared);
+done:
+    PyMem_Free(m_ptr);
+    PyMem_Free(m_row);
+    PyMem_Free(m_data);
+    PyMem_Free(acc);
+    PyMem_Free(touched);
+    PyMem_Free(seen);
+    PyMem_Free(nbest);
+    PyMem_Free(best);
+    PyMem_Free(top);
+    Py_XDECREF(r);
+    Py_XDECREF(cand);
+    Py_XDECREF(score);
+    Py_XDECREF(shared);
+    for (int k = 0; k < got; k++)
+        PyBuffer_Release(&b[k]);
+    return result;
+}
 
 PyDoc_STRVAR(related_parts_doc,
 "related_parts(qids, lo, hi, r, cand, score, shared) -> list of str\n\n"
@@ -2747,6 +2976,7 @@ fail:
 static PyMethodDef methods[] = {
     {"related_top", related_top, METH_VARARGS, related_top_doc},
     {"related_against", related_against, METH_VARARGS, related_against_doc},
+    {"related_rows", related_rows, METH_VARARGS, related_rows_doc},
     {"feature_row", feature_row, METH_VARARGS, feature_row_doc},
     {"related_parts", related_parts, METH_VARARGS, related_parts_doc},
     {"entry_counts", entry_counts, METH_VARARGS, entry_counts_doc},

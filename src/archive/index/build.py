@@ -61,7 +61,7 @@ from archive.index.docs import ColumnDoc, IndexDoc
 from archive.index.related import RULE as RELATED_RULE
 from archive.index.related import FeatureRows, FeatureTable, index_features
 from archive.index.schema import INDEX_FORMAT, make_schema
-from archive.index.textindex import index_bytes, index_fields
+from archive.index.textindex import index_bytes, index_fields, read_checked
 from archive.index.writer import ArchiveWriter
 from archive.records import Analysis, entity_fingerprints, gazetteer_fingerprint
 
@@ -1326,7 +1326,7 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
     (which keeps the lists themselves: :func:`kept_related`)."""
     from archive.index.related import (
         id_lists,
-        related_file,
+        related_file_data,
         related_from_features,
         update_related,
         write_related,
@@ -1378,13 +1378,14 @@ def _write_related(paths: Paths, gen: Path, publish: bool = True,
             hit = _WRITTEN.get(aid)
             if hit is not None and hit[0] is not rows and hit[0] == rows:
                 related[aid] = hit[0]
-    text, index = related_file(related, _WRITTEN if _KEPT is not None else None)
+    text, data, index = related_file_data(related, _WRITTEN if _KEPT is not None else None)
     # the index first: a related.json newer than its index is found not to match it
     if index is not None:
         archive_files.write_atomic(gen / RELATED_INDEX, index)
     else:
         (gen / RELATED_INDEX).unlink(missing_ok=True)
-    _write_atomic(gen / RELATED, text)
+    archive_files.write_atomic(gen / RELATED, data, durable=True)  # (its bytes, encoded once)
+    del data
     _keep(gen / RELATED, (related, text))
     ids = id_lists(related) if _KEPT is None else None
     if publish:
@@ -1403,7 +1404,8 @@ def _read_related(gen: Path, stored: bool = False,
     if kept is not None:
         return kept[1][0]  # type: ignore[no-any-return]
     try:
-        text = (gen / RELATED).read_text(encoding="utf-8")
+        # (its check from the bytes read: the index is checked without encoding it again)
+        text, check = read_checked(gen / RELATED)
     except OSError:
         return None
     if stored:
@@ -1413,7 +1415,7 @@ def _read_related(gen: Path, stored: bool = False,
             index = (gen / RELATED_INDEX).read_bytes()
         except OSError:
             index = None
-        found = StoredRelated.load(text, index) if index is not None else None
+        found = StoredRelated.load(text, index, check) if index is not None else None
         if found is not None:
             return found
     try:

@@ -33,17 +33,19 @@ from __future__ import annotations
 
 import json
 import math
+import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from functools import partial
 from itertools import chain, compress, count, pairwise, repeat
 from json.encoder import encode_basestring as _quote  # the C function where there is one
 from operator import itemgetter
 from typing import Any, TextIO, TypeAlias
 
 from archive import native
-from archive.index.textindex import TextCheck, checked_index_bytes, index_bytes, index_fields
+from archive.index.textindex import TextCheck, checked_index_bytes, index_fields
 from archive.index.textindex import text_check as text_check  # (its home before)
 
 #: _Matrix.top's products and selection and FeatureRows.add_counts's look-ups in C
@@ -198,25 +200,29 @@ def update_related(old_feats: Features, new_feats: Features,
             or _level(n) != _level(len(old.ids))
             or (stored is None and set(old_related) != set(old.ids)) or top_k < 1):
         return related_from_features(new, top_k)
-    # both tables' features numbered alike (the names of either, alphabetical)
+    # both tables' features numbered alike (the names of either, alphabetical): per name of
+    # each table, its number in the union of both (None: the same numbers)
+    old_map: Any
+    new_map: Any
     if old.names == new.names:
-        names, old_fid, new_fid = new.names, old.fid, new.fid
-    elif new.base is not None and new.base[0] is old and new.base_remap is not None:
-        # made from ``old`` by FeatureTable.replace, which kept every name (an edit that
-        # brings a new word): the union of the names is the new table's, and replace has
-        # numbered the old names into it already (not sorted and numbered again)
-        names, old_fid, new_fid = new.names, new.base_remap[old.fid], new.fid
+        width, old_map, new_map = len(new.names), None, None
+    elif new.base is not None and new.base[0] is old and new.base_union is not None:
+        # made from ``old`` by FeatureTable.replace, which has numbered both tables' names
+        # into their union already (an edit that brings a new word, a delete that drops the
+        # words only the deleted article had): not sorted and numbered again
+        width, old_map, new_map = new.base_union
     else:
         names = sorted(set(old.names).union(new.names))
-        old_fid, new_fid = old.renumbered(names), new.renumbered(names)
-    changed = _changed_rows(old, old_fid, new, new_fid)
+        width, old_map, new_map = len(names), old.numbers(names), new.numbers(names)
+    changed = _changed_rows(old, old_map, new, new_map)
     if not changed:
         if stored is not None:
             return RelatedLists(new.ids, {}, stored)
         return {a: old_related[a] for a in new.ids}
     deleted = set(old.ids) - set(new.ids)
-    df_old = np.bincount(old_fid, minlength=len(names))
-    df_new = np.bincount(new_fid, minlength=len(names))
+    # (each table's document frequencies, kept on it: not counted from every entry again)
+    df_old = _in_union(old.df(), old_map, width)
+    df_new = _in_union(new.df(), new_map, width)
     cap = rare_df(n)
 
     def key(d: Any) -> Any:  # what a feature's weights depend on: -1 = not in the vocabulary
@@ -225,34 +231,62 @@ def update_related(old_feats: Features, new_feats: Features,
 
     moved_feature = key(df_old) != key(df_new)
     ids = new.ids
-    holders = np.unique(new.row_of_entry()[moved_feature[new_fid]]).tolist()
+    # the rows holding a moved feature: the entries found, then their rows by bisection (no
+    # row number made for every entry)
+    at = np.flatnonzero((moved_feature if new_map is None else moved_feature[new_map])[new.fid])
+    holders = np.unique(np.searchsorted(new.indptr, at, side="right") - 1).tolist()
     moved = changed.intersection(ids).union(ids[k] for k in holders)
     gone = moved | deleted
     m = _Matrix(new, few=True)
     full: set[str] = set(moved)
-    rest = [a for a in ids if a not in moved]
+    cols = np.asarray(sorted(m.row[a] for a in moved), dtype=np.int64)
+    is_rest = np.ones(len(ids), dtype=bool)
+    is_rest[cols] = False
+    rows = np.flatnonzero(is_rest)  # (the others' rows, without a look-up per article)
+    rest = list(compress(ids, is_rest.tolist()))
     extra: dict[int, list[tuple[float, int]]] = {}
+    hit: list[bool] = []
+    thresholds: tuple[Any, Any] | None = None
+    if stored is not None and rest:
+        # the lists kept in related.json are read only where they can change: those naming a
+        # moved or deleted article (hit), and those a moved article enters (decided from the
+        # stored neighbours and scores, as settle decides it from the lists): a full list
+        # that names no gone article keeps its TOP_K-th as the threshold a moved article's
+        # similarity must pass (ranks before: more similar, or as similar with a smaller id)
+        ro = np.fromiter(map(stored.row.__getitem__, rest), dtype=np.int64, count=len(rest))
+        nb = stored.nbr[ro]
+        gone_rows = np.fromiter(sorted(stored.row[g] for g in gone if g in stored.row),
+                                dtype=np.int64)
+        hit_a = np.isin(nb, gone_rows).any(axis=1)
+        hit = hit_a.tolist()
+        open_list = hit_a | ((nb >= 0).sum(axis=1) < top_k)
+        last = nb[:, top_k - 1]
+        new_row = np.fromiter(map(m.row.get, stored.ids, repeat(-1)), dtype=np.int64,
+                              count=len(stored.ids))
+        thresholds = (np.where(open_list, -np.inf, stored.scores[ro, top_k - 1]),
+                      np.where(open_list, -1, new_row[np.maximum(last, 0)]))
     if rest and moved:
-        rows = np.asarray([m.row[a] for a in rest], dtype=np.int64)
-        cols = np.asarray(sorted(m.row[a] for a in moved), dtype=np.int64)
         # every row against the moved ones (no copy of the rest's rows), then the rest's
         in_rest = np.full(len(ids), -1, dtype=np.int64)
         in_rest[rows] = np.arange(len(rest), dtype=np.int64)
         # C's sums from C_PAIRS products on (an article added or deleted moves every holder
         # of a feature whose df crosses a power of two: 379 rows, 2.5 million products at
         # 29,904), else numpy's while the pairs are few, else scipy's
-        got = (m._against_c(cols, in_rest, top_k) if m._pairs(cols) >= C_PAIRS
+        got = (m._against_c(cols, in_rest, top_k, thresholds) if m._pairs(cols) >= C_PAIRS
                else None)
         if got is not None:  # (no product of every pair kept, nor sorted; no scipy)
             extra = got
-        elif m._numpy(cols):
-            k_of, other, data = m._against(cols)
-            _add_extra(extra, in_rest[other], cols[k_of], data, top_k)
         else:
-            sims = (m.x @ m.xt[:, cols]).tocsr()
-            _add_extra(extra, in_rest[np.repeat(np.arange(len(ids), dtype=np.int64),
-                                                np.diff(sims.indptr))],
-                       cols[sims.indices], sims.data, top_k)
+            if m._numpy(cols):
+                k_of, other, data = m._against(cols)
+                _add_extra(extra, in_rest[other], cols[k_of], data, top_k)
+            else:
+                sims = (m.x @ m.xt[:, cols]).tocsr()
+                _add_extra(extra, in_rest[np.repeat(np.arange(len(ids), dtype=np.int64),
+                                                    np.diff(sims.indptr))],
+                           cols[sims.indices], sims.data, top_k)
+            if thresholds is not None:
+                extra = _entering(extra, *thresholds)
     out: dict[str, list[dict[str, Any]]] = {}
     picked: dict[str, list[tuple[float, str, Any]]] = {}
 
@@ -291,25 +325,10 @@ def update_related(old_feats: Features, new_feats: Features,
         for k, a in enumerate(rest):
             settle(k, a, old_related[a])
     else:
-        # the lists kept in related.json are read only where they can change: those naming a
-        # moved or deleted article, and those a moved article may enter (decided from the
-        # stored neighbours and scores, as settle decides it from the lists)
-        ro = np.fromiter(map(stored.row.__getitem__, rest), dtype=np.int64, count=len(rest))
-        nb = stored.nbr[ro]
-        gone_rows = np.fromiter(sorted(stored.row[g] for g in gone if g in stored.row),
-                                dtype=np.int64)
-        hit = np.isin(nb, gone_rows).any(axis=1).tolist() if len(rest) else []
-        filled = (nb >= 0).sum(axis=1).tolist() if len(rest) else []
+        # (the others are kept as they are in related.json: extra holds only the lists a
+        # moved article enters, by the thresholds above)
         for k in sorted(set(extra).union(compress(range(len(rest)), hit))):
-            a = rest[k]
-            if not hit[k] and filled[k] >= top_k:
-                k_row = int(ro[k])
-                last_score = float(stored.scores[k_row, top_k - 1])
-                last_id = stored.ids[int(stored.nbr[k_row, top_k - 1])]
-                if all(sim < last_score or (sim == last_score and ids[b] > last_id)
-                       for sim, b in extra[k]):
-                    continue  # kept as it is in related.json
-            settle(k, a, stored[a])
+            settle(k, rest[k], stored[rest[k]])
     pairs = [(m.row[a], b) for a, entries in picked.items() for _, _, b in entries
              if isinstance(b, int)]
     shared = dict(zip(pairs, m.shared(np.asarray([p[0] for p in pairs], dtype=np.int64),
@@ -323,6 +342,16 @@ def update_related(old_feats: Features, new_feats: Features,
     if stored is not None:
         return RelatedLists(ids, out, stored)
     return {a: out[a] for a in ids}
+
+
+def _entering(extra: dict[int, list[tuple[float, int]]], last_score: Any, last_row: Any,
+              ) -> dict[int, list[tuple[float, int]]]:
+    """The lists of ``extra`` whose best entry ranks before its slot's threshold (a higher
+    score, or the same and a smaller row). Twin of ``_cpostings.related_against``'s
+    thresholds."""
+    scores, rows = last_score.tolist(), last_row.tolist()
+    return {k: v for k, v in extra.items()
+            if v[0][0] > scores[k] or (v[0][0] == scores[k] and v[0][1] < rows[k])}
 
 
 def _add_extra(extra: dict[int, list[tuple[float, int]]], r: Any, c: Any, data: Any,
@@ -364,7 +393,7 @@ class _Matrix:
         n = len(ids)
         self.ids = ids
         self.row = {a: k for k, a in enumerate(ids)}
-        df = np.bincount(fid, minlength=len(names))
+        df = table.df()
         cap = rare_df(n)
         # the names are in alphabetical order, and so is each article's run of features
         counted = np.flatnonzero((df > 1) & (df < n) & (df <= cap))
@@ -471,15 +500,28 @@ class _Matrix:
                                       SHARED_K, names)  # type: ignore[no-any-return]
 
     def _against_c(self, rows: Any, slot: Any, top_k: int,
+                   thresholds: tuple[Any, Any] | None = None,
                    ) -> dict[int, list[tuple[float, int]]] | None:
         """In C, each kept row's (``slot``: its place, -1 for the others) ``top_k`` most
         similar of ``rows`` (ascending), what :func:`_add_extra` puts in an empty dict (None:
-        no C, or arrays the C does not read: the twin's)."""
+        no C, or arrays the C does not read: the twin's); ``thresholds`` (per slot, a score
+        and a row): only the lists :func:`_entering` keeps."""
         if _cpostings is None:
             return None
         w, col, indptr = self._arrays()
         return _cpostings.related_against(  # type: ignore[no-any-return]
-            w, col, indptr, self.shape[1], rows, slot, top_k)
+            w, col, indptr, self.shape[1], rows, slot, top_k, *(thresholds or ()))
+
+    def _rows_c(self, rows: Any, top_k: int,
+                ) -> tuple[list[int], list[int], list[float], list[list[str]]] | None:
+        """:meth:`_top_c`'s lists of ``rows`` (ascending) without the transpose (None: no C,
+        or arrays the C does not read): an update's few rows against every row once, not a
+        sort of every entry by column, nor the vocabulary's names made over."""
+        if _cpostings is None:
+            return None
+        w, col, indptr = self._arrays()
+        return _cpostings.related_rows(  # type: ignore[no-any-return]
+            w, col, indptr, self.shape[1], rows, top_k, SHARED_K, self.vocab)
 
     def _pairs(self, rows: Any) -> int:
         """How many products of entries :meth:`_against` makes for ``rows``."""
@@ -545,6 +587,17 @@ class _Matrix:
 
         ids = self.ids
         out: dict[str, list[dict[str, Any]]] = {}
+        if (self.few and len(rows)
+                and not (self._last is not None and self._last[0] == rows.tobytes())):
+            # an update's rows (but those numpy has summed already: an edit's), in C where it
+            # can be: one pass over every row for all of them
+            got = self._rows_c(rows, top_k)
+            if got is not None:
+                for a in rows.tolist():
+                    out[ids[a]] = []
+                for a, b, score, shared in zip(*got, strict=True):
+                    out[ids[a]].append({"id": ids[b], "score": score, "shared": shared})
+                return out
         for lo in range(0, len(rows), _CHUNK):
             chunk = rows[lo:lo + _CHUNK]
             got = None if self._numpy(chunk) else self._top_c(chunk, top_k)
@@ -633,7 +686,8 @@ class FeatureTable:
     ``k`` being ``indptr[k]:indptr[k + 1]``. The same features give the same table, however
     it was reached (:meth:`from_dict` or :meth:`replace`)."""
 
-    __slots__ = ("ids", "names", "indptr", "fid", "tf", "_rows", "base", "base_remap")
+    __slots__ = ("ids", "names", "indptr", "fid", "tf", "_rows", "_df", "base", "base_remap",
+                 "base_union")
 
     def __init__(self, ids: list[str], names: list[str], indptr: Any, fid: Any,
                  tf: Any) -> None:
@@ -646,6 +700,13 @@ class FeatureTable:
         #: after :meth:`replace` that dropped no name of the base table: the base's feature
         #: numbers into this table's ``names`` (per base name), else None
         self.base_remap: Any = None
+        #: after :meth:`replace`: the union of both tables' names as (its length, the base's
+        #: numbers into it per base name, this table's per name): what update_related numbers
+        #: both tables' features by, without sorting the union of the names again (a delete
+        #: drops the names only the deleted article had)
+        self.base_union: tuple[int, Any, Any] | None = None
+        #: each name's document frequency (:meth:`df`), when worked out
+        self._df: Any = None
 
     @classmethod
     def of(cls, feats: Features) -> FeatureTable:
@@ -693,14 +754,23 @@ class FeatureTable:
             self._rows = rows
         return rows
 
-    def renumbered(self, names: list[str]) -> Any:
-        """``fid`` numbered into ``names`` (sorted, holding every name of this table)."""
+    def df(self) -> Any:
+        """Each name's document frequency (how many rows hold it: a bincount of ``fid``),
+        kept: an update asks for both tables' (:meth:`replace` works the new table's out from
+        the base's and the rows it changed, not from every entry again)."""
+        import numpy as np
+
+        if self._df is None:
+            self._df = np.bincount(self.fid, minlength=len(self.names))
+        return self._df
+
+    def numbers(self, names: list[str]) -> Any:
+        """Each name's number in ``names`` (sorted, holding every name of this table)."""
         import numpy as np
 
         number = {f: k for k, f in enumerate(names)}
-        where = np.fromiter(map(number.__getitem__, self.names), dtype=np.int32,
-                            count=len(self.names))
-        return where[self.fid] if len(where) else self.fid
+        return np.fromiter(map(number.__getitem__, self.names), dtype=np.int32,
+                           count=len(self.names))
 
     def replace(self, rows: dict[str, dict[str, int]], removed: Iterable[str] = (),
                 ) -> FeatureTable:
@@ -726,11 +796,12 @@ class FeatureTable:
                                    for k in dropped_rows.tolist()])
                    if len(dropped_rows) else np.zeros(0, dtype=np.int32))
         used = np.ones(len(self.names), dtype=bool)
+        # the document frequencies without the dropped rows (the new rows' added below)
+        df = self.df()
         if len(dropped):
             touched = np.unique(dropped)
-            df = np.bincount(self.fid, minlength=len(self.names))
-            lost = np.bincount(dropped, minlength=len(self.names))
-            used[touched] = df[touched] > lost[touched]
+            df = df - np.bincount(dropped, minlength=len(self.names))
+            used[touched] = df[touched] > 0
         for fs in rows.values():
             for f in fs:
                 k = bisect_left(self.names, f)
@@ -751,8 +822,19 @@ class FeatureTable:
             names = sorted(chain(compress(self.names, used.tolist()), extra))
             inserted = np.asarray([bisect_left(self.names, f) for f in extra], dtype=np.int64)
             at_old = np.arange(len(self.names), dtype=np.int64)
-            newnum = (np.cumsum(used) - 1) + np.searchsorted(inserted, at_old, side="right")
+            shift = np.searchsorted(inserted, at_old, side="right")
+            newnum = (np.cumsum(used) - 1) + shift
             remap = np.where(used, newnum, -1).astype(np.int32)
+            # the union of both tables' names (the old ones with the fresh ones inserted):
+            # the old names' numbers in it, and the new names' (a used old name's, or a fresh
+            # one's: its place among the old plus the fresh ones before it)
+            to_union = (at_old + shift).astype(np.int32)
+            new_union = np.empty(len(names), dtype=np.int32)
+            new_union[remap[used]] = to_union[used]
+            if extra:
+                new_union[[bisect_left(names, f) for f in extra]] = (
+                    inserted + np.arange(len(extra), dtype=np.int64))
+            union = (len(self.names) + len(extra), to_union, new_union)
 
             def number(f: str) -> int:
                 return bisect_left(names, f)
@@ -789,8 +871,18 @@ class FeatureTable:
             tf[lo:hi] = [t for _, t in items]
         out = FeatureTable(ids, names, indptr, fid, tf)
         out.base = (self, frozenset(drop))
+        # the document frequencies: the kept rows' (numbered anew) and the new rows'
+        new_df = np.zeros(len(names), dtype=df.dtype)
+        new_df[remap[used]] = df[used]
+        if len(at):
+            new_df += np.bincount(fid[_spans(indptr[at], indptr[at + 1] - indptr[at])],
+                                  minlength=len(names))
+        out._df = new_df
         if bool(used.all()):  # every name of this table is one of the new table's
             out.base_remap = remap
+            out.base_union = (len(names), remap, None)
+        else:
+            out.base_union = union
         self.base = self.base_remap = None  # hints only: no chain of earlier tables kept
         return out
 
@@ -909,10 +1001,23 @@ class FeatureRows:
         return FeatureTable(ids, names, indptr, fid, tf)
 
 
-def _changed_rows(old: FeatureTable, old_fid: Any, new: FeatureTable, new_fid: Any,
+def _in_union(df: Any, numbers: Any, width: int) -> Any:
+    """``df`` (per name of a table) per name of the union (``numbers``: each name's number in
+    it, None: the same), 0 for the names the table does not have."""
+    import numpy as np
+
+    if numbers is None:
+        return df
+    out = np.zeros(width, dtype=df.dtype)
+    out[numbers] = df
+    return out
+
+
+def _changed_rows(old: FeatureTable, old_map: Any, new: FeatureTable, new_map: Any,
                   ) -> set[str]:
-    """The ids whose features differ between the two tables (``old_fid``, ``new_fid``: their
-    features numbered alike), added and deleted ones included."""
+    """The ids whose features differ between the two tables (``old_map``, ``new_map``: each
+    name's number in the union of both tables' names, None: the same), added and deleted ones
+    included."""
     import numpy as np
 
     out = set(old.ids).symmetric_difference(new.ids)
@@ -934,7 +1039,12 @@ def _changed_rows(old: FeatureTable, old_fid: Any, new: FeatureTable, new_fid: A
     offset = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(
         np.cumsum(lens) - lens, lens)
     io, inn = starts_o + offset, starts_n + offset
-    differ = (old_fid[io] != new_fid[inn]) | (old.tf[io] != new.tf[inn])
+    old_fid, new_fid = old.fid[io], new.fid[inn]
+    if old_map is not None:
+        old_fid = old_map[old_fid]
+    if new_map is not None:
+        new_fid = new_map[new_fid]
+    differ = (old_fid != new_fid) | (old.tf[io] != new.tf[inn])
     bad = np.unique(np.repeat(np.arange(len(lens)), lens)[differ]).tolist()
     pos = np.flatnonzero(same)
     out.update(both[int(pos[k])] for k in bad)
@@ -1057,11 +1167,13 @@ class StoredRelated(Mapping[str, list[dict[str, Any]]]):
         self.row = {a: k for k, a in enumerate(ids)}
 
     @classmethod
-    def load(cls, text: str, index: bytes) -> StoredRelated | None:
-        """The related lists of ``text`` with its ``index`` (None when they do not match)."""
+    def load(cls, text: str, index: bytes, check: tuple[int, int] | None = None,
+             ) -> StoredRelated | None:
+        """The related lists of ``text`` with its ``index`` (None when they do not match);
+        ``check``: the text's :func:`~archive.index.textindex.text_check`, when known."""
         import numpy as np
 
-        fields = index_fields(index, RELATED_INDEX_FORMAT, text, 6)
+        fields = index_fields(index, RELATED_INDEX_FORMAT, text, 6, check)
         if fields is None:
             return None
         try:
@@ -1221,23 +1333,26 @@ def related_file(related: Mapping[str, list[dict[str, Any]]],
     """:func:`related_json`'s text of ``related`` and its index (what :meth:`StoredRelated.
     load` reads; None when the lists are not of the shape it describes). A
     :class:`RelatedLists` has the text of the lists it keeps copied from the old file."""
+    text, _, index = related_file_data(related, written, top_k)
+    return text, index
 
+
+def related_file_data(related: Mapping[str, list[dict[str, Any]]],
+                      written: dict[str, tuple[Any, str]] | None = None, top_k: int = TOP_K,
+                      ) -> tuple[str, bytes, bytes | None]:
+    """:func:`related_file`'s text, its UTF-8 bytes (encoded once: the index's check and the
+    file are made from them) and its index."""
     import numpy as np
 
     if isinstance(related, RelatedLists):
-        ids, own, old = related.ids, related.own, related.old
-        parts = [_related_item((a, own[a])) if a in own else old.part(old.row[a])
-                 for a in ids]
-        text = _joined(parts)
-        if written is not None:
-            written.clear()
-    else:
-        found = _related_parts(related, written)
-        if found is None:
-            return related_json(related), None
-        parts, text = found, _joined(found)
-        ids = sorted(related)
-        own, old = related, None
+        return _related_lists_file(related, written, top_k)
+    found = _related_parts(related, written)
+    if found is None:
+        text = related_json(related)
+        return text, text.encode("utf-8"), None
+    parts, text = found, _joined(found)
+    ids = sorted(related)
+    own = related
     n = len(ids)
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=n)
     ends = np.cumsum(lengths + 1)  # each entry's end, after the "{" or "," before it
@@ -1245,33 +1360,95 @@ def related_file(related: Mapping[str, list[dict[str, Any]]],
     row = {a: k for k, a in enumerate(ids)}
     nbr = np.full((n, top_k), -1, dtype=np.int32)
     scores = np.zeros((n, top_k), dtype=np.float64)
-    kept: list[int] = []
     for k, a in enumerate(ids):
-        rows = own.get(a)
-        if rows is None:
-            kept.append(k)
-            continue
+        rows = own[a]
         if len(rows) > top_k:
-            return text, None
+            return text, text.encode("utf-8"), None
         for j, r in enumerate(rows):
             b = row.get(r["id"])
             if b is None:
-                return text, None
+                return text, text.encode("utf-8"), None
             nbr[k, j] = b
             scores[k, j] = r["score"]
-    if kept and old is not None:
+    return _with_index(text, ids, starts, ends, nbr, scores)
+
+
+def _with_index(text: str, ids: list[str], starts: Any, ends: Any, nbr: Any, scores: Any,
+                ) -> tuple[str, bytes, bytes]:
+    """``text``, its UTF-8 bytes and its index (what :meth:`StoredRelated.load` reads)."""
+    data = text.encode("utf-8")
+    index = checked_index_bytes(RELATED_INDEX_FORMAT, (len(text), zlib.crc32(data)), ids,
+                                starts.astype("<i8").tobytes(), ends.astype("<i8").tobytes(),
+                                int(nbr.shape[1]), nbr.astype("<i4").tobytes(),
+                                scores.astype("<f8").tobytes())
+    return text, data, index
+
+
+def _related_lists_file(related: RelatedLists, written: dict[str, tuple[Any, str]] | None,
+                        top_k: int) -> tuple[str, bytes, bytes | None]:
+    """:func:`related_file_data` of a :class:`RelatedLists`: the kept lists' text copied from
+    the old file a run at a time (the entries of consecutive articles that were consecutive
+    there, with the commas between them: a few slices, not one per article), their places
+    and neighbours renumbered as arrays."""
+    import numpy as np
+
+    ids, own, old = related.ids, related.own, related.old
+    if written is not None:
+        written.clear()
+    n = len(ids)
+    # each article's row in the old file (-1: new), and whether its list is its own
+    before = np.fromiter(map(old.row.get, ids, repeat(-1)), dtype=np.int64, count=n)
+    mine = np.zeros(n, dtype=bool)
+    where_own = np.asarray(sorted(k for k in map(partial(bisect_left, ids), own)
+                                  if k < n and ids[k] in own), dtype=np.int64)
+    mine[where_own] = True
+    kept = np.flatnonzero(~mine)
+    if len(kept) and bool((before[kept] < 0).any()):
+        raise KeyError("an article of neither list")  # (what old[aid] raises)
+    lengths = np.zeros(n, dtype=np.int64)
+    lengths[kept] = old.ends[before[kept]] - old.starts[before[kept]]
+    own_parts = {int(k): _related_item((ids[k], own[ids[k]])) for k in where_own.tolist()}
+    for k, part in own_parts.items():
+        lengths[k] = len(part)
+    # the runs of kept articles whose old entries follow one another
+    follows = np.zeros(n, dtype=bool)
+    if n > 1:
+        follows[1:] = ~mine[1:] & ~mine[:-1] & (before[1:] == before[:-1] + 1)
+    firsts = np.flatnonzero(~follows).tolist()
+    lasts = [*(k - 1 for k in firsts[1:]), n - 1] if n else []
+    pieces: list[str] = []
+    for lo, hi in zip(firsts, lasts, strict=True):
+        if mine[lo]:
+            pieces.append(own_parts[lo])
+            continue
+        piece = old.text[int(old.starts[before[lo]]):int(old.ends[before[hi]])]
+        if not piece.startswith(f"\n {_quote(ids[lo])}: "):
+            raise ValueError(f"related.json does not match its index at {ids[lo]!r}")
+        pieces.append(piece)
+    text = _joined(pieces)
+    ends = np.cumsum(lengths + 1)  # each entry's end, after the "{" or "," before it
+    starts = ends - lengths
+    nbr = np.full((n, top_k), -1, dtype=np.int32)
+    scores = np.zeros((n, top_k), dtype=np.float64)
+    for k in own_parts:
+        rows = own[ids[k]]
+        if len(rows) > top_k:
+            return text, text.encode("utf-8"), None
+        for j, r in enumerate(rows):
+            b = bisect_left(ids, r["id"])
+            if b == n or ids[b] != r["id"]:
+                return text, text.encode("utf-8"), None
+            nbr[k, j] = b
+            scores[k, j] = r["score"]
+    if len(kept):
         # the kept lists' rows, renumbered into the new ids (they name no deleted article)
-        where = np.asarray(kept, dtype=np.int64)
-        before = np.fromiter((old.row[ids[k]] for k in kept), dtype=np.int64, count=len(kept))
-        remap = np.fromiter((row.get(a, -1) for a in old.ids), dtype=np.int32,
-                            count=len(old.ids))
-        got = old.nbr[before]
+        remap = np.full(len(old.ids), -1, dtype=np.int32)
+        known = before >= 0
+        remap[before[known]] = np.flatnonzero(known)
+        got = old.nbr[before[kept]]
         mapped = np.where(got >= 0, remap[np.maximum(got, 0)], -1)
         if bool(np.any((got >= 0) & (mapped < 0))):
-            return text, None
-        nbr[where] = mapped
-        scores[where] = old.scores[before]
-    index = index_bytes(RELATED_INDEX_FORMAT, text, ids, starts.astype("<i8").tobytes(),
-                        ends.astype("<i8").tobytes(), top_k, nbr.astype("<i4").tobytes(),
-                        scores.astype("<f8").tobytes())
-    return text, index
+            return text, text.encode("utf-8"), None
+        nbr[kept] = mapped
+        scores[kept] = old.scores[before[kept]]
+    return _with_index(text, ids, starts, ends, nbr, scores)

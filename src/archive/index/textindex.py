@@ -43,14 +43,25 @@ class TextCheck:
         return self.length, self.crc
 
 
-def index_fields(index: bytes, fmt: int, text: str, count: int) -> tuple[Any, ...] | None:
+def read_checked(path: Any) -> tuple[str, tuple[int, int]]:
+    """The text of the file ``path`` (UTF-8) and its :func:`text_check`, from the bytes read
+    (not encoded again: 23 MB of related.json at 29,904 articles)."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    text = data.decode("utf-8")
+    return text, (len(text), zlib.crc32(data))
+
+
+def index_fields(index: bytes, fmt: int, text: str, count: int,
+                 check: tuple[int, int] | None = None) -> tuple[Any, ...] | None:
     """The ``count`` fields of ``index`` when it was made in layout ``fmt`` for ``text``
-    (None: unreadable, another layout, or made for another text)."""
+    (None: unreadable, another layout, or made for another text); ``check``: the text's
+    :func:`text_check`, when the caller has it."""
     try:
         got = marshal.loads(index)
     except (EOFError, ValueError, TypeError):
         return None
     if (type(got) is not tuple or len(got) != count + 2 or got[0] != fmt
-            or got[1] != text_check(text)):
+            or got[1] != (text_check(text) if check is None else check)):
         return None
     return got[2:]
