@@ -20,6 +20,8 @@
  *   picked(column, entries)                list(map(column.__getitem__, entries))
  *   lowered(terms)                         archive.browser.articleterms._lowered_py
  *   add_firsts(first, entries, …)          archive.browser.articleterms._add_firsts_py
+ *   spill_new, spill_add, spill_groups,     archive.browser.index._Spill (module hidden:
+ *   spill_take, spill_size                  its bytearrays, _spilled and add_bytes)
  *
  * Nothing here depends on addresses or on Python's string hashes (PYTHONHASHSEED): groups
  * and terms are found by their FNV-1a hashes, in the order the lists and dicts give.
@@ -1543,6 +1545,277 @@ lowered(PyObject *Py_UNUSED(self), PyObject *terms)
     return out;
 }
 
+/* ---- the spill's buffers (index._Spill) ------------------------------------------------ */
+
+/* Per bucket, the records gathered since its last batch was written: in Python a record was
+ * joined from the article's groups (a copy), appended to the bucket's bytearray (another, and
+ * the bytearray's growth by an eighth at a time copied it again and again) and joined once
+ * more with the batch's head when written; the dict of buckets and the two calls per record
+ * cost the interpreter about as much. Here each group's bytes are copied once, into its
+ * bucket's buffer (kept for the next batch), and once more into the batch's bytes. The
+ * batches' bytes are the twin's (index._Spill with the module hidden). */
+typedef struct {
+    Py_ssize_t n, flush;  /* buckets; a buffer this long is written (spill_groups says which) */
+    Buf *bufs;            /* per bucket: its records */
+    long long *counts, *sizes;  /* per bucket: records held; bytes spilled (4 + len a record) */
+    Py_ssize_t *first, *last;  /* spill_groups: per bucket its first and last group (-1) */
+    Py_ssize_t *next;     /* per group its bucket's next group, then the buckets in order */
+    Py_ssize_t room;      /* groups next has room for (2 * room items) */
+} Spill;
+
+#define SPILL_CAPSULE "archive.browser._cterms.Spill"
+
+static void
+spill_free(PyObject *capsule)
+{
+    Spill *s = PyCapsule_GetPointer(capsule, SPILL_CAPSULE);
+    if (s == NULL)
+        return;
+    if (s->bufs != NULL)
+        for (Py_ssize_t b = 0; b < s->n; b++)
+            PyMem_Free(s->bufs[b].p);
+    PyMem_Free(s->bufs);
+    PyMem_Free(s->counts);
+    PyMem_Free(s->sizes);
+    PyMem_Free(s->first);
+    PyMem_Free(s->last);
+    PyMem_Free(s->next);
+    PyMem_Free(s);
+}
+
+/* spill_new(buckets, flush): the buffers of a spill of ``buckets`` buckets. */
+static PyObject *
+spill_new(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    Py_ssize_t n, flush;
+    if (!PyArg_ParseTuple(args, "nn:spill_new", &n, &flush))
+        return NULL;
+    if (n <= 0 || n > (1 << 24) || flush <= 0) {
+        PyErr_SetString(PyExc_ValueError, "spill_new: buckets and flush must be positive");
+        return NULL;
+    }
+    Spill *s = PyMem_Calloc(1, sizeof(Spill));
+    if (s == NULL)
+        return PyErr_NoMemory();
+    s->n = n;
+    s->flush = flush;
+    s->bufs = PyMem_Calloc((size_t)n, sizeof(Buf));
+    s->counts = PyMem_Calloc((size_t)n, sizeof(long long));
+    s->sizes = PyMem_Calloc((size_t)n, sizeof(long long));
+    s->first = PyMem_Malloc((size_t)n * sizeof(Py_ssize_t));
+    s->last = PyMem_Malloc((size_t)n * sizeof(Py_ssize_t));
+    PyObject *capsule = NULL;
+    if (s->bufs == NULL || s->counts == NULL || s->sizes == NULL || s->first == NULL
+        || s->last == NULL)
+        PyErr_NoMemory();
+    else
+        capsule = PyCapsule_New(s, SPILL_CAPSULE, spill_free);
+    if (capsule == NULL) {
+        PyMem_Free(s->bufs);
+        PyMem_Free(s->counts);
+        PyMem_Free(s->sizes);
+        PyMem_Free(s->first);
+        PyMem_Free(s->last);
+        PyMem_Free(s);
+        return NULL;
+    }
+    for (Py_ssize_t b = 0; b < n; b++)
+        s->first[b] = -1;
+    return capsule;
+}
+
+/* The capsule's Spill and a bucket of it (NULL and an exception: not one). */
+static Spill *
+spill_of(PyObject *capsule, Py_ssize_t bucket)
+{
+    Spill *s = PyCapsule_GetPointer(capsule, SPILL_CAPSULE);
+    if (s != NULL && (bucket < 0 || bucket >= s->n)) {
+        PyErr_Format(PyExc_IndexError, "spill bucket %zd out of range", bucket);
+        return NULL;
+    }
+    return s;
+}
+
+/* spill_add(spill, bucket, data): the record ``data`` (its marshal bytes) added to the
+ * bucket; True when its buffer is now to be written (index._Spill.add_bytes). */
+static PyObject *
+spill_add(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *capsule;
+    Py_ssize_t bucket;
+    Py_buffer view;
+    if (!PyArg_ParseTuple(args, "Ony*:spill_add", &capsule, &bucket, &view))
+        return NULL;
+    Spill *s = spill_of(capsule, bucket);
+    int r = s == NULL ? -1 : buf_put(&s->bufs[bucket], view.buf, view.len);
+    Py_ssize_t len = view.len;
+    PyBuffer_Release(&view);
+    if (r < 0)
+        return NULL;
+    s->counts[bucket]++;
+    s->sizes[bucket] += 4 + len;
+    return PyBool_FromLong(s->bufs[bucket].len >= s->flush);
+}
+
+/* spill_groups(spill, seq, hashes, groups, mask): an article's groups (their marshal bytes)
+ * added, one record (seq, [group, …]) per bucket (hash & mask) of the groups in the order
+ * they come, as index._write_browser_index joined them (_spilled); the buckets whose buffers
+ * are now to be written, in the order the buckets first come. */
+static PyObject *
+spill_groups(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *capsule, *seq, *hashes, *groups;
+    unsigned long long mask;
+    if (!PyArg_ParseTuple(args, "OOO!O!K:spill_groups", &capsule, &seq, &PyList_Type, &hashes,
+                          &PyList_Type, &groups, &mask))
+        return NULL;
+    Spill *s = spill_of(capsule, 0);
+    if (s == NULL)
+        return NULL;
+    if (!PyLong_CheckExact(seq)) {
+        PyErr_SetString(PyExc_TypeError, "spill_groups: seq must be an int");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(hashes);
+    if (PyList_GET_SIZE(groups) != n) {
+        PyErr_SetString(PyExc_ValueError, "zip() arguments differ in length");
+        return NULL;
+    }
+    if (n > s->room) {
+        /* next: a group's next in its bucket; order: the buckets in the order they come */
+        Py_ssize_t room = s->room;
+        Py_ssize_t *next = native_grown(s->next, &room, n, 2 * sizeof(Py_ssize_t), 1024);
+        if (next == NULL)
+            return NULL;
+        s->next = next;
+        s->room = room;
+    }
+    Py_ssize_t *next = s->next, *order = s->next + s->room;
+    /* the record's head: marshal's "(seq, [" (the seq's bytes made once for every bucket) */
+    Buf head = {NULL, 0, 0};
+    if (w_head(&head, '(', 2) < 0 || w_int(&head, seq) < 0) {
+        PyMem_Free(head.p);
+        return NULL;
+    }
+    PyObject *full = NULL;
+    Py_ssize_t norder = 0;
+    for (Py_ssize_t g = 0; g < n; g++) {
+        PyObject *hv = PyList_GET_ITEM(hashes, g);
+        if (!PyLong_Check(hv) || !PyBytes_Check(PyList_GET_ITEM(groups, g))) {
+            PyErr_SetString(PyExc_TypeError, "spill_groups: hashes must be int, groups bytes");
+            goto done;
+        }
+        unsigned long long hash = PyLong_AsUnsignedLongLongMask(hv);
+        if (hash == (unsigned long long)-1 && PyErr_Occurred())
+            goto done;
+        if ((hash & mask) >= (unsigned long long)s->n) {
+            PyErr_Format(PyExc_IndexError, "spill bucket %llu out of range", hash & mask);
+            goto done;
+        }
+        Py_ssize_t b = (Py_ssize_t)(hash & mask);
+        next[g] = -1;
+        if (s->first[b] < 0) {
+            s->first[b] = g;
+            order[norder++] = b;
+        }
+        else
+            next[s->last[b]] = g;
+        s->last[b] = g;
+    }
+    if ((full = PyList_New(0)) == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < norder; i++) {
+        Py_ssize_t b = order[i], count = 0, size = head.len + 5;
+        for (Py_ssize_t g = s->first[b]; g >= 0; g = next[g]) {
+            count++;
+            size += PyBytes_GET_SIZE(PyList_GET_ITEM(groups, g));
+        }
+        Buf *buf = &s->bufs[b];
+        if (count > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "spill_groups: too many groups");
+            Py_CLEAR(full);
+            goto done;
+        }
+        if (buf_reserve(buf, size) < 0) {
+            Py_CLEAR(full);
+            goto done;
+        }
+        char *p = buf->p + buf->len;
+        memcpy(p, head.p, (size_t)head.len);
+        p += head.len;
+        *p = '[';
+        put_u32(p + 1, (uint32_t)count);
+        p += 5;
+        for (Py_ssize_t g = s->first[b]; g >= 0; g = next[g]) {
+            PyObject *data = PyList_GET_ITEM(groups, g);
+            memcpy(p, PyBytes_AS_STRING(data), (size_t)PyBytes_GET_SIZE(data));
+            p += PyBytes_GET_SIZE(data);
+        }
+        buf->len += size;
+        s->counts[b]++;
+        s->sizes[b] += 4 + size;
+        if (buf->len >= s->flush) {
+            PyObject *bv = PyLong_FromSsize_t(b);
+            int r = bv == NULL ? -1 : PyList_Append(full, bv);
+            Py_XDECREF(bv);
+            if (r < 0) {
+                Py_CLEAR(full);
+                goto done;
+            }
+        }
+    }
+done:
+    for (Py_ssize_t i = 0; i < norder; i++)  /* (the lists emptied for the next article) */
+        s->first[order[i]] = -1;
+    PyMem_Free(head.p);
+    return full;
+}
+
+/* spill_take(spill, bucket): the bucket's batch as written to its file, the marshal bytes
+ * of the list of its records with their length (4 bytes little-endian) before them (index.
+ * _Spill._flush), its buffer emptied; None when it holds no record. */
+static PyObject *
+spill_take(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *capsule;
+    Py_ssize_t bucket;
+    if (!PyArg_ParseTuple(args, "On:spill_take", &capsule, &bucket))
+        return NULL;
+    Spill *s = spill_of(capsule, bucket);
+    if (s == NULL)
+        return NULL;
+    if (s->counts[bucket] == 0)
+        Py_RETURN_NONE;
+    Buf *buf = &s->bufs[bucket];
+    if (buf->len > (Py_ssize_t)UINT32_MAX - 5 || s->counts[bucket] > UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "spill_take: a batch past 4 GB");
+        return NULL;
+    }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, buf->len + 9);
+    if (out == NULL)
+        return NULL;
+    char *p = PyBytes_AS_STRING(out);
+    put_u32(p, (uint32_t)(buf->len + 5));
+    p[4] = '[';
+    put_u32(p + 5, (uint32_t)s->counts[bucket]);
+    memcpy(p + 9, buf->p, (size_t)buf->len);
+    buf->len = 0;
+    s->counts[bucket] = 0;
+    return out;
+}
+
+/* spill_size(spill, bucket): the bytes spilled to the bucket, 4 + len a record. */
+static PyObject *
+spill_size(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *capsule;
+    Py_ssize_t bucket;
+    if (!PyArg_ParseTuple(args, "On:spill_size", &capsule, &bucket))
+        return NULL;
+    Spill *s = spill_of(capsule, bucket);
+    return s == NULL ? NULL : PyLong_FromLongLong(s->sizes[bucket]);
+}
+
 static PyMethodDef methods[] = {
     {"term_hash", term_hash, METH_O,
      "FNV-1a (32 bit) over the UTF-16 code units of a term (index.term_hash_py)."},
@@ -1564,6 +1837,14 @@ static PyMethodDef methods[] = {
      "The body entries' first forms set where not set (articleterms._add_firsts_py)."},
     {"add_field", add_field, METH_VARARGS,
      "A field's terms and cells added to the postings (articleterms.add_field_py)."},
+    {"spill_new", spill_new, METH_VARARGS, "The buffers of a spill (index._Spill)."},
+    {"spill_add", spill_add, METH_VARARGS,
+     "A record added to a bucket; True: its buffer is to be written (index._Spill.add_bytes)."},
+    {"spill_groups", spill_groups, METH_VARARGS,
+     "An article's groups added, a record per bucket; the buckets to write (index._Spill)."},
+    {"spill_take", spill_take, METH_VARARGS,
+     "A bucket's batch bytes, its buffer emptied; None: no record (index._Spill._flush)."},
+    {"spill_size", spill_size, METH_VARARGS, "The bytes spilled to a bucket (index._Spill.size)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1246,7 +1246,11 @@ class _Spill:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
         self.flush = max(SPILL_FLUSH * SPILL_BUCKETS // buckets, 1 << 12)
+        self.buckets = buckets
         self.files: dict[int, IO[bytes]] = {}
+        # the records gathered and the sizes: in C where the module is built (buckets 0 …
+        # buckets, the last for the articles' docs records), else here
+        self.native = None if _cterms is None else _cterms.spill_new(buckets + 1, self.flush)
         # per bucket: [its records' marshal bytes gathered, how many]
         self.buffers: dict[int, list[Any]] = {}
         self.sizes: dict[int, int] = {}
@@ -1256,6 +1260,10 @@ class _Spill:
 
     def add_bytes(self, bucket: int, data: bytes) -> None:
         """:meth:`add` of an item given as its marshal bytes (version 2)."""
+        if self.native is not None:
+            if _cterms.spill_add(self.native, bucket, data):
+                self._flush(bucket)
+            return
         batch = self.buffers.get(bucket)
         if batch is None:
             batch = self.buffers[bucket] = [bytearray(), 0]
@@ -1266,22 +1274,60 @@ class _Spill:
         # passes, :func:`_write_shards`)
         self.sizes[bucket] = self.sizes.get(bucket, 0) + 4 + len(data)
         if len(buffer) >= self.flush:
-            self._flush(bucket, batch)
+            self._flush(bucket)
 
-    def _flush(self, bucket: int, batch: list[Any]) -> None:
+    def add_groups(self, seq: int, hashes: list[int], groups: list[bytes], mask: int) -> None:
+        """An article's groups (:attr:`_Record.groups`, ``hashes`` theirs): per bucket
+        (``hash & mask``), one record ``(seq, [group, …])`` of its groups in their order,
+        read back by :func:`_write_shards`; its marshal bytes are made of the groups' own
+        (:func:`_spilled`). In one C call where the module is built (each group's bytes
+        copied once, into its bucket's buffer)."""
+        if self.native is not None:
+            for bucket in _cterms.spill_groups(self.native, seq, hashes, groups, mask):
+                self._flush(bucket)
+            return
+        by_bucket: dict[int, list[bytes]] = {}
+        for h, data in zip(hashes, groups, strict=True):
+            b = by_bucket.get(h & mask)
+            if b is None:
+                by_bucket[h & mask] = [data]
+            else:
+                b.append(data)
+        head = _SPILL_HEAD + marshal.dumps(seq, 2)
+        for bucket, held in by_bucket.items():
+            self.add_bytes(bucket, _spilled(head, held))
+
+    def _file(self, bucket: int) -> IO[bytes]:
         out = self.files.get(bucket)
         if out is None:
             out = self.files[bucket] = open(self.directory / f"{bucket}.bin", "wb")  # noqa: SIM115
+        return out
+
+    def _flush(self, bucket: int) -> None:
+        if self.native is not None:
+            self._file(bucket).write(_cterms.spill_take(self.native, bucket))
+            return
+        batch = self.buffers[bucket]
         buffer, count = batch
-        out.write(b"".join([(5 + len(buffer)).to_bytes(4, "little"), b"[",
-                            count.to_bytes(4, "little"), buffer]))
+        self._file(bucket).write(b"".join([(5 + len(buffer)).to_bytes(4, "little"), b"[",
+                                           count.to_bytes(4, "little"), buffer]))
         buffer.clear()
         batch[1] = 0
 
     def close(self) -> None:
+        if self.native is not None:
+            # the rest of each bucket written, its size kept, the buffers freed
+            for bucket in range(self.buckets + 1):
+                data = _cterms.spill_take(self.native, bucket)
+                if data is not None:
+                    self._file(bucket).write(data)
+                size = _cterms.spill_size(self.native, bucket)
+                if size:
+                    self.sizes[bucket] = size
+            self.native = None
         for bucket, batch in self.buffers.items():
             if batch[1]:
-                self._flush(bucket, batch)
+                self._flush(bucket)
         for out in self.files.values():
             out.close()
 
@@ -2237,19 +2283,8 @@ def _write_browser_index(
                 if rec.doc is not None:
                     spill.add(buckets, (seq, rec.doc))
                 # per bucket, the article's groups (one per term hash), read back by
-                # _write_shards as ``(seq, [(hash, postings, forms), …])``: the record is
-                # that tuple's marshal bytes, made of the groups' own (:func:`_spilled`)
-                by_bucket: dict[int, list[bytes]] = {}
-                mask = buckets - 1
-                for h, data in zip(rec.hashes, rec.groups, strict=True):
-                    b = by_bucket.get(h & mask)
-                    if b is None:
-                        by_bucket[h & mask] = [data]
-                    else:
-                        b.append(data)
-                head = _SPILL_HEAD + marshal.dumps(seq, 2)
-                for bucket, groups in by_bucket.items():
-                    spill.add_bytes(bucket, _spilled(head, groups))
+                # _write_shards as ``(seq, [(hash, postings, forms), …])``
+                spill.add_groups(seq, rec.hashes, rec.groups, buckets - 1)
                 if hashes_dir is None:
                     continue
                 digests = rec.digests
