@@ -196,6 +196,34 @@ w_str(Buf *b, PyObject *v)
         b->len += n;
         return 0;
     }
+    if (kind == PyUnicode_2BYTE_KIND && n <= (INT32_MAX - 5) / 3) {
+        /* (the usual term: Arabic) one pass, room made for three bytes a character and the
+         * length put in the head afterwards; a surrogate is three bytes as below */
+        if (buf_reserve(b, 5 + 3 * n) < 0)
+            return -1;
+        const Py_UCS2 *u = data;
+        unsigned char *start = (unsigned char *)b->p + b->len + 5, *p = start;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS2 c = u[i];
+            if (c < 0x80)
+                *p++ = (unsigned char)c;
+            else if (c < 0x800) {
+                p[0] = (unsigned char)(0xC0 | (c >> 6));
+                p[1] = (unsigned char)(0x80 | (c & 0x3F));
+                p += 2;
+            }
+            else {
+                p[0] = (unsigned char)(0xE0 | (c >> 12));
+                p[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+                p[2] = (unsigned char)(0x80 | (c & 0x3F));
+                p += 3;
+            }
+        }
+        b->p[b->len] = 'u';
+        put_u32(b->p + b->len + 1, (uint32_t)(p - start));
+        b->len += 5 + (p - start);
+        return 0;
+    }
     Py_ssize_t size = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
