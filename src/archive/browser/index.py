@@ -385,7 +385,7 @@ class _Record:
     """What one article contributes to the browser data (see :func:`_record`)."""
 
     hashes: list[int]  # the article's term hashes, in order of first appearance
-    groups: list[bytes]  # per hash: its group's bytes (see _term_groups)
+    groups: list[bytes]  # per hash: its group's bytes (see _term_groups); none when spilled
     doc: dict[str, Any] | None  # docs/<n>.json: where the card's raw source is None
     card: list[Any]  # [id, path, title, url or None, date, source, raw source or None]
     row: list[Any]  # [date, source, places, actors]
@@ -455,18 +455,32 @@ def _term_groups_py(postings: dict[str, list[Any]], forms: dict[tuple[int, str, 
     return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
-def _field_groups(fields: Fields, forms: Firsts) -> tuple[list[int], list[bytes], array[int]]:
+def _field_groups(fields: Fields, forms: Firsts, spill: tuple[_Spill, int] | None = None
+                  ) -> tuple[list[int], list[bytes], array[int]]:
     """An article's term groups (:func:`_term_groups` of the postings of ``fields``) and its
     digests (:attr:`_Record.digests`: the hashes, then the groups' CRC-32s); in one C call
-    where the module is built (no postings dict: the groups written from the fields)."""
+    where the module is built (no postings dict: the groups written from the fields).
+    ``spill``: (the spill, the article's seq) its groups go to (:meth:`_Spill.add_groups`),
+    and none returned (the C call then makes no int or bytes per group)."""
     digests = array("I")
     if _cterms is not None:
+        if spill is not None and spill[0].native is not None:
+            to, seq = spill
+            data, full = _cterms.field_groups(fields, forms, None, to.native, seq,
+                                              to.buckets - 1)
+            digests.frombytes(data)
+            for bucket in full:
+                to._flush(bucket)
+            return [], [], digests
         hashes, groups, data = _cterms.field_groups(fields, forms)
         digests.frombytes(data)
-        return hashes, groups, digests
-    hashes, groups = _term_groups(postings_of(fields), forms)
-    digests.extend(hashes)
-    digests.extend(map(zlib.crc32, groups))
+    else:
+        hashes, groups = _term_groups(postings_of(fields), forms)
+        digests.extend(hashes)
+        digests.extend(map(zlib.crc32, groups))
+    if spill is not None:
+        spill[0].add_groups(spill[1], hashes, groups, spill[0].buckets - 1)
+        return [], [], digests
     return hashes, groups, digests
 
 
@@ -474,11 +488,12 @@ def _field_groups(fields: Fields, forms: Firsts) -> tuple[list[int], list[bytes]
 _FORMS_OF = operator.itemgetter(2)
 
 
-def _record(doc: IndexDoc | ArticleColumns, url: str | None, raw_text: str | None = None
-            ) -> _Record:
+def _record(doc: IndexDoc | ArticleColumns, url: str | None, raw_text: str | None = None,
+            spill: tuple[_Spill, int] | None = None) -> _Record:
     """What the article ``doc`` (its tokens, or its analysis record's columns: the same
     record) contributes, its text made from ``raw_text`` (its published raw text) when it
-    can be."""
+    can be. ``spill``: (the spill, the article's seq) its groups go to at once (a new
+    article, always spilled): the record holds none (:func:`_field_groups`)."""
     if isinstance(doc, ArticleColumns):
         fields, first = column_fields(doc)
         art = doc.article
@@ -490,7 +505,7 @@ def _record(doc: IndexDoc | ArticleColumns, url: str | None, raw_text: str | Non
         ident, path, title, date, source, text = (doc.id, doc.path, doc.title, doc.date,
                                                   doc.source, doc.text)
         places, actors = list(doc.places), list(doc.actors)
-    hashes, groups, digests = _field_groups(fields, first)
+    hashes, groups, digests = _field_groups(fields, first, spill)
     source_of = None if raw_text is None else raw_source(raw_text, text)
     # the card says how the text is made from raw/<id>.txt (format 12): the results shown need
     # their card and text, so the page fetches their cards blocks (and raw texts) and a docs/
@@ -2275,7 +2290,10 @@ def _write_browser_index(
                         aa = analyzed.article(ident)
                     doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
                 # the text from the site's raw/<id>.txt when it can be made from it
-                rec = _record(doc, url, published_raw(Path(site_dir), ident))
+                # a new article's groups go to the spill as they are made (it is spilled
+                # whatever its fingerprint): no int or bytes object per group
+                rec = _record(doc, url, published_raw(Path(site_dir), ident),
+                              (spill, seq) if old is None else None)
                 entries.append([rec.fingerprint, rec.card, rec.row, made_from])
                 if old is not None and old[1] == rec.fingerprint:
                     continue
@@ -2283,8 +2301,10 @@ def _write_browser_index(
                 if rec.doc is not None:
                     spill.add(buckets, (seq, rec.doc))
                 # per bucket, the article's groups (one per term hash), read back by
-                # _write_shards as ``(seq, [(hash, postings, forms), …])``
-                spill.add_groups(seq, rec.hashes, rec.groups, buckets - 1)
+                # _write_shards as ``(seq, [(hash, postings, forms), …])`` (a new article's
+                # are there already)
+                if old is not None:
+                    spill.add_groups(seq, rec.hashes, rec.groups, buckets - 1)
                 if hashes_dir is None:
                     continue
                 digests = rec.digests
