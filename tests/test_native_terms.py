@@ -509,3 +509,44 @@ def test_spill_refuses_odd_calls(tmp_path: Any) -> None:
     assert _cterms.spill_size(native, 0) == 0
     assert _cterms.spill_add(native, 2, bytearray(b"ab")) is False
     assert _cterms.spill_take(native, 2) == b"\x07\x00\x00\x00[\x01\x00\x00\x00ab"
+
+
+@SETTINGS
+@given(st.data())
+def test_field_groups_spilled_are_the_twins(tmp_path_factory: pytest.TempPathFactory,
+                                            data: st.DataObject) -> None:
+    """A new article's groups spilled from ``field_groups``' own buffer (``_record`` with a
+    spill) make the files, sizes and digests the twin makes (its groups made, then
+    :meth:`_Spill.add_groups`), at 1, 2, 64 and 512 buckets."""
+    buckets = data.draw(st.sampled_from([1, 2, 64, 512]))
+    articles = data.draw(st.lists(_fields(), max_size=12))
+
+    def spilled(folder: Any) -> tuple[dict[str, bytes], list[int], list[bytes]]:
+        spill = browser_index._Spill(folder, buckets)
+        digests = []
+        for seq, (fields, forms) in enumerate(articles):
+            hashes, groups, d = browser_index._field_groups(fields, forms, (spill, seq * 7919))
+            assert (hashes, groups) == ([], [])
+            digests.append(d.tobytes())
+        spill.close()
+        return ({p.name: p.read_bytes() for p in sorted(folder.iterdir())},
+                [spill.size(b) for b in range(buckets + 1)], digests)
+
+    with pytest.MonkeyPatch.context() as mp:
+        got = _outcome(spilled, tmp_path_factory.mktemp("c"))
+        hide(mp)
+        want = _outcome(spilled, tmp_path_factory.mktemp("py"))
+    assert got == want  # (or the same error: a term UTF-16 cannot encode)
+
+
+def test_field_groups_spill_refuses_odd_calls(tmp_path: Any) -> None:
+    native = _cterms.spill_new(2, 4096)
+    fields = [(0, ["a", "b", "c"], ["1", "2", "3"])]
+    with pytest.raises(IndexError):  # a hash beyond the buckets
+        _cterms.field_groups(fields, {}, None, native, 0, 0xFF)
+    with pytest.raises(TypeError):
+        _cterms.field_groups(fields, {}, None, native, "0", 1)
+    with pytest.raises(ValueError):
+        _cterms.field_groups(fields, {}, None, object(), 0, 1)
+    data, full = _cterms.field_groups(fields, {}, None, native, 2**70, 1)
+    assert full == [] and len(data) == 2 * 4 * len(_cterms.field_groups(fields, {})[0])
