@@ -548,6 +548,16 @@ spill_of(PyObject *capsule, Py_ssize_t bucket)
     return s;
 }
 
+/* The spill and bucket of a call's (capsule, bucket) arguments. */
+static Spill *
+spill_args(PyObject *args, const char *format, Py_ssize_t *bucket)
+{
+    PyObject *capsule;
+    if (!PyArg_ParseTuple(args, format, &capsule, bucket))
+        return NULL;
+    return spill_of(capsule, *bucket);
+}
+
 /* spill_add(spill, bucket, data): the record ``data`` (its marshal bytes) added to the
  * bucket; True when its buffer is now to be written (index._Spill.add_bytes). */
 static PyObject *
@@ -617,6 +627,18 @@ spill_put(Spill *s, PyObject *seq, Py_ssize_t n, const Py_ssize_t *bucket,
             PyErr_SetString(PyExc_OverflowError, "spill: too many groups");
             r = -1;
             break;
+        }
+        if (buf->cap == 0) {
+            /* room for a batch and a quarter at once: doubled only by a record larger than
+             * that (doubling from 4 KB held up to twice a batch, more than the twin's
+             * bytearrays: a buffer per bucket while the articles are read) */
+            Py_ssize_t room = s->flush + s->flush / 4 > size ? s->flush + s->flush / 4 : size;
+            if ((buf->p = PyMem_Malloc((size_t)room)) == NULL) {
+                PyErr_NoMemory();
+                r = -1;
+                break;
+            }
+            buf->cap = room;
         }
         if (buf_reserve(buf, size) < 0) {
             r = -1;
@@ -742,11 +764,8 @@ done:
 static PyObject *
 spill_take(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    PyObject *capsule;
     Py_ssize_t bucket;
-    if (!PyArg_ParseTuple(args, "On:spill_take", &capsule, &bucket))
-        return NULL;
-    Spill *s = spill_of(capsule, bucket);
+    Spill *s = spill_args(args, "On:spill_take", &bucket);
     if (s == NULL)
         return NULL;
     if (s->counts[bucket] == 0)
@@ -773,11 +792,8 @@ spill_take(PyObject *Py_UNUSED(self), PyObject *args)
 static PyObject *
 spill_size(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    PyObject *capsule;
     Py_ssize_t bucket;
-    if (!PyArg_ParseTuple(args, "On:spill_size", &capsule, &bucket))
-        return NULL;
-    Spill *s = spill_of(capsule, bucket);
+    Spill *s = spill_args(args, "On:spill_size", &bucket);
     return s == NULL ? NULL : PyLong_FromLongLong(s->sizes[bucket]);
 }
 
