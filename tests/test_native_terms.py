@@ -422,3 +422,131 @@ def test_column_terms_of_synthetic_articles_are_the_twins(monkeypatch: pytest.Mo
     assert [tuple(map(list, map(dict.items, articleterms.column_terms(c)))) for c in made] \
         == with_c
     assert [browser_index._term_groups(*articleterms.column_terms(c)) for c in made] == groups
+
+
+def _spill_files(tmp: Any, buckets: int, articles: list[tuple[int, list[int], list[bytes]]],
+                 docs: list[tuple[int, Any]]) -> tuple[dict[str, bytes], dict[int, int]]:
+    """The spill files and bucket sizes of ``articles`` (seq, hashes, groups) and docs
+    records, spilled as the writer spills them."""
+    spill = browser_index._Spill(tmp, buckets)
+    for (seq, hashes, groups), doc in zip(articles, docs + [None] * len(articles),
+                                          strict=False):
+        spill.add_groups(seq, hashes, groups, buckets - 1)
+        if doc is not None:
+            spill.add(buckets, doc)
+    spill.close()
+    files = {p.name: p.read_bytes() for p in sorted(tmp.iterdir())}
+    return files, {b: spill.size(b) for b in range(buckets + 1)}
+
+
+_GROUPS = st.lists(st.tuples(st.integers(0, 2**32 - 1),
+                             st.binary(max_size=300) | st.sampled_from([b"", b"x" * 5000])),
+                   max_size=40)
+
+
+@SETTINGS
+@given(st.sampled_from([1, 2, 64, 512]),
+       st.lists(st.tuples(st.integers(0, 2**31 - 1) | st.integers(2**31, 2**80), _GROUPS),
+                max_size=30),
+       st.lists(st.tuples(st.integers(0, 99), st.text(max_size=5)), max_size=5))
+def test_spill_files_are_the_twins(tmp_path_factory: pytest.TempPathFactory, buckets: int,
+                                   articles: list[tuple[int, list[tuple[int, bytes]]]],
+                                   docs: list[tuple[int, Any]]) -> None:
+    """The C spill (``_cterms.spill_*``) writes the bytes, batches and sizes the twin writes
+    (the records, their order per bucket, where the batches break), at any number of buckets
+    (flushes of 4 KB at 512), with seqs beyond 32 and 64 bits and empty and large groups;
+    and the writer reads them back alike."""
+    rows = [(seq, [h for h, _ in groups], [g for _, g in groups]) for seq, groups in articles]
+    with pytest.MonkeyPatch.context() as mp:
+        got = _spill_files(tmp_path_factory.mktemp("c"), buckets, rows, docs)
+        hide(mp)
+        want = _spill_files(tmp_path_factory.mktemp("py"), buckets, rows, docs)
+    assert got == want
+
+
+def test_spill_of_real_groups_reads_back(tmp_path: Any) -> None:
+    """Real-looking groups (``_cterms.field_groups``) spilled by the C spill read back as the
+    records the writer made, bucket by bucket, in order."""
+    rng = random.Random(7)
+    words = ["كتب", "كاتب", "مكتبة", "درس", "مدرسة", "A", "\U0001d49c", "x" * 40]
+    spill = browser_index._Spill(tmp_path, 64)
+    want: dict[int, list[Any]] = {}
+    for seq in range(300):
+        terms = [rng.choice(words) + str(rng.randrange(50)) for _ in range(rng.randrange(1, 30))]
+        fields = [(f, terms[f::3], [str(rng.randrange(9))] * len(terms[f::3])) for f in range(3)]
+        hashes, groups, _digests = _cterms.field_groups(fields, {})
+        spill.add_groups(seq, hashes, groups, 63)
+        for h, g in zip(hashes, groups, strict=True):
+            records = want.setdefault(h & 63, [])
+            if not records or records[-1][0] != seq:
+                records.append((seq, []))
+            records[-1][1].append(marshal.loads(g))
+    spill.close()
+    for bucket, records in want.items():
+        assert list(spill.read(bucket)) == records
+        assert spill.size(bucket) == sum(
+            4 + len(marshal.dumps((seq, groups), 2)) for seq, groups in records)
+
+
+def test_spill_refuses_odd_calls(tmp_path: Any) -> None:
+    native = _cterms.spill_new(4, 4096)
+    with pytest.raises(IndexError):
+        _cterms.spill_add(native, 4, b"x")
+    with pytest.raises(IndexError):
+        _cterms.spill_groups(native, 0, [5], [b"x"], 7)
+    with pytest.raises(TypeError):
+        _cterms.spill_groups(native, 0, [1], ["x"], 3)
+    with pytest.raises(TypeError):
+        _cterms.spill_groups(native, "0", [1], [b"x"], 3)
+    with pytest.raises(ValueError):
+        _cterms.spill_groups(native, 0, [1, 2], [b"x"], 3)
+    with pytest.raises(ValueError):
+        _cterms.spill_new(0, 4096)
+    with pytest.raises(ValueError):  # (not a spill's capsule)
+        _cterms.spill_take(object(), 0)
+    assert _cterms.spill_take(native, 1) is None  # (nothing held, nothing written)
+    assert _cterms.spill_groups(native, 3, [], [], 3) == []
+    assert _cterms.spill_size(native, 0) == 0
+    assert _cterms.spill_add(native, 2, bytearray(b"ab")) is False
+    assert _cterms.spill_take(native, 2) == b"\x07\x00\x00\x00[\x01\x00\x00\x00ab"
+
+
+@SETTINGS
+@given(st.data())
+def test_field_groups_spilled_are_the_twins(tmp_path_factory: pytest.TempPathFactory,
+                                            data: st.DataObject) -> None:
+    """A new article's groups spilled from ``field_groups``' own buffer (``_record`` with a
+    spill) make the files, sizes and digests the twin makes (its groups made, then
+    :meth:`_Spill.add_groups`), at 1, 2, 64 and 512 buckets."""
+    buckets = data.draw(st.sampled_from([1, 2, 64, 512]))
+    articles = data.draw(st.lists(_fields(), max_size=12))
+
+    def spilled(folder: Any) -> tuple[dict[str, bytes], list[int], list[bytes]]:
+        spill = browser_index._Spill(folder, buckets)
+        digests = []
+        for seq, (fields, forms) in enumerate(articles):
+            hashes, groups, d = browser_index._field_groups(fields, forms, (spill, seq * 7919))
+            assert (hashes, groups) == ([], [])
+            digests.append(d.tobytes())
+        spill.close()
+        return ({p.name: p.read_bytes() for p in sorted(folder.iterdir())},
+                [spill.size(b) for b in range(buckets + 1)], digests)
+
+    with pytest.MonkeyPatch.context() as mp:
+        got = _outcome(spilled, tmp_path_factory.mktemp("c"))
+        hide(mp)
+        want = _outcome(spilled, tmp_path_factory.mktemp("py"))
+    assert got == want  # (or the same error: a term UTF-16 cannot encode)
+
+
+def test_field_groups_spill_refuses_odd_calls(tmp_path: Any) -> None:
+    native = _cterms.spill_new(2, 4096)
+    fields = [(0, ["a", "b", "c"], ["1", "2", "3"])]
+    with pytest.raises(IndexError):  # a hash beyond the buckets
+        _cterms.field_groups(fields, {}, None, native, 0, 0xFF)
+    with pytest.raises(TypeError):
+        _cterms.field_groups(fields, {}, None, native, "0", 1)
+    with pytest.raises(ValueError):
+        _cterms.field_groups(fields, {}, None, object(), 0, 1)
+    data, full = _cterms.field_groups(fields, {}, None, native, 2**70, 1)
+    assert full == [] and len(data) == 2 * 4 * len(_cterms.field_groups(fields, {})[0])

@@ -11,7 +11,7 @@
  * compares them byte for byte):
  *   term_hash(term)                        archive.browser.index.term_hash_py
  *   term_groups(postings, forms[, hash])   archive.browser.index._term_groups_py
- *   field_groups(fields, forms[, hash])    archive.browser.index._field_groups (module hidden)
+ *   field_groups(fields, forms[, hash…])   archive.browser.index._field_groups (module hidden)
  *   crc32(data)                            zlib.crc32
  *   cells(lists)                           archive.browser.articleterms.cells_py
  *   entry_cells(body, at)                  archive.browser.articleterms.entry_cells_py
@@ -20,6 +20,8 @@
  *   picked(column, entries)                list(map(column.__getitem__, entries))
  *   lowered(terms)                         archive.browser.articleterms._lowered_py
  *   add_firsts(first, entries, …)          archive.browser.articleterms._add_firsts_py
+ *   spill_new, spill_add, spill_groups,     archive.browser.index._Spill (module hidden:
+ *   spill_take, spill_size                  its bytearrays, _spilled and add_bytes)
  *
  * Nothing here depends on addresses or on Python's string hashes (PYTHONHASHSEED): groups
  * and terms are found by their FNV-1a hashes, in the order the lists and dicts give.
@@ -192,6 +194,34 @@ w_str(Buf *b, PyObject *v)
             return -1;
         memcpy(b->p + b->len, data, n);
         b->len += n;
+        return 0;
+    }
+    if (kind == PyUnicode_2BYTE_KIND && n <= (INT32_MAX - 5) / 3) {
+        /* (the usual term: Arabic) one pass, room made for three bytes a character and the
+         * length put in the head afterwards; a surrogate is three bytes as below */
+        if (buf_reserve(b, 5 + 3 * n) < 0)
+            return -1;
+        const Py_UCS2 *u = data;
+        unsigned char *start = (unsigned char *)b->p + b->len + 5, *p = start;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS2 c = u[i];
+            if (c < 0x80)
+                *p++ = (unsigned char)c;
+            else if (c < 0x800) {
+                p[0] = (unsigned char)(0xC0 | (c >> 6));
+                p[1] = (unsigned char)(0x80 | (c & 0x3F));
+                p += 2;
+            }
+            else {
+                p[0] = (unsigned char)(0xE0 | (c >> 12));
+                p[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+                p[2] = (unsigned char)(0x80 | (c & 0x3F));
+                p += 3;
+            }
+        }
+        b->p[b->len] = 'u';
+        put_u32(b->p + b->len + 1, (uint32_t)(p - start));
+        b->len += 5 + (p - start);
         return 0;
     }
     Py_ssize_t size = 0;
@@ -427,6 +457,346 @@ crc32(PyObject *Py_UNUSED(self), PyObject *arg)
     return PyLong_FromUnsignedLong(c);
 }
 
+/* ---- the spill's buffers (index._Spill) ------------------------------------------------ */
+
+/* Per bucket, the records gathered since its last batch was written: in Python a record was
+ * joined from the article's groups (a copy), appended to the bucket's bytearray (another, and
+ * the bytearray's growth by an eighth at a time copied it again and again) and joined once
+ * more with the batch's head when written; the dict of buckets and the two calls per record
+ * cost the interpreter about as much. Here each group's bytes are copied once, into its
+ * bucket's buffer (kept for the next batch), and once more into the batch's bytes. The
+ * batches' bytes are the twin's (index._Spill with the module hidden). */
+typedef struct {
+    Py_ssize_t n, flush;  /* buckets; a buffer this long is written (spill_groups says which) */
+    Buf *bufs;            /* per bucket: its records */
+    long long *counts, *sizes;  /* per bucket: records held; bytes spilled (4 + len a record) */
+    Py_ssize_t *first, *last;  /* spill_groups: per bucket its first and last group (-1) */
+    Py_ssize_t *next;     /* per group its bucket's next group, then the buckets in order */
+    Py_ssize_t room;      /* groups next has room for (2 * room items) */
+} Spill;
+
+#define SPILL_CAPSULE "archive.browser._cterms.Spill"
+
+static void
+spill_free(PyObject *capsule)
+{
+    Spill *s = PyCapsule_GetPointer(capsule, SPILL_CAPSULE);
+    if (s == NULL)
+        return;
+    if (s->bufs != NULL)
+        for (Py_ssize_t b = 0; b < s->n; b++)
+            PyMem_Free(s->bufs[b].p);
+    PyMem_Free(s->bufs);
+    PyMem_Free(s->counts);
+    PyMem_Free(s->sizes);
+    PyMem_Free(s->first);
+    PyMem_Free(s->last);
+    PyMem_Free(s->next);
+    PyMem_Free(s);
+}
+
+/* spill_new(buckets, flush): the buffers of a spill of ``buckets`` buckets. */
+static PyObject *
+spill_new(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    Py_ssize_t n, flush;
+    if (!PyArg_ParseTuple(args, "nn:spill_new", &n, &flush))
+        return NULL;
+    if (n <= 0 || n > (1 << 24) || flush <= 0) {
+        PyErr_SetString(PyExc_ValueError, "spill_new: buckets and flush must be positive");
+        return NULL;
+    }
+    Spill *s = PyMem_Calloc(1, sizeof(Spill));
+    if (s == NULL)
+        return PyErr_NoMemory();
+    s->n = n;
+    s->flush = flush;
+    s->bufs = PyMem_Calloc((size_t)n, sizeof(Buf));
+    s->counts = PyMem_Calloc((size_t)n, sizeof(long long));
+    s->sizes = PyMem_Calloc((size_t)n, sizeof(long long));
+    s->first = PyMem_Malloc((size_t)n * sizeof(Py_ssize_t));
+    s->last = PyMem_Malloc((size_t)n * sizeof(Py_ssize_t));
+    PyObject *capsule = NULL;
+    if (s->bufs == NULL || s->counts == NULL || s->sizes == NULL || s->first == NULL
+        || s->last == NULL)
+        PyErr_NoMemory();
+    else
+        capsule = PyCapsule_New(s, SPILL_CAPSULE, spill_free);
+    if (capsule == NULL) {
+        PyMem_Free(s->bufs);
+        PyMem_Free(s->counts);
+        PyMem_Free(s->sizes);
+        PyMem_Free(s->first);
+        PyMem_Free(s->last);
+        PyMem_Free(s);
+        return NULL;
+    }
+    for (Py_ssize_t b = 0; b < n; b++)
+        s->first[b] = -1;
+    return capsule;
+}
+
+/* The capsule's Spill and a bucket of it (NULL and an exception: not one). */
+static Spill *
+spill_of(PyObject *capsule, Py_ssize_t bucket)
+{
+    Spill *s = PyCapsule_GetPointer(capsule, SPILL_CAPSULE);
+    if (s != NULL && (bucket < 0 || bucket >= s->n)) {
+        PyErr_Format(PyExc_IndexError, "spill bucket %zd out of range", bucket);
+        return NULL;
+    }
+    return s;
+}
+
+/* The spill and bucket of a call's (capsule, bucket) arguments. */
+static Spill *
+spill_args(PyObject *args, const char *format, Py_ssize_t *bucket)
+{
+    PyObject *capsule;
+    if (!PyArg_ParseTuple(args, format, &capsule, bucket))
+        return NULL;
+    return spill_of(capsule, *bucket);
+}
+
+/* spill_add(spill, bucket, data): the record ``data`` (its marshal bytes) added to the
+ * bucket; True when its buffer is now to be written (index._Spill.add_bytes). */
+static PyObject *
+spill_add(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *capsule;
+    Py_ssize_t bucket;
+    Py_buffer view;
+    if (!PyArg_ParseTuple(args, "Ony*:spill_add", &capsule, &bucket, &view))
+        return NULL;
+    Spill *s = spill_of(capsule, bucket);
+    int r = s == NULL ? -1 : buf_put(&s->bufs[bucket], view.buf, view.len);
+    Py_ssize_t len = view.len;
+    PyBuffer_Release(&view);
+    if (r < 0)
+        return NULL;
+    s->counts[bucket]++;
+    s->sizes[bucket] += 4 + len;
+    return PyBool_FromLong(s->bufs[bucket].len >= s->flush);
+}
+
+/* The record (seq, [group, …]) of each bucket an article's groups go to (group g: bucket[g],
+ * its bytes ptr[g][0, len[g])), its groups in their order, as index._write_browser_index
+ * joined them (_spilled); the buckets whose buffers are now to be written appended to
+ * ``full``, in the order the buckets first come. */
+static int
+spill_put(Spill *s, PyObject *seq, Py_ssize_t n, const Py_ssize_t *bucket,
+          const char *const *ptr, const Py_ssize_t *len, PyObject *full)
+{
+    if (n > s->room) {
+        /* next: a group's next in its bucket; then the buckets in the order they come */
+        Py_ssize_t room = s->room;
+        Py_ssize_t *next = native_grown(s->next, &room, n, 2 * sizeof(Py_ssize_t), 1024);
+        if (next == NULL)
+            return -1;
+        s->next = next;
+        s->room = room;
+    }
+    Py_ssize_t *next = s->next, *order = s->next + s->room;
+    /* the record's head: marshal's "(seq, [" (the seq's bytes made once for every bucket) */
+    Buf head = {NULL, 0, 0};
+    if (w_head(&head, '(', 2) < 0 || w_int(&head, seq) < 0) {
+        PyMem_Free(head.p);
+        return -1;
+    }
+    int r = 0;
+    Py_ssize_t norder = 0;
+    for (Py_ssize_t g = 0; g < n; g++) {
+        Py_ssize_t b = bucket[g];
+        next[g] = -1;
+        if (s->first[b] < 0) {
+            s->first[b] = g;
+            order[norder++] = b;
+        }
+        else
+            next[s->last[b]] = g;
+        s->last[b] = g;
+    }
+    for (Py_ssize_t i = 0; r == 0 && i < norder; i++) {
+        Py_ssize_t b = order[i], count = 0, size = head.len + 5;
+        for (Py_ssize_t g = s->first[b]; g >= 0; g = next[g]) {
+            count++;
+            size += len[g];
+        }
+        Buf *buf = &s->bufs[b];
+        if (count > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "spill: too many groups");
+            r = -1;
+            break;
+        }
+        if (buf->cap == 0) {
+            /* room for a batch and a quarter at once: doubled only by a record larger than
+             * that (doubling from 4 KB held up to twice a batch, more than the twin's
+             * bytearrays: a buffer per bucket while the articles are read) */
+            Py_ssize_t room = s->flush + s->flush / 4 > size ? s->flush + s->flush / 4 : size;
+            if ((buf->p = PyMem_Malloc((size_t)room)) == NULL) {
+                PyErr_NoMemory();
+                r = -1;
+                break;
+            }
+            buf->cap = room;
+        }
+        if (buf_reserve(buf, size) < 0) {
+            r = -1;
+            break;
+        }
+        char *p = buf->p + buf->len;
+        memcpy(p, head.p, (size_t)head.len);
+        p += head.len;
+        *p = '[';
+        put_u32(p + 1, (uint32_t)count);
+        p += 5;
+        for (Py_ssize_t g = s->first[b]; g >= 0; g = next[g]) {
+            if (len[g])
+                memcpy(p, ptr[g], (size_t)len[g]);
+            p += len[g];
+        }
+        buf->len += size;
+        s->counts[b]++;
+        s->sizes[b] += 4 + size;
+        if (buf->len >= s->flush) {
+            PyObject *bv = PyLong_FromSsize_t(b);
+            r = bv == NULL ? -1 : PyList_Append(full, bv);
+            Py_XDECREF(bv);
+        }
+    }
+    for (Py_ssize_t i = 0; i < norder; i++)  /* (the lists emptied for the next article) */
+        s->first[order[i]] = -1;
+    PyMem_Free(head.p);
+    return r;
+}
+
+/* The arrays spill_put reads, for n groups (freed by spill_arrays_free). */
+typedef struct {
+    Py_ssize_t *bucket, *len;
+    const char **ptr;
+} SpillArrays;
+
+static int
+spill_arrays(SpillArrays *a, Py_ssize_t n)
+{
+    size_t m = (size_t)(n ? n : 1);
+    a->bucket = PyMem_Malloc(m * sizeof(Py_ssize_t));
+    a->len = PyMem_Malloc(m * sizeof(Py_ssize_t));
+    a->ptr = PyMem_Malloc(m * sizeof(const char *));
+    if (a->bucket == NULL || a->len == NULL || a->ptr == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static void
+spill_arrays_free(SpillArrays *a)
+{
+    PyMem_Free(a->bucket);
+    PyMem_Free(a->len);
+    PyMem_Free((void *)a->ptr);
+}
+
+/* The bucket of a hash (an exception: beyond the spill's buckets). */
+static int
+spill_bucket(const Spill *s, unsigned long long hash, unsigned long long mask, Py_ssize_t *out)
+{
+    if ((hash & mask) >= (unsigned long long)s->n) {
+        PyErr_Format(PyExc_IndexError, "spill bucket %llu out of range", hash & mask);
+        return -1;
+    }
+    *out = (Py_ssize_t)(hash & mask);
+    return 0;
+}
+
+/* spill_groups(spill, seq, hashes, groups, mask): an article's groups (their marshal bytes)
+ * added (spill_put, bucket hash & mask); the buckets whose buffers are now to be written
+ * (index._Spill.add_groups). */
+static PyObject *
+spill_groups(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *capsule, *seq, *hashes, *groups;
+    unsigned long long mask;
+    if (!PyArg_ParseTuple(args, "OOO!O!K:spill_groups", &capsule, &seq, &PyList_Type, &hashes,
+                          &PyList_Type, &groups, &mask))
+        return NULL;
+    Spill *s = spill_of(capsule, 0);
+    if (s == NULL)
+        return NULL;
+    if (!PyLong_CheckExact(seq)) {
+        PyErr_SetString(PyExc_TypeError, "spill_groups: seq must be an int");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(hashes);
+    if (PyList_GET_SIZE(groups) != n) {
+        PyErr_SetString(PyExc_ValueError, "zip() arguments differ in length");
+        return NULL;
+    }
+    SpillArrays a = {NULL, NULL, NULL};
+    PyObject *full = NULL;
+    if (spill_arrays(&a, n) < 0)
+        goto done;
+    /* (nothing here runs Python code: the lists stay as they are) */
+    for (Py_ssize_t g = 0; g < n; g++) {
+        PyObject *hv = PyList_GET_ITEM(hashes, g), *data = PyList_GET_ITEM(groups, g);
+        if (!PyLong_Check(hv) || !PyBytes_Check(data)) {
+            PyErr_SetString(PyExc_TypeError, "spill_groups: hashes must be int, groups bytes");
+            goto done;
+        }
+        unsigned long long hash = PyLong_AsUnsignedLongLongMask(hv);
+        if ((hash == (unsigned long long)-1 && PyErr_Occurred())
+            || spill_bucket(s, hash, mask, &a.bucket[g]) < 0)
+            goto done;
+        a.ptr[g] = PyBytes_AS_STRING(data);
+        a.len[g] = PyBytes_GET_SIZE(data);
+    }
+    if ((full = PyList_New(0)) != NULL && spill_put(s, seq, n, a.bucket, a.ptr, a.len, full) < 0)
+        Py_CLEAR(full);
+done:
+    spill_arrays_free(&a);
+    return full;
+}
+
+/* spill_take(spill, bucket): the bucket's batch as written to its file, the marshal bytes
+ * of the list of its records with their length (4 bytes little-endian) before them (index.
+ * _Spill._flush), its buffer emptied; None when it holds no record. */
+static PyObject *
+spill_take(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    Py_ssize_t bucket;
+    Spill *s = spill_args(args, "On:spill_take", &bucket);
+    if (s == NULL)
+        return NULL;
+    if (s->counts[bucket] == 0)
+        Py_RETURN_NONE;
+    Buf *buf = &s->bufs[bucket];
+    if (buf->len > (Py_ssize_t)UINT32_MAX - 5 || s->counts[bucket] > UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "spill_take: a batch past 4 GB");
+        return NULL;
+    }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, buf->len + 9);
+    if (out == NULL)
+        return NULL;
+    char *p = PyBytes_AS_STRING(out);
+    put_u32(p, (uint32_t)(buf->len + 5));
+    p[4] = '[';
+    put_u32(p + 5, (uint32_t)s->counts[bucket]);
+    memcpy(p + 9, buf->p, (size_t)buf->len);
+    buf->len = 0;
+    s->counts[bucket] = 0;
+    return out;
+}
+
+/* spill_size(spill, bucket): the bytes spilled to the bucket, 4 + len a record. */
+static PyObject *
+spill_size(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    Py_ssize_t bucket;
+    Spill *s = spill_args(args, "On:spill_size", &bucket);
+    return s == NULL ? NULL : PyLong_FromLongLong(s->sizes[bucket]);
+}
+
 /* Everything one article's groups are made of; freed by groups_free. */
 typedef struct {
     Post *posts;
@@ -501,8 +871,12 @@ form_append(Groups *s, Py_ssize_t g, Py_ssize_t k)
 /* The groups of s->posts (grouped already: post_to_group) and of the forms, then their
  * bytes: index._term_groups_py's groups in its order. With ``digests``, the result's third
  * item is the bytes of array("I", hashes) and the groups' CRC-32s (_Record.digests). */
+/* The groups' bytes, and with ``digests`` the digests' bytes: (hashes, groups[, digests]);
+ * with ``spill``, the groups spilled instead (spill_put: no bytes object per group) and
+ * (digests, the buckets to write) returned. */
 static PyObject *
-groups_made(Groups *s, PyObject *forms_dict, PyObject *hash_fn, int digests)
+groups_made(Groups *s, PyObject *forms_dict, PyObject *hash_fn, int digests, Spill *spill,
+            PyObject *seq, unsigned long long mask)
 {
     Py_ssize_t m = PyDict_GET_SIZE(forms_dict);
     PyObject *result = NULL, *hash_list = NULL, *group_list = NULL, *digest_bytes = NULL;
@@ -621,6 +995,35 @@ groups_made(Groups *s, PyObject *forms_dict, PyObject *hash_fn, int digests)
         }
         s->ends[g] = b->len;
     }
+    if (spill != NULL) {
+        SpillArrays a = {NULL, NULL, NULL};
+        PyObject *full = NULL;
+        if (spill_arrays(&a, s->ngroups) == 0)
+            digest_bytes = PyBytes_FromStringAndSize(NULL, 2 * s->ngroups * sizeof(unsigned int));
+        if (digest_bytes != NULL) {
+            char *d = PyBytes_AS_STRING(digest_bytes);
+            Py_ssize_t g = 0;
+            for (; g < s->ngroups; g++) {
+                Py_ssize_t start = g ? s->ends[g - 1] : 0;
+                unsigned int h = s->groups[g].hash, c = crc32_of(
+                    (const unsigned char *)b->p + start, s->ends[g] - start);
+                memcpy(d + g * sizeof h, &h, sizeof h);
+                memcpy(d + (s->ngroups + g) * sizeof c, &c, sizeof c);
+                if (spill_bucket(spill, h, mask, &a.bucket[g]) < 0)
+                    break;
+                a.ptr[g] = b->p + start;
+                a.len[g] = s->ends[g] - start;
+            }
+            if (g == s->ngroups && (full = PyList_New(0)) != NULL
+                && spill_put(spill, seq, s->ngroups, a.bucket, a.ptr, a.len, full) < 0)
+                Py_CLEAR(full);
+        }
+        if (full != NULL)
+            result = PyTuple_Pack(2, digest_bytes, full);
+        Py_XDECREF(full);
+        spill_arrays_free(&a);
+        goto done;
+    }
     hash_list = PyList_New(s->ngroups);
     group_list = PyList_New(s->ngroups);
     if (digests)
@@ -698,7 +1101,7 @@ term_groups(PyObject *Py_UNUSED(self), PyObject *args)
         PyErr_SetString(PyExc_RuntimeError, "dict changed size during iteration");
         goto done;
     }
-    result = groups_made(&s, forms_dict, hash_fn, 0);
+    result = groups_made(&s, forms_dict, hash_fn, 0, NULL, NULL, 0);
 done:
     groups_free(&s);
     return result;
@@ -719,16 +1122,28 @@ same_str(PyObject *a, PyObject *b)
 /* field_groups(fields, forms[, hash]): the groups, as term_groups makes them, of the
  * postings that add_field_py would make of ``fields`` ((f, terms, cells) in order), and the
  * digests' bytes (_Record.digests): articleterms' fields and index._record's groups in one
- * call, no list per posting term nor the postings dict. */
+ * call, no list per posting term nor the postings dict. field_groups(fields, forms, hash,
+ * spill, seq, mask): the groups spilled as spill_groups spills them (no hash int or bytes
+ * object made per group: ~300 an article); (the digests' bytes, the buckets to write). */
 static PyObject *
 field_groups(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    PyObject *fields, *forms_dict, *hash_fn = Py_None;
-    if (!PyArg_ParseTuple(args, "O!O!|O:field_groups", &PyList_Type, &fields, &PyDict_Type,
-                          &forms_dict, &hash_fn))
+    PyObject *fields, *forms_dict, *hash_fn = Py_None, *capsule = Py_None, *seq = Py_None;
+    unsigned long long mask = 0;
+    if (!PyArg_ParseTuple(args, "O!O!|OOOK:field_groups", &PyList_Type, &fields, &PyDict_Type,
+                          &forms_dict, &hash_fn, &capsule, &seq, &mask))
         return NULL;
     if (hash_fn == Py_None)
         hash_fn = NULL;
+    Spill *spill = NULL;
+    if (capsule != Py_None) {
+        if ((spill = spill_of(capsule, 0)) == NULL)
+            return NULL;
+        if (!PyLong_CheckExact(seq)) {
+            PyErr_SetString(PyExc_TypeError, "field_groups: seq must be an int");
+            return NULL;
+        }
+    }
     Py_ssize_t nf = PyList_GET_SIZE(fields), total = 0;
     for (Py_ssize_t i = 0; i < nf; i++) {
         PyObject *item = PyList_GET_ITEM(fields, i);
@@ -823,7 +1238,7 @@ field_groups(PyObject *Py_UNUSED(self), PyObject *args)
             goto done;
         post_to_group(&s, i);
     }
-    result = groups_made(&s, forms_dict, hash_fn, 1);
+    result = groups_made(&s, forms_dict, hash_fn, 1, spill, seq, mask);
 done:
     PyMem_Free(by_term.slots);
     groups_free(&s);
@@ -1564,6 +1979,14 @@ static PyMethodDef methods[] = {
      "The body entries' first forms set where not set (articleterms._add_firsts_py)."},
     {"add_field", add_field, METH_VARARGS,
      "A field's terms and cells added to the postings (articleterms.add_field_py)."},
+    {"spill_new", spill_new, METH_VARARGS, "The buffers of a spill (index._Spill)."},
+    {"spill_add", spill_add, METH_VARARGS,
+     "A record added to a bucket; True: its buffer is to be written (index._Spill.add_bytes)."},
+    {"spill_groups", spill_groups, METH_VARARGS,
+     "An article's groups added, a record per bucket; the buckets to write (index._Spill)."},
+    {"spill_take", spill_take, METH_VARARGS,
+     "A bucket's batch bytes, its buffer emptied; None: no record (index._Spill._flush)."},
+    {"spill_size", spill_size, METH_VARARGS, "The bytes spilled to a bucket (index._Spill.size)."},
     {NULL, NULL, 0, NULL},
 };
 

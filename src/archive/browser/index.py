@@ -390,7 +390,7 @@ class _Record:
     """What one article contributes to the browser data (see :func:`_record`)."""
 
     hashes: list[int]  # the article's term hashes, in order of first appearance
-    groups: list[bytes]  # per hash: its group's bytes (see _term_groups)
+    groups: list[bytes]  # per hash: its group's bytes (see _term_groups); none when spilled
     doc: dict[str, Any] | None  # docs/<n>.json: where the card's raw source is None
     card: list[Any]  # [id, path, title, url or None, date, source, raw source or None]
     row: list[Any]  # [date, source, places, actors]
@@ -460,18 +460,32 @@ def _term_groups_py(postings: dict[str, list[Any]], forms: dict[tuple[int, str, 
     return list(groups), list(map(marshal.dumps, groups.values(), repeat(2)))
 
 
-def _field_groups(fields: Fields, forms: Firsts) -> tuple[list[int], list[bytes], array[int]]:
+def _field_groups(fields: Fields, forms: Firsts, spill: tuple[_Spill, int] | None = None
+                  ) -> tuple[list[int], list[bytes], array[int]]:
     """An article's term groups (:func:`_term_groups` of the postings of ``fields``) and its
     digests (:attr:`_Record.digests`: the hashes, then the groups' CRC-32s); in one C call
-    where the module is built (no postings dict: the groups written from the fields)."""
+    where the module is built (no postings dict: the groups written from the fields).
+    ``spill``: (the spill, the article's seq) its groups go to (:meth:`_Spill.add_groups`),
+    and none returned (the C call then makes no int or bytes per group)."""
     digests = array("I")
     if _cterms is not None:
+        if spill is not None and spill[0].native is not None:
+            to, seq = spill
+            data, full = _cterms.field_groups(fields, forms, None, to.native, seq,
+                                              to.buckets - 1)
+            digests.frombytes(data)
+            for bucket in full:
+                to._flush(bucket)
+            return [], [], digests
         hashes, groups, data = _cterms.field_groups(fields, forms)
         digests.frombytes(data)
-        return hashes, groups, digests
-    hashes, groups = _term_groups(postings_of(fields), forms)
-    digests.extend(hashes)
-    digests.extend(map(zlib.crc32, groups))
+    else:
+        hashes, groups = _term_groups(postings_of(fields), forms)
+        digests.extend(hashes)
+        digests.extend(map(zlib.crc32, groups))
+    if spill is not None:
+        spill[0].add_groups(spill[1], hashes, groups, spill[0].buckets - 1)
+        return [], [], digests
     return hashes, groups, digests
 
 
@@ -479,11 +493,12 @@ def _field_groups(fields: Fields, forms: Firsts) -> tuple[list[int], list[bytes]
 _FORMS_OF = operator.itemgetter(2)
 
 
-def _record(doc: IndexDoc | ArticleColumns, url: str | None, raw_text: str | None = None
-            ) -> _Record:
+def _record(doc: IndexDoc | ArticleColumns, url: str | None, raw_text: str | None = None,
+            spill: tuple[_Spill, int] | None = None) -> _Record:
     """What the article ``doc`` (its tokens, or its analysis record's columns: the same
     record) contributes, its text made from ``raw_text`` (its published raw text) when it
-    can be."""
+    can be. ``spill``: (the spill, the article's seq) its groups go to at once (a new
+    article, always spilled): the record holds none (:func:`_field_groups`)."""
     if isinstance(doc, ArticleColumns):
         fields, first = column_fields(doc)
         art = doc.article
@@ -495,7 +510,7 @@ def _record(doc: IndexDoc | ArticleColumns, url: str | None, raw_text: str | Non
         ident, path, title, date, source, text = (doc.id, doc.path, doc.title, doc.date,
                                                   doc.source, doc.text)
         places, actors = list(doc.places), list(doc.actors)
-    hashes, groups, digests = _field_groups(fields, first)
+    hashes, groups, digests = _field_groups(fields, first, spill)
     source_of = None if raw_text is None else raw_source(raw_text, text)
     # the card says how the text is made from raw/<id>.txt (format 12): the results shown need
     # their card and text, so the page fetches their cards blocks (and raw texts) and a docs/
@@ -1251,7 +1266,11 @@ class _Spill:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
         self.flush = max(SPILL_FLUSH * SPILL_BUCKETS // buckets, 1 << 12)
+        self.buckets = buckets
         self.files: dict[int, IO[bytes]] = {}
+        # the records gathered and the sizes: in C where the module is built (buckets 0 …
+        # buckets, the last for the articles' docs records), else here
+        self.native = None if _cterms is None else _cterms.spill_new(buckets + 1, self.flush)
         # per bucket: [its records' marshal bytes gathered, how many]
         self.buffers: dict[int, list[Any]] = {}
         self.sizes: dict[int, int] = {}
@@ -1261,6 +1280,10 @@ class _Spill:
 
     def add_bytes(self, bucket: int, data: bytes) -> None:
         """:meth:`add` of an item given as its marshal bytes (version 2)."""
+        if self.native is not None:
+            if _cterms.spill_add(self.native, bucket, data):
+                self._flush(bucket)
+            return
         batch = self.buffers.get(bucket)
         if batch is None:
             batch = self.buffers[bucket] = [bytearray(), 0]
@@ -1271,22 +1294,60 @@ class _Spill:
         # passes, :func:`_write_shards`)
         self.sizes[bucket] = self.sizes.get(bucket, 0) + 4 + len(data)
         if len(buffer) >= self.flush:
-            self._flush(bucket, batch)
+            self._flush(bucket)
 
-    def _flush(self, bucket: int, batch: list[Any]) -> None:
+    def add_groups(self, seq: int, hashes: list[int], groups: list[bytes], mask: int) -> None:
+        """An article's groups (:attr:`_Record.groups`, ``hashes`` theirs): per bucket
+        (``hash & mask``), one record ``(seq, [group, …])`` of its groups in their order,
+        read back by :func:`_write_shards`; its marshal bytes are made of the groups' own
+        (:func:`_spilled`). In one C call where the module is built (each group's bytes
+        copied once, into its bucket's buffer)."""
+        if self.native is not None:
+            for bucket in _cterms.spill_groups(self.native, seq, hashes, groups, mask):
+                self._flush(bucket)
+            return
+        by_bucket: dict[int, list[bytes]] = {}
+        for h, data in zip(hashes, groups, strict=True):
+            b = by_bucket.get(h & mask)
+            if b is None:
+                by_bucket[h & mask] = [data]
+            else:
+                b.append(data)
+        head = _SPILL_HEAD + marshal.dumps(seq, 2)
+        for bucket, held in by_bucket.items():
+            self.add_bytes(bucket, _spilled(head, held))
+
+    def _file(self, bucket: int) -> IO[bytes]:
         out = self.files.get(bucket)
         if out is None:
             out = self.files[bucket] = open(self.directory / f"{bucket}.bin", "wb")  # noqa: SIM115
+        return out
+
+    def _flush(self, bucket: int) -> None:
+        if self.native is not None:
+            self._file(bucket).write(_cterms.spill_take(self.native, bucket))
+            return
+        batch = self.buffers[bucket]
         buffer, count = batch
-        out.write(b"".join([(5 + len(buffer)).to_bytes(4, "little"), b"[",
-                            count.to_bytes(4, "little"), buffer]))
+        self._file(bucket).write(b"".join([(5 + len(buffer)).to_bytes(4, "little"), b"[",
+                                           count.to_bytes(4, "little"), buffer]))
         buffer.clear()
         batch[1] = 0
 
     def close(self) -> None:
+        if self.native is not None:
+            # the rest of each bucket written, its size kept, the buffers freed
+            for bucket in range(self.buckets + 1):
+                data = _cterms.spill_take(self.native, bucket)
+                if data is not None:
+                    self._file(bucket).write(data)
+                size = _cterms.spill_size(self.native, bucket)
+                if size:
+                    self.sizes[bucket] = size
+            self.native = None
         for bucket, batch in self.buffers.items():
             if batch[1]:
-                self._flush(bucket, batch)
+                self._flush(bucket)
         for out in self.files.values():
             out.close()
 
@@ -2323,7 +2384,10 @@ def _write_browser_index(
                         aa = analyzed.article(ident)
                     doc = IndexDoc.from_analyzed(aa)  # its title analysed with its body
                 # the text from the site's raw/<id>.txt when it can be made from it
-                rec = _record(doc, url, published_raw(Path(site_dir), ident))
+                # a new article's groups go to the spill as they are made (it is spilled
+                # whatever its fingerprint): no int or bytes object per group
+                rec = _record(doc, url, published_raw(Path(site_dir), ident),
+                              (spill, seq) if old is None else None)
                 entries.append([rec.fingerprint, rec.card, rec.row, made_from])
                 if old is not None and old[1] == rec.fingerprint:
                     continue
@@ -2331,19 +2395,10 @@ def _write_browser_index(
                 if rec.doc is not None:
                     spill.add(buckets, (seq, rec.doc))
                 # per bucket, the article's groups (one per term hash), read back by
-                # _write_shards as ``(seq, [(hash, postings, forms), …])``: the record is
-                # that tuple's marshal bytes, made of the groups' own (:func:`_spilled`)
-                by_bucket: dict[int, list[bytes]] = {}
-                mask = buckets - 1
-                for h, data in zip(rec.hashes, rec.groups, strict=True):
-                    b = by_bucket.get(h & mask)
-                    if b is None:
-                        by_bucket[h & mask] = [data]
-                    else:
-                        b.append(data)
-                head = _SPILL_HEAD + marshal.dumps(seq, 2)
-                for bucket, groups in by_bucket.items():
-                    spill.add_bytes(bucket, _spilled(head, groups))
+                # _write_shards as ``(seq, [(hash, postings, forms), …])`` (a new article's
+                # are there already)
+                if old is not None:
+                    spill.add_groups(seq, rec.hashes, rec.groups, buckets - 1)
                 if hashes_dir is None:
                     continue
                 digests = rec.digests
