@@ -44,7 +44,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any
@@ -649,6 +649,7 @@ class _Totals:
         self.pages: dict[str, RootPage] = {}
         self.changed: set[int] = set()  # roots whose counts may have moved since then
         self.touched: set[int] = set()  # forms whose counts may have moved since then
+        self._touched_mask: Any = None  # ``touched`` as a mask over the forms, when made
         self.seen: tuple[Any, Any, Any] | None = None
 
     def state(self, index: RootIndex | None) -> dict[str, Any]:
@@ -744,14 +745,18 @@ class _Totals:
                                                                         int]:
         """The numbers of the forms of ``roots_`` known so far, from their spellings'
         readings: the part of ``form_ids`` that new spellings of these roots can ask."""
-        ks = [k for r in sorted(roots_) if (i := self.root_ids.get(r)) is not None
-              for k in self.by_root[i]]
         _prefetch(col.readings, roots_)
         form_of = self.form_of
         out: dict[tuple[str, str, str], int] = {}
-        for k in ks:
-            root, stem, cls = col.readings[k][:3]
-            out.setdefault((root, stem, cls), int(form_of[k]))
+        for r in sorted(roots_):
+            i = self.root_ids.get(r)
+            if i is None:
+                continue
+            ks = self.by_root[i]
+            readings = _rows_for(col, r, ks)[1]
+            for k in ks:
+                root, stem, cls = readings[k][:3]
+                out.setdefault((root, stem, cls), int(form_of[k]))
         return out
 
     def _grow(self, col: RootCollector) -> None:
@@ -789,6 +794,7 @@ class _Totals:
         self.root_articles[roots_] += sign
         self.changed.update(roots_.tolist())
         self.touched.update(forms.tolist())
+        self._touched_mask = None
         if self.shared is not None:
             slots = self.slot_of[roots_]
             slots = slots[slots >= 0]
@@ -913,6 +919,7 @@ class _Totals:
         self.pages = pages
         self.changed = set()
         self.touched = set()
+        self._touched_mask = None
         self.seen = self._seen_now()
         return RootIndex(pages, n_articles, min_articles, len(found))
 
@@ -921,6 +928,7 @@ class _Totals:
         self.pages = dict(index.pages)
         self.changed = set()
         self.touched = set()
+        self._touched_mask = None
         self.seen = self._seen_now()
 
     def _related(self, col: RootCollector, chosen: list[str], found: dict[str, int],
@@ -983,13 +991,14 @@ class _Totals:
         import numpy as np
 
         ks_all = np.array(self.by_root[i], dtype=np.int64)
-        hit = np.isin(self.form_of[ks_all], np.fromiter(self.touched, dtype=np.int64,
-                                                        count=len(self.touched)))
-        ks_ = ks_all[hit].tolist()
+        if self._touched_mask is None or len(self._touched_mask) != self.n_forms:
+            self._touched_mask = np.zeros(self.n_forms, dtype=bool)
+            self._touched_mask[list(self.touched)] = True
+        ks_ = ks_all[self._touched_mask[self.form_of[ks_all]]].tolist()
         if not ks_:
             return None
         spelling_tokens = dict(zip(ks_, self.spelling_tokens[ks_].tolist(), strict=True))
-        readings, spelled = col.readings, col.spelled
+        spelled, readings = _rows_for(col, old.root, ks_)
         keys: set[tuple[str, str]] = set()
         forms_: dict[tuple[str, str], list[int]] = {}
         for k in ks_:
@@ -1046,7 +1055,7 @@ class _Totals:
         # the tokens of the root's spellings, as Python ints (a numpy scalar each is slow)
         spelling_tokens = dict(zip(ks_, self.spelling_tokens[ks_].tolist(), strict=True))
         # the spellings of the root's forms (those still found in some article)
-        readings, spelled = col.readings, col.spelled
+        spelled, readings = _rows_for(col, root, (k for k in ks_ if spelling_tokens[k]))
         forms_: dict[tuple[str, str], list[int]] = {}
         for k in ks_:
             if spelling_tokens[k]:
@@ -1472,7 +1481,7 @@ class _Store:
             rows.fetch_roots(grown)
         spell_rows = [(b, marshal.dumps(spellings.buckets[b]))
                       for b in sorted(spellings.touched)]
-        root_rows = [(root, marshal.dumps(rows.by_root.get(root, []) + new))
+        root_rows = [(root, marshal.dumps(_columns(rows.by_root.get(root), new)))
                      for root, new in sorted(grown.items())]
         part_rows = [(b, marshal.dumps(parts.buckets[b])) for b in sorted(parts.touched)]
         head = marshal.dumps((len(col.readings), col._dropped, len(parts),
@@ -1498,6 +1507,19 @@ def _write_metas(db: sqlite3.Connection, metas: dict[str, Any]) -> None:
                    [(k,) for k, v in metas.items() if v is None])
 
 
+def _columns(cols: tuple[list[Any], ...] | None, rows: list[tuple[Any, ...]]
+             ) -> tuple[list[Any], ...]:
+    """A root's row of the store: its spellings' numbers, spellings, stems, classes, wazns
+    and bare flags as columns (``cols``, those read, with ``rows`` added), their strings
+    interned (marshal then writes each once, and reads it back interned)."""
+    out: tuple[list[Any], ...] = tuple(list(c) for c in cols) if cols else ([], [], [], [], [],
+                                                                            [])
+    for row in rows:
+        for col, value in zip(out, row, strict=True):
+            col.append(sys.intern(value) if isinstance(value, str) else value)
+    return out
+
+
 def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
                  metas: dict[str, Any]) -> None:
     """Write the store anew (a temporary file beside it, renamed over it when whole)."""
@@ -1518,6 +1540,7 @@ def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
     for k, (form, (root, stem, cls, wazn, bare)) in enumerate(
             zip(spelled, readings, strict=True)):
         by_root.setdefault(root, []).append((k, form, stem, cls, wazn, bare))
+    root_rows = [(r, marshal.dumps(_columns(None, v))) for r, v in sorted(by_root.items())]
     # the contributions by bucket
     ids = sorted(counted)
     n_part = _n_buckets(len(ids), ARTICLES_PER_BUCKET)
@@ -1535,8 +1558,7 @@ def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
             db.execute("BEGIN")
             db.executemany("INSERT INTO spell VALUES (?, ?)",
                            [(b, marshal.dumps(d)) for b, d in enumerate(spell) if d])
-            db.executemany("INSERT INTO root VALUES (?, ?)",
-                           [(r, marshal.dumps(v)) for r, v in sorted(by_root.items())])
+            db.executemany("INSERT INTO root VALUES (?, ?)", root_rows)
             db.executemany("INSERT INTO part VALUES (?, ?)",
                            [(b, marshal.dumps(d)) for b, d in enumerate(part) if d])
             _write_metas(db, {"format": marshal.dumps((CACHE_FORMAT, _counts_key())),
@@ -1647,23 +1669,57 @@ class _Rootless:
 
 class _RowCache:
     """The spellings and readings of a store, read a root at a time (numbers below ``n``),
-    and those numbered since (``forms``, ``readings``)."""
+    and those numbered since (``forms``, ``readings``): ``spelled`` and ``read`` hold every
+    one read or numbered, by number."""
 
     def __init__(self, db: sqlite3.Connection, n: int) -> None:
         self.db = db
         self.n = n
-        self.cache: dict[int, tuple[str, tuple[str, str, str, str, bool]]] = {}
-        self.by_root: dict[str, list[Any]] = {}  # the rows of the roots read
+        self.spelled: dict[int, str] = {}
+        self.read: dict[int, tuple[str, str, str, str, bool]] = {}
+        self.by_root: dict[str, tuple[list[Any], ...]] = {}  # the rows of the roots read
         self.whole = False
         self.forms: list[str] = []
         self.readings: list[tuple[str, str, str, str, bool]] = []
 
     def _take(self, root: str, data: bytes) -> None:
-        rows = self.by_root[root] = marshal.loads(data)
+        # (a root's rows as columns: numbers in order, spellings, stems, classes, wazns,
+        # bare; their strings interned when saved, so marshal gives them back interned)
+        cols = marshal.loads(data)
+        if len(cols) != 6 or len({len(c) for c in cols}) != 1:
+            raise ValueError(f"the readings of {root} cut short")
+        self.by_root[root] = cols
+
+    def _take_all(self) -> None:
+        """Every root's rows by number in ``spelled`` and ``read`` (the rows of a number
+        asked without its root)."""
+        for root, (ks, forms, stems, classes, wazns, bare) in self.by_root.items():
+            self.spelled.update(zip(ks, forms, strict=True))
+            self.read.update(zip(ks, zip(repeat(sys.intern(root)), stems, classes, wazns,
+                                         bare), strict=True))
+
+    def rows_for(self, root: str, ks: Iterable[int]) -> tuple[dict[int, str], dict[int, Any]]:
+        """The spellings and readings of the numbers ``ks``, spellings of ``root``."""
+        import numpy as np
+
+        self.fetch_roots((root,))
+        cols = self.by_root[root]
+        n = self.n
+        ks = list(ks)
+        old = [k for k in ks if k < n]
+        where = np.searchsorted(np.asarray(cols[0], dtype=np.int64), old).tolist()
+        numbers, forms, stems, classes, wazns, bare = cols
+        size = len(numbers)
+        if any(j >= size or numbers[j] != k for k, j in zip(old, where, strict=True)):
+            raise ValueError(f"the readings of {root} miss some of its spellings")
         root = sys.intern(root)
-        cache = self.cache
-        for k, form, stem, cls, wazn, bare in rows:
-            cache[k] = (form, (root, sys.intern(stem), sys.intern(cls), sys.intern(wazn), bare))
+        spelled = {k: forms[j] for k, j in zip(old, where, strict=True)}
+        read = {k: (root, stems[j], classes[j], wazns[j], bare[j])
+                for k, j in zip(old, where, strict=True)}
+        for k in ks:
+            if k >= n:
+                spelled[k], read[k] = self.forms[k - n], self.readings[k - n]
+        return spelled, read
 
     def fetch_roots(self, roots_: Iterable[str]) -> None:
         """Read the spellings of ``roots_`` (those not read yet) at once."""
@@ -1675,7 +1731,7 @@ class _RowCache:
                 (json.dumps(missing),)):
             self._take(root, data)
         for root in missing:
-            self.by_root.setdefault(root, [])
+            self.by_root.setdefault(root, ([], [], [], [], [], []))
 
     def fetch_all(self) -> None:
         if not self.whole:
@@ -1683,17 +1739,25 @@ class _RowCache:
                 if root not in self.by_root:
                     self._take(root, data)
             self.whole = True
+            self._take_all()
 
-    def get(self, k: int) -> tuple[str, tuple[str, str, str, str, bool]]:
-        if k >= self.n:
-            j = k - self.n
-            return self.forms[j], self.readings[j]
-        if k < 0:
-            raise IndexError(k)
-        got = self.cache.get(k)
+    def append(self, form: str | None, reading: tuple[str, str, str, str, bool] | None
+               ) -> None:
+        """A spelling numbered now (its spelling and its reading appended one at a time)."""
+        if form is not None:
+            self.spelled[self.n + len(self.forms)] = form
+            self.forms.append(form)
+        if reading is not None:
+            self.read[self.n + len(self.readings)] = reading
+            self.readings.append(reading)
+
+    def get(self, k: int, part: int) -> Any:
+        got = (self.spelled if part == 0 else self.read).get(k)
         if got is None:  # (a number whose root is not known here: every root read)
+            if not 0 <= k < self.n:
+                raise IndexError(k)
             self.fetch_all()
-            got = self.cache.get(k)
+            got = (self.spelled if part == 0 else self.read).get(k)
             if got is None:
                 raise ValueError(f"reading {k} missing")
         return got
@@ -1708,21 +1772,33 @@ class _LazyRows:
         self.part = part
 
     def __len__(self) -> int:
-        return self.rows.n + len(self.rows.forms)
+        return self.rows.n + len(self.rows.forms if self.part == 0 else self.rows.readings)
 
     def __getitem__(self, k: Any) -> Any:
         if isinstance(k, slice):
             ks = range(*k.indices(len(self)))
             if ks and ks[0] < self.rows.n:
                 self.rows.fetch_all()
-            return [self.rows.get(i)[self.part] for i in ks]
-        return self.rows.get(k)[self.part]
+            return [self.rows.get(i, self.part) for i in ks]
+        return self.rows.get(k, self.part)
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self[:])
 
     def append(self, value: Any) -> None:
-        (self.rows.forms if self.part == 0 else self.rows.readings).append(value)
+        if self.part == 0:
+            self.rows.append(value, None)
+        else:
+            self.rows.append(None, value)
+
+
+def _rows_for(col: RootCollector, root: str, ks: Iterable[int]) -> tuple[Any, Any]:
+    """``col.spelled`` and ``col.readings`` to index by the numbers ``ks``, spellings of
+    ``root``: when read as asked (:class:`_LazyRows`), dicts of only these (read from the
+    root's row of the store, :func:`_prefetch`)."""
+    if isinstance(col.readings, _LazyRows):
+        return col.readings.rows.rows_for(root, ks)
+    return col.spelled, col.readings
 
 
 def _prefetch(seq: Any, roots_: Iterable[str]) -> None:
@@ -1859,8 +1935,9 @@ def _collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Roo
     :func:`remember` on, the previous count is taken from memory and the store is left for
     :func:`save_remembered`."""
     h = hashlib.sha256(f"{code_fingerprint()}\0{min_articles}".encode())
-    for article_id, key in analysis.keys.items():
-        h.update(f"\0{article_id}\0{key}".encode())
+    # ("\0<id>\0<record key>" for each article, joined in one C-level pass)
+    if analysis.keys:
+        h.update(("\0" + "\0".join(chain.from_iterable(analysis.keys.items()))).encode())
     key = h.hexdigest()
     folder = build / CACHE_DIR
     memory = _KEPT
