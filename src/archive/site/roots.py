@@ -1029,6 +1029,7 @@ class _Totals:
                     return None  # a participle or a plural read as one: which one moved?
                 if (f.stem, cls) not in keys:
                     groups[cls].append(f)  # (the moved forms are made again below)
+        made: set[int] = set()  # (the forms made again, by id: alive in ``groups``)
         for (stem, cls), ks in forms_.items():
             f = self.form_of[ks[0]]
             w = wazns[(stem, cls)]
@@ -1037,13 +1038,18 @@ class _Totals:
             spellings = sorted(((spelled[k], spelling_tokens[k], readings[k][4])
                                 for k in ks), key=lambda kv: (-kv[1], kv[0]))
             bare = [s for s, _, is_stem in spellings if is_stem]
-            groups[cls].append(Form(
-                stem, w, int(self.form_tokens[f]), int(self.form_articles[f]),
-                [s for s, *_ in spellings[:SPELLINGS_SHOWN]], len(spellings),
-                bare[0] if bare else spellings[0][0]))
+            form = Form(stem, w, int(self.form_tokens[f]), int(self.form_articles[f]),
+                        [s for s, *_ in spellings[:SPELLINGS_SHOWN]], len(spellings),
+                        bare[0] if bare else spellings[0][0])
+            groups[cls].append(form)
+            made.add(id(form))
         for group in groups.values():
-            if len({f.stem for f in group}) < len(group):
-                return None  # (a tie the first order of the forms would break)
+            # (the forms kept are in their order on the old page, so a stable sort keeps
+            # their ties as they were; a tie with a form made again is :meth:`_page`'s)
+            keys_ = Counter((f.tokens, f.articles, f.stem) for f in group)
+            if any(keys_[(f.tokens, f.articles, f.stem)] > 1 for f in group
+                   if id(f) in made):
+                return None
             group.sort(key=lambda f: (-f.tokens, -f.articles, f.stem))
         return RootPage(old.root, int(self.root_tokens[i]), articles,
                         [(c, fs) for c, fs in groups.items() if fs], related)
