@@ -1330,7 +1330,15 @@ CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
 CREATE TABLE spell (b INTEGER PRIMARY KEY, data BLOB);
 CREATE TABLE root (root TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID;
 CREATE TABLE part (b INTEGER PRIMARY KEY, data BLOB);
+CREATE TABLE arr (id INTEGER PRIMARY KEY, data BLOB);
 """
+#: The totals' arrays kept in the store's ``arr`` table (row: place + 1), each as its bytes,
+#: with room to grow (:data:`ARRAY_ROOM`); a rebuild writes only the parts of them that
+#: changed (:data:`ARRAY_PAGE` bytes each), in place. The rest of the totals is pickled.
+TOTALS_ARRAYS = ("form_of", "root_of", "spelling_tokens", "form_tokens", "form_articles",
+                 "root_tokens", "root_articles", "slot_of", "shared")
+ARRAY_ROOM = 1 << 16
+ARRAY_PAGE = 1 << 12
 #: What a store that cannot be read raises: it is then counted anew (and written whole).
 _DAMAGED = (sqlite3.Error, OSError, ValueError, EOFError, TypeError, KeyError, IndexError,
             AttributeError, pickle.UnpicklingError)
@@ -1371,6 +1379,7 @@ class _Store:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
+        self.arrays: dict[int, bytes] = {}  # the rows of ``arr`` read (by the totals)
 
     @classmethod
     def open(cls, path: Path) -> _Store | None:
@@ -1448,11 +1457,19 @@ class _Store:
         return col, counted
 
     def _totals(self, previous: Any) -> _Totals | None:
+        import numpy as np
+
         raw = self.meta("totals")
         if raw is None:
             return None
         try:
             state = pickle.loads(raw)
+            self.arrays = dict(self.db.execute("SELECT id, data FROM arr"))
+            for place, name in enumerate(TOTALS_ARRAYS, 1):
+                if state[name] is not None:
+                    dtype, shape = state[name]
+                    state[name] = np.frombuffer(self.arrays[place], dtype=dtype,
+                                                count=math.prod(shape)).reshape(shape).copy()
             index = _index_from(previous) if state["pages"] is None and previous else None
             totals = _Totals.from_state(state, index)
         except Exception:  # noqa: BLE001 - any damage: summed again
@@ -1470,8 +1487,8 @@ class _Store:
                 and isinstance(col.readings, _LazyRows) and col.readings.rows.db is self.db
                 and isinstance(col._rootless, _Rootless))
 
-    def update(self, col: RootCollector, counted: dict[str, str], metas: dict[str, Any]
-               ) -> None:
+    def update(self, col: RootCollector, counted: dict[str, str], metas: dict[str, Any],
+               arrays: dict[str, Any] | None) -> None:
         """Write what changed in ``col`` (:meth:`holds`) since it was read, with ``metas``
         (None: that row deleted), in one transaction."""
         parts = col.contributions
@@ -1499,11 +1516,47 @@ class _Store:
             db.executemany("INSERT OR REPLACE INTO root VALUES (?, ?)", root_rows)
             db.executemany("INSERT OR REPLACE INTO part VALUES (?, ?)", part_rows)
             _write_metas(db, {"head": head, "records": marshal.dumps(counted), **metas})
+            _write_arrays(db, arrays, self.arrays)
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
+
+
+def _write_arrays(db: sqlite3.Connection, arrays: dict[str, Any] | None,
+                  stored: dict[int, bytes]) -> None:
+    """Write the totals' arrays (none: their rows deleted): of an array whose row read
+    (``stored``) has room for it, only the :data:`ARRAY_PAGE` parts that differ, in place;
+    the others whole, with room to grow."""
+    import numpy as np
+
+    if arrays is None:
+        db.execute("DELETE FROM arr")
+        return
+    for place, name in enumerate(TOTALS_ARRAYS, 1):
+        a = arrays[name]
+        if a is None:
+            db.execute("DELETE FROM arr WHERE id = ?", (place,))
+            continue
+        data = np.ascontiguousarray(a).view(np.uint8).reshape(-1)
+        old = stored.get(place)
+        if old is not None and len(old) >= len(data) and len(old) % ARRAY_PAGE == 0:
+            pages = -(-len(data) // ARRAY_PAGE)
+            new = np.zeros(pages * ARRAY_PAGE, dtype=np.uint8)
+            new[:len(data)] = data
+            was = np.frombuffer(old, dtype=np.uint8, count=pages * ARRAY_PAGE)
+            moved = np.flatnonzero((new.reshape(pages, ARRAY_PAGE)
+                                    != was.reshape(pages, ARRAY_PAGE)).any(axis=1)).tolist()
+            if moved:
+                with db.blobopen("arr", "data", place) as blob:
+                    for page in moved:
+                        blob.seek(page * ARRAY_PAGE)
+                        blob.write(new[page * ARRAY_PAGE:(page + 1) * ARRAY_PAGE].tobytes())
+            continue
+        room = max(1, -(-len(data) // ARRAY_ROOM)) * ARRAY_ROOM
+        db.execute("INSERT OR REPLACE INTO arr VALUES (?, ?)",
+                   (place, data.tobytes() + bytes(room - len(data))))
 
 
 def _write_metas(db: sqlite3.Connection, metas: dict[str, Any]) -> None:
@@ -1527,7 +1580,7 @@ def _columns(cols: tuple[list[Any], ...] | None, rows: list[tuple[Any, ...]]
 
 
 def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
-                 metas: dict[str, Any]) -> None:
+                 metas: dict[str, Any], arrays: dict[str, Any] | None) -> None:
     """Write the store anew (a temporary file beside it, renamed over it when whole)."""
     spelled = list(col.spelled)
     readings = list(col.readings)
@@ -1572,6 +1625,7 @@ def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
                                                      n_spell, n_part)),
                               "records": marshal.dumps({aid: counted[aid] for aid in ids}),
                               **metas})
+            _write_arrays(db, arrays, {})
             db.execute("COMMIT")
         finally:
             db.close()
@@ -1586,23 +1640,28 @@ def _save(folder: Path, col: RootCollector, counted: dict[str, str], key: str,
     it), else the whole store anew. The totals leave their pages to the index when they are
     its pages (:meth:`_Totals.state`)."""
     col.compact()
-    if col._totals is None:  # none kept, or numbered anew (compact): summed again next time
-        totals = None
-    else:
-        totals = pickle.dumps(col._totals.state(index), protocol=pickle.HIGHEST_PROTOCOL)
+    totals: bytes | None = None
+    arrays: dict[str, Any] | None = None
+    if col._totals is not None:  # (none kept, or numbered anew: summed again next time)
+        state = col._totals.state(index)
+        arrays = {}
+        for name in TOTALS_ARRAYS:  # (kept apart, written in place: _write_arrays)
+            a = arrays[name] = state[name]
+            state[name] = None if a is None else (a.dtype.str, a.shape)
+        totals = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
     metas = {"index": marshal.dumps((key, _index_data(index))), "totals": totals}
     path = folder / STORE_NAME
     if store is not None:
         try:
             if store.holds(col):
-                store.update(col, counted, metas)
+                store.update(col, counted, metas, arrays)
                 return
         except _DAMAGED:
             pass  # written whole below
         finally:
             store.close()
     folder.mkdir(parents=True, exist_ok=True)
-    _write_whole(path, col, counted, metas)
+    _write_whole(path, col, counted, metas, arrays)
     for name in OLD_FILES:
         (folder / name).unlink(missing_ok=True)
 
