@@ -1439,8 +1439,8 @@ class _Store:
         parts = _LazyContributions(self.db, n_articles, part_buckets)
         if whole:
             rows.fetch_all()
-            col.spelled = [rows.get(k)[0] for k in range(n_spellings)]
-            col.readings = [rows.get(k)[1] for k in range(n_spellings)]
+            col.spelled = [rows.get(k, 0) for k in range(n_spellings)]
+            col.readings = [rows.get(k, 1) for k in range(n_spellings)]
             col.spellings = {s: k for k, s in enumerate(col.spelled)}
             col._rootless = dict.fromkeys(_Rootless(spellings))
             col.contributions = dict(parts.items())
@@ -1768,7 +1768,7 @@ class _RowCache:
         import numpy as np
 
         self.fetch_roots((root,))
-        cols = self.by_root[root]
+        cols = self.by_root.get(root, ([], [], [], [], [], []))  # (none: a root new here)
         n = self.n
         ks = list(ks)
         old = [k for k in ks if k < n]
