@@ -778,3 +778,100 @@ def test_shared_articles_of_the_new_roots_alone_are_a_count_of_every_pair(
         assert totals.shared.dtype == whole(totals, col, chosen).dtype
     # (the last: more than FEW_NEW roots new at once, counted whole)
     assert calls.count("new") >= 2 and calls[-1] == "all", calls
+
+
+def test_a_root_page_remade_from_its_old_page_is_the_page_made_anew(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an article is added or removed, a root page whose counts moved is made from the
+    last result's page (only its moved forms made again: _Totals._page_again); through
+    additions and removals each such page is the page made from every spelling of the root
+    (_Totals._page), and most moved pages are made that way."""
+    analysed = list(analyze_corpus(load(Paths(REPO))))
+    col = roots.RootCollector()
+    for aa in analysed:
+        col.add(aa.body_tokens, aa.article.id)
+    col.track()
+    col.result(1)
+    real = roots._Totals._page_again
+    made: list[bool] = []
+
+    def checked(self: roots._Totals, c: roots.RootCollector, old: roots.RootPage, i: int,
+                articles: int, related: list[roots.Related]) -> roots.RootPage | None:
+        got = real(self, c, old, i, articles, related)
+        made.append(got is not None)
+        if got is not None:
+            assert roots._page_data(got) == roots._page_data(
+                self._page(c, old.root, i, articles, related))
+        return got
+
+    monkeypatch.setattr(roots._Totals, "_page_again", checked)
+    extra = analyze("قاتل المقاتلون في المواقع وشارك المشاركون في المسابقة واجتمع المفاوضون "
+                    "وقصف الجيش المواقع وكتب الكاتب في المكتبة")
+    for step in range(6):
+        aa = analysed[step % len(analysed)]
+        col.remove(aa.article.id)
+        col.result(1)
+        col.add(aa.body_tokens + (extra if step % 2 else []), aa.article.id)
+        col.result(1)
+    assert sum(made) > 10 and sum(made) > 2 * made.count(False)
+
+
+def test_a_one_article_rebuild_reads_only_what_the_article_touches(
+        archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild after one edited article reads from the root store the contributions, the
+    spellings and the readings it needs (a bucket or a root at a time), never all of them,
+    and writes back only what changed; its index is the count from scratch."""
+    from archive.pipeline import analyse
+
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    analysis = analyse(load(archive_paths), workers=1)
+    roots.collect_cached(analysis, 1, build)
+    whole: list[str] = []
+    for cls, name in ((roots._LazyContributions, "_whole"), (roots._RowCache, "fetch_all"),
+                      (roots._Spellings, "read_all")):
+        real = getattr(cls, name)
+
+        def spy(self: object, *args: object, _real: object = real, _name: str = name) -> object:
+            whole.append(_name)
+            return _real(self, *args)  # type: ignore[operator]
+
+        monkeypatch.setattr(cls, name, spy)
+    edited = sorted(seeds.glob("*.txt"))[2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nاجتمع المفاوضون في المدينة.\n",
+                      encoding="utf-8")
+    analysis = analyse(load(archive_paths), workers=1)
+    counted = roots.collect_cached(analysis, 1, build)
+    assert whole == []
+    assert roots._index_data(counted) == roots._index_data(roots.collect_records(analysis, 1))
+
+
+def test_a_rebuild_stopped_while_it_saves_leaves_the_store_it_read(
+        archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store is written in one transaction: a build that stops while it writes (here:
+    an error in the middle, after the contributions and the index were written) leaves the
+    store of the previous count, whole, and the next build counts the change from it."""
+    from archive.pipeline import analyse
+
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    read = _records_read(monkeypatch)
+    roots.collect_cached(analyse(load(archive_paths), workers=1), 1, build)
+    before = _store_contents(build), _stored(build, "index")
+    edited = sorted(seeds.glob("*.txt"))[3]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nقصف الجيش المواقع.\n",
+                      encoding="utf-8")
+    analysis = analyse(load(archive_paths), workers=1)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("stopped")
+
+    with monkeypatch.context() as m:
+        m.setattr(roots, "_write_arrays", broken)
+        with pytest.raises(RuntimeError):
+            roots.collect_cached(analysis, 1, build)
+    assert (_store_contents(build), _stored(build, "index")) == before
+    read.clear()
+    counted = roots.collect_cached(analysis, 1, build)
+    assert read == [edited.stem]
+    assert roots._index_data(counted) == roots._index_data(roots.collect_records(analysis, 1))
