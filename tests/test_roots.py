@@ -819,10 +819,12 @@ def test_a_root_page_remade_from_its_old_page_is_the_page_made_anew(
 def test_a_one_article_rebuild_reads_only_what_the_article_touches(
         archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     """A rebuild after one edited article reads from the root store the contributions, the
-    spellings and the readings it needs (a bucket or a root at a time), never all of them,
-    and writes back only what changed; its index is the count from scratch."""
+    spellings and the readings it needs (a bucket or a root at a time, a few roots per
+    query), never all of them, and writes back only what changed; its index is the count
+    from scratch."""
     from archive.pipeline import analyse
 
+    monkeypatch.setattr(roots, "_IN_CHUNK", 2)
     seeds, build = archive_paths.seeds, archive_paths.build
     _more_articles(seeds)
     analysis = analyse(load(archive_paths), workers=1)

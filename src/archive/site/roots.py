@@ -31,7 +31,6 @@ evidence, ``pmi · ln(n_ab)``, it keeps both the specific and the well attested 
 from __future__ import annotations
 
 import hashlib
-import json
 import marshal
 import math
 import os
@@ -1007,13 +1006,7 @@ class _Totals:
             keys.add(key)
             if spelling_tokens[k]:
                 forms_.setdefault(key, []).append(k)
-        # each moved form's wazn: that of most tokens (ties: the smallest)
-        wazns: dict[tuple[str, str], str] = {}
-        for key, ks in forms_.items():
-            per: Counter[str] = Counter()
-            for k in ks:
-                per[readings[k][3]] += spelling_tokens[k]
-            wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        wazns = _wazns(forms_, readings, spelling_tokens)
         stems = {stem for stem, _ in keys}
         # the root's Form III verb (see _page) as the old page shows it, and now
         form3 = any(f.wazn in FORM3 for cls, fs in old.groups if cls == "verb" for f in fs)
@@ -1031,17 +1024,9 @@ class _Totals:
                     groups[cls].append(f)  # (the moved forms are made again below)
         made: set[int] = set()  # (the forms made again, by id: alive in ``groups``)
         for (stem, cls), ks in forms_.items():
-            f = self.form_of[ks[0]]
             w = wazns[(stem, cls)]
-            if form3 and cls == "plural" and w == "مفاعل":
-                cls = "participle"
-            spellings = sorted(((spelled[k], spelling_tokens[k], readings[k][4])
-                                for k in ks), key=lambda kv: (-kv[1], kv[0]))
-            bare = [s for s, _, is_stem in spellings if is_stem]
-            form = Form(stem, w, int(self.form_tokens[f]), int(self.form_articles[f]),
-                        [s for s, *_ in spellings[:SPELLINGS_SHOWN]], len(spellings),
-                        bare[0] if bare else spellings[0][0])
-            groups[cls].append(form)
+            form = self._form(stem, w, ks, spelled, readings, spelling_tokens)
+            groups[_label(cls, w, form3)].append(form)
             made.add(id(form))
         for group in groups.values():
             # (the forms kept are in their order on the old page, so a stable sort keeps
@@ -1067,32 +1052,48 @@ class _Totals:
             if spelling_tokens[k]:
                 reading = readings[k]
                 forms_.setdefault((reading[1], reading[2]), []).append(k)
-        wazns: dict[tuple[str, str], str] = {}
-        for key, ks in forms_.items():  # the wazn of most tokens (ties: the smallest)
-            per: Counter[str] = Counter()
-            for k in ks:
-                per[readings[k][3]] += spelling_tokens[k]
-            wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        wazns = _wazns(forms_, readings, spelling_tokens)
         # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
         # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
         form3 = any(cls == "verb" and wazns[(stem, cls)] in FORM3 for stem, cls in forms_)
         groups: dict[str, list[Form]] = {c: [] for c in CLASSES}
         for (stem, cls), ks in forms_.items():
-            f = self.form_of[ks[0]]  # (the form of each of its spellings)
             w = wazns[(stem, cls)]
-            if form3 and cls == "plural" and w == "مفاعل":
-                cls = "participle"
-            spellings = sorted(((spelled[k], spelling_tokens[k], readings[k][4])
-                                for k in ks), key=lambda kv: (-kv[1], kv[0]))
-            bare = [s for s, _, is_stem in spellings if is_stem]
-            groups[cls].append(Form(
-                stem, w, int(self.form_tokens[f]), int(self.form_articles[f]),
-                [s for s, *_ in spellings[:SPELLINGS_SHOWN]], len(spellings),
-                bare[0] if bare else spellings[0][0]))
+            groups[_label(cls, w, form3)].append(
+                self._form(stem, w, ks, spelled, readings, spelling_tokens))
         for group in groups.values():
             group.sort(key=lambda f: (-f.tokens, -f.articles, f.stem))
         return RootPage(root, int(self.root_tokens[i]), articles,
                         [(c, fs) for c, fs in groups.items() if fs], related)
+
+    def _form(self, stem: str, wazn: str, ks: list[int], spelled: Any, readings: Any,
+              spelling_tokens: dict[int, int]) -> Form:
+        """A form's row on its root's page: ``ks``, its spellings found in some article."""
+        f = self.form_of[ks[0]]  # (the form of each of its spellings)
+        spellings = sorted(((spelled[k], spelling_tokens[k], readings[k][4]) for k in ks),
+                           key=lambda kv: (-kv[1], kv[0]))
+        bare = [s for s, _, is_stem in spellings if is_stem]
+        return Form(stem, wazn, int(self.form_tokens[f]), int(self.form_articles[f]),
+                    [s for s, *_ in spellings[:SPELLINGS_SHOWN]], len(spellings),
+                    bare[0] if bare else spellings[0][0])
+
+
+def _wazns(forms_: dict[tuple[str, str], list[int]], readings: Any,
+           spelling_tokens: dict[int, int]) -> dict[tuple[str, str], str]:
+    """Each form's wazn: that of most of its spellings' tokens (ties: the smallest)."""
+    wazns: dict[tuple[str, str], str] = {}
+    for key, ks in forms_.items():
+        per: Counter[str] = Counter()
+        for k in ks:
+            per[readings[k][3]] += spelling_tokens[k]
+        wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return wazns
+
+
+def _label(cls: str, wazn: str, form3: bool) -> str:
+    """The class a form is listed under: مفاعل is the participle of Form III (مقاتل) when
+    the archive uses the root's Form III verb (قاتل، يقاتل), else a broken plural (مساجد)."""
+    return "participle" if form3 and cls == "plural" and wazn == "مفاعل" else cls
 
 
 def _blocks(col: RootCollector) -> Iterator[tuple[Any, Any, int]]:
@@ -1345,6 +1346,8 @@ _DAMAGED = (sqlite3.Error, OSError, ValueError, EOFError, TypeError, KeyError, I
 #: Spellings and articles per bucket of the store (when written whole; see :class:`_Store`).
 SPELLINGS_PER_BUCKET = 32
 ARTICLES_PER_BUCKET = 16
+#: Roots asked at once from the store (:meth:`_RowCache.fetch_roots`).
+_IN_CHUNK = 500
 #: In a spelling bucket: the number of a spelling without a root (and, asked, of none).
 _ROOTLESS = -1
 _UNKNOWN = -2
@@ -1791,10 +1794,12 @@ class _RowCache:
         missing = sorted(r for r in set(roots_) if r not in self.by_root)
         if not missing or self.whole:
             return
-        for root, data in self.db.execute(
-                "SELECT root, data FROM root WHERE root IN (SELECT value FROM json_each(?))",
-                (json.dumps(missing),)):
-            self._take(root, data)
+        for at in range(0, len(missing), _IN_CHUNK):  # (SQLite: at most 999 variables)
+            part = missing[at:at + _IN_CHUNK]
+            for root, data in self.db.execute(
+                    f"SELECT root, data FROM root WHERE root IN ({','.join('?' * len(part))})",
+                    part):
+                self._take(root, data)
         for root in missing:
             self.by_root.setdefault(root, ([], [], [], [], [], []))
 
