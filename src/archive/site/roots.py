@@ -1582,27 +1582,57 @@ def _columns(cols: tuple[list[Any], ...] | None, rows: list[tuple[Any, ...]]
     return out
 
 
+def _groups(keys: Any) -> Iterator[tuple[int, list[int]]]:
+    """The places of each value of the integer array ``keys``, in order, by value."""
+    import numpy as np
+
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    for start, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(order)], strict=True):
+        if end > start:
+            yield int(ordered[start]), order[start:end].tolist()
+
+
+def _picked(values: list[Any], places: list[int]) -> list[Any]:
+    """``[values[i] for i in places]``, in one C-level pass."""
+    return [values[places[0]]] if len(places) == 1 else list(itemgetter(*places)(values))
+
+
 def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
                  metas: dict[str, Any], arrays: dict[str, Any] | None) -> None:
     """Write the store anew (a temporary file beside it, renamed over it when whole)."""
+    import numpy as np
+
     spelled = list(col.spelled)
     readings = list(col.readings)
     rootless = list(col._rootless)
-    # the spellings by bucket, numbered (-1: without a root)
-    n_spell = _n_buckets(len(spelled) + len(rootless), SPELLINGS_PER_BUCKET)
-    mask = n_spell - 1
-    spell: list[dict[str, int]] = [{} for _ in range(n_spell)]
-    for b, form, k in zip(map(zlib.crc32, map(str.encode, spelled)), spelled,
-                          range(len(spelled)), strict=True):
-        spell[b & mask][form] = k
-    for b, form in zip(map(zlib.crc32, map(str.encode, rootless)), rootless, strict=True):
-        spell[b & mask][form] = _ROOTLESS
-    # the readings by root
-    by_root: dict[str, list[Any]] = {}
-    for k, (form, (root, stem, cls, wazn, bare)) in enumerate(
-            zip(spelled, readings, strict=True)):
-        by_root.setdefault(root, []).append((k, form, stem, cls, wazn, bare))
-    root_rows = [(r, marshal.dumps(_columns(None, v))) for r, v in sorted(by_root.items())]
+    # the spellings by bucket, numbered (-1: without a root); the readings by root, as
+    # columns (the readings' strings are interned already). Each grouped by a stable sort of
+    # its keys, then picked a group at a time in C-level passes (itemgetter, zip).
+    if len(spelled) != len(readings):
+        raise ValueError("as many readings as spellings")
+    forms = spelled + rootless
+    n_spell = _n_buckets(len(forms), SPELLINGS_PER_BUCKET)
+    buckets = np.fromiter(map(zlib.crc32, map(str.encode, forms)), dtype=np.int64,
+                          count=len(forms)) & (n_spell - 1)
+    numbers = [*range(len(spelled)), *repeat(_ROOTLESS, len(rootless))]
+    spell = [(int(b), dict(zip(_picked(forms, ks), _picked(numbers, ks), strict=True)))
+             for b, ks in _groups(buckets)]
+    totals = col._totals
+    if totals is not None and len(totals.root_of) == len(readings):
+        root_of = totals.root_of  # (the root numbers of the readings' roots)
+    else:
+        codes: dict[str, int] = {}
+        root_of = np.fromiter((codes.setdefault(r[0], len(codes)) for r in readings),
+                              dtype=np.int64, count=len(readings))
+    root_rows = []
+    for _, ks in _groups(root_of):
+        picked = _picked(readings, ks)
+        _, stems, classes, wazns, bare = (list(c) for c in zip(*picked, strict=True))
+        root_rows.append((picked[0][0], marshal.dumps(
+            (ks, _picked(spelled, ks), stems, classes, wazns, bare))))
+    root_rows.sort()
     # the contributions by bucket
     ids = sorted(counted)
     n_part = _n_buckets(len(ids), ARTICLES_PER_BUCKET)
@@ -1619,7 +1649,7 @@ def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
             db.executescript("PRAGMA synchronous=OFF; PRAGMA journal_mode=OFF;" + _SCHEMA)
             db.execute("BEGIN")
             db.executemany("INSERT INTO spell VALUES (?, ?)",
-                           [(b, marshal.dumps(d)) for b, d in enumerate(spell) if d])
+                           [(b, marshal.dumps(d)) for b, d in spell])
             db.executemany("INSERT INTO root VALUES (?, ?)", root_rows)
             db.executemany("INSERT INTO part VALUES (?, ?)",
                            [(b, marshal.dumps(d)) for b, d in enumerate(part) if d])
