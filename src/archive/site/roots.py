@@ -1344,7 +1344,7 @@ ARRAY_PAGE = 1 << 12
 _DAMAGED = (sqlite3.Error, OSError, ValueError, EOFError, TypeError, KeyError, IndexError,
             AttributeError, pickle.UnpicklingError)
 #: Spellings and articles per bucket of the store (when written whole; see :class:`_Store`).
-SPELLINGS_PER_BUCKET = 32
+SPELLINGS_PER_BUCKET = 64
 ARTICLES_PER_BUCKET = 16
 #: Roots asked at once from the store (:meth:`_RowCache.fetch_roots`).
 _IN_CHUNK = 500
@@ -1582,21 +1582,21 @@ def _columns(cols: tuple[list[Any], ...] | None, rows: list[tuple[Any, ...]]
     return out
 
 
-def _groups(keys: Any) -> Iterator[tuple[int, list[int]]]:
-    """The places of each value of the integer array ``keys``, in order, by value."""
+def _groups(keys: Any, *columns: list[Any]) -> Iterator[tuple[int, list[int], list[Any]]]:
+    """The places of each value of the integer array ``keys`` (in order, by value), with
+    the ``columns`` at those places: ``(value, places, [column's values at the places, …])``.
+    One stable sort, each column picked in that order at once (a C-level pass), then sliced."""
     import numpy as np
 
     order = np.argsort(keys, kind="stable")
     ordered = keys[order]
-    cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-    for start, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(order)], strict=True):
+    places = order.tolist()
+    picked = [list(itemgetter(*places)(c)) if len(places) > 1 else [c[i] for i in places]
+              for c in columns]
+    cuts = (np.flatnonzero(ordered[1:] != ordered[:-1]) + 1).tolist()
+    for start, end in zip([0, *cuts], [*cuts, len(places)], strict=True):
         if end > start:
-            yield int(ordered[start]), order[start:end].tolist()
-
-
-def _picked(values: list[Any], places: list[int]) -> list[Any]:
-    """``[values[i] for i in places]``, in one C-level pass."""
-    return [values[places[0]]] if len(places) == 1 else list(itemgetter(*places)(values))
+            yield int(ordered[start]), places[start:end], [c[start:end] for c in picked]
 
 
 def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
@@ -1609,7 +1609,7 @@ def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
     rootless = list(col._rootless)
     # the spellings by bucket, numbered (-1: without a root); the readings by root, as
     # columns (the readings' strings are interned already). Each grouped by a stable sort of
-    # its keys, then picked a group at a time in C-level passes (itemgetter, zip).
+    # its keys, picked in that order in C-level passes (itemgetter, zip), then sliced.
     if len(spelled) != len(readings):
         raise ValueError("as many readings as spellings")
     forms = spelled + rootless
@@ -1617,8 +1617,8 @@ def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
     buckets = np.fromiter(map(zlib.crc32, map(str.encode, forms)), dtype=np.int64,
                           count=len(forms)) & (n_spell - 1)
     numbers = [*range(len(spelled)), *repeat(_ROOTLESS, len(rootless))]
-    spell = [(int(b), dict(zip(_picked(forms, ks), _picked(numbers, ks), strict=True)))
-             for b, ks in _groups(buckets)]
+    spell = [(b, dict(zip(f, k, strict=True))) for b, _, (f, k) in _groups(buckets, forms,
+                                                                             numbers)]
     totals = col._totals
     if totals is not None and len(totals.root_of) == len(readings):
         root_of = totals.root_of  # (the root numbers of the readings' roots)
@@ -1627,11 +1627,10 @@ def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
         root_of = np.fromiter((codes.setdefault(r[0], len(codes)) for r in readings),
                               dtype=np.int64, count=len(readings))
     root_rows = []
-    for _, ks in _groups(root_of):
-        picked = _picked(readings, ks)
-        _, stems, classes, wazns, bare = (list(c) for c in zip(*picked, strict=True))
+    for _, ks, (picked, forms_) in _groups(root_of, readings, spelled):
+        stems, classes, wazns, bare = (list(map(itemgetter(i), picked)) for i in range(1, 5))
         root_rows.append((picked[0][0], marshal.dumps(
-            (ks, _picked(spelled, ks), stems, classes, wazns, bare))))
+            (ks, forms_, stems, classes, wazns, bare))))
     root_rows.sort()
     # the contributions by bucket
     ids = sorted(counted)
