@@ -3,7 +3,6 @@ that agree with the concordance, co-occurring roots, and the static pages."""
 
 from __future__ import annotations
 
-import io
 import marshal
 import re
 from array import array
@@ -294,6 +293,56 @@ def _records_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return read
 
 
+def _stored(build: Path, name: str) -> object:
+    """A row of the root store's ``meta`` table, unpickled or unmarshalled (None: none)."""
+    import pickle
+    import sqlite3
+
+    db = sqlite3.connect(build / roots.CACHE_DIR / roots.STORE_NAME)
+    try:
+        row = db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+    finally:
+        db.close()
+    if row is None:
+        return None
+    return pickle.loads(row[0]) if name == "totals" else marshal.loads(row[0])
+
+
+def _store_contents(build: Path) -> object:
+    """What a root store holds, as the numbering of the spellings leaves it (a store kept
+    through changes keeps the spellings of articles gone, numbered in the order found): the
+    record keys; each article's contribution by spelling; the reading of each spelling some
+    article has; and the totals (read back with their arrays, as a rebuild reads them) by
+    spelling, form and root, with the shared articles of each pair of roots."""
+    from array import array
+
+    store = roots._Store.open(build / roots.CACHE_DIR / roots.STORE_NAME)
+    assert store is not None
+    try:
+        saved = store.index()
+        assert saved is not None
+        col, counted = store.collector(whole=True, totals=True, previous=saved[1])
+    finally:
+        store.close()
+    parts = {aid: sorted(zip((col.spelled[k] for k in array("I", ids)), array("I", counts),
+                             strict=True)) for aid, (ids, counts) in col.contributions.items()}
+    used = {col.spelled[k]: col.readings[k] for ids, _ in col.contributions.values()
+            for k in array("I", ids)}
+    t = col._totals
+    assert t is not None
+    names = t.root_names
+    forms = {}
+    for k, (root, stem, cls, *_) in enumerate(col.readings):
+        f = int(t.form_of[k])
+        if t.form_tokens[f] or t.form_articles[f]:
+            forms[(root, stem, cls)] = (int(t.form_tokens[f]), int(t.form_articles[f]))
+    per_root = {names[i]: (int(t.root_tokens[i]), int(t.root_articles[i]))
+                for i in range(len(names)) if t.root_tokens[i] or t.root_articles[i]}
+    tokens = {col.spelled[k]: int(n) for k, n in enumerate(t.spelling_tokens) if n}
+    shared = {(a, b): int(t.shared[t.slots[a], t.slots[b]]) for a in t.slots for b in t.slots}
+    return counted, parts, used, forms, per_root, tokens, shared
+
+
 def test_a_rebuild_counts_only_the_articles_that_changed(
         archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     """Through an edit, an addition, a deletion and the edit reverted, the count kept in
@@ -340,8 +389,7 @@ def test_a_rebuild_counts_only_the_articles_that_changed(
     again, ids = step()
     assert again == first and ids == [edited.stem, "900_extra"]
     # a damaged cache is counted again from the records, not trusted
-    (build / roots.CACHE_DIR / roots.CACHE_NAME).write_bytes(b"\x00broken")
-    (build / roots.CACHE_DIR / roots.COUNTS_NAME).write_bytes(b"\x00broken")
+    (build / roots.CACHE_DIR / roots.STORE_NAME).write_bytes(b"\x00broken")
     again, ids = step()
     assert again == first and len(ids) == 8
 
@@ -390,9 +438,10 @@ def test_the_kept_root_store_after_a_sequence_of_changes_is_a_cold_count(
         archive_paths: Paths, tmp_path: Path) -> None:
     """Through edits, an addition and deletions, each applied to the store the previous
     build left in build/roots/ (counts, the spellings without a root, totals whose pages are
-    index.bin's), the index saved holds what a cold count of the same articles saves (the
+    the index's), the index saved holds what a cold count of the same articles saves (the
     same data: marshal may write a string once or twice), and so does the next rebuild's
-    from either store."""
+    from either store; so do the record keys, the spellings, the readings, the
+    contributions and the totals (their arrays too, written in place where they changed)."""
     from archive.pipeline import analyse
 
     seeds, build = archive_paths.seeds, archive_paths.build
@@ -400,7 +449,7 @@ def test_the_kept_root_store_after_a_sequence_of_changes_is_a_cold_count(
     texts = sorted(seeds.glob("*.txt"))
 
     def index_bytes(folder: Path) -> object:
-        return marshal.loads((folder / roots.CACHE_DIR / roots.CACHE_NAME).read_bytes())
+        return _stored(folder, "index")
 
     def step(cold: Path | None = None) -> object:
         analysis = analyse(load(archive_paths), workers=1)
@@ -408,6 +457,7 @@ def test_the_kept_root_store_after_a_sequence_of_changes_is_a_cold_count(
         if cold is not None:
             roots.collect_cached(analysis, 1, cold)
             assert index_bytes(cold) == index_bytes(build)
+            assert _store_contents(cold) == _store_contents(build)
         return index_bytes(build)
 
     first = step()
@@ -541,11 +591,13 @@ def test_totals_kept_up_to_date_give_the_count_from_scratch() -> None:
 
 def test_a_rebuild_applies_the_changed_articles_to_the_saved_totals(
         archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build saves the totals of its root count (build/roots/totals.pickle) with the counts
-    they sum; the next build after one edited article applies that article to them instead of
-    summing every article's contribution again, and its index is the count from scratch.
-    Totals that are not those of the counts kept (damaged, or saved with other counts) are
-    not trusted: the contributions are summed again."""
+    """A build saves the totals of its root count (in build/roots/roots.sqlite) with the
+    counts they sum; the next build after one edited article applies that article to them
+    instead of summing every article's contribution again, and its index is the count from
+    scratch. Totals that cannot be read (damaged, gone, or their arrays cut short) are not
+    trusted: the contributions are summed again."""
+    import sqlite3
+
     from archive.pipeline import analyse
 
     seeds, build = archive_paths.seeds, archive_paths.build
@@ -572,33 +624,37 @@ def test_a_rebuild_applies_the_changed_articles_to_the_saved_totals(
             roots.collect_records(analysis, 1))  # from scratch
         return n
 
-    totals = build / roots.CACHE_DIR / roots.TOTALS_NAME
-    assert step(original) == 1 and totals.is_file()  # cold: summed once, saved
+    store = build / roots.CACHE_DIR / roots.STORE_NAME
+
+    def sql(query: str, *args: object) -> None:
+        db = sqlite3.connect(store)
+        with db:
+            db.execute(query, args)
+        db.close()
+
+    assert step(original) == 1 and _stored(build, "totals") is not None  # cold: summed, saved
     assert step(original + "\nاجتمع المفاوضون مرة أخرى.\n") == 0  # applied to the saved ones
-    old = totals.read_bytes()
     assert step(original) == 0  # and back
-    totals.write_bytes(b"\x80broken")
+    sql("UPDATE meta SET value = ? WHERE name = 'totals'", b"\x80broken")
     assert step(original + "\nقصف الجيش المواقع.\n") == 1  # damaged: summed again
-    totals.write_bytes(old)  # the totals of other counts than those kept now
-    assert step(original) == 1
-    # the totals leave their pages to index.bin: with an index.bin of another count beside
-    # them (and the counts they go with) they are not trusted
-    index = build / roots.CACHE_DIR / roots.CACHE_NAME
-    other = index.read_bytes()
-    assert step(original + "\nقصف الجيش المواقع.\n") == 0
-    index.write_bytes(other)
-    assert step(original + "\nاجتمع المفاوضون مرة أخرى.\n") == 1
+    assert step(original) == 0
+    sql("DELETE FROM meta WHERE name = 'totals'")
+    assert step(original + "\nاجتمع المفاوضون مرة أخرى.\n") == 1  # gone: summed again
+    assert step(original) == 0
+    sql("UPDATE arr SET data = substr(data, 1, 8) WHERE id = 3")  # an array cut short
+    assert step(original + "\nقصف الجيش المواقع.\n") == 1
+    assert step(original) == 0
 
 
-def test_counts_are_kept_in_chunks_and_a_cut_file_is_counted_again(
+def test_a_store_cut_or_of_another_format_is_counted_again(
         archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
-    """build/roots/counts.bin is written a few articles at a time (not made whole in memory
-    first); a build reads every chunk back (one edited article: only its record is counted,
-    and the index is the count from scratch), and a file cut short (a build stopped, a full
-    disk) is not trusted: every article is counted again."""
+    """The store (build/roots/roots.sqlite) is read a part at a time (one edited article:
+    only its record is counted, and the index is the count from scratch); a file cut short
+    (a full disk, a damaged file) is not trusted: every article is counted again. The files
+    of the earlier format (index.bin, counts.bin, totals.pickle) are not read, and go when
+    the store is written."""
     from archive.pipeline import analyse
 
-    monkeypatch.setattr(roots, "COUNTS_CHUNK", 3)
     seeds, build = archive_paths.seeds, archive_paths.build
     _more_articles(seeds)
     read = _records_read(monkeypatch)
@@ -611,23 +667,24 @@ def test_counts_are_kept_in_chunks_and_a_cut_file_is_counted_again(
             roots.collect_records(analysis, 1))
         return sorted(read)
 
+    folder = build / roots.CACHE_DIR
+    folder.mkdir(parents=True)
+    for name in roots.OLD_FILES:
+        (folder / name).write_bytes(b"old")
     assert len(step()) == 8
-    counts = build / roots.CACHE_DIR / roots.COUNTS_NAME
-    data = counts.read_bytes()
-    chunks = io.BytesIO(data)
-    head = marshal.loads(marshal.load(chunks))
-    sizes = []
-    while chunks.tell() < len(data):
-        sizes.append(len(marshal.load(chunks)))
-    assert head[-1] == 8 and sizes == [3, 3, 2]
+    assert sorted(p.name for p in folder.iterdir()) == [roots.STORE_NAME]
     edited = sorted(seeds.glob("*.txt"))[5]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nاجتمع المفاوضون.\n",
                       encoding="utf-8")
     assert step() == [edited.stem]
-    data = counts.read_bytes()
-    counts.write_bytes(data[: len(data) - 40])  # the last chunk cut
+    store = folder / roots.STORE_NAME
+    data = store.read_bytes()
+    store.write_bytes(data[: len(data) // 2])  # cut short
     edited.write_text(edited.read_text(encoding="utf-8") + "\nقصف الجيش المواقع.\n",
                       encoding="utf-8")
+    assert len(step()) == 8
+    assert step() == []
+    monkeypatch.setattr(roots, "CACHE_FORMAT", roots.CACHE_FORMAT + 1)  # another format
     assert len(step()) == 8
 
 
@@ -721,3 +778,102 @@ def test_shared_articles_of_the_new_roots_alone_are_a_count_of_every_pair(
         assert totals.shared.dtype == whole(totals, col, chosen).dtype
     # (the last: more than FEW_NEW roots new at once, counted whole)
     assert calls.count("new") >= 2 and calls[-1] == "all", calls
+
+
+def test_a_root_page_remade_from_its_old_page_is_the_page_made_anew(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an article is added or removed, a root page whose counts moved is made from the
+    last result's page (only its moved forms made again: _Totals._page_again); through
+    additions and removals each such page is the page made from every spelling of the root
+    (_Totals._page), and most moved pages are made that way."""
+    analysed = list(analyze_corpus(load(Paths(REPO))))
+    col = roots.RootCollector()
+    for aa in analysed:
+        col.add(aa.body_tokens, aa.article.id)
+    col.track()
+    col.result(1)
+    real = roots._Totals._page_again
+    made: list[bool] = []
+
+    def checked(self: roots._Totals, c: roots.RootCollector, old: roots.RootPage, i: int,
+                articles: int, related: list[roots.Related]) -> roots.RootPage | None:
+        got = real(self, c, old, i, articles, related)
+        made.append(got is not None)
+        if got is not None:
+            assert roots._page_data(got) == roots._page_data(
+                self._page(c, old.root, i, articles, related))
+        return got
+
+    monkeypatch.setattr(roots._Totals, "_page_again", checked)
+    extra = analyze("قاتل المقاتلون في المواقع وشارك المشاركون في المسابقة واجتمع المفاوضون "
+                    "وقصف الجيش المواقع وكتب الكاتب في المكتبة")
+    for step in range(6):
+        aa = analysed[step % len(analysed)]
+        col.remove(aa.article.id)
+        col.result(1)
+        col.add(aa.body_tokens + (extra if step % 2 else []), aa.article.id)
+        col.result(1)
+    assert sum(made) > 10 and sum(made) > 2 * made.count(False)
+
+
+def test_a_one_article_rebuild_reads_only_what_the_article_touches(
+        archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild after one edited article reads from the root store the contributions, the
+    spellings and the readings it needs (a bucket or a root at a time, a few roots per
+    query), never all of them, and writes back only what changed; its index is the count
+    from scratch."""
+    from archive.pipeline import analyse
+
+    monkeypatch.setattr(roots, "_IN_CHUNK", 2)
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    analysis = analyse(load(archive_paths), workers=1)
+    roots.collect_cached(analysis, 1, build)
+    whole: list[str] = []
+    for cls, name in ((roots._LazyContributions, "_whole"), (roots._RowCache, "fetch_all"),
+                      (roots._Spellings, "read_all")):
+        real = getattr(cls, name)
+
+        def spy(self: object, *args: object, _real: object = real, _name: str = name) -> object:
+            whole.append(_name)
+            return _real(self, *args)  # type: ignore[operator]
+
+        monkeypatch.setattr(cls, name, spy)
+    edited = sorted(seeds.glob("*.txt"))[2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nاجتمع المفاوضون في المدينة.\n",
+                      encoding="utf-8")
+    analysis = analyse(load(archive_paths), workers=1)
+    counted = roots.collect_cached(analysis, 1, build)
+    assert whole == []
+    assert roots._index_data(counted) == roots._index_data(roots.collect_records(analysis, 1))
+
+
+def test_a_rebuild_stopped_while_it_saves_leaves_the_store_it_read(
+        archive_paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store is written in one transaction: a build that stops while it writes (here:
+    an error in the middle, after the contributions and the index were written) leaves the
+    store of the previous count, whole, and the next build counts the change from it."""
+    from archive.pipeline import analyse
+
+    seeds, build = archive_paths.seeds, archive_paths.build
+    _more_articles(seeds)
+    read = _records_read(monkeypatch)
+    roots.collect_cached(analyse(load(archive_paths), workers=1), 1, build)
+    before = _store_contents(build), _stored(build, "index")
+    edited = sorted(seeds.glob("*.txt"))[3]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nقصف الجيش المواقع.\n",
+                      encoding="utf-8")
+    analysis = analyse(load(archive_paths), workers=1)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("stopped")
+
+    with monkeypatch.context() as m:
+        m.setattr(roots, "_write_arrays", broken)
+        with pytest.raises(RuntimeError):
+            roots.collect_cached(analysis, 1, build)
+    assert (_store_contents(build), _stored(build, "index")) == before
+    read.clear()
+    counted = roots.collect_cached(analysis, 1, build)
+    assert read == [edited.stem]
+    assert roots._index_data(counted) == roots._index_data(roots.collect_records(analysis, 1))

@@ -33,14 +33,17 @@ from __future__ import annotations
 import hashlib
 import marshal
 import math
+import os
 import pickle
+import sqlite3
 import sys
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any
@@ -590,14 +593,18 @@ class _Totals:
     def __init__(self, col: RootCollector) -> None:
         import numpy as np
 
-        self.form_ids: dict[tuple[str, str, str], int] = {}
+        # (root, stem, class) → form number; None when read back from a store (not kept
+        # there: the few a rebuild's new spellings ask are found among their root's, _number)
+        self.form_ids: dict[tuple[str, str, str], int] | None = {}
+        self.n_forms = 0
         self.root_ids: dict[str, int] = {}
         self.root_names: list[str] = []
-        self.by_root: list[list[int]] = []  # root number → its spellings' numbers, in order
+        # root number → its spellings' numbers, in order (read back: _ByRoot, from root_of)
+        self.by_root: list[list[int]] | _ByRoot = []
         self.form_of = np.empty(0, dtype=np.int64)
         self.root_of = np.empty(0, dtype=np.int64)
         self._number(col)
-        n_spellings, n_forms, n_roots = len(col.readings), len(self.form_ids), len(self.root_ids)
+        n_spellings, n_forms, n_roots = len(col.readings), self.n_forms, len(self.root_ids)
         # the contributions summed a block of articles at a time (a block's arrays are small;
         # only each article's distinct roots are kept, for the co-occurrences)
         spelling_sum = np.zeros(n_spellings, dtype=np.float64)
@@ -640,6 +647,8 @@ class _Totals:
         # the pages of the last result, and what their counts were then (None: no result yet)
         self.pages: dict[str, RootPage] = {}
         self.changed: set[int] = set()  # roots whose counts may have moved since then
+        self.touched: set[int] = set()  # forms whose counts may have moved since then
+        self._touched_mask: Any = None  # ``touched`` as a mask over the forms, when made
         self.seen: tuple[Any, Any, Any] | None = None
 
     def state(self, index: RootIndex | None) -> dict[str, Any]:
@@ -648,7 +657,18 @@ class _Totals:
         index saved beside (index.bin, read anyway): unpickled a second time they were most
         of the file's CPU. Otherwise they are kept as plain tuples (pickled by C code; their
         dataclasses one by one took a third of a second)."""
+        import numpy as np
+
         state = dict(self.__dict__)
+        # what is made again when read back (_ByRoot, _number) or equal to what is kept
+        # anyway (the last result's counts and shared articles) is not saved twice
+        state["form_ids"] = state["by_root"] = None
+        if self.seen is not None and all(
+                np.array_equal(a, b) for a, b in zip(self.seen, self._seen_now(), strict=True)):
+            state["seen"] = "now"
+        if self.last is not None and self.shared is not None and np.array_equal(
+                self.last[1], self.shared):
+            state["last"] = (self.last[0], None, self.last[2])
         if index is not None and self.pages is index.pages and self.lists.keys() == \
                 index.pages.keys() and all(self.lists[r] == p.related
                                            for r, p in index.pages.items()):
@@ -674,7 +694,17 @@ class _Totals:
                               for root, rel in state["lists"]}
         totals = cls.__new__(cls)
         totals.__dict__.update(state)
+        totals.by_root = _ByRoot(totals.root_of, len(totals.root_names))
+        if totals.seen == "now":
+            totals.seen = totals._seen_now()
+        if totals.last is not None and totals.last[1] is None:
+            totals.last = (totals.last[0], totals.shared.copy(), totals.last[2])
         return totals
+
+    def _seen_now(self) -> tuple[Any, Any, Any]:
+        """Copies of the counts :meth:`_moved` compares with the last result's."""
+        return (self.spelling_tokens.copy(), self.form_articles.copy(),
+                self.root_articles.copy())
 
     def _number(self, col: RootCollector) -> None:
         """Number the forms and roots of the spellings the collector read since the last
@@ -684,12 +714,21 @@ class _Totals:
         start = len(self.form_of)
         if start == len(col.readings):
             return
-        form_ids, root_ids = self.form_ids, self.root_ids
+        root_ids = self.root_ids
         root_names, by_root = self.root_names, self.by_root
+        new = col.readings[start:]
+        form_ids = self.form_ids
+        if form_ids is None:  # read back: the forms of the new spellings' roots, found
+            form_ids = self._root_forms(col, {reading[0] for reading in new})
+        n_forms = self.n_forms
         new_forms, new_roots = [], []
         # (a pass per spelling read: the names bound once, a reading unpacked, not sliced)
-        for k, (root, stem, cls, _, _) in enumerate(col.readings[start:], start):
-            new_forms.append(form_ids.setdefault((root, stem, cls), len(form_ids)))
+        for k, (root, stem, cls, _, _) in enumerate(new, start):
+            f = form_ids.get((root, stem, cls))
+            if f is None:
+                f = form_ids[(root, stem, cls)] = n_forms
+                n_forms += 1
+            new_forms.append(f)
             r = root_ids.get(root)
             if r is None:
                 r = root_ids[root] = len(root_ids)
@@ -697,8 +736,27 @@ class _Totals:
                 by_root.append([])
             new_roots.append(r)
             by_root[r].append(k)
+        self.n_forms = n_forms
         self.form_of = np.concatenate((self.form_of, np.array(new_forms, dtype=np.int64)))
         self.root_of = np.concatenate((self.root_of, np.array(new_roots, dtype=np.int64)))
+
+    def _root_forms(self, col: RootCollector, roots_: set[str]) -> dict[tuple[str, str, str],
+                                                                        int]:
+        """The numbers of the forms of ``roots_`` known so far, from their spellings'
+        readings: the part of ``form_ids`` that new spellings of these roots can ask."""
+        _prefetch(col.readings, roots_)
+        form_of = self.form_of
+        out: dict[tuple[str, str, str], int] = {}
+        for r in sorted(roots_):
+            i = self.root_ids.get(r)
+            if i is None:
+                continue
+            ks = self.by_root[i]
+            readings = _rows_for(col, r, ks)[1]
+            for k in ks:
+                root, stem, cls = readings[k][:3]
+                out.setdefault((root, stem, cls), int(form_of[k]))
+        return out
 
     def _grow(self, col: RootCollector) -> None:
         import numpy as np
@@ -708,7 +766,7 @@ class _Totals:
         def grown(a: Any, n: int) -> Any:
             return a if len(a) >= n else np.concatenate((a, np.zeros(n - len(a), a.dtype)))
 
-        n_forms, n_roots = len(self.form_ids), len(self.root_ids)
+        n_forms, n_roots = self.n_forms, len(self.root_ids)
         self.n_spellings = len(col.readings)
         self.spelling_tokens = grown(self.spelling_tokens, self.n_spellings)
         self.form_tokens = grown(self.form_tokens, n_forms)
@@ -734,6 +792,8 @@ class _Totals:
         self.form_articles[forms] += sign
         self.root_articles[roots_] += sign
         self.changed.update(roots_.tolist())
+        self.touched.update(forms.tolist())
+        self._touched_mask = None
         if self.shared is not None:
             slots = self.slot_of[roots_]
             slots = slots[slots >= 0]
@@ -839,8 +899,10 @@ class _Totals:
         if len(chosen) >= 2 and n_articles:
             related = self._related(col, chosen, found, n_articles)
         # the pages: those of the roots whose counts did not move are the last result's
-        spelling_tokens = self.spelling_tokens
         moved = self._moved()
+        # the readings of the pages made again, read at once (when read as asked)
+        _prefetch(col.readings, [root for root in chosen if root not in self.pages
+                                 or self.root_ids[root] in moved])
         pages: dict[str, RootPage] = {}
         for root in chosen:
             i = self.root_ids[root]
@@ -850,19 +912,23 @@ class _Totals:
                 pages[root] = (old if old.related is rel or old.related == rel
                               else replace(old, related=rel))
             else:
-                pages[root] = self._page(col, root, i, found[root], rel)
+                page = None if old is None else self._page_again(col, old, i, found[root],
+                                                                  rel)
+                pages[root] = page or self._page(col, root, i, found[root], rel)
         self.pages = pages
         self.changed = set()
-        self.seen = (spelling_tokens.copy(), self.form_articles.copy(),
-                     self.root_articles.copy())
+        self.touched = set()
+        self._touched_mask = None
+        self.seen = self._seen_now()
         return RootIndex(pages, n_articles, min_articles, len(found))
 
     def seed(self, index: RootIndex) -> None:
         """Take ``index``, the result of the contributions summed, as the last result."""
         self.pages = dict(index.pages)
         self.changed = set()
-        self.seen = (self.spelling_tokens.copy(), self.form_articles.copy(),
-                     self.root_articles.copy())
+        self.touched = set()
+        self._touched_mask = None
+        self.seen = self._seen_now()
 
     def _related(self, col: RootCollector, chosen: list[str], found: dict[str, int],
                  n_articles: int) -> dict[str, list[Related]]:
@@ -912,6 +978,67 @@ class _Totals:
                 moved.add(i)
         return moved
 
+    def _page_again(self, col: RootCollector, old: RootPage, i: int, articles: int,
+                    related: list[Related]) -> RootPage | None:
+        """:meth:`_page` made from the last result's page ``old`` of the root: the forms
+        whose counts did not move since (not in ``touched``) are its Form objects, only the
+        others are made again (what one article changed: a few of a root's forms, where
+        :meth:`_page` reads every spelling of the root, thousands for the common roots).
+        None where the old page cannot tell which of its forms the moved ones replace (a
+        stem read in two classes), or where the verbs' forms moved (which may turn the
+        root's مفاعل from plural to participle): then :meth:`_page` makes it."""
+        import numpy as np
+
+        ks_all = np.array(self.by_root[i], dtype=np.int64)
+        if self._touched_mask is None or len(self._touched_mask) != self.n_forms:
+            self._touched_mask = np.zeros(self.n_forms, dtype=bool)
+            self._touched_mask[list(self.touched)] = True
+        ks_ = ks_all[self._touched_mask[self.form_of[ks_all]]].tolist()
+        if not ks_:
+            return None
+        spelling_tokens = dict(zip(ks_, self.spelling_tokens[ks_].tolist(), strict=True))
+        spelled, readings = _rows_for(col, old.root, ks_)
+        keys: set[tuple[str, str]] = set()
+        forms_: dict[tuple[str, str], list[int]] = {}
+        for k in ks_:
+            reading = readings[k]
+            key = (reading[1], reading[2])
+            keys.add(key)
+            if spelling_tokens[k]:
+                forms_.setdefault(key, []).append(k)
+        wazns = _wazns(forms_, readings, spelling_tokens)
+        stems = {stem for stem, _ in keys}
+        # the root's Form III verb (see _page) as the old page shows it, and now
+        form3 = any(f.wazn in FORM3 for cls, fs in old.groups if cls == "verb" for f in fs)
+        if form3 != (any(w in FORM3 for (_, cls), w in wazns.items() if cls == "verb") or any(
+                f.wazn in FORM3 for cls, fs in old.groups if cls == "verb" for f in fs
+                if f.stem not in stems)):
+            return None  # another reading of the root's مفاعل forms
+        groups: dict[str, list[Form]] = {c: [] for c in CLASSES}
+        for cls, fs in old.groups:
+            for f in fs:
+                if f.stem in stems and form3 and cls == "participle" and (
+                        f.wazn == "مفاعل" or (f.stem, "plural") in keys):
+                    return None  # a participle or a plural read as one: which one moved?
+                if (f.stem, cls) not in keys:
+                    groups[cls].append(f)  # (the moved forms are made again below)
+        made: set[int] = set()  # (the forms made again, by id: alive in ``groups``)
+        for (stem, cls), ks in forms_.items():
+            w = wazns[(stem, cls)]
+            form = self._form(stem, w, ks, spelled, readings, spelling_tokens)
+            groups[_label(cls, w, form3)].append(form)
+            made.add(id(form))
+        for group in groups.values():
+            # (the forms kept are in their order on the old page, so a stable sort keeps
+            # their ties as they were; a tie with a form made again is :meth:`_page`'s)
+            keys_ = Counter((f.tokens, f.articles, f.stem) for f in group)
+            if any(keys_[(f.tokens, f.articles, f.stem)] > 1 for f in group
+                   if id(f) in made):
+                return None
+            group.sort(key=lambda f: (-f.tokens, -f.articles, f.stem))
+        return RootPage(old.root, int(self.root_tokens[i]), articles,
+                        [(c, fs) for c, fs in groups.items() if fs], related)
+
     def _page(self, col: RootCollector, root: str, i: int, articles: int,
               related: list[Related]) -> RootPage:
         """One root's page data, from the totals."""
@@ -919,38 +1046,54 @@ class _Totals:
         # the tokens of the root's spellings, as Python ints (a numpy scalar each is slow)
         spelling_tokens = dict(zip(ks_, self.spelling_tokens[ks_].tolist(), strict=True))
         # the spellings of the root's forms (those still found in some article)
-        readings, spelled = col.readings, col.spelled
+        spelled, readings = _rows_for(col, root, (k for k in ks_ if spelling_tokens[k]))
         forms_: dict[tuple[str, str], list[int]] = {}
         for k in ks_:
             if spelling_tokens[k]:
                 reading = readings[k]
                 forms_.setdefault((reading[1], reading[2]), []).append(k)
-        wazns: dict[tuple[str, str], str] = {}
-        for key, ks in forms_.items():  # the wazn of most tokens (ties: the smallest)
-            per: Counter[str] = Counter()
-            for k in ks:
-                per[readings[k][3]] += spelling_tokens[k]
-            wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        wazns = _wazns(forms_, readings, spelling_tokens)
         # مفاعل is the participle of Form III (مقاتل) when the archive uses the root's
         # Form III verb (قاتل، يقاتل), else a broken plural (مساجد)
         form3 = any(cls == "verb" and wazns[(stem, cls)] in FORM3 for stem, cls in forms_)
         groups: dict[str, list[Form]] = {c: [] for c in CLASSES}
         for (stem, cls), ks in forms_.items():
-            f = self.form_ids[(root, stem, cls)]
             w = wazns[(stem, cls)]
-            if form3 and cls == "plural" and w == "مفاعل":
-                cls = "participle"
-            spellings = sorted(((spelled[k], spelling_tokens[k], readings[k][4])
-                                for k in ks), key=lambda kv: (-kv[1], kv[0]))
-            bare = [s for s, _, is_stem in spellings if is_stem]
-            groups[cls].append(Form(
-                stem, w, int(self.form_tokens[f]), int(self.form_articles[f]),
-                [s for s, *_ in spellings[:SPELLINGS_SHOWN]], len(spellings),
-                bare[0] if bare else spellings[0][0]))
+            groups[_label(cls, w, form3)].append(
+                self._form(stem, w, ks, spelled, readings, spelling_tokens))
         for group in groups.values():
             group.sort(key=lambda f: (-f.tokens, -f.articles, f.stem))
         return RootPage(root, int(self.root_tokens[i]), articles,
                         [(c, fs) for c, fs in groups.items() if fs], related)
+
+    def _form(self, stem: str, wazn: str, ks: list[int], spelled: Any, readings: Any,
+              spelling_tokens: dict[int, int]) -> Form:
+        """A form's row on its root's page: ``ks``, its spellings found in some article."""
+        f = self.form_of[ks[0]]  # (the form of each of its spellings)
+        spellings = sorted(((spelled[k], spelling_tokens[k], readings[k][4]) for k in ks),
+                           key=lambda kv: (-kv[1], kv[0]))
+        bare = [s for s, _, is_stem in spellings if is_stem]
+        return Form(stem, wazn, int(self.form_tokens[f]), int(self.form_articles[f]),
+                    [s for s, *_ in spellings[:SPELLINGS_SHOWN]], len(spellings),
+                    bare[0] if bare else spellings[0][0])
+
+
+def _wazns(forms_: dict[tuple[str, str], list[int]], readings: Any,
+           spelling_tokens: dict[int, int]) -> dict[tuple[str, str], str]:
+    """Each form's wazn: that of most of its spellings' tokens (ties: the smallest)."""
+    wazns: dict[tuple[str, str], str] = {}
+    for key, ks in forms_.items():
+        per: Counter[str] = Counter()
+        for k in ks:
+            per[readings[k][3]] += spelling_tokens[k]
+        wazns[key] = min(per.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return wazns
+
+
+def _label(cls: str, wazn: str, form3: bool) -> str:
+    """The class a form is listed under: مفاعل is the participle of Form III (مقاتل) when
+    the archive uses the root's Form III verb (قاتل، يقاتل), else a broken plural (مساجد)."""
+    return "participle" if form3 and cls == "plural" and wazn == "مفاعل" else cls
 
 
 def _blocks(col: RootCollector) -> Iterator[tuple[Any, Any, int]]:
@@ -1100,20 +1243,22 @@ def collect_records(analysis: Any, min_articles: int | None = None) -> RootIndex
     return col.result(min_articles)
 
 
-#: The counted roots of the last build, in ``build/roots/``: ``index.bin`` the root index
-#: (reused whole while no article's analysis record, the threshold and this code are the same)
-#: and ``counts.bin`` each article's contribution to the counts (see :class:`RootCollector`),
-#: with the record it was counted from, so that a rebuild counts only the articles that changed.
+#: The counted roots of the last build, in ``build/roots/roots.sqlite`` (:class:`_Store`, one
+#: SQLite file): the root index (reused whole while no article's analysis record, the
+#: threshold and this code are the same); each article's contribution to the counts (see
+#: :class:`RootCollector`) with the record it was counted from; the spellings read, with their
+#: readings (and those found without a root); and the totals summed from the contributions.
+#: A rebuild counts only the articles that changed, and reads and writes only what they touch.
 CACHE_DIR = "roots"
-CACHE_NAME = "index.bin"
-COUNTS_NAME = "counts.bin"
-#: The totals summed from counts.bin (see :func:`_save_totals`): a rebuild applies the changed
-#: articles to them (RootCollector.track) instead of summing every contribution again.
-TOTALS_NAME = "totals.pickle"
+STORE_NAME = "roots.sqlite"
+#: (the index, the counts and the totals were three files before: one file holds them now)
+CACHE_NAME = COUNTS_NAME = TOTALS_NAME = STORE_NAME
+#: The files of earlier formats in build/roots/, deleted when the store is written.
+OLD_FILES = ("index.bin", "counts.bin", "totals.pickle")
 #: A build applies at most this many changed articles (or 5 % of them) to the saved totals;
 #: more are summed anew from every contribution.
 MAX_APPLIED = 64
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 @lru_cache(maxsize=1)
@@ -1178,69 +1323,767 @@ def save_remembered() -> None:
             kept.unsaved = False
 
 
+# ------------------------------------------------------------------------------ the store
+
+
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
+CREATE TABLE spell (b INTEGER PRIMARY KEY, data BLOB);
+CREATE TABLE root (root TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID;
+CREATE TABLE part (b INTEGER PRIMARY KEY, data BLOB);
+CREATE TABLE arr (id INTEGER PRIMARY KEY, data BLOB);
+"""
+#: The totals' arrays kept in the store's ``arr`` table (row: place + 1), each as its bytes,
+#: with room to grow (:data:`ARRAY_ROOM`); a rebuild writes only the parts of them that
+#: changed (:data:`ARRAY_PAGE` bytes each), in place. The rest of the totals is pickled.
+TOTALS_ARRAYS = ("form_of", "root_of", "spelling_tokens", "form_tokens", "form_articles",
+                 "root_tokens", "root_articles", "slot_of", "shared")
+ARRAY_ROOM = 1 << 16
+ARRAY_PAGE = 1 << 12
+#: What a store that cannot be read raises: it is then counted anew (and written whole).
+_DAMAGED = (sqlite3.Error, OSError, ValueError, EOFError, TypeError, KeyError, IndexError,
+            AttributeError, pickle.UnpicklingError)
+#: Spellings and articles per bucket of the store (when written whole; see :class:`_Store`).
+SPELLINGS_PER_BUCKET = 64
+ARTICLES_PER_BUCKET = 16
+#: Roots asked at once from the store (:meth:`_RowCache.fetch_roots`).
+_IN_CHUNK = 500
+#: In a spelling bucket: the number of a spelling without a root (and, asked, of none).
+_ROOTLESS = -1
+_UNKNOWN = -2
+
+
+def _n_buckets(n: int, per: int) -> int:
+    """A power of two near ``n / per`` (at least 1)."""
+    return 1 << max(0, math.ceil(math.log2(max(1, n) / per)))
+
+
+def _bucket(name: str, mask: int) -> int:
+    return zlib.crc32(name.encode()) & mask
+
+
+class _Store:
+    """build/roots/roots.sqlite: the last count, its parts read as asked.
+
+    Tables (each value a :mod:`marshal` blob): ``meta`` (``format``: the format and
+    :func:`_counts_key`; ``head``: the spellings numbered, those taken out since the last
+    compaction, the articles, the buckets of spellings and of articles; ``records``: the
+    record key each article was counted from; ``index``: the root index and its key;
+    ``totals``: the pickled :class:`_Totals`, or none); ``spell``: the spellings by bucket
+    (crc32 of the spelling), each its number or -1 without a root; ``root``: per root, its
+    spellings' numbers and readings; ``part``: the articles' contributions by bucket (crc32
+    of the id). A rebuild reads the index, the records, the buckets of the spellings of the
+    articles it counts and of the articles that changed, and the readings of the roots whose
+    pages it makes again; it writes what changed, with the index and the totals, in one
+    transaction: a build stopped at any point leaves the store of the previous count or
+    that of this one, never a mix (SQLite's rollback journal; ``synchronous`` is off, so a
+    power cut may leave a damaged file, which is then counted anew). A store of another
+    format or code is not read; one that cannot be read is counted anew and written whole."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.arrays: dict[int, bytes] = {}  # the rows of ``arr`` read (by the totals)
+
+    @classmethod
+    def open(cls, path: Path) -> _Store | None:
+        """The store at ``path``; None when there is none or it is not this format's."""
+        if not path.is_file():
+            return None
+        try:
+            db = sqlite3.connect(path, isolation_level=None)
+        except sqlite3.Error:
+            return None
+        store = cls(db)
+        try:
+            db.execute("PRAGMA synchronous=OFF")
+            fmt = store.meta("format")
+            if fmt is None or marshal.loads(fmt)[0] != CACHE_FORMAT:
+                raise ValueError("another format")
+        except _DAMAGED:
+            store.close()
+            return None
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    def meta(self, name: str) -> bytes | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def index(self) -> tuple[str, Any] | None:
+        """The saved index's key and data (:func:`_index_data`)."""
+        raw = self.meta("index")
+        if raw is None:
+            return None
+        key, data = marshal.loads(raw)
+        return key, data
+
+    def collector(self, whole: bool, totals: bool, previous: Any = None,
+                  ) -> tuple[RootCollector, dict[str, str]]:
+        """The collector of the saved count and the record key each article was counted
+        from (an empty collector when made by other code). ``whole``: everything read now
+        (a collector kept between builds), else its spellings, readings and contributions
+        are read as asked (:class:`_Spellings`, :class:`_LazyRows`,
+        :class:`_LazyContributions`). ``totals``: with the saved totals (their pages those of
+        the index whose data is ``previous``, when they left them to it)."""
+        col = RootCollector()
+        fmt = self.meta("format")
+        if fmt is None or marshal.loads(fmt)[1] != _counts_key():
+            return col, {}
+        n_spellings, dropped, n_articles, spell_buckets, part_buckets = marshal.loads(
+            self.meta("head") or b"")
+        counted: dict[str, str] = marshal.loads(self.meta("records") or b"")
+        if not isinstance(counted, dict) or len(counted) != n_articles:
+            raise ValueError("records missing")
+        col._dropped = dropped
+        spellings = _Spellings(self.db, spell_buckets)
+        rows = _RowCache(self.db, n_spellings)
+        parts = _LazyContributions(self.db, n_articles, part_buckets)
+        if whole:
+            rows.fetch_all()
+            col.spelled = [rows.get(k, 0) for k in range(n_spellings)]
+            col.readings = [rows.get(k, 1) for k in range(n_spellings)]
+            col.spellings = {s: k for k, s in enumerate(col.spelled)}
+            col._rootless = dict.fromkeys(_Rootless(spellings))
+            col.contributions = dict(parts.items())
+            if len(col.spellings) != n_spellings or col.contributions.keys() != counted.keys():
+                raise ValueError("spellings or contributions missing")
+        else:
+            col.spellings = spellings  # type: ignore[assignment]
+            col._rootless = _Rootless(spellings)  # type: ignore[assignment]
+            col.spelled = _LazyRows(rows, 0)  # type: ignore[assignment]
+            col.readings = _LazyRows(rows, 1)  # type: ignore[assignment]
+            col.contributions = parts  # type: ignore[assignment]
+        if totals:
+            col._totals = self._totals(previous)
+        return col, counted
+
+    def _totals(self, previous: Any) -> _Totals | None:
+        import numpy as np
+
+        raw = self.meta("totals")
+        if raw is None:
+            return None
+        try:
+            state = pickle.loads(raw)
+            self.arrays = dict(self.db.execute("SELECT id, data FROM arr"))
+            for place, name in enumerate(TOTALS_ARRAYS, 1):
+                if state[name] is not None:
+                    dtype, shape = state[name]
+                    state[name] = np.frombuffer(self.arrays[place], dtype=dtype,
+                                                count=math.prod(shape)).reshape(shape).copy()
+            index = _index_from(previous) if state["pages"] is None and previous else None
+            totals = _Totals.from_state(state, index)
+        except Exception:  # noqa: BLE001 - any damage: summed again
+            return None
+        if totals is None or totals.changed:
+            return None
+        return totals
+
+    def holds(self, col: RootCollector) -> bool:
+        """Whether ``col`` is this store's count read lazily and changed since only by
+        articles added and taken out (not numbered anew: :meth:`RootCollector.compact`)."""
+        return (isinstance(col.contributions, _LazyContributions)
+                and col.contributions.db is self.db
+                and isinstance(col.spellings, _Spellings) and col.spellings.db is self.db
+                and isinstance(col.readings, _LazyRows) and col.readings.rows.db is self.db
+                and isinstance(col._rootless, _Rootless))
+
+    def update(self, col: RootCollector, counted: dict[str, str], metas: dict[str, Any],
+               arrays: dict[str, Any] | None) -> None:
+        """Write what changed in ``col`` (:meth:`holds`) since it was read, with ``metas``
+        (None: that row deleted), in one transaction."""
+        parts = col.contributions
+        spellings = col.spellings
+        rows: _RowCache = col.readings.rows  # type: ignore[attr-defined]
+        assert isinstance(parts, _LazyContributions) and isinstance(spellings, _Spellings)
+        # the roots of the new spellings: their rows with the new readings added
+        grown: dict[str, list[Any]] = {}
+        for k, (form, reading) in enumerate(zip(rows.forms, rows.readings, strict=True),
+                                            rows.n):
+            grown.setdefault(reading[0], []).append((k, form, *reading[1:]))
+        if grown:
+            rows.fetch_roots(grown)
+        spell_rows = [(b, marshal.dumps(spellings.buckets[b]))
+                      for b in sorted(spellings.touched)]
+        root_rows = [(root, marshal.dumps(_columns(rows.by_root.get(root), new)))
+                     for root, new in sorted(grown.items())]
+        part_rows = [(b, marshal.dumps(parts.buckets[b])) for b in sorted(parts.touched)]
+        head = marshal.dumps((len(col.readings), col._dropped, len(parts),
+                              spellings.mask + 1, parts.mask + 1))
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT OR REPLACE INTO spell VALUES (?, ?)", spell_rows)
+            db.executemany("INSERT OR REPLACE INTO root VALUES (?, ?)", root_rows)
+            db.executemany("INSERT OR REPLACE INTO part VALUES (?, ?)", part_rows)
+            _write_metas(db, {"head": head, "records": marshal.dumps(counted), **metas})
+            _write_arrays(db, arrays, self.arrays)
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+
+def _write_arrays(db: sqlite3.Connection, arrays: dict[str, Any] | None,
+                  stored: dict[int, bytes]) -> None:
+    """Write the totals' arrays (none: their rows deleted): of an array whose row read
+    (``stored``) has room for it, only the :data:`ARRAY_PAGE` parts that differ, in place;
+    the others whole, with room to grow."""
+    import numpy as np
+
+    if arrays is None:
+        db.execute("DELETE FROM arr")
+        return
+    for place, name in enumerate(TOTALS_ARRAYS, 1):
+        a = arrays[name]
+        if a is None:
+            db.execute("DELETE FROM arr WHERE id = ?", (place,))
+            continue
+        data = np.ascontiguousarray(a).view(np.uint8).reshape(-1)
+        old = stored.get(place)
+        if old is not None and len(old) >= len(data) and len(old) % ARRAY_PAGE == 0:
+            pages = -(-len(data) // ARRAY_PAGE)
+            new = np.zeros(pages * ARRAY_PAGE, dtype=np.uint8)
+            new[:len(data)] = data
+            was = np.frombuffer(old, dtype=np.uint8, count=pages * ARRAY_PAGE)
+            moved = np.flatnonzero((new.reshape(pages, ARRAY_PAGE)
+                                    != was.reshape(pages, ARRAY_PAGE)).any(axis=1)).tolist()
+            if moved:
+                with db.blobopen("arr", "data", place) as blob:
+                    for page in moved:
+                        blob.seek(page * ARRAY_PAGE)
+                        blob.write(new[page * ARRAY_PAGE:(page + 1) * ARRAY_PAGE].tobytes())
+            continue
+        room = max(1, -(-len(data) // ARRAY_ROOM)) * ARRAY_ROOM
+        db.execute("INSERT OR REPLACE INTO arr VALUES (?, ?)",
+                   (place, data.tobytes() + bytes(room - len(data))))
+
+
+def _write_metas(db: sqlite3.Connection, metas: dict[str, Any]) -> None:
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                   [(k, v) for k, v in metas.items() if v is not None])
+    db.executemany("DELETE FROM meta WHERE name = ?",
+                   [(k,) for k, v in metas.items() if v is None])
+
+
+def _columns(cols: tuple[list[Any], ...] | None, rows: list[tuple[Any, ...]]
+             ) -> tuple[list[Any], ...]:
+    """A root's row of the store: its spellings' numbers, spellings, stems, classes, wazns
+    and bare flags as columns (``cols``, those read, with ``rows`` added), their strings
+    interned (marshal then writes each once, and reads it back interned)."""
+    out: tuple[list[Any], ...] = tuple(list(c) for c in cols) if cols else ([], [], [], [], [],
+                                                                            [])
+    for row in rows:
+        for col, value in zip(out, row, strict=True):
+            col.append(sys.intern(value) if isinstance(value, str) else value)
+    return out
+
+
+def _groups(keys: Any, *columns: list[Any]) -> Iterator[tuple[int, list[int], list[Any]]]:
+    """The places of each value of the integer array ``keys`` (in order, by value), with
+    the ``columns`` at those places: ``(value, places, [column's values at the places, …])``.
+    One stable sort, each column picked in that order at once (a C-level pass), then sliced."""
+    import numpy as np
+
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    places = order.tolist()
+    picked = [list(itemgetter(*places)(c)) if len(places) > 1 else [c[i] for i in places]
+              for c in columns]
+    cuts = (np.flatnonzero(ordered[1:] != ordered[:-1]) + 1).tolist()
+    for start, end in zip([0, *cuts], [*cuts, len(places)], strict=True):
+        if end > start:
+            yield int(ordered[start]), places[start:end], [c[start:end] for c in picked]
+
+
+def _write_whole(path: Path, col: RootCollector, counted: dict[str, str],
+                 metas: dict[str, Any], arrays: dict[str, Any] | None) -> None:
+    """Write the store anew (a temporary file beside it, renamed over it when whole)."""
+    import numpy as np
+
+    spelled = list(col.spelled)
+    readings = list(col.readings)
+    rootless = list(col._rootless)
+    # the spellings by bucket, numbered (-1: without a root); the readings by root, as
+    # columns (the readings' strings are interned already). Each grouped by a stable sort of
+    # its keys, picked in that order in C-level passes (itemgetter, zip), then sliced.
+    if len(spelled) != len(readings):
+        raise ValueError("as many readings as spellings")
+    forms = spelled + rootless
+    n_spell = _n_buckets(len(forms), SPELLINGS_PER_BUCKET)
+    buckets = np.fromiter(map(zlib.crc32, map(str.encode, forms)), dtype=np.int64,
+                          count=len(forms)) & (n_spell - 1)
+    numbers = [*range(len(spelled)), *repeat(_ROOTLESS, len(rootless))]
+    spell = [(b, dict(zip(f, k, strict=True))) for b, _, (f, k) in _groups(buckets, forms,
+                                                                             numbers)]
+    totals = col._totals
+    if totals is not None and len(totals.root_of) == len(readings):
+        root_of = totals.root_of  # (the root numbers of the readings' roots)
+    else:
+        codes: dict[str, int] = {}
+        root_of = np.fromiter((codes.setdefault(r[0], len(codes)) for r in readings),
+                              dtype=np.int64, count=len(readings))
+    root_rows = []
+    for _, ks, (picked, forms_) in _groups(root_of, readings, spelled):
+        stems, classes, wazns, bare = (list(map(itemgetter(i), picked)) for i in range(1, 5))
+        root_rows.append((picked[0][0], marshal.dumps(
+            (ks, forms_, stems, classes, wazns, bare))))
+    root_rows.sort()
+    # the contributions by bucket
+    ids = sorted(counted)
+    n_part = _n_buckets(len(ids), ARTICLES_PER_BUCKET)
+    mask = n_part - 1
+    part: list[dict[str, tuple[bytes, bytes]]] = [{} for _ in range(n_part)]
+    contributions = col.contributions
+    for b, aid in zip(map(zlib.crc32, map(str.encode, ids)), ids, strict=True):
+        part[b & mask][aid] = contributions[aid]
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        db = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            db.executescript("PRAGMA synchronous=OFF; PRAGMA journal_mode=OFF;" + _SCHEMA)
+            db.execute("BEGIN")
+            db.executemany("INSERT INTO spell VALUES (?, ?)",
+                           [(b, marshal.dumps(d)) for b, d in spell])
+            db.executemany("INSERT INTO root VALUES (?, ?)", root_rows)
+            db.executemany("INSERT INTO part VALUES (?, ?)",
+                           [(b, marshal.dumps(d)) for b, d in enumerate(part) if d])
+            _write_metas(db, {"format": marshal.dumps((CACHE_FORMAT, _counts_key())),
+                              "head": marshal.dumps((len(readings), col._dropped, len(ids),
+                                                     n_spell, n_part)),
+                              "records": marshal.dumps({aid: counted[aid] for aid in ids}),
+                              **metas})
+            _write_arrays(db, arrays, {})
+            db.execute("COMMIT")
+        finally:
+            db.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _save(folder: Path, col: RootCollector, counted: dict[str, str], key: str,
-          index: RootIndex) -> None:
-    counts = _save_counts(folder / COUNTS_NAME, col, counted)
-    data = marshal.dumps((CACHE_FORMAT, key, _index_data(index)))
-    _save_totals(folder / TOTALS_NAME, col, counts, index, hashlib.sha256(data).hexdigest())
-    files.write_atomic(folder / CACHE_NAME, data)
+          index: RootIndex, store: _Store | None = None) -> None:
+    """Save the count: what changed, into ``store`` when it holds ``col`` (read lazily from
+    it), else the whole store anew. The totals leave their pages to the index when they are
+    its pages (:meth:`_Totals.state`)."""
+    col.compact()
+    totals: bytes | None = None
+    arrays: dict[str, Any] | None = None
+    if col._totals is not None:  # (none kept, or numbered anew: summed again next time)
+        state = col._totals.state(index)
+        arrays = {}
+        for name in TOTALS_ARRAYS:  # (kept apart, written in place: _write_arrays)
+            a = arrays[name] = state[name]
+            state[name] = None if a is None else (a.dtype.str, a.shape)
+        totals = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    metas = {"index": marshal.dumps((key, _index_data(index))), "totals": totals}
+    path = folder / STORE_NAME
+    if store is not None:
+        try:
+            if store.holds(col):
+                store.update(col, counted, metas, arrays)
+                return
+        except _DAMAGED:
+            pass  # written whole below
+        finally:
+            store.close()
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_whole(path, col, counted, metas, arrays)
+    for name in OLD_FILES:
+        (folder / name).unlink(missing_ok=True)
+
+
+class _Spellings:
+    """A collector's ``spellings`` (spelling → its number) read from a store a bucket at a
+    time as asked; the buckets changed since (``touched``) are written back."""
+
+    def __init__(self, db: sqlite3.Connection, n_buckets: int) -> None:
+        self.db = db
+        self.mask = n_buckets - 1
+        self.buckets: dict[int, dict[str, int]] = {}
+        self.touched: set[int] = set()
+
+    def bucket(self, form: str) -> tuple[int, dict[str, int]]:
+        b = _bucket(form, self.mask)
+        got = self.buckets.get(b)
+        if got is None:
+            row = self.db.execute("SELECT data FROM spell WHERE b = ?", (b,)).fetchone()
+            got = self.buckets[b] = {} if row is None else marshal.loads(row[0])
+        return b, got
+
+    def number(self, form: str) -> int:
+        return self.bucket(form)[1].get(form, _UNKNOWN)
+
+    def read_all(self) -> None:
+        """Read every bucket at once (before many articles are counted)."""
+        for b, data in self.db.execute("SELECT b, data FROM spell"):
+            if b not in self.buckets:
+                self.buckets[b] = marshal.loads(data)
+
+    def get(self, form: str, default: int | None = None) -> int | None:
+        k = self.number(form)
+        return k if k >= 0 else default
+
+    def __getitem__(self, form: str) -> int:
+        k = self.number(form)
+        if k < 0:
+            raise KeyError(form)
+        return k
+
+    def __contains__(self, form: object) -> bool:
+        return isinstance(form, str) and self.number(form) >= 0
+
+    def __setitem__(self, form: str, k: int) -> None:
+        b, got = self.bucket(form)
+        got[form] = k
+        self.touched.add(b)
+
+
+class _Rootless:
+    """A collector's ``_rootless`` (the spellings found without a root) over :class:`_Spellings`."""
+
+    def __init__(self, spellings: _Spellings) -> None:
+        self.spellings = spellings
+
+    def __contains__(self, form: object) -> bool:
+        return isinstance(form, str) and self.spellings.number(form) == _ROOTLESS
+
+    def __setitem__(self, form: str, _: None) -> None:
+        self.spellings[form] = _ROOTLESS
+
+    def __iter__(self) -> Iterator[str]:
+        self.spellings.read_all()
+        for b in sorted(self.spellings.buckets):
+            for form, k in self.spellings.buckets[b].items():
+                if k == _ROOTLESS:
+                    yield form
+
+
+class _RowCache:
+    """The spellings and readings of a store, read a root at a time (numbers below ``n``),
+    and those numbered since (``forms``, ``readings``): ``spelled`` and ``read`` hold every
+    one read or numbered, by number."""
+
+    def __init__(self, db: sqlite3.Connection, n: int) -> None:
+        self.db = db
+        self.n = n
+        self.spelled: dict[int, str] = {}
+        self.read: dict[int, tuple[str, str, str, str, bool]] = {}
+        self.by_root: dict[str, tuple[list[Any], ...]] = {}  # the rows of the roots read
+        self.whole = False
+        self.forms: list[str] = []
+        self.readings: list[tuple[str, str, str, str, bool]] = []
+
+    def _take(self, root: str, data: bytes) -> None:
+        # (a root's rows as columns: numbers in order, spellings, stems, classes, wazns,
+        # bare; their strings interned when saved, so marshal gives them back interned)
+        cols = marshal.loads(data)
+        if len(cols) != 6 or len({len(c) for c in cols}) != 1:
+            raise ValueError(f"the readings of {root} cut short")
+        self.by_root[root] = cols
+
+    def _take_all(self) -> None:
+        """Every root's rows by number in ``spelled`` and ``read`` (the rows of a number
+        asked without its root)."""
+        for root, (ks, forms, stems, classes, wazns, bare) in self.by_root.items():
+            self.spelled.update(zip(ks, forms, strict=True))
+            self.read.update(zip(ks, zip(repeat(sys.intern(root)), stems, classes, wazns,
+                                         bare), strict=True))
+
+    def rows_for(self, root: str, ks: Iterable[int]) -> tuple[dict[int, str], dict[int, Any]]:
+        """The spellings and readings of the numbers ``ks``, spellings of ``root``."""
+        import numpy as np
+
+        self.fetch_roots((root,))
+        cols = self.by_root.get(root, ([], [], [], [], [], []))  # (none: a root new here)
+        n = self.n
+        ks = list(ks)
+        old = [k for k in ks if k < n]
+        where = np.searchsorted(np.asarray(cols[0], dtype=np.int64), old).tolist()
+        numbers, forms, stems, classes, wazns, bare = cols
+        size = len(numbers)
+        if any(j >= size or numbers[j] != k for k, j in zip(old, where, strict=True)):
+            raise ValueError(f"the readings of {root} miss some of its spellings")
+        root = sys.intern(root)
+        spelled = {k: forms[j] for k, j in zip(old, where, strict=True)}
+        read = {k: (root, stems[j], classes[j], wazns[j], bare[j])
+                for k, j in zip(old, where, strict=True)}
+        for k in ks:
+            if k >= n:
+                spelled[k], read[k] = self.forms[k - n], self.readings[k - n]
+        return spelled, read
+
+    def fetch_roots(self, roots_: Iterable[str]) -> None:
+        """Read the spellings of ``roots_`` (those not read yet) at once."""
+        missing = sorted(r for r in set(roots_) if r not in self.by_root)
+        if not missing or self.whole:
+            return
+        for at in range(0, len(missing), _IN_CHUNK):  # (SQLite: at most 999 variables)
+            part = missing[at:at + _IN_CHUNK]
+            for root, data in self.db.execute(
+                    f"SELECT root, data FROM root WHERE root IN ({','.join('?' * len(part))})",
+                    part):
+                self._take(root, data)
+        for root in missing:
+            self.by_root.setdefault(root, ([], [], [], [], [], []))
+
+    def fetch_all(self) -> None:
+        if not self.whole:
+            for root, data in self.db.execute("SELECT root, data FROM root"):
+                if root not in self.by_root:
+                    self._take(root, data)
+            self.whole = True
+            self._take_all()
+
+    def append(self, form: str | None, reading: tuple[str, str, str, str, bool] | None
+               ) -> None:
+        """A spelling numbered now (its spelling and its reading appended one at a time)."""
+        if form is not None:
+            self.spelled[self.n + len(self.forms)] = form
+            self.forms.append(form)
+        if reading is not None:
+            self.read[self.n + len(self.readings)] = reading
+            self.readings.append(reading)
+
+    def get(self, k: int, part: int) -> Any:
+        got = (self.spelled if part == 0 else self.read).get(k)
+        if got is None:  # (a number whose root is not known here: every root read)
+            if not 0 <= k < self.n:
+                raise IndexError(k)
+            self.fetch_all()
+            got = (self.spelled if part == 0 else self.read).get(k)
+            if got is None:
+                raise ValueError(f"reading {k} missing")
+        return got
+
+
+class _LazyRows:
+    """A collector's ``spelled`` (``part`` 0) or ``readings`` (1), as a list read from a
+    store as asked (:class:`_RowCache`)."""
+
+    def __init__(self, rows: _RowCache, part: int) -> None:
+        self.rows = rows
+        self.part = part
+
+    def __len__(self) -> int:
+        return self.rows.n + len(self.rows.forms if self.part == 0 else self.rows.readings)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            ks = range(*k.indices(len(self)))
+            if ks and ks[0] < self.rows.n:
+                self.rows.fetch_all()
+            return [self.rows.get(i, self.part) for i in ks]
+        return self.rows.get(k, self.part)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self[:])
+
+    def append(self, value: Any) -> None:
+        if self.part == 0:
+            self.rows.append(value, None)
+        else:
+            self.rows.append(None, value)
+
+
+def _rows_for(col: RootCollector, root: str, ks: Iterable[int]) -> tuple[Any, Any]:
+    """``col.spelled`` and ``col.readings`` to index by the numbers ``ks``, spellings of
+    ``root``: when read as asked (:class:`_LazyRows`), dicts of only these (read from the
+    root's row of the store, :func:`_prefetch`)."""
+    if isinstance(col.readings, _LazyRows):
+        return col.readings.rows.rows_for(root, ks)
+    return col.spelled, col.readings
+
+
+def _prefetch(seq: Any, roots_: Iterable[str]) -> None:
+    """Read at once the readings of the spellings of ``roots_`` when a collector's readings
+    are read as asked."""
+    if isinstance(seq, _LazyRows):
+        seq.rows.fetch_roots(roots_)
+
+
+class _LazyContributions:
+    """A collector's ``contributions`` read from a store a bucket at a time as asked; the
+    buckets changed since (``touched``) are written back. Asked for all of them (a sum over
+    every contribution), it reads them all."""
+
+    def __init__(self, db: sqlite3.Connection, n: int, n_buckets: int) -> None:
+        self.db = db
+        self.n = n
+        self.mask = n_buckets - 1
+        self.buckets: dict[int, dict[Any, tuple[bytes, bytes]]] = {}
+        self.touched: set[int] = set()
+        self.whole = False
+
+    def bucket(self, aid: Any) -> tuple[int, dict[Any, tuple[bytes, bytes]]]:
+        if not isinstance(aid, str):
+            raise TypeError(f"article id {aid!r}: not a string")
+        b = _bucket(aid, self.mask)
+        got = self.buckets.get(b)
+        if got is None:
+            row = None if self.whole else self.db.execute(
+                "SELECT data FROM part WHERE b = ?", (b,)).fetchone()
+            got = self.buckets[b] = {} if row is None else marshal.loads(row[0])
+        return b, got
+
+    def pop(self, aid: Any) -> tuple[bytes, bytes]:
+        b, got = self.bucket(aid)
+        part = got.pop(aid)
+        self.touched.add(b)
+        self.n -= 1
+        return part
+
+    def __setitem__(self, aid: Any, part: tuple[bytes, bytes]) -> None:
+        b, got = self.bucket(aid)
+        if aid not in got:
+            self.n += 1
+        got[aid] = part
+        self.touched.add(b)
+
+    def __getitem__(self, aid: Any) -> tuple[bytes, bytes]:
+        return self.bucket(aid)[1][aid]
+
+    def __contains__(self, aid: object) -> bool:
+        return isinstance(aid, str) and aid in self.bucket(aid)[1]
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _whole(self) -> list[dict[Any, tuple[bytes, bytes]]]:
+        if not self.whole:
+            for b, data in self.db.execute("SELECT b, data FROM part"):
+                if b not in self.buckets:
+                    self.buckets[b] = marshal.loads(data)
+            self.whole = True
+        return [self.buckets[b] for b in sorted(self.buckets)]
+
+    def values(self) -> list[tuple[bytes, bytes]]:
+        return [p for d in self._whole() for p in d.values()]
+
+    def items(self) -> list[tuple[Any, tuple[bytes, bytes]]]:
+        return [p for d in self._whole() for p in d.items()]
+
+    def keys(self) -> list[Any]:
+        return [p for d in self._whole() for p in d]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.keys())
+
+
+class _ByRoot:
+    """``_Totals.by_root`` read back: each root's spellings' numbers in order, those with
+    that root in ``root_of`` (how _Totals._number made them), each list made when asked."""
+
+    def __init__(self, root_of: Any, n_roots: int) -> None:
+        self.root_of = root_of
+        self.n = n_roots
+        self.lists: dict[int, list[int]] = {}
+        self.csr: tuple[Any, Any] | None = None
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> list[int]:
+        got = self.lists.get(i)
+        if got is None:
+            if not 0 <= i < self.n:
+                raise IndexError(i)
+            import numpy as np
+
+            if self.csr is None:
+                order = np.argsort(self.root_of, kind="stable")
+                self.csr = order, np.searchsorted(self.root_of[order],
+                                                  np.arange(self.n + 1))
+            order, starts = self.csr
+            got = self.lists[i] = order[starts[i]:starts[i + 1]].tolist()
+        return got
+
+    def append(self, spellings: list[int]) -> None:
+        self.lists[self.n] = spellings
+        self.n += 1
 
 
 def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> RootIndex:
+    """:func:`_collect_cached`, without cycle collections (many containers, no garbage)."""
+    from archive.collector import paused
+
+    try:
+        with paused():
+            return _collect_cached(analysis, min_articles, build)
+    finally:
+        _GROUPS.clear()
+
+
+def _collect_cached(analysis: Any, min_articles: int | None, build: Path) -> RootIndex:
     """:func:`collect_records`, counting only what changed since the previous build.
 
     The root index of the previous build is reused whole when it was counted from the same
     records (``analysis.keys``: each article's record key, which covers its file, the
     gazetteer and the analysis code with its lexicons) with the same threshold: a rebuild with
-    nothing changed costs a file read. Otherwise the kept contributions of the previous count
-    (``counts.bin``) are taken, those of the articles whose record changed or that left are
-    taken out, the records of the new and changed articles are read and counted, and the totals
-    are those the previous build saved (``totals.pickle``) with these articles applied to them,
-    as `mkdocs serve` keeps them (:meth:`RootCollector.track`; summed again from the
-    contributions when there are none or many articles changed): the same index as a count
-    from scratch. With :func:`remember` on, the previous count is taken from memory and the
-    files are left for :func:`save_remembered`."""
+    nothing changed costs the index's read. Otherwise the kept contributions of the previous
+    count (:class:`_Store`) are taken, those of the articles whose record changed or that left
+    are taken out, the records of the new and changed articles are read and counted, and the
+    totals are those the previous build saved with these articles applied to them, as `mkdocs
+    serve` keeps them (:meth:`RootCollector.track`; summed again from the contributions when
+    there are none or many articles changed): the same index as a count from scratch. With
+    :func:`remember` on, the previous count is taken from memory and the store is left for
+    :func:`save_remembered`."""
     h = hashlib.sha256(f"{code_fingerprint()}\0{min_articles}".encode())
-    for article_id, key in analysis.keys.items():
-        h.update(f"\0{article_id}\0{key}".encode())
+    # ("\0<id>\0<record key>" for each article, joined in one C-level pass)
+    if analysis.keys:
+        h.update(("\0" + "\0".join(chain.from_iterable(analysis.keys.items()))).encode())
     key = h.hexdigest()
     folder = build / CACHE_DIR
-    path = folder / CACHE_NAME
     memory = _KEPT
     kept = memory.pop(str(folder), None) if memory is not None else None
     if kept is not None and kept.key == key:
         memory[str(folder)] = kept  # type: ignore[index]
         return kept.index
-    previous: tuple[str, Any] | None = None  # index.bin's digest and data
-    if kept is None:
+    store = _Store.open(folder / STORE_NAME) if kept is None else None
+    previous: Any = None  # the saved index's data (the totals may leave their pages to it)
+    col: RootCollector | None = None
+    if store is not None:
         try:
-            raw = path.read_bytes()
-            fmt, stored, data = marshal.loads(raw)
-            if fmt == CACHE_FORMAT and stored != key:  # (the totals may leave their pages to it)
-                previous = (hashlib.sha256(raw).hexdigest(), data)
-            if fmt == CACHE_FORMAT and stored == key:
-                index = _index_from(data)
+            saved = store.index()
+            if saved is not None and saved[0] == key:
+                index = _index_from(saved[1])
                 if memory is not None:
-                    col, counted = _load_counts(folder / COUNTS_NAME)
+                    col, counted = store.collector(whole=True, totals=False)
                     # the next reload applies its changes to these totals
                     col.track(index if counted == analysis.keys else None)
                     memory[str(folder)] = _Kept(key, _counts_key(), col, counted, index, False)
+                store.close()
                 return index
-        except (OSError, ValueError, EOFError, TypeError):
-            pass  # no usable index: count
-    counts_key = _counts_key()
-    if kept is not None and kept.counts_key == counts_key:
+            previous = saved[1] if saved is not None else None
+            # (a build: read as asked, with the totals it saved; a server: whole)
+            col, counted = store.collector(whole=memory is not None, totals=memory is None,
+                                           previous=previous)
+        except _DAMAGED:
+            store.close()
+            store, col = None, None
+    if col is not None:
+        pass
+    elif kept is not None and kept.counts_key == _counts_key():
         col, counted = kept.col, kept.counted  # taken out of memory: put back only when whole
-    else:  # from the files (a build: with the totals it saved, when they are these counts')
-        col, counted = _load_counts(folder / COUNTS_NAME, totals=memory is None,
-                                    previous=previous)
+    else:
+        col, counted = RootCollector(), {}
     if memory is not None:  # kept up to date from now on (the server's next reloads)
+        if store is not None:
+            store.close()
+            store = None
         col.track()
     keys: dict[str, str] = analysis.keys
     stale = [a for a, record in counted.items() if keys.get(a) != record]
     changes = len(stale) + len(keys) - (len(counted) - len(stale))  # taken out + counted
     if memory is None and changes > max(MAX_APPLIED, len(keys) // 20):
         col._totals = None  # so many changed that summing every contribution costs less
+        if isinstance(col.spellings, _Spellings):  # (and reading the spellings at once)
+            col.spellings.read_all()
     for article_id in stale:
         col.remove(article_id)
         del counted[article_id]
@@ -1259,9 +2102,9 @@ def collect_cached(analysis: Any, min_articles: int | None, build: Path) -> Root
                 old = pages.get(root)
                 if old is not None and old == page:
                     index.pages[root] = old
-        memory[str(folder)] = _Kept(key, counts_key, col, counted, index)
+        memory[str(folder)] = _Kept(key, _counts_key(), col, counted, index)
     else:
-        _save(folder, col, counted, key, index)
+        _save(folder, col, counted, key, index, store)
     return index
 
 
@@ -1273,140 +2116,31 @@ def _counts_key() -> str:
     return f"{code_fingerprint()} {records.code_fingerprint()}"
 
 
-def _load_counts(path: Path, totals: bool = False, previous: tuple[str, Any] | None = None,
-                 ) -> tuple[RootCollector, dict[str, str]]:
-    """The collector of the previous count and the record key each article was counted from
-    (an empty collector when there is none, or it was made by other code). ``totals``: with
-    the totals saved with these very counts (:func:`_save_totals`), when there are any
-    (``previous``: the digest and data of the index.bin saved with them, which holds their
-    pages).
-    counts.bin is read chunk by chunk (:func:`_save_counts`), never whole in memory."""
-    from archive.collector import paused
-
-    with paused():  # (many containers, no garbage: no collection passes over them)
-        return _read_counts(path, totals, previous)
-
-
-def _read_counts(path: Path, totals: bool, previous: tuple[str, Any] | None,
-                 ) -> tuple[RootCollector, dict[str, str]]:
-    col = RootCollector()
-    counted: dict[str, str] = {}
-    try:
-        with open(path, "rb") as fh:
-            # (the head is one bytes object, read at once: marshal.load from a file reads
-            # each of the ~60,000 spellings and readings in small reads of its own, ~4x the
-            # CPU of loads from bytes)
-            head = marshal.loads(marshal.load(fh))
-            if not (isinstance(head, tuple) and len(head) == 7):
-                return col, {}
-            fmt, stored, spelled, readings, rootless, dropped, n = head
-            if fmt != CACHE_FORMAT or stored != _counts_key() or len(spelled) != len(readings):
-                return col, {}
-            col._dropped = dropped
-            col.spelled = list(spelled)
-            col.readings = list(readings)  # (tuples: marshal keeps them)
-            col.spellings = {s: k for k, s in enumerate(col.spelled)}
-            col._rootless = dict.fromkeys(rootless)
-            while len(counted) < n:
-                for article_id, (record, ids, counts) in marshal.load(fh).items():
-                    col.contributions[article_id] = (ids, counts)
-                    counted[article_id] = record
-            if len(counted) != n or fh.read(1):
-                return RootCollector(), {}
-            if totals:
-                fh.seek(0)
-                digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    except (OSError, ValueError, EOFError, TypeError, AttributeError):
-        return RootCollector(), {}
-    if totals:
-        col._totals = _load_totals(path.with_name(TOTALS_NAME), digest, previous)
-    return col, counted
-
-
-#: Articles per chunk of counts.bin (see :func:`_save_counts`).
-COUNTS_CHUNK = 1000
-
-
-def _save_counts(path: Path, col: RootCollector, counted: dict[str, str]) -> str:
-    """Write counts.bin; returns the sha256 of its bytes. It is a head (format, code key,
-    spellings, readings, spellings without a root, spellings taken out since the last
-    :meth:`~RootCollector.compact`, number of articles, marshalled into one bytes object) and
-    then the articles' record keys and contributions, ``COUNTS_CHUNK`` articles at a time,
-    each a marshal object of its own: the file is never made whole in memory beside the
-    counts it holds (which would double them at the end of the root count, the build's peak:
-    ~60 MB more at 29,904 articles)."""
-    col.compact()
-    digest = hashlib.sha256()
-    ids = sorted(counted)
-    with files.atomic_file(path) as fh:
-        def put(obj: Any) -> None:
-            data = marshal.dumps(obj)
-            digest.update(data)
-            fh.write(data)
-
-        put(marshal.dumps((CACHE_FORMAT, _counts_key(), col.spelled, col.readings,
-                           list(col._rootless), col._dropped, len(ids))))
-        for start in range(0, len(ids), COUNTS_CHUNK):
-            put({aid: (counted[aid], *col.contributions[aid])
-                 for aid in ids[start:start + COUNTS_CHUNK]})
-    return digest.hexdigest()
-
-
-def _save_totals(path: Path, col: RootCollector, counts: str, index: RootIndex,
-                 index_digest: str) -> None:
-    """The collector's totals (:class:`_Totals`, kept up to date since the counts were read:
-    what the last result was made from, with its pages and co-occurrences), saved with the
-    digest ``counts`` of the counts.bin they are the totals of: the next build reads them
-    only with those very counts (integer sums: the totals summed from scratch). When their
-    last result is ``index`` (a build's), its pages are not saved twice: the totals name the
-    digest ``index_digest`` of the index.bin that holds them (:meth:`_Totals.state`).
-    Pickled straight into the file (in frames), not made whole in memory first."""
-    if col._totals is None:  # none kept, or numbered anew (compact): summed again next time
-        path.unlink(missing_ok=True)
-        return
-    state = col._totals.state(index)
-    with files.atomic_file(path) as fh:
-        pickle.dump((CACHE_FORMAT, _counts_key(), counts,
-                     index_digest if state["pages"] is None else None, state), fh,
-                    protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _load_totals(path: Path, counts: str, previous: tuple[str, Any] | None = None,
-                 ) -> _Totals | None:
-    """The totals :func:`_save_totals` saved with the counts.bin whose digest is ``counts``
-    (and, when they left their pages to it, the index.bin whose digest and data are
-    ``previous``); None when there are none for them (or unreadable, or made by other
-    code)."""
-    try:
-        with open(path, "rb") as fh:
-            fmt, key, digest, index_digest, state = pickle.load(fh)
-        if fmt != CACHE_FORMAT or key != _counts_key() or digest != counts:
-            return None
-        index = None
-        if index_digest is not None and previous is not None and previous[0] == index_digest:
-            index = _index_from(previous[1])
-        totals = _Totals.from_state(state, index)
-    except Exception:  # noqa: BLE001 - any damage: summed again
-        return None
-    if totals is None or totals.changed:
-        return None
-    return totals
+#: The data of the pages' groups read back (:func:`_page_from`), by the groups' list (its id,
+#: and the list, kept alive): a page whose forms did not move shares its groups with the page
+#: read, and :func:`_page_data` takes their data as read instead of making it again (most of
+#: saving the index). Emptied when a count ends (:func:`collect_cached`).
+_GROUPS: dict[int, tuple[list[Any], Any]] = {}
 
 
 def _page_data(p: RootPage) -> tuple[Any, ...]:
     """A root page as tuples, lists and scalars (what :mod:`marshal` stores)."""
     # field by field: dataclasses.astuple copies deeply, and took seconds on 1,000 pages
-    return (p.root, p.tokens, p.articles,
-            [(cls, [(f.stem, f.wazn, f.tokens, f.articles, f.spellings, f.n_spellings, f.label)
-                    for f in forms]) for cls, forms in p.groups],
+    got = _GROUPS.get(id(p.groups))
+    if got is not None and got[0] is p.groups:
+        groups = got[1]
+    else:
+        groups = [(cls, [(f.stem, f.wazn, f.tokens, f.articles, f.spellings, f.n_spellings,
+                          f.label) for f in forms]) for cls, forms in p.groups]
+    return (p.root, p.tokens, p.articles, groups,
             [(r.root, r.shared, r.pmi, r.score) for r in p.related])
 
 
 def _page_from(data: tuple[Any, ...]) -> RootPage:
     root, tokens, articles, groups, related = data
-    return RootPage(root, tokens, articles,
-                    [(cls, [Form(*f) for f in forms]) for cls, forms in groups],
-                    [Related(*r) for r in related])
+    made = [(cls, [Form(*f) for f in forms]) for cls, forms in groups]
+    _GROUPS[id(made)] = (made, groups)
+    return RootPage(root, tokens, articles, made, [Related(*r) for r in related])
 
 
 def _index_data(index: RootIndex) -> tuple[Any, ...]:
