@@ -2033,8 +2033,7 @@ class _Out:
                 os.makedirs(f"{self.base}/{folder}", exist_ok=True)
                 self.made.add(folder)
             tmp = f"{self.base}/{folder}/.{base}{STORED}.tmp"
-            with open(tmp, "wb") as dst:
-                dst.write(pack(text))
+            _create(tmp, pack(text))
             os.replace(tmp, f"{self.base}/{name}{STORED}")
             self.names.add(name + STORED)
             self.report.written += 1
@@ -2076,7 +2075,7 @@ class _Out:
 
     def _replace(self, path: Path, stored: bytes) -> Path:
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(stored)
+        _create(str(tmp), stored)
         os.replace(tmp, path)
         self.report.written += 1
         return path
