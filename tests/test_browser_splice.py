@@ -64,6 +64,10 @@ def test_splice_is_the_decoded_patch() -> None:
             for d in rng.sample(docs, min(n, rng.randint(1, 3))):
                 if d not in gone:
                     moved[d] = d + rng.choice((1, 2, 3000, -1))
+        if rng.random() < 0.5:  # numbers of other terms' articles, not held here
+            others = [d for d in rng.sample(range(5000), 4) if d not in docs]
+            gone |= set(others[:2])
+            moved.update((d, 7000 + d) for d in others[2:])
         add = None
         if rng.random() < 0.6:
             taken = set(docs) - gone
@@ -86,6 +90,21 @@ def test_splice_is_the_decoded_patch() -> None:
         for level in range(len(_LEVEL_FIELDS)):
             assert sorted(_level_docs(got[1], level)) == _level_docs(fields, level)
     assert spliced > 2000  # the usual patches are spliced, not handed back
+
+
+def test_splice_of_a_few_numbers_in_many_articles() -> None:
+    """Few articles gone or moved in a term of many (found by bisection, the order checked
+    around them only): the same text as the decoded patch; a move past a neighbour is
+    handed back."""
+    docs = list(range(0, 1000, 5))
+    many = {0: {d: [1, d % 7 + 1] for d in docs}, 1: {d: [2] for d in docs[::3]}}
+    fragment = _short_fragment(many)
+    for gone, moved in (({10}, {}), ({10, 11, 4000}, {}), (set(), {20: 21, 4001: 9}),
+                        ({0, 995}, {500: 501, 990: 994}), (set(), {995: 999})):
+        got = _splice_short(fragment, gone, moved, None)
+        assert got is not None and got[0] == _slow(fragment, gone, moved, None)
+    for moved in ({20: 25}, {20: 30}, {0: 7}, {500: 499, 505: 498}):
+        assert _splice_short(fragment, set(), moved, None) is None, moved
 
 
 def test_splice_hands_back_what_it_cannot_patch() -> None:

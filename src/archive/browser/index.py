@@ -88,7 +88,7 @@ import time
 import zlib
 from array import array
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from importlib import metadata
@@ -973,7 +973,7 @@ def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
         for f in _LEVEL_FIELD_SET:
             if f in columns:
                 old[f] = list(compress(docs, columns[f]))
-    drop = [i for i, d in enumerate(docs) if d in gone] if gone else []
+    drop = _places(docs, gone) if gone else []
     if drop:
         for i in reversed(drop):
             del docs[i]
@@ -981,9 +981,18 @@ def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
                 del cells[i]
         columns = {f: cells for f, cells in columns.items() if cells.count("") != len(cells)}
     if moved:
-        docs = [moved.get(d, d) for d in docs]
-        if any(a >= b for a, b in zip(docs, docs[1:], strict=False)):
-            return None
+        if 8 * len(moved) > len(docs):
+            docs = [moved.get(d, d) for d in docs]
+            if any(a >= b for a, b in zip(docs, docs[1:], strict=False)):
+                return None
+        else:  # the few it holds, found by bisection; the order checked around them only
+            places = _places(docs, moved)
+            for i in places:
+                docs[i] = moved[docs[i]]
+            last = len(docs) - 1
+            if any((i > 0 and docs[i - 1] >= docs[i]) or (i < last and docs[i] >= docs[i + 1])
+                   for i in places):
+                return None
     if add:
         coming = sorted({d for held in add.values() for d in held})
         for d in coming:
@@ -1009,6 +1018,21 @@ def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
         out.append(f'"{FIELDS[f]}":"' + ";".join(columns[f]) + '"')
     levels = {f: list(compress(docs, columns[f])) for f in _LEVEL_FIELD_SET if f in columns}
     return ",".join(out), levels
+
+
+def _places(docs: list[int], numbers: Collection[int]) -> list[int]:
+    """The places in ``docs`` (ascending) of those of ``numbers`` it holds, ascending: by
+    bisection when they are few (after one added or deleted article, one or two against a
+    common term's hundreds of articles, for every term the article held), else by a scan."""
+    if 8 * len(numbers) > len(docs):
+        return [i for i, d in enumerate(docs) if d in numbers]
+    places = []
+    for d in numbers:
+        at = bisect_left(docs, d)
+        if at < len(docs) and docs[at] == d:
+            places.append(at)
+    places.sort()
+    return places
 
 
 #: Field numbers in the order of their names (JSON's sorted keys; "d" comes before them all).
@@ -2033,8 +2057,7 @@ class _Out:
                 os.makedirs(f"{self.base}/{folder}", exist_ok=True)
                 self.made.add(folder)
             tmp = f"{self.base}/{folder}/.{base}{STORED}.tmp"
-            with open(tmp, "wb") as dst:
-                dst.write(pack(text))
+            _create(tmp, pack(text))
             os.replace(tmp, f"{self.base}/{name}{STORED}")
             self.names.add(name + STORED)
             self.report.written += 1
@@ -2076,7 +2099,7 @@ class _Out:
 
     def _replace(self, path: Path, stored: bytes) -> Path:
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(stored)
+        _create(str(tmp), stored)
         os.replace(tmp, path)
         self.report.written += 1
         return path

@@ -3,12 +3,18 @@ and its index, instead of a file per shard.
 
 A cold build at 9,504 articles wrote 8,192 state files (one per shard), each created, written
 and closed: creating a file costs about 0.1–0.2 ms of CPU here, as much as the marshalling of
-the state it holds. Here a shard's state is a record appended to ``pack.bin``; ``index.bin``
-says where each shard's record is (offset and length per shard number, as 64-bit integers;
--1: no record). A rebuild appends the records of the shards it rewrites (the old ones stay
-where they were until the index, written when the writer closes, points elsewhere), reads a
-shard's record with one ``pread`` on a file kept open, and compacts the pack (rewrites its
-live records in shard order) when the records no longer pointed at outweigh those that are.
+the state it holds. Here a shard's state is a record of ``pack.bin``; ``index.bin`` says
+where each shard's record is (offset and length per shard number, as 64-bit integers; -1: no
+record). A rebuild puts the record of each shard it rewrites into the free space of the pack
+(the smallest hole that holds it: the space between the records the index points at, and the
+old records of the shards rewritten so far, never read again) or, when no hole is large
+enough, appends it; it reads a shard's record with one ``pread`` on a file kept open. Only
+when the records no longer pointed at still outweigh those that are (holes too small for the
+records that grew) is the pack compacted (its live records rewritten in shard order). Records
+were appended only until bw31: an add or delete rewrites the records of the hundreds to
+thousands of shards it touches, whole, so the pack grew by about that much at every such
+build and was copied whole every few builds (331 MB of live records at 29,904 articles); a
+shard's new record is now mostly the size of its old one, and goes back where it was.
 
 Writing in place is safe for the same reason the per-shard files were: the writer removes
 ``state.bin`` when a build starts and writes it only when the build ends, so a build that
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from bisect import bisect_left, insort
 from pathlib import Path
 
 #: The pack's records and its index, in the shard state folder.
@@ -56,6 +63,9 @@ class ShardPack:
             (folder / INDEX).unlink()
         self.written = self.end  # bytes of the file (the buffer comes after them)
         self.buffer = bytearray()
+        #: the free space, as (length, offset) ascending (None: not listed yet, see
+        #: :meth:`_holes`); only below ``written``
+        self.holes: list[tuple[int, int]] | None = [] if fresh else None
 
     def get(self, k: int) -> bytes | None:
         """Shard ``k``'s record (None: none)."""
@@ -70,13 +80,45 @@ class ShardPack:
                              "state folder for a cold build)")
         return data
 
+    def _holes(self) -> list[tuple[int, int]]:
+        """The free space of the pack (between and after the records the index points at),
+        listed once, at the first :meth:`put` of a pack that was opened, not made fresh; the
+        free space at its end is given back (the next record appended goes there)."""
+        if self.holes is None:
+            spans = sorted((self.index[i], self.index[i + 1])
+                           for i in range(0, len(self.index), 2) if self.index[i] >= 0)
+            holes = []
+            at = 0
+            for offset, length in spans:
+                if offset > at:
+                    holes.append((offset - at, at))
+                at = max(at, offset + length)
+            self.holes = sorted(holes)
+            self.end = self.written = at  # (the file is cut there when closed)
+        return self.holes
+
     def put(self, k: int, data: bytes) -> None:
-        """Shard ``k``'s record becomes ``data`` (appended)."""
+        """Shard ``k``'s record becomes ``data``: written into the smallest hole that holds
+        it, or appended; its old record's space becomes a hole."""
         if 2 * k + 1 >= len(self.index):
             self.index.extend([-1, 0] * (k + 1 - len(self.index) // 2))
+        holes = self._holes()
+        old, old_length = self.index[2 * k], self.index[2 * k + 1]
+        if old >= 0 and old_length and old + old_length <= self.written:
+            insort(holes, (old_length, old))  # (never read again: the index moves on)
+        size = len(data)
+        at = bisect_left(holes, (size, -1)) if size else len(holes)
+        if at < len(holes):
+            length, offset = holes.pop(at)
+            if length > size:
+                insort(holes, (length - size, offset + size))
+            os.pwrite(self.fd, data, offset)
+            self.index[2 * k] = offset
+            self.index[2 * k + 1] = size
+            return
         self.index[2 * k] = self.end
-        self.index[2 * k + 1] = len(data)
-        self.end += len(data)
+        self.index[2 * k + 1] = size
+        self.end += size
         self.buffer += data
         if len(self.buffer) >= FLUSH:
             self._flush()
@@ -101,6 +143,9 @@ class ShardPack:
         self._flush()
         if shards is not None and len(self.index) > 2 * shards:
             del self.index[2 * shards:]
+        # the free space after the last record is cut off
+        self.end = max((self.index[i] + self.index[i + 1]
+                        for i in range(0, len(self.index), 2) if self.index[i] >= 0), default=0)
         live = self.live()
         if self.end - live > max(live, COMPACT_MIN):
             self._compact()
@@ -127,3 +172,4 @@ class ShardPack:
         os.replace(tmp, self.folder / PACK)
         self.fd = os.open(self.folder / PACK, os.O_RDWR)
         self.index, self.end, self.written = index, at, at
+        self.holes = []
