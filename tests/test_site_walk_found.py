@@ -131,3 +131,77 @@ def test_linked_file_takes_what_the_walk_found(tmp_path: Path) -> None:
     f.copy_file()
     assert os.path.samefile(dest, src)
     assert pageout._same_placed(src, dest)
+
+
+def test_prune_holds_the_folders_the_build_writes_into(tmp_path: Path) -> None:
+    """A folder left empty that the build writes into is held (not deleted and made again),
+    with its parents when they hold nothing else; one still empty at the end is deleted."""
+    root = tmp_path / "old"
+    _tree(root, {"a/index.html": b"a", "b/c/index.html": b"c", "d/index.html": b"d",
+                 "e/index.html": b"e", "keep/index.html": b"k"})
+    held: list[str] = []
+    kept, removed = staging._prune(str(root), {"keep/index.html"}, frozenset(), None,
+                                   {"a", "b", "b/c", "e"}, held)
+    assert (kept, removed) == (1, 4)
+    assert held.index("b/c") < held.index("b")  # a folder after the folders inside it
+    assert set(held) == {"a", "b", "b/c", "e"}
+    assert (root / "a").is_dir() and (root / "b" / "c").is_dir() and (root / "e").is_dir()
+    assert not (root / "d").exists()  # not written into: deleted as before
+    (root / "a" / "index.html").write_bytes(b"new a")  # the build writes into a and b/c
+    (root / "b" / "c" / "index.html").write_bytes(b"new c")
+    staging._drop_empty(str(root), held)
+    assert (root / "a" / "index.html").is_file() and (root / "b" / "c" / "index.html").is_file()
+    assert not (root / "e").exists()  # held, but nothing was written into it
+
+
+def test_held_folders_left_empty_go_with_their_parents(tmp_path: Path) -> None:
+    root = tmp_path / "old"
+    _tree(root, {"x/y/z/index.html": b"z", "x/other.html": b"o"})
+    held: list[str] = []
+    staging._prune(str(root), set(), frozenset(), None, {"x/y/z"}, held)
+    assert held == ["x/y/z", "x/y", "x"]  # a folder after the folders inside it
+    staging._drop_empty(str(root), held)
+    assert os.listdir(root) == []  # as a build into an empty folder leaves it
+
+
+def test_commit_drops_the_held_folders_left_empty(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    previous = tmp_path / "site.previous"
+    _tree(previous, {"a/index.html": b"a", "b/index.html": b"b", "c/index.html": b"c"})
+
+    class Config(dict):
+        site_dir = str(site)
+        strict = False
+
+    staged = staging.StagedSiteDir()
+    config = Config()
+    staged.begin(config)  # type: ignore[arg-type]
+    part = Path(config.site_dir)
+    staged.restore({"c/index.html"}, (), {"a", "b"})
+    assert set(staged.held) == {"a", "b"} and (part / "a").is_dir()
+    (part / "a" / "index.html").write_bytes(b"new a")
+    staged.commit(config)  # type: ignore[arg-type]
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
+        "a", "a/index.html", "c", "c/index.html"]
+    assert staged.held == []
+
+
+def test_written_folders_are_those_of_the_files_written() -> None:
+    from types import SimpleNamespace
+
+    from mkdocs.structure.files import InclusionLevel
+
+    from archive.site.plugin import _written_folders
+
+    def f(src: str, dest: str, inclusion: InclusionLevel = InclusionLevel.INCLUDED) -> object:
+        return SimpleNamespace(src_uri=src, dest_uri=dest, inclusion=inclusion)
+
+    files = [f("about.md", "about/index.html"),  # MkDocs writes it
+             f("roots/x.md", "roots/x/index.html", InclusionLevel.EXCLUDED),  # a stencil's
+             f("articles/a.md", "articles/a/index.html", InclusionLevel.EXCLUDED),  # taken
+             f("drafts/d.md", "drafts/d/index.html", InclusionLevel.EXCLUDED),  # not written
+             f("raw/a.txt", "raw/a.txt"),  # kept in place
+             f("sitemap.xml", "sitemap.xml")]
+    keep = {"articles/a/index.html", "raw/a.txt"}
+    assert _written_folders(files, keep, {"roots/x.md": object()}) == {  # type: ignore[arg-type]
+        "about", "roots", "roots/x"}

@@ -52,7 +52,7 @@ import os
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -1346,7 +1346,8 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             keep = {f.dest_uri for f in files
                     if isinstance(f, LinkedFile) and f.inclusion.is_included()}
             keep.update(f.dest_uri for f, _key in self.reused.values())
-            self.staging.restore(keep, (BROWSER_DATA_DIR,))
+            self.staging.restore(keep, (BROWSER_DATA_DIR,),
+                                 _written_folders(files, keep, self.stencilled))
             # what the walk found where the stored pages, raw texts and data files go: they
             # are put in place without a look there of their own (_write_reused, LinkedFile)
             self.placed_files.found = self.staging.found
@@ -2011,6 +2012,26 @@ def _new_file(cls: type[File], config: MkDocsConfig, uri: str, content: str | No
     f.abs_src_path = abs_src_path
     f._content = content
     return f
+
+
+def _written_folders(files: Files, keep: Collection[str], stencilled: Mapping[str, File]
+                     ) -> set[str]:
+    """The folders of the site (paths without a trailing slash) that the build writes a file
+    into, other than those holding a file of ``keep`` (never emptied): MkDocs' pages and
+    static files, and the pages written from stencils (``stencilled``); with their parents.
+    (archive.site.staging holds them rather than deleting them and making them again: two
+    system calls each, for every page that changed.)"""
+    folders: set[str] = set()
+    add = folders.add
+    for f in files:
+        dest = f.dest_uri
+        if dest in keep or (f.src_uri not in stencilled and not f.inclusion.is_included()):
+            continue
+        folder = dest.rpartition("/")[0]
+        while folder and folder not in folders:
+            add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def _plain_posix(uri: str) -> bool:
