@@ -205,3 +205,45 @@ def test_written_folders_are_those_of_the_files_written() -> None:
     keep = {"articles/a/index.html", "raw/a.txt"}
     assert _written_folders(files, keep, {"roots/x.md": object()}) == {  # type: ignore[arg-type]
         "about", "roots", "roots/x"}
+
+
+def test_static_files_with_the_same_bytes_are_kept_in_place(tmp_path: Path) -> None:
+    """Made in the previous site: a static file there with the bytes of its source is kept
+    (not deleted and copied again); one that differs, or is gone, or sits under a folder
+    another writer made first, is not."""
+    site = tmp_path / "site"
+    previous = tmp_path / "site.previous"
+    src = tmp_path / "theme"
+    _tree(src, {"a.css": b"body{}", "b.js": b"new();", "c.js": b"c", "own/x.js": b"x"})
+    _tree(previous, {"assets/a.css": b"body{}", "assets/b.js": b"old();",
+                     "own/x.js": b"x"})
+
+    class Config(dict):
+        site_dir = str(site)
+        strict = False
+
+    staged = staging.StagedSiteDir()
+    assert staged.same_as_kept({"assets/a.css": str(src / "a.css")}) == set()  # not begun
+    config = Config()
+    staged.begin(config)  # type: ignore[arg-type]
+    part = Path(config.site_dir)
+    _tree(part, {"own/other.js": b"o"})  # written by another writer before the walk
+    sources = {"assets/a.css": str(src / "a.css"), "assets/b.js": str(src / "b.js"),
+               "assets/c.js": str(src / "c.js"), "own/x.js": str(src / "own/x.js")}
+    assert staged.same_as_kept(sources) == {"assets/a.css"}
+    staged.discard()
+
+
+def test_a_static_file_in_place_is_not_copied(tmp_path: Path) -> None:
+    from mkdocs.structure.files import File
+
+    from archive.site.plugin import _InPlaceFile
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.css").write_bytes(b"new")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "a.css").write_bytes(b"old")
+    f = File("a.css", str(tmp_path / "src"), str(tmp_path / "site"), False)
+    f.__class__ = _InPlaceFile
+    f.copy_file()
+    assert (tmp_path / "site" / "a.css").read_bytes() == b"old"

@@ -1346,6 +1346,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             keep = {f.dest_uri for f in files
                     if isinstance(f, LinkedFile) and f.inclusion.is_included()}
             keep.update(f.dest_uri for f, _key in self.reused.values())
+            keep.update(self._static_in_place(files))
             self.staging.restore(keep, (BROWSER_DATA_DIR,),
                                  _written_folders(files, keep, self.stencilled))
             # what the walk found where the stored pages, raw texts and data files go: they
@@ -1359,6 +1360,21 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.trim is not None:  # what making the files and data files let go of, before
             memory.give_back()  # the pages
         return env
+
+    def _static_in_place(self, files: Files) -> set[str]:
+        """Made in the previous site: the static files MkDocs would copy (the theme's, the
+        plugin's assets, docs/ files) that are there already with the same bytes are kept
+        and not copied again (their class becomes :class:`_InPlaceFile`); their addresses."""
+        candidates: dict[str, File] = {}
+        for f in files:
+            if (type(f) is File and f._content is None and f.abs_src_path is not None
+                    and not f.is_documentation_page() and f.inclusion.is_included()):
+                candidates[f.dest_uri] = f
+        same = self.staging.same_as_kept(
+            {dest: f.abs_src_path for dest, f in candidates.items()})  # type: ignore[misc]
+        for dest in same:
+            candidates[dest].__class__ = _InPlaceFile
+        return same
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.nav = nav if self.stencilled else None  # the stencils' samples (on_post_build)
@@ -1963,6 +1979,14 @@ class _KeptSitemap:
 _PREDICATES = frozenset({InclusionLevel.all, InclusionLevel.is_included,
                          InclusionLevel.is_excluded, InclusionLevel.is_in_serve,
                          InclusionLevel.is_in_nav, InclusionLevel.is_not_in_nav})
+
+
+class _InPlaceFile(File):
+    """A static file already in the site folder with its bytes (the previous site a build is
+    made in, archive.site.staging): MkDocs' copy leaves it as it is."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
 
 
 class _QuickFiles(Files):

@@ -29,6 +29,7 @@ import io
 import logging
 import os
 import shutil
+import stat
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,26 @@ class StagedSiteDir:
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self.warnings)
+
+    def same_as_kept(self, sources: dict[str, str]) -> set[str]:
+        """Of ``sources`` (a file's address in the site → the file it is copied from), the
+        addresses at which the previous tree holds a file with the same bytes (before
+        :meth:`restore`): a build may keep those in place rather than write them again (a
+        copy needs its file deleted and made anew: ~70 theme and static files on every
+        build). None kept when this build is not made in a previous tree."""
+        out: set[str] = set()
+        if not self.reusing or self.staging is None:
+            return out
+        kept = os.path.join(self.staging, KEPT_NAME)
+        taken: dict[str, bool] = {}  # top entry → written by another writer (restore drops it)
+        for dest, src in sources.items():
+            top = dest.partition("/")[0]
+            other = taken.get(top)
+            if other is None:
+                other = taken[top] = os.path.lexists(os.path.join(self.staging, top))
+            if not other and _same_bytes(src, os.path.join(kept, dest)):
+                out.add(dest)
+        return out
 
     def restore(self, keep: Collection[str], managed: Iterable[str] = (),
                 folders: Collection[str] = ()) -> None:
@@ -236,6 +257,21 @@ def _prune(root: str, keep: Collection[str], managed: frozenset[str],
 
     walk(root, "")
     return kept, removed
+
+
+def _same_bytes(src: str, dest: str) -> bool:
+    """Whether ``dest`` is a regular file (not a symbolic link) with the bytes of ``src``."""
+    try:
+        a = os.stat(src)
+        b = os.stat(dest, follow_symlinks=False)
+        if not stat.S_ISREG(b.st_mode) or a.st_size != b.st_size:
+            return False
+        if (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino):
+            return True
+        with open(src, "rb") as fa, open(dest, "rb") as fb:
+            return fa.read() == fb.read()
+    except OSError:
+        return False
 
 
 def _drop_empty(root: str, held: list[str]) -> None:
