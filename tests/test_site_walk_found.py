@@ -19,6 +19,25 @@ def _tree(root: Path, files: dict[str, bytes]) -> None:
         path.write_bytes(data)
 
 
+class _Config(dict):  # what StagedSiteDir asks of MkDocs' config
+    strict = False
+
+    def __init__(self, site_dir: str) -> None:
+        super().__init__()
+        self.site_dir = site_dir
+
+
+def _begun(tmp_path: Path, previous_files: dict[str, bytes]
+           ) -> tuple[staging.StagedSiteDir, _Config, Path]:
+    """A staged build begun over a previous site of ``previous_files``: the staging,
+    MkDocs' config (pointed at the staging folder) and that folder."""
+    _tree(tmp_path / "site.previous", previous_files)
+    staged = staging.StagedSiteDir()
+    config = _Config(str(tmp_path / "site"))
+    staged.begin(config)  # type: ignore[arg-type]
+    return staged, config, Path(config.site_dir)
+
+
 def test_prune_finds_the_kept_files_inodes(tmp_path: Path) -> None:
     root = tmp_path / "old"
     _tree(root, {"a/index.html": b"a", "b/index.html": b"b", "raw/x.txt": b"x",
@@ -33,20 +52,10 @@ def test_prune_finds_the_kept_files_inodes(tmp_path: Path) -> None:
 def test_restore_gives_the_files_in_place_with_their_inodes(tmp_path: Path) -> None:
     """Each kept file under its path in the staging folder, with the inode a stat gives
     there; none of a top folder another writer put in place first (its own wins)."""
-    site = tmp_path / "site"
-    previous = tmp_path / "site.previous"
-    _tree(previous, {"a/index.html": b"a", "raw/x.txt": b"x", "raw/y.txt": b"y",
-                     "own/index.html": b"old", "z.html": b"z"})
-
-    class Config(dict):
-        site_dir = str(site)
-        strict = False
-
-    staged = staging.StagedSiteDir()
-    config = Config()
-    staged.begin(config)  # type: ignore[arg-type]
+    staged, _config, part = _begun(tmp_path, {
+        "a/index.html": b"a", "raw/x.txt": b"x", "raw/y.txt": b"y", "own/index.html": b"old",
+        "z.html": b"z"})
     assert staged.found is None
-    part = Path(config.site_dir)
     _tree(part, {"own/other.html": b"new"})  # written before the walk, by another writer
     staged.restore({"a/index.html", "raw/x.txt", "own/index.html"})
     assert staged.found is not None
@@ -166,17 +175,8 @@ def test_held_folders_left_empty_go_with_their_parents(tmp_path: Path) -> None:
 
 def test_commit_drops_the_held_folders_left_empty(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    previous = tmp_path / "site.previous"
-    _tree(previous, {"a/index.html": b"a", "b/index.html": b"b", "c/index.html": b"c"})
-
-    class Config(dict):
-        site_dir = str(site)
-        strict = False
-
-    staged = staging.StagedSiteDir()
-    config = Config()
-    staged.begin(config)  # type: ignore[arg-type]
-    part = Path(config.site_dir)
+    staged, config, part = _begun(tmp_path, {"a/index.html": b"a", "b/index.html": b"b",
+                                             "c/index.html": b"c"})
     staged.restore({"c/index.html"}, (), {"a", "b"})
     assert set(staged.held) == {"a", "b"} and (part / "a").is_dir()
     (part / "a" / "index.html").write_bytes(b"new a")
@@ -211,22 +211,11 @@ def test_static_files_with_the_same_bytes_are_kept_in_place(tmp_path: Path) -> N
     """Made in the previous site: a static file there with the bytes of its source is kept
     (not deleted and copied again); one that differs, or is gone, or sits under a folder
     another writer made first, is not."""
-    site = tmp_path / "site"
-    previous = tmp_path / "site.previous"
     src = tmp_path / "theme"
     _tree(src, {"a.css": b"body{}", "b.js": b"new();", "c.js": b"c", "own/x.js": b"x"})
-    _tree(previous, {"assets/a.css": b"body{}", "assets/b.js": b"old();",
-                     "own/x.js": b"x"})
-
-    class Config(dict):
-        site_dir = str(site)
-        strict = False
-
-    staged = staging.StagedSiteDir()
-    assert staged.same_as_kept({"assets/a.css": str(src / "a.css")}) == set()  # not begun
-    config = Config()
-    staged.begin(config)  # type: ignore[arg-type]
-    part = Path(config.site_dir)
+    assert staging.StagedSiteDir().same_as_kept({"assets/a.css": str(src / "a.css")}) == set()
+    staged, _config, part = _begun(tmp_path, {"assets/a.css": b"body{}", "assets/b.js": b"old();",
+                                              "own/x.js": b"x"})
     _tree(part, {"own/other.js": b"o"})  # written by another writer before the walk
     sources = {"assets/a.css": str(src / "a.css"), "assets/b.js": str(src / "b.js"),
                "assets/c.js": str(src / "c.js"), "own/x.js": str(src / "own/x.js")}
