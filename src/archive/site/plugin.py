@@ -52,7 +52,7 @@ import os
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -1346,7 +1346,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
             keep = {f.dest_uri for f in files
                     if isinstance(f, LinkedFile) and f.inclusion.is_included()}
             keep.update(f.dest_uri for f, _key in self.reused.values())
-            self.staging.restore(keep, (BROWSER_DATA_DIR,))
+            keep.update(self._static_in_place(files))
+            self.staging.restore(keep, (BROWSER_DATA_DIR,),
+                                 _written_folders(files, keep, self.stencilled))
             # what the walk found where the stored pages, raw texts and data files go: they
             # are put in place without a look there of their own (_write_reused, LinkedFile)
             self.placed_files.found = self.staging.found
@@ -1358,6 +1360,21 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         if self.trim is not None:  # what making the files and data files let go of, before
             memory.give_back()  # the pages
         return env
+
+    def _static_in_place(self, files: Files) -> set[str]:
+        """Made in the previous site: the static files MkDocs would copy (the theme's, the
+        plugin's assets, docs/ files) that are there already with the same bytes are kept
+        and not copied again (their class becomes :class:`_InPlaceFile`); their addresses."""
+        candidates: dict[str, File] = {}
+        for f in files:
+            if (type(f) is File and f._content is None and f.abs_src_path is not None
+                    and not f.is_documentation_page() and f.inclusion.is_included()):
+                candidates[f.dest_uri] = f
+        same = self.staging.same_as_kept(
+            {dest: f.abs_src_path for dest, f in candidates.items()})  # type: ignore[misc]
+        for dest in same:
+            candidates[dest].__class__ = _InPlaceFile
+        return same
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.nav = nav if self.stencilled else None  # the stencils' samples (on_post_build)
@@ -1964,6 +1981,14 @@ _PREDICATES = frozenset({InclusionLevel.all, InclusionLevel.is_included,
                          InclusionLevel.is_in_nav, InclusionLevel.is_not_in_nav})
 
 
+class _InPlaceFile(File):
+    """A static file already in the site folder with its bytes (the previous site a build is
+    made in, archive.site.staging): MkDocs' copy leaves it as it is."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
 class _QuickFiles(Files):
     """MkDocs' Files, whose :meth:`documentation_pages` asks a file's inclusion (one set
     lookup) before whether it is a Markdown page (a method and ``str.endswith``), rather than
@@ -2011,6 +2036,26 @@ def _new_file(cls: type[File], config: MkDocsConfig, uri: str, content: str | No
     f.abs_src_path = abs_src_path
     f._content = content
     return f
+
+
+def _written_folders(files: Files, keep: Collection[str], stencilled: Mapping[str, File]
+                     ) -> set[str]:
+    """The folders of the site (paths without a trailing slash) that the build writes a file
+    into, other than those holding a file of ``keep`` (never emptied): MkDocs' pages and
+    static files, and the pages written from stencils (``stencilled``); with their parents.
+    (archive.site.staging holds them rather than deleting them and making them again: two
+    system calls each, for every page that changed.)"""
+    folders: set[str] = set()
+    add = folders.add
+    for f in files:
+        dest = f.dest_uri
+        if dest in keep or (f.src_uri not in stencilled and not f.inclusion.is_included()):
+            continue
+        folder = dest.rpartition("/")[0]
+        while folder and folder not in folders:
+            add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def _plain_posix(uri: str) -> bool:

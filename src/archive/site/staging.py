@@ -29,6 +29,7 @@ import io
 import logging
 import os
 import shutil
+import stat
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,10 @@ class StagedSiteDir:
         #: before (or when no tree was walked)
         self.found: dict[str, int] | None = None
         self.device = 0
+        #: the folders of the old tree :meth:`restore` left in place empty, because the
+        #: build writes into them (by their path in the staging folder); any of them still
+        #: empty when the build ends is deleted then (:meth:`commit`)
+        self.held: list[str] = []
 
     def begin(self, config: MkDocsConfig) -> None:
         """Point ``config.site_dir`` at a staging folder beside the real one, holding the
@@ -74,23 +79,50 @@ class StagedSiteDir:
         self.final, self.staging = final, staging
         self.kept = self.removed = 0
         self.found = None
+        self.held = []
         config.site_dir = str(staging)
         self.warnings = CountHandler()
         self.warnings.setLevel(logging.WARNING)
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
-    def restore(self, keep: Collection[str], managed: Iterable[str] = ()) -> None:
+    def same_as_kept(self, sources: dict[str, str]) -> set[str]:
+        """Of ``sources`` (a file's address in the site → the file it is copied from), the
+        addresses at which the previous tree holds a file with the same bytes (before
+        :meth:`restore`): a build may keep those in place rather than write them again (a
+        copy needs its file deleted and made anew: ~70 theme and static files on every
+        build). None kept when this build is not made in a previous tree."""
+        out: set[str] = set()
+        if not self.reusing or self.staging is None:
+            return out
+        kept = os.path.join(self.staging, KEPT_NAME)
+        taken: dict[str, bool] = {}  # top entry → written by another writer (restore drops it)
+        for dest, src in sources.items():
+            top = dest.partition("/")[0]
+            other = taken.get(top)
+            if other is None:
+                other = taken[top] = os.path.lexists(os.path.join(self.staging, top))
+            if not other and _same_bytes(src, os.path.join(kept, dest)):
+                out.add(dest)
+        return out
+
+    def restore(self, keep: Collection[str], managed: Iterable[str] = (),
+                folders: Collection[str] = ()) -> None:
         """Called when the build's files are known, before any is written (``on_env``):
         delete every file of the previous tree but those at the addresses (``dest_uri``) of
         ``keep`` and those under the folders ``managed`` (brought up to date by their writer),
-        with the folders left empty; put the rest into the staging folder."""
+        with the folders left empty, except those of ``folders`` (paths relative to the site,
+        without a trailing slash: the folders the build writes files into, held for them
+        rather than deleted and made again, two system calls each; one still empty when the
+        build ends is deleted then); put the rest into the staging folder."""
         if not self.reusing or self.staging is None:
             return
         kept = self.staging / KEPT_NAME
         if not kept.is_dir():
             return
         found: dict[str, int] = {}
-        self.kept, self.removed = _prune(str(kept), keep, frozenset(managed), found)
+        held: list[str] = []
+        self.kept, self.removed = _prune(str(kept), keep, frozenset(managed), found,
+                                         folders, held)
         for entry in os.listdir(kept):
             target = self.staging / entry
             if target.exists() or target.is_symlink():  # written by another plugin: it wins
@@ -99,8 +131,10 @@ class StagedSiteDir:
                 inside = entry + "/"
                 for path in [p for p in found if p.startswith(inside)]:
                     del found[path]
+                held = [p for p in held if p != entry and not p.startswith(inside)]
             else:
                 os.rename(kept / entry, target)  # (a rename: the files keep their inodes)
+        self.held = held
         kept.rmdir()
         self.found, self.device = found, os.stat(self.staging).st_dev
         # a folder entry's inode is the file's own on the usual file systems, not on every
@@ -125,6 +159,8 @@ class StagedSiteDir:
             log.info("archive: strict build has warnings; %s was left as it was", final.name)
             self.discard()
             return
+        _drop_empty(str(staging), self.held)
+        self.held = []
         previous = final.with_name(final.name + ".previous")
         _remove(previous)  # none: begin moved it into staging (unless put back by hand)
         if final.exists():
@@ -148,6 +184,7 @@ class StagedSiteDir:
         self.final = self.staging = self.warnings = None
         self.reusing = False
         self.found = None
+        self.held = []
 
 
 def _take_back(staging: Path, previous: Path) -> None:
@@ -169,9 +206,11 @@ def _take_back(staging: Path, previous: Path) -> None:
 
 
 def _prune(root: str, keep: Collection[str], managed: frozenset[str],
-           found: dict[str, int] | None = None) -> tuple[int, int]:
+           found: dict[str, int] | None = None, folders: Collection[str] = (),
+           held: list[str] | None = None) -> tuple[int, int]:
     """Delete the files under ``root`` whose path relative to it is not in ``keep`` and not
-    under a folder of ``managed``, and the folders left empty (``root`` stays). Returns how
+    under a folder of ``managed``, and the folders left empty (``root`` stays) but those in
+    ``folders`` (relative paths, no trailing slash), listed in ``held`` instead. Returns how
     many files were kept and deleted; ``found``: filled with each kept file's inode by its
     path (the folder entry's, read with the listing: no stat), for the writers that put
     those files in place to tell the file already there without a stat of their own.
@@ -180,32 +219,70 @@ def _prune(root: str, keep: Collection[str], managed: frozenset[str],
     kept = removed = 0
     if found is None:
         found = {}
+    if held is None:
+        held = []
 
-    def walk(folder: str, rel: str) -> bool:  # whether the folder is left empty
+    # a folder's state once walked: something kept in it, left empty, or holding nothing
+    # but held folders (then held too: deleted at the end if they are, see _drop_empty)
+    full, empty, only_held = 0, 1, 2
+
+    def walk(folder: str, rel: str) -> int:
         nonlocal kept, removed
-        empty = True
+        state = empty
         with os.scandir(folder) as entries:
             listing = list(entries)
         for entry in listing:
             path = rel + entry.name
             if entry.is_dir(follow_symlinks=False):
                 if path in managed:
-                    empty = False
-                elif walk(entry.path, path + "/"):
+                    state = full
+                    continue
+                inside = walk(entry.path, path + "/")
+                if inside == full:
+                    state = full
+                elif inside == empty and path not in folders:
                     os.rmdir(entry.path)
-                else:
-                    empty = False
+                else:  # the build writes into it: held, not deleted and made again
+                    held.append(path)
+                    if state == empty:
+                        state = only_held
             elif path in keep:
                 kept += 1
-                empty = False
+                state = full
                 found[path] = entry.inode()
             else:
                 os.unlink(entry.path)
                 removed += 1
-        return empty
+        return state
 
     walk(root, "")
     return kept, removed
+
+
+def _same_bytes(src: str, dest: str) -> bool:
+    """Whether ``dest`` is a regular file (not a symbolic link) with the bytes of ``src``."""
+    try:
+        a = os.stat(src)
+        b = os.stat(dest, follow_symlinks=False)
+        if not stat.S_ISREG(b.st_mode) or a.st_size != b.st_size:
+            return False
+        if (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino):
+            return True
+        with open(src, "rb") as fa, open(dest, "rb") as fb:
+            return fa.read() == fb.read()
+    except OSError:
+        return False
+
+
+def _drop_empty(root: str, held: list[str]) -> None:
+    """Delete each folder of ``held`` (paths under ``root``, as :func:`_prune` lists them:
+    a folder after every folder inside it) that is empty, as it would not be in a build made
+    into an empty folder: the build did not write into it after all."""
+    for rel in held:
+        try:
+            os.rmdir(os.path.join(root, rel))
+        except OSError:  # (not empty: the usual case)
+            pass
 
 
 def _remove(path: Path) -> None:
