@@ -26,6 +26,7 @@ def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No tables in this process (built, kept or cached), before and after the test."""
     monkeypatch.setattr(tables, "_kept", None)
     monkeypatch.setattr(tables, "_cached_json", None)
+    monkeypatch.setattr(tables, "_cached_parts", None)
     key = tables.kept_key
     tables.build_tables.cache_clear()
     key.cache_clear()
@@ -37,6 +38,7 @@ def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def _again(monkeypatch: pytest.MonkeyPatch) -> None:
     """Forget this process's tables, as a new process would start."""
     monkeypatch.setattr(tables, "_cached_json", None)
+    monkeypatch.setattr(tables, "_cached_parts", None)
     tables.build_tables.cache_clear()
 
 

@@ -204,14 +204,21 @@ CACHE_KEEP = 6
 #: cache, the text is kept in UTF-8 as the file holds it (:func:`tables_json_bytes`: a build
 #: writes it to build/ as it is, without decoding 3 MB and encoding them again).
 _cached_json: tuple[dict[str, Any], str | bytes] | None = None
+#: (tables, their DEFERRED tables pickled, their SHARDED tables pickled in shards) as read
+#: from the cache: what :func:`_write_tables_file` would pickle again for those very tables
+#: (the same bytes: the cache file was written for the same code and data), so that a build
+#: leaving them in build/ (:func:`leave_tables`) does not split and pickle them again (a
+#: tenth of a CPU second of every cold build)
+_cached_parts: tuple[dict[str, Any], dict[str, bytes], dict[str, dict[str, bytes]]] | None = None
 
 
 def forget() -> None:
     """Let go of the tables' JSON text kept beside them (and so of the tables, unless another
     holder keeps them), and of :func:`build_tables`' own copy; :func:`tables_json` encodes
     them again when asked, :func:`build_tables` reads them again from the user's cache."""
-    global _cached_json
+    global _cached_json, _cached_parts
     _cached_json = None
+    _cached_parts = None
     build_tables.cache_clear()
 
 
@@ -239,7 +246,7 @@ def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
     """The tables in the cache file ``path`` when it holds, intact, the tables of ``key``
     with their JSON (else None: missing, unreadable, made for other code or data, or
     damaged): every table read, as plain dicts (what a whole build looks up)."""
-    global _cached_json
+    global _cached_json, _cached_parts
     payload = _read_tables_file(path, key)
     if payload is None or not isinstance(payload.get("json"), bytes):
         return None
@@ -252,6 +259,7 @@ def _read_cache(path: Path, key: str) -> dict[str, Any] | None:
     if tables.get("version") != TABLES_VERSION:
         return None
     _cached_json = (tables, text)
+    _cached_parts = (tables, payload["deferred"], payload["sharded"])
     return tables
 
 
@@ -294,9 +302,13 @@ def _write_tables_file(path: Path, key: str, built: dict[str, Any],
     from archive import files
 
     core = {k: v for k, v in built.items() if k not in DEFERRED and k not in SHARDED}
-    deferred = {k: pickle.dumps(built[k], protocol=5) for k in DEFERRED if k in built}
-    sharded = {k: ShardedTable.split(built[k], KEPT_SHARD_LEN) for k in SHARDED
-               if isinstance(built.get(k), dict) and list(built[k]) == sorted(built[k])}
+    if _cached_parts is not None and _cached_parts[0] is built:
+        # (read from the cache file of this code and data: its pickles, not made again)
+        deferred, sharded = _cached_parts[1], _cached_parts[2]
+    else:
+        deferred = {k: pickle.dumps(built[k], protocol=5) for k in DEFERRED if k in built}
+        sharded = {k: ShardedTable.split(built[k], KEPT_SHARD_LEN) for k in SHARDED
+                   if isinstance(built.get(k), dict) and list(built[k]) == sorted(built[k])}
     core.update((k, v) for k, v in built.items() if k in SHARDED and k not in sharded)
     data = pickle.dumps({"tables": core, "deferred": deferred, "sharded": sharded,
                          "shard_len": KEPT_SHARD_LEN, "order": list(built),
@@ -727,9 +739,16 @@ def browser_tables() -> tuple[dict[str, Any], dict[str, dict[str, dict[str, str]
     core = {k: v for k, v in tables.items() if k not in left_out}
     core["stop_words"] = pack_stop_words(core["stop_words"])
     shards: dict[str, dict[str, dict[str, str]]] = {}
+    # each key's shard found by its first letters: shard_id once per shard, not per key
+    # (69,768 keys in 686 shards: a fixed cost of every build that writes these tables)
+    by_prefix: dict[str, dict[str, dict[str, str]]] = {}
     for field in ("lexicon", "names"):
         for key, value in tables[field].items():
-            shard = shards.setdefault(shard_id(key), {"lexicon": {}, "names": {}})
+            prefix = key[:SHARD_LEN]
+            shard = by_prefix.get(prefix)
+            if shard is None:
+                shard = by_prefix[prefix] = shards.setdefault(
+                    shard_id(prefix), {"lexicon": {}, "names": {}})
             shard[field][key] = value
     core["lexicon_shards"] = sorted(shards)
     core["lexicon_shard_len"] = SHARD_LEN
