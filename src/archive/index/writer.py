@@ -1353,7 +1353,8 @@ _KEY = itemgetter(0, 1)
 def _set_stored_level(pdw: Any, level: int) -> None:
     """Have ``pdw`` (Whoosh's per-document writer) compress the stored fields at ``level``:
     its ``_stored`` column writer is a pickle writer around a ``CompressedBytesColumn`` writer,
-    whose reader decompresses whatever the level. Another writer is left as it is."""
+    whose reader decompresses whatever the level. Another writer is left as it is. At level 0
+    the writer's ``zlib.compress`` is :func:`stored_deflate` (the same bytes)."""
     from whoosh.columns import CompressedBytesColumn, PickleColumn
 
     stored = getattr(pdw, "_colwriters", {}).get("_stored")
@@ -1361,6 +1362,40 @@ def _set_stored_level(pdw: Any, level: int) -> None:
     if (type(stored) is PickleColumn.Writer and type(child) is CompressedBytesColumn.Writer
             and isinstance(getattr(child, "_level", None), int)):
         child._level = level
+        if level == 0 and getattr(child, "_compress", None) is zlib.compress and _STORED_SAME:
+            child._compress = stored_deflate
+
+
+#: below this many bytes zlib's level 0 writes one stored block (it splits at 65,532)
+_ONE_BLOCK = 65000
+_STORED_HEAD = struct.Struct("<BBBHH")
+_ADLER = struct.Struct(">I")
+
+
+def stored_deflate(data: bytes, level: int = 0) -> bytes:
+    """``zlib.compress(data, 0)``: what zlib writes for ``data`` at level 0 (its header, one
+    stored block, the Adler-32), made without a compressor: ``zlib.compress`` sets up
+    and clears its deflate state (some 100 KB of tables) for each document's stored fields
+    (~2 % of a cold stage's instructions). ``data`` of ``_ONE_BLOCK`` bytes or more, or
+    another level: zlib's own."""
+    n = len(data)
+    if level != 0 or n >= _ONE_BLOCK:
+        return zlib.compress(data, level)
+    return b"".join((_STORED_HEAD.pack(0x78, 0x01, 0x01, n, n ^ 0xFFFF), data,
+                     _ADLER.pack(zlib.adler32(data))))
+
+
+def _stored_same() -> bool:
+    """Whether :func:`stored_deflate` gives the linked zlib's bytes (checked once, on a few
+    lengths: another zlib may cut its stored blocks elsewhere; then zlib's are used)."""
+    for n in (0, 1, 300, 12345, _ONE_BLOCK - 1):
+        data = bytes(range(256)) * (n // 256) + bytes(n % 256)
+        if stored_deflate(data) != zlib.compress(data, 0):
+            return False
+    return True
+
+
+_STORED_SAME = _stored_same()
 
 
 def _combined(runs: Iterable[Run]) -> Iterator[Run]:
