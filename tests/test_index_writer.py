@@ -440,3 +440,62 @@ def test_fast_term_table_writes_whooshs_bytes(tmp_path: Path, n: int) -> None:
     assert (tmp_path / "fast").read_bytes() == (tmp_path / "stock").read_bytes()
     reader = OrderedHashReader.open(store, "fast")
     assert [reader[key] for key in keys] == [b"v" * (k % 7) for k in range(n)]
+
+
+def test_length_bytes_written_at_once_are_whooshs(tmp_path: Path, seed_docs: list[dict[str, Any]],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """ArchiveWriter keeps each document's field-length bytes and writes Whoosh's length
+    columns at once (``_write_lengths``): the same files as through Whoosh's per-document
+    writer (``add_field``, taken when the writer is not W3PerDocWriter itself), also when a
+    merge's readers write documents after the new ones (``add_reader``)."""
+    import archive.index.writer as writer_mod
+
+    one = write(tmp_path / "at-once", seed_docs, "archive")
+    merged = merged_segments(tmp_path / "merged-at-once", seed_docs, "archive")
+    monkeypatch.setattr(writer_mod, "W3PerDocWriter", type("NotIt", (), {}))
+    two = write(tmp_path / "per-doc", seed_docs, "archive")
+    merged_per_doc = merged_segments(tmp_path / "merged-per-doc", seed_docs, "archive")
+    a, b = segment_files(tmp_path / "at-once"), segment_files(tmp_path / "per-doc")
+    assert any(k.endswith("_len.col") for k in a)
+    assert a == b
+    assert everything(one) == everything(two)
+    assert everything(merged) == everything(merged_per_doc)
+    assert (segment_files(tmp_path / "merged-at-once")
+            == segment_files(tmp_path / "merged-per-doc"))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 255, 256, 4097, 12345, 64999, 65000, 65531, 65532,
+                               70000])
+def test_stored_deflate_is_zlibs_level_0(n: int) -> None:
+    import zlib
+
+    from archive.index.writer import _STORED_SAME, stored_deflate
+
+    data = bytes((i * 7 + 3) % 256 for i in range(n))
+    assert _STORED_SAME
+    assert stored_deflate(data) == zlib.compress(data, 0)
+    assert stored_deflate(data, 1) == zlib.compress(data, 1)
+    assert zlib.decompress(stored_deflate(data)) == data
+
+
+def test_stored_column_through_stored_deflate_is_zlibs(tmp_path: Path,
+                                                       seed_docs: list[dict[str, Any]],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """At STORED_LEVEL 0 the stored column's writer compresses with stored_deflate: the same
+    column as zlib.compress at level 0 gives."""
+    import archive.index.writer as writer_mod
+
+    seen = []
+    real = writer_mod.stored_deflate
+
+    def counted(data: bytes, level: int = 0) -> bytes:
+        seen.append(len(data))
+        return real(data, level)
+
+    monkeypatch.setattr(writer_mod, "stored_deflate", counted)
+    write(tmp_path / "ours", seed_docs, "archive")
+    assert len(seen) == len(seed_docs)
+    monkeypatch.setattr(writer_mod, "_STORED_SAME", False)  # zlib.compress itself
+    write(tmp_path / "zlib", seed_docs, "archive")
+    assert len(seen) == len(seed_docs)
+    assert segment_files(tmp_path / "ours") == segment_files(tmp_path / "zlib")

@@ -85,12 +85,17 @@ static const uint32_t md5_k[64] = {
     0xeb86d391,
 };
 
-static const unsigned char md5_r[64] = {
-    7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-    5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
-    4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-    6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-};
+/* one round of MD5's 64 steps, spelled out (the rounds' functions, message words and shifts
+ * fixed per step: a loop choosing them per step took three times the instructions) */
+#define MD5_STEP(f, a, b, c, d, x, k, r) \
+    do { \
+        (a) += f((b), (c), (d)) + (x) + (uint32_t)(k); \
+        (a) = (b) + (((a) << (r)) | ((a) >> (32 - (r)))); \
+    } while (0)
+#define MD5_F(b, c, d) ((((c) ^ (d)) & (b)) ^ (d))
+#define MD5_G(b, c, d) ((((b) ^ (c)) & (d)) ^ (c))
+#define MD5_H(b, c, d) ((b) ^ (c) ^ (d))
+#define MD5_I(b, c, d) ((c) ^ ((b) | ~(d)))
 
 static void
 md5_block(uint32_t h[4], const unsigned char *blk)
@@ -100,31 +105,30 @@ md5_block(uint32_t h[4], const unsigned char *blk)
         w[i] = (uint32_t)blk[4 * i] | (uint32_t)blk[4 * i + 1] << 8
                | (uint32_t)blk[4 * i + 2] << 16 | (uint32_t)blk[4 * i + 3] << 24;
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
-    for (int i = 0; i < 64; i++) {
-        uint32_t f;
-        int g;
-        if (i < 16) {
-            f = (b & c) | (~b & d);
-            g = i;
-        }
-        else if (i < 32) {
-            f = (d & b) | (~d & c);
-            g = (5 * i + 1) & 15;
-        }
-        else if (i < 48) {
-            f = b ^ c ^ d;
-            g = (3 * i + 5) & 15;
-        }
-        else {
-            f = c ^ (b | ~d);
-            g = (7 * i) & 15;
-        }
-        uint32_t tmp = d;
-        d = c;
-        c = b;
-        uint32_t x = a + f + md5_k[i] + w[g];
-        b = b + ((x << md5_r[i]) | (x >> (32 - md5_r[i])));
-        a = tmp;
+    const uint32_t *k = md5_k;
+    for (int i = 0; i < 16; i += 4) {
+        MD5_STEP(MD5_F, a, b, c, d, w[i], k[i], 7);
+        MD5_STEP(MD5_F, d, a, b, c, w[i + 1], k[i + 1], 12);
+        MD5_STEP(MD5_F, c, d, a, b, w[i + 2], k[i + 2], 17);
+        MD5_STEP(MD5_F, b, c, d, a, w[i + 3], k[i + 3], 22);
+    }
+    for (int i = 16; i < 32; i += 4) {
+        MD5_STEP(MD5_G, a, b, c, d, w[(5 * i + 1) & 15], k[i], 5);
+        MD5_STEP(MD5_G, d, a, b, c, w[(5 * i + 6) & 15], k[i + 1], 9);
+        MD5_STEP(MD5_G, c, d, a, b, w[(5 * i + 11) & 15], k[i + 2], 14);
+        MD5_STEP(MD5_G, b, c, d, a, w[(5 * i + 16) & 15], k[i + 3], 20);
+    }
+    for (int i = 32; i < 48; i += 4) {
+        MD5_STEP(MD5_H, a, b, c, d, w[(3 * i + 5) & 15], k[i], 4);
+        MD5_STEP(MD5_H, d, a, b, c, w[(3 * i + 8) & 15], k[i + 1], 11);
+        MD5_STEP(MD5_H, c, d, a, b, w[(3 * i + 11) & 15], k[i + 2], 16);
+        MD5_STEP(MD5_H, b, c, d, a, w[(3 * i + 14) & 15], k[i + 3], 23);
+    }
+    for (int i = 48; i < 64; i += 4) {
+        MD5_STEP(MD5_I, a, b, c, d, w[(7 * i) & 15], k[i], 6);
+        MD5_STEP(MD5_I, d, a, b, c, w[(7 * i + 7) & 15], k[i + 1], 10);
+        MD5_STEP(MD5_I, c, d, a, b, w[(7 * i + 14) & 15], k[i + 2], 15);
+        MD5_STEP(MD5_I, b, c, d, a, w[(7 * i + 21) & 15], k[i + 3], 21);
     }
     h[0] += a;
     h[1] += b;

@@ -70,7 +70,13 @@ from itertools import chain, compress, count, islice, repeat
 from operator import is_, itemgetter, sub
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3PerDocWriter,
+    W3TermInfo,
+)
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte as _length_to_byte
@@ -965,6 +971,11 @@ class ArchiveWriter(SegmentWriter):
         self._chunked: list[Callable[[], Iterator[Chunk]]] | None = []
         #: ... as records of arrays (read by C: see _flush_segment)
         self._arrayed: list[Callable[[], Iterator[Arrays]]] = []
+        #: per indexed field, each document's length byte (0: none) from the first document
+        #: on, written to Whoosh's length column at once (:meth:`_write_lengths`) instead of
+        #: through its per-document writer a byte at a time (when that writer is Whoosh's
+        #: W3PerDocWriter: see add_document)
+        self._lengths: dict[str, bytearray] = {}
         self._pause_collector()  # last: a writer that failed to start has nothing to resume
 
     # ------------------------------------------------------------------ documents
@@ -979,6 +990,13 @@ class ArchiveWriter(SegmentWriter):
         names = sorted(fields)
         self._check_fields(schema, names)
         pdw.start_doc(docnum)
+        # Whoosh's per-document writer: its add_field done here (the stored value kept, the
+        # field's length added up), the length bytes kept in self._lengths once the document
+        # is complete (W3PerDocWriter.add_field writes each through four Python calls)
+        direct = type(pdw) is W3PerDocWriter
+        stored: dict[str, Any] = pdw._storedfields if direct else {}
+        totals: dict[str, int] = pdw._fieldlengths if direct else {}
+        lengths: list[tuple[str, int]] = []
         try:
             for name in names:
                 value = fields[name]
@@ -1025,18 +1043,53 @@ class ArchiveWriter(SegmentWriter):
                     self._size += size
                     if not field.scorable:
                         length = 0
-                pdw.add_field(name, field, value if field.stored else None, length)
+                if not direct:
+                    pdw.add_field(name, field, value if field.stored else None, length)
+                else:
+                    if field.stored:
+                        stored[name] = value
+                    if length:
+                        lengths.append((name, length))
                 column = field.column_type
                 if column:
                     pdw.add_column_value(name, column, field.to_column_value(value))
         except Exception:
             pdw.cancel_doc()
             raise
+        for name, length in lengths:  # (the document is complete: nothing to take back)
+            totals[name] += length
+            col = self._lengths.get(name)
+            if col is None:
+                col = self._lengths[name] = bytearray()
+            if len(col) < docnum:
+                col += bytes(docnum - len(col))
+            col.append(length_to_byte(length))
         pdw.finish_doc()
         self._added = True
         self.docnum += 1
         if self._size > self._limit:
             self._spill()
+
+    def _write_lengths(self) -> None:
+        """The length bytes kept by add_document, into Whoosh's length columns: what
+        ``W3PerDocWriter.add_field`` writes document by document (its NumericColumn writer
+        skips a 0 and fills the documents it skipped with 0 bytes), the same bytes. Before
+        anything else writes those columns (a merged segment's documents, the segment's
+        close)."""
+        pdw = self.perdocwriter
+        for name, col in self._lengths.items():
+            lenfield = f"_{name}_len"
+            if not pdw._has_column(lenfield):
+                pdw._create_column(lenfield, LENGTHS_COLUMN)
+            w = pdw._get_column(lenfield)
+            if len(col) > w._count:
+                w._dbfile.write(bytes(col[w._count:]))
+                w._count = len(col)
+        self._lengths = {}
+
+    def add_reader(self, reader: Any) -> None:
+        self._write_lengths()  # (this document's lengths go after the ones written)
+        super().add_reader(reader)
 
     def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
         """Postings of a merged segment (``add_reader``), renumbered, into the buffer."""
@@ -1168,6 +1221,7 @@ class ArchiveWriter(SegmentWriter):
                       | set(self._buf) | self._packed.fieldnames())
 
     def _flush_segment(self) -> None:
+        self._write_lengths()
         self.perdocwriter.close()
         lengths = self._doc_lengths()
         fw = self.fieldwriter
@@ -1353,7 +1407,8 @@ _KEY = itemgetter(0, 1)
 def _set_stored_level(pdw: Any, level: int) -> None:
     """Have ``pdw`` (Whoosh's per-document writer) compress the stored fields at ``level``:
     its ``_stored`` column writer is a pickle writer around a ``CompressedBytesColumn`` writer,
-    whose reader decompresses whatever the level. Another writer is left as it is."""
+    whose reader decompresses whatever the level. Another writer is left as it is. At level 0
+    the writer's ``zlib.compress`` is :func:`stored_deflate` (the same bytes)."""
     from whoosh.columns import CompressedBytesColumn, PickleColumn
 
     stored = getattr(pdw, "_colwriters", {}).get("_stored")
@@ -1361,6 +1416,40 @@ def _set_stored_level(pdw: Any, level: int) -> None:
     if (type(stored) is PickleColumn.Writer and type(child) is CompressedBytesColumn.Writer
             and isinstance(getattr(child, "_level", None), int)):
         child._level = level
+        if level == 0 and getattr(child, "_compress", None) is zlib.compress and _STORED_SAME:
+            child._compress = stored_deflate
+
+
+#: below this many bytes zlib's level 0 writes one stored block (it splits at 65,532)
+_ONE_BLOCK = 65000
+_STORED_HEAD = struct.Struct("<BBBHH")
+_ADLER = struct.Struct(">I")
+
+
+def stored_deflate(data: bytes, level: int = 0) -> bytes:
+    """``zlib.compress(data, 0)``: what zlib writes for ``data`` at level 0 (its header, one
+    stored block, the Adler-32), made without a compressor: ``zlib.compress`` sets up
+    and clears its deflate state (some 100 KB of tables) for each document's stored fields
+    (~2 % of a cold stage's instructions). ``data`` of ``_ONE_BLOCK`` bytes or more, or
+    another level: zlib's own."""
+    n = len(data)
+    if level != 0 or n >= _ONE_BLOCK:
+        return zlib.compress(data, level)
+    return b"".join((_STORED_HEAD.pack(0x78, 0x01, 0x01, n, n ^ 0xFFFF), data,
+                     _ADLER.pack(zlib.adler32(data))))
+
+
+def _stored_same() -> bool:
+    """Whether :func:`stored_deflate` gives the linked zlib's bytes (checked once, on a few
+    lengths: another zlib may cut its stored blocks elsewhere; then zlib's are used)."""
+    for n in (0, 1, 300, 12345, _ONE_BLOCK - 1):
+        data = bytes(range(256)) * (n // 256) + bytes(n % 256)
+        if stored_deflate(data) != zlib.compress(data, 0):
+            return False
+    return True
+
+
+_STORED_SAME = _stored_same()
 
 
 def _combined(runs: Iterable[Run]) -> Iterator[Run]:
