@@ -980,19 +980,14 @@ def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
             for cells in columns.values():
                 del cells[i]
         columns = {f: cells for f, cells in columns.items() if cells.count("") != len(cells)}
-    if moved:
-        if 8 * len(moved) > len(docs):
-            docs = [moved.get(d, d) for d in docs]
-            if any(a >= b for a, b in zip(docs, docs[1:], strict=False)):
-                return None
-        else:  # the few it holds, found by bisection; the order checked around them only
-            places = _places(docs, moved)
-            for i in places:
-                docs[i] = moved[docs[i]]
-            last = len(docs) - 1
-            if any((i > 0 and docs[i - 1] >= docs[i]) or (i < last and docs[i] >= docs[i + 1])
-                   for i in places):
-                return None
+    if moved:  # the order checked around the moved numbers only (the rest was in order)
+        places = _places(docs, moved)
+        for i in places:
+            docs[i] = moved[docs[i]]
+        last = len(docs) - 1
+        if any((i > 0 and docs[i - 1] >= docs[i]) or (i < last and docs[i] >= docs[i + 1])
+               for i in places):
+            return None
     if add:
         coming = sorted({d for held in add.values() for d in held})
         for d in coming:
