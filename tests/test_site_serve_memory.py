@@ -55,8 +55,7 @@ def test_reloads_count_roots_and_words_in_memory(archive_paths: Paths, rememberi
         return counted
 
     first = step()
-    files = (build / roots.CACHE_DIR / roots.COUNTS_NAME, build / roots.CACHE_DIR /
-             roots.CACHE_NAME, build / wordtable.FILE_NAME)
+    files = (build / roots.CACHE_DIR / roots.STORE_NAME, build / wordtable.FILE_NAME)
     before = _stamps(*files)
     assert step() == first and read == []
     edited = sorted(p for p in seeds.iterdir() if p.suffix in (".md", ".txt"))[0]

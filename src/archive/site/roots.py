@@ -1251,8 +1251,6 @@ def collect_records(analysis: Any, min_articles: int | None = None) -> RootIndex
 #: A rebuild counts only the articles that changed, and reads and writes only what they touch.
 CACHE_DIR = "roots"
 STORE_NAME = "roots.sqlite"
-#: (the index, the counts and the totals were three files before: one file holds them now)
-CACHE_NAME = COUNTS_NAME = TOTALS_NAME = STORE_NAME
 #: The files of earlier formats in build/roots/, deleted when the store is written.
 OLD_FILES = ("index.bin", "counts.bin", "totals.pickle")
 #: A build applies at most this many changed articles (or 5 % of them) to the saved totals;
