@@ -147,3 +147,30 @@ def test_segments_dates_and_evidence_pickle_quickly_and_read_the_older_state() -
         assert older == obj
         with pytest.raises(ValueError):  # a state of another shape is refused
             object.__new__(type(obj)).__setstate__(state[:-1])  # type: ignore[attr-defined]
+
+
+def test_a_corpus_read_back_does_not_import_the_parsers(archive_paths: Paths) -> None:
+    """Nothing changed in seeds/: the corpus comes from corpus.pickle without importing
+    archive.corpus.loader (the parsers compile their regular expressions at import), and it
+    is the corpus a parse gives."""
+    import subprocess
+    import sys
+
+    first = _fresh(archive_paths)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from archive.config import Paths\n"
+        "from archive.pipeline import load\n"
+        "loaded = load(Paths(Path(sys.argv[1])))\n"
+        "print(len(loaded.articles), 'archive.corpus.loader' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(archive_paths.root)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(len(first) - 1), "False"]
+    # a changed file: parsed, by the loader
+    seed = sorted(p for p in archive_paths.seeds.iterdir() if p.suffix in (".txt", ".md"))[0]
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nسطر آخر.\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", code, str(archive_paths.root)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(len(first) - 1), "True"]

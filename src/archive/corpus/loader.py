@@ -11,7 +11,6 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.config import Paths
@@ -26,10 +25,11 @@ from archive.corpus.clean import (
     clean_text,
     strip_controls,
 )
+from archive.corpus.corpus import Corpus, problem_sort_key  # noqa: F401  (their home before)
 from archive.corpus.dates import extract_dates
 from archive.corpus.frontmatter import split_front_matter
 from archive.corpus.infer import infer_source, infer_title
-from archive.errors import HasProblems, Problem
+from archive.errors import Problem
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 GAZETTEER_SUFFIXES = (".yml", ".yaml")
@@ -44,21 +44,6 @@ BINARY_MIN = 8
 _C0_BYTES = bytes(c for c in range(0x80) if CONTROL.fullmatch(chr(c)) and c != 0x0D)
 #: CONTROL's C1 characters (U+0080-U+009F) in UTF-8
 _C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
-
-
-@dataclass(slots=True)
-class Corpus(HasProblems):
-    """The loaded articles (sorted by id) and every problem met on the way."""
-
-    articles: list[Article] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    def get(self, article_id: str) -> Article | None:
-        return next((a for a in self.articles if a.id == article_id), None)
-
-
-def problem_sort_key(p: Problem) -> tuple:
-    return (p.path, p.line or 0, p.severity != "error", p.message, p.hint)
 
 
 def load_corpus(paths: Paths, load: Callable[[Path, Paths, str | None],

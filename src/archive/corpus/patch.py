@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import Any
 
-from archive.corpus.loader import Corpus, problem_sort_key
+from archive.corpus.corpus import Corpus, problem_sort_key
 
 #: One changed file: its previous parse and its new one, each ``(Article | None, problems)``;
 #: None for a file that was not there (a new one) or is not there any more.
