@@ -37,6 +37,7 @@ from archive.corpus.article import Article
 from archive.errors import HasProblems, Problem
 from archive.files import write_atomic
 from archive.records import Analysis, Summary, _Entities
+from archive.site import builddate
 
 
 @dataclass(slots=True)
@@ -137,6 +138,7 @@ def load(paths: Paths, timings: Timings | None = None) -> Loaded:
 
     given = _LOADED
     if given is not None and _same_folders(given.paths, paths):
+        builddate.settle(given.articles)
         return Loaded(given.paths, list(given.articles), given.gazetteer, list(given.problems))
     timings = timings or Timings()
     # (`mkdocs serve` alone: a one-shot build's index check lists seeds/ itself, rather
@@ -149,6 +151,7 @@ def load(paths: Paths, timings: Timings | None = None) -> Loaded:
         gazetteer, gaz_problems = load_gazetteer(paths)
         problems = list(corpus.problems) + list(gaz_problems)
         problems += validate(gazetteer, corpus.articles, root=paths.root)
+    builddate.settle(corpus.articles)  # (a site build's: the date MkDocs gives its pages)
     return Loaded(paths, list(corpus.articles), gazetteer, problems,
                   (started, listing) if listing else None)
 

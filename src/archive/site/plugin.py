@@ -76,7 +76,7 @@ from archive.browser.index import DATA_DIR as BROWSER_DATA_DIR
 from archive.collector import Watch, paused
 from archive.config import Paths
 from archive.records import Analysis
-from archive.site import export, keptmap, keptstencil, stencil
+from archive.site import builddate, export, keptmap, keptstencil, stencil
 from archive.site.bytecode import theme_cache
 from archive.site.model import (
     ArticleView,
@@ -350,6 +350,7 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
         self._cancel_collection()
         self._thaw()
         gc.set_threshold(*_GC_THRESHOLDS)  # as they were (BUILD_GC_THRESHOLDS)
+        builddate.end()  # SOURCE_DATE_EPOCH as it was before on_config
         if self.serving:
             from archive.pipeline import remember
 
@@ -365,6 +366,9 @@ class ArchivePlugin(BasePlugin[ArchivePluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.serving:
             self._reload_begins()
+        # the date MkDocs gives the pages (sitemap.xml): the newest article's, set when the
+        # seeds are loaded, unless the user set SOURCE_DATE_EPOCH (archive.site.builddate)
+        builddate.begin()
         self.options = _site_options(self.config, config)
         config.theme["language"] = self.config.language
         config.theme["direction"] = "rtl"
