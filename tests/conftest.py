@@ -69,6 +69,17 @@ def repo() -> Path:
     return REPO
 
 
+@pytest.fixture(autouse=True)
+def _build_date_put_back() -> Iterator[None]:
+    """An in-process build (``mkdocs.commands.build.build``: no on_shutdown) leaves the
+    ``SOURCE_DATE_EPOCH`` the plugin set from its seeds (archive.site.builddate): taken out
+    after each test, so that no later build takes it for the user's."""
+    yield
+    from archive.site import builddate
+
+    builddate.end()
+
+
 def script_module(relative: str) -> object:
     """A script of the repository without a .py suffix (bench/gold/realtext, bench/saudi-archive)
     loaded as a module, so tests can call its functions."""

@@ -134,3 +134,20 @@ def test_a_date_the_user_set_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> N
     assert os.environ[builddate.ENV] == "12345"
     builddate.end()
     assert os.environ[builddate.ENV] == "12345"
+
+
+def test_an_in_process_build_leaves_no_date_behind(archive_dir: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """``mkdocs.commands.build.build`` runs no on_shutdown: the date it set is still there at
+    the end of the test, and the tests' fixture takes it out (tests/conftest.py)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.delenv(builddate.ENV, raising=False)
+    monkeypatch.chdir(archive_dir)
+    (archive_dir / "seeds" / "dated-1.md").write_text(DATED.format(date="2021-09-05"),
+                                                       encoding="utf-8")
+    build(load_config(str(archive_dir / "mkdocs.yml")))
+    assert os.environ.get(builddate.ENV) == "1630800000"
+    builddate.end()
+    assert builddate.ENV not in os.environ
