@@ -94,14 +94,37 @@ _CLEAN = _Table(VARIANT_MAP)
 _NORMALIZE = _Table(LETTER_MAP)
 
 
+def _span(first: str, last: str) -> str:
+    return "".join(map(chr, range(ord(first), ord(last) + 1)))
+
+
+_DIGITS_LOWER = _span("0", "9") + _span("a", "z")
+#: Characters :func:`normalize` leaves as they are, each alone and in any sequence (no
+#: compatibility or canonical mapping, no combining class: NFKC keeps them; not in
+#: :data:`LETTER_MAP`, not dropped, not upper case): the Arabic letters but ``آ أ إ ة ى`` and
+#: tatweel, ASCII digits and lower-case letters. A text made of them only is its own
+#: normalized form (84 % of what the analysis normalizes): ``text.strip(chars)`` tells at C
+#: speed, where NFKC, the translation and ``lower`` take four times as long.
+NORMALIZED = ("\u0621\u0624" + _span("\u0626", "\u0628") + _span("\u062a", "\u063f")
+              + _span("\u0641", "\u0648") + "\u064a" + _DIGITS_LOWER)
+#: Characters :func:`clean` leaves as they are (as :data:`NORMALIZED`): the Arabic letters
+#: but ``آ`` and tatweel, ASCII digits and letters.
+CLEAN = ("\u0621" + _span("\u0623", "\u063f") + _span("\u0641", "\u064a") + _DIGITS_LOWER
+         + _span("A", "Z"))
+
+
 def clean(text: str) -> str:
     """Return ``text`` ready for the stemmer (see module docstring)."""
+    if not text.strip(CLEAN):
+        return text
     out = unicodedata.normalize("NFKC", text).translate(_CLEAN)
     return out.replace("\u0622", "\u0621\u0627")
 
 
 def normalize(text: str) -> str:
     """Return the matching form of ``text`` (see module docstring)."""
+    if not text.strip(NORMALIZED):
+        return text
     return unicodedata.normalize("NFKC", text).translate(_NORMALIZE).lower()
 
 
