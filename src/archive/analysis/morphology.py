@@ -802,6 +802,36 @@ def prefix_cost(prefix: str) -> int:
 
 def candidates(key: str, tanwin: bool = False,
                maksura: bool = False) -> list[tuple[int, str, bool, str, bool]]:
+    """:func:`candidates_py`, in C when the module is built (archive.analysis._cmorph)."""
+    c = _cmorph_candidates()
+    if c is None:
+        return candidates_py(key, tanwin, maksura)
+    return c(key, tanwin, maksura, *_c_clitic_facts())  # type: ignore[no-any-return]
+
+
+@cache
+def _cmorph_candidates() -> Any:
+    """The C twin of :func:`candidates_py`, or None (not built, or turned off: see
+    :mod:`archive.native`)."""
+    from archive import native
+
+    c = native.module("archive.analysis._cmorph")
+    return c.candidates if c is not None else None
+
+
+@cache
+def _c_clitic_facts() -> tuple[dict[str, tuple[int, bool, str, bool, str, dict[str, str]]], int,
+                               dict[str, tuple[Any, ...]], int]:
+    """:func:`_clitic_facts` for the C twin of :func:`candidates_py`: each enclitic sequence's
+    facts followed by what :func:`person_ending` answers for it after an imperfect prefix ن
+    and أ."""
+    prefixes, longest_prefix, suffixes, longest = _clitic_facts()
+    return prefixes, longest_prefix, {s: (*facts, person_ending(NOON, s), person_ending(ALEF, s))
+                                      for s, facts in suffixes.items()}, longest
+
+
+def candidates_py(key: str, tanwin: bool = False,
+                  maksura: bool = False) -> list[tuple[int, str, bool, str, bool]]:
     """``(cost, core, bare, pos, article)`` of every clitic segmentation of a lexicon key,
     cheapest first (``article``: the proclitics include ال).
 
