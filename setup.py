@@ -14,7 +14,7 @@ from pathlib import Path
 from setuptools import Extension, setup
 
 MODULES = ["archive.browser._cterms", "archive.browser._cshards", "archive.index._cpostings",
-           "archive.site._croots"]
+           "archive.site._croots", "archive.analysis._cmorph"]
 
 
 #: The header every module includes (archive/native.h), hashed with each module's source.

@@ -25,7 +25,7 @@ from types import ModuleType
 PACKAGE = Path(__file__).resolve().parent
 #: The C modules setup.py builds (its own list: tests/test_native.py checks they agree).
 MODULES = ("archive.browser._cterms", "archive.browser._cshards", "archive.index._cpostings",
-           "archive.site._croots")
+           "archive.site._croots", "archive.analysis._cmorph")
 #: The environment variable that turns every C module off.
 PURE_PYTHON = "ARCHIVE_PURE_PYTHON"
 

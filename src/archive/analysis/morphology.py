@@ -744,6 +744,14 @@ def clitic_lists() -> tuple[list[str], list[tuple[str, int, bool, bool]]]:
 
 
 @cache
+def _article_prefixes() -> list[str]:
+    """The proclitic sequences that end in ``ال`` or ``لل``, longest first (:func:`light_key`
+    takes off the first that the key starts with): :func:`clitic_lists`' first list, reversed,
+    without the others."""
+    return [p for p in reversed(clitic_lists()[0]) if p.endswith("ال") or p.endswith("لل")]
+
+
+@cache
 def _clitic_index() -> tuple[frozenset[str], int, dict[str, tuple[str, int, bool, bool]], int]:
     """:func:`clitic_lists` for lookup: the proclitic sequences and the longest one's length,
     the enclitic entries by sequence and the longest sequence's length."""
@@ -789,6 +797,36 @@ def prefix_cost(prefix: str) -> int:
 
 def candidates(key: str, tanwin: bool = False,
                maksura: bool = False) -> list[tuple[int, str, bool, str, bool]]:
+    """:func:`candidates_py`, in C when the module is built (archive.analysis._cmorph)."""
+    c = _cmorph_candidates()
+    if c is None:
+        return candidates_py(key, tanwin, maksura)
+    return c(key, tanwin, maksura, *_c_clitic_facts())  # type: ignore[no-any-return]
+
+
+@cache
+def _cmorph_candidates() -> Any:
+    """The C twin of :func:`candidates_py`, or None (not built, or turned off: see
+    :mod:`archive.native`)."""
+    from archive import native
+
+    c = native.module("archive.analysis._cmorph")
+    return c.candidates if c is not None else None
+
+
+@cache
+def _c_clitic_facts() -> tuple[dict[str, tuple[int, bool, str, bool, str, dict[str, str]]], int,
+                               dict[str, tuple[Any, ...]], int]:
+    """:func:`_clitic_facts` for the C twin of :func:`candidates_py`: each enclitic sequence's
+    facts followed by what :func:`person_ending` answers for it after an imperfect prefix ن
+    and أ."""
+    prefixes, longest_prefix, suffixes, longest = _clitic_facts()
+    return prefixes, longest_prefix, {s: (*facts, person_ending(NOON, s), person_ending(ALEF, s))
+                                      for s, facts in suffixes.items()}, longest
+
+
+def candidates_py(key: str, tanwin: bool = False,
+                  maksura: bool = False) -> list[tuple[int, str, bool, str, bool]]:
     """``(cost, core, bare, pos, article)`` of every clitic segmentation of a lexicon key,
     cheapest first (``article``: the proclitics include ال).
 
@@ -973,11 +1011,10 @@ def light_key(word: str) -> str:
     ``والبرلمانية`` → ``برلمان``.
     """
     key = lexicon_key(word)
-    for prefix in reversed(clitic_lists()[0]):
-        if prefix.endswith("ال") or prefix.endswith("لل"):
-            if key.startswith(prefix) and len(key) - len(prefix) >= 3:
-                key = key[len(prefix):]
-                break
+    for prefix in _article_prefixes():
+        if key.startswith(prefix) and len(key) - len(prefix) >= 3:
+            key = key[len(prefix):]
+            break
     while key.startswith(WAW) and len(key) - 1 >= LIGHT_CONJUNCTION_REST:
         key = key[1:]
     if foreign_ending(key):
@@ -1023,9 +1060,27 @@ def lexicon_reading(word: str, d: Data, names_too: bool = True) -> tuple[str, st
 
 def forget() -> None:
     """Let go of the data tables (:func:`default_data`, read again from the user's cache when
-    asked) and of the last lexicon reading, which refers to them."""
+    asked), of the last lexicon reading, which refers to them, and of the lexicon entries
+    read (:func:`lexicon_entries`)."""
     default_data.cache_clear()
     _LAST_READING[:] = [None, None]
+    _ENTRIES.clear()
+
+
+#: :func:`lexicon_entries` of the lexicon values read so far.
+_ENTRIES: dict[str, tuple[tuple[str, str, int], ...]] = {}
+
+
+def lexicon_entries(value: str) -> tuple[tuple[str, str, int], ...]:
+    """The entries of a root lexicon value (``root:kind:weight|…``) as ``(root, kind,
+    weight)``, the weight as a number (remembered per value: a core is looked up under
+    many words, and splitting its value each time was a tenth of the morphology)."""
+    entries = _ENTRIES.get(value)
+    if entries is None:
+        entries = _ENTRIES[value] = tuple(
+            (root, kind, int(weight))
+            for root, kind, weight in (entry.split(":") for entry in value.split("|")))
+    return entries
 
 
 def read_lexicon(word: str, d: Data, names_too: bool = True) -> tuple[str, str, str] | None:
@@ -1062,6 +1117,10 @@ def read_lexicon(word: str, d: Data, names_too: bool = True) -> tuple[str, str, 
 #: Endings of a masculine sound plural in construct, which loses its ن: و (nominative:
 #: مسؤولو الوزارة), or ي before a pronoun (منسوبيها); and the free ending each stands for.
 CONSTRUCT_ENDINGS = {WAW: "ون", YEH: "ين"}
+#: Every ending + pronoun :func:`construct_plural` tries (a word that ends in none of them is
+#: not read there).
+CONSTRUCT_TAILS = tuple(letter + pronoun for pronoun in PRONOUNS for letter in CONSTRUCT_ENDINGS
+                        if not (letter == YEH and pronoun == "") and pronoun[:1] != "ك")
 
 
 def construct_plural(word: str, d: Data, names_too: bool = True) -> tuple[str, str, str] | None:
@@ -1072,6 +1131,8 @@ def construct_plural(word: str, d: Data, names_too: bool = True) -> tuple[str, s
     else None. Only for words nothing else reads: a foreign name in و (ماريو, فيديو) keeps
     its light key. Not after the article (a construct noun takes none: التانقو), not a name
     (محمدو), not before the second person's ك كم كن (rare in news; هاتريك)."""
+    if not word.endswith(CONSTRUCT_TAILS):
+        return None  # (the loop below tries only these tails)
     key = lexicon_key(word)
     for pronoun in PRONOUNS:
         for letter, ending in CONSTRUCT_ENDINGS.items():
@@ -1098,6 +1159,8 @@ def madda_key(word: str) -> str:
     right after its proclitics (clean spells آ as ءا) stays ``آ`` (آب, والآن): such a core is
     read only with the roots of the lexicon's forms in آ (:func:`licensed_reading`)."""
     key = lexicon_key(word)
+    if HAMZA + ALEF not in word:  # (no ءا: the loop below finds nothing)
+        return key
     prefixes = clitic_lists()[0]
     for i in range(len(word) - 1):
         if word[i] == HAMZA and word[i + 1] == ALEF and word[:i] in prefixes and (
@@ -1117,6 +1180,8 @@ def clitic_hamza(word: str) -> int:
     بالأ; not the future س, whose verb may start with the first person أ: سألت is سأل + ت)
     before three letters or more (two after لل: للأم), else 0: that hamza starts the core (see
     :func:`lexicon_reading`)."""
+    if ALEF_HAMZA_ABOVE not in word and ALEF_HAMZA_BELOW not in word:
+        return 0  # (no أ or إ: the loop below finds nothing)
     prefixes = _clitic_index()[0]  # the proclitic sequences as a set
     for i in range(1, min(len(word) - 1, 5)):
         if word[i] in (ALEF_HAMZA_ABOVE, ALEF_HAMZA_BELOW) and word[:i] in prefixes and (
@@ -1128,6 +1193,9 @@ def clitic_hamza(word: str) -> int:
 def written_hamza(word: str) -> bool:
     """The clean word writes a hamza on an alef (أ, إ, or آ spelled ءا) that the lexicon key
     folds away, other than as the first letter of the word or after a proclitic sequence."""
+    if ALEF_HAMZA_ABOVE not in word and ALEF_HAMZA_BELOW not in word and (
+            HAMZA + ALEF not in word):
+        return False  # (no أ, إ or ءا: the loop below finds nothing)
     prefixes = clitic_lists()[0]
     for i in range(1, len(word)):
         ch = word[i]
@@ -1227,8 +1295,7 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
         if nisba != "":
             return "name", nisba, nisba
         if core in lexicon:
-            for entry in lexicon[core].split("|"):
-                root, kind, weight = entry.split(":")
+            for root, kind, weight in lexicon_entries(lexicon[core]):
                 if pos != "b" and kind != "b" and kind != pos:
                     continue
                 if hamza_only and HAMZA not in root:
@@ -1243,15 +1310,15 @@ def licensed_reading(word: str, d: Data, names_too: bool = True,
                 best_cost = cost
                 if root.startswith(LOANWORD):
                     if not whole:
-                        whole, whole_weight, whole_core = root[len(LOANWORD):], int(weight), core
+                        whole, whole_weight, whole_core = root[len(LOANWORD):], weight, core
                 elif root in scores:
                     # weights are log-frequencies: a root scores its most frequent reading's
                     # (للبنك: لبن + لبنة must not outweigh بنك), the sum breaks ties (مصيره)
-                    scores[root] = max(scores[root], int(weight))
-                    sums[root] += int(weight)
+                    scores[root] = max(scores[root], weight)
+                    sums[root] += weight
                 else:
-                    scores[root] = int(weight)
-                    sums[root] = int(weight)
+                    scores[root] = weight
+                    sums[root] = weight
                     cores[root] = core
                     order.append(root)
                     verbs[root] = True
