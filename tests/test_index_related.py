@@ -353,6 +353,52 @@ def test_a_feature_table_updated_row_by_row_is_the_table_made_from_scratch() -> 
         rel.FeatureTable.from_bytes(b"not a table")
 
 
+def test_feature_chunks_depend_on_their_rows_only_and_read_back_the_table(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """features.bin's chunks (chunk_ends, chunk_bytes): cut by the ids alone, each made of its
+    own rows only (two tables that share a chunk's rows give it the same bytes, whatever their
+    other rows and names), and read back (from_chunks) into the very table; what does not
+    make a table is refused."""
+    import numpy as np
+
+    monkeypatch.setattr(rel, "CHUNK_MASK", 3)  # about one row in four ends a chunk
+    rng = random.Random(7)
+    feats = corpus(rng, 60, vocab=500)
+    feats["big"] = {f"w{k}": 70_000 if k == 3 else 1 for k in range(300)}  # u4, u2 widths
+    feats["empty"] = {}
+    table = rel.FeatureTable.from_dict(feats)
+    ends = rel.chunk_ends(table.ids)
+    assert ends[-1] == len(table.ids) and 4 < len(ends) < 40
+    starts = [0, *ends[:-1]]
+    chunks = [table.chunk_bytes(lo, hi) for lo, hi in zip(starts, ends, strict=True)]
+    back = rel.FeatureTable.from_chunks(table.names, chunks)
+    assert back == table
+    assert back.df().tolist() == np.bincount(table.fid, minlength=len(table.names)).tolist()
+    # another table: the first chunk's rows removed, new names in other rows
+    first = set(table.ids[:ends[0]])
+    other_feats = {a: fs for a, fs in feats.items() if a not in first}
+    other_feats[table.ids[-1]] = feats[table.ids[-1]] | {"zz-new": 2, "aa-new": 1}
+    other = rel.FeatureTable.from_dict(other_feats)
+    assert other.names != table.names
+    o_ends = rel.chunk_ends(other.ids)
+    o_starts = [0, *o_ends[:-1]]
+    o_chunks = {other.ids[lo]: other.chunk_bytes(lo, hi)
+                for lo, hi in zip(o_starts, o_ends, strict=True)}
+    same = [c for lo, hi, c in zip(starts, ends, chunks, strict=True)
+            if table.ids[lo] in o_chunks and table.ids[hi - 1] != table.ids[-1]]
+    assert len(same) >= 3
+    assert all(c in o_chunks.values() for c in same)
+    assert rel.FeatureTable.from_chunks([], []) == rel.FeatureTable.from_dict({})
+    with pytest.raises(ValueError):  # a name missing from the names
+        rel.FeatureTable.from_chunks(table.names[1:], chunks)
+    with pytest.raises(ValueError):  # a name no row has
+        rel.FeatureTable.from_chunks(sorted([*table.names, "unused"]), chunks)
+    with pytest.raises(ValueError):  # rows out of order
+        rel.FeatureTable.from_chunks(table.names, chunks[::-1])
+    with pytest.raises(ValueError):
+        rel.FeatureTable.from_chunks(table.names, [b"not a chunk"])
+
+
 def test_feature_rows_gathered_article_by_article_make_the_same_table() -> None:
     """A cold build gathers each article's features as arrays (FeatureRows) instead of a dict
     per article: the table, its bytes on disk and the dicts are those of features_of and
