@@ -630,7 +630,7 @@ def test_features_are_chunked_and_an_update_writes_only_the_chunks_it_changed(
         # one change alters one chunk (two when its id ends one; none when a deleted row was
         # a chunk alone)
         new = 0
-        for name, data in after.items():
+        for name in after:
             if name == index_build.FEATURES:
                 continue
             if name in before:

@@ -970,7 +970,7 @@ class FeatureTable:
         fid = np.concatenate(fids) if fids else np.zeros(0, dtype=np.int32)
         tf = np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.int32)
         table = cls(ids, names, np.concatenate(([0], np.cumsum(length))), fid, tf)
-        if any(a >= b for a, b in zip(ids, ids[1:])):
+        if any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
             raise ValueError("not a feature table: ids out of order")
         df = np.bincount(fid, minlength=len(names))
         if len(df) != len(names) or (len(df) and int(df.min()) == 0):
