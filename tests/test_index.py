@@ -602,14 +602,14 @@ def test_features_are_chunked_and_an_update_writes_only_the_chunks_it_changed(
     update_index(paths)
     files = _features_files(paths)
     assert len(files) >= 3  # the directory and at least two chunks
-    real = index_build.FeatureTable.chunk_bytes
+    real = index_build.FeatureTable.chunk
     made: list[str] = []
 
-    def chunk_bytes(self: Any, lo: int, hi: int) -> bytes:
+    def chunk(self: Any, lo: int, hi: int) -> Any:
         made.extend(self.ids[lo:hi])
         return real(self, lo, hi)
 
-    monkeypatch.setattr(index_build.FeatureTable, "chunk_bytes", chunk_bytes)
+    monkeypatch.setattr(index_build.FeatureTable, "chunk", chunk)
 
     def changed(step: int) -> None:
         before = _features_files(paths)
@@ -659,6 +659,12 @@ def test_features_are_chunked_and_an_update_writes_only_the_chunks_it_changed(
     assert index_build._read_features(gen) is None
     chunk.unlink()
     assert index_build._read_features(gen) is None
+    directory = gen / index_build.FEATURES  # a damaged directory: not trusted either
+    data = bytearray(directory.read_bytes())
+    data[len(data) // 2] ^= 1
+    directory.unlink()
+    directory.write_bytes(bytes(data))
+    assert index_build._read_features_dir(gen) is None
     f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
     update_index(paths)
     fresh = make_archive(tmp_path / "cold4")

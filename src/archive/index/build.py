@@ -34,6 +34,7 @@ import marshal
 import os
 import shutil
 import time
+import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
@@ -1313,9 +1314,9 @@ def _read_meta(gen: Path) -> dict[int, dict[str, Any]] | None:
 
 
 def _read_features(gen: Path) -> FeatureTable | None:
-    """The features kept in generation ``gen`` (None when it has none, or unreadable: a chunk
-    missing, damaged or not the one its directory names, or a directory whose chunks are not
-    those :func:`_write_features` cuts)."""
+    """The features kept in generation ``gen`` (None when it has none, or unreadable: a
+    directory damaged, a chunk missing, damaged or not the one its directory names, or
+    chunks not those :func:`_write_features` cuts)."""
     kept = _recall(gen / FEATURES)
     if kept is not None:
         return kept[1]  # type: ignore[no-any-return]
@@ -1323,38 +1324,51 @@ def _read_features(gen: Path) -> FeatureTable | None:
         listing = _read_features_dir(gen)
         if listing is None:
             return None
-        names, entries = listing
+        names, entries, numbers = listing
         chunks = []
-        for name, _first, _last, _count, _size in entries:
-            data = (gen / name).read_bytes()
-            if _chunk_name(data) != name:
+        for entry, nums in zip(entries, numbers, strict=True):
+            data = (gen / entry[0]).read_bytes()
+            if _chunk_name(data) != entry[0]:
                 return None
-            chunks.append(data)
+            chunks.append((data, nums))
         table = FeatureTable.from_chunks(names, chunks)
         del chunks
         ends = chunk_ends(table.ids)
-        starts = [0, *ends[:-1]]
-        if [(e[1], e[2], e[3]) for e in entries] != [
+        if [e[1:4] for e in entries] != [
                 (table.ids[lo], table.ids[hi - 1], hi - lo)
-                for lo, hi in zip(starts, ends, strict=True)]:
+                for lo, hi in zip([0, *ends[:-1]], ends, strict=True)]:
             return None
         return table
     except (OSError, ValueError, TypeError, IndexError):
         return None
 
 
-def _read_features_dir(gen: Path) -> tuple[list[str], list[tuple[str, str, str, int, int]]] | None:
-    """features.bin of ``gen``: the table's names, and per chunk (in order) its file's name,
-    its first and last ids, its number of rows and its size (None when not one)."""
+#: a chunk's entry in features.bin: its file's name, its first and last ids, its number of
+#: rows, its size and its number of names
+_ChunkEntry = tuple[str, str, str, int, int, int]
+
+
+def _read_features_dir(gen: Path) -> tuple[list[str], list[_ChunkEntry], list[Any]] | None:
+    """features.bin of ``gen``: the table's names, per chunk (in order) its entry, and per
+    chunk the numbers of its names into the table's (None when not one, or damaged: the
+    directory ends with the CRC-32 of what it holds)."""
+    import numpy as np
+
     try:
         data = (gen / FEATURES).read_bytes()
-        if data[:len(_FEATURES_MAGIC)] != _FEATURES_MAGIC:
+        body = memoryview(data)[len(_FEATURES_MAGIC):-4]
+        if (data[:len(_FEATURES_MAGIC)] != _FEATURES_MAGIC
+                or zlib.crc32(body) != int.from_bytes(data[-4:], "big")):
             return None
-        names, entries = marshal.loads(data[len(_FEATURES_MAGIC):])
-        if not isinstance(names, list) or not isinstance(entries, list):
+        names, entries, kind, packed = marshal.loads(body)
+        entries = [tuple(e) for e in entries]
+        flat = np.frombuffer(packed, dtype=kind)
+        ends = np.cumsum([e[5] for e in entries], dtype=np.int64).tolist()
+        if (ends[-1] if ends else 0) != len(flat):
             return None
-        return names, [tuple(e) for e in entries]
-    except (OSError, ValueError, TypeError, EOFError):
+        return names, entries, [flat[lo:hi] for lo, hi in zip([0, *ends[:-1]], ends,
+                                                                strict=True)]
+    except (OSError, ValueError, TypeError, EOFError, IndexError):
         return None
 
 
@@ -1371,42 +1385,53 @@ def _chunk_name(data: bytes) -> str:
 def _write_features(gen: Path, feats: FeatureTable,
                     reuse: tuple[Path, set[str]] | None = None) -> None:
     """features.bin (the directory) and its chunks. ``reuse``: the previous generation, whose
-    features ``feats`` was made from, and the ids changed since (added, edited or removed):
-    a chunk of the same rows, none of them changed, is linked from there, not made again."""
-    old: dict[str, tuple[str, str, str, int, int]] = {}
+    features ``feats`` was made from (:meth:`FeatureTable.replace`), and the ids changed
+    since (added, edited or removed): a chunk of the same rows, none of them changed, is
+    linked from there, not made again, and its names numbered anew from the old numbers."""
+    import numpy as np
+
+    from archive.index.related import _narrow
+
+    old: dict[str, tuple[_ChunkEntry, Any]] = {}
     changed: list[str] = []
-    if reuse is not None:
+    renumber = feats.renumbering() if reuse is not None else None
+    if reuse is not None and renumber is not None:
         listing = _read_features_dir(reuse[0])
         if listing is not None:
-            old = {e[1]: e for e in listing[1]}
+            old = {e[1]: (e, nums) for e, nums in zip(listing[1], listing[2], strict=True)}
             changed = sorted(reuse[1])
     ids = feats.ids
-    entries = []
+    entries: list[_ChunkEntry] = []
+    numbers = []
     lo = 0
     for hi in chunk_ends(ids):
         first, last, count = ids[lo], ids[hi - 1], hi - lo
         entry = None
         was = old.get(first)
-        if was is not None and was[2] == last and was[3] == count:
+        if was is not None and was[0][2] == last and was[0][3] == count:
             k = bisect_left(changed, first)
-            if k == len(changed) or changed[k] > last:  # no changed id among its rows
-                try:
-                    os.link(reuse[0] / was[0], gen / was[0])  # type: ignore[index]
-                    entry = was
+            nums = renumber[was[1]] if k == len(changed) or changed[k] > last else None
+            if nums is not None and (not len(nums) or int(nums.min()) >= 0):
+                try:  # no changed id among its rows: the same chunk
+                    os.link(reuse[0] / was[0][0], gen / was[0][0])  # type: ignore[index]
+                    entry = was[0]
                 except FileExistsError:
-                    entry = was
+                    entry = was[0]
                 except OSError:
                     pass
         if entry is None:
-            data = feats.chunk_bytes(lo, hi)
+            data, nums = feats.chunk(lo, hi)
             name = _chunk_name(data)
             archive_files.write_atomic(gen / name, data)
-            entry = (name, first, last, count, len(data))
+            entry = (name, first, last, count, len(data), len(nums))
         entries.append(entry)
+        numbers.append(nums)
         lo = hi
+    body = marshal.dumps((feats.names, [list(e) for e in entries], *_narrow(
+        np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64))), 2)
     # after its chunks: a directory names only chunks already written
-    archive_files.write_atomic(gen / FEATURES, _FEATURES_MAGIC + marshal.dumps(
-        (feats.names, [list(e) for e in entries]), 2))
+    archive_files.write_atomic(gen / FEATURES, b"".join(
+        (_FEATURES_MAGIC, body, zlib.crc32(body).to_bytes(4, "big"))))
     _keep(gen / FEATURES, feats)
 
 

@@ -917,58 +917,78 @@ class FeatureTable:
         return table
 
 
-    def chunk_bytes(self, lo: int, hi: int) -> bytes:
-        """Rows ``lo:hi`` as one chunk of features.bin (:func:`chunk_ends`): their ids, the
-        names they use (alphabetical: the chunk's own numbering), and per row its length, per
-        entry its name's number in the chunk and its term frequency, each array in the
-        narrowest of u1/u2/u4 that holds it. Nothing of other rows is in it: the same rows
-        give the same bytes, however the table was reached and whatever else it holds."""
+    def chunk(self, lo: int, hi: int) -> tuple[bytes, Any]:
+        """Rows ``lo:hi`` as one chunk of features.bin (:func:`chunk_ends`), and the numbers
+        (into ``names``) of the names its rows use. The chunk: the rows' ids, per row its
+        length, per entry its name's number among the chunk's names and its term frequency
+        (each array in the narrowest of u1/u2/u4 that holds it), and those names
+        (alphabetical; NUL-joined). Nothing of other rows is in it: the same rows give the
+        same bytes, however the table was reached and whatever else it holds."""
         import marshal
 
         import numpy as np
 
         s0, s1 = int(self.indptr[lo]), int(self.indptr[hi])
         used, local = np.unique(self.fid[s0:s1], return_inverse=True)
-        names = self.names
-        return marshal.dumps((self.ids[lo:hi], [names[k] for k in used.tolist()],
+        names = [self.names[k] for k in used.tolist()]
+        joined: str | list[str] = "\0".join(names)
+        if any("\0" in f for f in names):
+            joined = names
+        return marshal.dumps((self.ids[lo:hi], len(names),
                               *_narrow(np.diff(self.indptr[lo:hi + 1])), *_narrow(local),
-                              *_narrow(self.tf[s0:s1])), 2)
+                              *_narrow(self.tf[s0:s1]), joined), 2), used
+
+    def renumbering(self) -> Any:
+        """After :meth:`replace`: per name of the table it was made from, its number in this
+        one (-1: dropped), else None."""
+        import numpy as np
+
+        if self.base_union is None:
+            return None
+        width, old_map, new_map = self.base_union
+        if new_map is None:
+            return old_map
+        inverse = np.full(width, -1, dtype=np.int64)
+        inverse[new_map] = np.arange(len(new_map), dtype=np.int64)
+        return inverse[old_map]
 
     @classmethod
-    def from_chunks(cls, names: list[str], chunks: Iterable[bytes]) -> FeatureTable:
-        """The table whose ``names`` are these and whose rows are the chunks' in order
-        (:meth:`chunk_bytes`); ValueError when they do not make one (a name of a chunk not
-        in ``names``, a name no row uses, ids out of order, inconsistent arrays)."""
+    def from_chunks(cls, names: list[str], chunks: Iterable[tuple[bytes, Any]]
+                    ) -> FeatureTable:
+        """The table whose ``names`` are these and whose rows are the chunks' in order, each
+        given with the numbers of its names into ``names`` (:meth:`chunk`); ValueError when
+        they do not make one (numbers out of range or out of order, a name no row uses,
+        ids out of order, inconsistent arrays). The chunks' own names are not read: see
+        :func:`chunk_names`."""
         import marshal
 
         import numpy as np
 
-        number = {f: k for k, f in enumerate(names)}
-        if len(number) != len(names):
-            raise ValueError("not a feature table: a name twice")
         ids: list[str] = []
         lengths, fids, tfs = [], [], []
         try:
-            for data in chunks:
-                cids, cnames, lt, lb, ft, fb, tt, tb = marshal.loads(data)
-                glob = np.fromiter(map(number.__getitem__, cnames), dtype=np.int32,
-                                   count=len(cnames))
-                length = np.frombuffer(lb, dtype=lt).astype(np.int64)
+            for data, numbers in chunks:
+                cids, count, lt, lb, ft, fb, tt, tb, _ = marshal.loads(data)
+                glob = np.asarray(numbers, dtype=np.int32)
+                length = np.frombuffer(lb, dtype=lt)
                 fid = np.frombuffer(fb, dtype=ft)
-                tf = np.frombuffer(tb, dtype=tt).astype(np.int32)
+                tf = np.frombuffer(tb, dtype=tt)
                 if (len(length) != len(cids) or int(length.sum()) != len(fid)
-                        or len(tf) != len(fid) or bool(np.any(np.diff(glob) <= 0))
-                        or (len(fid) and int(fid.max()) >= len(glob))):
+                        or len(tf) != len(fid) or len(glob) != count
+                        or (count and (int(glob[0]) < 0 or int(glob[-1]) >= len(names)
+                                       or bool(np.any(np.diff(glob) <= 0))))
+                        or (len(fid) and int(fid.max()) >= count)):
                     raise ValueError("not a feature table: inconsistent chunk")
                 ids.extend(cids)
                 lengths.append(length)
-                fids.append(glob[fid])
+                fids.append(glob.take(fid))
                 tfs.append(tf)
-        except (EOFError, TypeError, KeyError) as exc:
+        except (EOFError, TypeError) as exc:
             raise ValueError(f"not a feature table: {exc}") from exc
-        length = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+        length = (np.concatenate(lengths, dtype=np.int64) if lengths
+                  else np.zeros(0, dtype=np.int64))
         fid = np.concatenate(fids) if fids else np.zeros(0, dtype=np.int32)
-        tf = np.concatenate(tfs) if tfs else np.zeros(0, dtype=np.int32)
+        tf = np.concatenate(tfs, dtype=np.int32) if tfs else np.zeros(0, dtype=np.int32)
         table = cls(ids, names, np.concatenate(([0], np.cumsum(length))), fid, tf)
         if any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
             raise ValueError("not a feature table: ids out of order")
@@ -977,6 +997,17 @@ class FeatureTable:
             raise ValueError("not a feature table: a name no row has")
         table._df = df
         return table
+
+
+def chunk_names(data: bytes) -> list[str]:
+    """The names a chunk of features.bin uses (:meth:`FeatureTable.chunk`), alphabetical."""
+    import marshal
+
+    count, joined = (lambda t: (t[1], t[-1]))(marshal.loads(data))
+    names = joined if isinstance(joined, list) else joined.split("\0") if count else []
+    if len(names) != count:
+        raise ValueError("not a chunk of features")
+    return names
 
 
 def _narrow(values: Any) -> tuple[str, bytes]:
