@@ -965,7 +965,7 @@ class FeatureTable:
         import numpy as np
 
         ids: list[str] = []
-        lengths, fids, tfs = [], [], []
+        parts = []
         try:
             for data, numbers in chunks:
                 cids, count, lt, lb, ft, fb, tt, tb, _ = marshal.loads(data)
@@ -980,16 +980,22 @@ class FeatureTable:
                         or (len(fid) and int(fid.max()) >= count)):
                     raise ValueError("not a feature table: inconsistent chunk")
                 ids.extend(cids)
-                lengths.append(length)
-                fids.append(glob.take(fid))
-                tfs.append(tf)
+                parts.append((length, glob, fid, tf))
         except (EOFError, TypeError) as exc:
             raise ValueError(f"not a feature table: {exc}") from exc
-        length = (np.concatenate(lengths, dtype=np.int64) if lengths
+        length = (np.concatenate([p[0] for p in parts], dtype=np.int64) if parts
                   else np.zeros(0, dtype=np.int64))
-        fid = np.concatenate(fids) if fids else np.zeros(0, dtype=np.int32)
-        tf = np.concatenate(tfs, dtype=np.int32) if tfs else np.zeros(0, dtype=np.int32)
-        table = cls(ids, names, np.concatenate(([0], np.cumsum(length))), fid, tf)
+        indptr = np.concatenate(([0], np.cumsum(length)))
+        # each chunk's entries numbered into ``names`` straight into the table's arrays
+        fid = np.empty(int(indptr[-1]), dtype=np.int32)
+        tf = np.empty(len(fid), dtype=np.int32)
+        at = 0
+        for _, glob, cfid, ctf in parts:
+            glob.take(cfid, out=fid[at:at + len(cfid)])
+            tf[at:at + len(cfid)] = ctf
+            at += len(cfid)
+        del parts
+        table = cls(ids, names, indptr, fid, tf)
         if any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
             raise ValueError("not a feature table: ids out of order")
         df = np.bincount(fid, minlength=len(names))
