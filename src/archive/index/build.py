@@ -1333,12 +1333,15 @@ def _read_features(gen: Path) -> FeatureTable | None:
             chunks.append((data, nums))
         table = FeatureTable.from_chunks(names, chunks)
         del chunks
-        ends = chunk_ends(table.ids)
-        if [e[1:4] for e in entries] != [
-                (table.ids[lo], table.ids[hi - 1], hi - lo)
-                for lo, hi in zip([0, *ends[:-1]], ends, strict=True)]:
-            return None
-        return table
+        # each chunk's rows those its entry says (a chunk linked by the next update is found
+        # by them); where they end is not checked against chunk_ends: the format says so
+        lo, ids = 0, table.ids
+        for entry in entries:
+            hi = lo + entry[3]
+            if entry[3] < 1 or hi > len(ids) or (ids[lo], ids[hi - 1]) != entry[1:3]:
+                return None
+            lo = hi
+        return table if lo == len(ids) else None
     except (OSError, ValueError, TypeError, IndexError):
         return None
 
@@ -1379,7 +1382,7 @@ _FEATURES_MAGIC = f"archive-features {FEATURES_FORMAT}\n".encode()
 def _chunk_name(data: bytes) -> str:
     """The file name of a chunk of features.bin: from its bytes (a damaged chunk is found not
     to be the one named; an unchanged one keeps its name from generation to generation)."""
-    return f"features-{hashlib.blake2b(data, digest_size=12).hexdigest()}.bin"
+    return f"features-{hashlib.sha256(data).hexdigest()[:24]}.bin"  # (SHA-NI: ~1 GB/s)
 
 
 def _write_features(gen: Path, feats: FeatureTable,
