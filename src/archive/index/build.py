@@ -1315,8 +1315,8 @@ def _read_meta(gen: Path) -> dict[int, dict[str, Any]] | None:
 
 def _read_features(gen: Path) -> FeatureTable | None:
     """The features kept in generation ``gen`` (None when it has none, or unreadable: a
-    directory damaged, a chunk missing, damaged or not the one its directory names, or
-    chunks not those :func:`_write_features` cuts)."""
+    directory damaged, a chunk missing or damaged (its size and CRC-32 kept in the
+    directory), or rows not those the directory says)."""
     kept = _recall(gen / FEATURES)
     if kept is not None:
         return kept[1]  # type: ignore[no-any-return]
@@ -1328,7 +1328,8 @@ def _read_features(gen: Path) -> FeatureTable | None:
         chunks = []
         for entry, nums in zip(entries, numbers, strict=True):
             data = (gen / entry[0]).read_bytes()
-            if _chunk_name(data) != entry[0]:
+            # (its CRC-32, not its SHA-256 name again: ~13 vs ~30 ms at 29,904 articles)
+            if len(data) != entry[4] or zlib.crc32(data) != entry[6]:
                 return None
             chunks.append((data, nums))
         table = FeatureTable.from_chunks(names, chunks)
@@ -1347,8 +1348,8 @@ def _read_features(gen: Path) -> FeatureTable | None:
 
 
 #: a chunk's entry in features.bin: its file's name, its first and last ids, its number of
-#: rows, its size and its number of names
-_ChunkEntry = tuple[str, str, str, int, int, int]
+#: rows, its size, its number of names and its CRC-32
+_ChunkEntry = tuple[str, str, str, int, int, int, int]
 
 
 def _read_features_dir(gen: Path) -> tuple[list[str], list[_ChunkEntry], list[Any]] | None:
@@ -1380,8 +1381,8 @@ _FEATURES_MAGIC = f"archive-features {FEATURES_FORMAT}\n".encode()
 
 
 def _chunk_name(data: bytes) -> str:
-    """The file name of a chunk of features.bin: from its bytes (a damaged chunk is found not
-    to be the one named; an unchanged one keeps its name from generation to generation)."""
+    """The file name of a chunk of features.bin: from its bytes (an unchanged chunk keeps its
+    name from generation to generation; a changed one never takes the name of another)."""
     return f"features-{hashlib.sha256(data).hexdigest()[:24]}.bin"  # (SHA-NI: ~1 GB/s)
 
 
@@ -1426,7 +1427,7 @@ def _write_features(gen: Path, feats: FeatureTable,
             data, nums = feats.chunk(lo, hi)
             name = _chunk_name(data)
             archive_files.write_atomic(gen / name, data)
-            entry = (name, first, last, count, len(data), len(nums))
+            entry = (name, first, last, count, len(data), len(nums), zlib.crc32(data))
         entries.append(entry)
         numbers.append(nums)
         lo = hi

@@ -929,7 +929,13 @@ class FeatureTable:
         import numpy as np
 
         s0, s1 = int(self.indptr[lo]), int(self.indptr[hi])
-        used, local = np.unique(self.fid[s0:s1], return_inverse=True)
+        fid = self.fid[s0:s1]
+        # the names used, in order, and each entry's number among them: by counting, not
+        # sorting the entries (np.unique)
+        used = np.flatnonzero(np.bincount(fid, minlength=len(self.names)))
+        lut = np.zeros(len(self.names), dtype=np.int32)
+        lut[used] = np.arange(len(used), dtype=np.int32)
+        local = lut[fid]
         names = [self.names[k] for k in used.tolist()]
         joined: str | list[str] = "\0".join(names)
         if any("\0" in f for f in names):
