@@ -922,7 +922,7 @@ class FeatureTable:
         (into ``names``) of the names its rows use. The chunk: the rows' ids, per row its
         length, per entry its name's number among the chunk's names and its term frequency
         (each array in the narrowest of u1/u2/u4 that holds it), and those names
-        (alphabetical; NUL-joined). Nothing of other rows is in it: the same rows give the
+        (alphabetical; NUL-joined, UTF-8). Nothing of other rows is in it: the same rows give the
         same bytes, however the table was reached and whatever else it holds."""
         import marshal
 
@@ -937,7 +937,8 @@ class FeatureTable:
         lut[used] = np.arange(len(used), dtype=np.int32)
         local = lut[fid]
         names = [self.names[k] for k in used.tolist()]
-        joined: str | list[str] = "\0".join(names)
+        # as UTF-8 bytes: a read, which does not use them, copies them without decoding
+        joined: bytes | list[str] = "\0".join(names).encode()
         if any("\0" in f for f in names):
             joined = names
         return marshal.dumps((self.ids[lo:hi], len(names),
@@ -1016,7 +1017,8 @@ def chunk_names(data: bytes) -> list[str]:
     import marshal
 
     count, joined = (lambda t: (t[1], t[-1]))(marshal.loads(data))
-    names = joined if isinstance(joined, list) else joined.split("\0") if count else []
+    names = (joined if isinstance(joined, list) else joined.decode().split("\0") if count
+             else [])
     if len(names) != count:
         raise ValueError("not a chunk of features")
     return names
