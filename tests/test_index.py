@@ -665,6 +665,10 @@ def test_features_are_chunked_and_an_update_writes_only_the_chunks_it_changed(
     directory.unlink()
     directory.write_bytes(bytes(data))
     assert index_build._read_features_dir(gen) is None
+    directory.unlink()  # format 2's whole file (main before the chunks): read from the index
+    directory.write_bytes(b"archive-features 2\n" + index_build.FeatureTable.from_dict(
+        {A0: {"x": 1}}).to_bytes())
+    assert index_build._read_features(gen) is None
     f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
     update_index(paths)
     fresh = make_archive(tmp_path / "cold4")
