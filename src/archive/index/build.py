@@ -4,8 +4,9 @@ Layout::
 
     build/search/CURRENT        name of the live generation ("gen-000007"), replaced atomically
     build/search/gen-000007/    Whoosh index + manifest.json + related.json + features.bin
-                                (each article's root and entity terms: what related articles
-                                are computed from, updated for the changed articles only)
+                                and its chunks features-<sha256>.bin (each article's root and
+                                entity terms: what related articles are computed from, updated
+                                for the changed articles only; unchanged chunks are links)
     build/search/.lock          held (flock) by the one process that updates the index
     build/related.json          copy of the live generation's related.json, for the site
 
