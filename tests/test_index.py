@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -573,3 +574,105 @@ def test_a_shared_manifest_is_not_used_once_its_file_was_replaced(paths: Paths) 
         assert again is not None and again.generation == 99
     finally:
         build._MANIFESTS = None
+
+
+def _features_files(p: Paths) -> dict[str, bytes]:
+    """The live generation's features.bin and its chunks, by name."""
+    from archive.index import build as index_build
+
+    gen = current_generation(p)
+    assert gen is not None
+    names = [index_build.FEATURES, *(e[0] for e in index_build._read_features_dir(gen)[1])]
+    assert sorted(names[1:]) == sorted(q.name for q in gen.glob(index_build._FEATURE_CHUNKS))
+    return {n: (gen / n).read_bytes() for n in names}
+
+
+def test_features_are_chunked_and_an_update_writes_only_the_chunks_it_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """features.bin is a directory of chunks of rows cut by the ids alone: after an edit, an
+    addition and a deletion the same files, byte for byte, as a cold build of the same
+    seeds; the chunks of rows no change touched are the previous generation's files (hard
+    links), only the others are written; a damaged or missing chunk is not trusted (the
+    features are read from the index again, and come out the same)."""
+    from archive.index import build as index_build
+    from archive.index import related as rel
+
+    monkeypatch.setattr(rel, "CHUNK_MASK", 1)  # about every other row ends a chunk
+    paths = make_archive(tmp_path / "inc")
+    update_index(paths)
+    files = _features_files(paths)
+    assert len(files) >= 3  # the directory and at least two chunks
+    real = index_build.FeatureTable.chunk
+    made: list[str] = []
+
+    def chunk(self: Any, lo: int, hi: int) -> Any:
+        made.extend(self.ids[lo:hi])
+        return real(self, lo, hi)
+
+    monkeypatch.setattr(index_build.FeatureTable, "chunk", chunk)
+
+    def changed(step: int) -> None:
+        before = _features_files(paths)
+        made.clear()
+        update_index(paths)
+        mine = list(made)
+        gen = current_generation(paths)
+        assert gen is not None
+        fresh = make_archive(tmp_path / f"cold{step}")
+        shutil.rmtree(fresh.seeds)
+        shutil.copytree(paths.seeds, fresh.seeds)
+        update_index(fresh)
+        after = _features_files(paths)
+        assert after == _features_files(fresh), step
+        table = index_build._read_features(gen)
+        assert table is not None
+        # a chunk already in the previous generation is its file (a link), not made again;
+        # one change alters one chunk (two when its id ends one; none when a deleted row was
+        # a chunk alone)
+        new = 0
+        for name in after:
+            if name == index_build.FEATURES:
+                continue
+            if name in before:
+                assert (gen / name).stat().st_nlink > 1, step
+            else:
+                new += 1
+        assert new <= 2 and len(mine) < len(table.ids), step
+        assert (new > 0) == bool(mine) and (step == 3 or mine), step
+
+    f = paths.seeds / f"{A1}.txt"
+    f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    changed(1)
+    shutil.copy(paths.seeds / f"{A2}.txt", paths.seeds / "005_added.txt")
+    changed(2)
+    (paths.seeds / f"{A3}.txt").unlink()
+    changed(3)  # a deleted row: its chunk is made again without it
+    # a damaged chunk: not read as the features (they come from the index), and the next
+    # update still writes what a cold build does
+    gen = current_generation(paths)
+    assert gen is not None
+    chunk = sorted(gen.glob(index_build._FEATURE_CHUNKS))[0]
+    data = bytearray(chunk.read_bytes())
+    data[-1] ^= 1
+    chunk.unlink()  # (not in place: the previous generation links the same file)
+    chunk.write_bytes(bytes(data))
+    assert index_build._read_features(gen) is None
+    chunk.unlink()
+    assert index_build._read_features(gen) is None
+    directory = gen / index_build.FEATURES  # a damaged directory: not trusted either
+    data = bytearray(directory.read_bytes())
+    data[len(data) // 2] ^= 1
+    directory.unlink()
+    directory.write_bytes(bytes(data))
+    assert index_build._read_features_dir(gen) is None
+    directory.unlink()  # format 2's whole file (main before the chunks): read from the index
+    directory.write_bytes(b"archive-features 2\n" + index_build.FeatureTable.from_dict(
+        {A0: {"x": 1}}).to_bytes())
+    assert index_build._read_features(gen) is None
+    f.write_text(f.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    update_index(paths)
+    fresh = make_archive(tmp_path / "cold4")
+    shutil.rmtree(fresh.seeds)
+    shutil.copytree(paths.seeds, fresh.seeds)
+    update_index(fresh)
+    assert _features_files(paths) == _features_files(fresh)

@@ -353,6 +353,67 @@ def test_a_feature_table_updated_row_by_row_is_the_table_made_from_scratch() -> 
         rel.FeatureTable.from_bytes(b"not a table")
 
 
+def test_feature_chunks_depend_on_their_rows_only_and_read_back_the_table(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """features.bin's chunks (chunk_ends, FeatureTable.chunk): cut by the ids alone, each made
+    of its own rows only (two tables that share a chunk's rows give it the same bytes,
+    whatever their other rows and names), and read back (from_chunks, with each chunk's
+    names numbered into the table's) into the very table; what does not make a table is
+    refused. After replace, renumbering gives the old names' numbers in the new table."""
+    import numpy as np
+
+    monkeypatch.setattr(rel, "CHUNK_MASK", 3)  # about one row in four ends a chunk
+    rng = random.Random(7)
+    feats = corpus(rng, 60, vocab=500)
+    feats["big"] = {f"w{k}": 70_000 if k == 3 else 1 for k in range(300)}  # u4, u2 widths
+    feats["empty"] = {}
+    feats["nul"] = {"a\0b": 1, "w1": 2}  # a name with a NUL
+    table = rel.FeatureTable.from_dict(feats)
+    ends = rel.chunk_ends(table.ids)
+    assert ends[-1] == len(table.ids) and 4 < len(ends) < 40
+    starts = [0, *ends[:-1]]
+    chunks = [table.chunk(lo, hi) for lo, hi in zip(starts, ends, strict=True)]
+    for (data, nums), lo, hi in zip(chunks, starts, ends, strict=True):
+        assert rel.chunk_names(data) == [table.names[k] for k in nums.tolist()]
+        assert set(rel.chunk_names(data)) == set().union(*(feats[a] for a in table.ids[lo:hi]))
+    back = rel.FeatureTable.from_chunks(table.names, chunks)
+    assert back == table
+    assert back.df().tolist() == np.bincount(table.fid, minlength=len(table.names)).tolist()
+    # another table: the first chunk's rows removed, new names in another row
+    first = set(table.ids[:ends[0]])
+    other_feats = {a: fs for a, fs in feats.items() if a not in first}
+    other_feats[table.ids[-1]] = feats[table.ids[-1]] | {"zz-new": 2, "aa-new": 1}
+    other = table.replace({table.ids[-1]: other_feats[table.ids[-1]]}, first)
+    assert other == rel.FeatureTable.from_dict(other_feats) and other.names != table.names
+    renumber = other.renumbering()
+    assert [other.names[k] if k >= 0 else None for k in renumber.tolist()] == [
+        f if f in other.names else None for f in table.names]
+    o_ends = rel.chunk_ends(other.ids)
+    o_starts = [0, *o_ends[:-1]]
+    o_chunks = {other.ids[lo]: other.chunk(lo, hi)
+                for lo, hi in zip(o_starts, o_ends, strict=True)}
+    same = [(data, nums) for lo, hi, (data, nums) in zip(starts, ends, chunks, strict=True)
+            if table.ids[lo] in o_chunks and table.ids[hi - 1] != table.ids[-1]]
+    assert len(same) >= 3
+    for data, nums in same:
+        o_data, o_nums = next(c for c in o_chunks.values() if c[0] == data)
+        assert o_nums.tolist() == renumber[nums].tolist()
+    assert rel.FeatureTable.from_chunks([], []) == rel.FeatureTable.from_dict({})
+    data, nums = chunks[0]
+    with pytest.raises(ValueError):  # a number out of range
+        rel.FeatureTable.from_chunks(table.names, [(data, nums + len(table.names))])
+    with pytest.raises(ValueError):  # numbers out of order
+        rel.FeatureTable.from_chunks(table.names, [(data, nums[::-1])])
+    with pytest.raises(ValueError):  # too few numbers
+        rel.FeatureTable.from_chunks(table.names, [(data, nums[1:])])
+    with pytest.raises(ValueError):  # a name no row has
+        rel.FeatureTable.from_chunks(table.names, chunks[1:])
+    with pytest.raises(ValueError):  # rows out of order
+        rel.FeatureTable.from_chunks(table.names, chunks[::-1])
+    with pytest.raises(ValueError):
+        rel.FeatureTable.from_chunks(table.names, [(b"not a chunk", nums)])
+
+
 def test_feature_rows_gathered_article_by_article_make_the_same_table() -> None:
     """A cold build gathers each article's features as arrays (FeatureRows) instead of a dict
     per article: the table, its bytes on disk and the dicts are those of features_of and
