@@ -81,6 +81,17 @@ def test_the_sitemap_is_the_same_on_any_day_cold_or_incremental(archive_dir: Pat
     assert _build(cold, "2026-12-10") == after
 
 
+def test_an_archive_without_dates_claims_no_lastmod(archive_dir: Path) -> None:
+    """No article has a date: the sitemap leaves <lastmod> out (our sitemap.xml template)
+    instead of dating every page 1 January 1970, and the bytes do not follow the clock."""
+    for seed in [*(archive_dir / "seeds").glob("*.md"), *(archive_dir / "seeds").glob("*.txt")]:
+        assert "date:" not in seed.read_text(encoding="utf-8"), seed
+    first = _build(archive_dir, "2026-12-07")
+    assert b"<loc>" in first[0]
+    assert _lastmods(first[0]) == set()
+    assert _build(archive_dir, "2026-12-08") == first
+
+
 def test_the_users_source_date_epoch_wins(archive_dir: Path) -> None:
     (archive_dir / "seeds" / "dated-1.md").write_text(DATED.format(date="2021-09-05"),
                                                        encoding="utf-8")
