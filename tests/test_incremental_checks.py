@@ -124,3 +124,25 @@ def test_new_file_is_file_generated(cls: type, uri: str, content: str | None,
             b.url, b.dest_uri, b.abs_dest_path, b.name, b.is_documentation_page())
     with pytest.raises(TypeError):
         _new_file(File, config, "a.md", None, None, InclusionLevel.UNDEFINED)
+
+
+def test_key_table_counts_the_numbers_its_keys_use() -> None:
+    """_KeyTable.used counts each pair and tag once, however many keys refer to it, and only
+    the numbered keys' (as a set grown key by key would)."""
+    table = _KeyTable()
+    keys = [_page_key("chrome", f"article:{n}", f"{n}/", {"title": str(n)},
+                      (f"i{n}", [["article", "x1"], ["article", f"x{n % 3}"]], "a",
+                       frozenset({"a:x1", f"l:{n % 2}"})), f"k{n}", table) for n in range(7)]
+    plain = _page_key("chrome", "article:z", "z/", {}, ("i", [["article", "zz"]], "a",
+                                                          frozenset({"a:zz"})), "kz", None)
+    # pairs x0..x2 (x1 in every key); tags a:x0..a:x2, l:0, l:1 and the 7 pages' own
+    assert table.used([*keys, plain]) == (3, 12)
+    assert table.used(keys[:1]) == (2, 4)  # a:x1, a:x0, l:0, p:article:0
+    assert table.used([]) == (0, 0)
+    assert table.used([plain]) == (0, 0)
+    pairs: set[int] = set()
+    tags: set[int] = set()
+    for k in keys[2:5]:
+        pairs.update(memoryview(k.asked).cast("I"))
+        tags.update(memoryview(k.deps).cast("I"))
+    assert table.used(keys[2:5]) == (len(pairs), len(tags))

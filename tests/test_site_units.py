@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from archive.corpus.article import Article, Segment
-from archive.site.model import EntityView, MentionView, newest_first_key
+from archive.site.model import EntityView, MentionView, SiteData, newest_first_key
 from archive.site.render import articles_phrase, noun, safe_url, times_phrase
 from archive.site.text import body_html, date_html, format_date
 
@@ -304,3 +304,24 @@ def test_relative_links_are_mkdocs_relative_urls() -> None:
             assert relative_url(target, page) == want, (page, target)
             assert relative(target) == want, (page, target)
     assert relative_from("places/a/b/")("articles/y/") == "../../../articles/y/"
+
+
+def test_members_are_the_shown_actors_affiliated_in_their_order() -> None:
+    """SiteData.members answers as the pass over the shown actors it replaces: each shown
+    actor affiliated with the key once (an affiliation named twice too), in entity order;
+    an actor no article names is left out; a new list each time."""
+    def actor(i: str, *aff: str) -> EntityView:
+        return EntityView(key=f"actor:{i}", id=i, kind="actor", name=i, affiliation=aff)
+
+    ents = [actor("a"), actor("b", "actor:a", "actor:a"), actor("c", "actor:a", "actor:d"),
+            actor("d", "actor:a"), actor("e", "actor:d"), PLACE]
+    data = SiteData({}, {e.key: e for e in ents}, {}, {
+        k: [("x", 1)] for k in ("actor:a", "actor:b", "actor:c", "actor:e", PLACE.key)}, {}, {})
+    for e in ents:
+        expected = [x for x in data.shown_actors() if e.key in x.affiliation]
+        assert data.members(e.key) == expected
+    assert [x.id for x in data.members("actor:a")] == ["b", "c"]  # d: no article names it
+    assert [x.id for x in data.members("actor:d")] == ["c", "e"]
+    assert data.members("actor:zz") == []
+    data.members("actor:a").clear()
+    assert len(data.members("actor:a")) == 2

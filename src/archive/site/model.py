@@ -115,6 +115,9 @@ class SiteData:
     order: list[str] | None = None
     #: article id → its card (see :meth:`card`), made once per SiteData
     cards: dict[str, ArticleCard] = field(default_factory=dict)
+    #: affiliation key → the shown actors affiliated with it (see :meth:`members`), made once
+    #: per SiteData (None: not yet)
+    member_lists: dict[str, list[EntityView]] | None = None
 
     def card(self, article_id: str) -> ArticleCard:
         """The card of an article (one object per article and SiteData: its digest is made
@@ -137,6 +140,19 @@ class SiteData:
 
     def shown_actors(self) -> list[EntityView]:
         return [e for e in self.actors() if self.shown(e.key)]
+
+    def members(self, key: str) -> list[EntityView]:
+        """The shown actors affiliated with ``key``, in :meth:`shown_actors`'s order (a new
+        list). Every actor page asks: the index is made once, in one pass over the actors,
+        not one pass per page (~1,600 actor pages at 29,904 articles)."""
+        lists = self.member_lists
+        if lists is None:
+            lists = {}
+            for x in self.shown_actors():
+                for k in dict.fromkeys(x.affiliation):
+                    lists.setdefault(k, []).append(x)
+            self.member_lists = lists
+        return list(lists.get(key, ()))
 
     def shown_parent(self, key: str) -> str | None:
         """The nearest ancestor of a place that has a page (None: shown at the top level)."""

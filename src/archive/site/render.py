@@ -1104,9 +1104,7 @@ class Site:
             seen.add(parent)
             ancestors.append(d.entities[parent])
             parent = d.entities[parent].parent
-        members = [
-            x for x in d.shown_actors() if e.key in x.affiliation
-        ] if e.kind == "actor" else []
+        members = d.members(e.key) if e.kind == "actor" else []
         return {
             "e": e,
             "n_mentions": len(listing.ids),
