@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Mapping
-from itertools import accumulate
+from itertools import accumulate, islice
 from operator import itemgetter, sub
 from typing import Any
 
@@ -26,6 +26,8 @@ from archive.browser.digits import LEAD, NUMBER, VALUE, counts_of, numbers_text
 
 #: A lead digit: a number of more than one character.
 _LEAD = re.compile(f"[{re.escape(LEAD)}]")
+#: A text's first character (``""`` for none).
+_FIRST = itemgetter(slice(0, 1))
 
 
 def forms_names(norms: Mapping[str, Mapping[str, list[int]]]) -> list[Any]:
@@ -54,7 +56,7 @@ class _Cells:
         self.lead = _LEAD.search(text) is not None  # a number of several characters
         tokens = list(map(len, parts)) if not self.lead else counts_of(parts)
         #: per part after a comma, its list's length (None: not one character, not done)
-        self.sizes: list[int | None] = [VALUE.get(part[:1]) for part in parts[1:]]
+        self.sizes: list[int | None] = list(map(VALUE.get, map(_FIRST, islice(parts, 1, None))))
         self.ok = None not in self.sizes
         #: per part, the codes up to its end; its first character's place in the text
         self.ends = list(accumulate([tokens[0], *map(sub, tokens[1:], self.sizes)])
