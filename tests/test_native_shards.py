@@ -66,6 +66,30 @@ def test_numbers_text_is_digits(numbers: list[int]) -> None:
     assert cshards.numbers_text(numbers) == digits.numbers_text(numbers)
 
 
+@given(st.lists(st.one_of(st.integers(0, 200), st.integers(0, 2**62)), max_size=30))
+def test_gaps_text_is_delta_encode_then_digits(numbers: list[int]) -> None:
+    numbers.sort()
+    assert cshards.gaps_text(numbers) == browser_index.gaps_text_py(numbers)
+    assert browser_index.gaps_text(numbers) == browser_index.gaps_text_py(numbers)
+    assert browser_index.long_text(numbers) == digits.numbers_text(numbers)
+
+
+def test_gaps_text_refuses_what_it_cannot_write_and_the_twin_decides() -> None:
+    for bad in ([3, 2], [-1], [0, 2**63], ["1"], [None]):
+        with pytest.raises(ValueError):
+            cshards.gaps_text(bad)
+    with pytest.raises(TypeError):
+        cshards.gaps_text((1, 2))
+    # beyond 62 bits or out of order: the twin writes it (delta_encode sorts); below 0: the
+    # twin's ValueError
+    assert browser_index.gaps_text([1, 2**70]) == digits.numbers_text([1, 2**70 - 1])
+    assert browser_index.gaps_text([3, 2]) == browser_index.gaps_text_py([3, 2]) == "$#"
+    assert browser_index.long_text([2**70, 0]) == digits.numbers_text([2**70, 0])
+    for bad in ([-1], [-1, 5]):
+        with pytest.raises(ValueError):
+            browser_index.gaps_text(bad)
+
+
 def test_numbers_text_refuses_what_it_cannot_write() -> None:
     for bad in ([-1], [2**63], ["1"], [None]):
         with pytest.raises(ValueError):

@@ -22,7 +22,7 @@ from itertools import accumulate, islice
 from operator import itemgetter, sub
 from typing import Any
 
-from archive.browser.digits import LEAD, NUMBER, VALUE, counts_of, numbers_text
+from archive.browser.digits import LEAD, NUMBER, VALUE, counts_of, numbers_text, tables
 
 #: A lead digit: a number of more than one character.
 _LEAD = re.compile(f"[{re.escape(LEAD)}]")
@@ -51,6 +51,7 @@ class _Cells:
     text of an entry of a common term holds thousands (at 9,504 articles)."""
 
     def __init__(self, text: str) -> None:
+        tables()  # VALUE filled (else no list's length is read: the entry made whole)
         self.text = text
         self.parts = parts = text.split(",")
         self.lead = _LEAD.search(text) is not None  # a number of several characters

@@ -113,6 +113,7 @@ from archive.browser.digits import (
     codes_text,
     counts_of,
     numbers_text,
+    spellings,
     text_numbers,
 )
 from archive.browser.formsplice import entry_codes, forms_names, splice_codes
@@ -1123,7 +1124,7 @@ def _forms_entry_text(norms: dict[str, dict[str, list[int]]], docs: list[int]) -
 
 
 #: The code text of each number below this (:func:`_forms_entry_text`: a form's number + 1).
-_CODE_TEXTS = [numbers_text([i]) for i in range(4096)]
+_CODE_TEXTS = spellings(4096)
 
 
 def _one_form_fragment(term: str, norm: str, spelling: str) -> str:
