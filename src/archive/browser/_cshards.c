@@ -2520,6 +2520,38 @@ static PyObject *gaps_text(PyObject *self, PyObject *numbers) {
     return out;
 }
 
+/* level_docs(docs, a, b): the items of the list docs where the int of a or of b at the same
+ * place is not 0 (index._level_docs of a long term's summary: its articles in either field
+ * of a forms level); ValueError for lists of other lengths or an item of a or b not an int
+ * (the twin decides). */
+static PyObject *summary_level_docs(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *docs, *a, *b;
+    if (!PyArg_ParseTuple(args, "O!O!O!:level_docs", &PyList_Type, &docs, &PyList_Type, &a,
+                          &PyList_Type, &b))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(docs);
+    if (PyList_GET_SIZE(a) != n || PyList_GET_SIZE(b) != n) {
+        PyErr_SetString(PyExc_ValueError, "level_docs: lists of other lengths");
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *x = PyList_GET_ITEM(a, i), *y = PyList_GET_ITEM(b, i);
+        if (!PyLong_Check(x) || !PyLong_Check(y)) {
+            PyErr_SetString(PyExc_ValueError, "level_docs: not an int");
+            Py_CLEAR(out);
+            break;
+        }
+        int held = PyObject_IsTrue(x);
+        if (held == 0)
+            held = PyObject_IsTrue(y);
+        if (held < 0 || (held && PyList_Append(out, PyList_GET_ITEM(docs, i)) < 0))
+            Py_CLEAR(out);
+    }
+    return out;
+}
+
 /* sorted_numbers(numbers, depth): sort_ints over a list of ints (for the tests; depth -1:
  * sort_ints' own limit, 0: heapsort at once). */
 static PyObject *sorted_numbers(PyObject *self, PyObject *args) {
@@ -2573,6 +2605,8 @@ static PyMethodDef methods[] = {
     {"fresh_round", fresh_round, METH_VARARGS,
      "a cold round of index._write_shards (gather_spill, fresh_postings, fresh_forms) in C."},
     {"numbers_text", numbers_text, METH_O, "digits.numbers_text in C."},
+    {"level_docs", summary_level_docs, METH_VARARGS,
+     "index._level_docs of a long term's two fields, in C."},
     {"gaps_text", gaps_text, METH_O,
      "digits.numbers_text of index.delta_encode of ascending numbers, in C."},
     {"lehmer_code", lehmer_code, METH_O,

@@ -694,6 +694,11 @@ def _level_docs(fields: dict[int, dict[int, list[int]]] | _Summary | None, level
         if a is None or b is None:
             held = a if b is None else b
             return [] if held is None else list(compress(docs, held))
+        if _cshards is not None:  # (a common term's tens of thousands of articles)
+            try:
+                return _cshards.level_docs(docs, a, b)  # type: ignore[no-any-return]
+            except (TypeError, ValueError):  # not lists of ints of one length: the twin
+                pass
         return list(compress(docs, map(operator.or_, a, b)))
     if not fields:
         return []
