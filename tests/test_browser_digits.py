@@ -5,8 +5,10 @@ comma-separated decimals they replace, and only characters JSON writes as they a
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,9 @@ def test_every_number_has_one_spelling_and_reads_back() -> None:
 
 
 def test_spelling_table_is_number_text() -> None:
+    from archive.browser.digits import tables
+
+    tables()
     rng = random.Random(3)
     for n in [0, 1, BASE, (1 << 16) - 1, *rng.sample(range(1 << 16), 2000)]:
         assert SPELLING[n] == number_text(n)
@@ -161,8 +166,52 @@ def test_the_precomputed_spellings_are_number_text() -> None:
     as :func:`number_text` does, and reads each back."""
     from archive.browser import digits
 
+    digits.tables()
     size = digits._TABLE_SIZE
     assert list(digits._TEXT) == list(range(size))
     assert all(digits._TEXT[n] == number_text(n) for n in range(size))
     assert all(digits._VALUE[number_text(n)] == n for n in range(size))
-    assert digits._spellings(2 * BASE) == [number_text(n) for n in range(2 * BASE)]
+    assert digits.spellings(2 * BASE) == [number_text(n) for n in range(2 * BASE)]
+
+
+def _env() -> dict[str, str]:
+    """This process's environment, the package's ``src`` first on the path."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(REPO / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])}
+
+
+def test_the_tables_are_made_on_first_use_and_every_reader_works_before() -> None:
+    """Importing the module makes no table (17.6 ms of every build's start-up): each reader
+    gives the same results before :func:`tables` as after, and the first number beyond a
+    table that is not there yet makes it."""
+    code = """
+import json
+from archive.browser import digits, formsplice
+assert not digits._TEXT and not digits._VALUE and not digits.SPELLING
+out = [digits.SPELLING.get(5), digits.VALUE.get("%")]
+cells = formsplice._Cells(digits.codes_text([0, [1, 2], 3, 70, -1]))  # makes the tables
+out.append([cells.ok, cells.count, [cells.offset(p) for p in range(6)]])
+out.append(len(digits._TEXT) == digits._TABLE_SIZE == len(digits._VALUE))
+print(json.dumps(out))
+"""
+    numbers = [0, 5, 70, 2**20, 63, 64]
+    for first in ("text_numbers", "numbers_text"):
+        probe = (f"from archive.browser import digits\n"
+                 f"assert not digits._TEXT\n"
+                 f"t = {numbers_text(numbers)!r}\n"
+                 f"print(digits.text_numbers(t) if {first!r} == 'text_numbers' "
+                 f"else digits.numbers_text({numbers!r}))\n"
+                 f"print(len(digits._TEXT), len(digits._VALUE))")
+        got = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                             check=True, timeout=60, env=_env()).stdout.split("\n")
+        assert got[0] == (str(numbers) if first == "text_numbers" else numbers_text(numbers))
+        assert got[1] == f"{1 << 16} {1 << 16}"
+    before = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                       text=True, check=True, timeout=60, env=_env()).stdout)
+    from archive.browser import digits, formsplice
+
+    digits.tables()
+    cells = formsplice._Cells(codes_text([0, [1, 2], 3, 70, -1]))
+    assert before == [None, None, [True, cells.count, [cells.offset(p) for p in range(6)]],
+                      True]
+    assert cells.ok and cells.count == 5

@@ -11,9 +11,11 @@ from archive.browser.index import (
     _REF,
     FIELDS,
     LONG_DOCS,
+    _holds_any,
     _is_long,
     _level_docs,
     _renumber_in,
+    _renumbered_numbers,
     _renumbered_postings,
     _short_fields,
     _short_fragment,
@@ -115,3 +117,26 @@ def test_splice_hands_back_what_it_cannot_patch() -> None:
     assert _splice_short(one, {9}, {}, {0: {9: [3]}}) is not None  # lost, then put back
     many = {0: {d: [1] for d in range(LONG_DOCS)}}
     assert _splice_short(_short_fragment(many), set(), {}, {0: {LONG_DOCS: [1]}}) is None
+
+
+def test_holds_any_is_the_set_test() -> None:
+    """Whether a list (ascending) or a dict's keys hold a gone or moved number: by bisection
+    or lookup of the few numbers, as the set test over all of them says; and a forms table
+    renumbered by it as by the set test."""
+    rng = random.Random(5)
+    for _ in range(3000):
+        numbers = sorted(rng.sample(range(400), rng.choice((0, 1, 2, 5, 40, 200))))
+        gone = set(rng.sample(range(400), rng.choice((0, 1, 1, 3, 30))))
+        moved = {d: rng.randrange(400) for d in rng.sample(range(400), rng.choice((0, 1, 2)))}
+        want = not (gone.isdisjoint(numbers) and moved.keys().isdisjoint(numbers))
+        assert _holds_any(numbers, gone, moved) is want
+        assert _holds_any(dict.fromkeys(numbers), gone, moved) is want
+        table = {"a": list(numbers), "b": numbers[::2]}
+        slow = {}
+        for k, v in table.items():  # an entry without them left as it is
+            if gone.isdisjoint(v) and moved.keys().isdisjoint(v):
+                slow[k] = v
+            elif kept := sorted(moved.get(d, d) for d in v if d not in gone):
+                slow[k] = kept
+        _renumber_in(table, gone, moved, _renumbered_numbers)
+        assert table == slow

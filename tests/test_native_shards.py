@@ -66,6 +66,55 @@ def test_numbers_text_is_digits(numbers: list[int]) -> None:
     assert cshards.numbers_text(numbers) == digits.numbers_text(numbers)
 
 
+@given(st.lists(st.one_of(st.integers(0, 200), st.integers(0, 2**62)), max_size=30))
+def test_gaps_text_is_delta_encode_then_digits(numbers: list[int]) -> None:
+    numbers.sort()
+    assert cshards.gaps_text(numbers) == browser_index.gaps_text_py(numbers)
+    assert browser_index.gaps_text(numbers) == browser_index.gaps_text_py(numbers)
+    assert browser_index.long_text(numbers) == digits.numbers_text(numbers)
+
+
+def test_gaps_text_refuses_what_it_cannot_write_and_the_twin_decides() -> None:
+    for bad in ([3, 2], [-1], [0, 2**63], ["1"], [None]):
+        with pytest.raises(ValueError):
+            cshards.gaps_text(bad)
+    with pytest.raises(TypeError):
+        cshards.gaps_text((1, 2))
+    # beyond 62 bits or out of order: the twin writes it (delta_encode sorts); below 0: the
+    # twin's ValueError
+    assert browser_index.gaps_text([1, 2**70]) == digits.numbers_text([1, 2**70 - 1])
+    assert browser_index.gaps_text([3, 2]) == browser_index.gaps_text_py([3, 2]) == "$#"
+    assert browser_index.long_text([2**70, 0]) == digits.numbers_text([2**70, 0])
+    for bad in ([-1], [-1, 5]):
+        with pytest.raises(ValueError):
+            browser_index.gaps_text(bad)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=40))
+def test_level_docs_of_a_summary_is_the_twins(monkeypatch: pytest.MonkeyPatch,
+                                              tfs: list[tuple[int, int]]) -> None:
+    docs = list(range(0, 3 * len(tfs), 3))
+    a, b = [x for x, _ in tfs], [y for _, y in tfs]
+    assert cshards.level_docs(docs, a, b) == [d for d, x, y in zip(docs, a, b, strict=True)
+                                              if x or y]
+    with monkeypatch.context() as m:
+        m.setattr(browser_index, "_LEVEL_FIELDS", ((0, 1),))
+        summary = (docs, {0: a, 1: b})
+        made = browser_index._level_docs(summary, 0)
+        assert made == _python(monkeypatch, browser_index._level_docs, summary, 0)
+
+
+def test_level_docs_hands_what_it_cannot_read_to_the_twin() -> None:
+    for args in (([1, 2], [0], [1, 1]), ([1], [1.5], [0]), ([1], [0], ["1"])):
+        with pytest.raises(ValueError):
+            cshards.level_docs(*args)
+    with pytest.raises(TypeError):
+        cshards.level_docs((1,), [0], [1])
+    summary = ([1, 2, 3], {1: [0, 2, 0], 5: [True, False, False]})
+    assert browser_index._level_docs(summary, 0) == [1, 2]
+
+
 def test_numbers_text_refuses_what_it_cannot_write() -> None:
     for bad in ([-1], [2**63], ["1"], [None]):
         with pytest.raises(ValueError):

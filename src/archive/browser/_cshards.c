@@ -2489,6 +2489,69 @@ static PyObject *numbers_text(PyObject *self, PyObject *numbers) {
     return out;
 }
 
+/* gaps_text(numbers): digits.numbers_text of the gaps of a list of ascending numbers ≥ 0
+ * below 2**62 (index.delta_encode then numbers_text: a long term's articles, a short term's
+ * "d"); ValueError for a number out of order, below 0 or too large. */
+static PyObject *gaps_text(PyObject *self, PyObject *numbers) {
+    (void)self;
+    if (!PyList_Check(numbers)) {
+        PyErr_SetString(PyExc_TypeError, "gaps_text: not a list");
+        return NULL;
+    }
+    Text t = {NULL, 0, 0};
+    PyObject *out = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(numbers);
+    int64_t at = 0;
+    int r = text_room(&t, n + 1);
+    for (Py_ssize_t i = 0; r == 0 && i < n; i++) {
+        int64_t v;
+        int ok = as_docnum(PyList_GET_ITEM(numbers, i), &v);
+        if (ok == 0 || (ok > 0 && v < at)) {
+            PyErr_SetString(PyExc_ValueError,
+                            "gaps_text: a number below 0, too large or out of order");
+            ok = -1;
+        }
+        r = ok <= 0 ? -1 : text_number(&t, v - at);
+        at = v;
+    }
+    if (r == 0)
+        out = text_done(&t);
+    PyMem_Free(t.p);
+    return out;
+}
+
+/* level_docs(docs, a, b): the items of the list docs where the int of a or of b at the same
+ * place is not 0 (index._level_docs of a long term's summary: its articles in either field
+ * of a forms level); ValueError for lists of other lengths or an item of a or b not an int
+ * (the twin decides). */
+static PyObject *summary_level_docs(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *docs, *a, *b;
+    if (!PyArg_ParseTuple(args, "O!O!O!:level_docs", &PyList_Type, &docs, &PyList_Type, &a,
+                          &PyList_Type, &b))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(docs);
+    if (PyList_GET_SIZE(a) != n || PyList_GET_SIZE(b) != n) {
+        PyErr_SetString(PyExc_ValueError, "level_docs: lists of other lengths");
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *x = PyList_GET_ITEM(a, i), *y = PyList_GET_ITEM(b, i);
+        if (!PyLong_Check(x) || !PyLong_Check(y)) {
+            PyErr_SetString(PyExc_ValueError, "level_docs: not an int");
+            Py_CLEAR(out);
+            break;
+        }
+        int held = PyObject_IsTrue(x);
+        if (held == 0)
+            held = PyObject_IsTrue(y);
+        if (held < 0 || (held && PyList_Append(out, PyList_GET_ITEM(docs, i)) < 0))
+            Py_CLEAR(out);
+    }
+    return out;
+}
+
 /* sorted_numbers(numbers, depth): sort_ints over a list of ints (for the tests; depth -1:
  * sort_ints' own limit, 0: heapsort at once). */
 static PyObject *sorted_numbers(PyObject *self, PyObject *args) {
@@ -2541,7 +2604,11 @@ static PyMethodDef methods[] = {
     {"fresh_forms", fresh_forms, METH_VARARGS, "index._fresh_forms' loop in C."},
     {"fresh_round", fresh_round, METH_VARARGS,
      "a cold round of index._write_shards (gather_spill, fresh_postings, fresh_forms) in C."},
-    {"numbers_text", numbers_text, METH_O, "digits.numbers_text in C (for the tests)."},
+    {"numbers_text", numbers_text, METH_O, "digits.numbers_text in C."},
+    {"level_docs", summary_level_docs, METH_VARARGS,
+     "index._level_docs of a long term's two fields, in C."},
+    {"gaps_text", gaps_text, METH_O,
+     "digits.numbers_text of index.delta_encode of ascending numbers, in C."},
     {"lehmer_code", lehmer_code, METH_O,
      "index.rank_code's bytes (before base64) in C; None: not a permutation."},
     {"sorted_numbers", sorted_numbers, METH_VARARGS,

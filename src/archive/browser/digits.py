@@ -49,7 +49,7 @@ def number_text(number: int) -> str:
 _TABLE_SIZE = 1 << 16
 
 
-def _spellings(size: int) -> list[str]:
+def spellings(size: int) -> list[str]:
     """:func:`number_text` of every number below ``size`` (a multiple of :data:`BASE`), in
     order: the lead digits of each ``number // BASE`` once, then each last digit after them
     (made at import by every process that writes the browser data: 0.035 CPU s one number at
@@ -58,15 +58,28 @@ def _spellings(size: int) -> list[str]:
     return [lead + last for lead in leads for last in LAST]
 
 
-_TEXT: dict[int, str] = dict(enumerate(_spellings(_TABLE_SIZE)))
-_VALUE: dict[str, int] = dict(zip(_TEXT.values(), _TEXT, strict=True))
+#: Filled by :func:`tables` on first use, not at import (17.6 ms of every build's start-up,
+#: browser stage or not); empty until then, which every reader handles as a number beyond
+#: the table (the slower path, the same text).
+_TEXT: dict[int, str] = {}
+_VALUE: dict[str, int] = {}
 #: Number → its characters, for the numbers below the table's size (``SPELLING.get(n)``:
-#: None beyond it): one number's text without a call (a position list of one number, the
-#: most common, is that number's text).
+#: None beyond it, or before :func:`tables`): one number's text without a call (a position
+#: list of one number, the most common, is that number's text).
 SPELLING: Mapping[int, str] = _TEXT
 #: Characters → their number, for the spellings in :data:`SPELLING` (``.get``: None for any
-#: other text, e.g. a lone lead digit).
+#: other text, e.g. a lone lead digit, or before :func:`tables`).
 VALUE: Mapping[str, int] = _VALUE
+
+
+def tables() -> None:
+    """Fill :data:`SPELLING` and :data:`VALUE` (in place, once: each filled by one update in
+    C, so a reader sees one empty or whole)."""
+    if not _TEXT:
+        text = dict(enumerate(spellings(_TABLE_SIZE)))
+        value = dict(zip(text.values(), text, strict=True))
+        _VALUE.update(value)
+        _TEXT.update(text)
 #: One number of a :func:`numbers_text` text (``findall`` cuts a text into its numbers).
 NUMBER = re.compile(f"[{re.escape(LEAD)}]*[{re.escape(LAST)}]")
 
@@ -77,6 +90,9 @@ def numbers_text(numbers: Iterable[int]) -> str:
     try:
         return "".join(map(_TEXT.__getitem__, numbers))
     except KeyError:  # a number beyond the table (or a negative one: ValueError)
+        if not _TEXT:  # the table not made yet
+            tables()
+            return numbers_text(numbers)
         return "".join(map(number_text, numbers))
 
 
@@ -116,6 +132,9 @@ def text_numbers(text: str) -> list[int]:
     try:
         return list(map(_VALUE.__getitem__, parts))
     except KeyError:
+        if not _VALUE:  # the table not made yet
+            tables()
+            return text_numbers(text)
         return list(map(number_value, parts))
 
 

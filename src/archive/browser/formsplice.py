@@ -18,14 +18,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Mapping
-from itertools import accumulate
+from itertools import accumulate, islice
 from operator import itemgetter, sub
 from typing import Any
 
-from archive.browser.digits import LEAD, NUMBER, VALUE, counts_of, numbers_text
+from archive.browser.digits import LEAD, NUMBER, VALUE, counts_of, numbers_text, tables
 
 #: A lead digit: a number of more than one character.
 _LEAD = re.compile(f"[{re.escape(LEAD)}]")
+#: A text's first character (``""`` for none).
+_FIRST = itemgetter(slice(0, 1))
 
 
 def forms_names(norms: Mapping[str, Mapping[str, list[int]]]) -> list[Any]:
@@ -49,12 +51,13 @@ class _Cells:
     text of an entry of a common term holds thousands (at 9,504 articles)."""
 
     def __init__(self, text: str) -> None:
+        tables()  # VALUE filled (else no list's length is read: the entry made whole)
         self.text = text
         self.parts = parts = text.split(",")
         self.lead = _LEAD.search(text) is not None  # a number of several characters
         tokens = list(map(len, parts)) if not self.lead else counts_of(parts)
         #: per part after a comma, its list's length (None: not one character, not done)
-        self.sizes: list[int | None] = [VALUE.get(part[:1]) for part in parts[1:]]
+        self.sizes: list[int | None] = list(map(VALUE.get, map(_FIRST, islice(parts, 1, None))))
         self.ok = None not in self.sizes
         #: per part, the codes up to its end; its first character's place in the text
         self.ends = list(accumulate([tokens[0], *map(sub, tokens[1:], self.sizes)])

@@ -92,7 +92,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from importlib import metadata
-from itertools import chain, compress, islice, pairwise, repeat
+from itertools import accumulate, chain, compress, islice, pairwise, repeat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -111,9 +111,9 @@ from archive.browser.articleterms import (
 from archive.browser.digits import (
     SPELLING,
     codes_text,
-    count_numbers,
     counts_of,
     numbers_text,
+    spellings,
     text_numbers,
 )
 from archive.browser.formsplice import entry_codes, forms_names, splice_codes
@@ -293,12 +293,9 @@ def _field_items(doc: IndexDoc) -> dict[str, list[tuple[str, int]]]:
 
 
 def delta_decode(gaps: list[int]) -> list[int]:
-    out: list[int] = []
-    at = 0
-    for g in gaps:
-        at += g
-        out.append(at)
-    return out
+    """The numbers whose gaps are ``gaps`` (the first number, then each one's distance to
+    the one before): their running sums, in C."""
+    return list(accumulate(gaps))
 
 
 def term_hash_py(term: str) -> int:
@@ -573,6 +570,33 @@ def _numbers(numbers: list[int]) -> str:
     return numbers_text(numbers)
 
 
+def gaps_text_py(numbers: list[int]) -> str:
+    """The text of the gaps of ``numbers`` (ascending): the first, then each one's distance
+    to the one before (:func:`delta_encode`, then :func:`_numbers`)."""
+    return numbers_text(delta_encode(numbers))
+
+
+def gaps_text(numbers: list[int]) -> str:
+    """:func:`gaps_text_py`, in C when built (``_cshards.gaps_text``: a long term's tens of
+    thousands of articles without a list of gaps and a dict lookup per number)."""
+    if _cshards is not None:
+        try:
+            return _cshards.gaps_text(numbers)  # type: ignore[no-any-return]
+        except (TypeError, ValueError):  # not a list of ints below 2**62: the twin decides
+            pass
+    return gaps_text_py(numbers)
+
+
+def long_text(numbers: list[int]) -> str:
+    """:func:`_numbers` of a long list (a long term's frequencies), in C when built."""
+    if _cshards is not None:
+        try:
+            return _cshards.numbers_text(numbers)  # type: ignore[no-any-return]
+        except (TypeError, ValueError):
+            pass
+    return numbers_text(numbers)
+
+
 def numbers_of(text: str) -> list[int]:
     """The numbers of a :func:`_numbers` text."""
     return text_numbers(text)
@@ -670,6 +694,11 @@ def _level_docs(fields: dict[int, dict[int, list[int]]] | _Summary | None, level
         if a is None or b is None:
             held = a if b is None else b
             return [] if held is None else list(compress(docs, held))
+        if _cshards is not None:  # (a common term's tens of thousands of articles)
+            try:
+                return _cshards.level_docs(docs, a, b)  # type: ignore[no-any-return]
+            except (TypeError, ValueError):  # not lists of ints of one length: the twin
+                pass
         return list(compress(docs, map(operator.or_, a, b)))
     if not fields:
         return []
@@ -851,11 +880,10 @@ def _long_fragment(summary: _Summary) -> str:
     """A long term's shard entry: ``"t"`` its articles delta-encoded, each field its term
     frequencies over them."""
     docs, tfs = summary
-    dump = _dump
-    entry: dict[str, str] = {"t": numbers_text(delta_encode(docs))}
+    entry: dict[str, str] = {"t": gaps_text(docs)}
     for f, numbers in tfs.items():
-        entry[FIELDS[f]] = numbers_text(numbers)
-    return dump(entry)[1:-1]
+        entry[FIELDS[f]] = long_text(numbers)
+    return _dump(entry)[1:-1]
 
 
 def _block_fragments(fields: dict[int, dict[int, list[int]]], blocks: int, slots: int
@@ -1008,7 +1036,7 @@ def _splice_short(fragment: str, gone: set[int], moved: dict[int, int],
                 cells[at] = "=" if ref is not None and ref.get(d) == p else numbers_text(p)
     if not docs or len(docs) > LONG_DOCS:
         return None
-    out = ['"d":"' + numbers_text(delta_encode(docs)) + '"']
+    out = ['"d":"' + gaps_text(docs) + '"']
     for f in sorted(columns, key=_NAME_RANK.__getitem__):
         out.append(f'"{FIELDS[f]}":"' + ";".join(columns[f]) + '"')
     levels = {f: list(compress(docs, columns[f])) for f in _LEVEL_FIELD_SET if f in columns}
@@ -1101,7 +1129,7 @@ def _forms_entry_text(norms: dict[str, dict[str, list[int]]], docs: list[int]) -
 
 
 #: The code text of each number below this (:func:`_forms_entry_text`: a form's number + 1).
-_CODE_TEXTS = [numbers_text([i]) for i in range(4096)]
+_CODE_TEXTS = spellings(4096)
 
 
 def _one_form_fragment(term: str, norm: str, spelling: str) -> str:
@@ -3236,14 +3264,32 @@ def _renumbered_numbers(numbers: list[int], gone: set[int], moved: dict[int, int
     return out
 
 
+def _holds_any(numbers: dict[int, Any] | list[int], gone: set[int], moved: dict[int, int]
+               ) -> bool:
+    """Whether ``numbers`` (a dict's keys, or a list in ascending order) holds any of the
+    numbers ``gone`` or ``moved``: the few changed ones looked up (a dict) or found by
+    bisection (a list), not every number of a common term's list or dict gone through."""
+    if isinstance(numbers, dict):
+        keys = numbers.keys()
+        return not (keys.isdisjoint(gone) and keys.isdisjoint(moved.keys()))
+    n = len(numbers)
+    if 8 * (len(gone) + len(moved)) > n:
+        return not (gone.isdisjoint(numbers) and moved.keys().isdisjoint(numbers))
+    for d in chain(gone, moved):
+        at = bisect_left(numbers, d)
+        if at < n and numbers[at] == d:
+            return True
+    return False
+
+
 def _renumber_in(table: dict[Any, Any], gone: set[int], moved: dict[int, int],
                  renumber: Callable[[Any, set[int], dict[int, int]], Any]) -> None:
     """Renumber each entry of ``table`` (article numbers, as a list or as a dict's keys) that
     holds a gone or moved number; an entry left empty is removed."""
     for key in list(table):
-        numbers = table[key]
-        if gone.isdisjoint(numbers) and moved.keys().isdisjoint(numbers):
+        if not _holds_any(table[key], gone, moved):
             continue
+        numbers = table[key]
         kept = renumber(numbers, gone, moved)
         if kept:
             table[key] = kept
@@ -3352,9 +3398,10 @@ def _patch_long(term: str, summary: _Summary, add: dict[int, dict[int, list[int]
         if hi > lo:
             _read_cells(files.term(f"{blocks}.{b}", term), docs, tfs, lo, hi, part)
     _renumber_in(part, gone, moved, _renumbered_postings)
-    if add is not None:
+    if add is not None:  # as cells' text too: every cell's count taken at once below
         for f, held in add.items():
-            part.setdefault(f, {}).update(held)
+            part.setdefault(f, {}).update(zip(held, map(_numbers, held.values()),
+                                              strict=True))
     after: set[int] = set()
     for held in part.values():
         after.update(held)
@@ -3376,8 +3423,7 @@ def _patch_long(term: str, summary: _Summary, add: dict[int, dict[int, list[int]
         docs[lo:hi] = now
         for f, numbers in tfs.items():
             held = part.get(f, {})
-            numbers[lo:hi] = [(count_numbers(held[d]) if isinstance(held[d], str)
-                               else len(held[d])) if d in held else 0 for d in now]
+            numbers[lo:hi] = counts_of(list(map(held.get, now, repeat(""))))
     tfs = {f: numbers for f, numbers in tfs.items() if any(numbers)}
     written = _cell_fragments(part, blocks, slots)
     for b in ranges:
